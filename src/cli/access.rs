@@ -1,0 +1,125 @@
+//! Management verbs work whether or not `serve` runs on the same config (DESIGN section 6): when the
+//! store is free the CLI opens it directly; when a relay holds sled's lock, the CLI calls that relay's
+//! admin API with the operator token from the same config. Both paths end in `service::*`.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+
+use secrecy::ExposeSecret;
+use serde::de::DeserializeOwned;
+
+use super::CliError;
+use crate::config::Config;
+use crate::store::{Store, StoreError};
+
+pub enum Access {
+    Local(Store),
+    Remote(Remote),
+}
+
+pub struct Remote {
+    base: String,
+    token: String,
+    client: reqwest::Client,
+}
+
+impl Access {
+    pub async fn open(config: &Config) -> Result<Access, CliError> {
+        let dir = config.server.data_dir.clone();
+        let cfg = config.store.clone();
+        let opened = tokio::task::spawn_blocking(move || Store::open(&dir, &cfg))
+            .await
+            .map_err(|e| CliError::Failed(e.to_string()))?;
+        match opened {
+            Ok(store) => Ok(Access::Local(store)),
+            Err(StoreError::Locked { .. }) => {
+                let token = config.security.admin_token.as_ref().ok_or_else(|| {
+                    CliError::Usage(
+                        "a running relay holds the store, and security.admin_token is not set, so \
+                         the CLI cannot use its API. Fix: set admin_token (zoom-relay keygen) and restart the relay"
+                            .into(),
+                    )
+                })?;
+                Ok(Access::Remote(Remote {
+                    base: format!("http://{}", connectable(config.server.listen)),
+                    token: token.expose_secret().to_string(),
+                    client: reqwest::Client::builder()
+                        .timeout(std::time::Duration::from_secs(30))
+                        .build()
+                        .map_err(|e| CliError::Failed(e.to_string()))?,
+                }))
+            }
+            Err(e) => Err(CliError::Failed(e.to_string())),
+        }
+    }
+
+    /// Flushes and closes a directly opened store.
+    pub async fn close(self) -> Result<(), CliError> {
+        if let Access::Local(store) = self {
+            store
+                .close()
+                .await
+                .map_err(|e| CliError::Failed(e.to_string()))?;
+        }
+        Ok(())
+    }
+}
+
+/// A wildcard listen address is reached through loopback.
+fn connectable(addr: SocketAddr) -> SocketAddr {
+    match addr.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => {
+            SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port())
+        }
+        IpAddr::V6(ip) if ip.is_unspecified() => {
+            SocketAddr::new(IpAddr::V6(Ipv6Addr::LOCALHOST), addr.port())
+        }
+        _ => addr,
+    }
+}
+
+impl Remote {
+    pub async fn get<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        query: &[(&str, String)],
+    ) -> Result<T, CliError> {
+        let resp = self
+            .client
+            .get(format!("{}/api/v1{path}", self.base))
+            .bearer_auth(&self.token)
+            .query(query)
+            .send()
+            .await
+            .map_err(|e| {
+                CliError::Failed(format!(
+                    "the store is locked by a running relay, but its API at {} did not answer: {e}",
+                    self.base
+                ))
+            })?;
+        let status = resp.status();
+        let body = resp
+            .text()
+            .await
+            .map_err(|e| CliError::Failed(e.to_string()))?;
+        if !status.is_success() {
+            let msg = serde_json::from_str::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| v["error"]["message"].as_str().map(str::to_string))
+                .unwrap_or(body);
+            return Err(if status == reqwest::StatusCode::BAD_REQUEST {
+                CliError::Usage(msg)
+            } else {
+                CliError::Failed(format!("relay answered {status}: {msg}"))
+            });
+        }
+        serde_json::from_str(&body).map_err(|e| CliError::Failed(format!("bad answer from relay: {e}")))
+    }
+}
+
+/// A current-thread runtime for one CLI verb.
+pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| CliError::Failed(format!("cannot start the runtime: {e}")))
+}

@@ -1,0 +1,93 @@
+//! `zoom-relay events list`: what arrived, with its status.
+
+use std::path::Path;
+
+use clap::Subcommand;
+
+use super::access::{Access, runtime};
+use super::{CliError, CliResult, load_config};
+use crate::service::events::{self, EventView, EventsQuery, QueryError};
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// List received events, newest first.
+    List {
+        /// RFC 3339 time or an age such as 2h or 7d.
+        #[arg(long)]
+        since: Option<String>,
+        #[arg(long)]
+        app: Option<String>,
+        #[arg(long)]
+        account: Option<String>,
+        #[arg(long, default_value_t = 50)]
+        limit: usize,
+        /// One JSON object per line.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(config_path: Option<&Path>, cmd: Command) -> CliResult {
+    let config = load_config(config_path)?;
+    crate::telemetry::init_cli();
+    let Command::List {
+        since,
+        app,
+        account,
+        limit,
+        json,
+    } = cmd;
+    let q = EventsQuery {
+        since,
+        app,
+        account,
+        limit: Some(limit),
+    };
+    let rows: Vec<EventView> = runtime()?.block_on(async {
+        let access = Access::open(&config).await?;
+        let rows = match &access {
+            Access::Local(store) => events::list(store, &q).map_err(|e| match e {
+                QueryError::BadSince(m) => CliError::Usage(format!("--since: {m}")),
+                QueryError::Store(s) => CliError::Failed(s.to_string()),
+            }),
+            Access::Remote(r) => {
+                let mut query = vec![("limit", limit.to_string())];
+                for (k, v) in [("since", &q.since), ("app", &q.app), ("account", &q.account)] {
+                    if let Some(v) = v {
+                        query.push((k, v.clone()));
+                    }
+                }
+                r.get("/events", &query).await
+            }
+        };
+        access.close().await?;
+        rows
+    })?;
+    if json {
+        for r in &rows {
+            println!("{}", serde_json::to_string(r).map_err(|e| CliError::Failed(e.to_string()))?);
+        }
+        return Ok(());
+    }
+    if rows.is_empty() {
+        println!("no events");
+        return Ok(());
+    }
+    println!(
+        "{:>6}  {:<24}  {:<10}  {:<22}  {:<18}  {:<10}  DETAIL",
+        "SEQ", "RECEIVED", "APP", "ACCOUNT", "EVENT", "STATUS"
+    );
+    for r in rows {
+        println!(
+            "{:>6}  {:<24}  {:<10}  {:<22}  {:<18}  {:<10}  {}",
+            r.seq,
+            r.received_at,
+            r.app_id,
+            r.account_id.as_deref().unwrap_or("-"),
+            r.event,
+            r.status,
+            r.detail.as_deref().unwrap_or("")
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,134 @@
+//! The command line (DESIGN section 6). Exit codes: 0 ok, 1 the operation failed, 2 usage or config
+//! error. Errors go to stderr and say what to fix.
+
+mod access;
+mod events;
+mod serve;
+mod simulate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use base64::Engine;
+use clap::{Parser, Subcommand};
+use rand::RngCore;
+
+use crate::config::{self, Config};
+
+#[derive(Parser)]
+#[command(name = "zoom-relay", version, about = "Relay Zoom meeting webhooks to Telegram, email and signed webhooks")]
+pub struct Cli {
+    /// Config file. Default: ./relay.toml, else the embedded example (demo mode).
+    #[arg(long, global = true, env = "RELAY_CONFIG")]
+    config: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the relay.
+    Serve,
+    /// Validate the configuration and print a summary.
+    CheckConfig,
+    /// Print a fresh data_key and admin_token.
+    Keygen,
+    /// Send a correctly signed sample event to a running relay and print its answer.
+    Simulate(simulate::Args),
+    /// What arrived from Zoom.
+    Events {
+        #[command(subcommand)]
+        command: events::Command,
+    },
+}
+
+/// Errors a verb reports; the variant picks the exit code.
+#[derive(Debug)]
+pub enum CliError {
+    /// Usage or configuration: exit 2.
+    Usage(String),
+    /// The operation failed: exit 1.
+    Failed(String),
+}
+
+impl From<anyhow::Error> for CliError {
+    fn from(e: anyhow::Error) -> Self {
+        CliError::Failed(format!("{e:#}"))
+    }
+}
+
+pub type CliResult = Result<(), CliError>;
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let res = match cli.command {
+        Command::Keygen => {
+            keygen();
+            Ok(())
+        }
+        Command::CheckConfig => check_config(cli.config.as_deref()),
+        Command::Serve => serve::serve(cli.config.as_deref()),
+        Command::Simulate(args) => simulate::simulate(cli.config.as_deref(), args),
+        Command::Events { command } => events::run(cli.config.as_deref(), command),
+    };
+    match res {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(CliError::Usage(m)) => {
+            eprintln!("error: {m}");
+            ExitCode::from(2)
+        }
+        Err(CliError::Failed(m)) => {
+            eprintln!("error: {m}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Loads the config or explains what to fix (exit 2).
+pub(crate) fn load_config(path: Option<&std::path::Path>) -> Result<Config, CliError> {
+    config::load(path).map_err(|e| CliError::Usage(e.to_string()))
+}
+
+fn keygen() {
+    let mut key = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut key);
+    let mut token = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut token);
+    println!("# Paste into the [security] section of relay.toml (or export as RELAY_SECURITY__DATA_KEY / RELAY_SECURITY__ADMIN_TOKEN).");
+    println!("# Keep data_key safe: tokens stored with it cannot be read without it.");
+    println!(
+        "data_key = \"{}\"",
+        base64::engine::general_purpose::STANDARD.encode(key)
+    );
+    println!(
+        "admin_token = \"{}\"",
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(token)
+    );
+}
+
+fn check_config(path: Option<&std::path::Path>) -> CliResult {
+    let c = load_config(path)?;
+    let source = match &c.source {
+        config::ConfigSource::File(p) => p.display().to_string(),
+        config::ConfigSource::EmbeddedExample => "embedded relay.example.toml (demo mode)".into(),
+    };
+    println!("config OK: {source}");
+    println!("  listen      {}", c.server.listen);
+    println!("  public_url  {}", c.server.public_url);
+    println!("  data_dir    {}", c.server.data_dir.display());
+    for a in &c.zoom.apps {
+        println!(
+            "  zoom app    {} ({}) webhook {}/zoom/webhook/{}",
+            a.id,
+            if a.has_oauth() { "OAuth" } else { "webhook-only" },
+            c.server.public_url,
+            a.id
+        );
+    }
+    println!("  telegram    {}", if c.telegram.is_some() { "configured" } else { "off" });
+    println!("  email       {}", if c.email.is_some() { "configured" } else { "off" });
+    for w in c.warnings() {
+        println!("  warning: {w}");
+    }
+    Ok(())
+}

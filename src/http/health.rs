@@ -1,0 +1,56 @@
+//! Liveness, readiness and metrics.
+
+use std::sync::atomic::Ordering;
+
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::Json;
+use serde_json::json;
+
+use super::AppState;
+
+/// The process is up and serving HTTP.
+pub async fn healthz() -> impl IntoResponse {
+    Json(json!({"status": "ok"}))
+}
+
+/// The store accepts writes and the background workers run.
+pub async fn readyz(State(st): State<AppState>) -> impl IntoResponse {
+    let store_ok = st.store.is_healthy();
+    let workers_ok = st.workers_running.load(Ordering::Relaxed);
+    let status = if store_ok && workers_ok {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    (
+        status,
+        Json(json!({
+            "status": if status == StatusCode::OK { "ready" } else { "not_ready" },
+            "store": if store_ok { "ok" } else { "failed" },
+            "workers": if workers_ok { "running" } else { "stopped" },
+        })),
+    )
+}
+
+pub async fn metrics(State(st): State<AppState>) -> impl IntoResponse {
+    let gauges = vec![
+        (
+            "inbox_depth",
+            "Verified events waiting for the dispatcher.",
+            vec![],
+            st.store.inbox_len() as f64,
+        ),
+        (
+            "build_info",
+            "Build information.",
+            vec![("version", env!("CARGO_PKG_VERSION").to_string())],
+            1.0,
+        ),
+    ];
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        st.metrics.render(&gauges),
+    )
+}

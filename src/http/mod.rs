@@ -1,0 +1,94 @@
+//! The HTTP surface (DESIGN section 4): Zoom intake, health, metrics and the admin API.
+
+pub mod api;
+pub mod error;
+pub mod health;
+pub mod webhook;
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
+
+use axum::Router;
+use axum::routing::{get, post};
+use secrecy::ExposeSecret;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::store::Store;
+use crate::zoom::Verifier;
+
+pub use error::ApiError;
+
+/// Shared by every handler. Cheap to clone.
+#[derive(Clone)]
+pub struct AppState(pub Arc<StateInner>);
+
+pub struct StateInner {
+    pub config: Arc<Config>,
+    pub store: Store,
+    pub verifiers: HashMap<String, Verifier>,
+    pub metrics: Arc<Metrics>,
+    /// Set once the background workers run; `/readyz` needs it.
+    pub workers_running: AtomicBool,
+}
+
+impl std::ops::Deref for AppState {
+    type Target = StateInner;
+    fn deref(&self) -> &StateInner {
+        &self.0
+    }
+}
+
+impl AppState {
+    pub fn new(config: Arc<Config>, store: Store, metrics: Arc<Metrics>) -> AppState {
+        let verifiers = config
+            .zoom
+            .apps
+            .iter()
+            .map(|a| {
+                (
+                    a.id.clone(),
+                    Verifier::new(
+                        a.secret_token.expose_secret().as_bytes(),
+                        a.timestamp_tolerance_secs,
+                        a.timestamp_future_tolerance_secs,
+                    ),
+                )
+            })
+            .collect();
+        AppState(Arc::new(StateInner {
+            config,
+            store,
+            verifiers,
+            metrics,
+            workers_running: AtomicBool::new(false),
+        }))
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let x_request_id = axum::http::HeaderName::from_static("x-request-id");
+    Router::new()
+        .route("/zoom/webhook", post(webhook::receive_default))
+        .route("/zoom/webhook/{app_id}", post(webhook::receive))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .nest("/api/v1", api::router())
+        .layer(TraceLayer::new_for_http().make_span_with(
+            |req: &axum::http::Request<axum::body::Body>| {
+                let id = req
+                    .headers()
+                    .get("x-request-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("");
+                tracing::debug_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+            },
+        ))
+        .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
+        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .with_state(state)
+}

@@ -1,0 +1,144 @@
+//! zoom-relay: verifies Zoom meeting webhooks, stores them durably, and relays them to the people
+//! who asked for them. `run(config, listener)` starts everything and returns an [`App`] handle, so
+//! tests bind `127.0.0.1:0` and read the real port.
+
+pub mod cli;
+pub mod config;
+pub mod http;
+pub mod metrics;
+pub mod service;
+pub mod store;
+pub mod telemetry;
+pub mod zoom;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+use crate::http::AppState;
+use crate::metrics::Metrics;
+use crate::store::Store;
+
+/// A running relay.
+pub struct App {
+    addr: SocketAddr,
+    token: CancellationToken,
+    server: JoinHandle<std::io::Result<()>>,
+    workers: Vec<JoinHandle<()>>,
+    state: AppState,
+}
+
+/// Opens the store, starts the background workers and serves HTTP on `listener`.
+pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
+    let config = Arc::new(config);
+    let dir = config.server.data_dir.clone();
+    let store_cfg = config.store.clone();
+    let store = tokio::task::spawn_blocking(move || Store::open(&dir, &store_cfg))
+        .await
+        .context("store open task")??;
+    let metrics = Arc::new(Metrics::default());
+    let state = AppState::new(config.clone(), store.clone(), metrics);
+    let token = CancellationToken::new();
+
+    let workers = vec![tokio::spawn(janitor(
+        store.clone(),
+        config.clone(),
+        token.clone(),
+    ))];
+    state.workers_running.store(true, Ordering::SeqCst);
+
+    let addr = listener.local_addr()?;
+    let router = http::router(state.clone());
+    let t = token.clone();
+    let server = tokio::spawn(async move {
+        let res = axum::serve(listener, router)
+            .with_graceful_shutdown(t.clone().cancelled_owned())
+            .await;
+        // If the server stops on its own (an accept error), stop everything else too.
+        t.cancel();
+        res
+    });
+    tracing::info!(%addr, data_dir = %config.server.data_dir.display(), apps = config.zoom.apps.len(), "zoom-relay listening");
+    Ok(App {
+        addr,
+        token,
+        server,
+        workers,
+        state,
+    })
+}
+
+impl App {
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.state.store
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.state.metrics
+    }
+
+    /// Cancelling this token stops the relay gracefully.
+    pub fn shutdown_token(&self) -> CancellationToken {
+        self.token.clone()
+    }
+
+    /// Waits until the relay stops (its token is cancelled): in-flight requests finish, workers finish
+    /// their current step, and the store is flushed and closed.
+    pub async fn wait(self) -> anyhow::Result<()> {
+        let server_res = self.server.await;
+        self.token.cancel();
+        self.state.workers_running.store(false, Ordering::SeqCst);
+        for w in self.workers {
+            let _ = w.await;
+        }
+        self.state.store.close().await.context("flushing the store")?;
+        server_res.context("server task")?.context("HTTP server")?;
+        tracing::info!("zoom-relay stopped");
+        Ok(())
+    }
+
+    pub async fn shutdown(self) -> anyhow::Result<()> {
+        self.token.cancel();
+        self.wait().await
+    }
+}
+
+/// Expires dedup keys and old events on an interval.
+async fn janitor(store: Store, config: Arc<Config>, token: CancellationToken) {
+    let every = Duration::from_secs(config.store.janitor_interval_secs);
+    loop {
+        tokio::select! {
+            _ = token.cancelled() => return,
+            _ = tokio::time::sleep(every) => {}
+        }
+        let s = store.clone();
+        let c = config.store.clone();
+        let res = tokio::task::spawn_blocking(move || {
+            s.expire(
+                chrono::Utc::now().timestamp_millis(),
+                (c.dedup_retention_secs as i64).saturating_mul(1000),
+                (c.event_retention_secs as i64).saturating_mul(1000),
+            )
+        })
+        .await;
+        match res {
+            Ok(Ok(r)) if r.dedup_removed + r.events_removed > 0 => {
+                tracing::info!(dedup_removed = r.dedup_removed, events_removed = r.events_removed, "janitor expired old entries")
+            }
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "janitor failed"),
+            Err(e) => tracing::warn!(error = %e, "janitor task failed"),
+        }
+    }
+}

@@ -1,0 +1,5 @@
+//! The service layer: the one place management operations live. The HTTP API and the CLI (whether it
+//! opens the store directly or goes through a running relay) both call these functions, so they cannot
+//! disagree.
+
+pub mod events;

@@ -1,0 +1,224 @@
+//! Group commit: one thread owns intake writes and fsync.
+//!
+//! Per-request `flush_async().await` collapses to about 1 req/s under load (reference/limits.md), and
+//! many concurrent inserts each waiting for a flush leave half the throughput on the table. Instead,
+//! requests queue their appends here; the thread drains the queue, checks dedup for the whole batch
+//! (no races: it is the only writer of `dedup`), applies the batch in one transaction, fsyncs once,
+//! and only then answers every waiter. While it flushes, the next batch queues up.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
+
+use sled::Transactional;
+use tokio::sync::{mpsc, oneshot};
+
+use super::events::{AppendOutcome, NewEvent, dedup_value, decode_dedup_value, seq_key};
+use super::{META_NEXT_SEQ, StoreError};
+
+/// Upper bound on one batch, to keep transactions and latency bounded under a flood.
+const MAX_BATCH: usize = 2048;
+const QUEUE: usize = 16 * 1024;
+
+pub(super) struct Trees {
+    pub db: sled::Db,
+    pub events: sled::Tree,
+    pub inbox: sled::Tree,
+    pub dedup: sled::Tree,
+    pub meta: sled::Tree,
+}
+
+enum Cmd {
+    Append {
+        key: [u8; 16],
+        event: NewEvent,
+        reply: oneshot::Sender<Result<AppendOutcome, StoreError>>,
+    },
+    Barrier(oneshot::Sender<Result<(), StoreError>>),
+    Shutdown(oneshot::Sender<Result<(), StoreError>>),
+}
+
+pub(super) struct Committer {
+    tx: mpsc::Sender<Cmd>,
+    running: Arc<AtomicBool>,
+    thread: std::sync::Mutex<Option<JoinHandle<()>>>,
+}
+
+impl Committer {
+    pub fn start(trees: Trees, next_seq: u64, poisoned: Arc<AtomicBool>) -> Committer {
+        let (tx, rx) = mpsc::channel(QUEUE);
+        let running = Arc::new(AtomicBool::new(true));
+        let r = running.clone();
+        let thread = std::thread::Builder::new()
+            .name("store-commit".into())
+            .spawn(move || {
+                run(trees, rx, next_seq, &poisoned);
+                r.store(false, Ordering::SeqCst);
+            })
+            .expect("spawn store-commit thread");
+        Committer {
+            tx,
+            running,
+            thread: std::sync::Mutex::new(Some(thread)),
+        }
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.running.load(Ordering::Relaxed)
+    }
+
+    pub async fn append(
+        &self,
+        key: [u8; 16],
+        event: NewEvent,
+    ) -> Result<AppendOutcome, StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Cmd::Append { key, event, reply })
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
+    pub async fn barrier(&self) -> Result<(), StoreError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Cmd::Barrier(reply))
+            .await
+            .map_err(|_| StoreError::Closed)?;
+        rx.await.map_err(|_| StoreError::Closed)?
+    }
+
+    pub async fn shutdown(&self) -> Result<(), StoreError> {
+        let (reply, rx) = oneshot::channel();
+        if self.tx.send(Cmd::Shutdown(reply)).await.is_err() {
+            return Ok(()); // already stopped
+        }
+        let res = rx.await.map_err(|_| StoreError::Closed)?;
+        let handle = self.thread.lock().expect("commit thread lock").take();
+        if let Some(h) = handle {
+            let _ = tokio::task::spawn_blocking(move || h.join()).await;
+        }
+        res
+    }
+}
+
+fn run(t: Trees, mut rx: mpsc::Receiver<Cmd>, mut next_seq: u64, poisoned: &AtomicBool) {
+    let mut batch: Vec<Cmd> = Vec::with_capacity(64);
+    loop {
+        let Some(first) = rx.blocking_recv() else {
+            let _ = t.db.flush();
+            return;
+        };
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(c) => batch.push(c),
+                Err(_) => break,
+            }
+        }
+        let stop = commit_batch(&t, &mut batch, &mut next_seq, poisoned);
+        if stop {
+            return;
+        }
+    }
+}
+
+/// Applies one batch and answers its waiters. Returns true when a shutdown was requested.
+fn commit_batch(
+    t: &Trees,
+    batch: &mut Vec<Cmd>,
+    next_seq: &mut u64,
+    poisoned: &AtomicBool,
+) -> bool {
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let start_seq = *next_seq;
+    // Decide each append: duplicate of something stored, of something earlier in this batch, or new.
+    let mut in_batch: HashMap<[u8; 16], u64> = HashMap::new();
+    let mut outcomes: Vec<Option<Result<AppendOutcome, StoreError>>> = Vec::with_capacity(batch.len());
+    let mut writes: Vec<(u64, [u8; 16], Vec<u8>)> = Vec::new();
+    let failed = poisoned.load(Ordering::SeqCst);
+    for cmd in batch.iter() {
+        let Cmd::Append { key, event, .. } = cmd else {
+            outcomes.push(None);
+            continue;
+        };
+        if failed {
+            outcomes.push(Some(Err(StoreError::Poisoned)));
+            continue;
+        }
+        if let Some(seq) = in_batch.get(key) {
+            outcomes.push(Some(Ok(AppendOutcome::Duplicate { seq: *seq })));
+            continue;
+        }
+        match t.dedup.get(key) {
+            Ok(Some(v)) => {
+                let seq = decode_dedup_value(&v).map(|(_, s)| s).unwrap_or(0);
+                outcomes.push(Some(Ok(AppendOutcome::Duplicate { seq })));
+            }
+            Ok(None) => {
+                let seq = *next_seq;
+                *next_seq += 1;
+                in_batch.insert(*key, seq);
+                writes.push((seq, *key, event.encode(now_ms)));
+                outcomes.push(Some(Ok(AppendOutcome::Accepted { seq })));
+            }
+            Err(e) => outcomes.push(Some(Err(e.into()))),
+        }
+    }
+
+    let mut result: Result<(), StoreError> = Ok(());
+    if !failed && !writes.is_empty() {
+        let seq_after = *next_seq;
+        result = (&t.events, &t.inbox, &t.dedup, &t.meta)
+            .transaction(|(events, inbox, dedup, meta)| {
+                for (seq, key, value) in &writes {
+                    let k = seq_key(*seq);
+                    events.insert(&k, value.as_slice())?;
+                    inbox.insert(&k, &[])?;
+                    dedup.insert(key, &dedup_value(now_ms, *seq))?;
+                }
+                meta.insert(META_NEXT_SEQ, &seq_after.to_be_bytes())?;
+                Ok(())
+            })
+            .map_err(|e: sled::transaction::TransactionError<StoreError>| StoreError::from(e));
+        if result.is_err() {
+            *next_seq = start_seq;
+        }
+    }
+    let needs_flush = batch.iter().any(|c| !matches!(c, Cmd::Append { .. })) || !writes.is_empty();
+    if result.is_ok() && needs_flush && !failed {
+        result = t.db.flush().map(|_| ()).map_err(StoreError::from);
+    }
+    if let Err(e) = &result {
+        tracing::error!(error = %e, "store write failed; refusing further intake until restart");
+        poisoned.store(true, Ordering::SeqCst);
+    }
+
+    let mut stop = false;
+    for (cmd, outcome) in batch.drain(..).zip(outcomes) {
+        match cmd {
+            Cmd::Append { reply, .. } => {
+                let o = outcome.expect("append has an outcome");
+                let o = match (&result, o) {
+                    (Err(e), Ok(AppendOutcome::Accepted { .. })) => Err(e.clone()),
+                    // A duplicate of an append in this same failed batch was not persisted either.
+                    (Err(e), Ok(AppendOutcome::Duplicate { seq })) if seq >= start_seq => {
+                        Err(e.clone())
+                    }
+                    (_, o) => o,
+                };
+                let _ = reply.send(o);
+            }
+            Cmd::Barrier(reply) => {
+                let _ = reply.send(if failed { Err(StoreError::Poisoned) } else { result.clone() });
+            }
+            Cmd::Shutdown(reply) => {
+                let _ = reply.send(result.clone());
+                stop = true;
+            }
+        }
+    }
+    stop
+}

@@ -1,0 +1,287 @@
+//! The event log, the inbox and the dedup index.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Store, StoreError};
+
+/// What intake hands to the store. The raw body is kept byte-exact for audit and replay.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct NewEvent {
+    pub app_id: String,
+    pub account_id: Option<String>,
+    pub event: String,
+    pub event_ts: Option<i64>,
+    /// Zoom's `x-zm-request-id` header.
+    pub zm_request_id: Option<String>,
+    /// Zoom's `x-zm-trackingid` header.
+    pub zm_tracking_id: Option<String>,
+    /// Why the body did not fit the typed event, if it did not.
+    pub parse_error: Option<String>,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum EventStatus {
+    /// In the inbox, waiting for the dispatcher.
+    Pending,
+    /// Matched and turned into `jobs` outbox jobs (possibly zero: no route matched).
+    Dispatched { routes: u32, jobs: u32 },
+    /// Could not be routed (malformed, unknown tenant, ...); kept for audit.
+    Unroutable { reason: String },
+}
+
+impl EventStatus {
+    pub fn label(&self) -> &'static str {
+        match self {
+            EventStatus::Pending => "pending",
+            EventStatus::Dispatched { .. } => "dispatched",
+            EventStatus::Unroutable { .. } => "unroutable",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EventRecord {
+    pub seq: u64,
+    pub received_at_ms: i64,
+    #[serde(flatten)]
+    pub event: NewEvent,
+    pub status: EventStatus,
+}
+
+#[derive(Serialize)]
+struct EncodeRef<'a> {
+    received_at_ms: i64,
+    #[serde(flatten)]
+    event: &'a NewEvent,
+    status: &'a EventStatus,
+}
+
+#[derive(Deserialize)]
+struct Decoded {
+    received_at_ms: i64,
+    #[serde(flatten)]
+    event: NewEvent,
+    status: EventStatus,
+}
+
+/// Format tag of event records, so the layout can evolve.
+const RECORD_V1: u8 = 1;
+
+impl NewEvent {
+    pub(super) fn encode(&self, received_at_ms: i64) -> Vec<u8> {
+        encode_record(received_at_ms, self, &EventStatus::Pending)
+    }
+}
+
+fn encode_record(received_at_ms: i64, event: &NewEvent, status: &EventStatus) -> Vec<u8> {
+    let mut out = Vec::with_capacity(event.body.len() + 256);
+    out.push(RECORD_V1);
+    serde_json::to_writer(
+        &mut out,
+        &EncodeRef {
+            received_at_ms,
+            event,
+            status,
+        },
+    )
+    .expect("event records serialize");
+    out
+}
+
+impl EventRecord {
+    pub(super) fn decode(seq: u64, bytes: &[u8]) -> Result<EventRecord, String> {
+        match bytes.split_first() {
+            Some((&RECORD_V1, rest)) => {
+                let d: Decoded = serde_json::from_slice(rest).map_err(|e| e.to_string())?;
+                Ok(EventRecord {
+                    seq,
+                    received_at_ms: d.received_at_ms,
+                    event: d.event,
+                    status: d.status,
+                })
+            }
+            Some((v, _)) => Err(format!("unknown record format {v}")),
+            None => Err("empty record".into()),
+        }
+    }
+
+    pub(super) fn encode(&self) -> Vec<u8> {
+        encode_record(self.received_at_ms, &self.event, &self.status)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AppendOutcome {
+    /// Stored and flushed under this sequence number.
+    Accepted { seq: u64 },
+    /// A retry of an event already stored (as `seq`); nothing was written.
+    Duplicate { seq: u64 },
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct EventFilter {
+    /// Only events received at or after this time (ms).
+    pub since_ms: Option<i64>,
+    pub app_id: Option<String>,
+    pub account_id: Option<String>,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RetentionReport {
+    pub dedup_removed: usize,
+    pub events_removed: usize,
+}
+
+pub(super) fn seq_key(seq: u64) -> [u8; 8] {
+    seq.to_be_bytes()
+}
+
+pub(super) fn decode_seq(k: &[u8]) -> Option<u64> {
+    Some(u64::from_be_bytes(k.try_into().ok()?))
+}
+
+pub(super) fn dedup_value(received_at_ms: i64, seq: u64) -> [u8; 16] {
+    let mut v = [0u8; 16];
+    v[..8].copy_from_slice(&received_at_ms.to_be_bytes());
+    v[8..].copy_from_slice(&seq.to_be_bytes());
+    v
+}
+
+pub(super) fn decode_dedup_value(v: &[u8]) -> Option<(i64, u64)> {
+    if v.len() != 16 {
+        return None;
+    }
+    Some((
+        i64::from_be_bytes(v[..8].try_into().ok()?),
+        u64::from_be_bytes(v[8..].try_into().ok()?),
+    ))
+}
+
+impl Store {
+    /// Appends a verified event unless `dedup_key` was seen, and returns once it is on disk.
+    pub async fn append_event(
+        &self,
+        dedup_key: [u8; 16],
+        event: NewEvent,
+    ) -> Result<AppendOutcome, StoreError> {
+        self.inner.commit.append(dedup_key, event).await
+    }
+
+    pub fn get_event(&self, seq: u64) -> Result<Option<EventRecord>, StoreError> {
+        match self.inner.events.get(seq_key(seq))? {
+            Some(v) => EventRecord::decode(seq, &v)
+                .map(Some)
+                .map_err(|e| StoreError::Io(format!("event {seq}: {e}"))),
+            None => Ok(None),
+        }
+    }
+
+    /// Newest first.
+    pub fn list_events(&self, filter: &EventFilter) -> Result<Vec<EventRecord>, StoreError> {
+        let limit = if filter.limit == 0 { 100 } else { filter.limit };
+        let mut out = Vec::new();
+        for item in self.inner.events.iter().rev() {
+            let (k, v) = item?;
+            let Some(seq) = decode_seq(&k) else { continue };
+            let rec = EventRecord::decode(seq, &v).map_err(StoreError::Io)?;
+            if let Some(since) = filter.since_ms
+                && rec.received_at_ms < since
+            {
+                break;
+            }
+            if filter.app_id.as_deref().is_some_and(|a| a != rec.event.app_id) {
+                continue;
+            }
+            if filter
+                .account_id
+                .as_deref()
+                .is_some_and(|a| Some(a) != rec.event.account_id.as_deref())
+            {
+                continue;
+            }
+            out.push(rec);
+            if out.len() >= limit {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn inbox_len(&self) -> usize {
+        self.inner.inbox.len()
+    }
+
+    pub fn event_count(&self) -> usize {
+        self.inner.events.len()
+    }
+
+    /// Removes dedup keys and dispatched events past their retention. Pending events are kept
+    /// whatever their age: an acknowledged event is never dropped before it is dispatched.
+    pub fn expire(
+        &self,
+        now_ms: i64,
+        dedup_retention_ms: i64,
+        event_retention_ms: i64,
+    ) -> Result<RetentionReport, StoreError> {
+        let mut report = RetentionReport::default();
+        let dedup_cutoff = now_ms.saturating_sub(dedup_retention_ms);
+        for item in self.inner.dedup.iter() {
+            let (k, v) = item?;
+            if decode_dedup_value(&v).is_none_or(|(at, _)| at < dedup_cutoff) {
+                // compare_and_swap so a concurrent re-insert of the same key is not lost.
+                if self
+                    .inner
+                    .dedup
+                    .compare_and_swap(&k, Some(v), None as Option<&[u8]>)?
+                    .is_ok()
+                {
+                    report.dedup_removed += 1;
+                }
+            }
+        }
+        let event_cutoff = now_ms.saturating_sub(event_retention_ms);
+        for item in self.inner.events.iter() {
+            let (k, v) = item?;
+            let Some(seq) = decode_seq(&k) else { continue };
+            let Ok(rec) = EventRecord::decode(seq, &v) else {
+                continue;
+            };
+            if rec.received_at_ms >= event_cutoff {
+                break; // keys follow arrival order
+            }
+            if self.inner.inbox.contains_key(&k)? {
+                continue;
+            }
+            self.inner.events.remove(&k)?;
+            report.events_removed += 1;
+        }
+        Ok(report)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_round_trips_with_exact_body() {
+        let ev = NewEvent {
+            app_id: "a".into(),
+            account_id: Some("acc".into()),
+            event: "meeting.started".into(),
+            event_ts: Some(5),
+            zm_request_id: None,
+            zm_tracking_id: Some("t".into()),
+            parse_error: None,
+            body: r#"{"topic":"\uD83D\uDE92 ’"}"#.into(),
+        };
+        let rec = EventRecord::decode(7, &ev.encode(42)).unwrap();
+        assert_eq!(rec.seq, 7);
+        assert_eq!(rec.received_at_ms, 42);
+        assert_eq!(rec.event.body, ev.body);
+        assert_eq!(rec.status, EventStatus::Pending);
+    }
+}

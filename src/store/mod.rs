@@ -1,0 +1,239 @@
+//! The only module that knows sled. Everything else sees domain types through [`Store`].
+//!
+//! Trees (keys are big-endian so range scans follow time order):
+//! - `events`: seq -> [`EventRecord`], every verified event with its raw body, for audit and replay;
+//! - `inbox`: seq -> (), events waiting for the dispatcher;
+//! - `dedup`: 16-byte hash of Zoom's natural key -> (received_at, seq), for Zoom's retries;
+//! - `meta`: schema version and counters.
+//!
+//! Durability: intake appends go through one commit thread ([`commit`]) that applies a whole batch in
+//! one transaction and then fsyncs once (group commit). A request is answered only after the flush
+//! that covers its write. Other writers that need durability call [`Store::flush`], which joins the
+//! same flush stream.
+
+mod commit;
+mod events;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+pub use events::{
+    AppendOutcome, EventFilter, EventRecord, EventStatus, NewEvent, RetentionReport,
+};
+
+use crate::config::StoreConfig;
+
+/// Bumped when the on-disk layout changes incompatibly.
+pub const SCHEMA_VERSION: u32 = 1;
+
+const META_SCHEMA: &[u8] = b"schema_version";
+const META_NEXT_SEQ: &[u8] = b"next_event_seq";
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum StoreError {
+    #[error(
+        "the store at {path} is in use by another zoom-relay process (sled holds a lock on it)"
+    )]
+    Locked { path: PathBuf },
+    #[error(
+        "the store at {path} is corrupt: {detail}. Stop the relay, move the directory aside and run \
+         `zoom-relay restore <backup-file>` to restore the last backup"
+    )]
+    Corrupt { path: PathBuf, detail: String },
+    #[error(
+        "the store at {path} was written by a newer zoom-relay (schema {found}, this build knows {SCHEMA_VERSION}); upgrade the binary"
+    )]
+    NewerSchema { path: PathBuf, found: u32 },
+    #[error("store I/O error: {0}")]
+    Io(String),
+    #[error("the store stopped accepting writes after an earlier failure; restart the relay")]
+    Poisoned,
+    #[error("the store is closed")]
+    Closed,
+}
+
+impl From<sled::Error> for StoreError {
+    fn from(e: sled::Error) -> Self {
+        StoreError::Io(e.to_string())
+    }
+}
+
+impl From<sled::transaction::TransactionError<StoreError>> for StoreError {
+    fn from(e: sled::transaction::TransactionError<StoreError>) -> Self {
+        match e {
+            sled::transaction::TransactionError::Abort(e) => e,
+            sled::transaction::TransactionError::Storage(e) => e.into(),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Store {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    path: PathBuf,
+    db: sled::Db,
+    events: sled::Tree,
+    inbox: sled::Tree,
+    dedup: sled::Tree,
+    meta: sled::Tree,
+    commit: commit::Committer,
+    poisoned: Arc<AtomicBool>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.inner.path)
+            .finish()
+    }
+}
+
+impl Store {
+    /// Opens (or creates) the store and checks its integrity. Must run outside async context or in
+    /// `spawn_blocking`: sled's open replays the log synchronously.
+    pub fn open(dir: &Path, cfg: &StoreConfig) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|e| {
+            StoreError::Io(format!("cannot create data_dir {}: {e}", dir.display()))
+        })?;
+        let db = sled::Config::new()
+            .path(dir)
+            .cache_capacity(cfg.cache_capacity_mb.saturating_mul(1024 * 1024))
+            .open()
+            .map_err(|e| classify_open_error(dir, e))?;
+        let corrupt = |detail: String| StoreError::Corrupt {
+            path: dir.to_path_buf(),
+            detail,
+        };
+        let tree = |name: &str| db.open_tree(name).map_err(|e| classify_open_error(dir, e));
+        let events = tree("events")?;
+        let inbox = tree("inbox")?;
+        let dedup = tree("dedup")?;
+        let meta = tree("meta")?;
+
+        // Integrity: schema version, counters ahead of data, inbox entries pointing at events, and
+        // the newest event record decoding.
+        match meta.get(META_SCHEMA)? {
+            None => {
+                if !events.is_empty() || !inbox.is_empty() {
+                    return Err(corrupt("schema version missing from a non-empty store".into()));
+                }
+                meta.insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes())?;
+                db.flush()?;
+            }
+            Some(v) => {
+                let found = u32::from_be_bytes(
+                    v.as_ref()
+                        .try_into()
+                        .map_err(|_| corrupt("schema version record has a bad length".into()))?,
+                );
+                if found > SCHEMA_VERSION {
+                    return Err(StoreError::NewerSchema {
+                        path: dir.to_path_buf(),
+                        found,
+                    });
+                }
+            }
+        }
+        let next_seq = match meta.get(META_NEXT_SEQ)? {
+            Some(v) => u64::from_be_bytes(
+                v.as_ref()
+                    .try_into()
+                    .map_err(|_| corrupt("event counter has a bad length".into()))?,
+            ),
+            None => 1,
+        };
+        if let Some((k, v)) = events.last()? {
+            let seq = events::decode_seq(&k).ok_or_else(|| corrupt("bad event key".into()))?;
+            if seq >= next_seq {
+                return Err(corrupt(format!(
+                    "event {seq} is ahead of the event counter {next_seq}"
+                )));
+            }
+            EventRecord::decode(seq, &v)
+                .map_err(|e| corrupt(format!("newest event {seq} does not decode: {e}")))?;
+        }
+        for k in inbox.iter().keys() {
+            let k = k?;
+            if !events.contains_key(&k)? {
+                return Err(corrupt(format!(
+                    "inbox entry {:?} has no event",
+                    events::decode_seq(&k)
+                )));
+            }
+        }
+
+        let poisoned = Arc::new(AtomicBool::new(false));
+        let commit = commit::Committer::start(
+            commit::Trees {
+                db: db.clone(),
+                events: events.clone(),
+                inbox: inbox.clone(),
+                dedup: dedup.clone(),
+                meta: meta.clone(),
+            },
+            next_seq,
+            poisoned.clone(),
+        );
+        Ok(Store {
+            inner: Arc::new(Inner {
+                path: dir.to_path_buf(),
+                db,
+                events,
+                inbox,
+                dedup,
+                meta,
+                commit,
+                poisoned,
+            }),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.inner.path
+    }
+
+    /// False once a write or flush failed; `/readyz` reports it.
+    pub fn is_healthy(&self) -> bool {
+        !self.inner.poisoned.load(Ordering::Relaxed) && self.inner.commit.is_running()
+    }
+
+    /// Waits until everything written before this call is on disk (group commit; many callers share
+    /// one fsync).
+    pub async fn flush(&self) -> Result<(), StoreError> {
+        self.inner.commit.barrier().await
+    }
+
+    /// Flushes and stops the commit thread. Later appends fail with [`StoreError::Closed`].
+    pub async fn close(&self) -> Result<(), StoreError> {
+        self.inner.commit.shutdown().await
+    }
+
+    /// A blocking fsync for CLI verbs that open the store directly.
+    pub fn flush_blocking(&self) -> Result<(), StoreError> {
+        self.inner.db.flush()?;
+        Ok(())
+    }
+}
+
+fn classify_open_error(dir: &Path, e: sled::Error) -> StoreError {
+    match e {
+        sled::Error::Io(ref io) if io.to_string().contains("could not acquire lock") => {
+            StoreError::Locked {
+                path: dir.to_path_buf(),
+            }
+        }
+        sled::Error::Corruption { .. } => StoreError::Corrupt {
+            path: dir.to_path_buf(),
+            detail: e.to_string(),
+        },
+        sled::Error::Unsupported(ref m) => StoreError::Corrupt {
+            path: dir.to_path_buf(),
+            detail: m.clone(),
+        },
+        other => StoreError::Io(format!("cannot open the store at {}: {other}", dir.display())),
+    }
+}
