@@ -1,0 +1,1 @@
+//! Message rendering with handlebars (work in progress).
