@@ -7,6 +7,7 @@ pub mod config;
 pub mod http;
 pub mod metrics;
 pub mod render;
+pub mod routing;
 pub mod service;
 pub mod store;
 pub mod telemetry;

@@ -13,6 +13,9 @@
 
 mod commit;
 mod events;
+mod meetings;
+mod outbox;
+mod routes;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -21,8 +24,26 @@ use std::sync::atomic::{AtomicBool, Ordering};
 pub use events::{
     AppendOutcome, EventFilter, EventRecord, EventStatus, NewEvent, RetentionReport,
 };
+pub use meetings::MeetingMemory;
+pub use outbox::{Attempt, AttemptOutcome, Claim, DeadJob, Finish, Job, Message, NewJob, snippet};
+pub use routes::ImportReport;
 
 use crate::config::StoreConfig;
+
+/// The tenant prefix of keys in per-tenant trees: `app_id 0x00 account_id 0x00`. Zero bytes cannot
+/// occur in either id, so prefixes never overlap.
+pub(crate) fn tenant_prefix(app_id: &str, account_id: &str) -> Vec<u8> {
+    let mut k = Vec::with_capacity(app_id.len() + account_id.len() + 2);
+    k.extend_from_slice(app_id.as_bytes());
+    k.push(0);
+    k.extend_from_slice(account_id.as_bytes());
+    k.push(0);
+    k
+}
+
+fn json_err(e: serde_json::Error) -> StoreError {
+    StoreError::Io(format!("record does not decode: {e}"))
+}
 
 /// Bumped when the on-disk layout changes incompatibly.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -79,7 +100,16 @@ struct Inner {
     events: sled::Tree,
     inbox: sled::Tree,
     dedup: sled::Tree,
+    #[allow(dead_code)]
     meta: sled::Tree,
+    routes: sled::Tree,
+    templates: sled::Tree,
+    meetings: sled::Tree,
+    outbox: sled::Tree,
+    outbox_due: sled::Tree,
+    idem: sled::Tree,
+    attempts: sled::Tree,
+    dead: sled::Tree,
     commit: commit::Committer,
     poisoned: Arc<AtomicBool>,
 }
@@ -113,6 +143,14 @@ impl Store {
         let inbox = tree("inbox")?;
         let dedup = tree("dedup")?;
         let meta = tree("meta")?;
+        let routes = tree("routes")?;
+        let templates = tree("templates")?;
+        let meetings = tree("meetings")?;
+        let outbox = tree("outbox")?;
+        let outbox_due = tree("outbox_due")?;
+        let idem = tree("idem")?;
+        let attempts = tree("attempts")?;
+        let dead = tree("dead")?;
 
         // Integrity: schema version, counters ahead of data, inbox entries pointing at events, and
         // the newest event record decoding.
@@ -186,6 +224,14 @@ impl Store {
                 inbox,
                 dedup,
                 meta,
+                routes,
+                templates,
+                meetings,
+                outbox,
+                outbox_due,
+                idem,
+                attempts,
+                dead,
                 commit,
                 poisoned,
             }),

@@ -1,0 +1,121 @@
+//! Meeting memory: what meeting.created told us (join link, passcode, topic), so a later
+//! meeting.started (which carries no join_url) can include the link where a route allows it; and
+//! which meeting instances have ended, so a started alert still waiting is dropped as stale.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Store, StoreError, json_err, tenant_prefix};
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingMemory {
+    pub topic: Option<String>,
+    pub join_url: Option<String>,
+    pub password: Option<String>,
+    pub updated_at_ms: i64,
+}
+
+fn memory_key(app_id: &str, account_id: &str, meeting_id: u64) -> Vec<u8> {
+    let mut k = vec![b'm'];
+    k.extend_from_slice(&tenant_prefix(app_id, account_id));
+    k.extend_from_slice(&meeting_id.to_be_bytes());
+    k
+}
+
+fn ended_key(app_id: &str, account_id: &str, uuid: &str) -> Vec<u8> {
+    let mut k = vec![b'e'];
+    k.extend_from_slice(&tenant_prefix(app_id, account_id));
+    k.extend_from_slice(uuid.as_bytes());
+    k
+}
+
+impl Store {
+    pub fn meeting_memory(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        meeting_id: u64,
+    ) -> Result<Option<MeetingMemory>, StoreError> {
+        self.inner
+            .meetings
+            .get(memory_key(app_id, account_id, meeting_id))?
+            .map(|v| serde_json::from_slice(&v).map_err(json_err))
+            .transpose()
+    }
+
+    pub fn remember_meeting(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        meeting_id: u64,
+        memory: &MeetingMemory,
+    ) -> Result<(), StoreError> {
+        self.inner.meetings.insert(
+            memory_key(app_id, account_id, meeting_id),
+            serde_json::to_vec(memory).map_err(json_err)?,
+        )?;
+        Ok(())
+    }
+
+    pub fn forget_meeting(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        meeting_id: u64,
+    ) -> Result<(), StoreError> {
+        self.inner
+            .meetings
+            .remove(memory_key(app_id, account_id, meeting_id))?;
+        Ok(())
+    }
+
+    pub fn mark_instance_ended(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        uuid: &str,
+        at_ms: i64,
+    ) -> Result<(), StoreError> {
+        self.inner
+            .meetings
+            .insert(ended_key(app_id, account_id, uuid), &at_ms.to_be_bytes())?;
+        Ok(())
+    }
+
+    /// When the instance ended, if it has.
+    pub fn instance_ended(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        uuid: &str,
+    ) -> Result<Option<i64>, StoreError> {
+        Ok(self
+            .inner
+            .meetings
+            .get(ended_key(app_id, account_id, uuid))?
+            .and_then(|v| Some(i64::from_be_bytes(v.as_ref().try_into().ok()?))))
+    }
+
+    /// Drops memory entries and ended markers older than the retention.
+    pub fn expire_meetings(&self, now_ms: i64, retention_ms: i64) -> Result<usize, StoreError> {
+        let cutoff = now_ms.saturating_sub(retention_ms);
+        let mut removed = 0;
+        for item in self.inner.meetings.iter() {
+            let (k, v) = item?;
+            let at = match k.first() {
+                Some(b'm') => serde_json::from_slice::<MeetingMemory>(&v)
+                    .map(|m| m.updated_at_ms)
+                    .unwrap_or(0),
+                _ => v
+                    .as_ref()
+                    .try_into()
+                    .map(i64::from_be_bytes)
+                    .unwrap_or(0),
+            };
+            if at < cutoff {
+                self.inner.meetings.remove(&k)?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+}
