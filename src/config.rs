@@ -65,7 +65,10 @@ impl fmt::Debug for SecurityConfig {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("SecurityConfig")
             .field("data_key", &"[REDACTED]")
-            .field("admin_token", &self.admin_token.as_ref().map(|_| "[REDACTED]"))
+            .field(
+                "admin_token",
+                &self.admin_token.as_ref().map(|_| "[REDACTED]"),
+            )
             .finish()
     }
 }
@@ -428,13 +431,11 @@ impl figment::Provider for EnvSnapshot {
         for (k, v) in &self.0 {
             let path = k["RELAY_".len()..].to_ascii_lowercase().replace("__", ".");
             let value: figment::value::Value = v.parse().unwrap_or_else(|_| v.clone().into());
-            let nested = path
-                .rsplit('.')
-                .fold(value, |acc, part| {
-                    let mut d = figment::value::Dict::new();
-                    d.insert(part.to_string(), acc);
-                    d.into()
-                });
+            let nested = path.rsplit('.').fold(value, |acc, part| {
+                let mut d = figment::value::Dict::new();
+                d.insert(part.to_string(), acc);
+                d.into()
+            });
             if let figment::value::Value::Dict(_, d) = nested {
                 merge_dict(&mut dict, d);
             }
@@ -627,7 +628,8 @@ fn validate(
         base_dir,
         env,
     ) {
-        Some(s) => match base64::engine::general_purpose::STANDARD.decode(s.expose_secret().trim()) {
+        Some(s) => match base64::engine::general_purpose::STANDARD.decode(s.expose_secret().trim())
+        {
             Ok(b) if b.len() == 32 => {
                 let mut k = [0u8; 32];
                 k.copy_from_slice(&b);
@@ -973,7 +975,10 @@ impl Config {
             }
         }
         if self.security.admin_token.is_none() {
-            w.push("security.admin_token is not set: the admin API and remote CLI are disabled".to_string());
+            w.push(
+                "security.admin_token is not set: the admin API and remote CLI are disabled"
+                    .to_string(),
+            );
         }
         w
     }

@@ -4,6 +4,8 @@
 
 pub mod cli;
 pub mod config;
+pub mod delivery;
+pub mod dispatch;
 pub mod http;
 pub mod metrics;
 pub mod render;
@@ -23,9 +25,14 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::Config;
+use crate::config::{Config, EXAMPLE_ROUTES, SeedRoutes};
+use crate::delivery::Worker;
+use crate::delivery::log::LogSender;
+use crate::dispatch::{Dispatcher, Signals};
 use crate::http::AppState;
 use crate::metrics::Metrics;
+use crate::render::Renderer;
+use crate::routing::RouteDocument;
 use crate::store::Store;
 
 /// A running relay.
@@ -45,15 +52,45 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
     let store = tokio::task::spawn_blocking(move || Store::open(&dir, &store_cfg))
         .await
         .context("store open task")??;
+    let renderer = Arc::new(Renderer::new().context("loading the default templates")?);
+    {
+        let (store, config, renderer) = (store.clone(), config.clone(), renderer.clone());
+        tokio::task::spawn_blocking(move || seed_routes(&store, &config, &renderer))
+            .await
+            .context("seeding task")??;
+    }
+    let released = store.release_claims(chrono::Utc::now().timestamp_millis())?;
+    if released > 0 {
+        tracing::info!(
+            released,
+            "released delivery claims left by the previous run"
+        );
+    }
     let metrics = Arc::new(Metrics::default());
-    let state = AppState::new(config.clone(), store.clone(), metrics);
+    let signals = Arc::new(Signals::default());
+    let state = AppState::new(
+        config.clone(),
+        store.clone(),
+        metrics.clone(),
+        renderer.clone(),
+        signals.clone(),
+    );
     let token = CancellationToken::new();
 
-    let workers = vec![tokio::spawn(janitor(
-        store.clone(),
-        config.clone(),
-        token.clone(),
-    ))];
+    let dispatcher = Dispatcher::new(store.clone(), renderer.clone(), config.clone());
+    let workers = vec![
+        tokio::spawn(janitor(store.clone(), config.clone(), token.clone())),
+        tokio::spawn(dispatch::run(dispatcher, signals.clone(), token.clone())),
+        tokio::spawn(
+            Worker::new(
+                store.clone(),
+                LogSender,
+                config.delivery.clone(),
+                metrics.clone(),
+            )
+            .run(signals.clone(), token.clone()),
+        ),
+    ];
     state.workers_running.store(true, Ordering::SeqCst);
 
     let addr = listener.local_addr()?;
@@ -104,7 +141,11 @@ impl App {
         for w in self.workers {
             let _ = w.await;
         }
-        self.state.store.close().await.context("flushing the store")?;
+        self.state
+            .store
+            .close()
+            .await
+            .context("flushing the store")?;
         server_res.context("server task")?.context("HTTP server")?;
         tracing::info!("zoom-relay stopped");
         Ok(())
@@ -114,6 +155,40 @@ impl App {
         self.token.cancel();
         self.wait().await
     }
+}
+
+/// Imports `seed_routes` once, when the route table is empty; from then on routes live in the store.
+fn seed_routes(store: &Store, config: &Config, renderer: &Renderer) -> anyhow::Result<()> {
+    let Some(seed) = &config.seed_routes else {
+        return Ok(());
+    };
+    if !store.routes_is_empty() {
+        return Ok(());
+    }
+    let (text, name) = match seed {
+        SeedRoutes::Embedded => (
+            EXAMPLE_ROUTES.to_string(),
+            "routes.example.toml (embedded)".to_string(),
+        ),
+        SeedRoutes::File(p) => (
+            std::fs::read_to_string(p)
+                .with_context(|| format!("seed_routes: cannot read {}", p.display()))?,
+            p.display().to_string(),
+        ),
+    };
+    let doc: RouteDocument = toml::from_str(&text)
+        .with_context(|| format!("seed_routes: {name} is not a valid route document"))?;
+    let ctx = service::routes::Ctx {
+        store,
+        config,
+        renderer,
+    };
+    let report = ctx.import(&doc).map_err(|e| {
+        anyhow::anyhow!("seed_routes: {name}: {e}. Fix the file or remove the seed_routes key")
+    })?;
+    store.flush_blocking()?;
+    tracing::info!(created = report.created, file = %name, "seeded routes into the empty store");
+    Ok(())
 }
 
 /// Expires dedup keys and old events on an interval.
@@ -132,11 +207,22 @@ async fn janitor(store: Store, config: Arc<Config>, token: CancellationToken) {
                 (c.dedup_retention_secs as i64).saturating_mul(1000),
                 (c.event_retention_secs as i64).saturating_mul(1000),
             )
+            .and_then(|r| {
+                s.expire_meetings(
+                    chrono::Utc::now().timestamp_millis(),
+                    (c.meeting_retention_secs as i64).saturating_mul(1000),
+                )?;
+                Ok(r)
+            })
         })
         .await;
         match res {
             Ok(Ok(r)) if r.dedup_removed + r.events_removed > 0 => {
-                tracing::info!(dedup_removed = r.dedup_removed, events_removed = r.events_removed, "janitor expired old entries")
+                tracing::info!(
+                    dedup_removed = r.dedup_removed,
+                    events_removed = r.events_removed,
+                    "janitor expired old entries"
+                )
             }
             Ok(Ok(_)) => {}
             Ok(Err(e)) => tracing::warn!(error = %e, "janitor failed"),

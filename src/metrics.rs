@@ -26,9 +26,21 @@ struct Histogram {
 }
 
 const HELP: &[(&str, &str, &str)] = &[
-    ("webhooks_received_total", "counter", "Zoom webhook requests by app, event and result."),
-    ("dedup_hits_total", "counter", "Zoom retries recognised as duplicates and not stored again."),
-    ("store_flush_seconds", "histogram", "Time to apply and fsync one group-commit batch."),
+    (
+        "webhooks_received_total",
+        "counter",
+        "Zoom webhook requests by app, event and result.",
+    ),
+    (
+        "dedup_hits_total",
+        "counter",
+        "Zoom retries recognised as duplicates and not stored again.",
+    ),
+    (
+        "store_flush_seconds",
+        "histogram",
+        "Time to apply and fsync one group-commit batch.",
+    ),
 ];
 
 impl Metrics {
@@ -37,12 +49,26 @@ impl Metrics {
     }
 
     pub fn add(&self, name: &'static str, labels: &[(&'static str, &str)], n: u64) {
-        let key = (name, labels.iter().map(|(k, v)| (*k, v.to_string())).collect());
-        *self.counters.lock().expect("metrics lock").entry(key).or_default() += n;
+        let key = (
+            name,
+            labels.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+        );
+        *self
+            .counters
+            .lock()
+            .expect("metrics lock")
+            .entry(key)
+            .or_default() += n;
     }
 
     pub fn counter(&self, name: &'static str, labels: &[(&'static str, &str)]) -> u64 {
-        let key = (name, labels.iter().map(|(k, v)| (*k, v.to_string())).collect::<Labels>());
+        let key = (
+            name,
+            labels
+                .iter()
+                .map(|(k, v)| (*k, v.to_string()))
+                .collect::<Labels>(),
+        );
         self.counters
             .lock()
             .expect("metrics lock")
@@ -52,7 +78,10 @@ impl Metrics {
     }
 
     pub fn observe(&self, name: &'static str, labels: &[(&'static str, &str)], secs: f64) {
-        let key = (name, labels.iter().map(|(k, v)| (*k, v.to_string())).collect());
+        let key = (
+            name,
+            labels.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+        );
         let mut h = self.histograms.lock().expect("metrics lock");
         let h = h.entry(key).or_default();
         for (i, b) in BUCKETS.iter().enumerate() {
@@ -96,7 +125,12 @@ impl Metrics {
                     h.counts[i]
                 );
             }
-            let _ = writeln!(out, "{name}_bucket{} {}", fmt_labels(labels, Some("+Inf")), h.count);
+            let _ = writeln!(
+                out,
+                "{name}_bucket{} {}",
+                fmt_labels(labels, Some("+Inf")),
+                h.count
+            );
             let _ = writeln!(out, "{name}_sum{} {}", fmt_labels(labels, None), h.sum);
             let _ = writeln!(out, "{name}_count{} {}", fmt_labels(labels, None), h.count);
         }
@@ -124,7 +158,9 @@ fn fmt_labels(labels: &Labels, le: Option<&str>) -> String {
 }
 
 fn escape(v: &str) -> String {
-    v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 #[cfg(test)]
@@ -134,10 +170,19 @@ mod tests {
     #[test]
     fn renders_counters_with_escaped_labels() {
         let m = Metrics::default();
-        m.inc("webhooks_received_total", &[("app", "a\"b"), ("result", "accepted")]);
-        m.inc("webhooks_received_total", &[("app", "a\"b"), ("result", "accepted")]);
+        m.inc(
+            "webhooks_received_total",
+            &[("app", "a\"b"), ("result", "accepted")],
+        );
+        m.inc(
+            "webhooks_received_total",
+            &[("app", "a\"b"), ("result", "accepted")],
+        );
         let text = m.render(&[]);
         assert!(text.contains("# TYPE webhooks_received_total counter"));
-        assert!(text.contains(r#"webhooks_received_total{app="a\"b",result="accepted"} 2"#), "{text}");
+        assert!(
+            text.contains(r#"webhooks_received_total{app="a\"b",result="accepted"} 2"#),
+            "{text}"
+        );
     }
 }

@@ -79,9 +79,17 @@ pub enum Destination {
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Target {
-    Telegram { chat_id: i64, thread_id: Option<i64> },
-    Email { to: String },
-    Webhook { url: String, secret: String },
+    Telegram {
+        chat_id: i64,
+        thread_id: Option<i64>,
+    },
+    Email {
+        to: String,
+    },
+    Webhook {
+        url: String,
+        secret: String,
+    },
     Log,
 }
 
@@ -159,7 +167,9 @@ impl Destination {
             }],
             Destination::Email { to } => to
                 .iter()
-                .map(|t| Target::Email { to: t.trim().to_string() })
+                .map(|t| Target::Email {
+                    to: t.trim().to_string(),
+                })
                 .collect(),
             Destination::Webhook { url, secret } => vec![Target::Webhook {
                 url: url.clone(),
@@ -230,7 +240,10 @@ impl Route {
             );
         }
         if self.account_id.trim().is_empty() {
-            err("account_id", "is required: the Zoom account this route belongs to".into());
+            err(
+                "account_id",
+                "is required: the Zoom account this route belongs to".into(),
+            );
         }
         if self.events.is_empty() {
             err(
@@ -252,7 +265,10 @@ impl Route {
                 .size_limit(1 << 20)
                 .build()
         {
-            err("topic_regex", format!("is not a valid regular expression: {e}"));
+            err(
+                "topic_regex",
+                format!("is not a valid regular expression: {e}"),
+            );
         }
         if self.timezone.parse::<chrono_tz::Tz>().is_err() {
             err(
@@ -271,13 +287,23 @@ impl Route {
             match d {
                 Destination::Telegram { chat_id, thread_id } => {
                     if !ctx.telegram_enabled {
-                        err(&f, "telegram is not configured: add a [telegram] section with bot_token".into());
+                        err(
+                            &f,
+                            "telegram is not configured: add a [telegram] section with bot_token"
+                                .into(),
+                        );
                     }
                     if *chat_id == 0 {
-                        err(&format!("{f}.chat_id"), "must be a Telegram chat id (groups are negative)".into());
+                        err(
+                            &format!("{f}.chat_id"),
+                            "must be a Telegram chat id (groups are negative)".into(),
+                        );
                     }
                     if thread_id.is_some_and(|t| t <= 0) {
-                        err(&format!("{f}.thread_id"), "must be a positive forum topic id".into());
+                        err(
+                            &format!("{f}.thread_id"),
+                            "must be a positive forum topic id".into(),
+                        );
                     }
                 }
                 Destination::Email { to } => {
@@ -296,7 +322,10 @@ impl Route {
                 Destination::Webhook { url, secret } => {
                     match reqwest::Url::parse(url) {
                         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
-                        _ => err(&format!("{f}.url"), format!("`{url}` is not an http(s) URL")),
+                        _ => err(
+                            &format!("{f}.url"),
+                            format!("`{url}` is not an http(s) URL"),
+                        ),
                     }
                     if !is_webhook_secret(secret) {
                         err(
@@ -329,7 +358,9 @@ fn is_plausible_email(a: &str) -> bool {
     };
     !local.is_empty()
         && domain.contains('.')
-        && !a.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
+        && !a
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == ',')
 }
 
 fn is_webhook_secret(s: &str) -> bool {
@@ -355,7 +386,11 @@ pub struct MatchInput<'a> {
 }
 
 impl<'a> MatchInput<'a> {
-    pub fn from_event(app_id: &'a str, event: &'a ZoomEvent, memory_topic: Option<&'a str>) -> Self {
+    pub fn from_event(
+        app_id: &'a str,
+        event: &'a ZoomEvent,
+        memory_topic: Option<&'a str>,
+    ) -> Self {
         let m = event.meeting();
         MatchInput {
             app_id,
@@ -377,7 +412,9 @@ pub fn matches(route: &Route, input: &MatchInput<'_>) -> bool {
         return false;
     }
     if !route.meeting_ids.is_empty()
-        && !input.meeting_id.is_some_and(|id| route.meeting_ids.contains(&id))
+        && !input
+            .meeting_id
+            .is_some_and(|id| route.meeting_ids.contains(&id))
     {
         return false;
     }
@@ -486,26 +523,113 @@ mod tests {
     fn matching_table() {
         let started = EventKind::MeetingStarted;
         let ended = EventKind::MeetingEnded;
-        type Case = (&'static str, fn(&mut Route), &'static EventKind, Option<&'static str>, bool);
+        type Case = (
+            &'static str,
+            fn(&mut Route),
+            &'static EventKind,
+            Option<&'static str>,
+            bool,
+        );
         static STARTED: EventKind = EventKind::MeetingStarted;
         static ENDED: EventKind = EventKind::MeetingEnded;
         let _ = (&started, &ended);
         let cases: Vec<Case> = vec![
             ("plain match", |_| {}, &STARTED, Some("x"), true),
             ("other event", |_| {}, &ENDED, Some("x"), false),
-            ("disabled", |r| r.enabled = false, &STARTED, Some("x"), false),
-            ("other account", |r| r.account_id = "B".into(), &STARTED, None, false),
-            ("other app", |r| r.app_id = "other".into(), &STARTED, None, false),
-            ("topic contains, case-insensitive", |r| r.topic_contains = Some("tuesDAY".into()), &STARTED, Some("The Tuesday group"), true),
-            ("topic contains, miss", |r| r.topic_contains = Some("Wednesday".into()), &STARTED, Some("The Tuesday group"), false),
-            ("topic filter without topic", |r| r.topic_contains = Some("x".into()), &STARTED, None, false),
-            ("regex, case-insensitive", |r| r.topic_regex = Some("^the (tue|wed)".into()), &STARTED, Some("THE TUESDAY group"), true),
-            ("regex miss", |r| r.topic_regex = Some("^wed".into()), &STARTED, Some("Tuesday"), false),
-            ("meeting id hit", |r| r.meeting_ids = vec![1, 42], &STARTED, None, true),
-            ("meeting id miss", |r| r.meeting_ids = vec![1], &STARTED, None, false),
-            ("host id hit", |r| r.host_ids = vec!["H".into()], &STARTED, None, true),
-            ("host id miss", |r| r.host_ids = vec!["Z".into()], &STARTED, None, false),
-            ("both topic filters must hold", |r| { r.topic_contains = Some("group".into()); r.topic_regex = Some("^wed".into()); }, &STARTED, Some("Tuesday group"), false),
+            (
+                "disabled",
+                |r| r.enabled = false,
+                &STARTED,
+                Some("x"),
+                false,
+            ),
+            (
+                "other account",
+                |r| r.account_id = "B".into(),
+                &STARTED,
+                None,
+                false,
+            ),
+            (
+                "other app",
+                |r| r.app_id = "other".into(),
+                &STARTED,
+                None,
+                false,
+            ),
+            (
+                "topic contains, case-insensitive",
+                |r| r.topic_contains = Some("tuesDAY".into()),
+                &STARTED,
+                Some("The Tuesday group"),
+                true,
+            ),
+            (
+                "topic contains, miss",
+                |r| r.topic_contains = Some("Wednesday".into()),
+                &STARTED,
+                Some("The Tuesday group"),
+                false,
+            ),
+            (
+                "topic filter without topic",
+                |r| r.topic_contains = Some("x".into()),
+                &STARTED,
+                None,
+                false,
+            ),
+            (
+                "regex, case-insensitive",
+                |r| r.topic_regex = Some("^the (tue|wed)".into()),
+                &STARTED,
+                Some("THE TUESDAY group"),
+                true,
+            ),
+            (
+                "regex miss",
+                |r| r.topic_regex = Some("^wed".into()),
+                &STARTED,
+                Some("Tuesday"),
+                false,
+            ),
+            (
+                "meeting id hit",
+                |r| r.meeting_ids = vec![1, 42],
+                &STARTED,
+                None,
+                true,
+            ),
+            (
+                "meeting id miss",
+                |r| r.meeting_ids = vec![1],
+                &STARTED,
+                None,
+                false,
+            ),
+            (
+                "host id hit",
+                |r| r.host_ids = vec!["H".into()],
+                &STARTED,
+                None,
+                true,
+            ),
+            (
+                "host id miss",
+                |r| r.host_ids = vec!["Z".into()],
+                &STARTED,
+                None,
+                false,
+            ),
+            (
+                "both topic filters must hold",
+                |r| {
+                    r.topic_contains = Some("group".into());
+                    r.topic_regex = Some("^wed".into());
+                },
+                &STARTED,
+                Some("Tuesday group"),
+                false,
+            ),
         ];
         for (name, tweak, kind, topic, want) in cases {
             let mut r = route("r");
@@ -518,14 +642,27 @@ mod tests {
     fn every_matching_route_fires_and_shared_targets_get_one_message() {
         let mut a = route("b-second");
         a.destinations = vec![
-            Destination::Telegram { chat_id: -1, thread_id: None },
-            Destination::Email { to: vec!["x@example.org".into(), "Y@example.org".into()] },
+            Destination::Telegram {
+                chat_id: -1,
+                thread_id: None,
+            },
+            Destination::Email {
+                to: vec!["x@example.org".into(), "Y@example.org".into()],
+            },
         ];
         let mut b = route("a-first");
         b.destinations = vec![
-            Destination::Telegram { chat_id: -1, thread_id: None },
-            Destination::Email { to: vec!["y@example.org".into()] },
-            Destination::Telegram { chat_id: -1, thread_id: Some(7) },
+            Destination::Telegram {
+                chat_id: -1,
+                thread_id: None,
+            },
+            Destination::Email {
+                to: vec!["y@example.org".into()],
+            },
+            Destination::Telegram {
+                chat_id: -1,
+                thread_id: Some(7),
+            },
         ];
         let routes = vec![a, b];
         let kind = EventKind::MeetingStarted;
@@ -553,8 +690,13 @@ mod tests {
         r.timezone = "Mars/Olympus".into();
         r.topic_regex = Some("(".into());
         r.destinations = vec![
-            Destination::Webhook { url: "ftp://x".into(), secret: "nope".into() },
-            Destination::Email { to: vec!["not-an-address".into()] },
+            Destination::Webhook {
+                url: "ftp://x".into(),
+                secret: "nope".into(),
+            },
+            Destination::Email {
+                to: vec!["not-an-address".into()],
+            },
         ];
         let ok = |_: &str, _: &str| Ok(());
         let ctx = ValidationContext {
@@ -564,7 +706,15 @@ mod tests {
             check_template: &ok,
         };
         let fields: Vec<String> = r.validate(&ctx).into_iter().map(|e| e.field).collect();
-        for f in ["name", "events", "timezone", "topic_regex", "destinations[0].url", "destinations[0].secret", "destinations[1].to"] {
+        for f in [
+            "name",
+            "events",
+            "timezone",
+            "topic_regex",
+            "destinations[0].url",
+            "destinations[0].secret",
+            "destinations[1].to",
+        ] {
             assert!(fields.iter().any(|x| x == f), "missing {f} in {fields:?}");
         }
     }

@@ -21,7 +21,11 @@ pub fn init(cfg: &LogConfig) {
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
     let res = if json {
-        builder.json().flatten_event(true).with_current_span(false).try_init()
+        builder
+            .json()
+            .flatten_event(true)
+            .with_current_span(false)
+            .try_init()
     } else {
         builder
             .with_ansi(std::io::stderr().is_terminal())

@@ -83,19 +83,46 @@ impl Remote {
         path: &str,
         query: &[(&str, String)],
     ) -> Result<T, CliError> {
-        let resp = self
+        self.send(reqwest::Method::GET, &[path], query, None).await
+    }
+
+    /// Calls `/api/v1` + the percent-encoded `segments` (a first segment may hold several `/`-separated
+    /// parts).
+    pub async fn send<T: DeserializeOwned>(
+        &self,
+        method: reqwest::Method,
+        segments: &[&str],
+        query: &[(&str, String)],
+        body: Option<serde_json::Value>,
+    ) -> Result<T, CliError> {
+        let mut url = reqwest::Url::parse(&format!("{}/api/v1", self.base))
+            .map_err(|e| CliError::Failed(e.to_string()))?;
+        {
+            let mut segs = url
+                .path_segments_mut()
+                .map_err(|_| CliError::Failed("bad relay URL".into()))?;
+            for (i, s) in segments.iter().enumerate() {
+                if i == 0 {
+                    segs.extend(s.split('/').filter(|p| !p.is_empty()));
+                } else {
+                    segs.push(s);
+                }
+            }
+        }
+        let mut req = self
             .client
-            .get(format!("{}/api/v1{path}", self.base))
+            .request(method, url)
             .bearer_auth(&self.token)
-            .query(query)
-            .send()
-            .await
-            .map_err(|e| {
-                CliError::Failed(format!(
-                    "the store is locked by a running relay, but its API at {} did not answer: {e}",
-                    self.base
-                ))
-            })?;
+            .query(query);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let resp = req.send().await.map_err(|e| {
+            CliError::Failed(format!(
+                "the store is locked by a running relay, but its API at {} did not answer: {e}",
+                self.base
+            ))
+        })?;
         let status = resp.status();
         let body = resp
             .text()
@@ -109,10 +136,16 @@ impl Remote {
             return Err(if status == reqwest::StatusCode::BAD_REQUEST {
                 CliError::Usage(msg)
             } else {
-                CliError::Failed(format!("relay answered {status}: {msg}"))
+                CliError::Failed(msg)
             });
         }
-        serde_json::from_str(&body).map_err(|e| CliError::Failed(format!("bad answer from relay: {e}")))
+        let body = if body.is_empty() {
+            "null".to_string()
+        } else {
+            body
+        };
+        serde_json::from_str(&body)
+            .map_err(|e| CliError::Failed(format!("bad answer from relay: {e}")))
     }
 }
 

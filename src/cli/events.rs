@@ -52,7 +52,11 @@ pub fn run(config_path: Option<&Path>, cmd: Command) -> CliResult {
             }),
             Access::Remote(r) => {
                 let mut query = vec![("limit", limit.to_string())];
-                for (k, v) in [("since", &q.since), ("app", &q.app), ("account", &q.account)] {
+                for (k, v) in [
+                    ("since", &q.since),
+                    ("app", &q.app),
+                    ("account", &q.account),
+                ] {
                     if let Some(v) = v {
                         query.push((k, v.clone()));
                     }
@@ -65,7 +69,10 @@ pub fn run(config_path: Option<&Path>, cmd: Command) -> CliResult {
     })?;
     if json {
         for r in &rows {
-            println!("{}", serde_json::to_string(r).map_err(|e| CliError::Failed(e.to_string()))?);
+            println!(
+                "{}",
+                serde_json::to_string(r).map_err(|e| CliError::Failed(e.to_string()))?
+            );
         }
         return Ok(());
     }

@@ -3,6 +3,7 @@
 
 mod access;
 mod events;
+mod routes;
 mod serve;
 mod simulate;
 
@@ -16,7 +17,11 @@ use rand::RngCore;
 use crate::config::{self, Config};
 
 #[derive(Parser)]
-#[command(name = "zoom-relay", version, about = "Relay Zoom meeting webhooks to Telegram, email and signed webhooks")]
+#[command(
+    name = "zoom-relay",
+    version,
+    about = "Relay Zoom meeting webhooks to Telegram, email and signed webhooks"
+)]
 pub struct Cli {
     /// Config file. Default: ./relay.toml, else the embedded example (demo mode).
     #[arg(long, global = true, env = "RELAY_CONFIG")]
@@ -39,6 +44,16 @@ enum Command {
     Events {
         #[command(subcommand)]
         command: events::Command,
+    },
+    /// Routing rules: list, show, add, edit, remove, import, and test an event against them.
+    Routes {
+        #[command(subcommand)]
+        command: routes::RoutesCommand,
+    },
+    /// Message templates: list, show, set, unset and preview.
+    Templates {
+        #[command(subcommand)]
+        command: routes::TemplatesCommand,
     },
 }
 
@@ -70,6 +85,8 @@ pub fn main() -> ExitCode {
         Command::Serve => serve::serve(cli.config.as_deref()),
         Command::Simulate(args) => simulate::simulate(cli.config.as_deref(), args),
         Command::Events { command } => events::run(cli.config.as_deref(), command),
+        Command::Routes { command } => routes::run_routes(cli.config.as_deref(), command),
+        Command::Templates { command } => routes::run_templates(cli.config.as_deref(), command),
     };
     match res {
         Ok(()) => ExitCode::SUCCESS,
@@ -94,7 +111,9 @@ fn keygen() {
     rand::rngs::OsRng.fill_bytes(&mut key);
     let mut token = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut token);
-    println!("# Paste into the [security] section of relay.toml (or export as RELAY_SECURITY__DATA_KEY / RELAY_SECURITY__ADMIN_TOKEN).");
+    println!(
+        "# Paste into the [security] section of relay.toml (or export as RELAY_SECURITY__DATA_KEY / RELAY_SECURITY__ADMIN_TOKEN)."
+    );
     println!("# Keep data_key safe: tokens stored with it cannot be read without it.");
     println!(
         "data_key = \"{}\"",
@@ -120,13 +139,31 @@ fn check_config(path: Option<&std::path::Path>) -> CliResult {
         println!(
             "  zoom app    {} ({}) webhook {}/zoom/webhook/{}",
             a.id,
-            if a.has_oauth() { "OAuth" } else { "webhook-only" },
+            if a.has_oauth() {
+                "OAuth"
+            } else {
+                "webhook-only"
+            },
             c.server.public_url,
             a.id
         );
     }
-    println!("  telegram    {}", if c.telegram.is_some() { "configured" } else { "off" });
-    println!("  email       {}", if c.email.is_some() { "configured" } else { "off" });
+    println!(
+        "  telegram    {}",
+        if c.telegram.is_some() {
+            "configured"
+        } else {
+            "off"
+        }
+    );
+    println!(
+        "  email       {}",
+        if c.email.is_some() {
+            "configured"
+        } else {
+            "off"
+        }
+    );
     for w in c.warnings() {
         println!("  warning: {w}");
     }

@@ -1,17 +1,244 @@
 //! Admin REST API at `/api/v1`, authenticated by the operator's bearer `admin_token`.
 
-use axum::extract::{Query, State};
-use axum::http::HeaderMap;
-use axum::routing::get;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use secrecy::ExposeSecret;
+use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
 use super::{ApiError, AppState};
+use crate::routing::{Route, RouteDocument};
 use crate::service::events::{self, EventView, EventsQuery, QueryError};
+use crate::service::routes::{
+    Ctx, PreviewItem, PreviewRequest, ServiceError, TemplateInfo, TestReport,
+};
+use crate::store::ImportReport;
 
 pub fn router() -> Router<AppState> {
-    Router::new().route("/events", get(list_events))
+    Router::new()
+        .route("/events", get(list_events))
+        .route("/routes", get(list_routes).post(add_route))
+        .route("/routes/import", post(import_routes))
+        .route("/routes/test", post(test_routes))
+        .route(
+            "/routes/{app}/{account}/{name}",
+            get(get_route).put(replace_route).delete(remove_route),
+        )
+        .route("/templates", get(list_templates))
+        .route("/templates/source", get(template_source))
+        .route("/templates/preview", post(preview_templates))
+        .route(
+            "/templates/{app}/{account}/{event}/{key}",
+            put(set_template).delete(remove_template),
+        )
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::NotFound(m) => ApiError::NotFound(m),
+            ServiceError::Conflict(m) => ApiError::Conflict(m),
+            ServiceError::Invalid(errs) => ApiError::BadRequest {
+                field: errs.first().map(|e| e.field.clone()),
+                message: errs
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            },
+            ServiceError::Store(s) => s.into(),
+        }
+    }
+}
+
+/// Runs a service call on the blocking pool (the store is synchronous).
+async fn service<T: Send + 'static>(
+    st: &AppState,
+    headers: &HeaderMap,
+    f: impl FnOnce(&Ctx<'_>) -> Result<T, ServiceError> + Send + 'static,
+) -> Result<T, ApiError> {
+    require_admin(st, headers)?;
+    let st = st.clone();
+    tokio::task::spawn_blocking(move || {
+        let ctx = Ctx {
+            store: &st.store,
+            config: &st.config,
+            renderer: &st.renderer,
+        };
+        f(&ctx)
+    })
+    .await
+    .map_err(|e| ApiError::Internal(e.into()))?
+    .map_err(ApiError::from)
+}
+
+#[derive(Deserialize)]
+struct TenantQuery {
+    app: Option<String>,
+    account: Option<String>,
+}
+
+async fn list_routes(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<TenantQuery>,
+) -> Result<Json<Vec<Route>>, ApiError> {
+    service(&st, &headers, move |c| {
+        c.list(q.app.as_deref(), q.account.as_deref())
+    })
+    .await
+    .map(Json)
+}
+
+async fn add_route(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Json(route): Json<Route>,
+) -> Result<(StatusCode, Json<Route>), ApiError> {
+    let r = service(&st, &headers, move |c| c.add(route)).await?;
+    Ok((StatusCode::CREATED, Json(r)))
+}
+
+async fn get_route(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((app, account, name)): Path<(String, String, String)>,
+) -> Result<Json<Route>, ApiError> {
+    service(&st, &headers, move |c| c.get(&app, &account, &name))
+        .await
+        .map(Json)
+}
+
+async fn replace_route(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((app, account, name)): Path<(String, String, String)>,
+    Json(route): Json<Route>,
+) -> Result<Json<Route>, ApiError> {
+    service(&st, &headers, move |c| {
+        c.replace(&app, &account, &name, route)
+    })
+    .await
+    .map(Json)
+}
+
+async fn remove_route(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((app, account, name)): Path<(String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    service(&st, &headers, move |c| c.remove(&app, &account, &name)).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn import_routes(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Json(doc): Json<RouteDocument>,
+) -> Result<Json<ImportReport>, ApiError> {
+    service(&st, &headers, move |c| c.import(&doc))
+        .await
+        .map(Json)
+}
+
+#[derive(Deserialize)]
+struct AppQuery {
+    #[serde(default = "default_app")]
+    app: String,
+}
+
+fn default_app() -> String {
+    "default".into()
+}
+
+/// The body is a Zoom event as Zoom would post it.
+async fn test_routes(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<AppQuery>,
+    body: Bytes,
+) -> Result<Json<TestReport>, ApiError> {
+    service(&st, &headers, move |c| c.test(&q.app, &body))
+        .await
+        .map(Json)
+}
+
+async fn list_templates(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<TenantQuery>,
+) -> Result<Json<Vec<TemplateInfo>>, ApiError> {
+    let app = q.app.unwrap_or_else(default_app);
+    let account = q
+        .account
+        .ok_or_else(|| ApiError::bad_field("account", "pass ?account="))?;
+    service(&st, &headers, move |c| c.templates(&app, &account))
+        .await
+        .map(Json)
+}
+
+#[derive(Deserialize)]
+struct SourceQuery {
+    #[serde(default = "default_app")]
+    app: String,
+    account: Option<String>,
+    event: String,
+    key: String,
+}
+
+async fn template_source(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<SourceQuery>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let source = service(&st, &headers, move |c| {
+        c.template_source(&q.app, q.account.as_deref(), &q.event, &q.key)
+    })
+    .await?;
+    Ok(Json(serde_json::json!({ "source": source })))
+}
+
+#[derive(Deserialize)]
+struct SetTemplate {
+    source: String,
+}
+
+async fn set_template(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((app, account, event, key)): Path<(String, String, String, String)>,
+    Json(body): Json<SetTemplate>,
+) -> Result<StatusCode, ApiError> {
+    service(&st, &headers, move |c| {
+        c.set_template(&app, &account, &event, &key, &body.source)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn remove_template(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((app, account, event, key)): Path<(String, String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    service(&st, &headers, move |c| {
+        c.remove_template(&app, &account, &event, &key)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+async fn preview_templates(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Json(req): Json<PreviewRequest>,
+) -> Result<Json<Vec<PreviewItem>>, ApiError> {
+    service(&st, &headers, move |c| c.preview(&req))
+        .await
+        .map(Json)
 }
 
 /// Constant-time check of `Authorization: Bearer <admin_token>`.
@@ -29,7 +256,9 @@ pub fn require_admin(st: &AppState, headers: &HeaderMap) -> Result<(), ApiError>
     if bool::from(given.as_bytes().ct_eq(expected.expose_secret().as_bytes())) {
         Ok(())
     } else {
-        Err(ApiError::Unauthorized("missing or wrong bearer token".into()))
+        Err(ApiError::Unauthorized(
+            "missing or wrong bearer token".into(),
+        ))
     }
 }
 

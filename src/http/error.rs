@@ -46,7 +46,9 @@ impl ApiError {
         match self {
             ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             ApiError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
-            ApiError::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            ApiError::PayloadTooLarge { .. } => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
+            }
             ApiError::BadRequest { .. } => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
@@ -65,8 +67,12 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = self.parts();
         match &self {
-            ApiError::Unavailable(e) => tracing::error!(error = format!("{e:#}"), "request failed: unavailable"),
-            ApiError::Internal(e) => tracing::error!(error = format!("{e:#}"), "request failed: internal error"),
+            ApiError::Unavailable(e) => {
+                tracing::error!(error = format!("{e:#}"), "request failed: unavailable")
+            }
+            ApiError::Internal(e) => {
+                tracing::error!(error = format!("{e:#}"), "request failed: internal error")
+            }
             _ => {}
         }
         let field = match &self {

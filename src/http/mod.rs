@@ -16,7 +16,9 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
+use crate::dispatch::Signals;
 use crate::metrics::Metrics;
+use crate::render::Renderer;
 use crate::store::Store;
 use crate::zoom::Verifier;
 
@@ -31,6 +33,9 @@ pub struct StateInner {
     pub store: Store,
     pub verifiers: HashMap<String, Verifier>,
     pub metrics: Arc<Metrics>,
+    pub renderer: Arc<Renderer>,
+    /// Intake wakes the dispatcher through these.
+    pub signals: Arc<Signals>,
     /// Set once the background workers run; `/readyz` needs it.
     pub workers_running: AtomicBool,
 }
@@ -43,7 +48,13 @@ impl std::ops::Deref for AppState {
 }
 
 impl AppState {
-    pub fn new(config: Arc<Config>, store: Store, metrics: Arc<Metrics>) -> AppState {
+    pub fn new(
+        config: Arc<Config>,
+        store: Store,
+        metrics: Arc<Metrics>,
+        renderer: Arc<Renderer>,
+        signals: Arc<Signals>,
+    ) -> AppState {
         let verifiers = config
             .zoom
             .apps
@@ -64,6 +75,8 @@ impl AppState {
             store,
             verifiers,
             metrics,
+            renderer,
+            signals,
             workers_running: AtomicBool::new(false),
         }))
     }

@@ -45,7 +45,11 @@ async fn handle(st: AppState, app_id: &str, req: Request) -> Response {
         _ => "",
     };
     // Unknown app ids are attacker-chosen; do not let them create label values.
-    let app_label = if st.verifiers.contains_key(app_id) { app_id } else { "" };
+    let app_label = if st.verifiers.contains_key(app_id) {
+        app_id
+    } else {
+        ""
+    };
     st.metrics.inc(
         "webhooks_received_total",
         &[("app", app_label), ("event", event), ("result", label)],
@@ -78,10 +82,9 @@ fn header_string(h: &HeaderMap, name: &str) -> Option<String> {
 }
 
 async fn intake(st: &AppState, app_id: &str, req: Request) -> Result<Intake, ApiError> {
-    let verifier = st
-        .verifiers
-        .get(app_id)
-        .ok_or_else(|| ApiError::NotFound(format!("no Zoom app with id `{app_id}` is configured")))?;
+    let verifier = st.verifiers.get(app_id).ok_or_else(|| {
+        ApiError::NotFound(format!("no Zoom app with id `{app_id}` is configured"))
+    })?;
     let limit = st.config.server.max_body_bytes;
     let (parts, body) = req.into_parts();
     let body = read_limited(body, limit).await?;
@@ -93,8 +96,14 @@ async fn intake(st: &AppState, app_id: &str, req: Request) -> Result<Intake, Api
         &body,
         now,
     ) {
-        tracing::warn!(app = app_id, reason = e.label(), "rejected Zoom webhook: {e}");
-        return Err(ApiError::Unauthorized(format!("webhook verification failed: {e}")));
+        tracing::warn!(
+            app = app_id,
+            reason = e.label(),
+            "rejected Zoom webhook: {e}"
+        );
+        return Err(ApiError::Unauthorized(format!(
+            "webhook verification failed: {e}"
+        )));
     }
 
     let parsed = event::parse(&body).map_err(|e| ApiError::bad_request(e.to_string()))?;
@@ -108,8 +117,8 @@ async fn intake(st: &AppState, app_id: &str, req: Request) -> Result<Intake, Api
         })));
     }
 
-    let body_text = String::from_utf8(body.to_vec())
-        .map_err(|_| ApiError::bad_request("body is not UTF-8"))?;
+    let body_text =
+        String::from_utf8(body.to_vec()).map_err(|_| ApiError::bad_request("body is not UTF-8"))?;
     let key = parsed.dedup_key(app_id, &body);
     let (event_ts, parse_error) = match &parsed {
         ParsedEvent::Ok(e) => (e.event_ts, None),
@@ -128,6 +137,7 @@ async fn intake(st: &AppState, app_id: &str, req: Request) -> Result<Intake, Api
     };
     match st.store.append_event(key, new).await? {
         AppendOutcome::Accepted { seq } => {
+            st.signals.inbox.notify_one();
             tracing::debug!(app = app_id, event = %kind, seq, "accepted Zoom event");
             Ok(Intake::Accepted { event: kind })
         }
@@ -150,7 +160,9 @@ async fn read_limited(body: Body, limit: usize) -> Result<bytes::Bytes, ApiError
             if too_large {
                 Err(ApiError::PayloadTooLarge { limit })
             } else {
-                Err(ApiError::bad_request(format!("could not read the body: {e}")))
+                Err(ApiError::bad_request(format!(
+                    "could not read the body: {e}"
+                )))
             }
         }
     }

@@ -1,1 +1,525 @@
-//! Message rendering with handlebars (work in progress).
+//! Renders one message per destination with handlebars (DESIGN section 7).
+//!
+//! Escaping is decided by the output format of each template key, never by the organizer: one
+//! registry per format, each with its own escaper, all in strict mode, so a misspelt name is an
+//! error instead of a silently empty alert. `{{{triple}}}` and `{{&name}}` are refused in every
+//! template rather than honoured: they would put raw values (a topic holding `<`, say) into HTML
+//! or JSON.
+//!
+//! Templates are looked up in the caller's override layers (first layer wins; within a layer an
+//! event-specific key like `meeting.started/telegram.html` beats `telegram.html`), then in the
+//! embedded defaults. Overrides should be checked with [`Renderer::validate`] when saved.
+
+mod check;
+mod context;
+mod defaults;
+mod escape;
+mod helpers;
+pub mod telegram;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::Arc;
+
+use chrono::{DateTime, TimeZone, Utc};
+use handlebars::template::Template;
+use handlebars::{
+    Context, Handlebars, RenderContext, RenderErrorReason, Renderable, StringOutput,
+    TemplateErrorReason,
+};
+use serde_json::Value;
+
+use crate::zoom::event::{ParsedEvent, parse};
+use crate::zoom::samples::{SampleParams, sample};
+use crate::zoom::{EventKind, ZoomEvent};
+
+pub use context::{ContextInput, MEETING_KEYS, build_context};
+pub use defaults::{EVENTS as DEFAULT_EVENTS, default_template};
+pub use escape::{Format, escape_html, escape_json, escape_subject};
+
+/// Every key a template can be stored under, optionally prefixed by an event
+/// (`meeting.started/telegram.html`).
+pub const TEMPLATE_KEYS: [&str; 6] = [
+    "telegram.html",
+    "email.subject",
+    "email.txt",
+    "email.html",
+    "webhook.json",
+    "log.txt",
+];
+
+/// Subjects longer than this are shortened: mail clients cut them anyway, and a header line must
+/// stay far below RFC 5322's 998 characters.
+pub const MAX_SUBJECT_CHARS: usize = 250;
+
+/// The escaping format of a template key (`telegram.html`, or `meeting.started/telegram.html`).
+pub fn format_of(key: &str) -> Option<Format> {
+    let key = key.rsplit('/').next().unwrap_or(key);
+    Some(match key {
+        "telegram.html" | "email.html" => Format::Html,
+        "email.subject" => Format::Subject,
+        "email.txt" | "log.txt" => Format::Text,
+        "webhook.json" => Format::Json,
+        _ => return None,
+    })
+}
+
+/// Output kinds; each renders the keys it needs with the escaping of their format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum DestinationKind {
+    Telegram,
+    Email,
+    Webhook,
+    Log,
+}
+
+impl DestinationKind {
+    /// The template keys this destination renders.
+    pub fn keys(self) -> &'static [&'static str] {
+        match self {
+            DestinationKind::Telegram => &["telegram.html"],
+            DestinationKind::Email => &["email.subject", "email.txt", "email.html"],
+            DestinationKind::Webhook => &["webhook.json"],
+            DestinationKind::Log => &["log.txt"],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rendered {
+    /// Telegram HTML parse mode, at most [`telegram::MAX_LEN`] characters after entity parsing.
+    Telegram {
+        html: String,
+    },
+    /// The subject is one line, trimmed, with no CR or LF.
+    Email {
+        subject: String,
+        text: String,
+        html: String,
+    },
+    /// Always parses as JSON.
+    Webhook {
+        json: String,
+    },
+    Log {
+        text: String,
+    },
+}
+
+/// Template overrides, searched in order: the caller passes route, then tenant layers.
+#[derive(Debug, Clone, Default)]
+pub struct Overrides<'a> {
+    pub layers: Vec<&'a BTreeMap<String, String>>,
+}
+
+impl<'a> Overrides<'a> {
+    pub fn none() -> Overrides<'a> {
+        Overrides { layers: Vec::new() }
+    }
+
+    /// The first layer that has the key wins; within it, the event-specific key wins.
+    pub fn find(&self, event: &str, key: &str) -> Option<&'a str> {
+        let specific = format!("{event}/{key}");
+        self.layers.iter().find_map(|layer| {
+            layer
+                .get(&specific)
+                .or_else(|| layer.get(key))
+                .map(String::as_str)
+        })
+    }
+}
+
+/// A template problem, with its position when known. Display reads like
+/// `telegram.html line 2, column 5: unknown name `meeting.topc``.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct TemplateError {
+    pub key: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    /// The unknown variable or helper, when that is the problem.
+    pub name: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "{} line {l}, column {c}: {}", self.key, self.message),
+            (Some(l), None) => write!(f, "{} line {l}: {}", self.key, self.message),
+            _ => write!(f, "{}: {}", self.key, self.message),
+        }
+    }
+}
+
+impl TemplateError {
+    fn new(key: &str, message: impl Into<String>) -> TemplateError {
+        TemplateError {
+            key: key.to_owned(),
+            line: None,
+            column: None,
+            name: None,
+            message: message.into(),
+        }
+    }
+
+    fn from_issue(key: &str, i: check::Issue) -> TemplateError {
+        TemplateError {
+            key: key.to_owned(),
+            line: i.line,
+            column: i.column,
+            name: i.name,
+            message: i.message,
+        }
+    }
+
+    fn from_compile(key: &str, e: &handlebars::TemplateError, source: &str) -> TemplateError {
+        let pos = e.pos();
+        let message = match e.reason() {
+            TemplateErrorReason::InvalidSyntax(_) if ends_at(source, pos) => {
+                "the template ends inside a block or tag: a `{{#…}}` is missing its `{{/…}}`, or a `{{` its `}}`".to_owned()
+            }
+            TemplateErrorReason::InvalidSyntax(_) => {
+                "invalid syntax: check for a `{{` without `}}`, an `{{/…}}` without its `{{#…}}`, or unbalanced quotes".to_owned()
+            }
+            other => other.to_string(),
+        };
+        TemplateError {
+            key: key.to_owned(),
+            line: pos.map(|p| p.0),
+            column: pos.map(|p| p.1),
+            name: None,
+            message,
+        }
+    }
+
+    fn from_render(key: &str, e: &handlebars::RenderError, event: &str) -> TemplateError {
+        let (name, message) = match e.reason() {
+            RenderErrorReason::MissingVariable(Some(p)) => {
+                (Some(p.clone()), format!("unknown name `{p}`"))
+            }
+            RenderErrorReason::MissingVariable(None) => (None, "unknown name".to_owned()),
+            RenderErrorReason::HelperNotFound(h) => {
+                (Some(h.clone()), format!("unknown helper `{h}`"))
+            }
+            other => (None, format!("{other} (with a {event} event)")),
+        };
+        TemplateError {
+            key: key.to_owned(),
+            line: e.line_no,
+            column: e.column_no,
+            name,
+            message,
+        }
+    }
+}
+
+/// Whether a compile error sits at the very end of the source (an unclosed block).
+fn ends_at(source: &str, pos: Option<(usize, usize)>) -> bool {
+    let Some((line, col)) = pos else { return false };
+    let trimmed = source.trim_end();
+    let last_line = trimmed.lines().count().max(1);
+    let last_len = trimmed.lines().last().map_or(0, |l| l.chars().count());
+    line > last_line || (line == last_line && col > last_len)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Template(#[from] TemplateError),
+    #[error("no template `{key}` for {event}, and no override")]
+    NoTemplate { event: String, key: &'static str },
+    #[error("the webhook body for {event} is not valid JSON: {error}")]
+    NotJson { event: String, error: String },
+}
+
+/// The registries and the sample contexts used for validation. Cheap to clone.
+#[derive(Clone)]
+pub struct Renderer {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    html: Handlebars<'static>,
+    subject: Handlebars<'static>,
+    text: Handlebars<'static>,
+    json: Handlebars<'static>,
+    /// (event, context) for every meeting event, with and without join links.
+    samples: Vec<(&'static str, Value)>,
+    /// Every key any context can have, for the static name check.
+    shape: Value,
+}
+
+impl fmt::Debug for Renderer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Renderer").finish_non_exhaustive()
+    }
+}
+
+fn registry(format: Format) -> Handlebars<'static> {
+    let mut r = Handlebars::new();
+    r.set_strict_mode(true);
+    r.register_escape_fn(format.escape_fn());
+    helpers::register(&mut r, format);
+    r
+}
+
+/// A fixed moment for sample contexts, so validation is deterministic.
+fn sample_time() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 3, 18, 0, 0)
+        .single()
+        .expect("a valid fixed date")
+}
+
+/// A sample event of `kind` in Zoom's real shape, for previews and validation.
+pub fn sample_event(kind: &EventKind, now: DateTime<Utc>) -> Option<ZoomEvent> {
+    let body = sample(
+        kind,
+        &SampleParams {
+            now,
+            ..SampleParams::default()
+        },
+    )?;
+    match parse(body.to_string().as_bytes()) {
+        Ok(ParsedEvent::Ok(e)) => Some(e),
+        _ => None,
+    }
+}
+
+fn merge_shape(into: &mut Value, from: &Value) {
+    match (into, from) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in b {
+                merge_shape(a.entry(k.clone()).or_insert(Value::Null), v);
+            }
+        }
+        (into @ Value::Null, from) => *into = from.clone(),
+        _ => {}
+    }
+}
+
+impl Renderer {
+    /// Compiles the embedded defaults; fails only if a shipped template is broken.
+    pub fn new() -> Result<Renderer, RenderError> {
+        let mut html = registry(Format::Html);
+        let mut subject = registry(Format::Subject);
+        let mut text = registry(Format::Text);
+        let json = registry(Format::Json);
+        for (event, key, source) in defaults::all() {
+            let name = format!("{event}/{key}");
+            let t = Template::compile_with_name(source, name.clone())
+                .map_err(|e| TemplateError::from_compile(&name, &e, source))?;
+            check::safety(&t).map_err(|i| TemplateError::from_issue(&name, i))?;
+            let reg = match format_of(key) {
+                Some(Format::Html) => &mut html,
+                Some(Format::Subject) => &mut subject,
+                _ => &mut text,
+            };
+            reg.register_template(&name, t);
+        }
+
+        let mut samples = Vec::new();
+        let mut shape = Value::Null;
+        for event in DEFAULT_EVENTS {
+            let ev = sample_event(&EventKind::parse(event), sample_time())
+                .expect("every meeting event has a sample");
+            for include_join_link in [true, false] {
+                let ctx = build_context(&ContextInput {
+                    event: &ev,
+                    app_id: "default",
+                    route_name: "Sample route",
+                    timezone: "America/New_York",
+                    locale: Some("en"),
+                    include_join_link,
+                    join_url: Some("https://zoom.us/j/85393847045?pwd=memory"),
+                    password: Some("123456"),
+                    public_url: "https://relay.example.org",
+                    unsubscribe_url: Some("https://relay.example.org/unsubscribe/sample"),
+                });
+                merge_shape(&mut shape, &ctx);
+                samples.push((event, ctx));
+            }
+        }
+        Ok(Renderer {
+            inner: Arc::new(Inner {
+                html,
+                subject,
+                text,
+                json,
+                samples,
+                shape,
+            }),
+        })
+    }
+
+    fn registry(&self, format: Format) -> &Handlebars<'static> {
+        match format {
+            Format::Html => &self.inner.html,
+            Format::Subject => &self.inner.subject,
+            Format::Text => &self.inner.text,
+            Format::Json => &self.inner.json,
+        }
+    }
+
+    /// Renders the message for `dest`. An override that fails to compile or render is an error
+    /// (the caller may retry without overrides); the defaults never use a name they lack.
+    pub fn render(
+        &self,
+        dest: DestinationKind,
+        event: &EventKind,
+        ctx: &Value,
+        overrides: &Overrides,
+    ) -> Result<Rendered, RenderError> {
+        let hctx = Context::from(ctx.clone());
+        let event = event.as_str();
+        let key = |key: &'static str| -> Result<String, RenderError> {
+            self.render_key(event, key, &hctx, overrides)?
+                .ok_or_else(|| RenderError::NoTemplate {
+                    event: event.to_owned(),
+                    key,
+                })
+        };
+        Ok(match dest {
+            DestinationKind::Telegram => Rendered::Telegram {
+                html: telegram::fit(key("telegram.html")?.trim(), telegram::MAX_LEN),
+            },
+            DestinationKind::Email => Rendered::Email {
+                subject: helpers::truncate_chars(
+                    &escape::finish_subject(&key("email.subject")?),
+                    MAX_SUBJECT_CHARS,
+                ),
+                text: key("email.txt")?.trim().to_owned(),
+                html: key("email.html")?.trim().to_owned(),
+            },
+            DestinationKind::Webhook => {
+                let json = match self.render_key(event, "webhook.json", &hctx, overrides)? {
+                    Some(body) => {
+                        if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&body) {
+                            return Err(RenderError::NotJson {
+                                event: event.to_owned(),
+                                error: e.to_string(),
+                            });
+                        }
+                        body.trim().to_owned()
+                    }
+                    None => defaults::webhook_body(ctx),
+                };
+                Rendered::Webhook { json }
+            }
+            DestinationKind::Log => Rendered::Log {
+                text: key("log.txt")?.trim().to_owned(),
+            },
+        })
+    }
+
+    /// The override for `key` if there is one, else the default; `None` when neither exists.
+    fn render_key(
+        &self,
+        event: &str,
+        key: &'static str,
+        ctx: &Context,
+        overrides: &Overrides,
+    ) -> Result<Option<String>, TemplateError> {
+        let format = format_of(key).expect("keys come from DestinationKind::keys");
+        let reg = self.registry(format);
+        if let Some(source) = overrides.find(event, key) {
+            let t = compile(key, source)?;
+            return run(reg, &t, ctx)
+                .map(Some)
+                .map_err(|e| TemplateError::from_render(key, &e, event));
+        }
+        let name = format!("{event}/{key}");
+        if !reg.has_template(&name) {
+            return Ok(None);
+        }
+        reg.render_with_context(&name, ctx)
+            .map(Some)
+            .map_err(|e| TemplateError::from_render(&name, &e, event))
+    }
+
+    /// Checks a template before it is saved: it must compile, use only known names and helpers
+    /// (checked on every branch, not only those the samples take), and render in strict mode for
+    /// every meeting event, with and without join links. `key` is one of [`TEMPLATE_KEYS`],
+    /// optionally prefixed by an event (`meeting.ended/email.subject`), which then limits the
+    /// samples to that event. Outputs are checked too: webhook bodies must be JSON, Telegram HTML
+    /// must use only tags Telegram accepts, and a subject must not be empty.
+    pub fn validate(&self, key: &str, source: &str) -> Result<(), TemplateError> {
+        let (only_event, base) = match key.split_once('/') {
+            Some((event, base)) if DEFAULT_EVENTS.contains(&event) => (Some(event), base),
+            Some(_) => {
+                return Err(TemplateError::new(
+                    key,
+                    format!(
+                        "unknown event in template key; expected one of {}",
+                        DEFAULT_EVENTS.join(", ")
+                    ),
+                ));
+            }
+            None => (None, key),
+        };
+        let Some(format) = TEMPLATE_KEYS
+            .contains(&base)
+            .then(|| format_of(base))
+            .flatten()
+        else {
+            return Err(TemplateError::new(
+                key,
+                format!(
+                    "unknown template key; expected one of {}, optionally prefixed like meeting.started/telegram.html",
+                    TEMPLATE_KEYS.join(", ")
+                ),
+            ));
+        };
+        let t = compile(key, source)?;
+        check::names(&t, &self.inner.shape).map_err(|i| TemplateError::from_issue(key, i))?;
+        let reg = self.registry(format);
+        for (event, ctx) in &self.inner.samples {
+            if only_event.is_some_and(|e| e != *event) {
+                continue;
+            }
+            let out = run(reg, &t, &Context::from(ctx.clone()))
+                .map_err(|e| TemplateError::from_render(key, &e, event))?;
+            let problem = match base {
+                "webhook.json" => serde_json::from_str::<serde::de::IgnoredAny>(&out)
+                    .err()
+                    .map(|e| format!("the output is not valid JSON ({e})")),
+                "telegram.html" => telegram::check(&out)
+                    .err()
+                    .map(|e| format!("Telegram would refuse the output: {e}")),
+                "email.subject" => escape::finish_subject(&out)
+                    .is_empty()
+                    .then(|| "the subject is empty".to_owned()),
+                _ => None,
+            };
+            if let Some(p) = problem {
+                return Err(TemplateError::new(
+                    key,
+                    format!("{p} (with a {event} event)"),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn compile(key: &str, source: &str) -> Result<Template, TemplateError> {
+    let t = Template::compile_with_name(source, key.to_owned())
+        .map_err(|e| TemplateError::from_compile(key, &e, source))?;
+    check::safety(&t).map_err(|i| TemplateError::from_issue(key, i))?;
+    Ok(t)
+}
+
+/// Renders a compiled template that is not registered (overrides are compiled per use, so the
+/// shared registries stay immutable and the renderer needs no lock).
+fn run(
+    reg: &Handlebars<'static>,
+    t: &Template,
+    ctx: &Context,
+) -> Result<String, handlebars::RenderError> {
+    let mut out = StringOutput::new();
+    let mut rc = RenderContext::new(None);
+    t.render(reg, ctx, &mut rc, &mut out)?;
+    out.into_string().map_err(Into::into)
+}

@@ -104,8 +104,16 @@ mod tests {
         let now = DateTime::parse_from_rfc3339("2026-01-02T00:00:00Z")
             .unwrap()
             .with_timezone(&Utc);
-        assert_eq!(parse_since("1d", now).unwrap().to_rfc3339(), "2026-01-01T00:00:00+00:00");
-        assert_eq!(parse_since("2026-01-01T12:00:00Z", now).unwrap().timestamp(), 1767268800);
+        assert_eq!(
+            parse_since("1d", now).unwrap().to_rfc3339(),
+            "2026-01-01T00:00:00+00:00"
+        );
+        assert_eq!(
+            parse_since("2026-01-01T12:00:00Z", now)
+                .unwrap()
+                .timestamp(),
+            1767268800
+        );
         assert!(parse_since("yesterday", now).is_err());
         assert!(parse_since("5w", now).is_err());
     }

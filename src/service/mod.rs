@@ -3,3 +3,4 @@
 //! disagree.
 
 pub mod events;
+pub mod routes;

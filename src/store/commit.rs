@@ -14,7 +14,7 @@ use std::thread::JoinHandle;
 use sled::Transactional;
 use tokio::sync::{mpsc, oneshot};
 
-use super::events::{AppendOutcome, NewEvent, dedup_value, decode_dedup_value, seq_key};
+use super::events::{AppendOutcome, NewEvent, decode_dedup_value, dedup_value, seq_key};
 use super::{META_NEXT_SEQ, StoreError};
 
 /// Upper bound on one batch, to keep transactions and latency bounded under a flood.
@@ -136,7 +136,8 @@ fn commit_batch(
     let start_seq = *next_seq;
     // Decide each append: duplicate of something stored, of something earlier in this batch, or new.
     let mut in_batch: HashMap<[u8; 16], u64> = HashMap::new();
-    let mut outcomes: Vec<Option<Result<AppendOutcome, StoreError>>> = Vec::with_capacity(batch.len());
+    let mut outcomes: Vec<Option<Result<AppendOutcome, StoreError>>> =
+        Vec::with_capacity(batch.len());
     let mut writes: Vec<(u64, [u8; 16], Vec<u8>)> = Vec::new();
     let failed = poisoned.load(Ordering::SeqCst);
     for cmd in batch.iter() {
@@ -212,7 +213,11 @@ fn commit_batch(
                 let _ = reply.send(o);
             }
             Cmd::Barrier(reply) => {
-                let _ = reply.send(if failed { Err(StoreError::Poisoned) } else { result.clone() });
+                let _ = reply.send(if failed {
+                    Err(StoreError::Poisoned)
+                } else {
+                    result.clone()
+                });
             }
             Cmd::Shutdown(reply) => {
                 let _ = reply.send(result.clone());

@@ -192,7 +192,11 @@ impl Store {
             {
                 break;
             }
-            if filter.app_id.as_deref().is_some_and(|a| a != rec.event.app_id) {
+            if filter
+                .app_id
+                .as_deref()
+                .is_some_and(|a| a != rec.event.app_id)
+            {
                 continue;
             }
             if filter

@@ -105,11 +105,7 @@ impl Store {
                 Some(b'm') => serde_json::from_slice::<MeetingMemory>(&v)
                     .map(|m| m.updated_at_ms)
                     .unwrap_or(0),
-                _ => v
-                    .as_ref()
-                    .try_into()
-                    .map(i64::from_be_bytes)
-                    .unwrap_or(0),
+                _ => v.as_ref().try_into().map(i64::from_be_bytes).unwrap_or(0),
             };
             if at < cutoff {
                 self.inner.meetings.remove(&k)?;

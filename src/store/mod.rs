@@ -21,9 +21,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pub use events::{
-    AppendOutcome, EventFilter, EventRecord, EventStatus, NewEvent, RetentionReport,
-};
+pub use events::{AppendOutcome, EventFilter, EventRecord, EventStatus, NewEvent, RetentionReport};
 pub use meetings::MeetingMemory;
 pub use outbox::{Attempt, AttemptOutcome, Claim, DeadJob, Finish, Job, Message, NewJob, snippet};
 pub use routes::ImportReport;
@@ -157,7 +155,9 @@ impl Store {
         match meta.get(META_SCHEMA)? {
             None => {
                 if !events.is_empty() || !inbox.is_empty() {
-                    return Err(corrupt("schema version missing from a non-empty store".into()));
+                    return Err(corrupt(
+                        "schema version missing from a non-empty store".into(),
+                    ));
                 }
                 meta.insert(META_SCHEMA, &SCHEMA_VERSION.to_be_bytes())?;
                 db.flush()?;
@@ -280,6 +280,9 @@ fn classify_open_error(dir: &Path, e: sled::Error) -> StoreError {
             path: dir.to_path_buf(),
             detail: m.clone(),
         },
-        other => StoreError::Io(format!("cannot open the store at {}: {other}", dir.display())),
+        other => StoreError::Io(format!(
+            "cannot open the store at {}: {other}",
+            dir.display()
+        )),
     }
 }

@@ -21,10 +21,20 @@ use crate::routing::{Channel, Target};
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Message {
-    Telegram { html: String },
-    Email { subject: String, text: String, html: String },
-    Webhook { json: String },
-    Log { text: String },
+    Telegram {
+        html: String,
+    },
+    Email {
+        subject: String,
+        text: String,
+        html: String,
+    },
+    Webhook {
+        json: String,
+    },
+    Log {
+        text: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -255,7 +265,8 @@ impl Store {
                         dues.remove(&k)?; // orphan index entry
                         return Ok(None);
                     };
-                    let mut job: Job = serde_json::from_slice(&v).map_err(|e| abort(json_err(e)))?;
+                    let mut job: Job =
+                        serde_json::from_slice(&v).map_err(|e| abort(json_err(e)))?;
                     if dues.remove(&k)?.is_none() {
                         return Ok(None); // claimed concurrently
                     }
@@ -274,12 +285,7 @@ impl Store {
 
     /// Records the attempt and finishes a claimed job: removes it when sent or dead, reschedules it
     /// for a retry.
-    pub fn finish_job(
-        &self,
-        job: &Job,
-        attempt: &Attempt,
-        next: Finish,
-    ) -> Result<(), StoreError> {
+    pub fn finish_job(&self, job: &Job, attempt: &Attempt, next: Finish) -> Result<(), StoreError> {
         let i = &self.inner;
         let channel = job.target.channel();
         let old_due = due_key(channel, job.due_at_ms, job.id);

@@ -134,9 +134,10 @@ impl Store {
         key: &str,
         source: &str,
     ) -> Result<(), StoreError> {
-        self.inner
-            .templates
-            .insert(template_key(app_id, account_id, event, key), source.as_bytes())?;
+        self.inner.templates.insert(
+            template_key(app_id, account_id, event, key),
+            source.as_bytes(),
+        )?;
         Ok(())
     }
 

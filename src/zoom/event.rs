@@ -103,6 +103,8 @@ pub struct Meeting {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
+// One value per request, never stored in bulk: boxing would only add allocations.
+#[allow(clippy::large_enum_variant)]
 pub enum EventBody {
     Meeting {
         meeting: Meeting,
@@ -145,6 +147,7 @@ impl ZoomEvent {
 
 /// The result of parsing a JSON body that names an event.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(clippy::large_enum_variant)]
 pub enum ParsedEvent {
     Ok(ZoomEvent),
     /// JSON with an `event` name, but fields of the wrong shape. Stored and acknowledged, never routed.
@@ -193,7 +196,9 @@ impl ParsedEvent {
                         | EventKind::MeetingUpdated
                         | EventKind::MeetingDeleted,
                         EventBody::Meeting {
-                            meeting, time_stamp, ..
+                            meeting,
+                            time_stamp,
+                            ..
                         },
                     ) => match (meeting.id, e.event_ts) {
                         (Some(id), Some(ts)) => Some(format!(
@@ -215,7 +220,8 @@ impl ParsedEvent {
             }
             ParsedEvent::Malformed { .. } => None,
         };
-        let key = natural.unwrap_or_else(|| format!("{app_id}|{}|body:{}", self.kind(), body_hash()));
+        let key =
+            natural.unwrap_or_else(|| format!("{app_id}|{}|body:{}", self.kind(), body_hash()));
         let mut out = [0u8; 16];
         out.copy_from_slice(&Sha256::digest(key.as_bytes())[..16]);
         out
@@ -311,14 +317,16 @@ pub fn parse(body: &[u8]) -> Result<ParsedEvent, ParseError> {
                 },
             })
         }
-        EventKind::UrlValidation => serde_json::from_str::<CrcPayload>(payload).map(|p| ZoomEvent {
-            kind: kind.clone(),
-            event_ts: env.event_ts,
-            account_id: None,
-            body: EventBody::UrlValidation {
-                plain_token: p.plain_token,
-            },
-        }),
+        EventKind::UrlValidation => {
+            serde_json::from_str::<CrcPayload>(payload).map(|p| ZoomEvent {
+                kind: kind.clone(),
+                event_ts: env.event_ts,
+                account_id: None,
+                body: EventBody::UrlValidation {
+                    plain_token: p.plain_token,
+                },
+            })
+        }
         _ => Ok(ZoomEvent {
             kind: kind.clone(),
             event_ts: env.event_ts,
@@ -416,7 +424,12 @@ mod tests {
         assert_eq!(e.kind, EventKind::MeetingCreated);
         let m = e.meeting().unwrap();
         assert_eq!(m.id, Some(1234567890));
-        assert!(m.join_url.as_deref().unwrap().starts_with("https://zoom.us/j/"));
+        assert!(
+            m.join_url
+                .as_deref()
+                .unwrap()
+                .starts_with("https://zoom.us/j/")
+        );
         assert_eq!(m.password.as_deref(), Some("PaSsWoRd"));
         assert_eq!(e.event_ts, Some(1617628462392));
     }
@@ -438,8 +451,13 @@ mod tests {
             panic!()
         };
         match &u.body {
-            EventBody::Meeting { old, time_stamp, .. } => {
-                assert_eq!(old.as_ref().unwrap().topic.as_deref(), Some("ZoomNet Unit Testing: scheduled meeting"));
+            EventBody::Meeting {
+                old, time_stamp, ..
+            } => {
+                assert_eq!(
+                    old.as_ref().unwrap().topic.as_deref(),
+                    Some("ZoomNet Unit Testing: scheduled meeting")
+                );
                 assert_eq!(*time_stamp, Some(1617628463664));
             }
             _ => panic!(),
@@ -453,20 +471,27 @@ mod tests {
     #[test]
     fn deauthorized_with_event_ts_string_in_payload() {
         let body = br#"{"event":"app_deauthorized","payload":{"account_id":"A1","user_id":"U1","signature":"sig-1","deauthorization_time":"2019-06-17T13:52:28.632Z","client_id":"c","event_ts":"1560779548632"}}"#;
-        let ParsedEvent::Ok(e) = parse(body).unwrap() else { panic!() };
+        let ParsedEvent::Ok(e) = parse(body).unwrap() else {
+            panic!()
+        };
         assert_eq!(e.event_ts, Some(1560779548632));
         assert_eq!(e.account_id.as_deref(), Some("A1"));
     }
 
     #[test]
     fn unknown_event_and_wrong_shapes_are_kept_not_rejected() {
-        let ParsedEvent::Ok(e) = parse(br#"{"event":"recording.completed","payload":{"account_id":"A","object":{"x":[1]}}}"#).unwrap() else {
+        let ParsedEvent::Ok(e) = parse(
+            br#"{"event":"recording.completed","payload":{"account_id":"A","object":{"x":[1]}}}"#,
+        )
+        .unwrap() else {
             panic!()
         };
         assert_eq!(e.kind, EventKind::Other("recording.completed".into()));
         assert_eq!(e.account_id.as_deref(), Some("A"));
         let m = parse(br#"{"event":"meeting.started","payload":{"account_id":"A","object":{"id":{"nested":1}}}}"#).unwrap();
-        assert!(matches!(m, ParsedEvent::Malformed { ref account_id, .. } if account_id.as_deref() == Some("A")));
+        assert!(
+            matches!(m, ParsedEvent::Malformed { ref account_id, .. } if account_id.as_deref() == Some("A"))
+        );
     }
 
     #[test]

@@ -147,7 +147,8 @@ mod tests {
     fn every_sample_parses_as_its_kind() {
         for name in SIMULATED {
             let kind = EventKind::parse(name);
-            let body = serde_json::to_vec(&sample(&kind, &SampleParams::default()).unwrap()).unwrap();
+            let body =
+                serde_json::to_vec(&sample(&kind, &SampleParams::default()).unwrap()).unwrap();
             match parse(&body).unwrap() {
                 ParsedEvent::Ok(e) => assert_eq!(e.kind, kind),
                 other => panic!("{name}: {other:?}"),

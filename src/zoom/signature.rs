@@ -150,7 +150,10 @@ mod tests {
         let v = Verifier::new(b"s", 60, 60);
         let sig = v.sign("100", b"{}");
         let upper = format!("v0={}", sig[3..].to_uppercase());
-        assert_eq!(v.verify(Some(b"100"), Some(upper.as_bytes()), b"{}", 100), Ok(()));
+        assert_eq!(
+            v.verify(Some(b"100"), Some(upper.as_bytes()), b"{}", 100),
+            Ok(())
+        );
         let v1 = sig.replacen("v0=", "v1=", 1);
         assert_eq!(
             v.verify(Some(b"100"), Some(v1.as_bytes()), b"{}", 100),
@@ -164,10 +167,19 @@ mod tests {
         let sig = v.sign("10000", b"{}");
         let s = Some(sig.as_bytes());
         assert_eq!(v.verify(Some(b"10000"), s, b"{}", 10000 + 7200), Ok(()));
-        assert_eq!(v.verify(Some(b"10000"), s, b"{}", 10000 + 7201), Err(SignatureError::Stale));
+        assert_eq!(
+            v.verify(Some(b"10000"), s, b"{}", 10000 + 7201),
+            Err(SignatureError::Stale)
+        );
         assert_eq!(v.verify(Some(b"10000"), s, b"{}", 10000 - 300), Ok(()));
-        assert_eq!(v.verify(Some(b"10000"), s, b"{}", 10000 - 301), Err(SignatureError::Future));
+        assert_eq!(
+            v.verify(Some(b"10000"), s, b"{}", 10000 - 301),
+            Err(SignatureError::Future)
+        );
         // Off-by-one timestamp header: the MAC covers it.
-        assert_eq!(v.verify(Some(b"10001"), s, b"{}", 10000), Err(SignatureError::Mismatch));
+        assert_eq!(
+            v.verify(Some(b"10001"), s, b"{}", 10000),
+            Err(SignatureError::Mismatch)
+        );
     }
 }

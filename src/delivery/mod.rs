@@ -1,0 +1,287 @@
+//! Delivery: one worker per channel around a `step()` that claims the next due job, sends it, and
+//! records the outcome. Tests call `step()` directly; the loop around it only waits.
+//!
+//! Every job ends as sent, as a retry at a scheduled time, or as a dead letter with its reason.
+
+pub mod log;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rand::Rng;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::DeliveryConfig;
+use crate::dispatch::Signals;
+use crate::metrics::Metrics;
+use crate::routing::Channel;
+use crate::store::{Attempt, AttemptOutcome, Claim, Finish, Job, Store, StoreError, snippet};
+
+/// What one send attempt came to, as classified by the channel.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SendResult {
+    Sent {
+        status: Option<u16>,
+        detail: String,
+    },
+    /// Worth retrying; `after` overrides the schedule (e.g. Telegram's `retry_after`).
+    Retry {
+        status: Option<u16>,
+        detail: String,
+        after: Option<Duration>,
+    },
+    /// Retrying cannot help.
+    Dead {
+        status: Option<u16>,
+        detail: String,
+    },
+}
+
+/// One channel: knows how to send a job's message to its target.
+pub trait Sender: Send + Sync + 'static {
+    fn channel(&self) -> Channel;
+    fn send(&self, job: &Job) -> impl std::future::Future<Output = SendResult> + Send;
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StepOutcome {
+    Sent {
+        job_id: u64,
+    },
+    Retry {
+        job_id: u64,
+        at_ms: i64,
+    },
+    Dead {
+        job_id: u64,
+        reason: String,
+    },
+    /// Nothing due; the next job (if any) is due at this time.
+    Idle {
+        next_due_ms: Option<i64>,
+    },
+}
+
+/// How long a claim lasts; a job claimed by a process that died is due again after it.
+const LEASE_MS: i64 = 60_000;
+
+pub struct Worker<S: Sender> {
+    store: Store,
+    sender: S,
+    delivery: DeliveryConfig,
+    metrics: Arc<Metrics>,
+}
+
+impl<S: Sender> Worker<S> {
+    pub fn new(store: Store, sender: S, delivery: DeliveryConfig, metrics: Arc<Metrics>) -> Self {
+        Worker {
+            store,
+            sender,
+            delivery,
+            metrics,
+        }
+    }
+
+    pub async fn step(&self) -> Result<StepOutcome, StoreError> {
+        let channel = self.sender.channel();
+        let now = chrono::Utc::now().timestamp_millis();
+        let job = match self.store.claim_due(channel, now, LEASE_MS)? {
+            Claim::Job(j) => *j,
+            Claim::NotBefore(t) => {
+                return Ok(StepOutcome::Idle {
+                    next_due_ms: Some(t),
+                });
+            }
+            Claim::Empty => return Ok(StepOutcome::Idle { next_due_ms: None }),
+        };
+        let attempt_no = job.attempts + 1;
+
+        if let Some(reason) = self.stale_reason(&job, now)? {
+            let attempt = Attempt {
+                job_id: job.id,
+                attempt: attempt_no,
+                at_ms: now,
+                outcome: AttemptOutcome::Dead,
+                status: None,
+                detail: reason.clone(),
+                latency_ms: 0,
+            };
+            self.store
+                .finish_job(&job, &attempt, Finish::Dead(reason.clone()))?;
+            self.count(channel, "dead", "stale");
+            tracing::info!(job = job.id, route = %job.route_name, %reason, "dropped stale alert");
+            return Ok(StepOutcome::Dead {
+                job_id: job.id,
+                reason,
+            });
+        }
+
+        let started = Instant::now();
+        let result = self.sender.send(&job).await;
+        let latency_ms = started.elapsed().as_millis() as u64;
+        let at_ms = chrono::Utc::now().timestamp_millis();
+        let (outcome, status, detail, finish) = match &result {
+            SendResult::Sent { status, detail } => {
+                (AttemptOutcome::Sent, *status, detail.clone(), Finish::Done)
+            }
+            SendResult::Retry {
+                status,
+                detail,
+                after,
+            } => match self.retry_delay(attempt_no, *after) {
+                Some(d) => (
+                    AttemptOutcome::Retry,
+                    *status,
+                    detail.clone(),
+                    Finish::RetryAt(at_ms + d.as_millis() as i64),
+                ),
+                None => (
+                    AttemptOutcome::Dead,
+                    *status,
+                    detail.clone(),
+                    Finish::Dead(format!(
+                        "gave up after {attempt_no} attempts; last: {}",
+                        snippet(detail)
+                    )),
+                ),
+            },
+            SendResult::Dead { status, detail } => (
+                AttemptOutcome::Dead,
+                *status,
+                detail.clone(),
+                Finish::Dead(snippet(detail)),
+            ),
+        };
+        let attempt = Attempt {
+            job_id: job.id,
+            attempt: attempt_no,
+            at_ms,
+            outcome,
+            status,
+            detail: snippet(&detail),
+            latency_ms,
+        };
+        self.store.finish_job(&job, &attempt, finish.clone())?;
+        Ok(match finish {
+            Finish::Done => {
+                self.count(channel, "sent", "");
+                self.metrics.observe(
+                    "delivery_latency_seconds",
+                    &[("channel", channel.as_str())],
+                    (at_ms - job.received_at_ms).max(0) as f64 / 1000.0,
+                );
+                StepOutcome::Sent { job_id: job.id }
+            }
+            Finish::RetryAt(at) => {
+                self.count(channel, "retry", status_reason(status));
+                StepOutcome::Retry {
+                    job_id: job.id,
+                    at_ms: at,
+                }
+            }
+            Finish::Dead(reason) => {
+                self.count(channel, "dead", status_reason(status));
+                tracing::warn!(job = job.id, route = %job.route_name, target = %job.target.describe(), %reason, "delivery failed permanently");
+                StepOutcome::Dead {
+                    job_id: job.id,
+                    reason,
+                }
+            }
+        })
+    }
+
+    /// A "started" alert is worthless once the meeting has ended or after `stale_after_secs`.
+    fn stale_reason(&self, job: &Job, now_ms: i64) -> Result<Option<String>, StoreError> {
+        if job.event != "meeting.started" {
+            return Ok(None);
+        }
+        if let Some(uuid) = &job.meeting_uuid
+            && self
+                .store
+                .instance_ended(&job.app_id, &job.account_id, uuid)?
+                .is_some()
+        {
+            return Ok(Some(
+                "stale: the meeting ended before the started alert was sent".into(),
+            ));
+        }
+        let age_ms = now_ms - job.received_at_ms;
+        if age_ms > (self.delivery.stale_after_secs as i64).saturating_mul(1000) {
+            return Ok(Some(format!(
+                "stale: not sent within stale_after_secs ({} s)",
+                self.delivery.stale_after_secs
+            )));
+        }
+        Ok(None)
+    }
+
+    /// The wait before attempt `attempt_no + 1`, or None when the schedule is exhausted. A server's
+    /// own hint (`after`) is honoured exactly; the schedule gets ±jitter so retries spread out.
+    fn retry_delay(&self, attempt_no: u32, after: Option<Duration>) -> Option<Duration> {
+        let schedule = &self.delivery.retry_schedule_secs;
+        let base = *schedule.get(attempt_no as usize - 1)?;
+        if let Some(a) = after {
+            return Some(a);
+        }
+        let j = self.delivery.jitter;
+        let factor = if j > 0.0 {
+            rand::thread_rng().gen_range(1.0 - j..=1.0 + j)
+        } else {
+            1.0
+        };
+        Some(Duration::from_secs_f64((base * factor).max(0.0)))
+    }
+
+    fn count(&self, channel: Channel, outcome: &str, reason: &str) {
+        self.metrics.inc(
+            "deliveries_total",
+            &[
+                ("channel", channel.as_str()),
+                ("outcome", outcome),
+                ("reason", reason),
+            ],
+        );
+    }
+
+    /// Steps until idle, then sleeps until the next due job or a signal from the dispatcher.
+    pub async fn run(self, signals: Arc<Signals>, token: CancellationToken) {
+        let channel = self.sender.channel();
+        loop {
+            let wait = match self.step().await {
+                Ok(StepOutcome::Idle { next_due_ms }) => next_due_ms
+                    .map(|t| {
+                        Duration::from_millis(
+                            (t - chrono::Utc::now().timestamp_millis()).clamp(1, 60_000) as u64,
+                        )
+                    })
+                    .unwrap_or(Duration::from_secs(60)),
+                Ok(_) => Duration::ZERO,
+                Err(e) => {
+                    tracing::error!(channel = channel.as_str(), error = %e, "delivery step failed");
+                    Duration::from_secs(1)
+                }
+            };
+            if token.is_cancelled() {
+                return;
+            }
+            if wait.is_zero() {
+                continue;
+            }
+            tokio::select! {
+                _ = token.cancelled() => return,
+                _ = signals.channel(channel).notified() => {}
+                _ = tokio::time::sleep(wait) => {}
+            }
+        }
+    }
+}
+
+fn status_reason(status: Option<u16>) -> &'static str {
+    match status {
+        None => "network",
+        Some(429) => "rate_limited",
+        Some(s) if s >= 500 => "server_error",
+        Some(s) if s >= 400 => "client_error",
+        Some(_) => "other",
+    }
+}

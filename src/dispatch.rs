@@ -1,0 +1,455 @@
+//! The dispatcher: inbox -> outbox. One `step()` takes the oldest inbox event, updates meeting
+//! memory, matches the tenant's routes, renders one message per target and, in one store
+//! transaction, removes the event from the inbox and adds its jobs. A crash before the transaction
+//! leaves the event in the inbox (it is dispatched again; memory updates are idempotent); a crash
+//! after it leaves nothing to redo. Idempotency keys make a second dispatch of the same event harmless.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sha2::{Digest, Sha256};
+use tokio::sync::Notify;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::Config;
+use crate::render::{ContextInput, DestinationKind, Overrides, Rendered, Renderer, build_context};
+use crate::routing::{self, Channel, MatchInput, Target};
+use crate::store::{EventRecord, EventStatus, MeetingMemory, Message, NewJob, Store, StoreError};
+use crate::zoom::event::{self, EventBody, ParsedEvent};
+use crate::zoom::{EventKind, ZoomEvent};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DispatchOutcome {
+    /// The inbox is empty.
+    Idle,
+    Dispatched {
+        seq: u64,
+        routes: u32,
+        jobs: u32,
+    },
+    Unroutable {
+        seq: u64,
+        reason: String,
+    },
+}
+
+/// Wake-ups between the pipeline stages, so an event moves on at once instead of at the next poll.
+/// `notify_one` keeps a permit when nobody waits, so no wake-up is lost.
+#[derive(Default)]
+pub struct Signals {
+    pub inbox: Notify,
+    pub telegram: Notify,
+    pub email: Notify,
+    pub webhook: Notify,
+    pub log: Notify,
+}
+
+impl Signals {
+    pub fn channel(&self, c: Channel) -> &Notify {
+        match c {
+            Channel::Telegram => &self.telegram,
+            Channel::Email => &self.email,
+            Channel::Webhook => &self.webhook,
+            Channel::Log => &self.log,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct Dispatcher {
+    store: Store,
+    renderer: Arc<Renderer>,
+    config: Arc<Config>,
+}
+
+/// The idempotency key of the job for (event, target): stable across re-dispatch.
+pub fn idempotency_key(event_seq: u64, target: &Target) -> String {
+    let h = Sha256::digest(target.key().as_bytes());
+    format!("msg_{event_seq}_{}", hex::encode(&h[..8]))
+}
+
+fn destination_kind(t: &Target) -> DestinationKind {
+    match t {
+        Target::Telegram { .. } => DestinationKind::Telegram,
+        Target::Email { .. } => DestinationKind::Email,
+        Target::Webhook { .. } => DestinationKind::Webhook,
+        Target::Log => DestinationKind::Log,
+    }
+}
+
+pub fn to_message(r: Rendered) -> Message {
+    match r {
+        Rendered::Telegram { html } => Message::Telegram { html },
+        Rendered::Email {
+            subject,
+            text,
+            html,
+        } => Message::Email {
+            subject,
+            text,
+            html,
+        },
+        Rendered::Webhook { json } => Message::Webhook { json },
+        Rendered::Log { text } => Message::Log { text },
+    }
+}
+
+impl Dispatcher {
+    pub fn new(store: Store, renderer: Arc<Renderer>, config: Arc<Config>) -> Dispatcher {
+        Dispatcher {
+            store,
+            renderer,
+            config,
+        }
+    }
+
+    /// Dispatches the oldest inbox event. Blocking (store I/O); async callers use spawn_blocking.
+    pub fn step(&self) -> Result<DispatchOutcome, StoreError> {
+        let Some(rec) = self.store.next_inbox_event()? else {
+            return Ok(DispatchOutcome::Idle);
+        };
+        let seq = rec.seq;
+        match self.prepare(&rec)? {
+            Prepared::Unroutable(reason) => {
+                tracing::info!(seq, event = %rec.event.event, %reason, "event not routed");
+                self.store.commit_dispatch(
+                    &rec,
+                    EventStatus::Unroutable {
+                        reason: reason.clone(),
+                    },
+                    vec![],
+                )?;
+                Ok(DispatchOutcome::Unroutable { seq, reason })
+            }
+            Prepared::Jobs { routes, jobs } => {
+                let created = self.store.commit_dispatch(
+                    &rec,
+                    EventStatus::Dispatched {
+                        routes,
+                        jobs: jobs.len() as u32,
+                    },
+                    jobs,
+                )?;
+                tracing::debug!(seq, routes, jobs = created, "event dispatched");
+                Ok(DispatchOutcome::Dispatched {
+                    seq,
+                    routes,
+                    jobs: created,
+                })
+            }
+        }
+    }
+
+    fn prepare(&self, rec: &EventRecord) -> Result<Prepared, StoreError> {
+        if let Some(err) = &rec.event.parse_error {
+            return Ok(Prepared::Unroutable(format!("malformed event: {err}")));
+        }
+        let ev = match event::parse(rec.event.body.as_bytes()) {
+            Ok(ParsedEvent::Ok(ev)) => ev,
+            Ok(ParsedEvent::Malformed { error, .. }) => {
+                return Ok(Prepared::Unroutable(format!("malformed event: {error}")));
+            }
+            Err(e) => return Ok(Prepared::Unroutable(format!("unparsable event: {e}"))),
+        };
+        match &ev.kind {
+            k if k.is_meeting() => {}
+            EventKind::AppDeauthorized => {
+                return Ok(Prepared::Unroutable(
+                    "app_deauthorized: tenant purge on uninstall is not implemented yet".into(),
+                ));
+            }
+            other => {
+                return Ok(Prepared::Unroutable(format!(
+                    "no routing for event type `{other}`"
+                )));
+            }
+        }
+        let Some(account) = ev.account_id.clone() else {
+            return Ok(Prepared::Unroutable(
+                "event has no payload.account_id".into(),
+            ));
+        };
+        let app = rec.event.app_id.as_str();
+        let memory = self.update_memory(app, &account, &ev, rec.received_at_ms)?;
+        self.plan_jobs(rec, &ev, app, &account, memory.as_ref())
+    }
+
+    /// Keeps meeting memory current and returns what is known about the meeting.
+    fn update_memory(
+        &self,
+        app: &str,
+        account: &str,
+        ev: &ZoomEvent,
+        received_at_ms: i64,
+    ) -> Result<Option<MeetingMemory>, StoreError> {
+        let EventBody::Meeting { meeting, .. } = &ev.body else {
+            return Ok(None);
+        };
+        let Some(id) = meeting.id else {
+            return Ok(None);
+        };
+        let known = self.store.meeting_memory(app, account, id)?;
+        match ev.kind {
+            EventKind::MeetingCreated | EventKind::MeetingUpdated => {
+                let mut m = known.clone().unwrap_or_default();
+                if meeting.topic.is_some() {
+                    m.topic = meeting.topic.clone();
+                }
+                if meeting.join_url.is_some() {
+                    m.join_url = meeting.join_url.clone();
+                }
+                if meeting.password.is_some() {
+                    m.password = meeting.password.clone();
+                }
+                m.updated_at_ms = received_at_ms;
+                self.store.remember_meeting(app, account, id, &m)?;
+            }
+            EventKind::MeetingEnded => {
+                if let Some(uuid) = &meeting.uuid {
+                    self.store
+                        .mark_instance_ended(app, account, uuid, received_at_ms)?;
+                }
+            }
+            EventKind::MeetingDeleted => self.store.forget_meeting(app, account, id)?,
+            _ => {}
+        }
+        Ok(known)
+    }
+
+    fn plan_jobs(
+        &self,
+        rec: &EventRecord,
+        ev: &ZoomEvent,
+        app: &str,
+        account: &str,
+        memory: Option<&MeetingMemory>,
+    ) -> Result<Prepared, StoreError> {
+        let routes = self.store.list_routes(Some((app, account)))?;
+        let input = MatchInput::from_event(app, ev, memory.and_then(|m| m.topic.as_deref()));
+        let (planned, matched) = routing::plan(&routes, &input);
+        let matched = matched.len();
+        let tenant_templates = self.store.tenant_templates(app, account)?;
+        let mut jobs = Vec::with_capacity(planned.len());
+        for p in planned {
+            let message = self.render(ev, app, p.route, &p.target, memory, &tenant_templates);
+            jobs.push(NewJob {
+                idempotency_key: idempotency_key(rec.seq, &p.target),
+                event: ev.kind.to_string(),
+                app_id: app.to_string(),
+                account_id: account.to_string(),
+                route_name: p.route.name.clone(),
+                meeting_uuid: ev.meeting().and_then(|m| m.uuid.clone()),
+                target: p.target,
+                message,
+                received_at_ms: rec.received_at_ms,
+            });
+        }
+        Ok(Prepared::Jobs {
+            routes: matched as u32,
+            jobs,
+        })
+    }
+
+    /// Renders with the route's and tenant's overrides. A broken override must not cost the alert:
+    /// it falls back to the default templates (overrides are validated when saved, so this is rare).
+    fn render(
+        &self,
+        ev: &ZoomEvent,
+        app: &str,
+        route: &routing::Route,
+        target: &Target,
+        memory: Option<&MeetingMemory>,
+        tenant_templates: &BTreeMap<String, String>,
+    ) -> Message {
+        let ctx = build_context(&ContextInput {
+            event: ev,
+            app_id: app,
+            route_name: &route.name,
+            timezone: &route.timezone,
+            locale: route.locale.as_deref(),
+            include_join_link: route.include_join_link,
+            join_url: memory.and_then(|m| m.join_url.as_deref()),
+            password: memory.and_then(|m| m.password.as_deref()),
+            public_url: &self.config.server.public_url,
+            unsubscribe_url: None,
+        });
+        let kind = destination_kind(target);
+        let layers = Overrides {
+            layers: vec![&route.templates, tenant_templates],
+        };
+        match self.renderer.render(kind, &ev.kind, &ctx, &layers) {
+            Ok(r) => to_message(r),
+            Err(e) => {
+                tracing::warn!(route = %route.name, error = %e, "template override failed; using the default template");
+                let none = Overrides { layers: vec![] };
+                match self.renderer.render(kind, &ev.kind, &ctx, &none) {
+                    Ok(r) => to_message(r),
+                    Err(e) => {
+                        tracing::error!(error = %e, "default template failed");
+                        fallback_message(kind, ev)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Last resort when even a default template fails: a plain line that still says what happened.
+fn fallback_message(kind: DestinationKind, ev: &ZoomEvent) -> Message {
+    let topic = ev
+        .meeting()
+        .and_then(|m| m.topic.clone())
+        .unwrap_or_else(|| "a meeting".into());
+    let text = format!("{}: {topic}", ev.kind);
+    match kind {
+        DestinationKind::Telegram => Message::Telegram {
+            html: escape_html(&text),
+        },
+        DestinationKind::Email => Message::Email {
+            subject: text.replace(['\r', '\n'], " "),
+            html: escape_html(&text),
+            text,
+        },
+        DestinationKind::Webhook => Message::Webhook {
+            json: serde_json::json!({"type": ev.kind.as_str(), "data": {"topic": topic}})
+                .to_string(),
+        },
+        DestinationKind::Log => Message::Log { text },
+    }
+}
+
+fn escape_html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The answer of a dry run (`routes test`): which routes fire and what each target would get.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct TestReport {
+    pub event: String,
+    pub app_id: String,
+    pub account_id: Option<String>,
+    /// Why nothing could be routed, when that is the case.
+    pub unroutable: Option<String>,
+    pub routes_matched: Vec<String>,
+    pub deliveries: Vec<TestDelivery>,
+}
+
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct TestDelivery {
+    pub route: String,
+    pub target: String,
+    pub message: Message,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PreviewError {
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl Dispatcher {
+    /// A dry run of dispatch for a raw event body: reads routes, templates and meeting memory, writes
+    /// nothing.
+    pub fn preview(&self, app: &str, body: &[u8]) -> Result<TestReport, PreviewError> {
+        let ev = match event::parse(body) {
+            Ok(ParsedEvent::Ok(ev)) => ev,
+            Ok(ParsedEvent::Malformed { error, .. }) => {
+                return Err(PreviewError::Invalid(format!("malformed event: {error}")));
+            }
+            Err(e) => return Err(PreviewError::Invalid(e.to_string())),
+        };
+        let mut report = TestReport {
+            event: ev.kind.to_string(),
+            app_id: app.to_string(),
+            account_id: ev.account_id.clone(),
+            unroutable: None,
+            routes_matched: vec![],
+            deliveries: vec![],
+        };
+        if !ev.kind.is_meeting() {
+            report.unroutable = Some(format!("no routing for event type `{}`", ev.kind));
+            return Ok(report);
+        }
+        let Some(account) = ev.account_id.clone() else {
+            report.unroutable = Some("event has no payload.account_id".into());
+            return Ok(report);
+        };
+        let memory = match ev.meeting().and_then(|m| m.id) {
+            Some(id) => self.store.meeting_memory(app, &account, id)?,
+            None => None,
+        };
+        let routes = self.store.list_routes(Some((app, &account)))?;
+        let input =
+            MatchInput::from_event(app, &ev, memory.as_ref().and_then(|m| m.topic.as_deref()));
+        let (planned, matched) = routing::plan(&routes, &input);
+        report.routes_matched = matched.iter().map(|r| r.name.clone()).collect();
+        let tenant_templates = self.store.tenant_templates(app, &account)?;
+        for p in planned {
+            let message = self.render(
+                &ev,
+                app,
+                p.route,
+                &p.target,
+                memory.as_ref(),
+                &tenant_templates,
+            );
+            report.deliveries.push(TestDelivery {
+                route: p.route.name.clone(),
+                target: p.target.describe(),
+                message,
+            });
+        }
+        Ok(report)
+    }
+}
+
+enum Prepared {
+    Unroutable(String),
+    Jobs { routes: u32, jobs: Vec<NewJob> },
+}
+
+/// Runs `step()` until the inbox is empty, then waits for intake's signal (or a slow poll, as a
+/// safety net) until the token is cancelled.
+pub async fn run(d: Dispatcher, signals: Arc<Signals>, token: CancellationToken) {
+    loop {
+        loop {
+            if token.is_cancelled() {
+                return;
+            }
+            let step = {
+                let d = d.clone();
+                tokio::task::spawn_blocking(move || d.step()).await
+            };
+            match step {
+                Ok(Ok(DispatchOutcome::Idle)) => break,
+                Ok(Ok(DispatchOutcome::Dispatched { jobs, .. })) => {
+                    if jobs > 0 {
+                        for c in Channel::ALL {
+                            signals.channel(c).notify_one();
+                        }
+                    }
+                }
+                Ok(Ok(DispatchOutcome::Unroutable { .. })) => {}
+                Ok(Err(e)) => {
+                    tracing::error!(error = %e, "dispatch failed; retrying shortly");
+                    break;
+                }
+                Err(e) => {
+                    tracing::error!(error = %e, "dispatch task failed");
+                    break;
+                }
+            }
+        }
+        tokio::select! {
+            _ = token.cancelled() => return,
+            _ = signals.inbox.notified() => {}
+            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+        }
+    }
+}

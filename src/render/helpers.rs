@@ -1,0 +1,521 @@
+//! Template helpers. They return values, not markup, so handlebars escapes their output for the
+//! channel like any other value. A missing or null input renders as "" rather than failing a
+//! delivery, but a misspelt name still fails in strict mode.
+
+use chrono::format::{Item, StrftimeItems};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono_tz::Tz;
+use handlebars::{
+    Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderError,
+    RenderErrorReason, ScopedJson,
+};
+use serde_json::Value;
+
+use super::escape::Format;
+
+/// Our helpers, for the name check and the docs.
+pub const OURS: [&str; 6] = [
+    "time",
+    "duration",
+    "duration_between",
+    "truncate",
+    "default",
+    "json",
+];
+
+/// Helpers handlebars registers itself.
+pub const BUILTIN: [&str; 16] = [
+    "if", "unless", "each", "with", "lookup", "raw", "log", "eq", "ne", "gt", "gte", "lt", "lte",
+    "and", "or", "not",
+];
+
+/// Used when `time` gets no format.
+pub const DEFAULT_TIME_FORMAT: &str = "%Y-%m-%d %H:%M %Z";
+
+pub fn is_helper(name: &str) -> bool {
+    OURS.contains(&name) || BUILTIN.contains(&name) || name == "len"
+}
+
+pub fn register(reg: &mut Handlebars<'static>, format: Format) {
+    reg.register_helper("time", Box::new(TimeHelper));
+    reg.register_helper("duration", Box::new(DurationHelper));
+    reg.register_helper("duration_between", Box::new(DurationBetweenHelper));
+    reg.register_helper("truncate", Box::new(TruncateHelper));
+    reg.register_helper("default", Box::new(DefaultHelper));
+    reg.register_helper(
+        "json",
+        Box::new(JsonHelper {
+            raw: format == Format::Json,
+        }),
+    );
+}
+
+/// Parameter `idx`; in strict mode a misspelt path is an error naming it, otherwise it reads as null.
+fn param<'a>(
+    h: &'a Helper<'_>,
+    r: &Handlebars<'_>,
+    helper: &'static str,
+    idx: usize,
+) -> Result<&'a Value, RenderError> {
+    let p = h
+        .param(idx)
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex(helper, idx))?;
+    if p.is_value_missing() && r.strict_mode() {
+        return Err(RenderError::strict_error(p.relative_path()));
+    }
+    Ok(p.value())
+}
+
+fn opt_param<'a>(
+    h: &'a Helper<'_>,
+    r: &Handlebars<'_>,
+    helper: &'static str,
+    idx: usize,
+) -> Result<Option<&'a Value>, RenderError> {
+    match h.param(idx) {
+        None => Ok(None),
+        Some(_) => param(h, r, helper, idx).map(Some),
+    }
+}
+
+fn opt_hash<'a>(
+    h: &'a Helper<'_>,
+    r: &Handlebars<'_>,
+    name: &str,
+) -> Result<Option<&'a Value>, RenderError> {
+    match h.hash_get(name) {
+        None => Ok(None),
+        Some(p) if p.is_value_missing() && r.strict_mode() => {
+            Err(RenderError::strict_error(p.relative_path()))
+        }
+        Some(p) => Ok(Some(p.value())),
+    }
+}
+
+fn fail(msg: String) -> RenderError {
+    RenderErrorReason::Other(msg).into()
+}
+
+fn done<'rc>(s: String) -> Result<ScopedJson<'rc>, RenderError> {
+    Ok(ScopedJson::Derived(Value::String(s)))
+}
+
+/// Zoom sends `2021-07-13T21:44:51Z`; numbers are taken as ms since the epoch.
+pub fn parse_time(v: &Value) -> Option<DateTime<Utc>> {
+    match v {
+        Value::String(s) => DateTime::parse_from_rfc3339(s.trim())
+            .map(|t| t.with_timezone(&Utc))
+            .ok()
+            .or_else(|| {
+                NaiveDateTime::parse_from_str(s.trim(), "%Y-%m-%dT%H:%M:%S")
+                    .ok()
+                    .map(|n| n.and_utc())
+            }),
+        Value::Number(n) => n.as_i64().and_then(DateTime::from_timestamp_millis),
+        _ => None,
+    }
+}
+
+/// An unknown zone falls back to UTC: a typo in a route's zone must not cost the alert.
+pub fn zone(name: Option<&str>) -> Tz {
+    name.and_then(|n| n.trim().parse::<Tz>().ok())
+        .unwrap_or(Tz::UTC)
+}
+
+/// Checks a strftime format up front: chrono reports a bad one only while writing, as a
+/// formatting error that would otherwise panic in `to_string`.
+pub fn check_time_format(fmt: &str) -> Result<Vec<Item<'_>>, String> {
+    let items: Vec<Item<'_>> = StrftimeItems::new(fmt).collect();
+    if items.iter().any(|i| matches!(i, Item::Error)) {
+        return Err(format!("time: {fmt:?} is not a valid strftime format"));
+    }
+    Ok(items)
+}
+
+/// `{{time meeting.start_time "%A %H:%M" tz=route.timezone}}`; without `tz`, the route's zone.
+pub struct TimeHelper;
+
+impl HelperDef for TimeHelper {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        r: &'reg Handlebars<'reg>,
+        ctx: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let v = param(h, r, "time", 0)?;
+        let fmt = match opt_param(h, r, "time", 1)? {
+            None | Some(Value::Null) => DEFAULT_TIME_FORMAT,
+            Some(Value::String(s)) => s.as_str(),
+            Some(_) => {
+                return Err(fail(
+                    "time: the format must be a string, like \"%H:%M\"".into(),
+                ));
+            }
+        };
+        let items = check_time_format(fmt).map_err(fail)?;
+        let tz = match opt_hash(h, r, "tz")? {
+            Some(v) => zone(v.as_str()),
+            None => zone(
+                ctx.data()
+                    .pointer("/route/timezone")
+                    .and_then(Value::as_str),
+            ),
+        };
+        let Some(t) = parse_time(v) else {
+            // Null renders nothing; an unparsable value is shown as sent rather than lost.
+            return done(match v {
+                Value::Null => String::new(),
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            });
+        };
+        let mut out = String::new();
+        std::fmt::write(
+            &mut out,
+            format_args!("{}", t.with_timezone(&tz).format_with_items(items.iter())),
+        )
+        .map_err(|_| fail(format!("time: cannot format with {fmt:?}")))?;
+        done(out)
+    }
+}
+
+/// Minutes as a person says them: `45 min`, `2 h`, `1 h 30 min`.
+pub fn human_minutes(minutes: i64) -> String {
+    let (h, m) = (minutes / 60, minutes % 60);
+    match (h, m) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+fn as_minutes(v: &Value) -> Result<Option<i64>, RenderError> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Number(n) => Ok(n.as_i64().or_else(|| n.as_f64().map(|f| f.round() as i64))),
+        Value::String(s) if s.trim().is_empty() => Ok(None),
+        Value::String(s) => s
+            .trim()
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| fail(format!("duration: {s:?} is not a number of minutes"))),
+        other => Err(fail(format!(
+            "duration: {other} is not a number of minutes"
+        ))),
+    }
+}
+
+/// `{{duration meeting.duration}}`: Zoom's `duration` is the *scheduled* length in minutes.
+pub struct DurationHelper;
+
+impl HelperDef for DurationHelper {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        r: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let v = param(h, r, "duration", 0)?;
+        done(match as_minutes(v)? {
+            Some(m) if m >= 0 => human_minutes(m),
+            _ => String::new(),
+        })
+    }
+}
+
+/// `{{duration_between meeting.start_time meeting.end_time}}`: the actual length of a meeting.
+pub struct DurationBetweenHelper;
+
+impl HelperDef for DurationBetweenHelper {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        r: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let a = param(h, r, "duration_between", 0)?;
+        let b = param(h, r, "duration_between", 1)?;
+        let (Some(a), Some(b)) = (parse_time(a), parse_time(b)) else {
+            return done(String::new());
+        };
+        let secs = (b - a).num_seconds();
+        done(match secs {
+            s if s < 0 => String::new(),
+            s if s < 30 => "less than a minute".into(),
+            s => human_minutes((s + 30) / 60),
+        })
+    }
+}
+
+/// `{{truncate meeting.topic 80}}`: at most N characters (code points), the last one an ellipsis.
+pub struct TruncateHelper;
+
+pub fn truncate_chars(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        return s.to_owned();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.truncate(out.trim_end().len());
+    out.push('…');
+    out
+}
+
+impl HelperDef for TruncateHelper {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        r: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let v = param(h, r, "truncate", 0)?;
+        let max = param(h, r, "truncate", 1)?
+            .as_u64()
+            .filter(|n| *n >= 1)
+            .ok_or_else(|| fail("truncate: the length must be a whole number of at least 1, like {{truncate meeting.topic 80}}".into()))?;
+        let s = match v {
+            Value::Null => return done(String::new()),
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        };
+        done(truncate_chars(
+            &s,
+            usize::try_from(max).unwrap_or(usize::MAX),
+        ))
+    }
+}
+
+/// `{{default meeting.topic "Untitled meeting"}}`: the fallback when the value is null or blank.
+pub struct DefaultHelper;
+
+impl HelperDef for DefaultHelper {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        r: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let v = param(h, r, "default", 0)?;
+        let fallback = param(h, r, "default", 1)?;
+        let blank = match v {
+            Value::Null => true,
+            Value::String(s) => s.trim().is_empty(),
+            _ => false,
+        };
+        Ok(ScopedJson::Derived(
+            if blank { fallback } else { v }.clone(),
+        ))
+    }
+}
+
+/// `{{json meeting}}`: the value as a JSON literal. In webhook bodies it is written as is (it is
+/// complete, valid JSON); in every other channel it is text and escaped like any value.
+pub struct JsonHelper {
+    raw: bool,
+}
+
+impl HelperDef for JsonHelper {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        r: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        if self.raw {
+            return Err(RenderErrorReason::Unimplemented.into());
+        }
+        done(param(h, r, "json", 0)?.to_string())
+    }
+
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        r: &'reg Handlebars<'reg>,
+        ctx: &'rc Context,
+        rc: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        if !self.raw {
+            let v = self.call_inner(h, r, ctx, rc)?;
+            let text = r.get_escape_fn()(&handlebars::JsonRender::render(v.as_json()));
+            out.write(&text)?;
+            return Ok(());
+        }
+        out.write(&param(h, r, "json", 0)?.to_string())?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn reg(format: Format) -> Handlebars<'static> {
+        let mut r = Handlebars::new();
+        r.set_strict_mode(true);
+        r.register_escape_fn(format.escape_fn());
+        register(&mut r, format);
+        r
+    }
+
+    fn render(src: &str, data: &Value) -> Result<String, RenderError> {
+        reg(Format::Html).render_template(src, data)
+    }
+
+    fn ctx() -> Value {
+        json!({
+            "route": {"timezone": "America/New_York"},
+            "meeting": {
+                "start_time": "2026-03-03T18:00:00Z",
+                "end_time": "2026-03-03T19:31:40Z",
+                "duration": 90,
+                "topic": "Tom & Jerry <3",
+                "none": null,
+                "blank": "  "
+            }
+        })
+    }
+
+    #[test]
+    fn time_formats_in_the_given_zone_or_the_route_zone() {
+        let c = ctx();
+        assert_eq!(
+            render(
+                r#"{{time meeting.start_time "%A %H:%M %Z" tz="Europe/Berlin"}}"#,
+                &c
+            )
+            .unwrap(),
+            "Tuesday 19:00 CET"
+        );
+        assert_eq!(
+            render(r#"{{time meeting.start_time "%H:%M %Z"}}"#, &c).unwrap(),
+            "13:00 EST"
+        );
+        assert_eq!(
+            render(r#"{{time meeting.start_time tz=route.timezone}}"#, &c).unwrap(),
+            "2026-03-03 13:00 EST"
+        );
+    }
+
+    #[test]
+    fn time_is_forgiving_about_values_and_zones_but_not_formats() {
+        let c = ctx();
+        assert_eq!(render(r#"{{time meeting.none "%H:%M"}}"#, &c).unwrap(), "");
+        assert_eq!(
+            render(
+                r#"{{time meeting.start_time "%H:%M %Z" tz="Mars/Olympus"}}"#,
+                &c
+            )
+            .unwrap(),
+            "18:00 UTC"
+        );
+        assert_eq!(
+            render(r#"{{time 1772560800000 "%H:%M" tz="UTC"}}"#, &c).unwrap(),
+            "18:00"
+        );
+        assert_eq!(render(r#"{{time "soon" "%H:%M"}}"#, &c).unwrap(), "soon");
+        let e = render(r#"{{time meeting.start_time "%Q"}}"#, &c).unwrap_err();
+        assert!(e.to_string().contains("not a valid strftime format"), "{e}");
+        let e = render(r#"{{time meeting.strat_time "%H"}}"#, &c).unwrap_err();
+        assert!(
+            matches!(e.reason(), RenderErrorReason::MissingVariable(Some(p)) if p == "meeting.strat_time"),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn durations_read_like_speech() {
+        assert_eq!(human_minutes(0), "0 min");
+        assert_eq!(human_minutes(45), "45 min");
+        assert_eq!(human_minutes(120), "2 h");
+        assert_eq!(human_minutes(90), "1 h 30 min");
+        let c = ctx();
+        assert_eq!(
+            render("{{duration meeting.duration}}", &c).unwrap(),
+            "1 h 30 min"
+        );
+        assert_eq!(render("{{duration meeting.none}}", &c).unwrap(), "");
+        assert_eq!(render(r#"{{duration "47"}}"#, &c).unwrap(), "47 min");
+        assert_eq!(
+            render(
+                "{{duration_between meeting.start_time meeting.end_time}}",
+                &c
+            )
+            .unwrap(),
+            "1 h 32 min"
+        );
+        assert_eq!(
+            render(
+                "{{duration_between meeting.end_time meeting.start_time}}",
+                &c
+            )
+            .unwrap(),
+            ""
+        );
+        assert_eq!(
+            render("{{duration_between meeting.start_time meeting.none}}", &c).unwrap(),
+            ""
+        );
+    }
+
+    #[test]
+    fn truncate_counts_characters_and_output_is_still_escaped() {
+        let c = ctx();
+        assert_eq!(
+            render("{{truncate meeting.topic 9}}", &c).unwrap(),
+            "Tom &amp; Je…"
+        );
+        assert_eq!(
+            render("{{truncate meeting.topic 50}}", &c).unwrap(),
+            "Tom &amp; Jerry &lt;3"
+        );
+        assert_eq!(truncate_chars("😀😀😀😀", 3), "😀😀…");
+        assert_eq!(truncate_chars("ab cd", 4), "ab…");
+        assert!(render(r#"{{truncate meeting.topic "x"}}"#, &c).is_err());
+    }
+
+    #[test]
+    fn default_replaces_null_and_blank() {
+        let c = ctx();
+        assert_eq!(
+            render(r#"{{default meeting.none "Untitled"}}"#, &c).unwrap(),
+            "Untitled"
+        );
+        assert_eq!(
+            render(r#"{{default meeting.blank "Untitled"}}"#, &c).unwrap(),
+            "Untitled"
+        );
+        assert_eq!(
+            render(r#"{{default meeting.topic "Untitled"}}"#, &c).unwrap(),
+            "Tom &amp; Jerry &lt;3"
+        );
+        assert!(render(r#"{{default meeting.topik "Untitled"}}"#, &c).is_err());
+    }
+
+    #[test]
+    fn json_is_raw_only_in_webhook_bodies() {
+        let c = ctx();
+        assert_eq!(
+            reg(Format::Json)
+                .render_template("{{json meeting.topic}}", &c)
+                .unwrap(),
+            r#""Tom & Jerry <3""#
+        );
+        assert_eq!(
+            render("{{json meeting.topic}}", &c).unwrap(),
+            "&quot;Tom &amp; Jerry &lt;3&quot;"
+        );
+        assert_eq!(
+            reg(Format::Json)
+                .render_template("{{json meeting.none}}", &c)
+                .unwrap(),
+            "null"
+        );
+    }
+}

@@ -1,0 +1,431 @@
+//! Routes and templates: list, show, add, replace, remove, import, dry-run tests and previews.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::dispatch::{self, Dispatcher};
+use crate::render::{
+    ContextInput, DestinationKind, Overrides, Renderer, TEMPLATE_KEYS, build_context,
+};
+use crate::routing::{FieldError, MEETING_EVENTS, Route, RouteDocument, ValidationContext};
+use crate::store::{ImportReport, Message, Store, StoreError};
+use crate::zoom::EventKind;
+use crate::zoom::samples::{self, SampleParams};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("invalid: {}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<FieldError>),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// What the service needs besides the store.
+pub struct Ctx<'a> {
+    pub store: &'a Store,
+    pub config: &'a Config,
+    pub renderer: &'a Renderer,
+}
+
+impl Ctx<'_> {
+    fn validate(&self, route: &Route) -> Vec<FieldError> {
+        let check = |key: &str, source: &str| -> Result<(), String> {
+            let bare = key.rsplit_once('/').map(|(event, k)| {
+                if MEETING_EVENTS.contains(&event) {
+                    Ok(k)
+                } else {
+                    Err(format!("`{event}` is not a meeting event"))
+                }
+            });
+            let k = match bare {
+                Some(Ok(k)) => k,
+                Some(Err(m)) => return Err(m),
+                None => key,
+            };
+            if !TEMPLATE_KEYS.contains(&k) {
+                return Err(format!(
+                    "unknown template key `{k}`; use one of {}",
+                    TEMPLATE_KEYS.join(", ")
+                ));
+            }
+            self.renderer.validate(k, source).map_err(|e| e.to_string())
+        };
+        let apps: Vec<&str> = self
+            .config
+            .zoom
+            .apps
+            .iter()
+            .map(|a| a.id.as_str())
+            .collect();
+        route.validate(&ValidationContext {
+            app_ids: apps,
+            telegram_enabled: self.config.telegram.is_some(),
+            email_enabled: self.config.email.is_some(),
+            check_template: &check,
+        })
+    }
+
+    pub fn list(
+        &self,
+        app: Option<&str>,
+        account: Option<&str>,
+    ) -> Result<Vec<Route>, ServiceError> {
+        let routes = match (app, account) {
+            (Some(app), Some(acc)) => self.store.list_routes(Some((app, acc)))?,
+            _ => self
+                .store
+                .list_routes(None)?
+                .into_iter()
+                .filter(|r| app.is_none_or(|a| a == r.app_id))
+                .filter(|r| account.is_none_or(|a| a == r.account_id))
+                .collect(),
+        };
+        Ok(routes)
+    }
+
+    pub fn get(&self, app: &str, account: &str, name: &str) -> Result<Route, ServiceError> {
+        self.store.get_route(app, account, name)?.ok_or_else(|| {
+            ServiceError::NotFound(format!(
+                "no route `{name}` for account {account} (app {app})"
+            ))
+        })
+    }
+
+    pub fn add(&self, route: Route) -> Result<Route, ServiceError> {
+        let errs = self.validate(&route);
+        if !errs.is_empty() {
+            return Err(ServiceError::Invalid(errs));
+        }
+        if self
+            .store
+            .get_route(&route.app_id, &route.account_id, &route.name)?
+            .is_some()
+        {
+            return Err(ServiceError::Conflict(format!(
+                "a route named `{}` exists already for this account; use `routes edit` or `routes import`",
+                route.name
+            )));
+        }
+        self.store.put_route(&route)?;
+        Ok(route)
+    }
+
+    /// Replaces route `name` of the tenant; the new route may rename it but not move it to another
+    /// tenant.
+    pub fn replace(
+        &self,
+        app: &str,
+        account: &str,
+        name: &str,
+        route: Route,
+    ) -> Result<Route, ServiceError> {
+        self.get(app, account, name)?;
+        let mut errs = self.validate(&route);
+        if route.app_id != app || route.account_id != account {
+            errs.push(FieldError {
+                field: "account_id".into(),
+                message:
+                    "a route cannot move to another app or account; remove it and add it there"
+                        .into(),
+            });
+        }
+        if !errs.is_empty() {
+            return Err(ServiceError::Invalid(errs));
+        }
+        if route.name != name {
+            if self.store.get_route(app, account, &route.name)?.is_some() {
+                return Err(ServiceError::Conflict(format!(
+                    "a route named `{}` exists already",
+                    route.name
+                )));
+            }
+            self.store.remove_route(app, account, name)?;
+        }
+        self.store.put_route(&route)?;
+        Ok(route)
+    }
+
+    pub fn remove(&self, app: &str, account: &str, name: &str) -> Result<(), ServiceError> {
+        if self.store.remove_route(app, account, name)? {
+            Ok(())
+        } else {
+            Err(ServiceError::NotFound(format!(
+                "no route `{name}` for account {account} (app {app})"
+            )))
+        }
+    }
+
+    /// Validates every route first; writes nothing unless all are valid. Upserts by (tenant, name).
+    pub fn import(&self, doc: &RouteDocument) -> Result<ImportReport, ServiceError> {
+        let mut errs = Vec::new();
+        let mut seen = HashSet::new();
+        for (i, r) in doc.routes.iter().enumerate() {
+            for e in self.validate(r) {
+                errs.push(FieldError {
+                    field: format!("routes[{i}] ({}).{}", r.name, e.field),
+                    message: e.message,
+                });
+            }
+            if !seen.insert((r.app_id.clone(), r.account_id.clone(), r.name.clone())) {
+                errs.push(FieldError {
+                    field: format!("routes[{i}].name"),
+                    message: format!("`{}` appears twice for the same account", r.name),
+                });
+            }
+        }
+        if doc.routes.is_empty() {
+            errs.push(FieldError {
+                field: "routes".into(),
+                message: "the document has no [[routes]] entries".into(),
+            });
+        }
+        if !errs.is_empty() {
+            return Err(ServiceError::Invalid(errs));
+        }
+        Ok(self.store.import_routes(&doc.routes)?)
+    }
+
+    /// Which routes an event would fire and what each target would get. Writes nothing.
+    pub fn test(&self, app: &str, body: &[u8]) -> Result<TestReport, ServiceError> {
+        let d = Dispatcher::new(
+            self.store.clone(),
+            std::sync::Arc::new(self.renderer.clone()),
+            std::sync::Arc::new(self.config.clone()),
+        );
+        d.preview(app, body).map_err(|e| match e {
+            dispatch::PreviewError::Store(s) => ServiceError::Store(s),
+            dispatch::PreviewError::Invalid(m) => ServiceError::Invalid(vec![FieldError {
+                field: "event".into(),
+                message: m,
+            }]),
+        })
+    }
+
+    // --- templates -------------------------------------------------------------------------
+
+    /// Every (event, key) with where its source comes from for this tenant.
+    pub fn templates(&self, app: &str, account: &str) -> Result<Vec<TemplateInfo>, ServiceError> {
+        let overrides = self.store.tenant_templates(app, account)?;
+        let mut out = Vec::new();
+        for event in MEETING_EVENTS {
+            for key in TEMPLATE_KEYS {
+                let name = format!("{event}/{key}");
+                out.push(TemplateInfo {
+                    event: event.to_string(),
+                    key: key.to_string(),
+                    source: if overrides.contains_key(&name) {
+                        "account".into()
+                    } else {
+                        "default".into()
+                    },
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    pub fn template_source(
+        &self,
+        app: &str,
+        account: Option<&str>,
+        event: &str,
+        key: &str,
+    ) -> Result<String, ServiceError> {
+        check_event_key(event, key)?;
+        if let Some(acc) = account
+            && let Some(s) = self
+                .store
+                .tenant_templates(app, acc)?
+                .get(&format!("{event}/{key}"))
+        {
+            return Ok(s.clone());
+        }
+        crate::render::default_template(event, key)
+            .map(str::to_string)
+            .ok_or_else(|| {
+                ServiceError::NotFound(format!(
+                    "no default template {event}/{key}; the built-in default is used"
+                ))
+            })
+    }
+
+    pub fn set_template(
+        &self,
+        app: &str,
+        account: &str,
+        event: &str,
+        key: &str,
+        source: &str,
+    ) -> Result<(), ServiceError> {
+        check_event_key(event, key)?;
+        self.renderer.validate(key, source).map_err(|e| {
+            ServiceError::Invalid(vec![FieldError {
+                field: format!("{event}/{key}"),
+                message: e.to_string(),
+            }])
+        })?;
+        self.store.set_template(app, account, event, key, source)?;
+        Ok(())
+    }
+
+    pub fn remove_template(
+        &self,
+        app: &str,
+        account: &str,
+        event: &str,
+        key: &str,
+    ) -> Result<(), ServiceError> {
+        check_event_key(event, key)?;
+        if self.store.remove_template(app, account, event, key)? {
+            Ok(())
+        } else {
+            Err(ServiceError::NotFound(format!(
+                "account {account} has no override for {event}/{key}"
+            )))
+        }
+    }
+
+    /// Renders a sample `event` for every channel, with a route's overrides when `route` is given.
+    pub fn preview(&self, req: &PreviewRequest) -> Result<Vec<PreviewItem>, ServiceError> {
+        let kind = EventKind::parse(&req.event);
+        if !kind.is_meeting() {
+            return Err(ServiceError::Invalid(vec![FieldError {
+                field: "event".into(),
+                message: format!("use one of {}", MEETING_EVENTS.join(", ")),
+            }]));
+        }
+        let route = match (&req.route, &req.account) {
+            (Some(name), Some(acc)) => Some(self.get(&req.app, acc, name)?),
+            (Some(_), None) => {
+                return Err(ServiceError::Invalid(vec![FieldError {
+                    field: "account".into(),
+                    message: "a route is named within an account; pass --account".into(),
+                }]));
+            }
+            _ => None,
+        };
+        let tenant = match &req.account {
+            Some(acc) => self.store.tenant_templates(&req.app, acc)?,
+            None => BTreeMap::new(),
+        };
+        let mut params = SampleParams {
+            account_id: req.account.clone().unwrap_or_else(|| "demo-account".into()),
+            ..SampleParams::default()
+        };
+        if let Some(t) = &req.topic {
+            params.topic = t.clone();
+        }
+        let body = samples::sample(&kind, &params).expect("meeting events have samples");
+        let Ok(crate::zoom::ParsedEvent::Ok(ev)) =
+            crate::zoom::event::parse(body.to_string().as_bytes())
+        else {
+            unreachable!("samples parse")
+        };
+        let empty = BTreeMap::new();
+        let route_templates = route.as_ref().map(|r| &r.templates).unwrap_or(&empty);
+        let ctx = build_context(&ContextInput {
+            event: &ev,
+            app_id: &req.app,
+            route_name: route.as_ref().map(|r| r.name.as_str()).unwrap_or("preview"),
+            timezone: route.as_ref().map(|r| r.timezone.as_str()).unwrap_or("UTC"),
+            locale: route.as_ref().and_then(|r| r.locale.as_deref()),
+            include_join_link: route.as_ref().map(|r| r.include_join_link).unwrap_or(true),
+            join_url: Some("https://zoom.us/j/85393847045?pwd=demoPwd"),
+            password: Some("123456"),
+            public_url: &self.config.server.public_url,
+            unsubscribe_url: None,
+        });
+        let layers = Overrides {
+            layers: vec![route_templates, &tenant],
+        };
+        let mut out = Vec::new();
+        for kind_out in [
+            DestinationKind::Telegram,
+            DestinationKind::Email,
+            DestinationKind::Webhook,
+            DestinationKind::Log,
+        ] {
+            let item = match self.renderer.render(kind_out, &kind, &ctx, &layers) {
+                Ok(r) => PreviewItem {
+                    channel: channel_name(kind_out).into(),
+                    message: Some(dispatch::to_message(r)),
+                    error: None,
+                },
+                Err(e) => PreviewItem {
+                    channel: channel_name(kind_out).into(),
+                    message: None,
+                    error: Some(e.to_string()),
+                },
+            };
+            out.push(item);
+        }
+        Ok(out)
+    }
+}
+
+fn channel_name(k: DestinationKind) -> &'static str {
+    match k {
+        DestinationKind::Telegram => "telegram",
+        DestinationKind::Email => "email",
+        DestinationKind::Webhook => "webhook",
+        DestinationKind::Log => "log",
+    }
+}
+
+fn check_event_key(event: &str, key: &str) -> Result<(), ServiceError> {
+    let mut errs = Vec::new();
+    if !MEETING_EVENTS.contains(&event) {
+        errs.push(FieldError {
+            field: "event".into(),
+            message: format!("use one of {}", MEETING_EVENTS.join(", ")),
+        });
+    }
+    if !TEMPLATE_KEYS.contains(&key) {
+        errs.push(FieldError {
+            field: "key".into(),
+            message: format!("use one of {}", TEMPLATE_KEYS.join(", ")),
+        });
+    }
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(ServiceError::Invalid(errs))
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TemplateInfo {
+    pub event: String,
+    pub key: String,
+    /// `default` or `account`.
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct PreviewRequest {
+    pub event: String,
+    #[serde(default = "default_app")]
+    pub app: String,
+    pub account: Option<String>,
+    pub route: Option<String>,
+    pub topic: Option<String>,
+}
+
+fn default_app() -> String {
+    "default".into()
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PreviewItem {
+    pub channel: String,
+    pub message: Option<Message>,
+    pub error: Option<String>,
+}
+
+pub use crate::dispatch::{TestDelivery, TestReport};

@@ -1,0 +1,231 @@
+//! The `zoom-relay` binary as an operator uses it: config errors that say what to fix, `keygen`,
+//! `simulate` against a running relay and `events list` while that relay holds the store.
+
+use serde_json::Value;
+
+use crate::helpers::{
+    DEMO_ADMIN_TOKEN, run_cli, set_key, spawn_app, test_config_text, write_config,
+};
+use zoom_relay::config::{self, ConfigSource, DEMO_DATA_KEY};
+
+fn stdout(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &std::process::Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Writes `doc` to a fresh directory and returns it with the config path.
+fn config_file(doc: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write_config(dir.path(), doc);
+    (dir, path.to_str().unwrap().to_string())
+}
+
+fn example_doc() -> String {
+    test_config_text(([127, 0, 0, 1], 8080).into())
+}
+
+#[tokio::test]
+async fn check_config_accepts_the_example_config() {
+    let (_dir, path) = config_file(&example_doc());
+    let out = run_cli(&["check-config", "--config", &path]).await;
+    assert_eq!(out.status.code(), Some(0), "stderr:\n{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("config OK"), "{text}");
+    assert!(text.contains("/zoom/webhook/default"), "{text}");
+}
+
+#[tokio::test]
+async fn check_config_names_an_unknown_key_and_how_to_fix_it() {
+    let mut doc = example_doc();
+    doc = doc.replace("max_body_bytes =", "max_body_byte =");
+    let (_dir, path) = config_file(&doc);
+    let out = run_cli(&["check-config", "--config", &path]).await;
+    assert_eq!(out.status.code(), Some(2), "usage/config errors exit 2");
+    let err = stderr(&out);
+    assert!(err.contains("max_body_byte"), "names the key: {err}");
+    assert!(err.contains("Fix:"), "says how to fix it: {err}");
+    assert!(
+        err.contains("max_body_bytes"),
+        "lists the keys the section accepts: {err}"
+    );
+    assert!(stdout(&out).is_empty(), "errors go to stderr");
+}
+
+#[tokio::test]
+async fn check_config_points_a_bad_data_key_to_keygen() {
+    let mut doc = example_doc();
+    set_key(&mut doc, "data_key", "\"c2hvcnQ=\"");
+    let (_dir, path) = config_file(&doc);
+    let out = run_cli(&["check-config", "--config", &path]).await;
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("security.data_key"), "{err}");
+    assert!(err.contains("zoom-relay keygen"), "{err}");
+}
+
+#[tokio::test]
+async fn check_config_reports_every_bad_key_at_once() {
+    let mut doc = example_doc();
+    set_key(&mut doc, "listen", "\"not an address\"");
+    set_key(&mut doc, "jitter", "3.0");
+    set_key(
+        &mut doc,
+        "secret_token",
+        "\"${ZOOM_SECRET_THAT_IS_NOT_SET}\"",
+    );
+    let (_dir, path) = config_file(&doc);
+    let out = run_cli(&["check-config", "--config", &path]).await;
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    for key in [
+        "server.listen",
+        "delivery.jitter",
+        "zoom.apps[0].secret_token",
+        "ZOOM_SECRET_THAT_IS_NOT_SET",
+    ] {
+        assert!(err.contains(key), "{key} missing from:\n{err}");
+    }
+}
+
+#[tokio::test]
+async fn check_config_on_a_missing_file_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("nope.toml");
+    let out = run_cli(&["check-config", "--config", path.to_str().unwrap()]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("nope.toml"), "{}", stderr(&out));
+}
+
+/// The value of `key = "..."` in keygen output.
+fn keygen_value<'a>(text: &'a str, key: &str) -> &'a str {
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{key} = \"")))
+        .and_then(|rest| rest.strip_suffix('"'))
+        .unwrap_or_else(|| panic!("no {key} line in keygen output:\n{text}"))
+}
+
+#[tokio::test]
+async fn keygen_output_pastes_into_a_valid_config() {
+    let out = run_cli(&["keygen"]).await;
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    let data_key = keygen_value(&text, "data_key");
+    let admin_token = keygen_value(&text, "admin_token");
+    assert_ne!(data_key, DEMO_DATA_KEY);
+
+    let mut doc = example_doc();
+    set_key(&mut doc, "data_key", &format!("\"{data_key}\""));
+    set_key(&mut doc, "admin_token", &format!("\"{admin_token}\""));
+    let (dir, path) = config_file(&doc);
+    let parsed =
+        config::from_toml_str(&doc, ConfigSource::File(dir.path().join("relay.toml")), &[])
+            .unwrap_or_else(|e| panic!("keygen output does not validate:\n{e}"));
+    assert!(
+        parsed.warnings().iter().all(|w| !w.contains("demo key")),
+        "{:?}",
+        parsed.warnings()
+    );
+    let out = run_cli(&["check-config", "--config", &path]).await;
+    assert_eq!(out.status.code(), Some(0), "stderr:\n{}", stderr(&out));
+
+    // Two runs never print the same secrets.
+    let again = stdout(&run_cli(&["keygen"]).await);
+    assert_ne!(keygen_value(&again, "data_key"), data_key);
+    assert_ne!(keygen_value(&again, "admin_token"), admin_token);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simulate_then_events_list_through_the_running_relays_api() {
+    let app = spawn_app(|_| {}).await;
+    assert!(
+        app.config.security.admin_token.is_some(),
+        "the CLI needs the admin token to reach a running relay"
+    );
+    let config = app.config_path.to_str().unwrap().to_string();
+    let url = app.url("/zoom/webhook/default");
+
+    let out = run_cli(&[
+        "simulate",
+        "meeting.started",
+        "--config",
+        &config,
+        "--url",
+        &url,
+        "--account",
+        "acct-cli",
+        "--topic",
+        "Tuesday group",
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(0), "stderr:\n{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("200"), "{text}");
+    assert!(text.contains("accepted"), "{text}");
+    assert_eq!(app.store().event_count(), 1);
+
+    // The relay holds sled's lock, so this goes through its admin API with the same config.
+    let out = run_cli(&["events", "list", "--config", &config]).await;
+    assert_eq!(out.status.code(), Some(0), "stderr:\n{}", stderr(&out));
+    let table = stdout(&out);
+    assert!(table.contains("meeting.started"), "{table}");
+    assert!(table.contains("acct-cli"), "{table}");
+
+    let out = run_cli(&["events", "list", "--json", "--config", &config]).await;
+    assert_eq!(out.status.code(), Some(0), "stderr:\n{}", stderr(&out));
+    let rows: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["event"], "meeting.started");
+    assert_eq!(rows[0]["app_id"], "default");
+    assert_eq!(rows[0]["account_id"], "acct-cli");
+    let _dir = app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_list_reads_the_store_directly_once_the_relay_stopped() {
+    let app = spawn_app(|_| {}).await;
+    let config = app.config_path.to_str().unwrap().to_string();
+    let url = app.url("/zoom/webhook");
+    let out = run_cli(&[
+        "simulate",
+        "meeting.ended",
+        "--config",
+        &config,
+        "--url",
+        &url,
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(0), "stderr:\n{}", stderr(&out));
+    let _dir = app.shutdown().await;
+    // Nothing listens at `server.listen` any more: only a direct read of the store can answer.
+    let out = run_cli(&["events", "list", "--json", "--config", &config]).await;
+    assert_eq!(out.status.code(), Some(0), "stderr:\n{}", stderr(&out));
+    let rows: Vec<Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["event"], "meeting.ended");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn events_list_with_a_wrong_admin_token_fails_and_says_so() {
+    let app = spawn_app(|doc| set_key(doc, "admin_token", "\"relay-side-admin-token-0001\"")).await;
+    // The CLI's config differs from the relay's only in the token.
+    let mut doc = std::fs::read_to_string(&app.config_path).unwrap();
+    set_key(&mut doc, "admin_token", &format!("\"{DEMO_ADMIN_TOKEN}\""));
+    std::fs::write(&app.config_path, &doc).unwrap();
+    let config = app.config_path.to_str().unwrap().to_string();
+    let out = run_cli(&["events", "list", "--config", &config]).await;
+    assert_eq!(out.status.code(), Some(1), "stdout:\n{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("token"),
+        "names the token as the problem: {err}"
+    );
+}
