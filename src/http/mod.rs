@@ -12,7 +12,9 @@ use std::sync::atomic::AtomicBool;
 use axum::Router;
 use axum::routing::{get, post};
 use secrecy::ExposeSecret;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::trace::TraceLayer;
 
 use crate::config::Config;
@@ -82,6 +84,33 @@ impl AppState {
     }
 }
 
+/// Request ids as `{random process prefix}-{counter}`: unique enough to correlate logs, without a
+/// `getrandom` syscall per request (a UUID per request cost a measurable share of intake throughput).
+#[derive(Clone)]
+struct RequestIds {
+    prefix: Arc<str>,
+    next: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl RequestIds {
+    fn new() -> Self {
+        use rand::Rng;
+        RequestIds {
+            prefix: format!("{:08x}", rand::thread_rng().r#gen::<u32>()).into(),
+            next: Arc::new(std::sync::atomic::AtomicU64::new(1)),
+        }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &axum::http::Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        axum::http::HeaderValue::from_str(&format!("{}-{n}", self.prefix))
+            .ok()
+            .map(RequestId::new)
+    }
+}
+
 pub fn router(state: AppState) -> Router {
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
     Router::new()
@@ -102,6 +131,6 @@ pub fn router(state: AppState) -> Router {
             },
         ))
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))
-        .layer(SetRequestIdLayer::new(x_request_id, MakeRequestUuid))
+        .layer(SetRequestIdLayer::new(x_request_id, RequestIds::new()))
         .with_state(state)
 }

@@ -3,7 +3,7 @@
 //! Per-request `flush_async().await` collapses to about 1 req/s under load (reference/limits.md), and
 //! many concurrent inserts each waiting for a flush leave half the throughput on the table. Instead,
 //! requests queue their appends here; the thread drains the queue, checks dedup for the whole batch
-//! (no races: it is the only writer of `dedup`), applies the batch in one transaction, fsyncs once,
+//! (no races: it is the only writer of `dedup`), writes the batch, fsyncs once,
 //! and only then answers every waiter. While it flushes, the next batch queues up.
 
 use std::collections::HashMap;
@@ -11,13 +11,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 
-use sled::Transactional;
 use tokio::sync::{mpsc, oneshot};
 
-use super::events::{AppendOutcome, NewEvent, decode_dedup_value, dedup_value, seq_key};
+use super::events::{AppendOutcome, decode_dedup_value, dedup_value, seq_key};
 use super::{META_NEXT_SEQ, StoreError};
 
-/// Upper bound on one batch, to keep transactions and latency bounded under a flood.
+/// Upper bound on one batch, to keep latency bounded under a flood.
 const MAX_BATCH: usize = 2048;
 const QUEUE: usize = 16 * 1024;
 
@@ -32,7 +31,9 @@ pub(super) struct Trees {
 enum Cmd {
     Append {
         key: [u8; 16],
-        event: NewEvent,
+        /// The encoded record, built by the caller so the commit thread only writes.
+        record: Vec<u8>,
+        received_at_ms: i64,
         reply: oneshot::Sender<Result<AppendOutcome, StoreError>>,
     },
     Barrier(oneshot::Sender<Result<(), StoreError>>),
@@ -71,11 +72,17 @@ impl Committer {
     pub async fn append(
         &self,
         key: [u8; 16],
-        event: NewEvent,
+        record: Vec<u8>,
+        received_at_ms: i64,
     ) -> Result<AppendOutcome, StoreError> {
         let (reply, rx) = oneshot::channel();
         self.tx
-            .send(Cmd::Append { key, event, reply })
+            .send(Cmd::Append {
+                key,
+                record,
+                received_at_ms,
+                reply,
+            })
             .await
             .map_err(|_| StoreError::Closed)?;
         rx.await.map_err(|_| StoreError::Closed)?
@@ -132,16 +139,21 @@ fn commit_batch(
     next_seq: &mut u64,
     poisoned: &AtomicBool,
 ) -> bool {
-    let now_ms = chrono::Utc::now().timestamp_millis();
     let start_seq = *next_seq;
     // Decide each append: duplicate of something stored, of something earlier in this batch, or new.
     let mut in_batch: HashMap<[u8; 16], u64> = HashMap::new();
     let mut outcomes: Vec<Option<Result<AppendOutcome, StoreError>>> =
         Vec::with_capacity(batch.len());
-    let mut writes: Vec<(u64, [u8; 16], Vec<u8>)> = Vec::new();
+    let mut writes: Vec<(u64, [u8; 16], &[u8], i64)> = Vec::new();
     let failed = poisoned.load(Ordering::SeqCst);
     for cmd in batch.iter() {
-        let Cmd::Append { key, event, .. } = cmd else {
+        let Cmd::Append {
+            key,
+            record,
+            received_at_ms,
+            ..
+        } = cmd
+        else {
             outcomes.push(None);
             continue;
         };
@@ -162,31 +174,30 @@ fn commit_batch(
                 let seq = *next_seq;
                 *next_seq += 1;
                 in_batch.insert(*key, seq);
-                writes.push((seq, *key, event.encode(now_ms)));
+                writes.push((seq, *key, record.as_slice(), *received_at_ms));
                 outcomes.push(Some(Ok(AppendOutcome::Accepted { seq })));
             }
             Err(e) => outcomes.push(Some(Err(e.into()))),
         }
     }
 
+    // Single-key writes in a fixed order (event, inbox entry, dedup key), then the counter, then one
+    // fsync. sled recovers a prefix of its log, so a dedup key is never on disk without its event.
+    // No sled transaction or batch: in sled 0.34 those take a process-wide write lock that deadlocks
+    // against a concurrent `flush`.
     let mut result: Result<(), StoreError> = Ok(());
     if !failed && !writes.is_empty() {
-        let seq_after = *next_seq;
-        result = (&t.events, &t.inbox, &t.dedup, &t.meta)
-            .transaction(|(events, inbox, dedup, meta)| {
-                for (seq, key, value) in &writes {
-                    let k = seq_key(*seq);
-                    events.insert(&k, value.as_slice())?;
-                    inbox.insert(&k, &[])?;
-                    dedup.insert(key, &dedup_value(now_ms, *seq))?;
-                }
-                meta.insert(META_NEXT_SEQ, &seq_after.to_be_bytes())?;
-                Ok(())
-            })
-            .map_err(|e: sled::transaction::TransactionError<StoreError>| StoreError::from(e));
-        if result.is_err() {
-            *next_seq = start_seq;
-        }
+        let apply = || -> Result<(), sled::Error> {
+            for (seq, key, value, at) in &writes {
+                let k = seq_key(*seq);
+                t.events.insert(k, *value)?;
+                t.inbox.insert(k, &[])?;
+                t.dedup.insert(key, &dedup_value(*at, *seq))?;
+            }
+            t.meta.insert(META_NEXT_SEQ, &next_seq.to_be_bytes())?;
+            Ok(())
+        };
+        result = apply().map_err(StoreError::from);
     }
     let needs_flush = batch.iter().any(|c| !matches!(c, Cmd::Append { .. })) || !writes.is_empty();
     if result.is_ok() && needs_flush && !failed {

@@ -50,19 +50,32 @@ pub struct EventRecord {
     pub status: EventStatus,
 }
 
+/// The record layout: a format byte, the length of a JSON header (u32, big-endian), the header (every
+/// field but the body), then the raw body bytes. Keeping the body out of the JSON avoids escaping a
+/// JSON document inside another on the intake path, and keeps the bytes exactly as Zoom sent them.
 #[derive(Serialize)]
-struct EncodeRef<'a> {
+struct HeaderRef<'a> {
     received_at_ms: i64,
-    #[serde(flatten)]
-    event: &'a NewEvent,
+    app_id: &'a str,
+    account_id: &'a Option<String>,
+    event: &'a str,
+    event_ts: Option<i64>,
+    zm_request_id: &'a Option<String>,
+    zm_tracking_id: &'a Option<String>,
+    parse_error: &'a Option<String>,
     status: &'a EventStatus,
 }
 
 #[derive(Deserialize)]
-struct Decoded {
+struct Header {
     received_at_ms: i64,
-    #[serde(flatten)]
-    event: NewEvent,
+    app_id: String,
+    account_id: Option<String>,
+    event: String,
+    event_ts: Option<i64>,
+    zm_request_id: Option<String>,
+    zm_tracking_id: Option<String>,
+    parse_error: Option<String>,
     status: EventStatus,
 }
 
@@ -75,18 +88,24 @@ impl NewEvent {
     }
 }
 
-fn encode_record(received_at_ms: i64, event: &NewEvent, status: &EventStatus) -> Vec<u8> {
-    let mut out = Vec::with_capacity(event.body.len() + 256);
+fn encode_record(received_at_ms: i64, e: &NewEvent, status: &EventStatus) -> Vec<u8> {
+    let header = serde_json::to_vec(&HeaderRef {
+        received_at_ms,
+        app_id: &e.app_id,
+        account_id: &e.account_id,
+        event: &e.event,
+        event_ts: e.event_ts,
+        zm_request_id: &e.zm_request_id,
+        zm_tracking_id: &e.zm_tracking_id,
+        parse_error: &e.parse_error,
+        status,
+    })
+    .expect("event headers serialize");
+    let mut out = Vec::with_capacity(5 + header.len() + e.body.len());
     out.push(RECORD_V1);
-    serde_json::to_writer(
-        &mut out,
-        &EncodeRef {
-            received_at_ms,
-            event,
-            status,
-        },
-    )
-    .expect("event records serialize");
+    out.extend_from_slice(&(header.len() as u32).to_be_bytes());
+    out.extend_from_slice(&header);
+    out.extend_from_slice(e.body.as_bytes());
     out
 }
 
@@ -94,12 +113,32 @@ impl EventRecord {
     pub(super) fn decode(seq: u64, bytes: &[u8]) -> Result<EventRecord, String> {
         match bytes.split_first() {
             Some((&RECORD_V1, rest)) => {
-                let d: Decoded = serde_json::from_slice(rest).map_err(|e| e.to_string())?;
+                if rest.len() < 4 {
+                    return Err("truncated record".into());
+                }
+                let len = u32::from_be_bytes(rest[..4].try_into().expect("4 bytes")) as usize;
+                let rest = &rest[4..];
+                if rest.len() < len {
+                    return Err("truncated record header".into());
+                }
+                let h: Header = serde_json::from_slice(&rest[..len]).map_err(|e| e.to_string())?;
+                let body = std::str::from_utf8(&rest[len..])
+                    .map_err(|_| "body is not UTF-8".to_string())?
+                    .to_string();
                 Ok(EventRecord {
                     seq,
-                    received_at_ms: d.received_at_ms,
-                    event: d.event,
-                    status: d.status,
+                    received_at_ms: h.received_at_ms,
+                    event: NewEvent {
+                        app_id: h.app_id,
+                        account_id: h.account_id,
+                        event: h.event,
+                        event_ts: h.event_ts,
+                        zm_request_id: h.zm_request_id,
+                        zm_tracking_id: h.zm_tracking_id,
+                        parse_error: h.parse_error,
+                        body,
+                    },
+                    status: h.status,
                 })
             }
             Some((v, _)) => Err(format!("unknown record format {v}")),
@@ -167,7 +206,12 @@ impl Store {
         dedup_key: [u8; 16],
         event: NewEvent,
     ) -> Result<AppendOutcome, StoreError> {
-        self.inner.commit.append(dedup_key, event).await
+        let received_at_ms = chrono::Utc::now().timestamp_millis();
+        let record = event.encode(received_at_ms);
+        self.inner
+            .commit
+            .append(dedup_key, record, received_at_ms)
+            .await
     }
 
     pub fn get_event(&self, seq: u64) -> Result<Option<EventRecord>, StoreError> {

@@ -6,10 +6,15 @@
 //! - `dedup`: 16-byte hash of Zoom's natural key -> (received_at, seq), for Zoom's retries;
 //! - `meta`: schema version and counters.
 //!
-//! Durability: intake appends go through one commit thread ([`commit`]) that applies a whole batch in
-//! one transaction and then fsyncs once (group commit). A request is answered only after the flush
+//! Durability: intake appends go through one commit thread ([`commit`]) that applies a whole batch and
+//! then fsyncs once (group commit). A request is answered only after the flush
 //! that covers its write. Other writers that need durability call [`Store::flush`], which joins the
 //! same flush stream.
+//!
+//! No sled transactions or batches anywhere: in sled 0.34 both take a process-wide write lock, and a
+//! writer waiting for it while another thread is inside `flush` deadlocks the process (seen in our
+//! tests). Multi-key changes are instead ordered single-key writes that are safe to repeat, relying on
+//! sled recovering a prefix of its log after a crash.
 
 mod commit;
 mod events;
@@ -75,15 +80,6 @@ pub enum StoreError {
 impl From<sled::Error> for StoreError {
     fn from(e: sled::Error) -> Self {
         StoreError::Io(e.to_string())
-    }
-}
-
-impl From<sled::transaction::TransactionError<StoreError>> for StoreError {
-    fn from(e: sled::transaction::TransactionError<StoreError>) -> Self {
-        match e {
-            sled::transaction::TransactionError::Abort(e) => e,
-            sled::transaction::TransactionError::Storage(e) => e.into(),
-        }
     }
 }
 
@@ -184,13 +180,12 @@ impl Store {
             ),
             None => 1,
         };
+        // The counter is written after each batch's events, so after a crash it may trail the newest
+        // event; the newest event then decides.
+        let mut next_seq = next_seq;
         if let Some((k, v)) = events.last()? {
             let seq = events::decode_seq(&k).ok_or_else(|| corrupt("bad event key".into()))?;
-            if seq >= next_seq {
-                return Err(corrupt(format!(
-                    "event {seq} is ahead of the event counter {next_seq}"
-                )));
-            }
+            next_seq = next_seq.max(seq + 1);
             EventRecord::decode(seq, &v)
                 .map_err(|e| corrupt(format!("newest event {seq} does not decode: {e}")))?;
         }

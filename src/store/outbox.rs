@@ -10,8 +10,6 @@
 //! since sled's lock means no other process can hold a claim.
 
 use serde::{Deserialize, Serialize};
-use sled::Transactional;
-use sled::transaction::{ConflictableTransactionError, TransactionError};
 
 use super::events::{decode_seq, seq_key};
 use super::{EventRecord, EventStatus, Store, StoreError, json_err};
@@ -137,14 +135,8 @@ pub fn snippet(s: &str) -> String {
     s[..end].to_string()
 }
 
-type TxResult<T> = Result<T, ConflictableTransactionError<StoreError>>;
-
 fn enc<T: Serialize>(v: &T) -> Vec<u8> {
     serde_json::to_vec(v).expect("store records serialize")
-}
-
-fn abort(e: StoreError) -> ConflictableTransactionError<StoreError> {
-    ConflictableTransactionError::Abort(e)
 }
 
 impl Store {
@@ -159,61 +151,70 @@ impl Store {
             .map(Some)
     }
 
-    /// In one transaction: take event `seq` out of the inbox, record its status, and create its jobs.
-    /// A job whose idempotency key exists already is skipped, so dispatching twice is harmless.
-    /// Returns the number of jobs created.
+    /// Takes event `seq` out of the inbox, records its status and creates its jobs. Safe to repeat
+    /// after a crash at any point: each job's idempotency key is written first and names the job id,
+    /// then the due entry, then the job; a repeat recreates only jobs that never reached the store and
+    /// were never attempted. The inbox entry goes last. Returns the number of jobs created.
     pub fn commit_dispatch(
         &self,
         record: &EventRecord,
         status: EventStatus,
         jobs: Vec<NewJob>,
     ) -> Result<u32, StoreError> {
+        let i = &self.inner;
         let now_ms = chrono::Utc::now().timestamp_millis();
-        let ids = jobs
-            .iter()
-            .map(|_| self.inner.db.generate_id().map(|i| i + 1))
-            .collect::<Result<Vec<u64>, _>>()?;
+        let mut created = 0;
+        for job in jobs {
+            let id = match i.idem.get(job.idempotency_key.as_bytes())? {
+                Some(v) => {
+                    let id = u64::from_be_bytes(
+                        v.as_ref()
+                            .try_into()
+                            .map_err(|_| StoreError::Io("bad idempotency record".into()))?,
+                    );
+                    let known = i.outbox.contains_key(id.to_be_bytes())?
+                        || i.dead.contains_key(id.to_be_bytes())?
+                        || i.attempts.scan_prefix(id.to_be_bytes()).next().is_some();
+                    if known {
+                        continue;
+                    }
+                    id
+                }
+                None => {
+                    let id = i.db.generate_id()? + 1;
+                    i.idem
+                        .insert(job.idempotency_key.as_bytes(), &id.to_be_bytes())?;
+                    id
+                }
+            };
+            let j = Job {
+                id,
+                idempotency_key: job.idempotency_key,
+                event_seq: record.seq,
+                event: job.event,
+                app_id: job.app_id,
+                account_id: job.account_id,
+                route_name: job.route_name,
+                meeting_uuid: job.meeting_uuid,
+                target: job.target,
+                message: job.message,
+                received_at_ms: job.received_at_ms,
+                created_at_ms: now_ms,
+                attempts: 0,
+                due_at_ms: now_ms,
+                claimed_until_ms: None,
+            };
+            i.outbox_due
+                .insert(due_key(j.target.channel(), now_ms, id), &[])?;
+            i.outbox.insert(id.to_be_bytes(), enc(&j))?;
+            created += 1;
+        }
         let mut updated = record.clone();
         updated.status = status;
-        let event_bytes = updated.encode();
         let key = seq_key(record.seq);
-        let i = &self.inner;
-        let res: Result<u32, TransactionError<StoreError>> =
-            (&i.inbox, &i.events, &i.outbox, &i.outbox_due, &i.idem).transaction(
-                |(inbox, events, outbox, due, idem)| -> TxResult<u32> {
-                    inbox.remove(&key)?;
-                    events.insert(&key, event_bytes.as_slice())?;
-                    let mut created = 0;
-                    for (job, id) in jobs.iter().zip(&ids) {
-                        if idem.get(job.idempotency_key.as_bytes())?.is_some() {
-                            continue;
-                        }
-                        let j = Job {
-                            id: *id,
-                            idempotency_key: job.idempotency_key.clone(),
-                            event_seq: record.seq,
-                            event: job.event.clone(),
-                            app_id: job.app_id.clone(),
-                            account_id: job.account_id.clone(),
-                            route_name: job.route_name.clone(),
-                            meeting_uuid: job.meeting_uuid.clone(),
-                            target: job.target.clone(),
-                            message: job.message.clone(),
-                            received_at_ms: job.received_at_ms,
-                            created_at_ms: now_ms,
-                            attempts: 0,
-                            due_at_ms: now_ms,
-                            claimed_until_ms: None,
-                        };
-                        outbox.insert(&id.to_be_bytes(), enc(&j))?;
-                        due.insert(&due_key(j.target.channel(), now_ms, *id), &[])?;
-                        idem.insert(job.idempotency_key.as_bytes(), &id.to_be_bytes())?;
-                        created += 1;
-                    }
-                    Ok(created)
-                },
-            );
-        res.map_err(StoreError::from)
+        i.events.insert(key, updated.encode())?;
+        i.inbox.remove(key)?;
+        Ok(created)
     }
 
     pub fn outbox_len(&self, channel: Option<Channel>) -> usize {
@@ -242,111 +243,108 @@ impl Store {
     }
 
     /// Claims the next due job of `channel` for `lease_ms`. Returns it with its claim recorded, or the
-    /// time the next job becomes due.
+    /// time the next job becomes due. Index entries that no longer match their job (left by a crash
+    /// between two writes) are removed on the way.
     pub fn claim_due(
         &self,
         channel: Channel,
         now_ms: i64,
         lease_ms: i64,
     ) -> Result<Claim, StoreError> {
-        for item in self.inner.outbox_due.scan_prefix([channel.tag()]) {
+        let i = &self.inner;
+        for item in i.outbox_due.scan_prefix([channel.tag()]) {
             let (k, _) = item?;
             let Some((due, id)) = decode_due_key(&k) else {
+                i.outbox_due.remove(&k)?;
                 continue;
             };
             if due > now_ms {
                 return Ok(Claim::NotBefore(due));
             }
-            let i = &self.inner;
-            let until = now_ms + lease_ms;
-            let res: Result<Option<Job>, TransactionError<StoreError>> = (&i.outbox, &i.outbox_due)
-                .transaction(|(outbox, dues)| -> TxResult<Option<Job>> {
-                    let Some(v) = outbox.get(id.to_be_bytes())? else {
-                        dues.remove(&k)?; // orphan index entry
-                        return Ok(None);
-                    };
-                    let mut job: Job =
-                        serde_json::from_slice(&v).map_err(|e| abort(json_err(e)))?;
-                    if dues.remove(&k)?.is_none() {
-                        return Ok(None); // claimed concurrently
-                    }
-                    job.claimed_until_ms = Some(until);
-                    job.due_at_ms = until;
-                    dues.insert(&due_key(channel, until, id), &[])?;
-                    outbox.insert(&id.to_be_bytes(), enc(&job))?;
-                    Ok(Some(job))
-                });
-            if let Some(job) = res.map_err(StoreError::from)? {
-                return Ok(Claim::Job(Box::new(job)));
+            let Some(old) = i.outbox.get(id.to_be_bytes())? else {
+                i.outbox_due.remove(&k)?;
+                continue;
+            };
+            let mut job: Job = serde_json::from_slice(&old).map_err(json_err)?;
+            if job.due_at_ms != due {
+                i.outbox_due.remove(&k)?;
+                continue;
             }
+            let until = now_ms + lease_ms;
+            job.claimed_until_ms = Some(until);
+            job.due_at_ms = until;
+            let new_key = due_key(channel, until, id);
+            i.outbox_due.insert(new_key, &[])?;
+            if i.outbox
+                .compare_and_swap(id.to_be_bytes(), Some(old), Some(enc(&job)))?
+                .is_err()
+            {
+                i.outbox_due.remove(new_key)?;
+                continue; // changed under us; look again
+            }
+            i.outbox_due.remove(&k)?;
+            return Ok(Claim::Job(Box::new(job)));
         }
         Ok(Claim::Empty)
     }
 
-    /// Records the attempt and finishes a claimed job: removes it when sent or dead, reschedules it
-    /// for a retry.
+    /// Records the attempt, then finishes a claimed job: removes it when sent or dead, reschedules it
+    /// for a retry. The attempt goes first, so a crash never loses the record of a send.
     pub fn finish_job(&self, job: &Job, attempt: &Attempt, next: Finish) -> Result<(), StoreError> {
         let i = &self.inner;
         let channel = job.target.channel();
         let old_due = due_key(channel, job.due_at_ms, job.id);
-        let res: Result<(), TransactionError<StoreError>> =
-            (&i.outbox, &i.outbox_due, &i.attempts, &i.dead).transaction(
-                |(outbox, dues, attempts, dead)| -> TxResult<()> {
-                    dues.remove(&old_due)?;
-                    attempts.insert(&attempt_key(job.id, attempt.attempt), enc(attempt))?;
-                    match &next {
-                        Finish::Done => {
-                            outbox.remove(&job.id.to_be_bytes())?;
-                        }
-                        Finish::RetryAt(at) => {
-                            let mut j = job.clone();
-                            j.attempts = attempt.attempt;
-                            j.due_at_ms = *at;
-                            j.claimed_until_ms = None;
-                            outbox.insert(&j.id.to_be_bytes(), enc(&j))?;
-                            dues.insert(&due_key(channel, *at, j.id), &[])?;
-                        }
-                        Finish::Dead(reason) => {
-                            outbox.remove(&job.id.to_be_bytes())?;
-                            let mut j = job.clone();
-                            j.attempts = attempt.attempt;
-                            j.claimed_until_ms = None;
-                            dead.insert(
-                                &job.id.to_be_bytes(),
-                                enc(&DeadJob {
-                                    job: j,
-                                    reason: reason.clone(),
-                                    dead_at_ms: attempt.at_ms,
-                                }),
-                            )?;
-                        }
-                    }
-                    Ok(())
-                },
-            );
-        res.map_err(StoreError::from)
+        i.attempts
+            .insert(attempt_key(job.id, attempt.attempt), enc(attempt))?;
+        match next {
+            Finish::Done => {
+                i.outbox.remove(job.id.to_be_bytes())?;
+            }
+            Finish::RetryAt(at) => {
+                let mut j = job.clone();
+                j.attempts = attempt.attempt;
+                j.due_at_ms = at;
+                j.claimed_until_ms = None;
+                i.outbox_due.insert(due_key(channel, at, j.id), &[])?;
+                i.outbox.insert(j.id.to_be_bytes(), enc(&j))?;
+            }
+            Finish::Dead(reason) => {
+                let mut j = job.clone();
+                j.attempts = attempt.attempt;
+                j.claimed_until_ms = None;
+                i.dead.insert(
+                    job.id.to_be_bytes(),
+                    enc(&DeadJob {
+                        job: j,
+                        reason,
+                        dead_at_ms: attempt.at_ms,
+                    }),
+                )?;
+                i.outbox.remove(job.id.to_be_bytes())?;
+            }
+        }
+        i.outbox_due.remove(old_due)?;
+        Ok(())
     }
 
     /// Makes every claimed job due now. Run at startup: a claim held by a dead process is void.
     pub fn release_claims(&self, now_ms: i64) -> Result<usize, StoreError> {
+        let i = &self.inner;
         let mut released = 0;
         for job in self.list_jobs()? {
             if job.claimed_until_ms.is_none() {
                 continue;
             }
-            let i = &self.inner;
             let channel = job.target.channel();
-            let res: Result<(), TransactionError<StoreError>> = (&i.outbox, &i.outbox_due)
-                .transaction(|(outbox, dues)| -> TxResult<()> {
-                    dues.remove(&due_key(channel, job.due_at_ms, job.id))?;
-                    let mut j = job.clone();
-                    j.claimed_until_ms = None;
-                    j.due_at_ms = now_ms;
-                    dues.insert(&due_key(channel, now_ms, j.id), &[])?;
-                    outbox.insert(&j.id.to_be_bytes(), enc(&j))?;
-                    Ok(())
-                });
-            res.map_err(StoreError::from)?;
+            let mut j = job.clone();
+            j.claimed_until_ms = None;
+            j.due_at_ms = now_ms;
+            i.outbox_due.insert(due_key(channel, now_ms, j.id), &[])?;
+            i.outbox.insert(j.id.to_be_bytes(), enc(&j))?;
+            if job.due_at_ms != now_ms {
+                i.outbox_due
+                    .remove(due_key(channel, job.due_at_ms, job.id))?;
+            }
             released += 1;
         }
         Ok(released)

@@ -2,8 +2,6 @@
 
 use std::collections::BTreeMap;
 
-use sled::Transactional;
-
 use super::{Store, StoreError, json_err, tenant_prefix};
 use crate::routing::Route;
 
@@ -83,29 +81,18 @@ impl Store {
             .is_some())
     }
 
-    /// Upserts all routes by (tenant, name) in one transaction: all or nothing.
+    /// Upserts routes by (tenant, name). Callers validate everything first, so a write can only fail
+    /// on I/O.
     pub fn import_routes(&self, routes: &[Route]) -> Result<ImportReport, StoreError> {
-        let encoded: Vec<(Vec<u8>, Vec<u8>)> = routes
-            .iter()
-            .map(|r| {
-                Ok((
-                    route_key(&r.app_id, &r.account_id, &r.name),
-                    serde_json::to_vec(r).map_err(json_err)?,
-                ))
-            })
-            .collect::<Result<_, StoreError>>()?;
-        let report = (&self.inner.routes,).transaction(|(t,)| {
-            let mut rep = ImportReport::default();
-            for (k, v) in &encoded {
-                if t.insert(k.as_slice(), v.as_slice())?.is_some() {
-                    rep.updated += 1;
-                } else {
-                    rep.created += 1;
-                }
+        let mut rep = ImportReport::default();
+        for r in routes {
+            if self.put_route(r)? {
+                rep.created += 1;
+            } else {
+                rep.updated += 1;
             }
-            Ok(rep)
-        });
-        report.map_err(|e: sled::transaction::TransactionError<StoreError>| e.into())
+        }
+        Ok(rep)
     }
 
     /// A tenant's template overrides, keyed `event/key` (e.g. `meeting.started/telegram.html`).
