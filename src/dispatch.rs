@@ -232,6 +232,14 @@ impl Dispatcher {
         let tenant_templates = self.store.tenant_templates(app, account)?;
         let mut jobs = Vec::with_capacity(planned.len());
         for p in planned {
+            // A target disabled after a permanent failure (410, bot kicked) gets nothing until an
+            // organizer enables it again.
+            if self
+                .store
+                .is_target_disabled(app, account, &p.target.key())?
+            {
+                continue;
+            }
             let message = self.render(ev, app, p.route, &p.target, memory, &tenant_templates);
             jobs.push(NewJob {
                 idempotency_key: idempotency_key(rec.seq, &p.target),

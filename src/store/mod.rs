@@ -19,6 +19,7 @@
 mod commit;
 mod events;
 mod meetings;
+mod notices;
 mod outbox;
 mod routes;
 
@@ -28,6 +29,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use events::{AppendOutcome, EventFilter, EventRecord, EventStatus, NewEvent, RetentionReport};
 pub use meetings::MeetingMemory;
+pub use notices::{DisabledTarget, Notice};
 pub use outbox::{Attempt, AttemptOutcome, Claim, DeadJob, Finish, Job, Message, NewJob, snippet};
 pub use routes::ImportReport;
 
@@ -104,6 +106,8 @@ struct Inner {
     idem: sled::Tree,
     attempts: sled::Tree,
     dead: sled::Tree,
+    notices: sled::Tree,
+    disabled: sled::Tree,
     commit: commit::Committer,
     poisoned: Arc<AtomicBool>,
 }
@@ -145,6 +149,8 @@ impl Store {
         let idem = tree("idem")?;
         let attempts = tree("attempts")?;
         let dead = tree("dead")?;
+        let notices = tree("notices")?;
+        let disabled = tree("disabled_targets")?;
 
         // Integrity: schema version, counters ahead of data, inbox entries pointing at events, and
         // the newest event record decoding.
@@ -227,6 +233,8 @@ impl Store {
                 idem,
                 attempts,
                 dead,
+                notices,
+                disabled,
                 commit,
                 poisoned,
             }),

@@ -1,0 +1,147 @@
+//! Notices for a tenant's organizers (a kicked bot, a webhook that answered 410, ...), and targets
+//! that were disabled because retrying them cannot help.
+
+use serde::{Deserialize, Serialize};
+
+use super::{Store, StoreError, json_err, tenant_prefix};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub id: u64,
+    pub app_id: String,
+    pub account_id: String,
+    pub at_ms: i64,
+    /// A short machine-readable kind, e.g. `webhook_gone`, `telegram_forbidden`.
+    pub kind: String,
+    /// What happened and what to do, for people.
+    pub message: String,
+    /// The route and target concerned, if any.
+    pub route: Option<String>,
+    pub target: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DisabledTarget {
+    pub app_id: String,
+    pub account_id: String,
+    /// `Target::key()` of the disabled target.
+    pub target: String,
+    pub reason: String,
+    pub at_ms: i64,
+}
+
+fn notice_key(app_id: &str, account_id: &str, id: u64) -> Vec<u8> {
+    let mut k = tenant_prefix(app_id, account_id);
+    k.extend_from_slice(&id.to_be_bytes());
+    k
+}
+
+fn disabled_key(app_id: &str, account_id: &str, target: &str) -> Vec<u8> {
+    let mut k = tenant_prefix(app_id, account_id);
+    k.extend_from_slice(target.as_bytes());
+    k
+}
+
+impl Store {
+    /// Records a notice for the tenant's organizers and returns it.
+    pub fn add_notice(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        kind: &str,
+        message: &str,
+        route: Option<&str>,
+        target: Option<&str>,
+    ) -> Result<Notice, StoreError> {
+        let id = self.inner.db.generate_id()? + 1;
+        let n = Notice {
+            id,
+            app_id: app_id.to_string(),
+            account_id: account_id.to_string(),
+            at_ms: chrono::Utc::now().timestamp_millis(),
+            kind: kind.to_string(),
+            message: message.to_string(),
+            route: route.map(str::to_string),
+            target: target.map(str::to_string),
+        };
+        self.inner.notices.insert(
+            notice_key(app_id, account_id, id),
+            serde_json::to_vec(&n).map_err(json_err)?,
+        )?;
+        Ok(n)
+    }
+
+    /// Notices, newest first; one tenant's or everyone's.
+    pub fn list_notices(&self, tenant: Option<(&str, &str)>) -> Result<Vec<Notice>, StoreError> {
+        let iter = match tenant {
+            Some((app, acc)) => self.inner.notices.scan_prefix(tenant_prefix(app, acc)),
+            None => self.inner.notices.iter(),
+        };
+        let mut out: Vec<Notice> = iter
+            .values()
+            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
+            .collect::<Result<_, _>>()?;
+        out.sort_by(|a, b| b.id.cmp(&a.id));
+        Ok(out)
+    }
+
+    /// Stops dispatching to `target` for this tenant until it is enabled again.
+    pub fn disable_target(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        target: &str,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let d = DisabledTarget {
+            app_id: app_id.to_string(),
+            account_id: account_id.to_string(),
+            target: target.to_string(),
+            reason: reason.to_string(),
+            at_ms: chrono::Utc::now().timestamp_millis(),
+        };
+        self.inner.disabled.insert(
+            disabled_key(app_id, account_id, target),
+            serde_json::to_vec(&d).map_err(json_err)?,
+        )?;
+        Ok(())
+    }
+
+    pub fn enable_target(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        target: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .inner
+            .disabled
+            .remove(disabled_key(app_id, account_id, target))?
+            .is_some())
+    }
+
+    pub fn is_target_disabled(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        target: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .inner
+            .disabled
+            .contains_key(disabled_key(app_id, account_id, target))?)
+    }
+
+    pub fn list_disabled(
+        &self,
+        tenant: Option<(&str, &str)>,
+    ) -> Result<Vec<DisabledTarget>, StoreError> {
+        let iter = match tenant {
+            Some((app, acc)) => self.inner.disabled.scan_prefix(tenant_prefix(app, acc)),
+            None => self.inner.disabled.iter(),
+        };
+        iter.values()
+            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
+            .collect()
+    }
+}
