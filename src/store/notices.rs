@@ -81,7 +81,7 @@ impl Store {
             .values()
             .map(|v| serde_json::from_slice(&v?).map_err(json_err))
             .collect::<Result<_, _>>()?;
-        out.sort_by(|a, b| b.id.cmp(&a.id));
+        out.sort_by_key(|n| std::cmp::Reverse(n.id));
         Ok(out)
     }
 
