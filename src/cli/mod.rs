@@ -2,6 +2,7 @@
 //! error. Errors go to stderr and say what to fix.
 
 mod access;
+mod deliveries;
 mod events;
 mod routes;
 mod serve;
@@ -55,6 +56,16 @@ enum Command {
         #[command(subcommand)]
         command: routes::TemplatesCommand,
     },
+    /// Queued and failed deliveries: list, retry, replay.
+    Deliveries {
+        #[command(subcommand)]
+        command: deliveries::DeliveriesCommand,
+    },
+    /// Problems for organizers, such as a disabled destination.
+    Notices {
+        #[command(subcommand)]
+        command: deliveries::NoticesCommand,
+    },
 }
 
 /// Errors a verb reports; the variant picks the exit code.
@@ -87,6 +98,10 @@ pub fn main() -> ExitCode {
         Command::Events { command } => events::run(cli.config.as_deref(), command),
         Command::Routes { command } => routes::run_routes(cli.config.as_deref(), command),
         Command::Templates { command } => routes::run_templates(cli.config.as_deref(), command),
+        Command::Deliveries { command } => {
+            deliveries::run_deliveries(cli.config.as_deref(), command)
+        }
+        Command::Notices { command } => deliveries::run_notices(cli.config.as_deref(), command),
     };
     match res {
         Ok(()) => ExitCode::SUCCESS,

@@ -11,11 +11,15 @@ use subtle::ConstantTimeEq;
 
 use super::{ApiError, AppState};
 use crate::routing::{Route, RouteDocument};
+use crate::service::deliveries::{
+    self, DeliveriesQuery, DeliveryView, ReplayReport, ReplayRequest, RetryError,
+};
 use crate::service::events::{self, EventView, EventsQuery, QueryError};
 use crate::service::routes::{
     Ctx, PreviewItem, PreviewRequest, ServiceError, TemplateInfo, TestReport,
 };
 use crate::store::ImportReport;
+use crate::store::Notice;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -27,6 +31,10 @@ pub fn router() -> Router<AppState> {
             "/routes/{app}/{account}/{name}",
             get(get_route).put(replace_route).delete(remove_route),
         )
+        .route("/deliveries", get(list_deliveries))
+        .route("/deliveries/replay", post(replay_deliveries))
+        .route("/deliveries/{id}/retry", post(retry_delivery))
+        .route("/notices", get(list_notices))
         .route("/templates", get(list_templates))
         .route("/templates/source", get(template_source))
         .route("/templates/preview", post(preview_templates))
@@ -282,4 +290,74 @@ async fn list_events(
         .await
         .map_err(|e| ApiError::Internal(e.into()))??;
     Ok(Json(rows))
+}
+
+impl From<RetryError> for ApiError {
+    fn from(e: RetryError) -> Self {
+        match e {
+            RetryError::NotFound(id) => ApiError::NotFound(format!("no dead letter with id {id}")),
+            RetryError::BadSince(m) => ApiError::bad_field("since", m),
+            RetryError::Store(s) => s.into(),
+        }
+    }
+}
+
+/// Runs a store call on the blocking pool after the admin check.
+async fn blocking<T: Send + 'static, E: Into<ApiError> + Send + 'static>(
+    st: &AppState,
+    headers: &HeaderMap,
+    f: impl FnOnce(&crate::store::Store) -> Result<T, E> + Send + 'static,
+) -> Result<T, ApiError> {
+    require_admin(st, headers)?;
+    let store = st.store.clone();
+    tokio::task::spawn_blocking(move || f(&store))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(Into::into)
+}
+
+async fn list_deliveries(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<DeliveriesQuery>,
+) -> Result<Json<Vec<DeliveryView>>, ApiError> {
+    blocking(&st, &headers, move |s| deliveries::list(s, &q))
+        .await
+        .map(Json)
+}
+
+async fn retry_delivery(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<u64>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    blocking(&st, &headers, move |s| deliveries::retry(s, id)).await?;
+    for c in crate::routing::Channel::ALL {
+        st.signals.channel(c).notify_one();
+    }
+    Ok(Json(serde_json::json!({ "requeued": 1 })))
+}
+
+async fn replay_deliveries(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Json(req): Json<ReplayRequest>,
+) -> Result<Json<ReplayReport>, ApiError> {
+    let report = blocking(&st, &headers, move |s| deliveries::replay(s, &req)).await?;
+    for c in crate::routing::Channel::ALL {
+        st.signals.channel(c).notify_one();
+    }
+    Ok(Json(report))
+}
+
+async fn list_notices(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<TenantQuery>,
+) -> Result<Json<Vec<Notice>>, ApiError> {
+    blocking(&st, &headers, move |s| {
+        deliveries::notices(s, q.app.as_deref(), q.account.as_deref())
+    })
+    .await
+    .map(Json)
 }

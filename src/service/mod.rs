@@ -2,5 +2,6 @@
 //! opens the store directly or goes through a running relay) both call these functions, so they cannot
 //! disagree.
 
+pub mod deliveries;
 pub mod events;
 pub mod routes;

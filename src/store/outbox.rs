@@ -359,6 +359,24 @@ impl Store {
             .collect()
     }
 
+    /// Moves a dead letter back into the outbox, due now, with its attempt count kept (so history
+    /// numbering continues). Returns false when there is no such dead letter.
+    pub fn retry_dead(&self, id: u64, now_ms: i64) -> Result<bool, StoreError> {
+        let i = &self.inner;
+        let Some(v) = i.dead.get(id.to_be_bytes())? else {
+            return Ok(false);
+        };
+        let dead: DeadJob = serde_json::from_slice(&v).map_err(json_err)?;
+        let mut j = dead.job;
+        j.due_at_ms = now_ms;
+        j.claimed_until_ms = None;
+        i.outbox_due
+            .insert(due_key(j.target.channel(), now_ms, j.id), &[])?;
+        i.outbox.insert(j.id.to_be_bytes(), enc(&j))?;
+        i.dead.remove(id.to_be_bytes())?;
+        Ok(true)
+    }
+
     pub fn list_dead(&self) -> Result<Vec<DeadJob>, StoreError> {
         self.inner
             .dead

@@ -618,3 +618,79 @@ async fn demo_relay_logs_a_rendered_alert_for_a_simulated_start() {
         tokio::time::sleep(STEP).await;
     }
 }
+
+#[tokio::test]
+async fn dead_letters_are_listed_with_their_reason_and_can_be_retried() {
+    let (dir, config) = test_config();
+    let store = open_store(&config);
+    import(
+        &store,
+        &config,
+        &format!(
+            r#"
+[[routes]]
+name = "log starts"
+account_id = "{ACCOUNT}"
+events = ["meeting.started", "meeting.ended"]
+  [[routes.destinations]]
+  kind = "log"
+"#
+        ),
+    );
+    append(
+        &store,
+        &body("meeting.started", "inst-d", "Gone", json!({})),
+    )
+    .await;
+    append(&store, &body("meeting.ended", "inst-d", "Gone", json!({}))).await;
+    let d = dispatcher(&store, &config);
+    while d.step().unwrap() != DispatchOutcome::Idle {}
+    let worker = Worker::new(
+        store.clone(),
+        LogSender,
+        config.delivery.clone(),
+        Arc::new(Metrics::default()),
+    );
+    let StepOutcome::Dead { job_id, .. } = worker.step().await.unwrap() else {
+        panic!("stale alert expected")
+    };
+    store.close().await.unwrap();
+    drop((worker, d, store));
+
+    let cfg = dir.path().join("relay.toml");
+    let cfg = cfg.to_str().unwrap();
+    let out = run_cli(&["deliveries", "list", "--failed", "--json", "--config", cfg]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    let rows: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), 1, "{text}");
+    assert_eq!(rows[0]["id"], job_id);
+    assert_eq!(rows[0]["state"], "dead");
+    assert!(
+        rows[0]["detail"].as_str().unwrap().contains("stale"),
+        "{text}"
+    );
+
+    let out = run_cli(&["deliveries", "retry", &job_id.to_string(), "--config", cfg]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run_cli(&["deliveries", "retry", "999999", "--config", cfg]).await;
+    assert_eq!(out.status.code(), Some(1), "an unknown id fails");
+    let store = open_store(&config);
+    assert!(store.list_dead().unwrap().is_empty());
+    assert!(
+        store.get_job(job_id).unwrap().is_some(),
+        "back in the queue"
+    );
+    store.close().await.unwrap();
+}

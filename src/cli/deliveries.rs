@@ -1,0 +1,202 @@
+//! `zoom-relay deliveries ...` and `zoom-relay notices list`: what is queued, what failed and why.
+
+use std::path::Path;
+
+use clap::Subcommand;
+use reqwest::Method;
+
+use super::access::{Access, runtime};
+use super::{CliError, CliResult, load_config};
+use crate::service::deliveries::{
+    self, DeliveriesQuery, DeliveryView, ReplayReport, ReplayRequest, RetryError,
+};
+use crate::store::Notice;
+
+#[derive(Subcommand)]
+pub enum DeliveriesCommand {
+    /// Queued jobs and dead letters, newest first.
+    List {
+        /// Only dead letters.
+        #[arg(long)]
+        failed: bool,
+        #[arg(long)]
+        route: Option<String>,
+        #[arg(long)]
+        account: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Put one dead letter back in the queue.
+    Retry { id: u64 },
+    /// Put back every dead letter since a time (RFC 3339 or an age like 2h).
+    Replay {
+        #[arg(long)]
+        since: String,
+        #[arg(long)]
+        route: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum NoticesCommand {
+    /// Problems organizers should know about (a disabled destination, ...), newest first.
+    List {
+        #[arg(long)]
+        account: Option<String>,
+        #[arg(long)]
+        app: Option<String>,
+    },
+}
+
+impl From<RetryError> for CliError {
+    fn from(e: RetryError) -> Self {
+        match e {
+            RetryError::BadSince(m) => CliError::Usage(format!("--since: {m}")),
+            other => CliError::Failed(other.to_string()),
+        }
+    }
+}
+
+fn failed(e: impl std::fmt::Display) -> CliError {
+    CliError::Failed(e.to_string())
+}
+
+pub fn run_deliveries(config_path: Option<&Path>, cmd: DeliveriesCommand) -> CliResult {
+    let config = load_config(config_path)?;
+    crate::telemetry::init_cli();
+    runtime()?.block_on(async {
+        let access = Access::open(&config).await?;
+        let res = deliveries_on(&access, cmd).await;
+        access.close().await?;
+        res
+    })
+}
+
+async fn deliveries_on(access: &Access, cmd: DeliveriesCommand) -> CliResult {
+    match cmd {
+        DeliveriesCommand::List {
+            failed: only_failed,
+            route,
+            account,
+            json,
+        } => {
+            let q = DeliveriesQuery {
+                failed: only_failed,
+                route,
+                account,
+                limit: None,
+            };
+            let rows: Vec<DeliveryView> = match access {
+                Access::Local(s) => deliveries::list(s, &q).map_err(failed)?,
+                Access::Remote(r) => {
+                    let mut query = vec![("failed", only_failed.to_string())];
+                    if let Some(x) = &q.route {
+                        query.push(("route", x.clone()));
+                    }
+                    if let Some(x) = &q.account {
+                        query.push(("account", x.clone()));
+                    }
+                    r.get("/deliveries", &query).await?
+                }
+            };
+            if json {
+                for r in &rows {
+                    println!("{}", serde_json::to_string(r).map_err(failed)?);
+                }
+            } else if rows.is_empty() {
+                println!("no deliveries queued or failed");
+            } else {
+                println!(
+                    "{:>8}  {:<8}  {:<16}  {:<28}  {:<36}  {:>3}  {:<20}  DETAIL",
+                    "ID", "STATE", "EVENT", "ROUTE", "TARGET", "TRY", "AT"
+                );
+                for r in rows {
+                    println!(
+                        "{:>8}  {:<8}  {:<16}  {:<28}  {:<36}  {:>3}  {:<20}  {}",
+                        r.id,
+                        r.state,
+                        r.event,
+                        r.route,
+                        r.target,
+                        r.attempts,
+                        r.at,
+                        r.detail.unwrap_or_default().replace('\n', " ")
+                    );
+                }
+            }
+            Ok(())
+        }
+        DeliveriesCommand::Retry { id } => {
+            match access {
+                Access::Local(s) => deliveries::retry(s, id)?,
+                Access::Remote(r) => {
+                    r.send::<serde_json::Value>(
+                        Method::POST,
+                        &["deliveries", &id.to_string(), "retry"],
+                        &[],
+                        None,
+                    )
+                    .await?;
+                }
+            }
+            println!("delivery {id} is queued again");
+            Ok(())
+        }
+        DeliveriesCommand::Replay { since, route } => {
+            let req = ReplayRequest { since, route };
+            let report: ReplayReport = match access {
+                Access::Local(s) => deliveries::replay(s, &req)?,
+                Access::Remote(r) => {
+                    r.send(
+                        Method::POST,
+                        &["deliveries/replay"],
+                        &[],
+                        Some(serde_json::to_value(&req).map_err(failed)?),
+                    )
+                    .await?
+                }
+            };
+            println!("{} dead letter(s) queued again", report.requeued);
+            Ok(())
+        }
+    }
+}
+
+pub fn run_notices(config_path: Option<&Path>, cmd: NoticesCommand) -> CliResult {
+    let config = load_config(config_path)?;
+    crate::telemetry::init_cli();
+    let NoticesCommand::List { account, app } = cmd;
+    let rows: Vec<Notice> = runtime()?.block_on(async {
+        let access = Access::open(&config).await?;
+        let res = match &access {
+            Access::Local(s) => {
+                deliveries::notices(s, app.as_deref(), account.as_deref()).map_err(failed)
+            }
+            Access::Remote(r) => {
+                let mut q = vec![];
+                if let Some(x) = &app {
+                    q.push(("app", x.clone()));
+                }
+                if let Some(x) = &account {
+                    q.push(("account", x.clone()));
+                }
+                r.get("/notices", &q).await
+            }
+        };
+        access.close().await?;
+        res
+    })?;
+    if rows.is_empty() {
+        println!("no notices");
+    }
+    for n in rows {
+        let at = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(n.at_ms)
+            .unwrap_or_default()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        println!(
+            "{at}  {}/{}  {}  {}",
+            n.app_id, n.account_id, n.kind, n.message
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,159 @@
+//! Deliveries: what is queued, what failed and why, and putting failures back in the queue.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::events::parse_since;
+use crate::store::{Job, Notice, Store, StoreError};
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DeliveriesQuery {
+    /// Only dead letters.
+    #[serde(default)]
+    pub failed: bool,
+    pub route: Option<String>,
+    pub account: Option<String>,
+    pub limit: Option<usize>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct DeliveryView {
+    pub id: u64,
+    /// `pending` (queued or waiting to retry) or `dead`.
+    pub state: String,
+    pub event: String,
+    pub event_seq: u64,
+    pub account_id: String,
+    pub route: String,
+    pub target: String,
+    pub attempts: u32,
+    /// When the next attempt is due (pending) or when it died (dead).
+    pub at: String,
+    /// The last attempt's detail, or the reason it died.
+    pub detail: Option<String>,
+}
+
+fn ts(ms: i64) -> String {
+    DateTime::<Utc>::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn view(
+    store: &Store,
+    job: &Job,
+    state: &str,
+    at_ms: i64,
+    reason: Option<String>,
+) -> Result<DeliveryView, StoreError> {
+    let detail = match reason {
+        Some(r) => Some(r),
+        None => store.attempts_of(job.id)?.last().map(|a| a.detail.clone()),
+    };
+    Ok(DeliveryView {
+        id: job.id,
+        state: state.to_string(),
+        event: job.event.clone(),
+        event_seq: job.event_seq,
+        account_id: job.account_id.clone(),
+        route: job.route_name.clone(),
+        target: job.target.describe(),
+        attempts: job.attempts,
+        at: ts(at_ms),
+        detail,
+    })
+}
+
+pub fn list(store: &Store, q: &DeliveriesQuery) -> Result<Vec<DeliveryView>, StoreError> {
+    let keep = |j: &Job| {
+        q.route.as_deref().is_none_or(|r| r == j.route_name)
+            && q.account.as_deref().is_none_or(|a| a == j.account_id)
+    };
+    let mut out = Vec::new();
+    for d in store.list_dead()?.iter().rev() {
+        if keep(&d.job) {
+            out.push(view(
+                store,
+                &d.job,
+                "dead",
+                d.dead_at_ms,
+                Some(d.reason.clone()),
+            )?);
+        }
+    }
+    if !q.failed {
+        for j in store.list_jobs()?.iter().rev() {
+            if keep(j) {
+                out.push(view(store, j, "pending", j.due_at_ms, None)?);
+            }
+        }
+    }
+    out.truncate(q.limit.unwrap_or(200).min(10_000));
+    Ok(out)
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RetryError {
+    #[error("no dead letter with id {0}")]
+    NotFound(u64),
+    #[error("`since`: {0}")]
+    BadSince(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Puts one dead letter back in the queue.
+pub fn retry(store: &Store, id: u64) -> Result<(), RetryError> {
+    if store.retry_dead(id, Utc::now().timestamp_millis())? {
+        Ok(())
+    } else {
+        Err(RetryError::NotFound(id))
+    }
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct ReplayRequest {
+    /// RFC 3339 or an age such as `2h`.
+    pub since: String,
+    pub route: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ReplayReport {
+    pub requeued: usize,
+}
+
+/// Puts back every dead letter that died at or after `since` (optionally of one route).
+pub fn replay(store: &Store, r: &ReplayRequest) -> Result<ReplayReport, RetryError> {
+    let now = Utc::now();
+    let since = parse_since(&r.since, now)
+        .map_err(RetryError::BadSince)?
+        .timestamp_millis();
+    let mut report = ReplayReport::default();
+    for d in store.list_dead()? {
+        if d.dead_at_ms >= since
+            && r.route.as_deref().is_none_or(|x| x == d.job.route_name)
+            && store.retry_dead(d.job.id, now.timestamp_millis())?
+        {
+            report.requeued += 1;
+        }
+    }
+    Ok(report)
+}
+
+pub fn notices(
+    store: &Store,
+    app: Option<&str>,
+    account: Option<&str>,
+) -> Result<Vec<Notice>, StoreError> {
+    let list = match (app, account) {
+        (Some(app), Some(acc)) => store.list_notices(Some((app, acc)))?,
+        (None, Some(acc)) => store
+            .list_notices(None)?
+            .into_iter()
+            .filter(|n| n.account_id == acc)
+            .collect(),
+        _ => store.list_notices(None)?,
+    };
+    Ok(list)
+}
