@@ -15,6 +15,8 @@ use figment::providers::{Format, Toml};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+use crate::delivery::webhook::Cidr;
+
 /// Non-secret defaults for every key, always the first layer.
 const DEFAULTS: &str = include_str!("defaults.toml");
 /// The example config, used as the file in demo mode (no `--config` and no `./relay.toml`).
@@ -139,6 +141,9 @@ pub struct EmailConfig {
 pub struct WebhooksConfig {
     pub timeout_secs: u64,
     pub allow_private_networks: bool,
+    /// Blocks reachable even though private (an internal receiver), without opening every private
+    /// network as `allow_private_networks` does.
+    pub allow_cidrs: Vec<Cidr>,
 }
 
 #[derive(Debug, Clone)]
@@ -285,6 +290,8 @@ struct RawEmail {
 struct RawWebhooks {
     timeout_secs: u64,
     allow_private_networks: bool,
+    #[serde(default)]
+    allow_cidrs: Vec<String>,
 }
 
 #[derive(Deserialize)]
@@ -849,6 +856,19 @@ fn validate(
         }
     });
 
+    // [webhooks]
+    let mut allow_cidrs = Vec::new();
+    for (i, c) in raw.webhooks.allow_cidrs.iter().enumerate() {
+        match c.parse::<Cidr>() {
+            Ok(cidr) => allow_cidrs.push(cidr),
+            Err(problem) => e.push(
+                format!("webhooks.allow_cidrs[{i}]"),
+                problem,
+                "use a block such as \"10.20.0.0/16\" or \"fd00::/8\", or a single address",
+            ),
+        }
+    }
+
     // [delivery]
     if raw.delivery.retry_schedule_secs.is_empty()
         || raw
@@ -931,6 +951,7 @@ fn validate(
         webhooks: WebhooksConfig {
             timeout_secs: raw.webhooks.timeout_secs,
             allow_private_networks: raw.webhooks.allow_private_networks,
+            allow_cidrs,
         },
         delivery: DeliveryConfig {
             retry_schedule_secs: raw.delivery.retry_schedule_secs,

@@ -28,6 +28,7 @@ use tokio_util::sync::CancellationToken;
 use crate::config::{Config, EXAMPLE_ROUTES, SeedRoutes};
 use crate::delivery::Worker;
 use crate::delivery::log::LogSender;
+use crate::delivery::webhook::WebhookSender;
 use crate::dispatch::{Dispatcher, Signals};
 use crate::http::AppState;
 use crate::metrics::Metrics;
@@ -77,6 +78,9 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
     );
     let token = CancellationToken::new();
 
+    // Built before any task starts, so a failure leaves nothing running.
+    let webhook_sender = WebhookSender::new(&config.webhooks, store.clone())
+        .context("building the webhook client")?;
     let dispatcher = Dispatcher::new(store.clone(), renderer.clone(), config.clone());
     let workers = vec![
         tokio::spawn(janitor(store.clone(), config.clone(), token.clone())),
@@ -85,6 +89,15 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
             Worker::new(
                 store.clone(),
                 LogSender,
+                config.delivery.clone(),
+                metrics.clone(),
+            )
+            .run(signals.clone(), token.clone()),
+        ),
+        tokio::spawn(
+            Worker::new(
+                store.clone(),
+                webhook_sender,
                 config.delivery.clone(),
                 metrics.clone(),
             )

@@ -4,6 +4,7 @@
 //! Every job ends as sent, as a retry at a scheduled time, or as a dead letter with its reason.
 
 pub mod log;
+pub mod webhook;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

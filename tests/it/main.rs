@@ -7,3 +7,4 @@ mod helpers;
 mod intake;
 mod routing;
 mod signature_props;
+mod webhook;

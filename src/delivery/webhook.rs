@@ -1,0 +1,758 @@
+//! The `webhook` destination: a signed JSON POST to the organizer's URL.
+//!
+//! Signing follows Standard Webhooks (DESIGN section 7): `webhook-id` is the job's idempotency key, so
+//! a receiver can dedupe our at-least-once retries; `webhook-signature` is
+//! `v1,` + base64(HMAC-SHA256(key, "{id}.{timestamp}.{body}")) with key = base64 of the `whsec_` secret.
+//!
+//! Outcomes follow the spec's status etiquette (reference/anchors.md, Standard Webhooks and Svix rows):
+//! 2xx is sent; 410 disables the destination and tells the organizer; 429/503 with `Retry-After` wait
+//! as told, clamped so a hostile value can neither stall nor hammer; other 429/5xx, timeouts and
+//! connection errors retry on the schedule; 3xx (never followed) and other 4xx are dead.
+//!
+//! SSRF guard: a URL is organizer input, so the relay refuses to reach loopback, private, link-local
+//! and similar addresses unless the operator allows them. The check runs inside the client's DNS
+//! resolver, so the address checked is the address connected to (no rebinding between check and
+//! connect); IP-literal URLs skip the resolver and are checked before sending.
+
+use std::fmt;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine;
+use hmac::{Hmac, Mac};
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use sha2::Sha256;
+
+use super::{SendResult, Sender};
+use crate::config::WebhooksConfig;
+use crate::routing::{Channel, Target};
+use crate::store::{Job, Message, Store, snippet};
+
+/// Sent on every request so receivers can tell who calls them.
+pub const USER_AGENT: &str = concat!("zoom-relay/", env!("CARGO_PKG_VERSION"));
+
+/// Bounds for a server's `Retry-After`: at least a second (no hammering), at most an hour (no stall).
+const RETRY_AFTER_MIN: Duration = Duration::from_secs(1);
+const RETRY_AFTER_MAX: Duration = Duration::from_secs(3600);
+
+/// How much of a response body is kept for history.
+const SNIPPET_BYTES: usize = 2048;
+
+/// Delivers `Channel::Webhook` jobs. Holds one pooled client for all destinations.
+pub struct WebhookSender {
+    client: reqwest::Client,
+    guard: AddressGuard,
+    store: Store,
+    timeout_secs: u64,
+}
+
+impl WebhookSender {
+    /// Builds the shared client: `timeout_secs` per request, no redirects (a 3xx is a failure under
+    /// Standard Webhooks), no proxy (a proxy would resolve the host itself, past the SSRF guard).
+    /// The store is needed to disable a destination that answers 410.
+    pub fn new(config: &WebhooksConfig, store: Store) -> Result<Self, reqwest::Error> {
+        let guard = AddressGuard::new(config.allow_private_networks, config.allow_cidrs.clone());
+        let timeout_secs = config.timeout_secs.max(1);
+        let client = reqwest::Client::builder()
+            .user_agent(USER_AGENT)
+            .timeout(Duration::from_secs(timeout_secs))
+            .redirect(reqwest::redirect::Policy::none())
+            .no_proxy()
+            .dns_resolver(Arc::new(GuardedResolver {
+                guard: guard.clone(),
+            }))
+            .build()?;
+        Ok(WebhookSender {
+            client,
+            guard,
+            store,
+            timeout_secs,
+        })
+    }
+
+    /// A 410 means the receiver is gone for good: stop dispatching to it and tell the organizer.
+    fn disable_gone(&self, job: &Job, url: &str, reason: &str) {
+        let key = job.target.key();
+        let res = self
+            .store
+            .disable_target(&job.app_id, &job.account_id, &key, reason)
+            .and_then(|()| {
+                self.store.add_notice(
+                    &job.app_id,
+                    &job.account_id,
+                    "webhook_gone",
+                    &format!(
+                        "{url} answered 410 Gone; the destination is disabled. Fix the receiver and re-enable it."
+                    ),
+                    Some(&job.route_name),
+                    Some(&key),
+                )
+            });
+        match res {
+            Ok(_) => {
+                tracing::warn!(job = job.id, route = %job.route_name, target = %key, "webhook answered 410 Gone; destination disabled")
+            }
+            Err(e) => {
+                tracing::error!(job = job.id, target = %key, error = %e, "could not disable a webhook that answered 410")
+            }
+        }
+    }
+}
+
+impl Sender for WebhookSender {
+    fn channel(&self) -> Channel {
+        Channel::Webhook
+    }
+
+    async fn send(&self, job: &Job) -> SendResult {
+        let (Target::Webhook { url, secret }, Message::Webhook { json }) =
+            (&job.target, &job.message)
+        else {
+            return dead(
+                None,
+                "not a webhook job (target or message of another channel)",
+            );
+        };
+        // Jobs queued before a 410 would hit the gone receiver again.
+        match self
+            .store
+            .is_target_disabled(&job.app_id, &job.account_id, &job.target.key())
+        {
+            Ok(true) => return dead(None, "skipped: the destination is disabled; re-enable it"),
+            Ok(false) => {}
+            Err(e) => {
+                return SendResult::Retry {
+                    status: None,
+                    detail: format!("store error: {e}"),
+                    after: None,
+                };
+            }
+        }
+        let parsed = match reqwest::Url::parse(url) {
+            Ok(u) if matches!(u.scheme(), "http" | "https") => u,
+            _ => return dead(None, &format!("`{url}` is not an http(s) URL")),
+        };
+        // IP literals never reach the resolver, so they are checked here.
+        // The URL parser has already normalized IPv4 forms such as `0x7f.1`; IPv6 comes bracketed.
+        let Some(host) = parsed.host_str() else {
+            return dead(None, &format!("`{url}` has no host"));
+        };
+        let literal = host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>();
+        if let Ok(ip) = literal
+            && let Err(b) = self.guard.check(ip)
+        {
+            return dead(None, &b.to_string());
+        }
+
+        let timestamp = chrono::Utc::now().timestamp();
+        let signature = match sign(secret, &job.idempotency_key, timestamp, json.as_bytes()) {
+            Ok(s) => s,
+            Err(e) => return dead(None, &e.to_string()),
+        };
+        let sent = self
+            .client
+            .post(parsed)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header("webhook-id", &job.idempotency_key)
+            .header("webhook-timestamp", timestamp.to_string())
+            .header("webhook-signature", signature)
+            .body(json.clone())
+            .send()
+            .await;
+        let resp = match sent {
+            Ok(r) => r,
+            Err(e) => return self.classify_error(&e),
+        };
+        let status = resp.status();
+        let retry_after = resp
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| parse_retry_after(v, chrono::Utc::now()));
+        let body = read_snippet(resp).await;
+        let result = classify(status, retry_after, &body);
+        if status == reqwest::StatusCode::GONE
+            && let SendResult::Dead { detail, .. } = &result
+        {
+            self.disable_gone(job, url, detail);
+        }
+        result
+    }
+}
+
+impl WebhookSender {
+    fn classify_error(&self, e: &reqwest::Error) -> SendResult {
+        if let Some(b) = find_source::<Blocked>(e) {
+            return dead(None, &b.to_string());
+        }
+        let detail = if e.is_timeout() {
+            format!("timed out after {} s", self.timeout_secs)
+        } else {
+            error_chain(e)
+        };
+        SendResult::Retry {
+            status: None,
+            detail,
+            after: None,
+        }
+    }
+}
+
+fn dead(status: Option<u16>, detail: &str) -> SendResult {
+    SendResult::Dead {
+        status,
+        detail: detail.to_string(),
+    }
+}
+
+/// Maps a response to an outcome. `retry_after` is the server's parsed `Retry-After`, unclamped.
+fn classify(status: reqwest::StatusCode, retry_after: Option<Duration>, body: &str) -> SendResult {
+    let code = status.as_u16();
+    let head = match status.canonical_reason() {
+        Some(r) => format!("HTTP {code} {r}"),
+        None => format!("HTTP {code}"),
+    };
+    let with_body = |prefix: String| {
+        if body.is_empty() {
+            prefix
+        } else {
+            format!("{prefix}: {body}")
+        }
+    };
+    match code {
+        200..=299 => SendResult::Sent {
+            status: Some(code),
+            detail: with_body(head),
+        },
+        410 => SendResult::Dead {
+            status: Some(code),
+            detail: with_body(format!("{head}; the destination is disabled")),
+        },
+        429 | 503 if retry_after.is_some() => SendResult::Retry {
+            status: Some(code),
+            detail: with_body(head),
+            after: retry_after.map(|d| d.clamp(RETRY_AFTER_MIN, RETRY_AFTER_MAX)),
+        },
+        429 | 500..=599 => SendResult::Retry {
+            status: Some(code),
+            detail: with_body(head),
+            after: None,
+        },
+        300..=399 => SendResult::Dead {
+            status: Some(code),
+            detail: with_body(format!(
+                "{head} (redirects are not followed; point the destination at the final URL)"
+            )),
+        },
+        _ => SendResult::Dead {
+            status: Some(code),
+            detail: with_body(head),
+        },
+    }
+}
+
+/// Reads at most about [`SNIPPET_BYTES`] of the body: history needs a snippet, and a hostile
+/// receiver must not make us buffer megabytes. A read error just ends the snippet.
+async fn read_snippet(mut resp: reqwest::Response) -> String {
+    let mut buf = Vec::new();
+    while buf.len() < SNIPPET_BYTES {
+        match resp.chunk().await {
+            Ok(Some(c)) => buf.extend_from_slice(&c),
+            _ => break,
+        }
+    }
+    snippet(String::from_utf8_lossy(&buf).trim())
+}
+
+fn find_source<'a, T: std::error::Error + 'static>(
+    e: &'a (dyn std::error::Error + 'static),
+) -> Option<&'a T> {
+    let mut cur = Some(e);
+    while let Some(err) = cur {
+        if let Some(t) = err.downcast_ref::<T>() {
+            return Some(t);
+        }
+        cur = err.source();
+    }
+    None
+}
+
+/// "error sending request" alone says nothing; the causes (refused, reset, TLS) do.
+fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = e.to_string();
+    let mut cur = e.source();
+    while let Some(err) = cur {
+        let s = err.to_string();
+        if !out.contains(&s) {
+            out.push_str(": ");
+            out.push_str(&s);
+        }
+        cur = err.source();
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// Signing.
+
+/// The destination's secret is not `whsec_` + base64; routes are validated, so this means a store
+/// written by hand or by an older version.
+#[derive(Debug, thiserror::Error)]
+#[error("the destination secret is not `whsec_` followed by base64; set a new secret on the route")]
+pub struct BadSecret;
+
+/// `v1,` + base64(HMAC-SHA256(key, "{id}.{timestamp}.{body}")), key = base64-decoded secret after
+/// `whsec_` (Standard Webhooks). The prefix is optional, as in the reference libraries.
+pub fn sign(secret: &str, id: &str, timestamp: i64, body: &[u8]) -> Result<String, BadSecret> {
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let key = b64
+        .decode(secret.strip_prefix("whsec_").unwrap_or(secret))
+        .map_err(|_| BadSecret)?;
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).map_err(|_| BadSecret)?;
+    mac.update(id.as_bytes());
+    mac.update(b".");
+    mac.update(timestamp.to_string().as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    Ok(format!("v1,{}", b64.encode(mac.finalize().into_bytes())))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Retry-After.
+
+/// Parses `Retry-After` as delay-seconds or an HTTP-date (RFC 9110 section 10.2.3; IMF-fixdate and
+/// the two obsolete forms). A date in the past is a zero wait. The caller clamps.
+pub fn parse_retry_after(value: &str, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+    let v = value.trim();
+    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        // Absurdly long digit strings overflow u64; they mean "very long", which clamps to the max.
+        return Some(Duration::from_secs(v.parse().unwrap_or(u64::MAX)));
+    }
+    let at = chrono::DateTime::parse_from_rfc2822(v)
+        .map(|d| d.with_timezone(&chrono::Utc))
+        .or_else(|_| {
+            chrono::NaiveDateTime::parse_from_str(v, "%A, %d-%b-%y %H:%M:%S GMT")
+                .or_else(|_| chrono::NaiveDateTime::parse_from_str(v, "%a %b %e %H:%M:%S %Y"))
+                .map(|n| n.and_utc())
+        })
+        .ok()?;
+    Some((at - now).to_std().unwrap_or(Duration::ZERO))
+}
+
+// ---------------------------------------------------------------------------------------------
+// SSRF guard.
+
+/// Why an address is refused, or None for a public unicast address. IPv4-mapped and NAT64
+/// (64:ff9b::/96) IPv6 addresses are judged by the IPv4 address inside them.
+pub fn restricted_kind(ip: IpAddr) -> Option<&'static str> {
+    match ip {
+        IpAddr::V4(v4) => restricted_v4(v4),
+        IpAddr::V6(v6) => {
+            if let Some(v4) = embedded_v4(v6) {
+                return restricted_v4(v4);
+            }
+            restricted_v6(v6)
+        }
+    }
+}
+
+fn embedded_v4(v6: Ipv6Addr) -> Option<Ipv4Addr> {
+    if let Some(v4) = v6.to_ipv4_mapped() {
+        return Some(v4);
+    }
+    let s = v6.segments();
+    if s[..6] == [0x64, 0xff9b, 0, 0, 0, 0] {
+        let o = v6.octets();
+        return Some(Ipv4Addr::new(o[12], o[13], o[14], o[15]));
+    }
+    None
+}
+
+fn restricted_v4(ip: Ipv4Addr) -> Option<&'static str> {
+    let o = ip.octets();
+    Some(if ip.is_broadcast() {
+        "a broadcast address"
+    } else if o[0] == 0 {
+        "an unspecified address"
+    } else if ip.is_loopback() {
+        "a loopback address"
+    } else if ip.is_private() {
+        "a private address"
+    } else if ip.is_link_local() {
+        "a link-local address"
+    } else if o[0] == 100 && (o[1] & 0xc0) == 64 {
+        "a shared (CGNAT) address"
+    } else if ip.is_multicast() {
+        "a multicast address"
+    } else if o[0] >= 240 {
+        "a reserved address"
+    } else {
+        return None;
+    })
+}
+
+fn restricted_v6(ip: Ipv6Addr) -> Option<&'static str> {
+    let s0 = ip.segments()[0];
+    Some(if ip.is_unspecified() {
+        "an unspecified address"
+    } else if ip.is_loopback() {
+        "a loopback address"
+    } else if (s0 & 0xfe00) == 0xfc00 {
+        "a private address"
+    } else if (s0 & 0xffc0) == 0xfe80 {
+        "a link-local address"
+    } else if (s0 & 0xffc0) == 0xfec0 {
+        // Deprecated site-local: private in practice.
+        "a private address"
+    } else if ip.is_multicast() {
+        "a multicast address"
+    } else {
+        return None;
+    })
+}
+
+/// A refused destination address; the message says which key lets it through.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("blocked: {ip} is {kind}; set webhooks.allow_private_networks or allow_cidrs")]
+pub struct Blocked {
+    pub ip: IpAddr,
+    pub kind: &'static str,
+}
+
+/// Decides which addresses the relay may connect to.
+#[derive(Debug, Clone, Default)]
+pub struct AddressGuard {
+    allow_private_networks: bool,
+    allow_cidrs: Vec<Cidr>,
+}
+
+impl AddressGuard {
+    pub fn new(allow_private_networks: bool, allow_cidrs: Vec<Cidr>) -> Self {
+        AddressGuard {
+            allow_private_networks,
+            allow_cidrs,
+        }
+    }
+
+    pub fn check(&self, ip: IpAddr) -> Result<(), Blocked> {
+        let Some(kind) = restricted_kind(ip) else {
+            return Ok(());
+        };
+        if self.allow_private_networks {
+            return Ok(());
+        }
+        let mapped = match ip {
+            IpAddr::V6(v6) => embedded_v4(v6).map(IpAddr::V4),
+            IpAddr::V4(_) => None,
+        };
+        let allowed = self
+            .allow_cidrs
+            .iter()
+            .any(|c| c.contains(ip) || mapped.is_some_and(|m| c.contains(m)));
+        if allowed {
+            Ok(())
+        } else {
+            Err(Blocked { ip, kind })
+        }
+    }
+}
+
+/// Resolves with the system resolver, then drops refused addresses, so the connector only ever sees
+/// addresses that passed the guard.
+struct GuardedResolver {
+    guard: AddressGuard,
+}
+
+impl Resolve for GuardedResolver {
+    fn resolve(&self, name: Name) -> Resolving {
+        let guard = self.guard.clone();
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            let found: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
+            let mut refused = None;
+            let allowed: Vec<SocketAddr> = found
+                .into_iter()
+                .filter(|a| match guard.check(a.ip()) {
+                    Ok(()) => true,
+                    Err(b) => {
+                        refused.get_or_insert(b);
+                        false
+                    }
+                })
+                .collect();
+            if allowed.is_empty() {
+                return Err(match refused {
+                    Some(b) => Box::new(b) as Box<dyn std::error::Error + Send + Sync>,
+                    None => format!("{host} resolved to no address").into(),
+                });
+            }
+            Ok(Box::new(allowed.into_iter()) as Addrs)
+        })
+    }
+}
+
+/// An address block for `webhooks.allow_cidrs`: `10.20.0.0/16`, `fd00::/8`, or a bare address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cidr {
+    addr: IpAddr,
+    prefix: u8,
+}
+
+impl Cidr {
+    pub fn contains(&self, ip: IpAddr) -> bool {
+        match (self.addr, ip) {
+            (IpAddr::V4(net), IpAddr::V4(ip)) => {
+                let mask = u32::MAX.checked_shl(32 - self.prefix as u32).unwrap_or(0);
+                u32::from(net) & mask == u32::from(ip) & mask
+            }
+            (IpAddr::V6(net), IpAddr::V6(ip)) => {
+                let mask = u128::MAX.checked_shl(128 - self.prefix as u32).unwrap_or(0);
+                u128::from(net) & mask == u128::from(ip) & mask
+            }
+            _ => false,
+        }
+    }
+}
+
+impl FromStr for Cidr {
+    type Err = String;
+
+    /// Rejects host bits below the prefix (`10.0.0.5/8`): such a block is usually a typo.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let s = s.trim();
+        let (addr, prefix) = match s.split_once('/') {
+            Some((a, p)) => (a, Some(p)),
+            None => (s, None),
+        };
+        let addr: IpAddr = addr
+            .parse()
+            .map_err(|_| format!("`{addr}` is not an IP address"))?;
+        let max = if addr.is_ipv4() { 32 } else { 128 };
+        let prefix = match prefix {
+            None => max,
+            Some(p) => p
+                .parse::<u8>()
+                .ok()
+                .filter(|p| *p <= max)
+                .ok_or_else(|| format!("`/{p}` is not a prefix length (0..={max})"))?,
+        };
+        let cidr = Cidr { addr, prefix };
+        let network = cidr.network();
+        if network != addr {
+            return Err(format!(
+                "`{s}` has bits set below the prefix; did you mean {network}/{prefix}?"
+            ));
+        }
+        Ok(cidr)
+    }
+}
+
+impl Cidr {
+    fn network(&self) -> IpAddr {
+        match self.addr {
+            IpAddr::V4(a) => {
+                let mask = u32::MAX.checked_shl(32 - self.prefix as u32).unwrap_or(0);
+                IpAddr::V4(Ipv4Addr::from(u32::from(a) & mask))
+            }
+            IpAddr::V6(a) => {
+                let mask = u128::MAX.checked_shl(128 - self.prefix as u32).unwrap_or(0);
+                IpAddr::V6(Ipv6Addr::from(u128::from(a) & mask))
+            }
+        }
+    }
+}
+
+impl fmt::Display for Cidr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.addr, self.prefix)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The Standard Webhooks conformance vector (standard-webhooks spec and reference libraries).
+    #[test]
+    fn signature_matches_the_standard_webhooks_vector() {
+        let sig = sign(
+            "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD",
+            "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk",
+            1649367553,
+            br#"{"email":"test@example.com","username":"test_user"}"#,
+        )
+        .unwrap();
+        assert_eq!(sig, "v1,tZ1I4/hDygAJgO5TYxiSd6Sd0kDW6hPenDe+bTa3Kkw=");
+    }
+
+    #[test]
+    fn signature_changes_with_each_signed_part() {
+        let s = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+        let base = sign(s, "id", 1, b"{}").unwrap();
+        assert_ne!(base, sign(s, "id2", 1, b"{}").unwrap());
+        assert_ne!(base, sign(s, "id", 2, b"{}").unwrap());
+        assert_ne!(base, sign(s, "id", 1, b"{ }").unwrap());
+        assert!(sign("whsec_not base64!", "id", 1, b"{}").is_err());
+    }
+
+    #[test]
+    fn address_classifier_table() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("8.8.8.8", None),
+            ("93.184.216.34", None),
+            ("100.63.255.255", None),
+            ("100.128.0.0", None),
+            ("172.32.0.1", None),
+            ("2606:4700:4700::1111", None),
+            ("::ffff:8.8.8.8", None),
+            ("127.0.0.1", Some("a loopback address")),
+            ("127.255.0.9", Some("a loopback address")),
+            ("10.0.0.5", Some("a private address")),
+            ("172.16.0.1", Some("a private address")),
+            ("172.31.255.255", Some("a private address")),
+            ("192.168.1.1", Some("a private address")),
+            ("169.254.169.254", Some("a link-local address")),
+            ("100.64.0.1", Some("a shared (CGNAT) address")),
+            ("100.127.255.254", Some("a shared (CGNAT) address")),
+            ("224.0.0.1", Some("a multicast address")),
+            ("239.255.255.250", Some("a multicast address")),
+            ("0.0.0.0", Some("an unspecified address")),
+            ("0.1.2.3", Some("an unspecified address")),
+            ("255.255.255.255", Some("a broadcast address")),
+            ("240.0.0.1", Some("a reserved address")),
+            ("::", Some("an unspecified address")),
+            ("::1", Some("a loopback address")),
+            ("fc00::1", Some("a private address")),
+            ("fd12:3456::1", Some("a private address")),
+            ("fe80::1", Some("a link-local address")),
+            ("ff02::1", Some("a multicast address")),
+            ("::ffff:127.0.0.1", Some("a loopback address")),
+            ("::ffff:10.0.0.5", Some("a private address")),
+            ("::ffff:169.254.169.254", Some("a link-local address")),
+            ("64:ff9b::10.0.0.5", Some("a private address")),
+            ("64:ff9b::8.8.8.8", None),
+        ];
+        for (ip, want) in cases {
+            let got = restricted_kind(ip.parse().unwrap());
+            assert_eq!(got, *want, "{ip}");
+        }
+    }
+
+    #[test]
+    fn guard_allows_by_flag_or_cidr_and_explains_refusals() {
+        let ip: IpAddr = "10.0.0.5".parse().unwrap();
+        let err = AddressGuard::new(false, vec![]).check(ip).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "blocked: 10.0.0.5 is a private address; set webhooks.allow_private_networks or allow_cidrs"
+        );
+        assert!(AddressGuard::new(true, vec![]).check(ip).is_ok());
+        let cidrs = vec!["10.0.0.0/24".parse().unwrap(), "fd00::/8".parse().unwrap()];
+        let g = AddressGuard::new(false, cidrs);
+        assert!(g.check(ip).is_ok());
+        assert!(g.check("::ffff:10.0.0.9".parse().unwrap()).is_ok());
+        assert!(g.check("fd00::1".parse().unwrap()).is_ok());
+        assert!(g.check("10.0.1.5".parse().unwrap()).is_err());
+        assert!(g.check("127.0.0.1".parse().unwrap()).is_err());
+        assert!(g.check("8.8.8.8".parse().unwrap()).is_ok());
+    }
+
+    #[test]
+    fn cidr_parsing() {
+        let c: Cidr = "192.168.0.0/16".parse().unwrap();
+        assert!(c.contains("192.168.44.1".parse().unwrap()));
+        assert!(!c.contains("192.169.0.1".parse().unwrap()));
+        assert!(!c.contains("::1".parse().unwrap()));
+        let one: Cidr = "10.1.2.3".parse().unwrap();
+        assert_eq!(one.to_string(), "10.1.2.3/32");
+        assert!(one.contains("10.1.2.3".parse().unwrap()));
+        assert!(!one.contains("10.1.2.4".parse().unwrap()));
+        let all: Cidr = "0.0.0.0/0".parse().unwrap();
+        assert!(all.contains("1.2.3.4".parse().unwrap()));
+        assert!(
+            "10.0.0.5/8"
+                .parse::<Cidr>()
+                .unwrap_err()
+                .contains("10.0.0.0/8")
+        );
+        assert!("10.0.0.0/33".parse::<Cidr>().is_err());
+        assert!("example.org/24".parse::<Cidr>().is_err());
+        assert!("fd00::/7".parse::<Cidr>().is_err(), "host bits under /7");
+    }
+
+    #[test]
+    fn retry_after_parses_seconds_and_http_dates() {
+        let now = chrono::DateTime::parse_from_rfc3339("2015-10-21T07:28:00Z")
+            .unwrap()
+            .with_timezone(&chrono::Utc);
+        let cases: &[(&str, Option<u64>)] = &[
+            ("1", Some(1)),
+            (" 120 ", Some(120)),
+            ("0", Some(0)),
+            ("99999999999999999999999", Some(u64::MAX)),
+            ("Wed, 21 Oct 2015 07:28:30 GMT", Some(30)),
+            ("Wednesday, 21-Oct-15 07:29:00 GMT", Some(60)),
+            ("Wed Oct 21 07:28:05 2015", Some(5)),
+            ("Wed, 21 Oct 2015 07:00:00 GMT", Some(0)),
+            ("-5", None),
+            ("1.5", None),
+            ("soon", None),
+            ("", None),
+        ];
+        for (v, want) in cases {
+            let got = parse_retry_after(v, now).map(|d| d.as_secs());
+            assert_eq!(got, *want, "{v:?}");
+        }
+    }
+
+    #[test]
+    fn classification_follows_the_status_etiquette() {
+        use reqwest::StatusCode as S;
+        let is = |r: &SendResult| match r {
+            SendResult::Sent { .. } => "sent",
+            SendResult::Retry { .. } => "retry",
+            SendResult::Dead { .. } => "dead",
+        };
+        for (code, want) in [
+            (200, "sent"),
+            (204, "sent"),
+            (301, "dead"),
+            (302, "dead"),
+            (400, "dead"),
+            (404, "dead"),
+            (410, "dead"),
+            (429, "retry"),
+            (500, "retry"),
+            (502, "retry"),
+            (503, "retry"),
+        ] {
+            let r = classify(S::from_u16(code).unwrap(), None, "");
+            assert_eq!(is(&r), want, "{code}");
+        }
+        // Retry-After is clamped to [1 s, 1 h] and only honoured on 429 and 503.
+        let after = |code, secs| match classify(
+            S::from_u16(code).unwrap(),
+            Some(Duration::from_secs(secs)),
+            "",
+        ) {
+            SendResult::Retry { after, .. } => after,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(after(429, 0), Some(Duration::from_secs(1)));
+        assert_eq!(after(429, 30), Some(Duration::from_secs(30)));
+        assert_eq!(after(503, 86_400 * 365), Some(Duration::from_secs(3600)));
+        assert_eq!(after(500, 30), None);
+        let SendResult::Dead { status, detail } = classify(S::NOT_FOUND, None, "no such hook")
+        else {
+            panic!()
+        };
+        assert_eq!(status, Some(404));
+        assert_eq!(detail, "HTTP 404 Not Found: no such hook");
+    }
+}
