@@ -157,6 +157,29 @@ fn dispatcher(store: &Store, config: &Config) -> Dispatcher {
     )
 }
 
+/// A route that logs started and ended events of the test account.
+fn log_route(name: &str) -> String {
+    format!(
+        r#"
+[[routes]]
+name = "{name}"
+account_id = "{ACCOUNT}"
+events = ["meeting.started", "meeting.ended"]
+  [[routes.destinations]]
+  kind = "log"
+"#
+    )
+}
+
+fn log_worker(store: &Store, config: &Config) -> Worker<LogSender> {
+    Worker::new(
+        store.clone(),
+        LogSender,
+        config.delivery.clone(),
+        Arc::new(Metrics::default()),
+    )
+}
+
 fn jobs_by_target(jobs: &[Job]) -> BTreeMap<String, &Job> {
     jobs.iter().map(|j| (j.target.key(), j)).collect()
 }
@@ -292,20 +315,7 @@ async fn join_link_is_only_included_where_the_route_allows_it() {
 async fn started_alert_is_not_sent_after_the_meeting_ended() {
     let (_dir, config) = test_config();
     let store = open_store(&config);
-    import(
-        &store,
-        &config,
-        &format!(
-            r#"
-[[routes]]
-name = "log everything"
-account_id = "{ACCOUNT}"
-events = ["meeting.started", "meeting.ended"]
-  [[routes.destinations]]
-  kind = "log"
-"#
-        ),
-    );
+    import(&store, &config, &log_route("log everything"));
     append(
         &store,
         &body("meeting.started", "inst-3", "Short", json!({})),
@@ -325,12 +335,7 @@ events = ["meeting.started", "meeting.ended"]
     while d.step().unwrap() != DispatchOutcome::Idle {}
     assert_eq!(store.list_jobs().unwrap().len(), 2);
 
-    let worker = Worker::new(
-        store.clone(),
-        LogSender,
-        config.delivery.clone(),
-        Arc::new(Metrics::default()),
-    );
+    let worker = log_worker(&store, &config);
     let first = worker.step().await.unwrap();
     let StepOutcome::Dead { reason, .. } = first else {
         panic!("the started alert must be dropped, got {first:?}")
@@ -625,20 +630,7 @@ async fn demo_relay_logs_a_rendered_alert_for_a_simulated_start() {
 async fn dead_letters_are_listed_with_their_reason_and_can_be_retried() {
     let (dir, config) = test_config();
     let store = open_store(&config);
-    import(
-        &store,
-        &config,
-        &format!(
-            r#"
-[[routes]]
-name = "log starts"
-account_id = "{ACCOUNT}"
-events = ["meeting.started", "meeting.ended"]
-  [[routes.destinations]]
-  kind = "log"
-"#
-        ),
-    );
+    import(&store, &config, &log_route("log starts"));
     append(
         &store,
         &body("meeting.started", "inst-d", "Gone", json!({})),
@@ -647,12 +639,7 @@ events = ["meeting.started", "meeting.ended"]
     append(&store, &body("meeting.ended", "inst-d", "Gone", json!({}))).await;
     let d = dispatcher(&store, &config);
     while d.step().unwrap() != DispatchOutcome::Idle {}
-    let worker = Worker::new(
-        store.clone(),
-        LogSender,
-        config.delivery.clone(),
-        Arc::new(Metrics::default()),
-    );
+    let worker = log_worker(&store, &config);
     let StepOutcome::Dead { job_id, .. } = worker.step().await.unwrap() else {
         panic!("stale alert expected")
     };
