@@ -27,7 +27,9 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::{Config, EXAMPLE_ROUTES, SeedRoutes};
 use crate::delivery::Worker;
+use crate::delivery::email::EmailSender;
 use crate::delivery::log::LogSender;
+use crate::delivery::telegram::TelegramSender;
 use crate::delivery::webhook::WebhookSender;
 use crate::dispatch::{Dispatcher, Signals};
 use crate::http::AppState;
@@ -81,8 +83,20 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
     // Built before any task starts, so a failure leaves nothing running.
     let webhook_sender = WebhookSender::new(&config.webhooks, store.clone())
         .context("building the webhook client")?;
+    let email_sender = config
+        .email
+        .as_ref()
+        .map(EmailSender::new)
+        .transpose()
+        .context("building the email transport")?;
+    let telegram_sender = config
+        .telegram
+        .as_ref()
+        .map(|t| TelegramSender::new(t, store.clone()))
+        .transpose()
+        .context("building the Telegram sender")?;
     let dispatcher = Dispatcher::new(store.clone(), renderer.clone(), config.clone());
-    let workers = vec![
+    let mut workers = vec![
         tokio::spawn(janitor(store.clone(), config.clone(), token.clone())),
         tokio::spawn(dispatch::run(dispatcher, signals.clone(), token.clone())),
         tokio::spawn(
@@ -104,6 +118,28 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
             .run(signals.clone(), token.clone()),
         ),
     ];
+    if let Some(sender) = email_sender {
+        workers.push(tokio::spawn(
+            Worker::new(
+                store.clone(),
+                sender,
+                config.delivery.clone(),
+                metrics.clone(),
+            )
+            .run(signals.clone(), token.clone()),
+        ));
+    }
+    if let Some(sender) = telegram_sender {
+        workers.push(tokio::spawn(
+            Worker::new(
+                store.clone(),
+                sender,
+                config.delivery.clone(),
+                metrics.clone(),
+            )
+            .run(signals.clone(), token.clone()),
+        ));
+    }
     state.workers_running.store(true, Ordering::SeqCst);
 
     let addr = listener.local_addr()?;

@@ -3,7 +3,10 @@
 //!
 //! Every job ends as sent, as a retry at a scheduled time, or as a dead letter with its reason.
 
+pub mod email;
 pub mod log;
+pub mod pacing;
+pub mod telegram;
 pub mod webhook;
 
 use std::sync::Arc;
@@ -36,6 +39,12 @@ pub enum SendResult {
         status: Option<u16>,
         detail: String,
     },
+    /// Not sent yet, and not a failure (a pacer's wait, the next part of a long message): the job
+    /// is due again at `until_ms` with no attempt recorded, so the retry schedule is untouched.
+    Defer {
+        until_ms: i64,
+        detail: String,
+    },
 }
 
 /// One channel: knows how to send a job's message to its target.
@@ -56,6 +65,10 @@ pub enum StepOutcome {
     Dead {
         job_id: u64,
         reason: String,
+    },
+    Deferred {
+        job_id: u64,
+        at_ms: i64,
     },
     /// Nothing due; the next job (if any) is due at this time.
     Idle {
@@ -152,6 +165,16 @@ impl<S: Sender> Worker<S> {
                 detail.clone(),
                 Finish::Dead(snippet(detail)),
             ),
+            SendResult::Defer { until_ms, detail } => {
+                self.store.defer_job(&job, *until_ms)?;
+                self.metrics
+                    .inc("delivery_deferrals_total", &[("channel", channel.as_str())]);
+                tracing::debug!(job = job.id, until_ms, %detail, "delivery deferred");
+                return Ok(StepOutcome::Deferred {
+                    job_id: job.id,
+                    at_ms: *until_ms,
+                });
+            }
         };
         let attempt = Attempt {
             job_id: job.id,

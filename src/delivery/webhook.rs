@@ -718,6 +718,7 @@ mod tests {
             SendResult::Sent { .. } => "sent",
             SendResult::Retry { .. } => "retry",
             SendResult::Dead { .. } => "dead",
+            SendResult::Defer { .. } => "defer",
         };
         for (code, want) in [
             (200, "sent"),

@@ -22,6 +22,7 @@ mod meetings;
 mod notices;
 mod outbox;
 mod routes;
+pub mod telegram;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

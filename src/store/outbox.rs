@@ -327,6 +327,23 @@ impl Store {
         Ok(())
     }
 
+    /// Makes a claimed job due at `at_ms` without recording an attempt: waiting for a pacer is not
+    /// a failure and must not use up the retry schedule.
+    pub fn defer_job(&self, job: &Job, at_ms: i64) -> Result<(), StoreError> {
+        let i = &self.inner;
+        let channel = job.target.channel();
+        let mut j = job.clone();
+        j.due_at_ms = at_ms;
+        j.claimed_until_ms = None;
+        i.outbox_due.insert(due_key(channel, at_ms, j.id), &[])?;
+        i.outbox.insert(j.id.to_be_bytes(), enc(&j))?;
+        if job.due_at_ms != at_ms {
+            i.outbox_due
+                .remove(due_key(channel, job.due_at_ms, job.id))?;
+        }
+        Ok(())
+    }
+
     /// Makes every claimed job due now. Run at startup: a claim held by a dead process is void.
     pub fn release_claims(&self, now_ms: i64) -> Result<usize, StoreError> {
         let i = &self.inner;

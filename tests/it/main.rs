@@ -3,8 +3,12 @@
 //! (crash safety, the CLI). One module per capability.
 
 mod config_cli;
+mod email;
+mod fake_telegram;
 mod helpers;
 mod intake;
 mod routing;
 mod signature_props;
+mod smtp_peer;
+mod telegram;
 mod webhook;

@@ -1,0 +1,354 @@
+//! FakeTelegram: a Bot API peer on loopback that speaks the real wire shape, records every call,
+//! enforces Telegram's limits with real 429 bodies, and fails on cue per chat.
+//!
+//! Shapes follow core.telegram.org/bots/api and reference/anchors.md: `POST /bot{token}/{method}`
+//! with a JSON body, method names matched case-insensitively (teloxide sends `SendMessage`),
+//! answers `{"ok":true,"result":Message}` or `{"ok":false,"error_code":..,"description":..,
+//! "parameters":{..}}`.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use crate::helpers::{DEADLINE, STEP};
+
+/// Requests sent a second apart can arrive slightly closer; this much is forgiven.
+const JITTER: Duration = Duration::from_millis(50);
+
+/// One request as the fake saw it.
+#[derive(Debug, Clone)]
+pub struct Call {
+    pub token: String,
+    /// Lowercased, e.g. `sendmessage`.
+    pub method: String,
+    pub chat_id: i64,
+    pub text: String,
+    pub parse_mode: Option<String>,
+    pub message_thread_id: Option<i64>,
+    pub link_preview_disabled: Option<bool>,
+    pub at: Instant,
+    /// What the fake answered: 200, 400, 403 or 429.
+    pub status: u16,
+}
+
+#[derive(Default)]
+struct FakeState {
+    calls: Vec<Call>,
+    /// Accepted (not 429) sends per chat, for the limits.
+    per_chat: HashMap<i64, Vec<Instant>>,
+    overall: VecDeque<Instant>,
+    kicked: HashSet<i64>,
+    migrated: HashMap<i64, i64>,
+    refuse_html: HashSet<i64>,
+    throttle_once: HashMap<i64, u64>,
+    next_message_id: i64,
+}
+
+pub struct FakeTelegram {
+    pub addr: SocketAddr,
+    state: Arc<Mutex<FakeState>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl FakeTelegram {
+    pub async fn start() -> FakeTelegram {
+        let state = Arc::new(Mutex::new(FakeState {
+            next_message_id: 1,
+            ..FakeState::default()
+        }));
+        let router = axum::Router::new()
+            .fallback(handle)
+            .with_state(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
+        let addr = listener.local_addr().expect("local addr");
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        FakeTelegram { addr, state, task }
+    }
+
+    /// The `api_url` to configure.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// The bot was kicked from `chat`: 403 from now on.
+    pub fn kick(&self, chat: i64) {
+        self.state.lock().unwrap().kicked.insert(chat);
+    }
+
+    /// `old` became supergroup `new`: every send to `old` answers with `migrate_to_chat_id`.
+    pub fn migrate(&self, old: i64, new: i64) {
+        self.state.lock().unwrap().migrated.insert(old, new);
+    }
+
+    /// Every HTML send to `chat` is refused with "can't parse entities"; plain text passes.
+    pub fn refuse_html(&self, chat: i64) {
+        self.state.lock().unwrap().refuse_html.insert(chat);
+    }
+
+    /// The next send to `chat` gets 429 with `retry_after = secs`.
+    pub fn throttle_once(&self, chat: i64, secs: u64) {
+        self.state.lock().unwrap().throttle_once.insert(chat, secs);
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        self.state.lock().unwrap().calls.clone()
+    }
+
+    /// Calls to `chat`, in arrival order.
+    pub fn calls_to(&self, chat: i64) -> Vec<Call> {
+        self.calls()
+            .into_iter()
+            .filter(|c| c.chat_id == chat)
+            .collect()
+    }
+
+    /// Messages `chat` really received (answered 200).
+    pub fn delivered_to(&self, chat: i64) -> Vec<Call> {
+        self.calls_to(chat)
+            .into_iter()
+            .filter(|c| c.status == 200)
+            .collect()
+    }
+
+    pub fn count_429(&self) -> usize {
+        self.calls().iter().filter(|c| c.status == 429).count()
+    }
+
+    /// Polls until `chat` received at least `n` messages, within [`DEADLINE`] (plus `extra`).
+    pub async fn wait_delivered(&self, chat: i64, n: usize, extra: Duration) -> Vec<Call> {
+        let deadline = tokio::time::Instant::now() + DEADLINE + extra;
+        loop {
+            let got = self.delivered_to(chat);
+            if got.len() >= n {
+                return got;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "chat {chat} received {} of {n} messages; calls: {:#?}",
+                got.len(),
+                self.calls()
+            );
+            tokio::time::sleep(STEP).await;
+        }
+    }
+}
+
+impl Drop for FakeTelegram {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn error(code: u16, description: &str, parameters: Option<Value>) -> Response {
+    let mut body = json!({"ok": false, "error_code": code, "description": description});
+    if let Some(p) = parameters {
+        body["parameters"] = p;
+    }
+    (StatusCode::from_u16(code).expect("status"), Json(body)).into_response()
+}
+
+fn chat_json(id: i64) -> Value {
+    if id > 0 {
+        json!({"id": id, "type": "private", "first_name": "Fake"})
+    } else if id < -1_000_000_000_000 {
+        json!({"id": id, "type": "supergroup", "title": "Fake supergroup"})
+    } else {
+        json!({"id": id, "type": "group", "title": "Fake group"})
+    }
+}
+
+/// Length as Telegram counts it: UTF-16 units after entity parsing (tags dropped, `&lt;` and
+/// `&#128512;` count as the character they stand for).
+pub fn telegram_len(text: &str, html: bool) -> usize {
+    if !html {
+        return text.encode_utf16().count();
+    }
+    let mut n = 0;
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if c == '<'
+            && let Some(end) = rest.find('>')
+        {
+            rest = &rest[end + 1..];
+            continue;
+        }
+        if c == '&'
+            && let Some(end) = rest.find(';').filter(|e| *e < 12)
+        {
+            let body = &rest[1..end];
+            let decoded = match body {
+                "lt" | "gt" | "amp" | "quot" => Some('x'),
+                _ => body
+                    .strip_prefix("#x")
+                    .map(|h| u32::from_str_radix(h, 16).ok())
+                    .unwrap_or_else(|| body.strip_prefix('#').and_then(|d| d.parse().ok()))
+                    .and_then(char::from_u32),
+            };
+            if let Some(ch) = decoded {
+                n += ch.len_utf16();
+                rest = &rest[end + 1..];
+                continue;
+            }
+        }
+        n += c.len_utf16();
+        rest = &rest[c.len_utf8()..];
+    }
+    n
+}
+
+/// The wait Telegram would ask for, or None when the send is within the limits.
+fn over_limit(s: &FakeState, chat: i64, now: Instant) -> Option<Duration> {
+    let mut wait = Duration::ZERO;
+    if let Some(sent) = s.per_chat.get(&chat) {
+        if let Some(last) = sent.last() {
+            let gap = now.duration_since(*last) + JITTER;
+            if gap < Duration::from_secs(1) {
+                wait = wait.max(Duration::from_secs(1) - gap);
+            }
+        }
+        if chat < 0 {
+            let in_minute: Vec<&Instant> = sent
+                .iter()
+                .filter(|t| now.duration_since(**t) < Duration::from_secs(60))
+                .collect();
+            if in_minute.len() >= 20 {
+                wait = wait.max(Duration::from_secs(60) - now.duration_since(*in_minute[0]));
+            }
+        }
+    }
+    let in_second: Vec<&Instant> = s
+        .overall
+        .iter()
+        .filter(|t| now.duration_since(**t) + JITTER < Duration::from_secs(1))
+        .collect();
+    if in_second.len() >= 30 {
+        wait = wait.max(Duration::from_secs(1) - now.duration_since(*in_second[0]));
+    }
+    (!wait.is_zero()).then_some(wait)
+}
+
+async fn handle(
+    State(state): State<Arc<Mutex<FakeState>>>,
+    uri: axum::http::Uri,
+    body: Bytes,
+) -> Response {
+    let segs: Vec<&str> = uri.path().trim_matches('/').split('/').collect();
+    let [bot, method] = segs.as_slice() else {
+        return error(404, "Not Found", None);
+    };
+    let Some(token) = bot.strip_prefix("bot") else {
+        return error(404, "Not Found", None);
+    };
+    let method = method.to_ascii_lowercase();
+    if method == "getme" {
+        return Json(json!({"ok": true, "result": {
+            "id": 123, "is_bot": true, "first_name": "Fake", "username": "fake_bot"
+        }}))
+        .into_response();
+    }
+    if method != "sendmessage" {
+        return error(404, "Not Found: method not found", None);
+    }
+    let Ok(req) = serde_json::from_slice::<Value>(&body) else {
+        return error(400, "Bad Request: the body is not JSON", None);
+    };
+    let Some(chat_id) = req["chat_id"].as_i64() else {
+        return error(400, "Bad Request: chat_id is empty", None);
+    };
+    let text = req["text"].as_str().unwrap_or_default().to_string();
+    let parse_mode = req["parse_mode"].as_str().map(str::to_string);
+    let thread = req["message_thread_id"].as_i64();
+    let now = Instant::now();
+
+    let mut s = state.lock().unwrap();
+    let mut call = Call {
+        token: token.to_string(),
+        method,
+        chat_id,
+        text: text.clone(),
+        parse_mode: parse_mode.clone(),
+        message_thread_id: thread,
+        link_preview_disabled: req["link_preview_options"]["is_disabled"].as_bool(),
+        at: now,
+        status: 429,
+    };
+    let throttled = s
+        .throttle_once
+        .remove(&chat_id)
+        .map(Duration::from_secs)
+        .or_else(|| over_limit(&s, chat_id, now));
+    if let Some(wait) = throttled {
+        let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
+        s.calls.push(call);
+        return error(
+            429,
+            &format!("Too Many Requests: retry after {secs}"),
+            Some(json!({"retry_after": secs})),
+        );
+    }
+    s.per_chat.entry(chat_id).or_default().push(now);
+    s.overall.push_back(now);
+    while s.overall.len() > 64 {
+        s.overall.pop_front();
+    }
+
+    let refusal = if s.kicked.contains(&chat_id) {
+        Some((
+            403,
+            "Forbidden: bot was kicked from the group chat".to_string(),
+            None,
+        ))
+    } else if let Some(new) = s.migrated.get(&chat_id) {
+        Some((
+            400,
+            "Bad Request: group chat was upgraded to a supergroup chat".to_string(),
+            Some(json!({"migrate_to_chat_id": new})),
+        ))
+    } else if s.refuse_html.contains(&chat_id) && parse_mode.is_some() {
+        Some((
+            400,
+            "Bad Request: can't parse entities: Unsupported start tag \"br\" at byte offset 0"
+                .to_string(),
+            None,
+        ))
+    } else if text.trim().is_empty() {
+        Some((400, "Bad Request: message text is empty".to_string(), None))
+    } else if telegram_len(&text, parse_mode.is_some()) > 4096 {
+        Some((400, "Bad Request: message is too long".to_string(), None))
+    } else {
+        None
+    };
+    if let Some((code, desc, params)) = refusal {
+        call.status = code;
+        s.calls.push(call);
+        return error(code, &desc, params);
+    }
+    call.status = 200;
+    s.calls.push(call);
+    let id = s.next_message_id;
+    s.next_message_id += 1;
+    let mut message = json!({
+        "message_id": id,
+        "date": chrono::Utc::now().timestamp(),
+        "chat": chat_json(chat_id),
+        "from": {"id": 123, "is_bot": true, "first_name": "Fake", "username": "fake_bot"},
+        "text": text,
+    });
+    if let Some(t) = thread {
+        message["message_thread_id"] = json!(t);
+        message["is_topic_message"] = json!(true);
+    }
+    Json(json!({"ok": true, "result": message})).into_response()
+}
