@@ -250,6 +250,7 @@ impl Dispatcher {
                 meeting_uuid: ev.meeting().and_then(|m| m.uuid.clone()),
                 target: p.target,
                 message,
+                options: p.route.delivery_options(),
                 received_at_ms: rec.received_at_ms,
             });
         }

@@ -37,12 +37,61 @@ pub struct Route {
     pub include_join_link: bool,
     #[serde(default = "default_true")]
     pub enabled: bool,
+    /// Telegram: show a preview of the first link (off by default: alerts stay compact).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub link_preview: bool,
+    /// Telegram: deliver without a notification sound.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub silent: bool,
+    /// Telegram: what to do with a message over 4096 characters.
+    #[serde(default, skip_serializing_if = "Overflow::is_default")]
+    pub overflow: Overflow,
     #[serde(default)]
     pub destinations: Vec<Destination>,
     /// Per-route template overrides: `"telegram.html"` for every event of the route, or
     /// `"meeting.started/telegram.html"` for one event.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub templates: BTreeMap<String, String>,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// Telegram's 4096-character limit: split into several valid messages, or cut with "…".
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Overflow {
+    #[default]
+    Split,
+    Truncate,
+}
+
+impl Overflow {
+    fn is_default(&self) -> bool {
+        *self == Overflow::Split
+    }
+}
+
+/// How a job is delivered, taken from its route at dispatch.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeliveryOptions {
+    #[serde(default)]
+    pub link_preview: bool,
+    #[serde(default)]
+    pub silent: bool,
+    #[serde(default)]
+    pub overflow: Overflow,
+}
+
+impl Route {
+    pub fn delivery_options(&self) -> DeliveryOptions {
+        DeliveryOptions {
+            link_preview: self.link_preview,
+            silent: self.silent,
+            overflow: self.overflow,
+        }
+    }
 }
 
 fn default_app() -> String {
@@ -503,6 +552,9 @@ mod tests {
             locale: None,
             include_join_link: false,
             enabled: true,
+            link_preview: false,
+            silent: false,
+            overflow: Overflow::Split,
             destinations: vec![Destination::Log],
             templates: BTreeMap::new(),
         }

@@ -35,7 +35,7 @@ use super::pacing::{Limits, Pacer};
 use super::{SendResult, Sender};
 use crate::config::TelegramConfig;
 use crate::render::telegram::{MAX_LEN, to_plain_text, visible_len};
-use crate::routing::{Channel, Target};
+use crate::routing::{Channel, DeliveryOptions, Overflow, Target};
 use crate::store::telegram::PartProgress;
 use crate::store::{Job, Message, Store, StoreError, snippet};
 
@@ -102,12 +102,14 @@ impl TelegramSender {
         thread: Option<i32>,
         text: &str,
         html: bool,
+        options: DeliveryOptions,
     ) -> Result<MessageId, RequestError> {
         let mut req = self
             .bot
             .send_message(ChatId(chat), text)
+            .disable_notification(options.silent)
             .link_preview_options(LinkPreviewOptions {
-                is_disabled: true,
+                is_disabled: !options.link_preview,
                 url: None,
                 prefer_small_media: false,
                 prefer_large_media: false,
@@ -148,7 +150,11 @@ impl TelegramSender {
                 "skipped: the destination is disabled; re-enable it",
             ));
         }
-        let parts: Vec<String> = split_html(html, MAX_LEN)
+        let whole = match job.options.overflow {
+            Overflow::Split => split_html(html, MAX_LEN),
+            Overflow::Truncate => vec![crate::render::telegram::fit(html, MAX_LEN)],
+        };
+        let parts: Vec<String> = whole
             .into_iter()
             .filter(|p| !to_plain_text(p).trim().is_empty())
             .collect();
@@ -178,7 +184,10 @@ impl TelegramSender {
             } else {
                 part.clone()
             };
-            let err = match self.send_message(chat, thread, &text, !plain).await {
+            let err = match self
+                .send_message(chat, thread, &text, !plain, job.options)
+                .await
+            {
                 Ok(id) => {
                     let next = idx + 1;
                     if next >= parts.len() {

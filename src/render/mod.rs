@@ -55,6 +55,9 @@ pub const TEMPLATE_KEYS: [&str; 6] = [
 /// stay far below RFC 5322's 998 characters.
 pub const MAX_SUBJECT_CHARS: usize = 250;
 
+/// Longest Telegram message the renderer produces: eight Telegram messages' worth.
+pub const MAX_TELEGRAM_RENDER: usize = 8 * telegram::MAX_LEN;
+
 /// The escaping format of a template key (`telegram.html`, or `meeting.started/telegram.html`).
 pub fn format_of(key: &str) -> Option<Format> {
     let key = key.rsplit('/').next().unwrap_or(key);
@@ -383,7 +386,9 @@ impl Renderer {
         };
         Ok(match dest {
             DestinationKind::Telegram => Rendered::Telegram {
-                html: telegram::fit(key("telegram.html")?.trim(), telegram::MAX_LEN),
+                // The length policy (split or truncate) is the route's, applied at delivery; here only
+                // absurd sizes are capped so one event cannot turn into dozens of messages.
+                html: telegram::fit(key("telegram.html")?.trim(), MAX_TELEGRAM_RENDER),
             },
             DestinationKind::Email => Rendered::Email {
                 subject: helpers::truncate_chars(

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::events::{decode_seq, seq_key};
 use super::{EventRecord, EventStatus, Store, StoreError, json_err};
-use crate::routing::{Channel, Target};
+use crate::routing::{Channel, DeliveryOptions, Target};
 
 /// A rendered message, ready for its channel.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,6 +48,8 @@ pub struct Job {
     pub meeting_uuid: Option<String>,
     pub target: Target,
     pub message: Message,
+    #[serde(default)]
+    pub options: DeliveryOptions,
     /// When Zoom's event reached us; latency is measured from here.
     pub received_at_ms: i64,
     pub created_at_ms: i64,
@@ -69,6 +71,7 @@ pub struct NewJob {
     pub meeting_uuid: Option<String>,
     pub target: Target,
     pub message: Message,
+    pub options: DeliveryOptions,
     pub received_at_ms: i64,
 }
 
@@ -198,6 +201,7 @@ impl Store {
                 meeting_uuid: job.meeting_uuid,
                 target: job.target,
                 message: job.message,
+                options: job.options,
                 received_at_ms: job.received_at_ms,
                 created_at_ms: now_ms,
                 attempts: 0,

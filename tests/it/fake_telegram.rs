@@ -34,6 +34,7 @@ pub struct Call {
     pub parse_mode: Option<String>,
     pub message_thread_id: Option<i64>,
     pub link_preview_disabled: Option<bool>,
+    pub disable_notification: Option<bool>,
     pub at: Instant,
     /// What the fake answered: 200, 400, 403 or 429.
     pub status: u16,
@@ -281,6 +282,7 @@ async fn handle(
         parse_mode: parse_mode.clone(),
         message_thread_id: thread,
         link_preview_disabled: req["link_preview_options"]["is_disabled"].as_bool(),
+        disable_notification: req["disable_notification"].as_bool(),
         at: now,
         status: 429,
     };

@@ -12,7 +12,7 @@ use zoom_relay::delivery::telegram::{TelegramSender, split_html};
 use zoom_relay::delivery::{StepOutcome, Worker};
 use zoom_relay::metrics::Metrics;
 use zoom_relay::render::telegram::{MAX_LEN, check, to_plain_text};
-use zoom_relay::routing::{Destination, Target};
+use zoom_relay::routing::{DeliveryOptions, Destination, Overflow, Target};
 use zoom_relay::store::{AttemptOutcome, EventStatus, Message, NewEvent, NewJob, Store};
 use zoom_relay::zoom::event::parse;
 
@@ -147,6 +147,12 @@ impl Rig {
     /// Queues a Telegram job carrying `html` for `chat` (as the dispatcher would, through a stored
     /// event) and returns its id.
     async fn enqueue(&self, chat: i64, html: &str) -> u64 {
+        self.enqueue_with(chat, html, DeliveryOptions::default())
+            .await
+    }
+
+    /// [`Rig::enqueue`] with the route's delivery options.
+    async fn enqueue_with(&self, chat: i64, html: &str, options: DeliveryOptions) -> u64 {
         let body = started_body(&unique_uuid("tg-rig"), "Rig");
         let parsed = parse(&body).expect("parses");
         self.store
@@ -183,6 +189,7 @@ impl Rig {
                 thread_id: None,
             },
             message: Message::Telegram { html: html.into() },
+            options,
             received_at_ms: chrono::Utc::now().timestamp_millis(),
         };
         let status = EventStatus::Dispatched { routes: 1, jobs: 1 };
@@ -534,5 +541,41 @@ async fn network_errors_are_retried_and_never_record_the_token() {
     assert!(!detail.contains(TOKEN), "token leaked: {detail}");
     assert!(!detail.contains("TEST"), "token leaked: {detail}");
     assert!(detail.contains("Connection refused"), "{detail}");
+    rig.store.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn route_options_truncate_a_long_message_and_send_silently_with_a_preview() {
+    let fake = FakeTelegram::start().await;
+    let chat = 6101;
+    let rig = rig(&fake.url()).await;
+    let line = "<b>Agenda item</b> &amp; notes\n";
+    let html = format!("<i>{}</i>", line.repeat(400));
+    assert!(
+        split_html(&html, MAX_LEN).len() > 1,
+        "long enough to need parts"
+    );
+    let options = DeliveryOptions {
+        link_preview: true,
+        silent: true,
+        overflow: Overflow::Truncate,
+    };
+    rig.enqueue_with(chat, &html, options).await;
+    let outcomes = rig.run_to_end().await;
+    assert!(
+        matches!(outcomes.last(), Some(StepOutcome::Sent { .. })),
+        "{outcomes:?}"
+    );
+    let got = fake.delivered_to(chat);
+    assert_eq!(got.len(), 1, "truncate sends one message");
+    let c = &got[0];
+    assert!(telegram_len(&c.text, true) <= MAX_LEN);
+    check(&c.text).unwrap_or_else(|e| panic!("not valid HTML: {e}"));
+    assert!(
+        visible_text(&c.text).ends_with('…'),
+        "ends with an ellipsis"
+    );
+    assert_eq!(c.disable_notification, Some(true));
+    assert_ne!(c.link_preview_disabled, Some(true), "previews stay on");
     rig.store.close().await.unwrap();
 }
