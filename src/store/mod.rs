@@ -104,6 +104,7 @@ struct Inner {
     meetings: sled::Tree,
     outbox: sled::Tree,
     outbox_due: sled::Tree,
+    outbox_dest: sled::Tree,
     idem: sled::Tree,
     attempts: sled::Tree,
     dead: sled::Tree,
@@ -147,6 +148,7 @@ impl Store {
         let meetings = tree("meetings")?;
         let outbox = tree("outbox")?;
         let outbox_due = tree("outbox_due")?;
+        let outbox_dest = tree("outbox_dest")?;
         let idem = tree("idem")?;
         let attempts = tree("attempts")?;
         let dead = tree("dead")?;
@@ -231,6 +233,7 @@ impl Store {
                 meetings,
                 outbox,
                 outbox_due,
+                outbox_dest,
                 idem,
                 attempts,
                 dead,

@@ -5,6 +5,10 @@
 //! its next due job with one range scan, `idem` (idempotency key -> job id) so a re-dispatch never
 //! creates a second job, `attempts` (job id, attempt -> Attempt) for history, `dead` (job id -> DeadJob).
 //!
+//! `outbox_dest` (hash of the target, job id -> ()) keeps delivery FIFO per destination: a job is
+//! claimed only when no older job for the same target is still pending, so a retry holds back the
+//! messages queued after it instead of being overtaken.
+//!
 //! A claim moves the job's due time forward by a lease. If the process dies while sending, the job is
 //! due again after the lease; at startup [`Store::release_claims`] makes claimed jobs due at once,
 //! since sled's lock means no other process can hold a claim.
@@ -119,6 +123,20 @@ fn decode_due_key(k: &[u8]) -> Option<(i64, u64)> {
     Some((due, u64::from_be_bytes(k[9..].try_into().ok()?)))
 }
 
+/// `outbox_dest` key: 8 bytes of SHA-256 of the target key, then the job id.
+fn dest_key(target: &Target, id: u64) -> [u8; 16] {
+    let mut k = [0u8; 16];
+    k[..8].copy_from_slice(&dest_prefix(target));
+    k[8..].copy_from_slice(&id.to_be_bytes());
+    k
+}
+
+fn dest_prefix(target: &Target) -> [u8; 8] {
+    use sha2::{Digest, Sha256};
+    let h = Sha256::digest(target.key().as_bytes());
+    h[..8].try_into().expect("8 bytes")
+}
+
 fn attempt_key(job_id: u64, attempt: u32) -> [u8; 12] {
     let mut k = [0u8; 12];
     k[..8].copy_from_slice(&job_id.to_be_bytes());
@@ -208,6 +226,7 @@ impl Store {
                 due_at_ms: now_ms,
                 claimed_until_ms: None,
             };
+            i.outbox_dest.insert(dest_key(&j.target, id), &[])?;
             i.outbox_due
                 .insert(due_key(j.target.channel(), now_ms, id), &[])?;
             i.outbox.insert(id.to_be_bytes(), enc(&j))?;
@@ -274,6 +293,9 @@ impl Store {
                 i.outbox_due.remove(&k)?;
                 continue;
             }
+            if !self.is_head_of_destination(&job)? {
+                continue; // an older job for this target goes first
+            }
             let until = now_ms + lease_ms;
             job.claimed_until_ms = Some(until);
             job.due_at_ms = until;
@@ -292,6 +314,29 @@ impl Store {
         Ok(Claim::Empty)
     }
 
+    /// Whether `job` is the oldest pending job for its target. Index entries whose job is gone (left
+    /// by a crash between two writes) are dropped on the way.
+    fn is_head_of_destination(&self, job: &Job) -> Result<bool, StoreError> {
+        let i = &self.inner;
+        for item in i.outbox_dest.scan_prefix(dest_prefix(&job.target)) {
+            let (k, _) = item?;
+            let id = u64::from_be_bytes(
+                k[8..16]
+                    .try_into()
+                    .map_err(|_| StoreError::Io("bad destination index key".into()))?,
+            );
+            if id == job.id {
+                return Ok(true);
+            }
+            if i.outbox.contains_key(id.to_be_bytes())? {
+                return Ok(false);
+            }
+            i.outbox_dest.remove(&k)?;
+        }
+        // Not indexed (a job from before the index existed): nothing to wait for.
+        Ok(true)
+    }
+
     /// Records the attempt, then finishes a claimed job: removes it when sent or dead, reschedules it
     /// for a retry. The attempt goes first, so a crash never loses the record of a send.
     pub fn finish_job(&self, job: &Job, attempt: &Attempt, next: Finish) -> Result<(), StoreError> {
@@ -303,6 +348,7 @@ impl Store {
         match next {
             Finish::Done => {
                 i.outbox.remove(job.id.to_be_bytes())?;
+                i.outbox_dest.remove(dest_key(&job.target, job.id))?;
             }
             Finish::RetryAt(at) => {
                 let mut j = job.clone();
@@ -325,6 +371,7 @@ impl Store {
                     }),
                 )?;
                 i.outbox.remove(job.id.to_be_bytes())?;
+                i.outbox_dest.remove(dest_key(&job.target, job.id))?;
             }
         }
         i.outbox_due.remove(old_due)?;
@@ -391,6 +438,7 @@ impl Store {
         let mut j = dead.job;
         j.due_at_ms = now_ms;
         j.claimed_until_ms = None;
+        i.outbox_dest.insert(dest_key(&j.target, j.id), &[])?;
         i.outbox_due
             .insert(due_key(j.target.channel(), now_ms, j.id), &[])?;
         i.outbox.insert(j.id.to_be_bytes(), enc(&j))?;

@@ -12,7 +12,7 @@ use zoom_relay::delivery::{StepOutcome, Worker};
 use zoom_relay::dispatch::{DispatchOutcome, Dispatcher};
 use zoom_relay::metrics::Metrics;
 use zoom_relay::render::Renderer;
-use zoom_relay::routing::RouteDocument;
+use zoom_relay::routing::{Channel, RouteDocument};
 use zoom_relay::service::routes::Ctx;
 use zoom_relay::store::{Job, Message, NewEvent, Store};
 use zoom_relay::zoom::event::parse;
@@ -681,5 +681,59 @@ async fn dead_letters_are_listed_with_their_reason_and_can_be_retried() {
         store.get_job(job_id).unwrap().is_some(),
         "back in the queue"
     );
+    store.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_retrying_job_holds_back_later_jobs_for_the_same_destination() {
+    use zoom_relay::store::{Attempt, AttemptOutcome, Claim, Finish};
+    let (_dir, config) = test_config();
+    let store = open_store(&config);
+    import(&store, &config, &log_route("fifo"));
+    for i in 0..2 {
+        append(
+            &store,
+            &body("meeting.started", &format!("inst-f{i}"), "Fifo", json!({})),
+        )
+        .await;
+    }
+    let d = dispatcher(&store, &config);
+    while d.step().unwrap() != DispatchOutcome::Idle {}
+    let now = chrono::Utc::now().timestamp_millis();
+    let Claim::Job(first) = store.claim_due(Channel::Log, now, 60_000).unwrap() else {
+        panic!("first job due")
+    };
+    let retry_at = now + 600_000;
+    let attempt = Attempt {
+        job_id: first.id,
+        attempt: 1,
+        at_ms: now,
+        outcome: AttemptOutcome::Retry,
+        status: Some(500),
+        detail: "down".into(),
+        latency_ms: 1,
+    };
+    store
+        .finish_job(&first, &attempt, Finish::RetryAt(retry_at))
+        .unwrap();
+    // The second job is due now, but the first one for the same target goes first.
+    match store.claim_due(Channel::Log, now, 60_000).unwrap() {
+        Claim::NotBefore(t) => assert_eq!(t, retry_at),
+        other => panic!("the later job must wait for the retrying one: {other:?}"),
+    }
+    let Claim::Job(again) = store.claim_due(Channel::Log, retry_at, 60_000).unwrap() else {
+        panic!("the retrying job is due")
+    };
+    assert_eq!(again.id, first.id);
+    let sent = Attempt {
+        attempt: 2,
+        outcome: AttemptOutcome::Sent,
+        ..attempt
+    };
+    store.finish_job(&again, &sent, Finish::Done).unwrap();
+    let Claim::Job(second) = store.claim_due(Channel::Log, retry_at, 60_000).unwrap() else {
+        panic!("now the later job")
+    };
+    assert!(second.id > first.id);
     store.close().await.unwrap();
 }
