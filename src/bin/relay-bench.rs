@@ -16,6 +16,8 @@ mod intake;
 mod load;
 #[path = "relay_bench/servers.rs"]
 mod servers;
+#[path = "relay_bench/telegram.rs"]
+mod telegram;
 
 #[cfg(test)]
 mod tests {
@@ -59,6 +61,9 @@ struct Cli {
 enum Cmd {
     /// Intake: bare verify-and-200 bound, durable relay, their ratio, acknowledgement latency.
     Intake(RunArgs),
+    /// Telegram: fan-out of one event to many chats against the 30/s bound, and event-to-Telegram
+    /// latency at light load, through a rate-limiting fake Telegram on loopback.
+    Telegram(RunArgs),
     /// Every scenario.
     All(RunArgs),
     /// Load one already running server (the bare handler, `serve-durable`, or `zoom-relay serve` with
@@ -85,6 +90,12 @@ enum Cmd {
         port: u16,
         #[arg(long)]
         data_dir: PathBuf,
+        /// Enables `[telegram]` with this Bot API base URL (must be on 127.0.0.1).
+        #[arg(long, requires = "routes")]
+        telegram_api_url: Option<String>,
+        /// A route document (TOML) seeded into the empty store.
+        #[arg(long, requires = "telegram_api_url")]
+        routes: Option<PathBuf>,
     },
 }
 
@@ -99,6 +110,9 @@ struct RunArgs {
     /// Print only the JSON lines (one per scenario).
     #[arg(long)]
     json_only: bool,
+    /// Personal chats that `telegram_fanout` sends one event to.
+    #[arg(long, default_value_t = 1000)]
+    fanout: usize,
 }
 
 /// Options shared by every scenario of a run.
@@ -106,6 +120,7 @@ pub struct Opts {
     pub duration: Duration,
     pub connections: usize,
     pub json_only: bool,
+    pub fanout: usize,
 }
 
 /// State shared along one run: scenarios later in the list read what earlier ones measured.
@@ -202,17 +217,36 @@ pub const SCENARIOS: &[Scenario] = &[
         groups: &["intake"],
         run: |c| Box::pin(intake::ack_latency(c)),
     },
+    Scenario {
+        name: "telegram_fanout",
+        groups: &["telegram"],
+        run: |c| Box::pin(telegram::fanout(c)),
+    },
+    Scenario {
+        name: "telegram_latency",
+        groups: &["telegram"],
+        run: |c| Box::pin(telegram::latency(c)),
+    },
 ];
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let res = match cli.cmd {
         Cmd::Intake(a) => run_group(Some("intake"), a),
+        Cmd::Telegram(a) => run_group(Some("telegram"), a),
         Cmd::All(a) => run_group(None, a),
         Cmd::Load { addr, rate, args } => load_only(addr, rate, args),
         Cmd::ServeBare { port } => servers::serve_bare(port).map(|_| ExitCode::SUCCESS),
-        Cmd::ServeDurable { port, data_dir } => {
-            servers::serve_durable(port, &data_dir).map(|_| ExitCode::SUCCESS)
+        Cmd::ServeDurable {
+            port,
+            data_dir,
+            telegram_api_url,
+            routes,
+        } => {
+            let telegram = telegram_api_url
+                .zip(routes)
+                .map(|(api_url, routes)| servers::TelegramSetup { api_url, routes });
+            servers::serve_durable(port, &data_dir, telegram).map(|_| ExitCode::SUCCESS)
         }
     };
     match res {
@@ -229,11 +263,16 @@ fn main() -> ExitCode {
 fn run_group(group: Option<&str>, a: RunArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(a.duration > 0, "--duration must be at least 1");
     anyhow::ensure!(a.connections > 0, "--connections must be at least 1");
+    anyhow::ensure!(
+        (1..=100_000).contains(&a.fanout),
+        "--fanout must be between 1 and 100000"
+    );
     let mut ctx = Ctx {
         opts: Opts {
             duration: Duration::from_secs(a.duration),
             connections: a.connections,
             json_only: a.json_only,
+            fanout: a.fanout,
         },
         summaries: HashMap::new(),
         pool: None,
@@ -292,6 +331,7 @@ fn load_only(
             duration: Duration::from_secs(a.duration),
             connections: a.connections,
             json_only: a.json_only,
+            fanout: a.fanout,
         },
         summaries: HashMap::new(),
         pool: None,

@@ -186,6 +186,10 @@ impl<S: Sender> Worker<S> {
             latency_ms,
         };
         self.store.finish_job(&job, &attempt, finish.clone())?;
+        // Make the outcome durable before the next job: after a crash only the job in flight can be
+        // sent again, not everything since sled's last background flush. Concurrent workers share
+        // one fsync through the group commit.
+        self.store.flush().await?;
         Ok(match finish {
             Finish::Done => {
                 self.count(channel, "sent", "");

@@ -3,6 +3,7 @@
 //! (crash safety, the CLI). One module per capability.
 
 mod config_cli;
+mod crash_delivery;
 mod email;
 mod fake_telegram;
 mod helpers;

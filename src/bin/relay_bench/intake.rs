@@ -152,7 +152,7 @@ pub fn load_report(name: &str, s: &Summary, target: &str, pass: Option<bool>) ->
     }
 }
 
-fn verdict(pass: bool, flagged: bool) -> String {
+pub fn verdict(pass: bool, flagged: bool) -> String {
     match (pass, flagged) {
         (_, true) => "FLAGGED".into(),
         (true, false) => "PASS".into(),
@@ -160,7 +160,7 @@ fn verdict(pass: bool, flagged: bool) -> String {
     }
 }
 
-fn round(v: f64, digits: i32) -> f64 {
+pub fn round(v: f64, digits: i32) -> f64 {
     let f = 10f64.powi(digits);
     (v * f).round() / f
 }

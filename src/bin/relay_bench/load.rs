@@ -317,7 +317,7 @@ pub async fn run(plan: &Plan, pool: &Arc<Pool>) -> anyhow::Result<Summary> {
 }
 
 /// Nearest-rank percentile of sorted values; 0 when empty.
-fn percentile(sorted: &[u64], q: f64) -> u64 {
+pub fn percentile(sorted: &[u64], q: f64) -> u64 {
     if sorted.is_empty() {
         return 0;
     }

@@ -19,9 +19,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use bytes::Bytes;
 use secrecy::ExposeSecret;
+use secrecy::SecretString;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::net::TcpListener;
-use zoom_relay::config::{Config, ConfigSource, EXAMPLE_CONFIG, ZoomApp, from_toml_str};
+use zoom_relay::config::{
+    Config, ConfigSource, EXAMPLE_CONFIG, SeedRoutes, TelegramConfig, ZoomApp, from_toml_str,
+};
 use zoom_relay::zoom::Verifier;
 
 use crate::load::PATH;
@@ -123,10 +126,35 @@ async fn bare_handler(
     }
 }
 
-/// `relay-bench serve-durable`: the real relay (`zoom_relay::run`) with its store in `data_dir`.
-pub fn serve_durable(port: u16, data_dir: &Path) -> anyhow::Result<()> {
+/// Telegram for `serve-durable`: the Bot API base URL (the benchmark's fake Telegram on loopback) and
+/// a route document to seed into the empty store.
+pub struct TelegramSetup {
+    pub api_url: String,
+    pub routes: PathBuf,
+}
+
+/// `relay-bench serve-durable`: the real relay (`zoom_relay::run`) with its store in `data_dir`;
+/// with `telegram`, also a `[telegram]` section and seeded routes.
+pub fn serve_durable(
+    port: u16,
+    data_dir: &Path,
+    telegram: Option<TelegramSetup>,
+) -> anyhow::Result<()> {
     let mut config = bench_config(data_dir)?;
     config.server.listen = SocketAddr::from(([127, 0, 0, 1], port));
+    if let Some(t) = telegram {
+        let url = reqwest::Url::parse(&t.api_url).context("--telegram-api-url")?;
+        anyhow::ensure!(
+            url.host_str() == Some("127.0.0.1"),
+            "--telegram-api-url must point at 127.0.0.1"
+        );
+        config.telegram = Some(TelegramConfig {
+            bot_token: SecretString::from(crate::telegram::BOT_TOKEN.to_string()),
+            api_url: t.api_url,
+            bot_commands: false,
+        });
+        config.seed_routes = Some(SeedRoutes::File(t.routes));
+    }
     zoom_relay::telemetry::init(&config.log);
     runtime()?.block_on(async move {
         let listener = TcpListener::bind(config.server.listen).await?;
@@ -145,6 +173,12 @@ pub fn serve_durable(port: u16, data_dir: &Path) -> anyhow::Result<()> {
 pub enum Kind {
     Bare,
     Durable,
+    /// The real relay with Telegram pointed at `api_url` and `routes` (a route document, TOML)
+    /// seeded into its empty store.
+    Telegram {
+        api_url: String,
+        routes: String,
+    },
 }
 
 /// A server child process, started by the benchmark.
@@ -171,7 +205,31 @@ impl ServerProcess {
                     .arg(dir.path());
                 Some(dir)
             }
+            Kind::Telegram { api_url, routes } => {
+                let dir = TempDir::new("telegram")?;
+                let file = dir.path().join("routes.toml");
+                std::fs::write(&file, routes).context("writing the bench routes")?;
+                let store = dir.path().join("store");
+                cmd.args(["serve-durable", "--port", "0", "--data-dir"])
+                    .arg(&store)
+                    .arg("--telegram-api-url")
+                    .arg(api_url)
+                    .arg("--routes")
+                    .arg(&file);
+                Some(dir)
+            }
         };
+        // All traffic stays on loopback: no proxy from the environment for the relay's clients.
+        for v in [
+            "HTTP_PROXY",
+            "HTTPS_PROXY",
+            "ALL_PROXY",
+            "http_proxy",
+            "https_proxy",
+            "all_proxy",
+        ] {
+            cmd.env_remove(v);
+        }
         cmd.stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())

@@ -1,0 +1,716 @@
+//! Telegram scenarios: the real relay (a `serve-durable` child with `[telegram] api_url` pointed at
+//! a fake Bot API on loopback, run in the benchmark's own process) against Telegram's limits.
+//!
+//! - `telegram_fanout`: one `meeting.started` to N personal chats (one route, N destinations). The
+//!   bound is N/30 s (30 messages per second overall); the ratio is elapsed / bound, counted from
+//!   the webhook's 200 to the fake accepting the last of the N messages.
+//! - `telegram_latency`: signed events 200 ms apart, each routed to its own chat (so per-chat
+//!   pacing never delays one), timed from sending the webhook to the fake receiving the message.
+//!
+//! The fake is adapted from the integration tests' FakeTelegram: it enforces 30/s overall, 1/s per
+//! chat and 20/min per group (negative ids) and answers 429 with `retry_after` when a send exceeds
+//! them, forgiving 50 ms of jitter as the tests' fake does.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::fmt::Write as _;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use secrecy::ExposeSecret;
+use serde_json::{Value, json};
+use zoom_relay::zoom::samples::{SampleParams, sample};
+use zoom_relay::zoom::{EventKind, Verifier};
+
+use crate::intake::{round, verdict};
+use crate::load::percentile;
+use crate::servers::{self, Kind, ServerProcess};
+use crate::{Ctx, Report, Row};
+
+/// The bot token the relay is configured with; the fake refuses any other.
+pub const BOT_TOKEN: &str = "123456:relay-bench-token";
+
+/// Telegram's overall limit, the bound of the fan-out.
+const OVERALL_PER_SEC: usize = 30;
+const CHAT_INTERVAL: Duration = Duration::from_secs(1);
+const GROUP_PER_MIN: usize = 20;
+/// Sends a limit's length apart can arrive slightly closer; this much is forgiven (as in the
+/// tests' fake).
+const JITTER: Duration = Duration::from_millis(50);
+
+const FANOUT_RATIO_TARGET: f64 = 1.05;
+const LATENCY_EVENTS: usize = 50;
+const LATENCY_SPACING: Duration = Duration::from_millis(200);
+const LATENCY_P99_TARGET_MS: f64 = 50.0;
+/// How often the benchmark looks at what the fake received (arrival times are stamped by the fake
+/// itself, so this only bounds how soon a wait notices).
+const POLL: Duration = Duration::from_millis(5);
+/// Meeting ids of the latency events: `LATENCY_MEETING + i`, `LATENCY_MEETING - 1` for the warm-up.
+const LATENCY_MEETING: u64 = 81_000_000_000;
+/// Chats of the latency events (`LATENCY_CHAT + i`), apart from the fan-out's 1..=N.
+const LATENCY_CHAT: i64 = 5_000_000;
+
+// ---------------------------------------------------------------------------------------------
+// The fake Telegram.
+
+#[derive(Default)]
+struct FakeState {
+    /// Accepted `sendMessage` calls: (chat, arrival), in arrival order.
+    accepted: Vec<(i64, Instant)>,
+    throttled: usize,
+    /// Answers other than 200 and 429 (bad token, bad body, unknown method).
+    refused: usize,
+    per_chat: HashMap<i64, Vec<Instant>>,
+    overall: VecDeque<Instant>,
+    next_message_id: i64,
+}
+
+pub struct FakeTelegram {
+    addr: SocketAddr,
+    state: Arc<Mutex<FakeState>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl FakeTelegram {
+    async fn start() -> anyhow::Result<FakeTelegram> {
+        let state = Arc::new(Mutex::new(FakeState {
+            next_message_id: 1,
+            ..FakeState::default()
+        }));
+        let router = axum::Router::new()
+            .fallback(handle)
+            .with_state(state.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .context("binding the fake Telegram")?;
+        let addr = listener.local_addr()?;
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        Ok(FakeTelegram { addr, state, task })
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&FakeState) -> R) -> R {
+        f(&self.state.lock().unwrap_or_else(|e| e.into_inner()))
+    }
+
+    /// Polls until `done` holds or `deadline` passes; whether it held.
+    async fn wait_for(&self, deadline: Instant, done: impl Fn(&FakeState) -> bool) -> bool {
+        loop {
+            if self.with(&done) {
+                return true;
+            }
+            if Instant::now() >= deadline {
+                return false;
+            }
+            tokio::time::sleep(POLL).await;
+        }
+    }
+}
+
+impl Drop for FakeTelegram {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn error(code: u16, description: &str, parameters: Option<Value>) -> Response {
+    let mut body = json!({"ok": false, "error_code": code, "description": description});
+    if let Some(p) = parameters {
+        body["parameters"] = p;
+    }
+    (StatusCode::from_u16(code).expect("status"), Json(body)).into_response()
+}
+
+/// The wait Telegram would ask for, or None when the send is within the limits.
+fn over_limit(s: &FakeState, chat: i64, now: Instant) -> Option<Duration> {
+    let mut wait = Duration::ZERO;
+    if let Some(sent) = s.per_chat.get(&chat) {
+        if let Some(last) = sent.last() {
+            let gap = now.duration_since(*last) + JITTER;
+            if gap < CHAT_INTERVAL {
+                wait = wait.max(CHAT_INTERVAL - gap);
+            }
+        }
+        if chat < 0 {
+            let in_minute: Vec<&Instant> = sent
+                .iter()
+                .filter(|t| now.duration_since(**t) < Duration::from_secs(60))
+                .collect();
+            if in_minute.len() >= GROUP_PER_MIN {
+                wait = wait.max(Duration::from_secs(60) - now.duration_since(*in_minute[0]));
+            }
+        }
+    }
+    let in_second: Vec<&Instant> = s
+        .overall
+        .iter()
+        .filter(|t| now.duration_since(**t) + JITTER < Duration::from_secs(1))
+        .collect();
+    if in_second.len() >= OVERALL_PER_SEC {
+        wait = wait.max(Duration::from_secs(1) - now.duration_since(*in_second[0]));
+    }
+    (!wait.is_zero()).then_some(wait)
+}
+
+fn chat_json(id: i64) -> Value {
+    if id > 0 {
+        json!({"id": id, "type": "private", "first_name": "Fake"})
+    } else {
+        json!({"id": id, "type": "supergroup", "title": "Fake supergroup"})
+    }
+}
+
+async fn handle(
+    State(state): State<Arc<Mutex<FakeState>>>,
+    uri: axum::http::Uri,
+    body: Bytes,
+) -> Response {
+    let now = Instant::now();
+    let segs: Vec<&str> = uri.path().trim_matches('/').split('/').collect();
+    let mut s = state.lock().unwrap_or_else(|e| e.into_inner());
+    let [bot, method] = segs.as_slice() else {
+        s.refused += 1;
+        return error(404, "Not Found", None);
+    };
+    if bot.strip_prefix("bot") != Some(BOT_TOKEN) {
+        s.refused += 1;
+        return error(401, "Unauthorized", None);
+    }
+    let method = method.to_ascii_lowercase();
+    if method == "getme" {
+        return Json(json!({"ok": true, "result": {
+            "id": 123, "is_bot": true, "first_name": "Fake", "username": "fake_bot"
+        }}))
+        .into_response();
+    }
+    if method != "sendmessage" {
+        s.refused += 1;
+        return error(404, "Not Found: method not found", None);
+    }
+    let Ok(req) = serde_json::from_slice::<Value>(&body) else {
+        s.refused += 1;
+        return error(400, "Bad Request: the body is not JSON", None);
+    };
+    let Some(chat_id) = req["chat_id"].as_i64() else {
+        s.refused += 1;
+        return error(400, "Bad Request: chat_id is empty", None);
+    };
+    let text = req["text"].as_str().unwrap_or_default().to_string();
+    if text.trim().is_empty() {
+        s.refused += 1;
+        return error(400, "Bad Request: message text is empty", None);
+    }
+    if let Some(wait) = over_limit(&s, chat_id, now) {
+        let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
+        s.throttled += 1;
+        return error(
+            429,
+            &format!("Too Many Requests: retry after {secs}"),
+            Some(json!({"retry_after": secs})),
+        );
+    }
+    s.per_chat.entry(chat_id).or_default().push(now);
+    s.overall.push_back(now);
+    while s.overall.len() > 64 {
+        s.overall.pop_front();
+    }
+    s.accepted.push((chat_id, now));
+    let id = s.next_message_id;
+    s.next_message_id += 1;
+    drop(s);
+    Json(json!({"ok": true, "result": {
+        "message_id": id,
+        "date": chrono::Utc::now().timestamp(),
+        "chat": chat_json(chat_id),
+        "from": {"id": 123, "is_bot": true, "first_name": "Fake", "username": "fake_bot"},
+        "text": text,
+    }}))
+    .into_response()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events and routes.
+
+/// A signed `meeting.started` webhook.
+struct Event {
+    body: Bytes,
+    timestamp: String,
+    signature: String,
+}
+
+struct Signer {
+    verifier: Verifier,
+    run_tag: u32,
+}
+
+impl Signer {
+    fn new() -> anyhow::Result<Signer> {
+        let config = servers::bench_config(std::path::Path::new("unused"))?;
+        let app = servers::default_app(&config)?;
+        let verifier = Verifier::new(app.secret_token.expose_secret().as_bytes(), 0, 0);
+        let now = chrono::Utc::now();
+        let run_tag = (now.timestamp_subsec_micros() ^ std::process::id()) & 0xff_ffff;
+        Ok(Signer { verifier, run_tag })
+    }
+
+    /// Event `i` of meeting `meeting_id`, with its own meeting instance (24 characters).
+    fn event(&self, meeting_id: u64, i: u64) -> anyhow::Result<Event> {
+        let now = chrono::Utc::now();
+        let p = SampleParams {
+            meeting_id,
+            uuid: Some(format!("tg{:06x}{i:014x}==", self.run_tag)),
+            topic: "Telegram benchmark".into(),
+            now,
+            ..SampleParams::default()
+        };
+        let v = sample(&EventKind::MeetingStarted, &p).context("meeting.started sample")?;
+        let body = serde_json::to_vec(&v)?;
+        let timestamp = now.timestamp().to_string();
+        let signature = self.verifier.sign(&timestamp, &body);
+        Ok(Event {
+            body: Bytes::from(body),
+            timestamp,
+            signature,
+        })
+    }
+}
+
+/// POSTs the event to the relay's `/zoom/webhook` and reads the whole answer, which must be 200
+/// and not a duplicate.
+async fn post(client: &reqwest::Client, addr: SocketAddr, e: &Event) -> anyhow::Result<()> {
+    let resp = client
+        .post(format!("http://{addr}{}", crate::load::PATH))
+        .header("content-type", "application/json; charset=utf-8")
+        .header("user-agent", "Zoom Marketplace/1.1a")
+        .header("x-zm-request-timestamp", &e.timestamp)
+        .header("x-zm-signature", &e.signature)
+        .body(e.body.clone())
+        .send()
+        .await
+        .context("sending the webhook")?;
+    let status = resp.status();
+    let text = resp.text().await.context("reading the webhook answer")?;
+    if status != reqwest::StatusCode::OK || text.contains("duplicate") {
+        bail!(
+            "the relay answered {status}: {}",
+            &text[..text.len().min(200)]
+        );
+    }
+    Ok(())
+}
+
+fn client() -> anyhow::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .context("HTTP client")
+}
+
+fn route_header(out: &mut String, name: &str) {
+    let _ = write!(
+        out,
+        "[[routes]]\nname = \"{name}\"\napp_id = \"default\"\naccount_id = \"{}\"\nevents = [\"meeting.started\"]\n",
+        SampleParams::default().account_id
+    );
+}
+
+/// One route sending every `meeting.started` to each of `chats`.
+fn fanout_routes(chats: impl Iterator<Item = i64>) -> String {
+    let mut out = String::new();
+    route_header(&mut out, "bench: fan-out");
+    for c in chats {
+        let _ = write!(
+            out,
+            "\n  [[routes.destinations]]\n  kind = \"telegram\"\n  chat_id = {c}\n"
+        );
+    }
+    out
+}
+
+/// One route per meeting id, each to its own chat.
+fn latency_routes(pairs: impl Iterator<Item = (u64, i64)>) -> String {
+    let mut out = String::new();
+    for (meeting, chat) in pairs {
+        route_header(&mut out, &format!("bench: latency {meeting}"));
+        let _ = write!(
+            out,
+            "meeting_ids = [{meeting}]\n\n  [[routes.destinations]]\n  kind = \"telegram\"\n  chat_id = {chat}\n\n"
+        );
+    }
+    out
+}
+
+/// Sums the relay's `/metrics` samples named `name` whose labels include `channel="telegram"`
+/// (0 when none is there yet, None when the page cannot be read).
+async fn telegram_metric(client: &reqwest::Client, addr: SocketAddr, name: &str) -> Option<f64> {
+    let text = client
+        .get(format!("http://{addr}/metrics"))
+        .send()
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    let mut sum = Some(0.0);
+    for line in text.lines() {
+        let Some(rest) = line.strip_prefix(name) else {
+            continue;
+        };
+        if !rest.starts_with('{') || !rest.contains("channel=\"telegram\"") {
+            continue;
+        }
+        if let Some(v) = rest.rsplit(' ').next().and_then(|v| v.parse::<f64>().ok()) {
+            *sum.get_or_insert(0.0) += v;
+        }
+    }
+    sum
+}
+
+/// Starts the fake and a relay with `routes`, runs `body`, then stops the relay whatever happened.
+async fn with_relay<T>(
+    routes: String,
+    body: impl AsyncFnOnce(&FakeTelegram, SocketAddr) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    let fake = FakeTelegram::start().await?;
+    let server = ServerProcess::start(Kind::Telegram {
+        api_url: fake.url(),
+        routes,
+    })
+    .await?;
+    let res = body(&fake, server.addr()).await;
+    let stopped = server.stop().await;
+    let out = res?;
+    stopped?;
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------------
+// telegram_fanout
+
+pub async fn fanout(ctx: &mut Ctx) -> anyhow::Result<Report> {
+    let n = ctx.opts.fanout;
+    let load_before = crate::load_avg();
+    let signer = Signer::new()?;
+    let event = signer.event(SampleParams::default().meeting_id, 0)?;
+    let bound = Duration::from_secs_f64(n as f64 / OVERALL_PER_SEC as f64);
+    // Generous, but bounded: twice the bound plus 20 s.
+    let allowance = bound * 2 + Duration::from_secs(20);
+    ctx.progress(&format!(
+        "telegram_fanout: one event to {n} chats, bound {:.1} s (gives up after {:.0} s)",
+        bound.as_secs_f64(),
+        allowance.as_secs_f64()
+    ));
+    let routes = fanout_routes(1..=n as i64);
+    let m = with_relay(routes, async |fake: &FakeTelegram, addr| {
+        let client = client()?;
+        post(&client, addr, &event).await?;
+        let acked = Instant::now();
+        let complete = fake
+            .wait_for(acked + allowance, |s| {
+                s.accepted.len() >= n
+                    && s.accepted
+                        .iter()
+                        .map(|(c, _)| *c)
+                        .collect::<HashSet<_>>()
+                        .len()
+                        >= n
+            })
+            .await;
+        // A moment for anything still in flight (a stray resend or 429) to show.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let deferrals = telegram_metric(&client, addr, "delivery_deferrals_total").await;
+        Ok(fake.with(|s| FanoutMeasure::new(s, acked, n, complete, deferrals)))
+    })
+    .await?;
+
+    let ratio = m.elapsed.map(|e| e.as_secs_f64() / bound.as_secs_f64());
+    let flagged = !m.complete || m.refused > 0;
+    let pass = !flagged && m.throttled == 0 && ratio.is_some_and(|r| r <= FANOUT_RATIO_TARGET);
+    let target = format!("ratio<={FANOUT_RATIO_TARGET} and 0 429s");
+    let mut j = json!({
+        "scenario": "telegram_fanout",
+        "value": ratio.map(|r| round(r, 3)),
+        "target": target,
+        "pass": pass,
+        "errors": m.throttled + m.refused,
+        "flagged": flagged,
+        "chats": n,
+        "received_chats": m.received_chats,
+        "messages_accepted": m.accepted,
+        "duplicate_messages": m.accepted.saturating_sub(m.received_chats),
+        "elapsed_s": m.elapsed.map(|e| round(e.as_secs_f64(), 3)),
+        "bound_s": round(bound.as_secs_f64(), 3),
+        "http_429": m.throttled,
+        "refused": m.refused,
+        "first_message_ms": m.first.map(|f| round(f.as_secs_f64() * 1e3, 1)),
+        "max_in_any_1s": m.max_in_1s,
+        "longest_gap_ms": round(m.longest_gap.as_secs_f64() * 1e3, 1),
+        "telegram_deferrals": m.deferrals,
+    });
+    if let Some(l) = load_before {
+        j["load_avg_1m"] = json!(l);
+    }
+    Ok(Report {
+        json: j,
+        row: Row {
+            scenario: "telegram_fanout".into(),
+            rate: match (ratio, m.elapsed) {
+                (Some(r), Some(e)) => format!("{r:.3} ({:.1} s, N={n})", e.as_secs_f64()),
+                _ => format!("{} of {n} chats", m.received_chats),
+            },
+            p50: "-".into(),
+            p99: "-".into(),
+            errors: (m.throttled + m.refused).to_string(),
+            target: format!("<= {FANOUT_RATIO_TARGET} x N/30s, 0 429"),
+            verdict: verdict(pass, flagged),
+        },
+    })
+}
+
+struct FanoutMeasure {
+    complete: bool,
+    /// From the webhook's 200 to the message that completed the set of chats.
+    elapsed: Option<Duration>,
+    first: Option<Duration>,
+    received_chats: usize,
+    accepted: usize,
+    throttled: usize,
+    refused: usize,
+    max_in_1s: usize,
+    longest_gap: Duration,
+    deferrals: Option<f64>,
+}
+
+impl FanoutMeasure {
+    fn new(
+        s: &FakeState,
+        acked: Instant,
+        n: usize,
+        complete: bool,
+        deferrals: Option<f64>,
+    ) -> FanoutMeasure {
+        let mut seen = HashSet::new();
+        let mut elapsed = None;
+        for (chat, at) in &s.accepted {
+            if seen.insert(*chat) && seen.len() == n {
+                elapsed = Some(at.saturating_duration_since(acked));
+            }
+        }
+        let times: Vec<Instant> = s.accepted.iter().map(|(_, t)| *t).collect();
+        let mut max_in_1s = 0;
+        let mut lo = 0;
+        for hi in 0..times.len() {
+            while times[hi].duration_since(times[lo]) >= Duration::from_secs(1) {
+                lo += 1;
+            }
+            max_in_1s = max_in_1s.max(hi - lo + 1);
+        }
+        let longest_gap = times
+            .windows(2)
+            .map(|w| w[1].duration_since(w[0]))
+            .max()
+            .unwrap_or_default();
+        FanoutMeasure {
+            complete: complete && elapsed.is_some(),
+            elapsed,
+            first: times.first().map(|t| t.saturating_duration_since(acked)),
+            received_chats: seen.len(),
+            accepted: s.accepted.len(),
+            throttled: s.throttled,
+            refused: s.refused,
+            max_in_1s,
+            longest_gap,
+            deferrals,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// telegram_latency
+
+pub async fn latency(ctx: &mut Ctx) -> anyhow::Result<Report> {
+    let load_before = crate::load_avg();
+    let signer = Signer::new()?;
+    // Event i: meeting LATENCY_MEETING + i to chat LATENCY_CHAT + i; the warm-up is i = -1.
+    let warmup = signer.event(LATENCY_MEETING - 1, 0)?;
+    let events = (0..LATENCY_EVENTS as u64)
+        .map(|i| signer.event(LATENCY_MEETING + i, i + 1))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let routes = latency_routes(
+        (-1..LATENCY_EVENTS as i64)
+            .map(|i| ((LATENCY_MEETING as i64 + i) as u64, LATENCY_CHAT + i)),
+    );
+    ctx.progress(&format!(
+        "telegram_latency: {LATENCY_EVENTS} events {} ms apart, each to its own chat",
+        LATENCY_SPACING.as_millis()
+    ));
+    let m = with_relay(routes, async |fake: &FakeTelegram, addr| {
+        let client = client()?;
+        // Warm-up (not measured): the relay's first Telegram request opens its connection.
+        post(&client, addr, &warmup).await?;
+        let warm = LATENCY_CHAT - 1;
+        if !fake
+            .wait_for(Instant::now() + Duration::from_secs(30), |s| {
+                s.accepted.iter().any(|(c, _)| *c == warm)
+            })
+            .await
+        {
+            bail!("the warm-up message did not reach the fake Telegram within 30 s");
+        }
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let start = Instant::now() + LATENCY_SPACING;
+        let mut sent = Vec::with_capacity(events.len());
+        let mut acks = Vec::with_capacity(events.len());
+        let mut lags = Vec::with_capacity(events.len());
+        for (i, e) in events.iter().enumerate() {
+            let due = start + LATENCY_SPACING * i as u32;
+            tokio::time::sleep_until(due.into()).await;
+            let t = Instant::now();
+            post(&client, addr, e).await?;
+            acks.push(t.elapsed());
+            lags.push(t.saturating_duration_since(due));
+            sent.push(t);
+        }
+        let n = events.len();
+        let complete = fake
+            .wait_for(Instant::now() + Duration::from_secs(30), |s| {
+                s.accepted
+                    .iter()
+                    .filter(|(c, _)| (LATENCY_CHAT..LATENCY_CHAT + n as i64).contains(c))
+                    .count()
+                    >= n
+            })
+            .await;
+        let deferrals = telegram_metric(&client, addr, "delivery_deferrals_total").await;
+        Ok(fake.with(|s| {
+            let mut first: HashMap<i64, Instant> = HashMap::new();
+            for (c, at) in &s.accepted {
+                first.entry(*c).or_insert(*at);
+            }
+            let lat: Vec<Option<Duration>> = sent
+                .iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    first
+                        .get(&(LATENCY_CHAT + i as i64))
+                        .map(|at| at.saturating_duration_since(*t))
+                })
+                .collect();
+            LatencyMeasure {
+                complete,
+                latencies: lat.iter().flatten().copied().collect(),
+                missing: lat.iter().filter(|l| l.is_none()).count(),
+                acks,
+                lags,
+                throttled: s.throttled,
+                refused: s.refused,
+                deferrals,
+            }
+        }))
+    })
+    .await?;
+
+    let ns = |v: &[Duration]| {
+        let mut v: Vec<u64> = v.iter().map(|d| d.as_nanos() as u64).collect();
+        v.sort_unstable();
+        v
+    };
+    let ms = |v: &[u64], q: f64| percentile(v, q) as f64 / 1e6;
+    let lat = ns(&m.latencies);
+    let acks = ns(&m.acks);
+    let lags = ns(&m.lags);
+    let (p50, p99) = (ms(&lat, 0.5), ms(&lat, 0.99));
+    let flagged = !m.complete || m.missing > 0 || m.refused > 0;
+    let pass = !flagged && m.throttled == 0 && p99 <= LATENCY_P99_TARGET_MS;
+    let rate = 1.0 / LATENCY_SPACING.as_secs_f64();
+    let mut j = json!({
+        "scenario": "telegram_latency",
+        "p50_ms": round(p50, 3),
+        "p99_ms": round(p99, 3),
+        "target": format!("p99<={LATENCY_P99_TARGET_MS}ms"),
+        "pass": pass,
+        "errors": m.throttled + m.refused + m.missing,
+        "flagged": flagged,
+        "events": LATENCY_EVENTS,
+        "spacing_ms": LATENCY_SPACING.as_millis() as u64,
+        "min_ms": round(ms(&lat, 0.0), 3),
+        "max_ms": round(ms(&lat, 1.0), 3),
+        "mean_ms": round(lat.iter().sum::<u64>() as f64 / lat.len().max(1) as f64 / 1e6, 3),
+        "ack_p50_ms": round(ms(&acks, 0.5), 3),
+        "ack_p99_ms": round(ms(&acks, 0.99), 3),
+        "send_lag_p99_ms": round(ms(&lags, 0.99), 3),
+        "missing": m.missing,
+        "http_429": m.throttled,
+        "refused": m.refused,
+        "telegram_deferrals": m.deferrals,
+    });
+    if let Some(l) = load_before {
+        j["load_avg_1m"] = json!(l);
+    }
+    Ok(Report {
+        json: j,
+        row: Row {
+            scenario: "telegram_latency".into(),
+            rate: format!("{rate:.0}/s paced, {LATENCY_EVENTS} events"),
+            p50: format!("{p50:.2}"),
+            p99: format!("{p99:.2}"),
+            errors: (m.throttled + m.refused + m.missing).to_string(),
+            target: format!("p99 <= {LATENCY_P99_TARGET_MS} ms"),
+            verdict: verdict(pass, flagged),
+        },
+    })
+}
+
+struct LatencyMeasure {
+    complete: bool,
+    latencies: Vec<Duration>,
+    missing: usize,
+    acks: Vec<Duration>,
+    lags: Vec<Duration>,
+    throttled: usize,
+    refused: usize,
+    deferrals: Option<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bench_routes_are_valid_route_documents() {
+        let doc: zoom_relay::routing::RouteDocument =
+            toml::from_str(&fanout_routes(1..=3)).unwrap();
+        assert_eq!(doc.routes.len(), 1);
+        assert_eq!(doc.routes[0].destinations.len(), 3);
+        let doc: zoom_relay::routing::RouteDocument =
+            toml::from_str(&latency_routes([(7, 70), (8, 80)].into_iter())).unwrap();
+        assert_eq!(doc.routes.len(), 2);
+        assert_eq!(doc.routes[1].meeting_ids, vec![8]);
+    }
+
+    #[test]
+    fn fake_limits_overall_and_per_chat() {
+        let mut s = FakeState::default();
+        let t0 = Instant::now();
+        for c in 1..=30 {
+            assert!(over_limit(&s, c, t0).is_none());
+            s.overall.push_back(t0);
+            s.per_chat.entry(c).or_default().push(t0);
+        }
+        assert!(over_limit(&s, 31, t0 + Duration::from_millis(100)).is_some());
+        assert!(over_limit(&s, 1, t0 + Duration::from_millis(500)).is_some());
+        assert!(over_limit(&s, 31, t0 + Duration::from_millis(1000)).is_none());
+    }
+}
