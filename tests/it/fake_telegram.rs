@@ -61,6 +61,12 @@ pub struct FakeTelegram {
 
 impl FakeTelegram {
     pub async fn start() -> FakeTelegram {
+        Self::start_on(0).await
+    }
+
+    /// Starts on a given loopback port (0 picks one), e.g. where a relay already points while the
+    /// peer was down.
+    pub async fn start_on(port: u16) -> FakeTelegram {
         let state = Arc::new(Mutex::new(FakeState {
             next_message_id: 1,
             ..FakeState::default()
@@ -68,7 +74,7 @@ impl FakeTelegram {
         let router = axum::Router::new()
             .fallback(handle)
             .with_state(state.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        let listener = tokio::net::TcpListener::bind(("127.0.0.1", port))
             .await
             .expect("bind loopback");
         let addr = listener.local_addr().expect("local addr");

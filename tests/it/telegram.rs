@@ -579,3 +579,34 @@ async fn route_options_truncate_a_long_message_and_send_silently_with_a_preview(
     assert_ne!(c.link_preview_disabled, Some(true), "previews stay on");
     rig.store.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn telegram_down_then_back_delivers_the_queued_alert() {
+    // Telegram is unreachable at first: the job is retried on the schedule, not lost.
+    let port = free_port();
+    let rig = rig(&format!("http://127.0.0.1:{port}")).await;
+    let chat = 6201;
+    let job = rig.enqueue(chat, "<b>Back</b> online").await;
+    let first = rig.next_outcome().await;
+    assert!(matches!(first, StepOutcome::Retry { .. }), "{first:?}");
+    // Telegram comes back on the same address; the next due attempt delivers.
+    let fake = FakeTelegram::start_on(port).await;
+    let outcomes = rig.run_to_end().await;
+    assert!(
+        matches!(outcomes.last(), Some(StepOutcome::Sent { .. })),
+        "{outcomes:?}"
+    );
+    let got = fake.delivered_to(chat);
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].text, "<b>Back</b> online");
+    let attempts = rig.store.attempts_of(job).unwrap();
+    assert_eq!(
+        attempts.first().map(|a| a.outcome),
+        Some(AttemptOutcome::Retry)
+    );
+    assert_eq!(
+        attempts.last().map(|a| a.outcome),
+        Some(AttemptOutcome::Sent)
+    );
+    rig.store.close().await.unwrap();
+}
