@@ -35,7 +35,7 @@ pub async fn readyz(State(st): State<AppState>) -> impl IntoResponse {
 }
 
 pub async fn metrics(State(st): State<AppState>) -> impl IntoResponse {
-    let gauges = vec![
+    let mut gauges = vec![
         (
             "inbox_depth",
             "Verified events waiting for the dispatcher.",
@@ -49,8 +49,24 @@ pub async fn metrics(State(st): State<AppState>) -> impl IntoResponse {
             1.0,
         ),
     ];
-    (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
-        st.metrics.render(&gauges),
-    )
+    for c in crate::routing::Channel::ALL {
+        gauges.push((
+            "outbox_depth",
+            "Jobs waiting to be delivered (queued, retrying or paced), per channel.",
+            vec![("channel", c.as_str().to_string())],
+            st.store.outbox_len(Some(c)) as f64,
+        ));
+    }
+    let mut text = st.metrics.render(&gauges);
+    let f = st.store.flush_stats();
+    text.push_str("# HELP store_flush_seconds Time to fsync one group-commit batch.\n");
+    text.push_str("# TYPE store_flush_seconds histogram\n");
+    for (le, n) in &f.buckets {
+        text.push_str(&format!("store_flush_seconds_bucket{{le=\"{le}\"}} {n}\n"));
+    }
+    text.push_str(&format!(
+        "store_flush_seconds_bucket{{le=\"+Inf\"}} {}\nstore_flush_seconds_sum {}\nstore_flush_seconds_count {}\n",
+        f.count, f.sum_secs, f.count
+    ));
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text)
 }

@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::thread::JoinHandle;
 
 use tokio::sync::{mpsc, oneshot};
@@ -20,12 +20,61 @@ use super::{META_NEXT_SEQ, StoreError};
 const MAX_BATCH: usize = 2048;
 const QUEUE: usize = 16 * 1024;
 
+/// Upper bounds (seconds) of the `store_flush_seconds` histogram buckets.
+pub const FLUSH_BUCKETS: [f64; 10] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0,
+];
+
+/// Time spent in each group-commit fsync, kept with atomics so the commit thread never waits on a
+/// scrape.
+#[derive(Default)]
+pub struct FlushStats {
+    buckets: [AtomicU64; FLUSH_BUCKETS.len()],
+    count: AtomicU64,
+    sum_ns: AtomicU64,
+}
+
+/// A copy of [`FlushStats`] for rendering: cumulative bucket counts, count, and sum in seconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FlushSnapshot {
+    pub buckets: Vec<(f64, u64)>,
+    pub count: u64,
+    pub sum_secs: f64,
+}
+
+impl FlushStats {
+    fn record(&self, d: std::time::Duration) {
+        let secs = d.as_secs_f64();
+        for (i, b) in FLUSH_BUCKETS.iter().enumerate() {
+            if secs <= *b {
+                self.buckets[i].fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        self.count.fetch_add(1, Ordering::Relaxed);
+        self.sum_ns
+            .fetch_add(d.as_nanos().min(u64::MAX as u128) as u64, Ordering::Relaxed);
+    }
+
+    pub fn snapshot(&self) -> FlushSnapshot {
+        FlushSnapshot {
+            buckets: FLUSH_BUCKETS
+                .iter()
+                .zip(&self.buckets)
+                .map(|(b, c)| (*b, c.load(Ordering::Relaxed)))
+                .collect(),
+            count: self.count.load(Ordering::Relaxed),
+            sum_secs: self.sum_ns.load(Ordering::Relaxed) as f64 / 1e9,
+        }
+    }
+}
+
 pub(super) struct Trees {
     pub db: sled::Db,
     pub events: sled::Tree,
     pub inbox: sled::Tree,
     pub dedup: sled::Tree,
     pub meta: sled::Tree,
+    pub stats: Arc<FlushStats>,
 }
 
 enum Cmd {
@@ -201,7 +250,9 @@ fn commit_batch(
     }
     let needs_flush = batch.iter().any(|c| !matches!(c, Cmd::Append { .. })) || !writes.is_empty();
     if result.is_ok() && needs_flush && !failed {
+        let started = std::time::Instant::now();
         result = t.db.flush().map(|_| ()).map_err(StoreError::from);
+        t.stats.record(started.elapsed());
     }
     if let Err(e) = &result {
         tracing::error!(error = %e, "store write failed; refusing further intake until restart");

@@ -28,6 +28,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+pub use commit::FlushSnapshot;
 pub use events::{AppendOutcome, EventFilter, EventRecord, EventStatus, NewEvent, RetentionReport};
 pub use meetings::MeetingMemory;
 pub use notices::{DisabledTarget, Notice};
@@ -112,6 +113,7 @@ struct Inner {
     disabled: sled::Tree,
     commit: commit::Committer,
     poisoned: Arc<AtomicBool>,
+    flush_stats: Arc<commit::FlushStats>,
 }
 
 impl std::fmt::Debug for Store {
@@ -209,6 +211,7 @@ impl Store {
         }
 
         let poisoned = Arc::new(AtomicBool::new(false));
+        let flush_stats = Arc::new(commit::FlushStats::default());
         let commit = commit::Committer::start(
             commit::Trees {
                 db: db.clone(),
@@ -216,6 +219,7 @@ impl Store {
                 inbox: inbox.clone(),
                 dedup: dedup.clone(),
                 meta: meta.clone(),
+                stats: flush_stats.clone(),
             },
             next_seq,
             poisoned.clone(),
@@ -241,6 +245,7 @@ impl Store {
                 disabled,
                 commit,
                 poisoned,
+                flush_stats,
             }),
         })
     }
@@ -263,6 +268,11 @@ impl Store {
     /// Flushes and stops the commit thread. Later appends fail with [`StoreError::Closed`].
     pub async fn close(&self) -> Result<(), StoreError> {
         self.inner.commit.shutdown().await
+    }
+
+    /// Durations of the group-commit fsyncs so far.
+    pub fn flush_stats(&self) -> FlushSnapshot {
+        self.inner.flush_stats.snapshot()
     }
 
     /// A blocking fsync for CLI verbs that open the store directly.

@@ -740,3 +740,22 @@ async fn a_retrying_job_holds_back_later_jobs_for_the_same_destination() {
     assert!(second.id > first.id);
     store.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn metrics_expose_flush_times_and_outbox_depth_per_channel() {
+    let app = spawn_app(|_| {}).await;
+    let body = started_body(&unique_uuid("metrics"), "Metrics");
+    assert_eq!(app.send_signed(None, &body).await.status(), 200);
+    let text = app.get("/metrics").await.text().await.unwrap();
+    let flushes = metric_value(&text, "store_flush_seconds_count").expect("flush histogram");
+    assert!(flushes >= 1.0, "{text}");
+    for c in ["telegram", "email", "webhook", "log"] {
+        let series = format!("outbox_depth{{channel=\"{c}\"}}");
+        assert!(
+            metric_value(&text, &series).is_some(),
+            "missing {series}:\n{text}"
+        );
+    }
+    assert!(text.contains("# TYPE store_flush_seconds histogram"));
+    app.shutdown().await;
+}
