@@ -8,9 +8,9 @@ use reqwest::Method;
 use super::access::{Access, runtime};
 use super::{CliError, CliResult, load_config};
 use crate::service::deliveries::{
-    self, DeliveriesQuery, DeliveryView, ReplayReport, ReplayRequest, RetryError,
+    self, DeliveriesQuery, DeliveryView, EnableRequest, ReplayReport, ReplayRequest, RetryError,
 };
-use crate::store::Notice;
+use crate::store::{DisabledTarget, Notice};
 
 #[derive(Subcommand)]
 pub enum DeliveriesCommand {
@@ -34,6 +34,25 @@ pub enum DeliveriesCommand {
         since: String,
         #[arg(long)]
         route: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub enum DestinationsCommand {
+    /// Destinations disabled after a permanent failure (410 Gone, the bot removed from a chat).
+    Disabled {
+        #[arg(long)]
+        account: Option<String>,
+        #[arg(long)]
+        app: Option<String>,
+    },
+    /// Send to a disabled destination again, e.g. `telegram:-1001234567890` (as `disabled` shows it).
+    Enable {
+        target: String,
+        #[arg(long)]
+        account: String,
+        #[arg(long, default_value = "default")]
+        app: String,
     },
 }
 
@@ -199,4 +218,76 @@ pub fn run_notices(config_path: Option<&Path>, cmd: NoticesCommand) -> CliResult
         );
     }
     Ok(())
+}
+
+pub fn run_destinations(config_path: Option<&Path>, cmd: DestinationsCommand) -> CliResult {
+    let config = load_config(config_path)?;
+    crate::telemetry::init_cli();
+    runtime()?.block_on(async {
+        let access = Access::open(&config).await?;
+        let res = destinations_on(&access, cmd).await;
+        access.close().await?;
+        res
+    })
+}
+
+async fn destinations_on(access: &Access, cmd: DestinationsCommand) -> CliResult {
+    match cmd {
+        DestinationsCommand::Disabled { account, app } => {
+            let rows: Vec<DisabledTarget> = match access {
+                Access::Local(s) => {
+                    deliveries::disabled(s, app.as_deref(), account.as_deref()).map_err(failed)?
+                }
+                Access::Remote(r) => {
+                    let mut q = vec![];
+                    if let Some(x) = &app {
+                        q.push(("app", x.clone()));
+                    }
+                    if let Some(x) = &account {
+                        q.push(("account", x.clone()));
+                    }
+                    r.get("/destinations/disabled", &q).await?
+                }
+            };
+            if rows.is_empty() {
+                println!("no disabled destinations");
+            }
+            for d in rows {
+                println!("{}/{}  {}  {}", d.app_id, d.account_id, d.target, d.reason);
+            }
+            Ok(())
+        }
+        DestinationsCommand::Enable {
+            target,
+            account,
+            app,
+        } => {
+            let req = EnableRequest {
+                app,
+                account,
+                target: target.clone(),
+            };
+            match access {
+                Access::Local(s) => {
+                    if !deliveries::enable(s, &req).map_err(failed)? {
+                        return Err(CliError::Failed(format!(
+                            "`{target}` is not disabled for account {}",
+                            req.account
+                        )));
+                    }
+                }
+                Access::Remote(r) => {
+                    r.send::<serde_json::Value>(
+                        Method::POST,
+                        &["destinations/enable"],
+                        &[],
+                        Some(serde_json::to_value(&req).map_err(failed)?),
+                    )
+                    .await?;
+                }
+            }
+            println!("`{target}` gets messages again");
+            Ok(())
+        }
+    }
 }

@@ -61,6 +61,11 @@ enum Command {
         #[command(subcommand)]
         command: deliveries::DeliveriesCommand,
     },
+    /// Destinations disabled after a permanent failure: list them, enable them again.
+    Destinations {
+        #[command(subcommand)]
+        command: deliveries::DestinationsCommand,
+    },
     /// Problems for organizers, such as a disabled destination.
     Notices {
         #[command(subcommand)]
@@ -102,6 +107,9 @@ pub fn main() -> ExitCode {
             deliveries::run_deliveries(cli.config.as_deref(), command)
         }
         Command::Notices { command } => deliveries::run_notices(cli.config.as_deref(), command),
+        Command::Destinations { command } => {
+            deliveries::run_destinations(cli.config.as_deref(), command)
+        }
     };
     match res {
         Ok(()) => ExitCode::SUCCESS,

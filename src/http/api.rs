@@ -12,14 +12,14 @@ use subtle::ConstantTimeEq;
 use super::{ApiError, AppState};
 use crate::routing::{Route, RouteDocument};
 use crate::service::deliveries::{
-    self, DeliveriesQuery, DeliveryView, ReplayReport, ReplayRequest, RetryError,
+    self, DeliveriesQuery, DeliveryView, EnableRequest, ReplayReport, ReplayRequest, RetryError,
 };
 use crate::service::events::{self, EventView, EventsQuery, QueryError};
 use crate::service::routes::{
     Ctx, PreviewItem, PreviewRequest, ServiceError, TemplateInfo, TestReport,
 };
 use crate::store::ImportReport;
-use crate::store::Notice;
+use crate::store::{DisabledTarget, Notice};
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -35,6 +35,8 @@ pub fn router() -> Router<AppState> {
         .route("/deliveries/replay", post(replay_deliveries))
         .route("/deliveries/{id}/retry", post(retry_delivery))
         .route("/notices", get(list_notices))
+        .route("/destinations/disabled", get(list_disabled))
+        .route("/destinations/enable", post(enable_destination))
         .route("/templates", get(list_templates))
         .route("/templates/source", get(template_source))
         .route("/templates/preview", post(preview_templates))
@@ -360,4 +362,32 @@ async fn list_notices(
     })
     .await
     .map(Json)
+}
+
+async fn list_disabled(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<TenantQuery>,
+) -> Result<Json<Vec<DisabledTarget>>, ApiError> {
+    blocking(&st, &headers, move |s| {
+        deliveries::disabled(s, q.app.as_deref(), q.account.as_deref())
+    })
+    .await
+    .map(Json)
+}
+
+async fn enable_destination(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Json(req): Json<EnableRequest>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let target = req.target.clone();
+    let enabled = blocking(&st, &headers, move |s| deliveries::enable(s, &req)).await?;
+    if enabled {
+        Ok(Json(serde_json::json!({ "enabled": target })))
+    } else {
+        Err(ApiError::NotFound(format!(
+            "`{target}` is not disabled for that account"
+        )))
+    }
 }

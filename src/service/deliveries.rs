@@ -4,7 +4,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::events::parse_since;
-use crate::store::{Job, Notice, Store, StoreError};
+use crate::store::{DisabledTarget, Job, Notice, Store, StoreError};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct DeliveriesQuery {
@@ -156,4 +156,37 @@ pub fn notices(
         _ => store.list_notices(None)?,
     };
     Ok(list)
+}
+
+/// Destinations disabled after a permanent failure (410, a kicked bot).
+pub fn disabled(
+    store: &Store,
+    app: Option<&str>,
+    account: Option<&str>,
+) -> Result<Vec<DisabledTarget>, StoreError> {
+    Ok(store
+        .list_disabled(None)?
+        .into_iter()
+        .filter(|d| app.is_none_or(|a| a == d.app_id))
+        .filter(|d| account.is_none_or(|a| a == d.account_id))
+        .collect())
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EnableRequest {
+    #[serde(default = "default_app")]
+    pub app: String,
+    pub account: String,
+    /// The destination as `deliveries list` and `destinations disabled` show it, e.g.
+    /// `telegram:-1001234567890:7` or `webhook:https://example.org/hook`.
+    pub target: String,
+}
+
+fn default_app() -> String {
+    "default".into()
+}
+
+/// Sends to a disabled destination again. Returns false when it was not disabled.
+pub fn enable(store: &Store, r: &EnableRequest) -> Result<bool, StoreError> {
+    store.enable_target(&r.app, &r.account, &r.target)
 }

@@ -759,3 +759,51 @@ async fn metrics_expose_flush_times_and_outbox_depth_per_channel() {
     assert!(text.contains("# TYPE store_flush_seconds histogram"));
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_disabled_destination_is_listed_and_can_be_enabled_again() {
+    let (dir, config) = test_config();
+    let store = open_store(&config);
+    store
+        .disable_target("default", ACCOUNT, "telegram:-100777", "the bot was kicked")
+        .unwrap();
+    store.close().await.unwrap();
+    drop(store);
+    let cfg = dir.path().join("relay.toml");
+    let cfg = cfg.to_str().unwrap();
+    let out = run_cli(&["destinations", "disabled", "--config", cfg]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("telegram:-100777") && text.contains("kicked"),
+        "{text}"
+    );
+    let enable = [
+        "destinations",
+        "enable",
+        "telegram:-100777",
+        "--account",
+        ACCOUNT,
+        "--config",
+        cfg,
+    ];
+    let out = run_cli(&enable).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run_cli(&enable).await;
+    assert_eq!(out.status.code(), Some(1), "no longer disabled");
+    let store = open_store(&config);
+    assert!(
+        !store
+            .is_target_disabled("default", ACCOUNT, "telegram:-100777")
+            .unwrap()
+    );
+    store.close().await.unwrap();
+}
