@@ -240,7 +240,15 @@ impl Dispatcher {
             {
                 continue;
             }
-            let message = self.render(ev, app, p.route, &p.target, memory, &tenant_templates);
+            let unsubscribe_url = self.unsubscribe_url(app, account, p.route, &p.target, p.member);
+            let message = self.render(
+                ev,
+                app,
+                &p,
+                memory,
+                &tenant_templates,
+                unsubscribe_url.as_deref(),
+            );
             jobs.push(NewJob {
                 idempotency_key: idempotency_key(rec.seq, &p.target),
                 event: ev.kind.to_string(),
@@ -251,6 +259,7 @@ impl Dispatcher {
                 target: p.target,
                 message,
                 options: p.route.delivery_options(),
+                unsubscribe_url,
                 received_at_ms: rec.received_at_ms,
             });
         }
@@ -260,17 +269,44 @@ impl Dispatcher {
         })
     }
 
+    /// A member's personal email subscription gets a signed one-click unsubscribe link.
+    fn unsubscribe_url(
+        &self,
+        app: &str,
+        account: &str,
+        route: &routing::Route,
+        target: &Target,
+        member: bool,
+    ) -> Option<String> {
+        let Target::Email { to } = target else {
+            return None;
+        };
+        member.then(|| {
+            crate::service::subscriptions::unsubscribe_url(
+                &self.config.server.public_url,
+                self.config.security.data_key.bytes(),
+                &crate::service::subscriptions::Unsubscribe {
+                    app: app.to_string(),
+                    account: account.to_string(),
+                    route: route.name.clone(),
+                    address: to.clone(),
+                },
+            )
+        })
+    }
+
     /// Renders with the route's and tenant's overrides. A broken override must not cost the alert:
     /// it falls back to the default templates (overrides are validated when saved, so this is rare).
     fn render(
         &self,
         ev: &ZoomEvent,
         app: &str,
-        route: &routing::Route,
-        target: &Target,
+        planned: &routing::Planned<'_>,
         memory: Option<&MeetingMemory>,
         tenant_templates: &BTreeMap<String, String>,
+        unsubscribe_url: Option<&str>,
     ) -> Message {
+        let (route, target) = (planned.route, &planned.target);
         let ctx = build_context(&ContextInput {
             event: ev,
             app_id: app,
@@ -281,7 +317,7 @@ impl Dispatcher {
             join_url: memory.and_then(|m| m.join_url.as_deref()),
             password: memory.and_then(|m| m.password.as_deref()),
             public_url: &self.config.server.public_url,
-            unsubscribe_url: None,
+            unsubscribe_url,
         });
         let kind = destination_kind(target);
         let layers = Overrides {
@@ -400,13 +436,14 @@ impl Dispatcher {
         report.routes_matched = matched.iter().map(|r| r.name.clone()).collect();
         let tenant_templates = self.store.tenant_templates(app, &account)?;
         for p in planned {
+            let unsubscribe_url = self.unsubscribe_url(app, &account, p.route, &p.target, p.member);
             let message = self.render(
                 &ev,
                 app,
-                p.route,
-                &p.target,
+                &p,
                 memory.as_ref(),
                 &tenant_templates,
+                unsubscribe_url.as_deref(),
             );
             report.deliveries.push(TestDelivery {
                 route: p.route.name.clone(),

@@ -4,6 +4,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod crypto;
 pub mod delivery;
 pub mod dispatch;
 pub mod http;

@@ -114,6 +114,10 @@ pub enum Destination {
     },
     Email {
         to: Vec<String>,
+        /// A member's personal subscription rather than an organizer's list: its messages carry
+        /// one-click unsubscribe headers (RFC 8058) that remove the address from this route.
+        #[serde(default, skip_serializing_if = "is_false")]
+        member: bool,
     },
     Webhook {
         url: String,
@@ -214,7 +218,7 @@ impl Destination {
                 chat_id: *chat_id,
                 thread_id: *thread_id,
             }],
-            Destination::Email { to } => to
+            Destination::Email { to, .. } => to
                 .iter()
                 .map(|t| Target::Email {
                     to: t.trim().to_string(),
@@ -355,7 +359,7 @@ impl Route {
                         );
                     }
                 }
-                Destination::Email { to } => {
+                Destination::Email { to, .. } => {
                     if !ctx.email_enabled {
                         err(&f, "email is not configured: add an [email] section with smtp_url and from".into());
                     }
@@ -505,6 +509,8 @@ pub fn matches(route: &Route, input: &MatchInput<'_>) -> bool {
 pub struct Planned<'r> {
     pub route: &'r Route,
     pub target: Target,
+    /// The target came from a member's personal email subscription.
+    pub member: bool,
 }
 
 /// Every matching route fires; each target appears once, owned by the first matching route in name
@@ -516,9 +522,14 @@ pub fn plan<'r>(routes: &'r [Route], input: &MatchInput<'_>) -> (Vec<Planned<'r>
     let mut out = Vec::new();
     for route in sorted.iter().copied() {
         for d in &route.destinations {
+            let member = matches!(d, Destination::Email { member: true, .. });
             for target in d.targets() {
                 if seen.insert(target.key()) {
-                    out.push(Planned { route, target });
+                    out.push(Planned {
+                        route,
+                        target,
+                        member,
+                    });
                 }
             }
         }
@@ -700,6 +711,7 @@ mod tests {
             },
             Destination::Email {
                 to: vec!["x@example.org".into(), "Y@example.org".into()],
+                member: false,
             },
         ];
         let mut b = route("a-first");
@@ -710,6 +722,7 @@ mod tests {
             },
             Destination::Email {
                 to: vec!["y@example.org".into()],
+                member: false,
             },
             Destination::Telegram {
                 chat_id: -1,
@@ -748,6 +761,7 @@ mod tests {
             },
             Destination::Email {
                 to: vec!["not-an-address".into()],
+                member: false,
             },
         ];
         let ok = |_: &str, _: &str| Ok(());

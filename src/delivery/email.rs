@@ -114,8 +114,15 @@ impl Sender for EmailSender {
                 "not an email job (target or message of another channel)",
             );
         };
-        let message = match build_message(&self.from, to, &job.idempotency_key, subject, text, html)
-        {
+        let message = match build_message_with(
+            &self.from,
+            to,
+            &job.idempotency_key,
+            subject,
+            text,
+            html,
+            job.unsubscribe_url.as_deref(),
+        ) {
             Ok(m) => m,
             Err(reason) => return dead(None, &reason),
         };
@@ -145,6 +152,55 @@ pub fn build_message(
     text: &str,
     html: &str,
 ) -> Result<lettre::Message, String> {
+    build_message_with(from, to, idempotency_key, subject, text, html, None)
+}
+
+/// `List-Unsubscribe: <url>` (RFC 2369) for a member's personal subscription.
+#[derive(Clone)]
+struct ListUnsubscribe(String);
+
+impl lettre::message::header::Header for ListUnsubscribe {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribe(s.trim_matches(['<', '>']).to_string()))
+    }
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058): mail clients may unsubscribe with
+/// one POST, without opening a page.
+#[derive(Clone)]
+struct ListUnsubscribePost;
+
+impl lettre::message::header::Header for ListUnsubscribePost {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribePost)
+    }
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(
+            Self::name(),
+            "List-Unsubscribe=One-Click".to_string(),
+        )
+    }
+}
+
+/// [`build_message`] plus, for a personal subscription, the one-click unsubscribe headers.
+pub fn build_message_with(
+    from: &Mailbox,
+    to: &str,
+    idempotency_key: &str,
+    subject: &str,
+    text: &str,
+    html: &str,
+    unsubscribe_url: Option<&str>,
+) -> Result<lettre::Message, String> {
     let to: Address = to
         .trim()
         .parse()
@@ -156,12 +212,21 @@ pub fn build_message(
             "the subject contains a line break; refusing to send a malformed header".into(),
         );
     }
-    lettre::Message::builder()
+    let mut builder = lettre::Message::builder()
         .from(from.clone())
         .to(Mailbox::new(None, to))
         .subject(subject)
         .message_id(Some(message_id(idempotency_key, from)))
-        .date_now()
+        .date_now();
+    if let Some(url) = unsubscribe_url {
+        if url.contains(['\r', '\n', '<', '>']) {
+            return Err("the unsubscribe link is malformed".into());
+        }
+        builder = builder
+            .header(ListUnsubscribe(url.to_string()))
+            .header(ListUnsubscribePost);
+    }
+    builder
         .multipart(MultiPart::alternative_plain_html(
             text.to_string(),
             html.to_string(),

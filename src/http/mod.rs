@@ -3,6 +3,7 @@
 pub mod api;
 pub mod error;
 pub mod health;
+pub mod unsubscribe;
 pub mod webhook;
 
 use std::collections::HashMap;
@@ -116,6 +117,10 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/zoom/webhook", post(webhook::receive_default))
         .route("/zoom/webhook/{app_id}", post(webhook::receive))
+        .route(
+            "/unsubscribe/{token}",
+            get(unsubscribe::show).post(unsubscribe::confirm),
+        )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))

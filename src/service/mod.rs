@@ -5,3 +5,4 @@
 pub mod deliveries;
 pub mod events;
 pub mod routes;
+pub mod subscriptions;

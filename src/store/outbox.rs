@@ -54,6 +54,9 @@ pub struct Job {
     pub message: Message,
     #[serde(default)]
     pub options: DeliveryOptions,
+    /// One-click unsubscribe link, for a member's personal email subscription.
+    #[serde(default)]
+    pub unsubscribe_url: Option<String>,
     /// When Zoom's event reached us; latency is measured from here.
     pub received_at_ms: i64,
     pub created_at_ms: i64,
@@ -76,6 +79,7 @@ pub struct NewJob {
     pub target: Target,
     pub message: Message,
     pub options: DeliveryOptions,
+    pub unsubscribe_url: Option<String>,
     pub received_at_ms: i64,
 }
 
@@ -220,6 +224,7 @@ impl Store {
                 target: job.target,
                 message: job.message,
                 options: job.options,
+                unsubscribe_url: job.unsubscribe_url,
                 received_at_ms: job.received_at_ms,
                 created_at_ms: now_ms,
                 attempts: 0,

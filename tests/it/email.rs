@@ -400,3 +400,97 @@ async fn permanent_refusals_are_dead_and_transient_ones_retry() {
     assert_eq!(peer.count(), 0, "no message was accepted");
     rig.store.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_member_unsubscribes_with_one_click_from_the_message_headers() {
+    let Some(python) = aiosmtpd_python() else {
+        return;
+    };
+    let peer = SmtpPeer::start(&python, free_port()).await;
+    let routes_dir = tempfile::tempdir().expect("tempdir");
+    let routes_path = routes_dir.path().join("routes.toml");
+    // An organizer's list address and a member's personal subscription on one route.
+    std::fs::write(
+        &routes_path,
+        format!(
+            "{}\n  [[routes.destinations]]\n  kind = \"email\"\n  to = [\"member@example.org\"]\n  member = true\n",
+            route_doc(&["list@example.org"])
+        ),
+    )
+    .unwrap();
+    let port = peer.port;
+    let app = spawn_app(|doc| {
+        set_key(
+            doc,
+            "seed_routes",
+            &format!("\"{}\"", routes_path.to_str().unwrap()),
+        );
+        doc.push_str(&email_section(port));
+    })
+    .await;
+    let resp = app
+        .send_signed(None, &started_body(&unique_uuid("unsub"), "Weekly sync"))
+        .await;
+    assert_eq!(resp.status(), 200);
+    let mails = peer.wait_for(2).await;
+    let member = mails
+        .iter()
+        .find(|m| m.one("To") == "member@example.org")
+        .expect("the member's message");
+    let list = mails
+        .iter()
+        .find(|m| m.one("To") == "list@example.org")
+        .expect("the list's message");
+    assert!(
+        list.all("List-Unsubscribe").is_empty(),
+        "organizer lists get no unsubscribe header"
+    );
+    assert_eq!(
+        member.one("List-Unsubscribe-Post"),
+        "List-Unsubscribe=One-Click"
+    );
+    let header = member.one("List-Unsubscribe");
+    let url = header
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .to_string();
+    assert!(url.starts_with(&app.url("/unsubscribe/")), "{url}");
+
+    // A link scanner's GET changes nothing; it gets a confirmation page.
+    let page = app.client.get(&url).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("<form method=\"post\""));
+    let route = app
+        .store()
+        .get_route("default", ACCOUNT, "mail")
+        .unwrap()
+        .unwrap();
+    assert_eq!(route.destinations.len(), 2);
+
+    // A forged token is refused.
+    let forged = format!("{}x", url);
+    let resp = app.client.post(&forged).send().await.unwrap();
+    assert_eq!(resp.status(), 404);
+
+    // The RFC 8058 one-click POST removes the member's subscription, and only that.
+    let resp = app
+        .client
+        .post(&url)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let route = app
+        .store()
+        .get_route("default", ACCOUNT, "mail")
+        .unwrap()
+        .unwrap();
+    let text = serde_json::to_string(&route.destinations).unwrap();
+    assert!(!text.contains("member@example.org"), "{text}");
+    assert!(text.contains("list@example.org"), "{text}");
+    // A second click is harmless.
+    let again = app.client.post(&url).send().await.unwrap();
+    assert_eq!(again.status(), 200);
+}

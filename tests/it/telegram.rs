@@ -190,6 +190,7 @@ impl Rig {
             },
             message: Message::Telegram { html: html.into() },
             options,
+            unsubscribe_url: None,
             received_at_ms: chrono::Utc::now().timestamp_millis(),
         };
         let status = EventStatus::Dispatched { routes: 1, jobs: 1 };
