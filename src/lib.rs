@@ -100,46 +100,27 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
     let mut workers = vec![
         tokio::spawn(janitor(store.clone(), config.clone(), token.clone())),
         tokio::spawn(dispatch::run(dispatcher, signals.clone(), token.clone())),
-        tokio::spawn(
-            Worker::new(
-                store.clone(),
-                LogSender,
-                config.delivery.clone(),
-                metrics.clone(),
-            )
-            .run(signals.clone(), token.clone()),
-        ),
-        tokio::spawn(
-            Worker::new(
-                store.clone(),
-                webhook_sender,
-                config.delivery.clone(),
-                metrics.clone(),
-            )
-            .run(signals.clone(), token.clone()),
-        ),
+        tokio::spawn(spawn_worker(
+            &store, LogSender, &config, &metrics, &signals, &token,
+        )),
+        tokio::spawn(spawn_worker(
+            &store,
+            webhook_sender,
+            &config,
+            &metrics,
+            &signals,
+            &token,
+        )),
     ];
     if let Some(sender) = email_sender {
-        workers.push(tokio::spawn(
-            Worker::new(
-                store.clone(),
-                sender,
-                config.delivery.clone(),
-                metrics.clone(),
-            )
-            .run(signals.clone(), token.clone()),
-        ));
+        workers.push(tokio::spawn(spawn_worker(
+            &store, sender, &config, &metrics, &signals, &token,
+        )));
     }
     if let Some(sender) = telegram_sender {
-        workers.push(tokio::spawn(
-            Worker::new(
-                store.clone(),
-                sender,
-                config.delivery.clone(),
-                metrics.clone(),
-            )
-            .run(signals.clone(), token.clone()),
-        ));
+        workers.push(tokio::spawn(spawn_worker(
+            &store, sender, &config, &metrics, &signals, &token,
+        )));
     }
     state.workers_running.store(true, Ordering::SeqCst);
 
@@ -205,6 +186,24 @@ impl App {
         self.token.cancel();
         self.wait().await
     }
+}
+
+/// The loop of one channel's delivery worker, ready to spawn.
+fn spawn_worker<S: delivery::Sender>(
+    store: &Store,
+    sender: S,
+    config: &Config,
+    metrics: &Arc<Metrics>,
+    signals: &Arc<Signals>,
+    token: &CancellationToken,
+) -> impl std::future::Future<Output = ()> + use<S> {
+    Worker::new(
+        store.clone(),
+        sender,
+        config.delivery.clone(),
+        metrics.clone(),
+    )
+    .run(signals.clone(), token.clone())
 }
 
 /// Imports `seed_routes` once, when the route table is empty; from then on routes live in the store.

@@ -258,10 +258,7 @@ fn reply_line(response: &Response) -> String {
 }
 
 fn dead(status: Option<u16>, detail: &str) -> SendResult {
-    SendResult::Dead {
-        status,
-        detail: detail.to_string(),
-    }
+    SendResult::dead(status, detail)
 }
 
 fn retry(status: Option<u16>, detail: String) -> SendResult {

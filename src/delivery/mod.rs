@@ -47,6 +47,48 @@ pub enum SendResult {
     },
 }
 
+impl SendResult {
+    pub fn dead(status: Option<u16>, detail: &str) -> SendResult {
+        SendResult::Dead {
+            status,
+            detail: detail.to_string(),
+        }
+    }
+}
+
+/// A permanent refusal by the destination itself (410 Gone, a bot removed from a chat): stop
+/// dispatching to the target and leave the organizers a notice saying what to fix. Failures are
+/// logged, not returned: the job's outcome stands either way.
+pub fn disable_with_notice(
+    store: &Store,
+    job: &Job,
+    key: &str,
+    reason: &str,
+    kind: &str,
+    message: &str,
+) {
+    let res = store
+        .disable_target(&job.app_id, &job.account_id, key, reason)
+        .and_then(|()| {
+            store.add_notice(
+                &job.app_id,
+                &job.account_id,
+                kind,
+                message,
+                Some(&job.route_name),
+                Some(key),
+            )
+        });
+    match res {
+        Ok(_) => {
+            tracing::warn!(job = job.id, route = %job.route_name, target = %key, kind, "destination disabled")
+        }
+        Err(e) => {
+            tracing::error!(job = job.id, target = %key, kind, error = %e, "could not disable a destination")
+        }
+    }
+}
+
 /// One channel: knows how to send a job's message to its target.
 pub trait Sender: Send + Sync + 'static {
     fn channel(&self) -> Channel;

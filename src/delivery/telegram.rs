@@ -304,29 +304,16 @@ impl TelegramSender {
 
     /// The bot cannot post there any more: stop dispatching to it and tell the organizer.
     fn disable(&self, job: &Job, chat: i64, key: &str, desc: &str) {
-        let res = self
-            .store
-            .disable_target(&job.app_id, &job.account_id, key, desc)
-            .and_then(|()| {
-                self.store.add_notice(
-                    &job.app_id,
-                    &job.account_id,
-                    "telegram_forbidden",
-                    &format!(
-                        "the bot was removed from chat {chat} or blocked; re-add it and re-enable the destination (Telegram said: {desc})"
-                    ),
-                    Some(&job.route_name),
-                    Some(key),
-                )
-            });
-        match res {
-            Ok(_) => {
-                tracing::warn!(job = job.id, route = %job.route_name, target = %key, "telegram refused the bot; destination disabled")
-            }
-            Err(e) => {
-                tracing::error!(job = job.id, target = %key, error = %e, "could not disable a telegram destination")
-            }
-        }
+        super::disable_with_notice(
+            &self.store,
+            job,
+            key,
+            desc,
+            "telegram_forbidden",
+            &format!(
+                "the bot was removed from chat {chat} or blocked; re-add it and re-enable the destination (Telegram said: {desc})"
+            ),
+        );
     }
 }
 
@@ -371,10 +358,7 @@ fn now_ms() -> i64 {
 }
 
 fn dead(status: Option<u16>, detail: &str) -> SendResult {
-    SendResult::Dead {
-        status,
-        detail: detail.to_string(),
-    }
+    SendResult::dead(status, detail)
 }
 
 /// What a failed request means for the job.

@@ -74,30 +74,16 @@ impl WebhookSender {
 
     /// A 410 means the receiver is gone for good: stop dispatching to it and tell the organizer.
     fn disable_gone(&self, job: &Job, url: &str, reason: &str) {
-        let key = job.target.key();
-        let res = self
-            .store
-            .disable_target(&job.app_id, &job.account_id, &key, reason)
-            .and_then(|()| {
-                self.store.add_notice(
-                    &job.app_id,
-                    &job.account_id,
-                    "webhook_gone",
-                    &format!(
-                        "{url} answered 410 Gone; the destination is disabled. Fix the receiver and re-enable it."
-                    ),
-                    Some(&job.route_name),
-                    Some(&key),
-                )
-            });
-        match res {
-            Ok(_) => {
-                tracing::warn!(job = job.id, route = %job.route_name, target = %key, "webhook answered 410 Gone; destination disabled")
-            }
-            Err(e) => {
-                tracing::error!(job = job.id, target = %key, error = %e, "could not disable a webhook that answered 410")
-            }
-        }
+        super::disable_with_notice(
+            &self.store,
+            job,
+            &job.target.key(),
+            reason,
+            "webhook_gone",
+            &format!(
+                "{url} answered 410 Gone; the destination is disabled. Fix the receiver and re-enable it."
+            ),
+        );
     }
 }
 
@@ -204,10 +190,7 @@ impl WebhookSender {
 }
 
 fn dead(status: Option<u16>, detail: &str) -> SendResult {
-    SendResult::Dead {
-        status,
-        detail: detail.to_string(),
-    }
+    SendResult::dead(status, detail)
 }
 
 /// Maps a response to an outcome. `retry_after` is the server's parsed `Retry-After`, unclamped.
