@@ -41,6 +41,8 @@ pub struct Config {
     pub security: SecurityConfig,
     pub zoom: ZoomConfig,
     pub telegram: Option<TelegramConfig>,
+    /// The self-service bot; present when `[telegram]` is configured with `bot_commands = true`.
+    pub bot: Option<BotConfig>,
     pub email: Option<EmailConfig>,
     pub webhooks: WebhooksConfig,
     pub delivery: DeliveryConfig,
@@ -129,6 +131,23 @@ pub struct TelegramConfig {
     pub bot_token: SecretString,
     pub api_url: String,
     pub bot_commands: bool,
+}
+
+/// How the bot receives Telegram updates.
+#[derive(Debug, Clone)]
+pub struct BotConfig {
+    pub mode: BotMode,
+    /// getUpdates long-poll timeout (Telegram allows up to 50 s).
+    pub poll_timeout_secs: u64,
+}
+
+#[derive(Debug, Clone)]
+pub enum BotMode {
+    /// getUpdates long polling: works behind NAT, no public HTTPS needed.
+    Polling,
+    /// Telegram POSTs updates to `{public_url}/telegram/webhook` with this secret in
+    /// `X-Telegram-Bot-Api-Secret-Token`.
+    Webhook { secret: SecretString },
 }
 
 #[derive(Debug, Clone)]
@@ -268,6 +287,19 @@ struct RawTelegram {
     api_url: String,
     #[serde(default = "default_true")]
     bot_commands: bool,
+    #[serde(default = "default_bot_mode")]
+    mode: String,
+    webhook_secret: Option<String>,
+    webhook_secret_file: Option<PathBuf>,
+    #[serde(default = "default_poll_timeout")]
+    poll_timeout_secs: u64,
+}
+
+fn default_bot_mode() -> String {
+    "polling".into()
+}
+fn default_poll_timeout() -> u64 {
+    25
 }
 
 fn default_telegram_api() -> String {
@@ -777,7 +809,9 @@ fn validate(
     }
 
     // [telegram]
+    let mut bot = None;
     let telegram = raw.telegram.and_then(|t| {
+        bot = validate_bot(&mut e, &t, base_dir, env);
         let token = secret(
             &mut e,
             "telegram.bot_token",
@@ -946,6 +980,7 @@ fn validate(
             admin_token,
         },
         zoom: ZoomConfig { apps },
+        bot: bot.filter(|_| telegram.is_some()),
         telegram,
         email,
         webhooks: WebhooksConfig {
@@ -970,6 +1005,79 @@ fn validate(
             level: raw.log.level,
         },
         seed_routes,
+    })
+}
+
+/// The bot keys of `[telegram]`: `mode`, `webhook_secret`, `poll_timeout_secs`. None when
+/// `bot_commands = false` or a key is wrong (the error is recorded).
+fn validate_bot(
+    e: &mut Errors,
+    t: &RawTelegram,
+    base_dir: &Path,
+    env: &[(String, String)],
+) -> Option<BotConfig> {
+    let secret = secret(
+        e,
+        "telegram.webhook_secret",
+        t.webhook_secret.clone(),
+        t.webhook_secret_file.clone(),
+        base_dir,
+        env,
+    );
+    if !(1..=50).contains(&t.poll_timeout_secs) {
+        e.push(
+            "telegram.poll_timeout_secs",
+            format!("{} is outside 1-50 seconds", t.poll_timeout_secs),
+            "leave it unset for 25; Telegram allows at most 50",
+        );
+    }
+    let mode = match t.mode.as_str() {
+        "polling" => BotMode::Polling,
+        "webhook" => match secret {
+            // Telegram's rule for secret_token: 1-256 characters of A-Z, a-z, 0-9, _ and -.
+            Some(s)
+                if (1..=256).contains(&s.expose_secret().len())
+                    && s.expose_secret()
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') =>
+            {
+                BotMode::Webhook { secret: s }
+            }
+            Some(_) => {
+                e.push(
+                    "telegram.webhook_secret",
+                    "must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)",
+                    "use the admin_token line of `zoom-relay keygen` as a fresh secret",
+                );
+                return None;
+            }
+            None => {
+                if !e
+                    .0
+                    .iter()
+                    .any(|x| x.key.starts_with("telegram.webhook_secret"))
+                {
+                    e.push(
+                        "telegram.webhook_secret",
+                        "is missing while telegram.mode = \"webhook\"",
+                        "set webhook_secret (or webhook_secret_file), or use mode = \"polling\"",
+                    );
+                }
+                return None;
+            }
+        },
+        other => {
+            e.push(
+                "telegram.mode",
+                format!("`{other}` is not a bot mode"),
+                "use \"polling\" (the default) or \"webhook\"",
+            );
+            return None;
+        }
+    };
+    t.bot_commands.then_some(BotConfig {
+        mode,
+        poll_timeout_secs: t.poll_timeout_secs,
     })
 }
 
@@ -1058,6 +1166,43 @@ mod tests {
         let ke = &err.key_errors()[0];
         assert_eq!(ke.key, "zoom.apps[0].secret_token");
         assert!(ke.fix.contains("ZOOM_SECRET"));
+    }
+
+    #[test]
+    fn bot_modes_validate_and_name_the_key() {
+        let with =
+            |extra: &str| format!("{EXAMPLE_CONFIG}\n[telegram]\nbot_token = \"1:x\"\n{extra}\n");
+        let c = from_toml_str(&with(""), ConfigSource::EmbeddedExample, &[]).unwrap();
+        assert!(matches!(c.bot.unwrap().mode, BotMode::Polling));
+        let c = from_toml_str(
+            &with("bot_commands = false"),
+            ConfigSource::EmbeddedExample,
+            &[],
+        )
+        .unwrap();
+        assert!(c.bot.is_none() && c.telegram.is_some());
+        let c = from_toml_str(
+            &with("mode = \"webhook\"\nwebhook_secret = \"abc_DEF-123\""),
+            ConfigSource::EmbeddedExample,
+            &[],
+        )
+        .unwrap();
+        assert!(matches!(c.bot.unwrap().mode, BotMode::Webhook { .. }));
+        for (extra, key) in [
+            ("mode = \"webhook\"", "telegram.webhook_secret"),
+            (
+                "mode = \"webhook\"\nwebhook_secret = \"no spaces\"",
+                "telegram.webhook_secret",
+            ),
+            ("mode = \"push\"", "telegram.mode"),
+            ("poll_timeout_secs = 90", "telegram.poll_timeout_secs"),
+        ] {
+            let err = from_toml_str(&with(extra), ConfigSource::EmbeddedExample, &[]).unwrap_err();
+            assert!(
+                err.key_errors().iter().any(|k| k.key == key),
+                "{extra}: {err}"
+            );
+        }
     }
 
     #[test]

@@ -1,6 +1,12 @@
-//! Tokens that prove the relay issued them: `base64url(payload) . base64url(HMAC-SHA256(key,
-//! purpose || payload))`. Used for one-click unsubscribe links, which must work without a login and
-//! must not be forgeable for someone else's address.
+//! Cryptography under `security.data_key`, in two forms:
+//!
+//! - **Signed tokens** that prove the relay issued them: `base64url(payload) .
+//!   base64url(HMAC-SHA256(key, purpose || payload))`. Used for one-click unsubscribe links, which
+//!   must work without a login and must not be forgeable for someone else's address.
+//! - **Sealed blobs** for secrets at rest (OAuth tokens): XChaCha20-Poly1305 with a random 24-byte
+//!   nonce per seal (large enough that random nonces never collide in practice, unlike AES-GCM's 12),
+//!   and associated data that binds a blob to its record, so a blob copied into another tenant's
+//!   record does not open.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -37,9 +43,76 @@ pub fn verify<T: DeserializeOwned>(key: &[u8; 32], purpose: &str, token: &str) -
     serde_json::from_slice(&json).ok()
 }
 
+/// Version byte of the sealed format: `v || nonce(24) || ciphertext+tag`.
+const SEAL_V1: u8 = 1;
+const NONCE_LEN: usize = 24;
+
+/// A sealed blob did not open: wrong key, wrong associated data, or damaged bytes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("sealed data does not open with this data_key (was security.data_key changed?)")]
+pub struct OpenError;
+
+/// Encrypts `plaintext` bound to `aad` (which is authenticated, not encrypted).
+pub fn seal(key: &[u8; 32], aad: &[u8], plaintext: &[u8]) -> Vec<u8> {
+    use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+    use rand::RngCore;
+    let cipher = chacha20poly1305::XChaCha20Poly1305::new(key.into());
+    let mut nonce = [0u8; NONCE_LEN];
+    rand::rngs::OsRng.fill_bytes(&mut nonce);
+    let ct = cipher
+        .encrypt(
+            (&nonce).into(),
+            Payload {
+                msg: plaintext,
+                aad,
+            },
+        )
+        .expect("XChaCha20-Poly1305 encryption cannot fail for in-memory sizes");
+    let mut out = Vec::with_capacity(1 + NONCE_LEN + ct.len());
+    out.push(SEAL_V1);
+    out.extend_from_slice(&nonce);
+    out.extend_from_slice(&ct);
+    out
+}
+
+/// Decrypts a blob made by [`seal`] with the same key and `aad`.
+pub fn open(key: &[u8; 32], aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, OpenError> {
+    use chacha20poly1305::aead::{Aead, KeyInit, Payload};
+    if sealed.len() < 1 + NONCE_LEN || sealed[0] != SEAL_V1 {
+        return Err(OpenError);
+    }
+    let (nonce, ct) = sealed[1..].split_at(NONCE_LEN);
+    let cipher = chacha20poly1305::XChaCha20Poly1305::new(key.into());
+    cipher
+        .decrypt(nonce.into(), Payload { msg: ct, aad })
+        .map_err(|_| OpenError)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sealed_blobs_open_only_with_their_key_and_aad() {
+        let key = [3u8; 32];
+        let a = seal(&key, b"app\0acct", b"access-token-secret");
+        let b = seal(&key, b"app\0acct", b"access-token-secret");
+        assert_ne!(a, b, "a fresh nonce per seal");
+        assert!(
+            !a.windows(6).any(|w| w == b"access"),
+            "no plaintext in the blob"
+        );
+        assert_eq!(
+            open(&key, b"app\0acct", &a).unwrap(),
+            b"access-token-secret"
+        );
+        assert_eq!(open(&key, b"app\0other", &a), Err(OpenError));
+        assert_eq!(open(&[4u8; 32], b"app\0acct", &a), Err(OpenError));
+        let mut damaged = a.clone();
+        *damaged.last_mut().unwrap() ^= 1;
+        assert_eq!(open(&key, b"app\0acct", &damaged), Err(OpenError));
+        assert_eq!(open(&key, b"app\0acct", &a[..10]), Err(OpenError));
+    }
 
     #[test]
     fn tokens_verify_only_unchanged_and_for_their_purpose() {

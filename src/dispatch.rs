@@ -13,9 +13,11 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
+use crate::metrics::Metrics;
 use crate::render::{ContextInput, DestinationKind, Overrides, Rendered, Renderer, build_context};
 use crate::routing::{self, Channel, MatchInput, Target};
 use crate::store::{EventRecord, EventStatus, MeetingMemory, Message, NewJob, Store, StoreError};
+use crate::tenants::Tenants;
 use crate::zoom::event::{self, EventBody, ParsedEvent};
 use crate::zoom::{EventKind, ZoomEvent};
 
@@ -31,6 +33,15 @@ pub enum DispatchOutcome {
     Unroutable {
         seq: u64,
         reason: String,
+    },
+    /// The event's account has not installed the (OAuth) app; stored, counted, not routed.
+    NoTenant {
+        seq: u64,
+    },
+    /// app_deauthorized: the tenant's data was purged, the event with it.
+    Purged {
+        seq: u64,
+        deleted: u64,
     },
 }
 
@@ -61,6 +72,8 @@ pub struct Dispatcher {
     store: Store,
     renderer: Arc<Renderer>,
     config: Arc<Config>,
+    tenants: Option<Arc<Tenants>>,
+    metrics: Option<Arc<Metrics>>,
 }
 
 /// The idempotency key of the job for (event, target): stable across re-dispatch.
@@ -101,7 +114,20 @@ impl Dispatcher {
             store,
             renderer,
             config,
+            tenants: None,
+            metrics: None,
         }
+    }
+
+    /// Revokes tokens on uninstall and looks up join links (see [`Tenants::before_dispatch`]).
+    pub fn with_tenants(mut self, tenants: Arc<Tenants>) -> Self {
+        self.tenants = Some(tenants);
+        self
+    }
+
+    pub fn with_metrics(mut self, metrics: Arc<Metrics>) -> Self {
+        self.metrics = Some(metrics);
+        self
     }
 
     /// Dispatches the oldest inbox event. Blocking (store I/O); async callers use spawn_blocking.
@@ -121,6 +147,28 @@ impl Dispatcher {
                     vec![],
                 )?;
                 Ok(DispatchOutcome::Unroutable { seq, reason })
+            }
+            Prepared::NoTenant => {
+                tracing::info!(seq, app = %rec.event.app_id, event = %rec.event.event, "event from an account without an install; not routed");
+                self.store
+                    .commit_dispatch(&rec, EventStatus::NoTenant, vec![])?;
+                if let Some(m) = &self.metrics {
+                    m.inc("events_no_tenant_total", &[("app", &rec.event.app_id)]);
+                }
+                Ok(DispatchOutcome::NoTenant { seq })
+            }
+            Prepared::Purge { account } => {
+                let report = crate::tenants::purge(
+                    &self.store,
+                    &rec.event.app_id,
+                    &account,
+                    "uninstall",
+                    Some(seq),
+                )?;
+                Ok(DispatchOutcome::Purged {
+                    seq,
+                    deleted: report.total(),
+                })
             }
             Prepared::Jobs { routes, jobs } => {
                 let created = self.store.commit_dispatch(
@@ -155,9 +203,12 @@ impl Dispatcher {
         match &ev.kind {
             k if k.is_meeting() => {}
             EventKind::AppDeauthorized => {
-                return Ok(Prepared::Unroutable(
-                    "app_deauthorized: tenant purge on uninstall is not implemented yet".into(),
-                ));
+                return Ok(match ev.account_id {
+                    Some(account) => Prepared::Purge { account },
+                    None => Prepared::Unroutable(
+                        "app_deauthorized without payload.account_id: nothing to purge".into(),
+                    ),
+                });
             }
             other => {
                 return Ok(Prepared::Unroutable(format!(
@@ -171,6 +222,17 @@ impl Dispatcher {
             ));
         };
         let app = rec.event.app_id.as_str();
+        // An OAuth app's events count only for accounts that installed it; a webhook-only app
+        // (no OAuth credentials: an account's own internal app) routes by account id alone.
+        let oauth_app = self
+            .config
+            .zoom
+            .apps
+            .iter()
+            .any(|a| a.id == app && a.has_oauth());
+        if oauth_app && self.store.get_tenant(app, &account)?.is_none() {
+            return Ok(Prepared::NoTenant);
+        }
         let memory = self.update_memory(app, &account, &ev, rec.received_at_ms)?;
         self.plan_jobs(rec, &ev, app, &account, memory.as_ref())
     }
@@ -237,6 +299,17 @@ impl Dispatcher {
             if self
                 .store
                 .is_target_disabled(app, account, &p.target.key())?
+            {
+                continue;
+            }
+            // A member who sent /mute gets nothing from their own subscriptions until it ends.
+            if let (true, Target::Telegram { chat_id, .. }) = (p.member, &p.target)
+                && self.store.is_member_muted(
+                    app,
+                    account,
+                    *chat_id,
+                    chrono::Utc::now().timestamp_millis(),
+                )?
             {
                 continue;
             }
@@ -457,6 +530,8 @@ impl Dispatcher {
 
 enum Prepared {
     Unroutable(String),
+    NoTenant,
+    Purge { account: String },
     Jobs { routes: u32, jobs: Vec<NewJob> },
 }
 
@@ -467,6 +542,15 @@ pub async fn run(d: Dispatcher, signals: Arc<Signals>, token: CancellationToken)
         loop {
             if token.is_cancelled() {
                 return;
+            }
+            if let Some(t) = &d.tenants {
+                let next = {
+                    let store = d.store.clone();
+                    tokio::task::spawn_blocking(move || store.next_inbox_event()).await
+                };
+                if let Ok(Ok(Some(rec))) = next {
+                    t.before_dispatch(&rec).await;
+                }
             }
             let step = {
                 let d = d.clone();
@@ -481,7 +565,12 @@ pub async fn run(d: Dispatcher, signals: Arc<Signals>, token: CancellationToken)
                         }
                     }
                 }
-                Ok(Ok(DispatchOutcome::Unroutable { .. })) => {}
+                Ok(Ok(DispatchOutcome::Purged { .. })) => {
+                    if let Err(e) = d.store.flush().await {
+                        tracing::error!(error = %e, "flushing after a tenant purge failed");
+                    }
+                }
+                Ok(Ok(DispatchOutcome::Unroutable { .. } | DispatchOutcome::NoTenant { .. })) => {}
                 Ok(Err(e)) => {
                     tracing::error!(error = %e, "dispatch failed; retrying shortly");
                     break;

@@ -2,6 +2,7 @@
 //! who asked for them. `run(config, listener)` starts everything and returns an [`App`] handle, so
 //! tests bind `127.0.0.1:0` and read the real port.
 
+pub mod bot;
 pub mod cli;
 pub mod config;
 pub mod crypto;
@@ -14,6 +15,7 @@ pub mod routing;
 pub mod service;
 pub mod store;
 pub mod telemetry;
+pub mod tenants;
 pub mod zoom;
 
 use std::net::SocketAddr;
@@ -72,12 +74,15 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
     }
     let metrics = Arc::new(Metrics::default());
     let signals = Arc::new(Signals::default());
+    let tenants = tenants::Tenants::new(store.clone(), config.clone())
+        .context("building the Zoom OAuth client")?;
     let state = AppState::new(
         config.clone(),
         store.clone(),
         metrics.clone(),
         renderer.clone(),
         signals.clone(),
+        tenants.clone(),
     );
     let token = CancellationToken::new();
 
@@ -96,7 +101,15 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
         .map(|t| TelegramSender::new(t, store.clone()))
         .transpose()
         .context("building the Telegram sender")?;
-    let dispatcher = Dispatcher::new(store.clone(), renderer.clone(), config.clone());
+    let bot = bot::Bot::new(
+        config.clone(),
+        store.clone(),
+        renderer.clone(),
+        signals.clone(),
+    )?;
+    let dispatcher = Dispatcher::new(store.clone(), renderer.clone(), config.clone())
+        .with_tenants(tenants)
+        .with_metrics(metrics.clone());
     let mut workers = vec![
         tokio::spawn(janitor(store.clone(), config.clone(), token.clone())),
         tokio::spawn(dispatch::run(dispatcher, signals.clone(), token.clone())),
@@ -121,6 +134,10 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
         workers.push(tokio::spawn(spawn_worker(
             &store, sender, &config, &metrics, &signals, &token,
         )));
+    }
+    if let Some(bot) = bot {
+        let _ = state.bot.set(bot.clone());
+        workers.push(tokio::spawn(bot.run(token.clone())));
     }
     state.workers_running.store(true, Ordering::SeqCst);
 
@@ -156,6 +173,11 @@ impl App {
 
     pub fn metrics(&self) -> &Metrics {
         &self.state.metrics
+    }
+
+    /// Installs and their tokens (tests drive token refreshes through it).
+    pub fn tenants(&self) -> &Arc<tenants::Tenants> {
+        &self.state.tenants
     }
 
     /// Cancelling this token stops the relay gracefully.
@@ -260,6 +282,10 @@ async fn janitor(store: Store, config: Arc<Config>, token: CancellationToken) {
                 s.expire_meetings(
                     chrono::Utc::now().timestamp_millis(),
                     (c.meeting_retention_secs as i64).saturating_mul(1000),
+                )?;
+                s.expire_oauth_states(
+                    chrono::Utc::now().timestamp_millis(),
+                    crate::http::oauth::STATE_TTL_MS,
                 )?;
                 Ok(r)
             })

@@ -111,6 +111,10 @@ pub enum Destination {
         chat_id: i64,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         thread_id: Option<i64>,
+        /// A member's personal subscription made through the bot (`/start CODE`): the member may
+        /// remove it (`/unsubscribe`) and pause it (`/mute`); organizer destinations are not muted.
+        #[serde(default, skip_serializing_if = "is_false")]
+        member: bool,
     },
     Email {
         to: Vec<String>,
@@ -214,7 +218,9 @@ impl Channel {
 impl Destination {
     pub fn targets(&self) -> Vec<Target> {
         match self {
-            Destination::Telegram { chat_id, thread_id } => vec![Target::Telegram {
+            Destination::Telegram {
+                chat_id, thread_id, ..
+            } => vec![Target::Telegram {
                 chat_id: *chat_id,
                 thread_id: *thread_id,
             }],
@@ -338,7 +344,9 @@ impl Route {
         for (i, d) in self.destinations.iter().enumerate() {
             let f = format!("destinations[{i}]");
             match d {
-                Destination::Telegram { chat_id, thread_id } => {
+                Destination::Telegram {
+                    chat_id, thread_id, ..
+                } => {
                     if !ctx.telegram_enabled {
                         err(
                             &f,
@@ -509,7 +517,7 @@ pub fn matches(route: &Route, input: &MatchInput<'_>) -> bool {
 pub struct Planned<'r> {
     pub route: &'r Route,
     pub target: Target,
-    /// The target came from a member's personal email subscription.
+    /// The target came from a member's personal subscription (email or Telegram).
     pub member: bool,
 }
 
@@ -522,7 +530,11 @@ pub fn plan<'r>(routes: &'r [Route], input: &MatchInput<'_>) -> (Vec<Planned<'r>
     let mut out = Vec::new();
     for route in sorted.iter().copied() {
         for d in &route.destinations {
-            let member = matches!(d, Destination::Email { member: true, .. });
+            let member = matches!(
+                d,
+                Destination::Email { member: true, .. }
+                    | Destination::Telegram { member: true, .. }
+            );
             for target in d.targets() {
                 if seen.insert(target.key()) {
                     out.push(Planned {
@@ -708,6 +720,7 @@ mod tests {
             Destination::Telegram {
                 chat_id: -1,
                 thread_id: None,
+                member: false,
             },
             Destination::Email {
                 to: vec!["x@example.org".into(), "Y@example.org".into()],
@@ -719,6 +732,7 @@ mod tests {
             Destination::Telegram {
                 chat_id: -1,
                 thread_id: None,
+                member: false,
             },
             Destination::Email {
                 to: vec!["y@example.org".into()],
@@ -727,6 +741,7 @@ mod tests {
             Destination::Telegram {
                 chat_id: -1,
                 thread_id: Some(7),
+                member: false,
             },
         ];
         let routes = vec![a, b];

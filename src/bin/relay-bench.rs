@@ -14,6 +14,10 @@
 mod intake;
 #[path = "relay_bench/load.rs"]
 mod load;
+#[path = "relay_bench/node.rs"]
+mod node;
+#[path = "relay_bench/resources.rs"]
+mod resources;
 #[path = "relay_bench/servers.rs"]
 mod servers;
 #[path = "relay_bench/telegram.rs"]
@@ -64,6 +68,9 @@ enum Cmd {
     /// Telegram: fan-out of one event to many chats against the 30/s bound, and event-to-Telegram
     /// latency at light load, through a rate-limiting fake Telegram on loopback.
     Telegram(RunArgs),
+    /// Resources of the real `zoom-relay` binary: RSS idle and under intake load, and the time to
+    /// ready with 10,000 routes in the store.
+    Resources(RunArgs),
     /// Every scenario.
     All(RunArgs),
     /// Load one already running server (the bare handler, `serve-durable`, or `zoom-relay serve` with
@@ -128,6 +135,8 @@ pub struct Ctx {
     pub opts: Opts,
     pub summaries: HashMap<&'static str, Summary>,
     pool: Option<Arc<Pool>>,
+    /// The relay process `rss_idle` starts and `rss_load` loads.
+    pub relay: Option<resources::Shared>,
 }
 
 /// Requests per second the request pool is sized for (above the bare bound on the reference
@@ -218,6 +227,28 @@ pub const SCENARIOS: &[Scenario] = &[
         run: |c| Box::pin(intake::ack_latency(c)),
     },
     Scenario {
+        name: "intake_node",
+        groups: &["intake"],
+        run: |c| Box::pin(node::node(c)),
+    },
+    // Before the Telegram scenarios, so the pre-signed requests (signed when the run starts) are
+    // still young when `rss_load` sends them.
+    Scenario {
+        name: "rss_idle",
+        groups: &["resources"],
+        run: |c| Box::pin(resources::rss_idle(c)),
+    },
+    Scenario {
+        name: "rss_load",
+        groups: &["resources"],
+        run: |c| Box::pin(resources::rss_load(c)),
+    },
+    Scenario {
+        name: "ready_10k_routes",
+        groups: &["resources"],
+        run: |c| Box::pin(resources::ready_10k_routes(c)),
+    },
+    Scenario {
         name: "telegram_fanout",
         groups: &["telegram"],
         run: |c| Box::pin(telegram::fanout(c)),
@@ -234,6 +265,7 @@ fn main() -> ExitCode {
     let res = match cli.cmd {
         Cmd::Intake(a) => run_group(Some("intake"), a),
         Cmd::Telegram(a) => run_group(Some("telegram"), a),
+        Cmd::Resources(a) => run_group(Some("resources"), a),
         Cmd::All(a) => run_group(None, a),
         Cmd::Load { addr, rate, args } => load_only(addr, rate, args),
         Cmd::ServeBare { port } => servers::serve_bare(port).map(|_| ExitCode::SUCCESS),
@@ -276,6 +308,7 @@ fn run_group(group: Option<&str>, a: RunArgs) -> anyhow::Result<ExitCode> {
         },
         summaries: HashMap::new(),
         pool: None,
+        relay: None,
     };
     // The load generator's runtime: tokio defaults, like the servers'.
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -335,6 +368,7 @@ fn load_only(
         },
         summaries: HashMap::new(),
         pool: None,
+        relay: None,
     };
     let pool = ctx.pool()?;
     let plan = load::Plan {

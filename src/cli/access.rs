@@ -65,7 +65,7 @@ impl Access {
 }
 
 /// A wildcard listen address is reached through loopback.
-fn connectable(addr: SocketAddr) -> SocketAddr {
+pub(crate) fn connectable(addr: SocketAddr) -> SocketAddr {
     match addr.ip() {
         IpAddr::V4(ip) if ip.is_unspecified() => {
             SocketAddr::new(IpAddr::V4(Ipv4Addr::LOCALHOST), addr.port())
@@ -78,6 +78,20 @@ fn connectable(addr: SocketAddr) -> SocketAddr {
 }
 
 impl Remote {
+    /// The relay's base URL, `http://{listen}`.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// A request to `/api/v1{path}` with the operator token, for answers that are not JSON (the
+    /// backup stream). An hour instead of the usual 30 s: a large store takes a while to copy.
+    pub fn raw(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.client
+            .request(method, format!("{}/api/v1{path}", self.base))
+            .bearer_auth(&self.token)
+            .timeout(std::time::Duration::from_secs(3600))
+    }
+
     pub async fn get<T: DeserializeOwned>(
         &self,
         path: &str,

@@ -2,11 +2,14 @@
 //! error. Errors go to stderr and say what to fix.
 
 mod access;
+mod codes;
 mod deliveries;
 mod events;
+mod ops;
 mod routes;
 mod serve;
 mod simulate;
+mod tenants;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -41,6 +44,11 @@ enum Command {
     Keygen,
     /// Send a correctly signed sample event to a running relay and print its answer.
     Simulate(simulate::Args),
+    /// Installs (tenants): list, show, remove (purges as an uninstall does), audit.
+    Tenants {
+        #[command(subcommand)]
+        command: tenants::TenantsCommand,
+    },
     /// What arrived from Zoom.
     Events {
         #[command(subcommand)]
@@ -66,6 +74,19 @@ enum Command {
         #[command(subcommand)]
         command: deliveries::DestinationsCommand,
     },
+    /// Codes for the Telegram bot: members subscribe, groups link, organizers join.
+    Codes {
+        #[command(subcommand)]
+        command: codes::CodesCommand,
+    },
+    /// Write a backup of the whole store to FILE (through the running relay if one holds the store).
+    Backup(ops::BackupArgs),
+    /// Restore a backup into server.data_dir. The relay must be stopped.
+    Restore(ops::RestoreArgs),
+    /// Check the config, the store, Telegram getMe, SMTP and each Zoom app's OAuth endpoint.
+    Doctor,
+    /// Exit 0 when the relay on server.listen answers /healthz (for container health checks).
+    Healthcheck(ops::HealthcheckArgs),
     /// Problems for organizers, such as a disabled destination.
     Notices {
         #[command(subcommand)]
@@ -101,11 +122,17 @@ pub fn main() -> ExitCode {
         Command::Serve => serve::serve(cli.config.as_deref()),
         Command::Simulate(args) => simulate::simulate(cli.config.as_deref(), args),
         Command::Events { command } => events::run(cli.config.as_deref(), command),
+        Command::Tenants { command } => tenants::run(cli.config.as_deref(), command),
         Command::Routes { command } => routes::run_routes(cli.config.as_deref(), command),
         Command::Templates { command } => routes::run_templates(cli.config.as_deref(), command),
         Command::Deliveries { command } => {
             deliveries::run_deliveries(cli.config.as_deref(), command)
         }
+        Command::Codes { command } => codes::run(cli.config.as_deref(), command),
+        Command::Backup(args) => ops::backup(cli.config.as_deref(), args),
+        Command::Restore(args) => ops::restore(cli.config.as_deref(), args),
+        Command::Doctor => ops::doctor(cli.config.as_deref()),
+        Command::Healthcheck(args) => ops::healthcheck(cli.config.as_deref(), args),
         Command::Notices { command } => deliveries::run_notices(cli.config.as_deref(), command),
         Command::Destinations { command } => {
             deliveries::run_destinations(cli.config.as_deref(), command)

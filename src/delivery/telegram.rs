@@ -34,7 +34,7 @@ use teloxide::{ApiError, Bot, RequestError};
 use super::pacing::{Limits, Pacer};
 use super::{SendResult, Sender};
 use crate::config::TelegramConfig;
-use crate::render::telegram::{MAX_LEN, to_plain_text, visible_len};
+use crate::render::telegram::{MAX_LEN, entity_len, to_plain_text, visible_len};
 use crate::routing::{Channel, DeliveryOptions, Overflow, Target};
 use crate::store::telegram::PartProgress;
 use crate::store::{Job, Message, Store, StoreError, snippet};
@@ -247,7 +247,11 @@ impl TelegramSender {
                 }
                 Failure::Forbidden { status, desc } => {
                     self.store.clear_part_progress(job.id)?;
-                    self.disable(job, chat, &key(chat), &desc);
+                    // A bot reply (no tenant) to someone who blocked the bot: nothing to disable;
+                    // their next message to the bot proves the chat works again.
+                    if !job.event.starts_with("bot.") {
+                        self.disable(job, chat, &key(chat), &desc);
+                    }
                     return Ok(dead(
                         Some(status),
                         &format!("{desc}; the destination is disabled"),
@@ -460,7 +464,8 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 
 /// A part as plain text, for Telegram's refusal of its HTML. Link targets written out can make it
 /// longer than the HTML's visible text, so it is cut to the limit.
-fn plain_fallback(part: &str) -> String {
+#[doc(hidden)] // public for the fuzz target only
+pub fn plain_fallback(part: &str) -> String {
     let text = to_plain_text(part);
     let mut units = 0;
     for (i, c) in text.char_indices() {
@@ -521,15 +526,17 @@ fn pieces(html: &str) -> Vec<Piece<'_>> {
             rest = &rest[end + 1..];
             continue;
         }
+        // Only an entity Telegram decodes stays whole (one character, at most two units); a stray
+        // `&` is a character like any other, or a part could outgrow `max` (found by fuzzing).
         if c == '&'
-            && let Some((end, _)) = rest.char_indices().take(12).find(|(_, c)| *c == ';')
+            && let Some(len) = entity_len(rest)
         {
-            let raw = &rest[..=end];
+            let raw = &rest[..len];
             out.push(Piece::Text {
                 raw,
                 units: visible_len(raw),
             });
-            rest = &rest[end + 1..];
+            rest = &rest[len..];
             continue;
         }
         let raw = &rest[..c.len_utf8()];
@@ -646,6 +653,19 @@ mod tests {
         let joined: String = parts.iter().map(|p| visible_text(p)).collect();
         assert_eq!(joined, visible_text(html));
         parts
+    }
+
+    #[test]
+    fn stray_ampersands_never_make_a_part_too_long() {
+        // Found by the telegram_split fuzz target: `&am&;` was kept whole as if it were one entity
+        // (five units), so a part could exceed a small limit.
+        let html = "<b>Weekly</b> &am&; <a href=\"https://x/?a=1&amp;b=2\">join</a>";
+        for max in 2..=8 {
+            for p in split_html(html, max) {
+                assert!(visible_len(&p) <= max, "part over {max}: {p:?}");
+            }
+        }
+        assert_eq!(split_html("&am&;", 4), vec!["&am&", ";"]);
     }
 
     #[test]

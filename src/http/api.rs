@@ -1,5 +1,8 @@
 //! Admin REST API at `/api/v1`, authenticated by the operator's bearer `admin_token`.
 
+mod codes;
+mod tenants;
+
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -24,6 +27,15 @@ use crate::store::{DisabledTarget, Notice};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/events", get(list_events))
+        .route("/tenants", get(tenants::list))
+        .route("/tenants/audit", get(tenants::audit))
+        .route(
+            "/tenants/{app}/{account}",
+            get(tenants::show).delete(tenants::remove),
+        )
+        .route("/backup", get(backup))
+        .route("/codes", get(codes::list).post(codes::create))
+        .route("/codes/{id}", axum::routing::delete(codes::revoke))
         .route("/routes", get(list_routes).post(add_route))
         .route("/routes/import", post(import_routes))
         .route("/routes/test", post(test_routes))
@@ -390,4 +402,39 @@ async fn enable_destination(
             "`{target}` is not disabled for that account"
         )))
     }
+}
+
+/// The whole store as a backup file (`store::backup`), streamed while it is written, so a large store
+/// needs no buffer here. A failure part-way ends the stream early; the file then lacks its checksum,
+/// and the CLI, which verifies what it received, says so.
+async fn backup(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    require_admin(&st, &headers)?;
+    let (reader, writer) = tokio::io::duplex(256 * 1024);
+    let bridge = tokio_util::io::SyncIoBridge::new(writer);
+    let store = st.store.clone();
+    tokio::task::spawn_blocking(move || match store.write_backup(bridge) {
+        Ok(info) => tracing::info!(
+            trees = info.trees,
+            entries = info.entries,
+            bytes = info.bytes,
+            "backup streamed to an admin client"
+        ),
+        Err(e) => tracing::warn!(error = %e, "backup stream stopped before the end"),
+    });
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(reader));
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/octet-stream"),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                "attachment; filename=\"zoom-relay.backup\"",
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }

@@ -3,6 +3,8 @@
 pub mod api;
 pub mod error;
 pub mod health;
+pub mod oauth;
+pub mod page;
 pub mod unsubscribe;
 pub mod webhook;
 
@@ -23,6 +25,7 @@ use crate::dispatch::Signals;
 use crate::metrics::Metrics;
 use crate::render::Renderer;
 use crate::store::Store;
+use crate::tenants::Tenants;
 use crate::zoom::Verifier;
 
 pub use error::ApiError;
@@ -41,6 +44,10 @@ pub struct StateInner {
     pub signals: Arc<Signals>,
     /// Set once the background workers run; `/readyz` needs it.
     pub workers_running: AtomicBool,
+    /// The Telegram bot, set by `run` when it is enabled; `/telegram/webhook` hands updates to it.
+    pub bot: std::sync::OnceLock<crate::bot::Bot>,
+    /// Installs and their tokens.
+    pub tenants: Arc<Tenants>,
 }
 
 impl std::ops::Deref for AppState {
@@ -57,6 +64,7 @@ impl AppState {
         metrics: Arc<Metrics>,
         renderer: Arc<Renderer>,
         signals: Arc<Signals>,
+        tenants: Arc<Tenants>,
     ) -> AppState {
         let verifiers = config
             .zoom
@@ -81,6 +89,8 @@ impl AppState {
             renderer,
             signals,
             workers_running: AtomicBool::new(false),
+            tenants,
+            bot: std::sync::OnceLock::new(),
         }))
     }
 }
@@ -117,10 +127,14 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/zoom/webhook", post(webhook::receive_default))
         .route("/zoom/webhook/{app_id}", post(webhook::receive))
+        .route("/zoom/install/{app_id}", get(oauth::install))
+        .route("/zoom/oauth/callback", get(oauth::callback))
+        .route("/zoom/oauth/callback/{app_id}", get(oauth::callback_for_app))
         .route(
             "/unsubscribe/{token}",
             get(unsubscribe::show).post(unsubscribe::confirm),
         )
+        .route("/telegram/webhook", post(crate::bot::webhook::receive))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))

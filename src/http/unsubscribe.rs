@@ -5,26 +5,11 @@
 
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
 
 use super::AppState;
+use super::page::{escape, page};
 use crate::service::subscriptions::{self, PURPOSE, Unsubscribe};
-
-fn page(status: StatusCode, title: &str, body: &str) -> Response {
-    let html = format!(
-        "<!doctype html><html><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\">\
-         <title>{title}</title></head><body style=\"font-family:sans-serif;max-width:32rem;margin:3rem auto\">\
-         <h1>{title}</h1>{body}</body></html>"
-    );
-    (status, Html(html)).into_response()
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
 
 fn decode(st: &AppState, token: &str) -> Option<Unsubscribe> {
     crate::crypto::verify(st.config.security.data_key.bytes(), PURPOSE, token)

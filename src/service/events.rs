@@ -35,6 +35,10 @@ impl From<&EventRecord> for EventView {
                 Some(format!("{routes} route(s) matched, {jobs} job(s)"))
             }
             EventStatus::Unroutable { reason } => Some(reason.clone()),
+            EventStatus::NoTenant => Some(format!(
+                "account has not installed app `{}`; install it at /zoom/install/{}",
+                r.event.app_id, r.event.app_id
+            )),
         };
         EventView {
             seq: r.seq,

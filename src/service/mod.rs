@@ -2,7 +2,9 @@
 //! opens the store directly or goes through a running relay) both call these functions, so they cannot
 //! disagree.
 
+pub mod codes;
 pub mod deliveries;
 pub mod events;
 pub mod routes;
 pub mod subscriptions;
+pub mod tenants;

@@ -27,8 +27,10 @@ pub enum EventStatus {
     Pending,
     /// Matched and turned into `jobs` outbox jobs (possibly zero: no route matched).
     Dispatched { routes: u32, jobs: u32 },
-    /// Could not be routed (malformed, unknown tenant, ...); kept for audit.
+    /// Could not be routed (malformed, unknown event type, ...); kept for audit.
     Unroutable { reason: String },
+    /// The app uses OAuth and this account has not installed it (or uninstalled it): not routed.
+    NoTenant,
 }
 
 impl EventStatus {
@@ -37,6 +39,7 @@ impl EventStatus {
             EventStatus::Pending => "pending",
             EventStatus::Dispatched { .. } => "dispatched",
             EventStatus::Unroutable { .. } => "unroutable",
+            EventStatus::NoTenant => "no_tenant",
         }
     }
 }

@@ -4,7 +4,10 @@
 //! - `events`: seq -> [`EventRecord`], every verified event with its raw body, for audit and replay;
 //! - `inbox`: seq -> (), events waiting for the dispatcher;
 //! - `dedup`: 16-byte hash of Zoom's natural key -> (received_at, seq), for Zoom's retries;
-//! - `meta`: schema version and counters.
+//! - `meta`: schema version and counters;
+//! - the rest belong to one module each: `routes`/`templates` (routes.rs), `meetings`, the outbox
+//!   trees (outbox.rs), `notices`/`disabled_targets`, `tenants`/`oauth_states`/`audit`
+//!   (tenants.rs), the `telegram_*` trees, the `bot_*` trees (bot.rs).
 //!
 //! Durability: intake appends go through one commit thread ([`commit`]) that applies a whole batch and
 //! then fsyncs once (group commit). A request is answered only after the flush
@@ -16,6 +19,8 @@
 //! tests). Multi-key changes are instead ordered single-key writes that are safe to repeat, relying on
 //! sled recovering a prefix of its log after a crash.
 
+pub mod backup;
+pub mod bot;
 mod commit;
 mod events;
 mod meetings;
@@ -23,17 +28,22 @@ mod notices;
 mod outbox;
 mod routes;
 pub mod telegram;
+mod tenants;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+pub use backup::{BackupError, BackupInfo, RestoreReport};
 pub use commit::FlushSnapshot;
 pub use events::{AppendOutcome, EventFilter, EventRecord, EventStatus, NewEvent, RetentionReport};
 pub use meetings::MeetingMemory;
 pub use notices::{DisabledTarget, Notice};
 pub use outbox::{Attempt, AttemptOutcome, Claim, DeadJob, Finish, Job, Message, NewJob, snippet};
 pub use routes::ImportReport;
+pub use tenants::{
+    AuditEntry, Installer, OAuthState, PurgeReport, Tenant, TenantStatus, account_hash,
+};
 
 use crate::config::StoreConfig;
 
@@ -111,6 +121,10 @@ struct Inner {
     dead: sled::Tree,
     notices: sled::Tree,
     disabled: sled::Tree,
+    tenants: sled::Tree,
+    oauth_states: sled::Tree,
+    audit: sled::Tree,
+    bot: bot::BotTrees,
     commit: commit::Committer,
     poisoned: Arc<AtomicBool>,
     flush_stats: Arc<commit::FlushStats>,
@@ -156,6 +170,10 @@ impl Store {
         let dead = tree("dead")?;
         let notices = tree("notices")?;
         let disabled = tree("disabled_targets")?;
+        let bot = bot::BotTrees::open(&db).map_err(|e| classify_open_error(dir, e))?;
+        let tenants = tree("tenants")?;
+        let oauth_states = tree("oauth_states")?;
+        let audit = tree("audit")?;
 
         // Integrity: schema version, counters ahead of data, inbox entries pointing at events, and
         // the newest event record decoding.
@@ -243,6 +261,10 @@ impl Store {
                 dead,
                 notices,
                 disabled,
+                tenants,
+                oauth_states,
+                audit,
+                bot,
                 commit,
                 poisoned,
                 flush_stats,
@@ -273,6 +295,24 @@ impl Store {
     /// Durations of the group-commit fsyncs so far.
     pub fn flush_stats(&self) -> FlushSnapshot {
         self.inner.flush_stats.snapshot()
+    }
+
+    /// Every (tree, key) whose key or value contains `needle`. A diagnostic: tests use it to prove
+    /// that a purged tenant left nothing behind, and operators can use it the same way.
+    pub fn trees_containing(&self, needle: &[u8]) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        let contains =
+            |hay: &[u8]| !needle.is_empty() && hay.windows(needle.len()).any(|w| w == needle);
+        let mut found = Vec::new();
+        for name in self.inner.db.tree_names() {
+            let tree = self.inner.db.open_tree(&name)?;
+            for item in tree.iter() {
+                let (k, v) = item?;
+                if contains(&k) || contains(&v) {
+                    found.push((String::from_utf8_lossy(&name).into_owned(), k.to_vec()));
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// A blocking fsync for CLI verbs that open the store directly.

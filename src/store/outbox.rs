@@ -186,6 +186,23 @@ impl Store {
         status: EventStatus,
         jobs: Vec<NewJob>,
     ) -> Result<u32, StoreError> {
+        let created = self.create_jobs(record.seq, jobs)?;
+        let mut updated = record.clone();
+        updated.status = status;
+        let key = seq_key(record.seq);
+        self.inner.events.insert(key, updated.encode())?;
+        self.inner.inbox.remove(key)?;
+        Ok(created)
+    }
+
+    /// Queues jobs that no Zoom event caused (the bot's replies), with event seq 0. The same
+    /// idempotency rule holds: a key seen before creates nothing, so handling a Telegram update
+    /// twice cannot send its replies twice. Returns the number of jobs created.
+    pub fn enqueue_jobs(&self, jobs: Vec<NewJob>) -> Result<u32, StoreError> {
+        self.create_jobs(0, jobs)
+    }
+
+    fn create_jobs(&self, event_seq: u64, jobs: Vec<NewJob>) -> Result<u32, StoreError> {
         let i = &self.inner;
         let now_ms = chrono::Utc::now().timestamp_millis();
         let mut created = 0;
@@ -215,7 +232,7 @@ impl Store {
             let j = Job {
                 id,
                 idempotency_key: job.idempotency_key,
-                event_seq: record.seq,
+                event_seq,
                 event: job.event,
                 app_id: job.app_id,
                 account_id: job.account_id,
@@ -237,11 +254,6 @@ impl Store {
             i.outbox.insert(id.to_be_bytes(), enc(&j))?;
             created += 1;
         }
-        let mut updated = record.clone();
-        updated.status = status;
-        let key = seq_key(record.seq);
-        i.events.insert(key, updated.encode())?;
-        i.inbox.remove(key)?;
         Ok(created)
     }
 
@@ -346,6 +358,10 @@ impl Store {
     /// for a retry. The attempt goes first, so a crash never loses the record of a send.
     pub fn finish_job(&self, job: &Job, attempt: &Attempt, next: Finish) -> Result<(), StoreError> {
         let i = &self.inner;
+        // A tenant purge removed the job while it was being sent: write nothing back for it.
+        if !i.outbox.contains_key(job.id.to_be_bytes())? {
+            return Ok(());
+        }
         let channel = job.target.channel();
         let old_due = due_key(channel, job.due_at_ms, job.id);
         i.attempts
@@ -387,6 +403,9 @@ impl Store {
     /// a failure and must not use up the retry schedule.
     pub fn defer_job(&self, job: &Job, at_ms: i64) -> Result<(), StoreError> {
         let i = &self.inner;
+        if !i.outbox.contains_key(job.id.to_be_bytes())? {
+            return Ok(());
+        }
         let channel = job.target.channel();
         let mut j = job.clone();
         j.due_at_ms = at_ms;
@@ -476,4 +495,28 @@ pub enum Finish {
     Done,
     RetryAt(i64),
     Dead(String),
+}
+
+impl Store {
+    /// Re-creates the due and destination index entries of every pending job. A backup taken while
+    /// the relay runs copies one tree after another, so a job can arrive without the index entry a
+    /// worker finds it by; entries that point nowhere are already dropped by [`Store::claim_due`].
+    /// Returns the number of entries added.
+    pub(crate) fn reindex_outbox(&self) -> Result<usize, StoreError> {
+        let i = &self.inner;
+        let mut added = 0;
+        for job in self.list_jobs()? {
+            let due = due_key(job.target.channel(), job.due_at_ms, job.id);
+            if !i.outbox_due.contains_key(due)? {
+                i.outbox_due.insert(due, &[])?;
+                added += 1;
+            }
+            let dest = dest_key(&job.target, job.id);
+            if !i.outbox_dest.contains_key(dest)? {
+                i.outbox_dest.insert(dest, &[])?;
+                added += 1;
+            }
+        }
+        Ok(added)
+    }
 }

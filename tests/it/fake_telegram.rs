@@ -5,6 +5,12 @@
 //! with a JSON body, method names matched case-insensitively (teloxide sends `SendMessage`),
 //! answers `{"ok":true,"result":Message}` or `{"ok":false,"error_code":..,"description":..,
 //! "parameters":{..}}`.
+//!
+//! For the bot it also answers getMe (`@fake_bot`), setMyCommands, setWebhook, deleteWebhook,
+//! getChatMember (status per chat and user, `member` unless told) and getUpdates from a queue the
+//! test fills with real update JSON. Unlike Telegram, the queue never forgets confirmed updates: it
+//! returns every update at or after the `offset` asked for, so a bot that lost its offset would
+//! visibly get old updates again.
 
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::net::SocketAddr;
@@ -51,6 +57,14 @@ struct FakeState {
     refuse_html: HashSet<i64>,
     throttle_once: HashMap<i64, u64>,
     next_message_id: i64,
+    /// Every update ever pushed, in order.
+    updates: Vec<Value>,
+    next_update_id: i64,
+    updates_pushed: Arc<tokio::sync::Notify>,
+    /// getChatMember answers: (chat, user) -> status.
+    members: HashMap<(i64, i64), String>,
+    /// Every call other than sendMessage: (lowercased method, body).
+    api_calls: Vec<(String, Value)>,
 }
 
 pub struct FakeTelegram {
@@ -69,6 +83,7 @@ impl FakeTelegram {
     pub async fn start_on(port: u16) -> FakeTelegram {
         let state = Arc::new(Mutex::new(FakeState {
             next_message_id: 1,
+            next_update_id: 1000,
             ..FakeState::default()
         }));
         let router = axum::Router::new()
@@ -107,6 +122,101 @@ impl FakeTelegram {
     /// The next send to `chat` gets 429 with `retry_after = secs`.
     pub fn throttle_once(&self, chat: i64, secs: u64) {
         self.state.lock().unwrap().throttle_once.insert(chat, secs);
+    }
+
+    /// Queues an update for getUpdates; `update_id` is assigned when absent. Returns the id.
+    pub fn push_update(&self, mut update: Value) -> i64 {
+        let mut s = self.state.lock().unwrap();
+        let id = match update["update_id"].as_i64() {
+            Some(id) => id,
+            None => {
+                let id = s.next_update_id;
+                update["update_id"] = json!(id);
+                id
+            }
+        };
+        s.next_update_id = s.next_update_id.max(id + 1);
+        s.updates.push(update);
+        s.updates_pushed.notify_waiters();
+        id
+    }
+
+    /// The update Telegram sends for `text` typed by user `user` in a private chat with the bot.
+    pub fn private_message(user: i64, text: &str) -> Value {
+        json!({"message": {
+            "message_id": 1,
+            "date": chrono::Utc::now().timestamp(),
+            "from": {"id": user, "is_bot": false, "first_name": "Member", "language_code": "en"},
+            "chat": {"id": user, "type": "private", "first_name": "Member"},
+            "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": text.split(' ').next().unwrap_or("").len()}]
+        }})
+    }
+
+    /// The update for `text` by user `user` in group `chat`; with `topic`, posted in that forum
+    /// topic of a forum supergroup (`message_thread_id`, `is_topic_message`).
+    pub fn group_message(chat: i64, user: i64, text: &str, topic: Option<i64>) -> Value {
+        let mut chat_v = chat_json(chat);
+        if topic.is_some() {
+            chat_v["is_forum"] = json!(true);
+        }
+        let mut m = json!({
+            "message_id": 2,
+            "date": chrono::Utc::now().timestamp(),
+            "from": {"id": user, "is_bot": false, "first_name": "Someone"},
+            "chat": chat_v,
+            "text": text,
+        });
+        if let Some(t) = topic {
+            m["message_thread_id"] = json!(t);
+            m["is_topic_message"] = json!(true);
+        }
+        json!({ "message": m })
+    }
+
+    /// What getChatMember answers for `user` in `chat`: creator, administrator, member, ...
+    pub fn set_member_status(&self, chat: i64, user: i64, status: &str) {
+        self.state
+            .lock()
+            .unwrap()
+            .members
+            .insert((chat, user), status.to_string());
+    }
+
+    /// Bodies of the calls to `method` (case-insensitive) other than sendMessage.
+    pub fn api_calls(&self, method: &str) -> Vec<Value> {
+        let m = method.to_ascii_lowercase();
+        self.state
+            .lock()
+            .unwrap()
+            .api_calls
+            .iter()
+            .filter(|(name, _)| *name == m)
+            .map(|(_, b)| b.clone())
+            .collect()
+    }
+
+    /// Polls until a message to `chat` containing `needle` was delivered, within [`DEADLINE`].
+    pub async fn wait_text(&self, chat: i64, needle: &str) -> Call {
+        let deadline = tokio::time::Instant::now() + DEADLINE;
+        loop {
+            if let Some(c) = self
+                .delivered_to(chat)
+                .into_iter()
+                .find(|c| c.text.contains(needle))
+            {
+                return c;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "no message containing {needle:?} reached chat {chat}; it got: {:#?}",
+                self.delivered_to(chat)
+                    .iter()
+                    .map(|c| c.text.clone())
+                    .collect::<Vec<_>>()
+            );
+            tokio::time::sleep(STEP).await;
+        }
     }
 
     pub fn calls(&self) -> Vec<Call> {
@@ -155,6 +265,87 @@ impl FakeTelegram {
 impl Drop for FakeTelegram {
     fn drop(&mut self) {
         self.task.abort();
+    }
+}
+
+/// The bot's methods; None for the others (getMe, sendMessage).
+async fn bot_method(state: &Arc<Mutex<FakeState>>, method: &str, body: &Bytes) -> Option<Response> {
+    let req: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    if matches!(
+        method,
+        "getupdates" | "getchatmember" | "setmycommands" | "setwebhook" | "deletewebhook"
+    ) {
+        state
+            .lock()
+            .unwrap()
+            .api_calls
+            .push((method.to_string(), req.clone()));
+    }
+    let ok = |result: Value| Some(Json(json!({"ok": true, "result": result})).into_response());
+    match method {
+        "setmycommands" | "setwebhook" | "deletewebhook" => ok(json!(true)),
+        "getchatmember" => {
+            let (Some(chat), Some(user)) = (req["chat_id"].as_i64(), req["user_id"].as_i64())
+            else {
+                return Some(error(
+                    400,
+                    "Bad Request: chat_id and user_id are required",
+                    None,
+                ));
+            };
+            let status = state
+                .lock()
+                .unwrap()
+                .members
+                .get(&(chat, user))
+                .cloned()
+                .unwrap_or_else(|| "member".into());
+            let mut m = json!({
+                "status": status,
+                "user": {"id": user, "is_bot": false, "first_name": "Someone"},
+            });
+            if status == "administrator" {
+                for k in [
+                    "can_be_edited",
+                    "is_anonymous",
+                    "can_manage_chat",
+                    "can_delete_messages",
+                    "can_manage_video_chats",
+                    "can_restrict_members",
+                    "can_promote_members",
+                    "can_change_info",
+                    "can_invite_users",
+                ] {
+                    m[k] = json!(k != "can_be_edited" && k != "is_anonymous");
+                }
+            }
+            ok(m)
+        }
+        "getupdates" => {
+            let offset = req["offset"].as_i64().unwrap_or(i64::MIN);
+            let wait = Duration::from_secs(req["timeout"].as_u64().unwrap_or(0));
+            let deadline = tokio::time::Instant::now() + wait;
+            let notify = state.lock().unwrap().updates_pushed.clone();
+            loop {
+                let notified = notify.notified();
+                tokio::pin!(notified);
+                notified.as_mut().enable();
+                let ready: Vec<Value> = state
+                    .lock()
+                    .unwrap()
+                    .updates
+                    .iter()
+                    .filter(|u| u["update_id"].as_i64().unwrap_or(0) >= offset)
+                    .take(100)
+                    .cloned()
+                    .collect();
+                if !ready.is_empty() || tokio::time::Instant::now() >= deadline {
+                    return ok(Value::Array(ready));
+                }
+                let _ = tokio::time::timeout_at(deadline, notified).await;
+            }
+        }
+        _ => None,
     }
 }
 
@@ -259,6 +450,9 @@ async fn handle(
         return error(404, "Not Found", None);
     };
     let method = method.to_ascii_lowercase();
+    if let Some(answer) = bot_method(&state, &method, &body).await {
+        return answer;
+    }
     if method == "getme" {
         return Json(json!({"ok": true, "result": {
             "id": 123, "is_bot": true, "first_name": "Fake", "username": "fake_bot"

@@ -308,6 +308,10 @@ impl TestApp {
         self.app.store()
     }
 
+    pub fn tenants(&self) -> &std::sync::Arc<zoom_relay::tenants::Tenants> {
+        self.app.tenants()
+    }
+
     /// Every stored event, newest first.
     pub fn events(&self) -> Vec<EventRecord> {
         self.store()

@@ -402,18 +402,24 @@ async fn malformed_meeting_event_is_stored_with_its_parse_error() {
 }
 
 #[tokio::test]
-async fn app_deauthorized_is_stored_like_any_event() {
+async fn app_deauthorized_is_acknowledged_deduplicated_and_then_purged() {
     let app = spawn_app(|_| {}).await;
     let body = br#"{"event":"app_deauthorized","payload":{"account_id":"acct-gone","user_id":"u1","signature":"deauth-it-1","deauthorization_time":"2025-06-08T06:55:26.209Z","client_id":"c","user_data_retention":null},"event_ts":1749365726209}"#;
     assert_eq!(app.send_signed(None, body).await.status(), 200);
     assert_eq!(app.send_signed(None, body).await.status(), 200);
-    let events = app.events();
     assert_eq!(
-        events.len(),
-        1,
+        app.metric("dedup_hits_total").await,
+        Some(1.0),
         "payload.signature deduplicates deauthorizations"
     );
-    assert_eq!(events[0].event.event, "app_deauthorized");
+    // Once handled, the uninstall leaves an audit line and not even its own event behind.
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while app.store().list_audit().unwrap().is_empty() {
+        assert!(tokio::time::Instant::now() < deadline, "the purge ran");
+        tokio::time::sleep(crate::helpers::STEP).await;
+    }
+    assert_eq!(app.store().list_audit().unwrap().len(), 1);
+    assert!(app.events().is_empty(), "{:?}", app.events());
 }
 
 // ---------------------------------------------------------------------------------------------

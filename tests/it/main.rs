@@ -2,12 +2,17 @@
 //! `zoom_relay::run`, or against the real `zoom-relay` binary where a process boundary matters
 //! (crash safety, the CLI). One module per capability.
 
+mod bot;
 mod config_cli;
 mod crash_delivery;
+mod crash_recovery;
 mod email;
 mod fake_telegram;
+mod fake_zoom;
 mod helpers;
+mod installs;
 mod intake;
+mod ops;
 mod routing;
 mod signature_props;
 mod smtp_peer;

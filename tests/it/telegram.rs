@@ -400,7 +400,8 @@ async fn a_migrated_group_gets_its_route_updated_and_the_message() {
         route.destinations,
         vec![Destination::Telegram {
             chat_id: new,
-            thread_id: Some(5)
+            thread_id: Some(5),
+            member: false,
         }]
     );
     let notices = app

@@ -1,0 +1,265 @@
+//! Parsing what people type: `/cmd[@BotName] args`, and durations such as `2h` or `1h30m`.
+//! Pure functions, so the rules are unit-tested without Telegram.
+
+use std::time::Duration;
+
+/// The longest mute accepted: long enough for a holiday, short enough to be noticed.
+pub const MAX_MUTE: Duration = Duration::from_secs(90 * 24 * 3600);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Command {
+    /// `/start` with its deep-link payload, if any.
+    Start(Option<String>),
+    Help,
+    Subscribe(Option<String>),
+    /// `/unsubscribe` (everything) or `/unsubscribe ROUTE`.
+    Unsubscribe(Option<String>),
+    List,
+    Mute(MuteArg),
+    Link(Option<String>),
+    Unlink(Option<String>),
+    Status,
+    Routes,
+    Test(Option<String>),
+    Pause(Option<String>),
+    Resume(Option<String>),
+    Notices,
+    Unknown(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum MuteArg {
+    For(Duration),
+    Off,
+    Missing,
+    /// Not a duration we understand, or longer than [`MAX_MUTE`].
+    Bad(String),
+}
+
+/// A command found in a message.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parsed {
+    pub command: Command,
+    /// The `@BotName` suffix, when the command was addressed to a bot explicitly.
+    pub addressed_to: Option<String>,
+}
+
+impl Parsed {
+    /// Whether this message is for a bot called `username` (Telegram usernames are
+    /// case-insensitive). A bare `/cmd` is for every bot in the chat.
+    pub fn is_for(&self, username: Option<&str>) -> bool {
+        match (&self.addressed_to, username) {
+            (Some(to), Some(me)) => to.eq_ignore_ascii_case(me),
+            _ => true,
+        }
+    }
+}
+
+/// Parses `text` as a bot command, or None when it is not one. Telegram commands are `/` plus
+/// up to 32 letters, digits and underscores, optionally followed by `@botname`.
+pub fn parse(text: &str) -> Option<Parsed> {
+    let text = text.trim();
+    let rest = text.strip_prefix('/')?;
+    let (head, args) = match rest.split_once(char::is_whitespace) {
+        Some((h, a)) => (h, a.trim()),
+        None => (rest, ""),
+    };
+    let (name, addressed_to) = match head.split_once('@') {
+        Some((n, to)) => (n, Some(to.to_string())),
+        None => (head, None),
+    };
+    if name.is_empty()
+        || name.len() > 32
+        || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return None;
+    }
+    let arg = || {
+        let first = args.split_whitespace().next()?;
+        Some(first.to_string())
+    };
+    let command = match name.to_ascii_lowercase().as_str() {
+        "start" => Command::Start(arg()),
+        "help" => Command::Help,
+        "subscribe" => Command::Subscribe(arg()),
+        "unsubscribe" | "stop" => Command::Unsubscribe(non_empty(args)),
+        "list" => Command::List,
+        "mute" => Command::Mute(mute_arg(args)),
+        "unmute" => Command::Mute(MuteArg::Off),
+        "link" => Command::Link(arg()),
+        "unlink" => Command::Unlink(non_empty(args)),
+        "status" => Command::Status,
+        "routes" => Command::Routes,
+        "test" => Command::Test(non_empty(args)),
+        "pause" => Command::Pause(non_empty(args)),
+        "resume" => Command::Resume(non_empty(args)),
+        "notices" => Command::Notices,
+        other => Command::Unknown(other.to_string()),
+    };
+    Some(Parsed {
+        command,
+        addressed_to,
+    })
+}
+
+/// Route names may contain spaces, so the whole rest of the line is the argument.
+fn non_empty(args: &str) -> Option<String> {
+    (!args.is_empty()).then(|| args.to_string())
+}
+
+fn mute_arg(args: &str) -> MuteArg {
+    let a = args.trim();
+    if a.is_empty() {
+        return MuteArg::Missing;
+    }
+    if a.eq_ignore_ascii_case("off") {
+        return MuteArg::Off;
+    }
+    match parse_duration(a) {
+        Some(d) if d <= MAX_MUTE => MuteArg::For(d),
+        _ => MuteArg::Bad(a.to_string()),
+    }
+}
+
+/// Parses `90m`, `2h`, `1h30m`, `3d`, `1w` (units s, m, h, d, w; no spaces inside). Every number
+/// needs a unit, and the total must be positive.
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim().to_ascii_lowercase();
+    if s.is_empty() {
+        return None;
+    }
+    let mut total: u64 = 0;
+    let mut num = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            'w' => 604_800,
+            _ => return None,
+        };
+        let n: u64 = num.parse().ok()?;
+        num.clear();
+        total = total.checked_add(n.checked_mul(unit)?)?;
+    }
+    if !num.is_empty() || total == 0 {
+        return None;
+    }
+    Some(Duration::from_secs(total))
+}
+
+/// `2 h`, `1 h 30 min`, `3 d` for replies.
+pub fn describe_duration(d: Duration) -> String {
+    let mut secs = d.as_secs();
+    let mut parts = Vec::new();
+    for (unit, name) in [(86_400, "d"), (3600, "h"), (60, "min"), (1, "s")] {
+        if secs >= unit {
+            parts.push(format!("{} {name}", secs / unit));
+            secs %= unit;
+        }
+    }
+    if parts.is_empty() {
+        "0 s".into()
+    } else {
+        parts.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cmd(text: &str) -> Command {
+        parse(text).expect("a command").command
+    }
+
+    #[test]
+    fn commands_parse_with_arguments_and_bot_names() {
+        assert_eq!(cmd("/start"), Command::Start(None));
+        assert_eq!(cmd("/start abc123"), Command::Start(Some("abc123".into())));
+        assert_eq!(
+            cmd("/START@Relay_Bot  xyz "),
+            Command::Start(Some("xyz".into()))
+        );
+        assert_eq!(
+            cmd("/subscribe  CODE1"),
+            Command::Subscribe(Some("CODE1".into()))
+        );
+        assert_eq!(cmd("/unsubscribe"), Command::Unsubscribe(None));
+        assert_eq!(
+            cmd("/unsubscribe Tuesday group: started"),
+            Command::Unsubscribe(Some("Tuesday group: started".into()))
+        );
+        assert_eq!(
+            cmd("/link@relay_bot L-1"),
+            Command::Link(Some("L-1".into()))
+        );
+        assert_eq!(
+            cmd("/pause Weekly sync"),
+            Command::Pause(Some("Weekly sync".into()))
+        );
+        assert_eq!(cmd("/frobnicate"), Command::Unknown("frobnicate".into()));
+        assert_eq!(parse("hello"), None);
+        assert_eq!(parse("/"), None);
+        assert_eq!(parse("/not-a-command"), None);
+    }
+
+    #[test]
+    fn a_command_for_another_bot_is_not_ours() {
+        let p = parse("/help@other_bot").unwrap();
+        assert!(!p.is_for(Some("relay_bot")));
+        assert!(parse("/help@RELAY_bot").unwrap().is_for(Some("relay_bot")));
+        assert!(parse("/help").unwrap().is_for(Some("relay_bot")));
+        assert!(p.is_for(None), "before getMe answered, accept");
+    }
+
+    #[test]
+    fn mute_arguments() {
+        assert_eq!(
+            cmd("/mute 2h"),
+            Command::Mute(MuteArg::For(Duration::from_secs(7200)))
+        );
+        assert_eq!(cmd("/mute OFF"), Command::Mute(MuteArg::Off));
+        assert_eq!(cmd("/unmute"), Command::Mute(MuteArg::Off));
+        assert_eq!(cmd("/mute"), Command::Mute(MuteArg::Missing));
+        assert_eq!(
+            cmd("/mute soon"),
+            Command::Mute(MuteArg::Bad("soon".into()))
+        );
+        assert_eq!(
+            cmd("/mute 1000d"),
+            Command::Mute(MuteArg::Bad("1000d".into()))
+        );
+    }
+
+    #[test]
+    fn durations() {
+        let d = |s| parse_duration(s).map(|d| d.as_secs());
+        assert_eq!(d("90m"), Some(5400));
+        assert_eq!(d("2h"), Some(7200));
+        assert_eq!(d("1h30m"), Some(5400));
+        assert_eq!(d("3D"), Some(259_200));
+        assert_eq!(d("1w"), Some(604_800));
+        assert_eq!(d("45s"), Some(45));
+        for bad in [
+            "",
+            "2",
+            "h",
+            "0h",
+            "2x",
+            "1.5h",
+            "-1h",
+            "2 h",
+            "99999999999999999999w",
+        ] {
+            assert_eq!(d(bad), None, "{bad:?}");
+        }
+        assert_eq!(describe_duration(Duration::from_secs(5400)), "1 h 30 min");
+        assert_eq!(describe_duration(Duration::from_secs(86_400 * 2)), "2 d");
+    }
+}

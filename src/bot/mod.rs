@@ -1,0 +1,416 @@
+//! The Telegram bot: member self-service (`/start CODE`, `/mute 2h`, `/unsubscribe`) and organizer
+//! linking (`/link CODE` in a group or forum topic), so nobody has to find a numeric chat id.
+//!
+//! Updates arrive by getUpdates long polling (default) or by Telegram's webhook at
+//! `POST /telegram/webhook`. Either way [`Bot::handle_update`] takes them one at a time, skips any
+//! `update_id` at or below the stored one, applies the command, queues the replies and then records
+//! the id and flushes. A restart therefore never handles an update twice; a crash in the middle at
+//! worst repeats the handling, and the replies keep their idempotency keys so they are not sent
+//! twice.
+//!
+//! Replies are outbox jobs (`event = "bot.*"`, no tenant) for the ordinary Telegram worker, so they
+//! go through the same durable pacer as alerts, queue FIFO behind alerts to the same chat, and are
+//! retried on 429 or 5xx. Pacing them separately would need a second pacer whose book could not see
+//! the first's sends. They carry no account id, so a tenant purge has nothing to find in them.
+
+pub mod api;
+pub mod command;
+mod handlers;
+pub mod webhook;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{BotMode, Config};
+use crate::dispatch::Signals;
+use crate::render::Renderer;
+use crate::routing::{DeliveryOptions, Target};
+use crate::store::{Message, NewJob, Store, StoreError};
+use api::BotApi;
+
+/// How often new notices are looked for, to push them to linked organizers.
+const NOTICE_INTERVAL: Duration = Duration::from_secs(1);
+/// The longest wait between failed getUpdates calls.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+
+/// The command menu Telegram shows, per scope (setMyCommands).
+const PRIVATE_COMMANDS: &[(&str, &str)] = &[
+    ("start", "Subscribe with a code, or see what I do"),
+    ("subscribe", "Subscribe with a code from your organizer"),
+    ("list", "Your subscriptions"),
+    ("mute", "Pause alerts for a while: /mute 2h, /mute off"),
+    ("unsubscribe", "Stop alerts: all, or /unsubscribe ROUTE"),
+    ("help", "What I can do"),
+];
+const GROUP_COMMANDS: &[(&str, &str)] = &[
+    ("link", "Admins: post a route's alerts here (/link CODE)"),
+    ("unlink", "Admins: stop posting alerts here"),
+    ("status", "Which routes post here"),
+    ("help", "What I can do"),
+];
+
+/// The parts of an update the bot reads. Everything is optional or defaulted, so a new Telegram
+/// field or kind never makes an update unreadable.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Update {
+    pub update_id: i64,
+    #[serde(default)]
+    pub message: Option<IncomingMessage>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct IncomingMessage {
+    pub chat: Chat,
+    #[serde(default)]
+    pub from: Option<User>,
+    #[serde(default)]
+    pub text: Option<String>,
+    /// In a forum supergroup, the topic the message was posted in.
+    #[serde(default)]
+    pub message_thread_id: Option<i64>,
+    #[serde(default)]
+    pub is_topic_message: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Chat {
+    pub id: i64,
+    /// private, group, supergroup or channel.
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(default)]
+    pub title: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct User {
+    pub id: i64,
+    #[serde(default)]
+    pub is_bot: bool,
+}
+
+/// What happened to one update.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handled {
+    /// Applied; this many replies were queued.
+    Applied { replies: u32 },
+    /// Seen before (its id is at or below the stored one): nothing done.
+    Duplicate,
+}
+
+/// A message the bot wants to send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub chat_id: i64,
+    pub thread_id: Option<i64>,
+    /// Telegram HTML; values are escaped by whoever builds it.
+    pub html: String,
+    /// `bot.reply`, `bot.test` or `bot.notice`.
+    pub kind: &'static str,
+}
+
+/// The bot runtime. Cheap to clone.
+#[derive(Clone)]
+pub struct Bot {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    api: BotApi,
+    store: Store,
+    config: Arc<Config>,
+    renderer: Arc<Renderer>,
+    signals: Arc<Signals>,
+    username: Mutex<Option<String>>,
+    /// One update at a time: webhook requests may overlap, and the offset must only grow.
+    gate: tokio::sync::Mutex<()>,
+}
+
+impl Bot {
+    /// The bot, when `[telegram]` has `bot_commands = true`; None otherwise.
+    pub fn new(
+        config: Arc<Config>,
+        store: Store,
+        renderer: Arc<Renderer>,
+        signals: Arc<Signals>,
+    ) -> anyhow::Result<Option<Bot>> {
+        let (Some(tg), Some(_)) = (&config.telegram, &config.bot) else {
+            return Ok(None);
+        };
+        let api = BotApi::new(&tg.api_url, tg.bot_token.clone())
+            .context("building the Telegram bot client")?;
+        let username = store.bot_username()?;
+        Ok(Some(Bot {
+            inner: Arc::new(Inner {
+                api,
+                store,
+                config,
+                renderer,
+                signals,
+                username: Mutex::new(username),
+                gate: tokio::sync::Mutex::new(()),
+            }),
+        }))
+    }
+
+    /// The secret Telegram must send with webhook updates; None in polling mode.
+    pub fn webhook_secret(&self) -> Option<&str> {
+        match &self.inner.config.bot.as_ref()?.mode {
+            BotMode::Webhook { secret } => Some(secret.expose_secret()),
+            BotMode::Polling => None,
+        }
+    }
+
+    fn username(&self) -> Option<String> {
+        self.inner
+            .username
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
+    }
+
+    /// Runs until `token` is cancelled: setup (getMe, setMyCommands, webhook registration), the
+    /// notice pusher, and in polling mode the getUpdates loop. An update being handled when the
+    /// token fires is finished first.
+    pub async fn run(self, token: CancellationToken) {
+        let pusher = tokio::spawn(self.clone().push_notices_loop(token.clone()));
+        let mut backoff = Duration::from_secs(1);
+        loop {
+            match self.setup().await {
+                Ok(()) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "Telegram bot setup failed; retrying");
+                    tokio::select! {
+                        _ = token.cancelled() => { let _ = pusher.await; return; }
+                        _ = tokio::time::sleep(backoff) => {}
+                    }
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                }
+            }
+        }
+        if self.webhook_secret().is_none() {
+            self.poll(&token).await;
+        } else {
+            token.cancelled().await;
+        }
+        let _ = pusher.await;
+    }
+
+    async fn setup(&self) -> Result<(), api::ApiError> {
+        let api = &self.inner.api;
+        let name = api.get_me().await?;
+        if let Err(e) = self.inner.store.set_bot_username(&name) {
+            tracing::warn!(error = %e, "could not store the bot username");
+        }
+        *self
+            .inner
+            .username
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(name.clone());
+        api.set_my_commands(PRIVATE_COMMANDS, "all_private_chats")
+            .await?;
+        api.set_my_commands(GROUP_COMMANDS, "all_group_chats")
+            .await?;
+        match self.webhook_secret() {
+            Some(secret) => {
+                let url = format!("{}/telegram/webhook", self.inner.config.server.public_url);
+                api.set_webhook(&url, secret).await?;
+                tracing::info!(bot = %name, %url, "Telegram bot ready (webhook)");
+            }
+            None => {
+                api.delete_webhook().await?;
+                tracing::info!(bot = %name, "Telegram bot ready (long polling)");
+            }
+        }
+        Ok(())
+    }
+
+    async fn poll(&self, token: &CancellationToken) {
+        let timeout = self
+            .inner
+            .config
+            .bot
+            .as_ref()
+            .map(|b| b.poll_timeout_secs)
+            .unwrap_or(25);
+        let mut backoff = Duration::from_secs(1);
+        loop {
+            let offset = match self.inner.store.bot_last_update() {
+                Ok(last) => last.map(|id| id + 1),
+                Err(e) => {
+                    tracing::error!(error = %e, "reading the bot's update offset failed");
+                    if sleep_or_cancel(token, backoff).await {
+                        return;
+                    }
+                    continue;
+                }
+            };
+            let updates = tokio::select! {
+                _ = token.cancelled() => return,
+                r = self.inner.api.get_updates(offset, timeout) => r,
+            };
+            let updates = match updates {
+                Ok(u) => {
+                    backoff = Duration::from_secs(1);
+                    u
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "getUpdates failed; retrying");
+                    if sleep_or_cancel(token, backoff).await {
+                        return;
+                    }
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                    continue;
+                }
+            };
+            for u in &updates {
+                if let Err(e) = self.handle_update(u).await {
+                    // Not recorded as handled: the same update comes again with the next call.
+                    tracing::error!(error = %e, "handling a Telegram update failed; will retry");
+                    if sleep_or_cancel(token, backoff).await {
+                        return;
+                    }
+                    break;
+                }
+            }
+            if token.is_cancelled() {
+                return;
+            }
+        }
+    }
+
+    /// Applies one update unless it was handled before, queues the replies, records its id and
+    /// flushes. Store errors leave the update unrecorded, so it is handled again later.
+    pub async fn handle_update(&self, raw: &serde_json::Value) -> Result<Handled, StoreError> {
+        let Some(update_id) = raw["update_id"].as_i64() else {
+            tracing::warn!("a Telegram update without update_id was ignored");
+            return Ok(Handled::Duplicate);
+        };
+        let _one_at_a_time = self.inner.gate.lock().await;
+        let store = &self.inner.store;
+        if store
+            .bot_last_update()?
+            .is_some_and(|last| update_id <= last)
+        {
+            return Ok(Handled::Duplicate);
+        }
+        let replies = match serde_json::from_value::<Update>(raw.clone()) {
+            Ok(u) => handlers::handle(self, &u).await?,
+            Err(e) => {
+                tracing::debug!(update_id, error = %e, "an update the bot does not read");
+                vec![]
+            }
+        };
+        let n = self.enqueue(
+            replies
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| (format!("bot_{update_id}_{i}"), r))
+                .collect(),
+        )?;
+        store.set_bot_last_update(update_id)?;
+        store.flush().await?;
+        if n > 0 {
+            self.inner.signals.telegram.notify_one();
+        }
+        Ok(Handled::Applied { replies: n })
+    }
+
+    /// Queues replies as Telegram jobs without a tenant; `key` makes each one idempotent.
+    fn enqueue(&self, replies: Vec<(String, Reply)>) -> Result<u32, StoreError> {
+        if replies.is_empty() {
+            return Ok(0);
+        }
+        let now = chrono::Utc::now().timestamp_millis();
+        let jobs = replies
+            .into_iter()
+            .map(|(key, r)| NewJob {
+                idempotency_key: key,
+                event: r.kind.to_string(),
+                app_id: String::new(),
+                account_id: String::new(),
+                route_name: String::new(),
+                meeting_uuid: None,
+                target: Target::Telegram {
+                    chat_id: r.chat_id,
+                    thread_id: r.thread_id,
+                },
+                message: Message::Telegram { html: r.html },
+                options: DeliveryOptions::default(),
+                unsubscribe_url: None,
+                received_at_ms: now,
+            })
+            .collect();
+        self.inner.store.enqueue_jobs(jobs)
+    }
+
+    async fn push_notices_loop(self, token: CancellationToken) {
+        loop {
+            if let Err(e) = self.push_notices().await {
+                tracing::warn!(error = %e, "pushing notices to organizers failed");
+            }
+            if sleep_or_cancel(&token, NOTICE_INTERVAL).await {
+                return;
+            }
+        }
+    }
+
+    /// Sends notices newer than the watermark to the tenant's linked organizers. On the first run
+    /// the watermark starts at the newest notice, so history is not pushed.
+    pub async fn push_notices(&self) -> Result<u32, StoreError> {
+        let store = &self.inner.store;
+        let notices = store.list_notices(None)?;
+        let newest = notices.iter().map(|n| n.id).max().unwrap_or(0);
+        let Some(mark) = store.bot_notice_watermark()? else {
+            store.set_bot_notice_watermark(newest)?;
+            return Ok(0);
+        };
+        if newest <= mark {
+            return Ok(0);
+        }
+        let mut replies = Vec::new();
+        for n in notices.iter().filter(|n| n.id > mark) {
+            for org in store.tenant_organizers(&n.app_id, &n.account_id)? {
+                replies.push((
+                    format!("notice_{}_{}", n.id, org.chat_id),
+                    Reply {
+                        chat_id: org.chat_id,
+                        thread_id: None,
+                        html: handlers::notice_html(n),
+                        kind: "bot.notice",
+                    },
+                ));
+            }
+        }
+        let sent = self.enqueue(replies)?;
+        store.set_bot_notice_watermark(newest)?;
+        store.flush().await?;
+        if sent > 0 {
+            self.inner.signals.telegram.notify_one();
+        }
+        Ok(sent)
+    }
+}
+
+/// Sleeps for `d`; true when the token was cancelled instead.
+async fn sleep_or_cancel(token: &CancellationToken, d: Duration) -> bool {
+    tokio::select! {
+        _ = token.cancelled() => true,
+        _ = tokio::time::sleep(d) => false,
+    }
+}
+
+/// Asks Telegram for the bot's @username (for the CLI when no relay has stored it yet).
+pub async fn fetch_username(config: &Config) -> Option<String> {
+    let tg = config.telegram.as_ref()?;
+    let api = BotApi::new(&tg.api_url, tg.bot_token.clone()).ok()?;
+    tokio::time::timeout(Duration::from_secs(5), api.get_me())
+        .await
+        .ok()?
+        .ok()
+}

@@ -1,0 +1,243 @@
+//! `zoom-relay codes create | list | revoke`: the codes members and organizers send to the bot.
+
+use std::path::Path;
+
+use clap::{Subcommand, ValueEnum};
+use reqwest::Method;
+
+use super::access::{Access, runtime};
+use super::{CliError, CliResult, load_config};
+use crate::service::codes::{self, CreateCode, CreatedCode};
+use crate::store::bot::{CodeKind, CodeRecord};
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum Kind {
+    /// Members subscribe themselves (reusable until revoked).
+    Subscribe,
+    /// A group administrator links a group or forum topic (single use, expires).
+    Link,
+    /// A Telegram user becomes an organizer of the account (single use, expires).
+    Organizer,
+}
+
+impl From<Kind> for CodeKind {
+    fn from(k: Kind) -> Self {
+        match k {
+            Kind::Subscribe => CodeKind::Subscribe,
+            Kind::Link => CodeKind::Link,
+            Kind::Organizer => CodeKind::Organizer,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+pub enum CodesCommand {
+    /// Create a code; it is printed once (the relay keeps only its hash).
+    Create {
+        #[arg(long, value_enum)]
+        kind: Kind,
+        /// The route (required for subscribe and link codes).
+        #[arg(long)]
+        route: Option<String>,
+        #[arg(long)]
+        app: Option<String>,
+        /// The Zoom account, when several have a route of that name (or for an organizer code
+        /// without --route).
+        #[arg(long)]
+        account: Option<String>,
+        /// Lifetime, e.g. 24h or 7d. Default: 24h for link and organizer codes, none for subscribe.
+        #[arg(long)]
+        ttl: Option<String>,
+    },
+    /// Codes with their IDs, kinds and state (never the codes themselves).
+    List {
+        #[arg(long)]
+        app: Option<String>,
+        #[arg(long)]
+        account: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Withdraw a code by the ID `codes list` shows.
+    Revoke {
+        id: String,
+        #[arg(long)]
+        app: Option<String>,
+        #[arg(long)]
+        account: Option<String>,
+    },
+}
+
+fn tenant_query(app: &Option<String>, account: &Option<String>) -> Vec<(&'static str, String)> {
+    let mut q = vec![];
+    if let Some(a) = app {
+        q.push(("app", a.clone()));
+    }
+    if let Some(a) = account {
+        q.push(("account", a.clone()));
+    }
+    q
+}
+
+pub fn run(config_path: Option<&Path>, cmd: CodesCommand) -> CliResult {
+    let config = load_config(config_path)?;
+    crate::telemetry::init_cli();
+    runtime()?.block_on(async {
+        let access = Access::open(&config).await?;
+        let res = on(&access, &config, cmd).await;
+        access.close().await?;
+        res
+    })
+}
+
+async fn on(access: &Access, config: &crate::config::Config, cmd: CodesCommand) -> CliResult {
+    match cmd {
+        CodesCommand::Create {
+            kind,
+            route,
+            app,
+            account,
+            ttl,
+        } => {
+            let req = CreateCode {
+                kind: kind.into(),
+                route,
+                app,
+                account,
+                ttl,
+            };
+            let mut created: CreatedCode = match access {
+                Access::Local(s) => codes::create(s, config.bot.is_some(), &req)?,
+                Access::Remote(r) => {
+                    let body =
+                        serde_json::to_value(&req).map_err(|e| CliError::Failed(e.to_string()))?;
+                    r.send(Method::POST, &["codes"], &[], Some(body)).await?
+                }
+            };
+            if created.deep_link.is_none()
+                && let Some(name) = crate::bot::fetch_username(config).await
+            {
+                created.deep_link =
+                    Some(codes::deep_link(&name, created.record.kind, &created.code));
+            }
+            print_created(&created);
+            Ok(())
+        }
+        CodesCommand::List { app, account, json } => {
+            let rows: Vec<CodeRecord> = match access {
+                Access::Local(s) => codes::list(s, app.as_deref(), account.as_deref())?,
+                Access::Remote(r) => r.get("/codes", &tenant_query(&app, &account)).await?,
+            };
+            if json {
+                for r in &rows {
+                    println!(
+                        "{}",
+                        serde_json::to_string(r).map_err(|e| CliError::Failed(e.to_string()))?
+                    );
+                }
+            } else if rows.is_empty() {
+                println!("no codes");
+            } else {
+                let now = chrono::Utc::now().timestamp_millis();
+                println!(
+                    "{:<12}  {:<9}  {:<10}  {:<20}  {:<28}  {:>4}  EXPIRES",
+                    "ID", "KIND", "STATE", "ACCOUNT", "ROUTE", "USES"
+                );
+                for r in rows {
+                    println!(
+                        "{:<12}  {:<9}  {:<10}  {:<20}  {:<28}  {:>4}  {}",
+                        r.id,
+                        r.kind.as_str(),
+                        state(&r, now),
+                        r.account_id,
+                        r.route.as_deref().unwrap_or("-"),
+                        r.uses,
+                        r.expires_at_ms.map(time).unwrap_or_else(|| "never".into())
+                    );
+                }
+            }
+            Ok(())
+        }
+        CodesCommand::Revoke { id, app, account } => {
+            let rec: CodeRecord = match access {
+                Access::Local(s) => codes::revoke(s, &id, app.as_deref(), account.as_deref())?,
+                Access::Remote(r) => {
+                    r.send(
+                        Method::DELETE,
+                        &["codes", &id],
+                        &tenant_query(&app, &account),
+                        None,
+                    )
+                    .await?
+                }
+            };
+            println!(
+                "revoked {} code {} ({})",
+                rec.kind.as_str(),
+                rec.id,
+                rec.route.as_deref().unwrap_or(&rec.account_id)
+            );
+            Ok(())
+        }
+    }
+}
+
+fn state(r: &CodeRecord, now: i64) -> &'static str {
+    if r.revoked {
+        "revoked"
+    } else if r.kind.single_use() && r.used_at_ms.is_some() {
+        "used"
+    } else if r.expires_at_ms.is_some_and(|e| e <= now) {
+        "expired"
+    } else {
+        "active"
+    }
+}
+
+fn time(ms: i64) -> String {
+    chrono::DateTime::<chrono::Utc>::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn print_created(c: &CreatedCode) {
+    let r = &c.record;
+    let target = match &r.route {
+        Some(route) => format!("route \"{route}\" (account {})", r.account_id),
+        None => format!("account {}", r.account_id),
+    };
+    println!("Created a {} code for {target}.", r.kind.as_str());
+    println!(
+        "  code     {}   (shown only now: the relay keeps just its hash)",
+        c.code
+    );
+    match &c.deep_link {
+        Some(l) => println!("  link     {l}"),
+        None => println!(
+            "  link     unknown until the relay's bot has started once (it learns its @username from getMe)"
+        ),
+    }
+    println!(
+        "  ID       {}   (for `codes list` and `codes revoke`)",
+        r.id
+    );
+    println!(
+        "  expires  {}",
+        match r.expires_at_ms {
+            Some(ms) => time(ms),
+            None => "never; revoke it with `codes revoke` when it should stop working".into(),
+        }
+    );
+    let how = match r.kind {
+        CodeKind::Subscribe => {
+            "Members open the link, or send /subscribe CODE to the bot in a private chat."
+        }
+        CodeKind::Link => {
+            "A group administrator adds the bot to the group (or forum topic) and sends /link CODE there."
+        }
+        CodeKind::Organizer => {
+            "The organizer opens the link, or sends /start CODE to the bot privately."
+        }
+    };
+    println!("{how}");
+}

@@ -1,0 +1,58 @@
+//! `/api/v1/tenants` (operator only): list, show and remove installs, and the audit trail of
+//! removals. The same service the CLI uses when it opens the store itself.
+
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use serde::Deserialize;
+
+use super::{blocking, require_admin};
+use crate::http::{ApiError, AppState};
+use crate::service::tenants::{self, RemoveReport, TenantDetail, TenantView};
+use crate::store::AuditEntry;
+
+#[derive(Deserialize)]
+pub(super) struct AppQuery {
+    app: Option<String>,
+}
+
+pub(super) async fn list(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<AppQuery>,
+) -> Result<Json<Vec<TenantView>>, ApiError> {
+    blocking(&st, &headers, move |s| tenants::list(s, q.app.as_deref()))
+        .await
+        .map(Json)
+}
+
+pub(super) async fn show(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((app, account)): Path<(String, String)>,
+) -> Result<Json<TenantDetail>, ApiError> {
+    let (a, acc) = (app.clone(), account.clone());
+    blocking(&st, &headers, move |s| tenants::show(s, &a, &acc))
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("no tenant {account} for app `{app}`")))
+}
+
+pub(super) async fn remove(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((app, account)): Path<(String, String)>,
+) -> Result<Json<RemoveReport>, ApiError> {
+    require_admin(&st, &headers)?;
+    tenants::remove(&st.store, &st.config, Some(&st.tenants), &app, &account)
+        .await
+        .map(Json)
+        .map_err(ApiError::Internal)
+}
+
+pub(super) async fn audit(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    blocking(&st, &headers, tenants::audit).await.map(Json)
+}

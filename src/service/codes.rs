@@ -1,0 +1,217 @@
+//! Bot codes: `codes create | list | revoke`, for the CLI and the admin API alike.
+//!
+//! A code is shown once, at creation; the store keeps only its SHA-256, and `list`/`revoke` name it
+//! by the hash's first 12 hex digits. Subscribe codes are reusable until revoked; link and organizer
+//! codes work once and expire (24 h unless `ttl` says otherwise).
+
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+
+use super::routes::ServiceError;
+use crate::routing::FieldError;
+use crate::store::Store;
+use crate::store::bot::{CodeKind, CodeRecord, code_id};
+
+/// How long link and organizer codes live unless `ttl` is given.
+pub const DEFAULT_TTL_SECS: u64 = 24 * 3600;
+
+/// Letters and digits without look-alikes (0/O, 1/l/I), so a code read aloud or typed survives.
+const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ";
+/// 16 of 55 symbols: about 92 bits, far beyond guessing; deep-link payloads allow up to 64.
+const CODE_LEN: usize = 16;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CreateCode {
+    pub kind: CodeKind,
+    /// Required for subscribe and link codes; optional for organizer codes.
+    pub route: Option<String>,
+    #[serde(default)]
+    pub app: Option<String>,
+    /// Needed when several accounts have a route of that name, and for organizer codes without a
+    /// route.
+    #[serde(default)]
+    pub account: Option<String>,
+    /// Lifetime such as `24h` or `7d`; default 24 h for link and organizer codes, none for
+    /// subscribe codes.
+    #[serde(default)]
+    pub ttl: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CreatedCode {
+    /// The code itself, shown this once.
+    pub code: String,
+    pub record: CodeRecord,
+    /// `https://t.me/<bot>?start=<code>` (subscribe, organizer) or `?startgroup=` (link), when
+    /// the bot's username is known.
+    pub deep_link: Option<String>,
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> ServiceError {
+    ServiceError::Invalid(vec![FieldError {
+        field: field.into(),
+        message: message.into(),
+    }])
+}
+
+fn new_code() -> String {
+    let mut rng = rand::rngs::OsRng;
+    (0..CODE_LEN)
+        .map(|_| ALPHABET[rng.gen_range(0..ALPHABET.len())] as char)
+        .collect()
+}
+
+pub fn deep_link(username: &str, kind: CodeKind, code: &str) -> String {
+    let param = if kind == CodeKind::Link {
+        "startgroup"
+    } else {
+        "start"
+    };
+    format!("https://t.me/{username}?{param}={code}")
+}
+
+/// Creates a code for a route (or, for organizers, a tenant) and returns it with its record.
+pub fn create(
+    store: &Store,
+    telegram_enabled: bool,
+    req: &CreateCode,
+) -> Result<CreatedCode, ServiceError> {
+    if !telegram_enabled {
+        return Err(invalid(
+            "kind",
+            "codes are redeemed through the Telegram bot: add a [telegram] section with bot_token \
+             and bot_commands = true",
+        ));
+    }
+    let ttl_secs = match &req.ttl {
+        Some(t) => Some(
+            crate::bot::command::parse_duration(t)
+                .ok_or_else(|| invalid("ttl", format!("`{t}` is not a duration like 24h or 7d")))?
+                .as_secs(),
+        ),
+        None => req.kind.single_use().then_some(DEFAULT_TTL_SECS),
+    };
+    let (app, account, route) = match (&req.route, req.kind) {
+        (Some(name), _) => {
+            let hits: Vec<_> = store
+                .list_routes(None)?
+                .into_iter()
+                .filter(|r| r.name == *name)
+                .filter(|r| req.app.as_ref().is_none_or(|a| *a == r.app_id))
+                .filter(|r| req.account.as_ref().is_none_or(|a| *a == r.account_id))
+                .collect();
+            match hits.as_slice() {
+                [r] => (r.app_id.clone(), r.account_id.clone(), Some(r.name.clone())),
+                [] => {
+                    return Err(ServiceError::NotFound(format!(
+                        "no route named `{name}`{}; `routes list` shows them",
+                        req.account
+                            .as_ref()
+                            .map(|a| format!(" for account {a}"))
+                            .unwrap_or_default()
+                    )));
+                }
+                _ => {
+                    return Err(invalid(
+                        "account",
+                        format!("several accounts have a route named `{name}`; pass --account"),
+                    ));
+                }
+            }
+        }
+        (None, CodeKind::Organizer) => match &req.account {
+            Some(acc) => (
+                req.app.clone().unwrap_or_else(|| "default".into()),
+                acc.clone(),
+                None,
+            ),
+            None => {
+                return Err(invalid(
+                    "account",
+                    "an organizer code needs --account (or --route, whose account it then uses)",
+                ));
+            }
+        },
+        (None, kind) => {
+            return Err(invalid(
+                "route",
+                format!("a {} code needs --route", kind.as_str()),
+            ));
+        }
+    };
+    let now = chrono::Utc::now().timestamp_millis();
+    loop {
+        let code = new_code();
+        let record = CodeRecord {
+            id: code_id(&code),
+            kind: req.kind,
+            app_id: app.clone(),
+            account_id: account.clone(),
+            route: route.clone(),
+            created_at_ms: now,
+            expires_at_ms: ttl_secs.map(|s| now.saturating_add((s as i64).saturating_mul(1000))),
+            used_at_ms: None,
+            revoked: false,
+            uses: 0,
+        };
+        // A collision of 92-bit codes will not happen, but costs nothing to rule out.
+        if store.put_code(&code, &record)? {
+            let deep_link = store
+                .bot_username()?
+                .map(|u| deep_link(&u, req.kind, &code));
+            return Ok(CreatedCode {
+                code,
+                record,
+                deep_link,
+            });
+        }
+    }
+}
+
+pub fn list(
+    store: &Store,
+    app: Option<&str>,
+    account: Option<&str>,
+) -> Result<Vec<CodeRecord>, ServiceError> {
+    Ok(store
+        .list_codes(None)?
+        .into_iter()
+        .filter(|c| app.is_none_or(|a| a == c.app_id))
+        .filter(|c| account.is_none_or(|a| a == c.account_id))
+        .collect())
+}
+
+/// Revokes the code named `id` (its listed id, or a prefix of at least 6 hex digits).
+pub fn revoke(
+    store: &Store,
+    id: &str,
+    app: Option<&str>,
+    account: Option<&str>,
+) -> Result<CodeRecord, ServiceError> {
+    let id = id.trim().to_ascii_lowercase();
+    if id.len() < 6 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(invalid(
+            "id",
+            "use the code's ID as `codes list` shows it (12 hex digits)",
+        ));
+    }
+    let matching: Vec<CodeRecord> = list(store, app, account)?
+        .into_iter()
+        .filter(|c| c.id.starts_with(&id))
+        .collect();
+    match matching.as_slice() {
+        [] => Err(ServiceError::NotFound(format!(
+            "no code with ID {id}; `codes list` shows them"
+        ))),
+        [one] => {
+            store.revoke_code(&one.id, Some((&one.app_id, &one.account_id)))?;
+            let mut r = one.clone();
+            r.revoked = true;
+            Ok(r)
+        }
+        _ => Err(invalid(
+            "id",
+            format!("{id} matches several codes; give more digits"),
+        )),
+    }
+}

@@ -1,0 +1,479 @@
+//! Installations: each Zoom account that completes an app's OAuth flow becomes a tenant, keyed by
+//! (app_id, account_id). This module finishes installs, keeps their tokens usable (refresh on use,
+//! at most one refresh per tenant at a time), fetches join links for started alerts, and purges a
+//! tenant when it uninstalls.
+//!
+//! Tokens are sealed with XChaCha20-Poly1305 under `security.data_key` before they reach the store,
+//! bound to their tenant by associated data. Zoom rotates refresh tokens, so a refresh is persisted
+//! and flushed before the new access token is used, and runs in its own task: a caller that stops
+//! waiting (a timeout) cannot cancel it halfway and strand the install.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::{Config, ZoomApp};
+use crate::crypto;
+use crate::routing::{self, MatchInput};
+use crate::store::{
+    AuditEntry, EventRecord, Installer, MeetingMemory, PurgeReport, Store, StoreError, Tenant,
+    TenantStatus,
+};
+use crate::zoom::event::{self, ParsedEvent};
+use crate::zoom::oauth::{OAuthClient, OAuthError, TokenResponse};
+use crate::zoom::{EventKind, ZoomEvent};
+
+/// Refresh when this little of the access token's life is left (Rivet uses the same margin).
+const REFRESH_MARGIN_MS: i64 = 60_000;
+/// How long a started alert may wait for its join link before it goes without one.
+pub const ENRICH_TIMEOUT: Duration = Duration::from_secs(3);
+/// After a failed lookup, a tenant's alerts skip the lookup this long, so an outage at Zoom does
+/// not add the timeout to every alert.
+const ENRICH_BACKOFF: Duration = Duration::from_secs(60);
+
+#[derive(Serialize, Deserialize)]
+struct TokenPair {
+    access_token: String,
+    refresh_token: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TenantError {
+    #[error("no tenant for account {account} of app `{app}`")]
+    NotFound { app: String, account: String },
+    #[error("unknown app `{0}`")]
+    UnknownApp(String),
+    #[error(
+        "the install of app `{app}` for account {account} needs to be authorized again (Zoom refused its refresh token)"
+    )]
+    ReauthorizationNeeded { app: String, account: String },
+    #[error(transparent)]
+    OAuth(#[from] OAuthError),
+    #[error(transparent)]
+    Crypto(#[from] crypto::OpenError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("internal: {0}")]
+    Internal(String),
+}
+
+/// Why an install did not complete. Nothing was stored in any of these cases.
+#[derive(Debug, thiserror::Error)]
+pub enum InstallError {
+    #[error("Zoom did not accept the authorization code: {0}")]
+    Exchange(OAuthError),
+    #[error("Zoom did not tell who installed the app (GET /v2/users/me failed): {0}")]
+    UsersMe(OAuthError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// (app_id, account_id).
+type TenantKey = (String, String);
+
+pub struct Tenants {
+    store: Store,
+    config: Arc<Config>,
+    client: OAuthClient,
+    /// One async lock per tenant: a refresh runs alone, and concurrent users wait for its result.
+    locks: Mutex<HashMap<TenantKey, Arc<tokio::sync::Mutex<()>>>>,
+    /// Tenants whose last join-link lookup failed, and when.
+    enrich_failed: Mutex<HashMap<TenantKey, Instant>>,
+}
+
+impl Tenants {
+    pub fn new(store: Store, config: Arc<Config>) -> anyhow::Result<Arc<Tenants>> {
+        Ok(Arc::new(Tenants {
+            store,
+            config,
+            client: OAuthClient::new()?,
+            locks: Mutex::default(),
+            enrich_failed: Mutex::default(),
+        }))
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn client(&self) -> &OAuthClient {
+        &self.client
+    }
+
+    pub fn app(&self, id: &str) -> Option<&ZoomApp> {
+        self.config.zoom.apps.iter().find(|a| a.id == id)
+    }
+
+    fn key(&self) -> &[u8; 32] {
+        self.config.security.data_key.bytes()
+    }
+
+    fn seal(&self, app: &str, account: &str, pair: &TokenPair) -> Vec<u8> {
+        let json = serde_json::to_vec(pair).expect("token pairs serialize");
+        crypto::seal(self.key(), &Tenant::token_aad(app, account), &json)
+    }
+
+    fn open(&self, t: &Tenant) -> Result<TokenPair, TenantError> {
+        let json = crypto::open(
+            self.key(),
+            &Tenant::token_aad(&t.app_id, &t.account_id),
+            &t.sealed_tokens,
+        )?;
+        serde_json::from_slice(&json).map_err(|e| TenantError::Internal(e.to_string()))
+    }
+
+    /// Seals a PKCE verifier for an install state.
+    pub fn seal_verifier(&self, app: &str, verifier: &str) -> Vec<u8> {
+        crypto::seal(self.key(), &verifier_aad(app), verifier.as_bytes())
+    }
+
+    pub fn open_verifier(&self, app: &str, sealed: &[u8]) -> Result<String, crypto::OpenError> {
+        let v = crypto::open(self.key(), &verifier_aad(app), sealed)?;
+        String::from_utf8(v).map_err(|_| crypto::OpenError)
+    }
+
+    /// The API host for a tenant: the one Zoom returned with the token when it is https (or is the
+    /// configured one), else the app's configured `api_url`. A token response cannot point the relay
+    /// at an arbitrary plain-http host.
+    fn api_url_for(app: &ZoomApp, returned: Option<&str>) -> String {
+        match returned {
+            Some(u)
+                if u.starts_with("https://")
+                    || u.trim_end_matches('/') == app.api_url.trim_end_matches('/') =>
+            {
+                u.trim_end_matches('/').to_string()
+            }
+            _ => app.api_url.trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// Finishes an install: exchanges the code, asks Zoom who installed, stores the tenant with its
+    /// tokens sealed, and flushes. A re-install updates the tenant and keeps its install date.
+    pub async fn complete_install(
+        &self,
+        app: &ZoomApp,
+        code: &str,
+        redirect_uri: &str,
+        verifier: Option<&str>,
+    ) -> Result<Tenant, InstallError> {
+        let tr = self
+            .client
+            .exchange_code(app, code, redirect_uri, verifier)
+            .await
+            .map_err(InstallError::Exchange)?;
+        let api_url = Self::api_url_for(app, tr.api_url.as_deref());
+        let me = self
+            .client
+            .users_me(&api_url, &tr.access_token)
+            .await
+            .map_err(InstallError::UsersMe)?;
+        let now = now_ms();
+        let existing = self.store.get_tenant(&app.id, &me.account_id)?;
+        let tenant = Tenant {
+            app_id: app.id.clone(),
+            account_id: me.account_id.clone(),
+            installer: Installer {
+                user_id: me.id,
+                email: me.email,
+                role: me.role_name,
+            },
+            scopes: scopes(&tr),
+            api_url,
+            status: TenantStatus::Active,
+            installed_at_ms: existing.as_ref().map_or(now, |t| t.installed_at_ms),
+            updated_at_ms: now,
+            expires_at_ms: now + tr.expires_in.max(0) * 1000,
+            sealed_tokens: self.seal(
+                &app.id,
+                &me.account_id,
+                &TokenPair {
+                    access_token: tr.access_token,
+                    refresh_token: tr.refresh_token,
+                },
+            ),
+        };
+        self.store.put_tenant(&tenant)?;
+        self.store.flush().await?;
+        tracing::info!(
+            app = %app.id,
+            reinstall = existing.is_some(),
+            "Zoom app installed for an account"
+        );
+        Ok(tenant)
+    }
+
+    fn lock_for(&self, app: &str, account: &str) -> Arc<tokio::sync::Mutex<()>> {
+        self.locks
+            .lock()
+            .expect("tenant locks")
+            .entry((app.to_string(), account.to_string()))
+            .or_default()
+            .clone()
+    }
+
+    /// A valid access token and the API host for a tenant, refreshing first when 60 s or less
+    /// remain. The refresh runs in its own task, so it completes and is persisted even when the
+    /// caller gives up waiting.
+    pub async fn access_token(
+        self: &Arc<Self>,
+        app: &str,
+        account: &str,
+    ) -> Result<(String, String), TenantError> {
+        let me = self.clone();
+        let (app, account) = (app.to_string(), account.to_string());
+        tokio::spawn(async move { me.access_token_inner(&app, &account).await })
+            .await
+            .map_err(|e| TenantError::Internal(format!("token task: {e}")))?
+    }
+
+    async fn access_token_inner(
+        &self,
+        app_id: &str,
+        account: &str,
+    ) -> Result<(String, String), TenantError> {
+        let lock = self.lock_for(app_id, account);
+        let _one_at_a_time = lock.lock().await;
+        let app = self
+            .app(app_id)
+            .ok_or_else(|| TenantError::UnknownApp(app_id.to_string()))?;
+        let t = self
+            .store
+            .get_tenant(app_id, account)?
+            .ok_or_else(|| TenantError::NotFound {
+                app: app_id.to_string(),
+                account: account.to_string(),
+            })?;
+        if t.status == TenantStatus::ReauthorizationNeeded {
+            return Err(TenantError::ReauthorizationNeeded {
+                app: app_id.to_string(),
+                account: account.to_string(),
+            });
+        }
+        let pair = self.open(&t)?;
+        if t.expires_at_ms - now_ms() > REFRESH_MARGIN_MS {
+            return Ok((pair.access_token, t.api_url));
+        }
+        match self.client.refresh(app, &pair.refresh_token).await {
+            Ok(tr) => {
+                let now = now_ms();
+                let updated = Tenant {
+                    api_url: Self::api_url_for(app, tr.api_url.as_deref().or(Some(&t.api_url))),
+                    scopes: if tr.scope.is_some() {
+                        scopes(&tr)
+                    } else {
+                        t.scopes.clone()
+                    },
+                    updated_at_ms: now,
+                    expires_at_ms: now + tr.expires_in.max(0) * 1000,
+                    sealed_tokens: self.seal(
+                        app_id,
+                        account,
+                        &TokenPair {
+                            access_token: tr.access_token.clone(),
+                            refresh_token: tr.refresh_token,
+                        },
+                    ),
+                    ..t
+                };
+                // Persisted before use: the old refresh token is already dead at Zoom.
+                self.store.put_tenant(&updated)?;
+                self.store.flush().await?;
+                tracing::debug!(app = %app_id, "refreshed a tenant's Zoom token");
+                Ok((tr.access_token, updated.api_url))
+            }
+            Err(OAuthError::InvalidGrant(detail)) => {
+                let updated = Tenant {
+                    status: TenantStatus::ReauthorizationNeeded,
+                    updated_at_ms: now_ms(),
+                    ..t
+                };
+                self.store.put_tenant(&updated)?;
+                self.store.add_notice(
+                    app_id,
+                    account,
+                    "zoom_reauthorization_needed",
+                    &format!(
+                        "Zoom refused the stored refresh token ({detail}). Alerts still arrive, but \
+                         join links cannot be looked up until someone installs the app again at {}/zoom/install/{app_id}.",
+                        self.config.server.public_url
+                    ),
+                    None,
+                    None,
+                )?;
+                self.store.flush().await?;
+                tracing::warn!(app = %app_id, "a tenant needs to authorize the Zoom app again");
+                Err(TenantError::ReauthorizationNeeded {
+                    app: app_id.to_string(),
+                    account: account.to_string(),
+                })
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// Revokes a tenant's token at Zoom, best effort: on uninstall the token is often dead already.
+    pub async fn revoke(&self, app_id: &str, account: &str) {
+        let Some(app) = self.app(app_id).filter(|a| a.has_oauth()) else {
+            return;
+        };
+        let Ok(Some(t)) = self.store.get_tenant(app_id, account) else {
+            return;
+        };
+        let Ok(pair) = self.open(&t) else {
+            tracing::warn!(app = %app_id, "cannot open a tenant's tokens to revoke them");
+            return;
+        };
+        match self.client.revoke(app, &pair.access_token).await {
+            Ok(()) => tracing::info!(app = %app_id, "revoked an uninstalled tenant's token"),
+            Err(e) => {
+                tracing::info!(app = %app_id, error = %e, "token revocation failed (ignored)")
+            }
+        }
+    }
+
+    /// Async work the dispatcher does before it handles the next inbox event: revoke the token of
+    /// an uninstalling tenant (the purge itself is synchronous and happens in the step), and look
+    /// up the join link of a started meeting when a route wants it and meeting memory has none.
+    /// Never fails: whatever goes wrong, the event is still dispatched.
+    pub async fn before_dispatch(self: &Arc<Self>, rec: &EventRecord) {
+        if rec.event.parse_error.is_some() {
+            return;
+        }
+        let Ok(ParsedEvent::Ok(ev)) = event::parse(rec.event.body.as_bytes()) else {
+            return;
+        };
+        let Some(account) = ev.account_id.clone() else {
+            return;
+        };
+        let app = rec.event.app_id.as_str();
+        match ev.kind {
+            EventKind::AppDeauthorized => self.revoke(app, &account).await,
+            EventKind::MeetingStarted => {
+                if let Err(e) = self.enrich(app, &account, &ev).await {
+                    tracing::info!(app, error = %e, "join link lookup failed; the alert goes without it");
+                    self.enrich_failed
+                        .lock()
+                        .expect("enrich backoff")
+                        .insert((app.to_string(), account), Instant::now());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    async fn enrich(
+        self: &Arc<Self>,
+        app_id: &str,
+        account: &str,
+        ev: &ZoomEvent,
+    ) -> Result<(), TenantError> {
+        if !self.app(app_id).is_some_and(|a| a.has_oauth()) {
+            return Ok(());
+        }
+        let Some(meeting_id) = ev.meeting().and_then(|m| m.id) else {
+            return Ok(());
+        };
+        let known = self.store.meeting_memory(app_id, account, meeting_id)?;
+        if known.as_ref().is_some_and(|m| m.join_url.is_some()) {
+            return Ok(());
+        }
+        let wanted = {
+            let routes = self.store.list_routes(Some((app_id, account)))?;
+            let input =
+                MatchInput::from_event(app_id, ev, known.as_ref().and_then(|m| m.topic.as_deref()));
+            let (_, matched) = routing::plan(&routes, &input);
+            matched.iter().any(|r| r.include_join_link)
+        };
+        if !wanted {
+            return Ok(());
+        }
+        match self.store.get_tenant(app_id, account)? {
+            Some(t) if t.status == TenantStatus::Active => {}
+            _ => return Ok(()),
+        }
+        let key = (app_id.to_string(), account.to_string());
+        if let Some(at) = self.enrich_failed.lock().expect("enrich backoff").get(&key)
+            && at.elapsed() < ENRICH_BACKOFF
+        {
+            return Ok(());
+        }
+        let lookup = async {
+            let (token, api_url) = self.access_token(app_id, account).await?;
+            Ok::<_, TenantError>(
+                self.client
+                    .meeting(&api_url, &token, meeting_id, ENRICH_TIMEOUT)
+                    .await?,
+            )
+        };
+        let details = tokio::time::timeout(ENRICH_TIMEOUT, lookup)
+            .await
+            .map_err(|_| TenantError::Internal("join link lookup timed out".into()))??;
+        self.enrich_failed
+            .lock()
+            .expect("enrich backoff")
+            .remove(&key);
+        let mut m: MeetingMemory = known.unwrap_or_default();
+        if m.topic.is_none() {
+            m.topic = details.topic;
+        }
+        m.join_url = details.join_url;
+        if details.password.is_some() {
+            m.password = details.password;
+        }
+        m.updated_at_ms = now_ms();
+        self.store
+            .remember_meeting(app_id, account, meeting_id, &m)?;
+        Ok(())
+    }
+}
+
+fn verifier_aad(app: &str) -> Vec<u8> {
+    let mut aad = b"pkce-verifier\0".to_vec();
+    aad.extend_from_slice(app.as_bytes());
+    aad
+}
+
+fn scopes(tr: &TokenResponse) -> Vec<String> {
+    tr.scope
+        .as_deref()
+        .unwrap_or_default()
+        .split([' ', ','])
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// Deletes a tenant's data and records the audit entry. Synchronous store work; the caller flushes.
+/// `action` is `uninstall` or `remove`. `event_last` is the app_deauthorized event being handled,
+/// deleted last (see [`Store::purge_tenant`]).
+pub fn purge(
+    store: &Store,
+    app_id: &str,
+    account_id: &str,
+    action: &str,
+    event_last: Option<u64>,
+) -> Result<PurgeReport, StoreError> {
+    let report = store.purge_tenant(app_id, account_id, event_last)?;
+    store.add_audit(&AuditEntry {
+        at_ms: now_ms(),
+        action: action.to_string(),
+        app_id: app_id.to_string(),
+        account_hash: crate::store::account_hash(account_id),
+        tenant_existed: report.tenant_existed,
+        deleted: report.deleted.clone(),
+    })?;
+    tracing::info!(
+        app = %app_id,
+        action,
+        tenant_existed = report.tenant_existed,
+        deleted = report.total(),
+        "purged a tenant's data"
+    );
+    Ok(report)
+}

@@ -1,0 +1,593 @@
+//! The Telegram bot against FakeTelegram: real update JSON in through getUpdates (or the webhook),
+//! replies out through the paced outbox. Members subscribe, mute and unsubscribe, group admins link
+//! a forum topic, organizers pause and test routes and get notices; alerts follow those choices; a
+//! restart never replays an update; codes and roles are enforced.
+
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use zoom_relay::routing::Destination;
+use zoom_relay::service::codes::{self, CreateCode};
+use zoom_relay::store::EventStatus;
+use zoom_relay::store::bot::{CodeKind, CodeRecord, code_id};
+
+use crate::fake_telegram::FakeTelegram;
+use crate::helpers::*;
+
+const ACCOUNT: &str = "acct-it";
+const ROUTE: &str = "Tuesday group";
+const MEMBER: i64 = 501;
+const GROUP: i64 = -1_001_234_567_890;
+const TOPIC: i64 = 7;
+const ADMIN: i64 = 602;
+const NOT_ADMIN: i64 = 601;
+
+/// A route that only logs, so Telegram destinations come from the bot alone.
+fn write_routes(dir: &Path) -> PathBuf {
+    let path = dir.join("bot-routes.toml");
+    std::fs::write(
+        &path,
+        format!(
+            "[[routes]]\nname = \"{ROUTE}\"\napp_id = \"default\"\naccount_id = \"{ACCOUNT}\"\n\
+             events = [\"meeting.started\"]\n  [[routes.destinations]]\n  kind = \"log\"\n"
+        ),
+    )
+    .unwrap();
+    path
+}
+
+/// A relay with the bot on, polling `tg`; data under `data` so a second relay can reopen it.
+async fn relay_with(tg: &FakeTelegram, data: &Path, extra: &str) -> TestApp {
+    let routes = write_routes(data.parent().unwrap());
+    let extra = extra.to_string();
+    let api = tg.url();
+    let data = data.to_path_buf();
+    spawn_app(move |doc| {
+        set_key(doc, "data_dir", &format!("\"{}\"", data.display()));
+        set_key(doc, "seed_routes", &format!("\"{}\"", routes.display()));
+        doc.push_str(&format!(
+            "\n[telegram]\nbot_token = \"123:BOT\"\napi_url = \"{api}\"\n{extra}\n"
+        ));
+    })
+    .await
+}
+
+async fn relay(tg: &FakeTelegram) -> (TestApp, TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let app = relay_with(tg, &dir.path().join("data"), "").await;
+    (app, dir)
+}
+
+fn code(app: &TestApp, kind: CodeKind, route: Option<&str>) -> String {
+    codes::create(
+        app.store(),
+        true,
+        &CreateCode {
+            kind,
+            route: route.map(str::to_string),
+            app: None,
+            account: Some(ACCOUNT.into()),
+            ttl: None,
+        },
+    )
+    .expect("code created")
+    .code
+}
+
+/// Polls `cond` within [`DEADLINE`].
+async fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while !cond() {
+        assert!(tokio::time::Instant::now() < deadline, "{what}");
+        tokio::time::sleep(STEP).await;
+    }
+}
+
+/// Sends a meeting.started with `topic` and waits until the dispatcher turned it into jobs.
+async fn start_meeting(app: &TestApp, topic: &str) {
+    let uuid = unique_uuid("bot");
+    let resp = app.send_signed(None, &started_body(&uuid, topic)).await;
+    assert_eq!(resp.status(), 200);
+    eventually("the event is dispatched", || {
+        app.events().iter().any(|e| {
+            e.event.body.contains(&uuid) && matches!(e.status, EventStatus::Dispatched { .. })
+        })
+    })
+    .await;
+}
+
+fn member_destination(app: &TestApp) -> bool {
+    app.store()
+        .get_route("default", ACCOUNT, ROUTE)
+        .unwrap()
+        .unwrap()
+        .destinations
+        .contains(&Destination::Telegram {
+            chat_id: MEMBER,
+            thread_id: None,
+            member: true,
+        })
+}
+
+/// Sends `text` from the member's private chat and waits for the reply containing `expect`.
+async fn say(tg: &FakeTelegram, text: &str, expect: &str) -> String {
+    let before = tg.delivered_to(MEMBER).len();
+    tg.push_update(FakeTelegram::private_message(MEMBER, text));
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    loop {
+        let got = tg.delivered_to(MEMBER);
+        if let Some(c) = got[before.min(got.len())..]
+            .iter()
+            .find(|c| c.text.contains(expect))
+        {
+            return c.text.clone();
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no reply containing {expect:?} to {text:?}; replies: {:#?}",
+            got[before.min(got.len())..]
+                .iter()
+                .map(|c| &c.text)
+                .collect::<Vec<_>>()
+        );
+        tokio::time::sleep(STEP).await;
+    }
+}
+
+#[tokio::test]
+async fn member_subscribes_mutes_and_unsubscribes_and_alerts_follow() {
+    let tg = FakeTelegram::start().await;
+    let (app, _dir) = relay(&tg).await;
+    let code = code(&app, CodeKind::Subscribe, Some(ROUTE));
+
+    eventually(
+        "commands are registered for private chats and groups",
+        || tg.api_calls("setMyCommands").len() == 2,
+    )
+    .await;
+    let scopes: Vec<Value> = tg
+        .api_calls("setMyCommands")
+        .iter()
+        .map(|b| b["scope"]["type"].clone())
+        .collect();
+    assert!(scopes.contains(&json!("all_private_chats")), "{scopes:?}");
+
+    say(&tg, "/start", "/subscribe CODE").await;
+    say(&tg, &format!("/start {code}"), "Subscribed to").await;
+    assert!(member_destination(&app), "the route has the member's chat");
+
+    start_meeting(&app, "Tuesday standup").await;
+    let alert = tg.wait_text(MEMBER, "Tuesday standup").await;
+    assert_eq!(alert.parse_mode.as_deref(), Some("HTML"));
+
+    say(&tg, "/mute 2h", "Muted for 2 h").await;
+    assert!(
+        app.store()
+            .is_member_muted(
+                "default",
+                ACCOUNT,
+                MEMBER,
+                chrono::Utc::now().timestamp_millis()
+            )
+            .unwrap()
+    );
+    start_meeting(&app, "Muted meeting").await;
+    say(&tg, "/list", "Muted until").await;
+    assert!(
+        !tg.delivered_to(MEMBER)
+            .iter()
+            .any(|c| c.text.contains("Muted meeting")),
+        "no alert while muted"
+    );
+
+    say(&tg, "/mute off", "back on").await;
+    start_meeting(&app, "Unmuted meeting").await;
+    tg.wait_text(MEMBER, "Unmuted meeting").await;
+
+    say(&tg, "/unsubscribe", "Unsubscribed from").await;
+    assert!(!member_destination(&app));
+    start_meeting(&app, "After leaving").await;
+    say(&tg, "/list", "no subscriptions").await;
+    assert!(
+        !tg.delivered_to(MEMBER)
+            .iter()
+            .any(|c| c.text.contains("After leaving")),
+        "no alert after unsubscribe"
+    );
+    // The reusable code still works for a comeback.
+    say(&tg, &format!("/subscribe {code}"), "Subscribed to").await;
+    assert_eq!(app.store().list_codes(None).unwrap()[0].uses, 2);
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn group_admin_links_a_forum_topic_and_others_are_refused() {
+    let tg = FakeTelegram::start().await;
+    let (app, _dir) = relay(&tg).await;
+    tg.set_member_status(GROUP, ADMIN, "administrator");
+    let code = code(&app, CodeKind::Link, Some(ROUTE));
+
+    tg.push_update(FakeTelegram::group_message(
+        GROUP,
+        NOT_ADMIN,
+        &format!("/link {code}"),
+        Some(TOPIC),
+    ));
+    let refusal = tg.wait_text(GROUP, "Only an administrator").await;
+    assert_eq!(
+        refusal.message_thread_id,
+        Some(TOPIC),
+        "answered in the topic"
+    );
+    let rec = app.store().code_record(&code).unwrap().unwrap();
+    assert_eq!(rec.used_at_ms, None, "a refused link does not use the code");
+    assert!(
+        tg.api_calls("getChatMember")
+            .iter()
+            .any(|b| b["user_id"] == json!(NOT_ADMIN) && b["chat_id"] == json!(GROUP))
+    );
+
+    tg.push_update(FakeTelegram::group_message(
+        GROUP,
+        ADMIN,
+        &format!("/link@fake_bot {code}"),
+        Some(TOPIC),
+    ));
+    tg.wait_text(GROUP, "Linked").await;
+    let route = app
+        .store()
+        .get_route("default", ACCOUNT, ROUTE)
+        .unwrap()
+        .unwrap();
+    assert!(route.destinations.contains(&Destination::Telegram {
+        chat_id: GROUP,
+        thread_id: Some(TOPIC),
+        member: false,
+    }));
+
+    start_meeting(&app, "Forum meeting").await;
+    let alert = tg.wait_text(GROUP, "Forum meeting").await;
+    assert_eq!(alert.message_thread_id, Some(TOPIC));
+
+    // The code was single-use; /status for anyone; commands for other bots are not ours.
+    tg.push_update(FakeTelegram::group_message(
+        GROUP,
+        ADMIN,
+        &format!("/link {code}"),
+        None,
+    ));
+    tg.wait_text(GROUP, "already used").await;
+    tg.push_update(FakeTelegram::group_message(
+        GROUP,
+        NOT_ADMIN,
+        "/status",
+        Some(TOPIC),
+    ));
+    tg.wait_text(GROUP, "Routes posting in this topic").await;
+    let n = tg.delivered_to(GROUP).len();
+    tg.push_update(FakeTelegram::group_message(
+        GROUP,
+        ADMIN,
+        "/help@other_bot",
+        None,
+    ));
+    tg.push_update(FakeTelegram::group_message(
+        GROUP, NOT_ADMIN, "/unlink", None,
+    ));
+    tg.wait_text(GROUP, "Only an administrator of this group")
+        .await;
+    tg.push_update(FakeTelegram::group_message(
+        GROUP,
+        ADMIN,
+        "/unlink",
+        Some(TOPIC),
+    ));
+    tg.wait_text(GROUP, "Unlinked").await;
+    assert_eq!(
+        tg.delivered_to(GROUP)[n..]
+            .iter()
+            .filter(|c| c.text.contains("Commands in a group"))
+            .count(),
+        0,
+        "a command for another bot is ignored"
+    );
+    let route = app
+        .store()
+        .get_route("default", ACCOUNT, ROUTE)
+        .unwrap()
+        .unwrap();
+    assert_eq!(route.destinations, vec![Destination::Log]);
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_restart_does_not_handle_an_update_twice() {
+    let tg = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let app = relay_with(&tg, &data, "").await;
+    let code = code(&app, CodeKind::Subscribe, Some(ROUTE));
+    say(&tg, &format!("/start {code}"), "Subscribed to").await;
+    say(&tg, "/mute 1h", "Muted for").await;
+    let last = app
+        .store()
+        .bot_last_update()
+        .unwrap()
+        .expect("offset stored");
+    app.shutdown().await;
+
+    let app = relay_with(&tg, &data, "").await;
+    say(&tg, "/list", "Your subscriptions").await;
+    let texts: Vec<String> = tg
+        .delivered_to(MEMBER)
+        .into_iter()
+        .map(|c| c.text)
+        .collect();
+    assert_eq!(
+        texts.iter().filter(|t| t.contains("Subscribed to")).count(),
+        1,
+        "{texts:#?}"
+    );
+    assert_eq!(
+        texts.iter().filter(|t| t.contains("Muted for")).count(),
+        1,
+        "{texts:#?}"
+    );
+    assert_eq!(app.store().list_codes(None).unwrap()[0].uses, 1);
+    let offsets: Vec<i64> = tg
+        .api_calls("getUpdates")
+        .iter()
+        .filter_map(|b| b["offset"].as_i64())
+        .collect();
+    assert!(
+        offsets.contains(&(last + 1)),
+        "the restarted bot asked from the stored offset: {offsets:?}"
+    );
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn bad_codes_and_wrong_roles_get_friendly_replies_and_change_nothing() {
+    let tg = FakeTelegram::start().await;
+    let (app, _dir) = relay(&tg).await;
+
+    say(&tg, "/start nosuchcode", "don't recognise that code").await;
+    let expired = "expiredcode123";
+    app.store()
+        .put_code(
+            expired,
+            &CodeRecord {
+                id: code_id(expired),
+                kind: CodeKind::Subscribe,
+                app_id: "default".into(),
+                account_id: ACCOUNT.into(),
+                route: Some(ROUTE.into()),
+                created_at_ms: 1,
+                expires_at_ms: Some(2),
+                used_at_ms: None,
+                revoked: false,
+                uses: 0,
+            },
+        )
+        .unwrap();
+    say(&tg, &format!("/subscribe {expired}"), "has expired").await;
+
+    let revoked = code(&app, CodeKind::Subscribe, Some(ROUTE));
+    let out = run_cli(&[
+        "codes",
+        "revoke",
+        &code_id(&revoked),
+        "--config",
+        app.config_path.to_str().unwrap(),
+    ])
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    say(&tg, &format!("/start {revoked}"), "withdrawn").await;
+    let link = code(&app, CodeKind::Link, Some(ROUTE));
+    say(&tg, &format!("/start {link}"), "group link code").await;
+    assert!(!member_destination(&app), "no bad code subscribed anyone");
+    assert_eq!(
+        app.store().code_record(&link).unwrap().unwrap().used_at_ms,
+        None
+    );
+
+    say(&tg, "/pause Tuesday group", "for organizers").await;
+    say(&tg, "/frobnicate", "I don't know /frobnicate").await;
+    say(&tg, "/link abc", "That works in a group").await;
+    say(&tg, "hello?", "/subscribe CODE").await;
+    say(&tg, "/mute forever", "can't read").await;
+    assert!(
+        app.store()
+            .get_route("default", ACCOUNT, ROUTE)
+            .unwrap()
+            .unwrap()
+            .enabled
+    );
+    tg.push_update(FakeTelegram::group_message(GROUP, MEMBER, "/mute 1h", None));
+    tg.wait_text(GROUP, "private chat").await;
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn an_organizer_code_from_the_cli_lets_a_user_pause_test_and_hear_notices() {
+    let tg = FakeTelegram::start().await;
+    let (app, _dir) = relay(&tg).await;
+    eventually("getMe taught the relay its username", || {
+        app.store().bot_username().unwrap().is_some()
+    })
+    .await;
+    // The relay holds the store, so the CLI goes through its admin API.
+    let out = run_cli(&[
+        "codes",
+        "create",
+        "--kind",
+        "organizer",
+        "--route",
+        ROUTE,
+        "--config",
+        app.config_path.to_str().unwrap(),
+    ])
+    .await;
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let link = stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("link"))
+        .map(str::trim)
+        .expect("a deep link")
+        .to_string();
+    let code = link
+        .strip_prefix("https://t.me/fake_bot?start=")
+        .unwrap_or_else(|| panic!("deep link: {link}"))
+        .to_string();
+    let listed = run_cli(&[
+        "codes",
+        "list",
+        "--config",
+        app.config_path.to_str().unwrap(),
+    ])
+    .await;
+    let listed = String::from_utf8_lossy(&listed.stdout).to_string();
+    assert!(listed.contains(&code_id(&code)), "{listed}");
+    assert!(!listed.contains(&code), "the code itself is never listed");
+
+    say(&tg, &format!("/start {code}"), "You are now an organizer").await;
+    say(&tg, "/routes", ROUTE).await;
+    say(&tg, "/pause tuesday group", "paused").await;
+    assert!(
+        !app.store()
+            .get_route("default", ACCOUNT, ROUTE)
+            .unwrap()
+            .unwrap()
+            .enabled
+    );
+    say(&tg, "/resume Tuesday group", "running again").await;
+    assert!(
+        app.store()
+            .get_route("default", ACCOUNT, ROUTE)
+            .unwrap()
+            .unwrap()
+            .enabled
+    );
+    say(&tg, "/test Tuesday group", "started").await;
+
+    app.store()
+        .add_notice(
+            "default",
+            ACCOUNT,
+            "telegram_forbidden",
+            "the bot was removed from chat -42",
+            Some(ROUTE),
+            None,
+        )
+        .unwrap();
+    tg.wait_text(MEMBER, "removed from chat -42").await;
+    say(&tg, "/notices", "telegram_forbidden").await;
+    say(&tg, &format!("/start {code}"), "already used").await;
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn webhook_mode_checks_the_secret_and_ignores_repeats() {
+    let tg = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = relay_with(
+        &tg,
+        &dir.path().join("data"),
+        "mode = \"webhook\"\nwebhook_secret = \"s3cret_token-1\"",
+    )
+    .await;
+    eventually("setWebhook was called", || {
+        !tg.api_calls("setWebhook").is_empty()
+    })
+    .await;
+    let set = &tg.api_calls("setWebhook")[0];
+    assert_eq!(set["secret_token"], json!("s3cret_token-1"));
+    assert_eq!(set["url"], json!(app.url("/telegram/webhook")));
+    assert!(tg.api_calls("getUpdates").is_empty(), "no polling");
+
+    let mut update = FakeTelegram::private_message(MEMBER, "/help");
+    update["update_id"] = json!(77);
+    let post = |secret: Option<&str>| {
+        let mut req = app.client.post(app.url("/telegram/webhook")).json(&update);
+        if let Some(s) = secret {
+            req = req.header("X-Telegram-Bot-Api-Secret-Token", s);
+        }
+        req.send()
+    };
+    assert_eq!(post(None).await.unwrap().status(), 401);
+    assert_eq!(post(Some("wrong")).await.unwrap().status(), 401);
+    assert_eq!(post(Some("s3cret_token-1")).await.unwrap().status(), 200);
+    assert_eq!(post(Some("s3cret_token-1")).await.unwrap().status(), 200);
+    tg.wait_text(MEMBER, "Commands").await;
+    assert_eq!(app.store().bot_last_update().unwrap(), Some(77));
+    // Let the worker pass the queue, then make sure the repeat queued nothing.
+    eventually("the reply job is done", || {
+        app.store().outbox_len(None) == 0
+    })
+    .await;
+    assert_eq!(tg.delivered_to(MEMBER).len(), 1);
+    app.shutdown().await;
+}
+
+#[tokio::test]
+async fn codes_cli_opens_the_store_when_no_relay_runs() {
+    let tg = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = relay_with(&tg, &dir.path().join("data"), "").await;
+    eventually("getMe taught the relay its username", || {
+        app.store().bot_username().unwrap().is_some()
+    })
+    .await;
+    let config = app.config_path.clone();
+    let _config_dir = app.shutdown().await;
+    let cfg = config.to_str().unwrap();
+
+    let out = run_cli(&[
+        "codes", "create", "--kind", "link", "--route", ROUTE, "--config", cfg,
+    ])
+    .await;
+    let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("https://t.me/fake_bot?startgroup="),
+        "{stdout}"
+    );
+    let id = stdout
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("ID"))
+        .and_then(|l| l.split_whitespace().next())
+        .expect("an ID line")
+        .to_string();
+    let out = run_cli(&["codes", "revoke", &id, "--config", cfg]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listed = run_cli(&["codes", "list", "--config", cfg]).await;
+    let listed = String::from_utf8_lossy(&listed.stdout).to_string();
+    assert!(
+        listed
+            .lines()
+            .any(|l| l.starts_with(&id) && l.contains("revoked")),
+        "{listed}"
+    );
+
+    let out = run_cli(&["codes", "create", "--kind", "subscribe", "--config", cfg]).await;
+    assert_eq!(out.status.code(), Some(2), "a subscribe code needs --route");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--route"));
+}

@@ -1,0 +1,357 @@
+//! Crash recovery under load: the relay binary is SIGKILLed at random moments while several tasks
+//! send unique signed `meeting.started` events, and restarted on the same data dir each time.
+//! Afterwards every event that got a 200 has produced its notification (lost = 0), and duplicate
+//! notifications (at-least-once allows them) are counted, printed, and allowed only for events whose
+//! deliveries span a restart, that is events in flight at a kill.
+//!
+//! Bounded: [`KILLS`] kills, each [`KILL_DELAY_MS`] after the relay was ready again, at most
+//! [`MAX_EVENTS`] events, and every wait has a deadline. The kill delays come from a seed printed
+//! by the test; set `CRASH_RECOVERY_SEED` to replay one.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::SocketAddr;
+use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::StatusCode;
+use rand::{Rng, SeedableRng};
+use serde_json::Value;
+use tokio::time::Instant;
+
+use crate::helpers::*;
+
+const ACCOUNT: &str = "acct-it";
+const SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
+const KILLS: usize = 3;
+/// Each kill lands this long (uniformly random, ms) after the relay was last ready.
+const KILL_DELAY_MS: std::ops::RangeInclusive<u64> = 50..=400;
+/// Concurrent sending tasks.
+const SENDERS: usize = 4;
+/// Upper bound on events sent over the whole test.
+const MAX_EVENTS: usize = 3_000;
+/// After the last restart, the senders keep going this long (or until [`MAX_EVENTS`]).
+const TAIL: Duration = Duration::from_millis(300);
+/// Everything acknowledged must be delivered this soon after the senders stopped.
+const DRAIN_DEADLINE: Duration = Duration::from_secs(20);
+
+/// What the receiver saw: per meeting uuid, the instants its notifications arrived.
+type Seen = Arc<Mutex<BTreeMap<String, Vec<Instant>>>>;
+
+/// A webhook receiver on loopback that records each notification by meeting uuid and answers 200.
+struct Receiver {
+    addr: SocketAddr,
+    seen: Seen,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Receiver {
+    async fn start() -> Receiver {
+        let seen: Seen = Arc::default();
+        let router = axum::Router::new()
+            .fallback(receive)
+            .with_state(seen.clone());
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind loopback");
+        let addr = listener.local_addr().expect("local addr");
+        let task = tokio::spawn(async move {
+            let _ = axum::serve(listener, router).await;
+        });
+        Receiver { addr, seen, task }
+    }
+
+    fn snapshot(&self) -> BTreeMap<String, Vec<Instant>> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+impl Drop for Receiver {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn receive(State(seen): State<Seen>, body: Bytes) -> StatusCode {
+    let at = Instant::now();
+    let uuid = serde_json::from_slice::<Value>(&body)
+        .ok()
+        .and_then(|v| v["data"]["meeting"]["uuid"].as_str().map(str::to_string))
+        .unwrap_or_else(|| format!("<unparsable: {}>", String::from_utf8_lossy(&body)));
+    seen.lock().unwrap().entry(uuid).or_default().push(at);
+    StatusCode::OK
+}
+
+fn route_doc(url: &str) -> String {
+    format!(
+        "[[routes]]\nname = \"crash recovery\"\napp_id = \"default\"\naccount_id = \"{ACCOUNT}\"\nevents = [\"meeting.started\"]\n  [[routes.destinations]]\n  kind = \"webhook\"\n  url = \"{url}\"\n  secret = \"{SECRET}\"\n"
+    )
+}
+
+/// What the senders recorded: events acknowledged with a 200, and events whose request failed or
+/// got another answer (in flight at a kill, or sent while the relay was down).
+#[derive(Default)]
+struct Sent {
+    acked: BTreeSet<String>,
+    unacked: BTreeSet<String>,
+}
+
+/// Sends unique signed events to `addr` until `stop` or [`MAX_EVENTS`] in total.
+async fn sender(
+    addr: SocketAddr,
+    sent: Arc<Mutex<Sent>>,
+    total: Arc<AtomicUsize>,
+    stop: Arc<AtomicBool>,
+) {
+    let client = reqwest::Client::builder()
+        .timeout(DEADLINE)
+        .build()
+        .expect("client");
+    let url = format!("http://{addr}/zoom/webhook");
+    while !stop.load(Ordering::Relaxed) && total.fetch_add(1, Ordering::Relaxed) < MAX_EVENTS {
+        let uuid = unique_uuid("crash-recovery");
+        let body = started_body(&uuid, "Crash recovery drill");
+        let ts = now_secs().to_string();
+        let sig = zoom_signature(DEMO_SECRET, &ts, &body);
+        let res = client
+            .post(&url)
+            .header("content-type", "application/json; charset=utf-8")
+            .header("x-zm-request-timestamp", ts)
+            .header("x-zm-signature", sig)
+            .body(body)
+            .send()
+            .await;
+        let ok = matches!(&res, Ok(r) if r.status() == 200);
+        {
+            let mut s = sent.lock().unwrap();
+            if ok {
+                s.acked.insert(uuid);
+            } else {
+                s.unacked.insert(uuid);
+            }
+        }
+        if !ok {
+            // The relay is down or restarting: do not spin.
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+}
+
+/// Waits until the relay answers `/readyz` with 200, within [`DEADLINE`].
+async fn wait_ready(relay: &mut RelayProcess, log: &std::path::Path) {
+    let deadline = Instant::now() + DEADLINE;
+    loop {
+        if let Some(status) = relay.child.try_wait().expect("child status") {
+            panic!(
+                "zoom-relay serve exited with {status} before it was ready:\n{}",
+                std::fs::read_to_string(log).unwrap_or_default()
+            );
+        }
+        if let Ok(r) = relay.client.get(relay.url("/readyz")).send().await
+            && r.status() == 200
+        {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "zoom-relay serve not ready within {DEADLINE:?}:\n{}",
+            std::fs::read_to_string(log).unwrap_or_default()
+        );
+        tokio::time::sleep(STEP).await;
+    }
+}
+
+/// Inbox depth and the number of jobs still pending or dead, as the running relay reports them.
+async fn backlog(relay: &RelayProcess) -> Option<(f64, usize)> {
+    let metrics = relay
+        .client
+        .get(relay.url("/metrics"))
+        .send()
+        .await
+        .ok()?
+        .text()
+        .await
+        .ok()?;
+    let inbox = metric_value(&metrics, "inbox_depth")?;
+    let jobs: Vec<Value> = relay
+        .client
+        .get(relay.url("/api/v1/deliveries?limit=10000"))
+        .bearer_auth(DEMO_ADMIN_TOKEN)
+        .send()
+        .await
+        .ok()?
+        .json()
+        .await
+        .ok()?;
+    Some((inbox, jobs.len()))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn relay_sigkilled_under_load_loses_no_acknowledged_event() {
+    let seed: u64 = std::env::var("CRASH_RECOVERY_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| rand::thread_rng().r#gen());
+    let mut rng = rand::rngs::StdRng::seed_from_u64(seed);
+    println!("crash recovery: CRASH_RECOVERY_SEED={seed}");
+
+    let receiver = Receiver::start().await;
+    let routes_dir = tempfile::tempdir().expect("tempdir");
+    let routes = routes_dir.path().join("crash-routes.toml");
+    std::fs::write(
+        &routes,
+        route_doc(&format!("http://{}/hooks/crash", receiver.addr)),
+    )
+    .expect("write routes");
+    let routes_value = toml::Value::String(routes.display().to_string()).to_string();
+    let mut relay = RelayProcess::start(|doc| set_key(doc, "seed_routes", &routes_value)).await;
+    let cfg = relay.config_path.to_str().expect("utf-8 path").to_string();
+    let first_log = relay.config_path.with_file_name("relay.stderr");
+
+    let sent = Arc::new(Mutex::new(Sent::default()));
+    let total = Arc::new(AtomicUsize::new(0));
+    let stop = Arc::new(AtomicBool::new(false));
+    let senders: Vec<_> = (0..SENDERS)
+        .map(|_| {
+            tokio::spawn(sender(
+                relay.addr,
+                sent.clone(),
+                total.clone(),
+                stop.clone(),
+            ))
+        })
+        .collect();
+
+    // Kill at random moments; restart on the same config and data dir after each kill. A
+    // notification recorded before `restarts[i]` cannot come from the process started then.
+    let mut restarts: Vec<Instant> = Vec::new();
+    let mut acked_at_kill = Vec::new();
+    let mut log = first_log;
+    for k in 0..KILLS {
+        let delay = Duration::from_millis(rng.gen_range(KILL_DELAY_MS));
+        tokio::time::sleep(delay).await;
+        relay.child.kill().await.expect("SIGKILL");
+        acked_at_kill.push(sent.lock().unwrap().acked.len());
+        log = relay
+            .config_path
+            .with_file_name(format!("relay-restart-{k}.stderr"));
+        let stderr = std::fs::File::create(&log).expect("stderr file");
+        restarts.push(Instant::now());
+        relay.child = cli_command(&["serve", "--config", &cfg])
+            .env("RELAY_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(stderr)
+            .spawn()
+            .expect("restart zoom-relay serve");
+        wait_ready(&mut relay, &log).await;
+    }
+    tokio::time::sleep(TAIL).await;
+    stop.store(true, Ordering::Relaxed);
+    for s in senders {
+        tokio::time::timeout(DEADLINE, s)
+            .await
+            .expect("senders stop within the deadline")
+            .expect("sender task");
+    }
+    let Sent { acked, unacked } = std::mem::take(&mut *sent.lock().unwrap());
+    assert!(
+        acked.len() > acked_at_kill.last().copied().unwrap_or(0),
+        "the relay acknowledged nothing after the last restart:\n{}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+
+    // Every acknowledged event is delivered, and the relay has nothing left to do.
+    let drain_started = Instant::now();
+    loop {
+        let seen = receiver.snapshot();
+        let missing = acked.iter().filter(|u| !seen.contains_key(*u)).count();
+        let backlog = backlog(&relay).await;
+        if missing == 0 && backlog == Some((0.0, 0)) {
+            break;
+        }
+        assert!(
+            drain_started.elapsed() < DRAIN_DEADLINE,
+            "{missing} of {} acknowledged events not delivered and backlog (inbox, jobs) = \
+             {backlog:?} {DRAIN_DEADLINE:?} after the load stopped:\n{}",
+            acked.len(),
+            std::fs::read_to_string(&log).unwrap_or_default()
+        );
+        tokio::time::sleep(STEP).await;
+    }
+    let drained_after = drain_started.elapsed();
+
+    // A clean stop of the last process.
+    let pid = relay.child.id().expect("relay pid").to_string();
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .expect("send SIGTERM");
+    assert!(status.success(), "kill -TERM {pid} failed");
+    let exit = tokio::time::timeout(DEADLINE, relay.child.wait())
+        .await
+        .expect("the relay stops within the deadline after SIGTERM")
+        .expect("wait for the relay");
+    assert!(
+        exit.success(),
+        "relay exited with {exit}:\n{}",
+        std::fs::read_to_string(&log).unwrap_or_default()
+    );
+
+    let seen = receiver.snapshot();
+    let lost: Vec<&String> = acked.iter().filter(|u| !seen.contains_key(*u)).collect();
+    let unknown: Vec<&String> = seen
+        .keys()
+        .filter(|u| !acked.contains(*u) && !unacked.contains(*u))
+        .collect();
+    let delivered_unacked = unacked.iter().filter(|u| seen.contains_key(*u)).count();
+    let duplicates: BTreeMap<&String, &Vec<Instant>> =
+        seen.iter().filter(|(_, at)| at.len() > 1).collect();
+    let extra: usize = duplicates.values().map(|at| at.len() - 1).sum();
+    println!(
+        "crash recovery: {KILLS} kills (acknowledged before each: {acked_at_kill:?}), {} events \
+         acknowledged, {} unacknowledged ({delivered_unacked} of them delivered anyway), lost {}, \
+         {} duplicated events ({extra} extra notifications), drained {drained_after:?} after the \
+         load",
+        acked.len(),
+        unacked.len(),
+        lost.len(),
+        duplicates.len(),
+    );
+    for (uuid, at) in &duplicates {
+        let offsets: Vec<String> = at
+            .iter()
+            .map(|t| format!("{:?}", t.saturating_duration_since(restarts[0])))
+            .collect();
+        println!(
+            "  duplicate {uuid}: {} notifications at {offsets:?} after the first restart",
+            at.len()
+        );
+    }
+    assert!(
+        lost.is_empty(),
+        "lost: acknowledged but never delivered: {lost:?}"
+    );
+    assert!(
+        unknown.is_empty(),
+        "notifications for events never sent: {unknown:?}"
+    );
+    // At least once, not at random: a second notification of an event must come from a later
+    // process than the first, i.e. the event was in flight when a kill landed.
+    for (uuid, at) in &duplicates {
+        let (first, last) = (at.iter().min().unwrap(), at.iter().max().unwrap());
+        assert!(
+            restarts.iter().any(|r| first < r && r <= last),
+            "{uuid} was notified {} times without a restart in between (first at {first:?}, last \
+             at {last:?}, restarts at {restarts:?})",
+            at.len()
+        );
+        assert!(
+            at.len() <= KILLS + 1,
+            "{uuid} notified {} times for {KILLS} kills",
+            at.len()
+        );
+    }
+}

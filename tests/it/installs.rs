@@ -1,0 +1,819 @@
+//! Installs (issue 5): the OAuth flow against FakeZoom, tenants, token refresh, join-link
+//! enrichment, uninstall purge, several apps.
+
+use std::time::Duration;
+
+use reqwest::redirect::Policy;
+use tempfile::TempDir;
+use zoom_relay::store::{EventFilter, EventStatus, TenantStatus};
+
+use crate::fake_telegram::FakeTelegram;
+use crate::fake_zoom::{CLIENT_ID, CLIENT_SECRET, FakeZoom, ZoomUser};
+use crate::helpers::*;
+
+const APP: &str = "zapp";
+const APP_SECRET: &str = "zapp-secret-token";
+const ACCOUNT: &str = "acc-Zq8mN3xR";
+const CHAT: i64 = 4242;
+const MEETING_ID: u64 = 85393847045;
+
+fn user(account: &str) -> ZoomUser {
+    ZoomUser {
+        user_id: format!("user-of-{account}"),
+        account_id: account.to_string(),
+        email: format!("owner@{account}.example"),
+        role: "Owner".into(),
+    }
+}
+
+fn oauth_app_lines(zoom: &FakeZoom) -> String {
+    format!(
+        "client_id = \"{CLIENT_ID}\"\nclient_secret = \"{CLIENT_SECRET}\"\noauth_url = \"{0}\"\napi_url = \"{0}\"\n",
+        zoom.url()
+    )
+}
+
+struct Setup {
+    app: TestApp,
+    zoom: FakeZoom,
+    tg: FakeTelegram,
+    _routes: TempDir,
+}
+
+/// A relay with one OAuth app (`zapp`) served by FakeZoom, a route for `ACCOUNT` to a FakeTelegram
+/// chat with join links allowed, and `extra` appended to the config.
+async fn setup_with(extra: &str) -> Setup {
+    let zoom = FakeZoom::start().await;
+    let tg = FakeTelegram::start().await;
+    let routes = tempfile::tempdir().unwrap();
+    let routes_path = routes.path().join("routes.toml");
+    std::fs::write(
+        &routes_path,
+        format!(
+            "[[routes]]\nname = \"alerts\"\napp_id = \"{APP}\"\naccount_id = \"{ACCOUNT}\"\n\
+             events = [\"meeting.started\", \"meeting.created\"]\ninclude_join_link = true\n\
+             [[routes.destinations]]\nkind = \"telegram\"\nchat_id = {CHAT}\n"
+        ),
+    )
+    .unwrap();
+    let lines = oauth_app_lines(&zoom);
+    let tg_url = tg.url();
+    let app = spawn_app(|doc| {
+        set_key(
+            doc,
+            "seed_routes",
+            &format!("\"{}\"", routes_path.to_str().unwrap()),
+        );
+        add_app(doc, APP, APP_SECRET, &lines);
+        doc.push_str(&format!(
+            "\n[telegram]\nbot_token = \"1:T\"\napi_url = \"{tg_url}\"\nbot_commands = false\n"
+        ));
+        doc.push_str(extra);
+    })
+    .await;
+    Setup {
+        app,
+        zoom,
+        tg,
+        _routes: routes,
+    }
+}
+
+async fn setup() -> Setup {
+    setup_with("").await
+}
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(Policy::none())
+        .timeout(DEADLINE)
+        .build()
+        .unwrap()
+}
+
+/// What the browser holds between "Install" and Zoom's redirect back.
+struct Started {
+    cookie: String,
+    /// The relay's callback URL as Zoom redirects to it (with code and state).
+    callback: String,
+    authorize: reqwest::Url,
+}
+
+async fn start_install(s: &Setup, app_id: &str) -> Started {
+    let b = browser();
+    let resp = b
+        .get(s.app.url(&format!("/zoom/install/{app_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 302, "install redirects to Zoom");
+    let cookie_header = resp
+        .headers()
+        .get("set-cookie")
+        .expect("state cookie")
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(cookie_header.contains("HttpOnly"), "{cookie_header}");
+    assert!(cookie_header.contains("SameSite=Lax"), "{cookie_header}");
+    assert!(
+        !cookie_header.contains("Secure"),
+        "no Secure flag on plain http"
+    );
+    let cookie = cookie_header.split(';').next().unwrap().to_string();
+    let location = resp.headers()["location"].to_str().unwrap().to_string();
+    let authorize = reqwest::Url::parse(&location).unwrap();
+    // Zoom (the fake) plays the consenting user and redirects back.
+    let resp = b.get(location).send().await.unwrap();
+    assert_eq!(resp.status(), 302, "fake authorize redirects back");
+    let callback = resp.headers()["location"].to_str().unwrap().to_string();
+    Started {
+        cookie,
+        callback,
+        authorize,
+    }
+}
+
+async fn finish_install(started: &Started, cookie: Option<&str>) -> (u16, String) {
+    let mut req = browser().get(&started.callback);
+    if let Some(c) = cookie {
+        req = req.header("cookie", c);
+    }
+    let resp = req.send().await.unwrap();
+    (resp.status().as_u16(), resp.text().await.unwrap())
+}
+
+async fn install(s: &Setup, account: &str) {
+    s.zoom.consent_as(user(account));
+    let started = start_install(s, APP).await;
+    let (status, page) = finish_install(&started, Some(&started.cookie)).await;
+    assert_eq!(status, 200, "install page: {page}");
+    assert!(page.contains("installed"), "{page}");
+}
+
+fn event_body(kind: &str, account: &str, uuid: &str, join_url: Option<&str>) -> Vec<u8> {
+    let mut object = serde_json::json!({
+        "id": MEETING_ID.to_string(), "uuid": uuid, "host_id": "host-1", "topic": "Neighbourhood circle",
+        "type": 2, "start_time": "2026-11-29T18:00:00Z", "timezone": "Europe/Berlin", "duration": 60
+    });
+    if let Some(u) = join_url {
+        object["join_url"] = u.into();
+        object["id"] = MEETING_ID.into();
+    }
+    serde_json::to_vec(&serde_json::json!({
+        "event": kind,
+        "payload": {"account_id": account, "operator": "o@example.org", "object": object},
+        "event_ts": chrono::Utc::now().timestamp_millis()
+    }))
+    .unwrap()
+}
+
+fn deauth_body(account: &str, signature: &str) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({
+        "event": "app_deauthorized",
+        "payload": {
+            "account_id": account, "user_id": format!("user-of-{account}"), "signature": signature,
+            "deauthorization_time": "2026-11-29T13:52:28.632Z", "client_id": CLIENT_ID
+        },
+        "event_ts": chrono::Utc::now().timestamp_millis()
+    }))
+    .unwrap()
+}
+
+fn all() -> EventFilter {
+    EventFilter {
+        limit: 10_000,
+        ..EventFilter::default()
+    }
+}
+
+async fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while !f() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        tokio::time::sleep(STEP).await;
+    }
+}
+
+#[tokio::test]
+async fn a_full_install_with_pkce_creates_a_tenant_whose_events_route() {
+    let s = setup().await;
+    s.zoom.consent_as(user(ACCOUNT));
+    let started = start_install(&s, APP).await;
+    let q: std::collections::HashMap<_, _> = started.authorize.query_pairs().into_owned().collect();
+    assert_eq!(started.authorize.path(), "/oauth/authorize");
+    assert_eq!(q["response_type"], "code");
+    assert_eq!(q["client_id"], CLIENT_ID);
+    assert_eq!(
+        q["redirect_uri"],
+        format!("http://{}/zoom/oauth/callback", s.app.addr)
+    );
+    assert_eq!(q["code_challenge_method"], "S256");
+    assert_eq!(q["code_challenge"].len(), 43);
+    assert!(q["state"].len() >= 32);
+
+    let (status, page) = finish_install(&started, Some(&started.cookie)).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains(ACCOUNT), "the page names the account: {page}");
+    assert_eq!(
+        s.zoom.pkce_checked(),
+        1,
+        "the fake verified the PKCE verifier"
+    );
+
+    let t = s
+        .app
+        .store()
+        .get_tenant(APP, ACCOUNT)
+        .unwrap()
+        .expect("tenant");
+    assert_eq!(t.status, TenantStatus::Active);
+    assert_eq!(t.installer.user_id, format!("user-of-{ACCOUNT}"));
+    assert_eq!(t.installer.role.as_deref(), Some("Owner"));
+    assert_eq!(t.scopes, vec!["meeting:read:meeting", "user:read:user"]);
+    assert!(t.expires_at_ms > chrono::Utc::now().timestamp_millis() + 3_000_000);
+
+    // Its events route: meeting.created reaches the route's chat.
+    let body = event_body(
+        "meeting.created",
+        ACCOUNT,
+        &unique_uuid("c"),
+        Some("https://zoom.us/j/1"),
+    );
+    assert_eq!(s.app.send_signed(Some(APP), &body).await.status(), 200);
+    let calls = s.tg.wait_delivered(CHAT, 1, Duration::ZERO).await;
+    assert!(calls[0].text.contains("Neighbourhood circle"));
+
+    // A re-install updates the tenant and keeps the install date.
+    s.zoom.consent_as(ZoomUser {
+        email: "admin@new.example".into(),
+        ..user(ACCOUNT)
+    });
+    let again = start_install(&s, APP).await;
+    assert_eq!(finish_install(&again, Some(&again.cookie)).await.0, 200);
+    let t2 = s.app.store().get_tenant(APP, ACCOUNT).unwrap().unwrap();
+    assert_eq!(t2.installed_at_ms, t.installed_at_ms);
+    assert_eq!(t2.installer.email.as_deref(), Some("admin@new.example"));
+    assert_ne!(t2.sealed_tokens, t.sealed_tokens);
+}
+
+#[tokio::test]
+async fn state_mismatch_replay_and_expiry_are_refused_and_store_nothing() {
+    let s = setup().await;
+    s.zoom.consent_as(user(ACCOUNT));
+
+    // No cookie, or another browser's cookie: refused.
+    let started = start_install(&s, APP).await;
+    let (status, page) = finish_install(&started, None).await;
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("browser"), "{page}");
+    let other = start_install(&s, APP).await;
+    let (status, _) = finish_install(&started, Some(&other.cookie)).await;
+    assert_eq!(
+        status, 400,
+        "the first state was consumed by the failed attempt"
+    );
+    assert_eq!(s.zoom.exchanges(), 0, "no code was exchanged");
+    assert!(s.app.store().list_tenants(None).unwrap().is_empty());
+
+    // Replay: a completed callback used a second time.
+    let (status, _) = finish_install(&other, Some(&other.cookie)).await;
+    assert_eq!(status, 200);
+    let (status, page) = finish_install(&other, Some(&other.cookie)).await;
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("already"), "{page}");
+    assert_eq!(s.zoom.exchanges(), 1);
+
+    // Expiry: a state older than 10 minutes.
+    s.app
+        .store()
+        .purge_tenant(APP, ACCOUNT, None)
+        .expect("reset the tenant");
+    let late = start_install(&s, APP).await;
+    let state = reqwest::Url::parse(&late.callback)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .into_owned();
+    let mut pending = s.app.store().take_oauth_state(&state).unwrap().unwrap();
+    pending.created_at_ms -= 11 * 60 * 1000;
+    s.app.store().put_oauth_state(&state, &pending).unwrap();
+    let (status, page) = finish_install(&late, Some(&late.cookie)).await;
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("expired"), "{page}");
+    assert!(s.app.store().get_tenant(APP, ACCOUNT).unwrap().is_none());
+    assert_eq!(s.zoom.exchanges(), 1);
+}
+
+#[tokio::test]
+async fn a_failed_exchange_or_users_me_stores_nothing() {
+    let s = setup().await;
+    s.zoom.consent_as(user(ACCOUNT));
+    s.zoom.fail_exchange(true);
+    let started = start_install(&s, APP).await;
+    let (status, page) = finish_install(&started, Some(&started.cookie)).await;
+    assert_eq!(status, 502, "{page}");
+    assert!(page.contains("Nothing was stored"), "{page}");
+    assert!(s.app.store().list_tenants(None).unwrap().is_empty());
+
+    s.zoom.fail_exchange(false);
+    s.zoom.fail_users_me(true);
+    let started = start_install(&s, APP).await;
+    let (status, page) = finish_install(&started, Some(&started.cookie)).await;
+    assert_eq!(status, 502, "{page}");
+    assert!(page.contains("users/me"), "{page}");
+    assert!(s.app.store().list_tenants(None).unwrap().is_empty());
+    let found = s.app.store().trees_containing(ACCOUNT.as_bytes()).unwrap();
+    assert!(
+        found.iter().all(|(tree, _)| tree == "routes"),
+        "nothing about the account was stored beyond the seeded route: {found:?}"
+    );
+
+    // Zoom says the user declined.
+    let resp = browser()
+        .get(s.app.url("/zoom/oauth/callback?error=access_denied"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+}
+
+#[tokio::test]
+async fn marketplace_installs_without_our_state_are_accepted_only_when_allowed() {
+    let s = setup().await;
+    s.zoom.consent_as(user(ACCOUNT));
+    // A Marketplace install: Zoom redirects with a code and no state.
+    let resp = browser()
+        .get(format!(
+            "{}/oauth/authorize?response_type=code&client_id={CLIENT_ID}&redirect_uri=http://{}/zoom/oauth/callback",
+            s.zoom.url(),
+            s.app.addr
+        ))
+        .send()
+        .await
+        .unwrap();
+    let callback = resp.headers()["location"].to_str().unwrap().to_string();
+    let resp = browser().get(&callback).send().await.unwrap();
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    assert!(s.app.store().get_tenant(APP, ACCOUNT).unwrap().is_some());
+
+    // With allow_marketplace_installs = false, the same kind of callback is refused.
+    let strict = {
+        let zoom = FakeZoom::start().await;
+        let lines = oauth_app_lines(&zoom) + "allow_marketplace_installs = false\n";
+        let app = spawn_app(|doc| add_app(doc, APP, APP_SECRET, &lines)).await;
+        (app, zoom)
+    };
+    strict.1.consent_as(user(ACCOUNT));
+    let resp = browser()
+        .get(format!(
+            "{}/oauth/authorize?response_type=code&client_id={CLIENT_ID}&redirect_uri=http://{}/zoom/oauth/callback",
+            strict.1.url(),
+            strict.0.addr
+        ))
+        .send()
+        .await
+        .unwrap();
+    let callback = resp.headers()["location"].to_str().unwrap().to_string();
+    let resp = browser().get(&callback).send().await.unwrap();
+    assert_eq!(resp.status(), 400);
+    assert_eq!(strict.1.exchanges(), 0);
+    assert!(strict.0.store().list_tenants(None).unwrap().is_empty());
+}
+
+/// Makes the stored access token of the tenant due for a refresh.
+fn expire_now(s: &Setup) {
+    let mut t = s.app.store().get_tenant(APP, ACCOUNT).unwrap().unwrap();
+    t.expires_at_ms = chrono::Utc::now().timestamp_millis();
+    s.app.store().put_tenant(&t).unwrap();
+}
+
+#[tokio::test]
+async fn concurrent_uses_share_one_refresh_and_rotation_is_persisted() {
+    let s = setup().await;
+    s.zoom.set_expires_in(30); // inside the 60 s margin: the first use wants a refresh
+    install(&s, ACCOUNT).await;
+    s.zoom.set_expires_in(3599);
+    s.zoom.set_token_delay(Duration::from_millis(300));
+    let t = s.app.tenants();
+    let (a, b) = tokio::join!(t.access_token(APP, ACCOUNT), t.access_token(APP, ACCOUNT));
+    let (a, b) = (a.expect("first"), b.expect("second"));
+    assert_eq!(s.zoom.refreshes(), 1, "one refresh for two concurrent uses");
+    assert_eq!(a.0, b.0, "both got the refreshed token");
+    assert_eq!(Some(a.0.clone()), s.zoom.access_token_of(ACCOUNT));
+
+    // A fresh token is used as is.
+    s.zoom.set_token_delay(Duration::ZERO);
+    assert_eq!(t.access_token(APP, ACCOUNT).await.unwrap().0, a.0);
+    assert_eq!(s.zoom.refreshes(), 1);
+
+    // The rotated refresh token was persisted: the next refresh uses it and succeeds; the fake
+    // refuses any older one.
+    expire_now(&s);
+    let c = t.access_token(APP, ACCOUNT).await.expect("third");
+    assert_eq!(s.zoom.refreshes(), 2);
+    assert_ne!(c.0, a.0);
+
+    // Zoom revokes the grant: the tenant needs reauthorization, and organizers get a notice.
+    s.zoom.revoke_grants_of(ACCOUNT);
+    expire_now(&s);
+    let err = t.access_token(APP, ACCOUNT).await.unwrap_err();
+    assert!(err.to_string().contains("authorized again"), "{err}");
+    let tenant = s.app.store().get_tenant(APP, ACCOUNT).unwrap().unwrap();
+    assert_eq!(tenant.status, TenantStatus::ReauthorizationNeeded);
+    let notices = s.app.store().list_notices(Some((APP, ACCOUNT))).unwrap();
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.kind == "zoom_reauthorization_needed"),
+        "{notices:?}"
+    );
+    // And no further refresh is attempted with a dead grant.
+    assert!(t.access_token(APP, ACCOUNT).await.is_err());
+    assert_eq!(s.zoom.refreshes(), 3);
+}
+
+#[tokio::test]
+async fn started_alerts_get_the_join_link_from_zoom_or_go_without_it() {
+    let s = setup().await;
+    install(&s, ACCOUNT).await;
+    s.zoom.add_meeting(
+        MEETING_ID,
+        "Neighbourhood circle",
+        "https://zoom.us/j/85393847045?pwd=abc",
+        "123456",
+    );
+    let body = event_body("meeting.started", ACCOUNT, &unique_uuid("s1"), None);
+    assert_eq!(s.app.send_signed(Some(APP), &body).await.status(), 200);
+    let calls = s.tg.wait_delivered(CHAT, 1, Duration::ZERO).await;
+    assert!(
+        calls[0]
+            .text
+            .contains("https://zoom.us/j/85393847045?pwd=abc"),
+        "the alert carries the looked-up link: {}",
+        calls[0].text
+    );
+    assert_eq!(s.zoom.meeting_lookups(), 1);
+
+    // Meeting memory now has the link: the next instance needs no lookup.
+    let body = event_body("meeting.started", ACCOUNT, &unique_uuid("s2"), None);
+    assert_eq!(s.app.send_signed(Some(APP), &body).await.status(), 200);
+    let calls = s.tg.wait_delivered(CHAT, 2, Duration::ZERO).await;
+    assert!(calls[1].text.contains("zoom.us/j/85393847045"));
+    assert_eq!(s.zoom.meeting_lookups(), 1);
+}
+
+#[tokio::test]
+async fn a_failed_join_link_lookup_still_sends_the_alert() {
+    let s = setup().await;
+    install(&s, ACCOUNT).await;
+    s.zoom.fail_meetings(true);
+    let body = event_body("meeting.started", ACCOUNT, &unique_uuid("f"), None);
+    assert_eq!(s.app.send_signed(Some(APP), &body).await.status(), 200);
+    let calls = s.tg.wait_delivered(CHAT, 1, Duration::ZERO).await;
+    assert!(calls[0].text.contains("Neighbourhood circle"));
+    assert!(!calls[0].text.contains("Join now"), "{}", calls[0].text);
+    assert_eq!(s.zoom.meeting_lookups(), 1);
+}
+
+#[tokio::test]
+async fn events_of_accounts_without_an_install_are_stored_not_routed() {
+    let s = setup().await;
+    let body = event_body("meeting.started", ACCOUNT, &unique_uuid("n"), None);
+    assert_eq!(s.app.send_signed(Some(APP), &body).await.status(), 200);
+    let store = s.app.store().clone();
+    wait_for("the event to be handled", || {
+        store
+            .list_events(&all())
+            .unwrap()
+            .iter()
+            .any(|e| e.status == EventStatus::NoTenant)
+    })
+    .await;
+    assert_eq!(
+        s.app
+            .metric(&format!("events_no_tenant_total{{app=\"{APP}\"}}"))
+            .await,
+        Some(1.0)
+    );
+    assert!(s.tg.calls_to(CHAT).is_empty());
+}
+
+#[tokio::test]
+async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless() {
+    let s = setup().await;
+    install(&s, ACCOUNT).await;
+    // Data of the tenant in many trees: meeting memory, events, sent jobs and their history, a
+    // template override, a notice.
+    let created = event_body(
+        "meeting.created",
+        ACCOUNT,
+        &unique_uuid("p1"),
+        Some("https://zoom.us/j/1"),
+    );
+    assert_eq!(s.app.send_signed(Some(APP), &created).await.status(), 200);
+    s.tg.wait_delivered(CHAT, 1, Duration::ZERO).await;
+    s.app
+        .store()
+        .set_template(APP, ACCOUNT, "meeting.started", "telegram", "hi")
+        .unwrap();
+    s.app
+        .store()
+        .add_notice(APP, ACCOUNT, "test", "a notice", None, None)
+        .unwrap();
+    // Another tenant's data must survive.
+    s.app
+        .store()
+        .add_notice(APP, "acc-other", "test", "keep me", None, None)
+        .unwrap();
+    assert!(
+        !s.app
+            .store()
+            .trees_containing(ACCOUNT.as_bytes())
+            .unwrap()
+            .is_empty()
+    );
+    let access = s.zoom.access_token_of(ACCOUNT).unwrap();
+
+    let deauth = deauth_body(ACCOUNT, "sig-1");
+    assert_eq!(s.app.send_signed(Some(APP), &deauth).await.status(), 200);
+    let store = s.app.store().clone();
+    wait_for("the purge", || {
+        store.get_tenant(APP, ACCOUNT).unwrap().is_none() && !store.list_audit().unwrap().is_empty()
+    })
+    .await;
+    wait_for("the deauthorization event itself to go", || {
+        store
+            .trees_containing(ACCOUNT.as_bytes())
+            .unwrap()
+            .is_empty()
+    })
+    .await;
+    let left = store.trees_containing(ACCOUNT.as_bytes()).unwrap();
+    assert!(
+        left.is_empty(),
+        "no tree mentions the account any more: {left:?}"
+    );
+    assert_eq!(s.zoom.revoked(), vec![access], "the token was revoked");
+    let audit = store.list_audit().unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].action, "uninstall");
+    assert_eq!(audit[0].app_id, APP);
+    assert!(audit[0].tenant_existed);
+    assert_eq!(
+        audit[0].account_hash,
+        zoom_relay::store::account_hash(ACCOUNT)
+    );
+    assert!(audit[0].deleted["routes"] >= 1, "{:?}", audit[0].deleted);
+    assert!(audit[0].deleted["events"] >= 2, "{:?}", audit[0].deleted);
+    assert_eq!(audit[0].deleted["templates"], 1);
+    assert!(
+        !store
+            .list_notices(Some((APP, "acc-other")))
+            .unwrap()
+            .is_empty(),
+        "another tenant's data is untouched"
+    );
+
+    // Zoom retries the same notification: a duplicate. A second, different deauthorization:
+    // nothing left to delete, nothing breaks.
+    assert_eq!(s.app.send_signed(Some(APP), &deauth).await.status(), 200);
+    let deauth2 = deauth_body(ACCOUNT, "sig-2");
+    assert_eq!(s.app.send_signed(Some(APP), &deauth2).await.status(), 200);
+    wait_for("the second deauthorization", || {
+        store.list_audit().unwrap().len() == 2
+    })
+    .await;
+    let audit = store.list_audit().unwrap();
+    assert!(!audit[1].tenant_existed);
+    assert!(
+        store
+            .trees_containing(ACCOUNT.as_bytes())
+            .unwrap()
+            .is_empty()
+    );
+    // Events after the uninstall are not routed.
+    let body = event_body("meeting.started", ACCOUNT, &unique_uuid("after"), None);
+    assert_eq!(s.app.send_signed(Some(APP), &body).await.status(), 200);
+    wait_for("the late event", || {
+        store
+            .list_events(&all())
+            .unwrap()
+            .iter()
+            .any(|e| e.status == EventStatus::NoTenant)
+    })
+    .await;
+    assert_eq!(s.tg.delivered_to(CHAT).len(), 1);
+}
+
+#[tokio::test]
+async fn no_token_bytes_are_readable_anywhere_in_the_data_directory() {
+    let s = setup().await;
+    s.zoom.set_expires_in(30);
+    install(&s, ACCOUNT).await;
+    // A refresh, so rotated tokens were written too.
+    s.app.tenants().access_token(APP, ACCOUNT).await.unwrap();
+    let issued = s.zoom.issued_tokens();
+    assert_eq!(issued.len(), 4, "two pairs issued");
+    let Setup { app, .. } = s;
+    let dir = app.shutdown().await;
+    let mut files = 0;
+    let mut stack = vec![dir.path().to_path_buf()];
+    while let Some(p) = stack.pop() {
+        for entry in std::fs::read_dir(&p).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            files += 1;
+            for t in &issued {
+                assert!(
+                    !bytes.windows(t.len()).any(|w| w == t.as_bytes()),
+                    "token found in plaintext in {}",
+                    path.display()
+                );
+            }
+        }
+    }
+    assert!(files > 3, "the data directory was searched ({files} files)");
+}
+
+#[tokio::test]
+async fn two_apps_keep_their_own_secrets_installs_and_tenants() {
+    let zoom2 = FakeZoom::start().await;
+    let lines2 = oauth_app_lines(&zoom2);
+    let s = setup_with(&{
+        let mut extra = String::new();
+        add_app(&mut extra, "second", "second-secret-token", &lines2);
+        extra
+    })
+    .await;
+    install(&s, ACCOUNT).await;
+
+    // Each app's endpoint takes only its own signatures.
+    let body = event_body("meeting.started", ACCOUNT, &unique_uuid("2a"), None);
+    let (ts, sig) = s.app.signed_for(APP, &body);
+    let resp = s
+        .app
+        .post_webhook(Some("second"), &body, Some(&ts), Some(&sig))
+        .await;
+    assert_eq!(resp.status(), 401, "app A's signature is refused by app B");
+    assert_eq!(s.app.send_signed(Some("second"), &body).await.status(), 200);
+
+    // The same account has installed app A only: B's event is not routed.
+    let store = s.app.store().clone();
+    wait_for("B's event", || {
+        store
+            .list_events(&all())
+            .unwrap()
+            .iter()
+            .any(|e| e.event.app_id == "second" && e.status == EventStatus::NoTenant)
+    })
+    .await;
+
+    // Installing app B creates a second tenant for the same account, with B's credentials.
+    zoom2.consent_as(user(ACCOUNT));
+    let started = start_install(&s, "second").await;
+    assert!(started.authorize.as_str().starts_with(&zoom2.url()));
+    assert_eq!(finish_install(&started, Some(&started.cookie)).await.0, 200);
+    let tenants = store.list_tenants(None).unwrap();
+    assert_eq!(tenants.len(), 2);
+    assert!(store.get_tenant("second", ACCOUNT).unwrap().is_some());
+    assert_eq!(zoom2.exchanges(), 1);
+    assert_eq!(s.zoom.exchanges(), 1);
+
+    // Uninstalling B leaves A's tenant alone.
+    let deauth = deauth_body(ACCOUNT, "sig-b");
+    assert_eq!(
+        s.app.send_signed(Some("second"), &deauth).await.status(),
+        200
+    );
+    wait_for("B's purge", || {
+        store.get_tenant("second", ACCOUNT).unwrap().is_none()
+    })
+    .await;
+    assert!(store.get_tenant(APP, ACCOUNT).unwrap().is_some());
+    assert!(!store.list_routes(Some((APP, ACCOUNT))).unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn webhook_only_apps_cannot_be_installed() {
+    let s = setup().await;
+    let resp = browser()
+        .get(s.app.url("/zoom/install/default"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 409);
+    assert!(resp.text().await.unwrap().contains("webhook-only"));
+    let resp = browser()
+        .get(s.app.url("/zoom/install/nope"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 404);
+}
+
+#[tokio::test]
+async fn the_cli_lists_shows_and_removes_tenants_through_a_running_relay_or_the_store() {
+    let s = setup().await;
+    install(&s, ACCOUNT).await;
+    let cfg = s.app.config_path.to_str().unwrap().to_string();
+
+    let out = run_cli(&["--config", &cfg, "tenants", "list", "--json"]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let row: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    assert_eq!(row["account_id"], ACCOUNT);
+    assert_eq!(row["status"], "active");
+    assert_eq!(row["routes"], 1);
+    for t in s.zoom.issued_tokens() {
+        assert!(!text.contains(&t), "no token in the listing");
+    }
+
+    let out = run_cli(&[
+        "--config",
+        &cfg,
+        "tenants",
+        "show",
+        "--app",
+        APP,
+        "--account",
+        ACCOUNT,
+    ])
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"alerts\""));
+
+    let out = run_cli(&[
+        "--config",
+        &cfg,
+        "tenants",
+        "remove",
+        "--app",
+        APP,
+        "--account",
+        ACCOUNT,
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(2), "removal needs --yes");
+    assert!(s.app.store().get_tenant(APP, ACCOUNT).unwrap().is_some());
+
+    let access = s.zoom.access_token_of(ACCOUNT).unwrap();
+    let out = run_cli(&[
+        "--config",
+        &cfg,
+        "tenants",
+        "remove",
+        "--app",
+        APP,
+        "--account",
+        ACCOUNT,
+        "--yes",
+    ])
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("routes=1"));
+    assert_eq!(s.zoom.revoked(), vec![access]);
+    let left = s.app.store().trees_containing(ACCOUNT.as_bytes()).unwrap();
+    assert!(left.is_empty(), "{left:?}");
+    let audit = s.app.store().list_audit().unwrap();
+    assert_eq!(audit.len(), 1);
+    assert_eq!(audit[0].action, "remove");
+
+    // With the relay stopped, the CLI opens the store itself.
+    let Setup {
+        app, zoom: _zoom, ..
+    } = s;
+    let dir = app.shutdown().await;
+    let cfg = dir.path().join("relay.toml");
+    let out = run_cli(&["--config", cfg.to_str().unwrap(), "tenants", "audit"]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).contains("\"remove\""));
+    let out = run_cli(&["--config", cfg.to_str().unwrap(), "tenants", "list"]).await;
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("no tenants"));
+}
