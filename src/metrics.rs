@@ -37,6 +37,16 @@ const HELP: &[(&str, &str, &str)] = &[
         "Zoom retries recognised as duplicates and not stored again.",
     ),
     (
+        "telegram_rate_limited_total",
+        "counter",
+        "Telegram answers of 429 Too Many Requests (the chat then waits retry_after).",
+    ),
+    (
+        "events_no_tenant_total",
+        "counter",
+        "Events of an OAuth app from accounts that have not installed it; stored, not routed.",
+    ),
+    (
         "store_flush_seconds",
         "histogram",
         "Time to apply and fsync one group-commit batch.",

@@ -175,6 +175,19 @@ impl<S: Sender> Worker<S> {
         let started = Instant::now();
         let result = self.sender.send(&job).await;
         let latency_ms = started.elapsed().as_millis() as u64;
+        if channel == Channel::Telegram
+            && matches!(
+                result,
+                SendResult::Retry {
+                    status: Some(429),
+                    ..
+                }
+            )
+        {
+            // Our pacer should prevent these; a rising count means another client shares the bot
+            // token, or Telegram's limits for this bot are lower than the published ones.
+            self.metrics.inc("telegram_rate_limited_total", &[]);
+        }
         let at_ms = chrono::Utc::now().timestamp_millis();
         let (outcome, status, detail, finish) = match &result {
             SendResult::Sent { status, detail } => {

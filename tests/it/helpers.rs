@@ -390,6 +390,11 @@ pub struct RelayProcess {
 
 impl RelayProcess {
     pub async fn start(tweak: impl FnOnce(&mut String)) -> RelayProcess {
+        Self::start_logging(tweak, "warn").await
+    }
+
+    /// Like [`RelayProcess::start`], with `RELAY_LOG` set to `log_filter` (e.g. `debug`).
+    pub async fn start_logging(tweak: impl FnOnce(&mut String), log_filter: &str) -> RelayProcess {
         let dir = tempfile::tempdir().expect("tempdir");
         let addr: SocketAddr = ([127, 0, 0, 1], free_port()).into();
         let mut doc = test_config_text(addr);
@@ -400,7 +405,7 @@ impl RelayProcess {
         let stderr = std::fs::File::create(&stderr_path).expect("stderr file");
         let config_arg = config_path.to_str().expect("utf-8 path").to_string();
         let mut cmd = cli_command(&["serve", "--config", &config_arg]);
-        cmd.env("RELAY_LOG", "warn")
+        cmd.env("RELAY_LOG", log_filter)
             .stdout(Stdio::null())
             .stderr(stderr);
         let child = cmd.spawn().expect("spawn zoom-relay serve");

@@ -14,6 +14,7 @@ mod installs;
 mod intake;
 mod ops;
 mod routing;
+mod secrets_in_logs;
 mod signature_props;
 mod smtp_peer;
 mod telegram;

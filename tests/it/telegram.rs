@@ -328,6 +328,7 @@ async fn a_429_holds_only_that_chat_for_retry_after_while_others_go_on() {
         .count();
     assert!(b_during >= 1, "chat B was held too: {:#?}", fake.calls());
     assert_eq!(fake.count_429(), 1, "{:#?}", fake.calls());
+    assert_eq!(app.metric("telegram_rate_limited_total").await, Some(1.0));
     app.shutdown().await;
 }
 
