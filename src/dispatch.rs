@@ -445,7 +445,7 @@ fn escape_html(s: &str) -> String {
 }
 
 /// The answer of a dry run (`routes test`): which routes fire and what each target would get.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct TestReport {
     pub event: String,
     pub app_id: String,
@@ -456,7 +456,7 @@ pub struct TestReport {
     pub deliveries: Vec<TestDelivery>,
 }
 
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct TestDelivery {
     pub route: String,
     pub target: String,

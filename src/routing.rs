@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::zoom::{EventKind, ZoomEvent};
 
 /// A route as organizers write it (TOML for `routes import`, JSON for the API).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Route {
     pub name: String,
@@ -59,7 +59,9 @@ fn is_false(b: &bool) -> bool {
 }
 
 /// Telegram's 4096-character limit: split into several valid messages, or cut with "…".
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Overflow {
     #[default]
@@ -74,7 +76,9 @@ impl Overflow {
 }
 
 /// How a job is delivered, taken from its route at dispatch.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 pub struct DeliveryOptions {
     #[serde(default)]
     pub link_preview: bool,
@@ -104,7 +108,7 @@ fn default_true() -> bool {
     true
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Destination {
     Telegram {
@@ -133,7 +137,7 @@ pub enum Destination {
 
 /// One concrete place a message goes: an email destination fans out to one target per recipient,
 /// so recipients never see each other's addresses and overlapping routes dedupe per address.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Target {
     Telegram {
@@ -179,7 +183,19 @@ impl Target {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     Telegram,
@@ -251,7 +267,7 @@ pub struct ValidationContext<'a> {
     pub check_template: &'a dyn Fn(&str, &str) -> Result<(), String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,
@@ -550,7 +566,7 @@ pub fn plan<'r>(routes: &'r [Route], input: &MatchInput<'_>) -> (Vec<Planned<'r>
 }
 
 /// The route document: `[[routes]]` entries, as in `routes import FILE.toml`.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RouteDocument {
     #[serde(default)]

@@ -59,6 +59,24 @@ pub enum TenantError {
     Internal(String),
 }
 
+/// A completed authorization: Zoom's tokens and who granted them. Not stored yet.
+pub struct Authorized {
+    pub tr: TokenResponse,
+    pub api_url: String,
+    pub me: crate::zoom::oauth::UserMe,
+}
+
+impl Authorized {
+    /// Owners and admins of the account may manage its tenant in the console (Zoom's default role
+    /// names; custom roles named like them count too).
+    pub fn is_account_admin(&self) -> bool {
+        self.me.role_name.as_deref().is_some_and(|r| {
+            let r = r.to_ascii_lowercase();
+            r.contains("owner") || r.contains("admin")
+        })
+    }
+}
+
 /// Why an install did not complete. Nothing was stored in any of these cases.
 #[derive(Debug, thiserror::Error)]
 pub enum InstallError {
@@ -149,15 +167,14 @@ impl Tenants {
         }
     }
 
-    /// Finishes an install: exchanges the code, asks Zoom who installed, stores the tenant with its
-    /// tokens sealed, and flushes. A re-install updates the tenant and keeps its install date.
-    pub async fn complete_install(
+    /// Exchanges an authorization code and asks Zoom who authorized. Stores nothing.
+    pub async fn authorize(
         &self,
         app: &ZoomApp,
         code: &str,
         redirect_uri: &str,
         verifier: Option<&str>,
-    ) -> Result<Tenant, InstallError> {
+    ) -> Result<Authorized, InstallError> {
         let tr = self
             .client
             .exchange_code(app, code, redirect_uri, verifier)
@@ -169,6 +186,17 @@ impl Tenants {
             .users_me(&api_url, &tr.access_token)
             .await
             .map_err(InstallError::UsersMe)?;
+        Ok(Authorized { tr, api_url, me })
+    }
+
+    /// Stores (or updates) the tenant of an authorization with its tokens sealed, and flushes. A
+    /// re-install keeps the install date.
+    pub async fn store_install(
+        &self,
+        app: &ZoomApp,
+        a: Authorized,
+    ) -> Result<Tenant, InstallError> {
+        let Authorized { tr, api_url, me } = a;
         let now = now_ms();
         let existing = self.store.get_tenant(&app.id, &me.account_id)?;
         let tenant = Tenant {
@@ -202,6 +230,18 @@ impl Tenants {
             "Zoom app installed for an account"
         );
         Ok(tenant)
+    }
+
+    /// Finishes an install: [`Tenants::authorize`], then [`Tenants::store_install`].
+    pub async fn complete_install(
+        &self,
+        app: &ZoomApp,
+        code: &str,
+        redirect_uri: &str,
+        verifier: Option<&str>,
+    ) -> Result<Tenant, InstallError> {
+        let a = self.authorize(app, code, redirect_uri, verifier).await?;
+        self.store_install(app, a).await
     }
 
     fn lock_for(&self, app: &str, account: &str) -> Arc<tokio::sync::Mutex<()>> {

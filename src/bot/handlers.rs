@@ -736,6 +736,7 @@ fn test(from: &Origin<'_>, route: &Route) -> Vec<Reply> {
         account: Some(route.account_id.clone()),
         route: Some(route.name.clone()),
         topic: None,
+        ..PreviewRequest::default()
     });
     let html = rendered.ok().and_then(|items| {
         items.into_iter().find_map(|i| match i.message {

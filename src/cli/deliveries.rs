@@ -104,6 +104,7 @@ async fn deliveries_on(access: &Access, cmd: DeliveriesCommand) -> CliResult {
                 route,
                 account,
                 limit: None,
+                ..DeliveriesQuery::default()
             };
             let rows: Vec<DeliveryView> = match access {
                 Access::Local(s) => deliveries::list(s, &q).map_err(failed)?,
@@ -162,7 +163,11 @@ async fn deliveries_on(access: &Access, cmd: DeliveriesCommand) -> CliResult {
             Ok(())
         }
         DeliveriesCommand::Replay { since, route } => {
-            let req = ReplayRequest { since, route };
+            let req = ReplayRequest {
+                since,
+                route,
+                ..ReplayRequest::default()
+            };
             let report: ReplayReport = match access {
                 Access::Local(s) => deliveries::replay(s, &req)?,
                 Access::Remote(r) => {

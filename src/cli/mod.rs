@@ -10,6 +10,7 @@ mod routes;
 mod serve;
 mod simulate;
 mod tenants;
+mod tokens;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -48,6 +49,11 @@ enum Command {
     Tenants {
         #[command(subcommand)]
         command: tenants::TenantsCommand,
+    },
+    /// Tenant API tokens: create (printed once), list, revoke.
+    Tokens {
+        #[command(subcommand)]
+        command: tokens::TokensCommand,
     },
     /// What arrived from Zoom.
     Events {
@@ -123,6 +129,7 @@ pub fn main() -> ExitCode {
         Command::Simulate(args) => simulate::simulate(cli.config.as_deref(), args),
         Command::Events { command } => events::run(cli.config.as_deref(), command),
         Command::Tenants { command } => tenants::run(cli.config.as_deref(), command),
+        Command::Tokens { command } => tokens::run(cli.config.as_deref(), command),
         Command::Routes { command } => routes::run_routes(cli.config.as_deref(), command),
         Command::Templates { command } => routes::run_templates(cli.config.as_deref(), command),
         Command::Deliveries { command } => {

@@ -58,6 +58,15 @@ pub enum RoutesCommand {
     },
     /// Upsert every route in FILE by (account, name); nothing is written unless all are valid.
     Import { file: PathBuf },
+    /// Send a sample render of the route's event to every destination of the route (real
+    /// deliveries, marked as tests; they show in `deliveries list --sent`).
+    SendTest {
+        name: String,
+        #[arg(long)]
+        account: String,
+        #[arg(long, default_value = "default")]
+        app: String,
+    },
     /// Show which routes an event (a Zoom webhook body in JSON) fires and what each target would get.
     Test {
         event_file: PathBuf,
@@ -331,6 +340,33 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
             println!("removed route `{name}`");
             Ok(())
         }
+        RoutesCommand::SendTest { name, account, app } => {
+            let sent: Vec<crate::service::routes::TestSent> =
+                with_access(&config, async |a, ctx| match ctx {
+                    Some(c) => Ok(c.send_test(&app, &account, &name)?),
+                    None => {
+                        remote(a)
+                            .send(
+                                Method::POST,
+                                &["routes", &app, &account, &name, "send-test"],
+                                &[],
+                                None,
+                            )
+                            .await
+                    }
+                })?;
+            for t in &sent {
+                println!(
+                    "queued a test message to {} ({})",
+                    t.target, t.idempotency_key
+                );
+            }
+            println!(
+                "{} test message(s) queued; a running relay sends them now, otherwise at its next start",
+                sent.len()
+            );
+            Ok(())
+        }
         RoutesCommand::Import { file } => {
             let doc = parse_doc(&file)?;
             let report: ImportReport = with_access(&config, async |a, ctx| match ctx {
@@ -490,6 +526,7 @@ pub fn run_templates(config_path: Option<&Path>, cmd: TemplatesCommand) -> CliRe
                 account,
                 route,
                 topic,
+                ..PreviewRequest::default()
             };
             let items: Vec<PreviewItem> = with_access(&config, async |a, ctx| match ctx {
                 Some(c) => Ok(c.preview(&req)?),

@@ -249,9 +249,10 @@ impl TelegramSender {
                     self.store.clear_part_progress(job.id)?;
                     // A bot reply (no tenant) to someone who blocked the bot: nothing to disable;
                     // their next message to the bot proves the chat works again.
-                    if !job.event.starts_with("bot.") {
-                        self.disable(job, chat, &key(chat), &desc);
+                    if job.event.starts_with("bot.") {
+                        return Ok(dead(Some(status), &desc));
                     }
+                    self.disable(job, chat, &key(chat), &desc);
                     return Ok(dead(
                         Some(status),
                         &format!("{desc}; the destination is disabled"),

@@ -1,61 +1,492 @@
-//! Admin REST API at `/api/v1`, authenticated by the operator's bearer `admin_token`.
+//! The REST API at `/api/v1` (DESIGN section 4).
+//!
+//! Every endpoint is one row of [`endpoints`]: method, path, who may call it, its parameters and
+//! schemas, and its handler. The router is built from that table and so is the OpenAPI 3.1 document
+//! at `/api/v1/openapi.json`, so the two cannot drift apart; the schemas come from the Rust types
+//! themselves (`schemars`).
+//!
+//! Every handler takes a [`Principal`]: the operator sees every tenant, a tenant token or session only
+//! its own. Anything of another tenant answers 404, exactly like something that does not exist.
 
 mod codes;
+mod openapi;
 mod tenants;
 
+use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::routing::{get, post, put};
-use axum::{Json, Router};
-use secrecy::ExposeSecret;
+use axum::http::{Method, StatusCode};
+use axum::routing::{MethodRouter, delete, get, post, put};
+use axum::{Json, response::IntoResponse};
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
-use subtle::ConstantTimeEq;
 
+use super::auth::Principal;
 use super::{ApiError, AppState};
 use crate::routing::{Route, RouteDocument};
 use crate::service::deliveries::{
-    self, DeliveriesQuery, DeliveryView, EnableRequest, ReplayReport, ReplayRequest, RetryError,
+    self, DeliveriesQuery, DeliveryDetail, DeliveryView, EnableRequest, ReplayReport,
+    ReplayRequest, RetryError,
 };
 use crate::service::events::{self, EventView, EventsQuery, QueryError};
 use crate::service::routes::{
-    Ctx, PreviewItem, PreviewRequest, ServiceError, TemplateInfo, TestReport,
+    Ctx, PreviewItem, PreviewRequest, ServiceError, TemplateInfo, TestReport, TestSent,
 };
-use crate::store::ImportReport;
-use crate::store::{DisabledTarget, Notice};
+use crate::service::subscriptions::{self, Subscription};
+use crate::service::tokens::{self, CreateToken, CreatedToken};
+use crate::store::auth::ApiToken;
+use crate::store::{DisabledTarget, ImportReport, Notice};
+
+pub use openapi::document as openapi_document;
+
+type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
+
+fn schema<T: JsonSchema>(g: &mut SchemaGenerator) -> Schema {
+    g.subschema_for::<T>()
+}
+
+/// Who may call an endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// The operator only; a tenant gets 404.
+    Operator,
+    /// The operator, or a tenant for its own resources.
+    Scoped,
+    /// No credentials (the OpenAPI document itself).
+    Public,
+}
+
+/// The answer of a successful call.
+#[derive(Clone, Copy)]
+pub enum Answer {
+    Json(u16, SchemaFn),
+    NoContent,
+    Binary(&'static str),
+}
+
+/// A query parameter: name, description.
+pub type Param = (&'static str, &'static str);
+
+pub struct Endpoint {
+    pub method: Method,
+    /// axum syntax: `/routes/{app}/{account}/{name}`.
+    pub path: &'static str,
+    pub summary: &'static str,
+    pub access: Access,
+    pub query: &'static [Param],
+    pub request: Option<SchemaFn>,
+    pub answer: Answer,
+    handler: MethodRouter<AppState>,
+}
+
+const TENANT_Q: &[Param] = &[
+    ("app", "Zoom app id (tenants: your own, implied)"),
+    ("account", "Zoom account id (tenants: your own, implied)"),
+];
+
+#[allow(clippy::too_many_arguments)]
+fn ep(
+    method: Method,
+    path: &'static str,
+    summary: &'static str,
+    access: Access,
+    query: &'static [Param],
+    request: Option<SchemaFn>,
+    answer: Answer,
+    handler: MethodRouter<AppState>,
+) -> Endpoint {
+    Endpoint {
+        method,
+        path,
+        summary,
+        access,
+        query,
+        request,
+        answer,
+        handler,
+    }
+}
+
+/// The API, one row per operation.
+pub fn endpoints() -> Vec<Endpoint> {
+    use Access::*;
+    use Answer::*;
+    vec![
+        ep(
+            Method::GET,
+            "/openapi.json",
+            "This OpenAPI 3.1 document",
+            Public,
+            &[],
+            None,
+            Json(200, schema::<serde_json::Value>),
+            get(openapi::serve),
+        ),
+        ep(
+            Method::GET,
+            "/tenants",
+            "List installs (never shows tokens)",
+            Operator,
+            &[("app", "only this app")],
+            None,
+            Json(200, schema::<Vec<crate::service::tenants::TenantView>>),
+            get(tenants::list),
+        ),
+        ep(
+            Method::GET,
+            "/tenants/audit",
+            "What uninstalls and removals deleted",
+            Operator,
+            &[],
+            None,
+            Json(200, schema::<Vec<crate::store::AuditEntry>>),
+            get(tenants::audit),
+        ),
+        ep(
+            Method::GET,
+            "/tenants/{app}/{account}",
+            "One install with its routes and notices",
+            Scoped,
+            &[],
+            None,
+            Json(200, schema::<crate::service::tenants::TenantDetail>),
+            get(tenants::show),
+        ),
+        ep(
+            Method::DELETE,
+            "/tenants/{app}/{account}",
+            "Revoke and purge a tenant, as an uninstall does",
+            Operator,
+            &[],
+            None,
+            Json(200, schema::<crate::service::tenants::RemoveReport>),
+            delete(tenants::remove),
+        ),
+        ep(
+            Method::GET,
+            "/events",
+            "Events received from Zoom, newest first",
+            Scoped,
+            &[
+                ("since", "RFC 3339 time or an age such as 2h"),
+                ("app", "Zoom app id"),
+                ("account", "Zoom account id"),
+                ("limit", "at most this many"),
+            ],
+            None,
+            Json(200, schema::<Vec<EventView>>),
+            get(list_events),
+        ),
+        ep(
+            Method::GET,
+            "/routes",
+            "List routes",
+            Scoped,
+            TENANT_Q,
+            None,
+            Json(200, schema::<Vec<Route>>),
+            get(list_routes),
+        ),
+        ep(
+            Method::POST,
+            "/routes",
+            "Create a route",
+            Scoped,
+            &[],
+            Some(schema::<Route>),
+            Json(201, schema::<Route>),
+            post(add_route),
+        ),
+        ep(
+            Method::POST,
+            "/routes/import",
+            "Upsert a route document; nothing is written unless every route is valid",
+            Scoped,
+            &[],
+            Some(schema::<RouteDocument>),
+            Json(200, schema::<ImportReport>),
+            post(import_routes),
+        ),
+        ep(
+            Method::POST,
+            "/routes/test",
+            "Dry run: which routes an event (Zoom's JSON body) fires and what each destination would get",
+            Scoped,
+            &[("app", "the Zoom app the event is for (default: default)")],
+            Some(schema::<serde_json::Value>),
+            Json(200, schema::<TestReport>),
+            post(test_routes),
+        ),
+        ep(
+            Method::GET,
+            "/routes/{app}/{account}/{name}",
+            "One route",
+            Scoped,
+            &[],
+            None,
+            Json(200, schema::<Route>),
+            get(get_route),
+        ),
+        ep(
+            Method::PUT,
+            "/routes/{app}/{account}/{name}",
+            "Replace a route",
+            Scoped,
+            &[],
+            Some(schema::<Route>),
+            Json(200, schema::<Route>),
+            put(replace_route),
+        ),
+        ep(
+            Method::DELETE,
+            "/routes/{app}/{account}/{name}",
+            "Delete a route",
+            Scoped,
+            &[],
+            None,
+            NoContent,
+            delete(remove_route),
+        ),
+        ep(
+            Method::POST,
+            "/routes/{app}/{account}/{name}/send-test",
+            "Send a sample render of the route to each of its destinations",
+            Scoped,
+            &[],
+            None,
+            Json(200, schema::<Vec<TestSent>>),
+            post(send_test),
+        ),
+        ep(
+            Method::GET,
+            "/templates",
+            "Template keys of a tenant, with overrides",
+            Scoped,
+            TENANT_Q,
+            None,
+            Json(200, schema::<Vec<TemplateInfo>>),
+            get(list_templates),
+        ),
+        ep(
+            Method::GET,
+            "/templates/source",
+            "A template's source (the tenant's override or the default)",
+            Scoped,
+            &[
+                ("app", "Zoom app id"),
+                ("account", "Zoom account id (omit for the default)"),
+                ("event", "e.g. meeting.started"),
+                ("key", "e.g. telegram.html"),
+            ],
+            None,
+            Json(200, schema::<TemplateSource>),
+            get(template_source),
+        ),
+        ep(
+            Method::POST,
+            "/templates/preview",
+            "Render every channel for a sample event with the current templates",
+            Scoped,
+            &[],
+            Some(schema::<PreviewRequest>),
+            Json(200, schema::<Vec<PreviewItem>>),
+            post(preview_templates),
+        ),
+        ep(
+            Method::PUT,
+            "/templates/{app}/{account}/{event}/{key}",
+            "Set a tenant template override (validated against sample events first)",
+            Scoped,
+            &[],
+            Some(schema::<TemplateSource>),
+            NoContent,
+            put(set_template),
+        ),
+        ep(
+            Method::DELETE,
+            "/templates/{app}/{account}/{event}/{key}",
+            "Remove a tenant template override",
+            Scoped,
+            &[],
+            None,
+            NoContent,
+            delete(remove_template),
+        ),
+        ep(
+            Method::GET,
+            "/deliveries",
+            "Queued, failed (and optionally sent) deliveries, newest first",
+            Scoped,
+            &[
+                ("failed", "only dead letters"),
+                ("sent", "include delivered"),
+                ("route", "only this route"),
+                ("app", "Zoom app id"),
+                ("account", "Zoom account id"),
+                ("limit", "at most this many"),
+            ],
+            None,
+            Json(200, schema::<Vec<DeliveryView>>),
+            get(list_deliveries),
+        ),
+        ep(
+            Method::GET,
+            "/deliveries/{id}",
+            "One delivery with its message and attempt history",
+            Scoped,
+            &[],
+            None,
+            Json(200, schema::<DeliveryDetail>),
+            get(get_delivery),
+        ),
+        ep(
+            Method::POST,
+            "/deliveries/{id}/retry",
+            "Put a dead letter back in the queue",
+            Scoped,
+            &[],
+            None,
+            Json(200, schema::<ReplayReport>),
+            post(retry_delivery),
+        ),
+        ep(
+            Method::POST,
+            "/deliveries/replay",
+            "Put back every dead letter since a time",
+            Scoped,
+            &[],
+            Some(schema::<ReplayRequest>),
+            Json(200, schema::<ReplayReport>),
+            post(replay_deliveries),
+        ),
+        ep(
+            Method::GET,
+            "/notices",
+            "Problems organizers should know about",
+            Scoped,
+            TENANT_Q,
+            None,
+            Json(200, schema::<Vec<Notice>>),
+            get(list_notices),
+        ),
+        ep(
+            Method::GET,
+            "/destinations/disabled",
+            "Destinations switched off after a permanent failure",
+            Scoped,
+            TENANT_Q,
+            None,
+            Json(200, schema::<Vec<DisabledTarget>>),
+            get(list_disabled),
+        ),
+        ep(
+            Method::POST,
+            "/destinations/enable",
+            "Switch a disabled destination back on",
+            Scoped,
+            &[],
+            Some(schema::<EnableRequest>),
+            Json(200, schema::<serde_json::Value>),
+            post(enable_destination),
+        ),
+        ep(
+            Method::GET,
+            "/subscriptions",
+            "Member subscriptions (Telegram chats and email addresses) of the tenant's routes",
+            Scoped,
+            TENANT_Q,
+            None,
+            Json(200, schema::<Vec<Subscription>>),
+            get(list_subscriptions),
+        ),
+        ep(
+            Method::DELETE,
+            "/subscriptions/{app}/{account}/{route}/{target}",
+            "Remove a member subscription",
+            Scoped,
+            &[],
+            None,
+            NoContent,
+            delete(remove_subscription),
+        ),
+        ep(
+            Method::GET,
+            "/codes",
+            "Telegram bot codes (never the codes themselves)",
+            Scoped,
+            TENANT_Q,
+            None,
+            Json(200, schema::<Vec<crate::store::bot::CodeRecord>>),
+            get(codes::list),
+        ),
+        ep(
+            Method::POST,
+            "/codes",
+            "Create a subscribe, link or organizer code (shown once)",
+            Scoped,
+            &[],
+            Some(schema::<crate::service::codes::CreateCode>),
+            Json(201, schema::<crate::service::codes::CreatedCode>),
+            post(codes::create),
+        ),
+        ep(
+            Method::DELETE,
+            "/codes/{id}",
+            "Revoke a code",
+            Scoped,
+            TENANT_Q,
+            None,
+            Json(200, schema::<crate::store::bot::CodeRecord>),
+            delete(codes::revoke),
+        ),
+        ep(
+            Method::GET,
+            "/tokens",
+            "Tenant API tokens (never the tokens themselves)",
+            Scoped,
+            TENANT_Q,
+            None,
+            Json(200, schema::<Vec<ApiToken>>),
+            get(list_tokens),
+        ),
+        ep(
+            Method::POST,
+            "/tokens",
+            "Create a tenant API token (shown once, stored hashed)",
+            Scoped,
+            &[],
+            Some(schema::<CreateToken>),
+            Json(201, schema::<CreatedToken>),
+            post(create_token),
+        ),
+        ep(
+            Method::DELETE,
+            "/tokens/{id}",
+            "Revoke a tenant API token",
+            Scoped,
+            &[],
+            None,
+            NoContent,
+            delete(revoke_token),
+        ),
+        ep(
+            Method::GET,
+            "/backup",
+            "The whole store as a backup file (stream)",
+            Operator,
+            &[],
+            None,
+            Binary("application/octet-stream"),
+            get(backup),
+        ),
+    ]
+}
 
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/events", get(list_events))
-        .route("/tenants", get(tenants::list))
-        .route("/tenants/audit", get(tenants::audit))
-        .route(
-            "/tenants/{app}/{account}",
-            get(tenants::show).delete(tenants::remove),
-        )
-        .route("/backup", get(backup))
-        .route("/codes", get(codes::list).post(codes::create))
-        .route("/codes/{id}", axum::routing::delete(codes::revoke))
-        .route("/routes", get(list_routes).post(add_route))
-        .route("/routes/import", post(import_routes))
-        .route("/routes/test", post(test_routes))
-        .route(
-            "/routes/{app}/{account}/{name}",
-            get(get_route).put(replace_route).delete(remove_route),
-        )
-        .route("/deliveries", get(list_deliveries))
-        .route("/deliveries/replay", post(replay_deliveries))
-        .route("/deliveries/{id}/retry", post(retry_delivery))
-        .route("/notices", get(list_notices))
-        .route("/destinations/disabled", get(list_disabled))
-        .route("/destinations/enable", post(enable_destination))
-        .route("/templates", get(list_templates))
-        .route("/templates/source", get(template_source))
-        .route("/templates/preview", post(preview_templates))
-        .route(
-            "/templates/{app}/{account}/{event}/{key}",
-            put(set_template).delete(remove_template),
-        )
+    endpoints()
+        .into_iter()
+        .fold(Router::new(), |r, e| r.route(e.path, e.handler))
+        .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })
 }
 
 impl From<ServiceError> for ApiError {
@@ -76,13 +507,30 @@ impl From<ServiceError> for ApiError {
     }
 }
 
+impl From<QueryError> for ApiError {
+    fn from(e: QueryError) -> Self {
+        match e {
+            QueryError::BadSince(m) => ApiError::bad_field("since", m),
+            QueryError::Store(s) => s.into(),
+        }
+    }
+}
+
+impl From<RetryError> for ApiError {
+    fn from(e: RetryError) -> Self {
+        match e {
+            RetryError::NotFound(id) => ApiError::NotFound(format!("no dead letter with id {id}")),
+            RetryError::BadSince(m) => ApiError::bad_field("since", m),
+            RetryError::Store(s) => s.into(),
+        }
+    }
+}
+
 /// Runs a service call on the blocking pool (the store is synchronous).
 async fn service<T: Send + 'static>(
     st: &AppState,
-    headers: &HeaderMap,
     f: impl FnOnce(&Ctx<'_>) -> Result<T, ServiceError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    require_admin(st, headers)?;
     let st = st.clone();
     tokio::task::spawn_blocking(move || {
         let ctx = Ctx {
@@ -97,73 +545,144 @@ async fn service<T: Send + 'static>(
     .map_err(ApiError::from)
 }
 
+/// Runs a store call on the blocking pool.
+async fn blocking<T: Send + 'static, E: Into<ApiError> + Send + 'static>(
+    st: &AppState,
+    f: impl FnOnce(&crate::store::Store) -> Result<T, E> + Send + 'static,
+) -> Result<T, ApiError> {
+    let store = st.store.clone();
+    tokio::task::spawn_blocking(move || f(&store))
+        .await
+        .map_err(|e| ApiError::Internal(e.into()))?
+        .map_err(Into::into)
+}
+
+fn wake_workers(st: &AppState) {
+    for c in crate::routing::Channel::ALL {
+        st.signals.channel(c).notify_one();
+    }
+}
+
 #[derive(Deserialize)]
-struct TenantQuery {
+pub(super) struct TenantQuery {
     app: Option<String>,
     account: Option<String>,
 }
 
+impl TenantQuery {
+    /// The (app, account) filter the principal may use; a tenant always gets its own.
+    fn scoped(self, p: &Principal) -> Result<(Option<String>, Option<String>), ApiError> {
+        let (a, acc) = p.filter(self.app.as_deref(), self.account.as_deref())?;
+        Ok((a.map(str::to_string), acc.map(str::to_string)))
+    }
+
+    /// An exact tenant: the principal's own, or for the operator the query's (app defaults to
+    /// `default`, account is required).
+    fn exact(self, p: &Principal) -> Result<(String, String), ApiError> {
+        match self.scoped(p)? {
+            (a, Some(acc)) => Ok((a.unwrap_or_else(default_app), acc)),
+            (_, None) => Err(ApiError::bad_field("account", "pass ?account=")),
+        }
+    }
+}
+
+fn default_app() -> String {
+    "default".into()
+}
+
+// --- events -------------------------------------------------------------------------------------
+
+async fn list_events(
+    State(st): State<AppState>,
+    p: Principal,
+    Query(mut q): Query<EventsQuery>,
+) -> Result<Json<Vec<EventView>>, ApiError> {
+    let (app, account) = p.filter(q.app.as_deref(), q.account.as_deref())?;
+    let (app, account) = (app.map(str::to_string), account.map(str::to_string));
+    q.app = app;
+    q.account = account;
+    blocking(&st, move |s| events::list(s, &q)).await.map(Json)
+}
+
+// --- routes -------------------------------------------------------------------------------------
+
 async fn list_routes(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    p: Principal,
     Query(q): Query<TenantQuery>,
 ) -> Result<Json<Vec<Route>>, ApiError> {
-    service(&st, &headers, move |c| {
-        c.list(q.app.as_deref(), q.account.as_deref())
-    })
-    .await
-    .map(Json)
+    let (app, account) = q.scoped(&p)?;
+    service(&st, move |c| c.list(app.as_deref(), account.as_deref()))
+        .await
+        .map(Json)
 }
 
 async fn add_route(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    p: Principal,
     Json(route): Json<Route>,
 ) -> Result<(StatusCode, Json<Route>), ApiError> {
-    let r = service(&st, &headers, move |c| c.add(route)).await?;
+    p.require(&route.app_id, &route.account_id)?;
+    let r = service(&st, move |c| c.add(route)).await?;
     Ok((StatusCode::CREATED, Json(r)))
 }
 
 async fn get_route(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    p: Principal,
     Path((app, account, name)): Path<(String, String, String)>,
 ) -> Result<Json<Route>, ApiError> {
-    service(&st, &headers, move |c| c.get(&app, &account, &name))
+    p.require(&app, &account)?;
+    service(&st, move |c| c.get(&app, &account, &name))
         .await
         .map(Json)
 }
 
 async fn replace_route(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    p: Principal,
     Path((app, account, name)): Path<(String, String, String)>,
     Json(route): Json<Route>,
 ) -> Result<Json<Route>, ApiError> {
-    service(&st, &headers, move |c| {
-        c.replace(&app, &account, &name, route)
-    })
-    .await
-    .map(Json)
+    p.require(&app, &account)?;
+    // A tenant cannot move a route into another tenant either.
+    p.require(&route.app_id, &route.account_id)?;
+    service(&st, move |c| c.replace(&app, &account, &name, route))
+        .await
+        .map(Json)
 }
 
 async fn remove_route(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    p: Principal,
     Path((app, account, name)): Path<(String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    service(&st, &headers, move |c| c.remove(&app, &account, &name)).await?;
+    p.require(&app, &account)?;
+    service(&st, move |c| c.remove(&app, &account, &name)).await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+async fn send_test(
+    State(st): State<AppState>,
+    p: Principal,
+    Path((app, account, name)): Path<(String, String, String)>,
+) -> Result<Json<Vec<TestSent>>, ApiError> {
+    p.require(&app, &account)?;
+    let sent = service(&st, move |c| c.send_test(&app, &account, &name)).await?;
+    st.store.flush().await?;
+    wake_workers(&st);
+    Ok(Json(sent))
 }
 
 async fn import_routes(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    p: Principal,
     Json(doc): Json<RouteDocument>,
 ) -> Result<Json<ImportReport>, ApiError> {
-    service(&st, &headers, move |c| c.import(&doc))
-        .await
-        .map(Json)
+    for r in &doc.routes {
+        p.require(&r.app_id, &r.account_id)?;
+    }
+    service(&st, move |c| c.import(&doc)).await.map(Json)
 }
 
 #[derive(Deserialize)]
@@ -172,32 +691,35 @@ struct AppQuery {
     app: String,
 }
 
-fn default_app() -> String {
-    "default".into()
-}
-
-/// The body is a Zoom event as Zoom would post it.
+/// The body is a Zoom event as Zoom would post it; a tenant may test only its own account's events.
 async fn test_routes(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    p: Principal,
     Query(q): Query<AppQuery>,
     body: Bytes,
 ) -> Result<Json<TestReport>, ApiError> {
-    service(&st, &headers, move |c| c.test(&q.app, &body))
-        .await
-        .map(Json)
+    if let Some((app, account)) = p.tenant() {
+        let named = serde_json::from_slice::<serde_json::Value>(&body)
+            .ok()
+            .and_then(|v| v["payload"]["account_id"].as_str().map(str::to_string));
+        if q.app != app || named.as_deref() != Some(account) {
+            return Err(ApiError::NotFound(
+                "the event is not for your account".into(),
+            ));
+        }
+    }
+    service(&st, move |c| c.test(&q.app, &body)).await.map(Json)
 }
+
+// --- templates ----------------------------------------------------------------------------------
 
 async fn list_templates(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    p: Principal,
     Query(q): Query<TenantQuery>,
 ) -> Result<Json<Vec<TemplateInfo>>, ApiError> {
-    let app = q.app.unwrap_or_else(default_app);
-    let account = q
-        .account
-        .ok_or_else(|| ApiError::bad_field("account", "pass ?account="))?;
-    service(&st, &headers, move |c| c.templates(&app, &account))
+    let (app, account) = q.exact(&p)?;
+    service(&st, move |c| c.templates(&app, &account))
         .await
         .map(Json)
 }
@@ -211,30 +733,35 @@ struct SourceQuery {
     key: String,
 }
 
+/// A template source, as read and written by the API.
+#[derive(serde::Serialize, Deserialize, JsonSchema)]
+struct TemplateSource {
+    source: String,
+}
+
 async fn template_source(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    p: Principal,
     Query(q): Query<SourceQuery>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let source = service(&st, &headers, move |c| {
+) -> Result<Json<TemplateSource>, ApiError> {
+    if let Some(account) = &q.account {
+        p.require(&q.app, account)?;
+    }
+    let source = service(&st, move |c| {
         c.template_source(&q.app, q.account.as_deref(), &q.event, &q.key)
     })
     .await?;
-    Ok(Json(serde_json::json!({ "source": source })))
-}
-
-#[derive(Deserialize)]
-struct SetTemplate {
-    source: String,
+    Ok(Json(TemplateSource { source }))
 }
 
 async fn set_template(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    p: Principal,
     Path((app, account, event, key)): Path<(String, String, String, String)>,
-    Json(body): Json<SetTemplate>,
+    Json(body): Json<TemplateSource>,
 ) -> Result<StatusCode, ApiError> {
-    service(&st, &headers, move |c| {
+    p.require(&app, &account)?;
+    service(&st, move |c| {
         c.set_template(&app, &account, &event, &key, &body.source)
     })
     .await?;
@@ -243,10 +770,11 @@ async fn set_template(
 
 async fn remove_template(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    p: Principal,
     Path((app, account, event, key)): Path<(String, String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
-    service(&st, &headers, move |c| {
+    p.require(&app, &account)?;
+    service(&st, move |c| {
         c.remove_template(&app, &account, &event, &key)
     })
     .await?;
@@ -255,122 +783,93 @@ async fn remove_template(
 
 async fn preview_templates(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Json(req): Json<PreviewRequest>,
+    p: Principal,
+    Json(mut req): Json<PreviewRequest>,
 ) -> Result<Json<Vec<PreviewItem>>, ApiError> {
-    service(&st, &headers, move |c| c.preview(&req))
-        .await
-        .map(Json)
-}
-
-/// Constant-time check of `Authorization: Bearer <admin_token>`.
-pub fn require_admin(st: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
-    let Some(expected) = &st.config.security.admin_token else {
-        return Err(ApiError::Unauthorized(
-            "the admin API is disabled: security.admin_token is not set".into(),
-        ));
-    };
-    let given = headers
-        .get(axum::http::header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or("");
-    if bool::from(given.as_bytes().ct_eq(expected.expose_secret().as_bytes())) {
-        Ok(())
-    } else {
-        Err(ApiError::Unauthorized(
-            "missing or wrong bearer token".into(),
-        ))
-    }
-}
-
-impl From<QueryError> for ApiError {
-    fn from(e: QueryError) -> Self {
-        match e {
-            QueryError::BadSince(m) => ApiError::bad_field("since", m),
-            QueryError::Store(s) => s.into(),
+    match (&req.account, p.tenant()) {
+        (Some(account), _) => p.require(&req.app, account)?,
+        // A tenant previews with its own overrides.
+        (None, Some((app, account))) => {
+            req.app = app.to_string();
+            req.account = Some(account.to_string());
         }
+        (None, None) => {}
     }
+    service(&st, move |c| c.preview(&req)).await.map(Json)
 }
 
-async fn list_events(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<EventsQuery>,
-) -> Result<Json<Vec<EventView>>, ApiError> {
-    require_admin(&st, &headers)?;
-    let store = st.store.clone();
-    let rows = tokio::task::spawn_blocking(move || events::list(&store, &q))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))??;
-    Ok(Json(rows))
-}
-
-impl From<RetryError> for ApiError {
-    fn from(e: RetryError) -> Self {
-        match e {
-            RetryError::NotFound(id) => ApiError::NotFound(format!("no dead letter with id {id}")),
-            RetryError::BadSince(m) => ApiError::bad_field("since", m),
-            RetryError::Store(s) => s.into(),
-        }
-    }
-}
-
-/// Runs a store call on the blocking pool after the admin check.
-async fn blocking<T: Send + 'static, E: Into<ApiError> + Send + 'static>(
-    st: &AppState,
-    headers: &HeaderMap,
-    f: impl FnOnce(&crate::store::Store) -> Result<T, E> + Send + 'static,
-) -> Result<T, ApiError> {
-    require_admin(st, headers)?;
-    let store = st.store.clone();
-    tokio::task::spawn_blocking(move || f(&store))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
-        .map_err(Into::into)
-}
+// --- deliveries ---------------------------------------------------------------------------------
 
 async fn list_deliveries(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Query(q): Query<DeliveriesQuery>,
+    p: Principal,
+    Query(mut q): Query<DeliveriesQuery>,
 ) -> Result<Json<Vec<DeliveryView>>, ApiError> {
-    blocking(&st, &headers, move |s| deliveries::list(s, &q))
+    let (app, account) = p.filter(q.app.as_deref(), q.account.as_deref())?;
+    let (app, account) = (app.map(str::to_string), account.map(str::to_string));
+    q.app = app;
+    q.account = account;
+    blocking(&st, move |s| deliveries::list(s, &q))
         .await
         .map(Json)
+}
+
+/// A delivery the principal may see, or 404.
+async fn visible_delivery(
+    st: &AppState,
+    p: &Principal,
+    id: u64,
+) -> Result<DeliveryDetail, ApiError> {
+    let d = blocking(st, move |s| deliveries::get(s, id)).await?;
+    match d {
+        Some(d) if p.can_see(&d.delivery.app_id, &d.delivery.account_id) => Ok(d),
+        _ => Err(ApiError::NotFound(format!("no delivery with id {id}"))),
+    }
+}
+
+async fn get_delivery(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<u64>,
+) -> Result<Json<DeliveryDetail>, ApiError> {
+    visible_delivery(&st, &p, id).await.map(Json)
 }
 
 async fn retry_delivery(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    p: Principal,
     Path(id): Path<u64>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    blocking(&st, &headers, move |s| deliveries::retry(s, id)).await?;
-    for c in crate::routing::Channel::ALL {
-        st.signals.channel(c).notify_one();
-    }
-    Ok(Json(serde_json::json!({ "requeued": 1 })))
+) -> Result<Json<ReplayReport>, ApiError> {
+    visible_delivery(&st, &p, id).await?;
+    blocking(&st, move |s| deliveries::retry(s, id)).await?;
+    wake_workers(&st);
+    Ok(Json(ReplayReport { requeued: 1 }))
 }
 
 async fn replay_deliveries(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Json(req): Json<ReplayRequest>,
+    p: Principal,
+    Json(mut req): Json<ReplayRequest>,
 ) -> Result<Json<ReplayReport>, ApiError> {
-    let report = blocking(&st, &headers, move |s| deliveries::replay(s, &req)).await?;
-    for c in crate::routing::Channel::ALL {
-        st.signals.channel(c).notify_one();
-    }
+    let (app, account) = p.filter(req.app.as_deref(), req.account.as_deref())?;
+    let (app, account) = (app.map(str::to_string), account.map(str::to_string));
+    req.app = app;
+    req.account = account;
+    let report = blocking(&st, move |s| deliveries::replay(s, &req)).await?;
+    wake_workers(&st);
     Ok(Json(report))
 }
 
+// --- notices and destinations -------------------------------------------------------------------
+
 async fn list_notices(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    p: Principal,
     Query(q): Query<TenantQuery>,
 ) -> Result<Json<Vec<Notice>>, ApiError> {
-    blocking(&st, &headers, move |s| {
-        deliveries::notices(s, q.app.as_deref(), q.account.as_deref())
+    let (app, account) = q.scoped(&p)?;
+    blocking(&st, move |s| {
+        deliveries::notices(s, app.as_deref(), account.as_deref())
     })
     .await
     .map(Json)
@@ -378,11 +877,12 @@ async fn list_notices(
 
 async fn list_disabled(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    p: Principal,
     Query(q): Query<TenantQuery>,
 ) -> Result<Json<Vec<DisabledTarget>>, ApiError> {
-    blocking(&st, &headers, move |s| {
-        deliveries::disabled(s, q.app.as_deref(), q.account.as_deref())
+    let (app, account) = q.scoped(&p)?;
+    blocking(&st, move |s| {
+        deliveries::disabled(s, app.as_deref(), account.as_deref())
     })
     .await
     .map(Json)
@@ -390,11 +890,12 @@ async fn list_disabled(
 
 async fn enable_destination(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    p: Principal,
     Json(req): Json<EnableRequest>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
+    p.require(&req.app, &req.account)?;
     let target = req.target.clone();
-    let enabled = blocking(&st, &headers, move |s| deliveries::enable(s, &req)).await?;
+    let enabled = blocking(&st, move |s| deliveries::enable(s, &req)).await?;
     if enabled {
         Ok(Json(serde_json::json!({ "enabled": target })))
     } else {
@@ -404,15 +905,109 @@ async fn enable_destination(
     }
 }
 
+// --- subscriptions ------------------------------------------------------------------------------
+
+async fn list_subscriptions(
+    State(st): State<AppState>,
+    p: Principal,
+    Query(q): Query<TenantQuery>,
+) -> Result<Json<Vec<Subscription>>, ApiError> {
+    let (app, account) = q.exact(&p)?;
+    blocking(&st, move |s| subscriptions::list(s, &app, &account))
+        .await
+        .map(Json)
+}
+
+async fn remove_subscription(
+    State(st): State<AppState>,
+    p: Principal,
+    Path((app, account, route, target)): Path<(String, String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    p.require(&app, &account)?;
+    let removed = blocking(&st, move |s| {
+        subscriptions::remove(s, &app, &account, &route, &target)
+    })
+    .await?;
+    if removed {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound("no such subscription".into()))
+    }
+}
+
+// --- tokens -------------------------------------------------------------------------------------
+
+async fn list_tokens(
+    State(st): State<AppState>,
+    p: Principal,
+    Query(q): Query<TenantQuery>,
+) -> Result<Json<Vec<ApiToken>>, ApiError> {
+    let (app, account) = q.scoped(&p)?;
+    blocking(&st, move |s| {
+        let all = tokens::list(s, None)?;
+        Ok::<_, crate::store::StoreError>(
+            all.into_iter()
+                .filter(|t| app.as_deref().is_none_or(|a| a == t.app_id))
+                .filter(|t| account.as_deref().is_none_or(|a| a == t.account_id))
+                .collect(),
+        )
+    })
+    .await
+    .map(Json)
+}
+
+async fn create_token(
+    State(st): State<AppState>,
+    p: Principal,
+    Json(req): Json<CreateToken>,
+) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
+    let (app, account) = TenantQuery {
+        app: req.app.clone(),
+        account: req.account.clone(),
+    }
+    .exact(&p)?;
+    let created = blocking(&st, move |s| tokens::create(s, &app, &account, &req.name))
+        .await?
+        .map_err(|m| {
+            let (field, msg) = m.split_once(": ").unwrap_or(("name", &m));
+            ApiError::bad_field(field, msg)
+        })?;
+    st.store.flush().await?;
+    Ok((StatusCode::CREATED, Json(created)))
+}
+
+async fn revoke_token(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> Result<StatusCode, ApiError> {
+    let tenant = p.tenant().map(|(a, acc)| (a.to_string(), acc.to_string()));
+    let removed = blocking(&st, move |s| {
+        tokens::revoke(
+            s,
+            &id,
+            tenant.as_ref().map(|(a, acc)| (a.as_str(), acc.as_str())),
+        )
+    })
+    .await?;
+    if removed {
+        st.store.flush().await?;
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound("no such token".into()))
+    }
+}
+
+// --- backup -------------------------------------------------------------------------------------
+
 /// The whole store as a backup file (`store::backup`), streamed while it is written, so a large store
 /// needs no buffer here. A failure part-way ends the stream early; the file then lacks its checksum,
 /// and the CLI, which verifies what it received, says so.
 async fn backup(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    p: Principal,
 ) -> Result<axum::response::Response, ApiError> {
-    use axum::response::IntoResponse;
-    require_admin(&st, &headers)?;
+    p.require_operator()?;
     let (reader, writer) = tokio::io::duplex(256 * 1024);
     let bridge = tokio_util::io::SyncIoBridge::new(writer);
     let store = st.store.clone();

@@ -1,6 +1,8 @@
 //! The HTTP surface (DESIGN section 4): Zoom intake, health, metrics and the admin API.
 
 pub mod api;
+pub mod auth;
+pub mod console;
 pub mod error;
 pub mod health;
 pub mod oauth;
@@ -128,6 +130,7 @@ pub fn router(state: AppState) -> Router {
         .route("/zoom/webhook", post(webhook::receive_default))
         .route("/zoom/webhook/{app_id}", post(webhook::receive))
         .route("/zoom/install/{app_id}", get(oauth::install))
+        .route("/console/login/zoom/{app_id}", get(oauth::signin))
         .route("/zoom/oauth/callback", get(oauth::callback))
         .route("/zoom/oauth/callback/{app_id}", get(oauth::callback_for_app))
         .route(
@@ -139,6 +142,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .nest("/api/v1", api::router())
+        .nest("/console", console::router())
         .layer(TraceLayer::new_for_http().make_span_with(
             |req: &axum::http::Request<axum::body::Body>| {
                 let id = req

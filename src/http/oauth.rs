@@ -45,6 +45,19 @@ fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
 }
 
 pub async fn install(State(st): State<AppState>, Path(app_id): Path<String>) -> Response {
+    start(st, app_id, PURPOSE_INSTALL).await
+}
+
+/// "Sign in with Zoom" for the console: the same authorize flow; the callback then gives the
+/// installer, or an owner or admin of the account, a session for that tenant.
+pub async fn signin(State(st): State<AppState>, Path(app_id): Path<String>) -> Response {
+    start(st, app_id, PURPOSE_SIGNIN).await
+}
+
+pub const PURPOSE_INSTALL: &str = "install";
+pub const PURPOSE_SIGNIN: &str = "signin";
+
+async fn start(st: AppState, app_id: String, purpose: &str) -> Response {
     let Some(app) = st.config.zoom.apps.iter().find(|a| a.id == app_id) else {
         return error_page(
             StatusCode::NOT_FOUND,
@@ -70,7 +83,7 @@ pub async fn install(State(st): State<AppState>, Path(app_id): Path<String>) -> 
         app_id: app.id.clone(),
         sealed_verifier: st.tenants.seal_verifier(&app.id, &verifier),
         created_at_ms: chrono::Utc::now().timestamp_millis(),
-        purpose: "install".into(),
+        purpose: purpose.into(),
     };
     let saved = match st.store.put_oauth_state(&state, &pending) {
         Ok(()) => st.store.flush().await,
@@ -170,6 +183,7 @@ struct Verified<'a> {
     app: &'a ZoomApp,
     redirect_uri: String,
     verifier: Option<String>,
+    purpose: String,
 }
 
 // The refusal is the page itself; it is built once per failed callback, so its size is no concern.
@@ -272,6 +286,7 @@ fn check_state<'a>(
                 app,
                 redirect_uri,
                 verifier: Some(verifier),
+                purpose: pending.purpose,
             })
         }
         None => {
@@ -323,6 +338,7 @@ fn check_state<'a>(
                 app,
                 redirect_uri,
                 verifier: None,
+                purpose: PURPOSE_INSTALL.into(),
             })
         }
     }
@@ -363,20 +379,95 @@ async fn finish_inner(
         Ok(v) => v,
         Err(resp) => return resp,
     };
-    match st
+    let authorized = match st
         .tenants
-        .complete_install(v.app, code, &v.redirect_uri, v.verifier.as_deref())
+        .authorize(v.app, code, &v.redirect_uri, v.verifier.as_deref())
         .await
     {
+        Ok(a) => a,
+        Err(e) => {
+            tracing::warn!(app = %v.app.id, error = %e, "authorization failed");
+            return error_page(
+                StatusCode::BAD_GATEWAY,
+                if v.purpose == PURPOSE_SIGNIN {
+                    "Sign-in failed"
+                } else {
+                    "Install failed"
+                },
+                &format!("{e}. Nothing was stored. Please try again."),
+            );
+        }
+    };
+    if v.purpose == PURPOSE_SIGNIN {
+        return sign_in(st, v.app, authorized).await;
+    }
+    match st.tenants.store_install(v.app, authorized).await {
         Ok(t) => installed_page(st, &t),
         Err(e) => {
             tracing::warn!(app = %v.app.id, error = %e, "install failed");
             error_page(
-                StatusCode::BAD_GATEWAY,
+                StatusCode::SERVICE_UNAVAILABLE,
                 "Install failed",
-                &format!("{e}. Nothing was stored. Start the install again."),
+                &format!("{e}. Start the install again."),
             )
         }
+    }
+}
+
+/// The callback of "Sign in with Zoom": the installer, or an owner or admin of the account, gets a
+/// console session for the tenant. Signing in to an account that has no install yet installs it
+/// (Zoom has just authorized the app for it). The installer's sign-in also refreshes the stored
+/// tokens; anyone else's tokens are not kept.
+async fn sign_in(st: &AppState, app: &ZoomApp, a: crate::tenants::Authorized) -> Response {
+    let account = a.me.account_id.clone();
+    let user = a.me.email.clone().unwrap_or_else(|| a.me.id.clone());
+    let existing = match st.store.get_tenant(&app.id, &account) {
+        Ok(t) => t,
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read tenants");
+            return error_page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Try again",
+                "The relay could not check the sign-in right now.",
+            );
+        }
+    };
+    let is_installer = existing
+        .as_ref()
+        .is_some_and(|t| t.installer.user_id == a.me.id);
+    if existing.is_some() && !is_installer && !a.is_account_admin() {
+        return error_page(
+            StatusCode::FORBIDDEN,
+            "Not allowed",
+            "Only the person who installed the app, or an owner or admin of the Zoom account, can \
+             manage this community's alerts. Ask one of them for access.",
+        );
+    }
+    if (existing.is_none() || is_installer)
+        && let Err(e) = st.tenants.store_install(app, a).await
+    {
+        tracing::warn!(app = %app.id, error = %e, "sign-in could not store the install");
+        return error_page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Try again",
+            "The relay could not save the sign-in right now.",
+        );
+    }
+    let grant = crate::store::auth::Grant::Tenant {
+        app_id: app.id.clone(),
+        account_id: account,
+    };
+    match super::auth::start_session(st, grant, &user).await {
+        Ok(cookie) => (
+            StatusCode::SEE_OTHER,
+            [
+                (header::LOCATION, "/console".to_string()),
+                (header::SET_COOKIE, cookie),
+                (header::CACHE_CONTROL, "no-store".to_string()),
+            ],
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
     }
 }
 

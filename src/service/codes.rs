@@ -20,7 +20,7 @@ const ALPHABET: &[u8] = b"23456789abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXY
 /// 16 of 55 symbols: about 92 bits, far beyond guessing; deep-link payloads allow up to 64.
 const CODE_LEN: usize = 16;
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CreateCode {
     pub kind: CodeKind,
     /// Required for subscribe and link codes; optional for organizer codes.
@@ -37,7 +37,7 @@ pub struct CreateCode {
     pub ttl: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CreatedCode {
     /// The code itself, shown this once.
     pub code: String,

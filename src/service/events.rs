@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::store::{EventFilter, EventRecord, EventStatus, Store, StoreError};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EventsQuery {
     /// RFC 3339 time or a relative age such as `2h`, `30m`, `7d`.
     pub since: Option<String>,
@@ -14,7 +14,7 @@ pub struct EventsQuery {
     pub limit: Option<usize>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct EventView {
     pub seq: u64,
     pub received_at: String,

@@ -8,3 +8,4 @@ pub mod events;
 pub mod routes;
 pub mod subscriptions;
 pub mod tenants;
+pub mod tokens;

@@ -9,8 +9,8 @@ use crate::dispatch::{self, Dispatcher};
 use crate::render::{
     ContextInput, DestinationKind, Overrides, Renderer, TEMPLATE_KEYS, build_context,
 };
-use crate::routing::{FieldError, MEETING_EVENTS, Route, RouteDocument, ValidationContext};
-use crate::store::{ImportReport, Message, Store, StoreError};
+use crate::routing::{FieldError, MEETING_EVENTS, Route, RouteDocument, Target, ValidationContext};
+use crate::store::{ImportReport, Message, NewJob, Store, StoreError};
 use crate::zoom::EventKind;
 use crate::zoom::samples::{self, SampleParams};
 
@@ -314,35 +314,33 @@ impl Ctx<'_> {
             Some(acc) => self.store.tenant_templates(&req.app, acc)?,
             None => BTreeMap::new(),
         };
-        let mut params = SampleParams {
-            account_id: req.account.clone().unwrap_or_else(|| "demo-account".into()),
-            ..SampleParams::default()
-        };
-        if let Some(t) = &req.topic {
-            params.topic = t.clone();
+        let account = req.account.clone().unwrap_or_else(|| "demo-account".into());
+        let (_, ctx) = self.sample(
+            &kind,
+            &req.app,
+            &account,
+            route.as_ref(),
+            req.topic.as_deref(),
+        );
+        // A draft is checked as saving would check it (syntax, names, escaping), so the preview
+        // never shows what could not be saved.
+        let mut errs = Vec::new();
+        for (key, source) in &req.templates {
+            if let Err(e) = self.renderer.validate(key, source) {
+                errs.push(FieldError {
+                    field: format!("templates.{key}"),
+                    message: e.to_string(),
+                });
+            }
         }
-        let body = samples::sample(&kind, &params).expect("meeting events have samples");
-        let Ok(crate::zoom::ParsedEvent::Ok(ev)) =
-            crate::zoom::event::parse(body.to_string().as_bytes())
-        else {
-            unreachable!("samples parse")
-        };
+        if !errs.is_empty() {
+            return Err(ServiceError::Invalid(errs));
+        }
         let empty = BTreeMap::new();
         let route_templates = route.as_ref().map(|r| &r.templates).unwrap_or(&empty);
-        let ctx = build_context(&ContextInput {
-            event: &ev,
-            app_id: &req.app,
-            route_name: route.as_ref().map(|r| r.name.as_str()).unwrap_or("preview"),
-            timezone: route.as_ref().map(|r| r.timezone.as_str()).unwrap_or("UTC"),
-            locale: route.as_ref().and_then(|r| r.locale.as_deref()),
-            include_join_link: route.as_ref().map(|r| r.include_join_link).unwrap_or(true),
-            join_url: Some("https://zoom.us/j/85393847045?pwd=demoPwd"),
-            password: Some("123456"),
-            public_url: &self.config.server.public_url,
-            unsubscribe_url: None,
-        });
+        // Unsaved drafts (the console's live preview) come first, then the route, then the tenant.
         let layers = Overrides {
-            layers: vec![route_templates, &tenant],
+            layers: vec![&req.templates, route_templates, &tenant],
         };
         let mut out = Vec::new();
         for kind_out in [
@@ -367,6 +365,131 @@ impl Ctx<'_> {
         }
         Ok(out)
     }
+
+    /// A sample event of `kind` for the tenant and the render context a route (or the defaults)
+    /// gives it: what previews and test sends render.
+    fn sample(
+        &self,
+        kind: &EventKind,
+        app: &str,
+        account: &str,
+        route: Option<&Route>,
+        topic: Option<&str>,
+    ) -> (crate::zoom::ZoomEvent, serde_json::Value) {
+        let mut params = SampleParams {
+            account_id: account.to_string(),
+            ..SampleParams::default()
+        };
+        if let Some(t) = topic {
+            params.topic = t.to_string();
+        }
+        let body = samples::sample(kind, &params).expect("meeting events have samples");
+        let Ok(crate::zoom::ParsedEvent::Ok(ev)) =
+            crate::zoom::event::parse(body.to_string().as_bytes())
+        else {
+            unreachable!("samples parse")
+        };
+        let ctx = build_context(&ContextInput {
+            event: &ev,
+            app_id: app,
+            route_name: route.map(|r| r.name.as_str()).unwrap_or("preview"),
+            timezone: route.map(|r| r.timezone.as_str()).unwrap_or("UTC"),
+            locale: route.and_then(|r| r.locale.as_deref()),
+            include_join_link: route.map(|r| r.include_join_link).unwrap_or(true),
+            join_url: Some("https://zoom.us/j/85393847045?pwd=demoPwd"),
+            password: Some("123456"),
+            public_url: &self.config.server.public_url,
+            unsubscribe_url: None,
+        });
+        (ev, ctx)
+    }
+
+    /// Sends a sample of the route's first event, rendered with its templates, to every destination
+    /// of the route through the outbox: real deliveries, with retries and the delivery log, so an
+    /// organizer sees exactly what members will get. Disabled routes and disabled destinations are
+    /// sent to as well (a test is how an organizer checks a destination before enabling it). The
+    /// caller wakes the channel workers (`Signals::channel`) afterwards.
+    pub fn send_test(
+        &self,
+        app: &str,
+        account: &str,
+        name: &str,
+    ) -> Result<Vec<TestSent>, ServiceError> {
+        let route = self.get(app, account, name)?;
+        let kind = route
+            .event_kinds()
+            .into_iter()
+            .find(EventKind::is_meeting)
+            .unwrap_or(EventKind::MeetingStarted);
+        let tenant = self.store.tenant_templates(app, account)?;
+        let topic = format!("Test from the relay: {}", route.name);
+        let (ev, ctx) = self.sample(&kind, app, account, Some(&route), Some(&topic));
+        let layers = Overrides {
+            layers: vec![&route.templates, &tenant],
+        };
+        let run = crate::zoom::oauth::random_token();
+        let now = chrono::Utc::now().timestamp_millis();
+        let mut seen = HashSet::new();
+        let mut jobs = Vec::new();
+        let mut out = Vec::new();
+        for d in &route.destinations {
+            for target in d.targets() {
+                if !seen.insert(target.key()) {
+                    continue;
+                }
+                let dk = match target {
+                    Target::Telegram { .. } => DestinationKind::Telegram,
+                    Target::Email { .. } => DestinationKind::Email,
+                    Target::Webhook { .. } => DestinationKind::Webhook,
+                    Target::Log => DestinationKind::Log,
+                };
+                let message = self
+                    .renderer
+                    .render(dk, &kind, &ctx, &layers)
+                    .map(dispatch::to_message)
+                    .map_err(|e| {
+                        ServiceError::Invalid(vec![FieldError {
+                            field: "templates".into(),
+                            message: e.to_string(),
+                        }])
+                    })?;
+                let key = format!(
+                    "test_{run}_{}",
+                    dispatch::idempotency_key(0, &target).trim_start_matches("msg_0_")
+                );
+                out.push(TestSent {
+                    target: target.describe(),
+                    channel: target.channel().as_str().to_string(),
+                    idempotency_key: key.clone(),
+                });
+                jobs.push(NewJob {
+                    idempotency_key: key,
+                    event: kind.to_string(),
+                    app_id: app.to_string(),
+                    account_id: account.to_string(),
+                    route_name: route.name.clone(),
+                    meeting_uuid: ev.meeting().and_then(|m| m.uuid.clone()),
+                    target,
+                    message,
+                    options: route.delivery_options(),
+                    unsubscribe_url: None,
+                    received_at_ms: now,
+                });
+            }
+        }
+        self.store.enqueue_jobs(jobs)?;
+        Ok(out)
+    }
+}
+
+/// One message queued by [`Ctx::send_test`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct TestSent {
+    pub target: String,
+    /// `telegram`, `email`, `webhook` or `log`: the worker to wake.
+    pub channel: String,
+    /// The job's idempotency key (`test_...`), as the delivery log shows it.
+    pub idempotency_key: String,
 }
 
 fn channel_name(k: DestinationKind) -> &'static str {
@@ -399,7 +522,7 @@ fn check_event_key(event: &str, key: &str) -> Result<(), ServiceError> {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TemplateInfo {
     pub event: String,
     pub key: String,
@@ -407,7 +530,7 @@ pub struct TemplateInfo {
     pub source: String,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PreviewRequest {
     pub event: String,
     #[serde(default = "default_app")]
@@ -415,13 +538,17 @@ pub struct PreviewRequest {
     pub account: Option<String>,
     pub route: Option<String>,
     pub topic: Option<String>,
+    /// Unsaved template sources (`telegram.html` or `meeting.started/telegram.html`) that win over
+    /// the route's and the tenant's: the console's live preview renders drafts with these.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub templates: BTreeMap<String, String>,
 }
 
 fn default_app() -> String {
     "default".into()
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PreviewItem {
     pub channel: String,
     pub message: Option<Message>,

@@ -48,3 +48,69 @@ pub fn unsubscribe(store: &Store, u: &Unsubscribe) -> Result<bool, StoreError> {
     store.put_route(&route)?;
     Ok(true)
 }
+
+/// One member-owned destination of a route: a Telegram chat that subscribed through the bot, or an
+/// address on a member email list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct Subscription {
+    pub route: String,
+    /// `telegram` or `email`.
+    pub kind: String,
+    /// The target as the delivery log shows it: `telegram:<chat>[:<thread>]` or `email:<address>`.
+    pub target: String,
+}
+
+/// Every member subscription of the tenant's routes.
+pub fn list(store: &Store, app: &str, account: &str) -> Result<Vec<Subscription>, StoreError> {
+    let mut out = Vec::new();
+    for r in store.list_routes(Some((app, account)))? {
+        for d in &r.destinations {
+            let kind = match d {
+                Destination::Telegram { member: true, .. } => "telegram",
+                Destination::Email { member: true, .. } => "email",
+                _ => continue,
+            };
+            for t in d.targets() {
+                out.push(Subscription {
+                    route: r.name.clone(),
+                    kind: kind.into(),
+                    target: t.key(),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Removes the member subscription `target` (as [`list`] names it) from the tenant's route, dropping
+/// a destination left empty. Organizer destinations are never touched. Returns false when there was
+/// no such subscription.
+pub fn remove(
+    store: &Store,
+    app: &str,
+    account: &str,
+    route: &str,
+    target: &str,
+) -> Result<bool, StoreError> {
+    let Some(mut r) = store.get_route(app, account, route)? else {
+        return Ok(false);
+    };
+    let mut removed = false;
+    r.destinations.retain_mut(|d| match d {
+        Destination::Telegram { member: true, .. } if d.targets()[0].key() == target => {
+            removed = true;
+            false
+        }
+        Destination::Email { to, member: true } => {
+            let before = to.len();
+            to.retain(|a| format!("email:{}", a.trim().to_lowercase()) != target);
+            removed |= to.len() != before;
+            !to.is_empty()
+        }
+        _ => true,
+    });
+    if removed {
+        store.put_route(&r)?;
+    }
+    Ok(removed)
+}

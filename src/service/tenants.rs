@@ -17,7 +17,7 @@ fn rfc3339(ms: i64) -> String {
 }
 
 /// A tenant as the operator sees it: no token material.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TenantView {
     pub app_id: String,
     pub account_id: String,
@@ -33,7 +33,7 @@ pub struct TenantView {
     pub routes: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TenantDetail {
     #[serde(flatten)]
     pub tenant: TenantView,
@@ -82,7 +82,7 @@ pub fn show(store: &Store, app: &str, account: &str) -> Result<Option<TenantDeta
 }
 
 /// What `tenants remove` did.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RemoveReport {
     pub app_id: String,
     pub account_id: String,

@@ -50,7 +50,7 @@ const LAST_UPDATE: &[u8] = b"last_update_id";
 const NOTICE_WATERMARK: &[u8] = b"notice_watermark";
 const USERNAME: &[u8] = b"username";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CodeKind {
     /// Members subscribe themselves to a route. Reusable until revoked.
@@ -75,7 +75,7 @@ impl CodeKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CodeRecord {
     /// The first 12 hex digits of the hash: names the code in `codes list` and `codes revoke`
     /// without revealing it.

@@ -7,7 +7,7 @@
 //! - `meta`: schema version and counters;
 //! - the rest belong to one module each: `routes`/`templates` (routes.rs), `meetings`, the outbox
 //!   trees (outbox.rs), `notices`/`disabled_targets`, `tenants`/`oauth_states`/`audit`
-//!   (tenants.rs), the `telegram_*` trees, the `bot_*` trees (bot.rs).
+//!   (tenants.rs), `sessions`/`api_tokens` (auth.rs), the `telegram_*` trees, the `bot_*` trees (bot.rs).
 //!
 //! Durability: intake appends go through one commit thread ([`commit`]) that applies a whole batch and
 //! then fsyncs once (group commit). A request is answered only after the flush
@@ -19,6 +19,7 @@
 //! tests). Multi-key changes are instead ordered single-key writes that are safe to repeat, relying on
 //! sled recovering a prefix of its log after a crash.
 
+pub mod auth;
 pub mod backup;
 pub mod bot;
 mod commit;
@@ -39,7 +40,9 @@ pub use commit::FlushSnapshot;
 pub use events::{AppendOutcome, EventFilter, EventRecord, EventStatus, NewEvent, RetentionReport};
 pub use meetings::MeetingMemory;
 pub use notices::{DisabledTarget, Notice};
-pub use outbox::{Attempt, AttemptOutcome, Claim, DeadJob, Finish, Job, Message, NewJob, snippet};
+pub use outbox::{
+    Attempt, AttemptOutcome, Claim, DeadJob, Finish, Job, Message, NewJob, SentJob, snippet,
+};
 pub use routes::ImportReport;
 pub use tenants::{
     AuditEntry, Installer, OAuthState, PurgeReport, Tenant, TenantStatus, account_hash,
@@ -119,11 +122,15 @@ struct Inner {
     idem: sled::Tree,
     attempts: sled::Tree,
     dead: sled::Tree,
+    /// Sent jobs, for the delivery log (outbox.rs).
+    sent: sled::Tree,
     notices: sled::Tree,
     disabled: sled::Tree,
     tenants: sled::Tree,
     oauth_states: sled::Tree,
     audit: sled::Tree,
+    sessions: sled::Tree,
+    api_tokens: sled::Tree,
     bot: bot::BotTrees,
     commit: commit::Committer,
     poisoned: Arc<AtomicBool>,
@@ -168,12 +175,15 @@ impl Store {
         let idem = tree("idem")?;
         let attempts = tree("attempts")?;
         let dead = tree("dead")?;
+        let sent = tree("sent")?;
         let notices = tree("notices")?;
         let disabled = tree("disabled_targets")?;
         let bot = bot::BotTrees::open(&db).map_err(|e| classify_open_error(dir, e))?;
         let tenants = tree("tenants")?;
         let oauth_states = tree("oauth_states")?;
         let audit = tree("audit")?;
+        let sessions = tree("sessions")?;
+        let api_tokens = tree("api_tokens")?;
 
         // Integrity: schema version, counters ahead of data, inbox entries pointing at events, and
         // the newest event record decoding.
@@ -259,11 +269,14 @@ impl Store {
                 idem,
                 attempts,
                 dead,
+                sent,
                 notices,
                 disabled,
                 tenants,
                 oauth_states,
                 audit,
+                sessions,
+                api_tokens,
                 bot,
                 commit,
                 poisoned,

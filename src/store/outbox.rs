@@ -3,7 +3,8 @@
 //!
 //! Trees: `outbox` (job id -> Job), `outbox_due` (channel tag, due ms, job id -> ()) so a worker finds
 //! its next due job with one range scan, `idem` (idempotency key -> job id) so a re-dispatch never
-//! creates a second job, `attempts` (job id, attempt -> Attempt) for history, `dead` (job id -> DeadJob).
+//! creates a second job, `attempts` (job id, attempt -> Attempt) for history, `dead` (job id -> DeadJob),
+//! `sent` (job id -> SentJob) so the delivery log shows what went out, until the event retention.
 //!
 //! `outbox_dest` (hash of the target, job id -> ()) keeps delivery FIFO per destination: a job is
 //! claimed only when no older job for the same target is still pending, so a retry holds back the
@@ -20,7 +21,7 @@ use super::{EventRecord, EventStatus, Store, StoreError, json_err};
 use crate::routing::{Channel, DeliveryOptions, Target};
 
 /// A rendered message, ready for its channel.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Message {
     Telegram {
@@ -101,6 +102,14 @@ pub struct Attempt {
     /// Response snippet or error, at most 2 KB.
     pub detail: String,
     pub latency_ms: u64,
+}
+
+/// A job that was delivered, kept for the delivery log (an organizer checking that a message went
+/// out) until the event retention removes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SentJob {
+    pub job: Job,
+    pub sent_at_ms: i64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -368,6 +377,16 @@ impl Store {
             .insert(attempt_key(job.id, attempt.attempt), enc(attempt))?;
         match next {
             Finish::Done => {
+                let mut j = job.clone();
+                j.attempts = attempt.attempt;
+                j.claimed_until_ms = None;
+                i.sent.insert(
+                    job.id.to_be_bytes(),
+                    enc(&SentJob {
+                        job: j,
+                        sent_at_ms: attempt.at_ms,
+                    }),
+                )?;
                 i.outbox.remove(job.id.to_be_bytes())?;
                 i.outbox_dest.remove(dest_key(&job.target, job.id))?;
             }
@@ -468,6 +487,64 @@ impl Store {
         i.outbox.insert(j.id.to_be_bytes(), enc(&j))?;
         i.dead.remove(id.to_be_bytes())?;
         Ok(true)
+    }
+
+    /// Sent jobs, oldest first.
+    pub fn list_sent(&self) -> Result<Vec<SentJob>, StoreError> {
+        self.inner
+            .sent
+            .iter()
+            .values()
+            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
+            .collect()
+    }
+
+    pub fn get_sent(&self, id: u64) -> Result<Option<SentJob>, StoreError> {
+        self.inner
+            .sent
+            .get(id.to_be_bytes())?
+            .map(|v| serde_json::from_slice(&v).map_err(json_err))
+            .transpose()
+    }
+
+    pub fn get_dead(&self, id: u64) -> Result<Option<DeadJob>, StoreError> {
+        self.inner
+            .dead
+            .get(id.to_be_bytes())?
+            .map(|v| serde_json::from_slice(&v).map_err(json_err))
+            .transpose()
+    }
+
+    /// Drops sent-job records older than `cutoff_ms`; returns how many (run with the event retention).
+    pub fn expire_sent(&self, cutoff_ms: i64) -> Result<u64, StoreError> {
+        let mut n = 0;
+        for item in self.inner.sent.iter() {
+            let (k, v) = item?;
+            let old = serde_json::from_slice::<SentJob>(&v)
+                .map(|s| s.sent_at_ms < cutoff_ms)
+                .unwrap_or(true);
+            if old {
+                self.inner.sent.remove(k)?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    /// A tenant's sent-job records, for the uninstall purge.
+    pub(super) fn purge_sent_tenant(&self, app: &str, account: &str) -> Result<u64, StoreError> {
+        let mut n = 0;
+        for item in self.inner.sent.iter() {
+            let (k, v) = item?;
+            let owned = serde_json::from_slice::<SentJob>(&v)
+                .map(|s| s.job.app_id == app && s.job.account_id == account)
+                .unwrap_or(true);
+            if owned {
+                self.inner.sent.remove(k)?;
+                n += 1;
+            }
+        }
+        Ok(n)
     }
 
     pub fn list_dead(&self) -> Result<Vec<DeadJob>, StoreError> {

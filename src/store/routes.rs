@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use super::{Store, StoreError, json_err, tenant_prefix};
 use crate::routing::Route;
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 pub struct ImportReport {
     pub created: usize,
     pub updated: usize,

@@ -17,7 +17,7 @@ use sha2::{Digest, Sha256};
 use super::events::decode_seq;
 use super::{EventRecord, Store, StoreError, json_err, tenant_prefix};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum TenantStatus {
     Active,
@@ -99,7 +99,7 @@ pub struct OAuthState {
 }
 
 /// What an uninstall or `tenants remove` deleted.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AuditEntry {
     pub at_ms: i64,
     /// `uninstall` (Zoom's app_deauthorized) or `remove` (the operator).
@@ -113,7 +113,7 @@ pub struct AuditEntry {
 }
 
 /// Counts of what a purge removed, per kind.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PurgeReport {
     pub tenant_existed: bool,
     pub deleted: BTreeMap<String, u64>,
@@ -284,6 +284,7 @@ impl Store {
             }
         }
         report.add("dead_letters", dead);
+        report.add("sent", self.purge_sent_tenant(app_id, account_id)?);
 
         // Stored events, with the attempt history of jobs already sent for them.
         let mut events = 0;
@@ -309,6 +310,10 @@ impl Store {
         report.add("events", events);
 
         report.add("bot_records", self.purge_bot_tenant(app_id, account_id)?);
+        report.add(
+            "sessions_and_tokens",
+            self.purge_auth_tenant(app_id, account_id)?,
+        );
 
         if let Some(seq) = event_last {
             let k = super::events::seq_key(seq);

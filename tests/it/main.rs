@@ -2,8 +2,11 @@
 //! `zoom_relay::run`, or against the real `zoom-relay` binary where a process boundary matters
 //! (crash safety, the CLI). One module per capability.
 
+mod api;
 mod bot;
+mod browser;
 mod config_cli;
+mod console;
 mod crash_delivery;
 mod crash_recovery;
 mod email;

@@ -145,10 +145,14 @@ async fn a_full_scenario_logs_no_secret_and_no_token() {
     assert_eq!(relay.send_signed(created).await.unwrap().status(), 200);
     let started = event("meeting.started", 222_333_444, &unique_uuid("log-s"), None);
     assert_eq!(relay.send_signed(started).await.unwrap().status(), 200);
-    let delivered = tg.wait_delivered(CHAT, 2, Duration::ZERO).await;
-    assert!(delivered[1].text.contains("zoom.us/j/222333444"));
+    tg.wait_delivered(CHAT, 2, Duration::ZERO).await;
     receiver.wait_for(2).await;
-    assert!(zoom.refreshes() >= 1, "a refresh happened");
+    // The lookup refreshed the token (whether or not it beat its 3 s budget on a loaded machine).
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while zoom.refreshes() == 0 {
+        assert!(tokio::time::Instant::now() < deadline, "a refresh happened");
+        tokio::time::sleep(STEP).await;
+    }
 
     // A forged request, and the admin API through the CLI.
     let resp = relay

@@ -1,20 +1,26 @@
-//! `/api/v1/codes`: bot codes, the same service the CLI uses when it opens the store itself.
+//! `/api/v1/codes`: bot codes, the same service the CLI uses when it opens the store itself. A
+//! tenant's codes are always for its own routes.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 
 use super::{TenantQuery, service};
+use crate::http::auth::Principal;
 use crate::http::{ApiError, AppState};
 use crate::service::codes::{self, CreateCode, CreatedCode};
 use crate::store::bot::CodeRecord;
 
 pub(super) async fn create(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Json(req): Json<CreateCode>,
+    p: Principal,
+    Json(mut req): Json<CreateCode>,
 ) -> Result<(StatusCode, Json<CreatedCode>), ApiError> {
-    let created = service(&st, &headers, move |c| {
+    let (app, account) = p.filter(req.app.as_deref(), req.account.as_deref())?;
+    let (app, account) = (app.map(str::to_string), account.map(str::to_string));
+    req.app = app;
+    req.account = account;
+    let created = service(&st, move |c| {
         codes::create(c.store, c.config.bot.is_some(), &req)
     })
     .await?;
@@ -23,11 +29,12 @@ pub(super) async fn create(
 
 pub(super) async fn list(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    p: Principal,
     Query(q): Query<TenantQuery>,
 ) -> Result<Json<Vec<CodeRecord>>, ApiError> {
-    service(&st, &headers, move |c| {
-        codes::list(c.store, q.app.as_deref(), q.account.as_deref())
+    let (app, account) = q.scoped(&p)?;
+    service(&st, move |c| {
+        codes::list(c.store, app.as_deref(), account.as_deref())
     })
     .await
     .map(Json)
@@ -35,12 +42,13 @@ pub(super) async fn list(
 
 pub(super) async fn revoke(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    p: Principal,
     Path(id): Path<String>,
     Query(q): Query<TenantQuery>,
 ) -> Result<Json<CodeRecord>, ApiError> {
-    service(&st, &headers, move |c| {
-        codes::revoke(c.store, &id, q.app.as_deref(), q.account.as_deref())
+    let (app, account) = q.scoped(&p)?;
+    service(&st, move |c| {
+        codes::revoke(c.store, &id, app.as_deref(), account.as_deref())
     })
     .await
     .map(Json)

@@ -1,12 +1,13 @@
-//! `/api/v1/tenants` (operator only): list, show and remove installs, and the audit trail of
-//! removals. The same service the CLI uses when it opens the store itself.
+//! `/api/v1/tenants`: list, show and remove installs, and the audit trail of removals. The operator
+//! sees all; a tenant may read only its own install. The same service the CLI uses when it opens
+//! the store itself.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
-use axum::http::HeaderMap;
 use serde::Deserialize;
 
-use super::{blocking, require_admin};
+use super::blocking;
+use crate::http::auth::Principal;
 use crate::http::{ApiError, AppState};
 use crate::service::tenants::{self, RemoveReport, TenantDetail, TenantView};
 use crate::store::AuditEntry;
@@ -18,21 +19,23 @@ pub(super) struct AppQuery {
 
 pub(super) async fn list(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    p: Principal,
     Query(q): Query<AppQuery>,
 ) -> Result<Json<Vec<TenantView>>, ApiError> {
-    blocking(&st, &headers, move |s| tenants::list(s, q.app.as_deref()))
+    p.require_operator()?;
+    blocking(&st, move |s| tenants::list(s, q.app.as_deref()))
         .await
         .map(Json)
 }
 
 pub(super) async fn show(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    p: Principal,
     Path((app, account)): Path<(String, String)>,
 ) -> Result<Json<TenantDetail>, ApiError> {
+    p.require(&app, &account)?;
     let (a, acc) = (app.clone(), account.clone());
-    blocking(&st, &headers, move |s| tenants::show(s, &a, &acc))
+    blocking(&st, move |s| tenants::show(s, &a, &acc))
         .await?
         .map(Json)
         .ok_or_else(|| ApiError::NotFound(format!("no tenant {account} for app `{app}`")))
@@ -40,10 +43,10 @@ pub(super) async fn show(
 
 pub(super) async fn remove(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    p: Principal,
     Path((app, account)): Path<(String, String)>,
 ) -> Result<Json<RemoveReport>, ApiError> {
-    require_admin(&st, &headers)?;
+    p.require_operator()?;
     tenants::remove(&st.store, &st.config, Some(&st.tenants), &app, &account)
         .await
         .map(Json)
@@ -52,7 +55,8 @@ pub(super) async fn remove(
 
 pub(super) async fn audit(
     State(st): State<AppState>,
-    headers: HeaderMap,
+    p: Principal,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
-    blocking(&st, &headers, tenants::audit).await.map(Json)
+    p.require_operator()?;
+    blocking(&st, tenants::audit).await.map(Json)
 }

@@ -1,0 +1,273 @@
+//! The console's start: the operator's account picker, and each account's dashboard (install health,
+//! recent traffic, notices).
+
+use std::collections::BTreeSet;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::html::{Section, e, page, seg};
+use super::{Fail, Scope, blocking, scope, signed_in};
+use crate::http::AppState;
+use crate::service::events::{self, EventsQuery};
+use crate::service::{deliveries, tenants};
+
+/// `/console`: a tenant goes straight to its dashboard; the operator picks an account.
+pub async fn home(State(st): State<AppState>, headers: HeaderMap) -> Result<Response, Fail> {
+    let p = signed_in(&st, &headers).await?;
+    if let Some((app, account)) = p.tenant() {
+        return Ok(
+            Redirect::to(&format!("/console/t/{}/{}", seg(app), seg(account))).into_response(),
+        );
+    }
+    let (list, route_tenants) = blocking(&st, |s| {
+        let list = tenants::list(s, None)?;
+        let routes: BTreeSet<(String, String)> = s
+            .list_routes(None)?
+            .into_iter()
+            .map(|r| (r.app_id, r.account_id))
+            .collect();
+        Ok((list, routes))
+    })
+    .await?;
+    let mut body = String::from(
+        "<p>You are signed in as the operator and see every account. Pick one.</p>\
+         <h2>Installed accounts</h2>",
+    );
+    if list.is_empty() {
+        body.push_str("<p>No account has installed an app yet.</p>");
+    } else {
+        body.push_str("<ul class=\"cards\">");
+        for t in &list {
+            body.push_str(&format!(
+                "<li><a href=\"/console/t/{}/{}\">Account {}</a> · app {} · {}{} · {} route(s)</li>",
+                seg(&t.app_id),
+                seg(&t.account_id),
+                e(&t.account_id),
+                e(&t.app_id),
+                status_badge(&t.status),
+                t.installer_email
+                    .as_deref()
+                    .map(|m| format!(" · installed by {}", e(m)))
+                    .unwrap_or_default(),
+                t.routes
+            ));
+        }
+        body.push_str("</ul>");
+    }
+    let installed: BTreeSet<(String, String)> = list
+        .iter()
+        .map(|t| (t.app_id.clone(), t.account_id.clone()))
+        .collect();
+    let others: Vec<_> = route_tenants.difference(&installed).collect();
+    if !others.is_empty() {
+        body.push_str("<h2>Accounts with routes but no install</h2><ul class=\"cards\">");
+        for (app, acc) in others {
+            body.push_str(&format!(
+                "<li><a href=\"/console/t/{}/{}\">Account {}</a> · app {}</li>",
+                seg(app),
+                seg(acc),
+                e(acc),
+                e(app)
+            ));
+        }
+        body.push_str("</ul>");
+    }
+    body.push_str(
+        "<h2>Open an account</h2><form method=\"get\" action=\"/console/go\">\
+         <label for=\"go-app\">Zoom app</label><select id=\"go-app\" name=\"app\">",
+    );
+    for a in &st.config.zoom.apps {
+        body.push_str(&format!(
+            "<option value=\"{}\">{}</option>",
+            e(&a.id),
+            e(&a.id)
+        ));
+    }
+    body.push_str(
+        "</select><label for=\"go-account\">Zoom account id</label>\
+         <input id=\"go-account\" name=\"account\" required autocomplete=\"off\">\
+         <button type=\"submit\">Open</button></form>",
+    );
+    Ok(page(StatusCode::OK, "Accounts", Some(&p), None, &body))
+}
+
+#[derive(Deserialize)]
+pub struct Go {
+    app: String,
+    account: String,
+}
+
+/// The operator's "open an account" form.
+pub async fn go(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Query(g): Query<Go>,
+) -> Result<Response, Fail> {
+    signed_in(&st, &headers).await?;
+    Ok(Redirect::to(&format!(
+        "/console/t/{}/{}",
+        seg(&g.app),
+        seg(g.account.trim())
+    ))
+    .into_response())
+}
+
+fn status_badge(status: &str) -> String {
+    match status {
+        "active" => "<span class=\"badge ok\">active</span>".into(),
+        "reauthorization_needed" => {
+            "<span class=\"badge bad\">reauthorization needed</span>".into()
+        }
+        other => format!("<span class=\"badge\">{}</span>", e(other)),
+    }
+}
+
+/// An account's dashboard.
+pub async fn show(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((app, account)): Path<(String, String)>,
+) -> Result<Response, Fail> {
+    let sc = scope(&st, &headers, app, account).await?;
+    let body = dashboard_body(&st, &sc).await?;
+    Ok(page(
+        StatusCode::OK,
+        "Dashboard",
+        Some(&sc.principal),
+        Some((&sc, Section::Dashboard)),
+        &body,
+    ))
+}
+
+async fn dashboard_body(st: &AppState, sc: &Scope) -> Result<String, Fail> {
+    let (app, account) = (sc.app.clone(), sc.account.clone());
+    let since = chrono::Utc::now() - chrono::Duration::hours(24);
+    let (detail, last, events_24h, failed_24h, sent_24h, notices, disabled) =
+        blocking(st, move |s| {
+            let detail = tenants::show(s, &app, &account)?;
+            let q = |since: Option<String>, limit| EventsQuery {
+                since,
+                app: Some(app.clone()),
+                account: Some(account.clone()),
+                limit: Some(limit),
+            };
+            let map = |e: events::QueryError| match e {
+                events::QueryError::Store(s) => s,
+                events::QueryError::BadSince(m) => crate::store::StoreError::Io(m),
+            };
+            let last = events::list(s, &q(None, 1)).map_err(map)?;
+            let events_24h = events::list(s, &q(Some("24h".into()), 10_000))
+                .map_err(map)?
+                .len();
+            let since_ms = since.timestamp_millis();
+            let mine = |j: &crate::store::Job| j.app_id == app && j.account_id == account;
+            let failed_24h = s
+                .list_dead()?
+                .iter()
+                .filter(|d| mine(&d.job) && d.dead_at_ms >= since_ms)
+                .count();
+            let sent_24h = s
+                .list_sent()?
+                .iter()
+                .filter(|d| mine(&d.job) && d.sent_at_ms >= since_ms)
+                .count();
+            let notices = deliveries::notices(s, Some(&app), Some(&account))?;
+            let disabled = deliveries::disabled(s, Some(&app), Some(&account))?;
+            Ok((
+                detail, last, events_24h, failed_24h, sent_24h, notices, disabled,
+            ))
+        })
+        .await?;
+    let mut body = String::from(
+        "<section aria-labelledby=\"install-h\"><h2 id=\"install-h\">Zoom install</h2>",
+    );
+    let oauth_app = st
+        .config
+        .zoom
+        .apps
+        .iter()
+        .any(|a| a.id == sc.app && a.has_oauth());
+    match &detail {
+        Some(d) => {
+            let t = &d.tenant;
+            body.push_str(&format!(
+                "<dl class=\"facts\"><dt>Status</dt><dd>{}</dd>\
+                 <dt>Installed by</dt><dd>{}</dd><dt>Installed</dt><dd>{}</dd>\
+                 <dt>Scopes</dt><dd>{}</dd></dl>",
+                status_badge(&t.status),
+                e(t.installer_email.as_deref().unwrap_or(&t.installer_user_id)),
+                e(&t.installed_at),
+                e(&t.scopes.join(", "))
+            ));
+            if t.status == "reauthorization_needed" {
+                body.push_str(&format!(
+                    "<div class=\"error-summary\" role=\"alert\"><p>Zoom refused this install's \
+                     token. Events still arrive, but join links cannot be looked up until someone \
+                     installs the app again.</p><p><a class=\"button\" href=\"/zoom/install/{}\">\
+                     Reinstall the Zoom app</a></p></div>",
+                    seg(&sc.app)
+                ));
+            }
+        }
+        None if oauth_app => body.push_str(&format!(
+            "<p><span class=\"badge bad\">not installed</span> This account has not installed the \
+             Zoom app, so its events are not routed.</p>\
+             <p><a class=\"button\" href=\"/zoom/install/{}\">Install the Zoom app</a></p>",
+            seg(&sc.app)
+        )),
+        None => body.push_str(
+            "<p>This Zoom app is webhook-only (no OAuth): events route by account id, and there \
+             is nothing to install.</p>",
+        ),
+    }
+    body.push_str(
+        "</section><section aria-labelledby=\"traffic-h\"><h2 id=\"traffic-h\">Last 24 hours</h2>",
+    );
+    body.push_str(&format!(
+        "<dl class=\"facts\"><dt>Last event received</dt><dd>{}</dd>\
+         <dt>Events received</dt><dd>{events_24h}</dd>\
+         <dt>Messages delivered</dt><dd>{sent_24h}</dd>\
+         <dt>Failed deliveries</dt><dd>{}</dd></dl>",
+        match last.first() {
+            Some(ev) => format!(
+                "{} at {} ({})",
+                e(&ev.event),
+                e(&ev.received_at),
+                e(&ev.status)
+            ),
+            None => "none yet".into(),
+        },
+        if failed_24h > 0 {
+            format!(
+                "<a href=\"{}\">{failed_24h} failed</a>",
+                e(&sc.url("/deliveries?failed=1"))
+            )
+        } else {
+            "0".into()
+        }
+    ));
+    body.push_str(
+        "</section><section aria-labelledby=\"notices-h\"><h2 id=\"notices-h\">Notices</h2>",
+    );
+    if notices.is_empty() && disabled.is_empty() {
+        body.push_str("<p>Nothing needs your attention.</p>");
+    } else {
+        body.push_str("<ul>");
+        for n in &notices {
+            body.push_str(&format!("<li>{}</li>", e(&n.message)));
+        }
+        for d in &disabled {
+            body.push_str(&format!(
+                "<li>Destination <code>{}</code> is disabled: {}</li>",
+                e(&d.target),
+                e(&d.reason)
+            ));
+        }
+        body.push_str("</ul>");
+    }
+    body.push_str("</section>");
+    Ok(body)
+}

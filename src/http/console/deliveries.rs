@@ -1,0 +1,317 @@
+//! The delivery log: what is queued, what was delivered and what failed and why, with the attempt
+//! history of each delivery, Retry for a dead letter and "Replay since" for many.
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::html::{Section, button_form, csrf_field, e, error_summary, flash, page};
+use super::{Fail, blocking, check_csrf, field, scope, wake};
+use crate::http::AppState;
+use crate::routing::FieldError;
+use crate::service::deliveries::{self, DeliveriesQuery, ReplayRequest, RetryError};
+use crate::store::Message;
+
+#[derive(Deserialize, Default)]
+pub struct Filter {
+    #[serde(default)]
+    failed: Option<String>,
+    #[serde(default)]
+    route: Option<String>,
+    /// How many deliveries an action just queued again (a number, not text: a link cannot put
+    /// words into the page).
+    #[serde(default)]
+    requeued: Option<usize>,
+}
+
+pub async fn list(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((app, account)): Path<(String, String)>,
+    Query(f): Query<Filter>,
+) -> Result<Response, Fail> {
+    let sc = scope(&st, &headers, app, account).await?;
+    let failed = f.failed.as_deref().is_some_and(|v| !v.is_empty());
+    let route = f.route.clone().filter(|r| !r.is_empty());
+    let query = DeliveriesQuery {
+        failed,
+        route: route.clone(),
+        app: Some(sc.app.clone()),
+        account: Some(sc.account.clone()),
+        sent: true,
+        limit: Some(500),
+    };
+    let (a, acc) = (sc.app.clone(), sc.account.clone());
+    let (rows, routes) = blocking(&st, move |s| {
+        let rows = deliveries::list(s, &query)?;
+        let routes: Vec<String> = s
+            .list_routes(Some((&a, &acc)))?
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
+        Ok((rows, routes))
+    })
+    .await?;
+    let mut b = String::new();
+    if let Some(n) = f.requeued {
+        b.push_str(&flash(&format!("{n} delivery(ies) queued again.")));
+    }
+    b.push_str(&format!(
+        "<form method=\"get\" action=\"{}\" class=\"row\"><div class=\"field\">\
+         <label for=\"f-route\">Route</label><select id=\"f-route\" name=\"route\"><option value=\"\">(all)</option>",
+        e(&sc.url("/deliveries"))
+    ));
+    for r in &routes {
+        b.push_str(&format!(
+            "<option value=\"{}\"{}>{}</option>",
+            e(r),
+            if route.as_deref() == Some(r.as_str()) {
+                " selected"
+            } else {
+                ""
+            },
+            e(r)
+        ));
+    }
+    b.push_str(&format!(
+        "</select></div><div class=\"check\"><input type=\"checkbox\" id=\"f-failed\" name=\"failed\" value=\"1\"{}>\
+         <label for=\"f-failed\">Only failures</label></div><button type=\"submit\">Filter</button></form>",
+        if failed { " checked" } else { "" }
+    ));
+    if rows.is_empty() {
+        b.push_str("<p>No deliveries to show.</p>");
+    } else {
+        b.push_str(
+            "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Deliveries\">\
+             <table><thead><tr><th scope=\"col\">Id</th><th scope=\"col\">State</th>\
+             <th scope=\"col\">Event</th><th scope=\"col\">Route</th><th scope=\"col\">Destination</th>\
+             <th scope=\"col\">Attempts</th><th scope=\"col\">When</th><th scope=\"col\">Reason or last result</th>\
+             <th scope=\"col\"><span class=\"sr-only\">Actions</span></th></tr></thead><tbody>",
+        );
+        for r in &rows {
+            let badge = match r.state.as_str() {
+                "sent" => "ok",
+                "dead" => "bad",
+                _ => "",
+            };
+            b.push_str(&format!(
+                "<tr class=\"state-{}\"><td><a href=\"{}\">{}</a></td><td><span class=\"badge {badge}\">{}</span></td>\
+                 <td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                e(&r.state),
+                e(&sc.url(&format!("/deliveries/{}", r.id))),
+                r.id,
+                e(&r.state),
+                e(&r.event),
+                e(&r.route),
+                e(&r.target),
+                r.attempts,
+                e(&r.at),
+                e(r.detail.as_deref().unwrap_or("")),
+                if r.state == "dead" {
+                    button_form(
+                        &sc.url(&format!("/deliveries/{}/retry", r.id)),
+                        sc.csrf(),
+                        "Retry",
+                        &[],
+                    )
+                } else {
+                    String::new()
+                }
+            ));
+        }
+        b.push_str("</tbody></table></div>");
+    }
+    b.push_str(&replay_form(&sc, &routes, &[]));
+    Ok(page(
+        StatusCode::OK,
+        "Delivery log",
+        Some(&sc.principal),
+        Some((&sc, Section::Deliveries)),
+        &b,
+    ))
+}
+
+fn replay_form(sc: &super::Scope, routes: &[String], errs: &[FieldError]) -> String {
+    let mut b = format!(
+        "<section aria-labelledby=\"replay-h\"><h2 id=\"replay-h\">Replay failures</h2>{}\
+         <p>Queue again every failed delivery that failed since a time, e.g. after fixing a destination.</p>\
+         <form method=\"post\" action=\"{}\">{}\
+         <div class=\"field\"><label for=\"since\">Since</label>\
+         <p class=\"hint\" id=\"since-hint\">An age such as 2h, 30m or 7d, or a time such as 2026-01-31T18:00:00Z.</p>\
+         <input id=\"since\" name=\"since\" required aria-describedby=\"since-hint\" value=\"24h\"></div>\
+         <div class=\"field\"><label for=\"replay-route\">Route</label><select id=\"replay-route\" name=\"route\">\
+         <option value=\"\">(all)</option>",
+        error_summary(errs),
+        e(&sc.url("/deliveries/replay")),
+        csrf_field(sc.csrf())
+    );
+    for r in routes {
+        b.push_str(&format!("<option value=\"{}\">{}</option>", e(r), e(r)));
+    }
+    b.push_str("</select></div><button type=\"submit\">Replay</button></form></section>");
+    b
+}
+
+pub async fn replay(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((app, account)): Path<(String, String)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, Fail> {
+    let sc = scope(&st, &headers, app, account).await?;
+    check_csrf(&sc.principal, &form)?;
+    let req = ReplayRequest {
+        since: field(&form, "since").unwrap_or("").trim().to_string(),
+        route: field(&form, "route")
+            .filter(|r| !r.is_empty())
+            .map(str::to_string),
+        app: Some(sc.app.clone()),
+        account: Some(sc.account.clone()),
+    };
+    let store = st.store.clone();
+    let res = tokio::task::spawn_blocking(move || deliveries::replay(&store, &req))
+        .await
+        .map_err(Fail::internal)?;
+    match res {
+        Ok(report) => {
+            st.store.flush().await.map_err(Fail::internal)?;
+            wake(&st);
+            Ok(
+                Redirect::to(&sc.url(&format!("/deliveries?requeued={}", report.requeued)))
+                    .into_response(),
+            )
+        }
+        Err(RetryError::BadSince(m)) => {
+            let (a, acc) = (sc.app.clone(), sc.account.clone());
+            let routes = blocking(&st, move |s| {
+                Ok(s.list_routes(Some((&a, &acc)))?
+                    .into_iter()
+                    .map(|r| r.name)
+                    .collect::<Vec<_>>())
+            })
+            .await?;
+            let errs = [FieldError {
+                field: "since".into(),
+                message: m,
+            }];
+            Ok(page(
+                StatusCode::BAD_REQUEST,
+                "Delivery log",
+                Some(&sc.principal),
+                Some((&sc, Section::Deliveries)),
+                &replay_form(&sc, &routes, &errs),
+            ))
+        }
+        Err(RetryError::Store(s)) => Err(s.into()),
+        Err(RetryError::NotFound(_)) => Err(Fail::not_found()),
+    }
+}
+
+/// One delivery of this tenant, or 404 (also for another tenant's).
+async fn owned(
+    st: &AppState,
+    sc: &super::Scope,
+    id: u64,
+) -> Result<deliveries::DeliveryDetail, Fail> {
+    let d = blocking(st, move |s| deliveries::get(s, id)).await?;
+    match d {
+        Some(d) if d.delivery.app_id == sc.app && d.delivery.account_id == sc.account => Ok(d),
+        _ => Err(Fail::not_found()),
+    }
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((app, account, id)): Path<(String, String, u64)>,
+) -> Result<Response, Fail> {
+    let sc = scope(&st, &headers, app, account).await?;
+    let d = owned(&st, &sc, id).await?;
+    let v = &d.delivery;
+    let mut b = format!(
+        "<dl class=\"facts\"><dt>State</dt><dd>{}</dd><dt>Event</dt><dd>{}</dd><dt>Route</dt><dd>{}</dd>\
+         <dt>Destination</dt><dd><code>{}</code></dd><dt>Attempts</dt><dd>{}</dd><dt>When</dt><dd>{}</dd>\
+         <dt>Reason or last result</dt><dd>{}</dd></dl>",
+        e(&v.state),
+        e(&v.event),
+        e(&v.route),
+        e(&v.target),
+        v.attempts,
+        e(&v.at),
+        e(v.detail.as_deref().unwrap_or("")),
+    );
+    if v.state == "dead" {
+        b.push_str(&button_form(
+            &sc.url(&format!("/deliveries/{id}/retry")),
+            sc.csrf(),
+            "Retry",
+            &[],
+        ));
+    }
+    b.push_str("<h2>Attempts</h2>");
+    if d.attempts.is_empty() {
+        b.push_str("<p>No attempt yet.</p>");
+    } else {
+        b.push_str(
+            "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Attempts\"><table>\
+             <thead><tr><th scope=\"col\">#</th><th scope=\"col\">When</th><th scope=\"col\">Outcome</th>\
+             <th scope=\"col\">Status</th><th scope=\"col\">Took</th><th scope=\"col\">Detail</th></tr></thead><tbody>",
+        );
+        for a in &d.attempts {
+            b.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ms</td><td>{}</td></tr>",
+                a.attempt,
+                e(&a.at),
+                e(&a.outcome),
+                a.status.map(|s| s.to_string()).unwrap_or_default(),
+                a.latency_ms,
+                e(&a.detail)
+            ));
+        }
+        b.push_str("</tbody></table></div>");
+    }
+    b.push_str("<h2>Message</h2>");
+    let text = match &d.message {
+        Message::Telegram { html } => html.clone(),
+        Message::Email { subject, text, .. } => format!("Subject: {subject}\n\n{text}"),
+        Message::Webhook { json } => json.clone(),
+        Message::Log { text } => text.clone(),
+    };
+    b.push_str(&format!("<pre tabindex=\"0\">{}</pre>", e(&text)));
+    b.push_str(&format!(
+        "<p><a href=\"{}\">Back to the delivery log</a></p>",
+        e(&sc.url("/deliveries"))
+    ));
+    Ok(page(
+        StatusCode::OK,
+        &format!("Delivery {id}"),
+        Some(&sc.principal),
+        Some((&sc, Section::Deliveries)),
+        &b,
+    ))
+}
+
+pub async fn retry(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((app, account, id)): Path<(String, String, u64)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, Fail> {
+    let sc = scope(&st, &headers, app, account).await?;
+    check_csrf(&sc.principal, &form)?;
+    owned(&st, &sc, id).await?;
+    let store = st.store.clone();
+    let res = tokio::task::spawn_blocking(move || deliveries::retry(&store, id))
+        .await
+        .map_err(Fail::internal)?;
+    match res {
+        Ok(()) => {}
+        Err(RetryError::Store(s)) => return Err(s.into()),
+        Err(_) => return Err(Fail::not_found()),
+    }
+    st.store.flush().await.map_err(Fail::internal)?;
+    wake(&st);
+    Ok(Redirect::to(&sc.url("/deliveries?requeued=1")).into_response())
+}

@@ -1,0 +1,139 @@
+//! Sign-in and sign-out. Organizers sign in with Zoom (`/console/login/zoom/{app}`, in
+//! [`crate::http::oauth`]); the operator signs in with `security.admin_token`, which is also the
+//! path the browser test takes.
+
+use axum::Form;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+use subtle::ConstantTimeEq;
+
+use super::html::{e, page, seg};
+use super::{Fail, check_csrf, signed_in};
+use crate::http::AppState;
+use crate::http::auth::{SESSION_COOKIE, cookie, session_cookie, start_session};
+use crate::store::auth::Grant;
+
+pub async fn show(State(st): State<AppState>, headers: HeaderMap) -> Response {
+    if signed_in(&st, &headers).await.is_ok() {
+        return Redirect::to("/console").into_response();
+    }
+    login_page(&st, StatusCode::OK, None)
+}
+
+fn login_page(st: &AppState, status: StatusCode, error: Option<&str>) -> Response {
+    let mut body = String::new();
+    if let Some(m) = error {
+        body.push_str(&format!(
+            "<div class=\"error-summary\" role=\"alert\"><p>{}</p></div>",
+            e(m)
+        ));
+    }
+    let apps: Vec<_> = st
+        .config
+        .zoom
+        .apps
+        .iter()
+        .filter(|a| a.has_oauth())
+        .collect();
+    body.push_str("<section aria-labelledby=\"zoom-h\"><h2 id=\"zoom-h\">Organizers</h2>");
+    if apps.is_empty() {
+        body.push_str(
+            "<p>This relay has no Zoom app with OAuth credentials, so there is no Zoom sign-in. \
+             Ask the operator for access.</p>",
+        );
+    } else {
+        body.push_str(
+            "<p>Sign in with the Zoom account that installed the app, or as an owner or admin \
+             of that account.</p><ul class=\"plain\">",
+        );
+        for a in apps {
+            let label = if a.id == "default" {
+                "Sign in with Zoom".to_string()
+            } else {
+                format!("Sign in with Zoom ({})", a.id)
+            };
+            body.push_str(&format!(
+                "<li><a class=\"button\" href=\"/console/login/zoom/{}\">{}</a></li>",
+                seg(&a.id),
+                e(&label)
+            ));
+        }
+        body.push_str("</ul>");
+    }
+    body.push_str("</section>");
+    body.push_str(
+        "<section aria-labelledby=\"op-h\"><h2 id=\"op-h\">Operator</h2>\
+         <form method=\"post\" action=\"/console/login\">\
+         <label for=\"token\">Operator token</label>\
+         <input id=\"token\" name=\"token\" type=\"password\" autocomplete=\"current-password\" required>\
+         <button type=\"submit\">Sign in</button></form></section>",
+    );
+    page(status, "Sign in", None, None, &body)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    token: String,
+}
+
+/// Operator sign-in: constant-time comparison with `security.admin_token`.
+pub async fn submit(State(st): State<AppState>, Form(f): Form<LoginForm>) -> Response {
+    let Some(expected) = &st.config.security.admin_token else {
+        return login_page(
+            &st,
+            StatusCode::UNAUTHORIZED,
+            Some("Operator sign-in is off: security.admin_token is not set."),
+        );
+    };
+    let ok = !f.token.is_empty()
+        && bool::from(
+            f.token
+                .as_bytes()
+                .ct_eq(expected.expose_secret().as_bytes()),
+        );
+    if !ok {
+        tracing::info!("console operator sign-in refused: wrong token");
+        return login_page(
+            &st,
+            StatusCode::UNAUTHORIZED,
+            Some("That operator token is not right. Check it and try again."),
+        );
+    }
+    match start_session(&st, Grant::Operator, "operator").await {
+        Ok(set_cookie) => (
+            StatusCode::SEE_OTHER,
+            [
+                (header::SET_COOKIE, set_cookie),
+                (header::LOCATION, "/console".to_string()),
+            ],
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// Ends the session (CSRF-checked, so another site cannot sign the organizer out).
+pub async fn logout(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, Fail> {
+    let p = signed_in(&st, &headers).await?;
+    check_csrf(&p, &form)?;
+    if let Some(id) = cookie(&headers, SESSION_COOKIE).map(str::to_string) {
+        super::blocking(&st, move |s| s.remove_session(&id)).await?;
+        st.store.flush().await.map_err(Fail::internal)?;
+    }
+    Ok((
+        StatusCode::SEE_OTHER,
+        [
+            (header::SET_COOKIE, session_cookie(&st, "", 0)),
+            (header::LOCATION, "/console/login".to_string()),
+        ],
+    )
+        .into_response())
+}

@@ -1,0 +1,291 @@
+//! The organizer console: server-rendered pages under `/console` (DESIGN section 6).
+//!
+//! Every page is plain HTML that works without JavaScript; one small script (`assets/console.js`)
+//! adds the template editor's live preview. Scripts and styles are served by the relay itself from
+//! `/console/assets/`, so the Content-Security-Policy can forbid inline scripts and third-party
+//! origins altogether.
+//!
+//! Access: a console session (`zr_session` cookie, see [`crate::http::auth`]). A tenant's pages live
+//! under `/console/t/{app}/{account}/...`; a session for another tenant gets 404 there, exactly as the
+//! API answers, so a tenant cannot learn that another exists. Every state-changing form is a POST
+//! carrying the session's CSRF token in a hidden `csrf` field.
+
+mod dashboard;
+mod deliveries;
+mod html;
+mod login;
+mod routes;
+mod subscriptions;
+mod templates;
+
+use axum::Router;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+
+use super::AppState;
+use super::auth::{Principal, authenticate, csrf_ok};
+use crate::service::routes::{Ctx, ServiceError};
+
+pub use html::seg;
+
+/// The console's routes, nested at `/console` by [`crate::http::router`].
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard::home))
+        .route("/go", get(dashboard::go))
+        .route("/login", get(login::show).post(login::submit))
+        .route("/logout", post(login::logout))
+        .route("/assets/console.css", get(css))
+        .route("/assets/console.js", get(js))
+        .route("/t/{app}/{account}", get(dashboard::show))
+        .route("/t/{app}/{account}/routes", get(routes::list))
+        .route(
+            "/t/{app}/{account}/new-route",
+            get(routes::new_form).post(routes::create),
+        )
+        .route(
+            "/t/{app}/{account}/routes/{name}",
+            get(routes::edit_form).post(routes::save),
+        )
+        .route(
+            "/t/{app}/{account}/routes/{name}/delete",
+            post(routes::delete),
+        )
+        .route(
+            "/t/{app}/{account}/routes/{name}/test",
+            post(routes::send_test),
+        )
+        .route(
+            "/t/{app}/{account}/routes/{name}/codes",
+            post(routes::create_code),
+        )
+        .route(
+            "/t/{app}/{account}/templates",
+            get(templates::show).post(templates::save),
+        )
+        .route("/t/{app}/{account}/deliveries", get(deliveries::list))
+        .route(
+            "/t/{app}/{account}/deliveries/replay",
+            post(deliveries::replay),
+        )
+        .route("/t/{app}/{account}/deliveries/{id}", get(deliveries::show))
+        .route(
+            "/t/{app}/{account}/deliveries/{id}/retry",
+            post(deliveries::retry),
+        )
+        .route("/t/{app}/{account}/subscriptions", get(subscriptions::list))
+        .route(
+            "/t/{app}/{account}/subscriptions/remove",
+            post(subscriptions::remove),
+        )
+        .layer(axum::middleware::map_response(security_headers))
+}
+
+/// Scripts and styles only from the relay itself, never inline; no framing of the console (click-
+/// jacking). `style-src` allows inline styles because the email preview's `srcdoc` frame inherits
+/// this policy and email HTML is styled inline; the frame itself is sandboxed (no scripts, opaque
+/// origin).
+const CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; \
+                   img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; \
+                   base-uri 'none'; form-action 'self'; object-src 'none'";
+
+async fn security_headers(mut res: Response) -> Response {
+    let h = res.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(CSP),
+    );
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+async fn css() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+        include_str!("assets/console.css"),
+    )
+        .into_response()
+}
+
+async fn js() -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        include_str!("assets/console.js"),
+    )
+        .into_response()
+}
+
+/// A console page's outcome when it cannot show what was asked: a redirect to sign in, or an error
+/// page. Handlers return `Result<Response, Fail>` and use `?`.
+pub enum Fail {
+    SignIn,
+    Page(StatusCode, String, String),
+}
+
+impl Fail {
+    fn not_found() -> Fail {
+        Fail::Page(
+            StatusCode::NOT_FOUND,
+            "Not found".into(),
+            "There is nothing here, or it is not yours to see.".into(),
+        )
+    }
+
+    fn csrf() -> Fail {
+        Fail::Page(
+            StatusCode::FORBIDDEN,
+            "This form has expired".into(),
+            "The form was not sent from this console session (its security token is missing or \
+             wrong). Go back, reload the page and try again."
+                .into(),
+        )
+    }
+
+    fn internal(e: impl std::fmt::Display) -> Fail {
+        tracing::error!(error = %e, "console page failed");
+        Fail::Page(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "Something went wrong".into(),
+            "The relay could not do this just now. Try again in a moment.".into(),
+        )
+    }
+}
+
+impl IntoResponse for Fail {
+    fn into_response(self) -> Response {
+        match self {
+            Fail::SignIn => Redirect::to("/console/login").into_response(),
+            Fail::Page(status, title, message) => html::message_page(status, &title, &message),
+        }
+    }
+}
+
+impl From<ServiceError> for Fail {
+    fn from(e: ServiceError) -> Fail {
+        match e {
+            ServiceError::NotFound(_) => Fail::not_found(),
+            ServiceError::Conflict(m) => Fail::Page(StatusCode::CONFLICT, "Conflict".into(), m),
+            ServiceError::Invalid(errs) => Fail::Page(
+                StatusCode::BAD_REQUEST,
+                "Invalid request".into(),
+                errs.iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            ),
+            ServiceError::Store(s) => Fail::internal(s),
+        }
+    }
+}
+
+impl From<crate::store::StoreError> for Fail {
+    fn from(e: crate::store::StoreError) -> Fail {
+        Fail::internal(e)
+    }
+}
+
+/// The signed-in principal, or a redirect to the sign-in page.
+async fn signed_in(st: &AppState, headers: &HeaderMap) -> Result<Principal, Fail> {
+    authenticate(st, headers).await.map_err(|_| Fail::SignIn)
+}
+
+/// The tenant a `/console/t/{app}/{account}` page is about, after checking the principal may see
+/// it (404 otherwise, also for an app this relay does not have).
+pub struct Scope {
+    pub principal: Principal,
+    pub app: String,
+    pub account: String,
+}
+
+impl Scope {
+    /// `/console/t/{app}/{account}` + `rest`, with both segments percent-encoded.
+    pub fn url(&self, rest: &str) -> String {
+        format!("/console/t/{}/{}{rest}", seg(&self.app), seg(&self.account))
+    }
+
+    pub fn csrf(&self) -> &str {
+        self.principal.csrf().unwrap_or("")
+    }
+}
+
+async fn scope(
+    st: &AppState,
+    headers: &HeaderMap,
+    app: String,
+    account: String,
+) -> Result<Scope, Fail> {
+    let principal = signed_in(st, headers).await?;
+    if principal.require(&app, &account).is_err()
+        || !st.config.zoom.apps.iter().any(|a| a.id == app)
+    {
+        return Err(Fail::not_found());
+    }
+    Ok(Scope {
+        principal,
+        app,
+        account,
+    })
+}
+
+/// The `csrf` field of a submitted form must match the session's (constant time).
+fn check_csrf(principal: &Principal, form: &[(String, String)]) -> Result<(), Fail> {
+    if csrf_ok(principal, field(form, "csrf")) {
+        Ok(())
+    } else {
+        Err(Fail::csrf())
+    }
+}
+
+/// The first value of `name` in a submitted form.
+fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
+    form.iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.as_str())
+}
+
+/// Runs a service call on the blocking pool (the store is synchronous).
+async fn service<T: Send + 'static>(
+    st: &AppState,
+    f: impl FnOnce(&Ctx<'_>) -> Result<T, ServiceError> + Send + 'static,
+) -> Result<T, ServiceError> {
+    let st = st.clone();
+    tokio::task::spawn_blocking(move || {
+        let ctx = Ctx {
+            store: &st.store,
+            config: &st.config,
+            renderer: &st.renderer,
+        };
+        f(&ctx)
+    })
+    .await
+    .map_err(|e| ServiceError::Store(crate::store::StoreError::Io(e.to_string())))?
+}
+
+/// Runs a store call on the blocking pool.
+async fn blocking<T: Send + 'static>(
+    st: &AppState,
+    f: impl FnOnce(&crate::store::Store) -> Result<T, crate::store::StoreError> + Send + 'static,
+) -> Result<T, Fail> {
+    let store = st.store.clone();
+    tokio::task::spawn_blocking(move || f(&store))
+        .await
+        .map_err(Fail::internal)?
+        .map_err(Fail::from)
+}
+
+/// Wakes every channel worker, after something was queued.
+fn wake(st: &AppState) {
+    for c in crate::routing::Channel::ALL {
+        st.signals.channel(c).notify_one();
+    }
+}

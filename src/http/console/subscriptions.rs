@@ -1,0 +1,80 @@
+//! Member subscriptions of the account's routes (Telegram chats subscribed through the bot, member
+//! email addresses), each with a Remove button.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+
+use super::html::{Section, button_form, e, page};
+use super::{Fail, blocking, check_csrf, field, scope};
+use crate::http::AppState;
+use crate::service::subscriptions;
+
+pub async fn list(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((app, account)): Path<(String, String)>,
+) -> Result<Response, Fail> {
+    let sc = scope(&st, &headers, app, account).await?;
+    let (a, acc) = (sc.app.clone(), sc.account.clone());
+    let subs = blocking(&st, move |s| subscriptions::list(s, &a, &acc)).await?;
+    let mut b = String::from(
+        "<p>Members subscribe themselves: in Telegram with a subscribe code (create one on a \
+         route's page), by email through a member list. Removing a subscription stops its \
+         messages at once.</p>",
+    );
+    if subs.is_empty() {
+        b.push_str("<p>No member subscriptions yet.</p>");
+    } else {
+        b.push_str(
+            "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Subscriptions\"><table>\
+             <thead><tr><th scope=\"col\">Route</th><th scope=\"col\">Channel</th><th scope=\"col\">Subscriber</th>\
+             <th scope=\"col\"><span class=\"sr-only\">Actions</span></th></tr></thead><tbody>",
+        );
+        for s in &subs {
+            b.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
+                e(&s.route),
+                e(&s.kind),
+                e(&s.target),
+                button_form(
+                    &sc.url("/subscriptions/remove"),
+                    sc.csrf(),
+                    "Remove",
+                    &[("route", &s.route), ("target", &s.target)],
+                )
+            ));
+        }
+        b.push_str("</tbody></table></div>");
+    }
+    Ok(page(
+        StatusCode::OK,
+        "Subscriptions",
+        Some(&sc.principal),
+        Some((&sc, Section::Subscriptions)),
+        &b,
+    ))
+}
+
+pub async fn remove(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((app, account)): Path<(String, String)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, Fail> {
+    let sc = scope(&st, &headers, app, account).await?;
+    check_csrf(&sc.principal, &form)?;
+    let route = field(&form, "route").unwrap_or("").to_string();
+    let target = field(&form, "target").unwrap_or("").to_string();
+    let (a, acc) = (sc.app.clone(), sc.account.clone());
+    let removed = blocking(&st, move |s| {
+        subscriptions::remove(s, &a, &acc, &route, &target)
+    })
+    .await?;
+    if !removed {
+        return Err(Fail::not_found());
+    }
+    st.store.flush().await.map_err(Fail::internal)?;
+    Ok(Redirect::to(&sc.url("/subscriptions")).into_response())
+}

@@ -1,0 +1,383 @@
+//! The template editor: one textarea per template key of an event, saved as the account's
+//! overrides, with a live preview of every channel rendered from a sample event.
+//!
+//! The page works without JavaScript (save, then look at the server-rendered preview). With it,
+//! `console.js` posts the unsaved drafts to `/api/v1/templates/preview` as the user types and
+//! shows the Telegram message as Telegram formats it and the email's subject, text and HTML.
+
+use std::collections::BTreeMap;
+
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use super::html::{Section, csrf_field, e, error_summary, flash, page, q};
+use super::{Fail, Scope, check_csrf, field, scope, service};
+use crate::http::AppState;
+use crate::render::TEMPLATE_KEYS;
+use crate::routing::{FieldError, MEETING_EVENTS};
+use crate::service::routes::{PreviewItem, PreviewRequest, ServiceError};
+use crate::store::Message;
+
+#[derive(Deserialize, Default)]
+pub struct Which {
+    event: Option<String>,
+    route: Option<String>,
+    saved: Option<String>,
+}
+
+fn pick_event(e: Option<&str>) -> String {
+    e.filter(|e| MEETING_EVENTS.contains(e))
+        .unwrap_or("meeting.started")
+        .to_string()
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((app, account)): Path<(String, String)>,
+    Query(w): Query<Which>,
+) -> Result<Response, Fail> {
+    let sc = scope(&st, &headers, app, account).await?;
+    let event = pick_event(w.event.as_deref());
+    let route = w.route.filter(|r| !r.is_empty());
+    let note = w.saved.map(|_| "Saved.");
+    render(&st, &sc, &event, route, None, &[], note, StatusCode::OK).await
+}
+
+/// The page, with `drafts` (key -> source) in the textareas instead of the stored sources after a
+/// failed save.
+#[allow(clippy::too_many_arguments)]
+async fn render(
+    st: &AppState,
+    sc: &Scope,
+    event: &str,
+    route: Option<String>,
+    drafts: Option<&BTreeMap<String, String>>,
+    errs: &[FieldError],
+    note: Option<&str>,
+    status: StatusCode,
+) -> Result<Response, Fail> {
+    let (a, acc, ev) = (sc.app.clone(), sc.account.clone(), event.to_string());
+    let (sources, overridden, routes) = service(st, move |c| {
+        let infos = c.templates(&a, &acc)?;
+        let mut sources = BTreeMap::new();
+        for key in TEMPLATE_KEYS {
+            let s = match c.template_source(&a, Some(&acc), &ev, key) {
+                Ok(s) => s,
+                Err(ServiceError::NotFound(_)) => String::new(),
+                Err(e) => return Err(e),
+            };
+            sources.insert(key.to_string(), s);
+        }
+        let overridden: Vec<String> = infos
+            .into_iter()
+            .filter(|i| i.event == ev && i.source == "account")
+            .map(|i| i.key)
+            .collect();
+        let routes: Vec<String> = c
+            .list(Some(&a), Some(&acc))?
+            .into_iter()
+            .map(|r| r.name)
+            .collect();
+        Ok((sources, overridden, routes))
+    })
+    .await?;
+    let route = route.filter(|r| routes.contains(r));
+    // The server-side preview: what is saved (or the drafts after a failed save).
+    let req = PreviewRequest {
+        event: event.to_string(),
+        app: sc.app.clone(),
+        account: Some(sc.account.clone()),
+        route: route.clone(),
+        topic: None,
+        templates: drafts
+            .map(|d| {
+                d.iter()
+                    .filter(|(_, v)| !v.trim().is_empty())
+                    .map(|(k, v)| (format!("{event}/{k}"), v.clone()))
+                    .collect()
+            })
+            .unwrap_or_default(),
+    };
+    let preview = service(st, move |c| c.preview(&req)).await;
+
+    let mut b = String::new();
+    if let Some(n) = note {
+        b.push_str(&flash(n));
+    }
+    b.push_str(&error_summary(errs));
+    b.push_str(&format!(
+        "<p>These templates apply to every route of this account, unless a route has its own. \
+         They use <a href=\"https://handlebarsjs.com/guide/\">Handlebars</a>; values are escaped \
+         for each channel.</p>\
+         <form method=\"get\" action=\"{}\" class=\"row\">\
+         <div class=\"field\"><label for=\"pick-event\">Event</label><select id=\"pick-event\" name=\"event\">",
+        e(&sc.url("/templates"))
+    ));
+    for ev in MEETING_EVENTS {
+        b.push_str(&format!(
+            "<option value=\"{ev}\"{}>{ev}</option>",
+            if ev == event { " selected" } else { "" }
+        ));
+    }
+    b.push_str(
+        "</select></div><div class=\"field\"><label for=\"pick-route\">Preview with route</label>\
+         <select id=\"pick-route\" name=\"route\"><option value=\"\">(account defaults)</option>",
+    );
+    for r in &routes {
+        b.push_str(&format!(
+            "<option value=\"{}\"{}>{}</option>",
+            e(r),
+            if route.as_deref() == Some(r.as_str()) {
+                " selected"
+            } else {
+                ""
+            },
+            e(r)
+        ));
+    }
+    b.push_str("</select></div><button type=\"submit\">Show</button></form>");
+
+    b.push_str(&format!(
+        "<div class=\"split\"><form method=\"post\" action=\"{}\" id=\"template-form\" \
+         data-app=\"{}\" data-account=\"{}\" data-event=\"{}\" data-route=\"{}\">{}\
+         <input type=\"hidden\" name=\"event\" value=\"{}\"><input type=\"hidden\" name=\"route\" value=\"{}\">",
+        e(&sc.url("/templates")),
+        e(&sc.app),
+        e(&sc.account),
+        e(event),
+        e(route.as_deref().unwrap_or("")),
+        csrf_field(sc.csrf()),
+        e(event),
+        e(route.as_deref().unwrap_or("")),
+    ));
+    for key in TEMPLATE_KEYS {
+        let id = format!("tpl-{}", key.replace('.', "-"));
+        let value = drafts
+            .and_then(|d| d.get(key))
+            .or_else(|| sources.get(key))
+            .map(String::as_str)
+            .unwrap_or("");
+        let is_override = overridden.iter().any(|k| k == key);
+        let key_errs: Vec<&FieldError> = errs.iter().filter(|f| f.field.ends_with(key)).collect();
+        b.push_str(&format!(
+            "<div class=\"field{}\"><label for=\"{id}\">{key}</label> <span class=\"badge\">{}</span>",
+            if key_errs.is_empty() { "" } else { " invalid" },
+            if is_override {
+                "this account's"
+            } else {
+                "default"
+            }
+        ));
+        if !key_errs.is_empty() {
+            b.push_str(&format!("<ul class=\"field-error\" id=\"{id}-err\">"));
+            for f in &key_errs {
+                b.push_str(&format!("<li>{}</li>", e(&f.message)));
+            }
+            b.push_str("</ul>");
+        }
+        b.push_str(&format!(
+            "<textarea id=\"{id}\" name=\"src.{key}\" data-key=\"{key}\" rows=\"{}\" spellcheck=\"false\"{}>{}</textarea>",
+            if key == "email.subject" { 2 } else { 8 },
+            if key_errs.is_empty() {
+                String::new()
+            } else {
+                format!(" aria-invalid=\"true\" aria-describedby=\"{id}-err\"")
+            },
+            e(value)
+        ));
+        if is_override {
+            b.push_str(&format!(
+                "<button type=\"submit\" name=\"reset\" value=\"{key}\" class=\"secondary\">Reset {key} to the default</button>"
+            ));
+        }
+        b.push_str("</div>");
+    }
+    b.push_str("<p><button type=\"submit\" class=\"primary\">Save templates</button></p></form>");
+    b.push_str(&preview_panel(preview));
+    b.push_str("</div>");
+    Ok(page(
+        status,
+        "Templates",
+        Some(&sc.principal),
+        Some((sc, Section::Templates)),
+        &b,
+    ))
+}
+
+/// The preview panes, filled by the server; the script re-renders them as the user types.
+fn preview_panel(preview: Result<Vec<PreviewItem>, ServiceError>) -> String {
+    let mut b = String::from(
+        "<section id=\"preview\" class=\"preview\" aria-labelledby=\"preview-h\" \
+         data-preview-url=\"/api/v1/templates/preview\">\
+         <h2 id=\"preview-h\">Preview</h2>\
+         <p id=\"preview-status\" class=\"hint\" role=\"status\" aria-live=\"polite\"></p>",
+    );
+    let (mut tg, mut subject, mut text, mut html, mut webhook, mut log): (
+        String,
+        String,
+        String,
+        String,
+        String,
+        String,
+    ) = Default::default();
+    let mut error = String::new();
+    match preview {
+        Ok(items) => {
+            for i in items {
+                if let Some(err) = &i.error {
+                    error.push_str(&format!("{}: {err}\n", i.channel));
+                }
+                match i.message {
+                    Some(Message::Telegram { html: h }) => tg = h,
+                    Some(Message::Email {
+                        subject: s,
+                        text: t,
+                        html: h,
+                    }) => {
+                        subject = s;
+                        text = t;
+                        html = h;
+                    }
+                    Some(Message::Webhook { json }) => webhook = json,
+                    Some(Message::Log { text: t }) => log = t,
+                    None => {}
+                }
+            }
+        }
+        Err(e) => error = e.to_string(),
+    }
+    b.push_str(&format!(
+        "<div id=\"preview-error\" class=\"field-error\"{}>{}</div>",
+        if error.is_empty() {
+            " hidden"
+        } else {
+            " role=\"alert\""
+        },
+        e(&error)
+    ));
+    // Without the script the Telegram pane shows the HTML source; the script formats it.
+    b.push_str(&format!(
+        "<h3>Telegram</h3><div class=\"tg\"><div id=\"preview-telegram\" class=\"tg-bubble\" data-html=\"{}\">{}</div></div>\
+         <h3>Email</h3><dl class=\"facts\"><dt>Subject</dt><dd id=\"preview-email-subject\">{}</dd></dl>\
+         <h4>Text</h4><pre id=\"preview-email-text\" tabindex=\"0\">{}</pre>\
+         <h4>HTML</h4><iframe id=\"preview-email-html\" title=\"Email HTML preview\" sandbox=\"\" srcdoc=\"{}\"></iframe>\
+         <details><summary>Webhook and log</summary><h4>Webhook JSON</h4><pre id=\"preview-webhook\" tabindex=\"0\">{}</pre>\
+         <h4>Log line</h4><pre id=\"preview-log\" tabindex=\"0\">{}</pre></details></section>",
+        e(&tg),
+        e(&tg),
+        e(&subject),
+        e(&text),
+        e(&html),
+        e(&webhook),
+        e(&log),
+    ));
+    b
+}
+
+pub async fn save(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((app, account)): Path<(String, String)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, Fail> {
+    let sc = scope(&st, &headers, app, account).await?;
+    check_csrf(&sc.principal, &form)?;
+    let event = pick_event(field(&form, "event"));
+    let route = field(&form, "route")
+        .filter(|r| !r.is_empty())
+        .map(str::to_string);
+    let back = |saved: bool| {
+        let mut u = sc.url(&format!("/templates?event={}", q(&event)));
+        if let Some(r) = &route {
+            u.push_str(&format!("&route={}", q(r)));
+        }
+        if saved {
+            u.push_str("&saved=1");
+        }
+        u
+    };
+    if let Some(key) = field(&form, "reset") {
+        let (a, acc, ev, key) = (
+            sc.app.clone(),
+            sc.account.clone(),
+            event.clone(),
+            key.to_string(),
+        );
+        match service(&st, move |c| c.remove_template(&a, &acc, &ev, &key)).await {
+            Ok(()) | Err(ServiceError::NotFound(_)) => {}
+            Err(e) => return Err(e.into()),
+        }
+        st.store.flush().await.map_err(Fail::internal)?;
+        return Ok(Redirect::to(&back(true)).into_response());
+    }
+    let drafts: BTreeMap<String, String> = form
+        .iter()
+        .filter_map(|(k, v)| {
+            k.strip_prefix("src.")
+                .filter(|k| TEMPLATE_KEYS.contains(k))
+                .map(|k| (k.to_string(), v.replace("\r\n", "\n")))
+        })
+        .collect();
+    let (a, acc, ev, d) = (
+        sc.app.clone(),
+        sc.account.clone(),
+        event.clone(),
+        drafts.clone(),
+    );
+    // Only keys whose text differs from what applies now become overrides, so saving the page does
+    // not freeze every default into the account. All are validated before any is written.
+    let result = service(&st, move |c| {
+        let mut changed = Vec::new();
+        let mut errs = Vec::new();
+        for (key, source) in &d {
+            let current = match c.template_source(&a, Some(&acc), &ev, key) {
+                Ok(s) => s,
+                Err(ServiceError::NotFound(_)) => String::new(),
+                Err(e) => return Err(e),
+            };
+            // An empty box means "no template of this account" (the reset button removes one).
+            if source.trim().is_empty() || current.trim_end() == source.trim_end() {
+                continue;
+            }
+            if let Err(e) = c.renderer.validate(key, source) {
+                errs.push(FieldError {
+                    field: format!("{ev}/{key}"),
+                    message: e.to_string(),
+                });
+            }
+            changed.push((key.clone(), source.clone()));
+        }
+        if !errs.is_empty() {
+            return Err(ServiceError::Invalid(errs));
+        }
+        for (key, source) in &changed {
+            c.set_template(&a, &acc, &ev, key, source)?;
+        }
+        Ok(changed.len())
+    })
+    .await;
+    match result {
+        Ok(_) => {
+            st.store.flush().await.map_err(Fail::internal)?;
+            Ok(Redirect::to(&back(true)).into_response())
+        }
+        Err(ServiceError::Invalid(errs)) => {
+            render(
+                &st,
+                &sc,
+                &event,
+                route,
+                Some(&drafts),
+                &errs,
+                None,
+                StatusCode::BAD_REQUEST,
+            )
+            .await
+        }
+        Err(e) => Err(e.into()),
+    }
+}

@@ -1,0 +1,173 @@
+//! Console sessions and tenant API tokens. Both are bearer secrets, so the store keeps only their
+//! SHA-256: a copy of the data directory (or a backup) lets nobody in.
+//!
+//! Trees:
+//! - `sessions`: SHA-256(session id) -> [`Session`];
+//! - `api_tokens`: SHA-256(token) -> [`ApiToken`]. A token is named by the first 12 hex digits of its
+//!   hash, which is what `tokens list` shows and `tokens revoke` takes.
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::{Store, StoreError, json_err};
+
+/// Who a session or token acts for: the operator (every tenant) or one tenant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Grant {
+    Operator,
+    Tenant { app_id: String, account_id: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    pub grant: Grant,
+    /// Who signed in: a Zoom user id and email, or "operator".
+    pub user: String,
+    /// The CSRF token every state-changing console request must carry.
+    pub csrf: String,
+    pub created_at_ms: i64,
+    pub expires_at_ms: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ApiToken {
+    /// First 12 hex digits of the token's SHA-256.
+    pub id: String,
+    pub name: String,
+    pub app_id: String,
+    pub account_id: String,
+    pub created_at_ms: i64,
+}
+
+pub fn secret_hash(secret: &str) -> [u8; 32] {
+    Sha256::digest(secret.as_bytes()).into()
+}
+
+/// The public id of a token: the first 12 hex digits of its hash.
+pub fn token_id(token: &str) -> String {
+    hex::encode(&secret_hash(token)[..6])
+}
+
+impl Store {
+    pub fn put_session(&self, id: &str, s: &Session) -> Result<(), StoreError> {
+        self.inner
+            .sessions
+            .insert(secret_hash(id), serde_json::to_vec(s).map_err(json_err)?)?;
+        Ok(())
+    }
+
+    /// The session, if it exists and has not expired (an expired one is removed).
+    pub fn get_session(&self, id: &str, now_ms: i64) -> Result<Option<Session>, StoreError> {
+        let key = secret_hash(id);
+        let Some(v) = self.inner.sessions.get(key)? else {
+            return Ok(None);
+        };
+        let s: Session = serde_json::from_slice(&v).map_err(json_err)?;
+        if s.expires_at_ms <= now_ms {
+            self.inner.sessions.remove(key)?;
+            return Ok(None);
+        }
+        Ok(Some(s))
+    }
+
+    pub fn remove_session(&self, id: &str) -> Result<(), StoreError> {
+        self.inner.sessions.remove(secret_hash(id))?;
+        Ok(())
+    }
+
+    /// Drops expired sessions; returns how many.
+    pub fn expire_sessions(&self, now_ms: i64) -> Result<usize, StoreError> {
+        let mut n = 0;
+        for item in self.inner.sessions.iter() {
+            let (k, v) = item?;
+            let expired = serde_json::from_slice::<Session>(&v)
+                .map(|s| s.expires_at_ms <= now_ms)
+                .unwrap_or(true);
+            if expired {
+                self.inner.sessions.remove(k)?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    pub fn put_api_token(&self, token: &str, t: &ApiToken) -> Result<(), StoreError> {
+        self.inner
+            .api_tokens
+            .insert(secret_hash(token), serde_json::to_vec(t).map_err(json_err)?)?;
+        Ok(())
+    }
+
+    pub fn api_token(&self, token: &str) -> Result<Option<ApiToken>, StoreError> {
+        self.inner
+            .api_tokens
+            .get(secret_hash(token))?
+            .map(|v| serde_json::from_slice(&v).map_err(json_err))
+            .transpose()
+    }
+
+    /// Every token, or one tenant's.
+    pub fn list_api_tokens(
+        &self,
+        tenant: Option<(&str, &str)>,
+    ) -> Result<Vec<ApiToken>, StoreError> {
+        let mut out = Vec::new();
+        for v in self.inner.api_tokens.iter().values() {
+            let t: ApiToken = serde_json::from_slice(&v?).map_err(json_err)?;
+            if tenant.is_none_or(|(a, acc)| t.app_id == a && t.account_id == acc) {
+                out.push(t);
+            }
+        }
+        out.sort_by_key(|t| t.created_at_ms);
+        Ok(out)
+    }
+
+    /// Removes the token with public id `id` if it belongs to `tenant` (any tenant for None).
+    /// Returns whether one was removed.
+    pub fn revoke_api_token(
+        &self,
+        id: &str,
+        tenant: Option<(&str, &str)>,
+    ) -> Result<bool, StoreError> {
+        for item in self.inner.api_tokens.iter() {
+            let (k, v) = item?;
+            let t: ApiToken = serde_json::from_slice(&v).map_err(json_err)?;
+            if t.id == id && tenant.is_none_or(|(a, acc)| t.app_id == a && t.account_id == acc) {
+                self.inner.api_tokens.remove(k)?;
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// A tenant's tokens and sessions, for the uninstall purge.
+    pub(super) fn purge_auth_tenant(&self, app: &str, account: &str) -> Result<u64, StoreError> {
+        let mut n = 0;
+        for item in self.inner.api_tokens.iter() {
+            let (k, v) = item?;
+            let owned = serde_json::from_slice::<ApiToken>(&v)
+                .map(|t| t.app_id == app && t.account_id == account)
+                .unwrap_or(false);
+            if owned {
+                self.inner.api_tokens.remove(k)?;
+                n += 1;
+            }
+        }
+        let mine = Grant::Tenant {
+            app_id: app.to_string(),
+            account_id: account.to_string(),
+        };
+        for item in self.inner.sessions.iter() {
+            let (k, v) = item?;
+            let owned = serde_json::from_slice::<Session>(&v)
+                .map(|s| s.grant == mine)
+                .unwrap_or(false);
+            if owned {
+                self.inner.sessions.remove(k)?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+}

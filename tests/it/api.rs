@@ -1,0 +1,690 @@
+//! The REST API (issue 7): the OpenAPI document against the real routes, tenant tokens, and tenant
+//! isolation — every resource type of tenant B requested with tenant A's token or console session
+//! answers 404 and changes nothing.
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use zoom_relay::store::auth::{Grant, Session};
+
+use crate::fake_telegram::FakeTelegram;
+use crate::helpers::*;
+use crate::webhook::WebhookReceiver;
+
+const ADMIN: &str = "demo-admin-token-change-me";
+const A: &str = "acc-tenant-A";
+const B: &str = "acc-tenant-B";
+
+#[derive(Clone)]
+enum Auth {
+    Bearer(String),
+    Session { cookie: String, csrf: String },
+    SessionNoCsrf { cookie: String },
+}
+
+async fn call(
+    app: &TestApp,
+    auth: &Auth,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = app
+        .client
+        .request(method, app.url(&format!("/api/v1{path}")));
+    match auth {
+        Auth::Bearer(t) => req = req.bearer_auth(t),
+        Auth::Session { cookie, csrf } => {
+            req = req.header("cookie", cookie).header("x-csrf-token", csrf)
+        }
+        Auth::SessionNoCsrf { cookie } => req = req.header("cookie", cookie),
+    }
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let resp = req.send().await.expect("request");
+    let status = resp.status().as_u16();
+    let text = resp.text().await.unwrap_or_default();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+fn route_doc(account: &str, name: &str, hook: &str) -> Value {
+    json!({
+        "name": name, "app_id": "default", "account_id": account,
+        "events": ["meeting.started"],
+        "destinations": [
+            {"kind": "log"},
+            {"kind": "webhook", "url": hook, "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"},
+            {"kind": "email", "to": [format!("member@{account}.example")], "member": true},
+            {"kind": "telegram", "chat_id": 5150, "member": true}
+        ]
+    })
+}
+
+fn started(account: &str) -> Vec<u8> {
+    serde_json::to_vec(&json!({
+        "event": "meeting.started", "event_ts": chrono::Utc::now().timestamp_millis(),
+        "payload": {"account_id": account, "object": {"id": "123", "uuid": unique_uuid(account),
+            "host_id": "h", "topic": format!("Topic of {account}"), "type": 2,
+            "start_time": "2026-11-29T10:00:00Z", "timezone": "UTC", "duration": 30}}
+    }))
+    .unwrap()
+}
+
+#[tokio::test]
+async fn the_openapi_document_describes_exactly_the_real_routes() {
+    let app = spawn_app(|_| {}).await;
+    let resp = app.get("/api/v1/openapi.json").await;
+    assert_eq!(resp.status(), 200, "served without credentials");
+    let doc: Value = resp.json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    assert!(schemas.contains_key("Route"), "{:?}", schemas.keys());
+    // Every $ref resolves.
+    let text = doc.to_string();
+    for part in text.split("\"$ref\":\"#/components/schemas/").skip(1) {
+        let name = part.split('"').next().unwrap();
+        assert!(schemas.contains_key(name), "dangling $ref to {name}");
+    }
+    let admin = Auth::Bearer(ADMIN.into());
+    let paths = doc["paths"].as_object().unwrap();
+    assert!(paths.len() >= 20, "{} paths", paths.len());
+    let mut operations = 0;
+    for (path, item) in paths {
+        for (method, op) in item.as_object().unwrap() {
+            operations += 1;
+            assert!(op["responses"].as_object().is_some_and(|r| !r.is_empty()));
+            let concrete = path
+                .replace("{id}", "999999")
+                .replace('{', "x")
+                .replace('}', "");
+            let m = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+            let body = op.get("requestBody").map(|_| json!({}));
+            let (status, body) = call(&app, &admin, m.clone(), &concrete, body).await;
+            assert_ne!(status, 405, "{method} {path} is documented but not routed");
+            assert!(
+                !(status == 404 && body["error"]["message"] == "no such API endpoint"),
+                "{method} {path} is documented but not routed"
+            );
+        }
+    }
+    assert!(operations >= 30, "{operations} operations");
+    // And the reverse: something not documented is not routed.
+    let (status, body) = call(&app, &admin, Method::GET, "/nothing-here", None).await;
+    assert_eq!(status, 404);
+    assert_eq!(body["error"]["code"], "not_found");
+}
+
+/// A relay with tenants A and B, each with a route (log, a webhook that refuses with 400 so a dead
+/// letter appears, a member email and a member Telegram subscription), an event, a delivery, a
+/// template override, a notice, a disabled target, a bot code and an API token.
+struct World {
+    app: TestApp,
+    _tg: FakeTelegram,
+    _hook: WebhookReceiver,
+    token_a: String,
+    token_b: String,
+    token_b_id: String,
+    code_b_id: String,
+    dead_b: u64,
+    dead_a: u64,
+}
+
+async fn world() -> World {
+    let tg = FakeTelegram::start().await;
+    let hook = WebhookReceiver::start().await;
+    hook.set_status(400);
+    let tg_url = tg.url();
+    let dead_smtp = free_port();
+    let app = spawn_app(|doc| {
+        doc.push_str(&format!(
+            "\n[telegram]\nbot_token = \"1:T\"\napi_url = \"{tg_url}\"\nbot_commands = true\n\
+             \n[email]\nsmtp_url = \"smtp://127.0.0.1:{dead_smtp}\"\nfrom = \"a@example.org\"\n"
+        ))
+    })
+    .await;
+    let admin = Auth::Bearer(ADMIN.into());
+    for acc in [A, B] {
+        let (s, b) = call(
+            &app,
+            &admin,
+            Method::POST,
+            "/routes",
+            Some(route_doc(acc, &format!("r-{acc}"), &hook.url("/h"))),
+        )
+        .await;
+        assert_eq!(s, 201, "{b}");
+        let (s, b) = call(
+            &app,
+            &admin,
+            Method::PUT,
+            &format!("/templates/default/{acc}/meeting.started/log.txt"),
+            Some(json!({"source": format!("log for {acc}: {{{{meeting.topic}}}}")})),
+        )
+        .await;
+        assert_eq!(s, 204, "{b}");
+        app.store()
+            .add_notice("default", acc, "test", "a notice", None, None)
+            .unwrap();
+        app.store()
+            .disable_target("default", acc, "webhook:https://gone.example/x", "410")
+            .unwrap();
+        assert_eq!(app.send_signed(None, &started(acc)).await.status(), 200);
+    }
+    let mk_token = |acc: &'static str| {
+        let admin = admin.clone();
+        let app = &app;
+        async move {
+            let (s, b) = call(
+                app,
+                &admin,
+                Method::POST,
+                "/tokens",
+                Some(json!({"account": acc, "name": "test"})),
+            )
+            .await;
+            assert_eq!(s, 201, "{b}");
+            assert!(b["token"].as_str().unwrap().starts_with("zrt_"));
+            (
+                b["token"].as_str().unwrap().to_string(),
+                b["id"].as_str().unwrap().to_string(),
+            )
+        }
+    };
+    let (token_a, _) = mk_token(A).await;
+    let (token_b, token_b_id) = mk_token(B).await;
+    let (s, b) = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/codes",
+        Some(json!({"kind": "subscribe", "route": format!("r-{B}"), "account": B})),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    let code_b_id = b["record"]["id"].as_str().unwrap().to_string();
+    // Wait for both dead letters (the webhook answers 400).
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    let (dead_a, dead_b) = loop {
+        let (_, list) = call(&app, &admin, Method::GET, "/deliveries?failed=true", None).await;
+        let find = |acc: &str| {
+            list.as_array()
+                .unwrap()
+                .iter()
+                .find(|d| d["account_id"] == acc)
+                .and_then(|d| d["id"].as_u64())
+        };
+        if let (Some(a), Some(b)) = (find(A), find(B)) {
+            break (a, b);
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "dead letters: {list}"
+        );
+        tokio::time::sleep(STEP).await;
+    };
+    World {
+        app,
+        _tg: tg,
+        _hook: hook,
+        token_a,
+        token_b,
+        token_b_id,
+        code_b_id,
+        dead_b,
+        dead_a,
+    }
+}
+
+fn session_for(app: &TestApp, account: &str) -> (String, String) {
+    let id = format!("sess-{account}-{}", unique_uuid("s"));
+    let csrf = format!("csrf-{account}");
+    let now = chrono::Utc::now().timestamp_millis();
+    app.store()
+        .put_session(
+            &id,
+            &Session {
+                grant: Grant::Tenant {
+                    app_id: "default".into(),
+                    account_id: account.into(),
+                },
+                user: "organizer@example.org".into(),
+                csrf: csrf.clone(),
+                created_at_ms: now,
+                expires_at_ms: now + 3_600_000,
+            },
+        )
+        .unwrap();
+    (format!("zr_session={id}"), csrf)
+}
+
+/// Every request tenant A may make against tenant B's resources; each must answer 404.
+fn attacks(w: &World) -> Vec<(Method, String, Option<Value>)> {
+    let r = format!("/routes/default/{B}/r-{B}");
+    let t = format!("/templates/default/{B}/meeting.started/log.txt");
+    vec![
+        (Method::GET, r.clone(), None),
+        (
+            Method::PUT,
+            r.clone(),
+            Some(route_doc(B, &format!("r-{B}"), "http://127.0.0.1:9/x")),
+        ),
+        (Method::DELETE, r.clone(), None),
+        (Method::POST, format!("{r}/send-test"), None),
+        (Method::GET, format!("/routes?account={B}"), None),
+        (
+            Method::POST,
+            "/routes".into(),
+            Some(route_doc(B, "intruder", "http://127.0.0.1:9/x")),
+        ),
+        (
+            Method::POST,
+            "/routes/import".into(),
+            Some(json!({"routes": [route_doc(B, "intruder", "http://127.0.0.1:9/x")]})),
+        ),
+        (Method::GET, format!("/templates?account={B}"), None),
+        (
+            Method::GET,
+            format!("/templates/source?account={B}&event=meeting.started&key=log.txt"),
+            None,
+        ),
+        (Method::PUT, t.clone(), Some(json!({"source": "pwned"}))),
+        (Method::DELETE, t, None),
+        (
+            Method::POST,
+            "/templates/preview".into(),
+            Some(json!({"event": "meeting.started", "account": B})),
+        ),
+        (Method::GET, format!("/deliveries?account={B}"), None),
+        (Method::GET, format!("/deliveries/{}", w.dead_b), None),
+        (
+            Method::POST,
+            format!("/deliveries/{}/retry", w.dead_b),
+            None,
+        ),
+        (
+            Method::POST,
+            "/deliveries/replay".into(),
+            Some(json!({"since": "1d", "account": B})),
+        ),
+        (Method::GET, format!("/notices?account={B}"), None),
+        (
+            Method::GET,
+            format!("/destinations/disabled?account={B}"),
+            None,
+        ),
+        (
+            Method::POST,
+            "/destinations/enable".into(),
+            Some(json!({"account": B, "target": "webhook:https://gone.example/x"})),
+        ),
+        (Method::GET, format!("/subscriptions?account={B}"), None),
+        (
+            Method::DELETE,
+            format!("/subscriptions/default/{B}/r-{B}/email:member@{B}.example"),
+            None,
+        ),
+        (Method::GET, format!("/codes?account={B}"), None),
+        (
+            Method::POST,
+            "/codes".into(),
+            Some(json!({"kind": "subscribe", "route": format!("r-{B}"), "account": B})),
+        ),
+        (Method::DELETE, format!("/codes/{}", w.code_b_id), None),
+        (Method::GET, format!("/tokens?account={B}"), None),
+        (
+            Method::POST,
+            "/tokens".into(),
+            Some(json!({"account": B, "name": "steal"})),
+        ),
+        (Method::DELETE, format!("/tokens/{}", w.token_b_id), None),
+        (Method::GET, format!("/events?account={B}"), None),
+        (Method::GET, "/tenants".into(), None),
+        (Method::GET, format!("/tenants/default/{B}"), None),
+        (Method::DELETE, format!("/tenants/default/{B}"), None),
+        (Method::GET, "/tenants/audit".into(), None),
+        (Method::GET, "/backup".into(), None),
+    ]
+}
+
+/// Lists without a filter show only the caller's own tenant.
+async fn lists_show_only_own(app: &TestApp, auth: &Auth) {
+    for path in [
+        "/routes",
+        "/deliveries?sent=true",
+        "/notices",
+        "/destinations/disabled",
+        "/codes",
+        "/tokens",
+        "/events",
+        "/subscriptions",
+        "/templates",
+    ] {
+        let (s, body) = call(app, auth, Method::GET, path, None).await;
+        assert_eq!(s, 200, "{path}: {body}");
+        let text = body.to_string();
+        assert!(!text.contains(B), "{path} leaks tenant B: {text}");
+        if path != "/templates" && path != "/codes" {
+            assert!(
+                text.contains(A)
+                    || path == "/subscriptions"
+                    || path == "/tokens" && text.contains("test"),
+                "{path} shows tenant A's own data: {text}"
+            );
+        }
+    }
+    let (s, body) = call(
+        app,
+        auth,
+        Method::POST,
+        "/deliveries/replay",
+        Some(json!({"since": "1d"})),
+    )
+    .await;
+    assert_eq!(s, 200, "{body}");
+}
+
+async fn b_is_untouched(w: &World) {
+    let admin = Auth::Bearer(ADMIN.into());
+    let app = &w.app;
+    let (s, r) = call(
+        app,
+        &admin,
+        Method::GET,
+        &format!("/routes/default/{B}/r-{B}"),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    assert_eq!(r["destinations"].as_array().unwrap().len(), 4, "{r}");
+    let (_, src) = call(
+        app,
+        &admin,
+        Method::GET,
+        &format!("/templates/source?account={B}&event=meeting.started&key=log.txt"),
+        None,
+    )
+    .await;
+    assert!(
+        src["source"].as_str().unwrap().starts_with("log for"),
+        "{src}"
+    );
+    let (_, d) = call(
+        app,
+        &admin,
+        Method::GET,
+        &format!("/deliveries/{}", w.dead_b),
+        None,
+    )
+    .await;
+    assert_eq!(d["state"], "dead", "{d}");
+    let (_, codes) = call(
+        app,
+        &admin,
+        Method::GET,
+        &format!("/codes?account={B}"),
+        None,
+    )
+    .await;
+    assert!(codes.to_string().contains(&w.code_b_id));
+    assert!(!codes.to_string().contains("\"revoked\":true"), "{codes}");
+    let (s, _) = call(
+        app,
+        &Auth::Bearer(w.token_b.clone()),
+        Method::GET,
+        "/routes",
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "B's token still works");
+    let (_, dis) = call(
+        app,
+        &admin,
+        Method::GET,
+        &format!("/destinations/disabled?account={B}"),
+        None,
+    )
+    .await;
+    assert_eq!(dis.as_array().unwrap().len(), 1);
+    let routes = app.store().list_routes(Some(("default", B))).unwrap();
+    assert_eq!(routes.len(), 1, "no route was added to B");
+    assert!(app.store().get_tenant("default", B).is_ok());
+}
+
+#[tokio::test]
+async fn a_tenant_token_gets_404_for_every_resource_of_another_tenant() {
+    let w = world().await;
+    let me = Auth::Bearer(w.token_a.clone());
+    for (m, path, body) in attacks(&w) {
+        let (s, answer) = call(&w.app, &me, m.clone(), &path, body).await;
+        assert_eq!(s, 404, "{m} {path} with A's token answered {s}: {answer}");
+    }
+    lists_show_only_own(&w.app, &me).await;
+    // Positive controls: A's own resources work with A's token.
+    let (s, _) = call(
+        &w.app,
+        &me,
+        Method::GET,
+        &format!("/routes/default/{A}/r-{A}"),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    let (s, d) = call(
+        &w.app,
+        &me,
+        Method::GET,
+        &format!("/deliveries/{}", w.dead_a),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{d}");
+    let (s, _) = call(
+        &w.app,
+        &me,
+        Method::GET,
+        &format!("/tenants/default/{A}"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        s, 404,
+        "A is a webhook-only account without an install record"
+    );
+    let (s, b) = call(
+        &w.app,
+        &me,
+        Method::POST,
+        "/tokens",
+        Some(json!({"name": "own"})),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    assert_eq!(b["account_id"], A, "a tenant's new token is for itself");
+    b_is_untouched(&w).await;
+}
+
+#[tokio::test]
+async fn a_tenant_session_gets_404_too_and_needs_its_csrf_token_to_change_anything() {
+    let w = world().await;
+    let (cookie, csrf) = session_for(&w.app, A);
+    let me = Auth::Session {
+        cookie: cookie.clone(),
+        csrf,
+    };
+    for (m, path, body) in attacks(&w) {
+        let (s, answer) = call(&w.app, &me, m.clone(), &path, body).await;
+        assert_eq!(s, 404, "{m} {path} with A's session answered {s}: {answer}");
+    }
+    lists_show_only_own(&w.app, &me).await;
+    // Without the CSRF token, a change is refused even on A's own route; reading works.
+    let no_csrf = Auth::SessionNoCsrf { cookie };
+    let (s, _) = call(
+        &w.app,
+        &no_csrf,
+        Method::DELETE,
+        &format!("/routes/default/{A}/r-{A}"),
+        None,
+    )
+    .await;
+    assert_eq!(s, 403);
+    let (s, _) = call(
+        &w.app,
+        &no_csrf,
+        Method::GET,
+        &format!("/routes/default/{A}/r-{A}"),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    // An unknown or expired session is 401.
+    let (s, _) = call(
+        &w.app,
+        &Auth::SessionNoCsrf {
+            cookie: "zr_session=nope".into(),
+        },
+        Method::GET,
+        "/routes",
+        None,
+    )
+    .await;
+    assert_eq!(s, 401);
+    b_is_untouched(&w).await;
+}
+
+#[tokio::test]
+async fn tokens_are_shown_once_stored_hashed_and_revocable() {
+    let app = spawn_app(|_| {}).await;
+    let admin = Auth::Bearer(ADMIN.into());
+    let (s, created) = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/tokens",
+        Some(json!({"account": A, "name": "ci"})),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let token = created["token"].as_str().unwrap().to_string();
+    let id = created["id"].as_str().unwrap().to_string();
+    let (_, list) = call(&app, &admin, Method::GET, "/tokens", None).await;
+    assert!(list.to_string().contains(&id));
+    assert!(
+        !list.to_string().contains(&token),
+        "the list never shows the token"
+    );
+    assert!(
+        app.store()
+            .trees_containing(token.as_bytes())
+            .unwrap()
+            .is_empty(),
+        "stored hashed"
+    );
+    let me = Auth::Bearer(token.clone());
+    assert_eq!(call(&app, &me, Method::GET, "/routes", None).await.0, 200);
+    let (s, b) = call(
+        &app,
+        &admin,
+        Method::POST,
+        "/tokens",
+        Some(json!({"account": A, "name": ""})),
+    )
+    .await;
+    assert_eq!(s, 400);
+    assert_eq!(b["error"]["field"], "name");
+    assert_eq!(
+        call(&app, &me, Method::DELETE, &format!("/tokens/{id}"), None)
+            .await
+            .0,
+        204
+    );
+    assert_eq!(
+        call(&app, &me, Method::GET, "/routes", None).await.0,
+        401,
+        "revoked"
+    );
+    assert_eq!(
+        call(
+            &app,
+            &Auth::Bearer("zrt_forged".into()),
+            Method::GET,
+            "/routes",
+            None
+        )
+        .await
+        .0,
+        401
+    );
+}
+
+#[tokio::test]
+async fn the_cli_manages_tokens_and_sends_route_tests_through_the_running_relay() {
+    let hook = WebhookReceiver::start().await;
+    let app = spawn_app(|_| {}).await;
+    let admin = Auth::Bearer(ADMIN.into());
+    let (s, b) = call(&app, &admin, Method::POST, "/routes", Some(json!({
+        "name": "hooked", "app_id": "default", "account_id": A, "events": ["meeting.started"],
+        "destinations": [{"kind": "webhook", "url": hook.url("/t"), "secret": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}]
+    }))).await;
+    assert_eq!(s, 201, "{b}");
+    let cfg = app.config_path.to_str().unwrap().to_string();
+
+    let out = run_cli(&[
+        "--config",
+        &cfg,
+        "tokens",
+        "create",
+        "--account",
+        A,
+        "--name",
+        "deploy",
+    ])
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert!(token.starts_with("zrt_"), "{token}");
+    let me = Auth::Bearer(token.clone());
+    let (s, routes) = call(&app, &me, Method::GET, "/routes", None).await;
+    assert_eq!(s, 200);
+    assert_eq!(routes.as_array().unwrap().len(), 1);
+
+    let out = run_cli(&["--config", &cfg, "tokens", "list"]).await;
+    let listing = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        listing.contains("deploy") && !listing.contains(&token),
+        "{listing}"
+    );
+    let id = listing.split_whitespace().next().unwrap().to_string();
+
+    let out = run_cli(&[
+        "--config",
+        &cfg,
+        "routes",
+        "send-test",
+        "hooked",
+        "--account",
+        A,
+    ])
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = hook.wait_for(1).await;
+    assert!(!got[0].body.is_empty(), "the test message was delivered");
+
+    let out = run_cli(&["--config", &cfg, "tokens", "revoke", &id]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(call(&app, &me, Method::GET, "/routes", None).await.0, 401);
+}

@@ -1,0 +1,377 @@
+//! The organizer's journey in a real browser (issue 7): headless Chromium driven through
+//! chromedriver with fantoccini. Sign in with the operator token, create a Telegram route, edit a
+//! template and watch the live preview change, send a test to the FakeTelegram, and find it in the
+//! delivery log. A screenshot of every step goes to `target/test-artifacts/browser/`.
+//!
+//! Needs `chromedriver` and `chromium` (Debian: `chromium-driver`, `chromium`; `.ci/run` installs
+//! them). Without chromedriver the test fails under CI (`CI` set) and is skipped loudly elsewhere.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::fake_telegram::FakeTelegram;
+use crate::helpers::*;
+
+const CHAT: i64 = -1009876543210;
+const ROUTE: &str = "browser-route";
+const MARKER: &str = "Preview from the browser";
+/// Page loads and the worker are fast on loopback, but a cold Chromium start is not.
+const BROWSER_DEADLINE: Duration = Duration::from_secs(30);
+
+fn artifacts() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/test-artifacts/browser");
+    std::fs::create_dir_all(&dir).expect("create the screenshot directory");
+    dir
+}
+
+/// Is chromedriver here? Under CI it must be; elsewhere its absence skips the test.
+fn chromedriver_available() -> bool {
+    let found = std::process::Command::new("chromedriver")
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !found {
+        if std::env::var_os("CI").is_some() {
+            panic!(
+                "chromedriver is not installed, and CI must run the browser test: install Debian's \
+                 `chromium` and `chromium-driver` (.ci/run does)"
+            );
+        }
+        eprintln!(
+            "\n\n========================================================================\n\
+             SKIPPED browser test: `chromedriver` is not installed.\n\
+             Install it with: apt-get install -y chromium chromium-driver\n\
+             ========================================================================\n"
+        );
+    }
+    found
+}
+
+fn running_as_root() -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata("/proc/self").is_ok_and(|m| m.uid() == 0)
+}
+
+/// chromedriver on a free port, killed when dropped; returns once it answers `/status`.
+async fn start_chromedriver() -> (tokio::process::Child, u16) {
+    let port = free_port();
+    let log = std::fs::File::create(artifacts().join("chromedriver.log")).expect("log file");
+    let child = tokio::process::Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(log)
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start chromedriver");
+    let client = reqwest::Client::new();
+    let deadline = tokio::time::Instant::now() + BROWSER_DEADLINE;
+    loop {
+        let ready = client
+            .get(format!("http://127.0.0.1:{port}/status"))
+            .send()
+            .await
+            .ok()
+            .filter(|r| r.status().is_success());
+        if ready.is_some() {
+            return (child, port);
+        }
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "chromedriver did not answer on port {port}"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn open_browser(port: u16) -> Client {
+    let mut args = vec![
+        "--headless=new",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,1400",
+    ];
+    if running_as_root() {
+        args.push("--no-sandbox");
+    }
+    let mut chrome = json!({ "args": args });
+    if std::path::Path::new("/usr/bin/chromium").exists() {
+        chrome["binary"] = json!("/usr/bin/chromium");
+    }
+    let caps = json!({ "goog:chromeOptions": chrome });
+    let caps = caps.as_object().unwrap().clone().into_iter().collect();
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a WebDriver session with headless Chromium")
+}
+
+type Step<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+async fn shot(c: &Client, name: &str) -> Step<()> {
+    let png = c.screenshot().await?;
+    std::fs::write(artifacts().join(format!("{name}.png")), png)?;
+    Ok(())
+}
+
+/// Polls `check` until it yields a value, within [`BROWSER_DEADLINE`].
+async fn until<T, F, Fut>(what: &str, mut check: F) -> Step<T>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Step<Option<T>>>,
+{
+    let deadline = tokio::time::Instant::now() + BROWSER_DEADLINE;
+    loop {
+        if let Some(v) = check().await? {
+            return Ok(v);
+        }
+        if tokio::time::Instant::now() >= deadline {
+            return Err(format!("timed out waiting for {what}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn text_of(c: &Client, css: &str) -> Step<String> {
+    Ok(c.find(Locator::Css(css)).await?.text().await?)
+}
+
+#[tokio::test]
+async fn organizer_journey_in_a_real_browser() {
+    if !chromedriver_available() {
+        return;
+    }
+    let tg = FakeTelegram::start().await;
+    let tg_url = tg.url();
+    let app = spawn_app(|doc| {
+        doc.push_str(&format!(
+            "\n[telegram]\nbot_token = \"123456:browser-test\"\napi_url = \"{tg_url}\"\nbot_commands = false\n"
+        ));
+    })
+    .await;
+    let (_driver, port) = start_chromedriver().await;
+    let c = open_browser(port).await;
+    let result = journey(&c, &app, &tg).await;
+    if result.is_err() {
+        let _ = shot(&c, "99-failure").await;
+    }
+    let _ = c.close().await;
+    if let Err(e) = result {
+        panic!(
+            "browser journey failed: {e}\n(screenshots in {})",
+            artifacts().display()
+        );
+    }
+}
+
+async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
+    let base = app.url("");
+    // 1. Sign in with the operator token, submitting with the keyboard.
+    c.goto(&format!("{base}/console/login")).await?;
+    shot(c, "01-sign-in").await?;
+    let token = c.find(Locator::Css("#token")).await?;
+    token.send_keys(DEMO_ADMIN_TOKEN).await?;
+    token.send_keys("\u{E007}").await?; // Enter
+    until("the accounts page", move || async move {
+        Ok(c.current_url().await?.path().eq("/console").then_some(()))
+    })
+    .await?;
+    shot(c, "02-accounts").await?;
+
+    // 2. Open the seeded account and create a Telegram route through the navigation.
+    c.find(Locator::Css("a[href=\"/console/t/default/demo-account\"]"))
+        .await?
+        .click()
+        .await?;
+    c.wait()
+        .at_most(BROWSER_DEADLINE)
+        .for_element(Locator::LinkText("Routes"))
+        .await?
+        .click()
+        .await?;
+    c.wait()
+        .at_most(BROWSER_DEADLINE)
+        .for_element(Locator::LinkText("New route"))
+        .await?
+        .click()
+        .await?;
+    c.wait()
+        .at_most(BROWSER_DEADLINE)
+        .for_element(Locator::Css("#name"))
+        .await?
+        .send_keys(ROUTE)
+        .await?;
+    c.find(Locator::Css("#new-kind"))
+        .await?
+        .select_by_value("telegram")
+        .await?;
+    c.find(Locator::Css("#new-chat"))
+        .await?
+        .send_keys(&CHAT.to_string())
+        .await?;
+    shot(c, "03-new-route").await?;
+    c.find(Locator::Css("form.editor button.primary"))
+        .await?
+        .click()
+        .await?;
+    until("the saved route", move || async move {
+        let url = c.current_url().await?;
+        Ok(url
+            .path()
+            .ends_with(&format!("/routes/{ROUTE}"))
+            .then_some(()))
+    })
+    .await?;
+    let flash = text_of(c, ".flash").await?;
+    assert_eq!(flash, "Saved.");
+    let stored = app
+        .store()
+        .get_route("default", "demo-account", ROUTE)?
+        .ok_or("the route is not in the store")?;
+    assert_eq!(stored.events, ["meeting.started"]);
+    shot(c, "04-route-saved").await?;
+
+    // 3. Edit the Telegram template and watch the live preview change.
+    c.find(Locator::XPath("//a[contains(., 'live preview')]"))
+        .await?
+        .click()
+        .await?;
+    let first = until("the first live preview", move || async move {
+        let status = text_of(c, "#preview-status").await?;
+        let bubble = text_of(c, "#preview-telegram").await?;
+        Ok((status == "Preview updated." && bubble.contains("has started")).then_some(bubble))
+    })
+    .await?;
+    assert!(
+        first.contains("Community call"),
+        "the preview renders the sample: {first}"
+    );
+    let area = c.find(Locator::Css("#tpl-telegram-html")).await?;
+    area.clear().await?;
+    area.send_keys(&format!(
+        "<b>{MARKER}</b>: {{{{meeting.topic}}}} <i>is live</i>"
+    ))
+    .await?;
+    let bold = until("the preview to show the draft", move || async move {
+        match c.find(Locator::Css("#preview-telegram b")).await {
+            Ok(b) => {
+                let t = b.text().await?;
+                Ok((t == MARKER).then_some(t))
+            }
+            Err(_) => Ok(None),
+        }
+    })
+    .await?;
+    assert_eq!(
+        bold, MARKER,
+        "Telegram's <b> is shown as bold, not as markup"
+    );
+    let bubble = text_of(c, "#preview-telegram").await?;
+    assert!(
+        bubble.contains("Community call is live") && !bubble.contains("<b>"),
+        "formatted as Telegram shows it: {bubble}"
+    );
+    let subject = text_of(c, "#preview-email-subject").await?;
+    assert!(!subject.is_empty(), "the email subject is previewed too");
+    shot(c, "05-live-preview").await?;
+    c.find(Locator::Css("#template-form button.primary"))
+        .await?
+        .click()
+        .await?;
+    until("the saved templates", move || async move {
+        Ok(c.find(Locator::Css(".flash")).await.ok().map(|_| ()))
+    })
+    .await?;
+    let saved = app.store().tenant_templates("default", "demo-account")?;
+    assert!(
+        saved
+            .get("meeting.started/telegram.html")
+            .is_some_and(|s| s.contains(MARKER)),
+        "the template is saved for the account: {saved:?}"
+    );
+    assert_eq!(saved.len(), 1, "only the edited key became an override");
+    shot(c, "06-template-saved").await?;
+
+    // 4. Send a test from the route's page: it reaches the FakeTelegram.
+    c.goto(&format!(
+        "{base}/console/t/default/demo-account/routes/{ROUTE}"
+    ))
+    .await?;
+    c.find(Locator::XPath("//button[normalize-space()='Send test']"))
+        .await?
+        .click()
+        .await?;
+    until("the test confirmation", move || async move {
+        Ok(c.find(Locator::Css(".flash")).await.ok().map(|_| ()))
+    })
+    .await?;
+    shot(c, "07-test-sent").await?;
+    let got = tg.wait_text(CHAT, MARKER).await;
+    assert!(
+        got.text.contains("Test from the relay: browser-route"),
+        "{}",
+        got.text
+    );
+    assert_eq!(got.parse_mode.as_deref(), Some("HTML"));
+
+    // 5. Find it in the delivery log, delivered, with its attempt.
+    c.find(Locator::LinkText("See it in the delivery log"))
+        .await?
+        .click()
+        .await?;
+    let target = format!("telegram:{CHAT}");
+    let target = &target;
+    until("the delivery in the log", move || async move {
+        let rows = c.find_all(Locator::Css("tr.state-sent")).await?;
+        for r in rows {
+            if r.text().await?.contains(target) {
+                return Ok(Some(()));
+            }
+        }
+        c.refresh().await?;
+        Ok(None)
+    })
+    .await?;
+    shot(c, "08-delivery-log").await?;
+    c.find(Locator::Css("tr.state-sent td a"))
+        .await?
+        .click()
+        .await?;
+    let attempts = c
+        .wait()
+        .at_most(BROWSER_DEADLINE)
+        .for_element(Locator::Css("main table tbody"))
+        .await?
+        .text()
+        .await?;
+    assert!(attempts.contains("sent"), "the attempt history: {attempts}");
+    shot(c, "09-delivery-detail").await?;
+
+    // 6. The route editor on a phone-sized screen.
+    c.set_window_size(390, 1200).await?;
+    c.goto(&format!(
+        "{base}/console/t/default/demo-account/routes/{ROUTE}"
+    ))
+    .await?;
+    let overflow: bool = c
+        .execute(
+            "return document.documentElement.scrollWidth > window.innerWidth;",
+            vec![],
+        )
+        .await?
+        .as_bool()
+        .unwrap_or(true);
+    shot(c, "10-phone-route-editor").await?;
+    assert!(
+        !overflow,
+        "the route editor fits a phone's width without sideways scrolling"
+    );
+    Ok(())
+}
