@@ -817,3 +817,126 @@ async fn the_cli_lists_shows_and_removes_tenants_through_a_running_relay_or_the_
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("no tenants"));
 }
+
+/// "Sign in with Zoom" through the OAuth flow with purpose sign-in; returns the answer's status and
+/// the session cookie, if one was set.
+async fn sign_in(s: &Setup, who: ZoomUser) -> (u16, Option<String>) {
+    s.zoom.consent_as(who);
+    let b = browser();
+    let resp = b
+        .get(s.app.url(&format!("/console/login/zoom/{APP}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 302);
+    let cookie = resp.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let to_zoom = resp.headers()["location"].to_str().unwrap().to_string();
+    let back = b.get(to_zoom).send().await.unwrap().headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let resp = b.get(back).header("cookie", cookie).send().await.unwrap();
+    let status = resp.status().as_u16();
+    let session = resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|c| c.starts_with("zr_session="))
+        .map(|c| c.split(';').next().unwrap().to_string());
+    if status == 303 {
+        assert_eq!(resp.headers()["location"], "/console");
+    }
+    (status, session)
+}
+
+#[tokio::test]
+async fn sign_in_with_zoom_gives_the_installer_and_account_admins_a_session_for_their_tenant() {
+    let s = setup().await;
+    install(&s, ACCOUNT).await;
+    let tokens_before = s
+        .app
+        .store()
+        .get_tenant(APP, ACCOUNT)
+        .unwrap()
+        .unwrap()
+        .sealed_tokens;
+
+    // The installer.
+    let (status, session) = sign_in(&s, user(ACCOUNT)).await;
+    assert_eq!(status, 303);
+    let session = session.expect("session cookie");
+    let routes: serde_json::Value = s
+        .app
+        .client
+        .get(s.app.url("/api/v1/routes"))
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(routes.as_array().unwrap().len(), 1, "{routes}");
+    assert_eq!(routes[0]["account_id"], ACCOUNT);
+    let other = s
+        .app
+        .client
+        .get(
+            s.app
+                .url(&format!("/api/v1/routes?account=someone-else&app={APP}")),
+        )
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), 404);
+
+    // A plain member of the account: refused, nothing stored.
+    let member = ZoomUser {
+        user_id: "member-1".into(),
+        role: "Member".into(),
+        ..user(ACCOUNT)
+    };
+    let sessions_before = s.app.store().trees_containing(b"member-1").unwrap();
+    let (status, session) = sign_in(&s, member).await;
+    assert_eq!(status, 403);
+    assert!(session.is_none());
+    assert_eq!(
+        s.app.store().trees_containing(b"member-1").unwrap(),
+        sessions_before
+    );
+
+    // An admin of the account who did not install: a session, and the install's tokens untouched.
+    let tokens_now = s
+        .app
+        .store()
+        .get_tenant(APP, ACCOUNT)
+        .unwrap()
+        .unwrap()
+        .sealed_tokens;
+    let admin = ZoomUser {
+        user_id: "admin-2".into(),
+        role: "Admin".into(),
+        ..user(ACCOUNT)
+    };
+    let (status, session) = sign_in(&s, admin).await;
+    assert_eq!(status, 303);
+    assert!(session.is_some());
+    let t = s.app.store().get_tenant(APP, ACCOUNT).unwrap().unwrap();
+    assert_eq!(
+        t.sealed_tokens, tokens_now,
+        "another user's tokens are not kept"
+    );
+    assert_eq!(t.installer.user_id, format!("user-of-{ACCOUNT}"));
+    assert_ne!(
+        tokens_before, tokens_now,
+        "the installer's own sign-in refreshed them"
+    );
+}
