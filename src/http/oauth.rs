@@ -36,6 +36,14 @@ pub fn app_redirect_uri(public_url: &str, app_id: &str) -> String {
     format!("{}/{app_id}", redirect_uri(public_url))
 }
 
+/// The redirect URI a callback arrived on, which the code exchange must repeat exactly.
+fn callback_uri(public_url: &str, path_app: Option<&str>) -> String {
+    match path_app {
+        Some(a) => app_redirect_uri(public_url, a),
+        None => redirect_uri(public_url),
+    }
+}
+
 fn secure(st: &AppState) -> bool {
     st.config.server.public_url.starts_with("https://")
 }
@@ -144,17 +152,6 @@ pub async fn callback_for_app(
     finish(st, headers, q, Some(app_id)).await
 }
 
-fn cookie_value<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|c| c.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
 /// Clears the state cookie whatever the outcome: it is single use.
 fn with_cleared_cookie(st: &AppState, mut resp: Response) -> Response {
     let clear = format!(
@@ -228,7 +225,7 @@ fn check_state<'a>(
                     ),
                 ));
             };
-            let cookie_ok = cookie_value(headers, COOKIE)
+            let cookie_ok = super::auth::cookie(headers, COOKIE)
                 .is_some_and(|c| bool::from(c.as_bytes().ct_eq(state.as_bytes())));
             if !cookie_ok {
                 return Err(error_page(
@@ -278,13 +275,9 @@ fn check_state<'a>(
                         ),
                     )
                 })?;
-            let redirect_uri = match path_app {
-                Some(a) => app_redirect_uri(public_url, a),
-                None => redirect_uri(public_url),
-            };
             Ok(Verified {
                 app,
-                redirect_uri,
+                redirect_uri: callback_uri(public_url, path_app),
                 verifier: Some(verifier),
                 purpose: pending.purpose,
             })
@@ -330,13 +323,9 @@ fn check_state<'a>(
                     ),
                 ));
             }
-            let redirect_uri = match path_app {
-                Some(a) => app_redirect_uri(public_url, a),
-                None => redirect_uri(public_url),
-            };
             Ok(Verified {
                 app,
-                redirect_uri,
+                redirect_uri: callback_uri(public_url, path_app),
                 verifier: None,
                 purpose: PURPOSE_INSTALL.into(),
             })
@@ -506,9 +495,9 @@ mod tests {
             header::COOKIE,
             "a=1; zr_oauth_state=abc; b=2".parse().unwrap(),
         );
-        assert_eq!(cookie_value(&h, COOKIE), Some("abc"));
+        assert_eq!(super::super::auth::cookie(&h, COOKIE), Some("abc"));
         let mut h = HeaderMap::new();
         h.append(header::COOKIE, "zr_oauth_state_x=zzz".parse().unwrap());
-        assert_eq!(cookie_value(&h, COOKIE), None);
+        assert_eq!(super::super::auth::cookie(&h, COOKIE), None);
     }
 }
