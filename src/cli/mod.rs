@@ -9,6 +9,7 @@ mod ops;
 mod routes;
 mod serve;
 mod simulate;
+mod subscriptions;
 mod tenants;
 mod tokens;
 
@@ -49,6 +50,11 @@ enum Command {
     Tenants {
         #[command(subcommand)]
         command: tenants::TenantsCommand,
+    },
+    /// Members' own subscriptions (bot and member email): list, remove.
+    Subscriptions {
+        #[command(subcommand)]
+        command: subscriptions::SubscriptionsCommand,
     },
     /// Tenant API tokens: create (printed once), list, revoke.
     Tokens {
@@ -130,6 +136,7 @@ pub fn main() -> ExitCode {
         Command::Events { command } => events::run(cli.config.as_deref(), command),
         Command::Tenants { command } => tenants::run(cli.config.as_deref(), command),
         Command::Tokens { command } => tokens::run(cli.config.as_deref(), command),
+        Command::Subscriptions { command } => subscriptions::run(cli.config.as_deref(), command),
         Command::Routes { command } => routes::run_routes(cli.config.as_deref(), command),
         Command::Templates { command } => routes::run_templates(cli.config.as_deref(), command),
         Command::Deliveries { command } => {

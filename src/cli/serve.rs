@@ -16,6 +16,11 @@ pub fn serve(config_path: Option<&Path>) -> CliResult {
         .build()
         .map_err(|e| CliError::Failed(format!("cannot start the runtime: {e}")))?;
     rt.block_on(async move {
+        // Installed before anything starts: a SIGTERM that arrives while the store opens, or just
+        // after /readyz first answers, must stop the relay gracefully, not kill it (found by the
+        // benchmark, which stops the relay right after it is ready).
+        let shutdown = shutdown_signal()
+            .map_err(|e| CliError::Failed(format!("cannot install signal handlers: {e}")))?;
         let listen = config.server.listen;
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
             CliError::Failed(format!(
@@ -27,7 +32,7 @@ pub fn serve(config_path: Option<&Path>) -> CliResult {
             .map_err(|e| CliError::Failed(format!("{e:#}")))?;
         let token = app.shutdown_token();
         tokio::spawn(async move {
-            shutdown_signal().await;
+            shutdown.await;
             tracing::info!("shutdown requested; finishing in-flight requests");
             token.cancel();
         });
@@ -35,19 +40,25 @@ pub fn serve(config_path: Option<&Path>) -> CliResult {
     })
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = tokio::signal::ctrl_c();
+/// Registers the SIGINT and SIGTERM handlers now, and resolves on the first of them. Must be called
+/// inside the runtime.
+fn shutdown_signal() -> std::io::Result<impl std::future::Future<Output = ()>> {
     #[cfg(unix)]
     {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .expect("install SIGTERM handler");
-        tokio::select! {
-            _ = ctrl_c => {}
-            _ = term.recv() => {}
-        }
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut int = signal(SignalKind::interrupt())?;
+        let mut term = signal(SignalKind::terminate())?;
+        Ok(async move {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+            }
+        })
     }
     #[cfg(not(unix))]
     {
-        let _ = ctrl_c.await;
+        Ok(async move {
+            let _ = tokio::signal::ctrl_c().await;
+        })
     }
 }

@@ -688,3 +688,50 @@ async fn the_cli_manages_tokens_and_sends_route_tests_through_the_running_relay(
     );
     assert_eq!(call(&app, &me, Method::GET, "/routes", None).await.0, 401);
 }
+
+#[tokio::test]
+async fn the_cli_lists_and_removes_member_subscriptions() {
+    let w = world().await;
+    let cfg = w.app.config_path.to_str().unwrap().to_string();
+    let out = run_cli(&["--config", &cfg, "subscriptions", "list", "--account", A]).await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let listing = String::from_utf8(out.stdout).unwrap();
+    let email = format!("email:member@{}.example", A.to_lowercase());
+    assert!(
+        listing.contains(&email) && listing.contains("telegram:5150"),
+        "{listing}"
+    );
+    assert!(!listing.contains(B));
+    let route = format!("r-{A}");
+    let out = run_cli(&[
+        "--config",
+        &cfg,
+        "subscriptions",
+        "remove",
+        "--account",
+        A,
+        "--route",
+        &route,
+        &email,
+    ])
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (_, subs) = call(
+        &w.app,
+        &Auth::Bearer(w.token_a.clone()),
+        Method::GET,
+        "/subscriptions",
+        None,
+    )
+    .await;
+    assert!(!subs.to_string().contains(&email), "{subs}");
+    assert!(subs.to_string().contains("telegram:5150"), "{subs}");
+}

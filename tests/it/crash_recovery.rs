@@ -355,3 +355,48 @@ async fn relay_sigkilled_under_load_loses_no_acknowledged_event() {
         );
     }
 }
+
+/// A SIGTERM that arrives while the relay starts (its port already bound, the store still opening)
+/// stops it gracefully with exit status 0. The signal handlers used to be installed only after
+/// startup, so such a SIGTERM killed the process (found by the `ready_10k_routes` benchmark, which
+/// stops the relay right after its first ready answer).
+#[tokio::test]
+async fn sigterm_during_startup_stops_the_relay_gracefully() {
+    for round in 0..3 {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let addr: SocketAddr = ([127, 0, 0, 1], free_port()).into();
+        let config = write_config(dir.path(), &test_config_text(addr));
+        let config = config.to_str().expect("utf-8 path").to_string();
+        let mut child = cli_command(&["serve", "--config", &config])
+            .env("RELAY_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("spawn zoom-relay serve");
+        // The port accepts connections as soon as it is bound, before the store is open.
+        let deadline = Instant::now() + DEADLINE;
+        while tokio::net::TcpStream::connect(addr).await.is_err() {
+            if let Some(status) = child.try_wait().expect("child status") {
+                panic!("round {round}: zoom-relay exited with {status} before binding its port");
+            }
+            assert!(Instant::now() < deadline, "round {round}: port never bound");
+            tokio::time::sleep(Duration::from_millis(1)).await;
+        }
+        let pid = child.id().expect("pid").to_string();
+        let sent = std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .expect("send SIGTERM");
+        assert!(sent.success(), "kill -TERM {pid} failed");
+        let out = tokio::time::timeout(DEADLINE, child.wait_with_output())
+            .await
+            .expect("the relay stops within the deadline after SIGTERM")
+            .expect("wait for the relay");
+        assert!(
+            out.status.success(),
+            "round {round}: SIGTERM during startup ended the relay with {}:\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
