@@ -468,10 +468,11 @@ fn installed_page(st: &AppState, t: &crate::store::Tenant) -> Response {
         &format!(
             "<p>The Zoom app <b>{app}</b> is installed for account <code>{account}</code> by {who}. \
              Meeting events of this account now reach the relay.</p>\
+             <p><a href=\"{public}/console/login/zoom/{app}\">Open the console</a> (sign in with \
+             Zoom) to set up alerts.</p>\
              <h2>What to do next</h2><ol>\
-             <li>Create a route that says which meetings alert where, for example:<br>\
-             <code>zoom-relay routes add --app {app} --account {account} ...</code> \
-             (or ask your relay operator).</li>\
+             <li>In the console, create a route that says which meetings alert where, and preview \
+             its messages (or use <code>zoom-relay routes add</code>, or ask your relay operator).</li>\
              <li>Check it with <code>zoom-relay simulate meeting.started --app {app} --account {account}</code>.</li>\
              <li>Members subscribe themselves through the Telegram bot with a code from an organizer.</li>\
              </ol><p>To remove the relay, uninstall the app in the Zoom App Marketplace; the relay then \
