@@ -526,6 +526,48 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
         .store()
         .add_notice(APP, ACCOUNT, "test", "a notice", None, None)
         .unwrap();
+    // Bot records, an API token and a console session of the tenant.
+    let store = s.app.store();
+    zoom_relay::service::codes::create(
+        store,
+        true,
+        &zoom_relay::service::codes::CreateCode {
+            kind: zoom_relay::store::bot::CodeKind::Subscribe,
+            route: Some("alerts".into()),
+            app: Some(APP.into()),
+            account: Some(ACCOUNT.into()),
+            ttl: None,
+        },
+    )
+    .expect("a subscribe code");
+    store
+        .add_organizer(&zoom_relay::store::bot::OrganizerLink {
+            app_id: APP.into(),
+            account_id: ACCOUNT.into(),
+            user_id: 99,
+            chat_id: 99,
+            linked_at_ms: 1,
+        })
+        .unwrap();
+    store.set_mute(APP, ACCOUNT, 99, i64::MAX).unwrap();
+    zoom_relay::service::tokens::create(store, APP, ACCOUNT, "ci")
+        .unwrap()
+        .unwrap();
+    store
+        .put_session(
+            "a-session-id",
+            &zoom_relay::store::auth::Session {
+                grant: zoom_relay::store::auth::Grant::Tenant {
+                    app_id: APP.into(),
+                    account_id: ACCOUNT.into(),
+                },
+                user: "u".into(),
+                csrf: "c".into(),
+                created_at_ms: 0,
+                expires_at_ms: i64::MAX,
+            },
+        )
+        .unwrap();
     // Another tenant's data must survive.
     s.app
         .store()
@@ -572,6 +614,17 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
     assert!(audit[0].deleted["routes"] >= 1, "{:?}", audit[0].deleted);
     assert!(audit[0].deleted["events"] >= 2, "{:?}", audit[0].deleted);
     assert_eq!(audit[0].deleted["templates"], 1);
+    assert_eq!(
+        audit[0].deleted["sessions_and_tokens"], 2,
+        "{:?}",
+        audit[0].deleted
+    );
+    assert!(
+        audit[0].deleted["bot_records"] >= 3,
+        "{:?}",
+        audit[0].deleted
+    );
+    assert!(store.get_session("a-session-id", 0).unwrap().is_none());
     assert!(
         !store
             .list_notices(Some((APP, "acc-other")))
