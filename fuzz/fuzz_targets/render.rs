@@ -18,8 +18,8 @@ use zoom_relay::render::{
     ContextInput, DEFAULT_EVENTS, DestinationKind, MAX_SUBJECT_CHARS, MAX_TELEGRAM_RENDER,
     Overrides, Rendered, Renderer, TEMPLATE_KEYS, build_context, telegram,
 };
-use zoom_relay::zoom::event::{ParsedEvent, parse};
 use zoom_relay::zoom::EventKind;
+use zoom_relay::zoom::event::{ParsedEvent, parse};
 
 static RENDERER: LazyLock<Renderer> = LazyLock::new(|| Renderer::new().expect("defaults compile"));
 
@@ -58,7 +58,14 @@ fuzz_target!(|data: &[u8]| {
             let event = EventKind::parse(DEFAULT_EVENTS[key_byte as usize % DEFAULT_EVENTS.len()]);
             let layer: BTreeMap<String, String> =
                 [(dest.keys()[0].to_owned(), template.to_owned())].into();
-            if let Ok(out) = r.render(dest, &event, &ctx, &Overrides { layers: vec![&layer] }) {
+            if let Ok(out) = r.render(
+                dest,
+                &event,
+                &ctx,
+                &Overrides {
+                    layers: vec![&layer],
+                },
+            ) {
                 check_output(&out);
             }
             // The defaults with a context of the wrong shape: errors are fine, panics are not.
@@ -105,8 +112,14 @@ fuzz_target!(|data: &[u8]| {
                 }
             } else {
                 let layer: BTreeMap<String, String> = [(key.clone(), template.to_owned())].into();
-                if let Ok(out) = r.render(dest, &ev.kind, &ctx, &Overrides { layers: vec![&layer] })
-                {
+                if let Ok(out) = r.render(
+                    dest,
+                    &ev.kind,
+                    &ctx,
+                    &Overrides {
+                        layers: vec![&layer],
+                    },
+                ) {
                     check_output(&out);
                 }
             }

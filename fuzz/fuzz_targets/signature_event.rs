@@ -91,7 +91,11 @@ fuzz_target!(|data: &[u8]| {
     // What intake does with a verified body: parse, answer CRC, compute the dedup key.
     if let Ok(parsed) = parse(body) {
         let key = parsed.dedup_key("default", body);
-        assert_eq!(key, parsed.dedup_key("default", body), "dedup key is stable");
+        assert_eq!(
+            key,
+            parsed.dedup_key("default", body),
+            "dedup key is stable"
+        );
         let _ = parsed.kind().to_string();
         let _ = parsed.account_id();
         if let ParsedEvent::Ok(e) = &parsed {

@@ -18,7 +18,10 @@ fuzz_target!(|data: &[u8]| {
     let valid = check(&html).is_ok();
 
     let short = fit(&html, max);
-    assert!(visible_len(&short) <= max.max(1), "fit({max}) too long: {short:?}");
+    assert!(
+        visible_len(&short) <= max.max(1),
+        "fit({max}) too long: {short:?}"
+    );
     if visible_len(&html) <= max {
         assert_eq!(short, html, "fit changed a message within the limit");
     }
@@ -47,7 +50,10 @@ fuzz_target!(|data: &[u8]| {
     let _ = to_plain_text(&html);
     for p in parts.iter().take(4) {
         let plain = plain_fallback(p);
-        assert!(plain.encode_utf16().count() <= MAX_LEN, "fallback over the limit");
+        assert!(
+            plain.encode_utf16().count() <= MAX_LEN,
+            "fallback over the limit"
+        );
     }
 });
 
