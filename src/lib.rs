@@ -65,6 +65,11 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
             .await
             .context("seeding task")??;
     }
+    // A crash between writing a job and its indexes leaves it unclaimable; put the indexes back.
+    let repaired = store.reindex_outbox()?;
+    if repaired > 0 {
+        tracing::warn!(repaired, "repaired outbox index entries left by a crash");
+    }
     let released = store.release_claims(chrono::Utc::now().timestamp_millis())?;
     if released > 0 {
         tracing::info!(

@@ -257,10 +257,16 @@ impl Store {
                 due_at_ms: now_ms,
                 claimed_until_ms: None,
             };
+            // The job first, its due entry last: the due entry makes the job claimable, and a
+            // worker that finds a due entry without its job removes it as a leftover. Written the
+            // other way round, a worker scanning between the two writes stranded the job (no due
+            // entry) at the head of its destination and stalled that destination for good.
+            // A crash between the writes leaves a job without indexes; `reindex_outbox` repairs
+            // that at startup.
+            i.outbox.insert(id.to_be_bytes(), enc(&j))?;
             i.outbox_dest.insert(dest_key(&j.target, id), &[])?;
             i.outbox_due
                 .insert(due_key(j.target.channel(), now_ms, id), &[])?;
-            i.outbox.insert(id.to_be_bytes(), enc(&j))?;
             created += 1;
         }
         Ok(created)
@@ -481,10 +487,11 @@ impl Store {
         let mut j = dead.job;
         j.due_at_ms = now_ms;
         j.claimed_until_ms = None;
+        // Job first, due entry last (see `create_jobs`).
+        i.outbox.insert(j.id.to_be_bytes(), enc(&j))?;
         i.outbox_dest.insert(dest_key(&j.target, j.id), &[])?;
         i.outbox_due
             .insert(due_key(j.target.channel(), now_ms, j.id), &[])?;
-        i.outbox.insert(j.id.to_be_bytes(), enc(&j))?;
         i.dead.remove(id.to_be_bytes())?;
         Ok(true)
     }
@@ -579,7 +586,7 @@ impl Store {
     /// the relay runs copies one tree after another, so a job can arrive without the index entry a
     /// worker finds it by; entries that point nowhere are already dropped by [`Store::claim_due`].
     /// Returns the number of entries added.
-    pub(crate) fn reindex_outbox(&self) -> Result<usize, StoreError> {
+    pub fn reindex_outbox(&self) -> Result<usize, StoreError> {
         let i = &self.inner;
         let mut added = 0;
         for job in self.list_jobs()? {

@@ -16,6 +16,7 @@ mod helpers;
 mod installs;
 mod intake;
 mod ops;
+mod outbox_race;
 mod routing;
 mod secrets_in_logs;
 mod signature_props;
