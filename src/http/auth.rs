@@ -134,6 +134,18 @@ impl Principal {
     }
 }
 
+/// How long a request with wrong credentials is held, one at a time per relay. Correct credentials
+/// never wait; a guesser gets at most a few tries per second, whatever it sends in parallel (an
+/// operator may have chosen a weak admin_token, and bearer tokens are otherwise free to probe).
+pub const FAILURE_PENALTY: std::time::Duration = std::time::Duration::from_millis(250);
+
+/// Waits out the penalty for wrong credentials. Failures queue behind one lock, so parallel
+/// guesses are as slow as sequential ones.
+pub async fn penalize_failure(st: &AppState) {
+    let _one_at_a_time = st.auth_failures.lock().await;
+    tokio::time::sleep(FAILURE_PENALTY).await;
+}
+
 /// The value of cookie `name`.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
@@ -176,6 +188,7 @@ pub async fn authenticate(st: &AppState, headers: &HeaderMap) -> Result<Principa
                 });
             }
         }
+        penalize_failure(st).await;
         return Err(ApiError::Unauthorized(
             "missing or wrong bearer token".into(),
         ));
@@ -190,6 +203,7 @@ pub async fn authenticate(st: &AppState, headers: &HeaderMap) -> Result<Principa
                 },
             ));
         }
+        penalize_failure(st).await;
         return Err(ApiError::Unauthorized(
             "the session expired; sign in again".into(),
         ));

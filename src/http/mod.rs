@@ -50,6 +50,8 @@ pub struct StateInner {
     pub bot: std::sync::OnceLock<crate::bot::Bot>,
     /// Installs and their tokens.
     pub tenants: Arc<Tenants>,
+    /// Serialises the penalty for wrong credentials (see [`auth::penalize_failure`]).
+    pub auth_failures: tokio::sync::Mutex<()>,
 }
 
 impl std::ops::Deref for AppState {
@@ -93,6 +95,7 @@ impl AppState {
             workers_running: AtomicBool::new(false),
             tenants,
             bot: std::sync::OnceLock::new(),
+            auth_failures: tokio::sync::Mutex::new(()),
         }))
     }
 }

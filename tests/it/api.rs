@@ -735,3 +735,25 @@ async fn the_cli_lists_and_removes_member_subscriptions() {
     assert!(!subs.to_string().contains(&email), "{subs}");
     assert!(subs.to_string().contains("telegram:5150"), "{subs}");
 }
+
+#[tokio::test]
+async fn wrong_credentials_are_throttled_one_at_a_time() {
+    let app = spawn_app(|_| {}).await;
+    let started = std::time::Instant::now();
+    let mut guesses = tokio::task::JoinSet::new();
+    for n in 0..5 {
+        let req = app
+            .client
+            .get(app.url("/api/v1/routes"))
+            .bearer_auth(format!("zrt_guess{n}"));
+        guesses.spawn(async move { req.send().await.unwrap().status().as_u16() });
+    }
+    let statuses = guesses.join_all().await;
+    assert!(statuses.iter().all(|s| *s == 401), "{statuses:?}");
+    // A lower bound only: parallel guesses wait their turn (5 x 250 ms), however fast the machine.
+    let waited = started.elapsed();
+    assert!(
+        waited >= zoom_relay::http::auth::FAILURE_PENALTY * 5,
+        "5 parallel wrong tokens answered within {waited:?}"
+    );
+}

@@ -96,6 +96,7 @@ pub async fn submit(State(st): State<AppState>, Form(f): Form<LoginForm>) -> Res
                 .ct_eq(expected.expose_secret().as_bytes()),
         );
     if !ok {
+        crate::http::auth::penalize_failure(&st).await;
         tracing::info!("console operator sign-in refused: wrong token");
         return login_page(
             &st,
