@@ -157,41 +157,58 @@ pub async fn create(
 ) -> Result<Response, Fail> {
     let sc = scope(&st, &headers, app, account).await?;
     check_csrf(&sc.principal, &form)?;
-    let (route, mut errs, generated) = parse_route(&sc, &form, None);
-    if errs.is_empty() {
+    let (route, errs, generated) = parse_route(&sc, &form, None);
+    let saved = if errs.is_empty() {
         let r = route.clone();
-        match service(&st, move |c| c.add(r)).await {
-            Ok(r) if generated.is_empty() => {
-                return Ok(
-                    Redirect::to(&sc.url(&format!("/routes/{}?saved=1", seg(&r.name))))
-                        .into_response(),
-                );
-            }
-            Ok(r) => {
-                let note = secret_note(&generated);
-                return Ok(editor(
-                    &st,
-                    &sc,
-                    &r,
-                    Some(&r.name),
-                    &[],
-                    Some(&note),
-                    StatusCode::OK,
-                ));
-            }
-            Err(ServiceError::Invalid(v)) => errs = v,
-            Err(ServiceError::Conflict(m)) => errs.push(FieldError {
-                field: "name".into(),
-                message: m,
-            }),
-            Err(other) => return Err(other.into()),
+        Some(service(&st, move |c| c.add(r)).await)
+    } else {
+        None
+    };
+    outcome(&st, &sc, &route, errs, &generated, None, saved)
+}
+
+/// What a create or save answers: a redirect to the saved route, the editor again when new webhook
+/// secrets must be shown once, or the editor with the errors next to their fields.
+fn outcome(
+    st: &AppState,
+    sc: &Scope,
+    route: &Route,
+    mut errs: Vec<FieldError>,
+    generated: &[(String, String)],
+    editing: Option<&str>,
+    saved: Option<Result<Route, ServiceError>>,
+) -> Result<Response, Fail> {
+    match saved {
+        Some(Ok(r)) if generated.is_empty() => {
+            return Ok(
+                Redirect::to(&sc.url(&format!("/routes/{}?saved=1", seg(&r.name)))).into_response(),
+            );
         }
+        Some(Ok(r)) => {
+            let note = secret_note(generated);
+            return Ok(editor(
+                st,
+                sc,
+                &r,
+                Some(&r.name),
+                &[],
+                Some(&note),
+                StatusCode::OK,
+            ));
+        }
+        Some(Err(ServiceError::Invalid(v))) => errs = v,
+        Some(Err(ServiceError::Conflict(m))) => errs.push(FieldError {
+            field: "name".into(),
+            message: m,
+        }),
+        Some(Err(other)) => return Err(other.into()),
+        None => {}
     }
     Ok(editor(
-        &st,
-        &sc,
-        &route,
-        None,
+        st,
+        sc,
+        route,
+        editing,
         &errs,
         None,
         StatusCode::BAD_REQUEST,
@@ -208,50 +225,19 @@ pub async fn save(
     check_csrf(&sc.principal, &form)?;
     let (a, acc, n) = (sc.app.clone(), sc.account.clone(), name.clone());
     let old = service(&st, move |c| c.get(&a, &acc, &n)).await?;
-    let (route, mut errs, generated) = parse_route(&sc, &form, Some(&old));
-    if errs.is_empty() {
+    let (route, errs, generated) = parse_route(&sc, &form, Some(&old));
+    let saved = if errs.is_empty() {
         let (a, acc, n, r) = (
             sc.app.clone(),
             sc.account.clone(),
             name.clone(),
             route.clone(),
         );
-        match service(&st, move |c| c.replace(&a, &acc, &n, r)).await {
-            Ok(r) if generated.is_empty() => {
-                return Ok(
-                    Redirect::to(&sc.url(&format!("/routes/{}?saved=1", seg(&r.name))))
-                        .into_response(),
-                );
-            }
-            Ok(r) => {
-                let note = secret_note(&generated);
-                return Ok(editor(
-                    &st,
-                    &sc,
-                    &r,
-                    Some(&r.name),
-                    &[],
-                    Some(&note),
-                    StatusCode::OK,
-                ));
-            }
-            Err(ServiceError::Invalid(v)) => errs = v,
-            Err(ServiceError::Conflict(m)) => errs.push(FieldError {
-                field: "name".into(),
-                message: m,
-            }),
-            Err(other) => return Err(other.into()),
-        }
-    }
-    Ok(editor(
-        &st,
-        &sc,
-        &route,
-        Some(&name),
-        &errs,
-        None,
-        StatusCode::BAD_REQUEST,
-    ))
+        Some(service(&st, move |c| c.replace(&a, &acc, &n, r)).await)
+    } else {
+        None
+    };
+    outcome(&st, &sc, &route, errs, &generated, Some(&name), saved)
 }
 
 fn secret_note(generated: &[(String, String)]) -> String {
