@@ -578,3 +578,53 @@ async fn send_test_delivers_through_the_outbox_and_the_log_shows_it() {
         "{log}"
     );
 }
+
+#[tokio::test]
+async fn a_disabled_destination_can_be_enabled_again_from_the_dashboard() {
+    let app = spawn_app(|_| {}).await;
+    let target = "webhook:https://gone.example/hook";
+    app.store()
+        .disable_target("default", "acc-dash", target, "410 Gone")
+        .unwrap();
+    let (id, csrf) = tenant_session(&app, "acc-dash");
+    let mut v = Visitor::new(&app);
+    v.cookie = Some(id);
+    let page = v
+        .get("/console/t/default/acc-dash")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Enable again"), "{page}");
+    let path = "/console/t/default/acc-dash/destinations/enable";
+    let refused = v.post(path, &[("target", target)]).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN, "no CSRF token");
+    assert!(
+        app.store()
+            .is_target_disabled("default", "acc-dash", target)
+            .unwrap()
+    );
+    let done = v.post(path, &[("target", target), ("csrf", &csrf)]).await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    assert!(
+        !app.store()
+            .is_target_disabled("default", "acc-dash", target)
+            .unwrap()
+    );
+    // Another tenant's page answers 404, and its destination stays disabled.
+    app.store()
+        .disable_target("default", "acc-other", target, "410 Gone")
+        .unwrap();
+    let other = v
+        .post(
+            "/console/t/default/acc-other/destinations/enable",
+            &[("target", target), ("csrf", &csrf)],
+        )
+        .await;
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    assert!(
+        app.store()
+            .is_target_disabled("default", "acc-other", target)
+            .unwrap()
+    );
+}

@@ -8,8 +8,8 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::html::{Section, e, page, seg};
-use super::{Fail, Scope, blocking, scope, signed_in};
+use super::html::{Section, button_form, e, page, seg};
+use super::{Fail, Scope, blocking, check_csrf, field, scope, signed_in};
 use crate::http::AppState;
 use crate::service::events::{self, EventsQuery};
 use crate::service::{deliveries, tenants};
@@ -261,13 +261,42 @@ async fn dashboard_body(st: &AppState, sc: &Scope) -> Result<String, Fail> {
         }
         for d in &disabled {
             body.push_str(&format!(
-                "<li>Destination <code>{}</code> is disabled: {}</li>",
+                "<li>Destination <code>{}</code> is disabled: {} {}</li>",
                 e(&d.target),
-                e(&d.reason)
+                e(&d.reason),
+                button_form(
+                    &sc.url("/destinations/enable"),
+                    sc.csrf(),
+                    "Enable again",
+                    &[("target", &d.target)],
+                )
             ));
         }
         body.push_str("</ul>");
     }
     body.push_str("</section>");
     Ok(body)
+}
+
+/// Sends to a disabled destination again (after the organizer fixed the cause: the bot is back in
+/// the group, the receiver answers again).
+pub async fn enable_destination(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((app, account)): Path<(String, String)>,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, Fail> {
+    let sc = scope(&st, &headers, app, account).await?;
+    check_csrf(&sc.principal, &form)?;
+    let req = deliveries::EnableRequest {
+        app: sc.app.clone(),
+        account: sc.account.clone(),
+        target: field(&form, "target").unwrap_or("").to_string(),
+    };
+    let enabled = blocking(&st, move |s| deliveries::enable(s, &req)).await?;
+    if !enabled {
+        return Err(Fail::not_found());
+    }
+    st.store.flush().await.map_err(Fail::internal)?;
+    Ok(Redirect::to(&sc.url("")).into_response())
 }

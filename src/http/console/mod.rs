@@ -74,6 +74,10 @@ pub fn router() -> Router<AppState> {
             "/t/{app}/{account}/deliveries/{id}/retry",
             post(deliveries::retry),
         )
+        .route(
+            "/t/{app}/{account}/destinations/enable",
+            post(dashboard::enable_destination),
+        )
         .route("/t/{app}/{account}/subscriptions", get(subscriptions::list))
         .route(
             "/t/{app}/{account}/subscriptions/remove",
