@@ -24,6 +24,8 @@ pub enum Command {
     Pause(Option<String>),
     Resume(Option<String>),
     Notices,
+    /// An organizer stops being one (every account they organize).
+    Leave,
     Unknown(String),
 }
 
@@ -94,6 +96,7 @@ pub fn parse(text: &str) -> Option<Parsed> {
         "pause" => Command::Pause(non_empty(args)),
         "resume" => Command::Resume(non_empty(args)),
         "notices" => Command::Notices,
+        "leave" => Command::Leave,
         other => Command::Unknown(other.to_string()),
     };
     Some(Parsed {
@@ -203,6 +206,7 @@ mod tests {
             cmd("/pause Weekly sync"),
             Command::Pause(Some("Weekly sync".into()))
         );
+        assert_eq!(cmd("/leave"), Command::Leave);
         assert_eq!(cmd("/frobnicate"), Command::Unknown("frobnicate".into()));
         assert_eq!(parse("hello"), None);
         assert_eq!(parse("/"), None);

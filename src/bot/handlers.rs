@@ -123,7 +123,8 @@ pub(super) async fn handle(bot: &Bot, u: &Update) -> Result<Vec<Reply>, StoreErr
         | Command::Test(_)
         | Command::Pause(_)
         | Command::Resume(_)
-        | Command::Notices => organizer(&from, &parsed.command)?,
+        | Command::Notices
+        | Command::Leave => organizer(&from, &parsed.command)?,
         Command::Unknown(name) if private || explicit => vec![from.reply(format!(
             "I don't know /{}.\n\n{}",
             esc(&name),
@@ -155,7 +156,7 @@ fn help_private() -> String {
      /mute 2h – pause alerts for a while (30m, 2h, 1d, ...); /mute off – resume\n\
      /unsubscribe – stop all alerts; /unsubscribe ROUTE – stop one\n\
      /help – this list\n\n\
-     Organizers: /routes, /test ROUTE, /pause ROUTE, /resume ROUTE, /notices"
+     Organizers: /routes, /test ROUTE, /pause ROUTE, /resume ROUTE, /notices, /leave"
         .into()
 }
 
@@ -254,7 +255,8 @@ fn redeem_private(from: &Origin<'_>, code: &str) -> Result<Reply, StoreError> {
                 "You are now an organizer of this Zoom account. New notices (a removed bot, a \
                  failing webhook) will come here.\n\n\
                  /routes – the account's routes\n/test ROUTE – a sample alert in this chat\n\
-                 /pause ROUTE, /resume ROUTE\n/notices – recent problems",
+                 /pause ROUTE, /resume ROUTE\n/notices – recent problems\n\
+                 /leave – stop being an organizer",
             ))
         }
         _ => {
@@ -706,6 +708,14 @@ fn organizer(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Reply>, StoreError>
                 }
                 out
             }
+        }
+        Command::Leave => {
+            let n = store.remove_organizer_links(from.user_id)?;
+            format!(
+                "You are no longer an organizer ({n} account{}): no more notices here, and the \
+                 organizer commands are off. An organizer code makes you one again.",
+                if n == 1 { "" } else { "s" }
+            )
         }
         _ => help_private(),
     };

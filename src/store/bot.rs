@@ -289,6 +289,20 @@ impl Store {
         Ok(out)
     }
 
+    /// Removes every organizer link of Telegram user `user_id` (`/leave`); returns how many.
+    pub fn remove_organizer_links(&self, user_id: i64) -> Result<usize, StoreError> {
+        let tree = self.bot_tree(ORGANIZERS)?;
+        let mut n = 0;
+        for k in tree.iter().keys() {
+            let k = k?;
+            if decode_chat_key(&k).is_some_and(|(_, _, u)| u == user_id) {
+                tree.remove(k)?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
     /// A tenant's organizers, for pushing its notices.
     pub fn tenant_organizers(
         &self,

@@ -493,6 +493,15 @@ async fn an_organizer_code_from_the_cli_lets_a_user_pause_test_and_hear_notices(
     tg.wait_text(MEMBER, "removed from chat -42").await;
     say(&tg, "/notices", "telegram_forbidden").await;
     say(&tg, &format!("/start {code}"), "already used").await;
+    // Leaving ends the role: organizer commands are refused afterwards.
+    say(&tg, "/leave", "no longer an organizer").await;
+    say(&tg, "/routes", "for organizers").await;
+    assert!(
+        app.store()
+            .tenant_organizers("default", ACCOUNT)
+            .unwrap()
+            .is_empty()
+    );
     app.shutdown().await;
 }
 
