@@ -135,6 +135,24 @@ impl Dispatcher {
         let Some(rec) = self.store.next_inbox_event()? else {
             return Ok(DispatchOutcome::Idle);
         };
+        self.dispatch(rec)
+    }
+
+    /// Like [`Dispatcher::step`], but hands back an event that needs async work first (a join-link
+    /// lookup, a token revocation; see [`Tenants::wants_prep`]) instead of dispatching it. Most
+    /// events need none and are dispatched in the same blocking call.
+    fn step_or_prep(&self) -> Result<Next, StoreError> {
+        let Some(rec) = self.store.next_inbox_event()? else {
+            return Ok(Next::Done(DispatchOutcome::Idle));
+        };
+        if self.tenants.as_ref().is_some_and(|t| t.wants_prep(&rec)) {
+            return Ok(Next::Prep(Box::new(rec)));
+        }
+        self.dispatch(rec).map(Next::Done)
+    }
+
+    /// Dispatches one inbox event (see [`Dispatcher::step`]).
+    pub fn dispatch(&self, rec: EventRecord) -> Result<DispatchOutcome, StoreError> {
         let seq = rec.seq;
         match self.prepare(&rec)? {
             Prepared::Unroutable(reason) => {
@@ -528,6 +546,11 @@ impl Dispatcher {
     }
 }
 
+enum Next {
+    Prep(Box<EventRecord>),
+    Done(DispatchOutcome),
+}
+
 enum Prepared {
     Unroutable(String),
     NoTenant,
@@ -543,18 +566,21 @@ pub async fn run(d: Dispatcher, signals: Arc<Signals>, token: CancellationToken)
             if token.is_cancelled() {
                 return;
             }
-            if let Some(t) = &d.tenants {
-                let next = {
-                    let store = d.store.clone();
-                    tokio::task::spawn_blocking(move || store.next_inbox_event()).await
-                };
-                if let Ok(Ok(Some(rec))) = next {
-                    t.before_dispatch(&rec).await;
-                }
-            }
-            let step = {
+            let next = {
                 let d = d.clone();
-                tokio::task::spawn_blocking(move || d.step()).await
+                tokio::task::spawn_blocking(move || d.step_or_prep()).await
+            };
+            let step = match next {
+                Ok(Ok(Next::Prep(rec))) => {
+                    if let Some(t) = &d.tenants {
+                        t.before_dispatch(&rec).await;
+                    }
+                    let d = d.clone();
+                    tokio::task::spawn_blocking(move || d.dispatch(*rec)).await
+                }
+                Ok(Ok(Next::Done(outcome))) => Ok(Ok(outcome)),
+                Ok(Err(e)) => Ok(Err(e)),
+                Err(e) => Err(e),
             };
             match step {
                 Ok(Ok(DispatchOutcome::Idle)) => break,

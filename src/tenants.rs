@@ -373,6 +373,18 @@ impl Tenants {
         }
     }
 
+    /// Whether [`Tenants::before_dispatch`] has anything to do for this event: a `meeting.started`
+    /// or `app_deauthorized` of an OAuth app. Decided from the stored header alone, so other
+    /// events cost no parse and no extra hop.
+    pub fn wants_prep(&self, rec: &EventRecord) -> bool {
+        rec.event.parse_error.is_none()
+            && matches!(
+                rec.event.event.as_str(),
+                "meeting.started" | "app_deauthorized"
+            )
+            && self.app(&rec.event.app_id).is_some_and(|a| a.has_oauth())
+    }
+
     /// Async work the dispatcher does before it handles the next inbox event: revoke the token of
     /// an uninstalling tenant (the purge itself is synchronous and happens in the step), and look
     /// up the join link of a started meeting when a route wants it and meeting memory has none.
