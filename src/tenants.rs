@@ -134,6 +134,7 @@ impl Tenants {
     }
 
     fn open(&self, t: &Tenant) -> Result<TokenPair, TenantError> {
+        // (`tokens_open` is the same check without decoding, for `doctor`.)
         let json = crypto::open(
             self.key(),
             &Tenant::token_aad(&t.app_id, &t.account_id),
@@ -479,6 +480,17 @@ impl Tenants {
             .remember_meeting(app_id, account, meeting_id, &m)?;
         Ok(())
     }
+}
+
+/// Whether a tenant's stored tokens open with `key`: false means `security.data_key` changed since
+/// the install (or the record is damaged), and the account must install the app again.
+pub fn tokens_open(key: &[u8; 32], t: &Tenant) -> bool {
+    crypto::open(
+        key,
+        &Tenant::token_aad(&t.app_id, &t.account_id),
+        &t.sealed_tokens,
+    )
+    .is_ok()
 }
 
 fn verifier_aad(app: &str) -> Vec<u8> {

@@ -300,6 +300,43 @@ fn check_config(c: &mut Checks, config: &Config) {
     }
 }
 
+/// Every install's tokens must open with the configured `security.data_key`; a changed key makes
+/// them unreadable, and join-link lookups then fail for those accounts until they install again.
+async fn check_installs(c: &mut Checks, config: &Config, store: &Store) {
+    let s = store.clone();
+    let key = *config.security.data_key.bytes();
+    let res = tokio::task::spawn_blocking(move || {
+        s.list_tenants(None).map(|ts| {
+            let bad: Vec<String> = ts
+                .iter()
+                .filter(|t| !crate::tenants::tokens_open(&key, t))
+                .map(|t| format!("{}/{}", t.app_id, t.account_id))
+                .collect();
+            (ts.len(), bad)
+        })
+    })
+    .await;
+    match res {
+        Ok(Ok((0, _))) => c.ok("installs", "no installs yet"),
+        Ok(Ok((n, bad))) if bad.is_empty() => c.ok(
+            "installs",
+            format!("{n} install(s); every token opens with security.data_key"),
+        ),
+        Ok(Ok((n, bad))) => c.fail(
+            "installs",
+            format!(
+                "{} of {n} install(s) have tokens that security.data_key cannot open: {}",
+                bad.len(),
+                bad.join(", ")
+            ),
+            "put back the data_key these installs were made with, or have those accounts install \
+             the app again (/zoom/install/<app>)",
+        ),
+        Ok(Err(e)) => c.fail("installs", e.to_string(), "restore the last backup"),
+        Err(e) => c.fail("installs", e.to_string(), "this is a bug; please report it"),
+    }
+}
+
 async fn check_store(c: &mut Checks, config: &Config, client: &reqwest::Client) {
     let dir = config.server.data_dir.clone();
     if !dir.join("db").exists() {
@@ -324,6 +361,7 @@ async fn check_store(c: &mut Checks, config: &Config, client: &reqwest::Client) 
                 )
             })
             .await;
+            check_installs(c, config, &store).await;
             let _ = store.close().await;
             match counts {
                 Ok((events, inbox, outbox, Ok(dead))) => c.ok(

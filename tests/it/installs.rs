@@ -993,3 +993,35 @@ async fn sign_in_with_zoom_gives_the_installer_and_account_admins_a_session_for_
         "the installer's own sign-in refreshed them"
     );
 }
+
+#[tokio::test]
+async fn doctor_reports_installs_whose_tokens_the_data_key_cannot_open() {
+    let s = setup().await;
+    install(&s, ACCOUNT).await;
+    let Setup {
+        app,
+        zoom,
+        tg,
+        _routes,
+    } = s;
+    let dir = app.shutdown().await;
+    let cfg = dir.path().join("relay.toml");
+    let out = run_cli(&["--config", cfg.to_str().unwrap(), "doctor"]).await;
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(text.contains("every token opens"), "{text}");
+
+    // Another data_key: the install's tokens no longer open.
+    let mut doc = std::fs::read_to_string(&cfg).unwrap();
+    set_key(
+        &mut doc,
+        "data_key",
+        "\"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\"",
+    );
+    std::fs::write(&cfg, doc).unwrap();
+    let out = run_cli(&["--config", cfg.to_str().unwrap(), "doctor"]).await;
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(text.contains("cannot open"), "{text}");
+    assert!(text.contains(&format!("{APP}/{ACCOUNT}")), "{text}");
+    drop((zoom, tg));
+}
