@@ -6,6 +6,7 @@ mod codes;
 mod deliveries;
 mod events;
 mod ops;
+mod organizers;
 mod routes;
 mod serve;
 mod simulate;
@@ -50,6 +51,11 @@ enum Command {
     Tenants {
         #[command(subcommand)]
         command: tenants::TenantsCommand,
+    },
+    /// Telegram organizers of an account (made by organizer codes): list, remove.
+    Organizers {
+        #[command(subcommand)]
+        command: organizers::OrganizersCommand,
     },
     /// Members' own subscriptions (bot and member email): list, remove.
     Subscriptions {
@@ -137,6 +143,7 @@ pub fn main() -> ExitCode {
         Command::Tenants { command } => tenants::run(cli.config.as_deref(), command),
         Command::Tokens { command } => tokens::run(cli.config.as_deref(), command),
         Command::Subscriptions { command } => subscriptions::run(cli.config.as_deref(), command),
+        Command::Organizers { command } => organizers::run(cli.config.as_deref(), command),
         Command::Routes { command } => routes::run_routes(cli.config.as_deref(), command),
         Command::Templates { command } => routes::run_templates(cli.config.as_deref(), command),
         Command::Deliveries { command } => {

@@ -441,6 +441,26 @@ pub fn endpoints() -> Vec<Endpoint> {
         ),
         ep(
             Method::GET,
+            "/organizers",
+            "Telegram users linked as organizers by an organizer code",
+            Scoped,
+            TENANT_Q,
+            None,
+            Json(200, schema::<Vec<crate::store::bot::OrganizerLink>>),
+            get(list_organizers),
+        ),
+        ep(
+            Method::DELETE,
+            "/organizers/{app}/{account}/{user_id}",
+            "Remove an organizer (no more notices or organizer commands for them)",
+            Scoped,
+            &[],
+            None,
+            NoContent,
+            delete(remove_organizer),
+        ),
+        ep(
+            Method::GET,
             "/tokens",
             "Tenant API tokens (never the tokens themselves)",
             Scoped,
@@ -932,6 +952,42 @@ async fn remove_subscription(
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::NotFound("no such subscription".into()))
+    }
+}
+
+// --- organizers ---------------------------------------------------------------------------------
+
+async fn list_organizers(
+    State(st): State<AppState>,
+    p: Principal,
+    Query(q): Query<TenantQuery>,
+) -> Result<Json<Vec<crate::store::bot::OrganizerLink>>, ApiError> {
+    let (app, account) = q.scoped(&p)?;
+    blocking(&st, move |s| {
+        crate::service::organizers::list(s, app.as_deref(), account.as_deref())
+    })
+    .await
+    .map(Json)
+}
+
+async fn remove_organizer(
+    State(st): State<AppState>,
+    p: Principal,
+    Path((app, account, user_id)): Path<(String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    p.require(&app, &account)?;
+    let user_id: i64 = user_id
+        .parse()
+        .map_err(|_| ApiError::bad_field("user_id", "a Telegram user id (a number)"))?;
+    let removed = blocking(&st, move |s| {
+        crate::service::organizers::remove(s, &app, &account, user_id)
+    })
+    .await?;
+    if removed {
+        st.store.flush().await?;
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound("no such organizer".into()))
     }
 }
 

@@ -5,6 +5,7 @@
 pub mod codes;
 pub mod deliveries;
 pub mod events;
+pub mod organizers;
 pub mod routes;
 pub mod subscriptions;
 pub mod tenants;

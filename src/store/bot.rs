@@ -109,7 +109,7 @@ pub enum Redeem {
     WrongKind(CodeKind),
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct OrganizerLink {
     pub app_id: String,
     pub account_id: String,
@@ -301,6 +301,28 @@ impl Store {
             }
         }
         Ok(n)
+    }
+
+    /// Removes one organizer link; returns whether there was one.
+    pub fn remove_organizer(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        user_id: i64,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .bot_tree(ORGANIZERS)?
+            .remove(chat_key(app_id, account_id, user_id))?
+            .is_some())
+    }
+
+    /// Every organizer link, of every tenant.
+    pub fn all_organizers(&self) -> Result<Vec<OrganizerLink>, StoreError> {
+        self.bot_tree(ORGANIZERS)?
+            .iter()
+            .values()
+            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
+            .collect()
     }
 
     /// A tenant's organizers, for pushing its notices.

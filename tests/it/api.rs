@@ -169,6 +169,15 @@ async fn world() -> World {
             .add_notice("default", acc, "test", "a notice", None, None)
             .unwrap();
         app.store()
+            .add_organizer(&zoom_relay::store::bot::OrganizerLink {
+                app_id: "default".into(),
+                account_id: acc.into(),
+                user_id: if acc == A { 66 } else { 77 },
+                chat_id: 1,
+                linked_at_ms: 1,
+            })
+            .unwrap();
+        app.store()
             .disable_target("default", acc, "webhook:https://gone.example/x", "410")
             .unwrap();
         assert_eq!(app.send_signed(None, &started(acc)).await.status(), 200);
@@ -333,6 +342,8 @@ fn attacks(w: &World) -> Vec<(Method, String, Option<Value>)> {
             Some(json!({"kind": "subscribe", "route": format!("r-{B}"), "account": B})),
         ),
         (Method::DELETE, format!("/codes/{}", w.code_b_id), None),
+        (Method::GET, format!("/organizers?account={B}"), None),
+        (Method::DELETE, format!("/organizers/default/{B}/77"), None),
         (Method::GET, format!("/tokens?account={B}"), None),
         (
             Method::POST,
@@ -361,6 +372,7 @@ async fn lists_show_only_own(app: &TestApp, auth: &Auth) {
         "/events",
         "/subscriptions",
         "/templates",
+        "/organizers",
     ] {
         let (s, body) = call(app, auth, Method::GET, path, None).await;
         assert_eq!(s, 200, "{path}: {body}");
@@ -389,6 +401,11 @@ async fn lists_show_only_own(app: &TestApp, auth: &Auth) {
 async fn b_is_untouched(w: &World) {
     let admin = Auth::Bearer(ADMIN.into());
     let app = &w.app;
+    assert_eq!(
+        app.store().tenant_organizers("default", B).unwrap().len(),
+        1,
+        "B's organizer is still there"
+    );
     let (s, r) = call(
         app,
         &admin,
@@ -734,6 +751,40 @@ async fn the_cli_lists_and_removes_member_subscriptions() {
     .await;
     assert!(!subs.to_string().contains(&email), "{subs}");
     assert!(subs.to_string().contains("telegram:5150"), "{subs}");
+
+    // Organizers: listed per account, and removable.
+    let out = run_cli(&["--config", &cfg, "organizers", "list", "--account", A]).await;
+    let listing = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        listing.contains("66") && !listing.contains("77"),
+        "{listing}"
+    );
+    let out = run_cli(&[
+        "--config",
+        &cfg,
+        "organizers",
+        "remove",
+        "--account",
+        A,
+        "66",
+    ])
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        w.app
+            .store()
+            .tenant_organizers("default", A)
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(
+        w.app.store().tenant_organizers("default", B).unwrap().len(),
+        1
+    );
 }
 
 #[tokio::test]
