@@ -100,13 +100,15 @@ struct Started {
 }
 
 async fn start_install(s: &Setup, app_id: &str) -> Started {
+    start_flow(s, &format!("/zoom/install/{app_id}")).await
+}
+
+/// Opens `path` (an install or a sign-in), follows the redirect to the fake Zoom, which consents,
+/// and returns what the browser holds before it comes back.
+async fn start_flow(s: &Setup, path: &str) -> Started {
     let b = browser();
-    let resp = b
-        .get(s.app.url(&format!("/zoom/install/{app_id}")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 302, "install redirects to Zoom");
+    let resp = b.get(s.app.url(path)).send().await.unwrap();
+    assert_eq!(resp.status(), 302, "{path} redirects to Zoom");
     let cookie_header = resp
         .headers()
         .get("set-cookie")
@@ -875,26 +877,13 @@ async fn the_cli_lists_shows_and_removes_tenants_through_a_running_relay_or_the_
 /// the session cookie, if one was set.
 async fn sign_in(s: &Setup, who: ZoomUser) -> (u16, Option<String>) {
     s.zoom.consent_as(who);
-    let b = browser();
-    let resp = b
-        .get(s.app.url(&format!("/console/login/zoom/{APP}")))
+    let started = start_flow(s, &format!("/console/login/zoom/{APP}")).await;
+    let resp = browser()
+        .get(&started.callback)
+        .header("cookie", &started.cookie)
         .send()
         .await
         .unwrap();
-    assert_eq!(resp.status(), 302);
-    let cookie = resp.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_string();
-    let to_zoom = resp.headers()["location"].to_str().unwrap().to_string();
-    let back = b.get(to_zoom).send().await.unwrap().headers()["location"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    let resp = b.get(back).header("cookie", cookie).send().await.unwrap();
     let status = resp.status().as_u16();
     let session = resp
         .headers()
