@@ -117,6 +117,9 @@ pub struct ZoomApp {
     /// How far in the future it may be (clock skew).
     pub timestamp_future_tolerance_secs: u64,
     pub allow_marketplace_installs: bool,
+    /// A user-managed Zoom app: each user of an account installs it separately, so a tenant keeps
+    /// every installer's grant and one user's uninstall removes only that user's tokens.
+    pub user_managed: bool,
 }
 
 impl ZoomApp {
@@ -260,6 +263,7 @@ struct RawAppDefaults {
     timestamp_tolerance_secs: u64,
     timestamp_future_tolerance_secs: u64,
     allow_marketplace_installs: bool,
+    user_managed: bool,
 }
 
 #[derive(Deserialize)]
@@ -276,6 +280,7 @@ struct RawApp {
     timestamp_tolerance_secs: Option<u64>,
     timestamp_future_tolerance_secs: Option<u64>,
     allow_marketplace_installs: Option<bool>,
+    user_managed: Option<bool>,
 }
 
 #[derive(Deserialize)]
@@ -804,6 +809,7 @@ fn validate(
                 allow_marketplace_installs: app
                     .allow_marketplace_installs
                     .unwrap_or(d.allow_marketplace_installs),
+                user_managed: app.user_managed.unwrap_or(d.user_managed),
             });
         }
     }

@@ -38,7 +38,9 @@ pub enum DispatchOutcome {
     NoTenant {
         seq: u64,
     },
-    /// app_deauthorized: the tenant's data was purged, the event with it.
+    /// app_deauthorized: the tenant's data was purged, the event with it; or, for a user-managed
+    /// app with other installs left, only that user's tokens were removed (`deleted` 0, the event
+    /// kept).
     Purged {
         seq: u64,
         deleted: u64,
@@ -175,18 +177,45 @@ impl Dispatcher {
                 }
                 Ok(DispatchOutcome::NoTenant { seq })
             }
-            Prepared::Purge { account } => {
-                let report = crate::tenants::purge(
+            Prepared::Purge { account, user_id } => {
+                // A user-managed app: one user's uninstall removes only that user's tokens.
+                let user_managed = self
+                    .config
+                    .zoom
+                    .apps
+                    .iter()
+                    .any(|a| a.id == rec.event.app_id && a.user_managed);
+                match crate::tenants::uninstall(
                     &self.store,
                     &rec.event.app_id,
                     &account,
-                    "uninstall",
+                    user_id.as_deref(),
+                    user_managed,
                     Some(seq),
-                )?;
-                Ok(DispatchOutcome::Purged {
-                    seq,
-                    deleted: report.total(),
-                })
+                )? {
+                    crate::tenants::Uninstalled::AccountPurged(report) => {
+                        Ok(DispatchOutcome::Purged {
+                            seq,
+                            deleted: report.total(),
+                        })
+                    }
+                    other => {
+                        let reason = match other {
+                            crate::tenants::Uninstalled::UserRemoved { remaining } => format!(
+                                "one user uninstalled: their tokens were removed; {remaining} install(s) remain"
+                            ),
+                            _ => {
+                                "an uninstall by a user who had no install: nothing removed".into()
+                            }
+                        };
+                        self.store.commit_dispatch(
+                            &rec,
+                            EventStatus::Unroutable { reason },
+                            vec![],
+                        )?;
+                        Ok(DispatchOutcome::Purged { seq, deleted: 0 })
+                    }
+                }
             }
             Prepared::Jobs { routes, jobs } => {
                 let created = self.store.commit_dispatch(
@@ -221,8 +250,12 @@ impl Dispatcher {
         match &ev.kind {
             k if k.is_meeting() => {}
             EventKind::AppDeauthorized => {
+                let user_id = match &ev.body {
+                    EventBody::Deauthorized { user_id, .. } => user_id.clone(),
+                    _ => None,
+                };
                 return Ok(match ev.account_id {
-                    Some(account) => Prepared::Purge { account },
+                    Some(account) => Prepared::Purge { account, user_id },
                     None => Prepared::Unroutable(
                         "app_deauthorized without payload.account_id: nothing to purge".into(),
                     ),
@@ -554,8 +587,14 @@ enum Next {
 enum Prepared {
     Unroutable(String),
     NoTenant,
-    Purge { account: String },
-    Jobs { routes: u32, jobs: Vec<NewJob> },
+    Purge {
+        account: String,
+        user_id: Option<String>,
+    },
+    Jobs {
+        routes: u32,
+        jobs: Vec<NewJob>,
+    },
 }
 
 /// Runs `step()` until the inbox is empty, then waits for intake's signal (or a slow poll, as a

@@ -288,10 +288,6 @@ async fn janitor(store: Store, config: Arc<Config>, token: CancellationToken) {
                     chrono::Utc::now().timestamp_millis(),
                     (c.meeting_retention_secs as i64).saturating_mul(1000),
                 )?;
-                s.expire_oauth_states(
-                    chrono::Utc::now().timestamp_millis(),
-                    crate::http::oauth::STATE_TTL_MS,
-                )?;
                 // Sent-job records for the delivery log live as long as events do.
                 s.expire_sent(
                     chrono::Utc::now()

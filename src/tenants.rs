@@ -19,7 +19,7 @@ use crate::crypto;
 use crate::routing::{self, MatchInput};
 use crate::store::{
     AuditEntry, EventRecord, Installer, MeetingMemory, PurgeReport, Store, StoreError, Tenant,
-    TenantStatus,
+    TenantStatus, UserInstall,
 };
 use crate::zoom::event::{self, ParsedEvent};
 use crate::zoom::oauth::{OAuthClient, OAuthError, TokenResponse};
@@ -27,6 +27,8 @@ use crate::zoom::{EventKind, ZoomEvent};
 
 /// Refresh when this little of the access token's life is left (Rivet uses the same margin).
 const REFRESH_MARGIN_MS: i64 = 60_000;
+/// At most this many used OAuth states are remembered (32 bytes and an expiry each).
+const USED_STATES_MAX: usize = 10_000;
 /// How long a started alert may wait for its join link before it goes without one.
 pub const ENRICH_TIMEOUT: Duration = Duration::from_secs(3);
 /// After a failed lookup, a tenant's alerts skip the lookup this long, so an outage at Zoom does
@@ -66,15 +68,31 @@ pub struct Authorized {
     pub me: crate::zoom::oauth::UserMe,
 }
 
-impl Authorized {
-    /// Owners and admins of the account may manage its tenant in the console (Zoom's default role
-    /// names; custom roles named like them count too).
-    pub fn is_account_admin(&self) -> bool {
-        self.me.role_name.as_deref().is_some_and(|r| {
-            let r = r.to_ascii_lowercase();
-            r.contains("owner") || r.contains("admin")
-        })
-    }
+/// Zoom's role id of the account Owner role.
+pub const ROLE_ID_OWNER: &str = "0";
+/// Zoom's role id of the account Admin role.
+pub const ROLE_ID_ADMIN: &str = "1";
+
+/// Whether a Zoom user may manage their account's tenant in the console: only the account's
+/// Owner and Admin roles, recognised by role id. Never by role name: an account can name a custom
+/// role anything ("Badminton Club Admins", "Owners' friends"), and any user with Zoom's
+/// role-management right can create one. Installing the app grants nothing by itself.
+pub fn is_owner_or_admin(user: &crate::zoom::oauth::UserMe) -> bool {
+    matches!(
+        user.role_id.as_deref().map(str::trim),
+        Some(ROLE_ID_OWNER | ROLE_ID_ADMIN)
+    )
+}
+
+/// What an `app_deauthorized` did (see [`uninstall`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Uninstalled {
+    /// The account's last install is gone: its data was purged.
+    AccountPurged(PurgeReport),
+    /// One user of a user-managed app uninstalled; the account keeps the other users' installs.
+    UserRemoved { remaining: usize },
+    /// The user had no install in this tenant: nothing changed.
+    Nothing,
 }
 
 /// Why an install did not complete. Nothing was stored in any of these cases.
@@ -97,6 +115,8 @@ pub struct Tenants {
     client: OAuthClient,
     /// One async lock per tenant: a refresh runs alone, and concurrent users wait for its result.
     locks: Mutex<HashMap<TenantKey, Arc<tokio::sync::Mutex<()>>>>,
+    /// Hashes of OAuth flow states already used, with their expiry (see `consume_flow_state`).
+    used_states: Mutex<HashMap<[u8; 32], i64>>,
     /// Tenants whose last join-link lookup failed, and when.
     enrich_failed: Mutex<HashMap<TenantKey, Instant>>,
 }
@@ -108,6 +128,7 @@ impl Tenants {
             config,
             client: OAuthClient::new()?,
             locks: Mutex::default(),
+            used_states: Mutex::default(),
             enrich_failed: Mutex::default(),
         }))
     }
@@ -143,14 +164,28 @@ impl Tenants {
         serde_json::from_slice(&json).map_err(|e| TenantError::Internal(e.to_string()))
     }
 
-    /// Seals a PKCE verifier for an install state.
-    pub fn seal_verifier(&self, app: &str, verifier: &str) -> Vec<u8> {
-        crypto::seal(self.key(), &verifier_aad(app), verifier.as_bytes())
-    }
-
-    pub fn open_verifier(&self, app: &str, sealed: &[u8]) -> Result<String, crypto::OpenError> {
-        let v = crypto::open(self.key(), &verifier_aad(app), sealed)?;
-        String::from_utf8(v).map_err(|_| crypto::OpenError)
+    /// Marks an OAuth flow's state as used, in memory only, and says whether it was fresh. A
+    /// callback replayed from the same browser is refused without asking Zoom; nothing is written
+    /// to disk (after a restart Zoom's single-use codes still refuse a replay). Bounded: expired
+    /// entries go first, and when full the oldest entry makes room.
+    pub fn consume_flow_state(&self, state: &str, expires_at_ms: i64) -> bool {
+        use sha2::Digest;
+        let key: [u8; 32] = sha2::Sha256::digest(state.as_bytes()).into();
+        let now = now_ms();
+        let mut used = self.used_states.lock().expect("used states");
+        if used.contains_key(&key) {
+            return false;
+        }
+        if used.len() >= USED_STATES_MAX {
+            used.retain(|_, exp| *exp > now);
+            if used.len() >= USED_STATES_MAX
+                && let Some(oldest) = used.iter().min_by_key(|(_, e)| **e).map(|(k, _)| *k)
+            {
+                used.remove(&oldest);
+            }
+        }
+        used.insert(key, expires_at_ms);
+        true
     }
 
     /// The API host for a tenant: the one Zoom returned with the token when it is https (or is the
@@ -191,7 +226,9 @@ impl Tenants {
     }
 
     /// Stores (or updates) the tenant of an authorization with its tokens sealed, and flushes. A
-    /// re-install keeps the install date.
+    /// re-install keeps the install date. For a user-managed app (`zoom.apps.user_managed`) each
+    /// user's install is kept beside the others; otherwise the account has one install, and the
+    /// latest one replaces it. Recording an install grants no console rights.
     pub async fn store_install(
         &self,
         app: &ZoomApp,
@@ -200,18 +237,16 @@ impl Tenants {
         let Authorized { tr, api_url, me } = a;
         let now = now_ms();
         let existing = self.store.get_tenant(&app.id, &me.account_id)?;
-        let tenant = Tenant {
-            app_id: app.id.clone(),
-            account_id: me.account_id.clone(),
+        let grant = UserInstall {
             installer: Installer {
                 user_id: me.id,
                 email: me.email,
                 role: me.role_name,
+                role_id: me.role_id,
             },
             scopes: scopes(&tr),
             api_url,
-            status: TenantStatus::Active,
-            installed_at_ms: existing.as_ref().map_or(now, |t| t.installed_at_ms),
+            installed_at_ms: now,
             updated_at_ms: now,
             expires_at_ms: now + tr.expires_in.max(0) * 1000,
             sealed_tokens: self.seal(
@@ -222,6 +257,31 @@ impl Tenants {
                     refresh_token: tr.refresh_token,
                 },
             ),
+        };
+        let tenant = match existing.clone() {
+            None => tenant_of(&app.id, &me.account_id, grant, Vec::new()),
+            Some(mut t) if app.user_managed && t.installer.user_id != grant.installer.user_id => {
+                match t
+                    .other_installs
+                    .iter_mut()
+                    .find(|i| i.installer.user_id == grant.installer.user_id)
+                {
+                    Some(i) => {
+                        *i = UserInstall {
+                            installed_at_ms: i.installed_at_ms,
+                            ..grant
+                        }
+                    }
+                    None => t.other_installs.push(grant),
+                }
+                t
+            }
+            Some(t) => {
+                let first = t.installed_at_ms;
+                let mut n = tenant_of(&app.id, &me.account_id, grant, t.other_installs);
+                n.installed_at_ms = first;
+                n
+            }
         };
         self.store.put_tenant(&tenant)?;
         self.store.flush().await?;
@@ -354,22 +414,39 @@ impl Tenants {
         }
     }
 
-    /// Revokes a tenant's token at Zoom, best effort: on uninstall the token is often dead already.
-    pub async fn revoke(&self, app_id: &str, account: &str) {
+    /// Revokes tokens at Zoom, best effort: on uninstall they are often dead already. For a
+    /// user-managed app with `user_id`, only that user's (nothing when that user has no install
+    /// here); otherwise every install's, since the whole account goes.
+    pub async fn revoke(&self, app_id: &str, account: &str, user_id: Option<&str>) {
         let Some(app) = self.app(app_id).filter(|a| a.has_oauth()) else {
             return;
         };
         let Ok(Some(t)) = self.store.get_tenant(app_id, account) else {
             return;
         };
-        let Ok(pair) = self.open(&t) else {
-            tracing::warn!(app = %app_id, "cannot open a tenant's tokens to revoke them");
-            return;
-        };
-        match self.client.revoke(app, &pair.access_token).await {
-            Ok(()) => tracing::info!(app = %app_id, "revoked an uninstalled tenant's token"),
-            Err(e) => {
-                tracing::info!(app = %app_id, error = %e, "token revocation failed (ignored)")
+        let only = if app.user_managed { user_id } else { None };
+        let mut blobs: Vec<&[u8]> = Vec::new();
+        if only.is_none_or(|u| u == t.installer.user_id) {
+            blobs.push(&t.sealed_tokens);
+        }
+        for i in &t.other_installs {
+            if only.is_none_or(|u| u == i.installer.user_id) {
+                blobs.push(&i.sealed_tokens);
+            }
+        }
+        for blob in blobs {
+            let pair = crypto::open(self.key(), &Tenant::token_aad(app_id, account), blob)
+                .ok()
+                .and_then(|json| serde_json::from_slice::<TokenPair>(&json).ok());
+            let Some(pair) = pair else {
+                tracing::warn!(app = %app_id, "cannot open a tenant's tokens to revoke them");
+                continue;
+            };
+            match self.client.revoke(app, &pair.access_token).await {
+                Ok(()) => tracing::info!(app = %app_id, "revoked an uninstalled install's token"),
+                Err(e) => {
+                    tracing::info!(app = %app_id, error = %e, "token revocation failed (ignored)")
+                }
             }
         }
     }
@@ -402,7 +479,15 @@ impl Tenants {
         };
         let app = rec.event.app_id.as_str();
         match ev.kind {
-            EventKind::AppDeauthorized => self.revoke(app, &account).await,
+            EventKind::AppDeauthorized => {
+                let user = match &ev.body {
+                    crate::zoom::event::EventBody::Deauthorized { user_id, .. } => {
+                        user_id.as_deref()
+                    }
+                    _ => None,
+                };
+                self.revoke(app, &account, user).await
+            }
             EventKind::MeetingStarted => {
                 if let Err(e) = self.enrich(app, &account, &ev).await {
                     tracing::info!(app, error = %e, "join link lookup failed; the alert goes without it");
@@ -493,10 +578,21 @@ pub fn tokens_open(key: &[u8; 32], t: &Tenant) -> bool {
     .is_ok()
 }
 
-fn verifier_aad(app: &str) -> Vec<u8> {
-    let mut aad = b"pkce-verifier\0".to_vec();
-    aad.extend_from_slice(app.as_bytes());
-    aad
+/// A tenant whose first install is `g`.
+fn tenant_of(app_id: &str, account_id: &str, g: UserInstall, others: Vec<UserInstall>) -> Tenant {
+    Tenant {
+        app_id: app_id.to_string(),
+        account_id: account_id.to_string(),
+        installer: g.installer,
+        scopes: g.scopes,
+        api_url: g.api_url,
+        status: TenantStatus::Active,
+        installed_at_ms: g.installed_at_ms,
+        updated_at_ms: g.updated_at_ms,
+        expires_at_ms: g.expires_at_ms,
+        sealed_tokens: g.sealed_tokens,
+        other_installs: others,
+    }
 }
 
 fn scopes(tr: &TokenResponse) -> Vec<String> {
@@ -540,4 +636,62 @@ pub fn purge(
         "purged a tenant's data"
     );
     Ok(report)
+}
+
+/// Handles an uninstall (`app_deauthorized`) of `user_id` for an account. For an admin-managed
+/// app, or when Zoom names no user, the account's data is purged (as [`purge`]). For a
+/// user-managed app only that user's tokens are removed (audit action `user_uninstall`), and the
+/// account is purged only when it was the last install left. Synchronous store work; the caller
+/// flushes. `event_last` is the app_deauthorized event, deleted last when the account is purged.
+pub fn uninstall(
+    store: &Store,
+    app_id: &str,
+    account_id: &str,
+    user_id: Option<&str>,
+    user_managed: bool,
+    event_last: Option<u64>,
+) -> Result<Uninstalled, StoreError> {
+    let purge_all = |store: &Store| {
+        purge(store, app_id, account_id, "uninstall", event_last).map(Uninstalled::AccountPurged)
+    };
+    let (true, Some(user)) = (user_managed, user_id) else {
+        return purge_all(store);
+    };
+    let Some(mut t) = store.get_tenant(app_id, account_id)? else {
+        // Nothing installed: remove whatever may be left, as an admin-managed uninstall would.
+        return purge_all(store);
+    };
+    if !t.has_install_of(user) {
+        tracing::info!(app = %app_id, "an uninstall by a user without an install here; nothing to do");
+        return Ok(Uninstalled::Nothing);
+    }
+    if t.other_installs.is_empty() {
+        return purge_all(store);
+    }
+    if t.installer.user_id == user {
+        // The first install goes: the next user's install takes its place.
+        let next = t.other_installs.remove(0);
+        let (installed, status, rest) = (t.installed_at_ms, t.status, t.other_installs);
+        t = tenant_of(app_id, account_id, next, rest);
+        t.installed_at_ms = installed;
+        if status == TenantStatus::ReauthorizationNeeded {
+            // That status was about the removed user's refresh token; the next one is untried.
+            t.status = TenantStatus::Active;
+        }
+    } else {
+        t.other_installs.retain(|i| i.installer.user_id != user);
+    }
+    t.updated_at_ms = now_ms();
+    store.put_tenant(&t)?;
+    store.add_audit(&AuditEntry {
+        at_ms: now_ms(),
+        action: "user_uninstall".to_string(),
+        app_id: app_id.to_string(),
+        account_hash: crate::store::account_hash(account_id),
+        tenant_existed: true,
+        deleted: [("user_tokens".to_string(), 1)].into_iter().collect(),
+    })?;
+    let remaining = 1 + t.other_installs.len();
+    tracing::info!(app = %app_id, remaining, "one user uninstalled; the account stays installed");
+    Ok(Uninstalled::UserRemoved { remaining })
 }

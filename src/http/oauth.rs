@@ -1,13 +1,18 @@
 //! The Zoom OAuth install flow (DESIGN section 4, reference/zoom.md section 5).
 //!
-//! `GET /zoom/install/{app_id}` creates a single-use `state` (random, 10 minutes, stored hashed
-//! with the app and the sealed PKCE verifier), mirrors it in an HttpOnly SameSite=Lax cookie, and
-//! redirects to Zoom's authorize page with PKCE S256. `GET /zoom/oauth/callback` checks the state
-//! against the store and the cookie, exchanges the code, asks `/v2/users/me` who installed, and
-//! stores the tenant. Installs started from the Zoom Marketplace carry no state of ours; they are
-//! accepted when the app allows it, and then the code exchange itself is the proof.
+//! `GET /zoom/install/{app_id}` creates a `state` and a PKCE verifier (random) and hands them to
+//! the browser in a sealed cookie (`zr_oauth_state`: state, verifier, app, purpose and a 10-minute
+//! expiry, sealed with XChaCha20-Poly1305 under `security.data_key`), then redirects to Zoom's
+//! authorize page with PKCE S256. Starting an install stores nothing: anyone on the internet can
+//! open that URL, so it must cost no durable write. `GET /zoom/oauth/callback` opens the cookie,
+//! checks the `state` parameter against it in constant time, exchanges the code, asks
+//! `/v2/users/me` who installed, and stores the tenant. Installs started from the Zoom Marketplace
+//! carry no state of ours; they are accepted when the app allows it, and then the code exchange
+//! itself is the proof.
 //!
-//! Every failure answers a page that says what happened and stores nothing.
+//! Console rights come only from the account's Owner or Admin role
+//! ([`crate::tenants::is_owner_or_admin`]); an install by anyone else is recorded but grants no
+//! session. Every failure answers a page that says what happened and stores nothing.
 
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
@@ -18,12 +23,65 @@ use subtle::ConstantTimeEq;
 use super::AppState;
 use super::page::{escape, page};
 use crate::config::ZoomApp;
-use crate::store::OAuthState;
+use crate::crypto;
+use crate::tenants::is_owner_or_admin;
 use crate::zoom::oauth;
 
 /// How long an install may take between our redirect and Zoom's callback.
 pub const STATE_TTL_MS: i64 = 10 * 60 * 1000;
-const COOKIE: &str = "zr_oauth_state";
+/// The cookie that carries an OAuth flow in progress.
+pub const COOKIE: &str = "zr_oauth_state";
+/// The cookie is sent only to the callbacks (`/zoom/oauth/callback` and `.../{app}`).
+const COOKIE_PATH: &str = "/zoom/oauth/callback";
+const COOKIE_AAD: &[u8] = b"zoom-relay oauth-flow-cookie v1\0";
+
+/// An OAuth flow in progress, as the sealed cookie carries it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+pub struct FlowCookie {
+    pub state: String,
+    /// The PKCE verifier: a secret until the code is exchanged, hence sealed, not only signed.
+    pub verifier: String,
+    pub app: String,
+    /// [`PURPOSE_INSTALL`] or [`PURPOSE_SIGNIN`].
+    pub purpose: String,
+    /// When the flow expires, ms since the epoch.
+    pub expires_at_ms: i64,
+}
+
+fn cookie_aad(purpose: &str) -> Vec<u8> {
+    let mut aad = COOKIE_AAD.to_vec();
+    aad.extend_from_slice(purpose.as_bytes());
+    aad
+}
+
+/// The cookie value for a flow: `{purpose}.{base64url(sealed flow)}`. The purpose travels in the
+/// clear only to pick the associated data; the sealed copy is what counts.
+pub fn seal_flow_cookie(key: &[u8; 32], f: &FlowCookie) -> String {
+    use base64::Engine;
+    let json = serde_json::to_vec(f).expect("flow cookies serialize");
+    let sealed = crypto::seal(key, &cookie_aad(&f.purpose), &json);
+    format!(
+        "{}.{}",
+        f.purpose,
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sealed)
+    )
+}
+
+/// Opens a flow cookie sealed by [`seal_flow_cookie`] with `key`; None when it was altered, made
+/// with another key, or is not one.
+pub fn open_flow_cookie(key: &[u8; 32], value: &str) -> Option<FlowCookie> {
+    use base64::Engine;
+    let (purpose, b64) = value.split_once('.')?;
+    if purpose != PURPOSE_INSTALL && purpose != PURPOSE_SIGNIN {
+        return None;
+    }
+    let sealed = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(b64)
+        .ok()?;
+    let json = crypto::open(key, &cookie_aad(purpose), &sealed).ok()?;
+    let f: FlowCookie = serde_json::from_slice(&json).ok()?;
+    (f.purpose == purpose).then_some(f)
+}
 
 /// The redirect URI of installs started here; register it in the Zoom app (Redirect URL for OAuth
 /// and the OAuth allow list).
@@ -85,34 +143,23 @@ async fn start(st: AppState, app_id: String, purpose: &str) -> Response {
             ),
         );
     }
-    let state = oauth::random_token();
-    let verifier = oauth::random_token();
-    let pending = OAuthState {
-        app_id: app.id.clone(),
-        sealed_verifier: st.tenants.seal_verifier(&app.id, &verifier),
-        created_at_ms: chrono::Utc::now().timestamp_millis(),
+    // Nothing is stored: the flow travels sealed in the browser's cookie.
+    let flow = FlowCookie {
+        state: oauth::random_token(),
+        verifier: oauth::random_token(),
+        app: app.id.clone(),
         purpose: purpose.into(),
+        expires_at_ms: chrono::Utc::now().timestamp_millis() + STATE_TTL_MS,
     };
-    let saved = match st.store.put_oauth_state(&state, &pending) {
-        Ok(()) => st.store.flush().await,
-        Err(e) => Err(e),
-    };
-    if let Err(e) = saved {
-        tracing::error!(error = %e, "cannot store an install state");
-        return error_page(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Try again",
-            "The relay could not start the install right now. Please try again in a minute.",
-        );
-    }
     let location = oauth::authorize_url(
         app,
         &redirect_uri(&st.config.server.public_url),
-        &state,
-        &verifier,
+        &flow.state,
+        &flow.verifier,
     );
     let cookie = format!(
-        "{COOKIE}={state}; Path=/zoom/oauth; Max-Age={}; HttpOnly; SameSite=Lax{}",
+        "{COOKIE}={}; Path={COOKIE_PATH}; Max-Age={}; HttpOnly; SameSite=Lax{}",
+        seal_flow_cookie(st.config.security.data_key.bytes(), &flow),
         STATE_TTL_MS / 1000,
         if secure(&st) { "; Secure" } else { "" }
     );
@@ -155,7 +202,7 @@ pub async fn callback_for_app(
 /// Clears the state cookie whatever the outcome: it is single use.
 fn with_cleared_cookie(st: &AppState, mut resp: Response) -> Response {
     let clear = format!(
-        "{COOKIE}=; Path=/zoom/oauth; Max-Age=0; HttpOnly; SameSite=Lax{}",
+        "{COOKIE}=; Path={COOKIE_PATH}; Max-Age=0; HttpOnly; SameSite=Lax{}",
         if secure(st) { "; Secure" } else { "" }
     );
     if let Ok(v) = clear.parse() {
@@ -203,52 +250,63 @@ fn check_state<'a>(
     let public_url = &st.config.server.public_url;
     match state {
         Some(state) => {
-            // Taken (deleted) before any check: a state works once, even when this attempt fails.
-            let pending = match st.store.take_oauth_state(state) {
-                Ok(p) => p,
-                Err(e) => {
-                    tracing::error!(error = %e, "cannot read install states");
-                    return Err(error_page(
-                        StatusCode::SERVICE_UNAVAILABLE,
-                        "Try again",
-                        "The relay could not check this install right now. Please try again in a minute.",
-                    ));
-                }
-            };
-            let Some(pending) = pending else {
-                return Err(error_page(
-                    StatusCode::BAD_REQUEST,
-                    "Install link used or unknown",
-                    &format!(
-                        "This install was already completed, or it did not start at this relay.{}",
-                        restart(path_app)
-                    ),
-                ));
-            };
-            let cookie_ok = super::auth::cookie(headers, COOKIE)
-                .is_some_and(|c| bool::from(c.as_bytes().ct_eq(state.as_bytes())));
-            if !cookie_ok {
+            let Some(raw) = super::auth::cookie(headers, COOKIE).filter(|c| !c.is_empty()) else {
                 return Err(error_page(
                     StatusCode::BAD_REQUEST,
                     "Install not started in this browser",
                     &format!(
-                        "The install must finish in the browser that started it (its cookie does not match).{}",
-                        restart(Some(&pending.app_id))
+                        "The install must finish in the browser that started it, within 10 \
+                         minutes (its cookie is missing).{}",
+                        restart(path_app)
+                    ),
+                ));
+            };
+            let Some(flow) = open_flow_cookie(st.config.security.data_key.bytes(), raw) else {
+                return Err(error_page(
+                    StatusCode::BAD_REQUEST,
+                    "Install cannot be completed",
+                    &format!(
+                        "This browser's install cookie was altered or was not made by this relay \
+                         (or the relay's data_key changed). Nothing was installed.{}",
+                        restart(path_app)
+                    ),
+                ));
+            };
+            if !bool::from(flow.state.as_bytes().ct_eq(state.as_bytes())) {
+                return Err(error_page(
+                    StatusCode::BAD_REQUEST,
+                    "Install not started in this browser",
+                    &format!(
+                        "The install must finish in the browser that started it (its cookie does \
+                         not match this callback).{}",
+                        restart(Some(&flow.app))
                     ),
                 ));
             }
-            let age = chrono::Utc::now().timestamp_millis() - pending.created_at_ms;
-            if !(0..=STATE_TTL_MS).contains(&age) {
+            if chrono::Utc::now().timestamp_millis() > flow.expires_at_ms {
                 return Err(error_page(
                     StatusCode::BAD_REQUEST,
                     "Install link expired",
                     &format!(
                         "More than 10 minutes passed since the install started.{}",
-                        restart(Some(&pending.app_id))
+                        restart(Some(&flow.app))
                     ),
                 ));
             }
-            let app = match (find(&pending.app_id), path_app) {
+            if !st
+                .tenants
+                .consume_flow_state(&flow.state, flow.expires_at_ms)
+            {
+                return Err(error_page(
+                    StatusCode::BAD_REQUEST,
+                    "Install link used",
+                    &format!(
+                        "This install was already completed in this browser.{}",
+                        restart(Some(&flow.app))
+                    ),
+                ));
+            }
+            let app = match (find(&flow.app), path_app) {
                 (Some(app), None) => app,
                 (Some(app), Some(p)) if p == app.id => app,
                 _ => {
@@ -257,29 +315,16 @@ fn check_state<'a>(
                         "Install does not match this app",
                         &format!(
                             "This callback is for a different app than the install started.{}",
-                            restart(Some(&pending.app_id))
+                            restart(Some(&flow.app))
                         ),
                     ));
                 }
             };
-            let verifier = st
-                .tenants
-                .open_verifier(&app.id, &pending.sealed_verifier)
-                .map_err(|_| {
-                    error_page(
-                        StatusCode::BAD_REQUEST,
-                        "Install cannot be completed",
-                        &format!(
-                            "The install state does not open with this relay's data_key.{}",
-                            restart(Some(&app.id))
-                        ),
-                    )
-                })?;
             Ok(Verified {
                 app,
                 redirect_uri: callback_uri(public_url, path_app),
-                verifier: Some(verifier),
-                purpose: pending.purpose,
+                verifier: Some(flow.verifier),
+                purpose: flow.purpose,
             })
         }
         None => {
@@ -340,10 +385,7 @@ async fn finish_inner(
     path_app: Option<String>,
 ) -> Response {
     if let Some(err) = &q.error {
-        // The user declined, or Zoom refused; consume our state so it cannot be replayed.
-        if let Some(s) = &q.state {
-            let _ = st.store.take_oauth_state(s);
-        }
+        // The user declined, or Zoom refused. The flow cookie is cleared on the way out.
         return error_page(
             StatusCode::BAD_REQUEST,
             "Zoom did not authorize the app",
@@ -390,8 +432,11 @@ async fn finish_inner(
     if v.purpose == PURPOSE_SIGNIN {
         return sign_in(st, v.app, authorized).await;
     }
+    // The install is recorded whoever authorized (Zoom has authorized the app for the account),
+    // but only an Owner or Admin is told to open the console: a plain Member gets no rights.
+    let may_manage = is_owner_or_admin(&authorized.me);
     match st.tenants.store_install(v.app, authorized).await {
-        Ok(t) => installed_page(st, &t),
+        Ok(t) => installed_page(st, &t, may_manage),
         Err(e) => {
             tracing::warn!(app = %v.app.id, error = %e, "install failed");
             error_page(
@@ -403,13 +448,15 @@ async fn finish_inner(
     }
 }
 
-/// The callback of "Sign in with Zoom": the installer, or an owner or admin of the account, gets a
-/// console session for the tenant. Signing in to an account that has no install yet installs it
-/// (Zoom has just authorized the app for it). The installer's sign-in also refreshes the stored
-/// tokens; anyone else's tokens are not kept.
+/// The callback of "Sign in with Zoom": an Owner or Admin of the account (by Zoom role id) gets a
+/// console session for the tenant; nobody else does, whoever installed the app. Signing in to an
+/// account that has no install yet installs it (Zoom has just authorized the app for it), as does
+/// any sign-in to a user-managed app (Zoom counts it as that user's install); a user's sign-in
+/// also refreshes their own stored tokens. Anyone else's tokens are not kept.
 async fn sign_in(st: &AppState, app: &ZoomApp, a: crate::tenants::Authorized) -> Response {
     let account = a.me.account_id.clone();
     let user = a.me.email.clone().unwrap_or_else(|| a.me.id.clone());
+    let may_manage = is_owner_or_admin(&a.me);
     let existing = match st.store.get_tenant(&app.id, &account) {
         Ok(t) => t,
         Err(e) => {
@@ -421,25 +468,32 @@ async fn sign_in(st: &AppState, app: &ZoomApp, a: crate::tenants::Authorized) ->
             );
         }
     };
-    let is_installer = existing
-        .as_ref()
-        .is_some_and(|t| t.installer.user_id == a.me.id);
-    if existing.is_some() && !is_installer && !a.is_account_admin() {
-        return error_page(
-            StatusCode::FORBIDDEN,
-            "Not allowed",
-            "Only the person who installed the app, or an owner or admin of the Zoom account, can \
-             manage this community's alerts. Ask one of them for access.",
-        );
-    }
-    if (existing.is_none() || is_installer)
-        && let Err(e) = st.tenants.store_install(app, a).await
-    {
+    let keep_tokens =
+        app.user_managed || existing.as_ref().is_none_or(|t| t.has_install_of(&a.me.id));
+    if keep_tokens && let Err(e) = st.tenants.store_install(app, a).await {
         tracing::warn!(app = %app.id, error = %e, "sign-in could not store the install");
         return error_page(
             StatusCode::SERVICE_UNAVAILABLE,
             "Try again",
             "The relay could not save the sign-in right now.",
+        );
+    }
+    if !may_manage {
+        tracing::info!(app = %app.id, "console sign-in refused: not an Owner or Admin of the account");
+        return page(
+            StatusCode::FORBIDDEN,
+            "Not allowed",
+            &format!(
+                "<p>{}</p><p>{}</p>",
+                escape(if existing.is_none() {
+                    "The app is now installed for your Zoom account, but you are not an Owner or \
+                     Admin of it, so you cannot manage its alerts."
+                } else {
+                    "Only an Owner or Admin of the Zoom account can manage this community's alerts, \
+                     and your Zoom role is neither."
+                }),
+                escape(NOT_MANAGER_NEXT),
+            ),
         );
     }
     let grant = crate::store::auth::Grant::Tenant {
@@ -460,26 +514,43 @@ async fn sign_in(st: &AppState, app: &ZoomApp, a: crate::tenants::Authorized) ->
     }
 }
 
-fn installed_page(st: &AppState, t: &crate::store::Tenant) -> Response {
+/// What a Zoom user who is not an Owner or Admin can do. Organizer codes make Telegram organizers,
+/// not console users, so the console has no other way in.
+const NOT_MANAGER_NEXT: &str = "An Owner or Admin of the Zoom account must sign in to the \
+     console to manage it. Ask one of them to sign in with Zoom, or ask the relay's operator.";
+
+fn installed_page(st: &AppState, t: &crate::store::Tenant, may_manage: bool) -> Response {
     let public = st.config.server.public_url.trim_end_matches('/');
-    page(
-        StatusCode::OK,
-        "zoom-relay is installed",
-        &format!(
-            "<p>The Zoom app <b>{app}</b> is installed for account <code>{account}</code> by {who}. \
-             Meeting events of this account now reach the relay.</p>\
-             <p><a href=\"{public}/console/login/zoom/{app}\">Open the console</a> (sign in with \
+    let app = escape(&t.app_id);
+    let next = if may_manage {
+        format!(
+            "<p><a href=\"{public}/console/login/zoom/{app}\">Open the console</a> (sign in with \
              Zoom) to set up alerts.</p>\
              <h2>What to do next</h2><ol>\
              <li>In the console, create a route that says which meetings alert where, and preview \
              its messages (or use <code>zoom-relay routes add</code>, or ask your relay operator).</li>\
              <li>Check it with <code>zoom-relay simulate meeting.started --app {app} --account {account}</code>.</li>\
              <li>Members subscribe themselves through the Telegram bot with a code from an organizer.</li>\
-             </ol><p>To remove the relay, uninstall the app in the Zoom App Marketplace; the relay then \
-             deletes this account's data. Relay: <code>{public}</code></p>",
-            app = escape(&t.app_id),
+             </ol>",
+            public = escape(public),
             account = escape(&t.account_id),
-            who = escape(t.installer.email.as_deref().unwrap_or(&t.installer.user_id)),
+        )
+    } else {
+        format!(
+            "<h2>Who manages it</h2><p>You are not an Owner or Admin of this Zoom account, so \
+             installing the app does not let you manage its alerts. {}</p>",
+            escape(NOT_MANAGER_NEXT)
+        )
+    };
+    page(
+        StatusCode::OK,
+        "zoom-relay is installed",
+        &format!(
+            "<p>The Zoom app <b>{app}</b> is installed for account <code>{account}</code>. \
+             Meeting events of this account now reach the relay.</p>{next}\
+             <p>To remove the relay, uninstall the app in the Zoom App Marketplace; the relay then \
+             deletes this account's data. Relay: <code>{public}</code></p>",
+            account = escape(&t.account_id),
             public = escape(public),
         ),
     )

@@ -101,10 +101,10 @@ pub async fn remove(
     account: &str,
 ) -> anyhow::Result<RemoveReport> {
     match tenants {
-        Some(t) => t.revoke(app, account).await,
+        Some(t) => t.revoke(app, account, None).await,
         None => {
             Tenants::new(store.clone(), config.clone())?
-                .revoke(app, account)
+                .revoke(app, account, None)
                 .await
         }
     }

@@ -45,7 +45,7 @@ pub use outbox::{
 };
 pub use routes::ImportReport;
 pub use tenants::{
-    AuditEntry, Installer, OAuthState, PurgeReport, Tenant, TenantStatus, account_hash,
+    AuditEntry, Installer, PurgeReport, Tenant, TenantStatus, UserInstall, account_hash,
 };
 
 use crate::config::StoreConfig;
@@ -127,7 +127,6 @@ struct Inner {
     notices: sled::Tree,
     disabled: sled::Tree,
     tenants: sled::Tree,
-    oauth_states: sled::Tree,
     audit: sled::Tree,
     sessions: sled::Tree,
     api_tokens: sled::Tree,
@@ -180,7 +179,10 @@ impl Store {
         let disabled = tree("disabled_targets")?;
         let bot = bot::BotTrees::open(&db).map_err(|e| classify_open_error(dir, e))?;
         let tenants = tree("tenants")?;
-        let oauth_states = tree("oauth_states")?;
+        // Pending OAuth installs used to be stored here; they now travel in a sealed cookie.
+        // Dropped once (a no-op when absent), so old states do not linger on disk.
+        db.drop_tree("oauth_states")
+            .map_err(|e| classify_open_error(dir, e))?;
         let audit = tree("audit")?;
         let sessions = tree("sessions")?;
         let api_tokens = tree("api_tokens")?;
@@ -273,7 +275,6 @@ impl Store {
                 notices,
                 disabled,
                 tenants,
-                oauth_states,
                 audit,
                 sessions,
                 api_tokens,
@@ -326,6 +327,17 @@ impl Store {
             }
         }
         Ok(found)
+    }
+
+    /// How many keys each tree holds, by tree name. A diagnostic: tests use it to prove that a
+    /// request wrote nothing durable (unauthenticated requests must not grow the store).
+    pub fn key_counts(&self) -> Result<std::collections::BTreeMap<String, usize>, StoreError> {
+        let mut counts = std::collections::BTreeMap::new();
+        for name in self.inner.db.tree_names() {
+            let tree = self.inner.db.open_tree(&name)?;
+            counts.insert(String::from_utf8_lossy(&name).into_owned(), tree.len());
+        }
+        Ok(counts)
     }
 
     /// A blocking fsync for CLI verbs that open the store directly.

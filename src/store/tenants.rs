@@ -1,11 +1,11 @@
-//! Tenants (one per installing Zoom account and app), pending OAuth states, the uninstall purge and
-//! its audit trail.
+//! Tenants (one per installing Zoom account and app), the uninstall purge and its audit trail.
 //!
 //! Trees:
 //! - `tenants`: `tenant_prefix(app, account)` -> [`Tenant`]. The OAuth tokens inside are sealed
 //!   (XChaCha20-Poly1305 under `security.data_key`, see [`crate::crypto`]) by the caller; this module
 //!   only stores the opaque blob, so plaintext tokens never reach sled;
-//! - `oauth_states`: SHA-256 of an install `state` -> [`OAuthState`], single use, 10 minutes;
+//! - (`oauth_states`, which held pending installs, is gone: an install in progress travels in a
+//!   sealed cookie so that starting one costs no durable write; the tree is dropped on open.)
 //! - `audit`: big-endian time + counter -> [`AuditEntry`], what an uninstall deleted. It names the
 //!   account only by a hash, so the audit trail is not itself tenant data.
 
@@ -35,13 +35,32 @@ impl TenantStatus {
     }
 }
 
-/// Who completed the install, from `/v2/users/me`.
+/// Who completed an install, from `/v2/users/me`. Informational: being the installer grants no
+/// console rights (those come from the account's Owner or Admin role at sign-in).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Installer {
     pub user_id: String,
     pub email: Option<String>,
-    /// Zoom's `role_name` (Owner, Admin, Member, ...), when the scope allows reading it.
+    /// Zoom's `role_name` (Owner, Admin, Member, ...), when the scope allows reading it. A label.
     pub role: Option<String>,
+    /// Zoom's `role_id` ("0" Owner, "1" Admin, others Member or custom), when known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role_id: Option<String>,
+}
+
+/// One more user's install of a user-managed app (see `zoom.apps.user_managed`). The tenant's own
+/// fields hold the first install; each further user who installs has one of these, so one user's
+/// uninstall removes only that user's grant. Tokens are sealed like the tenant's own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UserInstall {
+    pub installer: Installer,
+    pub scopes: Vec<String>,
+    pub api_url: String,
+    pub installed_at_ms: i64,
+    pub updated_at_ms: i64,
+    pub expires_at_ms: i64,
+    #[serde(with = "b64")]
+    pub sealed_tokens: Vec<u8>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -60,9 +79,27 @@ pub struct Tenant {
     /// The sealed access and refresh tokens; opaque here.
     #[serde(with = "b64")]
     pub sealed_tokens: Vec<u8>,
+    /// The installs of other users of the account (user-managed apps only), keyed by their user id
+    /// inside. Empty for admin-managed apps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub other_installs: Vec<UserInstall>,
 }
 
 impl Tenant {
+    /// The Zoom user ids whose grants this tenant holds, the first install's first.
+    pub fn install_user_ids(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.installer.user_id.as_str()).chain(
+            self.other_installs
+                .iter()
+                .map(|i| i.installer.user_id.as_str()),
+        )
+    }
+
+    /// Whether `user_id` has an install in this tenant.
+    pub fn has_install_of(&self, user_id: &str) -> bool {
+        self.install_user_ids().any(|u| u == user_id)
+    }
+
     /// The associated data that binds sealed tokens to this tenant's record.
     pub fn token_aad(app_id: &str, account_id: &str) -> Vec<u8> {
         let mut aad = b"oauth-tokens\0".to_vec();
@@ -84,18 +121,6 @@ mod b64 {
         let s = String::deserialize(d)?;
         STANDARD.decode(s).map_err(serde::de::Error::custom)
     }
-}
-
-/// A pending install: what the callback needs to finish it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct OAuthState {
-    pub app_id: String,
-    /// The PKCE verifier, sealed like tokens (it is a secret until the code is exchanged).
-    #[serde(with = "b64")]
-    pub sealed_verifier: Vec<u8>,
-    pub created_at_ms: i64,
-    /// What the flow is for: `install` now; console sign-in later.
-    pub purpose: String,
 }
 
 /// What an uninstall or `tenants remove` deleted.
@@ -133,10 +158,6 @@ impl PurgeReport {
 
 pub fn account_hash(account_id: &str) -> String {
     hex::encode(Sha256::digest(account_id.as_bytes()))
-}
-
-fn state_key(state: &str) -> [u8; 32] {
-    Sha256::digest(state.as_bytes()).into()
 }
 
 /// Removes every key of `tree` under `prefix`; returns how many.
@@ -180,38 +201,6 @@ impl Store {
         iter.values()
             .map(|v| serde_json::from_slice(&v?).map_err(json_err))
             .collect()
-    }
-
-    pub fn put_oauth_state(&self, state: &str, s: &OAuthState) -> Result<(), StoreError> {
-        self.inner
-            .oauth_states
-            .insert(state_key(state), serde_json::to_vec(s).map_err(json_err)?)?;
-        Ok(())
-    }
-
-    /// Removes and returns the pending state: a state works once, even when the callback fails.
-    pub fn take_oauth_state(&self, state: &str) -> Result<Option<OAuthState>, StoreError> {
-        self.inner
-            .oauth_states
-            .remove(state_key(state))?
-            .map(|v| serde_json::from_slice(&v).map_err(json_err))
-            .transpose()
-    }
-
-    /// Drops states older than `max_age_ms` (abandoned installs). Returns how many.
-    pub fn expire_oauth_states(&self, now_ms: i64, max_age_ms: i64) -> Result<usize, StoreError> {
-        let mut n = 0;
-        for item in self.inner.oauth_states.iter() {
-            let (k, v) = item?;
-            let stale = serde_json::from_slice::<OAuthState>(&v)
-                .map(|s| now_ms - s.created_at_ms > max_age_ms)
-                .unwrap_or(true);
-            if stale {
-                self.inner.oauth_states.remove(k)?;
-                n += 1;
-            }
-        }
-        Ok(n)
     }
 
     pub fn add_audit(&self, e: &AuditEntry) -> Result<(), StoreError> {

@@ -84,8 +84,22 @@ pub struct UserMe {
     pub account_id: String,
     #[serde(default)]
     pub email: Option<String>,
+    /// Informational only: a custom role can be named anything ("Badminton Club Members").
     #[serde(default)]
     pub role_name: Option<String>,
+    /// The account role's id: "0" is the Owner role and "1" the Admin role (Zoom's built-in roles,
+    /// whose ids do not change); custom roles get other ids. Zoom sends a string; a number is
+    /// accepted too.
+    #[serde(default, deserialize_with = "string_or_number")]
+    pub role_id: Option<String>,
+}
+
+fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match Option::<serde_json::Value>::deserialize(d)? {
+        Some(serde_json::Value::String(s)) => Some(s),
+        Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+        _ => None,
+    })
 }
 
 /// `/v2/meetings/{id}`, the fields a started alert can use.
@@ -403,6 +417,7 @@ mod tests {
             timestamp_tolerance_secs: 1,
             timestamp_future_tolerance_secs: 1,
             allow_marketplace_installs: true,
+            user_managed: false,
         };
         let u = authorize_url(&app, "https://r.example/zoom/oauth/callback", "st", "v");
         assert!(u.starts_with("https://zoom.us/oauth/authorize?response_type=code&client_id=cid&redirect_uri=https%3A%2F%2Fr.example%2Fzoom%2Foauth%2Fcallback&state=st&code_challenge="));

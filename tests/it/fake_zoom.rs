@@ -5,7 +5,8 @@
 //! - `POST /oauth/token` checks Basic auth, the redirect URI and PKCE S256 for codes (single use),
 //!   and rotates refresh tokens (an old one gets Zoom's `Invalid Token!`); a revoked grant gets
 //!   `invalid_grant`;
-//! - `GET /v2/users/me`, `GET /v2/meetings/{id}` with bearer tokens;
+//! - `GET /v2/users/me`, `GET /v2/meetings/{id}` with bearer tokens; `users/me` carries Zoom's
+//!   `role_id` ("0" Owner, "1" Admin, "2" Member, another id for a custom role);
 //! - `POST /oauth/revoke` records what was revoked.
 
 use std::collections::HashMap;
@@ -65,6 +66,8 @@ struct FakeState {
     exchanges: u32,
     pkce_checked: u32,
     revoked: Vec<String>,
+    /// Role ids set by a test, by user id (else derived from the role name, see [`role_id_of`]).
+    role_ids: HashMap<String, String>,
     token_delay: Duration,
     /// Make the next code exchanges fail with 500.
     fail_exchange: bool,
@@ -124,6 +127,11 @@ impl FakeZoom {
 
     pub fn consent_as(&self, user: ZoomUser) {
         self.with(|s| s.user = Some(user));
+    }
+
+    /// Gives `user_id` this Zoom role id, whatever its role name says.
+    pub fn set_role_id(&self, user_id: &str, role_id: &str) {
+        self.with(|s| s.role_ids.insert(user_id.to_string(), role_id.to_string()));
     }
 
     pub fn set_expires_in(&self, secs: i64) {
@@ -402,8 +410,14 @@ async fn users_me(State(st): State<Arc<Mutex<FakeState>>>, headers: HeaderMap) -
             json!({"code": 124, "message": "Invalid access token."}),
         );
     };
+    let role_id = s
+        .role_ids
+        .get(&u.user_id)
+        .cloned()
+        .unwrap_or_else(|| role_id_of(&u.role));
     Json(json!({
         "id": u.user_id, "account_id": u.account_id, "email": u.email, "role_name": u.role,
+        "role_id": role_id,
         "type": 1, "first_name": "Test", "last_name": "User"
     }))
     .into_response()
@@ -431,5 +445,16 @@ async fn meeting(
             StatusCode::NOT_FOUND,
             json!({"code": 3001, "message": "Meeting does not exist."}),
         ),
+    }
+}
+
+/// Zoom's role ids: the built-in Owner, Admin and Member roles have fixed ids; a custom role has
+/// its own, whatever its name.
+pub fn role_id_of(role_name: &str) -> String {
+    match role_name {
+        "Owner" => "0".into(),
+        "Admin" => "1".into(),
+        "Member" => "2".into(),
+        _ => format!("custom-{}", role_name.len()),
     }
 }

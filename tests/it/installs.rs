@@ -43,6 +43,11 @@ struct Setup {
 /// A relay with one OAuth app (`zapp`) served by FakeZoom, a route for `ACCOUNT` to a FakeTelegram
 /// chat with join links allowed, and `extra` appended to the config.
 async fn setup_with(extra: &str) -> Setup {
+    setup_full("", extra).await
+}
+
+/// [`setup_with`], with `app_extra` added to the app's own table.
+async fn setup_full(app_extra: &str, extra: &str) -> Setup {
     let zoom = FakeZoom::start().await;
     let tg = FakeTelegram::start().await;
     let routes = tempfile::tempdir().unwrap();
@@ -56,7 +61,7 @@ async fn setup_with(extra: &str) -> Setup {
         ),
     )
     .unwrap();
-    let lines = oauth_app_lines(&zoom);
+    let lines = oauth_app_lines(&zoom) + app_extra;
     let tg_url = tg.url();
     let app = spawn_app(|doc| {
         set_key(
@@ -122,6 +127,10 @@ async fn start_flow(s: &Setup, path: &str) -> Started {
         !cookie_header.contains("Secure"),
         "no Secure flag on plain http"
     );
+    assert!(
+        cookie_header.contains("Path=/zoom/oauth/callback;"),
+        "sent only to the callback: {cookie_header}"
+    );
     let cookie = cookie_header.split(';').next().unwrap().to_string();
     let location = resp.headers()["location"].to_str().unwrap().to_string();
     let authorize = reqwest::Url::parse(&location).unwrap();
@@ -171,10 +180,14 @@ fn event_body(kind: &str, account: &str, uuid: &str, join_url: Option<&str>) -> 
 }
 
 fn deauth_body(account: &str, signature: &str) -> Vec<u8> {
+    deauth_body_of(account, &format!("user-of-{account}"), signature)
+}
+
+fn deauth_body_of(account: &str, user_id: &str, signature: &str) -> Vec<u8> {
     serde_json::to_vec(&serde_json::json!({
         "event": "app_deauthorized",
         "payload": {
-            "account_id": account, "user_id": format!("user-of-{account}"), "signature": signature,
+            "account_id": account, "user_id": user_id, "signature": signature,
             "deauthorization_time": "2026-11-29T13:52:28.632Z", "client_id": CLIENT_ID
         },
         "event_ts": chrono::Utc::now().timestamp_millis()
@@ -262,54 +275,112 @@ async fn a_full_install_with_pkce_creates_a_tenant_whose_events_route() {
     assert_ne!(t2.sealed_tokens, t.sealed_tokens);
 }
 
+/// The value part of a `name=value` cookie.
+fn cookie_value(cookie: &str) -> &str {
+    cookie.split_once('=').unwrap().1
+}
+
 #[tokio::test]
-async fn state_mismatch_replay_and_expiry_are_refused_and_store_nothing() {
+async fn callbacks_without_their_valid_flow_cookie_are_refused_and_store_nothing() {
+    use zoom_relay::http::oauth::{COOKIE, open_flow_cookie, seal_flow_cookie};
     let s = setup().await;
     s.zoom.consent_as(user(ACCOUNT));
-
-    // No cookie, or another browser's cookie: refused.
     let started = start_install(&s, APP).await;
+    assert!(
+        !started.cookie.contains(
+            &started
+                .authorize
+                .query_pairs()
+                .find(|(k, _)| k == "state")
+                .unwrap()
+                .1
+                .into_owned()
+        ),
+        "the state is sealed, not readable, in the cookie"
+    );
+
+    // No cookie.
     let (status, page) = finish_install(&started, None).await;
     assert_eq!(status, 400, "{page}");
-    assert!(page.contains("browser"), "{page}");
+    assert!(page.contains("browser that started it"), "{page}");
+    // Another browser's (genuine) cookie.
     let other = start_install(&s, APP).await;
-    let (status, _) = finish_install(&started, Some(&other.cookie)).await;
-    assert_eq!(
-        status, 400,
-        "the first state was consumed by the failed attempt"
+    let (status, page) = finish_install(&started, Some(&other.cookie)).await;
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("does not match"), "{page}");
+    // Tampered: one character of the sealed part changed, or the purpose relabelled.
+    let v = cookie_value(&started.cookie);
+    let last = v.chars().last().unwrap();
+    let flipped = format!(
+        "{COOKIE}={}{}",
+        &v[..v.len() - 1],
+        if last == 'A' { 'B' } else { 'A' }
     );
+    let relabelled = started.cookie.replacen("=install.", "=signin.", 1);
+    assert_ne!(relabelled, started.cookie);
+    for bad in [&flipped, &relabelled, &format!("{COOKIE}=garbage")] {
+        let (status, page) = finish_install(&started, Some(bad)).await;
+        assert_eq!(status, 400, "{page}");
+        assert!(page.contains("altered"), "{page}");
+    }
+    // Expired: the relay's own cookie for a flow that ended a minute ago.
+    let key = s.app.config.security.data_key.bytes();
+    let mut flow = open_flow_cookie(key, v).expect("the relay's cookie opens");
+    assert_eq!(flow.app, APP);
+    assert_eq!(flow.purpose, "install");
+    flow.expires_at_ms = chrono::Utc::now().timestamp_millis() - 60_000;
+    let expired = format!("{COOKIE}={}", seal_flow_cookie(key, &flow));
+    let (status, page) = finish_install(&started, Some(&expired)).await;
+    assert_eq!(status, 400, "{page}");
+    assert!(page.contains("expired"), "{page}");
     assert_eq!(s.zoom.exchanges(), 0, "no code was exchanged");
     assert!(s.app.store().list_tenants(None).unwrap().is_empty());
 
-    // Replay: a completed callback used a second time.
-    let (status, _) = finish_install(&other, Some(&other.cookie)).await;
-    assert_eq!(status, 200);
-    let (status, page) = finish_install(&other, Some(&other.cookie)).await;
+    // The genuine cookie works once; the callback clears it; a replay is refused without Zoom.
+    let resp = browser()
+        .get(&started.callback)
+        .header("cookie", &started.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let cleared = resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|c| c.starts_with(&format!("{COOKIE}=;")) && c.contains("Max-Age=0"));
+    assert!(cleared, "the callback clears the flow cookie");
+    let (status, page) = finish_install(&started, Some(&started.cookie)).await;
     assert_eq!(status, 400, "{page}");
     assert!(page.contains("already"), "{page}");
     assert_eq!(s.zoom.exchanges(), 1);
+}
 
-    // Expiry: a state older than 10 minutes.
-    s.app
-        .store()
-        .purge_tenant(APP, ACCOUNT, None)
-        .expect("reset the tenant");
-    let late = start_install(&s, APP).await;
-    let state = reqwest::Url::parse(&late.callback)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == "state")
-        .unwrap()
-        .1
-        .into_owned();
-    let mut pending = s.app.store().take_oauth_state(&state).unwrap().unwrap();
-    pending.created_at_ms -= 11 * 60 * 1000;
-    s.app.store().put_oauth_state(&state, &pending).unwrap();
-    let (status, page) = finish_install(&late, Some(&late.cookie)).await;
-    assert_eq!(status, 400, "{page}");
-    assert!(page.contains("expired"), "{page}");
-    assert!(s.app.store().get_tenant(APP, ACCOUNT).unwrap().is_none());
-    assert_eq!(s.zoom.exchanges(), 1);
+#[tokio::test]
+async fn a_thousand_install_starts_write_nothing_durable() {
+    let s = setup().await;
+    let before = s.app.store().key_counts().unwrap();
+    let b = browser();
+    for i in 0..1000 {
+        let path = if i % 10 == 0 {
+            format!("/console/login/zoom/{APP}")
+        } else {
+            format!("/zoom/install/{APP}")
+        };
+        let resp = b.get(s.app.url(&path)).send().await.unwrap();
+        assert_eq!(resp.status(), 302);
+    }
+    s.app.store().flush().await.unwrap();
+    let after = s.app.store().key_counts().unwrap();
+    assert_eq!(
+        before, after,
+        "starting an install or sign-in stores nothing"
+    );
+    assert!(
+        !after.contains_key("oauth_states"),
+        "the old state tree is gone: {after:?}"
+    );
 }
 
 #[tokio::test]
@@ -1013,4 +1084,209 @@ async fn doctor_reports_installs_whose_tokens_the_data_key_cannot_open() {
     assert!(text.contains("cannot open"), "{text}");
     assert!(text.contains(&format!("{APP}/{ACCOUNT}")), "{text}");
     drop((zoom, tg));
+}
+
+fn member(account: &str, id: &str) -> ZoomUser {
+    ZoomUser {
+        user_id: id.into(),
+        email: format!("{id}@{account}.example"),
+        role: "Member".into(),
+        ..user(account)
+    }
+}
+
+/// Whether a session cookie reaches the console (and not the sign-in page).
+async fn console_opens(s: &Setup, session: Option<&str>) -> bool {
+    let mut req = browser().get(s.app.url("/console"));
+    if let Some(c) = session {
+        req = req.header("cookie", c);
+    }
+    let resp = req.send().await.unwrap();
+    match resp.status().as_u16() {
+        200 => true,
+        // A tenant's console home is its own tenant page.
+        303 => resp.headers()["location"] != "/console/login",
+        _ => false,
+    }
+}
+
+#[tokio::test]
+async fn a_member_who_installs_gets_the_install_recorded_but_no_console() {
+    let s = setup().await;
+    s.zoom.consent_as(member(ACCOUNT, "member-1"));
+    let started = start_install(&s, APP).await;
+    let resp = browser()
+        .get(&started.callback)
+        .header("cookie", &started.cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let no_session = resp
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .all(|c| !c.starts_with("zr_session="));
+    assert!(no_session, "an install grants no session");
+    let page = resp.text().await.unwrap();
+    assert!(page.contains("installed"), "{page}");
+    assert!(
+        page.contains("An Owner or Admin of the Zoom account must sign in"),
+        "the page says who manages it: {page}"
+    );
+    assert!(!page.contains("Open the console"), "{page}");
+    let t = s
+        .app
+        .store()
+        .get_tenant(APP, ACCOUNT)
+        .unwrap()
+        .expect("tenant");
+    assert_eq!(t.installer.user_id, "member-1");
+    assert_eq!(t.installer.role_id.as_deref(), Some("2"));
+
+    // The member's "Sign in with Zoom" afterwards: refused, no session, no console.
+    let (status, session) = sign_in(&s, member(ACCOUNT, "member-1")).await;
+    assert_eq!(status, 403);
+    assert!(session.is_none());
+    assert!(!console_opens(&s, None).await);
+
+    // A member's sign-in to an account with no install yet installs it, and still grants nothing.
+    let (status, session) = sign_in(&s, member("acc-new", "member-9")).await;
+    assert_eq!(status, 403);
+    assert!(session.is_none());
+    assert!(s.app.store().get_tenant(APP, "acc-new").unwrap().is_some());
+
+    // A Marketplace install (no state of ours) by a member: recorded, no console.
+    s.zoom.consent_as(member("acc-mkt", "member-3"));
+    let resp = browser()
+        .get(format!(
+            "{}/oauth/authorize?response_type=code&client_id={CLIENT_ID}&redirect_uri=http://{}/zoom/oauth/callback",
+            s.zoom.url(),
+            s.app.addr
+        ))
+        .send()
+        .await
+        .unwrap();
+    let callback = resp.headers()["location"].to_str().unwrap().to_string();
+    let resp = browser().get(&callback).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let page = resp.text().await.unwrap();
+    assert!(page.contains("must sign in"), "{page}");
+    assert!(s.app.store().get_tenant(APP, "acc-mkt").unwrap().is_some());
+
+    // The account's Owner signs in and manages it.
+    let (status, session) = sign_in(&s, user(ACCOUNT)).await;
+    assert_eq!(status, 303);
+    assert!(console_opens(&s, session.as_deref()).await);
+}
+
+#[tokio::test]
+async fn console_rights_come_from_the_role_id_never_the_role_name() {
+    let s = setup().await;
+    install(&s, ACCOUNT).await;
+    // A custom role whose name contains "admin": refused.
+    let badminton = ZoomUser {
+        role: "Badminton Club Members".into(),
+        ..member(ACCOUNT, "player-1")
+    };
+    let (status, session) = sign_in(&s, badminton).await;
+    assert_eq!(status, 403);
+    assert!(session.is_none());
+    // A custom role named exactly "Admin" (a custom role id): refused.
+    s.zoom.set_role_id("fake-admin", "5");
+    let named_admin = ZoomUser {
+        role: "Admin".into(),
+        ..member(ACCOUNT, "fake-admin")
+    };
+    assert_eq!(sign_in(&s, named_admin).await.0, 403);
+    // The Admin role by id, whatever its display name: a session.
+    s.zoom.set_role_id("real-admin", "1");
+    let admin = ZoomUser {
+        role: "Club helpers".into(),
+        ..member(ACCOUNT, "real-admin")
+    };
+    let (status, session) = sign_in(&s, admin).await;
+    assert_eq!(status, 303);
+    assert!(console_opens(&s, session.as_deref()).await);
+    // The Owner role by id.
+    s.zoom.set_role_id("real-owner", "0");
+    let owner = ZoomUser {
+        role: "Chair".into(),
+        ..member(ACCOUNT, "real-owner")
+    };
+    assert_eq!(sign_in(&s, owner).await.0, 303);
+}
+
+#[tokio::test]
+async fn user_managed_installs_keep_each_users_grant_until_the_last_uninstall() {
+    let s = setup_full("user_managed = true\n", "").await;
+    let store = s.app.store().clone();
+    for who in ["user-a", "user-b"] {
+        s.zoom.consent_as(member(ACCOUNT, who));
+        let started = start_install(&s, APP).await;
+        assert_eq!(finish_install(&started, Some(&started.cookie)).await.0, 200);
+    }
+    let t = store.get_tenant(APP, ACCOUNT).unwrap().unwrap();
+    assert_eq!(
+        t.install_user_ids().collect::<Vec<_>>(),
+        vec!["user-a", "user-b"]
+    );
+    let tokens_b = t.other_installs[0].sealed_tokens.clone();
+    let issued = s.zoom.issued_tokens();
+    let (access_a, access_b) = (issued[0].clone(), issued[2].clone());
+
+    // user-a uninstalls: only their grant goes; the tenant, user-b's tokens and the route stay.
+    let deauth = deauth_body_of(ACCOUNT, "user-a", "sig-a");
+    assert_eq!(s.app.send_signed(Some(APP), &deauth).await.status(), 200);
+    wait_for("user-a's uninstall", || {
+        store
+            .list_audit()
+            .unwrap()
+            .iter()
+            .any(|a| a.action == "user_uninstall")
+    })
+    .await;
+    let t = store
+        .get_tenant(APP, ACCOUNT)
+        .unwrap()
+        .expect("tenant kept");
+    assert_eq!(t.install_user_ids().collect::<Vec<_>>(), vec!["user-b"]);
+    assert_eq!(t.sealed_tokens, tokens_b, "user-b's tokens are kept");
+    assert!(t.other_installs.is_empty());
+    assert_eq!(store.list_routes(Some((APP, ACCOUNT))).unwrap().len(), 1);
+    assert_eq!(
+        s.zoom.revoked(),
+        vec![access_a.clone()],
+        "only user-a's token revoked"
+    );
+    // Events still route for the account.
+    let body = event_body(
+        "meeting.created",
+        ACCOUNT,
+        &unique_uuid("um"),
+        Some("https://zoom.us/j/1"),
+    );
+    assert_eq!(s.app.send_signed(Some(APP), &body).await.status(), 200);
+    s.tg.wait_delivered(CHAT, 1, Duration::ZERO).await;
+
+    // An uninstall by a user who never installed changes nothing.
+    let stranger = deauth_body_of(ACCOUNT, "user-z", "sig-z");
+    assert_eq!(s.app.send_signed(Some(APP), &stranger).await.status(), 200);
+    // user-b, the last install, uninstalls: the account is purged.
+    let deauth = deauth_body_of(ACCOUNT, "user-b", "sig-b");
+    assert_eq!(s.app.send_signed(Some(APP), &deauth).await.status(), 200);
+    wait_for("the purge", || {
+        store.get_tenant(APP, ACCOUNT).unwrap().is_none()
+    })
+    .await;
+    assert!(store.list_routes(Some((APP, ACCOUNT))).unwrap().is_empty());
+    let actions: Vec<_> = store
+        .list_audit()
+        .unwrap()
+        .into_iter()
+        .map(|a| a.action)
+        .collect();
+    assert_eq!(actions, vec!["user_uninstall", "uninstall"]);
+    assert_eq!(s.zoom.revoked(), vec![access_a, access_b]);
 }

@@ -46,8 +46,8 @@ fn login_page(st: &AppState, status: StatusCode, error: Option<&str>) -> Respons
         );
     } else {
         body.push_str(
-            "<p>Sign in with the Zoom account that installed the app, or as an owner or admin \
-             of that account.</p><ul class=\"plain\">",
+            "<p>Sign in with Zoom as an Owner or Admin of the Zoom account that installed the \
+             app. Other members of the account cannot manage its alerts.</p><ul class=\"plain\">",
         );
         for a in apps {
             let label = if a.id == "default" {
