@@ -322,9 +322,22 @@ impl Tenants {
         app: &str,
         account: &str,
     ) -> Result<(String, String), TenantError> {
+        self.access_token_for(app, account, None).await
+    }
+
+    /// [`Tenants::access_token`] of one user's install when `user` has one in this tenant (a
+    /// user-managed app, where each user's token sees only that user's meetings), else of the
+    /// tenant's first install.
+    pub async fn access_token_for(
+        self: &Arc<Self>,
+        app: &str,
+        account: &str,
+        user: Option<&str>,
+    ) -> Result<(String, String), TenantError> {
         let me = self.clone();
         let (app, account) = (app.to_string(), account.to_string());
-        tokio::spawn(async move { me.access_token_inner(&app, &account).await })
+        let user = user.map(str::to_string);
+        tokio::spawn(async move { me.access_token_inner(&app, &account, user.as_deref()).await })
             .await
             .map_err(|e| TenantError::Internal(format!("token task: {e}")))?
     }
@@ -333,6 +346,7 @@ impl Tenants {
         &self,
         app_id: &str,
         account: &str,
+        user: Option<&str>,
     ) -> Result<(String, String), TenantError> {
         let lock = self.lock_for(app_id, account);
         let _one_at_a_time = lock.lock().await;
@@ -346,6 +360,13 @@ impl Tenants {
                 app: app_id.to_string(),
                 account: account.to_string(),
             })?;
+        if let Some(i) = user.and_then(|u| {
+            t.other_installs
+                .iter()
+                .position(|g| g.installer.user_id == u)
+        }) {
+            return self.other_install_token(app, t, i).await;
+        }
         if t.status == TenantStatus::ReauthorizationNeeded {
             return Err(TenantError::ReauthorizationNeeded {
                 app: app_id.to_string(),
@@ -408,6 +429,59 @@ impl Tenants {
                 Err(TenantError::ReauthorizationNeeded {
                     app: app_id.to_string(),
                     account: account.to_string(),
+                })
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// The access token of `t.other_installs[i]`, refreshed and persisted like the first
+    /// install's. A refused refresh concerns that user only: the tenant's status stays, and the
+    /// lookup goes without a join link.
+    async fn other_install_token(
+        &self,
+        app: &ZoomApp,
+        mut t: Tenant,
+        i: usize,
+    ) -> Result<(String, String), TenantError> {
+        let aad = Tenant::token_aad(&t.app_id, &t.account_id);
+        let g = &t.other_installs[i];
+        let json = crypto::open(self.key(), &aad, &g.sealed_tokens)?;
+        let pair: TokenPair =
+            serde_json::from_slice(&json).map_err(|e| TenantError::Internal(e.to_string()))?;
+        if g.expires_at_ms - now_ms() > REFRESH_MARGIN_MS {
+            return Ok((pair.access_token, g.api_url.clone()));
+        }
+        match self.client.refresh(app, &pair.refresh_token).await {
+            Ok(tr) => {
+                let now = now_ms();
+                let sealed = self.seal(
+                    &t.app_id,
+                    &t.account_id,
+                    &TokenPair {
+                        access_token: tr.access_token.clone(),
+                        refresh_token: tr.refresh_token.clone(),
+                    },
+                );
+                let g = &mut t.other_installs[i];
+                g.api_url = Self::api_url_for(app, tr.api_url.as_deref().or(Some(&g.api_url)));
+                if tr.scope.is_some() {
+                    g.scopes = scopes(&tr);
+                }
+                g.updated_at_ms = now;
+                g.expires_at_ms = now + tr.expires_in.max(0) * 1000;
+                g.sealed_tokens = sealed;
+                let api_url = g.api_url.clone();
+                // Persisted before use: the old refresh token is already dead at Zoom.
+                self.store.put_tenant(&t)?;
+                self.store.flush().await?;
+                Ok((tr.access_token, api_url))
+            }
+            Err(OAuthError::InvalidGrant(_)) => {
+                tracing::warn!(app = %app.id, "Zoom refused one user's refresh token; that user must install again");
+                Err(TenantError::ReauthorizationNeeded {
+                    app: t.app_id,
+                    account: t.account_id,
                 })
             }
             Err(e) => Err(e.into()),
@@ -538,7 +612,13 @@ impl Tenants {
             return Ok(());
         }
         let lookup = async {
-            let (token, api_url) = self.access_token(app_id, account).await?;
+            // A user-managed app: the host's own install sees the meeting, another user's may not.
+            let host = self
+                .app(app_id)
+                .filter(|a| a.user_managed)
+                .and_then(|_| ev.meeting())
+                .and_then(|m| m.host_id.as_deref());
+            let (token, api_url) = self.access_token_for(app_id, account, host).await?;
             Ok::<_, TenantError>(
                 self.client
                     .meeting(&api_url, &token, meeting_id, ENRICH_TIMEOUT)
@@ -694,4 +774,36 @@ pub fn uninstall(
     let remaining = 1 + t.other_installs.len();
     tracing::info!(app = %app_id, remaining, "one user uninstalled; the account stays installed");
     Ok(Uninstalled::UserRemoved { remaining })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::zoom::oauth::UserMe;
+
+    fn me(json: serde_json::Value) -> UserMe {
+        serde_json::from_value(json).unwrap()
+    }
+
+    #[test]
+    fn only_the_owner_and_admin_role_ids_may_manage() {
+        let with = |role_id: serde_json::Value, name: &str| {
+            is_owner_or_admin(&me(serde_json::json!({
+                "id": "u", "account_id": "a", "role_id": role_id, "role_name": name
+            })))
+        };
+        assert!(with("0".into(), "Owner"));
+        assert!(with("1".into(), "Admin"));
+        assert!(with(1.into(), "Club helpers"), "a number is accepted");
+        assert!(!with("2".into(), "Member"));
+        assert!(!with("7".into(), "Badminton Club Members"));
+        assert!(!with("RoleXyz".into(), "Admin"), "the name is never read");
+        assert!(!with("10".into(), "Owner"));
+        assert!(
+            !is_owner_or_admin(&me(serde_json::json!({
+                "id": "u", "account_id": "a", "role_name": "Owner"
+            }))),
+            "no role id: no rights"
+        );
+    }
 }

@@ -561,6 +561,35 @@ mod tests {
     use super::*;
 
     #[test]
+    fn flow_cookies_open_only_unchanged_with_their_key_and_purpose() {
+        let key = [9u8; 32];
+        let f = FlowCookie {
+            state: "st".into(),
+            verifier: "the-verifier".into(),
+            app: "default".into(),
+            purpose: PURPOSE_INSTALL.into(),
+            expires_at_ms: 1,
+        };
+        let v = seal_flow_cookie(&key, &f);
+        assert!(v.starts_with("install."));
+        assert!(!v.contains("verifier"), "sealed, not only signed");
+        assert_eq!(open_flow_cookie(&key, &v), Some(f));
+        assert_eq!(open_flow_cookie(&[8u8; 32], &v), None);
+        assert_eq!(
+            open_flow_cookie(&key, &v.replacen("install.", "signin.", 1)),
+            None
+        );
+        assert_eq!(
+            open_flow_cookie(&key, &v.replacen("install.", "other.", 1)),
+            None
+        );
+        let mut damaged = v.clone();
+        damaged.pop();
+        assert_eq!(open_flow_cookie(&key, &damaged), None);
+        assert_eq!(open_flow_cookie(&key, "install"), None);
+    }
+
+    #[test]
     fn cookies_are_found_among_others() {
         let mut h = HeaderMap::new();
         h.append(

@@ -77,6 +77,8 @@ struct FakeState {
     expires_in: i64,
     meetings: HashMap<u64, serde_json::Value>,
     meeting_lookups: u32,
+    /// Whose token each meeting lookup carried (user ids).
+    meeting_lookup_users: Vec<String>,
 }
 
 pub struct FakeZoom {
@@ -187,6 +189,10 @@ impl FakeZoom {
 
     pub fn meeting_lookups(&self) -> u32 {
         self.with(|s| s.meeting_lookups)
+    }
+
+    pub fn meeting_lookup_users(&self) -> Vec<String> {
+        self.with(|s| s.meeting_lookup_users.clone())
     }
 
     pub fn revoked(&self) -> Vec<String> {
@@ -433,12 +439,13 @@ async fn meeting(
     if s.fail_meetings {
         return (StatusCode::INTERNAL_SERVER_ERROR, "boom").into_response();
     }
-    if bearer_user(&s, &headers).is_none() {
+    let Some(u) = bearer_user(&s, &headers) else {
         return oauth_error(
             StatusCode::UNAUTHORIZED,
             json!({"code": 124, "message": "Invalid access token."}),
         );
-    }
+    };
+    s.meeting_lookup_users.push(u.user_id);
     match s.meetings.get(&id) {
         Some(m) => Json(m.clone()).into_response(),
         None => oauth_error(

@@ -1236,6 +1236,28 @@ async fn user_managed_installs_keep_each_users_grant_until_the_last_uninstall() 
     let issued = s.zoom.issued_tokens();
     let (access_a, access_b) = (issued[0].clone(), issued[2].clone());
 
+    // A meeting of user-b starts: its join link is looked up with user-b's own token, which is
+    // the one that can see user-b's meetings.
+    s.zoom.add_meeting(
+        MEETING_ID,
+        "Neighbourhood circle",
+        "https://zoom.us/j/85393847045?pwd=b",
+        "1",
+    );
+    let mut started: serde_json::Value = serde_json::from_slice(&event_body(
+        "meeting.started",
+        ACCOUNT,
+        &unique_uuid("ub"),
+        None,
+    ))
+    .unwrap();
+    started["payload"]["object"]["host_id"] = "user-b".into();
+    let started = serde_json::to_vec(&started).unwrap();
+    assert_eq!(s.app.send_signed(Some(APP), &started).await.status(), 200);
+    let calls = s.tg.wait_delivered(CHAT, 1, Duration::ZERO).await;
+    assert!(calls[0].text.contains("pwd=b"), "{}", calls[0].text);
+    assert_eq!(s.zoom.meeting_lookup_users(), vec!["user-b"]);
+
     // user-a uninstalls: only their grant goes; the tenant, user-b's tokens and the route stay.
     let deauth = deauth_body_of(ACCOUNT, "user-a", "sig-a");
     assert_eq!(s.app.send_signed(Some(APP), &deauth).await.status(), 200);
@@ -1268,7 +1290,7 @@ async fn user_managed_installs_keep_each_users_grant_until_the_last_uninstall() 
         Some("https://zoom.us/j/1"),
     );
     assert_eq!(s.app.send_signed(Some(APP), &body).await.status(), 200);
-    s.tg.wait_delivered(CHAT, 1, Duration::ZERO).await;
+    s.tg.wait_delivered(CHAT, 2, Duration::ZERO).await;
 
     // An uninstall by a user who never installed changes nothing.
     let stranger = deauth_body_of(ACCOUNT, "user-z", "sig-z");
