@@ -258,6 +258,7 @@ fn seed_routes(store: &Store, config: &Config, renderer: &Renderer) -> anyhow::R
         store,
         config,
         renderer,
+        caller: service::chats::Caller::Operator,
     };
     let report = ctx.import(&doc).map_err(|e| {
         anyhow::anyhow!("seed_routes: {name}: {e}. Fix the file or remove the seed_routes key")
