@@ -65,6 +65,16 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
             .await
             .context("seeding task")??;
     }
+    // Once per store: existing routes' groups are recorded as linked (service::chats).
+    let migrated = service::chats::migrate_links(&store).context("linking existing chats")?;
+    if migrated != service::chats::MigrationReport::default() {
+        store.flush().await?;
+        tracing::info!(
+            linked = migrated.linked,
+            stripped = migrated.stripped,
+            "recorded Telegram group links of existing routes"
+        );
+    }
     // A crash between writing a job and its indexes leaves it unclaimable; put the indexes back.
     let repaired = store.reindex_outbox()?;
     if repaired > 0 {
@@ -119,7 +129,13 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
         tokio::spawn(janitor(store.clone(), config.clone(), token.clone())),
         tokio::spawn(dispatch::run(dispatcher, signals.clone(), token.clone())),
         tokio::spawn(spawn_worker(
-            &store, LogSender, &config, &metrics, &signals, &token,
+            &store,
+            LogSender,
+            &config,
+            &metrics,
+            &signals,
+            &token,
+            &state.quotas,
         )),
         tokio::spawn(spawn_worker(
             &store,
@@ -128,16 +144,29 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
             &metrics,
             &signals,
             &token,
+            &state.quotas,
         )),
     ];
     if let Some(sender) = email_sender {
         workers.push(tokio::spawn(spawn_worker(
-            &store, sender, &config, &metrics, &signals, &token,
+            &store,
+            sender,
+            &config,
+            &metrics,
+            &signals,
+            &token,
+            &state.quotas,
         )));
     }
     if let Some(sender) = telegram_sender {
         workers.push(tokio::spawn(spawn_worker(
-            &store, sender, &config, &metrics, &signals, &token,
+            &store,
+            sender,
+            &config,
+            &metrics,
+            &signals,
+            &token,
+            &state.quotas,
         )));
     }
     if let Some(bot) = bot {
@@ -223,6 +252,7 @@ fn spawn_worker<S: delivery::Sender>(
     metrics: &Arc<Metrics>,
     signals: &Arc<Signals>,
     token: &CancellationToken,
+    quotas: &Arc<delivery::quota::Quotas>,
 ) -> impl std::future::Future<Output = ()> + use<S> {
     Worker::new(
         store.clone(),
@@ -230,6 +260,7 @@ fn spawn_worker<S: delivery::Sender>(
         config.delivery.clone(),
         metrics.clone(),
     )
+    .with_quotas(quotas.clone())
     .run(signals.clone(), token.clone())
 }
 

@@ -23,6 +23,7 @@ use serde::Deserialize;
 
 use super::auth::Principal;
 use super::{ApiError, AppState};
+use crate::delivery::quota::QuotaKind;
 use crate::routing::{Route, RouteDocument};
 use crate::service::chats::{Caller, TenantId};
 use crate::service::deliveries::{
@@ -710,10 +711,36 @@ async fn send_test(
     Path((app, account, name)): Path<(String, String, String)>,
 ) -> Result<Json<Vec<TestSent>>, ApiError> {
     p.require(&app, &account)?;
+    if p.tenant().is_some() {
+        send_test_quota(&st, &app, &account)?;
+    }
     let sent = service(&st, move |c| c.send_test(&app, &account, &name)).await?;
     st.store.flush().await?;
     wake_workers(&st);
     Ok(Json(sent))
+}
+
+/// Counts one send-test against the tenant's `quotas.send_tests_per_hour`: test sends go to every
+/// destination of a route, so without a bound they are a spam cannon. The operator is not limited.
+pub(crate) fn send_test_quota(st: &AppState, app: &str, account: &str) -> Result<(), ApiError> {
+    let now = chrono::Utc::now().timestamp_millis();
+    st.quotas
+        .take(app, account, QuotaKind::SendTest, now)
+        .map_err(|wait| {
+            let secs = wait.as_secs().max(1);
+            st.metrics
+                .inc("quota_exceeded_total", &[("channel", "send_test")]);
+            ApiError::RateLimited {
+                message: format!(
+                    "Your community used its {} test sends for this hour. Try again in {} \
+                     minute{}.",
+                    st.config.quotas.send_tests_per_hour,
+                    secs.div_ceil(60),
+                    if secs.div_ceil(60) == 1 { "" } else { "s" }
+                ),
+                retry_after_secs: secs,
+            }
+        })
 }
 
 async fn import_routes(

@@ -110,3 +110,120 @@ pub fn foreign_group(
         .chat_link(chat_id)?
         .filter(|l| !l.is_tenant(app_id, account_id)))
 }
+
+/// What [`migrate_links`] did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct MigrationReport {
+    /// Groups now linked to the one tenant whose routes used them.
+    pub linked: usize,
+    /// Groups used by several tenants, removed from all their routes.
+    pub stripped: usize,
+}
+
+/// Once per store (a flag in the bot's state): records a [`ChatLink`] for every group or channel
+/// that existing routes post to, so they keep working under [`check_route`]. A chat used by one
+/// tenant's routes only is linked to that tenant; a chat used by several tenants is linked to none
+/// and removed from all of their routes, because the relay cannot tell whose it is (a group admin
+/// settles it with `/link`). Every affected tenant gets a notice saying what happened.
+pub fn migrate_links(store: &Store) -> Result<MigrationReport, StoreError> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut report = MigrationReport::default();
+    if store.chat_links_migrated()? {
+        return Ok(report);
+    }
+    let routes = store.list_routes(None)?;
+    // chat -> tenant -> its routes posting there
+    let mut users: BTreeMap<i64, BTreeMap<(String, String), BTreeSet<String>>> = BTreeMap::new();
+    for r in &routes {
+        for d in &r.destinations {
+            if let Destination::Telegram { chat_id, .. } = d
+                && is_group(*chat_id)
+            {
+                users
+                    .entry(*chat_id)
+                    .or_default()
+                    .entry((r.app_id.clone(), r.account_id.clone()))
+                    .or_default()
+                    .insert(r.name.clone());
+            }
+        }
+    }
+    let now = chrono::Utc::now().timestamp_millis();
+    let names = |set: &BTreeSet<String>| {
+        set.iter()
+            .map(|n| format!("\"{n}\""))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    for (chat, tenants) in users {
+        let owner = match store.chat_link(chat)? {
+            Some(l) => Some((l.app_id, l.account_id)),
+            None if tenants.len() == 1 => {
+                let ((app, account), used_by) = tenants.iter().next().expect("one tenant");
+                let held = store.link_chat(&ChatLink {
+                    chat_id: chat,
+                    app_id: app.clone(),
+                    account_id: account.clone(),
+                    kind: crate::store::bot::ChatKind::Unknown,
+                    linked_by: None,
+                    linked_at_ms: now,
+                })?;
+                if held.is_tenant(app, account) {
+                    report.linked += 1;
+                    store.add_notice(
+                        app,
+                        account,
+                        "chat_linked",
+                        &format!(
+                            "We linked the Telegram group {chat} to your community, because your \
+                             route {} posts there. From now on only your community's routes can \
+                             post in it; nothing changes for you or your members.",
+                            names(used_by)
+                        ),
+                        None,
+                        None,
+                    )?;
+                }
+                Some((held.app_id, held.account_id))
+            }
+            None => None,
+        };
+        let mut stripped = false;
+        for ((app, account), used_by) in &tenants {
+            if owner
+                .as_ref()
+                .is_some_and(|(a, acc)| a == app && acc == account)
+            {
+                continue;
+            }
+            for name in used_by {
+                if let Some(mut r) = store.get_route(app, account, name)? {
+                    r.destinations.retain(
+                        |d| !matches!(d, Destination::Telegram { chat_id, .. } if *chat_id == chat),
+                    );
+                    store.put_route(&r)?;
+                }
+            }
+            stripped = true;
+            store.add_notice(
+                app,
+                account,
+                "chat_unlinked",
+                &format!(
+                    "Your route {} no longer posts in the Telegram group {chat}: routes of another \
+                     community used the same group, so we could not tell whose it is. To post \
+                     there again, create a link code for the route and send /link <code> in the \
+                     group as one of its admins.",
+                    names(used_by)
+                ),
+                None,
+                None,
+            )?;
+        }
+        if stripped {
+            report.stripped += 1;
+        }
+    }
+    store.set_chat_links_migrated()?;
+    Ok(report)
+}

@@ -904,6 +904,15 @@ pub async fn send_test(
 ) -> Result<Response, Fail> {
     let sc = scope(&st, &headers, app, account).await?;
     check_csrf(&sc.principal, &form)?;
+    if sc.principal.tenant().is_some()
+        && let Err(e) = crate::http::api::send_test_quota(&st, &sc.app, &sc.account)
+    {
+        return Err(Fail::Page(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many test sends".into(),
+            e.to_string(),
+        ));
+    }
     let (a, acc, n) = (sc.app.clone(), sc.account.clone(), name.clone());
     let sent = service(&st, move |c| c.send_test(&a, &acc, &n)).await?;
     st.store.flush().await.map_err(Fail::internal)?;
