@@ -59,6 +59,8 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
         .await
         .context("store open task")??;
     let renderer = Arc::new(Renderer::new().context("loading the default templates")?);
+    // A store with no routes yet has nothing to migrate that anyone would need to hear about.
+    let had_routes = !store.routes_is_empty();
     {
         let (store, config, renderer) = (store.clone(), config.clone(), renderer.clone());
         tokio::task::spawn_blocking(move || seed_routes(&store, &config, &renderer))
@@ -66,7 +68,8 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
             .context("seeding task")??;
     }
     // Once per store: existing routes' groups are recorded as linked (service::chats).
-    let migrated = service::chats::migrate_links(&store).context("linking existing chats")?;
+    let migrated =
+        service::chats::migrate_links(&store, had_routes).context("linking existing chats")?;
     if migrated != service::chats::MigrationReport::default() {
         store.flush().await?;
         tracing::info!(

@@ -124,8 +124,10 @@ pub struct MigrationReport {
 /// that existing routes post to, so they keep working under [`check_route`]. A chat used by one
 /// tenant's routes only is linked to that tenant; a chat used by several tenants is linked to none
 /// and removed from all of their routes, because the relay cannot tell whose it is (a group admin
-/// settles it with `/link`). Every affected tenant gets a notice saying what happened.
-pub fn migrate_links(store: &Store) -> Result<MigrationReport, StoreError> {
+/// settles it with `/link`). Every affected tenant gets a notice saying what happened, unless
+/// `notify` is false (a fresh store whose routes were just seeded by the operator: nothing changed
+/// for anyone).
+pub fn migrate_links(store: &Store, notify: bool) -> Result<MigrationReport, StoreError> {
     use std::collections::{BTreeMap, BTreeSet};
     let mut report = MigrationReport::default();
     if store.chat_links_migrated()? {
@@ -170,6 +172,8 @@ pub fn migrate_links(store: &Store) -> Result<MigrationReport, StoreError> {
                 })?;
                 if held.is_tenant(app, account) {
                     report.linked += 1;
+                }
+                if held.is_tenant(app, account) && notify {
                     store.add_notice(
                         app,
                         account,
@@ -205,6 +209,9 @@ pub fn migrate_links(store: &Store) -> Result<MigrationReport, StoreError> {
                 }
             }
             stripped = true;
+            if !notify {
+                continue;
+            }
             store.add_notice(
                 app,
                 account,
