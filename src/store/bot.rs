@@ -255,6 +255,17 @@ impl Store {
             .transpose()
     }
 
+    /// A group became a supergroup and got a new id: its link moves along, unless the new id is
+    /// linked already.
+    pub fn move_chat_link(&self, old: i64, new: i64) -> Result<(), StoreError> {
+        if let Some(mut link) = self.chat_link(old)? {
+            link.chat_id = new;
+            self.link_chat(&link)?;
+            self.unlink_chat(old)?;
+        }
+        Ok(())
+    }
+
     /// Every chat link, of every tenant.
     pub fn all_chat_links(&self) -> Result<Vec<ChatLink>, StoreError> {
         self.bot_tree(CHATS)?
@@ -691,6 +702,9 @@ mod tests {
         assert_eq!(s.purge_bot_tenant("default", "A").unwrap(), 1);
         assert!(s.chat_link(-100).unwrap().is_none());
         assert_eq!(s.link_chat(&link("B")).unwrap().account_id, "B");
+        s.move_chat_link(-100, -200).unwrap();
+        assert!(s.chat_link(-100).unwrap().is_none());
+        assert_eq!(s.chat_link(-200).unwrap().unwrap().account_id, "B");
     }
 
     #[test]
