@@ -49,6 +49,7 @@ pub struct Config {
     pub store: StoreConfig,
     pub log: LogConfig,
     pub seed_routes: Option<SeedRoutes>,
+    pub quotas: QuotasConfig,
 }
 
 #[derive(Debug, Clone)]
@@ -209,6 +210,17 @@ pub enum SeedRoutes {
     Embedded,
 }
 
+/// `[quotas]`: per-tenant limits per rolling hour, so one community cannot spam through the relay.
+/// 0 means unlimited. See `delivery::quota`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct QuotasConfig {
+    pub telegram_per_hour: u32,
+    pub email_per_hour: u32,
+    pub webhook_per_hour: u32,
+    pub send_tests_per_hour: u32,
+}
+
 // ---------------------------------------------------------------------------------------------
 // Raw layer: what the file says.
 
@@ -226,6 +238,7 @@ struct Raw {
     delivery: RawDelivery,
     store: RawStore,
     log: RawLog,
+    quotas: QuotasConfig,
 }
 
 #[derive(Deserialize)]
@@ -1011,6 +1024,7 @@ fn validate(
             level: raw.log.level,
         },
         seed_routes,
+        quotas: raw.quotas,
     })
 }
 

@@ -59,11 +59,24 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
         .await
         .context("store open task")??;
     let renderer = Arc::new(Renderer::new().context("loading the default templates")?);
+    // A store with no routes yet has nothing to migrate that anyone would need to hear about.
+    let had_routes = !store.routes_is_empty();
     {
         let (store, config, renderer) = (store.clone(), config.clone(), renderer.clone());
         tokio::task::spawn_blocking(move || seed_routes(&store, &config, &renderer))
             .await
             .context("seeding task")??;
+    }
+    // Once per store: existing routes' groups are recorded as linked (service::chats).
+    let migrated =
+        service::chats::migrate_links(&store, had_routes).context("linking existing chats")?;
+    if migrated != service::chats::MigrationReport::default() {
+        store.flush().await?;
+        tracing::info!(
+            linked = migrated.linked,
+            stripped = migrated.stripped,
+            "recorded Telegram group links of existing routes"
+        );
     }
     // A crash between writing a job and its indexes leaves it unclaimable; put the indexes back.
     let repaired = store.reindex_outbox()?;
@@ -119,7 +132,13 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
         tokio::spawn(janitor(store.clone(), config.clone(), token.clone())),
         tokio::spawn(dispatch::run(dispatcher, signals.clone(), token.clone())),
         tokio::spawn(spawn_worker(
-            &store, LogSender, &config, &metrics, &signals, &token,
+            &store,
+            LogSender,
+            &config,
+            &metrics,
+            &signals,
+            &token,
+            &state.quotas,
         )),
         tokio::spawn(spawn_worker(
             &store,
@@ -128,16 +147,29 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
             &metrics,
             &signals,
             &token,
+            &state.quotas,
         )),
     ];
     if let Some(sender) = email_sender {
         workers.push(tokio::spawn(spawn_worker(
-            &store, sender, &config, &metrics, &signals, &token,
+            &store,
+            sender,
+            &config,
+            &metrics,
+            &signals,
+            &token,
+            &state.quotas,
         )));
     }
     if let Some(sender) = telegram_sender {
         workers.push(tokio::spawn(spawn_worker(
-            &store, sender, &config, &metrics, &signals, &token,
+            &store,
+            sender,
+            &config,
+            &metrics,
+            &signals,
+            &token,
+            &state.quotas,
         )));
     }
     if let Some(bot) = bot {
@@ -223,6 +255,7 @@ fn spawn_worker<S: delivery::Sender>(
     metrics: &Arc<Metrics>,
     signals: &Arc<Signals>,
     token: &CancellationToken,
+    quotas: &Arc<delivery::quota::Quotas>,
 ) -> impl std::future::Future<Output = ()> + use<S> {
     Worker::new(
         store.clone(),
@@ -230,6 +263,7 @@ fn spawn_worker<S: delivery::Sender>(
         config.delivery.clone(),
         metrics.clone(),
     )
+    .with_quotas(quotas.clone())
     .run(signals.clone(), token.clone())
 }
 
@@ -258,6 +292,7 @@ fn seed_routes(store: &Store, config: &Config, renderer: &Renderer) -> anyhow::R
         store,
         config,
         renderer,
+        caller: service::chats::Caller::Operator,
     };
     let report = ctx.import(&doc).map_err(|e| {
         anyhow::anyhow!("seed_routes: {name}: {e}. Fix the file or remove the seed_routes key")

@@ -47,6 +47,11 @@ const HELP: &[(&str, &str, &str)] = &[
         "Events of an OAuth app from accounts that have not installed it; stored, not routed.",
     ),
     (
+        "quota_exceeded_total",
+        "counter",
+        "Deliveries refused because their community reached its hourly limit ([quotas]).",
+    ),
+    (
         "store_flush_seconds",
         "histogram",
         "Time to apply and fsync one group-commit batch.",

@@ -12,7 +12,7 @@ use super::{Bot, Reply, Update};
 use crate::render::escape_html as esc;
 use crate::routing::{Destination, Route};
 use crate::service::routes::{Ctx, PreviewRequest};
-use crate::store::bot::{CodeKind, CodeRecord, OrganizerLink, Redeem};
+use crate::store::bot::{ChatKind, ChatLink, CodeKind, CodeRecord, OrganizerLink, Redeem};
 use crate::store::{Message, Notice, StoreError};
 
 /// Where a command came from.
@@ -20,6 +20,8 @@ struct Origin<'a> {
     bot: &'a Bot,
     user_id: i64,
     chat_id: i64,
+    /// Telegram's `chat.type`: `private`, `group`, `supergroup`.
+    chat_kind: &'a str,
     /// The forum topic, when the message was posted in one.
     thread: Option<i64>,
 }
@@ -70,6 +72,7 @@ pub(super) async fn handle(bot: &Bot, u: &Update) -> Result<Vec<Reply>, StoreErr
         bot,
         user_id: user.id,
         chat_id: msg.chat.id,
+        chat_kind: msg.chat.kind.as_str(),
         thread: msg
             .is_topic_message
             .then_some(msg.message_thread_id)
@@ -501,6 +504,24 @@ async fn link(from: &Origin<'_>, code: Option<&str>) -> Result<Reply, StoreError
     let Some(mut route) = route_of(from, &rec)? else {
         return Ok(from.reply(ROUTE_GONE));
     };
+    // One chat, one community: a group linked to another tenant stays theirs until one of its
+    // admins sends /unlink. Claimed with a compare-and-swap before the code is used, so two
+    // tenants' codes sent at once cannot both win.
+    let claim = ChatLink {
+        chat_id: from.chat_id,
+        app_id: rec.app_id.clone(),
+        account_id: rec.account_id.clone(),
+        kind: ChatKind::from_telegram(from.chat_kind),
+        linked_by: Some(from.user_id),
+        linked_at_ms: now_ms(),
+    };
+    let existing = from.store().chat_link(from.chat_id)?;
+    if existing
+        .as_ref()
+        .is_some_and(|l| !l.is_tenant(&rec.app_id, &rec.account_id))
+    {
+        return Ok(from.reply(OTHER_COMMUNITY));
+    }
     let exists = route.destinations.iter().any(|d| {
         matches!(d, Destination::Telegram { chat_id, thread_id, member: false }
             if *chat_id == from.chat_id && *thread_id == from.thread)
@@ -512,12 +533,22 @@ async fn link(from: &Origin<'_>, code: Option<&str>) -> Result<Reply, StoreError
             here(from)
         )));
     }
+    let held = from.store().link_chat(&claim)?;
+    if !held.is_tenant(&rec.app_id, &rec.account_id) {
+        return Ok(from.reply(OTHER_COMMUNITY));
+    }
     match from
         .store()
         .redeem_code(code, &[CodeKind::Link], now_ms())?
     {
         Redeem::Ok(_) => {}
-        other => return Ok(from.reply(code_problem(&other))),
+        other => {
+            if existing.is_none() {
+                // The claim was ours alone and the code failed: free the chat again.
+                from.store().unlink_chat(from.chat_id)?;
+            }
+            return Ok(from.reply(code_problem(&other)));
+        }
     }
     route.destinations.push(Destination::Telegram {
         chat_id: from.chat_id,
@@ -538,6 +569,10 @@ async fn link(from: &Origin<'_>, code: Option<&str>) -> Result<Reply, StoreError
         here(from)
     )))
 }
+
+const OTHER_COMMUNITY: &str = "This chat is linked to another community, so I can't post this \
+                               route's alerts here. An administrator of this group can send \
+                               /unlink first to free it. The code was not used.";
 
 fn posts_here(d: &Destination, from: &Origin<'_>) -> bool {
     matches!(d, Destination::Telegram { chat_id, thread_id, member: false }
@@ -560,6 +595,16 @@ async fn unlink(from: &Origin<'_>, route: Option<&str>) -> Result<Reply, StoreEr
         r.destinations.retain(|d| !posts_here(d, from));
         from.store().put_route(&r)?;
         removed.push(r.name);
+    }
+    // Once no route posts anywhere in the chat (any topic), it belongs to no community any more
+    // and another one may link it.
+    let still_used = from.store().list_routes(None)?.iter().any(|r| {
+        r.destinations
+            .iter()
+            .any(|d| matches!(d, Destination::Telegram { chat_id, .. } if *chat_id == from.chat_id))
+    });
+    if !still_used {
+        from.store().unlink_chat(from.chat_id)?;
     }
     Ok(from.reply(if removed.is_empty() {
         format!("No route posts in {}.", here(from))
@@ -730,6 +775,7 @@ fn test(from: &Origin<'_>, route: &Route) -> Vec<Reply> {
         store: &inner.store,
         config: &inner.config,
         renderer: &inner.renderer,
+        caller: crate::service::chats::Caller::Operator,
     };
     let event = if route.events.iter().any(|e| e == "meeting.started") {
         "meeting.started".to_string()

@@ -12,6 +12,7 @@ use super::{CliError, CliResult, load_config};
 use crate::config::Config;
 use crate::render::Renderer;
 use crate::routing::{Route, RouteDocument};
+use crate::service::chats::Caller;
 use crate::service::routes::{
     Ctx, PreviewItem, PreviewRequest, ServiceError, TemplateInfo, TestReport,
 };
@@ -195,6 +196,8 @@ fn with_access<T>(
                     store,
                     config,
                     renderer: &renderer,
+                    // The CLI on the relay's own store is the operator.
+                    caller: Caller::Operator,
                 };
                 let r = f(&access, Some(&ctx)).await;
                 store

@@ -6,6 +6,7 @@
 pub mod email;
 pub mod log;
 pub mod pacing;
+pub mod quota;
 pub mod telegram;
 pub mod webhook;
 
@@ -18,8 +19,9 @@ use tokio_util::sync::CancellationToken;
 use crate::config::DeliveryConfig;
 use crate::dispatch::Signals;
 use crate::metrics::Metrics;
-use crate::routing::Channel;
+use crate::routing::{Channel, Target};
 use crate::store::{Attempt, AttemptOutcome, Claim, Finish, Job, Store, StoreError, snippet};
+use quota::{QuotaKind, Quotas};
 
 /// What one send attempt came to, as classified by the channel.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,6 +138,8 @@ pub struct Worker<S: Sender> {
     metrics: Arc<Metrics>,
     /// When the oldest outcome not yet flushed was recorded.
     unflushed_since: std::sync::Mutex<Option<Instant>>,
+    /// Per-tenant hourly limits; none in tests that build a bare worker.
+    quotas: Option<Arc<Quotas>>,
 }
 
 impl<S: Sender> Worker<S> {
@@ -146,7 +150,14 @@ impl<S: Sender> Worker<S> {
             delivery,
             metrics,
             unflushed_since: std::sync::Mutex::new(None),
+            quotas: None,
         }
+    }
+
+    /// Counts every tenant job's send against the tenant's hourly quota.
+    pub fn with_quotas(mut self, quotas: Arc<Quotas>) -> Self {
+        self.quotas = Some(quotas);
+        self
     }
 
     /// Flushes outcomes recorded since the last flush, if any.
@@ -185,7 +196,11 @@ impl<S: Sender> Worker<S> {
         };
         let attempt_no = job.attempts + 1;
 
-        if let Some(reason) = self.stale_reason(&job, now)? {
+        let refusal = match self.stale_reason(&job, now)? {
+            Some(r) => Some((r, "stale")),
+            None => self.refusal(&job, channel, now)?,
+        };
+        if let Some((reason, why)) = refusal {
             let attempt = Attempt {
                 job_id: job.id,
                 attempt: attempt_no,
@@ -197,8 +212,8 @@ impl<S: Sender> Worker<S> {
             };
             self.store
                 .finish_job(&job, &attempt, Finish::Dead(reason.clone()))?;
-            self.count(channel, "dead", "stale");
-            tracing::info!(job = job.id, route = %job.route_name, %reason, "dropped stale alert");
+            self.count(channel, "dead", why);
+            tracing::info!(job = job.id, route = %job.route_name, %reason, "dead letter before sending");
             return Ok(StepOutcome::Dead {
                 job_id: job.id,
                 reason,
@@ -254,6 +269,12 @@ impl<S: Sender> Worker<S> {
                 Finish::Dead(snippet(detail)),
             ),
             SendResult::Defer { until_ms, detail } => {
+                // Nothing went out: the use counted before the send is returned.
+                if let (Some(q), Some(kind)) = (&self.quotas, QuotaKind::of(channel))
+                    && !job.app_id.is_empty()
+                {
+                    q.give_back(&job.app_id, &job.account_id, kind);
+                }
                 self.store.defer_job(&job, *until_ms)?;
                 self.metrics
                     .inc("delivery_deferrals_total", &[("channel", channel.as_str())]);
@@ -304,6 +325,68 @@ impl<S: Sender> Worker<S> {
                 }
             }
         })
+    }
+
+    /// Why a tenant's job must not be sent at all, checked just before the send:
+    /// - a Telegram group linked to another community (defence in depth: routes are checked when
+    ///   written, see `service::chats`, but an old store or an operator's slip must not let one
+    ///   tenant post into another's group);
+    /// - the tenant's hourly quota for the channel is used up. The job becomes a dead letter at
+    ///   once instead of waiting, so it never holds up another tenant's jobs; the organizers get
+    ///   one `hourly_limit` notice per hour.
+    ///
+    /// Tenant-less jobs (the bot's own replies and notices) are not checked.
+    fn refusal(
+        &self,
+        job: &Job,
+        channel: Channel,
+        now_ms: i64,
+    ) -> Result<Option<(String, &'static str)>, StoreError> {
+        if job.app_id.is_empty() {
+            return Ok(None);
+        }
+        if let Target::Telegram { chat_id, .. } = &job.target
+            && crate::service::chats::foreign_group(
+                &self.store,
+                &job.app_id,
+                &job.account_id,
+                *chat_id,
+            )?
+            .is_some()
+        {
+            return Ok(Some((
+                "this group belongs to another community".into(),
+                "foreign_chat",
+            )));
+        }
+        let (Some(q), Some(kind)) = (&self.quotas, QuotaKind::of(channel)) else {
+            return Ok(None);
+        };
+        if q.take(&job.app_id, &job.account_id, kind, now_ms).is_ok() {
+            return Ok(None);
+        }
+        self.metrics
+            .inc("quota_exceeded_total", &[("channel", channel.as_str())]);
+        if q.should_notify(&job.app_id, &job.account_id, now_ms) {
+            let msg = format!(
+                "Your community reached its hourly limit of {} messages, so some alerts were not \
+                 sent. They are in the delivery log as dead letters. The limit resets within the \
+                 hour; if your community needs more, ask the relay's operator.",
+                kind.as_str()
+            );
+            self.store.add_notice(
+                &job.app_id,
+                &job.account_id,
+                "hourly_limit",
+                &msg,
+                Some(&job.route_name),
+                None,
+            )?;
+        }
+        Ok(Some((
+            "hourly limit reached for this community".into(),
+            "quota",
+        )))
     }
 
     /// A "started" alert is worthless once the meeting has ended or after `stale_after_secs`.

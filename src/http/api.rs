@@ -23,7 +23,9 @@ use serde::Deserialize;
 
 use super::auth::Principal;
 use super::{ApiError, AppState};
+use crate::delivery::quota::QuotaKind;
 use crate::routing::{Route, RouteDocument};
+use crate::service::chats::{Caller, TenantId};
 use crate::service::deliveries::{
     self, DeliveriesQuery, DeliveryDetail, DeliveryView, EnableRequest, ReplayReport,
     ReplayRequest, RetryError,
@@ -546,9 +548,27 @@ impl From<RetryError> for ApiError {
     }
 }
 
-/// Runs a service call on the blocking pool (the store is synchronous).
+/// Runs a service call on the blocking pool (the store is synchronous), as the operator: for reads
+/// and for writes already scoped by `Principal::require`. Route writes go through [`service_as`].
 async fn service<T: Send + 'static>(
     st: &AppState,
+    f: impl FnOnce(&Ctx<'_>) -> Result<T, ServiceError> + Send + 'static,
+) -> Result<T, ApiError> {
+    service_as(st, Caller::Operator, f).await
+}
+
+/// Who the service sees: the admin token is the operator; a tenant token is that tenant.
+pub(crate) fn caller_of(p: &Principal) -> Caller {
+    match p.tenant() {
+        None => Caller::Operator,
+        Some((app, account)) => Caller::Tenant(TenantId::new(app, account)),
+    }
+}
+
+/// [`service`] on behalf of `caller`, for route writes (which chats it may name).
+async fn service_as<T: Send + 'static>(
+    st: &AppState,
+    caller: Caller,
     f: impl FnOnce(&Ctx<'_>) -> Result<T, ServiceError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let st = st.clone();
@@ -557,6 +577,7 @@ async fn service<T: Send + 'static>(
             store: &st.store,
             config: &st.config,
             renderer: &st.renderer,
+            caller,
         };
         f(&ctx)
     })
@@ -643,7 +664,7 @@ async fn add_route(
     Json(route): Json<Route>,
 ) -> Result<(StatusCode, Json<Route>), ApiError> {
     p.require(&route.app_id, &route.account_id)?;
-    let r = service(&st, move |c| c.add(route)).await?;
+    let r = service_as(&st, caller_of(&p), move |c| c.add(route)).await?;
     Ok((StatusCode::CREATED, Json(r)))
 }
 
@@ -667,9 +688,11 @@ async fn replace_route(
     p.require(&app, &account)?;
     // A tenant cannot move a route into another tenant either.
     p.require(&route.app_id, &route.account_id)?;
-    service(&st, move |c| c.replace(&app, &account, &name, route))
-        .await
-        .map(Json)
+    service_as(&st, caller_of(&p), move |c| {
+        c.replace(&app, &account, &name, route)
+    })
+    .await
+    .map(Json)
 }
 
 async fn remove_route(
@@ -688,10 +711,36 @@ async fn send_test(
     Path((app, account, name)): Path<(String, String, String)>,
 ) -> Result<Json<Vec<TestSent>>, ApiError> {
     p.require(&app, &account)?;
+    if p.tenant().is_some() {
+        send_test_quota(&st, &app, &account)?;
+    }
     let sent = service(&st, move |c| c.send_test(&app, &account, &name)).await?;
     st.store.flush().await?;
     wake_workers(&st);
     Ok(Json(sent))
+}
+
+/// Counts one send-test against the tenant's `quotas.send_tests_per_hour`: test sends go to every
+/// destination of a route, so without a bound they are a spam cannon. The operator is not limited.
+pub(crate) fn send_test_quota(st: &AppState, app: &str, account: &str) -> Result<(), ApiError> {
+    let now = chrono::Utc::now().timestamp_millis();
+    st.quotas
+        .take(app, account, QuotaKind::SendTest, now)
+        .map_err(|wait| {
+            let secs = wait.as_secs().max(1);
+            st.metrics
+                .inc("quota_exceeded_total", &[("channel", "send_test")]);
+            ApiError::RateLimited {
+                message: format!(
+                    "Your community used its {} test sends for this hour. Try again in {} \
+                     minute{}.",
+                    st.config.quotas.send_tests_per_hour,
+                    secs.div_ceil(60),
+                    if secs.div_ceil(60) == 1 { "" } else { "s" }
+                ),
+                retry_after_secs: secs,
+            }
+        })
 }
 
 async fn import_routes(
@@ -702,7 +751,9 @@ async fn import_routes(
     for r in &doc.routes {
         p.require(&r.app_id, &r.account_id)?;
     }
-    service(&st, move |c| c.import(&doc)).await.map(Json)
+    service_as(&st, caller_of(&p), move |c| c.import(&doc))
+        .await
+        .map(Json)
 }
 
 #[derive(Deserialize)]

@@ -24,6 +24,12 @@ pub enum ApiError {
     },
     #[error("{0}")]
     Conflict(String),
+    /// A per-tenant quota is used up (`[quotas]`); answered with `Retry-After`.
+    #[error("{message}")]
+    RateLimited {
+        message: String,
+        retry_after_secs: u64,
+    },
     #[error("temporarily unavailable, retry later")]
     Unavailable(#[source] anyhow::Error),
     #[error("internal error")]
@@ -55,6 +61,7 @@ impl ApiError {
             }
             ApiError::BadRequest { .. } => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
@@ -84,6 +91,16 @@ impl IntoResponse for ApiError {
             _ => None,
         };
         let body = json!({"error": {"code": code, "message": self.to_string(), "field": field}});
-        (status, Json(body)).into_response()
+        let mut resp = (status, Json(body)).into_response();
+        if let ApiError::RateLimited {
+            retry_after_secs, ..
+        } = &self
+        {
+            resp.headers_mut().insert(
+                axum::http::header::RETRY_AFTER,
+                axum::http::HeaderValue::from(*retry_after_secs),
+            );
+        }
+        resp
     }
 }

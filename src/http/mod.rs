@@ -52,6 +52,8 @@ pub struct StateInner {
     pub tenants: Arc<Tenants>,
     /// Serialises the penalty for wrong credentials (see [`auth::penalize_failure`]).
     pub auth_failures: tokio::sync::Mutex<()>,
+    /// Per-tenant hourly quotas, shared with the delivery workers.
+    pub quotas: Arc<crate::delivery::quota::Quotas>,
 }
 
 impl std::ops::Deref for AppState {
@@ -85,7 +87,9 @@ impl AppState {
                 )
             })
             .collect();
+        let quotas = Arc::new(crate::delivery::quota::Quotas::new(config.quotas.clone()));
         AppState(Arc::new(StateInner {
+            quotas,
             config,
             store,
             verifiers,

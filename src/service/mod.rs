@@ -2,6 +2,7 @@
 //! opens the store directly or goes through a running relay) both call these functions, so they cannot
 //! disagree.
 
+pub mod chats;
 pub mod codes;
 pub mod deliveries;
 pub mod events;

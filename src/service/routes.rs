@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
+use super::chats::{self, Caller};
 use crate::config::Config;
 use crate::dispatch::{self, Dispatcher};
 use crate::render::{
@@ -31,6 +32,8 @@ pub struct Ctx<'a> {
     pub store: &'a Store,
     pub config: &'a Config,
     pub renderer: &'a Renderer,
+    /// Who asks: an organizer may name only chats proven to be theirs (see [`super::chats`]).
+    pub caller: Caller,
 }
 
 impl Ctx<'_> {
@@ -97,8 +100,24 @@ impl Ctx<'_> {
         })
     }
 
+    /// Validation plus the destination proof for this caller.
+    fn check(
+        &self,
+        route: &Route,
+        existing: Option<&Route>,
+    ) -> Result<Vec<FieldError>, ServiceError> {
+        let mut errs = self.validate(route);
+        errs.extend(chats::check_route(
+            self.store,
+            &self.caller,
+            route,
+            existing,
+        )?);
+        Ok(errs)
+    }
+
     pub fn add(&self, route: Route) -> Result<Route, ServiceError> {
-        let errs = self.validate(&route);
+        let errs = self.check(&route, None)?;
         if !errs.is_empty() {
             return Err(ServiceError::Invalid(errs));
         }
@@ -125,8 +144,8 @@ impl Ctx<'_> {
         name: &str,
         route: Route,
     ) -> Result<Route, ServiceError> {
-        self.get(app, account, name)?;
-        let mut errs = self.validate(&route);
+        let old = self.get(app, account, name)?;
+        let mut errs = self.check(&route, Some(&old))?;
         if route.app_id != app || route.account_id != account {
             errs.push(FieldError {
                 field: "account_id".into(),
@@ -166,7 +185,8 @@ impl Ctx<'_> {
         let mut errs = Vec::new();
         let mut seen = HashSet::new();
         for (i, r) in doc.routes.iter().enumerate() {
-            for e in self.validate(r) {
+            let old = self.store.get_route(&r.app_id, &r.account_id, &r.name)?;
+            for e in self.check(r, old.as_ref())? {
                 errs.push(FieldError {
                     field: format!("routes[{i}] ({}).{}", r.name, e.field),
                     message: e.message,

@@ -8,7 +8,9 @@
 //! - `bot_mutes`: tenant prefix, chat id -> muted-until (ms). Kept per tenant so an uninstall
 //!   removes them with the rest of the tenant ([`Store::purge_bot_tenant`]).
 //! - `bot_state`: the last handled `update_id`, the notice watermark and the bot's username; none of
-//!   it names a tenant.
+//!   it names a tenant. Also the flag that the chat-link migration ran.
+//! - `bot_chats`: chat id -> [`ChatLink`], which tenant a Telegram group or channel belongs to.
+//!   Written with compare-and-swap, so two tenants racing to link one chat cannot both win.
 //!
 //! Every record that names an account lives in the first three trees, and
 //! [`Store::purge_bot_tenant`] removes all of them.
@@ -24,6 +26,7 @@ pub(super) struct BotTrees {
     organizers: sled::Tree,
     mutes: sled::Tree,
     state: sled::Tree,
+    chats: sled::Tree,
 }
 
 impl BotTrees {
@@ -33,6 +36,7 @@ impl BotTrees {
             organizers: db.open_tree("bot_organizers")?,
             mutes: db.open_tree("bot_mutes")?,
             state: db.open_tree("bot_state")?,
+            chats: db.open_tree("bot_chats")?,
         })
     }
 }
@@ -43,12 +47,57 @@ enum T {
     Organizers,
     Mutes,
     State,
+    Chats,
 }
-use T::{Codes as CODES, Mutes as MUTES, Organizers as ORGANIZERS, State as STATE};
+use T::{Chats as CHATS, Codes as CODES, Mutes as MUTES, Organizers as ORGANIZERS, State as STATE};
 
 const LAST_UPDATE: &[u8] = b"last_update_id";
 const NOTICE_WATERMARK: &[u8] = b"notice_watermark";
 const USERNAME: &[u8] = b"username";
+const CHATS_MIGRATED: &[u8] = b"chat_links_migrated";
+
+/// What kind of Telegram chat a [`ChatLink`] names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChatKind {
+    Group,
+    Supergroup,
+    Channel,
+    /// Recorded by the startup migration from an existing route, without asking Telegram.
+    Unknown,
+}
+
+impl ChatKind {
+    /// From Telegram's `chat.type`.
+    pub fn from_telegram(kind: &str) -> ChatKind {
+        match kind {
+            "group" => ChatKind::Group,
+            "supergroup" => ChatKind::Supergroup,
+            "channel" => ChatKind::Channel,
+            _ => ChatKind::Unknown,
+        }
+    }
+}
+
+/// A Telegram group or channel proven to belong to one tenant: an admin of the chat sent a link
+/// code there, or the startup migration found only that tenant's routes using it. Only that
+/// tenant's routes may post there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct ChatLink {
+    pub chat_id: i64,
+    pub app_id: String,
+    pub account_id: String,
+    pub kind: ChatKind,
+    /// The Telegram user who linked it; None when the migration recorded it.
+    pub linked_by: Option<i64>,
+    pub linked_at_ms: i64,
+}
+
+impl ChatLink {
+    pub fn is_tenant(&self, app_id: &str, account_id: &str) -> bool {
+        self.app_id == app_id && self.account_id == account_id
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -167,7 +216,73 @@ impl Store {
             T::Organizers => &b.organizers,
             T::Mutes => &b.mutes,
             T::State => &b.state,
+            T::Chats => &b.chats,
         })
+    }
+
+    // --- chat links -------------------------------------------------------------------------
+
+    /// The tenant `chat_id` is linked to, if any.
+    pub fn chat_link(&self, chat_id: i64) -> Result<Option<ChatLink>, StoreError> {
+        self.bot_tree(CHATS)?
+            .get(chat_id.to_be_bytes())?
+            .map(|v| serde_json::from_slice(&v).map_err(json_err))
+            .transpose()
+    }
+
+    /// Links a chat to `link`'s tenant unless it is linked already. Returns the link that holds
+    /// afterwards: `link` itself, or the existing one (which may name another tenant, in which case
+    /// nothing was written). A compare-and-swap, so of two tenants racing only one wins.
+    pub fn link_chat(&self, link: &ChatLink) -> Result<ChatLink, StoreError> {
+        let tree = self.bot_tree(CHATS)?;
+        let v = serde_json::to_vec(link).map_err(json_err)?;
+        match tree.compare_and_swap(link.chat_id.to_be_bytes(), None as Option<&[u8]>, Some(v))? {
+            Ok(()) => Ok(link.clone()),
+            Err(e) => match e.current {
+                Some(cur) => serde_json::from_slice(&cur).map_err(json_err),
+                // Removed between the read and the swap: try once more.
+                None => self.link_chat(link),
+            },
+        }
+    }
+
+    /// Frees a chat (`/unlink` by a group admin once no route posts there, or an uninstall).
+    /// Returns the link that was removed.
+    pub fn unlink_chat(&self, chat_id: i64) -> Result<Option<ChatLink>, StoreError> {
+        self.bot_tree(CHATS)?
+            .remove(chat_id.to_be_bytes())?
+            .map(|v| serde_json::from_slice(&v).map_err(json_err))
+            .transpose()
+    }
+
+    /// A group became a supergroup and got a new id: its link moves along, unless the new id is
+    /// linked already.
+    pub fn move_chat_link(&self, old: i64, new: i64) -> Result<(), StoreError> {
+        if let Some(mut link) = self.chat_link(old)? {
+            link.chat_id = new;
+            self.link_chat(&link)?;
+            self.unlink_chat(old)?;
+        }
+        Ok(())
+    }
+
+    /// Every chat link, of every tenant.
+    pub fn all_chat_links(&self) -> Result<Vec<ChatLink>, StoreError> {
+        self.bot_tree(CHATS)?
+            .iter()
+            .values()
+            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
+            .collect()
+    }
+
+    /// Whether the one-time chat-link migration already ran on this store.
+    pub fn chat_links_migrated(&self) -> Result<bool, StoreError> {
+        Ok(self.bot_tree(STATE)?.get(CHATS_MIGRATED)?.is_some())
+    }
+
+    pub fn set_chat_links_migrated(&self) -> Result<(), StoreError> {
+        self.bot_tree(STATE)?.insert(CHATS_MIGRATED, &[1u8])?;
+        Ok(())
     }
 
     // --- codes ------------------------------------------------------------------------------
@@ -447,7 +562,8 @@ impl Store {
 
     // --- uninstall --------------------------------------------------------------------------
 
-    /// Deletes every bot record of the tenant: its codes, organizer links and member mutes.
+    /// Deletes every bot record of the tenant: its codes, chat links, organizer links and member
+    /// mutes.
     /// Returns how many records were removed. Route destinations (member subscriptions, linked
     /// groups) live in the routes and go with them.
     pub fn purge_bot_tenant(&self, app_id: &str, account_id: &str) -> Result<u64, StoreError> {
@@ -458,6 +574,12 @@ impl Store {
             let rec: CodeRecord = serde_json::from_slice(&v).map_err(json_err)?;
             if rec.app_id == app_id && rec.account_id == account_id {
                 codes.remove(k)?;
+                removed += 1;
+            }
+        }
+        for link in self.all_chat_links()? {
+            if link.is_tenant(app_id, account_id) {
+                self.unlink_chat(link.chat_id)?;
                 removed += 1;
             }
         }
@@ -557,6 +679,32 @@ mod tests {
             s.redeem_code("S", &[CodeKind::Subscribe], 5).unwrap(),
             Redeem::Revoked
         );
+    }
+
+    #[test]
+    fn a_chat_links_to_one_tenant_only() {
+        let (_d, s) = store();
+        let link = |acc: &str| ChatLink {
+            chat_id: -100,
+            app_id: "default".into(),
+            account_id: acc.into(),
+            kind: ChatKind::Supergroup,
+            linked_by: Some(1),
+            linked_at_ms: 1,
+        };
+        assert_eq!(s.link_chat(&link("A")).unwrap().account_id, "A");
+        assert_eq!(
+            s.link_chat(&link("B")).unwrap().account_id,
+            "A",
+            "the second tenant does not take it over"
+        );
+        assert_eq!(s.purge_bot_tenant("default", "B").unwrap(), 0);
+        assert_eq!(s.purge_bot_tenant("default", "A").unwrap(), 1);
+        assert!(s.chat_link(-100).unwrap().is_none());
+        assert_eq!(s.link_chat(&link("B")).unwrap().account_id, "B");
+        s.move_chat_link(-100, -200).unwrap();
+        assert!(s.chat_link(-100).unwrap().is_none());
+        assert_eq!(s.chat_link(-200).unwrap().unwrap().account_id, "B");
     }
 
     #[test]

@@ -105,6 +105,8 @@ impl Store {
     pub fn migrate_telegram_chat(&self, old: i64, new: i64) -> Result<Vec<Route>, StoreError> {
         self.telegram_tree(MIGRATIONS)?
             .insert(old.to_be_bytes(), &new.to_be_bytes())?;
+        // The group's owner stays its owner under its new id.
+        self.move_chat_link(old, new)?;
         let mut changed = Vec::new();
         for mut route in self.list_routes(None)? {
             let mut hit = false;

@@ -58,6 +58,7 @@ async fn rig(port: u16, to: &[&str]) -> Rig {
         store: &store,
         config: &config,
         renderer: &renderer,
+        caller: zoom_relay::service::chats::Caller::Operator,
     }
     .import(&routes)
     .expect("routes import");

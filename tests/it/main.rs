@@ -22,4 +22,5 @@ mod secrets_in_logs;
 mod signature_props;
 mod smtp_peer;
 mod telegram;
+mod tenant_destinations;
 mod webhook;

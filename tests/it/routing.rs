@@ -100,6 +100,7 @@ fn import(store: &Store, config: &Config, doc: &str) {
         store,
         config,
         renderer: &renderer,
+        caller: zoom_relay::service::chats::Caller::Operator,
     }
     .import(&parsed)
     .expect("routes import");

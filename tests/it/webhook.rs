@@ -207,6 +207,7 @@ async fn rig(urls: &[String], tweak: impl FnOnce(&mut String)) -> Rig {
         store: &store,
         config: &config,
         renderer: &renderer,
+        caller: zoom_relay::service::chats::Caller::Operator,
     }
     .import(&routes)
     .expect("routes import");

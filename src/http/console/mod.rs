@@ -258,8 +258,19 @@ fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
 }
 
 /// Runs a service call on the blocking pool (the store is synchronous).
+/// Reads and tenant-scoped writes run as the operator; route writes use [`service_as`] with the
+/// session's principal, so an organizer names only chats proven to be theirs.
 async fn service<T: Send + 'static>(
     st: &AppState,
+    f: impl FnOnce(&Ctx<'_>) -> Result<T, ServiceError> + Send + 'static,
+) -> Result<T, ServiceError> {
+    service_as(st, crate::service::chats::Caller::Operator, f).await
+}
+
+/// [`service`] on behalf of `caller`.
+async fn service_as<T: Send + 'static>(
+    st: &AppState,
+    caller: crate::service::chats::Caller,
     f: impl FnOnce(&Ctx<'_>) -> Result<T, ServiceError> + Send + 'static,
 ) -> Result<T, ServiceError> {
     let st = st.clone();
@@ -268,6 +279,7 @@ async fn service<T: Send + 'static>(
             store: &st.store,
             config: &st.config,
             renderer: &st.renderer,
+            caller,
         };
         f(&ctx)
     })

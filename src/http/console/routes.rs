@@ -16,8 +16,9 @@ use serde::Deserialize;
 use super::html::{
     Section, button_form, csrf_field, e, error_summary, field_errors, flash, page, q, seg,
 };
-use super::{Fail, Scope, check_csrf, field, scope, service, wake};
+use super::{Fail, Scope, check_csrf, field, scope, service, service_as, wake};
 use crate::http::AppState;
+use crate::http::api::caller_of;
 use crate::routing::{Destination, FieldError, MEETING_EVENTS, Overflow, Route};
 use crate::service::codes::{self, CreateCode};
 use crate::service::routes::ServiceError;
@@ -160,7 +161,7 @@ pub async fn create(
     let (route, errs, generated) = parse_route(&sc, &form, None);
     let saved = if errs.is_empty() {
         let r = route.clone();
-        Some(service(&st, move |c| c.add(r)).await)
+        Some(service_as(&st, caller_of(&sc.principal), move |c| c.add(r)).await)
     } else {
         None
     };
@@ -233,7 +234,12 @@ pub async fn save(
             name.clone(),
             route.clone(),
         );
-        Some(service(&st, move |c| c.replace(&a, &acc, &n, r)).await)
+        Some(
+            service_as(&st, caller_of(&sc.principal), move |c| {
+                c.replace(&a, &acc, &n, r)
+            })
+            .await,
+        )
     } else {
         None
     };
@@ -898,6 +904,15 @@ pub async fn send_test(
 ) -> Result<Response, Fail> {
     let sc = scope(&st, &headers, app, account).await?;
     check_csrf(&sc.principal, &form)?;
+    if sc.principal.tenant().is_some()
+        && let Err(e) = crate::http::api::send_test_quota(&st, &sc.app, &sc.account)
+    {
+        return Err(Fail::Page(
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many test sends".into(),
+            e.to_string(),
+        ));
+    }
     let (a, acc, n) = (sc.app.clone(), sc.account.clone(), name.clone());
     let sent = service(&st, move |c| c.send_test(&a, &acc, &n)).await?;
     st.store.flush().await.map_err(Fail::internal)?;
