@@ -22,4 +22,5 @@ mod secrets_in_logs;
 mod signature_props;
 mod smtp_peer;
 mod telegram;
+mod template_budget;
 mod webhook;
