@@ -61,6 +61,26 @@ async fn a_nested_each_bomb_is_refused_at_preview_with_a_plain_reason() {
     let text = body.to_string();
     assert!(text.contains("repeats too much"), "{text}");
     assert!(text.contains("Remove a nested {{#each}}"), "{text}");
+
+    // Saving it as a tenant override is refused the same way, and nothing is stored.
+    let resp = app
+        .client
+        .put(app.url("/api/v1/templates/default/acct-it/meeting.started/telegram.html"))
+        .bearer_auth(admin(&app))
+        .json(&json!({"source": six_deep_bomb()}))
+        .send()
+        .await
+        .expect("save request");
+    let status = resp.status().as_u16();
+    let text = resp.text().await.unwrap_or_default();
+    assert!(matches!(status, 400 | 422), "{status} {text}");
+    assert!(text.contains("repeats too much"), "{text}");
+    assert!(
+        app.store()
+            .tenant_templates("default", "acct-it")
+            .expect("templates")
+            .is_empty()
+    );
     app.shutdown().await;
 }
 
