@@ -68,7 +68,7 @@ const NOTICE_EVERY_MS: i64 = 3_600_000;
 /// render CPU time ([`TENANT_RENDER_BUCKET`], refilled at the same amount per second): a tenant
 /// whose bucket is empty has its events deferred behind other tenants' (never dropped: when
 /// nobody else waits, its events go on). Within one event, a tenant that has spent its bucket
-/// while another tenant waits gives way, and the event is dispatched again later. A template
+/// while another tenant waits gives way, once per event, and the event is dispatched again later. A template
 /// that went over its budget is remembered for [`KNOWN_BOMB_MEMORY`] and dead-lettered at once,
 /// without rendering. With the 20 ms per-message budget, another tenant's alert waits at most
 /// about 50 + 20 ms for a tenant's renders.
@@ -83,6 +83,9 @@ struct FairState {
     buckets: HashMap<(String, String), (i64, Instant)>,
     /// Hash of a template set -> (when it went over, which limit).
     bombs: HashMap<[u8; 32], (Instant, OverLimit)>,
+    /// Events that already gave way once (seq -> when): the second try runs to the end, so an
+    /// event whose renders are slow but within budget cannot be put off for ever.
+    gave_way: HashMap<u64, Instant>,
 }
 
 impl Fairness {
@@ -124,6 +127,13 @@ impl Fairness {
         s.bombs
             .retain(|_, (at, _)| at.elapsed() < KNOWN_BOMB_MEMORY);
         s.bombs.get(h).map(|(_, l)| *l)
+    }
+
+    /// Whether event `seq` may give way now: once per event.
+    fn may_give_way(&self, seq: u64) -> bool {
+        let mut s = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        s.gave_way.retain(|_, at| at.elapsed() < KNOWN_BOMB_MEMORY);
+        s.gave_way.insert(seq, Instant::now()).is_none()
     }
 
     fn remember_bomb(&self, h: [u8; 32], limit: OverLimit) {
@@ -444,6 +454,7 @@ impl Dispatcher {
             if n > 0
                 && spent_ns > TENANT_RENDER_BUCKET.as_nanos() as u64
                 && self.store.inbox_has_other_tenant(app, account, FAIR_SCAN)?
+                && self.fairness.may_give_way(rec.seq)
             {
                 return Ok(Prepared::Deferred);
             }
@@ -825,5 +836,30 @@ pub async fn run(d: Dispatcher, signals: Arc<Signals>, token: CancellationToken)
             _ = signals.inbox.notified() => {}
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod fairness_tests {
+    use super::*;
+
+    #[test]
+    fn a_tenant_that_spent_its_bucket_waits_and_others_do_not() {
+        let f = Fairness::default();
+        assert!(f.has_tokens("app", "a"));
+        f.charge("app", "a", 60_000_000);
+        assert!(!f.has_tokens("app", "a"), "60 ms spent of a 50 ms bucket");
+        assert!(f.has_tokens("app", "b"), "another tenant is untouched");
+    }
+
+    #[test]
+    fn known_bombs_are_remembered_and_events_give_way_once() {
+        let f = Fairness::default();
+        let h = [7u8; 32];
+        assert_eq!(f.known_bomb(&h), None);
+        f.remember_bomb(h, OverLimit::Repeats);
+        assert_eq!(f.known_bomb(&h), Some(OverLimit::Repeats));
+        assert!(f.may_give_way(42));
+        assert!(!f.may_give_way(42), "the second try runs to the end");
     }
 }
