@@ -142,10 +142,19 @@ impl Fairness {
     }
 }
 
-/// Identifies the override set a message would render with: the same sources hash the same, and
-/// an edited template is a new one.
-fn template_set_hash(event: &str, kind: DestinationKind, layers: &Overrides) -> Option<[u8; 32]> {
+/// Identifies the override set a message would render with, per tenant: the same sources hash the
+/// same, an edited template is a new one, and one tenant's bomb never marks another tenant's copy.
+fn template_set_hash(
+    tenant: (&str, &str),
+    event: &str,
+    kind: DestinationKind,
+    layers: &Overrides,
+) -> Option<[u8; 32]> {
     let mut h = Sha256::new();
+    for part in [tenant.0, tenant.1] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
     let mut any = false;
     for key in kind.keys() {
         if let Some(src) = layers.find(event, key) {
@@ -613,7 +622,7 @@ impl Dispatcher {
         let layers = Overrides {
             layers: vec![&route.templates, tenant_templates],
         };
-        let set = template_set_hash(ev.kind.as_str(), kind, &layers);
+        let set = template_set_hash((app, &route.account_id), ev.kind.as_str(), kind, &layers);
         if let Some(limit) = set.and_then(|h| self.fairness.known_bomb(&h)) {
             return Err(limit);
         }
