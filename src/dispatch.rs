@@ -4,9 +4,9 @@
 //! leaves the event in the inbox (it is dispatched again; memory updates are idempotent); a crash
 //! after it leaves nothing to redo. Idempotency keys make a second dispatch of the same event harmless.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::time::Duration;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 use tokio::sync::Notify;
@@ -14,7 +14,11 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use crate::metrics::Metrics;
-use crate::render::{ContextInput, DestinationKind, Overrides, Rendered, Renderer, build_context};
+use crate::render::budget::thread_cpu_ns;
+use crate::render::{
+    ContextInput, DestinationKind, OverLimit, Overrides, RenderError, Rendered, Renderer,
+    build_context,
+};
 use crate::routing::{self, Channel, MatchInput, Target};
 use crate::store::{EventRecord, EventStatus, MeetingMemory, Message, NewJob, Store, StoreError};
 use crate::tenants::Tenants;
@@ -45,6 +49,124 @@ pub enum DispatchOutcome {
         seq: u64,
         deleted: u64,
     },
+    /// The tenant used up its render time while other tenants' events wait: the event stays in
+    /// the inbox and is dispatched again later, after theirs.
+    Deferred {
+        seq: u64,
+    },
+}
+
+/// Render time each tenant may spend at once, and gets back per second.
+pub const TENANT_RENDER_BUCKET: Duration = Duration::from_millis(50);
+/// How long a template that went over its budget is remembered and skipped without rendering.
+pub const KNOWN_BOMB_MEMORY: Duration = Duration::from_secs(600);
+/// How deep the dispatcher looks into the inbox for another tenant's event.
+const FAIR_SCAN: usize = 256;
+/// At most one `template_over_limit` notice per tenant in this time.
+const NOTICE_EVERY_MS: i64 = 3_600_000;
+
+/// Fairness across tenants in dispatch. There is one dispatcher, so any time one tenant's
+/// renders take is time every other tenant's alert waits. Each tenant has a token bucket of
+/// render CPU time ([`TENANT_RENDER_BUCKET`], refilled at the same amount per second): a tenant
+/// whose bucket is empty has its events deferred behind other tenants' (never dropped: when
+/// nobody else waits, its events go on). Within one event, a tenant that has spent its bucket
+/// while another tenant waits gives way, once per event, and the event is dispatched again later. A template
+/// that went over its budget is remembered for [`KNOWN_BOMB_MEMORY`] and dead-lettered at once,
+/// without rendering. With the 20 ms per-message budget, another tenant's alert waits at most
+/// about 50 + 20 ms for a tenant's renders.
+#[derive(Default)]
+pub struct Fairness {
+    inner: Mutex<FairState>,
+}
+
+#[derive(Default)]
+struct FairState {
+    /// (app, account) -> (tokens in ns, may be negative; when last refilled).
+    buckets: HashMap<(String, String), (i64, Instant)>,
+    /// Hash of a template set -> (when it went over, which limit).
+    bombs: HashMap<[u8; 32], (Instant, OverLimit)>,
+    /// Events that already gave way once (seq -> when): the second try runs to the end, so an
+    /// event whose renders are slow but within budget cannot be put off for ever.
+    gave_way: HashMap<u64, Instant>,
+}
+
+impl Fairness {
+    fn tokens(state: &mut FairState, app: &str, account: &str) -> i64 {
+        let cap = TENANT_RENDER_BUCKET.as_nanos() as i64;
+        let now = Instant::now();
+        let entry = state
+            .buckets
+            .entry((app.to_owned(), account.to_owned()))
+            .or_insert((cap, now));
+        let refill = now.duration_since(entry.1).as_nanos() as i64 * cap / 1_000_000_000;
+        entry.0 = (entry.0 + refill).min(cap);
+        entry.1 = now;
+        entry.0
+    }
+
+    /// Whether the tenant has render time left.
+    pub fn has_tokens(&self, app: &str, account: &str) -> bool {
+        let mut s = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        Self::tokens(&mut s, app, account) > 0
+    }
+
+    /// Takes `ns` of render time from the tenant's bucket.
+    pub fn charge(&self, app: &str, account: &str, ns: u64) {
+        let mut s = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        Self::tokens(&mut s, app, account);
+        if let Some(b) = s.buckets.get_mut(&(app.to_owned(), account.to_owned())) {
+            b.0 -= ns as i64;
+        }
+        // Forget idle tenants now and then so the map stays small.
+        if s.buckets.len() > 10_000 {
+            let cap = TENANT_RENDER_BUCKET.as_nanos() as i64;
+            s.buckets.retain(|_, b| b.0 < cap);
+        }
+    }
+
+    fn known_bomb(&self, h: &[u8; 32]) -> Option<OverLimit> {
+        let mut s = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        s.bombs
+            .retain(|_, (at, _)| at.elapsed() < KNOWN_BOMB_MEMORY);
+        s.bombs.get(h).map(|(_, l)| *l)
+    }
+
+    /// Whether event `seq` may give way now: once per event.
+    fn may_give_way(&self, seq: u64) -> bool {
+        let mut s = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        s.gave_way.retain(|_, at| at.elapsed() < KNOWN_BOMB_MEMORY);
+        s.gave_way.insert(seq, Instant::now()).is_none()
+    }
+
+    fn remember_bomb(&self, h: [u8; 32], limit: OverLimit) {
+        let mut s = self.inner.lock().unwrap_or_else(|e| e.into_inner());
+        s.bombs.insert(h, (Instant::now(), limit));
+    }
+}
+
+/// Identifies the override set a message would render with, per tenant: the same sources hash the
+/// same, an edited template is a new one, and one tenant's bomb never marks another tenant's copy.
+fn template_set_hash(
+    tenant: (&str, &str),
+    event: &str,
+    kind: DestinationKind,
+    layers: &Overrides,
+) -> Option<[u8; 32]> {
+    let mut h = Sha256::new();
+    for part in [tenant.0, tenant.1] {
+        h.update((part.len() as u64).to_be_bytes());
+        h.update(part.as_bytes());
+    }
+    let mut any = false;
+    for key in kind.keys() {
+        if let Some(src) = layers.find(event, key) {
+            any = true;
+            h.update(key.as_bytes());
+            h.update((src.len() as u64).to_be_bytes());
+            h.update(src.as_bytes());
+        }
+    }
+    any.then(|| h.finalize().into())
 }
 
 /// Wake-ups between the pipeline stages, so an event moves on at once instead of at the next poll.
@@ -76,6 +198,7 @@ pub struct Dispatcher {
     config: Arc<Config>,
     tenants: Option<Arc<Tenants>>,
     metrics: Option<Arc<Metrics>>,
+    fairness: Arc<Fairness>,
 }
 
 /// The idempotency key of the job for (event, target): stable across re-dispatch.
@@ -118,7 +241,21 @@ impl Dispatcher {
             config,
             tenants: None,
             metrics: None,
+            fairness: Arc::new(Fairness::default()),
         }
+    }
+
+    /// The next inbox event, tenants with render time left first (see [`Fairness`]).
+    fn next_event(&self) -> Result<Option<EventRecord>, StoreError> {
+        self.store.next_inbox_event_fair(
+            |rec| {
+                rec.event
+                    .account_id
+                    .as_deref()
+                    .is_some_and(|acc| !self.fairness.has_tokens(&rec.event.app_id, acc))
+            },
+            FAIR_SCAN,
+        )
     }
 
     /// Revokes tokens on uninstall and looks up join links (see [`Tenants::before_dispatch`]).
@@ -134,7 +271,7 @@ impl Dispatcher {
 
     /// Dispatches the oldest inbox event. Blocking (store I/O); async callers use spawn_blocking.
     pub fn step(&self) -> Result<DispatchOutcome, StoreError> {
-        let Some(rec) = self.store.next_inbox_event()? else {
+        let Some(rec) = self.next_event()? else {
             return Ok(DispatchOutcome::Idle);
         };
         self.dispatch(rec)
@@ -144,7 +281,7 @@ impl Dispatcher {
     /// lookup, a token revocation; see [`Tenants::wants_prep`]) instead of dispatching it. Most
     /// events need none and are dispatched in the same blocking call.
     fn step_or_prep(&self) -> Result<Next, StoreError> {
-        let Some(rec) = self.store.next_inbox_event()? else {
+        let Some(rec) = self.next_event()? else {
             return Ok(Next::Done(DispatchOutcome::Idle));
         };
         if self.tenants.as_ref().is_some_and(|t| t.wants_prep(&rec)) {
@@ -217,14 +354,20 @@ impl Dispatcher {
                     }
                 }
             }
-            Prepared::Jobs { routes, jobs } => {
-                let created = self.store.commit_dispatch(
+            Prepared::Deferred => {
+                tracing::debug!(seq, "tenant out of render time; event deferred");
+                Ok(DispatchOutcome::Deferred { seq })
+            }
+            Prepared::Jobs { routes, jobs, dead } => {
+                let total = (jobs.len() + dead.len()) as u32;
+                let created = self.store.commit_dispatch_with_dead(
                     &rec,
                     EventStatus::Dispatched {
                         routes,
-                        jobs: jobs.len() as u32,
+                        jobs: total,
                     },
                     jobs,
+                    dead,
                 )?;
                 tracing::debug!(seq, routes, jobs = created, "event dispatched");
                 Ok(DispatchOutcome::Dispatched {
@@ -344,7 +487,19 @@ impl Dispatcher {
         let matched = matched.len();
         let tenant_templates = self.store.tenant_templates(app, account)?;
         let mut jobs = Vec::with_capacity(planned.len());
-        for p in planned {
+        let mut dead = Vec::new();
+        let mut spent_ns = 0u64;
+        for (n, p) in planned.into_iter().enumerate() {
+            // Give way once this event has used a bucket's worth of render time while another
+            // tenant waits; the renders found over budget so far are remembered, so the next
+            // try goes faster.
+            if n > 0
+                && spent_ns > TENANT_RENDER_BUCKET.as_nanos() as u64
+                && self.store.inbox_has_other_tenant(app, account, FAIR_SCAN)?
+                && self.fairness.may_give_way(rec.seq)
+            {
+                return Ok(Prepared::Deferred);
+            }
             // A target disabled after a permanent failure (410, bot kicked) gets nothing until an
             // organizer enables it again.
             if self
@@ -365,7 +520,8 @@ impl Dispatcher {
                 continue;
             }
             let unsubscribe_url = self.unsubscribe_url(app, account, p.route, &p.target, p.member);
-            let message = self.render(
+            let started = thread_cpu_ns();
+            let rendered = self.render(
                 ev,
                 app,
                 &p,
@@ -373,7 +529,18 @@ impl Dispatcher {
                 &tenant_templates,
                 unsubscribe_url.as_deref(),
             );
-            jobs.push(NewJob {
+            let took = thread_cpu_ns().saturating_sub(started);
+            spent_ns += took;
+            self.fairness.charge(app, account, took);
+            let (message, over) = match rendered {
+                Ok(m) => (m, None),
+                Err(limit) => {
+                    self.over_limit(app, account, &p.route.name, limit);
+                    let m = fallback_message(destination_kind(&p.target), ev);
+                    (m, Some(format!("template over limit: {limit}")))
+                }
+            };
+            let job = NewJob {
                 idempotency_key: idempotency_key(rec.seq, &p.target),
                 event: ev.kind.to_string(),
                 app_id: app.to_string(),
@@ -385,12 +552,51 @@ impl Dispatcher {
                 options: p.route.delivery_options(),
                 unsubscribe_url,
                 received_at_ms: rec.received_at_ms,
-            });
+            };
+            match over {
+                Some(reason) => dead.push((job, reason)),
+                None => jobs.push(job),
+            }
         }
         Ok(Prepared::Jobs {
             routes: matched as u32,
             jobs,
+            dead,
         })
+    }
+
+    /// Counts a render over budget and tells the tenant's organizers, at most once an hour.
+    fn over_limit(&self, app: &str, account: &str, route: &str, limit: OverLimit) {
+        tracing::warn!(
+            app,
+            route,
+            limit = limit.label(),
+            "template over limit; message not sent"
+        );
+        if let Some(m) = &self.metrics {
+            m.inc("renders_over_limit_total", &[("limit", limit.label())]);
+        }
+        let now = chrono::Utc::now().timestamp_millis();
+        let recent = self.store.list_notices(Some((app, account))).map(|ns| {
+            ns.iter()
+                .any(|n| n.kind == "template_over_limit" && now - n.at_ms < NOTICE_EVERY_MS)
+        });
+        if let Ok(false) = recent {
+            let message = format!(
+                "A message of route \"{route}\" was not sent: its template went over a limit ({limit}). {} Messages with this template are kept as dead letters until it is fixed.",
+                limit.explain()
+            );
+            if let Err(e) = self.store.add_notice(
+                app,
+                account,
+                "template_over_limit",
+                &message,
+                Some(route),
+                None,
+            ) {
+                tracing::error!(error = %e, "recording a template notice failed");
+            }
+        }
     }
 
     /// A member's personal email subscription gets a signed one-click unsubscribe link.
@@ -421,6 +627,8 @@ impl Dispatcher {
 
     /// Renders with the route's and tenant's overrides. A broken override must not cost the alert:
     /// it falls back to the default templates (overrides are validated when saved, so this is rare).
+    /// An override over its render budget is different: it fails that message alone (`Err`), and
+    /// is remembered for a while so it is not rendered again (see [`Fairness`]).
     fn render(
         &self,
         ev: &ZoomEvent,
@@ -429,7 +637,7 @@ impl Dispatcher {
         memory: Option<&MeetingMemory>,
         tenant_templates: &BTreeMap<String, String>,
         unsubscribe_url: Option<&str>,
-    ) -> Message {
+    ) -> Result<Message, OverLimit> {
         let (route, target) = (planned.route, &planned.target);
         let ctx = build_context(&ContextInput {
             event: ev,
@@ -447,8 +655,18 @@ impl Dispatcher {
         let layers = Overrides {
             layers: vec![&route.templates, tenant_templates],
         };
-        match self.renderer.render(kind, &ev.kind, &ctx, &layers) {
+        let set = template_set_hash((app, &route.account_id), ev.kind.as_str(), kind, &layers);
+        if let Some(limit) = set.and_then(|h| self.fairness.known_bomb(&h)) {
+            return Err(limit);
+        }
+        Ok(match self.renderer.render(kind, &ev.kind, &ctx, &layers) {
             Ok(r) => to_message(r),
+            Err(RenderError::OverLimit { limit }) => {
+                if let Some(h) = set {
+                    self.fairness.remember_bomb(h, limit);
+                }
+                return Err(limit);
+            }
             Err(e) => {
                 tracing::warn!(route = %route.name, error = %e, "template override failed; using the default template");
                 let none = Overrides { layers: vec![] };
@@ -460,7 +678,7 @@ impl Dispatcher {
                     }
                 }
             }
-        }
+        })
     }
 }
 
@@ -561,14 +779,18 @@ impl Dispatcher {
         let tenant_templates = self.store.tenant_templates(app, &account)?;
         for p in planned {
             let unsubscribe_url = self.unsubscribe_url(app, &account, p.route, &p.target, p.member);
-            let message = self.render(
-                &ev,
-                app,
-                &p,
-                memory.as_ref(),
-                &tenant_templates,
-                unsubscribe_url.as_deref(),
-            );
+            let message = self
+                .render(
+                    &ev,
+                    app,
+                    &p,
+                    memory.as_ref(),
+                    &tenant_templates,
+                    unsubscribe_url.as_deref(),
+                )
+                .unwrap_or_else(|limit| Message::Log {
+                    text: format!("not sent: template over limit: {limit}"),
+                });
             report.deliveries.push(TestDelivery {
                 route: p.route.name.clone(),
                 target: p.target.describe(),
@@ -591,9 +813,11 @@ enum Prepared {
         account: String,
         user_id: Option<String>,
     },
+    Deferred,
     Jobs {
         routes: u32,
         jobs: Vec<NewJob>,
+        dead: Vec<(NewJob, String)>,
     },
 }
 
@@ -635,7 +859,11 @@ pub async fn run(d: Dispatcher, signals: Arc<Signals>, token: CancellationToken)
                         tracing::error!(error = %e, "flushing after a tenant purge failed");
                     }
                 }
-                Ok(Ok(DispatchOutcome::Unroutable { .. } | DispatchOutcome::NoTenant { .. })) => {}
+                Ok(Ok(
+                    DispatchOutcome::Unroutable { .. }
+                    | DispatchOutcome::NoTenant { .. }
+                    | DispatchOutcome::Deferred { .. },
+                )) => {}
                 Ok(Err(e)) => {
                     tracing::error!(error = %e, "dispatch failed; retrying shortly");
                     break;
@@ -651,5 +879,30 @@ pub async fn run(d: Dispatcher, signals: Arc<Signals>, token: CancellationToken)
             _ = signals.inbox.notified() => {}
             _ = tokio::time::sleep(Duration::from_secs(1)) => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod fairness_tests {
+    use super::*;
+
+    #[test]
+    fn a_tenant_that_spent_its_bucket_waits_and_others_do_not() {
+        let f = Fairness::default();
+        assert!(f.has_tokens("app", "a"));
+        f.charge("app", "a", 60_000_000);
+        assert!(!f.has_tokens("app", "a"), "60 ms spent of a 50 ms bucket");
+        assert!(f.has_tokens("app", "b"), "another tenant is untouched");
+    }
+
+    #[test]
+    fn known_bombs_are_remembered_and_events_give_way_once() {
+        let f = Fairness::default();
+        let h = [7u8; 32];
+        assert_eq!(f.known_bomb(&h), None);
+        f.remember_bomb(h, OverLimit::Repeats);
+        assert_eq!(f.known_bomb(&h), Some(OverLimit::Repeats));
+        assert!(f.may_give_way(42));
+        assert!(!f.may_give_way(42), "the second try runs to the end");
     }
 }

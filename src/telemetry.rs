@@ -7,11 +7,22 @@ use tracing_subscriber::EnvFilter;
 
 use crate::config::{LogConfig, LogFormat};
 
+/// Handlebars logs helper parameters (context values: join links with `pwd=`, unsubscribe URLs)
+/// at debug level. It is built with `no_logging`, and its target is also silenced here whatever
+/// `RELAY_LOG` or the config asks for, so no future feature flip can bring those lines back.
+pub const QUIET_TARGETS: &str = "handlebars=off";
+
+/// `filter` with [`QUIET_TARGETS`] forced on.
+pub fn with_quiet_targets(filter: EnvFilter) -> EnvFilter {
+    filter.add_directive(QUIET_TARGETS.parse().expect("a valid directive"))
+}
+
 pub fn init(cfg: &LogConfig) {
     let filter = std::env::var("RELAY_LOG")
         .ok()
         .and_then(|v| EnvFilter::try_new(v).ok())
         .unwrap_or_else(|| EnvFilter::new(&cfg.level));
+    let filter = with_quiet_targets(filter);
     let json = match cfg.format {
         LogFormat::Json => true,
         LogFormat::Pretty => false,
@@ -38,9 +49,9 @@ pub fn init(cfg: &LogConfig) {
 /// Minimal logging for CLI verbs that run before or without a config.
 pub fn init_cli() {
     let _ = tracing_subscriber::fmt()
-        .with_env_filter(
+        .with_env_filter(with_quiet_targets(
             EnvFilter::try_from_env("RELAY_LOG").unwrap_or_else(|_| EnvFilter::new("warn")),
-        )
+        ))
         .with_writer(std::io::stderr)
         .try_init();
 }

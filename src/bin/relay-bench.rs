@@ -16,6 +16,8 @@ mod intake;
 mod load;
 #[path = "relay_bench/node.rs"]
 mod node;
+#[path = "relay_bench/render.rs"]
+mod render;
 #[path = "relay_bench/resources.rs"]
 mod resources;
 #[path = "relay_bench/servers.rs"]
@@ -71,6 +73,8 @@ enum Cmd {
     /// Resources of the real `zoom-relay` binary: RSS idle and under intake load, and the time to
     /// ready with 10,000 routes in the store.
     Resources(RunArgs),
+    /// Render fairness: another tenant's alert latency while one tenant renders template bombs.
+    Render(RunArgs),
     /// Every scenario.
     All(RunArgs),
     /// Load one already running server (the bare handler, `serve-durable`, or `zoom-relay serve` with
@@ -171,7 +175,7 @@ impl Ctx {
         Ok(pool)
     }
 
-    fn progress(&self, msg: &str) {
+    pub fn progress(&self, msg: &str) {
         if !self.opts.json_only {
             eprintln!("relay-bench: {msg}");
         }
@@ -258,6 +262,11 @@ pub const SCENARIOS: &[Scenario] = &[
         groups: &["telegram"],
         run: |c| Box::pin(telegram::latency(c)),
     },
+    Scenario {
+        name: "render_fairness",
+        groups: &["render"],
+        run: |c| Box::pin(render::fairness(c)),
+    },
 ];
 
 fn main() -> ExitCode {
@@ -266,6 +275,7 @@ fn main() -> ExitCode {
         Cmd::Intake(a) => run_group(Some("intake"), a),
         Cmd::Telegram(a) => run_group(Some("telegram"), a),
         Cmd::Resources(a) => run_group(Some("resources"), a),
+        Cmd::Render(a) => run_group(Some("render"), a),
         Cmd::All(a) => run_group(None, a),
         Cmd::Load { addr, rate, args } => load_only(addr, rate, args),
         Cmd::ServeBare { port } => servers::serve_bare(port).map(|_| ExitCode::SUCCESS),

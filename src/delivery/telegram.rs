@@ -568,6 +568,10 @@ pub fn split_html(html: &str, max: usize) -> Vec<String> {
         // The furthest end that fits, and the best cut before it.
         let (mut units, mut end) = (0, start);
         let (mut after_newline, mut after_space, mut after_text) = (None, None, None);
+        // A line break or space counts as a cut only once the part holds half of `max`: a cut
+        // right after a leading emoji or title would send a near-empty first message and push
+        // the real content into the next one.
+        let min_fill = max / 2;
         while end < ps.len() {
             if let Piece::Text { raw, units: u } = &ps[end] {
                 if units + u > max {
@@ -575,8 +579,8 @@ pub fn split_html(html: &str, max: usize) -> Vec<String> {
                 }
                 units += u;
                 match *raw {
-                    "\n" => after_newline = Some(end + 1),
-                    " " => after_space = Some(end + 1),
+                    "\n" if units >= min_fill => after_newline = Some(end + 1),
+                    " " if units >= min_fill => after_space = Some(end + 1),
                     _ => {}
                 }
                 after_text = Some(end + 1);
@@ -654,6 +658,22 @@ mod tests {
         let joined: String = parts.iter().map(|p| visible_text(p)).collect();
         assert_eq!(joined, visible_text(html));
         parts
+    }
+
+    #[test]
+    fn first_part_carries_content_not_only_the_emoji() {
+        let body = "word ".repeat(40);
+        let html = format!("🟢\n<b>{body}</b>");
+        let parts = split_html(&html, 100);
+        assert!(parts.len() > 1);
+        assert!(
+            visible_text(&parts[0]).trim().chars().count() > 40,
+            "first part: {:?}",
+            parts[0]
+        );
+        for p in &parts {
+            check(p).unwrap();
+        }
     }
 
     #[test]

@@ -139,7 +139,7 @@ fn names_in(t: &Template, scope: Option<&Value>, parent: Pos) -> Result<(), Issu
     Ok(())
 }
 
-fn helper_name(p: &Parameter) -> Option<&str> {
+pub(super) fn helper_name(p: &Parameter) -> Option<&str> {
     match p {
         Parameter::Name(n) => Some(n),
         Parameter::Path(Path::Relative((segs, _))) => match segs.as_slice() {

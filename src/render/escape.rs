@@ -34,6 +34,7 @@ pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
     for c in s.chars() {
         match c {
+            c if is_hidden_control(c) => {}
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
@@ -44,12 +45,35 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-/// A subject is a mail header: a line break in a value could start a new header (header injection),
-/// so every run of line-breaking characters becomes one space.
+/// Bidirectional overrides and isolates (U+202A-202E, U+2066-2069), direction marks (U+200E,
+/// U+200F, U+061C) and invisible zero-width characters (U+200B, U+2060, U+FEFF). A topic holding
+/// them can reorder what a reader sees ("Trojan Source": U+202E before `gnp.exe` shows `exe.png`) or hide
+/// text, so they are dropped from values in subjects and Telegram/HTML text. U+200C (ZWNJ) and
+/// U+200D (ZWJ) stay: emoji sequences and scripts such as Persian and Hindi need them.
+pub fn is_hidden_control(c: char) -> bool {
+    matches!(
+        c,
+        '\u{202A}'..='\u{202E}'
+            | '\u{2066}'..='\u{2069}'
+            | '\u{200E}'
+            | '\u{200F}'
+            | '\u{061C}'
+            | '\u{200B}'
+            | '\u{2060}'
+            | '\u{FEFF}'
+    )
+}
+
+/// A subject is a mail header: values lose hidden controls (see [`is_hidden_control`]), and a line
+/// break in a value could start a new header (header injection), so every run of line-breaking
+/// characters becomes one space.
 pub fn escape_subject(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut in_break = false;
     for c in s.chars() {
+        if is_hidden_control(c) {
+            continue;
+        }
         if is_line_break(c) {
             if !in_break {
                 out.push(' ');
@@ -113,6 +137,17 @@ mod tests {
             finish_subject("\n  Started:  Weekly\r\n call \n"),
             "Started: Weekly call"
         );
+    }
+
+    #[test]
+    fn bidi_and_zero_width_controls_are_dropped_but_joiners_stay() {
+        let topic = "a\u{202E}gnp.exe\u{2066}b\u{200B}c\u{FEFF}d\u{200E}\u{061C}\u{2060}e";
+        assert_eq!(escape_html(topic), "agnp.exebcde");
+        assert_eq!(escape_subject(topic), "agnp.exebcde");
+        // Family emoji (ZWJ sequence) and Persian with ZWNJ keep their joiners.
+        let joined = "👩\u{200D}👩\u{200D}👧 می\u{200C}خواهم";
+        assert_eq!(escape_html(joined), joined);
+        assert_eq!(escape_subject(joined), joined);
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! event-specific key like `meeting.started/telegram.html` beats `telegram.html`), then in the
 //! embedded defaults. Overrides should be checked with [`Renderer::validate`] when saved.
 
+pub mod budget;
 mod check;
 mod context;
 mod defaults;
@@ -27,8 +28,7 @@ use std::sync::Arc;
 use chrono::{DateTime, TimeZone, Utc};
 use handlebars::template::Template;
 use handlebars::{
-    Context, Handlebars, RenderContext, RenderErrorReason, Renderable, StringOutput,
-    TemplateErrorReason,
+    Context, Handlebars, RenderContext, RenderErrorReason, Renderable, TemplateErrorReason,
 };
 use serde_json::Value;
 
@@ -36,6 +36,7 @@ use crate::zoom::event::{ParsedEvent, parse};
 use crate::zoom::samples::{SampleParams, sample};
 use crate::zoom::{EventKind, ZoomEvent};
 
+pub use budget::OverLimit;
 pub use context::{ContextInput, MEETING_KEYS, build_context};
 pub use defaults::{EVENTS as DEFAULT_EVENTS, default_template};
 pub use escape::{Format, escape_html, escape_json, escape_subject};
@@ -236,6 +237,10 @@ pub enum RenderError {
     NoTemplate { event: String, key: &'static str },
     #[error("the webhook body for {event} is not valid JSON: {error}")]
     NotJson { event: String, error: String },
+    /// The message went over its render budget (or its template breaks a static limit): it is
+    /// not sent, and no fallback is rendered in its place.
+    #[error("template over limit: {limit}")]
+    OverLimit { limit: OverLimit },
 }
 
 /// The registries and the sample contexts used for validation. Cheap to clone.
@@ -266,6 +271,8 @@ fn registry(format: Format) -> Handlebars<'static> {
     r.set_strict_mode(true);
     r.register_escape_fn(format.escape_fn());
     helpers::register(&mut r, format);
+    // Replaces the built-in `each`: the same behaviour, plus a charge per repeat.
+    r.register_helper("each", Box::new(budget::BudgetedEach));
     r
 }
 
@@ -367,8 +374,26 @@ impl Renderer {
     }
 
     /// Renders the message for `dest`. An override that fails to compile or render is an error
-    /// (the caller may retry without overrides); the defaults never use a name they lack.
+    /// (the caller may retry without overrides); the defaults never use a name they lack. The
+    /// whole message renders under one budget (see [`budget`]): going over it, or an override
+    /// that breaks a static limit, is [`RenderError::OverLimit`], which callers must not paper
+    /// over with a fallback render.
     pub fn render(
+        &self,
+        dest: DestinationKind,
+        event: &EventKind,
+        ctx: &Value,
+        overrides: &Overrides,
+    ) -> Result<Rendered, RenderError> {
+        let scope = budget::enter();
+        let res = self.render_message(dest, event, ctx, overrides);
+        match scope.over() {
+            Some(limit) => Err(RenderError::OverLimit { limit }),
+            None => res,
+        }
+    }
+
+    fn render_message(
         &self,
         dest: DestinationKind,
         event: &EventKind,
@@ -426,22 +451,34 @@ impl Renderer {
         key: &'static str,
         ctx: &Context,
         overrides: &Overrides,
-    ) -> Result<Option<String>, TemplateError> {
+    ) -> Result<Option<String>, RenderError> {
         let format = format_of(key).expect("keys come from DestinationKind::keys");
         let reg = self.registry(format);
         if let Some(source) = overrides.find(event, key) {
+            // Saved templates passed these checks; one written around them (an old store, the
+            // operator's own store edits) is held to them here.
+            if budget::check_source(source).is_err() {
+                return Err(RenderError::OverLimit {
+                    limit: OverLimit::Shape,
+                });
+            }
             let t = compile(key, source)?;
-            return run(reg, &t, ctx)
+            if budget::check_static(&t).is_err() {
+                return Err(RenderError::OverLimit {
+                    limit: OverLimit::Shape,
+                });
+            }
+            return run(reg, &t, ctx, key)
                 .map(Some)
-                .map_err(|e| TemplateError::from_render(key, &e, event));
+                .map_err(|e| TemplateError::from_render(key, &e, event).into());
         }
         let name = format!("{event}/{key}");
-        if !reg.has_template(&name) {
+        let Some(t) = reg.get_template(&name) else {
             return Ok(None);
-        }
-        reg.render_with_context(&name, ctx)
+        };
+        run(reg, t, ctx, key)
             .map(Some)
-            .map_err(|e| TemplateError::from_render(&name, &e, event))
+            .map_err(|e| TemplateError::from_render(&name, &e, event).into())
     }
 
     /// Checks a template before it is saved: it must compile, use only known names and helpers
@@ -477,15 +514,30 @@ impl Renderer {
                 ),
             ));
         };
+        budget::check_source(source).map_err(|m| TemplateError::new(key, m))?;
         let t = compile(key, source)?;
+        budget::check_static(&t).map_err(|i| TemplateError {
+            key: key.to_owned(),
+            line: i.pos.map(|p| p.0),
+            column: i.pos.map(|p| p.1),
+            name: None,
+            message: i.message,
+        })?;
         check::names(&t, &self.inner.shape).map_err(|i| TemplateError::from_issue(key, i))?;
         let reg = self.registry(format);
         for (event, ctx) in &self.inner.samples {
             if only_event.is_some_and(|e| e != *event) {
                 continue;
             }
-            let out = run(reg, &t, &Context::from(ctx.clone()))
-                .map_err(|e| TemplateError::from_render(key, &e, event))?;
+            // A trial render per sample, each under a message's budget: a template that goes over
+            // it with sample data would go over it with real data too.
+            let scope = budget::enter();
+            let out = run(reg, &t, &Context::from(ctx.clone()), base);
+            if let Some(limit) = scope.over() {
+                return Err(TemplateError::new(key, limit.explain()));
+            }
+            drop(scope);
+            let out = out.map_err(|e| TemplateError::from_render(key, &e, event))?;
             let problem = match base {
                 "webhook.json" => serde_json::from_str::<serde::de::IgnoredAny>(&out)
                     .err()
@@ -518,13 +570,15 @@ fn compile(key: &str, source: &str) -> Result<Template, TemplateError> {
 
 /// Renders a compiled template that is not registered (overrides are compiled per use, so the
 /// shared registries stay immutable and the renderer needs no lock).
+/// Output is capped for `key` (see [`budget::output_cap`]).
 fn run(
     reg: &Handlebars<'static>,
     t: &Template,
     ctx: &Context,
+    key: &str,
 ) -> Result<String, handlebars::RenderError> {
-    let mut out = StringOutput::new();
+    let mut out = budget::CappedOutput::new(budget::output_cap(key));
     let mut rc = RenderContext::new(None);
     t.render(reg, ctx, &mut rc, &mut out)?;
-    out.into_string().map_err(Into::into)
+    Ok(out.into_string())
 }

@@ -596,7 +596,10 @@ proptest! {
         let allowed: BTreeSet<String> = ["b", "a", "code"].into_iter().map(String::from).collect();
         prop_assert!(tag_names(&html).is_subset(&allowed), "{html}");
         prop_assert!(telegram::check(&html).is_ok(), "{:?}: {html}", telegram::check(&html));
-        if let Some(t) = shown {
+        // Bidi and zero-width controls are dropped from values; everything else reads back.
+        let visible: Option<String> =
+            shown.map(|t| t.chars().filter(|c| !super::escape::is_hidden_control(*c)).collect());
+        if let Some(t) = visible.as_deref() {
             prop_assert!(html.contains(&escape_html(t)));
             prop_assert!(telegram::to_plain_text(&html).contains(t));
         }
@@ -605,7 +608,7 @@ proptest! {
         let Rendered::Email { subject, html, .. } = render(&r, DestinationKind::Email, &ev, &ctx) else { panic!() };
         prop_assert!(!subject.contains(['\r', '\n']), "{subject:?}");
         prop_assert_eq!(subject.trim(), subject.as_str());
-        if let Some(t) = shown {
+        if let Some(t) = visible.as_deref() {
             prop_assert!(html.contains(&escape_html(t)));
         }
 
@@ -667,5 +670,77 @@ fn documented_examples_validate() {
     assert_eq!(
         e.to_string(),
         "log.txt line 2, column 18: the template ends inside a block or tag: a `{{#…}}` is missing its `{{/…}}`, or a `{{` its `}}`"
+    );
+}
+
+#[test]
+fn nested_each_over_meeting_is_refused_at_save_with_a_plain_reason() {
+    let r = renderer();
+    let six = "{{#each @root.meeting}}".repeat(6) + "x" + &"{{/each}}".repeat(6);
+    let e = r.validate("telegram.html", &six).unwrap_err();
+    assert!(e.message.contains("repeats too much"), "{e}");
+    assert!(e.message.contains("Remove a nested {{#each}}"), "{e}");
+    // Three deep is within the static limits, and the sample meeting is small enough.
+    let three = "{{#each @root.meeting}}".repeat(3) + "x" + &"{{/each}}".repeat(3);
+    assert!(r.validate("telegram.html", &three).is_ok());
+}
+
+#[test]
+fn big_output_and_big_sources_are_refused() {
+    let r = renderer();
+    let big = "{{#each meeting}}{{#each @root.meeting}}".to_owned()
+        + &"{{@root.meeting.topic}} {{@root.meeting.topic}} ".repeat(40)
+        + "{{/each}}{{/each}}";
+    let e = r.validate("email.subject", &big).unwrap_err();
+    assert!(e.message.contains("output is too big"), "{e}");
+    let long = "a".repeat(17 * 1024);
+    let e = r.validate("log.txt", &long).unwrap_err();
+    assert!(e.message.contains("too long"), "{e}");
+    let deep = "{{#if meeting}}".repeat(17) + &"{{/if}}".repeat(17);
+    let e = r.validate("log.txt", &deep).unwrap_err();
+    assert!(e.message.contains("nests blocks too deeply"), "{e}");
+}
+
+#[test]
+fn budgeted_each_behaves_like_the_builtin() {
+    let r = renderer();
+    let t = "{{#each meeting.ids}}{{@index}}:{{this}}{{#if @first}}F{{/if}}{{#if @last}}L{{/if}},{{else}}none{{/each}}";
+    let ctx = json!({"meeting": {"ids": [5, 6, 7]}});
+    let tmpl: BTreeMap<String, String> = [("log.txt".to_owned(), t.to_owned())].into();
+    let ev = event_with("meeting.started", "x");
+    let out = r
+        .render(
+            DestinationKind::Log,
+            &ev.kind,
+            &ctx,
+            &Overrides {
+                layers: vec![&tmpl],
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        out,
+        Rendered::Log {
+            text: "0:5F,1:6,2:7L,".into()
+        }
+    );
+    let t2 = "{{#each meeting as |v k|}}{{k}}={{v}};{{/each}}";
+    let tmpl: BTreeMap<String, String> = [("log.txt".to_owned(), t2.to_owned())].into();
+    let ctx = json!({"meeting": {"a": 1, "b": 2}});
+    let out = r
+        .render(
+            DestinationKind::Log,
+            &ev.kind,
+            &ctx,
+            &Overrides {
+                layers: vec![&tmpl],
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        out,
+        Rendered::Log {
+            text: "a=1;b=2;".into()
+        }
     );
 }

@@ -195,6 +195,20 @@ impl Store {
         status: EventStatus,
         jobs: Vec<NewJob>,
     ) -> Result<u32, StoreError> {
+        self.commit_dispatch_with_dead(record, status, jobs, vec![])
+    }
+
+    /// Like [`Store::commit_dispatch`], plus jobs that are dead on arrival: a message whose
+    /// template went over its render budget is recorded as a dead letter with `reason` and never
+    /// sent, while the event's other jobs go out as usual. Idempotent like the live jobs.
+    pub fn commit_dispatch_with_dead(
+        &self,
+        record: &EventRecord,
+        status: EventStatus,
+        jobs: Vec<NewJob>,
+        dead: Vec<(NewJob, String)>,
+    ) -> Result<u32, StoreError> {
+        self.create_dead(record.seq, dead)?;
         let created = self.create_jobs(record.seq, jobs)?;
         let mut updated = record.clone();
         updated.status = status;
@@ -209,6 +223,92 @@ impl Store {
     /// twice cannot send its replies twice. Returns the number of jobs created.
     pub fn enqueue_jobs(&self, jobs: Vec<NewJob>) -> Result<u32, StoreError> {
         self.create_jobs(0, jobs)
+    }
+
+    fn create_dead(&self, event_seq: u64, dead: Vec<(NewJob, String)>) -> Result<(), StoreError> {
+        let i = &self.inner;
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        for (job, reason) in dead {
+            if i.idem.contains_key(job.idempotency_key.as_bytes())? {
+                continue;
+            }
+            let id = i.db.generate_id()? + 1;
+            i.idem
+                .insert(job.idempotency_key.as_bytes(), &id.to_be_bytes())?;
+            let j = Job {
+                id,
+                idempotency_key: job.idempotency_key,
+                event_seq,
+                event: job.event,
+                app_id: job.app_id,
+                account_id: job.account_id,
+                route_name: job.route_name,
+                meeting_uuid: job.meeting_uuid,
+                target: job.target,
+                message: job.message,
+                options: job.options,
+                unsubscribe_url: job.unsubscribe_url,
+                received_at_ms: job.received_at_ms,
+                created_at_ms: now_ms,
+                attempts: 0,
+                due_at_ms: now_ms,
+                claimed_until_ms: None,
+            };
+            i.dead.insert(
+                id.to_be_bytes(),
+                enc(&DeadJob {
+                    job: j,
+                    reason,
+                    dead_at_ms: now_ms,
+                }),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The oldest inbox event that `deferred` does not hold back, looking at most `scan` entries
+    /// deep; when every one is held back, the oldest anyway (holding back only makes sense while
+    /// someone else is waiting). Fairness across tenants in dispatch uses this.
+    pub fn next_inbox_event_fair(
+        &self,
+        deferred: impl Fn(&EventRecord) -> bool,
+        scan: usize,
+    ) -> Result<Option<EventRecord>, StoreError> {
+        let mut oldest = None;
+        for k in self.inner.inbox.iter().keys().take(scan) {
+            let k = k?;
+            let seq = decode_seq(&k).ok_or_else(|| StoreError::Io("bad inbox key".into()))?;
+            let rec = self
+                .get_event(seq)?
+                .ok_or_else(|| StoreError::Io(format!("inbox entry {seq} has no event")))?;
+            if !deferred(&rec) {
+                return Ok(Some(rec));
+            }
+            if oldest.is_none() {
+                oldest = Some(rec);
+            }
+        }
+        Ok(oldest)
+    }
+
+    /// Whether an event of another tenant than (`app`, `account`) waits in the first `scan`
+    /// inbox entries.
+    pub fn inbox_has_other_tenant(
+        &self,
+        app: &str,
+        account: &str,
+        scan: usize,
+    ) -> Result<bool, StoreError> {
+        for k in self.inner.inbox.iter().keys().take(scan) {
+            let k = k?;
+            let Some(seq) = decode_seq(&k) else { continue };
+            if let Some(rec) = self.get_event(seq)?
+                && (rec.event.app_id != app || rec.event.account_id.as_deref() != Some(account))
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     fn create_jobs(&self, event_seq: u64, jobs: Vec<NewJob>) -> Result<u32, StoreError> {

@@ -23,4 +23,5 @@ mod signature_props;
 mod smtp_peer;
 mod telegram;
 mod tenant_destinations;
+mod template_budget;
 mod webhook;
