@@ -11,6 +11,11 @@ pub fn serve(config_path: Option<&Path>) -> CliResult {
     for w in config.warnings() {
         tracing::warn!("{w}");
     }
+    // Idle sockets should hit the connection caps (which answer) before the descriptor limit
+    // (which makes accept fail for Zoom too); a soft limit of 256 or 1024 is common.
+    if let Some(n) = crate::http::server::raise_fd_limit() {
+        tracing::debug!(nofile = n, "open file limit");
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
