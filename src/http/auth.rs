@@ -357,3 +357,26 @@ impl FromRequestParts<AppState> for Principal {
         Ok(p)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::IpAddr;
+
+    #[test]
+    fn penalty_queues_are_per_address_and_bounded() {
+        let p = Penalties::default();
+        let a: IpAddr = "203.0.113.1".parse().unwrap();
+        let b: IpAddr = "203.0.113.2".parse().unwrap();
+        assert!(!std::sync::Arc::ptr_eq(&p.queue(a), &p.queue(b)));
+        assert!(std::sync::Arc::ptr_eq(&p.queue(a), &p.queue(a)));
+        // One host's /64 shares a queue.
+        let v6a: IpAddr = "2001:db8::1".parse().unwrap();
+        let v6b: IpAddr = "2001:db8::ffff:2".parse().unwrap();
+        assert!(std::sync::Arc::ptr_eq(&p.queue(v6a), &p.queue(v6b)));
+        for i in 0..(PENALTY_ADDRESSES as u32 + 100) {
+            p.queue(IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + i)));
+        }
+        assert_eq!(p.len(), PENALTY_ADDRESSES);
+    }
+}
