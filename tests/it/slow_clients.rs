@@ -356,3 +356,79 @@ async fn a_wrong_telegram_webhook_secret_gets_401_and_is_penalized() {
     );
     app.shutdown().await;
 }
+
+/// With a soft open-file limit of 64 (common defaults are 256 or 1024), idle sockets used to make
+/// `accept` fail with EMFILE, and a real webhook timed out. The relay raises the soft limit to the
+/// hard one at start, so the connection caps are what bounds idle sockets.
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn idle_sockets_do_not_exhaust_file_descriptors() {
+    const SOFT: libc::rlim_t = 64;
+    let mut hard = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit writes only the struct passed.
+    assert_eq!(
+        unsafe { libc::getrlimit(libc::RLIMIT_NOFILE, &mut hard) },
+        0
+    );
+    if hard.rlim_max < 512 {
+        eprintln!(
+            "skipped: the hard open-file limit is only {}",
+            hard.rlim_max
+        );
+        return;
+    }
+    let relay = RelayProcess::start_with(
+        |_| {},
+        "warn",
+        |cmd| {
+            // SAFETY: setrlimit is async-signal-safe; it runs in the child between fork and exec.
+            unsafe {
+                cmd.pre_exec(|| {
+                    let mut l = libc::rlimit {
+                        rlim_cur: 0,
+                        rlim_max: 0,
+                    };
+                    if libc::getrlimit(libc::RLIMIT_NOFILE, &mut l) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    l.rlim_cur = SOFT;
+                    if libc::setrlimit(libc::RLIMIT_NOFILE, &l) != 0 {
+                        return Err(std::io::Error::last_os_error());
+                    }
+                    Ok(())
+                });
+            }
+        },
+    )
+    .await;
+    // Twice the child's soft limit in idle connections, inside the default caps.
+    let mut idle = Vec::new();
+    for _ in 0..(2 * SOFT as usize) {
+        idle.push(TcpStream::connect(relay.addr).await.expect("connect"));
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // A fresh client: the relay's own one keeps a connection from the readiness check.
+    let body = started_body(&unique_uuid("fd-limit"), "Fd limit");
+    let ts = now_secs().to_string();
+    let sig = zoom_signature(DEMO_SECRET, &ts, &body);
+    let resp = reqwest::Client::builder()
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+        .post(relay.url("/zoom/webhook"))
+        .header("content-type", "application/json")
+        .header("x-zm-request-timestamp", ts)
+        .header("x-zm-signature", sig)
+        .body(body)
+        .send()
+        .await
+        .expect("the webhook is answered, not left in the accept backlog");
+    assert_eq!(resp.status(), 200);
+    drop(idle);
+    let mut child = relay.child;
+    let _ = child.start_kill();
+    let _ = tokio::time::timeout(DEADLINE, child.wait()).await;
+}
