@@ -1173,14 +1173,11 @@ fn server_limits(raw: &RawServer, e: &mut Errors) -> ConnLimits {
             "use the default 256, or more for a busy relay (each connection costs a file descriptor)",
         );
     }
-    if raw.max_connections_per_ip == 0 || raw.max_connections_per_ip > raw.max_connections {
+    if raw.max_connections_per_ip == 0 {
         e.push(
             "server.max_connections_per_ip",
-            format!(
-                "is {}; it must be at least 1 and at most server.max_connections ({})",
-                raw.max_connections_per_ip, raw.max_connections
-            ),
-            "use the default 32",
+            "is 0; no client could connect",
+            "use the default 32 (a value above server.max_connections acts as max_connections)",
         );
     }
     if raw.webhook_reserved_connections > 1_000_000 {
@@ -1206,7 +1203,9 @@ fn server_limits(raw: &RawServer, e: &mut Errors) -> ConnLimits {
         body_timeout,
         api_max_body_bytes: raw.api_max_body_bytes,
         max_connections: raw.max_connections.max(1),
-        max_connections_per_ip: raw.max_connections_per_ip.max(1),
+        max_connections_per_ip: raw
+            .max_connections_per_ip
+            .clamp(1, raw.max_connections.max(1)),
         webhook_reserved_connections: raw.webhook_reserved_connections,
         trusted_proxies,
     }
@@ -1331,5 +1330,50 @@ mod tests {
         let dbg = format!("{c:?}");
         assert!(!dbg.contains("demo-secret-token-change-me"), "{dbg}");
         assert!(!dbg.contains(DEMO_DATA_KEY), "{dbg}");
+    }
+
+    #[test]
+    fn slow_client_limits_validate_and_name_the_key() {
+        let c = from_toml_str(EXAMPLE_CONFIG, ConfigSource::EmbeddedExample, &[]).unwrap();
+        let l = &c.server.limits;
+        assert_eq!(l.header_timeout, std::time::Duration::from_secs(10));
+        assert_eq!((l.max_connections, l.max_connections_per_ip), (256, 32));
+        assert_eq!(l.trusted_proxies.len(), 2);
+        for (from, to, key) in [
+            (
+                "header_timeout_secs = 10",
+                "header_timeout_secs = 0",
+                "server.header_timeout_secs",
+            ),
+            (
+                "body_timeout_secs = 15",
+                "body_timeout_secs = 100000",
+                "server.body_timeout_secs",
+            ),
+            (
+                "max_connections = 256",
+                "max_connections = 0",
+                "server.max_connections",
+            ),
+            (
+                "api_max_body_bytes = 1048576",
+                "api_max_body_bytes = 10",
+                "server.api_max_body_bytes",
+            ),
+            (
+                "trusted_proxies = [\"127.0.0.0/8\", \"::1/128\"]",
+                "trusted_proxies = [\"not-an-address\"]",
+                "server.trusted_proxies[0]",
+            ),
+        ] {
+            let doc = EXAMPLE_CONFIG.replace(from, to);
+            assert_ne!(doc, EXAMPLE_CONFIG, "{from}");
+            let err = from_toml_str(&doc, ConfigSource::EmbeddedExample, &[]).unwrap_err();
+            assert!(err.to_string().contains(key), "{key}: {err}");
+        }
+        // A per-address cap above the pool acts as the pool size.
+        let doc = EXAMPLE_CONFIG.replace("max_connections = 256", "max_connections = 8");
+        let c = from_toml_str(&doc, ConfigSource::EmbeddedExample, &[]).unwrap();
+        assert_eq!(c.server.limits.max_connections_per_ip, 8);
     }
 }
