@@ -58,6 +58,29 @@ pub struct ServerConfig {
     pub public_url: String,
     pub data_dir: PathBuf,
     pub max_body_bytes: usize,
+    /// Slow-client limits (see [`ConnLimits`]).
+    pub limits: ConnLimits,
+}
+
+/// How much of the relay one client may hold: timeouts, body sizes and connection caps, enforced by
+/// the accept loop in `http::server`. Anyone on the internet can open connections, so each of these
+/// bounds what an unauthenticated peer can pin (sockets, file descriptors, buffered bodies).
+#[derive(Debug, Clone)]
+pub struct ConnLimits {
+    /// Time to send a full request head, and how long an idle keep-alive connection stays open.
+    pub header_timeout: std::time::Duration,
+    /// Time to send the whole body once the head arrived; a body that stalls gets 408.
+    pub body_timeout: std::time::Duration,
+    /// Body size limit for every route except the Zoom webhook (which uses `max_body_bytes`).
+    pub api_max_body_bytes: usize,
+    /// Connections in the general pool.
+    pub max_connections: usize,
+    /// Connections from one address (IPv4) or one /64 (IPv6); trusted proxies are exempt.
+    pub max_connections_per_ip: usize,
+    /// Extra connections beyond `max_connections` that only Zoom webhooks and health checks may use.
+    pub webhook_reserved_connections: usize,
+    /// Peers whose `X-Forwarded-For` is believed, to find the real client address.
+    pub trusted_proxies: Vec<Cidr>,
 }
 
 #[derive(Clone)]
@@ -248,6 +271,13 @@ struct RawServer {
     public_url: String,
     data_dir: PathBuf,
     max_body_bytes: usize,
+    header_timeout_secs: u64,
+    body_timeout_secs: u64,
+    api_max_body_bytes: usize,
+    max_connections: usize,
+    max_connections_per_ip: usize,
+    webhook_reserved_connections: usize,
+    trusted_proxies: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -670,6 +700,7 @@ fn validate(
             "use the default 262144 or another value of at least 1024",
         );
     }
+    let limits = server_limits(&raw.server, &mut e);
     let data_dir = if raw.server.data_dir.is_relative() && !base_dir.as_os_str().is_empty() {
         base_dir.join(&raw.server.data_dir)
     } else {
@@ -993,6 +1024,7 @@ fn validate(
             public_url,
             data_dir,
             max_body_bytes: raw.server.max_body_bytes,
+            limits,
         },
         security: SecurityConfig {
             data_key: data_key.expect("checked above"),
@@ -1133,6 +1165,72 @@ impl Config {
     }
 }
 
+/// Validates the slow-client keys of `[server]` (see [`ConnLimits`]).
+fn server_limits(raw: &RawServer, e: &mut Errors) -> ConnLimits {
+    let secs = |e: &mut Errors, key: &str, v: u64| {
+        if !(1..=300).contains(&v) {
+            e.push(
+                key,
+                format!("is {v}; it must be between 1 and 300 seconds"),
+                "use the default (10 for headers, 15 for bodies) or another value in 1..=300",
+            );
+        }
+        std::time::Duration::from_secs(v.clamp(1, 300))
+    };
+    let header_timeout = secs(e, "server.header_timeout_secs", raw.header_timeout_secs);
+    let body_timeout = secs(e, "server.body_timeout_secs", raw.body_timeout_secs);
+    if raw.api_max_body_bytes < 1024 {
+        e.push(
+            "server.api_max_body_bytes",
+            "is below 1024 bytes; route documents would be refused",
+            "use the default 1048576 or another value of at least 1024",
+        );
+    }
+    if raw.max_connections == 0 || raw.max_connections > 1_000_000 {
+        e.push(
+            "server.max_connections",
+            format!("is {}; it must be between 1 and 1000000", raw.max_connections),
+            "use the default 256, or more for a busy relay (each connection costs a file descriptor)",
+        );
+    }
+    if raw.max_connections_per_ip == 0 {
+        e.push(
+            "server.max_connections_per_ip",
+            "is 0; no client could connect",
+            "use the default 32 (a value above server.max_connections acts as max_connections)",
+        );
+    }
+    if raw.webhook_reserved_connections > 1_000_000 {
+        e.push(
+            "server.webhook_reserved_connections",
+            "is above 1000000",
+            "use the default 32",
+        );
+    }
+    let mut trusted_proxies = Vec::new();
+    for (i, c) in raw.trusted_proxies.iter().enumerate() {
+        match c.parse::<Cidr>() {
+            Ok(cidr) => trusted_proxies.push(cidr),
+            Err(err) => e.push(
+                format!("server.trusted_proxies[{i}]"),
+                format!("`{c}`: {err}"),
+                "write an address or block such as \"127.0.0.1/32\" or \"10.0.0.0/8\"",
+            ),
+        }
+    }
+    ConnLimits {
+        header_timeout,
+        body_timeout,
+        api_max_body_bytes: raw.api_max_body_bytes,
+        max_connections: raw.max_connections.max(1),
+        max_connections_per_ip: raw
+            .max_connections_per_ip
+            .clamp(1, raw.max_connections.max(1)),
+        webhook_reserved_connections: raw.webhook_reserved_connections,
+        trusted_proxies,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1252,5 +1350,50 @@ mod tests {
         let dbg = format!("{c:?}");
         assert!(!dbg.contains("demo-secret-token-change-me"), "{dbg}");
         assert!(!dbg.contains(DEMO_DATA_KEY), "{dbg}");
+    }
+
+    #[test]
+    fn slow_client_limits_validate_and_name_the_key() {
+        let c = from_toml_str(EXAMPLE_CONFIG, ConfigSource::EmbeddedExample, &[]).unwrap();
+        let l = &c.server.limits;
+        assert_eq!(l.header_timeout, std::time::Duration::from_secs(10));
+        assert_eq!((l.max_connections, l.max_connections_per_ip), (256, 32));
+        assert_eq!(l.trusted_proxies.len(), 2);
+        for (from, to, key) in [
+            (
+                "header_timeout_secs = 10",
+                "header_timeout_secs = 0",
+                "server.header_timeout_secs",
+            ),
+            (
+                "body_timeout_secs = 15",
+                "body_timeout_secs = 100000",
+                "server.body_timeout_secs",
+            ),
+            (
+                "max_connections = 256",
+                "max_connections = 0",
+                "server.max_connections",
+            ),
+            (
+                "api_max_body_bytes = 1048576",
+                "api_max_body_bytes = 10",
+                "server.api_max_body_bytes",
+            ),
+            (
+                "trusted_proxies = [\"127.0.0.0/8\", \"::1/128\"]",
+                "trusted_proxies = [\"not-an-address\"]",
+                "server.trusted_proxies[0]",
+            ),
+        ] {
+            let doc = EXAMPLE_CONFIG.replace(from, to);
+            assert_ne!(doc, EXAMPLE_CONFIG, "{from}");
+            let err = from_toml_str(&doc, ConfigSource::EmbeddedExample, &[]).unwrap_err();
+            assert!(err.to_string().contains(key), "{key}: {err}");
+        }
+        // A per-address cap above the pool acts as the pool size.
+        let doc = EXAMPLE_CONFIG.replace("max_connections = 256", "max_connections = 8");
+        let c = from_toml_str(&doc, ConfigSource::EmbeddedExample, &[]).unwrap();
+        assert_eq!(c.server.limits.max_connections_per_ip, 8);
     }
 }

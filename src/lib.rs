@@ -181,10 +181,16 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
     let addr = listener.local_addr()?;
     let router = http::router(state.clone());
     let t = token.clone();
+    let (server_cfg, server_metrics) = (config.clone(), metrics.clone());
     let server = tokio::spawn(async move {
-        let res = axum::serve(listener, router)
-            .with_graceful_shutdown(t.clone().cancelled_owned())
-            .await;
+        let res = http::server::serve(
+            listener,
+            router,
+            &server_cfg.server,
+            server_metrics,
+            t.clone(),
+        )
+        .await;
         // If the server stops on its own (an accept error), stop everything else too.
         t.cancel();
         res

@@ -11,6 +11,20 @@ pub fn serve(config_path: Option<&Path>) -> CliResult {
     for w in config.warnings() {
         tracing::warn!("{w}");
     }
+    // Idle sockets should hit the connection caps (which answer) before the descriptor limit
+    // (which makes accept fail for Zoom too); a soft limit of 256 or 1024 is common.
+    if let Some(n) = crate::http::server::raise_fd_limit() {
+        let l = &config.server.limits;
+        // Connections plus a margin for the store, logs and outgoing requests.
+        let wanted = (l.max_connections + l.webhook_reserved_connections + 128) as u64;
+        if n < wanted {
+            tracing::warn!(
+                nofile = n,
+                wanted,
+                "the open file limit is below server.max_connections + server.webhook_reserved_connections + 128; raise it (ulimit -n, LimitNOFILE=) or lower server.max_connections"
+            );
+        }
+    }
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

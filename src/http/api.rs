@@ -12,12 +12,13 @@ mod codes;
 mod openapi;
 mod tenants;
 
+use crate::http::extract::{Json, Path, Query};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::State;
 use axum::http::{Method, StatusCode};
+use axum::response::IntoResponse;
 use axum::routing::{MethodRouter, delete, get, post, put};
-use axum::{Json, response::IntoResponse};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 

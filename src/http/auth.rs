@@ -134,15 +134,73 @@ impl Principal {
     }
 }
 
-/// How long a request with wrong credentials is held, one at a time per relay. Correct credentials
-/// never wait; a guesser gets at most a few tries per second, whatever it sends in parallel (an
-/// operator may have chosen a weak admin_token, and bearer tokens are otherwise free to probe).
+/// How long a request with wrong credentials is held. Correct credentials never wait; failures from
+/// one client address (see [`crate::http::server::ip_key`]) wait one after the other, so a guesser
+/// gets at most a few tries per second per address whatever it sends in parallel (an operator may
+/// have chosen a weak admin_token), while a typo from anyone else is not queued behind it.
 pub const FAILURE_PENALTY: std::time::Duration = std::time::Duration::from_millis(250);
 
-/// Waits out the penalty for wrong credentials. Failures queue behind one lock, so parallel
-/// guesses are as slow as sequential ones.
-pub async fn penalize_failure(st: &AppState) {
-    let _one_at_a_time = st.auth_failures.lock().await;
+/// Addresses with their own penalty queue; beyond this the least recently failed one is forgotten,
+/// so a spray from many addresses costs bounded memory.
+pub const PENALTY_ADDRESSES: usize = 4096;
+
+/// One penalty queue per client address, in a bounded map.
+#[derive(Default)]
+pub struct Penalties {
+    queues: std::sync::Mutex<PenaltyMap>,
+}
+
+#[derive(Default)]
+struct PenaltyMap {
+    by_addr:
+        std::collections::HashMap<std::net::IpAddr, (std::sync::Arc<tokio::sync::Mutex<()>>, u64)>,
+    tick: u64,
+}
+
+impl Penalties {
+    /// The queue of `client` (grouped like the connection limits: IPv6 by /64).
+    fn queue(&self, client: std::net::IpAddr) -> std::sync::Arc<tokio::sync::Mutex<()>> {
+        let key = crate::http::server::ip_key(client);
+        let mut m = self.queues.lock().expect("penalty lock");
+        m.tick += 1;
+        let tick = m.tick;
+        if let Some((q, used)) = m.by_addr.get_mut(&key) {
+            *used = tick;
+            return q.clone();
+        }
+        if m.by_addr.len() >= PENALTY_ADDRESSES {
+            // Forget the least recently used queue nobody waits in (else the oldest of all).
+            let victim = m
+                .by_addr
+                .iter()
+                .filter(|(_, (q, _))| std::sync::Arc::strong_count(q) == 1)
+                .min_by_key(|(_, (_, used))| *used)
+                .or_else(|| m.by_addr.iter().min_by_key(|(_, (_, used))| *used))
+                .map(|(k, _)| *k);
+            if let Some(k) = victim {
+                m.by_addr.remove(&k);
+            }
+        }
+        let q = std::sync::Arc::new(tokio::sync::Mutex::new(()));
+        m.by_addr.insert(key, (q.clone(), tick));
+        q
+    }
+
+    /// How many addresses have a queue (tests check the bound).
+    pub fn len(&self) -> usize {
+        self.queues.lock().expect("penalty lock").by_addr.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// Waits out the penalty for wrong credentials from `client`. Failures from one address queue
+/// behind each other, so its parallel guesses are as slow as sequential ones.
+pub async fn penalize_failure(st: &AppState, client: std::net::IpAddr) {
+    let queue = st.auth_failures.queue(client);
+    let _one_at_a_time = queue.lock().await;
     tokio::time::sleep(FAILURE_PENALTY).await;
 }
 
@@ -159,7 +217,15 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 /// Who the request comes from, or 401. Does not check CSRF (see [`Principal::from_request_parts`]).
-pub async fn authenticate(st: &AppState, headers: &HeaderMap) -> Result<Principal, ApiError> {
+///
+/// A wrong bearer token is penalized per `client` address. An unknown or expired session cookie is
+/// not: session ids are 256-bit random values nobody can guess, and a stale cookie is the normal
+/// state of a browser after a restart or 12 hours, which must go to sign-in at once.
+pub async fn authenticate(
+    st: &AppState,
+    headers: &HeaderMap,
+    client: std::net::IpAddr,
+) -> Result<Principal, ApiError> {
     if let Some(auth) = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -188,7 +254,7 @@ pub async fn authenticate(st: &AppState, headers: &HeaderMap) -> Result<Principa
                 });
             }
         }
-        penalize_failure(st).await;
+        penalize_failure(st, client).await;
         return Err(ApiError::Unauthorized(
             "missing or wrong bearer token".into(),
         ));
@@ -203,7 +269,6 @@ pub async fn authenticate(st: &AppState, headers: &HeaderMap) -> Result<Principa
                 },
             ));
         }
-        penalize_failure(st).await;
         return Err(ApiError::Unauthorized(
             "the session expired; sign in again".into(),
         ));
@@ -273,7 +338,10 @@ impl FromRequestParts<AppState> for Principal {
     /// requires the `X-CSRF-Token` header. Console form handlers, which carry the token in the
     /// form body instead, use [`authenticate`] and [`csrf_ok`] directly.
     async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Self::Rejection> {
-        let p = authenticate(st, &parts.headers).await?;
+        let client = super::ClientAddr::from_request_parts(parts, st)
+            .await
+            .unwrap_or_else(|never| match never {});
+        let p = authenticate(st, &parts.headers, client.0).await?;
         let safe = parts.method == Method::GET || parts.method == Method::HEAD;
         if !safe {
             let given = parts
@@ -287,5 +355,28 @@ impl FromRequestParts<AppState> for Principal {
             }
         }
         Ok(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::net::IpAddr;
+
+    #[test]
+    fn penalty_queues_are_per_address_and_bounded() {
+        let p = Penalties::default();
+        let a: IpAddr = "203.0.113.1".parse().unwrap();
+        let b: IpAddr = "203.0.113.2".parse().unwrap();
+        assert!(!std::sync::Arc::ptr_eq(&p.queue(a), &p.queue(b)));
+        assert!(std::sync::Arc::ptr_eq(&p.queue(a), &p.queue(a)));
+        // One host's /64 shares a queue.
+        let v6a: IpAddr = "2001:db8::1".parse().unwrap();
+        let v6b: IpAddr = "2001:db8::ffff:2".parse().unwrap();
+        assert!(std::sync::Arc::ptr_eq(&p.queue(v6a), &p.queue(v6b)));
+        for i in 0..(PENALTY_ADDRESSES as u32 + 100) {
+            p.queue(IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + i)));
+        }
+        assert_eq!(p.len(), PENALTY_ADDRESSES);
     }
 }

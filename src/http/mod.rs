@@ -4,9 +4,11 @@ pub mod api;
 pub mod auth;
 pub mod console;
 pub mod error;
+pub mod extract;
 pub mod health;
 pub mod oauth;
 pub mod page;
+pub mod server;
 pub mod unsubscribe;
 pub mod webhook;
 
@@ -31,6 +33,7 @@ use crate::tenants::Tenants;
 use crate::zoom::Verifier;
 
 pub use error::ApiError;
+pub use server::ClientAddr;
 
 /// Shared by every handler. Cheap to clone.
 #[derive(Clone)]
@@ -50,8 +53,8 @@ pub struct StateInner {
     pub bot: std::sync::OnceLock<crate::bot::Bot>,
     /// Installs and their tokens.
     pub tenants: Arc<Tenants>,
-    /// Serialises the penalty for wrong credentials (see [`auth::penalize_failure`]).
-    pub auth_failures: tokio::sync::Mutex<()>,
+    /// The penalty for wrong credentials, per client address (see [`auth::penalize_failure`]).
+    pub auth_failures: auth::Penalties,
     /// Per-tenant hourly quotas, shared with the delivery workers.
     pub quotas: Arc<crate::delivery::quota::Quotas>,
 }
@@ -99,7 +102,7 @@ impl AppState {
             workers_running: AtomicBool::new(false),
             tenants,
             bot: std::sync::OnceLock::new(),
-            auth_failures: tokio::sync::Mutex::new(()),
+            auth_failures: auth::Penalties::default(),
         }))
     }
 }

@@ -37,6 +37,7 @@ async fn handle(st: AppState, app_id: &str, req: Request) -> Response {
         Err(ApiError::PayloadTooLarge { .. }) => "too_large",
         Err(ApiError::Unauthorized(_)) => "unauthorized",
         Err(ApiError::BadRequest { .. }) => "bad_request",
+        Err(ApiError::RequestTimeout(_)) => "timeout",
         Err(_) => "store_error",
     };
     let event = match &result {
@@ -154,6 +155,15 @@ async fn read_limited(body: Body, limit: usize) -> Result<bytes::Bytes, ApiError
     match axum::body::to_bytes(body, limit).await {
         Ok(b) => Ok(b),
         Err(e) => {
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                if s.is::<super::server::BodyTimeout>() {
+                    return Err(ApiError::RequestTimeout(
+                        "the request body did not arrive in time".into(),
+                    ));
+                }
+                source = s.source();
+            }
             let too_large = std::error::Error::source(&e)
                 .is_some_and(|s| s.is::<http_body_util::LengthLimitError>())
                 || e.to_string().contains("length limit");

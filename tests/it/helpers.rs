@@ -481,3 +481,43 @@ impl RelayProcess {
             .expect("the store opens after the relay exited")
     }
 }
+
+impl RelayProcess {
+    /// Like [`RelayProcess::start_logging`], with `configure` applied to the command before it is
+    /// spawned (e.g. to lower a resource limit of the child).
+    pub async fn start_with(
+        tweak: impl FnOnce(&mut String),
+        log_filter: &str,
+        configure: impl FnOnce(&mut tokio::process::Command),
+    ) -> RelayProcess {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let addr: SocketAddr = ([127, 0, 0, 1], free_port()).into();
+        let mut doc = test_config_text(addr);
+        tweak(&mut doc);
+        let config_path = write_config(dir.path(), &doc);
+        let secret = secrets_of(&parse_config(&config_path))["default"].clone();
+        let stderr_path = dir.path().join("relay.stderr");
+        let stderr = std::fs::File::create(&stderr_path).expect("stderr file");
+        let config_arg = config_path.to_str().expect("utf-8 path").to_string();
+        let mut cmd = cli_command(&["serve", "--config", &config_arg]);
+        cmd.env("RELAY_LOG", log_filter)
+            .stdout(Stdio::null())
+            .stderr(stderr);
+        configure(&mut cmd);
+        let child = cmd.spawn().expect("spawn zoom-relay serve");
+        let mut p = RelayProcess {
+            child,
+            addr,
+            config_path,
+            client: reqwest::Client::builder()
+                .timeout(DEADLINE)
+                .build()
+                .expect("client"),
+            secret,
+            stderr_path,
+            _dir: dir,
+        };
+        p.wait_ready().await;
+        p
+    }
+}

@@ -20,6 +20,7 @@ mod outbox_race;
 mod routing;
 mod secrets_in_logs;
 mod signature_props;
+mod slow_clients;
 mod smtp_peer;
 mod telegram;
 mod tenant_destinations;

@@ -1,8 +1,9 @@
 //! `/api/v1/codes`: bot codes, the same service the CLI uses when it opens the store itself. A
 //! tenant's codes are always for its own routes.
 
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use crate::http::extract::Json;
+use crate::http::extract::{Path, Query};
+use axum::extract::State;
 use axum::http::StatusCode;
 
 use super::{TenantQuery, service};

@@ -1,7 +1,7 @@
 //! The OpenAPI 3.1 document, generated from [`super::endpoints`] (paths, parameters, who may call)
 //! and the Rust types (JSON Schema 2020-12, which OpenAPI 3.1 uses as is).
 
-use axum::Json;
+use crate::http::extract::Json;
 use axum::http::Method;
 use schemars::generate::SchemaSettings;
 use serde_json::{Map, Value, json};

@@ -2,8 +2,9 @@
 //! sees all; a tenant may read only its own install. The same service the CLI uses when it opens
 //! the store itself.
 
-use axum::Json;
-use axum::extract::{Path, Query, State};
+use crate::http::extract::Json;
+use crate::http::extract::{Path, Query};
+use axum::extract::State;
 use serde::Deserialize;
 
 use super::blocking;

@@ -81,7 +81,11 @@ pub struct LoginForm {
 }
 
 /// Operator sign-in: constant-time comparison with `security.admin_token`.
-pub async fn submit(State(st): State<AppState>, Form(f): Form<LoginForm>) -> Response {
+pub async fn submit(
+    State(st): State<AppState>,
+    client: crate::http::ClientAddr,
+    Form(f): Form<LoginForm>,
+) -> Response {
     let Some(expected) = &st.config.security.admin_token else {
         return login_page(
             &st,
@@ -96,7 +100,7 @@ pub async fn submit(State(st): State<AppState>, Form(f): Form<LoginForm>) -> Res
                 .ct_eq(expected.expose_secret().as_bytes()),
         );
     if !ok {
-        crate::http::auth::penalize_failure(&st).await;
+        crate::http::auth::penalize_failure(&st, client.0).await;
         tracing::info!("console operator sign-in refused: wrong token");
         return login_page(
             &st,

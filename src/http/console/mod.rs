@@ -198,9 +198,12 @@ impl From<crate::store::StoreError> for Fail {
     }
 }
 
-/// The signed-in principal, or a redirect to the sign-in page.
+/// The signed-in principal, or a redirect to the sign-in page (at once for a stale cookie). Browsers
+/// reach the console with the cookie; the rare bearer token here is penalized in one shared queue.
 async fn signed_in(st: &AppState, headers: &HeaderMap) -> Result<Principal, Fail> {
-    authenticate(st, headers).await.map_err(|_| Fail::SignIn)
+    authenticate(st, headers, std::net::Ipv4Addr::UNSPECIFIED.into())
+        .await
+        .map_err(|_| Fail::SignIn)
 }
 
 /// The tenant a `/console/t/{app}/{account}` page is about, after checking the principal may see
