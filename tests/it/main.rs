@@ -21,5 +21,6 @@ mod routing;
 mod secrets_in_logs;
 mod signature_props;
 mod smtp_peer;
+mod ssrf;
 mod telegram;
 mod webhook;
