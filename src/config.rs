@@ -184,6 +184,9 @@ pub struct StoreConfig {
     pub meeting_retention_secs: u64,
     pub cache_capacity_mb: u64,
     pub janitor_interval_secs: u64,
+    /// `security.data_key` again, for the store: it seals webhook secrets at rest. None only in
+    /// tests that open a bare store.
+    pub data_key: Option<DataKey>,
 }
 
 #[derive(Debug, Clone)]
@@ -1088,6 +1091,7 @@ fn validate(
     if !e.0.is_empty() {
         return Err(ConfigError::Invalid(e.0));
     }
+    let store_key = data_key.clone();
     Ok(Config {
         source,
         server: ServerConfig {
@@ -1120,6 +1124,7 @@ fn validate(
             meeting_retention_secs: raw.store.meeting_retention_secs,
             cache_capacity_mb: raw.store.cache_capacity_mb,
             janitor_interval_secs: raw.store.janitor_interval_secs.max(1),
+            data_key: store_key,
         },
         log: LogConfig {
             format,
