@@ -149,6 +149,9 @@ pub enum Target {
     },
     Webhook {
         url: String,
+        /// Sealed when a job is stored (store/sealing.rs), plaintext in memory.
+        #[serde(with = "crate::store::sealing::target_secret")]
+        #[schemars(with = "String")]
         secret: String,
     },
     Log,

@@ -76,6 +76,58 @@ pub(crate) fn open_route(key: Option<&[u8; 32]>, mut route: Route) -> Route {
     route
 }
 
+// ---------------------------------------------------------------------------------------------
+// Queued and historical jobs.
+//
+// A job's target carries the secret it is signed with (outbox, dead letters, sent history). The
+// field is sealed when serialized, under the data keys this process opened a store with; the
+// binding is to the purpose only, since a target has no tenant of its own.
+
+static JOB_KEYS: std::sync::RwLock<Vec<[u8; 32]>> = std::sync::RwLock::new(Vec::new());
+const JOB_AAD: &[u8] = b"zoom-relay job webhook secret";
+
+/// Makes `key` the one job secrets are sealed with from now on (and one they may open with).
+pub(crate) fn register_job_key(key: [u8; 32]) {
+    let mut keys = JOB_KEYS.write().unwrap_or_else(|e| e.into_inner());
+    keys.retain(|k| *k != key);
+    keys.push(key);
+}
+
+/// `#[serde(with)]` for `Target::Webhook::secret`: sealed on the way to the store, opened on the way
+/// back; plaintext (older records, or no key) reads as it is.
+pub mod target_secret {
+    use super::*;
+
+    pub fn serialize<S: serde::Serializer>(secret: &str, s: S) -> Result<S::Ok, S::Error> {
+        let keys = JOB_KEYS.read().unwrap_or_else(|e| e.into_inner());
+        match keys.last() {
+            Some(key) if !secret.starts_with(PREFIX) => {
+                let blob = crate::crypto::seal(key, JOB_AAD, secret.as_bytes());
+                s.serialize_str(&format!("{PREFIX}{}", STANDARD.encode(blob)))
+            }
+            _ => s.serialize_str(secret),
+        }
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        let stored = <String as serde::Deserialize>::deserialize(d)?;
+        let Some(b64) = stored.strip_prefix(PREFIX) else {
+            return Ok(stored);
+        };
+        let Ok(blob) = STANDARD.decode(b64) else {
+            return Ok(stored);
+        };
+        let keys = JOB_KEYS.read().unwrap_or_else(|e| e.into_inner());
+        // A value that opens with no key stays sealed: signing then fails for that job alone.
+        Ok(keys
+            .iter()
+            .rev()
+            .find_map(|k| crate::crypto::open(k, JOB_AAD, &blob).ok())
+            .and_then(|p| String::from_utf8(p).ok())
+            .unwrap_or(stored))
+    }
+}
+
 /// True when the route holds a webhook secret in plaintext.
 fn has_plaintext_secret(route: &Route) -> bool {
     route
@@ -91,7 +143,33 @@ impl Store {
         let Some(key) = self.inner.data_key.as_ref() else {
             return Ok(0);
         };
+        register_job_key(*key);
         let mut sealed = 0;
+        // Jobs: decoding and encoding again seals the target's secret (target_secret).
+        let needle: &[u8] = b"\"secret\":\"whsec_";
+        for (tree, kind) in [
+            (&self.inner.outbox, 0u8),
+            (&self.inner.dead, 1),
+            (&self.inner.sent, 2),
+        ] {
+            for kv in tree.iter() {
+                let (k, v) = kv?;
+                if !v.windows(needle.len()).any(|w| w == needle) {
+                    continue;
+                }
+                let again = match kind {
+                    0 => serde_json::from_slice::<super::Job>(&v)
+                        .and_then(|j| serde_json::to_vec(&j)),
+                    1 => serde_json::from_slice::<super::DeadJob>(&v)
+                        .and_then(|j| serde_json::to_vec(&j)),
+                    _ => serde_json::from_slice::<super::SentJob>(&v)
+                        .and_then(|j| serde_json::to_vec(&j)),
+                }
+                .map_err(super::json_err)?;
+                tree.insert(k, again)?;
+                sealed += 1;
+            }
+        }
         for kv in self.inner.routes.iter() {
             let (k, v) = kv?;
             let route: Route = serde_json::from_slice(&v).map_err(super::json_err)?;
@@ -104,7 +182,7 @@ impl Store {
         }
         if sealed > 0 {
             self.inner.db.flush()?;
-            tracing::info!(routes = sealed, "sealed plaintext webhook secrets at rest");
+            tracing::info!(records = sealed, "sealed plaintext webhook secrets at rest");
         }
         Ok(sealed)
     }

@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 
 use serde_json::json;
 
-use crate::helpers::{DEMO_ADMIN_TOKEN, parse_config, spawn_app, test_config_text, write_config};
+use crate::helpers::{
+    DEADLINE, DEMO_ADMIN_TOKEN, STEP, parse_config, spawn_app, started_body, test_config_text,
+    unique_uuid, write_config,
+};
 use zoom_relay::store::Store;
 
 /// The key part of the secret must not appear either (base64 as typed, and its decoded bytes).
@@ -65,12 +68,24 @@ async fn data_dir_files_and_backups_are_private_and_webhook_secrets_sealed() {
             "account_id": "acct-it",
             "events": ["meeting.started"],
             "timezone": "UTC",
-            "destinations": [{"kind": "webhook", "url": "https://hooks.example.org/z", "secret": secret()}],
+            // Nothing listens on port 9: the job retries and ends as a dead letter, so the secret
+            // passes through the outbox and the dead-letter history too.
+            "destinations": [{"kind": "webhook", "url": "http://127.0.0.1:9/z", "secret": secret()}],
         }))
         .send()
         .await
         .unwrap();
     assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap());
+    let body = started_body(&unique_uuid("rest"), "At rest");
+    assert_eq!(app.send_signed(None, &body).await.status(), 200);
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while app.store().list_dead().unwrap().is_empty() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no dead letter in time"
+        );
+        tokio::time::sleep(STEP).await;
+    }
     // Read back transparently.
     let route = app
         .store()
