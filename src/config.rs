@@ -1340,8 +1340,8 @@ impl Config {
         if self.source == ConfigSource::EmbeddedExample {
             w.push(
                 "DEMO MODE: no --config and no ./relay.toml, so the embedded relay.example.toml is in use. \
-                 Its secrets are public; do not expose this relay. Copy relay.example.toml to relay.toml and \
-                 run `zoom-relay keygen` for real secrets."
+                 Its secrets are public, so it listens on loopback only. For a real relay copy \
+                 relay.example.toml to relay.toml and replace its secrets with the output of `zoom-relay keygen`."
                     .to_string(),
             );
         }
