@@ -10,9 +10,10 @@
 #     -e RELAY_SERVER__PUBLIC_URL=https://relay.example.org \
 #     zoom-relay
 #
-# The config: the working directory is /etc/zoom-relay, so a relay.toml mounted there is used (paths
-# in it, such as seed_routes, are relative to it). Without one the relay runs in demo mode on the
-# embedded example config, whose secrets are public. Any key can also come from the environment
+# The config: RELAY_CONFIG names /etc/zoom-relay/relay.toml, so the container always runs on a real,
+# mounted config (paths in it, such as seed_routes, are relative to it). Without one it exits with an
+# error instead of falling back to demo mode, whose secrets are public: demo mode only listens on
+# loopback, and a container listens on 0.0.0.0. Any key can also come from the environment
 # (RELAY_SECTION__KEY) and any secret from a file (`*_file` keys, e.g. Docker secrets in
 # /run/secrets). See docs/deploy.md.
 
@@ -36,10 +37,12 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --uid 10001 --user-group --home-dir /data --shell /usr/sbin/nologin zoom-relay \
  && mkdir -p /data /etc/zoom-relay \
- && chown zoom-relay:zoom-relay /data
+ && chown zoom-relay:zoom-relay /data \
+ && chmod 0700 /data
 COPY --from=build /usr/local/bin/zoom-relay /usr/local/bin/zoom-relay
 
-ENV RELAY_SERVER__DATA_DIR=/data \
+ENV RELAY_CONFIG=/etc/zoom-relay/relay.toml \
+    RELAY_SERVER__DATA_DIR=/data \
     RELAY_SERVER__LISTEN=0.0.0.0:8080 \
     RELAY_LOG__FORMAT=json
 WORKDIR /etc/zoom-relay

@@ -17,6 +17,8 @@ use serde::Deserialize;
 
 use crate::delivery::webhook::Cidr;
 
+pub mod limits;
+
 /// Non-secret defaults for every key, always the first layer.
 const DEFAULTS: &str = include_str!("defaults.toml");
 /// The example config, used as the file in demo mode (no `--config` and no `./relay.toml`).
@@ -209,6 +211,9 @@ pub struct StoreConfig {
     pub meeting_retention_secs: u64,
     pub cache_capacity_mb: u64,
     pub janitor_interval_secs: u64,
+    /// `security.data_key` again, for the store: it seals webhook secrets at rest. None only in
+    /// tests that open a bare store.
+    pub data_key: Option<DataKey>,
 }
 
 #[derive(Debug, Clone)]
@@ -718,6 +723,14 @@ fn validate(
     ) {
         Some(s) => match base64::engine::general_purpose::STANDARD.decode(s.expose_secret().trim())
         {
+            Ok(b) if b.len() == 32 && limits::weak_key_bytes(&b).is_some() => {
+                e.push(
+                    "security.data_key",
+                    limits::weak_key_bytes(&b).unwrap_or_default(),
+                    "run `zoom-relay keygen` and paste its data_key line",
+                );
+                None
+            }
             Ok(b) if b.len() == 32 => {
                 let mut k = [0u8; 32];
                 k.copy_from_slice(&b);
@@ -750,11 +763,11 @@ fn validate(
         env,
     );
     if let Some(t) = &admin_token
-        && t.expose_secret().len() < 16
+        && let Some(problem) = limits::weakness(t.expose_secret())
     {
         e.push(
             "security.admin_token",
-            "is shorter than 16 characters",
+            problem,
             "run `zoom-relay keygen` and use its admin_token line",
         );
     }
@@ -795,6 +808,15 @@ fn validate(
             base_dir,
             env,
         );
+        if let Some(st) = &secret_token
+            && let Some(problem) = limits::weakness(st.expose_secret())
+        {
+            e.push(
+                k("secret_token"),
+                problem,
+                "copy the Secret Token from your Zoom app's Features > Access page",
+            );
+        }
         if secret_token.is_none() && !e.0.iter().any(|x| x.key.starts_with(&k("secret_token"))) {
             e.push(
                 k("secret_token"),
@@ -835,6 +857,31 @@ fn validate(
                     "leave it unset for Zoom's production URL",
                 );
             }
+        }
+        // A value set on the app is named there; otherwise the default it inherited is.
+        let (tol, tol_key) = match app.timestamp_tolerance_secs {
+            Some(v) => (v, k("timestamp_tolerance_secs")),
+            None => (
+                d.timestamp_tolerance_secs,
+                "zoom.app_defaults.timestamp_tolerance_secs".to_string(),
+            ),
+        };
+        let (fut, fut_key) = match app.timestamp_future_tolerance_secs {
+            Some(v) => (v, k("timestamp_future_tolerance_secs")),
+            None => (
+                d.timestamp_future_tolerance_secs,
+                "zoom.app_defaults.timestamp_future_tolerance_secs".to_string(),
+            ),
+        };
+        if let Some(problem) = limits::TIMESTAMP_TOLERANCE.check(tol) {
+            e.push(
+                tol_key,
+                problem,
+                "use 7200 (Zoom's last retry comes at +85 min); larger values only for replaying captures",
+            );
+        }
+        if let Some(problem) = limits::FUTURE_TOLERANCE.check(fut) {
+            e.push(fut_key, problem, "use 300; it only has to cover clock skew");
         }
         if let Some(st) = secret_token {
             apps.push(ZoomApp {
@@ -1014,9 +1061,87 @@ fn validate(
         }
     };
 
+    check_ranges(
+        &mut e,
+        &raw.server,
+        &raw.webhooks,
+        &raw.delivery,
+        &raw.store,
+    );
+    match &source {
+        ConfigSource::EmbeddedExample => {
+            // The demo secrets are public: a demo relay reachable from the network is open to anyone.
+            if !listen.ip().is_loopback() {
+                e.push(
+                    "server.listen",
+                    format!(
+                        "{listen} is not a loopback address, and demo mode (no config file) only listens on loopback because its secrets are public"
+                    ),
+                    "make a real config: copy relay.example.toml to relay.toml, run `zoom-relay keygen` \
+                     and replace every DEMO secret, then start with --config relay.toml (or RELAY_CONFIG)",
+                );
+            }
+        }
+        ConfigSource::File(_) => {
+            let mut used: Vec<(String, String)> = Vec::new();
+            let mut add = |key: String, v: Option<&SecretString>| {
+                if let Some(v) = v {
+                    used.push((key, v.expose_secret().to_string()));
+                }
+            };
+            add("security.admin_token".into(), admin_token.as_ref());
+            for (i, a) in apps.iter().enumerate() {
+                add(
+                    format!("zoom.apps[{i}].secret_token"),
+                    Some(&a.secret_token),
+                );
+                add(
+                    format!("zoom.apps[{i}].client_secret"),
+                    a.client_secret.as_ref(),
+                );
+            }
+            if let Some(t) = &telegram {
+                add("telegram.bot_token".into(), Some(&t.bot_token));
+            }
+            if let Some(BotConfig {
+                mode: BotMode::Webhook { secret },
+                ..
+            }) = &bot
+            {
+                add("telegram.webhook_secret".into(), Some(secret));
+            }
+            if let Some(m) = &email {
+                add("email.smtp_url".into(), Some(&m.smtp_url));
+            }
+            for (key, value) in used {
+                if limits::is_published(&value) {
+                    e.push(
+                        key,
+                        "is the public demo value from relay.example.toml",
+                        "set your own secret (`zoom-relay keygen` prints fresh ones; a Zoom secret_token comes from your app's Features > Access page)",
+                    );
+                }
+            }
+            let demo_key = base64::engine::general_purpose::STANDARD
+                .decode(DEMO_DATA_KEY)
+                .unwrap_or_default();
+            if data_key
+                .as_ref()
+                .is_some_and(|k| k.bytes().as_slice() == demo_key.as_slice())
+            {
+                e.push(
+                    "security.data_key",
+                    "is the public demo key from relay.example.toml",
+                    "run `zoom-relay keygen` and paste its data_key line (tokens sealed with the demo key must then be re-installed)",
+                );
+            }
+        }
+    }
+
     if !e.0.is_empty() {
         return Err(ConfigError::Invalid(e.0));
     }
+    let store_key = data_key.clone();
     Ok(Config {
         source,
         server: ServerConfig {
@@ -1050,6 +1175,7 @@ fn validate(
             meeting_retention_secs: raw.store.meeting_retention_secs,
             cache_capacity_mb: raw.store.cache_capacity_mb,
             janitor_interval_secs: raw.store.janitor_interval_secs.max(1),
+            data_key: store_key,
         },
         log: LogConfig {
             format,
@@ -1058,6 +1184,101 @@ fn validate(
         seed_routes,
         quotas: raw.quotas,
     })
+}
+
+/// The numeric keys of `[server]`, `[webhooks]`, `[delivery]` and `[store]` against their bounds
+/// ([`limits`]).
+fn check_ranges(
+    e: &mut Errors,
+    server: &RawServer,
+    webhooks: &RawWebhooks,
+    delivery: &RawDelivery,
+    store: &RawStore,
+) {
+    let fix_default = |d: &str| format!("use the default {d}, or a value inside the range");
+    let checks: [(&str, u64, &limits::Range, &str); 8] = [
+        (
+            "server.max_body_bytes",
+            server.max_body_bytes as u64,
+            &limits::MAX_BODY_BYTES,
+            "262144",
+        ),
+        (
+            "webhooks.timeout_secs",
+            webhooks.timeout_secs,
+            &limits::WEBHOOK_TIMEOUT,
+            "15",
+        ),
+        (
+            "delivery.stale_after_secs",
+            delivery.stale_after_secs,
+            &limits::STALE_AFTER,
+            "14400",
+        ),
+        (
+            "store.dedup_retention_secs",
+            store.dedup_retention_secs,
+            &limits::RETENTION,
+            "604800",
+        ),
+        (
+            "store.event_retention_secs",
+            store.event_retention_secs,
+            &limits::RETENTION,
+            "2592000",
+        ),
+        (
+            "store.meeting_retention_secs",
+            store.meeting_retention_secs,
+            &limits::RETENTION,
+            "7776000",
+        ),
+        (
+            "store.cache_capacity_mb",
+            store.cache_capacity_mb,
+            &limits::CACHE_MB,
+            "32",
+        ),
+        (
+            "store.janitor_interval_secs",
+            store.janitor_interval_secs,
+            &limits::JANITOR_INTERVAL,
+            "600",
+        ),
+    ];
+    for (key, v, range, default) in checks {
+        // max_body_bytes below the minimum has its own message (kept from before).
+        if key == "server.max_body_bytes" && v < range.min {
+            continue;
+        }
+        if let Some(problem) = range.check(v) {
+            e.push(key, problem, fix_default(default));
+        }
+    }
+    let steps = delivery.retry_schedule_secs.len() as u64;
+    if steps > 0 {
+        if let Some(problem) = limits::RETRY_STEPS.check(steps) {
+            e.push(
+                "delivery.retry_schedule_secs",
+                format!("has {steps} steps: {problem}"),
+                "use e.g. [5, 30, 120, 600, 1800, 3600, 7200]",
+            );
+        }
+        if delivery
+            .retry_schedule_secs
+            .iter()
+            .any(|s| s.is_finite() && *s > limits::RETRY_WAIT_MAX_SECS)
+        {
+            e.push(
+                "delivery.retry_schedule_secs",
+                format!(
+                    "a wait is longer than {} seconds (7 days)",
+                    limits::RETRY_WAIT_MAX_SECS
+                ),
+                "use e.g. [5, 30, 120, 600, 1800, 3600, 7200]",
+            );
+        }
+    }
 }
 
 /// The bot keys of `[telegram]`: `mode`, `webhook_secret`, `poll_timeout_secs`. None when
@@ -1086,20 +1307,28 @@ fn validate_bot(
     let mode = match t.mode.as_str() {
         "polling" => BotMode::Polling,
         "webhook" => match secret {
-            // Telegram's rule for secret_token: 1-256 characters of A-Z, a-z, 0-9, _ and -.
+            // Telegram's rule for secret_token: 1-256 characters of A-Z, a-z, 0-9, _ and -. We also
+            // ask for the strength of every other secret (16 characters at least).
             Some(s)
-                if (1..=256).contains(&s.expose_secret().len())
-                    && s.expose_secret()
-                        .bytes()
-                        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-') =>
+                if s.expose_secret().len() <= limits::MAX_TELEGRAM_SECRET_LEN
+                    && limits::is_telegram_charset(s.expose_secret())
+                    && limits::weakness(s.expose_secret()).is_none() =>
             {
                 BotMode::Webhook { secret: s }
             }
-            Some(_) => {
+            Some(s) => {
+                let problem = limits::weakness(s.expose_secret()).unwrap_or_else(|| {
+                    "must be 16-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)".into()
+                });
+                let problem = if limits::is_telegram_charset(s.expose_secret()) {
+                    problem
+                } else {
+                    "must be 16-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)".into()
+                };
                 e.push(
                     "telegram.webhook_secret",
-                    "must be 1-256 characters of A-Z, a-z, 0-9, _ and - (Telegram's rule)",
-                    "use the admin_token line of `zoom-relay keygen` as a fresh secret",
+                    problem,
+                    "use the admin_token line of `zoom-relay keygen` as a fresh secret (16-256 of A-Z a-z 0-9 _ -)",
                 );
                 return None;
             }
@@ -1133,6 +1362,29 @@ fn validate_bot(
     })
 }
 
+/// A warning for an `http://` public_url that is not loopback: OAuth redirects, session cookies
+/// and unsubscribe links would cross the network in clear text (and Zoom only calls https URLs).
+fn plain_http_public_url(url: &str) -> Option<String> {
+    let u = reqwest::Url::parse(url).ok()?;
+    if u.scheme() != "http" {
+        return None;
+    }
+    let host = u.host_str()?;
+    let loopback = host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    (!loopback).then(|| {
+        format!(
+            "server.public_url {url} is plain http on a non-loopback host: sign-in cookies, OAuth redirects \
+             and links would travel unencrypted, and Zoom only sends webhooks to https. Put the relay \
+             behind an https reverse proxy and set public_url to its https URL"
+        )
+    })
+}
+
 impl Config {
     /// Warnings worth printing loudly at start: demo mode and demo secrets.
     pub fn warnings(&self) -> Vec<String> {
@@ -1140,20 +1392,13 @@ impl Config {
         if self.source == ConfigSource::EmbeddedExample {
             w.push(
                 "DEMO MODE: no --config and no ./relay.toml, so the embedded relay.example.toml is in use. \
-                 Its secrets are public; do not expose this relay. Copy relay.example.toml to relay.toml and \
-                 run `zoom-relay keygen` for real secrets."
+                 Its secrets are public, so it listens on loopback only. For a real relay copy \
+                 relay.example.toml to relay.toml and replace its secrets with the output of `zoom-relay keygen`."
                     .to_string(),
             );
-        } else {
-            let demo_key = base64::engine::general_purpose::STANDARD
-                .decode(DEMO_DATA_KEY)
-                .unwrap_or_default();
-            if self.security.data_key.bytes().as_slice() == demo_key.as_slice() {
-                w.push(
-                    "security.data_key is the public demo key from relay.example.toml; run `zoom-relay keygen`"
-                        .to_string(),
-                );
-            }
+        }
+        if let Some(warning) = plain_http_public_url(&self.server.public_url) {
+            w.push(warning);
         }
         if self.security.admin_token.is_none() {
             w.push(
@@ -1276,10 +1521,13 @@ mod tests {
         let c = from_toml_str(
             &doc,
             ConfigSource::EmbeddedExample,
-            &env(&[("ZOOM_SECRET", "from-env")]),
+            &env(&[("ZOOM_SECRET", "from-env-0123456789")]),
         )
         .unwrap();
-        assert_eq!(c.zoom.apps[0].secret_token.expose_secret(), "from-env");
+        assert_eq!(
+            c.zoom.apps[0].secret_token.expose_secret(),
+            "from-env-0123456789"
+        );
         let err = from_toml_str(&doc, ConfigSource::EmbeddedExample, &[]).unwrap_err();
         let ke = &err.key_errors()[0];
         assert_eq!(ke.key, "zoom.apps[0].secret_token");
@@ -1300,7 +1548,7 @@ mod tests {
         .unwrap();
         assert!(c.bot.is_none() && c.telegram.is_some());
         let c = from_toml_str(
-            &with("mode = \"webhook\"\nwebhook_secret = \"abc_DEF-123\""),
+            &with("mode = \"webhook\"\nwebhook_secret = \"abc_DEF-123-ghi_JKL\""),
             ConfigSource::EmbeddedExample,
             &[],
         )
@@ -1310,6 +1558,14 @@ mod tests {
             ("mode = \"webhook\"", "telegram.webhook_secret"),
             (
                 "mode = \"webhook\"\nwebhook_secret = \"no spaces\"",
+                "telegram.webhook_secret",
+            ),
+            (
+                "mode = \"webhook\"\nwebhook_secret = \"a\"",
+                "telegram.webhook_secret",
+            ),
+            (
+                "mode = \"webhook\"\nwebhook_secret = \"no+plus+signs+in+here\"",
                 "telegram.webhook_secret",
             ),
             ("mode = \"push\"", "telegram.mode"),

@@ -149,6 +149,9 @@ pub enum Target {
     },
     Webhook {
         url: String,
+        /// Sealed when a job is stored (store/sealing.rs), plaintext in memory.
+        #[serde(with = "crate::store::sealing::target_secret")]
+        #[schemars(with = "String")]
         secret: String,
     },
     Log,
@@ -265,6 +268,9 @@ pub struct ValidationContext<'a> {
     pub email_enabled: bool,
     /// Validates one template override; returns a message on error.
     pub check_template: &'a dyn Fn(&str, &str) -> Result<(), String>,
+    /// The SSRF settings: webhook URLs are refused at creation when they name a private address
+    /// or a private host name, not only when the first send fails.
+    pub webhooks: &'a crate::config::WebhooksConfig,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -398,7 +404,13 @@ impl Route {
                 }
                 Destination::Webhook { url, secret } => {
                     match reqwest::Url::parse(url) {
-                        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {}
+                        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => {
+                            if let Some(problem) =
+                                private_webhook_host(u.host_str().unwrap_or(""), ctx.webhooks)
+                            {
+                                err(&format!("{f}.url"), format!("`{url}` {problem}"));
+                            }
+                        }
                         _ => err(
                             &format!("{f}.url"),
                             format!("`{url}` is not an http(s) URL"),
@@ -426,6 +438,35 @@ impl Route {
     pub fn event_kinds(&self) -> Vec<EventKind> {
         self.events.iter().map(|e| EventKind::parse(e)).collect()
     }
+}
+
+/// Why a webhook host may not be a destination, or None. IP literals are judged by the same guard
+/// as sending (the IANA special-purpose registries, [`crate::delivery::addresses`]); names by the
+/// conventions for local names. Names are checked again after resolution at send time.
+fn private_webhook_host(host: &str, cfg: &crate::config::WebhooksConfig) -> Option<String> {
+    use crate::delivery::webhook::AddressGuard;
+    if cfg.allow_private_networks {
+        return None;
+    }
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    if let Ok(ip) = bare.parse::<std::net::IpAddr>() {
+        let guard = AddressGuard::new(false, cfg.allow_cidrs.clone());
+        return guard.check(ip).err().map(|b| {
+            format!(
+                "points at {}, which webhooks may not reach; use a public https receiver (the relay operator can allow private blocks with webhooks.allow_cidrs)",
+                b.kind
+            )
+        });
+    }
+    if !cfg.allow_cidrs.is_empty() {
+        // The operator opened some private blocks; where a name resolves is judged at send time.
+        return None;
+    }
+    crate::delivery::addresses::private_host_name(bare).map(|kind| {
+        format!(
+            "names {kind}, which webhooks may not reach; use the public name of the receiver (the relay operator can allow private networks with webhooks.allow_private_networks)"
+        )
+    })
 }
 
 fn is_plausible_email(a: &str) -> bool {
@@ -796,11 +837,17 @@ mod tests {
             },
         ];
         let ok = |_: &str, _: &str| Ok(());
+        let webhooks = crate::config::WebhooksConfig {
+            timeout_secs: 15,
+            allow_private_networks: false,
+            allow_cidrs: vec![],
+        };
         let ctx = ValidationContext {
             app_ids: vec!["default"],
             telegram_enabled: false,
             email_enabled: true,
             check_template: &ok,
+            webhooks: &webhooks,
         };
         let fields: Vec<String> = r.validate(&ctx).into_iter().map(|e| e.field).collect();
         for f in [

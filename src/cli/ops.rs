@@ -123,8 +123,9 @@ async fn download(remote: &Remote, file: &Path) -> Result<BackupInfo, CliError> 
     }
     let tmp = backup::temp_path_for(file);
     let res = async {
-        let mut f = tokio::fs::File::create(&tmp)
-            .await
+        // Owner-only, like the store it copies.
+        let mut f = crate::store::perms::create_private(&tmp)
+            .map(tokio::fs::File::from_std)
             .map_err(|e| failed(format!("cannot create {}: {e}", tmp.display())))?;
         while let Some(chunk) = resp
             .chunk()

@@ -71,6 +71,7 @@ impl Ctx<'_> {
             telegram_enabled: self.config.telegram.is_some(),
             email_enabled: self.config.email.is_some(),
             check_template: &check,
+            webhooks: &self.config.webhooks,
         })
     }
 

@@ -239,7 +239,8 @@ impl Store {
     pub fn backup_to_file(&self, path: &Path) -> Result<BackupInfo, BackupError> {
         let tmp = temp_path_for(path);
         let res = (|| {
-            let mut f = File::create(&tmp).map_err(|source| BackupError::Io {
+            // Owner-only: a backup holds everything the store does.
+            let mut f = super::perms::create_private(&tmp).map_err(|source| BackupError::Io {
                 action: "create",
                 path: tmp.clone(),
                 source,
@@ -669,7 +670,7 @@ fn stage(file: &Path, target: &Path, force: bool) -> Result<Staged, BackupError>
             path: target.to_path_buf(),
         });
     }
-    std::fs::create_dir_all(target).map_err(|source| BackupError::Io {
+    super::perms::secure_tree(target).map_err(|source| BackupError::Io {
         action: "create",
         path: target.to_path_buf(),
         source,
@@ -890,6 +891,7 @@ mod tests {
             meeting_retention_secs: 60,
             cache_capacity_mb: 8,
             janitor_interval_secs: 60,
+            data_key: None,
         }
     }
 

@@ -607,6 +607,7 @@ mod tests {
             meeting_retention_secs: 60,
             cache_capacity_mb: 8,
             janitor_interval_secs: 60,
+            data_key: None,
         };
         let s = Store::open(dir.path(), &cfg).unwrap();
         (dir, s)

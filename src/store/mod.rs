@@ -27,7 +27,9 @@ mod events;
 mod meetings;
 mod notices;
 mod outbox;
+pub mod perms;
 mod routes;
+pub mod sealing;
 pub mod telegram;
 mod tenants;
 
@@ -134,6 +136,8 @@ struct Inner {
     commit: commit::Committer,
     poisoned: Arc<AtomicBool>,
     flush_stats: Arc<commit::FlushStats>,
+    /// `security.data_key`, which seals webhook secrets at rest (sealing.rs).
+    data_key: Option<[u8; 32]>,
 }
 
 impl std::fmt::Debug for Store {
@@ -148,8 +152,12 @@ impl Store {
     /// Opens (or creates) the store and checks its integrity. Must run outside async context or in
     /// `spawn_blocking`: sled's open replays the log synchronously.
     pub fn open(dir: &Path, cfg: &StoreConfig) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(dir).map_err(|e| {
-            StoreError::Io(format!("cannot create data_dir {}: {e}", dir.display()))
+        // 0700 dir, 0600 files, umask 077 for what sled creates later (perms.rs).
+        perms::secure_tree(dir).map_err(|e| {
+            StoreError::Io(format!(
+                "cannot create data_dir {} or make it private to this user: {e}",
+                dir.display()
+            ))
         })?;
         let db = sled::Config::new()
             .path(dir)
@@ -254,7 +262,7 @@ impl Store {
             next_seq,
             poisoned.clone(),
         );
-        Ok(Store {
+        let store = Store {
             inner: Arc::new(Inner {
                 path: dir.to_path_buf(),
                 db,
@@ -282,8 +290,11 @@ impl Store {
                 commit,
                 poisoned,
                 flush_stats,
+                data_key: cfg.data_key.as_ref().map(|k| *k.bytes()),
             }),
-        })
+        };
+        store.seal_plaintext_secrets()?;
+        Ok(store)
     }
 
     pub fn path(&self) -> &Path {

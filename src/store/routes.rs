@@ -42,8 +42,13 @@ impl Store {
             Some((app, account)) => self.inner.routes.scan_prefix(tenant_prefix(app, account)),
             None => self.inner.routes.iter(),
         };
+        let key = self.inner.data_key.as_ref();
         iter.values()
-            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
+            .map(|v| {
+                serde_json::from_slice(&v?)
+                    .map(|r| super::sealing::open_route(key, r))
+                    .map_err(json_err)
+            })
             .collect()
     }
 
@@ -56,13 +61,19 @@ impl Store {
         self.inner
             .routes
             .get(route_key(app_id, account_id, name))?
-            .map(|v| serde_json::from_slice(&v).map_err(json_err))
+            .map(|v| {
+                serde_json::from_slice(&v)
+                    .map(|r| super::sealing::open_route(self.inner.data_key.as_ref(), r))
+                    .map_err(json_err)
+            })
             .transpose()
     }
 
     /// Inserts or replaces. Returns true when the route is new.
     pub fn put_route(&self, route: &Route) -> Result<bool, StoreError> {
-        let v = serde_json::to_vec(route).map_err(json_err)?;
+        // Webhook secrets are sealed at rest (sealing.rs).
+        let sealed = super::sealing::seal_route(self.inner.data_key.as_ref(), route);
+        let v = serde_json::to_vec(&sealed).map_err(json_err)?;
         let old = self
             .inner
             .routes

@@ -10,7 +10,7 @@ use crate::fake_telegram::FakeTelegram;
 use crate::helpers::*;
 use crate::webhook::WebhookReceiver;
 
-const ADMIN: &str = "demo-admin-token-change-me";
+const ADMIN: &str = crate::helpers::DEMO_ADMIN_TOKEN;
 const A: &str = "acc-tenant-A";
 const B: &str = "acc-tenant-B";
 

@@ -512,7 +512,7 @@ async fn webhook_mode_checks_the_secret_and_ignores_repeats() {
     let app = relay_with(
         &tg,
         &dir.path().join("data"),
-        "mode = \"webhook\"\nwebhook_secret = \"s3cret_token-1\"",
+        "mode = \"webhook\"\nwebhook_secret = \"s3cret_token-1-long\"",
     )
     .await;
     eventually("setWebhook was called", || {
@@ -520,7 +520,7 @@ async fn webhook_mode_checks_the_secret_and_ignores_repeats() {
     })
     .await;
     let set = &tg.api_calls("setWebhook")[0];
-    assert_eq!(set["secret_token"], json!("s3cret_token-1"));
+    assert_eq!(set["secret_token"], json!("s3cret_token-1-long"));
     assert_eq!(set["url"], json!(app.url("/telegram/webhook")));
     assert!(tg.api_calls("getUpdates").is_empty(), "no polling");
 
@@ -535,8 +535,14 @@ async fn webhook_mode_checks_the_secret_and_ignores_repeats() {
     };
     assert_eq!(post(None).await.unwrap().status(), 401);
     assert_eq!(post(Some("wrong")).await.unwrap().status(), 401);
-    assert_eq!(post(Some("s3cret_token-1")).await.unwrap().status(), 200);
-    assert_eq!(post(Some("s3cret_token-1")).await.unwrap().status(), 200);
+    assert_eq!(
+        post(Some("s3cret_token-1-long")).await.unwrap().status(),
+        200
+    );
+    assert_eq!(
+        post(Some("s3cret_token-1-long")).await.unwrap().status(),
+        200
+    );
     tg.wait_text(MEMBER, "Commands").await;
     assert_eq!(app.store().bot_last_update().unwrap(), Some(77));
     // Let the worker pass the queue, then make sure the repeat queued nothing.

@@ -229,3 +229,160 @@ async fn events_list_with_a_wrong_admin_token_fails_and_says_so() {
         "names the token as the problem: {err}"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// Demo mode and weak config (issue 12, findings 4 and 10).
+
+/// Runs the CLI in `dir` (so no ./relay.toml is found there) with extra environment.
+async fn run_cli_in(
+    dir: &std::path::Path,
+    args: &[&str],
+    env: &[(&str, &str)],
+) -> std::process::Output {
+    let mut cmd = crate::helpers::cli_command(args);
+    cmd.current_dir(dir);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    tokio::time::timeout(crate::helpers::DEADLINE, cmd.output())
+        .await
+        .expect("finishes in time")
+        .expect("zoom-relay runs")
+}
+
+#[tokio::test]
+async fn demo_mode_refuses_a_public_listen_address() {
+    let dir = tempfile::tempdir().unwrap();
+    let listen = format!("0.0.0.0:{}", crate::helpers::free_port());
+    for verb in ["serve", "check-config"] {
+        let out = run_cli_in(dir.path(), &[verb], &[("RELAY_SERVER__LISTEN", &listen)]).await;
+        assert_eq!(out.status.code(), Some(2), "{verb}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains("server.listen"), "{err}");
+        assert!(err.contains("loopback"), "{err}");
+        assert!(
+            err.contains("relay.example.toml"),
+            "says how to make a real config: {err}"
+        );
+        assert!(err.contains("keygen"), "{err}");
+    }
+    // Loopback stays fine for a local try-out.
+    let out = run_cli_in(dir.path(), &["check-config"], &[]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("demo mode"), "{}", stdout(&out));
+}
+
+#[tokio::test]
+async fn the_published_demo_secrets_are_refused_outside_demo_mode() {
+    // relay.example.toml copied as is into a real config file.
+    let mut doc = config::EXAMPLE_CONFIG.to_string();
+    set_key(&mut doc, "data_dir", "\"data\"");
+    let (dir, path) = config_file(&doc);
+    for verb in ["check-config", "serve"] {
+        let out = run_cli_in(dir.path(), &[verb, "--config", &path], &[]).await;
+        assert_eq!(out.status.code(), Some(2), "{verb}: {}", stderr(&out));
+        let err = stderr(&out);
+        for key in [
+            "security.data_key",
+            "security.admin_token",
+            "zoom.apps[0].secret_token",
+        ] {
+            assert!(err.contains(key), "{verb} names {key}: {err}");
+        }
+        assert!(err.contains("public demo"), "{err}");
+        assert!(err.contains("keygen"), "{err}");
+    }
+}
+
+#[tokio::test]
+async fn weak_secrets_are_refused_naming_the_key() {
+    for (key, value, named) in [
+        ("secret_token", "\"a\"", "zoom.apps[0].secret_token"),
+        (
+            "admin_token",
+            "\"                \"",
+            "security.admin_token",
+        ),
+        (
+            "admin_token",
+            "\"abababababababab\"",
+            "security.admin_token",
+        ),
+        (
+            "data_key",
+            "\"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\"",
+            "security.data_key",
+        ),
+    ] {
+        let mut doc = example_doc();
+        set_key(&mut doc, key, value);
+        let (_dir, path) = config_file(&doc);
+        let out = run_cli(&["check-config", "--config", &path]).await;
+        assert_eq!(out.status.code(), Some(2), "{key} = {value}");
+        let err = stderr(&out);
+        assert!(err.contains(named), "{err}");
+        assert!(err.contains("Fix:"), "{err}");
+    }
+    // A one-character Telegram webhook secret.
+    let mut doc = example_doc();
+    doc.push_str(
+        "\n[telegram]\nbot_token = \"123:abc\"\nmode = \"webhook\"\nwebhook_secret = \"x\"\n",
+    );
+    let (_dir, path) = config_file(&doc);
+    let out = run_cli(&["check-config", "--config", &path]).await;
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("telegram.webhook_secret"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[tokio::test]
+async fn an_overflowing_tolerance_is_refused_and_a_capture_window_is_not() {
+    let mut doc = example_doc();
+    crate::helpers::add_app(
+        &mut doc,
+        "huge",
+        "huge-app-secret-token-0001",
+        "timestamp_tolerance_secs = 9223372036854775807",
+    );
+    let (_dir, path) = config_file(&doc);
+    let out = run_cli(&["check-config", "--config", &path]).await;
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(
+        err.contains("zoom.apps[1].timestamp_tolerance_secs"),
+        "{err}"
+    );
+    assert!(err.contains("Fix:"), "{err}");
+
+    let mut doc = example_doc();
+    crate::helpers::add_app(
+        &mut doc,
+        "replay",
+        "replay-app-secret-token-01",
+        "timestamp_tolerance_secs = 3153600000",
+    );
+    let (_dir, path) = config_file(&doc);
+    let out = run_cli(&["check-config", "--config", &path]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+#[tokio::test]
+async fn a_plain_http_public_url_is_a_warning_not_an_error() {
+    let mut doc = example_doc();
+    set_key(&mut doc, "public_url", "\"http://relay.example.org\"");
+    let (_dir, path) = config_file(&doc);
+    let out = run_cli(&["check-config", "--config", &path]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("warning") && text.contains("plain http"),
+        "{text}"
+    );
+    // Loopback http (a local try-out) does not warn.
+    let (_dir, path) = config_file(&example_doc());
+    let out = run_cli(&["check-config", "--config", &path]).await;
+    assert!(!stdout(&out).contains("plain http"), "{}", stdout(&out));
+}

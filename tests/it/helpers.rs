@@ -20,10 +20,13 @@ use zoom_relay::App;
 use zoom_relay::config::{self, Config, ConfigSource};
 use zoom_relay::store::{EventFilter, EventRecord, Store};
 
-/// The Secret Token of the `default` app in relay.example.toml.
-pub const DEMO_SECRET: &str = "demo-secret-token-change-me";
-/// The operator token in relay.example.toml.
-pub const DEMO_ADMIN_TOKEN: &str = "demo-admin-token-change-me";
+/// The Secret Token of the `default` app in test configs. Not relay.example.toml's: its published
+/// demo secrets are refused outside demo mode, so [`test_config_text`] swaps in these.
+pub const DEMO_SECRET: &str = "it-zoom-secret-token-1f3a9c";
+/// The operator token in test configs (see [`DEMO_SECRET`]).
+pub const DEMO_ADMIN_TOKEN: &str = "it-admin-token-7Qe2xV9pL4";
+/// The data key in test configs: base64 of 32 bytes (see [`DEMO_SECRET`]).
+pub const TEST_DATA_KEY: &str = "aXQtb25seS1kYXRhLWtleS0wMTIzNDU2Nzg5YWJjZGU=";
 
 /// How long any wait in these tests may take before it counts as a failure.
 pub const DEADLINE: Duration = Duration::from_secs(10);
@@ -147,7 +150,8 @@ pub fn add_app(doc: &mut String, id: &str, secret: &str, extra: &str) {
 }
 
 /// relay.example.toml for a test: listening on `addr`, data under `data/` next to the file, retries
-/// shrunk to milliseconds, private webhook targets allowed (every test peer is on loopback).
+/// shrunk to milliseconds, private webhook targets allowed (every test peer is on loopback), and
+/// test secrets instead of the published demo ones.
 pub fn test_config_text(addr: SocketAddr) -> String {
     let mut doc = config::EXAMPLE_CONFIG.to_string();
     set_key(&mut doc, "listen", &format!("\"{addr}\""));
@@ -156,6 +160,9 @@ pub fn test_config_text(addr: SocketAddr) -> String {
     set_key(&mut doc, "retry_schedule_secs", "[0.01, 0.02, 0.05]");
     set_key(&mut doc, "jitter", "0.0");
     set_key(&mut doc, "allow_private_networks", "true");
+    set_key(&mut doc, "data_key", &format!("\"{TEST_DATA_KEY}\""));
+    set_key(&mut doc, "admin_token", &format!("\"{DEMO_ADMIN_TOKEN}\""));
+    set_key(&mut doc, "secret_token", &format!("\"{DEMO_SECRET}\""));
     doc
 }
 

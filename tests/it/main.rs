@@ -3,6 +3,7 @@
 //! (crash safety, the CLI). One module per capability.
 
 mod api;
+mod at_rest;
 mod bot;
 mod browser;
 mod config_cli;
@@ -22,7 +23,8 @@ mod secrets_in_logs;
 mod signature_props;
 mod slow_clients;
 mod smtp_peer;
+mod ssrf;
 mod telegram;
-mod tenant_destinations;
 mod template_budget;
+mod tenant_destinations;
 mod webhook;

@@ -436,6 +436,7 @@ async fn migration_links_single_use_groups_and_strips_shared_ones_with_notices()
                 meeting_retention_secs: 60,
                 cache_capacity_mb: 8,
                 janitor_interval_secs: 60,
+                data_key: None,
             },
         )
         .unwrap();

@@ -19,7 +19,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
 use serde_json::json;
-use zoom_relay::config::EXAMPLE_CONFIG;
 use zoom_relay::routing::Route;
 use zoom_relay::store::Store;
 
@@ -101,7 +100,7 @@ pub fn relay_exe(quiet: bool) -> anyhow::Result<PathBuf> {
 fn config_text(addr: SocketAddr, data_dir: &Path) -> String {
     let mut out = String::new();
     let mut section = String::new();
-    for line in EXAMPLE_CONFIG.lines() {
+    for line in servers::bench_example().lines() {
         let t = line.trim_start();
         if t.starts_with('[') {
             section = t.to_string();

@@ -32,7 +32,7 @@ use crate::load::PATH;
 /// The relay's example configuration, adjusted for a benchmark: no seeded routes, the store in
 /// `data_dir`, and only warnings logged.
 pub fn bench_config(data_dir: &Path) -> anyhow::Result<Config> {
-    let text: String = EXAMPLE_CONFIG
+    let text: String = bench_example()
         .lines()
         .filter(|l| !l.trim_start().starts_with("seed_routes"))
         .map(|l| format!("{l}\n"))
@@ -42,6 +42,22 @@ pub fn bench_config(data_dir: &Path) -> anyhow::Result<Config> {
     config.server.data_dir = data_dir.to_path_buf();
     config.log.level = "warn".into();
     Ok(config)
+}
+
+/// relay.example.toml with its published demo secrets replaced by bench-only ones, since a relay
+/// started on a config file refuses the published values.
+pub fn bench_example() -> String {
+    let mut text = EXAMPLE_CONFIG.to_string();
+    for (key, value) in zoom_relay::config::limits::published_secrets() {
+        let replacement = if key.ends_with("data_key") {
+            // base64 of "bench-only-data-key-0123456789ab" (32 bytes).
+            "YmVuY2gtb25seS1kYXRhLWtleS0wMTIzNDU2Nzg5YWI=".to_string()
+        } else {
+            format!("bench-{}-0123456789", key.replace(['.', '[', ']'], "-"))
+        };
+        text = text.replace(value.as_str(), &replacement);
+    }
+    text
 }
 
 /// The app that `POST /zoom/webhook` reaches, whose secret both servers verify with.

@@ -1,0 +1,212 @@
+//! Webhook signing secrets sealed at rest, as OAuth tokens are.
+//!
+//! A route's `whsec_` secret lets anyone who reads it forge the relay's signed webhooks to that
+//! organizer's receiver, so it is stored as `sealed:v1:<base64>`: XChaCha20-Poly1305 under
+//! `security.data_key` ([`crate::crypto::seal`]), bound to the route's tenant so a blob copied into
+//! another tenant's route does not open. Reads open it transparently; routes stored in plaintext by
+//! an older version are sealed when the store opens ([`Store::seal_plaintext_secrets`]).
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+
+use super::{Store, StoreError};
+use crate::routing::{Destination, Route};
+
+/// Marks a sealed value; anything else is read as plaintext (a store from before sealing).
+pub const PREFIX: &str = "sealed:v1:";
+
+fn aad(app_id: &str, account_id: &str) -> Vec<u8> {
+    format!("zoom-relay webhook secret\0{app_id}\0{account_id}").into_bytes()
+}
+
+/// `sealed:v1:<base64>` of `secret`, bound to the tenant.
+pub fn seal_secret(key: &[u8; 32], app_id: &str, account_id: &str, secret: &str) -> String {
+    let blob = crate::crypto::seal(key, &aad(app_id, account_id), secret.as_bytes());
+    format!("{PREFIX}{}", STANDARD.encode(blob))
+}
+
+/// The plaintext of a stored secret: sealed ones are opened, plaintext ones returned as they are.
+pub fn open_secret(
+    key: Option<&[u8; 32]>,
+    app_id: &str,
+    account_id: &str,
+    stored: &str,
+) -> Result<String, crate::crypto::OpenError> {
+    let Some(b64) = stored.strip_prefix(PREFIX) else {
+        return Ok(stored.to_string());
+    };
+    let key = key.ok_or(crate::crypto::OpenError)?;
+    let blob = STANDARD.decode(b64).map_err(|_| crate::crypto::OpenError)?;
+    let plain = crate::crypto::open(key, &aad(app_id, account_id), &blob)?;
+    String::from_utf8(plain).map_err(|_| crate::crypto::OpenError)
+}
+
+/// A copy of `route` with every webhook secret sealed (when a key is configured).
+pub(crate) fn seal_route(key: Option<&[u8; 32]>, route: &Route) -> Route {
+    let mut r = route.clone();
+    if let Some(key) = key {
+        for d in &mut r.destinations {
+            if let Destination::Webhook { secret, .. } = d
+                && !secret.starts_with(PREFIX)
+            {
+                *secret = seal_secret(key, &route.app_id, &route.account_id, secret);
+            }
+        }
+    }
+    r
+}
+
+/// `route` with its webhook secrets opened. A secret that does not open (the data key changed)
+/// is left sealed: sending then fails for that destination with a message to set a new secret,
+/// and every other route keeps working.
+pub(crate) fn open_route(key: Option<&[u8; 32]>, mut route: Route) -> Route {
+    let (app, account) = (route.app_id.clone(), route.account_id.clone());
+    for d in &mut route.destinations {
+        if let Destination::Webhook { secret, .. } = d {
+            match open_secret(key, &app, &account, secret) {
+                Ok(plain) => *secret = plain,
+                Err(_) => tracing::warn!(
+                    app_id = %app,
+                    route = %route.name,
+                    "a webhook secret does not open with security.data_key; set a new secret on the route"
+                ),
+            }
+        }
+    }
+    route
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queued and historical jobs.
+//
+// A job's target carries the secret it is signed with (outbox, dead letters, sent history). The
+// field is sealed when serialized, under the data keys this process opened a store with; the
+// binding is to the purpose only, since a target has no tenant of its own.
+
+static JOB_KEYS: std::sync::RwLock<Vec<[u8; 32]>> = std::sync::RwLock::new(Vec::new());
+const JOB_AAD: &[u8] = b"zoom-relay job webhook secret";
+
+/// Makes `key` the one job secrets are sealed with from now on (and one they may open with).
+pub(crate) fn register_job_key(key: [u8; 32]) {
+    let mut keys = JOB_KEYS.write().unwrap_or_else(|e| e.into_inner());
+    keys.retain(|k| *k != key);
+    keys.push(key);
+}
+
+/// `#[serde(with)]` for `Target::Webhook::secret`: sealed on the way to the store, opened on the way
+/// back; plaintext (older records, or no key) reads as it is.
+pub mod target_secret {
+    use super::*;
+
+    pub fn serialize<S: serde::Serializer>(secret: &str, s: S) -> Result<S::Ok, S::Error> {
+        let keys = JOB_KEYS.read().unwrap_or_else(|e| e.into_inner());
+        match keys.last() {
+            Some(key) if !secret.starts_with(PREFIX) => {
+                let blob = crate::crypto::seal(key, JOB_AAD, secret.as_bytes());
+                s.serialize_str(&format!("{PREFIX}{}", STANDARD.encode(blob)))
+            }
+            _ => s.serialize_str(secret),
+        }
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        let stored = <String as serde::Deserialize>::deserialize(d)?;
+        let Some(b64) = stored.strip_prefix(PREFIX) else {
+            return Ok(stored);
+        };
+        let Ok(blob) = STANDARD.decode(b64) else {
+            return Ok(stored);
+        };
+        let keys = JOB_KEYS.read().unwrap_or_else(|e| e.into_inner());
+        // A value that opens with no key stays sealed: signing then fails for that job alone.
+        Ok(keys
+            .iter()
+            .rev()
+            .find_map(|k| crate::crypto::open(k, JOB_AAD, &blob).ok())
+            .and_then(|p| String::from_utf8(p).ok())
+            .unwrap_or(stored))
+    }
+}
+
+/// True when the route holds a webhook secret in plaintext.
+fn has_plaintext_secret(route: &Route) -> bool {
+    route
+        .destinations
+        .iter()
+        .any(|d| matches!(d, Destination::Webhook { secret, .. } if !secret.starts_with(PREFIX)))
+}
+
+impl Store {
+    /// Migration: seals webhook secrets that an older version stored in plaintext. Runs at open
+    /// when a data key is configured; a no-op once everything is sealed.
+    pub(crate) fn seal_plaintext_secrets(&self) -> Result<usize, StoreError> {
+        let Some(key) = self.inner.data_key.as_ref() else {
+            return Ok(0);
+        };
+        register_job_key(*key);
+        let mut sealed = 0;
+        // Jobs: decoding and encoding again seals the target's secret (target_secret).
+        let needle: &[u8] = b"\"secret\":\"whsec_";
+        for (tree, kind) in [
+            (&self.inner.outbox, 0u8),
+            (&self.inner.dead, 1),
+            (&self.inner.sent, 2),
+        ] {
+            for kv in tree.iter() {
+                let (k, v) = kv?;
+                if !v.windows(needle.len()).any(|w| w == needle) {
+                    continue;
+                }
+                let again = match kind {
+                    0 => serde_json::from_slice::<super::Job>(&v)
+                        .and_then(|j| serde_json::to_vec(&j)),
+                    1 => serde_json::from_slice::<super::DeadJob>(&v)
+                        .and_then(|j| serde_json::to_vec(&j)),
+                    _ => serde_json::from_slice::<super::SentJob>(&v)
+                        .and_then(|j| serde_json::to_vec(&j)),
+                }
+                .map_err(super::json_err)?;
+                tree.insert(k, again)?;
+                sealed += 1;
+            }
+        }
+        for kv in self.inner.routes.iter() {
+            let (k, v) = kv?;
+            let route: Route = serde_json::from_slice(&v).map_err(super::json_err)?;
+            if has_plaintext_secret(&route) {
+                let v =
+                    serde_json::to_vec(&seal_route(Some(key), &route)).map_err(super::json_err)?;
+                self.inner.routes.insert(k, v)?;
+                sealed += 1;
+            }
+        }
+        if sealed > 0 {
+            self.inner.db.flush()?;
+            tracing::info!(records = sealed, "sealed plaintext webhook secrets at rest");
+        }
+        Ok(sealed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sealed_secrets_open_only_for_their_tenant_and_key() {
+        let key = [7u8; 32];
+        let s = seal_secret(&key, "default", "acct-a", "whsec_abc");
+        assert!(s.starts_with(PREFIX) && !s.contains("whsec_abc"));
+        assert_eq!(
+            open_secret(Some(&key), "default", "acct-a", &s).unwrap(),
+            "whsec_abc"
+        );
+        assert!(open_secret(Some(&key), "default", "acct-b", &s).is_err());
+        assert!(open_secret(Some(&[8u8; 32]), "default", "acct-a", &s).is_err());
+        assert!(open_secret(None, "default", "acct-a", &s).is_err());
+        assert_eq!(
+            open_secret(None, "default", "acct-a", "whsec_plain").unwrap(),
+            "whsec_plain"
+        );
+    }
+}
