@@ -289,8 +289,8 @@ mod tests {
                 "zoom.apps[0].timestamp_future_tolerance_secs",
             ),
             (
-                "timeout_secs = 15",
-                "timeout_secs = 0",
+                "\ntimeout_secs = 15",
+                "\ntimeout_secs = 0",
                 "webhooks.timeout_secs",
             ),
             (

@@ -333,7 +333,7 @@ async fn a_wrong_telegram_webhook_secret_gets_401_and_is_penalized() {
     let app = spawn_app(move |doc| {
         doc.push_str(&format!(
             "\n[telegram]\nbot_token = \"123:BOT\"\napi_url = \"{api}\"\n\
-             mode = \"webhook\"\nwebhook_secret = \"s3cret_token-1\"\n"
+             mode = \"webhook\"\nwebhook_secret = \"s3cret_token-1-for-tests\"\n"
         ));
     })
     .await;

@@ -247,7 +247,7 @@ async fn at_debug_level_no_context_value_reaches_the_log() {
     let resp = relay
         .client
         .post(relay.url("/api/v1/routes"))
-        .bearer_auth("demo-admin-token-change-me")
+        .bearer_auth(DEMO_ADMIN_TOKEN)
         .json(&route)
         .send()
         .await
