@@ -613,3 +613,62 @@ async fn telegram_down_then_back_delivers_the_queued_alert() {
     );
     rig.store.close().await.unwrap();
 }
+
+/// Finding 11 of the tenant-safety review: a meeting topic is the host's input and reaches every
+/// member's chat. Bidi overrides and zero-width characters in it could reorder or hide what the
+/// reader sees ("Weekly sync" displayed over a different text), so they are dropped from values;
+/// the joiners that emoji sequences need stay.
+#[tokio::test]
+async fn hidden_controls_in_a_topic_never_reach_the_chat() {
+    let fake = FakeTelegram::start().await;
+    let chat = -1001234567891;
+    let (app, _routes) = relay(&fake.url(), &[(chat, None)]).await;
+    start_meeting(
+        &app,
+        "Weekly\u{202E}cnys\u{202C} \u{200B}team\u{2066}\u{FEFF} 👩\u{200D}💻",
+    )
+    .await;
+
+    let got = fake.wait_delivered(chat, 1, Duration::ZERO).await;
+    let text = &got[0].text;
+    for c in ['\u{202E}', '\u{202C}', '\u{200B}', '\u{2066}', '\u{FEFF}'] {
+        assert!(
+            !text.contains(c),
+            "U+{:04X} reached the chat: {text:?}",
+            c as u32
+        );
+    }
+    assert!(text.contains("Weeklycnys team"), "{text:?}");
+    assert!(
+        text.contains("👩\u{200D}💻"),
+        "the emoji sequence was broken: {text:?}"
+    );
+    app.shutdown().await;
+}
+
+/// Finding 11: a message that opens with an emoji line and one long paragraph was cut right after
+/// the emoji, so the first notification members saw was a lone "🟢".
+#[tokio::test]
+async fn the_first_part_of_a_split_message_carries_content() {
+    let fake = FakeTelegram::start().await;
+    let chat = 6002;
+    let rig = rig(&fake.url()).await;
+    let html = format!("🟢\n<b>Meeting started</b> {}", "agenda notes ".repeat(600));
+    rig.enqueue(chat, &html).await;
+    let outcomes = rig.run_to_end().await;
+    assert!(
+        matches!(outcomes.last(), Some(StepOutcome::Sent { .. })),
+        "{outcomes:?}"
+    );
+    let got = fake.delivered_to(chat);
+    assert!(got.len() >= 2, "the message needs several parts");
+    let first = visible_text(&got[0].text);
+    assert!(
+        first.contains("Meeting started") && first.chars().count() > MAX_LEN / 2,
+        "the first part holds only {:?}",
+        first.chars().take(40).collect::<String>()
+    );
+    let joined: String = got.iter().map(|c| visible_text(&c.text)).collect();
+    assert_eq!(joined, visible_text(&html));
+    rig.store.close().await.unwrap();
+}
