@@ -259,19 +259,8 @@ pub async fn authenticate(
             "missing or wrong bearer token".into(),
         ));
     }
-    if let Some(id) = cookie(headers, SESSION_COOKIE) {
-        if let Some(s) = session(st, id).await? {
-            return Ok(Principal::from_grant(
-                s.grant,
-                Via::Session {
-                    csrf: s.csrf,
-                    user: s.user,
-                },
-            ));
-        }
-        return Err(ApiError::Unauthorized(
-            "the session expired; sign in again".into(),
-        ));
+    if cookie(headers, SESSION_COOKIE).is_some() {
+        return session_principal(st, headers).await;
     }
     if st.config.security.admin_token.is_none() {
         return Err(ApiError::Unauthorized(
@@ -281,6 +270,29 @@ pub async fn authenticate(
     Err(ApiError::Unauthorized(
         "no credentials: send `Authorization: Bearer <token>` or sign in to the console".into(),
     ))
+}
+
+/// The principal of the console session cookie, or 401 at once: a missing, stale or unknown cookie
+/// is never penalized (session ids are 256-bit random values, and an old cookie is the normal state
+/// of a browser after a restart). The console uses only this, never bearer tokens: browsers reach
+/// it with the cookie, and a wrong bearer token there would need a client address to be penalized
+/// per address.
+pub async fn session_principal(st: &AppState, headers: &HeaderMap) -> Result<Principal, ApiError> {
+    let Some(id) = cookie(headers, SESSION_COOKIE) else {
+        return Err(ApiError::Unauthorized("sign in to the console".into()));
+    };
+    match session(st, id).await? {
+        Some(s) => Ok(Principal::from_grant(
+            s.grant,
+            Via::Session {
+                csrf: s.csrf,
+                user: s.user,
+            },
+        )),
+        None => Err(ApiError::Unauthorized(
+            "the session expired; sign in again".into(),
+        )),
+    }
 }
 
 pub async fn session(st: &AppState, id: &str) -> Result<Option<Session>, ApiError> {

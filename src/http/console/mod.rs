@@ -24,7 +24,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 
 use super::AppState;
-use super::auth::{Principal, authenticate, csrf_ok};
+use super::auth::{Principal, csrf_ok};
 use crate::service::routes::{Ctx, ServiceError};
 
 pub use html::seg;
@@ -198,10 +198,11 @@ impl From<crate::store::StoreError> for Fail {
     }
 }
 
-/// The signed-in principal, or a redirect to the sign-in page (at once for a stale cookie). Browsers
-/// reach the console with the cookie; the rare bearer token here is penalized in one shared queue.
+/// The signed-in principal, or a redirect to the sign-in page (at once for a stale cookie). The
+/// console takes only its session cookie: bearer tokens belong to the API, and a wrong one here
+/// could not be penalized per client address (see [`crate::http::auth::session_principal`]).
 async fn signed_in(st: &AppState, headers: &HeaderMap) -> Result<Principal, Fail> {
-    authenticate(st, headers, std::net::Ipv4Addr::UNSPECIFIED.into())
+    crate::http::auth::session_principal(st, headers)
         .await
         .map_err(|_| Fail::SignIn)
 }
