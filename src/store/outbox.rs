@@ -235,25 +235,7 @@ impl Store {
             let id = i.db.generate_id()? + 1;
             i.idem
                 .insert(job.idempotency_key.as_bytes(), &id.to_be_bytes())?;
-            let j = Job {
-                id,
-                idempotency_key: job.idempotency_key,
-                event_seq,
-                event: job.event,
-                app_id: job.app_id,
-                account_id: job.account_id,
-                route_name: job.route_name,
-                meeting_uuid: job.meeting_uuid,
-                target: job.target,
-                message: job.message,
-                options: job.options,
-                unsubscribe_url: job.unsubscribe_url,
-                received_at_ms: job.received_at_ms,
-                created_at_ms: now_ms,
-                attempts: 0,
-                due_at_ms: now_ms,
-                claimed_until_ms: None,
-            };
+            let j = new_job(id, event_seq, job, now_ms);
             i.dead.insert(
                 id.to_be_bytes(),
                 enc(&DeadJob {
@@ -338,25 +320,7 @@ impl Store {
                     id
                 }
             };
-            let j = Job {
-                id,
-                idempotency_key: job.idempotency_key,
-                event_seq,
-                event: job.event,
-                app_id: job.app_id,
-                account_id: job.account_id,
-                route_name: job.route_name,
-                meeting_uuid: job.meeting_uuid,
-                target: job.target,
-                message: job.message,
-                options: job.options,
-                unsubscribe_url: job.unsubscribe_url,
-                received_at_ms: job.received_at_ms,
-                created_at_ms: now_ms,
-                attempts: 0,
-                due_at_ms: now_ms,
-                claimed_until_ms: None,
-            };
+            let j = new_job(id, event_seq, job, now_ms);
             // The job first, its due entry last: the due entry makes the job claimable, and a
             // worker that finds a due entry without its job removes it as a leftover. Written the
             // other way round, a worker scanning between the two writes stranded the job (no due
@@ -702,5 +666,29 @@ impl Store {
             }
         }
         Ok(added)
+    }
+}
+
+/// A job as written for the first time: due now, never attempted, unclaimed. Queued jobs and jobs
+/// that are dead from the start (a render over its budget) are built the same way.
+fn new_job(id: u64, event_seq: u64, job: NewJob, now_ms: i64) -> Job {
+    Job {
+        id,
+        idempotency_key: job.idempotency_key,
+        event_seq,
+        event: job.event,
+        app_id: job.app_id,
+        account_id: job.account_id,
+        route_name: job.route_name,
+        meeting_uuid: job.meeting_uuid,
+        target: job.target,
+        message: job.message,
+        options: job.options,
+        unsubscribe_url: job.unsubscribe_url,
+        received_at_ms: job.received_at_ms,
+        created_at_ms: now_ms,
+        attempts: 0,
+        due_at_ms: now_ms,
+        claimed_until_ms: None,
     }
 }
