@@ -1,0 +1,186 @@
+//! Backup and restore of the whole store, for `zoom-relay backup FILE` and `zoom-relay restore FILE`.
+//!
+//! A backup copies every sled tree generically (`tree_names()`), so trees added later are included
+//! without a change here. The file describes itself (integers big-endian):
+//!
+//! ```text
+//! header   "ZRELAYBK" | format u32 | schema u32 | created_at_ms i64 | u16 len + relay version
+//! records  'T' u32 len + tree name              a tree; the 'K' records after it belong to it
+//!          'K' u32 len + key, u32 len + value   one entry
+//!          'E' trees u64 | entries u64 | id_floor u64   the end
+//! trailer  SHA-256 of every byte above
+//! ```
+//!
+//! `id_floor` is sled's id generator at the end of the copy: job and notice ids come from it, so a
+//! restored store must hand out only larger ones, or new jobs would overwrite old ones.
+//!
+//! Values are copied as stored, so secrets encrypted at rest stay encrypted: a backup is only useful
+//! with the same `security.data_key`, and must be protected like the data directory.
+//!
+//! A backup of a running relay copies one tree after another while the relay keeps working (sled 0.34
+//! has no snapshot across trees, and transactions are off limits, see the module docs). The order
+//! keeps what matters consistent: `inbox` before `events` (an inbox entry is written after its event,
+//! so a copied entry always finds its event), `outbox` before `dead` and `attempts` (a job that dies
+//! meanwhile is in both: redelivered, never lost). Index entries that a job gained meanwhile are
+//! rebuilt on restore. At worst, a restored relay repeats a few deliveries that were in flight.
+//!
+//! Restore never touches the data directory until the file is verified (checksum, format, schema)
+//! and the restored copy has been written beside it, reopened through [`Store::open`](super::Store::open) (the startup
+//! integrity check) and compared tree by tree with the file. Only then are the old contents moved
+//! into `data_dir/.pre-restore-<time>/` and the new ones moved in. The swap happens inside the data
+//! directory, so it works when that directory is a mount point (a Docker volume) or a symlink
+//! (systemd's `StateDirectory` with `DynamicUser`).
+//!
+//! The file layout and its reading and checking live in `format.rs`, the writer in `write.rs`, and
+//! restore in `restore.rs`.
+
+use std::io;
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use super::{SCHEMA_VERSION, StoreError};
+
+mod format;
+mod restore;
+mod write;
+
+pub use format::{FORMAT_VERSION, MAGIC, verify};
+use restore::ASIDE_PREFIX;
+pub use restore::restore;
+pub use write::{persist_file, temp_path_for};
+
+/// What a backup file holds, from its header and end record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BackupInfo {
+    pub format_version: u32,
+    pub schema_version: u32,
+    pub created_at_ms: i64,
+    /// The zoom-relay version that wrote it.
+    pub relay_version: String,
+    pub trees: u64,
+    pub entries: u64,
+    pub id_floor: u64,
+    /// File size.
+    pub bytes: u64,
+}
+
+/// What a restore did.
+#[derive(Debug, Clone)]
+pub struct RestoreReport {
+    pub info: BackupInfo,
+    pub data_dir: PathBuf,
+    /// Where the previous contents of the data directory were moved, if there were any.
+    pub previous: Option<PathBuf>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum BackupError {
+    #[error("cannot {action} {path}: {source}")]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: io::Error,
+    },
+    #[error("{path} is not a zoom-relay backup: it does not start with the backup header")]
+    NotABackup { path: PathBuf },
+    #[error(
+        "{path} is a backup in format {found}, but this zoom-relay reads format {FORMAT_VERSION}; \
+         restore it with a zoom-relay at least as new as the one that wrote it"
+    )]
+    UnsupportedFormat { path: PathBuf, found: u32 },
+    #[error("{path} is damaged or truncated ({detail}); it cannot be restored, use another backup")]
+    Damaged { path: PathBuf, detail: String },
+    #[error(
+        "{path} holds store schema {found}, newer than this zoom-relay knows ({SCHEMA_VERSION}); \
+         upgrade zoom-relay, then restore"
+    )]
+    NewerSchema { path: PathBuf, found: u32 },
+    #[error(
+        "the store at {path} is held by a running zoom-relay; stop it (e.g. `systemctl stop zoom-relay`) \
+         and run restore again"
+    )]
+    Held { path: PathBuf },
+    #[error(
+        "the data directory {path} is not empty; pass --force to replace its contents (they are moved \
+         to {path}/{ASIDE_PREFIX}<time>/, nothing is deleted)"
+    )]
+    TargetNotEmpty { path: PathBuf },
+    #[error(
+        "the restored copy does not match the backup ({0}); the data directory was not changed"
+    )]
+    Mismatch(String),
+    #[error("writing the backup failed: {0}")]
+    Write(io::Error),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<sled::Error> for BackupError {
+    fn from(e: sled::Error) -> Self {
+        BackupError::Store(e.into())
+    }
+}
+
+#[cfg(test)]
+mod test_support {
+    use std::collections::BTreeMap;
+    use std::path::{Path, PathBuf};
+
+    use crate::config::StoreConfig;
+    use crate::store::Store;
+
+    pub(super) fn cfg() -> StoreConfig {
+        StoreConfig {
+            dedup_retention_secs: 60,
+            event_retention_secs: 60,
+            meeting_retention_secs: 60,
+            cache_capacity_mb: 8,
+            janitor_interval_secs: 60,
+            data_key: None,
+        }
+    }
+
+    /// A store with a few entries in a tree of its own and in the meta tree.
+    pub(super) async fn sample_store(dir: &Path) -> Store {
+        let s = Store::open(dir, &cfg()).unwrap();
+        let t = s.inner.db.open_tree("test_extra").unwrap();
+        for i in 0u32..50 {
+            t.insert(i.to_be_bytes(), vec![i as u8; (i % 7) as usize])
+                .unwrap();
+        }
+        s.inner.db.open_tree("test_empty").unwrap();
+        for _ in 0..10 {
+            s.inner.db.generate_id().unwrap();
+        }
+        s
+    }
+
+    pub(super) type Trees = BTreeMap<Vec<u8>, Vec<(Vec<u8>, Vec<u8>)>>;
+
+    pub(super) fn all_trees(db: &sled::Db) -> Trees {
+        db.tree_names()
+            .into_iter()
+            .map(|n| {
+                let t = db.open_tree(&n).unwrap();
+                let kv = t
+                    .iter()
+                    .map(|r| {
+                        let (k, v) = r.unwrap();
+                        (k.to_vec(), v.to_vec())
+                    })
+                    .collect();
+                (n.to_vec(), kv)
+            })
+            .collect()
+    }
+
+    pub(super) async fn backup(dir: &Path) -> (PathBuf, Trees, u64) {
+        let s = sample_store(&dir.join("src")).await;
+        let file = dir.join("relay.backup");
+        let info = s.backup_to_file(&file).unwrap();
+        let trees = all_trees(&s.inner.db);
+        s.close().await.unwrap();
+        (file, trees, info.id_floor)
+    }
+}
