@@ -8,16 +8,22 @@
 //! Every handler takes a [`Principal`]: the operator sees every tenant, a tenant token or session only
 //! its own. Anything of another tenant answers 404, exactly like something that does not exist.
 
+mod backup;
 mod codes;
+mod deliveries;
+mod events;
 mod openapi;
+mod organizers;
+mod subscriptions;
+mod templates;
 mod tenants;
+mod tokens;
 
 use crate::http::extract::{Json, Path, Query};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
-use axum::response::IntoResponse;
 use axum::routing::{MethodRouter, delete, get, post, put};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
@@ -28,19 +34,32 @@ use crate::delivery::quota::QuotaKind;
 use crate::routing::{Route, RouteDocument};
 use crate::service::chats::{Caller, TenantId};
 use crate::service::deliveries::{
-    self, DeliveriesQuery, DeliveryDetail, DeliveryView, EnableRequest, ReplayReport,
-    ReplayRequest, RetryError,
+    DeliveryDetail, DeliveryView, EnableRequest, ReplayReport, ReplayRequest, RetryError,
 };
-use crate::service::events::{self, EventView, EventsQuery, QueryError};
+use crate::service::events::{EventView, QueryError};
 use crate::service::routes::{
     Ctx, PreviewItem, PreviewRequest, ServiceError, TemplateInfo, TestReport, TestSent,
 };
-use crate::service::subscriptions::{self, Subscription};
-use crate::service::tokens::{self, CreateToken, CreatedToken};
+use crate::service::subscriptions::Subscription;
+use crate::service::tokens::{CreateToken, CreatedToken};
 use crate::store::auth::ApiToken;
 use crate::store::{DisabledTarget, ImportReport, Notice};
 
 pub use openapi::document as openapi_document;
+
+use backup::backup;
+use deliveries::{
+    enable_destination, get_delivery, list_deliveries, list_disabled, list_notices,
+    replay_deliveries, retry_delivery,
+};
+use events::list_events;
+use organizers::{list_organizers, remove_organizer};
+use subscriptions::{list_subscriptions, remove_subscription};
+use templates::{
+    TemplateSource, list_templates, preview_templates, remove_template, set_template,
+    template_source,
+};
+use tokens::{create_token, list_tokens, revoke_token};
 
 type SchemaFn = fn(&mut SchemaGenerator) -> Schema;
 
@@ -632,20 +651,6 @@ fn default_app() -> String {
     "default".into()
 }
 
-// --- events -------------------------------------------------------------------------------------
-
-async fn list_events(
-    State(st): State<AppState>,
-    p: Principal,
-    Query(mut q): Query<EventsQuery>,
-) -> Result<Json<Vec<EventView>>, ApiError> {
-    let (app, account) = p.filter(q.app.as_deref(), q.account.as_deref())?;
-    let (app, account) = (app.map(str::to_string), account.map(str::to_string));
-    q.app = app;
-    q.account = account;
-    blocking(&st, move |s| events::list(s, &q)).await.map(Json)
-}
-
 // --- routes -------------------------------------------------------------------------------------
 
 async fn list_routes(
@@ -781,363 +786,4 @@ async fn test_routes(
         }
     }
     service(&st, move |c| c.test(&q.app, &body)).await.map(Json)
-}
-
-// --- templates ----------------------------------------------------------------------------------
-
-async fn list_templates(
-    State(st): State<AppState>,
-    p: Principal,
-    Query(q): Query<TenantQuery>,
-) -> Result<Json<Vec<TemplateInfo>>, ApiError> {
-    let (app, account) = q.exact(&p)?;
-    service(&st, move |c| c.templates(&app, &account))
-        .await
-        .map(Json)
-}
-
-#[derive(Deserialize)]
-struct SourceQuery {
-    #[serde(default = "default_app")]
-    app: String,
-    account: Option<String>,
-    event: String,
-    key: String,
-}
-
-/// A template source, as read and written by the API.
-#[derive(serde::Serialize, Deserialize, JsonSchema)]
-struct TemplateSource {
-    source: String,
-}
-
-async fn template_source(
-    State(st): State<AppState>,
-    p: Principal,
-    Query(q): Query<SourceQuery>,
-) -> Result<Json<TemplateSource>, ApiError> {
-    if let Some(account) = &q.account {
-        p.require(&q.app, account)?;
-    }
-    let source = service(&st, move |c| {
-        c.template_source(&q.app, q.account.as_deref(), &q.event, &q.key)
-    })
-    .await?;
-    Ok(Json(TemplateSource { source }))
-}
-
-async fn set_template(
-    State(st): State<AppState>,
-    p: Principal,
-    Path((app, account, event, key)): Path<(String, String, String, String)>,
-    Json(body): Json<TemplateSource>,
-) -> Result<StatusCode, ApiError> {
-    p.require(&app, &account)?;
-    service(&st, move |c| {
-        c.set_template(&app, &account, &event, &key, &body.source)
-    })
-    .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-async fn remove_template(
-    State(st): State<AppState>,
-    p: Principal,
-    Path((app, account, event, key)): Path<(String, String, String, String)>,
-) -> Result<StatusCode, ApiError> {
-    p.require(&app, &account)?;
-    service(&st, move |c| {
-        c.remove_template(&app, &account, &event, &key)
-    })
-    .await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-async fn preview_templates(
-    State(st): State<AppState>,
-    p: Principal,
-    Json(mut req): Json<PreviewRequest>,
-) -> Result<Json<Vec<PreviewItem>>, ApiError> {
-    match (&req.account, p.tenant()) {
-        (Some(account), _) => p.require(&req.app, account)?,
-        // A tenant previews with its own overrides.
-        (None, Some((app, account))) => {
-            req.app = app.to_string();
-            req.account = Some(account.to_string());
-        }
-        (None, None) => {}
-    }
-    service(&st, move |c| c.preview(&req)).await.map(Json)
-}
-
-// --- deliveries ---------------------------------------------------------------------------------
-
-async fn list_deliveries(
-    State(st): State<AppState>,
-    p: Principal,
-    Query(mut q): Query<DeliveriesQuery>,
-) -> Result<Json<Vec<DeliveryView>>, ApiError> {
-    let (app, account) = p.filter(q.app.as_deref(), q.account.as_deref())?;
-    let (app, account) = (app.map(str::to_string), account.map(str::to_string));
-    q.app = app;
-    q.account = account;
-    blocking(&st, move |s| deliveries::list(s, &q))
-        .await
-        .map(Json)
-}
-
-/// A delivery the principal may see, or 404.
-async fn visible_delivery(
-    st: &AppState,
-    p: &Principal,
-    id: u64,
-) -> Result<DeliveryDetail, ApiError> {
-    let d = blocking(st, move |s| deliveries::get(s, id)).await?;
-    match d {
-        Some(d) if p.can_see(&d.delivery.app_id, &d.delivery.account_id) => Ok(d),
-        _ => Err(ApiError::NotFound(format!("no delivery with id {id}"))),
-    }
-}
-
-async fn get_delivery(
-    State(st): State<AppState>,
-    p: Principal,
-    Path(id): Path<u64>,
-) -> Result<Json<DeliveryDetail>, ApiError> {
-    visible_delivery(&st, &p, id).await.map(Json)
-}
-
-async fn retry_delivery(
-    State(st): State<AppState>,
-    p: Principal,
-    Path(id): Path<u64>,
-) -> Result<Json<ReplayReport>, ApiError> {
-    visible_delivery(&st, &p, id).await?;
-    blocking(&st, move |s| deliveries::retry(s, id)).await?;
-    wake_workers(&st);
-    Ok(Json(ReplayReport { requeued: 1 }))
-}
-
-async fn replay_deliveries(
-    State(st): State<AppState>,
-    p: Principal,
-    Json(mut req): Json<ReplayRequest>,
-) -> Result<Json<ReplayReport>, ApiError> {
-    let (app, account) = p.filter(req.app.as_deref(), req.account.as_deref())?;
-    let (app, account) = (app.map(str::to_string), account.map(str::to_string));
-    req.app = app;
-    req.account = account;
-    let report = blocking(&st, move |s| deliveries::replay(s, &req)).await?;
-    wake_workers(&st);
-    Ok(Json(report))
-}
-
-// --- notices and destinations -------------------------------------------------------------------
-
-async fn list_notices(
-    State(st): State<AppState>,
-    p: Principal,
-    Query(q): Query<TenantQuery>,
-) -> Result<Json<Vec<Notice>>, ApiError> {
-    let (app, account) = q.scoped(&p)?;
-    blocking(&st, move |s| {
-        deliveries::notices(s, app.as_deref(), account.as_deref())
-    })
-    .await
-    .map(Json)
-}
-
-async fn list_disabled(
-    State(st): State<AppState>,
-    p: Principal,
-    Query(q): Query<TenantQuery>,
-) -> Result<Json<Vec<DisabledTarget>>, ApiError> {
-    let (app, account) = q.scoped(&p)?;
-    blocking(&st, move |s| {
-        deliveries::disabled(s, app.as_deref(), account.as_deref())
-    })
-    .await
-    .map(Json)
-}
-
-async fn enable_destination(
-    State(st): State<AppState>,
-    p: Principal,
-    Json(req): Json<EnableRequest>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    p.require(&req.app, &req.account)?;
-    let target = req.target.clone();
-    let enabled = blocking(&st, move |s| deliveries::enable(s, &req)).await?;
-    if enabled {
-        Ok(Json(serde_json::json!({ "enabled": target })))
-    } else {
-        Err(ApiError::NotFound(format!(
-            "`{target}` is not disabled for that account"
-        )))
-    }
-}
-
-// --- subscriptions ------------------------------------------------------------------------------
-
-async fn list_subscriptions(
-    State(st): State<AppState>,
-    p: Principal,
-    Query(q): Query<TenantQuery>,
-) -> Result<Json<Vec<Subscription>>, ApiError> {
-    let (app, account) = q.exact(&p)?;
-    blocking(&st, move |s| subscriptions::list(s, &app, &account))
-        .await
-        .map(Json)
-}
-
-async fn remove_subscription(
-    State(st): State<AppState>,
-    p: Principal,
-    Path((app, account, route, target)): Path<(String, String, String, String)>,
-) -> Result<StatusCode, ApiError> {
-    p.require(&app, &account)?;
-    let removed = blocking(&st, move |s| {
-        subscriptions::remove(s, &app, &account, &route, &target)
-    })
-    .await?;
-    if removed {
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::NotFound("no such subscription".into()))
-    }
-}
-
-// --- organizers ---------------------------------------------------------------------------------
-
-async fn list_organizers(
-    State(st): State<AppState>,
-    p: Principal,
-    Query(q): Query<TenantQuery>,
-) -> Result<Json<Vec<crate::store::bot::OrganizerLink>>, ApiError> {
-    let (app, account) = q.scoped(&p)?;
-    blocking(&st, move |s| {
-        crate::service::organizers::list(s, app.as_deref(), account.as_deref())
-    })
-    .await
-    .map(Json)
-}
-
-async fn remove_organizer(
-    State(st): State<AppState>,
-    p: Principal,
-    Path((app, account, user_id)): Path<(String, String, String)>,
-) -> Result<StatusCode, ApiError> {
-    p.require(&app, &account)?;
-    let user_id: i64 = user_id
-        .parse()
-        .map_err(|_| ApiError::bad_field("user_id", "a Telegram user id (a number)"))?;
-    let removed = blocking(&st, move |s| {
-        crate::service::organizers::remove(s, &app, &account, user_id)
-    })
-    .await?;
-    if removed {
-        st.store.flush().await?;
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::NotFound("no such organizer".into()))
-    }
-}
-
-// --- tokens -------------------------------------------------------------------------------------
-
-async fn list_tokens(
-    State(st): State<AppState>,
-    p: Principal,
-    Query(q): Query<TenantQuery>,
-) -> Result<Json<Vec<ApiToken>>, ApiError> {
-    let (app, account) = q.scoped(&p)?;
-    blocking(&st, move |s| {
-        let all = tokens::list(s, None)?;
-        Ok::<_, crate::store::StoreError>(
-            all.into_iter()
-                .filter(|t| app.as_deref().is_none_or(|a| a == t.app_id))
-                .filter(|t| account.as_deref().is_none_or(|a| a == t.account_id))
-                .collect(),
-        )
-    })
-    .await
-    .map(Json)
-}
-
-async fn create_token(
-    State(st): State<AppState>,
-    p: Principal,
-    Json(req): Json<CreateToken>,
-) -> Result<(StatusCode, Json<CreatedToken>), ApiError> {
-    let (app, account) = TenantQuery {
-        app: req.app.clone(),
-        account: req.account.clone(),
-    }
-    .exact(&p)?;
-    let created = blocking(&st, move |s| tokens::create(s, &app, &account, &req.name))
-        .await?
-        .map_err(|m| {
-            let (field, msg) = m.split_once(": ").unwrap_or(("name", &m));
-            ApiError::bad_field(field, msg)
-        })?;
-    st.store.flush().await?;
-    Ok((StatusCode::CREATED, Json(created)))
-}
-
-async fn revoke_token(
-    State(st): State<AppState>,
-    p: Principal,
-    Path(id): Path<String>,
-) -> Result<StatusCode, ApiError> {
-    let tenant = p.tenant().map(|(a, acc)| (a.to_string(), acc.to_string()));
-    let removed = blocking(&st, move |s| {
-        tokens::revoke(
-            s,
-            &id,
-            tenant.as_ref().map(|(a, acc)| (a.as_str(), acc.as_str())),
-        )
-    })
-    .await?;
-    if removed {
-        st.store.flush().await?;
-        Ok(StatusCode::NO_CONTENT)
-    } else {
-        Err(ApiError::NotFound("no such token".into()))
-    }
-}
-
-// --- backup -------------------------------------------------------------------------------------
-
-/// The whole store as a backup file (`store::backup`), streamed while it is written, so a large store
-/// needs no buffer here. A failure part-way ends the stream early; the file then lacks its checksum,
-/// and the CLI, which verifies what it received, says so.
-async fn backup(
-    State(st): State<AppState>,
-    p: Principal,
-) -> Result<axum::response::Response, ApiError> {
-    p.require_operator()?;
-    let (reader, writer) = tokio::io::duplex(256 * 1024);
-    let bridge = tokio_util::io::SyncIoBridge::new(writer);
-    let store = st.store.clone();
-    tokio::task::spawn_blocking(move || match store.write_backup(bridge) {
-        Ok(info) => tracing::info!(
-            trees = info.trees,
-            entries = info.entries,
-            bytes = info.bytes,
-            "backup streamed to an admin client"
-        ),
-        Err(e) => tracing::warn!(error = %e, "backup stream stopped before the end"),
-    });
-    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(reader));
-    Ok((
-        [
-            (axum::http::header::CONTENT_TYPE, "application/octet-stream"),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                "attachment; filename=\"zoom-relay.backup\"",
-            ),
-        ],
-        body,
-    )
-        .into_response())
 }

@@ -1,0 +1,116 @@
+//! `/api/v1/deliveries`, `/api/v1/notices` and `/api/v1/disabled`: deliveries, retries and replays,
+//! notices to organizers, and destinations the relay stopped sending to.
+
+use axum::extract::State;
+
+use super::{TenantQuery, blocking, wake_workers};
+use crate::http::auth::Principal;
+use crate::http::extract::{Json, Path, Query};
+use crate::http::{ApiError, AppState};
+use crate::service::deliveries::{
+    self, DeliveriesQuery, DeliveryDetail, DeliveryView, EnableRequest, ReplayReport, ReplayRequest,
+};
+use crate::store::{DisabledTarget, Notice};
+
+pub(super) async fn list_deliveries(
+    State(st): State<AppState>,
+    p: Principal,
+    Query(mut q): Query<DeliveriesQuery>,
+) -> Result<Json<Vec<DeliveryView>>, ApiError> {
+    let (app, account) = p.filter(q.app.as_deref(), q.account.as_deref())?;
+    let (app, account) = (app.map(str::to_string), account.map(str::to_string));
+    q.app = app;
+    q.account = account;
+    blocking(&st, move |s| deliveries::list(s, &q))
+        .await
+        .map(Json)
+}
+
+/// A delivery the principal may see, or 404.
+pub(super) async fn visible_delivery(
+    st: &AppState,
+    p: &Principal,
+    id: u64,
+) -> Result<DeliveryDetail, ApiError> {
+    let d = blocking(st, move |s| deliveries::get(s, id)).await?;
+    match d {
+        Some(d) if p.can_see(&d.delivery.app_id, &d.delivery.account_id) => Ok(d),
+        _ => Err(ApiError::NotFound(format!("no delivery with id {id}"))),
+    }
+}
+
+pub(super) async fn get_delivery(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<u64>,
+) -> Result<Json<DeliveryDetail>, ApiError> {
+    visible_delivery(&st, &p, id).await.map(Json)
+}
+
+pub(super) async fn retry_delivery(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<u64>,
+) -> Result<Json<ReplayReport>, ApiError> {
+    visible_delivery(&st, &p, id).await?;
+    blocking(&st, move |s| deliveries::retry(s, id)).await?;
+    wake_workers(&st);
+    Ok(Json(ReplayReport { requeued: 1 }))
+}
+
+pub(super) async fn replay_deliveries(
+    State(st): State<AppState>,
+    p: Principal,
+    Json(mut req): Json<ReplayRequest>,
+) -> Result<Json<ReplayReport>, ApiError> {
+    let (app, account) = p.filter(req.app.as_deref(), req.account.as_deref())?;
+    let (app, account) = (app.map(str::to_string), account.map(str::to_string));
+    req.app = app;
+    req.account = account;
+    let report = blocking(&st, move |s| deliveries::replay(s, &req)).await?;
+    wake_workers(&st);
+    Ok(Json(report))
+}
+
+pub(super) async fn list_notices(
+    State(st): State<AppState>,
+    p: Principal,
+    Query(q): Query<TenantQuery>,
+) -> Result<Json<Vec<Notice>>, ApiError> {
+    let (app, account) = q.scoped(&p)?;
+    blocking(&st, move |s| {
+        deliveries::notices(s, app.as_deref(), account.as_deref())
+    })
+    .await
+    .map(Json)
+}
+
+pub(super) async fn list_disabled(
+    State(st): State<AppState>,
+    p: Principal,
+    Query(q): Query<TenantQuery>,
+) -> Result<Json<Vec<DisabledTarget>>, ApiError> {
+    let (app, account) = q.scoped(&p)?;
+    blocking(&st, move |s| {
+        deliveries::disabled(s, app.as_deref(), account.as_deref())
+    })
+    .await
+    .map(Json)
+}
+
+pub(super) async fn enable_destination(
+    State(st): State<AppState>,
+    p: Principal,
+    Json(req): Json<EnableRequest>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    p.require(&req.app, &req.account)?;
+    let target = req.target.clone();
+    let enabled = blocking(&st, move |s| deliveries::enable(s, &req)).await?;
+    if enabled {
+        Ok(Json(serde_json::json!({ "enabled": target })))
+    } else {
+        Err(ApiError::NotFound(format!(
+            "`{target}` is not disabled for that account"
+        )))
+    }
+}

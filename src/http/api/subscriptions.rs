@@ -1,0 +1,38 @@
+//! `/api/v1/subscriptions`: who receives a route's messages, and unsubscribing them.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+
+use super::{TenantQuery, blocking};
+use crate::http::auth::Principal;
+use crate::http::extract::{Json, Path, Query};
+use crate::http::{ApiError, AppState};
+use crate::service::subscriptions::{self, Subscription};
+
+pub(super) async fn list_subscriptions(
+    State(st): State<AppState>,
+    p: Principal,
+    Query(q): Query<TenantQuery>,
+) -> Result<Json<Vec<Subscription>>, ApiError> {
+    let (app, account) = q.exact(&p)?;
+    blocking(&st, move |s| subscriptions::list(s, &app, &account))
+        .await
+        .map(Json)
+}
+
+pub(super) async fn remove_subscription(
+    State(st): State<AppState>,
+    p: Principal,
+    Path((app, account, route, target)): Path<(String, String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    p.require(&app, &account)?;
+    let removed = blocking(&st, move |s| {
+        subscriptions::remove(s, &app, &account, &route, &target)
+    })
+    .await?;
+    if removed {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound("no such subscription".into()))
+    }
+}

@@ -1,0 +1,97 @@
+//! `/api/v1/templates`: a tenant's template overrides, their sources and previews.
+
+use axum::extract::State;
+use axum::http::StatusCode;
+use schemars::JsonSchema;
+use serde::Deserialize;
+
+use super::{TenantQuery, default_app, service};
+use crate::http::auth::Principal;
+use crate::http::extract::{Json, Path, Query};
+use crate::http::{ApiError, AppState};
+use crate::service::routes::{PreviewItem, PreviewRequest, TemplateInfo};
+
+pub(super) async fn list_templates(
+    State(st): State<AppState>,
+    p: Principal,
+    Query(q): Query<TenantQuery>,
+) -> Result<Json<Vec<TemplateInfo>>, ApiError> {
+    let (app, account) = q.exact(&p)?;
+    service(&st, move |c| c.templates(&app, &account))
+        .await
+        .map(Json)
+}
+
+#[derive(Deserialize)]
+pub(super) struct SourceQuery {
+    #[serde(default = "default_app")]
+    app: String,
+    account: Option<String>,
+    event: String,
+    key: String,
+}
+
+/// A template source, as read and written by the API.
+#[derive(serde::Serialize, Deserialize, JsonSchema)]
+pub(super) struct TemplateSource {
+    pub(super) source: String,
+}
+
+pub(super) async fn template_source(
+    State(st): State<AppState>,
+    p: Principal,
+    Query(q): Query<SourceQuery>,
+) -> Result<Json<TemplateSource>, ApiError> {
+    if let Some(account) = &q.account {
+        p.require(&q.app, account)?;
+    }
+    let source = service(&st, move |c| {
+        c.template_source(&q.app, q.account.as_deref(), &q.event, &q.key)
+    })
+    .await?;
+    Ok(Json(TemplateSource { source }))
+}
+
+pub(super) async fn set_template(
+    State(st): State<AppState>,
+    p: Principal,
+    Path((app, account, event, key)): Path<(String, String, String, String)>,
+    Json(body): Json<TemplateSource>,
+) -> Result<StatusCode, ApiError> {
+    p.require(&app, &account)?;
+    service(&st, move |c| {
+        c.set_template(&app, &account, &event, &key, &body.source)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(super) async fn remove_template(
+    State(st): State<AppState>,
+    p: Principal,
+    Path((app, account, event, key)): Path<(String, String, String, String)>,
+) -> Result<StatusCode, ApiError> {
+    p.require(&app, &account)?;
+    service(&st, move |c| {
+        c.remove_template(&app, &account, &event, &key)
+    })
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub(super) async fn preview_templates(
+    State(st): State<AppState>,
+    p: Principal,
+    Json(mut req): Json<PreviewRequest>,
+) -> Result<Json<Vec<PreviewItem>>, ApiError> {
+    match (&req.account, p.tenant()) {
+        (Some(account), _) => p.require(&req.app, account)?,
+        // A tenant previews with its own overrides.
+        (None, Some((app, account))) => {
+            req.app = app.to_string();
+            req.account = Some(account.to_string());
+        }
+        (None, None) => {}
+    }
+    service(&st, move |c| c.preview(&req)).await.map(Json)
+}
