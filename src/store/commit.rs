@@ -78,9 +78,9 @@ pub enum Fault {
     Flush,
 }
 
-/// Armed faults: how many of the next writes and flushes fail. Checked once per batch with one
-/// atomic load, so the seam is compiled into every build (no feature flag that integration tests
-/// would have to unify) and costs nothing measurable next to an fsync.
+/// Armed faults: how many of the next writes and flushes fail. Unarmed, each costs one relaxed atomic
+/// load per batch, nothing next to an fsync, so the seam is compiled into every build (no feature flag
+/// whose unification would change the library that tests and release builds share).
 #[derive(Default)]
 pub(super) struct Faults {
     writes: AtomicU32,

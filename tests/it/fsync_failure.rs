@@ -152,3 +152,76 @@ async fn failed_fsync_poisons_intake_until_restart_and_loses_nothing_acknowledge
 async fn failed_write_poisons_intake_until_restart_and_loses_nothing_acknowledged() {
     intake_refuses_until_restart_after(Fault::Write).await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_200_survives_an_fsync_failure_under_concurrent_intake() {
+    // Requests in flight when the fsync fails: some were in earlier batches (200), some in the failed
+    // batch or later (503). Whatever got a 200 must be there after the restart.
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let routes = write_routes(dir.path());
+    let app = Arc::new(relay(&data, &routes).await);
+    let oks = Arc::new(AtomicUsize::new(0));
+
+    // Eight senders, each sending six events one after another.
+    let mut tasks = Vec::new();
+    for _ in 0..8 {
+        let peer = app.clone();
+        let oks = oks.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut answers = Vec::new();
+            for _ in 0..6 {
+                let uuid = unique_uuid("burst");
+                let status = send(&peer, &uuid).await;
+                if status == 200 {
+                    oks.fetch_add(1, Ordering::SeqCst);
+                }
+                answers.push((uuid, status));
+            }
+            answers
+        }));
+    }
+    // Arm the fault while the senders are mid-way.
+    eventually("some events are acknowledged", || {
+        oks.load(Ordering::SeqCst) >= 8
+    })
+    .await;
+    app.store().inject_fault(Fault::Flush, 1);
+
+    let mut acked = Vec::new();
+    let mut refused = 0;
+    for t in tasks {
+        for (uuid, status) in t.await.expect("sender task") {
+            match status {
+                200 => acked.push(uuid),
+                503 => refused += 1,
+                other => panic!("only 200 or 503 are honest answers here, got {other}"),
+            }
+        }
+    }
+    assert!(acked.len() >= 8, "acknowledged before the fault");
+    assert!(
+        refused > 0,
+        "the failed fsync refused at least its own batch"
+    );
+    assert_eq!(app.get("/readyz").await.status(), 503, "not ready");
+    let app = Arc::into_inner(app).expect("no other handle");
+    let _ = app.shutdown().await;
+
+    let app = relay(&data, &routes).await;
+    for uuid in &acked {
+        assert_eq!(
+            stored(&app, uuid),
+            1,
+            "acknowledged {uuid} survived the restart"
+        );
+    }
+    eventually("every acknowledged event is delivered", || {
+        acked.iter().all(|u| delivered(&app, u) >= 1)
+    })
+    .await;
+    let _ = app.shutdown().await;
+}
