@@ -8,7 +8,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
 use std::thread::JoinHandle;
 
 use tokio::sync::{mpsc, oneshot};
@@ -68,6 +68,52 @@ impl FlushStats {
     }
 }
 
+/// Where the commit thread can be made to fail on purpose: its batch write or its fsync.
+#[doc(hidden)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// The writes of the next batch that has any fail before the first key is written.
+    Write,
+    /// The next group-commit fsync fails (after the batch's keys were written).
+    Flush,
+}
+
+/// Armed faults: how many of the next writes and flushes fail. Unarmed, each costs one relaxed atomic
+/// load per batch, nothing next to an fsync, so the seam is compiled into every build (no feature flag
+/// whose unification would change the library that tests and release builds share).
+#[derive(Default)]
+pub(super) struct Faults {
+    writes: AtomicU32,
+    flushes: AtomicU32,
+}
+
+impl Faults {
+    pub(super) fn arm(&self, fault: Fault, times: u32) {
+        let c = match fault {
+            Fault::Write => &self.writes,
+            Fault::Flush => &self.flushes,
+        };
+        c.fetch_add(times, Ordering::SeqCst);
+    }
+
+    /// Consumes one armed `fault`, returning the error that stands in for sled's.
+    fn take(&self, fault: Fault) -> Result<(), sled::Error> {
+        let c = match fault {
+            Fault::Write => &self.writes,
+            Fault::Flush => &self.flushes,
+        };
+        if c.load(Ordering::Relaxed) == 0 {
+            return Ok(());
+        }
+        match c.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)) {
+            Ok(_) => Err(sled::Error::Io(std::io::Error::other(format!(
+                "injected {fault:?} failure"
+            )))),
+            Err(_) => Ok(()),
+        }
+    }
+}
+
 pub(super) struct Trees {
     pub db: sled::Db,
     pub events: sled::Tree,
@@ -75,6 +121,7 @@ pub(super) struct Trees {
     pub dedup: sled::Tree,
     pub meta: sled::Tree,
     pub stats: Arc<FlushStats>,
+    pub faults: Arc<Faults>,
 }
 
 enum Cmd {
@@ -237,6 +284,7 @@ fn commit_batch(
     let mut result: Result<(), StoreError> = Ok(());
     if !failed && !writes.is_empty() {
         let apply = || -> Result<(), sled::Error> {
+            t.faults.take(Fault::Write)?;
             for (seq, key, value, at) in &writes {
                 let k = seq_key(*seq);
                 t.events.insert(k, *value)?;
@@ -251,7 +299,11 @@ fn commit_batch(
     let needs_flush = batch.iter().any(|c| !matches!(c, Cmd::Append { .. })) || !writes.is_empty();
     if result.is_ok() && needs_flush && !failed {
         let started = std::time::Instant::now();
-        result = t.db.flush().map(|_| ()).map_err(StoreError::from);
+        result = t
+            .faults
+            .take(Fault::Flush)
+            .and_then(|()| t.db.flush().map(|_| ()))
+            .map_err(StoreError::from);
         t.stats.record(started.elapsed());
     }
     if let Err(e) = &result {

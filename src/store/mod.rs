@@ -38,6 +38,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use backup::{BackupError, BackupInfo, RestoreReport};
+#[doc(hidden)]
+pub use commit::Fault;
 pub use commit::FlushSnapshot;
 pub use events::{AppendOutcome, EventFilter, EventRecord, EventStatus, NewEvent, RetentionReport};
 pub use meetings::MeetingMemory;
@@ -135,6 +137,7 @@ struct Inner {
     bot: bot::BotTrees,
     commit: commit::Committer,
     poisoned: Arc<AtomicBool>,
+    faults: Arc<commit::Faults>,
     flush_stats: Arc<commit::FlushStats>,
     /// `security.data_key`, which seals webhook secrets at rest (sealing.rs).
     data_key: Option<[u8; 32]>,
@@ -250,6 +253,7 @@ impl Store {
 
         let poisoned = Arc::new(AtomicBool::new(false));
         let flush_stats = Arc::new(commit::FlushStats::default());
+        let faults = Arc::new(commit::Faults::default());
         let commit = commit::Committer::start(
             commit::Trees {
                 db: db.clone(),
@@ -258,6 +262,7 @@ impl Store {
                 dedup: dedup.clone(),
                 meta: meta.clone(),
                 stats: flush_stats.clone(),
+                faults: faults.clone(),
             },
             next_seq,
             poisoned.clone(),
@@ -289,6 +294,7 @@ impl Store {
                 bot,
                 commit,
                 poisoned,
+                faults,
                 flush_stats,
                 data_key: cfg.data_key.as_ref().map(|k| *k.bytes()),
             }),
@@ -304,6 +310,14 @@ impl Store {
     /// False once a write or flush failed; `/readyz` reports it.
     pub fn is_healthy(&self) -> bool {
         !self.inner.poisoned.load(Ordering::Relaxed) && self.inner.commit.is_running()
+    }
+
+    /// Fault injection for tests: the next `times` group-commit writes or fsyncs fail as if sled had
+    /// returned an I/O error, through the same path as a real failure (the store poisons itself).
+    /// Not part of the API; integration tests reach it because they link the library as is.
+    #[doc(hidden)]
+    pub fn inject_fault(&self, fault: Fault, times: u32) {
+        self.inner.faults.arm(fault, times);
     }
 
     /// Waits until everything written before this call is on disk (group commit; many callers share

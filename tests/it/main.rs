@@ -13,6 +13,7 @@ mod crash_recovery;
 mod email;
 mod fake_telegram;
 mod fake_zoom;
+mod fsync_failure;
 mod helpers;
 mod installs;
 mod intake;
