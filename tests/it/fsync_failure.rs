@@ -165,15 +165,22 @@ async fn every_200_survives_an_fsync_failure_under_concurrent_intake() {
     let routes = write_routes(dir.path());
     let app = Arc::new(relay(&data, &routes).await);
     let oks = Arc::new(AtomicUsize::new(0));
+    // Each sender sends one event, then waits until the fault is armed, so the rest of the burst
+    // always meets the failed fsync (without the wait a fast machine finishes before it is armed).
+    let (armed_tx, armed_rx) = tokio::sync::watch::channel(false);
 
     // Eight senders, each sending six events one after another.
     let mut tasks = Vec::new();
     for _ in 0..8 {
         let peer = app.clone();
         let oks = oks.clone();
+        let mut armed = armed_rx.clone();
         tasks.push(tokio::spawn(async move {
             let mut answers = Vec::new();
-            for _ in 0..6 {
+            for i in 0..6 {
+                if i == 1 {
+                    armed.wait_for(|a| *a).await.expect("armed");
+                }
                 let uuid = unique_uuid("burst");
                 let status = send(&peer, &uuid).await;
                 if status == 200 {
@@ -190,6 +197,7 @@ async fn every_200_survives_an_fsync_failure_under_concurrent_intake() {
     })
     .await;
     app.store().inject_fault(Fault::Flush, 1);
+    armed_tx.send(true).expect("senders wait");
 
     let mut acked = Vec::new();
     let mut refused = 0;
