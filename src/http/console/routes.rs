@@ -843,7 +843,8 @@ fn editor(
             "<p><a href=\"{}\">Edit this account's templates with a live preview</a></p></section>",
             e(&sc.url(&format!("/templates?route={}", q(n))))
         ));
-        if tg {
+        // Only a bot that answers commands redeems codes (the service refuses them otherwise).
+        if st.config.bot.is_some() {
             b.push_str("<section aria-labelledby=\"codes-h\"><h2 id=\"codes-h\">Telegram bot codes</h2>\
                         <p>A <strong>subscribe</strong> code lets members get this route's messages in a private chat with the bot. \
                         A <strong>link</strong> code adds a group (or a topic) as a destination when sent there.</p>");
@@ -962,8 +963,7 @@ pub async fn create_code(
         account: Some(sc.account.clone()),
         ttl: None,
     };
-    let tg = st.config.telegram.is_some();
-    let created = service(&st, move |c| codes::create(c.store, tg, &req)).await?;
+    let created = service(&st, move |c| codes::create(c.store, c.config, &req)).await?;
     st.store.flush().await.map_err(Fail::internal)?;
     let how = match kind {
         CodeKind::Link => format!(
