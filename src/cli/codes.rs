@@ -107,7 +107,7 @@ async fn on(access: &Access, config: &crate::config::Config, cmd: CodesCommand) 
                 ttl,
             };
             let mut created: CreatedCode = match access {
-                Access::Local(s) => codes::create(s, config.bot.is_some(), &req)?,
+                Access::Local(s) => codes::create(s, config, &req)?,
                 Access::Remote(r) => {
                     let body =
                         serde_json::to_value(&req).map_err(|e| CliError::Failed(e.to_string()))?;

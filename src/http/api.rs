@@ -29,10 +29,11 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 
 use super::auth::Principal;
+use super::call::{self, caller_of};
 use super::{ApiError, AppState};
 use crate::delivery::quota::QuotaKind;
 use crate::routing::{Route, RouteDocument};
-use crate::service::chats::{Caller, TenantId};
+use crate::service::chats::Caller;
 use crate::service::deliveries::{
     DeliveryDetail, DeliveryView, EnableRequest, ReplayReport, ReplayRequest, RetryError,
 };
@@ -568,21 +569,13 @@ impl From<RetryError> for ApiError {
     }
 }
 
-/// Runs a service call on the blocking pool (the store is synchronous), as the operator: for reads
-/// and for writes already scoped by `Principal::require`. Route writes go through [`service_as`].
+/// Runs a service call off the runtime as the operator (see [`super::call`]): for reads and for
+/// writes already scoped by `Principal::require`. Route writes go through [`service_as`].
 async fn service<T: Send + 'static>(
     st: &AppState,
     f: impl FnOnce(&Ctx<'_>) -> Result<T, ServiceError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    service_as(st, Caller::Operator, f).await
-}
-
-/// Who the service sees: the admin token is the operator; a tenant token is that tenant.
-pub(crate) fn caller_of(p: &Principal) -> Caller {
-    match p.tenant() {
-        None => Caller::Operator,
-        Some((app, account)) => Caller::Tenant(TenantId::new(app, account)),
-    }
+    call::service_as(st, Caller::Operator, f).await
 }
 
 /// [`service`] on behalf of `caller`, for route writes (which chats it may name).
@@ -591,37 +584,15 @@ async fn service_as<T: Send + 'static>(
     caller: Caller,
     f: impl FnOnce(&Ctx<'_>) -> Result<T, ServiceError> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let st = st.clone();
-    tokio::task::spawn_blocking(move || {
-        let ctx = Ctx {
-            store: &st.store,
-            config: &st.config,
-            renderer: &st.renderer,
-            caller,
-        };
-        f(&ctx)
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.into()))?
-    .map_err(ApiError::from)
+    call::service_as(st, caller, f).await
 }
 
-/// Runs a store call on the blocking pool.
+/// Runs a store call off the runtime (see [`super::call`]).
 async fn blocking<T: Send + 'static, E: Into<ApiError> + Send + 'static>(
     st: &AppState,
     f: impl FnOnce(&crate::store::Store) -> Result<T, E> + Send + 'static,
 ) -> Result<T, ApiError> {
-    let store = st.store.clone();
-    tokio::task::spawn_blocking(move || f(&store))
-        .await
-        .map_err(|e| ApiError::Internal(e.into()))?
-        .map_err(Into::into)
-}
-
-fn wake_workers(st: &AppState) {
-    for c in crate::routing::Channel::ALL {
-        st.signals.channel(c).notify_one();
-    }
+    call::blocking(st, f).await
 }
 
 #[derive(Deserialize)]
@@ -721,8 +692,7 @@ async fn send_test(
         send_test_quota(&st, &app, &account)?;
     }
     let sent = service(&st, move |c| c.send_test(&app, &account, &name)).await?;
-    st.store.flush().await?;
-    wake_workers(&st);
+    call::queued(&st).await?;
     Ok(Json(sent))
 }
 

@@ -115,3 +115,9 @@ impl IntoResponse for ApiError {
         resp
     }
 }
+
+impl super::call::Panicked for ApiError {
+    fn panicked(e: tokio::task::JoinError) -> Self {
+        ApiError::Internal(e.into())
+    }
+}

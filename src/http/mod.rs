@@ -2,6 +2,7 @@
 
 pub mod api;
 pub mod auth;
+mod call;
 pub mod console;
 pub mod error;
 pub mod extract;

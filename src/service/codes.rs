@@ -8,6 +8,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 use super::routes::ServiceError;
+use crate::config::Config;
 use crate::routing::FieldError;
 use crate::store::Store;
 use crate::store::bot::{CodeKind, CodeRecord, code_id};
@@ -71,12 +72,17 @@ pub fn deep_link(username: &str, kind: CodeKind, code: &str) -> String {
 }
 
 /// Creates a code for a route (or, for organizers, a tenant) and returns it with its record.
+///
+/// Refused unless the bot answers commands (`[telegram]` with `bot_commands = true`): Telegram
+/// configured for delivery alone redeems nothing, and a code nobody can redeem only misleads the
+/// organizer who hands it out. The check lives here, not in a front end, so the API, the console
+/// and the CLI cannot disagree about it.
 pub fn create(
     store: &Store,
-    telegram_enabled: bool,
+    config: &Config,
     req: &CreateCode,
 ) -> Result<CreatedCode, ServiceError> {
-    if !telegram_enabled {
+    if config.bot.is_none() {
         return Err(invalid(
             "kind",
             "codes are redeemed through the Telegram bot: add a [telegram] section with bot_token \

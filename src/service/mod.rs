@@ -1,6 +1,8 @@
-//! The service layer: the one place management operations live. The HTTP API and the CLI (whether it
-//! opens the store directly or goes through a running relay) both call these functions, so they cannot
-//! disagree.
+//! The service layer: the one place management operations live. The HTTP API, the console and the CLI
+//! (whether it opens the store directly or goes through a running relay) all call these functions,
+//! so they cannot disagree. Policy (what may be done at all, such as issuing bot codes only when the
+//! bot answers commands) is decided here, never in a front end; the async front ends run these calls
+//! through `http::call`.
 
 pub mod chats;
 pub mod codes;

@@ -62,7 +62,7 @@ async fn relay(tg: &FakeTelegram) -> (TestApp, TempDir) {
 fn code(app: &TestApp, kind: CodeKind, route: Option<&str>) -> String {
     codes::create(
         app.store(),
-        true,
+        &app.config,
         &CreateCode {
             kind,
             route: route.map(str::to_string),

@@ -107,6 +107,14 @@ fn route(account: &str, name: &str) -> Route {
     .unwrap()
 }
 
+/// The console page of the seeded demo route, followed by `rest`.
+fn demo_route_path(rest: &str) -> String {
+    format!(
+        "/console/t/default/demo-account/routes/{}{rest}",
+        zoom_relay::http::console::seg("demo: every meeting to the log")
+    )
+}
+
 /// A console session for one tenant, put straight into the store (what "Sign in with Zoom" ends
 /// with).
 fn tenant_session(app: &TestApp, account: &str) -> (String, String) {
@@ -541,10 +549,7 @@ async fn send_test_delivers_through_the_outbox_and_the_log_shows_it() {
     let mut v = Visitor::new(&app);
     v.sign_in_operator().await;
     let csrf = v.csrf().await;
-    let path = format!(
-        "/console/t/default/demo-account/routes/{}/test",
-        zoom_relay::http::console::seg("demo: every meeting to the log")
-    );
+    let path = demo_route_path("/test");
     let res = v.post(&path, &[("csrf", &csrf)]).await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(
@@ -627,4 +632,33 @@ async fn a_disabled_destination_can_be_enabled_again_from_the_dashboard() {
             .is_target_disabled("default", "acc-other", target)
             .unwrap()
     );
+}
+
+/// Codes are redeemed only by the bot's commands: with Telegram configured for delivery but
+/// `bot_commands = false`, the console must refuse to issue one (as the API and the CLI do), in
+/// plain words, and store nothing an organizer could hand out in vain.
+#[tokio::test]
+async fn the_console_issues_no_bot_code_when_bot_commands_are_off() {
+    let app = spawn_app(|doc| {
+        doc.push_str(
+            "\n[telegram]\nbot_token = \"1:T\"\napi_url = \"http://127.0.0.1:9\"\nbot_commands = false\n",
+        );
+    })
+    .await;
+    let mut v = Visitor::new(&app);
+    v.sign_in_operator().await;
+    let csrf = v.csrf().await;
+    let editor = v.get(&demo_route_path("")).await.text().await.unwrap();
+    assert!(
+        !editor.contains("Create a subscribe code"),
+        "the route page offers no code the bot would not redeem"
+    );
+    let path = demo_route_path("/codes");
+    for kind in ["subscribe", "link"] {
+        let res = v.post(&path, &[("csrf", &csrf), ("kind", kind)]).await;
+        assert_eq!(res.status(), StatusCode::BAD_REQUEST, "{kind} code");
+        let body = res.text().await.unwrap();
+        assert!(body.contains("bot_commands = true"), "{body}");
+    }
+    assert!(app.store().list_codes(None).unwrap().is_empty());
 }

@@ -601,9 +601,16 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
         .unwrap();
     // Bot records, an API token and a console session of the tenant.
     let store = s.app.store();
+    // This relay's bot is off, so the service would refuse: issue the code as a relay with the
+    // bot on would have (a record left from then is what the purge must still find).
+    let mut with_bot = s.app.config.clone();
+    with_bot.bot = Some(zoom_relay::config::BotConfig {
+        mode: zoom_relay::config::BotMode::Polling,
+        poll_timeout_secs: 1,
+    });
     zoom_relay::service::codes::create(
         store,
-        true,
+        &with_bot,
         &zoom_relay::service::codes::CreateCode {
             kind: zoom_relay::store::bot::CodeKind::Subscribe,
             route: Some("alerts".into()),

@@ -77,7 +77,7 @@ fn tg_route(account: &str, name: &str, chat: i64) -> Value {
 fn link_code(app: &TestApp, account: &str, route: &str) -> String {
     codes::create(
         app.store(),
-        true,
+        &app.config,
         &CreateCode {
             kind: CodeKind::Link,
             route: Some(route.into()),

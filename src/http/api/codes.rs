@@ -21,10 +21,7 @@ pub(super) async fn create(
     let (app, account) = (app.map(str::to_string), account.map(str::to_string));
     req.app = app;
     req.account = account;
-    let created = service(&st, move |c| {
-        codes::create(c.store, c.config.bot.is_some(), &req)
-    })
-    .await?;
+    let created = service(&st, move |c| codes::create(c.store, c.config, &req)).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 

@@ -3,8 +3,9 @@
 
 use axum::extract::State;
 
-use super::{TenantQuery, blocking, wake_workers};
+use super::{TenantQuery, blocking};
 use crate::http::auth::Principal;
+use crate::http::call;
 use crate::http::extract::{Json, Path, Query};
 use crate::http::{ApiError, AppState};
 use crate::service::deliveries::{
@@ -54,7 +55,7 @@ pub(super) async fn retry_delivery(
 ) -> Result<Json<ReplayReport>, ApiError> {
     visible_delivery(&st, &p, id).await?;
     blocking(&st, move |s| deliveries::retry(s, id)).await?;
-    wake_workers(&st);
+    call::queued(&st).await?;
     Ok(Json(ReplayReport { requeued: 1 }))
 }
 
@@ -68,7 +69,7 @@ pub(super) async fn replay_deliveries(
     req.app = app;
     req.account = account;
     let report = blocking(&st, move |s| deliveries::replay(s, &req)).await?;
-    wake_workers(&st);
+    call::queued(&st).await?;
     Ok(Json(report))
 }
 

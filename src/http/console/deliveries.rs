@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::html::{Section, button_form, csrf_field, e, error_summary, flash, page};
-use super::{Fail, blocking, check_csrf, field, scope, wake};
+use super::{Fail, blocking, check_csrf, field, queued, scope};
 use crate::http::AppState;
 use crate::routing::FieldError;
 use crate::service::deliveries::{self, DeliveriesQuery, ReplayRequest, RetryError};
@@ -176,8 +176,7 @@ pub async fn replay(
         .map_err(Fail::internal)?;
     match res {
         Ok(report) => {
-            st.store.flush().await.map_err(Fail::internal)?;
-            wake(&st);
+            queued(&st).await?;
             Ok(
                 Redirect::to(&sc.url(&format!("/deliveries?requeued={}", report.requeued)))
                     .into_response(),
@@ -311,7 +310,6 @@ pub async fn retry(
         Err(RetryError::Store(s)) => return Err(s.into()),
         Err(_) => return Err(Fail::not_found()),
     }
-    st.store.flush().await.map_err(Fail::internal)?;
-    wake(&st);
+    queued(&st).await?;
     Ok(Redirect::to(&sc.url("/deliveries?requeued=1")).into_response())
 }

@@ -25,6 +25,7 @@ use axum::routing::{get, post};
 
 use super::AppState;
 use super::auth::{Principal, csrf_ok};
+use super::call;
 use crate::service::routes::{Ctx, ServiceError};
 
 pub use html::seg;
@@ -261,51 +262,41 @@ fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
         .map(|(_, v)| v.as_str())
 }
 
-/// Runs a service call on the blocking pool (the store is synchronous).
-/// Reads and tenant-scoped writes run as the operator; route writes use [`service_as`] with the
-/// session's principal, so an organizer names only chats proven to be theirs.
+/// Runs a service call off the runtime (see [`crate::http::call`]), as the operator: reads and
+/// tenant-scoped writes. Route writes use [`service_as`] with the session's principal, so an
+/// organizer names only chats proven to be theirs. The error stays a [`ServiceError`] so a form can
+/// show validation errors next to their fields.
 async fn service<T: Send + 'static>(
     st: &AppState,
     f: impl FnOnce(&Ctx<'_>) -> Result<T, ServiceError> + Send + 'static,
 ) -> Result<T, ServiceError> {
-    service_as(st, crate::service::chats::Caller::Operator, f).await
+    call::service_as(st, crate::service::chats::Caller::Operator, f).await
 }
 
-/// [`service`] on behalf of `caller`.
+/// [`service`] on behalf of the signed-in principal.
 async fn service_as<T: Send + 'static>(
     st: &AppState,
-    caller: crate::service::chats::Caller,
+    principal: &Principal,
     f: impl FnOnce(&Ctx<'_>) -> Result<T, ServiceError> + Send + 'static,
 ) -> Result<T, ServiceError> {
-    let st = st.clone();
-    tokio::task::spawn_blocking(move || {
-        let ctx = Ctx {
-            store: &st.store,
-            config: &st.config,
-            renderer: &st.renderer,
-            caller,
-        };
-        f(&ctx)
-    })
-    .await
-    .map_err(|e| ServiceError::Store(crate::store::StoreError::Io(e.to_string())))?
+    call::service_as(st, call::caller_of(principal), f).await
 }
 
-/// Runs a store call on the blocking pool.
+/// Runs a store call off the runtime (see [`crate::http::call`]).
 async fn blocking<T: Send + 'static>(
     st: &AppState,
     f: impl FnOnce(&crate::store::Store) -> Result<T, crate::store::StoreError> + Send + 'static,
 ) -> Result<T, Fail> {
-    let store = st.store.clone();
-    tokio::task::spawn_blocking(move || f(&store))
-        .await
-        .map_err(Fail::internal)?
-        .map_err(Fail::from)
+    call::blocking(st, f).await
 }
 
-/// Wakes every channel worker, after something was queued.
-fn wake(st: &AppState) {
-    for c in crate::routing::Channel::ALL {
-        st.signals.channel(c).notify_one();
+/// After a write that queued deliveries: durable, then the workers woken.
+async fn queued(st: &AppState) -> Result<(), Fail> {
+    call::queued(st).await.map_err(Fail::internal)
+}
+
+impl call::Panicked for Fail {
+    fn panicked(e: tokio::task::JoinError) -> Self {
+        Fail::internal(e)
     }
 }

@@ -16,9 +16,8 @@ use serde::Deserialize;
 use super::html::{
     Section, button_form, csrf_field, e, error_summary, field_errors, flash, page, q, seg,
 };
-use super::{Fail, Scope, check_csrf, field, scope, service, service_as, wake};
+use super::{Fail, Scope, check_csrf, field, queued, scope, service, service_as};
 use crate::http::AppState;
-use crate::http::api::caller_of;
 use crate::routing::{Destination, FieldError, MEETING_EVENTS, Overflow, Route};
 use crate::service::codes::{self, CreateCode};
 use crate::service::routes::ServiceError;
@@ -161,7 +160,7 @@ pub async fn create(
     let (route, errs, generated) = parse_route(&sc, &form, None);
     let saved = if errs.is_empty() {
         let r = route.clone();
-        Some(service_as(&st, caller_of(&sc.principal), move |c| c.add(r)).await)
+        Some(service_as(&st, &sc.principal, move |c| c.add(r)).await)
     } else {
         None
     };
@@ -234,12 +233,7 @@ pub async fn save(
             name.clone(),
             route.clone(),
         );
-        Some(
-            service_as(&st, caller_of(&sc.principal), move |c| {
-                c.replace(&a, &acc, &n, r)
-            })
-            .await,
-        )
+        Some(service_as(&st, &sc.principal, move |c| c.replace(&a, &acc, &n, r)).await)
     } else {
         None
     };
@@ -843,7 +837,8 @@ fn editor(
             "<p><a href=\"{}\">Edit this account's templates with a live preview</a></p></section>",
             e(&sc.url(&format!("/templates?route={}", q(n))))
         ));
-        if tg {
+        // Only a bot that answers commands redeems codes (the service refuses them otherwise).
+        if st.config.bot.is_some() {
             b.push_str("<section aria-labelledby=\"codes-h\"><h2 id=\"codes-h\">Telegram bot codes</h2>\
                         <p>A <strong>subscribe</strong> code lets members get this route's messages in a private chat with the bot. \
                         A <strong>link</strong> code adds a group (or a topic) as a destination when sent there.</p>");
@@ -915,8 +910,7 @@ pub async fn send_test(
     }
     let (a, acc, n) = (sc.app.clone(), sc.account.clone(), name.clone());
     let sent = service(&st, move |c| c.send_test(&a, &acc, &n)).await?;
-    st.store.flush().await.map_err(Fail::internal)?;
-    wake(&st);
+    queued(&st).await?;
     let mut b = flash(&format!("Test queued for {} destination(s).", sent.len()));
     b.push_str("<ul>");
     for s in &sent {
@@ -962,8 +956,7 @@ pub async fn create_code(
         account: Some(sc.account.clone()),
         ttl: None,
     };
-    let tg = st.config.telegram.is_some();
-    let created = service(&st, move |c| codes::create(c.store, tg, &req)).await?;
+    let created = service(&st, move |c| codes::create(c.store, c.config, &req)).await?;
     st.store.flush().await.map_err(Fail::internal)?;
     let how = match kind {
         CodeKind::Link => format!(
