@@ -467,7 +467,17 @@ async fn b_is_untouched(w: &World) {
     assert_eq!(dis.as_array().unwrap().len(), 1);
     let routes = app.store().list_routes(Some(("default", B))).unwrap();
     assert_eq!(routes.len(), 1, "no route was added to B");
-    assert!(app.store().get_tenant("default", B).is_ok());
+    // B has no install record (a webhook-only account), so "B still exists" means the forged
+    // DELETE /tenants/default/B purged nothing: every purge, with or without an install record,
+    // leaves an audit entry for the account.
+    let purges: Vec<_> = app
+        .store()
+        .list_audit()
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.account_hash == zoom_relay::store::account_hash(B))
+        .collect();
+    assert!(purges.is_empty(), "B was purged: {purges:?}");
 }
 
 #[tokio::test]

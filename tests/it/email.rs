@@ -224,14 +224,7 @@ async fn started_meeting_reaches_each_recipient_through_a_running_relay() {
     );
 
     let series = "deliveries_total{channel=\"email\",outcome=\"sent\",reason=\"\"}";
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    while app.metric(series).await != Some(2.0) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "deliveries not recorded as sent"
-        );
-        tokio::time::sleep(STEP).await;
-    }
+    app.wait_metric(series, 2.0).await;
     assert_eq!(peer.count(), 2, "no extra message");
     app.shutdown().await;
 }

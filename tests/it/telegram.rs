@@ -70,15 +70,6 @@ async fn start_meeting(app: &TestApp, topic: &str) {
     assert_eq!(resp.status(), 200);
 }
 
-/// Polls `cond` within [`DEADLINE`].
-async fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    while !cond() {
-        assert!(tokio::time::Instant::now() < deadline, "{what}");
-        tokio::time::sleep(STEP).await;
-    }
-}
-
 fn gaps_ms(calls: &[Call]) -> Vec<u128> {
     calls
         .windows(2)
@@ -263,14 +254,7 @@ async fn started_meeting_arrives_as_html_in_its_topic_through_a_running_relay() 
     check(&c.text).unwrap();
 
     let series = "deliveries_total{channel=\"telegram\",outcome=\"sent\",reason=\"\"}";
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    while app.metric(series).await != Some(1.0) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "delivery not recorded as sent"
-        );
-        tokio::time::sleep(STEP).await;
-    }
+    app.wait_metric(series, 1.0).await;
     app.shutdown().await;
 }
 

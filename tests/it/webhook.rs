@@ -371,14 +371,7 @@ async fn started_meeting_reaches_the_receiver_signed_through_a_running_relay() {
 
     // The worker records the delivery as sent.
     let series = "deliveries_total{channel=\"webhook\",outcome=\"sent\",reason=\"\"}";
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    while app.metric(series).await != Some(1.0) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "delivery not recorded as sent"
-        );
-        tokio::time::sleep(STEP).await;
-    }
+    app.wait_metric(series, 1.0).await;
     app.shutdown().await;
 }
 
