@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use crate::helpers::{
-    DEADLINE, DEMO_ADMIN_TOKEN, STEP, parse_config, spawn_app, started_body, test_config_text,
+    DEMO_ADMIN_TOKEN, eventually, parse_config, spawn_app, started_body, test_config_text,
     unique_uuid, write_config,
 };
 use zoom_relay::store::Store;
@@ -78,14 +78,10 @@ async fn data_dir_files_and_backups_are_private_and_webhook_secrets_sealed() {
     assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap());
     let body = started_body(&unique_uuid("rest"), "At rest");
     assert_eq!(app.send_signed(None, &body).await.status(), 200);
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    while app.store().list_dead().unwrap().is_empty() {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no dead letter in time"
-        );
-        tokio::time::sleep(STEP).await;
-    }
+    eventually("a dead letter", || {
+        !app.store().list_dead().unwrap().is_empty()
+    })
+    .await;
     // Read back transparently.
     let route = app
         .store()

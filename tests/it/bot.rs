@@ -75,15 +75,6 @@ fn code(app: &TestApp, kind: CodeKind, route: Option<&str>) -> String {
     .code
 }
 
-/// Polls `cond` within [`DEADLINE`].
-async fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    while !cond() {
-        assert!(tokio::time::Instant::now() < deadline, "{what}");
-        tokio::time::sleep(STEP).await;
-    }
-}
-
 /// Sends a meeting.started with `topic` and waits until the dispatcher turned it into jobs.
 async fn start_meeting(app: &TestApp, topic: &str) {
     let uuid = unique_uuid("bot");

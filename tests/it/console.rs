@@ -558,20 +558,13 @@ async fn send_test_delivers_through_the_outbox_and_the_log_shows_it() {
             .unwrap()
             .contains("Test queued for 1 destination(s).")
     );
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    loop {
-        let sent = app.store().list_sent().unwrap();
-        if let Some(s) = sent.first() {
-            assert_eq!(s.job.route_name, "demo: every meeting to the log");
-            assert!(s.job.idempotency_key.starts_with("test_"));
-            break;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "the test message was not sent"
-        );
-        tokio::time::sleep(STEP).await;
-    }
+    eventually("the test message sent", || {
+        !app.store().list_sent().unwrap().is_empty()
+    })
+    .await;
+    let sent = app.store().list_sent().unwrap();
+    assert_eq!(sent[0].job.route_name, "demo: every meeting to the log");
+    assert!(sent[0].job.idempotency_key.starts_with("test_"));
     let log = v
         .get("/console/t/default/demo-account/deliveries")
         .await

@@ -3,24 +3,18 @@
 //! and dead letters for permanent refusals.
 
 use std::collections::BTreeSet;
-use std::sync::Arc;
 
-use tempfile::TempDir;
-use zoom_relay::config::Config;
 use zoom_relay::delivery::email::EmailSender;
-use zoom_relay::delivery::{SendResult, Sender, StepOutcome, Worker};
-use zoom_relay::dispatch::{DispatchOutcome, Dispatcher, idempotency_key};
-use zoom_relay::metrics::Metrics;
-use zoom_relay::render::Renderer;
-use zoom_relay::routing::{RouteDocument, Target};
-use zoom_relay::service::routes::Ctx;
-use zoom_relay::store::{AttemptOutcome, Job, Message, NewEvent, Store};
-use zoom_relay::zoom::event::parse;
+use zoom_relay::delivery::{SendResult, Sender, StepOutcome};
+use zoom_relay::dispatch::idempotency_key;
+use zoom_relay::routing::Target;
+use zoom_relay::store::{AttemptOutcome, Message};
 
 use crate::helpers::*;
 use crate::smtp_peer::{Mail, SmtpPeer, aiosmtpd_python};
 
-const ACCOUNT: &str = "acct-it";
+/// The rig's account, which its events come from.
+const ACCOUNT: &str = crate::rig::RIG_ACCOUNT;
 const FROM: &str = "Meeting alerts <alerts@example.org>";
 
 fn route_doc(to: &[&str]) -> String {
@@ -35,95 +29,18 @@ fn email_section(port: u16) -> String {
     format!("\n[email]\nsmtp_url = \"smtp://127.0.0.1:{port}\"\nfrom = \"{FROM}\"\n")
 }
 
+type Rig = crate::rig::Rig<EmailSender>;
+
 /// A store with an email route to `to`, and an email worker sending to `127.0.0.1:port`.
-struct Rig {
-    _dir: TempDir,
-    config: Config,
-    store: Store,
-    dispatcher: Dispatcher,
-    worker: Worker<EmailSender>,
-}
-
 async fn rig(port: u16, to: &[&str]) -> Rig {
-    init_tracing();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut doc = test_config_text("127.0.0.1:1".parse().unwrap());
-    doc = doc.replace("seed_routes = \"routes.example.toml\"", "");
-    doc.push_str(&email_section(port));
-    let config: Config = parse_config(&write_config(dir.path(), &doc));
-    let store = Store::open(&config.server.data_dir, &config.store).expect("store opens");
-    let renderer = Renderer::new().expect("renderer");
-    let routes: RouteDocument = toml::from_str(&route_doc(to)).expect("route document");
-    Ctx {
-        store: &store,
-        config: &config,
-        renderer: &renderer,
-        caller: zoom_relay::service::chats::Caller::Operator,
-    }
-    .import(&routes)
-    .expect("routes import");
-    let dispatcher = Dispatcher::new(store.clone(), Arc::new(renderer), Arc::new(config.clone()));
-    let sender =
-        EmailSender::new(config.email.as_ref().expect("[email] is set")).expect("transport builds");
-    let worker = Worker::new(
-        store.clone(),
-        sender,
-        config.delivery.clone(),
-        Arc::new(Metrics::default()),
-    );
-    Rig {
-        _dir: dir,
-        config,
-        store,
-        dispatcher,
-        worker,
-    }
-}
-
-impl Rig {
-    /// Stores a meeting.started event with `topic` and dispatches it; returns the jobs it created.
-    async fn started(&self, topic: &str) -> Vec<Job> {
-        let body = started_body(&unique_uuid("mail"), topic);
-        let parsed = parse(&body).expect("parses");
-        self.store
-            .append_event(
-                parsed.dedup_key("default", &body),
-                NewEvent {
-                    app_id: "default".into(),
-                    account_id: Some(ACCOUNT.into()),
-                    event: parsed.kind().to_string(),
-                    event_ts: None,
-                    zm_request_id: None,
-                    zm_tracking_id: None,
-                    parse_error: None,
-                    body: String::from_utf8(body).unwrap(),
-                },
-            )
-            .await
-            .expect("append");
-        let mut rounds = 0;
-        while self.dispatcher.step().expect("dispatch") != DispatchOutcome::Idle {
-            rounds += 1;
-            assert!(rounds < 100, "the dispatcher does not settle");
-        }
-        self.store.list_jobs().unwrap()
-    }
-
-    /// Steps the worker until it does something (not Idle), polling within [`DEADLINE`].
-    async fn next_outcome(&self) -> StepOutcome {
-        let deadline = tokio::time::Instant::now() + DEADLINE;
-        loop {
-            let out = self.worker.step().await.expect("step");
-            if !matches!(out, StepOutcome::Idle { .. }) {
-                return out;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "worker stayed idle for {DEADLINE:?}"
-            );
-            tokio::time::sleep(STEP).await;
-        }
-    }
+    Rig::new(
+        |doc| doc.push_str(&email_section(port)),
+        Some(&route_doc(to)),
+        |config, _| {
+            EmailSender::new(config.email.as_ref().expect("[email] is set"))
+                .expect("transport builds")
+        },
+    )
 }
 
 fn expected_message_id(job_key: &str) -> String {
@@ -224,14 +141,7 @@ async fn started_meeting_reaches_each_recipient_through_a_running_relay() {
     );
 
     let series = "deliveries_total{channel=\"email\",outcome=\"sent\",reason=\"\"}";
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    while app.metric(series).await != Some(2.0) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "deliveries not recorded as sent"
-        );
-        tokio::time::sleep(STEP).await;
-    }
+    app.wait_metric(series, 2.0).await;
     assert_eq!(peer.count(), 2, "no extra message");
     app.shutdown().await;
 }

@@ -33,6 +33,19 @@ pub const DEADLINE: Duration = Duration::from_secs(10);
 /// The polling step inside [`DEADLINE`].
 pub const STEP: Duration = Duration::from_millis(20);
 
+/// Polls `cond` every [`STEP`] until it holds; fails the test naming `what` once [`DEADLINE`]
+/// passed. The one wait loop for conditions a test can check synchronously.
+pub async fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while !cond() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out after {DEADLINE:?} waiting for: {what}"
+        );
+        tokio::time::sleep(STEP).await;
+    }
+}
+
 static TRACING: Once = Once::new();
 
 /// Logs go nowhere unless `TEST_LOG` is set (to a filter such as `debug` or `zoom_relay=trace`).
@@ -309,6 +322,22 @@ impl TestApp {
         assert_eq!(resp.status(), 200, "/metrics answers");
         let text = resp.text().await.expect("metrics text");
         metric_value(&text, series)
+    }
+
+    /// Polls `/metrics` every [`STEP`] until `series` reads `want`; fails after [`DEADLINE`].
+    pub async fn wait_metric(&self, series: &str, want: f64) {
+        let deadline = tokio::time::Instant::now() + DEADLINE;
+        loop {
+            let got = self.metric(series).await;
+            if got == Some(want) {
+                return;
+            }
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{series} is {got:?}, not {want}, after {DEADLINE:?}"
+            );
+            tokio::time::sleep(STEP).await;
+        }
     }
 
     pub fn store(&self) -> &Store {

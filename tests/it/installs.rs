@@ -202,17 +202,6 @@ fn all() -> EventFilter {
     }
 }
 
-async fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    while !f() {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out waiting for {what}"
-        );
-        tokio::time::sleep(STEP).await;
-    }
-}
-
 #[tokio::test]
 async fn a_full_install_with_pkce_creates_a_tenant_whose_events_route() {
     let s = setup().await;
@@ -560,7 +549,7 @@ async fn events_of_accounts_without_an_install_are_stored_not_routed() {
     let body = event_body("meeting.started", ACCOUNT, &unique_uuid("n"), None);
     assert_eq!(s.app.send_signed(Some(APP), &body).await.status(), 200);
     let store = s.app.store().clone();
-    wait_for("the event to be handled", || {
+    eventually("the event to be handled", || {
         store
             .list_events(&all())
             .unwrap()
@@ -665,11 +654,11 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
     let deauth = deauth_body(ACCOUNT, "sig-1");
     assert_eq!(s.app.send_signed(Some(APP), &deauth).await.status(), 200);
     let store = s.app.store().clone();
-    wait_for("the purge", || {
+    eventually("the purge", || {
         store.get_tenant(APP, ACCOUNT).unwrap().is_none() && !store.list_audit().unwrap().is_empty()
     })
     .await;
-    wait_for("the deauthorization event itself to go", || {
+    eventually("the deauthorization event itself to go", || {
         store
             .trees_containing(ACCOUNT.as_bytes())
             .unwrap()
@@ -718,7 +707,7 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
     assert_eq!(s.app.send_signed(Some(APP), &deauth).await.status(), 200);
     let deauth2 = deauth_body(ACCOUNT, "sig-2");
     assert_eq!(s.app.send_signed(Some(APP), &deauth2).await.status(), 200);
-    wait_for("the second deauthorization", || {
+    eventually("the second deauthorization", || {
         store.list_audit().unwrap().len() == 2
     })
     .await;
@@ -733,7 +722,7 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
     // Events after the uninstall are not routed.
     let body = event_body("meeting.started", ACCOUNT, &unique_uuid("after"), None);
     assert_eq!(s.app.send_signed(Some(APP), &body).await.status(), 200);
-    wait_for("the late event", || {
+    eventually("the late event", || {
         store
             .list_events(&all())
             .unwrap()
@@ -802,7 +791,7 @@ async fn two_apps_keep_their_own_secrets_installs_and_tenants() {
 
     // The same account has installed app A only: B's event is not routed.
     let store = s.app.store().clone();
-    wait_for("B's event", || {
+    eventually("B's event", || {
         store
             .list_events(&all())
             .unwrap()
@@ -828,7 +817,7 @@ async fn two_apps_keep_their_own_secrets_installs_and_tenants() {
         s.app.send_signed(Some("second"), &deauth).await.status(),
         200
     );
-    wait_for("B's purge", || {
+    eventually("B's purge", || {
         store.get_tenant("second", ACCOUNT).unwrap().is_none()
     })
     .await;
@@ -1268,7 +1257,7 @@ async fn user_managed_installs_keep_each_users_grant_until_the_last_uninstall() 
     // user-a uninstalls: only their grant goes; the tenant, user-b's tokens and the route stay.
     let deauth = deauth_body_of(ACCOUNT, "user-a", "sig-a");
     assert_eq!(s.app.send_signed(Some(APP), &deauth).await.status(), 200);
-    wait_for("user-a's uninstall", || {
+    eventually("user-a's uninstall", || {
         store
             .list_audit()
             .unwrap()
@@ -1305,7 +1294,7 @@ async fn user_managed_installs_keep_each_users_grant_until_the_last_uninstall() 
     // user-b, the last install, uninstalls: the account is purged.
     let deauth = deauth_body_of(ACCOUNT, "user-b", "sig-b");
     assert_eq!(s.app.send_signed(Some(APP), &deauth).await.status(), 200);
-    wait_for("the purge", || {
+    eventually("the purge", || {
         store.get_tenant(APP, ACCOUNT).unwrap().is_none()
     })
     .await;

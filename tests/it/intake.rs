@@ -6,8 +6,8 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::helpers::{
-    DEADLINE, DEMO_SECRET, RelayProcess, add_app, crc_token, now_secs, set_key, spawn_app,
-    started_body, unique_uuid, zoom_signature,
+    DEADLINE, DEMO_SECRET, RelayProcess, add_app, crc_token, eventually, now_secs, set_key,
+    spawn_app, started_body, unique_uuid, zoom_signature,
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -413,11 +413,10 @@ async fn app_deauthorized_is_acknowledged_deduplicated_and_then_purged() {
         "payload.signature deduplicates deauthorizations"
     );
     // Once handled, the uninstall leaves an audit line and not even its own event behind.
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    while app.store().list_audit().unwrap().is_empty() {
-        assert!(tokio::time::Instant::now() < deadline, "the purge ran");
-        tokio::time::sleep(crate::helpers::STEP).await;
-    }
+    eventually("the purge ran", || {
+        !app.store().list_audit().unwrap().is_empty()
+    })
+    .await;
     assert_eq!(app.store().list_audit().unwrap().len(), 1);
     assert!(app.events().is_empty(), "{:?}", app.events());
 }

@@ -19,6 +19,7 @@ mod installs;
 mod intake;
 mod ops;
 mod outbox_race;
+mod rig;
 mod routing;
 mod secrets_in_logs;
 mod signature_props;

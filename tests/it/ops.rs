@@ -9,8 +9,8 @@ use serde_json::json;
 
 use crate::fake_telegram::FakeTelegram;
 use crate::helpers::{
-    DEADLINE, DEMO_ADMIN_TOKEN, RelayProcess, STEP, add_app, free_port, parse_config, run_cli,
-    spawn_app, started_body, test_config_text, unique_uuid, write_config,
+    DEADLINE, DEMO_ADMIN_TOKEN, RelayProcess, STEP, add_app, eventually, free_port, parse_config,
+    run_cli, spawn_app, started_body, test_config_text, unique_uuid, write_config,
 };
 use crate::smtp_peer::{SmtpPeer, aiosmtpd_python};
 use zoom_relay::store::{Store, backup};
@@ -100,17 +100,6 @@ fn open_store(config: &zoom_relay::config::Config) -> Store {
     }
 }
 
-async fn wait_until(what: &str, mut done: impl FnMut() -> bool) {
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    while !done() {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "{what} within {DEADLINE:?}"
-        );
-        tokio::time::sleep(STEP).await;
-    }
-}
-
 #[tokio::test]
 async fn a_backup_through_the_running_relay_restores_every_tree_byte_for_byte() {
     let app = spawn_app(|_| {}).await;
@@ -121,7 +110,7 @@ async fn a_backup_through_the_running_relay_restores_every_tree_byte_for_byte() 
     }
     // Quiet: every event dispatched, every job finished (the webhook ones dead).
     let store = app.store().clone();
-    wait_until("all jobs finish", || {
+    eventually("all jobs finish", || {
         store.inbox_len() == 0
             && store.outbox_len(None) == 0
             && store.list_dead().unwrap().len() == 3

@@ -6,9 +6,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{
-    DEADLINE, DEMO_ADMIN_TOKEN, STEP, set_key, spawn_app, started_body, unique_uuid,
-};
+use crate::helpers::{DEMO_ADMIN_TOKEN, eventually, set_key, spawn_app, started_body, unique_uuid};
 
 const SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 
@@ -116,18 +114,11 @@ async fn a_name_resolving_to_loopback_is_blocked_at_send_and_the_address_is_not_
     let body = started_body(&unique_uuid("ssrf"), "Internal probe");
     assert_eq!(app.send_signed(None, &body).await.status(), 200);
 
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    let dead = loop {
-        let dead = app.store().list_dead().unwrap();
-        if !dead.is_empty() {
-            break dead;
-        }
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "no dead letter within {DEADLINE:?}"
-        );
-        tokio::time::sleep(STEP).await;
-    };
+    eventually("a dead letter", || {
+        !app.store().list_dead().unwrap().is_empty()
+    })
+    .await;
+    let dead = app.store().list_dead().unwrap();
     let reason = &dead[0].reason;
     assert!(reason.starts_with("blocked: "), "{reason}");
     // What the organizer sees, through the API.

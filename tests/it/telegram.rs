@@ -3,23 +3,21 @@
 //! fallback and long messages in parts.
 
 use std::path::PathBuf;
-use std::sync::Arc;
 use std::time::Duration;
 
 use tempfile::TempDir;
 use zoom_relay::config::Config;
 use zoom_relay::delivery::telegram::{TelegramSender, split_html};
 use zoom_relay::delivery::{StepOutcome, Worker};
-use zoom_relay::metrics::Metrics;
 use zoom_relay::render::telegram::{MAX_LEN, check, to_plain_text};
 use zoom_relay::routing::{DeliveryOptions, Destination, Overflow, Target};
-use zoom_relay::store::{AttemptOutcome, EventStatus, Message, NewEvent, NewJob, Store};
-use zoom_relay::zoom::event::parse;
+use zoom_relay::store::{AttemptOutcome, EventStatus, Message, NewJob, Store};
 
 use crate::fake_telegram::{Call, FakeTelegram, telegram_len};
 use crate::helpers::*;
 
-const ACCOUNT: &str = "acct-it";
+/// The rig's account, which its events come from.
+const ACCOUNT: &str = crate::rig::RIG_ACCOUNT;
 const TOKEN: &str = "123:TEST";
 const ROUTE: &str = "tg";
 /// Forgiven delivery jitter when checking one-second spacing at the fake.
@@ -70,15 +68,6 @@ async fn start_meeting(app: &TestApp, topic: &str) {
     assert_eq!(resp.status(), 200);
 }
 
-/// Polls `cond` within [`DEADLINE`].
-async fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    while !cond() {
-        assert!(tokio::time::Instant::now() < deadline, "{what}");
-        tokio::time::sleep(STEP).await;
-    }
-}
-
 fn gaps_ms(calls: &[Call]) -> Vec<u128> {
     calls
         .windows(2)
@@ -104,46 +93,27 @@ fn visible_text(html: &str) -> String {
 // ---------------------------------------------------------------------------------------------
 // A store, a route and a Telegram worker driven by `step()`.
 
-struct Rig {
-    dir: TempDir,
-    config: Config,
-    store: Store,
-    worker: Worker<TelegramSender>,
+type Rig = crate::rig::Rig<TelegramSender>;
+
+fn sender(store: &Store, config: &Config) -> TelegramSender {
+    TelegramSender::new(config.telegram.as_ref().expect("[telegram]"), store.clone())
+        .expect("sender builds")
 }
 
-fn rig_config(dir: &TempDir, api_url: &str) -> Config {
-    let mut doc = test_config_text("127.0.0.1:1".parse().unwrap());
-    doc = doc.replace("seed_routes = \"routes.example.toml\"", "");
-    doc.push_str(&telegram_section(api_url));
-    parse_config(&write_config(dir.path(), &doc))
-}
-
+/// A second worker on the rig's store, as after a restart.
 fn worker(store: &Store, config: &Config) -> Worker<TelegramSender> {
-    let sender = TelegramSender::new(config.telegram.as_ref().expect("[telegram]"), store.clone())
-        .expect("sender builds");
-    Worker::new(
-        store.clone(),
-        sender,
-        config.delivery.clone(),
-        Arc::new(Metrics::default()),
-    )
+    crate::rig::worker(store, config, sender(store, config))
 }
 
 async fn rig(api_url: &str) -> Rig {
-    init_tracing();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let config = rig_config(&dir, api_url);
-    let store = Store::open(&config.server.data_dir, &config.store).expect("store opens");
-    let worker = worker(&store, &config);
-    Rig {
-        dir,
-        config,
-        store,
-        worker,
-    }
+    Rig::new(
+        |doc| doc.push_str(&telegram_section(api_url)),
+        None,
+        |config, store| sender(store, config),
+    )
 }
 
-impl Rig {
+impl crate::rig::Rig<TelegramSender> {
     /// Queues a Telegram job carrying `html` for `chat` (as the dispatcher would, through a stored
     /// event) and returns its id.
     async fn enqueue(&self, chat: i64, html: &str) -> u64 {
@@ -153,24 +123,7 @@ impl Rig {
 
     /// [`Rig::enqueue`] with the route's delivery options.
     async fn enqueue_with(&self, chat: i64, html: &str, options: DeliveryOptions) -> u64 {
-        let body = started_body(&unique_uuid("tg-rig"), "Rig");
-        let parsed = parse(&body).expect("parses");
-        self.store
-            .append_event(
-                parsed.dedup_key("default", &body),
-                NewEvent {
-                    app_id: "default".into(),
-                    account_id: Some(ACCOUNT.into()),
-                    event: "meeting.created".into(),
-                    event_ts: None,
-                    zm_request_id: None,
-                    zm_tracking_id: None,
-                    parse_error: None,
-                    body: String::from_utf8(body).unwrap(),
-                },
-            )
-            .await
-            .expect("append");
+        self.store_started(Some("meeting.created"), "Rig").await;
         let record = self
             .store
             .next_inbox_event()
@@ -209,31 +162,12 @@ impl Rig {
             .id
     }
 
-    /// Steps until the worker does something other than idle, within [`DEADLINE`].
-    async fn next_outcome(&self) -> StepOutcome {
-        let deadline = tokio::time::Instant::now() + DEADLINE;
-        loop {
-            let out = self.worker.step().await.expect("step");
-            if !matches!(out, StepOutcome::Idle { .. }) {
-                return out;
-            }
-            assert!(tokio::time::Instant::now() < deadline, "worker stayed idle");
-            tokio::time::sleep(STEP).await;
-        }
-    }
-
     /// Steps until a job is sent or dead; returns every outcome on the way.
     async fn run_to_end(&self) -> Vec<StepOutcome> {
-        let mut outcomes = Vec::new();
-        for _ in 0..30 {
-            let out = self.next_outcome().await;
-            let done = matches!(out, StepOutcome::Sent { .. } | StepOutcome::Dead { .. });
-            outcomes.push(out);
-            if done {
-                return outcomes;
-            }
-        }
-        panic!("no final outcome after 30 steps: {outcomes:?}")
+        self.run_until(30, |out| {
+            matches!(out, StepOutcome::Sent { .. } | StepOutcome::Dead { .. })
+        })
+        .await
     }
 }
 
@@ -263,14 +197,7 @@ async fn started_meeting_arrives_as_html_in_its_topic_through_a_running_relay() 
     check(&c.text).unwrap();
 
     let series = "deliveries_total{channel=\"telegram\",outcome=\"sent\",reason=\"\"}";
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    while app.metric(series).await != Some(1.0) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "delivery not recorded as sent"
-        );
-        tokio::time::sleep(STEP).await;
-    }
+    app.wait_metric(series, 1.0).await;
     app.shutdown().await;
 }
 

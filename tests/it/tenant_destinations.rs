@@ -280,14 +280,6 @@ fn started(account: &str, topic: &str) -> Vec<u8> {
     .unwrap()
 }
 
-async fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    while !cond() {
-        assert!(tokio::time::Instant::now() < deadline, "{what}");
-        tokio::time::sleep(STEP).await;
-    }
-}
-
 #[tokio::test]
 async fn send_test_beyond_the_quota_gets_429_and_sends_no_more_mail() {
     let Some(python) = crate::smtp_peer::aiosmtpd_python() else {

@@ -13,21 +13,16 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
-use tempfile::TempDir;
-use zoom_relay::config::Config;
+use zoom_relay::delivery::StepOutcome;
 use zoom_relay::delivery::webhook::WebhookSender;
-use zoom_relay::delivery::{StepOutcome, Worker};
-use zoom_relay::dispatch::{DispatchOutcome, Dispatcher, idempotency_key};
-use zoom_relay::metrics::Metrics;
-use zoom_relay::render::Renderer;
-use zoom_relay::routing::{RouteDocument, Target};
-use zoom_relay::service::routes::Ctx;
-use zoom_relay::store::{AttemptOutcome, Job, NewEvent, Store};
-use zoom_relay::zoom::event::parse;
+use zoom_relay::dispatch::idempotency_key;
+use zoom_relay::routing::Target;
+use zoom_relay::store::AttemptOutcome;
 
 use crate::helpers::*;
 
-const ACCOUNT: &str = "acct-it";
+/// The rig's account, which its events come from.
+const ACCOUNT: &str = crate::rig::RIG_ACCOUNT;
 const SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 
 // ---------------------------------------------------------------------------------------------
@@ -185,118 +180,19 @@ fn route_doc(urls: &[String]) -> String {
     doc
 }
 
-struct Rig {
-    _dir: TempDir,
-    store: Store,
-    dispatcher: Dispatcher,
-    worker: Worker<WebhookSender>,
-}
+type Rig = crate::rig::Rig<WebhookSender>;
 
 /// A store with a route to `urls`, and a worker built from the test config as `tweak` leaves it.
 async fn rig(urls: &[String], tweak: impl FnOnce(&mut String)) -> Rig {
-    init_tracing();
-    let dir = tempfile::tempdir().expect("tempdir");
-    let mut doc = test_config_text("127.0.0.1:1".parse().unwrap());
-    doc = doc.replace("seed_routes = \"routes.example.toml\"", "");
-    tweak(&mut doc);
-    let config: Config = parse_config(&write_config(dir.path(), &doc));
-    let store = Store::open(&config.server.data_dir, &config.store).expect("store opens");
-    let renderer = Renderer::new().expect("renderer");
-    let routes: RouteDocument = toml::from_str(&route_doc(urls)).expect("route document");
-    // Validated with private targets allowed, then stored: a test that turns the SSRF guard on
-    // exercises the send-time check on a route stored before creation-time checks refused it.
-    let mut lenient = config.clone();
-    lenient.webhooks.allow_private_networks = true;
-    Ctx {
-        store: &store,
-        config: &lenient,
-        renderer: &renderer,
-        caller: zoom_relay::service::chats::Caller::Operator,
-    }
-    .import(&routes)
-    .expect("routes import");
-    let dispatcher = Dispatcher::new(store.clone(), Arc::new(renderer), Arc::new(config.clone()));
-    let sender = WebhookSender::new(&config.webhooks, store.clone()).expect("client builds");
-    let worker = Worker::new(
-        store.clone(),
-        sender,
-        config.delivery.clone(),
-        Arc::new(Metrics::default()),
-    );
-    Rig {
-        _dir: dir,
-        store,
-        dispatcher,
-        worker,
-    }
+    Rig::new(tweak, Some(&route_doc(urls)), |config, store| {
+        WebhookSender::new(&config.webhooks, store.clone()).expect("client builds")
+    })
 }
 
-impl Rig {
-    /// Stores a meeting.started event and dispatches it; returns the jobs it created.
-    async fn started(&self, topic: &str) -> Vec<Job> {
-        let body = started_body(&unique_uuid("wh"), topic);
-        let parsed = parse(&body).expect("parses");
-        self.store
-            .append_event(
-                parsed.dedup_key("default", &body),
-                NewEvent {
-                    app_id: "default".into(),
-                    account_id: Some(ACCOUNT.into()),
-                    event: parsed.kind().to_string(),
-                    event_ts: None,
-                    zm_request_id: None,
-                    zm_tracking_id: None,
-                    parse_error: None,
-                    body: String::from_utf8(body).unwrap(),
-                },
-            )
-            .await
-            .expect("append");
-        let before: Vec<u64> = self
-            .store
-            .list_jobs()
-            .unwrap()
-            .iter()
-            .map(|j| j.id)
-            .collect();
-        while self.dispatcher.step().expect("dispatch") != DispatchOutcome::Idle {}
-        self.store
-            .list_jobs()
-            .unwrap()
-            .into_iter()
-            .filter(|j| !before.contains(&j.id))
-            .collect()
-    }
-
-    /// Steps the worker until it does something (not Idle), polling within [`DEADLINE`].
-    async fn next_outcome(&self) -> StepOutcome {
-        let deadline = tokio::time::Instant::now() + DEADLINE;
-        loop {
-            let out = self.worker.step().await.expect("step");
-            if !matches!(out, StepOutcome::Idle { .. }) {
-                return out;
-            }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "worker stayed idle for {DEADLINE:?}"
-            );
-            tokio::time::sleep(STEP).await;
-        }
-    }
-
-    /// Steps until the job is sent or dead; returns every outcome on the way.
-    async fn run_to_end(&self) -> Vec<StepOutcome> {
-        let mut outcomes = Vec::new();
-        for _ in 0..20 {
-            let out = self.next_outcome().await;
-            let done = !matches!(out, StepOutcome::Retry { .. });
-            outcomes.push(out);
-            if done {
-                return outcomes;
-            }
-        }
-        panic!("no final outcome after 20 steps: {outcomes:?}")
-    }
+/// Steps until the job is sent or dead; returns every outcome on the way.
+async fn run_to_end(rig: &Rig) -> Vec<StepOutcome> {
+    rig.run_until(20, |out| !matches!(out, StepOutcome::Retry { .. }))
+        .await
 }
 
 fn verify(r: &Received) {
@@ -371,14 +267,7 @@ async fn started_meeting_reaches_the_receiver_signed_through_a_running_relay() {
 
     // The worker records the delivery as sent.
     let series = "deliveries_total{channel=\"webhook\",outcome=\"sent\",reason=\"\"}";
-    let deadline = tokio::time::Instant::now() + DEADLINE;
-    while app.metric(series).await != Some(1.0) {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "delivery not recorded as sent"
-        );
-        tokio::time::sleep(STEP).await;
-    }
+    app.wait_metric(series, 1.0).await;
     app.shutdown().await;
 }
 
@@ -391,7 +280,7 @@ async fn outage_then_recovery_retries_with_the_same_webhook_id() {
     assert_eq!(jobs.len(), 1);
     let job = &jobs[0];
 
-    let outcomes = rig.run_to_end().await;
+    let outcomes = run_to_end(&rig).await;
     assert!(
         matches!(
             outcomes.as_slice(),
@@ -431,7 +320,7 @@ async fn an_endless_outage_ends_dead_when_the_schedule_is_exhausted() {
     receiver.set_status(502);
     let rig = rig(&[receiver.url("/hook")], |_| {}).await;
     rig.started("Down").await;
-    let outcomes = rig.run_to_end().await;
+    let outcomes = run_to_end(&rig).await;
     // The test schedule has three waits: four attempts in all.
     assert_eq!(outcomes.len(), 4, "{outcomes:?}");
     let StepOutcome::Dead { reason, .. } = outcomes.last().unwrap() else {
