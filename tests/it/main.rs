@@ -18,6 +18,7 @@ mod installs;
 mod intake;
 mod ops;
 mod outbox_race;
+mod route_race;
 mod routing;
 mod secrets_in_logs;
 mod signature_props;
