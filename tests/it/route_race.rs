@@ -132,3 +132,89 @@ async fn members_subscribing_while_an_organizer_edits_lose_nothing() {
     );
     assert!(route.destinations.contains(&Destination::Log));
 }
+
+fn sub(chat_id: i64) -> Destination {
+    Destination::Telegram {
+        chat_id,
+        thread_id: None,
+        member: true,
+    }
+}
+
+/// An edit built from an older read neither undoes an unsubscription nor drops a subscription made
+/// since; a rename carries the subscriptions to the new name.
+#[tokio::test]
+async fn an_edit_from_a_stale_read_keeps_members_choices_and_a_rename_carries_them() {
+    let tg = FakeTelegram::start().await;
+    let api = tg.url();
+    let app = spawn_app(move |doc| {
+        doc.push_str(&format!(
+            "\n[telegram]\nbot_token = \"123:BOT\"\napi_url = \"{api}\"\n"
+        ));
+    })
+    .await;
+    let s = app.store();
+    let mut r: zoom_relay::routing::Route = serde_json::from_value(json!({
+        "name": ROUTE, "account_id": ACCOUNT, "events": ["meeting.started"],
+        "destinations": [{"kind": "log"}]
+    }))
+    .unwrap();
+    r.destinations.extend([sub(7001), sub(7002)]);
+    s.put_route(&r).unwrap();
+    let url = app.url(&format!("/api/v1/routes/default/{ACCOUNT}/{ROUTE}"));
+    let mut body: Value = app
+        .client
+        .get(&url)
+        .bearer_auth(DEMO_ADMIN_TOKEN)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    // Between the organizer's read and write: one member leaves, another joins.
+    assert!(
+        zoom_relay::service::subscriptions::remove(s, "default", ACCOUNT, ROUTE, "telegram:7001")
+            .unwrap()
+    );
+    s.update_route("default", ACCOUNT, ROUTE, |r| {
+        r.destinations.push(sub(7003));
+        Ok::<_, zoom_relay::store::StoreError>(())
+    })
+    .unwrap()
+    .unwrap();
+    body["topic_contains"] = json!("stale edit");
+    let resp = app
+        .client
+        .put(&url)
+        .bearer_auth(DEMO_ADMIN_TOKEN)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
+    let now = s.get_route("default", ACCOUNT, ROUTE).unwrap().unwrap();
+    assert_eq!(now.topic_contains.as_deref(), Some("stale edit"));
+    assert_eq!(
+        now.destinations,
+        vec![Destination::Log, sub(7002), sub(7003)],
+        "the unsubscription and the new subscription both survive the edit"
+    );
+
+    body["name"] = json!("renamed");
+    let resp = app
+        .client
+        .put(&url)
+        .bearer_auth(DEMO_ADMIN_TOKEN)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(s.get_route("default", ACCOUNT, ROUTE).unwrap().is_none());
+    let renamed = s.get_route("default", ACCOUNT, "renamed").unwrap().unwrap();
+    assert_eq!(
+        renamed.destinations,
+        vec![Destination::Log, sub(7002), sub(7003)]
+    );
+}
