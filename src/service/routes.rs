@@ -247,7 +247,29 @@ impl Ctx<'_> {
         if !errs.is_empty() {
             return Err(ServiceError::Invalid(errs));
         }
-        Ok(self.store.import_routes(&doc.routes)?)
+        // Like `replace` for a route that exists: a compare-and-swap that keeps the members'
+        // own subscriptions as stored now.
+        let mut report = ImportReport::default();
+        for r in &doc.routes {
+            loop {
+                if self.store.create_route(r)? {
+                    report.created += 1;
+                    break;
+                }
+                let updated =
+                    self.store
+                        .update_route(&r.app_id, &r.account_id, &r.name, |fresh| {
+                            *fresh = keep_member_subscriptions(r.clone(), fresh);
+                            Ok::<_, StoreError>(())
+                        })?;
+                if updated.is_some() {
+                    report.updated += 1;
+                    break;
+                }
+                // Removed between the two steps: create it again.
+            }
+        }
+        Ok(report)
     }
 
     /// Which routes an event would fire and what each target would get. Writes nothing.
