@@ -148,7 +148,7 @@ impl Store {
     }
 
     /// Inserts or replaces blindly, whatever is stored. Returns true when the route is new. Only for
-    /// writes that own the whole route (seeding, import, tests); a change to a stored route goes
+    /// writes that own the whole route (seeding an empty store, tests); a change to a stored route goes
     /// through [`Store::update_route`] so that a concurrent change is not lost.
     pub fn put_route(&self, route: &Route) -> Result<bool, StoreError> {
         let v = self.encode_route(route)?;
