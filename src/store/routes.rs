@@ -147,9 +147,9 @@ impl Store {
             .transpose()
     }
 
-    /// Inserts or replaces blindly, whatever is stored. Returns true when the route is new. Only for
-    /// writes that own the whole route (seeding an empty store, tests); a change to a stored route goes
-    /// through [`Store::update_route`] so that a concurrent change is not lost.
+    /// Inserts or replaces blindly, whatever is stored. Returns true when the route is new. Only
+    /// for writes that own the whole route (seeding an empty store, tests); a change to a stored
+    /// route goes through [`Store::update_route`] so that a concurrent change is not lost.
     pub fn put_route(&self, route: &Route) -> Result<bool, StoreError> {
         let v = self.encode_route(route)?;
         let old = self
