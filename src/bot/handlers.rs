@@ -263,7 +263,7 @@ fn redeem_private(from: &Origin<'_>, code: &str) -> Result<Reply, StoreError> {
             ))
         }
         _ => {
-            let Some(mut route) = route_of(from, &rec)? else {
+            let Some(route) = route_of(from, &rec)? else {
                 return Ok(from.reply(ROUTE_GONE));
             };
             let already = route.destinations.iter().any(|d| {
@@ -282,12 +282,27 @@ fn redeem_private(from: &Origin<'_>, code: &str) -> Result<Reply, StoreError> {
                 Redeem::Ok(_) => {}
                 other => return Ok(from.reply(code_problem(&other))),
             }
-            route.destinations.push(Destination::Telegram {
+            // Compare-and-swap onto the fresh route: an organizer's edit or another member's
+            // subscription since the read above is kept, and so is this one.
+            let mine = Destination::Telegram {
                 chat_id: from.chat_id,
                 thread_id: None,
                 member: true,
-            });
-            from.store().put_route(&route)?;
+            };
+            let added = from.store().update_route(
+                &route.app_id,
+                &route.account_id,
+                &route.name,
+                |r| -> Result<(), StoreError> {
+                    if !r.destinations.contains(&mine) {
+                        r.destinations.push(mine.clone());
+                    }
+                    Ok(())
+                },
+            )?;
+            if added.is_none() {
+                return Ok(from.reply(ROUTE_GONE));
+            }
             let store = from.store();
             let target = format!("telegram:{}", from.chat_id);
             // Blocked the bot once and came back: sending works again.
@@ -361,7 +376,7 @@ fn member(from: &Origin<'_>, cmd: &Command) -> Result<Reply, StoreError> {
                 .as_deref()
                 .is_none_or(|w| w.eq_ignore_ascii_case("all"));
             let mut removed = Vec::new();
-            for mut r in my_routes(from)? {
+            for r in my_routes(from)? {
                 if !all
                     && !which
                         .as_deref()
@@ -369,9 +384,19 @@ fn member(from: &Origin<'_>, cmd: &Command) -> Result<Reply, StoreError> {
                 {
                     continue;
                 }
-                r.destinations.retain(|d| !is_mine(d, from.chat_id));
-                store.put_route(&r)?;
-                removed.push(r.name);
+                let gone = store.update_route(
+                    &r.app_id,
+                    &r.account_id,
+                    &r.name,
+                    |fresh| -> Result<bool, StoreError> {
+                        let before = fresh.destinations.len();
+                        fresh.destinations.retain(|d| !is_mine(d, from.chat_id));
+                        Ok(fresh.destinations.len() != before)
+                    },
+                )?;
+                if gone == Some(true) {
+                    removed.push(r.name);
+                }
             }
             if removed.is_empty() {
                 return Ok(from.reply(match which {
@@ -501,7 +526,7 @@ async fn link(from: &Origin<'_>, code: Option<&str>) -> Result<Reply, StoreError
         Redeem::Ok(rec) => rec,
         other => return Ok(from.reply(code_problem(&other))),
     };
-    let Some(mut route) = route_of(from, &rec)? else {
+    let Some(route) = route_of(from, &rec)? else {
         return Ok(from.reply(ROUTE_GONE));
     };
     // One chat, one community: a group linked to another tenant stays theirs until one of its
@@ -550,12 +575,22 @@ async fn link(from: &Origin<'_>, code: Option<&str>) -> Result<Reply, StoreError
             return Ok(from.reply(code_problem(&other)));
         }
     }
-    route.destinations.push(Destination::Telegram {
+    let here_dest = Destination::Telegram {
         chat_id: from.chat_id,
         thread_id: from.thread,
         member: false,
-    });
-    from.store().put_route(&route)?;
+    };
+    from.store().update_route(
+        &route.app_id,
+        &route.account_id,
+        &route.name,
+        |r| -> Result<(), StoreError> {
+            if !r.destinations.contains(&here_dest) {
+                r.destinations.push(here_dest.clone());
+            }
+            Ok(())
+        },
+    )?;
     let key = crate::routing::Target::Telegram {
         chat_id: from.chat_id,
         thread_id: from.thread,
@@ -586,15 +621,25 @@ async fn unlink(from: &Origin<'_>, route: Option<&str>) -> Result<Reply, StoreEr
         Err(m) => return Ok(from.reply(m)),
     }
     let mut removed = Vec::new();
-    for mut r in from.store().list_routes(None)? {
+    for r in from.store().list_routes(None)? {
         if route.is_some_and(|n| !n.eq_ignore_ascii_case(&r.name))
             || !r.destinations.iter().any(|d| posts_here(d, from))
         {
             continue;
         }
-        r.destinations.retain(|d| !posts_here(d, from));
-        from.store().put_route(&r)?;
-        removed.push(r.name);
+        let gone = from.store().update_route(
+            &r.app_id,
+            &r.account_id,
+            &r.name,
+            |fresh| -> Result<bool, StoreError> {
+                let before = fresh.destinations.len();
+                fresh.destinations.retain(|d| !posts_here(d, from));
+                Ok(fresh.destinations.len() != before)
+            },
+        )?;
+        if gone == Some(true) {
+            removed.push(r.name);
+        }
     }
     // Once no route posts anywhere in the chat (any topic), it belongs to no community any more
     // and another one may link it.
@@ -716,7 +761,15 @@ fn organizer(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Reply>, StoreError>
                     )
                 } else {
                     r.enabled = enable;
-                    store.put_route(&r)?;
+                    store.update_route(
+                        &r.app_id,
+                        &r.account_id,
+                        &r.name,
+                        |fresh| -> Result<(), StoreError> {
+                            fresh.enabled = enable;
+                            Ok(())
+                        },
+                    )?;
                     format!(
                         "<b>{}</b> is {}.",
                         esc(&r.name),

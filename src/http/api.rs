@@ -545,6 +545,10 @@ impl From<ServiceError> for ApiError {
                     .collect::<Vec<_>>()
                     .join("; "),
             },
+            // Lost every compare-and-swap retry to other writers: the client may try again.
+            ServiceError::Store(s @ crate::store::StoreError::Contended(_)) => {
+                ApiError::Conflict(s.to_string())
+            }
             ServiceError::Store(s) => s.into(),
         }
     }

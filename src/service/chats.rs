@@ -201,12 +201,12 @@ pub fn migrate_links(store: &Store, notify: bool) -> Result<MigrationReport, Sto
                 continue;
             }
             for name in used_by {
-                if let Some(mut r) = store.get_route(app, account, name)? {
+                store.update_route(app, account, name, |r| {
                     r.destinations.retain(
                         |d| !matches!(d, Destination::Telegram { chat_id, .. } if *chat_id == chat),
                     );
-                    store.put_route(&r)?;
-                }
+                    Ok::<_, StoreError>(())
+                })?;
             }
             stripped = true;
             if !notify {

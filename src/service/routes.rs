@@ -10,10 +10,31 @@ use crate::dispatch::{self, Dispatcher};
 use crate::render::{
     ContextInput, DestinationKind, Overrides, Renderer, TEMPLATE_KEYS, build_context,
 };
-use crate::routing::{FieldError, MEETING_EVENTS, Route, RouteDocument, Target, ValidationContext};
+use crate::routing::{
+    Destination, FieldError, MEETING_EVENTS, Route, RouteDocument, Target, ValidationContext,
+};
 use crate::store::{ImportReport, Message, NewJob, Store, StoreError};
 use crate::zoom::EventKind;
 use crate::zoom::samples::{self, SampleParams};
+
+/// `route` as an organizer wrote it, with the members' own Telegram subscriptions taken from
+/// `stored`. Those belong to the members (`/subscribe`, `/unsubscribe`): an organizer's edit
+/// neither adds nor drops one, so an edit built from an older read cannot undo a subscription or
+/// an unsubscription made since. Ones in `route` that are still stored keep their place; ones
+/// stored but missing from `route` are appended. An organizer removes a subscription through the
+/// subscriptions endpoint. Member email lists are the organizer's to edit and stay as written.
+pub fn keep_member_subscriptions(mut route: Route, stored: &Route) -> Route {
+    let is_sub = |d: &Destination| matches!(d, Destination::Telegram { member: true, .. });
+    route
+        .destinations
+        .retain(|d| !is_sub(d) || stored.destinations.contains(d));
+    for d in stored.destinations.iter().filter(|d| is_sub(d)) {
+        if !route.destinations.contains(d) {
+            route.destinations.push(d.clone());
+        }
+    }
+    route
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
@@ -122,17 +143,13 @@ impl Ctx<'_> {
         if !errs.is_empty() {
             return Err(ServiceError::Invalid(errs));
         }
-        if self
-            .store
-            .get_route(&route.app_id, &route.account_id, &route.name)?
-            .is_some()
-        {
+        // Only if the name is free at the moment of writing, not just when checked.
+        if !self.store.create_route(&route)? {
             return Err(ServiceError::Conflict(format!(
                 "a route named `{}` exists already for this account; use `routes edit` or `routes import`",
                 route.name
             )));
         }
-        self.store.put_route(&route)?;
         Ok(route)
     }
 
@@ -158,17 +175,38 @@ impl Ctx<'_> {
         if !errs.is_empty() {
             return Err(ServiceError::Invalid(errs));
         }
-        if route.name != name {
-            if self.store.get_route(app, account, &route.name)?.is_some() {
-                return Err(ServiceError::Conflict(format!(
-                    "a route named `{}` exists already",
-                    route.name
-                )));
-            }
-            self.store.remove_route(app, account, name)?;
+        if route.name == name {
+            // Compare-and-swap onto the route as stored now, not as read above: a member who
+            // subscribed since then keeps the subscription.
+            return self
+                .store
+                .update_route(app, account, name, |fresh| {
+                    *fresh = keep_member_subscriptions(route.clone(), fresh);
+                    Ok::<_, ServiceError>(fresh.clone())
+                })?
+                .ok_or_else(|| {
+                    ServiceError::NotFound(format!(
+                        "no route `{name}` for account {account} (app {app})"
+                    ))
+                });
         }
-        self.store.put_route(&route)?;
-        Ok(route)
+        // A rename: create the new name (only if free), then take the old route away in one step
+        // and carry over the subscriptions it had at that moment.
+        let renamed = keep_member_subscriptions(route, &old);
+        if !self.store.create_route(&renamed)? {
+            return Err(ServiceError::Conflict(format!(
+                "a route named `{}` exists already",
+                renamed.name
+            )));
+        }
+        let last = self.store.take_route(app, account, name)?.unwrap_or(old);
+        Ok(self
+            .store
+            .update_route(app, account, &renamed.name, |fresh| {
+                *fresh = keep_member_subscriptions(fresh.clone(), &last);
+                Ok::<_, ServiceError>(fresh.clone())
+            })?
+            .unwrap_or(renamed))
     }
 
     pub fn remove(&self, app: &str, account: &str, name: &str) -> Result<(), ServiceError> {
@@ -209,7 +247,29 @@ impl Ctx<'_> {
         if !errs.is_empty() {
             return Err(ServiceError::Invalid(errs));
         }
-        Ok(self.store.import_routes(&doc.routes)?)
+        // Like `replace` for a route that exists: a compare-and-swap that keeps the members'
+        // own subscriptions as stored now.
+        let mut report = ImportReport::default();
+        for r in &doc.routes {
+            loop {
+                if self.store.create_route(r)? {
+                    report.created += 1;
+                    break;
+                }
+                let updated =
+                    self.store
+                        .update_route(&r.app_id, &r.account_id, &r.name, |fresh| {
+                            *fresh = keep_member_subscriptions(r.clone(), fresh);
+                            Ok::<_, StoreError>(())
+                        })?;
+                if updated.is_some() {
+                    report.updated += 1;
+                    break;
+                }
+                // Removed between the two steps: create it again.
+            }
+        }
+        Ok(report)
     }
 
     /// Which routes an event would fire and what each target would get. Writes nothing.

@@ -28,25 +28,21 @@ pub fn unsubscribe_url(public_url: &str, key: &[u8; 32], u: &Unsubscribe) -> Str
 /// Removes the address from the route's member email destinations (dropping a destination left
 /// empty). Returns false when there was nothing to remove, so a repeated click is harmless.
 pub fn unsubscribe(store: &Store, u: &Unsubscribe) -> Result<bool, StoreError> {
-    let Some(mut route) = store.get_route(&u.app, &u.account, &u.route)? else {
-        return Ok(false);
-    };
-    let mut removed = false;
-    for d in &mut route.destinations {
-        if let Destination::Email { to, member: true } = d {
-            let before = to.len();
-            to.retain(|a| !a.trim().eq_ignore_ascii_case(u.address.trim()));
-            removed |= to.len() != before;
+    let removed = store.update_route(&u.app, &u.account, &u.route, |route| {
+        let mut removed = false;
+        for d in &mut route.destinations {
+            if let Destination::Email { to, member: true } = d {
+                let before = to.len();
+                to.retain(|a| !a.trim().eq_ignore_ascii_case(u.address.trim()));
+                removed |= to.len() != before;
+            }
         }
-    }
-    if !removed {
-        return Ok(false);
-    }
-    route
-        .destinations
-        .retain(|d| !matches!(d, Destination::Email { to, member: true } if to.is_empty()));
-    store.put_route(&route)?;
-    Ok(true)
+        route
+            .destinations
+            .retain(|d| !matches!(d, Destination::Email { to, member: true } if to.is_empty()));
+        Ok::<_, StoreError>(removed)
+    })?;
+    Ok(removed == Some(true))
 }
 
 /// One member-owned destination of a route: a Telegram chat that subscribed through the bot, or an
@@ -92,25 +88,22 @@ pub fn remove(
     route: &str,
     target: &str,
 ) -> Result<bool, StoreError> {
-    let Some(mut r) = store.get_route(app, account, route)? else {
-        return Ok(false);
-    };
-    let mut removed = false;
-    r.destinations.retain_mut(|d| match d {
-        Destination::Telegram { member: true, .. } if d.targets()[0].key() == target => {
-            removed = true;
-            false
-        }
-        Destination::Email { to, member: true } => {
-            let before = to.len();
-            to.retain(|a| format!("email:{}", a.trim().to_lowercase()) != target);
-            removed |= to.len() != before;
-            !to.is_empty()
-        }
-        _ => true,
-    });
-    if removed {
-        store.put_route(&r)?;
-    }
-    Ok(removed)
+    let removed = store.update_route(app, account, route, |r| {
+        let mut removed = false;
+        r.destinations.retain_mut(|d| match d {
+            Destination::Telegram { member: true, .. } if d.targets()[0].key() == target => {
+                removed = true;
+                false
+            }
+            Destination::Email { to, member: true } => {
+                let before = to.len();
+                to.retain(|a| format!("email:{}", a.trim().to_lowercase()) != target);
+                removed |= to.len() != before;
+                !to.is_empty()
+            }
+            _ => true,
+        });
+        Ok::<_, StoreError>(removed)
+    })?;
+    Ok(removed == Some(true))
 }

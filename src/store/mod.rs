@@ -96,6 +96,10 @@ pub enum StoreError {
     Poisoned,
     #[error("the store is closed")]
     Closed,
+    /// A compare-and-swap lost to other writers every time it was retried (see
+    /// `Store::update_route`). Nothing was written; the caller may try again.
+    #[error("{0} kept changing under concurrent writers; nothing was written, try again")]
+    Contended(String),
 }
 
 impl From<sled::Error> for StoreError {

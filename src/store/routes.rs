@@ -27,7 +27,89 @@ fn template_key(app_id: &str, account_id: &str, event: &str, key: &str) -> Vec<u
     k
 }
 
+/// How often [`Store::update_route`] re-reads and retries after losing a compare-and-swap before it
+/// gives up. A loss means another writer changed the same route in between; 64 losses in a row
+/// needs 64 other writes to that one route inside one edit's read-to-write window.
+const ROUTE_CAS_TRIES: usize = 64;
+
 impl Store {
+    /// Decodes a stored route value, opening its sealed secrets.
+    fn decode_route(&self, v: &[u8]) -> Result<Route, StoreError> {
+        serde_json::from_slice(v)
+            .map(|r| super::sealing::open_route(self.inner.data_key.as_ref(), r))
+            .map_err(json_err)
+    }
+
+    /// Encodes a route for storage, sealing its webhook secrets (sealing.rs).
+    fn encode_route(&self, route: &Route) -> Result<Vec<u8>, StoreError> {
+        let sealed = super::sealing::seal_route(self.inner.data_key.as_ref(), route);
+        serde_json::to_vec(&sealed).map_err(json_err)
+    }
+
+    /// The one read-modify-write of a route: reads route `name`, lets `edit` change it, and writes
+    /// it back with a compare-and-swap on the bytes it read. When another writer changed the route
+    /// in between (a member's `/subscribe`, an organizer's edit), the swap fails and the whole step
+    /// runs again on the fresh route, so neither write is lost. `edit` may therefore run more than
+    /// once and must only change the route (no side effects); it may not change the route's app,
+    /// account or name. Nothing is written when `edit` fails or leaves the route as it was.
+    ///
+    /// Single-key compare-and-swap rather than a sled transaction: transactions deadlock against
+    /// a concurrent flush in sled 0.34.
+    ///
+    /// Returns `Ok(None)` when there is no such route, else what `edit` returned.
+    pub fn update_route<T, E: From<StoreError>>(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        name: &str,
+        mut edit: impl FnMut(&mut Route) -> Result<T, E>,
+    ) -> Result<Option<T>, E> {
+        let key = route_key(app_id, account_id, name);
+        for _ in 0..ROUTE_CAS_TRIES {
+            let Some(old) = self.inner.routes.get(&key).map_err(StoreError::from)? else {
+                return Ok(None);
+            };
+            let before = self.decode_route(&old)?;
+            let mut route = before.clone();
+            let out = edit(&mut route)?;
+            if route == before {
+                return Ok(Some(out));
+            }
+            if route.app_id != app_id || route.account_id != account_id || route.name != name {
+                return Err(StoreError::Io(format!(
+                    "an update of route `{name}` tried to change its account or name"
+                ))
+                .into());
+            }
+            let new = self.encode_route(&route)?;
+            if self
+                .inner
+                .routes
+                .compare_and_swap(&key, Some(old), Some(new))
+                .map_err(StoreError::from)?
+                .is_ok()
+            {
+                return Ok(Some(out));
+            }
+        }
+        Err(StoreError::Contended(format!("route `{name}`")).into())
+    }
+
+    /// Writes `route` under its (tenant, name) only if no route of that name exists. Returns false,
+    /// writing nothing, when one does.
+    pub fn create_route(&self, route: &Route) -> Result<bool, StoreError> {
+        let v = self.encode_route(route)?;
+        Ok(self
+            .inner
+            .routes
+            .compare_and_swap(
+                route_key(&route.app_id, &route.account_id, &route.name),
+                None as Option<&[u8]>,
+                Some(v),
+            )?
+            .is_ok())
+    }
+
     pub fn routes_is_empty(&self) -> bool {
         self.inner.routes.is_empty()
     }
@@ -61,24 +143,35 @@ impl Store {
         self.inner
             .routes
             .get(route_key(app_id, account_id, name))?
-            .map(|v| {
-                serde_json::from_slice(&v)
-                    .map(|r| super::sealing::open_route(self.inner.data_key.as_ref(), r))
-                    .map_err(json_err)
-            })
+            .map(|v| self.decode_route(&v))
             .transpose()
     }
 
-    /// Inserts or replaces. Returns true when the route is new.
+    /// Inserts or replaces blindly, whatever is stored. Returns true when the route is new. Only
+    /// for writes that own the whole route (seeding an empty store, tests); a change to a stored
+    /// route goes through [`Store::update_route`] so that a concurrent change is not lost.
     pub fn put_route(&self, route: &Route) -> Result<bool, StoreError> {
-        // Webhook secrets are sealed at rest (sealing.rs).
-        let sealed = super::sealing::seal_route(self.inner.data_key.as_ref(), route);
-        let v = serde_json::to_vec(&sealed).map_err(json_err)?;
+        let v = self.encode_route(route)?;
         let old = self
             .inner
             .routes
             .insert(route_key(&route.app_id, &route.account_id, &route.name), v)?;
         Ok(old.is_none())
+    }
+
+    /// Removes route `name` and returns it as it was at the moment of removal (one atomic step),
+    /// so a caller moving it elsewhere carries over every change made until then.
+    pub fn take_route(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        name: &str,
+    ) -> Result<Option<Route>, StoreError> {
+        self.inner
+            .routes
+            .remove(route_key(app_id, account_id, name))?
+            .map(|v| self.decode_route(&v))
+            .transpose()
     }
 
     pub fn remove_route(
@@ -153,5 +246,80 @@ impl Store {
             .templates
             .remove(template_key(app_id, account_id, event, key))?
             .is_some())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routing::Destination;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = crate::config::StoreConfig {
+            dedup_retention_secs: 60,
+            event_retention_secs: 60,
+            meeting_retention_secs: 60,
+            cache_capacity_mb: 8,
+            janitor_interval_secs: 60,
+            data_key: None,
+        };
+        let s = Store::open(dir.path(), &cfg).unwrap();
+        (dir, s)
+    }
+
+    fn route(name: &str) -> Route {
+        serde_json::from_value(serde_json::json!({
+            "name": name, "account_id": "acc", "events": ["meeting.started"],
+            "destinations": [{"kind": "log"}]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn concurrent_updates_of_one_route_all_land() {
+        let (_d, s) = store();
+        s.put_route(&route("r")).unwrap();
+        std::thread::scope(|scope| {
+            for t in 0..8i64 {
+                let s = &s;
+                scope.spawn(move || {
+                    for i in 0..25 {
+                        s.update_route("default", "acc", "r", |r| {
+                            r.destinations.push(Destination::Telegram {
+                                chat_id: t * 1000 + i,
+                                thread_id: None,
+                                member: true,
+                            });
+                            Ok::<_, StoreError>(())
+                        })
+                        .unwrap()
+                        .expect("route exists");
+                    }
+                });
+            }
+        });
+        let r = s.get_route("default", "acc", "r").unwrap().unwrap();
+        assert_eq!(r.destinations.len(), 1 + 8 * 25, "no update was lost");
+    }
+
+    #[test]
+    fn update_of_a_missing_route_writes_nothing_and_create_refuses_a_taken_name() {
+        let (_d, s) = store();
+        let out = s
+            .update_route("default", "acc", "nope", |_| Ok::<_, StoreError>(1))
+            .unwrap();
+        assert_eq!(out, None);
+        assert!(s.get_route("default", "acc", "nope").unwrap().is_none());
+        assert!(s.create_route(&route("r")).unwrap());
+        let mut other = route("r");
+        other.enabled = false;
+        assert!(!s.create_route(&other).unwrap(), "the name is taken");
+        assert!(s.get_route("default", "acc", "r").unwrap().unwrap().enabled);
+        let renamed = s.update_route("default", "acc", "r", |r| {
+            r.name = "other".into();
+            Ok::<_, StoreError>(())
+        });
+        assert!(renamed.is_err(), "an update cannot rename");
     }
 }

@@ -174,10 +174,18 @@ impl Store {
             let (k, v) = kv?;
             let route: Route = serde_json::from_slice(&v).map_err(super::json_err)?;
             if has_plaintext_secret(&route) {
-                let v =
+                let sealed_v =
                     serde_json::to_vec(&seal_route(Some(key), &route)).map_err(super::json_err)?;
-                self.inner.routes.insert(k, v)?;
-                sealed += 1;
+                // Only over the plaintext we read: a route changed meanwhile was written
+                // sealed already by its writer.
+                if self
+                    .inner
+                    .routes
+                    .compare_and_swap(&k, Some(&v), Some(sealed_v))?
+                    .is_ok()
+                {
+                    sealed += 1;
+                }
             }
         }
         if sealed > 0 {

@@ -108,20 +108,27 @@ impl Store {
         // The group's owner stays its owner under its new id.
         self.move_chat_link(old, new)?;
         let mut changed = Vec::new();
-        for mut route in self.list_routes(None)? {
-            let mut hit = false;
-            for d in &mut route.destinations {
-                if let Destination::Telegram { chat_id, .. } = d
-                    && *chat_id == old
-                {
-                    *chat_id = new;
-                    hit = true;
-                }
+        for route in self.list_routes(None)? {
+            let moves = |d: &Destination| matches!(d, Destination::Telegram { chat_id, .. } if *chat_id == old);
+            if !route.destinations.iter().any(moves) {
+                continue;
             }
-            if hit {
-                self.put_route(&route)?;
-                changed.push(route);
-            }
+            let updated = self.update_route(
+                &route.app_id,
+                &route.account_id,
+                &route.name,
+                |r| -> Result<Route, StoreError> {
+                    for d in &mut r.destinations {
+                        if let Destination::Telegram { chat_id, .. } = d
+                            && *chat_id == old
+                        {
+                            *chat_id = new;
+                        }
+                    }
+                    Ok(r.clone())
+                },
+            )?;
+            changed.extend(updated);
         }
         Ok(changed)
     }

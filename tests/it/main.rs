@@ -20,6 +20,7 @@ mod intake;
 mod ops;
 mod outbox_race;
 mod rig;
+mod route_race;
 mod routing;
 mod secrets_in_logs;
 mod signature_props;
