@@ -684,17 +684,20 @@ impl Dispatcher {
 
 /// Last resort when even a default template fails: a plain line that still says what happened.
 fn fallback_message(kind: DestinationKind, ev: &ZoomEvent) -> Message {
+    use crate::render::escape_html;
     let topic = ev
         .meeting()
         .and_then(|m| m.topic.clone())
         .unwrap_or_else(|| "a meeting".into());
-    let text = format!("{}: {topic}", ev.kind);
+    // Plain words for members ("Meeting started: Tuesday group"); the topic is the host's input,
+    // so it goes through the same escapers as template values (hidden controls dropped).
+    let text = format!("{}: {topic}", ev.kind.plain());
     match kind {
         DestinationKind::Telegram => Message::Telegram {
             html: escape_html(&text),
         },
         DestinationKind::Email => Message::Email {
-            subject: text.replace(['\r', '\n'], " "),
+            subject: crate::render::escape_subject(&text),
             html: escape_html(&text),
             text,
         },
@@ -704,13 +707,6 @@ fn fallback_message(kind: DestinationKind, ev: &ZoomEvent) -> Message {
         },
         DestinationKind::Log => Message::Log { text },
     }
-}
-
-fn escape_html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// The answer of a dry run (`routes test`): which routes fire and what each target would get.
@@ -904,5 +900,29 @@ mod fairness_tests {
         assert_eq!(f.known_bomb(&h), Some(OverLimit::Repeats));
         assert!(f.may_give_way(42));
         assert!(!f.may_give_way(42), "the second try runs to the end");
+    }
+}
+
+#[cfg(test)]
+mod fallback_tests {
+    use super::*;
+    use crate::zoom::event::{ParsedEvent, parse};
+
+    /// The last-resort line is read by members: plain words, and the host's topic goes through the
+    /// same escapers as template values.
+    #[test]
+    fn the_fallback_line_is_plain_words_without_hidden_controls() {
+        let body = br#"{"event":"meeting.started","event_ts":1,"payload":{"account_id":"a","object":{"id":"1","uuid":"u","host_id":"h","topic":"Tue\u202Esday <group>","type":2,"start_time":"2026-03-03T18:00:00Z","timezone":"UTC","duration":60}}}"#;
+        let ParsedEvent::Ok(ev) = parse(body).expect("parses") else {
+            panic!("typed event expected");
+        };
+        let Message::Telegram { html } = fallback_message(DestinationKind::Telegram, &ev) else {
+            panic!("telegram message expected");
+        };
+        assert_eq!(html, "Meeting started: Tuesday &lt;group&gt;");
+        let Message::Email { subject, .. } = fallback_message(DestinationKind::Email, &ev) else {
+            panic!("email message expected");
+        };
+        assert_eq!(subject, "Meeting started: Tuesday <group>");
     }
 }

@@ -32,6 +32,20 @@ impl EventKind {
         EventKind::MeetingDeleted,
     ];
 
+    /// The event in plain words, for people ("Meeting started"), where a template cannot be used.
+    pub fn plain(&self) -> &str {
+        match self {
+            EventKind::MeetingCreated => "Meeting scheduled",
+            EventKind::MeetingStarted => "Meeting started",
+            EventKind::MeetingEnded => "Meeting ended",
+            EventKind::MeetingUpdated => "Meeting changed",
+            EventKind::MeetingDeleted => "Meeting cancelled",
+            EventKind::AppDeauthorized => "App removed",
+            EventKind::UrlValidation => "Address check",
+            EventKind::Other(name) => name,
+        }
+    }
+
     pub fn parse(name: &str) -> EventKind {
         match name {
             "meeting.created" => EventKind::MeetingCreated,
