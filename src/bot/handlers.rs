@@ -11,7 +11,8 @@ use super::command::{self, Command, MuteArg};
 use super::{Bot, Reply, Update};
 use crate::render::escape_html as esc;
 use crate::routing::{Destination, Route};
-use crate::service::routes::{Ctx, PreviewRequest};
+use crate::service::chats::{Caller, TenantId};
+use crate::service::routes::{Ctx, PreviewRequest, ServiceError};
 use crate::store::bot::{ChatKind, ChatLink, CodeKind, CodeRecord, OrganizerLink, Redeem};
 use crate::store::{Message, Notice, StoreError};
 
@@ -751,26 +752,23 @@ fn organizer(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Reply>, StoreError>
         }
         Command::Pause(name) | Command::Resume(name) => match find(name) {
             Err(m) => m,
-            Ok(mut r) => {
+            Ok(r) => {
                 let enable = matches!(cmd, Command::Resume(_));
-                if r.enabled == enable {
-                    format!(
+                // The route was found among this organizer's accounts, so the edit goes through
+                // the service as that tenant, not as the operator.
+                let tenant = TenantId::new(r.app_id.clone(), r.account_id.clone());
+                match service_ctx(from, Caller::Tenant(tenant)).set_enabled(
+                    &r.app_id,
+                    &r.account_id,
+                    &r.name,
+                    enable,
+                ) {
+                    Ok(false) => format!(
                         "<b>{}</b> is already {}.",
                         esc(&r.name),
                         if enable { "running" } else { "paused" }
-                    )
-                } else {
-                    r.enabled = enable;
-                    store.update_route(
-                        &r.app_id,
-                        &r.account_id,
-                        &r.name,
-                        |fresh| -> Result<(), StoreError> {
-                            fresh.enabled = enable;
-                            Ok(())
-                        },
-                    )?;
-                    format!(
+                    ),
+                    Ok(true) => format!(
                         "<b>{}</b> is {}.",
                         esc(&r.name),
                         if enable {
@@ -778,7 +776,12 @@ fn organizer(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Reply>, StoreError>
                         } else {
                             "paused: no alerts until /resume"
                         }
-                    )
+                    ),
+                    Err(ServiceError::Store(e)) => return Err(e),
+                    Err(_) => format!(
+                        "No route named <b>{}</b> in your accounts. /routes lists them.",
+                        esc(&r.name)
+                    ),
                 }
             }
         },
@@ -820,16 +823,21 @@ fn organizer(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Reply>, StoreError>
     Ok(vec![from.reply(reply)])
 }
 
-/// `/test ROUTE`: the route's Telegram message for a sample of its first event, sent to this chat
-/// (not to the route's destinations).
-fn test(from: &Origin<'_>, route: &Route) -> Vec<Reply> {
+/// The service layer as the bot uses it, acting for `caller`.
+fn service_ctx<'a>(from: &'a Origin<'_>, caller: Caller) -> Ctx<'a> {
     let inner = &from.bot.inner;
-    let ctx = Ctx {
+    Ctx {
         store: &inner.store,
         config: &inner.config,
         renderer: &inner.renderer,
-        caller: crate::service::chats::Caller::Operator,
-    };
+        caller,
+    }
+}
+
+/// `/test ROUTE`: the route's Telegram message for a sample of its first event, sent to this chat
+/// (not to the route's destinations).
+fn test(from: &Origin<'_>, route: &Route) -> Vec<Reply> {
+    let ctx = service_ctx(from, Caller::Operator);
     let event = if route.events.iter().any(|e| e == "meeting.started") {
         "meeting.started".to_string()
     } else {

@@ -209,6 +209,36 @@ impl Ctx<'_> {
             .unwrap_or(renamed))
     }
 
+    /// Pauses (`enabled = false`) or resumes route `name` of the tenant. A compare-and-swap on the
+    /// route as stored at that moment, so a subscription or another edit made meanwhile is kept.
+    /// A tenant caller reaches only its own routes; another tenant's route reads as not found.
+    /// Returns whether the route changed (false: it was already in that state).
+    pub fn set_enabled(
+        &self,
+        app: &str,
+        account: &str,
+        name: &str,
+        enabled: bool,
+    ) -> Result<bool, ServiceError> {
+        let not_found = || {
+            ServiceError::NotFound(format!(
+                "no route `{name}` for account {account} (app {app})"
+            ))
+        };
+        if let Caller::Tenant(t) = &self.caller
+            && (t.app_id != app || t.account_id != account)
+        {
+            return Err(not_found());
+        }
+        self.store
+            .update_route(app, account, name, |fresh| {
+                let changed = fresh.enabled != enabled;
+                fresh.enabled = enabled;
+                Ok::<_, ServiceError>(changed)
+            })?
+            .ok_or_else(not_found)
+    }
+
     pub fn remove(&self, app: &str, account: &str, name: &str) -> Result<(), ServiceError> {
         if self.store.remove_route(app, account, name)? {
             Ok(())
