@@ -13,6 +13,7 @@ use crate::render::escape_html as esc;
 use crate::routing::{Destination, Route};
 use crate::service::chats::{Caller, TenantId};
 use crate::service::routes::{Ctx, PreviewRequest, ServiceError};
+use crate::service::subscriptions;
 use crate::store::bot::{ChatKind, ChatLink, CodeKind, CodeRecord, OrganizerLink, Redeem};
 use crate::store::{Message, Notice, StoreError};
 
@@ -385,17 +386,20 @@ fn member(from: &Origin<'_>, cmd: &Command) -> Result<Reply, StoreError> {
                 {
                     continue;
                 }
-                let gone = store.update_route(
-                    &r.app_id,
-                    &r.account_id,
-                    &r.name,
-                    |fresh| -> Result<bool, StoreError> {
-                        let before = fresh.destinations.len();
-                        fresh.destinations.retain(|d| !is_mine(d, from.chat_id));
-                        Ok(fresh.destinations.len() != before)
-                    },
-                )?;
-                if gone == Some(true) {
+                // This chat's subscriptions to the route, named as the service names them
+                // (normally one; a forum topic gets its own).
+                let keys: BTreeSet<String> = r
+                    .destinations
+                    .iter()
+                    .filter(|d| is_mine(d, from.chat_id))
+                    .flat_map(|d| d.targets())
+                    .map(|t| t.key())
+                    .collect();
+                let mut gone = false;
+                for key in &keys {
+                    gone |= subscriptions::remove(store, &r.app_id, &r.account_id, &r.name, key)?;
+                }
+                if gone {
                     removed.push(r.name);
                 }
             }
