@@ -284,40 +284,16 @@ fn redeem_private(from: &Origin<'_>, code: &str) -> Result<Reply, StoreError> {
                 Redeem::Ok(_) => {}
                 other => return Ok(from.reply(code_problem(&other))),
             }
-            // Compare-and-swap onto the fresh route: an organizer's edit or another member's
-            // subscription since the read above is kept, and so is this one.
-            let mine = Destination::Telegram {
-                chat_id: from.chat_id,
-                thread_id: None,
-                member: true,
-            };
-            let added = from.store().update_route(
+            // Through the service: a compare-and-swap that keeps edits made since the read above.
+            if !subscriptions::subscribe(
+                from.store(),
                 &route.app_id,
                 &route.account_id,
                 &route.name,
-                |r| -> Result<(), StoreError> {
-                    if !r.destinations.contains(&mine) {
-                        r.destinations.push(mine.clone());
-                    }
-                    Ok(())
-                },
-            )?;
-            if added.is_none() {
+                from.chat_id,
+                now_ms(),
+            )? {
                 return Ok(from.reply(ROUTE_GONE));
-            }
-            let store = from.store();
-            let target = format!("telegram:{}", from.chat_id);
-            // Blocked the bot once and came back: sending works again.
-            store.enable_target(&route.app_id, &route.account_id, &target)?;
-            // A mute covers every subscription, including this new one.
-            if let Some(until) = store
-                .mutes_of(from.chat_id)?
-                .iter()
-                .map(|m| m.until_ms)
-                .max()
-                .filter(|u| *u > now_ms())
-            {
-                store.set_mute(&route.app_id, &route.account_id, from.chat_id, until)?;
             }
             Ok(from.reply(format!(
                 "Subscribed to <b>{}</b>. You'll get its alerts here.\n\n\

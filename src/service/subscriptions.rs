@@ -107,3 +107,45 @@ pub fn remove(
     })?;
     Ok(removed == Some(true))
 }
+
+/// Subscribes the private Telegram chat `chat_id` to the tenant's route (what a member's
+/// `/subscribe CODE` does once the code is redeemed). A compare-and-swap onto the route as stored
+/// at that moment, so an organizer's edit or another member's subscription made meanwhile is kept;
+/// subscribing twice leaves one destination. Also lifts a "blocked" mark on the chat (a member who
+/// blocked the bot once and came back can be sent to again) and extends the chat's running mute,
+/// which covers every subscription, to this route. Returns false when the route no longer exists
+/// (nothing changed).
+pub fn subscribe(
+    store: &Store,
+    app: &str,
+    account: &str,
+    route: &str,
+    chat_id: i64,
+    now_ms: i64,
+) -> Result<bool, StoreError> {
+    let mine = Destination::Telegram {
+        chat_id,
+        thread_id: None,
+        member: true,
+    };
+    let added = store.update_route(app, account, route, |r| {
+        if !r.destinations.contains(&mine) {
+            r.destinations.push(mine.clone());
+        }
+        Ok::<_, StoreError>(())
+    })?;
+    if added.is_none() {
+        return Ok(false);
+    }
+    store.enable_target(app, account, &format!("telegram:{chat_id}"))?;
+    if let Some(until) = store
+        .mutes_of(chat_id)?
+        .iter()
+        .map(|m| m.until_ms)
+        .max()
+        .filter(|u| *u > now_ms)
+    {
+        store.set_mute(app, account, chat_id, until)?;
+    }
+    Ok(true)
+}
