@@ -149,3 +149,55 @@ pub fn subscribe(
     }
     Ok(true)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routing::Route;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = crate::config::StoreConfig {
+            dedup_retention_secs: 60,
+            event_retention_secs: 60,
+            meeting_retention_secs: 60,
+            cache_capacity_mb: 8,
+            janitor_interval_secs: 60,
+            data_key: None,
+        };
+        let s = Store::open(dir.path(), &cfg).unwrap();
+        (dir, s)
+    }
+
+    fn route(name: &str) -> Route {
+        serde_json::from_value(serde_json::json!({
+            "name": name, "account_id": "acc", "events": ["meeting.started"],
+            "destinations": [{"kind": "log"}]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn subscribe_is_idempotent_carries_the_mute_and_remove_undoes_it() {
+        let (_d, s) = store();
+        s.put_route(&route("r")).unwrap();
+        let now = 1_000;
+        s.set_mute("default", "other", 42, now + 60_000).unwrap();
+        assert!(subscribe(&s, "default", "acc", "r", 42, now).unwrap());
+        assert!(subscribe(&s, "default", "acc", "r", 42, now).unwrap());
+        let r = s.get_route("default", "acc", "r").unwrap().unwrap();
+        let mine = |d: &Destination| matches!(d, Destination::Telegram { chat_id: 42, .. });
+        assert_eq!(r.destinations.iter().filter(|d| mine(d)).count(), 1);
+        assert!(
+            s.mutes_of(42)
+                .unwrap()
+                .iter()
+                .any(|m| m.account_id == "acc" && m.until_ms == now + 60_000)
+        );
+        assert!(!subscribe(&s, "default", "acc", "gone", 42, now).unwrap());
+        assert!(remove(&s, "default", "acc", "r", "telegram:42").unwrap());
+        assert!(!remove(&s, "default", "acc", "r", "telegram:42").unwrap());
+        let r = s.get_route("default", "acc", "r").unwrap().unwrap();
+        assert!(!r.destinations.iter().any(mine));
+    }
+}
