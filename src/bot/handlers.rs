@@ -11,7 +11,9 @@ use super::command::{self, Command, MuteArg};
 use super::{Bot, Reply, Update};
 use crate::render::escape_html as esc;
 use crate::routing::{Destination, Route};
-use crate::service::routes::{Ctx, PreviewRequest};
+use crate::service::chats::{Caller, TenantId};
+use crate::service::routes::{Ctx, PreviewRequest, ServiceError};
+use crate::service::subscriptions;
 use crate::store::bot::{ChatKind, ChatLink, CodeKind, CodeRecord, OrganizerLink, Redeem};
 use crate::store::{Message, Notice, StoreError};
 
@@ -282,40 +284,16 @@ fn redeem_private(from: &Origin<'_>, code: &str) -> Result<Reply, StoreError> {
                 Redeem::Ok(_) => {}
                 other => return Ok(from.reply(code_problem(&other))),
             }
-            // Compare-and-swap onto the fresh route: an organizer's edit or another member's
-            // subscription since the read above is kept, and so is this one.
-            let mine = Destination::Telegram {
-                chat_id: from.chat_id,
-                thread_id: None,
-                member: true,
-            };
-            let added = from.store().update_route(
+            // Through the service: a compare-and-swap that keeps edits made since the read above.
+            if !subscriptions::subscribe(
+                from.store(),
                 &route.app_id,
                 &route.account_id,
                 &route.name,
-                |r| -> Result<(), StoreError> {
-                    if !r.destinations.contains(&mine) {
-                        r.destinations.push(mine.clone());
-                    }
-                    Ok(())
-                },
-            )?;
-            if added.is_none() {
+                from.chat_id,
+                now_ms(),
+            )? {
                 return Ok(from.reply(ROUTE_GONE));
-            }
-            let store = from.store();
-            let target = format!("telegram:{}", from.chat_id);
-            // Blocked the bot once and came back: sending works again.
-            store.enable_target(&route.app_id, &route.account_id, &target)?;
-            // A mute covers every subscription, including this new one.
-            if let Some(until) = store
-                .mutes_of(from.chat_id)?
-                .iter()
-                .map(|m| m.until_ms)
-                .max()
-                .filter(|u| *u > now_ms())
-            {
-                store.set_mute(&route.app_id, &route.account_id, from.chat_id, until)?;
             }
             Ok(from.reply(format!(
                 "Subscribed to <b>{}</b>. You'll get its alerts here.\n\n\
@@ -384,17 +362,20 @@ fn member(from: &Origin<'_>, cmd: &Command) -> Result<Reply, StoreError> {
                 {
                     continue;
                 }
-                let gone = store.update_route(
-                    &r.app_id,
-                    &r.account_id,
-                    &r.name,
-                    |fresh| -> Result<bool, StoreError> {
-                        let before = fresh.destinations.len();
-                        fresh.destinations.retain(|d| !is_mine(d, from.chat_id));
-                        Ok(fresh.destinations.len() != before)
-                    },
-                )?;
-                if gone == Some(true) {
+                // This chat's subscriptions to the route, named as the service names them
+                // (normally one; a forum topic gets its own).
+                let keys: BTreeSet<String> = r
+                    .destinations
+                    .iter()
+                    .filter(|d| is_mine(d, from.chat_id))
+                    .flat_map(|d| d.targets())
+                    .map(|t| t.key())
+                    .collect();
+                let mut gone = false;
+                for key in &keys {
+                    gone |= subscriptions::remove(store, &r.app_id, &r.account_id, &r.name, key)?;
+                }
+                if gone {
                     removed.push(r.name);
                 }
             }
@@ -751,26 +732,23 @@ fn organizer(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Reply>, StoreError>
         }
         Command::Pause(name) | Command::Resume(name) => match find(name) {
             Err(m) => m,
-            Ok(mut r) => {
+            Ok(r) => {
                 let enable = matches!(cmd, Command::Resume(_));
-                if r.enabled == enable {
-                    format!(
+                // The route was found among this organizer's accounts, so the edit goes through
+                // the service as that tenant, not as the operator.
+                let tenant = TenantId::new(r.app_id.clone(), r.account_id.clone());
+                match service_ctx(from, Caller::Tenant(tenant)).set_enabled(
+                    &r.app_id,
+                    &r.account_id,
+                    &r.name,
+                    enable,
+                ) {
+                    Ok(false) => format!(
                         "<b>{}</b> is already {}.",
                         esc(&r.name),
                         if enable { "running" } else { "paused" }
-                    )
-                } else {
-                    r.enabled = enable;
-                    store.update_route(
-                        &r.app_id,
-                        &r.account_id,
-                        &r.name,
-                        |fresh| -> Result<(), StoreError> {
-                            fresh.enabled = enable;
-                            Ok(())
-                        },
-                    )?;
-                    format!(
+                    ),
+                    Ok(true) => format!(
                         "<b>{}</b> is {}.",
                         esc(&r.name),
                         if enable {
@@ -778,7 +756,12 @@ fn organizer(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Reply>, StoreError>
                         } else {
                             "paused: no alerts until /resume"
                         }
-                    )
+                    ),
+                    Err(ServiceError::Store(e)) => return Err(e),
+                    Err(_) => format!(
+                        "No route named <b>{}</b> in your accounts. /routes lists them.",
+                        esc(&r.name)
+                    ),
                 }
             }
         },
@@ -820,16 +803,21 @@ fn organizer(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Reply>, StoreError>
     Ok(vec![from.reply(reply)])
 }
 
-/// `/test ROUTE`: the route's Telegram message for a sample of its first event, sent to this chat
-/// (not to the route's destinations).
-fn test(from: &Origin<'_>, route: &Route) -> Vec<Reply> {
+/// The service layer as the bot uses it, acting for `caller`.
+fn service_ctx<'a>(from: &'a Origin<'_>, caller: Caller) -> Ctx<'a> {
     let inner = &from.bot.inner;
-    let ctx = Ctx {
+    Ctx {
         store: &inner.store,
         config: &inner.config,
         renderer: &inner.renderer,
-        caller: crate::service::chats::Caller::Operator,
-    };
+        caller,
+    }
+}
+
+/// `/test ROUTE`: the route's Telegram message for a sample of its first event, sent to this chat
+/// (not to the route's destinations).
+fn test(from: &Origin<'_>, route: &Route) -> Vec<Reply> {
+    let ctx = service_ctx(from, Caller::Operator);
     let event = if route.events.iter().any(|e| e == "meeting.started") {
         "meeting.started".to_string()
     } else {

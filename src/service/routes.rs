@@ -209,6 +209,36 @@ impl Ctx<'_> {
             .unwrap_or(renamed))
     }
 
+    /// Pauses (`enabled = false`) or resumes route `name` of the tenant. A compare-and-swap on the
+    /// route as stored at that moment, so a subscription or another edit made meanwhile is kept.
+    /// A tenant caller reaches only its own routes; another tenant's route reads as not found.
+    /// Returns whether the route changed (false: it was already in that state).
+    pub fn set_enabled(
+        &self,
+        app: &str,
+        account: &str,
+        name: &str,
+        enabled: bool,
+    ) -> Result<bool, ServiceError> {
+        let not_found = || {
+            ServiceError::NotFound(format!(
+                "no route `{name}` for account {account} (app {app})"
+            ))
+        };
+        if let Caller::Tenant(t) = &self.caller
+            && (t.app_id != app || t.account_id != account)
+        {
+            return Err(not_found());
+        }
+        self.store
+            .update_route(app, account, name, |fresh| {
+                let changed = fresh.enabled != enabled;
+                fresh.enabled = enabled;
+                Ok::<_, ServiceError>(changed)
+            })?
+            .ok_or_else(not_found)
+    }
+
     pub fn remove(&self, app: &str, account: &str, name: &str) -> Result<(), ServiceError> {
         if self.store.remove_route(app, account, name)? {
             Ok(())
@@ -637,3 +667,53 @@ pub struct PreviewItem {
 }
 
 pub use crate::dispatch::{TestDelivery, TestReport};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{ConfigSource, EXAMPLE_CONFIG, from_toml_str};
+    use crate::service::chats::TenantId;
+
+    #[test]
+    fn set_enabled_reaches_only_the_callers_own_routes() {
+        let dir = tempfile::tempdir().unwrap();
+        let config = from_toml_str(EXAMPLE_CONFIG, ConfigSource::EmbeddedExample, &[]).unwrap();
+        let store = Store::open(dir.path(), &config.store).unwrap();
+        let renderer = Renderer::new().unwrap();
+        let route: Route = serde_json::from_value(serde_json::json!({
+            "name": "r", "account_id": "acc", "events": ["meeting.started"],
+            "destinations": [{"kind": "log"}]
+        }))
+        .unwrap();
+        store.put_route(&route).unwrap();
+        let ctx = |caller| Ctx {
+            store: &store,
+            config: &config,
+            renderer: &renderer,
+            caller,
+        };
+        let enabled = || {
+            store
+                .get_route("default", "acc", "r")
+                .unwrap()
+                .unwrap()
+                .enabled
+        };
+        let other = ctx(Caller::Tenant(TenantId::new("default", "other")));
+        assert!(matches!(
+            other.set_enabled("default", "acc", "r", false),
+            Err(ServiceError::NotFound(_))
+        ));
+        assert!(enabled());
+        let own = ctx(Caller::Tenant(TenantId::new("default", "acc")));
+        assert!(own.set_enabled("default", "acc", "r", false).unwrap());
+        assert!(!own.set_enabled("default", "acc", "r", false).unwrap());
+        assert!(!enabled());
+        assert!(own.set_enabled("default", "acc", "r", true).unwrap());
+        assert!(enabled());
+        assert!(matches!(
+            own.set_enabled("default", "acc", "gone", true),
+            Err(ServiceError::NotFound(_))
+        ));
+    }
+}

@@ -107,3 +107,97 @@ pub fn remove(
     })?;
     Ok(removed == Some(true))
 }
+
+/// Subscribes the private Telegram chat `chat_id` to the tenant's route (what a member's
+/// `/subscribe CODE` does once the code is redeemed). A compare-and-swap onto the route as stored
+/// at that moment, so an organizer's edit or another member's subscription made meanwhile is kept;
+/// subscribing twice leaves one destination. Also lifts a "blocked" mark on the chat (a member who
+/// blocked the bot once and came back can be sent to again) and extends the chat's running mute,
+/// which covers every subscription, to this route. Returns false when the route no longer exists
+/// (nothing changed).
+pub fn subscribe(
+    store: &Store,
+    app: &str,
+    account: &str,
+    route: &str,
+    chat_id: i64,
+    now_ms: i64,
+) -> Result<bool, StoreError> {
+    let mine = Destination::Telegram {
+        chat_id,
+        thread_id: None,
+        member: true,
+    };
+    let added = store.update_route(app, account, route, |r| {
+        if !r.destinations.contains(&mine) {
+            r.destinations.push(mine.clone());
+        }
+        Ok::<_, StoreError>(())
+    })?;
+    if added.is_none() {
+        return Ok(false);
+    }
+    store.enable_target(app, account, &format!("telegram:{chat_id}"))?;
+    if let Some(until) = store
+        .mutes_of(chat_id)?
+        .iter()
+        .map(|m| m.until_ms)
+        .max()
+        .filter(|u| *u > now_ms)
+    {
+        store.set_mute(app, account, chat_id, until)?;
+    }
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::routing::Route;
+
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = crate::config::StoreConfig {
+            dedup_retention_secs: 60,
+            event_retention_secs: 60,
+            meeting_retention_secs: 60,
+            cache_capacity_mb: 8,
+            janitor_interval_secs: 60,
+            data_key: None,
+        };
+        let s = Store::open(dir.path(), &cfg).unwrap();
+        (dir, s)
+    }
+
+    fn route(name: &str) -> Route {
+        serde_json::from_value(serde_json::json!({
+            "name": name, "account_id": "acc", "events": ["meeting.started"],
+            "destinations": [{"kind": "log"}]
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn subscribe_is_idempotent_carries_the_mute_and_remove_undoes_it() {
+        let (_d, s) = store();
+        s.put_route(&route("r")).unwrap();
+        let now = 1_000;
+        s.set_mute("default", "other", 42, now + 60_000).unwrap();
+        assert!(subscribe(&s, "default", "acc", "r", 42, now).unwrap());
+        assert!(subscribe(&s, "default", "acc", "r", 42, now).unwrap());
+        let r = s.get_route("default", "acc", "r").unwrap().unwrap();
+        let mine = |d: &Destination| matches!(d, Destination::Telegram { chat_id: 42, .. });
+        assert_eq!(r.destinations.iter().filter(|d| mine(d)).count(), 1);
+        assert!(
+            s.mutes_of(42)
+                .unwrap()
+                .iter()
+                .any(|m| m.account_id == "acc" && m.until_ms == now + 60_000)
+        );
+        assert!(!subscribe(&s, "default", "acc", "gone", 42, now).unwrap());
+        assert!(remove(&s, "default", "acc", "r", "telegram:42").unwrap());
+        assert!(!remove(&s, "default", "acc", "r", "telegram:42").unwrap());
+        let r = s.get_route("default", "acc", "r").unwrap().unwrap();
+        assert!(!r.destinations.iter().any(mine));
+    }
+}
