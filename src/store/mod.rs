@@ -397,3 +397,25 @@ fn classify_open_error(dir: &Path, e: sled::Error) -> StoreError {
         )),
     }
 }
+
+/// Small settings for unit tests' throwaway stores.
+#[cfg(test)]
+pub(crate) fn test_config() -> StoreConfig {
+    StoreConfig {
+        dedup_retention_secs: 60,
+        event_retention_secs: 60,
+        meeting_retention_secs: 60,
+        cache_capacity_mb: 8,
+        janitor_interval_secs: 60,
+        data_key: None,
+    }
+}
+
+/// A throwaway store for unit tests, in its own temporary dir (keep the dir alive as long as the
+/// store).
+#[cfg(test)]
+pub(crate) fn temp_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path(), &test_config()).unwrap();
+    (dir, store)
+}

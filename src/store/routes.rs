@@ -255,17 +255,7 @@ mod tests {
     use crate::routing::Destination;
 
     fn store() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let cfg = crate::config::StoreConfig {
-            dedup_retention_secs: 60,
-            event_retention_secs: 60,
-            meeting_retention_secs: 60,
-            cache_capacity_mb: 8,
-            janitor_interval_secs: 60,
-            data_key: None,
-        };
-        let s = Store::open(dir.path(), &cfg).unwrap();
-        (dir, s)
+        crate::store::temp_store()
     }
 
     fn route(name: &str) -> Route {

@@ -431,34 +431,7 @@ impl RelayProcess {
 
     /// Like [`RelayProcess::start`], with `RELAY_LOG` set to `log_filter` (e.g. `debug`).
     pub async fn start_logging(tweak: impl FnOnce(&mut String), log_filter: &str) -> RelayProcess {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let addr: SocketAddr = ([127, 0, 0, 1], free_port()).into();
-        let mut doc = test_config_text(addr);
-        tweak(&mut doc);
-        let config_path = write_config(dir.path(), &doc);
-        let secret = secrets_of(&parse_config(&config_path))["default"].clone();
-        let stderr_path = dir.path().join("relay.stderr");
-        let stderr = std::fs::File::create(&stderr_path).expect("stderr file");
-        let config_arg = config_path.to_str().expect("utf-8 path").to_string();
-        let mut cmd = cli_command(&["serve", "--config", &config_arg]);
-        cmd.env("RELAY_LOG", log_filter)
-            .stdout(Stdio::null())
-            .stderr(stderr);
-        let child = cmd.spawn().expect("spawn zoom-relay serve");
-        let mut p = RelayProcess {
-            child,
-            addr,
-            config_path,
-            client: reqwest::Client::builder()
-                .timeout(DEADLINE)
-                .build()
-                .expect("client"),
-            secret,
-            stderr_path,
-            _dir: dir,
-        };
-        p.wait_ready().await;
-        p
+        Self::start_with(tweak, log_filter, |_| {}).await
     }
 
     pub fn url(&self, path: &str) -> String {

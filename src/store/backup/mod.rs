@@ -131,14 +131,7 @@ mod test_support {
     use crate::store::Store;
 
     pub(super) fn cfg() -> StoreConfig {
-        StoreConfig {
-            dedup_retention_secs: 60,
-            event_retention_secs: 60,
-            meeting_retention_secs: 60,
-            cache_capacity_mb: 8,
-            janitor_interval_secs: 60,
-            data_key: None,
-        }
+        crate::store::test_config()
     }
 
     /// A store with a few entries in a tree of its own and in the meta tree.
