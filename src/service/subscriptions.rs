@@ -160,11 +160,7 @@ mod tests {
     }
 
     fn route(name: &str) -> Route {
-        serde_json::from_value(serde_json::json!({
-            "name": name, "account_id": "acc", "events": ["meeting.started"],
-            "destinations": [{"kind": "log"}]
-        }))
-        .unwrap()
+        crate::store::test_route(name)
     }
 
     #[test]

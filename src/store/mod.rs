@@ -419,3 +419,13 @@ pub(crate) fn temp_store() -> (tempfile::TempDir, Store) {
     let store = Store::open(dir.path(), &test_config()).unwrap();
     (dir, store)
 }
+
+/// A minimal route for unit tests: account `acc` of the default app, started meetings, to the log.
+#[cfg(test)]
+pub(crate) fn test_route(name: &str) -> crate::routing::Route {
+    serde_json::from_value(serde_json::json!({
+        "name": name, "account_id": "acc", "events": ["meeting.started"],
+        "destinations": [{"kind": "log"}]
+    }))
+    .unwrap()
+}
