@@ -248,7 +248,7 @@ impl Dispatcher {
     /// The next inbox event, tenants with render time left first (see [`Fairness`]).
     fn next_event(&self) -> Result<Option<EventRecord>, StoreError> {
         self.store.next_inbox_event_fair(
-            |rec| {
+            &|rec: &EventRecord| {
                 rec.event
                     .account_id
                     .as_deref()

@@ -43,6 +43,9 @@ pub struct AppState(pub Arc<StateInner>);
 pub struct StateInner {
     pub config: Arc<Config>,
     pub store: Store,
+    /// The same storage behind the seam (`store::seam`). Callers move from `store` to `db` one
+    /// module at a time; `store` goes once none is left.
+    pub db: crate::store::Db,
     pub verifiers: HashMap<String, Verifier>,
     pub metrics: Arc<Metrics>,
     pub renderer: Arc<Renderer>,
@@ -95,6 +98,7 @@ impl AppState {
         AppState(Arc::new(StateInner {
             quotas,
             config,
+            db: Arc::new(store.clone()),
             store,
             verifiers,
             metrics,

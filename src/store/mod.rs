@@ -30,6 +30,8 @@ mod outbox;
 pub mod perms;
 mod routes;
 pub mod sealing;
+pub mod seam;
+mod sled_seam;
 pub mod telegram;
 mod tenants;
 
@@ -48,6 +50,10 @@ pub use outbox::{
     Attempt, AttemptOutcome, Claim, DeadJob, Finish, Job, Message, NewJob, SentJob, snippet,
 };
 pub use routes::ImportReport;
+pub use seam::{
+    AuthStore, Backend, BotStore, ChatStateStore, Db, EventLog, Maintenance, MeetingStore,
+    NoticeStore, Queue, RouteStore, RouteVersion, TenantStore, update_route,
+};
 pub use tenants::{
     AuditEntry, Installer, PurgeReport, Tenant, TenantStatus, UserInstall, account_hash,
 };

@@ -253,7 +253,7 @@ impl Store {
     /// someone else is waiting). Fairness across tenants in dispatch uses this.
     pub fn next_inbox_event_fair(
         &self,
-        deferred: impl Fn(&EventRecord) -> bool,
+        deferred: &(dyn for<'r> Fn(&'r EventRecord) -> bool + Send + Sync),
         scan: usize,
     ) -> Result<Option<EventRecord>, StoreError> {
         let mut oldest = None;

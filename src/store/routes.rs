@@ -95,6 +95,41 @@ impl Store {
         Err(StoreError::Contended(format!("route `{name}`")).into())
     }
 
+    /// A route with the stored bytes as its version (the seam's compare-and-swap primitive).
+    pub fn get_route_versioned(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        name: &str,
+    ) -> Result<Option<(Route, super::seam::RouteVersion)>, StoreError> {
+        match self.inner.routes.get(route_key(app_id, account_id, name))? {
+            None => Ok(None),
+            Some(v) => Ok(Some((
+                self.decode_route(&v)?,
+                super::seam::RouteVersion(v.to_vec()),
+            ))),
+        }
+    }
+
+    /// Replaces the route only if its stored bytes are still `version`: a byte compare, since
+    /// sealing makes two encodings of one route differ.
+    pub fn swap_route(
+        &self,
+        version: &super::seam::RouteVersion,
+        route: &Route,
+    ) -> Result<bool, StoreError> {
+        let new = self.encode_route(route)?;
+        Ok(self
+            .inner
+            .routes
+            .compare_and_swap(
+                route_key(&route.app_id, &route.account_id, &route.name),
+                Some(version.0.as_slice()),
+                Some(new),
+            )?
+            .is_ok())
+    }
+
     /// Writes `route` under its (tenant, name) only if no route of that name exists. Returns false,
     /// writing nothing, when one does.
     pub fn create_route(&self, route: &Route) -> Result<bool, StoreError> {
