@@ -121,10 +121,12 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
         .context("building the Telegram sender")?;
     let bot = bot::Bot::new(
         config.clone(),
+        state.db.clone(),
         store.clone(),
         renderer.clone(),
         signals.clone(),
-    )?;
+    )
+    .await?;
     let dispatcher = Dispatcher::new(store.clone(), renderer.clone(), config.clone())
         .with_tenants(tenants)
         .with_metrics(metrics.clone());

@@ -15,7 +15,11 @@
 
 pub mod api;
 pub mod command;
+mod group;
 mod handlers;
+mod member;
+mod organizer;
+mod service;
 pub mod webhook;
 
 use std::sync::{Arc, Mutex};
@@ -30,7 +34,7 @@ use crate::config::{BotMode, Config};
 use crate::dispatch::Signals;
 use crate::render::Renderer;
 use crate::routing::{DeliveryOptions, Target};
-use crate::store::{Message, NewJob, Store, StoreError};
+use crate::store::{Db, Message, NewJob, Store, StoreError};
 use api::BotApi;
 
 /// How often new notices are looked for, to push them to linked organizers.
@@ -122,7 +126,10 @@ pub struct Bot {
 
 struct Inner {
     api: BotApi,
-    store: Store,
+    db: Db,
+    /// The same storage as `db`, only for the service calls that still take the concrete store
+    /// (see `service.rs`); everything else goes through `db`.
+    service_store: Store,
     config: Arc<Config>,
     renderer: Arc<Renderer>,
     signals: Arc<Signals>,
@@ -133,8 +140,9 @@ struct Inner {
 
 impl Bot {
     /// The bot, when `[telegram]` has `bot_commands = true`; None otherwise.
-    pub fn new(
+    pub async fn new(
         config: Arc<Config>,
+        db: Db,
         store: Store,
         renderer: Arc<Renderer>,
         signals: Arc<Signals>,
@@ -144,11 +152,12 @@ impl Bot {
         };
         let api = BotApi::new(&tg.api_url, tg.bot_token.clone())
             .context("building the Telegram bot client")?;
-        let username = store.bot_username()?;
+        let username = db.bot_username().await?;
         Ok(Some(Bot {
             inner: Arc::new(Inner {
                 api,
-                store,
+                db,
+                service_store: store,
                 config,
                 renderer,
                 signals,
@@ -204,7 +213,7 @@ impl Bot {
     async fn setup(&self) -> Result<(), api::ApiError> {
         let api = &self.inner.api;
         let name = api.get_me().await?;
-        if let Err(e) = self.inner.store.set_bot_username(&name) {
+        if let Err(e) = self.inner.db.set_bot_username(&name).await {
             tracing::warn!(error = %e, "could not store the bot username");
         }
         *self
@@ -240,7 +249,7 @@ impl Bot {
             .unwrap_or(25);
         let mut backoff = Duration::from_secs(1);
         loop {
-            let offset = match self.inner.store.bot_last_update() {
+            let offset = match self.inner.db.bot_last_update().await {
                 Ok(last) => last.map(|id| id + 1),
                 Err(e) => {
                     tracing::error!(error = %e, "reading the bot's update offset failed");
@@ -292,9 +301,10 @@ impl Bot {
             return Ok(Handled::Duplicate);
         };
         let _one_at_a_time = self.inner.gate.lock().await;
-        let store = &self.inner.store;
-        if store
-            .bot_last_update()?
+        let db = &self.inner.db;
+        if db
+            .bot_last_update()
+            .await?
             .is_some_and(|last| update_id <= last)
         {
             return Ok(Handled::Duplicate);
@@ -306,15 +316,17 @@ impl Bot {
                 vec![]
             }
         };
-        let n = self.enqueue(
-            replies
-                .into_iter()
-                .enumerate()
-                .map(|(i, r)| (format!("bot_{update_id}_{i}"), r))
-                .collect(),
-        )?;
-        store.set_bot_last_update(update_id)?;
-        store.flush().await?;
+        let n = self
+            .enqueue(
+                replies
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, r)| (format!("bot_{update_id}_{i}"), r))
+                    .collect(),
+            )
+            .await?;
+        db.set_bot_last_update(update_id).await?;
+        db.flush().await?;
         if n > 0 {
             self.inner.signals.telegram.notify_one();
         }
@@ -322,7 +334,7 @@ impl Bot {
     }
 
     /// Queues replies as Telegram jobs without a tenant; `key` makes each one idempotent.
-    fn enqueue(&self, replies: Vec<(String, Reply)>) -> Result<u32, StoreError> {
+    async fn enqueue(&self, replies: Vec<(String, Reply)>) -> Result<u32, StoreError> {
         if replies.is_empty() {
             return Ok(0);
         }
@@ -346,7 +358,7 @@ impl Bot {
                 received_at_ms: now,
             })
             .collect();
-        self.inner.store.enqueue_jobs(jobs)
+        self.inner.db.enqueue_jobs(jobs).await
     }
 
     async fn push_notices_loop(self, token: CancellationToken) {
@@ -363,11 +375,11 @@ impl Bot {
     /// Sends notices newer than the watermark to the tenant's linked organizers. On the first run
     /// the watermark starts at the newest notice, so history is not pushed.
     pub async fn push_notices(&self) -> Result<u32, StoreError> {
-        let store = &self.inner.store;
-        let notices = store.list_notices(None)?;
+        let db = &self.inner.db;
+        let notices = db.list_notices(None).await?;
         let newest = notices.iter().map(|n| n.id).max().unwrap_or(0);
-        let Some(mark) = store.bot_notice_watermark()? else {
-            store.set_bot_notice_watermark(newest)?;
+        let Some(mark) = db.bot_notice_watermark().await? else {
+            db.set_bot_notice_watermark(newest).await?;
             return Ok(0);
         };
         if newest <= mark {
@@ -375,21 +387,21 @@ impl Bot {
         }
         let mut replies = Vec::new();
         for n in notices.iter().filter(|n| n.id > mark) {
-            for org in store.tenant_organizers(&n.app_id, &n.account_id)? {
+            for org in db.tenant_organizers(&n.app_id, &n.account_id).await? {
                 replies.push((
                     format!("notice_{}_{}", n.id, org.chat_id),
                     Reply {
                         chat_id: org.chat_id,
                         thread_id: None,
-                        html: handlers::notice_html(n),
+                        html: organizer::notice_html(n),
                         kind: "bot.notice",
                     },
                 ));
             }
         }
-        let sent = self.enqueue(replies)?;
-        store.set_bot_notice_watermark(newest)?;
-        store.flush().await?;
+        let sent = self.enqueue(replies).await?;
+        db.set_bot_notice_watermark(newest).await?;
+        db.flush().await?;
         if sent > 0 {
             self.inner.signals.telegram.notify_one();
         }

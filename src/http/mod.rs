@@ -10,6 +10,7 @@ pub mod health;
 pub mod oauth;
 pub mod page;
 pub mod server;
+pub mod telegram;
 pub mod unsubscribe;
 pub mod webhook;
 
@@ -152,7 +153,7 @@ pub fn router(state: AppState) -> Router {
             "/unsubscribe/{token}",
             get(unsubscribe::show).post(unsubscribe::confirm),
         )
-        .route("/telegram/webhook", post(crate::bot::webhook::receive))
+        .route("/telegram/webhook", post(telegram::receive))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))

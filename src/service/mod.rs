@@ -8,6 +8,7 @@ pub mod chats;
 pub mod codes;
 pub mod deliveries;
 pub mod events;
+pub mod links;
 pub mod organizers;
 pub mod routes;
 pub mod subscriptions;

@@ -1,0 +1,195 @@
+//! The organizer commands, for Telegram users an organizer code made organizers of a tenant:
+//! `/routes`, `/test`, `/pause`, `/resume`, `/notices`, `/leave`; and the notices pushed to them.
+
+use super::command::Command;
+use super::handlers::{Origin, fmt_time, help_private, refused};
+use super::{Reply, service};
+use crate::render::escape_html as esc;
+use crate::routing::Route;
+use crate::service::chats::TenantId;
+use crate::service::routes::{PreviewRequest, ServiceError};
+use crate::store::{Message, Notice, StoreError};
+
+/// The organizer commands; refused politely for anyone not linked by an organizer code.
+pub(super) async fn command(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Reply>, StoreError> {
+    let db = from.db();
+    let links = db.organizer_links(from.user_id).await?;
+    if links.is_empty() {
+        return Ok(vec![from.reply(
+            "Sorry, that command is for organizers. An organizer code from the relay's operator \
+             (<code>zoom-relay codes create --kind organizer</code>) makes you one.",
+        )]);
+    }
+    let mut routes = Vec::new();
+    for l in &links {
+        routes.extend(db.list_routes(Some((&l.app_id, &l.account_id))).await?);
+    }
+    let find = |name: &Option<String>| -> Result<Route, String> {
+        let Some(name) = name else {
+            return Err(
+                "Name the route, for example <code>/pause Weekly sync</code>. /routes \
+                        lists them."
+                    .into(),
+            );
+        };
+        let hits: Vec<&Route> = routes
+            .iter()
+            .filter(|r| r.name.eq_ignore_ascii_case(name.trim()))
+            .collect();
+        match hits.as_slice() {
+            [one] => Ok((*one).clone()),
+            [] => Err(format!(
+                "No route named <b>{}</b> in your accounts. /routes lists them.",
+                esc(name)
+            )),
+            _ => Err(format!(
+                "Several of your accounts have a route named <b>{}</b>; rename one with the CLI.",
+                esc(name)
+            )),
+        }
+    };
+    let reply = match cmd {
+        Command::Routes => {
+            if routes.is_empty() {
+                "Your accounts have no routes yet.".to_string()
+            } else {
+                let mut out = String::from("<b>Routes</b>\n");
+                for r in &routes {
+                    out.push_str(&format!(
+                        "• {} – {} – {} destination{}{}\n",
+                        esc(&r.name),
+                        esc(&r.events.join(", ")),
+                        r.destinations.len(),
+                        if r.destinations.len() == 1 { "" } else { "s" },
+                        if r.enabled { "" } else { " (paused)" }
+                    ));
+                }
+                out
+            }
+        }
+        Command::Pause(name) | Command::Resume(name) => match find(name) {
+            Err(m) => m,
+            Ok(r) => {
+                let enable = matches!(cmd, Command::Resume(_));
+                // The route was found among this organizer's accounts, so the edit goes through
+                // the service as that tenant, not as the operator.
+                let tenant = TenantId::new(r.app_id.clone(), r.account_id.clone());
+                match service::set_enabled(from, tenant, &r.app_id, &r.account_id, &r.name, enable)
+                    .await
+                {
+                    Ok(false) => format!(
+                        "<b>{}</b> is already {}.",
+                        esc(&r.name),
+                        if enable { "running" } else { "paused" }
+                    ),
+                    Ok(true) => format!(
+                        "<b>{}</b> is {}.",
+                        esc(&r.name),
+                        if enable {
+                            "running again"
+                        } else {
+                            "paused: no alerts until /resume"
+                        }
+                    ),
+                    Err(ServiceError::NotFound(_)) => format!(
+                        "No route named <b>{}</b> in your accounts. /routes lists them.",
+                        esc(&r.name)
+                    ),
+                    Err(e) => refused(e)?,
+                }
+            }
+        },
+        Command::Test(name) => match find(name) {
+            Err(m) => m,
+            Ok(r) => return Ok(test(from, &r).await),
+        },
+        Command::Notices => {
+            let mut notices = Vec::new();
+            for l in &links {
+                notices.extend(db.list_notices(Some((&l.app_id, &l.account_id))).await?);
+            }
+            notices.sort_by_key(|n| std::cmp::Reverse(n.id));
+            if notices.is_empty() {
+                "No notices: nothing needs your attention.".to_string()
+            } else {
+                let mut out = String::from("<b>Recent notices</b>\n");
+                for n in notices.iter().take(10) {
+                    out.push_str(&format!(
+                        "• {} <i>{}</i>: {}\n",
+                        fmt_time(n.at_ms),
+                        esc(&n.kind),
+                        esc(&n.message)
+                    ));
+                }
+                out
+            }
+        }
+        Command::Leave => {
+            let n = db.remove_organizer_links(from.user_id).await?;
+            format!(
+                "You are no longer an organizer ({n} account{}): no more notices here, and the \
+                 organizer commands are off. An organizer code makes you one again.",
+                if n == 1 { "" } else { "s" }
+            )
+        }
+        _ => help_private(),
+    };
+    Ok(vec![from.reply(reply)])
+}
+
+/// `/test ROUTE`: the route's Telegram message for a sample of its first event, sent to this chat
+/// (not to the route's destinations).
+async fn test(from: &Origin<'_>, route: &Route) -> Vec<Reply> {
+    let event = if route.events.iter().any(|e| e == "meeting.started") {
+        "meeting.started".to_string()
+    } else {
+        route
+            .events
+            .first()
+            .cloned()
+            .unwrap_or_else(|| "meeting.started".into())
+    };
+    let rendered = service::preview(
+        from,
+        &PreviewRequest {
+            event: event.clone(),
+            app: route.app_id.clone(),
+            account: Some(route.account_id.clone()),
+            route: Some(route.name.clone()),
+            topic: None,
+            ..PreviewRequest::default()
+        },
+    )
+    .await;
+    let html = rendered.ok().and_then(|items| {
+        items.into_iter().find_map(|i| match i.message {
+            Some(Message::Telegram { html }) if i.channel == "telegram" => Some(html),
+            _ => None,
+        })
+    });
+    match html {
+        Some(html) => vec![Reply {
+            kind: "bot.test",
+            ..from.reply(html)
+        }],
+        None => vec![from.reply(format!(
+            "The sample {} message of <b>{}</b> could not be rendered; check its templates with \
+             <code>zoom-relay templates preview</code>.",
+            esc(&event),
+            esc(&route.name)
+        ))],
+    }
+}
+
+/// A notice as pushed to organizers. The account id stays out: the job has no tenant, so a purge
+/// would not find it.
+pub(super) fn notice_html(n: &Notice) -> String {
+    format!(
+        "⚠️ <b>Notice</b>{}:\n{}",
+        n.route
+            .as_deref()
+            .map(|r| format!(", route <b>{}</b>", esc(r)))
+            .unwrap_or_default(),
+        esc(&n.message)
+    )
+}
