@@ -247,12 +247,16 @@ mod tests {
     const GROUP: i64 = -100;
 
     fn link_code(s: &Store, code: &str, account: &str, route: &str) {
+        put_code(s, CodeKind::Link, code, account, Some(route));
+    }
+
+    fn put_code(s: &Store, kind: CodeKind, code: &str, account: &str, route: Option<&str>) {
         let rec = CodeRecord {
             id: crate::store::bot::code_id(code),
-            kind: CodeKind::Link,
+            kind,
             app_id: "default".into(),
             account_id: account.into(),
-            route: Some(route.into()),
+            route: route.map(str::to_string),
             created_at_ms: 0,
             expires_at_ms: Some(1_000_000),
             used_at_ms: None,
@@ -384,5 +388,31 @@ mod tests {
             link_group(&*db, &req("nope", None)).await.unwrap(),
             Linked::BadCode(Redeem::Unknown)
         );
+    }
+
+    #[tokio::test]
+    async fn an_organizer_code_makes_one_organizer_once() {
+        let (_d, s) = crate::store::temp_store();
+        let db: Db = Arc::new(s.clone());
+        put_code(&s, CodeKind::Organizer, "O1", "acc", None);
+        link_code(&s, "L1", "acc", "r");
+        assert_eq!(
+            join_as_organizer(&*db, "L1", 5, 55, 10).await.unwrap(),
+            Redeem::WrongKind(CodeKind::Link)
+        );
+        assert!(s.organizer_links(5).unwrap().is_empty());
+        assert!(matches!(
+            join_as_organizer(&*db, "O1", 5, 55, 10).await.unwrap(),
+            Redeem::Ok(_)
+        ));
+        let links = s.organizer_links(5).unwrap();
+        assert_eq!(links.len(), 1);
+        assert!(links[0].app_id == "default" && links[0].account_id == "acc");
+        assert_eq!(links[0].chat_id, 55);
+        assert_eq!(
+            join_as_organizer(&*db, "O1", 6, 66, 11).await.unwrap(),
+            Redeem::Used
+        );
+        assert!(s.organizer_links(6).unwrap().is_empty());
     }
 }
