@@ -114,7 +114,7 @@ async fn rounds(bombs: bool) -> anyhow::Result<Vec<f64>> {
     }
     store.put_route(&route(b, "b", None)?)?;
     let d = Dispatcher::new(
-        store.clone(),
+        Arc::new(store.clone()),
         Arc::new(Renderer::new()?),
         Arc::new(config.clone()),
     );
@@ -124,21 +124,17 @@ async fn rounds(bombs: bool) -> anyhow::Result<Vec<f64>> {
         append(&store, a, n, &topic).await?;
         let b_seq = append(&store, b, n, "Calm call").await?;
         let started = Instant::now();
-        let d = d.clone();
-        let wait = tokio::task::spawn_blocking(move || -> anyhow::Result<Option<Duration>> {
-            let mut b_done = None;
-            loop {
-                match d.step()? {
-                    DispatchOutcome::Idle => return Ok(b_done),
-                    DispatchOutcome::Dispatched { seq, .. } if seq == b_seq => {
-                        b_done = Some(started.elapsed());
-                    }
-                    _ => {}
+        let mut b_done = None;
+        loop {
+            match d.step().await? {
+                DispatchOutcome::Idle => break,
+                DispatchOutcome::Dispatched { seq, .. } if seq == b_seq => {
+                    b_done = Some(started.elapsed());
                 }
+                _ => {}
             }
-        })
-        .await??
-        .ok_or_else(|| anyhow::anyhow!("B's event was not dispatched"))?;
+        }
+        let wait = b_done.ok_or_else(|| anyhow::anyhow!("B's event was not dispatched"))?;
         waits.push(wait.as_secs_f64() * 1000.0);
         // A short pause between rounds: A's bucket refills only partly, so later rounds show
         // both the deferral and the known-bomb memory at work.
