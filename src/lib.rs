@@ -59,9 +59,10 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
     let store = tokio::task::spawn_blocking(move || Store::open(&dir, &store_cfg))
         .await
         .context("store open task")??;
+    let db: Db = Arc::new(store.clone());
     let renderer = Arc::new(Renderer::new().context("loading the default templates")?);
     // A store with no routes yet has nothing to migrate that anyone would need to hear about.
-    let had_routes = !store.routes_is_empty();
+    let had_routes = !db.routes_is_empty().await;
     {
         let (store, config, renderer) = (store.clone(), config.clone(), renderer.clone());
         tokio::task::spawn_blocking(move || seed_routes(&store, &config, &renderer))
@@ -72,7 +73,7 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
     let migrated =
         service::chats::migrate_links(&store, had_routes).context("linking existing chats")?;
     if migrated != service::chats::MigrationReport::default() {
-        store.flush().await?;
+        db.flush().await?;
         tracing::info!(
             linked = migrated.linked,
             stripped = migrated.stripped,
@@ -80,7 +81,6 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
         );
     }
     // A crash between writing a job and its indexes leaves it unclaimable; put the indexes back.
-    let db: Db = Arc::new(store.clone());
     let repaired = db.reindex_outbox().await?;
     if repaired > 0 {
         tracing::warn!(repaired, "repaired outbox index entries left by a crash");
