@@ -24,7 +24,7 @@ impl Tenants {
     }
 
     /// Async work the dispatcher does before it handles the next inbox event: revoke the token of
-    /// an uninstalling tenant (the purge itself is synchronous and happens in the step), and look
+    /// an uninstalling tenant (the purge itself is part of dispatching the event), and look
     /// up the join link of a started meeting when a route wants it and meeting memory has none.
     /// Never fails: whatever goes wrong, the event is still dispatched.
     pub async fn before_dispatch(self: &Arc<Self>, rec: &EventRecord) {

@@ -5,7 +5,7 @@ use crate::store::{AuditEntry, Backend, PurgeReport, StoreError, TenantStatus};
 
 /// Deletes a tenant's data and records the audit entry. The caller flushes.
 /// `action` is `uninstall` or `remove`. `event_last` is the app_deauthorized event being handled,
-/// deleted last (see [`Store::purge_tenant`]).
+/// deleted last (see [`TenantStore::purge_tenant`](crate::store::TenantStore::purge_tenant)).
 pub async fn purge(
     db: &dyn Backend,
     app_id: &str,
