@@ -353,7 +353,8 @@ impl<S: Sender> Worker<S> {
             return Ok(None);
         }
         if let Target::Telegram { chat_id, .. } = &job.target
-            && crate::service::chats::is_group(*chat_id)
+            // Groups, supergroups and channels have negative ids; a private chat is nobody's group.
+            && *chat_id < 0
             && self
                 .db
                 .chat_link(*chat_id)

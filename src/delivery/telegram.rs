@@ -1,5 +1,5 @@
 //! The `telegram` destination: `sendMessage` in HTML parse mode through teloxide, paced by our own
-//! durable [`Pacer`](super::pacing::Pacer).
+//! durable [`Pacer`].
 //!
 //! Outcomes (DESIGN section 9, reference/anchors.md on Telegram):
 //! - sent: the next part, or done;
