@@ -277,6 +277,11 @@ pub(super) fn fallback_message(kind: DestinationKind, ev: &ZoomEvent) -> Message
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::Arc;
+
+    use crate::config::{ConfigSource, EXAMPLE_CONFIG, from_toml_str};
+    use crate::render::Renderer;
+    use crate::store::{Db, temp_store, test_route};
     use crate::zoom::event::{ParsedEvent, parse};
 
     /// The last-resort line is read by members: plain words, and the host's topic goes through the
@@ -295,5 +300,60 @@ mod tests {
             panic!("email message expected");
         };
         assert_eq!(subject, "Meeting started: Tuesday <group>");
+    }
+
+    /// The renders run on the blocking pool in stretches: once an event has spent a bucket of
+    /// render time, the next message waits for the async side to decide whether the event gives
+    /// way, and a resumed stretch always renders at least the message it stopped at.
+    #[test]
+    fn renders_stop_after_a_bucket_and_resume_where_they_stopped() {
+        let (_dir, store) = temp_store();
+        let db: Db = Arc::new(store);
+        let config = from_toml_str(EXAMPLE_CONFIG, ConfigSource::EmbeddedExample, &[]).unwrap();
+        let d = Dispatcher::new(db, Arc::new(Renderer::new().unwrap()), Arc::new(config));
+        let body = br#"{"event":"meeting.started","event_ts":1,"payload":{"account_id":"acc","object":{"id":"1","uuid":"u","host_id":"h","topic":"Standup","type":2,"start_time":"2026-03-03T18:00:00Z","timezone":"UTC","duration":60}}}"#;
+        let ParsedEvent::Ok(ev) = parse(body).expect("parses") else {
+            panic!("typed event expected");
+        };
+        let input = RenderInput {
+            seq: 7,
+            received_at_ms: 1,
+            app: "default".into(),
+            account: "acc".into(),
+            ev,
+            memory: None,
+            tenant_templates: BTreeMap::new(),
+        };
+        let work: Vec<Work> = ["a", "b", "c"]
+            .iter()
+            .map(|name| Work {
+                route: test_route(name),
+                target: Target::Log,
+                unsubscribe_url: None,
+            })
+            .collect();
+        let spent = || Rendered {
+            spent_ns: TENANT_RENDER_BUCKET.as_nanos() as u64 + 1,
+            ..Rendered::default()
+        };
+
+        let (done, paused) = d.render_from(&input, &work, 0, spent());
+        assert_eq!(paused, Some(1), "one message, then the event may give way");
+        assert_eq!(done.jobs.len(), 1);
+        assert_eq!(done.jobs[0].route_name, "a");
+
+        let (done, paused) = d.render_from(&input, &work, 1, done);
+        assert_eq!(
+            paused,
+            Some(2),
+            "a resumed stretch renders the message it stopped at"
+        );
+        let names: Vec<&str> = done.jobs.iter().map(|j| j.route_name.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert!(
+            done.jobs
+                .iter()
+                .all(|j| j.idempotency_key.starts_with("msg_7_"))
+        );
     }
 }
