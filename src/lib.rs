@@ -9,6 +9,7 @@ pub mod crypto;
 pub mod delivery;
 pub mod dispatch;
 pub mod http;
+pub mod intake;
 pub mod metrics;
 pub mod render;
 pub mod routing;
@@ -39,7 +40,7 @@ use crate::http::AppState;
 use crate::metrics::Metrics;
 use crate::render::Renderer;
 use crate::routing::RouteDocument;
-use crate::store::Store;
+use crate::store::{Db, Store};
 
 /// A running relay.
 pub struct App {
@@ -58,9 +59,10 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
     let store = tokio::task::spawn_blocking(move || Store::open(&dir, &store_cfg))
         .await
         .context("store open task")??;
+    let db: Db = Arc::new(store.clone());
     let renderer = Arc::new(Renderer::new().context("loading the default templates")?);
     // A store with no routes yet has nothing to migrate that anyone would need to hear about.
-    let had_routes = !store.routes_is_empty();
+    let had_routes = !db.routes_is_empty().await;
     {
         let (store, config, renderer) = (store.clone(), config.clone(), renderer.clone());
         tokio::task::spawn_blocking(move || seed_routes(&store, &config, &renderer))
@@ -71,7 +73,7 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
     let migrated =
         service::chats::migrate_links(&store, had_routes).context("linking existing chats")?;
     if migrated != service::chats::MigrationReport::default() {
-        store.flush().await?;
+        db.flush().await?;
         tracing::info!(
             linked = migrated.linked,
             stripped = migrated.stripped,
@@ -79,11 +81,13 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
         );
     }
     // A crash between writing a job and its indexes leaves it unclaimable; put the indexes back.
-    let repaired = store.reindex_outbox()?;
+    let repaired = db.reindex_outbox().await?;
     if repaired > 0 {
         tracing::warn!(repaired, "repaired outbox index entries left by a crash");
     }
-    let released = store.release_claims(chrono::Utc::now().timestamp_millis())?;
+    let released = db
+        .release_claims(chrono::Utc::now().timestamp_millis())
+        .await?;
     if released > 0 {
         tracing::info!(
             released,
@@ -92,7 +96,7 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
     }
     let metrics = Arc::new(Metrics::default());
     let signals = Arc::new(Signals::default());
-    let tenants = tenants::Tenants::new(store.clone(), config.clone())
+    let tenants = tenants::Tenants::new(db.clone(), config.clone())
         .context("building the Zoom OAuth client")?;
     let state = AppState::new(
         config.clone(),
@@ -105,20 +109,22 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
     let token = CancellationToken::new();
 
     // Built before any task starts, so a failure leaves nothing running.
-    let webhook_sender = WebhookSender::new(&config.webhooks, store.clone())
-        .context("building the webhook client")?;
+    let webhook_sender =
+        WebhookSender::new(&config.webhooks, db.clone()).context("building the webhook client")?;
     let email_sender = config
         .email
         .as_ref()
         .map(EmailSender::new)
         .transpose()
         .context("building the email transport")?;
-    let telegram_sender = config
-        .telegram
-        .as_ref()
-        .map(|t| TelegramSender::new(t, store.clone()))
-        .transpose()
-        .context("building the Telegram sender")?;
+    let telegram_sender = match &config.telegram {
+        Some(t) => Some(
+            TelegramSender::new(t, db.clone())
+                .await
+                .context("building the Telegram sender")?,
+        ),
+        None => None,
+    };
     let bot = bot::Bot::new(
         config.clone(),
         state.db.clone(),
@@ -127,14 +133,14 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
         signals.clone(),
     )
     .await?;
-    let dispatcher = Dispatcher::new(store.clone(), renderer.clone(), config.clone())
+    let dispatcher = Dispatcher::new(db.clone(), renderer.clone(), config.clone())
         .with_tenants(tenants)
         .with_metrics(metrics.clone());
     let mut workers = vec![
-        tokio::spawn(janitor(store.clone(), config.clone(), token.clone())),
+        tokio::spawn(janitor(db.clone(), config.clone(), token.clone())),
         tokio::spawn(dispatch::run(dispatcher, signals.clone(), token.clone())),
         tokio::spawn(spawn_worker(
-            &store,
+            &db,
             LogSender,
             &config,
             &metrics,
@@ -143,7 +149,7 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
             &state.quotas,
         )),
         tokio::spawn(spawn_worker(
-            &store,
+            &db,
             webhook_sender,
             &config,
             &metrics,
@@ -154,7 +160,7 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
     ];
     if let Some(sender) = email_sender {
         workers.push(tokio::spawn(spawn_worker(
-            &store,
+            &db,
             sender,
             &config,
             &metrics,
@@ -165,7 +171,7 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
     }
     if let Some(sender) = telegram_sender {
         workers.push(tokio::spawn(spawn_worker(
-            &store,
+            &db,
             sender,
             &config,
             &metrics,
@@ -212,8 +218,14 @@ impl App {
         self.addr
     }
 
+    /// The concrete sled store, for tests that inspect it synchronously.
     pub fn store(&self) -> &Store {
         &self.state.store
+    }
+
+    /// The storage behind the seam, as every part of the running relay sees it.
+    pub fn db(&self) -> &Db {
+        &self.state.db
     }
 
     pub fn metrics(&self) -> &Metrics {
@@ -239,11 +251,7 @@ impl App {
         for w in self.workers {
             let _ = w.await;
         }
-        self.state
-            .store
-            .close()
-            .await
-            .context("flushing the store")?;
+        self.state.db.close().await.context("flushing the store")?;
         server_res.context("server task")?.context("HTTP server")?;
         tracing::info!("zoom-relay stopped");
         Ok(())
@@ -257,7 +265,7 @@ impl App {
 
 /// The loop of one channel's delivery worker, ready to spawn.
 fn spawn_worker<S: delivery::Sender>(
-    store: &Store,
+    db: &Db,
     sender: S,
     config: &Config,
     metrics: &Arc<Metrics>,
@@ -265,14 +273,9 @@ fn spawn_worker<S: delivery::Sender>(
     token: &CancellationToken,
     quotas: &Arc<delivery::quota::Quotas>,
 ) -> impl std::future::Future<Output = ()> + use<S> {
-    Worker::new(
-        store.clone(),
-        sender,
-        config.delivery.clone(),
-        metrics.clone(),
-    )
-    .with_quotas(quotas.clone())
-    .run(signals.clone(), token.clone())
+    Worker::new(db.clone(), sender, config.delivery.clone(), metrics.clone())
+        .with_quotas(quotas.clone())
+        .run(signals.clone(), token.clone())
 }
 
 /// Imports `seed_routes` once, when the route table is empty; from then on routes live in the store.
@@ -310,48 +313,44 @@ fn seed_routes(store: &Store, config: &Config, renderer: &Renderer) -> anyhow::R
     Ok(())
 }
 
-/// Expires dedup keys and old events on an interval.
-async fn janitor(store: Store, config: Arc<Config>, token: CancellationToken) {
+/// Expires dedup keys, old events, meeting memory and sent-job records on an interval. The
+/// backend runs its scans off the async workers (the sled backend on the blocking pool).
+async fn janitor(db: Db, config: Arc<Config>, token: CancellationToken) {
     let every = Duration::from_secs(config.store.janitor_interval_secs);
+    let c = &config.store;
     loop {
         tokio::select! {
             _ = token.cancelled() => return,
             _ = tokio::time::sleep(every) => {}
         }
-        let s = store.clone();
-        let c = config.store.clone();
-        let res = tokio::task::spawn_blocking(move || {
-            s.expire(
-                chrono::Utc::now().timestamp_millis(),
-                (c.dedup_retention_secs as i64).saturating_mul(1000),
-                (c.event_retention_secs as i64).saturating_mul(1000),
-            )
-            .and_then(|r| {
-                s.expire_meetings(
-                    chrono::Utc::now().timestamp_millis(),
-                    (c.meeting_retention_secs as i64).saturating_mul(1000),
-                )?;
-                // Sent-job records for the delivery log live as long as events do.
-                s.expire_sent(
-                    chrono::Utc::now()
-                        .timestamp_millis()
-                        .saturating_sub((c.event_retention_secs as i64).saturating_mul(1000)),
-                )?;
-                Ok(r)
-            })
-        })
+        let now = chrono::Utc::now().timestamp_millis();
+        let event_retention_ms = (c.event_retention_secs as i64).saturating_mul(1000);
+        let res = async {
+            let r = db
+                .expire(
+                    now,
+                    (c.dedup_retention_secs as i64).saturating_mul(1000),
+                    event_retention_ms,
+                )
+                .await?;
+            db.expire_meetings(now, (c.meeting_retention_secs as i64).saturating_mul(1000))
+                .await?;
+            // Sent-job records for the delivery log live as long as events do.
+            db.expire_sent(now.saturating_sub(event_retention_ms))
+                .await?;
+            Ok::<_, store::StoreError>(r)
+        }
         .await;
         match res {
-            Ok(Ok(r)) if r.dedup_removed + r.events_removed > 0 => {
+            Ok(r) if r.dedup_removed + r.events_removed > 0 => {
                 tracing::info!(
                     dedup_removed = r.dedup_removed,
                     events_removed = r.events_removed,
                     "janitor expired old entries"
                 )
             }
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::warn!(error = %e, "janitor failed"),
-            Err(e) => tracing::warn!(error = %e, "janitor task failed"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "janitor failed"),
         }
     }
 }

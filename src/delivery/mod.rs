@@ -21,7 +21,7 @@ use crate::config::DeliveryConfig;
 use crate::dispatch::Signals;
 use crate::metrics::Metrics;
 use crate::routing::{Channel, Target};
-use crate::store::{Attempt, AttemptOutcome, Claim, Finish, Job, Store, StoreError, snippet};
+use crate::store::{Attempt, AttemptOutcome, Backend, Claim, Db, Finish, Job, StoreError, snippet};
 use quota::{QuotaKind, Quotas};
 
 /// What one send attempt came to, as classified by the channel.
@@ -62,18 +62,20 @@ impl SendResult {
 /// A permanent refusal by the destination itself (410 Gone, a bot removed from a chat): stop
 /// dispatching to the target and leave the organizers a notice saying what to fix. Failures are
 /// logged, not returned: the job's outcome stands either way.
-pub fn disable_with_notice(
-    store: &Store,
+pub async fn disable_with_notice(
+    db: &dyn Backend,
     job: &Job,
     key: &str,
     reason: &str,
     kind: &str,
     message: &str,
 ) {
-    let res = store
+    let res = match db
         .disable_target(&job.app_id, &job.account_id, key, reason)
-        .and_then(|()| {
-            store.add_notice(
+        .await
+    {
+        Ok(()) => {
+            db.add_notice(
                 &job.app_id,
                 &job.account_id,
                 kind,
@@ -81,7 +83,10 @@ pub fn disable_with_notice(
                 Some(&job.route_name),
                 Some(key),
             )
-        });
+            .await
+        }
+        Err(e) => Err(e),
+    };
     match res {
         Ok(_) => {
             tracing::warn!(job = job.id, route = %job.route_name, target = %key, kind, "destination disabled")
@@ -133,7 +138,7 @@ const LEASE_MS: i64 = 60_000;
 const FLUSH_WINDOW: Duration = Duration::from_millis(20);
 
 pub struct Worker<S: Sender> {
-    store: Store,
+    db: Db,
     sender: S,
     delivery: DeliveryConfig,
     metrics: Arc<Metrics>,
@@ -144,9 +149,9 @@ pub struct Worker<S: Sender> {
 }
 
 impl<S: Sender> Worker<S> {
-    pub fn new(store: Store, sender: S, delivery: DeliveryConfig, metrics: Arc<Metrics>) -> Self {
+    pub fn new(db: Db, sender: S, delivery: DeliveryConfig, metrics: Arc<Metrics>) -> Self {
         Worker {
-            store,
+            db,
             sender,
             delivery,
             metrics,
@@ -165,7 +170,7 @@ impl<S: Sender> Worker<S> {
     pub async fn flush_pending(&self) -> Result<(), StoreError> {
         let pending = self.unflushed_since.lock().expect("flush state").take();
         if pending.is_some() {
-            self.store.flush().await?;
+            self.db.flush().await?;
         }
         Ok(())
     }
@@ -186,7 +191,7 @@ impl<S: Sender> Worker<S> {
     pub async fn step(&self) -> Result<StepOutcome, StoreError> {
         let channel = self.sender.channel();
         let now = chrono::Utc::now().timestamp_millis();
-        let job = match self.store.claim_due(channel, now, LEASE_MS)? {
+        let job = match self.db.claim_due(channel, now, LEASE_MS).await? {
             Claim::Job(j) => *j,
             Claim::NotBefore(t) => {
                 return Ok(StepOutcome::Idle {
@@ -197,9 +202,9 @@ impl<S: Sender> Worker<S> {
         };
         let attempt_no = job.attempts + 1;
 
-        let refusal = match self.stale_reason(&job, now)? {
+        let refusal = match self.stale_reason(&job, now).await? {
             Some(r) => Some((r, "stale")),
-            None => self.refusal(&job, channel, now)?,
+            None => self.refusal(&job, channel, now).await?,
         };
         if let Some((reason, why)) = refusal {
             let attempt = Attempt {
@@ -211,8 +216,9 @@ impl<S: Sender> Worker<S> {
                 detail: reason.clone(),
                 latency_ms: 0,
             };
-            self.store
-                .finish_job(&job, &attempt, Finish::Dead(reason.clone()))?;
+            self.db
+                .finish_job(&job, &attempt, Finish::Dead(reason.clone()))
+                .await?;
             self.count(channel, "dead", why);
             tracing::info!(job = job.id, route = %job.route_name, %reason, "dead letter before sending");
             return Ok(StepOutcome::Dead {
@@ -276,7 +282,7 @@ impl<S: Sender> Worker<S> {
                 {
                     q.give_back(&job.app_id, &job.account_id, kind);
                 }
-                self.store.defer_job(&job, *until_ms)?;
+                self.db.defer_job(&job, *until_ms).await?;
                 self.metrics
                     .inc("delivery_deferrals_total", &[("channel", channel.as_str())]);
                 tracing::debug!(job = job.id, until_ms, %detail, "delivery deferred");
@@ -295,7 +301,7 @@ impl<S: Sender> Worker<S> {
             detail: snippet(&detail),
             latency_ms,
         };
-        self.store.finish_job(&job, &attempt, finish.clone())?;
+        self.db.finish_job(&job, &attempt, finish.clone()).await?;
         // Durable within FLUSH_WINDOW (and at once when the worker goes idle): after a crash only
         // the jobs of that window can be sent again, not everything since sled's last background
         // flush. Concurrent workers share fsyncs through the group commit.
@@ -337,7 +343,7 @@ impl<S: Sender> Worker<S> {
     ///   one `hourly_limit` notice per hour.
     ///
     /// Tenant-less jobs (the bot's own replies and notices) are not checked.
-    fn refusal(
+    async fn refusal(
         &self,
         job: &Job,
         channel: Channel,
@@ -347,13 +353,13 @@ impl<S: Sender> Worker<S> {
             return Ok(None);
         }
         if let Target::Telegram { chat_id, .. } = &job.target
-            && crate::service::chats::foreign_group(
-                &self.store,
-                &job.app_id,
-                &job.account_id,
-                *chat_id,
-            )?
-            .is_some()
+            // Groups, supergroups and channels have negative ids; a private chat is nobody's group.
+            && *chat_id < 0
+            && self
+                .db
+                .chat_link(*chat_id)
+                .await?
+                .is_some_and(|l| !l.is_tenant(&job.app_id, &job.account_id))
         {
             return Ok(Some((
                 "this group belongs to another community".into(),
@@ -375,14 +381,16 @@ impl<S: Sender> Worker<S> {
                  hour; if your community needs more, ask the relay's operator.",
                 kind.as_str()
             );
-            self.store.add_notice(
-                &job.app_id,
-                &job.account_id,
-                "hourly_limit",
-                &msg,
-                Some(&job.route_name),
-                None,
-            )?;
+            self.db
+                .add_notice(
+                    &job.app_id,
+                    &job.account_id,
+                    "hourly_limit",
+                    &msg,
+                    Some(&job.route_name),
+                    None,
+                )
+                .await?;
         }
         Ok(Some((
             "hourly limit reached for this community".into(),
@@ -391,14 +399,15 @@ impl<S: Sender> Worker<S> {
     }
 
     /// A "started" alert is worthless once the meeting has ended or after `stale_after_secs`.
-    fn stale_reason(&self, job: &Job, now_ms: i64) -> Result<Option<String>, StoreError> {
+    async fn stale_reason(&self, job: &Job, now_ms: i64) -> Result<Option<String>, StoreError> {
         if job.event != "meeting.started" {
             return Ok(None);
         }
         if let Some(uuid) = &job.meeting_uuid
             && self
-                .store
-                .instance_ended(&job.app_id, &job.account_id, uuid)?
+                .db
+                .instance_ended(&job.app_id, &job.account_id, uuid)
+                .await?
                 .is_some()
         {
             return Ok(Some(

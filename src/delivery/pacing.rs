@@ -12,7 +12,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Mutex;
 
 use crate::store::telegram::ChatPace;
-use crate::store::{Store, StoreError};
+use crate::store::{Db, StoreError};
 
 /// Telegram's published limits (Bot FAQ): 30 messages/s overall, about 1/s per chat, 20/min per
 /// group. Negative chat ids are groups, supergroups and channels.
@@ -132,16 +132,16 @@ impl PaceBook {
 /// they change (no fsync of their own: sled flushes within half a second, and a clean shutdown
 /// flushes everything).
 pub struct Pacer {
-    store: Store,
+    db: Db,
     book: Mutex<PaceBook>,
 }
 
 impl Pacer {
     /// Loads the stored records, so limits hold across a restart.
-    pub fn load(store: Store, limits: Limits) -> Result<Pacer, StoreError> {
-        let book = PaceBook::from_records(limits, store.telegram_paces()?);
+    pub async fn load(db: Db, limits: Limits) -> Result<Pacer, StoreError> {
+        let book = PaceBook::from_records(limits, db.telegram_paces().await?);
         Ok(Pacer {
-            store,
+            db,
             book: Mutex::new(book),
         })
     }
@@ -156,22 +156,27 @@ impl Pacer {
 
     /// Takes a send slot for `chat_id` now, or says when one frees up. The slot is recorded (and
     /// persisted) before the request goes out: Telegram counts a request whatever its outcome.
-    pub fn try_acquire(&self, chat_id: i64, now_ms: i64) -> Result<Result<(), i64>, StoreError> {
-        let mut book = self.book();
-        let at = book.earliest(chat_id, now_ms);
-        if at > now_ms {
-            return Ok(Err(at));
-        }
-        let rec = book.record(chat_id, now_ms).clone();
-        drop(book);
-        self.store.put_telegram_pace(chat_id, &rec)?;
+    pub async fn try_acquire(
+        &self,
+        chat_id: i64,
+        now_ms: i64,
+    ) -> Result<Result<(), i64>, StoreError> {
+        let rec = {
+            let mut book = self.book();
+            let at = book.earliest(chat_id, now_ms);
+            if at > now_ms {
+                return Ok(Err(at));
+            }
+            book.record(chat_id, now_ms).clone()
+        };
+        self.db.put_telegram_pace(chat_id, &rec).await?;
         Ok(Ok(()))
     }
 
     /// Records a 429's `retry_after` for this chat only.
-    pub fn block(&self, chat_id: i64, until_ms: i64) -> Result<(), StoreError> {
+    pub async fn block(&self, chat_id: i64, until_ms: i64) -> Result<(), StoreError> {
         let rec = self.book().block(chat_id, until_ms).clone();
-        self.store.put_telegram_pace(chat_id, &rec)
+        self.db.put_telegram_pace(chat_id, &rec).await
     }
 }
 

@@ -17,7 +17,7 @@ pub async fn healthz() -> impl IntoResponse {
 
 /// The store accepts writes and the background workers run.
 pub async fn readyz(State(st): State<AppState>) -> impl IntoResponse {
-    let store_ok = st.store.is_healthy();
+    let store_ok = st.db.is_healthy();
     let workers_ok = st.workers_running.load(Ordering::Relaxed);
     let status = if store_ok && workers_ok {
         StatusCode::OK
@@ -40,7 +40,7 @@ pub async fn metrics(State(st): State<AppState>) -> impl IntoResponse {
             "inbox_depth",
             "Verified events waiting for the dispatcher.",
             vec![],
-            st.store.inbox_len() as f64,
+            st.db.inbox_len().await as f64,
         ),
         (
             "build_info",
@@ -54,11 +54,11 @@ pub async fn metrics(State(st): State<AppState>) -> impl IntoResponse {
             "outbox_depth",
             "Jobs waiting to be delivered (queued, retrying or paced), per channel.",
             vec![("channel", c.as_str().to_string())],
-            st.store.outbox_len(Some(c)) as f64,
+            st.db.outbox_len(Some(c)).await as f64,
         ));
     }
     let mut text = st.metrics.render(&gauges);
-    let f = st.store.flush_stats();
+    let f = st.db.flush_stats();
     text.push_str("# HELP store_flush_seconds Time to fsync one group-commit batch.\n");
     text.push_str("# TYPE store_flush_seconds histogram\n");
     for (le, n) in &f.buckets {

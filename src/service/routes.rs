@@ -305,11 +305,11 @@ impl Ctx<'_> {
     /// Which routes an event would fire and what each target would get. Writes nothing.
     pub fn test(&self, app: &str, body: &[u8]) -> Result<TestReport, ServiceError> {
         let d = Dispatcher::new(
-            self.store.clone(),
+            std::sync::Arc::new(self.store.clone()),
             std::sync::Arc::new(self.renderer.clone()),
             std::sync::Arc::new(self.config.clone()),
         );
-        d.preview(app, body).map_err(|e| match e {
+        wait_for(d.preview(app, body)).map_err(|e| match e {
             dispatch::PreviewError::Store(s) => ServiceError::Store(s),
             dispatch::PreviewError::Invalid(m) => ServiceError::Invalid(vec![FieldError {
                 field: "event".into(),
@@ -667,6 +667,26 @@ pub struct PreviewItem {
 }
 
 pub use crate::dispatch::{TestDelivery, TestReport};
+
+/// Runs an async dispatcher call to the end from this synchronous service code (the dry run reads
+/// routes through the storage seam). Goes once the service layer itself is async.
+fn wait_for<F: std::future::Future>(f: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl std::task::Wake for Unpark {
+        fn wake(self: std::sync::Arc<Self>) {
+            self.0.unpark()
+        }
+    }
+    let waker = std::task::Waker::from(std::sync::Arc::new(Unpark(std::thread::current())));
+    let mut cx = std::task::Context::from_waker(&waker);
+    let mut f = std::pin::pin!(f);
+    loop {
+        if let std::task::Poll::Ready(v) = f.as_mut().poll(&mut cx) {
+            return v;
+        }
+        std::thread::park();
+    }
+}
 
 #[cfg(test)]
 mod tests {

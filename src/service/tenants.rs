@@ -103,18 +103,12 @@ pub async fn remove(
     match tenants {
         Some(t) => t.revoke(app, account, None).await,
         None => {
-            Tenants::new(store.clone(), config.clone())?
+            Tenants::new(Arc::new(store.clone()), config.clone())?
                 .revoke(app, account, None)
                 .await
         }
     }
-    let purge = {
-        let (store, app, account) = (store.clone(), app.to_string(), account.to_string());
-        tokio::task::spawn_blocking(move || {
-            crate::tenants::purge(&store, &app, &account, "remove", None)
-        })
-        .await??
-    };
+    let purge = crate::tenants::purge(store, app, account, "remove", None).await?;
     store.flush().await?;
     Ok(RemoveReport {
         app_id: app.to_string(),

@@ -357,6 +357,13 @@ pub trait RouteStore: Send + Sync {
 
 #[async_trait]
 pub trait TenantStore: Send + Sync {
+    /// The tenant of (`app_id`, `account_id`), if that account installed the app.
+    async fn get_tenant(
+        &self,
+        app_id: &str,
+        account_id: &str,
+    ) -> Result<Option<Tenant>, StoreError>;
+
     /// Inserts or replaces the tenant record. One key, so tokens and their expiry change together.
     async fn put_tenant(&self, t: &Tenant) -> Result<(), StoreError>;
 
@@ -563,6 +570,14 @@ pub trait ChatStateStore: Send + Sync {
 
 #[async_trait]
 pub trait MeetingStore: Send + Sync {
+    /// What is known about a meeting (topic, join link), from earlier events or a lookup.
+    async fn meeting_memory(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        meeting_id: u64,
+    ) -> Result<Option<MeetingMemory>, StoreError>;
+
     async fn remember_meeting(
         &self,
         app_id: &str,

@@ -300,6 +300,13 @@ impl RouteStore for Store {
 
 #[async_trait]
 impl TenantStore for Store {
+    async fn get_tenant(
+        &self,
+        app_id: &str,
+        account_id: &str,
+    ) -> Result<Option<Tenant>, StoreError> {
+        Store::get_tenant(self, app_id, account_id)
+    }
     async fn put_tenant(&self, t: &Tenant) -> Result<(), StoreError> {
         Store::put_tenant(self, t)
     }
@@ -507,6 +514,14 @@ impl ChatStateStore for Store {
 
 #[async_trait]
 impl MeetingStore for Store {
+    async fn meeting_memory(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        meeting_id: u64,
+    ) -> Result<Option<MeetingMemory>, StoreError> {
+        Store::meeting_memory(self, app_id, account_id, meeting_id)
+    }
     async fn remember_meeting(
         &self,
         app_id: &str,

@@ -36,11 +36,12 @@ async fn rig(port: u16, to: &[&str]) -> Rig {
     Rig::new(
         |doc| doc.push_str(&email_section(port)),
         Some(&route_doc(to)),
-        |config, _| {
+        async |config, _| {
             EmailSender::new(config.email.as_ref().expect("[email] is set"))
                 .expect("transport builds")
         },
     )
+    .await
 }
 
 fn expected_message_id(job_key: &str) -> String {

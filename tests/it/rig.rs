@@ -33,7 +33,7 @@ pub struct Rig<S: Sender> {
 /// worker on the same store).
 pub fn worker<S: Sender>(store: &Store, config: &Config, sender: S) -> Worker<S> {
     Worker::new(
-        store.clone(),
+        Arc::new(store.clone()),
         sender,
         config.delivery.clone(),
         Arc::new(Metrics::default()),
@@ -45,10 +45,10 @@ impl<S: Sender> Rig<S> {
     /// document in TOML) is imported validated with private targets allowed and then stored, so a
     /// test that turns the SSRF guard on exercises the send-time check. `sender` builds the
     /// channel's sender from the final config.
-    pub fn new(
+    pub async fn new(
         tweak: impl FnOnce(&mut String),
         routes: Option<&str>,
-        sender: impl FnOnce(&Config, &Store) -> S,
+        sender: impl AsyncFnOnce(&Config, &Store) -> S,
     ) -> Self {
         init_tracing();
         let dir = tempfile::tempdir().expect("tempdir");
@@ -71,9 +71,12 @@ impl<S: Sender> Rig<S> {
             .import(&routes)
             .expect("routes import");
         }
-        let dispatcher =
-            Dispatcher::new(store.clone(), Arc::new(renderer), Arc::new(config.clone()));
-        let worker = worker(&store, &config, sender(&config, &store));
+        let dispatcher = Dispatcher::new(
+            Arc::new(store.clone()),
+            Arc::new(renderer),
+            Arc::new(config.clone()),
+        );
+        let worker = worker(&store, &config, sender(&config, &store).await);
         Rig {
             dir,
             config,
@@ -117,7 +120,7 @@ impl<S: Sender> Rig<S> {
             .map(|j| j.id)
             .collect();
         let mut rounds = 0;
-        while self.dispatcher.step().expect("dispatch") != DispatchOutcome::Idle {
+        while self.dispatcher.step().await.expect("dispatch") != DispatchOutcome::Idle {
             rounds += 1;
             assert!(rounds < 100, "the dispatcher does not settle");
         }

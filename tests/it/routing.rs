@@ -152,7 +152,7 @@ fn open_store(config: &Config) -> Store {
 
 fn dispatcher(store: &Store, config: &Config) -> Dispatcher {
     Dispatcher::new(
-        store.clone(),
+        Arc::new(store.clone()),
         Arc::new(Renderer::new().unwrap()),
         Arc::new(config.clone()),
     )
@@ -174,7 +174,7 @@ events = ["meeting.started", "meeting.ended"]
 
 fn log_worker(store: &Store, config: &Config) -> Worker<LogSender> {
     Worker::new(
-        store.clone(),
+        Arc::new(store.clone()),
         LogSender,
         config.delivery.clone(),
         Arc::new(Metrics::default()),
@@ -201,7 +201,7 @@ async fn design_route_document_turns_a_started_event_into_one_job_per_target() {
     )
     .await;
     let d = dispatcher(&store, &config);
-    let outcome = d.step().unwrap();
+    let outcome = d.step().await.unwrap();
     assert!(
         matches!(
             outcome,
@@ -213,7 +213,7 @@ async fn design_route_document_turns_a_started_event_into_one_job_per_target() {
         ),
         "{outcome:?}"
     );
-    assert_eq!(d.step().unwrap(), DispatchOutcome::Idle);
+    assert_eq!(d.step().await.unwrap(), DispatchOutcome::Idle);
 
     let jobs = store.list_jobs().unwrap();
     let by_target = jobs_by_target(&jobs);
@@ -280,7 +280,7 @@ async fn join_link_is_only_included_where_the_route_allows_it() {
     )
     .await;
     let d = dispatcher(&store, &config);
-    while d.step().unwrap() != DispatchOutcome::Idle {}
+    while d.step().await.unwrap() != DispatchOutcome::Idle {}
 
     let jobs = store.list_jobs().unwrap();
     let started: Vec<&Job> = jobs
@@ -333,7 +333,7 @@ async fn started_alert_is_not_sent_after_the_meeting_ended() {
     )
     .await;
     let d = dispatcher(&store, &config);
-    while d.step().unwrap() != DispatchOutcome::Idle {}
+    while d.step().await.unwrap() != DispatchOutcome::Idle {}
     assert_eq!(store.list_jobs().unwrap().len(), 2);
 
     let worker = log_worker(&store, &config);
@@ -375,15 +375,15 @@ async fn dispatch_happens_exactly_once_across_a_restart() {
     }
     // Dispatch two, then "restart": close and reopen the store.
     let d = dispatcher(&store, &config);
-    d.step().unwrap();
-    d.step().unwrap();
+    d.step().await.unwrap();
+    d.step().await.unwrap();
     store.close().await.unwrap();
     drop(d);
     drop(store);
     let store = open_store(&config);
     assert_eq!(store.inbox_len(), 3);
     let d = dispatcher(&store, &config);
-    while d.step().unwrap() != DispatchOutcome::Idle {}
+    while d.step().await.unwrap() != DispatchOutcome::Idle {}
     let jobs = store.list_jobs().unwrap();
     assert_eq!(jobs.len(), 5 * 6, "six targets per event, once each");
     let keys: HashSet<&str> = jobs.iter().map(|j| j.idempotency_key.as_str()).collect();
@@ -642,7 +642,7 @@ async fn dead_letters_are_listed_with_their_reason_and_can_be_retried() {
     .await;
     append(&store, &body("meeting.ended", "inst-d", "Gone", json!({}))).await;
     let d = dispatcher(&store, &config);
-    while d.step().unwrap() != DispatchOutcome::Idle {}
+    while d.step().await.unwrap() != DispatchOutcome::Idle {}
     let worker = log_worker(&store, &config);
     let StepOutcome::Dead { job_id, .. } = worker.step().await.unwrap() else {
         panic!("stale alert expected")
@@ -702,7 +702,7 @@ async fn a_retrying_job_holds_back_later_jobs_for_the_same_destination() {
         .await;
     }
     let d = dispatcher(&store, &config);
-    while d.step().unwrap() != DispatchOutcome::Idle {}
+    while d.step().await.unwrap() != DispatchOutcome::Idle {}
     let now = chrono::Utc::now().timestamp_millis();
     let Claim::Job(first) = store.claim_due(Channel::Log, now, 60_000).unwrap() else {
         panic!("first job due")

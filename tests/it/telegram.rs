@@ -95,22 +95,27 @@ fn visible_text(html: &str) -> String {
 
 type Rig = crate::rig::Rig<TelegramSender>;
 
-fn sender(store: &Store, config: &Config) -> TelegramSender {
-    TelegramSender::new(config.telegram.as_ref().expect("[telegram]"), store.clone())
-        .expect("sender builds")
+async fn sender(store: &Store, config: &Config) -> TelegramSender {
+    TelegramSender::new(
+        config.telegram.as_ref().expect("[telegram]"),
+        std::sync::Arc::new(store.clone()),
+    )
+    .await
+    .expect("sender builds")
 }
 
 /// A second worker on the rig's store, as after a restart.
-fn worker(store: &Store, config: &Config) -> Worker<TelegramSender> {
-    crate::rig::worker(store, config, sender(store, config))
+async fn worker(store: &Store, config: &Config) -> Worker<TelegramSender> {
+    crate::rig::worker(store, config, sender(store, config).await)
 }
 
 async fn rig(api_url: &str) -> Rig {
     Rig::new(
         |doc| doc.push_str(&telegram_section(api_url)),
         None,
-        |config, store| sender(store, config),
+        async |config, store| sender(store, config).await,
     )
+    .await
 }
 
 impl crate::rig::Rig<TelegramSender> {
@@ -422,7 +427,7 @@ async fn pacing_holds_across_a_restart_and_a_wait_is_not_an_attempt() {
     assert!(matches!(rig.next_outcome().await, StepOutcome::Sent { .. }));
 
     // A new sender on the same store, as after a restart.
-    let restarted = worker(&rig.store, &rig.config);
+    let restarted = worker(&rig.store, &rig.config).await;
     let job = rig.enqueue(chat, "<b>two</b>").await;
     let out = restarted.step().await.unwrap();
     let StepOutcome::Deferred { job_id, at_ms } = out else {

@@ -184,9 +184,10 @@ type Rig = crate::rig::Rig<WebhookSender>;
 
 /// A store with a route to `urls`, and a worker built from the test config as `tweak` leaves it.
 async fn rig(urls: &[String], tweak: impl FnOnce(&mut String)) -> Rig {
-    Rig::new(tweak, Some(&route_doc(urls)), |config, store| {
-        WebhookSender::new(&config.webhooks, store.clone()).expect("client builds")
+    Rig::new(tweak, Some(&route_doc(urls)), async |config, store| {
+        WebhookSender::new(&config.webhooks, Arc::new(store.clone())).expect("client builds")
     })
+    .await
 }
 
 /// Steps until the job is sent or dead; returns every outcome on the way.

@@ -17,7 +17,7 @@ use serde_json::json;
 use zoom_relay::dispatch::{DispatchOutcome, Dispatcher};
 use zoom_relay::render::Renderer;
 use zoom_relay::routing::Route;
-use zoom_relay::store::{NewEvent, Store};
+use zoom_relay::store::{Backend, Db, NewEvent, Store};
 use zoom_relay::zoom::event::{ParsedEvent, parse};
 
 use crate::intake::{round, verdict};
@@ -77,7 +77,7 @@ fn body(account: &str, n: usize, topic: &str) -> String {
     .to_string()
 }
 
-async fn append(store: &Store, account: &str, n: usize, topic: &str) -> anyhow::Result<u64> {
+async fn append(db: &dyn Backend, account: &str, n: usize, topic: &str) -> anyhow::Result<u64> {
     let b = body(account, n, topic);
     let parsed = parse(b.as_bytes())?;
     let key = parsed.dedup_key("default", b.as_bytes());
@@ -91,7 +91,7 @@ async fn append(store: &Store, account: &str, n: usize, topic: &str) -> anyhow::
         parse_error: None,
         body: b,
     };
-    match store.append_event(key, ev).await? {
+    match db.append_event(key, ev).await? {
         zoom_relay::store::AppendOutcome::Accepted { seq } => Ok(seq),
         other => anyhow::bail!("event not accepted: {other:?}"),
     }
@@ -106,39 +106,35 @@ async fn rounds(bombs: bool) -> anyhow::Result<Vec<f64>> {
         app.client_id = None;
         app.client_secret = None;
     }
-    let store = Store::open(&config.server.data_dir, &config.store)?;
+    let db: Db = Arc::new(Store::open(&config.server.data_dir, &config.store)?);
     let (a, b) = ("acct-bench-a", "acct-bench-b");
     for i in 0..5 {
         let t = bombs.then(|| self::bombs(i));
-        store.put_route(&route(a, &format!("a{i}"), t)?)?;
+        db.put_route(&route(a, &format!("a{i}"), t)?).await?;
     }
-    store.put_route(&route(b, "b", None)?)?;
+    db.put_route(&route(b, "b", None)?).await?;
     let d = Dispatcher::new(
-        store.clone(),
+        db.clone(),
         Arc::new(Renderer::new()?),
         Arc::new(config.clone()),
     );
     let topic = "x".repeat(200);
     let mut waits = Vec::with_capacity(ROUNDS);
     for n in 0..ROUNDS {
-        append(&store, a, n, &topic).await?;
-        let b_seq = append(&store, b, n, "Calm call").await?;
+        append(&*db, a, n, &topic).await?;
+        let b_seq = append(&*db, b, n, "Calm call").await?;
         let started = Instant::now();
-        let d = d.clone();
-        let wait = tokio::task::spawn_blocking(move || -> anyhow::Result<Option<Duration>> {
-            let mut b_done = None;
-            loop {
-                match d.step()? {
-                    DispatchOutcome::Idle => return Ok(b_done),
-                    DispatchOutcome::Dispatched { seq, .. } if seq == b_seq => {
-                        b_done = Some(started.elapsed());
-                    }
-                    _ => {}
+        let mut b_done = None;
+        loop {
+            match d.step().await? {
+                DispatchOutcome::Idle => break,
+                DispatchOutcome::Dispatched { seq, .. } if seq == b_seq => {
+                    b_done = Some(started.elapsed());
                 }
+                _ => {}
             }
-        })
-        .await??
-        .ok_or_else(|| anyhow::anyhow!("B's event was not dispatched"))?;
+        }
+        let wait = b_done.ok_or_else(|| anyhow::anyhow!("B's event was not dispatched"))?;
         waits.push(wait.as_secs_f64() * 1000.0);
         // A short pause between rounds: A's bucket refills only partly, so later rounds show
         // both the deferral and the known-bomb memory at work.
@@ -147,7 +143,7 @@ async fn rounds(bombs: bool) -> anyhow::Result<Vec<f64>> {
     if bombs {
         // Every round, A's two output bombs and two static-limit breakers are dead letters.
         anyhow::ensure!(
-            store.list_dead()?.len() == 4 * ROUNDS,
+            db.list_dead().await?.len() == 4 * ROUNDS,
             "expected A's over-limit messages as dead letters"
         );
     }

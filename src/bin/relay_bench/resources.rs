@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, bail};
 use serde_json::json;
 use zoom_relay::routing::Route;
-use zoom_relay::store::Store;
+use zoom_relay::store::{Db, Store};
 
 use crate::intake::{WARMUP, round, verdict};
 use crate::load::{self, Mode, Plan};
@@ -480,17 +480,13 @@ fn log_route() -> anyhow::Result<Route> {
 /// Opens the store in `data_dir` (creating it), imports `list`, and returns the route count.
 async fn seed(data_dir: PathBuf, list: Vec<Route>) -> anyhow::Result<usize> {
     let config = servers::bench_config(&data_dir)?;
-    let store = tokio::task::spawn_blocking(move || -> anyhow::Result<Store> {
-        let store = Store::open(&data_dir, &config.store)?;
-        store.import_routes(&list)?;
-        store.flush_blocking()?;
-        Ok(store)
-    })
-    .await
-    .context("seeding task")??;
-    let count = store.route_count();
-    store.close().await?;
-    drop(store);
+    let store = tokio::task::spawn_blocking(move || Store::open(&data_dir, &config.store))
+        .await
+        .context("store open task")??;
+    let db: Db = Arc::new(store);
+    db.import_routes(&list).await?;
+    let count = db.route_count().await;
+    db.close().await?;
     Ok(count)
 }
 

@@ -1,0 +1,359 @@
+//! Rendering one message: the route's and tenant's overrides over the defaults, the budget, and
+//! the plain line that goes out when even a default template fails.
+
+use std::collections::BTreeMap;
+
+use super::Dispatcher;
+use super::fairness::TENANT_RENDER_BUCKET;
+use super::fairness::template_set_hash;
+use super::{NOTICE_EVERY_MS, idempotency_key};
+use crate::render::budget::thread_cpu_ns;
+use crate::render::{
+    ContextInput, DestinationKind, OverLimit, Overrides, RenderError, Rendered as Output,
+    build_context,
+};
+use crate::routing::{Route, Target};
+use crate::store::{MeetingMemory, Message, NewJob};
+use crate::zoom::ZoomEvent;
+
+pub(super) fn destination_kind(t: &Target) -> DestinationKind {
+    match t {
+        Target::Telegram { .. } => DestinationKind::Telegram,
+        Target::Email { .. } => DestinationKind::Email,
+        Target::Webhook { .. } => DestinationKind::Webhook,
+        Target::Log => DestinationKind::Log,
+    }
+}
+
+pub fn to_message(r: Output) -> Message {
+    match r {
+        Output::Telegram { html } => Message::Telegram { html },
+        Output::Email {
+            subject,
+            text,
+            html,
+        } => Message::Email {
+            subject,
+            text,
+            html,
+        },
+        Output::Webhook { json } => Message::Webhook { json },
+        Output::Log { text } => Message::Log { text },
+    }
+}
+
+/// One message to render: the route that renders it, its target, and the unsubscribe link of a
+/// member's email subscription. Owned, so the renders can move to the blocking pool.
+pub(super) struct Work {
+    pub(super) route: Route,
+    pub(super) target: Target,
+    pub(super) unsubscribe_url: Option<String>,
+}
+
+/// What every render of one event shares.
+pub(super) struct RenderInput {
+    pub(super) seq: u64,
+    pub(super) received_at_ms: i64,
+    pub(super) app: String,
+    pub(super) account: String,
+    pub(super) ev: ZoomEvent,
+    pub(super) memory: Option<MeetingMemory>,
+    pub(super) tenant_templates: BTreeMap<String, String>,
+}
+
+/// The renders of one event so far.
+#[derive(Default)]
+pub(super) struct Rendered {
+    pub(super) jobs: Vec<NewJob>,
+    pub(super) dead: Vec<(NewJob, String)>,
+    /// Renders that went over a limit since the last look: (route, limit), for the notice.
+    pub(super) over: Vec<(String, OverLimit)>,
+    pub(super) spent_ns: u64,
+}
+
+impl Dispatcher {
+    /// Renders `work[from..]` (CPU work, on the blocking pool). Stops before a message, other than
+    /// the first of this call, once the event has spent more than a bucket of render time, and
+    /// returns where it stopped: the caller decides whether the event gives way.
+    pub(super) fn render_from(
+        &self,
+        input: &RenderInput,
+        work: &[Work],
+        from: usize,
+        mut done: Rendered,
+    ) -> (Rendered, Option<usize>) {
+        let (app, account, ev) = (input.app.as_str(), input.account.as_str(), &input.ev);
+        for (n, w) in work.iter().enumerate().skip(from) {
+            if n > from && done.spent_ns > TENANT_RENDER_BUCKET.as_nanos() as u64 {
+                return (done, Some(n));
+            }
+            let started = thread_cpu_ns();
+            let rendered = self.render(
+                ev,
+                app,
+                (&w.route, &w.target),
+                input.memory.as_ref(),
+                &input.tenant_templates,
+                w.unsubscribe_url.as_deref(),
+            );
+            let took = thread_cpu_ns().saturating_sub(started);
+            done.spent_ns += took;
+            self.fairness.charge(app, account, took);
+            let (message, over) = match rendered {
+                Ok(m) => (m, None),
+                Err(limit) => {
+                    done.over.push((w.route.name.clone(), limit));
+                    let m = fallback_message(destination_kind(&w.target), ev);
+                    (m, Some(format!("template over limit: {limit}")))
+                }
+            };
+            let job = NewJob {
+                idempotency_key: idempotency_key(input.seq, &w.target),
+                event: ev.kind.to_string(),
+                app_id: app.to_string(),
+                account_id: account.to_string(),
+                route_name: w.route.name.clone(),
+                meeting_uuid: ev.meeting().and_then(|m| m.uuid.clone()),
+                target: w.target.clone(),
+                message,
+                options: w.route.delivery_options(),
+                unsubscribe_url: w.unsubscribe_url.clone(),
+                received_at_ms: input.received_at_ms,
+            };
+            match over {
+                Some(reason) => done.dead.push((job, reason)),
+                None => done.jobs.push(job),
+            }
+        }
+        (done, None)
+    }
+
+    /// Counts a render over budget and tells the tenant's organizers, at most once an hour.
+    pub(super) async fn over_limit(&self, app: &str, account: &str, route: &str, limit: OverLimit) {
+        tracing::warn!(
+            app,
+            route,
+            limit = limit.label(),
+            "template over limit; message not sent"
+        );
+        if let Some(m) = &self.metrics {
+            m.inc("renders_over_limit_total", &[("limit", limit.label())]);
+        }
+        let now = chrono::Utc::now().timestamp_millis();
+        let recent = self.db.list_notices(Some((app, account))).await.map(|ns| {
+            ns.iter()
+                .any(|n| n.kind == "template_over_limit" && now - n.at_ms < NOTICE_EVERY_MS)
+        });
+        if let Ok(false) = recent {
+            let message = format!(
+                "A message of route \"{route}\" was not sent: its template went over a limit ({limit}). {} Messages with this template are kept as dead letters until it is fixed.",
+                limit.explain()
+            );
+            if let Err(e) = self
+                .db
+                .add_notice(
+                    app,
+                    account,
+                    "template_over_limit",
+                    &message,
+                    Some(route),
+                    None,
+                )
+                .await
+            {
+                tracing::error!(error = %e, "recording a template notice failed");
+            }
+        }
+    }
+    /// A member's personal email subscription gets a signed one-click unsubscribe link.
+    pub(super) fn unsubscribe_url(
+        &self,
+        app: &str,
+        account: &str,
+        route: &Route,
+        target: &Target,
+        member: bool,
+    ) -> Option<String> {
+        let Target::Email { to } = target else {
+            return None;
+        };
+        member.then(|| {
+            crate::service::subscriptions::unsubscribe_url(
+                &self.config.server.public_url,
+                self.config.security.data_key.bytes(),
+                &crate::service::subscriptions::Unsubscribe {
+                    app: app.to_string(),
+                    account: account.to_string(),
+                    route: route.name.clone(),
+                    address: to.clone(),
+                },
+            )
+        })
+    }
+
+    /// Renders with the route's and tenant's overrides. A broken override must not cost the alert:
+    /// it falls back to the default templates (overrides are validated when saved, so this is rare).
+    /// An override over its render budget is different: it fails that message alone (`Err`), and
+    /// is remembered for a while so it is not rendered again (see [`Fairness`]).
+    pub(super) fn render(
+        &self,
+        ev: &ZoomEvent,
+        app: &str,
+        (route, target): (&Route, &Target),
+        memory: Option<&MeetingMemory>,
+        tenant_templates: &BTreeMap<String, String>,
+        unsubscribe_url: Option<&str>,
+    ) -> Result<Message, OverLimit> {
+        let ctx = build_context(&ContextInput {
+            event: ev,
+            app_id: app,
+            route_name: &route.name,
+            timezone: &route.timezone,
+            locale: route.locale.as_deref(),
+            include_join_link: route.include_join_link,
+            join_url: memory.and_then(|m| m.join_url.as_deref()),
+            password: memory.and_then(|m| m.password.as_deref()),
+            public_url: &self.config.server.public_url,
+            unsubscribe_url,
+        });
+        let kind = destination_kind(target);
+        let layers = Overrides {
+            layers: vec![&route.templates, tenant_templates],
+        };
+        let set = template_set_hash((app, &route.account_id), ev.kind.as_str(), kind, &layers);
+        if let Some(limit) = set.and_then(|h| self.fairness.known_bomb(&h)) {
+            return Err(limit);
+        }
+        Ok(match self.renderer.render(kind, &ev.kind, &ctx, &layers) {
+            Ok(r) => to_message(r),
+            Err(RenderError::OverLimit { limit }) => {
+                if let Some(h) = set {
+                    self.fairness.remember_bomb(h, limit);
+                }
+                return Err(limit);
+            }
+            Err(e) => {
+                tracing::warn!(route = %route.name, error = %e, "template override failed; using the default template");
+                let none = Overrides { layers: vec![] };
+                match self.renderer.render(kind, &ev.kind, &ctx, &none) {
+                    Ok(r) => to_message(r),
+                    Err(e) => {
+                        tracing::error!(error = %e, "default template failed");
+                        fallback_message(kind, ev)
+                    }
+                }
+            }
+        })
+    }
+}
+
+/// Last resort when even a default template fails: a plain line that still says what happened.
+pub(super) fn fallback_message(kind: DestinationKind, ev: &ZoomEvent) -> Message {
+    use crate::render::escape_html;
+    let topic = ev
+        .meeting()
+        .and_then(|m| m.topic.clone())
+        .unwrap_or_else(|| "a meeting".into());
+    // Plain words for members ("Meeting started: Tuesday group"); the topic is the host's input,
+    // so it goes through the same escapers as template values (hidden controls dropped).
+    let text = format!("{}: {topic}", ev.kind.plain());
+    match kind {
+        DestinationKind::Telegram => Message::Telegram {
+            html: escape_html(&text),
+        },
+        DestinationKind::Email => Message::Email {
+            subject: crate::render::escape_subject(&text),
+            html: escape_html(&text),
+            text,
+        },
+        DestinationKind::Webhook => Message::Webhook {
+            json: serde_json::json!({"type": ev.kind.as_str(), "data": {"topic": topic}})
+                .to_string(),
+        },
+        DestinationKind::Log => Message::Log { text },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Arc;
+
+    use crate::config::{ConfigSource, EXAMPLE_CONFIG, from_toml_str};
+    use crate::render::Renderer;
+    use crate::store::{Db, temp_store, test_route};
+    use crate::zoom::event::{ParsedEvent, parse};
+
+    /// The last-resort line is read by members: plain words, and the host's topic goes through the
+    /// same escapers as template values.
+    #[test]
+    fn the_fallback_line_is_plain_words_without_hidden_controls() {
+        let body = br#"{"event":"meeting.started","event_ts":1,"payload":{"account_id":"a","object":{"id":"1","uuid":"u","host_id":"h","topic":"Tue\u202Esday <group>","type":2,"start_time":"2026-03-03T18:00:00Z","timezone":"UTC","duration":60}}}"#;
+        let ParsedEvent::Ok(ev) = parse(body).expect("parses") else {
+            panic!("typed event expected");
+        };
+        let Message::Telegram { html } = fallback_message(DestinationKind::Telegram, &ev) else {
+            panic!("telegram message expected");
+        };
+        assert_eq!(html, "Meeting started: Tuesday &lt;group&gt;");
+        let Message::Email { subject, .. } = fallback_message(DestinationKind::Email, &ev) else {
+            panic!("email message expected");
+        };
+        assert_eq!(subject, "Meeting started: Tuesday <group>");
+    }
+
+    /// The renders run on the blocking pool in stretches: once an event has spent a bucket of
+    /// render time, the next message waits for the async side to decide whether the event gives
+    /// way, and a resumed stretch always renders at least the message it stopped at.
+    #[test]
+    fn renders_stop_after_a_bucket_and_resume_where_they_stopped() {
+        let (_dir, store) = temp_store();
+        let db: Db = Arc::new(store);
+        let config = from_toml_str(EXAMPLE_CONFIG, ConfigSource::EmbeddedExample, &[]).unwrap();
+        let d = Dispatcher::new(db, Arc::new(Renderer::new().unwrap()), Arc::new(config));
+        let body = br#"{"event":"meeting.started","event_ts":1,"payload":{"account_id":"acc","object":{"id":"1","uuid":"u","host_id":"h","topic":"Standup","type":2,"start_time":"2026-03-03T18:00:00Z","timezone":"UTC","duration":60}}}"#;
+        let ParsedEvent::Ok(ev) = parse(body).expect("parses") else {
+            panic!("typed event expected");
+        };
+        let input = RenderInput {
+            seq: 7,
+            received_at_ms: 1,
+            app: "default".into(),
+            account: "acc".into(),
+            ev,
+            memory: None,
+            tenant_templates: BTreeMap::new(),
+        };
+        let work: Vec<Work> = ["a", "b", "c"]
+            .iter()
+            .map(|name| Work {
+                route: test_route(name),
+                target: Target::Log,
+                unsubscribe_url: None,
+            })
+            .collect();
+        let spent = || Rendered {
+            spent_ns: TENANT_RENDER_BUCKET.as_nanos() as u64 + 1,
+            ..Rendered::default()
+        };
+
+        let (done, paused) = d.render_from(&input, &work, 0, spent());
+        assert_eq!(paused, Some(1), "one message, then the event may give way");
+        assert_eq!(done.jobs.len(), 1);
+        assert_eq!(done.jobs[0].route_name, "a");
+
+        let (done, paused) = d.render_from(&input, &work, 1, done);
+        assert_eq!(
+            paused,
+            Some(2),
+            "a resumed stretch renders the message it stopped at"
+        );
+        let names: Vec<&str> = done.jobs.iter().map(|j| j.route_name.as_str()).collect();
+        assert_eq!(names, ["a", "b"]);
+        assert!(
+            done.jobs
+                .iter()
+                .all(|j| j.idempotency_key.starts_with("msg_7_"))
+        );
+    }
+}

@@ -1,0 +1,275 @@
+//! Intake: what becomes of one Zoom webhook delivery, independent of HTTP. It verifies the
+//! signature and timestamp on the raw bytes, parses the event, answers Zoom's endpoint URL
+//! validation, derives the dedup key and appends the event to the inbox, durably, before anything
+//! is acknowledged. The HTTP front end (`http::webhook`) only reads the request within its limits
+//! and maps the [`Outcome`] or [`IntakeError`] to a status; the dispatcher is the only reader of
+//! the inbox.
+//!
+//! The checks run in a fixed order, and the front end keeps it: unknown app, body size (the front
+//! end's), signature and timestamp, JSON, then the validation answer or the append. Zoom never
+//! retries a 4xx, so only a storage failure may ask for a retry (reference/zoom.md section 3).
+
+use std::collections::HashMap;
+
+use tokio::sync::Notify;
+
+use crate::store::{AppendOutcome, Backend, NewEvent, StoreError};
+use crate::zoom::event::{self, EventBody, ParsedEvent};
+use crate::zoom::{SignatureError, Verifier};
+
+/// One delivery as Zoom sent it: the raw body and the headers intake reads.
+#[derive(Debug, Clone, Copy)]
+pub struct Delivery<'a> {
+    /// `x-zm-request-timestamp`.
+    pub timestamp: Option<&'a [u8]>,
+    /// `x-zm-signature`.
+    pub signature: Option<&'a [u8]>,
+    /// `x-zm-request-id`, kept with the event for support requests to Zoom.
+    pub request_id: Option<&'a str>,
+    /// `x-zm-trackingid`, likewise.
+    pub tracking_id: Option<&'a str>,
+    pub body: &'a [u8],
+}
+
+/// What intake did with a verified delivery.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Stored durably as inbox event `seq`; the dispatcher has been woken.
+    Accepted { event: String, seq: u64 },
+    /// Zoom sent this event before (a retry or a double delivery): acknowledged, nothing stored.
+    Duplicate { event: String, original: u64 },
+    /// Zoom's endpoint URL validation (CRC): answered at once, nothing stored.
+    UrlValidation {
+        plain_token: String,
+        encrypted_token: String,
+    },
+}
+
+impl Outcome {
+    /// The event type, for metrics.
+    pub fn event(&self) -> &str {
+        match self {
+            Outcome::Accepted { event, .. } | Outcome::Duplicate { event, .. } => event,
+            Outcome::UrlValidation { .. } => "endpoint.url_validation",
+        }
+    }
+}
+
+/// Why a delivery was refused. Only [`IntakeError::Store`] is worth a retry by Zoom.
+#[derive(Debug, thiserror::Error)]
+pub enum IntakeError {
+    #[error("no Zoom app with id `{0}` is configured")]
+    UnknownApp(String),
+    #[error("webhook verification failed: {0}")]
+    Unverified(SignatureError),
+    /// Not JSON, or not UTF-8.
+    #[error("{0}")]
+    Malformed(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+/// Intake for every configured app: its verifier by app id, the store it appends to, and the
+/// dispatcher's wake-up.
+pub struct Intake<'a> {
+    pub db: &'a dyn Backend,
+    pub verifiers: &'a HashMap<String, Verifier>,
+    pub inbox: &'a Notify,
+}
+
+/// Header values are Zoom's, but a forged request could send anything: keep a bounded prefix.
+const HEADER_CHARS: usize = 128;
+
+impl Intake<'_> {
+    /// The app's verifier; the front end asks before it reads the body, so an unknown app is
+    /// refused without reading it.
+    pub fn verifier(&self, app_id: &str) -> Result<&Verifier, IntakeError> {
+        self.verifiers
+            .get(app_id)
+            .ok_or_else(|| IntakeError::UnknownApp(app_id.to_string()))
+    }
+
+    /// Verifies, parses and stores one delivery for app `app_id` (`now` in Unix seconds, for the
+    /// timestamp check). Returns once the event is durable: Zoom may forget it after our 200.
+    pub async fn receive(
+        &self,
+        app_id: &str,
+        d: Delivery<'_>,
+        now: i64,
+    ) -> Result<Outcome, IntakeError> {
+        let verifier = self.verifier(app_id)?;
+        if let Err(e) = verifier.verify(d.timestamp, d.signature, d.body, now) {
+            tracing::warn!(
+                app = app_id,
+                reason = e.label(),
+                "rejected Zoom webhook: {e}"
+            );
+            return Err(IntakeError::Unverified(e));
+        }
+        let parsed = event::parse(d.body).map_err(|e| IntakeError::Malformed(e.to_string()))?;
+        if let ParsedEvent::Ok(e) = &parsed
+            && let EventBody::UrlValidation { plain_token } = &e.body
+        {
+            tracing::info!(app = app_id, "answered Zoom endpoint URL validation");
+            return Ok(Outcome::UrlValidation {
+                encrypted_token: verifier.crc_token(plain_token),
+                plain_token: plain_token.clone(),
+            });
+        }
+        let body = std::str::from_utf8(d.body)
+            .map_err(|_| IntakeError::Malformed("body is not UTF-8".into()))?
+            .to_string();
+        let key = parsed.dedup_key(app_id, d.body);
+        let (event_ts, parse_error) = match &parsed {
+            ParsedEvent::Ok(e) => (e.event_ts, None),
+            ParsedEvent::Malformed { error, .. } => (None, Some(error.clone())),
+        };
+        let kind = parsed.kind().to_string();
+        let bounded = |h: Option<&str>| h.map(|s| s.chars().take(HEADER_CHARS).collect());
+        let new = NewEvent {
+            app_id: app_id.to_string(),
+            account_id: parsed.account_id().map(str::to_string),
+            event: kind.clone(),
+            event_ts,
+            zm_request_id: bounded(d.request_id),
+            zm_tracking_id: bounded(d.tracking_id),
+            parse_error,
+            body,
+        };
+        match self.db.append_event(key, new).await? {
+            AppendOutcome::Accepted { seq } => {
+                self.inbox.notify_one();
+                tracing::debug!(app = app_id, event = %kind, seq, "accepted Zoom event");
+                Ok(Outcome::Accepted { event: kind, seq })
+            }
+            AppendOutcome::Duplicate { seq } => {
+                tracing::info!(app = app_id, event = %kind, original = seq, "duplicate Zoom delivery acknowledged");
+                Ok(Outcome::Duplicate {
+                    event: kind,
+                    original: seq,
+                })
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::temp_store;
+
+    const SECRET: &[u8] = b"intake-secret";
+
+    fn signed<'a>(ts: &'a str, sig: &'a str, body: &'a [u8]) -> Delivery<'a> {
+        Delivery {
+            timestamp: Some(ts.as_bytes()),
+            signature: Some(sig.as_bytes()),
+            request_id: Some("req-1"),
+            tracking_id: None,
+            body,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_verified_event_is_stored_once_and_wakes_the_dispatcher() {
+        let (_dir, store) = temp_store();
+        let verifiers: HashMap<String, Verifier> =
+            [("default".to_string(), Verifier::new(SECRET, 300, 300))].into();
+        let inbox = Notify::new();
+        let intake = Intake {
+            db: &store,
+            verifiers: &verifiers,
+            inbox: &inbox,
+        };
+        let body = br#"{"event":"meeting.started","event_ts":1,"payload":{"account_id":"acc","object":{"id":"1","uuid":"u1","topic":"t"}}}"#;
+        let now = chrono::Utc::now().timestamp();
+        let ts = now.to_string();
+        let v = &verifiers["default"];
+        let sig = v.sign(&ts, body);
+
+        let first = intake
+            .receive("default", signed(&ts, &sig, body), now)
+            .await
+            .expect("accepted");
+        let Outcome::Accepted { event, seq } = first else {
+            panic!("accepted expected, got {first:?}");
+        };
+        assert_eq!(event, "meeting.started");
+        // The wake-up left a permit: the dispatcher would not sleep through it.
+        tokio::time::timeout(std::time::Duration::from_secs(1), inbox.notified())
+            .await
+            .expect("the dispatcher was woken");
+        let stored = store.get_event(seq).expect("reads").expect("stored");
+        assert_eq!(stored.event.account_id.as_deref(), Some("acc"));
+        assert_eq!(stored.event.zm_request_id.as_deref(), Some("req-1"));
+        assert_eq!(stored.event.body.as_bytes(), body);
+
+        let again = intake
+            .receive("default", signed(&ts, &sig, body), now)
+            .await
+            .expect("acknowledged");
+        assert_eq!(
+            again,
+            Outcome::Duplicate {
+                event: "meeting.started".into(),
+                original: seq
+            }
+        );
+        assert_eq!(store.event_count(), 1, "the duplicate stored nothing");
+    }
+
+    #[tokio::test]
+    async fn refusals_store_nothing() {
+        let (_dir, store) = temp_store();
+        let verifiers: HashMap<String, Verifier> =
+            [("default".to_string(), Verifier::new(SECRET, 300, 300))].into();
+        let inbox = Notify::new();
+        let intake = Intake {
+            db: &store,
+            verifiers: &verifiers,
+            inbox: &inbox,
+        };
+        let v = &verifiers["default"];
+        let now = chrono::Utc::now().timestamp();
+        let ts = now.to_string();
+        let body = br#"{"event":"meeting.started","payload":{}}"#;
+        let sig = v.sign(&ts, body);
+
+        let unknown = intake.receive("other", signed(&ts, &sig, body), now).await;
+        assert!(matches!(unknown, Err(IntakeError::UnknownApp(a)) if a == "other"));
+
+        let forged = intake
+            .receive("default", signed(&ts, "v0=00", body), now)
+            .await;
+        assert!(
+            matches!(forged, Err(IntakeError::Unverified(_))),
+            "{forged:?}"
+        );
+
+        let junk = b"not json";
+        let junk_sig = v.sign(&ts, junk);
+        let malformed = intake
+            .receive("default", signed(&ts, &junk_sig, junk), now)
+            .await;
+        assert!(
+            matches!(malformed, Err(IntakeError::Malformed(_))),
+            "{malformed:?}"
+        );
+
+        let crc = br#"{"event":"endpoint.url_validation","payload":{"plainToken":"abc"}}"#;
+        let crc_sig = v.sign(&ts, crc);
+        let answer = intake
+            .receive("default", signed(&ts, &crc_sig, crc), now)
+            .await
+            .expect("answered");
+        assert_eq!(
+            answer,
+            Outcome::UrlValidation {
+                plain_token: "abc".into(),
+                encrypted_token: v.crc_token("abc"),
+            }
+        );
+        assert_eq!(store.event_count(), 0);
+        assert_eq!(store.inbox_len(), 0);
+    }
+}
