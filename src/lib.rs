@@ -10,6 +10,7 @@ pub mod delivery;
 pub mod dispatch;
 pub mod http;
 pub mod metrics;
+pub mod net;
 pub mod render;
 pub mod routing;
 pub mod service;
