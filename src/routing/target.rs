@@ -16,8 +16,8 @@ pub enum Target {
     },
     Webhook {
         url: String,
-        /// Sealed when a job is stored (store/sealing.rs), plaintext in memory.
-        #[serde(with = "crate::store::sealing::target_secret")]
+        /// Sealed when a job is stored (`crypto::job_secret`), plaintext in memory.
+        #[serde(with = "crate::crypto::job_secret")]
         #[schemars(with = "String")]
         secret: String,
     },
