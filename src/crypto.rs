@@ -88,6 +88,61 @@ pub fn open(key: &[u8; 32], aad: &[u8], sealed: &[u8]) -> Result<Vec<u8>, OpenEr
         .map_err(|_| OpenError)
 }
 
+/// Webhook secrets inside queued and historical jobs (outbox, dead letters, sent history).
+///
+/// A job's target carries the secret it is signed with. The field is sealed when serialized, under
+/// the data keys this process opened a store with; the binding is to the purpose only, since a
+/// target has no tenant of its own. It lives here, below `routing` (whose `Target` names it in
+/// `#[serde(with)]`) and `store` (which registers the keys), so neither needs the other for it.
+pub mod job_secret {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+
+    /// Marks a sealed value; anything else is read as plaintext (a store from before sealing).
+    pub const PREFIX: &str = "sealed:v1:";
+
+    static KEYS: std::sync::RwLock<Vec<[u8; 32]>> = std::sync::RwLock::new(Vec::new());
+    const AAD: &[u8] = b"zoom-relay job webhook secret";
+
+    /// Makes `key` the one job secrets are sealed with from now on (and one they may open with).
+    pub fn register_key(key: [u8; 32]) {
+        let mut keys = KEYS.write().unwrap_or_else(|e| e.into_inner());
+        keys.retain(|k| *k != key);
+        keys.push(key);
+    }
+
+    /// Sealed on the way to the store; plaintext when no key is registered.
+    pub fn serialize<S: serde::Serializer>(secret: &str, s: S) -> Result<S::Ok, S::Error> {
+        let keys = KEYS.read().unwrap_or_else(|e| e.into_inner());
+        match keys.last() {
+            Some(key) if !secret.starts_with(PREFIX) => {
+                let blob = super::seal(key, AAD, secret.as_bytes());
+                s.serialize_str(&format!("{PREFIX}{}", STANDARD.encode(blob)))
+            }
+            _ => s.serialize_str(secret),
+        }
+    }
+
+    /// Opened on the way back; plaintext (older records, or no key) reads as it is.
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+        let stored = <String as serde::Deserialize>::deserialize(d)?;
+        let Some(b64) = stored.strip_prefix(PREFIX) else {
+            return Ok(stored);
+        };
+        let Ok(blob) = STANDARD.decode(b64) else {
+            return Ok(stored);
+        };
+        let keys = KEYS.read().unwrap_or_else(|e| e.into_inner());
+        // A value that opens with no key stays sealed: signing then fails for that job alone.
+        Ok(keys
+            .iter()
+            .rev()
+            .find_map(|k| super::open(k, AAD, &blob).ok())
+            .and_then(|p| String::from_utf8(p).ok())
+            .unwrap_or(stored))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

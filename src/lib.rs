@@ -11,6 +11,7 @@ pub mod dispatch;
 pub mod http;
 pub mod intake;
 pub mod metrics;
+pub mod net;
 pub mod render;
 pub mod routing;
 pub mod service;

@@ -3,7 +3,7 @@
 //!
 //! Every job ends as sent, as a retry at a scheduled time, or as a dead letter with its reason.
 
-pub mod addresses;
+pub use crate::net::addresses;
 pub mod email;
 pub mod log;
 pub mod pacing;

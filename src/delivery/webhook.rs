@@ -14,9 +14,7 @@
 //! resolver, so the address checked is the address connected to (no rebinding between check and
 //! connect); IP-literal URLs skip the resolver and are checked before sending.
 
-use std::fmt;
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::str::FromStr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -239,70 +237,7 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 // ---------------------------------------------------------------------------------------------
 // SSRF guard.
 
-pub use super::addresses::{embedded_v4, restricted_kind};
-
-/// A refused destination address. Its message is what the organizer sees in the delivery log, so it
-/// never names the address: a tenant could otherwise resolve internal DNS names through the relay.
-/// The operator's log line ([`Blocked::log`]) has the address and its kind.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "blocked: the address resolves to a private or reserved network, which webhooks may not reach; \
-     the relay operator can allow it with webhooks.allow_cidrs"
-)]
-pub struct Blocked {
-    pub ip: IpAddr,
-    pub kind: &'static str,
-}
-
-impl Blocked {
-    /// Records the refusal with the address for the operator (never shown to tenants).
-    pub fn log(&self, host: &str) {
-        tracing::warn!(
-            host,
-            ip = %self.ip,
-            kind = self.kind,
-            "webhook destination blocked by the SSRF guard"
-        );
-    }
-}
-
-/// Decides which addresses the relay may connect to.
-#[derive(Debug, Clone, Default)]
-pub struct AddressGuard {
-    allow_private_networks: bool,
-    allow_cidrs: Vec<Cidr>,
-}
-
-impl AddressGuard {
-    pub fn new(allow_private_networks: bool, allow_cidrs: Vec<Cidr>) -> Self {
-        AddressGuard {
-            allow_private_networks,
-            allow_cidrs,
-        }
-    }
-
-    pub fn check(&self, ip: IpAddr) -> Result<(), Blocked> {
-        let Some(kind) = restricted_kind(ip) else {
-            return Ok(());
-        };
-        if self.allow_private_networks {
-            return Ok(());
-        }
-        let mapped = match ip {
-            IpAddr::V6(v6) => embedded_v4(v6).map(IpAddr::V4),
-            IpAddr::V4(_) => None,
-        };
-        let allowed = self
-            .allow_cidrs
-            .iter()
-            .any(|c| c.contains(ip) || mapped.is_some_and(|m| c.contains(m)));
-        if allowed {
-            Ok(())
-        } else {
-            Err(Blocked { ip, kind })
-        }
-    }
-}
+pub use crate::net::{AddressGuard, Blocked, Cidr, embedded_v4, restricted_kind};
 
 /// Resolves with the system resolver, then drops refused addresses, so the connector only ever sees
 /// addresses that passed the guard.
@@ -337,128 +272,5 @@ impl Resolve for GuardedResolver {
             }
             Ok(Box::new(allowed.into_iter()) as Addrs)
         })
-    }
-}
-
-/// An address block for `webhooks.allow_cidrs`: `10.20.0.0/16`, `fd00::/8`, or a bare address.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Cidr {
-    addr: IpAddr,
-    prefix: u8,
-}
-
-impl Cidr {
-    pub fn contains(&self, ip: IpAddr) -> bool {
-        match (self.addr, ip) {
-            (IpAddr::V4(net), IpAddr::V4(ip)) => {
-                let mask = u32::MAX.checked_shl(32 - self.prefix as u32).unwrap_or(0);
-                u32::from(net) & mask == u32::from(ip) & mask
-            }
-            (IpAddr::V6(net), IpAddr::V6(ip)) => {
-                let mask = u128::MAX.checked_shl(128 - self.prefix as u32).unwrap_or(0);
-                u128::from(net) & mask == u128::from(ip) & mask
-            }
-            _ => false,
-        }
-    }
-}
-
-impl FromStr for Cidr {
-    type Err = String;
-
-    /// Rejects host bits below the prefix (`10.0.0.5/8`): such a block is usually a typo.
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let s = s.trim();
-        let (addr, prefix) = match s.split_once('/') {
-            Some((a, p)) => (a, Some(p)),
-            None => (s, None),
-        };
-        let addr: IpAddr = addr
-            .parse()
-            .map_err(|_| format!("`{addr}` is not an IP address"))?;
-        let max = if addr.is_ipv4() { 32 } else { 128 };
-        let prefix = match prefix {
-            None => max,
-            Some(p) => p
-                .parse::<u8>()
-                .ok()
-                .filter(|p| *p <= max)
-                .ok_or_else(|| format!("`/{p}` is not a prefix length (0..={max})"))?,
-        };
-        let cidr = Cidr { addr, prefix };
-        let network = cidr.network();
-        if network != addr {
-            return Err(format!(
-                "`{s}` has bits set below the prefix; did you mean {network}/{prefix}?"
-            ));
-        }
-        Ok(cidr)
-    }
-}
-
-impl Cidr {
-    fn network(&self) -> IpAddr {
-        match self.addr {
-            IpAddr::V4(a) => {
-                let mask = u32::MAX.checked_shl(32 - self.prefix as u32).unwrap_or(0);
-                IpAddr::V4(Ipv4Addr::from(u32::from(a) & mask))
-            }
-            IpAddr::V6(a) => {
-                let mask = u128::MAX.checked_shl(128 - self.prefix as u32).unwrap_or(0);
-                IpAddr::V6(Ipv6Addr::from(u128::from(a) & mask))
-            }
-        }
-    }
-}
-
-impl fmt::Display for Cidr {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}", self.addr, self.prefix)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn guard_allows_by_flag_or_cidr_and_explains_refusals() {
-        let ip: IpAddr = "10.0.0.5".parse().unwrap();
-        let err = AddressGuard::new(false, vec![]).check(ip).unwrap_err();
-        assert_eq!(err.kind, "a private address");
-        assert!(!err.to_string().contains("10.0.0.5"), "{err}");
-        assert!(err.to_string().contains("allow_cidrs"), "{err}");
-        assert!(AddressGuard::new(true, vec![]).check(ip).is_ok());
-        let cidrs = vec!["10.0.0.0/24".parse().unwrap(), "fd00::/8".parse().unwrap()];
-        let g = AddressGuard::new(false, cidrs);
-        assert!(g.check(ip).is_ok());
-        assert!(g.check("::ffff:10.0.0.9".parse().unwrap()).is_ok());
-        assert!(g.check("fd00::1".parse().unwrap()).is_ok());
-        assert!(g.check("10.0.1.5".parse().unwrap()).is_err());
-        assert!(g.check("127.0.0.1".parse().unwrap()).is_err());
-        assert!(g.check("8.8.8.8".parse().unwrap()).is_ok());
-    }
-
-    #[test]
-    fn cidr_parsing() {
-        let c: Cidr = "192.168.0.0/16".parse().unwrap();
-        assert!(c.contains("192.168.44.1".parse().unwrap()));
-        assert!(!c.contains("192.169.0.1".parse().unwrap()));
-        assert!(!c.contains("::1".parse().unwrap()));
-        let one: Cidr = "10.1.2.3".parse().unwrap();
-        assert_eq!(one.to_string(), "10.1.2.3/32");
-        assert!(one.contains("10.1.2.3".parse().unwrap()));
-        assert!(!one.contains("10.1.2.4".parse().unwrap()));
-        let all: Cidr = "0.0.0.0/0".parse().unwrap();
-        assert!(all.contains("1.2.3.4".parse().unwrap()));
-        assert!(
-            "10.0.0.5/8"
-                .parse::<Cidr>()
-                .unwrap_err()
-                .contains("10.0.0.0/8")
-        );
-        assert!("10.0.0.0/33".parse::<Cidr>().is_err());
-        assert!("example.org/24".parse::<Cidr>().is_err());
-        assert!("fd00::/7".parse::<Cidr>().is_err(), "host bits under /7");
     }
 }

@@ -33,8 +33,8 @@ use tower::ServiceExt;
 
 use super::ApiError;
 use crate::config::{ConnLimits, ServerConfig};
-use crate::delivery::webhook::Cidr;
 use crate::metrics::Metrics;
+use crate::net::Cidr;
 
 /// How long a graceful shutdown waits for in-flight requests before the relay stops anyway.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(30);

@@ -12,8 +12,9 @@ use base64::engine::general_purpose::STANDARD;
 use super::{Store, StoreError};
 use crate::routing::{Destination, Route};
 
-/// Marks a sealed value; anything else is read as plaintext (a store from before sealing).
-pub const PREFIX: &str = "sealed:v1:";
+/// Marks a sealed value; anything else is read as plaintext (a store from before sealing). Job
+/// secrets carry the same marker.
+pub const PREFIX: &str = crate::crypto::job_secret::PREFIX;
 
 fn aad(app_id: &str, account_id: &str) -> Vec<u8> {
     format!("zoom-relay webhook secret\0{app_id}\0{account_id}").into_bytes()
@@ -77,56 +78,10 @@ pub(crate) fn open_route(key: Option<&[u8; 32]>, mut route: Route) -> Route {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Queued and historical jobs.
-//
-// A job's target carries the secret it is signed with (outbox, dead letters, sent history). The
-// field is sealed when serialized, under the data keys this process opened a store with; the
-// binding is to the purpose only, since a target has no tenant of its own.
+// Queued and historical jobs: a target's secret is sealed by `crypto::job_secret` (the
+// `#[serde(with)]` of `Target::Webhook::secret`) under the data keys registered here.
 
-static JOB_KEYS: std::sync::RwLock<Vec<[u8; 32]>> = std::sync::RwLock::new(Vec::new());
-const JOB_AAD: &[u8] = b"zoom-relay job webhook secret";
-
-/// Makes `key` the one job secrets are sealed with from now on (and one they may open with).
-pub(crate) fn register_job_key(key: [u8; 32]) {
-    let mut keys = JOB_KEYS.write().unwrap_or_else(|e| e.into_inner());
-    keys.retain(|k| *k != key);
-    keys.push(key);
-}
-
-/// `#[serde(with)]` for `Target::Webhook::secret`: sealed on the way to the store, opened on the way
-/// back; plaintext (older records, or no key) reads as it is.
-pub mod target_secret {
-    use super::*;
-
-    pub fn serialize<S: serde::Serializer>(secret: &str, s: S) -> Result<S::Ok, S::Error> {
-        let keys = JOB_KEYS.read().unwrap_or_else(|e| e.into_inner());
-        match keys.last() {
-            Some(key) if !secret.starts_with(PREFIX) => {
-                let blob = crate::crypto::seal(key, JOB_AAD, secret.as_bytes());
-                s.serialize_str(&format!("{PREFIX}{}", STANDARD.encode(blob)))
-            }
-            _ => s.serialize_str(secret),
-        }
-    }
-
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-        let stored = <String as serde::Deserialize>::deserialize(d)?;
-        let Some(b64) = stored.strip_prefix(PREFIX) else {
-            return Ok(stored);
-        };
-        let Ok(blob) = STANDARD.decode(b64) else {
-            return Ok(stored);
-        };
-        let keys = JOB_KEYS.read().unwrap_or_else(|e| e.into_inner());
-        // A value that opens with no key stays sealed: signing then fails for that job alone.
-        Ok(keys
-            .iter()
-            .rev()
-            .find_map(|k| crate::crypto::open(k, JOB_AAD, &blob).ok())
-            .and_then(|p| String::from_utf8(p).ok())
-            .unwrap_or(stored))
-    }
-}
+use crate::crypto::job_secret::register_key as register_job_key;
 
 /// True when the route holds a webhook secret in plaintext.
 fn has_plaintext_secret(route: &Route) -> bool {

@@ -17,6 +17,7 @@ mod fsync_failure;
 mod helpers;
 mod installs;
 mod intake;
+mod layering;
 mod ops;
 mod outbox_race;
 mod rig;

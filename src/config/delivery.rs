@@ -1,0 +1,85 @@
+//! `[delivery]`: the retry schedule of delivery workers and when a job counts as stale.
+
+use serde::Deserialize;
+
+use super::{Errors, RangeCheck, limits};
+
+#[derive(Debug, Clone)]
+pub struct DeliveryConfig {
+    pub retry_schedule_secs: Vec<f64>,
+    pub jitter: f64,
+    pub stale_after_secs: u64,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawDelivery {
+    retry_schedule_secs: Vec<f64>,
+    jitter: f64,
+    stale_after_secs: u64,
+}
+
+pub(super) fn validate(raw: &RawDelivery, e: &mut Errors) -> DeliveryConfig {
+    if raw.retry_schedule_secs.is_empty()
+        || raw
+            .retry_schedule_secs
+            .iter()
+            .any(|s| !s.is_finite() || *s < 0.0)
+    {
+        e.push(
+            "delivery.retry_schedule_secs",
+            "must be a non-empty list of non-negative numbers",
+            "use e.g. [5, 30, 120, 600, 1800, 3600, 7200]",
+        );
+    }
+    if !(0.0..=1.0).contains(&raw.jitter) {
+        e.push(
+            "delivery.jitter",
+            format!("{} is outside 0..=1", raw.jitter),
+            "use a fraction such as 0.2 (±20%)",
+        );
+    }
+    DeliveryConfig {
+        retry_schedule_secs: raw.retry_schedule_secs.clone(),
+        jitter: raw.jitter,
+        stale_after_secs: raw.stale_after_secs,
+    }
+}
+
+/// The numeric keys of `[delivery]` checked against their bounds ([`limits`]).
+pub(super) fn ranges(raw: &RawDelivery) -> [RangeCheck; 1] {
+    [(
+        "delivery.stale_after_secs",
+        raw.stale_after_secs,
+        &limits::STALE_AFTER,
+        "14400",
+    )]
+}
+
+/// The length of the retry schedule and its longest wait against their bounds ([`limits`]).
+pub(super) fn check_schedule_limits(raw: &RawDelivery, e: &mut Errors) {
+    let steps = raw.retry_schedule_secs.len() as u64;
+    if steps > 0 {
+        if let Some(problem) = limits::RETRY_STEPS.check(steps) {
+            e.push(
+                "delivery.retry_schedule_secs",
+                format!("has {steps} steps: {problem}"),
+                "use e.g. [5, 30, 120, 600, 1800, 3600, 7200]",
+            );
+        }
+        if raw
+            .retry_schedule_secs
+            .iter()
+            .any(|s| s.is_finite() && *s > limits::RETRY_WAIT_MAX_SECS)
+        {
+            e.push(
+                "delivery.retry_schedule_secs",
+                format!(
+                    "a wait is longer than {} seconds (7 days)",
+                    limits::RETRY_WAIT_MAX_SECS
+                ),
+                "use e.g. [5, 30, 120, 600, 1800, 3600, 7200]",
+            );
+        }
+    }
+}

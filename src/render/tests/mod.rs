@@ -1,0 +1,233 @@
+//! Renderer tests: shared fixtures, the default templates (snapshots) and join-link privacy here;
+//! overrides, validation and escaping in their own files.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use proptest::prelude::*;
+use serde_json::{Value, json};
+
+use super::*;
+
+const MEMORY_LINK: &str = "https://zoom.us/j/85393847045?pwd=fromMemory";
+
+fn renderer() -> Renderer {
+    Renderer::new().expect("defaults compile")
+}
+
+fn event_with(kind: &str, topic: &str) -> ZoomEvent {
+    let body = sample(
+        &EventKind::parse(kind),
+        &SampleParams {
+            now: sample_time(),
+            topic: topic.to_owned(),
+            ..SampleParams::default()
+        },
+    )
+    .unwrap();
+    match parse(body.to_string().as_bytes()).unwrap() {
+        ParsedEvent::Ok(e) => e,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn ctx_of(ev: &ZoomEvent, include_join_link: bool) -> Value {
+    build_context(&ContextInput {
+        event: ev,
+        app_id: "default",
+        route_name: "Tuesday group",
+        timezone: "America/New_York",
+        locale: Some("en"),
+        include_join_link,
+        join_url: Some(MEMORY_LINK),
+        password: Some("memPass"),
+        public_url: "https://relay.example.org",
+        unsubscribe_url: Some("https://relay.example.org/u/abc123"),
+    })
+}
+
+fn render(r: &Renderer, dest: DestinationKind, ev: &ZoomEvent, ctx: &Value) -> Rendered {
+    r.render(dest, &ev.kind, ctx, &Overrides::none())
+        .unwrap_or_else(|e| panic!("{} {dest:?}: {e}", ev.kind))
+}
+
+fn all_text(r: &Rendered) -> String {
+    match r {
+        Rendered::Telegram { html } => html.clone(),
+        Rendered::Email {
+            subject,
+            text,
+            html,
+        } => format!("Subject: {subject}\n\n--- text ---\n{text}\n\n--- html ---\n{html}"),
+        Rendered::Webhook { json } => json.clone(),
+        Rendered::Log { text } => text.clone(),
+    }
+}
+
+const DESTS: [(DestinationKind, &str); 4] = [
+    (DestinationKind::Telegram, "telegram"),
+    (DestinationKind::Email, "email"),
+    (DestinationKind::Webhook, "webhook"),
+    (DestinationKind::Log, "log"),
+];
+
+#[test]
+fn renderer_is_shareable_across_workers() {
+    fn assert_traits<T: Clone + Send + Sync + 'static>() {}
+    assert_traits::<Renderer>();
+}
+
+#[test]
+fn default_templates_snapshots() {
+    let r = renderer();
+    for event in DEFAULT_EVENTS {
+        let ev = event_with(event, "Community call");
+        let ctx = ctx_of(&ev, true);
+        for (dest, name) in DESTS {
+            let out = render(&r, dest, &ev, &ctx);
+            insta::assert_snapshot!(
+                format!("{}_{name}", event.replace('.', "_")),
+                all_text(&out)
+            );
+        }
+    }
+}
+
+#[test]
+fn every_default_template_passes_validation_under_its_own_key() {
+    let r = renderer();
+    for event in DEFAULT_EVENTS {
+        for key in TEMPLATE_KEYS {
+            if let Some(src) = default_template(event, key) {
+                r.validate(&format!("{event}/{key}"), src)
+                    .unwrap_or_else(|e| panic!("{e}"));
+            }
+        }
+    }
+    assert!(default_template("meeting.started", "webhook.json").is_none());
+}
+
+#[test]
+fn default_webhook_body_is_a_stable_standard_webhooks_envelope() {
+    let r = renderer();
+    let ev = event_with("meeting.started", "Community call");
+    let Rendered::Webhook { json } = render(&r, DestinationKind::Webhook, &ev, &ctx_of(&ev, false))
+    else {
+        panic!()
+    };
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["type"], "meeting.started");
+    assert_eq!(v["timestamp"], "2026-03-03T18:00:00Z");
+    assert_eq!(v["data"]["event"], "meeting.started");
+    assert_eq!(v["data"]["app_id"], "default");
+    assert_eq!(v["data"]["account_id"], "demo-account");
+    assert_eq!(v["data"]["route"], json!({"name": "Tuesday group"}));
+    assert_eq!(v["data"]["meeting"]["id"], 85393847045u64);
+    assert_eq!(v["data"]["meeting"]["join_url"], Value::Null);
+    assert!(v["data"].get("old").is_none());
+    assert!(json.starts_with(r#"{"type":"meeting.started","timestamp":"#));
+
+    let up = event_with("meeting.updated", "Community call");
+    let Rendered::Webhook { json } = render(&r, DestinationKind::Webhook, &up, &ctx_of(&up, false))
+    else {
+        panic!()
+    };
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["data"]["old"]["topic"], "Community call (old)");
+}
+
+#[test]
+fn ended_shows_the_actual_length_not_the_scheduled_duration() {
+    let r = renderer();
+    let ev = event_with("meeting.ended", "Community call");
+    let ctx = ctx_of(&ev, false);
+    // The sample ran 47 minutes against a scheduled 60.
+    let Rendered::Telegram { html } = render(&r, DestinationKind::Telegram, &ev, &ctx) else {
+        panic!()
+    };
+    assert!(html.contains("Lasted 47 min"), "{html}");
+    assert!(!html.contains("1 h"), "{html}");
+}
+
+#[test]
+fn a_sparse_update_still_reads_well() {
+    // Zoom sends only the changed fields: here just the start time, so no topic.
+    let ev = match parse(br#"{"event":"meeting.updated","event_ts":1772560800000,"payload":{"account_id":"A","object":{"id":5,"start_time":"2026-03-05T18:00:00Z"},"old_object":{"id":5,"start_time":"2026-03-04T18:00:00Z"}}}"#).unwrap() {
+        ParsedEvent::Ok(e) => e,
+        other => panic!("{other:?}"),
+    };
+    let r = renderer();
+    let Rendered::Telegram { html } =
+        render(&r, DestinationKind::Telegram, &ev, &ctx_of(&ev, false))
+    else {
+        panic!()
+    };
+    assert_eq!(
+        html,
+        "✏️ <b>Meeting 5</b> was updated\n🕒 Thursday, March 5 at 13:00 EST (was Wednesday, March 4 at 13:00 EST)"
+    );
+}
+
+#[test]
+fn an_unknown_route_zone_falls_back_to_utc() {
+    let r = renderer();
+    let ev = event_with("meeting.started", "Call");
+    let mut ctx = ctx_of(&ev, false);
+    ctx["route"]["timezone"] = json!("Mars/Olympus_Mons");
+    let Rendered::Telegram { html } = render(&r, DestinationKind::Telegram, &ev, &ctx) else {
+        panic!()
+    };
+    assert!(html.contains("Started at 18:00 UTC"), "{html}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Join links: privacy first.
+
+#[test]
+fn join_link_and_passcode_appear_only_where_allowed() {
+    let r = renderer();
+    for event in DEFAULT_EVENTS {
+        let ev = event_with(event, "Community call");
+        for (dest, name) in DESTS {
+            let closed = all_text(&render(&r, dest, &ev, &ctx_of(&ev, false)));
+            for secret in ["zoom.us/j/", "memPass", "demoPwd", "123456"] {
+                assert!(
+                    !closed.contains(secret),
+                    "{event} {name} leaks {secret}:\n{closed}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn allowed_join_link_prefers_the_events_own_and_falls_back_to_memory() {
+    let r = renderer();
+    let created = event_with("meeting.created", "Community call");
+    let Rendered::Telegram { html } = render(
+        &r,
+        DestinationKind::Telegram,
+        &created,
+        &ctx_of(&created, true),
+    ) else {
+        panic!()
+    };
+    assert!(
+        html.contains(r#"<a href="https://zoom.us/j/85393847045?pwd=demoPwd">"#),
+        "{html}"
+    );
+    assert!(html.contains("<code>123456</code>"), "{html}");
+
+    // meeting.started carries no link: the one from meeting memory is used.
+    let started = event_with("meeting.started", "Community call");
+    for (dest, _) in [DESTS[0], DESTS[1], DESTS[2]] {
+        let out = all_text(&render(&r, dest, &started, &ctx_of(&started, true)));
+        assert!(
+            out.contains("zoom.us/j/85393847045?pwd=fromMemory"),
+            "{dest:?}: {out}"
+        );
+    }
+}
+
+mod escaping;
+mod overrides;
+mod validation;
