@@ -12,8 +12,9 @@ use super::{Bot, Reply, Update};
 use crate::render::escape_html as esc;
 use crate::routing::{Destination, Route};
 use crate::service::chats::{Caller, TenantId};
-use crate::service::routes::{Ctx, PreviewRequest, ServiceError};
+use crate::service::routes::PreviewRequest;
 use crate::service::subscriptions;
+use crate::service::{Ctx, ServiceError};
 use crate::store::bot::{ChatKind, ChatLink, CodeKind, CodeRecord, OrganizerLink, Redeem};
 use crate::store::{Message, Notice, StoreError};
 
@@ -101,7 +102,7 @@ pub(super) async fn handle(bot: &Bot, u: &Update) -> Result<Vec<Reply>, StoreErr
         Command::Start(None) if private => vec![from.reply(welcome())],
         Command::Start(None) => vec![from.reply(help_group())],
         Command::Start(Some(code)) | Command::Subscribe(Some(code)) if private => {
-            vec![redeem_private(&from, &code)?]
+            vec![redeem_private(&from, &code).await?]
         }
         Command::Start(Some(code)) => vec![link(&from, Some(&code)).await?],
         Command::Subscribe(None) if private => vec![from.reply(
@@ -110,7 +111,7 @@ pub(super) async fn handle(bot: &Bot, u: &Update) -> Result<Vec<Reply>, StoreErr
         )],
         Command::Subscribe(_) | Command::Unsubscribe(_) | Command::List | Command::Mute(_) => {
             if private {
-                vec![member(&from, &parsed.command)?]
+                vec![member(&from, &parsed.command).await?]
             } else {
                 vec![from.reply(format!(
                     "Personal alerts are managed in a private chat: open {} and send /start.",
@@ -129,7 +130,7 @@ pub(super) async fn handle(bot: &Bot, u: &Update) -> Result<Vec<Reply>, StoreErr
         | Command::Pause(_)
         | Command::Resume(_)
         | Command::Notices
-        | Command::Leave => organizer(&from, &parsed.command)?,
+        | Command::Leave => organizer(&from, &parsed.command).await?,
         Command::Unknown(name) if private || explicit => vec![from.reply(format!(
             "I don't know /{}.\n\n{}",
             esc(&name),
@@ -234,7 +235,7 @@ const ROUTE_GONE: &str = "The route this code belongs to no longer exists. Ask y
                           a new code. Nothing was changed.";
 
 /// `/start CODE` or `/subscribe CODE` in a private chat: a subscribe or organizer code.
-fn redeem_private(from: &Origin<'_>, code: &str) -> Result<Reply, StoreError> {
+async fn redeem_private(from: &Origin<'_>, code: &str) -> Result<Reply, StoreError> {
     let rec = match peek(from, code, &[CodeKind::Subscribe, CodeKind::Organizer])? {
         Redeem::Ok(rec) => rec,
         other => return Ok(from.reply(code_problem(&other))),
@@ -286,13 +287,16 @@ fn redeem_private(from: &Origin<'_>, code: &str) -> Result<Reply, StoreError> {
             }
             // Through the service: a compare-and-swap that keeps edits made since the read above.
             if !subscriptions::subscribe(
-                from.store(),
+                &service_ctx(from, Caller::Operator),
                 &route.app_id,
                 &route.account_id,
                 &route.name,
                 from.chat_id,
                 now_ms(),
-            )? {
+            )
+            .await
+            .map_err(store_error)?
+            {
                 return Ok(from.reply(ROUTE_GONE));
             }
             Ok(from.reply(format!(
@@ -318,7 +322,7 @@ fn is_mine(d: &Destination, chat: i64) -> bool {
     matches!(d, Destination::Telegram { chat_id, member: true, .. } if *chat_id == chat)
 }
 
-fn member(from: &Origin<'_>, cmd: &Command) -> Result<Reply, StoreError> {
+async fn member(from: &Origin<'_>, cmd: &Command) -> Result<Reply, StoreError> {
     let store = from.store();
     match cmd {
         Command::List => {
@@ -373,7 +377,15 @@ fn member(from: &Origin<'_>, cmd: &Command) -> Result<Reply, StoreError> {
                     .collect();
                 let mut gone = false;
                 for key in &keys {
-                    gone |= subscriptions::remove(store, &r.app_id, &r.account_id, &r.name, key)?;
+                    gone |= subscriptions::remove(
+                        &service_ctx(from, Caller::Operator),
+                        &r.app_id,
+                        &r.account_id,
+                        &r.name,
+                        key,
+                    )
+                    .await
+                    .map_err(store_error)?;
                 }
                 if gone {
                     removed.push(r.name);
@@ -674,7 +686,7 @@ fn status(from: &Origin<'_>) -> Result<Reply, StoreError> {
 }
 
 /// The organizer commands; refused politely for anyone not linked by an organizer code.
-fn organizer(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Reply>, StoreError> {
+async fn organizer(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Reply>, StoreError> {
     let store = from.store();
     let links = store.organizer_links(from.user_id)?;
     if links.is_empty() {
@@ -737,12 +749,10 @@ fn organizer(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Reply>, StoreError>
                 // The route was found among this organizer's accounts, so the edit goes through
                 // the service as that tenant, not as the operator.
                 let tenant = TenantId::new(r.app_id.clone(), r.account_id.clone());
-                match service_ctx(from, Caller::Tenant(tenant)).set_enabled(
-                    &r.app_id,
-                    &r.account_id,
-                    &r.name,
-                    enable,
-                ) {
+                match service_ctx(from, Caller::Tenant(tenant))
+                    .set_enabled(&r.app_id, &r.account_id, &r.name, enable)
+                    .await
+                {
                     Ok(false) => format!(
                         "<b>{}</b> is already {}.",
                         esc(&r.name),
@@ -757,7 +767,7 @@ fn organizer(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Reply>, StoreError>
                             "paused: no alerts until /resume"
                         }
                     ),
-                    Err(ServiceError::Store(e)) => return Err(e),
+                    Err(ServiceError::Unavailable(e)) => return Err(e),
                     Err(_) => format!(
                         "No route named <b>{}</b> in your accounts. /routes lists them.",
                         esc(&r.name)
@@ -767,7 +777,7 @@ fn organizer(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Reply>, StoreError>
         },
         Command::Test(name) => match find(name) {
             Err(m) => m,
-            Ok(r) => return Ok(test(from, &r)),
+            Ok(r) => return Ok(test(from, &r).await),
         },
         Command::Notices => {
             let mut notices = Vec::new();
@@ -804,19 +814,28 @@ fn organizer(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Reply>, StoreError>
 }
 
 /// The service layer as the bot uses it, acting for `caller`.
-fn service_ctx<'a>(from: &'a Origin<'_>, caller: Caller) -> Ctx<'a> {
+fn service_ctx(from: &Origin<'_>, caller: Caller) -> Ctx {
     let inner = &from.bot.inner;
     Ctx {
-        store: &inner.store,
-        config: &inner.config,
-        renderer: &inner.renderer,
+        db: std::sync::Arc::new(inner.store.clone()),
+        config: inner.config.clone(),
+        renderer: inner.renderer.clone(),
         caller,
+        signals: inner.signals.clone(),
+    }
+}
+
+/// The bot answers a failed service call as it answers a failed store call.
+fn store_error(e: ServiceError) -> StoreError {
+    match e {
+        ServiceError::Unavailable(e) => e,
+        other => StoreError::Io(other.to_string()),
     }
 }
 
 /// `/test ROUTE`: the route's Telegram message for a sample of its first event, sent to this chat
 /// (not to the route's destinations).
-fn test(from: &Origin<'_>, route: &Route) -> Vec<Reply> {
+async fn test(from: &Origin<'_>, route: &Route) -> Vec<Reply> {
     let ctx = service_ctx(from, Caller::Operator);
     let event = if route.events.iter().any(|e| e == "meeting.started") {
         "meeting.started".to_string()
@@ -827,14 +846,16 @@ fn test(from: &Origin<'_>, route: &Route) -> Vec<Reply> {
             .cloned()
             .unwrap_or_else(|| "meeting.started".into())
     };
-    let rendered = ctx.preview(&PreviewRequest {
-        event: event.clone(),
-        app: route.app_id.clone(),
-        account: Some(route.account_id.clone()),
-        route: Some(route.name.clone()),
-        topic: None,
-        ..PreviewRequest::default()
-    });
+    let rendered = ctx
+        .preview(&PreviewRequest {
+            event: event.clone(),
+            app: route.app_id.clone(),
+            account: Some(route.account_id.clone()),
+            route: Some(route.name.clone()),
+            topic: None,
+            ..PreviewRequest::default()
+        })
+        .await;
     let html = rendered.ok().and_then(|items| {
         items.into_iter().find_map(|i| match i.message {
             Some(Message::Telegram { html }) if i.channel == "telegram" => Some(html),

@@ -199,7 +199,7 @@ impl<S: Sender> Worker<S> {
 
         let refusal = match self.stale_reason(&job, now)? {
             Some(r) => Some((r, "stale")),
-            None => self.refusal(&job, channel, now)?,
+            None => self.refusal(&job, channel, now).await?,
         };
         if let Some((reason, why)) = refusal {
             let attempt = Attempt {
@@ -337,7 +337,7 @@ impl<S: Sender> Worker<S> {
     ///   one `hourly_limit` notice per hour.
     ///
     /// Tenant-less jobs (the bot's own replies and notices) are not checked.
-    fn refusal(
+    async fn refusal(
         &self,
         job: &Job,
         channel: Channel,
@@ -352,7 +352,8 @@ impl<S: Sender> Worker<S> {
                 &job.app_id,
                 &job.account_id,
                 *chat_id,
-            )?
+            )
+            .await?
             .is_some()
         {
             return Ok(Some((

@@ -5,15 +5,12 @@ use std::collections::{BTreeMap, HashSet};
 use serde::{Deserialize, Serialize};
 
 use super::chats::{self, Caller};
-use crate::config::Config;
 use crate::dispatch::{self, Dispatcher};
-use crate::render::{
-    ContextInput, DestinationKind, Overrides, Renderer, TEMPLATE_KEYS, build_context,
-};
+use crate::render::{ContextInput, DestinationKind, Overrides, TEMPLATE_KEYS, build_context};
 use crate::routing::{
     Destination, FieldError, MEETING_EVENTS, Route, RouteDocument, Target, ValidationContext,
 };
-use crate::store::{ImportReport, Message, NewJob, Store, StoreError};
+use crate::store::{ImportReport, Message, NewJob, StoreError, update_route};
 use crate::zoom::EventKind;
 use crate::zoom::samples::{self, SampleParams};
 
@@ -36,28 +33,9 @@ pub fn keep_member_subscriptions(mut route: Route, stored: &Route) -> Route {
     route
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum ServiceError {
-    #[error("{0}")]
-    NotFound(String),
-    #[error("{0}")]
-    Conflict(String),
-    #[error("invalid: {}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
-    Invalid(Vec<FieldError>),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
+pub use super::{Ctx, ServiceError};
 
-/// What the service needs besides the store.
-pub struct Ctx<'a> {
-    pub store: &'a Store,
-    pub config: &'a Config,
-    pub renderer: &'a Renderer,
-    /// Who asks: an organizer may name only chats proven to be theirs (see [`super::chats`]).
-    pub caller: Caller,
-}
-
-impl Ctx<'_> {
+impl Ctx {
     fn validate(&self, route: &Route) -> Vec<FieldError> {
         let check = |key: &str, source: &str| -> Result<(), String> {
             let bare = key.rsplit_once('/').map(|(event, k)| {
@@ -96,16 +74,17 @@ impl Ctx<'_> {
         })
     }
 
-    pub fn list(
+    pub async fn list(
         &self,
         app: Option<&str>,
         account: Option<&str>,
     ) -> Result<Vec<Route>, ServiceError> {
         let routes = match (app, account) {
-            (Some(app), Some(acc)) => self.store.list_routes(Some((app, acc)))?,
+            (Some(app), Some(acc)) => self.db.list_routes(Some((app, acc))).await?,
             _ => self
-                .store
-                .list_routes(None)?
+                .db
+                .list_routes(None)
+                .await?
                 .into_iter()
                 .filter(|r| app.is_none_or(|a| a == r.app_id))
                 .filter(|r| account.is_none_or(|a| a == r.account_id))
@@ -114,8 +93,8 @@ impl Ctx<'_> {
         Ok(routes)
     }
 
-    pub fn get(&self, app: &str, account: &str, name: &str) -> Result<Route, ServiceError> {
-        self.store.get_route(app, account, name)?.ok_or_else(|| {
+    pub async fn get(&self, app: &str, account: &str, name: &str) -> Result<Route, ServiceError> {
+        self.db.get_route(app, account, name).await?.ok_or_else(|| {
             ServiceError::NotFound(format!(
                 "no route `{name}` for account {account} (app {app})"
             ))
@@ -123,47 +102,43 @@ impl Ctx<'_> {
     }
 
     /// Validation plus the destination proof for this caller.
-    fn check(
+    async fn check(
         &self,
         route: &Route,
         existing: Option<&Route>,
     ) -> Result<Vec<FieldError>, ServiceError> {
         let mut errs = self.validate(route);
-        errs.extend(chats::check_route(
-            self.store,
-            &self.caller,
-            route,
-            existing,
-        )?);
+        errs.extend(chats::check_route(&*self.db, &self.caller, route, existing).await?);
         Ok(errs)
     }
 
-    pub fn add(&self, route: Route) -> Result<Route, ServiceError> {
-        let errs = self.check(&route, None)?;
+    pub async fn add(&self, route: Route) -> Result<Route, ServiceError> {
+        let errs = self.check(&route, None).await?;
         if !errs.is_empty() {
             return Err(ServiceError::Invalid(errs));
         }
         // Only if the name is free at the moment of writing, not just when checked.
-        if !self.store.create_route(&route)? {
+        if !self.db.create_route(&route).await? {
             return Err(ServiceError::Conflict(format!(
                 "a route named `{}` exists already for this account; use `routes edit` or `routes import`",
                 route.name
             )));
         }
+        self.durable().await?;
         Ok(route)
     }
 
     /// Replaces route `name` of the tenant; the new route may rename it but not move it to another
     /// tenant.
-    pub fn replace(
+    pub async fn replace(
         &self,
         app: &str,
         account: &str,
         name: &str,
         route: Route,
     ) -> Result<Route, ServiceError> {
-        let old = self.get(app, account, name)?;
-        let mut errs = self.check(&route, Some(&old))?;
+        let old = self.get(app, account, name).await?;
+        let mut errs = self.check(&route, Some(&old)).await?;
         if route.app_id != app || route.account_id != account {
             errs.push(FieldError {
                 field: "account_id".into(),
@@ -178,42 +153,44 @@ impl Ctx<'_> {
         if route.name == name {
             // Compare-and-swap onto the route as stored now, not as read above: a member who
             // subscribed since then keeps the subscription.
-            return self
-                .store
-                .update_route(app, account, name, |fresh| {
-                    *fresh = keep_member_subscriptions(route.clone(), fresh);
-                    Ok::<_, ServiceError>(fresh.clone())
-                })?
-                .ok_or_else(|| {
-                    ServiceError::NotFound(format!(
-                        "no route `{name}` for account {account} (app {app})"
-                    ))
-                });
+            let saved = update_route(&*self.db, app, account, name, |fresh| {
+                *fresh = keep_member_subscriptions(route.clone(), fresh);
+                Ok::<_, ServiceError>(fresh.clone())
+            })
+            .await?
+            .ok_or_else(|| {
+                ServiceError::NotFound(format!(
+                    "no route `{name}` for account {account} (app {app})"
+                ))
+            })?;
+            self.durable().await?;
+            return Ok(saved);
         }
         // A rename: create the new name (only if free), then take the old route away in one step
         // and carry over the subscriptions it had at that moment.
         let renamed = keep_member_subscriptions(route, &old);
-        if !self.store.create_route(&renamed)? {
+        if !self.db.create_route(&renamed).await? {
             return Err(ServiceError::Conflict(format!(
                 "a route named `{}` exists already",
                 renamed.name
             )));
         }
-        let last = self.store.take_route(app, account, name)?.unwrap_or(old);
-        Ok(self
-            .store
-            .update_route(app, account, &renamed.name, |fresh| {
-                *fresh = keep_member_subscriptions(fresh.clone(), &last);
-                Ok::<_, ServiceError>(fresh.clone())
-            })?
-            .unwrap_or(renamed))
+        let last = self.db.take_route(app, account, name).await?.unwrap_or(old);
+        let saved = update_route(&*self.db, app, account, &renamed.name, |fresh| {
+            *fresh = keep_member_subscriptions(fresh.clone(), &last);
+            Ok::<_, ServiceError>(fresh.clone())
+        })
+        .await?
+        .unwrap_or(renamed);
+        self.durable().await?;
+        Ok(saved)
     }
 
     /// Pauses (`enabled = false`) or resumes route `name` of the tenant. A compare-and-swap on the
     /// route as stored at that moment, so a subscription or another edit made meanwhile is kept.
     /// A tenant caller reaches only its own routes; another tenant's route reads as not found.
     /// Returns whether the route changed (false: it was already in that state).
-    pub fn set_enabled(
+    pub async fn set_enabled(
         &self,
         app: &str,
         account: &str,
@@ -230,18 +207,20 @@ impl Ctx<'_> {
         {
             return Err(not_found());
         }
-        self.store
-            .update_route(app, account, name, |fresh| {
-                let changed = fresh.enabled != enabled;
-                fresh.enabled = enabled;
-                Ok::<_, ServiceError>(changed)
-            })?
-            .ok_or_else(not_found)
+        let changed = update_route(&*self.db, app, account, name, |fresh| {
+            let changed = fresh.enabled != enabled;
+            fresh.enabled = enabled;
+            Ok::<_, ServiceError>(changed)
+        })
+        .await?
+        .ok_or_else(not_found)?;
+        self.durable().await?;
+        Ok(changed)
     }
 
-    pub fn remove(&self, app: &str, account: &str, name: &str) -> Result<(), ServiceError> {
-        if self.store.remove_route(app, account, name)? {
-            Ok(())
+    pub async fn remove(&self, app: &str, account: &str, name: &str) -> Result<(), ServiceError> {
+        if self.db.remove_route(app, account, name).await? {
+            self.durable().await
         } else {
             Err(ServiceError::NotFound(format!(
                 "no route `{name}` for account {account} (app {app})"
@@ -250,12 +229,12 @@ impl Ctx<'_> {
     }
 
     /// Validates every route first; writes nothing unless all are valid. Upserts by (tenant, name).
-    pub fn import(&self, doc: &RouteDocument) -> Result<ImportReport, ServiceError> {
+    pub async fn import(&self, doc: &RouteDocument) -> Result<ImportReport, ServiceError> {
         let mut errs = Vec::new();
         let mut seen = HashSet::new();
         for (i, r) in doc.routes.iter().enumerate() {
-            let old = self.store.get_route(&r.app_id, &r.account_id, &r.name)?;
-            for e in self.check(r, old.as_ref())? {
+            let old = self.db.get_route(&r.app_id, &r.account_id, &r.name).await?;
+            for e in self.check(r, old.as_ref()).await? {
                 errs.push(FieldError {
                     field: format!("routes[{i}] ({}).{}", r.name, e.field),
                     message: e.message,
@@ -282,16 +261,15 @@ impl Ctx<'_> {
         let mut report = ImportReport::default();
         for r in &doc.routes {
             loop {
-                if self.store.create_route(r)? {
+                if self.db.create_route(r).await? {
                     report.created += 1;
                     break;
                 }
-                let updated =
-                    self.store
-                        .update_route(&r.app_id, &r.account_id, &r.name, |fresh| {
-                            *fresh = keep_member_subscriptions(r.clone(), fresh);
-                            Ok::<_, StoreError>(())
-                        })?;
+                let updated = update_route(&*self.db, &r.app_id, &r.account_id, &r.name, |fresh| {
+                    *fresh = keep_member_subscriptions(r.clone(), fresh);
+                    Ok::<_, StoreError>(())
+                })
+                .await?;
                 if updated.is_some() {
                     report.updated += 1;
                     break;
@@ -299,18 +277,20 @@ impl Ctx<'_> {
                 // Removed between the two steps: create it again.
             }
         }
+        self.durable().await?;
         Ok(report)
     }
 
-    /// Which routes an event would fire and what each target would get. Writes nothing.
-    pub fn test(&self, app: &str, body: &[u8]) -> Result<TestReport, ServiceError> {
-        let d = Dispatcher::new(
-            self.store.clone(),
-            std::sync::Arc::new(self.renderer.clone()),
-            std::sync::Arc::new(self.config.clone()),
-        );
-        d.preview(app, body).map_err(|e| match e {
-            dispatch::PreviewError::Store(s) => ServiceError::Store(s),
+    /// Which routes an event would fire and what each target would get, as `dispatcher` (the
+    /// caller's, on the same storage) would plan and render it. Writes nothing.
+    pub async fn test(
+        &self,
+        dispatcher: &Dispatcher,
+        app: &str,
+        body: &[u8],
+    ) -> Result<TestReport, ServiceError> {
+        dispatcher.preview(app, body).map_err(|e| match e {
+            dispatch::PreviewError::Store(s) => ServiceError::from(s),
             dispatch::PreviewError::Invalid(m) => ServiceError::Invalid(vec![FieldError {
                 field: "event".into(),
                 message: m,
@@ -321,8 +301,12 @@ impl Ctx<'_> {
     // --- templates -------------------------------------------------------------------------
 
     /// Every (event, key) with where its source comes from for this tenant.
-    pub fn templates(&self, app: &str, account: &str) -> Result<Vec<TemplateInfo>, ServiceError> {
-        let overrides = self.store.tenant_templates(app, account)?;
+    pub async fn templates(
+        &self,
+        app: &str,
+        account: &str,
+    ) -> Result<Vec<TemplateInfo>, ServiceError> {
+        let overrides = self.db.tenant_templates(app, account).await?;
         let mut out = Vec::new();
         for event in MEETING_EVENTS {
             for key in TEMPLATE_KEYS {
@@ -341,7 +325,7 @@ impl Ctx<'_> {
         Ok(out)
     }
 
-    pub fn template_source(
+    pub async fn template_source(
         &self,
         app: &str,
         account: Option<&str>,
@@ -351,11 +335,12 @@ impl Ctx<'_> {
         check_event_key(event, key)?;
         if let Some(acc) = account
             && let Some(s) = self
-                .store
-                .tenant_templates(app, acc)?
-                .get(&format!("{event}/{key}"))
+                .db
+                .tenant_templates(app, acc)
+                .await?
+                .remove(&format!("{event}/{key}"))
         {
-            return Ok(s.clone());
+            return Ok(s);
         }
         crate::render::default_template(event, key)
             .map(str::to_string)
@@ -366,7 +351,7 @@ impl Ctx<'_> {
             })
     }
 
-    pub fn set_template(
+    pub async fn set_template(
         &self,
         app: &str,
         account: &str,
@@ -381,11 +366,56 @@ impl Ctx<'_> {
                 message: e.to_string(),
             }])
         })?;
-        self.store.set_template(app, account, event, key, source)?;
-        Ok(())
+        self.db
+            .set_template(app, account, event, key, source)
+            .await?;
+        self.durable().await
     }
 
-    pub fn remove_template(
+    /// Saves a page of drafts for `event` (key to source): only keys whose text differs from what
+    /// applies now become overrides, so saving does not freeze every default into the account; an
+    /// empty draft means "no override" and is skipped (removing one is [`Ctx::remove_template`]).
+    /// All are validated before any is written. Returns how many were written.
+    pub async fn set_templates(
+        &self,
+        app: &str,
+        account: &str,
+        event: &str,
+        drafts: &BTreeMap<String, String>,
+    ) -> Result<usize, ServiceError> {
+        let mut changed = Vec::new();
+        let mut errs = Vec::new();
+        for (key, source) in drafts {
+            check_event_key(event, key)?;
+            let current = match self.template_source(app, Some(account), event, key).await {
+                Ok(s) => s,
+                Err(ServiceError::NotFound(_)) => String::new(),
+                Err(e) => return Err(e),
+            };
+            if source.trim().is_empty() || current.trim_end() == source.trim_end() {
+                continue;
+            }
+            if let Err(e) = self.renderer.validate(key, source) {
+                errs.push(FieldError {
+                    field: format!("{event}/{key}"),
+                    message: e.to_string(),
+                });
+            }
+            changed.push((key, source));
+        }
+        if !errs.is_empty() {
+            return Err(ServiceError::Invalid(errs));
+        }
+        for (key, source) in &changed {
+            self.db
+                .set_template(app, account, event, key, source)
+                .await?;
+        }
+        self.durable().await?;
+        Ok(changed.len())
+    }
+
+    pub async fn remove_template(
         &self,
         app: &str,
         account: &str,
@@ -393,8 +423,8 @@ impl Ctx<'_> {
         key: &str,
     ) -> Result<(), ServiceError> {
         check_event_key(event, key)?;
-        if self.store.remove_template(app, account, event, key)? {
-            Ok(())
+        if self.db.remove_template(app, account, event, key).await? {
+            self.durable().await
         } else {
             Err(ServiceError::NotFound(format!(
                 "account {account} has no override for {event}/{key}"
@@ -403,7 +433,7 @@ impl Ctx<'_> {
     }
 
     /// Renders a sample `event` for every channel, with a route's overrides when `route` is given.
-    pub fn preview(&self, req: &PreviewRequest) -> Result<Vec<PreviewItem>, ServiceError> {
+    pub async fn preview(&self, req: &PreviewRequest) -> Result<Vec<PreviewItem>, ServiceError> {
         let kind = EventKind::parse(&req.event);
         if !kind.is_meeting() {
             return Err(ServiceError::Invalid(vec![FieldError {
@@ -412,7 +442,7 @@ impl Ctx<'_> {
             }]));
         }
         let route = match (&req.route, &req.account) {
-            (Some(name), Some(acc)) => Some(self.get(&req.app, acc, name)?),
+            (Some(name), Some(acc)) => Some(self.get(&req.app, acc, name).await?),
             (Some(_), None) => {
                 return Err(ServiceError::Invalid(vec![FieldError {
                     field: "account".into(),
@@ -422,7 +452,7 @@ impl Ctx<'_> {
             _ => None,
         };
         let tenant = match &req.account {
-            Some(acc) => self.store.tenant_templates(&req.app, acc)?,
+            Some(acc) => self.db.tenant_templates(&req.app, acc).await?,
             None => BTreeMap::new(),
         };
         let account = req.account.clone().unwrap_or_else(|| "demo-account".into());
@@ -519,20 +549,20 @@ impl Ctx<'_> {
     /// of the route through the outbox: real deliveries, with retries and the delivery log, so an
     /// organizer sees exactly what members will get. Disabled routes and disabled destinations are
     /// sent to as well (a test is how an organizer checks a destination before enabling it). The
-    /// caller wakes the channel workers (`Signals::channel`) afterwards.
-    pub fn send_test(
+    /// messages are durable and the channel workers awake when this returns.
+    pub async fn send_test(
         &self,
         app: &str,
         account: &str,
         name: &str,
     ) -> Result<Vec<TestSent>, ServiceError> {
-        let route = self.get(app, account, name)?;
+        let route = self.get(app, account, name).await?;
         let kind = route
             .event_kinds()
             .into_iter()
             .find(EventKind::is_meeting)
             .unwrap_or(EventKind::MeetingStarted);
-        let tenant = self.store.tenant_templates(app, account)?;
+        let tenant = self.db.tenant_templates(app, account).await?;
         let topic = format!("Test from the relay: {}", route.name);
         let (ev, ctx) = self.sample(&kind, app, account, Some(&route), Some(&topic));
         let layers = Overrides {
@@ -588,7 +618,8 @@ impl Ctx<'_> {
                 });
             }
         }
-        self.store.enqueue_jobs(jobs)?;
+        self.db.enqueue_jobs(jobs).await?;
+        self.queued().await?;
         Ok(out)
     }
 }
@@ -670,49 +701,48 @@ pub use crate::dispatch::{TestDelivery, TestReport};
 
 #[cfg(test)]
 mod tests {
+    use std::sync::Arc;
+
     use super::*;
     use crate::config::{ConfigSource, EXAMPLE_CONFIG, from_toml_str};
+    use crate::render::Renderer;
     use crate::service::chats::TenantId;
+    use crate::store::Db;
 
-    #[test]
-    fn set_enabled_reaches_only_the_callers_own_routes() {
-        let dir = tempfile::tempdir().unwrap();
+    #[tokio::test]
+    async fn set_enabled_reaches_only_the_callers_own_routes() {
+        let (_dir, store) = crate::store::temp_store();
+        let db: Db = Arc::new(store);
         let config = from_toml_str(EXAMPLE_CONFIG, ConfigSource::EmbeddedExample, &[]).unwrap();
-        let store = Store::open(dir.path(), &config.store).unwrap();
-        let renderer = Renderer::new().unwrap();
-        let route: Route = serde_json::from_value(serde_json::json!({
-            "name": "r", "account_id": "acc", "events": ["meeting.started"],
-            "destinations": [{"kind": "log"}]
-        }))
-        .unwrap();
-        store.put_route(&route).unwrap();
-        let ctx = |caller| Ctx {
-            store: &store,
-            config: &config,
-            renderer: &renderer,
-            caller,
+        db.put_route(&crate::store::test_route("r")).await.unwrap();
+        let base = Ctx {
+            db: db.clone(),
+            config: Arc::new(config),
+            renderer: Arc::new(Renderer::new().unwrap()),
+            caller: Caller::Operator,
+            signals: Arc::default(),
         };
-        let enabled = || {
-            store
-                .get_route("default", "acc", "r")
+        let enabled = async || {
+            db.get_route("default", "acc", "r")
+                .await
                 .unwrap()
                 .unwrap()
                 .enabled
         };
-        let other = ctx(Caller::Tenant(TenantId::new("default", "other")));
+        let other = base.as_caller(Caller::Tenant(TenantId::new("default", "other")));
         assert!(matches!(
-            other.set_enabled("default", "acc", "r", false),
+            other.set_enabled("default", "acc", "r", false).await,
             Err(ServiceError::NotFound(_))
         ));
-        assert!(enabled());
-        let own = ctx(Caller::Tenant(TenantId::new("default", "acc")));
-        assert!(own.set_enabled("default", "acc", "r", false).unwrap());
-        assert!(!own.set_enabled("default", "acc", "r", false).unwrap());
-        assert!(!enabled());
-        assert!(own.set_enabled("default", "acc", "r", true).unwrap());
-        assert!(enabled());
+        assert!(enabled().await);
+        let own = base.as_caller(Caller::Tenant(TenantId::new("default", "acc")));
+        assert!(own.set_enabled("default", "acc", "r", false).await.unwrap());
+        assert!(!own.set_enabled("default", "acc", "r", false).await.unwrap());
+        assert!(!enabled().await);
+        assert!(own.set_enabled("default", "acc", "r", true).await.unwrap());
+        assert!(enabled().await);
         assert!(matches!(
-            own.set_enabled("default", "acc", "gone", true),
+            own.set_enabled("default", "acc", "gone", true).await,
             Err(ServiceError::NotFound(_))
         ));
     }

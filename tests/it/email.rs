@@ -41,6 +41,7 @@ async fn rig(port: u16, to: &[&str]) -> Rig {
                 .expect("transport builds")
         },
     )
+    .await
 }
 
 fn expected_message_id(job_key: &str) -> String {

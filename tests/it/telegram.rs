@@ -111,6 +111,7 @@ async fn rig(api_url: &str) -> Rig {
         None,
         |config, store| sender(store, config),
     )
+    .await
 }
 
 impl crate::rig::Rig<TelegramSender> {

@@ -187,6 +187,7 @@ async fn rig(urls: &[String], tweak: impl FnOnce(&mut String)) -> Rig {
     Rig::new(tweak, Some(&route_doc(urls)), |config, store| {
         WebhookSender::new(&config.webhooks, store.clone()).expect("client builds")
     })
+    .await
 }
 
 /// Steps until the job is sent or dead; returns every outcome on the way.

@@ -16,11 +16,12 @@ use serde::Deserialize;
 use super::html::{
     Section, button_form, csrf_field, e, error_summary, field_errors, flash, page, q, seg,
 };
-use super::{Fail, Scope, check_csrf, field, queued, scope, service, service_as};
+use super::{Fail, Scope, check_csrf, field, scope};
 use crate::http::AppState;
+use crate::http::call;
 use crate::routing::{Destination, FieldError, MEETING_EVENTS, Overflow, Route};
+use crate::service::ServiceError;
 use crate::service::codes::{self, CreateCode};
-use crate::service::routes::ServiceError;
 use crate::store::bot::CodeKind;
 
 type FormPairs = Form<Vec<(String, String)>>;
@@ -31,8 +32,9 @@ pub async fn list(
     Path((app, account)): Path<(String, String)>,
 ) -> Result<Response, Fail> {
     let sc = scope(&st, &headers, app, account).await?;
-    let (a, acc) = (sc.app.clone(), sc.account.clone());
-    let routes = service(&st, move |c| c.list(Some(&a), Some(&acc))).await?;
+    let routes = call::operator(&st)
+        .list(Some(&sc.app), Some(&sc.account))
+        .await?;
     let mut body = format!(
         "<p><a class=\"button\" href=\"{}\">New route</a></p>",
         e(&sc.url("/new-route"))
@@ -135,8 +137,7 @@ pub async fn edit_form(
     Query(s): Query<Saved>,
 ) -> Result<Response, Fail> {
     let sc = scope(&st, &headers, app, account).await?;
-    let (a, acc) = (sc.app.clone(), sc.account.clone());
-    let r = service(&st, move |c| c.get(&a, &acc, &name)).await?;
+    let r = call::operator(&st).get(&sc.app, &sc.account, &name).await?;
     let note = s.saved.map(|_| "Saved.".to_string());
     Ok(editor(
         &st,
@@ -159,8 +160,7 @@ pub async fn create(
     check_csrf(&sc.principal, &form)?;
     let (route, errs, generated) = parse_route(&sc, &form, None);
     let saved = if errs.is_empty() {
-        let r = route.clone();
-        Some(service_as(&st, &sc.principal, move |c| c.add(r)).await)
+        Some(call::principal(&st, &sc.principal).add(route.clone()).await)
     } else {
         None
     };
@@ -223,17 +223,14 @@ pub async fn save(
 ) -> Result<Response, Fail> {
     let sc = scope(&st, &headers, app, account).await?;
     check_csrf(&sc.principal, &form)?;
-    let (a, acc, n) = (sc.app.clone(), sc.account.clone(), name.clone());
-    let old = service(&st, move |c| c.get(&a, &acc, &n)).await?;
+    let old = call::operator(&st).get(&sc.app, &sc.account, &name).await?;
     let (route, errs, generated) = parse_route(&sc, &form, Some(&old));
     let saved = if errs.is_empty() {
-        let (a, acc, n, r) = (
-            sc.app.clone(),
-            sc.account.clone(),
-            name.clone(),
-            route.clone(),
-        );
-        Some(service_as(&st, &sc.principal, move |c| c.replace(&a, &acc, &n, r)).await)
+        Some(
+            call::principal(&st, &sc.principal)
+                .replace(&sc.app, &sc.account, &name, route.clone())
+                .await,
+        )
     } else {
         None
     };
@@ -886,8 +883,9 @@ pub async fn delete(
 ) -> Result<Response, Fail> {
     let sc = scope(&st, &headers, app, account).await?;
     check_csrf(&sc.principal, &form)?;
-    let (a, acc) = (sc.app.clone(), sc.account.clone());
-    service(&st, move |c| c.remove(&a, &acc, &name)).await?;
+    call::operator(&st)
+        .remove(&sc.app, &sc.account, &name)
+        .await?;
     Ok(Redirect::to(&sc.url("/routes")).into_response())
 }
 
@@ -908,9 +906,9 @@ pub async fn send_test(
             e.to_string(),
         ));
     }
-    let (a, acc, n) = (sc.app.clone(), sc.account.clone(), name.clone());
-    let sent = service(&st, move |c| c.send_test(&a, &acc, &n)).await?;
-    queued(&st).await?;
+    let sent = call::operator(&st)
+        .send_test(&sc.app, &sc.account, &name)
+        .await?;
     let mut b = flash(&format!("Test queued for {} destination(s).", sent.len()));
     b.push_str("<ul>");
     for s in &sent {
@@ -956,8 +954,7 @@ pub async fn create_code(
         account: Some(sc.account.clone()),
         ttl: None,
     };
-    let created = service(&st, move |c| codes::create(c.store, c.config, &req)).await?;
-    st.store.flush().await.map_err(Fail::internal)?;
+    let created = codes::create(&call::operator(&st), &req).await?;
     let how = match kind {
         CodeKind::Link => format!(
             "Add the bot to the group, then send <code>/link {}</code> there (in the topic, for a forum topic).",
