@@ -7,6 +7,7 @@
 //! bot. The operator (the admin token, or the CLI on the relay's own store) stays trusted and may
 //! name any chat.
 
+use super::ServiceError;
 use crate::routing::{Destination, FieldError, Route};
 use crate::store::bot::ChatLink;
 use crate::store::{Backend, StoreError, update_route};
@@ -58,7 +59,7 @@ pub async fn check_route(
     caller: &Caller,
     route: &Route,
     existing: Option<&Route>,
-) -> Result<Vec<FieldError>, StoreError> {
+) -> Result<Vec<FieldError>, ServiceError> {
     let Caller::Tenant(t) = caller else {
         return Ok(Vec::new());
     };
@@ -128,7 +129,10 @@ pub struct MigrationReport {
 /// settles it with `/link`). Every affected tenant gets a notice saying what happened, unless
 /// `notify` is false (a fresh store whose routes were just seeded by the operator: nothing changed
 /// for anyone).
-pub async fn migrate_links(db: &dyn Backend, notify: bool) -> Result<MigrationReport, StoreError> {
+pub async fn migrate_links(
+    db: &dyn Backend,
+    notify: bool,
+) -> Result<MigrationReport, ServiceError> {
     use std::collections::{BTreeMap, BTreeSet};
     let mut report = MigrationReport::default();
     if db.chat_links_migrated().await? {
@@ -209,7 +213,7 @@ pub async fn migrate_links(db: &dyn Backend, notify: bool) -> Result<MigrationRe
                     r.destinations.retain(
                         |d| !matches!(d, Destination::Telegram { chat_id, .. } if *chat_id == chat),
                     );
-                    Ok::<_, StoreError>(())
+                    Ok::<_, ServiceError>(())
                 })
                 .await?;
             }

@@ -14,6 +14,7 @@ pub mod events;
 pub mod organizers;
 pub mod routes;
 pub mod subscriptions;
+pub mod templates;
 pub mod tenants;
 pub mod tokens;
 

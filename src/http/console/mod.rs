@@ -14,6 +14,8 @@ mod dashboard;
 mod deliveries;
 mod html;
 mod login;
+mod route_editor;
+mod route_form;
 mod routes;
 mod subscriptions;
 mod templates;
