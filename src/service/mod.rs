@@ -81,3 +81,36 @@ impl Ctx {
         }
     }
 }
+
+/// A context on a throwaway store with the example config, as the operator, for unit tests.
+#[cfg(test)]
+pub(crate) fn test_ctx() -> (tempfile::TempDir, Ctx) {
+    let (dir, store) = crate::store::temp_store();
+    let config = crate::config::from_toml_str(
+        crate::config::EXAMPLE_CONFIG,
+        crate::config::ConfigSource::EmbeddedExample,
+        &[],
+    )
+    .expect("the example config loads");
+    let renderer = Renderer::new().expect("the default templates load");
+    let ctx = Ctx::operator(Arc::new(store), Arc::new(config), Arc::new(renderer));
+    (dir, ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::StoreError;
+
+    #[test]
+    fn losing_every_compare_and_swap_is_a_conflict_and_io_is_unavailable() {
+        assert!(matches!(
+            ServiceError::from(StoreError::Contended("route `r`".into())),
+            ServiceError::Conflict(_)
+        ));
+        assert!(matches!(
+            ServiceError::from(StoreError::Io("disk".into())),
+            ServiceError::Unavailable(StoreError::Io(_))
+        ));
+    }
+}

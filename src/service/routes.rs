@@ -301,27 +301,14 @@ pub use crate::dispatch::{TestDelivery, TestReport};
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
-    use crate::config::{ConfigSource, EXAMPLE_CONFIG, from_toml_str};
-    use crate::render::Renderer;
     use crate::service::chats::TenantId;
-    use crate::store::Db;
 
     #[tokio::test]
     async fn set_enabled_reaches_only_the_callers_own_routes() {
-        let (_dir, store) = crate::store::temp_store();
-        let db: Db = Arc::new(store);
-        let config = from_toml_str(EXAMPLE_CONFIG, ConfigSource::EmbeddedExample, &[]).unwrap();
+        let (_dir, base) = crate::service::test_ctx();
+        let db = base.db.clone();
         db.put_route(&crate::store::test_route("r")).await.unwrap();
-        let base = Ctx {
-            db: db.clone(),
-            config: Arc::new(config),
-            renderer: Arc::new(Renderer::new().unwrap()),
-            caller: Caller::Operator,
-            signals: Arc::default(),
-        };
         let enabled = async || {
             db.get_route("default", "acc", "r")
                 .await
@@ -345,5 +332,19 @@ mod tests {
             own.set_enabled("default", "acc", "gone", true).await,
             Err(ServiceError::NotFound(_))
         ));
+    }
+
+    #[tokio::test]
+    async fn a_taken_name_is_a_conflict_and_nothing_is_overwritten() {
+        let (_dir, ctx) = crate::service::test_ctx();
+        let mut route = crate::store::test_route("r");
+        ctx.add(route.clone()).await.unwrap();
+        route.topic_contains = Some("other".into());
+        assert!(matches!(
+            ctx.add(route).await,
+            Err(ServiceError::Conflict(_))
+        ));
+        let stored = ctx.get("default", "acc", "r").await.unwrap();
+        assert_eq!(stored.topic_contains, None);
     }
 }

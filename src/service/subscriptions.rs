@@ -162,32 +162,11 @@ pub async fn subscribe(
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use super::*;
-    use crate::service::chats::Caller;
-
-    fn ctx() -> (tempfile::TempDir, Ctx) {
-        let (dir, store) = crate::store::temp_store();
-        let config = crate::config::from_toml_str(
-            crate::config::EXAMPLE_CONFIG,
-            crate::config::ConfigSource::EmbeddedExample,
-            &[],
-        )
-        .unwrap();
-        let ctx = Ctx {
-            db: Arc::new(store),
-            config: Arc::new(config),
-            renderer: Arc::new(crate::render::Renderer::new().unwrap()),
-            caller: Caller::Operator,
-            signals: Arc::default(),
-        };
-        (dir, ctx)
-    }
 
     #[tokio::test]
     async fn subscribe_is_idempotent_carries_the_mute_and_remove_undoes_it() {
-        let (_d, c) = ctx();
+        let (_d, c) = crate::service::test_ctx();
         let s = &*c.db;
         s.put_route(&crate::store::test_route("r")).await.unwrap();
         let now = 1_000;

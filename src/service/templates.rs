@@ -410,3 +410,46 @@ pub struct PreviewItem {
     pub message: Option<Message>,
     pub error: Option<String>,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether a wake-up is waiting for the worker (a stored `notify_one` permit completes
+    /// `notified()` on its first poll).
+    async fn woken(n: &tokio::sync::Notify) -> bool {
+        tokio::select! {
+            biased;
+            _ = n.notified() => true,
+            _ = std::future::ready(()) => false,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_test_send_is_queued_and_wakes_the_workers_before_it_returns() {
+        let (_dir, ctx) = crate::service::test_ctx();
+        ctx.db
+            .put_route(&crate::store::test_route("r"))
+            .await
+            .unwrap();
+        assert!(!woken(&ctx.signals.log).await);
+        let sent = ctx.send_test("default", "acc", "r").await.unwrap();
+        assert_eq!(sent.len(), 1);
+        assert_eq!(sent[0].channel, "log");
+        let jobs = ctx.db.list_jobs().await.unwrap();
+        assert_eq!(jobs.len(), 1);
+        assert_eq!(jobs[0].idempotency_key, sent[0].idempotency_key);
+        assert!(woken(&ctx.signals.log).await, "the log worker was woken");
+    }
+
+    #[tokio::test]
+    async fn a_test_send_of_a_missing_route_is_not_found_and_queues_nothing() {
+        let (_dir, ctx) = crate::service::test_ctx();
+        assert!(matches!(
+            ctx.send_test("default", "acc", "gone").await,
+            Err(ServiceError::NotFound(_))
+        ));
+        assert!(ctx.db.list_jobs().await.unwrap().is_empty());
+        assert!(!woken(&ctx.signals.log).await);
+    }
+}
