@@ -64,15 +64,11 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
     let renderer = Arc::new(Renderer::new().context("loading the default templates")?);
     // A store with no routes yet has nothing to migrate that anyone would need to hear about.
     let had_routes = !db.routes_is_empty().await;
-    {
-        let (store, config, renderer) = (store.clone(), config.clone(), renderer.clone());
-        tokio::task::spawn_blocking(move || seed_routes(&store, &config, &renderer))
-            .await
-            .context("seeding task")??;
-    }
+    seed_routes(&db, &config, &renderer).await?;
     // Once per store: existing routes' groups are recorded as linked (service::chats).
-    let migrated =
-        service::chats::migrate_links(&store, had_routes).context("linking existing chats")?;
+    let migrated = service::chats::migrate_links(&*db, had_routes)
+        .await
+        .context("linking existing chats")?;
     if migrated != service::chats::MigrationReport::default() {
         db.flush().await?;
         tracing::info!(
@@ -129,7 +125,6 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
     let bot = bot::Bot::new(
         config.clone(),
         state.db.clone(),
-        store.clone(),
         renderer.clone(),
         signals.clone(),
     )
@@ -280,11 +275,15 @@ fn spawn_worker<S: delivery::Sender>(
 }
 
 /// Imports `seed_routes` once, when the route table is empty; from then on routes live in the store.
-fn seed_routes(store: &Store, config: &Config, renderer: &Renderer) -> anyhow::Result<()> {
+async fn seed_routes(
+    db: &store::Db,
+    config: &Arc<Config>,
+    renderer: &Arc<Renderer>,
+) -> anyhow::Result<()> {
     let Some(seed) = &config.seed_routes else {
         return Ok(());
     };
-    if !store.routes_is_empty() {
+    if !db.routes_is_empty().await {
         return Ok(());
     }
     let (text, name) = match seed {
@@ -300,16 +299,10 @@ fn seed_routes(store: &Store, config: &Config, renderer: &Renderer) -> anyhow::R
     };
     let doc: RouteDocument = toml::from_str(&text)
         .with_context(|| format!("seed_routes: {name} is not a valid route document"))?;
-    let ctx = service::routes::Ctx {
-        store,
-        config,
-        renderer,
-        caller: service::chats::Caller::Operator,
-    };
-    let report = ctx.import(&doc).map_err(|e| {
+    let ctx = service::Ctx::operator(db.clone(), config.clone(), renderer.clone());
+    let report = ctx.import(&doc).await.map_err(|e| {
         anyhow::anyhow!("seed_routes: {name}: {e}. Fix the file or remove the seed_routes key")
     })?;
-    store.flush_blocking()?;
     tracing::info!(created = report.created, file = %name, "seeded routes into the empty store");
     Ok(())
 }

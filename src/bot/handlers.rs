@@ -216,7 +216,7 @@ pub(super) fn fmt_time(ms: i64) -> String {
 /// repeating the update would only fail the same way.
 pub(super) fn refused(e: ServiceError) -> Result<String, StoreError> {
     match e {
-        ServiceError::Store(e) => Err(e),
+        ServiceError::Unavailable(e) => Err(e),
         other => Ok(esc(&other.to_string())),
     }
 }

@@ -34,7 +34,7 @@ use crate::config::{BotMode, Config};
 use crate::dispatch::Signals;
 use crate::render::Renderer;
 use crate::routing::{DeliveryOptions, Target};
-use crate::store::{Db, Message, NewJob, Store, StoreError};
+use crate::store::{Db, Message, NewJob, StoreError};
 use api::BotApi;
 
 /// How often new notices are looked for, to push them to linked organizers.
@@ -127,9 +127,6 @@ pub struct Bot {
 struct Inner {
     api: BotApi,
     db: Db,
-    /// The same storage as `db`, only for the service calls that still take the concrete store
-    /// (see `service.rs`); everything else goes through `db`.
-    service_store: Store,
     config: Arc<Config>,
     renderer: Arc<Renderer>,
     signals: Arc<Signals>,
@@ -143,7 +140,6 @@ impl Bot {
     pub async fn new(
         config: Arc<Config>,
         db: Db,
-        store: Store,
         renderer: Arc<Renderer>,
         signals: Arc<Signals>,
     ) -> anyhow::Result<Option<Bot>> {
@@ -157,7 +153,6 @@ impl Bot {
             inner: Arc::new(Inner {
                 api,
                 db,
-                service_store: store,
                 config,
                 renderer,
                 signals,

@@ -1,22 +1,31 @@
 //! The service calls the bot makes that are not its own (member subscriptions, pausing a route,
-//! rendering a sample), in one place. These service functions still take the concrete store, which
-//! is why the bot keeps one beside its `Db`; once they take a `Db`, this file passes that instead
-//! and the concrete store leaves the bot.
+//! rendering a sample), in one place, each as the caller it acts for.
 
 use super::handlers::Origin;
+use crate::service::Ctx;
 use crate::service::chats::{Caller, TenantId};
-use crate::service::routes::{Ctx, PreviewItem, PreviewRequest, ServiceError};
+use crate::service::routes::{PreviewItem, PreviewRequest, ServiceError};
 use crate::service::subscriptions;
 use crate::store::StoreError;
 
 /// The service layer acting for `caller`.
-fn ctx<'a>(from: &'a Origin<'_>, caller: Caller) -> Ctx<'a> {
+fn ctx(from: &Origin<'_>, caller: Caller) -> Ctx {
     let inner = &from.bot.inner;
     Ctx {
-        store: &inner.service_store,
-        config: &inner.config,
-        renderer: &inner.renderer,
+        db: inner.db.clone(),
+        config: inner.config.clone(),
+        renderer: inner.renderer.clone(),
         caller,
+        signals: inner.signals.clone(),
+    }
+}
+
+/// A storage failure goes up so the update is handled again; the member functions below cannot
+/// fail otherwise (they write only the member's own destination).
+fn storage(e: ServiceError) -> StoreError {
+    match e {
+        ServiceError::Unavailable(e) => e,
+        other => StoreError::Io(other.to_string()),
     }
 }
 
@@ -30,13 +39,15 @@ pub(super) async fn subscribe(
     now_ms: i64,
 ) -> Result<bool, StoreError> {
     subscriptions::subscribe(
-        &from.bot.inner.service_store,
+        &ctx(from, Caller::Operator),
         app,
         account,
         route,
         chat_id,
         now_ms,
     )
+    .await
+    .map_err(storage)
 }
 
 /// A member's `/unsubscribe`: see [`subscriptions::remove`].
@@ -47,7 +58,9 @@ pub(super) async fn remove_subscription(
     route: &str,
     target: &str,
 ) -> Result<bool, StoreError> {
-    subscriptions::remove(&from.bot.inner.service_store, app, account, route, target)
+    subscriptions::remove(&ctx(from, Caller::Operator), app, account, route, target)
+        .await
+        .map_err(storage)
 }
 
 /// An organizer's `/pause` or `/resume`, as the tenant that owns the route (not as the operator),
@@ -60,7 +73,9 @@ pub(super) async fn set_enabled(
     name: &str,
     enabled: bool,
 ) -> Result<bool, ServiceError> {
-    ctx(from, Caller::Tenant(tenant)).set_enabled(app, account, name, enabled)
+    ctx(from, Caller::Tenant(tenant))
+        .set_enabled(app, account, name, enabled)
+        .await
 }
 
 /// The messages a route would render for a sample event (`/test`).
@@ -68,5 +83,5 @@ pub(super) async fn preview(
     from: &Origin<'_>,
     req: &PreviewRequest,
 ) -> Result<Vec<PreviewItem>, ServiceError> {
-    ctx(from, Caller::Operator).preview(req)
+    ctx(from, Caller::Operator).preview(req).await
 }

@@ -3,9 +3,8 @@
 use std::path::Path;
 
 use clap::{Subcommand, ValueEnum};
-use reqwest::Method;
 
-use super::access::{Access, runtime};
+use super::manage::{Manage, with_manager};
 use super::{CliError, CliResult, load_config};
 use crate::service::codes::{self, CreateCode, CreatedCode};
 use crate::store::bot::{CodeKind, CodeRecord};
@@ -68,29 +67,13 @@ pub enum CodesCommand {
     },
 }
 
-fn tenant_query(app: &Option<String>, account: &Option<String>) -> Vec<(&'static str, String)> {
-    let mut q = vec![];
-    if let Some(a) = app {
-        q.push(("app", a.clone()));
-    }
-    if let Some(a) = account {
-        q.push(("account", a.clone()));
-    }
-    q
-}
-
 pub fn run(config_path: Option<&Path>, cmd: CodesCommand) -> CliResult {
     let config = load_config(config_path)?;
     crate::telemetry::init_cli();
-    runtime()?.block_on(async {
-        let access = Access::open(&config).await?;
-        let res = on(&access, &config, cmd).await;
-        access.close().await?;
-        res
-    })
+    with_manager(&config, async |m| on(m, &config, cmd).await)
 }
 
-async fn on(access: &Access, config: &crate::config::Config, cmd: CodesCommand) -> CliResult {
+async fn on(m: &dyn Manage, config: &crate::config::Config, cmd: CodesCommand) -> CliResult {
     match cmd {
         CodesCommand::Create {
             kind,
@@ -106,14 +89,7 @@ async fn on(access: &Access, config: &crate::config::Config, cmd: CodesCommand) 
                 account,
                 ttl,
             };
-            let mut created: CreatedCode = match access {
-                Access::Local(s) => codes::create(s, config, &req)?,
-                Access::Remote(r) => {
-                    let body =
-                        serde_json::to_value(&req).map_err(|e| CliError::Failed(e.to_string()))?;
-                    r.send(Method::POST, &["codes"], &[], Some(body)).await?
-                }
-            };
+            let mut created = m.create_code(&req).await?;
             if created.deep_link.is_none()
                 && let Some(name) = crate::bot::fetch_username(config).await
             {
@@ -124,10 +100,7 @@ async fn on(access: &Access, config: &crate::config::Config, cmd: CodesCommand) 
             Ok(())
         }
         CodesCommand::List { app, account, json } => {
-            let rows: Vec<CodeRecord> = match access {
-                Access::Local(s) => codes::list(s, app.as_deref(), account.as_deref())?,
-                Access::Remote(r) => r.get("/codes", &tenant_query(&app, &account)).await?,
-            };
+            let rows = m.codes(app.as_deref(), account.as_deref()).await?;
             if json {
                 for r in &rows {
                     println!(
@@ -159,18 +132,9 @@ async fn on(access: &Access, config: &crate::config::Config, cmd: CodesCommand) 
             Ok(())
         }
         CodesCommand::Revoke { id, app, account } => {
-            let rec: CodeRecord = match access {
-                Access::Local(s) => codes::revoke(s, &id, app.as_deref(), account.as_deref())?,
-                Access::Remote(r) => {
-                    r.send(
-                        Method::DELETE,
-                        &["codes", &id],
-                        &tenant_query(&app, &account),
-                        None,
-                    )
-                    .await?
-                }
-            };
+            let rec = m
+                .revoke_code(&id, app.as_deref(), account.as_deref())
+                .await?;
             println!(
                 "revoked {} code {} ({})",
                 rec.kind.as_str(),

@@ -3,14 +3,10 @@
 use std::path::Path;
 
 use clap::Subcommand;
-use reqwest::Method;
 
-use super::access::{Access, runtime};
+use super::manage::{Manage, with_manager};
 use super::{CliError, CliResult, load_config};
-use crate::service::deliveries::{
-    self, DeliveriesQuery, DeliveryView, EnableRequest, ReplayReport, ReplayRequest, RetryError,
-};
-use crate::store::{DisabledTarget, Notice};
+use crate::service::deliveries::{DeliveriesQuery, EnableRequest, ReplayRequest};
 
 #[derive(Subcommand)]
 pub enum DeliveriesCommand {
@@ -67,15 +63,6 @@ pub enum NoticesCommand {
     },
 }
 
-impl From<RetryError> for CliError {
-    fn from(e: RetryError) -> Self {
-        match e {
-            RetryError::BadSince(m) => CliError::Usage(format!("--since: {m}")),
-            other => CliError::Failed(other.to_string()),
-        }
-    }
-}
-
 fn failed(e: impl std::fmt::Display) -> CliError {
     CliError::Failed(e.to_string())
 }
@@ -83,15 +70,10 @@ fn failed(e: impl std::fmt::Display) -> CliError {
 pub fn run_deliveries(config_path: Option<&Path>, cmd: DeliveriesCommand) -> CliResult {
     let config = load_config(config_path)?;
     crate::telemetry::init_cli();
-    runtime()?.block_on(async {
-        let access = Access::open(&config).await?;
-        let res = deliveries_on(&access, cmd).await;
-        access.close().await?;
-        res
-    })
+    with_manager(&config, async |m| deliveries_on(m, cmd).await)
 }
 
-async fn deliveries_on(access: &Access, cmd: DeliveriesCommand) -> CliResult {
+async fn deliveries_on(m: &dyn Manage, cmd: DeliveriesCommand) -> CliResult {
     match cmd {
         DeliveriesCommand::List {
             failed: only_failed,
@@ -106,19 +88,7 @@ async fn deliveries_on(access: &Access, cmd: DeliveriesCommand) -> CliResult {
                 limit: None,
                 ..DeliveriesQuery::default()
             };
-            let rows: Vec<DeliveryView> = match access {
-                Access::Local(s) => deliveries::list(s, &q).map_err(failed)?,
-                Access::Remote(r) => {
-                    let mut query = vec![("failed", only_failed.to_string())];
-                    if let Some(x) = &q.route {
-                        query.push(("route", x.clone()));
-                    }
-                    if let Some(x) = &q.account {
-                        query.push(("account", x.clone()));
-                    }
-                    r.get("/deliveries", &query).await?
-                }
-            };
+            let rows = m.deliveries(&q).await?;
             if json {
                 for r in &rows {
                     println!("{}", serde_json::to_string(r).map_err(failed)?);
@@ -147,18 +117,7 @@ async fn deliveries_on(access: &Access, cmd: DeliveriesCommand) -> CliResult {
             Ok(())
         }
         DeliveriesCommand::Retry { id } => {
-            match access {
-                Access::Local(s) => deliveries::retry(s, id)?,
-                Access::Remote(r) => {
-                    r.send::<serde_json::Value>(
-                        Method::POST,
-                        &["deliveries", &id.to_string(), "retry"],
-                        &[],
-                        None,
-                    )
-                    .await?;
-                }
-            }
+            m.retry(id).await?;
             println!("delivery {id} is queued again");
             Ok(())
         }
@@ -168,18 +127,7 @@ async fn deliveries_on(access: &Access, cmd: DeliveriesCommand) -> CliResult {
                 route,
                 ..ReplayRequest::default()
             };
-            let report: ReplayReport = match access {
-                Access::Local(s) => deliveries::replay(s, &req)?,
-                Access::Remote(r) => {
-                    r.send(
-                        Method::POST,
-                        &["deliveries/replay"],
-                        &[],
-                        Some(serde_json::to_value(&req).map_err(failed)?),
-                    )
-                    .await?
-                }
-            };
+            let report = m.replay(&req).await?;
             println!("{} dead letter(s) queued again", report.requeued);
             Ok(())
         }
@@ -190,25 +138,8 @@ pub fn run_notices(config_path: Option<&Path>, cmd: NoticesCommand) -> CliResult
     let config = load_config(config_path)?;
     crate::telemetry::init_cli();
     let NoticesCommand::List { account, app } = cmd;
-    let rows: Vec<Notice> = runtime()?.block_on(async {
-        let access = Access::open(&config).await?;
-        let res = match &access {
-            Access::Local(s) => {
-                deliveries::notices(s, app.as_deref(), account.as_deref()).map_err(failed)
-            }
-            Access::Remote(r) => {
-                let mut q = vec![];
-                if let Some(x) = &app {
-                    q.push(("app", x.clone()));
-                }
-                if let Some(x) = &account {
-                    q.push(("account", x.clone()));
-                }
-                r.get("/notices", &q).await
-            }
-        };
-        access.close().await?;
-        res
+    let rows = with_manager(&config, async |m| {
+        m.notices(app.as_deref(), account.as_deref()).await
     })?;
     if rows.is_empty() {
         println!("no notices");
@@ -228,32 +159,13 @@ pub fn run_notices(config_path: Option<&Path>, cmd: NoticesCommand) -> CliResult
 pub fn run_destinations(config_path: Option<&Path>, cmd: DestinationsCommand) -> CliResult {
     let config = load_config(config_path)?;
     crate::telemetry::init_cli();
-    runtime()?.block_on(async {
-        let access = Access::open(&config).await?;
-        let res = destinations_on(&access, cmd).await;
-        access.close().await?;
-        res
-    })
+    with_manager(&config, async |m| destinations_on(m, cmd).await)
 }
 
-async fn destinations_on(access: &Access, cmd: DestinationsCommand) -> CliResult {
+async fn destinations_on(m: &dyn Manage, cmd: DestinationsCommand) -> CliResult {
     match cmd {
         DestinationsCommand::Disabled { account, app } => {
-            let rows: Vec<DisabledTarget> = match access {
-                Access::Local(s) => {
-                    deliveries::disabled(s, app.as_deref(), account.as_deref()).map_err(failed)?
-                }
-                Access::Remote(r) => {
-                    let mut q = vec![];
-                    if let Some(x) = &app {
-                        q.push(("app", x.clone()));
-                    }
-                    if let Some(x) = &account {
-                        q.push(("account", x.clone()));
-                    }
-                    r.get("/destinations/disabled", &q).await?
-                }
-            };
+            let rows = m.disabled(app.as_deref(), account.as_deref()).await?;
             if rows.is_empty() {
                 println!("no disabled destinations");
             }
@@ -272,24 +184,11 @@ async fn destinations_on(access: &Access, cmd: DestinationsCommand) -> CliResult
                 account,
                 target: target.clone(),
             };
-            match access {
-                Access::Local(s) => {
-                    if !deliveries::enable(s, &req).map_err(failed)? {
-                        return Err(CliError::Failed(format!(
-                            "`{target}` is not disabled for account {}",
-                            req.account
-                        )));
-                    }
-                }
-                Access::Remote(r) => {
-                    r.send::<serde_json::Value>(
-                        Method::POST,
-                        &["destinations/enable"],
-                        &[],
-                        Some(serde_json::to_value(&req).map_err(failed)?),
-                    )
-                    .await?;
-                }
+            if !m.enable(&req).await? {
+                return Err(CliError::Failed(format!(
+                    "`{target}` is not disabled for account {}",
+                    req.account
+                )));
             }
             println!("`{target}` gets messages again");
             Ok(())

@@ -4,9 +4,9 @@ use std::path::Path;
 
 use clap::Subcommand;
 
-use super::access::{Access, runtime};
+use super::manage::with_manager;
 use super::{CliError, CliResult, load_config};
-use crate::service::events::{self, EventView, EventsQuery, QueryError};
+use crate::service::events::EventsQuery;
 
 #[derive(Subcommand)]
 pub enum Command {
@@ -43,30 +43,7 @@ pub fn run(config_path: Option<&Path>, cmd: Command) -> CliResult {
         account,
         limit: Some(limit),
     };
-    let rows: Vec<EventView> = runtime()?.block_on(async {
-        let access = Access::open(&config).await?;
-        let rows = match &access {
-            Access::Local(store) => events::list(store, &q).map_err(|e| match e {
-                QueryError::BadSince(m) => CliError::Usage(format!("--since: {m}")),
-                QueryError::Store(s) => CliError::Failed(s.to_string()),
-            }),
-            Access::Remote(r) => {
-                let mut query = vec![("limit", limit.to_string())];
-                for (k, v) in [
-                    ("since", &q.since),
-                    ("app", &q.app),
-                    ("account", &q.account),
-                ] {
-                    if let Some(v) = v {
-                        query.push((k, v.clone()));
-                    }
-                }
-                r.get("/events", &query).await
-            }
-        };
-        access.close().await?;
-        rows
-    })?;
+    let rows = with_manager(&config, async |m| m.events(&q).await)?;
     if json {
         for r in &rows {
             println!(

@@ -5,6 +5,7 @@ mod access;
 mod codes;
 mod deliveries;
 mod events;
+mod manage;
 mod ops;
 mod organizers;
 mod routes;

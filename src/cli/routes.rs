@@ -4,19 +4,12 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
-use reqwest::Method;
-use serde_json::json;
 
-use super::access::{Access, runtime};
+use super::manage::with_manager;
 use super::{CliError, CliResult, load_config};
-use crate::config::Config;
-use crate::render::Renderer;
 use crate::routing::{Route, RouteDocument};
-use crate::service::chats::Caller;
-use crate::service::routes::{
-    Ctx, PreviewItem, PreviewRequest, ServiceError, TemplateInfo, TestReport,
-};
-use crate::store::{ImportReport, Message};
+use crate::service::routes::{PreviewRequest, TestReport};
+use crate::store::Message;
 
 #[derive(Subcommand)]
 pub enum RoutesCommand {
@@ -136,21 +129,6 @@ pub enum TemplatesCommand {
     },
 }
 
-impl From<ServiceError> for CliError {
-    fn from(e: ServiceError) -> Self {
-        match e {
-            ServiceError::Invalid(errs) => CliError::Usage(format!(
-                "invalid:\n{}",
-                errs.iter()
-                    .map(|e| format!("  - {e}"))
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            )),
-            other => CliError::Failed(other.to_string()),
-        }
-    }
-}
-
 fn read(path: &Path) -> Result<String, CliError> {
     std::fs::read_to_string(path)
         .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))
@@ -178,64 +156,13 @@ fn single_route(path: &Path) -> Result<Route, CliError> {
     Ok(doc.routes.remove(0))
 }
 
-fn to_value<T: serde::Serialize>(v: &T) -> Result<serde_json::Value, CliError> {
-    serde_json::to_value(v).map_err(|e| CliError::Failed(e.to_string()))
-}
-
-/// Runs `f` against the store directly or through the running relay's API.
-fn with_access<T>(
-    config: &Config,
-    f: impl AsyncFnOnce(&Access, Option<&Ctx<'_>>) -> Result<T, CliError>,
-) -> Result<T, CliError> {
-    runtime()?.block_on(async {
-        let access = Access::open(config).await?;
-        let res = match &access {
-            Access::Local(store) => {
-                let renderer = Renderer::new().map_err(|e| CliError::Failed(e.to_string()))?;
-                let ctx = Ctx {
-                    store,
-                    config,
-                    renderer: &renderer,
-                    // The CLI on the relay's own store is the operator.
-                    caller: Caller::Operator,
-                };
-                let r = f(&access, Some(&ctx)).await;
-                store
-                    .flush_blocking()
-                    .map_err(|e| CliError::Failed(e.to_string()))?;
-                r
-            }
-            Access::Remote(_) => f(&access, None).await,
-        };
-        access.close().await?;
-        res
-    })
-}
-
-fn remote(access: &Access) -> &super::access::Remote {
-    match access {
-        Access::Remote(r) => r,
-        Access::Local(_) => unreachable!("remote() on local access"),
-    }
-}
-
 pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
     let config = load_config(config_path)?;
     crate::telemetry::init_cli();
     match cmd {
         RoutesCommand::List { app, account, json } => {
-            let routes: Vec<Route> = with_access(&config, async |a, ctx| match ctx {
-                Some(c) => Ok(c.list(app.as_deref(), account.as_deref())?),
-                None => {
-                    let mut q = vec![];
-                    if let Some(x) = &app {
-                        q.push(("app", x.clone()));
-                    }
-                    if let Some(x) = &account {
-                        q.push(("account", x.clone()));
-                    }
-                    remote(a).get("/routes", &q).await
-                }
+            let routes = with_manager(&config, async |m| {
+                m.routes(app.as_deref(), account.as_deref()).await
             })?;
             if json {
                 println!(
@@ -264,27 +191,13 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
             Ok(())
         }
         RoutesCommand::Show { name, account, app } => {
-            let route: Route = with_access(&config, async |a, ctx| match ctx {
-                Some(c) => Ok(c.get(&app, &account, &name)?),
-                None => {
-                    remote(a)
-                        .send(Method::GET, &["routes", &app, &account, &name], &[], None)
-                        .await
-                }
-            })?;
+            let route = with_manager(&config, async |m| m.route(&app, &account, &name).await)?;
             print!("{}", route_toml(&route)?);
             Ok(())
         }
         RoutesCommand::Add { file } => {
             let route = single_route(&file)?;
-            let saved: Route = with_access(&config, async |a, ctx| match ctx {
-                Some(c) => Ok(c.add(route.clone())?),
-                None => {
-                    remote(a)
-                        .send(Method::POST, &["routes"], &[], Some(to_value(&route)?))
-                        .await
-                }
-            })?;
+            let saved = with_manager(&config, async |m| m.add_route(&route).await)?;
             println!(
                 "added route `{}` for account {}",
                 saved.name, saved.account_id
@@ -300,64 +213,26 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
             let route = match file {
                 Some(f) => single_route(&f)?,
                 None => {
-                    let current: Route = with_access(&config, async |a, ctx| match ctx {
-                        Some(c) => Ok(c.get(&app, &account, &name)?),
-                        None => {
-                            remote(a)
-                                .send(Method::GET, &["routes", &app, &account, &name], &[], None)
-                                .await
-                        }
-                    })?;
+                    let current =
+                        with_manager(&config, async |m| m.route(&app, &account, &name).await)?;
                     edit_in_editor(&current)?
                 }
             };
-            let saved: Route = with_access(&config, async |a, ctx| match ctx {
-                Some(c) => Ok(c.replace(&app, &account, &name, route.clone())?),
-                None => {
-                    remote(a)
-                        .send(
-                            Method::PUT,
-                            &["routes", &app, &account, &name],
-                            &[],
-                            Some(to_value(&route)?),
-                        )
-                        .await
-                }
+            let saved = with_manager(&config, async |m| {
+                m.replace_route(&app, &account, &name, &route).await
             })?;
             println!("saved route `{}`", saved.name);
             Ok(())
         }
         RoutesCommand::Remove { name, account, app } => {
-            with_access(&config, async |a, ctx| match ctx {
-                Some(c) => Ok(c.remove(&app, &account, &name)?),
-                None => remote(a)
-                    .send::<serde_json::Value>(
-                        Method::DELETE,
-                        &["routes", &app, &account, &name],
-                        &[],
-                        None,
-                    )
-                    .await
-                    .map(|_| ()),
+            with_manager(&config, async |m| {
+                m.remove_route(&app, &account, &name).await
             })?;
             println!("removed route `{name}`");
             Ok(())
         }
         RoutesCommand::SendTest { name, account, app } => {
-            let sent: Vec<crate::service::routes::TestSent> =
-                with_access(&config, async |a, ctx| match ctx {
-                    Some(c) => Ok(c.send_test(&app, &account, &name)?),
-                    None => {
-                        remote(a)
-                            .send(
-                                Method::POST,
-                                &["routes", &app, &account, &name, "send-test"],
-                                &[],
-                                None,
-                            )
-                            .await
-                    }
-                })?;
+            let sent = with_manager(&config, async |m| m.send_test(&app, &account, &name).await)?;
             for t in &sent {
                 println!(
                     "queued a test message to {} ({})",
@@ -372,14 +247,7 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
         }
         RoutesCommand::Import { file } => {
             let doc = parse_doc(&file)?;
-            let report: ImportReport = with_access(&config, async |a, ctx| match ctx {
-                Some(c) => Ok(c.import(&doc)?),
-                None => {
-                    remote(a)
-                        .send(Method::POST, &["routes/import"], &[], Some(to_value(&doc)?))
-                        .await
-                }
-            })?;
+            let report = with_manager(&config, async |m| m.import_routes(&doc).await)?;
             println!(
                 "imported {}: {} created, {} updated",
                 file.display(),
@@ -394,22 +262,10 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
             json,
         } => {
             let body = read(&event_file)?;
-            let report: TestReport = with_access(&config, async |a, ctx| match ctx {
-                Some(c) => Ok(c.test(&app, body.as_bytes())?),
-                None => {
-                    let v: serde_json::Value = serde_json::from_str(&body).map_err(|e| {
-                        CliError::Usage(format!("{} is not JSON: {e}", event_file.display()))
-                    })?;
-                    remote(a)
-                        .send(
-                            Method::POST,
-                            &["routes/test"],
-                            &[("app", app.clone())],
-                            Some(v),
-                        )
-                        .await
-                }
+            let event: serde_json::Value = serde_json::from_str(&body).map_err(|e| {
+                CliError::Usage(format!("{} is not JSON: {e}", event_file.display()))
             })?;
+            let report = with_manager(&config, async |m| m.test_event(&app, &event).await)?;
             if json {
                 println!(
                     "{}",
@@ -428,17 +284,7 @@ pub fn run_templates(config_path: Option<&Path>, cmd: TemplatesCommand) -> CliRe
     crate::telemetry::init_cli();
     match cmd {
         TemplatesCommand::List { account, app } => {
-            let list: Vec<TemplateInfo> = with_access(&config, async |a, ctx| match ctx {
-                Some(c) => Ok(c.templates(&app, &account)?),
-                None => {
-                    remote(a)
-                        .get(
-                            "/templates",
-                            &[("app", app.clone()), ("account", account.clone())],
-                        )
-                        .await
-                }
-            })?;
+            let list = with_manager(&config, async |m| m.templates(&app, &account).await)?;
             println!("{:<18}  {:<14}  SOURCE", "EVENT", "KEY");
             for t in list {
                 println!("{:<18}  {:<14}  {}", t.event, t.key, t.source);
@@ -451,20 +297,9 @@ pub fn run_templates(config_path: Option<&Path>, cmd: TemplatesCommand) -> CliRe
             account,
             app,
         } => {
-            let source: String = with_access(&config, async |a, ctx| match ctx {
-                Some(c) => Ok(c.template_source(&app, account.as_deref(), &event, &key)?),
-                None => {
-                    let mut q = vec![
-                        ("app", app.clone()),
-                        ("event", event.clone()),
-                        ("key", key.clone()),
-                    ];
-                    if let Some(acc) = &account {
-                        q.push(("account", acc.clone()));
-                    }
-                    let v: serde_json::Value = remote(a).get("/templates/source", &q).await?;
-                    Ok(v["source"].as_str().unwrap_or_default().to_string())
-                }
+            let source = with_manager(&config, async |m| {
+                m.template_source(&app, account.as_deref(), &event, &key)
+                    .await
             })?;
             print!("{source}");
             if !source.ends_with('\n') {
@@ -480,17 +315,8 @@ pub fn run_templates(config_path: Option<&Path>, cmd: TemplatesCommand) -> CliRe
             app,
         } => {
             let source = read(&file)?;
-            with_access(&config, async |a, ctx| match ctx {
-                Some(c) => Ok(c.set_template(&app, &account, &event, &key, &source)?),
-                None => remote(a)
-                    .send::<serde_json::Value>(
-                        Method::PUT,
-                        &["templates", &app, &account, &event, &key],
-                        &[],
-                        Some(json!({ "source": source })),
-                    )
-                    .await
-                    .map(|_| ()),
+            with_manager(&config, async |m| {
+                m.set_template(&app, &account, &event, &key, &source).await
             })?;
             println!("set {event}/{key} for account {account}");
             Ok(())
@@ -501,17 +327,8 @@ pub fn run_templates(config_path: Option<&Path>, cmd: TemplatesCommand) -> CliRe
             account,
             app,
         } => {
-            with_access(&config, async |a, ctx| match ctx {
-                Some(c) => Ok(c.remove_template(&app, &account, &event, &key)?),
-                None => remote(a)
-                    .send::<serde_json::Value>(
-                        Method::DELETE,
-                        &["templates", &app, &account, &event, &key],
-                        &[],
-                        None,
-                    )
-                    .await
-                    .map(|_| ()),
+            with_manager(&config, async |m| {
+                m.remove_template(&app, &account, &event, &key).await
             })?;
             println!("removed the override of {event}/{key} for account {account}");
             Ok(())
@@ -531,19 +348,7 @@ pub fn run_templates(config_path: Option<&Path>, cmd: TemplatesCommand) -> CliRe
                 topic,
                 ..PreviewRequest::default()
             };
-            let items: Vec<PreviewItem> = with_access(&config, async |a, ctx| match ctx {
-                Some(c) => Ok(c.preview(&req)?),
-                None => {
-                    remote(a)
-                        .send(
-                            Method::POST,
-                            &["templates/preview"],
-                            &[],
-                            Some(to_value(&req)?),
-                        )
-                        .await
-                }
-            })?;
+            let items = with_manager(&config, async |m| m.preview(&req).await)?;
             for item in items {
                 println!("== {}", item.channel);
                 match (item.message, item.error) {

@@ -1,14 +1,11 @@
 //! `zoom-relay tenants list|show|remove|audit`: installs, for the operator.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use clap::Subcommand;
 
-use super::access::{Access, runtime};
+use super::manage::with_manager;
 use super::{CliError, CliResult, load_config};
-use crate::service::tenants::{self, RemoveReport, TenantDetail, TenantView};
-use crate::store::AuditEntry;
 
 #[derive(Subcommand)]
 pub enum TenantsCommand {
@@ -46,25 +43,11 @@ fn json_line<T: serde::Serialize>(v: &T) -> Result<String, CliError> {
 }
 
 pub fn run(config_path: Option<&Path>, cmd: TenantsCommand) -> CliResult {
-    let config = Arc::new(load_config(config_path)?);
+    let config = load_config(config_path)?;
     crate::telemetry::init_cli();
-    let rt = runtime()?;
     match cmd {
         TenantsCommand::List { app, json } => {
-            let rows: Vec<TenantView> = rt.block_on(async {
-                let access = Access::open(&config).await?;
-                let rows = match &access {
-                    Access::Local(store) => tenants::list(store, app.as_deref())
-                        .map_err(|e| CliError::Failed(e.to_string())),
-                    Access::Remote(r) => {
-                        let q: Vec<(&str, String)> =
-                            app.iter().map(|a| ("app", a.clone())).collect();
-                        r.get("/tenants", &q).await
-                    }
-                };
-                access.close().await?;
-                rows
-            })?;
+            let rows = with_manager(&config, async |m| m.tenants(app.as_deref()).await)?;
             if json {
                 for r in &rows {
                     println!("{}", json_line(r)?);
@@ -91,29 +74,7 @@ pub fn run(config_path: Option<&Path>, cmd: TenantsCommand) -> CliResult {
             Ok(())
         }
         TenantsCommand::Show { app, account } => {
-            let detail: Option<TenantDetail> = rt.block_on(async {
-                let access = Access::open(&config).await?;
-                let d = match &access {
-                    Access::Local(store) => tenants::show(store, &app, &account)
-                        .map_err(|e| CliError::Failed(e.to_string())),
-                    Access::Remote(r) => r
-                        .send(
-                            reqwest::Method::GET,
-                            &["tenants", &app, &account],
-                            &[],
-                            None,
-                        )
-                        .await
-                        .map(Some),
-                };
-                access.close().await?;
-                d
-            })?;
-            let d = detail.ok_or_else(|| {
-                CliError::Failed(format!(
-                    "no tenant {account} for app `{app}`; see `zoom-relay tenants list`"
-                ))
-            })?;
+            let d = with_manager(&config, async |m| m.tenant(&app, &account).await)?;
             println!(
                 "{}",
                 serde_json::to_string_pretty(&d).map_err(|e| CliError::Failed(e.to_string()))?
@@ -126,25 +87,7 @@ pub fn run(config_path: Option<&Path>, cmd: TenantsCommand) -> CliResult {
                     "this deletes every record of account {account} for app `{app}`; add --yes to confirm"
                 )));
             }
-            let report: RemoveReport = rt.block_on(async {
-                let access = Access::open(&config).await?;
-                let r = match &access {
-                    Access::Local(store) => tenants::remove(store, &config, None, &app, &account)
-                        .await
-                        .map_err(|e| CliError::Failed(format!("{e:#}"))),
-                    Access::Remote(r) => {
-                        r.send(
-                            reqwest::Method::DELETE,
-                            &["tenants", &app, &account],
-                            &[],
-                            None,
-                        )
-                        .await
-                    }
-                };
-                access.close().await?;
-                r
-            })?;
+            let report = with_manager(&config, async |m| m.remove_tenant(&app, &account).await)?;
             let total: u64 = report.purge.deleted.values().sum();
             println!(
                 "removed {} account {} ({} record(s){}): {}",
@@ -167,17 +110,7 @@ pub fn run(config_path: Option<&Path>, cmd: TenantsCommand) -> CliResult {
             Ok(())
         }
         TenantsCommand::Audit => {
-            let rows: Vec<AuditEntry> = rt.block_on(async {
-                let access = Access::open(&config).await?;
-                let rows = match &access {
-                    Access::Local(store) => {
-                        tenants::audit(store).map_err(|e| CliError::Failed(e.to_string()))
-                    }
-                    Access::Remote(r) => r.get("/tenants/audit", &[]).await,
-                };
-                access.close().await?;
-                rows
-            })?;
+            let rows = with_manager(&config, async |m| m.audit().await)?;
             for r in rows {
                 println!("{}", json_line(&r)?);
             }

@@ -5,10 +5,8 @@ use std::path::Path;
 
 use clap::Subcommand;
 
-use super::access::{Access, runtime};
-use super::{CliError, CliResult, load_config};
-use crate::service::tokens::{self, CreatedToken};
-use crate::store::auth::ApiToken;
+use super::manage::{Manage, with_manager};
+use super::{CliResult, load_config};
 
 #[derive(Subcommand)]
 pub enum TokensCommand {
@@ -36,36 +34,13 @@ pub enum TokensCommand {
 pub fn run(config_path: Option<&Path>, cmd: TokensCommand) -> CliResult {
     let config = load_config(config_path)?;
     crate::telemetry::init_cli();
-    runtime()?.block_on(async {
-        let access = Access::open(&config).await?;
-        let res = run_with(&access, cmd).await;
-        access.close().await?;
-        res
-    })
+    with_manager(&config, async |m| run_with(m, cmd).await)
 }
 
-async fn run_with(access: &Access, cmd: TokensCommand) -> CliResult {
-    let failed = |e: crate::store::StoreError| CliError::Failed(e.to_string());
+async fn run_with(m: &dyn Manage, cmd: TokensCommand) -> CliResult {
     match cmd {
         TokensCommand::Create { app, account, name } => {
-            let created: CreatedToken = match access {
-                Access::Local(store) => {
-                    let c = tokens::create(store, &app, &account, &name)
-                        .map_err(failed)?
-                        .map_err(CliError::Usage)?;
-                    store.flush().await.map_err(failed)?;
-                    c
-                }
-                Access::Remote(r) => {
-                    r.send(
-                        reqwest::Method::POST,
-                        &["tokens"],
-                        &[],
-                        Some(serde_json::json!({"app": app, "account": account, "name": name})),
-                    )
-                    .await?
-                }
-            };
+            let created = m.create_token(&app, &account, &name).await?;
             println!("{}", created.token);
             eprintln!(
                 "token {} for {} / {} created. It is shown only now: use it as `Authorization: Bearer <token>`.",
@@ -73,24 +48,13 @@ async fn run_with(access: &Access, cmd: TokensCommand) -> CliResult {
             );
         }
         TokensCommand::List { app, account } => {
-            let list: Vec<ApiToken> = match access {
-                Access::Local(store) => tokens::list(store, None)
-                    .map_err(failed)?
-                    .into_iter()
-                    .filter(|t| app.as_deref().is_none_or(|a| a == t.app_id))
-                    .filter(|t| account.as_deref().is_none_or(|a| a == t.account_id))
-                    .collect(),
-                Access::Remote(r) => {
-                    let mut q = vec![];
-                    if let Some(a) = &app {
-                        q.push(("app", a.clone()));
-                    }
-                    if let Some(a) = &account {
-                        q.push(("account", a.clone()));
-                    }
-                    r.get("/tokens", &q).await?
-                }
-            };
+            let list: Vec<_> = m
+                .tokens()
+                .await?
+                .into_iter()
+                .filter(|t| app.as_deref().is_none_or(|a| a == t.app_id))
+                .filter(|t| account.as_deref().is_none_or(|a| a == t.account_id))
+                .collect();
             if list.is_empty() {
                 println!("no tokens");
             }
@@ -102,25 +66,7 @@ async fn run_with(access: &Access, cmd: TokensCommand) -> CliResult {
             }
         }
         TokensCommand::Revoke { id } => {
-            match access {
-                Access::Local(store) => {
-                    if !tokens::revoke(store, &id, None).map_err(failed)? {
-                        return Err(CliError::Failed(format!(
-                            "no token with id {id}; see `zoom-relay tokens list`"
-                        )));
-                    }
-                    store.flush().await.map_err(failed)?;
-                }
-                Access::Remote(r) => {
-                    r.send::<serde_json::Value>(
-                        reqwest::Method::DELETE,
-                        &["tokens", &id],
-                        &[],
-                        None,
-                    )
-                    .await?;
-                }
-            }
+            m.revoke_token(&id).await?;
             println!("revoked token {id}");
         }
     }

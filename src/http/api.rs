@@ -14,39 +14,33 @@ mod deliveries;
 mod events;
 mod openapi;
 mod organizers;
+mod routes;
 mod subscriptions;
 mod templates;
 mod tenants;
 mod tokens;
 
-use crate::http::extract::{Json, Path, Query};
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{Method, StatusCode};
+use axum::http::Method;
 use axum::routing::{MethodRouter, delete, get, post, put};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 
 use super::auth::Principal;
-use super::call::{self, caller_of};
 use super::{ApiError, AppState};
-use crate::delivery::quota::QuotaKind;
 use crate::routing::{Route, RouteDocument};
-use crate::service::chats::Caller;
 use crate::service::deliveries::{
-    DeliveryDetail, DeliveryView, EnableRequest, ReplayReport, ReplayRequest, RetryError,
+    DeliveryDetail, DeliveryView, EnableRequest, ReplayReport, ReplayRequest,
 };
-use crate::service::events::{EventView, QueryError};
-use crate::service::routes::{
-    Ctx, PreviewItem, PreviewRequest, ServiceError, TemplateInfo, TestReport, TestSent,
-};
+use crate::service::events::EventView;
+use crate::service::routes::{PreviewItem, PreviewRequest, TemplateInfo, TestReport, TestSent};
 use crate::service::subscriptions::Subscription;
 use crate::service::tokens::{CreateToken, CreatedToken};
 use crate::store::auth::ApiToken;
 use crate::store::{DisabledTarget, ImportReport, Notice};
 
 pub use openapi::document as openapi_document;
+pub(crate) use routes::send_test_quota;
 
 use backup::backup;
 use deliveries::{
@@ -55,6 +49,10 @@ use deliveries::{
 };
 use events::list_events;
 use organizers::{list_organizers, remove_organizer};
+use routes::{
+    add_route, get_route, import_routes, list_routes, remove_route, replace_route, send_test,
+    test_routes,
+};
 use subscriptions::{list_subscriptions, remove_subscription};
 use templates::{
     TemplateSource, list_templates, preview_templates, remove_template, set_template,
@@ -532,73 +530,6 @@ pub fn router() -> Router<AppState> {
         .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })
 }
 
-impl From<ServiceError> for ApiError {
-    fn from(e: ServiceError) -> Self {
-        match e {
-            ServiceError::NotFound(m) => ApiError::NotFound(m),
-            ServiceError::Conflict(m) => ApiError::Conflict(m),
-            ServiceError::Invalid(errs) => ApiError::BadRequest {
-                field: errs.first().map(|e| e.field.clone()),
-                message: errs
-                    .iter()
-                    .map(|e| e.to_string())
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            },
-            // Lost every compare-and-swap retry to other writers: the client may try again.
-            ServiceError::Store(s @ crate::store::StoreError::Contended(_)) => {
-                ApiError::Conflict(s.to_string())
-            }
-            ServiceError::Store(s) => s.into(),
-        }
-    }
-}
-
-impl From<QueryError> for ApiError {
-    fn from(e: QueryError) -> Self {
-        match e {
-            QueryError::BadSince(m) => ApiError::bad_field("since", m),
-            QueryError::Store(s) => s.into(),
-        }
-    }
-}
-
-impl From<RetryError> for ApiError {
-    fn from(e: RetryError) -> Self {
-        match e {
-            RetryError::NotFound(id) => ApiError::NotFound(format!("no dead letter with id {id}")),
-            RetryError::BadSince(m) => ApiError::bad_field("since", m),
-            RetryError::Store(s) => s.into(),
-        }
-    }
-}
-
-/// Runs a service call off the runtime as the operator (see [`super::call`]): for reads and for
-/// writes already scoped by `Principal::require`. Route writes go through [`service_as`].
-async fn service<T: Send + 'static>(
-    st: &AppState,
-    f: impl FnOnce(&Ctx<'_>) -> Result<T, ServiceError> + Send + 'static,
-) -> Result<T, ApiError> {
-    call::service_as(st, Caller::Operator, f).await
-}
-
-/// [`service`] on behalf of `caller`, for route writes (which chats it may name).
-async fn service_as<T: Send + 'static>(
-    st: &AppState,
-    caller: Caller,
-    f: impl FnOnce(&Ctx<'_>) -> Result<T, ServiceError> + Send + 'static,
-) -> Result<T, ApiError> {
-    call::service_as(st, caller, f).await
-}
-
-/// Runs a store call off the runtime (see [`super::call`]).
-async fn blocking<T: Send + 'static, E: Into<ApiError> + Send + 'static>(
-    st: &AppState,
-    f: impl FnOnce(&crate::store::Store) -> Result<T, E> + Send + 'static,
-) -> Result<T, ApiError> {
-    call::blocking(st, f).await
-}
-
 #[derive(Deserialize)]
 pub(super) struct TenantQuery {
     app: Option<String>,
@@ -624,140 +555,4 @@ impl TenantQuery {
 
 fn default_app() -> String {
     "default".into()
-}
-
-// --- routes -------------------------------------------------------------------------------------
-
-async fn list_routes(
-    State(st): State<AppState>,
-    p: Principal,
-    Query(q): Query<TenantQuery>,
-) -> Result<Json<Vec<Route>>, ApiError> {
-    let (app, account) = q.scoped(&p)?;
-    service(&st, move |c| c.list(app.as_deref(), account.as_deref()))
-        .await
-        .map(Json)
-}
-
-async fn add_route(
-    State(st): State<AppState>,
-    p: Principal,
-    Json(route): Json<Route>,
-) -> Result<(StatusCode, Json<Route>), ApiError> {
-    p.require(&route.app_id, &route.account_id)?;
-    let r = service_as(&st, caller_of(&p), move |c| c.add(route)).await?;
-    Ok((StatusCode::CREATED, Json(r)))
-}
-
-async fn get_route(
-    State(st): State<AppState>,
-    p: Principal,
-    Path((app, account, name)): Path<(String, String, String)>,
-) -> Result<Json<Route>, ApiError> {
-    p.require(&app, &account)?;
-    service(&st, move |c| c.get(&app, &account, &name))
-        .await
-        .map(Json)
-}
-
-async fn replace_route(
-    State(st): State<AppState>,
-    p: Principal,
-    Path((app, account, name)): Path<(String, String, String)>,
-    Json(route): Json<Route>,
-) -> Result<Json<Route>, ApiError> {
-    p.require(&app, &account)?;
-    // A tenant cannot move a route into another tenant either.
-    p.require(&route.app_id, &route.account_id)?;
-    service_as(&st, caller_of(&p), move |c| {
-        c.replace(&app, &account, &name, route)
-    })
-    .await
-    .map(Json)
-}
-
-async fn remove_route(
-    State(st): State<AppState>,
-    p: Principal,
-    Path((app, account, name)): Path<(String, String, String)>,
-) -> Result<StatusCode, ApiError> {
-    p.require(&app, &account)?;
-    service(&st, move |c| c.remove(&app, &account, &name)).await?;
-    Ok(StatusCode::NO_CONTENT)
-}
-
-async fn send_test(
-    State(st): State<AppState>,
-    p: Principal,
-    Path((app, account, name)): Path<(String, String, String)>,
-) -> Result<Json<Vec<TestSent>>, ApiError> {
-    p.require(&app, &account)?;
-    if p.tenant().is_some() {
-        send_test_quota(&st, &app, &account)?;
-    }
-    let sent = service(&st, move |c| c.send_test(&app, &account, &name)).await?;
-    call::queued(&st).await?;
-    Ok(Json(sent))
-}
-
-/// Counts one send-test against the tenant's `quotas.send_tests_per_hour`: test sends go to every
-/// destination of a route, so without a bound they are a spam cannon. The operator is not limited.
-pub(crate) fn send_test_quota(st: &AppState, app: &str, account: &str) -> Result<(), ApiError> {
-    let now = chrono::Utc::now().timestamp_millis();
-    st.quotas
-        .take(app, account, QuotaKind::SendTest, now)
-        .map_err(|wait| {
-            let secs = wait.as_secs().max(1);
-            st.metrics
-                .inc("quota_exceeded_total", &[("channel", "send_test")]);
-            ApiError::RateLimited {
-                message: format!(
-                    "Your community used its {} test sends for this hour. Try again in {} \
-                     minute{}.",
-                    st.config.quotas.send_tests_per_hour,
-                    secs.div_ceil(60),
-                    if secs.div_ceil(60) == 1 { "" } else { "s" }
-                ),
-                retry_after_secs: secs,
-            }
-        })
-}
-
-async fn import_routes(
-    State(st): State<AppState>,
-    p: Principal,
-    Json(doc): Json<RouteDocument>,
-) -> Result<Json<ImportReport>, ApiError> {
-    for r in &doc.routes {
-        p.require(&r.app_id, &r.account_id)?;
-    }
-    service_as(&st, caller_of(&p), move |c| c.import(&doc))
-        .await
-        .map(Json)
-}
-
-#[derive(Deserialize)]
-struct AppQuery {
-    #[serde(default = "default_app")]
-    app: String,
-}
-
-/// The body is a Zoom event as Zoom would post it; a tenant may test only its own account's events.
-async fn test_routes(
-    State(st): State<AppState>,
-    p: Principal,
-    Query(q): Query<AppQuery>,
-    body: Bytes,
-) -> Result<Json<TestReport>, ApiError> {
-    if let Some((app, account)) = p.tenant() {
-        let named = serde_json::from_slice::<serde_json::Value>(&body)
-            .ok()
-            .and_then(|v| v["payload"]["account_id"].as_str().map(str::to_string));
-        if q.app != app || named.as_deref() != Some(account) {
-            return Err(ApiError::NotFound(
-                "the event is not for your account".into(),
-            ));
-        }
-    }
-    service(&st, move |c| c.test(&q.app, &body)).await.map(Json)
 }

@@ -22,9 +22,7 @@ use crate::store::auth::{Grant, Session};
 pub const SESSION_COOKIE: &str = "zr_session";
 /// Console sessions last 12 hours.
 pub const SESSION_TTL_MS: i64 = 12 * 3600 * 1000;
-/// Tenant API tokens start with this, so a leaked one is recognisable (secret scanners) and never
-/// confused with the operator token.
-pub const TOKEN_PREFIX: &str = "zrt_";
+pub use crate::service::tokens::TOKEN_PREFIX;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Principal {
@@ -241,12 +239,7 @@ pub async fn authenticate(
             return Ok(Principal::Operator { via: Via::Bearer });
         }
         if given.starts_with(TOKEN_PREFIX) {
-            let store = st.store.clone();
-            let token = given.to_string();
-            let found = tokio::task::spawn_blocking(move || store.api_token(&token))
-                .await
-                .map_err(|e| ApiError::Internal(e.into()))??;
-            if let Some(t) = found {
+            if let Some(t) = st.db.api_token(given).await? {
                 return Ok(Principal::Tenant {
                     app_id: t.app_id,
                     account_id: t.account_id,
@@ -296,14 +289,10 @@ pub async fn session_principal(st: &AppState, headers: &HeaderMap) -> Result<Pri
 }
 
 pub async fn session(st: &AppState, id: &str) -> Result<Option<Session>, ApiError> {
-    let store = st.store.clone();
-    let id = id.to_string();
-    tokio::task::spawn_blocking(move || {
-        store.get_session(&id, chrono::Utc::now().timestamp_millis())
-    })
-    .await
-    .map_err(|e| ApiError::Internal(e.into()))?
-    .map_err(ApiError::from)
+    Ok(st
+        .db
+        .get_session(id, chrono::Utc::now().timestamp_millis())
+        .await?)
 }
 
 /// Starts a console session and returns the `Set-Cookie` value.
@@ -317,8 +306,9 @@ pub async fn start_session(st: &AppState, grant: Grant, user: &str) -> Result<St
         created_at_ms: now,
         expires_at_ms: now + SESSION_TTL_MS,
     };
+    // `put_session` is not on the storage seam yet; it is one point write.
     st.store.put_session(&id, &s)?;
-    st.store.flush().await?;
+    st.db.flush().await?;
     Ok(session_cookie(st, &id, SESSION_TTL_MS / 1000))
 }
 

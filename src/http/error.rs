@@ -6,6 +6,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
+use crate::service::ServiceError;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("{0}")]
@@ -116,8 +118,20 @@ impl IntoResponse for ApiError {
     }
 }
 
-impl super::call::Panicked for ApiError {
-    fn panicked(e: tokio::task::JoinError) -> Self {
-        ApiError::Internal(e.into())
+impl From<ServiceError> for ApiError {
+    fn from(e: ServiceError) -> Self {
+        match e {
+            ServiceError::NotFound(m) => ApiError::NotFound(m),
+            ServiceError::Conflict(m) => ApiError::Conflict(m),
+            ServiceError::Invalid(errs) => ApiError::BadRequest {
+                field: errs.first().map(|e| e.field.clone()),
+                message: errs
+                    .iter()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            },
+            ServiceError::Unavailable(s) => s.into(),
+        }
     }
 }

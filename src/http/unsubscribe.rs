@@ -44,11 +44,10 @@ pub async fn confirm(State(st): State<AppState>, Path(token): Path<String>) -> R
     let Some(u) = decode(&st, &token) else {
         return not_found();
     };
-    let store = st.store.clone();
-    let who = u.clone();
-    let res = tokio::task::spawn_blocking(move || subscriptions::unsubscribe(&store, &who)).await;
-    match res {
-        Ok(Ok(removed)) => {
+    // The member acts on their own address, which the signed link proves; the operator's context
+    // is the one that may edit any route.
+    match subscriptions::unsubscribe(&super::call::operator(&st), &u).await {
+        Ok(removed) => {
             if removed {
                 tracing::info!(route = %u.route, account = %u.account, "a member unsubscribed");
             }
@@ -62,10 +61,13 @@ pub async fn confirm(State(st): State<AppState>, Path(token): Path<String>) -> R
                 ),
             )
         }
-        _ => page(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "Try again",
-            "<p>The relay could not save this right now. Please try again in a minute.</p>",
-        ),
+        Err(e) => {
+            tracing::warn!(error = %e, "an unsubscribe could not be saved");
+            page(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Try again",
+                "<p>The relay could not save this right now. Please try again in a minute.</p>",
+            )
+        }
     }
 }

@@ -7,9 +7,10 @@
 //! bot. The operator (the admin token, or the CLI on the relay's own store) stays trusted and may
 //! name any chat.
 
+use super::ServiceError;
 use crate::routing::{Destination, FieldError, Route};
 use crate::store::bot::ChatLink;
-use crate::store::{Store, StoreError};
+use crate::store::{Backend, StoreError, update_route};
 
 /// A tenant: an install of one app on one Zoom account.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -53,12 +54,12 @@ pub fn is_group(chat_id: i64) -> bool {
 /// Checks every Telegram destination of `route` against what `caller` may name. `existing` is the
 /// stored version the route replaces, if any: chats already there (a member's own subscription, a
 /// group the operator added) may stay, unless the group is linked to another tenant.
-pub fn check_route(
-    store: &Store,
+pub async fn check_route(
+    db: &dyn Backend,
     caller: &Caller,
     route: &Route,
     existing: Option<&Route>,
-) -> Result<Vec<FieldError>, StoreError> {
+) -> Result<Vec<FieldError>, ServiceError> {
     let Caller::Tenant(t) = caller else {
         return Ok(Vec::new());
     };
@@ -76,7 +77,7 @@ pub fn check_route(
         };
         let field = format!("destinations[{i}].chat_id");
         if is_group(*chat_id) {
-            match store.chat_link(*chat_id)? {
+            match db.chat_link(*chat_id).await? {
                 Some(l) if l.is_tenant(&t.app_id, &t.account_id) => {}
                 None if kept(*chat_id) => {}
                 _ => errs.push(FieldError {
@@ -97,8 +98,8 @@ pub fn check_route(
 /// Whether a job of tenant (`app_id`, `account_id`) may post into `chat_id` at send time: not when
 /// the chat is a group linked to another tenant. The delivery worker's backstop, in case a route
 /// got past [`check_route`] (an old store, an operator's mistake).
-pub fn foreign_group(
-    store: &Store,
+pub async fn foreign_group(
+    db: &dyn Backend,
     app_id: &str,
     account_id: &str,
     chat_id: i64,
@@ -106,8 +107,9 @@ pub fn foreign_group(
     if !is_group(chat_id) {
         return Ok(None);
     }
-    Ok(store
-        .chat_link(chat_id)?
+    Ok(db
+        .chat_link(chat_id)
+        .await?
         .filter(|l| !l.is_tenant(app_id, account_id)))
 }
 
@@ -127,13 +129,16 @@ pub struct MigrationReport {
 /// settles it with `/link`). Every affected tenant gets a notice saying what happened, unless
 /// `notify` is false (a fresh store whose routes were just seeded by the operator: nothing changed
 /// for anyone).
-pub fn migrate_links(store: &Store, notify: bool) -> Result<MigrationReport, StoreError> {
+pub async fn migrate_links(
+    db: &dyn Backend,
+    notify: bool,
+) -> Result<MigrationReport, ServiceError> {
     use std::collections::{BTreeMap, BTreeSet};
     let mut report = MigrationReport::default();
-    if store.chat_links_migrated()? {
+    if db.chat_links_migrated().await? {
         return Ok(report);
     }
-    let routes = store.list_routes(None)?;
+    let routes = db.list_routes(None).await?;
     // chat -> tenant -> its routes posting there
     let mut users: BTreeMap<i64, BTreeMap<(String, String), BTreeSet<String>>> = BTreeMap::new();
     for r in &routes {
@@ -158,23 +163,25 @@ pub fn migrate_links(store: &Store, notify: bool) -> Result<MigrationReport, Sto
             .join(", ")
     };
     for (chat, tenants) in users {
-        let owner = match store.chat_link(chat)? {
+        let owner = match db.chat_link(chat).await? {
             Some(l) => Some((l.app_id, l.account_id)),
             None if tenants.len() == 1 => {
                 let ((app, account), used_by) = tenants.iter().next().expect("one tenant");
-                let held = store.link_chat(&ChatLink {
-                    chat_id: chat,
-                    app_id: app.clone(),
-                    account_id: account.clone(),
-                    kind: crate::store::bot::ChatKind::Unknown,
-                    linked_by: None,
-                    linked_at_ms: now,
-                })?;
+                let held = db
+                    .link_chat(&ChatLink {
+                        chat_id: chat,
+                        app_id: app.clone(),
+                        account_id: account.clone(),
+                        kind: crate::store::bot::ChatKind::Unknown,
+                        linked_by: None,
+                        linked_at_ms: now,
+                    })
+                    .await?;
                 if held.is_tenant(app, account) {
                     report.linked += 1;
                 }
                 if held.is_tenant(app, account) && notify {
-                    store.add_notice(
+                    db.add_notice(
                         app,
                         account,
                         "chat_linked",
@@ -186,7 +193,8 @@ pub fn migrate_links(store: &Store, notify: bool) -> Result<MigrationReport, Sto
                         ),
                         None,
                         None,
-                    )?;
+                    )
+                    .await?;
                 }
                 Some((held.app_id, held.account_id))
             }
@@ -201,18 +209,19 @@ pub fn migrate_links(store: &Store, notify: bool) -> Result<MigrationReport, Sto
                 continue;
             }
             for name in used_by {
-                store.update_route(app, account, name, |r| {
+                update_route(db, app, account, name, |r| {
                     r.destinations.retain(
                         |d| !matches!(d, Destination::Telegram { chat_id, .. } if *chat_id == chat),
                     );
-                    Ok::<_, StoreError>(())
-                })?;
+                    Ok::<_, ServiceError>(())
+                })
+                .await?;
             }
             stripped = true;
             if !notify {
                 continue;
             }
-            store.add_notice(
+            db.add_notice(
                 app,
                 account,
                 "chat_unlinked",
@@ -225,12 +234,13 @@ pub fn migrate_links(store: &Store, notify: bool) -> Result<MigrationReport, Sto
                 ),
                 None,
                 None,
-            )?;
+            )
+            .await?;
         }
         if stripped {
             report.stripped += 1;
         }
     }
-    store.set_chat_links_migrated()?;
+    db.set_chat_links_migrated().await?;
     Ok(report)
 }

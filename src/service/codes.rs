@@ -7,10 +7,7 @@
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::routes::ServiceError;
-use crate::config::Config;
-use crate::routing::FieldError;
-use crate::store::Store;
+use super::{Ctx, ServiceError};
 use crate::store::bot::{CodeKind, CodeRecord, code_id};
 
 /// How long link and organizer codes live unless `ttl` is given.
@@ -49,10 +46,7 @@ pub struct CreatedCode {
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> ServiceError {
-    ServiceError::Invalid(vec![FieldError {
-        field: field.into(),
-        message: message.into(),
-    }])
+    ServiceError::invalid(field, message)
 }
 
 fn new_code() -> String {
@@ -77,12 +71,8 @@ pub fn deep_link(username: &str, kind: CodeKind, code: &str) -> String {
 /// configured for delivery alone redeems nothing, and a code nobody can redeem only misleads the
 /// organizer who hands it out. The check lives here, not in a front end, so the API, the console
 /// and the CLI cannot disagree about it.
-pub fn create(
-    store: &Store,
-    config: &Config,
-    req: &CreateCode,
-) -> Result<CreatedCode, ServiceError> {
-    if config.bot.is_none() {
+pub async fn create(ctx: &Ctx, req: &CreateCode) -> Result<CreatedCode, ServiceError> {
+    if ctx.config.bot.is_none() {
         return Err(invalid(
             "kind",
             "codes are redeemed through the Telegram bot: add a [telegram] section with bot_token \
@@ -99,8 +89,10 @@ pub fn create(
     };
     let (app, account, route) = match (&req.route, req.kind) {
         (Some(name), _) => {
-            let hits: Vec<_> = store
-                .list_routes(None)?
+            let hits: Vec<_> = ctx
+                .db
+                .list_routes(None)
+                .await?
                 .into_iter()
                 .filter(|r| r.name == *name)
                 .filter(|r| req.app.as_ref().is_none_or(|a| *a == r.app_id))
@@ -161,10 +153,13 @@ pub fn create(
             uses: 0,
         };
         // A collision of 92-bit codes will not happen, but costs nothing to rule out.
-        if store.put_code(&code, &record)? {
-            let deep_link = store
-                .bot_username()?
+        if ctx.db.put_code(&code, &record).await? {
+            let deep_link = ctx
+                .db
+                .bot_username()
+                .await?
                 .map(|u| deep_link(&u, req.kind, &code));
+            ctx.durable().await?;
             return Ok(CreatedCode {
                 code,
                 record,
@@ -174,13 +169,15 @@ pub fn create(
     }
 }
 
-pub fn list(
-    store: &Store,
+pub async fn list(
+    ctx: &Ctx,
     app: Option<&str>,
     account: Option<&str>,
 ) -> Result<Vec<CodeRecord>, ServiceError> {
-    Ok(store
-        .list_codes(None)?
+    Ok(ctx
+        .db
+        .list_codes(None)
+        .await?
         .into_iter()
         .filter(|c| app.is_none_or(|a| a == c.app_id))
         .filter(|c| account.is_none_or(|a| a == c.account_id))
@@ -188,8 +185,8 @@ pub fn list(
 }
 
 /// Revokes the code named `id` (its listed id, or a prefix of at least 6 hex digits).
-pub fn revoke(
-    store: &Store,
+pub async fn revoke(
+    ctx: &Ctx,
     id: &str,
     app: Option<&str>,
     account: Option<&str>,
@@ -201,7 +198,8 @@ pub fn revoke(
             "use the code's ID as `codes list` shows it (12 hex digits)",
         ));
     }
-    let matching: Vec<CodeRecord> = list(store, app, account)?
+    let matching: Vec<CodeRecord> = list(ctx, app, account)
+        .await?
         .into_iter()
         .filter(|c| c.id.starts_with(&id))
         .collect();
@@ -210,7 +208,10 @@ pub fn revoke(
             "no code with ID {id}; `codes list` shows them"
         ))),
         [one] => {
-            store.revoke_code(&one.id, Some((&one.app_id, &one.account_id)))?;
+            ctx.db
+                .revoke_code(&one.id, Some((&one.app_id, &one.account_id)))
+                .await?;
+            ctx.durable().await?;
             let mut r = one.clone();
             r.revoked = true;
             Ok(r)

@@ -4,7 +4,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::events::parse_since;
-use crate::store::{Attempt, DisabledTarget, Job, Message, Notice, Store, StoreError};
+use super::{Ctx, ServiceError};
+use crate::store::{Attempt, Backend, DisabledTarget, Job, Message, Notice};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct DeliveriesQuery {
@@ -46,16 +47,20 @@ fn ts(ms: i64) -> String {
         .to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-fn view(
-    store: &Store,
+async fn view(
+    db: &dyn Backend,
     job: &Job,
     state: &str,
     at_ms: i64,
     reason: Option<String>,
-) -> Result<DeliveryView, StoreError> {
+) -> Result<DeliveryView, ServiceError> {
     let detail = match reason {
         Some(r) => Some(r),
-        None => store.attempts_of(job.id)?.last().map(|a| a.detail.clone()),
+        None => db
+            .attempts_of(job.id)
+            .await?
+            .last()
+            .map(|a| a.detail.clone()),
     };
     Ok(DeliveryView {
         id: job.id,
@@ -72,34 +77,29 @@ fn view(
     })
 }
 
-pub fn list(store: &Store, q: &DeliveriesQuery) -> Result<Vec<DeliveryView>, StoreError> {
+pub async fn list(ctx: &Ctx, q: &DeliveriesQuery) -> Result<Vec<DeliveryView>, ServiceError> {
+    let db = &*ctx.db;
     let keep = |j: &Job| {
         q.route.as_deref().is_none_or(|r| r == j.route_name)
             && q.app.as_deref().is_none_or(|a| a == j.app_id)
             && q.account.as_deref().is_none_or(|a| a == j.account_id)
     };
     let mut out = Vec::new();
-    for d in store.list_dead()?.iter().rev() {
+    for d in db.list_dead().await?.iter().rev() {
         if keep(&d.job) {
-            out.push(view(
-                store,
-                &d.job,
-                "dead",
-                d.dead_at_ms,
-                Some(d.reason.clone()),
-            )?);
+            out.push(view(db, &d.job, "dead", d.dead_at_ms, Some(d.reason.clone())).await?);
         }
     }
     if !q.failed {
-        for j in store.list_jobs()?.iter().rev() {
+        for j in db.list_jobs().await?.iter().rev() {
             if keep(j) {
-                out.push(view(store, j, "pending", j.due_at_ms, None)?);
+                out.push(view(db, j, "pending", j.due_at_ms, None).await?);
             }
         }
         if q.sent {
-            for s in store.list_sent()?.iter().rev() {
+            for s in db.list_sent().await?.iter().rev() {
                 if keep(&s.job) {
-                    out.push(view(store, &s.job, "sent", s.sent_at_ms, None)?);
+                    out.push(view(db, &s.job, "sent", s.sent_at_ms, None).await?);
                 }
             }
         }
@@ -147,24 +147,26 @@ impl From<&Attempt> for AttemptView {
 
 /// Delivery `id` (pending, dead or sent) with its attempts; None when there is no such job.
 /// Callers check the tenant (`app_id`, `account_id`) before showing it.
-pub fn get(store: &Store, id: u64) -> Result<Option<DeliveryDetail>, StoreError> {
-    let (view, message) = if let Some(d) = store.get_dead(id)? {
+pub async fn get(ctx: &Ctx, id: u64) -> Result<Option<DeliveryDetail>, ServiceError> {
+    let db = &*ctx.db;
+    let (view, message) = if let Some(d) = db.get_dead(id).await? {
         (
-            view(store, &d.job, "dead", d.dead_at_ms, Some(d.reason.clone()))?,
+            view(db, &d.job, "dead", d.dead_at_ms, Some(d.reason.clone())).await?,
             d.job.message,
         )
-    } else if let Some(j) = store.get_job(id)? {
-        (view(store, &j, "pending", j.due_at_ms, None)?, j.message)
-    } else if let Some(s) = store.get_sent(id)? {
+    } else if let Some(j) = db.get_job(id).await? {
+        (view(db, &j, "pending", j.due_at_ms, None).await?, j.message)
+    } else if let Some(s) = db.get_sent(id).await? {
         (
-            view(store, &s.job, "sent", s.sent_at_ms, None)?,
+            view(db, &s.job, "sent", s.sent_at_ms, None).await?,
             s.job.message,
         )
     } else {
         return Ok(None);
     };
-    let attempts = store
-        .attempts_of(id)?
+    let attempts = db
+        .attempts_of(id)
+        .await?
         .iter()
         .map(AttemptView::from)
         .collect();
@@ -175,22 +177,14 @@ pub fn get(store: &Store, id: u64) -> Result<Option<DeliveryDetail>, StoreError>
     }))
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum RetryError {
-    #[error("no dead letter with id {0}")]
-    NotFound(u64),
-    #[error("`since`: {0}")]
-    BadSince(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
-/// Puts one dead letter back in the queue.
-pub fn retry(store: &Store, id: u64) -> Result<(), RetryError> {
-    if store.retry_dead(id, Utc::now().timestamp_millis())? {
-        Ok(())
+/// Puts one dead letter back in the queue; it is durable and the workers awake when this returns.
+pub async fn retry(ctx: &Ctx, id: u64) -> Result<(), ServiceError> {
+    if ctx.db.retry_dead(id, Utc::now().timestamp_millis()).await? {
+        ctx.queued().await
     } else {
-        Err(RetryError::NotFound(id))
+        Err(ServiceError::NotFound(format!(
+            "no dead letter with id {id}"
+        )))
     }
 }
 
@@ -212,50 +206,57 @@ pub struct ReplayReport {
 }
 
 /// Puts back every dead letter that died at or after `since` (optionally of one route).
-pub fn replay(store: &Store, r: &ReplayRequest) -> Result<ReplayReport, RetryError> {
+pub async fn replay(ctx: &Ctx, r: &ReplayRequest) -> Result<ReplayReport, ServiceError> {
     let now = Utc::now();
     let since = parse_since(&r.since, now)
-        .map_err(RetryError::BadSince)?
+        .map_err(|m| ServiceError::invalid("since", m))?
         .timestamp_millis();
     let mut report = ReplayReport::default();
-    for d in store.list_dead()? {
+    for d in ctx.db.list_dead().await? {
         if d.dead_at_ms >= since
             && r.route.as_deref().is_none_or(|x| x == d.job.route_name)
             && r.app.as_deref().is_none_or(|x| x == d.job.app_id)
             && r.account.as_deref().is_none_or(|x| x == d.job.account_id)
-            && store.retry_dead(d.job.id, now.timestamp_millis())?
+            && ctx.db.retry_dead(d.job.id, now.timestamp_millis()).await?
         {
             report.requeued += 1;
         }
     }
+    if report.requeued > 0 {
+        ctx.queued().await?;
+    }
     Ok(report)
 }
 
-pub fn notices(
-    store: &Store,
+pub async fn notices(
+    ctx: &Ctx,
     app: Option<&str>,
     account: Option<&str>,
-) -> Result<Vec<Notice>, StoreError> {
+) -> Result<Vec<Notice>, ServiceError> {
     let list = match (app, account) {
-        (Some(app), Some(acc)) => store.list_notices(Some((app, acc)))?,
-        (None, Some(acc)) => store
-            .list_notices(None)?
+        (Some(app), Some(acc)) => ctx.db.list_notices(Some((app, acc))).await?,
+        (None, Some(acc)) => ctx
+            .db
+            .list_notices(None)
+            .await?
             .into_iter()
             .filter(|n| n.account_id == acc)
             .collect(),
-        _ => store.list_notices(None)?,
+        _ => ctx.db.list_notices(None).await?,
     };
     Ok(list)
 }
 
 /// Destinations disabled after a permanent failure (410, a kicked bot).
-pub fn disabled(
-    store: &Store,
+pub async fn disabled(
+    ctx: &Ctx,
     app: Option<&str>,
     account: Option<&str>,
-) -> Result<Vec<DisabledTarget>, StoreError> {
-    Ok(store
-        .list_disabled(None)?
+) -> Result<Vec<DisabledTarget>, ServiceError> {
+    Ok(ctx
+        .db
+        .list_disabled(None)
+        .await?
         .into_iter()
         .filter(|d| app.is_none_or(|a| a == d.app_id))
         .filter(|d| account.is_none_or(|a| a == d.account_id))
@@ -277,6 +278,8 @@ fn default_app() -> String {
 }
 
 /// Sends to a disabled destination again. Returns false when it was not disabled.
-pub fn enable(store: &Store, r: &EnableRequest) -> Result<bool, StoreError> {
-    store.enable_target(&r.app, &r.account, &r.target)
+pub async fn enable(ctx: &Ctx, r: &EnableRequest) -> Result<bool, ServiceError> {
+    let enabled = ctx.db.enable_target(&r.app, &r.account, &r.target).await?;
+    ctx.durable().await?;
+    Ok(enabled)
 }

@@ -3,7 +3,8 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::store::{EventFilter, EventRecord, EventStatus, Store, StoreError};
+use super::{Ctx, ServiceError};
+use crate::store::{EventFilter, EventRecord, EventStatus};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct EventsQuery {
@@ -56,14 +57,6 @@ impl From<&EventRecord> for EventView {
     }
 }
 
-#[derive(Debug, thiserror::Error)]
-pub enum QueryError {
-    #[error("`since`: {0}")]
-    BadSince(String),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-}
-
 /// Parses `since` as RFC 3339 or as an age (`90s`, `15m`, `2h`, `7d`) before `now`.
 pub fn parse_since(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
@@ -83,19 +76,22 @@ pub fn parse_since(s: &str, now: DateTime<Utc>) -> Result<DateTime<Utc>, String>
     Ok(now - chrono::Duration::seconds(secs))
 }
 
-pub fn list(store: &Store, q: &EventsQuery) -> Result<Vec<EventView>, QueryError> {
+pub async fn list(ctx: &Ctx, q: &EventsQuery) -> Result<Vec<EventView>, ServiceError> {
     let since_ms = q
         .since
         .as_deref()
         .map(|s| parse_since(s, Utc::now()).map(|t| t.timestamp_millis()))
         .transpose()
-        .map_err(QueryError::BadSince)?;
-    let records = store.list_events(&EventFilter {
-        since_ms,
-        app_id: q.app.clone(),
-        account_id: q.account.clone(),
-        limit: q.limit.unwrap_or(100).min(10_000),
-    })?;
+        .map_err(|m| ServiceError::invalid("since", m))?;
+    let records = ctx
+        .db
+        .list_events(&EventFilter {
+            since_ms,
+            app_id: q.app.clone(),
+            account_id: q.account.clone(),
+            limit: q.limit.unwrap_or(100).min(10_000),
+        })
+        .await?;
     Ok(records.iter().map(EventView::from).collect())
 }
 

@@ -3,8 +3,9 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::{Ctx, ServiceError};
 use crate::routing::Destination;
-use crate::store::{Store, StoreError};
+use crate::store::update_route;
 
 /// What an unsubscribe token names.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,8 +28,8 @@ pub fn unsubscribe_url(public_url: &str, key: &[u8; 32], u: &Unsubscribe) -> Str
 
 /// Removes the address from the route's member email destinations (dropping a destination left
 /// empty). Returns false when there was nothing to remove, so a repeated click is harmless.
-pub fn unsubscribe(store: &Store, u: &Unsubscribe) -> Result<bool, StoreError> {
-    let removed = store.update_route(&u.app, &u.account, &u.route, |route| {
+pub async fn unsubscribe(ctx: &Ctx, u: &Unsubscribe) -> Result<bool, ServiceError> {
+    let removed = update_route(&*ctx.db, &u.app, &u.account, &u.route, |route| {
         let mut removed = false;
         for d in &mut route.destinations {
             if let Destination::Email { to, member: true } = d {
@@ -40,8 +41,10 @@ pub fn unsubscribe(store: &Store, u: &Unsubscribe) -> Result<bool, StoreError> {
         route
             .destinations
             .retain(|d| !matches!(d, Destination::Email { to, member: true } if to.is_empty()));
-        Ok::<_, StoreError>(removed)
-    })?;
+        Ok::<_, ServiceError>(removed)
+    })
+    .await?;
+    ctx.durable().await?;
     Ok(removed == Some(true))
 }
 
@@ -57,9 +60,9 @@ pub struct Subscription {
 }
 
 /// Every member subscription of the tenant's routes.
-pub fn list(store: &Store, app: &str, account: &str) -> Result<Vec<Subscription>, StoreError> {
+pub async fn list(ctx: &Ctx, app: &str, account: &str) -> Result<Vec<Subscription>, ServiceError> {
     let mut out = Vec::new();
-    for r in store.list_routes(Some((app, account)))? {
+    for r in ctx.db.list_routes(Some((app, account))).await? {
         for d in &r.destinations {
             let kind = match d {
                 Destination::Telegram { member: true, .. } => "telegram",
@@ -81,14 +84,14 @@ pub fn list(store: &Store, app: &str, account: &str) -> Result<Vec<Subscription>
 /// Removes the member subscription `target` (as [`list`] names it) from the tenant's route, dropping
 /// a destination left empty. Organizer destinations are never touched. Returns false when there was
 /// no such subscription.
-pub fn remove(
-    store: &Store,
+pub async fn remove(
+    ctx: &Ctx,
     app: &str,
     account: &str,
     route: &str,
     target: &str,
-) -> Result<bool, StoreError> {
-    let removed = store.update_route(app, account, route, |r| {
+) -> Result<bool, ServiceError> {
+    let removed = update_route(&*ctx.db, app, account, route, |r| {
         let mut removed = false;
         r.destinations.retain_mut(|d| match d {
             Destination::Telegram { member: true, .. } if d.targets()[0].key() == target => {
@@ -103,8 +106,10 @@ pub fn remove(
             }
             _ => true,
         });
-        Ok::<_, StoreError>(removed)
-    })?;
+        Ok::<_, ServiceError>(removed)
+    })
+    .await?;
+    ctx.durable().await?;
     Ok(removed == Some(true))
 }
 
@@ -115,75 +120,87 @@ pub fn remove(
 /// blocked the bot once and came back can be sent to again) and extends the chat's running mute,
 /// which covers every subscription, to this route. Returns false when the route no longer exists
 /// (nothing changed).
-pub fn subscribe(
-    store: &Store,
+pub async fn subscribe(
+    ctx: &Ctx,
     app: &str,
     account: &str,
     route: &str,
     chat_id: i64,
     now_ms: i64,
-) -> Result<bool, StoreError> {
+) -> Result<bool, ServiceError> {
+    let db = &*ctx.db;
     let mine = Destination::Telegram {
         chat_id,
         thread_id: None,
         member: true,
     };
-    let added = store.update_route(app, account, route, |r| {
+    let added = update_route(db, app, account, route, |r| {
         if !r.destinations.contains(&mine) {
             r.destinations.push(mine.clone());
         }
-        Ok::<_, StoreError>(())
-    })?;
+        Ok::<_, ServiceError>(())
+    })
+    .await?;
     if added.is_none() {
         return Ok(false);
     }
-    store.enable_target(app, account, &format!("telegram:{chat_id}"))?;
-    if let Some(until) = store
-        .mutes_of(chat_id)?
+    db.enable_target(app, account, &format!("telegram:{chat_id}"))
+        .await?;
+    if let Some(until) = db
+        .mutes_of(chat_id)
+        .await?
         .iter()
         .map(|m| m.until_ms)
         .max()
         .filter(|u| *u > now_ms)
     {
-        store.set_mute(app, account, chat_id, until)?;
+        db.set_mute(app, account, chat_id, until).await?;
     }
+    ctx.durable().await?;
     Ok(true)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::routing::Route;
 
-    fn store() -> (tempfile::TempDir, Store) {
-        crate::store::temp_store()
-    }
-
-    fn route(name: &str) -> Route {
-        crate::store::test_route(name)
-    }
-
-    #[test]
-    fn subscribe_is_idempotent_carries_the_mute_and_remove_undoes_it() {
-        let (_d, s) = store();
-        s.put_route(&route("r")).unwrap();
+    #[tokio::test]
+    async fn subscribe_is_idempotent_carries_the_mute_and_remove_undoes_it() {
+        let (_d, c) = crate::service::test_ctx();
+        let s = &*c.db;
+        s.put_route(&crate::store::test_route("r")).await.unwrap();
         let now = 1_000;
-        s.set_mute("default", "other", 42, now + 60_000).unwrap();
-        assert!(subscribe(&s, "default", "acc", "r", 42, now).unwrap());
-        assert!(subscribe(&s, "default", "acc", "r", 42, now).unwrap());
-        let r = s.get_route("default", "acc", "r").unwrap().unwrap();
+        s.set_mute("default", "other", 42, now + 60_000)
+            .await
+            .unwrap();
+        assert!(subscribe(&c, "default", "acc", "r", 42, now).await.unwrap());
+        assert!(subscribe(&c, "default", "acc", "r", 42, now).await.unwrap());
+        let r = s.get_route("default", "acc", "r").await.unwrap().unwrap();
         let mine = |d: &Destination| matches!(d, Destination::Telegram { chat_id: 42, .. });
         assert_eq!(r.destinations.iter().filter(|d| mine(d)).count(), 1);
         assert!(
             s.mutes_of(42)
+                .await
                 .unwrap()
                 .iter()
                 .any(|m| m.account_id == "acc" && m.until_ms == now + 60_000)
         );
-        assert!(!subscribe(&s, "default", "acc", "gone", 42, now).unwrap());
-        assert!(remove(&s, "default", "acc", "r", "telegram:42").unwrap());
-        assert!(!remove(&s, "default", "acc", "r", "telegram:42").unwrap());
-        let r = s.get_route("default", "acc", "r").unwrap().unwrap();
+        assert!(
+            !subscribe(&c, "default", "acc", "gone", 42, now)
+                .await
+                .unwrap()
+        );
+        assert!(
+            remove(&c, "default", "acc", "r", "telegram:42")
+                .await
+                .unwrap()
+        );
+        assert!(
+            !remove(&c, "default", "acc", "r", "telegram:42")
+                .await
+                .unwrap()
+        );
+        let r = s.get_route("default", "acc", "r").await.unwrap().unwrap();
         assert!(!r.destinations.iter().any(mine));
     }
 }

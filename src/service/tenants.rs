@@ -1,13 +1,11 @@
 //! Tenants for the operator: list, show and remove. What is shown never includes tokens; removal
 //! revokes the token (best effort) and purges exactly as an uninstall from Zoom does.
 
-use std::sync::Arc;
-
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::config::Config;
-use crate::store::{AuditEntry, Notice, PurgeReport, Store, StoreError, Tenant};
+use super::{Ctx, ServiceError};
+use crate::store::{AuditEntry, Backend, Notice, PurgeReport, StoreError, Tenant};
 use crate::tenants::Tenants;
 
 fn rfc3339(ms: i64) -> String {
@@ -41,7 +39,7 @@ pub struct TenantDetail {
     pub notices: Vec<Notice>,
 }
 
-fn view(store: &Store, t: &Tenant) -> Result<TenantView, StoreError> {
+async fn view(db: &dyn Backend, t: &Tenant) -> Result<TenantView, ServiceError> {
     Ok(TenantView {
         app_id: t.app_id.clone(),
         account_id: t.account_id.clone(),
@@ -54,31 +52,44 @@ fn view(store: &Store, t: &Tenant) -> Result<TenantView, StoreError> {
         installed_at: rfc3339(t.installed_at_ms),
         updated_at: rfc3339(t.updated_at_ms),
         token_expires_at: rfc3339(t.expires_at_ms),
-        routes: store.list_routes(Some((&t.app_id, &t.account_id)))?.len(),
+        routes: db
+            .list_routes(Some((&t.app_id, &t.account_id)))
+            .await?
+            .len(),
     })
 }
 
-pub fn list(store: &Store, app: Option<&str>) -> Result<Vec<TenantView>, StoreError> {
-    store
-        .list_tenants(app)?
-        .iter()
-        .map(|t| view(store, t))
-        .collect()
+pub async fn list(ctx: &Ctx, app: Option<&str>) -> Result<Vec<TenantView>, ServiceError> {
+    let mut out = Vec::new();
+    for t in ctx.db.list_tenants(app).await? {
+        out.push(view(&*ctx.db, &t).await?);
+    }
+    Ok(out)
 }
 
-pub fn show(store: &Store, app: &str, account: &str) -> Result<Option<TenantDetail>, StoreError> {
-    let Some(t) = store.get_tenant(app, account)? else {
-        return Ok(None);
+pub async fn show(ctx: &Ctx, app: &str, account: &str) -> Result<TenantDetail, ServiceError> {
+    let Some(t) = ctx
+        .db
+        .list_tenants(Some(app))
+        .await?
+        .into_iter()
+        .find(|t| t.account_id == account)
+    else {
+        return Err(ServiceError::NotFound(format!(
+            "no tenant {account} for app `{app}`"
+        )));
     };
-    Ok(Some(TenantDetail {
-        tenant: view(store, &t)?,
-        route_names: store
-            .list_routes(Some((app, account)))?
+    Ok(TenantDetail {
+        tenant: view(&*ctx.db, &t).await?,
+        route_names: ctx
+            .db
+            .list_routes(Some((app, account)))
+            .await?
             .into_iter()
             .map(|r| r.name)
             .collect(),
-        notices: store.list_notices(Some((app, account)))?,
-    }))
+        notices: ctx.db.list_notices(Some((app, account))).await?,
+    })
 }
 
 /// What `tenants remove` did.
@@ -90,26 +101,18 @@ pub struct RemoveReport {
     pub purge: PurgeReport,
 }
 
-/// Revokes the tenant's token at Zoom (best effort), then purges its data and records the audit
-/// entry, as an uninstall does. Works for an account with routes but no install too (webhook-only
-/// apps): everything of that account goes.
+/// Revokes the tenant's token at Zoom through `tenants` (best effort), then purges its data and
+/// records the audit entry, as an uninstall does. Works for an account with routes but no install
+/// too (webhook-only apps): everything of that account goes.
 pub async fn remove(
-    store: &Store,
-    config: &Arc<Config>,
-    tenants: Option<&Arc<Tenants>>,
+    ctx: &Ctx,
+    tenants: &Tenants,
     app: &str,
     account: &str,
-) -> anyhow::Result<RemoveReport> {
-    match tenants {
-        Some(t) => t.revoke(app, account, None).await,
-        None => {
-            Tenants::new(Arc::new(store.clone()), config.clone())?
-                .revoke(app, account, None)
-                .await
-        }
-    }
-    let purge = crate::tenants::purge(store, app, account, "remove", None).await?;
-    store.flush().await?;
+) -> Result<RemoveReport, ServiceError> {
+    tenants.revoke(app, account, None).await;
+    let purge = purge(&*ctx.db, app, account, "remove", None).await?;
+    ctx.durable().await?;
     Ok(RemoveReport {
         app_id: app.to_string(),
         account_id: account.to_string(),
@@ -117,6 +120,36 @@ pub async fn remove(
     })
 }
 
-pub fn audit(store: &Store) -> Result<Vec<AuditEntry>, StoreError> {
-    store.list_audit()
+/// Deletes a tenant's data and records the audit entry; the caller flushes. `action` is
+/// `uninstall` or `remove`. `event_last` is the app_deauthorized event being handled, deleted last
+/// (see `TenantStore::purge_tenant`).
+pub async fn purge(
+    db: &dyn Backend,
+    app_id: &str,
+    account_id: &str,
+    action: &str,
+    event_last: Option<u64>,
+) -> Result<PurgeReport, StoreError> {
+    let report = db.purge_tenant(app_id, account_id, event_last).await?;
+    db.add_audit(&AuditEntry {
+        at_ms: chrono::Utc::now().timestamp_millis(),
+        action: action.to_string(),
+        app_id: app_id.to_string(),
+        account_hash: crate::store::account_hash(account_id),
+        tenant_existed: report.tenant_existed,
+        deleted: report.deleted.clone(),
+    })
+    .await?;
+    tracing::info!(
+        app = %app_id,
+        action,
+        tenant_existed = report.tenant_existed,
+        deleted = report.total(),
+        "purged a tenant's data"
+    );
+    Ok(report)
+}
+
+pub async fn audit(ctx: &Ctx) -> Result<Vec<AuditEntry>, ServiceError> {
+    Ok(ctx.db.list_audit().await?)
 }

@@ -3,8 +3,12 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::{Ctx, ServiceError};
 use crate::store::auth::{ApiToken, token_id};
-use crate::store::{Store, StoreError};
+
+/// Tenant API tokens start with this, so a leaked one is recognisable (secret scanners) and never
+/// confused with the operator token.
+pub const TOKEN_PREFIX: &str = "zrt_";
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CreateToken {
@@ -26,26 +30,26 @@ pub struct CreatedToken {
 }
 
 /// Makes a token for (app, account). The name must say what it is for (1 to 100 characters).
-pub fn create(
-    store: &Store,
+pub async fn create(
+    ctx: &Ctx,
     app: &str,
     account: &str,
     name: &str,
-) -> Result<Result<CreatedToken, String>, StoreError> {
+) -> Result<CreatedToken, ServiceError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Ok(Err(
-            "name: say what the token is for, in 1 to 100 characters".into(),
+        return Err(ServiceError::invalid(
+            "name",
+            "say what the token is for, in 1 to 100 characters",
         ));
     }
     if account.trim().is_empty() {
-        return Ok(Err("account: the Zoom account id the token acts for".into()));
+        return Err(ServiceError::invalid(
+            "account",
+            "the Zoom account id the token acts for",
+        ));
     }
-    let token = format!(
-        "{}{}",
-        crate::http::auth::TOKEN_PREFIX,
-        crate::zoom::oauth::random_token()
-    );
+    let token = format!("{TOKEN_PREFIX}{}", crate::zoom::oauth::random_token());
     let record = ApiToken {
         id: token_id(&token),
         name: name.to_string(),
@@ -53,14 +57,21 @@ pub fn create(
         account_id: account.to_string(),
         created_at_ms: chrono::Utc::now().timestamp_millis(),
     };
-    store.put_api_token(&token, &record)?;
-    Ok(Ok(CreatedToken { token, record }))
+    ctx.db.put_api_token(&token, &record).await?;
+    ctx.durable().await?;
+    Ok(CreatedToken { token, record })
 }
 
-pub fn list(store: &Store, tenant: Option<(&str, &str)>) -> Result<Vec<ApiToken>, StoreError> {
-    store.list_api_tokens(tenant)
+pub async fn list(ctx: &Ctx, tenant: Option<(&str, &str)>) -> Result<Vec<ApiToken>, ServiceError> {
+    Ok(ctx.db.list_api_tokens(tenant).await?)
 }
 
-pub fn revoke(store: &Store, id: &str, tenant: Option<(&str, &str)>) -> Result<bool, StoreError> {
-    store.revoke_api_token(id.trim(), tenant)
+/// Revokes token `id` if it belongs to `tenant` (any tenant for None); not found otherwise.
+pub async fn revoke(ctx: &Ctx, id: &str, tenant: Option<(&str, &str)>) -> Result<(), ServiceError> {
+    if !ctx.db.revoke_api_token(id.trim(), tenant).await? {
+        return Err(ServiceError::NotFound(format!(
+            "no token with id {id}; see `zoom-relay tokens list`"
+        )));
+    }
+    ctx.durable().await
 }

@@ -59,10 +59,9 @@ async fn relay(tg: &FakeTelegram) -> (TestApp, TempDir) {
     (app, dir)
 }
 
-fn code(app: &TestApp, kind: CodeKind, route: Option<&str>) -> String {
+async fn code(app: &TestApp, kind: CodeKind, route: Option<&str>) -> String {
     codes::create(
-        app.store(),
-        &app.config,
+        &app.service(),
         &CreateCode {
             kind,
             route: route.map(str::to_string),
@@ -71,6 +70,7 @@ fn code(app: &TestApp, kind: CodeKind, route: Option<&str>) -> String {
             ttl: None,
         },
     )
+    .await
     .expect("code created")
     .code
 }
@@ -130,7 +130,7 @@ async fn say(tg: &FakeTelegram, text: &str, expect: &str) -> String {
 async fn member_subscribes_mutes_and_unsubscribes_and_alerts_follow() {
     let tg = FakeTelegram::start().await;
     let (app, _dir) = relay(&tg).await;
-    let code = code(&app, CodeKind::Subscribe, Some(ROUTE));
+    let code = code(&app, CodeKind::Subscribe, Some(ROUTE)).await;
 
     eventually(
         "commands are registered for private chats and groups",
@@ -197,7 +197,7 @@ async fn group_admin_links_a_forum_topic_and_others_are_refused() {
     let tg = FakeTelegram::start().await;
     let (app, _dir) = relay(&tg).await;
     tg.set_member_status(GROUP, ADMIN, "administrator");
-    let code = code(&app, CodeKind::Link, Some(ROUTE));
+    let code = code(&app, CodeKind::Link, Some(ROUTE)).await;
 
     tg.push_update(FakeTelegram::group_message(
         GROUP,
@@ -298,7 +298,7 @@ async fn a_restart_does_not_handle_an_update_twice() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let app = relay_with(&tg, &data, "").await;
-    let code = code(&app, CodeKind::Subscribe, Some(ROUTE));
+    let code = code(&app, CodeKind::Subscribe, Some(ROUTE)).await;
     say(&tg, &format!("/start {code}"), "Subscribed to").await;
     say(&tg, "/mute 1h", "Muted for").await;
     let last = app
@@ -364,7 +364,7 @@ async fn bad_codes_and_wrong_roles_get_friendly_replies_and_change_nothing() {
         .unwrap();
     say(&tg, &format!("/subscribe {expired}"), "has expired").await;
 
-    let revoked = code(&app, CodeKind::Subscribe, Some(ROUTE));
+    let revoked = code(&app, CodeKind::Subscribe, Some(ROUTE)).await;
     let out = run_cli(&[
         "codes",
         "revoke",
@@ -379,7 +379,7 @@ async fn bad_codes_and_wrong_roles_get_friendly_replies_and_change_nothing() {
         String::from_utf8_lossy(&out.stderr)
     );
     say(&tg, &format!("/start {revoked}"), "withdrawn").await;
-    let link = code(&app, CodeKind::Link, Some(ROUTE));
+    let link = code(&app, CodeKind::Link, Some(ROUTE)).await;
     say(&tg, &format!("/start {link}"), "group link code").await;
     assert!(!member_destination(&app), "no bad code subscribed anyone");
     assert_eq!(

@@ -344,6 +344,20 @@ impl TestApp {
         self.app.store()
     }
 
+    /// The service layer on this relay's store, as the operator.
+    pub fn service(&self) -> zoom_relay::service::Ctx {
+        self.service_with(self.config.clone())
+    }
+
+    /// [`TestApp::service`] with another config (a relay as it would be configured otherwise).
+    pub fn service_with(&self, config: Config) -> zoom_relay::service::Ctx {
+        zoom_relay::service::Ctx::operator(
+            std::sync::Arc::new(self.store().clone()),
+            std::sync::Arc::new(config),
+            std::sync::Arc::new(zoom_relay::render::Renderer::new().expect("renderer")),
+        )
+    }
+
     pub fn tenants(&self) -> &std::sync::Arc<zoom_relay::tenants::Tenants> {
         self.app.tenants()
     }

@@ -598,8 +598,7 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
         poll_timeout_secs: 1,
     });
     zoom_relay::service::codes::create(
-        store,
-        &with_bot,
+        &s.app.service_with(with_bot),
         &zoom_relay::service::codes::CreateCode {
             kind: zoom_relay::store::bot::CodeKind::Subscribe,
             route: Some("alerts".into()),
@@ -608,6 +607,7 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
             ttl: None,
         },
     )
+    .await
     .expect("a subscribe code");
     store
         .add_organizer(&zoom_relay::store::bot::OrganizerLink {
@@ -619,8 +619,8 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
         })
         .unwrap();
     store.set_mute(APP, ACCOUNT, 99, i64::MAX).unwrap();
-    zoom_relay::service::tokens::create(store, APP, ACCOUNT, "ci")
-        .unwrap()
+    zoom_relay::service::tokens::create(&s.app.service(), APP, ACCOUNT, "ci")
+        .await
         .unwrap();
     store
         .put_session(

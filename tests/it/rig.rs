@@ -11,7 +11,7 @@ use zoom_relay::dispatch::{DispatchOutcome, Dispatcher};
 use zoom_relay::metrics::Metrics;
 use zoom_relay::render::Renderer;
 use zoom_relay::routing::RouteDocument;
-use zoom_relay::service::routes::Ctx;
+use zoom_relay::service::Ctx;
 use zoom_relay::store::{Job, NewEvent, Store};
 use zoom_relay::zoom::event::parse;
 
@@ -62,13 +62,13 @@ impl<S: Sender> Rig<S> {
             let routes: RouteDocument = toml::from_str(routes).expect("route document");
             let mut lenient = config.clone();
             lenient.webhooks.allow_private_networks = true;
-            Ctx {
-                store: &store,
-                config: &lenient,
-                renderer: &renderer,
-                caller: zoom_relay::service::chats::Caller::Operator,
-            }
+            Ctx::operator(
+                Arc::new(store.clone()),
+                Arc::new(lenient),
+                Arc::new(renderer.clone()),
+            )
             .import(&routes)
+            .await
             .expect("routes import");
         }
         let dispatcher = Dispatcher::new(

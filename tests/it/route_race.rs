@@ -43,8 +43,7 @@ async fn members_subscribing_while_an_organizer_edits_lose_nothing() {
     })
     .await;
     let code = codes::create(
-        app.store(),
-        &app.config,
+        &app.service(),
         &CreateCode {
             kind: CodeKind::Subscribe,
             route: Some(ROUTE.into()),
@@ -53,6 +52,7 @@ async fn members_subscribing_while_an_organizer_edits_lose_nothing() {
             ttl: None,
         },
     )
+    .await
     .expect("code created")
     .code;
 
@@ -174,8 +174,15 @@ async fn an_edit_from_a_stale_read_keeps_members_choices_and_a_rename_carries_th
         .unwrap();
     // Between the organizer's read and write: one member leaves, another joins.
     assert!(
-        zoom_relay::service::subscriptions::remove(s, "default", ACCOUNT, ROUTE, "telegram:7001")
-            .unwrap()
+        zoom_relay::service::subscriptions::remove(
+            &app.service(),
+            "default",
+            ACCOUNT,
+            ROUTE,
+            "telegram:7001"
+        )
+        .await
+        .unwrap()
     );
     s.update_route("default", ACCOUNT, ROUTE, |r| {
         r.destinations.push(sub(7003));

@@ -13,7 +13,7 @@ use zoom_relay::dispatch::{DispatchOutcome, Dispatcher};
 use zoom_relay::metrics::Metrics;
 use zoom_relay::render::Renderer;
 use zoom_relay::routing::{Channel, RouteDocument};
-use zoom_relay::service::routes::Ctx;
+use zoom_relay::service::Ctx;
 use zoom_relay::store::{Job, Message, NewEvent, Store};
 use zoom_relay::zoom::event::parse;
 
@@ -93,16 +93,16 @@ fn test_config() -> (tempfile::TempDir, Config) {
     (dir, config)
 }
 
-fn import(store: &Store, config: &Config, doc: &str) {
+async fn import(store: &Store, config: &Config, doc: &str) {
     let renderer = Renderer::new().expect("renderer");
     let parsed: RouteDocument = toml::from_str(doc).expect("route document parses");
-    Ctx {
-        store,
-        config,
-        renderer: &renderer,
-        caller: zoom_relay::service::chats::Caller::Operator,
-    }
+    Ctx::operator(
+        Arc::new(store.clone()),
+        Arc::new(config.clone()),
+        Arc::new(renderer),
+    )
     .import(&parsed)
+    .await
     .expect("routes import");
 }
 
@@ -189,7 +189,7 @@ fn jobs_by_target(jobs: &[Job]) -> BTreeMap<String, &Job> {
 async fn design_route_document_turns_a_started_event_into_one_job_per_target() {
     let (_dir, config) = test_config();
     let store = open_store(&config);
-    import(&store, &config, &design_routes());
+    import(&store, &config, &design_routes()).await;
     append(
         &store,
         &body(
@@ -262,7 +262,7 @@ async fn design_route_document_turns_a_started_event_into_one_job_per_target() {
 async fn join_link_is_only_included_where_the_route_allows_it() {
     let (_dir, config) = test_config();
     let store = open_store(&config);
-    import(&store, &config, &design_routes());
+    import(&store, &config, &design_routes()).await;
     // meeting.created carries the join link; meeting.started does not, so it comes from memory.
     append(
         &store,
@@ -316,7 +316,7 @@ async fn join_link_is_only_included_where_the_route_allows_it() {
 async fn started_alert_is_not_sent_after_the_meeting_ended() {
     let (_dir, config) = test_config();
     let store = open_store(&config);
-    import(&store, &config, &log_route("log everything"));
+    import(&store, &config, &log_route("log everything")).await;
     append(
         &store,
         &body("meeting.started", "inst-3", "Short", json!({})),
@@ -360,7 +360,7 @@ async fn started_alert_is_not_sent_after_the_meeting_ended() {
 async fn dispatch_happens_exactly_once_across_a_restart() {
     let (_dir, config) = test_config();
     let store = open_store(&config);
-    import(&store, &config, &design_routes());
+    import(&store, &config, &design_routes()).await;
     for i in 0..5 {
         append(
             &store,
@@ -634,7 +634,7 @@ async fn demo_relay_logs_a_rendered_alert_for_a_simulated_start() {
 async fn dead_letters_are_listed_with_their_reason_and_can_be_retried() {
     let (dir, config) = test_config();
     let store = open_store(&config);
-    import(&store, &config, &log_route("log starts"));
+    import(&store, &config, &log_route("log starts")).await;
     append(
         &store,
         &body("meeting.started", "inst-d", "Gone", json!({})),
@@ -693,7 +693,7 @@ async fn a_retrying_job_holds_back_later_jobs_for_the_same_destination() {
     use zoom_relay::store::{Attempt, AttemptOutcome, Claim, Finish};
     let (_dir, config) = test_config();
     let store = open_store(&config);
-    import(&store, &config, &log_route("fifo"));
+    import(&store, &config, &log_route("fifo")).await;
     for i in 0..2 {
         append(
             &store,

@@ -31,9 +31,9 @@ async fn relay(tg: &FakeTelegram, extra: &str) -> TestApp {
     .await
 }
 
-fn token(app: &TestApp, account: &str) -> String {
-    zoom_relay::service::tokens::create(app.store(), "default", account, "it")
-        .unwrap()
+async fn token(app: &TestApp, account: &str) -> String {
+    zoom_relay::service::tokens::create(&app.service(), "default", account, "it")
+        .await
         .unwrap()
         .token
 }
@@ -74,10 +74,9 @@ fn tg_route(account: &str, name: &str, chat: i64) -> Value {
     })
 }
 
-fn link_code(app: &TestApp, account: &str, route: &str) -> String {
+async fn link_code(app: &TestApp, account: &str, route: &str) -> String {
     codes::create(
-        app.store(),
-        &app.config,
+        &app.service(),
         &CreateCode {
             kind: CodeKind::Link,
             route: Some(route.into()),
@@ -86,6 +85,7 @@ fn link_code(app: &TestApp, account: &str, route: &str) -> String {
             ttl: None,
         },
     )
+    .await
     .expect("code created")
     .code
 }
@@ -102,7 +102,7 @@ async fn b_links_its_group(app: &TestApp, tg: &FakeTelegram) {
         )
         .unwrap();
     tg.set_member_status(B_GROUP, B_ADMIN, "administrator");
-    let code = link_code(app, B, "b-route");
+    let code = link_code(app, B, "b-route").await;
     tg.push_update(FakeTelegram::group_message(
         B_GROUP,
         B_ADMIN,
@@ -121,7 +121,7 @@ async fn a_tenant_cannot_route_into_another_tenants_group_but_the_operator_can()
     let app = relay(&tg, "").await;
     b_links_its_group(&app, &tg).await;
     let before = tg.delivered_to(B_GROUP).len();
-    let t = token(&app, T);
+    let t = token(&app, T).await;
 
     // Create: refused with the plain message, nothing stored.
     let (s, b, _) = call(
@@ -230,7 +230,7 @@ async fn link_in_another_tenants_group_is_refused_until_its_admin_unlinks() {
             .unwrap(),
         )
         .unwrap();
-    let code = link_code(&app, T, "t-route");
+    let code = link_code(&app, T, "t-route").await;
     tg.push_update(FakeTelegram::group_message(
         B_GROUP,
         B_ADMIN,
@@ -294,7 +294,7 @@ async fn send_test_beyond_the_quota_gets_429_and_sends_no_more_mail() {
         ));
     })
     .await;
-    let t = token(&app, T);
+    let t = token(&app, T).await;
     let to: Vec<String> = (0..3).map(|i| format!("r{i}@example.org")).collect();
     let (s, b, _) = call(
         &app,

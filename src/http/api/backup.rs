@@ -16,15 +16,17 @@ pub(super) async fn backup(
     p.require_operator()?;
     let (reader, writer) = tokio::io::duplex(256 * 1024);
     let bridge = tokio_util::io::SyncIoBridge::new(writer);
-    let store = st.store.clone();
-    tokio::task::spawn_blocking(move || match store.write_backup(bridge) {
-        Ok(info) => tracing::info!(
-            trees = info.trees,
-            entries = info.entries,
-            bytes = info.bytes,
-            "backup streamed to an admin client"
-        ),
-        Err(e) => tracing::warn!(error = %e, "backup stream stopped before the end"),
+    let db = st.db.clone();
+    tokio::spawn(async move {
+        match db.write_backup(Box::new(bridge)).await {
+            Ok(info) => tracing::info!(
+                trees = info.trees,
+                entries = info.entries,
+                bytes = info.bytes,
+                "backup streamed to an admin client"
+            ),
+            Err(e) => tracing::warn!(error = %e, "backup stream stopped before the end"),
+        }
     });
     let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(reader));
     Ok((

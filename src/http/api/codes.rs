@@ -6,8 +6,9 @@ use crate::http::extract::{Path, Query};
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use super::{TenantQuery, service};
+use super::TenantQuery;
 use crate::http::auth::Principal;
+use crate::http::call;
 use crate::http::{ApiError, AppState};
 use crate::service::codes::{self, CreateCode, CreatedCode};
 use crate::store::bot::CodeRecord;
@@ -21,7 +22,7 @@ pub(super) async fn create(
     let (app, account) = (app.map(str::to_string), account.map(str::to_string));
     req.app = app;
     req.account = account;
-    let created = service(&st, move |c| codes::create(c.store, c.config, &req)).await?;
+    let created = codes::create(&call::operator(&st), &req).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -31,11 +32,8 @@ pub(super) async fn list(
     Query(q): Query<TenantQuery>,
 ) -> Result<Json<Vec<CodeRecord>>, ApiError> {
     let (app, account) = q.scoped(&p)?;
-    service(&st, move |c| {
-        codes::list(c.store, app.as_deref(), account.as_deref())
-    })
-    .await
-    .map(Json)
+    let list = codes::list(&call::operator(&st), app.as_deref(), account.as_deref()).await?;
+    Ok(Json(list))
 }
 
 pub(super) async fn revoke(
@@ -45,9 +43,12 @@ pub(super) async fn revoke(
     Query(q): Query<TenantQuery>,
 ) -> Result<Json<CodeRecord>, ApiError> {
     let (app, account) = q.scoped(&p)?;
-    service(&st, move |c| {
-        codes::revoke(c.store, &id, app.as_deref(), account.as_deref())
-    })
-    .await
-    .map(Json)
+    let revoked = codes::revoke(
+        &call::operator(&st),
+        &id,
+        app.as_deref(),
+        account.as_deref(),
+    )
+    .await?;
+    Ok(Json(revoked))
 }

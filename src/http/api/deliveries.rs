@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 
-use super::{TenantQuery, blocking};
+use super::TenantQuery;
 use crate::http::auth::Principal;
 use crate::http::call;
 use crate::http::extract::{Json, Path, Query};
@@ -22,9 +22,7 @@ pub(super) async fn list_deliveries(
     let (app, account) = (app.map(str::to_string), account.map(str::to_string));
     q.app = app;
     q.account = account;
-    blocking(&st, move |s| deliveries::list(s, &q))
-        .await
-        .map(Json)
+    Ok(Json(deliveries::list(&call::operator(&st), &q).await?))
 }
 
 /// A delivery the principal may see, or 404.
@@ -33,7 +31,7 @@ pub(super) async fn visible_delivery(
     p: &Principal,
     id: u64,
 ) -> Result<DeliveryDetail, ApiError> {
-    let d = blocking(st, move |s| deliveries::get(s, id)).await?;
+    let d = deliveries::get(&call::operator(st), id).await?;
     match d {
         Some(d) if p.can_see(&d.delivery.app_id, &d.delivery.account_id) => Ok(d),
         _ => Err(ApiError::NotFound(format!("no delivery with id {id}"))),
@@ -54,8 +52,7 @@ pub(super) async fn retry_delivery(
     Path(id): Path<u64>,
 ) -> Result<Json<ReplayReport>, ApiError> {
     visible_delivery(&st, &p, id).await?;
-    blocking(&st, move |s| deliveries::retry(s, id)).await?;
-    call::queued(&st).await?;
+    deliveries::retry(&call::operator(&st), id).await?;
     Ok(Json(ReplayReport { requeued: 1 }))
 }
 
@@ -68,8 +65,7 @@ pub(super) async fn replay_deliveries(
     let (app, account) = (app.map(str::to_string), account.map(str::to_string));
     req.app = app;
     req.account = account;
-    let report = blocking(&st, move |s| deliveries::replay(s, &req)).await?;
-    call::queued(&st).await?;
+    let report = deliveries::replay(&call::operator(&st), &req).await?;
     Ok(Json(report))
 }
 
@@ -79,11 +75,9 @@ pub(super) async fn list_notices(
     Query(q): Query<TenantQuery>,
 ) -> Result<Json<Vec<Notice>>, ApiError> {
     let (app, account) = q.scoped(&p)?;
-    blocking(&st, move |s| {
-        deliveries::notices(s, app.as_deref(), account.as_deref())
-    })
-    .await
-    .map(Json)
+    let list =
+        deliveries::notices(&call::operator(&st), app.as_deref(), account.as_deref()).await?;
+    Ok(Json(list))
 }
 
 pub(super) async fn list_disabled(
@@ -92,11 +86,9 @@ pub(super) async fn list_disabled(
     Query(q): Query<TenantQuery>,
 ) -> Result<Json<Vec<DisabledTarget>>, ApiError> {
     let (app, account) = q.scoped(&p)?;
-    blocking(&st, move |s| {
-        deliveries::disabled(s, app.as_deref(), account.as_deref())
-    })
-    .await
-    .map(Json)
+    let list =
+        deliveries::disabled(&call::operator(&st), app.as_deref(), account.as_deref()).await?;
+    Ok(Json(list))
 }
 
 pub(super) async fn enable_destination(
@@ -106,7 +98,7 @@ pub(super) async fn enable_destination(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     p.require(&req.app, &req.account)?;
     let target = req.target.clone();
-    let enabled = blocking(&st, move |s| deliveries::enable(s, &req)).await?;
+    let enabled = deliveries::enable(&call::operator(&st), &req).await?;
     if enabled {
         Ok(Json(serde_json::json!({ "enabled": target })))
     } else {

@@ -2,8 +2,8 @@
 
 use axum::extract::State;
 
-use super::blocking;
 use crate::http::auth::Principal;
+use crate::http::call;
 use crate::http::extract::{Json, Query};
 use crate::http::{ApiError, AppState};
 use crate::service::events::{self, EventView, EventsQuery};
@@ -17,5 +17,5 @@ pub(super) async fn list_events(
     let (app, account) = (app.map(str::to_string), account.map(str::to_string));
     q.app = app;
     q.account = account;
-    blocking(&st, move |s| events::list(s, &q)).await.map(Json)
+    Ok(Json(events::list(&call::operator(&st), &q).await?))
 }

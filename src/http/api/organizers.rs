@@ -3,10 +3,12 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use super::{TenantQuery, blocking};
+use super::TenantQuery;
 use crate::http::auth::Principal;
+use crate::http::call;
 use crate::http::extract::{Json, Path, Query};
 use crate::http::{ApiError, AppState};
+use crate::service::organizers;
 
 pub(super) async fn list_organizers(
     State(st): State<AppState>,
@@ -14,11 +16,8 @@ pub(super) async fn list_organizers(
     Query(q): Query<TenantQuery>,
 ) -> Result<Json<Vec<crate::store::bot::OrganizerLink>>, ApiError> {
     let (app, account) = q.scoped(&p)?;
-    blocking(&st, move |s| {
-        crate::service::organizers::list(s, app.as_deref(), account.as_deref())
-    })
-    .await
-    .map(Json)
+    let list = organizers::list(&call::operator(&st), app.as_deref(), account.as_deref()).await?;
+    Ok(Json(list))
 }
 
 pub(super) async fn remove_organizer(
@@ -30,12 +29,8 @@ pub(super) async fn remove_organizer(
     let user_id: i64 = user_id
         .parse()
         .map_err(|_| ApiError::bad_field("user_id", "a Telegram user id (a number)"))?;
-    let removed = blocking(&st, move |s| {
-        crate::service::organizers::remove(s, &app, &account, user_id)
-    })
-    .await?;
+    let removed = organizers::remove(&call::operator(&st), &app, &account, user_id).await?;
     if removed {
-        st.store.flush().await?;
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::NotFound("no such organizer".into()))

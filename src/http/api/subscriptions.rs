@@ -3,8 +3,9 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use super::{TenantQuery, blocking};
+use super::TenantQuery;
 use crate::http::auth::Principal;
+use crate::http::call;
 use crate::http::extract::{Json, Path, Query};
 use crate::http::{ApiError, AppState};
 use crate::service::subscriptions::{self, Subscription};
@@ -15,9 +16,9 @@ pub(super) async fn list_subscriptions(
     Query(q): Query<TenantQuery>,
 ) -> Result<Json<Vec<Subscription>>, ApiError> {
     let (app, account) = q.exact(&p)?;
-    blocking(&st, move |s| subscriptions::list(s, &app, &account))
-        .await
-        .map(Json)
+    Ok(Json(
+        subscriptions::list(&call::operator(&st), &app, &account).await?,
+    ))
 }
 
 pub(super) async fn remove_subscription(
@@ -26,10 +27,8 @@ pub(super) async fn remove_subscription(
     Path((app, account, route, target)): Path<(String, String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
     p.require(&app, &account)?;
-    let removed = blocking(&st, move |s| {
-        subscriptions::remove(s, &app, &account, &route, &target)
-    })
-    .await?;
+    let removed =
+        subscriptions::remove(&call::operator(&st), &app, &account, &route, &target).await?;
     if removed {
         Ok(StatusCode::NO_CONTENT)
     } else {

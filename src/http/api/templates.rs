@@ -5,8 +5,9 @@ use axum::http::StatusCode;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{TenantQuery, default_app, service};
+use super::{TenantQuery, default_app};
 use crate::http::auth::Principal;
+use crate::http::call;
 use crate::http::extract::{Json, Path, Query};
 use crate::http::{ApiError, AppState};
 use crate::service::routes::{PreviewItem, PreviewRequest, TemplateInfo};
@@ -17,9 +18,7 @@ pub(super) async fn list_templates(
     Query(q): Query<TenantQuery>,
 ) -> Result<Json<Vec<TemplateInfo>>, ApiError> {
     let (app, account) = q.exact(&p)?;
-    service(&st, move |c| c.templates(&app, &account))
-        .await
-        .map(Json)
+    Ok(Json(call::operator(&st).templates(&app, &account).await?))
 }
 
 #[derive(Deserialize)]
@@ -45,10 +44,9 @@ pub(super) async fn template_source(
     if let Some(account) = &q.account {
         p.require(&q.app, account)?;
     }
-    let source = service(&st, move |c| {
-        c.template_source(&q.app, q.account.as_deref(), &q.event, &q.key)
-    })
-    .await?;
+    let source = call::operator(&st)
+        .template_source(&q.app, q.account.as_deref(), &q.event, &q.key)
+        .await?;
     Ok(Json(TemplateSource { source }))
 }
 
@@ -59,10 +57,9 @@ pub(super) async fn set_template(
     Json(body): Json<TemplateSource>,
 ) -> Result<StatusCode, ApiError> {
     p.require(&app, &account)?;
-    service(&st, move |c| {
-        c.set_template(&app, &account, &event, &key, &body.source)
-    })
-    .await?;
+    call::operator(&st)
+        .set_template(&app, &account, &event, &key, &body.source)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -72,10 +69,9 @@ pub(super) async fn remove_template(
     Path((app, account, event, key)): Path<(String, String, String, String)>,
 ) -> Result<StatusCode, ApiError> {
     p.require(&app, &account)?;
-    service(&st, move |c| {
-        c.remove_template(&app, &account, &event, &key)
-    })
-    .await?;
+    call::operator(&st)
+        .remove_template(&app, &account, &event, &key)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -93,5 +89,5 @@ pub(super) async fn preview_templates(
         }
         (None, None) => {}
     }
-    service(&st, move |c| c.preview(&req)).await.map(Json)
+    Ok(Json(call::operator(&st).preview(&req).await?))
 }

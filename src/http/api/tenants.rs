@@ -7,8 +7,8 @@ use crate::http::extract::{Path, Query};
 use axum::extract::State;
 use serde::Deserialize;
 
-use super::blocking;
 use crate::http::auth::Principal;
+use crate::http::call;
 use crate::http::{ApiError, AppState};
 use crate::service::tenants::{self, RemoveReport, TenantDetail, TenantView};
 use crate::store::AuditEntry;
@@ -24,9 +24,9 @@ pub(super) async fn list(
     Query(q): Query<AppQuery>,
 ) -> Result<Json<Vec<TenantView>>, ApiError> {
     p.require_operator()?;
-    blocking(&st, move |s| tenants::list(s, q.app.as_deref()))
-        .await
-        .map(Json)
+    Ok(Json(
+        tenants::list(&call::operator(&st), q.app.as_deref()).await?,
+    ))
 }
 
 pub(super) async fn show(
@@ -35,11 +35,9 @@ pub(super) async fn show(
     Path((app, account)): Path<(String, String)>,
 ) -> Result<Json<TenantDetail>, ApiError> {
     p.require(&app, &account)?;
-    let (a, acc) = (app.clone(), account.clone());
-    blocking(&st, move |s| tenants::show(s, &a, &acc))
-        .await?
-        .map(Json)
-        .ok_or_else(|| ApiError::NotFound(format!("no tenant {account} for app `{app}`")))
+    Ok(Json(
+        tenants::show(&call::operator(&st), &app, &account).await?,
+    ))
 }
 
 pub(super) async fn remove(
@@ -48,10 +46,8 @@ pub(super) async fn remove(
     Path((app, account)): Path<(String, String)>,
 ) -> Result<Json<RemoveReport>, ApiError> {
     p.require_operator()?;
-    tenants::remove(&st.store, &st.config, Some(&st.tenants), &app, &account)
-        .await
-        .map(Json)
-        .map_err(ApiError::Internal)
+    let report = tenants::remove(&call::operator(&st), &st.tenants, &app, &account).await?;
+    Ok(Json(report))
 }
 
 pub(super) async fn audit(
@@ -59,5 +55,5 @@ pub(super) async fn audit(
     p: Principal,
 ) -> Result<Json<Vec<AuditEntry>>, ApiError> {
     p.require_operator()?;
-    blocking(&st, tenants::audit).await.map(Json)
+    Ok(Json(tenants::audit(&call::operator(&st)).await?))
 }

@@ -9,10 +9,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::html::{Section, button_form, e, page, seg};
-use super::{Fail, Scope, blocking, check_csrf, field, scope, signed_in};
+use super::{Fail, Scope, check_csrf, field, scope, signed_in};
 use crate::http::AppState;
+use crate::http::call;
 use crate::service::events::{self, EventsQuery};
-use crate::service::{deliveries, tenants};
+use crate::service::{ServiceError, deliveries, tenants};
 
 /// `/console`: a tenant goes straight to its dashboard; the operator picks an account.
 pub async fn home(State(st): State<AppState>, headers: HeaderMap) -> Result<Response, Fail> {
@@ -22,16 +23,14 @@ pub async fn home(State(st): State<AppState>, headers: HeaderMap) -> Result<Resp
             Redirect::to(&format!("/console/t/{}/{}", seg(app), seg(account))).into_response(),
         );
     }
-    let (list, route_tenants) = blocking(&st, |s| {
-        let list = tenants::list(s, None)?;
-        let routes: BTreeSet<(String, String)> = s
-            .list_routes(None)?
-            .into_iter()
-            .map(|r| (r.app_id, r.account_id))
-            .collect();
-        Ok((list, routes))
-    })
-    .await?;
+    let ctx = call::operator(&st);
+    let list = tenants::list(&ctx, None).await?;
+    let route_tenants: BTreeSet<(String, String)> = ctx
+        .list(None, None)
+        .await?
+        .into_iter()
+        .map(|r| (r.app_id, r.account_id))
+        .collect();
     let mut body = String::from(
         "<p>You are signed in as the operator and see every account. Pick one.</p>\
          <h2>Installed accounts</h2>",
@@ -145,42 +144,41 @@ pub async fn show(
 async fn dashboard_body(st: &AppState, sc: &Scope) -> Result<String, Fail> {
     let (app, account) = (sc.app.clone(), sc.account.clone());
     let since = chrono::Utc::now() - chrono::Duration::hours(24);
-    let (detail, last, events_24h, failed_24h, sent_24h, notices, disabled) =
-        blocking(st, move |s| {
-            let detail = tenants::show(s, &app, &account)?;
-            let q = |since: Option<String>, limit| EventsQuery {
-                since,
-                app: Some(app.clone()),
-                account: Some(account.clone()),
-                limit: Some(limit),
-            };
-            let map = |e: events::QueryError| match e {
-                events::QueryError::Store(s) => s,
-                events::QueryError::BadSince(m) => crate::store::StoreError::Io(m),
-            };
-            let last = events::list(s, &q(None, 1)).map_err(map)?;
-            let events_24h = events::list(s, &q(Some("24h".into()), 10_000))
-                .map_err(map)?
-                .len();
-            let since_ms = since.timestamp_millis();
-            let mine = |j: &crate::store::Job| j.app_id == app && j.account_id == account;
-            let failed_24h = s
-                .list_dead()?
-                .iter()
-                .filter(|d| mine(&d.job) && d.dead_at_ms >= since_ms)
-                .count();
-            let sent_24h = s
-                .list_sent()?
-                .iter()
-                .filter(|d| mine(&d.job) && d.sent_at_ms >= since_ms)
-                .count();
-            let notices = deliveries::notices(s, Some(&app), Some(&account))?;
-            let disabled = deliveries::disabled(s, Some(&app), Some(&account))?;
-            Ok((
-                detail, last, events_24h, failed_24h, sent_24h, notices, disabled,
-            ))
-        })
-        .await?;
+    let ctx = call::operator(st);
+    let detail = match tenants::show(&ctx, &app, &account).await {
+        Ok(d) => Some(d),
+        Err(ServiceError::NotFound(_)) => None,
+        Err(e) => return Err(e.into()),
+    };
+    let q = |since: Option<String>, limit| EventsQuery {
+        since,
+        app: Some(app.clone()),
+        account: Some(account.clone()),
+        limit: Some(limit),
+    };
+    let last = events::list(&ctx, &q(None, 1)).await?;
+    let events_24h = events::list(&ctx, &q(Some("24h".into()), 10_000))
+        .await?
+        .len();
+    let since_ms = since.timestamp_millis();
+    let mine = |j: &crate::store::Job| j.app_id == app && j.account_id == account;
+    // Counts only; a dashboard needs no attempt details.
+    let failed_24h = st
+        .db
+        .list_dead()
+        .await?
+        .iter()
+        .filter(|d| mine(&d.job) && d.dead_at_ms >= since_ms)
+        .count();
+    let sent_24h = st
+        .db
+        .list_sent()
+        .await?
+        .iter()
+        .filter(|d| mine(&d.job) && d.sent_at_ms >= since_ms)
+        .count();
+    let notices = deliveries::notices(&ctx, Some(&app), Some(&account)).await?;
+    let disabled = deliveries::disabled(&ctx, Some(&app), Some(&account)).await?;
     let mut body = String::from(
         "<section aria-labelledby=\"install-h\"><h2 id=\"install-h\">Zoom install</h2>",
     );
@@ -293,10 +291,8 @@ pub async fn enable_destination(
         account: sc.account.clone(),
         target: field(&form, "target").unwrap_or("").to_string(),
     };
-    let enabled = blocking(&st, move |s| deliveries::enable(s, &req)).await?;
-    if !enabled {
+    if !deliveries::enable(&call::operator(&st), &req).await? {
         return Err(Fail::not_found());
     }
-    st.store.flush().await.map_err(Fail::internal)?;
     Ok(Redirect::to(&sc.url("")).into_response())
 }

@@ -8,10 +8,12 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::html::{Section, button_form, csrf_field, e, error_summary, flash, page};
-use super::{Fail, blocking, check_csrf, field, queued, scope};
+use super::{Fail, check_csrf, field, scope};
 use crate::http::AppState;
+use crate::http::call;
 use crate::routing::FieldError;
-use crate::service::deliveries::{self, DeliveriesQuery, ReplayRequest, RetryError};
+use crate::service::ServiceError;
+use crate::service::deliveries::{self, DeliveriesQuery, ReplayRequest};
 use crate::store::Message;
 
 #[derive(Deserialize, Default)]
@@ -43,17 +45,9 @@ pub async fn list(
         sent: true,
         limit: Some(500),
     };
-    let (a, acc) = (sc.app.clone(), sc.account.clone());
-    let (rows, routes) = blocking(&st, move |s| {
-        let rows = deliveries::list(s, &query)?;
-        let routes: Vec<String> = s
-            .list_routes(Some((&a, &acc)))?
-            .into_iter()
-            .map(|r| r.name)
-            .collect();
-        Ok((rows, routes))
-    })
-    .await?;
+    let ctx = call::operator(&st);
+    let rows = deliveries::list(&ctx, &query).await?;
+    let routes = route_names(&ctx, &sc).await?;
     let mut b = String::new();
     if let Some(n) = f.requeued {
         b.push_str(&flash(&format!("{n} delivery(ies) queued again.")));
@@ -170,31 +164,15 @@ pub async fn replay(
         app: Some(sc.app.clone()),
         account: Some(sc.account.clone()),
     };
-    let store = st.store.clone();
-    let res = tokio::task::spawn_blocking(move || deliveries::replay(&store, &req))
-        .await
-        .map_err(Fail::internal)?;
-    match res {
-        Ok(report) => {
-            queued(&st).await?;
-            Ok(
-                Redirect::to(&sc.url(&format!("/deliveries?requeued={}", report.requeued)))
-                    .into_response(),
-            )
-        }
-        Err(RetryError::BadSince(m)) => {
-            let (a, acc) = (sc.app.clone(), sc.account.clone());
-            let routes = blocking(&st, move |s| {
-                Ok(s.list_routes(Some((&a, &acc)))?
-                    .into_iter()
-                    .map(|r| r.name)
-                    .collect::<Vec<_>>())
-            })
-            .await?;
-            let errs = [FieldError {
-                field: "since".into(),
-                message: m,
-            }];
+    let ctx = call::operator(&st);
+    match deliveries::replay(&ctx, &req).await {
+        Ok(report) => Ok(Redirect::to(
+            &sc.url(&format!("/deliveries?requeued={}", report.requeued)),
+        )
+        .into_response()),
+        // A bad `since` goes back to the form, next to its field.
+        Err(ServiceError::Invalid(errs)) => {
+            let routes = route_names(&ctx, &sc).await?;
             Ok(page(
                 StatusCode::BAD_REQUEST,
                 "Delivery log",
@@ -203,9 +181,18 @@ pub async fn replay(
                 &replay_form(&sc, &routes, &errs),
             ))
         }
-        Err(RetryError::Store(s)) => Err(s.into()),
-        Err(RetryError::NotFound(_)) => Err(Fail::not_found()),
+        Err(e) => Err(e.into()),
     }
+}
+
+/// The names of the tenant's routes, for the filter and replay forms.
+async fn route_names(ctx: &crate::service::Ctx, sc: &super::Scope) -> Result<Vec<String>, Fail> {
+    Ok(ctx
+        .list(Some(&sc.app), Some(&sc.account))
+        .await?
+        .into_iter()
+        .map(|r| r.name)
+        .collect())
 }
 
 /// One delivery of this tenant, or 404 (also for another tenant's).
@@ -214,7 +201,7 @@ async fn owned(
     sc: &super::Scope,
     id: u64,
 ) -> Result<deliveries::DeliveryDetail, Fail> {
-    let d = blocking(st, move |s| deliveries::get(s, id)).await?;
+    let d = deliveries::get(&call::operator(st), id).await?;
     match d {
         Some(d) if d.delivery.app_id == sc.app && d.delivery.account_id == sc.account => Ok(d),
         _ => Err(Fail::not_found()),
@@ -301,15 +288,6 @@ pub async fn retry(
     let sc = scope(&st, &headers, app, account).await?;
     check_csrf(&sc.principal, &form)?;
     owned(&st, &sc, id).await?;
-    let store = st.store.clone();
-    let res = tokio::task::spawn_blocking(move || deliveries::retry(&store, id))
-        .await
-        .map_err(Fail::internal)?;
-    match res {
-        Ok(()) => {}
-        Err(RetryError::Store(s)) => return Err(s.into()),
-        Err(_) => return Err(Fail::not_found()),
-    }
-    queued(&st).await?;
+    deliveries::retry(&call::operator(&st), id).await?;
     Ok(Redirect::to(&sc.url("/deliveries?requeued=1")).into_response())
 }

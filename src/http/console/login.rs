@@ -130,8 +130,8 @@ pub async fn logout(
     let p = signed_in(&st, &headers).await?;
     check_csrf(&p, &form)?;
     if let Some(id) = cookie(&headers, SESSION_COOKIE).map(str::to_string) {
-        super::blocking(&st, move |s| s.remove_session(&id)).await?;
-        st.store.flush().await.map_err(Fail::internal)?;
+        st.db.remove_session(&id).await?;
+        st.db.flush().await?;
     }
     Ok((
         StatusCode::SEE_OTHER,

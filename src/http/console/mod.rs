@@ -14,6 +14,8 @@ mod dashboard;
 mod deliveries;
 mod html;
 mod login;
+mod route_editor;
+mod route_form;
 mod routes;
 mod subscriptions;
 mod templates;
@@ -25,8 +27,7 @@ use axum::routing::{get, post};
 
 use super::AppState;
 use super::auth::{Principal, csrf_ok};
-use super::call;
-use crate::service::routes::{Ctx, ServiceError};
+use crate::service::ServiceError;
 
 pub use html::seg;
 
@@ -188,7 +189,7 @@ impl From<ServiceError> for Fail {
                     .collect::<Vec<_>>()
                     .join("; "),
             ),
-            ServiceError::Store(s) => Fail::internal(s),
+            ServiceError::Unavailable(s) => Fail::internal(s),
         }
     }
 }
@@ -260,43 +261,4 @@ fn field<'a>(form: &'a [(String, String)], name: &str) -> Option<&'a str> {
     form.iter()
         .find(|(k, _)| k == name)
         .map(|(_, v)| v.as_str())
-}
-
-/// Runs a service call off the runtime (see [`crate::http::call`]), as the operator: reads and
-/// tenant-scoped writes. Route writes use [`service_as`] with the session's principal, so an
-/// organizer names only chats proven to be theirs. The error stays a [`ServiceError`] so a form can
-/// show validation errors next to their fields.
-async fn service<T: Send + 'static>(
-    st: &AppState,
-    f: impl FnOnce(&Ctx<'_>) -> Result<T, ServiceError> + Send + 'static,
-) -> Result<T, ServiceError> {
-    call::service_as(st, crate::service::chats::Caller::Operator, f).await
-}
-
-/// [`service`] on behalf of the signed-in principal.
-async fn service_as<T: Send + 'static>(
-    st: &AppState,
-    principal: &Principal,
-    f: impl FnOnce(&Ctx<'_>) -> Result<T, ServiceError> + Send + 'static,
-) -> Result<T, ServiceError> {
-    call::service_as(st, call::caller_of(principal), f).await
-}
-
-/// Runs a store call off the runtime (see [`crate::http::call`]).
-async fn blocking<T: Send + 'static>(
-    st: &AppState,
-    f: impl FnOnce(&crate::store::Store) -> Result<T, crate::store::StoreError> + Send + 'static,
-) -> Result<T, Fail> {
-    call::blocking(st, f).await
-}
-
-/// After a write that queued deliveries: durable, then the workers woken.
-async fn queued(st: &AppState) -> Result<(), Fail> {
-    call::queued(st).await.map_err(Fail::internal)
-}
-
-impl call::Panicked for Fail {
-    fn panicked(e: tokio::task::JoinError) -> Self {
-        Fail::internal(e)
-    }
 }

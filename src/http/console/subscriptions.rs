@@ -7,8 +7,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::html::{Section, button_form, e, page};
-use super::{Fail, blocking, check_csrf, field, scope};
+use super::{Fail, check_csrf, field, scope};
 use crate::http::AppState;
+use crate::http::call;
 use crate::service::subscriptions;
 
 pub async fn list(
@@ -17,8 +18,7 @@ pub async fn list(
     Path((app, account)): Path<(String, String)>,
 ) -> Result<Response, Fail> {
     let sc = scope(&st, &headers, app, account).await?;
-    let (a, acc) = (sc.app.clone(), sc.account.clone());
-    let subs = blocking(&st, move |s| subscriptions::list(s, &a, &acc)).await?;
+    let subs = subscriptions::list(&call::operator(&st), &sc.app, &sc.account).await?;
     let mut b = String::from(
         "<p>Members subscribe themselves: in Telegram with a subscribe code (create one on a \
          route's page), by email through a member list. Removing a subscription stops its \
@@ -67,14 +67,10 @@ pub async fn remove(
     check_csrf(&sc.principal, &form)?;
     let route = field(&form, "route").unwrap_or("").to_string();
     let target = field(&form, "target").unwrap_or("").to_string();
-    let (a, acc) = (sc.app.clone(), sc.account.clone());
-    let removed = blocking(&st, move |s| {
-        subscriptions::remove(s, &a, &acc, &route, &target)
-    })
-    .await?;
+    let removed =
+        subscriptions::remove(&call::operator(&st), &sc.app, &sc.account, &route, &target).await?;
     if !removed {
         return Err(Fail::not_found());
     }
-    st.store.flush().await.map_err(Fail::internal)?;
     Ok(Redirect::to(&sc.url("/subscriptions")).into_response())
 }

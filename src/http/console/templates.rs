@@ -14,11 +14,13 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::html::{Section, csrf_field, e, error_summary, flash, page, q};
-use super::{Fail, Scope, check_csrf, field, scope, service};
+use super::{Fail, Scope, check_csrf, field, scope};
 use crate::http::AppState;
+use crate::http::call;
 use crate::render::TEMPLATE_KEYS;
 use crate::routing::{FieldError, MEETING_EVENTS};
-use crate::service::routes::{PreviewItem, PreviewRequest, ServiceError};
+use crate::service::ServiceError;
+use crate::service::routes::{PreviewItem, PreviewRequest};
 use crate::store::Message;
 
 #[derive(Deserialize, Default)]
@@ -60,31 +62,29 @@ async fn render(
     note: Option<&str>,
     status: StatusCode,
 ) -> Result<Response, Fail> {
-    let (a, acc, ev) = (sc.app.clone(), sc.account.clone(), event.to_string());
-    let (sources, overridden, routes) = service(st, move |c| {
-        let infos = c.templates(&a, &acc)?;
-        let mut sources = BTreeMap::new();
-        for key in TEMPLATE_KEYS {
-            let s = match c.template_source(&a, Some(&acc), &ev, key) {
-                Ok(s) => s,
-                Err(ServiceError::NotFound(_)) => String::new(),
-                Err(e) => return Err(e),
-            };
-            sources.insert(key.to_string(), s);
-        }
-        let overridden: Vec<String> = infos
-            .into_iter()
-            .filter(|i| i.event == ev && i.source == "account")
-            .map(|i| i.key)
-            .collect();
-        let routes: Vec<String> = c
-            .list(Some(&a), Some(&acc))?
-            .into_iter()
-            .map(|r| r.name)
-            .collect();
-        Ok((sources, overridden, routes))
-    })
-    .await?;
+    let c = call::operator(st);
+    let (a, acc) = (sc.app.as_str(), sc.account.as_str());
+    let infos = c.templates(a, acc).await?;
+    let mut sources = BTreeMap::new();
+    for key in TEMPLATE_KEYS {
+        let s = match c.template_source(a, Some(acc), event, key).await {
+            Ok(s) => s,
+            Err(ServiceError::NotFound(_)) => String::new(),
+            Err(e) => return Err(e.into()),
+        };
+        sources.insert(key.to_string(), s);
+    }
+    let overridden: Vec<String> = infos
+        .into_iter()
+        .filter(|i| i.event == event && i.source == "account")
+        .map(|i| i.key)
+        .collect();
+    let routes: Vec<String> = c
+        .list(Some(a), Some(acc))
+        .await?
+        .into_iter()
+        .map(|r| r.name)
+        .collect();
     let route = route.filter(|r| routes.contains(r));
     // The server-side preview: what is saved (or the drafts after a failed save).
     let req = PreviewRequest {
@@ -102,7 +102,7 @@ async fn render(
             })
             .unwrap_or_default(),
     };
-    let preview = service(st, move |c| c.preview(&req)).await;
+    let preview = c.preview(&req).await;
 
     let mut b = String::new();
     if let Some(n) = note {
@@ -301,17 +301,13 @@ pub async fn save(
         u
     };
     if let Some(key) = field(&form, "reset") {
-        let (a, acc, ev, key) = (
-            sc.app.clone(),
-            sc.account.clone(),
-            event.clone(),
-            key.to_string(),
-        );
-        match service(&st, move |c| c.remove_template(&a, &acc, &ev, &key)).await {
+        match call::operator(&st)
+            .remove_template(&sc.app, &sc.account, &event, key)
+            .await
+        {
             Ok(()) | Err(ServiceError::NotFound(_)) => {}
             Err(e) => return Err(e.into()),
         }
-        st.store.flush().await.map_err(Fail::internal)?;
         return Ok(Redirect::to(&back(true)).into_response());
     }
     let drafts: BTreeMap<String, String> = form
@@ -322,49 +318,11 @@ pub async fn save(
                 .map(|k| (k.to_string(), v.replace("\r\n", "\n")))
         })
         .collect();
-    let (a, acc, ev, d) = (
-        sc.app.clone(),
-        sc.account.clone(),
-        event.clone(),
-        drafts.clone(),
-    );
-    // Only keys whose text differs from what applies now become overrides, so saving the page does
-    // not freeze every default into the account. All are validated before any is written.
-    let result = service(&st, move |c| {
-        let mut changed = Vec::new();
-        let mut errs = Vec::new();
-        for (key, source) in &d {
-            let current = match c.template_source(&a, Some(&acc), &ev, key) {
-                Ok(s) => s,
-                Err(ServiceError::NotFound(_)) => String::new(),
-                Err(e) => return Err(e),
-            };
-            // An empty box means "no template of this account" (the reset button removes one).
-            if source.trim().is_empty() || current.trim_end() == source.trim_end() {
-                continue;
-            }
-            if let Err(e) = c.renderer.validate(key, source) {
-                errs.push(FieldError {
-                    field: format!("{ev}/{key}"),
-                    message: e.to_string(),
-                });
-            }
-            changed.push((key.clone(), source.clone()));
-        }
-        if !errs.is_empty() {
-            return Err(ServiceError::Invalid(errs));
-        }
-        for (key, source) in &changed {
-            c.set_template(&a, &acc, &ev, key, source)?;
-        }
-        Ok(changed.len())
-    })
-    .await;
+    let result = call::operator(&st)
+        .set_templates(&sc.app, &sc.account, &event, &drafts)
+        .await;
     match result {
-        Ok(_) => {
-            st.store.flush().await.map_err(Fail::internal)?;
-            Ok(Redirect::to(&back(true)).into_response())
-        }
+        Ok(_) => Ok(Redirect::to(&back(true)).into_response()),
         Err(ServiceError::Invalid(errs)) => {
             render(
                 &st,

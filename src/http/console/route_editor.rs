@@ -1,0 +1,483 @@
+//! The route editor page (create and edit), with errors next to their fields.
+
+use axum::http::StatusCode;
+use axum::response::Response;
+
+use super::Scope;
+use super::html::{
+    Section, button_form, csrf_field, e, error_summary, field_errors, flash, page, q, seg,
+};
+use crate::http::AppState;
+use crate::routing::{Destination, FieldError, MEETING_EVENTS, Overflow, Route};
+
+pub(super) fn is_member(d: &Destination) -> bool {
+    matches!(
+        d,
+        Destination::Telegram { member: true, .. } | Destination::Email { member: true, .. }
+    )
+}
+
+/// A text input with its label, hint and errors (all of which it needs, hence the arguments).
+#[allow(clippy::too_many_arguments)]
+pub(super) fn text_input(
+    id: &str,
+    name: &str,
+    label: &str,
+    value: &str,
+    hint: &str,
+    errs: &[FieldError],
+    path: &str,
+    extra: &str,
+) -> String {
+    let err_id = format!("{id}-err");
+    let errors = field_errors(errs, path, &err_id);
+    let hint_id = format!("{id}-hint");
+    let mut described = Vec::new();
+    if !hint.is_empty() {
+        described.push(hint_id.clone());
+    }
+    if !errors.is_empty() {
+        described.push(err_id.clone());
+    }
+    format!(
+        "<div class=\"field{}\"><label for=\"{id}\">{}</label>{}\
+         <input id=\"{id}\" name=\"{}\" value=\"{}\"{}{}{extra}>{errors}</div>",
+        if errors.is_empty() { "" } else { " invalid" },
+        e(label),
+        if hint.is_empty() {
+            String::new()
+        } else {
+            format!("<p class=\"hint\" id=\"{hint_id}\">{}</p>", e(hint))
+        },
+        e(name),
+        e(value),
+        if described.is_empty() {
+            String::new()
+        } else {
+            format!(" aria-describedby=\"{}\"", described.join(" "))
+        },
+        if errors.is_empty() {
+            ""
+        } else {
+            " aria-invalid=\"true\""
+        },
+        id = e(id),
+    )
+}
+
+pub(super) fn checkbox(id: &str, name: &str, label: &str, checked: bool) -> String {
+    format!(
+        "<div class=\"check\"><input type=\"checkbox\" id=\"{id}\" name=\"{}\" value=\"on\"{}>\
+         <label for=\"{id}\">{}</label></div>",
+        e(name),
+        if checked { " checked" } else { "" },
+        e(label),
+        id = e(id)
+    )
+}
+
+/// The route editor. `name` is the stored route's name when editing (None when creating).
+pub(super) fn editor(
+    st: &AppState,
+    sc: &Scope,
+    r: &Route,
+    name: Option<&str>,
+    errs: &[FieldError],
+    note: Option<&str>,
+    status: StatusCode,
+) -> Response {
+    let action = match name {
+        Some(n) => sc.url(&format!("/routes/{}", seg(n))),
+        None => sc.url("/new-route"),
+    };
+    let mut b = String::new();
+    if let Some(n) = note {
+        b.push_str(&flash(n));
+    }
+    b.push_str(&error_summary(errs));
+    b.push_str(&format!(
+        "<form method=\"post\" action=\"{}\" class=\"editor\" novalidate>{}",
+        e(&action),
+        csrf_field(sc.csrf())
+    ));
+    b.push_str(&text_input(
+        "name",
+        "name",
+        "Name",
+        &r.name,
+        "Unique within this account, e.g. “weekly-call”.",
+        errs,
+        "name",
+        " required maxlength=\"200\"",
+    ));
+    // Events.
+    let ev_err = field_errors(errs, "events", "events-err");
+    b.push_str(&format!(
+        "<fieldset class=\"field{}\"><legend>Events</legend>",
+        if ev_err.is_empty() { "" } else { " invalid" }
+    ));
+    for ev in MEETING_EVENTS {
+        let id = format!("ev-{}", ev.replace('.', "-"));
+        b.push_str(&format!(
+            "<div class=\"check\"><input type=\"checkbox\" id=\"{id}\" name=\"events\" value=\"{ev}\"{}>\
+             <label for=\"{id}\">{ev}</label></div>",
+            if r.events.iter().any(|x| x == ev) {
+                " checked"
+            } else {
+                ""
+            }
+        ));
+    }
+    b.push_str(&ev_err);
+    b.push_str("</fieldset>");
+    // Filters.
+    b.push_str("<fieldset><legend>Which meetings</legend><p class=\"hint\">Leave all empty for every meeting of the account.</p>");
+    b.push_str(&text_input(
+        "topic_contains",
+        "topic_contains",
+        "Topic contains",
+        r.topic_contains.as_deref().unwrap_or(""),
+        "Case-insensitive.",
+        errs,
+        "topic_contains",
+        "",
+    ));
+    b.push_str(&text_input(
+        "topic_regex",
+        "topic_regex",
+        "Topic matches (regular expression)",
+        r.topic_regex.as_deref().unwrap_or(""),
+        "",
+        errs,
+        "topic_regex",
+        "",
+    ));
+    b.push_str(&text_input(
+        "meeting_ids",
+        "meeting_ids",
+        "Meeting ids",
+        &r.meeting_ids
+            .iter()
+            .map(u64::to_string)
+            .collect::<Vec<_>>()
+            .join(", "),
+        "Separated by commas.",
+        errs,
+        "meeting_ids",
+        " inputmode=\"numeric\"",
+    ));
+    b.push_str(&text_input(
+        "host_ids",
+        "host_ids",
+        "Host user ids",
+        &r.host_ids.join(", "),
+        "Separated by commas.",
+        errs,
+        "host_ids",
+        "",
+    ));
+    b.push_str("</fieldset><fieldset><legend>Message</legend>");
+    b.push_str(&text_input(
+        "timezone",
+        "timezone",
+        "Time zone",
+        &r.timezone,
+        "IANA name, e.g. Europe/Berlin.",
+        errs,
+        "timezone",
+        "",
+    ));
+    b.push_str(&text_input(
+        "locale",
+        "locale",
+        "Locale",
+        r.locale.as_deref().unwrap_or(""),
+        "Optional, e.g. de or en-US.",
+        errs,
+        "locale",
+        "",
+    ));
+    b.push_str(&checkbox(
+        "include_join_link",
+        "include_join_link",
+        "Include the join link and passcode",
+        r.include_join_link,
+    ));
+    b.push_str(&checkbox("enabled", "enabled", "Enabled", r.enabled));
+    b.push_str("</fieldset><fieldset><legend>Telegram options</legend>");
+    b.push_str(&checkbox(
+        "link_preview",
+        "link_preview",
+        "Show a link preview",
+        r.link_preview,
+    ));
+    b.push_str(&checkbox(
+        "silent",
+        "silent",
+        "Send silently (no notification sound)",
+        r.silent,
+    ));
+    b.push_str(&format!(
+        "<div class=\"field\"><label for=\"overflow\">Messages over 4096 characters</label>\
+         <select id=\"overflow\" name=\"overflow\"><option value=\"split\"{}>Split into several messages</option>\
+         <option value=\"truncate\"{}>Cut with “…”</option></select></div></fieldset>",
+        if r.overflow == Overflow::Split {
+            " selected"
+        } else {
+            ""
+        },
+        if r.overflow == Overflow::Truncate {
+            " selected"
+        } else {
+            ""
+        }
+    ));
+    // Destinations.
+    let dest_err = errs
+        .iter()
+        .filter(|f| f.field == "destinations")
+        .map(|f| format!("<li>{}</li>", e(&f.message)))
+        .collect::<String>();
+    b.push_str("<h2>Destinations</h2>");
+    if !dest_err.is_empty() {
+        b.push_str(&format!(
+            "<ul class=\"field-error\" id=\"dest-err\">{dest_err}</ul>"
+        ));
+    }
+    let organizer: Vec<&Destination> = r.destinations.iter().filter(|d| !is_member(d)).collect();
+    for (i, d) in organizer.iter().enumerate() {
+        let p = format!("d.{i}");
+        let path = format!("destinations[{i}]");
+        let (kind, label) = match d {
+            Destination::Telegram { .. } => ("telegram", "Telegram chat"),
+            Destination::Email { .. } => ("email", "Email"),
+            Destination::Webhook { .. } => ("webhook", "Webhook"),
+            Destination::Log => ("log", "Relay log"),
+        };
+        b.push_str(&format!(
+            "<fieldset class=\"dest\"><legend>Destination {}: {label}</legend>\
+             <input type=\"hidden\" name=\"{p}.kind\" value=\"{kind}\">",
+            i + 1
+        ));
+        b.push_str(&field_errors(
+            &errs
+                .iter()
+                .filter(|f| f.field == path)
+                .cloned()
+                .collect::<Vec<_>>(),
+            &path,
+            &format!("d{i}-err"),
+        ));
+        match d {
+            Destination::Telegram {
+                chat_id, thread_id, ..
+            } => {
+                b.push_str(&text_input(
+                    &format!("d{i}-chat"),
+                    &format!("{p}.chat_id"),
+                    "Chat id",
+                    &chat_id.to_string(),
+                    "Groups and channels are negative, e.g. -1001234567890.",
+                    errs,
+                    &format!("{path}.chat_id"),
+                    " inputmode=\"numeric\"",
+                ));
+                b.push_str(&text_input(
+                    &format!("d{i}-thread"),
+                    &format!("{p}.thread_id"),
+                    "Topic (thread) id",
+                    &thread_id.map(|t| t.to_string()).unwrap_or_default(),
+                    "Optional: a forum topic of the group.",
+                    errs,
+                    &format!("{path}.thread_id"),
+                    " inputmode=\"numeric\"",
+                ));
+            }
+            Destination::Email { to, .. } => b.push_str(&text_input(
+                &format!("d{i}-to"),
+                &format!("{p}.to"),
+                "Email addresses",
+                &to.join(", "),
+                "Separated by commas; each recipient gets their own message.",
+                errs,
+                &format!("{path}.to"),
+                " type=\"text\" inputmode=\"email\"",
+            )),
+            Destination::Webhook { url, .. } => {
+                b.push_str(&text_input(
+                    &format!("d{i}-url"),
+                    &format!("{p}.url"),
+                    "URL",
+                    url,
+                    "",
+                    errs,
+                    &format!("{path}.url"),
+                    " inputmode=\"url\"",
+                ));
+                b.push_str(&text_input(
+                    &format!("d{i}-secret"),
+                    &format!("{p}.secret"),
+                    "Signing secret",
+                    "",
+                    "Leave empty to keep the current secret.",
+                    errs,
+                    &format!("{path}.secret"),
+                    " type=\"password\" autocomplete=\"off\"",
+                ));
+            }
+            Destination::Log => {
+                b.push_str("<p>Messages are written to the relay's log.</p>");
+            }
+        }
+        b.push_str(&checkbox(
+            &format!("d{i}-remove"),
+            &format!("{p}.remove"),
+            "Remove this destination",
+            false,
+        ));
+        b.push_str("</fieldset>");
+    }
+    let n = organizer.len();
+    let tg = st.config.telegram.is_some();
+    let mail = st.config.email.is_some();
+    b.push_str(&format!(
+        "<fieldset class=\"dest\"><legend>Add a destination</legend>\
+         <div class=\"field\"><label for=\"new-kind\">Kind</label><select id=\"new-kind\" name=\"new.kind\">\
+         <option value=\"\">(none)</option>{}{}<option value=\"webhook\">Webhook</option>\
+         <option value=\"log\">Relay log</option></select></div>",
+        if tg {
+            "<option value=\"telegram\">Telegram chat</option>"
+        } else {
+            ""
+        },
+        if mail {
+            "<option value=\"email\">Email</option>"
+        } else {
+            ""
+        },
+    ));
+    let np = format!("destinations[{n}]");
+    if tg {
+        b.push_str(&text_input(
+            "new-chat",
+            "new.chat_id",
+            "Telegram chat id",
+            "",
+            "For Telegram: groups and channels are negative. Or use a link code below.",
+            errs,
+            &format!("{np}.chat_id"),
+            " inputmode=\"numeric\"",
+        ));
+        b.push_str(&text_input(
+            "new-thread",
+            "new.thread_id",
+            "Telegram topic (thread) id",
+            "",
+            "Optional.",
+            errs,
+            &format!("{np}.thread_id"),
+            " inputmode=\"numeric\"",
+        ));
+    }
+    if mail {
+        b.push_str(&text_input(
+            "new-to",
+            "new.to",
+            "Email addresses",
+            "",
+            "For email: separated by commas.",
+            errs,
+            &format!("{np}.to"),
+            " inputmode=\"email\"",
+        ));
+    }
+    b.push_str(&text_input(
+        "new-url",
+        "new.url",
+        "Webhook URL",
+        "",
+        "For a webhook: an http(s) URL.",
+        errs,
+        &format!("{np}.url"),
+        " inputmode=\"url\"",
+    ));
+    b.push_str(&text_input(
+        "new-secret",
+        "new.secret",
+        "Webhook signing secret",
+        "",
+        "Optional: whsec_… (Standard Webhooks). Left empty, one is generated and shown once.",
+        errs,
+        &format!("{np}.secret"),
+        " type=\"password\" autocomplete=\"off\"",
+    ));
+    b.push_str("</fieldset>");
+    let members = r.destinations.iter().filter(|d| is_member(d)).count();
+    if members > 0 {
+        b.push_str(&format!(
+            "<p>Plus {members} member subscription(s), managed on the <a href=\"{}\">subscriptions page</a>.</p>",
+            e(&sc.url("/subscriptions"))
+        ));
+    }
+    b.push_str(&format!(
+        "<p><button type=\"submit\" class=\"primary\">{}</button></p></form>",
+        if name.is_some() {
+            "Save route"
+        } else {
+            "Create route"
+        }
+    ));
+    if let Some(n) = name {
+        let base = sc.url(&format!("/routes/{}", seg(n)));
+        b.push_str("<section aria-labelledby=\"test-h\"><h2 id=\"test-h\">Try it</h2>\
+                    <p>Send a sample of this route's first event to every destination now, through the real delivery queue.</p>");
+        b.push_str(&button_form(
+            &format!("{base}/test"),
+            sc.csrf(),
+            "Send test",
+            &[],
+        ));
+        b.push_str(&format!(
+            "<p><a href=\"{}\">Edit this account's templates with a live preview</a></p></section>",
+            e(&sc.url(&format!("/templates?route={}", q(n))))
+        ));
+        // Only a bot that answers commands redeems codes (the service refuses them otherwise).
+        if st.config.bot.is_some() {
+            b.push_str("<section aria-labelledby=\"codes-h\"><h2 id=\"codes-h\">Telegram bot codes</h2>\
+                        <p>A <strong>subscribe</strong> code lets members get this route's messages in a private chat with the bot. \
+                        A <strong>link</strong> code adds a group (or a topic) as a destination when sent there.</p>");
+            b.push_str(&button_form(
+                &format!("{base}/codes"),
+                sc.csrf(),
+                "Create a subscribe code",
+                &[("kind", "subscribe")],
+            ));
+            b.push_str(&button_form(
+                &format!("{base}/codes"),
+                sc.csrf(),
+                "Create a link code",
+                &[("kind", "link")],
+            ));
+            b.push_str("</section>");
+        }
+        b.push_str("<section aria-labelledby=\"del-h\"><h2 id=\"del-h\">Delete</h2>");
+        b.push_str(&button_form(
+            &format!("{base}/delete"),
+            sc.csrf(),
+            "Delete this route",
+            &[],
+        ));
+        b.push_str("</section>");
+    }
+    let title = match name {
+        Some(n) => format!("Route {n}"),
+        None => "New route".to_string(),
+    };
+    page(
+        status,
+        &title,
+        Some(&sc.principal),
+        Some((sc, Section::Routes)),
+        &b,
+    )
+}
