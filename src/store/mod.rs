@@ -23,6 +23,8 @@ pub mod auth;
 pub mod backup;
 pub mod bot;
 mod commit;
+#[cfg(test)]
+mod contract;
 mod events;
 mod meetings;
 mod notices;

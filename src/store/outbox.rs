@@ -397,12 +397,21 @@ impl Store {
             job.due_at_ms = until;
             let new_key = due_key(channel, until, id);
             i.outbox_due.insert(new_key, &[])?;
-            if i.outbox
-                .compare_and_swap(id.to_be_bytes(), Some(old), Some(enc(&job)))?
-                .is_err()
+            if let Err(lost) =
+                i.outbox
+                    .compare_and_swap(id.to_be_bytes(), Some(old), Some(enc(&job)))?
             {
-                i.outbox_due.remove(new_key)?;
-                continue; // changed under us; look again
+                // Changed under us: another worker claimed it, or it was finished. A worker that
+                // claimed it at the same moment with the same lease wrote this very due entry, and
+                // removing it would strand the job (never due again once the lease ends).
+                let theirs = lost
+                    .current
+                    .and_then(|v| serde_json::from_slice::<Job>(&v).ok())
+                    .map(|j| j.due_at_ms);
+                if theirs != Some(until) {
+                    i.outbox_due.remove(new_key)?;
+                }
+                continue; // look again
             }
             i.outbox_due.remove(&k)?;
             return Ok(Claim::Job(Box::new(job)));

@@ -357,6 +357,12 @@ pub trait RouteStore: Send + Sync {
 
 #[async_trait]
 pub trait TenantStore: Send + Sync {
+    async fn get_tenant(
+        &self,
+        app_id: &str,
+        account_id: &str,
+    ) -> Result<Option<Tenant>, StoreError>;
+
     /// Inserts or replaces the tenant record. One key, so tokens and their expiry change together.
     async fn put_tenant(&self, t: &Tenant) -> Result<(), StoreError>;
 
@@ -384,6 +390,9 @@ pub trait TenantStore: Send + Sync {
 
 #[async_trait]
 pub trait AuthStore: Send + Sync {
+    /// Stores a console session under the hash of `id` (the cookie value never reaches storage).
+    async fn put_session(&self, id: &str, s: &Session) -> Result<(), StoreError>;
+
     /// The session, if it exists and has not expired (an expired one is removed).
     async fn get_session(&self, id: &str, now_ms: i64) -> Result<Option<Session>, StoreError>;
 
@@ -563,6 +572,14 @@ pub trait ChatStateStore: Send + Sync {
 
 #[async_trait]
 pub trait MeetingStore: Send + Sync {
+    /// What meeting.created told us about `meeting_id`, if it is still remembered.
+    async fn meeting_memory(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        meeting_id: u64,
+    ) -> Result<Option<MeetingMemory>, StoreError>;
+
     async fn remember_meeting(
         &self,
         app_id: &str,

@@ -300,6 +300,13 @@ impl RouteStore for Store {
 
 #[async_trait]
 impl TenantStore for Store {
+    async fn get_tenant(
+        &self,
+        app_id: &str,
+        account_id: &str,
+    ) -> Result<Option<Tenant>, StoreError> {
+        Store::get_tenant(self, app_id, account_id)
+    }
     async fn put_tenant(&self, t: &Tenant) -> Result<(), StoreError> {
         Store::put_tenant(self, t)
     }
@@ -325,6 +332,9 @@ impl TenantStore for Store {
 
 #[async_trait]
 impl AuthStore for Store {
+    async fn put_session(&self, id: &str, s: &Session) -> Result<(), StoreError> {
+        Store::put_session(self, id, s)
+    }
     async fn get_session(&self, id: &str, now_ms: i64) -> Result<Option<Session>, StoreError> {
         Store::get_session(self, id, now_ms)
     }
@@ -507,6 +517,14 @@ impl ChatStateStore for Store {
 
 #[async_trait]
 impl MeetingStore for Store {
+    async fn meeting_memory(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        meeting_id: u64,
+    ) -> Result<Option<MeetingMemory>, StoreError> {
+        Store::meeting_memory(self, app_id, account_id, meeting_id)
+    }
     async fn remember_meeting(
         &self,
         app_id: &str,
