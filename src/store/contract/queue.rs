@@ -290,7 +290,7 @@ pub(super) async fn dead_letters_and_retry_dead(db: Db) {
 pub(super) async fn concurrent_claimers_one_winner(db: Db) {
     const CLAIMERS: usize = 8;
     let lease = 10_000;
-    for round in 0..64 {
+    for round in 0..1024 {
         db.enqueue_jobs(vec![job("A", &format!("race {round}"), Target::Log)])
             .await
             .unwrap();

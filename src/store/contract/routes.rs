@@ -23,8 +23,8 @@ pub(super) async fn create_route_refuses_duplicate(db: Db) {
 
 /// Many tasks changing one route at once through `update_route`: every change survives.
 pub(super) async fn concurrent_route_updates_all_survive(db: Db) {
-    const TASKS: u64 = 16;
-    const EACH: u64 = 8;
+    const TASKS: u64 = 32;
+    const EACH: u64 = 16;
     let r = route("A", "busy");
     assert!(db.create_route(&r).await.unwrap());
     let tasks: Vec<_> = (0..TASKS)
