@@ -203,8 +203,7 @@ pub struct Dispatcher {
 
 /// The idempotency key of the job for (event, target): stable across re-dispatch.
 pub fn idempotency_key(event_seq: u64, target: &Target) -> String {
-    let h = Sha256::digest(target.key().as_bytes());
-    format!("msg_{event_seq}_{}", hex::encode(&h[..8]))
+    crate::store::keys::idempotency_key(event_seq, target)
 }
 
 fn destination_kind(t: &Target) -> DestinationKind {

@@ -15,10 +15,9 @@
 //! Every record that names an account lives in the first three trees, and
 //! [`Store::purge_bot_tenant`] removes all of them.
 
+use super::keys::{chat_key, decode_member_key, member_key, tenant_prefix};
+use super::{Store, StoreError, json_err};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
-
-use super::{Store, StoreError, json_err, tenant_prefix};
 
 /// The bot's trees, opened with the store.
 pub(super) struct BotTrees {
@@ -176,32 +175,11 @@ pub struct Mute {
     pub until_ms: i64,
 }
 
-/// SHA-256 of a code as typed (surrounding whitespace ignored).
-pub fn code_hash(code: &str) -> [u8; 32] {
-    Sha256::digest(code.trim().as_bytes()).into()
-}
+pub use super::keys::code_hash;
 
 /// The public name of a code: the first 12 hex digits of its hash.
 pub fn code_id(code: &str) -> String {
     hex::encode(&code_hash(code)[..6])
-}
-
-fn chat_key(app_id: &str, account_id: &str, id: i64) -> Vec<u8> {
-    let mut k = tenant_prefix(app_id, account_id);
-    k.extend_from_slice(&id.to_be_bytes());
-    k
-}
-
-/// Splits `app 0 account 0 id(8)` back into its parts.
-fn decode_chat_key(k: &[u8]) -> Option<(String, String, i64)> {
-    if k.len() < 10 {
-        return None;
-    }
-    let (prefix, id) = k.split_at(k.len() - 8);
-    let mut parts = prefix.split(|b| *b == 0);
-    let app = std::str::from_utf8(parts.next()?).ok()?.to_string();
-    let account = std::str::from_utf8(parts.next()?).ok()?.to_string();
-    Some((app, account, i64::from_be_bytes(id.try_into().ok()?)))
 }
 
 fn i64_of(v: &[u8]) -> Option<i64> {
@@ -225,7 +203,7 @@ impl Store {
     /// The tenant `chat_id` is linked to, if any.
     pub fn chat_link(&self, chat_id: i64) -> Result<Option<ChatLink>, StoreError> {
         self.bot_tree(CHATS)?
-            .get(chat_id.to_be_bytes())?
+            .get(chat_key(chat_id))?
             .map(|v| serde_json::from_slice(&v).map_err(json_err))
             .transpose()
     }
@@ -236,7 +214,7 @@ impl Store {
     pub fn link_chat(&self, link: &ChatLink) -> Result<ChatLink, StoreError> {
         let tree = self.bot_tree(CHATS)?;
         let v = serde_json::to_vec(link).map_err(json_err)?;
-        match tree.compare_and_swap(link.chat_id.to_be_bytes(), None as Option<&[u8]>, Some(v))? {
+        match tree.compare_and_swap(chat_key(link.chat_id), None as Option<&[u8]>, Some(v))? {
             Ok(()) => Ok(link.clone()),
             Err(e) => match e.current {
                 Some(cur) => serde_json::from_slice(&cur).map_err(json_err),
@@ -250,7 +228,7 @@ impl Store {
     /// Returns the link that was removed.
     pub fn unlink_chat(&self, chat_id: i64) -> Result<Option<ChatLink>, StoreError> {
         self.bot_tree(CHATS)?
-            .remove(chat_id.to_be_bytes())?
+            .remove(chat_key(chat_id))?
             .map(|v| serde_json::from_slice(&v).map_err(json_err))
             .transpose()
     }
@@ -386,7 +364,7 @@ impl Store {
 
     pub fn add_organizer(&self, link: &OrganizerLink) -> Result<(), StoreError> {
         self.bot_tree(ORGANIZERS)?.insert(
-            chat_key(&link.app_id, &link.account_id, link.user_id),
+            member_key(&link.app_id, &link.account_id, link.user_id),
             serde_json::to_vec(link).map_err(json_err)?,
         )?;
         Ok(())
@@ -397,7 +375,7 @@ impl Store {
         let mut out = Vec::new();
         for item in self.bot_tree(ORGANIZERS)?.iter() {
             let (k, v) = item?;
-            if decode_chat_key(&k).is_some_and(|(_, _, u)| u == user_id) {
+            if decode_member_key(&k).is_some_and(|(_, _, u)| u == user_id) {
                 out.push(serde_json::from_slice(&v).map_err(json_err)?);
             }
         }
@@ -410,7 +388,7 @@ impl Store {
         let mut n = 0;
         for k in tree.iter().keys() {
             let k = k?;
-            if decode_chat_key(&k).is_some_and(|(_, _, u)| u == user_id) {
+            if decode_member_key(&k).is_some_and(|(_, _, u)| u == user_id) {
                 tree.remove(k)?;
                 n += 1;
             }
@@ -427,7 +405,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         Ok(self
             .bot_tree(ORGANIZERS)?
-            .remove(chat_key(app_id, account_id, user_id))?
+            .remove(member_key(app_id, account_id, user_id))?
             .is_some())
     }
 
@@ -463,7 +441,7 @@ impl Store {
         until_ms: i64,
     ) -> Result<(), StoreError> {
         self.bot_tree(MUTES)?.insert(
-            chat_key(app_id, account_id, chat_id),
+            member_key(app_id, account_id, chat_id),
             &until_ms.to_be_bytes(),
         )?;
         Ok(())
@@ -474,7 +452,7 @@ impl Store {
         let mut out = Vec::new();
         for item in self.bot_tree(MUTES)?.iter() {
             let (k, v) = item?;
-            if let Some((app_id, account_id, chat)) = decode_chat_key(&k)
+            if let Some((app_id, account_id, chat)) = decode_member_key(&k)
                 && chat == chat_id
             {
                 out.push(Mute {
@@ -493,7 +471,7 @@ impl Store {
         let tree = self.bot_tree(MUTES)?;
         let mutes = self.mutes_of(chat_id)?;
         for m in &mutes {
-            tree.remove(chat_key(&m.app_id, &m.account_id, chat_id))?;
+            tree.remove(member_key(&m.app_id, &m.account_id, chat_id))?;
         }
         Ok(mutes.len())
     }
@@ -509,7 +487,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         Ok(self
             .bot_tree(MUTES)?
-            .get(chat_key(app_id, account_id, chat_id))?
+            .get(member_key(app_id, account_id, chat_id))?
             .and_then(|v| i64_of(&v))
             .is_some_and(|until| until > now_ms))
     }

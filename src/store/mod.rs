@@ -1,6 +1,6 @@
 //! The only module that knows sled. Everything else sees domain types through [`Store`].
 //!
-//! Trees (keys are big-endian so range scans follow time order):
+//! Trees (key layouts in [`keys`]; big-endian so range scans follow time order):
 //! - `events`: seq -> [`EventRecord`], every verified event with its raw body, for audit and replay;
 //! - `inbox`: seq -> (), events waiting for the dispatcher;
 //! - `dedup`: 16-byte hash of Zoom's natural key -> (received_at, seq), for Zoom's retries;
@@ -26,6 +26,7 @@ mod commit;
 #[cfg(test)]
 mod contract;
 mod events;
+pub(crate) mod keys;
 mod meetings;
 mod notices;
 mod outbox;
@@ -61,17 +62,6 @@ pub use tenants::{
 };
 
 use crate::config::StoreConfig;
-
-/// The tenant prefix of keys in per-tenant trees: `app_id 0x00 account_id 0x00`. Zero bytes cannot
-/// occur in either id, so prefixes never overlap.
-pub(crate) fn tenant_prefix(app_id: &str, account_id: &str) -> Vec<u8> {
-    let mut k = Vec::with_capacity(app_id.len() + account_id.len() + 2);
-    k.extend_from_slice(app_id.as_bytes());
-    k.push(0);
-    k.extend_from_slice(account_id.as_bytes());
-    k.push(0);
-    k
-}
 
 fn json_err(e: serde_json::Error) -> StoreError {
     StoreError::Io(format!("record does not decode: {e}"))
@@ -248,7 +238,7 @@ impl Store {
         // event; the newest event then decides.
         let mut next_seq = next_seq;
         if let Some((k, v)) = events.last()? {
-            let seq = events::decode_seq(&k).ok_or_else(|| corrupt("bad event key".into()))?;
+            let seq = keys::decode_seq(&k).ok_or_else(|| corrupt("bad event key".into()))?;
             next_seq = next_seq.max(seq + 1);
             EventRecord::decode(seq, &v)
                 .map_err(|e| corrupt(format!("newest event {seq} does not decode: {e}")))?;
@@ -258,7 +248,7 @@ impl Store {
             if !events.contains_key(&k)? {
                 return Err(corrupt(format!(
                     "inbox entry {:?} has no event",
-                    events::decode_seq(&k)
+                    keys::decode_seq(&k)
                 )));
             }
         }

@@ -16,7 +16,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::events::{decode_seq, seq_key};
+use super::keys::{
+    attempt_key, attempt_prefix, decode_dest_key, decode_due_key, decode_job_key, decode_seq,
+    dest_key, dest_prefix, due_key, due_prefix, job_key, seq_key,
+};
 use super::{EventRecord, EventStatus, Store, StoreError, json_err};
 use crate::routing::{Channel, DeliveryOptions, Target};
 
@@ -119,44 +122,6 @@ pub struct DeadJob {
     pub dead_at_ms: i64,
 }
 
-fn due_key(channel: Channel, due_ms: i64, id: u64) -> [u8; 17] {
-    let mut k = [0u8; 17];
-    k[0] = channel.tag();
-    // Offset so negative times still sort (they never occur, but the key must not panic).
-    k[1..9].copy_from_slice(&((due_ms as u64) ^ (1 << 63)).to_be_bytes());
-    k[9..].copy_from_slice(&id.to_be_bytes());
-    k
-}
-
-fn decode_due_key(k: &[u8]) -> Option<(i64, u64)> {
-    if k.len() != 17 {
-        return None;
-    }
-    let due = (u64::from_be_bytes(k[1..9].try_into().ok()?) ^ (1 << 63)) as i64;
-    Some((due, u64::from_be_bytes(k[9..].try_into().ok()?)))
-}
-
-/// `outbox_dest` key: 8 bytes of SHA-256 of the target key, then the job id.
-fn dest_key(target: &Target, id: u64) -> [u8; 16] {
-    let mut k = [0u8; 16];
-    k[..8].copy_from_slice(&dest_prefix(target));
-    k[8..].copy_from_slice(&id.to_be_bytes());
-    k
-}
-
-fn dest_prefix(target: &Target) -> [u8; 8] {
-    use sha2::{Digest, Sha256};
-    let h = Sha256::digest(target.key().as_bytes());
-    h[..8].try_into().expect("8 bytes")
-}
-
-fn attempt_key(job_id: u64, attempt: u32) -> [u8; 12] {
-    let mut k = [0u8; 12];
-    k[..8].copy_from_slice(&job_id.to_be_bytes());
-    k[8..].copy_from_slice(&attempt.to_be_bytes());
-    k
-}
-
 /// Caps a response snippet at 2 KB on a character boundary.
 pub fn snippet(s: &str) -> String {
     if s.len() <= 2048 {
@@ -234,10 +199,10 @@ impl Store {
             }
             let id = i.db.generate_id()? + 1;
             i.idem
-                .insert(job.idempotency_key.as_bytes(), &id.to_be_bytes())?;
+                .insert(job.idempotency_key.as_bytes(), &job_key(id))?;
             let j = new_job(id, event_seq, job, now_ms);
             i.dead.insert(
-                id.to_be_bytes(),
+                job_key(id),
                 enc(&DeadJob {
                     job: j,
                     reason,
@@ -300,14 +265,11 @@ impl Store {
         for job in jobs {
             let id = match i.idem.get(job.idempotency_key.as_bytes())? {
                 Some(v) => {
-                    let id = u64::from_be_bytes(
-                        v.as_ref()
-                            .try_into()
-                            .map_err(|_| StoreError::Io("bad idempotency record".into()))?,
-                    );
-                    let known = i.outbox.contains_key(id.to_be_bytes())?
-                        || i.dead.contains_key(id.to_be_bytes())?
-                        || i.attempts.scan_prefix(id.to_be_bytes()).next().is_some();
+                    let id = decode_job_key(&v)
+                        .ok_or_else(|| StoreError::Io("bad idempotency record".into()))?;
+                    let known = i.outbox.contains_key(job_key(id))?
+                        || i.dead.contains_key(job_key(id))?
+                        || i.attempts.scan_prefix(attempt_prefix(id)).next().is_some();
                     if known {
                         continue;
                     }
@@ -316,7 +278,7 @@ impl Store {
                 None => {
                     let id = i.db.generate_id()? + 1;
                     i.idem
-                        .insert(job.idempotency_key.as_bytes(), &id.to_be_bytes())?;
+                        .insert(job.idempotency_key.as_bytes(), &job_key(id))?;
                     id
                 }
             };
@@ -327,7 +289,7 @@ impl Store {
             // entry) at the head of its destination and stalled that destination for good.
             // A crash between the writes leaves a job without indexes; `reindex_outbox` repairs
             // that at startup.
-            i.outbox.insert(id.to_be_bytes(), enc(&j))?;
+            i.outbox.insert(job_key(id), enc(&j))?;
             i.outbox_dest.insert(dest_key(&j.target, id), &[])?;
             i.outbox_due
                 .insert(due_key(j.target.channel(), now_ms, id), &[])?;
@@ -339,14 +301,14 @@ impl Store {
     pub fn outbox_len(&self, channel: Option<Channel>) -> usize {
         match channel {
             None => self.inner.outbox.len(),
-            Some(c) => self.inner.outbox_due.scan_prefix([c.tag()]).count(),
+            Some(c) => self.inner.outbox_due.scan_prefix(due_prefix(c)).count(),
         }
     }
 
     pub fn get_job(&self, id: u64) -> Result<Option<Job>, StoreError> {
         self.inner
             .outbox
-            .get(id.to_be_bytes())?
+            .get(job_key(id))?
             .map(|v| serde_json::from_slice(&v).map_err(json_err))
             .transpose()
     }
@@ -371,7 +333,7 @@ impl Store {
         lease_ms: i64,
     ) -> Result<Claim, StoreError> {
         let i = &self.inner;
-        for item in i.outbox_due.scan_prefix([channel.tag()]) {
+        for item in i.outbox_due.scan_prefix(due_prefix(channel)) {
             let (k, _) = item?;
             let Some((due, id)) = decode_due_key(&k) else {
                 i.outbox_due.remove(&k)?;
@@ -380,7 +342,7 @@ impl Store {
             if due > now_ms {
                 return Ok(Claim::NotBefore(due));
             }
-            let Some(old) = i.outbox.get(id.to_be_bytes())? else {
+            let Some(old) = i.outbox.get(job_key(id))? else {
                 i.outbox_due.remove(&k)?;
                 continue;
             };
@@ -397,9 +359,9 @@ impl Store {
             job.due_at_ms = until;
             let new_key = due_key(channel, until, id);
             i.outbox_due.insert(new_key, &[])?;
-            if let Err(lost) =
-                i.outbox
-                    .compare_and_swap(id.to_be_bytes(), Some(old), Some(enc(&job)))?
+            if let Err(lost) = i
+                .outbox
+                .compare_and_swap(job_key(id), Some(old), Some(enc(&job)))?
             {
                 // Changed under us: another worker claimed it, or it was finished. A worker that
                 // claimed it at the same moment with the same lease wrote this very due entry, and
@@ -425,15 +387,12 @@ impl Store {
         let i = &self.inner;
         for item in i.outbox_dest.scan_prefix(dest_prefix(&job.target)) {
             let (k, _) = item?;
-            let id = u64::from_be_bytes(
-                k[8..16]
-                    .try_into()
-                    .map_err(|_| StoreError::Io("bad destination index key".into()))?,
-            );
+            let id = decode_dest_key(&k)
+                .ok_or_else(|| StoreError::Io("bad destination index key".into()))?;
             if id == job.id {
                 return Ok(true);
             }
-            if i.outbox.contains_key(id.to_be_bytes())? {
+            if i.outbox.contains_key(job_key(id))? {
                 return Ok(false);
             }
             i.outbox_dest.remove(&k)?;
@@ -447,7 +406,7 @@ impl Store {
     pub fn finish_job(&self, job: &Job, attempt: &Attempt, next: Finish) -> Result<(), StoreError> {
         let i = &self.inner;
         // A tenant purge removed the job while it was being sent: write nothing back for it.
-        if !i.outbox.contains_key(job.id.to_be_bytes())? {
+        if !i.outbox.contains_key(job_key(job.id))? {
             return Ok(());
         }
         let channel = job.target.channel();
@@ -460,13 +419,13 @@ impl Store {
                 j.attempts = attempt.attempt;
                 j.claimed_until_ms = None;
                 i.sent.insert(
-                    job.id.to_be_bytes(),
+                    job_key(job.id),
                     enc(&SentJob {
                         job: j,
                         sent_at_ms: attempt.at_ms,
                     }),
                 )?;
-                i.outbox.remove(job.id.to_be_bytes())?;
+                i.outbox.remove(job_key(job.id))?;
                 i.outbox_dest.remove(dest_key(&job.target, job.id))?;
             }
             Finish::RetryAt(at) => {
@@ -475,21 +434,21 @@ impl Store {
                 j.due_at_ms = at;
                 j.claimed_until_ms = None;
                 i.outbox_due.insert(due_key(channel, at, j.id), &[])?;
-                i.outbox.insert(j.id.to_be_bytes(), enc(&j))?;
+                i.outbox.insert(job_key(j.id), enc(&j))?;
             }
             Finish::Dead(reason) => {
                 let mut j = job.clone();
                 j.attempts = attempt.attempt;
                 j.claimed_until_ms = None;
                 i.dead.insert(
-                    job.id.to_be_bytes(),
+                    job_key(job.id),
                     enc(&DeadJob {
                         job: j,
                         reason,
                         dead_at_ms: attempt.at_ms,
                     }),
                 )?;
-                i.outbox.remove(job.id.to_be_bytes())?;
+                i.outbox.remove(job_key(job.id))?;
                 i.outbox_dest.remove(dest_key(&job.target, job.id))?;
             }
         }
@@ -501,7 +460,7 @@ impl Store {
     /// a failure and must not use up the retry schedule.
     pub fn defer_job(&self, job: &Job, at_ms: i64) -> Result<(), StoreError> {
         let i = &self.inner;
-        if !i.outbox.contains_key(job.id.to_be_bytes())? {
+        if !i.outbox.contains_key(job_key(job.id))? {
             return Ok(());
         }
         let channel = job.target.channel();
@@ -509,7 +468,7 @@ impl Store {
         j.due_at_ms = at_ms;
         j.claimed_until_ms = None;
         i.outbox_due.insert(due_key(channel, at_ms, j.id), &[])?;
-        i.outbox.insert(j.id.to_be_bytes(), enc(&j))?;
+        i.outbox.insert(job_key(j.id), enc(&j))?;
         if job.due_at_ms != at_ms {
             i.outbox_due
                 .remove(due_key(channel, job.due_at_ms, job.id))?;
@@ -530,7 +489,7 @@ impl Store {
             j.claimed_until_ms = None;
             j.due_at_ms = now_ms;
             i.outbox_due.insert(due_key(channel, now_ms, j.id), &[])?;
-            i.outbox.insert(j.id.to_be_bytes(), enc(&j))?;
+            i.outbox.insert(job_key(j.id), enc(&j))?;
             if job.due_at_ms != now_ms {
                 i.outbox_due
                     .remove(due_key(channel, job.due_at_ms, job.id))?;
@@ -543,7 +502,7 @@ impl Store {
     pub fn attempts_of(&self, job_id: u64) -> Result<Vec<Attempt>, StoreError> {
         self.inner
             .attempts
-            .scan_prefix(job_id.to_be_bytes())
+            .scan_prefix(attempt_prefix(job_id))
             .values()
             .map(|v| serde_json::from_slice(&v?).map_err(json_err))
             .collect()
@@ -553,7 +512,7 @@ impl Store {
     /// numbering continues). Returns false when there is no such dead letter.
     pub fn retry_dead(&self, id: u64, now_ms: i64) -> Result<bool, StoreError> {
         let i = &self.inner;
-        let Some(v) = i.dead.get(id.to_be_bytes())? else {
+        let Some(v) = i.dead.get(job_key(id))? else {
             return Ok(false);
         };
         let dead: DeadJob = serde_json::from_slice(&v).map_err(json_err)?;
@@ -561,11 +520,11 @@ impl Store {
         j.due_at_ms = now_ms;
         j.claimed_until_ms = None;
         // Job first, due entry last (see `create_jobs`).
-        i.outbox.insert(j.id.to_be_bytes(), enc(&j))?;
+        i.outbox.insert(job_key(j.id), enc(&j))?;
         i.outbox_dest.insert(dest_key(&j.target, j.id), &[])?;
         i.outbox_due
             .insert(due_key(j.target.channel(), now_ms, j.id), &[])?;
-        i.dead.remove(id.to_be_bytes())?;
+        i.dead.remove(job_key(id))?;
         Ok(true)
     }
 
@@ -582,7 +541,7 @@ impl Store {
     pub fn get_sent(&self, id: u64) -> Result<Option<SentJob>, StoreError> {
         self.inner
             .sent
-            .get(id.to_be_bytes())?
+            .get(job_key(id))?
             .map(|v| serde_json::from_slice(&v).map_err(json_err))
             .transpose()
     }
@@ -590,7 +549,7 @@ impl Store {
     pub fn get_dead(&self, id: u64) -> Result<Option<DeadJob>, StoreError> {
         self.inner
             .dead
-            .get(id.to_be_bytes())?
+            .get(job_key(id))?
             .map(|v| serde_json::from_slice(&v).map_err(json_err))
             .transpose()
     }
