@@ -28,7 +28,7 @@ async fn blocking<T: Send + 'static>(
 ) -> Result<T, StoreError> {
     tokio::task::spawn_blocking(f)
         .await
-        .map_err(|e| StoreError::Io(format!("a store task failed: {e}")))?
+        .map_err(|e| StoreError::backend("a store task failed", e))?
 }
 
 #[async_trait]
@@ -63,9 +63,7 @@ impl Maintenance for Store {
         let (s, path) = (self.clone(), path.to_path_buf());
         tokio::task::spawn_blocking(move || Store::backup_to_file(&s, &path))
             .await
-            .map_err(|e| {
-                BackupError::from(StoreError::Io(format!("the backup task failed: {e}")))
-            })?
+            .map_err(|e| BackupError::from(StoreError::backend("the backup task failed", e)))?
     }
     async fn write_backup(
         &self,
@@ -74,9 +72,7 @@ impl Maintenance for Store {
         let s = self.clone();
         tokio::task::spawn_blocking(move || Store::write_backup(&s, w))
             .await
-            .map_err(|e| {
-                BackupError::from(StoreError::Io(format!("the backup task failed: {e}")))
-            })?
+            .map_err(|e| BackupError::from(StoreError::backend("the backup task failed", e)))?
     }
 }
 
