@@ -3,7 +3,7 @@
 //! runtime. [`Backend`] bundles them; front ends, workers and the service layer hold a [`Db`]
 //! (`Arc<dyn Backend>`) and never a concrete backend.
 //!
-//! The sled implementation lives in `sled_seam.rs`. Every backend must pass the store contract
+//! The sled implementation lives in `sled_seam/`. Every backend must pass the store contract
 //! suite (`store::contract`), which is written against these traits only.
 //!
 //! Why `async_trait` and `dyn`: the backend is chosen from config at start, and one boxed future
