@@ -16,7 +16,6 @@ mod render;
 use std::sync::Arc;
 use std::time::Duration;
 
-use sha2::{Digest, Sha256};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
@@ -104,8 +103,7 @@ pub struct Dispatcher {
 
 /// The idempotency key of the job for (event, target): stable across re-dispatch.
 pub fn idempotency_key(event_seq: u64, target: &Target) -> String {
-    let h = Sha256::digest(target.key().as_bytes());
-    format!("msg_{event_seq}_{}", hex::encode(&h[..8]))
+    crate::store::keys::idempotency_key(event_seq, target)
 }
 
 impl Dispatcher {

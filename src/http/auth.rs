@@ -306,8 +306,7 @@ pub async fn start_session(st: &AppState, grant: Grant, user: &str) -> Result<St
         created_at_ms: now,
         expires_at_ms: now + SESSION_TTL_MS,
     };
-    // `put_session` is not on the storage seam yet; it is one point write.
-    st.store.put_session(&id, &s)?;
+    st.db.put_session(&id, &s).await?;
     st.db.flush().await?;
     Ok(session_cookie(st, &id, SESSION_TTL_MS / 1000))
 }

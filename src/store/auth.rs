@@ -7,7 +7,6 @@
 //!   hash, which is what `tokens list` shows and `tokens revoke` takes.
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use super::{Store, StoreError, json_err};
 
@@ -40,9 +39,7 @@ pub struct ApiToken {
     pub created_at_ms: i64,
 }
 
-pub fn secret_hash(secret: &str) -> [u8; 32] {
-    Sha256::digest(secret.as_bytes()).into()
-}
+pub use super::keys::secret_hash;
 
 /// The public id of a token: the first 12 hex digits of its hash.
 pub fn token_id(token: &str) -> String {

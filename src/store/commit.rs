@@ -13,7 +13,8 @@ use std::thread::JoinHandle;
 
 use tokio::sync::{mpsc, oneshot};
 
-use super::events::{AppendOutcome, decode_dedup_value, dedup_value, seq_key};
+use super::events::AppendOutcome;
+use super::keys::{decode_dedup_value, dedup_value, seq_key};
 use super::{META_NEXT_SEQ, StoreError};
 
 /// Upper bound on one batch, to keep latency bounded under a flood.

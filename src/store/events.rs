@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::keys::{decode_dedup_value, decode_seq, seq_key};
 use super::{Store, StoreError};
 
 /// What intake hands to the store. The raw body is kept byte-exact for audit and replay.
@@ -175,31 +176,6 @@ pub struct EventFilter {
 pub struct RetentionReport {
     pub dedup_removed: usize,
     pub events_removed: usize,
-}
-
-pub(super) fn seq_key(seq: u64) -> [u8; 8] {
-    seq.to_be_bytes()
-}
-
-pub(super) fn decode_seq(k: &[u8]) -> Option<u64> {
-    Some(u64::from_be_bytes(k.try_into().ok()?))
-}
-
-pub(super) fn dedup_value(received_at_ms: i64, seq: u64) -> [u8; 16] {
-    let mut v = [0u8; 16];
-    v[..8].copy_from_slice(&received_at_ms.to_be_bytes());
-    v[8..].copy_from_slice(&seq.to_be_bytes());
-    v
-}
-
-pub(super) fn decode_dedup_value(v: &[u8]) -> Option<(i64, u64)> {
-    if v.len() != 16 {
-        return None;
-    }
-    Some((
-        i64::from_be_bytes(v[..8].try_into().ok()?),
-        u64::from_be_bytes(v[8..].try_into().ok()?),
-    ))
 }
 
 impl Store {

@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Store, StoreError, json_err, tenant_prefix};
+use super::keys::{ended_key, is_memory_key, memory_key};
+use super::{Store, StoreError, json_err};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeetingMemory {
@@ -12,20 +13,6 @@ pub struct MeetingMemory {
     pub join_url: Option<String>,
     pub password: Option<String>,
     pub updated_at_ms: i64,
-}
-
-fn memory_key(app_id: &str, account_id: &str, meeting_id: u64) -> Vec<u8> {
-    let mut k = vec![b'm'];
-    k.extend_from_slice(&tenant_prefix(app_id, account_id));
-    k.extend_from_slice(&meeting_id.to_be_bytes());
-    k
-}
-
-fn ended_key(app_id: &str, account_id: &str, uuid: &str) -> Vec<u8> {
-    let mut k = vec![b'e'];
-    k.extend_from_slice(&tenant_prefix(app_id, account_id));
-    k.extend_from_slice(uuid.as_bytes());
-    k
 }
 
 impl Store {
@@ -101,11 +88,12 @@ impl Store {
         let mut removed = 0;
         for item in self.inner.meetings.iter() {
             let (k, v) = item?;
-            let at = match k.first() {
-                Some(b'm') => serde_json::from_slice::<MeetingMemory>(&v)
+            let at = if is_memory_key(&k) {
+                serde_json::from_slice::<MeetingMemory>(&v)
                     .map(|m| m.updated_at_ms)
-                    .unwrap_or(0),
-                _ => v.as_ref().try_into().map(i64::from_be_bytes).unwrap_or(0),
+                    .unwrap_or(0)
+            } else {
+                v.as_ref().try_into().map(i64::from_be_bytes).unwrap_or(0)
             };
             if at < cutoff {
                 self.inner.meetings.remove(&k)?;

@@ -1,6 +1,6 @@
 //! The only module that knows sled. Everything else sees domain types through [`Store`].
 //!
-//! Trees (keys are big-endian so range scans follow time order):
+//! Trees (key layouts in [`keys`]; big-endian so range scans follow time order):
 //! - `events`: seq -> [`EventRecord`], every verified event with its raw body, for audit and replay;
 //! - `inbox`: seq -> (), events waiting for the dispatcher;
 //! - `dedup`: 16-byte hash of Zoom's natural key -> (received_at, seq), for Zoom's retries;
@@ -23,7 +23,10 @@ pub mod auth;
 pub mod backup;
 pub mod bot;
 mod commit;
+#[cfg(test)]
+mod contract;
 mod events;
+pub(crate) mod keys;
 mod meetings;
 mod notices;
 mod outbox;
@@ -60,19 +63,8 @@ pub use tenants::{
 
 use crate::config::StoreConfig;
 
-/// The tenant prefix of keys in per-tenant trees: `app_id 0x00 account_id 0x00`. Zero bytes cannot
-/// occur in either id, so prefixes never overlap.
-pub(crate) fn tenant_prefix(app_id: &str, account_id: &str) -> Vec<u8> {
-    let mut k = Vec::with_capacity(app_id.len() + account_id.len() + 2);
-    k.extend_from_slice(app_id.as_bytes());
-    k.push(0);
-    k.extend_from_slice(account_id.as_bytes());
-    k.push(0);
-    k
-}
-
 fn json_err(e: serde_json::Error) -> StoreError {
-    StoreError::Io(format!("record does not decode: {e}"))
+    StoreError::backend("record does not decode", e)
 }
 
 /// Bumped when the on-disk layout changes incompatibly.
@@ -96,8 +88,19 @@ pub enum StoreError {
         "the store at {path} was written by a newer zoom-relay (schema {found}, this build knows {SCHEMA_VERSION}); upgrade the binary"
     )]
     NewerSchema { path: PathBuf, found: u32 },
+    /// A failure the store found itself (a malformed key, a missing record), described in words.
     #[error("store I/O error: {0}")]
     Io(String),
+    /// The backend (or the task running it) failed; `source` is its own error, kept so callers
+    /// and logs can walk the chain. `context` says what the store was doing, or is empty. Shared
+    /// rather than boxed so that the error stays `Clone` (one failed group commit answers every
+    /// append of its batch); [`StoreError::backend_source`] reaches the original for downcasting.
+    #[error("store I/O error: {}", join_context(context, source))]
+    Backend {
+        context: String,
+        #[source]
+        source: Arc<dyn std::error::Error + Send + Sync + 'static>,
+    },
     #[error("the store stopped accepting writes after an earlier failure; restart the relay")]
     Poisoned,
     #[error("the store is closed")]
@@ -108,9 +111,41 @@ pub enum StoreError {
     Contended(String),
 }
 
+impl StoreError {
+    /// A backend failure with what the store was doing (`context`, may be empty).
+    pub fn backend(
+        context: impl Into<String>,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> StoreError {
+        StoreError::Backend {
+            context: context.into(),
+            source: Arc::new(source),
+        }
+    }
+}
+
+impl StoreError {
+    /// The backend's own error behind a [`StoreError::Backend`], as its concrete type can be
+    /// recovered from (`downcast_ref`); `Error::source` yields it too, behind the shared pointer.
+    pub fn backend_source(&self) -> Option<&(dyn std::error::Error + Send + Sync + 'static)> {
+        match self {
+            StoreError::Backend { source, .. } => Some(&**source),
+            _ => None,
+        }
+    }
+}
+
+fn join_context(context: &str, source: &(dyn std::error::Error + Send + Sync)) -> String {
+    if context.is_empty() {
+        source.to_string()
+    } else {
+        format!("{context}: {source}")
+    }
+}
+
 impl From<sled::Error> for StoreError {
     fn from(e: sled::Error) -> Self {
-        StoreError::Io(e.to_string())
+        StoreError::backend("", e)
     }
 }
 
@@ -167,10 +202,13 @@ impl Store {
     pub fn open(dir: &Path, cfg: &StoreConfig) -> Result<Store, StoreError> {
         // 0700 dir, 0600 files, umask 077 for what sled creates later (perms.rs).
         perms::secure_tree(dir).map_err(|e| {
-            StoreError::Io(format!(
-                "cannot create data_dir {} or make it private to this user: {e}",
-                dir.display()
-            ))
+            StoreError::backend(
+                format!(
+                    "cannot create data_dir {} or make it private to this user",
+                    dir.display()
+                ),
+                e,
+            )
         })?;
         let db = sled::Config::new()
             .path(dir)
@@ -246,7 +284,7 @@ impl Store {
         // event; the newest event then decides.
         let mut next_seq = next_seq;
         if let Some((k, v)) = events.last()? {
-            let seq = events::decode_seq(&k).ok_or_else(|| corrupt("bad event key".into()))?;
+            let seq = keys::decode_seq(&k).ok_or_else(|| corrupt("bad event key".into()))?;
             next_seq = next_seq.max(seq + 1);
             EventRecord::decode(seq, &v)
                 .map_err(|e| corrupt(format!("newest event {seq} does not decode: {e}")))?;
@@ -256,7 +294,7 @@ impl Store {
             if !events.contains_key(&k)? {
                 return Err(corrupt(format!(
                     "inbox entry {:?} has no event",
-                    events::decode_seq(&k)
+                    keys::decode_seq(&k)
                 )));
             }
         }
@@ -397,10 +435,7 @@ fn classify_open_error(dir: &Path, e: sled::Error) -> StoreError {
             path: dir.to_path_buf(),
             detail: m.clone(),
         },
-        other => StoreError::Io(format!(
-            "cannot open the store at {}: {other}",
-            dir.display()
-        )),
+        other => StoreError::backend(format!("cannot open the store at {}", dir.display()), other),
     }
 }
 
@@ -434,4 +469,37 @@ pub(crate) fn test_route(name: &str) -> crate::routing::Route {
         "destinations": [{"kind": "log"}]
     }))
     .unwrap()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::error::Error;
+
+    use super::StoreError;
+
+    #[test]
+    fn backend_errors_keep_their_source_and_their_message() {
+        let e = StoreError::from(sled::Error::Unsupported("nope".into()));
+        assert_eq!(e.to_string(), "store I/O error: Unsupported: nope");
+        assert_eq!(
+            e.source().expect("a source").to_string(),
+            "Unsupported: nope"
+        );
+        let inner = e.backend_source().expect("the backend's error");
+        assert!(inner.downcast_ref::<sled::Error>().is_some());
+
+        let task = StoreError::backend("a store task failed", std::io::Error::other("panicked"));
+        assert_eq!(
+            task.to_string(),
+            "store I/O error: a store task failed: panicked"
+        );
+        let copy = task.clone();
+        assert!(
+            copy.backend_source()
+                .unwrap()
+                .downcast_ref::<std::io::Error>()
+                .is_some()
+        );
+        assert!(StoreError::Io("plain".into()).source().is_none());
+    }
 }

@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Store, StoreError, json_err, tenant_prefix};
+use super::keys::{disabled_key, notice_key, tenant_prefix};
+use super::{Store, StoreError, json_err};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Notice {
@@ -28,18 +29,6 @@ pub struct DisabledTarget {
     pub target: String,
     pub reason: String,
     pub at_ms: i64,
-}
-
-fn notice_key(app_id: &str, account_id: &str, id: u64) -> Vec<u8> {
-    let mut k = tenant_prefix(app_id, account_id);
-    k.extend_from_slice(&id.to_be_bytes());
-    k
-}
-
-fn disabled_key(app_id: &str, account_id: &str, target: &str) -> Vec<u8> {
-    let mut k = tenant_prefix(app_id, account_id);
-    k.extend_from_slice(target.as_bytes());
-    k
 }
 
 impl Store {

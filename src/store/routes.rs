@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use super::{Store, StoreError, json_err, tenant_prefix};
+use super::keys::{route_key, template_key, tenant_prefix};
+use super::{Store, StoreError, json_err};
 use crate::routing::Route;
 
 #[derive(
@@ -11,20 +12,6 @@ use crate::routing::Route;
 pub struct ImportReport {
     pub created: usize,
     pub updated: usize,
-}
-
-fn route_key(app_id: &str, account_id: &str, name: &str) -> Vec<u8> {
-    let mut k = tenant_prefix(app_id, account_id);
-    k.extend_from_slice(name.as_bytes());
-    k
-}
-
-fn template_key(app_id: &str, account_id: &str, event: &str, key: &str) -> Vec<u8> {
-    let mut k = tenant_prefix(app_id, account_id);
-    k.extend_from_slice(event.as_bytes());
-    k.push(b'/');
-    k.extend_from_slice(key.as_bytes());
-    k
 }
 
 /// How often [`Store::update_route`] re-reads and retries after losing a compare-and-swap before it

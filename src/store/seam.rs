@@ -3,7 +3,7 @@
 //! runtime. [`Backend`] bundles them; front ends, workers and the service layer hold a [`Db`]
 //! (`Arc<dyn Backend>`) and never a concrete backend.
 //!
-//! The sled implementation lives in `sled_seam.rs`. Every backend must pass the store contract
+//! The sled implementation lives in `sled_seam/`. Every backend must pass the store contract
 //! suite (`store::contract`), which is written against these traits only.
 //!
 //! Why `async_trait` and `dyn`: the backend is chosen from config at start, and one boxed future
@@ -391,6 +391,9 @@ pub trait TenantStore: Send + Sync {
 
 #[async_trait]
 pub trait AuthStore: Send + Sync {
+    /// Stores a console session under the hash of `id` (the cookie value never reaches storage).
+    async fn put_session(&self, id: &str, s: &Session) -> Result<(), StoreError>;
+
     /// The session, if it exists and has not expired (an expired one is removed).
     async fn get_session(&self, id: &str, now_ms: i64) -> Result<Option<Session>, StoreError>;
 

@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::keys::{chat_key, decode_chat_key, job_key};
 use super::{Store, StoreError, json_err};
 use crate::routing::{Destination, Route};
 
@@ -51,7 +52,9 @@ impl Store {
         let mut out = Vec::new();
         for item in self.telegram_tree(PACING)?.iter() {
             let (k, v) = item?;
-            let Some(chat) = decode_i64(&k) else { continue };
+            let Some(chat) = decode_chat_key(&k) else {
+                continue;
+            };
             out.push((chat, serde_json::from_slice(&v).map_err(json_err)?));
         }
         Ok(out)
@@ -59,7 +62,7 @@ impl Store {
 
     pub fn put_telegram_pace(&self, chat_id: i64, pace: &ChatPace) -> Result<(), StoreError> {
         self.telegram_tree(PACING)?.insert(
-            chat_id.to_be_bytes(),
+            chat_key(chat_id),
             serde_json::to_vec(pace).map_err(json_err)?,
         )?;
         Ok(())
@@ -67,22 +70,20 @@ impl Store {
 
     pub fn part_progress(&self, job_id: u64) -> Result<PartProgress, StoreError> {
         self.telegram_tree(PARTS)?
-            .get(job_id.to_be_bytes())?
+            .get(job_key(job_id))?
             .map(|v| serde_json::from_slice(&v).map_err(json_err))
             .transpose()
             .map(Option::unwrap_or_default)
     }
 
     pub fn set_part_progress(&self, job_id: u64, p: &PartProgress) -> Result<(), StoreError> {
-        self.telegram_tree(PARTS)?.insert(
-            job_id.to_be_bytes(),
-            serde_json::to_vec(p).map_err(json_err)?,
-        )?;
+        self.telegram_tree(PARTS)?
+            .insert(job_key(job_id), serde_json::to_vec(p).map_err(json_err)?)?;
         Ok(())
     }
 
     pub fn clear_part_progress(&self, job_id: u64) -> Result<(), StoreError> {
-        self.telegram_tree(PARTS)?.remove(job_id.to_be_bytes())?;
+        self.telegram_tree(PARTS)?.remove(job_key(job_id))?;
         Ok(())
     }
 
@@ -91,7 +92,7 @@ impl Store {
         let tree = self.telegram_tree(MIGRATIONS)?;
         let mut chat = chat_id;
         for _ in 0..MAX_MIGRATION_HOPS {
-            match tree.get(chat.to_be_bytes())?.and_then(|v| decode_i64(&v)) {
+            match tree.get(chat_key(chat))?.and_then(|v| decode_i64(&v)) {
                 Some(next) if next != chat => chat = next,
                 _ => break,
             }
@@ -104,7 +105,7 @@ impl Store {
     /// already queued for the old chat follow it even if a crash cuts the route updates short.
     pub fn migrate_telegram_chat(&self, old: i64, new: i64) -> Result<Vec<Route>, StoreError> {
         self.telegram_tree(MIGRATIONS)?
-            .insert(old.to_be_bytes(), &new.to_be_bytes())?;
+            .insert(chat_key(old), &new.to_be_bytes())?;
         // The group's owner stays its owner under its new id.
         self.move_chat_link(old, new)?;
         let mut changed = Vec::new();

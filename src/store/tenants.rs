@@ -14,8 +14,11 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::events::decode_seq;
-use super::{EventRecord, Store, StoreError, json_err, tenant_prefix};
+use super::keys::{
+    self, app_prefix, attempt_prefix, decode_dest_key, decode_due_key, decode_seq, job_key,
+    meeting_prefixes, seq_key, tenant_prefix,
+};
+use super::{EventRecord, Store, StoreError, json_err};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -191,11 +194,7 @@ impl Store {
     /// All tenants, or one app's, in key order.
     pub fn list_tenants(&self, app_id: Option<&str>) -> Result<Vec<Tenant>, StoreError> {
         let iter = match app_id {
-            Some(app) => {
-                let mut p = app.as_bytes().to_vec();
-                p.push(0);
-                self.inner.tenants.scan_prefix(p)
-            }
+            Some(app) => self.inner.tenants.scan_prefix(app_prefix(app)),
             None => self.inner.tenants.iter(),
         };
         iter.values()
@@ -204,8 +203,7 @@ impl Store {
     }
 
     pub fn add_audit(&self, e: &AuditEntry) -> Result<(), StoreError> {
-        let mut k = (e.at_ms as u64).to_be_bytes().to_vec();
-        k.extend_from_slice(&self.inner.db.generate_id()?.to_be_bytes());
+        let k = keys::audit_key(e.at_ms, self.inner.db.generate_id()?);
         self.inner
             .audit
             .insert(k, serde_json::to_vec(e).map_err(json_err)?)?;
@@ -247,9 +245,7 @@ impl Store {
         report.add("notices", remove_prefix(&i.notices, &prefix)?);
         report.add("disabled_targets", remove_prefix(&i.disabled, &prefix)?);
         let mut meetings = 0;
-        for tag in [b'm', b'e'] {
-            let mut p = vec![tag];
-            p.extend_from_slice(&prefix);
+        for p in meeting_prefixes(app_id, account_id) {
             meetings += remove_prefix(&i.meetings, &p)?;
         }
         report.add("meeting_memory", meetings);
@@ -268,7 +264,7 @@ impl Store {
         for d in self.list_dead()? {
             if owned(&d.job.app_id, &d.job.account_id) {
                 self.remove_job_everywhere(&d.job)?;
-                i.dead.remove(d.job.id.to_be_bytes())?;
+                i.dead.remove(job_key(d.job.id))?;
                 dead += 1;
             }
         }
@@ -305,7 +301,7 @@ impl Store {
         );
 
         if let Some(seq) = event_last {
-            let k = super::events::seq_key(seq);
+            let k = seq_key(seq);
             i.inbox.remove(k)?;
             if i.events.remove(k)?.is_some() {
                 report.add("events", 1);
@@ -319,34 +315,35 @@ impl Store {
         let i = &self.inner;
         for k in i.outbox_due.iter().keys() {
             let k = k?;
-            if k.len() == 17 && k[9..] == job.id.to_be_bytes() {
+            if decode_due_key(&k).is_some_and(|(_, id)| id == job.id) {
                 i.outbox_due.remove(k)?;
             }
         }
         for k in i.outbox_dest.iter().keys() {
             let k = k?;
-            if k.len() == 16 && k[8..] == job.id.to_be_bytes() {
+            if decode_dest_key(&k) == Some(job.id) {
                 i.outbox_dest.remove(k)?;
             }
         }
-        remove_prefix(&i.attempts, &job.id.to_be_bytes())?;
+        remove_prefix(&i.attempts, &attempt_prefix(job.id))?;
         self.clear_part_progress(job.id)?;
         i.idem.remove(job.idempotency_key.as_bytes())?;
-        i.outbox.remove(job.id.to_be_bytes())?;
+        i.outbox.remove(job_key(job.id))?;
         Ok(())
     }
 
     /// Attempt records and idempotency keys of the jobs an event produced (found through the
-    /// idempotency keys, which start with `msg_{seq}_`). Returns the attempts removed.
+    /// idempotency keys, which start with [`keys::event_idempotency_prefix`]). Returns the attempts
+    /// removed.
     fn remove_history_of_event(&self, seq: u64) -> Result<u64, StoreError> {
         let i = &self.inner;
         let mut n = 0;
-        let prefix = format!("msg_{seq}_");
+        let prefix = keys::event_idempotency_prefix(seq);
         for item in i.idem.scan_prefix(prefix.as_bytes()) {
             let (k, v) = item?;
-            if let Ok(id) = <[u8; 8]>::try_from(v.as_ref()) {
-                n += remove_prefix(&i.attempts, &id)?;
-                self.clear_part_progress(u64::from_be_bytes(id))?;
+            if let Some(id) = keys::decode_job_key(&v) {
+                n += remove_prefix(&i.attempts, &attempt_prefix(id))?;
+                self.clear_part_progress(id)?;
             }
             i.idem.remove(k)?;
         }

@@ -297,13 +297,13 @@ pub async fn restore(
     let (file, target) = (file.to_path_buf(), data_dir.to_path_buf());
     let staged = tokio::task::spawn_blocking(move || stage(&file, &target, force))
         .await
-        .map_err(|e| BackupError::Store(StoreError::Io(e.to_string())))??;
+        .map_err(|e| BackupError::Store(StoreError::backend("", e)))??;
 
     // The startup integrity check, then a comparison of every tree with the file.
     let (dir, cfg2) = (staged.dir.clone(), cfg.clone());
     let store = tokio::task::spawn_blocking(move || open_staged(&dir, &cfg2))
         .await
-        .map_err(|e| BackupError::Store(StoreError::Io(e.to_string())))??;
+        .map_err(|e| BackupError::Store(StoreError::backend("", e)))??;
     let check = {
         let (store, want) = (store.clone(), staged.digests.clone());
         tokio::task::spawn_blocking(move || -> Result<(), BackupError> {
@@ -330,7 +330,7 @@ pub async fn restore(
             Ok(())
         })
         .await
-        .map_err(|e| BackupError::Store(StoreError::Io(e.to_string())))?
+        .map_err(|e| BackupError::Store(StoreError::backend("", e)))?
     };
     let closed = store.close().await;
     drop(store);
@@ -338,7 +338,7 @@ pub async fn restore(
     closed?;
     tokio::task::spawn_blocking(move || staged.commit())
         .await
-        .map_err(|e| BackupError::Store(StoreError::Io(e.to_string())))?
+        .map_err(|e| BackupError::Store(StoreError::backend("", e)))?
 }
 
 #[cfg(test)]

@@ -1,0 +1,70 @@
+//! Chat links: which tenant a Telegram group or channel belongs to (`bot_chats`).
+
+use super::{CHATS, CHATS_MIGRATED, ChatLink, STATE};
+use crate::store::keys::chat_key;
+use crate::store::{Store, StoreError, json_err};
+
+impl Store {
+    /// The tenant `chat_id` is linked to, if any.
+    pub fn chat_link(&self, chat_id: i64) -> Result<Option<ChatLink>, StoreError> {
+        self.bot_tree(CHATS)?
+            .get(chat_key(chat_id))?
+            .map(|v| serde_json::from_slice(&v).map_err(json_err))
+            .transpose()
+    }
+
+    /// Links a chat to `link`'s tenant unless it is linked already. Returns the link that holds
+    /// afterwards: `link` itself, or the existing one (which may name another tenant, in which case
+    /// nothing was written). A compare-and-swap, so of two tenants racing only one wins.
+    pub fn link_chat(&self, link: &ChatLink) -> Result<ChatLink, StoreError> {
+        let tree = self.bot_tree(CHATS)?;
+        let v = serde_json::to_vec(link).map_err(json_err)?;
+        match tree.compare_and_swap(chat_key(link.chat_id), None as Option<&[u8]>, Some(v))? {
+            Ok(()) => Ok(link.clone()),
+            Err(e) => match e.current {
+                Some(cur) => serde_json::from_slice(&cur).map_err(json_err),
+                // Removed between the read and the swap: try once more.
+                None => self.link_chat(link),
+            },
+        }
+    }
+
+    /// Frees a chat (`/unlink` by a group admin once no route posts there, or an uninstall).
+    /// Returns the link that was removed.
+    pub fn unlink_chat(&self, chat_id: i64) -> Result<Option<ChatLink>, StoreError> {
+        self.bot_tree(CHATS)?
+            .remove(chat_key(chat_id))?
+            .map(|v| serde_json::from_slice(&v).map_err(json_err))
+            .transpose()
+    }
+
+    /// A group became a supergroup and got a new id: its link moves along, unless the new id is
+    /// linked already.
+    pub fn move_chat_link(&self, old: i64, new: i64) -> Result<(), StoreError> {
+        if let Some(mut link) = self.chat_link(old)? {
+            link.chat_id = new;
+            self.link_chat(&link)?;
+            self.unlink_chat(old)?;
+        }
+        Ok(())
+    }
+
+    /// Every chat link, of every tenant.
+    pub fn all_chat_links(&self) -> Result<Vec<ChatLink>, StoreError> {
+        self.bot_tree(CHATS)?
+            .iter()
+            .values()
+            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
+            .collect()
+    }
+
+    /// Whether the one-time chat-link migration already ran on this store.
+    pub fn chat_links_migrated(&self) -> Result<bool, StoreError> {
+        Ok(self.bot_tree(STATE)?.get(CHATS_MIGRATED)?.is_some())
+    }
+
+    pub fn set_chat_links_migrated(&self) -> Result<(), StoreError> {
+        self.bot_tree(STATE)?.insert(CHATS_MIGRATED, &[1u8])?;
+        Ok(())
+    }
+}

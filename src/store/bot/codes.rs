@@ -1,0 +1,101 @@
+//! Self-service codes (`bot_codes`), kept by hash and consumed with compare-and-swap.
+
+use super::{CODES, CodeKind, CodeRecord, Redeem, code_hash};
+use crate::store::{Store, StoreError, json_err};
+
+impl Store {
+    /// Stores a new code (by hash). Returns false if that hash exists already (a collision or a
+    /// repeated call), in which case nothing is written.
+    pub fn put_code(&self, code: &str, rec: &CodeRecord) -> Result<bool, StoreError> {
+        let v = serde_json::to_vec(rec).map_err(json_err)?;
+        let res = self.bot_tree(CODES)?.compare_and_swap(
+            code_hash(code),
+            None as Option<&[u8]>,
+            Some(v),
+        )?;
+        Ok(res.is_ok())
+    }
+
+    /// The record of `code`, if it exists; nothing is consumed.
+    pub fn code_record(&self, code: &str) -> Result<Option<CodeRecord>, StoreError> {
+        self.bot_tree(CODES)?
+            .get(code_hash(code))?
+            .map(|v| serde_json::from_slice(&v).map_err(json_err))
+            .transpose()
+    }
+
+    /// Codes, oldest first; one tenant's or everyone's.
+    pub fn list_codes(&self, tenant: Option<(&str, &str)>) -> Result<Vec<CodeRecord>, StoreError> {
+        let mut out = Vec::new();
+        for v in self.bot_tree(CODES)?.iter().values() {
+            let rec: CodeRecord = serde_json::from_slice(&v?).map_err(json_err)?;
+            if tenant.is_none_or(|(a, acc)| rec.app_id == a && rec.account_id == acc) {
+                out.push(rec);
+            }
+        }
+        out.sort_by_key(|r| r.created_at_ms);
+        Ok(out)
+    }
+
+    /// Marks every code whose id starts with `id` (at least 6 hex digits) revoked; with `tenant`,
+    /// only that tenant's. Returns the revoked records.
+    pub fn revoke_code(
+        &self,
+        id: &str,
+        tenant: Option<(&str, &str)>,
+    ) -> Result<Vec<CodeRecord>, StoreError> {
+        let tree = self.bot_tree(CODES)?;
+        let mut out = Vec::new();
+        for item in tree.iter() {
+            let (k, v) = item?;
+            let mut rec: CodeRecord = serde_json::from_slice(&v).map_err(json_err)?;
+            if !rec.id.starts_with(id)
+                || tenant.is_some_and(|(a, acc)| rec.app_id != a || rec.account_id != acc)
+            {
+                continue;
+            }
+            rec.revoked = true;
+            tree.insert(k, serde_json::to_vec(&rec).map_err(json_err)?)?;
+            out.push(rec);
+        }
+        Ok(out)
+    }
+
+    /// Redeems `code` if it is of one of the `accepted` kinds. A single-use code is consumed with a
+    /// compare-and-swap, so two people sending it at once cannot both succeed.
+    pub fn redeem_code(
+        &self,
+        code: &str,
+        accepted: &[CodeKind],
+        now_ms: i64,
+    ) -> Result<Redeem, StoreError> {
+        let tree = self.bot_tree(CODES)?;
+        let key = code_hash(code);
+        loop {
+            let Some(old) = tree.get(key)? else {
+                return Ok(Redeem::Unknown);
+            };
+            let mut rec: CodeRecord = serde_json::from_slice(&old).map_err(json_err)?;
+            if rec.revoked {
+                return Ok(Redeem::Revoked);
+            }
+            if rec.kind.single_use() && rec.used_at_ms.is_some() {
+                return Ok(Redeem::Used);
+            }
+            if rec.expires_at_ms.is_some_and(|e| e <= now_ms) {
+                return Ok(Redeem::Expired);
+            }
+            if !accepted.contains(&rec.kind) {
+                return Ok(Redeem::WrongKind(rec.kind));
+            }
+            rec.uses += 1;
+            if rec.kind.single_use() {
+                rec.used_at_ms = Some(now_ms);
+            }
+            let new = serde_json::to_vec(&rec).map_err(json_err)?;
+            if tree.compare_and_swap(key, Some(old), Some(new))?.is_ok() {
+                return Ok(Redeem::Ok(rec));
+            }
+        }
+    }
+}

@@ -1,0 +1,140 @@
+//! Per-tenant records of Telegram users and chats: organizer links (`bot_organizers`) and member
+//! mutes (`bot_mutes`), both keyed by tenant prefix so an uninstall removes them by prefix.
+
+use super::{MUTES, Mute, ORGANIZERS, OrganizerLink, i64_of};
+use crate::store::keys::{decode_member_key, member_key, tenant_prefix};
+use crate::store::{Store, StoreError, json_err};
+
+impl Store {
+    // --- organizers -------------------------------------------------------------------------
+
+    pub fn add_organizer(&self, link: &OrganizerLink) -> Result<(), StoreError> {
+        self.bot_tree(ORGANIZERS)?.insert(
+            member_key(&link.app_id, &link.account_id, link.user_id),
+            serde_json::to_vec(link).map_err(json_err)?,
+        )?;
+        Ok(())
+    }
+
+    /// The tenants Telegram user `user_id` organizes.
+    pub fn organizer_links(&self, user_id: i64) -> Result<Vec<OrganizerLink>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.bot_tree(ORGANIZERS)?.iter() {
+            let (k, v) = item?;
+            if decode_member_key(&k).is_some_and(|(_, _, u)| u == user_id) {
+                out.push(serde_json::from_slice(&v).map_err(json_err)?);
+            }
+        }
+        Ok(out)
+    }
+
+    /// Removes every organizer link of Telegram user `user_id` (`/leave`); returns how many.
+    pub fn remove_organizer_links(&self, user_id: i64) -> Result<usize, StoreError> {
+        let tree = self.bot_tree(ORGANIZERS)?;
+        let mut n = 0;
+        for k in tree.iter().keys() {
+            let k = k?;
+            if decode_member_key(&k).is_some_and(|(_, _, u)| u == user_id) {
+                tree.remove(k)?;
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
+    /// Removes one organizer link; returns whether there was one.
+    pub fn remove_organizer(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        user_id: i64,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .bot_tree(ORGANIZERS)?
+            .remove(member_key(app_id, account_id, user_id))?
+            .is_some())
+    }
+
+    /// Every organizer link, of every tenant.
+    pub fn all_organizers(&self) -> Result<Vec<OrganizerLink>, StoreError> {
+        self.bot_tree(ORGANIZERS)?
+            .iter()
+            .values()
+            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
+            .collect()
+    }
+
+    /// A tenant's organizers, for pushing its notices.
+    pub fn tenant_organizers(
+        &self,
+        app_id: &str,
+        account_id: &str,
+    ) -> Result<Vec<OrganizerLink>, StoreError> {
+        self.bot_tree(ORGANIZERS)?
+            .scan_prefix(tenant_prefix(app_id, account_id))
+            .values()
+            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
+            .collect()
+    }
+
+    // --- mutes ------------------------------------------------------------------------------
+
+    pub fn set_mute(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        chat_id: i64,
+        until_ms: i64,
+    ) -> Result<(), StoreError> {
+        self.bot_tree(MUTES)?.insert(
+            member_key(app_id, account_id, chat_id),
+            &until_ms.to_be_bytes(),
+        )?;
+        Ok(())
+    }
+
+    /// Every mute of `chat_id`, in any tenant (expired ones included).
+    pub fn mutes_of(&self, chat_id: i64) -> Result<Vec<Mute>, StoreError> {
+        let mut out = Vec::new();
+        for item in self.bot_tree(MUTES)?.iter() {
+            let (k, v) = item?;
+            if let Some((app_id, account_id, chat)) = decode_member_key(&k)
+                && chat == chat_id
+            {
+                out.push(Mute {
+                    app_id,
+                    account_id,
+                    chat_id,
+                    until_ms: i64_of(&v).unwrap_or(0),
+                });
+            }
+        }
+        Ok(out)
+    }
+
+    /// Removes every mute of `chat_id`; returns how many there were.
+    pub fn clear_mutes(&self, chat_id: i64) -> Result<usize, StoreError> {
+        let tree = self.bot_tree(MUTES)?;
+        let mutes = self.mutes_of(chat_id)?;
+        for m in &mutes {
+            tree.remove(member_key(&m.app_id, &m.account_id, chat_id))?;
+        }
+        Ok(mutes.len())
+    }
+
+    /// Whether a member's chat asked for silence in this tenant until after `now_ms`. The dispatcher
+    /// asks this for member-owned Telegram destinations only.
+    pub fn is_member_muted(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        chat_id: i64,
+        now_ms: i64,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .bot_tree(MUTES)?
+            .get(member_key(app_id, account_id, chat_id))?
+            .and_then(|v| i64_of(&v))
+            .is_some_and(|until| until > now_ms))
+    }
+}

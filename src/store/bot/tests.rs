@@ -1,0 +1,129 @@
+use super::*;
+
+fn store() -> (tempfile::TempDir, Store) {
+    crate::store::temp_store()
+}
+
+fn rec(kind: CodeKind, code: &str, account: &str) -> CodeRecord {
+    CodeRecord {
+        id: code_id(code),
+        kind,
+        app_id: "default".into(),
+        account_id: account.into(),
+        route: Some("r".into()),
+        created_at_ms: 1,
+        expires_at_ms: kind.single_use().then_some(1_000),
+        used_at_ms: None,
+        revoked: false,
+        uses: 0,
+    }
+}
+
+#[test]
+fn single_use_codes_work_once_and_expire() {
+    let (_d, s) = store();
+    assert!(s.put_code("L1", &rec(CodeKind::Link, "L1", "A")).unwrap());
+    assert!(s.put_code("L2", &rec(CodeKind::Link, "L2", "A")).unwrap());
+    assert_eq!(
+        s.redeem_code("L1", &[CodeKind::Subscribe], 10).unwrap(),
+        Redeem::WrongKind(CodeKind::Link),
+        "a wrong kind consumes nothing"
+    );
+    assert!(matches!(
+        s.redeem_code(" L1 ", &[CodeKind::Link], 10).unwrap(),
+        Redeem::Ok(_)
+    ));
+    assert_eq!(
+        s.redeem_code("L1", &[CodeKind::Link], 11).unwrap(),
+        Redeem::Used
+    );
+    assert_eq!(
+        s.redeem_code("L2", &[CodeKind::Link], 1_000).unwrap(),
+        Redeem::Expired
+    );
+    assert_eq!(
+        s.redeem_code("nope", &[CodeKind::Link], 1).unwrap(),
+        Redeem::Unknown
+    );
+}
+
+#[test]
+fn subscribe_codes_are_reusable_until_revoked() {
+    let (_d, s) = store();
+    s.put_code("S", &rec(CodeKind::Subscribe, "S", "A"))
+        .unwrap();
+    for _ in 0..3 {
+        assert!(matches!(
+            s.redeem_code("S", &[CodeKind::Subscribe], 5).unwrap(),
+            Redeem::Ok(_)
+        ));
+    }
+    assert_eq!(s.list_codes(None).unwrap()[0].uses, 3);
+    assert_eq!(
+        s.revoke_code(&code_id("S"), Some(("default", "B")))
+            .unwrap()
+            .len(),
+        0,
+        "another tenant's revoke does not reach it"
+    );
+    assert_eq!(s.revoke_code(&code_id("S"), None).unwrap().len(), 1);
+    assert_eq!(
+        s.redeem_code("S", &[CodeKind::Subscribe], 5).unwrap(),
+        Redeem::Revoked
+    );
+}
+
+#[test]
+fn a_chat_links_to_one_tenant_only() {
+    let (_d, s) = store();
+    let link = |acc: &str| ChatLink {
+        chat_id: -100,
+        app_id: "default".into(),
+        account_id: acc.into(),
+        kind: ChatKind::Supergroup,
+        linked_by: Some(1),
+        linked_at_ms: 1,
+    };
+    assert_eq!(s.link_chat(&link("A")).unwrap().account_id, "A");
+    assert_eq!(
+        s.link_chat(&link("B")).unwrap().account_id,
+        "A",
+        "the second tenant does not take it over"
+    );
+    assert_eq!(s.purge_bot_tenant("default", "B").unwrap(), 0);
+    assert_eq!(s.purge_bot_tenant("default", "A").unwrap(), 1);
+    assert!(s.chat_link(-100).unwrap().is_none());
+    assert_eq!(s.link_chat(&link("B")).unwrap().account_id, "B");
+    s.move_chat_link(-100, -200).unwrap();
+    assert!(s.chat_link(-100).unwrap().is_none());
+    assert_eq!(s.chat_link(-200).unwrap().unwrap().account_id, "B");
+}
+
+#[test]
+fn purge_removes_every_record_of_the_tenant_only() {
+    let (_d, s) = store();
+    s.put_code("a", &rec(CodeKind::Subscribe, "a", "A"))
+        .unwrap();
+    s.put_code("b", &rec(CodeKind::Subscribe, "b", "B"))
+        .unwrap();
+    for (acc, user) in [("A", 7), ("B", 7)] {
+        s.add_organizer(&OrganizerLink {
+            app_id: "default".into(),
+            account_id: acc.into(),
+            user_id: user,
+            chat_id: user,
+            linked_at_ms: 1,
+        })
+        .unwrap();
+        s.set_mute("default", acc, 42, i64::MAX).unwrap();
+    }
+    assert!(s.is_member_muted("default", "A", 42, 0).unwrap());
+    assert_eq!(s.purge_bot_tenant("default", "A").unwrap(), 3);
+    assert!(!s.is_member_muted("default", "A", 42, 0).unwrap());
+    assert!(s.is_member_muted("default", "B", 42, 0).unwrap());
+    assert_eq!(s.list_codes(None).unwrap().len(), 1);
+    assert_eq!(s.organizer_links(7).unwrap().len(), 1);
+    assert_eq!(s.mutes_of(42).unwrap().len(), 1);
+    assert_eq!(s.clear_mutes(42).unwrap(), 1);
+    assert!(s.mutes_of(42).unwrap().is_empty());
+}

@@ -1,0 +1,299 @@
+//! Every key layout of the sled backend, in one place. Keys are big-endian so that range scans
+//! follow numeric (time, id) order, and tenant-scoped keys start with [`tenant_prefix`] so a
+//! tenant's records are one prefix scan away (the uninstall purge relies on it).
+//!
+//! Changing a layout here changes the on-disk format: bump `SCHEMA_VERSION` and migrate.
+
+use sha2::{Digest, Sha256};
+
+use crate::routing::{Channel, Target};
+
+// --- tenants ---------------------------------------------------------------------------------
+
+/// `app_id 0x00 account_id 0x00`: the start of every per-tenant key, and the whole key of a
+/// tenant record. Zero bytes cannot occur in either id, so two tenants' prefixes never overlap.
+pub(crate) fn tenant_prefix(app_id: &str, account_id: &str) -> Vec<u8> {
+    let mut k = Vec::with_capacity(app_id.len() + account_id.len() + 2);
+    k.extend_from_slice(app_id.as_bytes());
+    k.push(0);
+    k.extend_from_slice(account_id.as_bytes());
+    k.push(0);
+    k
+}
+
+/// `app_id 0x00`: every tenant of one app.
+pub(crate) fn app_prefix(app_id: &str) -> Vec<u8> {
+    let mut k = app_id.as_bytes().to_vec();
+    k.push(0);
+    k
+}
+
+fn tenant_key(app_id: &str, account_id: &str, rest: &[&[u8]]) -> Vec<u8> {
+    let mut k = tenant_prefix(app_id, account_id);
+    for part in rest {
+        k.extend_from_slice(part);
+    }
+    k
+}
+
+/// `routes`: tenant prefix, route name.
+pub(crate) fn route_key(app_id: &str, account_id: &str, name: &str) -> Vec<u8> {
+    tenant_key(app_id, account_id, &[name.as_bytes()])
+}
+
+/// `templates`: tenant prefix, `event/key`.
+pub(crate) fn template_key(app_id: &str, account_id: &str, event: &str, key: &str) -> Vec<u8> {
+    tenant_key(
+        app_id,
+        account_id,
+        &[event.as_bytes(), b"/", key.as_bytes()],
+    )
+}
+
+/// `notices`: tenant prefix, notice id.
+pub(crate) fn notice_key(app_id: &str, account_id: &str, id: u64) -> Vec<u8> {
+    tenant_key(app_id, account_id, &[&id.to_be_bytes()])
+}
+
+/// `disabled_targets`: tenant prefix, `Target::key()`.
+pub(crate) fn disabled_key(app_id: &str, account_id: &str, target: &str) -> Vec<u8> {
+    tenant_key(app_id, account_id, &[target.as_bytes()])
+}
+
+/// `bot_organizers` and `bot_mutes`: tenant prefix, Telegram user or chat id.
+pub(crate) fn member_key(app_id: &str, account_id: &str, id: i64) -> Vec<u8> {
+    tenant_key(app_id, account_id, &[&id.to_be_bytes()])
+}
+
+/// Splits a [`member_key`] back into app, account and id.
+pub(crate) fn decode_member_key(k: &[u8]) -> Option<(String, String, i64)> {
+    if k.len() < 10 {
+        return None;
+    }
+    let (prefix, id) = k.split_at(k.len() - 8);
+    let mut parts = prefix.split(|b| *b == 0);
+    let app = std::str::from_utf8(parts.next()?).ok()?.to_string();
+    let account = std::str::from_utf8(parts.next()?).ok()?.to_string();
+    Some((app, account, i64::from_be_bytes(id.try_into().ok()?)))
+}
+
+// --- meetings: one tree, two kinds of record told apart by a tag byte ---------------------------
+
+const MEETING_MEMORY: u8 = b'm';
+const MEETING_ENDED: u8 = b'e';
+
+/// `meetings`, memory of meeting.created: `m`, tenant prefix, meeting id.
+pub(crate) fn memory_key(app_id: &str, account_id: &str, meeting_id: u64) -> Vec<u8> {
+    let mut k = vec![MEETING_MEMORY];
+    k.extend_from_slice(&tenant_key(
+        app_id,
+        account_id,
+        &[&meeting_id.to_be_bytes()],
+    ));
+    k
+}
+
+/// `meetings`, an ended instance: `e`, tenant prefix, instance uuid.
+pub(crate) fn ended_key(app_id: &str, account_id: &str, uuid: &str) -> Vec<u8> {
+    let mut k = vec![MEETING_ENDED];
+    k.extend_from_slice(&tenant_key(app_id, account_id, &[uuid.as_bytes()]));
+    k
+}
+
+/// Whether a `meetings` key is a [`memory_key`] (else an [`ended_key`]).
+pub(crate) fn is_memory_key(k: &[u8]) -> bool {
+    k.first() == Some(&MEETING_MEMORY)
+}
+
+/// The prefixes under which the `meetings` tree holds a tenant's records.
+pub(crate) fn meeting_prefixes(app_id: &str, account_id: &str) -> [Vec<u8>; 2] {
+    [MEETING_MEMORY, MEETING_ENDED].map(|tag| {
+        let mut p = vec![tag];
+        p.extend_from_slice(&tenant_prefix(app_id, account_id));
+        p
+    })
+}
+
+// --- events ----------------------------------------------------------------------------------
+
+/// `events` and `inbox`: the event's seq.
+pub(crate) fn seq_key(seq: u64) -> [u8; 8] {
+    seq.to_be_bytes()
+}
+
+pub(crate) fn decode_seq(k: &[u8]) -> Option<u64> {
+    Some(u64::from_be_bytes(k.try_into().ok()?))
+}
+
+/// `dedup` value (its key is the 16-byte hash intake computes from Zoom's natural key):
+/// received-at ms, then the seq of the event first stored under it.
+pub(crate) fn dedup_value(received_at_ms: i64, seq: u64) -> [u8; 16] {
+    let mut v = [0u8; 16];
+    v[..8].copy_from_slice(&received_at_ms.to_be_bytes());
+    v[8..].copy_from_slice(&seq.to_be_bytes());
+    v
+}
+
+pub(crate) fn decode_dedup_value(v: &[u8]) -> Option<(i64, u64)> {
+    if v.len() != 16 {
+        return None;
+    }
+    Some((
+        i64::from_be_bytes(v[..8].try_into().ok()?),
+        u64::from_be_bytes(v[8..].try_into().ok()?),
+    ))
+}
+
+// --- outbox ----------------------------------------------------------------------------------
+
+/// `outbox`, `dead`, `sent` and `telegram_parts`: the job id. `idem` values are job ids too.
+pub(crate) fn job_key(id: u64) -> [u8; 8] {
+    id.to_be_bytes()
+}
+
+pub(crate) fn decode_job_key(k: &[u8]) -> Option<u64> {
+    Some(u64::from_be_bytes(k.try_into().ok()?))
+}
+
+/// `outbox_due`: channel tag, due ms (sign bit flipped so negative times still sort), job id.
+pub(crate) fn due_key(channel: Channel, due_ms: i64, id: u64) -> [u8; 17] {
+    let mut k = [0u8; 17];
+    k[0] = channel.tag();
+    k[1..9].copy_from_slice(&((due_ms as u64) ^ (1 << 63)).to_be_bytes());
+    k[9..].copy_from_slice(&id.to_be_bytes());
+    k
+}
+
+/// A channel's slice of `outbox_due`.
+pub(crate) fn due_prefix(channel: Channel) -> [u8; 1] {
+    [channel.tag()]
+}
+
+/// Due ms and job id of a [`due_key`].
+pub(crate) fn decode_due_key(k: &[u8]) -> Option<(i64, u64)> {
+    if k.len() != 17 {
+        return None;
+    }
+    let due = (u64::from_be_bytes(k[1..9].try_into().ok()?) ^ (1 << 63)) as i64;
+    Some((due, u64::from_be_bytes(k[9..].try_into().ok()?)))
+}
+
+/// `outbox_dest`: [`dest_prefix`] of the target, job id; so one destination's jobs are one prefix
+/// scan, oldest first.
+pub(crate) fn dest_key(target: &Target, id: u64) -> [u8; 16] {
+    let mut k = [0u8; 16];
+    k[..8].copy_from_slice(&dest_prefix(target));
+    k[8..].copy_from_slice(&id.to_be_bytes());
+    k
+}
+
+/// The first 8 bytes of SHA-256 of `Target::key()` (which leaves secrets out).
+pub(crate) fn dest_prefix(target: &Target) -> [u8; 8] {
+    let h = Sha256::digest(target.key().as_bytes());
+    h[..8].try_into().expect("8 bytes")
+}
+
+/// The job id of a [`dest_key`].
+pub(crate) fn decode_dest_key(k: &[u8]) -> Option<u64> {
+    if k.len() != 16 {
+        return None;
+    }
+    Some(u64::from_be_bytes(k[8..].try_into().ok()?))
+}
+
+/// `attempts`: job id, attempt number; a job's history is the prefix [`job_key`].
+pub(crate) fn attempt_key(job_id: u64, attempt: u32) -> [u8; 12] {
+    let mut k = [0u8; 12];
+    k[..8].copy_from_slice(&job_id.to_be_bytes());
+    k[8..].copy_from_slice(&attempt.to_be_bytes());
+    k
+}
+
+/// Every [`attempt_key`] of one job starts with this.
+pub(crate) fn attempt_prefix(job_id: u64) -> [u8; 8] {
+    job_key(job_id)
+}
+
+/// The idempotency key of the job for (event, target), stable across re-dispatch: the `idem` key,
+/// sent as `webhook-id` and used in email Message-IDs. `msg_{seq}_` then 16 hex digits of the
+/// target's hash; jobs no event caused (the bot's replies) use seq 0.
+pub(crate) fn idempotency_key(event_seq: u64, target: &Target) -> String {
+    format!(
+        "{}{}",
+        event_idempotency_prefix(event_seq),
+        hex::encode(dest_prefix(target))
+    )
+}
+
+/// What the idempotency keys of every job of event `seq` start with.
+pub(crate) fn event_idempotency_prefix(seq: u64) -> String {
+    format!("msg_{seq}_")
+}
+
+// --- everything else -------------------------------------------------------------------------
+
+/// `audit`: time ms, then a unique counter so two entries in one millisecond both stay.
+pub(crate) fn audit_key(at_ms: i64, unique: u64) -> [u8; 16] {
+    let mut k = [0u8; 16];
+    k[..8].copy_from_slice(&(at_ms as u64).to_be_bytes());
+    k[8..].copy_from_slice(&unique.to_be_bytes());
+    k
+}
+
+/// `bot_chats`, `telegram_pacing` and `telegram_migrations`: the Telegram chat id.
+pub(crate) fn chat_key(chat_id: i64) -> [u8; 8] {
+    chat_id.to_be_bytes()
+}
+
+pub(crate) fn decode_chat_key(k: &[u8]) -> Option<i64> {
+    Some(i64::from_be_bytes(k.try_into().ok()?))
+}
+
+/// `sessions` and `api_tokens`: SHA-256 of the bearer secret, so the store never holds one.
+pub fn secret_hash(secret: &str) -> [u8; 32] {
+    Sha256::digest(secret.as_bytes()).into()
+}
+
+/// `bot_codes`: SHA-256 of a code as typed (surrounding whitespace ignored).
+pub fn code_hash(code: &str) -> [u8; 32] {
+    Sha256::digest(code.trim().as_bytes()).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn idempotency_keys_keep_their_layout() {
+        let t = Target::Log;
+        let h = Sha256::digest(t.key().as_bytes());
+        assert_eq!(
+            idempotency_key(7, &t),
+            format!("msg_7_{}", hex::encode(&h[..8]))
+        );
+        assert!(idempotency_key(7, &t).starts_with(&event_idempotency_prefix(7)));
+        assert!(!idempotency_key(70, &t).starts_with(&event_idempotency_prefix(7)));
+    }
+
+    #[test]
+    fn keys_decode_to_what_they_encode() {
+        let k = due_key(Channel::Email, -5, 9);
+        assert_eq!(decode_due_key(&k), Some((-5, 9)));
+        assert!(due_key(Channel::Email, -5, 9) < due_key(Channel::Email, 3, 1));
+        assert_eq!(decode_dest_key(&dest_key(&Target::Log, 4)), Some(4));
+        assert_eq!(decode_due_key(&dest_key(&Target::Log, 4)), None);
+        assert_eq!(decode_dest_key(&due_key(Channel::Log, 1, 4)), None);
+        assert_eq!(
+            decode_member_key(&member_key("app", "acc", -42)),
+            Some(("app".into(), "acc".into(), -42))
+        );
+        assert_eq!(decode_seq(&seq_key(11)), Some(11));
+        assert_eq!(decode_dedup_value(&dedup_value(-1, 3)), Some((-1, 3)));
+        assert!(route_key("a", "b", "r").starts_with(&tenant_prefix("a", "b")));
+        assert!(!tenant_prefix("a", "bc").starts_with(&tenant_prefix("a", "b")));
+        let [m, e] = meeting_prefixes("a", "b");
+        assert!(memory_key("a", "b", 1).starts_with(&m));
+        assert!(ended_key("a", "b", "u").starts_with(&e));
+        assert!(is_memory_key(&memory_key("a", "b", 1)) && !is_memory_key(&e));
+    }
+}

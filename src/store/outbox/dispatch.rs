@@ -1,0 +1,168 @@
+//! From the inbox to the outbox: committing a dispatched event creates its jobs, idempotently.
+
+use super::{DeadJob, NewJob, enc, new_job};
+use crate::store::keys::{
+    attempt_prefix, decode_job_key, decode_seq, dest_key, due_key, job_key, seq_key,
+};
+use crate::store::{EventRecord, EventStatus, Store, StoreError};
+
+impl Store {
+    /// The oldest event waiting in the inbox.
+    pub fn next_inbox_event(&self) -> Result<Option<EventRecord>, StoreError> {
+        let Some((k, _)) = self.inner.inbox.first()? else {
+            return Ok(None);
+        };
+        let seq = decode_seq(&k).ok_or_else(|| StoreError::Io("bad inbox key".into()))?;
+        self.get_event(seq)?
+            .ok_or_else(|| StoreError::Io(format!("inbox entry {seq} has no event")))
+            .map(Some)
+    }
+
+    /// Takes event `seq` out of the inbox, records its status and creates its jobs. Safe to repeat
+    /// after a crash at any point: each job's idempotency key is written first and names the job id,
+    /// then the due entry, then the job; a repeat recreates only jobs that never reached the store and
+    /// were never attempted. The inbox entry goes last. Returns the number of jobs created.
+    pub fn commit_dispatch(
+        &self,
+        record: &EventRecord,
+        status: EventStatus,
+        jobs: Vec<NewJob>,
+    ) -> Result<u32, StoreError> {
+        self.commit_dispatch_with_dead(record, status, jobs, vec![])
+    }
+
+    /// Like [`Store::commit_dispatch`], plus jobs that are dead on arrival: a message whose
+    /// template went over its render budget is recorded as a dead letter with `reason` and never
+    /// sent, while the event's other jobs go out as usual. Idempotent like the live jobs.
+    pub fn commit_dispatch_with_dead(
+        &self,
+        record: &EventRecord,
+        status: EventStatus,
+        jobs: Vec<NewJob>,
+        dead: Vec<(NewJob, String)>,
+    ) -> Result<u32, StoreError> {
+        self.create_dead(record.seq, dead)?;
+        let created = self.create_jobs(record.seq, jobs)?;
+        let mut updated = record.clone();
+        updated.status = status;
+        let key = seq_key(record.seq);
+        self.inner.events.insert(key, updated.encode())?;
+        self.inner.inbox.remove(key)?;
+        Ok(created)
+    }
+
+    /// Queues jobs that no Zoom event caused (the bot's replies), with event seq 0. The same
+    /// idempotency rule holds: a key seen before creates nothing, so handling a Telegram update
+    /// twice cannot send its replies twice. Returns the number of jobs created.
+    pub fn enqueue_jobs(&self, jobs: Vec<NewJob>) -> Result<u32, StoreError> {
+        self.create_jobs(0, jobs)
+    }
+
+    fn create_dead(&self, event_seq: u64, dead: Vec<(NewJob, String)>) -> Result<(), StoreError> {
+        let i = &self.inner;
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        for (job, reason) in dead {
+            if i.idem.contains_key(job.idempotency_key.as_bytes())? {
+                continue;
+            }
+            let id = i.db.generate_id()? + 1;
+            i.idem
+                .insert(job.idempotency_key.as_bytes(), &job_key(id))?;
+            let j = new_job(id, event_seq, job, now_ms);
+            i.dead.insert(
+                job_key(id),
+                enc(&DeadJob {
+                    job: j,
+                    reason,
+                    dead_at_ms: now_ms,
+                }),
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The oldest inbox event that `deferred` does not hold back, looking at most `scan` entries
+    /// deep; when every one is held back, the oldest anyway (holding back only makes sense while
+    /// someone else is waiting). Fairness across tenants in dispatch uses this.
+    pub fn next_inbox_event_fair(
+        &self,
+        deferred: &(dyn for<'r> Fn(&'r EventRecord) -> bool + Send + Sync),
+        scan: usize,
+    ) -> Result<Option<EventRecord>, StoreError> {
+        let mut oldest = None;
+        for k in self.inner.inbox.iter().keys().take(scan) {
+            let k = k?;
+            let seq = decode_seq(&k).ok_or_else(|| StoreError::Io("bad inbox key".into()))?;
+            let rec = self
+                .get_event(seq)?
+                .ok_or_else(|| StoreError::Io(format!("inbox entry {seq} has no event")))?;
+            if !deferred(&rec) {
+                return Ok(Some(rec));
+            }
+            if oldest.is_none() {
+                oldest = Some(rec);
+            }
+        }
+        Ok(oldest)
+    }
+
+    /// Whether an event of another tenant than (`app`, `account`) waits in the first `scan`
+    /// inbox entries.
+    pub fn inbox_has_other_tenant(
+        &self,
+        app: &str,
+        account: &str,
+        scan: usize,
+    ) -> Result<bool, StoreError> {
+        for k in self.inner.inbox.iter().keys().take(scan) {
+            let k = k?;
+            let Some(seq) = decode_seq(&k) else { continue };
+            if let Some(rec) = self.get_event(seq)?
+                && (rec.event.app_id != app || rec.event.account_id.as_deref() != Some(account))
+            {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    fn create_jobs(&self, event_seq: u64, jobs: Vec<NewJob>) -> Result<u32, StoreError> {
+        let i = &self.inner;
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        let mut created = 0;
+        for job in jobs {
+            let id = match i.idem.get(job.idempotency_key.as_bytes())? {
+                Some(v) => {
+                    let id = decode_job_key(&v)
+                        .ok_or_else(|| StoreError::Io("bad idempotency record".into()))?;
+                    let known = i.outbox.contains_key(job_key(id))?
+                        || i.dead.contains_key(job_key(id))?
+                        || i.attempts.scan_prefix(attempt_prefix(id)).next().is_some();
+                    if known {
+                        continue;
+                    }
+                    id
+                }
+                None => {
+                    let id = i.db.generate_id()? + 1;
+                    i.idem
+                        .insert(job.idempotency_key.as_bytes(), &job_key(id))?;
+                    id
+                }
+            };
+            let j = new_job(id, event_seq, job, now_ms);
+            // The job first, its due entry last: the due entry makes the job claimable, and a
+            // worker that finds a due entry without its job removes it as a leftover. Written the
+            // other way round, a worker scanning between the two writes stranded the job (no due
+            // entry) at the head of its destination and stalled that destination for good.
+            // A crash between the writes leaves a job without indexes; `reindex_outbox` repairs
+            // that at startup.
+            i.outbox.insert(job_key(id), enc(&j))?;
+            i.outbox_dest.insert(dest_key(&j.target, id), &[])?;
+            i.outbox_due
+                .insert(due_key(j.target.channel(), now_ms, id), &[])?;
+            created += 1;
+        }
+        Ok(created)
+    }
+}
