@@ -1,0 +1,475 @@
+//! Tests of the PostgreSQL backend against the server on 127.0.0.1:5432, one fresh database per
+//! test. They skip (saying why) when no server answers, except under `CI=true`, where a missing
+//! server fails them.
+
+use std::sync::Arc;
+
+use super::PgStore;
+use crate::routing::{Channel, DeliveryOptions, Destination, Target};
+use crate::store::seam::*;
+use crate::store::{
+    AppendOutcome, Attempt, AttemptOutcome, Claim, EventStatus, Finish, Job, Message, NewEvent,
+    NewJob, StoreError,
+};
+
+/// The server tests use: `ZOOM_RELAY_TEST_PG` (a URL to an admin database), else the local one.
+fn admin_url() -> String {
+    std::env::var("ZOOM_RELAY_TEST_PG")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into())
+}
+
+fn with_db(url: &str, db: &str) -> String {
+    match url.rfind('/') {
+        Some(i) if url[..i].contains("://") && url[..i].ends_with(|c: char| c != '/') => {
+            format!("{}/{db}", &url[..i])
+        }
+        _ => format!("{url}/{db}"),
+    }
+}
+
+/// A throwaway database, dropped (with any connections still open to it) on drop.
+pub struct TestDb {
+    pub name: String,
+    admin: String,
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let (admin, name) = (self.admin.clone(), self.name.clone());
+        // Drop may run inside a runtime, which cannot block on another: use a thread of its own.
+        let _ = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async {
+                if let Ok((c, conn)) = tokio_postgres::connect(&admin, tokio_postgres::NoTls).await
+                {
+                    tokio::spawn(conn);
+                    let _ = c
+                        .batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                        .await;
+                }
+            });
+        })
+        .join();
+    }
+}
+
+/// A fresh, migrated database and a store on it; None (after printing why) when PostgreSQL is not
+/// reachable and `CI` is not `true`.
+pub async fn test_store() -> Option<(TestDb, PgStore)> {
+    let admin = admin_url();
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true");
+    let connected = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        tokio_postgres::connect(&admin, tokio_postgres::NoTls),
+    )
+    .await;
+    let (client, conn) = match connected {
+        Ok(Ok(c)) => c,
+        Ok(Err(e)) => {
+            assert!(!ci, "CI=true and PostgreSQL at {admin} is unreachable: {e}");
+            eprintln!("skipping: PostgreSQL at {admin} is unreachable: {e}");
+            return None;
+        }
+        Err(_) => {
+            assert!(!ci, "CI=true and PostgreSQL at {admin} does not answer");
+            eprintln!("skipping: PostgreSQL at {admin} does not answer");
+            return None;
+        }
+    };
+    tokio::spawn(conn);
+    let name = format!("zr_test_{:016x}", rand::random::<u64>());
+    client
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create the test database");
+    let db = TestDb {
+        name: name.clone(),
+        admin: admin.clone(),
+    };
+    let store = PgStore::connect(&with_db(&admin, &name), Some([7u8; 32]))
+        .await
+        .expect("connect to the test database");
+    Some((db, store))
+}
+
+macro_rules! store_or_skip {
+    () => {
+        match test_store().await {
+            Some(s) => s,
+            None => return,
+        }
+    };
+}
+
+fn event(account: &str, n: u32) -> NewEvent {
+    NewEvent {
+        app_id: "default".into(),
+        account_id: Some(account.into()),
+        event: "meeting.started".into(),
+        event_ts: Some(n as i64),
+        zm_request_id: None,
+        zm_tracking_id: None,
+        parse_error: None,
+        body: format!(r#"{{"n":{n}}}"#),
+    }
+}
+
+fn key(n: u32) -> [u8; 16] {
+    let mut k = [0u8; 16];
+    k[..4].copy_from_slice(&n.to_be_bytes());
+    k
+}
+
+fn job(idem: &str, account: &str, chat: i64) -> NewJob {
+    NewJob {
+        idempotency_key: idem.into(),
+        event: "meeting.started".into(),
+        app_id: "default".into(),
+        account_id: account.into(),
+        route_name: "r".into(),
+        meeting_uuid: None,
+        target: Target::Telegram {
+            chat_id: chat,
+            thread_id: None,
+        },
+        message: Message::Telegram { html: idem.into() },
+        options: DeliveryOptions::default(),
+        unsubscribe_url: None,
+        received_at_ms: 0,
+    }
+}
+
+fn attempt(job_id: u64, n: u32, outcome: AttemptOutcome) -> Attempt {
+    Attempt {
+        job_id,
+        attempt: n,
+        at_ms: chrono::Utc::now().timestamp_millis(),
+        outcome,
+        status: Some(200),
+        detail: String::new(),
+        latency_ms: 1,
+    }
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+#[tokio::test]
+async fn append_commits_and_dedups() {
+    let (_db, s) = store_or_skip!();
+    let a = s.append_event(key(1), event("acc", 1)).await.unwrap();
+    let AppendOutcome::Accepted { seq } = a else {
+        panic!("first append accepted, got {a:?}")
+    };
+    assert_eq!(
+        s.append_event(key(1), event("acc", 1)).await.unwrap(),
+        AppendOutcome::Duplicate { seq }
+    );
+    let rec = s.get_event(seq).await.unwrap().expect("stored");
+    assert_eq!(rec.event.body, r#"{"n":1}"#);
+    assert_eq!(rec.status, EventStatus::Pending);
+    assert_eq!(s.inbox_len().await, 1);
+    assert_eq!(s.event_count().await, 1);
+    assert!(s.is_healthy());
+    assert!(s.flush_stats().count >= 1);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_appends_of_50_keys_make_50_events_in_few_transactions() {
+    let (_db, s) = store_or_skip!();
+    let mut tasks = Vec::new();
+    for i in 0..200u32 {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            s.append_event(key(i % 50), event("acc", i % 50)).await
+        }));
+    }
+    let mut seq_of = std::collections::HashMap::new();
+    let mut accepted = 0;
+    for (i, t) in tasks.into_iter().enumerate() {
+        let (seq, fresh) = match t.await.unwrap().unwrap() {
+            AppendOutcome::Accepted { seq } => (seq, true),
+            AppendOutcome::Duplicate { seq } => (seq, false),
+        };
+        accepted += fresh as u32;
+        let k = i as u32 % 50;
+        assert_eq!(*seq_of.entry(k).or_insert(seq), seq, "one seq per key");
+    }
+    assert_eq!(accepted, 50);
+    assert_eq!(s.event_count().await, 50);
+    assert_eq!(s.inbox_len().await, 50);
+    let commits = s.flush_stats().count;
+    assert!(
+        commits < 200,
+        "appends share transactions (group commit): {commits} commits for 200 appends"
+    );
+}
+
+#[tokio::test]
+async fn dispatch_moves_the_event_out_and_is_idempotent() {
+    let (_db, s) = store_or_skip!();
+    let AppendOutcome::Accepted { seq } = s.append_event(key(1), event("acc", 1)).await.unwrap()
+    else {
+        panic!()
+    };
+    let rec = s.next_inbox_event().await.unwrap().unwrap();
+    assert_eq!(rec.seq, seq);
+    let status = EventStatus::Dispatched { routes: 1, jobs: 2 };
+    let jobs = vec![job("msg_1_a", "acc", 1), job("msg_1_b", "acc", 2)];
+    assert_eq!(
+        s.commit_dispatch(&rec, status.clone(), jobs.clone())
+            .await
+            .unwrap(),
+        2
+    );
+    assert!(s.next_inbox_event().await.unwrap().is_none());
+    assert_eq!(s.get_event(seq).await.unwrap().unwrap().status, status);
+    assert_eq!(
+        s.commit_dispatch(&rec, status, jobs).await.unwrap(),
+        0,
+        "a repeat creates nothing"
+    );
+    assert_eq!(s.outbox_len(Some(Channel::Telegram)).await, 2);
+    assert_eq!(s.outbox_len(Some(Channel::Email)).await, 0);
+}
+
+#[tokio::test]
+async fn claim_lease_expires_and_only_one_of_two_claimers_wins() {
+    let (_db, s) = store_or_skip!();
+    s.enqueue_jobs(vec![job("one", "acc", 1)]).await.unwrap();
+    let t = now() + 10;
+    // Two claimers at once: exactly one gets the job.
+    let (a, b) = tokio::join!(
+        s.claim_due(Channel::Telegram, t, 60_000),
+        s.claim_due(Channel::Telegram, t, 60_000)
+    );
+    let got: Vec<Job> = [a.unwrap(), b.unwrap()]
+        .into_iter()
+        .filter_map(|c| match c {
+            Claim::Job(j) => Some(*j),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(got.len(), 1, "one claimer wins");
+    let j = &got[0];
+    assert_eq!(j.claimed_until_ms, Some(t + 60_000));
+    // While leased, nobody else gets it; the claim reports when it comes back.
+    match s.claim_due(Channel::Telegram, t + 1, 60_000).await.unwrap() {
+        Claim::NotBefore(at) => assert_eq!(at, t + 60_000),
+        other => panic!("leased job claimed again: {other:?}"),
+    }
+    // After the lease, another worker takes it (the first one died).
+    match s
+        .claim_due(Channel::Telegram, t + 60_001, 1_000)
+        .await
+        .unwrap()
+    {
+        Claim::Job(again) => assert_eq!(again.id, j.id),
+        other => panic!("expired lease not reclaimed: {other:?}"),
+    }
+    let a = attempt(j.id, 1, AttemptOutcome::Sent);
+    s.finish_job(j, &a, Finish::Done).await.unwrap();
+    assert!(s.get_job(j.id).await.unwrap().is_none());
+    assert_eq!(s.get_sent(j.id).await.unwrap().unwrap().job.attempts, 1);
+    assert_eq!(s.attempts_of(j.id).await.unwrap(), vec![a]);
+    assert!(matches!(
+        s.claim_due(Channel::Telegram, t + 70_000, 1_000)
+            .await
+            .unwrap(),
+        Claim::Empty
+    ));
+}
+
+#[tokio::test]
+async fn delivery_is_fifo_per_destination() {
+    let (_db, s) = store_or_skip!();
+    // Chat 1 gets a then c; chat 2 gets b.
+    s.enqueue_jobs(vec![
+        job("a", "acc", 1),
+        job("b", "acc", 2),
+        job("c", "acc", 1),
+    ])
+    .await
+    .unwrap();
+    let t = now() + 10;
+    let claim = |t| {
+        let s = s.clone();
+        async move {
+            match s.claim_due(Channel::Telegram, t, 60_000).await.unwrap() {
+                Claim::Job(j) => Some(*j),
+                _ => None,
+            }
+        }
+    };
+    let a = claim(t).await.unwrap();
+    let b = claim(t).await.unwrap();
+    assert_eq!(a.idempotency_key, "a");
+    assert_eq!(b.idempotency_key, "b");
+    assert!(claim(t).await.is_none(), "c waits behind a (same chat)");
+    // a fails and is retried later: c still waits, even though c is due and a is not.
+    s.finish_job(
+        &a,
+        &attempt(a.id, 1, AttemptOutcome::Retry),
+        Finish::RetryAt(t + 5_000),
+    )
+    .await
+    .unwrap();
+    assert!(claim(t + 1).await.is_none(), "c never overtakes a retry");
+    let a2 = claim(t + 5_000).await.unwrap();
+    assert_eq!(a2.idempotency_key, "a");
+    assert_eq!(a2.attempts, 1);
+    s.finish_job(
+        &a2,
+        &attempt(a2.id, 2, AttemptOutcome::Dead),
+        Finish::Dead("gone".into()),
+    )
+    .await
+    .unwrap();
+    let c = claim(t + 5_000).await.unwrap();
+    assert_eq!(c.idempotency_key, "c");
+    assert_eq!(s.list_dead().await.unwrap().len(), 1);
+    assert!(s.retry_dead(a.id, t).await.unwrap());
+    assert!(!s.retry_dead(a.id, t).await.unwrap());
+    assert_eq!(s.get_job(a.id).await.unwrap().unwrap().attempts, 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn route_cas_loses_no_update_under_20_writers() {
+    let (_db, s) = store_or_skip!();
+    let db: Db = Arc::new(s.clone());
+    assert!(
+        db.create_route(&crate::store::test_route("r"))
+            .await
+            .unwrap()
+    );
+    let mut tasks = Vec::new();
+    for w in 0..20i64 {
+        let db = db.clone();
+        tasks.push(tokio::spawn(async move {
+            for i in 0..5 {
+                update_route(&*db, "default", "acc", "r", |r| {
+                    r.destinations.push(Destination::Telegram {
+                        chat_id: w * 100 + i,
+                        thread_id: None,
+                        member: true,
+                    });
+                    Ok::<_, StoreError>(())
+                })
+                .await
+                .unwrap()
+                .expect("route exists");
+            }
+        }));
+    }
+    for t in tasks {
+        t.await.unwrap();
+    }
+    let r = db.get_route("default", "acc", "r").await.unwrap().unwrap();
+    assert_eq!(r.destinations.len(), 1 + 20 * 5, "no update was lost");
+}
+
+#[tokio::test]
+async fn webhook_secrets_are_sealed_at_rest() {
+    let (_db, s) = store_or_skip!();
+    let mut r = crate::store::test_route("hook");
+    r.destinations = vec![Destination::Webhook {
+        url: "https://example.com/h".into(),
+        secret: "whsec_plaintextsecretvalue".into(),
+    }];
+    s.put_route(&r).await.unwrap();
+    assert!(
+        s.trees_containing(b"whsec_plaintextsecretvalue")
+            .await
+            .unwrap()
+            .is_empty(),
+        "the secret is not stored in plaintext"
+    );
+    assert_eq!(
+        s.get_route("default", "acc", "hook").await.unwrap(),
+        Some(r)
+    );
+}
+
+#[tokio::test]
+async fn purge_removes_one_tenant_and_keeps_the_other() {
+    let (_db, s) = store_or_skip!();
+    for acc in ["gone_acct", "kept_acct"] {
+        let mut r = crate::store::test_route("r");
+        r.account_id = acc.into();
+        s.put_route(&r).await.unwrap();
+        s.set_template("default", acc, "meeting.started", "telegram.html", "x")
+            .await
+            .unwrap();
+        s.add_notice("default", acc, "k", "m", None, None)
+            .await
+            .unwrap();
+        s.disable_target("default", acc, "log", "why")
+            .await
+            .unwrap();
+        s.set_mute("default", acc, 5, i64::MAX).await.unwrap();
+        let AppendOutcome::Accepted { seq } = s
+            .append_event(
+                key(acc.len() as u32 + acc.as_bytes()[0] as u32),
+                event(acc, 1),
+            )
+            .await
+            .unwrap()
+        else {
+            panic!()
+        };
+        let rec = s.get_event(seq).await.unwrap().unwrap();
+        s.commit_dispatch(
+            &rec,
+            EventStatus::Dispatched { routes: 1, jobs: 2 },
+            vec![
+                job(&format!("msg_{seq}_1"), acc, 1),
+                job(&format!("msg_{seq}_2"), acc, 2),
+            ],
+        )
+        .await
+        .unwrap();
+    }
+    // One job of each tenant is sent (history), the other stays pending.
+    for _ in 0..2 {
+        let Claim::Job(j) = s
+            .claim_due(Channel::Telegram, now() + 10, 60_000)
+            .await
+            .unwrap()
+        else {
+            panic!("a job is due")
+        };
+        s.finish_job(&j, &attempt(j.id, 1, AttemptOutcome::Sent), Finish::Done)
+            .await
+            .unwrap();
+    }
+    let before = s.key_counts().await.unwrap();
+    let report = s.purge_tenant("default", "gone_acct", None).await.unwrap();
+    assert!(report.total() > 0);
+    assert!(
+        s.trees_containing(b"gone_acct").await.unwrap().is_empty(),
+        "nothing of the purged tenant is left: {:?}",
+        s.trees_containing(b"gone_acct").await.unwrap()
+    );
+    let kept = s.trees_containing(b"kept_acct").await.unwrap();
+    assert!(!kept.is_empty());
+    assert_eq!(
+        s.list_routes(Some(("default", "kept_acct")))
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(s.list_notices(None).await.unwrap().len(), 1);
+    assert!(
+        s.is_member_muted("default", "kept_acct", 5, now())
+            .await
+            .unwrap()
+    );
+    let after = s.key_counts().await.unwrap();
+    assert!(after["events"] < before["events"]);
+    assert_eq!(after["events"], 1);
+}
