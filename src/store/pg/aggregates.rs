@@ -618,7 +618,9 @@ impl AuthStore for PgStore {
     }
 }
 
-async fn link_chat_tx(tx: &Tx<'_>, link: &ChatLink) -> Result<ChatLink, StoreError> {
+/// Inserts `link` unless its chat is linked already. Returns the link that holds afterwards, or
+/// None when the existing one was removed between the insert and the read (the caller retries).
+async fn link_chat_tx(tx: &Tx<'_>, link: &ChatLink) -> Result<Option<ChatLink>, StoreError> {
     let inserted = tx
         .execute(
             "INSERT INTO bot_chats (chat_id, app_id, account_id, record) VALUES ($1, $2, $3, $4)
@@ -627,16 +629,15 @@ async fn link_chat_tx(tx: &Tx<'_>, link: &ChatLink) -> Result<ChatLink, StoreErr
         )
         .await?;
     if inserted == 1 {
-        return Ok(link.clone());
+        return Ok(Some(link.clone()));
     }
-    let row = tx
-        .query_opt(
-            "SELECT record FROM bot_chats WHERE chat_id = $1",
-            &[&link.chat_id],
-        )
-        .await?
-        .ok_or_else(|| StoreError::Io(format!("chat link {} vanished", link.chat_id)))?;
-    dec(row.get::<_, &[u8]>(0))
+    tx.query_opt(
+        "SELECT record FROM bot_chats WHERE chat_id = $1",
+        &[&link.chat_id],
+    )
+    .await?
+    .map(|r| dec(r.get::<_, &[u8]>(0)))
+    .transpose()
 }
 
 #[async_trait]
@@ -656,13 +657,9 @@ impl BotStore for PgStore {
         for _ in 0..8 {
             let mut c = self.client().await?;
             let tx = Tx::begin(self, &mut c).await?;
-            match link_chat_tx(&tx, link).await {
-                Ok(l) => {
-                    tx.commit().await?;
-                    return Ok(l);
-                }
-                Err(StoreError::Io(m)) if m.ends_with("vanished") => continue,
-                Err(e) => return Err(e),
+            if let Some(l) = link_chat_tx(&tx, link).await? {
+                tx.commit().await?;
+                return Ok(l);
             }
         }
         Err(StoreError::Contended(format!("chat link {}", link.chat_id)))

@@ -460,25 +460,7 @@ async fn run_commits(shared: Arc<Shared>, mut rx: mpsc::Receiver<Cmd>) {
             }
         }
         if !appends.is_empty() {
-            let started = Instant::now();
-            let result = write_batch(&shared, &appends).await;
-            match result {
-                Ok(outcomes) => {
-                    shared.stats.record(started.elapsed());
-                    shared.healthy.store(true, Ordering::Relaxed);
-                    for (r, o) in appends.into_iter().zip(outcomes) {
-                        let _ = r.reply.send(Ok(o));
-                    }
-                }
-                Err(e) => {
-                    // The whole batch rolled back: nothing of it is stored, every waiter hears so.
-                    shared.healthy.store(false, Ordering::Relaxed);
-                    tracing::error!(error = %e, batch = appends.len(), "event append failed");
-                    for r in appends {
-                        let _ = r.reply.send(Err(e.clone()));
-                    }
-                }
-            }
+            commit_or_split(&shared, appends).await;
         }
         for b in barriers {
             let _ = b.send(());
@@ -486,16 +468,48 @@ async fn run_commits(shared: Arc<Shared>, mut rx: mpsc::Receiver<Cmd>) {
     }
 }
 
+/// Writes a batch and answers its waiters. When the server refused a statement (rather than the
+/// connection failing), the batch rolled back as a whole, so each append is tried again on its own:
+/// one bad request must not fail the others that happened to share its transaction.
+async fn commit_or_split(shared: &Shared, appends: Vec<AppendReq>) {
+    let started = Instant::now();
+    match write_batch(shared, &appends).await {
+        Ok(outcomes) => {
+            shared.stats.record(started.elapsed());
+            shared.healthy.store(true, Ordering::Relaxed);
+            for (r, o) in appends.into_iter().zip(outcomes) {
+                let _ = r.reply.send(Ok(o));
+            }
+        }
+        Err((e, true)) if appends.len() > 1 => {
+            tracing::warn!(error = %e, batch = appends.len(), "batch refused, appending one by one");
+            for r in appends {
+                Box::pin(commit_or_split(shared, vec![r])).await;
+            }
+        }
+        Err((e, _)) => {
+            // Rolled back: nothing of it is stored, and every waiter hears so.
+            tracing::error!(error = %e, batch = appends.len(), "event append failed");
+            for r in appends {
+                let _ = r.reply.send(Err(e.clone()));
+            }
+        }
+    }
+}
+
+/// One transaction for the whole batch. On failure, whether the server refused a statement (true)
+/// or the connection failed (false).
 async fn write_batch(
     shared: &Shared,
     reqs: &[AppendReq],
-) -> Result<Vec<AppendOutcome>, StoreError> {
-    let mut c = shared.client().await?;
-    let st = c
-        .prepare_cached(APPEND_SQL)
-        .await
-        .map_err(|e| shared.err(e))?;
-    let tx = c.transaction().await.map_err(|e| shared.err(e))?;
+) -> Result<Vec<AppendOutcome>, (StoreError, bool)> {
+    let fail = |e: tokio_postgres::Error| {
+        let refused = e.as_db_error().is_some();
+        (shared.err(e), refused)
+    };
+    let mut c = shared.client().await.map_err(|e| (e, false))?;
+    let st = c.prepare_cached(APPEND_SQL).await.map_err(fail)?;
+    let tx = c.transaction().await.map_err(fail)?;
     // Issued together, so the driver pipelines them: one round trip for the whole batch.
     let rows = futures_util::future::try_join_all(reqs.iter().map(|r| {
         let (tx, st) = (&tx, &st);
@@ -509,7 +523,7 @@ async fn write_batch(
         }
     }))
     .await
-    .map_err(|e| shared.err(e))?;
+    .map_err(fail)?;
     let mut out = Vec::with_capacity(reqs.len());
     for (r, row) in reqs.iter().zip(rows) {
         let outcome = match row {
@@ -527,8 +541,13 @@ async fn write_batch(
                 let row = tx
                     .query_opt("SELECT seq FROM dedup WHERE key = $1", &[&r.key.as_slice()])
                     .await
-                    .map_err(|e| shared.err(e))?
-                    .ok_or_else(|| StoreError::Io("dedup key vanished during append".into()))?;
+                    .map_err(fail)?
+                    .ok_or_else(|| {
+                        (
+                            StoreError::Io("dedup key vanished during append".into()),
+                            false,
+                        )
+                    })?;
                 AppendOutcome::Duplicate {
                     seq: row.get::<_, i64>(0) as u64,
                 }
@@ -536,7 +555,7 @@ async fn write_batch(
         };
         out.push(outcome);
     }
-    tx.commit().await.map_err(|e| shared.err(e))?;
+    tx.commit().await.map_err(fail)?;
     Ok(out)
 }
 
@@ -641,8 +660,9 @@ impl EventLog for PgStore {
         let req = AppendReq {
             key: dedup_key,
             received_at_ms,
-            app_id: event.app_id,
-            account_id: event.account_id,
+            // Text columns cannot hold NUL; the record keeps the exact values.
+            app_id: event.app_id.replace('\0', ""),
+            account_id: event.account_id.map(|a| a.replace('\0', "")),
             record,
             reply,
         };

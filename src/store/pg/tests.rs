@@ -473,3 +473,94 @@ async fn purge_removes_one_tenant_and_keeps_the_other() {
     assert!(after["events"] < before["events"]);
     assert_eq!(after["events"], 1);
 }
+
+async fn admin_client() -> tokio_postgres::Client {
+    let (c, conn) = tokio_postgres::connect(&admin_url(), tokio_postgres::NoTls)
+        .await
+        .expect("admin connection");
+    tokio::spawn(conn);
+    c
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_outage_fails_appends_and_health_comes_back() {
+    let (db, s) = store_or_skip!();
+    assert!(matches!(
+        s.append_event(key(1), event("acc", 1)).await.unwrap(),
+        AppendOutcome::Accepted { .. }
+    ));
+    let admin = admin_client().await;
+    let name = &db.name;
+    admin
+        .batch_execute(&format!(
+            "ALTER DATABASE {name} ALLOW_CONNECTIONS false;
+             SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+        ))
+        .await
+        .unwrap();
+    let during = s.append_event(key(2), event("acc", 2)).await;
+    assert!(
+        during.is_err(),
+        "an append during the outage fails: {during:?}"
+    );
+    assert!(!s.is_healthy(), "readiness goes false");
+    admin
+        .batch_execute(&format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"))
+        .await
+        .unwrap();
+    // The probe notices on its own; no request is needed for readiness to come back.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !s.is_healthy() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "health never came back"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(matches!(
+        s.append_event(key(2), event("acc", 2)).await.unwrap(),
+        AppendOutcome::Accepted { .. }
+    ));
+    assert_eq!(s.event_count().await, 2, "nothing acknowledged was lost");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_refused_append_does_not_fail_its_batch_neighbours() {
+    let (db, s) = store_or_skip!();
+    // A rule added behind the store's back makes the server refuse one app's events.
+    let (c, conn) =
+        tokio_postgres::connect(&with_db(&admin_url(), &db.name), tokio_postgres::NoTls)
+            .await
+            .unwrap();
+    tokio::spawn(conn);
+    c.batch_execute("ALTER TABLE events ADD CONSTRAINT refuse CHECK (app_id <> 'refused')")
+        .await
+        .unwrap();
+    let mut tasks = Vec::new();
+    for i in 0..60u32 {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut e = event("acc", i);
+            if i == 30 {
+                e.app_id = "refused".into();
+            }
+            s.append_event(key(i), e).await
+        }));
+    }
+    for (i, t) in tasks.into_iter().enumerate() {
+        let r = t.await.unwrap();
+        assert_eq!(r.is_err(), i == 30, "append {i}: {r:?}");
+    }
+    assert_eq!(s.event_count().await, 59);
+    assert!(s.is_healthy(), "a refused statement is not an outage");
+    // NUL cannot go in a text column; the record keeps the exact id.
+    let mut nul = event("acc", 99);
+    nul.app_id = "a\0b".into();
+    let AppendOutcome::Accepted { seq } = s.append_event(key(99), nul).await.unwrap() else {
+        panic!("a new key is accepted")
+    };
+    assert_eq!(
+        s.get_event(seq).await.unwrap().unwrap().event.app_id,
+        "a\0b"
+    );
+}
