@@ -993,3 +993,39 @@ async fn every_aggregate_round_trips() {
         Err(StoreError::Closed)
     ));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn replicas_starting_together_apply_each_migration_once() {
+    let Some((db, first)) = test_store().await else {
+        return;
+    };
+    drop(first);
+    // A second, empty database, so that the three connects below race on a fresh schema.
+    let name = format!("{}_b", db.name);
+    admin_client()
+        .await
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await
+        .unwrap();
+    let _guard = TestDb {
+        name: name.clone(),
+        admin: admin_url(),
+    };
+    let url = with_db(&admin_url(), &name);
+    let (a, b, c) = tokio::join!(
+        PgStore::connect(&url, None),
+        PgStore::connect(&url, None),
+        PgStore::connect(&url, None)
+    );
+    let (a, _b, _c) = (a.unwrap(), b.unwrap(), c.unwrap());
+    let rows = a
+        .query(
+            "SELECT version FROM schema_migrations ORDER BY version",
+            &[],
+        )
+        .await
+        .unwrap();
+    let versions: Vec<i32> = rows.iter().map(|r| r.get(0)).collect();
+    let expected: Vec<i32> = (1..=super::migrations::MIGRATIONS.len() as i32).collect();
+    assert_eq!(versions, expected);
+}
