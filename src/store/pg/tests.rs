@@ -1029,3 +1029,69 @@ async fn replicas_starting_together_apply_each_migration_once() {
     let expected: Vec<i32> = (1..=super::migrations::MIGRATIONS.len() as i32).collect();
     assert_eq!(versions, expected);
 }
+
+/// Two stores on one database stand for two replicas. Each runs two workers; every job is sent
+/// once, and per destination in creation order.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn workers_on_two_replicas_keep_fifo_per_destination_and_send_each_job_once() {
+    let (db, s1) = store_or_skip!();
+    let s2 = PgStore::connect(&with_db(&admin_url(), &db.name), Some([7u8; 32]))
+        .await
+        .unwrap();
+    let jobs: Vec<NewJob> = (0..60)
+        .map(|i| job(&format!("j{i}"), "acc", i % 5))
+        .collect();
+    assert_eq!(s1.enqueue_jobs(jobs).await.unwrap(), 60);
+    let log = Arc::new(std::sync::Mutex::new(Vec::<(i64, u64)>::new()));
+    let mut workers = Vec::new();
+    for s in [s1.clone(), s1.clone(), s2.clone(), s2.clone()] {
+        let log = log.clone();
+        workers.push(tokio::spawn(async move {
+            loop {
+                match s
+                    .claim_due(Channel::Telegram, now() + 10, 60_000)
+                    .await
+                    .unwrap()
+                {
+                    Claim::Job(j) => {
+                        let Target::Telegram { chat_id, .. } = j.target else {
+                            unreachable!()
+                        };
+                        // Recorded while the claim is held: that is the order of sending.
+                        log.lock().unwrap().push((chat_id, j.id));
+                        tokio::task::yield_now().await;
+                        s.finish_job(&j, &attempt(j.id, 1, AttemptOutcome::Sent), Finish::Done)
+                            .await
+                            .unwrap();
+                    }
+                    // Everything left is held by another worker; look again shortly.
+                    Claim::NotBefore(_) => {
+                        tokio::time::sleep(std::time::Duration::from_millis(5)).await
+                    }
+                    Claim::Empty => return,
+                }
+            }
+        }));
+    }
+    for w in workers {
+        w.await.unwrap();
+    }
+    let log = log.lock().unwrap().clone();
+    assert_eq!(log.len(), 60, "each job sent once");
+    let mut ids: Vec<u64> = log.iter().map(|(_, id)| *id).collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 60, "no job sent twice");
+    for chat in 0..5 {
+        let order: Vec<u64> = log
+            .iter()
+            .filter(|(c, _)| *c == chat)
+            .map(|(_, id)| *id)
+            .collect();
+        assert!(
+            order.windows(2).all(|w| w[0] < w[1]),
+            "chat {chat} got its jobs out of order: {order:?}"
+        );
+    }
+    assert_eq!(s2.list_sent().await.unwrap().len(), 60);
+}
