@@ -1030,8 +1030,9 @@ async fn replicas_starting_together_apply_each_migration_once() {
     assert_eq!(versions, expected);
 }
 
-/// Two stores on one database stand for two replicas. Each runs two workers; every job is sent
-/// once, and per destination in creation order.
+/// Two stores on one database stand for two replicas. Each runs two workers, over three chats (so
+/// without FIFO per destination two workers would send to one chat at once); every job is sent
+/// once, and per destination one at a time in creation order.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn workers_on_two_replicas_keep_fifo_per_destination_and_send_each_job_once() {
     let (db, s1) = store_or_skip!();
@@ -1039,13 +1040,15 @@ async fn workers_on_two_replicas_keep_fifo_per_destination_and_send_each_job_onc
         .await
         .unwrap();
     let jobs: Vec<NewJob> = (0..60)
-        .map(|i| job(&format!("j{i}"), "acc", i % 5))
+        .map(|i| job(&format!("j{i}"), "acc", i % 3))
         .collect();
     assert_eq!(s1.enqueue_jobs(jobs).await.unwrap(), 60);
     let log = Arc::new(std::sync::Mutex::new(Vec::<(i64, u64)>::new()));
+    // Chats with a job being sent right now.
+    let busy = Arc::new(std::sync::Mutex::new(std::collections::HashSet::new()));
     let mut workers = Vec::new();
     for s in [s1.clone(), s1.clone(), s2.clone(), s2.clone()] {
-        let log = log.clone();
+        let (log, busy) = (log.clone(), busy.clone());
         workers.push(tokio::spawn(async move {
             loop {
                 match s
@@ -1059,7 +1062,12 @@ async fn workers_on_two_replicas_keep_fifo_per_destination_and_send_each_job_onc
                         };
                         // Recorded while the claim is held: that is the order of sending.
                         log.lock().unwrap().push((chat_id, j.id));
-                        tokio::task::yield_now().await;
+                        assert!(
+                            busy.lock().unwrap().insert(chat_id),
+                            "two jobs of chat {chat_id} held at once"
+                        );
+                        tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+                        busy.lock().unwrap().remove(&chat_id);
                         s.finish_job(&j, &attempt(j.id, 1, AttemptOutcome::Sent), Finish::Done)
                             .await
                             .unwrap();
@@ -1082,7 +1090,7 @@ async fn workers_on_two_replicas_keep_fifo_per_destination_and_send_each_job_onc
     ids.sort();
     ids.dedup();
     assert_eq!(ids.len(), 60, "no job sent twice");
-    for chat in 0..5 {
+    for chat in 0..3 {
         let order: Vec<u64> = log
             .iter()
             .filter(|(c, _)| *c == chat)
