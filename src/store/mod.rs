@@ -31,6 +31,7 @@ mod meetings;
 mod notices;
 mod outbox;
 pub mod perms;
+pub mod pg;
 mod routes;
 pub mod sealing;
 pub mod seam;

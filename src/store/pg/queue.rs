@@ -1,0 +1,461 @@
+//! The inbox and the outbox on PostgreSQL.
+//!
+//! A job row carries its record (the same JSON as in sled) plus the columns claims need: channel,
+//! destination key, due time and lease. The due time and lease columns are authoritative; the
+//! record's copies are overwritten from them on every read, so a claim is one `UPDATE`.
+//!
+//! Claims: `FOR UPDATE SKIP LOCKED` picks the oldest due job of the channel that is the oldest job
+//! of its destination (FIFO per destination: a job waits while an older one for the same target is
+//! pending, leased or scheduled for a retry), and moves its due time forward by the lease. A worker
+//! that dies loses the job when the lease runs out, and any replica can claim it again.
+
+use async_trait::async_trait;
+use tokio_postgres::Row;
+
+use super::{PgStore, Tx, dec, enc, event_from_row};
+use crate::routing::Channel;
+use crate::store::seam::Queue;
+use crate::store::{
+    Attempt, Claim, DeadJob, EventRecord, EventStatus, Finish, Job, NewJob, SentJob, StoreError,
+};
+
+const JOB_COLS: &str = "id, record, due_at_ms, claimed_until_ms";
+
+const CLAIM_SQL: &str = "\
+UPDATE jobs SET due_at_ms = $2, claimed_until_ms = $2
+WHERE id = (
+    SELECT j.id FROM jobs j
+    WHERE j.channel = $1 AND j.due_at_ms <= $3
+      AND NOT EXISTS (SELECT 1 FROM jobs o WHERE o.dest = j.dest AND o.id < j.id)
+    ORDER BY j.due_at_ms, j.id
+    LIMIT 1
+    FOR UPDATE OF j SKIP LOCKED)
+RETURNING id, record, due_at_ms, claimed_until_ms";
+
+const INSERT_JOB_SQL: &str = "\
+INSERT INTO jobs (id, channel, dest, due_at_ms, claimed_until_ms, app_id, account_id, record)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8)";
+
+fn job_from_row(row: &Row) -> Result<Job, StoreError> {
+    let mut job: Job = dec(row.get::<_, &[u8]>(1))?;
+    job.id = row.get::<_, i64>(0) as u64;
+    job.due_at_ms = row.get(2);
+    job.claimed_until_ms = row.get(3);
+    Ok(job)
+}
+
+/// A job as written for the first time: due now, never attempted, unclaimed.
+fn new_job(id: u64, event_seq: u64, job: NewJob, now_ms: i64) -> Job {
+    Job {
+        id,
+        idempotency_key: job.idempotency_key,
+        event_seq,
+        event: job.event,
+        app_id: job.app_id,
+        account_id: job.account_id,
+        route_name: job.route_name,
+        meeting_uuid: job.meeting_uuid,
+        target: job.target,
+        message: job.message,
+        options: job.options,
+        unsubscribe_url: job.unsubscribe_url,
+        received_at_ms: job.received_at_ms,
+        created_at_ms: now_ms,
+        attempts: 0,
+        due_at_ms: now_ms,
+        claimed_until_ms: None,
+    }
+}
+
+async fn insert_job(tx: &Tx<'_>, j: &Job) -> Result<(), StoreError> {
+    tx.execute(
+        INSERT_JOB_SQL,
+        &[
+            &(j.id as i64),
+            &(j.target.channel().tag() as i16),
+            &j.target.key(),
+            &j.due_at_ms,
+            &j.claimed_until_ms,
+            &j.app_id,
+            &j.account_id,
+            &enc(j),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Reserves `key` for a new job and returns its id, or None when the key was seen before (the job
+/// exists, was sent, or is dead): a repeated dispatch creates nothing.
+async fn reserve_id(tx: &Tx<'_>, key: &str, event_seq: u64) -> Result<Option<u64>, StoreError> {
+    Ok(tx
+        .query_opt(
+            "INSERT INTO idem (key, job_id, event_seq) VALUES ($1, nextval('job_id'), $2)
+             ON CONFLICT (key) DO NOTHING RETURNING job_id",
+            &[&key, &(event_seq as i64)],
+        )
+        .await?
+        .map(|r| r.get::<_, i64>(0) as u64))
+}
+
+async fn create_jobs(tx: &Tx<'_>, event_seq: u64, jobs: Vec<NewJob>) -> Result<u32, StoreError> {
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    let mut created = 0;
+    for job in jobs {
+        let Some(id) = reserve_id(tx, &job.idempotency_key, event_seq).await? else {
+            continue;
+        };
+        insert_job(tx, &new_job(id, event_seq, job, now_ms)).await?;
+        created += 1;
+    }
+    Ok(created)
+}
+
+async fn insert_dead(tx: &Tx<'_>, d: &DeadJob) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO dead_jobs (id, app_id, account_id, record) VALUES ($1, $2, $3, $4)
+         ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record",
+        &[
+            &(d.job.id as i64),
+            &d.job.app_id,
+            &d.job.account_id,
+            &enc(d),
+        ],
+    )
+    .await?;
+    Ok(())
+}
+
+#[async_trait]
+impl Queue for PgStore {
+    async fn next_inbox_event_fair(
+        &self,
+        deferred: &(dyn for<'r> Fn(&'r EventRecord) -> bool + Send + Sync),
+        scan: usize,
+    ) -> Result<Option<EventRecord>, StoreError> {
+        let rows = self
+            .query(
+                "SELECT seq, record FROM events WHERE pending ORDER BY seq LIMIT $1",
+                &[&(scan as i64)],
+            )
+            .await?;
+        let mut oldest = None;
+        for row in &rows {
+            let rec = event_from_row(row)?;
+            if !deferred(&rec) {
+                return Ok(Some(rec));
+            }
+            if oldest.is_none() {
+                oldest = Some(rec);
+            }
+        }
+        Ok(oldest)
+    }
+
+    async fn next_inbox_event(&self) -> Result<Option<EventRecord>, StoreError> {
+        self.query_opt(
+            "SELECT seq, record FROM events WHERE pending ORDER BY seq LIMIT 1",
+            &[],
+        )
+        .await?
+        .map(|r| event_from_row(&r))
+        .transpose()
+    }
+
+    async fn commit_dispatch(
+        &self,
+        record: &EventRecord,
+        status: EventStatus,
+        jobs: Vec<NewJob>,
+    ) -> Result<u32, StoreError> {
+        self.commit_dispatch_with_dead(record, status, jobs, vec![])
+            .await
+    }
+
+    /// One transaction: the dead letters, the jobs, and the event leaving the inbox with its status.
+    async fn commit_dispatch_with_dead(
+        &self,
+        record: &EventRecord,
+        status: EventStatus,
+        jobs: Vec<NewJob>,
+        dead: Vec<(NewJob, String)>,
+    ) -> Result<u32, StoreError> {
+        let mut c = self.client().await?;
+        let tx = Tx::begin(self, &mut c).await?;
+        let now_ms = chrono::Utc::now().timestamp_millis();
+        for (job, reason) in dead {
+            let Some(id) = reserve_id(&tx, &job.idempotency_key, record.seq).await? else {
+                continue;
+            };
+            let d = DeadJob {
+                job: new_job(id, record.seq, job, now_ms),
+                reason,
+                dead_at_ms: now_ms,
+            };
+            insert_dead(&tx, &d).await?;
+        }
+        let created = create_jobs(&tx, record.seq, jobs).await?;
+        let mut updated = record.clone();
+        updated.status = status;
+        tx.execute(
+            "UPDATE events SET pending = false, record = $2 WHERE seq = $1",
+            &[&(record.seq as i64), &updated.encode()],
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    async fn enqueue_jobs(&self, jobs: Vec<NewJob>) -> Result<u32, StoreError> {
+        let mut c = self.client().await?;
+        let tx = Tx::begin(self, &mut c).await?;
+        let created = create_jobs(&tx, 0, jobs).await?;
+        tx.commit().await?;
+        Ok(created)
+    }
+
+    async fn inbox_has_other_tenant(
+        &self,
+        app: &str,
+        account: &str,
+        scan: usize,
+    ) -> Result<bool, StoreError> {
+        let row = self
+            .query_opt(
+                "SELECT EXISTS (
+                     SELECT 1 FROM (
+                         SELECT app_id, account_id FROM events WHERE pending ORDER BY seq LIMIT $3
+                     ) s
+                     WHERE s.app_id <> $1 OR s.account_id IS DISTINCT FROM $2)",
+                &[&app, &account, &(scan as i64)],
+            )
+            .await?;
+        Ok(row.is_some_and(|r| r.get::<_, bool>(0)))
+    }
+
+    async fn outbox_len(&self, channel: Option<Channel>) -> usize {
+        match channel {
+            None => self.count("SELECT count(*) FROM jobs", &[]).await,
+            Some(c) => {
+                self.count(
+                    "SELECT count(*) FROM jobs WHERE channel = $1",
+                    &[&(c.tag() as i16)],
+                )
+                .await
+            }
+        }
+    }
+
+    async fn get_job(&self, id: u64) -> Result<Option<Job>, StoreError> {
+        self.query_opt(
+            &format!("SELECT {JOB_COLS} FROM jobs WHERE id = $1"),
+            &[&(id as i64)],
+        )
+        .await?
+        .map(|r| job_from_row(&r))
+        .transpose()
+    }
+
+    async fn list_jobs(&self) -> Result<Vec<Job>, StoreError> {
+        self.query(&format!("SELECT {JOB_COLS} FROM jobs ORDER BY id"), &[])
+            .await?
+            .iter()
+            .map(job_from_row)
+            .collect()
+    }
+
+    async fn claim_due(
+        &self,
+        channel: Channel,
+        now_ms: i64,
+        lease_ms: i64,
+    ) -> Result<Claim, StoreError> {
+        let tag = channel.tag() as i16;
+        let until = now_ms + lease_ms;
+        if let Some(row) = self.query_opt(CLAIM_SQL, &[&tag, &until, &now_ms]).await? {
+            return Ok(Claim::Job(Box::new(job_from_row(&row)?)));
+        }
+        let next: Option<i64> = self
+            .query_opt(
+                "SELECT min(due_at_ms) FROM jobs WHERE channel = $1 AND due_at_ms > $2",
+                &[&tag, &now_ms],
+            )
+            .await?
+            .and_then(|r| r.get(0));
+        Ok(match next {
+            Some(at) => Claim::NotBefore(at),
+            None => Claim::Empty,
+        })
+    }
+
+    async fn finish_job(
+        &self,
+        job: &Job,
+        attempt: &Attempt,
+        next: Finish,
+    ) -> Result<(), StoreError> {
+        let mut c = self.client().await?;
+        let tx = Tx::begin(self, &mut c).await?;
+        let id = job.id as i64;
+        // A tenant purge removed the job while it was being sent: write nothing back for it.
+        if tx
+            .query_opt("SELECT 1 FROM jobs WHERE id = $1 FOR UPDATE", &[&id])
+            .await?
+            .is_none()
+        {
+            return tx.commit().await;
+        }
+        tx.execute(
+            "INSERT INTO attempts (job_id, attempt, record) VALUES ($1, $2, $3)
+             ON CONFLICT (job_id, attempt) DO UPDATE SET record = EXCLUDED.record",
+            &[&id, &(attempt.attempt as i32), &enc(attempt)],
+        )
+        .await?;
+        let mut j = job.clone();
+        j.attempts = attempt.attempt;
+        j.claimed_until_ms = None;
+        match next {
+            Finish::Done => {
+                let sent = SentJob {
+                    job: j,
+                    sent_at_ms: attempt.at_ms,
+                };
+                tx.execute(
+                    "INSERT INTO sent_jobs (id, app_id, account_id, sent_at_ms, record)
+                     VALUES ($1, $2, $3, $4, $5)
+                     ON CONFLICT (id) DO UPDATE SET sent_at_ms = EXCLUDED.sent_at_ms,
+                                                    record = EXCLUDED.record",
+                    &[
+                        &id,
+                        &job.app_id,
+                        &job.account_id,
+                        &attempt.at_ms,
+                        &enc(&sent),
+                    ],
+                )
+                .await?;
+                tx.execute("DELETE FROM jobs WHERE id = $1", &[&id]).await?;
+            }
+            Finish::RetryAt(at) => {
+                j.due_at_ms = at;
+                tx.execute(
+                    "UPDATE jobs SET due_at_ms = $2, claimed_until_ms = NULL, record = $3
+                     WHERE id = $1",
+                    &[&id, &at, &enc(&j)],
+                )
+                .await?;
+            }
+            Finish::Dead(reason) => {
+                let d = DeadJob {
+                    job: j,
+                    reason,
+                    dead_at_ms: attempt.at_ms,
+                };
+                insert_dead(&tx, &d).await?;
+                tx.execute("DELETE FROM jobs WHERE id = $1", &[&id]).await?;
+            }
+        }
+        tx.commit().await
+    }
+
+    async fn defer_job(&self, job: &Job, at_ms: i64) -> Result<(), StoreError> {
+        self.execute(
+            "UPDATE jobs SET due_at_ms = $2, claimed_until_ms = NULL WHERE id = $1",
+            &[&(job.id as i64), &at_ms],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Voids every claim, as the trait says. With several replicas this also voids the claims of
+    /// live ones (their jobs may be sent twice); leases already expire on their own, so the cluster
+    /// setup should not call this at start.
+    async fn release_claims(&self, now_ms: i64) -> Result<usize, StoreError> {
+        Ok(self
+            .execute(
+                "UPDATE jobs SET claimed_until_ms = NULL, due_at_ms = $1
+                 WHERE claimed_until_ms IS NOT NULL",
+                &[&now_ms],
+            )
+            .await? as usize)
+    }
+
+    async fn attempts_of(&self, job_id: u64) -> Result<Vec<Attempt>, StoreError> {
+        self.query(
+            "SELECT record FROM attempts WHERE job_id = $1 ORDER BY attempt",
+            &[&(job_id as i64)],
+        )
+        .await?
+        .iter()
+        .map(|r| dec(r.get::<_, &[u8]>(0)))
+        .collect()
+    }
+
+    async fn retry_dead(&self, id: u64, now_ms: i64) -> Result<bool, StoreError> {
+        let mut c = self.client().await?;
+        let tx = Tx::begin(self, &mut c).await?;
+        let Some(row) = tx
+            .query_opt(
+                "DELETE FROM dead_jobs WHERE id = $1 RETURNING record",
+                &[&(id as i64)],
+            )
+            .await?
+        else {
+            tx.commit().await?;
+            return Ok(false);
+        };
+        let dead: DeadJob = dec(row.get::<_, &[u8]>(0))?;
+        let mut j = dead.job;
+        j.due_at_ms = now_ms;
+        j.claimed_until_ms = None;
+        insert_job(&tx, &j).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn list_sent(&self) -> Result<Vec<SentJob>, StoreError> {
+        self.query("SELECT record FROM sent_jobs ORDER BY id", &[])
+            .await?
+            .iter()
+            .map(|r| dec(r.get::<_, &[u8]>(0)))
+            .collect()
+    }
+
+    async fn get_sent(&self, id: u64) -> Result<Option<SentJob>, StoreError> {
+        self.query_opt(
+            "SELECT record FROM sent_jobs WHERE id = $1",
+            &[&(id as i64)],
+        )
+        .await?
+        .map(|r| dec(r.get::<_, &[u8]>(0)))
+        .transpose()
+    }
+
+    async fn get_dead(&self, id: u64) -> Result<Option<DeadJob>, StoreError> {
+        self.query_opt(
+            "SELECT record FROM dead_jobs WHERE id = $1",
+            &[&(id as i64)],
+        )
+        .await?
+        .map(|r| dec(r.get::<_, &[u8]>(0)))
+        .transpose()
+    }
+
+    async fn expire_sent(&self, cutoff_ms: i64) -> Result<u64, StoreError> {
+        self.execute("DELETE FROM sent_jobs WHERE sent_at_ms < $1", &[&cutoff_ms])
+            .await
+    }
+
+    async fn list_dead(&self) -> Result<Vec<DeadJob>, StoreError> {
+        self.query("SELECT record FROM dead_jobs ORDER BY id", &[])
+            .await?
+            .iter()
+            .map(|r| dec(r.get::<_, &[u8]>(0)))
+            .collect()
+    }
+
+    /// Nothing to repair: a job and the columns claims use are one row, written in one statement.
+    async fn reindex_outbox(&self) -> Result<usize, StoreError> {
+        Ok(0)
+    }
+}
