@@ -88,7 +88,10 @@ pub async fn update_route<T, E: From<StoreError>>(
     name: &str,
     mut edit: impl FnMut(&mut Route) -> Result<T, E> + Send,
 ) -> Result<Option<T>, E> {
-    for _ in 0..ROUTE_CAS_TRIES {
+    for attempt in 0..ROUTE_CAS_TRIES {
+        if attempt > 0 {
+            cas_backoff(attempt).await;
+        }
         let Some((before, version)) = db.get_route_versioned(app_id, account_id, name).await?
         else {
             return Ok(None);
@@ -109,6 +112,18 @@ pub async fn update_route<T, E: From<StoreError>>(
         }
     }
     Err(StoreError::Contended(format!("route `{name}`")).into())
+}
+
+/// Waits a little before retrying a lost compare-and-swap. Without it, writers that lost all retry
+/// at once and lose again together: on a networked backend, where a read and a swap take a round
+/// trip each, 32 writers on one route starved some of them past every retry (seen in the contract
+/// suite on PostgreSQL). Exponential from 1 ms, capped at 32 ms, with full jitter so the losers
+/// spread out.
+async fn cas_backoff(attempt: usize) {
+    use rand::Rng;
+    let cap_us = 1_000u64 << attempt.min(5);
+    let us = rand::thread_rng().gen_range(0..=cap_us);
+    tokio::time::sleep(std::time::Duration::from_micros(us)).await;
 }
 
 /// Health, durability and diagnostics of the backend as a whole.

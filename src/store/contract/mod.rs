@@ -76,6 +76,18 @@ async fn sled_backend() -> Option<Fixture> {
 
 contract!(sled => sled_backend);
 
+/// A fresh database on the PostgreSQL the machine provides (see `store::pg::tests`); None skips
+/// the cases when there is none, except under `CI=true`, where an unreachable server fails them.
+async fn pg_backend() -> Option<Fixture> {
+    let (keep, store) = super::pg::tests::test_store().await?;
+    Some(Fixture {
+        db: Arc::new(store),
+        _keep: Box::new(keep),
+    })
+}
+
+contract!(pg => pg_backend);
+
 // --- fixtures shared by the cases ------------------------------------------------------------
 
 const APP: &str = "default";

@@ -59,7 +59,7 @@ impl PgStore {
     }
 
     /// Stores a session (the console's sign-in); sessions of a tenant go with its purge.
-    pub async fn put_session(&self, id: &str, s: &Session) -> Result<(), StoreError> {
+    async fn put_session_row(&self, id: &str, s: &Session) -> Result<(), StoreError> {
         let (app, account) = match &s.grant {
             Grant::Tenant { app_id, account_id } => (Some(app_id), Some(account_id)),
             Grant::Operator => (None, None),
@@ -376,6 +376,20 @@ const TENANT_EVENTS: &str = "SELECT seq FROM events WHERE app_id = $1
 
 #[async_trait]
 impl TenantStore for PgStore {
+    async fn get_tenant(
+        &self,
+        app_id: &str,
+        account_id: &str,
+    ) -> Result<Option<Tenant>, StoreError> {
+        self.query_opt(
+            "SELECT record FROM tenants WHERE app_id = $1 AND account_id = $2",
+            &[&app_id, &account_id],
+        )
+        .await?
+        .map(|r| dec(r.get::<_, &[u8]>(0)))
+        .transpose()
+    }
+
     async fn put_tenant(&self, t: &Tenant) -> Result<(), StoreError> {
         self.execute(
             "INSERT INTO tenants (app_id, account_id, record) VALUES ($1, $2, $3)
@@ -518,6 +532,10 @@ async fn purge_bot(tx: &Tx<'_>, app_id: &str, account_id: &str) -> Result<u64, S
 
 #[async_trait]
 impl AuthStore for PgStore {
+    async fn put_session(&self, id: &str, s: &Session) -> Result<(), StoreError> {
+        self.put_session_row(id, s).await
+    }
+
     async fn get_session(&self, id: &str, now_ms: i64) -> Result<Option<Session>, StoreError> {
         let key = secret_hash(id);
         let Some(row) = self
@@ -1112,6 +1130,21 @@ impl ChatStateStore for PgStore {
 
 #[async_trait]
 impl MeetingStore for PgStore {
+    async fn meeting_memory(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        meeting_id: u64,
+    ) -> Result<Option<MeetingMemory>, StoreError> {
+        self.query_opt(
+            "SELECT record FROM meetings WHERE app_id = $1 AND account_id = $2 AND meeting_id = $3",
+            &[&app_id, &account_id, &(meeting_id as i64)],
+        )
+        .await?
+        .map(|r| dec(r.get::<_, &[u8]>(0)))
+        .transpose()
+    }
+
     async fn remember_meeting(
         &self,
         app_id: &str,

@@ -20,7 +20,7 @@ mod aggregates;
 mod migrations;
 mod queue;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 #[cfg(test)]
 pub use tests::{TestDb, test_store};
 
