@@ -44,7 +44,7 @@ pub struct FlushSnapshot {
 }
 
 impl FlushStats {
-    fn record(&self, d: std::time::Duration) {
+    pub(super) fn record(&self, d: std::time::Duration) {
         let secs = d.as_secs_f64();
         for (i, b) in FLUSH_BUCKETS.iter().enumerate() {
             if secs <= *b {

@@ -31,6 +31,19 @@ pub struct DisabledTarget {
     pub at_ms: i64,
 }
 
+impl DisabledTarget {
+    /// A target disabled now, for `reason`.
+    pub(super) fn now(app_id: &str, account_id: &str, target: &str, reason: &str) -> Self {
+        DisabledTarget {
+            app_id: app_id.to_string(),
+            account_id: account_id.to_string(),
+            target: target.to_string(),
+            reason: reason.to_string(),
+            at_ms: chrono::Utc::now().timestamp_millis(),
+        }
+    }
+}
+
 impl Store {
     /// Records a notice for the tenant's organizers and returns it.
     pub fn add_notice(
@@ -82,13 +95,7 @@ impl Store {
         target: &str,
         reason: &str,
     ) -> Result<(), StoreError> {
-        let d = DisabledTarget {
-            app_id: app_id.to_string(),
-            account_id: account_id.to_string(),
-            target: target.to_string(),
-            reason: reason.to_string(),
-            at_ms: chrono::Utc::now().timestamp_millis(),
-        };
+        let d = DisabledTarget::now(app_id, account_id, target, reason);
         self.inner.disabled.insert(
             disabled_key(app_id, account_id, target),
             serde_json::to_vec(&d).map_err(json_err)?,

@@ -110,8 +110,7 @@ impl Store {
         self.move_chat_link(old, new)?;
         let mut changed = Vec::new();
         for route in self.list_routes(None)? {
-            let moves = |d: &Destination| matches!(d, Destination::Telegram { chat_id, .. } if *chat_id == old);
-            if !route.destinations.iter().any(moves) {
+            if !posts_to_chat(&route, old) {
                 continue;
             }
             let updated = self.update_route(
@@ -119,18 +118,31 @@ impl Store {
                 &route.account_id,
                 &route.name,
                 |r| -> Result<Route, StoreError> {
-                    for d in &mut r.destinations {
-                        if let Destination::Telegram { chat_id, .. } = d
-                            && *chat_id == old
-                        {
-                            *chat_id = new;
-                        }
-                    }
+                    move_chat(r, old, new);
                     Ok(r.clone())
                 },
             )?;
             changed.extend(updated);
         }
         Ok(changed)
+    }
+}
+
+/// Whether a Telegram destination of `route` posts to `chat`.
+pub(super) fn posts_to_chat(route: &Route, chat: i64) -> bool {
+    route
+        .destinations
+        .iter()
+        .any(|d| matches!(d, Destination::Telegram { chat_id, .. } if *chat_id == chat))
+}
+
+/// Points every Telegram destination of `route` that posts to `old` at `new` (a migrated group).
+pub(super) fn move_chat(route: &mut Route, old: i64, new: i64) {
+    for d in &mut route.destinations {
+        if let Destination::Telegram { chat_id, .. } = d
+            && *chat_id == old
+        {
+            *chat_id = new;
+        }
     }
 }

@@ -156,7 +156,7 @@ pub enum Finish {
 
 /// A job as written for the first time: due now, never attempted, unclaimed. Queued jobs and jobs
 /// that are dead from the start (a render over its budget) are built the same way.
-fn new_job(id: u64, event_seq: u64, job: NewJob, now_ms: i64) -> Job {
+pub(super) fn new_job(id: u64, event_seq: u64, job: NewJob, now_ms: i64) -> Job {
     Job {
         id,
         idempotency_key: job.idempotency_key,

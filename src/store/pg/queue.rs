@@ -14,6 +14,7 @@ use tokio_postgres::Row;
 
 use super::{PgStore, Tx, dec, enc, event_from_row};
 use crate::routing::Channel;
+use crate::store::outbox::new_job;
 use crate::store::seam::Queue;
 use crate::store::{
     Attempt, Claim, DeadJob, EventRecord, EventStatus, Finish, Job, NewJob, SentJob, StoreError,
@@ -42,29 +43,6 @@ fn job_from_row(row: &Row) -> Result<Job, StoreError> {
     job.due_at_ms = row.get(2);
     job.claimed_until_ms = row.get(3);
     Ok(job)
-}
-
-/// A job as written for the first time: due now, never attempted, unclaimed.
-fn new_job(id: u64, event_seq: u64, job: NewJob, now_ms: i64) -> Job {
-    Job {
-        id,
-        idempotency_key: job.idempotency_key,
-        event_seq,
-        event: job.event,
-        app_id: job.app_id,
-        account_id: job.account_id,
-        route_name: job.route_name,
-        meeting_uuid: job.meeting_uuid,
-        target: job.target,
-        message: job.message,
-        options: job.options,
-        unsubscribe_url: job.unsubscribe_url,
-        received_at_ms: job.received_at_ms,
-        created_at_ms: now_ms,
-        attempts: 0,
-        due_at_ms: now_ms,
-        claimed_until_ms: None,
-    }
 }
 
 async fn insert_job(tx: &Tx<'_>, j: &Job) -> Result<(), StoreError> {

@@ -129,7 +129,8 @@ impl BotStore for Store {
         Store::set_bot_username(self, username)
     }
     async fn purge_bot_tenant(&self, app_id: &str, account_id: &str) -> Result<u64, StoreError> {
-        Store::purge_bot_tenant(self, app_id, account_id)
+        let (s, app, account) = (self.clone(), app_id.to_owned(), account_id.to_owned());
+        blocking(move || Store::purge_bot_tenant(&s, &app, &account)).await
     }
 }
 

@@ -2,7 +2,7 @@
 //!
 //! Point reads and writes run inline on the async worker: sled serves them from its page cache in
 //! microseconds and never fsyncs on them (durability comes from the group-commit barrier,
-//! [`Maintenance::flush`], which is async). Whole-tree scans (listings, retention, claim release)
+//! [`Maintenance::flush`], which is async). Whole-tree scans (listings, retention, claim release, tenant purges)
 //! and backups run on the blocking pool so that a large store cannot stall the runtime.
 
 use std::collections::BTreeMap;
@@ -321,7 +321,8 @@ impl TenantStore for Store {
         account_id: &str,
         event_last: Option<u64>,
     ) -> Result<PurgeReport, StoreError> {
-        Store::purge_tenant(self, app_id, account_id, event_last)
+        let (s, app, account) = (self.clone(), app_id.to_owned(), account_id.to_owned());
+        blocking(move || Store::purge_tenant(&s, &app, &account, event_last)).await
     }
 }
 

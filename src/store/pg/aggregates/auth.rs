@@ -1,0 +1,135 @@
+//! Console sessions and API tokens, both stored under the hash of their secret.
+
+use super::*;
+
+impl PgStore {
+    /// Stores a session (the console's sign-in); sessions of a tenant go with its purge.
+    async fn put_session_row(&self, id: &str, s: &Session) -> Result<(), StoreError> {
+        let (app, account) = match &s.grant {
+            Grant::Tenant { app_id, account_id } => (Some(app_id), Some(account_id)),
+            Grant::Operator => (None, None),
+        };
+        self.execute(
+            "INSERT INTO sessions (key, app_id, account_id, expires_at_ms, record)
+             VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (key) DO UPDATE SET app_id = EXCLUDED.app_id,
+                 account_id = EXCLUDED.account_id, expires_at_ms = EXCLUDED.expires_at_ms,
+                 record = EXCLUDED.record",
+            &[
+                &secret_hash(id).as_slice(),
+                &app,
+                &account,
+                &s.expires_at_ms,
+                &enc(s),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl AuthStore for PgStore {
+    async fn put_session(&self, id: &str, s: &Session) -> Result<(), StoreError> {
+        self.put_session_row(id, s).await
+    }
+
+    async fn get_session(&self, id: &str, now_ms: i64) -> Result<Option<Session>, StoreError> {
+        let key = secret_hash(id);
+        let Some(row) = self
+            .query_opt(
+                "SELECT record FROM sessions WHERE key = $1",
+                &[&key.as_slice()],
+            )
+            .await?
+        else {
+            return Ok(None);
+        };
+        let s: Session = dec(row.get::<_, &[u8]>(0))?;
+        if s.expires_at_ms <= now_ms {
+            self.remove_session(id).await?;
+            return Ok(None);
+        }
+        Ok(Some(s))
+    }
+
+    async fn remove_session(&self, id: &str) -> Result<(), StoreError> {
+        self.execute(
+            "DELETE FROM sessions WHERE key = $1",
+            &[&secret_hash(id).as_slice()],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn expire_sessions(&self, now_ms: i64) -> Result<usize, StoreError> {
+        Ok(self
+            .execute("DELETE FROM sessions WHERE expires_at_ms <= $1", &[&now_ms])
+            .await? as usize)
+    }
+
+    async fn put_api_token(&self, token: &str, t: &ApiToken) -> Result<(), StoreError> {
+        self.execute(
+            "INSERT INTO api_tokens (key, id, app_id, account_id, created_at_ms, record)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (key) DO UPDATE SET id = EXCLUDED.id, app_id = EXCLUDED.app_id,
+                 account_id = EXCLUDED.account_id, created_at_ms = EXCLUDED.created_at_ms,
+                 record = EXCLUDED.record",
+            &[
+                &secret_hash(token).as_slice(),
+                &t.id,
+                &t.app_id,
+                &t.account_id,
+                &t.created_at_ms,
+                &enc(t),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn api_token(&self, token: &str) -> Result<Option<ApiToken>, StoreError> {
+        self.query_opt(
+            "SELECT record FROM api_tokens WHERE key = $1",
+            &[&secret_hash(token).as_slice()],
+        )
+        .await?
+        .map(|r| dec(r.get::<_, &[u8]>(0)))
+        .transpose()
+    }
+
+    async fn list_api_tokens(
+        &self,
+        tenant: Option<(&str, &str)>,
+    ) -> Result<Vec<ApiToken>, StoreError> {
+        let (app, account) = tenant.unzip();
+        self.query(
+            "SELECT record FROM api_tokens
+             WHERE ($1::text IS NULL OR (app_id = $1 AND account_id = $2))
+             ORDER BY created_at_ms, key",
+            &[&app, &account],
+        )
+        .await?
+        .iter()
+        .map(|r| dec(r.get::<_, &[u8]>(0)))
+        .collect()
+    }
+
+    async fn revoke_api_token(
+        &self,
+        id: &str,
+        tenant: Option<(&str, &str)>,
+    ) -> Result<bool, StoreError> {
+        let (app, account) = tenant.unzip();
+        Ok(self
+            .execute(
+                "DELETE FROM api_tokens WHERE key = (
+                     SELECT key FROM api_tokens
+                     WHERE id = $1 AND ($2::text IS NULL OR (app_id = $2 AND account_id = $3))
+                     ORDER BY key LIMIT 1)",
+                &[&id, &app, &account],
+            )
+            .await?
+            == 1)
+    }
+}

@@ -1,0 +1,33 @@
+//! Routes, tenants, auth, the bot's records, chat state, meetings and notices on PostgreSQL.
+//!
+//! Each is a table keyed like the sled tree it replaces. Single-row compare-and-swaps become
+//! conditional statements (`INSERT ... ON CONFLICT DO NOTHING`, `UPDATE ... WHERE version = $v`,
+//! `SELECT ... FOR UPDATE` in a transaction), and multi-row changes are transactions.
+
+mod auth;
+mod bot;
+mod chat_state;
+mod meetings;
+mod notices;
+mod routes;
+mod tenants;
+
+use std::collections::BTreeMap;
+
+use async_trait::async_trait;
+
+use super::{PgStore, Tx, dec, enc};
+use crate::routing::Route;
+use crate::store::auth::{ApiToken, Grant, Session, secret_hash};
+use crate::store::bot::{ChatLink, CodeKind, CodeRecord, Mute, OrganizerLink, Redeem, code_hash};
+use crate::store::sealing::{open_route, seal_route};
+use crate::store::seam::*;
+use crate::store::telegram::{ChatPace, PartProgress};
+use crate::store::{
+    AuditEntry, DisabledTarget, ImportReport, MeetingMemory, Notice, PurgeReport, StoreError,
+    Tenant,
+};
+
+/// Sled orders chat ids by their big-endian bytes, so non-negative ids come first; listings keep
+/// that order.
+const CHAT_ORDER: &str = "(chat_id < 0), chat_id";

@@ -1,0 +1,119 @@
+//! Notices and disabled targets.
+
+use super::*;
+
+#[async_trait]
+impl NoticeStore for PgStore {
+    async fn add_notice(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        kind: &str,
+        message: &str,
+        route: Option<&str>,
+        target: Option<&str>,
+    ) -> Result<Notice, StoreError> {
+        let id: i64 = self
+            .query_opt("SELECT nextval('notice_id')", &[])
+            .await?
+            .ok_or_else(|| StoreError::Io("nextval returned nothing".into()))?
+            .get(0);
+        let n = Notice {
+            id: id as u64,
+            app_id: app_id.to_string(),
+            account_id: account_id.to_string(),
+            at_ms: chrono::Utc::now().timestamp_millis(),
+            kind: kind.to_string(),
+            message: message.to_string(),
+            route: route.map(str::to_string),
+            target: target.map(str::to_string),
+        };
+        self.execute(
+            "INSERT INTO notices (id, app_id, account_id, record) VALUES ($1, $2, $3, $4)",
+            &[&id, &app_id, &account_id, &enc(&n)],
+        )
+        .await?;
+        Ok(n)
+    }
+
+    async fn list_notices(&self, tenant: Option<(&str, &str)>) -> Result<Vec<Notice>, StoreError> {
+        let (app, account) = tenant.unzip();
+        self.query(
+            "SELECT record FROM notices
+             WHERE ($1::text IS NULL OR (app_id = $1 AND account_id = $2))
+             ORDER BY id DESC",
+            &[&app, &account],
+        )
+        .await?
+        .iter()
+        .map(|r| dec(r.get::<_, &[u8]>(0)))
+        .collect()
+    }
+
+    async fn disable_target(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        target: &str,
+        reason: &str,
+    ) -> Result<(), StoreError> {
+        let d = DisabledTarget::now(app_id, account_id, target, reason);
+        self.execute(
+            "INSERT INTO disabled_targets (app_id, account_id, target, record)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (app_id, account_id, target) DO UPDATE SET record = EXCLUDED.record",
+            &[&app_id, &account_id, &target, &enc(&d)],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn enable_target(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        target: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .execute(
+                "DELETE FROM disabled_targets
+                 WHERE app_id = $1 AND account_id = $2 AND target = $3",
+                &[&app_id, &account_id, &target],
+            )
+            .await?
+            == 1)
+    }
+
+    async fn is_target_disabled(
+        &self,
+        app_id: &str,
+        account_id: &str,
+        target: &str,
+    ) -> Result<bool, StoreError> {
+        Ok(self
+            .query_opt(
+                "SELECT 1 FROM disabled_targets
+                 WHERE app_id = $1 AND account_id = $2 AND target = $3",
+                &[&app_id, &account_id, &target],
+            )
+            .await?
+            .is_some())
+    }
+
+    async fn list_disabled(
+        &self,
+        tenant: Option<(&str, &str)>,
+    ) -> Result<Vec<DisabledTarget>, StoreError> {
+        let (app, account) = tenant.unzip();
+        self.query(
+            "SELECT record FROM disabled_targets
+             WHERE ($1::text IS NULL OR (app_id = $1 AND account_id = $2))
+             ORDER BY app_id, account_id, target",
+            &[&app, &account],
+        )
+        .await?
+        .iter()
+        .map(|r| dec(r.get::<_, &[u8]>(0)))
+        .collect()
+    }
+}

@@ -1,0 +1,325 @@
+//! Connections: TLS, the pool, statements with their error mapping, transactions, migrations
+//! and the health probe.
+
+use super::*;
+
+const POOL_SIZE: usize = 16;
+/// How long a request waits for a connection before it fails (and intake answers 503).
+const POOL_WAIT: Duration = Duration::from_secs(5);
+/// How often an unhealthy store checks whether the database answers again.
+const PROBE_EVERY: Duration = Duration::from_secs(1);
+
+/// A driver error as a store error. The server's own message when there is one (the driver's
+/// display of a server error is only "db error").
+pub(super) fn describe(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(db) => format!("postgres: {}: {}", db.code().code(), db.message()),
+        None => format!("postgres: {e}"),
+    }
+}
+
+/// The rustls client configuration for `sslmode=require`/`prefer`: the web PKI roots, ring as the
+/// provider (the one the rest of the tree uses).
+pub(super) fn tls_config() -> Result<rustls::ClientConfig, StoreError> {
+    let roots = rustls::RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    Ok(rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(|e| StoreError::Io(format!("TLS setup: {e}")))?
+    .with_root_certificates(roots)
+    .with_no_client_auth())
+}
+
+/// The TLS mode when the URL names none. libpq's default (`prefer`) encrypts without checking the
+/// server's certificate; rustls always checks it, so `prefer` would fail against the self-signed
+/// certificate many local servers have. Loopback and Unix sockets therefore default to plain
+/// connections, and every other host to verified TLS (`sslmode=disable` in the URL opts out).
+pub(super) fn default_ssl_mode(cfg: &tokio_postgres::Config) -> tokio_postgres::config::SslMode {
+    use tokio_postgres::config::{Host, SslMode};
+    let local = cfg.get_hosts().iter().all(|h| match h {
+        Host::Tcp(h) => matches!(h.as_str(), "localhost" | "127.0.0.1" | "::1" | "[::1]"),
+        #[cfg(unix)]
+        Host::Unix(_) => true,
+    });
+    if local {
+        SslMode::Disable
+    } else {
+        SslMode::Require
+    }
+}
+
+/// `postgres://host:port/db` without user or password, for messages.
+pub(super) fn redacted(cfg: &tokio_postgres::Config) -> String {
+    let host = match cfg.get_hosts().first() {
+        Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
+        #[cfg(unix)]
+        Some(tokio_postgres::config::Host::Unix(p)) => p.display().to_string(),
+        None => "localhost".into(),
+    };
+    let port = cfg.get_ports().first().copied().unwrap_or(5432);
+    let db = cfg
+        .get_dbname()
+        .or(cfg.get_user())
+        .unwrap_or("postgres")
+        .to_string();
+    format!("postgres://{host}:{port}/{db}")
+}
+
+impl PgStore {
+    /// Connects to the database at `url` (a libpq-style URL), applies pending migrations and starts
+    /// the group-commit task. Must run inside a Tokio runtime. `data_key` seals webhook secrets at
+    /// rest, as `security.data_key` does for sled.
+    pub async fn connect(url: &str, data_key: Option<[u8; 32]>) -> Result<PgStore, StoreError> {
+        let mut cfg: tokio_postgres::Config = url
+            .parse()
+            .map_err(|e| StoreError::Io(format!("bad PostgreSQL URL: {e}")))?;
+        if !url.contains("sslmode=") {
+            cfg.ssl_mode(default_ssl_mode(&cfg));
+        }
+        let location = redacted(&cfg);
+        let tls = tokio_postgres_rustls::MakeRustlsConnect::new(tls_config()?);
+        let mgr = Manager::from_config(
+            cfg,
+            tls,
+            ManagerConfig {
+                recycling_method: RecyclingMethod::Fast,
+            },
+        );
+        let pool = Pool::builder(mgr)
+            .max_size(POOL_SIZE)
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(POOL_WAIT))
+            .create_timeout(Some(POOL_WAIT))
+            .build()
+            .map_err(|e| StoreError::Io(format!("PostgreSQL pool: {e}")))?;
+        let shared = Arc::new(Shared {
+            pool,
+            location,
+            healthy: AtomicBool::new(true),
+            closed: AtomicBool::new(false),
+            stats: FlushStats::default(),
+            data_key,
+        });
+        migrate(&shared).await?;
+        let (tx, rx) = mpsc::channel(QUEUE);
+        tokio::spawn(run_commits(shared.clone(), rx));
+        tokio::spawn(probe(Arc::downgrade(&shared)));
+        Ok(PgStore {
+            shared,
+            appends: tx,
+        })
+    }
+
+    /// A pooled connection. Failing to get one marks the store unhealthy.
+    pub(super) async fn client(&self) -> Result<Object, StoreError> {
+        self.shared.client().await
+    }
+
+    /// A driver error as a store error; a failure of the connection (rather than of the statement)
+    /// marks the store unhealthy until the database answers again.
+    pub(super) fn err(&self, e: tokio_postgres::Error) -> StoreError {
+        self.shared.err(e)
+    }
+
+    pub(super) async fn query(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, StoreError> {
+        let c = self.client().await?;
+        let st = c.prepare_cached(sql).await.map_err(|e| self.err(e))?;
+        c.query(&st, params).await.map_err(|e| self.err(e))
+    }
+
+    pub(super) async fn query_opt(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<Row>, StoreError> {
+        Ok(self.query(sql, params).await?.into_iter().next())
+    }
+
+    pub(super) async fn execute(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<u64, StoreError> {
+        let c = self.client().await?;
+        let st = c.prepare_cached(sql).await.map_err(|e| self.err(e))?;
+        c.execute(&st, params).await.map_err(|e| self.err(e))
+    }
+
+    /// A count for the methods whose signature has no room for an error (gauges): 0 on failure,
+    /// which is logged.
+    pub(super) async fn count(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> usize {
+        match self.query_opt(sql, params).await {
+            Ok(Some(row)) => row.get::<_, i64>(0).max(0) as usize,
+            Ok(None) => 0,
+            Err(e) => {
+                tracing::warn!(error = %e, "count query failed");
+                0
+            }
+        }
+    }
+}
+
+/// Statements inside a transaction, with the same error mapping and statement cache.
+pub(super) struct Tx<'a> {
+    store: &'a PgStore,
+    tx: deadpool_postgres::Transaction<'a>,
+}
+
+impl<'a> Tx<'a> {
+    pub(super) async fn begin(
+        store: &'a PgStore,
+        client: &'a mut Object,
+    ) -> Result<Tx<'a>, StoreError> {
+        let tx = client.transaction().await.map_err(|e| store.err(e))?;
+        Ok(Tx { store, tx })
+    }
+
+    pub(super) async fn query(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, StoreError> {
+        let st = self
+            .tx
+            .prepare_cached(sql)
+            .await
+            .map_err(|e| self.store.err(e))?;
+        self.tx
+            .query(&st, params)
+            .await
+            .map_err(|e| self.store.err(e))
+    }
+
+    pub(super) async fn query_opt(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<Row>, StoreError> {
+        Ok(self.query(sql, params).await?.into_iter().next())
+    }
+
+    pub(super) async fn execute(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<u64, StoreError> {
+        let st = self
+            .tx
+            .prepare_cached(sql)
+            .await
+            .map_err(|e| self.store.err(e))?;
+        self.tx
+            .execute(&st, params)
+            .await
+            .map_err(|e| self.store.err(e))
+    }
+
+    pub(super) async fn commit(self) -> Result<(), StoreError> {
+        let store = self.store;
+        self.tx.commit().await.map_err(|e| store.err(e))
+    }
+}
+
+impl Shared {
+    pub(super) async fn client(&self) -> Result<Object, StoreError> {
+        self.pool.get().await.map_err(|e| {
+            self.healthy.store(false, Ordering::Relaxed);
+            StoreError::Io(format!("cannot reach PostgreSQL at {}: {e}", self.location))
+        })
+    }
+
+    pub(super) fn err(&self, e: tokio_postgres::Error) -> StoreError {
+        if e.as_db_error().is_none() || e.is_closed() {
+            self.healthy.store(false, Ordering::Relaxed);
+        }
+        StoreError::Io(describe(&e))
+    }
+}
+
+/// Applies the migrations this database has not seen, under an advisory lock so that replicas
+/// starting at once apply each exactly once.
+pub(super) async fn migrate(shared: &Shared) -> Result<(), StoreError> {
+    let mut c = shared.client().await?;
+    let map = |e: tokio_postgres::Error| StoreError::Io(format!("migration: {}", describe(&e)));
+    c.execute(
+        "SELECT pg_advisory_lock($1)",
+        &[&migrations::MIGRATION_LOCK],
+    )
+    .await
+    .map_err(map)?;
+    let result = async {
+        c.batch_execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                 version INTEGER PRIMARY KEY,
+                 applied_at TIMESTAMPTZ NOT NULL DEFAULT now())",
+        )
+        .await
+        .map_err(map)?;
+        let applied: i32 = c
+            .query_one(
+                "SELECT coalesce(max(version), 0) FROM schema_migrations",
+                &[],
+            )
+            .await
+            .map_err(map)?
+            .get(0);
+        let known = migrations::MIGRATIONS.len() as i32;
+        if applied > known {
+            return Err(StoreError::Io(format!(
+                "the database at {} has schema version {applied}, this build knows {known}; \
+                 upgrade the binary",
+                shared.location
+            )));
+        }
+        for (i, sql) in migrations::MIGRATIONS.iter().enumerate() {
+            let version = i as i32 + 1;
+            if version <= applied {
+                continue;
+            }
+            let tx = c.transaction().await.map_err(map)?;
+            tx.batch_execute(sql).await.map_err(map)?;
+            tx.execute(
+                "INSERT INTO schema_migrations (version) VALUES ($1)",
+                &[&version],
+            )
+            .await
+            .map_err(map)?;
+            tx.commit().await.map_err(map)?;
+            tracing::info!(version, "applied PostgreSQL migration");
+        }
+        Ok(())
+    }
+    .await;
+    let unlocked = c
+        .execute(
+            "SELECT pg_advisory_unlock($1)",
+            &[&migrations::MIGRATION_LOCK],
+        )
+        .await
+        .map_err(map);
+    result.and(unlocked.map(|_| ()))
+}
+
+/// Restores health once the database answers again (readiness comes back on its own after an
+/// outage). Ends when the store is dropped.
+pub(super) async fn probe(shared: Weak<Shared>) {
+    loop {
+        tokio::time::sleep(PROBE_EVERY).await;
+        let Some(s) = shared.upgrade() else { return };
+        if s.healthy.load(Ordering::Relaxed) || s.closed.load(Ordering::Relaxed) {
+            continue;
+        }
+        if let Ok(c) = s.pool.get().await
+            && c.simple_query("SELECT 1").await.is_ok()
+        {
+            s.healthy.store(true, Ordering::Relaxed);
+        }
+    }
+}

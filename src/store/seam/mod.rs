@@ -1,0 +1,143 @@
+//! The storage seam: what the rest of the relay may ask of storage, as async traits, one per
+//! aggregate, so that a networked backend (PostgreSQL) can implement them without blocking the
+//! runtime. [`Backend`] bundles them; front ends, workers and the service layer hold a [`Db`]
+//! (`Arc<dyn Backend>`) and never a concrete backend.
+//!
+//! The sled implementation lives in `sled_seam/`. Every backend must pass the store contract
+//! suite (`store::contract`), which is written against these traits only.
+//!
+//! Why `async_trait` and `dyn`: the backend is chosen from config at start, and one boxed future
+//! per call is nothing next to the I/O behind it, while a type parameter would spread through the
+//! router and every handler (see docs/architecture.md, "Storage seam").
+
+mod bot;
+mod events;
+mod maintenance;
+mod meetings;
+mod notices;
+mod routes;
+mod tenants;
+
+pub use bot::{BotStore, ChatStateStore};
+pub use events::{EventLog, Queue};
+pub use maintenance::Maintenance;
+pub use meetings::MeetingStore;
+pub use notices::NoticeStore;
+pub use routes::RouteStore;
+pub use tenants::{AuthStore, TenantStore};
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use super::auth::{ApiToken, Session};
+use super::bot::{ChatLink, CodeKind, CodeRecord, Mute, OrganizerLink, Redeem};
+use super::telegram::{ChatPace, PartProgress};
+use super::{
+    AppendOutcome, Attempt, AuditEntry, BackupError, BackupInfo, Claim, DeadJob, DisabledTarget,
+    EventFilter, EventRecord, EventStatus, Fault, Finish, FlushSnapshot, ImportReport, Job,
+    MeetingMemory, NewEvent, NewJob, Notice, PurgeReport, RetentionReport, SentJob, StoreError,
+    Tenant,
+};
+use crate::routing::{Channel, Route};
+
+/// The storage a running relay uses, whatever the backend.
+pub type Db = Arc<dyn Backend>;
+
+/// Every capability together. Implemented automatically for any type that has them all.
+pub trait Backend:
+    EventLog
+    + Queue
+    + RouteStore
+    + TenantStore
+    + AuthStore
+    + BotStore
+    + ChatStateStore
+    + MeetingStore
+    + NoticeStore
+    + Maintenance
+    + Send
+    + Sync
+    + 'static
+{
+}
+
+impl<T> Backend for T where
+    T: EventLog
+        + Queue
+        + RouteStore
+        + TenantStore
+        + AuthStore
+        + BotStore
+        + ChatStateStore
+        + MeetingStore
+        + NoticeStore
+        + Maintenance
+        + Send
+        + Sync
+        + 'static
+{
+}
+
+/// What a compare-and-swap of a route compares against: opaque to callers (sled keeps the stored
+/// bytes; a SQL backend keeps a row version).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteVersion(pub(crate) Vec<u8>);
+
+/// How many times a read-modify-write of a route is retried when other writers keep winning.
+const ROUTE_CAS_TRIES: usize = 64;
+
+/// The one read-modify-write of a route, for every backend: reads route `name`, lets `edit` change
+/// it, and writes it back with a compare-and-swap on the version it read. When another writer
+/// changed the route in between (a member's `/subscribe`, an organizer's edit), the swap fails and
+/// the whole step runs again on the fresh route, so neither write is lost. `edit` may therefore run
+/// more than once and must only change the route (no side effects); it may not change the route's
+/// app, account or name. Nothing is written when `edit` fails or leaves the route as it was.
+///
+/// Returns `Ok(None)` when there is no such route, else what `edit` returned.
+pub async fn update_route<T, E: From<StoreError>>(
+    db: &dyn Backend,
+    app_id: &str,
+    account_id: &str,
+    name: &str,
+    mut edit: impl FnMut(&mut Route) -> Result<T, E> + Send,
+) -> Result<Option<T>, E> {
+    for attempt in 0..ROUTE_CAS_TRIES {
+        if attempt > 0 {
+            cas_backoff(attempt).await;
+        }
+        let Some((before, version)) = db.get_route_versioned(app_id, account_id, name).await?
+        else {
+            return Ok(None);
+        };
+        let mut route = before.clone();
+        let out = edit(&mut route)?;
+        if route == before {
+            return Ok(Some(out));
+        }
+        if route.app_id != app_id || route.account_id != account_id || route.name != name {
+            return Err(StoreError::Io(format!(
+                "an update of route `{name}` tried to change its account or name"
+            ))
+            .into());
+        }
+        if db.swap_route(&version, &route).await? {
+            return Ok(Some(out));
+        }
+    }
+    Err(StoreError::Contended(format!("route `{name}`")).into())
+}
+
+/// Waits a little before retrying a lost compare-and-swap. Without it, writers that lost all retry
+/// at once and lose again together: on a networked backend, where a read and a swap take a round
+/// trip each, 32 writers on one route starved some of them past every retry (seen in the contract
+/// suite on PostgreSQL). Exponential from 1 ms, capped at 32 ms, with full jitter so the losers
+/// spread out.
+async fn cas_backoff(attempt: usize) {
+    use rand::Rng;
+    let cap_us = 1_000u64 << attempt.min(5);
+    let us = rand::thread_rng().gen_range(0..=cap_us);
+    tokio::time::sleep(std::time::Duration::from_micros(us)).await;
+}
