@@ -2,8 +2,13 @@
 //!
 //! Point reads and writes run inline on the async worker: sled serves them from its page cache in
 //! microseconds and never fsyncs on them (durability comes from the group-commit barrier,
-//! [`Maintenance::flush`], which is async). Whole-tree scans (listings, retention, claim release, tenant purges)
-//! and backups run on the blocking pool so that a large store cannot stall the runtime.
+//! [`Maintenance::flush`], which is async). Whole-tree scans (listings, retention, claim release,
+//! tenant purges) and backups run on the blocking pool so that a large store cannot stall the
+//! runtime.
+//!
+//! Most trait methods only forward to the sled `Store`'s inherent method of the same name and
+//! arguments; [`sled_impl!`] writes those from a one-line list, so each signature is spelt out in
+//! full once, on the trait, with its documentation.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -18,6 +23,21 @@ use super::{
     PurgeReport, RetentionReport, SentJob, Store, StoreError, Tenant,
 };
 use crate::routing::{Channel, Route};
+
+/// Implements a seam trait for the sled [`Store`]: every `fn name(args) -> ret;` in the braces
+/// becomes an async method that calls the inherent `Store::name` inline; methods written out after
+/// the braces (scans on the blocking pool, awaits, sync methods) are kept as they are.
+macro_rules! sled_impl {
+    ($trait:ident { $(fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)* } $($rest:tt)*) => {
+        #[async_trait::async_trait]
+        impl $trait for crate::store::Store {
+            $(async fn $name(&self $(, $arg: $ty)*) -> $ret {
+                crate::store::Store::$name(self $(, $arg)*)
+            })*
+            $($rest)*
+        }
+    };
+}
 
 mod community;
 
@@ -75,26 +95,19 @@ impl Maintenance for Store {
     }
 }
 
-#[async_trait]
-impl EventLog for Store {
+sled_impl! {
+    EventLog {
+        fn get_event(seq: u64) -> Result<Option<EventRecord>, StoreError>;
+        fn list_events(filter: &EventFilter) -> Result<Vec<EventRecord>, StoreError>;
+        fn inbox_len() -> usize;
+        fn event_count() -> usize;
+    }
     async fn append_event(
         &self,
         dedup_key: [u8; 16],
         event: NewEvent,
     ) -> Result<AppendOutcome, StoreError> {
         Store::append_event(self, dedup_key, event).await
-    }
-    async fn get_event(&self, seq: u64) -> Result<Option<EventRecord>, StoreError> {
-        Store::get_event(self, seq)
-    }
-    async fn list_events(&self, filter: &EventFilter) -> Result<Vec<EventRecord>, StoreError> {
-        Store::list_events(self, filter)
-    }
-    async fn inbox_len(&self) -> usize {
-        Store::inbox_len(self)
-    }
-    async fn event_count(&self) -> usize {
-        Store::event_count(self)
     }
     async fn expire(
         &self,
@@ -107,8 +120,23 @@ impl EventLog for Store {
     }
 }
 
-#[async_trait]
-impl Queue for Store {
+sled_impl! {
+    Queue {
+        fn next_inbox_event() -> Result<Option<EventRecord>, StoreError>;
+        fn commit_dispatch(record: &EventRecord, status: EventStatus, jobs: Vec<NewJob>) -> Result<u32, StoreError>;
+        fn commit_dispatch_with_dead(record: &EventRecord, status: EventStatus, jobs: Vec<NewJob>, dead: Vec<(NewJob, String)>) -> Result<u32, StoreError>;
+        fn enqueue_jobs(jobs: Vec<NewJob>) -> Result<u32, StoreError>;
+        fn inbox_has_other_tenant(app: &str, account: &str, scan: usize) -> Result<bool, StoreError>;
+        fn outbox_len(channel: Option<Channel>) -> usize;
+        fn get_job(id: u64) -> Result<Option<Job>, StoreError>;
+        fn claim_due(channel: Channel, now_ms: i64, lease_ms: i64) -> Result<Claim, StoreError>;
+        fn finish_job(job: &Job, attempt: &Attempt, next: Finish) -> Result<(), StoreError>;
+        fn defer_job(job: &Job, at_ms: i64) -> Result<(), StoreError>;
+        fn attempts_of(job_id: u64) -> Result<Vec<Attempt>, StoreError>;
+        fn retry_dead(id: u64, now_ms: i64) -> Result<bool, StoreError>;
+        fn get_sent(id: u64) -> Result<Option<SentJob>, StoreError>;
+        fn get_dead(id: u64) -> Result<Option<DeadJob>, StoreError>;
+    }
     async fn next_inbox_event_fair(
         &self,
         deferred: &(dyn for<'r> Fn(&'r EventRecord) -> bool + Send + Sync),
@@ -116,85 +144,17 @@ impl Queue for Store {
     ) -> Result<Option<EventRecord>, StoreError> {
         Store::next_inbox_event_fair(self, deferred, scan)
     }
-    async fn next_inbox_event(&self) -> Result<Option<EventRecord>, StoreError> {
-        Store::next_inbox_event(self)
-    }
-    async fn commit_dispatch(
-        &self,
-        record: &EventRecord,
-        status: EventStatus,
-        jobs: Vec<NewJob>,
-    ) -> Result<u32, StoreError> {
-        Store::commit_dispatch(self, record, status, jobs)
-    }
-    async fn commit_dispatch_with_dead(
-        &self,
-        record: &EventRecord,
-        status: EventStatus,
-        jobs: Vec<NewJob>,
-        dead: Vec<(NewJob, String)>,
-    ) -> Result<u32, StoreError> {
-        Store::commit_dispatch_with_dead(self, record, status, jobs, dead)
-    }
-    async fn enqueue_jobs(&self, jobs: Vec<NewJob>) -> Result<u32, StoreError> {
-        Store::enqueue_jobs(self, jobs)
-    }
-    async fn inbox_has_other_tenant(
-        &self,
-        app: &str,
-        account: &str,
-        scan: usize,
-    ) -> Result<bool, StoreError> {
-        Store::inbox_has_other_tenant(self, app, account, scan)
-    }
-    async fn outbox_len(&self, channel: Option<Channel>) -> usize {
-        Store::outbox_len(self, channel)
-    }
-    async fn get_job(&self, id: u64) -> Result<Option<Job>, StoreError> {
-        Store::get_job(self, id)
-    }
     async fn list_jobs(&self) -> Result<Vec<Job>, StoreError> {
         let s = self.clone();
         blocking(move || Store::list_jobs(&s)).await
-    }
-    async fn claim_due(
-        &self,
-        channel: Channel,
-        now_ms: i64,
-        lease_ms: i64,
-    ) -> Result<Claim, StoreError> {
-        Store::claim_due(self, channel, now_ms, lease_ms)
-    }
-    async fn finish_job(
-        &self,
-        job: &Job,
-        attempt: &Attempt,
-        next: Finish,
-    ) -> Result<(), StoreError> {
-        Store::finish_job(self, job, attempt, next)
-    }
-    async fn defer_job(&self, job: &Job, at_ms: i64) -> Result<(), StoreError> {
-        Store::defer_job(self, job, at_ms)
     }
     async fn release_claims(&self, now_ms: i64) -> Result<usize, StoreError> {
         let s = self.clone();
         blocking(move || Store::release_claims(&s, now_ms)).await
     }
-    async fn attempts_of(&self, job_id: u64) -> Result<Vec<Attempt>, StoreError> {
-        Store::attempts_of(self, job_id)
-    }
-    async fn retry_dead(&self, id: u64, now_ms: i64) -> Result<bool, StoreError> {
-        Store::retry_dead(self, id, now_ms)
-    }
     async fn list_sent(&self) -> Result<Vec<SentJob>, StoreError> {
         let s = self.clone();
         blocking(move || Store::list_sent(&s)).await
-    }
-    async fn get_sent(&self, id: u64) -> Result<Option<SentJob>, StoreError> {
-        Store::get_sent(self, id)
-    }
-    async fn get_dead(&self, id: u64) -> Result<Option<DeadJob>, StoreError> {
-        Store::get_dead(self, id)
     }
     async fn expire_sent(&self, cutoff_ms: i64) -> Result<u64, StoreError> {
         let s = self.clone();
@@ -210,106 +170,31 @@ impl Queue for Store {
     }
 }
 
-#[async_trait]
-impl RouteStore for Store {
-    async fn get_route_versioned(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        name: &str,
-    ) -> Result<Option<(Route, RouteVersion)>, StoreError> {
-        Store::get_route_versioned(self, app_id, account_id, name)
-    }
-    async fn swap_route(&self, version: &RouteVersion, route: &Route) -> Result<bool, StoreError> {
-        Store::swap_route(self, version, route)
-    }
-    async fn create_route(&self, route: &Route) -> Result<bool, StoreError> {
-        Store::create_route(self, route)
-    }
-    async fn routes_is_empty(&self) -> bool {
-        Store::routes_is_empty(self)
-    }
-    async fn route_count(&self) -> usize {
-        Store::route_count(self)
-    }
-    async fn list_routes(&self, tenant: Option<(&str, &str)>) -> Result<Vec<Route>, StoreError> {
-        Store::list_routes(self, tenant)
-    }
-    async fn get_route(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        name: &str,
-    ) -> Result<Option<Route>, StoreError> {
-        Store::get_route(self, app_id, account_id, name)
-    }
-    async fn put_route(&self, route: &Route) -> Result<bool, StoreError> {
-        Store::put_route(self, route)
-    }
-    async fn take_route(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        name: &str,
-    ) -> Result<Option<Route>, StoreError> {
-        Store::take_route(self, app_id, account_id, name)
-    }
-    async fn remove_route(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        name: &str,
-    ) -> Result<bool, StoreError> {
-        Store::remove_route(self, app_id, account_id, name)
-    }
-    async fn import_routes(&self, routes: &[Route]) -> Result<ImportReport, StoreError> {
-        Store::import_routes(self, routes)
-    }
-    async fn tenant_templates(
-        &self,
-        app_id: &str,
-        account_id: &str,
-    ) -> Result<BTreeMap<String, String>, StoreError> {
-        Store::tenant_templates(self, app_id, account_id)
-    }
-    async fn set_template(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        event: &str,
-        key: &str,
-        source: &str,
-    ) -> Result<(), StoreError> {
-        Store::set_template(self, app_id, account_id, event, key, source)
-    }
-    async fn remove_template(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        event: &str,
-        key: &str,
-    ) -> Result<bool, StoreError> {
-        Store::remove_template(self, app_id, account_id, event, key)
+sled_impl! {
+    RouteStore {
+        fn get_route_versioned(app_id: &str, account_id: &str, name: &str) -> Result<Option<(Route, RouteVersion)>, StoreError>;
+        fn swap_route(version: &RouteVersion, route: &Route) -> Result<bool, StoreError>;
+        fn create_route(route: &Route) -> Result<bool, StoreError>;
+        fn routes_is_empty() -> bool;
+        fn route_count() -> usize;
+        fn list_routes(tenant: Option<(&str, &str)>) -> Result<Vec<Route>, StoreError>;
+        fn get_route(app_id: &str, account_id: &str, name: &str) -> Result<Option<Route>, StoreError>;
+        fn put_route(route: &Route) -> Result<bool, StoreError>;
+        fn take_route(app_id: &str, account_id: &str, name: &str) -> Result<Option<Route>, StoreError>;
+        fn remove_route(app_id: &str, account_id: &str, name: &str) -> Result<bool, StoreError>;
+        fn import_routes(routes: &[Route]) -> Result<ImportReport, StoreError>;
+        fn tenant_templates(app_id: &str, account_id: &str) -> Result<BTreeMap<String, String>, StoreError>;
+        fn set_template(app_id: &str, account_id: &str, event: &str, key: &str, source: &str) -> Result<(), StoreError>;
+        fn remove_template(app_id: &str, account_id: &str, event: &str, key: &str) -> Result<bool, StoreError>;
     }
 }
 
-#[async_trait]
-impl TenantStore for Store {
-    async fn get_tenant(
-        &self,
-        app_id: &str,
-        account_id: &str,
-    ) -> Result<Option<Tenant>, StoreError> {
-        Store::get_tenant(self, app_id, account_id)
-    }
-    async fn put_tenant(&self, t: &Tenant) -> Result<(), StoreError> {
-        Store::put_tenant(self, t)
-    }
-    async fn list_tenants(&self, app_id: Option<&str>) -> Result<Vec<Tenant>, StoreError> {
-        Store::list_tenants(self, app_id)
-    }
-    async fn add_audit(&self, e: &AuditEntry) -> Result<(), StoreError> {
-        Store::add_audit(self, e)
+sled_impl! {
+    TenantStore {
+        fn get_tenant(app_id: &str, account_id: &str) -> Result<Option<Tenant>, StoreError>;
+        fn put_tenant(t: &Tenant) -> Result<(), StoreError>;
+        fn list_tenants(app_id: Option<&str>) -> Result<Vec<Tenant>, StoreError>;
+        fn add_audit(e: &AuditEntry) -> Result<(), StoreError>;
     }
     async fn list_audit(&self) -> Result<Vec<AuditEntry>, StoreError> {
         let s = self.clone();
@@ -326,38 +211,18 @@ impl TenantStore for Store {
     }
 }
 
-#[async_trait]
-impl AuthStore for Store {
-    async fn put_session(&self, id: &str, s: &Session) -> Result<(), StoreError> {
-        Store::put_session(self, id, s)
-    }
-    async fn get_session(&self, id: &str, now_ms: i64) -> Result<Option<Session>, StoreError> {
-        Store::get_session(self, id, now_ms)
-    }
-    async fn remove_session(&self, id: &str) -> Result<(), StoreError> {
-        Store::remove_session(self, id)
+sled_impl! {
+    AuthStore {
+        fn put_session(id: &str, s: &Session) -> Result<(), StoreError>;
+        fn get_session(id: &str, now_ms: i64) -> Result<Option<Session>, StoreError>;
+        fn remove_session(id: &str) -> Result<(), StoreError>;
+        fn put_api_token(token: &str, t: &ApiToken) -> Result<(), StoreError>;
+        fn api_token(token: &str) -> Result<Option<ApiToken>, StoreError>;
+        fn list_api_tokens(tenant: Option<(&str, &str)>) -> Result<Vec<ApiToken>, StoreError>;
+        fn revoke_api_token(id: &str, tenant: Option<(&str, &str)>) -> Result<bool, StoreError>;
     }
     async fn expire_sessions(&self, now_ms: i64) -> Result<usize, StoreError> {
         let s = self.clone();
         blocking(move || Store::expire_sessions(&s, now_ms)).await
-    }
-    async fn put_api_token(&self, token: &str, t: &ApiToken) -> Result<(), StoreError> {
-        Store::put_api_token(self, token, t)
-    }
-    async fn api_token(&self, token: &str) -> Result<Option<ApiToken>, StoreError> {
-        Store::api_token(self, token)
-    }
-    async fn list_api_tokens(
-        &self,
-        tenant: Option<(&str, &str)>,
-    ) -> Result<Vec<ApiToken>, StoreError> {
-        Store::list_api_tokens(self, tenant)
-    }
-    async fn revoke_api_token(
-        &self,
-        id: &str,
-        tenant: Option<(&str, &str)>,
-    ) -> Result<bool, StoreError> {
-        Store::revoke_api_token(self, id, tenant)
     }
 }
