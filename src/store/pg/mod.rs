@@ -100,6 +100,21 @@ fn dec<T: serde::de::DeserializeOwned>(v: &[u8]) -> Result<T, StoreError> {
     serde_json::from_slice(v).map_err(super::json_err)
 }
 
+impl PgStore {
+    /// The records (a JSON first column) of every row `sql` returns.
+    async fn records<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<T>, StoreError> {
+        self.query(sql, params)
+            .await?
+            .iter()
+            .map(|r| dec(r.get::<_, &[u8]>(0)))
+            .collect()
+    }
+}
+
 #[async_trait]
 impl Maintenance for PgStore {
     fn location(&self) -> String {

@@ -359,14 +359,11 @@ impl Queue for PgStore {
     }
 
     async fn attempts_of(&self, job_id: u64) -> Result<Vec<Attempt>, StoreError> {
-        self.query(
+        self.records(
             "SELECT record FROM attempts WHERE job_id = $1 ORDER BY attempt",
             &[&(job_id as i64)],
         )
-        .await?
-        .iter()
-        .map(|r| dec(r.get::<_, &[u8]>(0)))
-        .collect()
+        .await
     }
 
     async fn retry_dead(&self, id: u64, now_ms: i64) -> Result<bool, StoreError> {
@@ -392,11 +389,8 @@ impl Queue for PgStore {
     }
 
     async fn list_sent(&self) -> Result<Vec<SentJob>, StoreError> {
-        self.query("SELECT record FROM sent_jobs ORDER BY id", &[])
-            .await?
-            .iter()
-            .map(|r| dec(r.get::<_, &[u8]>(0)))
-            .collect()
+        self.records("SELECT record FROM sent_jobs ORDER BY id", &[])
+            .await
     }
 
     async fn get_sent(&self, id: u64) -> Result<Option<SentJob>, StoreError> {
@@ -425,11 +419,8 @@ impl Queue for PgStore {
     }
 
     async fn list_dead(&self) -> Result<Vec<DeadJob>, StoreError> {
-        self.query("SELECT record FROM dead_jobs ORDER BY id", &[])
-            .await?
-            .iter()
-            .map(|r| dec(r.get::<_, &[u8]>(0)))
-            .collect()
+        self.records("SELECT record FROM dead_jobs ORDER BY id", &[])
+            .await
     }
 
     /// Nothing to repair: a job and the columns claims use are one row, written in one statement.

@@ -103,16 +103,13 @@ impl AuthStore for PgStore {
         tenant: Option<(&str, &str)>,
     ) -> Result<Vec<ApiToken>, StoreError> {
         let (app, account) = tenant.unzip();
-        self.query(
+        self.records(
             "SELECT record FROM api_tokens
              WHERE ($1::text IS NULL OR (app_id = $1 AND account_id = $2))
              ORDER BY created_at_ms, key",
             &[&app, &account],
         )
-        .await?
-        .iter()
-        .map(|r| dec(r.get::<_, &[u8]>(0)))
-        .collect()
+        .await
     }
 
     async fn revoke_api_token(

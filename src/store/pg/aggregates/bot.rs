@@ -169,16 +169,13 @@ impl BotStore for PgStore {
         tenant: Option<(&str, &str)>,
     ) -> Result<Vec<CodeRecord>, StoreError> {
         let (app, account) = tenant.unzip();
-        self.query(
+        self.records(
             "SELECT record FROM bot_codes
              WHERE ($1::text IS NULL OR (app_id = $1 AND account_id = $2))
              ORDER BY created_at_ms, hash",
             &[&app, &account],
         )
-        .await?
-        .iter()
-        .map(|r| dec(r.get::<_, &[u8]>(0)))
-        .collect()
+        .await
     }
 
     async fn revoke_code(
@@ -271,14 +268,11 @@ impl BotStore for PgStore {
     }
 
     async fn organizer_links(&self, user_id: i64) -> Result<Vec<OrganizerLink>, StoreError> {
-        self.query(
+        self.records(
             "SELECT record FROM bot_organizers WHERE user_id = $1 ORDER BY app_id, account_id",
             &[&user_id],
         )
-        .await?
-        .iter()
-        .map(|r| dec(r.get::<_, &[u8]>(0)))
-        .collect()
+        .await
     }
 
     async fn remove_organizer_links(&self, user_id: i64) -> Result<usize, StoreError> {
@@ -303,15 +297,12 @@ impl BotStore for PgStore {
     }
 
     async fn all_organizers(&self) -> Result<Vec<OrganizerLink>, StoreError> {
-        self.query(
+        self.records(
             "SELECT record FROM bot_organizers
              ORDER BY app_id, account_id, (user_id < 0), user_id",
             &[],
         )
-        .await?
-        .iter()
-        .map(|r| dec(r.get::<_, &[u8]>(0)))
-        .collect()
+        .await
     }
 
     async fn tenant_organizers(
@@ -319,15 +310,12 @@ impl BotStore for PgStore {
         app_id: &str,
         account_id: &str,
     ) -> Result<Vec<OrganizerLink>, StoreError> {
-        self.query(
+        self.records(
             "SELECT record FROM bot_organizers WHERE app_id = $1 AND account_id = $2
              ORDER BY (user_id < 0), user_id",
             &[&app_id, &account_id],
         )
-        .await?
-        .iter()
-        .map(|r| dec(r.get::<_, &[u8]>(0)))
-        .collect()
+        .await
     }
 
     async fn set_mute(

@@ -38,16 +38,13 @@ impl NoticeStore for PgStore {
 
     async fn list_notices(&self, tenant: Option<(&str, &str)>) -> Result<Vec<Notice>, StoreError> {
         let (app, account) = tenant.unzip();
-        self.query(
+        self.records(
             "SELECT record FROM notices
              WHERE ($1::text IS NULL OR (app_id = $1 AND account_id = $2))
              ORDER BY id DESC",
             &[&app, &account],
         )
-        .await?
-        .iter()
-        .map(|r| dec(r.get::<_, &[u8]>(0)))
-        .collect()
+        .await
     }
 
     async fn disable_target(
@@ -105,15 +102,12 @@ impl NoticeStore for PgStore {
         tenant: Option<(&str, &str)>,
     ) -> Result<Vec<DisabledTarget>, StoreError> {
         let (app, account) = tenant.unzip();
-        self.query(
+        self.records(
             "SELECT record FROM disabled_targets
              WHERE ($1::text IS NULL OR (app_id = $1 AND account_id = $2))
              ORDER BY app_id, account_id, target",
             &[&app, &account],
         )
-        .await?
-        .iter()
-        .map(|r| dec(r.get::<_, &[u8]>(0)))
-        .collect()
+        .await
     }
 }

@@ -106,15 +106,12 @@ impl TenantStore for PgStore {
     }
 
     async fn list_tenants(&self, app_id: Option<&str>) -> Result<Vec<Tenant>, StoreError> {
-        self.query(
+        self.records(
             "SELECT record FROM tenants WHERE ($1::text IS NULL OR app_id = $1)
              ORDER BY app_id, account_id",
             &[&app_id],
         )
-        .await?
-        .iter()
-        .map(|r| dec(r.get::<_, &[u8]>(0)))
-        .collect()
+        .await
     }
 
     async fn add_audit(&self, e: &AuditEntry) -> Result<(), StoreError> {
@@ -127,11 +124,8 @@ impl TenantStore for PgStore {
     }
 
     async fn list_audit(&self) -> Result<Vec<AuditEntry>, StoreError> {
-        self.query("SELECT record FROM audit ORDER BY at_ms, id", &[])
-            .await?
-            .iter()
-            .map(|r| dec(r.get::<_, &[u8]>(0)))
-            .collect()
+        self.records("SELECT record FROM audit ORDER BY at_ms, id", &[])
+            .await
     }
 
     /// Everything of the tenant in one transaction: it is all gone, or (on failure) all there and
