@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::keys::{route_key, template_key, tenant_prefix};
+use super::seam::{ROUTE_CAS_TRIES, edit_route};
 use super::{Store, StoreError, json_err};
 use crate::routing::Route;
 
@@ -13,11 +14,6 @@ pub struct ImportReport {
     pub created: usize,
     pub updated: usize,
 }
-
-/// How often [`Store::update_route`] re-reads and retries after losing a compare-and-swap before it
-/// gives up. A loss means another writer changed the same route in between; 64 losses in a row
-/// needs 64 other writes to that one route inside one edit's read-to-write window.
-const ROUTE_CAS_TRIES: usize = 64;
 
 impl Store {
     /// Decodes a stored route value, opening its sealed secrets.
@@ -57,17 +53,10 @@ impl Store {
                 return Ok(None);
             };
             let before = self.decode_route(&old)?;
-            let mut route = before.clone();
-            let out = edit(&mut route)?;
-            if route == before {
+            let (out, changed) = edit_route(&before, &mut edit)?;
+            let Some(route) = changed else {
                 return Ok(Some(out));
-            }
-            if route.app_id != app_id || route.account_id != account_id || route.name != name {
-                return Err(StoreError::Io(format!(
-                    "an update of route `{name}` tried to change its account or name"
-                ))
-                .into());
-            }
+            };
             let new = self.encode_route(&route)?;
             if self
                 .inner

@@ -46,40 +46,29 @@ use crate::routing::{Channel, Route};
 /// The storage a running relay uses, whatever the backend.
 pub type Db = Arc<dyn Backend>;
 
-/// Every capability together. Implemented automatically for any type that has them all.
-pub trait Backend:
-    EventLog
-    + Queue
-    + RouteStore
-    + TenantStore
-    + AuthStore
-    + BotStore
-    + ChatStateStore
-    + MeetingStore
-    + NoticeStore
-    + Maintenance
-    + Send
-    + Sync
-    + 'static
-{
+/// Declares [`Backend`] and its blanket impl from one list of traits, so that a new trait cannot
+/// be added to one and forgotten in the other.
+macro_rules! backend {
+    ($($cap:path),* $(,)?) => {
+        /// Every capability together. Implemented automatically for any type that has them all.
+        pub trait Backend: $($cap +)* Send + Sync + 'static {}
+
+        impl<T> Backend for T where T: $($cap +)* Send + Sync + 'static {}
+    };
 }
 
-impl<T> Backend for T where
-    T: EventLog
-        + Queue
-        + RouteStore
-        + TenantStore
-        + AuthStore
-        + BotStore
-        + ChatStateStore
-        + MeetingStore
-        + NoticeStore
-        + Maintenance
-        + Send
-        + Sync
-        + 'static
-{
-}
+backend!(
+    EventLog,
+    Queue,
+    RouteStore,
+    TenantStore,
+    AuthStore,
+    BotStore,
+    ChatStateStore,
+    MeetingStore,
+    NoticeStore,
+    Maintenance,
+);
 
 /// What a compare-and-swap of a route compares against: opaque to callers (sled keeps the stored
 /// bytes; a SQL backend keeps a row version).
@@ -87,7 +76,7 @@ impl<T> Backend for T where
 pub struct RouteVersion(pub(crate) Vec<u8>);
 
 /// How many times a read-modify-write of a route is retried when other writers keep winning.
-const ROUTE_CAS_TRIES: usize = 64;
+pub(super) const ROUTE_CAS_TRIES: usize = 64;
 
 /// The one read-modify-write of a route, for every backend: reads route `name`, lets `edit` change
 /// it, and writes it back with a compare-and-swap on the version it read. When another writer
@@ -112,22 +101,40 @@ pub async fn update_route<T, E: From<StoreError>>(
         else {
             return Ok(None);
         };
-        let mut route = before.clone();
-        let out = edit(&mut route)?;
-        if route == before {
+        let (out, changed) = edit_route(&before, &mut edit)?;
+        let Some(route) = changed else {
             return Ok(Some(out));
-        }
-        if route.app_id != app_id || route.account_id != account_id || route.name != name {
-            return Err(StoreError::Io(format!(
-                "an update of route `{name}` tried to change its account or name"
-            ))
-            .into());
-        }
+        };
         if db.swap_route(&version, &route).await? {
             return Ok(Some(out));
         }
     }
     Err(StoreError::Contended(format!("route `{name}`")).into())
+}
+
+/// One step of a route read-modify-write, for every backend: runs `edit` on a copy of `before`
+/// and returns what it returned with the changed route, or None when `edit` left it as it was. An
+/// edit that changes the route's app, account or name is refused: it would write another route.
+pub(super) fn edit_route<T, E: From<StoreError>>(
+    before: &Route,
+    edit: &mut impl FnMut(&mut Route) -> Result<T, E>,
+) -> Result<(T, Option<Route>), E> {
+    let mut route = before.clone();
+    let out = edit(&mut route)?;
+    if route == *before {
+        return Ok((out, None));
+    }
+    if route.app_id != before.app_id
+        || route.account_id != before.account_id
+        || route.name != before.name
+    {
+        return Err(StoreError::Io(format!(
+            "an update of route `{}` tried to change its account or name",
+            before.name
+        ))
+        .into());
+    }
+    Ok((out, Some(route)))
 }
 
 /// Waits a little before retrying a lost compare-and-swap. Without it, writers that lost all retry
