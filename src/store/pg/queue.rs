@@ -140,16 +140,6 @@ impl Queue for PgStore {
         .transpose()
     }
 
-    async fn commit_dispatch(
-        &self,
-        record: &EventRecord,
-        status: EventStatus,
-        jobs: Vec<NewJob>,
-    ) -> Result<u32, StoreError> {
-        self.commit_dispatch_with_dead(record, status, jobs, vec![])
-            .await
-    }
-
     /// One transaction: the dead letters, the jobs, and the event leaving the inbox with its status.
     async fn commit_dispatch_with_dead(
         &self,

@@ -50,9 +50,12 @@ pub trait Queue: Send + Sync {
         record: &EventRecord,
         status: EventStatus,
         jobs: Vec<NewJob>,
-    ) -> Result<u32, StoreError>;
+    ) -> Result<u32, StoreError> {
+        self.commit_dispatch_with_dead(record, status, jobs, vec![])
+            .await
+    }
 
-    /// Like [`Store::commit_dispatch`], plus jobs that are dead on arrival: a message whose
+    /// Like [`Queue::commit_dispatch`], plus jobs that are dead on arrival: a message whose
     /// template went over its render budget is recorded as a dead letter with `reason` and never
     /// sent, while the event's other jobs go out as usual. Idempotent like the live jobs.
     async fn commit_dispatch_with_dead(

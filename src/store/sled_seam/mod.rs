@@ -123,7 +123,6 @@ sled_impl! {
 sled_impl! {
     Queue {
         fn next_inbox_event() -> Result<Option<EventRecord>, StoreError>;
-        fn commit_dispatch(record: &EventRecord, status: EventStatus, jobs: Vec<NewJob>) -> Result<u32, StoreError>;
         fn commit_dispatch_with_dead(record: &EventRecord, status: EventStatus, jobs: Vec<NewJob>, dead: Vec<(NewJob, String)>) -> Result<u32, StoreError>;
         fn enqueue_jobs(jobs: Vec<NewJob>) -> Result<u32, StoreError>;
         fn inbox_has_other_tenant(app: &str, account: &str, scan: usize) -> Result<bool, StoreError>;
