@@ -12,6 +12,7 @@
 mod fairness;
 mod preview;
 mod render;
+pub mod unsubscribe;
 
 use std::sync::Arc;
 use std::time::Duration;

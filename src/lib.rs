@@ -18,6 +18,7 @@ pub mod service;
 pub mod store;
 pub mod telemetry;
 pub mod tenants;
+pub mod text;
 pub mod zoom;
 
 use std::net::SocketAddr;

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+pub use crate::service::codes::parse_duration;
+
 /// The longest mute accepted: long enough for a holiday, short enough to be noticed.
 pub const MAX_MUTE: Duration = Duration::from_secs(90 * 24 * 3600);
 
@@ -122,38 +124,6 @@ fn mute_arg(args: &str) -> MuteArg {
         Some(d) if d <= MAX_MUTE => MuteArg::For(d),
         _ => MuteArg::Bad(a.to_string()),
     }
-}
-
-/// Parses `90m`, `2h`, `1h30m`, `3d`, `1w` (units s, m, h, d, w; no spaces inside). Every number
-/// needs a unit, and the total must be positive.
-pub fn parse_duration(s: &str) -> Option<Duration> {
-    let s = s.trim().to_ascii_lowercase();
-    if s.is_empty() {
-        return None;
-    }
-    let mut total: u64 = 0;
-    let mut num = String::new();
-    for c in s.chars() {
-        if c.is_ascii_digit() {
-            num.push(c);
-            continue;
-        }
-        let unit = match c {
-            's' => 1,
-            'm' => 60,
-            'h' => 3600,
-            'd' => 86_400,
-            'w' => 604_800,
-            _ => return None,
-        };
-        let n: u64 = num.parse().ok()?;
-        num.clear();
-        total = total.checked_add(n.checked_mul(unit)?)?;
-    }
-    if !num.is_empty() || total == 0 {
-        return None;
-    }
-    Some(Duration::from_secs(total))
 }
 
 /// `2 h`, `1 h 30 min`, `3 d` for replies.

@@ -316,6 +316,30 @@ fn body<T: serde::Serialize>(v: &T) -> R<Option<serde_json::Value>> {
         .map_err(|e| CliError::Failed(e.to_string()))
 }
 
+/// Calls the `Remote` verbs share.
+impl Remote {
+    /// A DELETE whose answer carries nothing the verb reports.
+    async fn delete(&self, path: &[&str]) -> R<()> {
+        self.send::<serde_json::Value>(Method::DELETE, path, &[], None)
+            .await
+            .map(|_| ())
+    }
+
+    /// A GET of one tenant's resource list.
+    async fn get_tenant<T: serde::de::DeserializeOwned>(
+        &self,
+        path: &str,
+        app: &str,
+        account: &str,
+    ) -> R<T> {
+        self.get(
+            path,
+            &[("app", app.to_string()), ("account", account.to_string())],
+        )
+        .await
+    }
+}
+
 /// The running relay's admin API (`/api/v1`), as the operator.
 #[async_trait]
 impl Manage for Remote {
@@ -341,9 +365,7 @@ impl Manage for Remote {
         .await
     }
     async fn remove_route(&self, app: &str, account: &str, name: &str) -> R<()> {
-        self.send::<serde_json::Value>(Method::DELETE, &["routes", app, account, name], &[], None)
-            .await
-            .map(|_| ())
+        self.delete(&["routes", app, account, name]).await
     }
     async fn import_routes(&self, doc: &RouteDocument) -> R<ImportReport> {
         self.send(Method::POST, &["routes/import"], &[], body(doc)?)
@@ -369,11 +391,7 @@ impl Manage for Remote {
     }
 
     async fn templates(&self, app: &str, account: &str) -> R<Vec<TemplateInfo>> {
-        self.get(
-            "/templates",
-            &[("app", app.to_string()), ("account", account.to_string())],
-        )
-        .await
+        self.get_tenant("/templates", app, account).await
     }
     async fn template_source(
         &self,
@@ -409,14 +427,7 @@ impl Manage for Remote {
         .map(|_| ())
     }
     async fn remove_template(&self, app: &str, account: &str, event: &str, key: &str) -> R<()> {
-        self.send::<serde_json::Value>(
-            Method::DELETE,
-            &["templates", app, account, event, key],
-            &[],
-            None,
-        )
-        .await
-        .map(|_| ())
+        self.delete(&["templates", app, account, event, key]).await
     }
     async fn preview(&self, req: &PreviewRequest) -> R<Vec<PreviewItem>> {
         self.send(Method::POST, &["templates/preview"], &[], body(req)?)
@@ -502,22 +513,13 @@ impl Manage for Remote {
             .await
     }
     async fn remove_organizer(&self, app: &str, account: &str, user_id: i64) -> R<bool> {
-        self.send::<serde_json::Value>(
-            Method::DELETE,
-            &["organizers", app, account, &user_id.to_string()],
-            &[],
-            None,
-        )
-        .await
-        .map(|_| true)
+        self.delete(&["organizers", app, account, &user_id.to_string()])
+            .await
+            .map(|()| true)
     }
 
     async fn subscriptions(&self, app: &str, account: &str) -> R<Vec<Subscription>> {
-        self.get(
-            "/subscriptions",
-            &[("app", app.to_string()), ("account", account.to_string())],
-        )
-        .await
+        self.get_tenant("/subscriptions", app, account).await
     }
     async fn remove_subscription(
         &self,
@@ -526,14 +528,9 @@ impl Manage for Remote {
         route: &str,
         target: &str,
     ) -> R<bool> {
-        self.send::<serde_json::Value>(
-            Method::DELETE,
-            &["subscriptions", app, account, route, target],
-            &[],
-            None,
-        )
-        .await
-        .map(|_| true)
+        self.delete(&["subscriptions", app, account, route, target])
+            .await
+            .map(|()| true)
     }
 
     async fn tenants(&self, app: Option<&str>) -> R<Vec<TenantView>> {
@@ -564,8 +561,6 @@ impl Manage for Remote {
         self.get("/tokens", &[]).await
     }
     async fn revoke_token(&self, id: &str) -> R<()> {
-        self.send::<serde_json::Value>(Method::DELETE, &["tokens", id], &[], None)
-            .await
-            .map(|_| ())
+        self.delete(&["tokens", id]).await
     }
 }

@@ -30,7 +30,8 @@ use secrecy::ExposeSecret;
 use super::{SendResult, Sender};
 use crate::config::EmailConfig;
 use crate::routing::{Channel, Target};
-use crate::store::{Job, Message, snippet};
+use crate::store::{Job, Message};
+use crate::text::snippet;
 
 /// How long connecting (and, separately, one whole send) may take.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);

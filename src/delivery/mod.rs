@@ -21,7 +21,8 @@ use crate::config::DeliveryConfig;
 use crate::dispatch::Signals;
 use crate::metrics::Metrics;
 use crate::routing::{Channel, Target};
-use crate::store::{Attempt, AttemptOutcome, Backend, Claim, Db, Finish, Job, StoreError, snippet};
+use crate::store::{Attempt, AttemptOutcome, Backend, Claim, Db, Finish, Job, StoreError};
+use crate::text::snippet;
 use quota::{QuotaKind, Quotas};
 
 /// What one send attempt came to, as classified by the channel.

@@ -23,7 +23,8 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use super::{SendResult, Sender};
 use crate::config::WebhooksConfig;
 use crate::routing::{Channel, Target};
-use crate::store::{Db, Job, Message, snippet};
+use crate::store::{Db, Job, Message};
+use crate::text::snippet;
 
 mod protocol;
 

@@ -178,10 +178,10 @@ impl Dispatcher {
             return None;
         };
         member.then(|| {
-            crate::service::subscriptions::unsubscribe_url(
+            super::unsubscribe::unsubscribe_url(
                 &self.config.server.public_url,
                 self.config.security.data_key.bytes(),
-                &crate::service::subscriptions::Unsubscribe {
+                &super::unsubscribe::Unsubscribe {
                     app: app.to_string(),
                     account: account.to_string(),
                     route: route.name.clone(),

@@ -21,12 +21,15 @@ mod tenants;
 mod tokens;
 
 use axum::Router;
+use axum::extract::FromRequestParts;
 use axum::http::Method;
+use axum::http::request::Parts;
 use axum::routing::{MethodRouter, delete, get, post, put};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Deserialize;
 
 use super::auth::Principal;
+use super::extract::Query;
 use super::{ApiError, AppState};
 use crate::routing::{Route, RouteDocument};
 use crate::service::deliveries::{
@@ -550,6 +553,52 @@ impl TenantQuery {
             (a, Some(acc)) => Ok((a.unwrap_or_else(default_app), acc)),
             (_, None) => Err(ApiError::bad_field("account", "pass ?account=")),
         }
+    }
+}
+
+/// The caller and its `?app=&account=` query, checked by [`TenantQuery::scoped`]: the filter a
+/// list endpoint applies. One extractor, so every list endpoint authenticates and scopes alike.
+pub(super) struct Scope {
+    app: Option<String>,
+    account: Option<String>,
+}
+
+impl Scope {
+    fn app(&self) -> Option<&str> {
+        self.app.as_deref()
+    }
+
+    fn account(&self) -> Option<&str> {
+        self.account.as_deref()
+    }
+}
+
+impl FromRequestParts<AppState> for Scope {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
+        let p = Principal::from_request_parts(parts, st).await?;
+        let Query(q) = Query::<TenantQuery>::from_request_parts(parts, st).await?;
+        let (app, account) = q.scoped(&p)?;
+        Ok(Scope { app, account })
+    }
+}
+
+/// The caller and its `?app=&account=` query, checked by [`TenantQuery::exact`]: the one tenant an
+/// endpoint reads.
+pub(super) struct Tenant {
+    app: String,
+    account: String,
+}
+
+impl FromRequestParts<AppState> for Tenant {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
+        let p = Principal::from_request_parts(parts, st).await?;
+        let Query(q) = Query::<TenantQuery>::from_request_parts(parts, st).await?;
+        let (app, account) = q.exact(&p)?;
+        Ok(Tenant { app, account })
     }
 }
 

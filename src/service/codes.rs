@@ -4,6 +4,8 @@
 //! by the hash's first 12 hex digits. Subscribe codes are reusable until revoked; link and organizer
 //! codes work once and expire (24 h unless `ttl` says otherwise).
 
+use std::time::Duration;
+
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -81,7 +83,7 @@ pub async fn create(ctx: &Ctx, req: &CreateCode) -> Result<CreatedCode, ServiceE
     }
     let ttl_secs = match &req.ttl {
         Some(t) => Some(
-            crate::bot::command::parse_duration(t)
+            parse_duration(t)
                 .ok_or_else(|| invalid("ttl", format!("`{t}` is not a duration like 24h or 7d")))?
                 .as_secs(),
         ),
@@ -221,4 +223,36 @@ pub async fn revoke(
             format!("{id} matches several codes; give more digits"),
         )),
     }
+}
+
+/// Parses `90m`, `2h`, `1h30m`, `3d`, `1w` (units s, m, h, d, w; no spaces inside). Every number
+/// needs a unit, and the total must be positive.
+pub fn parse_duration(s: &str) -> Option<Duration> {
+    let s = s.trim().to_ascii_lowercase();
+    if s.is_empty() {
+        return None;
+    }
+    let mut total: u64 = 0;
+    let mut num = String::new();
+    for c in s.chars() {
+        if c.is_ascii_digit() {
+            num.push(c);
+            continue;
+        }
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            'w' => 604_800,
+            _ => return None,
+        };
+        let n: u64 = num.parse().ok()?;
+        num.clear();
+        total = total.checked_add(n.checked_mul(unit)?)?;
+    }
+    if !num.is_empty() || total == 0 {
+        return None;
+    }
+    Some(Duration::from_secs(total))
 }

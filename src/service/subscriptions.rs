@@ -7,24 +7,7 @@ use super::{Ctx, ServiceError};
 use crate::routing::Destination;
 use crate::store::update_route;
 
-/// What an unsubscribe token names.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Unsubscribe {
-    pub app: String,
-    pub account: String,
-    pub route: String,
-    pub address: String,
-}
-
-pub const PURPOSE: &str = "unsubscribe-v1";
-
-/// The link that removes `address` from `route`; it goes into the message and its headers.
-pub fn unsubscribe_url(public_url: &str, key: &[u8; 32], u: &Unsubscribe) -> String {
-    format!(
-        "{public_url}/unsubscribe/{}",
-        crate::crypto::sign(key, PURPOSE, u)
-    )
-}
+pub use crate::dispatch::unsubscribe::{PURPOSE, Unsubscribe, unsubscribe_url};
 
 /// Removes the address from the route's member email destinations (dropping a destination left
 /// empty). Returns false when there was nothing to remove, so a repeated click is harmless.

@@ -5,8 +5,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::{Ctx, ServiceError};
-use crate::store::{AuditEntry, Backend, Notice, PurgeReport, StoreError, Tenant};
-use crate::tenants::Tenants;
+use crate::store::{AuditEntry, Backend, Notice, PurgeReport, Tenant};
+use crate::tenants::{Tenants, purge};
 
 fn rfc3339(ms: i64) -> String {
     DateTime::<Utc>::from_timestamp_millis(ms)
@@ -118,36 +118,6 @@ pub async fn remove(
         account_id: account.to_string(),
         purge,
     })
-}
-
-/// Deletes a tenant's data and records the audit entry; the caller flushes. `action` is
-/// `uninstall` or `remove`. `event_last` is the app_deauthorized event being handled, deleted last
-/// (see `TenantStore::purge_tenant`).
-pub async fn purge(
-    db: &dyn Backend,
-    app_id: &str,
-    account_id: &str,
-    action: &str,
-    event_last: Option<u64>,
-) -> Result<PurgeReport, StoreError> {
-    let report = db.purge_tenant(app_id, account_id, event_last).await?;
-    db.add_audit(&AuditEntry {
-        at_ms: chrono::Utc::now().timestamp_millis(),
-        action: action.to_string(),
-        app_id: app_id.to_string(),
-        account_hash: crate::store::account_hash(account_id),
-        tenant_existed: report.tenant_existed,
-        deleted: report.deleted.clone(),
-    })
-    .await?;
-    tracing::info!(
-        app = %app_id,
-        action,
-        tenant_existed = report.tenant_existed,
-        deleted = report.total(),
-        "purged a tenant's data"
-    );
-    Ok(report)
 }
 
 pub async fn audit(ctx: &Ctx) -> Result<Vec<AuditEntry>, ServiceError> {

@@ -251,7 +251,7 @@ impl OAuthClient {
         Err(OAuthError::Refused {
             endpoint: EP,
             status: status.as_u16(),
-            detail: crate::store::snippet(&body),
+            detail: crate::text::snippet(&body),
         })
     }
 
@@ -276,7 +276,7 @@ impl OAuthClient {
             return Err(OAuthError::Refused {
                 endpoint,
                 status: status.as_u16(),
-                detail: crate::store::snippet(&body),
+                detail: crate::text::snippet(&body),
             });
         }
         serde_json::from_str(&body).map_err(|e| OAuthError::BadResponse {
@@ -356,7 +356,7 @@ fn classify_token_error(status: u16, body: &str) -> OAuthError {
         endpoint: "/oauth/token",
         status,
         detail: if text.is_empty() {
-            crate::store::snippet(body)
+            crate::text::snippet(body)
         } else {
             text
         },

@@ -343,9 +343,6 @@ fn config_and_net_use_no_module_above_them() {
 }
 
 #[test]
-#[ignore = "cycles remain: zoom -> store (zoom/oauth.rs) closes routing -> zoom -> store -> \
-            routing, and bot, delivery, dispatch, http and service use each other; run with \
-            --ignored to list the edges"]
 fn top_level_modules_form_no_cycle() {
     let graph = module_graph();
     let found = cycles(&graph);

@@ -6,7 +6,7 @@ use std::time::Duration;
 use teloxide::types::ChatId;
 use teloxide::{ApiError, RequestError};
 
-use crate::store::snippet;
+use crate::text::snippet;
 
 /// What a failed request means for the job.
 #[derive(Debug, Clone, PartialEq, Eq)]

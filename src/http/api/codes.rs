@@ -2,11 +2,11 @@
 //! tenant's codes are always for its own routes.
 
 use crate::http::extract::Json;
-use crate::http::extract::{Path, Query};
+use crate::http::extract::Path;
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use super::TenantQuery;
+use super::Scope;
 use crate::http::auth::Principal;
 use crate::http::call;
 use crate::http::{ApiError, AppState};
@@ -28,27 +28,19 @@ pub(super) async fn create(
 
 pub(super) async fn list(
     State(st): State<AppState>,
-    p: Principal,
-    Query(q): Query<TenantQuery>,
+    s: Scope,
 ) -> Result<Json<Vec<CodeRecord>>, ApiError> {
-    let (app, account) = q.scoped(&p)?;
-    let list = codes::list(&call::operator(&st), app.as_deref(), account.as_deref()).await?;
-    Ok(Json(list))
+    Ok(Json(
+        codes::list(&call::operator(&st), s.app(), s.account()).await?,
+    ))
 }
 
 pub(super) async fn revoke(
     State(st): State<AppState>,
-    p: Principal,
+    s: Scope,
     Path(id): Path<String>,
-    Query(q): Query<TenantQuery>,
 ) -> Result<Json<CodeRecord>, ApiError> {
-    let (app, account) = q.scoped(&p)?;
-    let revoked = codes::revoke(
-        &call::operator(&st),
-        &id,
-        app.as_deref(),
-        account.as_deref(),
-    )
-    .await?;
-    Ok(Json(revoked))
+    Ok(Json(
+        codes::revoke(&call::operator(&st), &id, s.app(), s.account()).await?,
+    ))
 }

@@ -3,7 +3,7 @@
 
 use axum::extract::State;
 
-use super::TenantQuery;
+use super::Scope;
 use crate::http::auth::Principal;
 use crate::http::call;
 use crate::http::extract::{Json, Path, Query};
@@ -71,24 +71,20 @@ pub(super) async fn replay_deliveries(
 
 pub(super) async fn list_notices(
     State(st): State<AppState>,
-    p: Principal,
-    Query(q): Query<TenantQuery>,
+    s: Scope,
 ) -> Result<Json<Vec<Notice>>, ApiError> {
-    let (app, account) = q.scoped(&p)?;
-    let list =
-        deliveries::notices(&call::operator(&st), app.as_deref(), account.as_deref()).await?;
-    Ok(Json(list))
+    Ok(Json(
+        deliveries::notices(&call::operator(&st), s.app(), s.account()).await?,
+    ))
 }
 
 pub(super) async fn list_disabled(
     State(st): State<AppState>,
-    p: Principal,
-    Query(q): Query<TenantQuery>,
+    s: Scope,
 ) -> Result<Json<Vec<DisabledTarget>>, ApiError> {
-    let (app, account) = q.scoped(&p)?;
-    let list =
-        deliveries::disabled(&call::operator(&st), app.as_deref(), account.as_deref()).await?;
-    Ok(Json(list))
+    Ok(Json(
+        deliveries::disabled(&call::operator(&st), s.app(), s.account()).await?,
+    ))
 }
 
 pub(super) async fn enable_destination(

@@ -3,21 +3,20 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use super::TenantQuery;
+use super::Scope;
 use crate::http::auth::Principal;
 use crate::http::call;
-use crate::http::extract::{Json, Path, Query};
+use crate::http::extract::{Json, Path};
 use crate::http::{ApiError, AppState};
 use crate::service::organizers;
 
 pub(super) async fn list_organizers(
     State(st): State<AppState>,
-    p: Principal,
-    Query(q): Query<TenantQuery>,
+    s: Scope,
 ) -> Result<Json<Vec<crate::store::bot::OrganizerLink>>, ApiError> {
-    let (app, account) = q.scoped(&p)?;
-    let list = organizers::list(&call::operator(&st), app.as_deref(), account.as_deref()).await?;
-    Ok(Json(list))
+    Ok(Json(
+        organizers::list(&call::operator(&st), s.app(), s.account()).await?,
+    ))
 }
 
 pub(super) async fn remove_organizer(

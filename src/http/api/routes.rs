@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-use super::{TenantQuery, default_app};
+use super::{Scope, default_app};
 use crate::delivery::quota::QuotaKind;
 use crate::http::auth::Principal;
 use crate::http::call;
@@ -18,14 +18,9 @@ use crate::store::ImportReport;
 
 pub(super) async fn list_routes(
     State(st): State<AppState>,
-    p: Principal,
-    Query(q): Query<TenantQuery>,
+    s: Scope,
 ) -> Result<Json<Vec<Route>>, ApiError> {
-    let (app, account) = q.scoped(&p)?;
-    let routes = call::operator(&st)
-        .list(app.as_deref(), account.as_deref())
-        .await?;
-    Ok(Json(routes))
+    Ok(Json(call::operator(&st).list(s.app(), s.account()).await?))
 }
 
 pub(super) async fn add_route(

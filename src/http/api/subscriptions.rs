@@ -3,21 +3,19 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use super::TenantQuery;
+use super::Tenant;
 use crate::http::auth::Principal;
 use crate::http::call;
-use crate::http::extract::{Json, Path, Query};
+use crate::http::extract::{Json, Path};
 use crate::http::{ApiError, AppState};
 use crate::service::subscriptions::{self, Subscription};
 
 pub(super) async fn list_subscriptions(
     State(st): State<AppState>,
-    p: Principal,
-    Query(q): Query<TenantQuery>,
+    t: Tenant,
 ) -> Result<Json<Vec<Subscription>>, ApiError> {
-    let (app, account) = q.exact(&p)?;
     Ok(Json(
-        subscriptions::list(&call::operator(&st), &app, &account).await?,
+        subscriptions::list(&call::operator(&st), &t.app, &t.account).await?,
     ))
 }
 

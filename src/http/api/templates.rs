@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{TenantQuery, default_app};
+use super::{Tenant, default_app};
 use crate::http::auth::Principal;
 use crate::http::call;
 use crate::http::extract::{Json, Path, Query};
@@ -14,11 +14,11 @@ use crate::service::routes::{PreviewItem, PreviewRequest, TemplateInfo};
 
 pub(super) async fn list_templates(
     State(st): State<AppState>,
-    p: Principal,
-    Query(q): Query<TenantQuery>,
+    t: Tenant,
 ) -> Result<Json<Vec<TemplateInfo>>, ApiError> {
-    let (app, account) = q.exact(&p)?;
-    Ok(Json(call::operator(&st).templates(&app, &account).await?))
+    Ok(Json(
+        call::operator(&st).templates(&t.app, &t.account).await?,
+    ))
 }
 
 #[derive(Deserialize)]

@@ -3,25 +3,23 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use super::TenantQuery;
+use super::{Scope, TenantQuery};
 use crate::http::auth::Principal;
 use crate::http::call;
-use crate::http::extract::{Json, Path, Query};
+use crate::http::extract::{Json, Path};
 use crate::http::{ApiError, AppState};
 use crate::service::tokens::{self, CreateToken, CreatedToken};
 use crate::store::auth::ApiToken;
 
 pub(super) async fn list_tokens(
     State(st): State<AppState>,
-    p: Principal,
-    Query(q): Query<TenantQuery>,
+    s: Scope,
 ) -> Result<Json<Vec<ApiToken>>, ApiError> {
-    let (app, account) = q.scoped(&p)?;
     let all = tokens::list(&call::operator(&st), None).await?;
     Ok(Json(
         all.into_iter()
-            .filter(|t| app.as_deref().is_none_or(|a| a == t.app_id))
-            .filter(|t| account.as_deref().is_none_or(|a| a == t.account_id))
+            .filter(|t| s.app().is_none_or(|a| a == t.app_id))
+            .filter(|t| s.account().is_none_or(|a| a == t.account_id))
             .collect(),
     ))
 }

@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::html::{Section, button_form, e, page, seg};
+use super::html::{Section, button_form, e, page, seg, tenant_page};
 use super::{Fail, Scope, check_csrf, field, scope, signed_in};
 use crate::http::AppState;
 use crate::http::call;
@@ -132,11 +132,11 @@ pub async fn show(
 ) -> Result<Response, Fail> {
     let sc = scope(&st, &headers, app, account).await?;
     let body = dashboard_body(&st, &sc).await?;
-    Ok(page(
+    Ok(tenant_page(
+        &sc,
+        Section::Dashboard,
         StatusCode::OK,
         "Dashboard",
-        Some(&sc.principal),
-        Some((&sc, Section::Dashboard)),
         &body,
     ))
 }

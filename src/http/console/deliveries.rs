@@ -7,7 +7,9 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::html::{Section, button_form, csrf_field, e, error_summary, flash, page};
+use super::html::{
+    Section, button_form, csrf_field, e, error_summary, flash, options, tenant_page,
+};
 use super::{Fail, check_csrf, field, scope};
 use crate::http::AppState;
 use crate::http::call;
@@ -57,18 +59,7 @@ pub async fn list(
          <label for=\"f-route\">Route</label><select id=\"f-route\" name=\"route\"><option value=\"\">(all)</option>",
         e(&sc.url("/deliveries"))
     ));
-    for r in &routes {
-        b.push_str(&format!(
-            "<option value=\"{}\"{}>{}</option>",
-            e(r),
-            if route.as_deref() == Some(r.as_str()) {
-                " selected"
-            } else {
-                ""
-            },
-            e(r)
-        ));
-    }
+    b.push_str(&options(&routes, route.as_deref()));
     b.push_str(&format!(
         "</select></div><div class=\"check\"><input type=\"checkbox\" id=\"f-failed\" name=\"failed\" value=\"1\"{}>\
          <label for=\"f-failed\">Only failures</label></div><button type=\"submit\">Filter</button></form>",
@@ -118,11 +109,11 @@ pub async fn list(
         b.push_str("</tbody></table></div>");
     }
     b.push_str(&replay_form(&sc, &routes, &[]));
-    Ok(page(
+    Ok(tenant_page(
+        &sc,
+        Section::Deliveries,
         StatusCode::OK,
         "Delivery log",
-        Some(&sc.principal),
-        Some((&sc, Section::Deliveries)),
         &b,
     ))
 }
@@ -173,11 +164,11 @@ pub async fn replay(
         // A bad `since` goes back to the form, next to its field.
         Err(ServiceError::Invalid(errs)) => {
             let routes = route_names(&ctx, &sc).await?;
-            Ok(page(
+            Ok(tenant_page(
+                &sc,
+                Section::Deliveries,
                 StatusCode::BAD_REQUEST,
                 "Delivery log",
-                Some(&sc.principal),
-                Some((&sc, Section::Deliveries)),
                 &replay_form(&sc, &routes, &errs),
             ))
         }
@@ -270,11 +261,11 @@ pub async fn show(
         "<p><a href=\"{}\">Back to the delivery log</a></p>",
         e(&sc.url("/deliveries"))
     ));
-    Ok(page(
+    Ok(tenant_page(
+        &sc,
+        Section::Deliveries,
         StatusCode::OK,
         &format!("Delivery {id}"),
-        Some(&sc.principal),
-        Some((&sc, Section::Deliveries)),
         &b,
     ))
 }

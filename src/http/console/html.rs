@@ -43,6 +43,38 @@ pub enum Section {
 }
 
 /// A complete console page. `body` is trusted markup: callers escape every value in it.
+/// A page about the scope's tenant, framed with its section's navigation.
+pub fn tenant_page(
+    sc: &Scope,
+    section: Section,
+    status: StatusCode,
+    title: &str,
+    body: &str,
+) -> Response {
+    page(
+        status,
+        title,
+        Some(&sc.principal),
+        Some((sc, section)),
+        body,
+    )
+}
+
+/// `<option>`s of a select, with `selected` marked.
+pub fn options(values: &[String], selected: Option<&str>) -> String {
+    values
+        .iter()
+        .map(|v| {
+            let mark = if selected == Some(v.as_str()) {
+                " selected"
+            } else {
+                ""
+            };
+            format!("<option value=\"{}\"{mark}>{}</option>", e(v), e(v))
+        })
+        .collect()
+}
+
 pub fn page(
     status: StatusCode,
     title: &str,

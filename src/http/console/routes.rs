@@ -12,7 +12,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::html::{Section, e, flash, page, q, seg};
+use super::html::{Section, e, flash, q, seg, tenant_page};
 use super::route_editor::editor;
 use super::route_form::{parse_route, secret_note};
 use super::{Fail, Scope, check_csrf, field, scope};
@@ -82,11 +82,11 @@ pub async fn list(
         }
         body.push_str("</ul>");
     }
-    Ok(page(
+    Ok(tenant_page(
+        &sc,
+        Section::Routes,
         StatusCode::OK,
         "Routes",
-        Some(&sc.principal),
-        Some((&sc, Section::Routes)),
         &body,
     ))
 }
@@ -280,11 +280,11 @@ pub async fn send_test(
         e(&sc.url(&format!("/deliveries?route={}", q(&name)))),
         e(&sc.url(&format!("/routes/{}", seg(&name))))
     ));
-    Ok(page(
+    Ok(tenant_page(
+        &sc,
+        Section::Routes,
         StatusCode::OK,
         "Test sent",
-        Some(&sc.principal),
-        Some((&sc, Section::Routes)),
         &b,
     ))
 }
@@ -350,11 +350,11 @@ pub async fn create_code(
         "<p><a href=\"{}\">Back to the route</a></p>",
         e(&sc.url(&format!("/routes/{}", seg(&name))))
     ));
-    Ok(page(
+    Ok(tenant_page(
+        &sc,
+        Section::Routes,
         StatusCode::OK,
         &format!("New {} code", kind.as_str()),
-        Some(&sc.principal),
-        Some((&sc, Section::Routes)),
         &b,
     ))
 }

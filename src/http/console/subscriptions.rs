@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::html::{Section, button_form, e, page};
+use super::html::{Section, button_form, e, tenant_page};
 use super::{Fail, check_csrf, field, scope};
 use crate::http::AppState;
 use crate::http::call;
@@ -48,11 +48,11 @@ pub async fn list(
         }
         b.push_str("</tbody></table></div>");
     }
-    Ok(page(
+    Ok(tenant_page(
+        &sc,
+        Section::Subscriptions,
         StatusCode::OK,
         "Subscriptions",
-        Some(&sc.principal),
-        Some((&sc, Section::Subscriptions)),
         &b,
     ))
 }

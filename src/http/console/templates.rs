@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::html::{Section, csrf_field, e, error_summary, flash, page, q};
+use super::html::{Section, csrf_field, e, error_summary, flash, options, page, q};
 use super::{Fail, Scope, check_csrf, field, scope};
 use crate::http::AppState;
 use crate::http::call;
@@ -127,18 +127,7 @@ async fn render(
         "</select></div><div class=\"field\"><label for=\"pick-route\">Preview with route</label>\
          <select id=\"pick-route\" name=\"route\"><option value=\"\">(account defaults)</option>",
     );
-    for r in &routes {
-        b.push_str(&format!(
-            "<option value=\"{}\"{}>{}</option>",
-            e(r),
-            if route.as_deref() == Some(r.as_str()) {
-                " selected"
-            } else {
-                ""
-            },
-            e(r)
-        ));
-    }
+    b.push_str(&options(&routes, route.as_deref()));
     b.push_str("</select></div><button type=\"submit\">Show</button></form>");
 
     b.push_str(&format!(

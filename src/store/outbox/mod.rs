@@ -121,17 +121,7 @@ pub struct DeadJob {
     pub dead_at_ms: i64,
 }
 
-/// Caps a response snippet at 2 KB on a character boundary.
-pub fn snippet(s: &str) -> String {
-    if s.len() <= 2048 {
-        return s.to_string();
-    }
-    let mut end = 2048;
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    s[..end].to_string()
-}
+pub use crate::text::snippet;
 
 fn enc<T: Serialize>(v: &T) -> Vec<u8> {
     serde_json::to_vec(v).expect("store records serialize")
