@@ -41,7 +41,7 @@ use crate::http::AppState;
 use crate::metrics::Metrics;
 use crate::render::Renderer;
 use crate::routing::RouteDocument;
-use crate::store::{Db, Store};
+use crate::store::Db;
 
 /// A running relay.
 pub struct App {
@@ -52,15 +52,19 @@ pub struct App {
     state: AppState,
 }
 
-/// Opens the store, starts the background workers and serves HTTP on `listener`.
+/// Opens the store that the config names (`store::open`), starts the background workers and serves
+/// HTTP on `listener`.
 pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
-    let config = Arc::new(config);
-    let dir = config.server.data_dir.clone();
-    let store_cfg = config.store.clone();
-    let store = tokio::task::spawn_blocking(move || Store::open(&dir, &store_cfg))
+    let db: Db = store::open(&config)
         .await
-        .context("store open task")??;
-    let db: Db = Arc::new(store.clone());
+        .with_context(|| format!("opening the store ({})", config.store_backend.describe()))?;
+    run_on(config, db, listener).await
+}
+
+/// [`run`] on a store the caller opened already: tests that need a backend's own handle (sled's
+/// fault injection, its trees) open it themselves and hand the relay the same store.
+pub async fn run_on(config: Config, db: Db, listener: TcpListener) -> anyhow::Result<App> {
+    let config = Arc::new(config);
     let renderer = Arc::new(Renderer::new().context("loading the default templates")?);
     // A store with no routes yet has nothing to migrate that anyone would need to hear about.
     let had_routes = !db.routes_is_empty().await;
@@ -97,7 +101,7 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
         .context("building the Zoom OAuth client")?;
     let state = AppState::new(
         config.clone(),
-        store.clone(),
+        db.clone(),
         metrics.clone(),
         renderer.clone(),
         signals.clone(),
@@ -199,7 +203,7 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
         t.cancel();
         res
     });
-    tracing::info!(%addr, data_dir = %config.server.data_dir.display(), apps = config.zoom.apps.len(), "zoom-relay listening");
+    tracing::info!(%addr, data_dir = %config.server.data_dir.display(), store = %config.store_backend.describe(), apps = config.zoom.apps.len(), "zoom-relay listening");
     Ok(App {
         addr,
         token,
@@ -212,11 +216,6 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
 impl App {
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
-    }
-
-    /// The concrete sled store, for tests that inspect it synchronously.
-    pub fn store(&self) -> &Store {
-        &self.state.store
     }
 
     /// The storage behind the seam, as every part of the running relay sees it.

@@ -17,8 +17,8 @@ use secrecy::ExposeSecret;
 use sha2::Sha256;
 use tempfile::TempDir;
 use zoom_relay::App;
-use zoom_relay::config::{self, Config, ConfigSource};
-use zoom_relay::store::{EventFilter, EventRecord, Store};
+use zoom_relay::config::{self, Config, ConfigSource, StoreBackend};
+use zoom_relay::store::{Db, EventFilter, EventRecord, Store};
 
 /// The Secret Token of the `default` app in test configs. Not relay.example.toml's: its published
 /// demo secrets are refused outside demo mode, so [`test_config_text`] swaps in these.
@@ -214,6 +214,9 @@ pub struct TestApp {
     pub config: Config,
     secrets: HashMap<String, String>,
     app: App,
+    /// The sled store the relay runs on, opened here for the tests that need sled itself (fault
+    /// injection, its trees); None when the config chose another backend.
+    sled: Option<Store>,
     dir: TempDir,
 }
 
@@ -231,10 +234,25 @@ pub async fn spawn_app(tweak: impl FnOnce(&mut String)) -> TestApp {
     let config_path = write_config(dir.path(), &doc);
     let config = parse_config(&config_path);
     let secrets = secrets_of(&config);
-    let app = zoom_relay::run(config.clone(), listener)
+    let (db, sled): (Db, Option<Store>) = match &config.store_backend {
+        StoreBackend::Sled => {
+            let store = zoom_relay::store::open_sled(&config)
+                .await
+                .expect("the sled store opens");
+            (std::sync::Arc::new(store.clone()), Some(store))
+        }
+        _ => (
+            zoom_relay::store::open(&config)
+                .await
+                .expect("the configured store opens"),
+            None,
+        ),
+    };
+    let app = zoom_relay::run_on(config.clone(), db, listener)
         .await
         .expect("relay starts");
     TestApp {
+        sled,
         addr,
         client: reqwest::Client::builder()
             .timeout(DEADLINE)
@@ -340,8 +358,16 @@ impl TestApp {
         }
     }
 
+    /// The sled store under this relay, for tests of sled itself; panics on another backend.
     pub fn store(&self) -> &Store {
-        self.app.store()
+        self.sled
+            .as_ref()
+            .expect("this relay runs on sled (store.backend)")
+    }
+
+    /// The storage behind the seam, as every part of the running relay sees it.
+    pub fn db(&self) -> &Db {
+        self.app.db()
     }
 
     /// The service layer on this relay's store, as the operator.
@@ -352,7 +378,7 @@ impl TestApp {
     /// [`TestApp::service`] with another config (a relay as it would be configured otherwise).
     pub fn service_with(&self, config: Config) -> zoom_relay::service::Ctx {
         zoom_relay::service::Ctx::operator(
-            std::sync::Arc::new(self.store().clone()),
+            self.db().clone(),
             std::sync::Arc::new(config),
             std::sync::Arc::new(zoom_relay::render::Renderer::new().expect("renderer")),
         )
