@@ -30,7 +30,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{Config, EXAMPLE_ROUTES, SeedRoutes};
+use crate::config::{Config, EXAMPLE_ROUTES, SeedRoutes, StoreBackend};
 use crate::delivery::Worker;
 use crate::delivery::email::EmailSender;
 use crate::delivery::log::LogSender;
@@ -86,9 +86,16 @@ pub async fn run_on(config: Config, db: Db, listener: TcpListener) -> anyhow::Re
     if repaired > 0 {
         tracing::warn!(repaired, "repaired outbox index entries left by a crash");
     }
-    let released = db
-        .release_claims(chrono::Utc::now().timestamp_millis())
-        .await?;
+    // Claims left by this process's previous run end at once on sled, where nothing else can hold
+    // one. On a shared database they may be another replica's live claims, and leases end on
+    // their own, so they are left alone.
+    let released = match config.store_backend {
+        StoreBackend::Sled => {
+            db.release_claims(chrono::Utc::now().timestamp_millis())
+                .await?
+        }
+        StoreBackend::Postgres { .. } => 0,
+    };
     if released > 0 {
         tracing::info!(
             released,
