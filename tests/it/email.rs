@@ -373,8 +373,9 @@ async fn a_member_unsubscribes_with_one_click_from_the_message_headers() {
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("<form method=\"post\""));
     let route = app
-        .store()
+        .db()
         .get_route("default", ACCOUNT, "mail")
+        .await
         .unwrap()
         .unwrap();
     assert_eq!(route.destinations.len(), 2);
@@ -395,8 +396,9 @@ async fn a_member_unsubscribes_with_one_click_from_the_message_headers() {
         .unwrap();
     assert_eq!(resp.status(), 200);
     let route = app
-        .store()
+        .db()
         .get_route("default", ACCOUNT, "mail")
+        .await
         .unwrap()
         .unwrap();
     let text = serde_json::to_string(&route.destinations).unwrap();

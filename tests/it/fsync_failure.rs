@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use zoom_relay::store::Fault;
 
-use crate::helpers::{DEADLINE, STEP, TestApp, set_key, spawn_app, started_body, unique_uuid};
+use crate::helpers::{
+    DEADLINE, STEP, TestApp, eventually_async, set_key, spawn_app, started_body, unique_uuid,
+};
 
 /// Every meeting.started of the test account goes to the log destination, so delivery needs no peer.
 fn write_routes(dir: &Path) -> PathBuf {
@@ -41,9 +43,10 @@ fn stored(app: &TestApp, uuid: &str) -> usize {
 }
 
 /// Sent (delivered) jobs for meeting instance `uuid`.
-fn delivered(app: &TestApp, uuid: &str) -> usize {
-    app.store()
+async fn delivered(app: &TestApp, uuid: &str) -> usize {
+    app.db()
         .list_sent()
+        .await
         .expect("list sent jobs")
         .iter()
         .filter(|s| s.job.meeting_uuid.as_deref() == Some(uuid))
@@ -94,7 +97,7 @@ async fn intake_refuses_until_restart_after(fault: Fault) {
         refused.push(uuid);
     }
     assert_eq!(app.get("/readyz").await.status(), 503, "not ready");
-    assert!(!app.store().is_healthy());
+    assert!(!app.db().is_healthy());
     for uuid in &acked {
         assert_eq!(stored(&app, uuid), 1, "acknowledged event {uuid} is stored");
     }
@@ -110,7 +113,7 @@ async fn intake_refuses_until_restart_after(fault: Fault) {
         200,
         "ready after restart"
     );
-    assert!(app.store().is_healthy());
+    assert!(app.db().is_healthy());
     for uuid in &acked {
         assert_eq!(stored(&app, uuid), 1, "acknowledged event {uuid} survived");
     }
@@ -133,12 +136,21 @@ async fn intake_refuses_until_restart_after(fault: Fault) {
         .chain(&refused)
         .chain(std::iter::once(&fresh))
         .collect();
-    eventually("every acknowledged event is delivered", || {
-        all.iter().all(|u| delivered(&app, u) >= 1)
+    eventually_async("every acknowledged event is delivered", async || {
+        for u in &all {
+            if delivered(&app, u).await == 0 {
+                return false;
+            }
+        }
+        true
     })
     .await;
     for uuid in &all {
-        assert_eq!(delivered(&app, uuid), 1, "{uuid} delivered exactly once");
+        assert_eq!(
+            delivered(&app, uuid).await,
+            1,
+            "{uuid} delivered exactly once"
+        );
     }
     let _ = app.shutdown().await;
 }
@@ -227,8 +239,13 @@ async fn every_200_survives_an_fsync_failure_under_concurrent_intake() {
             "acknowledged {uuid} survived the restart"
         );
     }
-    eventually("every acknowledged event is delivered", || {
-        acked.iter().all(|u| delivered(&app, u) >= 1)
+    eventually_async("every acknowledged event is delivered", async || {
+        for u in &acked {
+            if delivered(&app, u).await == 0 {
+                return false;
+            }
+        }
+        true
     })
     .await;
     let _ = app.shutdown().await;

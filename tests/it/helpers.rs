@@ -46,6 +46,18 @@ pub async fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
     }
 }
 
+/// [`eventually`] for conditions that await (the store behind the seam).
+pub async fn eventually_async(what: &str, mut cond: impl AsyncFnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while !cond().await {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out after {DEADLINE:?} waiting for: {what}"
+        );
+        tokio::time::sleep(STEP).await;
+    }
+}
+
 static TRACING: Once = Once::new();
 
 /// Logs go nowhere unless `TEST_LOG` is set (to a filter such as `debug` or `zoom_relay=trace`).
