@@ -58,12 +58,6 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
     let db: Db = store::open(&config)
         .await
         .with_context(|| format!("opening the store ({})", config.store_backend.describe()))?;
-    run_on(config, db, listener).await
-}
-
-/// [`run`] on a store the caller opened already: tests that need a backend's own handle (sled's
-/// fault injection, its trees) open it themselves and hand the relay the same store.
-pub async fn run_on(config: Config, db: Db, listener: TcpListener) -> anyhow::Result<App> {
     let config = Arc::new(config);
     let renderer = Arc::new(Renderer::new().context("loading the default templates")?);
     // A store with no routes yet has nothing to migrate that anyone would need to hear about.

@@ -700,8 +700,9 @@ async fn tokens_are_shown_once_stored_hashed_and_revocable() {
         "the list never shows the token"
     );
     assert!(
-        app.store()
+        app.db()
             .trees_containing(token.as_bytes())
+            .await
             .unwrap()
             .is_empty(),
         "stored hashed"

@@ -91,11 +91,7 @@ async fn data_dir_files_and_backups_are_private_and_webhook_secrets_sealed() {
         .unwrap();
     assert!(format!("{route:?}").contains(&secret()));
     let backup = app.config_path.parent().unwrap().join("store.zrb");
-    let store = app.store().clone();
-    let b = backup.clone();
-    tokio::task::spawn_blocking(move || store.backup_to_file(&b).unwrap())
-        .await
-        .unwrap();
+    app.db().backup_to_file(&backup).await.unwrap();
     let _dir = app.shutdown().await;
 
     assert_eq!(mode(&data), 0o700, "data dir");

@@ -80,8 +80,8 @@ async fn start_meeting(app: &TestApp, topic: &str) {
     let uuid = unique_uuid("bot");
     let resp = app.send_signed(None, &started_body(&uuid, topic)).await;
     assert_eq!(resp.status(), 200);
-    eventually("the event is dispatched", || {
-        app.events().iter().any(|e| {
+    eventually_async("the event is dispatched", async || {
+        app.events().await.iter().any(|e| {
             e.event.body.contains(&uuid) && matches!(e.status, EventStatus::Dispatched { .. })
         })
     })

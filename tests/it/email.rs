@@ -122,6 +122,7 @@ async fn started_meeting_reaches_each_recipient_through_a_running_relay() {
     assert_eq!(mails.len(), 2, "one message per recipient");
     let event = app
         .events()
+        .await
         .into_iter()
         .find(|e| e.event.body.contains(&uuid))
         .expect("stored event");

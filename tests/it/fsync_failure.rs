@@ -35,8 +35,9 @@ async fn relay(data: &Path, routes: &Path) -> TestApp {
 }
 
 /// Stored events whose body names meeting instance `uuid`.
-fn stored(app: &TestApp, uuid: &str) -> usize {
+async fn stored(app: &TestApp, uuid: &str) -> usize {
     app.events()
+        .await
         .iter()
         .filter(|e| e.event.body.contains(uuid))
         .count()
@@ -82,7 +83,7 @@ async fn intake_refuses_until_restart_after(fault: Fault) {
         acked.push(uuid);
     }
 
-    app.store().inject_fault(fault, 1);
+    app.db().inject_fault(fault, 1);
     let failed = unique_uuid("failed");
     assert_eq!(
         send(&app, &failed).await,
@@ -99,10 +100,18 @@ async fn intake_refuses_until_restart_after(fault: Fault) {
     assert_eq!(app.get("/readyz").await.status(), 503, "not ready");
     assert!(!app.db().is_healthy());
     for uuid in &acked {
-        assert_eq!(stored(&app, uuid), 1, "acknowledged event {uuid} is stored");
+        assert_eq!(
+            stored(&app, uuid).await,
+            1,
+            "acknowledged event {uuid} is stored"
+        );
     }
     for uuid in &refused {
-        assert_eq!(stored(&app, uuid), 0, "a refused event was never written");
+        assert_eq!(
+            stored(&app, uuid).await,
+            0,
+            "a refused event was never written"
+        );
     }
 
     // Restart: a graceful stop, then a new relay on the same data dir, without the fault.
@@ -115,7 +124,11 @@ async fn intake_refuses_until_restart_after(fault: Fault) {
     );
     assert!(app.db().is_healthy());
     for uuid in &acked {
-        assert_eq!(stored(&app, uuid), 1, "acknowledged event {uuid} survived");
+        assert_eq!(
+            stored(&app, uuid).await,
+            1,
+            "acknowledged event {uuid} survived"
+        );
     }
     // Zoom retries what got a 503: each is stored once (as new, or as a duplicate of a write whose
     // fsync failed) and delivered once.
@@ -125,7 +138,7 @@ async fn intake_refuses_until_restart_after(fault: Fault) {
             200,
             "the retry of {uuid} is accepted"
         );
-        assert_eq!(stored(&app, uuid), 1, "{uuid} stored once");
+        assert_eq!(stored(&app, uuid).await, 1, "{uuid} stored once");
     }
     let fresh = unique_uuid("fresh");
     assert_eq!(send(&app, &fresh).await, 200, "new events are accepted");
@@ -208,7 +221,7 @@ async fn every_200_survives_an_fsync_failure_under_concurrent_intake() {
         oks.load(Ordering::SeqCst) >= 8
     })
     .await;
-    app.store().inject_fault(Fault::Flush, 1);
+    app.db().inject_fault(Fault::Flush, 1);
     armed_tx.send(true).expect("senders wait");
 
     let mut acked = Vec::new();
@@ -234,7 +247,7 @@ async fn every_200_survives_an_fsync_failure_under_concurrent_intake() {
     let app = relay(&data, &routes).await;
     for uuid in &acked {
         assert_eq!(
-            stored(&app, uuid),
+            stored(&app, uuid).await,
             1,
             "acknowledged {uuid} survived the restart"
         );

@@ -17,7 +17,7 @@ use secrecy::ExposeSecret;
 use sha2::Sha256;
 use tempfile::TempDir;
 use zoom_relay::App;
-use zoom_relay::config::{self, Config, ConfigSource, StoreBackend};
+use zoom_relay::config::{self, Config, ConfigSource};
 use zoom_relay::store::{Db, EventFilter, EventRecord, Store};
 
 /// The Secret Token of the `default` app in test configs. Not relay.example.toml's: its published
@@ -226,9 +226,6 @@ pub struct TestApp {
     pub config: Config,
     secrets: HashMap<String, String>,
     app: App,
-    /// The sled store the relay runs on, opened here for the tests that need sled itself (fault
-    /// injection, its trees); None when the config chose another backend.
-    sled: Option<Store>,
     dir: TempDir,
 }
 
@@ -246,25 +243,10 @@ pub async fn spawn_app(tweak: impl FnOnce(&mut String)) -> TestApp {
     let config_path = write_config(dir.path(), &doc);
     let config = parse_config(&config_path);
     let secrets = secrets_of(&config);
-    let (db, sled): (Db, Option<Store>) = match &config.store_backend {
-        StoreBackend::Sled => {
-            let store = zoom_relay::store::open_sled(&config)
-                .await
-                .expect("the sled store opens");
-            (std::sync::Arc::new(store.clone()), Some(store))
-        }
-        _ => (
-            zoom_relay::store::open(&config)
-                .await
-                .expect("the configured store opens"),
-            None,
-        ),
-    };
-    let app = zoom_relay::run_on(config.clone(), db, listener)
+    let app = zoom_relay::run(config.clone(), listener)
         .await
         .expect("relay starts");
     TestApp {
-        sled,
         addr,
         client: reqwest::Client::builder()
             .timeout(DEADLINE)
@@ -370,13 +352,6 @@ impl TestApp {
         }
     }
 
-    /// The sled store under this relay, for tests of sled itself; panics on another backend.
-    pub fn store(&self) -> &Store {
-        self.sled
-            .as_ref()
-            .expect("this relay runs on sled (store.backend)")
-    }
-
     /// The storage behind the seam, as every part of the running relay sees it.
     pub fn db(&self) -> &Db {
         self.app.db()
@@ -401,12 +376,13 @@ impl TestApp {
     }
 
     /// Every stored event, newest first.
-    pub fn events(&self) -> Vec<EventRecord> {
-        self.store()
+    pub async fn events(&self) -> Vec<EventRecord> {
+        self.db()
             .list_events(&EventFilter {
                 limit: 10_000,
                 ..EventFilter::default()
             })
+            .await
             .expect("list events")
     }
 

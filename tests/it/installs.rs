@@ -350,7 +350,7 @@ async fn callbacks_without_their_valid_flow_cookie_are_refused_and_store_nothing
 #[tokio::test]
 async fn a_thousand_install_starts_write_nothing_durable() {
     let s = setup().await;
-    let before = s.app.store().key_counts().unwrap();
+    let before = s.app.db().key_counts().await.unwrap();
     let b = browser();
     for i in 0..1000 {
         let path = if i % 10 == 0 {
@@ -362,7 +362,7 @@ async fn a_thousand_install_starts_write_nothing_durable() {
         assert_eq!(resp.status(), 302);
     }
     s.app.db().flush().await.unwrap();
-    let after = s.app.store().key_counts().unwrap();
+    let after = s.app.db().key_counts().await.unwrap();
     assert_eq!(
         before, after,
         "starting an install or sign-in stores nothing"
@@ -391,7 +391,12 @@ async fn a_failed_exchange_or_users_me_stores_nothing() {
     assert_eq!(status, 502, "{page}");
     assert!(page.contains("users/me"), "{page}");
     assert!(s.app.db().list_tenants(None).await.unwrap().is_empty());
-    let found = s.app.store().trees_containing(ACCOUNT.as_bytes()).unwrap();
+    let found = s
+        .app
+        .db()
+        .trees_containing(ACCOUNT.as_bytes())
+        .await
+        .unwrap();
     assert!(
         found.iter().all(|(tree, _)| tree == "routes"),
         "nothing about the account was stored beyond the seeded route: {found:?}"
@@ -593,7 +598,7 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
         .await
         .unwrap();
     // Bot records, an API token and a console session of the tenant.
-    let store = s.app.store();
+    let store = s.app.db();
     // This relay's bot is off, so the service would refuse: issue the code as a relay with the
     // bot on would have (a record left from then is what the purge must still find).
     let mut with_bot = s.app.config.clone();
@@ -621,8 +626,9 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
             chat_id: 99,
             linked_at_ms: 1,
         })
+        .await
         .unwrap();
-    store.set_mute(APP, ACCOUNT, 99, i64::MAX).unwrap();
+    store.set_mute(APP, ACCOUNT, 99, i64::MAX).await.unwrap();
     zoom_relay::service::tokens::create(&s.app.service(), APP, ACCOUNT, "ci")
         .await
         .unwrap();
@@ -640,6 +646,7 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
                 expires_at_ms: i64::MAX,
             },
         )
+        .await
         .unwrap();
     // Another tenant's data must survive.
     s.app
@@ -649,8 +656,9 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
         .unwrap();
     assert!(
         !s.app
-            .store()
+            .db()
             .trees_containing(ACCOUNT.as_bytes())
+            .await
             .unwrap()
             .is_empty()
     );
@@ -939,7 +947,12 @@ async fn the_cli_lists_shows_and_removes_tenants_through_a_running_relay_or_the_
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("routes=1"));
     assert_eq!(s.zoom.revoked(), vec![access]);
-    let left = s.app.store().trees_containing(ACCOUNT.as_bytes()).unwrap();
+    let left = s
+        .app
+        .db()
+        .trees_containing(ACCOUNT.as_bytes())
+        .await
+        .unwrap();
     assert!(left.is_empty(), "{left:?}");
     let audit = s.app.db().list_audit().await.unwrap();
     assert_eq!(audit.len(), 1);
@@ -1037,12 +1050,12 @@ async fn sign_in_with_zoom_gives_the_installer_and_account_admins_a_session_for_
         role: "Member".into(),
         ..user(ACCOUNT)
     };
-    let sessions_before = s.app.store().trees_containing(b"member-1").unwrap();
+    let sessions_before = s.app.db().trees_containing(b"member-1").await.unwrap();
     let (status, session) = sign_in(&s, member).await;
     assert_eq!(status, 403);
     assert!(session.is_none());
     assert_eq!(
-        s.app.store().trees_containing(b"member-1").unwrap(),
+        s.app.db().trees_containing(b"member-1").await.unwrap(),
         sessions_before
     );
 

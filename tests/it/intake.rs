@@ -160,7 +160,7 @@ async fn captured_event_with_emoji_escapes_verifies_over_its_raw_bytes_and_is_st
         .await;
     assert_eq!(resp.status(), 200);
     assert_eq!(json_of(resp).await["status"], "accepted");
-    let events = app.events();
+    let events = app.events().await;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].event.app_id, "zoomnet");
     assert_eq!(events[0].event.event, "meeting.started");
@@ -215,7 +215,7 @@ async fn body_with_surrogate_escapes_verifies_raw_and_fails_once_re_serialized()
         .post_webhook(None, raw.as_bytes(), Some(&ts), Some(&sig))
         .await;
     assert_eq!(resp.status(), 200);
-    let events = app.events();
+    let events = app.events().await;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].event.body, raw);
 }
@@ -231,7 +231,7 @@ async fn verified_event_is_persisted_then_acknowledged() {
     let resp = app.send_signed(Some("default"), &body).await;
     assert_eq!(resp.status(), 200);
     assert_eq!(json_of(resp).await, json!({"status": "accepted"}));
-    let events = app.events();
+    let events = app.events().await;
     assert_eq!(events.len(), 1);
     let rec = &events[0];
     assert_eq!(rec.event.app_id, "default");
@@ -268,7 +268,7 @@ async fn zoom_delivery_ids_are_recorded_with_the_event() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    let rec = &app.events()[0];
+    let rec = &app.events().await[0];
     assert_eq!(
         rec.event.zm_request_id.as_deref(),
         Some("6009d653_d487_445d_8406_42b654974899")
@@ -286,7 +286,7 @@ async fn webhook_path_without_app_id_is_the_default_app() {
     let body = started_body(&unique_uuid("default-path"), "default path");
     let resp = app.send_signed(None, &body).await;
     assert_eq!(resp.status(), 200);
-    let events = app.events();
+    let events = app.events().await;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].event.app_id, "default");
 }
@@ -383,7 +383,7 @@ async fn unknown_event_type_is_stored_and_acknowledged() {
     let resp = app.send_signed(None, body.as_bytes()).await;
     assert_eq!(resp.status(), 200);
     assert_eq!(json_of(resp).await["status"], "accepted");
-    let events = app.events();
+    let events = app.events().await;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].event.event, "recording.completed");
     assert_eq!(events[0].event.account_id.as_deref(), Some("acct-rec"));
@@ -396,7 +396,7 @@ async fn malformed_meeting_event_is_stored_with_its_parse_error() {
     let body = br#"{"event":"meeting.started","payload":{"account_id":"acct-bad","object":{"id":{"nested":1},"uuid":["not","a","string"]}},"event_ts":1}"#;
     let resp = app.send_signed(None, body).await;
     assert_eq!(resp.status(), 200);
-    let events = app.events();
+    let events = app.events().await;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].event.event, "meeting.started");
     assert_eq!(events[0].event.account_id.as_deref(), Some("acct-bad"));
@@ -424,7 +424,7 @@ async fn app_deauthorized_is_acknowledged_deduplicated_and_then_purged() {
     })
     .await;
     assert_eq!(app.db().list_audit().await.unwrap().len(), 1);
-    assert!(app.events().is_empty(), "{:?}", app.events());
+    assert!(app.events().await.is_empty(), "{:?}", app.events().await);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -603,7 +603,7 @@ async fn body_signed_for_one_app_is_401_at_another_apps_path() {
         .post_webhook(Some("second"), &body, Some(&ts), Some(&sig))
         .await;
     assert_eq!(resp.status(), 200);
-    let events = app.events();
+    let events = app.events().await;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].event.app_id, "second");
 }

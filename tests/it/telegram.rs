@@ -303,8 +303,9 @@ async fn a_kicked_bot_disables_the_destination_and_tells_the_organizer() {
 
     // The next event creates no job for the disabled chat, so Telegram hears nothing more.
     start_meeting(&app, "Kicked again").await;
-    eventually("second event dispatched", || {
+    eventually_async("second event dispatched", async || {
         app.events()
+            .await
             .iter()
             .filter(|e| matches!(e.status, EventStatus::Dispatched { .. }))
             .count()
