@@ -327,3 +327,39 @@ async fn a_second_relay_process_shares_routes_and_events() {
     assert_eq!(first.db().event_count().await, 2);
     first.shutdown().await;
 }
+
+#[tokio::test]
+async fn the_cli_opens_the_database_beside_a_running_relay_and_never_prints_the_url() {
+    let Some(db) = FreshDb::create().await else {
+        return;
+    };
+    let app = spawn_app(db.tweak()).await;
+    let uuid = unique_uuid("pg-cli");
+    let resp = app
+        .send_signed(None, &started_body(&uuid, "Seen by the CLI"))
+        .await;
+    assert_eq!(resp.status(), 200);
+    // PostgreSQL takes more than one client, so the CLI opens the database itself even while the
+    // relay runs (sled's lock would send it to the relay's API instead).
+    let cfg = app.config_path.to_str().expect("utf-8 path").to_string();
+    let out = run_cli(&["doctor", "--config", &cfg]).await;
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    let line = text
+        .lines()
+        .find(|l| l.contains("store"))
+        .unwrap_or_else(|| panic!("no store line:\n{text}\n{err}"));
+    let location = format!("postgres://127.0.0.1:5432/{}", db.name);
+    if db.url.starts_with("postgres://postgres@127.0.0.1:5432/") {
+        assert!(line.starts_with("ok"), "{line}");
+        assert!(line.contains(&location), "{line}");
+        assert!(line.contains("1 events"), "{line}");
+    }
+    // The URL is a secret: its user (and any password) never reaches the output.
+    let user_part = db.url.split('@').next().unwrap_or_default();
+    assert!(
+        !text.contains(user_part) && !err.contains(user_part),
+        "{text}\n{err}"
+    );
+    app.shutdown().await;
+}
