@@ -1,7 +1,7 @@
 //! The relay on PostgreSQL (`[store] backend = "postgres"`): real relays on a fresh database each,
 //! signed Zoom webhooks in, a real webhook receiver out. Proves intake, dedup of Zoom's retries,
-//! routes that outlive a restart, and a second relay process on the same database seeing the
-//! first one's routes and events.
+//! routes that outlive a restart, a second relay process on the same database seeing the first
+//! one's routes and events, the CLI beside a running relay, and intake through a database outage.
 //!
 //! They need the PostgreSQL on 127.0.0.1:5432 (or `ZOOM_RELAY_TEST_PG`, a URL to an admin
 //! database). They skip, saying why, when it does not answer, except under `CI=true`, where that
@@ -361,5 +361,93 @@ async fn the_cli_opens_the_database_beside_a_running_relay_and_never_prints_the_
         !text.contains(user_part) && !err.contains(user_part),
         "{text}\n{err}"
     );
+    app.shutdown().await;
+}
+
+impl FreshDb {
+    /// Cuts the relays off this database (or lets them back in): new connections are refused and
+    /// open ones are terminated, as in a database outage.
+    async fn set_reachable(&self, reachable: bool) {
+        let (c, conn) = tokio_postgres::connect(&self.admin, tokio_postgres::NoTls)
+            .await
+            .expect("admin connection");
+        tokio::spawn(conn);
+        let name = &self.name;
+        c.batch_execute(&format!(
+            "ALTER DATABASE {name} ALLOW_CONNECTIONS {reachable}"
+        ))
+        .await
+        .expect("alter database");
+        if !reachable {
+            c.batch_execute(&format!(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"
+            ))
+            .await
+            .expect("terminate connections");
+        }
+    }
+}
+
+#[tokio::test]
+async fn intake_answers_503_while_the_database_is_unreachable_and_recovers_on_its_own() {
+    let Some(db) = FreshDb::create().await else {
+        return;
+    };
+    let app = spawn_app(db.tweak()).await;
+    let before = unique_uuid("pg-before");
+    let resp = app
+        .send_signed(None, &started_body(&before, "Before"))
+        .await;
+    assert_eq!(resp.status(), 200);
+
+    db.set_reachable(false).await;
+    let during = unique_uuid("pg-during");
+    let resp = app
+        .send_signed(None, &started_body(&during, "During"))
+        .await;
+    assert_eq!(resp.status(), 503, "Zoom must retry what was not committed");
+    // The first failure may be a connection the server terminated (an error of the statement, to
+    // the driver); readiness goes false once the store finds it cannot connect, at the latest on
+    // the next intake.
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while app.get("/readyz").await.status() != 503 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "still ready while the database refuses connections"
+        );
+        let resp = app
+            .send_signed(None, &started_body(&during, "During"))
+            .await;
+        assert_eq!(resp.status(), 503, "Zoom must retry what was not committed");
+        tokio::time::sleep(STEP).await;
+    }
+
+    db.set_reachable(true).await;
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while app.get("/readyz").await.status() != 200 {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "still not ready after the database came back"
+        );
+        tokio::time::sleep(STEP).await;
+    }
+    // Zoom's retry of the refused event now goes in, and nothing acknowledged was lost.
+    let resp = app
+        .send_signed(None, &started_body(&during, "During"))
+        .await;
+    assert_eq!(resp.status(), 200);
+    let stored: Vec<String> = app
+        .events()
+        .await
+        .into_iter()
+        .map(|e| e.event.body)
+        .collect();
+    for uuid in [&before, &during] {
+        assert_eq!(
+            stored.iter().filter(|b| b.contains(uuid.as_str())).count(),
+            1,
+            "{uuid} stored once"
+        );
+    }
     app.shutdown().await;
 }
