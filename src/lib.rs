@@ -31,7 +31,7 @@ use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
-use crate::config::{Config, EXAMPLE_ROUTES, SeedRoutes};
+use crate::config::{Config, EXAMPLE_ROUTES, SeedRoutes, StoreBackend};
 use crate::delivery::Worker;
 use crate::delivery::email::EmailSender;
 use crate::delivery::log::LogSender;
@@ -42,7 +42,7 @@ use crate::http::AppState;
 use crate::metrics::Metrics;
 use crate::render::Renderer;
 use crate::routing::RouteDocument;
-use crate::store::{Db, Store};
+use crate::store::Db;
 
 /// A running relay.
 pub struct App {
@@ -53,15 +53,13 @@ pub struct App {
     state: AppState,
 }
 
-/// Opens the store, starts the background workers and serves HTTP on `listener`.
+/// Opens the store that the config names (`store::open`), starts the background workers and serves
+/// HTTP on `listener`.
 pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
-    let config = Arc::new(config);
-    let dir = config.server.data_dir.clone();
-    let store_cfg = config.store.clone();
-    let store = tokio::task::spawn_blocking(move || Store::open(&dir, &store_cfg))
+    let db: Db = store::open(&config)
         .await
-        .context("store open task")??;
-    let db: Db = Arc::new(store.clone());
+        .with_context(|| format!("opening the store ({})", config.store_backend.describe()))?;
+    let config = Arc::new(config);
     let renderer = Arc::new(Renderer::new().context("loading the default templates")?);
     // A store with no routes yet has nothing to migrate that anyone would need to hear about.
     let had_routes = !db.routes_is_empty().await;
@@ -83,9 +81,16 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
     if repaired > 0 {
         tracing::warn!(repaired, "repaired outbox index entries left by a crash");
     }
-    let released = db
-        .release_claims(chrono::Utc::now().timestamp_millis())
-        .await?;
+    // Claims left by this process's previous run end at once on sled, where nothing else can hold
+    // one. On a shared database they may be another replica's live claims, and leases end on
+    // their own, so they are left alone.
+    let released = match config.store_backend {
+        StoreBackend::Sled => {
+            db.release_claims(chrono::Utc::now().timestamp_millis())
+                .await?
+        }
+        StoreBackend::Postgres { .. } => 0,
+    };
     if released > 0 {
         tracing::info!(
             released,
@@ -98,7 +103,7 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
         .context("building the Zoom OAuth client")?;
     let state = AppState::new(
         config.clone(),
-        store.clone(),
+        db.clone(),
         metrics.clone(),
         renderer.clone(),
         signals.clone(),
@@ -200,7 +205,7 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
         t.cancel();
         res
     });
-    tracing::info!(%addr, data_dir = %config.server.data_dir.display(), apps = config.zoom.apps.len(), "zoom-relay listening");
+    tracing::info!(%addr, data_dir = %config.server.data_dir.display(), store = %config.store_backend.describe(), apps = config.zoom.apps.len(), "zoom-relay listening");
     Ok(App {
         addr,
         token,
@@ -213,11 +218,6 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
 impl App {
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
-    }
-
-    /// The concrete sled store, for tests that inspect it synchronously.
-    pub fn store(&self) -> &Store {
-        &self.state.store
     }
 
     /// The storage behind the seam, as every part of the running relay sees it.

@@ -9,10 +9,10 @@ use serde::de::DeserializeOwned;
 
 use super::CliError;
 use crate::config::Config;
-use crate::store::{Store, StoreError};
+use crate::store::{Db, StoreError};
 
 pub enum Access {
-    Local(Store),
+    Local(Db),
     Remote(Remote),
 }
 
@@ -24,12 +24,8 @@ pub struct Remote {
 
 impl Access {
     pub async fn open(config: &Config) -> Result<Access, CliError> {
-        let dir = config.server.data_dir.clone();
-        let cfg = config.store.clone();
-        let opened = tokio::task::spawn_blocking(move || Store::open(&dir, &cfg))
-            .await
-            .map_err(|e| CliError::Failed(e.to_string()))?;
-        match opened {
+        // PostgreSQL takes any number of clients, so only sled's lock sends the CLI to the API.
+        match crate::store::open(config).await {
             Ok(store) => Ok(Access::Local(store)),
             Err(StoreError::Locked { .. }) => {
                 let token = config.security.admin_token.as_ref().ok_or_else(|| {

@@ -26,7 +26,7 @@ use crate::service::tokens::{self, CreatedToken};
 use crate::service::{Ctx, ServiceError, organizers};
 use crate::store::auth::ApiToken;
 use crate::store::bot::{CodeRecord, OrganizerLink};
-use crate::store::{AuditEntry, DisabledTarget, ImportReport, Notice, Store};
+use crate::store::{AuditEntry, Db, DisabledTarget, ImportReport, Notice};
 
 type R<T> = Result<T, CliError>;
 
@@ -142,13 +142,9 @@ pub struct Local {
 }
 
 impl Local {
-    fn new(store: Store, config: &Config) -> R<Local> {
+    fn new(db: Db, config: &Config) -> R<Local> {
         let renderer = Renderer::new().map_err(|e| CliError::Failed(e.to_string()))?;
-        let ctx = Ctx::operator(
-            Arc::new(store),
-            Arc::new(config.clone()),
-            Arc::new(renderer),
-        );
+        let ctx = Ctx::operator(db, Arc::new(config.clone()), Arc::new(renderer));
         Ok(Local { ctx })
     }
 }

@@ -12,8 +12,9 @@ use tokio::io::AsyncWriteExt;
 
 use super::access::{Access, Remote, connectable, runtime};
 use super::{CliError, CliResult, load_config};
+use crate::config::StoreBackend;
 use crate::config::{Config, ConfigSource};
-use crate::store::{self, BackupInfo, Store, StoreError, backup};
+use crate::store::{self, BackupInfo, StoreError, backup};
 
 /// How long each `doctor` probe may take.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -62,7 +63,8 @@ pub fn backup(config_path: Option<&Path>, args: BackupArgs) -> CliResult {
     let config = load_config(config_path)?;
     let dir = config.server.data_dir.clone();
     // Opening a missing store would create an empty one and back that up.
-    if !dir.join("db").exists() {
+    let sled = matches!(config.store_backend, StoreBackend::Sled);
+    if sled && !dir.join("db").exists() {
         return Err(CliError::Failed(format!(
             "there is no store at {} (server.data_dir), so there is nothing to back up. Fix: use the \
              relay's own config (--config)",
@@ -71,11 +73,14 @@ pub fn backup(config_path: Option<&Path>, args: BackupArgs) -> CliResult {
     }
     runtime()?.block_on(async {
         let (info, via) = match Access::open(&config).await? {
-            Access::Local(store) => {
-                let db: crate::store::Db = std::sync::Arc::new(store.clone());
+            Access::Local(db) => {
                 let res = db.backup_to_file(&args.file).await;
-                store.close().await.map_err(failed)?;
-                (res.map_err(failed)?, format!("the store at {}", dir.display()))
+                db.close().await.map_err(failed)?;
+                let at = match sled {
+                    true => dir.display().to_string(),
+                    false => config.store_backend.describe(),
+                };
+                (res.map_err(failed)?, format!("the store at {at}"))
             }
             Access::Remote(remote) => (
                 download(&remote, &args.file).await?,
@@ -161,6 +166,13 @@ async fn download(remote: &Remote, file: &Path) -> Result<BackupInfo, CliError> 
 
 pub fn restore(config_path: Option<&Path>, args: RestoreArgs) -> CliResult {
     let config = load_config(config_path)?;
+    if let StoreBackend::Postgres { .. } = &config.store_backend {
+        return Err(CliError::Failed(format!(
+            "restore only writes a sled store yet, and this config uses {}. Fix: restore with a \
+             config whose store.backend is \"sled\"",
+            config.store_backend.describe()
+        )));
+    }
     let dir = config.server.data_dir.clone();
     let report = runtime()?
         .block_on(store::backup::restore(
@@ -332,19 +344,20 @@ async fn check_installs(c: &mut Checks, config: &Config, db: &dyn crate::store::
 
 async fn check_store(c: &mut Checks, config: &Config, client: &reqwest::Client) {
     let dir = config.server.data_dir.clone();
-    if !dir.join("db").exists() {
+    let sled = matches!(config.store_backend, StoreBackend::Sled);
+    if sled && !dir.join("db").exists() {
         c.ok(
             "store",
             format!("no store yet at {}; `serve` creates it", dir.display()),
         );
         return;
     }
-    let cfg = config.store.clone();
-    let d = dir.clone();
-    let opened = tokio::task::spawn_blocking(move || Store::open(&d, &cfg)).await;
-    match opened {
-        Ok(Ok(store)) => {
-            let db: crate::store::Db = std::sync::Arc::new(store.clone());
+    let at = match sled {
+        true => dir.display().to_string(),
+        false => config.store_backend.describe(),
+    };
+    match store::open(config).await {
+        Ok(db) => {
             let counts = (
                 db.event_count().await,
                 db.inbox_len().await,
@@ -352,24 +365,23 @@ async fn check_store(c: &mut Checks, config: &Config, client: &reqwest::Client) 
                 db.list_dead().await.map(|d| d.len()),
             );
             check_installs(c, config, &*db).await;
-            let _ = store.close().await;
+            let _ = db.close().await;
             match counts {
                 (events, inbox, outbox, Ok(dead)) => c.ok(
                     "store",
                     format!(
-                        "{} opens cleanly: {events} events, {inbox} waiting for dispatch, {outbox} \
-                         deliveries queued, {dead} dead letters",
-                        dir.display()
+                        "{at} opens cleanly: {events} events, {inbox} waiting for dispatch, {outbox} \
+                         deliveries queued, {dead} dead letters"
                     ),
                 ),
                 (.., Err(e)) => c.fail(
                     "store",
-                    format!("{} opens, but reading it failed: {e}", dir.display()),
+                    format!("{at} opens, but reading it failed: {e}"),
                     "restore the last backup (docs/operations.md)",
                 ),
             }
         }
-        Ok(Err(StoreError::Locked { .. })) => {
+        Err(StoreError::Locked { .. }) => {
             let url = format!("http://{}/readyz", connectable(config.server.listen));
             match client.get(&url).send().await {
                 Ok(r) if r.status().is_success() => c.ok(
@@ -398,12 +410,12 @@ async fn check_store(c: &mut Checks, config: &Config, client: &reqwest::Client) 
                 ),
             }
         }
-        Ok(Err(e @ (StoreError::Corrupt { .. } | StoreError::NewerSchema { .. }))) => c.fail(
+        Err(e @ (StoreError::Corrupt { .. } | StoreError::NewerSchema { .. })) => c.fail(
             "store",
             e.to_string(),
             "see docs/operations.md, \"Backup and restore\"",
         ),
-        Ok(Err(e)) => c.fail(
+        Err(e) if sled => c.fail(
             "store",
             e.to_string(),
             format!(
@@ -411,7 +423,12 @@ async fn check_store(c: &mut Checks, config: &Config, client: &reqwest::Client) 
                 dir.display()
             ),
         ),
-        Err(e) => c.fail("store", e.to_string(), "this is a bug; please report it"),
+        Err(e) => c.fail(
+            "store",
+            e.to_string(),
+            "check that PostgreSQL runs, that store.url names its host, database and user, and \
+             that this user may create tables there",
+        ),
     }
 }
 

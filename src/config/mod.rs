@@ -36,7 +36,7 @@ pub use self::log::{LogConfig, LogFormat};
 pub use self::quotas::QuotasConfig;
 pub use self::security::{DataKey, SecurityConfig};
 pub use self::server::{ConnLimits, ServerConfig};
-pub use self::store::StoreConfig;
+pub use self::store::{StoreBackend, StoreConfig};
 pub use self::telegram::{BotConfig, BotMode, TelegramConfig};
 pub use self::webhooks::WebhooksConfig;
 pub use self::zoom::{ZoomApp, ZoomConfig, is_valid_app_id};
@@ -73,6 +73,9 @@ pub struct Config {
     pub webhooks: WebhooksConfig,
     pub delivery: DeliveryConfig,
     pub store: StoreConfig,
+    /// `[store] backend` and `url`: which database holds the data. Beside [`StoreConfig`] (sled's
+    /// knobs and retention) so the many places that build a bare `StoreConfig` need not know it.
+    pub store_backend: StoreBackend,
     pub log: LogConfig,
     pub seed_routes: Option<SeedRoutes>,
     pub quotas: QuotasConfig,
@@ -172,7 +175,7 @@ fn is_http_url(s: &str) -> bool {
 }
 
 fn validate(
-    raw: Raw,
+    mut raw: Raw,
     source: ConfigSource,
     base_dir: &Path,
     env: &[(String, String)],
@@ -185,6 +188,7 @@ fn validate(
     let zoom = zoom::validate(raw.zoom, &secrets, &mut e);
     let (telegram, bot) = telegram::validate(raw.telegram, &secrets, &mut e);
     let email = email::validate(raw.email, &secrets, &mut e);
+    let store_backend = store::validate_backend(&mut raw.store, &secrets, &mut e);
     let webhooks = webhooks::validate(&raw.webhooks, &mut e);
     let delivery = delivery::validate(&raw.delivery, &mut e);
     let log = log::validate(raw.log, &mut e);
@@ -288,6 +292,7 @@ fn validate(
         webhooks,
         delivery,
         store: store::build(&raw.store, store_key),
+        store_backend,
         log,
         seed_routes,
         quotas: raw.quotas,

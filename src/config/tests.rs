@@ -172,3 +172,82 @@ fn slow_client_limits_validate_and_name_the_key() {
     let c = from_toml_str(&doc, ConfigSource::EmbeddedExample, &[]).unwrap();
     assert_eq!(c.server.limits.max_connections_per_ip, 8);
 }
+
+/// The example config with `[store]` replaced by `section`.
+fn with_store(section: &str) -> String {
+    let start = EXAMPLE_CONFIG
+        .find("\n[store]")
+        .expect("[store] in the example")
+        + 1;
+    let end = EXAMPLE_CONFIG[start + 1..]
+        .find("\n[")
+        .map_or(EXAMPLE_CONFIG.len(), |i| start + 2 + i);
+    format!(
+        "{}[store]\n{section}\n{}",
+        &EXAMPLE_CONFIG[..start],
+        &EXAMPLE_CONFIG[end..]
+    )
+}
+
+fn store_errors(section: &str, env: &[(String, String)]) -> Vec<KeyError> {
+    match from_toml_str(&with_store(section), ConfigSource::EmbeddedExample, env) {
+        Err(ConfigError::Invalid(errs)) => errs,
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+#[test]
+fn store_backend_defaults_to_sled() {
+    let c = from_toml_str(EXAMPLE_CONFIG, ConfigSource::EmbeddedExample, &[]).unwrap();
+    assert!(matches!(c.store_backend, StoreBackend::Sled));
+}
+
+#[test]
+fn store_postgres_url_resolves_and_stays_secret() {
+    let c = from_toml_str(
+        &with_store("backend = \"postgres\"\nurl = \"${PG_URL}\""),
+        ConfigSource::EmbeddedExample,
+        &env(&[(
+            "PG_URL",
+            "postgres://relay:hunter2-pw@db.internal:6543/relay",
+        )]),
+    )
+    .unwrap();
+    match &c.store_backend {
+        StoreBackend::Postgres { url, location } => {
+            assert_eq!(
+                url.expose_secret(),
+                "postgres://relay:hunter2-pw@db.internal:6543/relay"
+            );
+            assert_eq!(location, "postgres://db.internal:6543/relay");
+        }
+        other => panic!("expected postgres, got {other:?}"),
+    }
+    let shown = format!("{c:?} {}", c.store_backend.describe());
+    assert!(!shown.contains("hunter2-pw"), "{shown}");
+}
+
+#[test]
+fn store_backend_mistakes_name_the_key_and_the_fix() {
+    let errs = store_errors("backend = \"postgres\"", &[]);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].key, "store.url");
+    assert!(errs[0].fix.contains("store.url"), "{errs:?}");
+
+    let errs = store_errors("url = \"postgres://relay:pw-secret@db/relay\"", &[]);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].key, "store.url");
+    assert!(errs[0].fix.contains("backend = \"postgres\""), "{errs:?}");
+    assert!(!format!("{errs:?}").contains("pw-secret"), "{errs:?}");
+
+    let errs = store_errors("backend = \"mysql\"", &[]);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].key, "store.backend");
+    assert!(errs[0].problem.contains("mysql"), "{errs:?}");
+    assert!(errs[0].fix.contains("\"sled\""), "{errs:?}");
+
+    let errs = store_errors("backend = \"postgres\"\nurl = \"${NOPE_PG}\"", &[]);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(errs[0].key, "store.url");
+    assert!(errs[0].fix.contains("NOPE_PG"), "{errs:?}");
+}

@@ -30,7 +30,7 @@ use crate::config::Config;
 use crate::dispatch::Signals;
 use crate::metrics::Metrics;
 use crate::render::Renderer;
-use crate::store::Store;
+use crate::store::Db;
 use crate::tenants::Tenants;
 use crate::zoom::Verifier;
 
@@ -43,10 +43,8 @@ pub struct AppState(pub Arc<StateInner>);
 
 pub struct StateInner {
     pub config: Arc<Config>,
-    pub store: Store,
-    /// The same storage behind the seam (`store::seam`). Callers move from `store` to `db` one
-    /// module at a time; `store` goes once none is left.
-    pub db: crate::store::Db,
+    /// The storage behind the seam (`store::seam`), whichever backend the config chose.
+    pub db: Db,
     pub verifiers: HashMap<String, Verifier>,
     pub metrics: Arc<Metrics>,
     pub renderer: Arc<Renderer>,
@@ -74,7 +72,7 @@ impl std::ops::Deref for AppState {
 impl AppState {
     pub fn new(
         config: Arc<Config>,
-        store: Store,
+        db: Db,
         metrics: Arc<Metrics>,
         renderer: Arc<Renderer>,
         signals: Arc<Signals>,
@@ -99,8 +97,7 @@ impl AppState {
         AppState(Arc::new(StateInner {
             quotas,
             config,
-            db: Arc::new(store.clone()),
-            store,
+            db,
             verifiers,
             metrics,
             renderer,

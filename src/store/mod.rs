@@ -29,6 +29,7 @@ mod events;
 pub(crate) mod keys;
 mod meetings;
 mod notices;
+mod open;
 mod outbox;
 pub mod perms;
 pub mod pg;
@@ -50,6 +51,7 @@ pub use commit::FlushSnapshot;
 pub use events::{AppendOutcome, EventFilter, EventRecord, EventStatus, NewEvent, RetentionReport};
 pub use meetings::MeetingMemory;
 pub use notices::{DisabledTarget, Notice};
+pub use open::{open, open_sled};
 pub use outbox::{
     Attempt, AttemptOutcome, Claim, DeadJob, Finish, Job, Message, NewJob, SentJob, snippet,
 };

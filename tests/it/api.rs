@@ -253,10 +253,11 @@ async fn world() -> World {
         )
         .await;
         assert_eq!(s, 204, "{b}");
-        app.store()
+        app.db()
             .add_notice("default", acc, "test", "a notice", None, None)
+            .await
             .unwrap();
-        app.store()
+        app.db()
             .add_organizer(&zoom_relay::store::bot::OrganizerLink {
                 app_id: "default".into(),
                 account_id: acc.into(),
@@ -264,9 +265,11 @@ async fn world() -> World {
                 chat_id: 1,
                 linked_at_ms: 1,
             })
+            .await
             .unwrap();
-        app.store()
+        app.db()
             .disable_target("default", acc, "webhook:https://gone.example/x", "410")
+            .await
             .unwrap();
         assert_eq!(app.send_signed(None, &started(acc)).await.status(), 200);
     }
@@ -335,11 +338,11 @@ async fn world() -> World {
     }
 }
 
-fn session_for(app: &TestApp, account: &str) -> (String, String) {
+async fn session_for(app: &TestApp, account: &str) -> (String, String) {
     let id = format!("sess-{account}-{}", unique_uuid("s"));
     let csrf = format!("csrf-{account}");
     let now = chrono::Utc::now().timestamp_millis();
-    app.store()
+    app.db()
         .put_session(
             &id,
             &Session {
@@ -353,6 +356,7 @@ fn session_for(app: &TestApp, account: &str) -> (String, String) {
                 expires_at_ms: now + 3_600_000,
             },
         )
+        .await
         .unwrap();
     (format!("zr_session={id}"), csrf)
 }
@@ -490,7 +494,11 @@ async fn b_is_untouched(w: &World) {
     let admin = Auth::Bearer(ADMIN.into());
     let app = &w.app;
     assert_eq!(
-        app.store().tenant_organizers("default", B).unwrap().len(),
+        app.db()
+            .tenant_organizers("default", B)
+            .await
+            .unwrap()
+            .len(),
         1,
         "B's organizer is still there"
     );
@@ -553,14 +561,15 @@ async fn b_is_untouched(w: &World) {
     )
     .await;
     assert_eq!(dis.as_array().unwrap().len(), 1);
-    let routes = app.store().list_routes(Some(("default", B))).unwrap();
+    let routes = app.db().list_routes(Some(("default", B))).await.unwrap();
     assert_eq!(routes.len(), 1, "no route was added to B");
     // B has no install record (a webhook-only account), so "B still exists" means the forged
     // DELETE /tenants/default/B purged nothing: every purge, with or without an install record,
     // leaves an audit entry for the account.
     let purges: Vec<_> = app
-        .store()
+        .db()
         .list_audit()
+        .await
         .unwrap()
         .into_iter()
         .filter(|e| e.account_hash == zoom_relay::store::account_hash(B))
@@ -624,7 +633,7 @@ async fn a_tenant_token_gets_404_for_every_resource_of_another_tenant() {
 #[tokio::test]
 async fn a_tenant_session_gets_404_too_and_needs_its_csrf_token_to_change_anything() {
     let w = world().await;
-    let (cookie, csrf) = session_for(&w.app, A);
+    let (cookie, csrf) = session_for(&w.app, A).await;
     let me = Auth::Session {
         cookie: cookie.clone(),
         csrf,
@@ -691,8 +700,9 @@ async fn tokens_are_shown_once_stored_hashed_and_revocable() {
         "the list never shows the token"
     );
     assert!(
-        app.store()
+        app.db()
             .trees_containing(token.as_bytes())
+            .await
             .unwrap()
             .is_empty(),
         "stored hashed"
@@ -874,13 +884,19 @@ async fn the_cli_lists_and_removes_member_subscriptions() {
     );
     assert!(
         w.app
-            .store()
+            .db()
             .tenant_organizers("default", A)
+            .await
             .unwrap()
             .is_empty()
     );
     assert_eq!(
-        w.app.store().tenant_organizers("default", B).unwrap().len(),
+        w.app
+            .db()
+            .tenant_organizers("default", B)
+            .await
+            .unwrap()
+            .len(),
         1
     );
 }

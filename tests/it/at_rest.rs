@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde_json::json;
 
 use crate::helpers::{
-    DEMO_ADMIN_TOKEN, eventually, parse_config, spawn_app, started_body, test_config_text,
+    DEMO_ADMIN_TOKEN, eventually_async, parse_config, spawn_app, started_body, test_config_text,
     unique_uuid, write_config,
 };
 use zoom_relay::store::Store;
@@ -78,23 +78,20 @@ async fn data_dir_files_and_backups_are_private_and_webhook_secrets_sealed() {
     assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap());
     let body = started_body(&unique_uuid("rest"), "At rest");
     assert_eq!(app.send_signed(None, &body).await.status(), 200);
-    eventually("a dead letter", || {
-        !app.store().list_dead().unwrap().is_empty()
+    eventually_async("a dead letter", async || {
+        !app.db().list_dead().await.unwrap().is_empty()
     })
     .await;
     // Read back transparently.
     let route = app
-        .store()
+        .db()
         .get_route("default", "acct-it", "hook")
+        .await
         .unwrap()
         .unwrap();
     assert!(format!("{route:?}").contains(&secret()));
     let backup = app.config_path.parent().unwrap().join("store.zrb");
-    let store = app.store().clone();
-    let b = backup.clone();
-    tokio::task::spawn_blocking(move || store.backup_to_file(&b).unwrap())
-        .await
-        .unwrap();
+    app.db().backup_to_file(&backup).await.unwrap();
     let _dir = app.shutdown().await;
 
     assert_eq!(mode(&data), 0o700, "data dir");

@@ -80,17 +80,18 @@ async fn start_meeting(app: &TestApp, topic: &str) {
     let uuid = unique_uuid("bot");
     let resp = app.send_signed(None, &started_body(&uuid, topic)).await;
     assert_eq!(resp.status(), 200);
-    eventually("the event is dispatched", || {
-        app.events().iter().any(|e| {
+    eventually_async("the event is dispatched", async || {
+        app.events().await.iter().any(|e| {
             e.event.body.contains(&uuid) && matches!(e.status, EventStatus::Dispatched { .. })
         })
     })
     .await;
 }
 
-fn member_destination(app: &TestApp) -> bool {
-    app.store()
+async fn member_destination(app: &TestApp) -> bool {
+    app.db()
         .get_route("default", ACCOUNT, ROUTE)
+        .await
         .unwrap()
         .unwrap()
         .destinations
@@ -146,7 +147,10 @@ async fn member_subscribes_mutes_and_unsubscribes_and_alerts_follow() {
 
     say(&tg, "/start", "/subscribe CODE").await;
     say(&tg, &format!("/start {code}"), "Subscribed to").await;
-    assert!(member_destination(&app), "the route has the member's chat");
+    assert!(
+        member_destination(&app).await,
+        "the route has the member's chat"
+    );
 
     start_meeting(&app, "Tuesday standup").await;
     let alert = tg.wait_text(MEMBER, "Tuesday standup").await;
@@ -154,13 +158,14 @@ async fn member_subscribes_mutes_and_unsubscribes_and_alerts_follow() {
 
     say(&tg, "/mute 2h", "Muted for 2 h").await;
     assert!(
-        app.store()
+        app.db()
             .is_member_muted(
                 "default",
                 ACCOUNT,
                 MEMBER,
                 chrono::Utc::now().timestamp_millis()
             )
+            .await
             .unwrap()
     );
     start_meeting(&app, "Muted meeting").await;
@@ -177,7 +182,7 @@ async fn member_subscribes_mutes_and_unsubscribes_and_alerts_follow() {
     tg.wait_text(MEMBER, "Unmuted meeting").await;
 
     say(&tg, "/unsubscribe", "Unsubscribed from").await;
-    assert!(!member_destination(&app));
+    assert!(!member_destination(&app).await);
     start_meeting(&app, "After leaving").await;
     say(&tg, "/list", "no subscriptions").await;
     assert!(
@@ -188,7 +193,7 @@ async fn member_subscribes_mutes_and_unsubscribes_and_alerts_follow() {
     );
     // The reusable code still works for a comeback.
     say(&tg, &format!("/subscribe {code}"), "Subscribed to").await;
-    assert_eq!(app.store().list_codes(None).unwrap()[0].uses, 2);
+    assert_eq!(app.db().list_codes(None).await.unwrap()[0].uses, 2);
     app.shutdown().await;
 }
 
@@ -211,7 +216,7 @@ async fn group_admin_links_a_forum_topic_and_others_are_refused() {
         Some(TOPIC),
         "answered in the topic"
     );
-    let rec = app.store().code_record(&code).unwrap().unwrap();
+    let rec = app.db().code_record(&code).await.unwrap().unwrap();
     assert_eq!(rec.used_at_ms, None, "a refused link does not use the code");
     assert!(
         tg.api_calls("getChatMember")
@@ -227,8 +232,9 @@ async fn group_admin_links_a_forum_topic_and_others_are_refused() {
     ));
     tg.wait_text(GROUP, "Linked").await;
     let route = app
-        .store()
+        .db()
         .get_route("default", ACCOUNT, ROUTE)
+        .await
         .unwrap()
         .unwrap();
     assert!(route.destinations.contains(&Destination::Telegram {
@@ -284,8 +290,9 @@ async fn group_admin_links_a_forum_topic_and_others_are_refused() {
         "a command for another bot is ignored"
     );
     let route = app
-        .store()
+        .db()
         .get_route("default", ACCOUNT, ROUTE)
+        .await
         .unwrap()
         .unwrap();
     assert_eq!(route.destinations, vec![Destination::Log]);
@@ -302,8 +309,9 @@ async fn a_restart_does_not_handle_an_update_twice() {
     say(&tg, &format!("/start {code}"), "Subscribed to").await;
     say(&tg, "/mute 1h", "Muted for").await;
     let last = app
-        .store()
+        .db()
         .bot_last_update()
+        .await
         .unwrap()
         .expect("offset stored");
     app.shutdown().await;
@@ -325,7 +333,7 @@ async fn a_restart_does_not_handle_an_update_twice() {
         1,
         "{texts:#?}"
     );
-    assert_eq!(app.store().list_codes(None).unwrap()[0].uses, 1);
+    assert_eq!(app.db().list_codes(None).await.unwrap()[0].uses, 1);
     let offsets: Vec<i64> = tg
         .api_calls("getUpdates")
         .iter()
@@ -345,7 +353,7 @@ async fn bad_codes_and_wrong_roles_get_friendly_replies_and_change_nothing() {
 
     say(&tg, "/start nosuchcode", "don't recognise that code").await;
     let expired = "expiredcode123";
-    app.store()
+    app.db()
         .put_code(
             expired,
             &CodeRecord {
@@ -361,6 +369,7 @@ async fn bad_codes_and_wrong_roles_get_friendly_replies_and_change_nothing() {
                 uses: 0,
             },
         )
+        .await
         .unwrap();
     say(&tg, &format!("/subscribe {expired}"), "has expired").await;
 
@@ -381,9 +390,17 @@ async fn bad_codes_and_wrong_roles_get_friendly_replies_and_change_nothing() {
     say(&tg, &format!("/start {revoked}"), "withdrawn").await;
     let link = code(&app, CodeKind::Link, Some(ROUTE)).await;
     say(&tg, &format!("/start {link}"), "group link code").await;
-    assert!(!member_destination(&app), "no bad code subscribed anyone");
+    assert!(
+        !member_destination(&app).await,
+        "no bad code subscribed anyone"
+    );
     assert_eq!(
-        app.store().code_record(&link).unwrap().unwrap().used_at_ms,
+        app.db()
+            .code_record(&link)
+            .await
+            .unwrap()
+            .unwrap()
+            .used_at_ms,
         None
     );
 
@@ -393,8 +410,9 @@ async fn bad_codes_and_wrong_roles_get_friendly_replies_and_change_nothing() {
     say(&tg, "hello?", "/subscribe CODE").await;
     say(&tg, "/mute forever", "can't read").await;
     assert!(
-        app.store()
+        app.db()
             .get_route("default", ACCOUNT, ROUTE)
+            .await
             .unwrap()
             .unwrap()
             .enabled
@@ -408,8 +426,8 @@ async fn bad_codes_and_wrong_roles_get_friendly_replies_and_change_nothing() {
 async fn an_organizer_code_from_the_cli_lets_a_user_pause_test_and_hear_notices() {
     let tg = FakeTelegram::start().await;
     let (app, _dir) = relay(&tg).await;
-    eventually("getMe taught the relay its username", || {
-        app.store().bot_username().unwrap().is_some()
+    eventually_async("getMe taught the relay its username", async || {
+        app.db().bot_username().await.unwrap().is_some()
     })
     .await;
     // The relay holds the store, so the CLI goes through its admin API.
@@ -455,23 +473,25 @@ async fn an_organizer_code_from_the_cli_lets_a_user_pause_test_and_hear_notices(
     say(&tg, "/routes", ROUTE).await;
     say(&tg, "/pause tuesday group", "paused").await;
     assert!(
-        !app.store()
+        !app.db()
             .get_route("default", ACCOUNT, ROUTE)
+            .await
             .unwrap()
             .unwrap()
             .enabled
     );
     say(&tg, "/resume Tuesday group", "running again").await;
     assert!(
-        app.store()
+        app.db()
             .get_route("default", ACCOUNT, ROUTE)
+            .await
             .unwrap()
             .unwrap()
             .enabled
     );
     say(&tg, "/test Tuesday group", "started").await;
 
-    app.store()
+    app.db()
         .add_notice(
             "default",
             ACCOUNT,
@@ -480,6 +500,7 @@ async fn an_organizer_code_from_the_cli_lets_a_user_pause_test_and_hear_notices(
             Some(ROUTE),
             None,
         )
+        .await
         .unwrap();
     tg.wait_text(MEMBER, "removed from chat -42").await;
     say(&tg, "/notices", "telegram_forbidden").await;
@@ -488,8 +509,9 @@ async fn an_organizer_code_from_the_cli_lets_a_user_pause_test_and_hear_notices(
     say(&tg, "/leave", "no longer an organizer").await;
     say(&tg, "/routes", "for organizers").await;
     assert!(
-        app.store()
+        app.db()
             .tenant_organizers("default", ACCOUNT)
+            .await
             .unwrap()
             .is_empty()
     );
@@ -535,10 +557,10 @@ async fn webhook_mode_checks_the_secret_and_ignores_repeats() {
         200
     );
     tg.wait_text(MEMBER, "Commands").await;
-    assert_eq!(app.store().bot_last_update().unwrap(), Some(77));
+    assert_eq!(app.db().bot_last_update().await.unwrap(), Some(77));
     // Let the worker pass the queue, then make sure the repeat queued nothing.
-    eventually("the reply job is done", || {
-        app.store().outbox_len(None) == 0
+    eventually_async("the reply job is done", async || {
+        app.db().outbox_len(None).await == 0
     })
     .await;
     assert_eq!(tg.delivered_to(MEMBER).len(), 1);
@@ -550,8 +572,8 @@ async fn codes_cli_opens_the_store_when_no_relay_runs() {
     let tg = FakeTelegram::start().await;
     let dir = tempfile::tempdir().unwrap();
     let app = relay_with(&tg, &dir.path().join("data"), "").await;
-    eventually("getMe taught the relay its username", || {
-        app.store().bot_username().unwrap().is_some()
+    eventually_async("getMe taught the relay its username", async || {
+        app.db().bot_username().await.unwrap().is_some()
     })
     .await;
     let config = app.config_path.clone();

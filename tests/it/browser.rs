@@ -232,8 +232,9 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
     let flash = text_of(c, ".flash").await?;
     assert_eq!(flash, "Saved.");
     let stored = app
-        .store()
-        .get_route("default", "demo-account", ROUTE)?
+        .db()
+        .get_route("default", "demo-account", ROUTE)
+        .await?
         .ok_or("the route is not in the store")?;
     assert_eq!(stored.events, ["meeting.started"]);
     shot(c, "04-route-saved").await?;
@@ -289,7 +290,7 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
         Ok(c.find(Locator::Css(".flash")).await.ok().map(|_| ()))
     })
     .await?;
-    let saved = app.store().tenant_templates("default", "demo-account")?;
+    let saved = app.db().tenant_templates("default", "demo-account").await?;
     assert!(
         saved
             .get("meeting.started/telegram.html")

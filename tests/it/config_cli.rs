@@ -164,7 +164,7 @@ async fn simulate_then_events_list_through_the_running_relays_api() {
     let text = stdout(&out);
     assert!(text.contains("200"), "{text}");
     assert!(text.contains("accepted"), "{text}");
-    assert_eq!(app.store().event_count(), 1);
+    assert_eq!(app.db().event_count().await, 1);
 
     // The relay holds sled's lock, so this goes through its admin API with the same config.
     let out = run_cli(&["events", "list", "--config", &config]).await;

@@ -117,11 +117,11 @@ fn demo_route_path(rest: &str) -> String {
 
 /// A console session for one tenant, put straight into the store (what "Sign in with Zoom" ends
 /// with).
-fn tenant_session(app: &TestApp, account: &str) -> (String, String) {
+async fn tenant_session(app: &TestApp, account: &str) -> (String, String) {
     let id = format!("test-session-{account}");
     let csrf = format!("csrf-of-{account}");
     let now = chrono::Utc::now().timestamp_millis();
-    app.store()
+    app.db()
         .put_session(
             &id,
             &Session {
@@ -135,6 +135,7 @@ fn tenant_session(app: &TestApp, account: &str) -> (String, String) {
                 expires_at_ms: now + 3_600_000,
             },
         )
+        .await
         .unwrap();
     (id, csrf)
 }
@@ -241,8 +242,9 @@ async fn a_console_form_without_the_csrf_token_is_refused_and_with_it_accepted()
         .unwrap();
     assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
     assert!(
-        app.store()
+        app.db()
             .get_route("default", "demo-account", "weekly")
+            .await
             .unwrap()
             .is_none()
     );
@@ -260,8 +262,9 @@ async fn a_console_form_without_the_csrf_token_is_refused_and_with_it_accepted()
         "/console/t/default/demo-account/routes/weekly?saved=1"
     );
     let r = app
-        .store()
+        .db()
         .get_route("default", "demo-account", "weekly")
+        .await
         .unwrap()
         .expect("the route was created");
     assert_eq!(r.events, ["meeting.started", "meeting.ended"]);
@@ -325,9 +328,9 @@ async fn logout_ends_the_session() {
 #[tokio::test]
 async fn a_tenant_sees_its_own_pages_and_gets_404_for_every_page_of_another() {
     let app = spawn_app(|_| {}).await;
-    let store = app.store();
-    store.put_route(&route("acc-a", "mine")).unwrap();
-    store.put_route(&route("acc-b", "theirs")).unwrap();
+    let store = app.db();
+    store.put_route(&route("acc-a", "mine")).await.unwrap();
+    store.put_route(&route("acc-b", "theirs")).await.unwrap();
     let job = |account: &str, key: &str| NewJob {
         idempotency_key: key.into(),
         event: "meeting.started".into(),
@@ -345,17 +348,21 @@ async fn a_tenant_sees_its_own_pages_and_gets_404_for_every_page_of_another() {
         unsubscribe_url: None,
         received_at_ms: 0,
     };
-    store.enqueue_jobs(vec![job("acc-b", "iso-b")]).unwrap();
+    store
+        .enqueue_jobs(vec![job("acc-b", "iso-b")])
+        .await
+        .unwrap();
     let their_job = store
         .list_jobs()
+        .await
         .unwrap()
         .into_iter()
-        .chain(store.list_dead().unwrap().into_iter().map(|d| d.job))
+        .chain(store.list_dead().await.unwrap().into_iter().map(|d| d.job))
         .find(|j| j.account_id == "acc-b")
         .expect("acc-b's job")
         .id;
 
-    let (id, csrf) = tenant_session(&app, "acc-a");
+    let (id, csrf) = tenant_session(&app, "acc-a").await;
     let mut v = Visitor::new(&app);
     v.cookie = Some(id);
 
@@ -460,12 +467,14 @@ async fn a_tenant_sees_its_own_pages_and_gets_404_for_every_page_of_another() {
     assert!(
         store
             .get_route("default", "acc-b", "theirs")
+            .await
             .unwrap()
             .is_some()
     );
     assert!(
         store
             .tenant_templates("default", "acc-b")
+            .await
             .unwrap()
             .is_empty()
     );
@@ -511,7 +520,7 @@ async fn a_hostile_route_name_and_topic_are_escaped_everywhere() {
     let name = "<script>alert(1)</script>\"'&";
     let mut r = route("demo-account", name);
     r.topic_contains = Some("\"><img src=x onerror=alert(2)>".into());
-    app.store().put_route(&r).unwrap();
+    app.db().put_route(&r).await.unwrap();
     let mut v = Visitor::new(&app);
     v.sign_in_operator().await;
     let list = v.get("/console/t/default/demo-account/routes").await;
@@ -558,11 +567,11 @@ async fn send_test_delivers_through_the_outbox_and_the_log_shows_it() {
             .unwrap()
             .contains("Test queued for 1 destination(s).")
     );
-    eventually("the test message sent", || {
-        !app.store().list_sent().unwrap().is_empty()
+    eventually_async("the test message sent", async || {
+        !app.db().list_sent().await.unwrap().is_empty()
     })
     .await;
-    let sent = app.store().list_sent().unwrap();
+    let sent = app.db().list_sent().await.unwrap();
     assert_eq!(sent[0].job.route_name, "demo: every meeting to the log");
     assert!(sent[0].job.idempotency_key.starts_with("test_"));
     let log = v
@@ -581,10 +590,11 @@ async fn send_test_delivers_through_the_outbox_and_the_log_shows_it() {
 async fn a_disabled_destination_can_be_enabled_again_from_the_dashboard() {
     let app = spawn_app(|_| {}).await;
     let target = "webhook:https://gone.example/hook";
-    app.store()
+    app.db()
         .disable_target("default", "acc-dash", target, "410 Gone")
+        .await
         .unwrap();
-    let (id, csrf) = tenant_session(&app, "acc-dash");
+    let (id, csrf) = tenant_session(&app, "acc-dash").await;
     let mut v = Visitor::new(&app);
     v.cookie = Some(id);
     let page = v
@@ -598,20 +608,23 @@ async fn a_disabled_destination_can_be_enabled_again_from_the_dashboard() {
     let refused = v.post(path, &[("target", target)]).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN, "no CSRF token");
     assert!(
-        app.store()
+        app.db()
             .is_target_disabled("default", "acc-dash", target)
+            .await
             .unwrap()
     );
     let done = v.post(path, &[("target", target), ("csrf", &csrf)]).await;
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
     assert!(
-        !app.store()
+        !app.db()
             .is_target_disabled("default", "acc-dash", target)
+            .await
             .unwrap()
     );
     // Another tenant's page answers 404, and its destination stays disabled.
-    app.store()
+    app.db()
         .disable_target("default", "acc-other", target, "410 Gone")
+        .await
         .unwrap();
     let other = v
         .post(
@@ -621,8 +634,9 @@ async fn a_disabled_destination_can_be_enabled_again_from_the_dashboard() {
         .await;
     assert_eq!(other.status(), StatusCode::NOT_FOUND);
     assert!(
-        app.store()
+        app.db()
             .is_target_disabled("default", "acc-other", target)
+            .await
             .unwrap()
     );
 }
@@ -653,5 +667,5 @@ async fn the_console_issues_no_bot_code_when_bot_commands_are_off() {
         let body = res.text().await.unwrap();
         assert!(body.contains("bot_commands = true"), "{body}");
     }
-    assert!(app.store().list_codes(None).unwrap().is_empty());
+    assert!(app.db().list_codes(None).await.unwrap().is_empty());
 }

@@ -122,6 +122,7 @@ async fn started_meeting_reaches_each_recipient_through_a_running_relay() {
     assert_eq!(mails.len(), 2, "one message per recipient");
     let event = app
         .events()
+        .await
         .into_iter()
         .find(|e| e.event.body.contains(&uuid))
         .expect("stored event");
@@ -373,8 +374,9 @@ async fn a_member_unsubscribes_with_one_click_from_the_message_headers() {
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("<form method=\"post\""));
     let route = app
-        .store()
+        .db()
         .get_route("default", ACCOUNT, "mail")
+        .await
         .unwrap()
         .unwrap();
     assert_eq!(route.destinations.len(), 2);
@@ -395,8 +397,9 @@ async fn a_member_unsubscribes_with_one_click_from_the_message_headers() {
         .unwrap();
     assert_eq!(resp.status(), 200);
     let route = app
-        .store()
+        .db()
         .get_route("default", ACCOUNT, "mail")
+        .await
         .unwrap()
         .unwrap();
     let text = serde_json::to_string(&route.destinations).unwrap();

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use zoom_relay::store::Fault;
 
-use crate::helpers::{DEADLINE, STEP, TestApp, set_key, spawn_app, started_body, unique_uuid};
+use crate::helpers::{
+    DEADLINE, STEP, TestApp, eventually_async, set_key, spawn_app, started_body, unique_uuid,
+};
 
 /// Every meeting.started of the test account goes to the log destination, so delivery needs no peer.
 fn write_routes(dir: &Path) -> PathBuf {
@@ -33,17 +35,19 @@ async fn relay(data: &Path, routes: &Path) -> TestApp {
 }
 
 /// Stored events whose body names meeting instance `uuid`.
-fn stored(app: &TestApp, uuid: &str) -> usize {
+async fn stored(app: &TestApp, uuid: &str) -> usize {
     app.events()
+        .await
         .iter()
         .filter(|e| e.event.body.contains(uuid))
         .count()
 }
 
 /// Sent (delivered) jobs for meeting instance `uuid`.
-fn delivered(app: &TestApp, uuid: &str) -> usize {
-    app.store()
+async fn delivered(app: &TestApp, uuid: &str) -> usize {
+    app.db()
         .list_sent()
+        .await
         .expect("list sent jobs")
         .iter()
         .filter(|s| s.job.meeting_uuid.as_deref() == Some(uuid))
@@ -79,7 +83,7 @@ async fn intake_refuses_until_restart_after(fault: Fault) {
         acked.push(uuid);
     }
 
-    app.store().inject_fault(fault, 1);
+    app.db().inject_fault(fault, 1);
     let failed = unique_uuid("failed");
     assert_eq!(
         send(&app, &failed).await,
@@ -94,12 +98,20 @@ async fn intake_refuses_until_restart_after(fault: Fault) {
         refused.push(uuid);
     }
     assert_eq!(app.get("/readyz").await.status(), 503, "not ready");
-    assert!(!app.store().is_healthy());
+    assert!(!app.db().is_healthy());
     for uuid in &acked {
-        assert_eq!(stored(&app, uuid), 1, "acknowledged event {uuid} is stored");
+        assert_eq!(
+            stored(&app, uuid).await,
+            1,
+            "acknowledged event {uuid} is stored"
+        );
     }
     for uuid in &refused {
-        assert_eq!(stored(&app, uuid), 0, "a refused event was never written");
+        assert_eq!(
+            stored(&app, uuid).await,
+            0,
+            "a refused event was never written"
+        );
     }
 
     // Restart: a graceful stop, then a new relay on the same data dir, without the fault.
@@ -110,9 +122,13 @@ async fn intake_refuses_until_restart_after(fault: Fault) {
         200,
         "ready after restart"
     );
-    assert!(app.store().is_healthy());
+    assert!(app.db().is_healthy());
     for uuid in &acked {
-        assert_eq!(stored(&app, uuid), 1, "acknowledged event {uuid} survived");
+        assert_eq!(
+            stored(&app, uuid).await,
+            1,
+            "acknowledged event {uuid} survived"
+        );
     }
     // Zoom retries what got a 503: each is stored once (as new, or as a duplicate of a write whose
     // fsync failed) and delivered once.
@@ -122,7 +138,7 @@ async fn intake_refuses_until_restart_after(fault: Fault) {
             200,
             "the retry of {uuid} is accepted"
         );
-        assert_eq!(stored(&app, uuid), 1, "{uuid} stored once");
+        assert_eq!(stored(&app, uuid).await, 1, "{uuid} stored once");
     }
     let fresh = unique_uuid("fresh");
     assert_eq!(send(&app, &fresh).await, 200, "new events are accepted");
@@ -133,12 +149,21 @@ async fn intake_refuses_until_restart_after(fault: Fault) {
         .chain(&refused)
         .chain(std::iter::once(&fresh))
         .collect();
-    eventually("every acknowledged event is delivered", || {
-        all.iter().all(|u| delivered(&app, u) >= 1)
+    eventually_async("every acknowledged event is delivered", async || {
+        for u in &all {
+            if delivered(&app, u).await == 0 {
+                return false;
+            }
+        }
+        true
     })
     .await;
     for uuid in &all {
-        assert_eq!(delivered(&app, uuid), 1, "{uuid} delivered exactly once");
+        assert_eq!(
+            delivered(&app, uuid).await,
+            1,
+            "{uuid} delivered exactly once"
+        );
     }
     let _ = app.shutdown().await;
 }
@@ -196,7 +221,7 @@ async fn every_200_survives_an_fsync_failure_under_concurrent_intake() {
         oks.load(Ordering::SeqCst) >= 8
     })
     .await;
-    app.store().inject_fault(Fault::Flush, 1);
+    app.db().inject_fault(Fault::Flush, 1);
     armed_tx.send(true).expect("senders wait");
 
     let mut acked = Vec::new();
@@ -222,13 +247,18 @@ async fn every_200_survives_an_fsync_failure_under_concurrent_intake() {
     let app = relay(&data, &routes).await;
     for uuid in &acked {
         assert_eq!(
-            stored(&app, uuid),
+            stored(&app, uuid).await,
             1,
             "acknowledged {uuid} survived the restart"
         );
     }
-    eventually("every acknowledged event is delivered", || {
-        acked.iter().all(|u| delivered(&app, u) >= 1)
+    eventually_async("every acknowledged event is delivered", async || {
+        for u in &acked {
+            if delivered(&app, u).await == 0 {
+                return false;
+            }
+        }
+        true
     })
     .await;
     let _ = app.shutdown().await;

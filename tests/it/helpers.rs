@@ -18,7 +18,7 @@ use sha2::Sha256;
 use tempfile::TempDir;
 use zoom_relay::App;
 use zoom_relay::config::{self, Config, ConfigSource};
-use zoom_relay::store::{EventFilter, EventRecord, Store};
+use zoom_relay::store::{Db, EventFilter, EventRecord, Store};
 
 /// The Secret Token of the `default` app in test configs. Not relay.example.toml's: its published
 /// demo secrets are refused outside demo mode, so [`test_config_text`] swaps in these.
@@ -38,6 +38,18 @@ pub const STEP: Duration = Duration::from_millis(20);
 pub async fn eventually(what: &str, mut cond: impl FnMut() -> bool) {
     let deadline = tokio::time::Instant::now() + DEADLINE;
     while !cond() {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "timed out after {DEADLINE:?} waiting for: {what}"
+        );
+        tokio::time::sleep(STEP).await;
+    }
+}
+
+/// [`eventually`] for conditions that await (the store behind the seam).
+pub async fn eventually_async(what: &str, mut cond: impl AsyncFnMut() -> bool) {
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while !cond().await {
         assert!(
             tokio::time::Instant::now() < deadline,
             "timed out after {DEADLINE:?} waiting for: {what}"
@@ -340,8 +352,9 @@ impl TestApp {
         }
     }
 
-    pub fn store(&self) -> &Store {
-        self.app.store()
+    /// The storage behind the seam, as every part of the running relay sees it.
+    pub fn db(&self) -> &Db {
+        self.app.db()
     }
 
     /// The service layer on this relay's store, as the operator.
@@ -352,7 +365,7 @@ impl TestApp {
     /// [`TestApp::service`] with another config (a relay as it would be configured otherwise).
     pub fn service_with(&self, config: Config) -> zoom_relay::service::Ctx {
         zoom_relay::service::Ctx::operator(
-            std::sync::Arc::new(self.store().clone()),
+            self.db().clone(),
             std::sync::Arc::new(config),
             std::sync::Arc::new(zoom_relay::render::Renderer::new().expect("renderer")),
         )
@@ -363,12 +376,13 @@ impl TestApp {
     }
 
     /// Every stored event, newest first.
-    pub fn events(&self) -> Vec<EventRecord> {
-        self.store()
+    pub async fn events(&self) -> Vec<EventRecord> {
+        self.db()
             .list_events(&EventFilter {
                 limit: 10_000,
                 ..EventFilter::default()
             })
+            .await
             .expect("list events")
     }
 

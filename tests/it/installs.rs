@@ -230,8 +230,9 @@ async fn a_full_install_with_pkce_creates_a_tenant_whose_events_route() {
 
     let t = s
         .app
-        .store()
+        .db()
         .get_tenant(APP, ACCOUNT)
+        .await
         .unwrap()
         .expect("tenant");
     assert_eq!(t.status, TenantStatus::Active);
@@ -258,7 +259,7 @@ async fn a_full_install_with_pkce_creates_a_tenant_whose_events_route() {
     });
     let again = start_install(&s, APP).await;
     assert_eq!(finish_install(&again, Some(&again.cookie)).await.0, 200);
-    let t2 = s.app.store().get_tenant(APP, ACCOUNT).unwrap().unwrap();
+    let t2 = s.app.db().get_tenant(APP, ACCOUNT).await.unwrap().unwrap();
     assert_eq!(t2.installed_at_ms, t.installed_at_ms);
     assert_eq!(t2.installer.email.as_deref(), Some("admin@new.example"));
     assert_ne!(t2.sealed_tokens, t.sealed_tokens);
@@ -323,7 +324,7 @@ async fn callbacks_without_their_valid_flow_cookie_are_refused_and_store_nothing
     assert_eq!(status, 400, "{page}");
     assert!(page.contains("expired"), "{page}");
     assert_eq!(s.zoom.exchanges(), 0, "no code was exchanged");
-    assert!(s.app.store().list_tenants(None).unwrap().is_empty());
+    assert!(s.app.db().list_tenants(None).await.unwrap().is_empty());
 
     // The genuine cookie works once; the callback clears it; a replay is refused without Zoom.
     let resp = browser()
@@ -349,7 +350,7 @@ async fn callbacks_without_their_valid_flow_cookie_are_refused_and_store_nothing
 #[tokio::test]
 async fn a_thousand_install_starts_write_nothing_durable() {
     let s = setup().await;
-    let before = s.app.store().key_counts().unwrap();
+    let before = s.app.db().key_counts().await.unwrap();
     let b = browser();
     for i in 0..1000 {
         let path = if i % 10 == 0 {
@@ -360,8 +361,8 @@ async fn a_thousand_install_starts_write_nothing_durable() {
         let resp = b.get(s.app.url(&path)).send().await.unwrap();
         assert_eq!(resp.status(), 302);
     }
-    s.app.store().flush().await.unwrap();
-    let after = s.app.store().key_counts().unwrap();
+    s.app.db().flush().await.unwrap();
+    let after = s.app.db().key_counts().await.unwrap();
     assert_eq!(
         before, after,
         "starting an install or sign-in stores nothing"
@@ -381,7 +382,7 @@ async fn a_failed_exchange_or_users_me_stores_nothing() {
     let (status, page) = finish_install(&started, Some(&started.cookie)).await;
     assert_eq!(status, 502, "{page}");
     assert!(page.contains("Nothing was stored"), "{page}");
-    assert!(s.app.store().list_tenants(None).unwrap().is_empty());
+    assert!(s.app.db().list_tenants(None).await.unwrap().is_empty());
 
     s.zoom.fail_exchange(false);
     s.zoom.fail_users_me(true);
@@ -389,8 +390,13 @@ async fn a_failed_exchange_or_users_me_stores_nothing() {
     let (status, page) = finish_install(&started, Some(&started.cookie)).await;
     assert_eq!(status, 502, "{page}");
     assert!(page.contains("users/me"), "{page}");
-    assert!(s.app.store().list_tenants(None).unwrap().is_empty());
-    let found = s.app.store().trees_containing(ACCOUNT.as_bytes()).unwrap();
+    assert!(s.app.db().list_tenants(None).await.unwrap().is_empty());
+    let found = s
+        .app
+        .db()
+        .trees_containing(ACCOUNT.as_bytes())
+        .await
+        .unwrap();
     assert!(
         found.iter().all(|(tree, _)| tree == "routes"),
         "nothing about the account was stored beyond the seeded route: {found:?}"
@@ -422,7 +428,7 @@ async fn marketplace_installs_without_our_state_are_accepted_only_when_allowed()
     let callback = resp.headers()["location"].to_str().unwrap().to_string();
     let resp = browser().get(&callback).send().await.unwrap();
     assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
-    assert!(s.app.store().get_tenant(APP, ACCOUNT).unwrap().is_some());
+    assert!(s.app.db().get_tenant(APP, ACCOUNT).await.unwrap().is_some());
 
     // With allow_marketplace_installs = false, the same kind of callback is refused.
     let strict = {
@@ -445,14 +451,14 @@ async fn marketplace_installs_without_our_state_are_accepted_only_when_allowed()
     let resp = browser().get(&callback).send().await.unwrap();
     assert_eq!(resp.status(), 400);
     assert_eq!(strict.1.exchanges(), 0);
-    assert!(strict.0.store().list_tenants(None).unwrap().is_empty());
+    assert!(strict.0.db().list_tenants(None).await.unwrap().is_empty());
 }
 
 /// Makes the stored access token of the tenant due for a refresh.
-fn expire_now(s: &Setup) {
-    let mut t = s.app.store().get_tenant(APP, ACCOUNT).unwrap().unwrap();
+async fn expire_now(s: &Setup) {
+    let mut t = s.app.db().get_tenant(APP, ACCOUNT).await.unwrap().unwrap();
     t.expires_at_ms = chrono::Utc::now().timestamp_millis();
-    s.app.store().put_tenant(&t).unwrap();
+    s.app.db().put_tenant(&t).await.unwrap();
 }
 
 #[tokio::test]
@@ -476,19 +482,19 @@ async fn concurrent_uses_share_one_refresh_and_rotation_is_persisted() {
 
     // The rotated refresh token was persisted: the next refresh uses it and succeeds; the fake
     // refuses any older one.
-    expire_now(&s);
+    expire_now(&s).await;
     let c = t.access_token(APP, ACCOUNT).await.expect("third");
     assert_eq!(s.zoom.refreshes(), 2);
     assert_ne!(c.0, a.0);
 
     // Zoom revokes the grant: the tenant needs reauthorization, and organizers get a notice.
     s.zoom.revoke_grants_of(ACCOUNT);
-    expire_now(&s);
+    expire_now(&s).await;
     let err = t.access_token(APP, ACCOUNT).await.unwrap_err();
     assert!(err.to_string().contains("authorized again"), "{err}");
-    let tenant = s.app.store().get_tenant(APP, ACCOUNT).unwrap().unwrap();
+    let tenant = s.app.db().get_tenant(APP, ACCOUNT).await.unwrap().unwrap();
     assert_eq!(tenant.status, TenantStatus::ReauthorizationNeeded);
-    let notices = s.app.store().list_notices(Some((APP, ACCOUNT))).unwrap();
+    let notices = s.app.db().list_notices(Some((APP, ACCOUNT))).await.unwrap();
     assert!(
         notices
             .iter()
@@ -548,10 +554,11 @@ async fn events_of_accounts_without_an_install_are_stored_not_routed() {
     let s = setup().await;
     let body = event_body("meeting.started", ACCOUNT, &unique_uuid("n"), None);
     assert_eq!(s.app.send_signed(Some(APP), &body).await.status(), 200);
-    let store = s.app.store().clone();
-    eventually("the event to be handled", || {
+    let store = s.app.db().clone();
+    eventually_async("the event to be handled", async || {
         store
             .list_events(&all())
+            .await
             .unwrap()
             .iter()
             .any(|e| e.status == EventStatus::NoTenant)
@@ -581,15 +588,17 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
     assert_eq!(s.app.send_signed(Some(APP), &created).await.status(), 200);
     s.tg.wait_delivered(CHAT, 1, Duration::ZERO).await;
     s.app
-        .store()
+        .db()
         .set_template(APP, ACCOUNT, "meeting.started", "telegram", "hi")
+        .await
         .unwrap();
     s.app
-        .store()
+        .db()
         .add_notice(APP, ACCOUNT, "test", "a notice", None, None)
+        .await
         .unwrap();
     // Bot records, an API token and a console session of the tenant.
-    let store = s.app.store();
+    let store = s.app.db();
     // This relay's bot is off, so the service would refuse: issue the code as a relay with the
     // bot on would have (a record left from then is what the purge must still find).
     let mut with_bot = s.app.config.clone();
@@ -617,8 +626,9 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
             chat_id: 99,
             linked_at_ms: 1,
         })
+        .await
         .unwrap();
-    store.set_mute(APP, ACCOUNT, 99, i64::MAX).unwrap();
+    store.set_mute(APP, ACCOUNT, 99, i64::MAX).await.unwrap();
     zoom_relay::service::tokens::create(&s.app.service(), APP, ACCOUNT, "ci")
         .await
         .unwrap();
@@ -636,16 +646,19 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
                 expires_at_ms: i64::MAX,
             },
         )
+        .await
         .unwrap();
     // Another tenant's data must survive.
     s.app
-        .store()
+        .db()
         .add_notice(APP, "acc-other", "test", "keep me", None, None)
+        .await
         .unwrap();
     assert!(
         !s.app
-            .store()
+            .db()
             .trees_containing(ACCOUNT.as_bytes())
+            .await
             .unwrap()
             .is_empty()
     );
@@ -653,25 +666,27 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
 
     let deauth = deauth_body(ACCOUNT, "sig-1");
     assert_eq!(s.app.send_signed(Some(APP), &deauth).await.status(), 200);
-    let store = s.app.store().clone();
-    eventually("the purge", || {
-        store.get_tenant(APP, ACCOUNT).unwrap().is_none() && !store.list_audit().unwrap().is_empty()
+    let store = s.app.db().clone();
+    eventually_async("the purge", async || {
+        store.get_tenant(APP, ACCOUNT).await.unwrap().is_none()
+            && !store.list_audit().await.unwrap().is_empty()
     })
     .await;
-    eventually("the deauthorization event itself to go", || {
+    eventually_async("the deauthorization event itself to go", async || {
         store
             .trees_containing(ACCOUNT.as_bytes())
+            .await
             .unwrap()
             .is_empty()
     })
     .await;
-    let left = store.trees_containing(ACCOUNT.as_bytes()).unwrap();
+    let left = store.trees_containing(ACCOUNT.as_bytes()).await.unwrap();
     assert!(
         left.is_empty(),
         "no tree mentions the account any more: {left:?}"
     );
     assert_eq!(s.zoom.revoked(), vec![access], "the token was revoked");
-    let audit = store.list_audit().unwrap();
+    let audit = store.list_audit().await.unwrap();
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].action, "uninstall");
     assert_eq!(audit[0].app_id, APP);
@@ -693,10 +708,17 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
         "{:?}",
         audit[0].deleted
     );
-    assert!(store.get_session("a-session-id", 0).unwrap().is_none());
+    assert!(
+        store
+            .get_session("a-session-id", 0)
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert!(
         !store
             .list_notices(Some((APP, "acc-other")))
+            .await
             .unwrap()
             .is_empty(),
         "another tenant's data is untouched"
@@ -707,24 +729,26 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
     assert_eq!(s.app.send_signed(Some(APP), &deauth).await.status(), 200);
     let deauth2 = deauth_body(ACCOUNT, "sig-2");
     assert_eq!(s.app.send_signed(Some(APP), &deauth2).await.status(), 200);
-    eventually("the second deauthorization", || {
-        store.list_audit().unwrap().len() == 2
+    eventually_async("the second deauthorization", async || {
+        store.list_audit().await.unwrap().len() == 2
     })
     .await;
-    let audit = store.list_audit().unwrap();
+    let audit = store.list_audit().await.unwrap();
     assert!(!audit[1].tenant_existed);
     assert!(
         store
             .trees_containing(ACCOUNT.as_bytes())
+            .await
             .unwrap()
             .is_empty()
     );
     // Events after the uninstall are not routed.
     let body = event_body("meeting.started", ACCOUNT, &unique_uuid("after"), None);
     assert_eq!(s.app.send_signed(Some(APP), &body).await.status(), 200);
-    eventually("the late event", || {
+    eventually_async("the late event", async || {
         store
             .list_events(&all())
+            .await
             .unwrap()
             .iter()
             .any(|e| e.status == EventStatus::NoTenant)
@@ -790,10 +814,11 @@ async fn two_apps_keep_their_own_secrets_installs_and_tenants() {
     assert_eq!(s.app.send_signed(Some("second"), &body).await.status(), 200);
 
     // The same account has installed app A only: B's event is not routed.
-    let store = s.app.store().clone();
-    eventually("B's event", || {
+    let store = s.app.db().clone();
+    eventually_async("B's event", async || {
         store
             .list_events(&all())
+            .await
             .unwrap()
             .iter()
             .any(|e| e.event.app_id == "second" && e.status == EventStatus::NoTenant)
@@ -805,9 +830,9 @@ async fn two_apps_keep_their_own_secrets_installs_and_tenants() {
     let started = start_install(&s, "second").await;
     assert!(started.authorize.as_str().starts_with(&zoom2.url()));
     assert_eq!(finish_install(&started, Some(&started.cookie)).await.0, 200);
-    let tenants = store.list_tenants(None).unwrap();
+    let tenants = store.list_tenants(None).await.unwrap();
     assert_eq!(tenants.len(), 2);
-    assert!(store.get_tenant("second", ACCOUNT).unwrap().is_some());
+    assert!(store.get_tenant("second", ACCOUNT).await.unwrap().is_some());
     assert_eq!(zoom2.exchanges(), 1);
     assert_eq!(s.zoom.exchanges(), 1);
 
@@ -817,12 +842,18 @@ async fn two_apps_keep_their_own_secrets_installs_and_tenants() {
         s.app.send_signed(Some("second"), &deauth).await.status(),
         200
     );
-    eventually("B's purge", || {
-        store.get_tenant("second", ACCOUNT).unwrap().is_none()
+    eventually_async("B's purge", async || {
+        store.get_tenant("second", ACCOUNT).await.unwrap().is_none()
     })
     .await;
-    assert!(store.get_tenant(APP, ACCOUNT).unwrap().is_some());
-    assert!(!store.list_routes(Some((APP, ACCOUNT))).unwrap().is_empty());
+    assert!(store.get_tenant(APP, ACCOUNT).await.unwrap().is_some());
+    assert!(
+        !store
+            .list_routes(Some((APP, ACCOUNT)))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -894,7 +925,7 @@ async fn the_cli_lists_shows_and_removes_tenants_through_a_running_relay_or_the_
     ])
     .await;
     assert_eq!(out.status.code(), Some(2), "removal needs --yes");
-    assert!(s.app.store().get_tenant(APP, ACCOUNT).unwrap().is_some());
+    assert!(s.app.db().get_tenant(APP, ACCOUNT).await.unwrap().is_some());
 
     let access = s.zoom.access_token_of(ACCOUNT).unwrap();
     let out = run_cli(&[
@@ -916,9 +947,14 @@ async fn the_cli_lists_shows_and_removes_tenants_through_a_running_relay_or_the_
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("routes=1"));
     assert_eq!(s.zoom.revoked(), vec![access]);
-    let left = s.app.store().trees_containing(ACCOUNT.as_bytes()).unwrap();
+    let left = s
+        .app
+        .db()
+        .trees_containing(ACCOUNT.as_bytes())
+        .await
+        .unwrap();
     assert!(left.is_empty(), "{left:?}");
-    let audit = s.app.store().list_audit().unwrap();
+    let audit = s.app.db().list_audit().await.unwrap();
     assert_eq!(audit.len(), 1);
     assert_eq!(audit[0].action, "remove");
 
@@ -971,8 +1007,9 @@ async fn sign_in_with_zoom_gives_the_installer_and_account_admins_a_session_for_
     install(&s, ACCOUNT).await;
     let tokens_before = s
         .app
-        .store()
+        .db()
         .get_tenant(APP, ACCOUNT)
+        .await
         .unwrap()
         .unwrap()
         .sealed_tokens;
@@ -1013,20 +1050,21 @@ async fn sign_in_with_zoom_gives_the_installer_and_account_admins_a_session_for_
         role: "Member".into(),
         ..user(ACCOUNT)
     };
-    let sessions_before = s.app.store().trees_containing(b"member-1").unwrap();
+    let sessions_before = s.app.db().trees_containing(b"member-1").await.unwrap();
     let (status, session) = sign_in(&s, member).await;
     assert_eq!(status, 403);
     assert!(session.is_none());
     assert_eq!(
-        s.app.store().trees_containing(b"member-1").unwrap(),
+        s.app.db().trees_containing(b"member-1").await.unwrap(),
         sessions_before
     );
 
     // An admin of the account who did not install: a session, and the install's tokens untouched.
     let tokens_now = s
         .app
-        .store()
+        .db()
         .get_tenant(APP, ACCOUNT)
+        .await
         .unwrap()
         .unwrap()
         .sealed_tokens;
@@ -1038,7 +1076,7 @@ async fn sign_in_with_zoom_gives_the_installer_and_account_admins_a_session_for_
     let (status, session) = sign_in(&s, admin).await;
     assert_eq!(status, 303);
     assert!(session.is_some());
-    let t = s.app.store().get_tenant(APP, ACCOUNT).unwrap().unwrap();
+    let t = s.app.db().get_tenant(APP, ACCOUNT).await.unwrap().unwrap();
     assert_eq!(
         t.sealed_tokens, tokens_now,
         "another user's tokens are not kept"
@@ -1134,8 +1172,9 @@ async fn a_member_who_installs_gets_the_install_recorded_but_no_console() {
     assert!(!page.contains("Open the console"), "{page}");
     let t = s
         .app
-        .store()
+        .db()
         .get_tenant(APP, ACCOUNT)
+        .await
         .unwrap()
         .expect("tenant");
     assert_eq!(t.installer.user_id, "member-1");
@@ -1151,7 +1190,14 @@ async fn a_member_who_installs_gets_the_install_recorded_but_no_console() {
     let (status, session) = sign_in(&s, member("acc-new", "member-9")).await;
     assert_eq!(status, 403);
     assert!(session.is_none());
-    assert!(s.app.store().get_tenant(APP, "acc-new").unwrap().is_some());
+    assert!(
+        s.app
+            .db()
+            .get_tenant(APP, "acc-new")
+            .await
+            .unwrap()
+            .is_some()
+    );
 
     // A Marketplace install (no state of ours) by a member: recorded, no console.
     s.zoom.consent_as(member("acc-mkt", "member-3"));
@@ -1169,7 +1215,14 @@ async fn a_member_who_installs_gets_the_install_recorded_but_no_console() {
     assert_eq!(resp.status(), 200);
     let page = resp.text().await.unwrap();
     assert!(page.contains("must sign in"), "{page}");
-    assert!(s.app.store().get_tenant(APP, "acc-mkt").unwrap().is_some());
+    assert!(
+        s.app
+            .db()
+            .get_tenant(APP, "acc-mkt")
+            .await
+            .unwrap()
+            .is_some()
+    );
 
     // The account's Owner signs in and manages it.
     let (status, session) = sign_in(&s, user(ACCOUNT)).await;
@@ -1217,13 +1270,13 @@ async fn console_rights_come_from_the_role_id_never_the_role_name() {
 #[tokio::test]
 async fn user_managed_installs_keep_each_users_grant_until_the_last_uninstall() {
     let s = setup_full("user_managed = true\n", "").await;
-    let store = s.app.store().clone();
+    let store = s.app.db().clone();
     for who in ["user-a", "user-b"] {
         s.zoom.consent_as(member(ACCOUNT, who));
         let started = start_install(&s, APP).await;
         assert_eq!(finish_install(&started, Some(&started.cookie)).await.0, 200);
     }
-    let t = store.get_tenant(APP, ACCOUNT).unwrap().unwrap();
+    let t = store.get_tenant(APP, ACCOUNT).await.unwrap().unwrap();
     assert_eq!(
         t.install_user_ids().collect::<Vec<_>>(),
         vec!["user-a", "user-b"]
@@ -1257,9 +1310,10 @@ async fn user_managed_installs_keep_each_users_grant_until_the_last_uninstall() 
     // user-a uninstalls: only their grant goes; the tenant, user-b's tokens and the route stay.
     let deauth = deauth_body_of(ACCOUNT, "user-a", "sig-a");
     assert_eq!(s.app.send_signed(Some(APP), &deauth).await.status(), 200);
-    eventually("user-a's uninstall", || {
+    eventually_async("user-a's uninstall", async || {
         store
             .list_audit()
+            .await
             .unwrap()
             .iter()
             .any(|a| a.action == "user_uninstall")
@@ -1267,12 +1321,16 @@ async fn user_managed_installs_keep_each_users_grant_until_the_last_uninstall() 
     .await;
     let t = store
         .get_tenant(APP, ACCOUNT)
+        .await
         .unwrap()
         .expect("tenant kept");
     assert_eq!(t.install_user_ids().collect::<Vec<_>>(), vec!["user-b"]);
     assert_eq!(t.sealed_tokens, tokens_b, "user-b's tokens are kept");
     assert!(t.other_installs.is_empty());
-    assert_eq!(store.list_routes(Some((APP, ACCOUNT))).unwrap().len(), 1);
+    assert_eq!(
+        store.list_routes(Some((APP, ACCOUNT))).await.unwrap().len(),
+        1
+    );
     assert_eq!(
         s.zoom.revoked(),
         vec![access_a.clone()],
@@ -1294,13 +1352,20 @@ async fn user_managed_installs_keep_each_users_grant_until_the_last_uninstall() 
     // user-b, the last install, uninstalls: the account is purged.
     let deauth = deauth_body_of(ACCOUNT, "user-b", "sig-b");
     assert_eq!(s.app.send_signed(Some(APP), &deauth).await.status(), 200);
-    eventually("the purge", || {
-        store.get_tenant(APP, ACCOUNT).unwrap().is_none()
+    eventually_async("the purge", async || {
+        store.get_tenant(APP, ACCOUNT).await.unwrap().is_none()
     })
     .await;
-    assert!(store.list_routes(Some((APP, ACCOUNT))).unwrap().is_empty());
+    assert!(
+        store
+            .list_routes(Some((APP, ACCOUNT)))
+            .await
+            .unwrap()
+            .is_empty()
+    );
     let actions: Vec<_> = store
         .list_audit()
+        .await
         .unwrap()
         .into_iter()
         .map(|a| a.action)

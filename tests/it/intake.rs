@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use crate::helpers::{
-    DEADLINE, DEMO_SECRET, RelayProcess, add_app, crc_token, eventually, now_secs, set_key,
+    DEADLINE, DEMO_SECRET, RelayProcess, add_app, crc_token, eventually_async, now_secs, set_key,
     spawn_app, started_body, unique_uuid, zoom_signature,
 };
 
@@ -99,7 +99,7 @@ async fn captured_crc_request_is_answered_with_the_published_encrypted_token() {
         json!({"plainToken": TV1_PLAIN_TOKEN, "encryptedToken": TV1_ENCRYPTED_TOKEN})
     );
     assert_eq!(
-        app.store().event_count(),
+        app.db().event_count().await,
         0,
         "a CRC is answered, not stored"
     );
@@ -160,7 +160,7 @@ async fn captured_event_with_emoji_escapes_verifies_over_its_raw_bytes_and_is_st
         .await;
     assert_eq!(resp.status(), 200);
     assert_eq!(json_of(resp).await["status"], "accepted");
-    let events = app.events();
+    let events = app.events().await;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].event.app_id, "zoomnet");
     assert_eq!(events[0].event.event, "meeting.started");
@@ -189,7 +189,7 @@ async fn captured_event_re_serialized_with_serde_json_fails_verification() {
         )
         .await;
     assert_eq!(resp.status(), 401);
-    assert_eq!(app.store().event_count(), 0);
+    assert_eq!(app.db().event_count().await, 0);
 }
 
 #[tokio::test]
@@ -215,7 +215,7 @@ async fn body_with_surrogate_escapes_verifies_raw_and_fails_once_re_serialized()
         .post_webhook(None, raw.as_bytes(), Some(&ts), Some(&sig))
         .await;
     assert_eq!(resp.status(), 200);
-    let events = app.events();
+    let events = app.events().await;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].event.body, raw);
 }
@@ -231,7 +231,7 @@ async fn verified_event_is_persisted_then_acknowledged() {
     let resp = app.send_signed(Some("default"), &body).await;
     assert_eq!(resp.status(), 200);
     assert_eq!(json_of(resp).await, json!({"status": "accepted"}));
-    let events = app.events();
+    let events = app.events().await;
     assert_eq!(events.len(), 1);
     let rec = &events[0];
     assert_eq!(rec.event.app_id, "default");
@@ -240,7 +240,13 @@ async fn verified_event_is_persisted_then_acknowledged() {
     assert_eq!(rec.event.body.as_bytes(), body.as_slice());
     assert_eq!(rec.event.parse_error, None);
     assert_eq!(
-        app.store().get_event(rec.seq).unwrap().unwrap().event.body,
+        app.db()
+            .get_event(rec.seq)
+            .await
+            .unwrap()
+            .unwrap()
+            .event
+            .body,
         rec.event.body
     );
 }
@@ -262,7 +268,7 @@ async fn zoom_delivery_ids_are_recorded_with_the_event() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    let rec = &app.events()[0];
+    let rec = &app.events().await[0];
     assert_eq!(
         rec.event.zm_request_id.as_deref(),
         Some("6009d653_d487_445d_8406_42b654974899")
@@ -280,7 +286,7 @@ async fn webhook_path_without_app_id_is_the_default_app() {
     let body = started_body(&unique_uuid("default-path"), "default path");
     let resp = app.send_signed(None, &body).await;
     assert_eq!(resp.status(), 200);
-    let events = app.events();
+    let events = app.events().await;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].event.app_id, "default");
 }
@@ -318,7 +324,7 @@ async fn duplicate_delivery_is_acknowledged_stored_once_and_counted() {
     assert_eq!(retry.status(), 200);
     assert_eq!(json_of(retry).await["status"], "accepted");
 
-    assert_eq!(app.store().event_count(), 1);
+    assert_eq!(app.db().event_count().await, 1);
     assert_eq!(app.metric("dedup_hits_total").await, Some(1.0));
 }
 
@@ -341,7 +347,7 @@ async fn concurrent_copies_of_one_delivery_are_stored_once() {
     while let Some(answer) = sends.join_next().await {
         assert_eq!(answer.unwrap().unwrap().status(), 200);
     }
-    assert_eq!(app.store().event_count(), 1);
+    assert_eq!(app.db().event_count().await, 1);
     assert_eq!(
         app.metric("dedup_hits_total").await,
         Some(f64::from(copies - 1))
@@ -359,11 +365,11 @@ async fn retry_with_a_new_event_ts_is_still_the_same_meeting_instance() {
     let b = serde_json::to_vec(&v).unwrap();
     assert_eq!(app.send_signed(None, &a).await.status(), 200);
     assert_eq!(app.send_signed(None, &b).await.status(), 200);
-    assert_eq!(app.store().event_count(), 1);
+    assert_eq!(app.db().event_count().await, 1);
     // A different instance of the same meeting number is a new event.
     let c = started_body(&unique_uuid("retry"), "next instance");
     assert_eq!(app.send_signed(None, &c).await.status(), 200);
-    assert_eq!(app.store().event_count(), 2);
+    assert_eq!(app.db().event_count().await, 2);
 }
 
 #[tokio::test]
@@ -377,7 +383,7 @@ async fn unknown_event_type_is_stored_and_acknowledged() {
     let resp = app.send_signed(None, body.as_bytes()).await;
     assert_eq!(resp.status(), 200);
     assert_eq!(json_of(resp).await["status"], "accepted");
-    let events = app.events();
+    let events = app.events().await;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].event.event, "recording.completed");
     assert_eq!(events[0].event.account_id.as_deref(), Some("acct-rec"));
@@ -390,7 +396,7 @@ async fn malformed_meeting_event_is_stored_with_its_parse_error() {
     let body = br#"{"event":"meeting.started","payload":{"account_id":"acct-bad","object":{"id":{"nested":1},"uuid":["not","a","string"]}},"event_ts":1}"#;
     let resp = app.send_signed(None, body).await;
     assert_eq!(resp.status(), 200);
-    let events = app.events();
+    let events = app.events().await;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].event.event, "meeting.started");
     assert_eq!(events[0].event.account_id.as_deref(), Some("acct-bad"));
@@ -413,12 +419,12 @@ async fn app_deauthorized_is_acknowledged_deduplicated_and_then_purged() {
         "payload.signature deduplicates deauthorizations"
     );
     // Once handled, the uninstall leaves an audit line and not even its own event behind.
-    eventually("the purge ran", || {
-        !app.store().list_audit().unwrap().is_empty()
+    eventually_async("the purge ran", async || {
+        !app.db().list_audit().await.unwrap().is_empty()
     })
     .await;
-    assert_eq!(app.store().list_audit().unwrap().len(), 1);
-    assert!(app.events().is_empty(), "{:?}", app.events());
+    assert_eq!(app.db().list_audit().await.unwrap().len(), 1);
+    assert!(app.events().await.is_empty(), "{:?}", app.events().await);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -433,7 +439,7 @@ async fn unknown_app_is_404() {
         .post_webhook(Some("no-such-app"), &body, Some(&ts), Some(&sig))
         .await;
     assert_eq!(resp.status(), 404);
-    assert_eq!(app.store().event_count(), 0);
+    assert_eq!(app.db().event_count().await, 0);
 }
 
 #[tokio::test]
@@ -449,7 +455,7 @@ async fn missing_signature_headers_are_401() {
         let resp = app.post_webhook(None, &body, ts, sig).await;
         assert_eq!(resp.status(), 401, "{case}");
     }
-    assert_eq!(app.store().event_count(), 0);
+    assert_eq!(app.db().event_count().await, 0);
 }
 
 #[tokio::test]
@@ -468,7 +474,7 @@ async fn malformed_signature_header_is_401() {
         let resp = app.post_webhook(None, &body, Some(&ts), Some(&bad)).await;
         assert_eq!(resp.status(), 401, "signature {bad:?}");
     }
-    assert_eq!(app.store().event_count(), 0);
+    assert_eq!(app.db().event_count().await, 0);
 }
 
 #[tokio::test]
@@ -479,7 +485,7 @@ async fn signature_made_with_another_secret_is_401() {
     let sig = zoom_signature("not-the-secret-token", &ts, &body);
     let resp = app.post_webhook(None, &body, Some(&ts), Some(&sig)).await;
     assert_eq!(resp.status(), 401);
-    assert_eq!(app.store().event_count(), 0);
+    assert_eq!(app.db().event_count().await, 0);
 }
 
 #[tokio::test]
@@ -508,9 +514,9 @@ async fn stale_timestamp_is_401_and_one_inside_the_window_is_accepted() {
         async move { app.post_webhook(None, &body, Some(&ts), Some(&sig)).await }
     };
     assert_eq!(send_at(-7300, "stale").await.status(), 401);
-    assert_eq!(app.store().event_count(), 0);
+    assert_eq!(app.db().event_count().await, 0);
     assert_eq!(send_at(-7000, "late-retry").await.status(), 200);
-    assert_eq!(app.store().event_count(), 1);
+    assert_eq!(app.db().event_count().await, 1);
 }
 
 #[tokio::test]
@@ -526,9 +532,9 @@ async fn future_timestamp_is_401_and_small_clock_skew_is_accepted() {
         async move { app.post_webhook(None, &body, Some(&ts), Some(&sig)).await }
     };
     assert_eq!(send_at(400, "future").await.status(), 401);
-    assert_eq!(app.store().event_count(), 0);
+    assert_eq!(app.db().event_count().await, 0);
     assert_eq!(send_at(200, "skewed").await.status(), 200);
-    assert_eq!(app.store().event_count(), 1);
+    assert_eq!(app.db().event_count().await, 1);
 }
 
 #[tokio::test]
@@ -557,7 +563,7 @@ async fn signed_body_that_is_not_json_is_400() {
             String::from_utf8_lossy(body)
         );
     }
-    assert_eq!(app.store().event_count(), 0);
+    assert_eq!(app.db().event_count().await, 0);
 }
 
 #[tokio::test]
@@ -567,7 +573,7 @@ async fn signed_json_without_an_event_name_is_400() {
         .send_signed(None, br#"{"payload":{"account_id":"a"}}"#)
         .await;
     assert_eq!(resp.status(), 400);
-    assert_eq!(app.store().event_count(), 0);
+    assert_eq!(app.db().event_count().await, 0);
 }
 
 #[tokio::test]
@@ -590,14 +596,14 @@ async fn body_signed_for_one_app_is_401_at_another_apps_path() {
         .post_webhook(Some("second"), &body, Some(&ts), Some(&sig))
         .await;
     assert_eq!(resp.status(), 401);
-    assert_eq!(app.store().event_count(), 0);
+    assert_eq!(app.db().event_count().await, 0);
 
     let (ts, sig) = app.signed_for("second", &body);
     let resp = app
         .post_webhook(Some("second"), &body, Some(&ts), Some(&sig))
         .await;
     assert_eq!(resp.status(), 200);
-    let events = app.events();
+    let events = app.events().await;
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].event.app_id, "second");
 }
@@ -629,7 +635,7 @@ async fn body_at_the_size_limit_is_accepted_and_one_byte_more_is_413() {
     let over = padded_body(limit + 1);
     let resp = app.send_signed(None, &over).await;
     assert_eq!(resp.status(), 413);
-    assert_eq!(app.store().event_count(), 1);
+    assert_eq!(app.db().event_count().await, 1);
 }
 
 #[tokio::test]
@@ -715,14 +721,14 @@ async fn oversized_chunked_body_without_content_length_is_413() {
         post_chunked(app.addr, "/zoom/webhook", &headers, &big).await,
         413
     );
-    assert_eq!(app.store().event_count(), 1);
+    assert_eq!(app.db().event_count().await, 1);
 }
 
 #[tokio::test]
 async fn intake_answers_503_when_the_store_cannot_persist() {
     // Zoom retries 5xx, never 4xx: a verified event that could not be stored must not get a 4xx or a 200.
     let app = spawn_app(|_| {}).await;
-    app.store().close().await.expect("close the store");
+    app.db().close().await.expect("close the store");
     let body = started_body(&unique_uuid("store-down"), "x");
     let resp = app.send_signed(None, &body).await;
     assert_eq!(resp.status(), 503);

@@ -9,8 +9,8 @@ use serde_json::json;
 
 use crate::fake_telegram::FakeTelegram;
 use crate::helpers::{
-    DEADLINE, DEMO_ADMIN_TOKEN, RelayProcess, STEP, add_app, eventually, free_port, parse_config,
-    run_cli, spawn_app, started_body, test_config_text, unique_uuid, write_config,
+    DEADLINE, DEMO_ADMIN_TOKEN, RelayProcess, STEP, add_app, eventually_async, free_port,
+    parse_config, run_cli, spawn_app, started_body, test_config_text, unique_uuid, write_config,
 };
 use crate::smtp_peer::{SmtpPeer, aiosmtpd_python};
 use zoom_relay::store::{Store, backup};
@@ -109,11 +109,11 @@ async fn a_backup_through_the_running_relay_restores_every_tree_byte_for_byte() 
         assert_eq!(app.send_signed(None, &body).await.status(), 200);
     }
     // Quiet: every event dispatched, every job finished (the webhook ones dead).
-    let store = app.store().clone();
-    eventually("all jobs finish", || {
-        store.inbox_len() == 0
-            && store.outbox_len(None) == 0
-            && store.list_dead().unwrap().len() == 3
+    let store = app.db().clone();
+    eventually_async("all jobs finish", async || {
+        store.inbox_len().await == 0
+            && store.outbox_len(None).await == 0
+            && store.list_dead().await.unwrap().len() == 3
     })
     .await;
     drop(store);

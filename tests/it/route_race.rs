@@ -101,8 +101,9 @@ async fn members_subscribing_while_an_organizer_edits_lose_nothing() {
         .expect("every edit succeeded");
 
     let route = app
-        .store()
+        .db()
         .get_route("default", ACCOUNT, ROUTE)
+        .await
         .unwrap()
         .expect("route");
     assert_eq!(
@@ -153,14 +154,14 @@ async fn an_edit_from_a_stale_read_keeps_members_choices_and_a_rename_carries_th
         ));
     })
     .await;
-    let s = app.store();
+    let s = app.db();
     let mut r: zoom_relay::routing::Route = serde_json::from_value(json!({
         "name": ROUTE, "account_id": ACCOUNT, "events": ["meeting.started"],
         "destinations": [{"kind": "log"}]
     }))
     .unwrap();
     r.destinations.extend([sub(7001), sub(7002)]);
-    s.put_route(&r).unwrap();
+    s.put_route(&r).await.unwrap();
     let url = app.url(&format!("/api/v1/routes/default/{ACCOUNT}/{ROUTE}"));
     let mut body: Value = app
         .client
@@ -184,10 +185,11 @@ async fn an_edit_from_a_stale_read_keeps_members_choices_and_a_rename_carries_th
         .await
         .unwrap()
     );
-    s.update_route("default", ACCOUNT, ROUTE, |r| {
+    zoom_relay::store::update_route(&**s, "default", ACCOUNT, ROUTE, |r| {
         r.destinations.push(sub(7003));
         Ok::<_, zoom_relay::store::StoreError>(())
     })
+    .await
     .unwrap()
     .unwrap();
     body["topic_contains"] = json!("stale edit");
@@ -200,7 +202,11 @@ async fn an_edit_from_a_stale_read_keeps_members_choices_and_a_rename_carries_th
         .await
         .unwrap();
     assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
-    let now = s.get_route("default", ACCOUNT, ROUTE).unwrap().unwrap();
+    let now = s
+        .get_route("default", ACCOUNT, ROUTE)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(now.topic_contains.as_deref(), Some("stale edit"));
     assert_eq!(
         now.destinations,
@@ -218,8 +224,17 @@ async fn an_edit_from_a_stale_read_keeps_members_choices_and_a_rename_carries_th
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
-    assert!(s.get_route("default", ACCOUNT, ROUTE).unwrap().is_none());
-    let renamed = s.get_route("default", ACCOUNT, "renamed").unwrap().unwrap();
+    assert!(
+        s.get_route("default", ACCOUNT, ROUTE)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let renamed = s
+        .get_route("default", ACCOUNT, "renamed")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         renamed.destinations,
         vec![Destination::Log, sub(7002), sub(7003)]

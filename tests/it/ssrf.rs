@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use crate::helpers::{DEMO_ADMIN_TOKEN, eventually, set_key, spawn_app, started_body, unique_uuid};
+use crate::helpers::{
+    DEMO_ADMIN_TOKEN, eventually_async, set_key, spawn_app, started_body, unique_uuid,
+};
 
 const SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 
@@ -68,7 +70,7 @@ async fn route_creation_refuses_private_and_reserved_webhook_urls() {
         .unwrap();
     assert_eq!(resp.status(), 201, "{}", resp.text().await.unwrap());
     assert!(
-        app.store().list_routes(None).unwrap().len() <= 2,
+        app.db().list_routes(None).await.unwrap().len() <= 2,
         "only the public route (and a seeded one)"
     );
     app.shutdown().await;
@@ -109,16 +111,16 @@ async fn a_name_resolving_to_loopback_is_blocked_at_send_and_the_address_is_not_
         &format!("http://localhost:{port}/hook"),
     ))
     .unwrap();
-    app.store().put_route(&route).unwrap();
+    app.db().put_route(&route).await.unwrap();
 
     let body = started_body(&unique_uuid("ssrf"), "Internal probe");
     assert_eq!(app.send_signed(None, &body).await.status(), 200);
 
-    eventually("a dead letter", || {
-        !app.store().list_dead().unwrap().is_empty()
+    eventually_async("a dead letter", async || {
+        !app.db().list_dead().await.unwrap().is_empty()
     })
     .await;
-    let dead = app.store().list_dead().unwrap();
+    let dead = app.db().list_dead().await.unwrap();
     let reason = &dead[0].reason;
     assert!(reason.starts_with("blocked: "), "{reason}");
     // What the organizer sees, through the API.

@@ -272,18 +272,23 @@ async fn a_kicked_bot_disables_the_destination_and_tells_the_organizer() {
     let (app, _routes) = relay(&fake.url(), &[(chat, None)]).await;
     let key = format!("telegram:{chat}");
     start_meeting(&app, "Kicked").await;
-    eventually("target disabled", || {
-        app.store()
+    eventually_async("target disabled", async || {
+        app.db()
             .is_target_disabled("default", ACCOUNT, &key)
+            .await
             .unwrap()
     })
     .await;
-    eventually("job dead", || app.store().list_dead().unwrap().len() == 1).await;
-    let dead = app.store().list_dead().unwrap();
+    eventually_async("job dead", async || {
+        app.db().list_dead().await.unwrap().len() == 1
+    })
+    .await;
+    let dead = app.db().list_dead().await.unwrap();
     assert!(dead[0].reason.contains("kicked"), "{}", dead[0].reason);
     let notices = app
-        .store()
+        .db()
         .list_notices(Some(("default", ACCOUNT)))
+        .await
         .unwrap();
     assert_eq!(notices.len(), 1, "{notices:?}");
     assert_eq!(notices[0].kind, "telegram_forbidden");
@@ -298,8 +303,9 @@ async fn a_kicked_bot_disables_the_destination_and_tells_the_organizer() {
 
     // The next event creates no job for the disabled chat, so Telegram hears nothing more.
     start_meeting(&app, "Kicked again").await;
-    eventually("second event dispatched", || {
+    eventually_async("second event dispatched", async || {
         app.events()
+            .await
             .iter()
             .filter(|e| matches!(e.status, EventStatus::Dispatched { .. }))
             .count()
@@ -325,8 +331,9 @@ async fn a_migrated_group_gets_its_route_updated_and_the_message() {
     assert_eq!(to_old[0].status, 400);
 
     let route = app
-        .store()
+        .db()
         .get_route("default", ACCOUNT, ROUTE)
+        .await
         .unwrap()
         .expect("route");
     assert_eq!(
@@ -338,8 +345,9 @@ async fn a_migrated_group_gets_its_route_updated_and_the_message() {
         }]
     );
     let notices = app
-        .store()
+        .db()
         .list_notices(Some(("default", ACCOUNT)))
+        .await
         .unwrap();
     assert!(
         notices.iter().any(|n| n.kind == "telegram_migrated"),

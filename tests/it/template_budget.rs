@@ -76,8 +76,9 @@ async fn a_nested_each_bomb_is_refused_at_preview_with_a_plain_reason() {
     assert!(matches!(status, 400 | 422), "{status} {text}");
     assert!(text.contains("repeats too much"), "{text}");
     assert!(
-        app.store()
+        app.db()
             .tenant_templates("default", "acct-it")
+            .await
             .expect("templates")
             .is_empty()
     );
@@ -133,11 +134,13 @@ async fn a_bomb_that_blows_at_dispatch_is_a_dead_letter_and_other_tenants_alerts
     })
     .await;
     // Written on the operator's path, around the save checks, as an older store might hold it.
-    app.store()
+    app.db()
         .put_route(&route(A, "bomb", &[("log.txt", data_dependent_bomb())]))
+        .await
         .expect("route A");
-    app.store()
+    app.db()
         .put_route(&route(B, "calm", &[]))
+        .await
         .expect("route B");
 
     // Zoom allows 200-character topics; cubed meeting keys times 200 bytes is far over 16 KB.
@@ -153,8 +156,8 @@ async fn a_bomb_that_blows_at_dispatch_is_a_dead_letter_and_other_tenants_alerts
 
     let deadline = tokio::time::Instant::now() + DEADLINE;
     let (sent_b, dead_a) = loop {
-        let sent = app.store().list_sent().expect("sent");
-        let dead = app.store().list_dead().expect("dead");
+        let sent = app.db().list_sent().await.expect("sent");
+        let dead = app.db().list_dead().await.expect("dead");
         let sent_b = sent.iter().any(|s| s.job.account_id == B);
         let dead_a = dead.into_iter().find(|d| d.job.account_id == A);
         if sent_b && dead_a.is_some() {
@@ -175,15 +178,17 @@ async fn a_bomb_that_blows_at_dispatch_is_a_dead_letter_and_other_tenants_alerts
     );
     assert_eq!(dead_a.job.attempts, 0, "never sent");
     assert!(
-        !app.store()
+        !app.db()
             .list_sent()
+            .await
             .expect("sent")
             .iter()
             .any(|s| s.job.account_id == A)
     );
     let notices = app
-        .store()
+        .db()
         .list_notices(Some(("default", A)))
+        .await
         .expect("notices");
     assert_eq!(
         notices
@@ -206,8 +211,9 @@ async fn a_bomb_that_blows_at_dispatch_is_a_dead_letter_and_other_tenants_alerts
     assert_eq!(resp.status(), 200);
     let deadline = tokio::time::Instant::now() + DEADLINE;
     while app
-        .store()
+        .db()
         .list_dead()
+        .await
         .expect("dead")
         .iter()
         .filter(|d| d.job.account_id == A)
@@ -218,8 +224,9 @@ async fn a_bomb_that_blows_at_dispatch_is_a_dead_letter_and_other_tenants_alerts
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let notices = app
-        .store()
+        .db()
         .list_notices(Some(("default", A)))
+        .await
         .expect("notices");
     assert_eq!(
         notices

@@ -92,7 +92,7 @@ async fn link_code(app: &TestApp, account: &str, route: &str) -> String {
 
 /// B links its group the proper way: a route, a link code, `/link CODE` by the group's admin.
 async fn b_links_its_group(app: &TestApp, tg: &FakeTelegram) {
-    app.store()
+    app.db()
         .put_route(
             &serde_json::from_value(json!({
                 "name": "b-route", "app_id": "default", "account_id": B,
@@ -100,6 +100,7 @@ async fn b_links_its_group(app: &TestApp, tg: &FakeTelegram) {
             }))
             .unwrap(),
         )
+        .await
         .unwrap();
     tg.set_member_status(B_GROUP, B_ADMIN, "administrator");
     let code = link_code(app, B, "b-route").await;
@@ -110,7 +111,7 @@ async fn b_links_its_group(app: &TestApp, tg: &FakeTelegram) {
         None,
     ));
     tg.wait_text(B_GROUP, "Linked").await;
-    let link = app.store().chat_link(B_GROUP).unwrap().expect("linked");
+    let link = app.db().chat_link(B_GROUP).await.unwrap().expect("linked");
     assert_eq!(link.account_id, B);
     assert_eq!(link.linked_by, Some(B_ADMIN));
 }
@@ -138,8 +139,9 @@ async fn a_tenant_cannot_route_into_another_tenants_group_but_the_operator_can()
         "{b}"
     );
     assert!(
-        app.store()
+        app.db()
             .get_route("default", T, "spam")
+            .await
             .unwrap()
             .is_none()
     );
@@ -221,7 +223,7 @@ async fn link_in_another_tenants_group_is_refused_until_its_admin_unlinks() {
     let tg = FakeTelegram::start().await;
     let app = relay(&tg, "").await;
     b_links_its_group(&app, &tg).await;
-    app.store()
+    app.db()
         .put_route(
             &serde_json::from_value(json!({
                 "name": "t-route", "app_id": "default", "account_id": T,
@@ -229,6 +231,7 @@ async fn link_in_another_tenants_group_is_refused_until_its_admin_unlinks() {
             }))
             .unwrap(),
         )
+        .await
         .unwrap();
     let code = link_code(&app, T, "t-route").await;
     tg.push_update(FakeTelegram::group_message(
@@ -238,16 +241,22 @@ async fn link_in_another_tenants_group_is_refused_until_its_admin_unlinks() {
         None,
     ));
     tg.wait_text(B_GROUP, "linked to another community").await;
-    let rec = app.store().code_record(&code).unwrap().unwrap();
+    let rec = app.db().code_record(&code).await.unwrap().unwrap();
     assert_eq!(rec.used_at_ms, None, "a refused link does not use the code");
     let t_route = app
-        .store()
+        .db()
         .get_route("default", T, "t-route")
+        .await
         .unwrap()
         .unwrap();
     assert_eq!(t_route.destinations, vec![Destination::Log]);
     assert_eq!(
-        app.store().chat_link(B_GROUP).unwrap().unwrap().account_id,
+        app.db()
+            .chat_link(B_GROUP)
+            .await
+            .unwrap()
+            .unwrap()
+            .account_id,
         B
     );
 
@@ -256,7 +265,7 @@ async fn link_in_another_tenants_group_is_refused_until_its_admin_unlinks() {
         B_GROUP, B_ADMIN, "/unlink", None,
     ));
     tg.wait_text(B_GROUP, "Unlinked").await;
-    assert!(app.store().chat_link(B_GROUP).unwrap().is_none());
+    assert!(app.db().chat_link(B_GROUP).await.unwrap().is_none());
     tg.push_update(FakeTelegram::group_message(
         B_GROUP,
         B_ADMIN,
@@ -265,7 +274,12 @@ async fn link_in_another_tenants_group_is_refused_until_its_admin_unlinks() {
     ));
     tg.wait_text(B_GROUP, "Linked: <b>t-route</b>").await;
     assert_eq!(
-        app.store().chat_link(B_GROUP).unwrap().unwrap().account_id,
+        app.db()
+            .chat_link(B_GROUP)
+            .await
+            .unwrap()
+            .unwrap()
+            .account_id,
         T
     );
 }
@@ -350,8 +364,9 @@ async fn one_tenant_over_its_hourly_limit_does_not_affect_another() {
     .await;
     let (a_group, b_group) = (-1_009_000_000_101, -1_009_000_000_202);
     for (acc, chat) in [(T, a_group), (B, b_group)] {
-        app.store()
+        app.db()
             .put_route(&serde_json::from_value(tg_route(acc, &format!("r-{acc}"), chat)).unwrap())
+            .await
             .unwrap();
     }
     for topic in ["First of T", "Second of T"] {
@@ -359,9 +374,10 @@ async fn one_tenant_over_its_hourly_limit_does_not_affect_another() {
         assert_eq!(r.status(), 200);
     }
     tg.wait_text(a_group, "of T").await;
-    eventually("T's second alert is a dead letter", || {
-        app.store()
+    eventually_async("T's second alert is a dead letter", async || {
+        app.db()
             .list_dead()
+            .await
             .unwrap()
             .iter()
             .any(|d| d.reason.contains("hourly limit reached for this community"))
@@ -371,15 +387,16 @@ async fn one_tenant_over_its_hourly_limit_does_not_affect_another() {
     assert_eq!(r.status(), 200);
     tg.wait_text(b_group, "Alert of B").await;
     assert_eq!(tg.delivered_to(a_group).len(), 1);
-    let notices = app.store().list_notices(Some(("default", T))).unwrap();
+    let notices = app.db().list_notices(Some(("default", T))).await.unwrap();
     assert_eq!(
         notices.iter().filter(|n| n.kind == "hourly_limit").count(),
         1,
         "{notices:?}"
     );
     assert!(
-        app.store()
+        app.db()
             .list_notices(Some(("default", B)))
+            .await
             .unwrap()
             .is_empty()
     );
@@ -397,14 +414,16 @@ async fn a_job_into_a_group_linked_to_another_tenant_is_a_dead_letter() {
     b_links_its_group(&app, &tg).await;
     let before = tg.delivered_to(B_GROUP).len();
     // Written behind the service's back, as an old store or an operator's slip could.
-    app.store()
+    app.db()
         .put_route(&serde_json::from_value(tg_route(T, "sneaky", B_GROUP)).unwrap())
+        .await
         .unwrap();
     let r = app.send_signed(None, &started(T, "Spam from T")).await;
     assert_eq!(r.status(), 200);
-    eventually("the job is refused", || {
-        app.store()
+    eventually_async("the job is refused", async || {
+        app.db()
             .list_dead()
+            .await
             .unwrap()
             .iter()
             .any(|d| d.reason == "this group belongs to another community")
@@ -458,17 +477,17 @@ async fn migration_links_single_use_groups_and_strips_shared_ones_with_notices()
         ));
     })
     .await;
-    let s = app.store();
-    let link = s.chat_link(own).unwrap().expect("own group linked");
+    let s = app.db();
+    let link = s.chat_link(own).await.unwrap().expect("own group linked");
     assert_eq!(
         (link.account_id.as_str(), link.kind),
         (T, ChatKind::Unknown)
     );
     assert!(
-        s.chat_link(shared).unwrap().is_none(),
+        s.chat_link(shared).await.unwrap().is_none(),
         "a shared group is nobody's"
     );
-    let t_route = s.get_route("default", T, "t-own").unwrap().unwrap();
+    let t_route = s.get_route("default", T, "t-own").await.unwrap().unwrap();
     assert_eq!(
         t_route.destinations,
         vec![
@@ -480,7 +499,11 @@ async fn migration_links_single_use_groups_and_strips_shared_ones_with_notices()
             Destination::Log
         ]
     );
-    let b_route = s.get_route("default", B, "b-shared").unwrap().unwrap();
+    let b_route = s
+        .get_route("default", B, "b-shared")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         b_route.destinations,
         vec![Destination::Telegram {
@@ -490,9 +513,10 @@ async fn migration_links_single_use_groups_and_strips_shared_ones_with_notices()
         }],
         "a member's own subscription stays"
     );
-    let kinds = |acc: &str| -> Vec<String> {
+    let kinds = async |acc: &str| -> Vec<String> {
         let mut k: Vec<String> = s
             .list_notices(Some(("default", acc)))
+            .await
             .unwrap()
             .into_iter()
             .map(|n| n.kind)
@@ -500,10 +524,10 @@ async fn migration_links_single_use_groups_and_strips_shared_ones_with_notices()
         k.sort();
         k
     };
-    assert_eq!(kinds(T), vec!["chat_linked", "chat_unlinked"]);
-    assert_eq!(kinds(B), vec!["chat_unlinked"]);
+    assert_eq!(kinds(T).await, vec!["chat_linked", "chat_unlinked"]);
+    assert_eq!(kinds(B).await, vec!["chat_unlinked"]);
     assert!(
-        s.list_notices(Some(("default", B))).unwrap()[0]
+        s.list_notices(Some(("default", B))).await.unwrap()[0]
             .message
             .contains("/link <code>")
     );

@@ -253,6 +253,7 @@ async fn started_meeting_reaches_the_receiver_signed_through_a_running_relay() {
     // webhook-id is the job's idempotency key for (event, target).
     let event = app
         .events()
+        .await
         .into_iter()
         .find(|e| e.event.body.contains(&uuid))
         .expect("stored event");
