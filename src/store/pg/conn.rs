@@ -236,10 +236,31 @@ impl Shared {
     }
 
     pub(super) fn err(&self, e: tokio_postgres::Error) -> StoreError {
-        if e.as_db_error().is_none() || e.is_closed() {
+        if lost_connection(&e) {
             self.healthy.store(false, Ordering::Relaxed);
         }
         StoreError::Io(describe(&e))
+    }
+}
+
+/// Whether `e` means the database is not there for us (rather than that it refused one statement).
+/// A connection the server ends on purpose (`pg_terminate_backend`, a shutdown, a failover) fails
+/// its statement with a server error of class 57 (operator intervention) or 08 (connection
+/// exception), or at FATAL severity, not with a client-side I/O error: those count too, so readiness
+/// turns false at once rather than at the next call that cannot connect.
+fn lost_connection(e: &tokio_postgres::Error) -> bool {
+    if e.is_closed() {
+        return true;
+    }
+    match e.as_db_error() {
+        None => true,
+        Some(db) => {
+            let class = &db.code().code()[..2];
+            let canceled = db.code() == &tokio_postgres::error::SqlState::QUERY_CANCELED;
+            (class == "57" && !canceled)
+                || class == "08"
+                || matches!(db.severity(), "FATAL" | "PANIC")
+        }
     }
 }
 

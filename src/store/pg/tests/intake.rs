@@ -95,6 +95,61 @@ async fn an_outage_fails_appends_and_health_comes_back() {
     assert_eq!(s.event_count().await, 2, "nothing acknowledged was lost");
 }
 
+/// A connection the server ends under a running statement (a failover, `pg_terminate_backend`)
+/// fails it with a server error (FATAL, 57P01), not a client I/O error: readiness must still turn
+/// false at once, not only at the next call that cannot connect.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_killed_mid_statement_turns_readiness_false() {
+    let (db, s) = store_or_skip!();
+    s.set_bot_username("before").await.unwrap();
+    assert!(s.is_healthy());
+    let (locker, conn) =
+        tokio_postgres::connect(&with_db(&admin_url(), &db.name), tokio_postgres::NoTls)
+            .await
+            .unwrap();
+    tokio::spawn(conn);
+    locker
+        .batch_execute("BEGIN; LOCK TABLE bot_state IN ACCESS EXCLUSIVE MODE")
+        .await
+        .unwrap();
+    let blocked = {
+        let s = s.clone();
+        tokio::spawn(async move { s.set_bot_username("during").await })
+    };
+    // Wait (bounded) until the store's statement waits on the lock, then end its connection.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let waiting: i64 = locker
+            .query_one(
+                "SELECT count(*) FROM pg_stat_activity
+                 WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        if waiting > 0 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the store never blocked"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    locker
+        .batch_execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+             WHERE datname = current_database() AND pid <> pg_backend_pid()",
+        )
+        .await
+        .unwrap();
+    let res = blocked.await.unwrap();
+    assert!(res.is_err(), "the killed statement fails: {res:?}");
+    assert!(!s.is_healthy(), "readiness goes false with the connection");
+    locker.batch_execute("ROLLBACK").await.unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_refused_append_does_not_fail_its_batch_neighbours() {
     let (db, s) = store_or_skip!();
