@@ -15,21 +15,17 @@ mod events;
 mod openapi;
 mod organizers;
 mod routes;
+mod scope;
 mod subscriptions;
 mod templates;
 mod tenants;
 mod tokens;
 
 use axum::Router;
-use axum::extract::FromRequestParts;
 use axum::http::Method;
-use axum::http::request::Parts;
 use axum::routing::{MethodRouter, delete, get, post, put};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
-use serde::Deserialize;
 
-use super::auth::Principal;
-use super::extract::Query;
 use super::{ApiError, AppState};
 use crate::routing::{Route, RouteDocument};
 use crate::service::deliveries::{
@@ -44,6 +40,7 @@ use crate::store::{DisabledTarget, ImportReport, Notice};
 
 pub use openapi::document as openapi_document;
 pub(crate) use routes::send_test_quota;
+use scope::{Scope, Tenant, TenantQuery, default_app};
 
 use backup::backup;
 use deliveries::{
@@ -531,77 +528,4 @@ pub fn router() -> Router<AppState> {
         .into_iter()
         .fold(Router::new(), |r, e| r.route(e.path, e.handler))
         .fallback(|| async { ApiError::NotFound("no such API endpoint".into()) })
-}
-
-#[derive(Deserialize)]
-pub(super) struct TenantQuery {
-    app: Option<String>,
-    account: Option<String>,
-}
-
-impl TenantQuery {
-    /// The (app, account) filter the principal may use; a tenant always gets its own.
-    fn scoped(self, p: &Principal) -> Result<(Option<String>, Option<String>), ApiError> {
-        let (a, acc) = p.filter(self.app.as_deref(), self.account.as_deref())?;
-        Ok((a.map(str::to_string), acc.map(str::to_string)))
-    }
-
-    /// An exact tenant: the principal's own, or for the operator the query's (app defaults to
-    /// `default`, account is required).
-    fn exact(self, p: &Principal) -> Result<(String, String), ApiError> {
-        match self.scoped(p)? {
-            (a, Some(acc)) => Ok((a.unwrap_or_else(default_app), acc)),
-            (_, None) => Err(ApiError::bad_field("account", "pass ?account=")),
-        }
-    }
-}
-
-/// The caller and its `?app=&account=` query, checked by [`TenantQuery::scoped`]: the filter a
-/// list endpoint applies. One extractor, so every list endpoint authenticates and scopes alike.
-pub(super) struct Scope {
-    app: Option<String>,
-    account: Option<String>,
-}
-
-impl Scope {
-    fn app(&self) -> Option<&str> {
-        self.app.as_deref()
-    }
-
-    fn account(&self) -> Option<&str> {
-        self.account.as_deref()
-    }
-}
-
-impl FromRequestParts<AppState> for Scope {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
-        let p = Principal::from_request_parts(parts, st).await?;
-        let Query(q) = Query::<TenantQuery>::from_request_parts(parts, st).await?;
-        let (app, account) = q.scoped(&p)?;
-        Ok(Scope { app, account })
-    }
-}
-
-/// The caller and its `?app=&account=` query, checked by [`TenantQuery::exact`]: the one tenant an
-/// endpoint reads.
-pub(super) struct Tenant {
-    app: String,
-    account: String,
-}
-
-impl FromRequestParts<AppState> for Tenant {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
-        let p = Principal::from_request_parts(parts, st).await?;
-        let Query(q) = Query::<TenantQuery>::from_request_parts(parts, st).await?;
-        let (app, account) = q.exact(&p)?;
-        Ok(Tenant { app, account })
-    }
-}
-
-fn default_app() -> String {
-    "default".into()
 }

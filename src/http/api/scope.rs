@@ -1,0 +1,86 @@
+//! Who an API call is for: the caller's principal with its `?app=&account=` query, checked once
+//! here so every endpoint authenticates and scopes alike.
+
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use serde::Deserialize;
+
+use super::super::auth::Principal;
+use super::super::extract::Query;
+use super::super::{ApiError, AppState};
+
+#[derive(Deserialize)]
+pub(in crate::http::api) struct TenantQuery {
+    pub(in crate::http::api) app: Option<String>,
+    pub(in crate::http::api) account: Option<String>,
+}
+
+impl TenantQuery {
+    /// The (app, account) filter the principal may use; a tenant always gets its own.
+    pub(in crate::http::api) fn scoped(
+        self,
+        p: &Principal,
+    ) -> Result<(Option<String>, Option<String>), ApiError> {
+        let (a, acc) = p.filter(self.app.as_deref(), self.account.as_deref())?;
+        Ok((a.map(str::to_string), acc.map(str::to_string)))
+    }
+
+    /// An exact tenant: the principal's own, or for the operator the query's (app defaults to
+    /// `default`, account is required).
+    pub(in crate::http::api) fn exact(self, p: &Principal) -> Result<(String, String), ApiError> {
+        match self.scoped(p)? {
+            (a, Some(acc)) => Ok((a.unwrap_or_else(default_app), acc)),
+            (_, None) => Err(ApiError::bad_field("account", "pass ?account=")),
+        }
+    }
+}
+
+/// The caller and its `?app=&account=` query, checked by [`TenantQuery::scoped`]: the filter a
+/// list endpoint applies. One extractor, so every list endpoint authenticates and scopes alike.
+pub(in crate::http::api) struct Scope {
+    pub(in crate::http::api) app: Option<String>,
+    pub(in crate::http::api) account: Option<String>,
+}
+
+impl Scope {
+    pub(in crate::http::api) fn app(&self) -> Option<&str> {
+        self.app.as_deref()
+    }
+
+    pub(in crate::http::api) fn account(&self) -> Option<&str> {
+        self.account.as_deref()
+    }
+}
+
+impl FromRequestParts<AppState> for Scope {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
+        let p = Principal::from_request_parts(parts, st).await?;
+        let Query(q) = Query::<TenantQuery>::from_request_parts(parts, st).await?;
+        let (app, account) = q.scoped(&p)?;
+        Ok(Scope { app, account })
+    }
+}
+
+/// The caller and its `?app=&account=` query, checked by [`TenantQuery::exact`]: the one tenant an
+/// endpoint reads.
+pub(in crate::http::api) struct Tenant {
+    pub(in crate::http::api) app: String,
+    pub(in crate::http::api) account: String,
+}
+
+impl FromRequestParts<AppState> for Tenant {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
+        let p = Principal::from_request_parts(parts, st).await?;
+        let Query(q) = Query::<TenantQuery>::from_request_parts(parts, st).await?;
+        let (app, account) = q.exact(&p)?;
+        Ok(Tenant { app, account })
+    }
+}
+
+pub(in crate::http::api) fn default_app() -> String {
+    "default".into()
+}
