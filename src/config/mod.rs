@@ -25,6 +25,7 @@ mod secret;
 mod security;
 mod server;
 mod store;
+pub(crate) use store::redacted as redacted_pg_url;
 mod telegram;
 mod webhooks;
 mod zoom;

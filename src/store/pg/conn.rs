@@ -51,23 +51,6 @@ pub(super) fn default_ssl_mode(cfg: &tokio_postgres::Config) -> tokio_postgres::
     }
 }
 
-/// `postgres://host:port/db` without user or password, for messages.
-pub(super) fn redacted(cfg: &tokio_postgres::Config) -> String {
-    let host = match cfg.get_hosts().first() {
-        Some(tokio_postgres::config::Host::Tcp(h)) => h.clone(),
-        #[cfg(unix)]
-        Some(tokio_postgres::config::Host::Unix(p)) => p.display().to_string(),
-        None => "localhost".into(),
-    };
-    let port = cfg.get_ports().first().copied().unwrap_or(5432);
-    let db = cfg
-        .get_dbname()
-        .or(cfg.get_user())
-        .unwrap_or("postgres")
-        .to_string();
-    format!("postgres://{host}:{port}/{db}")
-}
-
 impl PgStore {
     /// Connects to the database at `url` (a libpq-style URL), applies pending migrations and starts
     /// the group-commit task. Must run inside a Tokio runtime. `data_key` seals webhook secrets at
@@ -79,7 +62,7 @@ impl PgStore {
         if !url.contains("sslmode=") {
             cfg.ssl_mode(default_ssl_mode(&cfg));
         }
-        let location = redacted(&cfg);
+        let location = crate::config::redacted_pg_url(&cfg);
         let tls = tokio_postgres_rustls::MakeRustlsConnect::new(tls_config()?);
         let mgr = Manager::from_config(
             cfg,
