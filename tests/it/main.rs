@@ -20,6 +20,7 @@ mod intake;
 mod layering;
 mod ops;
 mod outbox_race;
+mod pgdb;
 mod postgres;
 mod rig;
 mod route_race;
