@@ -242,7 +242,7 @@ async fn relay_sigkilled_mid_delivery_delivers_every_acknowledged_event_at_least
 
     // Every acknowledged event reaches the receiver, and the relay has nothing left to do.
     let base = relay.url("");
-    let deadline = restarted + RESTART_DEADLINE;
+    let deadline = restarted + RESTART_DEADLINE + crate::pgdb::claims_of_the_killed_end_after();
     loop {
         let missing: Vec<String> = acked.difference(&receiver.uuids()).cloned().collect();
         let backlog = backlog(&relay.client, &base).await;
@@ -252,8 +252,9 @@ async fn relay_sigkilled_mid_delivery_delivers_every_acknowledged_event_at_least
         assert!(
             tokio::time::Instant::now() < deadline,
             "{} of {} acknowledged events not delivered and backlog (inbox, jobs) = {backlog:?} \
-             {RESTART_DEADLINE:?} after the restart (claims left by the killed relay must be \
-             released at startup, not after the 60 s lease); missing: {missing:?}\n{}",
+             {RESTART_DEADLINE:?} (and the lease on PostgreSQL) after the restart (on sled, claims \
+             left by the killed relay must be released at startup, not after the 60 s lease); \
+             missing: {missing:?}\n{}",
             missing.len(),
             acked.len(),
             restart_log()
@@ -324,9 +325,9 @@ async fn relay_sigkilled_mid_delivery_delivers_every_acknowledged_event_at_least
     );
 
     let store = relay.open_store().await;
-    let jobs = store.list_jobs().expect("list jobs");
+    let jobs = store.list_jobs().await.expect("list jobs");
     assert!(jobs.is_empty(), "jobs left in the outbox: {jobs:?}");
-    let dead = store.list_dead().expect("list dead letters");
+    let dead = store.list_dead().await.expect("list dead letters");
     assert!(dead.is_empty(), "dead letters: {dead:?}");
     // webhook-id is the idempotency key of (event, target).
     let target = Target::Webhook {
@@ -338,6 +339,7 @@ async fn relay_sigkilled_mid_delivery_delivers_every_acknowledged_event_at_least
             limit: 10_000,
             ..EventFilter::default()
         })
+        .await
         .expect("list events");
     for uuid in &acked {
         let seqs: Vec<u64> = events

@@ -233,7 +233,7 @@ async fn outage_then_recovery_delivers_with_the_same_message_id() {
         let out = rig.next_outcome().await;
         assert!(matches!(out, StepOutcome::Retry { .. }), "{out:?}");
     }
-    let attempts = rig.store.attempts_of(job.id).unwrap();
+    let attempts = rig.store.attempts_of(job.id).await.unwrap();
     assert_eq!(attempts.len(), 2);
     for a in &attempts {
         assert_eq!(a.outcome, AttemptOutcome::Retry);
@@ -244,7 +244,7 @@ async fn outage_then_recovery_delivers_with_the_same_message_id() {
     let peer = SmtpPeer::start(&python, port).await;
     let out = rig.next_outcome().await;
     assert!(matches!(out, StepOutcome::Sent { .. }), "{out:?}");
-    let attempts = rig.store.attempts_of(job.id).unwrap();
+    let attempts = rig.store.attempts_of(job.id).await.unwrap();
     assert_eq!(attempts.len(), 3);
     assert_eq!(attempts[2].outcome, AttemptOutcome::Sent);
     assert_eq!(attempts[2].status, Some(250));
@@ -253,7 +253,10 @@ async fn outage_then_recovery_delivers_with_the_same_message_id() {
         "{}",
         attempts[2].detail
     );
-    assert!(rig.store.get_job(job.id).unwrap().is_none(), "job is done");
+    assert!(
+        rig.store.get_job(job.id).await.unwrap().is_none(),
+        "job is done"
+    );
 
     let mails = peer.wait_for(1).await;
     assert_eq!(mails.len(), 1);
@@ -286,17 +289,17 @@ async fn permanent_refusals_are_dead_and_transient_ones_retry() {
         rig.next_outcome().await;
     }
     // 550: dead at once, with the server's reply as the reason.
-    let dead = rig.store.list_dead().unwrap();
+    let dead = rig.store.list_dead().await.unwrap();
     assert_eq!(dead.len(), 1, "{dead:?}");
     assert_eq!(dead[0].job.id, nobody.id);
     assert_eq!(dead[0].reason, "550 no such user");
-    let attempts = rig.store.attempts_of(nobody.id).unwrap();
+    let attempts = rig.store.attempts_of(nobody.id).await.unwrap();
     assert_eq!(attempts.len(), 1);
     assert_eq!(attempts[0].outcome, AttemptOutcome::Dead);
     assert_eq!(attempts[0].status, Some(550));
 
     // 451: retried on the schedule.
-    let attempts = rig.store.attempts_of(busy.id).unwrap();
+    let attempts = rig.store.attempts_of(busy.id).await.unwrap();
     assert_eq!(attempts.len(), 1);
     assert_eq!(attempts[0].outcome, AttemptOutcome::Retry);
     assert_eq!(attempts[0].status, Some(451));
@@ -306,7 +309,7 @@ async fn permanent_refusals_are_dead_and_transient_ones_retry() {
         attempts[0].detail
     );
     assert!(
-        rig.store.get_job(busy.id).unwrap().is_some(),
+        rig.store.get_job(busy.id).await.unwrap().is_some(),
         "still queued"
     );
 

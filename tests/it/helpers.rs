@@ -18,7 +18,9 @@ use sha2::Sha256;
 use tempfile::TempDir;
 use zoom_relay::App;
 use zoom_relay::config::{self, Config, ConfigSource};
-use zoom_relay::store::{Db, EventFilter, EventRecord, Store};
+use zoom_relay::store::{Db, EventFilter, EventRecord};
+
+use crate::pgdb::{self, FreshDb};
 
 /// The Secret Token of the `default` app in test configs. Not relay.example.toml's: its published
 /// demo secrets are refused outside demo mode, so [`test_config_text`] swaps in these.
@@ -227,6 +229,9 @@ pub struct TestApp {
     secrets: HashMap<String, String>,
     app: App,
     dir: TempDir,
+    /// The relay's database when the suite runs on PostgreSQL (see [`pgdb::place`]); after `app`,
+    /// so the relay stops before its database goes.
+    _db: Option<std::sync::Arc<FreshDb>>,
 }
 
 /// Starts a relay on `127.0.0.1:0` with a temporary data dir. `tweak` edits the config document
@@ -240,6 +245,7 @@ pub async fn spawn_app(tweak: impl FnOnce(&mut String)) -> TestApp {
     let addr = listener.local_addr().expect("local addr");
     let mut doc = test_config_text(addr);
     tweak(&mut doc);
+    let db = pgdb::place(&mut doc).await;
     let config_path = write_config(dir.path(), &doc);
     let config = parse_config(&config_path);
     let secrets = secrets_of(&config);
@@ -257,6 +263,7 @@ pub async fn spawn_app(tweak: impl FnOnce(&mut String)) -> TestApp {
         secrets,
         app,
         dir,
+        _db: db,
     }
 }
 
@@ -387,12 +394,17 @@ impl TestApp {
     }
 
     /// Stops the relay gracefully (in-flight requests finish, the store is flushed and closed).
-    /// Returns the temporary directory, so a caller can look at the files the relay left behind.
+    /// Returns the temporary directory, so a caller can look at the files the relay left behind
+    /// (and, on PostgreSQL, the CLI can read the database it left behind while that directory is
+    /// there).
     pub async fn shutdown(self) -> TempDir {
         tokio::time::timeout(DEADLINE, self.app.shutdown())
             .await
             .expect("relay stops within the deadline")
             .expect("relay stops cleanly");
+        if let Some(db) = self._db {
+            pgdb::keep_while(&self.config.server.data_dir, db);
+        }
         self.dir
     }
 }
@@ -450,6 +462,8 @@ pub struct RelayProcess {
     secret: String,
     stderr_path: PathBuf,
     _dir: TempDir,
+    /// See [`TestApp`]'s; a restart on `config_path` finds the same database.
+    _db: Option<std::sync::Arc<FreshDb>>,
 }
 
 impl RelayProcess {
@@ -509,12 +523,11 @@ impl RelayProcess {
             .send()
     }
 
-    /// The store the process wrote, opened directly (the process must have exited: sled locks it).
-    pub async fn open_store(&self) -> Store {
-        let config = parse_config(&self.config_path);
-        tokio::task::spawn_blocking(move || Store::open(&config.server.data_dir, &config.store))
+    /// The store the process wrote, opened as its config says (the process must have exited when
+    /// that is sled, whose lock allows one holder).
+    pub async fn open_store(&self) -> Db {
+        zoom_relay::store::open(&parse_config(&self.config_path))
             .await
-            .expect("open task")
             .expect("the store opens after the relay exited")
     }
 }
@@ -531,6 +544,7 @@ impl RelayProcess {
         let addr: SocketAddr = ([127, 0, 0, 1], free_port()).into();
         let mut doc = test_config_text(addr);
         tweak(&mut doc);
+        let db = pgdb::place(&mut doc).await;
         let config_path = write_config(dir.path(), &doc);
         let secret = secrets_of(&parse_config(&config_path))["default"].clone();
         let stderr_path = dir.path().join("relay.stderr");
@@ -553,6 +567,7 @@ impl RelayProcess {
             secret,
             stderr_path,
             _dir: dir,
+            _db: db,
         };
         p.wait_ready().await;
         p

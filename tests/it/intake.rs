@@ -863,8 +863,9 @@ async fn assert_all_stored(relay: &RelayProcess, acked: &[String]) {
             limit: 10_000,
             ..Default::default()
         })
+        .await
         .unwrap();
-    assert_eq!(stored.len(), store.event_count());
+    assert_eq!(stored.len(), store.event_count().await);
     assert!(
         stored.len() >= acked.len() && stored.len() <= FLOOD,
         "{} stored, {} acknowledged",

@@ -102,6 +102,11 @@ fn open_store(config: &zoom_relay::config::Config) -> Store {
 
 #[tokio::test]
 async fn a_backup_through_the_running_relay_restores_every_tree_byte_for_byte() {
+    if crate::pgdb::skip_on_postgres(
+        "compares sled's trees byte for byte, and backups are not there yet on PostgreSQL",
+    ) {
+        return;
+    }
     let app = spawn_app(|_| {}).await;
     import_routes(&app.client, &app.url("")).await;
     for i in 0..3 {
@@ -161,6 +166,11 @@ async fn a_backup_through_the_running_relay_restores_every_tree_byte_for_byte() 
 
 #[tokio::test]
 async fn restore_refuses_a_held_store_and_a_damaged_file_and_changes_nothing() {
+    if crate::pgdb::skip_on_postgres(
+        "a store held by sled's lock, and backups are not there yet on PostgreSQL",
+    ) {
+        return;
+    }
     let relay = RelayProcess::start(|_| {}).await;
     let cfg = relay.config_path.to_str().unwrap().to_string();
     let r = relay
@@ -359,8 +369,13 @@ async fn doctor_sees_a_store_held_by_a_running_relay_and_healthcheck_passes() {
     let out = run_cli(&["doctor", "--config", &cfg]).await;
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}\n{}", stderr(&out));
-    assert!(text.contains("held by the running relay"), "{text}");
-    assert!(text.contains("/readyz answers 200"), "{text}");
+    if crate::pgdb::suite_on_postgres() {
+        // A database takes more than one client: doctor opens it beside the running relay.
+        assert!(text.contains("opens cleanly"), "{text}");
+    } else {
+        assert!(text.contains("held by the running relay"), "{text}");
+        assert!(text.contains("/readyz answers 200"), "{text}");
+    }
 
     let out = run_cli(&["healthcheck", "--config", &cfg]).await;
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

@@ -12,10 +12,11 @@ use zoom_relay::metrics::Metrics;
 use zoom_relay::render::Renderer;
 use zoom_relay::routing::RouteDocument;
 use zoom_relay::service::Ctx;
-use zoom_relay::store::{Job, NewEvent, Store};
+use zoom_relay::store::{Db, Job, NewEvent};
 use zoom_relay::zoom::event::parse;
 
 use crate::helpers::*;
+use crate::pgdb::{self, FreshDb};
 
 /// The account the rig's events come from.
 pub const RIG_ACCOUNT: &str = "acct-it";
@@ -24,16 +25,18 @@ pub struct Rig<S: Sender> {
     /// Holds the data dir for the rig's lifetime.
     pub dir: TempDir,
     pub config: Config,
-    pub store: Store,
+    pub store: Db,
     pub dispatcher: Dispatcher,
     pub worker: Worker<S>,
+    /// The rig's database when the suite runs on PostgreSQL.
+    _db: Option<Arc<FreshDb>>,
 }
 
 /// A worker for `sender` on `store`, with the config's delivery settings (also for a "restarted"
 /// worker on the same store).
-pub fn worker<S: Sender>(store: &Store, config: &Config, sender: S) -> Worker<S> {
+pub fn worker<S: Sender>(store: &Db, config: &Config, sender: S) -> Worker<S> {
     Worker::new(
-        Arc::new(store.clone()),
+        store.clone(),
         sender,
         config.delivery.clone(),
         Arc::new(Metrics::default()),
@@ -48,34 +51,28 @@ impl<S: Sender> Rig<S> {
     pub async fn new(
         tweak: impl FnOnce(&mut String),
         routes: Option<&str>,
-        sender: impl AsyncFnOnce(&Config, &Store) -> S,
+        sender: impl AsyncFnOnce(&Config, &Db) -> S,
     ) -> Self {
         init_tracing();
         let dir = tempfile::tempdir().expect("tempdir");
         let mut doc = test_config_text("127.0.0.1:1".parse().unwrap());
         doc = doc.replace("seed_routes = \"routes.example.toml\"", "");
         tweak(&mut doc);
+        let db = pgdb::place(&mut doc).await;
         let config = parse_config(&write_config(dir.path(), &doc));
-        let store = Store::open(&config.server.data_dir, &config.store).expect("store opens");
+        let store = zoom_relay::store::open(&config).await.expect("store opens");
         let renderer = Renderer::new().expect("renderer");
         if let Some(routes) = routes {
             let routes: RouteDocument = toml::from_str(routes).expect("route document");
             let mut lenient = config.clone();
             lenient.webhooks.allow_private_networks = true;
-            Ctx::operator(
-                Arc::new(store.clone()),
-                Arc::new(lenient),
-                Arc::new(renderer.clone()),
-            )
-            .import(&routes)
-            .await
-            .expect("routes import");
+            Ctx::operator(store.clone(), Arc::new(lenient), Arc::new(renderer.clone()))
+                .import(&routes)
+                .await
+                .expect("routes import");
         }
-        let dispatcher = Dispatcher::new(
-            Arc::new(store.clone()),
-            Arc::new(renderer),
-            Arc::new(config.clone()),
-        );
+        let dispatcher =
+            Dispatcher::new(store.clone(), Arc::new(renderer), Arc::new(config.clone()));
         let worker = worker(&store, &config, sender(&config, &store).await);
         Rig {
             dir,
@@ -83,6 +80,7 @@ impl<S: Sender> Rig<S> {
             store,
             dispatcher,
             worker,
+            _db: db,
         }
     }
 
@@ -115,6 +113,7 @@ impl<S: Sender> Rig<S> {
         let before: Vec<u64> = self
             .store
             .list_jobs()
+            .await
             .unwrap()
             .iter()
             .map(|j| j.id)
@@ -126,6 +125,7 @@ impl<S: Sender> Rig<S> {
         }
         self.store
             .list_jobs()
+            .await
             .unwrap()
             .into_iter()
             .filter(|j| !before.contains(&j.id))

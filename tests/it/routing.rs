@@ -14,10 +14,11 @@ use zoom_relay::metrics::Metrics;
 use zoom_relay::render::Renderer;
 use zoom_relay::routing::{Channel, RouteDocument};
 use zoom_relay::service::Ctx;
-use zoom_relay::store::{Job, Message, NewEvent, Store};
+use zoom_relay::store::{Db, Job, Message, NewEvent};
 use zoom_relay::zoom::event::parse;
 
 use crate::helpers::*;
+use crate::pgdb::{self, FreshDb};
 
 const ACCOUNT: &str = "acct-it";
 const SECRET_A: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -84,26 +85,35 @@ fn with_channels(doc: &mut String) {
     );
 }
 
-fn test_config() -> (tempfile::TempDir, Config) {
+/// A test's config directory, and its database when the suite runs on PostgreSQL.
+struct Scratch {
+    dir: tempfile::TempDir,
+    _db: Option<Arc<FreshDb>>,
+}
+
+impl Scratch {
+    fn path(&self) -> &std::path::Path {
+        self.dir.path()
+    }
+}
+
+async fn test_config() -> (Scratch, Config) {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut doc = test_config_text("127.0.0.1:1".parse().unwrap());
     with_channels(&mut doc);
+    let db = pgdb::place(&mut doc).await;
     let path = write_config(dir.path(), &doc);
     let config = parse_config(&path);
-    (dir, config)
+    (Scratch { dir, _db: db }, config)
 }
 
-async fn import(store: &Store, config: &Config, doc: &str) {
+async fn import(store: &Db, config: &Config, doc: &str) {
     let renderer = Renderer::new().expect("renderer");
     let parsed: RouteDocument = toml::from_str(doc).expect("route document parses");
-    Ctx::operator(
-        Arc::new(store.clone()),
-        Arc::new(config.clone()),
-        Arc::new(renderer),
-    )
-    .import(&parsed)
-    .await
-    .expect("routes import");
+    Ctx::operator(store.clone(), Arc::new(config.clone()), Arc::new(renderer))
+        .import(&parsed)
+        .await
+        .expect("routes import");
 }
 
 fn body(kind: &str, uuid: &str, topic: &str, extra: Value) -> Vec<u8> {
@@ -125,7 +135,7 @@ fn body(kind: &str, uuid: &str, topic: &str, extra: Value) -> Vec<u8> {
     .unwrap()
 }
 
-async fn append(store: &Store, body: &[u8]) {
+async fn append(store: &Db, body: &[u8]) {
     let parsed = parse(body).expect("parses");
     let key = parsed.dedup_key("default", body);
     store
@@ -146,13 +156,13 @@ async fn append(store: &Store, body: &[u8]) {
         .expect("append");
 }
 
-fn open_store(config: &Config) -> Store {
-    Store::open(&config.server.data_dir, &config.store).expect("store opens")
+async fn open_store(config: &Config) -> Db {
+    zoom_relay::store::open(config).await.expect("store opens")
 }
 
-fn dispatcher(store: &Store, config: &Config) -> Dispatcher {
+fn dispatcher(store: &Db, config: &Config) -> Dispatcher {
     Dispatcher::new(
-        Arc::new(store.clone()),
+        store.clone(),
         Arc::new(Renderer::new().unwrap()),
         Arc::new(config.clone()),
     )
@@ -172,9 +182,9 @@ events = ["meeting.started", "meeting.ended"]
     )
 }
 
-fn log_worker(store: &Store, config: &Config) -> Worker<LogSender> {
+fn log_worker(store: &Db, config: &Config) -> Worker<LogSender> {
     Worker::new(
-        Arc::new(store.clone()),
+        store.clone(),
         LogSender,
         config.delivery.clone(),
         Arc::new(Metrics::default()),
@@ -187,8 +197,8 @@ fn jobs_by_target(jobs: &[Job]) -> BTreeMap<String, &Job> {
 
 #[tokio::test]
 async fn design_route_document_turns_a_started_event_into_one_job_per_target() {
-    let (_dir, config) = test_config();
-    let store = open_store(&config);
+    let (_dir, config) = test_config().await;
+    let store = open_store(&config).await;
     import(&store, &config, &design_routes()).await;
     append(
         &store,
@@ -215,7 +225,7 @@ async fn design_route_document_turns_a_started_event_into_one_job_per_target() {
     );
     assert_eq!(d.step().await.unwrap(), DispatchOutcome::Idle);
 
-    let jobs = store.list_jobs().unwrap();
+    let jobs = store.list_jobs().await.unwrap();
     let by_target = jobs_by_target(&jobs);
     let keys: Vec<&str> = by_target.keys().map(String::as_str).collect();
     assert_eq!(
@@ -260,8 +270,8 @@ async fn design_route_document_turns_a_started_event_into_one_job_per_target() {
 
 #[tokio::test]
 async fn join_link_is_only_included_where_the_route_allows_it() {
-    let (_dir, config) = test_config();
-    let store = open_store(&config);
+    let (_dir, config) = test_config().await;
+    let store = open_store(&config).await;
     import(&store, &config, &design_routes()).await;
     // meeting.created carries the join link; meeting.started does not, so it comes from memory.
     append(
@@ -282,7 +292,7 @@ async fn join_link_is_only_included_where_the_route_allows_it() {
     let d = dispatcher(&store, &config);
     while d.step().await.unwrap() != DispatchOutcome::Idle {}
 
-    let jobs = store.list_jobs().unwrap();
+    let jobs = store.list_jobs().await.unwrap();
     let started: Vec<&Job> = jobs
         .iter()
         .filter(|j| j.event == "meeting.started")
@@ -314,8 +324,8 @@ async fn join_link_is_only_included_where_the_route_allows_it() {
 
 #[tokio::test]
 async fn started_alert_is_not_sent_after_the_meeting_ended() {
-    let (_dir, config) = test_config();
-    let store = open_store(&config);
+    let (_dir, config) = test_config().await;
+    let store = open_store(&config).await;
     import(&store, &config, &log_route("log everything")).await;
     append(
         &store,
@@ -334,7 +344,7 @@ async fn started_alert_is_not_sent_after_the_meeting_ended() {
     .await;
     let d = dispatcher(&store, &config);
     while d.step().await.unwrap() != DispatchOutcome::Idle {}
-    assert_eq!(store.list_jobs().unwrap().len(), 2);
+    assert_eq!(store.list_jobs().await.unwrap().len(), 2);
 
     let worker = log_worker(&store, &config);
     let first = worker.step().await.unwrap();
@@ -350,7 +360,7 @@ async fn started_alert_is_not_sent_after_the_meeting_ended() {
         worker.step().await.unwrap(),
         StepOutcome::Idle { next_due_ms: None }
     ));
-    let dead = store.list_dead().unwrap();
+    let dead = store.list_dead().await.unwrap();
     assert_eq!(dead.len(), 1);
     assert_eq!(dead[0].job.event, "meeting.started");
     store.close().await.unwrap();
@@ -358,8 +368,8 @@ async fn started_alert_is_not_sent_after_the_meeting_ended() {
 
 #[tokio::test]
 async fn dispatch_happens_exactly_once_across_a_restart() {
-    let (_dir, config) = test_config();
-    let store = open_store(&config);
+    let (_dir, config) = test_config().await;
+    let store = open_store(&config).await;
     import(&store, &config, &design_routes()).await;
     for i in 0..5 {
         append(
@@ -380,15 +390,15 @@ async fn dispatch_happens_exactly_once_across_a_restart() {
     store.close().await.unwrap();
     drop(d);
     drop(store);
-    let store = open_store(&config);
-    assert_eq!(store.inbox_len(), 3);
+    let store = open_store(&config).await;
+    assert_eq!(store.inbox_len().await, 3);
     let d = dispatcher(&store, &config);
     while d.step().await.unwrap() != DispatchOutcome::Idle {}
-    let jobs = store.list_jobs().unwrap();
+    let jobs = store.list_jobs().await.unwrap();
     assert_eq!(jobs.len(), 5 * 6, "six targets per event, once each");
     let keys: HashSet<&str> = jobs.iter().map(|j| j.idempotency_key.as_str()).collect();
     assert_eq!(keys.len(), jobs.len());
-    for e in store.list_events(&Default::default()).unwrap() {
+    for e in store.list_events(&Default::default()).await.unwrap() {
         assert_eq!(e.status.label(), "dispatched");
     }
     store.close().await.unwrap();
@@ -479,8 +489,8 @@ async fn sigkilled_relay_dispatches_every_acknowledged_event_once_after_restart(
     let store = relay.open_store().await;
     // Telegram and email jobs stay queued (no such worker yet); webhook jobs to the closed port end
     // queued for a retry or dead; log jobs were sent. Every job is in exactly one of those places.
-    let mut jobs = store.list_jobs().unwrap();
-    jobs.extend(store.list_dead().unwrap().into_iter().map(|d| d.job));
+    let mut jobs = store.list_jobs().await.unwrap();
+    jobs.extend(store.list_dead().await.unwrap().into_iter().map(|d| d.job));
     for uuid in &acked {
         let of_event: Vec<&Job> = jobs
             .iter()
@@ -501,7 +511,7 @@ async fn sigkilled_relay_dispatches_every_acknowledged_event_once_after_restart(
 
 #[tokio::test]
 async fn routes_import_validates_everything_before_writing_anything() {
-    let (dir, config) = test_config();
+    let (dir, config) = test_config().await;
     let bad = format!(
         "{}\n[[routes]]\nname = \"broken\"\naccount_id = \"{ACCOUNT}\"\nevents = [\"meeting.begun\"]\ntimezone = \"Mars/Base\"\n  [[routes.destinations]]\n  kind = \"log\"\n",
         design_routes()
@@ -524,14 +534,14 @@ async fn routes_import_validates_everything_before_writing_anything() {
         "{err}"
     );
     assert!(err.contains("timezone"), "{err}");
-    let store = open_store(&config);
-    assert_eq!(store.route_count(), 0, "nothing may be written");
+    let store = open_store(&config).await;
+    assert_eq!(store.route_count().await, 0, "nothing may be written");
     store.close().await.unwrap();
 }
 
 #[tokio::test]
 async fn routes_test_prints_which_routes_fire_and_the_rendered_messages() {
-    let (dir, _config) = test_config();
+    let (dir, config) = test_config().await;
     let routes = dir.path().join("routes.toml");
     std::fs::write(&routes, design_routes()).unwrap();
     let cfg = dir.path().join("relay.toml");
@@ -571,13 +581,9 @@ async fn routes_test_prints_which_routes_fire_and_the_rendered_messages() {
         "{text}"
     );
     // A dry run writes nothing.
-    let store = Store::open(
-        &dir.path().join("data"),
-        &parse_config(&dir.path().join("relay.toml")).store,
-    )
-    .unwrap();
-    assert_eq!(store.event_count(), 0);
-    assert_eq!(store.list_jobs().unwrap().len(), 0);
+    let store = open_store(&config).await;
+    assert_eq!(store.event_count().await, 0);
+    assert_eq!(store.list_jobs().await.unwrap().len(), 0);
     store.close().await.unwrap();
 }
 
@@ -632,8 +638,8 @@ async fn demo_relay_logs_a_rendered_alert_for_a_simulated_start() {
 
 #[tokio::test]
 async fn dead_letters_are_listed_with_their_reason_and_can_be_retried() {
-    let (dir, config) = test_config();
-    let store = open_store(&config);
+    let (dir, config) = test_config().await;
+    let store = open_store(&config).await;
     import(&store, &config, &log_route("log starts")).await;
     append(
         &store,
@@ -679,10 +685,10 @@ async fn dead_letters_are_listed_with_their_reason_and_can_be_retried() {
     );
     let out = run_cli(&["deliveries", "retry", "999999", "--config", cfg]).await;
     assert_eq!(out.status.code(), Some(1), "an unknown id fails");
-    let store = open_store(&config);
-    assert!(store.list_dead().unwrap().is_empty());
+    let store = open_store(&config).await;
+    assert!(store.list_dead().await.unwrap().is_empty());
     assert!(
-        store.get_job(job_id).unwrap().is_some(),
+        store.get_job(job_id).await.unwrap().is_some(),
         "back in the queue"
     );
     store.close().await.unwrap();
@@ -691,8 +697,8 @@ async fn dead_letters_are_listed_with_their_reason_and_can_be_retried() {
 #[tokio::test]
 async fn a_retrying_job_holds_back_later_jobs_for_the_same_destination() {
     use zoom_relay::store::{Attempt, AttemptOutcome, Claim, Finish};
-    let (_dir, config) = test_config();
-    let store = open_store(&config);
+    let (_dir, config) = test_config().await;
+    let store = open_store(&config).await;
     import(&store, &config, &log_route("fifo")).await;
     for i in 0..2 {
         append(
@@ -704,7 +710,7 @@ async fn a_retrying_job_holds_back_later_jobs_for_the_same_destination() {
     let d = dispatcher(&store, &config);
     while d.step().await.unwrap() != DispatchOutcome::Idle {}
     let now = chrono::Utc::now().timestamp_millis();
-    let Claim::Job(first) = store.claim_due(Channel::Log, now, 60_000).unwrap() else {
+    let Claim::Job(first) = store.claim_due(Channel::Log, now, 60_000).await.unwrap() else {
         panic!("first job due")
     };
     let retry_at = now + 600_000;
@@ -719,13 +725,18 @@ async fn a_retrying_job_holds_back_later_jobs_for_the_same_destination() {
     };
     store
         .finish_job(&first, &attempt, Finish::RetryAt(retry_at))
+        .await
         .unwrap();
     // The second job is due now, but the first one for the same target goes first.
-    match store.claim_due(Channel::Log, now, 60_000).unwrap() {
+    match store.claim_due(Channel::Log, now, 60_000).await.unwrap() {
         Claim::NotBefore(t) => assert_eq!(t, retry_at),
         other => panic!("the later job must wait for the retrying one: {other:?}"),
     }
-    let Claim::Job(again) = store.claim_due(Channel::Log, retry_at, 60_000).unwrap() else {
+    let Claim::Job(again) = store
+        .claim_due(Channel::Log, retry_at, 60_000)
+        .await
+        .unwrap()
+    else {
         panic!("the retrying job is due")
     };
     assert_eq!(again.id, first.id);
@@ -734,8 +745,12 @@ async fn a_retrying_job_holds_back_later_jobs_for_the_same_destination() {
         outcome: AttemptOutcome::Sent,
         ..attempt
     };
-    store.finish_job(&again, &sent, Finish::Done).unwrap();
-    let Claim::Job(second) = store.claim_due(Channel::Log, retry_at, 60_000).unwrap() else {
+    store.finish_job(&again, &sent, Finish::Done).await.unwrap();
+    let Claim::Job(second) = store
+        .claim_due(Channel::Log, retry_at, 60_000)
+        .await
+        .unwrap()
+    else {
         panic!("now the later job")
     };
     assert!(second.id > first.id);
@@ -763,10 +778,11 @@ async fn metrics_expose_flush_times_and_outbox_depth_per_channel() {
 
 #[tokio::test]
 async fn a_disabled_destination_is_listed_and_can_be_enabled_again() {
-    let (dir, config) = test_config();
-    let store = open_store(&config);
+    let (dir, config) = test_config().await;
+    let store = open_store(&config).await;
     store
         .disable_target("default", ACCOUNT, "telegram:-100777", "the bot was kicked")
+        .await
         .unwrap();
     store.close().await.unwrap();
     drop(store);
@@ -800,10 +816,11 @@ async fn a_disabled_destination_is_listed_and_can_be_enabled_again() {
     );
     let out = run_cli(&enable).await;
     assert_eq!(out.status.code(), Some(1), "no longer disabled");
-    let store = open_store(&config);
+    let store = open_store(&config).await;
     assert!(
         !store
             .is_target_disabled("default", ACCOUNT, "telegram:-100777")
+            .await
             .unwrap()
     );
     store.close().await.unwrap();

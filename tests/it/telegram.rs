@@ -11,7 +11,7 @@ use zoom_relay::delivery::telegram::{TelegramSender, split_html};
 use zoom_relay::delivery::{StepOutcome, Worker};
 use zoom_relay::render::telegram::{MAX_LEN, check, to_plain_text};
 use zoom_relay::routing::{DeliveryOptions, Destination, Overflow, Target};
-use zoom_relay::store::{AttemptOutcome, EventStatus, Message, NewJob, Store};
+use zoom_relay::store::{AttemptOutcome, Db, EventStatus, Message, NewJob};
 
 use crate::fake_telegram::{Call, FakeTelegram, telegram_len};
 use crate::helpers::*;
@@ -95,17 +95,14 @@ fn visible_text(html: &str) -> String {
 
 type Rig = crate::rig::Rig<TelegramSender>;
 
-async fn sender(store: &Store, config: &Config) -> TelegramSender {
-    TelegramSender::new(
-        config.telegram.as_ref().expect("[telegram]"),
-        std::sync::Arc::new(store.clone()),
-    )
-    .await
-    .expect("sender builds")
+async fn sender(store: &Db, config: &Config) -> TelegramSender {
+    TelegramSender::new(config.telegram.as_ref().expect("[telegram]"), store.clone())
+        .await
+        .expect("sender builds")
 }
 
 /// A second worker on the rig's store, as after a restart.
-async fn worker(store: &Store, config: &Config) -> Worker<TelegramSender> {
+async fn worker(store: &Db, config: &Config) -> Worker<TelegramSender> {
     crate::rig::worker(store, config, sender(store, config).await)
 }
 
@@ -132,6 +129,7 @@ impl crate::rig::Rig<TelegramSender> {
         let record = self
             .store
             .next_inbox_event()
+            .await
             .unwrap()
             .expect("in the inbox");
         let key = format!("it-{}", record.seq);
@@ -155,11 +153,13 @@ impl crate::rig::Rig<TelegramSender> {
         assert_eq!(
             self.store
                 .commit_dispatch(&record, status, vec![job])
+                .await
                 .unwrap(),
             1
         );
         self.store
             .list_jobs()
+            .await
             .unwrap()
             .into_iter()
             .find(|j| j.idempotency_key == key)
@@ -413,7 +413,7 @@ async fn a_long_message_arrives_in_valid_parts_in_order_without_repeats() {
     for g in gaps_ms(&got) {
         assert!(g + SLACK_MS >= 1000, "parts {g} ms apart");
     }
-    let attempts = rig.store.attempts_of(job).unwrap();
+    let attempts = rig.store.attempts_of(job).await.unwrap();
     let summary: Vec<_> = attempts.iter().map(|a| (a.outcome, a.status)).collect();
     assert_eq!(
         summary,
@@ -442,9 +442,9 @@ async fn pacing_holds_across_a_restart_and_a_wait_is_not_an_attempt() {
         panic!("the restarted pacer let a burst through: {out:?}")
     };
     assert_eq!(job_id, job);
-    let queued = rig.store.get_job(job).unwrap().expect("still queued");
+    let queued = rig.store.get_job(job).await.unwrap().expect("still queued");
     assert_eq!(queued.attempts, 0);
-    assert!(rig.store.attempts_of(job).unwrap().is_empty());
+    assert!(rig.store.attempts_of(job).await.unwrap().is_empty());
     assert_eq!(
         restarted.step().await.unwrap(),
         StepOutcome::Idle {
@@ -477,7 +477,7 @@ async fn network_errors_are_retried_and_never_record_the_token() {
     let job = rig.enqueue(8001, "<b>unreachable</b>").await;
     let out = rig.next_outcome().await;
     assert!(matches!(out, StepOutcome::Retry { .. }), "{out:?}");
-    let attempts = rig.store.attempts_of(job).unwrap();
+    let attempts = rig.store.attempts_of(job).await.unwrap();
     assert_eq!(attempts.len(), 1);
     let detail = &attempts[0].detail;
     assert!(!detail.is_empty());
@@ -542,7 +542,7 @@ async fn telegram_down_then_back_delivers_the_queued_alert() {
     let got = fake.delivered_to(chat);
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].text, "<b>Back</b> online");
-    let attempts = rig.store.attempts_of(job).unwrap();
+    let attempts = rig.store.attempts_of(job).await.unwrap();
     assert_eq!(
         attempts.first().map(|a| a.outcome),
         Some(AttemptOutcome::Retry)

@@ -439,18 +439,12 @@ async fn migration_links_single_use_groups_and_strips_shared_ones_with_notices()
     let data = dir.path().join("data");
     let (own, shared) = (-1_009_000_000_303, -1_009_000_000_404);
     {
-        let store = zoom_relay::store::Store::open(
-            &data,
-            &zoom_relay::config::StoreConfig {
-                dedup_retention_secs: 60,
-                event_retention_secs: 60,
-                meeting_retention_secs: 60,
-                cache_capacity_mb: 8,
-                janitor_interval_secs: 60,
-                data_key: None,
-            },
-        )
-        .unwrap();
+        // The store as an older relay left it, on whichever backend the suite runs on.
+        let mut doc = test_config_text("127.0.0.1:1".parse().unwrap());
+        set_key(&mut doc, "data_dir", &format!("\"{}\"", data.display()));
+        let _db = crate::pgdb::place(&mut doc).await;
+        let config = parse_config(&write_config(dir.path(), &doc));
+        let store = zoom_relay::store::open(&config).await.unwrap();
         let routes = [
             json!({"name": "t-own", "app_id": "default", "account_id": T,
                 "events": ["meeting.started"],
@@ -464,6 +458,7 @@ async fn migration_links_single_use_groups_and_strips_shared_ones_with_notices()
         for r in routes {
             store
                 .put_route(&serde_json::from_value(r).unwrap())
+                .await
                 .unwrap();
         }
         store.close().await.unwrap();

@@ -185,7 +185,7 @@ type Rig = crate::rig::Rig<WebhookSender>;
 /// A store with a route to `urls`, and a worker built from the test config as `tweak` leaves it.
 async fn rig(urls: &[String], tweak: impl FnOnce(&mut String)) -> Rig {
     Rig::new(tweak, Some(&route_doc(urls)), async |config, store| {
-        WebhookSender::new(&config.webhooks, Arc::new(store.clone())).expect("client builds")
+        WebhookSender::new(&config.webhooks, store.clone()).expect("client builds")
     })
     .await
 }
@@ -294,7 +294,7 @@ async fn outage_then_recovery_retries_with_the_same_webhook_id() {
         ),
         "{outcomes:?}"
     );
-    let attempts = rig.store.attempts_of(job.id).unwrap();
+    let attempts = rig.store.attempts_of(job.id).await.unwrap();
     let summary: Vec<(AttemptOutcome, Option<u16>)> =
         attempts.iter().map(|a| (a.outcome, a.status)).collect();
     assert_eq!(
@@ -312,7 +312,10 @@ async fn outage_then_recovery_retries_with_the_same_webhook_id() {
         assert_eq!(r.header("webhook-id"), job.idempotency_key);
         verify(r);
     }
-    assert!(rig.store.get_job(job.id).unwrap().is_none(), "job is done");
+    assert!(
+        rig.store.get_job(job.id).await.unwrap().is_none(),
+        "job is done"
+    );
     rig.store.close().await.unwrap();
 }
 
@@ -349,15 +352,20 @@ async fn gone_receiver_is_disabled_with_a_notice_and_gets_no_more_jobs() {
         panic!("{out:?}")
     };
     assert!(reason.contains("410"), "{reason}");
-    let dead = rig.store.list_dead().unwrap();
+    let dead = rig.store.list_dead().await.unwrap();
     assert_eq!(dead.len(), 1);
     assert_eq!(&dead[0].reason, reason);
     assert!(
         rig.store
             .is_target_disabled("default", ACCOUNT, &key)
+            .await
             .unwrap()
     );
-    let notices = rig.store.list_notices(Some(("default", ACCOUNT))).unwrap();
+    let notices = rig
+        .store
+        .list_notices(Some(("default", ACCOUNT)))
+        .await
+        .unwrap();
     assert_eq!(notices.len(), 1, "{notices:?}");
     let n = &notices[0];
     assert_eq!(n.kind, "webhook_gone");
@@ -402,7 +410,7 @@ async fn private_destinations_are_blocked_without_being_contacted() {
             "the resolved address is not shown to tenants: {reason}"
         );
     }
-    assert_eq!(rig.store.list_dead().unwrap().len(), 2);
+    assert_eq!(rig.store.list_dead().await.unwrap().len(), 2);
     assert!(
         receiver.requests().is_empty(),
         "nothing may reach the receiver"
@@ -460,7 +468,7 @@ async fn rate_limited_delivery_waits_as_told_by_retry_after() {
     let StepOutcome::Retry { at_ms, .. } = out else {
         panic!("{out:?}")
     };
-    let attempts = rig.store.attempts_of(job_id).unwrap();
+    let attempts = rig.store.attempts_of(job_id).await.unwrap();
     assert_eq!(attempts.len(), 1);
     assert_eq!(attempts[0].outcome, AttemptOutcome::Retry);
     assert_eq!(attempts[0].status, Some(429));
@@ -510,7 +518,7 @@ async fn timeouts_and_refused_connections_are_retried() {
         ));
     }
     for job in &jobs {
-        let attempts = rig.store.attempts_of(job.id).unwrap();
+        let attempts = rig.store.attempts_of(job.id).await.unwrap();
         assert_eq!(attempts.len(), 1);
         assert_eq!(attempts[0].outcome, AttemptOutcome::Retry);
         assert_eq!(attempts[0].status, None);
