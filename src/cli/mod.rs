@@ -3,6 +3,7 @@
 
 mod access;
 mod codes;
+mod copy;
 mod deliveries;
 mod events;
 mod manage;
@@ -100,8 +101,13 @@ enum Command {
     },
     /// Write a backup of the whole store to FILE (through the running relay if one holds the store).
     Backup(ops::BackupArgs),
-    /// Restore a backup into server.data_dir. The relay must be stopped.
+    /// Restore a backup into the configured store (sled or PostgreSQL). The relays must be stopped.
     Restore(ops::RestoreArgs),
+    /// Moving an install between stores: `store copy --from sled:PATH --to postgres:URL`.
+    Store {
+        #[command(subcommand)]
+        command: copy::StoreCommand,
+    },
     /// Check the config, the store, Telegram getMe, SMTP and each Zoom app's OAuth endpoint.
     Doctor,
     /// Exit 0 when the relay on server.listen answers /healthz (for container health checks).
@@ -153,6 +159,7 @@ pub fn main() -> ExitCode {
         Command::Codes { command } => codes::run(cli.config.as_deref(), command),
         Command::Backup(args) => ops::backup(cli.config.as_deref(), args),
         Command::Restore(args) => ops::restore(cli.config.as_deref(), args),
+        Command::Store { command } => copy::run(cli.config.as_deref(), command),
         Command::Doctor => ops::doctor(cli.config.as_deref()),
         Command::Healthcheck(args) => ops::healthcheck(cli.config.as_deref(), args),
         Command::Notices { command } => deliveries::run_notices(cli.config.as_deref(), command),

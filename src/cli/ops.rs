@@ -1,8 +1,9 @@
 //! Operations verbs: `backup`, `restore`, `doctor` and `healthcheck`.
 //!
 //! `backup` goes through a running relay's admin API when one holds the store (DESIGN section 6), and
-//! reads the store directly otherwise; `restore` refuses to run while a relay holds it. The file
-//! format and the restore procedure live in `store::backup`.
+//! reads the store directly otherwise; `restore` refuses to run while a relay holds it (or, on
+//! PostgreSQL, is connected to it). The file format, the same on both backends, and the restore
+//! procedure live in `store::backup`.
 
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -29,8 +30,8 @@ pub struct BackupArgs {
 pub struct RestoreArgs {
     /// A file written by `zoom-relay backup`.
     pub file: PathBuf,
-    /// Replace a data directory that is not empty; its contents are moved to
-    /// `data_dir/.pre-restore-<time>/`, nothing is deleted.
+    /// Replace a store that is not empty. A sled data directory's contents are moved to
+    /// `data_dir/.pre-restore-<time>/`; a PostgreSQL database's rows are deleted.
     #[arg(long)]
     pub force: bool,
 }
@@ -166,18 +167,11 @@ async fn download(remote: &Remote, file: &Path) -> Result<BackupInfo, CliError> 
 
 pub fn restore(config_path: Option<&Path>, args: RestoreArgs) -> CliResult {
     let config = load_config(config_path)?;
-    if let StoreBackend::Postgres { .. } = &config.store_backend {
-        return Err(CliError::Failed(format!(
-            "restore only writes a sled store yet, and this config uses {}. Fix: restore with a \
-             config whose store.backend is \"sled\"",
-            config.store_backend.describe()
-        )));
-    }
-    let dir = config.server.data_dir.clone();
+    let to = backup::Location::of_config(&config);
     let report = runtime()?
-        .block_on(store::backup::restore(
+        .block_on(backup::restore_into(
             &args.file,
-            &dir,
+            &to,
             args.force,
             &config.store,
         ))
@@ -185,7 +179,7 @@ pub fn restore(config_path: Option<&Path>, args: RestoreArgs) -> CliResult {
     println!(
         "restored {} into {}: {}",
         args.file.display(),
-        report.data_dir.display(),
+        to.describe(),
         describe(&report.info)
     );
     if let Some(prev) = &report.previous {
@@ -194,6 +188,9 @@ pub fn restore(config_path: Option<&Path>, args: RestoreArgs) -> CliResult {
              relay runs well.",
             prev.display()
         );
+    }
+    if report.replaced {
+        println!("The rows the database held before were replaced.");
     }
     println!(
         "Start the relay with the security.data_key it had when the backup was made, or stored tokens \

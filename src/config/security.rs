@@ -36,6 +36,11 @@ impl DataKey {
     pub fn bytes(&self) -> &[u8; 32] {
         &self.0
     }
+
+    #[cfg(test)]
+    pub(crate) fn for_tests(bytes: [u8; 32]) -> DataKey {
+        DataKey(bytes)
+    }
 }
 
 impl fmt::Debug for DataKey {

@@ -65,6 +65,15 @@ pub(crate) fn member_key(app_id: &str, account_id: &str, id: i64) -> Vec<u8> {
     tenant_key(app_id, account_id, &[&id.to_be_bytes()])
 }
 
+/// Splits a tenant-scoped key into app, account and what follows the [`tenant_prefix`].
+pub(crate) fn split_tenant_key(k: &[u8]) -> Option<(String, String, &[u8])> {
+    let a = k.iter().position(|b| *b == 0)?;
+    let b = a + 1 + k[a + 1..].iter().position(|b| *b == 0)?;
+    let app = std::str::from_utf8(&k[..a]).ok()?.to_string();
+    let account = std::str::from_utf8(&k[a + 1..b]).ok()?.to_string();
+    Some((app, account, &k[b + 1..]))
+}
+
 /// Splits a [`member_key`] back into app, account and id.
 pub(crate) fn decode_member_key(k: &[u8]) -> Option<(String, String, i64)> {
     if k.len() < 10 {
@@ -157,8 +166,13 @@ pub(crate) fn decode_job_key(k: &[u8]) -> Option<u64> {
 
 /// `outbox_due`: channel tag, due ms (sign bit flipped so negative times still sort), job id.
 pub(crate) fn due_key(channel: Channel, due_ms: i64, id: u64) -> [u8; 17] {
+    due_key_tagged(channel.tag(), due_ms, id)
+}
+
+/// [`due_key`] from the channel's tag (as a database row holds it).
+pub(crate) fn due_key_tagged(tag: u8, due_ms: i64, id: u64) -> [u8; 17] {
     let mut k = [0u8; 17];
-    k[0] = channel.tag();
+    k[0] = tag;
     k[1..9].copy_from_slice(&((due_ms as u64) ^ (1 << 63)).to_be_bytes());
     k[9..].copy_from_slice(&id.to_be_bytes());
     k
@@ -181,15 +195,24 @@ pub(crate) fn decode_due_key(k: &[u8]) -> Option<(i64, u64)> {
 /// `outbox_dest`: [`dest_prefix`] of the target, job id; so one destination's jobs are one prefix
 /// scan, oldest first.
 pub(crate) fn dest_key(target: &Target, id: u64) -> [u8; 16] {
+    dest_key_of(&target.key(), id)
+}
+
+/// [`dest_key`] from `Target::key()` (as a database row holds it).
+pub(crate) fn dest_key_of(target_key: &str, id: u64) -> [u8; 16] {
     let mut k = [0u8; 16];
-    k[..8].copy_from_slice(&dest_prefix(target));
+    k[..8].copy_from_slice(&dest_hash(target_key));
     k[8..].copy_from_slice(&id.to_be_bytes());
     k
 }
 
 /// The first 8 bytes of SHA-256 of `Target::key()` (which leaves secrets out).
 pub(crate) fn dest_prefix(target: &Target) -> [u8; 8] {
-    let h = Sha256::digest(target.key().as_bytes());
+    dest_hash(&target.key())
+}
+
+fn dest_hash(target_key: &str) -> [u8; 8] {
+    let h = Sha256::digest(target_key.as_bytes());
     h[..8].try_into().expect("8 bytes")
 }
 
@@ -207,6 +230,17 @@ pub(crate) fn attempt_key(job_id: u64, attempt: u32) -> [u8; 12] {
     k[..8].copy_from_slice(&job_id.to_be_bytes());
     k[8..].copy_from_slice(&attempt.to_be_bytes());
     k
+}
+
+/// Job id and attempt number of an [`attempt_key`].
+pub(crate) fn decode_attempt_key(k: &[u8]) -> Option<(u64, u32)> {
+    if k.len() != 12 {
+        return None;
+    }
+    Some((
+        u64::from_be_bytes(k[..8].try_into().ok()?),
+        u32::from_be_bytes(k[8..].try_into().ok()?),
+    ))
 }
 
 /// Every [`attempt_key`] of one job starts with this.
@@ -230,6 +264,14 @@ pub(crate) fn event_idempotency_prefix(seq: u64) -> String {
     format!("msg_{seq}_")
 }
 
+/// The event seq an [`idempotency_key`] names (0 for a key of another shape).
+pub(crate) fn idempotency_event_seq(key: &str) -> u64 {
+    key.strip_prefix("msg_")
+        .and_then(|r| r.split('_').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(0)
+}
+
 // --- everything else -------------------------------------------------------------------------
 
 /// `audit`: time ms, then a unique counter so two entries in one millisecond both stay.
@@ -238,6 +280,17 @@ pub(crate) fn audit_key(at_ms: i64, unique: u64) -> [u8; 16] {
     k[..8].copy_from_slice(&(at_ms as u64).to_be_bytes());
     k[8..].copy_from_slice(&unique.to_be_bytes());
     k
+}
+
+/// Time ms and counter of an [`audit_key`].
+pub(crate) fn decode_audit_key(k: &[u8]) -> Option<(i64, u64)> {
+    if k.len() != 16 {
+        return None;
+    }
+    Some((
+        u64::from_be_bytes(k[..8].try_into().ok()?) as i64,
+        u64::from_be_bytes(k[8..].try_into().ok()?),
+    ))
 }
 
 /// `bot_chats`, `telegram_pacing` and `telegram_migrations`: the Telegram chat id.
@@ -295,5 +348,20 @@ mod tests {
         assert!(memory_key("a", "b", 1).starts_with(&m));
         assert!(ended_key("a", "b", "u").starts_with(&e));
         assert!(is_memory_key(&memory_key("a", "b", 1)) && !is_memory_key(&e));
+        let k = route_key("a", "b", "r/1");
+        let (app, acc, rest) = split_tenant_key(&k).unwrap();
+        assert_eq!((app.as_str(), acc.as_str(), rest), ("a", "b", &b"r/1"[..]));
+        assert_eq!(split_tenant_key(b"no-nul"), None);
+        assert_eq!(decode_attempt_key(&attempt_key(5, 2)), Some((5, 2)));
+        assert_eq!(decode_audit_key(&audit_key(9, 4)), Some((9, 4)));
+        assert_eq!(
+            idempotency_event_seq(&idempotency_key(42, &Target::Log)),
+            42
+        );
+        assert_eq!(idempotency_event_seq("other"), 0);
+        assert_eq!(
+            dest_key_of(&Target::Log.key(), 3),
+            dest_key(&Target::Log, 3)
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! The backup file layout (module docs of `backup`): its constants, the hashing writer the writer
 //! encodes through, and the reader that checks magic, format, records and checksum.
 
+use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -20,6 +21,42 @@ pub(super) const TAG_END: u8 = b'E';
 pub(super) const CHECKSUM_LEN: u64 = 32;
 /// Longer tree names are refused as corrupt (ours are short ASCII).
 const MAX_TREE_NAME: u32 = 4096;
+
+/// What one tree holds, independent of the order its entries come in: their number and the sum
+/// (per 64-bit lane, wrapping) of the SHA-256 of each (key, value). Order-independent because the
+/// two backends list a tree in different orders (sled by key bytes, PostgreSQL by its own), and a
+/// restore compares what it wrote with the file whichever backend wrote either.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct TreeSum {
+    pub count: u64,
+    sum: [u64; 4],
+}
+
+impl TreeSum {
+    pub(crate) fn add(&mut self, k: &[u8], v: &[u8]) {
+        let mut h = Sha256::new();
+        h.update((k.len() as u64).to_be_bytes());
+        h.update(k);
+        h.update((v.len() as u64).to_be_bytes());
+        h.update(v);
+        let d = h.finalize();
+        for (lane, chunk) in self.sum.iter_mut().zip(d.chunks_exact(8)) {
+            *lane = lane.wrapping_add(u64::from_be_bytes(chunk.try_into().expect("8 bytes")));
+        }
+        self.count += 1;
+    }
+}
+
+/// [`TreeSum`] per tree name.
+pub(crate) type Census = BTreeMap<Vec<u8>, TreeSum>;
+
+/// Entry counts per tree, by name, for [`BackupInfo::counts`].
+pub(crate) fn counts_of(census: &Census) -> BTreeMap<String, u64> {
+    census
+        .iter()
+        .map(|(n, s)| (String::from_utf8_lossy(n).into_owned(), s.count))
+        .collect()
+}
 
 /// Hashes everything written through it.
 pub(super) struct HashWriter<W: Write> {
@@ -205,7 +242,7 @@ fn open_reader(path: &Path) -> Result<(RecordReader, Header, u64), BackupError> 
 }
 
 /// One record of the file, as [`read_records`] hands it over.
-pub(super) enum Record<'a> {
+pub(crate) enum Record<'a> {
     Tree(&'a [u8]),
     Entry(&'a [u8], &'a [u8]),
 }
@@ -213,26 +250,37 @@ pub(super) enum Record<'a> {
 /// One pass over the records, calling `each` for every one; checks counts and the checksum.
 pub(super) fn read_records(
     path: &Path,
-    mut each: impl FnMut(Record<'_>) -> Result<(), BackupError>,
+    each: impl FnMut(Record<'_>) -> Result<(), BackupError>,
 ) -> Result<BackupInfo, BackupError> {
+    Ok(read_census(path, each)?.0)
+}
+
+/// [`read_records`], also returning the [`Census`] of what the file holds.
+pub(crate) fn read_census(
+    path: &Path,
+    mut each: impl FnMut(Record<'_>) -> Result<(), BackupError>,
+) -> Result<(BackupInfo, Census), BackupError> {
     let (mut r, h, len) = open_reader(path)?;
     let (mut trees, mut entries) = (0u64, 0u64);
-    let mut in_tree = false;
+    let mut census = Census::new();
+    let mut current: Option<Vec<u8>> = None;
     let end = loop {
         match r.u8()? {
             TAG_TREE => {
                 let name = r.bytes(Some(MAX_TREE_NAME))?;
                 each(Record::Tree(&name))?;
+                census.entry(name.clone()).or_default();
+                current = Some(name);
                 trees += 1;
-                in_tree = true;
             }
             TAG_ENTRY => {
-                if !in_tree {
+                let Some(tree) = &current else {
                     return Err(r.damaged("an entry before any tree"));
-                }
+                };
                 let k = r.bytes(None)?;
                 let v = r.bytes(None)?;
                 each(Record::Entry(&k, &v))?;
+                census.entry(tree.clone()).or_default().add(&k, &v);
                 entries += 1;
             }
             TAG_END => break (r.u64()?, r.u64()?, r.u64()?),
@@ -249,7 +297,7 @@ pub(super) fn read_records(
             ),
         });
     }
-    Ok(BackupInfo {
+    let info = BackupInfo {
         format_version: FORMAT_VERSION,
         schema_version: h.schema_version,
         created_at_ms: h.created_at_ms,
@@ -258,7 +306,9 @@ pub(super) fn read_records(
         entries,
         id_floor: end.2,
         bytes: len,
-    })
+        counts: counts_of(&census),
+    };
+    Ok((info, census))
 }
 
 /// Checks a backup file without restoring it: header, format, checksum, structure, and that this

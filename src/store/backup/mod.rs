@@ -34,6 +34,7 @@
 //! The file layout and its reading and checking live in `format.rs`, the writer in `write.rs`, and
 //! restore in `restore.rs`.
 
+use std::collections::BTreeMap;
 use std::io;
 use std::path::PathBuf;
 
@@ -41,14 +42,65 @@ use serde::Serialize;
 
 use super::{SCHEMA_VERSION, StoreError};
 
+mod copy;
+#[cfg(test)]
+mod crossover;
 mod format;
 mod restore;
 mod write;
 
+pub use copy::{CopyReport, Location, copy, restore_into};
+
+pub(crate) use format::{Census, Record, read_census};
 pub use format::{FORMAT_VERSION, MAGIC, verify};
 use restore::ASIDE_PREFIX;
 pub use restore::restore;
+pub(crate) use write::{BackupWriter, copy_order};
 pub use write::{persist_file, temp_path_for};
+
+/// Trees that are not kinds of record: sled's indexes over the outbox and its own bookkeeping
+/// (`meta`, its default tree, a tree older versions used). Each backend derives them from the data
+/// (PostgreSQL writes them into its backups so that a sled restore finds them), so a comparison
+/// across backends leaves them out.
+pub const NOT_RECORDS: [&str; 5] = [
+    "outbox_due",
+    "outbox_dest",
+    "meta",
+    "__sled__default",
+    "oauth_states",
+];
+
+/// The kind of record a tree holds, in words, for what `backup`, `restore` and `store copy` print.
+pub fn kind_label(tree: &str) -> &str {
+    match tree {
+        "events" => "events",
+        "inbox" => "events waiting for dispatch",
+        "dedup" => "dedup keys",
+        "outbox" => "queued deliveries",
+        "idem" => "delivery keys",
+        "attempts" => "delivery attempts",
+        "dead" => "dead letters",
+        "sent" => "sent deliveries",
+        "routes" => "routes",
+        "templates" => "templates",
+        "tenants" => "installs",
+        "audit" => "audit entries",
+        "sessions" => "console sessions",
+        "api_tokens" => "API tokens",
+        "bot_codes" => "bot codes",
+        "bot_chats" => "linked chats",
+        "bot_organizers" => "organizers",
+        "bot_mutes" => "member mutes",
+        "bot_state" => "bot state values",
+        "telegram_pacing" => "chat pacing records",
+        "telegram_parts" => "split-message progress records",
+        "telegram_migrations" => "chat migrations",
+        "meetings" => "meeting records",
+        "notices" => "notices",
+        "disabled_targets" => "disabled destinations",
+        other => other,
+    }
+}
 
 /// What a backup file holds, from its header and end record.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -63,15 +115,20 @@ pub struct BackupInfo {
     pub id_floor: u64,
     /// File size.
     pub bytes: u64,
+    /// Entries per tree, by tree name (the kinds of record, see [`kind_label`]).
+    pub counts: BTreeMap<String, u64>,
 }
 
 /// What a restore did.
 #[derive(Debug, Clone)]
 pub struct RestoreReport {
     pub info: BackupInfo,
-    pub data_dir: PathBuf,
+    /// Where the data went: a data directory, or a redacted database URL.
+    pub target: String,
     /// Where the previous contents of the data directory were moved, if there were any.
     pub previous: Option<PathBuf>,
+    /// A database restore with `force` replaced rows that were there (they are gone).
+    pub replaced: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -107,9 +164,21 @@ pub enum BackupError {
     )]
     TargetNotEmpty { path: PathBuf },
     #[error(
-        "the restored copy does not match the backup ({0}); the data directory was not changed"
+        "the database at {location} is not empty; pass --force to replace everything in it (the \
+         rows there now are deleted: take a backup of it first with `zoom-relay backup`)"
     )]
+    DatabaseNotEmpty { location: String },
+    #[error(
+        "the database at {location} is in use by {sessions} running zoom-relay connection(s); stop \
+         every relay that uses it and run the command again"
+    )]
+    DatabaseInUse { location: String, sessions: i64 },
+    #[error("the backup cannot be stored in {backend}: {detail}")]
+    Unsupported { backend: String, detail: String },
+    #[error("the restored copy does not match the backup ({0}); the target was not changed")]
     Mismatch(String),
+    #[error("{0}")]
+    Copy(String),
     #[error("writing the backup failed: {0}")]
     Write(io::Error),
     #[error(transparent)]

@@ -1,16 +1,14 @@
 //! Restoring a backup: verify, stage a copy inside the data directory, reopen and compare it, then
 //! swap it in (module docs of `backup`).
 
-use std::collections::BTreeMap;
 use std::fs::File;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use fs2::FileExt;
-use sha2::{Digest, Sha256};
 
-use super::format::{Record, read_records, verify};
+use super::format::{Census, Record, TreeSum, read_census, verify};
 use super::write::sync_dir;
 use super::{BackupError, BackupInfo, RestoreReport};
 use crate::config::StoreConfig;
@@ -20,28 +18,16 @@ use crate::store::{Store, StoreError};
 const STAGING_PREFIX: &str = ".restore-";
 pub(super) const ASIDE_PREFIX: &str = ".pre-restore-";
 
-/// Per tree: entry count and a hash of its (key, value) pairs in order.
-type Digests = BTreeMap<Vec<u8>, (u64, [u8; 32])>;
-
-fn hash_entry(h: &mut Sha256, k: &[u8], v: &[u8]) {
-    h.update((k.len() as u64).to_be_bytes());
-    h.update(k);
-    h.update((v.len() as u64).to_be_bytes());
-    h.update(v);
-}
-
-fn digest_db(db: &sled::Db, names: impl Iterator<Item = Vec<u8>>) -> Result<Digests, StoreError> {
-    let mut out = Digests::new();
+fn census_db(db: &sled::Db, names: impl Iterator<Item = Vec<u8>>) -> Result<Census, StoreError> {
+    let mut out = Census::new();
     for name in names {
         let tree = db.open_tree(&name)?;
-        let mut h = Sha256::new();
-        let mut n = 0;
+        let mut sum = TreeSum::default();
         for item in tree.iter() {
             let (k, v) = item?;
-            hash_entry(&mut h, &k, &v);
-            n += 1;
+            sum.add(&k, &v);
         }
-        out.insert(name, (n, h.finalize().into()));
+        out.insert(name, sum);
     }
     Ok(out)
 }
@@ -52,7 +38,7 @@ struct Staged {
     target: PathBuf,
     dir: PathBuf,
     info: BackupInfo,
-    digests: Digests,
+    census: Census,
     /// sled's lock on the current store, held until the swap is done.
     _lock: Option<File>,
     done: bool,
@@ -157,45 +143,31 @@ fn stage(file: &Path, target: &Path, force: bool) -> Result<Staged, BackupError>
             entries: 0,
             id_floor: 0,
             bytes: 0,
+            counts: Default::default(),
         },
-        digests: Digests::new(),
+        census: Census::new(),
         _lock: lock,
         done: false,
     };
     let db = sled::Config::new().path(&dir).create_new(true).open()?;
-    let mut digests = Digests::new();
-    let mut current: Option<(Vec<u8>, sled::Tree, Sha256, u64)> = None;
-    let close = |cur: Option<(Vec<u8>, sled::Tree, Sha256, u64)>, d: &mut Digests| {
-        if let Some((name, _, h, n)) = cur {
-            d.insert(name, (n, h.finalize().into()));
-        }
-    };
-    let info = read_records(file, |rec| {
+    let mut current: Option<sled::Tree> = None;
+    let (info, census) = read_census(file, |rec| {
         match rec {
-            Record::Tree(name) => {
-                let tree = db.open_tree(name)?;
-                close(
-                    current.replace((name.to_vec(), tree, Sha256::new(), 0)),
-                    &mut digests,
-                );
-            }
+            Record::Tree(name) => current = Some(db.open_tree(name)?),
             Record::Entry(k, v) => {
-                let (_, tree, h, n) = current.as_mut().expect("entries follow a tree");
+                let tree = current.as_ref().expect("entries follow a tree");
                 tree.insert(k, v)?;
-                hash_entry(h, k, v);
-                *n += 1;
             }
         }
         Ok(())
     })?;
-    close(current.take(), &mut digests);
     // New ids must be above every id in the restored data (module docs). sled has no setter; this
     // loop costs a few nanoseconds per id plus one fsync per million.
     while db.generate_id()? <= info.id_floor {}
     db.flush()?;
     drop(db);
     staged.info = info;
-    staged.digests = digests;
+    staged.census = census;
     Ok(staged)
 }
 
@@ -279,8 +251,9 @@ impl Staged {
         self.done = true;
         Ok(RestoreReport {
             info: self.info.clone(),
-            data_dir: self.target.clone(),
+            target: self.target.display().to_string(),
             previous,
+            replaced: false,
         })
     }
 }
@@ -305,10 +278,10 @@ pub async fn restore(
         .await
         .map_err(|e| BackupError::Store(StoreError::backend("", e)))??;
     let check = {
-        let (store, want) = (store.clone(), staged.digests.clone());
+        let (store, want) = (store.clone(), staged.census.clone());
         tokio::task::spawn_blocking(move || -> Result<(), BackupError> {
             let db = &store.inner.db;
-            let got = digest_db(db, want.keys().cloned())?;
+            let got = census_db(db, want.keys().cloned())?;
             for (name, w) in &want {
                 if got.get(name) != Some(w) {
                     return Err(BackupError::Mismatch(format!(

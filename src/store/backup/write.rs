@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use super::format::{
-    CHECKSUM_LEN, FORMAT_VERSION, HashWriter, MAGIC, TAG_END, TAG_ENTRY, TAG_TREE, put_bytes,
+    CHECKSUM_LEN, Census, FORMAT_VERSION, HashWriter, MAGIC, TAG_END, TAG_ENTRY, TAG_TREE,
+    counts_of, put_bytes,
 };
 use super::{BackupError, BackupInfo};
 use crate::store::{SCHEMA_VERSION, Store};
@@ -16,7 +17,7 @@ use crate::store::{SCHEMA_VERSION, Store};
 const FIRST_TREES: [&str; 2] = ["inbox", "outbox"];
 
 /// Tree names in copy order: [`FIRST_TREES`], then the rest sorted.
-fn copy_order(mut names: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
+pub(crate) fn copy_order(mut names: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
     names.sort();
     names.dedup();
     let mut out: Vec<Vec<u8>> = FIRST_TREES
@@ -29,11 +30,20 @@ fn copy_order(mut names: Vec<Vec<u8>>) -> Vec<Vec<u8>> {
     out
 }
 
-impl Store {
-    /// Writes a backup of every tree to `w` (the format in the module docs). Safe while the relay
-    /// runs; blocking.
-    pub fn write_backup<W: Write>(&self, w: W) -> Result<BackupInfo, BackupError> {
-        let db = &self.inner.db;
+/// Encodes a backup file record by record (the layout in the module docs), whichever backend the
+/// trees come from: the header when made, then [`tree`](Self::tree) and [`entry`](Self::entry)
+/// calls, then [`finish`](Self::finish) with the id floor.
+pub(crate) struct BackupWriter<W: Write> {
+    out: HashWriter<BufWriter<W>>,
+    created_at_ms: i64,
+    trees: u64,
+    entries: u64,
+    census: Census,
+    current: Option<Vec<u8>>,
+}
+
+impl<W: Write> BackupWriter<W> {
+    pub(crate) fn new(w: W) -> Result<Self, BackupError> {
         let mut out = HashWriter {
             inner: BufWriter::with_capacity(256 * 1024, w),
             hasher: Sha256::new(),
@@ -49,41 +59,86 @@ impl Store {
         out.write_all(&(version.len() as u16).to_be_bytes())
             .map_err(io)?;
         out.write_all(version.as_bytes()).map_err(io)?;
+        Ok(BackupWriter {
+            out,
+            created_at_ms,
+            trees: 0,
+            entries: 0,
+            census: Census::new(),
+            current: None,
+        })
+    }
 
+    /// Starts a tree; the entries that follow belong to it.
+    pub(crate) fn tree(&mut self, name: &[u8]) -> Result<(), BackupError> {
+        self.out
+            .write_all(&[TAG_TREE])
+            .map_err(BackupError::Write)?;
+        put_bytes(&mut self.out, name).map_err(BackupError::Write)?;
+        self.census.entry(name.to_vec()).or_default();
+        self.current = Some(name.to_vec());
+        self.trees += 1;
+        Ok(())
+    }
+
+    pub(crate) fn entry(&mut self, k: &[u8], v: &[u8]) -> Result<(), BackupError> {
+        let Some(tree) = &self.current else {
+            return Err(BackupError::Write(std::io::Error::other(
+                "an entry before any tree",
+            )));
+        };
+        self.out
+            .write_all(&[TAG_ENTRY])
+            .map_err(BackupError::Write)?;
+        put_bytes(&mut self.out, k).map_err(BackupError::Write)?;
+        put_bytes(&mut self.out, v).map_err(BackupError::Write)?;
+        self.census.entry(tree.clone()).or_default().add(k, v);
+        self.entries += 1;
+        Ok(())
+    }
+
+    /// The end record and the checksum. `id_floor` must be at or above every id in the data.
+    pub(crate) fn finish(mut self, id_floor: u64) -> Result<BackupInfo, BackupError> {
+        let io = BackupError::Write;
+        self.out.write_all(&[TAG_END]).map_err(io)?;
+        for n in [self.trees, self.entries, id_floor] {
+            self.out.write_all(&n.to_be_bytes()).map_err(io)?;
+        }
+        let digest = self.out.hasher.finalize_reset();
+        self.out.inner.write_all(&digest).map_err(io)?;
+        self.out.inner.flush().map_err(io)?;
+        Ok(BackupInfo {
+            format_version: FORMAT_VERSION,
+            schema_version: SCHEMA_VERSION,
+            created_at_ms: self.created_at_ms,
+            relay_version: env!("CARGO_PKG_VERSION").to_string(),
+            trees: self.trees,
+            entries: self.entries,
+            id_floor,
+            bytes: self.out.bytes + CHECKSUM_LEN,
+            counts: counts_of(&self.census),
+        })
+    }
+}
+
+impl Store {
+    /// Writes a backup of every tree to `w` (the format in the module docs). Safe while the relay
+    /// runs; blocking.
+    pub fn write_backup<W: Write>(&self, w: W) -> Result<BackupInfo, BackupError> {
+        let db = &self.inner.db;
+        let mut out = BackupWriter::new(w)?;
         let names = copy_order(db.tree_names().iter().map(|n| n.to_vec()).collect());
-        let (mut trees, mut entries) = (0u64, 0u64);
         for name in &names {
             let tree = db.open_tree(name)?;
-            out.write_all(&[TAG_TREE]).map_err(io)?;
-            put_bytes(&mut out, name).map_err(io)?;
-            trees += 1;
+            out.tree(name)?;
             for item in tree.iter() {
                 let (k, v) = item?;
-                out.write_all(&[TAG_ENTRY]).map_err(io)?;
-                put_bytes(&mut out, &k).map_err(io)?;
-                put_bytes(&mut out, &v).map_err(io)?;
-                entries += 1;
+                out.entry(&k, &v)?;
             }
         }
         // Taken last, so it is above every id in the copied data.
         let id_floor = db.generate_id()?;
-        out.write_all(&[TAG_END]).map_err(io)?;
-        for n in [trees, entries, id_floor] {
-            out.write_all(&n.to_be_bytes()).map_err(io)?;
-        }
-        let digest = out.hasher.finalize_reset();
-        out.inner.write_all(&digest).map_err(io)?;
-        out.inner.flush().map_err(io)?;
-        Ok(BackupInfo {
-            format_version: FORMAT_VERSION,
-            schema_version: SCHEMA_VERSION,
-            created_at_ms,
-            relay_version: version.to_string(),
-            trees,
-            entries,
-            id_floor,
-            bytes: out.bytes + CHECKSUM_LEN,
-        })
+        out.finish(id_floor)
     }
 
     /// Writes a backup to `path` through a temporary file beside it, so `path` is either the old file

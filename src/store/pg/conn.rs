@@ -62,7 +62,15 @@ impl PgStore {
         if !url.contains("sslmode=") {
             cfg.ssl_mode(default_ssl_mode(&cfg));
         }
+        if cfg.get_application_name().is_none() {
+            cfg.application_name(APPLICATION_NAME);
+        }
         let location = crate::config::redacted_pg_url(&cfg);
+        // Webhook secrets inside stored jobs are sealed under the registered keys, as sled's open
+        // registers its key (sealing.rs); without this they would be stored in plaintext here.
+        if let Some(key) = data_key {
+            crate::crypto::job_secret::register_key(key);
+        }
         let tls = tokio_postgres_rustls::MakeRustlsConnect::new(tls_config()?);
         let mgr = Manager::from_config(
             cfg,
@@ -202,6 +210,11 @@ impl<'a> Tx<'a> {
             .execute(&st, params)
             .await
             .map_err(|e| self.store.err(e))
+    }
+
+    /// The driver's transaction, for what the wrappers above do not cover (streamed reads, batches).
+    pub(super) fn inner(&self) -> &deadpool_postgres::Transaction<'a> {
+        &self.tx
     }
 
     pub(super) async fn commit(self) -> Result<(), StoreError> {

@@ -12,11 +12,13 @@
 //!   transaction (pipelined, so one round trip for the batch) and then answers every waiter. A
 //!   commit is durable when it returns, so `flush` is only a barrier behind earlier appends.
 //! - Workers claim jobs with `FOR UPDATE SKIP LOCKED` and a lease (`queue.rs`).
+//! - Backups are sled's file format (`backup/`), so a file moves between the backends.
 //!
-//! Not done yet: backups (`backup_to_file`, `write_backup` return an error), fault injection
+//! Not done yet: fault injection
 //! (`inject_fault` is a no-op), `LISTEN/NOTIFY` wake-ups and cluster-wide Telegram pacing.
 
 mod aggregates;
+mod backup;
 mod conn;
 mod events;
 mod group_commit;
@@ -26,6 +28,12 @@ mod queue;
 pub(crate) mod tests;
 #[cfg(test)]
 pub use tests::{TestDb, test_store};
+
+pub use backup::restore;
+
+/// The `application_name` of the relay's connections (unless the URL sets one), so that a restore
+/// can tell that relays are still using the database.
+pub(crate) const APPLICATION_NAME: &str = "zoom-relay";
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -166,13 +174,13 @@ impl Maintenance for PgStore {
         }
         Ok(counts)
     }
-    async fn backup_to_file(&self, _path: &Path) -> Result<BackupInfo, BackupError> {
-        Err(StoreError::Io("backups are not supported on postgres yet".into()).into())
+    async fn backup_to_file(&self, path: &Path) -> Result<BackupInfo, BackupError> {
+        self.backup_file(path).await
     }
     async fn write_backup(
         &self,
-        _w: Box<dyn std::io::Write + Send>,
+        w: Box<dyn std::io::Write + Send>,
     ) -> Result<BackupInfo, BackupError> {
-        Err(StoreError::Io("backups are not supported on postgres yet".into()).into())
+        self.backup_into(w).await
     }
 }

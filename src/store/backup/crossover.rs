@@ -1,0 +1,624 @@
+//! Backups across backends: a store filled through the seam with every kind of record, backed up,
+//! restored into the other backend, and compared kind by kind through the seam; both directions,
+//! and `store copy`. The PostgreSQL side uses the server the machine provides (`store::pg::tests`).
+
+use std::path::Path;
+use std::sync::Arc;
+
+use super::{BackupError, Location, copy, restore, restore_into};
+use crate::config::{DataKey, StoreConfig};
+use crate::routing::{DeliveryOptions, Destination, Target};
+use crate::store::auth::{ApiToken, Grant, Session};
+use crate::store::bot::{ChatKind, ChatLink, CodeKind, CodeRecord, OrganizerLink};
+use crate::store::pg::{PgStore, TestDb, test_store};
+use crate::store::seam::*;
+use crate::store::telegram::{ChatPace, PartProgress};
+use crate::store::{
+    AppendOutcome, Attempt, AttemptOutcome, AuditEntry, Claim, Db, EventFilter, EventStatus,
+    Finish, Installer, MeetingMemory, Message, NewEvent, NewJob, Store, Tenant, TenantStatus,
+};
+
+const KEY: [u8; 32] = [9; 32];
+const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+fn cfg() -> StoreConfig {
+    StoreConfig {
+        data_key: Some(DataKey::for_tests(KEY)),
+        ..crate::store::test_config()
+    }
+}
+
+fn event(account: &str, n: u8) -> NewEvent {
+    NewEvent {
+        app_id: "default".into(),
+        account_id: Some(account.into()),
+        event: "meeting.started".into(),
+        event_ts: Some(n.into()),
+        zm_request_id: None,
+        zm_tracking_id: None,
+        parse_error: None,
+        body: format!(r#"{{"n":{n}}}"#),
+    }
+}
+
+fn job(key: &str, target: Target) -> NewJob {
+    NewJob {
+        idempotency_key: key.into(),
+        event: "meeting.started".into(),
+        app_id: "default".into(),
+        account_id: "acc".into(),
+        route_name: "r".into(),
+        meeting_uuid: Some("u1".into()),
+        target,
+        message: Message::Log { text: key.into() },
+        options: DeliveryOptions::default(),
+        unsubscribe_url: None,
+        received_at_ms: 1,
+    }
+}
+
+fn attempt(job_id: u64, outcome: AttemptOutcome, at: i64) -> Attempt {
+    Attempt {
+        job_id,
+        attempt: 1,
+        at_ms: at,
+        outcome,
+        status: Some(500),
+        detail: "d".into(),
+        latency_ms: 3,
+    }
+}
+
+/// Every kind of record, written the way the relay writes it.
+async fn fill(s: &Db) {
+    let t = chrono::Utc::now().timestamp_millis();
+    let mut seqs = Vec::new();
+    for n in 0..4u8 {
+        match s.append_event([n; 16], event("acc", n)).await.unwrap() {
+            AppendOutcome::Accepted { seq } => seqs.push(seq),
+            other => panic!("{other:?}"),
+        }
+    }
+    // Two events dispatched (jobs, a dead letter), two left waiting in the inbox.
+    let first = s.get_event(seqs[0]).await.unwrap().unwrap();
+    let hook = Target::Webhook {
+        url: "https://example.com/h".into(),
+        secret: SECRET.into(),
+    };
+    let jobs = vec![
+        job("msg_a", Target::Log),
+        job("msg_b", hook.clone()),
+        job(
+            "msg_c",
+            Target::Telegram {
+                chat_id: -100,
+                thread_id: None,
+            },
+        ),
+    ];
+    let dead = vec![(job("msg_d", Target::Log), "over budget".to_string())];
+    s.commit_dispatch_with_dead(
+        &first,
+        EventStatus::Dispatched { routes: 1, jobs: 3 },
+        jobs,
+        dead,
+    )
+    .await
+    .unwrap();
+    let second = s.get_event(seqs[1]).await.unwrap().unwrap();
+    s.commit_dispatch_with_dead(
+        &second,
+        EventStatus::Dispatched { routes: 0, jobs: 0 },
+        vec![],
+        vec![],
+    )
+    .await
+    .unwrap();
+    s.enqueue_jobs(vec![job("bot_reply", Target::Log)])
+        .await
+        .unwrap();
+    // One job sent, one retrying, one claimed (under a lease), one untouched.
+    let now = t + 1_000;
+    let claim = |c| async move {
+        match s.claim_due(c, now, 60_000).await.unwrap() {
+            Claim::Job(j) => *j,
+            other => panic!("{other:?}"),
+        }
+    };
+    let sent = claim(crate::routing::Channel::Log).await;
+    s.finish_job(
+        &sent,
+        &attempt(sent.id, AttemptOutcome::Sent, now),
+        Finish::Done,
+    )
+    .await
+    .unwrap();
+    let retry = claim(crate::routing::Channel::Webhook).await;
+    s.finish_job(
+        &retry,
+        &attempt(retry.id, AttemptOutcome::Retry, now),
+        Finish::RetryAt(now + 5_000),
+    )
+    .await
+    .unwrap();
+    let held = claim(crate::routing::Channel::Telegram).await;
+    s.set_part_progress(
+        held.id,
+        &PartProgress {
+            next: 1,
+            plain: false,
+        },
+    )
+    .await
+    .unwrap();
+
+    let mut r = crate::store::test_route("r");
+    r.destinations.push(Destination::Webhook {
+        url: "https://example.com/h".into(),
+        secret: SECRET.into(),
+    });
+    s.put_route(&r).await.unwrap();
+    s.put_route(&crate::store::test_route("s")).await.unwrap();
+    s.set_template(
+        "default",
+        "acc",
+        "meeting.started",
+        "telegram.html",
+        "<b>x</b>",
+    )
+    .await
+    .unwrap();
+    s.put_tenant(&Tenant {
+        app_id: "default".into(),
+        account_id: "acc".into(),
+        installer: Installer::default(),
+        scopes: vec!["meeting:read".into()],
+        api_url: "https://api.zoom.us".into(),
+        status: TenantStatus::Active,
+        installed_at_ms: t,
+        updated_at_ms: t,
+        expires_at_ms: t,
+        sealed_tokens: vec![1, 2, 3],
+        other_installs: vec![],
+    })
+    .await
+    .unwrap();
+    for action in ["remove", "uninstall"] {
+        s.add_audit(&AuditEntry {
+            at_ms: t,
+            action: action.into(),
+            app_id: "default".into(),
+            account_hash: "h".into(),
+            tenant_existed: true,
+            deleted: Default::default(),
+        })
+        .await
+        .unwrap();
+    }
+    let session = |grant| Session {
+        grant,
+        user: "u".into(),
+        csrf: "c".into(),
+        created_at_ms: t,
+        expires_at_ms: t + 3_600_000,
+    };
+    s.put_session("sid-op", &session(Grant::Operator))
+        .await
+        .unwrap();
+    let tenant_grant = Grant::Tenant {
+        app_id: "default".into(),
+        account_id: "acc".into(),
+    };
+    s.put_session("sid-t", &session(tenant_grant))
+        .await
+        .unwrap();
+    s.put_api_token(
+        "tok-secret",
+        &ApiToken {
+            id: "abc".into(),
+            name: "n".into(),
+            app_id: "default".into(),
+            account_id: "acc".into(),
+            created_at_ms: t,
+        },
+    )
+    .await
+    .unwrap();
+    s.put_code(
+        "ORG-1",
+        &CodeRecord {
+            id: "c0ffee00".into(),
+            kind: CodeKind::Organizer,
+            app_id: "default".into(),
+            account_id: "acc".into(),
+            route: None,
+            created_at_ms: t,
+            expires_at_ms: None,
+            used_at_ms: None,
+            revoked: false,
+            uses: 0,
+        },
+    )
+    .await
+    .unwrap();
+    for chat_id in [-5, 7] {
+        s.link_chat(&ChatLink {
+            chat_id,
+            app_id: "default".into(),
+            account_id: "acc".into(),
+            kind: ChatKind::Group,
+            linked_by: Some(42),
+            linked_at_ms: t,
+        })
+        .await
+        .unwrap();
+    }
+    s.set_chat_links_migrated().await.unwrap();
+    s.add_organizer(&OrganizerLink {
+        app_id: "default".into(),
+        account_id: "acc".into(),
+        user_id: -42,
+        chat_id: 42,
+        linked_at_ms: t,
+    })
+    .await
+    .unwrap();
+    s.set_mute("default", "acc", 9, t + 100).await.unwrap();
+    s.set_bot_last_update(-3).await.unwrap();
+    s.set_bot_notice_watermark(u64::MAX - 1).await.unwrap();
+    s.set_bot_username("relay_bot").await.unwrap();
+    let pace = ChatPace {
+        sent_ms: vec![t, t + 1],
+        blocked_until_ms: Some(t + 9),
+    };
+    s.put_telegram_pace(-6, &pace).await.unwrap();
+    s.migrate_telegram_chat(-100, -1001).await.unwrap();
+    let memory = MeetingMemory {
+        topic: Some("Standup".into()),
+        join_url: Some("https://zoom.us/j/1".into()),
+        password: None,
+        updated_at_ms: t,
+    };
+    s.remember_meeting("default", "acc", 77, &memory)
+        .await
+        .unwrap();
+    s.mark_instance_ended("default", "acc", "u1", t)
+        .await
+        .unwrap();
+    s.add_notice("default", "acc", "disabled", "gone", Some("r"), Some("log"))
+        .await
+        .unwrap();
+    s.disable_target("default", "acc", "webhook:https://example.com/x", "410")
+        .await
+        .unwrap();
+    s.flush().await.unwrap();
+}
+
+/// Every kind of record as the seam reads it, one line each.
+async fn snapshot(s: &Db) -> Vec<String> {
+    let t = chrono::Utc::now().timestamp_millis();
+    let filter = EventFilter {
+        limit: 1000,
+        ..EventFilter::default()
+    };
+    let jobs = s.list_jobs().await.unwrap();
+    let dead = s.list_dead().await.unwrap();
+    let sent = s.list_sent().await.unwrap();
+    let mut attempts = Vec::new();
+    for id in jobs.iter().chain(dead.iter().map(|d| &d.job)).map(|j| j.id) {
+        attempts.push(s.attempts_of(id).await.unwrap());
+    }
+    for j in &sent {
+        attempts.push(s.attempts_of(j.job.id).await.unwrap());
+    }
+    let parts: Vec<_> = {
+        let mut v = Vec::new();
+        for j in &jobs {
+            v.push(s.part_progress(j.id).await.unwrap());
+        }
+        v
+    };
+    vec![
+        format!("events {:?}", s.list_events(&filter).await.unwrap()),
+        format!("counts {} {}", s.event_count().await, s.inbox_len().await),
+        format!("next inbox {:?}", s.next_inbox_event().await.unwrap()),
+        format!("jobs {jobs:?}"),
+        format!("dead {dead:?}"),
+        format!("sent {sent:?}"),
+        format!("attempts {attempts:?}"),
+        format!("routes {:?}", s.list_routes(None).await.unwrap()),
+        format!(
+            "templates {:?}",
+            s.tenant_templates("default", "acc").await.unwrap()
+        ),
+        format!("tenants {:?}", s.list_tenants(None).await.unwrap()),
+        format!("audit {:?}", s.list_audit().await.unwrap()),
+        format!("session op {:?}", s.get_session("sid-op", t).await.unwrap()),
+        format!("session t {:?}", s.get_session("sid-t", t).await.unwrap()),
+        format!("token {:?}", s.api_token("tok-secret").await.unwrap()),
+        format!("tokens {:?}", s.list_api_tokens(None).await.unwrap()),
+        format!("code {:?}", s.code_record("ORG-1").await.unwrap()),
+        format!("chats {:?}", s.all_chat_links().await.unwrap()),
+        format!("migrated {:?}", s.chat_links_migrated().await.unwrap()),
+        format!("organizers {:?}", s.all_organizers().await.unwrap()),
+        format!("mutes {:?}", s.mutes_of(9).await.unwrap()),
+        format!("last update {:?}", s.bot_last_update().await.unwrap()),
+        format!("watermark {:?}", s.bot_notice_watermark().await.unwrap()),
+        format!("username {:?}", s.bot_username().await.unwrap()),
+        format!("paces {:?}", s.telegram_paces().await.unwrap()),
+        format!("parts {parts:?}"),
+        format!("resolve {:?}", s.resolve_telegram_chat(-100).await.unwrap()),
+        format!(
+            "memory {:?}",
+            s.meeting_memory("default", "acc", 77).await.unwrap()
+        ),
+        format!(
+            "ended {:?}",
+            s.instance_ended("default", "acc", "u1").await.unwrap()
+        ),
+        format!("notices {:?}", s.list_notices(None).await.unwrap()),
+        format!("disabled {:?}", s.list_disabled(None).await.unwrap()),
+    ]
+}
+
+/// What must hold after a restore besides equal records: Zoom's retry of a stored event is still
+/// a duplicate, and new ids are above every restored one.
+async fn behaves_as_restored(s: &Db, before: &[String]) {
+    assert_eq!(snapshot(s).await, before, "every kind of record survives");
+    assert!(matches!(
+        s.append_event([0; 16], event("acc", 0)).await.unwrap(),
+        AppendOutcome::Duplicate { .. }
+    ));
+    let max_seq = s.list_events(&EventFilter::default()).await.unwrap()[0].seq;
+    match s.append_event([99; 16], event("acc", 9)).await.unwrap() {
+        AppendOutcome::Accepted { seq } => assert!(seq > max_seq, "{seq} > {max_seq}"),
+        other => panic!("{other:?}"),
+    }
+    let old_ids: Vec<u64> = s
+        .list_notices(None)
+        .await
+        .unwrap()
+        .iter()
+        .map(|n| n.id)
+        .collect();
+    let n = s
+        .add_notice("default", "acc", "k", "m", None, None)
+        .await
+        .unwrap();
+    assert!(
+        old_ids.iter().all(|id| n.id > *id),
+        "{} above {old_ids:?}",
+        n.id
+    );
+    let created = s.enqueue_jobs(vec![job("new", Target::Log)]).await.unwrap();
+    assert_eq!(created, 1);
+    let mut ids: Vec<u64> = s.list_jobs().await.unwrap().iter().map(|j| j.id).collect();
+    ids.extend(s.list_dead().await.unwrap().iter().map(|d| d.job.id));
+    ids.extend(s.list_sent().await.unwrap().iter().map(|d| d.job.id));
+    let unique: std::collections::BTreeSet<_> = ids.iter().collect();
+    assert_eq!(
+        unique.len(),
+        ids.len(),
+        "no job id handed out twice: {ids:?}"
+    );
+}
+
+fn pg_url(db: &TestDb) -> String {
+    db.url()
+}
+
+async fn sled_at(dir: &Path) -> Db {
+    let (dir, cfg) = (dir.to_path_buf(), cfg());
+    Arc::new(
+        tokio::task::spawn_blocking(move || Store::open(&dir, &cfg))
+            .await
+            .unwrap()
+            .unwrap(),
+    )
+}
+
+/// A fresh database and a store on it with [`KEY`]; None skips the test (`store::pg::tests`).
+async fn fresh_pg() -> Option<(TestDb, PgStore)> {
+    let (db, first) = test_store().await?;
+    drop(first);
+    let store = PgStore::connect(&db.url(), Some(KEY)).await.unwrap();
+    Some((db, store))
+}
+
+/// Retries while `f` finds the database in use: the connections of a store dropped a moment ago
+/// close in the background. Bounded.
+async fn when_unused<T, F: AsyncFnMut() -> Result<T, BackupError>>(
+    mut f: F,
+) -> Result<T, BackupError> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        match f().await {
+            Err(BackupError::DatabaseInUse { .. }) if std::time::Instant::now() < deadline => {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await
+            }
+            other => return other,
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_sled_backup_restores_into_postgres_with_every_kind_of_record() {
+    let Some((db, pg)) = fresh_pg().await else {
+        return;
+    };
+    drop(pg);
+    let dir = tempfile::tempdir().unwrap();
+    let sled = sled_at(&dir.path().join("src")).await;
+    fill(&sled).await;
+    let before = snapshot(&sled).await;
+    let file = dir.path().join("sled.backup");
+    let info = sled.backup_to_file(&file).await.unwrap();
+    sled.close().await.unwrap();
+    assert!(
+        info.counts["outbox"] >= 2 && info.counts["dead"] == 1,
+        "{:?}",
+        info.counts
+    );
+
+    let url = pg_url(&db);
+    let report =
+        when_unused(async || crate::store::pg::restore(&url, Some(KEY), &file, false).await)
+            .await
+            .unwrap();
+    assert!(!report.replaced);
+    let pg: Db = Arc::new(PgStore::connect(&pg_url(&db), Some(KEY)).await.unwrap());
+    behaves_as_restored(&pg, &before).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_backup_restores_into_sled_with_every_kind_of_record() {
+    let Some((_db, pg)) = fresh_pg().await else {
+        return;
+    };
+    let pg: Db = Arc::new(pg);
+    fill(&pg).await;
+    let before = snapshot(&pg).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pg.backup");
+    pg.backup_to_file(&file).await.unwrap();
+    let info = super::verify(&file).unwrap();
+    assert!(
+        info.counts["events"] == 4 && info.counts["inbox"] == 2,
+        "{:?}",
+        info.counts
+    );
+
+    let target = dir.path().join("restored");
+    restore(&file, &target, false, &cfg()).await.unwrap();
+    let sled = sled_at(&target).await;
+    behaves_as_restored(&sled, &before).await;
+    sled.close().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_postgres_backup_restores_into_postgres_and_a_full_database_needs_force() {
+    let Some((_src_db, src)) = fresh_pg().await else {
+        return;
+    };
+    let Some((dst_db, dst)) = fresh_pg().await else {
+        return;
+    };
+    let src: Db = Arc::new(src);
+    fill(&src).await;
+    let before = snapshot(&src).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pg.backup");
+    src.backup_to_file(&file).await.unwrap();
+
+    // Something in the target: refused without force, and nothing changes.
+    dst.put_route(&crate::store::test_route("already-here"))
+        .await
+        .unwrap();
+    drop(dst);
+    let url = dst_db.url();
+    let err = when_unused(async || crate::store::pg::restore(&url, Some(KEY), &file, false).await)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, BackupError::DatabaseNotEmpty { .. }), "{err}");
+    assert!(err.to_string().contains("--force"), "{err}");
+    let dst: Db = Arc::new(PgStore::connect(&url, Some(KEY)).await.unwrap());
+    assert_eq!(dst.route_count().await, 1, "untouched");
+    // While a relay is connected, even force is refused.
+    let err = crate::store::pg::restore(&url, Some(KEY), &file, true)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, BackupError::DatabaseInUse { .. }), "{err}");
+    drop(dst);
+    let report =
+        when_unused(async || crate::store::pg::restore(&url, Some(KEY), &file, true).await)
+            .await
+            .unwrap();
+    assert!(report.replaced);
+    let dst: Db = Arc::new(PgStore::connect(&url, Some(KEY)).await.unwrap());
+    behaves_as_restored(&dst, &before).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn store_copy_moves_sled_into_postgres_and_back_with_equal_counts() {
+    let Some((db, pg)) = fresh_pg().await else {
+        return;
+    };
+    drop(pg);
+    let dir = tempfile::tempdir().unwrap();
+    let src_dir = dir.path().join("src");
+    let sled = sled_at(&src_dir).await;
+    fill(&sled).await;
+    let before = snapshot(&sled).await;
+    sled.close().await.unwrap();
+    drop(sled);
+
+    let from = Location::Sled(src_dir.clone());
+    let to = Location::parse(&format!("postgres:{}", db.url())).unwrap();
+    let report = when_unused(async || copy(&from, &to, false, &cfg()).await)
+        .await
+        .unwrap();
+    assert_eq!(report.counts["events"], 4);
+    assert_eq!(report.counts["routes"], 2);
+    assert!(
+        !report.counts.contains_key("outbox_due"),
+        "indexes are not kinds"
+    );
+
+    let back = dir.path().join("back");
+    let report = copy(&to, &Location::Sled(back.clone()), false, &cfg())
+        .await
+        .unwrap();
+    assert_eq!(report.counts["events"], 4);
+    let sled = sled_at(&back).await;
+    behaves_as_restored(&sled, &before).await;
+    sled.close().await.unwrap();
+
+    // A second copy into the now full database is refused without force.
+    let err = when_unused(async || copy(&from, &to, false, &cfg()).await)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, BackupError::DatabaseNotEmpty { .. }), "{err}");
+}
+
+#[tokio::test]
+async fn locations_parse_and_never_echo_a_url() {
+    assert!(
+        matches!(Location::parse("sled:/var/lib/zr"), Ok(Location::Sled(p)) if p == Path::new("/var/lib/zr"))
+    );
+    let pg = Location::parse("postgres:postgres://u:hunter2@db.example:6543/relay").unwrap();
+    assert_eq!(
+        pg.describe(),
+        "postgres at postgres://db.example:6543/relay"
+    );
+    assert!(matches!(
+        Location::parse("postgresql://u@localhost/relay"),
+        Ok(Location::Postgres { .. })
+    ));
+    for bad in [
+        "postgres:hunter2-not-a-url",
+        "mysql://u:hunter2@h/db",
+        "sled:",
+    ] {
+        let e = Location::parse(bad).unwrap_err();
+        assert!(!e.contains("hunter2"), "{e}");
+        assert!(e.contains("sled:PATH"), "names the fix: {e}");
+    }
+    let e = Location::parse("postgres:${ZR_SURELY_UNSET_VAR}").unwrap_err();
+    assert!(e.contains("ZR_SURELY_UNSET_VAR is not set"), "{e}");
+}
+
+#[tokio::test]
+async fn a_backup_with_an_unknown_kind_of_record_is_refused_by_postgres() {
+    let Some((db, pg)) = fresh_pg().await else {
+        return;
+    };
+    drop(pg);
+    let dir = tempfile::tempdir().unwrap();
+    let (file, _, _) = super::test_support::backup(dir.path()).await;
+    let to = Location::parse(&db.url()).unwrap();
+    let cfg = crate::store::test_config();
+    let err = when_unused(async || restore_into(&file, &to, false, &cfg).await)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("test_extra"), "{err}");
+}
