@@ -12,9 +12,11 @@
 //!   transaction (pipelined, so one round trip for the batch) and then answers every waiter. A
 //!   commit is durable when it returns, so `flush` is only a barrier behind earlier appends.
 //! - Workers claim jobs with `FOR UPDATE SKIP LOCKED` and a lease (`queue.rs`).
+//! - Telegram send slots are decided in one transaction under the bot's and the chat's row locks
+//!   (`aggregates/chat_state.rs`), so every replica shares one budget per bot.
 //!
 //! Not done yet: backups (`backup_to_file`, `write_backup` return an error), fault injection
-//! (`inject_fault` is a no-op), `LISTEN/NOTIFY` wake-ups and cluster-wide Telegram pacing.
+//! (`inject_fault` is a no-op) and `LISTEN/NOTIFY` wake-ups.
 
 mod aggregates;
 mod conn;

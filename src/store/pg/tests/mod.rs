@@ -33,6 +33,13 @@ pub struct TestDb {
     admin: String,
 }
 
+impl TestDb {
+    /// The database's URL, for a second store on it (a second replica).
+    pub fn url(&self) -> String {
+        with_db(&self.admin, &self.name)
+    }
+}
+
 impl Drop for TestDb {
     fn drop(&mut self) {
         let (admin, name) = (self.admin.clone(), self.name.clone());
