@@ -1,5 +1,5 @@
 //! The `telegram` destination: `sendMessage` in HTML parse mode through teloxide, paced by our own
-//! durable [`Pacer`].
+//! durable [`Pacer`], whose budget every replica on the store shares.
 //!
 //! Outcomes (DESIGN section 9, reference/anchors.md on Telegram):
 //! - sent: the next part, or done;
@@ -37,7 +37,7 @@ use classify::{Failure, classify};
 pub use split::plain_fallback;
 pub use split::split_html;
 
-use super::pacing::{Limits, Pacer};
+use super::pacing::{Limits, Pacer, bot_id};
 use super::{SendResult, Sender};
 use crate::config::TelegramConfig;
 use crate::render::telegram::{MAX_LEN, to_plain_text};
@@ -57,7 +57,7 @@ pub struct TelegramSender {
 }
 
 impl TelegramSender {
-    /// Builds the bot client against `api_url` and loads the pacer's stored state.
+    /// Builds the bot client against `api_url` and a pacer keyed by the bot's id.
     pub async fn new(config: &TelegramConfig, db: Db) -> anyhow::Result<Self> {
         let client = teloxide::net::default_reqwest_settings()
             .build()
@@ -66,9 +66,11 @@ impl TelegramSender {
         let url = reqwest::Url::parse(&format!("{}/", config.api_url.trim_end_matches('/')))
             .context("telegram.api_url is not a URL")?;
         let bot = Bot::with_client(config.bot_token.expose_secret(), client).set_api_url(url);
-        let pacer = Pacer::load(db.clone(), Limits::default())
-            .await
-            .context("loading the Telegram pacer state")?;
+        let pacer = Pacer::new(
+            db.clone(),
+            bot_id(config.bot_token.expose_secret()),
+            Limits::default(),
+        );
         Ok(TelegramSender {
             bot,
             token: config.bot_token.clone(),
@@ -179,11 +181,11 @@ impl TelegramSender {
                     detail: "every part had been sent before".into(),
                 });
             };
-            let now = now_ms();
-            if let Err(at) = self.pacer.try_acquire(chat, now).await? {
+            if let Err(at) = self.pacer.try_acquire(chat).await? {
+                let wait = (at - now_ms()).max(0);
                 return Ok(SendResult::Defer {
                     until_ms: at,
-                    detail: format!("paced: chat {chat} may receive again in {} ms", at - now),
+                    detail: format!("paced: chat {chat} may receive again in {wait} ms"),
                 });
             }
             let plain = progress.plain;
@@ -218,7 +220,7 @@ impl TelegramSender {
                     };
                     self.db.set_part_progress(job.id, &progress).await?;
                     return Ok(SendResult::Defer {
-                        until_ms: self.pacer.earliest(chat, now_ms()),
+                        until_ms: self.pacer.earliest(chat, now_ms()).await?,
                         detail: format!("part {next} of {} sent to chat {chat}", parts.len()),
                     });
                 }
@@ -247,7 +249,7 @@ impl TelegramSender {
                     progress.plain = true;
                     self.db.set_part_progress(job.id, &progress).await?;
                     return Ok(SendResult::Defer {
-                        until_ms: self.pacer.earliest(chat, now_ms()),
+                        until_ms: self.pacer.earliest(chat, now_ms()).await?,
                         detail: format!("{desc}; resending as plain text"),
                     });
                 }

@@ -293,13 +293,26 @@ pub(crate) fn decode_audit_key(k: &[u8]) -> Option<(i64, u64)> {
     ))
 }
 
-/// `bot_chats`, `telegram_pacing` and `telegram_migrations`: the Telegram chat id.
+/// `bot_chats` and `telegram_migrations`: the Telegram chat id.
 pub(crate) fn chat_key(chat_id: i64) -> [u8; 8] {
     chat_id.to_be_bytes()
 }
 
-pub(crate) fn decode_chat_key(k: &[u8]) -> Option<i64> {
-    Some(i64::from_be_bytes(k.try_into().ok()?))
+/// `telegram_pace_chats`: the bot id (the number before the ':' of its token), then the chat id.
+/// (`telegram_pace_bots` is keyed by the bot id alone, big-endian.)
+pub(crate) fn pace_chat_key(bot_id: i64, chat_id: i64) -> [u8; 16] {
+    let mut k = [0u8; 16];
+    k[..8].copy_from_slice(&bot_id.to_be_bytes());
+    k[8..].copy_from_slice(&chat_id.to_be_bytes());
+    k
+}
+
+pub(crate) fn decode_pace_chat_key(k: &[u8]) -> Option<(i64, i64)> {
+    let k: [u8; 16] = k.try_into().ok()?;
+    Some((
+        i64::from_be_bytes(k[..8].try_into().ok()?),
+        i64::from_be_bytes(k[8..].try_into().ok()?),
+    ))
 }
 
 /// `sessions` and `api_tokens`: SHA-256 of the bearer secret, so the store never holds one.

@@ -31,6 +31,7 @@ mod meetings;
 mod notices;
 mod open;
 mod outbox;
+pub mod pacing;
 pub mod perms;
 pub mod pg;
 mod routes;
@@ -189,6 +190,8 @@ struct Inner {
     flush_stats: Arc<commit::FlushStats>,
     /// `security.data_key`, which seals webhook secrets at rest (sealing.rs).
     data_key: Option<[u8; 32]>,
+    /// The Telegram pacing book, loaded on first use (telegram.rs).
+    pacing: std::sync::Mutex<Option<pacing::PaceBook>>,
 }
 
 impl std::fmt::Debug for Store {
@@ -348,6 +351,7 @@ impl Store {
                 faults,
                 flush_stats,
                 data_key: cfg.data_key.as_ref().map(|k| *k.bytes()),
+                pacing: Default::default(),
             }),
         };
         store.seal_plaintext_secrets()?;

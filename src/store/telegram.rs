@@ -1,34 +1,35 @@
 //! What the Telegram channel must remember across restarts, and one outbox operation it needs.
 //!
 //! Trees (opened on use, so the store's open path stays as it was):
-//! - `telegram_pacing`: chat id -> [`ChatPace`], recent send times and a 429 block, so a restart
-//!   cannot burst past Telegram's limits;
+//! - `telegram_pace_bots`: bot id -> [`BotPace`], the bot's most recent sends, and
+//!   `telegram_pace_chats`: bot id, chat id -> [`ChatPace`], a chat's recent sends and 429 block.
+//!   The store's [`PaceBook`] in memory decides (this process is the only one on the store); the
+//!   trees carry it across a restart, so a restart cannot burst past Telegram's limits. The
+//!   arithmetic is `pacing.rs`, shared with PostgreSQL;
 //! - `telegram_parts`: job id -> [`PartProgress`], how far a multi-part message got, so a retry
 //!   does not resend earlier parts;
 //! - `telegram_migrations`: old chat id -> new chat id, after a group became a supergroup.
 
 use serde::{Deserialize, Serialize};
 
-use super::keys::{chat_key, decode_chat_key, job_key};
+use super::keys::{chat_key, decode_pace_chat_key, job_key, pace_chat_key};
+use super::pacing::{Clock, Limits, PaceBook, Slot};
 use super::{Store, StoreError, json_err};
 use crate::routing::{Destination, Route};
 
-const PACING: &str = "telegram_pacing";
+pub use super::pacing::ChatPace;
+
+const PACE_BOTS: &str = "telegram_pace_bots";
+const PACE_CHATS: &str = "telegram_pace_chats";
+/// Where pacing records were kept before they were keyed by bot. Dropped when the book is first
+/// loaded: it held at most a minute of send times (and any 429 block then running), which is
+/// forgotten once, at the upgrade.
+const LEGACY_PACING: &str = "telegram_pacing";
 const PARTS: &str = "telegram_parts";
 const MIGRATIONS: &str = "telegram_migrations";
 
 /// A migration chain longer than this is a loop or nonsense; resolving stops there.
 const MAX_MIGRATION_HOPS: usize = 8;
-
-/// One chat's recent sends, as the pacer needs them.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ChatPace {
-    /// Send times (ms), oldest first; only the most recent ones that can still matter are kept.
-    pub sent_ms: Vec<i64>,
-    /// Telegram answered 429 for this chat: nothing goes there before this time (ms).
-    #[serde(default)]
-    pub blocked_until_ms: Option<i64>,
-}
 
 /// How far a job's message got: parts before `next` were delivered. `plain` means part `next`
 /// is resent as plain text, because Telegram refused its HTML.
@@ -47,25 +48,91 @@ impl Store {
         Ok(self.inner.db.open_tree(name)?)
     }
 
-    /// Every chat's pacing record.
-    pub fn telegram_paces(&self) -> Result<Vec<(i64, ChatPace)>, StoreError> {
-        let mut out = Vec::new();
-        for item in self.telegram_tree(PACING)?.iter() {
-            let (k, v) = item?;
-            let Some(chat) = decode_chat_key(&k) else {
-                continue;
-            };
-            out.push((chat, serde_json::from_slice(&v).map_err(json_err)?));
+    /// Runs `f` on the pacing book, loading it from the trees on first use. The mutex is held
+    /// while the changed records are written through, so two writes of one chat cannot land out
+    /// of order.
+    fn with_pace_book<T>(
+        &self,
+        f: impl FnOnce(&mut PaceBook, &sled::Tree, &sled::Tree) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let (bots, chats) = (
+            self.telegram_tree(PACE_BOTS)?,
+            self.telegram_tree(PACE_CHATS)?,
+        );
+        let mut guard = self.inner.pacing.lock().unwrap_or_else(|e| e.into_inner());
+        if guard.is_none() {
+            self.inner.db.drop_tree(LEGACY_PACING)?;
+            let mut bot_records = Vec::new();
+            for item in bots.iter() {
+                let (k, v) = item?;
+                let Some(bot) = decode_i64(&k) else { continue };
+                bot_records.push((bot, serde_json::from_slice(&v).map_err(json_err)?));
+            }
+            let mut chat_records = Vec::new();
+            for item in chats.iter() {
+                let (k, v) = item?;
+                let Some(key) = decode_pace_chat_key(&k) else {
+                    continue;
+                };
+                chat_records.push((key, serde_json::from_slice(&v).map_err(json_err)?));
+            }
+            *guard = Some(PaceBook::from_records(bot_records, chat_records));
         }
-        Ok(out)
+        let book = guard.as_mut().expect("loaded above");
+        f(book, &bots, &chats)
     }
 
-    pub fn put_telegram_pace(&self, chat_id: i64, pace: &ChatPace) -> Result<(), StoreError> {
-        self.telegram_tree(PACING)?.insert(
-            chat_key(chat_id),
-            serde_json::to_vec(pace).map_err(json_err)?,
-        )?;
-        Ok(())
+    /// Takes a send slot for `chat_id` of bot `bot_id`, or says when one frees up (see
+    /// `ChatStateStore::take_telegram_slot`).
+    pub fn take_telegram_slot(
+        &self,
+        bot_id: i64,
+        chat_id: i64,
+        limits: &Limits,
+        clock: &Clock,
+    ) -> Result<Slot, StoreError> {
+        self.with_pace_book(|book, bots, chats| {
+            let (slot, changed) = book.take(limits, bot_id, chat_id, clock());
+            if let Some((bot, chat)) = changed {
+                bots.insert(
+                    bot_id.to_be_bytes(),
+                    serde_json::to_vec(bot).map_err(json_err)?,
+                )?;
+                chats.insert(
+                    pace_chat_key(bot_id, chat_id),
+                    serde_json::to_vec(chat).map_err(json_err)?,
+                )?;
+            }
+            Ok(slot)
+        })
+    }
+
+    /// Records Telegram's 429 for this chat: nothing goes there before `until_ms`.
+    pub fn block_telegram_chat(
+        &self,
+        bot_id: i64,
+        chat_id: i64,
+        until_ms: i64,
+    ) -> Result<(), StoreError> {
+        self.with_pace_book(|book, _, chats| {
+            let chat = book.block(bot_id, chat_id, until_ms);
+            chats.insert(
+                pace_chat_key(bot_id, chat_id),
+                serde_json::to_vec(chat).map_err(json_err)?,
+            )?;
+            Ok(())
+        })
+    }
+
+    /// The earliest time `chat_id` may receive a message, never before `now_ms`.
+    pub fn telegram_send_at(
+        &self,
+        bot_id: i64,
+        chat_id: i64,
+        limits: &Limits,
+        now_ms: i64,
+    ) -> Result<i64, StoreError> {
+        self.with_pace_book(|book, _, _| Ok(book.earliest(limits, bot_id, chat_id, now_ms)))
     }
 
     pub fn part_progress(&self, job_id: u64) -> Result<PartProgress, StoreError> {

@@ -21,6 +21,7 @@ mod layering;
 mod ops;
 mod outbox_race;
 mod pg_backup;
+mod pg_pacing;
 mod pgdb;
 mod postgres;
 mod rig;

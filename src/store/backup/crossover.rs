@@ -12,7 +12,8 @@ use crate::store::auth::{ApiToken, Grant, Session};
 use crate::store::bot::{ChatKind, ChatLink, CodeKind, CodeRecord, OrganizerLink};
 use crate::store::pg::{PgStore, TestDb, test_store};
 use crate::store::seam::*;
-use crate::store::telegram::{ChatPace, PartProgress};
+use crate::store::pacing::Limits;
+use crate::store::telegram::PartProgress;
 use crate::store::{
     AppendOutcome, Attempt, AttemptOutcome, AuditEntry, Claim, Db, EventFilter, EventStatus,
     Finish, Installer, MeetingMemory, Message, NewEvent, NewJob, Store, Tenant, TenantStatus,
@@ -267,11 +268,12 @@ async fn fill(s: &Db) {
     s.set_bot_last_update(-3).await.unwrap();
     s.set_bot_notice_watermark(u64::MAX - 1).await.unwrap();
     s.set_bot_username("relay_bot").await.unwrap();
-    let pace = ChatPace {
-        sent_ms: vec![t, t + 1],
-        blocked_until_ms: Some(t + 9),
-    };
-    s.put_telegram_pace(-6, &pace).await.unwrap();
+    // A send slot (the bot's and the chat's pacing records) and a 429 block on another chat.
+    let clock = move || t;
+    s.take_telegram_slot(7, -5, &Limits::default(), &clock)
+        .await
+        .unwrap();
+    s.block_telegram_chat(7, -6, t + 9_000).await.unwrap();
     s.migrate_telegram_chat(-100, -1001).await.unwrap();
     let memory = MeetingMemory {
         topic: Some("Standup".into()),
@@ -345,7 +347,11 @@ async fn snapshot(s: &Db) -> Vec<String> {
         format!("last update {:?}", s.bot_last_update().await.unwrap()),
         format!("watermark {:?}", s.bot_notice_watermark().await.unwrap()),
         format!("username {:?}", s.bot_username().await.unwrap()),
-        format!("paces {:?}", s.telegram_paces().await.unwrap()),
+        format!(
+            "paces {:?} {:?}",
+            s.telegram_send_at(7, -5, &Limits::default(), t).await.unwrap(),
+            s.telegram_send_at(7, -6, &Limits::default(), t).await.unwrap()
+        ),
         format!("parts {parts:?}"),
         format!("resolve {:?}", s.resolve_telegram_chat(-100).await.unwrap()),
         format!(

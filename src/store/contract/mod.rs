@@ -23,9 +23,11 @@ mod routes;
 mod state;
 
 /// A fresh, empty backend for one case, and whatever must live as long as it (a temporary
-/// directory, a throwaway schema).
+/// directory, a throwaway schema). `second` is another handle on the same storage, as a second
+/// replica would open it (sled, one process: another handle on the same open store).
 pub(crate) struct Fixture {
     pub db: Db,
+    pub second: Db,
     pub _keep: Box<dyn std::any::Any + Send>,
 }
 
@@ -46,7 +48,23 @@ macro_rules! contract {
                 routes::concurrent_route_updates_all_survive,
                 purge::purge_leaves_other_tenant_intact,
             );
+            contract!(@pairs $open;
+                state::two_pacers_never_exceed_the_limits_together,
+            );
         }
+    };
+    (@pairs $open:ident; $($group:ident :: $case:ident),* $(,)?) => {
+        $(
+            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+            async fn $case() {
+                let Some(fixture) = super::$open().await else {
+                    eprintln!("skipped: backend not configured here");
+                    return;
+                };
+                super::$group::$case(fixture.db.clone(), fixture.second.clone()).await;
+                drop(fixture);
+            }
+        )*
     };
     (@cases $open:ident; $($group:ident :: $case:ident),* $(,)?) => {
         $(
@@ -69,6 +87,7 @@ async fn sled_backend() -> Option<Fixture> {
         .await
         .expect("opening a sled store");
     Some(Fixture {
+        second: Arc::new(store.clone()),
         db: Arc::new(store),
         _keep: Box::new(dir),
     })
@@ -80,8 +99,12 @@ contract!(sled => sled_backend);
 /// the cases when there is none, except under `CI=true`, where an unreachable server fails them.
 async fn pg_backend() -> Option<Fixture> {
     let (keep, store) = super::pg::tests::test_store().await?;
+    let second = super::pg::PgStore::connect(&keep.url(), Some([7u8; 32]))
+        .await
+        .expect("a second store on the test database");
     Some(Fixture {
         db: Arc::new(store),
+        second: Arc::new(second),
         _keep: Box::new(keep),
     })
 }

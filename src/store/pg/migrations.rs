@@ -217,6 +217,24 @@ CREATE TABLE disabled_targets (
     PRIMARY KEY (app_id, account_id, target)
 );
 "#,
+    // 2: Telegram pacing keyed by bot, with a row per bot for the overall window, so that every
+    // replica takes its send slots from one shared budget under row locks. The old per-chat rows
+    // held at most a minute of send times and are not carried over.
+    r#"
+DROP TABLE telegram_pacing;
+
+CREATE TABLE telegram_pace_bots (
+    bot_id BIGINT PRIMARY KEY,
+    record BYTEA NOT NULL
+);
+
+CREATE TABLE telegram_pace_chats (
+    bot_id  BIGINT NOT NULL,
+    chat_id BIGINT NOT NULL,
+    record  BYTEA NOT NULL,
+    PRIMARY KEY (bot_id, chat_id)
+);
+"#,
 ];
 
 /// Every table the relay owns, for diagnostics (`key_counts`, `trees_containing`), each with an
@@ -296,7 +314,8 @@ pub(super) const TABLES: &[(&str, &str, &str)] = &[
         "key",
         "convert_to(key || ' ' || value, 'UTF8')",
     ),
-    ("telegram_pacing", "chat_id::text", "record"),
+    ("telegram_pace_bots", "bot_id::text", "record"),
+    ("telegram_pace_chats", "bot_id || '/' || chat_id", "record"),
     ("telegram_parts", "job_id::text", "record"),
     (
         "telegram_migrations",

@@ -13,9 +13,10 @@
 //!   commit is durable when it returns, so `flush` is only a barrier behind earlier appends.
 //! - Workers claim jobs with `FOR UPDATE SKIP LOCKED` and a lease (`queue.rs`).
 //! - Backups are sled's file format (`backup/`), so a file moves between the backends.
+//! - Telegram send slots are decided in one transaction under the bot's and the chat's row locks
+//!   (`aggregates/chat_state.rs`), so every replica shares one budget per bot.
 //!
-//! Not done yet: fault injection
-//! (`inject_fault` is a no-op), `LISTEN/NOTIFY` wake-ups and cluster-wide Telegram pacing.
+//! Not done yet: fault injection (`inject_fault` is a no-op) and `LISTEN/NOTIFY` wake-ups.
 
 mod aggregates;
 mod backup;

@@ -132,10 +132,38 @@ pub trait BotStore: Send + Sync {
 
 #[async_trait]
 pub trait ChatStateStore: Send + Sync {
-    /// Every chat's pacing record.
-    async fn telegram_paces(&self) -> Result<Vec<(i64, ChatPace)>, StoreError>;
+    /// Takes a send slot for `chat_id` of bot `bot_id` if Telegram's limits allow one now, and
+    /// counts the send; else says when one frees up. The whole decision is one atomic step over
+    /// state every process on this store shares (PostgreSQL: one transaction holding the bot's
+    /// and the chat's rows), so replicas together never exceed `limits`. `clock` is read once,
+    /// after that state is held. The slot is taken before the request goes out: Telegram counts
+    /// a request whatever its outcome.
+    async fn take_telegram_slot(
+        &self,
+        bot_id: i64,
+        chat_id: i64,
+        limits: &Limits,
+        clock: &Clock,
+    ) -> Result<Slot, StoreError>;
 
-    async fn put_telegram_pace(&self, chat_id: i64, pace: &ChatPace) -> Result<(), StoreError>;
+    /// Telegram answered 429 for this chat: no process sends there before `until_ms`. A later
+    /// block already recorded stands.
+    async fn block_telegram_chat(
+        &self,
+        bot_id: i64,
+        chat_id: i64,
+        until_ms: i64,
+    ) -> Result<(), StoreError>;
+
+    /// The earliest time `chat_id` may receive a message, never before `now_ms`; a read, nothing
+    /// is taken (for deferring a job to when its next part can go).
+    async fn telegram_send_at(
+        &self,
+        bot_id: i64,
+        chat_id: i64,
+        limits: &Limits,
+        now_ms: i64,
+    ) -> Result<i64, StoreError>;
 
     async fn part_progress(&self, job_id: u64) -> Result<PartProgress, StoreError>;
 

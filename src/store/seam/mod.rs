@@ -34,7 +34,8 @@ use async_trait::async_trait;
 
 use super::auth::{ApiToken, Session};
 use super::bot::{ChatLink, CodeKind, CodeRecord, Mute, OrganizerLink, Redeem};
-use super::telegram::{ChatPace, PartProgress};
+use super::pacing::{Clock, Limits, Slot};
+use super::telegram::PartProgress;
 use super::{
     AppendOutcome, Attempt, AuditEntry, BackupError, BackupInfo, Claim, DeadJob, DisabledTarget,
     EventFilter, EventRecord, EventStatus, Fault, Finish, FlushSnapshot, ImportReport, Job,

@@ -3,8 +3,9 @@
 use super::blocking;
 use crate::routing::Route;
 use crate::store::bot::{ChatLink, CodeKind, CodeRecord, Mute, OrganizerLink, Redeem};
+use crate::store::pacing::{Clock, Limits, Slot};
 use crate::store::seam::{BotStore, ChatStateStore, MeetingStore, NoticeStore};
-use crate::store::telegram::{ChatPace, PartProgress};
+use crate::store::telegram::PartProgress;
 use crate::store::{DisabledTarget, MeetingMemory, Notice, Store, StoreError};
 
 sled_impl! {
@@ -46,8 +47,9 @@ sled_impl! {
 
 sled_impl! {
     ChatStateStore {
-        fn telegram_paces() -> Result<Vec<(i64, ChatPace)>, StoreError>;
-        fn put_telegram_pace(chat_id: i64, pace: &ChatPace) -> Result<(), StoreError>;
+        fn take_telegram_slot(bot_id: i64, chat_id: i64, limits: &Limits, clock: &Clock) -> Result<Slot, StoreError>;
+        fn block_telegram_chat(bot_id: i64, chat_id: i64, until_ms: i64) -> Result<(), StoreError>;
+        fn telegram_send_at(bot_id: i64, chat_id: i64, limits: &Limits, now_ms: i64) -> Result<i64, StoreError>;
         fn part_progress(job_id: u64) -> Result<PartProgress, StoreError>;
         fn set_part_progress(job_id: u64, p: &PartProgress) -> Result<(), StoreError>;
         fn clear_part_progress(job_id: u64) -> Result<(), StoreError>;

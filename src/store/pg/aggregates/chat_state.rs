@@ -1,6 +1,7 @@
 //! Telegram pacing, multi-part progress and chat migrations.
 
 use super::*;
+use crate::store::pacing;
 use crate::store::telegram::{move_chat, posts_to_chat};
 
 /// How many recorded chat migrations are followed at most (a loop in them must not hang a send).
@@ -8,25 +9,75 @@ const MAX_MIGRATION_HOPS: usize = 8;
 
 #[async_trait]
 impl ChatStateStore for PgStore {
-    async fn telegram_paces(&self) -> Result<Vec<(i64, ChatPace)>, StoreError> {
-        self.query(
-            &format!("SELECT chat_id, record FROM telegram_pacing ORDER BY {CHAT_ORDER}"),
-            &[],
-        )
-        .await?
-        .iter()
-        .map(|r| Ok((r.get(0), dec(r.get::<_, &[u8]>(1))?)))
-        .collect()
+    /// One transaction: the bot's row, then the chat's, both `FOR UPDATE`, the decision on the
+    /// clock read after the locks are held, and the updated rows.
+    async fn take_telegram_slot(
+        &self,
+        bot_id: i64,
+        chat_id: i64,
+        limits: &Limits,
+        clock: &Clock,
+    ) -> Result<Slot, StoreError> {
+        let mut c = self.client().await?;
+        let tx = Tx::begin(self, &mut c).await?;
+        let (mut bot, mut chat) = lock_pace(&tx, bot_id, chat_id).await?;
+        let slot = pacing::take(limits, &mut bot, chat_id, &mut chat, clock());
+        if let Slot::Granted { .. } = slot {
+            tx.execute(
+                "UPDATE telegram_pace_bots SET record = $2 WHERE bot_id = $1",
+                &[&bot_id, &enc(&bot)],
+            )
+            .await?;
+            put_chat_pace(&tx, bot_id, chat_id, &chat).await?;
+        }
+        tx.commit().await?;
+        Ok(slot)
     }
 
-    async fn put_telegram_pace(&self, chat_id: i64, pace: &ChatPace) -> Result<(), StoreError> {
-        self.execute(
-            "INSERT INTO telegram_pacing (chat_id, record) VALUES ($1, $2)
-             ON CONFLICT (chat_id) DO UPDATE SET record = EXCLUDED.record",
-            &[&chat_id, &enc(pace)],
-        )
-        .await?;
-        Ok(())
+    /// Takes the bot's row first like a slot does, so the two never deadlock and a slot being
+    /// decided cannot overwrite the block.
+    async fn block_telegram_chat(
+        &self,
+        bot_id: i64,
+        chat_id: i64,
+        until_ms: i64,
+    ) -> Result<(), StoreError> {
+        let mut c = self.client().await?;
+        let tx = Tx::begin(self, &mut c).await?;
+        let (_, mut chat) = lock_pace(&tx, bot_id, chat_id).await?;
+        pacing::block(&mut chat, until_ms);
+        put_chat_pace(&tx, bot_id, chat_id, &chat).await?;
+        tx.commit().await
+    }
+
+    async fn telegram_send_at(
+        &self,
+        bot_id: i64,
+        chat_id: i64,
+        limits: &Limits,
+        now_ms: i64,
+    ) -> Result<i64, StoreError> {
+        let bot: BotPace = match self
+            .query_opt(
+                "SELECT record FROM telegram_pace_bots WHERE bot_id = $1",
+                &[&bot_id],
+            )
+            .await?
+        {
+            Some(r) => dec(r.get::<_, &[u8]>(0))?,
+            None => BotPace::default(),
+        };
+        let chat: ChatPace = match self
+            .query_opt(
+                "SELECT record FROM telegram_pace_chats WHERE bot_id = $1 AND chat_id = $2",
+                &[&bot_id, &chat_id],
+            )
+            .await?
+        {
+            Some(r) => dec(r.get::<_, &[u8]>(0))?,
+            None => ChatPace::default(),
+        };
+        Ok(pacing::earliest(limits, &bot, chat_id, &chat, now_ms))
     }
 
     async fn part_progress(&self, job_id: u64) -> Result<PartProgress, StoreError> {
@@ -108,4 +159,57 @@ impl ChatStateStore for PgStore {
         }
         Ok(changed)
     }
+}
+
+/// Locks the bot's pacing row (created empty on its first use) and then the chat's, and returns
+/// both records. The bot's row serializes every decision of that bot across replicas: the overall
+/// window is in it, so two replicas can never both see room for the 30th send.
+async fn lock_pace(
+    tx: &Tx<'_>,
+    bot_id: i64,
+    chat_id: i64,
+) -> Result<(BotPace, ChatPace), StoreError> {
+    const LOCK_BOT: &str = "SELECT record FROM telegram_pace_bots WHERE bot_id = $1 FOR UPDATE";
+    let row = match tx.query_opt(LOCK_BOT, &[&bot_id]).await? {
+        Some(r) => r,
+        None => {
+            tx.execute(
+                "INSERT INTO telegram_pace_bots (bot_id, record) VALUES ($1, $2)
+                 ON CONFLICT (bot_id) DO NOTHING",
+                &[&bot_id, &enc(&BotPace::default())],
+            )
+            .await?;
+            tx.query_opt(LOCK_BOT, &[&bot_id])
+                .await?
+                .ok_or_else(|| StoreError::Io("the bot's pacing row vanished".into()))?
+        }
+    };
+    let bot: BotPace = dec(row.get::<_, &[u8]>(0))?;
+    let chat = match tx
+        .query_opt(
+            "SELECT record FROM telegram_pace_chats WHERE bot_id = $1 AND chat_id = $2
+             FOR UPDATE",
+            &[&bot_id, &chat_id],
+        )
+        .await?
+    {
+        Some(r) => dec(r.get::<_, &[u8]>(0))?,
+        None => ChatPace::default(),
+    };
+    Ok((bot, chat))
+}
+
+async fn put_chat_pace(
+    tx: &Tx<'_>,
+    bot_id: i64,
+    chat_id: i64,
+    chat: &ChatPace,
+) -> Result<(), StoreError> {
+    tx.execute(
+        "INSERT INTO telegram_pace_chats (bot_id, chat_id, record) VALUES ($1, $2, $3)
+         ON CONFLICT (bot_id, chat_id) DO UPDATE SET record = EXCLUDED.record",
+        &[&bot_id, &chat_id, &enc(chat)],
+    )
+    .await?;
+    Ok(())
 }

@@ -20,9 +20,10 @@ use super::{PgStore, Tx, dec, enc};
 use crate::routing::Route;
 use crate::store::auth::{ApiToken, Grant, Session, secret_hash};
 use crate::store::bot::{ChatLink, CodeKind, CodeRecord, Mute, OrganizerLink, Redeem, code_hash};
+use crate::store::pacing::{BotPace, ChatPace, Clock, Limits, Slot};
 use crate::store::sealing::{open_route, seal_route};
 use crate::store::seam::*;
-use crate::store::telegram::{ChatPace, PartProgress};
+use crate::store::telegram::PartProgress;
 use crate::store::{
     AuditEntry, DisabledTarget, ImportReport, MeetingMemory, Notice, PurgeReport, StoreError,
     Tenant,

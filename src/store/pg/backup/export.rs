@@ -13,7 +13,7 @@ use tokio_postgres::Row;
 use super::{Item, pg_err};
 use crate::store::backup::{BackupError, copy_order};
 use crate::store::keys::{
-    attempt_key, audit_key, chat_key, dedup_value, dest_key_of, disabled_key, due_key_tagged,
+    attempt_key, audit_key, chat_key, pace_chat_key, dedup_value, dest_key_of, disabled_key, due_key_tagged,
     ended_key, job_key, member_key, memory_key, notice_key, route_key, seq_key, tenant_prefix,
 };
 use crate::store::pg::Tx;
@@ -91,8 +91,15 @@ const TREES: &[(&str, &[(&str, RowFn)])] = &[
         &[("SELECT key, value FROM bot_state", bot_state)],
     ),
     (
-        "telegram_pacing",
-        &[("SELECT chat_id, record FROM telegram_pacing", chat)],
+        "telegram_pace_bots",
+        &[("SELECT bot_id, record FROM telegram_pace_bots", chat)],
+    ),
+    (
+        "telegram_pace_chats",
+        &[(
+            "SELECT bot_id, chat_id, record FROM telegram_pace_chats",
+            pace_chat,
+        )],
     ),
     (
         "telegram_parts",
@@ -153,6 +160,11 @@ fn raw(r: &Row) -> Result<Kv, StoreError> {
 
 fn chat(r: &Row) -> Result<Kv, StoreError> {
     Ok((chat_key(r.get(0)).to_vec(), r.get(1)))
+}
+
+/// `telegram_pace_chats`: keyed by bot and chat (`keys::pace_chat_key`).
+fn pace_chat(r: &Row) -> Result<Kv, StoreError> {
+    Ok((pace_chat_key(r.get(0), r.get(1)).to_vec(), r.get(2)))
 }
 
 /// The job's record, with the due time and lease of its columns (module docs).

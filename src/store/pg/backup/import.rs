@@ -15,6 +15,7 @@ use crate::store::backup::{
 use crate::store::bot::{ChatLink, CodeRecord};
 use crate::store::keys::{
     decode_attempt_key, decode_audit_key, decode_chat_key, decode_dedup_value, decode_job_key,
+    decode_pace_chat_key,
     decode_member_key, decode_seq, idempotency_event_seq, split_tenant_key,
 };
 use crate::store::pg::migrations::TABLES;
@@ -279,19 +280,26 @@ fn row(imp: &mut Import, tree: &str, k: &[u8], v: &[u8]) -> Result<Option<Insert
                 vec![p(key), p(value)],
             )
         }
-        "telegram_pacing" | "telegram_migrations" => {
+        "telegram_migrations" => {
             let chat = decode_chat_key(k).ok_or_else(|| bad(t, "a malformed key"))?;
-            if tree == "telegram_pacing" {
-                Insert(
-                    "INSERT INTO telegram_pacing (chat_id, record) VALUES ($1, $2)",
-                    vec![p(chat), vec(v)],
-                )
-            } else {
-                Insert(
-                    "INSERT INTO telegram_migrations (old_chat, new_chat) VALUES ($1, $2)",
-                    vec![p(chat), p(be_i64(t, v)?)],
-                )
-            }
+            Insert(
+                "INSERT INTO telegram_migrations (old_chat, new_chat) VALUES ($1, $2)",
+                vec![p(chat), p(be_i64(t, v)?)],
+            )
+        }
+        "telegram_pace_bots" => {
+            let bot = decode_chat_key(k).ok_or_else(|| bad(t, "a malformed key"))?;
+            Insert(
+                "INSERT INTO telegram_pace_bots (bot_id, record) VALUES ($1, $2)",
+                vec![p(bot), vec(v)],
+            )
+        }
+        "telegram_pace_chats" => {
+            let (bot, chat) = decode_pace_chat_key(k).ok_or_else(|| bad(t, "a malformed key"))?;
+            Insert(
+                "INSERT INTO telegram_pace_chats (bot_id, chat_id, record) VALUES ($1, $2, $3)",
+                vec![p(bot), p(chat), vec(v)],
+            )
         }
         "telegram_parts" => Insert(
             "INSERT INTO telegram_parts (job_id, record) VALUES ($1, $2)",

@@ -145,7 +145,8 @@ async fn purge_removes_one_tenant_and_keeps_the_other() {
 async fn every_aggregate_round_trips() {
     use crate::store::auth::{ApiToken, Grant, Session};
     use crate::store::bot::{ChatKind, ChatLink, CodeKind, CodeRecord, OrganizerLink, Redeem};
-    use crate::store::telegram::{ChatPace, PartProgress};
+    use crate::store::pacing::{Limits, Slot};
+    use crate::store::telegram::PartProgress;
     use crate::store::{AuditEntry, EventFilter, Installer, MeetingMemory, Tenant, TenantStatus};
     let (_db, s) = store_or_skip!();
     let t = now();
@@ -419,12 +420,24 @@ async fn every_aggregate_round_trips() {
     );
 
     // Chat state and a chat migration that follows into routes.
-    let pace = ChatPace {
-        sent_ms: vec![t],
-        blocked_until_ms: Some(t),
-    };
-    s.put_telegram_pace(-6, &pace).await.unwrap();
-    assert_eq!(s.telegram_paces().await.unwrap(), vec![(-6, pace)]);
+    let l = Limits::default();
+    assert_eq!(
+        s.take_telegram_slot(9, -6, &l, &move || t).await.unwrap(),
+        Slot::Granted { at_ms: t }
+    );
+    assert_eq!(
+        s.take_telegram_slot(9, -6, &l, &move || t + 1)
+            .await
+            .unwrap(),
+        Slot::NotBefore(t + 1000)
+    );
+    s.block_telegram_chat(9, -6, t + 5000).await.unwrap();
+    assert_eq!(s.telegram_send_at(9, -6, &l, t).await.unwrap(), t + 5000);
+    assert_eq!(
+        s.telegram_send_at(10, -6, &l, t).await.unwrap(),
+        t,
+        "another bot"
+    );
     let p = PartProgress {
         next: 2,
         plain: true,

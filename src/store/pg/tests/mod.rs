@@ -34,7 +34,7 @@ pub struct TestDb {
 }
 
 impl TestDb {
-    /// The URL of this database.
+    /// The database's URL, for a second store on it (a second replica).
     pub fn url(&self) -> String {
         with_db(&self.admin, &self.name)
     }
