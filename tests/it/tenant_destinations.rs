@@ -446,6 +446,7 @@ async fn migration_links_single_use_groups_and_strips_shared_ones_with_notices()
                 event_retention_secs: 60,
                 meeting_retention_secs: 60,
                 cache_capacity_mb: 8,
+                journal_segment_mb: 1,
                 janitor_interval_secs: 60,
                 data_key: None,
             },
