@@ -414,6 +414,12 @@ impl Writer {
                     st = self.shared.wake.wait(st).expect("journal lock");
                 }
                 std::mem::swap(&mut st.queue, &mut batch);
+                if st.poisoned {
+                    // Nothing is made durable after a failure: a later batch moving the watermark
+                    // past a failed one would acknowledge records that were never written.
+                    batch.clear();
+                    continue;
+                }
             }
             let started = std::time::Instant::now();
             let res = self.write(&batch);
