@@ -56,6 +56,8 @@ pub const CACHE_MB: Range = Range {
     min: 1,
     max: 65_536,
 };
+/// `store.journal_segment_mb`: a segment must hold at least a few events; 1 GiB is plenty.
+pub const JOURNAL_SEGMENT_MB: Range = Range { min: 1, max: 1024 };
 /// `store.janitor_interval_secs`: at most a day.
 pub const JANITOR_INTERVAL: Range = Range {
     min: 1,

@@ -44,6 +44,8 @@ pub struct StoreConfig {
     /// How long meeting memory (join links from meeting.created) is kept.
     pub meeting_retention_secs: u64,
     pub cache_capacity_mb: u64,
+    /// Size of one intake journal segment file (sled backend).
+    pub journal_segment_mb: u64,
     pub janitor_interval_secs: u64,
     /// `security.data_key` again, for the store: it seals webhook secrets at rest. None only in
     /// tests that open a bare store.
@@ -63,6 +65,7 @@ pub(super) struct RawStore {
     event_retention_secs: u64,
     meeting_retention_secs: u64,
     cache_capacity_mb: u64,
+    journal_segment_mb: u64,
     janitor_interval_secs: u64,
 }
 
@@ -149,13 +152,14 @@ pub(super) fn build(raw: &RawStore, data_key: Option<DataKey>) -> StoreConfig {
         event_retention_secs: raw.event_retention_secs,
         meeting_retention_secs: raw.meeting_retention_secs,
         cache_capacity_mb: raw.cache_capacity_mb,
+        journal_segment_mb: raw.journal_segment_mb,
         janitor_interval_secs: raw.janitor_interval_secs.max(1),
         data_key,
     }
 }
 
 /// The numeric keys of `[store]` checked against their bounds ([`limits`]).
-pub(super) fn ranges(raw: &RawStore) -> [RangeCheck; 5] {
+pub(super) fn ranges(raw: &RawStore) -> [RangeCheck; 6] {
     [
         (
             "store.dedup_retention_secs",
@@ -180,6 +184,12 @@ pub(super) fn ranges(raw: &RawStore) -> [RangeCheck; 5] {
             raw.cache_capacity_mb,
             &limits::CACHE_MB,
             "32",
+        ),
+        (
+            "store.journal_segment_mb",
+            raw.journal_segment_mb,
+            &limits::JOURNAL_SEGMENT_MB,
+            "8",
         ),
         (
             "store.janitor_interval_secs",

@@ -1,32 +1,40 @@
-//! Group commit: one thread owns intake writes and fsync.
+//! The applier: one thread that writes journaled events into sled and flushes sled.
 //!
-//! Per-request `flush_async().await` collapses to about 1 req/s under load (reference/limits.md), and
-//! many concurrent inserts each waiting for a flush leave half the throughput on the table. Instead,
-//! requests queue their appends here; the thread drains the queue, checks dedup for the whole batch
-//! (no races: it is the only writer of `dedup`), writes the batch, fsyncs once,
-//! and only then answers every waiter. While it flushes, the next batch queues up.
+//! Intake is durable once the journal ([`super::journal`]) synced it; this thread then applies each
+//! durable batch to sled (event, inbox entry, dedup key, in that order), off the request path. It
+//! flushes sled at most every [`FLUSH_EVERY`] while it has applied something, and whenever
+//! [`Store::flush`](super::Store::flush) asks (many callers share one flush), and after each flush it
+//! records the checkpoint (the last sequence number sled holds durably) in `meta`, so the journal can
+//! reuse the segments below it and a restart replays only what is above it.
+//!
+//! It also keeps one spare journal segment created, so that the journal writer rarely has to create
+//! (zero-fill) a file itself.
 
-use std::collections::HashMap;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::oneshot;
 
-use super::events::AppendOutcome;
-use super::keys::{decode_dedup_value, dedup_value, seq_key};
-use super::{META_NEXT_SEQ, StoreError};
+use super::events::{EventRecord, EventStatus};
+use super::journal::{Entry, Shared};
+use super::keys::{dedup_value, seq_key};
+use super::{META_CHECKPOINT, META_NEXT_SEQ, StoreError};
 
-/// Upper bound on one batch, to keep latency bounded under a flood.
-const MAX_BATCH: usize = 2048;
-const QUEUE: usize = 16 * 1024;
+/// How often sled is flushed while events are being applied. Bounds how much of the journal a
+/// restart replays and how many segments are in use.
+const FLUSH_EVERY: Duration = Duration::from_millis(100);
+/// Durable batches waiting for the applier before the journal writer waits for it.
+pub(super) const APPLY_QUEUE: usize = 256;
 
 /// Upper bounds (seconds) of the `store_flush_seconds` histogram buckets.
 pub const FLUSH_BUCKETS: [f64; 10] = [
     0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0,
 ];
 
-/// Time spent in each group-commit fsync, kept with atomics so the commit thread never waits on a
+/// Time spent in each intake journal write and sync, kept with atomics so the journal never waits on a
 /// scrape.
 #[derive(Default)]
 pub struct FlushStats {
@@ -69,14 +77,16 @@ impl FlushStats {
     }
 }
 
-/// Where the commit thread can be made to fail on purpose: its batch write or its fsync.
+/// Where intake can be made to fail on purpose: the journal's batch write or its sync.
 #[doc(hidden)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
-    /// The writes of the next batch that has any fail before the first key is written.
+    /// The next journal batch write fails before anything of it is written.
     Write,
-    /// The next group-commit fsync fails (after the batch's keys were written).
+    /// The next journal `fdatasync` fails (after the batch was written).
     Flush,
+    /// The next journal batch write fails with "no space left on device" (ENOSPC).
+    NoSpace,
 }
 
 /// Armed faults: how many of the next writes and flushes fail. Unarmed, each costs one relaxed atomic
@@ -86,30 +96,31 @@ pub enum Fault {
 pub(super) struct Faults {
     writes: AtomicU32,
     flushes: AtomicU32,
+    no_space: AtomicU32,
 }
 
 impl Faults {
     pub(super) fn arm(&self, fault: Fault, times: u32) {
-        let c = match fault {
-            Fault::Write => &self.writes,
-            Fault::Flush => &self.flushes,
-        };
-        c.fetch_add(times, Ordering::SeqCst);
+        self.counter(fault).fetch_add(times, Ordering::SeqCst);
     }
 
-    /// Consumes one armed `fault`, returning the error that stands in for sled's.
-    fn take(&self, fault: Fault) -> Result<(), sled::Error> {
-        let c = match fault {
+    fn counter(&self, fault: Fault) -> &AtomicU32 {
+        match fault {
             Fault::Write => &self.writes,
             Fault::Flush => &self.flushes,
-        };
+            Fault::NoSpace => &self.no_space,
+        }
+    }
+
+    /// Consumes one armed `fault`, returning the I/O error that stands in for the system's.
+    pub(super) fn take_io(&self, fault: Fault) -> std::io::Result<()> {
+        let c = self.counter(fault);
         if c.load(Ordering::Relaxed) == 0 {
             return Ok(());
         }
         match c.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1)) {
-            Ok(_) => Err(sled::Error::Io(std::io::Error::other(format!(
-                "injected {fault:?} failure"
-            )))),
+            Ok(_) if fault == Fault::NoSpace => Err(std::io::Error::from_raw_os_error(28)),
+            Ok(_) => Err(std::io::Error::other(format!("injected {fault:?} failure"))),
             Err(_) => Ok(()),
         }
     }
@@ -121,44 +132,107 @@ pub(super) struct Trees {
     pub inbox: sled::Tree,
     pub dedup: sled::Tree,
     pub meta: sled::Tree,
-    pub stats: Arc<FlushStats>,
-    pub faults: Arc<Faults>,
 }
 
-enum Cmd {
-    Append {
-        key: [u8; 16],
-        /// The encoded record, built by the caller so the commit thread only writes.
-        record: Vec<u8>,
-        received_at_ms: i64,
-        reply: oneshot::Sender<Result<AppendOutcome, StoreError>>,
-    },
-    Barrier(oneshot::Sender<Result<(), StoreError>>),
-    Shutdown(oneshot::Sender<Result<(), StoreError>>),
+impl Trees {
+    /// Writes freshly journaled events: event, inbox entry, dedup key, each a single-key write in
+    /// that order (a dedup key is never in sled without its event; see "No sled transactions").
+    fn apply(&self, entries: &[Entry]) -> Result<(), sled::Error> {
+        for e in entries {
+            let k = seq_key(e.seq);
+            self.events.insert(k, e.record.as_slice())?;
+            self.inbox.insert(k, &[])?;
+            self.dedup.insert(e.key, &dedup_value(e.at, e.seq))?;
+        }
+        Ok(())
+    }
+
+    /// Applies records found in the journal at startup, which sled may hold in part already: an
+    /// event already present is not rewritten (the dispatcher may have moved it on), its inbox
+    /// entry is restored only while it is still pending, and a missing dedup key is added.
+    pub fn replay(&self, entries: &[Entry]) -> Result<(), StoreError> {
+        for e in entries {
+            let k = seq_key(e.seq);
+            match self.events.get(k)? {
+                None => {
+                    self.events.insert(k, e.record.as_slice())?;
+                    self.inbox.insert(k, &[])?;
+                }
+                Some(v) => {
+                    let pending = EventRecord::decode(e.seq, &v)
+                        .is_ok_and(|r| r.status == EventStatus::Pending);
+                    if pending && !self.inbox.contains_key(k)? {
+                        self.inbox.insert(k, &[])?;
+                    }
+                }
+            }
+            if !self.dedup.contains_key(e.key)? {
+                self.dedup.insert(e.key, &dedup_value(e.at, e.seq))?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Records `applied` as the checkpoint and the counter above it, then flushes sled: once this
+    /// returns, every journal record up to `applied` is durable in sled.
+    pub fn checkpoint(&self, applied: u64) -> Result<(), sled::Error> {
+        self.meta
+            .insert(META_NEXT_SEQ, &(applied + 1).to_be_bytes())?;
+        self.meta.insert(META_CHECKPOINT, &applied.to_be_bytes())?;
+        self.db.flush()?;
+        Ok(())
+    }
 }
 
-pub(super) struct Committer {
-    tx: mpsc::Sender<Cmd>,
+pub(super) enum Cmd {
+    /// A durable journal batch to apply.
+    Apply(Vec<Entry>),
+    /// Look at the flush requests.
+    Nudge,
+    /// Apply what is queued, flush, answer, and stop.
+    Stop(std::sync::mpsc::Sender<Result<(), StoreError>>),
+}
+
+type Barriers = Arc<Mutex<Vec<oneshot::Sender<Result<(), StoreError>>>>>;
+
+pub(super) struct Applier {
+    tx: SyncSender<Cmd>,
+    barriers: Barriers,
     running: Arc<AtomicBool>,
-    thread: std::sync::Mutex<Option<JoinHandle<()>>>,
+    thread: Mutex<Option<JoinHandle<()>>>,
 }
 
-impl Committer {
-    pub fn start(trees: Trees, next_seq: u64, poisoned: Arc<AtomicBool>) -> Committer {
-        let (tx, rx) = mpsc::channel(QUEUE);
+impl Applier {
+    pub fn start(
+        trees: Trees,
+        rx: Receiver<Cmd>,
+        tx: SyncSender<Cmd>,
+        journal: Arc<Shared>,
+        applied: u64,
+    ) -> Applier {
+        let barriers: Barriers = Arc::default();
         let running = Arc::new(AtomicBool::new(true));
-        let r = running.clone();
+        let (b, r) = (barriers.clone(), running.clone());
         let thread = std::thread::Builder::new()
-            .name("store-commit".into())
+            .name("store-apply".into())
             .spawn(move || {
-                run(trees, rx, next_seq, &poisoned);
+                let mut a = Run {
+                    trees,
+                    journal,
+                    barriers: b,
+                    applied,
+                    flushed: applied,
+                    last_flush: Instant::now(),
+                };
+                a.run(rx);
                 r.store(false, Ordering::SeqCst);
             })
-            .expect("spawn store-commit thread");
-        Committer {
+            .expect("spawn store-apply thread");
+        Applier {
             tx,
+            barriers,
             running,
-            thread: std::sync::Mutex::new(Some(thread)),
+            thread: Mutex::new(Some(thread)),
         }
     }
 
@@ -166,179 +240,153 @@ impl Committer {
         self.running.load(Ordering::Relaxed)
     }
 
-    pub async fn append(
-        &self,
-        key: [u8; 16],
-        record: Vec<u8>,
-        received_at_ms: i64,
-    ) -> Result<AppendOutcome, StoreError> {
-        let (reply, rx) = oneshot::channel();
-        self.tx
-            .send(Cmd::Append {
-                key,
-                record,
-                received_at_ms,
-                reply,
-            })
-            .await
-            .map_err(|_| StoreError::Closed)?;
-        rx.await.map_err(|_| StoreError::Closed)?
-    }
-
+    /// Waits until every sled write made before this call is flushed (shared with other callers).
     pub async fn barrier(&self) -> Result<(), StoreError> {
         let (reply, rx) = oneshot::channel();
-        self.tx
-            .send(Cmd::Barrier(reply))
-            .await
-            .map_err(|_| StoreError::Closed)?;
+        self.barriers.lock().expect("barriers lock").push(reply);
+        match self.tx.try_send(Cmd::Nudge) {
+            // Full: the applier is busy and looks at the requests after each round.
+            Ok(()) | Err(TrySendError::Full(_)) => {}
+            Err(TrySendError::Disconnected(_)) => return Err(StoreError::Closed),
+        }
         rx.await.map_err(|_| StoreError::Closed)?
     }
 
-    pub async fn shutdown(&self) -> Result<(), StoreError> {
-        let (reply, rx) = oneshot::channel();
-        if self.tx.send(Cmd::Shutdown(reply)).await.is_err() {
-            return Ok(()); // already stopped
+    /// Applies everything queued, flushes, and stops the thread. Blocking.
+    pub fn stop(&self) -> Result<(), StoreError> {
+        let (reply, rx) = std::sync::mpsc::channel();
+        if self.tx.send(Cmd::Stop(reply)).is_err() {
+            return Ok(());
         }
-        let res = rx.await.map_err(|_| StoreError::Closed)?;
-        let handle = self.thread.lock().expect("commit thread lock").take();
-        if let Some(h) = handle {
-            let _ = tokio::task::spawn_blocking(move || h.join()).await;
+        let res = rx.recv().unwrap_or(Ok(()));
+        if let Some(h) = self.thread.lock().expect("applier lock").take() {
+            let _ = h.join();
         }
         res
     }
 }
 
-fn run(t: Trees, mut rx: mpsc::Receiver<Cmd>, mut next_seq: u64, poisoned: &AtomicBool) {
-    let mut batch: Vec<Cmd> = Vec::with_capacity(64);
-    loop {
-        let Some(first) = rx.blocking_recv() else {
-            let _ = t.db.flush();
-            return;
-        };
-        batch.push(first);
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(c) => batch.push(c),
-                Err(_) => break,
-            }
-        }
-        let stop = commit_batch(&t, &mut batch, &mut next_seq, poisoned);
-        if stop {
-            return;
-        }
-    }
+struct Run {
+    trees: Trees,
+    journal: Arc<Shared>,
+    barriers: Barriers,
+    applied: u64,
+    flushed: u64,
+    last_flush: Instant,
 }
 
-/// Applies one batch and answers its waiters. Returns true when a shutdown was requested.
-fn commit_batch(
-    t: &Trees,
-    batch: &mut Vec<Cmd>,
-    next_seq: &mut u64,
-    poisoned: &AtomicBool,
-) -> bool {
-    let start_seq = *next_seq;
-    // Decide each append: duplicate of something stored, of something earlier in this batch, or new.
-    let mut in_batch: HashMap<[u8; 16], u64> = HashMap::new();
-    let mut outcomes: Vec<Option<Result<AppendOutcome, StoreError>>> =
-        Vec::with_capacity(batch.len());
-    let mut writes: Vec<(u64, [u8; 16], &[u8], i64)> = Vec::new();
-    let failed = poisoned.load(Ordering::SeqCst);
-    for cmd in batch.iter() {
-        let Cmd::Append {
-            key,
-            record,
-            received_at_ms,
-            ..
-        } = cmd
-        else {
-            outcomes.push(None);
-            continue;
-        };
-        if failed {
-            outcomes.push(Some(Err(StoreError::Poisoned)));
-            continue;
-        }
-        if let Some(seq) = in_batch.get(key) {
-            outcomes.push(Some(Ok(AppendOutcome::Duplicate { seq: *seq })));
-            continue;
-        }
-        match t.dedup.get(key) {
-            Ok(Some(v)) => {
-                let seq = decode_dedup_value(&v).map(|(_, s)| s).unwrap_or(0);
-                outcomes.push(Some(Ok(AppendOutcome::Duplicate { seq })));
-            }
-            Ok(None) => {
-                let seq = *next_seq;
-                *next_seq += 1;
-                in_batch.insert(*key, seq);
-                writes.push((seq, *key, record.as_slice(), *received_at_ms));
-                outcomes.push(Some(Ok(AppendOutcome::Accepted { seq })));
-            }
-            Err(e) => outcomes.push(Some(Err(e.into()))),
-        }
-    }
-
-    // Single-key writes in a fixed order (event, inbox entry, dedup key), then the counter, then one
-    // fsync. sled recovers a prefix of its log, so a dedup key is never on disk without its event.
-    // No sled transaction or batch: in sled 0.34 those take a process-wide write lock that deadlocks
-    // against a concurrent `flush`.
-    let mut result: Result<(), StoreError> = Ok(());
-    if !failed && !writes.is_empty() {
-        let apply = || -> Result<(), sled::Error> {
-            t.faults.take(Fault::Write)?;
-            for (seq, key, value, at) in &writes {
-                let k = seq_key(*seq);
-                t.events.insert(k, *value)?;
-                t.inbox.insert(k, &[])?;
-                t.dedup.insert(key, &dedup_value(*at, *seq))?;
-            }
-            t.meta.insert(META_NEXT_SEQ, &next_seq.to_be_bytes())?;
-            Ok(())
-        };
-        result = apply().map_err(StoreError::from);
-    }
-    let needs_flush = batch.iter().any(|c| !matches!(c, Cmd::Append { .. })) || !writes.is_empty();
-    if result.is_ok() && needs_flush && !failed {
-        let started = std::time::Instant::now();
-        result = t
-            .faults
-            .take(Fault::Flush)
-            .and_then(|()| t.db.flush().map(|_| ()))
-            .map_err(StoreError::from);
-        t.stats.record(started.elapsed());
-    }
-    if let Err(e) = &result {
-        tracing::error!(error = %e, "store write failed; refusing further intake until restart");
-        poisoned.store(true, Ordering::SeqCst);
-    }
-
-    let mut stop = false;
-    for (cmd, outcome) in batch.drain(..).zip(outcomes) {
-        match cmd {
-            Cmd::Append { reply, .. } => {
-                let o = outcome.expect("append has an outcome");
-                let o = match (&result, o) {
-                    (Err(e), Ok(AppendOutcome::Accepted { .. })) => Err(e.clone()),
-                    // A duplicate of an append in this same failed batch was not persisted either.
-                    (Err(e), Ok(AppendOutcome::Duplicate { seq })) if seq >= start_seq => {
-                        Err(e.clone())
+impl Run {
+    fn run(&mut self, rx: Receiver<Cmd>) {
+        loop {
+            let cmd = if self.applied > self.flushed {
+                match rx.recv_timeout(FLUSH_EVERY.saturating_sub(self.last_flush.elapsed())) {
+                    Ok(c) => Some(c),
+                    Err(RecvTimeoutError::Timeout) => None,
+                    Err(RecvTimeoutError::Disconnected) => {
+                        let _ = self.flush();
+                        return;
                     }
-                    (_, o) => o,
-                };
-                let _ = reply.send(o);
-            }
-            Cmd::Barrier(reply) => {
-                let _ = reply.send(if failed {
-                    Err(StoreError::Poisoned)
+                }
+            } else {
+                match rx.recv() {
+                    Ok(c) => Some(c),
+                    Err(_) => {
+                        let _ = self.flush();
+                        return;
+                    }
+                }
+            };
+            let mut stop = None;
+            let mut next = cmd;
+            while let Some(c) = next {
+                match c {
+                    Cmd::Apply(batch) => self.apply(&batch),
+                    Cmd::Nudge => {}
+                    Cmd::Stop(reply) => stop = Some(reply),
+                }
+                next = if stop.is_some() {
+                    None
                 } else {
-                    result.clone()
-                });
+                    rx.try_recv().ok()
+                };
             }
-            Cmd::Shutdown(reply) => {
-                let _ = reply.send(result.clone());
-                stop = true;
+            if let Some(reply) = stop {
+                // The writer stopped before this was sent: drain what it handed over.
+                while let Ok(c) = rx.try_recv() {
+                    if let Cmd::Apply(batch) = c {
+                        self.apply(&batch);
+                    }
+                }
+                let _ = reply.send(self.flush());
+                return;
+            }
+            let asked = !self.barriers.lock().expect("barriers lock").is_empty();
+            if asked || (self.applied > self.flushed && self.last_flush.elapsed() >= FLUSH_EVERY) {
+                let _ = self.flush();
             }
         }
     }
-    stop
+
+    fn apply(&mut self, batch: &[Entry]) {
+        #[cfg(test)]
+        while self.journal.hold_apply.load(Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        if let Err(e) = self.trees.apply(batch) {
+            // Acknowledged and in the journal: a restart replays it. Until then, refuse intake.
+            let e = StoreError::from(e);
+            tracing::error!(error = %e, "applying journaled events to the store failed; refusing further intake until restart");
+            self.journal.poison(e);
+            return;
+        }
+        if let Some(last) = batch.last() {
+            self.applied = last.seq;
+        }
+        self.journal.applied(batch);
+    }
+
+    /// Flushes sled with the checkpoint, answers the waiting flush requests, and keeps a spare
+    /// journal segment ready.
+    fn flush(&mut self) -> Result<(), StoreError> {
+        let waiting = std::mem::take(&mut *self.barriers.lock().expect("barriers lock"));
+        let res = self
+            .trees
+            .checkpoint(self.applied)
+            .map_err(StoreError::from);
+        self.last_flush = Instant::now();
+        match &res {
+            Ok(()) => {
+                self.flushed = self.applied;
+                self.journal
+                    .checkpoint
+                    .store(self.applied, Ordering::SeqCst);
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "store flush failed; refusing further intake until restart");
+                self.journal.poison(e.clone());
+            }
+        }
+        for w in waiting {
+            let _ = w.send(res.clone());
+        }
+        self.top_up_spares();
+        res
+    }
+
+    fn top_up_spares(&self) {
+        let j = &self.journal;
+        if !j.spares.lock().expect("spares lock").is_empty() {
+            return;
+        }
+        let n = j.next_slot.fetch_add(1, Ordering::SeqCst);
+        match super::journal::segment::create(&j.dir, n, j.segment_size) {
+            Ok(f) => j
+                .spares
+                .lock()
+                .expect("spares lock")
+                .push((n, f, j.segment_size)),
+            // Not fatal: the writer creates one itself when it needs it, and reports a failure.
+            Err(e) => tracing::warn!(error = %e, "cannot create a spare intake journal segment"),
+        }
+    }
 }

@@ -179,7 +179,8 @@ pub struct RetentionReport {
 }
 
 impl Store {
-    /// Appends a verified event unless `dedup_key` was seen, and returns once it is on disk.
+    /// Appends a verified event unless `dedup_key` was seen (in sled or still only in the journal),
+    /// and returns once it is on disk in the intake journal.
     pub async fn append_event(
         &self,
         dedup_key: [u8; 16],
@@ -188,12 +189,15 @@ impl Store {
         let received_at_ms = chrono::Utc::now().timestamp_millis();
         let record = event.encode(received_at_ms);
         self.inner
-            .commit
+            .journal
             .append(dedup_key, record, received_at_ms)
             .await
     }
 
     pub fn get_event(&self, seq: u64) -> Result<Option<EventRecord>, StoreError> {
+        if !self.applied_through(seq) {
+            self.settle_blocking();
+        }
         match self.inner.events.get(seq_key(seq))? {
             Some(v) => EventRecord::decode(seq, &v)
                 .map(Some)
@@ -204,6 +208,7 @@ impl Store {
 
     /// Newest first.
     pub fn list_events(&self, filter: &EventFilter) -> Result<Vec<EventRecord>, StoreError> {
+        self.settle_blocking();
         let limit = if filter.limit == 0 { 100 } else { filter.limit };
         let mut out = Vec::new();
         for item in self.inner.events.iter().rev() {
@@ -238,10 +243,12 @@ impl Store {
     }
 
     pub fn inbox_len(&self) -> usize {
+        self.settle_blocking();
         self.inner.inbox.len()
     }
 
     pub fn event_count(&self) -> usize {
+        self.settle_blocking();
         self.inner.events.len()
     }
 

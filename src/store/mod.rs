@@ -9,10 +9,13 @@
 //!   trees (outbox.rs), `notices`/`disabled_targets`, `tenants`/`oauth_states`/`audit`
 //!   (tenants.rs), `sessions`/`api_tokens` (auth.rs), the `telegram_*` trees, the `bot_*` trees (bot.rs).
 //!
-//! Durability: intake appends go through one commit thread ([`commit`]) that applies a whole batch and
-//! then fsyncs once (group commit). A request is answered only after the flush
-//! that covers its write. Other writers that need durability call [`Store::flush`], which joins the
-//! same flush stream.
+//! Durability: intake appends go to the intake journal ([`journal`]), which writes each batch to a
+//! preallocated segment file and syncs it once (group commit); a request is answered only after the
+//! sync that covers its record. The applier thread ([`commit`]) then writes the events into sled off
+//! the request path and flushes sled periodically; a restart replays the journal above the last
+//! flushed checkpoint before the store is returned. Readers of the event log and the inbox wait for
+//! the applier to catch up with what was acknowledged. Other writers that need durability call
+//! [`Store::flush`], which shares the applier's flushes.
 //!
 //! No sled transactions or batches anywhere: in sled 0.34 both take a process-wide write lock, and a
 //! writer waiting for it while another thread is inside `flush` deadlocks the process (seen in our
@@ -26,6 +29,7 @@ mod commit;
 #[cfg(test)]
 mod contract;
 mod events;
+mod journal;
 pub(crate) mod keys;
 mod meetings;
 mod notices;
@@ -76,6 +80,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 const META_SCHEMA: &[u8] = b"schema_version";
 const META_NEXT_SEQ: &[u8] = b"next_event_seq";
+/// The last intake journal record that sled holds durably (journal/mod.rs).
+const META_CHECKPOINT: &[u8] = b"journal_checkpoint";
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum StoreError {
@@ -184,7 +190,8 @@ struct Inner {
     sessions: sled::Tree,
     api_tokens: sled::Tree,
     bot: bot::BotTrees,
-    commit: commit::Committer,
+    journal: journal::Journal,
+    applier: commit::Applier,
     poisoned: Arc<AtomicBool>,
     faults: Arc<commit::Faults>,
     flush_stats: Arc<commit::FlushStats>,
@@ -305,21 +312,75 @@ impl Store {
             }
         }
 
+        // The intake journal: apply what it holds above the checkpoint, then start it empty.
+        let trees = commit::Trees {
+            db: db.clone(),
+            events: events.clone(),
+            inbox: inbox.clone(),
+            dedup: dedup.clone(),
+            meta: meta.clone(),
+        };
+        let checkpoint = match meta.get(META_CHECKPOINT)? {
+            Some(v) => u64::from_be_bytes(
+                v.as_ref()
+                    .try_into()
+                    .map_err(|_| corrupt("journal checkpoint has a bad length".into()))?,
+            ),
+            None => 0,
+        };
+        let jdir = dir.join(journal::DIR);
+        let journal_err = |e: std::io::Error| {
+            StoreError::backend(
+                format!("cannot read the intake journal in {}", jdir.display()),
+                e,
+            )
+        };
+        let (records, mut start) = journal::recover(&jdir, checkpoint).map_err(journal_err)?;
+        if !records.is_empty() {
+            tracing::info!(
+                events = records.len(),
+                "replaying acknowledged events from the intake journal"
+            );
+        }
+        let replayed: Vec<journal::Entry> = records
+            .into_iter()
+            .map(|r| journal::Entry {
+                seq: r.seq,
+                key: r.key,
+                at: r.received_at_ms,
+                record: r.payload,
+            })
+            .collect();
+        trees.replay(&replayed)?;
+        next_seq = next_seq.max(start.next_seq);
+        start.next_seq = next_seq;
+        trees.checkpoint(next_seq - 1)?;
+        drop(replayed);
+
         let poisoned = Arc::new(AtomicBool::new(false));
         let flush_stats = Arc::new(commit::FlushStats::default());
         let faults = Arc::new(commit::Faults::default());
-        let commit = commit::Committer::start(
-            commit::Trees {
-                db: db.clone(),
-                events: events.clone(),
-                inbox: inbox.clone(),
+        let (apply_tx, apply_rx) = std::sync::mpsc::sync_channel(commit::APPLY_QUEUE);
+        let journal = journal::Journal::start(
+            jdir.clone(),
+            cfg.journal_segment_mb.max(1).saturating_mul(1024 * 1024),
+            start,
+            journal::Deps {
                 dedup: dedup.clone(),
-                meta: meta.clone(),
-                stats: flush_stats.clone(),
+                poisoned: poisoned.clone(),
                 faults: faults.clone(),
+                stats: flush_stats.clone(),
+                checkpoint: next_seq - 1,
             },
-            next_seq,
-            poisoned.clone(),
+            apply_tx.clone(),
+        )
+        .map_err(journal_err)?;
+        let applier = commit::Applier::start(
+            trees,
+            apply_rx,
+            apply_tx,
+            journal.shared.clone(),
+            next_seq - 1,
         );
         let store = Store {
             inner: Arc::new(Inner {
@@ -346,7 +407,8 @@ impl Store {
                 sessions,
                 api_tokens,
                 bot,
-                commit,
+                journal,
+                applier,
                 poisoned,
                 faults,
                 flush_stats,
@@ -364,11 +426,50 @@ impl Store {
 
     /// False once a write or flush failed; `/readyz` reports it.
     pub fn is_healthy(&self) -> bool {
-        !self.inner.poisoned.load(Ordering::Relaxed) && self.inner.commit.is_running()
+        !self.inner.poisoned.load(Ordering::Relaxed)
+            && self.inner.journal.is_running()
+            && self.inner.applier.is_running()
     }
 
-    /// Fault injection for tests: the next `times` group-commit writes or fsyncs fail as if sled had
-    /// returned an I/O error, through the same path as a real failure (the store poisons itself).
+    /// Waits until the applier has written every acknowledged event into sled, so that reads
+    /// see them (module docs).
+    pub(crate) async fn settle(&self) {
+        let j = &self.inner.journal.shared;
+        if !j.settled() {
+            j.settle().await;
+        }
+    }
+
+    /// Whether the applier has written every acknowledged event into sled.
+    pub(crate) fn is_settled(&self) -> bool {
+        self.inner.journal.shared.settled()
+    }
+
+    /// [`Store::settle`] when the inbox looks empty: the dispatcher's reads need not wait while
+    /// there is work in sled already.
+    pub(crate) async fn settle_if_inbox_empty(&self) {
+        if self.inner.inbox.is_empty() {
+            self.settle().await;
+        }
+    }
+
+    /// [`Store::settle`] for the synchronous readers: usually one comparison; otherwise a short
+    /// wait for the applier's current batch.
+    pub(crate) fn settle_blocking(&self) {
+        let j = &self.inner.journal.shared;
+        if !j.settled() {
+            j.settle_blocking();
+        }
+    }
+
+    /// Whether event `seq` would be in sled if it was acknowledged.
+    pub(crate) fn applied_through(&self, seq: u64) -> bool {
+        self.inner.journal.shared.applied_seq() >= seq
+    }
+
+    /// Fault injection for tests: the next `times` intake journal writes or syncs fail as if the
+    /// system had returned an I/O error, through the same path as a real failure (the store poisons
+    /// itself).
     /// Not part of the API; integration tests reach it because they link the library as is.
     #[doc(hidden)]
     pub fn inject_fault(&self, fault: Fault, times: u32) {
@@ -378,15 +479,22 @@ impl Store {
     /// Waits until everything written before this call is on disk (group commit; many callers share
     /// one fsync).
     pub async fn flush(&self) -> Result<(), StoreError> {
-        self.inner.commit.barrier().await
+        self.inner.applier.barrier().await
     }
 
-    /// Flushes and stops the commit thread. Later appends fail with [`StoreError::Closed`].
+    /// Stops the journal writer, applies and flushes what it wrote, and stops the applier. Later
+    /// appends fail with [`StoreError::Closed`].
     pub async fn close(&self) -> Result<(), StoreError> {
-        self.inner.commit.shutdown().await
+        let s = self.clone();
+        tokio::task::spawn_blocking(move || {
+            s.inner.journal.stop();
+            s.inner.applier.stop()
+        })
+        .await
+        .map_err(|e| StoreError::backend("the store close task failed", e))?
     }
 
-    /// Durations of the group-commit fsyncs so far.
+    /// Durations of the intake journal's batch writes and syncs so far.
     pub fn flush_stats(&self) -> FlushSnapshot {
         self.inner.flush_stats.snapshot()
     }
@@ -422,6 +530,7 @@ impl Store {
 
     /// A blocking fsync for CLI verbs that open the store directly.
     pub fn flush_blocking(&self) -> Result<(), StoreError> {
+        self.settle_blocking();
         self.inner.db.flush()?;
         Ok(())
     }
@@ -454,6 +563,7 @@ pub(crate) fn test_config() -> StoreConfig {
         event_retention_secs: 60,
         meeting_retention_secs: 60,
         cache_capacity_mb: 8,
+        journal_segment_mb: 1,
         janitor_interval_secs: 60,
         data_key: None,
     }

@@ -4,6 +4,10 @@
 //! notifications (at-least-once allows them) are counted, printed, and allowed only for events whose
 //! deliveries span a restart, that is events in flight at a kill.
 //!
+//! Intake goes through the journal (1 MB segments here, so several fill up during the test): an
+//! event is acknowledged once its journal batch is synced, and applied to sled afterwards, so a
+//! kill often lands while acknowledged events are only in the journal.
+//!
 //! Bounded: [`KILLS`] kills, each [`KILL_DELAY_MS`] after the relay was ready again, at most
 //! [`MAX_EVENTS`] events, and every wait has a deadline. The kill delays come from a seed printed
 //! by the test; set `CRASH_RECOVERY_SEED` to replay one.
@@ -26,7 +30,7 @@ use crate::helpers::*;
 
 const ACCOUNT: &str = "acct-it";
 const SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
-const KILLS: usize = 3;
+const KILLS: usize = 5;
 /// Each kill lands this long (uniformly random, ms) after the relay was last ready.
 const KILL_DELAY_MS: std::ops::RangeInclusive<u64> = 50..=400;
 /// Concurrent sending tasks.
@@ -42,14 +46,14 @@ const DRAIN_DEADLINE: Duration = Duration::from_secs(20);
 type Seen = Arc<Mutex<BTreeMap<String, Vec<Instant>>>>;
 
 /// A webhook receiver on loopback that records each notification by meeting uuid and answers 200.
-struct Receiver {
-    addr: SocketAddr,
+pub(crate) struct Receiver {
+    pub(crate) addr: SocketAddr,
     seen: Seen,
     task: tokio::task::JoinHandle<()>,
 }
 
 impl Receiver {
-    async fn start() -> Receiver {
+    pub(crate) async fn start() -> Receiver {
         let seen: Seen = Arc::default();
         let router = axum::Router::new()
             .fallback(receive)
@@ -64,7 +68,7 @@ impl Receiver {
         Receiver { addr, seen, task }
     }
 
-    fn snapshot(&self) -> BTreeMap<String, Vec<Instant>> {
+    pub(crate) fn snapshot(&self) -> BTreeMap<String, Vec<Instant>> {
         self.seen.lock().unwrap().clone()
     }
 }
@@ -85,7 +89,7 @@ async fn receive(State(seen): State<Seen>, body: Bytes) -> StatusCode {
     StatusCode::OK
 }
 
-fn route_doc(url: &str) -> String {
+pub(crate) fn route_doc(url: &str) -> String {
     format!(
         "[[routes]]\nname = \"crash recovery\"\napp_id = \"default\"\naccount_id = \"{ACCOUNT}\"\nevents = [\"meeting.started\"]\n  [[routes.destinations]]\n  kind = \"webhook\"\n  url = \"{url}\"\n  secret = \"{SECRET}\"\n"
     )
@@ -141,7 +145,7 @@ async fn sender(
 }
 
 /// Waits until the relay answers `/readyz` with 200, within [`DEADLINE`].
-async fn wait_ready(relay: &mut RelayProcess, log: &std::path::Path) {
+pub(crate) async fn wait_ready(relay: &mut RelayProcess, log: &std::path::Path) {
     let deadline = Instant::now() + DEADLINE;
     loop {
         if let Some(status) = relay.child.try_wait().expect("child status") {
@@ -213,6 +217,8 @@ async fn relay_sigkilled_under_load_loses_no_acknowledged_event() {
         // Thousands of events for one community in a minute: this test is about durability, not
         // about the per-community hourly limit, which would dead-letter most of them.
         set_key(doc, "webhook_per_hour", "0");
+        // Small intake journal segments, so that they fill and roll between the kills.
+        set_key(doc, "journal_segment_mb", "1");
     })
     .await;
     let cfg = relay.config_path.to_str().expect("utf-8 path").to_string();

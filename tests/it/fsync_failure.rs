@@ -1,7 +1,8 @@
 //! A store write or fsync that fails poisons intake until restart (docs/architecture.md, "Intake"):
 //! every later append answers 503 so Zoom retries it, `/readyz` turns 503, and nothing that was
-//! acknowledged with a 200 is lost. The failure is injected at the commit thread, where sled's own
-//! write and flush results are handled, so the poisoning path under test is the real one.
+//! acknowledged with a 200 is lost. The failure is injected at the intake journal's writer, where
+//! the system's write and sync results are handled, so the poisoning path under test is the real
+//! one. A full disk (ENOSPC) takes the same path.
 
 use std::path::{Path, PathBuf};
 
@@ -181,6 +182,11 @@ async fn failed_fsync_poisons_intake_until_restart_and_loses_nothing_acknowledge
 #[tokio::test]
 async fn failed_write_poisons_intake_until_restart_and_loses_nothing_acknowledged() {
     intake_refuses_until_restart_after(Fault::Write).await;
+}
+
+#[tokio::test]
+async fn a_full_disk_answers_503_until_restart_and_loses_nothing_acknowledged() {
+    intake_refuses_until_restart_after(Fault::NoSpace).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

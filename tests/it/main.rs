@@ -17,6 +17,7 @@ mod fsync_failure;
 mod helpers;
 mod installs;
 mod intake;
+mod journal_crash;
 mod layering;
 mod ops;
 mod outbox_race;

@@ -1,7 +1,9 @@
 //! `intake_node`: the durable relay against the work of Zoom's Node webhook sample, when `node` is
-//! installed. The sample's per-request work (JSON parse, logging to stdout, HMAC over the re-serialized
-//! body, compare, JSON answer) runs on plain `node:http` instead of Express, in
-//! `bench/node-sample/server.js`, with stdout sent to /dev/null; nothing is stored. It is loaded
+//! installed. When Node can load `express` (installed outside the tree, found through `NODE_PATH`),
+//! the sample itself runs on Express + body-parser (`bench/node-sample/express.js`); otherwise its
+//! per-request work (JSON parse, logging to stdout, HMAC over the re-serialized body, compare, JSON
+//! answer) runs on plain `node:http` (`bench/node-sample/server.js`). Stdout goes to /dev/null;
+//! nothing is stored. It is loaded
 //! closed-loop by the same generator as the other intake scenarios, and the ratio is the relay's
 //! `intake_durable` req/s from the same run divided by the sample's. Without `node` on `PATH` the
 //! scenario reports that it was skipped.
@@ -23,6 +25,21 @@ use crate::{Ctx, Report, Row};
 
 const RATIO_TARGET: f64 = 5.0;
 pub const SCRIPT: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/bench/node-sample/server.js");
+pub const EXPRESS_SCRIPT: &str =
+    concat!(env!("CARGO_MANIFEST_DIR"), "/bench/node-sample/express.js");
+
+/// Whether `node` can load Express and body-parser (through `NODE_PATH`).
+fn has_express(node: &std::path::Path) -> bool {
+    std::process::Command::new(node)
+        .args([
+            "-e",
+            "require.resolve('express'); require.resolve('body-parser')",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
 
 fn find_node() -> Option<PathBuf> {
     let path = std::env::var_os("PATH")?;
@@ -64,8 +81,10 @@ pub async fn node(ctx: &mut Ctx) -> anyhow::Result<Report> {
         .expose_secret()
         .to_string();
 
+    let express = has_express(&node);
+    let script = if express { EXPRESS_SCRIPT } else { SCRIPT };
     let mut child = tokio::process::Command::new(&node)
-        .arg(SCRIPT)
+        .arg(script)
         .arg("0")
         .env("ZOOM_WEBHOOK_SECRET_TOKEN", secret)
         .stdin(Stdio::piped())
@@ -73,7 +92,7 @@ pub async fn node(ctx: &mut Ctx) -> anyhow::Result<Report> {
         .stderr(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
-        .with_context(|| format!("starting {} {SCRIPT}", node.display()))?;
+        .with_context(|| format!("starting {} {script}", node.display()))?;
     let mut lines = BufReader::new(child.stderr.take().context("node stderr")?).lines();
     let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
         .await
@@ -118,7 +137,11 @@ pub async fn node(ctx: &mut Ctx) -> anyhow::Result<Report> {
     j.insert("node_version".into(), json!(version));
     j.insert(
         "server".into(),
-        json!("bench/node-sample/server.js (node:http, no Express)"),
+        json!(if express {
+            "bench/node-sample/express.js (Express + body-parser)"
+        } else {
+            "bench/node-sample/server.js (node:http, no Express)"
+        }),
     );
     report.row.rate = format!("{:.0} (durable/node {value:.2})", s.req_per_s);
     report.row.verdict = verdict(pass, flagged);

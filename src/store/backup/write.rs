@@ -125,6 +125,9 @@ impl Store {
     /// Writes a backup of every tree to `w` (the format in the module docs). Safe while the relay
     /// runs; blocking.
     pub fn write_backup<W: Write>(&self, w: W) -> Result<BackupInfo, BackupError> {
+        // Every acknowledged event must be in the copy: wait for the applier to move what the
+        // intake journal holds into sled (the backup copies sled's trees, not the journal).
+        self.settle_blocking();
         let db = &self.inner.db;
         let mut out = BackupWriter::new(w)?;
         let names = copy_order(db.tree_names().iter().map(|n| n.to_vec()).collect());

@@ -9,7 +9,15 @@ use crate::store::{EventRecord, EventStatus, Store, StoreError};
 impl Store {
     /// The oldest event waiting in the inbox.
     pub fn next_inbox_event(&self) -> Result<Option<EventRecord>, StoreError> {
-        let Some((k, _)) = self.inner.inbox.first()? else {
+        let first = match self.inner.inbox.first()? {
+            None => {
+                // Empty, or acknowledged events are still on their way from the journal.
+                self.settle_blocking();
+                self.inner.inbox.first()?
+            }
+            some => some,
+        };
+        let Some((k, _)) = first else {
             return Ok(None);
         };
         let seq = decode_seq(&k).ok_or_else(|| StoreError::Io("bad inbox key".into()))?;
@@ -89,6 +97,21 @@ impl Store {
         deferred: &(dyn for<'r> Fn(&'r EventRecord) -> bool + Send + Sync),
         scan: usize,
     ) -> Result<Option<EventRecord>, StoreError> {
+        let found = self.next_inbox_event_fair_applied(deferred, scan)?;
+        if found.as_ref().is_none_or(|r| deferred(r)) && !self.is_settled() {
+            // Acknowledged events still on their way from the journal may hold a better one.
+            self.settle_blocking();
+            return self.next_inbox_event_fair_applied(deferred, scan);
+        }
+        Ok(found)
+    }
+
+    /// [`Store::next_inbox_event_fair`] over what sled holds now, without waiting for the applier.
+    pub(crate) fn next_inbox_event_fair_applied(
+        &self,
+        deferred: &(dyn for<'r> Fn(&'r EventRecord) -> bool + Send + Sync),
+        scan: usize,
+    ) -> Result<Option<EventRecord>, StoreError> {
         let mut oldest = None;
         for k in self.inner.inbox.iter().keys().take(scan) {
             let k = k?;
@@ -109,6 +132,23 @@ impl Store {
     /// Whether an event of another tenant than (`app`, `account`) waits in the first `scan`
     /// inbox entries.
     pub fn inbox_has_other_tenant(
+        &self,
+        app: &str,
+        account: &str,
+        scan: usize,
+    ) -> Result<bool, StoreError> {
+        if self.inbox_has_other_tenant_applied(app, account, scan)? {
+            return Ok(true);
+        }
+        if self.is_settled() {
+            return Ok(false);
+        }
+        self.settle_blocking();
+        self.inbox_has_other_tenant_applied(app, account, scan)
+    }
+
+    /// [`Store::inbox_has_other_tenant`] over what sled holds now, without waiting for the applier.
+    pub(crate) fn inbox_has_other_tenant_applied(
         &self,
         app: &str,
         account: &str,

@@ -71,14 +71,17 @@ impl Maintenance for Store {
         Store::close(self).await
     }
     async fn trees_containing(&self, needle: &[u8]) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+        self.settle().await;
         let (s, needle) = (self.clone(), needle.to_vec());
         blocking(move || Store::trees_containing(&s, &needle)).await
     }
     async fn key_counts(&self) -> Result<BTreeMap<String, usize>, StoreError> {
+        self.settle().await;
         let s = self.clone();
         blocking(move || Store::key_counts(&s)).await
     }
     async fn backup_to_file(&self, path: &Path) -> Result<BackupInfo, BackupError> {
+        self.settle().await;
         let (s, path) = (self.clone(), path.to_path_buf());
         tokio::task::spawn_blocking(move || Store::backup_to_file(&s, &path))
             .await
@@ -88,6 +91,7 @@ impl Maintenance for Store {
         &self,
         w: Box<dyn std::io::Write + Send>,
     ) -> Result<BackupInfo, BackupError> {
+        self.settle().await;
         let s = self.clone();
         tokio::task::spawn_blocking(move || Store::write_backup(&s, w))
             .await
@@ -96,11 +100,26 @@ impl Maintenance for Store {
 }
 
 sled_impl! {
-    EventLog {
-        fn get_event(seq: u64) -> Result<Option<EventRecord>, StoreError>;
-        fn list_events(filter: &EventFilter) -> Result<Vec<EventRecord>, StoreError>;
-        fn inbox_len() -> usize;
-        fn event_count() -> usize;
+    EventLog {}
+    // Each read first waits (async) for the applier to write every acknowledged event into sled,
+    // so the synchronous method it calls finds nothing to wait for (journal/mod.rs).
+    async fn get_event(&self, seq: u64) -> Result<Option<EventRecord>, StoreError> {
+        if !self.applied_through(seq) {
+            self.settle().await;
+        }
+        Store::get_event(self, seq)
+    }
+    async fn list_events(&self, filter: &EventFilter) -> Result<Vec<EventRecord>, StoreError> {
+        self.settle().await;
+        Store::list_events(self, filter)
+    }
+    async fn inbox_len(&self) -> usize {
+        self.settle().await;
+        Store::inbox_len(self)
+    }
+    async fn event_count(&self) -> usize {
+        self.settle().await;
+        Store::event_count(self)
     }
     async fn append_event(
         &self,
@@ -122,10 +141,8 @@ sled_impl! {
 
 sled_impl! {
     Queue {
-        fn next_inbox_event() -> Result<Option<EventRecord>, StoreError>;
         fn commit_dispatch_with_dead(record: &EventRecord, status: EventStatus, jobs: Vec<NewJob>, dead: Vec<(NewJob, String)>) -> Result<u32, StoreError>;
         fn enqueue_jobs(jobs: Vec<NewJob>) -> Result<u32, StoreError>;
-        fn inbox_has_other_tenant(app: &str, account: &str, scan: usize) -> Result<bool, StoreError>;
         fn outbox_len(channel: Option<Channel>) -> usize;
         fn get_job(id: u64) -> Result<Option<Job>, StoreError>;
         fn claim_due(channel: Channel, now_ms: i64, lease_ms: i64) -> Result<Claim, StoreError>;
@@ -136,12 +153,34 @@ sled_impl! {
         fn get_sent(id: u64) -> Result<Option<SentJob>, StoreError>;
         fn get_dead(id: u64) -> Result<Option<DeadJob>, StoreError>;
     }
+    async fn next_inbox_event(&self) -> Result<Option<EventRecord>, StoreError> {
+        self.settle_if_inbox_empty().await;
+        Store::next_inbox_event(self)
+    }
     async fn next_inbox_event_fair(
         &self,
         deferred: &(dyn for<'r> Fn(&'r EventRecord) -> bool + Send + Sync),
         scan: usize,
     ) -> Result<Option<EventRecord>, StoreError> {
-        Store::next_inbox_event_fair(self, deferred, scan)
+        // Only waits for the applier when what sled holds has nothing better to offer.
+        let found = Store::next_inbox_event_fair_applied(self, deferred, scan)?;
+        if found.as_ref().is_none_or(|r| deferred(r)) && !self.is_settled() {
+            self.settle().await;
+            return Store::next_inbox_event_fair_applied(self, deferred, scan);
+        }
+        Ok(found)
+    }
+    async fn inbox_has_other_tenant(
+        &self,
+        app: &str,
+        account: &str,
+        scan: usize,
+    ) -> Result<bool, StoreError> {
+        if Store::inbox_has_other_tenant_applied(self, app, account, scan)? {
+            return Ok(true);
+        }
+        self.settle().await;
+        Store::inbox_has_other_tenant_applied(self, app, account, scan)
     }
     async fn list_jobs(&self) -> Result<Vec<Job>, StoreError> {
         let s = self.clone();
@@ -205,6 +244,7 @@ sled_impl! {
         account_id: &str,
         event_last: Option<u64>,
     ) -> Result<PurgeReport, StoreError> {
+        self.settle().await;
         let (s, app, account) = (self.clone(), app_id.to_owned(), account_id.to_owned());
         blocking(move || Store::purge_tenant(&s, &app, &account, event_last)).await
     }
