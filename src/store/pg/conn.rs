@@ -63,6 +63,11 @@ impl PgStore {
             cfg.ssl_mode(default_ssl_mode(&cfg));
         }
         let location = crate::config::redacted_pg_url(&cfg);
+        // Jobs seal their webhook secrets with the keys registered here (crypto::job_secret); sled
+        // registers its key when it opens, and a relay on PostgreSQL opens no sled store.
+        if let Some(key) = data_key {
+            crate::crypto::job_secret::register_key(key);
+        }
         let tls = tokio_postgres_rustls::MakeRustlsConnect::new(tls_config()?);
         let mgr = Manager::from_config(
             cfg,
