@@ -298,6 +298,10 @@ pub(crate) fn chat_key(chat_id: i64) -> [u8; 8] {
     chat_id.to_be_bytes()
 }
 
+pub(crate) fn decode_chat_key(k: &[u8]) -> Option<i64> {
+    Some(i64::from_be_bytes(k.try_into().ok()?))
+}
+
 /// `telegram_pace_chats`: the bot id (the number before the ':' of its token), then the chat id.
 /// (`telegram_pace_bots` is keyed by the bot id alone, big-endian.)
 pub(crate) fn pace_chat_key(bot_id: i64, chat_id: i64) -> [u8; 16] {

@@ -338,3 +338,36 @@ async fn intake_answers_503_while_the_database_is_unreachable_and_recovers_on_it
     }
     app.shutdown().await;
 }
+
+#[tokio::test]
+async fn a_relay_process_seals_webhook_secrets_in_queued_and_dead_jobs() {
+    let Some(db) = FreshDb::create().await else {
+        return;
+    };
+    // A process of its own: in this one, a sled store opened by another test registers the data
+    // key for job secrets, which would hide a PostgreSQL store that never does.
+    let relay = RelayProcess::start(db.tweak()).await;
+    let secret = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+    // Nothing listens on port 9: the job retries and ends as a dead letter.
+    let (status, body) = api(
+        &relay.client,
+        &relay.url(""),
+        reqwest::Method::POST,
+        "/routes",
+        Some(route("sealed", "http://127.0.0.1:9/z")),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    let resp = relay
+        .send_signed(started_body(&unique_uuid("pg-sealed"), "Sealed"))
+        .await
+        .expect("the relay answers");
+    assert_eq!(resp.status(), 200);
+    let store = relay.open_store().await;
+    eventually_async("a dead letter", async || {
+        !store.list_dead().await.unwrap().is_empty()
+    })
+    .await;
+    let found = store.trees_containing(secret.as_bytes()).await.unwrap();
+    assert!(found.is_empty(), "the secret in the clear in {found:?}");
+}
