@@ -1,6 +1,10 @@
-//! Backup and restore of the whole store, for `zoom-relay backup FILE` and `zoom-relay restore FILE`.
+//! Backup and restore of the whole store, for `zoom-relay backup FILE`, `zoom-relay restore FILE`
+//! and `zoom-relay store copy`, on both backends and in one format: sled's trees are the interchange
+//! (docs/architecture.md, "One backup format for both backends"). A PostgreSQL store writes its
+//! tables as those trees and reads them back (`store::pg` backup module); `copy.rs` restores into
+//! either backend and copies between them.
 //!
-//! A backup copies every sled tree generically (`tree_names()`), so trees added later are included
+//! A sled backup copies every tree generically (`tree_names()`), so trees added later are included
 //! without a change here. The file describes itself (integers big-endian):
 //!
 //! ```text
@@ -24,7 +28,11 @@
 //! meanwhile is in both: redelivered, never lost). Index entries that a job gained meanwhile are
 //! rebuilt on restore. At worst, a restored relay repeats a few deliveries that were in flight.
 //!
-//! Restore never touches the data directory until the file is verified (checksum, format, schema)
+//! A restore compares what it wrote with the file per tree: the entry count and a sum of entry
+//! hashes that does not depend on order (`format::TreeSum`), since the backends list a tree in
+//! different orders.
+//!
+//! A sled restore never touches the data directory until the file is verified (checksum, format, schema)
 //! and the restored copy has been written beside it, reopened through [`Store::open`](super::Store::open) (the startup
 //! integrity check) and compared tree by tree with the file. Only then are the old contents moved
 //! into `data_dir/.pre-restore-<time>/` and the new ones moved in. The swap happens inside the data
