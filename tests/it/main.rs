@@ -20,6 +20,7 @@ mod intake;
 mod layering;
 mod ops;
 mod outbox_race;
+mod pg_cluster;
 mod pgdb;
 mod postgres;
 mod rig;

@@ -64,6 +64,7 @@ impl PgStore {
         }
         let location = crate::config::redacted_pg_url(&cfg);
         let tls = tokio_postgres_rustls::MakeRustlsConnect::new(tls_config()?);
+        let dedicated = cluster::Dedicated::new(&cfg, tls.clone());
         let mgr = Manager::from_config(
             cfg,
             tls,
@@ -85,6 +86,7 @@ impl PgStore {
             closed: AtomicBool::new(false),
             stats: FlushStats::default(),
             data_key,
+            dedicated,
         });
         migrate(&shared).await?;
         let (tx, rx) = mpsc::channel(QUEUE);

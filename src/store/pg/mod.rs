@@ -13,10 +13,15 @@
 //!   commit is durable when it returns, so `flush` is only a barrier behind earlier appends.
 //! - Workers claim jobs with `FOR UPDATE SKIP LOCKED` and a lease (`queue.rs`).
 //!
+//! - Commits that make work ready send a `NOTIFY` in their transaction; every replica listens on
+//!   a connection of its own and wakes its dispatcher or workers. Singleton roles (the bot's
+//!   poller, the janitor) are advisory locks held on a connection of their own (`cluster.rs`).
+//!
 //! Not done yet: backups (`backup_to_file`, `write_backup` return an error), fault injection
-//! (`inject_fault` is a no-op), `LISTEN/NOTIFY` wake-ups and cluster-wide Telegram pacing.
+//! (`inject_fault` is a no-op) and cluster-wide Telegram pacing.
 
 mod aggregates;
+mod cluster;
 mod conn;
 mod events;
 mod group_commit;
@@ -68,6 +73,8 @@ struct Shared {
     stats: FlushStats,
     /// `security.data_key`, which seals webhook secrets at rest (sealing.rs).
     data_key: Option<[u8; 32]>,
+    /// Connections outside the pool, for listening and for holding roles (cluster.rs).
+    dedicated: cluster::Dedicated,
 }
 
 enum Cmd {

@@ -167,5 +167,6 @@ async fn admin_client() -> tokio_postgres::Client {
 }
 
 mod aggregates;
+mod cluster;
 mod intake;
 mod queue;
