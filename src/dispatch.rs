@@ -82,6 +82,21 @@ pub struct Signals {
 }
 
 impl Signals {
+    /// Pokes whoever a wake-up from the store (another replica's commit) concerns.
+    pub fn wake(&self, w: crate::store::Wake) {
+        use crate::store::Wake;
+        match w {
+            Wake::Inbox => self.inbox.notify_one(),
+            Wake::Channel(c) => self.channel(c).notify_one(),
+            Wake::All => {
+                self.inbox.notify_one();
+                for c in Channel::ALL {
+                    self.channel(c).notify_one();
+                }
+            }
+        }
+    }
+
     pub fn channel(&self, c: Channel) -> &Notify {
         match c {
             Channel::Telegram => &self.telegram,
@@ -453,9 +468,11 @@ enum Prepared {
     },
 }
 
-/// Runs `step()` until the inbox is empty, then waits for intake's signal (or a slow poll, as a
-/// safety net) until the token is cancelled.
+/// Runs `step()` until the inbox is empty, then waits for intake's signal (local, or from another
+/// replica's commit) or the fallback poll (`delivery.poll_interval_secs`, for a lost wake-up) until
+/// the token is cancelled.
 pub async fn run(d: Dispatcher, signals: Arc<Signals>, token: CancellationToken) {
+    let poll = Duration::from_secs(d.config.delivery.poll_interval_secs.max(1));
     loop {
         loop {
             if token.is_cancelled() {
@@ -489,7 +506,7 @@ pub async fn run(d: Dispatcher, signals: Arc<Signals>, token: CancellationToken)
         tokio::select! {
             _ = token.cancelled() => return,
             _ = signals.inbox.notified() => {}
-            _ = tokio::time::sleep(Duration::from_secs(1)) => {}
+            _ = tokio::time::sleep(poll) => {}
         }
     }
 }

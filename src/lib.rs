@@ -42,7 +42,7 @@ use crate::http::AppState;
 use crate::metrics::Metrics;
 use crate::render::Renderer;
 use crate::routing::RouteDocument;
-use crate::store::Db;
+use crate::store::{Db, Leadership, Role, Wake};
 
 /// A running relay.
 pub struct App {
@@ -138,8 +138,20 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
     let dispatcher = Dispatcher::new(db.clone(), renderer.clone(), config.clone())
         .with_tenants(tenants)
         .with_metrics(metrics.clone());
+    let janitor_lead = db.campaign(Role::Janitor);
     let mut workers = vec![
-        tokio::spawn(janitor(db.clone(), config.clone(), token.clone())),
+        tokio::spawn(leader_gauge(
+            janitor_lead.clone(),
+            Role::Janitor,
+            metrics.clone(),
+            token.clone(),
+        )),
+        tokio::spawn(janitor(
+            db.clone(),
+            config.clone(),
+            token.clone(),
+            janitor_lead,
+        )),
         tokio::spawn(dispatch::run(dispatcher, signals.clone(), token.clone())),
         tokio::spawn(spawn_worker(
             &db,
@@ -184,7 +196,23 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
     }
     if let Some(bot) = bot {
         let _ = state.bot.set(bot.clone());
-        workers.push(tokio::spawn(bot.run(token.clone())));
+        let lead = db.campaign(Role::BotPoller);
+        workers.push(tokio::spawn(leader_gauge(
+            lead.clone(),
+            Role::BotPoller,
+            metrics.clone(),
+            token.clone(),
+        )));
+        workers.push(tokio::spawn(bot.run(token.clone(), lead)));
+    }
+    // Other replicas' commits wake this one's dispatcher and workers (PostgreSQL); the fallback
+    // poll covers a wake-up lost while the listening connection reconnects.
+    if let Some(wakes) = db.wakeups() {
+        workers.push(tokio::spawn(forward_wakeups(
+            wakes,
+            signals.clone(),
+            token.clone(),
+        )));
     }
     state.workers_running.store(true, Ordering::SeqCst);
 
@@ -308,14 +336,58 @@ async fn seed_routes(
     Ok(())
 }
 
-/// Expires dedup keys, old events, meeting memory and sent-job records on an interval. The
+/// Pokes the local dispatcher and workers for every wake-up the store hears of, until `token`
+/// is cancelled.
+async fn forward_wakeups(
+    mut wakes: tokio::sync::mpsc::Receiver<Wake>,
+    signals: Arc<Signals>,
+    token: CancellationToken,
+) {
+    loop {
+        tokio::select! {
+            _ = token.cancelled() => return,
+            w = wakes.recv() => match w {
+                Some(w) => signals.wake(w),
+                None => return,
+            },
+        }
+    }
+}
+
+/// Mirrors whether this replica holds `role` into the `relay_leader{role=..}` gauge, so operators
+/// and tests can see who holds it.
+async fn leader_gauge(
+    mut lead: Leadership,
+    role: Role,
+    metrics: Arc<Metrics>,
+    token: CancellationToken,
+) {
+    loop {
+        let held = if lead.is_leader() { 1.0 } else { 0.0 };
+        metrics.set_gauge("relay_leader", &[("role", role.as_str())], held);
+        tokio::select! {
+            _ = token.cancelled() => break,
+            more = lead.changed() => if !more { break },
+        }
+    }
+    metrics.set_gauge("relay_leader", &[("role", role.as_str())], 0.0);
+}
+
+/// Expires dedup keys, old events, meeting memory and sent-job records on an interval, only while
+/// this replica holds the janitor role: one replica does the work instead of all of them repeating
+/// it. (Running it twice at a handover is harmless: every step deletes what is past a cutoff.) The
 /// backend runs its scans off the async workers (the sled backend on the blocking pool).
-async fn janitor(db: Db, config: Arc<Config>, token: CancellationToken) {
+async fn janitor(db: Db, config: Arc<Config>, token: CancellationToken, mut lead: Leadership) {
     let every = Duration::from_secs(config.store.janitor_interval_secs);
     let c = &config.store;
     loop {
         tokio::select! {
             _ = token.cancelled() => return,
+            held = lead.acquired() => if !held { return },
+        }
+        tokio::select! {
+            _ = token.cancelled() => return,
+            _ = lead.lost() => continue,
             _ = tokio::time::sleep(every) => {}
         }
         let now = chrono::Utc::now().timestamp_millis();

@@ -11,6 +11,9 @@ type Labels = Vec<(&'static str, String)>;
 pub struct Metrics {
     counters: Mutex<BTreeMap<(&'static str, Labels), u64>>,
     histograms: Mutex<BTreeMap<(&'static str, Labels), Histogram>>,
+    /// Values set by their owner as they change (e.g. `relay_leader`), unlike the gauges computed
+    /// at scrape time.
+    gauges: Mutex<BTreeMap<(&'static str, Labels), f64>>,
 }
 
 /// Buckets in seconds, from sub-millisecond acknowledgements to hour-long retry waits.
@@ -50,6 +53,11 @@ const HELP: &[(&str, &str, &str)] = &[
         "quota_exceeded_total",
         "counter",
         "Deliveries refused because their community reached its hourly limit ([quotas]).",
+    ),
+    (
+        "relay_leader",
+        "gauge",
+        "1 while this replica holds the singleton role (bot_poller, janitor), else 0.",
     ),
     (
         "store_flush_seconds",
@@ -92,6 +100,14 @@ impl Metrics {
             .unwrap_or(0)
     }
 
+    pub fn set_gauge(&self, name: &'static str, labels: &[(&'static str, &str)], v: f64) {
+        let key = (
+            name,
+            labels.iter().map(|(k, v)| (*k, v.to_string())).collect(),
+        );
+        self.gauges.lock().expect("metrics lock").insert(key, v);
+    }
+
     pub fn observe(&self, name: &'static str, labels: &[(&'static str, &str)], secs: f64) {
         let key = (
             name,
@@ -127,6 +143,11 @@ impl Metrics {
         for ((name, labels), v) in self.counters.lock().expect("metrics lock").iter() {
             let (kind, help) = help_of(name);
             describe(&mut out, name, kind, help);
+            let _ = writeln!(out, "{name}{} {v}", fmt_labels(labels, None));
+        }
+        for ((name, labels), v) in self.gauges.lock().expect("metrics lock").iter() {
+            let (_, help) = help_of(name);
+            describe(&mut out, name, "gauge", help);
             let _ = writeln!(out, "{name}{} {v}", fmt_labels(labels, None));
         }
         for ((name, labels), h) in self.histograms.lock().expect("metrics lock").iter() {

@@ -34,7 +34,7 @@ use crate::config::{BotMode, Config};
 use crate::dispatch::Signals;
 use crate::render::Renderer;
 use crate::routing::{DeliveryOptions, Target};
-use crate::store::{Db, Message, NewJob, StoreError};
+use crate::store::{Db, Leadership, Message, NewJob, StoreError};
 use api::BotApi;
 
 /// How often new notices are looked for, to push them to linked organizers.
@@ -178,31 +178,53 @@ impl Bot {
             .clone()
     }
 
-    /// Runs until `token` is cancelled: setup (getMe, setMyCommands, webhook registration), the
-    /// notice pusher, and in polling mode the getUpdates loop. An update being handled when the
+    /// Runs until `token` is cancelled: setup (getMe, setMyCommands, webhook registration) on every
+    /// replica, then, only while this replica holds `lead` (the `bot_poller` role), the notice
+    /// pusher and in polling mode the getUpdates loop: Telegram answers 409 to a second poller, and
+    /// one pusher is enough. When the role is lost, polling stops at once (an update being handled
+    /// is finished first), and resumes if the role comes back. An update being handled when the
     /// token fires is finished first.
-    pub async fn run(self, token: CancellationToken) {
-        let pusher = tokio::spawn(self.clone().push_notices_loop(token.clone()));
+    pub async fn run(self, token: CancellationToken, mut lead: Leadership) {
         let mut backoff = Duration::from_secs(1);
         loop {
             match self.setup().await {
                 Ok(()) => break,
                 Err(e) => {
                     tracing::warn!(error = %e, "Telegram bot setup failed; retrying");
-                    tokio::select! {
-                        _ = token.cancelled() => { let _ = pusher.await; return; }
-                        _ = tokio::time::sleep(backoff) => {}
+                    if sleep_or_cancel(&token, backoff).await {
+                        return;
                     }
                     backoff = (backoff * 2).min(MAX_BACKOFF);
                 }
             }
         }
-        if self.webhook_secret().is_none() {
-            self.poll(&token).await;
-        } else {
-            token.cancelled().await;
+        loop {
+            tokio::select! {
+                _ = token.cancelled() => return,
+                held = lead.acquired() => if !held { return },
+            }
+            tracing::info!("this replica runs the bot's poller and notice pusher");
+            let stop = token.child_token();
+            let watch = tokio::spawn({
+                let (mut lead, stop) = (lead.clone(), stop.clone());
+                async move {
+                    lead.lost().await;
+                    stop.cancel();
+                }
+            });
+            let pusher = tokio::spawn(self.clone().push_notices_loop(stop.clone()));
+            if self.webhook_secret().is_none() {
+                self.poll(&stop).await;
+            } else {
+                stop.cancelled().await;
+            }
+            watch.abort();
+            let _ = pusher.await;
+            if token.is_cancelled() {
+                return;
+            }
+            tracing::warn!("this replica lost the bot's poller role; stopped polling");
         }
-        let _ = pusher.await;
     }
 
     async fn setup(&self) -> Result<(), api::ApiError> {

@@ -9,6 +9,10 @@ pub struct DeliveryConfig {
     pub retry_schedule_secs: Vec<f64>,
     pub jitter: f64,
     pub stale_after_secs: u64,
+    /// How often an idle dispatcher or delivery worker looks for work it was not woken for. Wake-ups
+    /// (local, and from other replicas on PostgreSQL) start work at once; this only bounds the delay
+    /// when one is lost, e.g. while a replica's wake-up connection reconnects.
+    pub poll_interval_secs: u64,
 }
 
 #[derive(Deserialize)]
@@ -17,6 +21,7 @@ pub(super) struct RawDelivery {
     retry_schedule_secs: Vec<f64>,
     jitter: f64,
     stale_after_secs: u64,
+    poll_interval_secs: u64,
 }
 
 pub(super) fn validate(raw: &RawDelivery, e: &mut Errors) -> DeliveryConfig {
@@ -43,17 +48,26 @@ pub(super) fn validate(raw: &RawDelivery, e: &mut Errors) -> DeliveryConfig {
         retry_schedule_secs: raw.retry_schedule_secs.clone(),
         jitter: raw.jitter,
         stale_after_secs: raw.stale_after_secs,
+        poll_interval_secs: raw.poll_interval_secs,
     }
 }
 
 /// The numeric keys of `[delivery]` checked against their bounds ([`limits`]).
-pub(super) fn ranges(raw: &RawDelivery) -> [RangeCheck; 1] {
-    [(
-        "delivery.stale_after_secs",
-        raw.stale_after_secs,
-        &limits::STALE_AFTER,
-        "14400",
-    )]
+pub(super) fn ranges(raw: &RawDelivery) -> [RangeCheck; 2] {
+    [
+        (
+            "delivery.stale_after_secs",
+            raw.stale_after_secs,
+            &limits::STALE_AFTER,
+            "14400",
+        ),
+        (
+            "delivery.poll_interval_secs",
+            raw.poll_interval_secs,
+            &limits::POLL_INTERVAL,
+            "2",
+        ),
+    ]
 }
 
 /// The length of the retry schedule and its longest wait against their bounds ([`limits`]).

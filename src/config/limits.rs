@@ -46,6 +46,9 @@ pub const STALE_AFTER: Range = Range {
     min: 1,
     max: 2_592_000,
 };
+/// `delivery.poll_interval_secs`: the fallback poll; an hour at most, so a lost wake-up only
+/// delays work.
+pub const POLL_INTERVAL: Range = Range { min: 1, max: 3_600 };
 /// `store.*_retention_secs`: at least a minute, at most 100 years (no overflow in milliseconds).
 pub const RETENTION: Range = Range {
     min: 60,

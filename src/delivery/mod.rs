@@ -453,7 +453,8 @@ impl<S: Sender> Worker<S> {
         );
     }
 
-    /// Steps until idle, then sleeps until the next due job or a signal from the dispatcher.
+    /// Steps until idle, then sleeps until the next due job, a signal (from the dispatcher, or from
+    /// another replica's commit), or the fallback poll.
     pub async fn run(self, signals: Arc<Signals>, token: CancellationToken) {
         let channel = self.sender.channel();
         loop {
@@ -465,14 +466,18 @@ impl<S: Sender> Worker<S> {
             {
                 tracing::error!(channel = channel.as_str(), error = %e, "flushing delivery outcomes failed");
             }
+            // Never longer than the fallback poll: another replica may queue a job or move one's
+            // due time without this worker hearing of it (a lost wake-up).
+            let poll = Duration::from_secs(self.delivery.poll_interval_secs.max(1));
             let wait = match step {
                 Ok(StepOutcome::Idle { next_due_ms }) => next_due_ms
                     .map(|t| {
                         Duration::from_millis(
-                            (t - chrono::Utc::now().timestamp_millis()).clamp(1, 60_000) as u64,
+                            (t - chrono::Utc::now().timestamp_millis()).max(1) as u64
                         )
+                        .min(poll)
                     })
-                    .unwrap_or(Duration::from_secs(60)),
+                    .unwrap_or(poll),
                 Ok(_) => Duration::ZERO,
                 Err(e) => {
                     tracing::error!(channel = channel.as_str(), error = %e, "delivery step failed");

@@ -62,8 +62,9 @@ pub use outbox::{
 };
 pub use routes::ImportReport;
 pub use seam::{
-    AuthStore, Backend, BotStore, ChatStateStore, Db, EventLog, Maintenance, MeetingStore,
-    NoticeStore, Queue, RouteStore, RouteVersion, TenantStore, update_route,
+    AuthStore, Backend, BotStore, ChatStateStore, Cluster, Db, EventLog, Leadership, Maintenance,
+    MeetingStore, NoticeStore, Queue, Role, RouteStore, RouteVersion, TenantStore, Wake,
+    update_route,
 };
 pub use tenants::{
     AuditEntry, Installer, PurgeReport, Tenant, TenantStatus, UserInstall, account_hash,

@@ -65,6 +65,9 @@ struct FakeState {
     members: HashMap<(i64, i64), String>,
     /// Every call other than sendMessage: (lowercased method, body).
     api_calls: Vec<(String, Value)>,
+    /// Who called getUpdates, in order: the path segment before `/bot{token}` (see
+    /// [`FakeTelegram::url_for`]), empty for the plain URL.
+    pollers: Vec<String>,
 }
 
 pub struct FakeTelegram {
@@ -102,6 +105,17 @@ impl FakeTelegram {
     /// The `api_url` to configure.
     pub fn url(&self) -> String {
         format!("http://{}", self.addr)
+    }
+
+    /// The `api_url` for one of several relays sharing this fake: requests through it are told
+    /// apart by `tag` (see [`FakeTelegram::pollers`]).
+    pub fn url_for(&self, tag: &str) -> String {
+        format!("http://{}/{tag}", self.addr)
+    }
+
+    /// The tag of every getUpdates call so far, in the order they arrived.
+    pub fn pollers(&self) -> Vec<String> {
+        self.state.lock().unwrap().pollers.clone()
     }
 
     /// The bot was kicked from `chat`: 403 from now on.
@@ -269,8 +283,16 @@ impl Drop for FakeTelegram {
 }
 
 /// The bot's methods; None for the others (getMe, sendMessage).
-async fn bot_method(state: &Arc<Mutex<FakeState>>, method: &str, body: &Bytes) -> Option<Response> {
+async fn bot_method(
+    state: &Arc<Mutex<FakeState>>,
+    tag: &str,
+    method: &str,
+    body: &Bytes,
+) -> Option<Response> {
     let req: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
+    if method == "getupdates" {
+        state.lock().unwrap().pollers.push(tag.to_string());
+    }
     if matches!(
         method,
         "getupdates" | "getchatmember" | "setmycommands" | "setwebhook" | "deletewebhook"
@@ -442,15 +464,18 @@ async fn handle(
     uri: axum::http::Uri,
     body: Bytes,
 ) -> Response {
-    let segs: Vec<&str> = uri.path().trim_matches('/').split('/').collect();
-    let [bot, method] = segs.as_slice() else {
-        return error(404, "Not Found", None);
+    // A base URL with a path (`url_for`) gets an empty segment from clients that push onto it.
+    let segs: Vec<&str> = uri.path().split('/').filter(|s| !s.is_empty()).collect();
+    let (tag, bot, method) = match segs.as_slice() {
+        [bot, method] => ("", *bot, *method),
+        [tag, bot, method] => (*tag, *bot, *method),
+        _ => return error(404, "Not Found", None),
     };
     let Some(token) = bot.strip_prefix("bot") else {
         return error(404, "Not Found", None);
     };
     let method = method.to_ascii_lowercase();
-    if let Some(answer) = bot_method(&state, &method, &body).await {
+    if let Some(answer) = bot_method(&state, tag, &method, &body).await {
         return answer;
     }
     if method == "getme" {

@@ -23,6 +23,7 @@ mod ops;
 mod outbox_race;
 mod pg_backup;
 mod pg_pacing;
+mod pg_cluster;
 mod pgdb;
 mod postgres;
 mod rig;

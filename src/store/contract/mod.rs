@@ -16,6 +16,7 @@ use std::sync::Arc;
 use super::{Db, Message, NewEvent, NewJob};
 use crate::routing::{DeliveryOptions, Route, Target};
 
+mod cluster;
 mod events;
 mod purge;
 mod queue;
@@ -47,6 +48,8 @@ macro_rules! contract {
                 routes::create_route_refuses_duplicate,
                 routes::concurrent_route_updates_all_survive,
                 purge::purge_leaves_other_tenant_intact,
+                cluster::one_leader_per_role,
+                cluster::commits_wake_listeners,
             );
             contract!(@pairs $open;
                 state::two_pacers_never_exceed_the_limits_together,

@@ -72,6 +72,7 @@ impl PgStore {
             crate::crypto::job_secret::register_key(key);
         }
         let tls = tokio_postgres_rustls::MakeRustlsConnect::new(tls_config()?);
+        let dedicated = cluster::Dedicated::new(&cfg, tls.clone());
         let mgr = Manager::from_config(
             cfg,
             tls,
@@ -93,6 +94,7 @@ impl PgStore {
             closed: AtomicBool::new(false),
             stats: FlushStats::default(),
             data_key,
+            dedicated,
         });
         migrate(&shared).await?;
         let (tx, rx) = mpsc::channel(QUEUE);

@@ -24,6 +24,9 @@ SELECT seq, true FROM e
 UNION ALL
 SELECT seq, false FROM dedup WHERE key = $1::bytea AND NOT EXISTS (SELECT 1 FROM d)";
 
+/// Wakes the dispatchers of every replica (see `cluster.rs`).
+const WAKE_INBOX: &str = "NOTIFY zoom_relay_wake, 'inbox'";
+
 /// The group-commit task: takes everything queued, writes it in one transaction, wakes the waiters.
 /// Ends when every handle to the store is gone.
 pub(super) async fn run_commits(shared: Arc<Shared>, mut rx: mpsc::Receiver<Cmd>) {
@@ -94,8 +97,11 @@ pub(super) async fn write_batch(
     let mut c = shared.client().await.map_err(|e| (e, false))?;
     let st = c.prepare_cached(APPEND_SQL).await.map_err(fail)?;
     let tx = c.transaction().await.map_err(fail)?;
-    // Issued together, so the driver pipelines them: one round trip for the whole batch.
-    let rows = futures_util::future::try_join_all(reqs.iter().map(|r| {
+    // Issued together, so the driver pipelines them: one round trip for the whole batch. The
+    // notification wakes the dispatchers of every replica once the batch commits (a batch of
+    // duplicates only wakes them for nothing).
+    let wake = tx.batch_execute(WAKE_INBOX);
+    let appends = futures_util::future::try_join_all(reqs.iter().map(|r| {
         let (tx, st) = (&tx, &st);
         async move {
             let key: &[u8] = &r.key;
@@ -105,9 +111,10 @@ pub(super) async fn write_batch(
             )
             .await
         }
-    }))
-    .await
-    .map_err(fail)?;
+    }));
+    let (rows, ()) = futures_util::future::try_join(appends, wake)
+        .await
+        .map_err(fail)?;
     let mut out = Vec::with_capacity(reqs.len());
     for (r, row) in reqs.iter().zip(rows) {
         let outcome = match row {

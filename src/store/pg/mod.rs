@@ -16,10 +16,15 @@
 //! - Telegram send slots are decided in one transaction under the bot's and the chat's row locks
 //!   (`aggregates/chat_state.rs`), so every replica shares one budget per bot.
 //!
-//! Not done yet: fault injection (`inject_fault` is a no-op) and `LISTEN/NOTIFY` wake-ups.
+//! - Commits that make work ready send a `NOTIFY` in their transaction; every replica listens on
+//!   a connection of its own and wakes its dispatcher or workers. Singleton roles (the bot's
+//!   poller, the janitor) are advisory locks held on a connection of their own (`cluster.rs`).
+//!
+//! Not done yet: fault injection (`inject_fault` is a no-op).
 
 mod aggregates;
 mod backup;
+mod cluster;
 mod conn;
 mod events;
 mod group_commit;
@@ -77,6 +82,8 @@ struct Shared {
     stats: FlushStats,
     /// `security.data_key`, which seals webhook secrets at rest (sealing.rs).
     data_key: Option<[u8; 32]>,
+    /// Connections outside the pool, for listening and for holding roles (cluster.rs).
+    dedicated: cluster::Dedicated,
 }
 
 enum Cmd {

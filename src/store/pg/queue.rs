@@ -12,10 +12,11 @@
 use async_trait::async_trait;
 use tokio_postgres::Row;
 
+use super::cluster::notify;
 use super::{PgStore, Tx, dec, enc, event_from_row};
 use crate::routing::Channel;
 use crate::store::outbox::new_job;
-use crate::store::seam::Queue;
+use crate::store::seam::{Queue, Wake};
 use crate::store::{
     Attempt, Claim, DeadJob, EventRecord, EventStatus, Finish, Job, NewJob, SentJob, StoreError,
 };
@@ -76,16 +77,21 @@ async fn reserve_id(tx: &Tx<'_>, key: &str, event_seq: u64) -> Result<Option<u64
         .map(|r| r.get::<_, i64>(0) as u64))
 }
 
+/// Creates the jobs whose keys are new, and wakes the workers of their channels on every replica
+/// once the transaction commits.
 async fn create_jobs(tx: &Tx<'_>, event_seq: u64, jobs: Vec<NewJob>) -> Result<u32, StoreError> {
     let now_ms = chrono::Utc::now().timestamp_millis();
     let mut created = 0;
+    let mut wakes = Vec::new();
     for job in jobs {
         let Some(id) = reserve_id(tx, &job.idempotency_key, event_seq).await? else {
             continue;
         };
+        wakes.push(Wake::Channel(job.target.channel()));
         insert_job(tx, &new_job(id, event_seq, job, now_ms)).await?;
         created += 1;
     }
+    notify(tx, wakes).await?;
     Ok(created)
 }
 
@@ -374,6 +380,7 @@ impl Queue for PgStore {
         j.due_at_ms = now_ms;
         j.claimed_until_ms = None;
         insert_job(&tx, &j).await?;
+        notify(&tx, [Wake::Channel(j.target.channel())]).await?;
         tx.commit().await?;
         Ok(true)
     }

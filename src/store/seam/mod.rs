@@ -11,6 +11,7 @@
 //! router and every handler (see docs/architecture.md, "Storage seam").
 
 mod bot;
+mod cluster;
 mod events;
 mod maintenance;
 mod meetings;
@@ -19,6 +20,7 @@ mod routes;
 mod tenants;
 
 pub use bot::{BotStore, ChatStateStore};
+pub use cluster::{Campaign, Cluster, Leadership, Role, Wake};
 pub use events::{EventLog, Queue};
 pub use maintenance::Maintenance;
 pub use meetings::MeetingStore;
@@ -69,6 +71,7 @@ backend!(
     MeetingStore,
     NoticeStore,
     Maintenance,
+    Cluster,
 );
 
 /// What a compare-and-swap of a route compares against: opaque to callers (sled keeps the stored

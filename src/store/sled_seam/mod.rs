@@ -39,6 +39,7 @@ macro_rules! sled_impl {
     };
 }
 
+mod cluster;
 mod community;
 
 /// Runs a sled scan on the blocking pool.

@@ -342,8 +342,12 @@ pub(super) async fn snapshot(s: &Db) -> Vec<String> {
         format!("username {:?}", s.bot_username().await.unwrap()),
         format!(
             "paces {:?} {:?}",
-            s.telegram_send_at(7, -5, &Limits::default(), t).await.unwrap(),
-            s.telegram_send_at(7, -6, &Limits::default(), t).await.unwrap()
+            s.telegram_send_at(7, -5, &Limits::default(), t)
+                .await
+                .unwrap(),
+            s.telegram_send_at(7, -6, &Limits::default(), t)
+                .await
+                .unwrap()
         ),
         format!("parts {parts:?}"),
         format!("resolve {:?}", s.resolve_telegram_chat(-100).await.unwrap()),

@@ -13,8 +13,9 @@ use tokio_postgres::Row;
 use super::{Item, pg_err};
 use crate::store::backup::{BackupError, copy_order};
 use crate::store::keys::{
-    attempt_key, audit_key, chat_key, pace_chat_key, dedup_value, dest_key_of, disabled_key, due_key_tagged,
-    ended_key, job_key, member_key, memory_key, notice_key, route_key, seq_key, tenant_prefix,
+    attempt_key, audit_key, chat_key, dedup_value, dest_key_of, disabled_key, due_key_tagged,
+    ended_key, job_key, member_key, memory_key, notice_key, pace_chat_key, route_key, seq_key,
+    tenant_prefix,
 };
 use crate::store::pg::Tx;
 use crate::store::{SCHEMA_VERSION, StoreError};

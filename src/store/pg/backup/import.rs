@@ -15,8 +15,7 @@ use crate::store::backup::{
 use crate::store::bot::{ChatLink, CodeRecord};
 use crate::store::keys::{
     decode_attempt_key, decode_audit_key, decode_chat_key, decode_dedup_value, decode_job_key,
-    decode_pace_chat_key,
-    decode_member_key, decode_seq, idempotency_event_seq, split_tenant_key,
+    decode_member_key, decode_pace_chat_key, decode_seq, idempotency_event_seq, split_tenant_key,
 };
 use crate::store::pg::migrations::TABLES;
 use crate::store::pg::{PgStore, Tx};

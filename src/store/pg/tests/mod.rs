@@ -174,5 +174,6 @@ async fn admin_client() -> tokio_postgres::Client {
 }
 
 mod aggregates;
+mod cluster;
 mod intake;
 mod queue;
