@@ -46,6 +46,8 @@ pub const STALE_AFTER: Range = Range {
     min: 1,
     max: 2_592_000,
 };
+/// `delivery.claim_lease_secs`: 5 s to an hour.
+pub const CLAIM_LEASE: Range = Range { min: 5, max: 3_600 };
 /// `store.*_retention_secs`: at least a minute, at most 100 years (no overflow in milliseconds).
 pub const RETENTION: Range = Range {
     min: 60,
