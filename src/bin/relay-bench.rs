@@ -16,6 +16,8 @@ mod intake;
 mod load;
 #[path = "relay_bench/node.rs"]
 mod node;
+#[path = "relay_bench/postgres.rs"]
+mod postgres;
 #[path = "relay_bench/render.rs"]
 mod render;
 #[path = "relay_bench/resources.rs"]
@@ -75,7 +77,10 @@ enum Cmd {
     Resources(RunArgs),
     /// Render fairness: another tenant's alert latency while one tenant renders template bombs.
     Render(RunArgs),
-    /// Every scenario.
+    /// PostgreSQL: durable intake against the bare bound and sled, acknowledgement latency, and
+    /// 1, 2 and 3 replicas on one database (needs PostgreSQL; `RELAY_BENCH_PG` is an admin URL).
+    Postgres(RunArgs),
+    /// Every scenario except the PostgreSQL ones.
     All(RunArgs),
     /// Load one already running server (the bare handler, `serve-durable`, or `zoom-relay serve` with
     /// the example config) without starting any, e.g. to profile it. Prints one JSON line.
@@ -101,6 +106,9 @@ enum Cmd {
         port: u16,
         #[arg(long)]
         data_dir: PathBuf,
+        /// Keeps the store in this PostgreSQL database instead of sled in DATA_DIR.
+        #[arg(long)]
+        pg_url: Option<String>,
         /// Enables `[telegram]` with this Bot API base URL (must be on 127.0.0.1).
         #[arg(long, requires = "routes")]
         telegram_api_url: Option<String>,
@@ -212,12 +220,12 @@ pub struct Scenario {
 pub const SCENARIOS: &[Scenario] = &[
     Scenario {
         name: "intake_bare",
-        groups: &["intake"],
+        groups: &["intake", "postgres"],
         run: |c| Box::pin(intake::bare(c)),
     },
     Scenario {
         name: "intake_durable",
-        groups: &["intake"],
+        groups: &["intake", "postgres"],
         run: |c| Box::pin(intake::durable(c)),
     },
     Scenario {
@@ -234,6 +242,26 @@ pub const SCENARIOS: &[Scenario] = &[
         name: "intake_node",
         groups: &["intake"],
         run: |c| Box::pin(node::node(c)),
+    },
+    Scenario {
+        name: "pg_intake_durable",
+        groups: &["postgres"],
+        run: |c| Box::pin(postgres::durable(c)),
+    },
+    Scenario {
+        name: "pg_intake_ratio",
+        groups: &["postgres"],
+        run: |c| Box::pin(postgres::ratio(c)),
+    },
+    Scenario {
+        name: "pg_ack_latency",
+        groups: &["postgres"],
+        run: |c| Box::pin(postgres::ack_latency(c)),
+    },
+    Scenario {
+        name: "pg_replicas",
+        groups: &["postgres"],
+        run: |c| Box::pin(postgres::replicas(c)),
     },
     // Before the Telegram scenarios, so the pre-signed requests (signed when the run starts) are
     // still young when `rss_load` sends them.
@@ -276,19 +304,22 @@ fn main() -> ExitCode {
         Cmd::Telegram(a) => run_group(Some("telegram"), a),
         Cmd::Resources(a) => run_group(Some("resources"), a),
         Cmd::Render(a) => run_group(Some("render"), a),
+        Cmd::Postgres(a) => run_group(Some("postgres"), a),
         Cmd::All(a) => run_group(None, a),
         Cmd::Load { addr, rate, args } => load_only(addr, rate, args),
         Cmd::ServeBare { port } => servers::serve_bare(port).map(|_| ExitCode::SUCCESS),
         Cmd::ServeDurable {
             port,
             data_dir,
+            pg_url,
             telegram_api_url,
             routes,
         } => {
             let telegram = telegram_api_url
                 .zip(routes)
                 .map(|(api_url, routes)| servers::TelegramSetup { api_url, routes });
-            servers::serve_durable(port, &data_dir, telegram).map(|_| ExitCode::SUCCESS)
+            servers::serve_durable(port, &data_dir, pg_url.as_deref(), telegram)
+                .map(|_| ExitCode::SUCCESS)
         }
     };
     match res {
@@ -328,10 +359,11 @@ fn run_group(group: Option<&str>, a: RunArgs) -> anyhow::Result<ExitCode> {
     let load_at_start = load_avg();
     let mut reports = Vec::new();
     let mut failed = 0;
-    for s in SCENARIOS
-        .iter()
-        .filter(|s| group.is_none_or(|g| s.groups.contains(&g)))
-    {
+    for s in SCENARIOS.iter().filter(|s| match group {
+        Some(g) => s.groups.contains(&g),
+        // `all` leaves out the scenarios that need a PostgreSQL server.
+        None => s.groups.iter().any(|g| *g != "postgres"),
+    }) {
         ctx.progress(&format!("running {}", s.name));
         match rt.block_on((s.run)(&mut ctx)) {
             Ok(r) => reports.push(r),

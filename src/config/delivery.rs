@@ -13,6 +13,10 @@ pub struct DeliveryConfig {
     /// (local, and from other replicas on PostgreSQL) start work at once; this only bounds the delay
     /// when one is lost, e.g. while a replica's wake-up connection reconnects.
     pub poll_interval_secs: u64,
+    /// How long a worker's claim on a job lasts. A replica that dies mid-send loses its claims
+    /// when they run out, and another replica sends those jobs; shorter means a faster takeover,
+    /// but it must outlast the longest send, or a slow send is taken over while still running.
+    pub claim_lease_secs: u64,
 }
 
 #[derive(Deserialize)]
@@ -22,7 +26,11 @@ pub(super) struct RawDelivery {
     jitter: f64,
     stale_after_secs: u64,
     poll_interval_secs: u64,
+    claim_lease_secs: u64,
 }
+
+/// The margin a claim lease must keep over the webhook timeout (the longest configurable send).
+const LEASE_MARGIN_SECS: u64 = 5;
 
 pub(super) fn validate(raw: &RawDelivery, e: &mut Errors) -> DeliveryConfig {
     if raw.retry_schedule_secs.is_empty()
@@ -49,11 +57,28 @@ pub(super) fn validate(raw: &RawDelivery, e: &mut Errors) -> DeliveryConfig {
         jitter: raw.jitter,
         stale_after_secs: raw.stale_after_secs,
         poll_interval_secs: raw.poll_interval_secs,
+        claim_lease_secs: raw.claim_lease_secs,
+    }
+}
+
+/// A lease shorter than a send would let another worker send the same job while the first one
+/// still waits for an answer: the lease must outlast `webhooks.timeout_secs` with a margin.
+pub(super) fn check_lease(raw: &RawDelivery, webhook_timeout_secs: u64, e: &mut Errors) {
+    let least = webhook_timeout_secs.saturating_add(LEASE_MARGIN_SECS);
+    if raw.claim_lease_secs < least {
+        e.push(
+            "delivery.claim_lease_secs",
+            format!(
+                "{} s is shorter than a webhook send may take (webhooks.timeout_secs = {webhook_timeout_secs} s, plus {LEASE_MARGIN_SECS} s)",
+                raw.claim_lease_secs
+            ),
+            format!("use at least {least}, or lower webhooks.timeout_secs"),
+        );
     }
 }
 
 /// The numeric keys of `[delivery]` checked against their bounds ([`limits`]).
-pub(super) fn ranges(raw: &RawDelivery) -> [RangeCheck; 2] {
+pub(super) fn ranges(raw: &RawDelivery) -> [RangeCheck; 3] {
     [
         (
             "delivery.stale_after_secs",
@@ -66,6 +91,12 @@ pub(super) fn ranges(raw: &RawDelivery) -> [RangeCheck; 2] {
             raw.poll_interval_secs,
             &limits::POLL_INTERVAL,
             "2",
+        ),
+        (
+            "delivery.claim_lease_secs",
+            raw.claim_lease_secs,
+            &limits::CLAIM_LEASE,
+            "60",
         ),
     ]
 }

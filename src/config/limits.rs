@@ -49,6 +49,8 @@ pub const STALE_AFTER: Range = Range {
 /// `delivery.poll_interval_secs`: the fallback poll; an hour at most, so a lost wake-up only
 /// delays work.
 pub const POLL_INTERVAL: Range = Range { min: 1, max: 3_600 };
+/// `delivery.claim_lease_secs`: 5 s to an hour.
+pub const CLAIM_LEASE: Range = Range { min: 5, max: 3_600 };
 /// `store.*_retention_secs`: at least a minute, at most 100 years (no overflow in milliseconds).
 pub const RETENTION: Range = Range {
     min: 60,

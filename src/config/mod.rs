@@ -202,6 +202,7 @@ fn validate(
         .chain(store::ranges(&raw.store));
     check_ranges(&mut e, ranges);
     delivery::check_schedule_limits(&raw.delivery, &mut e);
+    delivery::check_lease(&raw.delivery, raw.webhooks.timeout_secs, &mut e);
 
     match &source {
         ConfigSource::EmbeddedExample => {

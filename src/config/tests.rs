@@ -251,3 +251,41 @@ fn store_backend_mistakes_name_the_key_and_the_fix() {
     assert_eq!(errs[0].key, "store.url");
     assert!(errs[0].fix.contains("NOPE_PG"), "{errs:?}");
 }
+
+#[test]
+fn claim_lease_must_outlast_a_webhook_send() {
+    let c = from_toml_str(EXAMPLE_CONFIG, ConfigSource::EmbeddedExample, &[]).unwrap();
+    assert_eq!(c.delivery.claim_lease_secs, 60);
+    let lease = |secs: &str| EXAMPLE_CONFIG.replace("claim_lease_secs = 60", secs);
+    // 15 s webhook timeout + 5 s margin: 20 is enough, 19 is not.
+    assert!(
+        from_toml_str(
+            &lease("claim_lease_secs = 20"),
+            ConfigSource::EmbeddedExample,
+            &[]
+        )
+        .is_ok()
+    );
+    let err = from_toml_str(
+        &lease("claim_lease_secs = 19"),
+        ConfigSource::EmbeddedExample,
+        &[],
+    )
+    .unwrap_err();
+    let ke = err
+        .key_errors()
+        .iter()
+        .find(|k| k.key == "delivery.claim_lease_secs")
+        .unwrap_or_else(|| panic!("{err}"));
+    assert!(ke.fix.contains("at least 20"), "{}", ke.fix);
+    let err = from_toml_str(
+        &lease("claim_lease_secs = 1"),
+        ConfigSource::EmbeddedExample,
+        &[],
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("delivery.claim_lease_secs"),
+        "{err}"
+    );
+}

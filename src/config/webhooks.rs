@@ -17,7 +17,7 @@ pub struct WebhooksConfig {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(super) struct RawWebhooks {
-    timeout_secs: u64,
+    pub(super) timeout_secs: u64,
     allow_private_networks: bool,
     #[serde(default)]
     allow_cidrs: Vec<String>,

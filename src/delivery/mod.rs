@@ -127,9 +127,6 @@ pub enum StepOutcome {
     },
 }
 
-/// How long a claim lasts; a job claimed by a process that died is due again after it.
-const LEASE_MS: i64 = 60_000;
-
 /// Outcomes are made durable at most this long after they are recorded. One fsync per finished
 /// job capped a fast channel (log, a quick webhook receiver) at about 1,000 jobs/s on the benchmark
 /// machine, and a burst then queued up faster than it drained; one fsync per window lets a backlog
@@ -192,7 +189,15 @@ impl<S: Sender> Worker<S> {
     pub async fn step(&self) -> Result<StepOutcome, StoreError> {
         let channel = self.sender.channel();
         let now = chrono::Utc::now().timestamp_millis();
-        let job = match self.db.claim_due(channel, now, LEASE_MS).await? {
+        let job = match self
+            .db
+            .claim_due(
+                channel,
+                now,
+                (self.delivery.claim_lease_secs as i64).saturating_mul(1000),
+            )
+            .await?
+        {
             Claim::Job(j) => *j,
             Claim::NotBefore(t) => {
                 return Ok(StepOutcome::Idle {

@@ -85,7 +85,7 @@ pub async fn ack_latency(ctx: &mut Ctx) -> anyhow::Result<Report> {
     Ok(report)
 }
 
-async fn run(ctx: &mut Ctx, kind: Kind, mode: Mode, wrap: bool) -> anyhow::Result<Summary> {
+pub async fn run(ctx: &mut Ctx, kind: Kind, mode: Mode, wrap: bool) -> anyhow::Result<Summary> {
     let pool = ctx.pool()?;
     let load_before = crate::load_avg();
     let server = ServerProcess::start(kind).await?;
@@ -165,7 +165,7 @@ pub fn round(v: f64, digits: i32) -> f64 {
     (v * f).round() / f
 }
 
-fn thousands(v: f64) -> String {
+pub fn thousands(v: f64) -> String {
     let s = format!("{:.0}", v.max(0.0));
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {

@@ -32,6 +32,7 @@ const PLACEHOLDER: &str = "@@@@@@@@@@@@@@@@@@@@@@@@";
 const TIMESTAMP: HeaderName = HeaderName::from_static("x-zm-request-timestamp");
 const SIGNATURE: HeaderName = HeaderName::from_static("x-zm-signature");
 
+#[derive(Clone)]
 struct Signed {
     body: Bytes,
     signature: HeaderValue,
@@ -81,6 +82,19 @@ impl Pool {
 
     pub fn len(&self) -> usize {
         self.items.len()
+    }
+
+    /// `parts` disjoint pools from this one (the bodies are shared, not copied), so several load
+    /// runs at once (one per replica) never send the same event twice.
+    pub fn split(&self, parts: usize) -> Vec<Pool> {
+        let per = self.items.len() / parts.max(1);
+        (0..parts.max(1))
+            .map(|i| Pool {
+                items: self.items[i * per..(i + 1) * per].to_vec(),
+                timestamp: self.timestamp.clone(),
+                body_len: self.body_len,
+            })
+            .collect()
     }
 
     pub fn body_len(&self) -> usize {

@@ -32,11 +32,23 @@ use crate::load::PATH;
 /// The relay's example configuration, adjusted for a benchmark: no seeded routes, the store in
 /// `data_dir`, and only warnings logged.
 pub fn bench_config(data_dir: &Path) -> anyhow::Result<Config> {
-    let text: String = bench_example()
+    bench_config_on(data_dir, None)
+}
+
+/// [`bench_config`], on the PostgreSQL database at `pg_url` when given (`[store] backend`).
+pub fn bench_config_on(data_dir: &Path, pg_url: Option<&str>) -> anyhow::Result<Config> {
+    let mut text: String = bench_example()
         .lines()
         .filter(|l| !l.trim_start().starts_with("seed_routes"))
         .map(|l| format!("{l}\n"))
         .collect();
+    if let Some(url) = pg_url {
+        text = text.replacen(
+            "[store]\n",
+            &format!("[store]\nbackend = \"postgres\"\nurl = \"{url}\"\n"),
+            1,
+        );
+    }
     let mut config = from_toml_str(&text, ConfigSource::EmbeddedExample, &[])
         .context("the example configuration")?;
     config.server.data_dir = data_dir.to_path_buf();
@@ -170,9 +182,10 @@ pub struct TelegramSetup {
 pub fn serve_durable(
     port: u16,
     data_dir: &Path,
+    pg_url: Option<&str>,
     telegram: Option<TelegramSetup>,
 ) -> anyhow::Result<()> {
-    let mut config = bench_config(data_dir)?;
+    let mut config = bench_config_on(data_dir, pg_url)?;
     config.server.listen = SocketAddr::from(([127, 0, 0, 1], port));
     if let Some(t) = telegram {
         let url = reqwest::Url::parse(&t.api_url).context("--telegram-api-url")?;
@@ -205,6 +218,10 @@ pub fn serve_durable(
 pub enum Kind {
     Bare,
     Durable,
+    /// The real relay on the PostgreSQL database at this URL.
+    DurablePg {
+        url: String,
+    },
     /// The real relay with Telegram pointed at `api_url` and `routes` (a route document, TOML)
     /// seeded into its empty store.
     Telegram {
@@ -235,6 +252,14 @@ impl ServerProcess {
                 let dir = TempDir::new("durable")?;
                 cmd.args(["serve-durable", "--port", "0", "--data-dir"])
                     .arg(dir.path());
+                Some(dir)
+            }
+            Kind::DurablePg { url } => {
+                let dir = TempDir::new("durable-pg")?;
+                cmd.args(["serve-durable", "--port", "0", "--data-dir"])
+                    .arg(dir.path())
+                    .arg("--pg-url")
+                    .arg(url);
                 Some(dir)
             }
             Kind::Telegram { api_url, routes } => {
