@@ -98,7 +98,7 @@ impl Store {
         scan: usize,
     ) -> Result<Option<EventRecord>, StoreError> {
         let found = self.next_inbox_event_fair_applied(deferred, scan)?;
-        if found.as_ref().is_none_or(|r| deferred(r)) && !self.is_settled() {
+        if found.as_ref().is_none_or(deferred) && !self.is_settled() {
             // Acknowledged events still on their way from the journal may hold a better one.
             self.settle_blocking();
             return self.next_inbox_event_fair_applied(deferred, scan);

@@ -165,7 +165,7 @@ sled_impl! {
     ) -> Result<Option<EventRecord>, StoreError> {
         // Only waits for the applier when what sled holds has nothing better to offer.
         let found = Store::next_inbox_event_fair_applied(self, deferred, scan)?;
-        if found.as_ref().is_none_or(|r| deferred(r)) && !self.is_settled() {
+        if found.as_ref().is_none_or(deferred) && !self.is_settled() {
             self.settle().await;
             return Store::next_inbox_event_fair_applied(self, deferred, scan);
         }
