@@ -569,11 +569,6 @@ async fn every_aggregate_round_trips() {
     assert_eq!(s.expire_sent(now() + 1_000_000).await.unwrap(), 1);
     assert!(s.get_dead(j.id).await.unwrap().is_none());
     assert_eq!(s.reindex_outbox().await.unwrap(), 0);
-    assert!(
-        s.backup_to_file(std::path::Path::new("unused"))
-            .await
-            .is_err()
-    );
     s.close().await.unwrap();
     assert!(matches!(
         s.append_event(key(50), event("acc", 50)).await,
