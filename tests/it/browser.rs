@@ -122,6 +122,10 @@ async fn shot(c: &Client, name: &str) -> Step<()> {
 }
 
 /// Polls `check` until it yields a value, within [`BROWSER_DEADLINE`].
+///
+/// An error inside `check` is retried too: while a page is still loading, an element found a
+/// moment ago can go stale or not be there yet, and on a loaded machine that window is wide. Only
+/// the last error is reported, once the deadline has passed.
 async fn until<T, F, Fut>(what: &str, mut check: F) -> Step<T>
 where
     F: FnMut() -> Fut,
@@ -129,14 +133,26 @@ where
 {
     let deadline = tokio::time::Instant::now() + BROWSER_DEADLINE;
     loop {
-        if let Some(v) = check().await? {
-            return Ok(v);
-        }
+        let last = match check().await {
+            Ok(Some(v)) => return Ok(v),
+            Ok(None) => String::new(),
+            Err(e) => format!(" (last error: {e})"),
+        };
         if tokio::time::Instant::now() >= deadline {
-            return Err(format!("timed out waiting for {what}").into());
+            return Err(format!("timed out waiting for {what}{last}").into());
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Waits until the browser's location path satisfies `want`: a click that navigates returns
+/// before the next page is there, and a lookup made in between would find the old page.
+async fn until_path(c: &Client, what: &str, want: impl Fn(&str) -> bool) -> Step<()> {
+    let want = &want;
+    until(what, move || async move {
+        Ok(want(c.current_url().await?.path()).then_some(()))
+    })
+    .await
 }
 
 async fn text_of(c: &Client, css: &str) -> Step<String> {
@@ -190,18 +206,24 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
         .await?
         .click()
         .await?;
+    until_path(c, "the account's page", |p| {
+        p.ends_with("/t/default/demo-account")
+    })
+    .await?;
     c.wait()
         .at_most(BROWSER_DEADLINE)
         .for_element(Locator::LinkText("Routes"))
         .await?
         .click()
         .await?;
+    until_path(c, "the routes page", |p| p.ends_with("/routes")).await?;
     c.wait()
         .at_most(BROWSER_DEADLINE)
         .for_element(Locator::LinkText("New route"))
         .await?
         .click()
         .await?;
+    until_path(c, "the new route form", |p| p.ends_with("/new-route")).await?;
     c.wait()
         .at_most(BROWSER_DEADLINE)
         .for_element(Locator::Css("#name"))
@@ -244,6 +266,7 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
         .await?
         .click()
         .await?;
+    until_path(c, "the template editor", |p| p.ends_with("/templates")).await?;
     let first = until("the first live preview", move || async move {
         let status = text_of(c, "#preview-status").await?;
         let bubble = text_of(c, "#preview-telegram").await?;
@@ -309,6 +332,7 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
         .await?
         .click()
         .await?;
+    until_path(c, "the test's result", |p| p.ends_with("/test")).await?;
     until("the test confirmation", move || async move {
         Ok(c.find(Locator::Css(".flash")).await.ok().map(|_| ()))
     })
@@ -327,6 +351,7 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
         .await?
         .click()
         .await?;
+    until_path(c, "the delivery log", |p| p.ends_with("/deliveries")).await?;
     let target = format!("telegram:{CHAT}");
     let target = &target;
     until("the delivery in the log", move || async move {
@@ -345,6 +370,10 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
         .await?
         .click()
         .await?;
+    until_path(c, "the delivery's page", |p| {
+        p.contains("/deliveries/") && !p.ends_with("/deliveries/")
+    })
+    .await?;
     let attempts = c
         .wait()
         .at_most(BROWSER_DEADLINE)

@@ -31,7 +31,7 @@ pub const DEMO_ADMIN_TOKEN: &str = "it-admin-token-7Qe2xV9pL4";
 pub const TEST_DATA_KEY: &str = "aXQtb25seS1kYXRhLWtleS0wMTIzNDU2Nzg5YWJjZGU=";
 
 /// How long any wait in these tests may take before it counts as a failure.
-pub const DEADLINE: Duration = Duration::from_secs(10);
+pub const DEADLINE: Duration = Duration::from_secs(30);
 /// The polling step inside [`DEADLINE`].
 pub const STEP: Duration = Duration::from_millis(20);
 

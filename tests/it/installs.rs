@@ -1361,10 +1361,18 @@ async fn user_managed_installs_keep_each_users_grant_until_the_last_uninstall() 
     // user-b, the last install, uninstalls: the account is purged.
     let deauth = deauth_body_of(ACCOUNT, "user-b", "sig-b");
     assert_eq!(s.app.send_signed(Some(APP), &deauth).await.status(), 200);
+    // The audit entry is written after the purge has finished: wait for it, not for the tenant
+    // (which goes first).
     eventually_async("the purge", async || {
-        store.get_tenant(APP, ACCOUNT).await.unwrap().is_none()
+        store
+            .list_audit()
+            .await
+            .unwrap()
+            .iter()
+            .any(|a| a.action == "uninstall")
     })
     .await;
+    assert!(store.get_tenant(APP, ACCOUNT).await.unwrap().is_none());
     assert!(
         store
             .list_routes(Some((APP, ACCOUNT)))

@@ -110,7 +110,8 @@ async fn full_segments_and_a_torn_tail_lose_no_acknowledged_event() {
     let cfg = relay.config_path.to_str().expect("utf-8 path").to_string();
     let data = relay.config_path.with_file_name("data");
 
-    // About 2.5 MB of records: the 1 MB segments fill and the journal rolls at least twice.
+    // About 2.5 MB of records in 1,000 events of 2.5 KB: the 1 MB segments fill and the journal
+    // rolls at least twice. Few large events keep the delivery afterwards short on a loaded machine.
     let acked: Arc<Mutex<BTreeSet<String>>> = Arc::default();
     let client = reqwest::Client::builder()
         .timeout(DEADLINE)
@@ -121,9 +122,9 @@ async fn full_segments_and_a_torn_tail_lose_no_acknowledged_event() {
     for _ in 0..8 {
         let (client, url, acked) = (client.clone(), url.clone(), acked.clone());
         tasks.push(tokio::spawn(async move {
-            for _ in 0..400 {
+            for _ in 0..125 {
                 let uuid = unique_uuid("journal");
-                let body = started_body(&uuid, &"Journal segment filler ".repeat(8));
+                let body = started_body(&uuid, &"Journal segment filler ".repeat(110));
                 let ts = now_secs().to_string();
                 let sig = zoom_signature(DEMO_SECRET, &ts, &body);
                 let res = client
@@ -146,7 +147,7 @@ async fn full_segments_and_a_torn_tail_lose_no_acknowledged_event() {
     // Killed right after the last 200: the newest events may be only in the journal.
     relay.child.kill().await.expect("SIGKILL");
     let acked = std::mem::take(&mut *acked.lock().unwrap());
-    assert_eq!(acked.len(), 3200);
+    assert_eq!(acked.len(), 1000);
 
     let files = segments(&data);
     assert!(
@@ -191,7 +192,7 @@ async fn full_segments_and_a_torn_tail_lose_no_acknowledged_event() {
             break;
         }
         assert!(
-            started.elapsed() < 2 * DEADLINE,
+            started.elapsed() < 3 * DEADLINE,
             "{missing} of {} acknowledged events not delivered after the restart:\n{}",
             acked.len(),
             std::fs::read_to_string(&log).unwrap_or_default()
