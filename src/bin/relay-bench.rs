@@ -77,8 +77,9 @@ enum Cmd {
     Resources(RunArgs),
     /// Render fairness: another tenant's alert latency while one tenant renders template bombs.
     Render(RunArgs),
-    /// PostgreSQL: durable intake against the bare bound and sled, acknowledgement latency, and
-    /// 1, 2 and 3 replicas on one database (needs PostgreSQL; `RELAY_BENCH_PG` is an admin URL).
+    /// PostgreSQL: durable intake against the bare bound and sled, acknowledgement latency,
+    /// 1, 2 and 3 replicas on one database, and a 300-chat Telegram fan-out by three replicas
+    /// (needs PostgreSQL; `RELAY_BENCH_PG` is an admin URL).
     Postgres(RunArgs),
     /// Every scenario except the PostgreSQL ones.
     All(RunArgs),
@@ -262,6 +263,11 @@ pub const SCENARIOS: &[Scenario] = &[
         name: "pg_replicas",
         groups: &["postgres"],
         run: |c| Box::pin(postgres::replicas(c)),
+    },
+    Scenario {
+        name: "pg_fanout",
+        groups: &["postgres"],
+        run: |c| Box::pin(postgres::fanout(c)),
     },
     // Before the Telegram scenarios, so the pre-signed requests (signed when the run starts) are
     // still young when `rss_load` sends them.

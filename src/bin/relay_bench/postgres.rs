@@ -1,6 +1,7 @@
 //! PostgreSQL scenarios (`relay-bench postgres`): durable intake on PostgreSQL against the bare
-//! bound and against sled in the same run, the acknowledgement latency at half that rate, and the
-//! aggregate intake of 1, 2 and 3 replicas sharing one database.
+//! bound and against sled in the same run, the acknowledgement latency at half that rate, the
+//! aggregate intake of 1, 2 and 3 replicas sharing one database, and one event fanned out to 300
+//! Telegram chats by three replicas that share one pacing budget.
 //!
 //! Each scenario runs on a database of its own, created on the server at `RELAY_BENCH_PG` (an admin
 //! URL, default `postgres://postgres@127.0.0.1:5432/postgres`) and dropped afterwards.
@@ -22,6 +23,10 @@ const RATIO_TARGET: f64 = 0.25;
 const ACK_P99_TARGET_MS: f64 = 10.0;
 /// Adding a replica must not lower the aggregate rate by more than this (run-to-run noise).
 const REPLICA_TOLERANCE: f64 = 0.9;
+/// Chats in `pg_fanout`: the cluster check of the PostgreSQL issue (bound 300/30 = 10 s).
+const FANOUT_CHATS: usize = 300;
+/// Relays in `pg_fanout`.
+const FANOUT_REPLICAS: usize = 3;
 
 fn admin_url() -> String {
     std::env::var("RELAY_BENCH_PG")
@@ -272,6 +277,23 @@ pub async fn replicas(ctx: &mut Ctx) -> anyhow::Result<Report> {
             ..Row::default()
         },
     })
+}
+
+/// One event to [`FANOUT_CHATS`] chats, sent by [`FANOUT_REPLICAS`] relays on one database through
+/// the rate-limiting fake Telegram: every replica's workers take jobs, and the 30/s budget is
+/// shared through the database, so the fan-out must still take at most 1.05 x N/30 s with no 429.
+pub async fn fanout(ctx: &mut Ctx) -> anyhow::Result<Report> {
+    let db = FreshDb::create().await?;
+    let res = crate::telegram::fanout_on(
+        ctx,
+        "pg_fanout",
+        FANOUT_CHATS,
+        Some(&db.url),
+        FANOUT_REPLICAS,
+    )
+    .await;
+    db.drop_now().await?;
+    res
 }
 
 #[cfg(test)]

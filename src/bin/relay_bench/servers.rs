@@ -223,10 +223,11 @@ pub enum Kind {
         url: String,
     },
     /// The real relay with Telegram pointed at `api_url` and `routes` (a route document, TOML)
-    /// seeded into its empty store.
+    /// seeded into its empty store; on sled, or on the PostgreSQL database at `pg_url`.
     Telegram {
         api_url: String,
         routes: String,
+        pg_url: Option<String>,
     },
 }
 
@@ -262,7 +263,11 @@ impl ServerProcess {
                     .arg(url);
                 Some(dir)
             }
-            Kind::Telegram { api_url, routes } => {
+            Kind::Telegram {
+                api_url,
+                routes,
+                pg_url,
+            } => {
                 let dir = TempDir::new("telegram")?;
                 let file = dir.path().join("routes.toml");
                 std::fs::write(&file, routes).context("writing the bench routes")?;
@@ -273,6 +278,9 @@ impl ServerProcess {
                     .arg(api_url)
                     .arg("--routes")
                     .arg(&file);
+                if let Some(url) = pg_url {
+                    cmd.arg("--pg-url").arg(url);
+                }
                 Some(dir)
             }
         };

@@ -192,14 +192,57 @@ async fn with_relay<T>(
     routes: String,
     body: impl AsyncFnOnce(&FakeTelegram, SocketAddr) -> anyhow::Result<T>,
 ) -> anyhow::Result<T> {
-    let fake = FakeTelegram::start().await?;
-    let server = ServerProcess::start(Kind::Telegram {
-        api_url: fake.url(),
+    with_relays(
         routes,
-    })
-    .await?;
-    let res = body(&fake, server.addr()).await;
-    let stopped = server.stop().await;
+        None,
+        1,
+        async |fake: &FakeTelegram, addrs: &[SocketAddr]| body(fake, addrs[0]).await,
+    )
+    .await
+}
+
+/// Starts the fake and `replicas` relays with `routes` (on one PostgreSQL database at `pg_url`, or
+/// one relay on sled), runs `body` with their addresses, then stops them whatever happened. The
+/// first relay seeds the routes into the empty store before the others start.
+async fn with_relays<T>(
+    routes: String,
+    pg_url: Option<&str>,
+    replicas: usize,
+    body: impl AsyncFnOnce(&FakeTelegram, &[SocketAddr]) -> anyhow::Result<T>,
+) -> anyhow::Result<T> {
+    anyhow::ensure!(
+        replicas == 1 || pg_url.is_some(),
+        "several replicas need PostgreSQL"
+    );
+    let fake = FakeTelegram::start().await?;
+    let mut servers = Vec::new();
+    let mut started = Ok(());
+    for _ in 0..replicas {
+        match ServerProcess::start(Kind::Telegram {
+            api_url: fake.url(),
+            routes: routes.clone(),
+            pg_url: pg_url.map(str::to_string),
+        })
+        .await
+        {
+            Ok(s) => servers.push(s),
+            Err(e) => {
+                started = Err(e);
+                break;
+            }
+        }
+    }
+    let addrs: Vec<SocketAddr> = servers.iter().map(ServerProcess::addr).collect();
+    let res = match started {
+        Ok(()) => body(&fake, &addrs).await,
+        Err(e) => Err(e),
+    };
+    let mut stopped = Ok(());
+    for s in servers {
+        if let Err(e) = s.stop().await {
+            stopped = Err(e);
+        }
+    }
     let out = res?;
     stopped?;
     Ok(out)
@@ -210,6 +253,19 @@ async fn with_relay<T>(
 
 pub async fn fanout(ctx: &mut Ctx) -> anyhow::Result<Report> {
     let n = ctx.opts.fanout;
+    fanout_on(ctx, "telegram_fanout", n, None, 1).await
+}
+
+/// One `meeting.started` to `n` chats, sent by `replicas` relays (on the PostgreSQL database at
+/// `pg_url`, or one relay on sled); the webhook goes to the first relay, and every relay's workers
+/// take the jobs. Reported as `scenario`.
+pub async fn fanout_on(
+    ctx: &mut Ctx,
+    scenario: &str,
+    n: usize,
+    pg_url: Option<&str>,
+    replicas: usize,
+) -> anyhow::Result<Report> {
     let load_before = crate::load_avg();
     let signer = Signer::new()?;
     let event = signer.event(SampleParams::default().meeting_id, 0)?;
@@ -217,31 +273,46 @@ pub async fn fanout(ctx: &mut Ctx) -> anyhow::Result<Report> {
     // Generous, but bounded: twice the bound plus 20 s.
     let allowance = bound * 2 + Duration::from_secs(20);
     ctx.progress(&format!(
-        "telegram_fanout: one event to {n} chats, bound {:.1} s (gives up after {:.0} s)",
+        "{scenario}: one event to {n} chats by {replicas} relay(s), bound {:.1} s (gives up after \
+         {:.0} s)",
         bound.as_secs_f64(),
         allowance.as_secs_f64()
     ));
     let routes = fanout_routes(1..=n as i64);
-    let m = with_relay(routes, async |fake: &FakeTelegram, addr| {
-        let client = client()?;
-        post(&client, addr, &event).await?;
-        let acked = Instant::now();
-        let complete = fake
-            .wait_for(acked + allowance, |s| {
-                s.accepted.len() >= n
-                    && s.accepted
-                        .iter()
-                        .map(|(c, _)| *c)
-                        .collect::<HashSet<_>>()
-                        .len()
-                        >= n
-            })
-            .await;
-        // A moment for anything still in flight (a stray resend or 429) to show.
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        let deferrals = telegram_metric(&client, addr, "delivery_deferrals_total").await;
-        Ok(fake.with(|s| FanoutMeasure::new(s, acked, n, complete, deferrals)))
-    })
+    let m = with_relays(
+        routes,
+        pg_url,
+        replicas,
+        async |fake: &FakeTelegram, addrs: &[SocketAddr]| {
+            let client = client()?;
+            post(&client, addrs[0], &event).await?;
+            let acked = Instant::now();
+            let complete = fake
+                .wait_for(acked + allowance, |s| {
+                    s.accepted.len() >= n
+                        && s.accepted
+                            .iter()
+                            .map(|(c, _)| *c)
+                            .collect::<HashSet<_>>()
+                            .len()
+                            >= n
+                })
+                .await;
+            // A moment for anything still in flight (a stray resend or 429) to show.
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            let mut deferrals = Some(0.0);
+            for addr in addrs {
+                deferrals = match (
+                    deferrals,
+                    telegram_metric(&client, *addr, "delivery_deferrals_total").await,
+                ) {
+                    (Some(a), Some(b)) => Some(a + b),
+                    _ => None,
+                };
+            }
+            Ok(fake.with(|s| FanoutMeasure::new(s, acked, n, complete, deferrals)))
+        },
+    )
     .await?;
 
     let ratio = m.elapsed.map(|e| e.as_secs_f64() / bound.as_secs_f64());
@@ -249,7 +320,9 @@ pub async fn fanout(ctx: &mut Ctx) -> anyhow::Result<Report> {
     let pass = !flagged && m.throttled == 0 && ratio.is_some_and(|r| r <= FANOUT_RATIO_TARGET);
     let target = format!("ratio<={FANOUT_RATIO_TARGET} and 0 429s");
     let mut j = json!({
-        "scenario": "telegram_fanout",
+        "scenario": scenario,
+        "replicas": replicas,
+        "backend": if pg_url.is_some() { "postgres" } else { "sled" },
         "value": ratio.map(|r| round(r, 3)),
         "target": target,
         "pass": pass,
@@ -274,7 +347,7 @@ pub async fn fanout(ctx: &mut Ctx) -> anyhow::Result<Report> {
     Ok(Report {
         json: j,
         row: Row {
-            scenario: "telegram_fanout".into(),
+            scenario: scenario.into(),
             rate: match (ratio, m.elapsed) {
                 (Some(r), Some(e)) => format!("{r:.3} ({:.1} s, N={n})", e.as_secs_f64()),
                 _ => format!("{} of {n} chats", m.received_chats),
