@@ -63,6 +63,9 @@ pub const CACHE_MB: Range = Range {
 };
 /// `store.journal_segment_mb`: a segment must hold at least a few events; 1 GiB is plenty.
 pub const JOURNAL_SEGMENT_MB: Range = Range { min: 1, max: 1024 };
+/// `store.pool_size`: intake's group commit, the dispatcher and the workers each hold one at a
+/// time, so fewer than 4 starves them; more than 256 per replica exhausts any server.
+pub const POOL_SIZE: Range = Range { min: 4, max: 256 };
 /// `store.janitor_interval_secs`: at most a day.
 pub const JANITOR_INTERVAL: Range = Range {
     min: 1,

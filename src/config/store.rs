@@ -44,6 +44,10 @@ pub struct StoreConfig {
     /// How long meeting memory (join links from meeting.created) is kept.
     pub meeting_retention_secs: u64,
     pub cache_capacity_mb: u64,
+    /// Connections in the PostgreSQL pool of one relay (the roles' and LISTEN connections come on
+    /// top). Each replica opens up to this many, so N replicas need N times it under the server's
+    /// `max_connections`.
+    pub pool_size: u64,
     /// Size of one intake journal segment file (sled backend).
     pub journal_segment_mb: u64,
     pub janitor_interval_secs: u64,
@@ -65,6 +69,7 @@ pub(super) struct RawStore {
     event_retention_secs: u64,
     meeting_retention_secs: u64,
     cache_capacity_mb: u64,
+    pool_size: u64,
     journal_segment_mb: u64,
     janitor_interval_secs: u64,
 }
@@ -152,6 +157,7 @@ pub(super) fn build(raw: &RawStore, data_key: Option<DataKey>) -> StoreConfig {
         event_retention_secs: raw.event_retention_secs,
         meeting_retention_secs: raw.meeting_retention_secs,
         cache_capacity_mb: raw.cache_capacity_mb,
+        pool_size: raw.pool_size,
         journal_segment_mb: raw.journal_segment_mb,
         janitor_interval_secs: raw.janitor_interval_secs.max(1),
         data_key,
@@ -159,7 +165,7 @@ pub(super) fn build(raw: &RawStore, data_key: Option<DataKey>) -> StoreConfig {
 }
 
 /// The numeric keys of `[store]` checked against their bounds ([`limits`]).
-pub(super) fn ranges(raw: &RawStore) -> [RangeCheck; 6] {
+pub(super) fn ranges(raw: &RawStore) -> [RangeCheck; 7] {
     [
         (
             "store.dedup_retention_secs",
@@ -185,6 +191,7 @@ pub(super) fn ranges(raw: &RawStore) -> [RangeCheck; 6] {
             &limits::CACHE_MB,
             "32",
         ),
+        ("store.pool_size", raw.pool_size, &limits::POOL_SIZE, "16"),
         (
             "store.journal_segment_mb",
             raw.journal_segment_mb,

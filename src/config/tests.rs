@@ -253,6 +253,24 @@ fn store_backend_mistakes_name_the_key_and_the_fix() {
 }
 
 #[test]
+fn pool_size_defaults_to_16_and_its_bounds_name_the_key() {
+    let c = from_toml_str(EXAMPLE_CONFIG, ConfigSource::EmbeddedExample, &[]).unwrap();
+    assert_eq!(c.store.pool_size, 16);
+    let c = from_toml_str(
+        &with_store("pool_size = 40"),
+        ConfigSource::EmbeddedExample,
+        &[],
+    )
+    .unwrap();
+    assert_eq!(c.store.pool_size, 40);
+    for bad in ["pool_size = 2", "pool_size = 1000"] {
+        let errs = store_errors(bad, &[]);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].key, "store.pool_size");
+    }
+}
+
+#[test]
 fn claim_lease_must_outlast_a_webhook_send() {
     let c = from_toml_str(EXAMPLE_CONFIG, ConfigSource::EmbeddedExample, &[]).unwrap();
     assert_eq!(c.delivery.claim_lease_secs, 60);

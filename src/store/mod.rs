@@ -564,6 +564,7 @@ pub(crate) fn test_config() -> StoreConfig {
         event_retention_secs: 60,
         meeting_retention_secs: 60,
         cache_capacity_mb: 8,
+        pool_size: 16,
         journal_segment_mb: 1,
         janitor_interval_secs: 60,
         data_key: None,

@@ -17,7 +17,10 @@ pub async fn open(config: &Config) -> Result<Db, StoreError> {
         StoreBackend::Sled => Ok(Arc::new(open_sled(config).await?)),
         StoreBackend::Postgres { url, .. } => {
             let key = config.store.data_key.as_ref().map(|k| *k.bytes());
-            Ok(Arc::new(PgStore::connect(url.expose_secret(), key).await?))
+            let pool = usize::try_from(config.store.pool_size).unwrap_or(usize::MAX);
+            Ok(Arc::new(
+                PgStore::connect_pooled(url.expose_secret(), key, pool).await?,
+            ))
         }
     }
 }

@@ -10,12 +10,8 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
-use serde_json::Value;
-
 use crate::helpers::*;
+use crate::hook_receiver::HookReceiver;
 use crate::pg_server::PgServer;
 use crate::pgdb::FreshDb;
 
@@ -36,79 +32,6 @@ const KILL_AFTER: usize = 40;
 const LEASE_SECS: u64 = 8;
 /// The webhook timeout, which the lease must outlast (`delivery.claim_lease_secs`).
 const WEBHOOK_TIMEOUT_SECS: u64 = 3;
-
-/// One request as the receiver saw it.
-#[derive(Debug, Clone)]
-struct Delivery {
-    path: String,
-    webhook_id: String,
-    uuid: String,
-    signed: bool,
-}
-
-/// A webhook receiver on loopback that records each request on arrival and answers 200 after
-/// [`RECEIVER_DELAY`].
-struct Receiver {
-    addr: SocketAddr,
-    seen: Arc<Mutex<Vec<Delivery>>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Receiver {
-    async fn start() -> Receiver {
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let router = axum::Router::new()
-            .fallback(receive)
-            .with_state(seen.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
-        let addr = listener.local_addr().expect("local addr");
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        });
-        Receiver { addr, seen, task }
-    }
-
-    fn deliveries(&self) -> Vec<Delivery> {
-        self.seen.lock().unwrap().clone()
-    }
-}
-
-impl Drop for Receiver {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-async fn receive(
-    State(seen): State<Arc<Mutex<Vec<Delivery>>>>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> StatusCode {
-    let signed = standardwebhooks::Webhook::new(SECRET)
-        .expect("secret")
-        .verify(&body, &headers)
-        .is_ok();
-    let webhook_id = headers
-        .get("webhook-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let uuid = serde_json::from_slice::<Value>(&body)
-        .ok()
-        .and_then(|v| v["data"]["meeting"]["uuid"].as_str().map(str::to_string))
-        .unwrap_or_default();
-    seen.lock().unwrap().push(Delivery {
-        path: uri.path().to_string(),
-        webhook_id,
-        uuid,
-        signed,
-    });
-    tokio::time::sleep(RECEIVER_DELAY).await;
-    StatusCode::OK
-}
 
 /// One route per destination; every route takes every `meeting.started` of the account.
 fn route_doc(receiver: SocketAddr) -> String {
@@ -154,7 +77,7 @@ async fn three_replicas_lose_nothing_acknowledged_when_one_is_sigkilled_mid_load
     let Some(db) = FreshDb::create().await else {
         return;
     };
-    let receiver = Receiver::start().await;
+    let receiver = HookReceiver::start(SECRET, RECEIVER_DELAY).await;
     let mut replicas = Vec::new();
     for _ in 0..REPLICAS {
         replicas.push(RelayProcess::start(replica_tweak(&db)).await);
@@ -314,7 +237,7 @@ async fn a_postgres_restart_mid_load_answers_503_then_recovers_losing_nothing_ac
     };
     let server = Arc::new(server);
     create_database(&server.url("postgres"), "relay").await;
-    let receiver = Receiver::start().await;
+    let receiver = HookReceiver::start(SECRET, RECEIVER_DELAY).await;
     let url = server.url("relay");
     let relay = RelayProcess::start(move |doc| {
         set_key(

@@ -3,20 +3,16 @@
 //! waiting out the claim lease (claims of the dead process are released at startup).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::net::SocketAddr;
 use std::process::Stdio;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
 use serde_json::Value;
 use zoom_relay::dispatch::idempotency_key;
 use zoom_relay::routing::Target;
 use zoom_relay::store::EventFilter;
 
 use crate::helpers::*;
+use crate::hook_receiver::{Hook, HookReceiver, webhook_routes};
 
 const ACCOUNT: &str = "acct-it";
 const SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
@@ -30,91 +26,6 @@ const KILL_AFTER: usize = 8;
 /// Everything acknowledged must be delivered this soon after the restart; well under the 60 s claim
 /// lease, so a claim left by the killed process that is not released at startup fails the test.
 const RESTART_DEADLINE: Duration = Duration::from_secs(30);
-
-/// One request as the receiver saw it.
-#[derive(Debug, Clone)]
-struct Delivery {
-    webhook_id: String,
-    uuid: String,
-    /// The Standard Webhooks signature verified against [`SECRET`].
-    signed: bool,
-}
-
-/// A webhook receiver on loopback that records each request on arrival, then answers 200 after
-/// [`RECEIVER_DELAY`], so deliveries are in flight when the relay is killed.
-struct SlowReceiver {
-    addr: SocketAddr,
-    seen: Arc<Mutex<Vec<Delivery>>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl SlowReceiver {
-    async fn start() -> SlowReceiver {
-        let seen = Arc::new(Mutex::new(Vec::new()));
-        let router = axum::Router::new()
-            .fallback(receive)
-            .with_state(seen.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
-        let addr = listener.local_addr().expect("local addr");
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        });
-        SlowReceiver { addr, seen, task }
-    }
-
-    fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
-    }
-
-    fn deliveries(&self) -> Vec<Delivery> {
-        self.seen.lock().unwrap().clone()
-    }
-
-    fn uuids(&self) -> BTreeSet<String> {
-        self.deliveries().into_iter().map(|d| d.uuid).collect()
-    }
-}
-
-impl Drop for SlowReceiver {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-async fn receive(
-    State(seen): State<Arc<Mutex<Vec<Delivery>>>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> StatusCode {
-    let signed = standardwebhooks::Webhook::new(SECRET)
-        .expect("secret")
-        .verify(&body, &headers)
-        .is_ok();
-    let webhook_id = headers
-        .get("webhook-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let uuid = serde_json::from_slice::<Value>(&body)
-        .ok()
-        .and_then(|v| v["data"]["meeting"]["uuid"].as_str().map(str::to_string))
-        .unwrap_or_default();
-    seen.lock().unwrap().push(Delivery {
-        webhook_id,
-        uuid,
-        signed,
-    });
-    tokio::time::sleep(RECEIVER_DELAY).await;
-    StatusCode::OK
-}
-
-fn route_doc(url: &str) -> String {
-    format!(
-        "[[routes]]\nname = \"crash hooks\"\napp_id = \"default\"\naccount_id = \"{ACCOUNT}\"\nevents = [\"meeting.started\"]\n  [[routes.destinations]]\n  kind = \"webhook\"\n  url = \"{url}\"\n  secret = \"{SECRET}\"\n"
-    )
-}
 
 /// Waits until a relay process answers `/readyz` with 200, within [`DEADLINE`].
 async fn wait_ready(child: &mut tokio::process::Child, client: &reqwest::Client, url: &str) {
@@ -161,7 +72,7 @@ async fn backlog(client: &reqwest::Client, base: &str) -> Option<(f64, usize)> {
 
 #[tokio::test]
 async fn relay_sigkilled_mid_delivery_delivers_every_acknowledged_event_at_least_once() {
-    let receiver = SlowReceiver::start().await;
+    let receiver = HookReceiver::start(SECRET, RECEIVER_DELAY).await;
     let hook_url = receiver.url("/hooks/crash");
     let mut relay = RelayProcess::start(|doc| {
         *doc = doc.replace("seed_routes = \"routes.example.toml\"", "");
@@ -170,7 +81,16 @@ async fn relay_sigkilled_mid_delivery_delivers_every_acknowledged_event_at_least
 
     // The route goes in through the CLI while the relay runs (its admin API).
     let routes_path = relay.config_path.with_file_name("routes.toml");
-    std::fs::write(&routes_path, route_doc(&hook_url)).expect("write routes");
+    std::fs::write(
+        &routes_path,
+        webhook_routes(
+            "crash hooks",
+            ACCOUNT,
+            std::slice::from_ref(&hook_url),
+            SECRET,
+        ),
+    )
+    .expect("write routes");
     let cfg = relay.config_path.to_str().expect("utf-8 path").to_string();
     let out = run_cli(&[
         "routes",
@@ -281,7 +201,7 @@ async fn relay_sigkilled_mid_delivery_delivers_every_acknowledged_event_at_least
     );
 
     let deliveries = receiver.deliveries();
-    let unsigned: Vec<&Delivery> = deliveries.iter().filter(|d| !d.signed).collect();
+    let unsigned: Vec<&Hook> = deliveries.iter().filter(|d| !d.signed).collect();
     assert!(unsigned.is_empty(), "unverifiable deliveries: {unsigned:?}");
     let mut by_uuid: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
     for d in &deliveries {

@@ -19,14 +19,12 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::StatusCode;
 use rand::{Rng, SeedableRng};
 use serde_json::Value;
 use tokio::time::Instant;
 
 use crate::helpers::*;
+use crate::hook_receiver::{HookReceiver, webhook_routes};
 
 const ACCOUNT: &str = "acct-it";
 const SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
@@ -41,59 +39,6 @@ const MAX_EVENTS: usize = 3_000;
 const TAIL: Duration = Duration::from_millis(300);
 /// Everything acknowledged must be delivered this soon after the senders stopped.
 const DRAIN_DEADLINE: Duration = Duration::from_secs(20);
-
-/// What the receiver saw: per meeting uuid, the instants its notifications arrived.
-type Seen = Arc<Mutex<BTreeMap<String, Vec<Instant>>>>;
-
-/// A webhook receiver on loopback that records each notification by meeting uuid and answers 200.
-pub(crate) struct Receiver {
-    pub(crate) addr: SocketAddr,
-    seen: Seen,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Receiver {
-    pub(crate) async fn start() -> Receiver {
-        let seen: Seen = Arc::default();
-        let router = axum::Router::new()
-            .fallback(receive)
-            .with_state(seen.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
-        let addr = listener.local_addr().expect("local addr");
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        });
-        Receiver { addr, seen, task }
-    }
-
-    pub(crate) fn snapshot(&self) -> BTreeMap<String, Vec<Instant>> {
-        self.seen.lock().unwrap().clone()
-    }
-}
-
-impl Drop for Receiver {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-async fn receive(State(seen): State<Seen>, body: Bytes) -> StatusCode {
-    let at = Instant::now();
-    let uuid = serde_json::from_slice::<Value>(&body)
-        .ok()
-        .and_then(|v| v["data"]["meeting"]["uuid"].as_str().map(str::to_string))
-        .unwrap_or_else(|| format!("<unparsable: {}>", String::from_utf8_lossy(&body)));
-    seen.lock().unwrap().entry(uuid).or_default().push(at);
-    StatusCode::OK
-}
-
-pub(crate) fn route_doc(url: &str) -> String {
-    format!(
-        "[[routes]]\nname = \"crash recovery\"\napp_id = \"default\"\naccount_id = \"{ACCOUNT}\"\nevents = [\"meeting.started\"]\n  [[routes.destinations]]\n  kind = \"webhook\"\n  url = \"{url}\"\n  secret = \"{SECRET}\"\n"
-    )
-}
 
 /// What the senders recorded: events acknowledged with a 200, and events whose request failed or
 /// got another answer (in flight at a kill, or sent while the relay was down).
@@ -203,12 +148,17 @@ async fn relay_sigkilled_under_load_loses_no_acknowledged_event() {
     println!("crash recovery: CRASH_RECOVERY_SEED={seed}");
     let t0 = Instant::now();
 
-    let receiver = Receiver::start().await;
+    let receiver = HookReceiver::start(SECRET, Duration::ZERO).await;
     let routes_dir = tempfile::tempdir().expect("tempdir");
     let routes = routes_dir.path().join("crash-routes.toml");
     std::fs::write(
         &routes,
-        route_doc(&format!("http://{}/hooks/crash", receiver.addr)),
+        webhook_routes(
+            "crash recovery",
+            ACCOUNT,
+            &[receiver.url("/hooks/crash")],
+            SECRET,
+        ),
     )
     .expect("write routes");
     let routes_value = toml::Value::String(routes.display().to_string()).to_string();
@@ -279,7 +229,7 @@ async fn relay_sigkilled_under_load_loses_no_acknowledged_event() {
     // Every acknowledged event is delivered, and the relay has nothing left to do.
     let drain_started = Instant::now();
     loop {
-        let seen = receiver.snapshot();
+        let seen = receiver.by_uuid();
         let missing = acked.iter().filter(|u| !seen.contains_key(*u)).count();
         let backlog = backlog(&relay).await;
         if missing == 0 && backlog == Some((0.0, 0)) {
@@ -315,7 +265,7 @@ async fn relay_sigkilled_under_load_loses_no_acknowledged_event() {
         std::fs::read_to_string(&log).unwrap_or_default()
     );
 
-    let seen = receiver.snapshot();
+    let seen = receiver.by_uuid();
     let lost: Vec<&String> = acked.iter().filter(|u| !seen.contains_key(*u)).collect();
     let unknown: Vec<&String> = seen
         .keys()

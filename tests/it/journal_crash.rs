@@ -13,13 +13,16 @@ use std::sync::{Arc, Mutex};
 
 use tokio::time::Instant;
 
-use crate::crash_recovery::{Receiver, route_doc, wait_ready};
+use crate::crash_recovery::wait_ready;
 use crate::helpers::*;
+use crate::hook_receiver::{HookReceiver, webhook_routes};
 
 /// Journal layout constants (src/store/journal/segment.rs): kept here on purpose, so a change of
 /// the on-disk format has to be made in the test too.
 const HEADER_LEN: u64 = 4096;
 const RECORD_HEADER: usize = 40;
+/// The webhook destination's signing secret.
+const WEBHOOK_SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 
 /// Segment files of the journal in `data`, by slot.
 fn segments(data: &Path) -> Vec<PathBuf> {
@@ -97,12 +100,17 @@ async fn full_segments_and_a_torn_tail_lose_no_acknowledged_event() {
     ) {
         return;
     }
-    let receiver = Receiver::start().await;
+    let receiver = HookReceiver::start(WEBHOOK_SECRET, std::time::Duration::ZERO).await;
     let routes_dir = tempfile::tempdir().expect("tempdir");
     let routes = routes_dir.path().join("journal-routes.toml");
     std::fs::write(
         &routes,
-        route_doc(&format!("http://{}/hooks/journal", receiver.addr)),
+        webhook_routes(
+            "journal",
+            "acct-it",
+            &[receiver.url("/hooks/journal")],
+            WEBHOOK_SECRET,
+        ),
     )
     .expect("write routes");
     let routes_value = toml::Value::String(routes.display().to_string()).to_string();
@@ -191,7 +199,7 @@ async fn full_segments_and_a_torn_tail_lose_no_acknowledged_event() {
 
     let started = Instant::now();
     loop {
-        let seen = receiver.snapshot();
+        let seen = receiver.by_uuid();
         let missing = acked.iter().filter(|u| !seen.contains_key(*u)).count();
         if missing == 0 {
             break;
@@ -207,11 +215,11 @@ async fn full_segments_and_a_torn_tail_lose_no_acknowledged_event() {
     // The torn record was dropped, not applied.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert!(
-        !receiver.snapshot().contains_key(&torn_uuid),
+        !receiver.by_uuid().contains_key(&torn_uuid),
         "the torn record was delivered"
     );
     let unknown: Vec<String> = receiver
-        .snapshot()
+        .by_uuid()
         .into_keys()
         .filter(|u| !acked.contains(u))
         .collect();

@@ -16,6 +16,7 @@ mod fake_telegram;
 mod fake_zoom;
 mod fsync_failure;
 mod helpers;
+mod hook_receiver;
 mod installs;
 mod intake;
 mod journal_crash;

@@ -3,6 +3,7 @@
 
 use super::*;
 
+/// `store.pool_size`'s default, for the callers that open a store without a config (tests, tools).
 const POOL_SIZE: usize = 16;
 /// How long a request waits for a connection before it fails (and intake answers 503).
 const POOL_WAIT: Duration = Duration::from_secs(5);
@@ -56,6 +57,15 @@ impl PgStore {
     /// the group-commit task. Must run inside a Tokio runtime. `data_key` seals webhook secrets at
     /// rest, as `security.data_key` does for sled.
     pub async fn connect(url: &str, data_key: Option<[u8; 32]>) -> Result<PgStore, StoreError> {
+        Self::connect_pooled(url, data_key, POOL_SIZE).await
+    }
+
+    /// [`connect`](Self::connect) with a pool of `pool_size` connections (`store.pool_size`).
+    pub async fn connect_pooled(
+        url: &str,
+        data_key: Option<[u8; 32]>,
+        pool_size: usize,
+    ) -> Result<PgStore, StoreError> {
         let mut cfg: tokio_postgres::Config = url
             .parse()
             .map_err(|e| StoreError::Io(format!("bad PostgreSQL URL: {e}")))?;
@@ -81,7 +91,7 @@ impl PgStore {
             },
         );
         let pool = Pool::builder(mgr)
-            .max_size(POOL_SIZE)
+            .max_size(pool_size.max(1))
             .runtime(Runtime::Tokio1)
             .wait_timeout(Some(POOL_WAIT))
             .create_timeout(Some(POOL_WAIT))

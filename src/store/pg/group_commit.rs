@@ -1,10 +1,19 @@
-//! Group commit of intake: one task writes every queued append in one transaction.
+//! Group commit of intake: one task takes every queued append into one transaction, and up to
+//! [`COMMITTERS`] such transactions are in flight at once.
+//!
+//! Why several: a batch waits for its commit's WAL flush (about 4 ms here under load), and with one
+//! batch at a time intake could never pass (batch size / commit time). PostgreSQL merges the WAL
+//! flushes of concurrent commits itself. Each batch inserts its dedup keys in key order, so two
+//! batches that share keys (a Zoom retry racing its original) wait on each other instead of
+//! deadlocking.
 
 use super::*;
 
 /// Upper bound on one group-commit batch, to keep a transaction's latency bounded under a flood.
 pub(super) const MAX_BATCH: usize = 1024;
 pub(super) const QUEUE: usize = 16 * 1024;
+/// Group-commit transactions in flight at once (each holds one pooled connection).
+pub(super) const COMMITTERS: usize = 3;
 
 /// One statement per append: insert the dedup key with a fresh sequence number, and the event under
 /// that number only if the key was new; else return the number the key already has. Duplicates in
@@ -30,6 +39,7 @@ const WAKE_INBOX: &str = "NOTIFY zoom_relay_wake, 'inbox'";
 /// The group-commit task: takes everything queued, writes it in one transaction, wakes the waiters.
 /// Ends when every handle to the store is gone.
 pub(super) async fn run_commits(shared: Arc<Shared>, mut rx: mpsc::Receiver<Cmd>) {
+    let mut inflight = tokio::task::JoinSet::new();
     while let Some(first) = rx.recv().await {
         let mut cmds = vec![first];
         while cmds.len() < MAX_BATCH {
@@ -47,12 +57,21 @@ pub(super) async fn run_commits(shared: Arc<Shared>, mut rx: mpsc::Receiver<Cmd>
             }
         }
         if !appends.is_empty() {
-            commit_or_split(&shared, appends).await;
+            while inflight.len() >= COMMITTERS {
+                inflight.join_next().await;
+            }
+            let shared = shared.clone();
+            inflight.spawn(async move { commit_or_split(&shared, appends).await });
         }
-        for b in barriers {
-            let _ = b.send(());
+        if !barriers.is_empty() {
+            // A barrier passes once every append queued before it has committed (or failed).
+            while inflight.join_next().await.is_some() {}
+            for b in barriers {
+                let _ = b.send(());
+            }
         }
     }
+    while inflight.join_next().await.is_some() {}
 }
 
 /// Writes a batch and answers its waiters. When the server refused a statement (rather than the
@@ -101,8 +120,12 @@ pub(super) async fn write_batch(
     // notification wakes the dispatchers of every replica once the batch commits (a batch of
     // duplicates only wakes them for nothing).
     let wake = tx.batch_execute(WAKE_INBOX);
-    let appends = futures_util::future::try_join_all(reqs.iter().map(|r| {
-        let (tx, st) = (&tx, &st);
+    // Statements in key order (stable, so a duplicate within the batch still follows its
+    // original): concurrent batches then take their row locks in one order and cannot deadlock.
+    let mut order: Vec<usize> = (0..reqs.len()).collect();
+    order.sort_by_key(|&i| reqs[i].key);
+    let appends = futures_util::future::try_join_all(order.iter().map(|&i| {
+        let (tx, st, r) = (&tx, &st, &reqs[i]);
         async move {
             let key: &[u8] = &r.key;
             tx.query_opt(
@@ -112,9 +135,13 @@ pub(super) async fn write_batch(
             .await
         }
     }));
-    let (rows, ()) = futures_util::future::try_join(appends, wake)
+    let (sorted_rows, ()) = futures_util::future::try_join(appends, wake)
         .await
         .map_err(fail)?;
+    let mut rows: Vec<Option<Row>> = (0..reqs.len()).map(|_| None).collect();
+    for (&i, row) in order.iter().zip(sorted_rows) {
+        rows[i] = row;
+    }
     let mut out = Vec::with_capacity(reqs.len());
     for (r, row) in reqs.iter().zip(rows) {
         let outcome = match row {
