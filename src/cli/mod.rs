@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use base64::Engine;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use rand::RngCore;
 
 use crate::config::{self, Config};
@@ -117,6 +117,22 @@ enum Command {
         #[command(subcommand)]
         command: deliveries::NoticesCommand,
     },
+    /// Print a shell completion script, e.g. `zoom-relay completions bash > ~/.local/share/bash-completion/completions/zoom-relay`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// Print the manual page (roff), e.g. `zoom-relay man > zoom-relay.1 && man ./zoom-relay.1`.
+    Man,
+}
+
+/// The shells `completions` writes for.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 /// Errors a verb reports; the variant picks the exit code.
@@ -166,6 +182,19 @@ pub fn main() -> ExitCode {
         Command::Destinations { command } => {
             deliveries::run_destinations(cli.config.as_deref(), command)
         }
+        Command::Completions { shell } => {
+            let shell = match shell {
+                CompletionShell::Bash => clap_complete::Shell::Bash,
+                CompletionShell::Zsh => clap_complete::Shell::Zsh,
+                CompletionShell::Fish => clap_complete::Shell::Fish,
+            };
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "zoom-relay", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command())
+            .render(&mut std::io::stdout())
+            .map_err(|e| CliError::Failed(format!("cannot write the manual page: {e}"))),
     };
     match res {
         Ok(()) => ExitCode::SUCCESS,
@@ -293,8 +322,6 @@ fn check_config(path: Option<&std::path::Path>) -> CliResult {
 
 #[cfg(test)]
 mod tests {
-    use clap::CommandFactory;
-
     use super::*;
 
     /// Every option and argument of every verb says what it is (issue 20, finding 8).

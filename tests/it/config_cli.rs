@@ -748,3 +748,40 @@ async fn the_home_page_says_what_the_relay_is_and_where_to_go() {
     assert!(!html.contains(DEMO_ADMIN_TOKEN), "{html}");
     let _dir = app.shutdown().await;
 }
+
+#[tokio::test]
+async fn completions_and_the_man_page_come_from_the_command_definitions() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef zoom-relay"),
+        ("fish", "complete -c zoom-relay"),
+    ] {
+        let out = run_cli(&["completions", shell]).await;
+        assert_eq!(out.status.code(), Some(0), "{shell}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(text.contains(marker), "{shell}: {text}");
+        assert!(text.contains("check-config"), "{shell} knows the verbs");
+    }
+    let out = run_cli(&["completions", "tcsh"]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
+
+    let out = run_cli(&["man"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = stdout(&out);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH"),
+        "roff: {page}"
+    );
+    assert!(
+        page.contains("zoom\\-relay") || page.contains("zoom-relay"),
+        "{page}"
+    );
+    assert!(
+        page.contains("check\\-config") || page.contains("check-config"),
+        "{page}"
+    );
+}
