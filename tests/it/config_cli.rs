@@ -785,3 +785,49 @@ async fn completions_and_the_man_page_come_from_the_command_definitions() {
         "{page}"
     );
 }
+
+/// The README's quick start as a newcomer runs it: `serve` in demo mode, the page at `/`, then
+/// `simulate` in a second terminal prints the alert.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_quick_start_shows_the_page_and_the_alert() {
+    if crate::pgdb::skip_on_postgres("demo mode runs on its own sled data directory") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let listen = format!("127.0.0.1:{}", crate::helpers::free_port());
+    let mut serve = crate::helpers::cli_command(&["serve"]);
+    serve
+        .current_dir(dir.path())
+        .env("RELAY_SERVER__LISTEN", &listen)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut child = serve.spawn().expect("serve starts");
+    let client = reqwest::Client::new();
+    let page = tokio::time::timeout(crate::helpers::DEADLINE, async {
+        loop {
+            if let Ok(r) = client.get(format!("http://{listen}/")).send().await
+                && r.status() == 200
+            {
+                break r.text().await.unwrap();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("the demo relay answers / in time");
+    assert!(page.contains("simulate meeting.started"), "{page}");
+    assert!(page.contains("demo-admin-token-change-me"), "{page}");
+
+    let out = run_cli_in(
+        dir.path(),
+        &["simulate", "meeting.started", "--wait", "20"],
+        &[("RELAY_SERVER__LISTEN", &listen)],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Meeting started"), "{text}");
+    assert!(text.contains("- log (route"), "{text}");
+    assert!(text.contains("): sent"), "{text}");
+    child.kill().await.expect("stop the demo relay");
+}
