@@ -303,18 +303,12 @@ fn spawn_worker<S: delivery::Sender>(
         .run(signals.clone(), token.clone())
 }
 
-/// Imports `seed_routes` once, when the route table is empty; from then on routes live in the store.
-async fn seed_routes(
-    db: &store::Db,
-    config: &Arc<Config>,
-    renderer: &Arc<Renderer>,
-) -> anyhow::Result<()> {
+/// The `seed_routes` document and the name to give it in messages; None without `seed_routes`.
+/// A file that cannot be read or parsed is an error that names it (with line and column).
+pub fn read_seed_routes(config: &Config) -> anyhow::Result<Option<(RouteDocument, String)>> {
     let Some(seed) = &config.seed_routes else {
-        return Ok(());
+        return Ok(None);
     };
-    if !db.routes_is_empty().await {
-        return Ok(());
-    }
     let (text, name) = match seed {
         SeedRoutes::Embedded => (
             EXAMPLE_ROUTES.to_string(),
@@ -328,6 +322,44 @@ async fn seed_routes(
     };
     let doc: RouteDocument = toml::from_str(&text)
         .with_context(|| format!("seed_routes: {name} is not a valid route document"))?;
+    Ok(Some((doc, name)))
+}
+
+/// Every problem with `seed_routes` that shows before the store opens: an unreadable file, bad
+/// TOML, or routes that would not import. `check-config` and `serve` report these as
+/// configuration errors, so a broken seed file never passes as "config OK".
+pub fn check_seed_routes(config: &Config) -> Result<(), String> {
+    let (doc, name) = match read_seed_routes(config) {
+        Ok(Some(found)) => found,
+        Ok(None) => return Ok(()),
+        Err(e) => return Err(format!("{e:#}")),
+    };
+    let renderer = Renderer::new().map_err(|e| format!("loading the default templates: {e}"))?;
+    let errs = service::routes::check_document(config, &renderer, &doc);
+    if errs.is_empty() {
+        return Ok(());
+    }
+    Err(format!(
+        "seed_routes: {name} has routes that cannot be imported:\n{}\nFix the file or remove the seed_routes key",
+        errs.iter()
+            .map(|e| format!("  - {e}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    ))
+}
+
+/// Imports `seed_routes` once, when the route table is empty; from then on routes live in the store.
+async fn seed_routes(
+    db: &store::Db,
+    config: &Arc<Config>,
+    renderer: &Arc<Renderer>,
+) -> anyhow::Result<()> {
+    if config.seed_routes.is_none() || !db.routes_is_empty().await {
+        return Ok(());
+    }
+    let Some((doc, name)) = read_seed_routes(config)? else {
+        return Ok(());
+    };
     let ctx = service::Ctx::operator(db.clone(), config.clone(), renderer.clone());
     let report = ctx.import(&doc).await.map_err(|e| {
         anyhow::anyhow!("seed_routes: {name}: {e}. Fix the file or remove the seed_routes key")

@@ -5,7 +5,7 @@ use std::path::Path;
 use clap::{Subcommand, ValueEnum};
 
 use super::manage::{Manage, with_manager};
-use super::{CliError, CliResult, load_config};
+use super::{CliResult, load_config, print_json};
 use crate::service::codes::{self, CreateCode, CreatedCode};
 use crate::store::bot::{CodeKind, CodeRecord};
 
@@ -33,11 +33,13 @@ impl From<Kind> for CodeKind {
 pub enum CodesCommand {
     /// Create a code; it is printed once (the relay keeps only its hash).
     Create {
+        /// What the code lets its holder do.
         #[arg(long, value_enum)]
         kind: Kind,
         /// The route (required for subscribe and link codes).
         #[arg(long)]
         route: Option<String>,
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long)]
         app: Option<String>,
         /// The Zoom account, when several have a route of that name (or for an organizer code
@@ -47,21 +49,30 @@ pub enum CodesCommand {
         /// Lifetime, e.g. 24h or 7d. Default: 24h for link and organizer codes, none for subscribe.
         #[arg(long)]
         ttl: Option<String>,
+        /// Print one JSON document on stdout (the code included, shown only now).
+        #[arg(long)]
+        json: bool,
     },
     /// Codes with their IDs, kinds and state (never the codes themselves).
     List {
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long)]
         app: Option<String>,
+        /// The Zoom account ID (as `events list` and `tenants list` show it).
         #[arg(long)]
         account: Option<String>,
+        /// Print one JSON document on stdout instead of a table.
         #[arg(long)]
         json: bool,
     },
     /// Withdraw a code by the ID `codes list` shows.
     Revoke {
+        /// The code's ID (not the code), as `codes list` shows it.
         id: String,
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long)]
         app: Option<String>,
+        /// The Zoom account ID (as `events list` and `tenants list` show it).
         #[arg(long)]
         account: Option<String>,
     },
@@ -81,6 +92,7 @@ async fn on(m: &dyn Manage, config: &crate::config::Config, cmd: CodesCommand) -
             app,
             account,
             ttl,
+            json,
         } => {
             let req = CreateCode {
                 kind: kind.into(),
@@ -96,19 +108,18 @@ async fn on(m: &dyn Manage, config: &crate::config::Config, cmd: CodesCommand) -
                 created.deep_link =
                     Some(codes::deep_link(&name, created.record.kind, &created.code));
             }
+            if json {
+                return print_json(&created);
+            }
             print_created(&created);
             Ok(())
         }
         CodesCommand::List { app, account, json } => {
             let rows = m.codes(app.as_deref(), account.as_deref()).await?;
             if json {
-                for r in &rows {
-                    println!(
-                        "{}",
-                        serde_json::to_string(r).map_err(|e| CliError::Failed(e.to_string()))?
-                    );
-                }
-            } else if rows.is_empty() {
+                return print_json(&rows);
+            }
+            if rows.is_empty() {
                 println!("no codes");
             } else {
                 let now = chrono::Utc::now().timestamp_millis();

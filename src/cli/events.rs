@@ -5,7 +5,7 @@ use std::path::Path;
 use clap::Subcommand;
 
 use super::manage::with_manager;
-use super::{CliError, CliResult, load_config};
+use super::{CliResult, load_config, print_json};
 use crate::service::events::EventsQuery;
 
 #[derive(Subcommand)]
@@ -15,13 +15,16 @@ pub enum Command {
         /// RFC 3339 time or an age such as 2h or 7d.
         #[arg(long)]
         since: Option<String>,
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long)]
         app: Option<String>,
+        /// The Zoom account ID (as `events list` and `tenants list` show it).
         #[arg(long)]
         account: Option<String>,
+        /// Show at most this many.
         #[arg(long, default_value_t = 50)]
         limit: usize,
-        /// One JSON object per line.
+        /// Print one JSON document on stdout instead of a table.
         #[arg(long)]
         json: bool,
     },
@@ -45,13 +48,7 @@ pub fn run(config_path: Option<&Path>, cmd: Command) -> CliResult {
     };
     let rows = with_manager(&config, async |m| m.events(&q).await)?;
     if json {
-        for r in &rows {
-            println!(
-                "{}",
-                serde_json::to_string(r).map_err(|e| CliError::Failed(e.to_string()))?
-            );
-        }
-        return Ok(());
+        return print_json(&rows);
     }
     if rows.is_empty() {
         println!("no events");

@@ -431,12 +431,20 @@ impl Manage for Remote {
     }
 
     async fn deliveries(&self, q: &DeliveriesQuery) -> R<Vec<DeliveryView>> {
-        let mut params = vec![("failed", q.failed.to_string())];
+        let mut params = vec![
+            ("failed", q.failed.to_string()),
+            ("sent", q.sent.to_string()),
+        ];
         params.extend(query(&[
             ("route", q.route.as_deref()),
             ("app", q.app.as_deref()),
             ("account", q.account.as_deref()),
+            ("state", q.state.as_deref()),
+            ("event", q.event.as_deref()),
         ]));
+        if let Some(limit) = q.limit {
+            params.push(("limit", limit.to_string()));
+        }
         self.get("/deliveries", &params).await
     }
     async fn retry(&self, id: u64) -> R<()> {

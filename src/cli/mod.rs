@@ -20,7 +20,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use base64::Engine;
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use rand::RngCore;
 
 use crate::config::{self, Config};
@@ -117,6 +117,22 @@ enum Command {
         #[command(subcommand)]
         command: deliveries::NoticesCommand,
     },
+    /// Print a shell completion script, e.g. `zoom-relay completions bash > ~/.local/share/bash-completion/completions/zoom-relay`.
+    Completions {
+        /// The shell to complete in.
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// Print the manual page (roff), e.g. `zoom-relay man > zoom-relay.1 && man ./zoom-relay.1`.
+    Man,
+}
+
+/// The shells `completions` writes for.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 /// Errors a verb reports; the variant picks the exit code.
@@ -166,6 +182,19 @@ pub fn main() -> ExitCode {
         Command::Destinations { command } => {
             deliveries::run_destinations(cli.config.as_deref(), command)
         }
+        Command::Completions { shell } => {
+            let shell = match shell {
+                CompletionShell::Bash => clap_complete::Shell::Bash,
+                CompletionShell::Zsh => clap_complete::Shell::Zsh,
+                CompletionShell::Fish => clap_complete::Shell::Fish,
+            };
+            let mut cmd = Cli::command();
+            clap_complete::generate(shell, &mut cmd, "zoom-relay", &mut std::io::stdout());
+            Ok(())
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command())
+            .render(&mut std::io::stdout())
+            .map_err(|e| CliError::Failed(format!("cannot write the manual page: {e}"))),
     };
     match res {
         Ok(()) => ExitCode::SUCCESS,
@@ -177,6 +206,40 @@ pub fn main() -> ExitCode {
             eprintln!("error: {m}");
             ExitCode::from(1)
         }
+    }
+}
+
+/// `--json`: one JSON document on stdout, so that scripts never read tables.
+pub(crate) fn print_json<T: serde::Serialize + ?Sized>(v: &T) -> CliResult {
+    let text = serde_json::to_string_pretty(v)
+        .map_err(|e| CliError::Failed(format!("cannot print JSON: {e}")))?;
+    println!("{text}");
+    Ok(())
+}
+
+/// A time as people say it ("3 min ago", "in 20 s"); the text as given when it is not RFC 3339.
+pub(crate) fn when(rfc3339: &str) -> String {
+    when_at(rfc3339, chrono::Utc::now())
+}
+
+fn when_at(rfc3339: &str, now: chrono::DateTime<chrono::Utc>) -> String {
+    let Ok(t) = chrono::DateTime::parse_from_rfc3339(rfc3339) else {
+        return rfc3339.to_string();
+    };
+    let secs = now.signed_duration_since(t).num_seconds();
+    let n = secs.unsigned_abs();
+    let amount = match n {
+        0..=4 => return "just now".into(),
+        5..=59 => format!("{n} s"),
+        60..=3599 => format!("{} min", n / 60),
+        3600..=86_399 => format!("{} h", n / 3600),
+        86_400..=172_799 => "1 day".into(),
+        _ => format!("{} days", n / 86_400),
+    };
+    if secs < 0 {
+        format!("in {amount}")
+    } else {
+        format!("{amount} ago")
     }
 }
 
@@ -206,6 +269,7 @@ fn keygen() {
 
 fn check_config(path: Option<&std::path::Path>) -> CliResult {
     let c = load_config(path)?;
+    crate::check_seed_routes(&c).map_err(CliError::Usage)?;
     let source = match &c.source {
         config::ConfigSource::File(p) => p.display().to_string(),
         config::ConfigSource::EmbeddedExample => "embedded relay.example.toml (demo mode)".into(),
@@ -243,8 +307,55 @@ fn check_config(path: Option<&std::path::Path>) -> CliResult {
             "off"
         }
     );
+    if let Some(seed) = &c.seed_routes {
+        let name = match seed {
+            config::SeedRoutes::File(p) => p.display().to_string(),
+            config::SeedRoutes::Embedded => "routes.example.toml (embedded)".into(),
+        };
+        println!("  seed routes {name} (imported into an empty store)");
+    }
     for w in c.warnings() {
         println!("  warning: {w}");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every option and argument of every verb says what it is (issue 20, finding 8).
+    #[test]
+    fn every_argument_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for a in cmd.get_arguments() {
+                let id = a.get_id().as_str();
+                if id == "help" || id == "version" {
+                    continue;
+                }
+                if a.get_help().is_none() && a.get_long_help().is_none() {
+                    missing.push(format!("{path} {id}"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "zoom-relay", &mut missing);
+        assert!(missing.is_empty(), "arguments without help: {missing:#?}");
+    }
+
+    #[test]
+    fn times_read_as_people_say_them() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-03-01T12:00:00Z")
+            .unwrap()
+            .to_utc();
+        assert_eq!(when_at("2026-03-01T11:57:00Z", now), "3 min ago");
+        assert_eq!(when_at("2026-03-01T12:00:02Z", now), "just now");
+        assert_eq!(when_at("2026-03-01T12:00:20Z", now), "in 20 s");
+        assert_eq!(when_at("2026-03-01T09:00:00Z", now), "3 h ago");
+        assert_eq!(when_at("2026-02-27T12:00:00Z", now), "2 days ago");
+        assert_eq!(when_at("yesterday", now), "yesterday");
+    }
 }

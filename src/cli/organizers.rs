@@ -6,21 +6,28 @@ use std::path::Path;
 use clap::Subcommand;
 
 use super::manage::with_manager;
-use super::{CliError, CliResult, load_config};
+use super::{CliError, CliResult, load_config, print_json};
 
 #[derive(Subcommand)]
 pub enum OrganizersCommand {
     /// List organizers, of every account or one.
     List {
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long)]
         app: Option<String>,
+        /// The Zoom account ID (as `events list` and `tenants list` show it).
         #[arg(long)]
         account: Option<String>,
+        /// Print one JSON document on stdout instead of a table.
+        #[arg(long)]
+        json: bool,
     },
     /// Remove a Telegram user as an organizer of an account.
     Remove {
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long, default_value = "default")]
         app: String,
+        /// The Zoom account ID (as `events list` and `tenants list` show it).
         #[arg(long)]
         account: String,
         /// The Telegram user id `list` shows.
@@ -32,8 +39,11 @@ pub fn run(config_path: Option<&Path>, cmd: OrganizersCommand) -> CliResult {
     let config = load_config(config_path)?;
     crate::telemetry::init_cli();
     with_manager(&config, async |m| match cmd {
-        OrganizersCommand::List { app, account } => {
+        OrganizersCommand::List { app, account, json } => {
             let list = m.organizers(app.as_deref(), account.as_deref()).await?;
+            if json {
+                return print_json(&list);
+            }
             if list.is_empty() {
                 println!(
                     "no organizers (an organizer code from `codes create --kind organizer` makes one)"

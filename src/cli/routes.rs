@@ -4,10 +4,12 @@
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
+use clap::builder::PossibleValuesParser;
 
-use super::manage::with_manager;
-use super::{CliError, CliResult, load_config};
-use crate::routing::{Route, RouteDocument};
+use super::manage::{Manage, with_manager};
+use super::{CliError, CliResult, load_config, print_json};
+use crate::render::TEMPLATE_KEYS;
+use crate::routing::{MEETING_EVENTS, Route, RouteDocument};
 use crate::service::routes::{PreviewRequest, TestReport};
 use crate::store::Message;
 
@@ -15,57 +17,91 @@ use crate::store::Message;
 pub enum RoutesCommand {
     /// List routes.
     List {
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long)]
         app: Option<String>,
+        /// The Zoom account ID (as `events list` and `tenants list` show it).
         #[arg(long)]
         account: Option<String>,
+        /// Print one JSON document on stdout instead of a table.
         #[arg(long)]
         json: bool,
     },
     /// Print one route as a TOML route document.
     Show {
+        /// The route's name (as `routes list` shows it).
         name: String,
+        /// The Zoom account ID; needed only when several accounts have a route of this name.
         #[arg(long)]
-        account: String,
+        account: Option<String>,
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long, default_value = "default")]
         app: String,
+        /// Print the route as one JSON document (as the API has it) instead of TOML.
+        #[arg(long)]
+        json: bool,
     },
     /// Add the single route in FILE (TOML route document with one [[routes]] entry).
-    Add { file: PathBuf },
+    Add {
+        /// A TOML route document with one [[routes]] entry (`routes show` prints one).
+        file: PathBuf,
+        /// Print the added route as one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
     /// Replace a route with the one in --file, or edit it in $EDITOR.
     Edit {
+        /// The route's name (as `routes list` shows it).
         name: String,
+        /// The Zoom account ID; needed only when several accounts have a route of this name.
         #[arg(long)]
-        account: String,
+        account: Option<String>,
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long, default_value = "default")]
         app: String,
+        /// A TOML route document with one [[routes]] entry (as `routes show` prints).
         #[arg(long)]
         file: Option<PathBuf>,
     },
     /// Remove a route.
     Remove {
+        /// The route's name (as `routes list` shows it).
         name: String,
+        /// The Zoom account ID; needed only when several accounts have a route of this name.
         #[arg(long)]
-        account: String,
+        account: Option<String>,
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long, default_value = "default")]
         app: String,
     },
     /// Upsert every route in FILE by (account, name); nothing is written unless all are valid.
-    Import { file: PathBuf },
+    Import {
+        /// A TOML route document with [[routes]] entries, as routes.example.toml.
+        file: PathBuf,
+        /// Print the counts as one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
     /// Send a sample render of the route's event to every destination of the route (real
     /// deliveries, marked as tests; they show in `deliveries list --sent`).
     SendTest {
+        /// The route's name (as `routes list` shows it).
         name: String,
+        /// The Zoom account ID; needed only when several accounts have a route of this name.
         #[arg(long)]
-        account: String,
+        account: Option<String>,
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long, default_value = "default")]
         app: String,
     },
     /// Show which routes an event (a Zoom webhook body in JSON) fires and what each target would get.
     Test {
+        /// A Zoom webhook body in JSON, as Zoom posts it.
         event_file: PathBuf,
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long, default_value = "default")]
         app: String,
+        /// Print one JSON document on stdout instead of a table.
         #[arg(long)]
         json: bool,
     },
@@ -75,57 +111,86 @@ pub enum RoutesCommand {
 pub enum TemplatesCommand {
     /// List template keys and whether an account overrides them.
     List {
+        /// The Zoom account ID (as `events list` and `tenants list` show it).
         #[arg(long)]
         account: String,
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long, default_value = "default")]
         app: String,
+        /// Print one JSON document on stdout instead of a table.
+        #[arg(long)]
+        json: bool,
     },
     /// Print a template's source (the account's override, else the default).
     Show {
-        #[arg(long)]
+        /// The meeting event whose template this is.
+        #[arg(long, value_parser = PossibleValuesParser::new(MEETING_EVENTS))]
         event: String,
-        #[arg(long)]
+        /// Which message the template makes: the channel and its part.
+        #[arg(long, value_parser = PossibleValuesParser::new(TEMPLATE_KEYS))]
         key: String,
+        /// The Zoom account whose override to show; without it, the default template.
         #[arg(long)]
         account: Option<String>,
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long, default_value = "default")]
         app: String,
+        /// Print one JSON document (the source and which template it is) instead of the source.
+        #[arg(long)]
+        json: bool,
     },
     /// Set an account's override from FILE, after validating it against sample events.
     Set {
+        /// The template source (handlebars; see docs/templates.md).
         file: PathBuf,
-        #[arg(long)]
+        /// The meeting event whose template this is.
+        #[arg(long, value_parser = PossibleValuesParser::new(MEETING_EVENTS))]
         event: String,
-        #[arg(long)]
+        /// Which message the template makes: the channel and its part.
+        #[arg(long, value_parser = PossibleValuesParser::new(TEMPLATE_KEYS))]
         key: String,
+        /// The Zoom account ID (as `events list` and `tenants list` show it).
         #[arg(long)]
         account: String,
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long, default_value = "default")]
         app: String,
     },
     /// Remove an account's override (the default applies again).
     Unset {
-        #[arg(long)]
+        /// The meeting event whose template this is.
+        #[arg(long, value_parser = PossibleValuesParser::new(MEETING_EVENTS))]
         event: String,
-        #[arg(long)]
+        /// Which message the template makes: the channel and its part.
+        #[arg(long, value_parser = PossibleValuesParser::new(TEMPLATE_KEYS))]
         key: String,
+        /// The Zoom account ID (as `events list` and `tenants list` show it).
         #[arg(long)]
         account: String,
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long, default_value = "default")]
         app: String,
     },
     /// Render a sample event for every channel, with a route's overrides if given.
     Preview {
-        #[arg(long)]
+        /// The meeting event to render a sample of.
+        #[arg(long, value_parser = PossibleValuesParser::new(MEETING_EVENTS))]
         event: String,
+        /// The route's name (as `routes list` shows it).
         #[arg(long)]
         route: Option<String>,
+        /// The Zoom account ID (as `events list` and `tenants list` show it).
         #[arg(long)]
         account: Option<String>,
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long, default_value = "default")]
         app: String,
+        /// The meeting topic to show in the sample.
         #[arg(long)]
         topic: Option<String>,
+        /// Print the rendered messages as one JSON document.
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -165,11 +230,9 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
                 m.routes(app.as_deref(), account.as_deref()).await
             })?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&routes).unwrap_or_default()
-                );
-            } else if routes.is_empty() {
+                return print_json(&routes);
+            }
+            if routes.is_empty() {
                 println!("no routes");
             } else {
                 println!(
@@ -190,14 +253,28 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
             }
             Ok(())
         }
-        RoutesCommand::Show { name, account, app } => {
-            let route = with_manager(&config, async |m| m.route(&app, &account, &name).await)?;
+        RoutesCommand::Show {
+            name,
+            account,
+            app,
+            json,
+        } => {
+            let route = with_manager(&config, async |m| {
+                let account = account_of(m, &app, account, &name).await?;
+                m.route(&app, &account, &name).await
+            })?;
+            if json {
+                return print_json(&route);
+            }
             print!("{}", route_toml(&route)?);
             Ok(())
         }
-        RoutesCommand::Add { file } => {
+        RoutesCommand::Add { file, json } => {
             let route = single_route(&file)?;
             let saved = with_manager(&config, async |m| m.add_route(&route).await)?;
+            if json {
+                return print_json(&saved);
+            }
             println!(
                 "added route `{}` for account {}",
                 saved.name, saved.account_id
@@ -210,13 +287,19 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
             app,
             file,
         } => {
-            let route = match file {
-                Some(f) => single_route(&f)?,
-                None => {
-                    let current =
-                        with_manager(&config, async |m| m.route(&app, &account, &name).await)?;
-                    edit_in_editor(&current)?
-                }
+            let (account, current) = with_manager(&config, async |m| {
+                let account = account_of(m, &app, account, &name).await?;
+                let current = if file.is_some() {
+                    None
+                } else {
+                    Some(m.route(&app, &account, &name).await?)
+                };
+                Ok((account, current))
+            })?;
+            let route = match (file, current) {
+                (Some(f), _) => single_route(&f)?,
+                (None, Some(current)) => edit_in_editor(&current)?,
+                (None, None) => unreachable!("the current route is read when there is no --file"),
             };
             let saved = with_manager(&config, async |m| {
                 m.replace_route(&app, &account, &name, &route).await
@@ -226,13 +309,17 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
         }
         RoutesCommand::Remove { name, account, app } => {
             with_manager(&config, async |m| {
+                let account = account_of(m, &app, account, &name).await?;
                 m.remove_route(&app, &account, &name).await
             })?;
             println!("removed route `{name}`");
             Ok(())
         }
         RoutesCommand::SendTest { name, account, app } => {
-            let sent = with_manager(&config, async |m| m.send_test(&app, &account, &name).await)?;
+            let sent = with_manager(&config, async |m| {
+                let account = account_of(m, &app, account, &name).await?;
+                m.send_test(&app, &account, &name).await
+            })?;
             for t in &sent {
                 println!(
                     "queued a test message to {} ({})",
@@ -245,9 +332,12 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
             );
             Ok(())
         }
-        RoutesCommand::Import { file } => {
+        RoutesCommand::Import { file, json } => {
             let doc = parse_doc(&file)?;
             let report = with_manager(&config, async |m| m.import_routes(&doc).await)?;
+            if json {
+                return print_json(&report);
+            }
             println!(
                 "imported {}: {} created, {} updated",
                 file.display(),
@@ -267,13 +357,9 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
             })?;
             let report = with_manager(&config, async |m| m.test_event(&app, &event).await)?;
             if json {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&report).unwrap_or_default()
-                );
-            } else {
-                print_test_report(&report);
+                return print_json(&report);
             }
+            print_test_report(&report);
             Ok(())
         }
     }
@@ -283,8 +369,11 @@ pub fn run_templates(config_path: Option<&Path>, cmd: TemplatesCommand) -> CliRe
     let config = load_config(config_path)?;
     crate::telemetry::init_cli();
     match cmd {
-        TemplatesCommand::List { account, app } => {
+        TemplatesCommand::List { account, app, json } => {
             let list = with_manager(&config, async |m| m.templates(&app, &account).await)?;
+            if json {
+                return print_json(&list);
+            }
             println!("{:<18}  {:<14}  SOURCE", "EVENT", "KEY");
             for t in list {
                 println!("{:<18}  {:<14}  {}", t.event, t.key, t.source);
@@ -296,11 +385,21 @@ pub fn run_templates(config_path: Option<&Path>, cmd: TemplatesCommand) -> CliRe
             key,
             account,
             app,
+            json,
         } => {
             let source = with_manager(&config, async |m| {
                 m.template_source(&app, account.as_deref(), &event, &key)
                     .await
             })?;
+            if json {
+                return print_json(&serde_json::json!({
+                    "app_id": app,
+                    "account_id": account,
+                    "event": event,
+                    "key": key,
+                    "source": source,
+                }));
+            }
             print!("{source}");
             if !source.ends_with('\n') {
                 println!();
@@ -339,6 +438,7 @@ pub fn run_templates(config_path: Option<&Path>, cmd: TemplatesCommand) -> CliRe
             account,
             app,
             topic,
+            json,
         } => {
             let req = PreviewRequest {
                 event,
@@ -349,6 +449,9 @@ pub fn run_templates(config_path: Option<&Path>, cmd: TemplatesCommand) -> CliRe
                 ..PreviewRequest::default()
             };
             let items = with_manager(&config, async |m| m.preview(&req).await)?;
+            if json {
+                return print_json(&items);
+            }
             for item in items {
                 println!("== {}", item.channel);
                 match (item.message, item.error) {
@@ -360,6 +463,36 @@ pub fn run_templates(config_path: Option<&Path>, cmd: TemplatesCommand) -> CliRe
             }
             Ok(())
         }
+    }
+}
+
+/// The account of route `name`: the one given, else the only account of `app` with a route of
+/// that name, so a newcomer with one account need not look up its ID.
+async fn account_of(
+    m: &dyn Manage,
+    app: &str,
+    account: Option<String>,
+    name: &str,
+) -> Result<String, CliError> {
+    if let Some(a) = account {
+        return Ok(a);
+    }
+    let accounts: Vec<String> = m
+        .routes(Some(app), None)
+        .await?
+        .into_iter()
+        .filter(|r| r.name == name)
+        .map(|r| r.account_id)
+        .collect();
+    match accounts.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Err(CliError::Failed(format!(
+            "no route named `{name}` for app {app}; `zoom-relay routes list` shows the routes"
+        ))),
+        several => Err(CliError::Usage(format!(
+            "several accounts have a route named `{name}` ({}); add --account ACCOUNT",
+            several.join(", ")
+        ))),
     }
 }
 

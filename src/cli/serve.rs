@@ -2,11 +2,15 @@
 
 use std::path::Path;
 
+use std::net::SocketAddr;
+
 use super::{CliError, CliResult, load_config};
+use crate::config::ConfigSource;
 use crate::telemetry;
 
 pub fn serve(config_path: Option<&Path>) -> CliResult {
     let config = load_config(config_path)?;
+    crate::check_seed_routes(&config).map_err(CliError::Usage)?;
     telemetry::init(&config.log);
     for w in config.warnings() {
         tracing::warn!("{w}");
@@ -36,11 +40,9 @@ pub fn serve(config_path: Option<&Path>) -> CliResult {
         let shutdown = shutdown_signal()
             .map_err(|e| CliError::Failed(format!("cannot install signal handlers: {e}")))?;
         let listen = config.server.listen;
-        let listener = tokio::net::TcpListener::bind(listen).await.map_err(|e| {
-            CliError::Failed(format!(
-                "cannot listen on {listen}: {e}. Fix: free the port or change server.listen"
-            ))
-        })?;
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| CliError::Failed(bind_failed(&config, &e)))?;
         let app = crate::run(config, listener)
             .await
             .map_err(|e| CliError::Failed(format!("{e:#}")))?;
@@ -52,6 +54,30 @@ pub fn serve(config_path: Option<&Path>) -> CliResult {
         });
         app.wait().await.map_err(CliError::from)
     })
+}
+
+/// Why `serve` cannot listen and what to change. In demo mode there is no file to edit, so the
+/// fix names the environment variable.
+fn bind_failed(config: &crate::config::Config, e: &std::io::Error) -> String {
+    let listen = config.server.listen;
+    let other = SocketAddr::new(listen.ip(), listen.port().wrapping_add(1).max(1024));
+    let change = match &config.source {
+        ConfigSource::EmbeddedExample => {
+            format!(
+                "pick another port: `export RELAY_SERVER__LISTEN={other}` (so that `simulate` finds the relay there too) and start again"
+            )
+        }
+        ConfigSource::File(p) => format!(
+            "change server.listen in {} (or set RELAY_SERVER__LISTEN={other})",
+            p.display()
+        ),
+    };
+    let what = if e.kind() == std::io::ErrorKind::AddrInUse {
+        format!("{listen} is in use (is another relay running?)")
+    } else {
+        format!("cannot listen on {listen}: {e}")
+    };
+    format!("{what}. Fix: stop what uses it, or {change}")
 }
 
 /// Registers the SIGINT and SIGTERM handlers now, and resolves on the first of them. Must be called

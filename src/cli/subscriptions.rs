@@ -6,23 +6,31 @@ use std::path::Path;
 use clap::Subcommand;
 
 use super::manage::with_manager;
-use super::{CliError, CliResult, load_config};
+use super::{CliError, CliResult, load_config, print_json};
 
 #[derive(Subcommand)]
 pub enum SubscriptionsCommand {
     /// List the member subscriptions of an account's routes.
     List {
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long, default_value = "default")]
         app: String,
+        /// The Zoom account ID (as `events list` and `tenants list` show it).
         #[arg(long)]
         account: String,
+        /// Print one JSON document on stdout instead of a table.
+        #[arg(long)]
+        json: bool,
     },
     /// Remove one member subscription, named by route and target as `list` shows them.
     Remove {
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long, default_value = "default")]
         app: String,
+        /// The Zoom account ID (as `events list` and `tenants list` show it).
         #[arg(long)]
         account: String,
+        /// The route's name (as `routes list` shows it).
         #[arg(long)]
         route: String,
         /// e.g. `telegram:123456789` or `email:member@example.org`.
@@ -34,8 +42,11 @@ pub fn run(config_path: Option<&Path>, cmd: SubscriptionsCommand) -> CliResult {
     let config = load_config(config_path)?;
     crate::telemetry::init_cli();
     with_manager(&config, async |m| match cmd {
-        SubscriptionsCommand::List { app, account } => {
+        SubscriptionsCommand::List { app, account, json } => {
             let list = m.subscriptions(&app, &account).await?;
+            if json {
+                return print_json(&list);
+            }
             if list.is_empty() {
                 println!("no member subscriptions");
             }

@@ -5,29 +5,37 @@ use std::path::Path;
 use clap::Subcommand;
 
 use super::manage::with_manager;
-use super::{CliError, CliResult, load_config};
+use super::{CliError, CliResult, load_config, print_json};
 
 #[derive(Subcommand)]
 pub enum TenantsCommand {
     /// Every install (or one app's), with its status. Never shows tokens.
     List {
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long)]
         app: Option<String>,
-        /// One JSON object per line.
+        /// Print one JSON document on stdout instead of a table.
         #[arg(long)]
         json: bool,
     },
     /// One install: installer, scopes, routes and recent notices.
     Show {
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long)]
         app: String,
+        /// The Zoom account ID (as `events list` and `tenants list` show it).
         #[arg(long)]
         account: String,
+        /// Accepted for symmetry with the other verbs: `show` prints JSON either way.
+        #[arg(long)]
+        json: bool,
     },
     /// Revoke the install's token and delete all of the account's data, as an uninstall does.
     Remove {
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long)]
         app: String,
+        /// The Zoom account ID (as `events list` and `tenants list` show it).
         #[arg(long)]
         account: String,
         /// Required: this deletes routes, templates, subscriptions, pending deliveries and events.
@@ -35,11 +43,11 @@ pub enum TenantsCommand {
         yes: bool,
     },
     /// What uninstalls and removals deleted (accounts appear only as hashes).
-    Audit,
-}
-
-fn json_line<T: serde::Serialize>(v: &T) -> Result<String, CliError> {
-    serde_json::to_string(v).map_err(|e| CliError::Failed(e.to_string()))
+    Audit {
+        /// Print one JSON document on stdout instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn run(config_path: Option<&Path>, cmd: TenantsCommand) -> CliResult {
@@ -49,10 +57,9 @@ pub fn run(config_path: Option<&Path>, cmd: TenantsCommand) -> CliResult {
         TenantsCommand::List { app, json } => {
             let rows = with_manager(&config, async |m| m.tenants(app.as_deref()).await)?;
             if json {
-                for r in &rows {
-                    println!("{}", json_line(r)?);
-                }
-            } else if rows.is_empty() {
+                return print_json(&rows);
+            }
+            if rows.is_empty() {
                 println!("no tenants (installs appear here after the Zoom OAuth flow)");
             } else {
                 println!(
@@ -73,13 +80,9 @@ pub fn run(config_path: Option<&Path>, cmd: TenantsCommand) -> CliResult {
             }
             Ok(())
         }
-        TenantsCommand::Show { app, account } => {
+        TenantsCommand::Show { app, account, .. } => {
             let d = with_manager(&config, async |m| m.tenant(&app, &account).await)?;
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&d).map_err(|e| CliError::Failed(e.to_string()))?
-            );
-            Ok(())
+            print_json(&d)
         }
         TenantsCommand::Remove { app, account, yes } => {
             if !yes {
@@ -109,10 +112,26 @@ pub fn run(config_path: Option<&Path>, cmd: TenantsCommand) -> CliResult {
             );
             Ok(())
         }
-        TenantsCommand::Audit => {
+        TenantsCommand::Audit { json } => {
             let rows = with_manager(&config, async |m| m.audit().await)?;
+            if json {
+                return print_json(&rows);
+            }
+            if rows.is_empty() {
+                println!("nothing removed yet");
+            }
             for r in rows {
-                println!("{}", json_line(&r)?);
+                let at = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(r.at_ms)
+                    .unwrap_or_default()
+                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+                let deleted: u64 = r.deleted.values().sum();
+                println!(
+                    "{:<16}  {:<8}  {:<10}  account {}  {deleted} record(s)",
+                    super::when(&at),
+                    r.action,
+                    r.app_id,
+                    &r.account_hash[..r.account_hash.len().min(12)],
+                );
             }
             Ok(())
         }

@@ -6,29 +6,42 @@ use std::path::Path;
 use clap::Subcommand;
 
 use super::manage::{Manage, with_manager};
-use super::{CliResult, load_config};
+use super::{CliResult, load_config, print_json};
 
 #[derive(Subcommand)]
 pub enum TokensCommand {
     /// Create a token that acts for one tenant (app, account) on the API.
     Create {
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long, default_value = "default")]
         app: String,
+        /// The Zoom account ID (as `events list` and `tenants list` show it).
         #[arg(long)]
         account: String,
         /// What the token is for.
         #[arg(long)]
         name: String,
+        /// Print one JSON document on stdout (the token included, shown only now).
+        #[arg(long)]
+        json: bool,
     },
     /// List tokens (their ids and names, never the tokens).
     List {
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long)]
         app: Option<String>,
+        /// The Zoom account ID (as `events list` and `tenants list` show it).
         #[arg(long)]
         account: Option<String>,
+        /// Print one JSON document on stdout instead of a table.
+        #[arg(long)]
+        json: bool,
     },
     /// Revoke a token by the id `list` shows.
-    Revoke { id: String },
+    Revoke {
+        /// The token's ID, as `tokens list` shows it.
+        id: String,
+    },
 }
 
 pub fn run(config_path: Option<&Path>, cmd: TokensCommand) -> CliResult {
@@ -39,15 +52,23 @@ pub fn run(config_path: Option<&Path>, cmd: TokensCommand) -> CliResult {
 
 async fn run_with(m: &dyn Manage, cmd: TokensCommand) -> CliResult {
     match cmd {
-        TokensCommand::Create { app, account, name } => {
+        TokensCommand::Create {
+            app,
+            account,
+            name,
+            json,
+        } => {
             let created = m.create_token(&app, &account, &name).await?;
+            if json {
+                return print_json(&created);
+            }
             println!("{}", created.token);
             eprintln!(
                 "token {} for {} / {} created. It is shown only now: use it as `Authorization: Bearer <token>`.",
                 created.record.id, created.record.app_id, created.record.account_id
             );
         }
-        TokensCommand::List { app, account } => {
+        TokensCommand::List { app, account, json } => {
             let list: Vec<_> = m
                 .tokens()
                 .await?
@@ -55,6 +76,9 @@ async fn run_with(m: &dyn Manage, cmd: TokensCommand) -> CliResult {
                 .filter(|t| app.as_deref().is_none_or(|a| a == t.app_id))
                 .filter(|t| account.as_deref().is_none_or(|a| a == t.account_id))
                 .collect();
+            if json {
+                return print_json(&list);
+            }
             if list.is_empty() {
                 println!("no tokens");
             }

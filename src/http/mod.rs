@@ -7,6 +7,7 @@ pub mod console;
 pub mod error;
 pub mod extract;
 pub mod health;
+mod home;
 pub mod oauth;
 pub mod page;
 pub mod server;
@@ -140,6 +141,7 @@ impl MakeRequestId for RequestIds {
 pub fn router(state: AppState) -> Router {
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
     Router::new()
+        .route("/", get(home::home))
         .route("/zoom/webhook", post(webhook::receive_default))
         .route("/zoom/webhook/{app_id}", post(webhook::receive))
         .route("/zoom/install/{app_id}", get(oauth::install))

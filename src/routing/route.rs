@@ -104,7 +104,8 @@ fn default_true() -> bool {
     true
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
+/// Read by [`Destination`]'s own `Deserialize` (below), which accepts what this derive writes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, schemars::JsonSchema)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Destination {
     Telegram {
@@ -129,6 +130,101 @@ pub enum Destination {
         secret: String,
     },
     Log,
+}
+
+/// Every key a destination may have, and its kinds.
+const DESTINATION_KEYS: &[&str] = &[
+    "kind",
+    "chat_id",
+    "thread_id",
+    "member",
+    "to",
+    "url",
+    "secret",
+];
+const DESTINATION_KINDS: &[&str] = &["telegram", "email", "webhook", "log"];
+
+/// Written by hand rather than derived: serde's internally tagged enums buffer the whole table
+/// before reading it, so an error such as a webhook without `secret` lost its place, and `toml`
+/// pointed at the route's first destination. Reading the keys in a visitor keeps every error
+/// inside the destination's own table, whose line `toml` then reports. Accepts exactly what the
+/// derive accepted: the same keys per kind, unknown and duplicate keys refused.
+impl<'de> Deserialize<'de> for Destination {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_map(DestinationVisitor)
+    }
+}
+
+struct DestinationVisitor;
+
+/// A key the destination's kind requires.
+fn need<T, E: serde::de::Error>(v: Option<T>, key: &'static str) -> Result<T, E> {
+    v.ok_or_else(|| E::missing_field(key))
+}
+
+impl<'de> serde::de::Visitor<'de> for DestinationVisitor {
+    type Value = Destination;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a destination table with a `kind` (telegram, email, webhook or log)")
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Destination, A::Error> {
+        use serde::de::Error;
+        let mut kind: Option<String> = None;
+        let mut chat_id: Option<i64> = None;
+        let mut thread_id: Option<i64> = None;
+        let mut member: Option<bool> = None;
+        let mut to: Option<Vec<String>> = None;
+        let mut url: Option<String> = None;
+        let mut secret: Option<String> = None;
+        let mut seen: Vec<&'static str> = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            let Some(&key) = DESTINATION_KEYS.iter().find(|k| **k == key) else {
+                return Err(A::Error::unknown_field(&key, DESTINATION_KEYS));
+            };
+            if seen.contains(&key) {
+                return Err(A::Error::duplicate_field(key));
+            }
+            seen.push(key);
+            match key {
+                "kind" => kind = Some(map.next_value()?),
+                "chat_id" => chat_id = Some(map.next_value()?),
+                "thread_id" => thread_id = map.next_value()?,
+                "member" => member = Some(map.next_value()?),
+                "to" => to = Some(map.next_value()?),
+                "url" => url = Some(map.next_value()?),
+                _ => secret = Some(map.next_value()?),
+            }
+        }
+        let kind = kind.ok_or_else(|| A::Error::missing_field("kind"))?;
+        let keys: &'static [&'static str] = match kind.as_str() {
+            "telegram" => &["kind", "chat_id", "thread_id", "member"],
+            "email" => &["kind", "to", "member"],
+            "webhook" => &["kind", "url", "secret"],
+            "log" => &["kind"],
+            other => return Err(A::Error::unknown_variant(other, DESTINATION_KINDS)),
+        };
+        if let Some(extra) = seen.iter().find(|k| !keys.contains(k)) {
+            return Err(A::Error::unknown_field(extra, keys));
+        }
+        Ok(match kind.as_str() {
+            "telegram" => Destination::Telegram {
+                chat_id: need(chat_id, "chat_id")?,
+                thread_id,
+                member: member.unwrap_or(false),
+            },
+            "email" => Destination::Email {
+                to: need(to, "to")?,
+                member: member.unwrap_or(false),
+            },
+            "webhook" => Destination::Webhook {
+                url: need(url, "url")?,
+                secret: need(secret, "secret")?,
+            },
+            _ => Destination::Log,
+        })
+    }
 }
 
 impl Destination {

@@ -288,3 +288,56 @@ enabled = true
     assert_eq!(doc.routes[0].destinations.len(), 4);
     assert_eq!(doc.routes[0].templates.len(), 1);
 }
+
+/// The error of a destination names that destination's line, not the route's first destination
+/// (issue 20, finding 5), and each kind keeps its own keys.
+#[test]
+fn a_destination_error_points_at_that_destination() {
+    let doc = r#"[[routes]]
+name = "r"
+account_id = "a"
+events = ["meeting.started"]
+
+  [[routes.destinations]]
+  kind = "log"
+
+  [[routes.destinations]]
+  kind = "webhook"
+  url = "https://example.org/hook"
+"#;
+    let err = toml::from_str::<RouteDocument>(doc).unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("missing field `secret`"), "{text}");
+    assert!(text.contains("line 9"), "names the webhook's line: {text}");
+
+    let extra = doc.replace("kind = \"log\"", "kind = \"log\"\n  chat_id = 1");
+    let text = toml::from_str::<RouteDocument>(&extra)
+        .unwrap_err()
+        .to_string();
+    assert!(text.contains("unknown field `chat_id`"), "{text}");
+
+    let unknown = doc.replace("kind = \"log\"", "kind = \"fax\"");
+    let text = toml::from_str::<RouteDocument>(&unknown)
+        .unwrap_err()
+        .to_string();
+    assert!(text.contains("fax") && text.contains("telegram"), "{text}");
+
+    // What the API sends and the store keeps reads back as it was written.
+    let d = Destination::Telegram {
+        chat_id: -100,
+        thread_id: Some(7),
+        member: true,
+    };
+    let json = serde_json::to_string(&d).unwrap();
+    assert_eq!(serde_json::from_str::<Destination>(&json).unwrap(), d);
+    let json = r#"{"kind":"telegram","chat_id":-100,"thread_id":null}"#;
+    assert_eq!(
+        serde_json::from_str::<Destination>(json).unwrap(),
+        Destination::Telegram {
+            chat_id: -100,
+            thread_id: None,
+            member: false
+        }
+    );
+    assert!(serde_json::from_str::<Destination>(r#"{"kind":"log","kind":"log"}"#).is_err());
+}

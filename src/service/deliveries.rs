@@ -19,8 +19,17 @@ pub struct DeliveriesQuery {
     /// Also list delivered jobs (kept as long as events are).
     #[serde(default)]
     pub sent: bool,
+    /// Only one state: `pending`, `dead` or `sent` (overrides `failed` and `sent`).
+    #[serde(default)]
+    pub state: Option<String>,
+    /// Only the deliveries of one event kind, e.g. `meeting.started`.
+    #[serde(default)]
+    pub event: Option<String>,
     pub limit: Option<usize>,
 }
+
+/// The states a delivery is listed in, as [`DeliveryView::state`] names them.
+pub const DELIVERY_STATES: [&str; 3] = ["pending", "dead", "sent"];
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, schemars::JsonSchema)]
 pub struct DeliveryView {
@@ -83,24 +92,42 @@ pub async fn list(ctx: &Ctx, q: &DeliveriesQuery) -> Result<Vec<DeliveryView>, S
         q.route.as_deref().is_none_or(|r| r == j.route_name)
             && q.app.as_deref().is_none_or(|a| a == j.app_id)
             && q.account.as_deref().is_none_or(|a| a == j.account_id)
+            && q.event.as_deref().is_none_or(|e| e == j.event)
+    };
+    let (dead, pending, sent) = match q.state.as_deref() {
+        None => (true, !q.failed, !q.failed && q.sent),
+        Some("dead") => (true, false, false),
+        Some("pending") => (false, true, false),
+        Some("sent") => (false, false, true),
+        Some(other) => {
+            return Err(ServiceError::invalid(
+                "state",
+                format!(
+                    "`{other}` is not a state; use {}",
+                    DELIVERY_STATES.join(", ")
+                ),
+            ));
+        }
     };
     let mut out = Vec::new();
-    for d in db.list_dead().await?.iter().rev() {
-        if keep(&d.job) {
-            out.push(view(db, &d.job, "dead", d.dead_at_ms, Some(d.reason.clone())).await?);
+    if dead {
+        for d in db.list_dead().await?.iter().rev() {
+            if keep(&d.job) {
+                out.push(view(db, &d.job, "dead", d.dead_at_ms, Some(d.reason.clone())).await?);
+            }
         }
     }
-    if !q.failed {
+    if pending {
         for j in db.list_jobs().await?.iter().rev() {
             if keep(j) {
                 out.push(view(db, j, "pending", j.due_at_ms, None).await?);
             }
         }
-        if q.sent {
-            for s in db.list_sent().await?.iter().rev() {
-                if keep(&s.job) {
-                    out.push(view(db, &s.job, "sent", s.sent_at_ms, None).await?);
-                }
+    }
+    if sent {
+        for s in db.list_sent().await?.iter().rev() {
+            if keep(&s.job) {
+                out.push(view(db, &s.job, "sent", s.sent_at_ms, None).await?);
             }
         }
     }

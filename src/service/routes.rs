@@ -4,8 +4,9 @@
 use std::collections::HashSet;
 
 use super::chats::{self, Caller};
+use crate::config::Config;
 use crate::dispatch::{self, Dispatcher};
-use crate::render::TEMPLATE_KEYS;
+use crate::render::{Renderer, TEMPLATE_KEYS};
 use crate::routing::{
     Destination, FieldError, MEETING_EVENTS, Route, RouteDocument, ValidationContext,
 };
@@ -32,43 +33,76 @@ pub fn keep_member_subscriptions(mut route: Route, stored: &Route) -> Route {
 
 pub use super::{Ctx, ServiceError};
 
+/// A route's own problems, each naming its field: what needs neither the store nor the caller.
+pub fn validate_route(config: &Config, renderer: &Renderer, route: &Route) -> Vec<FieldError> {
+    let check = |key: &str, source: &str| -> Result<(), String> {
+        let bare = key.rsplit_once('/').map(|(event, k)| {
+            if MEETING_EVENTS.contains(&event) {
+                Ok(k)
+            } else {
+                Err(format!("`{event}` is not a meeting event"))
+            }
+        });
+        let k = match bare {
+            Some(Ok(k)) => k,
+            Some(Err(m)) => return Err(m),
+            None => key,
+        };
+        if !TEMPLATE_KEYS.contains(&k) {
+            return Err(format!(
+                "unknown template key `{k}`; use one of {}",
+                TEMPLATE_KEYS.join(", ")
+            ));
+        }
+        renderer.validate(k, source).map_err(|e| e.to_string())
+    };
+    let apps: Vec<&str> = config.zoom.apps.iter().map(|a| a.id.as_str()).collect();
+    route.validate(&ValidationContext {
+        app_ids: apps,
+        telegram_enabled: config.telegram.is_some(),
+        email_enabled: config.email.is_some(),
+        check_template: &check,
+        webhooks: &config.webhooks,
+    })
+}
+
+/// The problems of a route document that show without a store, as `import` names them: each
+/// route's own, a name used twice for one account, no routes at all. `check-config` and `serve`
+/// run this on `seed_routes` before anything starts; `import` also checks destinations against
+/// the store.
+pub fn check_document(
+    config: &Config,
+    renderer: &Renderer,
+    doc: &RouteDocument,
+) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let mut seen = HashSet::new();
+    for (i, r) in doc.routes.iter().enumerate() {
+        for e in validate_route(config, renderer, r) {
+            errs.push(FieldError {
+                field: format!("routes[{i}] ({}).{}", r.name, e.field),
+                message: e.message,
+            });
+        }
+        if !seen.insert((&r.app_id, &r.account_id, &r.name)) {
+            errs.push(FieldError {
+                field: format!("routes[{i}].name"),
+                message: format!("`{}` appears twice for the same account", r.name),
+            });
+        }
+    }
+    if doc.routes.is_empty() {
+        errs.push(FieldError {
+            field: "routes".into(),
+            message: "the document has no [[routes]] entries".into(),
+        });
+    }
+    errs
+}
+
 impl Ctx {
     fn validate(&self, route: &Route) -> Vec<FieldError> {
-        let check = |key: &str, source: &str| -> Result<(), String> {
-            let bare = key.rsplit_once('/').map(|(event, k)| {
-                if MEETING_EVENTS.contains(&event) {
-                    Ok(k)
-                } else {
-                    Err(format!("`{event}` is not a meeting event"))
-                }
-            });
-            let k = match bare {
-                Some(Ok(k)) => k,
-                Some(Err(m)) => return Err(m),
-                None => key,
-            };
-            if !TEMPLATE_KEYS.contains(&k) {
-                return Err(format!(
-                    "unknown template key `{k}`; use one of {}",
-                    TEMPLATE_KEYS.join(", ")
-                ));
-            }
-            self.renderer.validate(k, source).map_err(|e| e.to_string())
-        };
-        let apps: Vec<&str> = self
-            .config
-            .zoom
-            .apps
-            .iter()
-            .map(|a| a.id.as_str())
-            .collect();
-        route.validate(&ValidationContext {
-            app_ids: apps,
-            telegram_enabled: self.config.telegram.is_some(),
-            email_enabled: self.config.email.is_some(),
-            check_template: &check,
-            webhooks: &self.config.webhooks,
-        })
+        validate_route(&self.config, &self.renderer, route)
     }
 
     pub async fn list(

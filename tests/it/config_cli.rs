@@ -175,10 +175,7 @@ async fn simulate_then_events_list_through_the_running_relays_api() {
 
     let out = run_cli(&["events", "list", "--json", "--config", &config]).await;
     assert_eq!(out.status.code(), Some(0), "stderr:\n{}", stderr(&out));
-    let rows: Vec<Value> = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-        .collect();
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).expect("one JSON document");
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0]["event"], "meeting.started");
     assert_eq!(rows[0]["app_id"], "default");
@@ -205,10 +202,7 @@ async fn events_list_reads_the_store_directly_once_the_relay_stopped() {
     // Nothing listens at `server.listen` any more: only a direct read of the store can answer.
     let out = run_cli(&["events", "list", "--json", "--config", &config]).await;
     assert_eq!(out.status.code(), Some(0), "stderr:\n{}", stderr(&out));
-    let rows: Vec<Value> = stdout(&out)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-        .collect();
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).expect("one JSON document");
     assert_eq!(rows.len(), 1, "{rows:?}");
     assert_eq!(rows[0]["event"], "meeting.ended");
 }
@@ -390,4 +384,450 @@ async fn a_plain_http_public_url_is_a_warning_not_an_error() {
     let (_dir, path) = config_file(&example_doc());
     let out = run_cli(&["check-config", "--config", &path]).await;
     assert!(!stdout(&out).contains("plain http"), "{}", stdout(&out));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The first hour (issue 20): errors that say where and what, the alert in the terminal, and
+// `--json` with the documented exit codes on every verb.
+
+#[tokio::test]
+async fn a_broken_seed_routes_file_is_a_config_error_naming_its_line() {
+    let (dir, path) = config_file(&example_doc());
+    let broken = format!(
+        "{}\n  [[routes.destinations]]\n  kind = \"webhook\"\n  url = \"https://example.org/hook\"\n",
+        config::EXAMPLE_ROUTES
+    );
+    let webhook_line = broken
+        .lines()
+        .position(|l| l.contains("kind = \"webhook\""))
+        .unwrap();
+    std::fs::write(dir.path().join("routes.example.toml"), &broken).unwrap();
+    for verb in ["check-config", "serve"] {
+        let out = run_cli(&[verb, "--config", &path]).await;
+        assert_eq!(out.status.code(), Some(2), "{verb}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.contains("routes.example.toml"), "{verb}: {err}");
+        assert!(err.contains("missing field `secret`"), "{verb}: {err}");
+        // The webhook's own table (its header is the line above `kind`), not the first destination.
+        assert!(
+            err.contains(&format!("line {webhook_line}")),
+            "{verb} names line {webhook_line}: {err}"
+        );
+        assert!(!stdout(&out).contains("config OK"), "{verb}");
+    }
+
+    // Parsed but not importable: an unknown app.
+    let unknown_app = config::EXAMPLE_ROUTES.replace("app_id = \"default\"", "app_id = \"nope\"");
+    std::fs::write(dir.path().join("routes.example.toml"), unknown_app).unwrap();
+    let out = run_cli(&["check-config", "--config", &path]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    assert!(stderr(&out).contains("app_id"), "{}", stderr(&out));
+}
+
+#[tokio::test]
+async fn a_config_typo_names_the_file_the_line_and_the_key_meant() {
+    let doc = example_doc().replacen("listen =", "listn =", 1);
+    let line = doc
+        .lines()
+        .position(|l| l.starts_with("listn"))
+        .map(|i| i + 1)
+        .unwrap();
+    let (_dir, path) = config_file(&doc);
+    let out = run_cli(&["check-config", "--config", &path]).await;
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("server.listn"), "{err}");
+    assert!(err.contains(&format!("relay.toml, line {line}")), "{err}");
+    assert!(err.contains("did you mean `listen`"), "{err}");
+    assert!(!err.contains("TOML source string"), "{err}");
+    assert_eq!(
+        err.matches("public_url").count(),
+        1,
+        "the accepted keys are listed once: {err}"
+    );
+}
+
+#[tokio::test]
+async fn in_demo_mode_a_port_in_use_names_the_environment_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let listen = taken.local_addr().unwrap().to_string();
+    let out = run_cli_in(dir.path(), &["serve"], &[("RELAY_SERVER__LISTEN", &listen)]).await;
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("in use"), "{err}");
+    assert!(err.contains("RELAY_SERVER__LISTEN="), "{err}");
+    drop(taken);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn simulate_prints_the_alert_and_deliveries_list_shows_it_sent() {
+    let app = spawn_app(|_| {}).await;
+    let config = app.config_path.to_str().unwrap().to_string();
+    let url = app.url("/zoom/webhook/default");
+    // The seeded demo route sends every meeting of demo-account to the log.
+    let out = run_cli(&[
+        "simulate",
+        "meeting.started",
+        "--config",
+        &config,
+        "--url",
+        &url,
+        "--topic",
+        "Tuesday group",
+        "--wait",
+        "20",
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(0), "stderr:\n{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Meeting started"), "{text}");
+    assert!(text.contains("demo: every meeting to the log"), "{text}");
+    assert!(text.contains("): sent"), "{text}");
+    assert!(text.contains("Tuesday group"), "the alert itself: {text}");
+
+    let out = run_cli(&["deliveries", "list", "--config", &config]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("--sent"), "{}", stdout(&out));
+
+    let out = run_cli(&[
+        "deliveries",
+        "list",
+        "--sent",
+        "--event",
+        "meeting.started",
+        "--json",
+        "--config",
+        &config,
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(rows[0]["state"], "sent");
+    assert_eq!(rows[0]["event"], "meeting.started");
+    for (filter, want) in [("meeting.started", 1), ("meeting.ended", 0)] {
+        let out = run_cli(&[
+            "deliveries",
+            "list",
+            "--state",
+            "sent",
+            "--event",
+            filter,
+            "--json",
+            "--config",
+            &config,
+        ])
+        .await;
+        let rows: Vec<Value> = serde_json::from_slice(&out.stdout).expect("one JSON document");
+        assert_eq!(rows.len(), want, "{filter}: {rows:?}");
+    }
+    let _dir = app.shutdown().await;
+}
+
+/// Writes `text` into a fresh file of `dir` and returns its path.
+fn file_in(dir: &std::path::Path, name: &str, text: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, text).unwrap();
+    p.to_str().unwrap().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_verb_prints_one_json_document_and_fails_with_the_documented_code() {
+    let app = spawn_app(|_| {}).await;
+    let config = app.config_path.to_str().unwrap().to_string();
+    let dir = tempfile::tempdir().unwrap();
+    let route = file_in(
+        dir.path(),
+        "route.toml",
+        "[[routes]]\nname = \"cli json\"\naccount_id = \"acct-json\"\nevents = [\"meeting.started\"]\n\n  [[routes.destinations]]\n  kind = \"log\"\n",
+    );
+    let bad_route = file_in(
+        dir.path(),
+        "bad.toml",
+        "[[routes]]\nname = \"bad\"\naccount_id = \"acct-json\"\nevents = [\"meeting.started\"]\n\n  [[routes.destinations]]\n  kind = \"fax\"\n",
+    );
+    let event = file_in(
+        dir.path(),
+        "event.json",
+        &serde_json::to_string(
+            &zoom_relay::zoom::samples::sample(
+                &zoom_relay::zoom::EventKind::MeetingStarted,
+                &zoom_relay::zoom::samples::SampleParams {
+                    account_id: "acct-json".into(),
+                    ..Default::default()
+                },
+            )
+            .unwrap(),
+        )
+        .unwrap(),
+    );
+
+    // (arguments, what the one JSON document must be, a string it must contain)
+    let ok: Vec<(Vec<&str>, &str, &str)> = vec![
+        (vec!["routes", "add", &route], "object", "cli json"),
+        (vec!["routes", "list"], "array", "cli json"),
+        // No --account: the name is unique.
+        (vec!["routes", "show", "cli json"], "object", "acct-json"),
+        (vec!["routes", "import", &route], "object", "updated"),
+        (vec!["routes", "test", &event], "object", "cli json"),
+        (
+            vec!["templates", "list", "--account", "acct-json"],
+            "array",
+            "telegram.html",
+        ),
+        (
+            vec![
+                "templates",
+                "show",
+                "--event",
+                "meeting.started",
+                "--key",
+                "log.txt",
+            ],
+            "object",
+            "source",
+        ),
+        (
+            vec!["templates", "preview", "--event", "meeting.ended"],
+            "array",
+            "channel",
+        ),
+        (vec!["deliveries", "list"], "array", ""),
+        (vec!["destinations", "disabled"], "array", ""),
+        (vec!["notices", "list"], "array", ""),
+        (vec!["events", "list"], "array", ""),
+        (vec!["codes", "list"], "array", ""),
+        (vec!["organizers", "list"], "array", ""),
+        (
+            vec!["subscriptions", "list", "--account", "acct-json"],
+            "array",
+            "",
+        ),
+        (vec!["tenants", "list"], "array", ""),
+        (vec!["tenants", "audit"], "array", ""),
+        (
+            vec!["tokens", "create", "--account", "acct-json", "--name", "ci"],
+            "object",
+            "zrt_",
+        ),
+        (vec!["tokens", "list"], "array", "acct-json"),
+    ];
+    for (args, shape, needle) in ok {
+        let mut full = args.clone();
+        full.extend(["--json", "--config", &config]);
+        let out = run_cli(&full).await;
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        let doc: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("{args:?}: not one JSON document ({e}):\n{}", stdout(&out)));
+        match shape {
+            "array" => assert!(doc.is_array(), "{args:?}: {doc}"),
+            _ => assert!(doc.is_object(), "{args:?}: {doc}"),
+        }
+        assert!(doc.to_string().contains(needle), "{args:?}: {doc}");
+    }
+
+    // 1: the operation failed (nothing of that name, a conflict); 2: usage or input to fix.
+    let failing: Vec<(Vec<&str>, i32)> = vec![
+        (vec!["routes", "add", &route], 1),
+        (vec!["routes", "add", &bad_route], 2),
+        (vec!["routes", "import", &bad_route], 2),
+        (vec!["routes", "show", "no such route"], 1),
+        (vec!["routes", "remove", "no such route"], 1),
+        (vec!["routes", "send-test", "no such route"], 1),
+        (vec!["routes", "test", "/nonexistent/event.json"], 2),
+        (
+            vec![
+                "templates",
+                "show",
+                "--event",
+                "meeting.begun",
+                "--key",
+                "log.txt",
+            ],
+            2,
+        ),
+        (vec!["deliveries", "list", "--state", "lost"], 2),
+        (vec!["deliveries", "retry", "987654321"], 1),
+        (vec!["events", "list", "--since", "last tuesday"], 2),
+        (
+            vec![
+                "codes",
+                "create",
+                "--kind",
+                "organizer",
+                "--account",
+                "acct-json",
+            ],
+            2,
+        ),
+        (vec!["codes", "revoke", "0123456789ab"], 1),
+        (vec!["tokens", "revoke", "nope"], 1),
+        (
+            vec!["tenants", "show", "--app", "default", "--account", "nobody"],
+            1,
+        ),
+        (
+            vec![
+                "tenants",
+                "remove",
+                "--app",
+                "default",
+                "--account",
+                "nobody",
+            ],
+            2,
+        ),
+        (
+            vec!["organizers", "remove", "--account", "acct-json", "42"],
+            1,
+        ),
+        (
+            vec![
+                "subscriptions",
+                "remove",
+                "--account",
+                "acct-json",
+                "--route",
+                "cli json",
+                "telegram:1",
+            ],
+            1,
+        ),
+        (
+            vec![
+                "destinations",
+                "enable",
+                "telegram:1",
+                "--account",
+                "acct-json",
+            ],
+            1,
+        ),
+        (vec!["simulate", "meeting.begun"], 2),
+        (vec!["no-such-verb"], 2),
+    ];
+    for (args, code) in failing {
+        let mut full = args.clone();
+        full.extend(["--config", &config]);
+        let out = run_cli(&full).await;
+        assert_eq!(
+            out.status.code(),
+            Some(code),
+            "{args:?}\nstdout:\n{}\nstderr:\n{}",
+            stdout(&out),
+            stderr(&out)
+        );
+        assert!(!stderr(&out).is_empty(), "{args:?} says why on stderr");
+    }
+    let _dir = app.shutdown().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_home_page_says_what_the_relay_is_and_where_to_go() {
+    let app = spawn_app(|_| {}).await;
+    let resp = app.client.get(app.url("/")).send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let csp = resp
+        .headers()
+        .get("content-security-policy")
+        .expect("a CSP")
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        csp.contains("default-src 'none'") && !csp.contains("script-src"),
+        "no script may run: {csp}"
+    );
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("href=\"/console\""), "{html}");
+    assert!(html.contains("href=\"/readyz\""), "{html}");
+    assert!(!html.contains("<script"), "{html}");
+    // A config file is not demo mode: no demo instructions, no token.
+    assert!(!html.contains("simulate"), "{html}");
+    assert!(!html.contains(DEMO_ADMIN_TOKEN), "{html}");
+    let _dir = app.shutdown().await;
+}
+
+#[tokio::test]
+async fn completions_and_the_man_page_come_from_the_command_definitions() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef zoom-relay"),
+        ("fish", "complete -c zoom-relay"),
+    ] {
+        let out = run_cli(&["completions", shell]).await;
+        assert_eq!(out.status.code(), Some(0), "{shell}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(text.contains(marker), "{shell}: {text}");
+        assert!(text.contains("check-config"), "{shell} knows the verbs");
+    }
+    let out = run_cli(&["completions", "tcsh"]).await;
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "an unknown shell is a usage error"
+    );
+
+    let out = run_cli(&["man"]).await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = stdout(&out);
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH"),
+        "roff: {page}"
+    );
+    assert!(
+        page.contains("zoom\\-relay") || page.contains("zoom-relay"),
+        "{page}"
+    );
+    assert!(
+        page.contains("check\\-config") || page.contains("check-config"),
+        "{page}"
+    );
+}
+
+/// The README's quick start as a newcomer runs it: `serve` in demo mode, the page at `/`, then
+/// `simulate` in a second terminal prints the alert.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_demo_quick_start_shows_the_page_and_the_alert() {
+    if crate::pgdb::skip_on_postgres("demo mode runs on its own sled data directory") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let listen = format!("127.0.0.1:{}", crate::helpers::free_port());
+    let mut serve = crate::helpers::cli_command(&["serve"]);
+    serve
+        .current_dir(dir.path())
+        .env("RELAY_SERVER__LISTEN", &listen)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut child = serve.spawn().expect("serve starts");
+    let client = reqwest::Client::new();
+    let page = tokio::time::timeout(crate::helpers::DEADLINE, async {
+        loop {
+            if let Ok(r) = client.get(format!("http://{listen}/")).send().await
+                && r.status() == 200
+            {
+                break r.text().await.unwrap();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+    })
+    .await
+    .expect("the demo relay answers / in time");
+    assert!(page.contains("simulate meeting.started"), "{page}");
+    assert!(page.contains("demo-admin-token-change-me"), "{page}");
+
+    let out = run_cli_in(
+        dir.path(),
+        &["simulate", "meeting.started", "--wait", "20"],
+        &[("RELAY_SERVER__LISTEN", &listen)],
+    )
+    .await;
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Meeting started"), "{text}");
+    assert!(text.contains("- log (route"), "{text}");
+    assert!(text.contains("): sent"), "{text}");
+    child.kill().await.expect("stop the demo relay");
 }

@@ -896,7 +896,8 @@ async fn the_cli_lists_shows_and_removes_tenants_through_a_running_relay_or_the_
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8(out.stdout).unwrap();
-    let row: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    let rows: serde_json::Value = serde_json::from_str(&text).expect("one JSON document");
+    let row = &rows[0];
     assert_eq!(row["account_id"], ACCOUNT);
     assert_eq!(row["status"], "active");
     assert_eq!(row["routes"], 1);
@@ -973,13 +974,21 @@ async fn the_cli_lists_shows_and_removes_tenants_through_a_running_relay_or_the_
     } = s;
     let dir = app.shutdown().await;
     let cfg = dir.path().join("relay.toml");
-    let out = run_cli(&["--config", cfg.to_str().unwrap(), "tenants", "audit"]).await;
+    let out = run_cli(&[
+        "--config",
+        cfg.to_str().unwrap(),
+        "tenants",
+        "audit",
+        "--json",
+    ])
+    .await;
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("\"remove\""));
+    let audit: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(audit[0]["action"], "remove", "{audit}");
     let out = run_cli(&["--config", cfg.to_str().unwrap(), "tenants", "list"]).await;
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("no tenants"));

@@ -665,10 +665,7 @@ async fn dead_letters_are_listed_with_their_reason_and_can_be_retried() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8_lossy(&out.stdout);
-    let rows: Vec<Value> = text
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
+    let rows: Vec<Value> = serde_json::from_str(&text).expect("one JSON document");
     assert_eq!(rows.len(), 1, "{text}");
     assert_eq!(rows[0]["id"], job_id);
     assert_eq!(rows[0]["state"], "dead");

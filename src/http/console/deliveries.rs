@@ -46,6 +46,7 @@ pub async fn list(
         account: Some(sc.account.clone()),
         sent: true,
         limit: Some(500),
+        ..DeliveriesQuery::default()
     };
     let ctx = call::operator(&st);
     let rows = deliveries::list(&ctx, &query).await?;
