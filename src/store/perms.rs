@@ -39,16 +39,31 @@ pub fn secure_tree(dir: &Path) -> std::io::Result<()> {
     walk(dir)
 }
 
+/// Tightens everything below `dir`. An entry that vanishes while it is walked is skipped: the tree
+/// may belong to a running relay (the CLI walks it before it finds sled's lock held), and sled and
+/// the intake journal remove files of their own at any moment. Failing on that race told the user
+/// the data dir could not be created.
 fn walk(dir: &Path) -> std::io::Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let ty = entry.file_type()?;
-        let path = entry.path();
-        if ty.is_dir() {
-            tighten(&path, DIR_MODE)?;
-            walk(&path)?;
-        } else if ty.is_file() {
-            tighten(&path, FILE_MODE)?;
+    let entries = match std::fs::read_dir(dir) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        other => other?,
+    };
+    for entry in entries {
+        let one = |entry: std::io::Result<std::fs::DirEntry>| -> std::io::Result<()> {
+            let entry = entry?;
+            let ty = entry.file_type()?;
+            let path = entry.path();
+            if ty.is_dir() {
+                tighten(&path, DIR_MODE)?;
+                walk(&path)?;
+            } else if ty.is_file() {
+                tighten(&path, FILE_MODE)?;
+            }
+            Ok(())
+        };
+        match one(entry) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            other => other?,
         }
     }
     Ok(())
