@@ -156,8 +156,23 @@ async fn append(store: &Db, body: &[u8]) {
         .expect("append");
 }
 
+/// Opens the configured store. A sled store closed a moment ago in this same process can still be
+/// locked for a short while: sled releases its file lock when the last handle drops, and once (in
+/// a loaded CI run) that came after `close()` had returned. Which handle outlives the close is not
+/// pinned down yet; a relay never reopens its own store, so only these in-process restarts meet it.
 async fn open_store(config: &Config) -> Db {
-    zoom_relay::store::open(config).await.expect("store opens")
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    loop {
+        match zoom_relay::store::open(config).await {
+            Ok(db) => return db,
+            Err(zoom_relay::store::StoreError::Locked { .. })
+                if tokio::time::Instant::now() < deadline =>
+            {
+                tokio::time::sleep(STEP).await;
+            }
+            Err(e) => panic!("store opens: {e:?}"),
+        }
+    }
 }
 
 fn dispatcher(store: &Db, config: &Config) -> Dispatcher {
