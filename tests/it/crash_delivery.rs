@@ -12,7 +12,8 @@ use zoom_relay::routing::Target;
 use zoom_relay::store::EventFilter;
 
 use crate::helpers::*;
-use crate::hook_receiver::{Hook, HookReceiver, webhook_routes};
+use crate::hook_receiver::{Hook, HookReceiver};
+use crate::webhook::webhook_routes;
 
 const ACCOUNT: &str = "acct-it";
 const SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";

@@ -24,7 +24,8 @@ use serde_json::Value;
 use tokio::time::Instant;
 
 use crate::helpers::*;
-use crate::hook_receiver::{HookReceiver, webhook_routes};
+use crate::hook_receiver::HookReceiver;
+use crate::webhook::webhook_routes;
 
 const ACCOUNT: &str = "acct-it";
 const SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";

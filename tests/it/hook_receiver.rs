@@ -1,18 +1,16 @@
-//! A webhook receiver on loopback for the crash and cluster tests: it records every request on
-//! arrival (path, `webhook-id`, meeting uuid, whether the Standard Webhooks signature verifies,
-//! when it came), then answers 200 after a delay, so that deliveries can be in flight when a relay
-//! is killed.
+//! The crash and cluster tests' view of the webhook receiver ([`WebhookReceiver`]): each request
+//! as the meeting uuid it notifies, its `webhook-id`, whether its Standard Webhooks signature
+//! verifies, and when it came; answered 200 after a delay, so that deliveries can be in flight when
+//! a relay is killed.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, Uri};
 use serde_json::Value;
 use tokio::time::Instant;
+
+use crate::webhook::WebhookReceiver;
 
 /// One request as the receiver saw it.
 #[derive(Debug, Clone)]
@@ -26,47 +24,55 @@ pub struct Hook {
     pub at: Instant,
 }
 
-struct Shared {
-    secret: &'static str,
-    delay: Duration,
-    seen: Mutex<Vec<Hook>>,
-}
-
 pub struct HookReceiver {
     pub addr: SocketAddr,
-    shared: Arc<Shared>,
-    task: tokio::task::JoinHandle<()>,
+    inner: WebhookReceiver,
+    secret: &'static str,
 }
 
 impl HookReceiver {
     /// Listens on 127.0.0.1:0; signatures are checked with `secret` (a `whsec_` secret) and each
     /// answer waits `delay`.
     pub async fn start(secret: &'static str, delay: Duration) -> HookReceiver {
-        let shared = Arc::new(Shared {
+        let inner = WebhookReceiver::start().await;
+        if !delay.is_zero() {
+            inner.set_delay(delay);
+        }
+        HookReceiver {
+            addr: inner.addr,
+            inner,
             secret,
-            delay,
-            seen: Mutex::default(),
-        });
-        let router = axum::Router::new()
-            .fallback(receive)
-            .with_state(shared.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind loopback");
-        let addr = listener.local_addr().expect("local addr");
-        let task = tokio::spawn(async move {
-            let _ = axum::serve(listener, router).await;
-        });
-        HookReceiver { addr, shared, task }
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
-        format!("http://{}{path}", self.addr)
+        self.inner.url(path)
     }
 
     /// Every request so far, in arrival order.
     pub fn deliveries(&self) -> Vec<Hook> {
-        self.shared.seen.lock().unwrap().clone()
+        let verifier = standardwebhooks::Webhook::new(self.secret).expect("secret");
+        self.inner
+            .requests()
+            .into_iter()
+            .map(|r| Hook {
+                signed: verifier.verify(&r.body, &r.headers).is_ok(),
+                webhook_id: r
+                    .headers
+                    .get("webhook-id")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or_default()
+                    .to_string(),
+                uuid: serde_json::from_slice::<Value>(&r.body)
+                    .ok()
+                    .and_then(|v| v["data"]["meeting"]["uuid"].as_str().map(str::to_string))
+                    .unwrap_or_else(|| {
+                        format!("<unparsable: {}>", String::from_utf8_lossy(&r.body))
+                    }),
+                path: r.path,
+                at: r.at,
+            })
+            .collect()
     }
 
     /// The meeting uuids notified so far.
@@ -82,55 +88,4 @@ impl HookReceiver {
         }
         m
     }
-}
-
-impl Drop for HookReceiver {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-async fn receive(
-    State(shared): State<Arc<Shared>>,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> StatusCode {
-    let at = Instant::now();
-    let signed = standardwebhooks::Webhook::new(shared.secret)
-        .expect("secret")
-        .verify(&body, &headers)
-        .is_ok();
-    let webhook_id = headers
-        .get("webhook-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let uuid = serde_json::from_slice::<Value>(&body)
-        .ok()
-        .and_then(|v| v["data"]["meeting"]["uuid"].as_str().map(str::to_string))
-        .unwrap_or_else(|| format!("<unparsable: {}>", String::from_utf8_lossy(&body)));
-    shared.seen.lock().unwrap().push(Hook {
-        path: uri.path().to_string(),
-        webhook_id,
-        uuid,
-        signed,
-        at,
-    });
-    tokio::time::sleep(shared.delay).await;
-    StatusCode::OK
-}
-
-/// A route document: one route named `name` that sends every `meeting.started` of `account` to a
-/// webhook at each of `urls`, signed with `secret`.
-pub fn webhook_routes(name: &str, account: &str, urls: &[String], secret: &str) -> String {
-    let mut doc = format!(
-        "[[routes]]\nname = \"{name}\"\napp_id = \"default\"\naccount_id = \"{account}\"\nevents = [\"meeting.started\"]\n"
-    );
-    for url in urls {
-        doc.push_str(&format!(
-            "  [[routes.destinations]]\n  kind = \"webhook\"\n  url = \"{url}\"\n  secret = \"{secret}\"\n"
-        ));
-    }
-    doc
 }

@@ -15,7 +15,8 @@ use tokio::time::Instant;
 
 use crate::crash_recovery::wait_ready;
 use crate::helpers::*;
-use crate::hook_receiver::{HookReceiver, webhook_routes};
+use crate::hook_receiver::HookReceiver;
+use crate::webhook::webhook_routes;
 
 /// Journal layout constants (src/store/journal/segment.rs): kept here on purpose, so a change of
 /// the on-disk format has to be made in the test too.

@@ -34,6 +34,8 @@ pub struct Received {
     pub path: String,
     pub headers: HeaderMap,
     pub body: Bytes,
+    /// When it arrived (before any delay of the answer).
+    pub at: tokio::time::Instant,
 }
 
 impl Received {
@@ -97,6 +99,12 @@ impl WebhookReceiver {
         self.state.lock().unwrap().default = reply(status);
     }
 
+    /// Waits `delay` before every answer once the script is used up: a slow receiver, so that
+    /// deliveries are in flight when a relay is killed.
+    pub fn set_delay(&self, delay: std::time::Duration) {
+        self.state.lock().unwrap().default.delay = Some(delay);
+    }
+
     /// Answers the next requests with these replies, in order.
     fn script(&self, replies: impl IntoIterator<Item = Reply>) {
         self.state.lock().unwrap().script.extend(replies);
@@ -144,12 +152,14 @@ async fn receive(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let at = tokio::time::Instant::now();
     let r = {
         let mut s = state.lock().unwrap();
         s.requests.push(Received {
             path: uri.path().to_string(),
             headers,
             body,
+            at,
         });
         s.script.pop_front().unwrap_or_else(|| s.default.clone())
     };
@@ -168,16 +178,22 @@ async fn receive(
 // ---------------------------------------------------------------------------------------------
 // A store, routes and a webhook worker driven by `step()`.
 
-fn route_doc(urls: &[String]) -> String {
+/// A route document: one route named `name` that sends every `meeting.started` of `account` to a
+/// webhook at each of `urls`, signed with `secret`.
+pub fn webhook_routes(name: &str, account: &str, urls: &[String], secret: &str) -> String {
     let mut doc = format!(
-        "[[routes]]\nname = \"hooks\"\napp_id = \"default\"\naccount_id = \"{ACCOUNT}\"\nevents = [\"meeting.started\"]\n"
+        "[[routes]]\nname = \"{name}\"\napp_id = \"default\"\naccount_id = \"{account}\"\nevents = [\"meeting.started\"]\n"
     );
     for url in urls {
         doc.push_str(&format!(
-            "  [[routes.destinations]]\n  kind = \"webhook\"\n  url = \"{url}\"\n  secret = \"{SECRET}\"\n"
+            "  [[routes.destinations]]\n  kind = \"webhook\"\n  url = \"{url}\"\n  secret = \"{secret}\"\n"
         ));
     }
     doc
+}
+
+fn route_doc(urls: &[String]) -> String {
+    webhook_routes("hooks", ACCOUNT, urls, SECRET)
 }
 
 type Rig = crate::rig::Rig<WebhookSender>;
