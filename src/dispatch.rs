@@ -22,7 +22,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use fairness::{Fairness, KNOWN_BOMB_MEMORY, TENANT_RENDER_BUCKET};
 pub use preview::{PreviewError, TestDelivery, TestReport};
-pub use render::to_message;
+pub use render::{to_message, with_manage_footer};
 
 use crate::config::Config;
 use crate::metrics::Metrics;
@@ -399,8 +399,21 @@ impl Dispatcher {
             {
                 continue;
             }
+            // Email goes only to addresses whose owner confirmed (double opt-in) and did not
+            // pause; the consent is the owner's, apart from the route an organizer writes.
+            if let Target::Email { to } = &p.target
+                && !self
+                    .db
+                    .consent(&app, &account, &p.route.name, to)
+                    .await?
+                    .is_some_and(|c| c.may_send(now))
+            {
+                continue;
+            }
+            let links = self.email_links(&app, &account, p.route, &p.target);
             work.push(Work {
-                unsubscribe_url: self.unsubscribe_url(&app, &account, p.route, &p.target, p.member),
+                unsubscribe_url: links.as_ref().map(|l| l.0.clone()),
+                manage_url: links.map(|l| l.1),
                 route: p.route.clone(),
                 target: p.target,
             });

@@ -63,6 +63,11 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
     let renderer = Arc::new(Renderer::new().context("loading the default templates")?);
     // A store with no routes yet has nothing to migrate that anyone would need to hear about.
     let had_routes = !db.routes_is_empty().await;
+    // Once per store, before seeding: addresses already in routes keep getting email, recorded as
+    // confirmed (service::join). Seeded routes are the operator's and are confirmed as imported.
+    service::join::record_existing_addresses(&db)
+        .await
+        .context("recording the email addresses already in routes as confirmed")?;
     seed_routes(&db, &config, &renderer).await?;
     // Once per store: existing routes' groups are recorded as linked (service::chats).
     let migrated = service::chats::migrate_links(&*db, had_routes)

@@ -186,8 +186,12 @@ fn print_created(c: &CreatedCode) {
         "  code     {}   (shown only now: the relay keeps just its hash)",
         c.code
     );
+    if let Some(j) = &c.join_url {
+        println!("  join     {j}   (share this: members pick Telegram or email there)");
+    }
     match &c.deep_link {
         Some(l) => println!("  link     {l}"),
+        None if c.join_url.is_some() => {}
         None => println!(
             "  link     unknown until the relay's bot has started once (it learns its @username from getMe)"
         ),

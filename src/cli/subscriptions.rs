@@ -10,7 +10,8 @@ use super::{CliError, CliResult, load_config, print_json};
 
 #[derive(Subcommand)]
 pub enum SubscriptionsCommand {
-    /// List the member subscriptions of an account's routes.
+    /// List the member subscriptions of an account's routes, and every email address with where
+    /// its confirmation stands (waiting, confirmed, paused, unsubscribed).
     List {
         /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long, default_value = "default")]
@@ -49,9 +50,20 @@ pub fn run(config_path: Option<&Path>, cmd: SubscriptionsCommand) -> CliResult {
             }
             if list.is_empty() {
                 println!("no member subscriptions");
+                return Ok(());
             }
+            println!(
+                "{:<24}  {:<40}  {:<9}  STATE",
+                "ROUTE", "SUBSCRIBER", "ADDED BY"
+            );
             for s in list {
-                println!("{:<24}  {}", s.route, s.target);
+                println!(
+                    "{:<24}  {:<40}  {:<9}  {}",
+                    s.route,
+                    s.target,
+                    s.added_by,
+                    s.state.as_deref().unwrap_or("active")
+                );
             }
             Ok(())
         }

@@ -71,7 +71,8 @@ impl Dispatcher {
         report.routes_matched = matched.iter().map(|r| r.name.clone()).collect();
         let tenant_templates = self.db.tenant_templates(app, &account).await?;
         for p in planned {
-            let unsubscribe_url = self.unsubscribe_url(app, &account, p.route, &p.target, p.member);
+            let links = self.email_links(app, &account, p.route, &p.target);
+            let unsubscribe_url = links.as_ref().map(|l| l.0.clone());
             let message = self
                 .render(
                     &ev,
@@ -81,6 +82,10 @@ impl Dispatcher {
                     &tenant_templates,
                     unsubscribe_url.as_deref(),
                 )
+                .map(|m| match &links {
+                    Some((_, manage)) => super::render::with_manage_footer(m, manage),
+                    None => m,
+                })
                 .unwrap_or_else(|limit| Message::Log {
                     text: format!("not sent: template over limit: {limit}"),
                 });

@@ -48,6 +48,8 @@ pub(super) struct Work {
     pub(super) route: Route,
     pub(super) target: Target,
     pub(super) unsubscribe_url: Option<String>,
+    /// Email: the signed manage page (pause, resume, leave), added as a footer to every message.
+    pub(super) manage_url: Option<String>,
 }
 
 /// What every render of one event shares.
@@ -107,6 +109,10 @@ impl Dispatcher {
                     (m, Some(format!("template over limit: {limit}")))
                 }
             };
+            let message = match &w.manage_url {
+                Some(url) => with_manage_footer(message, url),
+                None => message,
+            };
             let job = NewJob {
                 idempotency_key: idempotency_key(input.seq, &w.target),
                 event: ev.kind.to_string(),
@@ -165,30 +171,30 @@ impl Dispatcher {
             }
         }
     }
-    /// A member's personal email subscription gets a signed one-click unsubscribe link.
-    pub(super) fn unsubscribe_url(
+    /// Every email gets a signed one-click unsubscribe link (for its headers and templates) and a
+    /// signed manage link (for the footer): (unsubscribe, manage). None for other channels.
+    pub(super) fn email_links(
         &self,
         app: &str,
         account: &str,
         route: &Route,
         target: &Target,
-        member: bool,
-    ) -> Option<String> {
+    ) -> Option<(String, String)> {
         let Target::Email { to } = target else {
             return None;
         };
-        member.then(|| {
-            super::unsubscribe::unsubscribe_url(
-                &self.config.server.public_url,
-                self.config.security.data_key.bytes(),
-                &super::unsubscribe::Unsubscribe {
-                    app: app.to_string(),
-                    account: account.to_string(),
-                    route: route.name.clone(),
-                    address: to.clone(),
-                },
-            )
-        })
+        let key = self.config.security.data_key.bytes();
+        let public = &self.config.server.public_url;
+        let u = super::unsubscribe::Unsubscribe {
+            app: app.to_string(),
+            account: account.to_string(),
+            route: route.name.clone(),
+            address: to.trim().to_lowercase(),
+        };
+        Some((
+            super::unsubscribe::unsubscribe_url(public, key, &u),
+            super::unsubscribe::manage_url(public, key, &u),
+        ))
     }
 
     /// Renders with the route's and tenant's overrides. A broken override must not cost the alert:
@@ -274,6 +280,30 @@ pub(super) fn fallback_message(kind: DestinationKind, ev: &ZoomEvent) -> Message
     }
 }
 
+/// Appends the manage link to an email, after whatever the template rendered: an organizer's
+/// template cannot take away a member's way out.
+pub fn with_manage_footer(message: Message, url: &str) -> Message {
+    match message {
+        Message::Email {
+            subject,
+            mut text,
+            mut html,
+        } => {
+            text.push_str(&format!("\n\n--\nPause or stop these alerts: {url}\n"));
+            html.push_str(&format!(
+                "<hr style=\"border:0;border-top:1px solid #ddd\"><p style=\"color:#666;font-size:12px\"><a href=\"{}\">Pause or stop these alerts</a></p>",
+                crate::render::escape_html(url)
+            ));
+            Message::Email {
+                subject,
+                text,
+                html,
+            }
+        }
+        other => other,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -330,6 +360,7 @@ mod tests {
                 route: test_route(name),
                 target: Target::Log,
                 unsubscribe_url: None,
+                manage_url: None,
             })
             .collect();
         let spent = || Rendered {

@@ -22,3 +22,13 @@ pub fn unsubscribe_url(public_url: &str, key: &[u8; 32], u: &Unsubscribe) -> Str
         crate::crypto::sign(key, PURPOSE, u)
     )
 }
+
+pub const MANAGE_PURPOSE: &str = "manage-v1";
+
+/// The member's page for this address and route: pause, resume or leave.
+pub fn manage_url(public_url: &str, key: &[u8; 32], u: &Unsubscribe) -> String {
+    format!(
+        "{public_url}/manage/{}",
+        crate::crypto::sign(key, MANAGE_PURPOSE, u)
+    )
+}

@@ -8,6 +8,7 @@ pub mod error;
 pub mod extract;
 pub mod health;
 mod home;
+pub mod join;
 pub mod oauth;
 pub mod page;
 pub mod server;
@@ -61,6 +62,8 @@ pub struct StateInner {
     pub auth_failures: auth::Penalties,
     /// Per-tenant hourly quotas, shared with the delivery workers.
     pub quotas: Arc<crate::delivery::quota::Quotas>,
+    /// Posts to member join pages, per client address.
+    pub join_posts: join::JoinThrottle,
 }
 
 impl std::ops::Deref for AppState {
@@ -107,6 +110,7 @@ impl AppState {
             tenants,
             bot: std::sync::OnceLock::new(),
             auth_failures: auth::Penalties::default(),
+            join_posts: join::JoinThrottle::default(),
         }))
     }
 }
@@ -148,6 +152,12 @@ pub fn router(state: AppState) -> Router {
         .route("/console/login/zoom/{app_id}", get(oauth::signin))
         .route("/zoom/oauth/callback", get(oauth::callback))
         .route("/zoom/oauth/callback/{app_id}", get(oauth::callback_for_app))
+        .route("/join/{code}", get(join::show).post(join::request))
+        .route(
+            "/join/confirm/{token}",
+            get(join::confirm_page).post(join::confirm),
+        )
+        .route("/manage/{token}", get(join::manage_page).post(join::manage))
         .route(
             "/unsubscribe/{token}",
             get(unsubscribe::show).post(unsubscribe::confirm),

@@ -15,6 +15,9 @@ pub struct Route {
     #[serde(default = "default_app")]
     pub app_id: String,
     pub account_id: String,
+    /// A sentence or two about the group for the join page ("Tuesday evening meetup in Leeds").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
     pub events: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub topic_contains: Option<String>,

@@ -14,6 +14,7 @@ fn route(name: &str) -> Route {
         host_ids: vec![],
         timezone: "UTC".into(),
         locale: None,
+        description: None,
         include_join_link: false,
         enabled: true,
         link_preview: false,

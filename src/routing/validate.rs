@@ -54,6 +54,15 @@ impl Route {
                 "must be 1-200 characters without control characters".into(),
             );
         }
+        if let Some(d) = &self.description
+            && (d.chars().count() > 500 || d.chars().any(|c| c.is_control() && c != '\n'))
+        {
+            err(
+                "description",
+                "must be at most 500 characters; line breaks are the only control characters allowed"
+                    .into(),
+            );
+        }
         if !ctx.app_ids.contains(&self.app_id.as_str()) {
             err(
                 "app_id",

@@ -45,6 +45,10 @@ pub struct CreatedCode {
     /// `https://t.me/<bot>?start=<code>` (subscribe, organizer) or `?startgroup=` (link), when
     /// the bot's username is known.
     pub deep_link: Option<String>,
+    /// Subscribe codes: the route's join page (`{public_url}/join/<code>`), one link to share where
+    /// members choose Telegram or email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join_url: Option<String>,
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> ServiceError {
@@ -74,7 +78,10 @@ pub fn deep_link(username: &str, kind: CodeKind, code: &str) -> String {
 /// organizer who hands it out. The check lives here, not in a front end, so the API, the console
 /// and the CLI cannot disagree about it.
 pub async fn create(ctx: &Ctx, req: &CreateCode) -> Result<CreatedCode, ServiceError> {
-    if ctx.config.bot.is_none() {
+    // A subscribe code also opens the route's join page, where members sign up by email: with
+    // `[email]` configured it is useful without the bot.
+    let email_join = req.kind == CodeKind::Subscribe && ctx.config.email.is_some();
+    if ctx.config.bot.is_none() && !email_join {
         return Err(invalid(
             "kind",
             "codes are redeemed through the Telegram bot: add a [telegram] section with bot_token \
@@ -162,10 +169,13 @@ pub async fn create(ctx: &Ctx, req: &CreateCode) -> Result<CreatedCode, ServiceE
                 .await?
                 .map(|u| deep_link(&u, req.kind, &code));
             ctx.durable().await?;
+            let join_url = (req.kind == CodeKind::Subscribe)
+                .then(|| format!("{}/join/{code}", ctx.config.server.public_url));
             return Ok(CreatedCode {
                 code,
                 record,
                 deep_link,
+                join_url,
             });
         }
     }

@@ -11,6 +11,7 @@ pub mod codes;
 pub mod deliveries;
 mod error;
 pub mod events;
+pub mod join;
 pub mod links;
 pub mod organizers;
 pub mod routes;

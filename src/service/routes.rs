@@ -19,7 +19,12 @@ use crate::store::{ImportReport, update_route};
 /// stored but missing from `route` are appended. An organizer removes a subscription through the
 /// subscriptions endpoint. Member email lists are the organizer's to edit and stay as written.
 pub fn keep_member_subscriptions(mut route: Route, stored: &Route) -> Route {
-    let is_sub = |d: &Destination| matches!(d, Destination::Telegram { member: true, .. });
+    let is_sub = |d: &Destination| {
+        matches!(
+            d,
+            Destination::Telegram { member: true, .. } | Destination::Email { member: true, .. }
+        )
+    };
     route
         .destinations
         .retain(|d| !is_sub(d) || stored.destinations.contains(d));
@@ -155,6 +160,7 @@ impl Ctx {
                 route.name
             )));
         }
+        super::join::invite_new_addresses(self, &route).await?;
         self.durable().await?;
         Ok(route)
     }
@@ -194,6 +200,7 @@ impl Ctx {
                     "no route `{name}` for account {account} (app {app})"
                 ))
             })?;
+            super::join::invite_new_addresses(self, &saved).await?;
             self.durable().await?;
             return Ok(saved);
         }
@@ -207,12 +214,17 @@ impl Ctx {
             )));
         }
         let last = self.db.take_route(app, account, name).await?.unwrap_or(old);
+        // Confirmations follow the route: its members need not confirm again.
+        self.db
+            .rename_consents(app, account, name, &renamed.name)
+            .await?;
         let saved = update_route(&*self.db, app, account, &renamed.name, |fresh| {
             *fresh = keep_member_subscriptions(fresh.clone(), &last);
             Ok::<_, ServiceError>(fresh.clone())
         })
         .await?
         .unwrap_or(renamed);
+        super::join::invite_new_addresses(self, &saved).await?;
         self.durable().await?;
         Ok(saved)
     }
@@ -307,6 +319,7 @@ impl Ctx {
                 }
                 // Removed between the two steps: create it again.
             }
+            super::join::invite_new_addresses(self, r).await?;
         }
         self.durable().await?;
         Ok(report)

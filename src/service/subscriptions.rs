@@ -5,12 +5,16 @@ use serde::{Deserialize, Serialize};
 
 use super::{Ctx, ServiceError};
 use crate::routing::Destination;
+use crate::store::consents::{Consent, ConsentBy, ConsentState};
 use crate::store::update_route;
 
 pub use crate::dispatch::unsubscribe::{PURPOSE, Unsubscribe, unsubscribe_url};
 
-/// Removes the address from the route's member email destinations (dropping a destination left
-/// empty). Returns false when there was nothing to remove, so a repeated click is harmless.
+/// The address's owner leaves the route (the one-click link, or the manage page). A member's own
+/// address leaves the route's member email destinations (dropping a destination left empty); an
+/// address an organizer typed stays in the route document, but its consent is recorded as
+/// withdrawn, so it gets nothing and re-adding it sends it nothing either. Returns false when it
+/// was not subscribed, so a repeated click is harmless.
 pub async fn unsubscribe(ctx: &Ctx, u: &Unsubscribe) -> Result<bool, ServiceError> {
     let removed = update_route(&*ctx.db, &u.app, &u.account, &u.route, |route| {
         let mut removed = false;
@@ -27,12 +31,37 @@ pub async fn unsubscribe(ctx: &Ctx, u: &Unsubscribe) -> Result<bool, ServiceErro
         Ok::<_, ServiceError>(removed)
     })
     .await?;
+    let now = chrono::Utc::now().timestamp_millis();
+    let consent = ctx
+        .db
+        .consent(&u.app, &u.account, &u.route, &u.address)
+        .await?;
+    let was_active = consent
+        .as_ref()
+        .is_some_and(|c| c.state != ConsentState::Unsubscribed);
+    let mut c = consent.unwrap_or_else(|| {
+        Consent::new(
+            &u.app,
+            &u.account,
+            &u.route,
+            &u.address,
+            ConsentState::Unsubscribed,
+            ConsentBy::Member,
+            now,
+        )
+    });
+    if c.state != ConsentState::Unsubscribed || !was_active {
+        c.state = ConsentState::Unsubscribed;
+        c.paused_until_ms = None;
+        c.changed_at_ms = now;
+        ctx.db.put_consent(&c).await?;
+    }
     ctx.durable().await?;
-    Ok(removed == Some(true))
+    Ok(removed == Some(true) || was_active)
 }
 
-/// One member-owned destination of a route: a Telegram chat that subscribed through the bot, or an
-/// address on a member email list.
+/// One subscription of a route: a Telegram chat that subscribed through the bot, or an email
+/// address (a member's own, or one an organizer typed, with where its confirmation stands).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Subscription {
     pub route: String,
@@ -40,23 +69,61 @@ pub struct Subscription {
     pub kind: String,
     /// The target as the delivery log shows it: `telegram:<chat>[:<thread>]` or `email:<address>`.
     pub target: String,
+    /// `member` (subscribed themselves) or `organizer` (an address typed into the route).
+    #[serde(default = "member")]
+    pub added_by: String,
+    /// Email only: `confirmed`, `paused`, `waiting` (for confirmation) or `unsubscribed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<String>,
 }
 
-/// Every member subscription of the tenant's routes.
+fn member() -> String {
+    "member".into()
+}
+
+/// Where an email address stands, in one word.
+pub fn email_state(c: Option<&Consent>, now_ms: i64) -> &'static str {
+    match c {
+        None => "waiting",
+        Some(c) => match c.state {
+            ConsentState::Pending => "waiting",
+            ConsentState::Unsubscribed => "unsubscribed",
+            ConsentState::Confirmed if !c.may_send(now_ms) => "paused",
+            ConsentState::Confirmed => "confirmed",
+        },
+    }
+}
+
+/// Every member subscription of the tenant's routes, and every email address with its state.
 pub async fn list(ctx: &Ctx, app: &str, account: &str) -> Result<Vec<Subscription>, ServiceError> {
+    let now = chrono::Utc::now().timestamp_millis();
+    let consents = ctx.db.list_consents(app, account, None).await?;
+    let consent = |route: &str, address: &str| {
+        consents
+            .iter()
+            .find(|c| c.route == route && c.address.eq_ignore_ascii_case(address.trim()))
+    };
     let mut out = Vec::new();
     for r in ctx.db.list_routes(Some((app, account))).await? {
         for d in &r.destinations {
-            let kind = match d {
-                Destination::Telegram { member: true, .. } => "telegram",
-                Destination::Email { member: true, .. } => "email",
+            let (kind, member) = match d {
+                Destination::Telegram { member: true, .. } => ("telegram", true),
+                Destination::Email { member, .. } => ("email", *member),
                 _ => continue,
             };
             for t in d.targets() {
+                let state = match &t {
+                    crate::routing::Target::Email { to } => {
+                        Some(email_state(consent(&r.name, to), now).to_string())
+                    }
+                    _ => None,
+                };
                 out.push(Subscription {
                     route: r.name.clone(),
                     kind: kind.into(),
                     target: t.key(),
+                    added_by: if member { "member" } else { "organizer" }.into(),
+                    state,
                 });
             }
         }

@@ -292,6 +292,32 @@ impl Ctx {
                 if !seen.insert(target.key()) {
                     continue;
                 }
+                // A test goes where alerts go: email only to addresses that confirmed.
+                let mut links = None;
+                if let Target::Email { to } = &target {
+                    if !self
+                        .db
+                        .consent(app, account, &route.name, to)
+                        .await?
+                        .is_some_and(|c| c.may_send(now))
+                    {
+                        continue;
+                    }
+                    let u = dispatch::unsubscribe::Unsubscribe {
+                        app: app.to_string(),
+                        account: account.to_string(),
+                        route: route.name.clone(),
+                        address: to.trim().to_lowercase(),
+                    };
+                    let (public, key) = (
+                        &self.config.server.public_url,
+                        self.config.security.data_key.bytes(),
+                    );
+                    links = Some((
+                        dispatch::unsubscribe::unsubscribe_url(public, key, &u),
+                        dispatch::unsubscribe::manage_url(public, key, &u),
+                    ));
+                }
                 let dk = match target {
                     Target::Telegram { .. } => DestinationKind::Telegram,
                     Target::Email { .. } => DestinationKind::Email,
@@ -302,6 +328,10 @@ impl Ctx {
                     .renderer
                     .render(dk, &kind, &ctx, &layers)
                     .map(dispatch::to_message)
+                    .map(|m| match &links {
+                        Some((_, manage)) => dispatch::with_manage_footer(m, manage),
+                        None => m,
+                    })
                     .map_err(|e| {
                         ServiceError::Invalid(vec![FieldError {
                             field: "templates".into(),
@@ -327,7 +357,7 @@ impl Ctx {
                     target,
                     message,
                     options: route.delivery_options(),
-                    unsubscribe_url: None,
+                    unsubscribe_url: links.map(|l| l.0),
                     received_at_ms: now,
                 });
             }

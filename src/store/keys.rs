@@ -329,6 +329,21 @@ pub fn code_hash(code: &str) -> [u8; 32] {
     Sha256::digest(code.trim().as_bytes()).into()
 }
 
+/// `email_consents`: tenant prefix, route name, 0x00, the address in lower case. Route names and
+/// addresses hold no zero byte (validation refuses control characters), so the split is unique.
+pub(crate) fn consent_key(app_id: &str, account_id: &str, route: &str, address: &str) -> Vec<u8> {
+    tenant_key(
+        app_id,
+        account_id,
+        &[route.as_bytes(), &[0], address.to_lowercase().as_bytes()],
+    )
+}
+
+/// `email_consents` of one route: tenant prefix, route name, 0x00.
+pub(crate) fn consent_route_prefix(app_id: &str, account_id: &str, route: &str) -> Vec<u8> {
+    tenant_key(app_id, account_id, &[route.as_bytes(), &[0]])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

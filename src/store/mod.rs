@@ -26,6 +26,7 @@ pub mod auth;
 pub mod backup;
 pub mod bot;
 mod commit;
+pub mod consents;
 #[cfg(test)]
 mod contract;
 mod error;
@@ -64,9 +65,9 @@ pub use outbox::{
 };
 pub use routes::ImportReport;
 pub use seam::{
-    AuthStore, Backend, BotStore, ChatStateStore, Cluster, Db, EventLog, Leadership, Maintenance,
-    MeetingStore, NoticeStore, Queue, Role, RouteStore, RouteVersion, TenantStore, Wake,
-    update_route,
+    AuthStore, Backend, BotStore, ChatStateStore, Cluster, ConsentStore, Db, EventLog, Leadership,
+    Maintenance, MeetingStore, NoticeStore, Queue, Role, RouteStore, RouteVersion, TenantStore,
+    Wake, update_route,
 };
 pub use tenants::{
     AuditEntry, Installer, PurgeReport, Tenant, TenantStatus, UserInstall, account_hash,
@@ -112,6 +113,8 @@ struct Inner {
     sent: sled::Tree,
     notices: sled::Tree,
     disabled: sled::Tree,
+    /// Email double opt-in (consents.rs).
+    consents: sled::Tree,
     tenants: sled::Tree,
     audit: sled::Tree,
     sessions: sled::Tree,
@@ -176,6 +179,7 @@ impl Store {
         let sent = tree("sent")?;
         let notices = tree("notices")?;
         let disabled = tree("disabled_targets")?;
+        let consents = tree("email_consents")?;
         let bot = bot::BotTrees::open(&db).map_err(|e| classify_open_error(dir, e))?;
         let tenants = tree("tenants")?;
         // Pending OAuth installs used to be stored here; they now travel in a sealed cookie.
@@ -329,6 +333,7 @@ impl Store {
                 sent,
                 notices,
                 disabled,
+                consents,
                 tenants,
                 audit,
                 sessions,

@@ -244,6 +244,7 @@ impl Store {
         report.add("templates", remove_prefix(&i.templates, &prefix)?);
         report.add("notices", remove_prefix(&i.notices, &prefix)?);
         report.add("disabled_targets", remove_prefix(&i.disabled, &prefix)?);
+        report.add("email_consents", self.purge_consents(app_id, account_id)?);
         let mut meetings = 0;
         for p in meeting_prefixes(app_id, account_id) {
             meetings += remove_prefix(&i.meetings, &p)?;

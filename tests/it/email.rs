@@ -357,9 +357,17 @@ async fn a_member_unsubscribes_with_one_click_from_the_message_headers() {
         .iter()
         .find(|m| m.one("To") == "list@example.org")
         .expect("the list's message");
+    // Every address may leave: an organizer's list address gets the header and the footer too.
     assert!(
-        list.all("List-Unsubscribe").is_empty(),
-        "organizer lists get no unsubscribe header"
+        list.one("List-Unsubscribe").contains("/unsubscribe/"),
+        "an organizer's address gets the one-click header as well"
+    );
+    assert!(
+        [list, member]
+            .iter()
+            .all(|m| m.part("text/plain").contains("/manage/")
+                && m.part("text/html").contains("/manage/")),
+        "every alert email links its manage page"
     );
     assert_eq!(
         member.one("List-Unsubscribe-Post"),

@@ -19,6 +19,7 @@ mod helpers;
 mod hook_receiver;
 mod installs;
 mod intake;
+mod join;
 mod journal_crash;
 mod layering;
 mod ops;

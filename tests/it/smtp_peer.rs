@@ -140,6 +140,15 @@ impl Mail {
         }
     }
 
+    /// The decoded content of the part of type `content_type` (`text/plain`, `text/html`).
+    pub fn part(&self, content_type: &str) -> &str {
+        self.parts
+            .iter()
+            .find(|p| p.content_type == content_type)
+            .map(|p| p.content.as_str())
+            .unwrap_or_else(|| panic!("no {content_type} part:\n{}", self.raw))
+    }
+
     /// The raw header block (before the first empty line), as stored.
     pub fn raw_head(&self) -> &str {
         let end = self

@@ -310,9 +310,11 @@ async fn send_test_beyond_the_quota_gets_429_and_sends_no_more_mail() {
     .await;
     let t = token(&app, T).await;
     let to: Vec<String> = (0..3).map(|i| format!("r{i}@example.org")).collect();
+    // The operator adds the addresses (confirmed at once); an organizer's would first get an
+    // invitation and nothing else until confirmed (tests/it/join.rs).
     let (s, b, _) = call(
         &app,
-        &t,
+        DEMO_ADMIN_TOKEN,
         Method::POST,
         "/routes",
         Some(json!({"name": "mail", "app_id": "default", "account_id": T,

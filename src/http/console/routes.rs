@@ -103,6 +103,7 @@ pub(super) fn blank_route(sc: &Scope) -> Route {
         host_ids: vec![],
         timezone: "UTC".into(),
         locale: None,
+        description: None,
         include_join_link: false,
         enabled: true,
         link_preview: false,

@@ -110,6 +110,7 @@ pub fn kind_label(tree: &str) -> &str {
         "meetings" => "meeting records",
         "notices" => "notices",
         "disabled_targets" => "disabled destinations",
+        "email_consents" => "email confirmations",
         other => other,
     }
 }

@@ -60,11 +60,20 @@ impl Store {
 
     /// Whether the one-time chat-link migration already ran on this store.
     pub fn chat_links_migrated(&self) -> Result<bool, StoreError> {
-        Ok(self.bot_tree(STATE)?.get(CHATS_MIGRATED)?.is_some())
+        self.bot_state_flag(CHATS_MIGRATED)
     }
 
     pub fn set_chat_links_migrated(&self) -> Result<(), StoreError> {
-        self.bot_tree(STATE)?.insert(CHATS_MIGRATED, &[1u8])?;
+        self.set_bot_state_flag(CHATS_MIGRATED)
+    }
+
+    /// A one-time flag in `bot_state` (a migration that ran).
+    pub(crate) fn bot_state_flag(&self, key: &[u8]) -> Result<bool, StoreError> {
+        Ok(self.bot_tree(STATE)?.get(key)?.is_some())
+    }
+
+    pub(crate) fn set_bot_state_flag(&self, key: &[u8]) -> Result<(), StoreError> {
+        self.bot_tree(STATE)?.insert(key, &[1u8])?;
         Ok(())
     }
 }

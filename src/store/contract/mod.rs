@@ -17,6 +17,7 @@ use super::{Db, Message, NewEvent, NewJob};
 use crate::routing::{DeliveryOptions, Route, Target};
 
 mod cluster;
+mod consents;
 mod events;
 mod purge;
 mod queue;
@@ -48,11 +49,14 @@ macro_rules! contract {
                 routes::create_route_refuses_duplicate,
                 routes::concurrent_route_updates_all_survive,
                 purge::purge_leaves_other_tenant_intact,
+                consents::one_invitation_per_window_and_confirmed_stays_confirmed,
+                consents::list_rename_and_case,
                 cluster::one_leader_per_role,
                 cluster::commits_wake_listeners,
             );
             contract!(@pairs $open;
                 state::two_pacers_never_exceed_the_limits_together,
+                consents::racing_claims_send_one_email,
             );
         }
     };

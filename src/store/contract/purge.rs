@@ -3,6 +3,7 @@
 use super::{APP, event, job, route, telegram};
 use crate::store::auth::{ApiToken, Grant, Session};
 use crate::store::bot::{CodeKind, CodeRecord, OrganizerLink, code_id};
+use crate::store::consents::{Consent, ConsentBy, ConsentState};
 use crate::store::{
     AppendOutcome, Db, EventStatus, Installer, MeetingMemory, Tenant, TenantStatus,
 };
@@ -74,6 +75,17 @@ async fn populate(db: &Db, account: &str, n: u8) -> u64 {
     .await
     .unwrap();
     db.set_mute(APP, account, 42, i64::MAX).await.unwrap();
+    db.put_consent(&Consent::new(
+        APP,
+        account,
+        "r",
+        &format!("m@{account}.example"),
+        ConsentState::Confirmed,
+        ConsentBy::Member,
+        1,
+    ))
+    .await
+    .unwrap();
     db.add_notice(APP, account, "test", "a notice", None, None)
         .await
         .unwrap();
@@ -147,6 +159,10 @@ async fn holdings(db: &Db, account: &str, seq: u64) -> Vec<(&'static str, usize)
             usize::from(db.is_member_muted(APP, account, 42, 0).await.unwrap()),
         ),
         ("notices", db.list_notices(t).await.unwrap().len()),
+        (
+            "consents",
+            db.list_consents(APP, account, None).await.unwrap().len(),
+        ),
         ("disabled", db.list_disabled(t).await.unwrap().len()),
         (
             "meetings",

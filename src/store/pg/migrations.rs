@@ -235,6 +235,17 @@ CREATE TABLE telegram_pace_chats (
     PRIMARY KEY (bot_id, chat_id)
 );
 "#,
+    // 3: email double opt-in, one row per route and address (store::consents).
+    r#"
+CREATE TABLE email_consents (
+    app_id     TEXT COLLATE "C" NOT NULL,
+    account_id TEXT COLLATE "C" NOT NULL,
+    route      TEXT COLLATE "C" NOT NULL,
+    address    TEXT COLLATE "C" NOT NULL,
+    record     BYTEA NOT NULL,
+    PRIMARY KEY (app_id, account_id, route, address)
+);
+"#,
 ];
 
 /// Every table the relay owns, for diagnostics (`key_counts`, `trees_containing`), each with an
@@ -341,5 +352,10 @@ pub(super) const TABLES: &[(&str, &str, &str)] = &[
         "disabled_targets",
         "app_id || '/' || account_id || '/' || target",
         "convert_to(app_id || ' ' || account_id || ' ' || target, 'UTF8') || record",
+    ),
+    (
+        "email_consents",
+        "app_id || '/' || account_id || '/' || route || '/' || address",
+        "convert_to(app_id || ' ' || account_id || ' ' || route || ' ' || address, 'UTF8') || record",
     ),
 ];

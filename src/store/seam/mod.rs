@@ -12,6 +12,7 @@
 
 mod bot;
 mod cluster;
+mod consents;
 mod events;
 mod maintenance;
 mod meetings;
@@ -21,6 +22,7 @@ mod tenants;
 
 pub use bot::{BotStore, ChatStateStore};
 pub use cluster::{Campaign, Cluster, Leadership, Role, Wake};
+pub use consents::ConsentStore;
 pub use events::{EventLog, Queue};
 pub use maintenance::Maintenance;
 pub use meetings::MeetingStore;
@@ -70,6 +72,7 @@ backend!(
     ChatStateStore,
     MeetingStore,
     NoticeStore,
+    ConsentStore,
     Maintenance,
     Cluster,
 );

@@ -3,8 +3,9 @@
 use super::blocking;
 use crate::routing::Route;
 use crate::store::bot::{ChatLink, CodeKind, CodeRecord, Mute, OrganizerLink, Redeem};
+use crate::store::consents::Consent;
 use crate::store::pacing::{Clock, Limits, Slot};
-use crate::store::seam::{BotStore, ChatStateStore, MeetingStore, NoticeStore};
+use crate::store::seam::{BotStore, ChatStateStore, ConsentStore, MeetingStore, NoticeStore};
 use crate::store::telegram::PartProgress;
 use crate::store::{DisabledTarget, MeetingMemory, Notice, Store, StoreError};
 
@@ -80,5 +81,17 @@ sled_impl! {
         fn enable_target(app_id: &str, account_id: &str, target: &str) -> Result<bool, StoreError>;
         fn is_target_disabled(app_id: &str, account_id: &str, target: &str) -> Result<bool, StoreError>;
         fn list_disabled(tenant: Option<(&str, &str)>) -> Result<Vec<DisabledTarget>, StoreError>;
+    }
+}
+
+sled_impl! {
+    ConsentStore {
+        fn consent(app_id: &str, account_id: &str, route: &str, address: &str) -> Result<Option<Consent>, StoreError>;
+        fn put_consent(c: &Consent) -> Result<(), StoreError>;
+        fn claim_invite(fresh: &Consent, now_ms: i64, window_ms: i64) -> Result<Option<Consent>, StoreError>;
+        fn list_consents(app_id: &str, account_id: &str, route: Option<&str>) -> Result<Vec<Consent>, StoreError>;
+        fn rename_consents(app_id: &str, account_id: &str, from: &str, to: &str) -> Result<u64, StoreError>;
+        fn consents_migrated() -> Result<bool, StoreError>;
+        fn set_consents_migrated() -> Result<(), StoreError>;
     }
 }

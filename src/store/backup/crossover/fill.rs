@@ -258,6 +258,18 @@ pub(super) async fn fill(s: &Db) {
     .await
     .unwrap();
     s.set_mute("default", "acc", 9, t + 100).await.unwrap();
+    let mut consent = crate::store::consents::Consent::new(
+        "default",
+        "acc",
+        "r",
+        "Ann@Example.org",
+        crate::store::consents::ConsentState::Confirmed,
+        crate::store::consents::ConsentBy::Member,
+        t,
+    );
+    consent.paused_until_ms = Some(t + 5);
+    s.put_consent(&consent).await.unwrap();
+    s.set_consents_migrated().await.unwrap();
     s.set_bot_last_update(-3).await.unwrap();
     s.set_bot_notice_watermark(u64::MAX - 1).await.unwrap();
     s.set_bot_username("relay_bot").await.unwrap();
@@ -361,6 +373,11 @@ pub(super) async fn snapshot(s: &Db) -> Vec<String> {
         ),
         format!("notices {:?}", s.list_notices(None).await.unwrap()),
         format!("disabled {:?}", s.list_disabled(None).await.unwrap()),
+        format!(
+            "consents {:?} {:?}",
+            s.list_consents("default", "acc", None).await.unwrap(),
+            s.consents_migrated().await.unwrap()
+        ),
     ]
 }
 

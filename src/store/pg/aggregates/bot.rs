@@ -8,14 +8,14 @@ const USERNAME: &str = "username";
 const CHATS_MIGRATED: &str = "chat_links_migrated";
 
 impl PgStore {
-    async fn state(&self, key: &str) -> Result<Option<String>, StoreError> {
+    pub(super) async fn state(&self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(self
             .query_opt("SELECT value FROM bot_state WHERE key = $1", &[&key])
             .await?
             .map(|r| r.get(0)))
     }
 
-    async fn set_state(&self, key: &str, value: &str) -> Result<(), StoreError> {
+    pub(super) async fn set_state(&self, key: &str, value: &str) -> Result<(), StoreError> {
         self.execute(
             "INSERT INTO bot_state (key, value) VALUES ($1, $2)
              ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",

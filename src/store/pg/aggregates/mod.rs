@@ -7,6 +7,7 @@
 mod auth;
 mod bot;
 mod chat_state;
+mod consents;
 mod meetings;
 mod notices;
 mod routes;

@@ -34,6 +34,10 @@ const PURGE_STEPS: &[(&str, &str)] = &[
         "DELETE FROM disabled_targets WHERE app_id = $1 AND account_id = $2",
     ),
     (
+        "email_consents",
+        "DELETE FROM email_consents WHERE app_id = $1 AND account_id = $2",
+    ),
+    (
         "meeting_memory",
         "DELETE FROM meetings WHERE app_id = $1 AND account_id = $2",
     ),

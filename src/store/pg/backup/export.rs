@@ -13,9 +13,9 @@ use tokio_postgres::Row;
 use super::{Item, pg_err};
 use crate::store::backup::{BackupError, copy_order};
 use crate::store::keys::{
-    attempt_key, audit_key, chat_key, dedup_value, dest_key_of, disabled_key, due_key_tagged,
-    ended_key, job_key, member_key, memory_key, notice_key, pace_chat_key, route_key, seq_key,
-    tenant_prefix,
+    attempt_key, audit_key, chat_key, consent_key, dedup_value, dest_key_of, disabled_key,
+    due_key_tagged, ended_key, job_key, member_key, memory_key, notice_key, pace_chat_key,
+    route_key, seq_key, tenant_prefix,
 };
 use crate::store::pg::Tx;
 use crate::store::{SCHEMA_VERSION, StoreError};
@@ -137,6 +137,13 @@ const TREES: &[(&str, &[(&str, RowFn)])] = &[
             disabled,
         )],
     ),
+    (
+        "email_consents",
+        &[(
+            "SELECT app_id, account_id, route, address, record FROM email_consents",
+            consent,
+        )],
+    ),
 ];
 
 /// The tree names a PostgreSQL backup holds, besides `meta`.
@@ -254,6 +261,13 @@ fn notice(r: &Row) -> Result<Kv, StoreError> {
 
 fn disabled(r: &Row) -> Result<Kv, StoreError> {
     Ok((disabled_key(r.get(0), r.get(1), r.get(2)), r.get(3)))
+}
+
+fn consent(r: &Row) -> Result<Kv, StoreError> {
+    Ok((
+        consent_key(r.get(0), r.get(1), r.get(2), r.get(3)),
+        r.get(4),
+    ))
 }
 
 /// `bot_state` keeps text here and bytes in sled: numbers big-endian, the flag as one byte.

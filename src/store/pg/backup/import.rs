@@ -340,6 +340,25 @@ fn row(imp: &mut Import, tree: &str, k: &[u8], v: &[u8]) -> Result<Option<Insert
                 vec![p(app), p(acc), p(text(t, target)?), vec(v)],
             )
         }
+        "email_consents" => {
+            let (app, acc, rest) = tenant_key(t, k)?;
+            let at = rest
+                .iter()
+                .position(|b| *b == 0)
+                .ok_or_else(|| bad(t, "a malformed key"))?;
+            let (route, address) = (rest[..at].to_vec(), rest[at + 1..].to_vec());
+            Insert(
+                "INSERT INTO email_consents (app_id, account_id, route, address, record)
+                 VALUES ($1, $2, $3, $4, $5)",
+                vec![
+                    p(app),
+                    p(acc),
+                    p(text(t, route)?),
+                    p(text(t, address)?),
+                    vec(v),
+                ],
+            )
+        }
         other if NOT_RECORDS.contains(&other) => return Ok(None),
         other => {
             return Err(BackupError::Unsupported {

@@ -49,7 +49,7 @@ fn state_to_sled(key: &str, value: &str) -> Vec<u8> {
             .parse::<u64>()
             .map(|n| n.to_be_bytes().to_vec())
             .unwrap_or_else(|_| value.as_bytes().to_vec()),
-        "chat_links_migrated" => vec![1],
+        "chat_links_migrated" | "email_consents_migrated" => vec![1],
         _ => value.as_bytes().to_vec(),
     }
 }
@@ -60,7 +60,7 @@ fn state_from_sled(key: &str, value: &[u8]) -> String {
     match (key, num) {
         ("last_update_id", Some(b)) => i64::from_be_bytes(b).to_string(),
         ("notice_watermark", Some(b)) => u64::from_be_bytes(b).to_string(),
-        ("chat_links_migrated", _) => "1".into(),
+        ("chat_links_migrated" | "email_consents_migrated", _) => "1".into(),
         _ => String::from_utf8_lossy(value).into_owned(),
     }
 }

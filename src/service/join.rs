@@ -1,0 +1,590 @@
+//! Members join by email with double opt-in, and manage their own subscription.
+//!
+//! The join page of a route is reached by its subscribe code (the one the bot accepts). Posting an
+//! address sends one confirmation email with a signed link that expires after 48 hours; only its
+//! confirmation makes the address a member-owned email destination of the route. Addresses an
+//! organizer types into a route get the same email (an invitation) and receive nothing until they
+//! confirm. The consent itself lives in the store's `email_consents`, apart from the route, so no
+//! route edit can forge one; the dispatcher sends email only to confirmed, unpaused addresses.
+//!
+//! Abuse bounds: one confirmation email per address and route per 24 hours, whoever asks (kept in
+//! the store, so a restart or another replica does not reset it); the front end bounds posts per
+//! client; the tenant's hourly email quota bounds the rest. The answer to a post is the same
+//! whether the address is new, pending or already a member, so the page tells nobody who is.
+
+use serde::{Deserialize, Serialize};
+
+use super::chats::Caller;
+use super::{Ctx, ServiceError};
+use crate::dispatch::unsubscribe::Unsubscribe;
+use crate::routing::{Destination, Route, Target};
+use crate::store::bot::CodeKind;
+use crate::store::consents::{Consent, ConsentBy, ConsentState};
+use crate::store::{Db, Message, NewJob, update_route};
+use crate::zoom::EventKind;
+
+/// At most one confirmation email per address and route in this window.
+pub const INVITE_WINDOW_MS: i64 = 24 * 3600 * 1000;
+/// How long a confirmation link works.
+pub const CONFIRM_TTL_MS: i64 = 48 * 3600 * 1000;
+/// The longest address accepted (RFC 5321's path limit).
+pub const MAX_ADDRESS: usize = 254;
+
+const CONFIRM_PURPOSE: &str = "join-confirm-v1";
+pub use crate::dispatch::unsubscribe::{MANAGE_PURPOSE, manage_url};
+/// What a confirmation email's job is called in the delivery log.
+pub const CONFIRM_EVENT: &str = "email.confirmation";
+
+/// What a confirmation link names. Signed with the data key; `exp_ms` bounds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfirmToken {
+    pub app: String,
+    pub account: String,
+    pub route: String,
+    pub address: String,
+    pub by: ConsentBy,
+    pub exp_ms: i64,
+}
+
+/// What the join page shows about a route.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JoinInfo {
+    pub app: String,
+    pub account: String,
+    pub route: String,
+    pub description: Option<String>,
+    /// The announced events in plain words ("Meeting started").
+    pub events: Vec<String>,
+    /// "Only meetings whose topic contains ..." and the like, in plain words.
+    pub filter: Option<String>,
+    /// `https://t.me/<bot>?start=<code>`, when the bot answers commands and its name is known.
+    pub telegram_link: Option<String>,
+    /// Whether the relay can send email at all (`[email]`).
+    pub email: bool,
+}
+
+/// Why an address is refused, in words for the person who typed it.
+pub fn check_address(input: &str) -> Result<String, &'static str> {
+    let a = input.trim();
+    if a.is_empty() {
+        return Err("Please type your email address.");
+    }
+    if a.len() > MAX_ADDRESS {
+        return Err("That address is too long to be an email address.");
+    }
+    if a.chars()
+        .any(|c| matches!(c, '<' | '>' | ',' | ';' | '"' | '(' | ')'))
+    {
+        return Err("Please type one plain address, like name@example.org.");
+    }
+    if a.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        return Err("An email address has no spaces or line breaks.");
+    }
+    let Some((local, domain)) = a.rsplit_once('@') else {
+        return Err("That doesn't look like an email address (it has no @).");
+    };
+    if local.is_empty() || local.len() > 64 || !domain.contains('.') || domain.starts_with('.') {
+        return Err("That doesn't look like an email address.");
+    }
+    if a.parse::<lettre::Address>().is_err() {
+        return Err("That doesn't look like an email address.");
+    }
+    Ok(a.to_lowercase())
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
+}
+
+/// The route a subscribe code names, if the code is valid now and the route exists.
+pub async fn route_of_code(ctx: &Ctx, code: &str) -> Result<Option<Route>, ServiceError> {
+    let code = code.trim();
+    if code.is_empty() || code.len() > 64 {
+        return Ok(None);
+    }
+    let Some(rec) = ctx.db.code_record(code).await? else {
+        return Ok(None);
+    };
+    if rec.kind != CodeKind::Subscribe
+        || rec.revoked
+        || rec.expires_at_ms.is_some_and(|e| e <= now_ms())
+    {
+        return Ok(None);
+    }
+    let Some(name) = rec.route else {
+        return Ok(None);
+    };
+    Ok(ctx
+        .db
+        .get_route(&rec.app_id, &rec.account_id, &name)
+        .await?)
+}
+
+/// What the join page of `code` shows; None for an unknown, revoked or expired code.
+pub async fn join_info(ctx: &Ctx, code: &str) -> Result<Option<JoinInfo>, ServiceError> {
+    let Some(route) = route_of_code(ctx, code).await? else {
+        return Ok(None);
+    };
+    let telegram_link = match ctx.config.bot {
+        Some(_) => ctx
+            .db
+            .bot_username()
+            .await?
+            .map(|u| super::codes::deep_link(&u, CodeKind::Subscribe, code.trim())),
+        None => None,
+    };
+    let filter = match (&route.topic_contains, route.meeting_ids.is_empty()) {
+        (Some(t), _) => Some(format!("Only meetings whose title contains “{t}”.")),
+        (None, false) => Some("Only some of the community's meetings.".to_string()),
+        _ => None,
+    };
+    Ok(Some(JoinInfo {
+        app: route.app_id.clone(),
+        account: route.account_id.clone(),
+        description: route.description.clone(),
+        events: route
+            .event_kinds()
+            .iter()
+            .map(|k| k.plain().to_string())
+            .collect(),
+        filter,
+        telegram_link,
+        email: ctx.config.email.is_some(),
+        route: route.name,
+    }))
+}
+
+/// Whether `address` is already on the route and confirmed.
+fn on_route(route: &Route, address: &str) -> bool {
+    route.destinations.iter().any(|d| match d {
+        Destination::Email { to, .. } => to.iter().any(|a| a.trim().eq_ignore_ascii_case(address)),
+        _ => false,
+    })
+}
+
+/// A member asks to join by email. Sends the confirmation email unless one went out for this
+/// address and route within 24 hours, or the address is a confirmed member already. `Ok(())` in
+/// every case the page must not tell apart; `Invalid` only for the address itself, and
+/// `NotFound` for a code that is not valid.
+pub async fn request(ctx: &Ctx, code: &str, input: &str) -> Result<(), ServiceError> {
+    let address = check_address(input).map_err(|m| ServiceError::invalid("email", m))?;
+    let Some(route) = route_of_code(ctx, code).await? else {
+        return Err(ServiceError::NotFound("this join link is not valid".into()));
+    };
+    if ctx.config.email.is_none() {
+        return Err(ServiceError::invalid(
+            "email",
+            "This community's relay does not send email.",
+        ));
+    }
+    let (app, account) = (&route.app_id, &route.account_id);
+    let existing = ctx.db.consent(app, account, &route.name, &address).await?;
+    if on_route(&route, &address)
+        && existing
+            .as_ref()
+            .is_some_and(|c| c.state == ConsentState::Confirmed)
+    {
+        return Ok(());
+    }
+    invite(ctx, &route, &address, ConsentBy::Member).await
+}
+
+/// Claims and queues one confirmation email (if the window allows one).
+async fn invite(
+    ctx: &Ctx,
+    route: &Route,
+    address: &str,
+    by: ConsentBy,
+) -> Result<(), ServiceError> {
+    let now = now_ms();
+    let fresh = Consent::new(
+        &route.app_id,
+        &route.account_id,
+        &route.name,
+        address,
+        ConsentState::Pending,
+        by,
+        now,
+    );
+    let Some(_claimed) = ctx.db.claim_invite(&fresh, now, INVITE_WINDOW_MS).await? else {
+        return Ok(());
+    };
+    let token = ConfirmToken {
+        app: route.app_id.clone(),
+        account: route.account_id.clone(),
+        route: route.name.clone(),
+        address: fresh.address.clone(),
+        by,
+        exp_ms: now + CONFIRM_TTL_MS,
+    };
+    let link = format!(
+        "{}/join/confirm/{}",
+        ctx.config.server.public_url,
+        crate::crypto::sign(
+            ctx.config.security.data_key.bytes(),
+            CONFIRM_PURPOSE,
+            &token
+        )
+    );
+    let message = confirmation_message(&route.name, by, &link);
+    let key = format!("confirm_{}", crate::zoom::oauth::random_token());
+    ctx.db
+        .enqueue_jobs(vec![NewJob {
+            idempotency_key: key,
+            event: CONFIRM_EVENT.into(),
+            app_id: route.app_id.clone(),
+            account_id: route.account_id.clone(),
+            route_name: route.name.clone(),
+            meeting_uuid: None,
+            target: Target::Email {
+                to: fresh.address.clone(),
+            },
+            message,
+            options: route.delivery_options(),
+            unsubscribe_url: None,
+            received_at_ms: now,
+        }])
+        .await?;
+    tracing::info!(route = %route.name, account = %route.account_id, by = by.as_str(), "a confirmation email is queued");
+    ctx.queued().await
+}
+
+/// The confirmation email: plain words, the link, and what happens if it is ignored.
+fn confirmation_message(route: &str, by: ConsentBy, link: &str) -> Message {
+    let esc = crate::render::escape_html;
+    let why = match by {
+        ConsentBy::Member => format!("Someone (we hope you) asked to get alerts from “{route}”."),
+        _ => format!("An organizer of “{route}” added this address to its meeting alerts."),
+    };
+    let subject = format!("Please confirm: alerts from {route}");
+    let text = format!(
+        "{why}\n\nTo start getting them, open this link and press Confirm (it works for 48 hours):\n{link}\n\nIf you did not ask for this, ignore this email: you will get nothing more from us.\n"
+    );
+    let html = format!(
+        "<p>{}</p><p><a href=\"{}\">Confirm and start getting alerts</a></p><p style=\"color:#555\">The link works for 48 hours. If you did not ask for this, ignore this email: you will get nothing more from us.</p>",
+        esc(&why),
+        esc(link)
+    );
+    Message::Email {
+        subject,
+        text,
+        html,
+    }
+}
+
+/// The payload of a confirmation link, if it is genuine and not expired.
+pub fn read_confirm(ctx: &Ctx, token: &str) -> Option<ConfirmToken> {
+    let t: ConfirmToken =
+        crate::crypto::verify(ctx.config.security.data_key.bytes(), CONFIRM_PURPOSE, token)?;
+    (t.exp_ms > now_ms()).then_some(t)
+}
+
+/// How a confirmation ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirmed {
+    /// The address gets alerts (now or already).
+    Yes(Unsubscribe),
+    /// The route was removed meanwhile.
+    RouteGone,
+}
+
+/// Confirms the address of `t`. A member's address joins the route as a member-owned email
+/// destination; an organizer's is already on it. Confirming twice changes nothing more.
+pub async fn confirm(ctx: &Ctx, t: &ConfirmToken) -> Result<Confirmed, ServiceError> {
+    let Some(route) = ctx.db.get_route(&t.app, &t.account, &t.route).await? else {
+        return Ok(Confirmed::RouteGone);
+    };
+    if t.by == ConsentBy::Member && !on_route(&route, &t.address) {
+        let added = update_route(&*ctx.db, &t.app, &t.account, &t.route, |r| {
+            if on_route(r, &t.address) {
+                return Ok::<_, ServiceError>(());
+            }
+            match r
+                .destinations
+                .iter_mut()
+                .find(|d| matches!(d, Destination::Email { member: true, .. }))
+            {
+                Some(Destination::Email { to, .. }) => to.push(t.address.clone()),
+                _ => r.destinations.push(Destination::Email {
+                    to: vec![t.address.clone()],
+                    member: true,
+                }),
+            }
+            Ok(())
+        })
+        .await?;
+        if added.is_none() {
+            return Ok(Confirmed::RouteGone);
+        }
+    }
+    let now = now_ms();
+    let old = ctx
+        .db
+        .consent(&t.app, &t.account, &t.route, &t.address)
+        .await?;
+    let mut c = old.unwrap_or_else(|| {
+        Consent::new(
+            &t.app,
+            &t.account,
+            &t.route,
+            &t.address,
+            ConsentState::Pending,
+            t.by,
+            now,
+        )
+    });
+    if c.state != ConsentState::Confirmed {
+        c.state = ConsentState::Confirmed;
+        c.by = t.by;
+        c.changed_at_ms = now;
+        c.paused_until_ms = None;
+        ctx.db.put_consent(&c).await?;
+        tracing::info!(route = %t.route, account = %t.account, "an email address confirmed");
+    }
+    ctx.durable().await?;
+    Ok(Confirmed::Yes(Unsubscribe {
+        app: t.app.clone(),
+        account: t.account.clone(),
+        route: t.route.clone(),
+        address: t.address.clone(),
+    }))
+}
+
+/// What a manage link names, if it is genuine.
+pub fn read_manage(ctx: &Ctx, token: &str) -> Option<Unsubscribe> {
+    crate::crypto::verify(ctx.config.security.data_key.bytes(), MANAGE_PURPOSE, token)
+}
+
+/// What the manage page shows and does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ManageAction {
+    PauseWeek,
+    PauseMonth,
+    Resume,
+    Unsubscribe,
+}
+
+impl ManageAction {
+    pub fn parse(s: &str) -> Option<ManageAction> {
+        Some(match s {
+            "pause_week" => ManageAction::PauseWeek,
+            "pause_month" => ManageAction::PauseMonth,
+            "resume" => ManageAction::Resume,
+            "unsubscribe" => ManageAction::Unsubscribe,
+            _ => return None,
+        })
+    }
+}
+
+/// The consent behind a manage link: None once it is gone (the tenant left, or it never existed).
+pub async fn manage_state(ctx: &Ctx, u: &Unsubscribe) -> Result<Option<Consent>, ServiceError> {
+    Ok(ctx
+        .db
+        .consent(&u.app, &u.account, &u.route, &u.address)
+        .await?)
+}
+
+/// Pauses, resumes or ends the subscription of a manage link.
+pub async fn manage(
+    ctx: &Ctx,
+    u: &Unsubscribe,
+    action: ManageAction,
+) -> Result<Option<Consent>, ServiceError> {
+    const DAY: i64 = 24 * 3600 * 1000;
+    if action == ManageAction::Unsubscribe {
+        super::subscriptions::unsubscribe(ctx, u).await?;
+        return manage_state(ctx, u).await;
+    }
+    let Some(mut c) = manage_state(ctx, u).await? else {
+        return Ok(None);
+    };
+    if c.state != ConsentState::Confirmed {
+        return Ok(Some(c));
+    }
+    let now = now_ms();
+    c.paused_until_ms = match action {
+        ManageAction::PauseWeek => Some(now + 7 * DAY),
+        ManageAction::PauseMonth => Some(now + 30 * DAY),
+        _ => None,
+    };
+    c.changed_at_ms = now;
+    ctx.db.put_consent(&c).await?;
+    ctx.durable().await?;
+    Ok(Some(c))
+}
+
+/// Records the consent of every address in `route` that has none yet: the operator's addresses
+/// count as confirmed, an organizer's get an invitation. Called after every route write of the
+/// service layer. An address whose owner unsubscribed keeps that record: re-adding it sends
+/// nothing.
+pub async fn invite_new_addresses(ctx: &Ctx, route: &Route) -> Result<(), ServiceError> {
+    let mut seen = std::collections::HashSet::new();
+    for d in &route.destinations {
+        let Destination::Email { to, .. } = d else {
+            continue;
+        };
+        for a in to {
+            let address = a.trim().to_lowercase();
+            if !seen.insert(address.clone()) {
+                continue;
+            }
+            let (app, account) = (&route.app_id, &route.account_id);
+            if ctx
+                .db
+                .consent(app, account, &route.name, &address)
+                .await?
+                .is_some()
+            {
+                continue;
+            }
+            match ctx.caller {
+                Caller::Operator => {
+                    ctx.db
+                        .put_consent(&Consent::new(
+                            app,
+                            account,
+                            &route.name,
+                            &address,
+                            ConsentState::Confirmed,
+                            ConsentBy::Operator,
+                            now_ms(),
+                        ))
+                        .await?
+                }
+                Caller::Tenant(_) => {
+                    if ctx.config.email.is_some() {
+                        invite(ctx, route, &address, ConsentBy::Organizer).await?;
+                    } else {
+                        // No mail can go out: record the address as waiting, so it shows as
+                        // such, and invite it once email is configured and the route is saved.
+                        ctx.db
+                            .put_consent(&Consent::new(
+                                app,
+                                account,
+                                &route.name,
+                                &address,
+                                ConsentState::Pending,
+                                ConsentBy::Organizer,
+                                now_ms(),
+                            ))
+                            .await?;
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Once per store: every address already in a route when double opt-in arrived keeps working,
+/// recorded as confirmed (`existing`). Runs at start, before routes are seeded.
+pub async fn record_existing_addresses(db: &Db) -> Result<u64, ServiceError> {
+    if db.consents_migrated().await? {
+        return Ok(0);
+    }
+    let now = now_ms();
+    let mut n = 0;
+    for r in db.list_routes(None).await? {
+        for d in &r.destinations {
+            let Destination::Email { to, .. } = d else {
+                continue;
+            };
+            for a in to {
+                if db
+                    .consent(&r.app_id, &r.account_id, &r.name, a)
+                    .await?
+                    .is_none()
+                {
+                    db.put_consent(&Consent::new(
+                        &r.app_id,
+                        &r.account_id,
+                        &r.name,
+                        a,
+                        ConsentState::Confirmed,
+                        ConsentBy::Existing,
+                        now,
+                    ))
+                    .await?;
+                    n += 1;
+                }
+            }
+        }
+    }
+    db.set_consents_migrated().await?;
+    db.flush().await?;
+    if n > 0 {
+        tracing::info!(
+            addresses = n,
+            "email addresses already in routes are recorded as confirmed"
+        );
+    }
+    Ok(n)
+}
+
+/// The plain name of an event kind for the join page.
+pub fn event_words(e: &str) -> String {
+    EventKind::parse(e).plain().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_are_checked_in_words_and_normalized() {
+        assert_eq!(
+            check_address(" Ann+club@Example.ORG ").unwrap(),
+            "ann+club@example.org"
+        );
+        for bad in [
+            "",
+            "ann",
+            "ann@localhost",
+            "ann@example.org\r\nBcc: x@y.org",
+            "Ann <ann@example.org>",
+            "a@b.org, c@d.org",
+            &format!("{}@example.org", "a".repeat(250)),
+        ] {
+            assert!(check_address(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[tokio::test]
+    async fn addresses_already_in_routes_are_recorded_as_confirmed_once() {
+        let (_d, c) = crate::service::test_ctx();
+        let mut r = crate::store::test_route("r");
+        r.destinations = vec![Destination::Email {
+            to: vec!["Old@Example.org".into()],
+            member: false,
+        }];
+        c.db.put_route(&r).await.unwrap();
+        assert_eq!(record_existing_addresses(&c.db).await.unwrap(), 1);
+        let got =
+            c.db.consent("default", "acc", "r", "old@example.org")
+                .await
+                .unwrap()
+                .unwrap();
+        assert_eq!(
+            (got.state, got.by),
+            (ConsentState::Confirmed, ConsentBy::Existing)
+        );
+        // Once only: an address added later without the service is not confirmed by a restart.
+        r.destinations.push(Destination::Email {
+            to: vec!["later@example.org".into()],
+            member: false,
+        });
+        c.db.put_route(&r).await.unwrap();
+        assert_eq!(record_existing_addresses(&c.db).await.unwrap(), 0);
+        assert!(
+            c.db.consent("default", "acc", "r", "later@example.org")
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn internationalized_domains_are_accepted() {
+        assert!(check_address("ana@bücher.example").is_ok());
+    }
+}

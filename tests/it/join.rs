@@ -1,0 +1,417 @@
+//! Members join by email with double opt-in (issue 17): the join page, the confirmation email, the
+//! confirm button, the manage page and one-click unsubscribe, against a real relay and aiosmtpd on
+//! loopback. Every "nothing arrived" is checked against a positive control that did arrive.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::{Value, json};
+use zoom_relay::service::codes::{self, CreateCode};
+use zoom_relay::store::bot::CodeKind;
+
+use crate::helpers::*;
+use crate::smtp_peer::{Mail, SmtpPeer, aiosmtpd_python};
+
+const ACCOUNT: &str = "acct-it";
+/// The operator's address on the route: confirmed at once, the positive control of every check
+/// that someone else received nothing.
+const LIST: &str = "list@example.org";
+
+async fn relay(peer: &SmtpPeer) -> TestApp {
+    let port = peer.port;
+    spawn_app(move |doc| {
+        doc.push_str(&format!(
+            "\n[email]\nsmtp_url = \"smtp://127.0.0.1:{port}\"\nfrom = \"relay@example.org\"\n"
+        ));
+    })
+    .await
+}
+
+async fn api(app: &TestApp, bearer: &str, method: Method, path: &str, body: Value) -> (u16, Value) {
+    let resp = app
+        .client
+        .request(method, app.url(&format!("/api/v1{path}")))
+        .bearer_auth(bearer)
+        .json(&body)
+        .send()
+        .await
+        .expect("request");
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+/// The route "Tuesday group" with the operator's list address, and its subscribe code.
+async fn route_and_code(app: &TestApp) -> String {
+    let (s, b) = api(
+        app,
+        DEMO_ADMIN_TOKEN,
+        Method::POST,
+        "/routes",
+        json!({"name": "Tuesday group", "app_id": "default", "account_id": ACCOUNT,
+            "description": "Our Tuesday evening circle.",
+            "events": ["meeting.started"],
+            "destinations": [{"kind": "email", "to": [LIST]}]}),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    codes::create(
+        &app.service(),
+        &CreateCode {
+            kind: CodeKind::Subscribe,
+            route: Some("Tuesday group".into()),
+            app: None,
+            account: Some(ACCOUNT.into()),
+            ttl: None,
+        },
+    )
+    .await
+    .expect("a subscribe code without a bot, since email is configured")
+    .code
+}
+
+async fn post_join(app: &TestApp, code: &str, email: &str) -> (u16, String) {
+    let resp = app
+        .client
+        .post(app.url(&format!("/join/{code}")))
+        .form(&[("email", email)])
+        .send()
+        .await
+        .unwrap();
+    (resp.status().as_u16(), resp.text().await.unwrap())
+}
+
+fn to(m: &Mail) -> String {
+    m.one("To").to_lowercase()
+}
+
+/// Waits for the `n`-th mail to `address` and returns all mails to it.
+async fn mails_to(peer: &SmtpPeer, address: &str, n: usize) -> Vec<Mail> {
+    let mut found = Vec::new();
+    eventually_async(&format!("{n} mail(s) to {address}"), async || {
+        found = peer
+            .messages()
+            .await
+            .into_iter()
+            .filter(|m| to(m) == address)
+            .collect();
+        found.len() >= n
+    })
+    .await;
+    found
+}
+
+fn count_to(mails: &[Mail], address: &str) -> usize {
+    mails.iter().filter(|m| to(m) == address).count()
+}
+
+/// The first link in `text` that contains `part`.
+fn link(text: &str, part: &str) -> String {
+    let re = regex::Regex::new(r"https?://[^\s<>]+").unwrap();
+    re.find_iter(text)
+        .map(|m| m.as_str().to_string())
+        .find(|l| l.contains(part))
+        .unwrap_or_else(|| panic!("no link with {part} in:\n{text}"))
+}
+
+/// A started alert for a fresh meeting instance; returns once the list address has it, so the
+/// event has been dispatched and delivered to whoever gets it.
+async fn alert(app: &TestApp, peer: &SmtpPeer, list_has: usize) {
+    let resp = app
+        .send_signed(None, &started_body(&unique_uuid("join"), "Tuesday circle"))
+        .await;
+    assert_eq!(resp.status(), 200);
+    mails_to(peer, LIST, list_has).await;
+}
+
+async fn member_destinations(app: &TestApp) -> String {
+    let route = app
+        .db()
+        .get_route("default", ACCOUNT, "Tuesday group")
+        .await
+        .unwrap()
+        .unwrap();
+    serde_json::to_string(&route.destinations).unwrap()
+}
+
+#[tokio::test]
+async fn a_member_joins_by_email_confirms_with_a_post_and_leaves_with_one_click() {
+    let Some(python) = aiosmtpd_python() else {
+        return;
+    };
+    let peer = SmtpPeer::start(&python, free_port()).await;
+    let app = relay(&peer).await;
+    let code = route_and_code(&app).await;
+
+    let page = app.get(&format!("/join/{code}")).await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    for want in [
+        "Tuesday group",
+        "Our Tuesday evening circle.",
+        "Meeting started",
+        "name=\"email\"",
+        "method=\"post\"",
+    ] {
+        assert!(html.contains(want), "{want} missing from:\n{html}");
+    }
+    assert!(!html.contains("t.me/"), "no bot here, so no Telegram link");
+    assert_eq!(app.get("/join/not-a-code").await.status(), 404);
+
+    let member = "ann+club@example.org";
+    let (s, body) = post_join(&app, &code, "Ann+Club@Example.org").await;
+    assert_eq!(s, 200, "{body}");
+    assert!(body.contains("Check your inbox"), "{body}");
+    let confirmation = mails_to(&peer, member, 1).await.remove(0);
+    assert!(confirmation.one("Subject").contains("Please confirm"));
+    assert!(
+        confirmation
+            .content_type
+            .starts_with("multipart/alternative")
+    );
+    let confirm = link(confirmation.part("text/plain"), "/join/confirm/");
+    assert!(confirmation.part("text/html").contains("/join/confirm/"));
+
+    // Unconfirmed: not on the route, and an alert reaches only the list.
+    alert(&app, &peer, 1).await;
+    assert!(!member_destinations(&app).await.contains(member));
+    assert_eq!(
+        count_to(&peer.messages().await, member),
+        1,
+        "only the confirmation"
+    );
+
+    // A scanner's GET shows a button and changes nothing.
+    let page = app.client.get(&confirm).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("<form method=\"post\""));
+    assert!(!member_destinations(&app).await.contains(member));
+    // A forged token confirms nothing.
+    let forged = app.client.post(format!("{confirm}x")).send().await.unwrap();
+    assert_eq!(forged.status(), 404);
+
+    let done = app.client.post(&confirm).send().await.unwrap();
+    assert_eq!(done.status(), 200);
+    assert!(done.text().await.unwrap().contains("You're in"));
+    let again = app.client.post(&confirm).send().await.unwrap();
+    assert_eq!(again.status(), 200, "confirming twice is harmless");
+    let dests = member_destinations(&app).await;
+    assert_eq!(dests.matches(member).count(), 1, "{dests}");
+    assert!(dests.contains("\"member\":true"), "{dests}");
+
+    // The next alert reaches the member, with the one-click header and the manage footer.
+    alert(&app, &peer, 2).await;
+    let got = mails_to(&peer, member, 2).await;
+    let alert_mail = got
+        .iter()
+        .find(|m| !m.one("Subject").contains("Please confirm"))
+        .expect("the member's alert");
+    assert_eq!(
+        alert_mail.one("List-Unsubscribe-Post"),
+        "List-Unsubscribe=One-Click"
+    );
+    assert!(alert_mail.part("text/plain").contains("/manage/"));
+    let unsubscribe = alert_mail
+        .one("List-Unsubscribe")
+        .trim_matches(['<', '>'])
+        .to_string();
+    let resp = app
+        .client
+        .post(&unsubscribe)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(!member_destinations(&app).await.contains(member));
+    alert(&app, &peer, 3).await;
+    assert_eq!(
+        count_to(&peer.messages().await, member),
+        2,
+        "nothing after leaving"
+    );
+}
+
+#[tokio::test]
+async fn the_join_page_tells_nobody_who_is_subscribed_and_sends_one_email_a_day() {
+    let Some(python) = aiosmtpd_python() else {
+        return;
+    };
+    let peer = SmtpPeer::start(&python, free_port()).await;
+    let app = relay(&peer).await;
+    let code = route_and_code(&app).await;
+
+    // A confirmed address, a new one, and the new one again: one answer, one email.
+    let (s1, confirmed) = post_join(&app, &code, LIST).await;
+    let (s2, new) = post_join(&app, &code, "bob@example.org").await;
+    let (s3, repeat) = post_join(&app, &code, "bob@example.org").await;
+    assert_eq!((s1, s2, s3), (200, 200, 200));
+    assert_eq!(
+        confirmed.replace(LIST, "X"),
+        new.replace("bob@example.org", "X")
+    );
+    assert_eq!(new, repeat);
+    // Positive control: a third address's email arrives, then the counts are final.
+    post_join(&app, &code, "cy@example.org").await;
+    mails_to(&peer, "cy@example.org", 1).await;
+    mails_to(&peer, "bob@example.org", 1).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mails = peer.messages().await;
+    assert_eq!(count_to(&mails, "bob@example.org"), 1, "one email per day");
+    assert_eq!(count_to(&mails, LIST), 0, "a member gets no confirmation");
+
+    // Hostile input gets a clear error and changes nothing.
+    let before = app
+        .db()
+        .list_consents("default", ACCOUNT, None)
+        .await
+        .unwrap()
+        .len();
+    for (input, says) in [
+        (
+            "eve@example.org\r\nBcc: victim@example.org",
+            "no spaces or line breaks",
+        ),
+        (&"a".repeat(10_000), "too long"),
+        ("Eve <eve@example.org>", "one plain address"),
+        ("not-an-address", "no @"),
+    ] {
+        let (s, body) = post_join(&app, &code, input).await;
+        assert_eq!(s, 400, "{input:.40}");
+        assert!(body.contains(says), "{says}: {body}");
+        assert!(!body.contains("victim@example.org\r\n"));
+    }
+    let after = app
+        .db()
+        .list_consents("default", ACCOUNT, None)
+        .await
+        .unwrap();
+    assert_eq!(after.len(), before);
+    // An internationalized domain and plus-addressing are addresses like any other.
+    let (s, _) = post_join(&app, &code, "ana@bücher.example").await;
+    assert_eq!(s, 200);
+    let (s, _) = post_join(&app, &code, "dee+zoom@example.org").await;
+    assert_eq!(s, 200);
+
+    // The per-client bound: 10 posts per window from one address, all used above.
+    let mut statuses = Vec::new();
+    for i in 0..3 {
+        statuses.push(post_join(&app, &code, &format!("x{i}@example.org")).await.0);
+    }
+    assert_eq!(statuses, [429, 429, 429]);
+}
+
+#[tokio::test]
+async fn an_organizers_address_waits_for_confirmation_and_a_member_can_pause() {
+    let Some(python) = aiosmtpd_python() else {
+        return;
+    };
+    let peer = SmtpPeer::start(&python, free_port()).await;
+    let app = relay(&peer).await;
+    route_and_code(&app).await;
+    let token = zoom_relay::service::tokens::create(&app.service(), "default", ACCOUNT, "it")
+        .await
+        .unwrap()
+        .token;
+
+    // The organizer (a tenant token) adds an address: it gets an invitation, no alerts.
+    let invited = "typed@example.org";
+    let (s, b) = api(
+        &app,
+        &token,
+        Method::PUT,
+        &format!("/routes/default/{ACCOUNT}/Tuesday%20group"),
+        json!({"name": "Tuesday group", "app_id": "default", "account_id": ACCOUNT,
+            "events": ["meeting.started"],
+            "destinations": [{"kind": "email", "to": [LIST, invited]}]}),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    let invitation = mails_to(&peer, invited, 1).await.remove(0);
+    assert!(invitation.part("text/plain").contains("An organizer"));
+    let state = |subs: Vec<zoom_relay::service::subscriptions::Subscription>, who: &str| {
+        subs.into_iter()
+            .find(|s| s.target == format!("email:{who}"))
+            .and_then(|s| s.state)
+    };
+    let subs = zoom_relay::service::subscriptions::list(&app.service(), "default", ACCOUNT)
+        .await
+        .unwrap();
+    assert_eq!(state(subs, invited).as_deref(), Some("waiting"));
+    alert(&app, &peer, 1).await;
+    assert_eq!(
+        count_to(&peer.messages().await, invited),
+        1,
+        "only the invitation"
+    );
+
+    let confirm = link(invitation.part("text/plain"), "/join/confirm/");
+    assert_eq!(
+        app.client.post(&confirm).send().await.unwrap().status(),
+        200
+    );
+    let subs = zoom_relay::service::subscriptions::list(&app.service(), "default", ACCOUNT)
+        .await
+        .unwrap();
+    assert_eq!(state(subs, invited).as_deref(), Some("confirmed"));
+    alert(&app, &peer, 2).await;
+    let got = mails_to(&peer, invited, 2).await;
+
+    // The manage page: GET shows the choices, POST pauses for a week.
+    let manage = link(got[1].part("text/plain"), "/manage/");
+    let page = app.client.get(&manage).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("Pause for a week") && html.contains("Stop these alerts"));
+    let paused = app
+        .client
+        .post(&manage)
+        .form(&[("action", "pause_week")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(paused.status(), 200);
+    assert!(paused.text().await.unwrap().contains("Paused until"));
+    let subs = zoom_relay::service::subscriptions::list(&app.service(), "default", ACCOUNT)
+        .await
+        .unwrap();
+    assert_eq!(state(subs, invited).as_deref(), Some("paused"));
+    alert(&app, &peer, 3).await;
+    assert_eq!(count_to(&peer.messages().await, invited), 2, "paused");
+    let resumed = app
+        .client
+        .post(&manage)
+        .form(&[("action", "resume")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resumed.status(), 200);
+    alert(&app, &peer, 4).await;
+    mails_to(&peer, invited, 3).await;
+
+    // Leaving through the manage page: the organizer's address stays in the route, gets nothing,
+    // and saving the route again sends it no new invitation.
+    let left = app
+        .client
+        .post(&manage)
+        .form(&[("action", "unsubscribe")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(left.status(), 200);
+    let (s, b) = api(
+        &app,
+        &token,
+        Method::PUT,
+        &format!("/routes/default/{ACCOUNT}/Tuesday%20group"),
+        json!({"name": "Tuesday group", "app_id": "default", "account_id": ACCOUNT,
+            "events": ["meeting.started"],
+            "destinations": [{"kind": "email", "to": [LIST, invited]}]}),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+    alert(&app, &peer, 5).await;
+    assert_eq!(count_to(&peer.messages().await, invited), 3);
+    let bad = app.client.get(format!("{manage}x")).send().await.unwrap();
+    assert_eq!(bad.status(), 404);
+}
