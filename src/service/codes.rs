@@ -62,6 +62,67 @@ fn new_code() -> String {
         .collect()
 }
 
+/// The additional data a sealed subscribe code is bound to: a sealed code copied into another
+/// record does not open.
+const SEAL_AAD: &[u8] = b"zoom-relay subscribe code v1";
+
+fn seal_code(ctx: &Ctx, code: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(crate::crypto::seal(
+        ctx.config.security.data_key.bytes(),
+        SEAL_AAD,
+        code.as_bytes(),
+    ))
+}
+
+fn open_code(ctx: &Ctx, sealed: &str) -> Option<String> {
+    use base64::Engine;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(sealed)
+        .ok()?;
+    let plain = crate::crypto::open(ctx.config.security.data_key.bytes(), SEAL_AAD, &bytes).ok()?;
+    String::from_utf8(plain).ok()
+}
+
+/// A route's join link, from one of its subscribe codes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
+pub struct JoinLink {
+    /// The code's ID, as `codes list` shows it (to revoke it).
+    pub id: String,
+    /// `{public_url}/join/<code>`.
+    pub url: String,
+    pub created_at_ms: i64,
+}
+
+/// The join links of the tenant's route, newest first: every subscribe code that still works and
+/// was made since codes keep their sealed copy.
+pub async fn join_links(
+    ctx: &Ctx,
+    app: &str,
+    account: &str,
+    route: &str,
+) -> Result<Vec<JoinLink>, ServiceError> {
+    let now = chrono::Utc::now().timestamp_millis();
+    let mut out: Vec<JoinLink> = ctx
+        .db
+        .list_codes(Some((app, account)))
+        .await?
+        .into_iter()
+        .filter(|c| c.kind == CodeKind::Subscribe && c.route.as_deref() == Some(route))
+        .filter(|c| !c.revoked && c.expires_at_ms.is_none_or(|e| e > now))
+        .filter_map(|c| {
+            let code = open_code(ctx, c.sealed_code.as_deref()?)?;
+            Some(JoinLink {
+                id: c.id,
+                url: format!("{}/join/{code}", ctx.config.server.public_url),
+                created_at_ms: c.created_at_ms,
+            })
+        })
+        .collect();
+    out.reverse();
+    Ok(out)
+}
+
 pub fn deep_link(username: &str, kind: CodeKind, code: &str) -> String {
     let param = if kind == CodeKind::Link {
         "startgroup"
@@ -160,6 +221,7 @@ pub async fn create(ctx: &Ctx, req: &CreateCode) -> Result<CreatedCode, ServiceE
             used_at_ms: None,
             revoked: false,
             uses: 0,
+            sealed_code: (req.kind == CodeKind::Subscribe).then(|| seal_code(ctx, &code)),
         };
         // A collision of 92-bit codes will not happen, but costs nothing to rule out.
         if ctx.db.put_code(&code, &record).await? {

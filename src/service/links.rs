@@ -262,6 +262,7 @@ mod tests {
             used_at_ms: None,
             revoked: false,
             uses: 0,
+            sealed_code: None,
         };
         assert!(s.put_code(code, &rec).unwrap());
     }

@@ -367,6 +367,7 @@ async fn bad_codes_and_wrong_roles_get_friendly_replies_and_change_nothing() {
                 used_at_ms: None,
                 revoked: false,
                 uses: 0,
+                sealed_code: None,
             },
         )
         .await

@@ -106,7 +106,7 @@ fn count_to(mails: &[Mail], address: &str) -> usize {
 
 /// The first link in `text` that contains `part`.
 fn link(text: &str, part: &str) -> String {
-    let re = regex::Regex::new(r"https?://[^\s<>]+").unwrap();
+    let re = regex::Regex::new(r#"https?://[^\s<>"&]+"#).unwrap();
     re.find_iter(text)
         .map(|m| m.as_str().to_string())
         .find(|l| l.contains(part))
@@ -414,4 +414,92 @@ async fn an_organizers_address_waits_for_confirmation_and_a_member_can_pause() {
     assert_eq!(count_to(&peer.messages().await, invited), 3);
     let bad = app.client.get(format!("{manage}x")).send().await.unwrap();
     assert_eq!(bad.status(), 404);
+}
+
+#[tokio::test]
+async fn the_console_shows_the_join_link_with_its_qr_code_and_each_addresses_state() {
+    let Some(python) = aiosmtpd_python() else {
+        return;
+    };
+    let peer = SmtpPeer::start(&python, free_port()).await;
+    let app = relay(&peer).await;
+    let mut v = crate::console::Visitor::new(&app);
+    v.sign_in_operator().await;
+    let csrf = v.csrf().await;
+    let route = format!(
+        "/console/t/default/demo-account/routes/{}",
+        zoom_relay::http::console::seg("demo: every meeting to the log")
+    );
+    let members = v
+        .get(&format!("{route}/members"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(members.contains("Make a join link"), "{members}");
+
+    let made = v
+        .post(
+            &format!("{route}/codes"),
+            &[("csrf", &csrf), ("kind", "subscribe")],
+        )
+        .await;
+    assert_eq!(made.status(), 200);
+    let made = made.text().await.unwrap();
+    let join = link(&made, "/join/");
+    assert!(made.contains("<svg role=\"img\""), "{made}");
+    // The link stays on the route's Members page, with its QR code and share text.
+    let members = v
+        .get(&format!("{route}/members"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(members.contains(&join), "{members}");
+    assert!(members.contains("<svg role=\"img\"") && members.contains("data-copy"));
+    assert!(!members.contains("Make a join link"));
+    assert_eq!(app.client.get(&join).send().await.unwrap().status(), 200);
+
+    // An organizer's typed address shows as waiting; the operator's as confirmed.
+    let token =
+        zoom_relay::service::tokens::create(&app.service(), "default", "demo-account", "it")
+            .await
+            .unwrap()
+            .token;
+    let (s, b) = api(
+        &app,
+        &token,
+        Method::POST,
+        "/routes",
+        json!({"name": "mail", "app_id": "default", "account_id": "demo-account",
+            "events": ["meeting.started"],
+            "destinations": [{"kind": "email", "to": ["typed@example.org"]}]}),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    let (s, b) = api(
+        &app,
+        DEMO_ADMIN_TOKEN,
+        Method::POST,
+        "/routes",
+        json!({"name": "ops", "app_id": "default", "account_id": "demo-account",
+            "events": ["meeting.started"],
+            "destinations": [{"kind": "email", "to": ["ops@example.org"]}]}),
+    )
+    .await;
+    assert_eq!(s, 201, "{b}");
+    let subs = v
+        .get("/console/t/default/demo-account/subscriptions")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let row = |who: &str| {
+        subs.split("<tr>")
+            .find(|r| r.contains(who))
+            .unwrap_or_else(|| panic!("no row for {who}:\n{subs}"))
+            .to_string()
+    };
+    assert!(row("typed@example.org").contains("Waiting for confirmation"));
+    assert!(row("ops@example.org").contains("Confirmed"));
 }

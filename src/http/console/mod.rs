@@ -13,6 +13,7 @@
 mod dashboard;
 mod deliveries;
 mod html;
+mod join;
 mod login;
 mod route_editor;
 mod route_form;
@@ -62,6 +63,7 @@ pub fn router() -> Router<AppState> {
             "/t/{app}/{account}/routes/{name}/codes",
             post(routes::create_code),
         )
+        .route("/t/{app}/{account}/routes/{name}/members", get(join::show))
         .route(
             "/t/{app}/{account}/templates",
             get(templates::show).post(templates::save),

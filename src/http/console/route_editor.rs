@@ -441,6 +441,11 @@ pub(super) fn editor(
             "<p><a href=\"{}\">Edit this account's templates with a live preview</a></p></section>",
             e(&sc.url(&format!("/templates?route={}", q(n))))
         ));
+        b.push_str(&format!(
+            "<section aria-labelledby=\"members-h\"><h2 id=\"members-h\">Members</h2>\
+             <p><a href=\"{}\">Members and the join link to share</a>: members sign up by Telegram or email on one page.</p></section>",
+            e(&format!("{base}/members"))
+        ));
         // Only a bot that answers commands redeems codes (the service refuses them otherwise).
         if st.config.bot.is_some() {
             b.push_str("<section aria-labelledby=\"codes-h\"><h2 id=\"codes-h\">Telegram bot codes</h2>\

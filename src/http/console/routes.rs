@@ -323,7 +323,9 @@ pub async fn create_code(
             e(&created.code)
         ),
         _ => format!(
-            "Members send <code>/start {}</code> to the bot in a private chat.",
+            "Share the join link below: members choose Telegram or email there. In Telegram they \
+             can also send <code>/start {}</code> to the bot in a private chat. The link works \
+             until you revoke the code, and stays on the route's Members page.",
             e(&created.code)
         ),
     };
@@ -332,6 +334,9 @@ pub async fn create_code(
          <p class=\"code\"><label for=\"code\">Code</label> <input id=\"code\" readonly value=\"{}\"></p><p>{how}</p>",
         e(&created.code)
     );
+    if let Some(join) = &created.join_url {
+        b.push_str(&super::join::share_block(&name, join, &created.record.id));
+    }
     if let Some(link) = &created.deep_link {
         b.push_str(&format!(
             "<p>Or share this link: <a href=\"{}\">{}</a></p>",

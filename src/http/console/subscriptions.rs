@@ -20,30 +20,53 @@ pub async fn list(
     let sc = scope(&st, &headers, app, account).await?;
     let subs = subscriptions::list(&call::operator(&st), &sc.app, &sc.account).await?;
     let mut b = String::from(
-        "<p>Members subscribe themselves: in Telegram with a subscribe code (create one on a \
-         route's page), by email through a member list. Removing a subscription stops its \
-         messages at once.</p>",
+        "<p>Members subscribe themselves from a route's join link (Telegram or email), and email \
+         addresses an organizer types get an invitation to confirm first: nothing is sent to an \
+         address until its owner confirms. Removing a member stops their messages at once.</p>",
     );
     if subs.is_empty() {
-        b.push_str("<p>No member subscriptions yet.</p>");
+        b.push_str("<p>No subscribers yet.</p>");
     } else {
         b.push_str(
             "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Subscriptions\"><table>\
              <thead><tr><th scope=\"col\">Route</th><th scope=\"col\">Channel</th><th scope=\"col\">Subscriber</th>\
-             <th scope=\"col\"><span class=\"sr-only\">Actions</span></th></tr></thead><tbody>",
+             <th scope=\"col\">Status</th><th scope=\"col\"><span class=\"sr-only\">Actions</span></th></tr></thead><tbody>",
         );
         for s in &subs {
-            b.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td></tr>",
-                e(&s.route),
-                e(&s.kind),
-                e(&s.target),
+            let status = match (s.state.as_deref(), s.added_by.as_str()) {
+                (Some("waiting"), _) => "Waiting for confirmation",
+                (Some("confirmed"), "member") => "Confirmed (joined by themselves)",
+                (Some("confirmed"), _) => "Confirmed",
+                (Some("paused"), _) => "Paused by the member",
+                (Some("unsubscribed"), _) => "Left (gets nothing)",
+                _ => "Subscribed",
+            };
+            let action = if s.added_by == "member" {
                 button_form(
                     &sc.url("/subscriptions/remove"),
                     sc.csrf(),
                     "Remove",
                     &[("route", &s.route), ("target", &s.target)],
                 )
+            } else {
+                "<span class=\"hint\">typed into the route</span>".to_string()
+            };
+            let who = s
+                .target
+                .strip_prefix("email:")
+                .unwrap_or(&s.target)
+                .to_string();
+            b.push_str(&format!(
+                "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                e(&s.route),
+                e(if s.kind == "email" {
+                    "Email"
+                } else {
+                    "Telegram"
+                }),
+                e(&who),
+                e(status),
+                action
             ));
         }
         b.push_str("</tbody></table></div>");

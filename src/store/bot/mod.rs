@@ -149,6 +149,11 @@ pub struct CodeRecord {
     /// How often it was redeemed.
     #[serde(default)]
     pub uses: u64,
+    /// Subscribe codes only: the code itself, sealed with the data key (`crypto::seal`, base64),
+    /// so the console can show the route's join link again. A subscribe code is meant to be
+    /// shared (flyers, group chats); link and organizer codes stay hash-only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sealed_code: Option<String>,
 }
 
 /// What redeeming a code came to. Only `Ok` changed anything.

@@ -16,6 +16,7 @@ fn rec(kind: CodeKind, code: &str, account: &str) -> CodeRecord {
         used_at_ms: None,
         revoked: false,
         uses: 0,
+        sealed_code: None,
     }
 }
 

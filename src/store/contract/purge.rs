@@ -63,6 +63,7 @@ async fn populate(db: &Db, account: &str, n: u8) -> u64 {
         used_at_ms: None,
         revoked: false,
         uses: 0,
+        sealed_code: None,
     };
     assert!(db.put_code(&code, &rec).await.unwrap());
     db.add_organizer(&OrganizerLink {

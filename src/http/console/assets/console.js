@@ -5,6 +5,27 @@
 // is never assigned to innerHTML: the Telegram message is parsed in an inert document and rebuilt
 // from an allow-list of the tags Telegram itself supports; the email HTML goes into a sandboxed
 // iframe (no scripts, opaque origin).
+// Copy buttons: `<button data-copy="ID">` copies the value of the field with that id.
+(function () {
+  "use strict";
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest ? ev.target.closest("[data-copy]") : null;
+    if (!btn) return;
+    var field = document.getElementById(btn.getAttribute("data-copy"));
+    if (!field) return;
+    var done = function () {
+      var was = btn.textContent;
+      btn.textContent = "Copied";
+      setTimeout(function () { btn.textContent = was; }, 1500);
+    };
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(field.value).then(done, function () { field.select(); });
+    } else {
+      field.select();
+    }
+  });
+})();
+
 (function () {
   "use strict";
   var form = document.getElementById("template-form");

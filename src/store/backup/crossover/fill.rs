@@ -231,6 +231,7 @@ pub(super) async fn fill(s: &Db) {
             used_at_ms: None,
             revoked: false,
             uses: 0,
+            sealed_code: None,
         },
     )
     .await

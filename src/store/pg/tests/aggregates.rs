@@ -331,6 +331,7 @@ async fn every_aggregate_round_trips() {
         used_at_ms: None,
         revoked: false,
         uses: 0,
+        sealed_code: None,
     };
     assert!(s.put_code("ORG-1", &code).await.unwrap());
     assert!(!s.put_code("ORG-1", &code).await.unwrap());

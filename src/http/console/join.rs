@@ -1,0 +1,125 @@
+//! A route's "Members and join link" page: how many members it has per channel, and the join link
+//! to share (copy button, QR code drawn on the server as SVG, a ready-to-paste text), or a button
+//! that makes one.
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+
+use super::html::{Section, button_form, e, seg, tenant_page};
+use super::{Fail, scope};
+use crate::http::AppState;
+use crate::http::call;
+use crate::service::codes;
+use crate::service::subscriptions;
+
+/// The QR code of `url` as inline SVG, sized for a phone camera at arm's length or on a flyer.
+pub(super) fn qr_svg(url: &str) -> Option<String> {
+    let code = qrcode::QrCode::new(url.as_bytes()).ok()?;
+    let svg = code
+        .render::<qrcode::render::svg::Color>()
+        .min_dimensions(180, 180)
+        .build();
+    // Drop the XML declaration: the SVG goes inline into HTML.
+    let start = svg.find("<svg")?;
+    Some(svg[start..].replacen(
+        "<svg",
+        "<svg role=\"img\" aria-label=\"QR code of the join link\"",
+        1,
+    ))
+}
+
+/// The share block of one join link: the link with a copy button, its QR code and a short text.
+pub(super) fn share_block(route: &str, url: &str, id: &str) -> String {
+    let text = format!("Want a message when \"{route}\" starts on Zoom? Sign up here: {url}");
+    format!(
+        "<div class=\"share\">\
+         <p><label for=\"join-{id}\">Join link</label><br>\
+         <input id=\"join-{id}\" readonly value=\"{u}\" size=\"48\"> \
+         <button type=\"button\" data-copy=\"join-{id}\">Copy link</button></p>\
+         <div class=\"qr\">{qr}</div>\
+         <p><label for=\"text-{id}\">Text to share in your group's chat or newsletter</label><br>\
+         <textarea id=\"text-{id}\" readonly rows=\"3\" cols=\"48\">{t}</textarea><br>\
+         <button type=\"button\" data-copy=\"text-{id}\">Copy text</button></p></div>",
+        u = e(url),
+        qr = qr_svg(url).unwrap_or_default(),
+        t = e(&text),
+    )
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((app, account, name)): Path<(String, String, String)>,
+) -> Result<Response, Fail> {
+    let sc = scope(&st, &headers, app, account).await?;
+    let ctx = call::operator(&st);
+    let route = ctx.get(&sc.app, &sc.account, &name).await?;
+    let subs = subscriptions::list(&ctx, &sc.app, &sc.account).await?;
+    let mine: Vec<_> = subs.iter().filter(|s| s.route == route.name).collect();
+    let count = |kind: &str, state: Option<&str>| {
+        mine.iter()
+            .filter(|s| s.kind == kind && (state.is_none() || s.state.as_deref() == state))
+            .count()
+    };
+    let mut b = format!(
+        "<h2>Members</h2><ul>\
+         <li>Telegram: {} member(s)</li>\
+         <li>Email: {} confirmed, {} paused, {} waiting for confirmation</li></ul>\
+         <p><a href=\"{}\">See every subscriber</a></p>",
+        count("telegram", None),
+        count("email", Some("confirmed")),
+        count("email", Some("paused")),
+        count("email", Some("waiting")),
+        e(&sc.url("/subscriptions")),
+    );
+    b.push_str(
+        "<h2>Join link</h2><p>Share one link: each member picks Telegram or email on its page and \
+         manages their own alerts. Email addresses must confirm before anything is sent. A link \
+         works until you revoke its code.</p>",
+    );
+    let links = codes::join_links(&ctx, &sc.app, &sc.account, &route.name).await?;
+    for l in &links {
+        b.push_str(&share_block(&route.name, &l.url, &l.id));
+    }
+    if links.is_empty() {
+        if st.config.bot.is_some() || st.config.email.is_some() {
+            b.push_str(&button_form(
+                &sc.url(&format!("/routes/{}/codes", seg(&route.name))),
+                sc.csrf(),
+                "Make a join link",
+                &[("kind", "subscribe")],
+            ));
+        } else {
+            b.push_str(
+                "<p>Members cannot join by themselves yet: the relay has neither a Telegram bot \
+                 nor email set up. Ask its operator.</p>",
+            );
+        }
+    }
+    b.push_str(&format!(
+        "<p><a href=\"{}\">Back to the route</a></p>",
+        e(&sc.url(&format!("/routes/{}", seg(&route.name))))
+    ));
+    Ok(tenant_page(
+        &sc,
+        Section::Routes,
+        StatusCode::OK,
+        &format!("Members of {}", route.name),
+        &b,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_qr_code_is_inline_svg_with_a_label() {
+        let svg = super::qr_svg("https://relay.example.org/join/abc").unwrap();
+        assert!(
+            svg.starts_with("<svg role=\"img\" aria-label="),
+            "{}",
+            &svg[..80]
+        );
+        assert!(svg.contains("<path") || svg.contains("<rect"));
+    }
+}
