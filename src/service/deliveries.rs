@@ -48,6 +48,9 @@ pub struct DeliveryView {
     pub at: String,
     /// The last attempt's detail, or the reason it died.
     pub detail: Option<String>,
+    /// A message of "Send test", not of a real meeting.
+    #[serde(default)]
+    pub test: bool,
 }
 
 fn ts(ms: i64) -> String {
@@ -83,6 +86,7 @@ async fn view(
         attempts: job.attempts,
         at: ts(at_ms),
         detail,
+        test: job.idempotency_key.starts_with("test_"),
     })
 }
 

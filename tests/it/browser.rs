@@ -155,6 +155,53 @@ async fn until_path(c: &Client, what: &str, want: impl Fn(&str) -> bool) -> Step
     .await
 }
 
+/// axe-core, vendored (tests/assets/README.md): never loaded from a CDN.
+const AXE: &str = include_str!("../assets/axe.min.js");
+
+/// Audits the page the browser shows: axe-core finds no serious or critical accessibility
+/// violation, and at a phone's 390 px the page does not scroll sideways. Saves screenshots at
+/// 1280 px and 390 px as `{name}.png` and `{name}-phone.png`, and leaves the window at 1280 px.
+async fn audit(c: &Client, name: &str) -> Step<()> {
+    c.set_window_size(1280, 1400).await?;
+    shot(c, name).await?;
+    c.execute(AXE, vec![]).await?;
+    let found = c
+        .execute_async(
+            "const done = arguments[arguments.length - 1];\
+             axe.run(document, {resultTypes: ['violations']}).then(r => done(\
+               r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')\
+                 .map(v => v.impact + ' ' + v.id + ': ' + v.help + ' at ' +\
+                   v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(' | '))\
+             )).catch(e => done(['axe failed: ' + e]));",
+            vec![],
+        )
+        .await?;
+    let violations: Vec<String> = serde_json::from_value(found)?;
+    if !violations.is_empty() {
+        return Err(format!(
+            "{name}: accessibility violations:\n{}",
+            violations.join("\n")
+        )
+        .into());
+    }
+    c.set_window_size(390, 1200).await?;
+    let wide: serde_json::Value = c
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await?;
+    shot(c, &format!("{name}-phone")).await?;
+    c.set_window_size(1280, 1400).await?;
+    let (scroll, inner) = (wide[0].as_i64().unwrap_or(0), wide[1].as_i64().unwrap_or(0));
+    if scroll > inner {
+        return Err(
+            format!("{name}: at 390 px the page is {scroll} px wide and scrolls sideways").into(),
+        );
+    }
+    Ok(())
+}
+
 async fn text_of(c: &Client, css: &str) -> Step<String> {
     Ok(c.find(Locator::Css(css)).await?.text().await?)
 }
@@ -191,7 +238,7 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
     let base = app.url("");
     // 1. Sign in with the operator token, submitting with the keyboard.
     c.goto(&format!("{base}/console/login")).await?;
-    shot(c, "01-sign-in").await?;
+    audit(c, "01-sign-in").await?;
     let token = c.find(Locator::Css("#token")).await?;
     token.send_keys(DEMO_ADMIN_TOKEN).await?;
     token.send_keys("\u{E007}").await?; // Enter
@@ -199,7 +246,7 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
         Ok(c.current_url().await?.path().eq("/console").then_some(()))
     })
     .await?;
-    shot(c, "02-accounts").await?;
+    audit(c, "02-accounts").await?;
 
     // 2. Open the seeded account and create a Telegram route through the navigation.
     c.find(Locator::Css("a[href=\"/console/t/default/demo-account\"]"))
@@ -259,7 +306,7 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
         .await?
         .ok_or("the route is not in the store")?;
     assert_eq!(stored.events, ["meeting.started"]);
-    shot(c, "04-route-saved").await?;
+    audit(c, "04-route-saved").await?;
 
     // 3. Edit the Telegram template and watch the live preview change.
     c.find(Locator::XPath("//a[contains(., 'live preview')]"))
@@ -337,7 +384,7 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
         Ok(c.find(Locator::Css(".flash")).await.ok().map(|_| ()))
     })
     .await?;
-    shot(c, "07-test-sent").await?;
+    audit(c, "07-test-sent").await?;
     let got = tg.wait_text(CHAT, MARKER).await;
     assert!(
         got.text.contains("Test from the relay: browser-route"),
@@ -352,7 +399,7 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
         .click()
         .await?;
     until_path(c, "the delivery log", |p| p.ends_with("/deliveries")).await?;
-    let target = format!("telegram:{CHAT}");
+    let target = format!("Telegram group {CHAT}");
     let target = &target;
     until("the delivery in the log", move || async move {
         let rows = c.find_all(Locator::Css("tr.state-sent")).await?;
@@ -365,7 +412,7 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
         Ok(None)
     })
     .await?;
-    shot(c, "08-delivery-log").await?;
+    audit(c, "08-delivery-log").await?;
     c.find(Locator::Css("tr.state-sent td a"))
         .await?
         .click()
@@ -382,9 +429,31 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
         .text()
         .await?;
     assert!(attempts.contains("sent"), "the attempt history: {attempts}");
-    shot(c, "09-delivery-detail").await?;
+    audit(c, "09-delivery-detail").await?;
 
-    // 6. The route editor on a phone-sized screen.
+    // 6. Every other console page passes the audit too.
+    let acct = format!("{base}/console/t/default/demo-account");
+    for (name, path) in [
+        ("11-dashboard", String::new()),
+        ("12-routes", "/routes".to_string()),
+        ("13-new-route", "/new-route".to_string()),
+        ("14-route-editor", format!("/routes/{ROUTE}")),
+        ("15-members", format!("/routes/{ROUTE}/members")),
+        ("16-templates", "/templates".to_string()),
+        ("17-subscriptions", "/subscriptions".to_string()),
+        ("18-failed-deliveries", "/deliveries?failed=1".to_string()),
+    ] {
+        c.goto(&format!("{acct}{path}")).await?;
+        let want = format!(
+            "/console/t/default/demo-account{}",
+            path.split('?').next().unwrap_or("")
+        );
+        let want = &want;
+        until_path(c, name, move |p| p == want).await?;
+        audit(c, name).await?;
+    }
+
+    // 7. The route editor on a phone-sized screen.
     c.set_window_size(390, 1200).await?;
     c.goto(&format!(
         "{base}/console/t/default/demo-account/routes/{ROUTE}"

@@ -565,7 +565,7 @@ async fn send_test_delivers_through_the_outbox_and_the_log_shows_it() {
         res.text()
             .await
             .unwrap()
-            .contains("Test queued for 1 destination(s).")
+            .contains("Test queued for 1 destination.")
     );
     eventually_async("the test message sent", async || {
         !app.db().list_sent().await.unwrap().is_empty()
@@ -581,7 +581,7 @@ async fn send_test_delivers_through_the_outbox_and_the_log_shows_it() {
         .await
         .unwrap();
     assert!(
-        log.contains("<span class=\"badge ok\">sent</span>"),
+        log.contains("<span class=\"badge ok\">Delivered</span>") && log.contains("Test message"),
         "{log}"
     );
 }

@@ -356,9 +356,13 @@ async fn an_organizers_address_waits_for_confirmation_and_a_member_can_pause() {
     assert_eq!(state(subs, invited).as_deref(), Some("confirmed"));
     alert(&app, &peer, 2).await;
     let got = mails_to(&peer, invited, 2).await;
+    let alert_mail = got
+        .iter()
+        .find(|m| !m.one("Subject").contains("Please confirm"))
+        .expect("the alert, besides the invitation");
 
     // The manage page: GET shows the choices, POST pauses for a week.
-    let manage = link(got[1].part("text/plain"), "/manage/");
+    let manage = link(alert_mail.part("text/plain"), "/manage/");
     let page = app.client.get(&manage).send().await.unwrap();
     assert_eq!(page.status(), 200);
     let html = page.text().await.unwrap();
@@ -502,4 +506,53 @@ async fn the_console_shows_the_join_link_with_its_qr_code_and_each_addresses_sta
     };
     assert!(row("typed@example.org").contains("Waiting for confirmation"));
     assert!(row("ops@example.org").contains("Confirmed"));
+}
+
+#[tokio::test]
+async fn with_a_bot_the_join_page_links_to_it_and_without_email_offers_telegram_only() {
+    let tg = crate::fake_telegram::FakeTelegram::start().await;
+    let api_url = tg.url();
+    let app = spawn_app(move |doc| {
+        doc.push_str(&format!(
+            "\n[telegram]\nbot_token = \"123:BOT\"\napi_url = \"{api_url}\"\n"
+        ));
+    })
+    .await;
+    // The bot learns its name from getMe when it starts.
+    eventually_async("the bot's username", async || {
+        app.db().bot_username().await.unwrap().is_some()
+    })
+    .await;
+    let name = app.db().bot_username().await.unwrap().unwrap();
+    let code = codes::create(
+        &app.service(),
+        &CreateCode {
+            kind: CodeKind::Subscribe,
+            route: Some("demo: every meeting to the log".into()),
+            app: None,
+            account: Some("demo-account".into()),
+            ttl: None,
+        },
+    )
+    .await
+    .unwrap();
+    let html = app
+        .get(&format!("/join/{}", code.code))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains(&format!("https://t.me/{name}?start={}", code.code)),
+        "{html}"
+    );
+    assert!(
+        !html.contains("name=\"email\""),
+        "no [email], no email form"
+    );
+    // A revoked code's page is gone.
+    codes::revoke(&app.service(), &code.record.id, None, None)
+        .await
+        .unwrap();
+    assert_eq!(app.get(&format!("/join/{}", code.code)).await.status(), 404);
 }

@@ -9,6 +9,7 @@ mod browser;
 mod cluster;
 mod config_cli;
 mod console;
+mod console_guidance;
 mod crash_delivery;
 mod crash_recovery;
 mod email;

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::html::{Section, button_form, e, page, seg, tenant_page};
-use super::{Fail, Scope, check_csrf, field, scope, signed_in};
+use super::{Fail, Scope, check_csrf, field, scope, signed_in, words};
 use crate::http::AppState;
 use crate::http::call;
 use crate::service::events::{self, EventsQuery};
@@ -163,13 +163,15 @@ async fn dashboard_body(st: &AppState, sc: &Scope) -> Result<String, Fail> {
     let since_ms = since.timestamp_millis();
     let mine = |j: &crate::store::Job| j.app_id == app && j.account_id == account;
     // Counts only; a dashboard needs no attempt details.
-    let failed_24h = st
+    let dead_24h: Vec<String> = st
         .db
         .list_dead()
         .await?
         .iter()
         .filter(|d| mine(&d.job) && d.dead_at_ms >= since_ms)
-        .count();
+        .map(|d| d.job.target.key())
+        .collect();
+    let failed_24h = dead_24h.len();
     let sent_24h = st
         .db
         .list_sent()
@@ -179,62 +181,179 @@ async fn dashboard_body(st: &AppState, sc: &Scope) -> Result<String, Fail> {
         .count();
     let notices = deliveries::notices(&ctx, Some(&app), Some(&account)).await?;
     let disabled = deliveries::disabled(&ctx, Some(&app), Some(&account)).await?;
-    let mut body = String::from(
-        "<section aria-labelledby=\"install-h\"><h2 id=\"install-h\">Zoom install</h2>",
-    );
+    let routes = ctx.list(Some(&app), Some(&account)).await?;
+    let tested = st
+        .db
+        .list_sent()
+        .await?
+        .iter()
+        .any(|s| mine(&s.job) && s.job.idempotency_key.starts_with("test_"));
     let oauth_app = st
         .config
         .zoom
         .apps
         .iter()
         .any(|a| a.id == sc.app && a.has_oauth());
+
+    // Problems first, each once, in words.
+    let mut problems: Vec<String> = Vec::new();
+    match &detail {
+        Some(d) if d.tenant.status == "reauthorization_needed" => problems.push(format!(
+            "Zoom refused this install's token: join links cannot be looked up until someone \
+             installs the app again. <a class=\"button\" href=\"/zoom/install/{}\">Reinstall the Zoom app</a>",
+            seg(&sc.app)
+        )),
+        None if oauth_app => problems.push(format!(
+            "This account has not installed the Zoom app yet, so its meetings are not announced. \
+             <a class=\"button\" href=\"/zoom/install/{}\">Install the Zoom app</a>",
+            seg(&sc.app)
+        )),
+        _ => {}
+    }
+    for d in &disabled {
+        problems.push(format!(
+            "{} is turned off: {} {}",
+            e(&words::destination(&d.target)),
+            e(&words::sentence(&d.reason)),
+            button_form(
+                &sc.url("/destinations/enable"),
+                sc.csrf(),
+                "Enable again",
+                &[("target", &d.target)],
+            )
+        ));
+    }
+    // Failures to a destination listed above as turned off are explained there.
+    let unexplained = dead_24h
+        .iter()
+        .filter(|t| !disabled.iter().any(|d| &d.target == *t))
+        .count();
+    if unexplained > 0 {
+        problems.push(format!(
+            "<a href=\"{}\">{} in the last 24 hours</a>.",
+            e(&sc.url("/deliveries?failed=1")),
+            e(&words::sentence(&words::count(
+                unexplained,
+                "delivery failed",
+                "deliveries failed"
+            )))
+        ));
+    }
+    let shown: std::collections::HashSet<&str> =
+        disabled.iter().map(|d| d.target.as_str()).collect();
+    for n in &notices {
+        // A notice about a destination listed above would say the same thing twice; one that
+        // turned a destination off is settled once the destination is enabled again.
+        let turned_off = matches!(n.kind.as_str(), "webhook_gone" | "telegram_forbidden");
+        if n.target.as_deref().is_some_and(|t| shown.contains(t)) || turned_off {
+            continue;
+        }
+        problems.push(e(&words::sentence(&n.message)));
+    }
+    let mut body = if problems.is_empty() {
+        "<p class=\"verdict\" role=\"status\">All good: nothing needs your attention.</p>"
+            .to_string()
+    } else {
+        let mut b = format!(
+            "<p class=\"verdict bad\" role=\"status\">{} your attention.</p><ul class=\"cards\">",
+            words::sentence(&words::count(
+                problems.len(),
+                "problem needs",
+                "problems need"
+            ))
+        );
+        for p in &problems {
+            b.push_str(&format!("<li>{p}</li>"));
+        }
+        b.push_str("</ul>");
+        b
+    };
+
+    // The first-run checklist, ticked off from what the account already has.
+    let connected = detail.is_some() || !oauth_app;
+    let has_route = !routes.is_empty();
+    let reaches_people = routes.iter().any(|r| {
+        r.destinations
+            .iter()
+            .any(|d| !matches!(d, crate::routing::Destination::Log))
+    });
+    let steps = [
+        (
+            connected,
+            "Connect Zoom".to_string(),
+            "Install the Zoom app for this account.".to_string(),
+        ),
+        (
+            has_route,
+            "Make a route".to_string(),
+            format!(
+                "Say which meetings to announce. <a href=\"{}\">New route</a>",
+                e(&sc.url("/new-route"))
+            ),
+        ),
+        (
+            reaches_people,
+            "Reach your group".to_string(),
+            "Add the bot to your Telegram group and send it the link code from the route's page, \
+             or share the route's join link with your members."
+                .to_string(),
+        ),
+        (
+            tested,
+            "Send a test".to_string(),
+            "Press “Send test” on the route's page and check that it arrives.".to_string(),
+        ),
+    ];
+    let done = steps.iter().filter(|s| s.0).count();
+    body.push_str(&format!(
+        "<details{}><summary><h2 class=\"inline\" id=\"start-h\">Getting started: {done} of {} done</h2></summary>\
+         <ol class=\"checklist\" aria-labelledby=\"start-h\">",
+        if done == steps.len() { "" } else { " open" },
+        steps.len()
+    ));
+    for (ok, title, how) in &steps {
+        body.push_str(&format!(
+            "<li><span class=\"{}\" aria-hidden=\"true\">{}</span> <strong>{}</strong>{}: {}</li>",
+            if *ok { "done" } else { "todo" },
+            if *ok { "✓" } else { "○" },
+            e(title),
+            if *ok { " (done)" } else { "" },
+            how
+        ));
+    }
+    body.push_str("</ol></details>");
+
+    body.push_str("<section aria-labelledby=\"install-h\"><h2 id=\"install-h\">Zoom install</h2>");
     match &detail {
         Some(d) => {
             let t = &d.tenant;
             body.push_str(&format!(
                 "<dl class=\"facts\"><dt>Status</dt><dd>{}</dd>\
-                 <dt>Installed by</dt><dd>{}</dd><dt>Installed</dt><dd>{}</dd>\
-                 <dt>Scopes</dt><dd>{}</dd></dl>",
+                 <dt>Installed by</dt><dd>{}</dd><dt>Installed</dt><dd>{}</dd></dl>",
                 status_badge(&t.status),
                 e(t.installer_email.as_deref().unwrap_or(&t.installer_user_id)),
-                e(&t.installed_at),
-                e(&t.scopes.join(", "))
+                words::time(&t.installed_at),
             ));
-            if t.status == "reauthorization_needed" {
-                body.push_str(&format!(
-                    "<div class=\"error-summary\" role=\"alert\"><p>Zoom refused this install's \
-                     token. Events still arrive, but join links cannot be looked up until someone \
-                     installs the app again.</p><p><a class=\"button\" href=\"/zoom/install/{}\">\
-                     Reinstall the Zoom app</a></p></div>",
-                    seg(&sc.app)
-                ));
-            }
         }
-        None if oauth_app => body.push_str(&format!(
-            "<p><span class=\"badge bad\">not installed</span> This account has not installed the \
-             Zoom app, so its events are not routed.</p>\
-             <p><a class=\"button\" href=\"/zoom/install/{}\">Install the Zoom app</a></p>",
-            seg(&sc.app)
-        )),
+        None if oauth_app => body.push_str("<p><span class=\"badge bad\">not installed</span></p>"),
         None => body.push_str(
-            "<p>This Zoom app is webhook-only (no OAuth): events route by account id, and there \
-             is nothing to install.</p>",
+            "<p>This Zoom app sends its events without an install: nothing to do here.</p>",
         ),
     }
     body.push_str(
         "</section><section aria-labelledby=\"traffic-h\"><h2 id=\"traffic-h\">Last 24 hours</h2>",
     );
     body.push_str(&format!(
-        "<dl class=\"facts\"><dt>Last event received</dt><dd>{}</dd>\
-         <dt>Events received</dt><dd>{events_24h}</dd>\
+        "<dl class=\"facts\"><dt>Last meeting event</dt><dd>{}</dd>\
+         <dt>Meeting events</dt><dd>{events_24h}</dd>\
          <dt>Messages delivered</dt><dd>{sent_24h}</dd>\
-         <dt>Failed deliveries</dt><dd>{}</dd></dl>",
+         <dt>Failed deliveries</dt><dd>{}</dd></dl></section>",
         match last.first() {
             Some(ev) => format!(
-                "{} at {} ({})",
-                e(&ev.event),
-                e(&ev.received_at),
-                e(&ev.status)
+                "{} {}, {}",
+                e(&words::event(&ev.event)),
+                words::time(&ev.received_at),
+                e(words::event_status(&ev.status))
             ),
             None => "none yet".into(),
         },
@@ -247,32 +366,6 @@ async fn dashboard_body(st: &AppState, sc: &Scope) -> Result<String, Fail> {
             "0".into()
         }
     ));
-    body.push_str(
-        "</section><section aria-labelledby=\"notices-h\"><h2 id=\"notices-h\">Notices</h2>",
-    );
-    if notices.is_empty() && disabled.is_empty() {
-        body.push_str("<p>Nothing needs your attention.</p>");
-    } else {
-        body.push_str("<ul>");
-        for n in &notices {
-            body.push_str(&format!("<li>{}</li>", e(&n.message)));
-        }
-        for d in &disabled {
-            body.push_str(&format!(
-                "<li>Destination <code>{}</code> is disabled: {} {}</li>",
-                e(&d.target),
-                e(&d.reason),
-                button_form(
-                    &sc.url("/destinations/enable"),
-                    sc.csrf(),
-                    "Enable again",
-                    &[("target", &d.target)],
-                )
-            ));
-        }
-        body.push_str("</ul>");
-    }
-    body.push_str("</section>");
     Ok(body)
 }
 

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use super::html::{
     Section, button_form, csrf_field, e, error_summary, flash, options, tenant_page,
 };
-use super::{Fail, check_csrf, field, scope};
+use super::{Fail, check_csrf, field, scope, words};
 use crate::http::AppState;
 use crate::http::call;
 use crate::routing::FieldError;
@@ -50,10 +50,21 @@ pub async fn list(
     };
     let ctx = call::operator(&st);
     let rows = deliveries::list(&ctx, &query).await?;
+    // A destination disabled after a permanent failure fails again at once: Retry is offered only
+    // once it is enabled again (on the dashboard).
+    let disabled: std::collections::HashSet<String> =
+        deliveries::disabled(&ctx, Some(&sc.app), Some(&sc.account))
+            .await?
+            .into_iter()
+            .map(|d| d.target)
+            .collect();
     let routes = route_names(&ctx, &sc).await?;
     let mut b = String::new();
     if let Some(n) = f.requeued {
-        b.push_str(&flash(&format!("{n} delivery(ies) queued again.")));
+        b.push_str(&flash(&format!(
+            "{} queued again.",
+            words::sentence(&words::count(n, "delivery", "deliveries"))
+        )));
     }
     b.push_str(&format!(
         "<form method=\"get\" action=\"{}\" class=\"row\"><div class=\"field\">\
@@ -71,9 +82,9 @@ pub async fn list(
     } else {
         b.push_str(
             "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Deliveries\">\
-             <table><thead><tr><th scope=\"col\">Id</th><th scope=\"col\">State</th>\
-             <th scope=\"col\">Event</th><th scope=\"col\">Route</th><th scope=\"col\">Destination</th>\
-             <th scope=\"col\">Attempts</th><th scope=\"col\">When</th><th scope=\"col\">Reason or last result</th>\
+             <table class=\"stack\"><thead><tr><th scope=\"col\">State</th>\
+             <th scope=\"col\">What</th><th scope=\"col\">Route</th><th scope=\"col\">To</th>\
+             <th scope=\"col\">When</th><th scope=\"col\">Reason or last result</th>\
              <th scope=\"col\"><span class=\"sr-only\">Actions</span></th></tr></thead><tbody>",
         );
         for r in &rows {
@@ -82,29 +93,31 @@ pub async fn list(
                 "dead" => "bad",
                 _ => "",
             };
+            let action = match (r.state.as_str(), disabled.contains(&r.target)) {
+                ("dead", false) => button_form(
+                    &sc.url(&format!("/deliveries/{}/retry", r.id)),
+                    sc.csrf(),
+                    "Retry",
+                    &[],
+                ),
+                ("dead", true) => format!(
+                    "<a href=\"{}\">Destination turned off: enable it first</a>",
+                    e(&sc.url(""))
+                ),
+                _ => String::new(),
+            };
             b.push_str(&format!(
-                "<tr class=\"state-{}\"><td><a href=\"{}\">{}</a></td><td><span class=\"badge {badge}\">{}</span></td>\
-                 <td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                "<tr class=\"state-{}\"><td data-label=\"State\"><a href=\"{}\"><span class=\"badge {badge}\">{}</span></a></td>\
+                 <td data-label=\"What\">{}</td><td data-label=\"Route\">{}</td><td data-label=\"To\">{}</td>\
+                 <td data-label=\"When\">{}</td><td data-label=\"Reason\">{}</td><td>{action}</td></tr>",
                 e(&r.state),
                 e(&sc.url(&format!("/deliveries/{}", r.id))),
-                r.id,
-                e(&r.state),
-                e(&r.event),
+                e(words::delivery_state(&r.state)),
+                e(&words::what(&r.event, r.test)),
                 e(&r.route),
-                e(&r.target),
-                r.attempts,
-                e(&r.at),
+                e(&words::destination(&r.target)),
+                words::time(&r.at),
                 e(r.detail.as_deref().unwrap_or("")),
-                if r.state == "dead" {
-                    button_form(
-                        &sc.url(&format!("/deliveries/{}/retry", r.id)),
-                        sc.csrf(),
-                        "Retry",
-                        &[],
-                    )
-                } else {
-                    String::new()
-                }
             ));
         }
         b.push_str("</tbody></table></div>");
@@ -209,15 +222,15 @@ pub async fn show(
     let d = owned(&st, &sc, id).await?;
     let v = &d.delivery;
     let mut b = format!(
-        "<dl class=\"facts\"><dt>State</dt><dd>{}</dd><dt>Event</dt><dd>{}</dd><dt>Route</dt><dd>{}</dd>\
-         <dt>Destination</dt><dd><code>{}</code></dd><dt>Attempts</dt><dd>{}</dd><dt>When</dt><dd>{}</dd>\
+        "<dl class=\"facts\"><dt>State</dt><dd>{}</dd><dt>What</dt><dd>{}</dd><dt>Route</dt><dd>{}</dd>\
+         <dt>To</dt><dd>{}</dd><dt>Attempts</dt><dd>{}</dd><dt>When</dt><dd>{}</dd>\
          <dt>Reason or last result</dt><dd>{}</dd></dl>",
-        e(&v.state),
-        e(&v.event),
+        e(words::delivery_state(&v.state)),
+        e(&words::what(&v.event, v.test)),
         e(&v.route),
-        e(&v.target),
+        e(&words::destination(&v.target)),
         v.attempts,
-        e(&v.at),
+        words::time(&v.at),
         e(v.detail.as_deref().unwrap_or("")),
     );
     if v.state == "dead" {
@@ -241,7 +254,7 @@ pub async fn show(
             b.push_str(&format!(
                 "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ms</td><td>{}</td></tr>",
                 a.attempt,
-                e(&a.at),
+                words::time(&a.at),
                 e(&a.outcome),
                 a.status.map(|s| s.to_string()).unwrap_or_default(),
                 a.latency_ms,

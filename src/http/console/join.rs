@@ -64,10 +64,10 @@ pub async fn show(
     };
     let mut b = format!(
         "<h2>Members</h2><ul>\
-         <li>Telegram: {} member(s)</li>\
+         <li>Telegram: {}</li>\
          <li>Email: {} confirmed, {} paused, {} waiting for confirmation</li></ul>\
          <p><a href=\"{}\">See every subscriber</a></p>",
-        count("telegram", None),
+        super::words::count(count("telegram", None), "member", "members"),
         count("email", Some("confirmed")),
         count("email", Some("paused")),
         count("email", Some("waiting")),

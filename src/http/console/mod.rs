@@ -20,6 +20,7 @@ mod route_form;
 mod routes;
 mod subscriptions;
 mod templates;
+mod words;
 
 use axum::Router;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -53,7 +54,7 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/t/{app}/{account}/routes/{name}/delete",
-            post(routes::delete),
+            get(routes::confirm_delete).post(routes::delete),
         )
         .route(
             "/t/{app}/{account}/routes/{name}/test",

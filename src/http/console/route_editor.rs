@@ -110,6 +110,15 @@ pub(super) fn editor(
         "name",
         " required maxlength=\"200\"",
     ));
+    let desc_err = field_errors(errs, "description", "description-err");
+    b.push_str(&format!(
+        "<div class=\"field{}\"><label for=\"description\">About the group</label>\
+         <p class=\"hint\" id=\"description-hint\">A sentence or two for the join page, e.g. “Tuesday evening meetup in Leeds”.</p>\
+         <textarea id=\"description\" name=\"description\" rows=\"2\" maxlength=\"500\" aria-describedby=\"description-hint{}\">{}</textarea>{desc_err}</div>",
+        if desc_err.is_empty() { "" } else { " invalid" },
+        if desc_err.is_empty() { "" } else { " description-err" },
+        e(r.description.as_deref().unwrap_or(""))
+    ));
     // Events.
     let ev_err = field_errors(errs, "events", "events-err");
     b.push_str(&format!(
@@ -415,7 +424,8 @@ pub(super) fn editor(
     let members = r.destinations.iter().filter(|d| is_member(d)).count();
     if members > 0 {
         b.push_str(&format!(
-            "<p>Plus {members} member subscription(s), managed on the <a href=\"{}\">subscriptions page</a>.</p>",
+            "<p>Plus {}, managed on the <a href=\"{}\">subscriptions page</a>.</p>",
+            super::words::count(members, "member subscription", "member subscriptions"),
             e(&sc.url("/subscriptions"))
         ));
     }
@@ -465,14 +475,11 @@ pub(super) fn editor(
             ));
             b.push_str("</section>");
         }
-        b.push_str("<section aria-labelledby=\"del-h\"><h2 id=\"del-h\">Delete</h2>");
-        b.push_str(&button_form(
-            &format!("{base}/delete"),
-            sc.csrf(),
-            "Delete this route",
-            &[],
+        b.push_str(&format!(
+            "<section aria-labelledby=\"del-h\"><h2 id=\"del-h\">Delete</h2>\
+             <p><a href=\"{}\">Delete this route…</a> (you will be asked to confirm)</p></section>",
+            e(&format!("{base}/delete"))
         ));
-        b.push_str("</section>");
     }
     let title = match name {
         Some(n) => format!("Route {n}"),

@@ -62,6 +62,7 @@ pub(super) fn parse_route(
         .filter(|(k, _)| k == "events")
         .map(|(_, v)| v.clone())
         .collect();
+    r.description = opt(form, "description");
     r.topic_contains = opt(form, "topic_contains");
     r.topic_regex = opt(form, "topic_regex");
     for m in split_list(field(form, "meeting_ids").unwrap_or("")) {

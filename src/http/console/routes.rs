@@ -15,7 +15,7 @@ use serde::Deserialize;
 use super::html::{Section, e, flash, q, seg, tenant_page};
 use super::route_editor::editor;
 use super::route_form::{parse_route, secret_note};
-use super::{Fail, Scope, check_csrf, field, scope};
+use super::{Fail, Scope, check_csrf, field, scope, words};
 use crate::http::AppState;
 use crate::http::call;
 use crate::routing::{FieldError, Overflow, Route};
@@ -31,9 +31,17 @@ pub async fn list(
     Path((app, account)): Path<(String, String)>,
 ) -> Result<Response, Fail> {
     let sc = scope(&st, &headers, app, account).await?;
-    let routes = call::operator(&st)
-        .list(Some(&sc.app), Some(&sc.account))
-        .await?;
+    let ctx = call::operator(&st);
+    let routes = ctx.list(Some(&sc.app), Some(&sc.account)).await?;
+    // Destinations that need the organizer: turned off after a permanent failure, or failing
+    // every time lately (three dead letters in a day and nothing delivered since).
+    let disabled: std::collections::HashMap<String, String> =
+        crate::service::deliveries::disabled(&ctx, Some(&sc.app), Some(&sc.account))
+            .await?
+            .into_iter()
+            .map(|d| (d.target, d.reason))
+            .collect();
+    let failing = failing_targets(&st, &sc).await?;
     let mut body = format!(
         "<p><a class=\"button\" href=\"{}\">New route</a></p>",
         e(&sc.url("/new-route"))
@@ -46,17 +54,46 @@ pub async fn list(
             let filters = [
                 r.topic_contains
                     .as_deref()
-                    .map(|t| format!("topic contains “{}”", e(t))),
+                    .map(|t| format!("whose title contains “{}”", e(t))),
                 r.topic_regex
                     .as_deref()
-                    .map(|t| format!("topic matches <code>{}</code>", e(t))),
-                (!r.meeting_ids.is_empty())
-                    .then(|| format!("{} meeting id(s)", r.meeting_ids.len())),
-                (!r.host_ids.is_empty()).then(|| format!("{} host(s)", r.host_ids.len())),
+                    .map(|_| "whose title matches a pattern".to_string()),
+                (!r.meeting_ids.is_empty()).then(|| {
+                    words::count(r.meeting_ids.len(), "chosen meeting", "chosen meetings")
+                }),
+                (!r.host_ids.is_empty()).then(|| {
+                    format!(
+                        "hosted by {}",
+                        words::count(r.host_ids.len(), "person", "people")
+                    )
+                }),
             ]
             .into_iter()
             .flatten()
             .collect::<Vec<_>>();
+            let events = r
+                .events
+                .iter()
+                .map(|ev| words::event(ev))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let mut to = Vec::new();
+            for t in r.destinations.iter().flat_map(|d| d.targets()) {
+                let key = t.key();
+                let mut item = e(&words::destination(&key));
+                if let Some(reason) = disabled.get(&key) {
+                    item.push_str(&format!(
+                        " <span class=\"warn\">⚠ turned off: {}</span>",
+                        e(reason)
+                    ));
+                } else if let Some(reason) = failing.get(&key) {
+                    item.push_str(&format!(
+                        " <span class=\"warn\">⚠ failing: {}</span>",
+                        e(reason)
+                    ));
+                }
+                to.push(item);
+            }
             body.push_str(&format!(
                 "<li><h2 class=\"h3\"><a href=\"{}\">{}</a>{}</h2><p>{} · {}</p><p>To: {}</p></li>",
                 e(&sc.url(&format!("/routes/{}", seg(&r.name)))),
@@ -64,20 +101,19 @@ pub async fn list(
                 if r.enabled {
                     ""
                 } else {
-                    " <span class=\"badge\">disabled</span>"
+                    " <span class=\"badge\">paused</span>"
                 },
-                e(&r.events.join(", ")),
+                e(&events),
                 if filters.is_empty() {
                     "every meeting".to_string()
                 } else {
-                    filters.join(", ")
+                    format!("meetings {}", filters.join(", "))
                 },
-                e(&r.destinations
-                    .iter()
-                    .flat_map(|d| d.targets())
-                    .map(|t| t.describe())
-                    .collect::<Vec<_>>()
-                    .join(", "))
+                if to.is_empty() {
+                    "nobody yet".to_string()
+                } else {
+                    to.join("; ")
+                }
             ));
         }
         body.push_str("</ul>");
@@ -89,6 +125,42 @@ pub async fn list(
         "Routes",
         &body,
     ))
+}
+
+/// The tenant's destinations that failed at least three times in the last 24 hours with nothing
+/// delivered to them since their last failure, with the last reason.
+pub(super) async fn failing_targets(
+    st: &AppState,
+    sc: &Scope,
+) -> Result<std::collections::HashMap<String, String>, Fail> {
+    use std::collections::HashMap;
+    let since = chrono::Utc::now().timestamp_millis() - 24 * 3600 * 1000;
+    let mine = |j: &crate::store::Job| j.app_id == sc.app && j.account_id == sc.account;
+    let mut dead: HashMap<String, (usize, i64, String)> = HashMap::new();
+    for d in st.db.list_dead().await? {
+        if mine(&d.job) && d.dead_at_ms >= since {
+            let e = dead
+                .entry(d.job.target.key())
+                .or_insert((0, 0, String::new()));
+            e.0 += 1;
+            if d.dead_at_ms >= e.1 {
+                e.1 = d.dead_at_ms;
+                e.2 = d.reason.clone();
+            }
+        }
+    }
+    let mut last_sent: HashMap<String, i64> = HashMap::new();
+    for s in st.db.list_sent().await? {
+        if mine(&s.job) {
+            let e = last_sent.entry(s.job.target.key()).or_insert(0);
+            *e = (*e).max(s.sent_at_ms);
+        }
+    }
+    Ok(dead
+        .into_iter()
+        .filter(|(k, (n, at, _))| *n >= 3 && last_sent.get(k).is_none_or(|s| s < at))
+        .map(|(k, (_, _, reason))| (k, reason))
+        .collect())
 }
 
 pub(super) fn blank_route(sc: &Scope) -> Route {
@@ -237,6 +309,51 @@ pub async fn save(
     outcome(&st, &sc, &route, errs, &generated, Some(&name), saved)
 }
 
+/// The question before deleting: what goes with the route, and a button that says so.
+pub async fn confirm_delete(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((app, account, name)): Path<(String, String, String)>,
+) -> Result<Response, Fail> {
+    let sc = scope(&st, &headers, app, account).await?;
+    let route = call::operator(&st).get(&sc.app, &sc.account, &name).await?;
+    let members = route
+        .destinations
+        .iter()
+        .filter(|d| super::route_editor::is_member(d))
+        .flat_map(|d| d.targets())
+        .count();
+    let b = format!(
+        "<p>Delete the route <strong>{}</strong>? Its meetings will no longer be announced{}. \
+         This cannot be undone.</p>{}<p><a href=\"{}\">No, keep it</a></p>",
+        e(&route.name),
+        if members > 0 {
+            format!(
+                ", and {} will stop getting alerts",
+                words::count(members, "member", "members")
+            )
+        } else {
+            String::new()
+        },
+        super::html::button_form(
+            &sc.url(&format!("/routes/{}/delete", seg(&name))),
+            sc.csrf(),
+            "Yes, delete this route",
+            &[("confirm", &route.name)],
+        ),
+        e(&sc.url(&format!("/routes/{}", seg(&name))))
+    );
+    Ok(tenant_page(
+        &sc,
+        Section::Routes,
+        StatusCode::OK,
+        &format!("Delete {}?", route.name),
+        &b,
+    ))
+}
+
+/// Deletes only with the confirmation page's `confirm` (the route's name); anything else is
+/// sent to that page.
 pub async fn delete(
     State(st): State<AppState>,
     headers: HeaderMap,
@@ -245,6 +362,13 @@ pub async fn delete(
 ) -> Result<Response, Fail> {
     let sc = scope(&st, &headers, app, account).await?;
     check_csrf(&sc.principal, &form)?;
+    // Another tenant's route (or none) is not found, confirmed or not.
+    call::operator(&st).get(&sc.app, &sc.account, &name).await?;
+    if field(&form, "confirm") != Some(name.as_str()) {
+        return Ok(
+            Redirect::to(&sc.url(&format!("/routes/{}/delete", seg(&name)))).into_response(),
+        );
+    }
     call::operator(&st)
         .remove(&sc.app, &sc.account, &name)
         .await?;
@@ -271,10 +395,13 @@ pub async fn send_test(
     let sent = call::operator(&st)
         .send_test(&sc.app, &sc.account, &name)
         .await?;
-    let mut b = flash(&format!("Test queued for {} destination(s).", sent.len()));
+    let mut b = flash(&format!(
+        "Test queued for {}.",
+        words::count(sent.len(), "destination", "destinations")
+    ));
     b.push_str("<ul>");
     for s in &sent {
-        b.push_str(&format!("<li><code>{}</code></li>", e(&s.target)));
+        b.push_str(&format!("<li>{}</li>", e(&words::destination(&s.target))));
     }
     b.push_str(&format!(
         "</ul><p><a href=\"{}\">See it in the delivery log</a> · <a href=\"{}\">Back to the route</a></p>",
