@@ -129,6 +129,71 @@ impl Ctx {
         Ok(changed.len())
     }
 
+    /// Saves `drafts` (key -> source) of `event` as route `name`'s own templates. A draft equal to
+    /// what the route shows now changes nothing; one equal to the account's template (what the
+    /// route would inherit) drops the route's own; anything else becomes the route's template for
+    /// this event (`event/key`). Validated like every route change (`replace`). Returns how many
+    /// keys changed.
+    pub async fn set_route_templates(
+        &self,
+        app: &str,
+        account: &str,
+        name: &str,
+        event: &str,
+        drafts: &BTreeMap<String, String>,
+    ) -> Result<usize, ServiceError> {
+        let mut route = self.get(app, account, name).await?;
+        let mut changed = 0;
+        for (key, source) in drafts {
+            check_event_key(event, key)?;
+            let specific = format!("{event}/{key}");
+            let inherited = match self.template_source(app, Some(account), event, key).await {
+                Ok(s) => s,
+                Err(ServiceError::NotFound(_)) => String::new(),
+                Err(e) => return Err(e),
+            };
+            let shown = route
+                .templates
+                .get(&specific)
+                .or_else(|| route.templates.get(key.as_str()))
+                .cloned()
+                .unwrap_or_else(|| inherited.clone());
+            if source.trim().is_empty() || shown.trim_end() == source.trim_end() {
+                continue;
+            }
+            if inherited.trim_end() == source.trim_end() && !route.templates.contains_key(key) {
+                route.templates.remove(&specific);
+            } else {
+                route.templates.insert(specific, source.clone());
+            }
+            changed += 1;
+        }
+        if changed > 0 {
+            self.replace(app, account, name, route).await?;
+        }
+        Ok(changed)
+    }
+
+    /// Drops route `name`'s own template for `key` (for `event`, and the one for every event), so
+    /// it follows the account's again.
+    pub async fn reset_route_template(
+        &self,
+        app: &str,
+        account: &str,
+        name: &str,
+        event: &str,
+        key: &str,
+    ) -> Result<(), ServiceError> {
+        check_event_key(event, key)?;
+        let mut route = self.get(app, account, name).await?;
+        let a = route.templates.remove(&format!("{event}/{key}")).is_some();
+        let b = route.templates.remove(key).is_some();
+        if a || b {
+            self.replace(app, account, name, route).await?;
+        }
+        Ok(())
+    }
+
     pub async fn remove_template(
         &self,
         app: &str,

@@ -19,6 +19,7 @@ use crate::helpers::*;
 const CHAT: i64 = -1009876543210;
 const ROUTE: &str = "browser-route";
 const MARKER: &str = "Preview from the browser";
+const ROUTE_MARKER: &str = "This route's own words";
 /// Page loads and the worker are fast on loopback, but a cold Chromium start is not.
 const BROWSER_DEADLINE: Duration = Duration::from_secs(30);
 
@@ -309,7 +310,7 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
     audit(c, "04-route-saved").await?;
 
     // 3. Edit the Telegram template and watch the live preview change.
-    c.find(Locator::XPath("//a[contains(., 'live preview')]"))
+    c.find(Locator::LinkText("Templates"))
         .await?
         .click()
         .await?;
@@ -370,6 +371,74 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
     assert_eq!(saved.len(), 1, "only the edited key became an override");
     shot(c, "06-template-saved").await?;
 
+    // 3b. The route's own message: picked in the editor, previewed, saved on the route, and
+    // exactly what the route then sends (the account's message no longer applies to it).
+    c.goto(&format!(
+        "{base}/console/t/default/demo-account/routes/{ROUTE}"
+    ))
+    .await?;
+    c.wait()
+        .at_most(BROWSER_DEADLINE)
+        .for_element(Locator::XPath("//a[contains(., 'live preview')]"))
+        .await?
+        .click()
+        .await?;
+    until("the route's templates", move || async move {
+        let url = c.current_url().await?;
+        Ok(
+            (url.path().ends_with("/templates") && url.query().is_some_and(|q| q.contains(ROUTE)))
+                .then_some(()),
+        )
+    })
+    .await?;
+    let area = c
+        .wait()
+        .at_most(BROWSER_DEADLINE)
+        .for_element(Locator::Css("#tpl-telegram-html"))
+        .await?;
+    let shown = area.prop("value").await?.unwrap_or_default();
+    assert!(
+        shown.contains(MARKER),
+        "a route without its own message shows the account's: {shown}"
+    );
+    area.clear().await?;
+    area.send_keys(&format!("<b>{ROUTE_MARKER}</b>: {{{{meeting.topic}}}}"))
+        .await?;
+    until("the preview of the route's message", move || async move {
+        match c.find(Locator::Css("#preview-telegram b")).await {
+            Ok(b) => Ok((b.text().await? == ROUTE_MARKER).then_some(())),
+            Err(_) => Ok(None),
+        }
+    })
+    .await?;
+    audit(c, "06b-route-template").await?;
+    c.find(Locator::Css("#template-form button.primary"))
+        .await?
+        .click()
+        .await?;
+    until("the saved route message", move || async move {
+        Ok(c.find(Locator::Css(".flash")).await.ok().map(|_| ()))
+    })
+    .await?;
+    let stored = app
+        .db()
+        .get_route("default", "demo-account", ROUTE)
+        .await?
+        .ok_or("the route is gone")?;
+    assert!(
+        stored
+            .templates
+            .get("meeting.started/telegram.html")
+            .is_some_and(|t| t.contains(ROUTE_MARKER)),
+        "saved on the route: {:?}",
+        stored.templates
+    );
+    let account = app.db().tenant_templates("default", "demo-account").await?;
+    assert!(
+        !account.values().any(|t| t.contains(ROUTE_MARKER)),
+        "the account's messages are untouched"
+    );
+
     // 4. Send a test from the route's page: it reaches the FakeTelegram.
     c.goto(&format!(
         "{base}/console/t/default/demo-account/routes/{ROUTE}"
@@ -385,10 +454,10 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
     })
     .await?;
     audit(c, "07-test-sent").await?;
-    let got = tg.wait_text(CHAT, MARKER).await;
+    let got = tg.wait_text(CHAT, ROUTE_MARKER).await;
     assert!(
-        got.text.contains("Test from the relay: browser-route"),
-        "{}",
+        got.text.contains("Test from the relay: browser-route") && !got.text.contains(MARKER),
+        "the route's own message, as previewed: {}",
         got.text
     );
     assert_eq!(got.parse_mode.as_deref(), Some("HTML"));

@@ -448,7 +448,7 @@ pub(super) fn editor(
             &[],
         ));
         b.push_str(&format!(
-            "<p><a href=\"{}\">Edit this account's templates with a live preview</a></p></section>",
+            "<p><a href=\"{}\">Edit this route's messages with a live preview</a></p></section>",
             e(&sc.url(&format!("/templates?route={}", q(n))))
         ));
         b.push_str(&format!(

@@ -79,13 +79,28 @@ async fn render(
         .filter(|i| i.event == event && i.source == "account")
         .map(|i| i.key)
         .collect();
-    let routes: Vec<String> = c
-        .list(Some(a), Some(acc))
-        .await?
-        .into_iter()
-        .map(|r| r.name)
-        .collect();
+    let all_routes = c.list(Some(a), Some(acc)).await?;
+    let routes: Vec<String> = all_routes.iter().map(|r| r.name.clone()).collect();
     let route = route.filter(|r| routes.contains(r));
+    // With a route picked, the boxes show and edit what that route sends: its own template where
+    // it has one, else the account's. The live preview sends every box as a draft, so what the
+    // boxes show must be exactly what the route renders.
+    let mut route_own: Vec<String> = Vec::new();
+    if let Some(r) = route
+        .as_ref()
+        .and_then(|n| all_routes.iter().find(|r| &r.name == n))
+    {
+        for key in TEMPLATE_KEYS {
+            if let Some(src) = r
+                .templates
+                .get(&format!("{event}/{key}"))
+                .or_else(|| r.templates.get(key))
+            {
+                sources.insert(key.to_string(), src.clone());
+                route_own.push(key.to_string());
+            }
+        }
+    }
     // The server-side preview: what is saved (or the drafts after a failed save).
     let req = PreviewRequest {
         event: event.to_string(),
@@ -93,7 +108,9 @@ async fn render(
         account: Some(sc.account.clone()),
         route: route.clone(),
         topic: None,
+        // After a failed save the drafts do not render: the panes show the saved version.
         templates: drafts
+            .filter(|_| errs.is_empty())
             .map(|d| {
                 d.iter()
                     .filter(|(_, v)| !v.trim().is_empty())
@@ -109,23 +126,33 @@ async fn render(
         b.push_str(&flash(n));
     }
     b.push_str(&error_summary(errs));
+    let intro = match &route {
+        Some(r) => format!(
+            "<p>You are editing the messages of the route <strong>{}</strong>. A box you leave as \
+             the account has it follows the account's message.</p>",
+            e(r)
+        ),
+        None => "<p>These messages go out for every route of this account, unless a route has \
+                 its own (pick the route below to give it its own).</p>"
+            .to_string(),
+    };
     b.push_str(&format!(
-        "<p>These templates apply to every route of this account, unless a route has its own. \
-         They use <a href=\"https://handlebarsjs.com/guide/\">Handlebars</a>; values are escaped \
-         for each channel.</p>\
+        "{intro}<p class=\"hint\">They use <a href=\"https://handlebarsjs.com/guide/\">Handlebars</a>; \
+         values are escaped for each channel.</p>\
          <form method=\"get\" action=\"{}\" class=\"row\">\
-         <div class=\"field\"><label for=\"pick-event\">Event</label><select id=\"pick-event\" name=\"event\">",
+         <div class=\"field\"><label for=\"pick-event\">When</label><select id=\"pick-event\" name=\"event\">",
         e(&sc.url("/templates"))
     ));
     for ev in MEETING_EVENTS {
         b.push_str(&format!(
-            "<option value=\"{ev}\"{}>{ev}</option>",
-            if ev == event { " selected" } else { "" }
+            "<option value=\"{ev}\"{}>{}</option>",
+            if ev == event { " selected" } else { "" },
+            e(&super::words::event(ev))
         ));
     }
     b.push_str(
-        "</select></div><div class=\"field\"><label for=\"pick-route\">Preview with route</label>\
-         <select id=\"pick-route\" name=\"route\"><option value=\"\">(account defaults)</option>",
+        "</select></div><div class=\"field\"><label for=\"pick-route\">Messages of</label>\
+         <select id=\"pick-route\" name=\"route\"><option value=\"\">every route (the account's)</option>",
     );
     b.push_str(&options(&routes, route.as_deref()));
     b.push_str("</select></div><button type=\"submit\">Show</button></form>");
@@ -150,13 +177,16 @@ async fn render(
             .or_else(|| sources.get(key))
             .map(String::as_str)
             .unwrap_or("");
-        let is_override = overridden.iter().any(|k| k == key);
+        let is_route = route_own.iter().any(|k| k == key);
+        let is_override = is_route || (route.is_none() && overridden.iter().any(|k| k == key));
         let key_errs: Vec<&FieldError> = errs.iter().filter(|f| f.field.ends_with(key)).collect();
         b.push_str(&format!(
             "<div class=\"field{}\"><label for=\"{id}\">{key}</label> <span class=\"badge\">{}</span>",
             if key_errs.is_empty() { "" } else { " invalid" },
-            if is_override {
-                "this account's"
+            if is_route {
+                "this route's own"
+            } else if overridden.iter().any(|k| k == key) {
+                "the account's"
             } else {
                 "default"
             }
@@ -180,7 +210,12 @@ async fn render(
         ));
         if is_override {
             b.push_str(&format!(
-                "<button type=\"submit\" name=\"reset\" value=\"{key}\" class=\"secondary\">Reset {key} to the default</button>"
+                "<button type=\"submit\" name=\"reset\" value=\"{key}\" class=\"secondary\">{} ({key})</button>",
+                if is_route {
+                    "Use the account's message again"
+                } else {
+                    "Use the default message again"
+                }
             ));
         }
         b.push_str("</div>");
@@ -289,6 +324,12 @@ pub async fn save(
         }
         u
     };
+    if let (Some(key), Some(name)) = (field(&form, "reset"), &route) {
+        call::principal(&st, &sc.principal)
+            .reset_route_template(&sc.app, &sc.account, name, &event, key)
+            .await?;
+        return Ok(Redirect::to(&back(true)).into_response());
+    }
     if let Some(key) = field(&form, "reset") {
         match call::operator(&st)
             .remove_template(&sc.app, &sc.account, &event, key)
@@ -307,9 +348,18 @@ pub async fn save(
                 .map(|k| (k.to_string(), v.replace("\r\n", "\n")))
         })
         .collect();
-    let result = call::operator(&st)
-        .set_templates(&sc.app, &sc.account, &event, &drafts)
-        .await;
+    let result = match &route {
+        Some(name) => {
+            call::principal(&st, &sc.principal)
+                .set_route_templates(&sc.app, &sc.account, name, &event, &drafts)
+                .await
+        }
+        None => {
+            call::operator(&st)
+                .set_templates(&sc.app, &sc.account, &event, &drafts)
+                .await
+        }
+    };
     match result {
         Ok(_) => Ok(Redirect::to(&back(true)).into_response()),
         Err(ServiceError::Invalid(errs)) => {
