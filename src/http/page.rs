@@ -13,7 +13,7 @@ pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title}</title></head>\
+         <title>{title}</title><link rel=\"icon\" href=\"/console/assets/favicon.svg\" type=\"image/svg+xml\"></head>\
          <body style=\"font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a\">\
          <h1>{title}</h1>{body}</body></html>"
     );

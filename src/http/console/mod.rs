@@ -42,6 +42,7 @@ pub fn router() -> Router<AppState> {
         .route("/logout", post(login::logout))
         .route("/assets/console.css", get(css))
         .route("/assets/console.js", get(js))
+        .route("/assets/favicon.svg", get(favicon))
         .route("/t/{app}/{account}", get(dashboard::show))
         .route("/t/{app}/{account}/routes", get(routes::list))
         .route(
@@ -130,6 +131,17 @@ async fn js() -> Response {
     (
         [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
         include_str!("assets/console.js"),
+    )
+        .into_response()
+}
+
+async fn favicon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("assets/favicon.svg"),
     )
         .into_response()
 }

@@ -122,41 +122,54 @@ pub(super) fn editor(
     // Events.
     let ev_err = field_errors(errs, "events", "events-err");
     b.push_str(&format!(
-        "<fieldset class=\"field{}\"><legend>Events</legend>",
+        "<fieldset class=\"field{}\"><legend>Send a message when</legend>",
         if ev_err.is_empty() { "" } else { " invalid" }
     ));
     for ev in MEETING_EVENTS {
         let id = format!("ev-{}", ev.replace('.', "-"));
         b.push_str(&format!(
             "<div class=\"check\"><input type=\"checkbox\" id=\"{id}\" name=\"events\" value=\"{ev}\"{}>\
-             <label for=\"{id}\">{ev}</label></div>",
+             <label for=\"{id}\">{}</label></div>",
             if r.events.iter().any(|x| x == ev) {
                 " checked"
             } else {
                 ""
-            }
+            },
+            e(&super::words::event(ev))
         ));
     }
     b.push_str(&ev_err);
     b.push_str("</fieldset>");
     // Filters.
-    b.push_str("<fieldset><legend>Which meetings</legend><p class=\"hint\">Leave all empty for every meeting of the account.</p>");
+    b.push_str("<fieldset><legend>Which meetings</legend><p class=\"hint\">Leave this empty for every meeting of the account.</p>");
     b.push_str(&text_input(
         "topic_contains",
         "topic_contains",
-        "Topic contains",
+        "Only meetings whose title contains",
         r.topic_contains.as_deref().unwrap_or(""),
-        "Case-insensitive.",
+        "For example “Tuesday”. Capital letters do not matter.",
         errs,
         "topic_contains",
         "",
     ));
+    let advanced = r.topic_regex.is_some()
+        || !r.meeting_ids.is_empty()
+        || !r.host_ids.is_empty()
+        || errs.iter().any(|f| {
+            ["topic_regex", "meeting_ids", "host_ids"]
+                .iter()
+                .any(|k| f.field.starts_with(k))
+        });
+    b.push_str(&format!(
+        "<details{}><summary>More ways to choose meetings</summary>",
+        if advanced { " open" } else { "" }
+    ));
     b.push_str(&text_input(
         "topic_regex",
         "topic_regex",
-        "Topic matches (regular expression)",
+        "Title pattern (for experts)",
         r.topic_regex.as_deref().unwrap_or(""),
-        "",
+        "A pattern such as ^Weekly (sync|call). Most groups need only the box above.",
         errs,
         "topic_regex",
         "",
@@ -164,13 +177,13 @@ pub(super) fn editor(
     b.push_str(&text_input(
         "meeting_ids",
         "meeting_ids",
-        "Meeting ids",
+        "Only these meetings (meeting numbers)",
         &r.meeting_ids
             .iter()
             .map(u64::to_string)
             .collect::<Vec<_>>()
             .join(", "),
-        "Separated by commas.",
+        "The number in the meeting's Zoom link, e.g. 853 9384 7045; several separated by commas.",
         errs,
         "meeting_ids",
         " inputmode=\"numeric\"",
@@ -178,20 +191,20 @@ pub(super) fn editor(
     b.push_str(&text_input(
         "host_ids",
         "host_ids",
-        "Host user ids",
+        "Only meetings hosted by (Zoom user ids)",
         &r.host_ids.join(", "),
-        "Separated by commas.",
+        "Zoom's id of each host, separated by commas.",
         errs,
         "host_ids",
         "",
     ));
-    b.push_str("</fieldset><fieldset><legend>Message</legend>");
+    b.push_str("</details></fieldset><fieldset><legend>Message</legend>");
     b.push_str(&text_input(
         "timezone",
         "timezone",
         "Time zone",
         &r.timezone,
-        "IANA name, e.g. Europe/Berlin.",
+        "Times in messages are shown in it, e.g. Europe/Berlin or America/New_York.",
         errs,
         "timezone",
         "",
@@ -199,7 +212,7 @@ pub(super) fn editor(
     b.push_str(&text_input(
         "locale",
         "locale",
-        "Locale",
+        "Language",
         r.locale.as_deref().unwrap_or(""),
         "Optional, e.g. de or en-US.",
         errs,
@@ -212,8 +225,13 @@ pub(super) fn editor(
         "Include the join link and passcode",
         r.include_join_link,
     ));
-    b.push_str(&checkbox("enabled", "enabled", "Enabled", r.enabled));
-    b.push_str("</fieldset><fieldset><legend>Telegram options</legend>");
+    b.push_str(&checkbox(
+        "enabled",
+        "enabled",
+        "On (untick to pause this route)",
+        r.enabled,
+    ));
+    b.push_str("</fieldset><details><summary>Telegram options</summary><fieldset><legend>Telegram options</legend>");
     b.push_str(&checkbox(
         "link_preview",
         "link_preview",
@@ -229,7 +247,7 @@ pub(super) fn editor(
     b.push_str(&format!(
         "<div class=\"field\"><label for=\"overflow\">Messages over 4096 characters</label>\
          <select id=\"overflow\" name=\"overflow\"><option value=\"split\"{}>Split into several messages</option>\
-         <option value=\"truncate\"{}>Cut with “…”</option></select></div></fieldset>",
+         <option value=\"truncate\"{}>Cut with “…”</option></select></div></fieldset></details>",
         if r.overflow == Overflow::Split {
             " selected"
         } else {
@@ -351,28 +369,30 @@ pub(super) fn editor(
     let mail = st.config.email.is_some();
     b.push_str(&format!(
         "<fieldset class=\"dest\"><legend>Add a destination</legend>\
-         <div class=\"field\"><label for=\"new-kind\">Kind</label><select id=\"new-kind\" name=\"new.kind\">\
-         <option value=\"\">(none)</option>{}{}<option value=\"webhook\">Webhook</option>\
-         <option value=\"log\">Relay log</option></select></div>",
+         <div class=\"field\"><label for=\"new-kind\">Where should messages go?</label><select id=\"new-kind\" name=\"new.kind\" data-kind-select>\
+         <option value=\"\">Choose…</option>{}{}<option value=\"webhook\">Another system (webhook)</option>\
+         <option value=\"log\">Only the relay's log (for trying things out)</option></select></div>",
         if tg {
-            "<option value=\"telegram\">Telegram chat</option>"
+            "<option value=\"telegram\">A Telegram group or channel</option>"
         } else {
             ""
         },
         if mail {
-            "<option value=\"email\">Email</option>"
+            "<option value=\"email\">Email addresses</option>"
         } else {
             ""
         },
     ));
     let np = format!("destinations[{n}]");
     if tg {
+        b.push_str("<div class=\"kind-fields\" data-kind=\"telegram\"><h3>Telegram</h3>\
+            <p class=\"hint\">The easy way: save the route, add the bot to your group, and send it the link code from this route's page. The boxes below are for a chat whose number you know.</p>");
         b.push_str(&text_input(
             "new-chat",
             "new.chat_id",
-            "Telegram chat id",
+            "Telegram chat number",
             "",
-            "For Telegram: groups and channels are negative. Or use a link code below.",
+            "Groups and channels start with -100.",
             errs,
             &format!("{np}.chat_id"),
             " inputmode=\"numeric\"",
@@ -380,32 +400,36 @@ pub(super) fn editor(
         b.push_str(&text_input(
             "new-thread",
             "new.thread_id",
-            "Telegram topic (thread) id",
+            "Topic number (optional)",
             "",
-            "Optional.",
+            "Only for a group with topics: the topic to post in.",
             errs,
             &format!("{np}.thread_id"),
             " inputmode=\"numeric\"",
         ));
+        b.push_str("</div>");
     }
     if mail {
+        b.push_str("<div class=\"kind-fields\" data-kind=\"email\"><h3>Email</h3>");
         b.push_str(&text_input(
             "new-to",
             "new.to",
             "Email addresses",
             "",
-            "For email: separated by commas.",
+            "Separated by commas. Each address first gets an email asking to confirm, and nothing else until it does. Members can also join by themselves with the route's join link.",
             errs,
             &format!("{np}.to"),
             " inputmode=\"email\"",
         ));
+        b.push_str("</div>");
     }
+    b.push_str("<div class=\"kind-fields\" data-kind=\"webhook\"><h3>Webhook</h3>");
     b.push_str(&text_input(
         "new-url",
         "new.url",
         "Webhook URL",
         "",
-        "For a webhook: an http(s) URL.",
+        "The address of the other system, starting with https://.",
         errs,
         &format!("{np}.url"),
         " inputmode=\"url\"",
@@ -415,12 +439,12 @@ pub(super) fn editor(
         "new.secret",
         "Webhook signing secret",
         "",
-        "Optional: whsec_… (Standard Webhooks). Left empty, one is generated and shown once.",
+        "Optional. Leave it empty and the relay makes one and shows it once, for the other system to check messages with.",
         errs,
         &format!("{np}.secret"),
         " type=\"password\" autocomplete=\"off\"",
     ));
-    b.push_str("</fieldset>");
+    b.push_str("</div></fieldset>");
     let members = r.destinations.iter().filter(|d| is_member(d)).count();
     if members > 0 {
         b.push_str(&format!(

@@ -26,6 +26,22 @@
   });
 })();
 
+// The route editor's "Add a destination": once a kind is chosen, only its boxes are shown.
+// Without the script every kind's boxes show, each under its own heading.
+(function () {
+  "use strict";
+  var select = document.querySelector("[data-kind-select]");
+  if (!select) return;
+  var groups = document.querySelectorAll(".kind-fields");
+  function show() {
+    for (var i = 0; i < groups.length; i++) {
+      groups[i].hidden = groups[i].getAttribute("data-kind") !== select.value;
+    }
+  }
+  select.addEventListener("change", show);
+  show();
+})();
+
 (function () {
   "use strict";
   var form = document.getElementById("template-form");
