@@ -8,6 +8,7 @@
 //! Every handler takes a [`Principal`]: the operator sees every tenant, a tenant token or session only
 //! its own. Anything of another tenant answers 404, exactly like something that does not exist.
 
+mod apps;
 mod backup;
 mod codes;
 mod deliveries;
@@ -28,6 +29,8 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 
 use super::{ApiError, AppState};
 use crate::routing::{Route, RouteDocument};
+use crate::service::app_invites::{CreatedInvite, InviteRequest};
+use crate::service::apps::{AddApp, AppRemoveReport, AppView, UpdateApp};
 use crate::service::deliveries::{
     DeliveryDetail, DeliveryView, EnableRequest, ReplayReport, ReplayRequest,
 };
@@ -509,6 +512,66 @@ pub fn endpoints() -> Vec<Endpoint> {
             None,
             NoContent,
             delete(revoke_token),
+        ),
+        ep(
+            Method::GET,
+            "/apps",
+            "Zoom apps: the config's (read-only) and those added at run time; never secrets",
+            Operator,
+            &[],
+            None,
+            Json(200, schema::<Vec<AppView>>),
+            get(apps::list),
+        ),
+        ep(
+            Method::POST,
+            "/apps",
+            "Add a Zoom app; it serves webhooks and installs at once (secrets sealed at rest)",
+            Operator,
+            &[],
+            Some(schema::<AddApp>),
+            Json(201, schema::<AppView>),
+            post(apps::add),
+        ),
+        ep(
+            Method::GET,
+            "/apps/{app_id}",
+            "One Zoom app",
+            Operator,
+            &[],
+            None,
+            Json(200, schema::<AppView>),
+            get(apps::show),
+        ),
+        ep(
+            Method::PUT,
+            "/apps/{app_id}",
+            "Change an added app; a new secret_token rotates it (the old one verifies for overlap_secs)",
+            Operator,
+            &[],
+            Some(schema::<UpdateApp>),
+            Json(200, schema::<AppView>),
+            put(apps::update),
+        ),
+        ep(
+            Method::DELETE,
+            "/apps/{app_id}",
+            "Remove an added app and purge every account of it, as an uninstall does",
+            Operator,
+            &[("confirm", "the app id again (required)")],
+            None,
+            Json(200, schema::<AppRemoveReport>),
+            delete(apps::remove),
+        ),
+        ep(
+            Method::POST,
+            "/app-invitations",
+            "Invite a community to connect its own Zoom app (code shown once, single use, expiring)",
+            Operator,
+            &[],
+            Some(schema::<InviteRequest>),
+            Json(201, schema::<CreatedInvite>),
+            post(apps::invite),
         ),
         ep(
             Method::GET,

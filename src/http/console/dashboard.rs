@@ -78,7 +78,7 @@ pub async fn home(State(st): State<AppState>, headers: HeaderMap) -> Result<Resp
         "<h2>Open an account</h2><form method=\"get\" action=\"/console/go\">\
          <label for=\"go-app\">Zoom app</label><select id=\"go-app\" name=\"app\">",
     );
-    for a in &st.config.zoom.apps {
+    for a in st.apps.all() {
         body.push_str(&format!(
             "<option value=\"{}\">{}</option>",
             e(&a.id),
@@ -182,12 +182,7 @@ async fn dashboard_body(st: &AppState, sc: &Scope) -> Result<String, Fail> {
     let mut body = String::from(
         "<section aria-labelledby=\"install-h\"><h2 id=\"install-h\">Zoom install</h2>",
     );
-    let oauth_app = st
-        .config
-        .zoom
-        .apps
-        .iter()
-        .any(|a| a.id == sc.app && a.has_oauth());
+    let oauth_app = st.apps.get(&sc.app).is_some_and(|a| a.has_oauth());
     match &detail {
         Some(d) => {
             let t = &d.tenant;

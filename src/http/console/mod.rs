@@ -235,9 +235,7 @@ async fn scope(
     account: String,
 ) -> Result<Scope, Fail> {
     let principal = signed_in(st, headers).await?;
-    if principal.require(&app, &account).is_err()
-        || !st.config.zoom.apps.iter().any(|a| a.id == app)
-    {
+    if principal.require(&app, &account).is_err() || st.apps.get(&app).is_none() {
         return Err(Fail::not_found());
     }
     Ok(Scope {

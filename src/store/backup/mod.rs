@@ -110,6 +110,8 @@ pub fn kind_label(tree: &str) -> &str {
         "meetings" => "meeting records",
         "notices" => "notices",
         "disabled_targets" => "disabled destinations",
+        "apps" => "Zoom apps added at run time",
+        "app_invites" => "app invitations",
         other => other,
     }
 }

@@ -16,6 +16,7 @@ use std::sync::Arc;
 use super::{Db, Message, NewEvent, NewJob};
 use crate::routing::{DeliveryOptions, Route, Target};
 
+mod apps;
 mod cluster;
 mod events;
 mod purge;
@@ -50,9 +51,11 @@ macro_rules! contract {
                 purge::purge_leaves_other_tenant_intact,
                 cluster::one_leader_per_role,
                 cluster::commits_wake_listeners,
+                apps::apps_insert_swap_and_delete,
             );
             contract!(@pairs $open;
                 state::two_pacers_never_exceed_the_limits_together,
+                apps::app_invites_work_once_and_expire,
             );
         }
     };
