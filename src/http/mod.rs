@@ -1,6 +1,7 @@
 //! The HTTP surface (DESIGN section 4): Zoom intake, health, metrics and the admin API.
 
 pub mod api;
+mod app_setup;
 pub mod auth;
 mod call;
 pub mod console;
@@ -136,6 +137,11 @@ pub fn router(state: AppState) -> Router {
             "/unsubscribe/{token}",
             get(unsubscribe::show).post(unsubscribe::confirm),
         )
+        .route(
+            "/apps/new/{code}",
+            get(app_setup::show).post(app_setup::submit),
+        )
+        .route("/apps/new/{code}/status", get(app_setup::status))
         .route("/telegram/webhook", post(telegram::receive))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -3,6 +3,7 @@
 //! (crash safety, the CLI). One module per capability.
 
 mod api;
+mod apps;
 mod at_rest;
 mod bot;
 mod browser;
