@@ -14,7 +14,7 @@
 pub mod sealed;
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
 
@@ -98,6 +98,8 @@ pub struct Apps {
     map: RwLock<Map>,
     /// When a lookup miss last caused a reload.
     last_miss_reload: Mutex<Option<Instant>>,
+    /// How many times the stored apps were read (for tests of the miss bound).
+    store_reads: AtomicU64,
 }
 
 impl Apps {
@@ -106,6 +108,7 @@ impl Apps {
         let apps = Arc::new(Apps {
             map: RwLock::new(Arc::new(HashMap::new())),
             last_miss_reload: Mutex::new(None),
+            store_reads: AtomicU64::new(0),
             config,
             db,
         });
@@ -168,6 +171,7 @@ impl Apps {
 
     /// Re-reads the stored apps.
     pub async fn reload(&self) -> Result<(), StoreError> {
+        self.store_reads.fetch_add(1, Ordering::Relaxed);
         let stored = self.db.list_apps().await?;
         self.install(stored);
         Ok(())
@@ -256,7 +260,42 @@ impl Apps {
         }
     }
 
-    /// Re-reads the stored apps every `zoom.apps_refresh_ms` until `token` is cancelled.
+    /// How many times the stored apps were read so far.
+    pub fn store_reads(&self) -> u64 {
+        self.store_reads.load(Ordering::Relaxed)
+    }
+
+    /// Drops the previous secret token of every app whose rotation overlap is over, so the old
+    /// token does not stay at rest (it stopped verifying at the deadline already). A
+    /// compare-and-swap on the revision: when replicas race, one writes and the others lose
+    /// harmlessly; a rotation made meanwhile is never undone. Returns whether anything changed.
+    pub async fn drop_expired_previous(&self) -> bool {
+        let now = chrono::Utc::now().timestamp_millis();
+        let mut changed = false;
+        for app in self.all() {
+            let Some(rec) = &app.stored else { continue };
+            if rec.previous_until_ms.is_none_or(|u| u > now) {
+                continue;
+            }
+            let mut next = rec.clone();
+            next.revision += 1;
+            next.previous_secret_token = None;
+            next.previous_until_ms = None;
+            match self.db.swap_app(rec.revision, &next).await {
+                Ok(won) => changed |= won,
+                Err(e) => {
+                    tracing::warn!(app = %rec.id, "could not drop a rotated-out secret token: {e}")
+                }
+            }
+        }
+        if changed && let Err(e) = self.db.flush().await {
+            tracing::warn!("could not flush the stored apps: {e}");
+        }
+        changed
+    }
+
+    /// Every `zoom.apps_refresh_ms` until `token` is cancelled: drops rotated-out secret tokens
+    /// whose overlap ended and re-reads the stored apps.
     pub async fn refresh_loop(self: Arc<Self>, token: CancellationToken) {
         let every = Duration::from_millis(self.config.zoom.apps_refresh_ms.max(100));
         loop {
@@ -264,9 +303,98 @@ impl Apps {
                 _ = token.cancelled() => return,
                 _ = tokio::time::sleep(every) => {}
             }
+            self.drop_expired_previous().await;
             if let Err(e) = self.reload().await {
                 tracing::warn!("could not re-read the stored apps: {e}");
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::apps::StoredApp;
+
+    fn stored(key: &[u8; 32], id: &str) -> StoredApp {
+        StoredApp {
+            id: id.into(),
+            revision: 1,
+            name: None,
+            client_id: None,
+            client_secret: None,
+            secret_token: seal_secret(key, id, sealed::SECRET_TOKEN, "stored-app-token-9Kq"),
+            previous_secret_token: None,
+            previous_until_ms: None,
+            oauth_url: None,
+            api_url: None,
+            user_managed: None,
+            added_by: "api".into(),
+            created_at_ms: 1,
+            updated_at_ms: 1,
+            crc_seen_at_ms: None,
+        }
+    }
+
+    #[tokio::test]
+    async fn lookups_of_unknown_ids_read_the_store_at_most_once_per_interval() {
+        let (_dir, ctx) = crate::service::test_ctx();
+        let key = *ctx.config.security.data_key.bytes();
+        let apps = Apps::load(ctx.config.clone(), ctx.db.clone())
+            .await
+            .unwrap();
+        assert!(apps.get("default").is_some(), "the config's app");
+        let start = apps.store_reads();
+        // Ids no app can have cost nothing; a burst of random valid ones costs one read.
+        assert!(apps.find("not a valid id!").await.is_none());
+        assert!(apps.find(&"x".repeat(65)).await.is_none());
+        assert_eq!(apps.store_reads(), start);
+        for i in 0..200 {
+            assert!(apps.find(&format!("random-{i}")).await.is_none());
+        }
+        assert_eq!(apps.store_reads(), start + 1);
+
+        // An app added meanwhile (as by another replica) waits for the interval, or the refresh.
+        assert!(ctx.db.insert_app(&stored(&key, "fresh")).await.unwrap());
+        assert!(apps.find("fresh").await.is_none());
+        assert_eq!(apps.store_reads(), start + 1);
+        *apps.last_miss_reload.lock().unwrap() = Instant::now().checked_sub(MISS_RELOAD_EVERY);
+        let fresh = apps.find("fresh").await.expect("found after the interval");
+        assert_eq!(fresh.origin, Origin::Stored);
+        assert_eq!(apps.store_reads(), start + 2);
+        // Known ids never read the store.
+        for _ in 0..10 {
+            assert!(apps.find("fresh").await.is_some());
+        }
+        assert_eq!(apps.store_reads(), start + 2);
+    }
+
+    #[tokio::test]
+    async fn an_expired_previous_token_is_dropped_from_the_store_once() {
+        let (_dir, ctx) = crate::service::test_ctx();
+        let key = *ctx.config.security.data_key.bytes();
+        let mut rec = stored(&key, "rotated");
+        rec.previous_secret_token = Some(rec.secret_token.clone());
+        rec.previous_until_ms = Some(1);
+        assert!(ctx.db.insert_app(&rec).await.unwrap());
+        let mut live = stored(&key, "in-overlap");
+        live.previous_secret_token = Some(live.secret_token.clone());
+        live.previous_until_ms = Some(i64::MAX);
+        assert!(ctx.db.insert_app(&live).await.unwrap());
+        let apps = Apps::load(ctx.config.clone(), ctx.db.clone())
+            .await
+            .unwrap();
+        assert!(apps.drop_expired_previous().await);
+        let after = ctx.db.get_app("rotated").await.unwrap().unwrap();
+        assert_eq!(after.previous_secret_token, None);
+        assert_eq!(after.revision, 2);
+        let kept = ctx.db.get_app("in-overlap").await.unwrap().unwrap();
+        assert_eq!(kept, live, "a token still in its overlap stays");
+        // The registry still holds the old record: a second pass loses its swap and writes nothing.
+        assert!(!apps.drop_expired_previous().await);
+        assert_eq!(
+            ctx.db.get_app("rotated").await.unwrap().unwrap().revision,
+            2
+        );
     }
 }

@@ -68,7 +68,7 @@ pub fn open_app(
     let mut keys = Keys::new(v(&token));
     if let (Some(prev), Some(until_ms)) = (&rec.previous_secret_token, rec.previous_until_ms) {
         let prev = open_secret(key, &rec.id, SECRET_TOKEN, prev)?;
-        keys = keys.with_previous(v(&prev), (until_ms + 999).div_euclid(1000));
+        keys = keys.with_previous(v(&prev), until_ms.saturating_add(999).div_euclid(1000));
     }
     Ok((zoom, keys))
 }

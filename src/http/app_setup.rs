@@ -7,7 +7,8 @@
 //! Once the app is added, the page asks the volunteer to press "Validate" in Zoom and shows when
 //! that validation (Zoom's CRC) has arrived, polling `GET /apps/new/{code}/status`, then the
 //! install link. Without a valid code nothing can be added; a used or expired code gets a page
-//! that says so. Nothing here writes to the store except a successful submission.
+//! that says so. Nothing here writes to the store except a successful submission, and an unknown
+//! code waits out the same penalty as wrong credentials.
 
 use axum::Json;
 use axum::extract::{Form, Path, State};
@@ -15,9 +16,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
-use super::AppState;
+use super::auth::penalize_failure;
 use super::call;
 use super::page::{escape, page};
+use super::{AppState, ClientAddr};
 use crate::service::ServiceError;
 use crate::service::app_invites::{self, Credentials, InviteState, SetupUrls, setup_urls};
 use crate::store::apps::invite_hash;
@@ -139,12 +141,25 @@ fn guide(urls: &SetupUrls, code: &str, name: Option<&str>, error: Option<&str>) 
     b
 }
 
-pub async fn show(State(st): State<AppState>, Path(code): Path<String>) -> Response {
+/// A wrong code is paid for like wrong credentials (one at a time per client address, after a
+/// pause), so guessing codes costs the guesser, and the store a bounded number of reads.
+async fn penalize_unknown(st: &AppState, client: ClientAddr, state: &InviteState) {
+    if matches!(state, InviteState::Unknown) {
+        penalize_failure(st, client.0).await;
+    }
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    client: ClientAddr,
+    Path(code): Path<String>,
+) -> Response {
     let ctx = call::operator(&st);
     let state = match app_invites::state(&ctx, &code).await {
         Ok(s) => s,
         Err(e) => return unavailable(e),
     };
+    penalize_unknown(&st, client, &state).await;
     if let Some(r) = refused(&state) {
         return r;
     }
@@ -170,6 +185,7 @@ fn unavailable(e: ServiceError) -> Response {
 
 pub async fn submit(
     State(st): State<AppState>,
+    client: ClientAddr,
     Path(code): Path<String>,
     Form(creds): Form<Credentials>,
 ) -> Response {
@@ -178,6 +194,7 @@ pub async fn submit(
         Ok(s) => s,
         Err(e) => return unavailable(e),
     };
+    penalize_unknown(&st, client, &state).await;
     if let Some(r) = refused(&state) {
         return r;
     }
@@ -241,11 +258,19 @@ fn done(urls: &SetupUrls, code: &str, app_id: &str) -> Response {
 
 /// Whether Zoom's CRC has reached the app a used invitation added: `{"app_id", "crc_seen"}`.
 /// Answers only for a used code (404 otherwise), so it reveals nothing about open invitations.
-pub async fn status(State(st): State<AppState>, Path(code): Path<String>) -> Response {
+pub async fn status(
+    State(st): State<AppState>,
+    client: ClientAddr,
+    Path(code): Path<String>,
+) -> Response {
     let not_found = || (StatusCode::NOT_FOUND, Json(json!({"error": "not found"}))).into_response();
     let inv = match st.db.app_invite(&invite_hash(&code)).await {
         Ok(Some(inv)) if inv.used_at_ms.is_some() => inv,
-        Ok(_) => return not_found(),
+        Ok(None) => {
+            penalize_failure(&st, client.0).await;
+            return not_found();
+        }
+        Ok(Some(_)) => return not_found(),
         Err(e) => return unavailable(e.into()),
     };
     match st.db.get_app(&inv.app_id).await {

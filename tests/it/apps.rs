@@ -279,6 +279,15 @@ async fn a_rotated_secret_token_verifies_beside_the_old_one_only_during_the_over
     assert_eq!(resp.status(), 200);
     let (_, view) = api(&app, Method::GET, &format!("/apps/{ID}"), None).await;
     assert!(view["previous_secret_token_until"].is_null(), "{view}");
+    // And the old token does not stay at rest: the refresh drops it from the record.
+    eventually_async(
+        "the rotated-out token is dropped from the store",
+        async || {
+            let rec = app.db().get_app(ID).await.unwrap().unwrap();
+            rec.previous_secret_token.is_none() && rec.previous_until_ms.is_none()
+        },
+    )
+    .await;
 
     // overlap_secs = 0 drops the old token at once.
     let (s, _) = api(
