@@ -333,3 +333,19 @@ pub fn run(config_path: Option<&Path>, cmd: AppsCommand) -> CliResult {
         }
     }
 }
+
+/// For `doctor`: how many apps were added at run time, and the ids of those whose secrets do not
+/// open with `security.data_key` (the relay skips them, so their webhooks answer 404).
+pub(super) async fn unopenable(
+    config: &crate::config::Config,
+    db: &dyn crate::store::Backend,
+) -> Result<(usize, Vec<String>), crate::store::StoreError> {
+    let key = config.security.data_key.bytes();
+    let stored = db.list_apps().await?;
+    let bad = stored
+        .iter()
+        .filter(|a| crate::apps::open_app(key, &config.zoom.app_defaults, a).is_err())
+        .map(|a| a.id.clone())
+        .collect();
+    Ok((stored.len(), bad))
+}

@@ -174,6 +174,11 @@ async fn an_app_added_through_the_api_serves_crc_events_installs_and_alerts_at_o
     assert_eq!(ids, ["default", ID], "the config's app is listed too");
     assert_eq!(list[0]["read_only"], true);
     assert_eq!(list[0]["source"], "config");
+    // Sealed at rest: neither secret is anywhere in the store.
+    for secret in [TOKEN_OLD, CLIENT_SECRET] {
+        let found = app.db().trees_containing(secret.as_bytes()).await.unwrap();
+        assert!(found.is_empty(), "{secret} found in {found:?}");
+    }
 
     // The CRC handshake works on the first try, and the page-visible status records it.
     let plain = "qgg8vlvZRS6UYooatFL8Aw";
@@ -653,6 +658,38 @@ async fn the_cli_adds_rotates_shows_and_removes_apps_through_a_running_relay() {
     let out = run_cli(&["--config", &cfg, "apps", "invite", "--json"]).await;
     let inv = json_of(&out);
     assert!(inv["url"].as_str().unwrap().contains("/apps/new/"));
+}
+
+#[tokio::test]
+async fn doctor_reports_added_apps_whose_secrets_the_data_key_cannot_open() {
+    let app = spawn_app(|_| {}).await;
+    let (s, _) = api(
+        &app,
+        Method::POST,
+        "/apps",
+        Some(json!({"id": "sealed-app", "secret_token": TOKEN_OLD})),
+    )
+    .await;
+    assert_eq!(s, 201);
+    let dir = app.shutdown().await;
+    let cfg = dir.path().join("relay.toml");
+    let out = run_cli(&["--config", cfg.to_str().unwrap(), "doctor"]).await;
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(text.contains("every secret opens"), "{text}");
+    let mut doc = std::fs::read_to_string(&cfg).unwrap();
+    set_key(
+        &mut doc,
+        "data_key",
+        "\"AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=\"",
+    );
+    std::fs::write(&cfg, doc).unwrap();
+    let out = run_cli(&["--config", cfg.to_str().unwrap(), "doctor"]).await;
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("not served") && text.contains("sealed-app"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
