@@ -746,3 +746,143 @@ async fn an_app_added_on_one_postgres_replica_serves_webhooks_on_another() {
     let body = started(ACCOUNT, &unique_uuid("n"));
     assert_eq!(post_signed(&b, ID, TOKEN_NEW, &body).await.status(), 200);
 }
+
+#[tokio::test]
+async fn the_operator_manages_apps_in_the_console_and_a_tenant_cannot() {
+    use crate::console::{Visitor, meta_csrf};
+    let app = spawn_app(|_| {}).await;
+    let mut v = Visitor::new(&app);
+    v.sign_in_operator().await;
+    let page = v.get("/console/apps").await;
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("Defined in the config file"),
+        "the config app is read-only"
+    );
+    let csrf = meta_csrf(&html).expect("csrf");
+
+    // Without the CSRF token nothing happens.
+    let res = v
+        .post(
+            "/console/apps/add",
+            &[("id", "console-app"), ("secret_token", TOKEN_OLD)],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    let res = v
+        .post(
+            "/console/apps/add",
+            &[
+                ("csrf", &csrf),
+                ("id", "console-app"),
+                ("secret_token", TOKEN_OLD),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Added console-app"), "{html}");
+    assert!(!html.contains(TOKEN_OLD), "the secret is not shown");
+    let body = started(ACCOUNT, &unique_uuid("k"));
+    assert_eq!(
+        post_signed(&app, "console-app", TOKEN_OLD, &body)
+            .await
+            .status(),
+        200
+    );
+
+    let res = v
+        .post(
+            "/console/apps/console-app/rotate",
+            &[
+                ("csrf", &csrf),
+                ("secret_token", TOKEN_NEW),
+                ("overlap_secs", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let body = started(ACCOUNT, &unique_uuid("k"));
+    assert_eq!(
+        post_signed(&app, "console-app", TOKEN_OLD, &body)
+            .await
+            .status(),
+        401
+    );
+    assert_eq!(
+        post_signed(&app, "console-app", TOKEN_NEW, &body)
+            .await
+            .status(),
+        200
+    );
+
+    let res = v
+        .post(
+            "/console/apps/invite",
+            &[("csrf", &csrf), ("name", "Choir")],
+        )
+        .await;
+    let html = res.text().await.unwrap();
+    let link = html
+        .split(&format!("http://{}/apps/new/", app.addr))
+        .nth(1)
+        .expect("the invitation link is shown");
+    let code: String = link
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect();
+    let guided = v.get(&format!("/apps/new/{code}")).await;
+    assert_eq!(guided.status(), 200);
+
+    // A tenant's session sees no apps page.
+    let now = chrono::Utc::now().timestamp_millis();
+    app.db()
+        .put_session(
+            "tenant-session",
+            &zoom_relay::store::auth::Session {
+                grant: zoom_relay::store::auth::Grant::Tenant {
+                    app_id: "default".into(),
+                    account_id: ACCOUNT.into(),
+                },
+                user: "owner@example.org".into(),
+                csrf: "tenant-csrf".into(),
+                created_at_ms: now,
+                expires_at_ms: now + 3_600_000,
+            },
+        )
+        .await
+        .unwrap();
+    let mut t = Visitor::new(&app);
+    t.cookie = Some("tenant-session".into());
+    assert_eq!(t.get("/console/apps").await.status(), 404);
+    let res = t
+        .post(
+            "/console/apps/console-app/remove",
+            &[("csrf", "tenant-csrf"), ("confirm", "console-app")],
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+
+    // The operator removes it after typing the id.
+    let res = v
+        .post(
+            "/console/apps/console-app/remove",
+            &[("csrf", &csrf), ("confirm", "console")],
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+    let res = v
+        .post(
+            "/console/apps/console-app/remove",
+            &[("csrf", &csrf), ("confirm", "console-app")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        post_signed(&app, "console-app", TOKEN_NEW, &body)
+            .await
+            .status(),
+        404
+    );
+}

@@ -33,6 +33,8 @@ pub async fn home(State(st): State<AppState>, headers: HeaderMap) -> Result<Resp
         .collect();
     let mut body = String::from(
         "<p>You are signed in as the operator and see every account. Pick one.</p>\
+         <p><a href=\"/console/apps\">Zoom apps</a>: add, rotate, remove, or invite a community \
+         to connect its own.</p>\
          <h2>Installed accounts</h2>",
     );
     if list.is_empty() {
