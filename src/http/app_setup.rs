@@ -112,7 +112,10 @@ fn guide(urls: &SetupUrls, code: &str, name: Option<&str>, error: Option<&str>) 
     for (group, e) in EVENTS {
         b.push_str(&format!("<li>{}: {}</li>", escape(group), escape(e)));
     }
-    b.push_str("</ul><p><b>Scopes to add</b> (on \"Scopes\"):</p>");
+    b.push_str(
+        "</ul><p><b>Scopes to add</b> (on \"Scopes\"; if you chose an admin-managed app, the \
+         same scopes ending in <code>:admin</code>):</p>",
+    );
     for (i, s) in SCOPES.iter().enumerate() {
         b.push_str(&copy_row(&format!("scope{i}"), "Scope", s));
     }

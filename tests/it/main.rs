@@ -7,6 +7,7 @@ mod apps;
 mod at_rest;
 mod bot;
 mod browser;
+mod browser_apps;
 mod cluster;
 mod config_cli;
 mod console;
