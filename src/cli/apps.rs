@@ -1,6 +1,6 @@
-//! `zoom-relay apps list|show|add|rotate-secret|remove|invite`: Zoom apps as data, for the
-//! operator. Secrets are read from a file or the environment, never from the command line, where
-//! they would stay in shell history and in the process list.
+//! `zoom-relay apps list|show|add|rotate-secret|remove|invite|invitations|revoke-invitation`:
+//! Zoom apps as data, for the operator. Secrets are read from a file or the environment, never
+//! from the command line, where they would stay in shell history and in the process list.
 
 use std::path::{Path, PathBuf};
 
@@ -85,6 +85,19 @@ pub enum AppsCommand {
         #[arg(long)]
         confirm: Option<String>,
         /// Print the report as one JSON document.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Invitations, used or not (never the codes: only their hashes are kept).
+    Invitations {
+        /// Print one JSON document on stdout instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Withdraw open invitations whose id starts with ID (6+ hex digits): their links expire now.
+    RevokeInvitation {
+        id: String,
+        /// Print the withdrawn invitations as one JSON document.
         #[arg(long)]
         json: bool,
     },
@@ -306,6 +319,41 @@ pub fn run(config_path: Option<&Path>, cmd: AppsCommand) -> CliResult {
                 r.app_id,
                 r.purged.len()
             );
+            Ok(())
+        }
+        AppsCommand::Invitations { json } => {
+            let rows = with_manager(&config, async |m| m.app_invitations().await)?;
+            if json {
+                return print_json(&rows);
+            }
+            if rows.is_empty() {
+                println!("no invitations (zoom-relay apps invite issues one)");
+            }
+            let now = chrono::Utc::now().timestamp_millis();
+            for i in rows {
+                let state = match i.used_at_ms {
+                    Some(_) => "used",
+                    None if i.expires_at_ms <= now => "expired",
+                    None => "open",
+                };
+                println!(
+                    "{:<12}  {:<20}  {:<8}  {}",
+                    i.id,
+                    i.app_id,
+                    state,
+                    i.name.as_deref().unwrap_or("")
+                );
+            }
+            Ok(())
+        }
+        AppsCommand::RevokeInvitation { id, json } => {
+            let gone = with_manager(&config, async |m| m.revoke_app_invitation(&id).await)?;
+            if json {
+                return print_json(&gone);
+            }
+            for i in gone {
+                println!("withdrew invitation {} (app {})", i.id, i.app_id);
+            }
             Ok(())
         }
         AppsCommand::Invite {

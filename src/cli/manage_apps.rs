@@ -10,6 +10,7 @@ use super::access::Remote;
 use super::manage::Local;
 use crate::service::app_invites::{self, CreatedInvite, InviteRequest};
 use crate::service::apps::{self, AddApp, AppRemoveReport, AppView, UpdateApp};
+use crate::store::apps::AppInvite;
 
 type R<T> = Result<T, CliError>;
 
@@ -25,6 +26,8 @@ pub trait ManageApps: Send + Sync {
     async fn update_app(&self, id: &str, req: UpdateApp) -> R<AppView>;
     async fn remove_app(&self, id: &str, confirm: &str) -> R<AppRemoveReport>;
     async fn invite_app(&self, req: InviteRequest) -> R<CreatedInvite>;
+    async fn app_invitations(&self) -> R<Vec<AppInvite>>;
+    async fn revoke_app_invitation(&self, id: &str) -> R<Vec<AppInvite>>;
 }
 
 #[async_trait]
@@ -55,6 +58,12 @@ impl ManageApps for Local {
     async fn invite_app(&self, req: InviteRequest) -> R<CreatedInvite> {
         Ok(app_invites::invite(self.ctx(), req).await?)
     }
+    async fn app_invitations(&self) -> R<Vec<AppInvite>> {
+        Ok(app_invites::list(self.ctx()).await?)
+    }
+    async fn revoke_app_invitation(&self, id: &str) -> R<Vec<AppInvite>> {
+        Ok(app_invites::revoke(self.ctx(), id).await?)
+    }
 }
 
 #[async_trait]
@@ -84,6 +93,13 @@ impl ManageApps for Remote {
     }
     async fn invite_app(&self, req: InviteRequest) -> R<CreatedInvite> {
         self.send(Method::POST, &["app-invitations"], &[], Some(body(&req)?))
+            .await
+    }
+    async fn app_invitations(&self) -> R<Vec<AppInvite>> {
+        self.get("/app-invitations", &[]).await
+    }
+    async fn revoke_app_invitation(&self, id: &str) -> R<Vec<AppInvite>> {
+        self.send(Method::DELETE, &["app-invitations", id], &[], None)
             .await
     }
 }

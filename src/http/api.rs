@@ -38,6 +38,7 @@ use crate::service::events::EventView;
 use crate::service::routes::{PreviewItem, PreviewRequest, TemplateInfo, TestReport, TestSent};
 use crate::service::subscriptions::Subscription;
 use crate::service::tokens::{CreateToken, CreatedToken};
+use crate::store::apps::AppInvite;
 use crate::store::auth::ApiToken;
 use crate::store::{DisabledTarget, ImportReport, Notice};
 
@@ -572,6 +573,26 @@ pub fn endpoints() -> Vec<Endpoint> {
             Some(schema::<InviteRequest>),
             Json(201, schema::<CreatedInvite>),
             post(apps::invite),
+        ),
+        ep(
+            Method::GET,
+            "/app-invitations",
+            "App invitations, used or not (never the codes, which are kept hashed)",
+            Operator,
+            &[],
+            None,
+            Json(200, schema::<Vec<AppInvite>>),
+            get(apps::invitations),
+        ),
+        ep(
+            Method::DELETE,
+            "/app-invitations/{id}",
+            "Withdraw open invitations whose id starts with {id} (6+ hex digits): their links expire now",
+            Operator,
+            &[],
+            None,
+            Json(200, schema::<Vec<AppInvite>>),
+            delete(apps::revoke_invitation),
         ),
         ep(
             Method::GET,

@@ -184,6 +184,10 @@ async fn finish(
     q: CallbackQuery,
     path_app: Option<String>,
 ) -> Response {
+    if let Some(a) = &path_app {
+        // An app added on another replica moments ago: let a miss re-read the apps (bounded).
+        st.apps.find(a).await;
+    }
     let resp = finish_inner(&st, &headers, q, path_app).await;
     with_cleared_cookie(&st, resp)
 }

@@ -128,6 +128,28 @@ pub async fn list(ctx: &Ctx) -> Result<Vec<AppInvite>, ServiceError> {
     Ok(ctx.db.list_app_invites().await?)
 }
 
+/// Withdraws the open invitations whose id (as `list` shows it) starts with `id`, at least 6 hex
+/// digits: their links answer "expired" from now on. A used invitation stays as it is.
+pub async fn revoke(ctx: &Ctx, id: &str) -> Result<Vec<AppInvite>, ServiceError> {
+    if id.len() < 6 || !id.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(ServiceError::invalid(
+            "id",
+            "give at least the first 6 hex digits of the invitation id (as `apps invitations` shows it)",
+        ));
+    }
+    let gone = ctx
+        .db
+        .expire_app_invites(&id.to_ascii_lowercase(), now_ms())
+        .await?;
+    if gone.is_empty() {
+        return Err(ServiceError::NotFound(format!(
+            "no open invitation with id {id}"
+        )));
+    }
+    ctx.durable().await?;
+    Ok(gone)
+}
+
 /// What a code is now; reads only.
 pub async fn state(ctx: &Ctx, code: &str) -> Result<InviteState, ServiceError> {
     let Some(rec) = ctx.db.app_invite(&invite_hash(code)).await? else {

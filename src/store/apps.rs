@@ -43,7 +43,7 @@ pub struct StoredApp {
 
 /// An operator's invitation to add one app: the app id is fixed when it is issued, so the guided
 /// page can show the exact webhook URL before anything is stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct AppInvite {
     /// The first 12 hex digits of SHA-256(code), to name it in listings.
     pub id: String,
@@ -80,6 +80,16 @@ pub(super) fn decide_use(mut rec: AppInvite, now_ms: i64) -> Result<AppInvite, I
     }
     rec.used_at_ms = Some(now_ms);
     Ok(rec)
+}
+
+/// The record of an open invitation matching `id_prefix`, withdrawn (expiring at `now_ms`); None
+/// for one that does not match or is used or expired already. Shared by the backends.
+pub(super) fn withdraw(mut rec: AppInvite, id_prefix: &str, now_ms: i64) -> Option<AppInvite> {
+    if !rec.id.starts_with(id_prefix) || rec.used_at_ms.is_some() || rec.expires_at_ms <= now_ms {
+        return None;
+    }
+    rec.expires_at_ms = now_ms;
+    Some(rec)
 }
 
 /// The trees, opened with the store.
@@ -186,6 +196,31 @@ impl Store {
             .values()
             .map(|v| dec(&v?))
             .collect::<Result<_, _>>()?;
+        out.sort_by_key(|i| i.created_at_ms);
+        Ok(out)
+    }
+
+    /// Withdraws the open invitations whose id starts with `id_prefix`: each expires at `now_ms`
+    /// (compare-and-swap, so one used meanwhile stays used). Returns the withdrawn ones.
+    pub fn expire_app_invites(
+        &self,
+        id_prefix: &str,
+        now_ms: i64,
+    ) -> Result<Vec<AppInvite>, StoreError> {
+        let tree = &self.app_trees().invites;
+        let mut out = Vec::new();
+        for item in tree.iter() {
+            let (k, v) = item?;
+            let Some(rec) = withdraw(dec(&v)?, id_prefix, now_ms) else {
+                continue;
+            };
+            if tree
+                .compare_and_swap(&k, Some(v), Some(enc(&rec)?))?
+                .is_ok()
+            {
+                out.push(rec);
+            }
+        }
         out.sort_by_key(|i| i.created_at_ms);
         Ok(out)
     }

@@ -141,6 +141,8 @@ const DOCUMENTED: &[(&str, &str)] = &[
     ("PUT", "/apps/{app_id}"),
     ("DELETE", "/apps/{app_id}"),
     ("POST", "/app-invitations"),
+    ("GET", "/app-invitations"),
+    ("DELETE", "/app-invitations/{id}"),
 ];
 
 /// Asks the relay, without credentials, for `method path` (path parameters filled in). The auth

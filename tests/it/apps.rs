@@ -522,6 +522,43 @@ async fn an_invitation_adds_one_app_on_the_guided_page_and_then_only_says_it_was
         .unwrap();
     assert_eq!(resp.status(), 410);
 
+    // The operator lists invitations (never the codes) and can withdraw an open one.
+    let (s, list) = api(&app, Method::GET, "/app-invitations", None).await;
+    assert_eq!(s, 200);
+    assert_eq!(list[0]["app_id"], "invited");
+    assert!(list[0]["used_at_ms"].is_i64());
+    assert!(!list.to_string().contains(&code));
+    let (_, open) = api(
+        &app,
+        Method::POST,
+        "/app-invitations",
+        Some(json!({"app_id": "withdrawn"})),
+    )
+    .await;
+    let open_url = open["url"].as_str().unwrap().to_string();
+    assert_eq!(b.get(&open_url).send().await.unwrap().status(), 200);
+    let (s, _) = api(&app, Method::DELETE, "/app-invitations/abc", None).await;
+    assert_eq!(s, 400, "an id needs 6 hex digits");
+    let id = open["id"].as_str().unwrap();
+    let (s, gone) = api(
+        &app,
+        Method::DELETE,
+        &format!("/app-invitations/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{gone}");
+    assert_eq!(gone[0]["app_id"], "withdrawn");
+    assert_eq!(b.get(&open_url).send().await.unwrap().status(), 410);
+    let (s, _) = api(
+        &app,
+        Method::DELETE,
+        &format!("/app-invitations/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(s, 404, "nothing open is left to withdraw");
+
     // Expired: a clear page too.
     let (s, inv) = api(
         &app,
@@ -658,6 +695,11 @@ async fn the_cli_adds_rotates_shows_and_removes_apps_through_a_running_relay() {
     let out = run_cli(&["--config", &cfg, "apps", "invite", "--json"]).await;
     let inv = json_of(&out);
     assert!(inv["url"].as_str().unwrap().contains("/apps/new/"));
+    let out = run_cli(&["--config", &cfg, "apps", "invitations", "--json"]).await;
+    assert_eq!(json_of(&out)[0]["id"], inv["id"]);
+    let id = inv["id"].as_str().unwrap();
+    let out = run_cli(&["--config", &cfg, "apps", "revoke-invitation", id, "--json"]).await;
+    assert_eq!(json_of(&out)[0]["app_id"], inv["app_id"]);
 }
 
 #[tokio::test]

@@ -14,6 +14,7 @@ use crate::http::call;
 use crate::http::{ApiError, AppState};
 use crate::service::app_invites::{self, CreatedInvite, InviteRequest};
 use crate::service::apps::{self, AddApp, AppRemoveReport, AppView, UpdateApp};
+use crate::store::apps::AppInvite;
 
 /// Makes a change visible to this relay's webhook and install routes at once.
 async fn reload(st: &AppState) {
@@ -94,4 +95,21 @@ pub(super) async fn invite(
     p.require_operator()?;
     let created = app_invites::invite(&call::operator(&st), req).await?;
     Ok((StatusCode::CREATED, Json(created)))
+}
+
+pub(super) async fn invitations(
+    State(st): State<AppState>,
+    p: Principal,
+) -> Result<Json<Vec<AppInvite>>, ApiError> {
+    p.require_operator()?;
+    Ok(Json(app_invites::list(&call::operator(&st)).await?))
+}
+
+pub(super) async fn revoke_invitation(
+    State(st): State<AppState>,
+    p: Principal,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<AppInvite>>, ApiError> {
+    p.require_operator()?;
+    Ok(Json(app_invites::revoke(&call::operator(&st), &id).await?))
 }

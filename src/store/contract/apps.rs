@@ -123,6 +123,25 @@ pub(super) async fn app_invites_work_once_and_expire(db: Db, second: Db) {
         }
     }
     assert_eq!(used, 1);
+
+    // Withdrawing: an open one expires now, a used one stays used, other ids are untouched.
+    let (open, other) = (invite_hash("code-open"), invite_hash("code-other"));
+    let mut rec = invite("a3", 1_000);
+    rec.id = "fedcba987654".into();
+    assert!(db.put_app_invite(&open, &rec).await.unwrap());
+    let mut kept = invite("a4", 1_000);
+    kept.id = "fedcff000000".into();
+    assert!(db.put_app_invite(&other, &kept).await.unwrap());
+    let gone = second.expire_app_invites("fedcba", 600).await.unwrap();
+    assert_eq!(gone.len(), 1);
+    assert_eq!(gone[0].expires_at_ms, 600);
+    assert!(matches!(
+        db.use_app_invite(&open, 700).await.unwrap(),
+        InviteUse::Expired(_)
+    ));
+    assert_eq!(db.app_invite(&other).await.unwrap(), Some(kept));
+    // The used one matches the prefix of every id in this case ("0123...") but stays used.
+    assert!(db.expire_app_invites("0123", 600).await.unwrap().is_empty());
     assert_eq!(
         db.app_invite(&h).await.unwrap().and_then(|i| i.used_at_ms),
         Some(500)

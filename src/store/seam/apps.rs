@@ -30,6 +30,14 @@ pub trait AppStore: Send + Sync {
     /// Every invitation, oldest first.
     async fn list_app_invites(&self) -> Result<Vec<AppInvite>, StoreError>;
 
+    /// Withdraws the open invitations whose id starts with `id_prefix` (they expire now); a used
+    /// one stays used. Returns the withdrawn ones, oldest first.
+    async fn expire_app_invites(
+        &self,
+        id_prefix: &str,
+        now_ms: i64,
+    ) -> Result<Vec<AppInvite>, StoreError>;
+
     /// Uses an invitation: of concurrent uses exactly one gets [`InviteUse::Used`]; a used or
     /// expired invitation is refused and left as it is.
     async fn use_app_invite(&self, hash: &[u8; 32], now_ms: i64) -> Result<InviteUse, StoreError>;

@@ -96,5 +96,6 @@ sled_impl! {
         fn app_invite(hash: &[u8; 32]) -> Result<Option<AppInvite>, StoreError>;
         fn list_app_invites() -> Result<Vec<AppInvite>, StoreError>;
         fn use_app_invite(hash: &[u8; 32], now_ms: i64) -> Result<InviteUse, StoreError>;
+        fn expire_app_invites(id_prefix: &str, now_ms: i64) -> Result<Vec<AppInvite>, StoreError>;
     }
 }

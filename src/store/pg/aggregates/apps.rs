@@ -3,7 +3,7 @@
 //! revision (or, for an invitation, the record) it read.
 
 use super::*;
-use crate::store::apps::{AppInvite, InviteUse, StoredApp, decide_use};
+use crate::store::apps::{AppInvite, InviteUse, StoredApp, decide_use, withdraw};
 
 #[async_trait]
 impl AppStore for PgStore {
@@ -75,6 +75,34 @@ impl AppStore for PgStore {
 
     async fn list_app_invites(&self) -> Result<Vec<AppInvite>, StoreError> {
         let mut out: Vec<AppInvite> = self.records("SELECT record FROM app_invites", &[]).await?;
+        out.sort_by_key(|i| i.created_at_ms);
+        Ok(out)
+    }
+
+    async fn expire_app_invites(
+        &self,
+        id_prefix: &str,
+        now_ms: i64,
+    ) -> Result<Vec<AppInvite>, StoreError> {
+        let mut out = Vec::new();
+        for row in self
+            .query("SELECT hash, record FROM app_invites", &[])
+            .await?
+        {
+            let (hash, old): (&[u8], &[u8]) = (row.get(0), row.get(1));
+            let Some(rec) = withdraw(dec(old)?, id_prefix, now_ms) else {
+                continue;
+            };
+            let n = self
+                .execute(
+                    "UPDATE app_invites SET record = $3 WHERE hash = $1 AND record = $2",
+                    &[&hash, &old, &enc(&rec)],
+                )
+                .await?;
+            if n == 1 {
+                out.push(rec);
+            }
+        }
         out.sort_by_key(|i| i.created_at_ms);
         Ok(out)
     }
