@@ -29,8 +29,6 @@ use schemars::{JsonSchema, Schema, SchemaGenerator};
 
 use super::{ApiError, AppState};
 use crate::routing::{Route, RouteDocument};
-use crate::service::app_invites::{CreatedInvite, InviteRequest};
-use crate::service::apps::{AddApp, AppRemoveReport, AppView, UpdateApp};
 use crate::service::deliveries::{
     DeliveryDetail, DeliveryView, EnableRequest, ReplayReport, ReplayRequest,
 };
@@ -38,7 +36,6 @@ use crate::service::events::EventView;
 use crate::service::routes::{PreviewItem, PreviewRequest, TemplateInfo, TestReport, TestSent};
 use crate::service::subscriptions::Subscription;
 use crate::service::tokens::{CreateToken, CreatedToken};
-use crate::store::apps::AppInvite;
 use crate::store::auth::ApiToken;
 use crate::store::{DisabledTarget, ImportReport, Notice};
 
@@ -136,7 +133,7 @@ fn ep(
 pub fn endpoints() -> Vec<Endpoint> {
     use Access::*;
     use Answer::*;
-    vec![
+    let mut all = vec![
         ep(
             Method::GET,
             "/openapi.json",
@@ -516,86 +513,6 @@ pub fn endpoints() -> Vec<Endpoint> {
         ),
         ep(
             Method::GET,
-            "/apps",
-            "Zoom apps: the config's (read-only) and those added at run time; never secrets",
-            Operator,
-            &[],
-            None,
-            Json(200, schema::<Vec<AppView>>),
-            get(apps::list),
-        ),
-        ep(
-            Method::POST,
-            "/apps",
-            "Add a Zoom app; it serves webhooks and installs at once (secrets sealed at rest)",
-            Operator,
-            &[],
-            Some(schema::<AddApp>),
-            Json(201, schema::<AppView>),
-            post(apps::add),
-        ),
-        ep(
-            Method::GET,
-            "/apps/{app_id}",
-            "One Zoom app",
-            Operator,
-            &[],
-            None,
-            Json(200, schema::<AppView>),
-            get(apps::show),
-        ),
-        ep(
-            Method::PUT,
-            "/apps/{app_id}",
-            "Change an added app; a new secret_token rotates it (the old one verifies for overlap_secs)",
-            Operator,
-            &[],
-            Some(schema::<UpdateApp>),
-            Json(200, schema::<AppView>),
-            put(apps::update),
-        ),
-        ep(
-            Method::DELETE,
-            "/apps/{app_id}",
-            "Remove an added app and purge every account of it, as an uninstall does",
-            Operator,
-            &[("confirm", "the app id again (required)")],
-            None,
-            Json(200, schema::<AppRemoveReport>),
-            delete(apps::remove),
-        ),
-        ep(
-            Method::POST,
-            "/app-invitations",
-            "Invite a community to connect its own Zoom app (code shown once, single use, expiring)",
-            Operator,
-            &[],
-            Some(schema::<InviteRequest>),
-            Json(201, schema::<CreatedInvite>),
-            post(apps::invite),
-        ),
-        ep(
-            Method::GET,
-            "/app-invitations",
-            "App invitations, used or not (never the codes, which are kept hashed)",
-            Operator,
-            &[],
-            None,
-            Json(200, schema::<Vec<AppInvite>>),
-            get(apps::invitations),
-        ),
-        ep(
-            Method::DELETE,
-            "/app-invitations/{id}",
-            "Withdraw open invitations whose id starts with {id} (6+ hex digits): their links expire now",
-            Operator,
-            &[],
-            None,
-            Json(200, schema::<Vec<AppInvite>>),
-            delete(apps::revoke_invitation),
-        ),
-        ep(
-            Method::GET,
             "/backup",
             "The whole store as a backup file (stream)",
             Operator,
@@ -604,7 +521,9 @@ pub fn endpoints() -> Vec<Endpoint> {
             Binary("application/octet-stream"),
             get(backup),
         ),
-    ]
+    ];
+    all.extend(apps::endpoints());
+    all
 }
 
 pub fn router() -> Router<AppState> {

@@ -3,6 +3,7 @@
 //! (crash safety, the CLI). One module per capability.
 
 mod api;
+mod app_invites;
 mod apps;
 mod at_rest;
 mod bot;

@@ -6,9 +6,11 @@
 use crate::http::extract::Json;
 use crate::http::extract::{Path, Query};
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{Method, StatusCode};
+use axum::routing::{delete, get, post, put};
 use serde::Deserialize;
 
+use super::{Access, Answer, Endpoint, ep, schema};
 use crate::http::auth::Principal;
 use crate::http::call;
 use crate::http::{ApiError, AppState};
@@ -112,4 +114,92 @@ pub(super) async fn revoke_invitation(
 ) -> Result<Json<Vec<AppInvite>>, ApiError> {
     p.require_operator()?;
     Ok(Json(app_invites::revoke(&call::operator(&st), &id).await?))
+}
+
+/// The rows of the endpoint table for apps and invitations (see [`super::endpoints`]).
+pub(super) fn endpoints() -> Vec<Endpoint> {
+    use Access::*;
+    use Answer::*;
+    vec![
+        ep(
+            Method::GET,
+            "/apps",
+            "Zoom apps: the config's (read-only) and those added at run time; never secrets",
+            Operator,
+            &[],
+            None,
+            Json(200, schema::<Vec<AppView>>),
+            get(list),
+        ),
+        ep(
+            Method::POST,
+            "/apps",
+            "Add a Zoom app; it serves webhooks and installs at once (secrets sealed at rest)",
+            Operator,
+            &[],
+            Some(schema::<AddApp>),
+            Json(201, schema::<AppView>),
+            post(add),
+        ),
+        ep(
+            Method::GET,
+            "/apps/{app_id}",
+            "One Zoom app",
+            Operator,
+            &[],
+            None,
+            Json(200, schema::<AppView>),
+            get(show),
+        ),
+        ep(
+            Method::PUT,
+            "/apps/{app_id}",
+            "Change an added app; a new secret_token rotates it (the old one verifies for overlap_secs)",
+            Operator,
+            &[],
+            Some(schema::<UpdateApp>),
+            Json(200, schema::<AppView>),
+            put(update),
+        ),
+        ep(
+            Method::DELETE,
+            "/apps/{app_id}",
+            "Remove an added app and purge every account of it, as an uninstall does",
+            Operator,
+            &[("confirm", "the app id again (required)")],
+            None,
+            Json(200, schema::<AppRemoveReport>),
+            delete(remove),
+        ),
+        ep(
+            Method::POST,
+            "/app-invitations",
+            "Invite a community to connect its own Zoom app (code shown once, single use, expiring)",
+            Operator,
+            &[],
+            Some(schema::<InviteRequest>),
+            Json(201, schema::<CreatedInvite>),
+            post(invite),
+        ),
+        ep(
+            Method::GET,
+            "/app-invitations",
+            "App invitations, used or not (never the codes, which are kept hashed)",
+            Operator,
+            &[],
+            None,
+            Json(200, schema::<Vec<AppInvite>>),
+            get(invitations),
+        ),
+        ep(
+            Method::DELETE,
+            "/app-invitations/{id}",
+            "Withdraw open invitations whose id starts with {id} (6+ hex digits): their links expire now",
+            Operator,
+            &[],
+            None,
+            Json(200, schema::<Vec<AppInvite>>),
+            delete(revoke_invitation),
+        ),
+    ]
 }
