@@ -24,6 +24,7 @@ pub use fairness::{Fairness, KNOWN_BOMB_MEMORY, TENANT_RENDER_BUCKET};
 pub use preview::{PreviewError, TestDelivery, TestReport};
 pub use render::{to_message, with_manage_footer};
 
+use crate::apps::Apps;
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::render::Renderer;
@@ -115,6 +116,8 @@ pub struct Dispatcher {
     tenants: Option<Arc<Tenants>>,
     metrics: Option<Arc<Metrics>>,
     fairness: Arc<Fairness>,
+    /// Whether an event's app installs (OAuth) and is user-managed; config and stored apps.
+    apps: Arc<Apps>,
 }
 
 /// The idempotency key of the job for (event, target): stable across re-dispatch.
@@ -125,6 +128,7 @@ pub fn idempotency_key(event_seq: u64, target: &Target) -> String {
 impl Dispatcher {
     pub fn new(db: Db, renderer: Arc<Renderer>, config: Arc<Config>) -> Dispatcher {
         Dispatcher {
+            apps: Apps::new(config.clone(), db.clone()),
             db,
             renderer,
             config,
@@ -136,6 +140,7 @@ impl Dispatcher {
 
     /// Revokes tokens on uninstall and looks up join links (see [`Tenants::before_dispatch`]).
     pub fn with_tenants(mut self, tenants: Arc<Tenants>) -> Self {
+        self.apps = tenants.apps().clone();
         self.tenants = Some(tenants);
         self
     }
@@ -203,11 +208,10 @@ impl Dispatcher {
             Prepared::Purge { account, user_id } => {
                 // A user-managed app: one user's uninstall removes only that user's tokens.
                 let user_managed = self
-                    .config
-                    .zoom
                     .apps
-                    .iter()
-                    .any(|a| a.id == rec.event.app_id && a.user_managed);
+                    .get_or_reload(&rec.event.app_id)
+                    .await?
+                    .is_some_and(|a| a.user_managed);
                 match crate::tenants::uninstall(
                     &*self.db,
                     &rec.event.app_id,
@@ -308,11 +312,10 @@ impl Dispatcher {
         // An OAuth app's events count only for accounts that installed it; a webhook-only app
         // (no OAuth credentials: an account's own internal app) routes by account id alone.
         let oauth_app = self
-            .config
-            .zoom
             .apps
-            .iter()
-            .any(|a| a.id == app && a.has_oauth());
+            .get_or_reload(app)
+            .await?
+            .is_some_and(|a| a.has_oauth());
         if oauth_app && self.db.get_tenant(app, &account).await?.is_none() {
             return Ok(Prepared::NoTenant);
         }

@@ -9,13 +9,11 @@
 //! end's), signature and timestamp, JSON, then the validation answer or the append. Zoom never
 //! retries a 4xx, so only a storage failure may ask for a retry (reference/zoom.md section 3).
 
-use std::collections::HashMap;
-
 use tokio::sync::Notify;
 
 use crate::store::{AppendOutcome, Backend, NewEvent, StoreError};
 use crate::zoom::event::{self, EventBody, ParsedEvent};
-use crate::zoom::{SignatureError, Verifier};
+use crate::zoom::{Keys, SignatureError};
 
 /// One delivery as Zoom sent it: the raw body and the headers intake reads.
 #[derive(Debug, Clone, Copy)]
@@ -69,11 +67,11 @@ pub enum IntakeError {
     Store(#[from] StoreError),
 }
 
-/// Intake for every configured app: its verifier by app id, the store it appends to, and the
-/// dispatcher's wake-up.
+/// Intake: the store it appends to and the dispatcher's wake-up. Which app a delivery is for, and
+/// its keys, the front end looks up first (`apps::Apps`), so an unknown app is refused before the
+/// body is read.
 pub struct Intake<'a> {
     pub db: &'a dyn Backend,
-    pub verifiers: &'a HashMap<String, Verifier>,
     pub inbox: &'a Notify,
 }
 
@@ -81,31 +79,27 @@ pub struct Intake<'a> {
 const HEADER_CHARS: usize = 128;
 
 impl Intake<'_> {
-    /// The app's verifier; the front end asks before it reads the body, so an unknown app is
-    /// refused without reading it.
-    pub fn verifier(&self, app_id: &str) -> Result<&Verifier, IntakeError> {
-        self.verifiers
-            .get(app_id)
-            .ok_or_else(|| IntakeError::UnknownApp(app_id.to_string()))
-    }
-
-    /// Verifies, parses and stores one delivery for app `app_id` (`now` in Unix seconds, for the
-    /// timestamp check). Returns once the event is durable: Zoom may forget it after our 200.
+    /// Verifies, parses and stores one delivery for app `app_id`, whose secret tokens are `keys`
+    /// (`now` in Unix seconds, for the timestamp check). Returns once the event is durable: Zoom
+    /// may forget it after our 200.
     pub async fn receive(
         &self,
         app_id: &str,
+        keys: &Keys,
         d: Delivery<'_>,
         now: i64,
     ) -> Result<Outcome, IntakeError> {
-        let verifier = self.verifier(app_id)?;
-        if let Err(e) = verifier.verify(d.timestamp, d.signature, d.body, now) {
-            tracing::warn!(
-                app = app_id,
-                reason = e.label(),
-                "rejected Zoom webhook: {e}"
-            );
-            return Err(IntakeError::Unverified(e));
-        }
+        let verifier = match keys.verify(d.timestamp, d.signature, d.body, now) {
+            Ok(v) => v,
+            Err(e) => {
+                tracing::warn!(
+                    app = app_id,
+                    reason = e.label(),
+                    "rejected Zoom webhook: {e}"
+                );
+                return Err(IntakeError::Unverified(e));
+            }
+        };
         let parsed = event::parse(d.body).map_err(|e| IntakeError::Malformed(e.to_string()))?;
         if let ParsedEvent::Ok(e) = &parsed
             && let EventBody::UrlValidation { plain_token } = &e.body
@@ -157,6 +151,7 @@ impl Intake<'_> {
 mod tests {
     use super::*;
     use crate::store::temp_store;
+    use crate::zoom::Verifier;
 
     const SECRET: &[u8] = b"intake-secret";
 
@@ -173,22 +168,20 @@ mod tests {
     #[tokio::test]
     async fn a_verified_event_is_stored_once_and_wakes_the_dispatcher() {
         let (_dir, store) = temp_store();
-        let verifiers: HashMap<String, Verifier> =
-            [("default".to_string(), Verifier::new(SECRET, 300, 300))].into();
+        let keys = Keys::new(Verifier::new(SECRET, 300, 300));
         let inbox = Notify::new();
         let intake = Intake {
             db: &store,
-            verifiers: &verifiers,
             inbox: &inbox,
         };
         let body = br#"{"event":"meeting.started","event_ts":1,"payload":{"account_id":"acc","object":{"id":"1","uuid":"u1","topic":"t"}}}"#;
         let now = chrono::Utc::now().timestamp();
         let ts = now.to_string();
-        let v = &verifiers["default"];
+        let v = keys.current();
         let sig = v.sign(&ts, body);
 
         let first = intake
-            .receive("default", signed(&ts, &sig, body), now)
+            .receive("default", &keys, signed(&ts, &sig, body), now)
             .await
             .expect("accepted");
         let Outcome::Accepted { event, seq } = first else {
@@ -205,7 +198,7 @@ mod tests {
         assert_eq!(stored.event.body.as_bytes(), body);
 
         let again = intake
-            .receive("default", signed(&ts, &sig, body), now)
+            .receive("default", &keys, signed(&ts, &sig, body), now)
             .await
             .expect("acknowledged");
         assert_eq!(
@@ -221,25 +214,28 @@ mod tests {
     #[tokio::test]
     async fn refusals_store_nothing() {
         let (_dir, store) = temp_store();
-        let verifiers: HashMap<String, Verifier> =
-            [("default".to_string(), Verifier::new(SECRET, 300, 300))].into();
+        let keys = Keys::new(Verifier::new(SECRET, 300, 300));
         let inbox = Notify::new();
         let intake = Intake {
             db: &store,
-            verifiers: &verifiers,
             inbox: &inbox,
         };
-        let v = &verifiers["default"];
+        let v = keys.current();
         let now = chrono::Utc::now().timestamp();
         let ts = now.to_string();
         let body = br#"{"event":"meeting.started","payload":{}}"#;
-        let sig = v.sign(&ts, body);
-
-        let unknown = intake.receive("other", signed(&ts, &sig, body), now).await;
-        assert!(matches!(unknown, Err(IntakeError::UnknownApp(a)) if a == "other"));
+        // Signed, but with another app's token.
+        let sig = Verifier::new(b"another-app-secret", 300, 300).sign(&ts, body);
+        let other = intake
+            .receive("default", &keys, signed(&ts, &sig, body), now)
+            .await;
+        assert!(
+            matches!(other, Err(IntakeError::Unverified(_))),
+            "{other:?}"
+        );
 
         let forged = intake
-            .receive("default", signed(&ts, "v0=00", body), now)
+            .receive("default", &keys, signed(&ts, "v0=00", body), now)
             .await;
         assert!(
             matches!(forged, Err(IntakeError::Unverified(_))),
@@ -249,7 +245,7 @@ mod tests {
         let junk = b"not json";
         let junk_sig = v.sign(&ts, junk);
         let malformed = intake
-            .receive("default", signed(&ts, &junk_sig, junk), now)
+            .receive("default", &keys, signed(&ts, &junk_sig, junk), now)
             .await;
         assert!(
             matches!(malformed, Err(IntakeError::Malformed(_))),
@@ -259,7 +255,7 @@ mod tests {
         let crc = br#"{"event":"endpoint.url_validation","payload":{"plainToken":"abc"}}"#;
         let crc_sig = v.sign(&ts, crc);
         let answer = intake
-            .receive("default", signed(&ts, &crc_sig, crc), now)
+            .receive("default", &keys, signed(&ts, &crc_sig, crc), now)
             .await
             .expect("answered");
         assert_eq!(

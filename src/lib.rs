@@ -2,6 +2,7 @@
 //! who asked for them. `run(config, listener)` starts everything and returns an [`App`] handle, so
 //! tests bind `127.0.0.1:0` and read the real port.
 
+pub mod apps;
 pub mod bot;
 pub mod cli;
 pub mod config;
@@ -106,6 +107,11 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
     let signals = Arc::new(Signals::default());
     let tenants = tenants::Tenants::new(db.clone(), config.clone())
         .context("building the Zoom OAuth client")?;
+    tenants
+        .apps()
+        .reload()
+        .await
+        .context("reading the Zoom apps added at run time")?;
     let state = AppState::new(
         config.clone(),
         db.clone(),
@@ -140,11 +146,14 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
         signals.clone(),
     )
     .await?;
+    let apps = tenants.apps().clone();
     let dispatcher = Dispatcher::new(db.clone(), renderer.clone(), config.clone())
         .with_tenants(tenants)
         .with_metrics(metrics.clone());
     let janitor_lead = db.campaign(Role::Janitor);
     let mut workers = vec![
+        // Apps added or changed on another replica (or by the CLI on a shared database).
+        tokio::spawn(apps.refresh_loop(token.clone())),
         tokio::spawn(leader_gauge(
             janitor_lead.clone(),
             Role::Janitor,
@@ -238,7 +247,7 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
         t.cancel();
         res
     });
-    tracing::info!(%addr, data_dir = %config.server.data_dir.display(), store = %config.store_backend.describe(), apps = config.zoom.apps.len(), "zoom-relay listening");
+    tracing::info!(%addr, data_dir = %config.server.data_dir.display(), store = %config.store_backend.describe(), apps = state.apps.all().len(), "zoom-relay listening");
     Ok(App {
         addr,
         token,

@@ -14,6 +14,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
+use crate::apps::{App, Apps};
 use crate::config::{Config, ZoomApp};
 use crate::crypto;
 use crate::store::{Db, Installer, PurgeReport, StoreError, Tenant, TenantStatus, UserInstall};
@@ -112,6 +113,8 @@ type TenantKey = (String, String);
 pub struct Tenants {
     db: Db,
     config: Arc<Config>,
+    /// The apps served, config and stored: installs of an app added at run time work at once.
+    apps: Arc<Apps>,
     client: OAuthClient,
     /// One async lock per tenant: a refresh runs alone, and concurrent users wait for its result.
     locks: Mutex<HashMap<TenantKey, Arc<tokio::sync::Mutex<()>>>>,
@@ -124,6 +127,7 @@ pub struct Tenants {
 impl Tenants {
     pub fn new(db: Db, config: Arc<Config>) -> anyhow::Result<Arc<Tenants>> {
         Ok(Arc::new(Tenants {
+            apps: Apps::new(config.clone(), db.clone()),
             db,
             config,
             client: OAuthClient::new()?,
@@ -141,8 +145,14 @@ impl Tenants {
         &self.client
     }
 
-    pub fn app(&self, id: &str) -> Option<&ZoomApp> {
-        self.config.zoom.apps.iter().find(|a| a.id == id)
+    /// The app registry these tenants' apps come from (see [`Apps`]).
+    pub fn apps(&self) -> &Arc<Apps> {
+        &self.apps
+    }
+
+    /// App `id` as last loaded (config or stored).
+    pub fn app(&self, id: &str) -> Option<Arc<App>> {
+        self.apps.get(id)
     }
 
     fn key(&self) -> &[u8; 32] {
@@ -333,7 +343,7 @@ impl Tenants {
                 tracing::warn!(app = %app_id, "cannot open a tenant's tokens to revoke them");
                 continue;
             };
-            match self.client.revoke(app, &pair.access_token).await {
+            match self.client.revoke(&app, &pair.access_token).await {
                 Ok(()) => tracing::info!(app = %app_id, "revoked an uninstalled install's token"),
                 Err(e) => {
                     tracing::info!(app = %app_id, error = %e, "token revocation failed (ignored)")

@@ -11,6 +11,7 @@ use serde_json::json;
 
 use super::CliError;
 use super::access::{Access, Remote, runtime};
+use super::manage_apps::ManageApps;
 use crate::config::Config;
 use crate::render::Renderer;
 use crate::routing::{Route, RouteDocument};
@@ -33,7 +34,7 @@ type R<T> = Result<T, CliError>;
 /// What a management verb may ask of the relay. `false` from a removal means there was nothing
 /// to remove (the remote API answers that with an error of its own).
 #[async_trait]
-pub trait Manage: Send + Sync {
+pub trait Manage: ManageApps + Send + Sync {
     async fn routes(&self, app: Option<&str>, account: Option<&str>) -> R<Vec<Route>>;
     async fn route(&self, app: &str, account: &str, name: &str) -> R<Route>;
     async fn add_route(&self, route: &Route) -> R<Route>;
@@ -142,6 +143,10 @@ pub struct Local {
 }
 
 impl Local {
+    pub(super) fn ctx(&self) -> &Ctx {
+        &self.ctx
+    }
+
     fn new(db: Db, config: &Config) -> R<Local> {
         let renderer = Renderer::new().map_err(|e| CliError::Failed(e.to_string()))?;
         let ctx = Ctx::operator(db, Arc::new(config.clone()), Arc::new(renderer));

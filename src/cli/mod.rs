@@ -2,11 +2,13 @@
 //! error. Errors go to stderr and say what to fix.
 
 mod access;
+mod apps;
 mod codes;
 mod copy;
 mod deliveries;
 mod events;
 mod manage;
+mod manage_apps;
 mod ops;
 mod organizers;
 mod routes;
@@ -49,6 +51,11 @@ enum Command {
     Keygen,
     /// Send a correctly signed sample event to a running relay and print its answer.
     Simulate(simulate::Args),
+    /// Zoom apps as data: list, show, add, rotate-secret, remove; invite a community to add its own.
+    Apps {
+        #[command(subcommand)]
+        command: apps::AppsCommand,
+    },
     /// Installs (tenants): list, show, remove (purges as an uninstall does), audit.
     Tenants {
         #[command(subcommand)]
@@ -163,6 +170,7 @@ pub fn main() -> ExitCode {
         Command::Serve => serve::serve(cli.config.as_deref()),
         Command::Simulate(args) => simulate::simulate(cli.config.as_deref(), args),
         Command::Events { command } => events::run(cli.config.as_deref(), command),
+        Command::Apps { command } => apps::run(cli.config.as_deref(), command),
         Command::Tenants { command } => tenants::run(cli.config.as_deref(), command),
         Command::Tokens { command } => tokens::run(cli.config.as_deref(), command),
         Command::Subscriptions { command } => subscriptions::run(cli.config.as_deref(), command),

@@ -362,6 +362,19 @@ async fn check_store(c: &mut Checks, config: &Config, client: &reqwest::Client) 
                 db.list_dead().await.map(|d| d.len()),
             );
             check_installs(c, config, &*db).await;
+            match super::apps::unopenable(config, &*db).await {
+                Ok((0, _)) => c.skip("added apps", "no apps added at run time"),
+                Ok((n, bad)) if bad.is_empty() => c.ok(
+                    "added apps",
+                    format!("{n} app(s); every secret opens with security.data_key"),
+                ),
+                Ok((n, bad)) => c.fail(
+                    "added apps",
+                    format!("{} of {n} added app(s) are not served: their secrets do not open with security.data_key: {}", bad.len(), bad.join(", ")),
+                    "put back the data_key they were added with, or add them again (zoom-relay apps remove, then add)",
+                ),
+                Err(e) => c.fail("added apps", e.to_string(), "restore the last backup"),
+            }
             let _ = db.close().await;
             match counts {
                 (events, inbox, outbox, Ok(dead)) => c.ok(

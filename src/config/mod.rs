@@ -40,7 +40,7 @@ pub use self::server::{ConnLimits, ServerConfig};
 pub use self::store::{StoreBackend, StoreConfig};
 pub use self::telegram::{BotConfig, BotMode, TelegramConfig};
 pub use self::webhooks::WebhooksConfig;
-pub use self::zoom::{ZoomApp, ZoomConfig, is_valid_app_id};
+pub use self::zoom::{AppDefaults, ZoomApp, ZoomConfig, is_valid_app_id};
 /// Address blocks (`webhooks.allow_cidrs`, `server.trusted_proxies`) are parsed by `net`.
 pub use crate::net::Cidr;
 
@@ -169,7 +169,7 @@ impl Errors {
 /// One numeric key against its bounds: the key, its value, the range and the default to suggest.
 type RangeCheck = (&'static str, u64, &'static limits::Range, &'static str);
 
-fn is_http_url(s: &str) -> bool {
+pub fn is_http_url(s: &str) -> bool {
     reqwest::Url::parse(s)
         .map(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
         .unwrap_or(false)

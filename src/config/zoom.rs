@@ -13,6 +13,27 @@ use super::{Errors, is_http_url, limits};
 #[derive(Debug, Clone)]
 pub struct ZoomConfig {
     pub apps: Vec<ZoomApp>,
+    /// What an app added at run time (`/api/v1/apps`) inherits for the keys it does not set.
+    pub app_defaults: AppDefaults,
+    /// How often a relay re-reads the apps added at run time, so that an app added on another
+    /// replica (PostgreSQL) is served here within this interval.
+    pub apps_refresh_ms: u64,
+    /// How long the previous secret token keeps verifying after a rotation, when the rotation
+    /// does not say: Zoom retries an event for up to 85 minutes, signed as first sent.
+    pub secret_overlap_secs: u64,
+    /// How long an app invitation code stays valid when its issuer does not say.
+    pub invitation_ttl_secs: u64,
+}
+
+/// `[zoom.app_defaults]`, typed.
+#[derive(Debug, Clone)]
+pub struct AppDefaults {
+    pub oauth_url: String,
+    pub api_url: String,
+    pub timestamp_tolerance_secs: u64,
+    pub timestamp_future_tolerance_secs: u64,
+    pub allow_marketplace_installs: bool,
+    pub user_managed: bool,
 }
 
 impl ZoomConfig {
@@ -53,6 +74,9 @@ pub(super) struct RawZoom {
     apps: Vec<RawApp>,
     /// Defaults applied to every app that does not set the key.
     app_defaults: RawAppDefaults,
+    apps_refresh_ms: u64,
+    secret_overlap_secs: u64,
+    invitation_ttl_secs: u64,
 }
 
 #[derive(Deserialize)]
@@ -221,5 +245,40 @@ pub(super) fn validate(raw: RawZoom, secrets: &Secrets<'_>, e: &mut Errors) -> Z
             });
         }
     }
-    ZoomConfig { apps }
+    if !(100..=600_000).contains(&raw.apps_refresh_ms) {
+        e.push(
+            "zoom.apps_refresh_ms",
+            format!("{} is out of range", raw.apps_refresh_ms),
+            "use 100-600000; 2000 picks an app added on another replica up within 2 seconds",
+        );
+    }
+    if raw.secret_overlap_secs > 30 * 86_400 {
+        e.push(
+            "zoom.secret_overlap_secs",
+            "is longer than 30 days",
+            "use 86400; Zoom's last retry of an event comes 85 minutes after it was first sent",
+        );
+    }
+    if !(60..=90 * 86_400).contains(&raw.invitation_ttl_secs) {
+        e.push(
+            "zoom.invitation_ttl_secs",
+            format!("{} is out of range", raw.invitation_ttl_secs),
+            "use 60-7776000 (a week is 604800)",
+        );
+    }
+    let app_defaults = AppDefaults {
+        oauth_url: d.oauth_url.trim_end_matches('/').to_string(),
+        api_url: d.api_url.trim_end_matches('/').to_string(),
+        timestamp_tolerance_secs: d.timestamp_tolerance_secs,
+        timestamp_future_tolerance_secs: d.timestamp_future_tolerance_secs,
+        allow_marketplace_installs: d.allow_marketplace_installs,
+        user_managed: d.user_managed,
+    };
+    ZoomConfig {
+        apps,
+        app_defaults,
+        apps_refresh_ms: raw.apps_refresh_ms,
+        secret_overlap_secs: raw.secret_overlap_secs,
+        invitation_ttl_secs: raw.invitation_ttl_secs,
+    }
 }

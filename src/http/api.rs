@@ -8,6 +8,7 @@
 //! Every handler takes a [`Principal`]: the operator sees every tenant, a tenant token or session only
 //! its own. Anything of another tenant answers 404, exactly like something that does not exist.
 
+mod apps;
 mod backup;
 mod codes;
 mod deliveries;
@@ -132,7 +133,7 @@ fn ep(
 pub fn endpoints() -> Vec<Endpoint> {
     use Access::*;
     use Answer::*;
-    vec![
+    let mut all = vec![
         ep(
             Method::GET,
             "/openapi.json",
@@ -520,7 +521,9 @@ pub fn endpoints() -> Vec<Endpoint> {
             Binary("application/octet-stream"),
             get(backup),
         ),
-    ]
+    ];
+    all.extend(apps::endpoints());
+    all
 }
 
 pub fn router() -> Router<AppState> {

@@ -1,6 +1,7 @@
 //! The HTTP surface (DESIGN section 4): Zoom intake, health, metrics and the admin API.
 
 pub mod api;
+mod app_setup;
 pub mod auth;
 mod call;
 pub mod console;
@@ -16,13 +17,11 @@ pub mod telegram;
 pub mod unsubscribe;
 pub mod webhook;
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
 use axum::Router;
 use axum::routing::{get, post};
-use secrecy::ExposeSecret;
 use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
 };
@@ -34,7 +33,6 @@ use crate::metrics::Metrics;
 use crate::render::Renderer;
 use crate::store::Db;
 use crate::tenants::Tenants;
-use crate::zoom::Verifier;
 
 pub use error::ApiError;
 pub use server::ClientAddr;
@@ -47,7 +45,8 @@ pub struct StateInner {
     pub config: Arc<Config>,
     /// The storage behind the seam (`store::seam`), whichever backend the config chose.
     pub db: Db,
-    pub verifiers: HashMap<String, Verifier>,
+    /// The Zoom apps served, config and stored (the same registry as `tenants`).
+    pub apps: Arc<crate::apps::Apps>,
     pub metrics: Arc<Metrics>,
     pub renderer: Arc<Renderer>,
     /// Intake wakes the dispatcher through these.
@@ -82,27 +81,13 @@ impl AppState {
         signals: Arc<Signals>,
         tenants: Arc<Tenants>,
     ) -> AppState {
-        let verifiers = config
-            .zoom
-            .apps
-            .iter()
-            .map(|a| {
-                (
-                    a.id.clone(),
-                    Verifier::new(
-                        a.secret_token.expose_secret().as_bytes(),
-                        a.timestamp_tolerance_secs,
-                        a.timestamp_future_tolerance_secs,
-                    ),
-                )
-            })
-            .collect();
+        let apps = tenants.apps().clone();
         let quotas = Arc::new(crate::delivery::quota::Quotas::new(config.quotas.clone()));
         AppState(Arc::new(StateInner {
             quotas,
             config,
             db,
-            verifiers,
+            apps,
             metrics,
             renderer,
             signals,
@@ -162,6 +147,11 @@ pub fn router(state: AppState) -> Router {
             "/unsubscribe/{token}",
             get(unsubscribe::show).post(unsubscribe::confirm),
         )
+        .route(
+            "/apps/new/{code}",
+            get(app_setup::show).post(app_setup::submit),
+        )
+        .route("/apps/new/{code}/status", get(app_setup::status))
         .route("/telegram/webhook", post(telegram::receive))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -22,6 +22,9 @@ use subtle::ConstantTimeEq;
 
 use super::AppState;
 use super::page::{escape, page};
+use std::sync::Arc;
+
+use crate::apps::{App, Origin};
 use crate::config::ZoomApp;
 use crate::tenants::is_owner_or_admin;
 use crate::zoom::oauth;
@@ -46,6 +49,16 @@ pub fn redirect_uri(public_url: &str) -> String {
 /// The per-app redirect URI, for Marketplace installs when one relay serves several OAuth apps.
 pub fn app_redirect_uri(public_url: &str, app_id: &str) -> String {
     format!("{}/{app_id}", redirect_uri(public_url))
+}
+
+/// The redirect URI an install of `app` starts with: the shared one for a config app (as
+/// before apps could be added at run time), the app's own for an app added at run time, whose
+/// guide names that one so that Marketplace installs say which app they are for.
+pub fn install_redirect_uri(public_url: &str, app: &App) -> String {
+    match app.origin {
+        Origin::Config => redirect_uri(public_url),
+        Origin::Stored => app_redirect_uri(public_url, &app.zoom.id),
+    }
 }
 
 /// The redirect URI a callback arrived on, which the code exchange must repeat exactly.
@@ -78,7 +91,7 @@ pub const PURPOSE_INSTALL: &str = "install";
 pub const PURPOSE_SIGNIN: &str = "signin";
 
 async fn start(st: AppState, app_id: String, purpose: &str) -> Response {
-    let Some(app) = st.config.zoom.apps.iter().find(|a| a.id == app_id) else {
+    let Some(app) = st.apps.find(&app_id).await else {
         return error_page(
             StatusCode::NOT_FOUND,
             "Unknown app",
@@ -106,8 +119,8 @@ async fn start(st: AppState, app_id: String, purpose: &str) -> Response {
         expires_at_ms: chrono::Utc::now().timestamp_millis() + STATE_TTL_MS,
     };
     let location = oauth::authorize_url(
-        app,
-        &redirect_uri(&st.config.server.public_url),
+        &app,
+        &install_redirect_uri(&st.config.server.public_url, &app),
         &flow.state,
         &flow.verifier,
     );
@@ -171,14 +184,18 @@ async fn finish(
     q: CallbackQuery,
     path_app: Option<String>,
 ) -> Response {
+    if let Some(a) = &path_app {
+        // An app added on another replica moments ago: let a miss re-read the apps (bounded).
+        st.apps.find(a).await;
+    }
     let resp = finish_inner(&st, &headers, q, path_app).await;
     with_cleared_cookie(&st, resp)
 }
 
 /// Which app, which redirect URI and which PKCE verifier a callback belongs to, or the page that
 /// explains why it cannot go on.
-struct Verified<'a> {
-    app: &'a ZoomApp,
+struct Verified {
+    app: Arc<App>,
     redirect_uri: String,
     verifier: Option<String>,
     purpose: String,
@@ -186,12 +203,12 @@ struct Verified<'a> {
 
 // The refusal is the page itself; it is built once per failed callback, so its size is no concern.
 #[allow(clippy::result_large_err)]
-fn check_state<'a>(
-    st: &'a AppState,
+fn check_state(
+    st: &AppState,
     headers: &HeaderMap,
     state: Option<&str>,
     path_app: Option<&str>,
-) -> Result<Verified<'a>, Response> {
+) -> Result<Verified, Response> {
     let restart = |app: Option<&str>| match app {
         Some(a) => format!(
             " Start the install again at {}/zoom/install/{}.",
@@ -200,7 +217,7 @@ fn check_state<'a>(
         ),
         None => " Start the install again from the install link.".to_string(),
     };
-    let find = |id: &str| st.config.zoom.apps.iter().find(|a| a.id == id);
+    let find = |id: &str| st.apps.get(id);
     let public_url = &st.config.server.public_url;
     match state {
         Some(state) => {
@@ -262,7 +279,7 @@ fn check_state<'a>(
             }
             let app = match (find(&flow.app), path_app) {
                 (Some(app), None) => app,
-                (Some(app), Some(p)) if p == app.id => app,
+                (Some(app), Some(p)) if p == app.zoom.id => app,
                 _ => {
                     return Err(error_page(
                         StatusCode::BAD_REQUEST,
@@ -286,9 +303,11 @@ fn check_state<'a>(
             let app = match path_app {
                 Some(a) => find(a),
                 None => {
+                    // Only config apps: an app added at run time is told its own redirect URL
+                    // (`/zoom/oauth/callback/{app_id}`), so its callbacks name it.
                     let mut oauth_apps = st.config.zoom.apps.iter().filter(|a| a.has_oauth());
                     match (oauth_apps.next(), oauth_apps.next()) {
-                        (Some(a), None) => Some(a),
+                        (Some(a), None) => find(&a.id),
                         (Some(_), Some(_)) => {
                             return Err(error_page(
                                 StatusCode::BAD_REQUEST,
@@ -366,7 +385,7 @@ async fn finish_inner(
     };
     let authorized = match st
         .tenants
-        .authorize(v.app, code, &v.redirect_uri, v.verifier.as_deref())
+        .authorize(&v.app, code, &v.redirect_uri, v.verifier.as_deref())
         .await
     {
         Ok(a) => a,
@@ -384,12 +403,12 @@ async fn finish_inner(
         }
     };
     if v.purpose == PURPOSE_SIGNIN {
-        return sign_in(st, v.app, authorized).await;
+        return sign_in(st, &v.app, authorized).await;
     }
     // The install is recorded whoever authorized (Zoom has authorized the app for the account),
     // but only an Owner or Admin is told to open the console: a plain Member gets no rights.
     let may_manage = is_owner_or_admin(&authorized.me);
-    match st.tenants.store_install(v.app, authorized).await {
+    match st.tenants.store_install(&v.app, authorized).await {
         Ok(t) => installed_page(st, &t, may_manage),
         Err(e) => {
             tracing::warn!(app = %v.app.id, error = %e, "install failed");

@@ -43,7 +43,7 @@ async fn handle(st: AppState, app_id: &str, req: Request) -> Response {
     };
     let event = result.as_ref().map_or("", Outcome::event);
     // Unknown app ids are attacker-chosen; do not let them create label values.
-    let app_label = if st.verifiers.contains_key(app_id) {
+    let app_label = if st.apps.get(app_id).is_some() {
         app_id
     } else {
         ""
@@ -77,10 +77,11 @@ fn header<'a>(h: &'a HeaderMap, name: &str) -> Option<&'a [u8]> {
 async fn intake(st: &AppState, app_id: &str, req: Request) -> Result<Outcome, ApiError> {
     let intake = Intake {
         db: &*st.db,
-        verifiers: &st.verifiers,
         inbox: &st.signals.inbox,
     };
-    intake.verifier(app_id).map_err(to_api)?;
+    let Some(app) = st.apps.find(app_id).await else {
+        return Err(to_api(IntakeError::UnknownApp(app_id.to_string())));
+    };
     let (parts, body) = req.into_parts();
     let body = read_limited(body, st.config.server.max_body_bytes).await?;
     let h = &parts.headers;
@@ -91,10 +92,16 @@ async fn intake(st: &AppState, app_id: &str, req: Request) -> Result<Outcome, Ap
         tracking_id: h.get("x-zm-trackingid").and_then(|v| v.to_str().ok()),
         body: &body,
     };
-    intake
-        .receive(app_id, delivery, chrono::Utc::now().timestamp())
+    let outcome = intake
+        .receive(app_id, &app.keys, delivery, chrono::Utc::now().timestamp())
         .await
-        .map_err(to_api)
+        .map_err(to_api)?;
+    if matches!(outcome, Outcome::UrlValidation { .. }) && app.stored.is_some() {
+        // The guided setup page shows that Zoom's validation arrived; the answer does not wait.
+        let apps = st.apps.clone();
+        tokio::spawn(async move { apps.note_crc(&app).await });
+    }
+    Ok(outcome)
 }
 
 fn to_api(e: IntakeError) -> ApiError {

@@ -6,6 +6,8 @@
 //! crash), and a write that queued deliveries wakes the channel workers. Every function is async
 //! on the storage seam ([`Db`]) and fails with the one [`ServiceError`].
 
+pub mod app_invites;
+pub mod apps;
 pub mod chats;
 pub mod codes;
 pub mod deliveries;

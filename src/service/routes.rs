@@ -40,6 +40,16 @@ pub use super::{Ctx, ServiceError};
 
 /// A route's own problems, each naming its field: what needs neither the store nor the caller.
 pub fn validate_route(config: &Config, renderer: &Renderer, route: &Route) -> Vec<FieldError> {
+    validate_route_for(config, renderer, route, &[])
+}
+
+/// [`validate_route`], with the ids of the apps added at run time (`stored_apps`) also known.
+pub fn validate_route_for(
+    config: &Config,
+    renderer: &Renderer,
+    route: &Route,
+    stored_apps: &[String],
+) -> Vec<FieldError> {
     let check = |key: &str, source: &str| -> Result<(), String> {
         let bare = key.rsplit_once('/').map(|(event, k)| {
             if MEETING_EVENTS.contains(&event) {
@@ -61,7 +71,13 @@ pub fn validate_route(config: &Config, renderer: &Renderer, route: &Route) -> Ve
         }
         renderer.validate(k, source).map_err(|e| e.to_string())
     };
-    let apps: Vec<&str> = config.zoom.apps.iter().map(|a| a.id.as_str()).collect();
+    let apps: Vec<&str> = config
+        .zoom
+        .apps
+        .iter()
+        .map(|a| a.id.as_str())
+        .chain(stored_apps.iter().map(String::as_str))
+        .collect();
     route.validate(&ValidationContext {
         app_ids: apps,
         telegram_enabled: config.telegram.is_some(),
@@ -106,8 +122,24 @@ pub fn check_document(
 }
 
 impl Ctx {
-    fn validate(&self, route: &Route) -> Vec<FieldError> {
-        validate_route(&self.config, &self.renderer, route)
+    /// Route validation, knowing the apps added at run time as well as the config's.
+    async fn validate(&self, route: &Route) -> Result<Vec<FieldError>, ServiceError> {
+        let stored: Vec<String> = if self.config.zoom.app(&route.app_id).is_some() {
+            Vec::new()
+        } else {
+            self.db
+                .get_app(&route.app_id)
+                .await?
+                .map(|a| a.id)
+                .into_iter()
+                .collect()
+        };
+        Ok(validate_route_for(
+            &self.config,
+            &self.renderer,
+            route,
+            &stored,
+        ))
     }
 
     pub async fn list(
@@ -143,7 +175,7 @@ impl Ctx {
         route: &Route,
         existing: Option<&Route>,
     ) -> Result<Vec<FieldError>, ServiceError> {
-        let mut errs = self.validate(route);
+        let mut errs = self.validate(route).await?;
         errs.extend(chats::check_route(&*self.db, &self.caller, route, existing).await?);
         Ok(errs)
     }

@@ -7,7 +7,8 @@
 //! - `meta`: schema version and counters;
 //! - the rest belong to one module each: `routes`/`templates` (routes.rs), `meetings`, the outbox
 //!   trees (outbox.rs), `notices`/`disabled_targets`, `tenants`/`oauth_states`/`audit`
-//!   (tenants.rs), `sessions`/`api_tokens` (auth.rs), the `telegram_*` trees, the `bot_*` trees (bot.rs).
+//!   (tenants.rs), `sessions`/`api_tokens` (auth.rs), the `telegram_*` trees, the `bot_*` trees (bot.rs),
+//!   `apps`/`app_invites` (apps.rs).
 //!
 //! Durability: intake appends go to the intake journal ([`journal`]), which writes each batch to a
 //! preallocated segment file and syncs it once (group commit); a request is answered only after the
@@ -22,6 +23,7 @@
 //! tests). Multi-key changes are instead ordered single-key writes that are safe to repeat, relying on
 //! sled recovering a prefix of its log after a crash.
 
+pub mod apps;
 pub mod auth;
 pub mod backup;
 pub mod bot;
@@ -65,9 +67,9 @@ pub use outbox::{
 };
 pub use routes::ImportReport;
 pub use seam::{
-    AuthStore, Backend, BotStore, ChatStateStore, Cluster, ConsentStore, Db, EventLog, Leadership,
-    Maintenance, MeetingStore, NoticeStore, Queue, Role, RouteStore, RouteVersion, TenantStore,
-    Wake, update_route,
+    AppStore, AuthStore, Backend, BotStore, ChatStateStore, Cluster, ConsentStore, Db, EventLog,
+    Leadership, Maintenance, MeetingStore, NoticeStore, Queue, Role, RouteStore, RouteVersion,
+    TenantStore, Wake, update_route,
 };
 pub use tenants::{
     AuditEntry, Installer, PurgeReport, Tenant, TenantStatus, UserInstall, account_hash,
@@ -120,6 +122,8 @@ struct Inner {
     sessions: sled::Tree,
     api_tokens: sled::Tree,
     bot: bot::BotTrees,
+    /// Apps added at run time and invitations (apps.rs).
+    apps: apps::AppTrees,
     journal: journal::Journal,
     applier: commit::Applier,
     poisoned: Arc<AtomicBool>,
@@ -181,6 +185,7 @@ impl Store {
         let disabled = tree("disabled_targets")?;
         let consents = tree("email_consents")?;
         let bot = bot::BotTrees::open(&db).map_err(|e| classify_open_error(dir, e))?;
+        let apps = apps::AppTrees::open(&db).map_err(|e| classify_open_error(dir, e))?;
         let tenants = tree("tenants")?;
         // Pending OAuth installs used to be stored here; they now travel in a sealed cookie.
         // Dropped once (a no-op when absent), so old states do not linger on disk.
@@ -339,6 +344,7 @@ impl Store {
                 sessions,
                 api_tokens,
                 bot,
+                apps,
                 journal,
                 applier,
                 poisoned,

@@ -72,7 +72,7 @@ impl Tenants {
                 .iter()
                 .position(|g| g.installer.user_id == u)
         }) {
-            return self.other_install_token(app, t, i).await;
+            return self.other_install_token(&app, t, i).await;
         }
         if t.status == TenantStatus::ReauthorizationNeeded {
             return Err(TenantError::ReauthorizationNeeded {
@@ -84,11 +84,11 @@ impl Tenants {
         if t.expires_at_ms - now_ms() > REFRESH_MARGIN_MS {
             return Ok((pair.access_token, t.api_url));
         }
-        match self.client.refresh(app, &pair.refresh_token).await {
+        match self.client.refresh(&app, &pair.refresh_token).await {
             Ok(tr) => {
                 let now = now_ms();
                 let updated = Tenant {
-                    api_url: Self::api_url_for(app, tr.api_url.as_deref().or(Some(&t.api_url))),
+                    api_url: Self::api_url_for(&app, tr.api_url.as_deref().or(Some(&t.api_url))),
                     scopes: if tr.scope.is_some() {
                         scopes(&tr)
                     } else {

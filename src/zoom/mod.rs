@@ -6,4 +6,4 @@ pub mod samples;
 pub mod signature;
 
 pub use event::{EventKind, Meeting, ParsedEvent, ZoomEvent};
-pub use signature::{SignatureError, Verifier};
+pub use signature::{Keys, SignatureError, Verifier};

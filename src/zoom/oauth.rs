@@ -230,6 +230,28 @@ impl OAuthClient {
         .await
     }
 
+    /// Proves an app's Client ID and Client Secret with the `client_credentials` grant, which
+    /// needs no install: Zoom answers an app-level token for a pair it knows and 401
+    /// `invalid_client` otherwise (reference/zoom.md section 5.6). The token is not kept.
+    pub async fn check_client_credentials(&self, app: &ZoomApp) -> Result<(), OAuthError> {
+        const EP: &str = "/oauth/token";
+        let url = format!("{}{EP}", app.oauth_url.trim_end_matches('/'));
+        let resp = self
+            .http
+            .post(url)
+            .header(reqwest::header::AUTHORIZATION, Self::basic(app)?)
+            .form(&[("grant_type", "client_credentials")])
+            .send()
+            .await
+            .map_err(|e| unreachable(EP, e))?;
+        let status = resp.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let body = resp.text().await.map_err(|e| unreachable(EP, e))?;
+        Err(classify_token_error(status.as_u16(), &body))
+    }
+
     /// Revokes a token. Callers treat failure as non-fatal: on uninstall it is often dead already.
     pub async fn revoke(&self, app: &ZoomApp, token: &str) -> Result<(), OAuthError> {
         const EP: &str = "/oauth/revoke";

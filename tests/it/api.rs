@@ -134,6 +134,15 @@ const DOCUMENTED: &[(&str, &str)] = &[
     ("GET", "/events"),
     // backup (operator)
     ("GET", "/backup"),
+    // apps as data (operator)
+    ("GET", "/apps"),
+    ("POST", "/apps"),
+    ("GET", "/apps/{app_id}"),
+    ("PUT", "/apps/{app_id}"),
+    ("DELETE", "/apps/{app_id}"),
+    ("POST", "/app-invitations"),
+    ("GET", "/app-invitations"),
+    ("DELETE", "/app-invitations/{id}"),
 ];
 
 /// Asks the relay, without credentials, for `method path` (path parameters filled in). The auth

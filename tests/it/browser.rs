@@ -23,14 +23,14 @@ const ROUTE_MARKER: &str = "This route's own words";
 /// Page loads and the worker are fast on loopback, but a cold Chromium start is not.
 const BROWSER_DEADLINE: Duration = Duration::from_secs(30);
 
-fn artifacts() -> PathBuf {
+pub(crate) fn artifacts() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/test-artifacts/browser");
     std::fs::create_dir_all(&dir).expect("create the screenshot directory");
     dir
 }
 
 /// Is chromedriver here? Under CI it must be; elsewhere its absence skips the test.
-fn chromedriver_available() -> bool {
+pub(crate) fn chromedriver_available() -> bool {
     let found = std::process::Command::new("chromedriver")
         .arg("--version")
         .stdout(Stdio::null())
@@ -60,7 +60,7 @@ fn running_as_root() -> bool {
 }
 
 /// chromedriver on a free port, killed when dropped; returns once it answers `/status`.
-async fn start_chromedriver() -> (tokio::process::Child, u16) {
+pub(crate) async fn start_chromedriver() -> (tokio::process::Child, u16) {
     let port = free_port();
     let log = std::fs::File::create(artifacts().join("chromedriver.log")).expect("log file");
     let child = tokio::process::Command::new("chromedriver")
@@ -91,7 +91,7 @@ async fn start_chromedriver() -> (tokio::process::Child, u16) {
     }
 }
 
-async fn open_browser(port: u16) -> Client {
+pub(crate) async fn open_browser(port: u16) -> Client {
     let mut args = vec![
         "--headless=new",
         "--disable-gpu",
@@ -114,9 +114,9 @@ async fn open_browser(port: u16) -> Client {
         .expect("a WebDriver session with headless Chromium")
 }
 
-type Step<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+pub(crate) type Step<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
-async fn shot(c: &Client, name: &str) -> Step<()> {
+pub(crate) async fn shot(c: &Client, name: &str) -> Step<()> {
     let png = c.screenshot().await?;
     std::fs::write(artifacts().join(format!("{name}.png")), png)?;
     Ok(())
@@ -127,7 +127,7 @@ async fn shot(c: &Client, name: &str) -> Step<()> {
 /// An error inside `check` is retried too: while a page is still loading, an element found a
 /// moment ago can go stale or not be there yet, and on a loaded machine that window is wide. Only
 /// the last error is reported, once the deadline has passed.
-async fn until<T, F, Fut>(what: &str, mut check: F) -> Step<T>
+pub(crate) async fn until<T, F, Fut>(what: &str, mut check: F) -> Step<T>
 where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = Step<Option<T>>>,

@@ -7,7 +7,9 @@
 //!   `invalid_grant`;
 //! - `GET /v2/users/me`, `GET /v2/meetings/{id}` with bearer tokens; `users/me` carries Zoom's
 //!   `role_id` ("0" Owner, "1" Admin, "2" Member, another id for a custom role);
-//! - `POST /oauth/revoke` records what was revoked.
+//! - `POST /oauth/revoke` records what was revoked;
+//! - `POST /oauth/token` with `grant_type=client_credentials` answers an app-level token for the
+//!   right client id and secret (how a relay checks an app's credentials).
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -77,6 +79,8 @@ struct FakeState {
     expires_in: i64,
     meetings: HashMap<u64, serde_json::Value>,
     meeting_lookups: u32,
+    /// Client-credentials grants answered (an app's credentials checked).
+    client_credentials: u32,
     /// Whose token each meeting lookup carried (user ids).
     meeting_lookup_users: Vec<String>,
 }
@@ -185,6 +189,10 @@ impl FakeZoom {
 
     pub fn pkce_checked(&self) -> u32 {
         self.with(|s| s.pkce_checked)
+    }
+
+    pub fn client_credentials_checks(&self) -> u32 {
+        self.with(|s| s.client_credentials)
     }
 
     pub fn meeting_lookups(&self) -> u32 {
@@ -368,6 +376,20 @@ async fn token(
             let old = s.grants.remove(idx);
             let body = issue(&mut s, old.user);
             Json(body).into_response()
+        }
+        Some("client_credentials") => {
+            // An app-level token, no refresh token, no user (Zoom's client credentials grant).
+            s.client_credentials += 1;
+            s.next += 1;
+            let n = s.next;
+            Json(json!({
+                "access_token": format!("fake-app-token-{n}"),
+                "token_type": "bearer",
+                "expires_in": 3599,
+                "scope": "marketplace:read:list_event_subscriptions",
+                "api_url": s.base,
+            }))
+            .into_response()
         }
         _ => oauth_error(
             StatusCode::BAD_REQUEST,

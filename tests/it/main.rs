@@ -3,9 +3,12 @@
 //! (crash safety, the CLI). One module per capability.
 
 mod api;
+mod app_invites;
+mod apps;
 mod at_rest;
 mod bot;
 mod browser;
+mod browser_apps;
 mod cluster;
 mod config_cli;
 mod console;

@@ -33,6 +33,8 @@ pub async fn home(State(st): State<AppState>, headers: HeaderMap) -> Result<Resp
         .collect();
     let mut body = String::from(
         "<p>You are signed in as the operator and see every account. Pick one.</p>\
+         <p><a href=\"/console/apps\">Zoom apps</a>: add, rotate, remove, or invite a community \
+         to connect its own.</p>\
          <h2>Installed accounts</h2>",
     );
     if list.is_empty() {
@@ -78,7 +80,7 @@ pub async fn home(State(st): State<AppState>, headers: HeaderMap) -> Result<Resp
         "<h2>Open an account</h2><form method=\"get\" action=\"/console/go\">\
          <label for=\"go-app\">Zoom app</label><select id=\"go-app\" name=\"app\">",
     );
-    for a in &st.config.zoom.apps {
+    for a in st.apps.all() {
         body.push_str(&format!(
             "<option value=\"{}\">{}</option>",
             e(&a.id),
@@ -188,12 +190,7 @@ async fn dashboard_body(st: &AppState, sc: &Scope) -> Result<String, Fail> {
         .await?
         .iter()
         .any(|s| mine(&s.job) && s.job.idempotency_key.starts_with("test_"));
-    let oauth_app = st
-        .config
-        .zoom
-        .apps
-        .iter()
-        .any(|a| a.id == sc.app && a.has_oauth());
+    let oauth_app = st.apps.get(&sc.app).is_some_and(|a| a.has_oauth());
 
     // Problems first, each once, in words.
     let mut problems: Vec<String> = Vec::new();

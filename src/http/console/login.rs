@@ -32,10 +32,9 @@ fn login_page(st: &AppState, status: StatusCode, error: Option<&str>) -> Respons
         ));
     }
     let apps: Vec<_> = st
-        .config
-        .zoom
         .apps
-        .iter()
+        .all()
+        .into_iter()
         .filter(|a| a.has_oauth())
         .collect();
     body.push_str("<section aria-labelledby=\"zoom-h\"><h2 id=\"zoom-h\">Organizers</h2>");

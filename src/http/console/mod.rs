@@ -10,6 +10,7 @@
 //! API answers, so a tenant cannot learn that another exists. Every state-changing form is a POST
 //! carrying the session's CSRF token in a hidden `csrf` field.
 
+mod apps;
 mod dashboard;
 mod deliveries;
 mod html;
@@ -38,6 +39,11 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(dashboard::home))
         .route("/go", get(dashboard::go))
+        .route("/apps", get(apps::list))
+        .route("/apps/add", post(apps::add))
+        .route("/apps/invite", post(apps::invite))
+        .route("/apps/{app_id}/rotate", post(apps::rotate))
+        .route("/apps/{app_id}/remove", post(apps::remove))
         .route("/login", get(login::show).post(login::submit))
         .route("/logout", post(login::logout))
         .route("/assets/console.css", get(css))
@@ -250,9 +256,7 @@ async fn scope(
     account: String,
 ) -> Result<Scope, Fail> {
     let principal = signed_in(st, headers).await?;
-    if principal.require(&app, &account).is_err()
-        || !st.config.zoom.apps.iter().any(|a| a.id == app)
-    {
+    if principal.require(&app, &account).is_err() || st.apps.get(&app).is_none() {
         return Err(Fail::not_found());
     }
     Ok(Scope {

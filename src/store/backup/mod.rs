@@ -111,6 +111,8 @@ pub fn kind_label(tree: &str) -> &str {
         "notices" => "notices",
         "disabled_targets" => "disabled destinations",
         "email_consents" => "email confirmations",
+        "apps" => "Zoom apps added at run time",
+        "app_invites" => "app invitations",
         other => other,
     }
 }

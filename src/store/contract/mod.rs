@@ -16,6 +16,7 @@ use std::sync::Arc;
 use super::{Db, Message, NewEvent, NewJob};
 use crate::routing::{DeliveryOptions, Route, Target};
 
+mod apps;
 mod cluster;
 mod consents;
 mod events;
@@ -53,10 +54,12 @@ macro_rules! contract {
                 consents::list_rename_and_case,
                 cluster::one_leader_per_role,
                 cluster::commits_wake_listeners,
+                apps::apps_insert_swap_and_delete,
             );
             contract!(@pairs $open;
                 state::two_pacers_never_exceed_the_limits_together,
                 consents::racing_claims_send_one_email,
+                apps::app_invites_work_once_and_expire,
             );
         }
     };

@@ -246,6 +246,20 @@ CREATE TABLE email_consents (
     PRIMARY KEY (app_id, account_id, route, address)
 );
 "#,
+    // 4: Zoom apps added at run time, and invitations to add one (store::apps). The revision is a
+    // column so that a compare-and-swap is one conditional UPDATE.
+    r#"
+CREATE TABLE apps (
+    id       TEXT COLLATE "C" PRIMARY KEY,
+    revision BIGINT NOT NULL,
+    record   BYTEA NOT NULL
+);
+
+CREATE TABLE app_invites (
+    hash   BYTEA PRIMARY KEY,
+    record BYTEA NOT NULL
+);
+"#,
 ];
 
 /// Every table the relay owns, for diagnostics (`key_counts`, `trees_containing`), each with an
@@ -358,4 +372,6 @@ pub(super) const TABLES: &[(&str, &str, &str)] = &[
         "app_id || '/' || account_id || '/' || route || '/' || address",
         "convert_to(app_id || ' ' || account_id || ' ' || route || ' ' || address, 'UTF8') || record",
     ),
+    ("apps", "id", "convert_to(id, 'UTF8') || record"),
+    ("app_invites", "encode(hash, 'hex')", "record"),
 ];

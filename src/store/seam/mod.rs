@@ -10,6 +10,7 @@
 //! per call is nothing next to the I/O behind it, while a type parameter would spread through the
 //! router and every handler (see docs/architecture.md, "Storage seam").
 
+mod apps;
 mod bot;
 mod cluster;
 mod consents;
@@ -20,6 +21,7 @@ mod notices;
 mod routes;
 mod tenants;
 
+pub use apps::AppStore;
 pub use bot::{BotStore, ChatStateStore};
 pub use cluster::{Campaign, Cluster, Leadership, Role, Wake};
 pub use consents::ConsentStore;
@@ -75,6 +77,7 @@ backend!(
     ConsentStore,
     Maintenance,
     Cluster,
+    AppStore,
 );
 
 /// What a compare-and-swap of a route compares against: opaque to callers (sled keeps the stored

@@ -1,11 +1,15 @@
-//! The sled backend's side of the bot, Telegram chat state, meeting memory and notices.
+//! The sled backend's side of the bot, Telegram chat state, meeting memory, notices and stored
+//! apps.
 
 use super::blocking;
 use crate::routing::Route;
+use crate::store::apps::{AppInvite, InviteUse, StoredApp};
 use crate::store::bot::{ChatLink, CodeKind, CodeRecord, Mute, OrganizerLink, Redeem};
 use crate::store::consents::Consent;
 use crate::store::pacing::{Clock, Limits, Slot};
-use crate::store::seam::{BotStore, ChatStateStore, ConsentStore, MeetingStore, NoticeStore};
+use crate::store::seam::{
+    AppStore, BotStore, ChatStateStore, ConsentStore, MeetingStore, NoticeStore,
+};
 use crate::store::telegram::PartProgress;
 use crate::store::{DisabledTarget, MeetingMemory, Notice, Store, StoreError};
 
@@ -93,5 +97,20 @@ sled_impl! {
         fn rename_consents(app_id: &str, account_id: &str, from: &str, to: &str) -> Result<u64, StoreError>;
         fn consents_migrated() -> Result<bool, StoreError>;
         fn set_consents_migrated() -> Result<(), StoreError>;
+    }
+}
+
+sled_impl! {
+    AppStore {
+        fn list_apps() -> Result<Vec<StoredApp>, StoreError>;
+        fn get_app(id: &str) -> Result<Option<StoredApp>, StoreError>;
+        fn insert_app(app: &StoredApp) -> Result<bool, StoreError>;
+        fn swap_app(expected: u64, app: &StoredApp) -> Result<bool, StoreError>;
+        fn delete_app(id: &str) -> Result<bool, StoreError>;
+        fn put_app_invite(hash: &[u8; 32], rec: &AppInvite) -> Result<bool, StoreError>;
+        fn app_invite(hash: &[u8; 32]) -> Result<Option<AppInvite>, StoreError>;
+        fn list_app_invites() -> Result<Vec<AppInvite>, StoreError>;
+        fn use_app_invite(hash: &[u8; 32], now_ms: i64) -> Result<InviteUse, StoreError>;
+        fn expire_app_invites(id_prefix: &str, now_ms: i64) -> Result<Vec<AppInvite>, StoreError>;
     }
 }

@@ -299,6 +299,34 @@ pub(super) async fn fill(s: &Db) {
     s.disable_target("default", "acc", "webhook:https://example.com/x", "410")
         .await
         .unwrap();
+    let app = crate::store::apps::StoredApp {
+        id: "added".into(),
+        revision: 3,
+        name: Some("Community".into()),
+        client_id: Some("cid".into()),
+        client_secret: Some("c2VhbGVk".into()),
+        secret_token: "dG9rZW4=".into(),
+        previous_secret_token: Some("b2xk".into()),
+        previous_until_ms: Some(t + 60_000),
+        oauth_url: None,
+        api_url: None,
+        user_managed: Some(true),
+        added_by: "invitation".into(),
+        created_at_ms: t,
+        updated_at_ms: t,
+        crc_seen_at_ms: Some(t),
+    };
+    assert!(s.insert_app(&app).await.unwrap());
+    let invite = crate::store::apps::AppInvite {
+        id: "abcdef012345".into(),
+        app_id: "added".into(),
+        name: None,
+        created_at_ms: t,
+        expires_at_ms: t + 60_000,
+        used_at_ms: Some(t),
+    };
+    let hash = crate::store::apps::invite_hash("INVITE-1");
+    assert!(s.put_app_invite(&hash, &invite).await.unwrap());
     s.flush().await.unwrap();
 }
 
@@ -378,6 +406,13 @@ pub(super) async fn snapshot(s: &Db) -> Vec<String> {
             "consents {:?} {:?}",
             s.list_consents("default", "acc", None).await.unwrap(),
             s.consents_migrated().await.unwrap()
+        ),
+        format!("apps {:?}", s.list_apps().await.unwrap()),
+        format!(
+            "invite {:?}",
+            s.app_invite(&crate::store::apps::invite_hash("INVITE-1"))
+                .await
+                .unwrap()
         ),
     ]
 }

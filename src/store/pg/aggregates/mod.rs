@@ -1,9 +1,11 @@
-//! Routes, tenants, auth, the bot's records, chat state, meetings and notices on PostgreSQL.
+//! Routes, tenants, auth, the bot's records, chat state, meetings, notices and stored apps on
+//! PostgreSQL.
 //!
 //! Each is a table keyed like the sled tree it replaces. Single-row compare-and-swaps become
 //! conditional statements (`INSERT ... ON CONFLICT DO NOTHING`, `UPDATE ... WHERE version = $v`,
 //! `SELECT ... FOR UPDATE` in a transaction), and multi-row changes are transactions.
 
+mod apps;
 mod auth;
 mod bot;
 mod chat_state;

@@ -144,6 +144,14 @@ const TREES: &[(&str, &[(&str, RowFn)])] = &[
             consent,
         )],
     ),
+    (
+        "apps",
+        &[("SELECT convert_to(id, 'UTF8'), record FROM apps", raw)],
+    ),
+    (
+        "app_invites",
+        &[("SELECT hash, record FROM app_invites", raw)],
+    ),
 ];
 
 /// The tree names a PostgreSQL backup holds, besides `meta`.

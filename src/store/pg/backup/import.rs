@@ -359,6 +359,17 @@ fn row(imp: &mut Import, tree: &str, k: &[u8], v: &[u8]) -> Result<Option<Insert
                 ],
             )
         }
+        "apps" => {
+            let a: crate::store::apps::StoredApp = json(t, v)?;
+            Insert(
+                "INSERT INTO apps (id, revision, record) VALUES ($1, $2, $3)",
+                vec![p(text(t, k.to_vec())?), p(a.revision as i64), vec(v)],
+            )
+        }
+        "app_invites" => Insert(
+            "INSERT INTO app_invites (hash, record) VALUES ($1, $2)",
+            vec![vec(k), vec(v)],
+        ),
         other if NOT_RECORDS.contains(&other) => return Ok(None),
         other => {
             return Err(BackupError::Unsupported {

@@ -1,0 +1,288 @@
+//! The guided page for a community that connects its own Zoom app: `GET /apps/new/{code}`,
+//! opened from an operator's invitation (`zoom-relay apps invite`).
+//!
+//! It is written for volunteers, not developers: what to click in Zoom, the exact values to paste
+//! (each with a copy button), then a form for the three values Zoom shows back. Submitting checks
+//! the Client ID and Client Secret with Zoom before the code is used, so a typo costs nothing.
+//! Once the app is added, the page asks the volunteer to press "Validate" in Zoom and shows when
+//! that validation (Zoom's CRC) has arrived, polling `GET /apps/new/{code}/status`, then the
+//! install link. Without a valid code nothing can be added; a used or expired code gets a page
+//! that says so. Nothing here writes to the store except a successful submission, and an unknown
+//! code waits out the same penalty as wrong credentials.
+
+use axum::Json;
+use axum::extract::{Form, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use super::auth::penalize_failure;
+use super::call;
+use super::page::{escape, page};
+use super::{AppState, ClientAddr};
+use crate::service::ServiceError;
+use crate::service::app_invites::{self, Credentials, InviteState, SetupUrls, setup_urls};
+use crate::store::apps::invite_hash;
+
+/// The events the relay uses, as Zoom's event subscription page names them.
+const EVENTS: &[(&str, &str)] = &[
+    ("Meeting", "Meeting has been created (meeting.created)"),
+    ("Meeting", "Start Meeting (meeting.started)"),
+    ("Meeting", "End Meeting (meeting.ended)"),
+    ("App", "App Deauthorized (app_deauthorized)"),
+];
+
+/// The scopes to add (granular scopes; the admin variants for an admin-managed app).
+const SCOPES: &[&str] = &["meeting:read:meeting", "user:read:user"];
+
+const SCRIPT: &str = r#"<script>
+document.querySelectorAll('button[data-copy]').forEach(function (b) {
+  b.addEventListener('click', function () {
+    var el = document.getElementById(b.dataset.copy);
+    el.select();
+    (navigator.clipboard ? navigator.clipboard.writeText(el.value) : Promise.reject())
+      .catch(function () { document.execCommand('copy'); })
+      .finally(function () { b.textContent = 'Copied'; setTimeout(function () { b.textContent = 'Copy'; }, 1500); });
+  });
+});
+</script>"#;
+
+fn copy_row(id: &str, label: &str, value: &str) -> String {
+    format!(
+        "<p><label for=\"{id}\"><b>{}</b></label><br>\
+         <input id=\"{id}\" value=\"{}\" readonly size=\"48\" style=\"font-family:monospace;width:80%\"> \
+         <button type=\"button\" data-copy=\"{id}\">Copy</button></p>",
+        escape(label),
+        escape(value)
+    )
+}
+
+fn refused(state: &InviteState) -> Option<Response> {
+    let (status, title, text) = match state {
+        InviteState::Open(_) => return None,
+        InviteState::Unknown => (
+            StatusCode::NOT_FOUND,
+            "This link does not work",
+            "This invitation link is not valid. Check that you copied all of it, or ask the \
+             person who runs this relay for a new link.",
+        ),
+        InviteState::Used(_) => (
+            StatusCode::GONE,
+            "This link has been used",
+            "Each invitation link works once, and this one has connected an app already. If \
+             that was you, you are done. Otherwise ask the person who runs this relay for a new \
+             link.",
+        ),
+        InviteState::Expired(_) => (
+            StatusCode::GONE,
+            "This link has expired",
+            "Invitation links work for a limited time, and this one ran out. Ask the person who \
+             runs this relay for a new link.",
+        ),
+    };
+    Some(page(status, title, &format!("<p>{}</p>", escape(text))))
+}
+
+fn guide(urls: &SetupUrls, code: &str, name: Option<&str>, error: Option<&str>) -> String {
+    let mut b = String::new();
+    if let Some(n) = name {
+        b.push_str(&format!("<p>For: <b>{}</b></p>", escape(n)));
+    }
+    b.push_str(
+        "<p>This page connects your own Zoom app to this relay, so that your meetings can send \
+         alerts. It takes about ten minutes. You need to be able to sign in to the Zoom \
+         Marketplace with your Zoom account.</p>\
+         <h2>1. Create the app in Zoom</h2>\
+         <p>Open <a href=\"https://marketplace.zoom.us/\">marketplace.zoom.us</a>, sign in, \
+         choose <b>Develop</b> &rarr; <b>Build App</b> and pick <b>General App</b>. Give it any \
+         name you like.</p>\
+         <h2>2. Paste these values into your app</h2>",
+    );
+    b.push_str(&copy_row(
+        "redirect",
+        "On \"Basic Information\": OAuth Redirect URL (also add it to the OAuth Allow List)",
+        &urls.redirect_url,
+    ));
+    b.push_str(&copy_row(
+        "webhook",
+        "On \"Features\" \u{2192} \"Access\": turn on Event Subscription, add one, and use this Event notification endpoint URL",
+        &urls.webhook_url,
+    ));
+    b.push_str("<p><b>Events to add</b> (in the same subscription):</p><ul>");
+    for (group, e) in EVENTS {
+        b.push_str(&format!("<li>{}: {}</li>", escape(group), escape(e)));
+    }
+    b.push_str(
+        "</ul><p><b>Scopes to add</b> (on \"Scopes\"; if you chose an admin-managed app, the \
+         same scopes ending in <code>:admin</code>):</p>",
+    );
+    for (i, s) in SCOPES.iter().enumerate() {
+        b.push_str(&copy_row(&format!("scope{i}"), "Scope", s));
+    }
+    b.push_str(
+        "<p>Do not press \"Validate\" yet: the relay learns your app in the next step.</p>\
+         <h2>3. Tell the relay about your app</h2>\
+         <p>Copy these three values from your Zoom app. The Client ID and Client Secret are on \
+         \"App Credentials\" (or \"Basic Information\"); the Secret Token is on \"Features\" \
+         &rarr; \"Access\". They are stored encrypted and never shown again.</p>",
+    );
+    if let Some(e) = error {
+        b.push_str(&format!(
+            "<p role=\"alert\" style=\"color:#a00\"><b>{}</b></p>",
+            escape(e)
+        ));
+    }
+    b.push_str(&format!(
+        "<form method=\"post\" action=\"/apps/new/{}\">\
+         <p><label for=\"client_id\">Client ID</label><br><input id=\"client_id\" name=\"client_id\" required autocomplete=\"off\" size=\"40\"></p>\
+         <p><label for=\"client_secret\">Client Secret</label><br><input id=\"client_secret\" name=\"client_secret\" type=\"password\" required autocomplete=\"off\" size=\"40\"></p>\
+         <p><label for=\"secret_token\">Secret Token</label><br><input id=\"secret_token\" name=\"secret_token\" type=\"password\" required autocomplete=\"off\" size=\"40\"></p>\
+         <p><button type=\"submit\">Check and connect</button></p></form>",
+        escape(code)
+    ));
+    b.push_str(SCRIPT);
+    b
+}
+
+/// A wrong code is paid for like wrong credentials (one at a time per client address, after a
+/// pause), so guessing codes costs the guesser, and the store a bounded number of reads.
+async fn penalize_unknown(st: &AppState, client: ClientAddr, state: &InviteState) {
+    if matches!(state, InviteState::Unknown) {
+        penalize_failure(st, client.0).await;
+    }
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    client: ClientAddr,
+    Path(code): Path<String>,
+) -> Response {
+    let ctx = call::operator(&st);
+    let state = match app_invites::state(&ctx, &code).await {
+        Ok(s) => s,
+        Err(e) => return unavailable(e),
+    };
+    penalize_unknown(&st, client, &state).await;
+    if let Some(r) = refused(&state) {
+        return r;
+    }
+    let InviteState::Open(inv) = state else {
+        unreachable!("refused() answers every other state")
+    };
+    let urls = setup_urls(&st.config.server.public_url, &inv.app_id);
+    page(
+        StatusCode::OK,
+        "Connect your Zoom app",
+        &guide(&urls, &code, inv.name.as_deref(), None),
+    )
+}
+
+fn unavailable(e: ServiceError) -> Response {
+    tracing::warn!("the app setup page could not read the store: {e}");
+    page(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "Please try again",
+        "<p>The relay could not answer just now. Please try again in a minute.</p>",
+    )
+}
+
+pub async fn submit(
+    State(st): State<AppState>,
+    client: ClientAddr,
+    Path(code): Path<String>,
+    Form(creds): Form<Credentials>,
+) -> Response {
+    let ctx = call::operator(&st);
+    let state = match app_invites::state(&ctx, &code).await {
+        Ok(s) => s,
+        Err(e) => return unavailable(e),
+    };
+    penalize_unknown(&st, client, &state).await;
+    if let Some(r) = refused(&state) {
+        return r;
+    }
+    let InviteState::Open(inv) = state else {
+        unreachable!("refused() answers every other state")
+    };
+    let urls = setup_urls(&st.config.server.public_url, &inv.app_id);
+    match app_invites::redeem(&ctx, st.tenants.client(), &code, creds).await {
+        Ok(view) => {
+            if let Err(e) = st.apps.reload().await {
+                tracing::warn!("could not re-read the stored apps after a change: {e}");
+            }
+            done(&urls, &code, &view.id)
+        }
+        Err(ServiceError::Invalid(errs)) => {
+            let msg = errs
+                .iter()
+                .map(|e| e.message.clone())
+                .collect::<Vec<_>>()
+                .join(" ");
+            page(
+                StatusCode::BAD_REQUEST,
+                "Connect your Zoom app",
+                &guide(&urls, &code, inv.name.as_deref(), Some(&msg)),
+            )
+        }
+        Err(ServiceError::Unavailable(e)) => unavailable(ServiceError::Unavailable(e)),
+        Err(e) => page(
+            StatusCode::CONFLICT,
+            "Connect your Zoom app",
+            &guide(&urls, &code, inv.name.as_deref(), Some(&e.to_string())),
+        ),
+    }
+}
+
+fn done(urls: &SetupUrls, code: &str, app_id: &str) -> Response {
+    let status_url = format!("/apps/new/{code}/status");
+    let body = format!(
+        "<p>The relay knows your app now (its name here is <b>{app}</b>).</p>\
+         <h2>4. Let Zoom check the connection</h2>\
+         <p>In your Zoom app, on \"Features\" &rarr; \"Access\", press <b>Validate</b> next to \
+         the Event notification endpoint URL, then save the subscription.</p>\
+         <p id=\"crc\" role=\"status\"><b>Waiting for Zoom's check&hellip;</b> (this page \
+         updates by itself)</p>\
+         <h2>5. Install it on your Zoom account</h2>\
+         <p>When Zoom's check has passed, open this link while signed in to Zoom as an owner or \
+         admin of your account:</p>{install}\
+         <script>\
+         (function poll() {{ fetch('{status}').then(function (r) {{ return r.json(); }})\
+         .then(function (s) {{ if (s.crc_seen) {{ document.getElementById('crc').innerHTML = \
+         '<b>Zoom\\'s check arrived: the connection works.</b>'; }} else {{ setTimeout(poll, 3000); }} }})\
+         .catch(function () {{ setTimeout(poll, 10000); }}); }})();\
+         </script>{script}",
+        app = escape(app_id),
+        install = copy_row("install", "Install link", &urls.install_url),
+        status = escape(&status_url),
+        script = SCRIPT,
+    );
+    page(StatusCode::OK, "Your app is connected", &body)
+}
+
+/// Whether Zoom's CRC has reached the app a used invitation added: `{"app_id", "crc_seen"}`.
+/// Answers only for a used code (404 otherwise), so it reveals nothing about open invitations.
+pub async fn status(
+    State(st): State<AppState>,
+    client: ClientAddr,
+    Path(code): Path<String>,
+) -> Response {
+    let not_found = || (StatusCode::NOT_FOUND, Json(json!({"error": "not found"}))).into_response();
+    let inv = match st.db.app_invite(&invite_hash(&code)).await {
+        Ok(Some(inv)) if inv.used_at_ms.is_some() => inv,
+        Ok(None) => {
+            penalize_failure(&st, client.0).await;
+            return not_found();
+        }
+        Ok(Some(_)) => return not_found(),
+        Err(e) => return unavailable(e.into()),
+    };
+    match st.db.get_app(&inv.app_id).await {
+        Ok(Some(app)) => (
+            [(axum::http::header::CACHE_CONTROL, "no-store")],
+            Json(json!({"app_id": app.id, "crc_seen": app.crc_seen_at_ms.is_some()})),
+        )
+            .into_response(),
+        Ok(None) => not_found(),
+        Err(e) => unavailable(e.into()),
+    }
+}

@@ -1,0 +1,243 @@
+//! `/console/apps`, for the operator only (a tenant gets 404 like anything not its own): every
+//! Zoom app with the URLs to register in Zoom and whether Zoom's validation was seen; adding one;
+//! inviting a community to connect its own app (the link is shown once); rotating an added app's
+//! Secret Token; removing an added app after its id is typed again. The same service the API and
+//! the CLI use; after a change the relay's app registry is reloaded so the change is served at
+//! once.
+
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+
+use super::html::{csrf_field, e, flash, page, seg};
+use super::{Fail, check_csrf, field, signed_in};
+use crate::http::AppState;
+use crate::http::auth::Principal;
+use crate::http::call;
+use crate::service::app_invites::{self, InviteRequest};
+use crate::service::apps::{self, AddApp, AppView, UpdateApp};
+
+type FormPairs = Form<Vec<(String, String)>>;
+
+async fn operator(st: &AppState, headers: &HeaderMap) -> Result<Principal, Fail> {
+    let p = signed_in(st, headers).await?;
+    if !p.is_operator() {
+        return Err(Fail::not_found());
+    }
+    Ok(p)
+}
+
+async fn reload(st: &AppState) {
+    if let Err(err) = st.apps.reload().await {
+        tracing::warn!("could not re-read the stored apps after a change: {err}");
+    }
+}
+
+fn app_card(a: &AppView, csrf: &str) -> String {
+    let mut c = format!(
+        "<li><h3>{}{}</h3><dl class=\"facts\">\
+         <dt>Webhook URL</dt><dd><code>{}</code></dd>\
+         <dt>Redirect URL</dt><dd><code>{}</code></dd>",
+        e(&a.id),
+        a.name
+            .as_deref()
+            .map(|n| format!(" · {}", e(n)))
+            .unwrap_or_default(),
+        e(&a.webhook_url),
+        e(&a.redirect_url),
+    );
+    if let Some(u) = &a.install_url {
+        c.push_str(&format!(
+            "<dt>Install link</dt><dd><code>{}</code></dd>",
+            e(u)
+        ));
+    }
+    c.push_str(&format!(
+        "<dt>Source</dt><dd>{}</dd><dt>Installs</dt><dd>{}</dd>",
+        e(&a.source),
+        a.tenants
+    ));
+    if !a.read_only {
+        c.push_str(&format!(
+            "<dt>Zoom validation</dt><dd>{}</dd>",
+            a.crc_seen_at
+                .as_deref()
+                .map(|t| format!("seen {}", e(t)))
+                .unwrap_or_else(|| "not seen yet".into())
+        ));
+    }
+    if let Some(u) = &a.previous_secret_token_until {
+        c.push_str(&format!(
+            "<dt>Previous Secret Token</dt><dd>verifies until {}</dd>",
+            e(u)
+        ));
+    }
+    c.push_str("</dl>");
+    if a.read_only {
+        c.push_str("<p>Defined in the config file; change it there.</p></li>");
+        return c;
+    }
+    let base = format!("/console/apps/{}", seg(&a.id));
+    c.push_str(&format!(
+        "<form method=\"post\" action=\"{base}/rotate\">{csrf}\
+         <label for=\"tok-{id}\">New Secret Token</label>\
+         <input id=\"tok-{id}\" name=\"secret_token\" type=\"password\" required autocomplete=\"off\">\
+         <label for=\"ov-{id}\">Seconds the old one still verifies</label>\
+         <input id=\"ov-{id}\" name=\"overlap_secs\" inputmode=\"numeric\" placeholder=\"86400\">\
+         <button type=\"submit\">Rotate</button></form>\
+         <form method=\"post\" action=\"{base}/remove\">{csrf}\
+         <label for=\"rm-{id}\">Type <code>{id}</code> to remove the app and purge all its accounts</label>\
+         <input id=\"rm-{id}\" name=\"confirm\" required autocomplete=\"off\">\
+         <button type=\"submit\" class=\"danger\">Remove</button></form></li>",
+        csrf = csrf_field(csrf),
+        id = e(&a.id),
+    ));
+    c
+}
+
+async fn list_page(st: &AppState, p: &Principal, note: Option<String>) -> Result<Response, Fail> {
+    let csrf = p.csrf().unwrap_or("");
+    let mut body = note.unwrap_or_default();
+    body.push_str(&format!(
+        "<h2>Invite a community</h2>\
+         <p>The link opens a guided page where the community connects its own Zoom app. It works \
+         once and expires.</p>\
+         <form method=\"post\" action=\"/console/apps/invite\">{}\
+         <label for=\"inv-name\">Whose app (optional)</label><input id=\"inv-name\" name=\"name\">\
+         <label for=\"inv-id\">App id (optional)</label><input id=\"inv-id\" name=\"app_id\">\
+         <button type=\"submit\">Create invitation</button></form>\
+         <h2>Add an app</h2>\
+         <p>With the values from the Zoom app: Secret Token (Features, Access), and for an app that \
+         accounts install, Client ID and Client Secret (App Credentials). Secrets are stored \
+         encrypted and never shown again.</p>\
+         <form method=\"post\" action=\"/console/apps/add\">{}\
+         <label for=\"add-id\">App id (part of the webhook URL)</label><input id=\"add-id\" name=\"id\" required>\
+         <label for=\"add-name\">Whose app (optional)</label><input id=\"add-name\" name=\"name\">\
+         <label for=\"add-token\">Secret Token</label><input id=\"add-token\" name=\"secret_token\" type=\"password\" required autocomplete=\"off\">\
+         <label for=\"add-cid\">Client ID (optional)</label><input id=\"add-cid\" name=\"client_id\" autocomplete=\"off\">\
+         <label for=\"add-cs\">Client Secret (optional)</label><input id=\"add-cs\" name=\"client_secret\" type=\"password\" autocomplete=\"off\">\
+         <button type=\"submit\">Add app</button></form>\
+         <h2>Apps</h2><ul class=\"cards\">",
+        csrf_field(csrf),
+        csrf_field(csrf)
+    ));
+    for a in apps::list(&call::operator(st)).await? {
+        body.push_str(&app_card(&a, csrf));
+    }
+    body.push_str("</ul>");
+    Ok(page(StatusCode::OK, "Zoom apps", Some(p), None, &body))
+}
+
+pub async fn list(State(st): State<AppState>, headers: HeaderMap) -> Result<Response, Fail> {
+    let p = operator(&st, &headers).await?;
+    list_page(&st, &p, None).await
+}
+
+fn opt(form: &[(String, String)], name: &str) -> Option<String> {
+    field(form, name)
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .map(str::to_string)
+}
+
+pub async fn invite(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Form(form): FormPairs,
+) -> Result<Response, Fail> {
+    let p = operator(&st, &headers).await?;
+    check_csrf(&p, &form)?;
+    let req = InviteRequest {
+        app_id: opt(&form, "app_id"),
+        name: opt(&form, "name"),
+        ttl_secs: None,
+    };
+    let inv = app_invites::invite(&call::operator(&st), req).await?;
+    let note = flash(&format!(
+        "Invitation for app {} (valid until {}). Send this link; it is shown only once: {}",
+        inv.app_id, inv.expires_at, inv.url
+    ));
+    list_page(&st, &p, Some(note)).await
+}
+
+pub async fn add(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Form(form): FormPairs,
+) -> Result<Response, Fail> {
+    let p = operator(&st, &headers).await?;
+    check_csrf(&p, &form)?;
+    let req = AddApp {
+        id: opt(&form, "id").unwrap_or_default(),
+        name: opt(&form, "name"),
+        client_id: opt(&form, "client_id"),
+        client_secret: opt(&form, "client_secret"),
+        secret_token: opt(&form, "secret_token").unwrap_or_default(),
+        ..AddApp::default()
+    };
+    let view = apps::add(&call::operator(&st), req, "api").await?;
+    reload(&st).await;
+    let note = flash(&format!(
+        "Added {}. In Zoom, set the event notification endpoint URL to {} and press Validate.",
+        view.id, view.webhook_url
+    ));
+    list_page(&st, &p, Some(note)).await
+}
+
+pub async fn rotate(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): FormPairs,
+) -> Result<Response, Fail> {
+    let p = operator(&st, &headers).await?;
+    check_csrf(&p, &form)?;
+    let overlap_secs = match opt(&form, "overlap_secs") {
+        None => None,
+        Some(v) => Some(v.parse::<u64>().map_err(|_| {
+            Fail::Page(
+                StatusCode::BAD_REQUEST,
+                "Invalid request".into(),
+                "the overlap is a number of seconds".into(),
+            )
+        })?),
+    };
+    let req = UpdateApp {
+        secret_token: opt(&form, "secret_token"),
+        overlap_secs,
+        ..UpdateApp::default()
+    };
+    let view = apps::update(&call::operator(&st), &id, req).await?;
+    reload(&st).await;
+    let note = flash(&match &view.previous_secret_token_until {
+        Some(u) => format!(
+            "Rotated {}; the previous token verifies until {u}.",
+            view.id
+        ),
+        None => format!(
+            "Rotated {}; the previous token no longer verifies.",
+            view.id
+        ),
+    });
+    list_page(&st, &p, Some(note)).await
+}
+
+pub async fn remove(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    Form(form): FormPairs,
+) -> Result<Response, Fail> {
+    let p = operator(&st, &headers).await?;
+    check_csrf(&p, &form)?;
+    let confirm = field(&form, "confirm").unwrap_or("").trim().to_string();
+    let report = apps::remove(&call::operator(&st), &st.tenants, &id, &confirm).await?;
+    reload(&st).await;
+    let note = flash(&format!(
+        "Removed {} and purged {} account(s).",
+        report.app_id,
+        report.purged.len()
+    ));
+    list_page(&st, &p, Some(note)).await
+}
