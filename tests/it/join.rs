@@ -463,6 +463,23 @@ async fn the_console_shows_the_join_link_with_its_qr_code_and_each_addresses_sta
     assert!(members.contains("<svg role=\"img\"") && members.contains("data-copy"));
     assert!(!members.contains("Make a join link"));
     assert_eq!(app.client.get(&join).send().await.unwrap().status(), 200);
+    // Stopping the link from the page makes it useless.
+    let id = app.db().list_codes(None).await.unwrap()[0].id.clone();
+    let stopped = v
+        .post(
+            &format!("{route}/codes/revoke"),
+            &[("csrf", &csrf), ("id", &id)],
+        )
+        .await;
+    assert_eq!(stopped.status(), 303);
+    assert_eq!(app.client.get(&join).send().await.unwrap().status(), 404);
+    let members = v
+        .get(&format!("{route}/members"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(members.contains("Make a join link"), "{members}");
 
     // An organizer's typed address shows as waiting; the operator's as confirmed.
     let token =

@@ -4,7 +4,7 @@
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 
 use super::html::{Section, button_form, e, seg, tenant_page};
 use super::{Fail, scope};
@@ -81,6 +81,16 @@ pub async fn show(
     let links = codes::join_links(&ctx, &sc.app, &sc.account, &route.name).await?;
     for l in &links {
         b.push_str(&share_block(&route.name, &l.url, &l.id));
+        b.push_str(&button_form(
+            &sc.url(&format!("/routes/{}/codes/revoke", seg(&route.name))),
+            sc.csrf(),
+            "Stop this link",
+            &[("id", &l.id)],
+        ));
+        b.push_str(
+            "<p class=\"hint\">Stopping it makes the link and its code useless; members who \
+             joined keep their alerts. You can make a new link afterwards.</p>",
+        );
     }
     if links.is_empty() {
         if st.config.bot.is_some() || st.config.email.is_some() {
@@ -108,6 +118,33 @@ pub async fn show(
         &format!("Members of {}", route.name),
         &b,
     ))
+}
+
+/// Stops one of the route's join links (revokes its subscribe code), then shows the page again.
+pub async fn revoke(
+    State(st): State<AppState>,
+    headers: HeaderMap,
+    Path((app, account, name)): Path<(String, String, String)>,
+    axum::Form(form): axum::Form<Vec<(String, String)>>,
+) -> Result<Response, Fail> {
+    let sc = scope(&st, &headers, app, account).await?;
+    super::check_csrf(&sc.principal, &form)?;
+    let ctx = call::operator(&st);
+    let route = ctx.get(&sc.app, &sc.account, &name).await?;
+    let id = super::field(&form, "id").unwrap_or("");
+    // Only a code of this route: the id names a code of this tenant, and its route must match.
+    let owned = codes::join_links(&ctx, &sc.app, &sc.account, &route.name)
+        .await?
+        .into_iter()
+        .any(|l| l.id == id);
+    if !owned {
+        return Err(Fail::not_found());
+    }
+    codes::revoke(&ctx, id, Some(&sc.app), Some(&sc.account)).await?;
+    Ok(
+        axum::response::Redirect::to(&sc.url(&format!("/routes/{}/members", seg(&route.name))))
+            .into_response(),
+    )
 }
 
 #[cfg(test)]

@@ -73,6 +73,10 @@ pub fn router() -> Router<AppState> {
         )
         .route("/t/{app}/{account}/routes/{name}/members", get(join::show))
         .route(
+            "/t/{app}/{account}/routes/{name}/codes/revoke",
+            post(join::revoke),
+        )
+        .route(
             "/t/{app}/{account}/templates",
             get(templates::show).post(templates::save),
         )
