@@ -99,9 +99,19 @@ impl Route {
                 .size_limit(1 << 20)
                 .build()
         {
+            // The regex crate's message draws the pattern with a caret over several lines; its
+            // last line says what is wrong ("unclosed group"), which is what a person can act on.
+            let text = e.to_string();
+            let why = text
+                .lines()
+                .rev()
+                .find(|l| !l.trim().is_empty())
+                .unwrap_or("")
+                .trim()
+                .trim_start_matches("error: ");
             err(
                 "topic_regex",
-                format!("is not a valid regular expression: {e}"),
+                format!("is not a pattern the relay understands ({why})"),
             );
         }
         if self.timezone.parse::<chrono_tz::Tz>().is_err() {

@@ -234,13 +234,44 @@ pub fn error_summary(errs: &[FieldError]) -> String {
     );
     for f in errs {
         out.push_str(&format!(
-            "<li><code>{}</code>: {}</li>",
-            e(&f.field),
+            "<li>{}: {}</li>",
+            e(&field_label(&f.field)),
             e(&f.message)
         ));
     }
     out.push_str("</ul></div>");
     out
+}
+
+/// The name a form shows for a field path of the service's errors: what the label says, not the
+/// route document's key.
+pub fn field_label(path: &str) -> String {
+    if let Some(rest) = path.strip_prefix("destinations[") {
+        let n: usize = rest
+            .split(']')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0);
+        return format!("Destination {}", n + 1);
+    }
+    if path.starts_with("templates") || path.contains('/') {
+        return "Message".into();
+    }
+    match path {
+        "name" => "Name",
+        "description" => "About the group",
+        "events" => "Send a message when",
+        "topic_contains" => "Title contains",
+        "topic_regex" => "Title pattern",
+        "meeting_ids" => "Meeting numbers",
+        "host_ids" => "Hosts",
+        "timezone" => "Time zone",
+        "locale" => "Language",
+        "since" => "Since",
+        "account_id" | "app_id" => "Account",
+        other => other,
+    }
+    .to_string()
 }
 
 /// A notice line (`role="status"`) for a done action.

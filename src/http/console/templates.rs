@@ -221,6 +221,7 @@ async fn render(
         b.push_str("</div>");
     }
     b.push_str("<p><button type=\"submit\" class=\"primary\">Save templates</button></p></form>");
+    b.push_str(&variables_panel());
     b.push_str(&preview_panel(preview));
     b.push_str("</div>");
     Ok(page(
@@ -230,6 +231,62 @@ async fn render(
         Some((sc, Section::Templates)),
         &b,
     ))
+}
+
+/// What a message can say, in words, each with the text that says it. With the script, a button
+/// puts the text into the box that had the focus last; without it, the list is a reference.
+const VARIABLES: &[(&str, &str)] = &[
+    ("The meeting's title", "{{meeting.topic}}"),
+    (
+        "Start time, e.g. 18:30",
+        "{{time meeting.start_time \"%H:%M\"}}",
+    ),
+    (
+        "Start day and time, e.g. Tuesday 3 December, 18:30",
+        "{{time meeting.start_time \"%A %-d %B, %H:%M\"}}",
+    ),
+    (
+        "Start time with the time zone, e.g. 18:30 CET",
+        "{{time meeting.start_time \"%H:%M %Z\"}}",
+    ),
+    (
+        "How long it is planned for",
+        "{{duration meeting.duration}}",
+    ),
+    (
+        "The join link (only if the route includes it)",
+        "{{meeting.join_url}}",
+    ),
+    (
+        "The passcode (only if the route includes it)",
+        "{{meeting.password}}",
+    ),
+    ("The route's name", "{{route.name}}"),
+    (
+        "The title, or words of your own when it has none",
+        "{{default meeting.topic \"our meeting\"}}",
+    ),
+    (
+        "Only when there is a join link",
+        "{{#if meeting.join_url}}…{{/if}}",
+    ),
+];
+
+fn variables_panel() -> String {
+    let mut b = String::from(
+        "<section class=\"vars\" aria-labelledby=\"vars-h\"><h2 id=\"vars-h\">What a message can say</h2>\
+         <p class=\"hint\">Press one to put it where you were typing.</p><ul class=\"plain\">",
+    );
+    for (words, text) in VARIABLES {
+        b.push_str(&format!(
+            "<li><button type=\"button\" class=\"secondary\" data-insert=\"{}\">{}</button> <code>{}</code></li>",
+            e(text),
+            e(words),
+            e(text)
+        ));
+    }
+    b.push_str("</ul></section>");
+    b
 }
 
 /// The preview panes, filled by the server; the script re-renders them as the user types.
@@ -376,5 +433,17 @@ pub async fn save(
             .await
         }
         Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_insertable_text_is_a_valid_template() {
+        let r = crate::render::Renderer::new().unwrap();
+        for (words, text) in super::VARIABLES {
+            r.validate("telegram.html", text)
+                .unwrap_or_else(|e| panic!("{words}: {text}: {e}"));
+        }
     }
 }

@@ -26,6 +26,29 @@
   });
 })();
 
+// The template editor's "What a message can say": a button inserts its text at the cursor of the
+// text box that had the focus last (the Telegram message when none had), and the live preview
+// follows as if it had been typed.
+(function () {
+  "use strict";
+  var last = null;
+  document.addEventListener("focusin", function (ev) {
+    if (ev.target.tagName === "TEXTAREA" && ev.target.hasAttribute("data-key")) last = ev.target;
+  });
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest ? ev.target.closest("[data-insert]") : null;
+    if (!btn) return;
+    var box = last || document.querySelector("textarea[data-key]");
+    if (!box) return;
+    var text = btn.getAttribute("data-insert");
+    var start = box.selectionStart, end = box.selectionEnd;
+    box.value = box.value.slice(0, start) + text + box.value.slice(end);
+    box.selectionStart = box.selectionEnd = start + text.length;
+    box.focus();
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+  });
+})();
+
 // The route editor's "Add a destination": once a kind is chosen, only its boxes are shown.
 // Without the script every kind's boxes show, each under its own heading.
 (function () {
