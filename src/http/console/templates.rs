@@ -155,7 +155,10 @@ async fn render(
          <select id=\"pick-route\" name=\"route\"><option value=\"\">every route (the account's)</option>",
     );
     b.push_str(&options(&routes, route.as_deref()));
-    b.push_str("</select></div><button type=\"submit\">Show</button></form>");
+    b.push_str(
+        "</select></div><button type=\"submit\">Show</button></form>\
+         <p class=\"jump\"><a href=\"#preview\">See the preview</a> · <a href=\"#vars-h\">What a message can say</a></p>",
+    );
 
     b.push_str(&format!(
         "<div class=\"split\"><form method=\"post\" action=\"{}\" id=\"template-form\" \
@@ -181,8 +184,9 @@ async fn render(
         let is_override = is_route || (route.is_none() && overridden.iter().any(|k| k == key));
         let key_errs: Vec<&FieldError> = errs.iter().filter(|f| f.field.ends_with(key)).collect();
         b.push_str(&format!(
-            "<div class=\"field{}\"><label for=\"{id}\">{key}</label> <span class=\"badge\">{}</span>",
+            "<div class=\"field{}\"><label for=\"{id}\">{}</label> <span class=\"badge\">{}</span>",
             if key_errs.is_empty() { "" } else { " invalid" },
+            key_label(key),
             if is_route {
                 "this route's own"
             } else if overridden.iter().any(|k| k == key) {
@@ -210,17 +214,18 @@ async fn render(
         ));
         if is_override {
             b.push_str(&format!(
-                "<button type=\"submit\" name=\"reset\" value=\"{key}\" class=\"secondary\">{} ({key})</button>",
+                "<button type=\"submit\" name=\"reset\" value=\"{key}\" class=\"secondary\">{} ({})</button>",
                 if is_route {
-                    "Use the account's message again"
+                    "Use the account's again"
                 } else {
-                    "Use the default message again"
-                }
+                    "Use the default again"
+                },
+                key_label(key).to_lowercase()
             ));
         }
         b.push_str("</div>");
     }
-    b.push_str("<p><button type=\"submit\" class=\"primary\">Save templates</button></p></form>");
+    b.push_str("<p><button type=\"submit\" class=\"primary\">Save messages</button></p></form>");
     b.push_str(&variables_panel());
     b.push_str(&preview_panel(preview));
     b.push_str("</div>");
@@ -271,6 +276,19 @@ const VARIABLES: &[(&str, &str)] = &[
         "{{#if meeting.join_url}}…{{/if}}",
     ),
 ];
+
+/// A message part as people call it.
+fn key_label(key: &str) -> &'static str {
+    match key {
+        "telegram.html" => "Telegram message",
+        "email.subject" => "Email subject",
+        "email.txt" => "Email text (plain)",
+        "email.html" => "Email text (formatted, HTML)",
+        "webhook.json" => "Webhook body (JSON, for other systems)",
+        "log.txt" => "Line in the relay's log",
+        _ => "Message",
+    }
+}
 
 fn variables_panel() -> String {
     let mut b = String::from(
