@@ -37,6 +37,7 @@ mod meetings;
 mod notices;
 mod open;
 mod outbox;
+pub mod own_bots;
 pub mod pacing;
 pub mod perms;
 pub mod pg;
@@ -66,8 +67,8 @@ pub use outbox::{
 pub use routes::ImportReport;
 pub use seam::{
     AuthStore, Backend, BotStore, ChatStateStore, Cluster, ConsentStore, Db, EventLog, Leadership,
-    Maintenance, MeetingStore, NoticeStore, Queue, Role, RouteStore, RouteVersion, TenantStore,
-    Wake, update_route,
+    Maintenance, MeetingStore, NoticeStore, OwnBotStore, Queue, Role, RouteStore, RouteVersion,
+    TenantStore, Wake, update_route,
 };
 pub use tenants::{
     AuditEntry, Installer, PurgeReport, Tenant, TenantStatus, UserInstall, account_hash,
@@ -115,6 +116,8 @@ struct Inner {
     disabled: sled::Tree,
     /// Email double opt-in (consents.rs).
     consents: sled::Tree,
+    /// Communities' own bots (own_bots.rs).
+    own_bots: sled::Tree,
     tenants: sled::Tree,
     audit: sled::Tree,
     sessions: sled::Tree,
@@ -180,6 +183,7 @@ impl Store {
         let notices = tree("notices")?;
         let disabled = tree("disabled_targets")?;
         let consents = tree("email_consents")?;
+        let own_bots = tree("own_bots")?;
         let bot = bot::BotTrees::open(&db).map_err(|e| classify_open_error(dir, e))?;
         let tenants = tree("tenants")?;
         // Pending OAuth installs used to be stored here; they now travel in a sealed cookie.
@@ -334,6 +338,7 @@ impl Store {
                 notices,
                 disabled,
                 consents,
+                own_bots,
                 tenants,
                 audit,
                 sessions,

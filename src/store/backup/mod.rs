@@ -111,6 +111,7 @@ pub fn kind_label(tree: &str) -> &str {
         "notices" => "notices",
         "disabled_targets" => "disabled destinations",
         "email_consents" => "email confirmations",
+        "own_bots" => "communities' own bots",
         other => other,
     }
 }

@@ -246,6 +246,17 @@ CREATE TABLE email_consents (
     PRIMARY KEY (app_id, account_id, route, address)
 );
 "#,
+    // 4: communities' own Telegram bots, one per tenant, the token sealed in the record
+    // (store::own_bots). Appended last; renumbered if other migrations land first.
+    r#"
+CREATE TABLE own_bots (
+    app_id     TEXT COLLATE "C" NOT NULL,
+    account_id TEXT COLLATE "C" NOT NULL,
+    bot_id     BIGINT NOT NULL UNIQUE,
+    record     BYTEA NOT NULL,
+    PRIMARY KEY (app_id, account_id)
+);
+"#,
 ];
 
 /// Every table the relay owns, for diagnostics (`key_counts`, `trees_containing`), each with an
@@ -357,5 +368,10 @@ pub(super) const TABLES: &[(&str, &str, &str)] = &[
         "email_consents",
         "app_id || '/' || account_id || '/' || route || '/' || address",
         "convert_to(app_id || ' ' || account_id || ' ' || route || ' ' || address, 'UTF8') || record",
+    ),
+    (
+        "own_bots",
+        "app_id || '/' || account_id",
+        "convert_to(app_id || ' ' || account_id, 'UTF8') || record",
     ),
 ];

@@ -4,8 +4,11 @@ use super::blocking;
 use crate::routing::Route;
 use crate::store::bot::{ChatLink, CodeKind, CodeRecord, Mute, OrganizerLink, Redeem};
 use crate::store::consents::Consent;
+use crate::store::own_bots::OwnBot;
 use crate::store::pacing::{Clock, Limits, Slot};
-use crate::store::seam::{BotStore, ChatStateStore, ConsentStore, MeetingStore, NoticeStore};
+use crate::store::seam::{
+    BotStore, ChatStateStore, ConsentStore, MeetingStore, NoticeStore, OwnBotStore,
+};
 use crate::store::telegram::PartProgress;
 use crate::store::{DisabledTarget, MeetingMemory, Notice, Store, StoreError};
 
@@ -93,5 +96,19 @@ sled_impl! {
         fn rename_consents(app_id: &str, account_id: &str, from: &str, to: &str) -> Result<u64, StoreError>;
         fn consents_migrated() -> Result<bool, StoreError>;
         fn set_consents_migrated() -> Result<(), StoreError>;
+    }
+}
+
+sled_impl! {
+    OwnBotStore {
+        fn own_bot(app_id: &str, account_id: &str) -> Result<Option<OwnBot>, StoreError>;
+        fn own_bot_by_id(bot_id: i64) -> Result<Option<OwnBot>, StoreError>;
+        fn all_own_bots() -> Result<Vec<OwnBot>, StoreError>;
+        fn put_own_bot(bot: &OwnBot) -> Result<bool, StoreError>;
+        fn remove_own_bot(app_id: &str, account_id: &str) -> Result<Option<OwnBot>, StoreError>;
+        fn set_own_bot_disabled(bot_id: i64, reason: Option<&str>) -> Result<bool, StoreError>;
+        fn set_own_bot_moved_notice(bot_id: i64, at_ms: i64) -> Result<bool, StoreError>;
+        fn own_bot_last_update(bot_id: i64) -> Result<Option<i64>, StoreError>;
+        fn set_own_bot_last_update(bot_id: i64, update_id: i64) -> Result<(), StoreError>;
     }
 }

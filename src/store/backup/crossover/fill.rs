@@ -271,6 +271,21 @@ pub(super) async fn fill(s: &Db) {
     consent.paused_until_ms = Some(t + 5);
     s.put_consent(&consent).await.unwrap();
     s.set_consents_migrated().await.unwrap();
+    assert!(
+        s.put_own_bot(&crate::store::own_bots::OwnBot {
+            app_id: "default".into(),
+            account_id: "acc".into(),
+            bot_id: 555,
+            username: "acc_bot".into(),
+            sealed_token: vec![1, 2, 0, 255],
+            connected_ms: t,
+            disabled: Some("revoked".into()),
+            moved_notice_ms: Some(t + 1),
+        })
+        .await
+        .unwrap()
+    );
+    s.set_own_bot_last_update(555, 77).await.unwrap();
     s.set_bot_last_update(-3).await.unwrap();
     s.set_bot_notice_watermark(u64::MAX - 1).await.unwrap();
     s.set_bot_username("relay_bot").await.unwrap();
@@ -378,6 +393,11 @@ pub(super) async fn snapshot(s: &Db) -> Vec<String> {
             "consents {:?} {:?}",
             s.list_consents("default", "acc", None).await.unwrap(),
             s.consents_migrated().await.unwrap()
+        ),
+        format!(
+            "own bots {:?} {:?}",
+            s.all_own_bots().await.unwrap(),
+            s.own_bot_last_update(555).await.unwrap()
         ),
     ]
 }

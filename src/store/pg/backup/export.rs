@@ -144,6 +144,10 @@ const TREES: &[(&str, &[(&str, RowFn)])] = &[
             consent,
         )],
     ),
+    (
+        "own_bots",
+        &[("SELECT app_id, account_id, record FROM own_bots", own_bot)],
+    ),
 ];
 
 /// The tree names a PostgreSQL backup holds, besides `meta`.
@@ -268,6 +272,10 @@ fn consent(r: &Row) -> Result<Kv, StoreError> {
         consent_key(r.get(0), r.get(1), r.get(2), r.get(3)),
         r.get(4),
     ))
+}
+
+fn own_bot(r: &Row) -> Result<Kv, StoreError> {
+    Ok((tenant_prefix(r.get(0), r.get(1)), r.get(2)))
 }
 
 /// `bot_state` keeps text here and bytes in sled: numbers big-endian, the flag as one byte.
