@@ -176,6 +176,7 @@ pub async fn subscribe(
     account: &str,
     route: &str,
     chat_id: i64,
+    bot: Option<i64>,
     now_ms: i64,
 ) -> Result<bool, ServiceError> {
     let db = &*ctx.db;
@@ -183,9 +184,15 @@ pub async fn subscribe(
         chat_id,
         thread_id: None,
         member: true,
+        bot,
     };
+    // Subscribing through another bot (the community's new one) moves the subscription to it:
+    // the member has just started that bot, so it may write to them.
     let added = update_route(db, app, account, route, |r| {
         if !r.destinations.contains(&mine) {
+            r.destinations.retain(|d| {
+                !matches!(d, Destination::Telegram { chat_id: c, member: true, .. } if *c == chat_id)
+            });
             r.destinations.push(mine.clone());
         }
         Ok::<_, ServiceError>(())
@@ -194,8 +201,13 @@ pub async fn subscribe(
     if added.is_none() {
         return Ok(false);
     }
-    db.enable_target(app, account, &format!("telegram:{chat_id}"))
-        .await?;
+    let key = crate::routing::Target::Telegram {
+        chat_id,
+        thread_id: None,
+        bot,
+    }
+    .key();
+    db.enable_target(app, account, &key).await?;
     if let Some(until) = db
         .mutes_of(chat_id)
         .await?
@@ -223,8 +235,16 @@ mod tests {
         s.set_mute("default", "other", 42, now + 60_000)
             .await
             .unwrap();
-        assert!(subscribe(&c, "default", "acc", "r", 42, now).await.unwrap());
-        assert!(subscribe(&c, "default", "acc", "r", 42, now).await.unwrap());
+        assert!(
+            subscribe(&c, "default", "acc", "r", 42, None, now)
+                .await
+                .unwrap()
+        );
+        assert!(
+            subscribe(&c, "default", "acc", "r", 42, None, now)
+                .await
+                .unwrap()
+        );
         let r = s.get_route("default", "acc", "r").await.unwrap().unwrap();
         let mine = |d: &Destination| matches!(d, Destination::Telegram { chat_id: 42, .. });
         assert_eq!(r.destinations.iter().filter(|d| mine(d)).count(), 1);
@@ -236,7 +256,7 @@ mod tests {
                 .any(|m| m.account_id == "acc" && m.until_ms == now + 60_000)
         );
         assert!(
-            !subscribe(&c, "default", "acc", "gone", 42, now)
+            !subscribe(&c, "default", "acc", "gone", 42, None, now)
                 .await
                 .unwrap()
         );

@@ -38,6 +38,21 @@ impl OwnBot {
     pub fn token_aad(app_id: &str, account_id: &str, bot_id: i64) -> Vec<u8> {
         format!("zoom-relay own bot v1\0{app_id}\0{account_id}\0{bot_id}").into_bytes()
     }
+
+    /// Seals `token` for this record's tenant and bot.
+    pub fn seal_token(&mut self, key: &[u8; 32], token: &str) {
+        let aad = Self::token_aad(&self.app_id, &self.account_id, self.bot_id);
+        self.sealed_token = crate::crypto::seal(key, &aad, token.as_bytes());
+    }
+
+    /// The token, or None when it does not open with `key` (another data key, a tampered record).
+    pub fn open_token(&self, key: &[u8; 32]) -> Option<secrecy::SecretString> {
+        let aad = Self::token_aad(&self.app_id, &self.account_id, self.bot_id);
+        let plain = crate::crypto::open(key, &aad, &self.sealed_token).ok()?;
+        String::from_utf8(plain)
+            .ok()
+            .map(secrecy::SecretString::from)
+    }
 }
 
 /// The `bot_state` key of an own bot's update offset.
@@ -140,4 +155,37 @@ impl Store {
     pub fn set_own_bot_last_update(&self, bot_id: i64, update_id: i64) -> Result<(), StoreError> {
         self.set_bot_state_i64(offset_key(bot_id).as_bytes(), update_id)
     }
+}
+
+/// Telegram refused the token of `bot` (401: revoked, or the bot deleted): turns the bot off for
+/// its community alone and tells the organizer, once per token (a bot already off, or connected
+/// again with another token since, is left alone). Used by delivery and by the bot's poller.
+pub async fn turn_off_refused(db: &dyn super::Backend, bot: &OwnBot) -> Result<bool, StoreError> {
+    let current = db.own_bot_by_id(bot.bot_id).await?;
+    if !current.is_some_and(|b| b.disabled.is_none() && b.sealed_token == bot.sealed_token) {
+        return Ok(false);
+    }
+    db.set_own_bot_disabled(bot.bot_id, Some("Telegram refused its token (401)"))
+        .await?;
+    db.add_notice(
+        &bot.app_id,
+        &bot.account_id,
+        "telegram_bot_revoked",
+        &format!(
+            "Telegram no longer accepts the token of your bot @{}: it was revoked or the bot was \
+             deleted. Alerts through it are paused. Get a new token from @BotFather and connect \
+             the bot again.",
+            bot.username
+        ),
+        None,
+        None,
+    )
+    .await?;
+    tracing::warn!(
+        bot_id = bot.bot_id,
+        app = %bot.app_id,
+        account = %bot.account_id,
+        "an own bot's token was refused; the bot is turned off"
+    );
+    Ok(true)
 }

@@ -166,6 +166,7 @@ fn telegram(chat_id: i64) -> Target {
     Target::Telegram {
         chat_id,
         thread_id: None,
+        bot: None,
     }
 }
 

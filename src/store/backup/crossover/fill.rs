@@ -87,6 +87,7 @@ pub(super) async fn fill(s: &Db) {
             Target::Telegram {
                 chat_id: -100,
                 thread_id: None,
+                bot: None,
             },
         ),
     ];
