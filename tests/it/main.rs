@@ -24,6 +24,7 @@ mod journal_crash;
 mod layering;
 mod ops;
 mod outbox_race;
+mod own_bots;
 mod pg_backup;
 mod pg_cluster;
 mod pg_pacing;
