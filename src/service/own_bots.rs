@@ -129,11 +129,11 @@ pub async fn connect(
                 "Telegram did not accept this token; copy it again from @BotFather (/mybots, API Token)",
             ));
         }
+        // Not the caller's fault: the answer is "unavailable, try again" (503, exit 1).
         Err(CheckFailed::Unreachable(why)) => {
-            return Err(ServiceError::invalid(
-                "token",
+            return Err(ServiceError::Unavailable(crate::store::StoreError::Io(
                 format!("Telegram could not be asked about this token ({why}); try again"),
-            ));
+            )));
         }
     };
     let token = token.expose_secret().trim();

@@ -25,6 +25,7 @@ mod layering;
 mod ops;
 mod outbox_race;
 mod own_bots;
+mod own_bots_ops;
 mod pg_backup;
 mod pg_cluster;
 mod pg_pacing;

@@ -14,16 +14,16 @@ use zoom_relay::store::bot::CodeKind;
 use crate::fake_telegram::FakeTelegram;
 use crate::helpers::*;
 
-const SHARED: &str = "123:BOT";
+pub(crate) const SHARED: &str = "123:BOT";
 const ROUTE: &str = "weekly";
 
 /// A BotFather-shaped token for bot `id`.
-fn token(id: i64) -> String {
+pub(crate) fn token(id: i64) -> String {
     format!("{id}:own-bot-token-{id}-abcdefghijkl")
 }
 
 /// A relay with the shared bot polling `tg`, its data in `data` so a second relay can reopen it.
-async fn relay_at(tg: &FakeTelegram, data: &Path) -> TestApp {
+pub(crate) async fn relay_at(tg: &FakeTelegram, data: &Path) -> TestApp {
     let api = tg.url();
     let data = data.to_path_buf();
     spawn_app(move |doc| {
@@ -36,7 +36,7 @@ async fn relay_at(tg: &FakeTelegram, data: &Path) -> TestApp {
 }
 
 /// `account`'s route, logging only, so Telegram destinations come from the bots alone.
-async fn add_route(app: &TestApp, account: &str) {
+pub(crate) async fn add_route(app: &TestApp, account: &str) {
     let route: Route = serde_json::from_value(json!({
         "name": ROUTE, "app_id": "default", "account_id": account,
         "events": ["meeting.started"], "destinations": [{"kind": "log"}],
@@ -45,7 +45,7 @@ async fn add_route(app: &TestApp, account: &str) {
     app.service().add(route).await.expect("route added");
 }
 
-async fn subscribe_code(app: &TestApp, account: &str) -> String {
+pub(crate) async fn subscribe_code(app: &TestApp, account: &str) -> String {
     codes::create(
         &app.service(),
         &CreateCode {
@@ -61,7 +61,7 @@ async fn subscribe_code(app: &TestApp, account: &str) -> String {
     .code
 }
 
-async fn api(
+pub(crate) async fn api(
     app: &TestApp,
     method: reqwest::Method,
     account: &str,
@@ -85,7 +85,7 @@ async fn api(
 }
 
 /// Connects `account`'s bot `id` (named `@{name}` by the fake) and checks the answer.
-async fn connect(app: &TestApp, tg: &FakeTelegram, account: &str, id: i64, name: &str) {
+pub(crate) async fn connect(app: &TestApp, tg: &FakeTelegram, account: &str, id: i64, name: &str) {
     tg.name_bot(&token(id), name);
     let (status, body) = api(
         app,
@@ -104,7 +104,7 @@ async fn connect(app: &TestApp, tg: &FakeTelegram, account: &str, id: i64, name:
 }
 
 /// `user` sends `text` to the bot with `via` and gets a reply containing `expect` from that bot.
-async fn say(tg: &FakeTelegram, via: &str, user: i64, text: &str, expect: &str) {
+pub(crate) async fn say(tg: &FakeTelegram, via: &str, user: i64, text: &str, expect: &str) {
     let before = tg.delivered_via(via, user).len();
     tg.push_update_to(via, FakeTelegram::private_message(user, text));
     let deadline = tokio::time::Instant::now() + DEADLINE;
@@ -129,7 +129,7 @@ async fn say(tg: &FakeTelegram, via: &str, user: i64, text: &str, expect: &str) 
 }
 
 /// Sends a meeting.started of `account` and waits until it is dispatched.
-async fn alert(app: &TestApp, account: &str, topic: &str) {
+pub(crate) async fn alert(app: &TestApp, account: &str, topic: &str) {
     let uuid = unique_uuid("own-bots");
     let mut body: Value = serde_json::from_slice(&started_body(&uuid, topic)).unwrap();
     body["payload"]["account_id"] = json!(account);
@@ -146,7 +146,7 @@ async fn alert(app: &TestApp, account: &str, topic: &str) {
 }
 
 /// The alert with `topic` reached `chat` through the bot with `via`, and through no other bot.
-async fn got_via(tg: &FakeTelegram, via: &str, chat: i64, topic: &str) {
+pub(crate) async fn got_via(tg: &FakeTelegram, via: &str, chat: i64, topic: &str) {
     tg.wait_text(chat, topic).await;
     let senders: Vec<String> = tg
         .delivered_to(chat)
