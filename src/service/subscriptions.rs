@@ -67,7 +67,8 @@ pub struct Subscription {
     pub route: String,
     /// `telegram` or `email`.
     pub kind: String,
-    /// The target as the delivery log shows it: `telegram:<chat>[:<thread>]` or `email:<address>`.
+    /// The target as the delivery log shows it: `telegram:<chat>[:<thread>]` (with `@bot<id>` when
+    /// it goes through the community's own bot) or `email:<address>`.
     pub target: String,
     /// `member` (subscribed themselves) or `organizer` (an address typed into the route).
     #[serde(default = "member")]

@@ -167,3 +167,48 @@ async fn one_replica_polls_each_own_bot() {
     .await;
     drop((a, b));
 }
+
+#[tokio::test]
+async fn an_organizer_connects_and_disconnects_the_bot_in_the_console() {
+    let tg = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = crate::own_bots::relay_at(&tg, &dir.path().join("data")).await;
+    let acc = "console-a";
+    add_route(&app, acc).await;
+    let mut v = crate::console::Visitor::new(&app);
+    v.sign_in_operator().await;
+    let csrf = v.csrf().await;
+    let page = format!("/console/t/default/{acc}/bot");
+    let html = v.get(&page).await.text().await.unwrap();
+    assert!(
+        html.contains("@BotFather") && html.contains("name=\"token\""),
+        "{html}"
+    );
+
+    tg.name_bot(&token(770_001), "console_a_bot");
+    let res = v
+        .post(&page, &[("csrf", &csrf), ("token", &token(770_001))])
+        .await;
+    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+    let html = v.get(&page).await.text().await.unwrap();
+    assert!(html.contains("@console_a_bot") && html.contains("Telegram accepts its token"));
+    assert!(!html.contains(&token(770_001)), "the token is never shown");
+
+    // A wrong token is refused with the reason, and the connected bot stays.
+    tg.revoke(&token(770_002));
+    let res = v
+        .post(&page, &[("csrf", &csrf), ("token", &token(770_002))])
+        .await;
+    assert_eq!(res.status(), 400);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("did not accept this token")
+    );
+
+    let res = v.post(&format!("{page}/remove"), &[("csrf", &csrf)]).await;
+    assert_eq!(res.status(), 303);
+    let html = v.get(&page).await.text().await.unwrap();
+    assert!(html.contains("shared bot") && !html.contains("@console_a_bot"));
+}
