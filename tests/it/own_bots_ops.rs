@@ -212,3 +212,78 @@ async fn an_organizer_connects_and_disconnects_the_bot_in_the_console() {
     let html = v.get(&page).await.text().await.unwrap();
     assert!(html.contains("shared bot") && !html.contains("@console_a_bot"));
 }
+
+#[tokio::test]
+async fn in_webhook_mode_each_own_bot_has_its_path_and_secret() {
+    let tg = FakeTelegram::start().await;
+    let api = tg.url();
+    let app = spawn_app(move |doc| {
+        doc.push_str(&format!(
+            "\n[telegram]\nbot_token = \"123:BOT\"\napi_url = \"{api}\"\nmode = \"webhook\"\n\
+             webhook_secret = \"s3cret_token-1-long\"\n"
+        ));
+    })
+    .await;
+    let acc = "hook-a";
+    add_route(&app, acc).await;
+    connect(&app, &tg, acc, 780_001, "hook_a_bot").await;
+    let own = token(780_001);
+    eventually("the bot registered its webhook", || {
+        !tg.api_calls_for(&own, "setWebhook").is_empty()
+    })
+    .await;
+    let set = &tg.api_calls_for(&own, "setWebhook")[0];
+    assert_eq!(set["url"], app.url("/telegram/webhook/780001"));
+    let secret = set["secret_token"].as_str().unwrap().to_string();
+    assert_ne!(
+        secret, "s3cret_token-1-long",
+        "its own secret, not the shared bot's"
+    );
+    assert!(
+        tg.api_calls_for(&own, "getUpdates").is_empty(),
+        "no polling"
+    );
+
+    let user = 78_001;
+    let mut update = FakeTelegram::private_message(user, "/help");
+    update["update_id"] = serde_json::json!(5);
+    let post = |path: &str, secret: &str| {
+        app.client
+            .post(app.url(path))
+            .header("X-Telegram-Bot-Api-Secret-Token", secret)
+            .json(&update)
+            .send()
+    };
+    // The shared bot's secret does not open the own bot's path, nor the other way round.
+    let status = |r: reqwest::Response| r.status().as_u16();
+    assert_eq!(
+        status(
+            post("/telegram/webhook/780001", "s3cret_token-1-long")
+                .await
+                .unwrap()
+        ),
+        401
+    );
+    assert_eq!(
+        status(post("/telegram/webhook", &secret).await.unwrap()),
+        401
+    );
+    assert_eq!(
+        status(post("/telegram/webhook/999", &secret).await.unwrap()),
+        404
+    );
+    assert_eq!(
+        status(post("/telegram/webhook/780001", &secret).await.unwrap()),
+        200
+    );
+    tg.wait_text(user, "Commands").await;
+    assert_eq!(
+        tg.delivered_via(&own, user).len(),
+        1,
+        "answered by the own bot"
+    );
+    assert_eq!(
+        app.db().own_bot_last_update(780_001).await.unwrap(),
+        Some(5)
+    );
+}
