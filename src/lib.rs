@@ -131,14 +131,12 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
         .map(EmailSender::new)
         .transpose()
         .context("building the email transport")?;
-    let telegram_sender = match &config.telegram {
-        Some(t) => Some(
-            TelegramSender::new(t, db.clone())
-                .await
-                .context("building the Telegram sender")?,
-        ),
-        None => None,
-    };
+    // Always built: communities may bring their own bots to a relay without a shared one.
+    let telegram_sender = Some(
+        TelegramSender::new(&config, db.clone())
+            .await
+            .context("building the Telegram sender")?,
+    );
     let bot = bot::Bot::new(
         config.clone(),
         state.db.clone(),
@@ -208,6 +206,14 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
             &state.quotas,
         )));
     }
+    let own_bots = bot::own::OwnBots::new(
+        config.clone(),
+        state.db.clone(),
+        renderer.clone(),
+        signals.clone(),
+    );
+    let _ = state.own_bots.set(own_bots.clone());
+    workers.push(tokio::spawn(own_bots.run(token.clone())));
     if let Some(bot) = bot {
         let _ = state.bot.set(bot.clone());
         let lead = db.campaign(Role::BotPoller);

@@ -72,6 +72,8 @@ enum Cmd {
     /// Telegram: fan-out of one event to many chats against the 30/s bound, and event-to-Telegram
     /// latency at light load, through a rate-limiting fake Telegram on loopback.
     Telegram(RunArgs),
+    /// Telegram: only the fan-out over four communities' own bots (`telegram_fanout_bots`).
+    TelegramBots(RunArgs),
     /// Resources of the real `zoom-relay` binary: RSS idle and under intake load, and the time to
     /// ready with 10,000 routes in the store.
     Resources(RunArgs),
@@ -292,6 +294,11 @@ pub const SCENARIOS: &[Scenario] = &[
         run: |c| Box::pin(telegram::fanout(c)),
     },
     Scenario {
+        name: "telegram_fanout_bots",
+        groups: &["telegram", "telegram_bots"],
+        run: |c| Box::pin(telegram::fanout_bots(c)),
+    },
+    Scenario {
         name: "telegram_latency",
         groups: &["telegram"],
         run: |c| Box::pin(telegram::latency(c)),
@@ -308,6 +315,7 @@ fn main() -> ExitCode {
     let res = match cli.cmd {
         Cmd::Intake(a) => run_group(Some("intake"), a),
         Cmd::Telegram(a) => run_group(Some("telegram"), a),
+        Cmd::TelegramBots(a) => run_group(Some("telegram_bots"), a),
         Cmd::Resources(a) => run_group(Some("resources"), a),
         Cmd::Render(a) => run_group(Some("render"), a),
         Cmd::Postgres(a) => run_group(Some("postgres"), a),

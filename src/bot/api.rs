@@ -89,6 +89,15 @@ impl BotApi {
         })
     }
 
+    /// The bot's Telegram id and @username, as getMe reports them.
+    pub async fn get_me_full(&self) -> Result<(i64, String), ApiError> {
+        let me = self.call("getMe", json!({}), CALL_TIMEOUT).await?;
+        match (me["id"].as_i64(), me["username"].as_str()) {
+            (Some(id), Some(name)) => Ok((id, name.to_string())),
+            _ => Err(ApiError::Network("getMe returned no id or username".into())),
+        }
+    }
+
     /// The bot's @username, for deep links and for recognising `/cmd@username`.
     pub async fn get_me(&self) -> Result<String, ApiError> {
         let me = self.call("getMe", json!({}), CALL_TIMEOUT).await?;

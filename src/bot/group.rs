@@ -3,7 +3,7 @@
 //! changes is `service::links`.
 
 use super::Reply;
-use super::handlers::{Origin, ROUTE_GONE, code_problem, now_ms, refused};
+use super::handlers::{Origin, ROUTE_GONE, code_problem, now_ms, refused, wrong_bot};
 use crate::render::escape_html as esc;
 use crate::routing::Route;
 use crate::service::links::{self, LinkRequest, Linked, Place};
@@ -78,6 +78,7 @@ pub(super) async fn link(from: &Origin<'_>, code: Option<&str>) -> Result<Reply,
         Linked::OtherCommunity => OTHER_COMMUNITY.into(),
         Linked::RouteGone => ROUTE_GONE.into(),
         Linked::BadCode(problem) => code_problem(&problem),
+        Linked::WrongBot(check) => wrong_bot(&check, "/link"),
     }))
 }
 
@@ -90,6 +91,7 @@ fn place(from: &Origin<'_>) -> Place {
     Place {
         chat_id: from.chat_id,
         thread_id: from.thread,
+        bot: from.bot.own_bot_id(),
     }
 }
 

@@ -173,6 +173,22 @@ fn help_group() -> String {
         .into()
 }
 
+/// The answer to a code sent to the wrong bot; the code was not used.
+pub(super) fn wrong_bot(check: &crate::service::links::BotCheck, command: &str) -> String {
+    use crate::service::links::BotCheck;
+    match check {
+        BotCheck::UseOwnBot(name) => {
+            let name = esc(name);
+            format!(
+                "This community now has its own bot, @{name}. Open https://t.me/{name} and send \
+                 <code>{command} CODE</code> there (for a group, add @{name} to it first). The \
+                 code was not used."
+            )
+        }
+        _ => "This code belongs to another community's bot. The code was not used.".into(),
+    }
+}
+
 pub(super) fn code_problem(r: &Redeem) -> String {
     match r {
         Redeem::Unknown => {

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::command::{self, Command, MuteArg};
 use super::handlers::{
-    Origin, ROUTE_GONE, code_problem, fmt_time, help_private, now_ms, refused, welcome,
+    Origin, ROUTE_GONE, code_problem, fmt_time, help_private, now_ms, refused, welcome, wrong_bot,
 };
 use super::{Reply, service};
 use crate::render::escape_html as esc;
@@ -22,6 +22,11 @@ pub(super) async fn redeem(from: &Origin<'_>, code: &str) -> Result<Reply, Store
         Ok(other) => return Ok(from.reply(code_problem(&other))),
         Err(e) => return Ok(from.reply(refused(e)?)),
     };
+    match links::bot_check(from.db(), &rec, from.bot.own_bot_id()).await {
+        Ok(links::BotCheck::Ok) => {}
+        Ok(other) => return Ok(from.reply(wrong_bot(&other, "/start"))),
+        Err(e) => return Ok(from.reply(refused(e)?)),
+    }
     match rec.kind {
         CodeKind::Organizer => {
             let joined =
@@ -47,8 +52,10 @@ pub(super) async fn redeem(from: &Origin<'_>, code: &str) -> Result<Reply, Store
                 Ok(None) => return Ok(from.reply(ROUTE_GONE)),
                 Err(e) => return Ok(from.reply(refused(e)?)),
             };
+            let via = from.bot.own_bot_id();
             let already = route.destinations.iter().any(|d| {
-                matches!(d, Destination::Telegram { chat_id, thread_id: None, .. } if *chat_id == from.chat_id)
+                matches!(d, Destination::Telegram { chat_id, thread_id: None, bot, .. }
+                    if *chat_id == from.chat_id && *bot == via)
             });
             if already {
                 return Ok(from.reply(format!(

@@ -19,6 +19,7 @@ mod group;
 mod handlers;
 mod member;
 mod organizer;
+pub mod own;
 mod service;
 pub mod webhook;
 
@@ -26,7 +27,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
-use secrecy::ExposeSecret;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 
@@ -133,6 +134,19 @@ struct Inner {
     username: Mutex<Option<String>>,
     /// One update at a time: webhook requests may overlap, and the offset must only grow.
     gate: tokio::sync::Mutex<()>,
+    /// A community's own bot; None for the relay's shared bot.
+    own: Option<OwnIdentity>,
+}
+
+/// Whose own bot a [`Bot`] is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnIdentity {
+    pub bot_id: i64,
+    pub app_id: String,
+    pub account_id: String,
+    /// The record the bot was started from (its sealed token tells a refusal of this token from
+    /// one of a token pasted since).
+    pub record: crate::store::own_bots::OwnBot,
 }
 
 impl Bot {
@@ -158,15 +172,80 @@ impl Bot {
                 signals,
                 username: Mutex::new(username),
                 gate: tokio::sync::Mutex::new(()),
+                own: None,
             }),
         }))
     }
 
-    /// The secret Telegram must send with webhook updates; None in polling mode.
-    pub fn webhook_secret(&self) -> Option<&str> {
+    /// A community's own bot, `token` opened from its record: the same runtime as the shared bot
+    /// with its own update offset, webhook path and secret, and replies sent through it.
+    pub fn own(
+        config: Arc<Config>,
+        db: Db,
+        renderer: Arc<Renderer>,
+        signals: Arc<Signals>,
+        record: &crate::store::own_bots::OwnBot,
+        token: SecretString,
+    ) -> anyhow::Result<Bot> {
+        let api = BotApi::new(&config.telegram_api.api_url, token)
+            .context("building a community bot's client")?;
+        Ok(Bot {
+            inner: Arc::new(Inner {
+                api,
+                db,
+                config,
+                renderer,
+                signals,
+                username: Mutex::new(Some(record.username.clone())),
+                gate: tokio::sync::Mutex::new(()),
+                own: Some(OwnIdentity {
+                    bot_id: record.bot_id,
+                    app_id: record.app_id.clone(),
+                    account_id: record.account_id.clone(),
+                    record: record.clone(),
+                }),
+            }),
+        })
+    }
+
+    /// The Telegram id of this bot when it is a community's own; None for the shared bot.
+    pub fn own_bot_id(&self) -> Option<i64> {
+        self.inner.own.as_ref().map(|o| o.bot_id)
+    }
+
+    pub fn own_identity(&self) -> Option<&OwnIdentity> {
+        self.inner.own.as_ref()
+    }
+
+    /// The secret Telegram must send with webhook updates; None in polling mode. An own bot's is
+    /// derived from the data key and its id, so each bot has its own and nothing is stored.
+    pub fn webhook_secret(&self) -> Option<String> {
+        if let Some(own) = &self.inner.own {
+            return self.inner.config.telegram_api.webhook.then(|| {
+                crate::crypto::derive_secret(
+                    self.inner.config.security.data_key.bytes(),
+                    &format!("own bot webhook {}", own.bot_id),
+                )
+            });
+        }
         match &self.inner.config.bot.as_ref()?.mode {
-            BotMode::Webhook { secret } => Some(secret.expose_secret()),
+            BotMode::Webhook { secret } => Some(secret.expose_secret().to_string()),
             BotMode::Polling => None,
+        }
+    }
+
+    /// The highest update id this bot handled: each bot has its own update stream.
+    async fn last_update(&self) -> Result<Option<i64>, StoreError> {
+        match &self.inner.own {
+            Some(o) => self.inner.db.own_bot_last_update(o.bot_id).await,
+            None => self.inner.db.bot_last_update().await,
+        }
+    }
+
+    async fn set_last_update(&self, id: i64) -> Result<(), StoreError> {
+        match &self.inner.own {
+            Some(o) => self.inner.db.set_own_bot_last_update(o.bot_id, id).await,
+            None => self.inner.db.set_bot_last_update(id).await,
         }
     }
 
@@ -190,6 +269,9 @@ impl Bot {
             match self.setup().await {
                 Ok(()) => break,
                 Err(e) => {
+                    if self.token_refused(&e).await {
+                        return;
+                    }
                     tracing::warn!(error = %e, "Telegram bot setup failed; retrying");
                     if sleep_or_cancel(&token, backoff).await {
                         return;
@@ -212,14 +294,21 @@ impl Bot {
                     stop.cancel();
                 }
             });
-            let pusher = tokio::spawn(self.clone().push_notices_loop(stop.clone()));
+            // Notices go out through the shared bot, which every organizer has started.
+            let pusher = self
+                .inner
+                .own
+                .is_none()
+                .then(|| tokio::spawn(self.clone().push_notices_loop(stop.clone())));
             if self.webhook_secret().is_none() {
                 self.poll(&stop).await;
             } else {
                 stop.cancelled().await;
             }
             watch.abort();
-            let _ = pusher.await;
+            if let Some(pusher) = pusher {
+                let _ = pusher.await;
+            }
             if token.is_cancelled() {
                 return;
             }
@@ -227,10 +316,26 @@ impl Bot {
         }
     }
 
+    /// Whether `e` is Telegram refusing an own bot's token (401); if so the bot is turned off for
+    /// its community (and the organizer told) and its loops stop. The shared bot keeps retrying:
+    /// its token is the operator's to fix in the config.
+    async fn token_refused(&self, e: &api::ApiError) -> bool {
+        let (Some(own), api::ApiError::Telegram { code: 401, .. }) = (&self.inner.own, e) else {
+            return false;
+        };
+        if let Err(e) = crate::store::own_bots::turn_off_refused(&*self.inner.db, &own.record).await
+        {
+            tracing::error!(error = %e, "could not turn off a bot whose token was refused");
+        }
+        true
+    }
+
     async fn setup(&self) -> Result<(), api::ApiError> {
         let api = &self.inner.api;
         let name = api.get_me().await?;
-        if let Err(e) = self.inner.db.set_bot_username(&name).await {
+        if self.inner.own.is_none()
+            && let Err(e) = self.inner.db.set_bot_username(&name).await
+        {
             tracing::warn!(error = %e, "could not store the bot username");
         }
         *self
@@ -244,8 +349,12 @@ impl Bot {
             .await?;
         match self.webhook_secret() {
             Some(secret) => {
-                let url = format!("{}/telegram/webhook", self.inner.config.server.public_url);
-                api.set_webhook(&url, secret).await?;
+                let path = match self.own_bot_id() {
+                    Some(id) => format!("/telegram/webhook/{id}"),
+                    None => "/telegram/webhook".into(),
+                };
+                let url = format!("{}{path}", self.inner.config.server.public_url);
+                api.set_webhook(&url, &secret).await?;
                 tracing::info!(bot = %name, %url, "Telegram bot ready (webhook)");
             }
             None => {
@@ -257,16 +366,13 @@ impl Bot {
     }
 
     async fn poll(&self, token: &CancellationToken) {
-        let timeout = self
-            .inner
-            .config
-            .bot
-            .as_ref()
-            .map(|b| b.poll_timeout_secs)
-            .unwrap_or(25);
+        let timeout = match (&self.inner.own, &self.inner.config.bot) {
+            (None, Some(b)) => b.poll_timeout_secs,
+            _ => self.inner.config.telegram_api.poll_timeout_secs,
+        };
         let mut backoff = Duration::from_secs(1);
         loop {
-            let offset = match self.inner.db.bot_last_update().await {
+            let offset = match self.last_update().await {
                 Ok(last) => last.map(|id| id + 1),
                 Err(e) => {
                     tracing::error!(error = %e, "reading the bot's update offset failed");
@@ -286,6 +392,9 @@ impl Bot {
                     u
                 }
                 Err(e) => {
+                    if self.token_refused(&e).await {
+                        return;
+                    }
                     tracing::warn!(error = %e, "getUpdates failed; retrying");
                     if sleep_or_cancel(token, backoff).await {
                         return;
@@ -319,8 +428,8 @@ impl Bot {
         };
         let _one_at_a_time = self.inner.gate.lock().await;
         let db = &self.inner.db;
-        if db
-            .bot_last_update()
+        if self
+            .last_update()
             .await?
             .is_some_and(|last| update_id <= last)
         {
@@ -342,7 +451,7 @@ impl Bot {
                     .collect(),
             )
             .await?;
-        db.set_bot_last_update(update_id).await?;
+        self.set_last_update(update_id).await?;
         db.flush().await?;
         if n > 0 {
             self.inner.signals.telegram.notify_one();
@@ -368,6 +477,7 @@ impl Bot {
                 target: Target::Telegram {
                     chat_id: r.chat_id,
                     thread_id: r.thread_id,
+                    bot: self.own_bot_id(),
                 },
                 message: Message::Telegram { html: r.html },
                 options: DeliveryOptions::default(),

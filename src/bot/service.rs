@@ -44,6 +44,7 @@ pub(super) async fn subscribe(
         account,
         route,
         chat_id,
+        from.bot.own_bot_id(),
         now_ms,
     )
     .await

@@ -20,6 +20,7 @@ use crate::service::deliveries::{
     self, DeliveriesQuery, DeliveryView, EnableRequest, ReplayReport, ReplayRequest,
 };
 use crate::service::events::{self, EventView, EventsQuery};
+use crate::service::own_bots::{self, OwnBotView};
 use crate::service::routes::{PreviewItem, PreviewRequest, TemplateInfo, TestReport, TestSent};
 use crate::service::subscriptions::{self, Subscription};
 use crate::service::tenants::{self, RemoveReport, TenantDetail, TenantView};
@@ -102,6 +103,11 @@ pub trait Manage: ManageApps + Send + Sync {
     async fn create_token(&self, app: &str, account: &str, name: &str) -> R<CreatedToken>;
     async fn tokens(&self) -> R<Vec<ApiToken>>;
     async fn revoke_token(&self, id: &str) -> R<()>;
+
+    async fn own_bot(&self, app: &str, account: &str) -> R<OwnBotView>;
+    /// Checks `token` with Telegram and connects the bot (the relay checks it when it is asked).
+    async fn set_own_bot(&self, app: &str, account: &str, token: &str) -> R<OwnBotView>;
+    async fn remove_own_bot(&self, app: &str, account: &str) -> R<()>;
 }
 
 /// Runs one verb: opens the store (or finds the relay holding it), hands `f` the matching
@@ -300,6 +306,19 @@ impl Manage for Local {
     }
     async fn revoke_token(&self, id: &str) -> R<()> {
         Ok(tokens::revoke(&self.ctx, id, None).await?)
+    }
+
+    async fn own_bot(&self, app: &str, account: &str) -> R<OwnBotView> {
+        Ok(own_bots::show(&self.ctx, app, account).await?)
+    }
+    async fn set_own_bot(&self, app: &str, account: &str, token: &str) -> R<OwnBotView> {
+        let token = secrecy::SecretString::from(token.to_string());
+        let checked = crate::bot::own::check_token(&self.ctx.config, &token).await;
+        Ok(own_bots::connect(&self.ctx, app, account, &token, checked).await?)
+    }
+    async fn remove_own_bot(&self, app: &str, account: &str) -> R<()> {
+        own_bots::remove(&self.ctx, app, account).await?;
+        Ok(())
     }
 }
 
@@ -571,5 +590,20 @@ impl Manage for Remote {
     }
     async fn revoke_token(&self, id: &str) -> R<()> {
         self.delete(&["tokens", id]).await
+    }
+
+    async fn own_bot(&self, app: &str, account: &str) -> R<OwnBotView> {
+        self.get_tenant("/telegram/bot", app, account).await
+    }
+    async fn set_own_bot(&self, app: &str, account: &str, token: &str) -> R<OwnBotView> {
+        let q = [("app", app.to_string()), ("account", account.to_string())];
+        let body = Some(json!({ "token": token }));
+        self.send(Method::PUT, &["telegram/bot"], &q, body).await
+    }
+    async fn remove_own_bot(&self, app: &str, account: &str) -> R<()> {
+        let q = [("app", app.to_string()), ("account", account.to_string())];
+        self.send::<serde_json::Value>(Method::DELETE, &["telegram/bot"], &q, None)
+            .await
+            .map(|_| ())
     }
 }

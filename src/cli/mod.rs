@@ -3,6 +3,7 @@
 
 mod access;
 mod apps;
+mod bots;
 mod codes;
 mod copy;
 mod deliveries;
@@ -60,6 +61,11 @@ enum Command {
     Tenants {
         #[command(subcommand)]
         command: tenants::TenantsCommand,
+    },
+    /// A community's own Telegram bot: set (token from --token-file or stdin), show, remove.
+    Bots {
+        #[command(subcommand)]
+        command: bots::BotsCommand,
     },
     /// Telegram organizers of an account (made by organizer codes): list, remove.
     Organizers {
@@ -175,6 +181,7 @@ pub fn main() -> ExitCode {
         Command::Tokens { command } => tokens::run(cli.config.as_deref(), command),
         Command::Subscriptions { command } => subscriptions::run(cli.config.as_deref(), command),
         Command::Organizers { command } => organizers::run(cli.config.as_deref(), command),
+        Command::Bots { command } => bots::run(cli.config.as_deref(), command),
         Command::Routes { command } => routes::run_routes(cli.config.as_deref(), command),
         Command::Templates { command } => routes::run_templates(cli.config.as_deref(), command),
         Command::Deliveries { command } => {

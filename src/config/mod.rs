@@ -38,7 +38,7 @@ pub use self::quotas::QuotasConfig;
 pub use self::security::{DataKey, SecurityConfig};
 pub use self::server::{ConnLimits, ServerConfig};
 pub use self::store::{StoreBackend, StoreConfig};
-pub use self::telegram::{BotConfig, BotMode, TelegramConfig};
+pub use self::telegram::{BotConfig, BotMode, TelegramApi, TelegramConfig};
 pub use self::webhooks::WebhooksConfig;
 pub use self::zoom::{AppDefaults, ZoomApp, ZoomConfig, is_valid_app_id};
 /// Address blocks (`webhooks.allow_cidrs`, `server.trusted_proxies`) are parsed by `net`.
@@ -70,6 +70,9 @@ pub struct Config {
     pub telegram: Option<TelegramConfig>,
     /// The self-service bot; present when `[telegram]` is configured with `bot_commands = true`.
     pub bot: Option<BotConfig>,
+    /// The Bot API address and update mode, for communities' own bots; set with or without a
+    /// shared bot.
+    pub telegram_api: TelegramApi,
     pub email: Option<EmailConfig>,
     pub webhooks: WebhooksConfig,
     pub delivery: DeliveryConfig,
@@ -187,7 +190,7 @@ fn validate(
     let server = server::validate(&raw.server, base_dir, &mut e);
     let security = security::validate(raw.security, &secrets, &mut e);
     let zoom = zoom::validate(raw.zoom, &secrets, &mut e);
-    let (telegram, bot) = telegram::validate(raw.telegram, &secrets, &mut e);
+    let (telegram, bot, telegram_api) = telegram::validate(raw.telegram, &secrets, &mut e);
     let email = email::validate(raw.email, &secrets, &mut e);
     let store_backend = store::validate_backend(&mut raw.store, &secrets, &mut e);
     let webhooks = webhooks::validate(&raw.webhooks, &mut e);
@@ -289,6 +292,7 @@ fn validate(
         },
         zoom,
         bot: bot.filter(|_| telegram.is_some()),
+        telegram_api,
         telegram,
         email,
         webhooks,

@@ -15,6 +15,27 @@ pub struct TelegramConfig {
     pub bot_commands: bool,
 }
 
+/// How the relay talks to the Bot API whether or not it has a shared bot: communities' own bots
+/// (`PUT /api/v1/telegram/bot`) need the API address, the update mode and the poll timeout even on
+/// a relay without `[telegram]` or without `bot_token`, which then has no shared bot.
+#[derive(Debug, Clone)]
+pub struct TelegramApi {
+    pub api_url: String,
+    /// Own bots get updates by webhook (`/telegram/webhook/{bot_id}`) rather than getUpdates.
+    pub webhook: bool,
+    pub poll_timeout_secs: u64,
+}
+
+impl Default for TelegramApi {
+    fn default() -> Self {
+        TelegramApi {
+            api_url: default_telegram_api(),
+            webhook: false,
+            poll_timeout_secs: default_poll_timeout(),
+        }
+    }
+}
+
 /// How the bot receives Telegram updates.
 #[derive(Debug, Clone)]
 pub struct BotConfig {
@@ -65,13 +86,32 @@ fn default_true() -> bool {
 
 /// Validates `[telegram]` when present. The bot config is checked even when the token is not
 /// usable, so its own errors are reported too; the caller keeps it only beside a Telegram config.
+/// A section without `bot_token` (and `bot_token_file`) is a relay with no shared bot, whose
+/// communities bring their own: it still sets the API address and the update mode for them.
 pub(super) fn validate(
     raw: Option<RawTelegram>,
     secrets: &Secrets<'_>,
     e: &mut Errors,
-) -> (Option<TelegramConfig>, Option<BotConfig>) {
+) -> (Option<TelegramConfig>, Option<BotConfig>, TelegramApi) {
     let mut bot = None;
+    let mut api = TelegramApi::default();
     let telegram = raw.and_then(|t| {
+        api = TelegramApi {
+            api_url: t.api_url.trim_end_matches('/').to_string(),
+            webhook: t.mode == "webhook",
+            poll_timeout_secs: t.poll_timeout_secs,
+        };
+        if t.bot_token.is_none() && t.bot_token_file.is_none() {
+            // No shared bot. Its keys are still checked (a typo in `mode` should show), except
+            // that webhook mode needs no `webhook_secret`: own bots derive theirs per bot.
+            let secretless_webhook = t.mode == "webhook"
+                && t.webhook_secret.is_none()
+                && t.webhook_secret_file.is_none();
+            if !secretless_webhook {
+                let _ = validate_bot(e, &t, secrets);
+            }
+            return None;
+        }
         bot = validate_bot(e, &t, secrets);
         let token = secrets.resolve(e, "telegram.bot_token", t.bot_token, t.bot_token_file);
         if !is_http_url(&t.api_url) {
@@ -99,7 +139,7 @@ pub(super) fn validate(
             }
         }
     });
-    (telegram, bot)
+    (telegram, bot, api)
 }
 
 /// The bot keys of `[telegram]`: `mode`, `webhook_secret`, `poll_timeout_secs`. None when

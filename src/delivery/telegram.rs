@@ -11,8 +11,12 @@
 //! - "can't parse entities": the part is resent once as plain text, then dead;
 //! - other 400: dead; 5xx, timeouts, connection errors: retry on the schedule.
 //!
+//! Each job goes out through the bot its destination names: the shared bot, or the community's own
+//! bot (`bots.rs`), with that bot's token and pacing budget. A 401 for an own bot (its token was
+//! revoked) turns off that bot alone and tells its organizer.
+//!
 //! The bot token sits in the request path, so every error text recorded or logged here goes
-//! through [`TelegramSender::scrub`] first.
+//! through the bot's `scrub` first.
 //!
 //! Long messages: the renderer already fits output into [`MAX_LEN`], but a job may still carry
 //! more (an older renderer, a hand-made job). [`split_html`] cuts it at line breaks into parts that
@@ -22,24 +26,23 @@
 //! Known cost of using teloxide: it sleeps 10 s inside the request when Telegram answers 5xx,
 //! which holds this channel's worker for that long.
 
-use anyhow::Context;
-use secrecy::{ExposeSecret, SecretString};
+use teloxide::RequestError;
 use teloxide::payloads::SendMessageSetters;
 use teloxide::requests::Requester;
 use teloxide::types::{ChatId, LinkPreviewOptions, MessageId, ParseMode, ThreadId};
-use teloxide::{Bot, RequestError};
 
+mod bots;
 mod classify;
 mod split;
 
+use bots::{BotClient, Bots, Pick};
 use classify::{Failure, classify};
 #[doc(hidden)] // public for the fuzz target only
 pub use split::plain_fallback;
 pub use split::split_html;
 
-use super::pacing::{Limits, Pacer, bot_id};
 use super::{SendResult, Sender};
-use crate::config::TelegramConfig;
+use crate::config::Config;
 use crate::render::telegram::{MAX_LEN, to_plain_text};
 use crate::routing::{Channel, DeliveryOptions, Overflow, Target};
 use crate::store::telegram::PartProgress;
@@ -50,70 +53,49 @@ const MAX_MIGRATIONS_PER_ATTEMPT: usize = 2;
 
 /// Delivers `Channel::Telegram` jobs.
 pub struct TelegramSender {
-    bot: Bot,
-    token: SecretString,
     db: Db,
-    pacer: Pacer,
+    bots: Bots,
+}
+
+/// Telegram's descriptions end up in history, notices and logs; none may carry the token.
+fn scrub_failure(c: &BotClient, f: Failure) -> Failure {
+    match f {
+        Failure::CantParse(d) => Failure::CantParse(c.scrub(&d)),
+        Failure::Forbidden { status, desc } => Failure::Forbidden {
+            status,
+            desc: c.scrub(&desc),
+        },
+        Failure::Rejected { status, desc } => Failure::Rejected {
+            status,
+            desc: c.scrub(&desc),
+        },
+        Failure::Transient { status, detail } => Failure::Transient {
+            status,
+            detail: c.scrub(&detail),
+        },
+        other => other,
+    }
 }
 
 impl TelegramSender {
-    /// Builds the bot client against `api_url` and a pacer keyed by the bot's id.
-    pub async fn new(config: &TelegramConfig, db: Db) -> anyhow::Result<Self> {
-        let client = teloxide::net::default_reqwest_settings()
-            .build()
-            .context("building the Telegram HTTP client")?;
-        // teloxide appends `bot{token}/{Method}` as path segments, so the base ends with one `/`.
-        let url = reqwest::Url::parse(&format!("{}/", config.api_url.trim_end_matches('/')))
-            .context("telegram.api_url is not a URL")?;
-        let bot = Bot::with_client(config.bot_token.expose_secret(), client).set_api_url(url);
-        let pacer = Pacer::new(
-            db.clone(),
-            bot_id(config.bot_token.expose_secret()),
-            Limits::default(),
-        );
+    /// The sender for every bot the relay may use: the shared one (`[telegram] bot_token`, if
+    /// any) and communities' own bots, against `telegram.api_url`.
+    pub async fn new(config: &Config, db: Db) -> anyhow::Result<Self> {
         Ok(TelegramSender {
-            bot,
-            token: config.bot_token.clone(),
+            bots: Bots::new(config, db.clone())?,
             db,
-            pacer,
         })
     }
 
-    /// Removes the bot token from a text: network errors quote the request URL, which holds it.
-    /// teloxide strips URLs from reqwest errors today; this keeps it so if that ever changes.
-    pub fn scrub(&self, text: &str) -> String {
-        scrub_token(text, self.token.expose_secret())
-    }
-
-    /// Telegram's descriptions end up in history, notices and logs; none may carry the token.
-    fn scrub_failure(&self, f: Failure) -> Failure {
-        match f {
-            Failure::CantParse(d) => Failure::CantParse(self.scrub(&d)),
-            Failure::Forbidden { status, desc } => Failure::Forbidden {
-                status,
-                desc: self.scrub(&desc),
-            },
-            Failure::Rejected { status, desc } => Failure::Rejected {
-                status,
-                desc: self.scrub(&desc),
-            },
-            Failure::Transient { status, detail } => Failure::Transient {
-                status,
-                detail: self.scrub(&detail),
-            },
-            other => other,
-        }
-    }
-
     async fn send_message(
-        &self,
+        c: &BotClient,
         chat: i64,
         thread: Option<i32>,
         text: &str,
         html: bool,
         options: DeliveryOptions,
     ) -> Result<MessageId, RequestError> {
-        let mut req = self
+        let mut req = c
             .bot
             .send_message(ChatId(chat), text)
             .disable_notification(options.silent)
@@ -138,6 +120,7 @@ impl TelegramSender {
         job: &Job,
         first_chat: i64,
         thread: Option<i32>,
+        bot: Option<i64>,
         html: &str,
     ) -> Result<SendResult, StoreError> {
         let mut chat = self.db.resolve_telegram_chat(first_chat).await?;
@@ -145,8 +128,16 @@ impl TelegramSender {
             Target::Telegram {
                 chat_id: chat,
                 thread_id: thread.map(i64::from),
+                bot,
             }
             .key()
+        };
+        let c = match self.bots.pick(job, bot).await? {
+            Pick::Use(c) => c,
+            Pick::Refuse(why) => {
+                self.db.clear_part_progress(job.id).await?;
+                return Ok(dead(None, &why));
+            }
         };
         // Jobs queued before the bot was kicked would only hit the same wall.
         if self
@@ -181,7 +172,7 @@ impl TelegramSender {
                     detail: "every part had been sent before".into(),
                 });
             };
-            if let Err(at) = self.pacer.try_acquire(chat).await? {
+            if let Err(at) = c.pacer.try_acquire(chat).await? {
                 let wait = (at - now_ms()).max(0);
                 return Ok(SendResult::Defer {
                     until_ms: at,
@@ -194,10 +185,7 @@ impl TelegramSender {
             } else {
                 part.clone()
             };
-            let err = match self
-                .send_message(chat, thread, &text, !plain, job.options)
-                .await
-            {
+            let err = match Self::send_message(&c, chat, thread, &text, !plain, job.options).await {
                 Ok(id) => {
                     let next = idx + 1;
                     if next >= parts.len() {
@@ -220,16 +208,31 @@ impl TelegramSender {
                     };
                     self.db.set_part_progress(job.id, &progress).await?;
                     return Ok(SendResult::Defer {
-                        until_ms: self.pacer.earliest(chat, now_ms()).await?,
+                        until_ms: c.pacer.earliest(chat, now_ms()).await?,
                         detail: format!("part {next} of {} sent to chat {chat}", parts.len()),
                     });
                 }
                 Err(e) => e,
             };
-            match self.scrub_failure(classify(&err)) {
+            match scrub_failure(&c, classify(&err)) {
+                Failure::Unauthorized if c.own.is_some() => {
+                    self.db.clear_part_progress(job.id).await?;
+                    self.bots.revoked(&c).await?;
+                    return Ok(dead(
+                        Some(401),
+                        "Telegram refused the community's bot token; the bot is turned off",
+                    ));
+                }
+                Failure::Unauthorized => {
+                    return Ok(SendResult::Retry {
+                        status: Some(401),
+                        detail: "Telegram refused the bot token; check telegram.bot_token".into(),
+                        after: None,
+                    });
+                }
                 Failure::RetryAfter(wait) => {
                     // Counted from the answer, as Telegram counts it.
-                    self.pacer
+                    c.pacer
                         .block(chat, now_ms() + wait.as_millis() as i64)
                         .await?;
                     return Ok(SendResult::Retry {
@@ -249,7 +252,7 @@ impl TelegramSender {
                     progress.plain = true;
                     self.db.set_part_progress(job.id, &progress).await?;
                     return Ok(SendResult::Defer {
-                        until_ms: self.pacer.earliest(chat, now_ms()).await?,
+                        until_ms: c.pacer.earliest(chat, now_ms()).await?,
                         detail: format!("{desc}; resending as plain text"),
                     });
                 }
@@ -343,8 +346,14 @@ impl Sender for TelegramSender {
     }
 
     async fn send(&self, job: &Job) -> SendResult {
-        let (Target::Telegram { chat_id, thread_id }, Message::Telegram { html }) =
-            (&job.target, &job.message)
+        let (
+            Target::Telegram {
+                chat_id,
+                thread_id,
+                bot,
+            },
+            Message::Telegram { html },
+        ) = (&job.target, &job.message)
         else {
             return dead(
                 None,
@@ -355,7 +364,7 @@ impl Sender for TelegramSender {
             Ok(t) => t,
             Err(_) => return dead(None, "thread_id is out of Telegram's range"),
         };
-        match self.deliver(job, *chat_id, thread, html).await {
+        match self.deliver(job, *chat_id, thread, *bot, html).await {
             Ok(r) => r,
             Err(e) => SendResult::Retry {
                 status: None,

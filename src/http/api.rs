@@ -15,6 +15,7 @@ mod deliveries;
 mod events;
 mod openapi;
 mod organizers;
+mod own_bot;
 mod routes;
 mod scope;
 mod subscriptions;
@@ -480,6 +481,46 @@ pub fn endpoints() -> Vec<Endpoint> {
             None,
             NoContent,
             delete(remove_organizer),
+        ),
+        ep(
+            Method::GET,
+            "/telegram/bot",
+            "The community's own Telegram bot: username, health, what still uses the shared bot",
+            Scoped,
+            TENANT_Q,
+            None,
+            Json(200, schema::<crate::service::own_bots::OwnBotView>),
+            get(own_bot::show),
+        ),
+        ep(
+            Method::PUT,
+            "/telegram/bot",
+            "Connect the community's own bot by its @BotFather token (checked with getMe, stored sealed, never shown)",
+            Scoped,
+            TENANT_Q,
+            Some(schema::<crate::service::own_bots::ConnectBot>),
+            Json(200, schema::<crate::service::own_bots::OwnBotView>),
+            put(own_bot::connect),
+        ),
+        ep(
+            Method::DELETE,
+            "/telegram/bot",
+            "Disconnect the community's own bot; alerts fall back to the shared bot",
+            Scoped,
+            TENANT_Q,
+            None,
+            NoContent,
+            delete(own_bot::remove),
+        ),
+        ep(
+            Method::POST,
+            "/telegram/bot/moved",
+            "Send members still on the shared bot one message pointing to the community's bot",
+            Scoped,
+            TENANT_Q,
+            None,
+            Json(200, schema::<crate::service::own_bots::MovedReport>),
+            post(own_bot::moved),
         ),
         ep(
             Method::GET,

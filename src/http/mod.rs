@@ -55,6 +55,9 @@ pub struct StateInner {
     pub workers_running: AtomicBool,
     /// The Telegram bot, set by `run` when it is enabled; `/telegram/webhook` hands updates to it.
     pub bot: std::sync::OnceLock<crate::bot::Bot>,
+    /// Communities' own bots, set by `run`; `/telegram/webhook/{bot_id}` hands updates to them and
+    /// the API wakes them when a bot is connected or removed.
+    pub own_bots: std::sync::OnceLock<Arc<crate::bot::own::OwnBots>>,
     /// Installs and their tokens.
     pub tenants: Arc<Tenants>,
     /// The penalty for wrong credentials, per client address (see [`auth::penalize_failure`]).
@@ -94,6 +97,7 @@ impl AppState {
             workers_running: AtomicBool::new(false),
             tenants,
             bot: std::sync::OnceLock::new(),
+            own_bots: std::sync::OnceLock::new(),
             auth_failures: auth::Penalties::default(),
             join_posts: join::JoinThrottle::default(),
         }))
@@ -153,6 +157,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/apps/new/{code}/status", get(app_setup::status))
         .route("/telegram/webhook", post(telegram::receive))
+        .route("/telegram/webhook/{bot_id}", post(telegram::receive_own))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))

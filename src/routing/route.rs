@@ -119,6 +119,12 @@ pub enum Destination {
         /// remove it (`/unsubscribe`) and pause it (`/mute`); organizer destinations are not muted.
         #[serde(default, skip_serializing_if = "is_false")]
         member: bool,
+        /// The community's own bot this chat was linked or subscribed through (its Telegram id,
+        /// the number before the ':' of its token); none for the relay's shared bot. A chat only
+        /// hears from bots it has started or added, so this stays with the destination until the
+        /// member or group moves to another bot.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bot: Option<i64>,
     },
     Email {
         to: Vec<String>,
@@ -141,6 +147,7 @@ const DESTINATION_KEYS: &[&str] = &[
     "chat_id",
     "thread_id",
     "member",
+    "bot",
     "to",
     "url",
     "secret",
@@ -178,6 +185,7 @@ impl<'de> serde::de::Visitor<'de> for DestinationVisitor {
         let mut chat_id: Option<i64> = None;
         let mut thread_id: Option<i64> = None;
         let mut member: Option<bool> = None;
+        let mut bot: Option<i64> = None;
         let mut to: Option<Vec<String>> = None;
         let mut url: Option<String> = None;
         let mut secret: Option<String> = None;
@@ -195,6 +203,7 @@ impl<'de> serde::de::Visitor<'de> for DestinationVisitor {
                 "chat_id" => chat_id = Some(map.next_value()?),
                 "thread_id" => thread_id = map.next_value()?,
                 "member" => member = Some(map.next_value()?),
+                "bot" => bot = map.next_value()?,
                 "to" => to = Some(map.next_value()?),
                 "url" => url = Some(map.next_value()?),
                 _ => secret = Some(map.next_value()?),
@@ -202,7 +211,7 @@ impl<'de> serde::de::Visitor<'de> for DestinationVisitor {
         }
         let kind = kind.ok_or_else(|| A::Error::missing_field("kind"))?;
         let keys: &'static [&'static str] = match kind.as_str() {
-            "telegram" => &["kind", "chat_id", "thread_id", "member"],
+            "telegram" => &["kind", "chat_id", "thread_id", "member", "bot"],
             "email" => &["kind", "to", "member"],
             "webhook" => &["kind", "url", "secret"],
             "log" => &["kind"],
@@ -216,6 +225,7 @@ impl<'de> serde::de::Visitor<'de> for DestinationVisitor {
                 chat_id: need(chat_id, "chat_id")?,
                 thread_id,
                 member: member.unwrap_or(false),
+                bot,
             },
             "email" => Destination::Email {
                 to: need(to, "to")?,
@@ -234,10 +244,14 @@ impl Destination {
     pub fn targets(&self) -> Vec<Target> {
         match self {
             Destination::Telegram {
-                chat_id, thread_id, ..
+                chat_id,
+                thread_id,
+                bot,
+                ..
             } => vec![Target::Telegram {
                 chat_id: *chat_id,
                 thread_id: *thread_id,
+                bot: *bot,
             }],
             Destination::Email { to, .. } => to
                 .iter()

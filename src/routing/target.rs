@@ -10,6 +10,10 @@ pub enum Target {
     Telegram {
         chat_id: i64,
         thread_id: Option<i64>,
+        /// Which bot sends: a community's own bot by its Telegram id, or the shared bot (none).
+        /// Absent in jobs queued before own bots existed, which therefore stay on the shared bot.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        bot: Option<i64>,
     },
     Email {
         to: String,
@@ -28,10 +32,23 @@ impl Target {
     /// Identity for dedup and per-destination ordering. Secrets are not part of it.
     pub fn key(&self) -> String {
         match self {
-            Target::Telegram { chat_id, thread_id } => match thread_id {
-                Some(t) => format!("telegram:{chat_id}:{t}"),
-                None => format!("telegram:{chat_id}"),
-            },
+            // The shared bot keeps the key it always had, so existing disabled destinations and
+            // per-destination order stay as they are; an own bot's chat is another destination
+            // (kicking one bot from a group does not silence the other).
+            Target::Telegram {
+                chat_id,
+                thread_id,
+                bot,
+            } => {
+                let chat = match thread_id {
+                    Some(t) => format!("telegram:{chat_id}:{t}"),
+                    None => format!("telegram:{chat_id}"),
+                };
+                match bot {
+                    Some(b) => format!("{chat}@bot{b}"),
+                    None => chat,
+                }
+            }
             Target::Email { to } => format!("email:{}", to.to_lowercase()),
             Target::Webhook { url, .. } => format!("webhook:{url}"),
             Target::Log => "log".into(),

@@ -163,6 +163,7 @@ fn every_matching_route_fires_and_shared_targets_get_one_message() {
             chat_id: -1,
             thread_id: None,
             member: false,
+            bot: None,
         },
         Destination::Email {
             to: vec!["x@example.org".into(), "Y@example.org".into()],
@@ -175,6 +176,7 @@ fn every_matching_route_fires_and_shared_targets_get_one_message() {
             chat_id: -1,
             thread_id: None,
             member: false,
+            bot: None,
         },
         Destination::Email {
             to: vec!["y@example.org".into()],
@@ -184,6 +186,7 @@ fn every_matching_route_fires_and_shared_targets_get_one_message() {
             chat_id: -1,
             thread_id: Some(7),
             member: false,
+            bot: None,
         },
     ];
     let routes = vec![a, b];
@@ -328,6 +331,7 @@ events = ["meeting.started"]
         chat_id: -100,
         thread_id: Some(7),
         member: true,
+        bot: None,
     };
     let json = serde_json::to_string(&d).unwrap();
     assert_eq!(serde_json::from_str::<Destination>(&json).unwrap(), d);
@@ -337,7 +341,8 @@ events = ["meeting.started"]
         Destination::Telegram {
             chat_id: -100,
             thread_id: None,
-            member: false
+            member: false,
+            bot: None,
         }
     );
     assert!(serde_json::from_str::<Destination>(r#"{"kind":"log","kind":"log"}"#).is_err());

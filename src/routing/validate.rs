@@ -130,12 +130,17 @@ impl Route {
             let f = format!("destinations[{i}]");
             match d {
                 Destination::Telegram {
-                    chat_id, thread_id, ..
+                    chat_id,
+                    thread_id,
+                    bot,
+                    ..
                 } => {
-                    if !ctx.telegram_enabled {
+                    // A destination made through a community's own bot needs no shared bot.
+                    if !ctx.telegram_enabled && bot.is_none() {
                         err(
                             &f,
-                            "telegram is not configured: add a [telegram] section with bot_token"
+                            "telegram is not configured: add a [telegram] section with bot_token, \
+                             or link the chat through the community's own bot"
                                 .into(),
                         );
                     }

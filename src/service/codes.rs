@@ -142,13 +142,6 @@ pub async fn create(ctx: &Ctx, req: &CreateCode) -> Result<CreatedCode, ServiceE
     // A subscribe code also opens the route's join page, where members sign up by email: with
     // `[email]` configured it is useful without the bot.
     let email_join = req.kind == CodeKind::Subscribe && ctx.config.email.is_some();
-    if ctx.config.bot.is_none() && !email_join {
-        return Err(invalid(
-            "kind",
-            "codes are redeemed through the Telegram bot: add a [telegram] section with bot_token \
-             and bot_commands = true",
-        ));
-    }
     let ttl_secs = match &req.ttl {
         Some(t) => Some(
             parse_duration(t)
@@ -207,6 +200,17 @@ pub async fn create(ctx: &Ctx, req: &CreateCode) -> Result<CreatedCode, ServiceE
             ));
         }
     };
+    // A community with its own bot redeems its codes there, shared bot or not.
+    let own_bot = super::own_bots::active_username(ctx, &app, &account)
+        .await?
+        .is_some();
+    if ctx.config.bot.is_none() && !email_join && !own_bot {
+        return Err(invalid(
+            "kind",
+            "codes are redeemed through a Telegram bot: connect the community's own bot, or add a \
+             [telegram] section with bot_token and bot_commands = true",
+        ));
+    }
     let now = chrono::Utc::now().timestamp_millis();
     loop {
         let code = new_code();
@@ -225,11 +229,12 @@ pub async fn create(ctx: &Ctx, req: &CreateCode) -> Result<CreatedCode, ServiceE
         };
         // A collision of 92-bit codes will not happen, but costs nothing to rule out.
         if ctx.db.put_code(&code, &record).await? {
-            let deep_link = ctx
-                .db
-                .bot_username()
-                .await?
-                .map(|u| deep_link(&u, req.kind, &code));
+            // Organizer codes go to the shared bot, which pushes notices.
+            let bot = match req.kind {
+                CodeKind::Organizer => ctx.db.bot_username().await?,
+                _ => super::own_bots::link_username(ctx, &app, &account).await?,
+            };
+            let deep_link = bot.map(|u| deep_link(&u, req.kind, &code));
             ctx.durable().await?;
             let join_url = (req.kind == CodeKind::Subscribe)
                 .then(|| format!("{}/join/{code}", ctx.config.server.public_url));

@@ -125,14 +125,9 @@ pub async fn join_info(ctx: &Ctx, code: &str) -> Result<Option<JoinInfo>, Servic
     let Some(route) = route_of_code(ctx, code).await? else {
         return Ok(None);
     };
-    let telegram_link = match ctx.config.bot {
-        Some(_) => ctx
-            .db
-            .bot_username()
-            .await?
-            .map(|u| super::codes::deep_link(&u, CodeKind::Subscribe, code.trim())),
-        None => None,
-    };
+    let telegram_link = super::own_bots::link_username(ctx, &route.app_id, &route.account_id)
+        .await?
+        .map(|u| super::codes::deep_link(&u, CodeKind::Subscribe, code.trim()));
     let filter = match (&route.topic_contains, route.meeting_ids.is_empty()) {
         (Some(t), _) => Some(format!("Only meetings whose title contains “{t}”.")),
         (None, false) => Some("Only some of the community's meetings.".to_string()),

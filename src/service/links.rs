@@ -51,13 +51,15 @@ pub async fn route_of(db: &dyn Backend, rec: &CodeRecord) -> Result<Option<Route
 pub struct Place {
     pub chat_id: i64,
     pub thread_id: Option<i64>,
+    /// The community's own bot the command came through; none for the shared bot.
+    pub bot: Option<i64>,
 }
 
 impl Place {
-    /// Whether `d` is an organizer's destination posting exactly here (member subscriptions are the
-    /// members' own and never count).
+    /// Whether `d` is an organizer's destination posting exactly here, through any bot (member
+    /// subscriptions are the members' own and never count).
     pub fn posts_here(&self, d: &Destination) -> bool {
-        matches!(d, Destination::Telegram { chat_id, thread_id, member: false }
+        matches!(d, Destination::Telegram { chat_id, thread_id, member: false, .. }
             if *chat_id == self.chat_id && *thread_id == self.thread_id)
     }
 
@@ -66,6 +68,7 @@ impl Place {
             chat_id: self.chat_id,
             thread_id: self.thread_id,
             member: false,
+            bot: self.bot,
         }
     }
 }
@@ -95,6 +98,41 @@ pub enum Linked {
     RouteGone,
     /// The code is unknown, expired, used, revoked or of another kind; nothing changed.
     BadCode(Redeem),
+    /// The code must be used through another bot; nothing changed.
+    WrongBot(BotCheck),
+}
+
+/// Whether a code may be used through the bot it was sent to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BotCheck {
+    Ok,
+    /// Sent to a community's own bot, but the code is another community's.
+    OtherCommunity,
+    /// Sent to the shared bot, but the code's community has its own bot now (its @username):
+    /// subscriptions and links made there would go through a bot the community left.
+    UseOwnBot(String),
+}
+
+/// Which bot a code of `rec`'s community may be used through: its own bot once it has one (for
+/// subscribe and link codes), and never another community's. `via` is the own bot the code was
+/// sent to, None for the shared bot. Organizer codes work through the shared bot too, which is
+/// the bot that pushes notices.
+pub async fn bot_check(
+    db: &dyn Backend,
+    rec: &CodeRecord,
+    via: Option<i64>,
+) -> Result<BotCheck, ServiceError> {
+    Ok(match via {
+        Some(id) => match db.own_bot_by_id(id).await? {
+            Some(b) if b.app_id == rec.app_id && b.account_id == rec.account_id => BotCheck::Ok,
+            _ => BotCheck::OtherCommunity,
+        },
+        None if rec.kind == CodeKind::Organizer => BotCheck::Ok,
+        None => match db.own_bot(&rec.app_id, &rec.account_id).await? {
+            Some(b) if b.disabled.is_none() => BotCheck::UseOwnBot(b.username),
+            _ => BotCheck::Ok,
+        },
+    })
 }
 
 /// Links the chat (or topic) to the code's route. One chat, one community: a group linked to
@@ -106,6 +144,10 @@ pub async fn link_group(db: &dyn Backend, req: &LinkRequest<'_>) -> Result<Linke
         Redeem::Ok(rec) => rec,
         other => return Ok(Linked::BadCode(other)),
     };
+    match bot_check(db, &rec, req.place.bot).await? {
+        BotCheck::Ok => {}
+        other => return Ok(Linked::WrongBot(other)),
+    }
     let Some(route) = route_of(db, &rec).await? else {
         return Ok(Linked::RouteGone);
     };
@@ -117,7 +159,9 @@ pub async fn link_group(db: &dyn Backend, req: &LinkRequest<'_>) -> Result<Linke
     {
         return Ok(Linked::OtherCommunity);
     }
-    if route.destinations.iter().any(|d| place.posts_here(d)) {
+    // Posting here through another bot is not "already": linking through the community's new bot
+    // moves the destination to it (below).
+    if route.destinations.contains(&place.destination()) {
         return Ok(Linked::AlreadyPosts { route: route.name });
     }
     let held = db
@@ -153,6 +197,7 @@ pub async fn link_group(db: &dyn Backend, req: &LinkRequest<'_>) -> Result<Linke
         &route.name,
         |r| -> Result<(), StoreError> {
             if !r.destinations.contains(&here) {
+                r.destinations.retain(|d| !place.posts_here(d));
                 r.destinations.push(here.clone());
             }
             Ok(())
@@ -164,6 +209,7 @@ pub async fn link_group(db: &dyn Backend, req: &LinkRequest<'_>) -> Result<Linke
     let key = Target::Telegram {
         chat_id: place.chat_id,
         thread_id: place.thread_id,
+        bot: place.bot,
     }
     .key();
     db.enable_target(&route.app_id, &route.account_id, &key)
@@ -273,6 +319,7 @@ mod tests {
             place: Place {
                 chat_id: GROUP,
                 thread_id,
+                bot: None,
             },
             chat_kind: ChatKind::Supergroup,
             by_user: 7,

@@ -16,6 +16,7 @@ pub mod events;
 pub mod join;
 pub mod links;
 pub mod organizers;
+pub mod own_bots;
 pub mod routes;
 pub mod subscriptions;
 pub mod templates;

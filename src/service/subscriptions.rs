@@ -67,7 +67,8 @@ pub struct Subscription {
     pub route: String,
     /// `telegram` or `email`.
     pub kind: String,
-    /// The target as the delivery log shows it: `telegram:<chat>[:<thread>]` or `email:<address>`.
+    /// The target as the delivery log shows it: `telegram:<chat>[:<thread>]` (with `@bot<id>` when
+    /// it goes through the community's own bot) or `email:<address>`.
     pub target: String,
     /// `member` (subscribed themselves) or `organizer` (an address typed into the route).
     #[serde(default = "member")]
@@ -176,6 +177,7 @@ pub async fn subscribe(
     account: &str,
     route: &str,
     chat_id: i64,
+    bot: Option<i64>,
     now_ms: i64,
 ) -> Result<bool, ServiceError> {
     let db = &*ctx.db;
@@ -183,9 +185,15 @@ pub async fn subscribe(
         chat_id,
         thread_id: None,
         member: true,
+        bot,
     };
+    // Subscribing through another bot (the community's new one) moves the subscription to it:
+    // the member has just started that bot, so it may write to them.
     let added = update_route(db, app, account, route, |r| {
         if !r.destinations.contains(&mine) {
+            r.destinations.retain(|d| {
+                !matches!(d, Destination::Telegram { chat_id: c, member: true, .. } if *c == chat_id)
+            });
             r.destinations.push(mine.clone());
         }
         Ok::<_, ServiceError>(())
@@ -194,8 +202,13 @@ pub async fn subscribe(
     if added.is_none() {
         return Ok(false);
     }
-    db.enable_target(app, account, &format!("telegram:{chat_id}"))
-        .await?;
+    let key = crate::routing::Target::Telegram {
+        chat_id,
+        thread_id: None,
+        bot,
+    }
+    .key();
+    db.enable_target(app, account, &key).await?;
     if let Some(until) = db
         .mutes_of(chat_id)
         .await?
@@ -223,8 +236,16 @@ mod tests {
         s.set_mute("default", "other", 42, now + 60_000)
             .await
             .unwrap();
-        assert!(subscribe(&c, "default", "acc", "r", 42, now).await.unwrap());
-        assert!(subscribe(&c, "default", "acc", "r", 42, now).await.unwrap());
+        assert!(
+            subscribe(&c, "default", "acc", "r", 42, None, now)
+                .await
+                .unwrap()
+        );
+        assert!(
+            subscribe(&c, "default", "acc", "r", 42, None, now)
+                .await
+                .unwrap()
+        );
         let r = s.get_route("default", "acc", "r").await.unwrap().unwrap();
         let mine = |d: &Destination| matches!(d, Destination::Telegram { chat_id: 42, .. });
         assert_eq!(r.destinations.iter().filter(|d| mine(d)).count(), 1);
@@ -236,7 +257,7 @@ mod tests {
                 .any(|m| m.account_id == "acc" && m.until_ms == now + 60_000)
         );
         assert!(
-            !subscribe(&c, "default", "acc", "gone", 42, now)
+            !subscribe(&c, "default", "acc", "gone", 42, None, now)
                 .await
                 .unwrap()
         );

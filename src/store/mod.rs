@@ -39,6 +39,7 @@ mod meetings;
 mod notices;
 mod open;
 mod outbox;
+pub mod own_bots;
 pub mod pacing;
 pub mod perms;
 pub mod pg;
@@ -68,8 +69,8 @@ pub use outbox::{
 pub use routes::ImportReport;
 pub use seam::{
     AppStore, AuthStore, Backend, BotStore, ChatStateStore, Cluster, ConsentStore, Db, EventLog,
-    Leadership, Maintenance, MeetingStore, NoticeStore, Queue, Role, RouteStore, RouteVersion,
-    TenantStore, Wake, update_route,
+    Leadership, Maintenance, MeetingStore, NoticeStore, OwnBotStore, Queue, Role, RouteStore,
+    RouteVersion, TenantStore, Wake, update_route,
 };
 pub use tenants::{
     AuditEntry, Installer, PurgeReport, Tenant, TenantStatus, UserInstall, account_hash,
@@ -117,6 +118,8 @@ struct Inner {
     disabled: sled::Tree,
     /// Email double opt-in (consents.rs).
     consents: sled::Tree,
+    /// Communities' own bots (own_bots.rs).
+    own_bots: sled::Tree,
     tenants: sled::Tree,
     audit: sled::Tree,
     sessions: sled::Tree,
@@ -184,6 +187,7 @@ impl Store {
         let notices = tree("notices")?;
         let disabled = tree("disabled_targets")?;
         let consents = tree("email_consents")?;
+        let own_bots = tree("own_bots")?;
         let bot = bot::BotTrees::open(&db).map_err(|e| classify_open_error(dir, e))?;
         let apps = apps::AppTrees::open(&db).map_err(|e| classify_open_error(dir, e))?;
         let tenants = tree("tenants")?;
@@ -339,6 +343,7 @@ impl Store {
                 notices,
                 disabled,
                 consents,
+                own_bots,
                 tenants,
                 audit,
                 sessions,

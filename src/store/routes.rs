@@ -287,6 +287,7 @@ mod tests {
                                 chat_id: t * 1000 + i,
                                 thread_id: None,
                                 member: true,
+                                bot: None,
                             });
                             Ok::<_, StoreError>(())
                         })

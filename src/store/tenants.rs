@@ -245,6 +245,7 @@ impl Store {
         report.add("notices", remove_prefix(&i.notices, &prefix)?);
         report.add("disabled_targets", remove_prefix(&i.disabled, &prefix)?);
         report.add("email_consents", self.purge_consents(app_id, account_id)?);
+        report.add("own_bots", remove_prefix(&i.own_bots, &prefix)?);
         let mut meetings = 0;
         for p in meeting_prefixes(app_id, account_id) {
             meetings += remove_prefix(&i.meetings, &p)?;

@@ -126,6 +126,11 @@ const DOCUMENTED: &[(&str, &str)] = &[
     // organizers
     ("GET", "/organizers"),
     ("DELETE", "/organizers/{app}/{account}/{user_id}"),
+    // a community's own Telegram bot
+    ("GET", "/telegram/bot"),
+    ("PUT", "/telegram/bot"),
+    ("DELETE", "/telegram/bot"),
+    ("POST", "/telegram/bot/moved"),
     // tokens
     ("GET", "/tokens"),
     ("POST", "/tokens"),

@@ -99,6 +99,7 @@ async fn member_destination(app: &TestApp) -> bool {
             chat_id: MEMBER,
             thread_id: None,
             member: true,
+            bot: None,
         })
 }
 
@@ -241,6 +242,7 @@ async fn group_admin_links_a_forum_topic_and_others_are_refused() {
         chat_id: GROUP,
         thread_id: Some(TOPIC),
         member: false,
+        bot: None,
     }));
 
     start_meeting(&app, "Forum meeting").await;

@@ -6,7 +6,12 @@
 //! answers `{"ok":true,"result":Message}` or `{"ok":false,"error_code":..,"description":..,
 //! "parameters":{..}}`.
 //!
-//! For the bot it also answers getMe (`@fake_bot`), setMyCommands, setWebhook, deleteWebhook,
+//! Everything is kept per bot token, as Telegram keeps it per bot: the limits (a bot's 30/s and its
+//! per-chat budget), the update queue of [`FakeTelegram::push_update_to`], getMe's id (the number
+//! before the token's ':') and username ([`FakeTelegram::name_bot`]), and revocation
+//! ([`FakeTelegram::revoke`]: 401 for every call with that token).
+//!
+//! For the bot it also answers getMe (`@fake_bot` unless named), setMyCommands, setWebhook, deleteWebhook,
 //! getChatMember (status per chat and user, `member` unless told) and getUpdates from a queue the
 //! test fills with real update JSON. Unlike Telegram, the queue never forgets confirmed updates: it
 //! returns every update at or after the `offset` asked for, so a bot that lost its offset would
@@ -49,9 +54,16 @@ pub struct Call {
 #[derive(Default)]
 struct FakeState {
     calls: Vec<Call>,
-    /// Accepted (not 429) sends per chat, for the limits.
-    per_chat: HashMap<i64, Vec<Instant>>,
-    overall: VecDeque<Instant>,
+    /// Accepted (not 429) sends per (bot token, chat), for the limits.
+    per_chat: HashMap<(String, i64), Vec<Instant>>,
+    /// Recent accepted sends per bot token.
+    overall: HashMap<String, VecDeque<Instant>>,
+    /// Tokens Telegram no longer accepts: 401 for every call.
+    revoked: HashSet<String>,
+    /// getMe usernames per token; `fake_bot` for the others.
+    usernames: HashMap<String, String>,
+    /// Updates pushed for one bot token only (see `push_update_to`); `updates` reach every bot.
+    updates_for: Vec<(String, Value)>,
     kicked: HashSet<i64>,
     migrated: HashMap<i64, i64>,
     refuse_html: HashSet<i64>,
@@ -63,11 +75,13 @@ struct FakeState {
     updates_pushed: Arc<tokio::sync::Notify>,
     /// getChatMember answers: (chat, user) -> status.
     members: HashMap<(i64, i64), String>,
-    /// Every call other than sendMessage: (lowercased method, body).
-    api_calls: Vec<(String, Value)>,
+    /// Every call other than sendMessage: (lowercased method, body, token).
+    api_calls: Vec<(String, Value, String)>,
     /// Who called getUpdates, in order: the path segment before `/bot{token}` (see
     /// [`FakeTelegram::url_for`]), empty for the plain URL.
     pollers: Vec<String>,
+    /// The same calls' tokens, in the same order.
+    poller_tokens: Vec<String>,
 }
 
 pub struct FakeTelegram {
@@ -116,6 +130,70 @@ impl FakeTelegram {
     /// The tag of every getUpdates call so far, in the order they arrived.
     pub fn pollers(&self) -> Vec<String> {
         self.state.lock().unwrap().pollers.clone()
+    }
+
+    /// The tag of every getUpdates call made with `token`, in order.
+    pub fn pollers_of(&self, token: &str) -> Vec<String> {
+        let s = self.state.lock().unwrap();
+        s.pollers
+            .iter()
+            .zip(&s.poller_tokens)
+            .filter(|(_, t)| *t == token)
+            .map(|(tag, _)| tag.clone())
+            .collect()
+    }
+
+    /// Telegram stops accepting `token` (revoked in @BotFather): 401 for every call with it.
+    pub fn revoke(&self, token: &str) {
+        self.state.lock().unwrap().revoked.insert(token.to_string());
+    }
+
+    /// getMe answers `@username` for `token`.
+    pub fn name_bot(&self, token: &str, username: &str) {
+        self.state
+            .lock()
+            .unwrap()
+            .usernames
+            .insert(token.to_string(), username.to_string());
+    }
+
+    /// Queues an update that only the bot with `token` receives; returns its id (assigned from
+    /// the same sequence as [`FakeTelegram::push_update`]).
+    pub fn push_update_to(&self, token: &str, mut update: Value) -> i64 {
+        let mut s = self.state.lock().unwrap();
+        let id = match update["update_id"].as_i64() {
+            Some(id) => id,
+            None => {
+                let id = s.next_update_id;
+                update["update_id"] = json!(id);
+                id
+            }
+        };
+        s.next_update_id = s.next_update_id.max(id + 1);
+        s.updates_for.push((token.to_string(), update));
+        s.updates_pushed.notify_waiters();
+        id
+    }
+
+    /// Bodies of the calls to `method` (case-insensitive) made with `token`.
+    pub fn api_calls_for(&self, token: &str, method: &str) -> Vec<Value> {
+        let m = method.to_ascii_lowercase();
+        self.state
+            .lock()
+            .unwrap()
+            .api_calls
+            .iter()
+            .filter(|(name, _, t)| *name == m && t == token)
+            .map(|(_, b, _)| b.clone())
+            .collect()
+    }
+
+    /// Messages `chat` really received through the bot with `token`.
+    pub fn delivered_via(&self, token: &str, chat: i64) -> Vec<Call> {
+        self.delivered_to(chat)
+            .into_iter()
+            .filter(|c| c.token == token)
+            .collect()
     }
 
     /// The bot was kicked from `chat`: 403 from now on.
@@ -205,8 +283,8 @@ impl FakeTelegram {
             .unwrap()
             .api_calls
             .iter()
-            .filter(|(name, _)| *name == m)
-            .map(|(_, b)| b.clone())
+            .filter(|(name, _, _)| *name == m)
+            .map(|(_, b, _)| b.clone())
             .collect()
     }
 
@@ -286,12 +364,15 @@ impl Drop for FakeTelegram {
 async fn bot_method(
     state: &Arc<Mutex<FakeState>>,
     tag: &str,
+    token: &str,
     method: &str,
     body: &Bytes,
 ) -> Option<Response> {
     let req: Value = serde_json::from_slice(body).unwrap_or(Value::Null);
     if method == "getupdates" {
-        state.lock().unwrap().pollers.push(tag.to_string());
+        let mut s = state.lock().unwrap();
+        s.pollers.push(tag.to_string());
+        s.poller_tokens.push(token.to_string());
     }
     if matches!(
         method,
@@ -301,7 +382,7 @@ async fn bot_method(
             .lock()
             .unwrap()
             .api_calls
-            .push((method.to_string(), req.clone()));
+            .push((method.to_string(), req.clone(), token.to_string()));
     }
     let ok = |result: Value| Some(Json(json!({"ok": true, "result": result})).into_response());
     match method {
@@ -352,15 +433,24 @@ async fn bot_method(
                 let notified = notify.notified();
                 tokio::pin!(notified);
                 notified.as_mut().enable();
-                let ready: Vec<Value> = state
-                    .lock()
-                    .unwrap()
-                    .updates
-                    .iter()
-                    .filter(|u| u["update_id"].as_i64().unwrap_or(0) >= offset)
-                    .take(100)
-                    .cloned()
-                    .collect();
+                let ready: Vec<Value> = {
+                    let s = state.lock().unwrap();
+                    let mut all: Vec<Value> = s
+                        .updates
+                        .iter()
+                        .chain(
+                            s.updates_for
+                                .iter()
+                                .filter(|(t, _)| t == token)
+                                .map(|(_, u)| u),
+                        )
+                        .filter(|u| u["update_id"].as_i64().unwrap_or(0) >= offset)
+                        .cloned()
+                        .collect();
+                    all.sort_by_key(|u| u["update_id"].as_i64().unwrap_or(0));
+                    all.truncate(100);
+                    all
+                };
                 if !ready.is_empty() || tokio::time::Instant::now() >= deadline {
                     return ok(Value::Array(ready));
                 }
@@ -429,9 +519,9 @@ pub fn telegram_len(text: &str, html: bool) -> usize {
 }
 
 /// The wait Telegram would ask for, or None when the send is within the limits.
-fn over_limit(s: &FakeState, chat: i64, now: Instant) -> Option<Duration> {
+fn over_limit(s: &FakeState, token: &str, chat: i64, now: Instant) -> Option<Duration> {
     let mut wait = Duration::ZERO;
-    if let Some(sent) = s.per_chat.get(&chat) {
+    if let Some(sent) = s.per_chat.get(&(token.to_string(), chat)) {
         if let Some(last) = sent.last() {
             let gap = now.duration_since(*last) + JITTER;
             if gap < Duration::from_secs(1) {
@@ -450,7 +540,9 @@ fn over_limit(s: &FakeState, chat: i64, now: Instant) -> Option<Duration> {
     }
     let in_second: Vec<&Instant> = s
         .overall
-        .iter()
+        .get(token)
+        .into_iter()
+        .flatten()
         .filter(|t| now.duration_since(**t) + JITTER < Duration::from_secs(1))
         .collect();
     if in_second.len() >= 30 {
@@ -475,12 +567,26 @@ async fn handle(
         return error(404, "Not Found", None);
     };
     let method = method.to_ascii_lowercase();
-    if let Some(answer) = bot_method(&state, tag, &method, &body).await {
+    if state.lock().unwrap().revoked.contains(token) {
+        return error(401, "Unauthorized", None);
+    }
+    if let Some(answer) = bot_method(&state, tag, token, &method, &body).await {
         return answer;
     }
     if method == "getme" {
+        let id = token
+            .split_once(':')
+            .and_then(|(id, _)| id.parse::<i64>().ok())
+            .unwrap_or(123);
+        let name = state
+            .lock()
+            .unwrap()
+            .usernames
+            .get(token)
+            .cloned()
+            .unwrap_or_else(|| "fake_bot".into());
         return Json(json!({"ok": true, "result": {
-            "id": 123, "is_bot": true, "first_name": "Fake", "username": "fake_bot"
+            "id": id, "is_bot": true, "first_name": "Fake", "username": name
         }}))
         .into_response();
     }
@@ -515,7 +621,7 @@ async fn handle(
         .throttle_once
         .remove(&chat_id)
         .map(Duration::from_secs)
-        .or_else(|| over_limit(&s, chat_id, now));
+        .or_else(|| over_limit(&s, token, chat_id, now));
     if let Some(wait) = throttled {
         let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
         s.calls.push(call);
@@ -525,10 +631,14 @@ async fn handle(
             Some(json!({"retry_after": secs})),
         );
     }
-    s.per_chat.entry(chat_id).or_default().push(now);
-    s.overall.push_back(now);
-    while s.overall.len() > 64 {
-        s.overall.pop_front();
+    s.per_chat
+        .entry((token.to_string(), chat_id))
+        .or_default()
+        .push(now);
+    let overall = s.overall.entry(token.to_string()).or_default();
+    overall.push_back(now);
+    while overall.len() > 64 {
+        overall.pop_front();
     }
 
     let refusal = if s.kicked.contains(&chat_id) {

@@ -28,6 +28,8 @@ mod journal_crash;
 mod layering;
 mod ops;
 mod outbox_race;
+mod own_bots;
+mod own_bots_ops;
 mod pg_backup;
 mod pg_cluster;
 mod pg_pacing;

@@ -139,6 +139,7 @@ fn sub(chat_id: i64) -> Destination {
         chat_id,
         thread_id: None,
         member: true,
+        bot: None,
     }
 }
 

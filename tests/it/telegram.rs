@@ -96,7 +96,7 @@ fn visible_text(html: &str) -> String {
 type Rig = crate::rig::Rig<TelegramSender>;
 
 async fn sender(store: &Db, config: &Config) -> TelegramSender {
-    TelegramSender::new(config.telegram.as_ref().expect("[telegram]"), store.clone())
+    TelegramSender::new(config, store.clone())
         .await
         .expect("sender builds")
 }
@@ -143,6 +143,7 @@ impl crate::rig::Rig<TelegramSender> {
             target: Target::Telegram {
                 chat_id: chat,
                 thread_id: None,
+                bot: None,
             },
             message: Message::Telegram { html: html.into() },
             options,
@@ -342,6 +343,7 @@ async fn a_migrated_group_gets_its_route_updated_and_the_message() {
             chat_id: new,
             thread_id: Some(5),
             member: false,
+            bot: None,
         }]
     );
     let notices = app

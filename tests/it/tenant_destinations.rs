@@ -491,7 +491,8 @@ async fn migration_links_single_use_groups_and_strips_shared_ones_with_notices()
             Destination::Telegram {
                 chat_id: own,
                 thread_id: None,
-                member: false
+                member: false,
+                bot: None,
             },
             Destination::Log
         ]
@@ -506,7 +507,8 @@ async fn migration_links_single_use_groups_and_strips_shared_ones_with_notices()
         vec![Destination::Telegram {
             chat_id: 4242,
             thread_id: None,
-            member: true
+            member: true,
+            bot: None,
         }],
         "a member's own subscription stays"
     );

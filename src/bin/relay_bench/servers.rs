@@ -193,6 +193,9 @@ pub fn serve_durable(
             url.host_str() == Some("127.0.0.1"),
             "--telegram-api-url must point at 127.0.0.1"
         );
+        // Communities' own bots (`telegram_fanout_bots`) use the same fake.
+        config.telegram_api.api_url = t.api_url.clone();
+        config.telegram_api.poll_timeout_secs = 5;
         config.telegram = Some(TelegramConfig {
             bot_token: SecretString::from(crate::telegram::BOT_TOKEN.to_string()),
             api_url: t.api_url,

@@ -23,8 +23,12 @@ use serde_json::json;
 use zoom_relay::zoom::samples::{SampleParams, sample};
 use zoom_relay::zoom::{EventKind, Verifier};
 
+#[path = "telegram/bots.rs"]
+mod bots;
 #[path = "telegram/fake.rs"]
 mod fake;
+
+pub use bots::fanout_bots;
 
 use fake::{FakeState, FakeTelegram, OVERALL_PER_SEC};
 
@@ -75,8 +79,14 @@ impl Signer {
 
     /// Event `i` of meeting `meeting_id`, with its own meeting instance (24 characters).
     fn event(&self, meeting_id: u64, i: u64) -> anyhow::Result<Event> {
+        self.event_for(&SampleParams::default().account_id, meeting_id, i)
+    }
+
+    /// [`Signer::event`] of another Zoom account.
+    fn event_for(&self, account: &str, meeting_id: u64, i: u64) -> anyhow::Result<Event> {
         let now = chrono::Utc::now();
         let p = SampleParams {
+            account_id: account.into(),
             meeting_id,
             uuid: Some(format!("tg{:06x}{i:014x}==", self.run_tag)),
             topic: "Telegram benchmark".into(),

@@ -13,6 +13,8 @@ use crate::text::snippet;
 pub(super) enum Failure {
     RetryAfter(Duration),
     Migrated(i64),
+    /// 401: Telegram refused the bot's token (revoked, or the bot deleted).
+    Unauthorized,
     CantParse(String),
     /// The bot may not post there (kicked, blocked, chat gone): disable the destination.
     Forbidden {
@@ -77,10 +79,7 @@ fn classify_api(api: &ApiError) -> Failure {
         | ApiError::ChatNotFound
         | ApiError::GroupDeactivated
         | ApiError::NotEnoughRightsToPostMessages => Failure::Forbidden { status, desc },
-        ApiError::InvalidToken => Failure::Transient {
-            status: Some(401),
-            detail: "Telegram refused the bot token; check telegram.bot_token".into(),
-        },
+        ApiError::InvalidToken => Failure::Unauthorized,
         _ if desc.starts_with("Forbidden") => Failure::Forbidden { status: 403, desc },
         _ if desc.starts_with("Bad Request") => Failure::Rejected { status: 400, desc },
         _ => Failure::Transient {

@@ -40,6 +40,7 @@ pub enum Section {
     Templates,
     Deliveries,
     Subscriptions,
+    Bot,
 }
 
 /// A complete console page. `body` is trusted markup: callers escape every value in it.
@@ -143,6 +144,7 @@ pub fn page(
             s.url("/subscriptions"),
             "Subscriptions",
         ));
+        nav.push_str(&item(Section::Bot, s.url("/bot"), "Telegram bot"));
         nav.push_str("</ul></nav>");
     }
     let html = format!(

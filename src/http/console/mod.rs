@@ -16,6 +16,7 @@ mod deliveries;
 mod html;
 mod join;
 mod login;
+mod own_bot;
 mod route_editor;
 mod route_form;
 mod routes;
@@ -99,6 +100,12 @@ pub fn router() -> Router<AppState> {
             "/t/{app}/{account}/subscriptions/remove",
             post(subscriptions::remove),
         )
+        .route(
+            "/t/{app}/{account}/bot",
+            get(own_bot::show).post(own_bot::connect),
+        )
+        .route("/t/{app}/{account}/bot/remove", post(own_bot::remove))
+        .route("/t/{app}/{account}/bot/moved", post(own_bot::moved))
         .layer(axum::middleware::map_response(security_headers))
 }
 

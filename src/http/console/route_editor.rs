@@ -297,8 +297,18 @@ pub(super) fn editor(
         ));
         match d {
             Destination::Telegram {
-                chat_id, thread_id, ..
+                chat_id,
+                thread_id,
+                bot,
+                ..
             } => {
+                // Which bot posts here is kept across an edit (it changes only by `/link` through
+                // another bot), so it rides along unseen.
+                if let Some(bot) = bot {
+                    b.push_str(&format!(
+                        "<input type=\"hidden\" name=\"{p}.bot\" value=\"{bot}\">"
+                    ));
+                }
                 b.push_str(&text_input(
                     &format!("d{i}-chat"),
                     &format!("{p}.chat_id"),

@@ -119,10 +119,12 @@ pub(super) fn parse_route(
             Some("telegram") => {
                 let chat_id = num("chat_id", &mut errs).unwrap_or(0);
                 let thread_id = num("thread_id", &mut errs);
+                let bot = num("bot", &mut errs);
                 Destination::Telegram {
                     chat_id,
                     thread_id,
                     member: false,
+                    bot,
                 }
             }
             Some("email") => Destination::Email {

@@ -113,6 +113,7 @@ pub fn kind_label(tree: &str) -> &str {
         "email_consents" => "email confirmations",
         "apps" => "Zoom apps added at run time",
         "app_invites" => "app invitations",
+        "own_bots" => "communities' own bots",
         other => other,
     }
 }

@@ -4,6 +4,16 @@ use super::{LAST_UPDATE, NOTICE_WATERMARK, STATE, USERNAME, i64_of};
 use crate::store::{Store, StoreError};
 
 impl Store {
+    /// A number kept in `bot_state` under `key` (big-endian).
+    pub(crate) fn bot_state_i64(&self, key: &[u8]) -> Result<Option<i64>, StoreError> {
+        Ok(self.bot_tree(STATE)?.get(key)?.and_then(|v| i64_of(&v)))
+    }
+
+    pub(crate) fn set_bot_state_i64(&self, key: &[u8], v: i64) -> Result<(), StoreError> {
+        self.bot_tree(STATE)?.insert(key, &v.to_be_bytes())?;
+        Ok(())
+    }
+
     /// The highest `update_id` handled so far. Telegram's ids grow, so anything at or below it was
     /// seen before and is skipped.
     pub fn bot_last_update(&self) -> Result<Option<i64>, StoreError> {

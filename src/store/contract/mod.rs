@@ -20,6 +20,7 @@ mod apps;
 mod cluster;
 mod consents;
 mod events;
+mod own_bots;
 mod purge;
 mod queue;
 mod routes;
@@ -52,6 +53,7 @@ macro_rules! contract {
                 purge::purge_leaves_other_tenant_intact,
                 consents::one_invitation_per_window_and_confirmed_stays_confirmed,
                 consents::list_rename_and_case,
+                own_bots::one_bot_per_tenant_and_one_tenant_per_bot,
                 cluster::one_leader_per_role,
                 cluster::commits_wake_listeners,
                 apps::apps_insert_swap_and_delete,
@@ -167,6 +169,7 @@ fn telegram(chat_id: i64) -> Target {
     Target::Telegram {
         chat_id,
         thread_id: None,
+        bot: None,
     }
 }
 

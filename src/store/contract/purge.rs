@@ -76,6 +76,20 @@ async fn populate(db: &Db, account: &str, n: u8) -> u64 {
     .await
     .unwrap();
     db.set_mute(APP, account, 42, i64::MAX).await.unwrap();
+    assert!(
+        db.put_own_bot(&crate::store::own_bots::OwnBot {
+            app_id: APP.into(),
+            account_id: account.into(),
+            bot_id: 9000 + i64::from(n),
+            username: format!("{account}_bot"),
+            sealed_token: vec![n],
+            connected_ms: 1,
+            disabled: None,
+            moved_notice_ms: None,
+        })
+        .await
+        .unwrap()
+    );
     db.put_consent(&Consent::new(
         APP,
         account,
@@ -165,6 +179,10 @@ async fn holdings(db: &Db, account: &str, seq: u64) -> Vec<(&'static str, usize)
             db.list_consents(APP, account, None).await.unwrap().len(),
         ),
         ("disabled", db.list_disabled(t).await.unwrap().len()),
+        (
+            "own_bot",
+            db.own_bot(APP, account).await.unwrap().iter().count(),
+        ),
         (
             "meetings",
             db.meeting_memory(APP, account, 5)

@@ -68,6 +68,7 @@ pub(super) async fn pacing_state_round_trip(db: Db) {
         chat_id: 5,
         thread_id: None,
         member: false,
+        bot: None,
     }];
     assert!(db.create_route(&r).await.unwrap());
     assert_eq!(db.resolve_telegram_chat(5).await.unwrap(), 5);

@@ -47,6 +47,9 @@ fn lock_key(role: Role) -> i64 {
     match role {
         Role::BotPoller => 0x7a72_6c65_6164_0001,
         Role::Janitor => 0x7a72_6c65_6164_0002,
+        // Bot ids fit in 48 bits (Telegram's are around 10 digits), so every bot gets its own key
+        // under a prefix no other role uses.
+        Role::OwnBotPoller(id) => 0x7a73_0000_0000_0000 | (id & 0x0000_ffff_ffff_ffff),
     }
 }
 

@@ -260,6 +260,17 @@ CREATE TABLE app_invites (
     record BYTEA NOT NULL
 );
 "#,
+    // 5: communities' own Telegram bots, one per tenant, the token sealed in the record
+    // (store::own_bots).
+    r#"
+CREATE TABLE own_bots (
+    app_id     TEXT COLLATE "C" NOT NULL,
+    account_id TEXT COLLATE "C" NOT NULL,
+    bot_id     BIGINT NOT NULL UNIQUE,
+    record     BYTEA NOT NULL,
+    PRIMARY KEY (app_id, account_id)
+);
+"#,
 ];
 
 /// Every table the relay owns, for diagnostics (`key_counts`, `trees_containing`), each with an
@@ -374,4 +385,9 @@ pub(super) const TABLES: &[(&str, &str, &str)] = &[
     ),
     ("apps", "id", "convert_to(id, 'UTF8') || record"),
     ("app_invites", "encode(hash, 'hex')", "record"),
+    (
+        "own_bots",
+        "app_id || '/' || account_id",
+        "convert_to(app_id || ' ' || account_id, 'UTF8') || record",
+    ),
 ];

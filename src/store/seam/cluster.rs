@@ -54,6 +54,9 @@ pub enum Role {
     BotPoller,
     /// Retention: expiring dedup keys, old events, meeting memory and sent-job records.
     Janitor,
+    /// The getUpdates poller of one community's own bot, by the bot's Telegram id: each bot has
+    /// its own update stream, and Telegram answers 409 to a second poller of the same bot.
+    OwnBotPoller(i64),
 }
 
 impl Role {
@@ -64,6 +67,7 @@ impl Role {
         match self {
             Role::BotPoller => "bot_poller",
             Role::Janitor => "janitor",
+            Role::OwnBotPoller(_) => "own_bot_poller",
         }
     }
 }

@@ -18,6 +18,7 @@ mod events;
 mod maintenance;
 mod meetings;
 mod notices;
+mod own_bots;
 mod routes;
 mod tenants;
 
@@ -29,6 +30,7 @@ pub use events::{EventLog, Queue};
 pub use maintenance::Maintenance;
 pub use meetings::MeetingStore;
 pub use notices::NoticeStore;
+pub use own_bots::OwnBotStore;
 pub use routes::RouteStore;
 pub use tenants::{AuthStore, TenantStore};
 
@@ -75,6 +77,7 @@ backend!(
     MeetingStore,
     NoticeStore,
     ConsentStore,
+    OwnBotStore,
     Maintenance,
     Cluster,
     AppStore,

@@ -6,9 +6,10 @@ use crate::routing::Route;
 use crate::store::apps::{AppInvite, InviteUse, StoredApp};
 use crate::store::bot::{ChatLink, CodeKind, CodeRecord, Mute, OrganizerLink, Redeem};
 use crate::store::consents::Consent;
+use crate::store::own_bots::OwnBot;
 use crate::store::pacing::{Clock, Limits, Slot};
 use crate::store::seam::{
-    AppStore, BotStore, ChatStateStore, ConsentStore, MeetingStore, NoticeStore,
+    AppStore, BotStore, ChatStateStore, ConsentStore, MeetingStore, NoticeStore, OwnBotStore,
 };
 use crate::store::telegram::PartProgress;
 use crate::store::{DisabledTarget, MeetingMemory, Notice, Store, StoreError};
@@ -112,5 +113,19 @@ sled_impl! {
         fn list_app_invites() -> Result<Vec<AppInvite>, StoreError>;
         fn use_app_invite(hash: &[u8; 32], now_ms: i64) -> Result<InviteUse, StoreError>;
         fn expire_app_invites(id_prefix: &str, now_ms: i64) -> Result<Vec<AppInvite>, StoreError>;
+    }
+}
+
+sled_impl! {
+    OwnBotStore {
+        fn own_bot(app_id: &str, account_id: &str) -> Result<Option<OwnBot>, StoreError>;
+        fn own_bot_by_id(bot_id: i64) -> Result<Option<OwnBot>, StoreError>;
+        fn all_own_bots() -> Result<Vec<OwnBot>, StoreError>;
+        fn put_own_bot(bot: &OwnBot) -> Result<bool, StoreError>;
+        fn remove_own_bot(app_id: &str, account_id: &str) -> Result<Option<OwnBot>, StoreError>;
+        fn set_own_bot_disabled(bot_id: i64, reason: Option<&str>) -> Result<bool, StoreError>;
+        fn set_own_bot_moved_notice(bot_id: i64, at_ms: i64) -> Result<bool, StoreError>;
+        fn own_bot_last_update(bot_id: i64) -> Result<Option<i64>, StoreError>;
+        fn set_own_bot_last_update(bot_id: i64, update_id: i64) -> Result<(), StoreError>;
     }
 }

@@ -1,7 +1,8 @@
 //! The fake Bot API the Telegram scenarios run against, adapted from the integration tests'
 //! FakeTelegram: it enforces 30/s overall, 1/s per chat and 20/min per group (negative ids) and
 //! answers 429 with `retry_after` when a send exceeds them, forgiving 50 ms of jitter as the
-//! tests' fake does.
+//! tests' fake does. Limits are per bot token, as Telegram keeps them: the shared bot's token and
+//! the communities' own bots of `telegram_fanout_bots` each have their own 30/s.
 
 use std::collections::{HashMap, VecDeque};
 use std::net::SocketAddr;
@@ -16,7 +17,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use super::{BOT_TOKEN, POLL};
+use super::{BOT_TOKEN, POLL, bots::OWN_TOKENS};
 
 /// Telegram's overall limit, the bound of the fan-out.
 pub(super) const OVERALL_PER_SEC: usize = 30;
@@ -30,11 +31,15 @@ const JITTER: Duration = Duration::from_millis(50);
 pub(super) struct FakeState {
     /// Accepted `sendMessage` calls: (chat, arrival), in arrival order.
     pub(super) accepted: Vec<(i64, Instant)>,
+    /// Accepted `sendMessage` calls per bot token.
+    pub(super) accepted_by: HashMap<String, usize>,
     pub(super) throttled: usize,
     /// Answers other than 200 and 429 (bad token, bad body, unknown method).
     pub(super) refused: usize,
-    pub(super) per_chat: HashMap<i64, Vec<Instant>>,
-    pub(super) overall: VecDeque<Instant>,
+    /// Per (bot token, chat).
+    pub(super) per_chat: HashMap<(String, i64), Vec<Instant>>,
+    /// Per bot token.
+    pub(super) overall: HashMap<String, VecDeque<Instant>>,
     pub(super) next_message_id: i64,
 }
 
@@ -104,9 +109,9 @@ fn error(code: u16, description: &str, parameters: Option<Value>) -> Response {
 }
 
 /// The wait Telegram would ask for, or None when the send is within the limits.
-fn over_limit(s: &FakeState, chat: i64, now: Instant) -> Option<Duration> {
+fn over_limit(s: &FakeState, token: &str, chat: i64, now: Instant) -> Option<Duration> {
     let mut wait = Duration::ZERO;
-    if let Some(sent) = s.per_chat.get(&chat) {
+    if let Some(sent) = s.per_chat.get(&(token.to_string(), chat)) {
         if let Some(last) = sent.last() {
             let gap = now.duration_since(*last) + JITTER;
             if gap < CHAT_INTERVAL {
@@ -125,7 +130,9 @@ fn over_limit(s: &FakeState, chat: i64, now: Instant) -> Option<Duration> {
     }
     let in_second: Vec<&Instant> = s
         .overall
-        .iter()
+        .get(token)
+        .into_iter()
+        .flatten()
         .filter(|t| now.duration_since(**t) + JITTER < Duration::from_secs(1))
         .collect();
     if in_second.len() >= OVERALL_PER_SEC {
@@ -154,16 +161,37 @@ async fn handle(
         s.refused += 1;
         return error(404, "Not Found", None);
     };
-    if bot.strip_prefix("bot") != Some(BOT_TOKEN) {
+    let token = bot.strip_prefix("bot").unwrap_or_default().to_string();
+    if token != BOT_TOKEN && !OWN_TOKENS.contains(&token.as_str()) {
         s.refused += 1;
         return error(401, "Unauthorized", None);
     }
     let method = method.to_ascii_lowercase();
-    if method == "getme" {
-        return Json(json!({"ok": true, "result": {
-            "id": 123, "is_bot": true, "first_name": "Fake", "username": "fake_bot"
-        }}))
-        .into_response();
+    let id = token
+        .split_once(':')
+        .and_then(|(id, _)| id.parse::<i64>().ok())
+        .unwrap_or(0);
+    match method.as_str() {
+        "getme" => {
+            return Json(json!({"ok": true, "result": {
+                "id": id, "is_bot": true, "first_name": "Fake", "username": format!("bench_{id}_bot")
+            }}))
+            .into_response();
+        }
+        "setmycommands" | "deletewebhook" | "setwebhook" => {
+            return Json(json!({"ok": true, "result": true})).into_response();
+        }
+        "getupdates" => {
+            // A long poll with nothing to say: wait as asked (without the lock), then no updates.
+            drop(s);
+            let wait = serde_json::from_slice::<Value>(&body)
+                .ok()
+                .and_then(|v| v["timeout"].as_u64())
+                .unwrap_or(0);
+            tokio::time::sleep(Duration::from_secs(wait.min(50))).await;
+            return Json(json!({"ok": true, "result": []})).into_response();
+        }
+        _ => {}
     }
     if method != "sendmessage" {
         s.refused += 1;
@@ -182,7 +210,7 @@ async fn handle(
         s.refused += 1;
         return error(400, "Bad Request: message text is empty", None);
     }
-    if let Some(wait) = over_limit(&s, chat_id, now) {
+    if let Some(wait) = over_limit(&s, &token, chat_id, now) {
         let secs = wait.as_secs_f64().ceil().max(1.0) as u64;
         s.throttled += 1;
         return error(
@@ -191,12 +219,17 @@ async fn handle(
             Some(json!({"retry_after": secs})),
         );
     }
-    s.per_chat.entry(chat_id).or_default().push(now);
-    s.overall.push_back(now);
-    while s.overall.len() > 64 {
-        s.overall.pop_front();
+    s.per_chat
+        .entry((token.clone(), chat_id))
+        .or_default()
+        .push(now);
+    let overall = s.overall.entry(token.clone()).or_default();
+    overall.push_back(now);
+    while overall.len() > 64 {
+        overall.pop_front();
     }
     s.accepted.push((chat_id, now));
+    *s.accepted_by.entry(token).or_default() += 1;
     let id = s.next_message_id;
     s.next_message_id += 1;
     drop(s);
@@ -218,13 +251,16 @@ mod tests {
     fn fake_limits_overall_and_per_chat() {
         let mut s = FakeState::default();
         let t0 = Instant::now();
+        let t = BOT_TOKEN;
         for c in 1..=30 {
-            assert!(over_limit(&s, c, t0).is_none());
-            s.overall.push_back(t0);
-            s.per_chat.entry(c).or_default().push(t0);
+            assert!(over_limit(&s, t, c, t0).is_none());
+            s.overall.entry(t.into()).or_default().push_back(t0);
+            s.per_chat.entry((t.into(), c)).or_default().push(t0);
         }
-        assert!(over_limit(&s, 31, t0 + Duration::from_millis(100)).is_some());
-        assert!(over_limit(&s, 1, t0 + Duration::from_millis(500)).is_some());
-        assert!(over_limit(&s, 31, t0 + Duration::from_millis(1000)).is_none());
+        assert!(over_limit(&s, t, 31, t0 + Duration::from_millis(100)).is_some());
+        assert!(over_limit(&s, t, 1, t0 + Duration::from_millis(500)).is_some());
+        assert!(over_limit(&s, t, 31, t0 + Duration::from_millis(1000)).is_none());
+        // Another bot has a budget of its own.
+        assert!(over_limit(&s, OWN_TOKENS[0], 31, t0 + Duration::from_millis(100)).is_none());
     }
 }

@@ -87,6 +87,7 @@ pub(super) async fn fill(s: &Db) {
             Target::Telegram {
                 chat_id: -100,
                 thread_id: None,
+                bot: None,
             },
         ),
     ];
@@ -271,6 +272,21 @@ pub(super) async fn fill(s: &Db) {
     consent.paused_until_ms = Some(t + 5);
     s.put_consent(&consent).await.unwrap();
     s.set_consents_migrated().await.unwrap();
+    assert!(
+        s.put_own_bot(&crate::store::own_bots::OwnBot {
+            app_id: "default".into(),
+            account_id: "acc".into(),
+            bot_id: 555,
+            username: "acc_bot".into(),
+            sealed_token: vec![1, 2, 0, 255],
+            connected_ms: t,
+            disabled: Some("revoked".into()),
+            moved_notice_ms: Some(t + 1),
+        })
+        .await
+        .unwrap()
+    );
+    s.set_own_bot_last_update(555, 77).await.unwrap();
     s.set_bot_last_update(-3).await.unwrap();
     s.set_bot_notice_watermark(u64::MAX - 1).await.unwrap();
     s.set_bot_username("relay_bot").await.unwrap();
@@ -413,6 +429,11 @@ pub(super) async fn snapshot(s: &Db) -> Vec<String> {
             s.app_invite(&crate::store::apps::invite_hash("INVITE-1"))
                 .await
                 .unwrap()
+        ),
+        format!(
+            "own bots {:?} {:?}",
+            s.all_own_bots().await.unwrap(),
+            s.own_bot_last_update(555).await.unwrap()
         ),
     ]
 }

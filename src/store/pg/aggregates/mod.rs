@@ -12,6 +12,7 @@ mod chat_state;
 mod consents;
 mod meetings;
 mod notices;
+mod own_bots;
 mod routes;
 mod tenants;
 

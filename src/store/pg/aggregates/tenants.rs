@@ -38,6 +38,10 @@ const PURGE_STEPS: &[(&str, &str)] = &[
         "DELETE FROM email_consents WHERE app_id = $1 AND account_id = $2",
     ),
     (
+        "own_bots",
+        "DELETE FROM own_bots WHERE app_id = $1 AND account_id = $2",
+    ),
+    (
         "meeting_memory",
         "DELETE FROM meetings WHERE app_id = $1 AND account_id = $2",
     ),

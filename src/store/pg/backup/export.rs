@@ -152,6 +152,10 @@ const TREES: &[(&str, &[(&str, RowFn)])] = &[
         "app_invites",
         &[("SELECT hash, record FROM app_invites", raw)],
     ),
+    (
+        "own_bots",
+        &[("SELECT app_id, account_id, record FROM own_bots", own_bot)],
+    ),
 ];
 
 /// The tree names a PostgreSQL backup holds, besides `meta`.
@@ -276,6 +280,10 @@ fn consent(r: &Row) -> Result<Kv, StoreError> {
         consent_key(r.get(0), r.get(1), r.get(2), r.get(3)),
         r.get(4),
     ))
+}
+
+fn own_bot(r: &Row) -> Result<Kv, StoreError> {
+    Ok((tenant_prefix(r.get(0), r.get(1)), r.get(2)))
 }
 
 /// `bot_state` keeps text here and bytes in sled: numbers big-endian, the flag as one byte.

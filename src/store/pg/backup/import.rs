@@ -370,6 +370,18 @@ fn row(imp: &mut Import, tree: &str, k: &[u8], v: &[u8]) -> Result<Option<Insert
             "INSERT INTO app_invites (hash, record) VALUES ($1, $2)",
             vec![vec(k), vec(v)],
         ),
+        "own_bots" => {
+            let (app, acc, rest) = tenant_key(t, k)?;
+            if !rest.is_empty() {
+                return Err(bad(t, "a malformed key"));
+            }
+            let bot: crate::store::own_bots::OwnBot =
+                serde_json::from_slice(v).map_err(|_| bad(t, "a record that does not decode"))?;
+            Insert(
+                "INSERT INTO own_bots (app_id, account_id, bot_id, record) VALUES ($1, $2, $3, $4)",
+                vec![p(app), p(acc), p(bot.bot_id), vec(v)],
+            )
+        }
         other if NOT_RECORDS.contains(&other) => return Ok(None),
         other => {
             return Err(BackupError::Unsupported {

@@ -40,7 +40,12 @@ fn pg_err(e: tokio_postgres::Error) -> StoreError {
 
 /// `bot_state` values: text in PostgreSQL, bytes in sled (see `store::bot::state`).
 fn state_to_sled(key: &str, value: &str) -> Vec<u8> {
+    let own_offset = key.starts_with(crate::store::own_bots::OFFSET_PREFIX);
     match key {
+        _ if own_offset => value
+            .parse::<i64>()
+            .map(|n| n.to_be_bytes().to_vec())
+            .unwrap_or_else(|_| value.as_bytes().to_vec()),
         "last_update_id" => value
             .parse::<i64>()
             .map(|n| n.to_be_bytes().to_vec())
@@ -57,7 +62,9 @@ fn state_to_sled(key: &str, value: &str) -> Vec<u8> {
 /// The reverse of [`state_to_sled`].
 fn state_from_sled(key: &str, value: &[u8]) -> String {
     let num = <[u8; 8]>::try_from(value).ok();
+    let own_offset = key.starts_with(crate::store::own_bots::OFFSET_PREFIX);
     match (key, num) {
+        (_, Some(b)) if own_offset => i64::from_be_bytes(b).to_string(),
         ("last_update_id", Some(b)) => i64::from_be_bytes(b).to_string(),
         ("notice_watermark", Some(b)) => u64::from_be_bytes(b).to_string(),
         ("chat_links_migrated" | "email_consents_migrated", _) => "1".into(),

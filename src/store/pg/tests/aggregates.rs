@@ -21,6 +21,7 @@ async fn route_cas_loses_no_update_under_20_writers() {
                         chat_id: w * 100 + i,
                         thread_id: None,
                         member: true,
+                        bot: None,
                     });
                     Ok::<_, StoreError>(())
                 })
@@ -453,6 +454,7 @@ async fn every_aggregate_round_trips() {
         chat_id: -6,
         thread_id: None,
         member: false,
+        bot: None,
     }];
     s.put_route(&tg).await.unwrap();
     let changed = s.migrate_telegram_chat(-6, -1006).await.unwrap();

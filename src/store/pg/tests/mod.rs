@@ -141,6 +141,7 @@ fn job(idem: &str, account: &str, chat: i64) -> NewJob {
         target: Target::Telegram {
             chat_id: chat,
             thread_id: None,
+            bot: None,
         },
         message: Message::Telegram { html: idem.into() },
         options: DeliveryOptions::default(),

@@ -1,0 +1,191 @@
+//! A community's own Telegram bot (`own_bots`): one per tenant, keyed by the tenant prefix.
+//!
+//! The record holds the bot's token sealed (`crypto::seal`, bound to the tenant and the bot id), so
+//! a leaked store or backup gives nobody the bot. The bot id is the number before the ':' of the
+//! token; Telegram uses it as the bot's id, and so do pacing, the webhook path and the poller's
+//! role. One bot serves one tenant: a second tenant connecting the same bot is refused.
+//!
+//! The getUpdates offset of an own bot lives in `bot_state` under `own_last_update_id:{bot_id}`,
+//! beside the shared bot's, because it names no tenant and must survive a reconnect of the same bot.
+
+use serde::{Deserialize, Serialize};
+
+use super::keys::tenant_prefix;
+use super::{Store, StoreError, json_err};
+
+/// One tenant's own bot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OwnBot {
+    pub app_id: String,
+    pub account_id: String,
+    pub bot_id: i64,
+    /// The @username getMe reported when the token was checked.
+    pub username: String,
+    /// The token, sealed; see [`OwnBot::token_aad`]. Never shown, never logged.
+    pub sealed_token: Vec<u8>,
+    pub connected_ms: i64,
+    /// Why the relay stopped using the bot (Telegram refused its token), if it did.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub disabled: Option<String>,
+    /// When the one-time "we moved" message went out through the shared bot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub moved_notice_ms: Option<i64>,
+}
+
+impl OwnBot {
+    /// What a sealed token is bound to: a sealed token copied into another tenant's record, or
+    /// under another bot id, does not open.
+    pub fn token_aad(app_id: &str, account_id: &str, bot_id: i64) -> Vec<u8> {
+        format!("zoom-relay own bot v1\0{app_id}\0{account_id}\0{bot_id}").into_bytes()
+    }
+
+    /// Seals `token` for this record's tenant and bot.
+    pub fn seal_token(&mut self, key: &[u8; 32], token: &str) {
+        let aad = Self::token_aad(&self.app_id, &self.account_id, self.bot_id);
+        self.sealed_token = crate::crypto::seal(key, &aad, token.as_bytes());
+    }
+
+    /// The token, or None when it does not open with `key` (another data key, a tampered record).
+    pub fn open_token(&self, key: &[u8; 32]) -> Option<secrecy::SecretString> {
+        let aad = Self::token_aad(&self.app_id, &self.account_id, self.bot_id);
+        let plain = crate::crypto::open(key, &aad, &self.sealed_token).ok()?;
+        String::from_utf8(plain)
+            .ok()
+            .map(secrecy::SecretString::from)
+    }
+}
+
+/// The `bot_state` key of an own bot's update offset.
+pub(crate) fn offset_key(bot_id: i64) -> String {
+    format!("{OFFSET_PREFIX}{bot_id}")
+}
+
+pub(crate) const OFFSET_PREFIX: &str = "own_last_update_id:";
+
+impl Store {
+    pub fn own_bot(&self, app_id: &str, account_id: &str) -> Result<Option<OwnBot>, StoreError> {
+        self.inner
+            .own_bots
+            .get(tenant_prefix(app_id, account_id))?
+            .map(|v| serde_json::from_slice(&v).map_err(json_err))
+            .transpose()
+    }
+
+    pub fn all_own_bots(&self) -> Result<Vec<OwnBot>, StoreError> {
+        self.inner
+            .own_bots
+            .iter()
+            .values()
+            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
+            .collect()
+    }
+
+    pub fn own_bot_by_id(&self, bot_id: i64) -> Result<Option<OwnBot>, StoreError> {
+        Ok(self
+            .all_own_bots()?
+            .into_iter()
+            .find(|b| b.bot_id == bot_id))
+    }
+
+    /// Connects (or reconnects) a tenant's bot, replacing its previous one. Refused (false, nothing
+    /// written) when another tenant has this bot. The scan is enough on sled: one process holds
+    /// the store, and connecting is rare.
+    pub fn put_own_bot(&self, bot: &OwnBot) -> Result<bool, StoreError> {
+        if self.all_own_bots()?.iter().any(|b| {
+            b.bot_id == bot.bot_id && (b.app_id != bot.app_id || b.account_id != bot.account_id)
+        }) {
+            return Ok(false);
+        }
+        let v = serde_json::to_vec(bot).map_err(json_err)?;
+        self.inner
+            .own_bots
+            .insert(tenant_prefix(&bot.app_id, &bot.account_id), v)?;
+        Ok(true)
+    }
+
+    pub fn remove_own_bot(
+        &self,
+        app_id: &str,
+        account_id: &str,
+    ) -> Result<Option<OwnBot>, StoreError> {
+        self.inner
+            .own_bots
+            .remove(tenant_prefix(app_id, account_id))?
+            .map(|v| serde_json::from_slice(&v).map_err(json_err))
+            .transpose()
+    }
+
+    /// Marks the bot unusable (`Some(reason)`) or usable again; false when no tenant has it.
+    pub fn set_own_bot_disabled(
+        &self,
+        bot_id: i64,
+        reason: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        self.update_own_bot(bot_id, |b| b.disabled = reason.map(str::to_string))
+    }
+
+    pub fn set_own_bot_moved_notice(&self, bot_id: i64, at_ms: i64) -> Result<bool, StoreError> {
+        self.update_own_bot(bot_id, |b| b.moved_notice_ms = Some(at_ms))
+    }
+
+    fn update_own_bot(&self, bot_id: i64, f: impl Fn(&mut OwnBot)) -> Result<bool, StoreError> {
+        let tree = &self.inner.own_bots;
+        for _ in 0..64 {
+            let Some(old) = self.own_bot_by_id(bot_id)? else {
+                return Ok(false);
+            };
+            let key = tenant_prefix(&old.app_id, &old.account_id);
+            let mut new = old.clone();
+            f(&mut new);
+            let (o, n) = (
+                serde_json::to_vec(&old).map_err(json_err)?,
+                serde_json::to_vec(&new).map_err(json_err)?,
+            );
+            if tree.compare_and_swap(key, Some(o), Some(n))?.is_ok() {
+                return Ok(true);
+            }
+        }
+        Err(StoreError::Contended(format!("own bot {bot_id}")))
+    }
+
+    pub fn own_bot_last_update(&self, bot_id: i64) -> Result<Option<i64>, StoreError> {
+        self.bot_state_i64(offset_key(bot_id).as_bytes())
+    }
+
+    pub fn set_own_bot_last_update(&self, bot_id: i64, update_id: i64) -> Result<(), StoreError> {
+        self.set_bot_state_i64(offset_key(bot_id).as_bytes(), update_id)
+    }
+}
+
+/// Telegram refused the token of `bot` (401: revoked, or the bot deleted): turns the bot off for
+/// its community alone and tells the organizer, once per token (a bot already off, or connected
+/// again with another token since, is left alone). Used by delivery and by the bot's poller.
+pub async fn turn_off_refused(db: &dyn super::Backend, bot: &OwnBot) -> Result<bool, StoreError> {
+    let current = db.own_bot_by_id(bot.bot_id).await?;
+    if !current.is_some_and(|b| b.disabled.is_none() && b.sealed_token == bot.sealed_token) {
+        return Ok(false);
+    }
+    db.set_own_bot_disabled(bot.bot_id, Some("Telegram refused its token (401)"))
+        .await?;
+    db.add_notice(
+        &bot.app_id,
+        &bot.account_id,
+        "telegram_bot_revoked",
+        &format!(
+            "Telegram no longer accepts the token of your bot @{}: it was revoked or the bot was \
+             deleted. Alerts through it are paused. Get a new token from @BotFather and connect \
+             the bot again.",
+            bot.username
+        ),
+        None,
+        None,
+    )
+    .await?;
+    tracing::warn!(
+        bot_id = bot.bot_id,
+        app = %bot.app_id,
+        account = %bot.account_id,
+        "an own bot's token was refused; the bot is turned off"
+    );
+    Ok(true)
+}
