@@ -468,6 +468,36 @@ async fn the_cli_adds_rotates_shows_and_removes_apps_through_a_running_relay() {
     let out = run_cli(&["--config", &cfg, "apps", "show", "cli-app", "--json"]).await;
     assert_eq!(json_of(&out)["source"], "api");
 
+    // `simulate` signs for an added app with its token from a file (the relay keeps it sealed).
+    let out = run_cli(&[
+        "--config",
+        &cfg,
+        "simulate",
+        "meeting.started",
+        "--app",
+        "cli-app",
+    ])
+    .await;
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "no token for an added app in the config"
+    );
+    let out = run_cli(&[
+        "--config",
+        &cfg,
+        "simulate",
+        "meeting.started",
+        "--app",
+        "cli-app",
+        "--secret-token-file",
+        new.to_str().unwrap(),
+        "--no-wait",
+    ])
+    .await;
+    let said = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(out.status.success() && said.contains("200"), "{said}");
+
     // Removal without the typed confirmation is a usage error and changes nothing.
     let out = run_cli(&["--config", &cfg, "apps", "remove", "cli-app"]).await;
     assert_eq!(out.status.code(), Some(2));
