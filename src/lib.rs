@@ -446,6 +446,9 @@ async fn janitor(db: Db, config: Arc<Config>, token: CancellationToken, mut lead
             // Sent-job records for the delivery log live as long as events do.
             db.expire_sent(now.saturating_sub(event_retention_ms))
                 .await?;
+            // App invitations are kept as long as events after they expired, then go.
+            db.prune_app_invites(now.saturating_sub(event_retention_ms))
+                .await?;
             Ok::<_, store::StoreError>(r)
         }
         .await;
