@@ -107,6 +107,12 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
         .reload()
         .await
         .context("reading the Zoom apps added at run time")?;
+    if tenants.apps().all().is_empty() {
+        tracing::warn!(
+            "no Zoom apps: the relay accepts no webhooks until one is added ([[zoom.apps]] in the \
+             config, `zoom-relay apps add`, or an invitation from `zoom-relay apps invite`)"
+        );
+    }
     let state = AppState::new(
         config.clone(),
         db.clone(),

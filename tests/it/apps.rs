@@ -625,3 +625,49 @@ async fn an_app_added_on_one_postgres_replica_serves_webhooks_on_another() {
     let body = started(ACCOUNT, &unique_uuid("n"));
     assert_eq!(post_signed(&b, ID, TOKEN_NEW, &body).await.status(), 200);
 }
+
+#[tokio::test]
+async fn a_relay_without_config_apps_starts_and_serves_an_app_added_at_run_time() {
+    let app = spawn_app(|doc| {
+        let entry = "[[zoom.apps]]\nid = \"default\"\n";
+        assert!(doc.contains(entry));
+        *doc = doc.replacen(entry, "", 1);
+        let token = doc
+            .lines()
+            .find(|l| l.starts_with("secret_token = "))
+            .unwrap()
+            .to_string();
+        *doc = doc.replacen(&format!("{token}\n"), "", 1);
+        // The example's seed routes are for the app `default`, which this relay does not have.
+        let seed = doc
+            .lines()
+            .find(|l| l.starts_with("seed_routes = "))
+            .unwrap()
+            .to_string();
+        *doc = doc.replacen(&format!("{seed}\n"), "", 1);
+    })
+    .await;
+    assert!(app.config.zoom.apps.is_empty());
+    let (_, list) = api(&app, Method::GET, "/apps", None).await;
+    assert_eq!(list, json!([]));
+    let body = started(ACCOUNT, &unique_uuid("e"));
+    assert_eq!(
+        post_signed(&app, "default", TOKEN_OLD, &body)
+            .await
+            .status(),
+        404
+    );
+    let (s, _) = api(
+        &app,
+        Method::POST,
+        "/apps",
+        Some(json!({"id": "default", "secret_token": TOKEN_OLD})),
+    )
+    .await;
+    assert_eq!(s, 201);
+    // `POST /zoom/webhook` is the app `default`, whichever way it was added.
+    let ts = now_secs().to_string();
+    let sig = zoom_signature(TOKEN_OLD, &ts, &body);
+    let resp = app.post_webhook(None, &body, Some(&ts), Some(&sig)).await;
+    assert_eq!(resp.status(), 200);
+}
