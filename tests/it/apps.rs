@@ -434,9 +434,41 @@ async fn the_cli_adds_rotates_shows_and_removes_apps_through_a_running_relay() {
         200
     );
 
+    // Never a secret on the command line (shell history, the process list); the environment works.
+    let out = run_cli(&[
+        "--config",
+        &cfg,
+        "apps",
+        "add",
+        "--id",
+        "argv-app",
+        "--secret-token",
+        TOKEN_OLD,
+    ])
+    .await;
+    assert_eq!(out.status.code(), Some(2));
+    let out = tokio::time::timeout(
+        DEADLINE,
+        cli_command(&["--config", &cfg, "apps", "add", "--id", "env-app", "--json"])
+            .env("ZOOM_SECRET_TOKEN", TOKEN_NEW)
+            .output(),
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    assert_eq!(json_of(&out)["id"], "env-app");
+    eventually_async("the env-app serves", async || {
+        let body = started(ACCOUNT, &unique_uuid("v"));
+        post_signed(&app, "env-app", TOKEN_NEW, &body)
+            .await
+            .status()
+            == 200
+    })
+    .await;
+
     let out = run_cli(&["--config", &cfg, "apps", "list", "--json"]).await;
     let list = json_of(&out);
-    assert_eq!(list.as_array().unwrap().len(), 2);
+    assert_eq!(list.as_array().unwrap().len(), 3);
     assert!(!list.to_string().contains(TOKEN_OLD));
 
     let out = run_cli(&[
