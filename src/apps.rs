@@ -13,7 +13,7 @@
 
 pub mod sealed;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, Instant};
@@ -100,6 +100,12 @@ pub struct Apps {
     last_miss_reload: Mutex<Option<Instant>>,
     /// How many times the stored apps were read (for tests of the miss bound).
     store_reads: AtomicU64,
+    /// Held across a read and its install: reloads land in the order they read, so a refresh
+    /// that read before an insert cannot install its older list after the insert's reload.
+    reloading: tokio::sync::Mutex<()>,
+    /// (app id, revision) of stored apps already reported as not served, so a bad record is
+    /// logged once rather than at every refresh.
+    reported: Mutex<HashSet<(String, u64)>>,
 }
 
 impl Apps {
@@ -109,6 +115,8 @@ impl Apps {
             map: RwLock::new(Arc::new(HashMap::new())),
             last_miss_reload: Mutex::new(None),
             store_reads: AtomicU64::new(0),
+            reloading: tokio::sync::Mutex::new(()),
+            reported: Mutex::new(HashSet::new()),
             config,
             db,
         });
@@ -132,9 +140,17 @@ impl Apps {
         let key = self.config.security.data_key.bytes();
         let d = &self.config.zoom.app_defaults;
         let current = self.map.read().expect("apps").clone();
+        let first_report = |rec: &StoredApp| {
+            self.reported
+                .lock()
+                .expect("apps")
+                .insert((rec.id.clone(), rec.revision))
+        };
         for rec in stored {
             if self.config.zoom.app(&rec.id).is_some() {
-                tracing::warn!(app = %rec.id, "a stored app has the id of a [[zoom.apps]] entry; the config's is used");
+                if first_report(&rec) {
+                    tracing::warn!(app = %rec.id, "a stored app has the id of a [[zoom.apps]] entry; the config's is used");
+                }
                 continue;
             }
             // Keep the same App (and its CRC note) when the record did not change.
@@ -159,18 +175,26 @@ impl Apps {
                     );
                 }
                 Err(e) => {
-                    tracing::error!(app = %rec.id, "a stored app's secrets do not open with security.data_key, so it is not served: {e}")
+                    if first_report(&rec) {
+                        tracing::error!(app = %rec.id, "a stored app's secrets do not open with security.data_key, so it is not served: {e}");
+                    }
                 }
             }
         }
         for a in &self.config.zoom.apps {
-            map.insert(a.id.clone(), Arc::new(App::from_config(a)));
+            let app = current
+                .get(&a.id)
+                .filter(|c| c.origin == Origin::Config)
+                .cloned()
+                .unwrap_or_else(|| Arc::new(App::from_config(a)));
+            map.insert(a.id.clone(), app);
         }
         *self.map.write().expect("apps") = Arc::new(map);
     }
 
     /// Re-reads the stored apps.
     pub async fn reload(&self) -> Result<(), StoreError> {
+        let _in_order = self.reloading.lock().await;
         self.store_reads.fetch_add(1, Ordering::Relaxed);
         let stored = self.db.list_apps().await?;
         self.install(stored);

@@ -112,6 +112,12 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
         .reload()
         .await
         .context("reading the Zoom apps added at run time")?;
+    if tenants.apps().all().is_empty() {
+        tracing::warn!(
+            "no Zoom apps: the relay accepts no webhooks until one is added ([[zoom.apps]] in the \
+             config, `zoom-relay apps add`, or an invitation from `zoom-relay apps invite`)"
+        );
+    }
     let state = AppState::new(
         config.clone(),
         db.clone(),
@@ -456,6 +462,9 @@ async fn janitor(db: Db, config: Arc<Config>, token: CancellationToken, mut lead
                 .await?;
             // Sent-job records for the delivery log live as long as events do.
             db.expire_sent(now.saturating_sub(event_retention_ms))
+                .await?;
+            // App invitations are kept as long as events after they expired, then go.
+            db.prune_app_invites(now.saturating_sub(event_retention_ms))
                 .await?;
             Ok::<_, store::StoreError>(r)
         }

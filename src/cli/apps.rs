@@ -35,21 +35,17 @@ pub enum AppsCommand {
         /// Whose app it is, in words.
         #[arg(long)]
         name: Option<String>,
-        /// The Secret Token (Features > Access): a file holding it...
+        /// The Secret Token (Features > Access): a file holding it, or else the environment
+        /// variable ZOOM_SECRET_TOKEN.
         #[arg(long)]
         secret_token_file: Option<PathBuf>,
-        /// ...or this environment variable.
-        #[arg(long, env = "ZOOM_SECRET_TOKEN", hide_env_values = true)]
-        secret_token: Option<String>,
         /// The Client ID (App Credentials), for an app that accounts install.
         #[arg(long)]
         client_id: Option<String>,
-        /// The Client Secret: a file holding it...
+        /// The Client Secret: a file holding it, or else the environment variable
+        /// ZOOM_CLIENT_SECRET.
         #[arg(long)]
         client_secret_file: Option<PathBuf>,
-        /// ...or this environment variable.
-        #[arg(long, env = "ZOOM_CLIENT_SECRET", hide_env_values = true)]
-        client_secret: Option<String>,
         /// Zoom's OAuth host (default: zoom.app_defaults.oauth_url).
         #[arg(long)]
         oauth_url: Option<String>,
@@ -67,12 +63,10 @@ pub enum AppsCommand {
     RotateSecret {
         /// The app's id (as `apps list` shows it).
         app_id: String,
-        /// A file holding the new Secret Token...
+        /// A file holding the new Secret Token, or else the environment variable
+        /// ZOOM_SECRET_TOKEN.
         #[arg(long)]
         secret_token_file: Option<PathBuf>,
-        /// ...or this environment variable.
-        #[arg(long, env = "ZOOM_SECRET_TOKEN", hide_env_values = true)]
-        secret_token: Option<String>,
         /// How long the old token still verifies (default zoom.secret_overlap_secs; 0 drops it now).
         #[arg(long)]
         overlap_secs: Option<u64>,
@@ -123,16 +117,15 @@ pub enum AppsCommand {
 }
 
 /// A secret from `--x-file` or the environment variable; a file wins.
-fn secret(
-    file: Option<&Path>,
-    env: Option<String>,
-    what: &str,
-) -> Result<Option<String>, CliError> {
+fn secret(file: Option<&Path>, env: &str, what: &str) -> Result<Option<String>, CliError> {
     match file {
         Some(f) => std::fs::read_to_string(f)
             .map(|s| Some(s.trim().to_string()))
             .map_err(|e| CliError::Usage(format!("cannot read {what} from {}: {e}", f.display()))),
-        None => Ok(env.map(|s| s.trim().to_string()).filter(|s| !s.is_empty())),
+        None => Ok(std::env::var(env)
+            .ok()
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())),
     }
 }
 
@@ -220,10 +213,8 @@ pub fn run(config_path: Option<&Path>, cmd: AppsCommand) -> CliResult {
             id,
             name,
             secret_token_file,
-            secret_token,
             client_id,
             client_secret_file,
-            client_secret,
             oauth_url,
             api_url,
             user_managed,
@@ -231,7 +222,7 @@ pub fn run(config_path: Option<&Path>, cmd: AppsCommand) -> CliResult {
         } => {
             let Some(secret_token) = secret(
                 secret_token_file.as_deref(),
-                secret_token,
+                "ZOOM_SECRET_TOKEN",
                 "the secret token",
             )?
             else {
@@ -241,7 +232,7 @@ pub fn run(config_path: Option<&Path>, cmd: AppsCommand) -> CliResult {
             };
             let client_secret = secret(
                 client_secret_file.as_deref(),
-                client_secret,
+                "ZOOM_CLIENT_SECRET",
                 "the client secret",
             )?;
             let req = AddApp {
@@ -264,13 +255,12 @@ pub fn run(config_path: Option<&Path>, cmd: AppsCommand) -> CliResult {
         AppsCommand::RotateSecret {
             app_id,
             secret_token_file,
-            secret_token,
             overlap_secs,
             json,
         } => {
             let Some(token) = secret(
                 secret_token_file.as_deref(),
-                secret_token,
+                "ZOOM_SECRET_TOKEN",
                 "the secret token",
             )?
             else {

@@ -293,6 +293,9 @@ fn check_config(path: Option<&std::path::Path>) -> CliResult {
     println!("  listen      {}", c.server.listen);
     println!("  public_url  {}", c.server.public_url);
     println!("  data_dir    {}", c.server.data_dir.display());
+    if c.zoom.apps.is_empty() {
+        println!("  zoom apps   none in the config (apps added at run time: zoom-relay apps list)");
+    }
     for a in &c.zoom.apps {
         println!(
             "  zoom app    {} ({}) webhook {}/zoom/webhook/{}",

@@ -22,7 +22,7 @@ pub struct Args {
     /// One of meeting.created, meeting.started, meeting.ended, meeting.updated, meeting.deleted,
     /// app_deauthorized.
     event: String,
-    /// The [[zoom.apps]] id whose Secret Token signs the request.
+    /// The app id ([[zoom.apps]] or added at run time) whose Secret Token signs the request.
     #[arg(long, default_value = "default")]
     app: String,
     /// Seconds to wait for the deliveries the event makes (0 or --no-wait: do not wait).
@@ -46,23 +46,38 @@ pub struct Args {
     /// Where to post. Default: http://{server.listen}/zoom/webhook/{app}.
     #[arg(long)]
     url: Option<String>,
+    /// Sign with the Secret Token in this file instead of the config's: for an app added at run
+    /// time (`zoom-relay apps`), whose token the relay keeps sealed.
+    #[arg(long, value_name = "FILE")]
+    secret_token_file: Option<std::path::PathBuf>,
 }
 
 pub fn simulate(config_path: Option<&Path>, args: Args) -> CliResult {
     let config = load_config(config_path)?;
-    let app = config.zoom.app(&args.app).ok_or_else(|| {
-        CliError::Usage(format!(
-            "--app {}: no such [[zoom.apps]] id in the config (have: {})",
-            args.app,
-            config
-                .zoom
-                .apps
-                .iter()
-                .map(|a| a.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ))
-    })?;
+    let token = match &args.secret_token_file {
+        Some(f) => std::fs::read_to_string(f)
+            .map(|t| t.trim().to_string())
+            .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", f.display())))?,
+        None => config
+            .zoom
+            .app(&args.app)
+            .map(|a| a.secret_token.expose_secret().to_string())
+            .ok_or_else(|| {
+                CliError::Usage(format!(
+                    "--app {}: no such [[zoom.apps]] id in the config (have: {}); for an app added \
+                     at run time, give its Secret Token with --secret-token-file",
+                    args.app,
+                    config
+                        .zoom
+                        .apps
+                        .iter()
+                        .map(|a| a.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            })?,
+    };
+    let app_id = args.app.clone();
     let kind = EventKind::parse(&args.event);
     let params_account = args.account.clone();
     let params = SampleParams {
@@ -80,7 +95,7 @@ pub fn simulate(config_path: Option<&Path>, args: Args) -> CliResult {
         ))
     })?;
     let body = serde_json::to_vec(&body).map_err(|e| CliError::Failed(e.to_string()))?;
-    let verifier = Verifier::new(app.secret_token.expose_secret().as_bytes(), 0, 0);
+    let verifier = Verifier::new(token.as_bytes(), 0, 0);
     let ts = chrono::Utc::now().timestamp().to_string();
     let signature = verifier.sign(&ts, &body);
     let url = args.url.unwrap_or_else(|| {
@@ -90,7 +105,7 @@ pub fn simulate(config_path: Option<&Path>, args: Args) -> CliResult {
         } else {
             listen.to_string()
         };
-        format!("http://{host}/zoom/webhook/{}", app.id)
+        format!("http://{host}/zoom/webhook/{app_id}")
     });
     let answer = post(&url, &ts, &signature, body.clone())?;
     let wait = if args.no_wait { 0 } else { args.wait };
@@ -107,7 +122,7 @@ pub fn simulate(config_path: Option<&Path>, args: Args) -> CliResult {
         serde_json::from_slice(&body).map_err(|e| CliError::Failed(e.to_string()))?;
     let deadline = Instant::now() + Duration::from_secs(wait);
     let followed = with_manager(&config, async |m| {
-        follow(m, &app.id, &params_account, &args.event, &sample, deadline).await
+        follow(m, &app_id, &params_account, &args.event, &sample, deadline).await
     });
     match followed {
         Ok((report, rows)) => report_outcomes(&kind, &report, &rows, wait),

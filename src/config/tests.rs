@@ -17,6 +17,22 @@ fn example_config_is_valid() {
 }
 
 #[test]
+fn a_config_without_zoom_apps_loads_since_apps_can_be_added_at_run_time() {
+    let mut doc = EXAMPLE_CONFIG.replacen("[[zoom.apps]]\nid = \"default\"\n", "", 1);
+    let token = doc
+        .lines()
+        .find(|l| l.starts_with("secret_token = "))
+        .expect("the example's app token line")
+        .to_string();
+    doc = doc.replacen(&format!("{token}\n"), "", 1);
+    assert!(!doc.contains("[[zoom.apps]]\nid"), "the app entry is gone");
+    let c = from_toml_str(&doc, ConfigSource::EmbeddedExample, &[]).unwrap();
+    assert!(c.zoom.apps.is_empty());
+    assert_eq!(c.zoom.apps_refresh_ms, 2000);
+    assert_eq!(c.zoom.secret_overlap_secs, 86_400);
+}
+
+#[test]
 fn env_overrides_nested_keys() {
     let c = from_toml_str(
         EXAMPLE_CONFIG,

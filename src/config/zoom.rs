@@ -121,13 +121,8 @@ pub(super) fn validate(raw: RawZoom, secrets: &Secrets<'_>, e: &mut Errors) -> Z
     let d = &raw.app_defaults;
     let mut apps = Vec::new();
     let mut seen = HashSet::new();
-    if raw.apps.is_empty() {
-        e.push(
-            "zoom.apps",
-            "no [[zoom.apps]] entry; the relay would accept no webhooks",
-            "add one [[zoom.apps]] with id and secret_token (see relay.example.toml)",
-        );
-    }
+    // No [[zoom.apps]] at all is allowed: apps can be added at run time (`zoom-relay apps add`,
+    // invitations), and `serve` warns when it starts with none.
     for (i, app) in raw.apps.into_iter().enumerate() {
         let k = |f: &str| format!("zoom.apps[{i}].{f}");
         let id = app.id.unwrap_or_else(|| "default".to_string());

@@ -24,12 +24,13 @@ use crate::service::ServiceError;
 use crate::service::app_invites::{self, Credentials, InviteState, SetupUrls, setup_urls};
 use crate::store::apps::invite_hash;
 
-/// The events the relay uses, as Zoom's event subscription page names them.
+/// The events the relay uses, as Zoom's event subscription page names them. `app_deauthorized`
+/// is not among them: Zoom sends it to the app's Deauthorization Notification Endpoint URL
+/// (docs/zoom-app-setup.md, section 6), which the page asks for separately.
 const EVENTS: &[(&str, &str)] = &[
     ("Meeting", "Meeting has been created (meeting.created)"),
     ("Meeting", "Start Meeting (meeting.started)"),
     ("Meeting", "End Meeting (meeting.ended)"),
-    ("App", "App Deauthorized (app_deauthorized)"),
 ];
 
 /// The scopes to add (granular scopes; the admin variants for an admin-managed app).
@@ -102,6 +103,11 @@ fn guide(urls: &SetupUrls, code: &str, name: Option<&str>, error: Option<&str>) 
         "redirect",
         "On \"Basic Information\": OAuth Redirect URL (also add it to the OAuth Allow List)",
         &urls.redirect_url,
+    ));
+    b.push_str(&copy_row(
+        "deauth",
+        "Also on \"Basic Information\": Deauthorization Notification Endpoint URL (Zoom sends app_deauthorized there when an account removes the app; the relay then deletes that account's data)",
+        &urls.webhook_url,
     ));
     b.push_str(&copy_row(
         "webhook",

@@ -131,6 +131,18 @@ impl MakeRequestId for RequestIds {
     }
 }
 
+/// A request path as the logs may show it: an app invitation code in the path is a credential
+/// (whoever holds it can add an app), so it is left out.
+fn loggable_path(path: &str) -> std::borrow::Cow<'_, str> {
+    match path.strip_prefix("/apps/new/") {
+        Some(rest) => {
+            let tail = rest.find('/').map_or("", |i| &rest[i..]);
+            format!("/apps/new/<code>{tail}").into()
+        }
+        None => path.into(),
+    }
+}
+
 pub fn router(state: AppState) -> Router {
     let x_request_id = axum::http::HeaderName::from_static("x-request-id");
     Router::new()
@@ -170,7 +182,7 @@ pub fn router(state: AppState) -> Router {
                     .get("x-request-id")
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or("");
-                tracing::debug_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+                tracing::debug_span!("request", method = %req.method(), path = %loggable_path(req.uri().path()), request_id = %id)
             },
         ))
         .layer(PropagateRequestIdLayer::new(x_request_id.clone()))

@@ -225,6 +225,25 @@ impl Store {
         Ok(out)
     }
 
+    /// Deletes the invitations that expired before `before_ms`, used or not (the janitor, so they
+    /// do not pile up). Returns how many went.
+    pub fn prune_app_invites(&self, before_ms: i64) -> Result<usize, StoreError> {
+        let tree = &self.app_trees().invites;
+        let mut n = 0;
+        for item in tree.iter() {
+            let (k, v) = item?;
+            let rec: AppInvite = dec(&v)?;
+            if rec.expires_at_ms < before_ms
+                && tree
+                    .compare_and_swap(&k, Some(v), None as Option<&[u8]>)?
+                    .is_ok()
+            {
+                n += 1;
+            }
+        }
+        Ok(n)
+    }
+
     /// Uses an invitation once: a compare-and-swap marks it used, so of two people submitting the
     /// same code at once only one succeeds.
     pub fn use_app_invite(&self, hash: &[u8; 32], now_ms: i64) -> Result<InviteUse, StoreError> {

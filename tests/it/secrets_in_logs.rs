@@ -1,7 +1,8 @@
 //! No configured secret and no token ever reaches the logs (issue 8, item 2). The real binary runs a
 //! full scenario at debug level, JSON logs: an OAuth install with a token refresh, events to Telegram,
-//! a signed webhook and a failing SMTP server, a bad signature, the admin API through the CLI, and an
-//! uninstall with token revocation. Then every log line is searched for every secret.
+//! a signed webhook and a failing SMTP server, a bad signature, the admin API through the CLI, apps
+//! added, rotated and redeemed from an invitation, and an uninstall with token revocation. Then
+//! every log line is searched for every secret.
 
 use std::time::Duration;
 
@@ -22,6 +23,9 @@ const BOT_TOKEN: &str = "987654:SECRET-TG-3-x9";
 const SMTP_PASSWORD: &str = "smtp-SECRET-4-x9";
 const WEBHOOK_KEY: &[u8] = b"webhook-key-SECRET-5-x9-padding-32";
 const DATA_KEY: &[u8; 32] = b"data-key-SECRET-6-0123456789abcd";
+const ADDED_TOKEN: &str = "added-SECRET-7-x9-token";
+const ROTATED_TOKEN: &str = "rotated-SECRET-8-x9-token";
+const INVITED_TOKEN: &str = "invited-SECRET-9-x9-token";
 
 fn event(kind: &str, meeting_id: u64, uuid: &str, join_url: Option<&str>) -> Vec<u8> {
     let mut object = serde_json::json!({
@@ -97,8 +101,11 @@ async fn a_full_scenario_logs_no_secret_and_no_token() {
             doc.push_str(&format!(
                 "\n[telegram]\nbot_token = \"{BOT_TOKEN}\"\napi_url = \"{}\"\nbot_commands = false\n\
                  \n[email]\nsmtp_url = \"smtp://relay-user:{SMTP_PASSWORD}@127.0.0.1:{dead_smtp}\"\n\
-                 from = \"Alerts <alerts@example.org>\"\n",
-                tg.url()
+                 from = \"Alerts <alerts@example.org>\"\n\
+                 \n[zoom.app_defaults]\noauth_url = \"{}\"\napi_url = \"{}\"\n",
+                tg.url(),
+                zoom.url(),
+                zoom.url()
             ));
         },
         "debug",
@@ -177,6 +184,60 @@ async fn a_full_scenario_logs_no_secret_and_no_token() {
         .unwrap();
     assert_eq!(resp.status(), 401);
 
+    // Apps as data: added through the CLI (the relay's API), rotated, and one added by a
+    // community on the invitation page; their secrets and the invitation code stay out too.
+    let dir = tempfile::tempdir().unwrap();
+    let token_file = dir.path().join("token");
+    std::fs::write(&token_file, ADDED_TOKEN).unwrap();
+    let out = run_cli(&[
+        "--config",
+        &cfg,
+        "apps",
+        "add",
+        "--id",
+        "added",
+        "--secret-token-file",
+        token_file.to_str().unwrap(),
+    ])
+    .await;
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let admin = |m: reqwest::Method, path: &str| {
+        relay
+            .client
+            .request(m, relay.url(&format!("/api/v1{path}")))
+            .bearer_auth(ADMIN_TOKEN)
+    };
+    let resp = admin(reqwest::Method::PUT, "/apps/added")
+        .json(&serde_json::json!({"secret_token": ROTATED_TOKEN}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let inv: serde_json::Value = admin(reqwest::Method::POST, "/app-invitations")
+        .json(&serde_json::json!({"app_id": "invited"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let code = inv["code"].as_str().unwrap().to_string();
+    let resp = browser
+        .post(inv["url"].as_str().unwrap())
+        .form(&[
+            ("client_id", CLIENT_ID),
+            ("client_secret", CLIENT_SECRET),
+            ("secret_token", INVITED_TOKEN),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+
     // Uninstall: the token is revoked.
     let deauth = serde_json::to_vec(&serde_json::json!({
         "event": "app_deauthorized", "event_ts": chrono::Utc::now().timestamp_millis(),
@@ -224,6 +285,10 @@ async fn a_full_scenario_logs_no_secret_and_no_token() {
             STANDARD.encode(format!("{CLIENT_ID}:{CLIENT_SECRET}")),
         ),
     ];
+    secrets.push(("an added app's secret token".into(), ADDED_TOKEN.into()));
+    secrets.push(("a rotated secret token".into(), ROTATED_TOKEN.into()));
+    secrets.push(("an invited app's secret token".into(), INVITED_TOKEN.into()));
+    secrets.push(("an app invitation code".into(), code));
     for t in zoom.issued_tokens() {
         secrets.push(("an OAuth token".into(), t));
     }

@@ -142,6 +142,19 @@ pub(super) async fn app_invites_work_once_and_expire(db: Db, second: Db) {
     assert_eq!(db.app_invite(&other).await.unwrap(), Some(kept));
     // The used one matches the prefix of every id in this case ("0123...") but stays used.
     assert!(db.expire_app_invites("0123", 600).await.unwrap().is_empty());
+
+    // Pruning removes what expired before the cutoff, used or not, and keeps the rest.
+    assert_eq!(db.list_app_invites().await.unwrap().len(), 4);
+    assert_eq!(second.prune_app_invites(650).await.unwrap(), 2);
+    let left: Vec<i64> = db
+        .list_app_invites()
+        .await
+        .unwrap()
+        .iter()
+        .map(|i| i.expires_at_ms)
+        .collect();
+    assert_eq!(left, [1_000, 1_000]);
+    assert_eq!(db.prune_app_invites(650).await.unwrap(), 0);
     assert_eq!(
         db.app_invite(&h).await.unwrap().and_then(|i| i.used_at_ms),
         Some(500)

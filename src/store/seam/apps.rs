@@ -38,6 +38,9 @@ pub trait AppStore: Send + Sync {
         now_ms: i64,
     ) -> Result<Vec<AppInvite>, StoreError>;
 
+    /// Deletes the invitations that expired before `before_ms`, used or not; returns how many.
+    async fn prune_app_invites(&self, before_ms: i64) -> Result<usize, StoreError>;
+
     /// Uses an invitation: of concurrent uses exactly one gets [`InviteUse::Used`]; a used or
     /// expired invitation is refused and left as it is.
     async fn use_app_invite(&self, hash: &[u8; 32], now_ms: i64) -> Result<InviteUse, StoreError>;

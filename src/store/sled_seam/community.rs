@@ -113,6 +113,7 @@ sled_impl! {
         fn list_app_invites() -> Result<Vec<AppInvite>, StoreError>;
         fn use_app_invite(hash: &[u8; 32], now_ms: i64) -> Result<InviteUse, StoreError>;
         fn expire_app_invites(id_prefix: &str, now_ms: i64) -> Result<Vec<AppInvite>, StoreError>;
+        fn prune_app_invites(before_ms: i64) -> Result<usize, StoreError>;
     }
 }
 

@@ -107,6 +107,26 @@ impl AppStore for PgStore {
         Ok(out)
     }
 
+    async fn prune_app_invites(&self, before_ms: i64) -> Result<usize, StoreError> {
+        let mut n = 0;
+        for row in self
+            .query("SELECT hash, record FROM app_invites", &[])
+            .await?
+        {
+            let (hash, rec): (&[u8], &[u8]) = (row.get(0), row.get(1));
+            let inv: AppInvite = dec(rec)?;
+            if inv.expires_at_ms < before_ms {
+                n += self
+                    .execute(
+                        "DELETE FROM app_invites WHERE hash = $1 AND record = $2",
+                        &[&hash, &rec],
+                    )
+                    .await? as usize;
+            }
+        }
+        Ok(n)
+    }
+
     async fn use_app_invite(&self, hash: &[u8; 32], now_ms: i64) -> Result<InviteUse, StoreError> {
         loop {
             let Some(row) = self
