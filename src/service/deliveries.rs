@@ -180,19 +180,33 @@ impl From<&Attempt> for AttemptView {
 /// Callers check the tenant (`app_id`, `account_id`) before showing it.
 pub async fn get(ctx: &Ctx, id: u64) -> Result<Option<DeliveryDetail>, ServiceError> {
     let db = &*ctx.db;
-    let (view, message) = if let Some(d) = db.get_dead(id).await? {
-        (
-            view(db, &d.job, "dead", d.dead_at_ms, Some(d.reason.clone())).await?,
-            d.job.message,
-        )
-    } else if let Some(j) = db.get_job(id).await? {
-        (view(db, &j, "pending", j.due_at_ms, None).await?, j.message)
-    } else if let Some(s) = db.get_sent(id).await? {
-        (
-            view(db, &s.job, "sent", s.sent_at_ms, None).await?,
-            s.job.message,
-        )
-    } else {
+    // A job moves between the three places while we look (pending -> dead or sent, dead ->
+    // pending on a retry), each move one atomic step, but the three reads are not one snapshot:
+    // a job can leave the place just before we read it and arrive in one we already read. So a
+    // miss is looked at again; a delivery that exists is found within a few rounds, and only one
+    // that is absent every time is reported missing.
+    let mut found = None;
+    for _ in 0..3 {
+        found = if let Some(j) = db.get_job(id).await? {
+            Some((view(db, &j, "pending", j.due_at_ms, None).await?, j.message))
+        } else if let Some(d) = db.get_dead(id).await? {
+            Some((
+                view(db, &d.job, "dead", d.dead_at_ms, Some(d.reason.clone())).await?,
+                d.job.message,
+            ))
+        } else if let Some(s) = db.get_sent(id).await? {
+            Some((
+                view(db, &s.job, "sent", s.sent_at_ms, None).await?,
+                s.job.message,
+            ))
+        } else {
+            None
+        };
+        if found.is_some() {
+            break;
+        }
+    }
+    let Some((view, message)) = found else {
         return Ok(None);
     };
     let attempts = db

@@ -82,6 +82,18 @@ async fn a_gone_receiver_is_flagged_on_the_dashboard_and_routes_and_retry_waits_
         "{log}"
     );
     assert!(log.contains("enable it first"), "{log}");
+    // The event at a glance: what happened and each destination's outcome, with the reason.
+    let glance = log
+        .split("Latest events")
+        .nth(1)
+        .and_then(|r| r.split("Every delivery").next())
+        .unwrap_or_default();
+    assert!(
+        glance.contains("Test message")
+            && glance.contains("Webhook to 127.0.0.1")
+            && glance.contains("✗</span> (HTTP 410"),
+        "{glance}"
+    );
     assert!(
         !log.contains(">Retry<"),
         "no Retry for a turned-off destination: {log}"

@@ -80,6 +80,7 @@ pub async fn list(
     if rows.is_empty() {
         b.push_str("<p>No deliveries to show.</p>");
     } else {
+        b.push_str(&per_event(&rows));
         b.push_str(
             "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Deliveries\">\
              <table class=\"stack\"><thead><tr><th scope=\"col\">State</th>\
@@ -130,6 +131,66 @@ pub async fn list(
         "Delivery log",
         &b,
     ))
+}
+
+/// The newest events at a glance, one line each: what happened, and each destination's outcome
+/// ("Meeting started 3 min ago, Tuesday group: Telegram group … ✓, Email to … ✗ refused").
+/// Test sends are grouped as one "event" per route and minute.
+fn per_event(rows: &[deliveries::DeliveryView]) -> String {
+    use std::collections::BTreeMap;
+    // Newest first: rows come newest first, and the map keeps the order of first appearance.
+    let mut order: Vec<(u64, String, String)> = Vec::new();
+    let mut groups: BTreeMap<(u64, String, String), Vec<&deliveries::DeliveryView>> =
+        BTreeMap::new();
+    for r in rows {
+        let minute = if r.test {
+            r.at.get(..16).unwrap_or(&r.at).to_string()
+        } else {
+            String::new()
+        };
+        let key = (r.event_seq, r.route.clone(), minute);
+        if !groups.contains_key(&key) {
+            if order.len() >= 20 {
+                continue;
+            }
+            order.push(key.clone());
+        }
+        groups.entry(key).or_default().push(r);
+    }
+    let mut b = String::from(
+        "<section aria-labelledby=\"events-h\"><h2 id=\"events-h\">Latest events</h2><ul class=\"cards\">",
+    );
+    for key in &order {
+        let g = &groups[key];
+        let first = g[0];
+        let outcomes: Vec<String> = g
+            .iter()
+            .map(|r| {
+                let (mark, label) = match r.state.as_str() {
+                    "sent" => ("✓", "delivered"),
+                    "dead" => ("✗", "failed"),
+                    _ => ("…", "waiting"),
+                };
+                let why = match (r.state.as_str(), &r.detail) {
+                    ("dead", Some(d)) => format!(" ({})", e(d)),
+                    _ => String::new(),
+                };
+                format!(
+                    "{} <span aria-label=\"{label}\">{mark}</span>{why}",
+                    e(&words::destination(&r.target))
+                )
+            })
+            .collect();
+        b.push_str(&format!(
+            "<li><strong>{}</strong>, {} · {}: {}</li>",
+            e(&words::what(&first.event, first.test)),
+            e(&first.route),
+            words::time(&first.at),
+            outcomes.join("; ")
+        ));
+    }
+    b.push_str("</ul></section><h2>Every delivery</h2>");
+    b
 }
 
 fn replay_form(sc: &super::Scope, routes: &[String], errs: &[FieldError]) -> String {
