@@ -16,6 +16,7 @@ use serde::Deserialize;
 
 use super::page::{escape, page};
 use super::{AppState, ClientAddr, call};
+use crate::dispatch::unsubscribe::Unsubscribe;
 use crate::service::ServiceError;
 use crate::service::join::{self, ConfirmToken, Confirmed, JoinInfo, ManageAction};
 use crate::store::consents::{Consent, ConsentState};
@@ -56,10 +57,8 @@ impl JoinThrottle {
 }
 
 fn not_found() -> Response {
-    page(
-        StatusCode::NOT_FOUND,
-        "Link not valid",
-        "<p>This join link does not work (any more). Ask the group's organizer for the current one.</p>",
+    link_not_valid(
+        "This join link does not work (any more). Ask the group's organizer for the current one.",
     )
 }
 
@@ -203,11 +202,18 @@ pub async fn request(
     }
 }
 
-fn bad_confirm() -> Response {
+/// A 404 page for a link that does not (or no longer) work, saying what to do instead.
+fn link_not_valid(what_to_do: &str) -> Response {
     page(
         StatusCode::NOT_FOUND,
         "Link not valid",
-        "<p>This confirmation link does not work. Links work for 48 hours: ask again from the group's join page.</p>",
+        &format!("<p>{what_to_do}</p>"),
+    )
+}
+
+fn bad_confirm() -> Response {
+    link_not_valid(
+        "This confirmation link does not work. Links work for 48 hours: ask again from the group's join page.",
     )
 }
 
@@ -270,11 +276,7 @@ pub async fn confirm(State(st): State<AppState>, Path(token): Path<String>) -> R
 }
 
 fn bad_manage() -> Response {
-    page(
-        StatusCode::NOT_FOUND,
-        "Link not valid",
-        "<p>This link does not work. Use the link at the bottom of a recent alert.</p>",
-    )
+    link_not_valid("This link does not work. Use the link at the bottom of a recent alert.")
 }
 
 /// "Thursday 10 December" in the route's time zone (UTC when it has none or an unknown one).
@@ -335,6 +337,17 @@ fn manage_body(
     b
 }
 
+/// The route's time zone, for "paused until Thursday 10 December"; None if the route is gone
+/// (the page then says the date in UTC).
+async fn route_timezone(ctx: &crate::service::Ctx, u: &Unsubscribe) -> Option<String> {
+    ctx.db
+        .get_route(&u.app, &u.account, &u.route)
+        .await
+        .ok()
+        .flatten()
+        .map(|r| r.timezone)
+}
+
 /// `GET /manage/{token}`.
 pub async fn manage_page(State(st): State<AppState>, Path(token): Path<String>) -> Response {
     let ctx = call::operator(&st);
@@ -342,13 +355,7 @@ pub async fn manage_page(State(st): State<AppState>, Path(token): Path<String>) 
         return bad_manage();
     };
     let state = join::manage_state(&ctx, &u).await;
-    let tz = ctx
-        .db
-        .get_route(&u.app, &u.account, &u.route)
-        .await
-        .ok()
-        .flatten()
-        .map(|r| r.timezone);
+    let tz = route_timezone(&ctx, &u).await;
     match state {
         Ok(c) => page(
             StatusCode::OK,
@@ -382,13 +389,7 @@ pub async fn manage(
             "<p>Please use one of the buttons on the page.</p>",
         );
     };
-    let tz = ctx
-        .db
-        .get_route(&u.app, &u.account, &u.route)
-        .await
-        .ok()
-        .flatten()
-        .map(|r| r.timezone);
+    let tz = route_timezone(&ctx, &u).await;
     match join::manage(&ctx, &u, action).await {
         Ok(c) => {
             let note = match (action, &c) {

@@ -123,6 +123,21 @@ async fn alert(app: &TestApp, peer: &SmtpPeer, list_has: usize) {
     mails_to(peer, LIST, list_has).await;
 }
 
+/// The organizer (a community's API token) saves the route with the list and `address`.
+async fn organizer_adds(app: &TestApp, token: &str, address: &str) {
+    let (s, b) = api(
+        app,
+        token,
+        Method::PUT,
+        &format!("/routes/default/{ACCOUNT}/Tuesday%20group"),
+        json!({"name": "Tuesday group", "app_id": "default", "account_id": ACCOUNT,
+            "events": ["meeting.started"],
+            "destinations": [{"kind": "email", "to": [LIST, address]}]}),
+    )
+    .await;
+    assert_eq!(s, 200, "{b}");
+}
+
 async fn member_destinations(app: &TestApp) -> String {
     let route = app
         .db()
@@ -316,17 +331,7 @@ async fn an_organizers_address_waits_for_confirmation_and_a_member_can_pause() {
 
     // The organizer (a tenant token) adds an address: it gets an invitation, no alerts.
     let invited = "typed@example.org";
-    let (s, b) = api(
-        &app,
-        &token,
-        Method::PUT,
-        &format!("/routes/default/{ACCOUNT}/Tuesday%20group"),
-        json!({"name": "Tuesday group", "app_id": "default", "account_id": ACCOUNT,
-            "events": ["meeting.started"],
-            "destinations": [{"kind": "email", "to": [LIST, invited]}]}),
-    )
-    .await;
-    assert_eq!(s, 200, "{b}");
+    organizer_adds(&app, &token, invited).await;
     let invitation = mails_to(&peer, invited, 1).await.remove(0);
     assert!(invitation.part("text/plain").contains("An organizer"));
     let state = |subs: Vec<zoom_relay::service::subscriptions::Subscription>, who: &str| {
@@ -403,17 +408,7 @@ async fn an_organizers_address_waits_for_confirmation_and_a_member_can_pause() {
         .await
         .unwrap();
     assert_eq!(left.status(), 200);
-    let (s, b) = api(
-        &app,
-        &token,
-        Method::PUT,
-        &format!("/routes/default/{ACCOUNT}/Tuesday%20group"),
-        json!({"name": "Tuesday group", "app_id": "default", "account_id": ACCOUNT,
-            "events": ["meeting.started"],
-            "destinations": [{"kind": "email", "to": [LIST, invited]}]}),
-    )
-    .await;
-    assert_eq!(s, 200, "{b}");
+    organizer_adds(&app, &token, invited).await;
     alert(&app, &peer, 5).await;
     assert_eq!(count_to(&peer.messages().await, invited), 3);
     let bad = app.client.get(format!("{manage}x")).send().await.unwrap();
