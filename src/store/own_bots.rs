@@ -88,9 +88,12 @@ impl Store {
     }
 
     /// Connects (or reconnects) a tenant's bot, replacing its previous one. Refused (false, nothing
-    /// written) when another tenant has this bot. The scan is enough on sled: one process holds
-    /// the store, and connecting is rare.
+    /// written) when another tenant has this bot. A scan is enough: connecting is rare.
     pub fn put_own_bot(&self, bot: &OwnBot) -> Result<bool, StoreError> {
+        // Two tenants connecting the same bot at once: the check and the write happen under one
+        // lock (one process holds a sled store).
+        static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         if self.all_own_bots()?.iter().any(|b| {
             b.bot_id == bot.bot_id && (b.app_id != bot.app_id || b.account_id != bot.account_id)
         }) {

@@ -217,6 +217,17 @@ async fn each_alert_goes_out_through_its_communitys_bot() {
     .await;
     let code_c = subscribe_code(&app, c).await;
     say(&tg, SHARED, mc, &format!("/start {code_c}"), "Subscribed").await;
+    // A community's bot speaks for its community only: another community's subscription of the
+    // same person does not show through it.
+    say(
+        &tg,
+        &token(700_001),
+        mc,
+        "/list",
+        "You have no subscriptions",
+    )
+    .await;
+    say(&tg, SHARED, mc, "/list", "weekly").await;
 
     let created = codes::create(
         &app.service(),
