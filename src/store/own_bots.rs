@@ -62,6 +62,13 @@ pub(crate) fn offset_key(bot_id: i64) -> String {
 
 pub(crate) const OFFSET_PREFIX: &str = "own_last_update_id:";
 
+/// The `bot_state` key of an own bot's notice watermark.
+pub(crate) fn watermark_key(bot_id: i64) -> String {
+    format!("{WATERMARK_PREFIX}{bot_id}")
+}
+
+pub(crate) const WATERMARK_PREFIX: &str = "own_notice_watermark:";
+
 impl Store {
     pub fn own_bot(&self, app_id: &str, account_id: &str) -> Result<Option<OwnBot>, StoreError> {
         self.inner
@@ -157,6 +164,17 @@ impl Store {
 
     pub fn set_own_bot_last_update(&self, bot_id: i64, update_id: i64) -> Result<(), StoreError> {
         self.set_bot_state_i64(offset_key(bot_id).as_bytes(), update_id)
+    }
+
+    /// Kept as the bytes of a u64, like the shared bot's watermark.
+    pub fn own_bot_notice_watermark(&self, bot_id: i64) -> Result<Option<u64>, StoreError> {
+        Ok(self
+            .bot_state_i64(watermark_key(bot_id).as_bytes())?
+            .map(|v| v as u64))
+    }
+
+    pub fn set_own_bot_notice_watermark(&self, bot_id: i64, id: u64) -> Result<(), StoreError> {
+        self.set_bot_state_i64(watermark_key(bot_id).as_bytes(), id as i64)
     }
 }
 

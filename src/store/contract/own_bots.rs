@@ -57,6 +57,15 @@ pub(super) async fn one_bot_per_tenant_and_one_tenant_per_bot(db: Db) {
     db.set_own_bot_last_update(101, -7).await.unwrap();
     assert_eq!(db.own_bot_last_update(102).await.unwrap(), Some(5000));
     assert_eq!(db.own_bot_last_update(101).await.unwrap(), Some(-7));
+    assert_eq!(db.own_bot_notice_watermark(102).await.unwrap(), None);
+    db.set_own_bot_notice_watermark(102, u64::MAX - 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.own_bot_notice_watermark(102).await.unwrap(),
+        Some(u64::MAX - 1)
+    );
+    assert_eq!(db.bot_notice_watermark().await.unwrap(), None);
     assert_eq!(
         db.bot_last_update().await.unwrap(),
         None,

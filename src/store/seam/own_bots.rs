@@ -41,4 +41,10 @@ pub trait OwnBotStore: Send + Sync {
     async fn own_bot_last_update(&self, bot_id: i64) -> Result<Option<i64>, StoreError>;
 
     async fn set_own_bot_last_update(&self, bot_id: i64, update_id: i64) -> Result<(), StoreError>;
+
+    /// The highest notice id this bot pushed to its community's organizers (on a relay without a
+    /// shared bot, own bots push their community's notices).
+    async fn own_bot_notice_watermark(&self, bot_id: i64) -> Result<Option<u64>, StoreError>;
+
+    async fn set_own_bot_notice_watermark(&self, bot_id: i64, id: u64) -> Result<(), StoreError>;
 }

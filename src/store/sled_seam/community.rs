@@ -110,5 +110,7 @@ sled_impl! {
         fn set_own_bot_moved_notice(bot_id: i64, at_ms: i64) -> Result<bool, StoreError>;
         fn own_bot_last_update(bot_id: i64) -> Result<Option<i64>, StoreError>;
         fn set_own_bot_last_update(bot_id: i64, update_id: i64) -> Result<(), StoreError>;
+        fn own_bot_notice_watermark(bot_id: i64) -> Result<Option<u64>, StoreError>;
+        fn set_own_bot_notice_watermark(bot_id: i64, id: u64) -> Result<(), StoreError>;
     }
 }
