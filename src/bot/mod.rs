@@ -331,9 +331,18 @@ impl Bot {
     async fn setup(&self) -> Result<(), api::ApiError> {
         let api = &self.inner.api;
         let name = api.get_me().await?;
-        if self.inner.own.is_none()
-            && let Err(e) = self.inner.db.set_bot_username(&name).await
-        {
+        let stored = match &self.inner.own {
+            None => self.inner.db.set_bot_username(&name).await,
+            // Renamed in @BotFather since it was connected: deep links follow the new name.
+            Some(o) if o.record.username != name => self
+                .inner
+                .db
+                .set_own_bot_username(o.bot_id, &name)
+                .await
+                .map(|_| ()),
+            Some(_) => Ok(()),
+        };
+        if let Err(e) = stored {
             tracing::warn!(error = %e, "could not store the bot username");
         }
         *self

@@ -134,6 +134,10 @@ impl Store {
         self.update_own_bot(bot_id, |b| b.disabled = reason.map(str::to_string))
     }
 
+    pub fn set_own_bot_username(&self, bot_id: i64, username: &str) -> Result<bool, StoreError> {
+        self.update_own_bot(bot_id, |b| b.username = username.to_string())
+    }
+
     pub fn set_own_bot_moved_notice(&self, bot_id: i64, at_ms: i64) -> Result<bool, StoreError> {
         self.update_own_bot(bot_id, |b| b.moved_notice_ms = Some(at_ms))
     }

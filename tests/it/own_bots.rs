@@ -476,9 +476,15 @@ async fn an_own_bot_polls_for_itself_and_a_restart_replays_nothing() {
         "the bot polls with its own token"
     );
     let _ = app.shutdown().await;
+    // Renamed in @BotFather meanwhile: the relay learns the new name when it starts the bot.
+    tg.name_bot(&own, "poll_a_renamed_bot");
 
     let polls_before = tg.api_calls_for(&own, "getUpdates").len();
     let app = relay_at(&tg, &data).await;
+    eventually_async("the new name is stored", async || {
+        api(&app, reqwest::Method::GET, acc, None).await.1["username"] == "poll_a_renamed_bot"
+    })
+    .await;
     eventually("the restarted relay polls the bot again", || {
         tg.api_calls_for(&own, "getUpdates").len() > polls_before + 1
     })

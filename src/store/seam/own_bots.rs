@@ -34,6 +34,9 @@ pub trait OwnBotStore: Send + Sync {
         reason: Option<&str>,
     ) -> Result<bool, StoreError>;
 
+    /// Records the @username getMe reports now (an organizer may rename the bot in @BotFather).
+    async fn set_own_bot_username(&self, bot_id: i64, username: &str) -> Result<bool, StoreError>;
+
     /// Records when the one-time "we moved" message was queued.
     async fn set_own_bot_moved_notice(&self, bot_id: i64, at_ms: i64) -> Result<bool, StoreError>;
 

@@ -111,6 +111,12 @@ impl OwnBotStore for PgStore {
             .await
     }
 
+    async fn set_own_bot_username(&self, bot_id: i64, username: &str) -> Result<bool, StoreError> {
+        let username = username.to_string();
+        self.update_own_bot(bot_id, move |b| b.username = username.clone())
+            .await
+    }
+
     async fn set_own_bot_moved_notice(&self, bot_id: i64, at_ms: i64) -> Result<bool, StoreError> {
         self.update_own_bot(bot_id, move |b| b.moved_notice_ms = Some(at_ms))
             .await
