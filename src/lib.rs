@@ -138,11 +138,9 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
         .transpose()
         .context("building the email transport")?;
     // Always built: communities may bring their own bots to a relay without a shared one.
-    let telegram_sender = Some(
-        TelegramSender::new(&config, db.clone())
-            .await
-            .context("building the Telegram sender")?,
-    );
+    let telegram_sender = TelegramSender::new(&config, db.clone())
+        .await
+        .context("building the Telegram sender")?;
     let bot = bot::Bot::new(
         config.clone(),
         state.db.clone(),
@@ -201,23 +199,34 @@ pub async fn run(config: Config, listener: TcpListener) -> anyhow::Result<App> {
             &state.quotas,
         )));
     }
-    if let Some(sender) = telegram_sender {
-        workers.push(tokio::spawn(spawn_worker(
-            &db,
-            sender,
-            &config,
-            &metrics,
-            &signals,
-            &token,
-            &state.quotas,
-        )));
-    }
+    let telegram_worker = spawn_worker(
+        &db,
+        telegram_sender,
+        &config,
+        &metrics,
+        &signals,
+        &token,
+        &state.quotas,
+    );
+    // Without a shared bot, the Telegram worker starts with the first community bot (see
+    // `bot::own`): a replica that never sends Telegram must not claim the shared bot's jobs of
+    // replicas that do.
+    let telegram_worker = match config.telegram {
+        Some(_) => {
+            workers.push(tokio::spawn(telegram_worker));
+            None
+        }
+        None => Some(Box::pin(telegram_worker) as bot::own::WorkerFuture),
+    };
     let own_bots = bot::own::OwnBots::new(
         config.clone(),
         state.db.clone(),
         renderer.clone(),
         signals.clone(),
     );
+    if let Some(w) = telegram_worker {
+        own_bots.start_worker_with_first_bot(w);
+    }
     let _ = state.own_bots.set(own_bots.clone());
     workers.push(tokio::spawn(own_bots.run(token.clone())));
     if let Some(bot) = bot {

@@ -127,7 +127,7 @@ pub(super) async fn status(from: &Origin<'_>) -> Result<Reply, StoreError> {
     let here_place = place(from);
     let routes: Vec<Route> = from
         .db()
-        .list_routes(None)
+        .list_routes(from.scope())
         .await?
         .into_iter()
         .filter(|r| r.destinations.iter().any(|d| here_place.posts_here(d)))

@@ -41,6 +41,15 @@ impl Origin<'_> {
         &*self.bot.inner.db
     }
 
+    /// The one community a community's own bot speaks for; None for the shared bot, which serves
+    /// them all. Whoever holds an own bot's token can read what it sends, so it never shows or
+    /// changes another community's routes.
+    pub(super) fn scope(&self) -> Option<(&str, &str)> {
+        self.bot
+            .own_identity()
+            .map(|o| (o.app_id.as_str(), o.account_id.as_str()))
+    }
+
     pub(super) fn bot_link(&self) -> String {
         match self.bot.username() {
             Some(u) => format!("@{}", esc(&u)),

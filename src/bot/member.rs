@@ -97,7 +97,7 @@ pub(super) async fn redeem(from: &Origin<'_>, code: &str) -> Result<Reply, Store
 async fn my_routes(from: &Origin<'_>) -> Result<Vec<Route>, StoreError> {
     Ok(from
         .db()
-        .list_routes(None)
+        .list_routes(from.scope())
         .await?
         .into_iter()
         .filter(|r| r.destinations.iter().any(|d| is_mine(d, from.chat_id)))

@@ -294,12 +294,10 @@ impl Bot {
                     stop.cancel();
                 }
             });
-            // Notices go out through the shared bot, which every organizer has started.
-            let pusher = self
-                .inner
-                .own
-                .is_none()
-                .then(|| tokio::spawn(self.clone().push_notices_loop(stop.clone())));
+            // Notices go out through the shared bot, which every organizer has started; on a
+            // relay without one, each community's bot pushes its own community's notices.
+            let pushes = self.inner.own.is_none() || self.inner.config.telegram.is_none();
+            let pusher = pushes.then(|| tokio::spawn(self.clone().push_notices_loop(stop.clone())));
             if self.webhook_secret().is_none() {
                 self.poll(&stop).await;
             } else {
@@ -333,9 +331,18 @@ impl Bot {
     async fn setup(&self) -> Result<(), api::ApiError> {
         let api = &self.inner.api;
         let name = api.get_me().await?;
-        if self.inner.own.is_none()
-            && let Err(e) = self.inner.db.set_bot_username(&name).await
-        {
+        let stored = match &self.inner.own {
+            None => self.inner.db.set_bot_username(&name).await,
+            // Renamed in @BotFather since it was connected: deep links follow the new name.
+            Some(o) if o.record.username != name => self
+                .inner
+                .db
+                .set_own_bot_username(o.bot_id, &name)
+                .await
+                .map(|_| ()),
+            Some(_) => Ok(()),
+        };
+        if let Err(e) = stored {
             tracing::warn!(error = %e, "could not store the bot username");
         }
         *self
@@ -503,10 +510,20 @@ impl Bot {
     /// the watermark starts at the newest notice, so history is not pushed.
     pub async fn push_notices(&self) -> Result<u32, StoreError> {
         let db = &self.inner.db;
-        let notices = db.list_notices(None).await?;
+        let own = self.inner.own.as_ref();
+        let scope = own.map(|o| (o.app_id.as_str(), o.account_id.as_str()));
+        let notices = db.list_notices(scope).await?;
         let newest = notices.iter().map(|n| n.id).max().unwrap_or(0);
-        let Some(mark) = db.bot_notice_watermark().await? else {
-            db.set_bot_notice_watermark(newest).await?;
+        let mark = match own {
+            Some(o) => db.own_bot_notice_watermark(o.bot_id).await?,
+            None => db.bot_notice_watermark().await?,
+        };
+        let set_mark = async |id: u64| match own {
+            Some(o) => db.set_own_bot_notice_watermark(o.bot_id, id).await,
+            None => db.set_bot_notice_watermark(id).await,
+        };
+        let Some(mark) = mark else {
+            set_mark(newest).await?;
             return Ok(0);
         };
         if newest <= mark {
@@ -515,8 +532,12 @@ impl Bot {
         let mut replies = Vec::new();
         for n in notices.iter().filter(|n| n.id > mark) {
             for org in db.tenant_organizers(&n.app_id, &n.account_id).await? {
+                let key = match own {
+                    Some(o) => format!("notice_{}_{}_bot{}", n.id, org.chat_id, o.bot_id),
+                    None => format!("notice_{}_{}", n.id, org.chat_id),
+                };
                 replies.push((
-                    format!("notice_{}_{}", n.id, org.chat_id),
+                    key,
                     Reply {
                         chat_id: org.chat_id,
                         thread_id: None,
@@ -527,7 +548,7 @@ impl Bot {
             }
         }
         let sent = self.enqueue(replies).await?;
-        db.set_bot_notice_watermark(newest).await?;
+        set_mark(newest).await?;
         db.flush().await?;
         if sent > 0 {
             self.inner.signals.telegram.notify_one();

@@ -13,7 +13,10 @@ use crate::store::{Message, Notice, StoreError};
 /// The organizer commands; refused politely for anyone not linked by an organizer code.
 pub(super) async fn command(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Reply>, StoreError> {
     let db = from.db();
-    let links = db.organizer_links(from.user_id).await?;
+    let mut links = db.organizer_links(from.user_id).await?;
+    if let Some((app, account)) = from.scope() {
+        links.retain(|l| l.app_id == app && l.account_id == account);
+    }
     if links.is_empty() {
         return Ok(vec![from.reply(
             "Sorry, that command is for organizers. An organizer code from the relay's operator \

@@ -24,6 +24,9 @@ use crate::render::Renderer;
 use crate::service::own_bots::{CheckFailed, CheckedBot};
 use crate::store::{Db, Role};
 
+/// The Telegram delivery worker of a relay without a shared bot, started with the first own bot.
+pub type WorkerFuture = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
 /// How often the set of own bots is re-read from the store.
 const REFRESH: Duration = Duration::from_secs(2);
 
@@ -68,6 +71,8 @@ pub struct OwnBots {
     signals: Arc<Signals>,
     running: Mutex<HashMap<i64, Running>>,
     wake: Notify,
+    /// See [`OwnBots::start_worker_with_first_bot`]; then its task, awaited when the set stops.
+    worker: Mutex<(Option<WorkerFuture>, Option<tokio::task::JoinHandle<()>>)>,
 }
 
 impl OwnBots {
@@ -84,7 +89,15 @@ impl OwnBots {
             signals,
             running: Mutex::default(),
             wake: Notify::new(),
+            worker: Mutex::new((None, None)),
         })
+    }
+
+    /// On a relay without a shared bot, the Telegram worker (`worker`, stopped by the relay's
+    /// token) is started when the first community bot is seen, and not before: a replica that has
+    /// no bot at all must not claim Telegram jobs it cannot send.
+    pub fn start_worker_with_first_bot(&self, worker: WorkerFuture) {
+        self.worker.lock().unwrap_or_else(|e| e.into_inner()).0 = Some(worker);
     }
 
     /// The running bot with this id, for its webhook route.
@@ -116,6 +129,15 @@ impl OwnBots {
         for (_, r) in self.lock().drain() {
             r.stop.cancel();
         }
+        let task = self
+            .worker
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .1
+            .take();
+        if let Some(task) = task {
+            let _ = task.await;
+        }
     }
 
     async fn sync(&self, token: &CancellationToken) -> Result<(), crate::store::StoreError> {
@@ -133,6 +155,13 @@ impl OwnBots {
                     bot_id = b.bot_id,
                     "a community bot's token does not open with this data_key; not started"
                 ),
+            }
+        }
+        if !wanted.is_empty() {
+            let mut w = self.worker.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(fut) = w.0.take() {
+                tracing::info!("a community bot is connected: the Telegram worker starts");
+                w.1 = Some(tokio::spawn(fut));
             }
         }
         let mut running = self.lock();

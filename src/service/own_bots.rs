@@ -35,11 +35,20 @@ pub enum CheckFailed {
 }
 
 /// `PUT /api/v1/telegram/bot`.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
+#[derive(Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ConnectBot {
     /// The token @BotFather gave, `123456789:AA...`. Stored sealed; never shown again.
     pub token: String,
+}
+
+/// The token never reaches a log, even through a `{:?}`.
+impl std::fmt::Debug for ConnectBot {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConnectBot")
+            .field("token", &"[REDACTED]")
+            .finish()
+    }
 }
 
 /// A community's bot as organizers see it. The token is never part of it.

@@ -62,6 +62,13 @@ pub(crate) fn offset_key(bot_id: i64) -> String {
 
 pub(crate) const OFFSET_PREFIX: &str = "own_last_update_id:";
 
+/// The `bot_state` key of an own bot's notice watermark.
+pub(crate) fn watermark_key(bot_id: i64) -> String {
+    format!("{WATERMARK_PREFIX}{bot_id}")
+}
+
+pub(crate) const WATERMARK_PREFIX: &str = "own_notice_watermark:";
+
 impl Store {
     pub fn own_bot(&self, app_id: &str, account_id: &str) -> Result<Option<OwnBot>, StoreError> {
         self.inner
@@ -88,9 +95,12 @@ impl Store {
     }
 
     /// Connects (or reconnects) a tenant's bot, replacing its previous one. Refused (false, nothing
-    /// written) when another tenant has this bot. The scan is enough on sled: one process holds
-    /// the store, and connecting is rare.
+    /// written) when another tenant has this bot. A scan is enough: connecting is rare.
     pub fn put_own_bot(&self, bot: &OwnBot) -> Result<bool, StoreError> {
+        // Two tenants connecting the same bot at once: the check and the write happen under one
+        // lock (one process holds a sled store).
+        static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
         if self.all_own_bots()?.iter().any(|b| {
             b.bot_id == bot.bot_id && (b.app_id != bot.app_id || b.account_id != bot.account_id)
         }) {
@@ -124,6 +134,10 @@ impl Store {
         self.update_own_bot(bot_id, |b| b.disabled = reason.map(str::to_string))
     }
 
+    pub fn set_own_bot_username(&self, bot_id: i64, username: &str) -> Result<bool, StoreError> {
+        self.update_own_bot(bot_id, |b| b.username = username.to_string())
+    }
+
     pub fn set_own_bot_moved_notice(&self, bot_id: i64, at_ms: i64) -> Result<bool, StoreError> {
         self.update_own_bot(bot_id, |b| b.moved_notice_ms = Some(at_ms))
     }
@@ -154,6 +168,17 @@ impl Store {
 
     pub fn set_own_bot_last_update(&self, bot_id: i64, update_id: i64) -> Result<(), StoreError> {
         self.set_bot_state_i64(offset_key(bot_id).as_bytes(), update_id)
+    }
+
+    /// Kept as the bytes of a u64, like the shared bot's watermark.
+    pub fn own_bot_notice_watermark(&self, bot_id: i64) -> Result<Option<u64>, StoreError> {
+        Ok(self
+            .bot_state_i64(watermark_key(bot_id).as_bytes())?
+            .map(|v| v as u64))
+    }
+
+    pub fn set_own_bot_notice_watermark(&self, bot_id: i64, id: u64) -> Result<(), StoreError> {
+        self.set_bot_state_i64(watermark_key(bot_id).as_bytes(), id as i64)
     }
 }
 

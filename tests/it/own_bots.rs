@@ -217,6 +217,17 @@ async fn each_alert_goes_out_through_its_communitys_bot() {
     .await;
     let code_c = subscribe_code(&app, c).await;
     say(&tg, SHARED, mc, &format!("/start {code_c}"), "Subscribed").await;
+    // A community's bot speaks for its community only: another community's subscription of the
+    // same person does not show through it.
+    say(
+        &tg,
+        &token(700_001),
+        mc,
+        "/list",
+        "You have no subscriptions",
+    )
+    .await;
+    say(&tg, SHARED, mc, "/list", "weekly").await;
 
     let created = codes::create(
         &app.service(),
@@ -465,9 +476,15 @@ async fn an_own_bot_polls_for_itself_and_a_restart_replays_nothing() {
         "the bot polls with its own token"
     );
     let _ = app.shutdown().await;
+    // Renamed in @BotFather meanwhile: the relay learns the new name when it starts the bot.
+    tg.name_bot(&own, "poll_a_renamed_bot");
 
     let polls_before = tg.api_calls_for(&own, "getUpdates").len();
     let app = relay_at(&tg, &data).await;
+    eventually_async("the new name is stored", async || {
+        api(&app, reqwest::Method::GET, acc, None).await.1["username"] == "poll_a_renamed_bot"
+    })
+    .await;
     eventually("the restarted relay polls the bot again", || {
         tg.api_calls_for(&own, "getUpdates").len() > polls_before + 1
     })

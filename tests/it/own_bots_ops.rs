@@ -37,6 +37,48 @@ async fn a_relay_without_a_shared_bot_serves_communities_that_bring_their_own() 
     .await;
     alert(&app, acc, "No shared bot here").await;
     got_via(&tg, &token(740_001), member, "No shared bot here").await;
+
+    // With no shared bot, the community's bot pushes its notices to its organizers.
+    let organizer = 75_002;
+    let code = zoom_relay::service::codes::create(
+        &app.service(),
+        &zoom_relay::service::codes::CreateCode {
+            kind: zoom_relay::store::bot::CodeKind::Organizer,
+            route: None,
+            app: None,
+            account: Some(acc.into()),
+            ttl: None,
+        },
+    )
+    .await
+    .expect("an organizer code without a shared bot")
+    .code;
+    say(
+        &tg,
+        &token(740_001),
+        organizer,
+        &format!("/start {code}"),
+        "organizer",
+    )
+    .await;
+    app.db()
+        .add_notice(
+            "default",
+            acc,
+            "test",
+            "A notice for the organizers",
+            None,
+            None,
+        )
+        .await
+        .unwrap();
+    got_via(
+        &tg,
+        &token(740_001),
+        organizer,
+        "A notice for the organizers",
+    )
+    .await;
     assert_eq!(
         tg.pollers().len(),
         tg.pollers_of(&token(740_001)).len(),

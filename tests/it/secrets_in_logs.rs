@@ -20,6 +20,8 @@ const CHAT: i64 = 777;
 const ADMIN_TOKEN: &str = "admintok-SECRET-1-x9";
 const SECRET_TOKEN: &str = "zsecret-SECRET-2-x9";
 const BOT_TOKEN: &str = "987654:SECRET-TG-3-x9";
+const OWN_BOT_TOKEN: &str = "987655:SECRET-OWN-BOT-7-x9-abcdefghij";
+const REFUSED_BOT_TOKEN: &str = "987656:SECRET-OWN-BOT-8-x9-abcdefghij";
 const SMTP_PASSWORD: &str = "smtp-SECRET-4-x9";
 const WEBHOOK_KEY: &[u8] = b"webhook-key-SECRET-5-x9-padding-32";
 const DATA_KEY: &[u8; 32] = b"data-key-SECRET-6-0123456789abcd";
@@ -99,7 +101,7 @@ async fn a_full_scenario_logs_no_secret_and_no_token() {
                 1,
             );
             doc.push_str(&format!(
-                "\n[telegram]\nbot_token = \"{BOT_TOKEN}\"\napi_url = \"{}\"\nbot_commands = false\n\
+                "\n[telegram]\nbot_token = \"{BOT_TOKEN}\"\napi_url = \"{}\"\nbot_commands = false\npoll_timeout_secs = 1\n\
                  \n[email]\nsmtp_url = \"smtp://relay-user:{SMTP_PASSWORD}@127.0.0.1:{dead_smtp}\"\n\
                  from = \"Alerts <alerts@example.org>\"\n\
                  \n[zoom.app_defaults]\noauth_url = \"{}\"\napi_url = \"{}\"\n",
@@ -237,6 +239,43 @@ async fn a_full_scenario_logs_no_secret_and_no_token() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 200);
+    // A community's own bot: connected through the API, polled, then revoked by Telegram (401s
+    // from getUpdates); and a token Telegram refuses outright.
+    for (token, want) in [(OWN_BOT_TOKEN, 200), (REFUSED_BOT_TOKEN, 400)] {
+        if want != 200 {
+            tg.revoke(token);
+        }
+        let resp = relay
+            .client
+            .put(relay.url("/api/v1/telegram/bot"))
+            .query(&[("account", "acc-OwnBotLog")])
+            .bearer_auth(ADMIN_TOKEN)
+            .json(&serde_json::json!({ "token": token }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), want);
+    }
+    eventually("the own bot polls", || {
+        !tg.api_calls_for(OWN_BOT_TOKEN, "getUpdates").is_empty()
+    })
+    .await;
+    tg.revoke(OWN_BOT_TOKEN);
+    eventually_async("the own bot is turned off", async || {
+        let shown: serde_json::Value = relay
+            .client
+            .get(relay.url("/api/v1/telegram/bot"))
+            .query(&[("account", "acc-OwnBotLog")])
+            .bearer_auth(ADMIN_TOKEN)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        shown["health"] == "off"
+    })
+    .await;
 
     // Uninstall: the token is revoked.
     let deauth = serde_json::to_vec(&serde_json::json!({
@@ -276,6 +315,8 @@ async fn a_full_scenario_logs_no_secret_and_no_token() {
         ("client_secret".into(), CLIENT_SECRET.into()),
         ("bot_token".into(), BOT_TOKEN.into()),
         ("bot token secret part".into(), "SECRET-TG-3".into()),
+        ("an own bot's token".into(), "SECRET-OWN-BOT-7".into()),
+        ("a refused own bot token".into(), "SECRET-OWN-BOT-8".into()),
         ("smtp password".into(), SMTP_PASSWORD.into()),
         ("webhook secret".into(), webhook_secret.clone()),
         ("webhook key".into(), STANDARD.encode(WEBHOOK_KEY)),

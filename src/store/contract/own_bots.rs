@@ -45,9 +45,12 @@ pub(super) async fn one_bot_per_tenant_and_one_tenant_per_bot(db: Db) {
 
     assert!(db.set_own_bot_disabled(102, Some("revoked")).await.unwrap());
     assert!(db.set_own_bot_moved_notice(102, 77).await.unwrap());
+    assert!(db.set_own_bot_username(102, "a_renamed_bot").await.unwrap());
     let got = db.own_bot(APP, "A").await.unwrap().unwrap();
     assert_eq!(got.disabled.as_deref(), Some("revoked"));
     assert_eq!(got.moved_notice_ms, Some(77));
+    assert_eq!(got.username, "a_renamed_bot");
+    assert_eq!(got.sealed_token, a3.sealed_token, "only the name changed");
     assert!(db.set_own_bot_disabled(102, None).await.unwrap());
     assert_eq!(db.own_bot(APP, "A").await.unwrap().unwrap().disabled, None);
     assert!(!db.set_own_bot_disabled(999, Some("x")).await.unwrap());
@@ -57,6 +60,15 @@ pub(super) async fn one_bot_per_tenant_and_one_tenant_per_bot(db: Db) {
     db.set_own_bot_last_update(101, -7).await.unwrap();
     assert_eq!(db.own_bot_last_update(102).await.unwrap(), Some(5000));
     assert_eq!(db.own_bot_last_update(101).await.unwrap(), Some(-7));
+    assert_eq!(db.own_bot_notice_watermark(102).await.unwrap(), None);
+    db.set_own_bot_notice_watermark(102, u64::MAX - 1)
+        .await
+        .unwrap();
+    assert_eq!(
+        db.own_bot_notice_watermark(102).await.unwrap(),
+        Some(u64::MAX - 1)
+    );
+    assert_eq!(db.bot_notice_watermark().await.unwrap(), None);
     assert_eq!(
         db.bot_last_update().await.unwrap(),
         None,

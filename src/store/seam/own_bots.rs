@@ -34,6 +34,9 @@ pub trait OwnBotStore: Send + Sync {
         reason: Option<&str>,
     ) -> Result<bool, StoreError>;
 
+    /// Records the @username getMe reports now (an organizer may rename the bot in @BotFather).
+    async fn set_own_bot_username(&self, bot_id: i64, username: &str) -> Result<bool, StoreError>;
+
     /// Records when the one-time "we moved" message was queued.
     async fn set_own_bot_moved_notice(&self, bot_id: i64, at_ms: i64) -> Result<bool, StoreError>;
 
@@ -41,4 +44,10 @@ pub trait OwnBotStore: Send + Sync {
     async fn own_bot_last_update(&self, bot_id: i64) -> Result<Option<i64>, StoreError>;
 
     async fn set_own_bot_last_update(&self, bot_id: i64, update_id: i64) -> Result<(), StoreError>;
+
+    /// The highest notice id this bot pushed to its community's organizers (on a relay without a
+    /// shared bot, own bots push their community's notices).
+    async fn own_bot_notice_watermark(&self, bot_id: i64) -> Result<Option<u64>, StoreError>;
+
+    async fn set_own_bot_notice_watermark(&self, bot_id: i64, id: u64) -> Result<(), StoreError>;
 }

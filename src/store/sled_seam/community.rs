@@ -125,8 +125,11 @@ sled_impl! {
         fn put_own_bot(bot: &OwnBot) -> Result<bool, StoreError>;
         fn remove_own_bot(app_id: &str, account_id: &str) -> Result<Option<OwnBot>, StoreError>;
         fn set_own_bot_disabled(bot_id: i64, reason: Option<&str>) -> Result<bool, StoreError>;
+        fn set_own_bot_username(bot_id: i64, username: &str) -> Result<bool, StoreError>;
         fn set_own_bot_moved_notice(bot_id: i64, at_ms: i64) -> Result<bool, StoreError>;
         fn own_bot_last_update(bot_id: i64) -> Result<Option<i64>, StoreError>;
         fn set_own_bot_last_update(bot_id: i64, update_id: i64) -> Result<(), StoreError>;
+        fn own_bot_notice_watermark(bot_id: i64) -> Result<Option<u64>, StoreError>;
+        fn set_own_bot_notice_watermark(bot_id: i64, id: u64) -> Result<(), StoreError>;
     }
 }

@@ -287,6 +287,9 @@ pub(super) async fn fill(s: &Db) {
         .unwrap()
     );
     s.set_own_bot_last_update(555, 77).await.unwrap();
+    s.set_own_bot_notice_watermark(555, u64::MAX - 3)
+        .await
+        .unwrap();
     s.set_bot_last_update(-3).await.unwrap();
     s.set_bot_notice_watermark(u64::MAX - 1).await.unwrap();
     s.set_bot_username("relay_bot").await.unwrap();
@@ -431,9 +434,10 @@ pub(super) async fn snapshot(s: &Db) -> Vec<String> {
                 .unwrap()
         ),
         format!(
-            "own bots {:?} {:?}",
+            "own bots {:?} {:?} {:?}",
             s.all_own_bots().await.unwrap(),
-            s.own_bot_last_update(555).await.unwrap()
+            s.own_bot_last_update(555).await.unwrap(),
+            s.own_bot_notice_watermark(555).await.unwrap()
         ),
     ]
 }

@@ -1,7 +1,7 @@
 //! Communities' own bots: one row per tenant, `bot_id` unique so one bot serves one community.
 
 use super::*;
-use crate::store::own_bots::{OwnBot, offset_key};
+use crate::store::own_bots::{OwnBot, offset_key, watermark_key};
 
 impl PgStore {
     /// Rewrites the record of bot `bot_id` under a row lock; false when no tenant has it.
@@ -111,6 +111,12 @@ impl OwnBotStore for PgStore {
             .await
     }
 
+    async fn set_own_bot_username(&self, bot_id: i64, username: &str) -> Result<bool, StoreError> {
+        let username = username.to_string();
+        self.update_own_bot(bot_id, move |b| b.username = username.clone())
+            .await
+    }
+
     async fn set_own_bot_moved_notice(&self, bot_id: i64, at_ms: i64) -> Result<bool, StoreError> {
         self.update_own_bot(bot_id, move |b| b.moved_notice_ms = Some(at_ms))
             .await
@@ -125,6 +131,18 @@ impl OwnBotStore for PgStore {
 
     async fn set_own_bot_last_update(&self, bot_id: i64, update_id: i64) -> Result<(), StoreError> {
         self.set_state(&offset_key(bot_id), &update_id.to_string())
+            .await
+    }
+
+    async fn own_bot_notice_watermark(&self, bot_id: i64) -> Result<Option<u64>, StoreError> {
+        Ok(self
+            .state(&watermark_key(bot_id))
+            .await?
+            .and_then(|v| v.parse().ok()))
+    }
+
+    async fn set_own_bot_notice_watermark(&self, bot_id: i64, id: u64) -> Result<(), StoreError> {
+        self.set_state(&watermark_key(bot_id), &id.to_string())
             .await
     }
 }

@@ -41,7 +41,12 @@ fn pg_err(e: tokio_postgres::Error) -> StoreError {
 /// `bot_state` values: text in PostgreSQL, bytes in sled (see `store::bot::state`).
 fn state_to_sled(key: &str, value: &str) -> Vec<u8> {
     let own_offset = key.starts_with(crate::store::own_bots::OFFSET_PREFIX);
+    let own_mark = key.starts_with(crate::store::own_bots::WATERMARK_PREFIX);
     match key {
+        _ if own_mark => value
+            .parse::<u64>()
+            .map(|n| n.to_be_bytes().to_vec())
+            .unwrap_or_else(|_| value.as_bytes().to_vec()),
         _ if own_offset => value
             .parse::<i64>()
             .map(|n| n.to_be_bytes().to_vec())
@@ -63,7 +68,9 @@ fn state_to_sled(key: &str, value: &str) -> Vec<u8> {
 fn state_from_sled(key: &str, value: &[u8]) -> String {
     let num = <[u8; 8]>::try_from(value).ok();
     let own_offset = key.starts_with(crate::store::own_bots::OFFSET_PREFIX);
+    let own_mark = key.starts_with(crate::store::own_bots::WATERMARK_PREFIX);
     match (key, num) {
+        (_, Some(b)) if own_mark => u64::from_be_bytes(b).to_string(),
         (_, Some(b)) if own_offset => i64::from_be_bytes(b).to_string(),
         ("last_update_id", Some(b)) => i64::from_be_bytes(b).to_string(),
         ("notice_watermark", Some(b)) => u64::from_be_bytes(b).to_string(),
