@@ -503,3 +503,109 @@ async fn an_own_bot_polls_for_itself_and_a_restart_replays_nothing() {
     assert_eq!(tg.delivered_via(&own, user).len(), handled + 1);
     drop(app);
 }
+
+/// `text` by `user` in group `chat`, sent to the bot with `via`; waits for the bot's answer there.
+async fn say_in_group(
+    tg: &FakeTelegram,
+    via: &str,
+    chat: i64,
+    user: i64,
+    text: &str,
+    expect: &str,
+) {
+    let before = tg.delivered_via(via, chat).len();
+    tg.push_update_to(via, FakeTelegram::group_message(chat, user, text, None));
+    let deadline = tokio::time::Instant::now() + DEADLINE;
+    while !tg.delivered_via(via, chat)[before..]
+        .iter()
+        .any(|c| c.text.contains(expect))
+    {
+        assert!(
+            tokio::time::Instant::now() < deadline,
+            "no answer containing {expect:?} to {text:?} in {chat}: {:#?}",
+            tg.delivered_to(chat)
+                .iter()
+                .map(|c| (&c.token, &c.text))
+                .collect::<Vec<_>>()
+        );
+        tokio::time::sleep(STEP).await;
+    }
+}
+
+#[tokio::test]
+async fn a_group_moves_when_linked_through_the_new_bot_and_a_kick_disables_only_it() {
+    let tg = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let app = relay_at(&tg, &dir.path().join("data")).await;
+    let acc = "group-a";
+    let (group, admin) = (-1_009_000_000_001, 79_001);
+    add_route(&app, acc).await;
+    tg.set_member_status(group, admin, "administrator");
+    let link_code = async || {
+        codes::create(
+            &app.service(),
+            &CreateCode {
+                kind: CodeKind::Link,
+                route: Some(ROUTE.into()),
+                app: None,
+                account: Some(acc.into()),
+                ttl: None,
+            },
+        )
+        .await
+        .unwrap()
+        .code
+    };
+    let code = link_code().await;
+    say_in_group(
+        &tg,
+        SHARED,
+        group,
+        admin,
+        &format!("/link {code}"),
+        "Linked",
+    )
+    .await;
+
+    connect(&app, &tg, acc, 790_001, "group_a_bot").await;
+    let (_, shown) = api(&app, reqwest::Method::GET, acc, None).await;
+    assert_eq!(
+        shown["still_on_shared_bot"],
+        json!([{"route": ROUTE, "chat_id": group, "member": false}]),
+        "the group still uses the shared bot"
+    );
+    alert(&app, acc, "Before the group moved").await;
+    got_via(&tg, SHARED, group, "Before the group moved").await;
+
+    // The new bot is added to the group and an administrator links the route through it.
+    let code = link_code().await;
+    say_in_group(
+        &tg,
+        &token(790_001),
+        group,
+        admin,
+        &format!("/link {code}"),
+        "Linked",
+    )
+    .await;
+    let (_, shown) = api(&app, reqwest::Method::GET, acc, None).await;
+    assert_eq!(shown["still_on_shared_bot"], json!([]));
+    alert(&app, acc, "After the group moved").await;
+    got_via(&tg, &token(790_001), group, "After the group moved").await;
+
+    // The bot is removed from the group: that destination alone is disabled, with a notice.
+    tg.kick(group);
+    alert(&app, acc, "After the kick").await;
+    let key = format!("telegram:{group}@bot790001");
+    eventually_async("the destination is disabled", async || {
+        app.db()
+            .list_disabled(Some(("default", acc)))
+            .await
+            .unwrap()
+            .iter()
+            .any(|d| d.target == key)
+    })
+    .await;
+    let (_, shown) = api(&app, reqwest::Method::GET, acc, None).await;
+    assert_eq!(shown["health"], "ok", "the bot itself is fine");
+}
