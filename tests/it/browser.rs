@@ -511,6 +511,7 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
         ("16-templates", "/templates".to_string()),
         ("17-subscriptions", "/subscriptions".to_string()),
         ("18-failed-deliveries", "/deliveries?failed=1".to_string()),
+        ("19-own-bot", "/bot".to_string()),
     ] {
         c.goto(&format!("{acct}{path}")).await?;
         let want = format!(
@@ -521,6 +522,11 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
         until_path(c, name, move |p| p == want).await?;
         audit(c, name).await?;
     }
+
+    // The operator's Zoom apps page, outside any account.
+    c.goto(&format!("{base}/console/apps")).await?;
+    until_path(c, "the apps page", |p| p == "/console/apps").await?;
+    audit(c, "20-apps").await?;
 
     // 7. The route editor on a phone-sized screen.
     c.set_window_size(390, 1200).await?;
