@@ -17,6 +17,14 @@ const ACCOUNT: &str = "acct-it";
 /// that someone else received nothing.
 const LIST: &str = "list@example.org";
 
+/// aiosmtpd and a relay mailing through it; None (the test skips) without aiosmtpd.
+async fn mail_relay() -> Option<(SmtpPeer, TestApp)> {
+    let python = aiosmtpd_python()?;
+    let peer = SmtpPeer::start(&python, free_port()).await;
+    let app = relay(&peer).await;
+    Some((peer, app))
+}
+
 async fn relay(peer: &SmtpPeer) -> TestApp {
     let port = peer.port;
     spawn_app(move |doc| {
@@ -150,11 +158,9 @@ async fn member_destinations(app: &TestApp) -> String {
 
 #[tokio::test]
 async fn a_member_joins_by_email_confirms_with_a_post_and_leaves_with_one_click() {
-    let Some(python) = aiosmtpd_python() else {
+    let Some((peer, app)) = mail_relay().await else {
         return;
     };
-    let peer = SmtpPeer::start(&python, free_port()).await;
-    let app = relay(&peer).await;
     let code = route_and_code(&app).await;
 
     let page = app.get(&format!("/join/{code}")).await;
@@ -249,11 +255,9 @@ async fn a_member_joins_by_email_confirms_with_a_post_and_leaves_with_one_click(
 
 #[tokio::test]
 async fn the_join_page_tells_nobody_who_is_subscribed_and_sends_one_email_a_day() {
-    let Some(python) = aiosmtpd_python() else {
+    let Some((peer, app)) = mail_relay().await else {
         return;
     };
-    let peer = SmtpPeer::start(&python, free_port()).await;
-    let app = relay(&peer).await;
     let code = route_and_code(&app).await;
 
     // A confirmed address, a new one, and the new one again: one answer, one email.
@@ -318,11 +322,9 @@ async fn the_join_page_tells_nobody_who_is_subscribed_and_sends_one_email_a_day(
 
 #[tokio::test]
 async fn an_organizers_address_waits_for_confirmation_and_a_member_can_pause() {
-    let Some(python) = aiosmtpd_python() else {
+    let Some((peer, app)) = mail_relay().await else {
         return;
     };
-    let peer = SmtpPeer::start(&python, free_port()).await;
-    let app = relay(&peer).await;
     route_and_code(&app).await;
     let token = zoom_relay::service::tokens::create(&app.service(), "default", ACCOUNT, "it")
         .await
@@ -417,11 +419,9 @@ async fn an_organizers_address_waits_for_confirmation_and_a_member_can_pause() {
 
 #[tokio::test]
 async fn the_console_shows_the_join_link_with_its_qr_code_and_each_addresses_state() {
-    let Some(python) = aiosmtpd_python() else {
+    let Some((_peer, app)) = mail_relay().await else {
         return;
     };
-    let peer = SmtpPeer::start(&python, free_port()).await;
-    let app = relay(&peer).await;
     let mut v = crate::console::Visitor::new(&app);
     v.sign_in_operator().await;
     let csrf = v.csrf().await;

@@ -174,22 +174,21 @@ async fn dashboard_body(st: &AppState, sc: &Scope) -> Result<String, Fail> {
         .map(|d| d.job.target.key())
         .collect();
     let failed_24h = dead_24h.len();
-    let sent_24h = st
+    // One read of the sent log serves both the count and the checklist's "Send a test".
+    let sent: Vec<_> = st
         .db
         .list_sent()
         .await?
+        .into_iter()
+        .filter(|s| mine(&s.job))
+        .collect();
+    let sent_24h = sent.iter().filter(|s| s.sent_at_ms >= since_ms).count();
+    let tested = sent
         .iter()
-        .filter(|d| mine(&d.job) && d.sent_at_ms >= since_ms)
-        .count();
+        .any(|s| s.job.idempotency_key.starts_with("test_"));
     let notices = deliveries::notices(&ctx, Some(&app), Some(&account)).await?;
     let disabled = deliveries::disabled(&ctx, Some(&app), Some(&account)).await?;
     let routes = ctx.list(Some(&app), Some(&account)).await?;
-    let tested = st
-        .db
-        .list_sent()
-        .await?
-        .iter()
-        .any(|s| mine(&s.job) && s.job.idempotency_key.starts_with("test_"));
     let oauth_app = st.apps.get(&sc.app).is_some_and(|a| a.has_oauth());
 
     // Problems first, each once, in words.
