@@ -10,6 +10,7 @@ pub mod crypto;
 pub mod delivery;
 pub mod dispatch;
 pub mod http;
+pub mod i18n;
 pub mod intake;
 pub mod metrics;
 pub mod net;

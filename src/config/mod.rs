@@ -15,6 +15,7 @@ use base64::Engine;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
+mod defaults;
 mod delivery;
 mod email;
 pub mod limits;
@@ -83,6 +84,9 @@ pub struct Config {
     pub log: LogConfig,
     pub seed_routes: Option<SeedRoutes>,
     pub quotas: QuotasConfig,
+    /// `[defaults] locale`: the language of alerts from routes that set none (a tag with a
+    /// catalogue, "en" when unset).
+    pub default_locale: String,
 }
 
 /// Routes imported once when the route table is empty at start.
@@ -111,6 +115,8 @@ struct Raw {
     store: store::RawStore,
     log: log::RawLog,
     quotas: QuotasConfig,
+    #[serde(default)]
+    defaults: defaults::RawDefaults,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -196,6 +202,7 @@ fn validate(
     let webhooks = webhooks::validate(&raw.webhooks, &mut e);
     let delivery = delivery::validate(&raw.delivery, &mut e);
     let log = log::validate(raw.log, &mut e);
+    let default_locale = defaults::validate(std::mem::take(&mut raw.defaults), &mut e);
     let seed_routes = seed_routes(&mut e, &source, raw.seed_routes, base_dir);
 
     let ranges = server::ranges(&raw.server)
@@ -302,6 +309,7 @@ fn validate(
         log,
         seed_routes,
         quotas: raw.quotas,
+        default_locale,
     })
 }
 

@@ -215,7 +215,10 @@ impl Dispatcher {
             app_id: app,
             route_name: &route.name,
             timezone: &route.timezone,
-            locale: route.locale.as_deref(),
+            locale: Some(crate::i18n::alert_locale(
+                route.locale.as_deref(),
+                &self.config.default_locale,
+            )),
             include_join_link: route.include_join_link,
             join_url: memory.and_then(|m| m.join_url.as_deref()),
             password: memory.and_then(|m| m.password.as_deref()),

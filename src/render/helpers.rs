@@ -2,9 +2,13 @@
 //! channel like any other value. A missing or null input renders as "" rather than failing a
 //! delivery, but a misspelt name still fails in strict mode.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use chrono::format::{Item, StrftimeItems};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
+use fluent_bundle::{FluentResource, FluentValue};
 use handlebars::{
     Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderError,
     RenderErrorReason, ScopedJson,
@@ -12,9 +16,12 @@ use handlebars::{
 use serde_json::Value;
 
 use super::escape::Format;
+use crate::i18n::{self, Lang, TimeStyle};
 
 /// Our helpers, for the name check and the docs.
-pub const OURS: [&str; 6] = [
+pub const OURS: [&str; 8] = [
+    "t",
+    "relative",
     "time",
     "duration",
     "duration_between",
@@ -37,6 +44,8 @@ pub fn is_helper(name: &str) -> bool {
 }
 
 pub fn register(reg: &mut Handlebars<'static>, format: Format) {
+    reg.register_helper("t", Box::new(MessageHelper));
+    reg.register_helper("relative", Box::new(RelativeHelper));
     reg.register_helper("time", Box::new(TimeHelper));
     reg.register_helper("duration", Box::new(DurationHelper));
     reg.register_helper("duration_between", Box::new(DurationBetweenHelper));
@@ -132,7 +141,115 @@ pub fn check_time_format(fmt: &str) -> Result<Vec<Item<'_>>, String> {
     Ok(items)
 }
 
-/// `{{time meeting.start_time "%A %H:%M" tz=route.timezone}}`; without `tz`, the route's zone.
+/// The language an alert is written in: the context's `route.locale` (the dispatcher puts the
+/// route's language there, or the relay's default), English when it names no catalogue.
+pub fn lang_of(ctx: &Context) -> Lang {
+    ctx.data()
+        .pointer("/route/locale")
+        .and_then(Value::as_str)
+        .and_then(Lang::from_tag)
+        .unwrap_or_else(Lang::english)
+}
+
+thread_local! {
+    /// The organizer's message overrides for the render in progress on this thread (see
+    /// [`MessagesScope`]). Renders are synchronous, so a thread-local cannot leak between them.
+    static MESSAGES: RefCell<Option<Rc<FluentResource>>> = const { RefCell::new(None) };
+}
+
+/// Puts an account's message overrides in force for `t` until dropped.
+pub struct MessagesScope(Option<Rc<FluentResource>>);
+
+impl MessagesScope {
+    pub fn enter(res: Option<FluentResource>) -> MessagesScope {
+        let prev = MESSAGES.with(|m| m.replace(res.map(Rc::new)));
+        MessagesScope(prev)
+    }
+}
+
+impl Drop for MessagesScope {
+    fn drop(&mut self) {
+        let prev = self.0.take();
+        MESSAGES.with(|m| *m.borrow_mut() = prev);
+    }
+}
+
+fn fluent_arg(v: &Value) -> FluentValue<'static> {
+    match v {
+        Value::Null => FluentValue::from(""),
+        Value::Number(n) => n
+            .as_f64()
+            .map(FluentValue::from)
+            .unwrap_or_else(|| FluentValue::from(n.to_string())),
+        Value::String(s) => FluentValue::from(s.clone()),
+        other => FluentValue::from(other.to_string()),
+    }
+}
+
+/// `{{t "alert-join"}}`, `{{t "alert-started-subject" topic=meeting.topic}}`: a catalogue message
+/// in the alert's language, with the account's override when it has one. The result is a value,
+/// escaped for the channel like any other.
+pub struct MessageHelper;
+
+impl HelperDef for MessageHelper {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        r: &'reg Handlebars<'reg>,
+        ctx: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let Value::String(key) = param(h, r, "t", 0)? else {
+            return Err(fail(
+                "t: the message name must be a string, like {{t \"alert-join\"}}".into(),
+            ));
+        };
+        if !Lang::has(key) {
+            return Err(fail(format!(
+                "t: there is no message `{key}`; docs/languages.md lists them"
+            )));
+        }
+        let mut args = Vec::new();
+        for (name, p) in h.hash() {
+            if p.is_value_missing() && r.strict_mode() {
+                return Err(RenderError::strict_error(p.relative_path()));
+            }
+            args.push((*name, fluent_arg(p.value())));
+        }
+        let lang = lang_of(ctx);
+        let text = MESSAGES.with(|m| lang.t_over(m.borrow().as_deref(), key, &args));
+        done(text)
+    }
+}
+
+/// `{{relative meeting.start_time}}`: "in 10 minutes", "2 hours ago", seen from when Zoom sent
+/// the event (so a delayed delivery does not shift it), or from now when the event has no time.
+pub struct RelativeHelper;
+
+impl HelperDef for RelativeHelper {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        r: &'reg Handlebars<'reg>,
+        ctx: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        let v = param(h, r, "relative", 0)?;
+        let Some(t) = parse_time(v) else {
+            return done(String::new());
+        };
+        let now = ctx
+            .data()
+            .pointer("/event_time")
+            .and_then(parse_time)
+            .unwrap_or_else(Utc::now);
+        done(i18n::relative(t, now, lang_of(ctx)))
+    }
+}
+
+/// `{{time meeting.start_time "datetime"}}` (a style: `datetime`, `date`, `date-short`, `time`)
+/// or `{{time meeting.start_time "%A %H:%M" tz=route.timezone}}` (a strftime pattern). Names of
+/// days and months come out in the alert's language either way; without `tz`, the route's zone.
 pub struct TimeHelper;
 
 impl HelperDef for TimeHelper {
@@ -149,11 +266,14 @@ impl HelperDef for TimeHelper {
             Some(Value::String(s)) => s.as_str(),
             Some(_) => {
                 return Err(fail(
-                    "time: the format must be a string, like \"%H:%M\"".into(),
+                    "time: the format must be a string, like \"time\" or \"%H:%M\"".into(),
                 ));
             }
         };
-        let items = check_time_format(fmt).map_err(fail)?;
+        let style = TimeStyle::parse(fmt);
+        if let TimeStyle::Pattern(p) = style {
+            check_time_format(p).map_err(fail)?;
+        }
         let tz = match opt_hash(h, r, "tz")? {
             Some(v) => zone(v.as_str()),
             None => zone(
@@ -170,23 +290,7 @@ impl HelperDef for TimeHelper {
                 other => other.to_string(),
             });
         };
-        let mut out = String::new();
-        std::fmt::write(
-            &mut out,
-            format_args!("{}", t.with_timezone(&tz).format_with_items(items.iter())),
-        )
-        .map_err(|_| fail(format!("time: cannot format with {fmt:?}")))?;
-        done(out)
-    }
-}
-
-/// Minutes as a person says them: `45 min`, `2 h`, `1 h 30 min`.
-pub fn human_minutes(minutes: i64) -> String {
-    let (h, m) = (minutes / 60, minutes % 60);
-    match (h, m) {
-        (0, m) => format!("{m} min"),
-        (h, 0) => format!("{h} h"),
-        (h, m) => format!("{h} h {m} min"),
+        done(i18n::format_time(t, tz, lang_of(ctx), style))
     }
 }
 
@@ -214,12 +318,12 @@ impl HelperDef for DurationHelper {
         &self,
         h: &Helper<'rc>,
         r: &'reg Handlebars<'reg>,
-        _: &'rc Context,
+        ctx: &'rc Context,
         _: &mut RenderContext<'reg, 'rc>,
     ) -> Result<ScopedJson<'rc>, RenderError> {
         let v = param(h, r, "duration", 0)?;
         done(match as_minutes(v)? {
-            Some(m) if m >= 0 => human_minutes(m),
+            Some(m) if m >= 0 => i18n::duration_minutes(m, lang_of(ctx)),
             _ => String::new(),
         })
     }
@@ -233,7 +337,7 @@ impl HelperDef for DurationBetweenHelper {
         &self,
         h: &Helper<'rc>,
         r: &'reg Handlebars<'reg>,
-        _: &'rc Context,
+        ctx: &'rc Context,
         _: &mut RenderContext<'reg, 'rc>,
     ) -> Result<ScopedJson<'rc>, RenderError> {
         let a = param(h, r, "duration_between", 0)?;
@@ -242,10 +346,11 @@ impl HelperDef for DurationBetweenHelper {
             return done(String::new());
         };
         let secs = (b - a).num_seconds();
+        let lang = lang_of(ctx);
         done(match secs {
             s if s < 0 => String::new(),
-            s if s < 30 => "less than a minute".into(),
-            s => human_minutes((s + 30) / 60),
+            s if s < 30 => lang.tr("duration-under-a-minute"),
+            s => i18n::duration_minutes((s + 30) / 60, lang),
         })
     }
 }
@@ -431,10 +536,6 @@ mod tests {
 
     #[test]
     fn durations_read_like_speech() {
-        assert_eq!(human_minutes(0), "0 min");
-        assert_eq!(human_minutes(45), "45 min");
-        assert_eq!(human_minutes(120), "2 h");
-        assert_eq!(human_minutes(90), "1 h 30 min");
         let c = ctx();
         assert_eq!(
             render("{{duration meeting.duration}}", &c).unwrap(),

@@ -26,6 +26,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use chrono::{DateTime, TimeZone, Utc};
+use fluent_bundle::FluentResource;
 use handlebars::template::Template;
 use handlebars::{
     Context, Handlebars, RenderContext, RenderErrorReason, Renderable, TemplateErrorReason,
@@ -40,6 +41,7 @@ pub use budget::OverLimit;
 pub use context::{ContextInput, MEETING_KEYS, build_context};
 pub use defaults::{EVENTS as DEFAULT_EVENTS, default_template};
 pub use escape::{Format, escape_html, escape_json, escape_subject};
+pub use helpers::lang_of;
 
 /// Every key a template can be stored under, optionally prefixed by an event
 /// (`meeting.started/telegram.html`).
@@ -58,6 +60,11 @@ pub const MAX_SUBJECT_CHARS: usize = 250;
 
 /// Longest Telegram message the renderer produces: eight Telegram messages' worth.
 pub const MAX_TELEGRAM_RENDER: usize = 8 * telegram::MAX_LEN;
+
+/// Where an account keeps its overrides of the catalogue's messages for one language.
+pub fn messages_key(code: &str) -> String {
+    format!("messages.{code}")
+}
 
 /// The escaping format of a template key (`telegram.html`, or `meeting.started/telegram.html`).
 pub fn format_of(key: &str) -> Option<Format> {
@@ -122,6 +129,15 @@ pub struct Overrides<'a> {
 impl<'a> Overrides<'a> {
     pub fn none() -> Overrides<'a> {
         Overrides { layers: Vec::new() }
+    }
+
+    /// The organizer's message overrides for language `code` (Fluent source under the key
+    /// `messages.CODE`), from the first layer that has them.
+    pub fn find_messages(&self, code: &str) -> Option<&'a str> {
+        let key = messages_key(code);
+        self.layers
+            .iter()
+            .find_map(|layer| layer.get(&key).map(String::as_str))
     }
 
     /// The first layer that has the key wins; within it, the event-specific key wins.
@@ -386,6 +402,18 @@ impl Renderer {
         overrides: &Overrides,
     ) -> Result<Rendered, RenderError> {
         let scope = budget::enter();
+        // The account's wording for this language, if it changed any (checked when saved; a
+        // part that no longer parses is skipped and the catalogue's message used).
+        let lang = ctx
+            .pointer("/route/locale")
+            .and_then(Value::as_str)
+            .and_then(crate::i18n::Lang::from_tag)
+            .unwrap_or_else(crate::i18n::Lang::english);
+        let _messages = helpers::MessagesScope::enter(
+            overrides
+                .find_messages(lang.code())
+                .map(|src| FluentResource::try_new(src.to_owned()).unwrap_or_else(|(r, _)| r)),
+        );
         let res = self.render_message(dest, event, ctx, overrides);
         match scope.over() {
             Some(limit) => Err(RenderError::OverLimit { limit }),

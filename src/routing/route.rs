@@ -29,6 +29,8 @@ pub struct Route {
     pub host_ids: Vec<String>,
     #[serde(default = "default_tz")]
     pub timezone: String,
+    /// The language of this route's alerts and member pages (BCP 47, such as `es` or `pt-BR`);
+    /// unset means the relay's `[defaults] locale`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
     /// Privacy first: join links and passcodes only where the organizer says so.

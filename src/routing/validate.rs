@@ -123,6 +123,21 @@ impl Route {
                 ),
             );
         }
+        if let Some(tag) = self.locale.as_deref().filter(|t| !t.trim().is_empty())
+            && crate::i18n::Lang::from_tag(tag).is_none()
+        {
+            let known: Vec<String> = crate::i18n::Lang::all()
+                .into_iter()
+                .map(|l| format!("{} ({})", l.code(), l.name()))
+                .collect();
+            err(
+                "locale",
+                format!(
+                    "the relay has no messages in `{tag}`; use one of {}",
+                    known.join(", ")
+                ),
+            );
+        }
         if self.destinations.is_empty() {
             err("destinations", "add at least one destination".into());
         }

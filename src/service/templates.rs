@@ -314,7 +314,10 @@ impl Ctx {
             app_id: app,
             route_name: route.map(|r| r.name.as_str()).unwrap_or("preview"),
             timezone: route.map(|r| r.timezone.as_str()).unwrap_or("UTC"),
-            locale: route.and_then(|r| r.locale.as_deref()),
+            locale: Some(crate::i18n::alert_locale(
+                route.and_then(|r| r.locale.as_deref()),
+                &self.config.default_locale,
+            )),
             include_join_link: route.map(|r| r.include_join_link).unwrap_or(true),
             join_url: Some("https://zoom.us/j/85393847045?pwd=demoPwd"),
             password: Some("123456"),

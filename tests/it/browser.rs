@@ -318,7 +318,7 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
     let first = until("the first live preview", move || async move {
         let status = text_of(c, "#preview-status").await?;
         let bubble = text_of(c, "#preview-telegram").await?;
-        Ok((status == "Preview updated." && bubble.contains("has started")).then_some(bubble))
+        Ok((status == "Preview updated." && bubble.contains("Meeting started")).then_some(bubble))
     })
     .await?;
     assert!(

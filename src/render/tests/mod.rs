@@ -31,12 +31,16 @@ fn event_with(kind: &str, topic: &str) -> ZoomEvent {
 }
 
 fn ctx_of(ev: &ZoomEvent, include_join_link: bool) -> Value {
+    ctx_in(ev, include_join_link, "en")
+}
+
+fn ctx_in(ev: &ZoomEvent, include_join_link: bool, locale: &str) -> Value {
     build_context(&ContextInput {
         event: ev,
         app_id: "default",
         route_name: "Tuesday group",
         timezone: "America/New_York",
-        locale: Some("en"),
+        locale: Some(locale),
         include_join_link,
         join_url: Some(MEMORY_LINK),
         password: Some("memPass"),
@@ -92,6 +96,107 @@ fn default_templates_snapshots() {
     }
 }
 
+/// Every language's Telegram message and email for every event: a translation that breaks a
+/// template, or reads wrongly, shows up here. Webhook bodies and log lines are not translated.
+#[test]
+fn default_templates_snapshots_in_every_language() {
+    let r = renderer();
+    for lang in crate::i18n::Lang::all() {
+        if lang.code() == "en" {
+            continue; // default_templates_snapshots
+        }
+        for event in DEFAULT_EVENTS {
+            let ev = event_with(event, "Community call");
+            let ctx = ctx_in(&ev, true, lang.code());
+            for (dest, name) in &DESTS[..2] {
+                let out = render(&r, *dest, &ev, &ctx);
+                insta::assert_snapshot!(
+                    format!("{}_{}_{name}", lang.code(), event.replace('.', "_")),
+                    all_text(&out)
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_spanish_route_names_the_weekday_in_spanish_in_its_zone() {
+    let r = renderer();
+    let ev = event_with("meeting.started", "Grupo del martes");
+    // The sample started at 2026-03-03T18:00Z: a Tuesday evening in Madrid.
+    let mut ctx = ctx_in(&ev, false, "es");
+    ctx["route"]["timezone"] = json!("Europe/Madrid");
+    let Rendered::Email {
+        subject,
+        text,
+        html,
+    } = render(&r, DestinationKind::Email, &ev, &ctx)
+    else {
+        panic!()
+    };
+    assert_eq!(subject, "Empieza ahora: Grupo del martes");
+    assert!(
+        text.contains("Empezó: martes, 3 de marzo, 19:00 CET"),
+        "{text}"
+    );
+    assert!(html.contains(r#"<html lang="es" dir="ltr">"#), "{html}");
+    let Rendered::Telegram { html } = render(&r, DestinationKind::Telegram, &ev, &ctx) else {
+        panic!()
+    };
+    assert!(html.contains("La reunión ha empezado"), "{html}");
+    assert!(html.contains("19:00 CET"), "{html}");
+}
+
+#[test]
+fn arabic_alerts_are_marked_right_to_left() {
+    let r = renderer();
+    let ev = event_with("meeting.started", "Community call");
+    let ctx = ctx_in(&ev, false, "ar");
+    let Rendered::Email { html, .. } = render(&r, DestinationKind::Email, &ev, &ctx) else {
+        panic!()
+    };
+    assert!(html.contains(r#"dir="rtl""#), "{html}");
+    let Rendered::Email { subject, .. } = render(&r, DestinationKind::Email, &ev, &ctx) else {
+        panic!()
+    };
+    assert!(subject.contains("يبدأ الآن"), "{subject}");
+}
+
+#[test]
+fn an_accounts_message_override_changes_the_wording_in_its_language_only() {
+    let r = renderer();
+    let ev = event_with("meeting.started", "Community call");
+    let tenant = BTreeMap::from([(
+        messages_key("es"),
+        "alert-started-headline = ¡Ya empezó!\n".to_owned(),
+    )]);
+    let layers = Overrides {
+        layers: vec![&tenant],
+    };
+    let es = r
+        .render(
+            DestinationKind::Telegram,
+            &ev.kind,
+            &ctx_in(&ev, false, "es"),
+            &layers,
+        )
+        .unwrap();
+    assert!(all_text(&es).contains("¡Ya empezó!"), "{}", all_text(&es));
+    let en = r
+        .render(
+            DestinationKind::Telegram,
+            &ev.kind,
+            &ctx_in(&ev, false, "en"),
+            &layers,
+        )
+        .unwrap();
+    assert!(
+        all_text(&en).contains("Meeting started:"),
+        "{}",
+        all_text(&en)
+    );
+}
+
 #[test]
 fn every_default_template_passes_validation_under_its_own_key() {
     let r = renderer();
@@ -144,7 +249,7 @@ fn ended_shows_the_actual_length_not_the_scheduled_duration() {
     let Rendered::Telegram { html } = render(&r, DestinationKind::Telegram, &ev, &ctx) else {
         panic!()
     };
-    assert!(html.contains("Lasted 47 min"), "{html}");
+    assert!(html.contains("Lasted: 47 min"), "{html}");
     assert!(!html.contains("1 h"), "{html}");
 }
 
@@ -163,7 +268,7 @@ fn a_sparse_update_still_reads_well() {
     };
     assert_eq!(
         html,
-        "✏️ <b>Meeting 5</b> was updated\n🕒 Thursday, March 5 at 13:00 EST (was Wednesday, March 4 at 13:00 EST)"
+        "✏️ Meeting changed: <b>Meeting 5</b>\n🕒 Thursday, March 5 at 1:00 PM EST (was Wednesday, March 4 at 1:00 PM EST)"
     );
 }
 
@@ -176,7 +281,7 @@ fn an_unknown_route_zone_falls_back_to_utc() {
     let Rendered::Telegram { html } = render(&r, DestinationKind::Telegram, &ev, &ctx) else {
         panic!()
     };
-    assert!(html.contains("Started at 18:00 UTC"), "{html}");
+    assert!(html.contains("6:00 PM UTC"), "{html}");
 }
 
 // ---------------------------------------------------------------------------------------------

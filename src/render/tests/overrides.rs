@@ -45,7 +45,7 @@ fn overrides_route_specific_then_route_all_then_tenant_then_default() {
         ),
         "tenant specific"
     );
-    assert!(tg(&started, &Overrides::none()).contains("has started"));
+    assert!(tg(&started, &Overrides::none()).contains("Meeting started:"));
     let Rendered::Log { text } = r
         .render(
             DestinationKind::Log,
