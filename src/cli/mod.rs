@@ -18,6 +18,7 @@ mod simulate;
 mod subscriptions;
 mod tenants;
 mod tokens;
+mod wording;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -96,6 +97,11 @@ enum Command {
     Templates {
         #[command(subcommand)]
         command: routes::TemplatesCommand,
+    },
+    /// An account's wording of the alert sentences in each language: show, set, reset.
+    Wording {
+        #[command(subcommand)]
+        command: wording::WordingCommand,
     },
     /// Queued and failed deliveries: list, retry, replay.
     Deliveries {
@@ -184,6 +190,7 @@ pub fn main() -> ExitCode {
         Command::Bots { command } => bots::run(cli.config.as_deref(), command),
         Command::Routes { command } => routes::run_routes(cli.config.as_deref(), command),
         Command::Templates { command } => routes::run_templates(cli.config.as_deref(), command),
+        Command::Wording { command } => wording::run(cli.config.as_deref(), command),
         Command::Deliveries { command } => {
             deliveries::run_deliveries(cli.config.as_deref(), command)
         }

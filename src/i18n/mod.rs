@@ -272,6 +272,11 @@ pub fn alert_locale<'a>(route: Option<&'a str>, default: &'a str) -> &'a str {
         .unwrap_or(default)
 }
 
+/// The shipped catalogue of language `code` (exact code), as Fluent source.
+pub fn catalogue_source(code: &str) -> Option<&'static str> {
+    CATALOGUES.iter().find(|(c, _)| *c == code).map(|(_, s)| *s)
+}
+
 /// `Accept-Language` as tags, most wanted first (`q=0` means "not this one").
 pub fn accept_language(header: &str) -> Vec<String> {
     let mut tags: Vec<(u16, usize, String)> = header

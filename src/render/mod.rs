@@ -61,9 +61,14 @@ pub const MAX_SUBJECT_CHARS: usize = 250;
 /// Longest Telegram message the renderer produces: eight Telegram messages' worth.
 pub const MAX_TELEGRAM_RENDER: usize = 8 * telegram::MAX_LEN;
 
+/// The pseudo-event under which an account keeps its wording of catalogue messages: stored like
+/// a template, as `messages/LANG` (Fluent source), so it shares the templates' store, API, CLI,
+/// backups and preview.
+pub const MESSAGES: &str = "messages";
+
 /// Where an account keeps its overrides of the catalogue's messages for one language.
 pub fn messages_key(code: &str) -> String {
-    format!("messages.{code}")
+    format!("{MESSAGES}/{code}")
 }
 
 /// The escaping format of a template key (`telegram.html`, or `meeting.started/telegram.html`).
@@ -132,7 +137,7 @@ impl<'a> Overrides<'a> {
     }
 
     /// The organizer's message overrides for language `code` (Fluent source under the key
-    /// `messages.CODE`), from the first layer that has them.
+    /// `messages/CODE`), from the first layer that has them.
     pub fn find_messages(&self, code: &str) -> Option<&'a str> {
         let key = messages_key(code);
         self.layers
@@ -516,6 +521,9 @@ impl Renderer {
     /// samples to that event. Outputs are checked too: webhook bodies must be JSON, Telegram HTML
     /// must use only tags Telegram accepts, and a subject must not be empty.
     pub fn validate(&self, key: &str, source: &str) -> Result<(), TemplateError> {
+        if let Some(code) = key.strip_prefix("messages/") {
+            return validate_messages(key, code, source);
+        }
         let (only_event, base) = match key.split_once('/') {
             Some((event, base)) if DEFAULT_EVENTS.contains(&event) => (Some(event), base),
             Some(_) => {
@@ -587,6 +595,25 @@ impl Renderer {
         }
         Ok(())
     }
+}
+
+/// An account's wording for language `code`: Fluent source that changes only messages that exist,
+/// with only the variables they have (see [`crate::i18n::check_override`]).
+fn validate_messages(key: &str, code: &str, source: &str) -> Result<(), TemplateError> {
+    if !crate::i18n::Lang::all().iter().any(|l| l.code() == code) {
+        let known: Vec<&str> = crate::i18n::Lang::all()
+            .into_iter()
+            .map(|l| l.code())
+            .collect();
+        return Err(TemplateError::new(
+            key,
+            format!("no language `{code}`; use one of {}", known.join(", ")),
+        ));
+    }
+    budget::check_source(source).map_err(|m| TemplateError::new(key, m))?;
+    crate::i18n::check_override(source)
+        .map(|_| ())
+        .map_err(|m| TemplateError::new(key, m))
 }
 
 fn compile(key: &str, source: &str) -> Result<Template, TemplateError> {

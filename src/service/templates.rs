@@ -7,7 +7,9 @@ use serde::{Deserialize, Serialize};
 
 use super::{Ctx, ServiceError};
 use crate::dispatch;
-use crate::render::{ContextInput, DestinationKind, Overrides, TEMPLATE_KEYS, build_context};
+use crate::render::{
+    ContextInput, DestinationKind, MESSAGES, Overrides, TEMPLATE_KEYS, build_context,
+};
 use crate::routing::{FieldError, MEETING_EVENTS, Route, Target};
 use crate::store::{Message, NewJob};
 use crate::zoom::EventKind;
@@ -56,6 +58,12 @@ impl Ctx {
         {
             return Ok(s);
         }
+        if event == MESSAGES {
+            // No wording of its own yet: the shipped catalogue, to copy lines from.
+            return crate::i18n::catalogue_source(key)
+                .map(str::to_string)
+                .ok_or_else(|| ServiceError::NotFound(format!("no language {key}")));
+        }
         crate::render::default_template(event, key)
             .map(str::to_string)
             .ok_or_else(|| {
@@ -63,6 +71,22 @@ impl Ctx {
                     "no default template {event}/{key}; the built-in default is used"
                 ))
             })
+    }
+
+    /// The account's own wording of catalogue messages in language `code` (Fluent source), ""
+    /// when it has none.
+    pub async fn wording(
+        &self,
+        app: &str,
+        account: &str,
+        code: &str,
+    ) -> Result<String, ServiceError> {
+        Ok(self
+            .db
+            .tenant_templates(app, account)
+            .await?
+            .remove(&crate::render::messages_key(code))
+            .unwrap_or_default())
     }
 
     pub async fn set_template(
@@ -74,12 +98,14 @@ impl Ctx {
         source: &str,
     ) -> Result<(), ServiceError> {
         check_event_key(event, key)?;
-        self.renderer.validate(key, source).map_err(|e| {
-            ServiceError::Invalid(vec![FieldError {
-                field: format!("{event}/{key}"),
-                message: e.to_string(),
-            }])
-        })?;
+        self.renderer
+            .validate(&format!("{event}/{key}"), source)
+            .map_err(|e| {
+                ServiceError::Invalid(vec![FieldError {
+                    field: format!("{event}/{key}"),
+                    message: e.to_string(),
+                }])
+            })?;
         self.db
             .set_template(app, account, event, key, source)
             .await?;
@@ -235,13 +261,22 @@ impl Ctx {
             None => BTreeMap::new(),
         };
         let account = req.account.clone().unwrap_or_else(|| "demo-account".into());
-        let (_, ctx) = self.sample(
+        let (_, mut ctx) = self.sample(
             &kind,
             &req.app,
             &account,
             route.as_ref(),
             req.topic.as_deref(),
         );
+        if let Some(tag) = req.locale.as_deref().filter(|t| !t.trim().is_empty()) {
+            if crate::i18n::Lang::from_tag(tag).is_none() {
+                return Err(ServiceError::Invalid(vec![FieldError {
+                    field: "locale".into(),
+                    message: format!("the relay has no messages in `{tag}`"),
+                }]));
+            }
+            ctx["route"]["locale"] = serde_json::Value::String(tag.to_string());
+        }
         // A draft is checked as saving would check it (syntax, names, escaping), so the preview
         // never shows what could not be saved.
         let mut errs = Vec::new();
@@ -456,6 +491,20 @@ fn channel_name(k: DestinationKind) -> &'static str {
 }
 
 fn check_event_key(event: &str, key: &str) -> Result<(), ServiceError> {
+    if event == MESSAGES {
+        // An account's wording: `key` is the language.
+        if crate::i18n::Lang::all().iter().any(|l| l.code() == key) {
+            return Ok(());
+        }
+        let known: Vec<&str> = crate::i18n::Lang::all()
+            .into_iter()
+            .map(|l| l.code())
+            .collect();
+        return Err(ServiceError::Invalid(vec![FieldError {
+            field: "lang".into(),
+            message: format!("use one of {}", known.join(", ")),
+        }]));
+    }
     let mut errs = Vec::new();
     if !MEETING_EVENTS.contains(&event) {
         errs.push(FieldError {
@@ -496,6 +545,10 @@ pub struct PreviewRequest {
     /// the route's and the tenant's: the console's live preview renders drafts with these.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub templates: BTreeMap<String, String>,
+    /// Render in this language instead of the route's (the console previews an account's wording
+    /// of one language with it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
 }
 
 fn default_app() -> String {

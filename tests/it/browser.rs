@@ -512,6 +512,7 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
         ("17-subscriptions", "/subscriptions".to_string()),
         ("18-failed-deliveries", "/deliveries?failed=1".to_string()),
         ("19-own-bot", "/bot".to_string()),
+        ("21-wording-arabic", "/wording?lang=ar".to_string()),
     ] {
         c.goto(&format!("{acct}{path}")).await?;
         let want = format!(

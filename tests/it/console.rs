@@ -669,3 +669,87 @@ async fn the_console_issues_no_bot_code_when_bot_commands_are_off() {
     }
     assert!(app.db().list_codes(None).await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn the_wording_page_checks_saves_and_previews_an_accounts_sentences() {
+    let app = spawn_app(|_| {}).await;
+    let mut v = Visitor::new(&app);
+    v.sign_in_operator().await;
+    let csrf = v.csrf().await;
+    let page = "/console/t/default/demo-account/wording";
+
+    // Arabic is edited and shown right to left, with every sentence and how it reads now.
+    let html = v
+        .get(&format!("{page}?lang=ar"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("lang=\"ar\" dir=\"rtl\""), "{html}");
+    assert!(html.contains("alert-started-headline"), "{html}");
+    assert!(html.contains("بدأ الاجتماع"), "{html}");
+
+    // A variable the sentence is not given is refused next to the box; nothing is saved.
+    let res = v
+        .post(
+            page,
+            &[
+                ("csrf", &csrf),
+                ("lang", "es"),
+                ("source", "alert-started-subject = Ya: { $titulo }"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("id=\"wording-err\""), "{html}");
+    assert!(html.contains("{ $titulo }"), "{html}");
+    assert!(
+        !app.db()
+            .tenant_templates("default", "demo-account")
+            .await
+            .unwrap()
+            .contains_key("messages/es")
+    );
+
+    // A good one is saved, marked as the account's, and the preview speaks it.
+    let res = v
+        .post(
+            page,
+            &[
+                ("csrf", &csrf),
+                ("lang", "es"),
+                ("source", "alert-started-headline = ¡Ya empezamos!"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    let html = v
+        .get(&format!("{page}?lang=es"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("¡Ya empezamos!"), "{html}");
+    assert!(
+        html.contains("<span class=\"badge\">yours</span>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("id=\"preview-telegram\"") && html.contains("¡Ya empezamos! &lt;b&gt;"),
+        "the server-rendered preview uses the wording: {html}"
+    );
+
+    // Going back to the shipped wording removes it.
+    let res = v
+        .post(page, &[("csrf", &csrf), ("lang", "es"), ("reset", "1")])
+        .await;
+    assert_eq!(res.status(), StatusCode::SEE_OTHER);
+    assert!(
+        !app.db()
+            .tenant_templates("default", "demo-account")
+            .await
+            .unwrap()
+            .contains_key("messages/es")
+    );
+}

@@ -25,6 +25,7 @@ mod installs;
 mod intake;
 mod join;
 mod journal_crash;
+mod languages;
 mod layering;
 mod ops;
 mod outbox_race;

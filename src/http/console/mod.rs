@@ -22,6 +22,7 @@ mod route_form;
 mod routes;
 mod subscriptions;
 mod templates;
+mod wording;
 mod words;
 
 use axum::Router;
@@ -80,6 +81,10 @@ pub fn router() -> Router<AppState> {
         .route(
             "/t/{app}/{account}/templates",
             get(templates::show).post(templates::save),
+        )
+        .route(
+            "/t/{app}/{account}/wording",
+            get(wording::show).post(wording::save),
         )
         .route("/t/{app}/{account}/deliveries", get(deliveries::list))
         .route(

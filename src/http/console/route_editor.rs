@@ -19,6 +19,48 @@ pub(super) fn is_member(d: &Destination) -> bool {
 
 /// A text input with its label, hint and errors (all of which it needs, hence the arguments).
 #[allow(clippy::too_many_arguments)]
+/// The route's language, by the languages' own names; a stored tag no catalogue speaks stays
+/// selectable so that saving the form does not change it silently.
+fn language_select(current: Option<&str>, errs: &[FieldError]) -> String {
+    let current = current.map(str::trim).filter(|c| !c.is_empty());
+    let mut opts = format!(
+        "<option value=\"\"{}>The relay's default language</option>",
+        if current.is_none() { " selected" } else { "" }
+    );
+    let picked = current.and_then(crate::i18n::Lang::from_tag);
+    let mut matched = false;
+    for lang in crate::i18n::Lang::all() {
+        // A regional tag (pt-BR) keeps its region: it picks that region's date conventions.
+        let is = picked.is_some_and(|p| p.code() == lang.code());
+        let value = if is {
+            current.unwrap_or(lang.code())
+        } else {
+            lang.code()
+        };
+        matched |= is;
+        opts.push_str(&format!(
+            "<option value=\"{}\" lang=\"{}\"{}>{}</option>",
+            e(value),
+            e(lang.code()),
+            if is { " selected" } else { "" },
+            e(lang.name())
+        ));
+    }
+    if let (Some(c), false) = (current, matched) {
+        opts.push_str(&format!(
+            "<option value=\"{0}\" selected>{0} (no messages in this language)</option>",
+            e(c)
+        ));
+    }
+    let errors = field_errors(errs, "locale", "locale-err");
+    format!(
+        "<div class=\"field{}\"><label for=\"locale\">Language</label>\
+         <p class=\"hint\" id=\"locale-hint\">Alerts, the join page and member emails of this route are written in it, with its day and month names.</p>\
+         <select id=\"locale\" name=\"locale\" aria-describedby=\"locale-hint\">{opts}</select>{errors}</div>",
+        if errors.is_empty() { "" } else { " invalid" },
+    )
+}
+
 pub(super) fn text_input(
     id: &str,
     name: &str,
@@ -209,16 +251,7 @@ pub(super) fn editor(
         "timezone",
         "",
     ));
-    b.push_str(&text_input(
-        "locale",
-        "locale",
-        "Language",
-        r.locale.as_deref().unwrap_or(""),
-        "Optional, e.g. de or en-US.",
-        errs,
-        "locale",
-        "",
-    ));
+    b.push_str(&language_select(r.locale.as_deref(), errs));
     b.push_str(&checkbox(
         "include_join_link",
         "include_join_link",

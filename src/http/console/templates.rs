@@ -118,6 +118,7 @@ async fn render(
                     .collect()
             })
             .unwrap_or_default(),
+        locale: None,
     };
     let preview = c.preview(&req).await;
 
@@ -157,8 +158,12 @@ async fn render(
     b.push_str(&options(&routes, route.as_deref()));
     b.push_str(
         "</select></div><button type=\"submit\">Show</button></form>\
-         <p class=\"jump\"><a href=\"#preview\">See the preview</a> · <a href=\"#vars-h\">What a message can say</a></p>",
+         <p class=\"jump\"><a href=\"#preview\">See the preview</a> · <a href=\"#vars-h\">What a message can say</a>",
     );
+    b.push_str(&format!(
+        " · <a href=\"{}\">Change the wording in each language</a></p>",
+        e(&sc.url("/wording"))
+    ));
 
     b.push_str(&format!(
         "<div class=\"split\"><form method=\"post\" action=\"{}\" id=\"template-form\" \
@@ -243,16 +248,24 @@ async fn render(
 const VARIABLES: &[(&str, &str)] = &[
     ("The meeting's title", "{{meeting.topic}}"),
     (
-        "Start time, e.g. 18:30",
-        "{{time meeting.start_time \"%H:%M\"}}",
+        "Start time with the time zone, e.g. 6:30 PM CET (in the route's language)",
+        "{{time meeting.start_time \"time\"}}",
     ),
     (
-        "Start day and time, e.g. Tuesday 3 December, 18:30",
-        "{{time meeting.start_time \"%A %-d %B, %H:%M\"}}",
+        "Start day and time, e.g. Tuesday, December 3 at 6:30 PM CET",
+        "{{time meeting.start_time \"datetime\"}}",
     ),
     (
-        "Start time with the time zone, e.g. 18:30 CET",
-        "{{time meeting.start_time \"%H:%M %Z\"}}",
+        "Start day, e.g. Tuesday, December 3",
+        "{{time meeting.start_time \"date\"}}",
+    ),
+    (
+        "How soon it starts, e.g. in 10 minutes",
+        "{{relative meeting.start_time}}",
+    ),
+    (
+        "A sentence in the route's language, e.g. Join the meeting",
+        "{{t \"alert-join\"}}",
     ),
     (
         "How long it is planned for",
@@ -308,7 +321,7 @@ fn variables_panel() -> String {
 }
 
 /// The preview panes, filled by the server; the script re-renders them as the user types.
-fn preview_panel(preview: Result<Vec<PreviewItem>, ServiceError>) -> String {
+pub(super) fn preview_panel(preview: Result<Vec<PreviewItem>, ServiceError>) -> String {
     let mut b = String::from(
         "<section id=\"preview\" class=\"preview\" aria-labelledby=\"preview-h\" \
          data-preview-url=\"/api/v1/templates/preview\">\

@@ -168,7 +168,9 @@
     var templates = {};
     form.querySelectorAll("textarea[data-key]").forEach(function (t) {
       // An empty box is no override (webhook.json has no default template to show).
-      if (t.value.trim() !== "") templates[event + "/" + t.getAttribute("data-key")] = t.value;
+      // A box with data-full-key (an account's wording, `messages/es`) is sent under that key.
+      var key = t.getAttribute("data-full-key") || event + "/" + t.getAttribute("data-key");
+      if (t.value.trim() !== "") templates[key] = t.value;
     });
     var body = {
       event: event,
@@ -178,6 +180,8 @@
     };
     var route = form.getAttribute("data-route");
     if (route) body.route = route;
+    var locale = form.getAttribute("data-locale");
+    if (locale) body.locale = locale;
     var mine = ++seq;
     status.textContent = "Updating preview…";
     fetch(url, {
