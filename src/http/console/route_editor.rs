@@ -17,7 +17,6 @@ pub(super) fn is_member(d: &Destination) -> bool {
     )
 }
 
-/// A text input with its label, hint and errors (all of which it needs, hence the arguments).
 /// The route's language, by the languages' own names; a stored tag no catalogue speaks stays
 /// selectable so that saving the form does not change it silently.
 fn language_select(current: Option<&str>, errs: &[FieldError]) -> String {
@@ -60,6 +59,7 @@ fn language_select(current: Option<&str>, errs: &[FieldError]) -> String {
     )
 }
 
+/// A text input with its label, hint and errors (all of which it needs, hence the arguments).
 #[allow(clippy::too_many_arguments)]
 pub(super) fn text_input(
     id: &str,
