@@ -325,7 +325,7 @@ fn h() { crate::iota::i() }
 }
 
 #[test]
-fn config_and_net_use_no_module_above_them() {
+fn config_net_and_i18n_use_no_module_above_them() {
     let graph = module_graph();
     // The reader found the real graph, not an empty one.
     assert!(
@@ -339,7 +339,14 @@ fn config_and_net_use_no_module_above_them() {
             .unwrap_or_default()
     };
     assert_eq!(uses("net"), Vec::<String>::new(), "{:#?}", graph.get("net"));
-    assert_eq!(uses("config"), vec!["net"], "{:#?}", graph.get("config"));
+    // The message catalogues are read by every layer, config's language check included.
+    assert_eq!(uses("i18n"), Vec::<String>::new(), "{:#?}", graph.get("i18n"));
+    assert_eq!(
+        uses("config"),
+        vec!["i18n", "net"],
+        "{:#?}",
+        graph.get("config")
+    );
 }
 
 #[test]
