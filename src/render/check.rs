@@ -115,6 +115,19 @@ fn names_in(t: &Template, scope: Option<&Value>, parent: Pos) -> Result<(), Issu
             (Parameter::Subexpression(_), _) => check_param(&ht.name, scope, pos)?,
             _ => {}
         }
+        // `{{t "id"}}`: the sentence must exist, even in a branch no sample takes.
+        if helper == Some("t")
+            && let Some(Parameter::Literal(Value::String(id))) = ht.params.first()
+            && !crate::i18n::Lang::has(id)
+        {
+            return Err(issue(
+                pos,
+                Some(id.clone()),
+                format!(
+                    "there is no sentence `{id}`; docs/languages.md says where they are listed"
+                ),
+            ));
+        }
         for p in ht.params.iter().chain(ht.hash.values()) {
             check_param(p, scope, pos)?;
         }

@@ -340,7 +340,12 @@ fn config_net_and_i18n_use_no_module_above_them() {
     };
     assert_eq!(uses("net"), Vec::<String>::new(), "{:#?}", graph.get("net"));
     // The message catalogues are read by every layer, config's language check included.
-    assert_eq!(uses("i18n"), Vec::<String>::new(), "{:#?}", graph.get("i18n"));
+    assert_eq!(
+        uses("i18n"),
+        Vec::<String>::new(),
+        "{:#?}",
+        graph.get("i18n")
+    );
     assert_eq!(
         uses("config"),
         vec!["i18n", "net"],

@@ -225,3 +225,16 @@ fn budgeted_each_behaves_like_the_builtin() {
         }
     );
 }
+
+#[test]
+fn an_unknown_sentence_is_refused_even_in_a_branch_no_sample_takes() {
+    let r = renderer();
+    let e = r
+        .validate(
+            "telegram.html",
+            "{{#if (eq meeting.type 99)}}{{t \"alert-nonexistent\"}}{{/if}}{{t \"alert-join\"}}",
+        )
+        .unwrap_err();
+    assert!(e.message.contains("alert-nonexistent"), "{e}");
+    r.validate("telegram.html", "{{t \"alert-join\"}}").unwrap();
+}
