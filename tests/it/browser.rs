@@ -10,6 +10,7 @@ use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
@@ -185,6 +186,7 @@ async fn audit(c: &Client, name: &str) -> Step<()> {
         )
         .into());
     }
+    keyboard(c, name).await?;
     c.set_window_size(390, 1200).await?;
     let wide: serde_json::Value = c
         .execute(
@@ -199,6 +201,72 @@ async fn audit(c: &Client, name: &str) -> Step<()> {
         return Err(
             format!("{name}: at 390 px the page is {scroll} px wide and scrolls sideways").into(),
         );
+    }
+    Ok(())
+}
+
+/// Marks every control a person can reach on the page (visible links, buttons, fields, summaries;
+/// not those folded inside a closed `<details>`) with `data-kb`, and returns how many there are.
+const MARK_CONTROLS: &str = "const els = Array.from(document.querySelectorAll(\
+  'a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex=\"-1\"])'))\
+  .filter(e => !e.disabled && e.checkVisibility({visibilityProperty: true, contentVisibilityAuto: true}));\
+  els.forEach((e, i) => e.setAttribute('data-kb', String(i)));\
+  if (document.activeElement) document.activeElement.blur();\
+  return els.length;";
+
+/// The focused control: its `data-kb` mark (or null), whether a focus ring shows, and a name.
+const FOCUSED: &str = "const e = document.activeElement;\
+  if (!e || e === document.body) return [null, true, 'body'];\
+  const s = getComputedStyle(e);\
+  const ring = (s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== 'none';\
+  return [e.getAttribute('data-kb'), ring, e.tagName + ' ' + (e.textContent || e.name || e.id || '').trim().slice(0, 40)];";
+
+/// Keyboard only: pressing Tab from the top of the page reaches every visible control, in one
+/// pass, and each shows a focus ring when it has the focus.
+async fn keyboard(c: &Client, name: &str) -> Step<()> {
+    let total = c
+        .execute(MARK_CONTROLS, vec![])
+        .await?
+        .as_u64()
+        .unwrap_or(0) as usize;
+    let mut reached = std::collections::BTreeSet::new();
+    // Bounded: one Tab per control, and a few for the browser's own stops.
+    for _ in 0..total + 5 {
+        let tab = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: '\u{E004}' })
+            .then(KeyAction::Up { value: '\u{E004}' });
+        c.perform_actions(tab).await?;
+        let f: serde_json::Value = c.execute(FOCUSED, vec![]).await?;
+        let ring = f[1].as_bool().unwrap_or(false);
+        let label = f[2].as_str().unwrap_or("").to_string();
+        if let Some(id) = f[0].as_str() {
+            if !ring {
+                return Err(
+                    format!("{name}: {label} has the focus but shows no focus ring").into(),
+                );
+            }
+            if !reached.insert(id.to_string()) {
+                break; // wrapped around
+            }
+        }
+        if reached.len() == total {
+            break;
+        }
+    }
+    if reached.len() < total {
+        let missed: serde_json::Value = c
+            .execute(
+                "const seen = new Set(arguments[0]); return Array.from(document.querySelectorAll('[data-kb]'))\
+                 .filter(e => !seen.has(e.getAttribute('data-kb')))\
+                 .map(e => e.tagName + ' ' + (e.textContent || e.name || e.id || '').trim().slice(0, 40));",
+                vec![serde_json::json!(reached.iter().collect::<Vec<_>>())],
+            )
+            .await?;
+        return Err(format!(
+            "{name}: {} of {total} controls cannot be reached with Tab: {missed}",
+            total - reached.len()
+        )
+        .into());
     }
     Ok(())
 }
