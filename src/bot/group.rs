@@ -59,6 +59,7 @@ pub(super) async fn link(from: &Origin<'_>, code: Option<&str>) -> Result<Reply,
         chat_kind: ChatKind::from_telegram(from.chat_kind),
         by_user: from.user_id,
         now_ms: now_ms(),
+        title: from.chat_title,
     };
     let linked = match links::link_group(from.db(), &req).await {
         Ok(linked) => linked,

@@ -25,6 +25,8 @@ pub(super) struct Origin<'a> {
     pub(super) chat_kind: &'a str,
     /// The forum topic, when the message was posted in one.
     pub(super) thread: Option<i64>,
+    /// The group's title, kept when the group is linked.
+    pub(super) chat_title: Option<&'a str>,
 }
 
 impl Origin<'_> {
@@ -87,6 +89,7 @@ pub(super) async fn handle(bot: &Bot, u: &Update) -> Result<Vec<Reply>, StoreErr
             .is_topic_message
             .then_some(msg.message_thread_id)
             .flatten(),
+        chat_title: msg.chat.title.as_deref(),
     };
     let Some(parsed) = command::parse(text) else {
         // Plain text: in a private chat, say what works; in a group it is not for us.

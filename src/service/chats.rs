@@ -175,6 +175,7 @@ pub async fn migrate_links(
                         kind: crate::store::bot::ChatKind::Unknown,
                         linked_by: None,
                         linked_at_ms: now,
+                        title: None,
                     })
                     .await?;
                 if held.is_tenant(app, account) {
@@ -243,4 +244,24 @@ pub async fn migrate_links(
     }
     db.set_chat_links_migrated().await?;
     Ok(report)
+}
+
+impl super::Ctx {
+    /// The titles of this tenant's linked groups by chat id, for pages that name destinations
+    /// ("Telegram group “Tuesday Readers”" rather than a chat id). Groups linked before titles
+    /// were kept have none.
+    pub async fn group_titles(
+        &self,
+        app: &str,
+        account: &str,
+    ) -> Result<std::collections::BTreeMap<i64, String>, ServiceError> {
+        Ok(self
+            .db
+            .all_chat_links()
+            .await?
+            .into_iter()
+            .filter(|l| l.is_tenant(app, account))
+            .filter_map(|l| Some((l.chat_id, l.title?)))
+            .collect())
+    }
 }

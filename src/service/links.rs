@@ -83,6 +83,8 @@ pub struct LinkRequest<'a> {
     /// The administrator who sent the code.
     pub by_user: i64,
     pub now_ms: i64,
+    /// The group's title as Telegram sends it, kept for the console.
+    pub title: Option<&'a str>,
 }
 
 /// What a `/link` did.
@@ -172,6 +174,7 @@ pub async fn link_group(db: &dyn Backend, req: &LinkRequest<'_>) -> Result<Linke
             kind: req.chat_kind,
             linked_by: Some(req.by_user),
             linked_at_ms: req.now_ms,
+            title: req.title.map(str::to_owned),
         })
         .await?;
     if !held.is_tenant(&rec.app_id, &rec.account_id) {
@@ -324,6 +327,7 @@ mod tests {
             chat_kind: ChatKind::Supergroup,
             by_user: 7,
             now_ms: 10,
+            title: Some("Tuesday Readers"),
         }
     }
 

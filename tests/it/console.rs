@@ -753,3 +753,46 @@ async fn the_wording_page_checks_saves_and_previews_an_accounts_sentences() {
             .contains_key("messages/es")
     );
 }
+
+#[tokio::test]
+async fn a_linked_group_is_named_by_its_title_not_its_chat_id() {
+    use zoom_relay::store::bot::{ChatKind, ChatLink};
+    let app = spawn_app(|_| {}).await;
+    let chat = -1_001_555_000_111i64;
+    app.db()
+        .link_chat(&ChatLink {
+            chat_id: chat,
+            app_id: "default".into(),
+            account_id: "demo-account".into(),
+            kind: ChatKind::Supergroup,
+            linked_by: Some(7),
+            linked_at_ms: 1,
+            title: Some("Tuesday Readers".into()),
+        })
+        .await
+        .unwrap();
+    app.db()
+        .put_route(
+            &serde_json::from_value(serde_json::json!({
+                "name": "readers", "app_id": "default", "account_id": "demo-account",
+                "events": ["meeting.started"],
+                "destinations": [{"kind": "telegram", "chat_id": chat}]
+            }))
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    let mut v = Visitor::new(&app);
+    v.sign_in_operator().await;
+    let html = v
+        .get("/console/t/default/demo-account/routes")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(html.contains("Telegram group “Tuesday Readers”"), "{html}");
+    assert!(
+        !html.contains(&chat.to_string()),
+        "no chat id on the page: {html}"
+    );
+}

@@ -114,6 +114,8 @@ async fn b_links_its_group(app: &TestApp, tg: &FakeTelegram) {
     let link = app.db().chat_link(B_GROUP).await.unwrap().expect("linked");
     assert_eq!(link.account_id, B);
     assert_eq!(link.linked_by, Some(B_ADMIN));
+    // The group's title is kept, so organizers see its name rather than its id.
+    assert_eq!(link.title.as_deref(), Some("Fake supergroup"));
 }
 
 #[tokio::test]

@@ -50,6 +50,7 @@ pub async fn list(
     };
     let ctx = call::operator(&st);
     let rows = deliveries::list(&ctx, &query).await?;
+    let titles = ctx.group_titles(&sc.app, &sc.account).await?;
     // A destination disabled after a permanent failure fails again at once: Retry is offered only
     // once it is enabled again (on the dashboard).
     let disabled: std::collections::HashSet<String> =
@@ -80,7 +81,7 @@ pub async fn list(
     if rows.is_empty() {
         b.push_str("<p>No deliveries to show.</p>");
     } else {
-        b.push_str(&per_event(&rows));
+        b.push_str(&per_event(&rows, &titles));
         b.push_str(
             "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Deliveries\">\
              <table class=\"stack\"><thead><tr><th scope=\"col\">State</th>\
@@ -116,7 +117,7 @@ pub async fn list(
                 e(words::delivery_state(&r.state)),
                 e(&words::what(&r.event, r.test)),
                 e(&r.route),
-                e(&words::destination(&r.target)),
+                e(&words::destination_named(&r.target, &titles)),
                 words::time(&r.at),
                 e(r.detail.as_deref().unwrap_or("")),
             ));
@@ -136,7 +137,10 @@ pub async fn list(
 /// The newest events at a glance, one line each: what happened, and each destination's outcome
 /// ("Meeting started 3 min ago, Tuesday group: Telegram group … ✓, Email to … ✗ refused").
 /// Test sends are grouped as one "event" per route and minute.
-fn per_event(rows: &[deliveries::DeliveryView]) -> String {
+fn per_event(
+    rows: &[deliveries::DeliveryView],
+    titles: &std::collections::BTreeMap<i64, String>,
+) -> String {
     use std::collections::BTreeMap;
     // Newest first: rows come newest first, and the map keeps the order of first appearance.
     let mut order: Vec<(u64, String, String)> = Vec::new();
@@ -177,7 +181,7 @@ fn per_event(rows: &[deliveries::DeliveryView]) -> String {
                 };
                 format!(
                     "{} <span aria-label=\"{label}\">{mark}</span>{why}",
-                    e(&words::destination(&r.target))
+                    e(&words::destination_named(&r.target, &titles))
                 )
             })
             .collect();
@@ -281,6 +285,9 @@ pub async fn show(
 ) -> Result<Response, Fail> {
     let sc = scope(&st, &headers, app, account).await?;
     let d = owned(&st, &sc, id).await?;
+    let titles = call::operator(&st)
+        .group_titles(&sc.app, &sc.account)
+        .await?;
     let v = &d.delivery;
     let mut b = format!(
         "<dl class=\"facts\"><dt>State</dt><dd>{}</dd><dt>What</dt><dd>{}</dd><dt>Route</dt><dd>{}</dd>\
@@ -289,7 +296,7 @@ pub async fn show(
         e(words::delivery_state(&v.state)),
         e(&words::what(&v.event, v.test)),
         e(&v.route),
-        e(&words::destination(&v.target)),
+        e(&words::destination_named(&v.target, &titles)),
         v.attempts,
         words::time(&v.at),
         e(v.detail.as_deref().unwrap_or("")),

@@ -42,6 +42,7 @@ pub async fn list(
             .map(|d| (d.target, d.reason))
             .collect();
     let failing = failing_targets(&st, &sc).await?;
+    let titles = ctx.group_titles(&sc.app, &sc.account).await?;
     let mut body = format!(
         "<p><a class=\"button\" href=\"{}\">New route</a></p>",
         e(&sc.url("/new-route"))
@@ -80,7 +81,7 @@ pub async fn list(
             let mut to = Vec::new();
             for t in r.destinations.iter().flat_map(|d| d.targets()) {
                 let key = t.key();
-                let mut item = e(&words::destination(&key));
+                let mut item = e(&words::destination_named(&key, &titles));
                 if let Some(reason) = disabled.get(&key) {
                     item.push_str(&format!(
                         " <span class=\"warn\">⚠ turned off: {}</span>",

@@ -50,6 +50,23 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// A destination key in words, naming a linked group by its title when `titles` has it.
+pub fn destination_named(key: &str, titles: &std::collections::BTreeMap<i64, String>) -> String {
+    if let Some(rest) = key.strip_prefix("telegram:") {
+        let (chat, topic) = match rest.split_once(':') {
+            Some((c, t)) => (c, Some(t)),
+            None => (rest, None),
+        };
+        if let Some(title) = chat.parse::<i64>().ok().and_then(|c| titles.get(&c)) {
+            return match topic {
+                Some(t) => format!("Telegram group “{title}”, topic {t}"),
+                None => format!("Telegram group “{title}”"),
+            };
+        }
+    }
+    destination(key)
+}
+
 /// A destination key (`telegram:-100…`, `email:…`, `webhook:…`, `log`) in words.
 pub fn destination(key: &str) -> String {
     if let Some(rest) = key.strip_prefix("telegram:") {

@@ -96,6 +96,10 @@ pub struct ChatLink {
     /// The Telegram user who linked it; None when the migration recorded it.
     pub linked_by: Option<i64>,
     pub linked_at_ms: i64,
+    /// The group's title when it was linked, so organizers see "Tuesday Readers" rather than a
+    /// chat id. Absent for links recorded before titles were kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
 }
 
 impl ChatLink {

@@ -84,6 +84,7 @@ fn a_chat_links_to_one_tenant_only() {
         kind: ChatKind::Supergroup,
         linked_by: Some(1),
         linked_at_ms: 1,
+        title: None,
     };
     assert_eq!(s.link_chat(&link("A")).unwrap().account_id, "A");
     assert_eq!(

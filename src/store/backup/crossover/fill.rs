@@ -245,6 +245,7 @@ pub(super) async fn fill(s: &Db) {
             kind: ChatKind::Group,
             linked_by: Some(42),
             linked_at_ms: t,
+            title: Some("Tuesday Readers".into()),
         })
         .await
         .unwrap();

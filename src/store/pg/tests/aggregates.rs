@@ -293,6 +293,7 @@ async fn every_aggregate_round_trips() {
         kind: ChatKind::Group,
         linked_by: None,
         linked_at_ms: t,
+        title: None,
     };
     assert_eq!(
         s.link_chat(&link(-5, "acc")).await.unwrap(),
