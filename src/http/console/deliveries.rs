@@ -181,7 +181,7 @@ fn per_event(
                 };
                 format!(
                     "{} <span aria-label=\"{label}\">{mark}</span>{why}",
-                    e(&words::destination_named(&r.target, &titles))
+                    e(&words::destination_named(&r.target, titles))
                 )
             })
             .collect();
