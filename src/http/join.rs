@@ -22,7 +22,7 @@ use serde::Deserialize;
 use super::page::{escape, language_switcher, page_in};
 use super::{AppState, ClientAddr, call};
 use crate::dispatch::unsubscribe::Unsubscribe;
-use crate::i18n::{self, Lang, TimeStyle};
+use crate::i18n::{self, Lang, TimeStyle, message_html};
 use crate::service::join::{self, ConfirmToken, Confirmed, JoinFilter, JoinInfo, ManageAction};
 use crate::service::{Ctx, ServiceError};
 use crate::store::consents::{Consent, ConsentState};
@@ -158,7 +158,7 @@ fn join_body(pl: PageLang, info: &JoinInfo, error: Option<&str>, typed: &str) ->
     }
     b.push_str(&format!(
         "<p>{}</p>",
-        escape(&lang.t(
+        message_html(&lang.t(
             "page-join-events",
             &[("events", event_names(lang, &info.events).into())]
         ))
@@ -166,7 +166,7 @@ fn join_body(pl: PageLang, info: &JoinInfo, error: Option<&str>, typed: &str) ->
     match &info.filter {
         Some(JoinFilter::TopicContains(t)) => b.push_str(&format!(
             "<p>{}</p>",
-            escape(&lang.t("page-join-filter-topic", &[("text", t.as_str().into())]))
+            message_html(&lang.t("page-join-filter-topic", &[("text", t.as_str().into())]))
         )),
         Some(JoinFilter::SomeMeetings) => b.push_str(&format!(
             "<p>{}</p>",
@@ -324,7 +324,7 @@ pub async fn request(
                 &lang.tr("page-check-title"),
                 &format!(
                     "<p>{}</p><p style=\"color:#555\">{}</p>",
-                    escape(&lang.t("page-check", &args)),
+                    message_html(&lang.t("page-check", &args)),
                     escape(&lang.tr("page-check-spam")),
                 ),
             )
@@ -429,7 +429,7 @@ pub async fn confirm_page(
         &format!(
             "<p>{}</p>\
              <form method=\"post\"><button type=\"submit\" style=\"padding:.6rem 1rem;font-size:1rem\">{}</button></form>",
-            escape(&lang.t("page-confirm-question", &args)),
+            message_html(&lang.t("page-confirm-question", &args)),
             escape(&lang.tr("page-confirm-button")),
         ),
     )
@@ -467,7 +467,7 @@ pub async fn confirm(
                 &lang.tr("page-confirmed-title"),
                 &format!(
                     "<p>{}</p><p>{} <a href=\"{}\">{}</a></p>",
-                    escape(&lang.t("page-confirmed", &args)),
+                    message_html(&lang.t("page-confirmed", &args)),
                     escape(&lang.tr("page-confirmed-manage")),
                     escape(&manage),
                     escape(&lang.tr("page-confirmed-manage-link")),
@@ -519,7 +519,7 @@ fn manage_body(
         .map(|n| {
             format!(
                 "<p role=\"status\" style=\"background:#eef6ee;padding:.5rem\">{}</p>",
-                escape(n)
+                message_html(n)
             )
         })
         .unwrap_or_default();
@@ -533,8 +533,9 @@ fn manage_body(
         }
         a
     };
-    let say =
-        |key: &str, date: Option<String>| format!("<p>{}</p>", escape(&lang.t(key, &args(date))));
+    let say = |key: &str, date: Option<String>| {
+        format!("<p>{}</p>", message_html(&lang.t(key, &args(date))))
+    };
     match c.map(|c| (c.state, c.paused_until_ms.filter(|u| *u > now))) {
         Some((ConsentState::Confirmed, None)) => {
             b.push_str(&say("page-manage-active", None));

@@ -34,13 +34,14 @@ pub fn page_in(lang: Lang, status: StatusCode, title: &str, body: &str) -> Respo
 }
 
 /// Links to the same page in every language, each named in its own language (a reader who cannot
-/// read the current one still finds theirs). The current one is marked, not linked.
+/// read the current one still finds theirs). The current one is marked, not linked; it is compared
+/// by catalogue, since `es-MX` and `es` are one catalogue with different date conventions.
 pub fn language_switcher(current: Lang) -> String {
     let links: Vec<String> = Lang::all()
         .into_iter()
         .map(|l| {
             let (code, name) = (l.code(), escape(l.name()));
-            if l == current {
+            if l.code() == current.code() {
                 format!("<b lang=\"{code}\" dir=\"{}\">{name}</b>", l.dir())
             } else {
                 format!(
@@ -55,4 +56,36 @@ pub fn language_switcher(current: Lang) -> String {
         escape(&current.tr("page-language")),
         links.join(" · ")
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::i18n::message_html;
+
+    /// Right-to-left pages keep Fluent's isolation of values (as `<bdi>`), values are escaped,
+    /// and a value's own marks cannot leave an element open.
+    #[test]
+    fn arabic_messages_isolate_their_values_as_bdi() {
+        let ar = Lang::from_tag("ar").unwrap();
+        let said = ar.t(
+            "page-manage-active",
+            &[
+                ("address", "ann@example.org".into()),
+                ("route", "<Tue> \u{2068}".into()),
+            ],
+        );
+        let html = message_html(&said);
+        assert!(html.contains("<bdi>ann@example.org</bdi>"), "{html}");
+        assert!(html.contains("&lt;Tue&gt;"), "{html}");
+        assert_eq!(
+            html.matches("<bdi>").count(),
+            html.matches("</bdi>").count()
+        );
+        let en = message_html(&Lang::english().t(
+            "page-manage-active",
+            &[("address", "a@b.org".into()), ("route", "R".into())],
+        ));
+        assert_eq!(en, "a@b.org gets alerts from R.");
+    }
 }

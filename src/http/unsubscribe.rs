@@ -12,7 +12,7 @@ use axum::response::Response;
 use super::AppState;
 use super::join::{LangQuery, choose_lang, link_not_valid, member_page_lang, query_lang};
 use super::page::{escape, page_in};
-use crate::i18n::Lang;
+use crate::i18n::{Lang, message_html};
 use crate::service::subscriptions::{self, PURPOSE, Unsubscribe};
 
 fn decode(st: &AppState, token: &str) -> Option<Unsubscribe> {
@@ -60,7 +60,7 @@ pub async fn show(
         &lang.tr("page-unsubscribe-title"),
         &format!(
             "<p>{}</p><form method=\"post\"><button type=\"submit\">{}</button></form>",
-            escape(&lang.t("page-unsubscribe-question", &args(&u))),
+            message_html(&lang.t("page-unsubscribe-question", &args(&u))),
             escape(&lang.tr("page-unsubscribe-button")),
         ),
     )
@@ -94,7 +94,10 @@ pub async fn confirm(
                 lang,
                 StatusCode::OK,
                 &lang.tr("page-unsubscribed-title"),
-                &format!("<p>{}</p>", escape(&lang.t("page-unsubscribed", &args(&u)))),
+                &format!(
+                    "<p>{}</p>",
+                    message_html(&lang.t("page-unsubscribed", &args(&u)))
+                ),
             )
         }
         Err(e) => {

@@ -634,6 +634,8 @@ async fn the_join_page_speaks_the_browsers_language_and_a_chosen_one_wins() {
     assert_eq!(s, 200);
     assert_eq!(html_tag(&ar), "<html lang=\"ar\" dir=\"rtl\">");
     assert!(ar.contains("عنوان بريدك الإلكتروني"), "{ar}");
+    // The events stay isolated inside the Arabic sentence.
+    assert!(ar.contains("<bdi>يبدأ الاجتماع</bdi>"), "{ar}");
 
     // A refused address is explained in the member's language, and the choice stays in the form.
     let resp = app
