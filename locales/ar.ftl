@@ -120,6 +120,7 @@ page-event-started = يبدأ الاجتماع
 page-event-ended = ينتهي الاجتماع
 page-event-updated = يتغيّر الاجتماع
 page-event-deleted = يُلغى الاجتماع
+page-list-separator = { "، " }
 page-join-filter-topic = فقط الاجتماعات التي يحتوي عنوانها على «{ $text }».
 page-join-filter-some = فقط بعض اجتماعات المجتمع.
 page-join-telegram = عبر تيليغرام

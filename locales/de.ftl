@@ -96,6 +96,7 @@ page-event-started = ein Meeting beginnt
 page-event-ended = ein Meeting endet
 page-event-updated = ein Meeting geändert wird
 page-event-deleted = ein Meeting abgesagt wird
+page-list-separator = { ", " }
 page-join-filter-topic = Nur Meetings, deren Titel „{ $text }“ enthält.
 page-join-filter-some = Nur einige Meetings der Gemeinschaft.
 page-join-telegram = Über Telegram

@@ -111,6 +111,8 @@ page-event-started = Meeting started
 page-event-ended = Meeting ended
 page-event-updated = Meeting changed
 page-event-deleted = Meeting cancelled
+# Between the events of page-join-events (a quoted string keeps its spaces).
+page-list-separator = { ", " }
 page-join-filter-topic = Only meetings whose title contains “{ $text }”.
 page-join-filter-some = Only some of the community's meetings.
 page-join-telegram = On Telegram

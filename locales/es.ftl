@@ -96,6 +96,7 @@ page-event-started = Empieza la reunión
 page-event-ended = Termina la reunión
 page-event-updated = Cambia la reunión
 page-event-deleted = Se cancela la reunión
+page-list-separator = { ", " }
 page-join-filter-topic = Solo las reuniones cuyo título contiene «{ $text }».
 page-join-filter-some = Solo algunas de las reuniones de la comunidad.
 page-join-telegram = En Telegram

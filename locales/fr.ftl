@@ -96,6 +96,7 @@ page-event-started = la réunion commence
 page-event-ended = la réunion se termine
 page-event-updated = la réunion change
 page-event-deleted = la réunion est annulée
+page-list-separator = { ", " }
 page-join-filter-topic = Seulement les réunions dont le titre contient « { $text } ».
 page-join-filter-some = Seulement certaines réunions de la communauté.
 page-join-telegram = Sur Telegram

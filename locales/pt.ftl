@@ -96,6 +96,7 @@ page-event-started = a reunião começar
 page-event-ended = a reunião terminar
 page-event-updated = a reunião mudar
 page-event-deleted = a reunião for cancelada
+page-list-separator = { ", " }
 page-join-filter-topic = Só as reuniões cujo título contém “{ $text }”.
 page-join-filter-some = Só algumas das reuniões da comunidade.
 page-join-telegram = Pelo Telegram

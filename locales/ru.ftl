@@ -102,6 +102,7 @@ page-event-started = встреча началась
 page-event-ended = встреча закончилась
 page-event-updated = встреча изменилась
 page-event-deleted = встреча отменена
+page-list-separator = { ", " }
 page-join-filter-topic = Только встречи, в названии которых есть «{ $text }».
 page-join-filter-some = Только некоторые встречи сообщества.
 page-join-telegram = В Telegram

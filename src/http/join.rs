@@ -143,7 +143,7 @@ fn event_names(lang: Lang, events: &[EventKind]) -> String {
             other => other.plain().to_string(),
         })
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(&lang.tr("page-list-separator"))
 }
 
 fn join_title(lang: Lang, info: &JoinInfo) -> String {

@@ -16,6 +16,9 @@ pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
 /// Like [`page`], for a page written in `lang`: `lang` and `dir` on `<html>` let screen readers
 /// pick the voice and browsers lay right-to-left text out from the right.
 pub fn page_in(lang: Lang, status: StatusCode, title: &str, body: &str) -> Response {
+    // The heading keeps Fluent's isolation of a route's name in a right-to-left title; the
+    // window title is plain text, where markup cannot go.
+    let heading = crate::i18n::message_html(title);
     let title = escape(title);
     let (code, dir) = (lang.code(), lang.dir());
     let html = format!(
@@ -23,7 +26,7 @@ pub fn page_in(lang: Lang, status: StatusCode, title: &str, body: &str) -> Respo
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title}</title><link rel=\"icon\" href=\"/console/assets/favicon.svg\" type=\"image/svg+xml\"></head>\
          <body style=\"font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a\">\
-         <h1>{title}</h1>{body}</body></html>"
+         <h1>{heading}</h1>{body}</body></html>"
     );
     (
         status,
