@@ -94,3 +94,89 @@ alert-unsubscribe-label = Unsubscribe:
 # Pages follow the member's stored choice, then Accept-Language, then the route's language.
 # These messages are plain text; the page escapes them.
 # (Keep this comment block: it separates the sections.)
+
+# The language switcher's label, for screen readers.
+page-language = Language
+page-try-again-title = Try again
+page-try-again = The relay could not do this right now. Please try again in a minute.
+page-save-failed = The relay could not save this right now. Please try again in a minute.
+page-link-not-valid = Link not valid
+# The join page.
+page-join-gone = This join link does not work (any more). Ask the group's organizer for the current one.
+page-join-title = Join { $route }
+# { $events } is a list of the page-event-* names below.
+page-join-events = Get a message when: { $events }.
+page-event-created = Meeting scheduled
+page-event-started = Meeting started
+page-event-ended = Meeting ended
+page-event-updated = Meeting changed
+page-event-deleted = Meeting cancelled
+# Between the events of page-join-events (a quoted string keeps its spaces).
+page-list-separator = { ", " }
+page-join-filter-topic = Only meetings whose title contains “{ $text }”.
+page-join-filter-some = Only some of the community's meetings.
+page-join-telegram = On Telegram
+page-join-telegram-button = Open Telegram and press Start
+page-join-email = By email
+page-join-email-label = Your email address
+page-join-email-button = Send me a confirmation email
+page-join-email-note = We send you one email first. Nothing else arrives until you press Confirm in it. Every alert has a link to pause or stop them.
+page-join-closed = Joining is not open yet here. Ask the group's organizer.
+page-email-missing = Please type your email address in the box.
+page-email-empty = Please type your email address.
+page-email-too-long = That address is too long to be an email address.
+page-email-not-plain = Please type one plain address, like name@example.org.
+page-email-spaces = An email address has no spaces or line breaks.
+page-email-no-at = That doesn't look like an email address (it has no @).
+page-email-invalid = That doesn't look like an email address.
+page-email-no-mail = This community's relay does not send email.
+page-wait-title = Please wait a little
+page-wait = Many sign-ups came from your network just now. Please try again in ten minutes.
+page-check-title = Check your inbox
+page-check = If { $address } can get alerts from { $route }, an email is on its way to it. Open it and press Confirm within 48 hours.
+page-check-spam = Nothing arrived after a few minutes? Look in the spam folder. You can ask again tomorrow.
+# The confirmation link's page.
+page-confirm-bad = This confirmation link does not work. Links work for 48 hours: ask again from the group's join page.
+page-confirm-title = Confirm your alerts
+page-confirm-question = Send alerts from { $route } to { $address }?
+page-confirm-button = Confirm
+page-confirmed-title = You're in
+page-confirmed = { $address } now gets alerts from { $route }.
+# Followed by a link whose text is page-confirmed-manage-link.
+page-confirmed-manage = Every alert has a link to pause or stop them. You can also use this page:
+page-confirmed-manage-link = your alerts
+page-route-gone-title = Group not found
+page-route-gone = This group's alerts were removed by its organizer, so there is nothing to confirm.
+# The member's page (pause, resume, leave). { $date } is a day such as time-date.
+page-manage-bad = This link does not work. Use the link at the bottom of a recent alert.
+page-manage-title = Your alerts
+page-manage-active = { $address } gets alerts from { $route }.
+page-manage-paused = Alerts from { $route } to { $address } are paused until { $date }.
+page-manage-pending = { $address } is not confirmed for { $route } yet: press Confirm in the email we sent.
+page-manage-none = { $address } gets no alerts from { $route }. To join again, use the group's join page.
+page-pause-week = Pause for a week
+page-pause-month = Pause for a month
+page-resume = Resume now
+page-stop = Stop these alerts
+page-manage-use-buttons = Please use one of the buttons on the page.
+page-done-stopped = Done: no more alerts.
+page-done-resumed = Alerts are on again.
+page-done-paused = Paused until { $date }.
+page-done-nothing = Nothing to change.
+# The one-click unsubscribe link's page.
+page-unsubscribe-bad = This unsubscribe link is not valid. Use the link from a recent alert.
+page-unsubscribe-title = Unsubscribe
+page-unsubscribe-question = Stop sending alerts of { $route } to { $address }?
+page-unsubscribe-button = Unsubscribe
+page-unsubscribed-title = Unsubscribed
+page-unsubscribed = { $address } gets no more alerts of { $route }.
+# The confirmation email (subject, text and HTML).
+mail-confirm-subject = Please confirm: alerts from { $route }
+mail-confirm-why-member = Someone (we hope you) asked to get alerts from “{ $route }”.
+mail-confirm-why-organizer = An organizer of “{ $route }” added this address to its meeting alerts.
+mail-confirm-open = To start getting them, open this link and press Confirm (it works for 48 hours):
+mail-confirm-button = Confirm and start getting alerts
+mail-confirm-expires = The link works for 48 hours.
+mail-confirm-ignore = If you did not ask for this, ignore this email: you will get nothing more from us.
+# The footer added to every alert email, in the member's language.
+mail-footer-manage = Pause or stop these alerts

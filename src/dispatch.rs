@@ -403,20 +403,22 @@ impl Dispatcher {
                 continue;
             }
             // Email goes only to addresses whose owner confirmed (double opt-in) and did not
-            // pause; the consent is the owner's, apart from the route an organizer writes.
-            if let Target::Email { to } = &p.target
-                && !self
-                    .db
-                    .consent(&app, &account, &p.route.name, to)
-                    .await?
-                    .is_some_and(|c| c.may_send(now))
-            {
-                continue;
+            // pause; the consent is the owner's, apart from the route an organizer writes. It
+            // also holds the language the owner chose, for the footer.
+            let mut member_lang = None;
+            if let Target::Email { to } = &p.target {
+                match self.db.consent(&app, &account, &p.route.name, to).await? {
+                    Some(c) if c.may_send(now) => {
+                        member_lang = c.lang.as_deref().and_then(crate::i18n::Lang::from_tag);
+                    }
+                    _ => continue,
+                }
             }
             let links = self.email_links(&app, &account, p.route, &p.target);
             work.push(Work {
                 unsubscribe_url: links.as_ref().map(|l| l.0.clone()),
                 manage_url: links.map(|l| l.1),
+                member_lang,
                 route: p.route.clone(),
                 target: p.target,
             });

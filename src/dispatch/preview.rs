@@ -83,7 +83,9 @@ impl Dispatcher {
                     unsubscribe_url.as_deref(),
                 )
                 .map(|m| match &links {
-                    Some((_, manage)) => super::render::with_manage_footer(m, manage),
+                    Some((_, manage)) => {
+                        super::render::with_manage_footer(m, manage, self.route_lang(p.route))
+                    }
                     None => m,
                 })
                 .unwrap_or_else(|limit| Message::Log {

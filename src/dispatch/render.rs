@@ -7,6 +7,7 @@ use super::Dispatcher;
 use super::fairness::TENANT_RENDER_BUCKET;
 use super::fairness::template_set_hash;
 use super::{NOTICE_EVERY_MS, idempotency_key};
+use crate::i18n::Lang;
 use crate::render::budget::thread_cpu_ns;
 use crate::render::{
     ContextInput, DestinationKind, OverLimit, Overrides, RenderError, Rendered as Output,
@@ -50,6 +51,9 @@ pub(super) struct Work {
     pub(super) unsubscribe_url: Option<String>,
     /// Email: the signed manage page (pause, resume, leave), added as a footer to every message.
     pub(super) manage_url: Option<String>,
+    /// Email: the language the member chose (stored with their consent); the footer speaks it,
+    /// or the route's language when they chose none.
+    pub(super) member_lang: Option<Lang>,
 }
 
 /// What every render of one event shares.
@@ -110,7 +114,10 @@ impl Dispatcher {
                 }
             };
             let message = match &w.manage_url {
-                Some(url) => with_manage_footer(message, url),
+                Some(url) => {
+                    let lang = w.member_lang.unwrap_or_else(|| self.route_lang(&w.route));
+                    with_manage_footer(message, url, lang)
+                }
                 None => message,
             };
             let job = NewJob {
@@ -195,6 +202,15 @@ impl Dispatcher {
             super::unsubscribe::unsubscribe_url(public, key, &u),
             super::unsubscribe::manage_url(public, key, &u),
         ))
+    }
+
+    /// The language of the route's alerts (its `locale`, else `[defaults] locale`).
+    pub(super) fn route_lang(&self, route: &Route) -> Lang {
+        Lang::from_tag(crate::i18n::alert_locale(
+            route.locale.as_deref(),
+            &self.config.default_locale,
+        ))
+        .unwrap_or_else(Lang::english)
     }
 
     /// Renders with the route's and tenant's overrides. A broken override must not cost the alert:
@@ -284,18 +300,23 @@ pub(super) fn fallback_message(kind: DestinationKind, ev: &ZoomEvent) -> Message
 }
 
 /// Appends the manage link to an email, after whatever the template rendered: an organizer's
-/// template cannot take away a member's way out.
-pub fn with_manage_footer(message: Message, url: &str) -> Message {
+/// template cannot take away a member's way out. Written in `lang`, the member's language, which
+/// may differ from the alert's: the footer is theirs, the alert the organizer's.
+pub fn with_manage_footer(message: Message, url: &str, lang: Lang) -> Message {
     match message {
         Message::Email {
             subject,
             mut text,
             mut html,
         } => {
-            text.push_str(&format!("\n\n--\nPause or stop these alerts: {url}\n"));
+            let words = lang.tr("mail-footer-manage");
+            text.push_str(&format!("\n\n--\n{words}: {url}\n"));
             html.push_str(&format!(
-                "<hr style=\"border:0;border-top:1px solid #ddd\"><p style=\"color:#666;font-size:12px\"><a href=\"{}\">Pause or stop these alerts</a></p>",
-                crate::render::escape_html(url)
+                "<hr style=\"border:0;border-top:1px solid #ddd\"><p lang=\"{}\" dir=\"{}\" style=\"color:#666;font-size:12px\"><a href=\"{}\">{}</a></p>",
+                lang.code(),
+                lang.dir(),
+                crate::render::escape_html(url),
+                crate::render::escape_html(&words),
             ));
             Message::Email {
                 subject,
@@ -364,6 +385,7 @@ mod tests {
                 target: Target::Log,
                 unsubscribe_url: None,
                 manage_url: None,
+                member_lang: None,
             })
             .collect();
         let spent = || Rendered {

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use super::chats::Caller;
 use super::{Ctx, ServiceError};
 use crate::dispatch::unsubscribe::Unsubscribe;
+use crate::i18n::Lang;
 use crate::routing::{Destination, Route, Target};
 use crate::store::bot::CodeKind;
 use crate::store::consents::{Consent, ConsentBy, ConsentState};
@@ -46,50 +47,102 @@ pub struct ConfirmToken {
     pub exp_ms: i64,
 }
 
-/// What the join page shows about a route.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// What the join page shows about a route. Facts, not sentences: the page words them in the
+/// reader's language.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct JoinInfo {
     pub app: String,
     pub account: String,
     pub route: String,
     pub description: Option<String>,
-    /// The announced events in plain words ("Meeting started").
-    pub events: Vec<String>,
-    /// "Only meetings whose topic contains ..." and the like, in plain words.
-    pub filter: Option<String>,
+    /// The announced events.
+    pub events: Vec<EventKind>,
+    /// Which of the community's meetings the route announces, when not all.
+    pub filter: Option<JoinFilter>,
+    /// The route's language: the page's when the reader's own is unknown.
+    pub lang: Lang,
     /// `https://t.me/<bot>?start=<code>`, when the bot answers commands and its name is known.
     pub telegram_link: Option<String>,
     /// Whether the relay can send email at all (`[email]`).
     pub email: bool,
 }
 
-/// Why an address is refused, in words for the person who typed it.
-pub fn check_address(input: &str) -> Result<String, &'static str> {
+/// Which meetings a route announces, when not all of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JoinFilter {
+    /// Meetings whose title contains this text.
+    TopicContains(String),
+    /// A list of meeting numbers (which mean nothing to a member).
+    SomeMeetings,
+}
+
+/// Why an address is refused. [`AddressError::key`] names the catalogue message that tells the
+/// person who typed it; `Display` is the English one, for logs and the API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AddressError {
+    Empty,
+    TooLong,
+    NotPlain,
+    Spaces,
+    NoAt,
+    Invalid,
+}
+
+impl AddressError {
+    pub fn key(self) -> &'static str {
+        match self {
+            AddressError::Empty => "page-email-empty",
+            AddressError::TooLong => "page-email-too-long",
+            AddressError::NotPlain => "page-email-not-plain",
+            AddressError::Spaces => "page-email-spaces",
+            AddressError::NoAt => "page-email-no-at",
+            AddressError::Invalid => "page-email-invalid",
+        }
+    }
+}
+
+impl std::fmt::Display for AddressError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&Lang::english().tr(self.key()))
+    }
+}
+
+/// The address as stored (trimmed, lower case), or why it is refused.
+pub fn check_address(input: &str) -> Result<String, AddressError> {
     let a = input.trim();
     if a.is_empty() {
-        return Err("Please type your email address.");
+        return Err(AddressError::Empty);
     }
     if a.len() > MAX_ADDRESS {
-        return Err("That address is too long to be an email address.");
+        return Err(AddressError::TooLong);
     }
     if a.chars()
         .any(|c| matches!(c, '<' | '>' | ',' | ';' | '"' | '(' | ')'))
     {
-        return Err("Please type one plain address, like name@example.org.");
+        return Err(AddressError::NotPlain);
     }
     if a.chars().any(|c| c.is_control() || c.is_whitespace()) {
-        return Err("An email address has no spaces or line breaks.");
+        return Err(AddressError::Spaces);
     }
     let Some((local, domain)) = a.rsplit_once('@') else {
-        return Err("That doesn't look like an email address (it has no @).");
+        return Err(AddressError::NoAt);
     };
     if local.is_empty() || local.len() > 64 || !domain.contains('.') || domain.starts_with('.') {
-        return Err("That doesn't look like an email address.");
+        return Err(AddressError::Invalid);
     }
     if a.parse::<lettre::Address>().is_err() {
-        return Err("That doesn't look like an email address.");
+        return Err(AddressError::Invalid);
     }
     Ok(a.to_lowercase())
+}
+
+/// The language a route's alerts are written in: the member pages and emails fall back to it.
+pub fn route_lang(ctx: &Ctx, route: &Route) -> Lang {
+    Lang::from_tag(crate::i18n::alert_locale(
+        route.locale.as_deref(),
+        &ctx.config.default_locale,
+    ))
+    .unwrap_or_else(Lang::english)
 }
 
 fn now_ms() -> i64 {
@@ -129,20 +182,17 @@ pub async fn join_info(ctx: &Ctx, code: &str) -> Result<Option<JoinInfo>, Servic
         .await?
         .map(|u| super::codes::deep_link(&u, CodeKind::Subscribe, code.trim()));
     let filter = match (&route.topic_contains, route.meeting_ids.is_empty()) {
-        (Some(t), _) => Some(format!("Only meetings whose title contains “{t}”.")),
-        (None, false) => Some("Only some of the community's meetings.".to_string()),
+        (Some(t), _) => Some(JoinFilter::TopicContains(t.clone())),
+        (None, false) => Some(JoinFilter::SomeMeetings),
         _ => None,
     };
     Ok(Some(JoinInfo {
         app: route.app_id.clone(),
         account: route.account_id.clone(),
         description: route.description.clone(),
-        events: route
-            .event_kinds()
-            .iter()
-            .map(|k| k.plain().to_string())
-            .collect(),
+        events: route.event_kinds(),
         filter,
+        lang: route_lang(ctx, &route),
         telegram_link,
         email: ctx.config.email.is_some(),
         route: route.name,
@@ -160,9 +210,16 @@ fn on_route(route: &Route, address: &str) -> bool {
 /// A member asks to join by email. Sends the confirmation email unless one went out for this
 /// address and route within 24 hours, or the address is a confirmed member already. `Ok(())` in
 /// every case the page must not tell apart; `Invalid` only for the address itself, and
-/// `NotFound` for a code that is not valid.
-pub async fn request(ctx: &Ctx, code: &str, input: &str) -> Result<(), ServiceError> {
-    let address = check_address(input).map_err(|m| ServiceError::invalid("email", m))?;
+/// `NotFound` for a code that is not valid. `lang`, the language the member read the page in, is
+/// stored with the consent and speaks the confirmation email.
+pub async fn request(
+    ctx: &Ctx,
+    code: &str,
+    input: &str,
+    lang: Option<Lang>,
+) -> Result<(), ServiceError> {
+    let address =
+        check_address(input).map_err(|e| ServiceError::invalid("email", e.to_string()))?;
     let Some(route) = route_of_code(ctx, code).await? else {
         return Err(ServiceError::NotFound("this join link is not valid".into()));
     };
@@ -181,18 +238,27 @@ pub async fn request(ctx: &Ctx, code: &str, input: &str) -> Result<(), ServiceEr
     {
         return Ok(());
     }
-    invite(ctx, &route, &address, ConsentBy::Member).await
+    invite(ctx, &route, &address, ConsentBy::Member, lang).await
 }
 
-/// Claims and queues one confirmation email (if the window allows one).
+/// The language to write to the owner of consent `c` in: their stored choice, else the route's.
+pub fn consent_lang(ctx: &Ctx, c: Option<&Consent>, route: &Route) -> Lang {
+    c.and_then(|c| c.lang.as_deref())
+        .and_then(Lang::from_tag)
+        .unwrap_or_else(|| route_lang(ctx, route))
+}
+
+/// Claims and queues one confirmation email (if the window allows one), in the language of the
+/// claimed record.
 async fn invite(
     ctx: &Ctx,
     route: &Route,
     address: &str,
     by: ConsentBy,
+    lang: Option<Lang>,
 ) -> Result<(), ServiceError> {
     let now = now_ms();
-    let fresh = Consent::new(
+    let mut fresh = Consent::new(
         &route.app_id,
         &route.account_id,
         &route.name,
@@ -201,7 +267,8 @@ async fn invite(
         by,
         now,
     );
-    let Some(_claimed) = ctx.db.claim_invite(&fresh, now, INVITE_WINDOW_MS).await? else {
+    fresh.lang = lang.map(|l| l.code().to_string());
+    let Some(claimed) = ctx.db.claim_invite(&fresh, now, INVITE_WINDOW_MS).await? else {
         return Ok(());
     };
     let token = ConfirmToken {
@@ -221,7 +288,8 @@ async fn invite(
             &token
         )
     );
-    let message = confirmation_message(&route.name, by, &link);
+    let lang = consent_lang(ctx, Some(&claimed), route);
+    let message = confirmation_message(lang, &route.name, by, &link);
     let key = format!("confirm_{}", crate::zoom::oauth::random_token());
     ctx.db
         .enqueue_jobs(vec![NewJob {
@@ -245,20 +313,26 @@ async fn invite(
 }
 
 /// The confirmation email: plain words, the link, and what happens if it is ignored.
-fn confirmation_message(route: &str, by: ConsentBy, link: &str) -> Message {
+fn confirmation_message(lang: Lang, route: &str, by: ConsentBy, link: &str) -> Message {
     let esc = crate::render::escape_html;
+    let named = [("route", route.into())];
     let why = match by {
-        ConsentBy::Member => format!("Someone (we hope you) asked to get alerts from “{route}”."),
-        _ => format!("An organizer of “{route}” added this address to its meeting alerts."),
+        ConsentBy::Member => lang.t("mail-confirm-why-member", &named),
+        _ => lang.t("mail-confirm-why-organizer", &named),
     };
-    let subject = format!("Please confirm: alerts from {route}");
-    let text = format!(
-        "{why}\n\nTo start getting them, open this link and press Confirm (it works for 48 hours):\n{link}\n\nIf you did not ask for this, ignore this email: you will get nothing more from us.\n"
-    );
+    // A subject is one header line: the route name is validated, and this is belt and braces.
+    let subject = crate::render::escape_subject(&lang.t("mail-confirm-subject", &named));
+    let (open, ignore) = (lang.tr("mail-confirm-open"), lang.tr("mail-confirm-ignore"));
+    let text = format!("{why}\n\n{open}\n{link}\n\n{ignore}\n");
     let html = format!(
-        "<p>{}</p><p><a href=\"{}\">Confirm and start getting alerts</a></p><p style=\"color:#555\">The link works for 48 hours. If you did not ask for this, ignore this email: you will get nothing more from us.</p>",
-        esc(&why),
-        esc(link)
+        "<div lang=\"{}\" dir=\"{}\"><p>{}</p><p><a href=\"{}\">{}</a></p><p style=\"color:#555\">{} {}</p></div>",
+        lang.code(),
+        lang.dir(),
+        crate::i18n::message_html(&why),
+        esc(link),
+        esc(&lang.tr("mail-confirm-button")),
+        esc(&lang.tr("mail-confirm-expires")),
+        esc(&ignore),
     );
     Message::Email {
         subject,
@@ -379,6 +453,24 @@ pub async fn manage_state(ctx: &Ctx, u: &Unsubscribe) -> Result<Option<Consent>,
         .await?)
 }
 
+/// Stores the language the member chose on their page. Nothing to store without a record (the
+/// tenant left) or when it is the stored one already.
+pub async fn set_language(
+    ctx: &Ctx,
+    u: &Unsubscribe,
+    lang: Lang,
+) -> Result<Option<Consent>, ServiceError> {
+    let Some(mut c) = manage_state(ctx, u).await? else {
+        return Ok(None);
+    };
+    if c.lang.as_deref() != Some(lang.code()) {
+        c.lang = Some(lang.code().to_string());
+        ctx.db.put_consent(&c).await?;
+        ctx.durable().await?;
+    }
+    Ok(Some(c))
+}
+
 /// Pauses, resumes or ends the subscription of a manage link.
 pub async fn manage(
     ctx: &Ctx,
@@ -448,7 +540,7 @@ pub async fn invite_new_addresses(ctx: &Ctx, route: &Route) -> Result<(), Servic
                 }
                 Caller::Tenant(_) => {
                     if ctx.config.email.is_some() {
-                        invite(ctx, route, &address, ConsentBy::Organizer).await?;
+                        invite(ctx, route, &address, ConsentBy::Organizer, None).await?;
                     } else {
                         // No mail can go out: record the address as waiting, so it shows as
                         // such, and invite it once email is configured and the route is saved.
@@ -514,11 +606,6 @@ pub async fn record_existing_addresses(db: &Db) -> Result<u64, ServiceError> {
         );
     }
     Ok(n)
-}
-
-/// The plain name of an event kind for the join page.
-pub fn event_words(e: &str) -> String {
-    EventKind::parse(e).plain().to_string()
 }
 
 #[cfg(test)]

@@ -397,15 +397,13 @@ impl Ctx {
                 }
                 // A test goes where alerts go: email only to addresses that confirmed.
                 let mut links = None;
+                let mut footer_lang = None;
                 if let Target::Email { to } = &target {
-                    if !self
-                        .db
-                        .consent(app, account, &route.name, to)
-                        .await?
-                        .is_some_and(|c| c.may_send(now))
-                    {
+                    let consent = self.db.consent(app, account, &route.name, to).await?;
+                    let Some(c) = consent.filter(|c| c.may_send(now)) else {
                         continue;
-                    }
+                    };
+                    footer_lang = Some(super::join::consent_lang(self, Some(&c), &route));
                     let u = dispatch::unsubscribe::Unsubscribe {
                         app: app.to_string(),
                         account: account.to_string(),
@@ -431,9 +429,11 @@ impl Ctx {
                     .renderer
                     .render(dk, &kind, &ctx, &layers)
                     .map(dispatch::to_message)
-                    .map(|m| match &links {
-                        Some((_, manage)) => dispatch::with_manage_footer(m, manage),
-                        None => m,
+                    .map(|m| match (&links, footer_lang) {
+                        (Some((_, manage)), Some(lang)) => {
+                            dispatch::with_manage_footer(m, manage, lang)
+                        }
+                        _ => m,
                     })
                     .map_err(|e| {
                         ServiceError::Invalid(vec![FieldError {

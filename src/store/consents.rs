@@ -76,6 +76,11 @@ pub struct Consent {
     /// Alerts wait until then (the manage page's "pause for a week").
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub paused_until_ms: Option<i64>,
+    /// The language the member chose or read the join page in (a catalogue's tag, such as `es`):
+    /// their pages, the confirmation email and the alert footer speak it. None in records older
+    /// than languages and for addresses nobody chose for; the route's language applies then.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lang: Option<String>,
 }
 
 impl Consent {
@@ -98,6 +103,7 @@ impl Consent {
             invited_at_ms: None,
             changed_at_ms: now_ms,
             paused_until_ms: None,
+            lang: None,
         }
     }
 
@@ -108,7 +114,8 @@ impl Consent {
 
     /// The record after a confirmation email is claimed at `now_ms`, or None when one went out
     /// within `window_ms` (nothing is written then). A confirmed address stays confirmed (its
-    /// owner rejoining a route it was removed from), anything else waits for the link.
+    /// owner rejoining a route it was removed from), anything else waits for the link. A language
+    /// in `fresh` (the member's choice on the join page) replaces the stored one; none keeps it.
     pub fn invited(
         old: Option<&Consent>,
         fresh: Consent,
@@ -130,6 +137,7 @@ impl Consent {
                 },
                 invited_at_ms: Some(now_ms),
                 changed_at_ms: now_ms,
+                lang: fresh.lang.clone().or_else(|| o.lang.clone()),
                 ..o.clone()
             }),
             None => Some(Consent {
@@ -260,5 +268,27 @@ impl Store {
 
     pub fn set_consents_migrated(&self) -> Result<(), StoreError> {
         self.set_bot_state_flag(CONSENTS_MIGRATED)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records written before languages existed have no `lang`; they still read, as "no choice",
+    /// in both backends (both keep this JSON).
+    #[test]
+    fn records_without_a_language_still_read() {
+        let old = br#"{"app_id":"default","account_id":"a","route":"r","address":"x@y.org","state":"confirmed","by":"member","changed_at_ms":5}"#;
+        let c = decode(old).unwrap();
+        assert_eq!(
+            (c.state, c.lang.as_deref()),
+            (ConsentState::Confirmed, None)
+        );
+        let mut with = c.clone();
+        with.lang = Some("pt".into());
+        let bytes = serde_json::to_vec(&with).unwrap();
+        assert_eq!(decode(&bytes).unwrap().lang.as_deref(), Some("pt"));
+        assert!(!serde_json::to_string(&c).unwrap().contains("lang"));
     }
 }

@@ -93,6 +93,12 @@ pub(crate) async fn start_chromedriver() -> (tokio::process::Child, u16) {
 }
 
 pub(crate) async fn open_browser(port: u16) -> Client {
+    open_browser_in(port, None).await
+}
+
+/// Like [`open_browser`], with the browser set to ask for `accept_language` (`Accept-Language`),
+/// as a member's phone set to that language does.
+pub(crate) async fn open_browser_in(port: u16, accept_language: Option<&str>) -> Client {
     let mut args = vec![
         "--headless=new",
         "--disable-gpu",
@@ -102,7 +108,14 @@ pub(crate) async fn open_browser(port: u16) -> Client {
     if running_as_root() {
         args.push("--no-sandbox");
     }
+    let accept = accept_language.map(|l| format!("--accept-lang={l}"));
+    if let Some(a) = &accept {
+        args.push(a);
+    }
     let mut chrome = json!({ "args": args });
+    if let Some(l) = accept_language {
+        chrome["prefs"] = json!({ "intl.accept_languages": l });
+    }
     if std::path::Path::new("/usr/bin/chromium").exists() {
         chrome["binary"] = json!("/usr/bin/chromium");
     }
@@ -616,5 +629,71 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
         !overflow,
         "the route editor fits a phone's width without sideways scrolling"
     );
+    Ok(())
+}
+
+/// A member's phone set to Spanish opens the join page: the real browser's `Accept-Language`
+/// picks Spanish, and the language switcher leads to the Arabic page, laid out right to left.
+/// Both pass the accessibility audit and fit a phone's width.
+#[tokio::test]
+async fn the_join_page_in_a_real_browser_follows_its_language_and_reads_right_to_left_in_arabic() {
+    if !chromedriver_available() {
+        return;
+    }
+    let app = spawn_app(|doc| {
+        doc.push_str(
+            "\n[email]\nsmtp_url = \"smtp://127.0.0.1:9\"\nfrom = \"relay@example.org\"\n",
+        );
+    })
+    .await;
+    let code = zoom_relay::service::codes::create(
+        &app.service(),
+        &zoom_relay::service::codes::CreateCode {
+            kind: zoom_relay::store::bot::CodeKind::Subscribe,
+            route: Some("demo: every meeting to the log".into()),
+            app: None,
+            account: Some("demo-account".into()),
+            ttl: None,
+        },
+    )
+    .await
+    .expect("a subscribe code, since email is configured")
+    .code;
+    let (_driver, port) = start_chromedriver().await;
+    let c = open_browser_in(port, Some("es")).await;
+    let result = member_pages(&c, &app, &code).await;
+    if result.is_err() {
+        let _ = shot(&c, "39-member-failure").await;
+    }
+    let _ = c.close().await;
+    if let Err(e) = result {
+        panic!(
+            "member pages in the browser failed: {e}\n(screenshots in {})",
+            artifacts().display()
+        );
+    }
+}
+
+async fn member_pages(c: &Client, app: &TestApp, code: &str) -> Step<()> {
+    let facts = "return [document.documentElement.lang, \
+                 getComputedStyle(document.body).direction, \
+                 document.querySelector('label[for=email]').textContent];";
+    c.goto(&app.url(&format!("/join/{code}"))).await?;
+    let es: Vec<String> = serde_json::from_value(c.execute(facts, vec![]).await?)?;
+    if es != ["es", "ltr", "Tu dirección de correo electrónico"] {
+        return Err(format!("the Spanish browser got {es:?}").into());
+    }
+    audit(c, "30-join-es").await?;
+
+    c.find(Locator::LinkText("العربية")).await?.click().await?;
+    let ar: Vec<String> = until("the Arabic page", || async {
+        let got: Vec<String> = serde_json::from_value(c.execute(facts, vec![]).await?)?;
+        Ok((got[0] == "ar").then_some(got))
+    })
+    .await?;
+    if ar != ["ar", "rtl", "عنوان بريدك الإلكتروني"] {
+        return Err(format!("the Arabic page is {ar:?}").into());
+    }
+    audit(c, "31-join-ar").await?;
     Ok(())
 }

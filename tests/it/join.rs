@@ -568,3 +568,253 @@ async fn with_a_bot_the_join_page_links_to_it_and_without_email_offers_telegram_
         .unwrap();
     assert_eq!(app.get(&format!("/join/{}", code.code)).await.status(), 404);
 }
+
+/// GETs `path` with `Accept-Language: accept` (none when empty); the status and the page.
+async fn get_in(app: &TestApp, url: &str, accept: &str) -> (u16, String) {
+    let mut req = app.client.get(url);
+    if !accept.is_empty() {
+        req = req.header("accept-language", accept);
+    }
+    let resp = req.send().await.unwrap();
+    (resp.status().as_u16(), resp.text().await.unwrap())
+}
+
+/// The `<html ...>` tag of a page: where its language and direction are declared.
+fn html_tag(page: &str) -> &str {
+    let start = page.find("<html").expect("an <html> tag");
+    &page[start..start + page[start..].find('>').unwrap() + 1]
+}
+
+#[tokio::test]
+async fn the_join_page_speaks_the_browsers_language_and_a_chosen_one_wins() {
+    let Some((_peer, app)) = mail_relay().await else {
+        return;
+    };
+    let code = route_and_code(&app).await;
+    let join = app.url(&format!("/join/{code}"));
+
+    // No preference: the route's language (English here), and nothing to carry in the form.
+    let (s, en) = get_in(&app, &join, "").await;
+    assert_eq!(s, 200);
+    assert_eq!(html_tag(&en), "<html lang=\"en\" dir=\"ltr\">");
+    assert!(en.contains("Your email address"), "{en}");
+    assert!(!en.contains("name=\"lang\""), "{en}");
+
+    // The browser asks for Spanish (after a language no catalogue speaks).
+    let (s, es) = get_in(&app, &join, "zh-CN, es-MX;q=0.8, en;q=0.5").await;
+    assert_eq!(s, 200);
+    assert_eq!(html_tag(&es), "<html lang=\"es\" dir=\"ltr\">");
+    assert!(es.contains("<title>Unirse a Tuesday group</title>"), "{es}");
+    assert!(es.contains("Tu dirección de correo electrónico"), "{es}");
+    assert!(es.contains("Empieza la reunión"), "events in Spanish: {es}");
+    assert!(!es.contains("Your email address"), "{es}");
+    assert!(
+        es.contains("<input type=\"hidden\" name=\"lang\" value=\"es\">"),
+        "{es}"
+    );
+    // The switcher: every language by its own name, linked with ?lang=.
+    for l in zoom_relay::i18n::Lang::all() {
+        assert!(es.contains(l.name()), "{} missing: {es}", l.name());
+    }
+    assert!(es.contains("href=\"?lang=de\""), "{es}");
+    assert!(
+        !es.contains("href=\"?lang=es\""),
+        "the current one is no link"
+    );
+
+    // A choice from the switcher wins over the browser's.
+    let (s, de) = get_in(&app, &format!("{join}?lang=de"), "es").await;
+    assert_eq!(s, 200);
+    assert_eq!(html_tag(&de), "<html lang=\"de\" dir=\"ltr\">");
+    assert!(de.contains("Deine E-Mail-Adresse"), "{de}");
+    assert!(!de.contains("Tu dirección"), "{de}");
+
+    // Arabic reads from the right.
+    let (s, ar) = get_in(&app, &join, "ar").await;
+    assert_eq!(s, 200);
+    assert_eq!(html_tag(&ar), "<html lang=\"ar\" dir=\"rtl\">");
+    assert!(ar.contains("عنوان بريدك الإلكتروني"), "{ar}");
+    // The events stay isolated inside the Arabic sentence.
+    assert!(ar.contains("<bdi>يبدأ الاجتماع</bdi>"), "{ar}");
+
+    // A refused address is explained in the member's language, and the choice stays in the form.
+    let resp = app
+        .client
+        .post(&join)
+        .form(&[("email", "not-an-address"), ("lang", "fr")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 400);
+    let fr = resp.text().await.unwrap();
+    assert_eq!(html_tag(&fr), "<html lang=\"fr\" dir=\"ltr\">");
+    assert!(fr.contains("il n’y a pas de @"), "{fr}");
+    assert!(fr.contains("name=\"lang\" value=\"fr\""), "{fr}");
+    // An unknown code's page speaks the browser's language too.
+    let (s, gone) = get_in(&app, &app.url("/join/not-a-code"), "pt-BR").await;
+    assert_eq!(s, 404);
+    assert!(gone.contains("Link inválido"), "{gone}");
+}
+
+#[tokio::test]
+async fn a_member_who_joins_in_spanish_gets_spanish_mail_pages_and_footer() {
+    let Some((peer, app)) = mail_relay().await else {
+        return;
+    };
+    let code = route_and_code(&app).await;
+    let join = app.url(&format!("/join/{code}"));
+    let member = "lucia@example.org";
+
+    // The page in Spanish (the browser's), and the form carries the choice: the post itself
+    // sends no Accept-Language, as a relay behind a proxy might not see one.
+    let (_, page) = get_in(&app, &join, "es").await;
+    assert!(page.contains("name=\"lang\" value=\"es\""), "{page}");
+    let resp = app
+        .client
+        .post(&join)
+        .form(&[("email", member), ("lang", "es")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let answer = resp.text().await.unwrap();
+    assert!(answer.contains("Revisa tu bandeja de entrada"), "{answer}");
+    let stored = app
+        .db()
+        .consent("default", ACCOUNT, "Tuesday group", member)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.lang.as_deref(), Some("es"));
+
+    // The confirmation email, through aiosmtpd: Spanish subject, text and HTML.
+    let confirmation = mails_to(&peer, member, 1).await.remove(0);
+    assert_eq!(
+        confirmation.one("Subject"),
+        "Confirma, por favor: avisos de Tuesday group"
+    );
+    let text = confirmation.part("text/plain");
+    assert!(text.contains("Alguien (esperamos que tú)"), "{text}");
+    assert!(!text.contains("Someone"), "{text}");
+    let html = confirmation.part("text/html");
+    assert!(
+        html.contains("Confirmar y empezar a recibir avisos"),
+        "{html}"
+    );
+    assert!(html.contains("lang=\"es\""), "{html}");
+
+    // The confirm page follows the stored choice, whatever the browser says.
+    let confirm = link(text, "/join/confirm/");
+    let (s, page) = get_in(&app, &confirm, "en").await;
+    assert_eq!(s, 200);
+    assert_eq!(html_tag(&page), "<html lang=\"es\" dir=\"ltr\">");
+    assert!(
+        page.contains("¿Enviar los avisos de Tuesday group"),
+        "{page}"
+    );
+    let done = app.client.post(&confirm).send().await.unwrap();
+    assert_eq!(done.status(), 200);
+    let done = done.text().await.unwrap();
+    assert!(done.contains("¡Ya estás dentro!"), "{done}");
+
+    // The alert's footer is the member's; the list address (no choice, English route) keeps
+    // the route's: the positive control that the footer is per recipient.
+    alert(&app, &peer, 1).await;
+    let got = mails_to(&peer, member, 2).await;
+    let alert_mail = got
+        .iter()
+        .find(|m| !m.one("Subject").contains("Confirma"))
+        .expect("the member's alert");
+    let body = alert_mail.part("text/plain");
+    assert!(
+        body.contains("Pausar o dejar de recibir estos avisos: http"),
+        "{body}"
+    );
+    assert!(!body.contains("Pause or stop these alerts"), "{body}");
+    assert!(
+        alert_mail
+            .part("text/html")
+            .contains("Pausar o dejar de recibir estos avisos</a>")
+    );
+    let list_mail = mails_to(&peer, LIST, 1).await.remove(0);
+    assert!(
+        list_mail
+            .part("text/plain")
+            .contains("Pause or stop these alerts: http")
+    );
+
+    // The manage page in Spanish, though the browser asks for English.
+    let manage = link(body, "/manage/");
+    let (s, page) = get_in(&app, &manage, "en").await;
+    assert_eq!(s, 200);
+    assert_eq!(html_tag(&page), "<html lang=\"es\" dir=\"ltr\">");
+    assert!(page.contains("Pausar una semana"), "{page}");
+    assert!(!page.contains("Pause for a week"), "{page}");
+
+    // Switching to German there stores it: later pages and the next footer speak German.
+    let (s, page) = get_in(&app, &format!("{manage}?lang=de"), "es").await;
+    assert_eq!(s, 200);
+    assert!(page.contains("Eine Woche pausieren"), "{page}");
+    let stored = app
+        .db()
+        .consent("default", ACCOUNT, "Tuesday group", member)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.lang.as_deref(), Some("de"));
+    let (_, page) = get_in(&app, &manage, "es").await;
+    assert_eq!(html_tag(&page), "<html lang=\"de\" dir=\"ltr\">");
+    alert(&app, &peer, 2).await;
+    let got = mails_to(&peer, member, 3).await;
+    let last = got.last().unwrap().part("text/plain");
+    assert!(
+        last.contains("Diese Benachrichtigungen pausieren oder abbestellen: http"),
+        "{last}"
+    );
+
+    // Pausing answers in German, with the date in German.
+    let paused = app
+        .client
+        .post(&manage)
+        .form(&[("action", "pause_week")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(paused.status(), 200);
+    let paused = paused.text().await.unwrap();
+    assert!(paused.contains("Pausiert bis"), "{paused}");
+    let weekdays = [
+        "Montag",
+        "Dienstag",
+        "Mittwoch",
+        "Donnerstag",
+        "Freitag",
+        "Samstag",
+        "Sonntag",
+    ];
+    assert!(weekdays.iter().any(|d| paused.contains(d)), "{paused}");
+
+    // The one-click unsubscribe page speaks it too.
+    let unsubscribe = alert_mail
+        .one("List-Unsubscribe")
+        .trim_matches(['<', '>'])
+        .to_string();
+    let (s, page) = get_in(&app, &unsubscribe, "").await;
+    assert_eq!(s, 200);
+    assert!(
+        page.contains("Keine Benachrichtigungen von Tuesday group mehr"),
+        "{page}"
+    );
+    let resp = app
+        .client
+        .post(&unsubscribe)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let left = resp.text().await.unwrap();
+    assert_eq!(html_tag(&left), "<html lang=\"de\" dir=\"ltr\">");
+    assert!(left.contains("Abgemeldet"), "{left}");
+}

@@ -113,3 +113,59 @@ pub(super) async fn racing_claims_send_one_email(db: Db, second: Db) {
         assert_eq!(won, 1, "round {i}");
     }
 }
+
+/// The member's language rides on the consent record: a claim stores it, a claim without one
+/// (an organizer's invitation) keeps it, a later choice replaces it, and a rename carries it.
+pub(super) async fn the_members_language_is_stored_kept_and_replaced(db: Db) {
+    let mut f = fresh("r", "Lu@x.org", ConsentBy::Member);
+    f.lang = Some("es".into());
+    let first = db.claim_invite(&f, 1_000, DAY).await.unwrap().unwrap();
+    assert_eq!(first.lang.as_deref(), Some("es"));
+    let read = db
+        .consent(APP, "A", "r", "lu@x.org")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read.lang.as_deref(), Some("es"));
+
+    let organizer = fresh("r", "lu@x.org", ConsentBy::Organizer);
+    let kept = db
+        .claim_invite(&organizer, 1_000 + DAY, DAY)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        kept.lang.as_deref(),
+        Some("es"),
+        "no choice keeps the stored one"
+    );
+
+    let mut confirmed = kept.clone();
+    confirmed.state = ConsentState::Confirmed;
+    confirmed.lang = Some("de".into());
+    db.put_consent(&confirmed).await.unwrap();
+    let read = db
+        .consent(APP, "A", "r", "lu@x.org")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(read.lang.as_deref(), Some("de"));
+
+    let mut later = fresh("r", "lu@x.org", ConsentBy::Member);
+    later.lang = Some("ar".into());
+    let replaced = db
+        .claim_invite(&later, 1_000 + 3 * DAY, DAY)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(replaced.lang.as_deref(), Some("ar"));
+    assert_eq!(replaced.state, ConsentState::Confirmed);
+
+    db.put_consent(&fresh("r", "none@x.org", ConsentBy::Operator))
+        .await
+        .unwrap();
+    assert_eq!(db.rename_consents(APP, "A", "r", "s").await.unwrap(), 2);
+    let moved = db.list_consents(APP, "A", Some("s")).await.unwrap();
+    let langs: Vec<_> = moved.iter().map(|c| c.lang.as_deref()).collect();
+    assert_eq!(langs, [Some("ar"), None]);
+}

@@ -53,6 +53,7 @@ macro_rules! contract {
                 purge::purge_leaves_other_tenant_intact,
                 consents::one_invitation_per_window_and_confirmed_stays_confirmed,
                 consents::list_rename_and_case,
+                consents::the_members_language_is_stored_kept_and_replaced,
                 own_bots::one_bot_per_tenant_and_one_tenant_per_bot,
                 cluster::one_leader_per_role,
                 cluster::commits_wake_listeners,

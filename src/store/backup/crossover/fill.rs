@@ -271,6 +271,7 @@ pub(super) async fn fill(s: &Db) {
         t,
     );
     consent.paused_until_ms = Some(t + 5);
+    consent.lang = Some("es".into());
     s.put_consent(&consent).await.unwrap();
     s.set_consents_migrated().await.unwrap();
     assert!(
