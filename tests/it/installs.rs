@@ -545,7 +545,11 @@ async fn a_failed_join_link_lookup_still_sends_the_alert() {
     assert_eq!(s.app.send_signed(Some(APP), &body).await.status(), 200);
     let calls = s.tg.wait_delivered(CHAT, 1, Duration::ZERO).await;
     assert!(calls[0].text.contains("Neighbourhood circle"));
-    assert!(!calls[0].text.contains("Join the meeting"), "{}", calls[0].text);
+    assert!(
+        !calls[0].text.contains("Join the meeting"),
+        "{}",
+        calls[0].text
+    );
     assert_eq!(s.zoom.meeting_lookups(), 1);
 }
 

@@ -287,6 +287,8 @@ pub(super) async fn fill(s: &Db) {
         .unwrap()
     );
     s.set_own_bot_last_update(555, 77).await.unwrap();
+    s.set_bot_language(-42, Some("pt")).await.unwrap();
+    s.set_bot_language(i64::MAX, Some("ar")).await.unwrap();
     s.set_own_bot_notice_watermark(555, u64::MAX - 3)
         .await
         .unwrap();
@@ -438,6 +440,11 @@ pub(super) async fn snapshot(s: &Db) -> Vec<String> {
             s.all_own_bots().await.unwrap(),
             s.own_bot_last_update(555).await.unwrap(),
             s.own_bot_notice_watermark(555).await.unwrap()
+        ),
+        format!(
+            "bot languages {:?} {:?}",
+            s.bot_language(-42).await.unwrap(),
+            s.bot_language(i64::MAX).await.unwrap()
         ),
     ]
 }
