@@ -121,6 +121,9 @@ bot-code-is-link = Das ist ein Code zum Verknüpfen einer Gruppe: füge mich der
 bot-code-is-subscribe = Das ist ein Abo-Code: sende ihn mir in einem privaten Chat, um die Meldungen selbst zu bekommen.
 bot-code-is-organizer = Das ist ein Organisator-Code: sende ihn mir in einem privaten Chat.
 bot-route-gone = Die Route zu diesem Code gibt es nicht mehr. Bitte deinen Organisator um einen neuen Code. Es wurde nichts geändert.
+bot-refused-not-found = Das habe ich nicht gefunden, deshalb wurde nichts geändert. (<i>{ $detail }</i>)
+bot-refused-conflict = Im selben Moment hat sich etwas geändert, deshalb wurde nichts geändert; bitte versuch es noch einmal. (<i>{ $detail }</i>)
+bot-refused-invalid = Das geht nicht, deshalb wurde nichts geändert. (<i>{ $detail }</i>)
 bot-organizer-welcome =
     Du bist jetzt Organisator dieses Zoom-Kontos. Neue Hinweise (ein entfernter Bot, ein fehlschlagender Webhook) kommen hierher.
 

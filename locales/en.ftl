@@ -135,6 +135,10 @@ bot-code-is-link = That is a group link code: add me to the group (or forum topi
 bot-code-is-subscribe = That is a subscribe code: send it to me in a private chat to get alerts personally.
 bot-code-is-organizer = That is an organizer code: send it to me in a private chat.
 bot-route-gone = The route this code belongs to no longer exists. Ask your organizer for a new code. Nothing was changed.
+# A refusal from the relay. { $detail } is the relay's own explanation, in English.
+bot-refused-not-found = I couldn't find that, so nothing was changed. (<i>{ $detail }</i>)
+bot-refused-conflict = Something changed at the same moment, so nothing was changed; please try again. (<i>{ $detail }</i>)
+bot-refused-invalid = That can't be done, so nothing was changed. (<i>{ $detail }</i>)
 # Members in a private chat.
 bot-organizer-welcome =
     You are now an organizer of this Zoom account. New notices (a removed bot, a failing webhook) will come here.

@@ -121,6 +121,9 @@ bot-code-is-link = Es un código para vincular un grupo: añádeme al grupo (o a
 bot-code-is-subscribe = Es un código de suscripción: envíamelo en un chat privado para recibir los avisos tú.
 bot-code-is-organizer = Es un código de organizador: envíamelo en un chat privado.
 bot-route-gone = La ruta de este código ya no existe. Pide un código nuevo a tu organizador. No se cambió nada.
+bot-refused-not-found = No lo encontré, así que no se cambió nada. (<i>{ $detail }</i>)
+bot-refused-conflict = Algo cambió en ese mismo momento, así que no se cambió nada; inténtalo de nuevo. (<i>{ $detail }</i>)
+bot-refused-invalid = Eso no se puede hacer, así que no se cambió nada. (<i>{ $detail }</i>)
 bot-organizer-welcome =
     Ahora eres organizador de esta cuenta de Zoom. Los avisos nuevos para ti (un bot expulsado, un webhook que falla) llegarán aquí.
 

@@ -121,6 +121,9 @@ bot-code-is-link = C’est un code de liaison de groupe : ajoutez-moi au groupe 
 bot-code-is-subscribe = C’est un code d’abonnement : envoyez-le-moi dans un chat privé pour recevoir les alertes vous-même.
 bot-code-is-organizer = C’est un code d’organisateur : envoyez-le-moi dans un chat privé.
 bot-route-gone = La route de ce code n’existe plus. Demandez un nouveau code à votre organisateur. Rien n’a été modifié.
+bot-refused-not-found = Je ne l’ai pas trouvé, donc rien n’a été modifié. (<i>{ $detail }</i>)
+bot-refused-conflict = Quelque chose a changé au même moment, donc rien n’a été modifié ; réessayez. (<i>{ $detail }</i>)
+bot-refused-invalid = Ce n’est pas possible, donc rien n’a été modifié. (<i>{ $detail }</i>)
 bot-organizer-welcome =
     Vous êtes maintenant organisateur de ce compte Zoom. Les nouvelles notifications (un bot retiré, un webhook en échec) arriveront ici.
 

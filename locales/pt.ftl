@@ -121,6 +121,9 @@ bot-code-is-link = Esse é um código para vincular um grupo: adicione-me ao gru
 bot-code-is-subscribe = Esse é um código de assinatura: envie-o para mim em um chat privado para receber os alertas pessoalmente.
 bot-code-is-organizer = Esse é um código de organizador: envie-o para mim em um chat privado.
 bot-route-gone = A rota deste código não existe mais. Peça um novo código ao seu organizador. Nada foi alterado.
+bot-refused-not-found = Não encontrei isso, então nada foi alterado. (<i>{ $detail }</i>)
+bot-refused-conflict = Algo mudou no mesmo instante, então nada foi alterado; tente de novo. (<i>{ $detail }</i>)
+bot-refused-invalid = Isso não pode ser feito, então nada foi alterado. (<i>{ $detail }</i>)
 bot-organizer-welcome =
     Agora você é organizador desta conta do Zoom. Novos avisos (um bot removido, um webhook falhando) chegarão aqui.
 

@@ -58,7 +58,7 @@ pub(super) async fn link(from: &Origin<'_>, code: Option<&str>) -> Result<Reply,
     };
     let linked = match links::link_group(from.db(), &req).await {
         Ok(linked) => linked,
-        Err(e) => return Ok(from.reply(refused(e)?)),
+        Err(e) => return Ok(from.reply(refused(from.lang, e)?)),
     };
     Ok(from.reply(match linked {
         Linked::Linked { route } => {
@@ -93,7 +93,7 @@ pub(super) async fn unlink(from: &Origin<'_>, route: Option<&str>) -> Result<Rep
     }
     let removed = match links::unlink_group(from.db(), place(from), route).await {
         Ok(removed) => removed,
-        Err(e) => return Ok(from.reply(refused(e)?)),
+        Err(e) => return Ok(from.reply(refused(from.lang, e)?)),
     };
     Ok(from.reply(if removed.is_empty() {
         from.t("bot-nothing-posts", &[here(from)])

@@ -225,20 +225,29 @@ pub(super) fn code_problem(lang: Lang, r: &Redeem) -> String {
 
 pub(super) const ROUTE_GONE: &str = "bot-route-gone";
 
-pub(super) fn fmt_time(ms: i64) -> String {
+/// A moment as a date and time in UTC, in `lang`'s words (Telegram does not tell the bot a
+/// member's time zone).
+pub(super) fn fmt_time(ms: i64, lang: Lang) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .map(|t| {
+            crate::i18n::format_time(t, chrono_tz::UTC, lang, crate::i18n::TimeStyle::DateTime)
+        })
         .unwrap_or_default()
 }
 
 /// A failed service call as the bot answers it: a storage error goes up, so the update is not
 /// recorded and is handled again later; anything else is a refusal worth telling the sender, and
 /// repeating the update would only fail the same way.
-pub(super) fn refused(e: ServiceError) -> Result<String, StoreError> {
-    match e {
-        ServiceError::Unavailable(e) => Err(e),
-        other => Ok(esc(&other.to_string())),
-    }
+pub(super) fn refused(lang: Lang, e: ServiceError) -> Result<String, StoreError> {
+    let (key, detail) = match e {
+        ServiceError::Unavailable(e) => return Err(e),
+        e @ ServiceError::NotFound(_) => ("bot-refused-not-found", e.to_string()),
+        e @ ServiceError::Conflict(_) => ("bot-refused-conflict", e.to_string()),
+        e @ ServiceError::Invalid(_) => ("bot-refused-invalid", e.to_string()),
+    };
+    // The service's own explanation names fields and values and is in English; it follows a
+    // sentence in the sender's language.
+    Ok(lang.t(key, &[("detail", esc(&detail).into())]))
 }
 
 #[cfg(test)]
@@ -263,6 +272,25 @@ mod tests {
         }
         assert!(
             code_problem(Lang::english(), &Redeem::WrongKind(CodeKind::Link)).contains("/link")
+        );
+    }
+
+    #[test]
+    fn times_and_refusals_are_in_the_senders_language() {
+        let de = Lang::from_tag("de").unwrap();
+        let ms = 1_796_331_900_000; // 2026-12-03 21:05 UTC
+        let when = fmt_time(ms, de);
+        assert!(
+            when.contains("Dezember") && when.contains("21:05"),
+            "{when}"
+        );
+        assert!(fmt_time(ms, Lang::english()).contains("December"));
+        let es = Lang::from_tag("es").unwrap();
+        let r = refused(es, ServiceError::NotFound("no route <x>".into())).unwrap();
+        assert!(r.starts_with("No lo encontré"), "{r}");
+        assert!(
+            r.contains("no route &lt;x&gt;"),
+            "the detail is kept, escaped: {r}"
         );
     }
 

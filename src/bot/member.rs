@@ -20,12 +20,12 @@ pub(super) async fn redeem(from: &Origin<'_>, code: &str) -> Result<Reply, Store
     let rec = match links::check_code(from.db(), code, &kinds, now_ms()).await {
         Ok(Redeem::Ok(rec)) => rec,
         Ok(other) => return Ok(from.reply(code_problem(from.lang, &other))),
-        Err(e) => return Ok(from.reply(refused(e)?)),
+        Err(e) => return Ok(from.reply(refused(from.lang, e)?)),
     };
     match links::bot_check(from.db(), &rec, from.bot.own_bot_id()).await {
         Ok(links::BotCheck::Ok) => {}
         Ok(other) => return Ok(from.reply(wrong_bot(from.lang, &other, "/start"))),
-        Err(e) => return Ok(from.reply(refused(e)?)),
+        Err(e) => return Ok(from.reply(refused(from.lang, e)?)),
     }
     match rec.kind {
         CodeKind::Organizer => {
@@ -35,7 +35,7 @@ pub(super) async fn redeem(from: &Origin<'_>, code: &str) -> Result<Reply, Store
             match joined {
                 Ok(Redeem::Ok(_)) => {}
                 Ok(other) => return Ok(from.reply(code_problem(from.lang, &other))),
-                Err(e) => return Ok(from.reply(refused(e)?)),
+                Err(e) => return Ok(from.reply(refused(from.lang, e)?)),
             }
             // No account id in the text: replies are tenant-less jobs that a purge does not reach.
             Ok(from.reply(from.tr("bot-organizer-welcome")))
@@ -44,7 +44,7 @@ pub(super) async fn redeem(from: &Origin<'_>, code: &str) -> Result<Reply, Store
             let route = match links::route_of(from.db(), &rec).await {
                 Ok(Some(route)) => route,
                 Ok(None) => return Ok(from.reply(from.tr(ROUTE_GONE))),
-                Err(e) => return Ok(from.reply(refused(e)?)),
+                Err(e) => return Ok(from.reply(refused(from.lang, e)?)),
             };
             let via = from.bot.own_bot_id();
             let already = route.destinations.iter().any(|d| {
@@ -122,7 +122,10 @@ pub(super) async fn command(from: &Origin<'_>, cmd: &Command) -> Result<Reply, S
             if let Some(until) = active_mute(from).await? {
                 out.push_str(&format!(
                     "\n{}",
-                    from.t("bot-list-muted", &[("time", fmt_time(until).into())])
+                    from.t(
+                        "bot-list-muted",
+                        &[("time", fmt_time(until, from.lang).into())]
+                    )
                 ));
             }
             Ok(from.reply(out))
@@ -215,7 +218,7 @@ pub(super) async fn command(from: &Origin<'_>, cmd: &Command) -> Result<Reply, S
                     "bot-muted",
                     &[
                         ("duration", command::describe_duration(*d, from.lang).into()),
-                        ("time", fmt_time(until).into()),
+                        ("time", fmt_time(until, from.lang).into()),
                     ],
                 )))
             }

@@ -93,7 +93,7 @@ pub(super) async fn command(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Repl
                     Err(ServiceError::NotFound(_)) => {
                         from.t("bot-no-such-route", &[("route", esc(&r.name).into())])
                     }
-                    Err(e) => refused(e)?,
+                    Err(e) => refused(from.lang, e)?,
                 }
             }
         },
@@ -114,7 +114,7 @@ pub(super) async fn command(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Repl
                 for n in notices.iter().take(10) {
                     out.push_str(&format!(
                         "• {} <i>{}</i>: {}\n",
-                        fmt_time(n.at_ms),
+                        fmt_time(n.at_ms, from.lang),
                         esc(&n.kind),
                         esc(&n.message)
                     ));
