@@ -89,6 +89,15 @@ pub(super) async fn handle(bot: &Bot, u: &Update) -> Result<Vec<Reply>, StoreErr
     if !private && !matches!(msg.chat.kind.as_str(), "group" | "supergroup") {
         return Ok(vec![]);
     }
+    let parsed = command::parse(text);
+    // Plain text in a group, or a command for another bot, is not for us: answered before the
+    // sender's language is even looked up.
+    if parsed
+        .as_ref()
+        .map_or(!private, |p| !p.is_for(bot.username().as_deref()))
+    {
+        return Ok(vec![]);
+    }
     let chosen = bot.inner.db.bot_language(user.id).await?;
     let from = Origin {
         bot,
@@ -102,17 +111,10 @@ pub(super) async fn handle(bot: &Bot, u: &Update) -> Result<Vec<Reply>, StoreErr
             .then_some(msg.message_thread_id)
             .flatten(),
     };
-    let Some(parsed) = command::parse(text) else {
-        // Plain text: in a private chat, say what works; in a group it is not for us.
-        return Ok(if private {
-            vec![from.reply(help_private(from.lang))]
-        } else {
-            vec![]
-        });
+    let Some(parsed) = parsed else {
+        // Plain text in a private chat: say what works.
+        return Ok(vec![from.reply(help_private(from.lang))]);
     };
-    if !parsed.is_for(bot.username().as_deref()) {
-        return Ok(vec![]);
-    }
     let explicit = parsed.addressed_to.is_some();
     let replies = match parsed.command {
         Command::Help => vec![from.reply(if private {
