@@ -100,6 +100,159 @@ alert-unsubscribe-label = إلغاء الاشتراك:
 # /language. Telegram HTML is allowed in these messages: <b>, <i>, <code>, <a href>.
 # Values such as { $route } arrive already escaped for Telegram HTML.
 # (Keep this comment block: it separates the sections.)
+# قائمة الأوامر (setMyCommands): نص عادي، 256 حرفًا على الأكثر لكل أمر.
+bot-cmd-start = الاشتراك برمز، أو معرفة ما أفعله
+bot-cmd-subscribe = الاشتراك برمز من المنظِّم
+bot-cmd-list = اشتراكاتك
+bot-cmd-mute = إيقاف التنبيهات مؤقتًا: /mute 2h، /mute off
+bot-cmd-unsubscribe = إيقاف التنبيهات: كلها، أو /unsubscribe المسار
+bot-cmd-language = اختيار لغتي: /language ar
+bot-cmd-help = ما الذي أستطيع فعله
+bot-cmd-link = للمشرفين: نشر تنبيهات مسار هنا (/link الرمز)
+bot-cmd-unlink = للمشرفين: إيقاف نشر التنبيهات هنا
+bot-cmd-status = المسارات التي تنشر هنا
+# المساعدة والترحيب. أسماء الأوامر (/list، /mute) لا تُترجم.
+bot-help-private =
+    <b>الأوامر</b>
+    /subscribe الرمز – تلقّي تنبيهات مسار هنا
+    /list – اشتراكاتك
+    /mute 2h – إيقاف التنبيهات مؤقتًا (30m، 2h، 1d، ...)؛ /mute off – استئنافها
+    /unsubscribe – إيقاف كل التنبيهات؛ /unsubscribe المسار – إيقاف مسار واحد
+    /language – اختيار لغتي
+    /help – هذه القائمة
+bot-help-organizers = للمنظِّمين: /routes، /test المسار، /pause المسار، /resume المسار، /notices، /leave
+bot-help-group =
+    <b>الأوامر في مجموعة</b>
+    /link الرمز – للمشرفين: نشر تنبيهات مسار في هذه الدردشة أو هذا الموضوع
+    /unlink – للمشرفين: إيقاف نشر التنبيهات هنا (أو /unlink المسار)
+    /status – المسارات التي تنشر هنا
+    /language – اختيار اللغة التي أردّ عليك بها
+bot-help-group-private = للتنبيهات الشخصية، راسلني على الخاص.
+bot-welcome-hello = مرحبًا! أنشر تنبيهات عندما تبدأ اجتماعات Zoom.
+bot-welcome-how = لتلقّيها هنا، افتح الرابط الذي شاركه المنظِّم، أو أرسل <code>/subscribe الرمز</code> مع الرمز الذي أعطاك إياه.
+bot-subscribe-how = أرسل <code>/subscribe الرمز</code> مع الرمز الذي أعطاك إياه المنظِّم، أو افتح الرابط الذي شاركه.
+bot-private-only = تُدار التنبيهات الشخصية في دردشة خاصة: افتح { $bot } وأرسل /start.
+bot-private-only-unnamed = تُدار التنبيهات الشخصية في دردشة خاصة: راسلني على الخاص وأرسل /start.
+bot-group-only = هذا يعمل في مجموعة: أضفني إلى المجموعة (أو إلى موضوع المنتدى) وأرسله هناك.
+bot-unknown-command = لا أعرف الأمر /{ $command }.
+bot-wrong-bot-own = لهذا المجتمع الآن بوت خاص به، @{ $bot }. افتح https://t.me/{ $bot } وأرسل هناك <code>{ $command } الرمز</code> (وللمجموعة، أضف @{ $bot } إليها أولًا). لم يُستخدم الرمز.
+bot-wrong-bot-other = هذا الرمز تابع لبوت مجتمع آخر. لم يُستخدم الرمز.
+bot-code-unknown = لا أعرف هذا الرمز. تحقّق من عدم وجود أخطاء في كتابته، أو اطلب رمزًا جديدًا من المنظِّم. لم يتغيّر شيء.
+bot-code-expired = انتهت صلاحية هذا الرمز. اطلب رمزًا جديدًا من المنظِّم. لم يتغيّر شيء.
+bot-code-used = سبق استخدام هذا الرمز؛ كل رابط أو رمز منظِّم يعمل مرة واحدة. اطلب رمزًا جديدًا من المنظِّم. لم يتغيّر شيء.
+bot-code-revoked = سحب المنظِّم هذا الرمز. اطلب منه رمزًا ساريًا. لم يتغيّر شيء.
+bot-code-is-link = هذا رمز ربط مجموعة: أضفني إلى المجموعة (أو إلى موضوع المنتدى) وأرسل هناك <code>/link الرمز</code>.
+bot-code-is-subscribe = هذا رمز اشتراك: أرسله إليّ في دردشة خاصة لتتلقّى التنبيهات بنفسك.
+bot-code-is-organizer = هذا رمز منظِّم: أرسله إليّ في دردشة خاصة.
+bot-route-gone = المسار الذي يتبعه هذا الرمز لم يعد موجودًا. اطلب رمزًا جديدًا من المنظِّم. لم يتغيّر شيء.
+bot-refused-not-found = لم أجد ذلك، لذا لم يتغيّر شيء. (<i>{ $detail }</i>)
+bot-refused-conflict = تغيّر شيء ما في اللحظة نفسها، لذا لم يتغيّر شيء؛ حاول مرة أخرى. (<i>{ $detail }</i>)
+bot-refused-invalid = لا يمكن فعل ذلك، لذا لم يتغيّر شيء. (<i>{ $detail }</i>)
+bot-organizer-welcome =
+    أصبحت الآن منظِّمًا لحساب Zoom هذا. ستصل الإشعارات الجديدة (بوت أُزيل، أو webhook يفشل) إلى هنا.
+
+    /routes – مسارات الحساب
+    /test المسار – تنبيه تجريبي في هذه الدردشة
+    /pause المسار، /resume المسار
+    /notices – المشكلات الأخيرة
+    /leave – التوقّف عن كونك منظِّمًا
+bot-already-subscribed = أنت مشترك بالفعل في <b>{ $route }</b>. يعرض /list اشتراكاتك.
+bot-subscribed =
+    تم الاشتراك في <b>{ $route }</b>. ستصلك تنبيهاته هنا.
+
+    /mute 2h يوقفها مؤقتًا، و/unsubscribe يوقفها نهائيًا.
+bot-no-subscriptions = ليست لديك اشتراكات. أرسل <code>/subscribe الرمز</code> مع رمز من المنظِّم.
+bot-list-title = <b>اشتراكاتك</b>
+bot-list-paused = (أوقفه المنظِّم مؤقتًا)
+bot-list-muted = التنبيهات مكتومة حتى { $time }. يستأنفها /mute off.
+bot-not-subscribed-to = لست مشتركًا في مسار باسم <b>{ $route }</b>. يعرض /list اشتراكاتك.
+bot-nothing-to-unsubscribe = ليست لديك اشتراكات.
+bot-unsubscribed = { $count ->
+    [one] أُلغي اشتراكك في { $routes }. لن تصلك تنبيهاته بعد الآن.
+   *[other] أُلغيت اشتراكاتك في { $routes }. لن تصلك تنبيهاتها بعد الآن.
+}
+bot-unmute-not-muted = لم تكن التنبيهات مكتومة.
+bot-unmuted = عادت التنبيهات.
+bot-mute-how = لكم من الوقت؟ مثلًا <code>/mute 2h</code> أو <code>/mute 30m</code> أو <code>/mute 1d</code>. يستأنف <code>/mute off</code> التنبيهات.
+bot-mute-bad = لا أستطيع قراءة <code>{ $input }</code> على أنها مدة. استخدم رقمًا مع وحدة، مثل 30m أو 2h أو 1h30m أو 3d (بحد أقصى { $max }).
+bot-mute-nothing = ليست لديك اشتراكات لكتمها.
+bot-muted = كُتمت التنبيهات لمدة { $duration }، حتى { $time }. يستأنفها /mute off قبل ذلك.
+bot-unit-days = { $count } ي
+bot-unit-hours = { $count } س
+bot-unit-minutes = { $count } د
+bot-unit-seconds = { $count } ث
+bot-language-title = <b>اللغات</b>
+bot-language-chosen = أتحدث معك بـ{ $name }، كما اخترت.
+bot-language-telegram = أتحدث معك بـ{ $name }، لغة تطبيق Telegram لديك.
+bot-language-how = أرسل <code>/language الرمز</code> للتغيير، مثلًا <code>/language es</code>، أو <code>/language auto</code> للعودة إلى لغة تطبيق Telegram لديك.
+bot-language-set = من الآن أتحدث معك بـ{ $name }. يعيدك <code>/language auto</code> إلى لغة تطبيق Telegram لديك.
+bot-language-auto = عدتُ إلى لغة تطبيق Telegram لديك: { $name }.
+bot-language-unknown = لا أتحدث <code>{ $input }</code>.
+bot-admin-check-failed = تعذّر عليّ الآن التحقق من صلاحياتك كمشرف لدى Telegram. حاول مرة أخرى بعد دقيقة.
+bot-admins-only = لا يستطيع فعل ذلك إلا مشرف في هذه المجموعة.
+bot-link-how = أرسل <code>/link الرمز</code> مع رمز الربط من المنظِّم (<code>zoom-relay codes create --kind link</code>).
+bot-linked = { $place ->
+    [topic] تم الربط: ينشر <b>{ $route }</b> تنبيهاته الآن في هذا الموضوع. يوقف /unlink ذلك.
+   *[chat] تم الربط: ينشر <b>{ $route }</b> تنبيهاته الآن في هذه الدردشة. يوقف /unlink ذلك.
+}
+bot-already-posts = { $place ->
+    [topic] ينشر <b>{ $route }</b> بالفعل في هذا الموضوع. لم يُستخدم الرمز.
+   *[chat] ينشر <b>{ $route }</b> بالفعل في هذه الدردشة. لم يُستخدم الرمز.
+}
+bot-other-community = هذه الدردشة مرتبطة بمجتمع آخر، لذا لا أستطيع نشر تنبيهات هذا المسار هنا. يستطيع مشرف في هذه المجموعة إرسال /unlink أولًا لتحريرها. لم يُستخدم الرمز.
+bot-nothing-posts = { $place ->
+    [topic] لا ينشر أي مسار في هذا الموضوع.
+   *[chat] لا ينشر أي مسار في هذه الدردشة.
+}
+bot-unlinked = { $place ->
+    [topic] { $count ->
+        [one] أُلغي الربط: لم يعد { $routes } ينشر في هذا الموضوع.
+       *[other] أُلغي الربط: لم تعد { $routes } تنشر في هذا الموضوع.
+    }
+   *[chat] { $count ->
+        [one] أُلغي الربط: لم يعد { $routes } ينشر في هذه الدردشة.
+       *[other] أُلغي الربط: لم تعد { $routes } تنشر في هذه الدردشة.
+    }
+}
+bot-status-none = { $place ->
+    [topic] لا ينشر أي مسار في هذا الموضوع. يستطيع المشرف إرسال <code>/link الرمز</code> لإضافة مسار.
+   *[chat] لا ينشر أي مسار في هذه الدردشة. يستطيع المشرف إرسال <code>/link الرمز</code> لإضافة مسار.
+}
+bot-status-title = { $place ->
+    [topic] <b>المسارات التي تنشر في هذا الموضوع</b>
+   *[chat] <b>المسارات التي تنشر في هذه الدردشة</b>
+}
+bot-paused = (متوقف مؤقتًا)
+bot-organizers-only = عذرًا، هذا الأمر للمنظِّمين. يجعلك رمز منظِّم من مشغّل المُرحِّل (<code>zoom-relay codes create --kind organizer</code>) منظِّمًا.
+bot-name-the-route = اذكر اسم المسار، مثلًا <code>/pause Weekly sync</code>. يعرض /routes المسارات.
+bot-no-such-route = لا يوجد مسار باسم <b>{ $route }</b> في حساباتك. يعرض /routes المسارات.
+bot-route-ambiguous = لدى أكثر من حساب من حساباتك مسار باسم <b>{ $route }</b>؛ غيّر اسم أحدها عبر سطر الأوامر.
+bot-no-routes = لا توجد مسارات في حساباتك بعد.
+bot-routes-title = <b>المسارات</b>
+bot-destinations = { $count ->
+    [zero] لا وجهات
+    [one] وجهة واحدة
+    [two] وجهتان
+    [few] { $count } وجهات
+    [many] { $count } وجهة
+   *[other] { $count } وجهة
+}
+bot-already-running = <b>{ $route }</b> يعمل بالفعل.
+bot-already-paused = <b>{ $route }</b> متوقف مؤقتًا بالفعل.
+bot-resumed = عاد <b>{ $route }</b> إلى العمل.
+bot-paused-now = <b>{ $route }</b> متوقف مؤقتًا: لا تنبيهات حتى /resume.
+bot-no-notices = لا إشعارات: لا شيء يحتاج إلى انتباهك.
+bot-notices-title = <b>الإشعارات الأخيرة</b>
+bot-left = { $count ->
+    [zero] لم تعد منظِّمًا: لا إشعارات هنا بعد الآن، وأوامر المنظِّمين متوقفة. يجعلك رمز منظِّم منظِّمًا من جديد.
+    [one] لم تعد منظِّمًا (حساب واحد): لا إشعارات هنا بعد الآن، وأوامر المنظِّمين متوقفة. يجعلك رمز منظِّم منظِّمًا من جديد.
+    [two] لم تعد منظِّمًا (حسابان): لا إشعارات هنا بعد الآن، وأوامر المنظِّمين متوقفة. يجعلك رمز منظِّم منظِّمًا من جديد.
+    [few] لم تعد منظِّمًا ({ $count } حسابات): لا إشعارات هنا بعد الآن، وأوامر المنظِّمين متوقفة. يجعلك رمز منظِّم منظِّمًا من جديد.
+   *[other] لم تعد منظِّمًا ({ $count } حسابًا): لا إشعارات هنا بعد الآن، وأوامر المنظِّمين متوقفة. يجعلك رمز منظِّم منظِّمًا من جديد.
+}
+bot-test-failed = تعذّر إنشاء رسالة { $event } التجريبية لـ<b>{ $route }</b>؛ راجع قوالبها باستخدام <code>zoom-relay templates preview</code>.
+bot-notice = ⚠️ <b>إشعار</b>:
+bot-notice-route = ⚠️ <b>إشعار</b>، المسار <b>{ $route }</b>:
 
 
 ## Member pages and emails: join, confirm, manage and unsubscribe

@@ -76,6 +76,152 @@ alert-unsubscribe-label = Abmelden:
 # /language. Telegram HTML is allowed in these messages: <b>, <i>, <code>, <a href>.
 # Values such as { $route } arrive already escaped for Telegram HTML.
 # (Keep this comment block: it separates the sections.)
+# Das Befehlsmenü (setMyCommands): reiner Text, höchstens 256 Zeichen je Befehl.
+bot-cmd-start = Mit einem Code abonnieren, oder sehen, was ich tue
+bot-cmd-subscribe = Mit einem Code deines Organisators abonnieren
+bot-cmd-list = Deine Abos
+bot-cmd-mute = Meldungen eine Weile pausieren: /mute 2h, /mute off
+bot-cmd-unsubscribe = Meldungen beenden: alle, oder /unsubscribe ROUTE
+bot-cmd-language = Meine Sprache wählen: /language de
+bot-cmd-help = Was ich kann
+bot-cmd-link = Admins: die Meldungen einer Route hier posten (/link CODE)
+bot-cmd-unlink = Admins: hier keine Meldungen mehr posten
+bot-cmd-status = Welche Routen hier posten
+# Hilfe und Begrüßung. Befehlsnamen (/list, /mute) werden nicht übersetzt.
+bot-help-private =
+    <b>Befehle</b>
+    /subscribe CODE – die Meldungen einer Route hier bekommen
+    /list – deine Abos
+    /mute 2h – Meldungen eine Weile pausieren (30m, 2h, 1d, ...); /mute off – fortsetzen
+    /unsubscribe – alle Meldungen beenden; /unsubscribe ROUTE – eine beenden
+    /language – meine Sprache wählen
+    /help – diese Liste
+bot-help-organizers = Organisatoren: /routes, /test ROUTE, /pause ROUTE, /resume ROUTE, /notices, /leave
+bot-help-group =
+    <b>Befehle in einer Gruppe</b>
+    /link CODE – Admins: die Meldungen einer Route in diesem Chat oder Thema posten
+    /unlink – Admins: hier keine Meldungen mehr posten (oder /unlink ROUTE)
+    /status – welche Routen hier posten
+    /language – die Sprache wählen, in der ich dir antworte
+bot-help-group-private = Für persönliche Meldungen schreib mir privat.
+bot-welcome-hello = Hallo! Ich poste Meldungen, wenn Zoom-Meetings beginnen.
+bot-welcome-how = Um sie hier zu bekommen, öffne den Link, den dein Organisator geteilt hat, oder sende <code>/subscribe CODE</code> mit dem Code, den du bekommen hast.
+bot-subscribe-how = Sende <code>/subscribe CODE</code> mit dem Code deines Organisators, oder öffne den Link, den er geteilt hat.
+bot-private-only = Persönliche Meldungen verwaltest du in einem privaten Chat: öffne { $bot } und sende /start.
+bot-private-only-unnamed = Persönliche Meldungen verwaltest du in einem privaten Chat: schreib mir privat und sende /start.
+bot-group-only = Das geht in einer Gruppe: füge mich der Gruppe (oder dem Forenthema) hinzu und sende es dort.
+bot-unknown-command = /{ $command } kenne ich nicht.
+bot-wrong-bot-own = Diese Community hat jetzt einen eigenen Bot, @{ $bot }. Öffne https://t.me/{ $bot } und sende dort <code>{ $command } CODE</code> (für eine Gruppe füge @{ $bot } zuerst der Gruppe hinzu). Der Code wurde nicht verbraucht.
+bot-wrong-bot-other = Dieser Code gehört zum Bot einer anderen Community. Der Code wurde nicht verbraucht.
+bot-code-unknown = Diesen Code kenne ich nicht. Prüfe ihn auf Tippfehler oder bitte deinen Organisator um einen neuen. Es wurde nichts geändert.
+bot-code-expired = Dieser Code ist abgelaufen. Bitte deinen Organisator um einen neuen. Es wurde nichts geändert.
+bot-code-used = Dieser Code wurde schon verwendet; jeder Link und jeder Organisator-Code gilt nur einmal. Bitte deinen Organisator um einen neuen. Es wurde nichts geändert.
+bot-code-revoked = Der Organisator hat diesen Code zurückgezogen. Bitte ihn um einen gültigen. Es wurde nichts geändert.
+bot-code-is-link = Das ist ein Code zum Verknüpfen einer Gruppe: füge mich der Gruppe (oder dem Forenthema) hinzu und sende dort <code>/link CODE</code>.
+bot-code-is-subscribe = Das ist ein Abo-Code: sende ihn mir in einem privaten Chat, um die Meldungen selbst zu bekommen.
+bot-code-is-organizer = Das ist ein Organisator-Code: sende ihn mir in einem privaten Chat.
+bot-route-gone = Die Route zu diesem Code gibt es nicht mehr. Bitte deinen Organisator um einen neuen Code. Es wurde nichts geändert.
+bot-refused-not-found = Das habe ich nicht gefunden, deshalb wurde nichts geändert. (<i>{ $detail }</i>)
+bot-refused-conflict = Im selben Moment hat sich etwas geändert, deshalb wurde nichts geändert; bitte versuch es noch einmal. (<i>{ $detail }</i>)
+bot-refused-invalid = Das geht nicht, deshalb wurde nichts geändert. (<i>{ $detail }</i>)
+bot-organizer-welcome =
+    Du bist jetzt Organisator dieses Zoom-Kontos. Neue Hinweise (ein entfernter Bot, ein fehlschlagender Webhook) kommen hierher.
+
+    /routes – die Routen des Kontos
+    /test ROUTE – eine Beispielmeldung in diesem Chat
+    /pause ROUTE, /resume ROUTE
+    /notices – aktuelle Probleme
+    /leave – kein Organisator mehr sein
+bot-already-subscribed = Du hast <b>{ $route }</b> schon abonniert. /list zeigt deine Abos.
+bot-subscribed =
+    <b>{ $route }</b> abonniert. Du bekommst die Meldungen hier.
+
+    /mute 2h pausiert sie, /unsubscribe beendet sie.
+bot-no-subscriptions = Du hast keine Abos. Sende <code>/subscribe CODE</code> mit einem Code deines Organisators.
+bot-list-title = <b>Deine Abos</b>
+bot-list-paused = (vom Organisator pausiert)
+bot-list-muted = Stumm bis { $time }. /mute off setzt die Meldungen fort.
+bot-not-subscribed-to = Du hast keine Route namens <b>{ $route }</b> abonniert. /list zeigt deine Abos.
+bot-nothing-to-unsubscribe = Du hast keine Abos.
+bot-unsubscribed = { $count ->
+    [one] Abo von { $routes } beendet. Du bekommst ihre Meldungen nicht mehr.
+   *[other] Abos von { $routes } beendet. Du bekommst ihre Meldungen nicht mehr.
+}
+bot-unmute-not-muted = Die Meldungen waren nicht stummgeschaltet.
+bot-unmuted = Die Meldungen sind wieder an.
+bot-mute-how = Wie lange? Zum Beispiel <code>/mute 2h</code>, <code>/mute 30m</code> oder <code>/mute 1d</code>. <code>/mute off</code> setzt die Meldungen fort.
+bot-mute-bad = <code>{ $input }</code> kann ich nicht als Dauer lesen. Nimm eine Zahl mit Einheit, etwa 30m, 2h, 1h30m oder 3d (höchstens { $max }).
+bot-mute-nothing = Du hast keine Abos, die man stummschalten könnte.
+bot-muted = Stumm für { $duration }, bis { $time }. /mute off setzt die Meldungen früher fort.
+bot-unit-days = { $count } T.
+bot-unit-hours = { $count } Std.
+bot-unit-minutes = { $count } Min.
+bot-unit-seconds = { $count } Sek.
+bot-language-title = <b>Sprachen</b>
+bot-language-chosen = Ich spreche { $name } mit dir, wie du es gewählt hast.
+bot-language-telegram = Ich spreche { $name } mit dir, die Sprache deiner Telegram-App.
+bot-language-how = Sende <code>/language CODE</code>, um zu wechseln, zum Beispiel <code>/language es</code>, oder <code>/language auto</code>, um wieder der Sprache deiner Telegram-App zu folgen.
+bot-language-set = Ab jetzt spreche ich { $name } mit dir. <code>/language auto</code> folgt wieder der Sprache deiner Telegram-App.
+bot-language-auto = Ich folge wieder der Sprache deiner Telegram-App: { $name }.
+bot-language-unknown = <code>{ $input }</code> spreche ich nicht.
+bot-admin-check-failed = Ich konnte deine Admin-Rechte gerade nicht bei Telegram prüfen. Versuch es in einer Minute noch einmal.
+bot-admins-only = Das kann nur ein Administrator dieser Gruppe.
+bot-link-how = Sende <code>/link CODE</code> mit dem Verknüpfungscode deines Organisators (<code>zoom-relay codes create --kind link</code>).
+bot-linked = { $place ->
+    [topic] Verknüpft: <b>{ $route }</b> postet seine Meldungen jetzt in diesem Thema. /unlink beendet das.
+   *[chat] Verknüpft: <b>{ $route }</b> postet seine Meldungen jetzt in diesem Chat. /unlink beendet das.
+}
+bot-already-posts = { $place ->
+    [topic] <b>{ $route }</b> postet schon in diesem Thema. Der Code wurde nicht verbraucht.
+   *[chat] <b>{ $route }</b> postet schon in diesem Chat. Der Code wurde nicht verbraucht.
+}
+bot-other-community = Dieser Chat ist mit einer anderen Community verknüpft, deshalb kann ich die Meldungen dieser Route hier nicht posten. Ein Administrator der Gruppe kann zuerst /unlink senden, um ihn freizugeben. Der Code wurde nicht verbraucht.
+bot-nothing-posts = { $place ->
+    [topic] In diesem Thema postet keine Route.
+   *[chat] In diesem Chat postet keine Route.
+}
+bot-unlinked = { $place ->
+    [topic] { $count ->
+        [one] Getrennt: { $routes } postet nicht mehr in diesem Thema.
+       *[other] Getrennt: { $routes } posten nicht mehr in diesem Thema.
+    }
+   *[chat] { $count ->
+        [one] Getrennt: { $routes } postet nicht mehr in diesem Chat.
+       *[other] Getrennt: { $routes } posten nicht mehr in diesem Chat.
+    }
+}
+bot-status-none = { $place ->
+    [topic] In diesem Thema postet keine Route. Ein Administrator kann mit <code>/link CODE</code> eine hinzufügen.
+   *[chat] In diesem Chat postet keine Route. Ein Administrator kann mit <code>/link CODE</code> eine hinzufügen.
+}
+bot-status-title = { $place ->
+    [topic] <b>Routen, die in diesem Thema posten</b>
+   *[chat] <b>Routen, die in diesem Chat posten</b>
+}
+bot-paused = (pausiert)
+bot-organizers-only = Dieser Befehl ist leider für Organisatoren. Ein Organisator-Code vom Betreiber des Relays (<code>zoom-relay codes create --kind organizer</code>) macht dich zu einem.
+bot-name-the-route = Nenne die Route, zum Beispiel <code>/pause Weekly sync</code>. /routes listet sie auf.
+bot-no-such-route = In deinen Konten gibt es keine Route namens <b>{ $route }</b>. /routes listet sie auf.
+bot-route-ambiguous = Mehrere deiner Konten haben eine Route namens <b>{ $route }</b>; benenne eine mit der CLI um.
+bot-no-routes = Deine Konten haben noch keine Routen.
+bot-routes-title = <b>Routen</b>
+bot-destinations = { $count ->
+    [one] { $count } Ziel
+   *[other] { $count } Ziele
+}
+bot-already-running = <b>{ $route }</b> läuft schon.
+bot-already-paused = <b>{ $route }</b> ist schon pausiert.
+bot-resumed = <b>{ $route }</b> läuft wieder.
+bot-paused-now = <b>{ $route }</b> ist pausiert: keine Meldungen bis /resume.
+bot-no-notices = Keine Hinweise: nichts braucht deine Aufmerksamkeit.
+bot-notices-title = <b>Aktuelle Hinweise</b>
+bot-left = { $count ->
+    [one] Du bist kein Organisator mehr ({ $count } Konto): keine Hinweise mehr hier, und die Organisator-Befehle sind aus. Ein Organisator-Code macht dich wieder zu einem.
+   *[other] Du bist kein Organisator mehr ({ $count } Konten): keine Hinweise mehr hier, und die Organisator-Befehle sind aus. Ein Organisator-Code macht dich wieder zu einem.
+}
+bot-test-failed = Die Beispielnachricht { $event } von <b>{ $route }</b> ließ sich nicht erzeugen; prüfe ihre Vorlagen mit <code>zoom-relay templates preview</code>.
+bot-notice = ⚠️ <b>Hinweis</b>:
+bot-notice-route = ⚠️ <b>Hinweis</b>, Route <b>{ $route }</b>:
 
 
 ## Member pages and emails: join, confirm, manage and unsubscribe

@@ -76,6 +76,152 @@ alert-unsubscribe-label = Cancelar inscrição:
 # /language. Telegram HTML is allowed in these messages: <b>, <i>, <code>, <a href>.
 # Values such as { $route } arrive already escaped for Telegram HTML.
 # (Keep this comment block: it separates the sections.)
+# O menu de comandos (setMyCommands): texto simples, no máximo 256 caracteres cada.
+bot-cmd-start = Assinar com um código, ou ver o que eu faço
+bot-cmd-subscribe = Assinar com um código do seu organizador
+bot-cmd-list = Suas assinaturas
+bot-cmd-mute = Pausar os alertas por um tempo: /mute 2h, /mute off
+bot-cmd-unsubscribe = Parar os alertas: todos, ou /unsubscribe ROTA
+bot-cmd-language = Escolher meu idioma: /language pt
+bot-cmd-help = O que eu sei fazer
+bot-cmd-link = Admins: publicar aqui os alertas de uma rota (/link CÓDIGO)
+bot-cmd-unlink = Admins: parar de publicar alertas aqui
+bot-cmd-status = Quais rotas publicam aqui
+# Ajuda e boas-vindas. Os nomes dos comandos (/list, /mute) não são traduzidos.
+bot-help-private =
+    <b>Comandos</b>
+    /subscribe CÓDIGO – receber aqui os alertas de uma rota
+    /list – suas assinaturas
+    /mute 2h – pausar os alertas por um tempo (30m, 2h, 1d, ...); /mute off – retomar
+    /unsubscribe – parar todos os alertas; /unsubscribe ROTA – parar os de uma
+    /language – escolher meu idioma
+    /help – esta lista
+bot-help-organizers = Organizadores: /routes, /test ROTA, /pause ROTA, /resume ROTA, /notices, /leave
+bot-help-group =
+    <b>Comandos em um grupo</b>
+    /link CÓDIGO – admins: publicar os alertas de uma rota neste chat ou tópico
+    /unlink – admins: parar de publicar alertas aqui (ou /unlink ROTA)
+    /status – quais rotas publicam aqui
+    /language – escolher o idioma em que eu respondo a você
+bot-help-group-private = Para alertas pessoais, fale comigo no privado.
+bot-welcome-hello = Oi! Eu publico alertas quando reuniões do Zoom começam.
+bot-welcome-how = Para recebê-los aqui, abra o link que seu organizador compartilhou, ou envie <code>/subscribe CÓDIGO</code> com o código que ele passou para você.
+bot-subscribe-how = Envie <code>/subscribe CÓDIGO</code> com o código que seu organizador passou, ou abra o link que ele compartilhou.
+bot-private-only = Os alertas pessoais são gerenciados em um chat privado: abra { $bot } e envie /start.
+bot-private-only-unnamed = Os alertas pessoais são gerenciados em um chat privado: fale comigo no privado e envie /start.
+bot-group-only = Isso funciona em um grupo: adicione-me ao grupo (ou ao tópico do fórum) e envie lá.
+bot-unknown-command = Não conheço /{ $command }.
+bot-wrong-bot-own = Esta comunidade agora tem seu próprio bot, @{ $bot }. Abra https://t.me/{ $bot } e envie lá <code>{ $command } CÓDIGO</code> (para um grupo, adicione @{ $bot } a ele primeiro). O código não foi usado.
+bot-wrong-bot-other = Este código pertence ao bot de outra comunidade. O código não foi usado.
+bot-code-unknown = Não reconheço esse código. Confira se há erros de digitação, ou peça um novo ao seu organizador. Nada foi alterado.
+bot-code-expired = Esse código expirou. Peça um novo ao seu organizador. Nada foi alterado.
+bot-code-used = Esse código já foi usado; cada link ou código de organizador funciona uma vez só. Peça um novo ao seu organizador. Nada foi alterado.
+bot-code-revoked = O organizador cancelou esse código. Peça um válido a ele. Nada foi alterado.
+bot-code-is-link = Esse é um código para vincular um grupo: adicione-me ao grupo (ou ao tópico do fórum) e envie lá <code>/link CÓDIGO</code>.
+bot-code-is-subscribe = Esse é um código de assinatura: envie-o para mim em um chat privado para receber os alertas pessoalmente.
+bot-code-is-organizer = Esse é um código de organizador: envie-o para mim em um chat privado.
+bot-route-gone = A rota deste código não existe mais. Peça um novo código ao seu organizador. Nada foi alterado.
+bot-refused-not-found = Não encontrei isso, então nada foi alterado. (<i>{ $detail }</i>)
+bot-refused-conflict = Algo mudou no mesmo instante, então nada foi alterado; tente de novo. (<i>{ $detail }</i>)
+bot-refused-invalid = Isso não pode ser feito, então nada foi alterado. (<i>{ $detail }</i>)
+bot-organizer-welcome =
+    Agora você é organizador desta conta do Zoom. Novos avisos (um bot removido, um webhook falhando) chegarão aqui.
+
+    /routes – as rotas da conta
+    /test ROTA – um alerta de exemplo neste chat
+    /pause ROTA, /resume ROTA
+    /notices – problemas recentes
+    /leave – deixar de ser organizador
+bot-already-subscribed = Você já assina <b>{ $route }</b>. /list mostra suas assinaturas.
+bot-subscribed =
+    Assinatura de <b>{ $route }</b> feita. Você vai receber os alertas dela aqui.
+
+    /mute 2h pausa os alertas, /unsubscribe cancela.
+bot-no-subscriptions = Você não tem assinaturas. Envie <code>/subscribe CÓDIGO</code> com um código do seu organizador.
+bot-list-title = <b>Suas assinaturas</b>
+bot-list-paused = (pausada pelo organizador)
+bot-list-muted = Silenciado até { $time }. /mute off retoma os alertas.
+bot-not-subscribed-to = Você não assina nenhuma rota chamada <b>{ $route }</b>. /list mostra suas assinaturas.
+bot-nothing-to-unsubscribe = Você não tem assinaturas.
+bot-unsubscribed = { $count ->
+    [one] Assinatura de { $routes } cancelada. Você não vai mais receber os alertas dela.
+   *[other] Assinaturas de { $routes } canceladas. Você não vai mais receber os alertas delas.
+}
+bot-unmute-not-muted = Os alertas não estavam silenciados.
+bot-unmuted = Os alertas voltaram.
+bot-mute-how = Por quanto tempo? Por exemplo <code>/mute 2h</code>, <code>/mute 30m</code> ou <code>/mute 1d</code>. <code>/mute off</code> retoma os alertas.
+bot-mute-bad = Não consigo ler <code>{ $input }</code> como duração. Use um número com unidade, como 30m, 2h, 1h30m ou 3d (no máximo { $max }).
+bot-mute-nothing = Você não tem assinaturas para silenciar.
+bot-muted = Silenciado por { $duration }, até { $time }. /mute off retoma os alertas antes.
+bot-unit-days = { $count } d
+bot-unit-hours = { $count } h
+bot-unit-minutes = { $count } min
+bot-unit-seconds = { $count } s
+bot-language-title = <b>Idiomas</b>
+bot-language-chosen = Falo { $name } com você, como você escolheu.
+bot-language-telegram = Falo { $name } com você, o idioma do seu aplicativo do Telegram.
+bot-language-how = Envie <code>/language CÓDIGO</code> para trocar, por exemplo <code>/language es</code>, ou <code>/language auto</code> para voltar ao idioma do seu aplicativo do Telegram.
+bot-language-set = A partir de agora falo { $name } com você. <code>/language auto</code> volta ao idioma do seu aplicativo do Telegram.
+bot-language-auto = Voltei a seguir o idioma do seu aplicativo do Telegram: { $name }.
+bot-language-unknown = Não falo <code>{ $input }</code>.
+bot-admin-check-failed = Não consegui verificar agora com o Telegram se você é administrador. Tente de novo daqui a um minuto.
+bot-admins-only = Só um administrador deste grupo pode fazer isso.
+bot-link-how = Envie <code>/link CÓDIGO</code> com o código de vínculo do seu organizador (<code>zoom-relay codes create --kind link</code>).
+bot-linked = { $place ->
+    [topic] Vinculado: <b>{ $route }</b> agora publica seus alertas neste tópico. /unlink interrompe.
+   *[chat] Vinculado: <b>{ $route }</b> agora publica seus alertas neste chat. /unlink interrompe.
+}
+bot-already-posts = { $place ->
+    [topic] <b>{ $route }</b> já publica neste tópico. O código não foi usado.
+   *[chat] <b>{ $route }</b> já publica neste chat. O código não foi usado.
+}
+bot-other-community = Este chat está vinculado a outra comunidade, então não posso publicar aqui os alertas desta rota. Um administrador do grupo pode enviar /unlink antes para liberá-lo. O código não foi usado.
+bot-nothing-posts = { $place ->
+    [topic] Nenhuma rota publica neste tópico.
+   *[chat] Nenhuma rota publica neste chat.
+}
+bot-unlinked = { $place ->
+    [topic] { $count ->
+        [one] Desvinculado: { $routes } não publica mais neste tópico.
+       *[other] Desvinculado: { $routes } não publicam mais neste tópico.
+    }
+   *[chat] { $count ->
+        [one] Desvinculado: { $routes } não publica mais neste chat.
+       *[other] Desvinculado: { $routes } não publicam mais neste chat.
+    }
+}
+bot-status-none = { $place ->
+    [topic] Nenhuma rota publica neste tópico. Um administrador pode enviar <code>/link CÓDIGO</code> para adicionar uma.
+   *[chat] Nenhuma rota publica neste chat. Um administrador pode enviar <code>/link CÓDIGO</code> para adicionar uma.
+}
+bot-status-title = { $place ->
+    [topic] <b>Rotas que publicam neste tópico</b>
+   *[chat] <b>Rotas que publicam neste chat</b>
+}
+bot-paused = (pausada)
+bot-organizers-only = Desculpe, esse comando é para organizadores. Um código de organizador do operador do relay (<code>zoom-relay codes create --kind organizer</code>) torna você um.
+bot-name-the-route = Diga qual é a rota, por exemplo <code>/pause Weekly sync</code>. /routes lista as rotas.
+bot-no-such-route = Nenhuma rota chamada <b>{ $route }</b> nas suas contas. /routes lista as rotas.
+bot-route-ambiguous = Várias das suas contas têm uma rota chamada <b>{ $route }</b>; renomeie uma com a CLI.
+bot-no-routes = Suas contas ainda não têm rotas.
+bot-routes-title = <b>Rotas</b>
+bot-destinations = { $count ->
+    [one] { $count } destino
+   *[other] { $count } destinos
+}
+bot-already-running = <b>{ $route }</b> já está ativa.
+bot-already-paused = <b>{ $route }</b> já está pausada.
+bot-resumed = <b>{ $route }</b> está ativa de novo.
+bot-paused-now = <b>{ $route }</b> está pausada: nenhum alerta até /resume.
+bot-no-notices = Nenhum aviso: nada precisa da sua atenção.
+bot-notices-title = <b>Avisos recentes</b>
+bot-left = { $count ->
+    [one] Você não é mais organizador ({ $count } conta): nada de avisos aqui, e os comandos de organizador estão desativados. Um código de organizador torna você organizador de novo.
+   *[other] Você não é mais organizador ({ $count } contas): nada de avisos aqui, e os comandos de organizador estão desativados. Um código de organizador torna você organizador de novo.
+}
+bot-test-failed = Não foi possível gerar a mensagem de exemplo { $event } de <b>{ $route }</b>; confira os modelos com <code>zoom-relay templates preview</code>.
+bot-notice = ⚠️ <b>Aviso</b>:
+bot-notice-route = ⚠️ <b>Aviso</b>, rota <b>{ $route }</b>:
 
 
 ## Member pages and emails: join, confirm, manage and unsubscribe

@@ -141,23 +141,26 @@ impl BotApi {
         Ok(m["status"].as_str().unwrap_or("").to_string())
     }
 
-    /// Registers the command menu for one scope (`all_private_chats`, `all_group_chats`).
+    /// Registers the command menu for one scope (`all_private_chats`, `all_group_chats`), for
+    /// users whose app speaks `language` (a two-letter ISO 639-1 code), or the default menu with
+    /// None.
     pub async fn set_my_commands(
         &self,
-        commands: &[(&str, &str)],
+        commands: &[(&str, String)],
         scope: &str,
+        language: Option<&str>,
     ) -> Result<(), ApiError> {
         let list: Vec<Value> = commands
             .iter()
             .map(|(c, d)| json!({"command": c, "description": d}))
             .collect();
-        self.call(
-            "setMyCommands",
-            json!({"commands": list, "scope": {"type": scope}}),
-            CALL_TIMEOUT,
-        )
-        .await
-        .map(|_| ())
+        let mut body = json!({"commands": list, "scope": {"type": scope}});
+        if let Some(l) = language {
+            body["language_code"] = json!(l);
+        }
+        self.call("setMyCommands", body, CALL_TIMEOUT)
+            .await
+            .map(|_| ())
     }
 
     pub async fn set_webhook(&self, url: &str, secret: &str) -> Result<(), ApiError> {

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 pub use crate::service::codes::parse_duration;
 
+use crate::i18n::Lang;
+
 /// The longest mute accepted: long enough for a holiday, short enough to be noticed.
 pub const MAX_MUTE: Duration = Duration::from_secs(90 * 24 * 3600);
 
@@ -28,6 +30,8 @@ pub enum Command {
     Notices,
     /// An organizer stops being one (every account they organize).
     Leave,
+    /// `/language` (list), `/language es` (choose) or `/language auto` (follow Telegram again).
+    Language(Option<String>),
     Unknown(String),
 }
 
@@ -99,6 +103,7 @@ pub fn parse(text: &str) -> Option<Parsed> {
         "resume" => Command::Resume(non_empty(args)),
         "notices" => Command::Notices,
         "leave" => Command::Leave,
+        "language" | "lang" => Command::Language(arg()),
         other => Command::Unknown(other.to_string()),
     };
     Some(Parsed {
@@ -126,18 +131,24 @@ fn mute_arg(args: &str) -> MuteArg {
     }
 }
 
-/// `2 h`, `1 h 30 min`, `3 d` for replies.
-pub fn describe_duration(d: Duration) -> String {
+/// `2 h`, `1 h 30 min`, `3 d` for replies, with the units of `lang`.
+pub fn describe_duration(d: Duration, lang: Lang) -> String {
     let mut secs = d.as_secs();
     let mut parts = Vec::new();
-    for (unit, name) in [(86_400, "d"), (3600, "h"), (60, "min"), (1, "s")] {
+    let units = [
+        (86_400, "bot-unit-days"),
+        (3600, "bot-unit-hours"),
+        (60, "bot-unit-minutes"),
+        (1, "bot-unit-seconds"),
+    ];
+    for (unit, key) in units {
         if secs >= unit {
-            parts.push(format!("{} {name}", secs / unit));
+            parts.push(lang.t(key, &[("count", (secs / unit).into())]));
             secs %= unit;
         }
     }
     if parts.is_empty() {
-        "0 s".into()
+        lang.t("bot-unit-seconds", &[("count", 0.into())])
     } else {
         parts.join(" ")
     }
@@ -177,6 +188,11 @@ mod tests {
             Command::Pause(Some("Weekly sync".into()))
         );
         assert_eq!(cmd("/leave"), Command::Leave);
+        assert_eq!(cmd("/language"), Command::Language(None));
+        assert_eq!(
+            cmd("/language@relay_bot pt-BR"),
+            Command::Language(Some("pt-BR".into()))
+        );
         assert_eq!(cmd("/frobnicate"), Command::Unknown("frobnicate".into()));
         assert_eq!(parse("hello"), None);
         assert_eq!(parse("/"), None);
@@ -233,7 +249,19 @@ mod tests {
         ] {
             assert_eq!(d(bad), None, "{bad:?}");
         }
-        assert_eq!(describe_duration(Duration::from_secs(5400)), "1 h 30 min");
-        assert_eq!(describe_duration(Duration::from_secs(86_400 * 2)), "2 d");
+        let en = Lang::english();
+        assert_eq!(
+            describe_duration(Duration::from_secs(5400), en),
+            "1 h 30 min"
+        );
+        assert_eq!(
+            describe_duration(Duration::from_secs(86_400 * 2), en),
+            "2 d"
+        );
+        let ru = Lang::from_tag("ru").unwrap();
+        assert_eq!(
+            describe_duration(Duration::from_secs(5400), ru),
+            "1 ч 30 мин"
+        );
     }
 }

@@ -2,6 +2,8 @@
 //! anyone in the group. Telegram is asked whether the sender is an administrator; what linking
 //! changes is `service::links`.
 
+use fluent_bundle::FluentValue;
+
 use super::Reply;
 use super::handlers::{Origin, ROUTE_GONE, code_problem, now_ms, refused, wrong_bot};
 use crate::render::escape_html as esc;
@@ -22,35 +24,29 @@ async fn is_admin(from: &Origin<'_>) -> Result<bool, String> {
         Ok(s) => Ok(matches!(s.as_str(), "creator" | "administrator")),
         Err(e) => {
             tracing::warn!(error = %e, "getChatMember failed");
-            Err(
-                "I couldn't check your admin rights with Telegram just now. Please try again in a \
-                 minute."
-                    .into(),
-            )
+            Err(from.tr("bot-admin-check-failed"))
         }
     }
 }
 
-const ADMINS_ONLY: &str = "Only an administrator of this group can do that.";
+const ADMINS_ONLY: &str = "bot-admins-only";
 
-fn here(from: &Origin<'_>) -> String {
+/// The `$place` of the group messages: `topic` in a forum topic, else `chat`.
+fn here(from: &Origin<'_>) -> (&'static str, FluentValue<'static>) {
     match from.thread {
-        Some(_) => "this topic".into(),
-        None => "this chat".into(),
+        Some(_) => ("place", "topic".into()),
+        None => ("place", "chat".into()),
     }
 }
 
 /// `/link CODE` (or the `startgroup` deep link's `/start CODE`) in a group or forum topic.
 pub(super) async fn link(from: &Origin<'_>, code: Option<&str>) -> Result<Reply, StoreError> {
     let Some(code) = code else {
-        return Ok(from.reply(
-            "Send <code>/link CODE</code> with the link code from your organizer \
-             (<code>zoom-relay codes create --kind link</code>).",
-        ));
+        return Ok(from.reply(from.tr("bot-link-how")));
     };
     match is_admin(from).await {
         Ok(true) => {}
-        Ok(false) => return Ok(from.reply(ADMINS_ONLY)),
+        Ok(false) => return Ok(from.reply(from.tr(ADMINS_ONLY))),
         Err(m) => return Ok(from.reply(m)),
     }
     let req = LinkRequest {
@@ -63,29 +59,22 @@ pub(super) async fn link(from: &Origin<'_>, code: Option<&str>) -> Result<Reply,
     };
     let linked = match links::link_group(from.db(), &req).await {
         Ok(linked) => linked,
-        Err(e) => return Ok(from.reply(refused(e)?)),
+        Err(e) => return Ok(from.reply(refused(from.lang, e)?)),
     };
     Ok(from.reply(match linked {
-        Linked::Linked { route } => format!(
-            "Linked: <b>{}</b> now posts its alerts in {}. /unlink stops it.",
-            esc(&route),
-            here(from)
+        Linked::Linked { route } => {
+            from.t("bot-linked", &[("route", esc(&route).into()), here(from)])
+        }
+        Linked::AlreadyPosts { route } => from.t(
+            "bot-already-posts",
+            &[("route", esc(&route).into()), here(from)],
         ),
-        Linked::AlreadyPosts { route } => format!(
-            "<b>{}</b> already posts in {}. The code was not used.",
-            esc(&route),
-            here(from)
-        ),
-        Linked::OtherCommunity => OTHER_COMMUNITY.into(),
-        Linked::RouteGone => ROUTE_GONE.into(),
-        Linked::BadCode(problem) => code_problem(&problem),
-        Linked::WrongBot(check) => wrong_bot(&check, "/link"),
+        Linked::OtherCommunity => from.tr("bot-other-community"),
+        Linked::RouteGone => from.tr(ROUTE_GONE),
+        Linked::BadCode(problem) => code_problem(from.lang, &problem),
+        Linked::WrongBot(check) => wrong_bot(from.lang, &check, "/link"),
     }))
 }
-
-const OTHER_COMMUNITY: &str = "This chat is linked to another community, so I can't post this \
-                               route's alerts here. An administrator of this group can send \
-                               /unlink first to free it. The code was not used.";
 
 /// The chat, or the forum topic, the command was sent in.
 fn place(from: &Origin<'_>) -> Place {
@@ -100,25 +89,28 @@ fn place(from: &Origin<'_>) -> Place {
 pub(super) async fn unlink(from: &Origin<'_>, route: Option<&str>) -> Result<Reply, StoreError> {
     match is_admin(from).await {
         Ok(true) => {}
-        Ok(false) => return Ok(from.reply(ADMINS_ONLY)),
+        Ok(false) => return Ok(from.reply(from.tr(ADMINS_ONLY))),
         Err(m) => return Ok(from.reply(m)),
     }
     let removed = match links::unlink_group(from.db(), place(from), route).await {
         Ok(removed) => removed,
-        Err(e) => return Ok(from.reply(refused(e)?)),
+        Err(e) => return Ok(from.reply(refused(from.lang, e)?)),
     };
     Ok(from.reply(if removed.is_empty() {
-        format!("No route posts in {}.", here(from))
+        from.t("bot-nothing-posts", &[here(from)])
     } else {
-        format!(
-            "Unlinked: {} no longer post{} in {}.",
-            removed
-                .iter()
-                .map(|n| format!("<b>{}</b>", esc(n)))
-                .collect::<Vec<_>>()
-                .join(", "),
-            if removed.len() == 1 { "s" } else { "" },
-            here(from)
+        let names = removed
+            .iter()
+            .map(|n| format!("<b>{}</b>", esc(n)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        from.t(
+            "bot-unlinked",
+            &[
+                ("routes", names.into()),
+                ("count", removed.len().into()),
+                here(from),
+            ],
         )
     }))
 }
@@ -134,18 +126,19 @@ pub(super) async fn status(from: &Origin<'_>) -> Result<Reply, StoreError> {
         .filter(|r| r.destinations.iter().any(|d| here_place.posts_here(d)))
         .collect();
     if routes.is_empty() {
-        return Ok(from.reply(format!(
-            "No route posts in {}. An administrator can send <code>/link CODE</code> to add one.",
-            here(from)
-        )));
+        return Ok(from.reply(from.t("bot-status-none", &[here(from)])));
     }
-    let mut out = format!("<b>Routes posting in {}</b>\n", here(from));
+    let mut out = format!("{}\n", from.t("bot-status-title", &[here(from)]));
     for r in &routes {
         out.push_str(&format!(
             "• {} – {}{}\n",
             esc(&r.name),
             esc(&r.events.join(", ")),
-            if r.enabled { "" } else { " (paused)" }
+            if r.enabled {
+                String::new()
+            } else {
+                format!(" {}", from.tr("bot-paused"))
+            }
         ));
     }
     Ok(from.reply(out))

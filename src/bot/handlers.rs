@@ -9,8 +9,11 @@
 //! (private chats), `group.rs` (linking groups and topics), `organizer.rs`. What a command may change
 //! is decided in the service layer; these files prove who asks and word the answers.
 
+use fluent_bundle::FluentValue;
+
 use super::command::{self, Command};
-use super::{Bot, Reply, Update, group, member, organizer};
+use super::{Bot, Reply, Update, group, language, member, organizer};
+use crate::i18n::Lang;
 use crate::render::escape_html as esc;
 use crate::service::routes::ServiceError;
 use crate::store::bot::{CodeKind, Redeem};
@@ -27,6 +30,10 @@ pub(super) struct Origin<'a> {
     pub(super) thread: Option<i64>,
     /// The group's title, kept when the group is linked.
     pub(super) chat_title: Option<&'a str>,
+    /// The language the sender reads: their `/language` choice, else their Telegram app's.
+    pub(super) lang: Lang,
+    /// The `language_code` Telegram sent with the update, for `/language auto`.
+    pub(super) telegram_lang: Option<&'a str>,
 }
 
 impl Origin<'_> {
@@ -52,11 +59,15 @@ impl Origin<'_> {
             .map(|o| (o.app_id.as_str(), o.account_id.as_str()))
     }
 
-    pub(super) fn bot_link(&self) -> String {
-        match self.bot.username() {
-            Some(u) => format!("@{}", esc(&u)),
-            None => "me".into(),
-        }
+    /// The message `key` in the sender's language.
+    pub(super) fn tr(&self, key: &str) -> String {
+        self.lang.tr(key)
+    }
+
+    /// The message `key` with `args` in the sender's language; text arguments must already be
+    /// escaped for Telegram HTML.
+    pub(super) fn t(&self, key: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        self.lang.t(key, args)
     }
 }
 
@@ -80,8 +91,20 @@ pub(super) async fn handle(bot: &Bot, u: &Update) -> Result<Vec<Reply>, StoreErr
     if !private && !matches!(msg.chat.kind.as_str(), "group" | "supergroup") {
         return Ok(vec![]);
     }
+    let parsed = command::parse(text);
+    // Plain text in a group, or a command for another bot, is not for us: answered before the
+    // sender's language is even looked up.
+    if parsed
+        .as_ref()
+        .map_or(!private, |p| !p.is_for(bot.username().as_deref()))
+    {
+        return Ok(vec![]);
+    }
+    let chosen = bot.inner.db.bot_language(user.id).await?;
     let from = Origin {
         bot,
+        lang: language::for_user(chosen.as_deref(), user.language_code.as_deref(), bot),
+        telegram_lang: user.language_code.as_deref(),
         user_id: user.id,
         chat_id: msg.chat.id,
         chat_kind: msg.chat.kind.as_str(),
@@ -91,50 +114,44 @@ pub(super) async fn handle(bot: &Bot, u: &Update) -> Result<Vec<Reply>, StoreErr
             .flatten(),
         chat_title: msg.chat.title.as_deref(),
     };
-    let Some(parsed) = command::parse(text) else {
-        // Plain text: in a private chat, say what works; in a group it is not for us.
-        return Ok(if private {
-            vec![from.reply(help_private())]
-        } else {
-            vec![]
-        });
+    let Some(parsed) = parsed else {
+        // Plain text in a private chat: say what works.
+        return Ok(vec![from.reply(help_private(from.lang))]);
     };
-    if !parsed.is_for(bot.username().as_deref()) {
-        return Ok(vec![]);
-    }
     let explicit = parsed.addressed_to.is_some();
     let replies = match parsed.command {
         Command::Help => vec![from.reply(if private {
-            help_private()
+            help_private(from.lang)
         } else {
-            help_group()
+            help_group(from.lang)
         })],
-        Command::Start(None) if private => vec![from.reply(welcome())],
-        Command::Start(None) => vec![from.reply(help_group())],
+        Command::Start(None) if private => vec![from.reply(welcome(from.lang))],
+        Command::Start(None) => vec![from.reply(help_group(from.lang))],
         Command::Start(Some(code)) | Command::Subscribe(Some(code)) if private => {
             vec![member::redeem(&from, &code).await?]
         }
         Command::Start(Some(code)) => vec![group::link(&from, Some(&code)).await?],
-        Command::Subscribe(None) if private => vec![from.reply(
-            "Send <code>/subscribe CODE</code> with the code your organizer gave you, or open \
-             the link they shared.",
-        )],
+        Command::Subscribe(None) if private => vec![from.reply(from.tr("bot-subscribe-how"))],
         Command::Subscribe(_) | Command::Unsubscribe(_) | Command::List | Command::Mute(_) => {
             if private {
                 vec![member::command(&from, &parsed.command).await?]
             } else {
-                vec![from.reply(format!(
-                    "Personal alerts are managed in a private chat: open {} and send /start.",
-                    from.bot_link()
-                ))]
+                vec![from.reply(match from.bot.username() {
+                    Some(u) => from.t(
+                        "bot-private-only",
+                        &[("bot", format!("@{}", esc(&u)).into())],
+                    ),
+                    None => from.tr("bot-private-only-unnamed"),
+                })]
             }
         }
         Command::Link(code) if !private => vec![group::link(&from, code.as_deref()).await?],
         Command::Unlink(route) if !private => vec![group::unlink(&from, route.as_deref()).await?],
         Command::Status if !private => vec![group::status(&from).await?],
-        Command::Link(_) | Command::Unlink(_) | Command::Status => vec![from.reply(
-            "That works in a group: add me to the group (or forum topic) and send it there.",
-        )],
+        Command::Link(_) | Command::Unlink(_) | Command::Status => {
+            vec![from.reply(from.tr("bot-group-only"))]
+        }
+        Command::Language(arg) => vec![language::command(&from, arg.as_deref()).await?],
         Command::Routes
         | Command::Test(_)
         | Command::Pause(_)
@@ -142,12 +159,12 @@ pub(super) async fn handle(bot: &Bot, u: &Update) -> Result<Vec<Reply>, StoreErr
         | Command::Notices
         | Command::Leave => organizer::command(&from, &parsed.command).await?,
         Command::Unknown(name) if private || explicit => vec![from.reply(format!(
-            "I don't know /{}.\n\n{}",
-            esc(&name),
+            "{}\n\n{}",
+            from.t("bot-unknown-command", &[("command", esc(&name).into())]),
             if private {
-                help_private()
+                help_private(from.lang)
             } else {
-                help_group()
+                help_group(from.lang)
             }
         ))],
         // A bare unknown command in a group is probably for another bot.
@@ -156,97 +173,86 @@ pub(super) async fn handle(bot: &Bot, u: &Update) -> Result<Vec<Reply>, StoreErr
     Ok(replies)
 }
 
-pub(super) fn welcome() -> String {
+pub(super) fn welcome(lang: Lang) -> String {
     format!(
-        "Hi! I post alerts when Zoom meetings start.\n\n\
-         To get them here, open the link your organizer shared, or send \
-         <code>/subscribe CODE</code> with the code they gave you.\n\n{}",
-        help_private()
+        "{}\n\n{}\n\n{}",
+        lang.tr("bot-welcome-hello"),
+        lang.tr("bot-welcome-how"),
+        help_private(lang)
     )
 }
 
-pub(super) fn help_private() -> String {
-    "<b>Commands</b>\n\
-     /subscribe CODE – get a route's alerts here\n\
-     /list – your subscriptions\n\
-     /mute 2h – pause alerts for a while (30m, 2h, 1d, ...); /mute off – resume\n\
-     /unsubscribe – stop all alerts; /unsubscribe ROUTE – stop one\n\
-     /help – this list\n\n\
-     Organizers: /routes, /test ROUTE, /pause ROUTE, /resume ROUTE, /notices, /leave"
-        .into()
+pub(super) fn help_private(lang: Lang) -> String {
+    format!(
+        "{}\n\n{}",
+        lang.tr("bot-help-private"),
+        lang.tr("bot-help-organizers")
+    )
 }
 
-fn help_group() -> String {
-    "<b>Commands in a group</b>\n\
-     /link CODE – admins: post a route's alerts in this chat or topic\n\
-     /unlink – admins: stop posting alerts here (or /unlink ROUTE)\n\
-     /status – which routes post here\n\n\
-     For personal alerts, message me privately."
-        .into()
+fn help_group(lang: Lang) -> String {
+    format!(
+        "{}\n\n{}",
+        lang.tr("bot-help-group"),
+        lang.tr("bot-help-group-private")
+    )
 }
 
 /// The answer to a code sent to the wrong bot; the code was not used.
-pub(super) fn wrong_bot(check: &crate::service::links::BotCheck, command: &str) -> String {
+pub(super) fn wrong_bot(
+    lang: Lang,
+    check: &crate::service::links::BotCheck,
+    command: &str,
+) -> String {
     use crate::service::links::BotCheck;
     match check {
-        BotCheck::UseOwnBot(name) => {
-            let name = esc(name);
-            format!(
-                "This community now has its own bot, @{name}. Open https://t.me/{name} and send \
-                 <code>{command} CODE</code> there (for a group, add @{name} to it first). The \
-                 code was not used."
-            )
-        }
-        _ => "This code belongs to another community's bot. The code was not used.".into(),
+        BotCheck::UseOwnBot(name) => lang.t(
+            "bot-wrong-bot-own",
+            &[("bot", esc(name).into()), ("command", esc(command).into())],
+        ),
+        _ => lang.tr("bot-wrong-bot-other"),
     }
 }
 
-pub(super) fn code_problem(r: &Redeem) -> String {
-    match r {
-        Redeem::Unknown => {
-            "I don't recognise that code. Check it for typos, or ask your organizer \
-                            for a new one. Nothing was changed."
-                .into()
-        }
-        Redeem::Expired => "That code has expired. Ask your organizer for a new one. Nothing was \
-                            changed."
-            .into(),
-        Redeem::Used => "That code was already used; each link or organizer code works once. Ask \
-                         your organizer for a new one. Nothing was changed."
-            .into(),
-        Redeem::Revoked => "That code was withdrawn by the organizer. Ask them for a current one. \
-                            Nothing was changed."
-            .into(),
-        Redeem::WrongKind(CodeKind::Link) => "That is a group link code: add me to the group (or \
-                                              forum topic) and send <code>/link CODE</code> there."
-            .into(),
-        Redeem::WrongKind(CodeKind::Subscribe) => "That is a subscribe code: send it to me in a \
-                                                   private chat to get alerts personally."
-            .into(),
-        Redeem::WrongKind(CodeKind::Organizer) => "That is an organizer code: send it to me in a \
-                                                   private chat."
-            .into(),
-        Redeem::Ok(_) => String::new(),
-    }
+pub(super) fn code_problem(lang: Lang, r: &Redeem) -> String {
+    let key = match r {
+        Redeem::Unknown => "bot-code-unknown",
+        Redeem::Expired => "bot-code-expired",
+        Redeem::Used => "bot-code-used",
+        Redeem::Revoked => "bot-code-revoked",
+        Redeem::WrongKind(CodeKind::Link) => "bot-code-is-link",
+        Redeem::WrongKind(CodeKind::Subscribe) => "bot-code-is-subscribe",
+        Redeem::WrongKind(CodeKind::Organizer) => "bot-code-is-organizer",
+        Redeem::Ok(_) => return String::new(),
+    };
+    lang.tr(key)
 }
 
-pub(super) const ROUTE_GONE: &str = "The route this code belongs to no longer exists. Ask your \
-                                     organizer for a new code. Nothing was changed.";
+pub(super) const ROUTE_GONE: &str = "bot-route-gone";
 
-pub(super) fn fmt_time(ms: i64) -> String {
+/// A moment as a date and time in UTC, in `lang`'s words (Telegram does not tell the bot a
+/// member's time zone).
+pub(super) fn fmt_time(ms: i64, lang: Lang) -> String {
     chrono::DateTime::from_timestamp_millis(ms)
-        .map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        .map(|t| {
+            crate::i18n::format_time(t, chrono_tz::UTC, lang, crate::i18n::TimeStyle::DateTime)
+        })
         .unwrap_or_default()
 }
 
 /// A failed service call as the bot answers it: a storage error goes up, so the update is not
 /// recorded and is handled again later; anything else is a refusal worth telling the sender, and
 /// repeating the update would only fail the same way.
-pub(super) fn refused(e: ServiceError) -> Result<String, StoreError> {
-    match e {
-        ServiceError::Unavailable(e) => Err(e),
-        other => Ok(esc(&other.to_string())),
-    }
+pub(super) fn refused(lang: Lang, e: ServiceError) -> Result<String, StoreError> {
+    let (key, detail) = match e {
+        ServiceError::Unavailable(e) => return Err(e),
+        e @ ServiceError::NotFound(_) => ("bot-refused-not-found", e.to_string()),
+        e @ ServiceError::Conflict(_) => ("bot-refused-conflict", e.to_string()),
+        e @ ServiceError::Invalid(_) => ("bot-refused-invalid", e.to_string()),
+    };
+    // The service's own explanation names fields and values and is in English; it follows a
+    // sentence in the sender's language.
+    Ok(lang.t(key, &[("detail", esc(&detail).into())]))
 }
 
 #[cfg(test)]
@@ -261,8 +267,47 @@ mod tests {
             Redeem::Used,
             Redeem::Revoked,
         ] {
-            assert!(code_problem(&r).contains("Nothing was changed"), "{r:?}");
+            let en = code_problem(Lang::english(), &r);
+            assert!(en.contains("Nothing was changed"), "{r:?}");
+            let es = code_problem(Lang::from_tag("es").unwrap(), &r);
+            assert!(
+                !es.is_empty() && es != en,
+                "{r:?} has a Spanish answer: {es}"
+            );
         }
-        assert!(code_problem(&Redeem::WrongKind(CodeKind::Link)).contains("/link"));
+        assert!(
+            code_problem(Lang::english(), &Redeem::WrongKind(CodeKind::Link)).contains("/link")
+        );
+    }
+
+    #[test]
+    fn times_and_refusals_are_in_the_senders_language() {
+        let de = Lang::from_tag("de").unwrap();
+        let ms = 1_796_331_900_000; // 2026-12-03 21:05 UTC
+        let when = fmt_time(ms, de);
+        assert!(
+            when.contains("Dezember") && when.contains("21:05"),
+            "{when}"
+        );
+        assert!(fmt_time(ms, Lang::english()).contains("December"));
+        let es = Lang::from_tag("es").unwrap();
+        let r = refused(es, ServiceError::NotFound("no route <x>".into())).unwrap();
+        assert!(r.starts_with("No lo encontré"), "{r}");
+        assert!(
+            r.contains("no route &lt;x&gt;"),
+            "the detail is kept, escaped: {r}"
+        );
+    }
+
+    #[test]
+    fn multi_line_messages_keep_their_lines() {
+        let help = help_private(Lang::english());
+        assert!(
+            help.starts_with("<b>Commands</b>\n/subscribe CODE"),
+            "{help}"
+        );
+        assert!(help.contains("/help – this list\n\nOrganizers:"), "{help}");
+        let welcome = Lang::english().tr("bot-organizer-welcome");
+        assert!(welcome.contains("come here.\n\n/routes"), "{welcome}");
     }
 }

@@ -19,13 +19,13 @@ pub(super) async fn redeem(from: &Origin<'_>, code: &str) -> Result<Reply, Store
     let kinds = [CodeKind::Subscribe, CodeKind::Organizer];
     let rec = match links::check_code(from.db(), code, &kinds, now_ms()).await {
         Ok(Redeem::Ok(rec)) => rec,
-        Ok(other) => return Ok(from.reply(code_problem(&other))),
-        Err(e) => return Ok(from.reply(refused(e)?)),
+        Ok(other) => return Ok(from.reply(code_problem(from.lang, &other))),
+        Err(e) => return Ok(from.reply(refused(from.lang, e)?)),
     };
     match links::bot_check(from.db(), &rec, from.bot.own_bot_id()).await {
         Ok(links::BotCheck::Ok) => {}
-        Ok(other) => return Ok(from.reply(wrong_bot(&other, "/start"))),
-        Err(e) => return Ok(from.reply(refused(e)?)),
+        Ok(other) => return Ok(from.reply(wrong_bot(from.lang, &other, "/start"))),
+        Err(e) => return Ok(from.reply(refused(from.lang, e)?)),
     }
     match rec.kind {
         CodeKind::Organizer => {
@@ -34,23 +34,17 @@ pub(super) async fn redeem(from: &Origin<'_>, code: &str) -> Result<Reply, Store
                     .await;
             match joined {
                 Ok(Redeem::Ok(_)) => {}
-                Ok(other) => return Ok(from.reply(code_problem(&other))),
-                Err(e) => return Ok(from.reply(refused(e)?)),
+                Ok(other) => return Ok(from.reply(code_problem(from.lang, &other))),
+                Err(e) => return Ok(from.reply(refused(from.lang, e)?)),
             }
             // No account id in the text: replies are tenant-less jobs that a purge does not reach.
-            Ok(from.reply(
-                "You are now an organizer of this Zoom account. New notices (a removed bot, a \
-                 failing webhook) will come here.\n\n\
-                 /routes – the account's routes\n/test ROUTE – a sample alert in this chat\n\
-                 /pause ROUTE, /resume ROUTE\n/notices – recent problems\n\
-                 /leave – stop being an organizer",
-            ))
+            Ok(from.reply(from.tr("bot-organizer-welcome")))
         }
         _ => {
             let route = match links::route_of(from.db(), &rec).await {
                 Ok(Some(route)) => route,
-                Ok(None) => return Ok(from.reply(ROUTE_GONE)),
-                Err(e) => return Ok(from.reply(refused(e)?)),
+                Ok(None) => return Ok(from.reply(from.tr(ROUTE_GONE))),
+                Err(e) => return Ok(from.reply(refused(from.lang, e)?)),
             };
             let via = from.bot.own_bot_id();
             let already = route.destinations.iter().any(|d| {
@@ -58,9 +52,9 @@ pub(super) async fn redeem(from: &Origin<'_>, code: &str) -> Result<Reply, Store
                     if *chat_id == from.chat_id && *bot == via)
             });
             if already {
-                return Ok(from.reply(format!(
-                    "You are already subscribed to <b>{}</b>. /list shows your subscriptions.",
-                    esc(&route.name)
+                return Ok(from.reply(from.t(
+                    "bot-already-subscribed",
+                    &[("route", esc(&route.name).into())],
                 )));
             }
             match from
@@ -69,7 +63,7 @@ pub(super) async fn redeem(from: &Origin<'_>, code: &str) -> Result<Reply, Store
                 .await?
             {
                 Redeem::Ok(_) => {}
-                other => return Ok(from.reply(code_problem(&other))),
+                other => return Ok(from.reply(code_problem(from.lang, &other))),
             }
             // Through the service: a compare-and-swap that keeps edits made since the read above.
             if !service::subscribe(
@@ -82,13 +76,9 @@ pub(super) async fn redeem(from: &Origin<'_>, code: &str) -> Result<Reply, Store
             )
             .await?
             {
-                return Ok(from.reply(ROUTE_GONE));
+                return Ok(from.reply(from.tr(ROUTE_GONE)));
             }
-            Ok(from.reply(format!(
-                "Subscribed to <b>{}</b>. You'll get its alerts here.\n\n\
-                 /mute 2h pauses them, /unsubscribe stops them.",
-                esc(&route.name)
-            )))
+            Ok(from.reply(from.t("bot-subscribed", &[("route", esc(&route.name).into())])))
         }
     }
 }
@@ -115,27 +105,27 @@ pub(super) async fn command(from: &Origin<'_>, cmd: &Command) -> Result<Reply, S
         Command::List => {
             let routes = my_routes(from).await?;
             if routes.is_empty() {
-                return Ok(from.reply(
-                    "You have no subscriptions. Send <code>/subscribe CODE</code> with a code from \
-                     your organizer.",
-                ));
+                return Ok(from.reply(from.tr("bot-no-subscriptions")));
             }
-            let mut out = String::from("<b>Your subscriptions</b>\n");
+            let mut out = format!("{}\n", from.tr("bot-list-title"));
             for r in &routes {
                 out.push_str(&format!(
                     "• {}{}\n",
                     esc(&r.name),
                     if r.enabled {
-                        ""
+                        String::new()
                     } else {
-                        " (paused by the organizer)"
+                        format!(" {}", from.tr("bot-list-paused"))
                     }
                 ));
             }
             if let Some(until) = active_mute(from).await? {
                 out.push_str(&format!(
-                    "\nMuted until {}. /mute off resumes alerts.",
-                    fmt_time(until)
+                    "\n{}",
+                    from.t(
+                        "bot-list-muted",
+                        &[("time", fmt_time(until, from.lang).into())]
+                    )
                 ));
             }
             Ok(from.reply(out))
@@ -174,44 +164,42 @@ pub(super) async fn command(from: &Origin<'_>, cmd: &Command) -> Result<Reply, S
             }
             if removed.is_empty() {
                 return Ok(from.reply(match which {
-                    Some(w) if !all => format!(
-                        "You are not subscribed to a route named <b>{}</b>. /list shows your \
-                         subscriptions.",
-                        esc(w)
-                    ),
-                    _ => "You have no subscriptions.".into(),
+                    Some(w) if !all => from.t("bot-not-subscribed-to", &[("route", esc(w).into())]),
+                    _ => from.tr("bot-nothing-to-unsubscribe"),
                 }));
             }
             if my_routes(from).await?.is_empty() {
                 db.clear_mutes(from.chat_id).await?;
             }
-            Ok(from.reply(format!(
-                "Unsubscribed from {}. You won't get its alerts any more.",
-                removed
-                    .iter()
-                    .map(|n| format!("<b>{}</b>", esc(n)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
+            let names = removed
+                .iter()
+                .map(|n| format!("<b>{}</b>", esc(n)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            Ok(from.reply(from.t(
+                "bot-unsubscribed",
+                &[("routes", names.into()), ("count", removed.len().into())],
             )))
         }
         Command::Mute(arg) => match arg {
             MuteArg::Off => {
                 let n = db.clear_mutes(from.chat_id).await?;
-                Ok(from.reply(if n == 0 {
-                    "Alerts were not muted."
+                Ok(from.reply(from.tr(if n == 0 {
+                    "bot-unmute-not-muted"
                 } else {
-                    "Alerts are back on."
-                }))
+                    "bot-unmuted"
+                })))
             }
-            MuteArg::Missing => Ok(from.reply(
-                "How long? For example <code>/mute 2h</code>, <code>/mute 30m</code> or \
-                 <code>/mute 1d</code>. <code>/mute off</code> resumes alerts.",
-            )),
-            MuteArg::Bad(s) => Ok(from.reply(format!(
-                "I can't read <code>{}</code> as a duration. Use a number with a unit, such as \
-                 30m, 2h, 1h30m or 3d (at most {}).",
-                esc(s),
-                command::describe_duration(command::MAX_MUTE)
+            MuteArg::Missing => Ok(from.reply(from.tr("bot-mute-how"))),
+            MuteArg::Bad(s) => Ok(from.reply(from.t(
+                "bot-mute-bad",
+                &[
+                    ("input", esc(s).into()),
+                    (
+                        "max",
+                        command::describe_duration(command::MAX_MUTE, from.lang).into(),
+                    ),
+                ],
             ))),
             MuteArg::For(d) => {
                 let tenants: BTreeSet<(String, String)> = my_routes(from)
@@ -220,21 +208,23 @@ pub(super) async fn command(from: &Origin<'_>, cmd: &Command) -> Result<Reply, S
                     .map(|r| (r.app_id, r.account_id))
                     .collect();
                 if tenants.is_empty() {
-                    return Ok(from.reply("You have no subscriptions to mute."));
+                    return Ok(from.reply(from.tr("bot-mute-nothing")));
                 }
                 let until = now_ms() + d.as_millis() as i64;
                 for (app, account) in &tenants {
                     db.set_mute(app, account, from.chat_id, until).await?;
                 }
-                Ok(from.reply(format!(
-                    "Muted for {}, until {}. /mute off resumes alerts sooner.",
-                    command::describe_duration(*d),
-                    fmt_time(until)
+                Ok(from.reply(from.t(
+                    "bot-muted",
+                    &[
+                        ("duration", command::describe_duration(*d, from.lang).into()),
+                        ("time", fmt_time(until, from.lang).into()),
+                    ],
                 )))
             }
         },
-        Command::Subscribe(_) => Ok(from.reply(welcome())),
-        _ => Ok(from.reply(help_private())),
+        Command::Subscribe(_) => Ok(from.reply(welcome(from.lang))),
+        _ => Ok(from.reply(help_private(from.lang))),
     }
 }
 

@@ -17,6 +17,7 @@ pub mod api;
 pub mod command;
 mod group;
 mod handlers;
+mod language;
 mod member;
 mod organizer;
 pub mod own;
@@ -43,21 +44,18 @@ const NOTICE_INTERVAL: Duration = Duration::from_secs(1);
 /// The longest wait between failed getUpdates calls.
 const MAX_BACKOFF: Duration = Duration::from_secs(30);
 
-/// The command menu Telegram shows, per scope (setMyCommands).
-const PRIVATE_COMMANDS: &[(&str, &str)] = &[
-    ("start", "Subscribe with a code, or see what I do"),
-    ("subscribe", "Subscribe with a code from your organizer"),
-    ("list", "Your subscriptions"),
-    ("mute", "Pause alerts for a while: /mute 2h, /mute off"),
-    ("unsubscribe", "Stop alerts: all, or /unsubscribe ROUTE"),
-    ("help", "What I can do"),
+/// The command menu Telegram shows, per scope (setMyCommands); each description is the catalogue
+/// message `bot-cmd-NAME`.
+const PRIVATE_COMMANDS: &[&str] = &[
+    "start",
+    "subscribe",
+    "list",
+    "mute",
+    "unsubscribe",
+    "language",
+    "help",
 ];
-const GROUP_COMMANDS: &[(&str, &str)] = &[
-    ("link", "Admins: post a route's alerts here (/link CODE)"),
-    ("unlink", "Admins: stop posting alerts here"),
-    ("status", "Which routes post here"),
-    ("help", "What I can do"),
-];
+const GROUP_COMMANDS: &[&str] = &["link", "unlink", "status", "language", "help"];
 
 /// The parts of an update the bot reads. Everything is optional or defaulted, so a new Telegram
 /// field or kind never makes an update unreadable.
@@ -97,6 +95,9 @@ pub struct User {
     pub id: i64,
     #[serde(default)]
     pub is_bot: bool,
+    /// The IETF tag of the user's Telegram app language (`es`, `pt-br`), when Telegram sends it.
+    #[serde(default)]
+    pub language_code: Option<String>,
 }
 
 /// What happened to one update.
@@ -350,10 +351,30 @@ impl Bot {
             .username
             .lock()
             .unwrap_or_else(|e| e.into_inner()) = Some(name.clone());
-        api.set_my_commands(PRIVATE_COMMANDS, "all_private_chats")
-            .await?;
-        api.set_my_commands(GROUP_COMMANDS, "all_group_chats")
-            .await?;
+        // The default menu (in `[defaults] locale`) for users whose app language has no catalogue,
+        // then one per catalogue language: Telegram shows each user the list for their app's
+        // language_code when one was set (core.telegram.org/bots/api#setmycommands).
+        let fallback =
+            crate::i18n::Lang::from_tag(&self.inner.config.default_locale).unwrap_or_default();
+        let mut menus = vec![(None, fallback)];
+        menus.extend(
+            crate::i18n::Lang::all()
+                .into_iter()
+                // Telegram takes ISO 639-1 codes only: `pt-BR` registers as `pt`.
+                .map(|l| (l.code().split('-').next(), l)),
+        );
+        for (code, lang) in menus {
+            for (names, scope) in [
+                (PRIVATE_COMMANDS, "all_private_chats"),
+                (GROUP_COMMANDS, "all_group_chats"),
+            ] {
+                let list: Vec<(&str, String)> = names
+                    .iter()
+                    .map(|n| (*n, lang.tr(&format!("bot-cmd-{n}"))))
+                    .collect();
+                api.set_my_commands(&list, scope, code).await?;
+            }
+        }
         match self.webhook_secret() {
             Some(secret) => {
                 let path = match self.own_bot_id() {
@@ -532,6 +553,10 @@ impl Bot {
         let mut replies = Vec::new();
         for n in notices.iter().filter(|n| n.id > mark) {
             for org in db.tenant_organizers(&n.app_id, &n.account_id).await? {
+                // No update to read a language_code from: the organizer's /language choice, else
+                // the relay's default.
+                let chosen = db.bot_language(org.user_id).await?;
+                let lang = language::for_user(chosen.as_deref(), None, self);
                 let key = match own {
                     Some(o) => format!("notice_{}_{}_bot{}", n.id, org.chat_id, o.bot_id),
                     None => format!("notice_{}_{}", n.id, org.chat_id),
@@ -541,7 +566,7 @@ impl Bot {
                     Reply {
                         chat_id: org.chat_id,
                         thread_id: None,
-                        html: organizer::notice_html(n),
+                        html: organizer::notice_html(n, lang),
                         kind: "bot.notice",
                     },
                 ));

@@ -4,6 +4,7 @@
 use super::command::Command;
 use super::handlers::{Origin, fmt_time, help_private, refused};
 use super::{Reply, service};
+use crate::i18n::Lang;
 use crate::render::escape_html as esc;
 use crate::routing::Route;
 use crate::service::chats::TenantId;
@@ -18,10 +19,7 @@ pub(super) async fn command(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Repl
         links.retain(|l| l.app_id == app && l.account_id == account);
     }
     if links.is_empty() {
-        return Ok(vec![from.reply(
-            "Sorry, that command is for organizers. An organizer code from the relay's operator \
-             (<code>zoom-relay codes create --kind organizer</code>) makes you one.",
-        )]);
+        return Ok(vec![from.reply(from.tr("bot-organizers-only"))]);
     }
     let mut routes = Vec::new();
     for l in &links {
@@ -29,11 +27,7 @@ pub(super) async fn command(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Repl
     }
     let find = |name: &Option<String>| -> Result<Route, String> {
         let Some(name) = name else {
-            return Err(
-                "Name the route, for example <code>/pause Weekly sync</code>. /routes \
-                        lists them."
-                    .into(),
-            );
+            return Err(from.tr("bot-name-the-route"));
         };
         let hits: Vec<&Route> = routes
             .iter()
@@ -41,30 +35,30 @@ pub(super) async fn command(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Repl
             .collect();
         match hits.as_slice() {
             [one] => Ok((*one).clone()),
-            [] => Err(format!(
-                "No route named <b>{}</b> in your accounts. /routes lists them.",
-                esc(name)
-            )),
-            _ => Err(format!(
-                "Several of your accounts have a route named <b>{}</b>; rename one with the CLI.",
-                esc(name)
-            )),
+            [] => Err(from.t("bot-no-such-route", &[("route", esc(name).into())])),
+            _ => Err(from.t("bot-route-ambiguous", &[("route", esc(name).into())])),
         }
     };
     let reply = match cmd {
         Command::Routes => {
             if routes.is_empty() {
-                "Your accounts have no routes yet.".to_string()
+                from.tr("bot-no-routes")
             } else {
-                let mut out = String::from("<b>Routes</b>\n");
+                let mut out = format!("{}\n", from.tr("bot-routes-title"));
                 for r in &routes {
                     out.push_str(&format!(
-                        "• {} – {} – {} destination{}{}\n",
+                        "• {} – {} – {}{}\n",
                         esc(&r.name),
                         esc(&r.events.join(", ")),
-                        r.destinations.len(),
-                        if r.destinations.len() == 1 { "" } else { "s" },
-                        if r.enabled { "" } else { " (paused)" }
+                        from.t(
+                            "bot-destinations",
+                            &[("count", r.destinations.len().into())]
+                        ),
+                        if r.enabled {
+                            String::new()
+                        } else {
+                            format!(" {}", from.tr("bot-paused"))
+                        }
                     ));
                 }
                 out
@@ -80,25 +74,26 @@ pub(super) async fn command(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Repl
                 match service::set_enabled(from, tenant, &r.app_id, &r.account_id, &r.name, enable)
                     .await
                 {
-                    Ok(false) => format!(
-                        "<b>{}</b> is already {}.",
-                        esc(&r.name),
-                        if enable { "running" } else { "paused" }
-                    ),
-                    Ok(true) => format!(
-                        "<b>{}</b> is {}.",
-                        esc(&r.name),
+                    Ok(false) => from.t(
                         if enable {
-                            "running again"
+                            "bot-already-running"
                         } else {
-                            "paused: no alerts until /resume"
-                        }
+                            "bot-already-paused"
+                        },
+                        &[("route", esc(&r.name).into())],
                     ),
-                    Err(ServiceError::NotFound(_)) => format!(
-                        "No route named <b>{}</b> in your accounts. /routes lists them.",
-                        esc(&r.name)
+                    Ok(true) => from.t(
+                        if enable {
+                            "bot-resumed"
+                        } else {
+                            "bot-paused-now"
+                        },
+                        &[("route", esc(&r.name).into())],
                     ),
-                    Err(e) => refused(e)?,
+                    Err(ServiceError::NotFound(_)) => {
+                        from.t("bot-no-such-route", &[("route", esc(&r.name).into())])
+                    }
+                    Err(e) => refused(from.lang, e)?,
                 }
             }
         },
@@ -113,13 +108,13 @@ pub(super) async fn command(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Repl
             }
             notices.sort_by_key(|n| std::cmp::Reverse(n.id));
             if notices.is_empty() {
-                "No notices: nothing needs your attention.".to_string()
+                from.tr("bot-no-notices")
             } else {
-                let mut out = String::from("<b>Recent notices</b>\n");
+                let mut out = format!("{}\n", from.tr("bot-notices-title"));
                 for n in notices.iter().take(10) {
                     out.push_str(&format!(
                         "• {} <i>{}</i>: {}\n",
-                        fmt_time(n.at_ms),
+                        fmt_time(n.at_ms, from.lang),
                         esc(&n.kind),
                         esc(&n.message)
                     ));
@@ -129,13 +124,9 @@ pub(super) async fn command(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Repl
         }
         Command::Leave => {
             let n = db.remove_organizer_links(from.user_id).await?;
-            format!(
-                "You are no longer an organizer ({n} account{}): no more notices here, and the \
-                 organizer commands are off. An organizer code makes you one again.",
-                if n == 1 { "" } else { "s" }
-            )
+            from.t("bot-left", &[("count", n.into())])
         }
-        _ => help_private(),
+        _ => help_private(from.lang),
     };
     Ok(vec![from.reply(reply)])
 }
@@ -175,24 +166,22 @@ async fn test(from: &Origin<'_>, route: &Route) -> Vec<Reply> {
             kind: "bot.test",
             ..from.reply(html)
         }],
-        None => vec![from.reply(format!(
-            "The sample {} message of <b>{}</b> could not be rendered; check its templates with \
-             <code>zoom-relay templates preview</code>.",
-            esc(&event),
-            esc(&route.name)
+        None => vec![from.reply(from.t(
+            "bot-test-failed",
+            &[
+                ("event", esc(&event).into()),
+                ("route", esc(&route.name).into()),
+            ],
         ))],
     }
 }
 
-/// A notice as pushed to organizers. The account id stays out: the job has no tenant, so a purge
-/// would not find it.
-pub(super) fn notice_html(n: &Notice) -> String {
-    format!(
-        "⚠️ <b>Notice</b>{}:\n{}",
-        n.route
-            .as_deref()
-            .map(|r| format!(", route <b>{}</b>", esc(r)))
-            .unwrap_or_default(),
-        esc(&n.message)
-    )
+/// A notice as pushed to organizers, framed in `lang`; the notice's own text is the relay's and
+/// stays as written. The account id stays out: the job has no tenant, so a purge would not find it.
+pub(super) fn notice_html(n: &Notice, lang: Lang) -> String {
+    let head = match n.route.as_deref() {
+        Some(r) => lang.t("bot-notice-route", &[("route", esc(r).into())]),
+        None => lang.tr("bot-notice"),
+    };
+    format!("{head}\n{}", esc(&n.message))
 }

@@ -35,6 +35,7 @@ mod error;
 mod events;
 mod journal;
 pub(crate) mod keys;
+mod languages;
 mod meetings;
 mod notices;
 mod open;
@@ -68,9 +69,9 @@ pub use outbox::{
 };
 pub use routes::ImportReport;
 pub use seam::{
-    AppStore, AuthStore, Backend, BotStore, ChatStateStore, Cluster, ConsentStore, Db, EventLog,
-    Leadership, Maintenance, MeetingStore, NoticeStore, OwnBotStore, Queue, Role, RouteStore,
-    RouteVersion, TenantStore, Wake, update_route,
+    AppStore, AuthStore, Backend, BotLanguageStore, BotStore, ChatStateStore, Cluster,
+    ConsentStore, Db, EventLog, Leadership, Maintenance, MeetingStore, NoticeStore, OwnBotStore,
+    Queue, Role, RouteStore, RouteVersion, TenantStore, Wake, update_route,
 };
 pub use tenants::{
     AuditEntry, Installer, PurgeReport, Tenant, TenantStatus, UserInstall, account_hash,
@@ -120,6 +121,8 @@ struct Inner {
     consents: sled::Tree,
     /// Communities' own bots (own_bots.rs).
     own_bots: sled::Tree,
+    /// The bot language each Telegram user chose (languages.rs).
+    bot_languages: sled::Tree,
     tenants: sled::Tree,
     audit: sled::Tree,
     sessions: sled::Tree,
@@ -188,6 +191,7 @@ impl Store {
         let disabled = tree("disabled_targets")?;
         let consents = tree("email_consents")?;
         let own_bots = tree("own_bots")?;
+        let bot_languages = tree("bot_languages")?;
         let bot = bot::BotTrees::open(&db).map_err(|e| classify_open_error(dir, e))?;
         let apps = apps::AppTrees::open(&db).map_err(|e| classify_open_error(dir, e))?;
         let tenants = tree("tenants")?;
@@ -344,6 +348,7 @@ impl Store {
                 disabled,
                 consents,
                 own_bots,
+                bot_languages,
                 tenants,
                 audit,
                 sessions,

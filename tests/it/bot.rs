@@ -105,8 +105,16 @@ async fn member_destination(app: &TestApp) -> bool {
 
 /// Sends `text` from the member's private chat and waits for the reply containing `expect`.
 async fn say(tg: &FakeTelegram, text: &str, expect: &str) -> String {
+    say_in(tg, "en", text, expect).await
+}
+
+/// Like [`say`], from a member whose Telegram app is set to `lang` (the update's
+/// `from.language_code`).
+async fn say_in(tg: &FakeTelegram, lang: &str, text: &str, expect: &str) -> String {
     let before = tg.delivered_to(MEMBER).len();
-    tg.push_update(FakeTelegram::private_message(MEMBER, text));
+    let mut update = FakeTelegram::private_message(MEMBER, text);
+    update["message"]["from"]["language_code"] = json!(lang);
+    tg.push_update(update);
     let deadline = tokio::time::Instant::now() + DEADLINE;
     loop {
         let got = tg.delivered_to(MEMBER);
@@ -134,9 +142,10 @@ async fn member_subscribes_mutes_and_unsubscribes_and_alerts_follow() {
     let (app, _dir) = relay(&tg).await;
     let code = code(&app, CodeKind::Subscribe, Some(ROUTE)).await;
 
+    // The default menu and one per catalogue language (7), for both scopes.
     eventually(
         "commands are registered for private chats and groups",
-        || tg.api_calls("setMyCommands").len() == 2,
+        || tg.api_calls("setMyCommands").len() == 16,
     )
     .await;
     let scopes: Vec<Value> = tg
@@ -621,4 +630,108 @@ async fn codes_cli_opens_the_store_when_no_relay_runs() {
     let out = run_cli(&["codes", "create", "--kind", "subscribe", "--config", cfg]).await;
     assert_eq!(out.status.code(), Some(2), "a subscribe code needs --route");
     assert!(String::from_utf8_lossy(&out.stderr).contains("--route"));
+}
+
+/// The catalogue language: Telegram's `language_code` picks the replies until the member chooses
+/// one with /language, which is remembered over later updates that still say "es"; /language auto
+/// goes back to Telegram's. The command menus are registered per language.
+#[tokio::test]
+async fn member_is_answered_in_their_language_and_can_choose_another() {
+    let tg = FakeTelegram::start().await;
+    let (app, _dir) = relay(&tg).await;
+    let code = code(&app, CodeKind::Subscribe, Some(ROUTE)).await;
+
+    eventually("the menus are registered in every language", || {
+        tg.api_calls("setMyCommands").len() == 16
+    })
+    .await;
+    let menus = tg.api_calls("setMyCommands");
+    let spanish = menus
+        .iter()
+        .find(|b| b["language_code"] == "es" && b["scope"]["type"] == "all_private_chats")
+        .expect("a Spanish menu for private chats");
+    let describe = |menu: &Value, name: &str| {
+        menu["commands"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["command"] == name)
+            .map(|c| c["description"].as_str().unwrap().to_string())
+    };
+    assert_eq!(
+        describe(spanish, "list").as_deref(),
+        Some("Tus suscripciones")
+    );
+    assert_eq!(
+        describe(spanish, "language").as_deref(),
+        Some("Elegir mi idioma: /language es")
+    );
+    let default = menus
+        .iter()
+        .find(|b| b.get("language_code").is_none() && b["scope"]["type"] == "all_private_chats")
+        .expect("a default menu");
+    assert_eq!(
+        describe(default, "list").as_deref(),
+        Some("Your subscriptions")
+    );
+    assert!(
+        menus
+            .iter()
+            .any(|b| b["language_code"] == "de" && b["scope"]["type"] == "all_group_chats"),
+        "group menus per language too"
+    );
+
+    let reply = say_in(&tg, "es", &format!("/start {code}"), "Te suscribiste a").await;
+    assert!(reply.contains(ROUTE), "{reply}");
+    assert!(!reply.contains("Subscribed to"), "{reply}");
+    assert!(
+        member_destination(&app).await,
+        "the Spanish reply is a real subscription"
+    );
+
+    let reply = say_in(&tg, "es", "/language de", "Ab jetzt spreche ich Deutsch").await;
+    assert!(reply.contains("/language auto"), "{reply}");
+    assert_eq!(
+        app.db().bot_language(MEMBER).await.unwrap().as_deref(),
+        Some("de")
+    );
+    // Telegram still says "es"; the choice wins.
+    let help = say_in(&tg, "es", "/help", "<b>Befehle</b>").await;
+    assert!(!help.contains("Comandos"), "{help}");
+    say_in(&tg, "es", "/mute 2h", "Stumm für 2 Std.").await;
+    let list = say_in(&tg, "es", "/language", "<b>Sprachen</b>").await;
+    for line in [
+        "Español – <code>es</code>",
+        "Deutsch – <code>de</code> ✓",
+        "Русский",
+    ] {
+        assert!(list.contains(line), "{line:?} in {list}");
+    }
+    assert!(list.contains("wie du es gewählt hast"), "{list}");
+    say_in(
+        &tg,
+        "es",
+        "/language xx",
+        "<code>xx</code> spreche ich nicht",
+    )
+    .await;
+    assert_eq!(
+        app.db().bot_language(MEMBER).await.unwrap().as_deref(),
+        Some("de"),
+        "an unknown language changes nothing"
+    );
+
+    say_in(&tg, "es", "/language auto", "Vuelvo a usar el idioma").await;
+    assert_eq!(app.db().bot_language(MEMBER).await.unwrap(), None);
+    say_in(&tg, "es", "/help", "<b>Comandos</b>").await;
+    // A Telegram language without a catalogue gets the relay's default, English.
+    say_in(&tg, "nl", "/help", "<b>Commands</b>").await;
+
+    // In a group, the answer follows whoever sent the command.
+    let mut update = FakeTelegram::group_message(GROUP, NOT_ADMIN, "/status", None);
+    update["message"]["from"]["language_code"] = json!("fr");
+    tg.push_update(update);
+    tg.wait_text(GROUP, "Aucune route ne publie dans ce chat")
+        .await;
+    app.shutdown().await;
 }

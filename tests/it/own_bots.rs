@@ -177,6 +177,16 @@ async fn each_alert_goes_out_through_its_communitys_bot() {
                 .is_empty()
     })
     .await;
+    eventually("a community's bot registers its menus per language", || {
+        tg.api_calls_for(&token(700_001), "setMyCommands")
+            .iter()
+            .any(|b| {
+                b["language_code"] == "es"
+                    && b["commands"][0]["description"]
+                        == "Suscribirte con un código, o ver qué hago"
+            })
+    })
+    .await;
 
     let (ma, mb, mc) = (71_001, 71_002, 71_003);
     let code_a = subscribe_code(&app, a).await;

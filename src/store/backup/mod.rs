@@ -114,6 +114,7 @@ pub fn kind_label(tree: &str) -> &str {
         "apps" => "Zoom apps added at run time",
         "app_invites" => "app invitations",
         "own_bots" => "communities' own bots",
+        "bot_languages" => "bot language choices",
         other => other,
     }
 }

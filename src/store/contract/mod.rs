@@ -20,6 +20,7 @@ mod apps;
 mod cluster;
 mod consents;
 mod events;
+mod languages;
 mod own_bots;
 mod purge;
 mod queue;
@@ -55,6 +56,7 @@ macro_rules! contract {
                 consents::list_rename_and_case,
                 consents::the_members_language_is_stored_kept_and_replaced,
                 own_bots::one_bot_per_tenant_and_one_tenant_per_bot,
+                languages::a_users_language_is_remembered_replaced_and_forgotten,
                 cluster::one_leader_per_role,
                 cluster::commits_wake_listeners,
                 apps::apps_insert_swap_and_delete,

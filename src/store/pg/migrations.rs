@@ -271,6 +271,14 @@ CREATE TABLE own_bots (
     PRIMARY KEY (app_id, account_id)
 );
 "#,
+    // 6: the bot language each Telegram user chose with /language (store::languages). No tenant
+    // columns: the choice belongs to the person, in every community.
+    r#"
+CREATE TABLE bot_languages (
+    user_id BIGINT PRIMARY KEY,
+    lang    TEXT COLLATE "C" NOT NULL
+);
+"#,
 ];
 
 /// Every table the relay owns, for diagnostics (`key_counts`, `trees_containing`), each with an
@@ -389,5 +397,10 @@ pub(super) const TABLES: &[(&str, &str, &str)] = &[
         "own_bots",
         "app_id || '/' || account_id",
         "convert_to(app_id || ' ' || account_id, 'UTF8') || record",
+    ),
+    (
+        "bot_languages",
+        "user_id::text",
+        "convert_to(user_id || ' ' || lang, 'UTF8')",
     ),
 ];

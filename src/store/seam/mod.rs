@@ -15,6 +15,7 @@ mod bot;
 mod cluster;
 mod consents;
 mod events;
+mod languages;
 mod maintenance;
 mod meetings;
 mod notices;
@@ -27,6 +28,7 @@ pub use bot::{BotStore, ChatStateStore};
 pub use cluster::{Campaign, Cluster, Leadership, Role, Wake};
 pub use consents::ConsentStore;
 pub use events::{EventLog, Queue};
+pub use languages::BotLanguageStore;
 pub use maintenance::Maintenance;
 pub use meetings::MeetingStore;
 pub use notices::NoticeStore;
@@ -78,6 +80,7 @@ backend!(
     NoticeStore,
     ConsentStore,
     OwnBotStore,
+    BotLanguageStore,
     Maintenance,
     Cluster,
     AppStore,

@@ -9,7 +9,8 @@ use crate::store::consents::Consent;
 use crate::store::own_bots::OwnBot;
 use crate::store::pacing::{Clock, Limits, Slot};
 use crate::store::seam::{
-    AppStore, BotStore, ChatStateStore, ConsentStore, MeetingStore, NoticeStore, OwnBotStore,
+    AppStore, BotLanguageStore, BotStore, ChatStateStore, ConsentStore, MeetingStore, NoticeStore,
+    OwnBotStore,
 };
 use crate::store::telegram::PartProgress;
 use crate::store::{DisabledTarget, MeetingMemory, Notice, Store, StoreError};
@@ -48,6 +49,13 @@ sled_impl! {
     async fn purge_bot_tenant(&self, app_id: &str, account_id: &str) -> Result<u64, StoreError> {
         let (s, app, account) = (self.clone(), app_id.to_owned(), account_id.to_owned());
         blocking(move || Store::purge_bot_tenant(&s, &app, &account)).await
+    }
+}
+
+sled_impl! {
+    BotLanguageStore {
+        fn bot_language(user_id: i64) -> Result<Option<String>, StoreError>;
+        fn set_bot_language(user_id: i64, lang: Option<&str>) -> Result<(), StoreError>;
     }
 }
 

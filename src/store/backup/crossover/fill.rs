@@ -289,6 +289,8 @@ pub(super) async fn fill(s: &Db) {
         .unwrap()
     );
     s.set_own_bot_last_update(555, 77).await.unwrap();
+    s.set_bot_language(-42, Some("pt")).await.unwrap();
+    s.set_bot_language(i64::MAX, Some("ar")).await.unwrap();
     s.set_own_bot_notice_watermark(555, u64::MAX - 3)
         .await
         .unwrap();
@@ -402,12 +404,14 @@ pub(super) async fn snapshot(s: &Db) -> Vec<String> {
         format!("last update {:?}", s.bot_last_update().await.unwrap()),
         format!("watermark {:?}", s.bot_notice_watermark().await.unwrap()),
         format!("username {:?}", s.bot_username().await.unwrap()),
+        // Asked as of time 0, so the answer is the stored records' and not the clock's: a backup
+        // and restore that take over a second on a loaded machine would otherwise differ.
         format!(
             "paces {:?} {:?}",
-            s.telegram_send_at(7, -5, &Limits::default(), t)
+            s.telegram_send_at(7, -5, &Limits::default(), 0)
                 .await
                 .unwrap(),
-            s.telegram_send_at(7, -6, &Limits::default(), t)
+            s.telegram_send_at(7, -6, &Limits::default(), 0)
                 .await
                 .unwrap()
         ),
@@ -440,6 +444,11 @@ pub(super) async fn snapshot(s: &Db) -> Vec<String> {
             s.all_own_bots().await.unwrap(),
             s.own_bot_last_update(555).await.unwrap(),
             s.own_bot_notice_watermark(555).await.unwrap()
+        ),
+        format!(
+            "bot languages {:?} {:?}",
+            s.bot_language(-42).await.unwrap(),
+            s.bot_language(i64::MAX).await.unwrap()
         ),
     ]
 }

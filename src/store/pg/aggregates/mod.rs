@@ -10,6 +10,7 @@ mod auth;
 mod bot;
 mod chat_state;
 mod consents;
+mod languages;
 mod meetings;
 mod notices;
 mod own_bots;

@@ -156,6 +156,13 @@ const TREES: &[(&str, &[(&str, RowFn)])] = &[
         "own_bots",
         &[("SELECT app_id, account_id, record FROM own_bots", own_bot)],
     ),
+    (
+        "bot_languages",
+        &[(
+            "SELECT int8send(user_id), convert_to(lang, 'UTF8') FROM bot_languages",
+            raw,
+        )],
+    ),
 ];
 
 /// The tree names a PostgreSQL backup holds, besides `meta`.

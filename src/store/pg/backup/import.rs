@@ -382,6 +382,10 @@ fn row(imp: &mut Import, tree: &str, k: &[u8], v: &[u8]) -> Result<Option<Insert
                 vec![p(app), p(acc), p(bot.bot_id), vec(v)],
             )
         }
+        "bot_languages" => Insert(
+            "INSERT INTO bot_languages (user_id, lang) VALUES ($1, $2)",
+            vec![p(be_i64(t, k)?), p(text(t, v.to_vec())?)],
+        ),
         other if NOT_RECORDS.contains(&other) => return Ok(None),
         other => {
             return Err(BackupError::Unsupported {
