@@ -39,20 +39,25 @@ pub enum WordingCommand {
     Set {
         /// Fluent source: `name = your words`, one per line.
         file: PathBuf,
+        /// The language, as its catalogue is named (en, es, fr, ...).
         #[arg(long, value_parser = PossibleValuesParser::new(languages()))]
         lang: String,
         /// The Zoom account ID (as `events list` and `tenants list` show it).
         #[arg(long)]
         account: String,
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long, default_value = "default")]
         app: String,
     },
     /// Go back to the shipped wording for a language.
     Reset {
+        /// The language, as its catalogue is named (en, es, fr, ...).
         #[arg(long, value_parser = PossibleValuesParser::new(languages()))]
         lang: String,
+        /// The Zoom account ID (as `events list` and `tenants list` show it).
         #[arg(long)]
         account: String,
+        /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long, default_value = "default")]
         app: String,
     },
