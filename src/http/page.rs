@@ -18,7 +18,7 @@ pub fn page(status: StatusCode, title: &str, body: &str) -> Response {
 pub fn page_in(lang: Lang, status: StatusCode, title: &str, body: &str) -> Response {
     // The heading keeps Fluent's isolation of a route's name in a right-to-left title; the
     // window title is plain text, where markup cannot go.
-    let heading = crate::i18n::message_html(title);
+    let heading = crate::render::message_html(title);
     let title = escape(title);
     let (code, dir) = (lang.code(), lang.dir());
     let html = format!(
@@ -64,7 +64,7 @@ pub fn language_switcher(current: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::i18n::message_html;
+    use crate::render::message_html;
 
     /// Right-to-left pages keep Fluent's isolation of values (as `<bdi>`), values are escaped,
     /// and a value's own marks cannot leave an element open.

@@ -12,7 +12,8 @@ use axum::response::Response;
 use super::AppState;
 use super::join::{LangQuery, choose_lang, link_not_valid, member_page_lang, query_lang};
 use super::page::{escape, page_in};
-use crate::i18n::{Lang, message_html};
+use crate::i18n::Lang;
+use crate::render::message_html;
 use crate::service::subscriptions::{self, PURPOSE, Unsubscribe};
 
 fn decode(st: &AppState, token: &str) -> Option<Unsubscribe> {

@@ -299,30 +299,6 @@ pub fn accept_language(header: &str) -> Vec<String> {
     tags.into_iter().map(|t| t.2).collect()
 }
 
-/// A formatted message as HTML text: escaped like any value, with the isolation marks Fluent puts
-/// around placeables in right-to-left languages (U+2068 ... U+2069) turned into `<bdi>` elements,
-/// since the HTML escaper drops such marks. The elements are always balanced, whatever the values
-/// held, so a value cannot open markup.
-pub fn message_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 16);
-    let mut open = 0usize;
-    let mut rest = s;
-    while let Some(i) = rest.find(['\u{2068}', '\u{2069}']) {
-        out.push_str(&crate::render::escape_html(&rest[..i]));
-        if rest[i..].starts_with('\u{2068}') {
-            out.push_str("<bdi>");
-            open += 1;
-        } else if open > 0 {
-            out.push_str("</bdi>");
-            open -= 1;
-        }
-        rest = &rest[i + '\u{2068}'.len_utf8()..];
-    }
-    out.push_str(&crate::render::escape_html(rest));
-    out.push_str(&"</bdi>".repeat(open));
-    out
-}
-
 /// The variables each message of the reference catalogue uses, by message id.
 pub fn reference_variables() -> &'static BTreeMap<String, BTreeSet<String>> {
     static VARS: OnceLock<BTreeMap<String, BTreeSet<String>>> = OnceLock::new();

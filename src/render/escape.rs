@@ -118,6 +118,30 @@ pub fn escape_json(s: &str) -> String {
     quoted[1..quoted.len() - 1].to_owned()
 }
 
+/// A formatted message as HTML text: escaped like any value, with the isolation marks Fluent puts
+/// around placeables in right-to-left languages (U+2068 ... U+2069) turned into `<bdi>` elements,
+/// since the HTML escaper drops such marks. The elements are always balanced, whatever the values
+/// held, so a value cannot open markup.
+pub fn message_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    let mut open = 0usize;
+    let mut rest = s;
+    while let Some(i) = rest.find(['\u{2068}', '\u{2069}']) {
+        out.push_str(&escape_html(&rest[..i]));
+        if rest[i..].starts_with('\u{2068}') {
+            out.push_str("<bdi>");
+            open += 1;
+        } else if open > 0 {
+            out.push_str("</bdi>");
+            open -= 1;
+        }
+        rest = &rest[i + '\u{2068}'.len_utf8()..];
+    }
+    out.push_str(&escape_html(rest));
+    out.push_str(&"</bdi>".repeat(open));
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

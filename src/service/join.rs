@@ -328,7 +328,7 @@ fn confirmation_message(lang: Lang, route: &str, by: ConsentBy, link: &str) -> M
         "<div lang=\"{}\" dir=\"{}\"><p>{}</p><p><a href=\"{}\">{}</a></p><p style=\"color:#555\">{} {}</p></div>",
         lang.code(),
         lang.dir(),
-        crate::i18n::message_html(&why),
+        crate::render::message_html(&why),
         esc(link),
         esc(&lang.tr("mail-confirm-button")),
         esc(&lang.tr("mail-confirm-expires")),
