@@ -391,15 +391,16 @@ pub fn check_override(source: &str) -> Result<FluentResource, String> {
             ));
         };
         if let Some(v) = used.difference(known).next() {
-            let list = if known.is_empty() {
-                "none".to_owned()
-            } else {
-                known
-                    .iter()
-                    .map(|k| format!("{{ ${k} }}"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            };
+            if known.is_empty() {
+                return Err(format!(
+                    "message `{id}` uses {{ ${v} }}, but it is given no values: write it as plain words"
+                ));
+            }
+            let list = known
+                .iter()
+                .map(|k| format!("{{ ${k} }}"))
+                .collect::<Vec<_>>()
+                .join(", ");
             return Err(format!(
                 "message `{id}` uses {{ ${v} }}, which it is not given; it can use: {list}"
             ));

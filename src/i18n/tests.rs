@@ -151,6 +151,8 @@ fn overrides_are_checked_against_the_reference() {
     assert!(e.contains("no message `alert-nope`"), "{e}");
     let e = check_override("alert-started-subject = { $title }\n").unwrap_err();
     assert!(e.contains("{ $title }") && e.contains("{ $topic }"), "{e}");
+    let e = check_override("alert-join = { $url }\n").unwrap_err();
+    assert!(e.contains("given no values"), "{e}");
     let e = check_override("this is not fluent").unwrap_err();
     assert!(e.contains("not Fluent syntax"), "{e}");
 }
