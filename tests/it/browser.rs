@@ -697,3 +697,139 @@ async fn member_pages(c: &Client, app: &TestApp, code: &str) -> Step<()> {
     audit(c, "31-join-ar").await?;
     Ok(())
 }
+
+/// Issue 16: a group whose bot was removed, as an organizer meets it in a real browser. The routes
+/// list names the group by its title and says it is turned off; the dashboard says why and offers
+/// to enable it again; once the bot is back in the group, one press turns it on and the next
+/// meeting reaches the group.
+#[tokio::test]
+async fn a_group_that_removed_the_bot_is_shown_turned_off_and_enabled_again() {
+    use zoom_relay::store::bot::{ChatKind, ChatLink};
+    if !chromedriver_available() {
+        return;
+    }
+    const ACCOUNT: &str = crate::rig::RIG_ACCOUNT;
+    const GROUP: i64 = -1_001_777_000_333;
+    let tg = FakeTelegram::start().await;
+    let tg_url = tg.url();
+    let app = spawn_app(|doc| {
+        doc.push_str(&format!(
+            "\n[telegram]\nbot_token = \"123456:browser-test\"\napi_url = \"{tg_url}\"\nbot_commands = false\n"
+        ));
+    })
+    .await;
+    app.db()
+        .link_chat(&ChatLink {
+            chat_id: GROUP,
+            app_id: "default".into(),
+            account_id: ACCOUNT.into(),
+            kind: ChatKind::Supergroup,
+            linked_by: Some(7),
+            linked_at_ms: 1,
+            title: Some("Tuesday Readers".into()),
+        })
+        .await
+        .unwrap();
+    app.db()
+        .put_route(
+            &serde_json::from_value(json!({
+                "name": "readers", "app_id": "default", "account_id": ACCOUNT,
+                "events": ["meeting.started"],
+                "destinations": [{"kind": "telegram", "chat_id": GROUP}]
+            }))
+            .unwrap(),
+        )
+        .await
+        .unwrap();
+    tg.kick(GROUP);
+    let sent = app
+        .send_signed(None, &started_body(&unique_uuid("kicked"), "Book club"))
+        .await;
+    assert_eq!(sent.status(), 200);
+    let key = format!("telegram:{GROUP}");
+    eventually_async("the group turned off", async || {
+        app.db()
+            .is_target_disabled("default", ACCOUNT, &key)
+            .await
+            .unwrap()
+    })
+    .await;
+
+    let (_driver, port) = start_chromedriver().await;
+    let c = open_browser(port).await;
+    let result = turned_off_and_on(&c, &app, &tg, GROUP).await;
+    if result.is_err() {
+        let _ = shot(&c, "98-turned-off-failure").await;
+    }
+    let _ = c.close().await;
+    if let Err(e) = result {
+        panic!(
+            "turned-off journey failed: {e}\n(screenshots in {})",
+            artifacts().display()
+        );
+    }
+}
+
+async fn turned_off_and_on(c: &Client, app: &TestApp, tg: &FakeTelegram, group: i64) -> Step<()> {
+    let base = app.url("");
+    let acct = format!("{base}/console/t/default/{}", crate::rig::RIG_ACCOUNT);
+    c.goto(&format!("{base}/console/login")).await?;
+    let token = c.find(Locator::Css("#token")).await?;
+    token.send_keys(DEMO_ADMIN_TOKEN).await?;
+    token.send_keys("\u{E007}").await?;
+    until("signed in", move || async move {
+        Ok(c.current_url().await?.path().eq("/console").then_some(()))
+    })
+    .await?;
+
+    // The routes list: the group by its title, marked as turned off.
+    c.goto(&format!("{acct}/routes")).await?;
+    let list = text_of(c, "main").await?;
+    if !(list.contains("Telegram group “Tuesday Readers”") && list.contains("turned off")) {
+        return Err(format!("the routes list does not show the turned-off group: {list}").into());
+    }
+    if list.contains(&group.to_string()) {
+        return Err(format!("the routes list shows a chat id: {list}").into());
+    }
+    audit(c, "22-routes-turned-off").await?;
+
+    // The dashboard says so once, in words, with the way out.
+    c.goto(&acct).await?;
+    let dash = text_of(c, "main").await?;
+    if dash.matches("Tuesday Readers").count() != 1 || !dash.contains("is turned off") {
+        return Err(
+            format!("the dashboard does not explain the turned-off group once: {dash}").into(),
+        );
+    }
+    audit(c, "23-dashboard-turned-off").await?;
+
+    // The bot is back in the group; one press turns the destination on again.
+    tg.unkick(group);
+    c.find(Locator::XPath("//button[normalize-space()='Enable again']"))
+        .await?
+        .click()
+        .await?;
+    until("the dashboard without the problem", move || async move {
+        let t = text_of(c, "main").await?;
+        Ok((!t.contains("is turned off")).then_some(()))
+    })
+    .await?;
+    c.goto(&format!("{acct}/routes")).await?;
+    let list = text_of(c, "main").await?;
+    if list.contains("turned off") {
+        return Err(format!("still turned off after enabling: {list}").into());
+    }
+
+    // The next meeting reaches the group.
+    let sent = app
+        .send_signed(None, &started_body(&unique_uuid("back"), "Book club again"))
+        .await;
+    if sent.status() != 200 {
+        return Err(format!("intake answered {}", sent.status()).into());
+    }
+    let got = tg.wait_delivered(group, 1, std::time::Duration::ZERO).await;
+    if !got.iter().any(|m| m.text.contains("Book club again")) {
+        return Err("the group did not get the next alert".into());
+    }
+    Ok(())
+}

@@ -206,6 +206,11 @@ impl FakeTelegram {
         self.state.lock().unwrap().kicked.insert(chat);
     }
 
+    /// The bot was added to `chat` again: sends there succeed once more.
+    pub fn unkick(&self, chat: i64) {
+        self.state.lock().unwrap().kicked.remove(&chat);
+    }
+
     /// `old` became supergroup `new`: every send to `old` answers with `migrate_to_chat_id`.
     pub fn migrate(&self, old: i64, new: i64) {
         self.state.lock().unwrap().migrated.insert(old, new);
