@@ -284,6 +284,21 @@ async fn keyboard(c: &Client, name: &str) -> Step<()> {
     Ok(())
 }
 
+/// Ends a browser session: on failure saves `{failure_shot}.png`, then closes the browser, then
+/// fails the test with `what` and the error.
+pub(crate) async fn finish(c: Client, result: Step<()>, failure_shot: &str, what: &str) {
+    if result.is_err() {
+        let _ = shot(&c, failure_shot).await;
+    }
+    let _ = c.close().await;
+    if let Err(e) = result {
+        panic!(
+            "{what} failed: {e}\n(screenshots in {})",
+            artifacts().display()
+        );
+    }
+}
+
 async fn text_of(c: &Client, css: &str) -> Step<String> {
     Ok(c.find(Locator::Css(css)).await?.text().await?)
 }
@@ -304,16 +319,7 @@ async fn organizer_journey_in_a_real_browser() {
     let (_driver, port) = start_chromedriver().await;
     let c = open_browser(port).await;
     let result = journey(&c, &app, &tg).await;
-    if result.is_err() {
-        let _ = shot(&c, "99-failure").await;
-    }
-    let _ = c.close().await;
-    if let Err(e) = result {
-        panic!(
-            "browser journey failed: {e}\n(screenshots in {})",
-            artifacts().display()
-        );
-    }
+    finish(c, result, "99-failure", "browser journey").await;
 }
 
 async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
@@ -662,16 +668,13 @@ async fn the_join_page_in_a_real_browser_follows_its_language_and_reads_right_to
     let (_driver, port) = start_chromedriver().await;
     let c = open_browser_in(port, Some("es")).await;
     let result = member_pages(&c, &app, &code).await;
-    if result.is_err() {
-        let _ = shot(&c, "39-member-failure").await;
-    }
-    let _ = c.close().await;
-    if let Err(e) = result {
-        panic!(
-            "member pages in the browser failed: {e}\n(screenshots in {})",
-            artifacts().display()
-        );
-    }
+    finish(
+        c,
+        result,
+        "39-member-failure",
+        "member pages in the browser",
+    )
+    .await;
 }
 
 async fn member_pages(c: &Client, app: &TestApp, code: &str) -> Step<()> {
@@ -758,16 +761,7 @@ async fn a_group_that_removed_the_bot_is_shown_turned_off_and_enabled_again() {
     let (_driver, port) = start_chromedriver().await;
     let c = open_browser(port).await;
     let result = turned_off_and_on(&c, &app, &tg, GROUP).await;
-    if result.is_err() {
-        let _ = shot(&c, "98-turned-off-failure").await;
-    }
-    let _ = c.close().await;
-    if let Err(e) = result {
-        panic!(
-            "turned-off journey failed: {e}\n(screenshots in {})",
-            artifacts().display()
-        );
-    }
+    finish(c, result, "98-turned-off-failure", "turned-off journey").await;
 }
 
 async fn turned_off_and_on(c: &Client, app: &TestApp, tg: &FakeTelegram, group: i64) -> Step<()> {

@@ -9,7 +9,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use crate::browser::{
-    Step, artifacts, chromedriver_available, open_browser, shot, start_chromedriver, until,
+    Step, chromedriver_available, finish, open_browser, shot, start_chromedriver, until,
 };
 use crate::fake_zoom::{CLIENT_ID, CLIENT_SECRET, FakeZoom};
 use crate::helpers::*;
@@ -44,16 +44,7 @@ async fn a_volunteer_connects_a_zoom_app_from_an_invitation_in_a_real_browser() 
     let (_driver, port) = start_chromedriver().await;
     let c = open_browser(port).await;
     let result = journey(&c, &app, &url).await;
-    if result.is_err() {
-        let _ = shot(&c, "apps-99-failure").await;
-    }
-    let _ = c.close().await;
-    if let Err(e) = result {
-        panic!(
-            "invitation journey failed: {e}\n(screenshots in {})",
-            artifacts().display()
-        );
-    }
+    finish(c, result, "apps-99-failure", "invitation journey").await;
     assert_eq!(zoom.client_credentials_checks(), 1);
 }
 
