@@ -34,6 +34,8 @@ pub(super) struct Origin<'a> {
     pub(super) lang: Lang,
     /// The `language_code` Telegram sent with the update, for `/language auto`.
     pub(super) telegram_lang: Option<&'a str>,
+    /// The sender's Telegram profile, for the name a subscription keeps.
+    pub(super) user: &'a super::User,
 }
 
 impl Origin<'_> {
@@ -113,6 +115,7 @@ pub(super) async fn handle(bot: &Bot, u: &Update) -> Result<Vec<Reply>, StoreErr
             .then_some(msg.message_thread_id)
             .flatten(),
         chat_title: msg.chat.title.as_deref(),
+        user,
     };
     let Some(parsed) = parsed else {
         // Plain text in a private chat: say what works.

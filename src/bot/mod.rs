@@ -98,6 +98,13 @@ pub struct User {
     /// The IETF tag of the user's Telegram app language (`es`, `pt-br`), when Telegram sends it.
     #[serde(default)]
     pub language_code: Option<String>,
+    /// The name the user gave Telegram, kept when they subscribe so organizers see who it is.
+    #[serde(default)]
+    pub first_name: Option<String>,
+    #[serde(default)]
+    pub last_name: Option<String>,
+    #[serde(default)]
+    pub username: Option<String>,
 }
 
 /// What happened to one update.

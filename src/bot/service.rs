@@ -40,11 +40,16 @@ pub(super) async fn subscribe(
 ) -> Result<bool, StoreError> {
     subscriptions::subscribe(
         &ctx(from, Caller::Operator),
-        app,
-        account,
+        &TenantId::new(app, account),
         route,
         chat_id,
         from.bot.own_bot_id(),
+        subscriptions::member_name(
+            from.user.first_name.as_deref(),
+            from.user.last_name.as_deref(),
+            from.user.username.as_deref(),
+        )
+        .as_deref(),
         now_ms,
     )
     .await

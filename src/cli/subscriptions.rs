@@ -53,16 +53,17 @@ pub fn run(config_path: Option<&Path>, cmd: SubscriptionsCommand) -> CliResult {
                 return Ok(());
             }
             println!(
-                "{:<24}  {:<40}  {:<9}  STATE",
-                "ROUTE", "SUBSCRIBER", "ADDED BY"
+                "{:<24}  {:<40}  {:<9}  {:<12}  NAME",
+                "ROUTE", "SUBSCRIBER", "ADDED BY", "STATE"
             );
             for s in list {
                 println!(
-                    "{:<24}  {:<40}  {:<9}  {}",
+                    "{:<24}  {:<40}  {:<9}  {:<12}  {}",
                     s.route,
                     s.target,
                     s.added_by,
-                    s.state.as_deref().unwrap_or("active")
+                    s.state.as_deref().unwrap_or("active"),
+                    s.name.as_deref().unwrap_or("-")
                 );
             }
             Ok(())

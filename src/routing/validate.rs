@@ -138,9 +138,9 @@ impl Route {
                 ),
             );
         }
-        if self.destinations.is_empty() {
-            err("destinations", "add at least one destination".into());
-        }
+        // No destination is allowed: a route waits for its group to be linked (save it, then an
+        // admin sends the link code in the group), and a route whose members all left keeps its
+        // join link. It sends nothing meanwhile, and the console's routes list says so.
         for (i, d) in self.destinations.iter().enumerate() {
             let f = format!("destinations[{i}]");
             match d {

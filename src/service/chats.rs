@@ -247,21 +247,25 @@ pub async fn migrate_links(
 }
 
 impl super::Ctx {
-    /// The titles of this tenant's linked groups by chat id, for pages that name destinations
-    /// ("Telegram group “Tuesday Readers”" rather than a chat id). Groups linked before titles
-    /// were kept have none.
-    pub async fn group_titles(
+    /// The names of this tenant's Telegram chats by chat id, for pages that name destinations
+    /// ("Telegram group “Tuesday Readers”", "Telegram member “Ana Pérez”" rather than a chat id):
+    /// the titles of its linked groups and the names of members who subscribed through the bot.
+    /// Groups linked before titles were kept, and members who subscribed before names were, have
+    /// none.
+    pub async fn chat_names(
         &self,
         app: &str,
         account: &str,
     ) -> Result<std::collections::BTreeMap<i64, String>, ServiceError> {
-        Ok(self
-            .db
-            .all_chat_links()
-            .await?
-            .into_iter()
-            .filter(|l| l.is_tenant(app, account))
-            .filter_map(|l| Some((l.chat_id, l.title?)))
-            .collect())
+        let mut names = self.db.member_names(app, account).await?;
+        names.extend(
+            self.db
+                .all_chat_links()
+                .await?
+                .into_iter()
+                .filter(|l| l.is_tenant(app, account))
+                .filter_map(|l| Some((l.chat_id, l.title?))),
+        );
+        Ok(names)
     }
 }

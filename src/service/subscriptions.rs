@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::chats::TenantId;
 use super::{Ctx, ServiceError};
 use crate::routing::Destination;
 use crate::store::consents::{Consent, ConsentBy, ConsentState};
@@ -76,6 +77,10 @@ pub struct Subscription {
     /// Email only: `confirmed`, `paused`, `waiting` (for confirmation) or `unsubscribed`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
+    /// Telegram only: the member's name as Telegram gave it when they subscribed through the bot,
+    /// so organizers see who it is rather than a number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 fn member() -> String {
@@ -99,6 +104,7 @@ pub fn email_state(c: Option<&Consent>, now_ms: i64) -> &'static str {
 pub async fn list(ctx: &Ctx, app: &str, account: &str) -> Result<Vec<Subscription>, ServiceError> {
     let now = chrono::Utc::now().timestamp_millis();
     let consents = ctx.db.list_consents(app, account, None).await?;
+    let names = ctx.db.member_names(app, account).await?;
     let consent = |route: &str, address: &str| {
         consents
             .iter()
@@ -113,11 +119,15 @@ pub async fn list(ctx: &Ctx, app: &str, account: &str) -> Result<Vec<Subscriptio
                 _ => continue,
             };
             for t in d.targets() {
-                let state = match &t {
-                    crate::routing::Target::Email { to } => {
-                        Some(email_state(consent(&r.name, to), now).to_string())
+                let (state, name) = match &t {
+                    crate::routing::Target::Email { to } => (
+                        Some(email_state(consent(&r.name, to), now).to_string()),
+                        None,
+                    ),
+                    crate::routing::Target::Telegram { chat_id, .. } => {
+                        (None, names.get(chat_id).cloned())
                     }
-                    _ => None,
+                    _ => (None, None),
                 };
                 out.push(Subscription {
                     route: r.name.clone(),
@@ -125,6 +135,7 @@ pub async fn list(ctx: &Ctx, app: &str, account: &str) -> Result<Vec<Subscriptio
                     target: t.key(),
                     added_by: if member { "member" } else { "organizer" }.into(),
                     state,
+                    name,
                 });
             }
         }
@@ -160,9 +171,71 @@ pub async fn remove(
         Ok::<_, ServiceError>(removed)
     })
     .await?;
+    if removed == Some(true) {
+        forget_name_if_gone(ctx, app, account, target).await?;
+    }
     ctx.durable().await?;
     Ok(removed == Some(true))
 }
+
+/// Forgets a Telegram member's name once they are subscribed to none of the tenant's routes: the
+/// community keeps a person's name only while that person is one of its members.
+async fn forget_name_if_gone(
+    ctx: &Ctx,
+    app: &str,
+    account: &str,
+    target: &str,
+) -> Result<(), ServiceError> {
+    let Some(chat) = target
+        .strip_prefix("telegram:")
+        .and_then(|rest| rest.split([':', '@']).next())
+        .and_then(|c| c.parse::<i64>().ok())
+    else {
+        return Ok(());
+    };
+    let still = ctx
+        .db
+        .list_routes(Some((app, account)))
+        .await?
+        .iter()
+        .flat_map(|r| &r.destinations)
+        .any(|d| matches!(d, Destination::Telegram { chat_id, member: true, .. } if *chat_id == chat));
+    if !still {
+        ctx.db.set_member_name(app, account, chat, None).await?;
+    }
+    Ok(())
+}
+
+/// A member's name as Telegram gives it (first and last name, else the @username), kept short
+/// and without control characters, since organizers' pages show it. None when Telegram gave
+/// nothing usable.
+pub fn member_name(
+    first: Option<&str>,
+    last: Option<&str>,
+    username: Option<&str>,
+) -> Option<String> {
+    let full = [first, last]
+        .into_iter()
+        .flatten()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let name = if full.is_empty() {
+        format!("@{}", username?.trim())
+    } else {
+        full
+    };
+    let clean: String = name
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_NAME_CHARS)
+        .collect();
+    (clean.trim_start_matches('@').trim() != "").then_some(clean)
+}
+
+/// Telegram allows 64 characters each for first and last name.
+const MAX_NAME_CHARS: usize = 129;
 
 /// Subscribes the private Telegram chat `chat_id` to the tenant's route (what a member's
 /// `/subscribe CODE` does once the code is redeemed). A compare-and-swap onto the route as stored
@@ -173,14 +246,15 @@ pub async fn remove(
 /// (nothing changed).
 pub async fn subscribe(
     ctx: &Ctx,
-    app: &str,
-    account: &str,
+    tenant: &TenantId,
     route: &str,
     chat_id: i64,
     bot: Option<i64>,
+    name: Option<&str>,
     now_ms: i64,
 ) -> Result<bool, ServiceError> {
     let db = &*ctx.db;
+    let (app, account) = (tenant.app_id.as_str(), tenant.account_id.as_str());
     let mine = Destination::Telegram {
         chat_id,
         thread_id: None,
@@ -209,6 +283,9 @@ pub async fn subscribe(
     }
     .key();
     db.enable_target(app, account, &key).await?;
+    if name.is_some() {
+        db.set_member_name(app, account, chat_id, name).await?;
+    }
     if let Some(until) = db
         .mutes_of(chat_id)
         .await?
@@ -233,16 +310,17 @@ mod tests {
         let s = &*c.db;
         s.put_route(&crate::store::test_route("r")).await.unwrap();
         let now = 1_000;
+        let acc = TenantId::new("default", "acc");
         s.set_mute("default", "other", 42, now + 60_000)
             .await
             .unwrap();
         assert!(
-            subscribe(&c, "default", "acc", "r", 42, None, now)
+            subscribe(&c, &acc, "r", 42, None, Some("Ana Pérez"), now)
                 .await
                 .unwrap()
         );
         assert!(
-            subscribe(&c, "default", "acc", "r", 42, None, now)
+            subscribe(&c, &acc, "r", 42, None, Some("Ana Pérez"), now)
                 .await
                 .unwrap()
         );
@@ -257,9 +335,16 @@ mod tests {
                 .any(|m| m.account_id == "acc" && m.until_ms == now + 60_000)
         );
         assert!(
-            !subscribe(&c, "default", "acc", "gone", 42, None, now)
+            !subscribe(&c, &acc, "gone", 42, None, None, now)
                 .await
                 .unwrap()
+        );
+        let listed = list(&c, "default", "acc").await.unwrap();
+        let sub = listed.iter().find(|x| x.target == "telegram:42").unwrap();
+        assert_eq!(
+            sub.name.as_deref(),
+            Some("Ana Pérez"),
+            "the member is named as Telegram named them"
         );
         assert!(
             remove(&c, "default", "acc", "r", "telegram:42")
@@ -273,5 +358,33 @@ mod tests {
         );
         let r = s.get_route("default", "acc", "r").await.unwrap().unwrap();
         assert!(!r.destinations.iter().any(mine));
+        assert!(
+            s.member_names("default", "acc").await.unwrap().is_empty(),
+            "a member who left every route is no longer named"
+        );
+    }
+
+    #[test]
+    fn member_names_read_as_people_write_them() {
+        assert_eq!(
+            member_name(Some("Ana"), Some("Pérez"), Some("ana")).as_deref(),
+            Some("Ana Pérez")
+        );
+        assert_eq!(member_name(Some(" Bo "), None, None).as_deref(), Some("Bo"));
+        assert_eq!(member_name(None, None, Some("cy")).as_deref(), Some("@cy"));
+        assert_eq!(member_name(Some(""), None, None), None);
+        assert_eq!(member_name(None, None, None), None);
+        assert_eq!(
+            member_name(Some("A\u{202e}\nB"), None, None).as_deref(),
+            Some("A\u{202e}B"),
+            "line breaks go; the page escapes and isolates the rest"
+        );
+        assert_eq!(
+            member_name(Some(&"x".repeat(300)), None, None)
+                .unwrap()
+                .chars()
+                .count(),
+            MAX_NAME_CHARS
+        );
     }
 }

@@ -60,7 +60,7 @@ pub(crate) fn disabled_key(app_id: &str, account_id: &str, target: &str) -> Vec<
     tenant_key(app_id, account_id, &[target.as_bytes()])
 }
 
-/// `bot_organizers` and `bot_mutes`: tenant prefix, Telegram user or chat id.
+/// `bot_organizers`, `bot_mutes` and `member_names`: tenant prefix, Telegram user or chat id.
 pub(crate) fn member_key(app_id: &str, account_id: &str, id: i64) -> Vec<u8> {
     tenant_key(app_id, account_id, &[&id.to_be_bytes()])
 }

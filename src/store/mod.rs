@@ -37,6 +37,7 @@ mod journal;
 pub(crate) mod keys;
 mod languages;
 mod meetings;
+pub mod member_names;
 mod notices;
 mod open;
 mod outbox;
@@ -123,6 +124,8 @@ struct Inner {
     own_bots: sled::Tree,
     /// The bot language each Telegram user chose (languages.rs).
     bot_languages: sled::Tree,
+    /// Members' names per tenant, as Telegram gave them (member_names.rs).
+    member_names: sled::Tree,
     tenants: sled::Tree,
     audit: sled::Tree,
     sessions: sled::Tree,
@@ -192,6 +195,7 @@ impl Store {
         let consents = tree("email_consents")?;
         let own_bots = tree("own_bots")?;
         let bot_languages = tree("bot_languages")?;
+        let member_names = tree("member_names")?;
         let bot = bot::BotTrees::open(&db).map_err(|e| classify_open_error(dir, e))?;
         let apps = apps::AppTrees::open(&db).map_err(|e| classify_open_error(dir, e))?;
         let tenants = tree("tenants")?;
@@ -349,6 +353,7 @@ impl Store {
                 consents,
                 own_bots,
                 bot_languages,
+                member_names,
                 tenants,
                 audit,
                 sessions,

@@ -246,6 +246,7 @@ impl Store {
         report.add("disabled_targets", remove_prefix(&i.disabled, &prefix)?);
         report.add("email_consents", self.purge_consents(app_id, account_id)?);
         report.add("own_bots", remove_prefix(&i.own_bots, &prefix)?);
+        report.add("member_names", remove_prefix(&i.member_names, &prefix)?);
         let mut meetings = 0;
         for p in meeting_prefixes(app_id, account_id) {
             meetings += remove_prefix(&i.meetings, &p)?;

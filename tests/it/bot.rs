@@ -161,6 +161,12 @@ async fn member_subscribes_mutes_and_unsubscribes_and_alerts_follow() {
         member_destination(&app).await,
         "the route has the member's chat"
     );
+    let names = app.db().member_names("default", ACCOUNT).await.unwrap();
+    assert_eq!(
+        names.get(&MEMBER).map(String::as_str),
+        Some("Member"),
+        "the community keeps the name Telegram gave"
+    );
 
     start_meeting(&app, "Tuesday standup").await;
     let alert = tg.wait_text(MEMBER, "Tuesday standup").await;
@@ -193,6 +199,14 @@ async fn member_subscribes_mutes_and_unsubscribes_and_alerts_follow() {
 
     say(&tg, "/unsubscribe", "Unsubscribed from").await;
     assert!(!member_destination(&app).await);
+    assert!(
+        app.db()
+            .member_names("default", ACCOUNT)
+            .await
+            .unwrap()
+            .is_empty(),
+        "a member who left is no longer named"
+    );
     start_meeting(&app, "After leaving").await;
     say(&tg, "/list", "no subscriptions").await;
     assert!(

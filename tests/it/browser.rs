@@ -18,6 +18,10 @@ use crate::fake_telegram::FakeTelegram;
 use crate::helpers::*;
 
 const CHAT: i64 = -1009876543210;
+/// The group's administrator who sends the link code.
+const GROUP_ADMIN: i64 = 7001;
+/// A member who subscribes in a private chat with the bot.
+const MEMBER: i64 = 5550001;
 const ROUTE: &str = "browser-route";
 const MARKER: &str = "Preview from the browser";
 const ROUTE_MARKER: &str = "This route's own words";
@@ -303,6 +307,24 @@ async fn text_of(c: &Client, css: &str) -> Step<String> {
     Ok(c.find(Locator::Css(css)).await?.text().await?)
 }
 
+/// Presses `button` on the route's page and reads the code the next page shows once.
+async fn new_code(c: &Client, button: &str) -> Step<String> {
+    c.find(Locator::XPath(&format!(
+        "//button[normalize-space()='{button}']"
+    )))
+    .await?
+    .click()
+    .await?;
+    let code = until("the new code", move || async move {
+        match c.find(Locator::Css("#code")).await {
+            Ok(input) => Ok(input.prop("value").await?.filter(|v| !v.is_empty())),
+            Err(_) => Ok(None),
+        }
+    })
+    .await?;
+    Ok(code)
+}
+
 #[tokio::test]
 async fn organizer_journey_in_a_real_browser() {
     if !chromedriver_available() {
@@ -312,7 +334,7 @@ async fn organizer_journey_in_a_real_browser() {
     let tg_url = tg.url();
     let app = spawn_app(|doc| {
         doc.push_str(&format!(
-            "\n[telegram]\nbot_token = \"123456:browser-test\"\napi_url = \"{tg_url}\"\nbot_commands = false\n"
+            "\n[telegram]\nbot_token = \"123456:browser-test\"\napi_url = \"{tg_url}\"\n"
         ));
     })
     .await;
@@ -365,13 +387,10 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
         .await?
         .send_keys(ROUTE)
         .await?;
+    // The kind first; the chat number stays empty, as the form's "easy way" suggests.
     c.find(Locator::Css("#new-kind"))
         .await?
         .select_by_value("telegram")
-        .await?;
-    c.find(Locator::Css("#new-chat"))
-        .await?
-        .send_keys(&CHAT.to_string())
         .await?;
     shot(c, "03-new-route").await?;
     c.find(Locator::Css("form.editor button.primary"))
@@ -387,14 +406,71 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
     })
     .await?;
     let flash = text_of(c, ".flash").await?;
-    assert_eq!(flash, "Saved.");
+    assert!(
+        flash.starts_with("Saved. Next: add the bot"),
+        "the saved page says what comes next: {flash}"
+    );
     let stored = app
         .db()
         .get_route("default", "demo-account", ROUTE)
         .await?
         .ok_or("the route is not in the store")?;
     assert_eq!(stored.events, ["meeting.started"]);
+    assert!(
+        stored.destinations.is_empty(),
+        "no chat number yet: {:?}",
+        stored.destinations
+    );
+    let next = text_of(c, ".next").await?;
+    assert!(
+        next.contains("link code"),
+        "the page says what comes next: {next}"
+    );
     audit(c, "04-route-saved").await?;
+
+    // 2b. Link the group with a code: the page shows one, an admin sends it in the group.
+    let code = new_code(c, "Create a link code").await?;
+    tg.set_member_status(CHAT, GROUP_ADMIN, "administrator");
+    tg.push_update(FakeTelegram::group_message(
+        CHAT,
+        GROUP_ADMIN,
+        &format!("/link {code}"),
+        None,
+    ));
+    tg.wait_text(CHAT, "Linked").await;
+    c.goto(&format!("{base}/console/t/default/demo-account/routes"))
+        .await?;
+    until_path(c, "the routes list", |p| p.ends_with("/routes")).await?;
+    let list = text_of(c, "main").await?;
+    assert!(
+        list.contains("Telegram group “Fake supergroup”") && !list.contains(&CHAT.to_string()),
+        "the linked group is named by its title: {list}"
+    );
+
+    // 2c. A member subscribes with a subscribe code; the console names them as Telegram does.
+    c.goto(&format!(
+        "{base}/console/t/default/demo-account/routes/{ROUTE}"
+    ))
+    .await?;
+    let code = new_code(c, "Create a subscribe code").await?;
+    tg.push_update(FakeTelegram::private_message(
+        MEMBER,
+        &format!("/start {code}"),
+    ));
+    tg.wait_text(MEMBER, "Subscribed to").await;
+    c.goto(&format!(
+        "{base}/console/t/default/demo-account/subscriptions"
+    ))
+    .await?;
+    until_path(c, "the subscriptions page", |p| {
+        p.ends_with("/subscriptions")
+    })
+    .await?;
+    let subs = text_of(c, "main table").await?;
+    assert!(
+        subs.contains("Member") && !subs.contains(&MEMBER.to_string()),
+        "the member is named, not numbered: {subs}"
+    );
 
     // 3. Edit the Telegram template and watch the live preview change.
     c.find(Locator::LinkText("Templates"))
@@ -555,8 +631,7 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
         .click()
         .await?;
     until_path(c, "the delivery log", |p| p.ends_with("/deliveries")).await?;
-    let target = format!("Telegram group {CHAT}");
-    let target = &target;
+    let target = "Telegram group “Fake supergroup”";
     until("the delivery in the log", move || async move {
         let rows = c.find_all(Locator::Css("tr.state-sent")).await?;
         for r in rows {

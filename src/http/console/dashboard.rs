@@ -188,7 +188,7 @@ async fn dashboard_body(st: &AppState, sc: &Scope) -> Result<String, Fail> {
         .any(|s| s.job.idempotency_key.starts_with("test_"));
     let notices = deliveries::notices(&ctx, Some(&app), Some(&account)).await?;
     let disabled = deliveries::disabled(&ctx, Some(&app), Some(&account)).await?;
-    let titles = ctx.group_titles(&app, &account).await?;
+    let names = ctx.chat_names(&app, &account).await?;
     let routes = ctx.list(Some(&app), Some(&account)).await?;
     let oauth_app = st.apps.get(&sc.app).is_some_and(|a| a.has_oauth());
 
@@ -210,7 +210,7 @@ async fn dashboard_body(st: &AppState, sc: &Scope) -> Result<String, Fail> {
     for d in &disabled {
         problems.push(format!(
             "{} is turned off: {} {}",
-            e(&words::destination_named(&d.target, &titles)),
+            e(&words::destination_named(&d.target, &names)),
             e(&words::sentence(&d.reason)),
             button_form(
                 &sc.url("/destinations/enable"),

@@ -50,7 +50,7 @@ pub async fn list(
     };
     let ctx = call::operator(&st);
     let rows = deliveries::list(&ctx, &query).await?;
-    let titles = ctx.group_titles(&sc.app, &sc.account).await?;
+    let names = ctx.chat_names(&sc.app, &sc.account).await?;
     // A destination disabled after a permanent failure fails again at once: Retry is offered only
     // once it is enabled again (on the dashboard).
     let disabled: std::collections::HashSet<String> =
@@ -81,7 +81,7 @@ pub async fn list(
     if rows.is_empty() {
         b.push_str("<p>No deliveries to show.</p>");
     } else {
-        b.push_str(&per_event(&rows, &titles));
+        b.push_str(&per_event(&rows, &names));
         b.push_str(
             "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Deliveries\">\
              <table class=\"stack\"><thead><tr><th scope=\"col\">State</th>\
@@ -117,7 +117,7 @@ pub async fn list(
                 e(words::delivery_state(&r.state)),
                 e(&words::what(&r.event, r.test)),
                 e(&r.route),
-                e(&words::destination_named(&r.target, &titles)),
+                e(&words::destination_named(&r.target, &names)),
                 words::time(&r.at),
                 e(r.detail.as_deref().unwrap_or("")),
             ));
@@ -139,7 +139,7 @@ pub async fn list(
 /// Test sends are grouped as one "event" per route and minute.
 fn per_event(
     rows: &[deliveries::DeliveryView],
-    titles: &std::collections::BTreeMap<i64, String>,
+    names: &std::collections::BTreeMap<i64, String>,
 ) -> String {
     use std::collections::BTreeMap;
     // Newest first: rows come newest first, and the map keeps the order of first appearance.
@@ -181,7 +181,7 @@ fn per_event(
                 };
                 format!(
                     "{} <span aria-label=\"{label}\">{mark}</span>{why}",
-                    e(&words::destination_named(&r.target, titles))
+                    e(&words::destination_named(&r.target, names))
                 )
             })
             .collect();
@@ -285,9 +285,7 @@ pub async fn show(
 ) -> Result<Response, Fail> {
     let sc = scope(&st, &headers, app, account).await?;
     let d = owned(&st, &sc, id).await?;
-    let titles = call::operator(&st)
-        .group_titles(&sc.app, &sc.account)
-        .await?;
+    let names = call::operator(&st).chat_names(&sc.app, &sc.account).await?;
     let v = &d.delivery;
     let mut b = format!(
         "<dl class=\"facts\"><dt>State</dt><dd>{}</dd><dt>What</dt><dd>{}</dd><dt>Route</dt><dd>{}</dd>\
@@ -296,7 +294,7 @@ pub async fn show(
         e(words::delivery_state(&v.state)),
         e(&words::what(&v.event, v.test)),
         e(&v.route),
-        e(&words::destination_named(&v.target, &titles)),
+        e(&words::destination_named(&v.target, &names)),
         v.attempts,
         words::time(&v.at),
         e(v.detail.as_deref().unwrap_or("")),

@@ -528,6 +528,17 @@ pub(super) fn editor(
             b.push_str("<section aria-labelledby=\"codes-h\"><h2 id=\"codes-h\">Telegram bot codes</h2>\
                         <p>A <strong>subscribe</strong> code lets members get this route's messages in a private chat with the bot. \
                         A <strong>link</strong> code adds a group (or a topic) as a destination when sent there.</p>");
+            let has_group = r
+                .destinations
+                .iter()
+                .any(|d| matches!(d, Destination::Telegram { member: false, .. }));
+            if !has_group {
+                b.push_str(
+                    "<p class=\"next\"><strong>Next:</strong> add the bot to your Telegram group, \
+                     press <strong>Create a link code</strong> and send the code in the group. The \
+                     group then appears above as a destination.</p>",
+                );
+            }
             b.push_str(&button_form(
                 &format!("{base}/codes"),
                 sc.csrf(),

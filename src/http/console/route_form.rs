@@ -116,6 +116,10 @@ pub(super) fn parse_route(
             }
         };
         let d = match get("kind").as_deref() {
+            // "A Telegram group" chosen with no chat number: the organizer takes the easy way the
+            // form offers (save, then send a link code in the group), so the route is saved
+            // without a destination yet rather than refused for a number they do not know.
+            Some("telegram") if p == "new" && get("chat_id").is_none() => continue,
             Some("telegram") => {
                 let chat_id = num("chat_id", &mut errs).unwrap_or(0);
                 let thread_id = num("thread_id", &mut errs);

@@ -42,7 +42,7 @@ pub async fn list(
             .map(|d| (d.target, d.reason))
             .collect();
     let failing = failing_targets(&st, &sc).await?;
-    let titles = ctx.group_titles(&sc.app, &sc.account).await?;
+    let names = ctx.chat_names(&sc.app, &sc.account).await?;
     let mut body = format!(
         "<p><a class=\"button\" href=\"{}\">New route</a></p>",
         e(&sc.url("/new-route"))
@@ -81,7 +81,7 @@ pub async fn list(
             let mut to = Vec::new();
             for t in r.destinations.iter().flat_map(|d| d.targets()) {
                 let key = t.key();
-                let mut item = e(&words::destination_named(&key, &titles));
+                let mut item = e(&words::destination_named(&key, &names));
                 if let Some(reason) = disabled.get(&key) {
                     item.push_str(&format!(
                         " <span class=\"warn\">⚠ turned off: {}</span>",
@@ -94,6 +94,13 @@ pub async fn list(
                     ));
                 }
                 to.push(item);
+            }
+            if to.is_empty() {
+                to.push(
+                    "<span class=\"warn\">⚠ nowhere yet: link a Telegram group with a link code \
+                     from the route's page, or add a destination</span>"
+                        .to_string(),
+                );
             }
             body.push_str(&format!(
                 "<li><h2 class=\"h3\"><a href=\"{}\">{}</a>{}</h2><p>{} · {}</p><p>To: {}</p></li>",
@@ -211,7 +218,16 @@ pub async fn edit_form(
 ) -> Result<Response, Fail> {
     let sc = scope(&st, &headers, app, account).await?;
     let r = call::operator(&st).get(&sc.app, &sc.account, &name).await?;
-    let note = s.saved.map(|_| "Saved.".to_string());
+    // A route saved with nowhere to send yet: say the next step where the organizer is looking.
+    let note = s.saved.map(|_| {
+        if r.destinations.is_empty() && st.config.bot.is_some() {
+            "Saved. Next: add the bot to your Telegram group, then press “Create a link code” \
+             below and send the code in the group."
+                .to_string()
+        } else {
+            "Saved.".to_string()
+        }
+    });
     Ok(editor(
         &st,
         &sc,

@@ -28,7 +28,7 @@ pub async fn list(
         b.push_str("<p>No subscribers yet.</p>");
     } else {
         b.push_str(
-            "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Subscriptions\"><table>\
+            "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Subscriptions\"><table class=\"stack\">\
              <thead><tr><th scope=\"col\">Route</th><th scope=\"col\">Channel</th><th scope=\"col\">Subscriber</th>\
              <th scope=\"col\">Status</th><th scope=\"col\"><span class=\"sr-only\">Actions</span></th></tr></thead><tbody>",
         );
@@ -51,20 +51,23 @@ pub async fn list(
             } else {
                 "<span class=\"hint\">typed into the route</span>".to_string()
             };
-            let who = s
-                .target
-                .strip_prefix("email:")
-                .unwrap_or(&s.target)
-                .to_string();
+            // A member by the name Telegram gave, an address as typed; a number only for members
+            // who subscribed before names were kept.
+            let who = match (&s.name, s.target.strip_prefix("email:")) {
+                (Some(name), _) => format!("<bdi>{}</bdi>", e(name)),
+                (None, Some(address)) => format!("<code>{}</code>", e(address)),
+                (None, None) => e(&super::words::destination(&s.target)),
+            };
             b.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+                "<tr><td data-label=\"Route\">{}</td><td data-label=\"Channel\">{}</td>\
+                 <td data-label=\"Subscriber\">{}</td><td data-label=\"Status\">{}</td><td>{}</td></tr>",
                 e(&s.route),
                 e(if s.kind == "email" {
                     "Email"
                 } else {
                     "Telegram"
                 }),
-                e(&who),
+                who,
                 e(status),
                 action
             ));

@@ -50,30 +50,42 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     }
 }
 
-/// A destination key in words, naming a linked group by its title when `titles` has it.
-pub fn destination_named(key: &str, titles: &std::collections::BTreeMap<i64, String>) -> String {
-    if let Some(rest) = key.strip_prefix("telegram:") {
-        let (chat, topic) = match rest.split_once(':') {
-            Some((c, t)) => (c, Some(t)),
-            None => (rest, None),
-        };
-        if let Some(title) = chat.parse::<i64>().ok().and_then(|c| titles.get(&c)) {
+/// A destination key in words, naming a linked group by its title or a member by their name when
+/// `names` (by chat id) has it.
+pub fn destination_named(key: &str, names: &std::collections::BTreeMap<i64, String>) -> String {
+    if let Some((chat, topic)) = key.strip_prefix("telegram:").map(telegram_parts) {
+        if let Some((id, name)) = chat
+            .parse::<i64>()
+            .ok()
+            .and_then(|c| Some((c, names.get(&c)?)))
+        {
+            let what = if id < 0 {
+                "Telegram group"
+            } else {
+                "Telegram member"
+            };
             return match topic {
-                Some(t) => format!("Telegram group “{title}”, topic {t}"),
-                None => format!("Telegram group “{title}”"),
+                Some(t) => format!("{what} “{name}”, topic {t}"),
+                None => format!("{what} “{name}”"),
             };
         }
     }
     destination(key)
 }
 
+/// The chat and forum topic of a Telegram key's rest (`-100…:7@bot9`), without the `@bot<id>` a
+/// community's own bot adds: which bot sends is not what organizers ask about.
+fn telegram_parts(rest: &str) -> (&str, Option<&str>) {
+    let rest = rest.split('@').next().unwrap_or(rest);
+    match rest.split_once(':') {
+        Some((c, t)) => (c, Some(t)),
+        None => (rest, None),
+    }
+}
+
 /// A destination key (`telegram:-100…`, `email:…`, `webhook:…`, `log`) in words.
 pub fn destination(key: &str) -> String {
-    if let Some(rest) = key.strip_prefix("telegram:") {
-        let (chat, topic) = match rest.split_once(':') {
-            Some((c, t)) => (c, Some(t)),
-            None => (rest, None),
-        };
+    if let Some((chat, topic)) = key.strip_prefix("telegram:").map(telegram_parts) {
         let what = if chat.starts_with('-') {
             "Telegram group"
         } else {
@@ -172,5 +184,25 @@ mod tests {
         assert_eq!(ago_ms(now - 180_000, now), "3 min ago");
         assert_eq!(ago_ms(now - 7_200_000, now), "2 h ago");
         assert_eq!(sentence("destination disabled"), "Destination disabled");
+    }
+
+    #[test]
+    fn chats_are_named_by_title_or_member_name() {
+        let names = std::collections::BTreeMap::from([
+            (-1005, "Tuesday Readers".to_string()),
+            (42, "Ana Pérez".to_string()),
+        ]);
+        assert_eq!(
+            destination_named("telegram:-1005:7@bot9", &names),
+            "Telegram group “Tuesday Readers”, topic 7"
+        );
+        assert_eq!(
+            destination_named("telegram:42@bot9", &names),
+            "Telegram member “Ana Pérez”"
+        );
+        assert_eq!(
+            destination_named("telegram:43@bot9", &names),
+            "Telegram member 43"
+        );
     }
 }

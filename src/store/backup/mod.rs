@@ -115,6 +115,7 @@ pub fn kind_label(tree: &str) -> &str {
         "app_invites" => "app invitations",
         "own_bots" => "communities' own bots",
         "bot_languages" => "bot language choices",
+        "member_names" => "members' names",
         other => other,
     }
 }

@@ -21,6 +21,7 @@ mod cluster;
 mod consents;
 mod events;
 mod languages;
+mod member_names;
 mod own_bots;
 mod purge;
 mod queue;
@@ -57,6 +58,7 @@ macro_rules! contract {
                 consents::the_members_language_is_stored_kept_and_replaced,
                 own_bots::one_bot_per_tenant_and_one_tenant_per_bot,
                 languages::a_users_language_is_remembered_replaced_and_forgotten,
+                member_names::member_names_are_per_tenant_and_purged,
                 cluster::one_leader_per_role,
                 cluster::commits_wake_listeners,
                 apps::apps_insert_swap_and_delete,

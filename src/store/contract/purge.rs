@@ -76,6 +76,9 @@ async fn populate(db: &Db, account: &str, n: u8) -> u64 {
     .await
     .unwrap();
     db.set_mute(APP, account, 42, i64::MAX).await.unwrap();
+    db.set_member_name(APP, account, 42, Some("Member"))
+        .await
+        .unwrap();
     assert!(
         db.put_own_bot(&crate::store::own_bots::OwnBot {
             app_id: APP.into(),
@@ -179,6 +182,10 @@ async fn holdings(db: &Db, account: &str, seq: u64) -> Vec<(&'static str, usize)
             db.list_consents(APP, account, None).await.unwrap().len(),
         ),
         ("disabled", db.list_disabled(t).await.unwrap().len()),
+        (
+            "member_names",
+            db.member_names(APP, account).await.unwrap().len(),
+        ),
         (
             "own_bot",
             db.own_bot(APP, account).await.unwrap().iter().count(),

@@ -279,6 +279,17 @@ CREATE TABLE bot_languages (
     lang    TEXT COLLATE "C" NOT NULL
 );
 "#,
+    // 7: the names Telegram gave the members of a tenant's routes (store::member_names), so the
+    // console names them; per tenant, so the purge removes them.
+    r#"
+CREATE TABLE member_names (
+    app_id     TEXT COLLATE "C" NOT NULL,
+    account_id TEXT COLLATE "C" NOT NULL,
+    user_id    BIGINT NOT NULL,
+    name       TEXT NOT NULL,
+    PRIMARY KEY (app_id, account_id, user_id)
+);
+"#,
 ];
 
 /// Every table the relay owns, for diagnostics (`key_counts`, `trees_containing`), each with an
@@ -402,5 +413,10 @@ pub(super) const TABLES: &[(&str, &str, &str)] = &[
         "bot_languages",
         "user_id::text",
         "convert_to(user_id || ' ' || lang, 'UTF8')",
+    ),
+    (
+        "member_names",
+        "app_id || '/' || account_id || '/' || user_id",
+        "convert_to(app_id || ' ' || account_id || ' ' || user_id || ' ' || name, 'UTF8')",
     ),
 ];

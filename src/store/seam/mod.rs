@@ -18,6 +18,7 @@ mod events;
 mod languages;
 mod maintenance;
 mod meetings;
+mod member_names;
 mod notices;
 mod own_bots;
 mod routes;
@@ -31,6 +32,7 @@ pub use events::{EventLog, Queue};
 pub use languages::BotLanguageStore;
 pub use maintenance::Maintenance;
 pub use meetings::MeetingStore;
+pub use member_names::MemberNameStore;
 pub use notices::NoticeStore;
 pub use own_bots::OwnBotStore;
 pub use routes::RouteStore;
@@ -81,6 +83,7 @@ backend!(
     ConsentStore,
     OwnBotStore,
     BotLanguageStore,
+    MemberNameStore,
     Maintenance,
     Cluster,
     AppStore,

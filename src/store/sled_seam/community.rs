@@ -9,8 +9,8 @@ use crate::store::consents::Consent;
 use crate::store::own_bots::OwnBot;
 use crate::store::pacing::{Clock, Limits, Slot};
 use crate::store::seam::{
-    AppStore, BotLanguageStore, BotStore, ChatStateStore, ConsentStore, MeetingStore, NoticeStore,
-    OwnBotStore,
+    AppStore, BotLanguageStore, BotStore, ChatStateStore, ConsentStore, MeetingStore,
+    MemberNameStore, NoticeStore, OwnBotStore,
 };
 use crate::store::telegram::PartProgress;
 use crate::store::{DisabledTarget, MeetingMemory, Notice, Store, StoreError};
@@ -56,6 +56,13 @@ sled_impl! {
     BotLanguageStore {
         fn bot_language(user_id: i64) -> Result<Option<String>, StoreError>;
         fn set_bot_language(user_id: i64, lang: Option<&str>) -> Result<(), StoreError>;
+    }
+}
+
+sled_impl! {
+    MemberNameStore {
+        fn member_names(app_id: &str, account_id: &str) -> Result<std::collections::BTreeMap<i64, String>, StoreError>;
+        fn set_member_name(app_id: &str, account_id: &str, user_id: i64, name: Option<&str>) -> Result<(), StoreError>;
     }
 }
 

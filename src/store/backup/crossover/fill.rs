@@ -291,6 +291,12 @@ pub(super) async fn fill(s: &Db) {
     s.set_own_bot_last_update(555, 77).await.unwrap();
     s.set_bot_language(-42, Some("pt")).await.unwrap();
     s.set_bot_language(i64::MAX, Some("ar")).await.unwrap();
+    s.set_member_name("default", "acc", 5550001, Some("Ana Pérez 🎉"))
+        .await
+        .unwrap();
+    s.set_member_name("default", "acc", -7, Some("Bo"))
+        .await
+        .unwrap();
     s.set_own_bot_notice_watermark(555, u64::MAX - 3)
         .await
         .unwrap();
@@ -449,6 +455,10 @@ pub(super) async fn snapshot(s: &Db) -> Vec<String> {
             "bot languages {:?} {:?}",
             s.bot_language(-42).await.unwrap(),
             s.bot_language(i64::MAX).await.unwrap()
+        ),
+        format!(
+            "member names {:?}",
+            s.member_names("default", "acc").await.unwrap()
         ),
     ]
 }

@@ -12,6 +12,7 @@ mod chat_state;
 mod consents;
 mod languages;
 mod meetings;
+mod member_names;
 mod notices;
 mod own_bots;
 mod routes;

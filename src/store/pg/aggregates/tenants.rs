@@ -42,6 +42,10 @@ const PURGE_STEPS: &[(&str, &str)] = &[
         "DELETE FROM own_bots WHERE app_id = $1 AND account_id = $2",
     ),
     (
+        "member_names",
+        "DELETE FROM member_names WHERE app_id = $1 AND account_id = $2",
+    ),
+    (
         "meeting_memory",
         "DELETE FROM meetings WHERE app_id = $1 AND account_id = $2",
     ),

@@ -163,6 +163,13 @@ const TREES: &[(&str, &[(&str, RowFn)])] = &[
             raw,
         )],
     ),
+    (
+        "member_names",
+        &[(
+            "SELECT app_id, account_id, user_id, convert_to(name, 'UTF8') FROM member_names",
+            member,
+        )],
+    ),
 ];
 
 /// The tree names a PostgreSQL backup holds, besides `meta`.

@@ -386,6 +386,14 @@ fn row(imp: &mut Import, tree: &str, k: &[u8], v: &[u8]) -> Result<Option<Insert
             "INSERT INTO bot_languages (user_id, lang) VALUES ($1, $2)",
             vec![p(be_i64(t, k)?), p(text(t, v.to_vec())?)],
         ),
+        "member_names" => {
+            let (app, acc, id) = decode_member_key(k).ok_or_else(|| bad(t, "a malformed key"))?;
+            Insert(
+                "INSERT INTO member_names (app_id, account_id, user_id, name)
+                 VALUES ($1, $2, $3, $4)",
+                vec![p(app), p(acc), p(id), p(text(t, v.to_vec())?)],
+            )
+        }
         other if NOT_RECORDS.contains(&other) => return Ok(None),
         other => {
             return Err(BackupError::Unsupported {
