@@ -44,19 +44,48 @@ pub fn is_helper(name: &str) -> bool {
 }
 
 pub fn register(reg: &mut Handlebars<'static>, format: Format) {
-    reg.register_helper("t", Box::new(MessageHelper));
-    reg.register_helper("relative", Box::new(RelativeHelper));
-    reg.register_helper("time", Box::new(TimeHelper));
-    reg.register_helper("duration", Box::new(DurationHelper));
-    reg.register_helper("duration_between", Box::new(DurationBetweenHelper));
-    reg.register_helper("truncate", Box::new(TruncateHelper));
-    reg.register_helper("default", Box::new(DefaultHelper));
+    let values: [(&str, ValueFn); 7] = [
+        ("t", message),
+        ("relative", relative),
+        ("time", time),
+        ("duration", duration),
+        ("duration_between", duration_between),
+        ("truncate", truncate),
+        ("default", default),
+    ];
+    for (name, f) in values {
+        reg.register_helper(name, Box::new(ValueHelper(f)));
+    }
     reg.register_helper(
         "json",
         Box::new(JsonHelper {
             raw: format == Format::Json,
         }),
     );
+}
+
+/// What a value helper computes from its call: a value, which handlebars then escapes for the
+/// channel like any other.
+type ValueFn = for<'rc> fn(
+    &Helper<'rc>,
+    &Handlebars<'_>,
+    &'rc Context,
+) -> Result<ScopedJson<'rc>, RenderError>;
+
+/// Every helper but `json` is a [`ValueFn`]: one adapter to handlebars' `HelperDef`, so each
+/// helper is only its own logic.
+struct ValueHelper(ValueFn);
+
+impl HelperDef for ValueHelper {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        r: &'reg Handlebars<'reg>,
+        ctx: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        (self.0)(h, r, ctx)
+    }
 }
 
 /// Parameter `idx`; in strict mode a misspelt path is an error naming it, otherwise it reads as null.
@@ -189,109 +218,91 @@ fn fluent_arg(v: &Value) -> FluentValue<'static> {
 /// `{{t "alert-join"}}`, `{{t "alert-started-subject" topic=meeting.topic}}`: a catalogue message
 /// in the alert's language, with the account's override when it has one. The result is a value,
 /// escaped for the channel like any other.
-pub struct MessageHelper;
-
-impl HelperDef for MessageHelper {
-    fn call_inner<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        r: &'reg Handlebars<'reg>,
-        ctx: &'rc Context,
-        _: &mut RenderContext<'reg, 'rc>,
-    ) -> Result<ScopedJson<'rc>, RenderError> {
-        let Value::String(key) = param(h, r, "t", 0)? else {
-            return Err(fail(
-                "t: the message name must be a string, like {{t \"alert-join\"}}".into(),
-            ));
-        };
-        if !Lang::has(key) {
-            return Err(fail(format!(
-                "t: there is no message `{key}`; docs/languages.md lists them"
-            )));
-        }
-        let mut args = Vec::new();
-        for (name, p) in h.hash() {
-            if p.is_value_missing() && r.strict_mode() {
-                return Err(RenderError::strict_error(p.relative_path()));
-            }
-            args.push((*name, fluent_arg(p.value())));
-        }
-        let lang = lang_of(ctx);
-        let text = MESSAGES.with(|m| lang.t_over(m.borrow().as_deref(), key, &args));
-        done(text)
+fn message<'rc>(
+    h: &Helper<'rc>,
+    r: &Handlebars<'_>,
+    ctx: &'rc Context,
+) -> Result<ScopedJson<'rc>, RenderError> {
+    let Value::String(key) = param(h, r, "t", 0)? else {
+        return Err(fail(
+            "t: the message name must be a string, like {{t \"alert-join\"}}".into(),
+        ));
+    };
+    if !Lang::has(key) {
+        return Err(fail(format!(
+            "t: there is no message `{key}`; docs/languages.md lists them"
+        )));
     }
+    let mut args = Vec::new();
+    for (name, p) in h.hash() {
+        if p.is_value_missing() && r.strict_mode() {
+            return Err(RenderError::strict_error(p.relative_path()));
+        }
+        args.push((*name, fluent_arg(p.value())));
+    }
+    let lang = lang_of(ctx);
+    let text = MESSAGES.with(|m| lang.t_over(m.borrow().as_deref(), key, &args));
+    done(text)
 }
 
 /// `{{relative meeting.start_time}}`: "in 10 minutes", "2 hours ago", seen from when Zoom sent
 /// the event (so a delayed delivery does not shift it), or from now when the event has no time.
-pub struct RelativeHelper;
-
-impl HelperDef for RelativeHelper {
-    fn call_inner<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        r: &'reg Handlebars<'reg>,
-        ctx: &'rc Context,
-        _: &mut RenderContext<'reg, 'rc>,
-    ) -> Result<ScopedJson<'rc>, RenderError> {
-        let v = param(h, r, "relative", 0)?;
-        let Some(t) = parse_time(v) else {
-            return done(String::new());
-        };
-        let now = ctx
-            .data()
-            .pointer("/event_time")
-            .and_then(parse_time)
-            .unwrap_or_else(Utc::now);
-        done(i18n::relative(t, now, lang_of(ctx)))
-    }
+fn relative<'rc>(
+    h: &Helper<'rc>,
+    r: &Handlebars<'_>,
+    ctx: &'rc Context,
+) -> Result<ScopedJson<'rc>, RenderError> {
+    let v = param(h, r, "relative", 0)?;
+    let Some(t) = parse_time(v) else {
+        return done(String::new());
+    };
+    let now = ctx
+        .data()
+        .pointer("/event_time")
+        .and_then(parse_time)
+        .unwrap_or_else(Utc::now);
+    done(i18n::relative(t, now, lang_of(ctx)))
 }
 
 /// `{{time meeting.start_time "datetime"}}` (a style: `datetime`, `date`, `date-short`, `time`)
 /// or `{{time meeting.start_time "%A %H:%M" tz=route.timezone}}` (a strftime pattern). Names of
 /// days and months come out in the alert's language either way; without `tz`, the route's zone.
-pub struct TimeHelper;
-
-impl HelperDef for TimeHelper {
-    fn call_inner<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        r: &'reg Handlebars<'reg>,
-        ctx: &'rc Context,
-        _: &mut RenderContext<'reg, 'rc>,
-    ) -> Result<ScopedJson<'rc>, RenderError> {
-        let v = param(h, r, "time", 0)?;
-        let fmt = match opt_param(h, r, "time", 1)? {
-            None | Some(Value::Null) => DEFAULT_TIME_FORMAT,
-            Some(Value::String(s)) => s.as_str(),
-            Some(_) => {
-                return Err(fail(
-                    "time: the format must be a string, like \"time\" or \"%H:%M\"".into(),
-                ));
-            }
-        };
-        let style = TimeStyle::parse(fmt);
-        if let TimeStyle::Pattern(p) = style {
-            check_time_format(p).map_err(fail)?;
+fn time<'rc>(
+    h: &Helper<'rc>,
+    r: &Handlebars<'_>,
+    ctx: &'rc Context,
+) -> Result<ScopedJson<'rc>, RenderError> {
+    let v = param(h, r, "time", 0)?;
+    let fmt = match opt_param(h, r, "time", 1)? {
+        None | Some(Value::Null) => DEFAULT_TIME_FORMAT,
+        Some(Value::String(s)) => s.as_str(),
+        Some(_) => {
+            return Err(fail(
+                "time: the format must be a string, like \"time\" or \"%H:%M\"".into(),
+            ));
         }
-        let tz = match opt_hash(h, r, "tz")? {
-            Some(v) => zone(v.as_str()),
-            None => zone(
-                ctx.data()
-                    .pointer("/route/timezone")
-                    .and_then(Value::as_str),
-            ),
-        };
-        let Some(t) = parse_time(v) else {
-            // Null renders nothing; an unparsable value is shown as sent rather than lost.
-            return done(match v {
-                Value::Null => String::new(),
-                Value::String(s) => s.clone(),
-                other => other.to_string(),
-            });
-        };
-        done(i18n::format_time(t, tz, lang_of(ctx), style))
+    };
+    let style = TimeStyle::parse(fmt);
+    if let TimeStyle::Pattern(p) = style {
+        check_time_format(p).map_err(fail)?;
     }
+    let tz = match opt_hash(h, r, "tz")? {
+        Some(v) => zone(v.as_str()),
+        None => zone(
+            ctx.data()
+                .pointer("/route/timezone")
+                .and_then(Value::as_str),
+        ),
+    };
+    let Some(t) = parse_time(v) else {
+        // Null renders nothing; an unparsable value is shown as sent rather than lost.
+        return done(match v {
+            Value::Null => String::new(),
+            Value::String(s) => s.clone(),
+            other => other.to_string(),
+        });
+    };
+    done(i18n::format_time(t, tz, lang_of(ctx), style))
 }
 
 fn as_minutes(v: &Value) -> Result<Option<i64>, RenderError> {
@@ -311,53 +322,39 @@ fn as_minutes(v: &Value) -> Result<Option<i64>, RenderError> {
 }
 
 /// `{{duration meeting.duration}}`: Zoom's `duration` is the *scheduled* length in minutes.
-pub struct DurationHelper;
-
-impl HelperDef for DurationHelper {
-    fn call_inner<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        r: &'reg Handlebars<'reg>,
-        ctx: &'rc Context,
-        _: &mut RenderContext<'reg, 'rc>,
-    ) -> Result<ScopedJson<'rc>, RenderError> {
-        let v = param(h, r, "duration", 0)?;
-        done(match as_minutes(v)? {
-            Some(m) if m >= 0 => i18n::duration_minutes(m, lang_of(ctx)),
-            _ => String::new(),
-        })
-    }
+fn duration<'rc>(
+    h: &Helper<'rc>,
+    r: &Handlebars<'_>,
+    ctx: &'rc Context,
+) -> Result<ScopedJson<'rc>, RenderError> {
+    let v = param(h, r, "duration", 0)?;
+    done(match as_minutes(v)? {
+        Some(m) if m >= 0 => i18n::duration_minutes(m, lang_of(ctx)),
+        _ => String::new(),
+    })
 }
 
 /// `{{duration_between meeting.start_time meeting.end_time}}`: the actual length of a meeting.
-pub struct DurationBetweenHelper;
-
-impl HelperDef for DurationBetweenHelper {
-    fn call_inner<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        r: &'reg Handlebars<'reg>,
-        ctx: &'rc Context,
-        _: &mut RenderContext<'reg, 'rc>,
-    ) -> Result<ScopedJson<'rc>, RenderError> {
-        let a = param(h, r, "duration_between", 0)?;
-        let b = param(h, r, "duration_between", 1)?;
-        let (Some(a), Some(b)) = (parse_time(a), parse_time(b)) else {
-            return done(String::new());
-        };
-        let secs = (b - a).num_seconds();
-        let lang = lang_of(ctx);
-        done(match secs {
-            s if s < 0 => String::new(),
-            s if s < 30 => lang.tr("duration-under-a-minute"),
-            s => i18n::duration_minutes((s + 30) / 60, lang),
-        })
-    }
+fn duration_between<'rc>(
+    h: &Helper<'rc>,
+    r: &Handlebars<'_>,
+    ctx: &'rc Context,
+) -> Result<ScopedJson<'rc>, RenderError> {
+    let a = param(h, r, "duration_between", 0)?;
+    let b = param(h, r, "duration_between", 1)?;
+    let (Some(a), Some(b)) = (parse_time(a), parse_time(b)) else {
+        return done(String::new());
+    };
+    let secs = (b - a).num_seconds();
+    let lang = lang_of(ctx);
+    done(match secs {
+        s if s < 0 => String::new(),
+        s if s < 30 => lang.tr("duration-under-a-minute"),
+        s => i18n::duration_minutes((s + 30) / 60, lang),
+    })
 }
 
-/// `{{truncate meeting.topic 80}}`: at most N characters (code points), the last one an ellipsis.
-pub struct TruncateHelper;
-
+/// At most `max` characters (code points), the last one an ellipsis when it was cut.
 pub fn truncate_chars(s: &str, max: usize) -> String {
     if s.chars().count() <= max {
         return s.to_owned();
@@ -368,53 +365,44 @@ pub fn truncate_chars(s: &str, max: usize) -> String {
     out
 }
 
-impl HelperDef for TruncateHelper {
-    fn call_inner<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        r: &'reg Handlebars<'reg>,
-        _: &'rc Context,
-        _: &mut RenderContext<'reg, 'rc>,
-    ) -> Result<ScopedJson<'rc>, RenderError> {
-        let v = param(h, r, "truncate", 0)?;
-        let max = param(h, r, "truncate", 1)?
-            .as_u64()
-            .filter(|n| *n >= 1)
-            .ok_or_else(|| fail("truncate: the length must be a whole number of at least 1, like {{truncate meeting.topic 80}}".into()))?;
-        let s = match v {
-            Value::Null => return done(String::new()),
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        };
-        done(truncate_chars(
-            &s,
-            usize::try_from(max).unwrap_or(usize::MAX),
-        ))
-    }
+/// `{{truncate meeting.topic 80}}`: at most N characters (code points), the last one an ellipsis.
+fn truncate<'rc>(
+    h: &Helper<'rc>,
+    r: &Handlebars<'_>,
+    _: &'rc Context,
+) -> Result<ScopedJson<'rc>, RenderError> {
+    let v = param(h, r, "truncate", 0)?;
+    let max = param(h, r, "truncate", 1)?
+        .as_u64()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| fail("truncate: the length must be a whole number of at least 1, like {{truncate meeting.topic 80}}".into()))?;
+    let s = match v {
+        Value::Null => return done(String::new()),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    done(truncate_chars(
+        &s,
+        usize::try_from(max).unwrap_or(usize::MAX),
+    ))
 }
 
 /// `{{default meeting.topic "Untitled meeting"}}`: the fallback when the value is null or blank.
-pub struct DefaultHelper;
-
-impl HelperDef for DefaultHelper {
-    fn call_inner<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        r: &'reg Handlebars<'reg>,
-        _: &'rc Context,
-        _: &mut RenderContext<'reg, 'rc>,
-    ) -> Result<ScopedJson<'rc>, RenderError> {
-        let v = param(h, r, "default", 0)?;
-        let fallback = param(h, r, "default", 1)?;
-        let blank = match v {
-            Value::Null => true,
-            Value::String(s) => s.trim().is_empty(),
-            _ => false,
-        };
-        Ok(ScopedJson::Derived(
-            if blank { fallback } else { v }.clone(),
-        ))
-    }
+fn default<'rc>(
+    h: &Helper<'rc>,
+    r: &Handlebars<'_>,
+    _: &'rc Context,
+) -> Result<ScopedJson<'rc>, RenderError> {
+    let v = param(h, r, "default", 0)?;
+    let fallback = param(h, r, "default", 1)?;
+    let blank = match v {
+        Value::Null => true,
+        Value::String(s) => s.trim().is_empty(),
+        _ => false,
+    };
+    Ok(ScopedJson::Derived(
+        if blank { fallback } else { v }.clone(),
+    ))
 }
 
 /// `{{json meeting}}`: the value as a JSON literal. In webhook bodies it is written as is (it is
@@ -457,166 +445,4 @@ impl HelperDef for JsonHelper {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    fn reg(format: Format) -> Handlebars<'static> {
-        let mut r = Handlebars::new();
-        r.set_strict_mode(true);
-        r.register_escape_fn(format.escape_fn());
-        register(&mut r, format);
-        r
-    }
-
-    fn render(src: &str, data: &Value) -> Result<String, RenderError> {
-        reg(Format::Html).render_template(src, data)
-    }
-
-    fn ctx() -> Value {
-        json!({
-            "route": {"timezone": "America/New_York"},
-            "meeting": {
-                "start_time": "2026-03-03T18:00:00Z",
-                "end_time": "2026-03-03T19:31:40Z",
-                "duration": 90,
-                "topic": "Tom & Jerry <3",
-                "none": null,
-                "blank": "  "
-            }
-        })
-    }
-
-    #[test]
-    fn time_formats_in_the_given_zone_or_the_route_zone() {
-        let c = ctx();
-        assert_eq!(
-            render(
-                r#"{{time meeting.start_time "%A %H:%M %Z" tz="Europe/Berlin"}}"#,
-                &c
-            )
-            .unwrap(),
-            "Tuesday 19:00 CET"
-        );
-        assert_eq!(
-            render(r#"{{time meeting.start_time "%H:%M %Z"}}"#, &c).unwrap(),
-            "13:00 EST"
-        );
-        assert_eq!(
-            render(r#"{{time meeting.start_time tz=route.timezone}}"#, &c).unwrap(),
-            "2026-03-03 13:00 EST"
-        );
-    }
-
-    #[test]
-    fn time_is_forgiving_about_values_and_zones_but_not_formats() {
-        let c = ctx();
-        assert_eq!(render(r#"{{time meeting.none "%H:%M"}}"#, &c).unwrap(), "");
-        assert_eq!(
-            render(
-                r#"{{time meeting.start_time "%H:%M %Z" tz="Mars/Olympus"}}"#,
-                &c
-            )
-            .unwrap(),
-            "18:00 UTC"
-        );
-        assert_eq!(
-            render(r#"{{time 1772560800000 "%H:%M" tz="UTC"}}"#, &c).unwrap(),
-            "18:00"
-        );
-        assert_eq!(render(r#"{{time "soon" "%H:%M"}}"#, &c).unwrap(), "soon");
-        let e = render(r#"{{time meeting.start_time "%Q"}}"#, &c).unwrap_err();
-        assert!(e.to_string().contains("not a valid strftime format"), "{e}");
-        let e = render(r#"{{time meeting.strat_time "%H"}}"#, &c).unwrap_err();
-        assert!(
-            matches!(e.reason(), RenderErrorReason::MissingVariable(Some(p)) if p == "meeting.strat_time"),
-            "{e:?}"
-        );
-    }
-
-    #[test]
-    fn durations_read_like_speech() {
-        let c = ctx();
-        assert_eq!(
-            render("{{duration meeting.duration}}", &c).unwrap(),
-            "1 h 30 min"
-        );
-        assert_eq!(render("{{duration meeting.none}}", &c).unwrap(), "");
-        assert_eq!(render(r#"{{duration "47"}}"#, &c).unwrap(), "47 min");
-        assert_eq!(
-            render(
-                "{{duration_between meeting.start_time meeting.end_time}}",
-                &c
-            )
-            .unwrap(),
-            "1 h 32 min"
-        );
-        assert_eq!(
-            render(
-                "{{duration_between meeting.end_time meeting.start_time}}",
-                &c
-            )
-            .unwrap(),
-            ""
-        );
-        assert_eq!(
-            render("{{duration_between meeting.start_time meeting.none}}", &c).unwrap(),
-            ""
-        );
-    }
-
-    #[test]
-    fn truncate_counts_characters_and_output_is_still_escaped() {
-        let c = ctx();
-        assert_eq!(
-            render("{{truncate meeting.topic 9}}", &c).unwrap(),
-            "Tom &amp; Je…"
-        );
-        assert_eq!(
-            render("{{truncate meeting.topic 50}}", &c).unwrap(),
-            "Tom &amp; Jerry &lt;3"
-        );
-        assert_eq!(truncate_chars("😀😀😀😀", 3), "😀😀…");
-        assert_eq!(truncate_chars("ab cd", 4), "ab…");
-        assert!(render(r#"{{truncate meeting.topic "x"}}"#, &c).is_err());
-    }
-
-    #[test]
-    fn default_replaces_null_and_blank() {
-        let c = ctx();
-        assert_eq!(
-            render(r#"{{default meeting.none "Untitled"}}"#, &c).unwrap(),
-            "Untitled"
-        );
-        assert_eq!(
-            render(r#"{{default meeting.blank "Untitled"}}"#, &c).unwrap(),
-            "Untitled"
-        );
-        assert_eq!(
-            render(r#"{{default meeting.topic "Untitled"}}"#, &c).unwrap(),
-            "Tom &amp; Jerry &lt;3"
-        );
-        assert!(render(r#"{{default meeting.topik "Untitled"}}"#, &c).is_err());
-    }
-
-    #[test]
-    fn json_is_raw_only_in_webhook_bodies() {
-        let c = ctx();
-        assert_eq!(
-            reg(Format::Json)
-                .render_template("{{json meeting.topic}}", &c)
-                .unwrap(),
-            r#""Tom & Jerry <3""#
-        );
-        assert_eq!(
-            render("{{json meeting.topic}}", &c).unwrap(),
-            "&quot;Tom &amp; Jerry &lt;3&quot;"
-        );
-        assert_eq!(
-            reg(Format::Json)
-                .render_template("{{json meeting.none}}", &c)
-                .unwrap(),
-            "null"
-        );
-    }
-}
+mod tests;
