@@ -16,6 +16,7 @@ use super::{CliError, CliResult, load_config};
 use crate::config::StoreBackend;
 use crate::config::{Config, ConfigSource};
 use crate::store::{self, BackupInfo, StoreError, backup};
+use crate::text::error_chain;
 
 /// How long each `doctor` probe may take.
 const PROBE_TIMEOUT: Duration = Duration::from_secs(5);
@@ -228,21 +229,6 @@ impl Checks {
     }
 }
 
-/// An error with its causes, on one line (reqwest's own text is only "error sending request").
-fn chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut src = e.source();
-    while let Some(s) = src {
-        let s_text = s.to_string();
-        if !out.contains(&s_text) {
-            out.push_str(": ");
-            out.push_str(&s_text);
-        }
-        src = s.source();
-    }
-    out
-}
-
 fn probe_client() -> Result<reqwest::Client, CliError> {
     reqwest::Client::builder()
         .timeout(PROBE_TIMEOUT)
@@ -414,7 +400,7 @@ async fn check_store(c: &mut Checks, config: &Config, client: &reqwest::Client) 
                     "store",
                     format!(
                         "held by another process, but nothing answers at {url}: {}",
-                        chain(&e)
+                        error_chain(&e)
                     ),
                     "is that relay listening on server.listen from this config? Stop stray processes using data_dir",
                 ),
@@ -484,7 +470,7 @@ async fn check_telegram(c: &mut Checks, config: &Config, client: &reqwest::Clien
         Err(e) => c.fail(
             "telegram",
             scrub(
-                &format!("cannot reach {api}: {}", chain(&e.without_url())),
+                &format!("cannot reach {api}: {}", error_chain(&e.without_url())),
                 token,
             ),
             "check telegram.api_url, DNS and outbound HTTPS (firewall, proxy)",
@@ -537,7 +523,7 @@ async fn check_email(c: &mut Checks, config: &Config) {
         ),
         Ok(Err(e)) => c.fail(
             "email",
-            format!("{endpoint}: {}", chain(&e)),
+            format!("{endpoint}: {}", error_chain(&e)),
             "check email.smtp_url (host, port, tls, credentials) and that outbound SMTP is allowed",
         ),
         Err(_) => c.fail(
@@ -570,7 +556,7 @@ async fn check_zoom(c: &mut Checks, config: &Config, client: &reqwest::Client) {
             ),
             Err(e) => c.fail(
                 &what,
-                format!("cannot reach {url}: {}", chain(&e.without_url())),
+                format!("cannot reach {url}: {}", error_chain(&e.without_url())),
                 "check oauth_url of this app, DNS and outbound HTTPS (firewall, proxy)",
             ),
         }
@@ -601,7 +587,10 @@ pub fn healthcheck(config_path: Option<&Path>, args: HealthcheckArgs) -> CliResu
                 Ok(())
             }
             Ok(r) => Err(failed(format!("{url} answers {}", r.status()))),
-            Err(e) => Err(failed(format!("{url} does not answer: {}", chain(&e)))),
+            Err(e) => Err(failed(format!(
+                "{url} does not answer: {}",
+                error_chain(&e)
+            ))),
         }
     })
 }

@@ -31,7 +31,7 @@ use super::{SendResult, Sender};
 use crate::config::EmailConfig;
 use crate::routing::{Channel, Target};
 use crate::store::{Job, Message};
-use crate::text::snippet;
+use crate::text::{error_chain, snippet};
 
 /// How long connecting (and, separately, one whole send) may take.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
@@ -301,21 +301,6 @@ fn classify_error(e: &lettre::transport::smtp::Error) -> SendResult {
     // Refused or reset connections, TLS failures, unparsable replies, a shut-down pool: the server
     // or the network may recover.
     retry(None, detail)
-}
-
-/// lettre's error plus its causes ("Connection error: Connection refused (os error 111)").
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut cur = e.source();
-    while let Some(err) = cur {
-        let s = err.to_string();
-        if !out.contains(&s) {
-            out.push_str(": ");
-            out.push_str(&s);
-        }
-        cur = err.source();
-    }
-    out
 }
 
 #[cfg(test)]

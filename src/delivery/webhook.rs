@@ -24,7 +24,7 @@ use super::{SendResult, Sender};
 use crate::config::WebhooksConfig;
 use crate::routing::{Channel, Target};
 use crate::store::{Db, Job, Message};
-use crate::text::snippet;
+use crate::text::{error_chain, snippet};
 
 mod protocol;
 
@@ -218,21 +218,6 @@ fn find_source<'a, T: std::error::Error + 'static>(
         cur = err.source();
     }
     None
-}
-
-/// "error sending request" alone says nothing; the causes (refused, reset, TLS) do.
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut cur = e.source();
-    while let Some(err) = cur {
-        let s = err.to_string();
-        if !out.contains(&s) {
-            out.push_str(": ");
-            out.push_str(&s);
-        }
-        cur = err.source();
-    }
-    out
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -96,10 +96,21 @@ pub fn check_document(
     renderer: &Renderer,
     doc: &RouteDocument,
 ) -> Vec<FieldError> {
+    let each = doc
+        .routes
+        .iter()
+        .map(|r| validate_route(config, renderer, r))
+        .collect();
+    document_errors(doc, each)
+}
+
+/// A document's problems from each route's own (`each`, in document order): every one named by
+/// its place in the document, then a name used twice for one account, then an empty document.
+fn document_errors(doc: &RouteDocument, each: Vec<Vec<FieldError>>) -> Vec<FieldError> {
     let mut errs = Vec::new();
     let mut seen = HashSet::new();
-    for (i, r) in doc.routes.iter().enumerate() {
-        for e in validate_route(config, renderer, r) {
+    for (i, (r, own)) in doc.routes.iter().zip(each).enumerate() {
+        for e in own {
             errs.push(FieldError {
                 field: format!("routes[{i}] ({}).{}", r.name, e.field),
                 message: e.message,
@@ -305,29 +316,12 @@ impl Ctx {
 
     /// Validates every route first; writes nothing unless all are valid. Upserts by (tenant, name).
     pub async fn import(&self, doc: &RouteDocument) -> Result<ImportReport, ServiceError> {
-        let mut errs = Vec::new();
-        let mut seen = HashSet::new();
-        for (i, r) in doc.routes.iter().enumerate() {
+        let mut each = Vec::with_capacity(doc.routes.len());
+        for r in &doc.routes {
             let old = self.db.get_route(&r.app_id, &r.account_id, &r.name).await?;
-            for e in self.check(r, old.as_ref()).await? {
-                errs.push(FieldError {
-                    field: format!("routes[{i}] ({}).{}", r.name, e.field),
-                    message: e.message,
-                });
-            }
-            if !seen.insert((r.app_id.clone(), r.account_id.clone(), r.name.clone())) {
-                errs.push(FieldError {
-                    field: format!("routes[{i}].name"),
-                    message: format!("`{}` appears twice for the same account", r.name),
-                });
-            }
+            each.push(self.check(r, old.as_ref()).await?);
         }
-        if doc.routes.is_empty() {
-            errs.push(FieldError {
-                field: "routes".into(),
-                message: "the document has no [[routes]] entries".into(),
-            });
-        }
+        let errs = document_errors(doc, each);
         if !errs.is_empty() {
             return Err(ServiceError::Invalid(errs));
         }

@@ -168,30 +168,40 @@ impl OAuthClient {
         }
     }
 
+    /// POSTs `form` to the app's OAuth endpoint `ep` with its Basic credentials: the status and
+    /// the body.
+    async fn oauth_post(
+        &self,
+        app: &ZoomApp,
+        ep: &'static str,
+        form: &[(&str, &str)],
+        timeout: Option<Duration>,
+    ) -> Result<(u16, String), OAuthError> {
+        let url = format!("{}{ep}", app.oauth_url.trim_end_matches('/'));
+        let mut req = self
+            .http
+            .post(url)
+            .header(reqwest::header::AUTHORIZATION, Self::basic(app)?)
+            .form(form);
+        if let Some(t) = timeout {
+            req = req.timeout(t);
+        }
+        let resp = req.send().await.map_err(|e| unreachable(ep, e))?;
+        let status = resp.status().as_u16();
+        let body = resp.text().await.map_err(|e| unreachable(ep, e))?;
+        Ok((status, body))
+    }
+
     async fn token_request(
         &self,
         app: &ZoomApp,
         form: &[(&str, &str)],
     ) -> Result<TokenResponse, OAuthError> {
         const EP: &str = "/oauth/token";
-        let url = format!("{}{EP}", app.oauth_url.trim_end_matches('/'));
-        let resp = self
-            .http
-            .post(url)
-            .header(reqwest::header::AUTHORIZATION, Self::basic(app)?)
-            .form(form)
-            .send()
-            .await
-            .map_err(|e| unreachable(EP, e))?;
-        let status = resp.status();
-        let body = resp.text().await.map_err(|e| unreachable(EP, e))?;
-        if !status.is_success() {
-            return Err(classify_token_error(status.as_u16(), &body));
+        match self.oauth_post(app, EP, form, None).await? {
+            (200..=299, body) => decode(EP, &body),
+            (status, body) => Err(classify_token_error(status, &body)),
         }
-        serde_json::from_str(&body).map_err(|e| OAuthError::BadResponse {
-            endpoint: EP,
-            detail: e.to_string(),
-        })
     }
 
     /// Exchanges an authorization code (with its PKCE verifier when the install started here).
@@ -234,47 +244,24 @@ impl OAuthClient {
     /// needs no install: Zoom answers an app-level token for a pair it knows and 401
     /// `invalid_client` otherwise (reference/zoom.md section 5.6). The token is not kept.
     pub async fn check_client_credentials(&self, app: &ZoomApp) -> Result<(), OAuthError> {
-        const EP: &str = "/oauth/token";
-        let url = format!("{}{EP}", app.oauth_url.trim_end_matches('/'));
-        let resp = self
-            .http
-            .post(url)
-            .header(reqwest::header::AUTHORIZATION, Self::basic(app)?)
-            .form(&[("grant_type", "client_credentials")])
-            .send()
-            .await
-            .map_err(|e| unreachable(EP, e))?;
-        let status = resp.status();
-        if status.is_success() {
-            return Ok(());
+        let form = [("grant_type", "client_credentials")];
+        match self.oauth_post(app, "/oauth/token", &form, None).await? {
+            (200..=299, _) => Ok(()),
+            (status, body) => Err(classify_token_error(status, &body)),
         }
-        let body = resp.text().await.map_err(|e| unreachable(EP, e))?;
-        Err(classify_token_error(status.as_u16(), &body))
     }
 
     /// Revokes a token. Callers treat failure as non-fatal: on uninstall it is often dead already.
     pub async fn revoke(&self, app: &ZoomApp, token: &str) -> Result<(), OAuthError> {
         const EP: &str = "/oauth/revoke";
-        let url = format!("{}{EP}", app.oauth_url.trim_end_matches('/'));
-        let resp = self
-            .http
-            .post(url)
-            .header(reqwest::header::AUTHORIZATION, Self::basic(app)?)
-            .form(&[("token", token)])
-            .timeout(Duration::from_secs(5))
-            .send()
-            .await
-            .map_err(|e| unreachable(EP, e))?;
-        let status = resp.status();
-        if status.is_success() {
-            return Ok(());
+        let form = [("token", token)];
+        match self
+            .oauth_post(app, EP, &form, Some(Duration::from_secs(5)))
+            .await?
+        {
+            (200..=299, _) => Ok(()),
+            (status, body) => Err(refused(EP, status, &body)),
         }
-        let body = resp.text().await.unwrap_or_default();
-        Err(OAuthError::Refused {
-            endpoint: EP,
-            status: status.as_u16(),
-            detail: crate::text::snippet(&body),
-        })
     }
 
     async fn api_get<T: serde::de::DeserializeOwned>(
@@ -295,16 +282,9 @@ impl OAuthClient {
         let status = resp.status();
         let body = resp.text().await.map_err(|e| unreachable(endpoint, e))?;
         if !status.is_success() {
-            return Err(OAuthError::Refused {
-                endpoint,
-                status: status.as_u16(),
-                detail: crate::text::snippet(&body),
-            });
+            return Err(refused(endpoint, status.as_u16(), &body));
         }
-        serde_json::from_str(&body).map_err(|e| OAuthError::BadResponse {
-            endpoint,
-            detail: e.to_string(),
-        })
+        decode(endpoint, &body)
     }
 
     /// Who installed: `GET {api_url}/v2/users/me`.
@@ -334,6 +314,26 @@ impl OAuthClient {
         )
         .await
     }
+}
+
+/// Zoom answered `endpoint` with an error status (its body, capped, says why).
+fn refused(endpoint: &'static str, status: u16, body: &str) -> OAuthError {
+    OAuthError::Refused {
+        endpoint,
+        status,
+        detail: crate::text::snippet(body),
+    }
+}
+
+/// A success answer of `endpoint` as `T`.
+fn decode<T: serde::de::DeserializeOwned>(
+    endpoint: &'static str,
+    body: &str,
+) -> Result<T, OAuthError> {
+    serde_json::from_str(body).map_err(|e| OAuthError::BadResponse {
+        endpoint,
+        detail: e.to_string(),
+    })
 }
 
 fn unreachable(endpoint: &'static str, e: reqwest::Error) -> OAuthError {

@@ -6,7 +6,7 @@ use std::time::Duration;
 use teloxide::types::ChatId;
 use teloxide::{ApiError, RequestError};
 
-use crate::text::snippet;
+use crate::text::{error_chain, snippet};
 
 /// What a failed request means for the job.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -87,21 +87,6 @@ fn classify_api(api: &ApiError) -> Failure {
             detail: desc,
         },
     }
-}
-
-/// "error sending request" alone says nothing; the causes (refused, reset, TLS) do.
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut out = e.to_string();
-    let mut cur = e.source();
-    while let Some(err) = cur {
-        let s = err.to_string();
-        if !out.contains(&s) {
-            out.push_str(": ");
-            out.push_str(&s);
-        }
-        cur = err.source();
-    }
-    out
 }
 
 #[cfg(test)]
