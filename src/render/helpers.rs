@@ -412,34 +412,20 @@ pub struct JsonHelper {
 }
 
 impl HelperDef for JsonHelper {
-    fn call_inner<'reg: 'rc, 'rc>(
+    fn call<'reg: 'rc, 'rc>(
         &self,
         h: &Helper<'rc>,
         r: &'reg Handlebars<'reg>,
         _: &'rc Context,
         _: &mut RenderContext<'reg, 'rc>,
-    ) -> Result<ScopedJson<'rc>, RenderError> {
-        if self.raw {
-            return Err(RenderErrorReason::Unimplemented.into());
-        }
-        done(param(h, r, "json", 0)?.to_string())
-    }
-
-    fn call<'reg: 'rc, 'rc>(
-        &self,
-        h: &Helper<'rc>,
-        r: &'reg Handlebars<'reg>,
-        ctx: &'rc Context,
-        rc: &mut RenderContext<'reg, 'rc>,
         out: &mut dyn Output,
     ) -> HelperResult {
-        if !self.raw {
-            let v = self.call_inner(h, r, ctx, rc)?;
-            let text = r.get_escape_fn()(&handlebars::JsonRender::render(v.as_json()));
-            out.write(&text)?;
-            return Ok(());
+        let json = param(h, r, "json", 0)?.to_string();
+        if self.raw {
+            out.write(&json)?;
+        } else {
+            out.write(&r.get_escape_fn()(&json))?;
         }
-        out.write(&param(h, r, "json", 0)?.to_string())?;
         Ok(())
     }
 }

@@ -1,7 +1,12 @@
-//! The organizer's journey in a real browser (issue 7): headless Chromium driven through
-//! chromedriver with fantoccini. Sign in with the operator token, create a Telegram route, edit a
-//! template and watch the live preview change, send a test to the FakeTelegram, and find it in the
-//! delivery log. A screenshot of every step goes to `target/test-artifacts/browser/`.
+//! The organizer's first-run journey in a real browser (issues 7 and 16): headless Chromium driven
+//! through chromedriver with fantoccini. Sign in with the operator token; the dashboard's checklist
+//! has steps to do; create a route by choosing the kind first; link the group with a link code
+//! sent in the group (FakeTelegram); a member subscribes with a subscribe code and is named on the
+//! subscriptions page; edit the account's and the route's own template and watch the live preview,
+//! then see exactly the route's words arrive with a test; find the test in the delivery log, per
+//! event; the checklist has ticked itself off; delete the route after saying "no" once. Every page
+//! passes axe-core and the keyboard check at 1280 px and 390 px, with screenshots of each in
+//! `target/test-artifacts/browser/`.
 //!
 //! Needs `chromedriver` and `chromium` (Debian: `chromium-driver`, `chromium`; `.ci/run` installs
 //! them). Without chromedriver the test fails under CI (`CI` set) and is skipped loudly elsewhere.
@@ -367,6 +372,17 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
         p.ends_with("/t/default/demo-account")
     })
     .await?;
+    // The first-run checklist, open, with steps still to do (the demo account has a seeded route
+    // that posts only to the log: nobody is reached or tested yet).
+    let steps = checklist(c).await?;
+    for step in ["Reach your group", "Send a test"] {
+        assert!(
+            steps
+                .iter()
+                .any(|s| s.contains(step) && !s.contains("(done)")),
+            "“{step}” is still to do: {steps:?}"
+        );
+    }
     c.wait()
         .at_most(BROWSER_DEADLINE)
         .for_element(Locator::LinkText("Routes"))
@@ -643,6 +659,14 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
         Ok(None)
     })
     .await?;
+    // The latest events at a glance: the test, with each destination's outcome, by name.
+    let glance = text_of(c, "section[aria-labelledby=\"events-h\"]").await?;
+    assert!(
+        glance.contains("Test message (Meeting started), browser-route")
+            && glance.contains("Telegram group “Fake supergroup” ✓")
+            && glance.contains("Telegram member “Member”"),
+        "the event with its outcomes: {glance}"
+    );
     audit(c, "08-delivery-log").await?;
     c.find(Locator::Css("tr.state-sent td a"))
         .await?
@@ -710,7 +734,81 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
         !overflow,
         "the route editor fits a phone's width without sideways scrolling"
     );
+
+    // 8. The checklist has ticked itself off.
+    c.goto(&format!("{base}/console/t/default/demo-account"))
+        .await?;
+    until_path(c, "the dashboard", |p| p.ends_with("/demo-account")).await?;
+    // Every step done: the checklist says so and folds itself away.
+    let summary = text_of(c, "#start-h").await?;
+    assert_eq!(summary, "Getting started: 4 of 4 done");
+    let open = c
+        .execute(
+            "return document.querySelector('ol.checklist').closest('details').open;",
+            vec![],
+        )
+        .await?;
+    assert_eq!(open, json!(false), "a finished checklist is folded away");
+
+    // 9. Deleting the route asks first; "No, keep it" keeps it, "Yes" deletes it.
+    let editor = format!("{base}/console/t/default/demo-account/routes/{ROUTE}");
+    c.goto(&editor).await?;
+    c.find(Locator::LinkText("Delete this route…"))
+        .await?
+        .click()
+        .await?;
+    until_path(c, "the delete question", |p| p.ends_with("/delete")).await?;
+    let question = text_of(c, "main").await?;
+    assert!(
+        question.contains("cannot be undone") && question.contains("1 member will stop"),
+        "the question says what stops: {question}"
+    );
+    audit(c, "24-delete-question").await?;
+    c.find(Locator::LinkText("No, keep it"))
+        .await?
+        .click()
+        .await?;
+    until_path(c, "back to the route", |p| p.ends_with(ROUTE)).await?;
+    assert!(
+        app.db()
+            .get_route("default", "demo-account", ROUTE)
+            .await?
+            .is_some(),
+        "“No, keep it” keeps it"
+    );
+    c.find(Locator::LinkText("Delete this route…"))
+        .await?
+        .click()
+        .await?;
+    until_path(c, "the delete question", |p| p.ends_with("/delete")).await?;
+    c.find(Locator::XPath(
+        "//button[normalize-space()='Yes, delete this route']",
+    ))
+    .await?
+    .click()
+    .await?;
+    until("the route gone", move || async move {
+        Ok(app
+            .db()
+            .get_route("default", "demo-account", ROUTE)
+            .await?
+            .is_none()
+            .then_some(()))
+    })
+    .await?;
     Ok(())
+}
+
+/// The dashboard's first-run checklist, one text per step.
+async fn checklist(c: &Client) -> Step<Vec<String>> {
+    let mut steps = Vec::new();
+    for li in c.find_all(Locator::Css("ol.checklist li")).await? {
+        steps.push(li.text().await?);
+    }
+    if steps.len() != 4 {
+        return Err(format!("the checklist has {} steps: {steps:?}", steps.len()).into());
+    }
+    Ok(steps)
 }
 
 /// A member's phone set to Spanish opens the join page: the real browser's `Accept-Language`
