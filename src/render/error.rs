@@ -22,15 +22,24 @@ pub struct TemplateError {
 
 impl fmt::Display for TemplateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match (self.line, self.column) {
-            (Some(l), Some(c)) => write!(f, "{} line {l}, column {c}: {}", self.key, self.message),
-            (Some(l), None) => write!(f, "{} line {l}: {}", self.key, self.message),
-            _ => write!(f, "{}: {}", self.key, self.message),
+        match self.line {
+            Some(_) => write!(f, "{} {}", self.key, self.detail()),
+            None => write!(f, "{}: {}", self.key, self.detail()),
         }
     }
 }
 
 impl TemplateError {
+    /// The problem and where it is, without the template's name: for a caller whose field
+    /// already names the template (`messages/es`), so the name is not said twice.
+    pub fn detail(&self) -> String {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => format!("line {l}, column {c}: {}", self.message),
+            (Some(l), None) => format!("line {l}: {}", self.message),
+            _ => self.message.clone(),
+        }
+    }
+
     pub(super) fn new(key: &str, message: impl Into<String>) -> TemplateError {
         TemplateError {
             key: key.to_owned(),

@@ -103,7 +103,7 @@ impl Ctx {
             .map_err(|e| {
                 ServiceError::Invalid(vec![FieldError {
                     field: format!("{event}/{key}"),
-                    message: e.to_string(),
+                    message: e.detail(),
                 }])
             })?;
         self.db
@@ -138,7 +138,7 @@ impl Ctx {
             if let Err(e) = self.renderer.validate(key, source) {
                 errs.push(FieldError {
                     field: format!("{event}/{key}"),
-                    message: e.to_string(),
+                    message: e.detail(),
                 });
             }
             changed.push((key, source));
@@ -284,7 +284,7 @@ impl Ctx {
             if let Err(e) = self.renderer.validate(key, source) {
                 errs.push(FieldError {
                     field: format!("templates.{key}"),
-                    message: e.to_string(),
+                    message: e.detail(),
                 });
             }
         }

@@ -170,6 +170,10 @@ async fn an_accounts_wording_is_checked_when_saved_and_used_in_its_language_only
         msg.contains("{ $titulo }") && msg.contains("{ $topic }"),
         "{msg}"
     );
+    assert!(
+        !msg.contains("messages/es: messages/es"),
+        "the wording is named once: {msg}"
+    );
     // So is a message that does not exist.
     let (status, body) = api(
         &app,
