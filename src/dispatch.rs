@@ -22,7 +22,7 @@ use tokio_util::sync::CancellationToken;
 
 pub use fairness::{Fairness, KNOWN_BOMB_MEMORY, TENANT_RENDER_BUCKET};
 pub use preview::{PreviewError, TestDelivery, TestReport};
-pub use render::{to_message, with_manage_footer};
+pub use render::with_manage_footer;
 
 use crate::apps::Apps;
 use crate::config::Config;

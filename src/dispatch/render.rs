@@ -10,8 +10,7 @@ use super::{NOTICE_EVERY_MS, idempotency_key};
 use crate::i18n::Lang;
 use crate::render::budget::thread_cpu_ns;
 use crate::render::{
-    ContextInput, DestinationKind, OverLimit, Overrides, RenderError, Rendered as Output,
-    build_context,
+    ContextInput, DestinationKind, OverLimit, Overrides, RenderError, build_context,
 };
 use crate::routing::{Route, Target};
 use crate::store::{MeetingMemory, Message, NewJob};
@@ -23,23 +22,6 @@ pub(super) fn destination_kind(t: &Target) -> DestinationKind {
         Target::Email { .. } => DestinationKind::Email,
         Target::Webhook { .. } => DestinationKind::Webhook,
         Target::Log => DestinationKind::Log,
-    }
-}
-
-pub fn to_message(r: Output) -> Message {
-    match r {
-        Output::Telegram { html } => Message::Telegram { html },
-        Output::Email {
-            subject,
-            text,
-            html,
-        } => Message::Email {
-            subject,
-            text,
-            html,
-        },
-        Output::Webhook { json } => Message::Webhook { json },
-        Output::Log { text } => Message::Log { text },
     }
 }
 
@@ -250,7 +232,7 @@ impl Dispatcher {
             return Err(limit);
         }
         Ok(match self.renderer.render(kind, &ev.kind, &ctx, &layers) {
-            Ok(r) => to_message(r),
+            Ok(r) => r,
             Err(RenderError::OverLimit { limit }) => {
                 if let Some(h) = set {
                     self.fairness.remember_bomb(h, limit);
@@ -261,7 +243,7 @@ impl Dispatcher {
                 tracing::warn!(route = %route.name, error = %e, "template override failed; using the default template");
                 let none = Overrides { layers: vec![] };
                 match self.renderer.render(kind, &ev.kind, &ctx, &none) {
-                    Ok(r) => to_message(r),
+                    Ok(r) => r,
                     Err(e) => {
                         tracing::error!(error = %e, "default template failed");
                         fallback_message(kind, ev)

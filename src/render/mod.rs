@@ -104,26 +104,11 @@ impl DestinationKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Rendered {
-    /// Telegram HTML parse mode, at most [`telegram::MAX_LEN`] characters after entity parsing.
-    Telegram {
-        html: String,
-    },
-    /// The subject is one line, trimmed, with no CR or LF.
-    Email {
-        subject: String,
-        text: String,
-        html: String,
-    },
-    /// Always parses as JSON.
-    Webhook {
-        json: String,
-    },
-    Log {
-        text: String,
-    },
-}
+/// What rendering makes is exactly what a job stores and a channel sends: one enum, kept by the
+/// store (`store::Message`), so no layer converts between two copies of it. Per channel: Telegram
+/// HTML of at most [`telegram::MAX_LEN`] characters after entity parsing; an email whose subject is
+/// one trimmed line; a webhook body that always parses as JSON; a log line.
+pub use crate::store::Message as Rendered;
 
 /// Template overrides, searched in order: the caller passes route, then tenant layers.
 #[derive(Debug, Clone, Default)]

@@ -307,7 +307,7 @@ impl Ctx {
             let item = match self.renderer.render(kind_out, &kind, &ctx, &layers) {
                 Ok(r) => PreviewItem {
                     channel: channel_name(kind_out).into(),
-                    message: Some(dispatch::to_message(r)),
+                    message: Some(r),
                     error: None,
                 },
                 Err(e) => PreviewItem {
@@ -428,7 +428,6 @@ impl Ctx {
                 let message = self
                     .renderer
                     .render(dk, &kind, &ctx, &layers)
-                    .map(dispatch::to_message)
                     .map(|m| match (&links, footer_lang) {
                         (Some((_, manage)), Some(lang)) => {
                             dispatch::with_manage_footer(m, manage, lang)
