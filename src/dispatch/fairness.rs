@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
-use crate::render::{DestinationKind, OverLimit, Overrides};
+use crate::render::{OverLimit, Overrides};
+use crate::routing::Channel;
 
 /// Render time each tenant may spend at once, and gets back per second.
 pub const TENANT_RENDER_BUCKET: Duration = Duration::from_millis(50);
@@ -97,7 +98,7 @@ impl Fairness {
 pub(super) fn template_set_hash(
     tenant: (&str, &str),
     event: &str,
-    kind: DestinationKind,
+    kind: Channel,
     layers: &Overrides,
 ) -> Option<[u8; 32]> {
     let mut h = Sha256::new();
@@ -106,7 +107,7 @@ pub(super) fn template_set_hash(
         h.update(part.as_bytes());
     }
     let mut any = false;
-    for key in kind.keys() {
+    for key in crate::render::template_keys(kind) {
         if let Some(src) = layers.find(event, key) {
             any = true;
             h.update(key.as_bytes());

@@ -9,21 +9,10 @@ use super::fairness::template_set_hash;
 use super::{NOTICE_EVERY_MS, idempotency_key};
 use crate::i18n::Lang;
 use crate::render::budget::thread_cpu_ns;
-use crate::render::{
-    ContextInput, DestinationKind, OverLimit, Overrides, RenderError, build_context,
-};
-use crate::routing::{Route, Target};
+use crate::render::{ContextInput, OverLimit, Overrides, RenderError, build_context};
+use crate::routing::{Channel, Route, Target};
 use crate::store::{MeetingMemory, Message, NewJob};
 use crate::zoom::ZoomEvent;
-
-pub(super) fn destination_kind(t: &Target) -> DestinationKind {
-    match t {
-        Target::Telegram { .. } => DestinationKind::Telegram,
-        Target::Email { .. } => DestinationKind::Email,
-        Target::Webhook { .. } => DestinationKind::Webhook,
-        Target::Log => DestinationKind::Log,
-    }
-}
 
 /// One message to render: the route that renders it, its target, and the unsubscribe link of a
 /// member's email subscription. Owned, so the renders can move to the blocking pool.
@@ -91,7 +80,7 @@ impl Dispatcher {
                 Ok(m) => (m, None),
                 Err(limit) => {
                     done.over.push((w.route.name.clone(), limit));
-                    let m = fallback_message(destination_kind(&w.target), ev);
+                    let m = fallback_message(w.target.channel(), ev);
                     (m, Some(format!("template over limit: {limit}")))
                 }
             };
@@ -223,7 +212,7 @@ impl Dispatcher {
             public_url: &self.config.server.public_url,
             unsubscribe_url,
         });
-        let kind = destination_kind(target);
+        let kind = target.channel();
         let layers = Overrides {
             layers: vec![&route.templates, tenant_templates],
         };
@@ -255,7 +244,7 @@ impl Dispatcher {
 }
 
 /// Last resort when even a default template fails: a plain line that still says what happened.
-pub(super) fn fallback_message(kind: DestinationKind, ev: &ZoomEvent) -> Message {
+pub(super) fn fallback_message(kind: Channel, ev: &ZoomEvent) -> Message {
     use crate::render::escape_html;
     let topic = ev
         .meeting()
@@ -265,19 +254,19 @@ pub(super) fn fallback_message(kind: DestinationKind, ev: &ZoomEvent) -> Message
     // so it goes through the same escapers as template values (hidden controls dropped).
     let text = format!("{}: {topic}", ev.kind.plain());
     match kind {
-        DestinationKind::Telegram => Message::Telegram {
+        Channel::Telegram => Message::Telegram {
             html: escape_html(&text),
         },
-        DestinationKind::Email => Message::Email {
+        Channel::Email => Message::Email {
             subject: crate::render::escape_subject(&text),
             html: escape_html(&text),
             text,
         },
-        DestinationKind::Webhook => Message::Webhook {
+        Channel::Webhook => Message::Webhook {
             json: serde_json::json!({"type": ev.kind.as_str(), "data": {"topic": topic}})
                 .to_string(),
         },
-        DestinationKind::Log => Message::Log { text },
+        Channel::Log => Message::Log { text },
     }
 }
 
@@ -328,11 +317,11 @@ mod tests {
         let ParsedEvent::Ok(ev) = parse(body).expect("parses") else {
             panic!("typed event expected");
         };
-        let Message::Telegram { html } = fallback_message(DestinationKind::Telegram, &ev) else {
+        let Message::Telegram { html } = fallback_message(Channel::Telegram, &ev) else {
             panic!("telegram message expected");
         };
         assert_eq!(html, "Meeting started: Tuesday &lt;group&gt;");
-        let Message::Email { subject, .. } = fallback_message(DestinationKind::Email, &ev) else {
+        let Message::Email { subject, .. } = fallback_message(Channel::Email, &ev) else {
             panic!("email message expected");
         };
         assert_eq!(subject, "Meeting started: Tuesday <group>");

@@ -32,6 +32,7 @@ use handlebars::template::Template;
 use handlebars::{Context, Handlebars, RenderContext, Renderable};
 use serde_json::Value;
 
+use crate::routing::Channel;
 use crate::zoom::event::{ParsedEvent, parse};
 use crate::zoom::samples::{SampleParams, sample};
 use crate::zoom::{EventKind, ZoomEvent};
@@ -83,24 +84,13 @@ pub fn format_of(key: &str) -> Option<Format> {
     })
 }
 
-/// Output kinds; each renders the keys it needs with the escaping of their format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum DestinationKind {
-    Telegram,
-    Email,
-    Webhook,
-    Log,
-}
-
-impl DestinationKind {
-    /// The template keys this destination renders.
-    pub fn keys(self) -> &'static [&'static str] {
-        match self {
-            DestinationKind::Telegram => &["telegram.html"],
-            DestinationKind::Email => &["email.subject", "email.txt", "email.html"],
-            DestinationKind::Webhook => &["webhook.json"],
-            DestinationKind::Log => &["log.txt"],
-        }
+/// The template keys a channel renders, each with the escaping of its format.
+pub fn template_keys(channel: Channel) -> &'static [&'static str] {
+    match channel {
+        Channel::Telegram => &["telegram.html"],
+        Channel::Email => &["email.subject", "email.txt", "email.html"],
+        Channel::Webhook => &["webhook.json"],
+        Channel::Log => &["log.txt"],
     }
 }
 
@@ -279,7 +269,7 @@ impl Renderer {
     /// over with a fallback render.
     pub fn render(
         &self,
-        dest: DestinationKind,
+        dest: Channel,
         event: &EventKind,
         ctx: &Value,
         overrides: &Overrides,
@@ -306,7 +296,7 @@ impl Renderer {
 
     fn render_message(
         &self,
-        dest: DestinationKind,
+        dest: Channel,
         event: &EventKind,
         ctx: &Value,
         overrides: &Overrides,
@@ -321,12 +311,12 @@ impl Renderer {
                 })
         };
         Ok(match dest {
-            DestinationKind::Telegram => Rendered::Telegram {
+            Channel::Telegram => Rendered::Telegram {
                 // The length policy (split or truncate) is the route's, applied at delivery; here only
                 // absurd sizes are capped so one event cannot turn into dozens of messages.
                 html: telegram::fit(key("telegram.html")?.trim(), MAX_TELEGRAM_RENDER),
             },
-            DestinationKind::Email => Rendered::Email {
+            Channel::Email => Rendered::Email {
                 subject: helpers::truncate_chars(
                     &escape::finish_subject(&key("email.subject")?),
                     MAX_SUBJECT_CHARS,
@@ -334,7 +324,7 @@ impl Renderer {
                 text: key("email.txt")?.trim().to_owned(),
                 html: key("email.html")?.trim().to_owned(),
             },
-            DestinationKind::Webhook => {
+            Channel::Webhook => {
                 let json = match self.render_key(event, "webhook.json", &hctx, overrides)? {
                     Some(body) => {
                         if let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(&body) {
@@ -349,7 +339,7 @@ impl Renderer {
                 };
                 Rendered::Webhook { json }
             }
-            DestinationKind::Log => Rendered::Log {
+            Channel::Log => Rendered::Log {
                 text: key("log.txt")?.trim().to_owned(),
             },
         })
@@ -363,7 +353,7 @@ impl Renderer {
         ctx: &Context,
         overrides: &Overrides,
     ) -> Result<Option<String>, RenderError> {
-        let format = format_of(key).expect("keys come from DestinationKind::keys");
+        let format = format_of(key).expect("keys come from template_keys");
         let reg = self.registry(format);
         if let Some(source) = overrides.find(event, key) {
             // Saved templates passed these checks; one written around them (an old store, the

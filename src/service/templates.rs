@@ -7,10 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use super::{Ctx, ServiceError};
 use crate::dispatch;
-use crate::render::{
-    ContextInput, DestinationKind, MESSAGES, Overrides, TEMPLATE_KEYS, build_context,
-};
-use crate::routing::{FieldError, MEETING_EVENTS, Route, Target};
+use crate::render::{ContextInput, MESSAGES, Overrides, TEMPLATE_KEYS, build_context};
+use crate::routing::{Channel, FieldError, MEETING_EVENTS, Route, Target};
 use crate::store::{Message, NewJob};
 use crate::zoom::EventKind;
 use crate::zoom::samples::{self, SampleParams};
@@ -299,19 +297,19 @@ impl Ctx {
         };
         let mut out = Vec::new();
         for kind_out in [
-            DestinationKind::Telegram,
-            DestinationKind::Email,
-            DestinationKind::Webhook,
-            DestinationKind::Log,
+            Channel::Telegram,
+            Channel::Email,
+            Channel::Webhook,
+            Channel::Log,
         ] {
             let item = match self.renderer.render(kind_out, &kind, &ctx, &layers) {
                 Ok(r) => PreviewItem {
-                    channel: channel_name(kind_out).into(),
+                    channel: kind_out.as_str().into(),
                     message: Some(r),
                     error: None,
                 },
                 Err(e) => PreviewItem {
-                    channel: channel_name(kind_out).into(),
+                    channel: kind_out.as_str().into(),
                     message: None,
                     error: Some(e.to_string()),
                 },
@@ -420,10 +418,10 @@ impl Ctx {
                     ));
                 }
                 let dk = match target {
-                    Target::Telegram { .. } => DestinationKind::Telegram,
-                    Target::Email { .. } => DestinationKind::Email,
-                    Target::Webhook { .. } => DestinationKind::Webhook,
-                    Target::Log => DestinationKind::Log,
+                    Target::Telegram { .. } => Channel::Telegram,
+                    Target::Email { .. } => Channel::Email,
+                    Target::Webhook { .. } => Channel::Webhook,
+                    Target::Log => Channel::Log,
                 };
                 let message = self
                     .renderer
@@ -478,15 +476,6 @@ pub struct TestSent {
     pub channel: String,
     /// The job's idempotency key (`test_...`), as the delivery log shows it.
     pub idempotency_key: String,
-}
-
-fn channel_name(k: DestinationKind) -> &'static str {
-    match k {
-        DestinationKind::Telegram => "telegram",
-        DestinationKind::Email => "email",
-        DestinationKind::Webhook => "webhook",
-        DestinationKind::Log => "log",
-    }
 }
 
 fn check_event_key(event: &str, key: &str) -> Result<(), ServiceError> {

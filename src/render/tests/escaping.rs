@@ -43,7 +43,7 @@ proptest! {
 
         // Telegram: every tag is one the template wrote, the markup is what Telegram accepts,
         // and the topic reads back exactly.
-        let Rendered::Telegram { html } = render(&r, DestinationKind::Telegram, &ev, &ctx) else { panic!() };
+        let Rendered::Telegram { html } = render(&r, Channel::Telegram, &ev, &ctx) else { panic!() };
         let allowed: BTreeSet<String> = ["b", "a", "code"].into_iter().map(String::from).collect();
         prop_assert!(tag_names(&html).is_subset(&allowed), "{html}");
         prop_assert!(telegram::check(&html).is_ok(), "{:?}: {html}", telegram::check(&html));
@@ -56,7 +56,7 @@ proptest! {
         }
 
         // Email: one-line subject; HTML body holds only the escaped topic.
-        let Rendered::Email { subject, html, .. } = render(&r, DestinationKind::Email, &ev, &ctx) else { panic!() };
+        let Rendered::Email { subject, html, .. } = render(&r, Channel::Email, &ev, &ctx) else { panic!() };
         prop_assert!(!subject.contains(['\r', '\n']), "{subject:?}");
         prop_assert_eq!(subject.trim(), subject.as_str());
         if let Some(t) = visible.as_deref() {
@@ -64,14 +64,14 @@ proptest! {
         }
 
         // Webhook: the default body and a template override both parse and round-trip the topic.
-        let Rendered::Webhook { json } = render(&r, DestinationKind::Webhook, &ev, &ctx) else { panic!() };
+        let Rendered::Webhook { json } = render(&r, Channel::Webhook, &ev, &ctx) else { panic!() };
         let v: Value = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(v["data"]["meeting"]["topic"].as_str(), Some(topic.as_str()));
         let tmpl: BTreeMap<String, String> = [(
             "webhook.json".to_owned(),
             r#"{"topic": "{{meeting.topic}}", "short": "{{truncate meeting.topic 10}}", "raw": {{json meeting.topic}}}"#.to_owned(),
         )].into();
-        let out = r.render(DestinationKind::Webhook, &ev.kind, &ctx, &Overrides { layers: vec![&tmpl] }).unwrap();
+        let out = r.render(Channel::Webhook, &ev.kind, &ctx, &Overrides { layers: vec![&tmpl] }).unwrap();
         let Rendered::Webhook { json } = out else { panic!() };
         let v: Value = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(v["topic"].as_str(), Some(topic.as_str()));
@@ -85,7 +85,7 @@ proptest! {
         let tmpl: BTreeMap<String, String> =
             [("email.subject".to_owned(), "Re: {{meeting.topic}}\n{{truncate meeting.topic 5}}\r\n".to_owned())].into();
         let Rendered::Email { subject, .. } = r
-            .render(DestinationKind::Email, &ev.kind, &ctx_of(&ev, false), &Overrides { layers: vec![&tmpl] })
+            .render(Channel::Email, &ev.kind, &ctx_of(&ev, false), &Overrides { layers: vec![&tmpl] })
             .unwrap() else { panic!() };
         prop_assert!(!subject.contains(['\r', '\n', '\u{2028}']), "{subject:?}");
         prop_assert_eq!(subject.trim(), subject.as_str());

@@ -49,7 +49,7 @@ fn ctx_in(ev: &ZoomEvent, include_join_link: bool, locale: &str) -> Value {
     })
 }
 
-fn render(r: &Renderer, dest: DestinationKind, ev: &ZoomEvent, ctx: &Value) -> Rendered {
+fn render(r: &Renderer, dest: Channel, ev: &ZoomEvent, ctx: &Value) -> Rendered {
     r.render(dest, &ev.kind, ctx, &Overrides::none())
         .unwrap_or_else(|e| panic!("{} {dest:?}: {e}", ev.kind))
 }
@@ -67,11 +67,11 @@ fn all_text(r: &Rendered) -> String {
     }
 }
 
-const DESTS: [(DestinationKind, &str); 4] = [
-    (DestinationKind::Telegram, "telegram"),
-    (DestinationKind::Email, "email"),
-    (DestinationKind::Webhook, "webhook"),
-    (DestinationKind::Log, "log"),
+const DESTS: [(Channel, &str); 4] = [
+    (Channel::Telegram, "telegram"),
+    (Channel::Email, "email"),
+    (Channel::Webhook, "webhook"),
+    (Channel::Log, "log"),
 ];
 
 #[test]
@@ -130,7 +130,7 @@ fn a_spanish_route_names_the_weekday_in_spanish_in_its_zone() {
         subject,
         text,
         html,
-    } = render(&r, DestinationKind::Email, &ev, &ctx)
+    } = render(&r, Channel::Email, &ev, &ctx)
     else {
         panic!()
     };
@@ -140,7 +140,7 @@ fn a_spanish_route_names_the_weekday_in_spanish_in_its_zone() {
         "{text}"
     );
     assert!(html.contains(r#"<html lang="es" dir="ltr">"#), "{html}");
-    let Rendered::Telegram { html } = render(&r, DestinationKind::Telegram, &ev, &ctx) else {
+    let Rendered::Telegram { html } = render(&r, Channel::Telegram, &ev, &ctx) else {
         panic!()
     };
     assert!(html.contains("La reunión ha empezado"), "{html}");
@@ -152,11 +152,11 @@ fn arabic_alerts_are_marked_right_to_left() {
     let r = renderer();
     let ev = event_with("meeting.started", "Community call");
     let ctx = ctx_in(&ev, false, "ar");
-    let Rendered::Email { html, .. } = render(&r, DestinationKind::Email, &ev, &ctx) else {
+    let Rendered::Email { html, .. } = render(&r, Channel::Email, &ev, &ctx) else {
         panic!()
     };
     assert!(html.contains(r#"dir="rtl""#), "{html}");
-    let Rendered::Email { subject, .. } = render(&r, DestinationKind::Email, &ev, &ctx) else {
+    let Rendered::Email { subject, .. } = render(&r, Channel::Email, &ev, &ctx) else {
         panic!()
     };
     assert!(subject.contains("يبدأ الآن"), "{subject}");
@@ -175,7 +175,7 @@ fn an_accounts_message_override_changes_the_wording_in_its_language_only() {
     };
     let es = r
         .render(
-            DestinationKind::Telegram,
+            Channel::Telegram,
             &ev.kind,
             &ctx_in(&ev, false, "es"),
             &layers,
@@ -184,7 +184,7 @@ fn an_accounts_message_override_changes_the_wording_in_its_language_only() {
     assert!(all_text(&es).contains("¡Ya empezó!"), "{}", all_text(&es));
     let en = r
         .render(
-            DestinationKind::Telegram,
+            Channel::Telegram,
             &ev.kind,
             &ctx_in(&ev, false, "en"),
             &layers,
@@ -215,8 +215,7 @@ fn every_default_template_passes_validation_under_its_own_key() {
 fn default_webhook_body_is_a_stable_standard_webhooks_envelope() {
     let r = renderer();
     let ev = event_with("meeting.started", "Community call");
-    let Rendered::Webhook { json } = render(&r, DestinationKind::Webhook, &ev, &ctx_of(&ev, false))
-    else {
+    let Rendered::Webhook { json } = render(&r, Channel::Webhook, &ev, &ctx_of(&ev, false)) else {
         panic!()
     };
     let v: Value = serde_json::from_str(&json).unwrap();
@@ -232,8 +231,7 @@ fn default_webhook_body_is_a_stable_standard_webhooks_envelope() {
     assert!(json.starts_with(r#"{"type":"meeting.started","timestamp":"#));
 
     let up = event_with("meeting.updated", "Community call");
-    let Rendered::Webhook { json } = render(&r, DestinationKind::Webhook, &up, &ctx_of(&up, false))
-    else {
+    let Rendered::Webhook { json } = render(&r, Channel::Webhook, &up, &ctx_of(&up, false)) else {
         panic!()
     };
     let v: Value = serde_json::from_str(&json).unwrap();
@@ -246,7 +244,7 @@ fn ended_shows_the_actual_length_not_the_scheduled_duration() {
     let ev = event_with("meeting.ended", "Community call");
     let ctx = ctx_of(&ev, false);
     // The sample ran 47 minutes against a scheduled 60.
-    let Rendered::Telegram { html } = render(&r, DestinationKind::Telegram, &ev, &ctx) else {
+    let Rendered::Telegram { html } = render(&r, Channel::Telegram, &ev, &ctx) else {
         panic!()
     };
     assert!(html.contains("Lasted: 47 min"), "{html}");
@@ -261,8 +259,7 @@ fn a_sparse_update_still_reads_well() {
         other => panic!("{other:?}"),
     };
     let r = renderer();
-    let Rendered::Telegram { html } =
-        render(&r, DestinationKind::Telegram, &ev, &ctx_of(&ev, false))
+    let Rendered::Telegram { html } = render(&r, Channel::Telegram, &ev, &ctx_of(&ev, false))
     else {
         panic!()
     };
@@ -278,7 +275,7 @@ fn an_unknown_route_zone_falls_back_to_utc() {
     let ev = event_with("meeting.started", "Call");
     let mut ctx = ctx_of(&ev, false);
     ctx["route"]["timezone"] = json!("Mars/Olympus_Mons");
-    let Rendered::Telegram { html } = render(&r, DestinationKind::Telegram, &ev, &ctx) else {
+    let Rendered::Telegram { html } = render(&r, Channel::Telegram, &ev, &ctx) else {
         panic!()
     };
     assert!(html.contains("6:00 PM UTC"), "{html}");
@@ -308,12 +305,9 @@ fn join_link_and_passcode_appear_only_where_allowed() {
 fn allowed_join_link_prefers_the_events_own_and_falls_back_to_memory() {
     let r = renderer();
     let created = event_with("meeting.created", "Community call");
-    let Rendered::Telegram { html } = render(
-        &r,
-        DestinationKind::Telegram,
-        &created,
-        &ctx_of(&created, true),
-    ) else {
+    let Rendered::Telegram { html } =
+        render(&r, Channel::Telegram, &created, &ctx_of(&created, true))
+    else {
         panic!()
     };
     assert!(

@@ -28,7 +28,7 @@ fn overrides_route_specific_then_route_all_then_tenant_then_default() {
         layers: vec![&route, &tenant],
     };
     let tg = |ev: &ZoomEvent, o: &Overrides| match r
-        .render(DestinationKind::Telegram, &ev.kind, &ctx_of(ev, false), o)
+        .render(Channel::Telegram, &ev.kind, &ctx_of(ev, false), o)
         .unwrap()
     {
         Rendered::Telegram { html } => html,
@@ -47,12 +47,7 @@ fn overrides_route_specific_then_route_all_then_tenant_then_default() {
     );
     assert!(tg(&started, &Overrides::none()).contains("Meeting started:"));
     let Rendered::Log { text } = r
-        .render(
-            DestinationKind::Log,
-            &ended.kind,
-            &ctx_of(&ended, false),
-            &layers,
-        )
+        .render(Channel::Log, &ended.kind, &ctx_of(&ended, false), &layers)
         .unwrap()
     else {
         panic!()
@@ -71,7 +66,7 @@ fn a_broken_override_is_an_error_with_its_position() {
     .into();
     let err = r
         .render(
-            DestinationKind::Telegram,
+            Channel::Telegram,
             &ev.kind,
             &ctx_of(&ev, false),
             &Overrides {
@@ -91,7 +86,7 @@ fn a_broken_override_is_an_error_with_its_position() {
     .into();
     let err = r
         .render(
-            DestinationKind::Webhook,
+            Channel::Webhook,
             &ev.kind,
             &ctx_of(&ev, false),
             &Overrides {
@@ -105,7 +100,7 @@ fn a_broken_override_is_an_error_with_its_position() {
         [("telegram.html".to_owned(), "{{{meeting.topic}}}".to_owned())].into();
     let err = r
         .render(
-            DestinationKind::Telegram,
+            Channel::Telegram,
             &ev.kind,
             &ctx_of(&ev, false),
             &Overrides {
@@ -126,7 +121,7 @@ fn events_without_defaults_need_an_override() {
         };
     let ctx = ctx_of(&ev, false);
     let err = r
-        .render(DestinationKind::Log, &ev.kind, &ctx, &Overrides::none())
+        .render(Channel::Log, &ev.kind, &ctx, &Overrides::none())
         .unwrap_err();
     assert!(
         matches!(err, RenderError::NoTemplate { key: "log.txt", .. }),
@@ -139,7 +134,7 @@ fn events_without_defaults_need_an_override() {
     .into();
     let out = r
         .render(
-            DestinationKind::Log,
+            Channel::Log,
             &ev.kind,
             &ctx,
             &Overrides {
@@ -155,7 +150,7 @@ fn events_without_defaults_need_an_override() {
     );
     // The default webhook body needs no template.
     assert!(
-        r.render(DestinationKind::Webhook, &ev.kind, &ctx, &Overrides::none())
+        r.render(Channel::Webhook, &ev.kind, &ctx, &Overrides::none())
             .is_ok()
     );
 }
@@ -171,7 +166,7 @@ fn an_absurdly_long_telegram_message_is_capped_without_breaking_markup() {
     .into();
     let Rendered::Telegram { html } = r
         .render(
-            DestinationKind::Telegram,
+            Channel::Telegram,
             &ev.kind,
             &ctx_of(&ev, false),
             &Overrides {

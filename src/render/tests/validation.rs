@@ -191,7 +191,7 @@ fn budgeted_each_behaves_like_the_builtin() {
     let ev = event_with("meeting.started", "x");
     let out = r
         .render(
-            DestinationKind::Log,
+            Channel::Log,
             &ev.kind,
             &ctx,
             &Overrides {
@@ -210,7 +210,7 @@ fn budgeted_each_behaves_like_the_builtin() {
     let ctx = json!({"meeting": {"a": 1, "b": 2}});
     let out = r
         .render(
-            DestinationKind::Log,
+            Channel::Log,
             &ev.kind,
             &ctx,
             &Overrides {
