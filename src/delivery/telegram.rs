@@ -311,7 +311,14 @@ impl TelegramSender {
                     names.join(", ")
                 ),
                 Some(&job.route_name),
-                Some(&format!("telegram:{new}")),
+                Some(
+                    &Target::Telegram {
+                        chat_id: new,
+                        thread_id: None,
+                        bot: None,
+                    }
+                    .key(),
+                ),
             )
             .await?;
         tracing::info!(

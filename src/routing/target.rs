@@ -29,7 +29,9 @@ pub enum Target {
 }
 
 impl Target {
-    /// Identity for dedup and per-destination ordering. Secrets are not part of it.
+    /// Identity for dedup and per-destination ordering, and the only place a target key is
+    /// written (the store keys disabled destinations and per-destination order by it). Secrets are
+    /// not part of it; an address counts as written however it is spaced or capitalised.
     pub fn key(&self) -> String {
         match self {
             // The shared bot keeps the key it always had, so existing disabled destinations and
@@ -49,7 +51,7 @@ impl Target {
                     None => chat,
                 }
             }
-            Target::Email { to } => format!("email:{}", to.to_lowercase()),
+            Target::Email { to } => format!("email:{}", to.trim().to_lowercase()),
             Target::Webhook { url, .. } => format!("webhook:{url}"),
             Target::Log => "log".into(),
         }

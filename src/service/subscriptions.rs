@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::chats::TenantId;
 use super::{Ctx, ServiceError};
-use crate::routing::Destination;
+use crate::routing::{Destination, Target};
 use crate::store::consents::{Consent, ConsentBy, ConsentState};
 use crate::store::update_route;
 
@@ -120,13 +120,11 @@ pub async fn list(ctx: &Ctx, app: &str, account: &str) -> Result<Vec<Subscriptio
             };
             for t in d.targets() {
                 let (state, name) = match &t {
-                    crate::routing::Target::Email { to } => (
+                    Target::Email { to } => (
                         Some(email_state(consent(&r.name, to), now).to_string()),
                         None,
                     ),
-                    crate::routing::Target::Telegram { chat_id, .. } => {
-                        (None, names.get(chat_id).cloned())
-                    }
+                    Target::Telegram { chat_id, .. } => (None, names.get(chat_id).cloned()),
                     _ => (None, None),
                 };
                 out.push(Subscription {
@@ -153,29 +151,33 @@ pub async fn remove(
     route: &str,
     target: &str,
 ) -> Result<bool, ServiceError> {
+    // Whether it was there, and the Telegram member it was (whose name may have to go).
     let removed = update_route(&*ctx.db, app, account, route, |r| {
-        let mut removed = false;
+        let (mut removed, mut member) = (false, None);
         r.destinations.retain_mut(|d| match d {
             Destination::Telegram { member: true, .. } if d.targets()[0].key() == target => {
                 removed = true;
+                if let Destination::Telegram { chat_id, .. } = d {
+                    member = Some(*chat_id);
+                }
                 false
             }
             Destination::Email { to, member: true } => {
                 let before = to.len();
-                to.retain(|a| format!("email:{}", a.trim().to_lowercase()) != target);
+                to.retain(|a| Target::Email { to: a.clone() }.key() != target);
                 removed |= to.len() != before;
                 !to.is_empty()
             }
             _ => true,
         });
-        Ok::<_, ServiceError>(removed)
+        Ok::<_, ServiceError>((removed, member))
     })
     .await?;
-    if removed == Some(true) {
-        forget_name_if_gone(ctx, app, account, target).await?;
+    if let Some((_, Some(chat))) = removed {
+        forget_name_if_gone(ctx, app, account, chat).await?;
     }
     ctx.durable().await?;
-    Ok(removed == Some(true))
+    Ok(removed.is_some_and(|(r, _)| r))
 }
 
 /// Forgets a Telegram member's name once they are subscribed to none of the tenant's routes: the
@@ -184,15 +186,8 @@ async fn forget_name_if_gone(
     ctx: &Ctx,
     app: &str,
     account: &str,
-    target: &str,
+    chat: i64,
 ) -> Result<(), ServiceError> {
-    let Some(chat) = target
-        .strip_prefix("telegram:")
-        .and_then(|rest| rest.split([':', '@']).next())
-        .and_then(|c| c.parse::<i64>().ok())
-    else {
-        return Ok(());
-    };
     let still = ctx
         .db
         .list_routes(Some((app, account)))
