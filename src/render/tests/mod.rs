@@ -54,6 +54,28 @@ fn render(r: &Renderer, dest: Channel, ev: &ZoomEvent, ctx: &Value) -> Rendered 
         .unwrap_or_else(|e| panic!("{} {dest:?}: {e}", ev.kind))
 }
 
+/// Renders `ev` for `dest` with one layer of overrides, given as (template key, source) pairs.
+fn render_over(
+    r: &Renderer,
+    dest: Channel,
+    ev: &ZoomEvent,
+    ctx: &Value,
+    layer: &[(&str, &str)],
+) -> Result<Rendered, RenderError> {
+    let layer: BTreeMap<String, String> = layer
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    r.render(
+        dest,
+        &ev.kind,
+        ctx,
+        &Overrides {
+            layers: vec![&layer],
+        },
+    )
+}
+
 fn all_text(r: &Rendered) -> String {
     match r {
         Rendered::Telegram { html } => html.clone(),

@@ -79,35 +79,24 @@ fn a_broken_override_is_an_error_with_its_position() {
         "telegram.html line 2, column 1: unknown name `meeting.topc`"
     );
 
-    let hook: BTreeMap<String, String> = [(
-        "webhook.json".to_owned(),
-        r#"{"topic": {{meeting.topic}}}"#.to_owned(),
-    )]
-    .into();
-    let err = r
-        .render(
-            Channel::Webhook,
-            &ev.kind,
-            &ctx_of(&ev, false),
-            &Overrides {
-                layers: vec![&hook],
-            },
-        )
-        .unwrap_err();
+    let err = render_over(
+        &r,
+        Channel::Webhook,
+        &ev,
+        &ctx_of(&ev, false),
+        &[("webhook.json", r#"{"topic": {{meeting.topic}}}"#)],
+    )
+    .unwrap_err();
     assert!(matches!(err, RenderError::NotJson { .. }), "{err}");
 
-    let triple: BTreeMap<String, String> =
-        [("telegram.html".to_owned(), "{{{meeting.topic}}}".to_owned())].into();
-    let err = r
-        .render(
-            Channel::Telegram,
-            &ev.kind,
-            &ctx_of(&ev, false),
-            &Overrides {
-                layers: vec![&triple],
-            },
-        )
-        .unwrap_err();
+    let err = render_over(
+        &r,
+        Channel::Telegram,
+        &ev,
+        &ctx_of(&ev, false),
+        &[("telegram.html", "{{{meeting.topic}}}")],
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("skip escaping"), "{err}");
 }
 
@@ -127,21 +116,14 @@ fn events_without_defaults_need_an_override() {
         matches!(err, RenderError::NoTemplate { key: "log.txt", .. }),
         "{err}"
     );
-    let tenant: BTreeMap<String, String> = [(
-        "log.txt".to_owned(),
-        "{{event}} for {{account_id}}".to_owned(),
-    )]
-    .into();
-    let out = r
-        .render(
-            Channel::Log,
-            &ev.kind,
-            &ctx,
-            &Overrides {
-                layers: vec![&tenant],
-            },
-        )
-        .unwrap();
+    let out = render_over(
+        &r,
+        Channel::Log,
+        &ev,
+        &ctx,
+        &[("log.txt", "{{event}} for {{account_id}}")],
+    )
+    .unwrap();
     assert_eq!(
         out,
         Rendered::Log {
