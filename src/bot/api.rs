@@ -128,6 +128,13 @@ impl BotApi {
         Ok(res.as_array().cloned().unwrap_or_default())
     }
 
+    /// The chat as Telegram describes it (`first_name`, `last_name`, `username` of a private chat,
+    /// `title` of a group).
+    pub async fn get_chat(&self, chat_id: i64) -> Result<Value, ApiError> {
+        self.call("getChat", json!({ "chat_id": chat_id }), CALL_TIMEOUT)
+            .await
+    }
+
     /// The member's `status` in the chat: creator, administrator, member, restricted, left or
     /// kicked.
     pub async fn chat_member_status(&self, chat_id: i64, user_id: i64) -> Result<String, ApiError> {

@@ -19,6 +19,7 @@ mod group;
 mod handlers;
 mod language;
 mod member;
+mod names;
 mod organizer;
 pub mod own;
 mod service;
@@ -306,6 +307,7 @@ impl Bot {
             // relay without one, each community's bot pushes its own community's notices.
             let pushes = self.inner.own.is_none() || self.inner.config.telegram.is_none();
             let pusher = pushes.then(|| tokio::spawn(self.clone().push_notices_loop(stop.clone())));
+            tokio::spawn(names::backfill(self.clone(), stop.clone()));
             if self.webhook_secret().is_none() {
                 self.poll(&stop).await;
             } else {

@@ -749,3 +749,76 @@ async fn member_is_answered_in_their_language_and_can_choose_another() {
         .await;
     app.shutdown().await;
 }
+
+/// Members who subscribed before names were kept get theirs from Telegram (getChat) when the bot
+/// starts; one who blocked the bot keeps a number, and a known name is not asked again.
+#[tokio::test]
+async fn members_subscribed_before_names_were_kept_are_named_at_start() {
+    const BLOCKED: i64 = 503;
+    let tg = FakeTelegram::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let app = relay_with(&tg, &data, "").await;
+    let db = app.db();
+    let mut route = db
+        .get_route("default", ACCOUNT, ROUTE)
+        .await
+        .unwrap()
+        .expect("the seeded route");
+    for chat_id in [MEMBER, BLOCKED] {
+        route.destinations.push(Destination::Telegram {
+            chat_id,
+            thread_id: None,
+            member: true,
+            bot: None,
+        });
+    }
+    db.put_route(&route).await.unwrap();
+    // What a relay from before names were kept left behind: subscriptions without names.
+    for chat_id in [MEMBER, BLOCKED] {
+        db.set_member_name("default", ACCOUNT, chat_id, None)
+            .await
+            .unwrap();
+    }
+    tg.kick(BLOCKED);
+    app.shutdown().await;
+
+    let asked = |id: i64| {
+        tg.api_calls("getChat")
+            .iter()
+            .filter(|b| b["chat_id"] == json!(id))
+            .count()
+    };
+    let blocked_before = asked(BLOCKED);
+    let app = relay_with(&tg, &data, "").await;
+    eventually_async("the member is named", async || {
+        app.db()
+            .member_names("default", ACCOUNT)
+            .await
+            .unwrap()
+            .get(&MEMBER)
+            .is_some_and(|n| n == "Fake")
+    })
+    .await;
+    eventually("the blocked member was asked", || {
+        asked(BLOCKED) > blocked_before
+    })
+    .await;
+    let names = app.db().member_names("default", ACCOUNT).await.unwrap();
+    assert!(!names.contains_key(&BLOCKED), "{names:?}");
+    app.shutdown().await;
+
+    // Known names are not asked for again.
+    let (member_before, blocked_before) = (asked(MEMBER), asked(BLOCKED));
+    let app = relay_with(&tg, &data, "").await;
+    eventually("the blocked member is asked again", || {
+        asked(BLOCKED) > blocked_before
+    })
+    .await;
+    assert_eq!(
+        asked(MEMBER),
+        member_before,
+        "a known name is not asked again"
+    );
+    app.shutdown().await;
+}

@@ -386,7 +386,12 @@ async fn bot_method(
     }
     if matches!(
         method,
-        "getupdates" | "getchatmember" | "setmycommands" | "setwebhook" | "deletewebhook"
+        "getupdates"
+            | "getchatmember"
+            | "getchat"
+            | "setmycommands"
+            | "setwebhook"
+            | "deletewebhook"
     ) {
         state
             .lock()
@@ -397,6 +402,14 @@ async fn bot_method(
     let ok = |result: Value| Some(Json(json!({"ok": true, "result": result})).into_response());
     match method {
         "setmycommands" | "setwebhook" | "deletewebhook" => ok(json!(true)),
+        // A private chat is the "Fake" user; a kicked or blocked chat answers 403 as Telegram does.
+        "getchat" => {
+            let id = req["chat_id"].as_i64()?;
+            if state.lock().unwrap().kicked.contains(&id) {
+                return Some(error(403, "Forbidden: bot was blocked by the user", None));
+            }
+            ok(chat_json(id))
+        }
         "getchatmember" => {
             let (Some(chat), Some(user)) = (req["chat_id"].as_i64(), req["user_id"].as_i64())
             else {
