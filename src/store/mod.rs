@@ -84,6 +84,39 @@ fn json_err(e: serde_json::Error) -> StoreError {
     StoreError::backend("record does not decode", e)
 }
 
+/// A record as the sled trees hold it: JSON.
+fn encode<T: serde::Serialize>(v: &T) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(v).map_err(json_err)
+}
+
+/// One JSON record of a sled tree, decoded. The record trees all read through this,
+/// [`decode_opt`] and [`decode_all`] (and write through [`encode`]), so a record that does not
+/// decode fails the same way everywhere.
+fn decode<T: serde::de::DeserializeOwned>(v: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(v).map_err(json_err)
+}
+
+/// The record a `get` or `remove` returned, if there was one.
+fn decode_opt<T: serde::de::DeserializeOwned>(
+    v: Option<sled::IVec>,
+) -> Result<Option<T>, StoreError> {
+    v.map(|v| decode(&v)).transpose()
+}
+
+/// Every record of a scan (`iter` or `scan_prefix`), in key order.
+fn decode_all<T: serde::de::DeserializeOwned>(scan: sled::Iter) -> Result<Vec<T>, StoreError> {
+    scan.values().map(|v| decode(&v?)).collect()
+}
+
+/// One tenant's slice of a tenant-keyed tree ([`keys::tenant_prefix`]), or the whole tree for
+/// None: how every "one tenant's or everyone's" listing scans.
+fn tenant_scan(tree: &sled::Tree, tenant: Option<(&str, &str)>) -> sled::Iter {
+    match tenant {
+        Some((app, account)) => tree.scan_prefix(keys::tenant_prefix(app, account)),
+        None => tree.iter(),
+    }
+}
+
 /// Bumped when the on-disk layout changes incompatibly.
 pub const SCHEMA_VERSION: u32 = 1;
 

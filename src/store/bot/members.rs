@@ -3,7 +3,7 @@
 
 use super::{MUTES, Mute, ORGANIZERS, OrganizerLink, i64_of};
 use crate::store::keys::{decode_member_key, member_key, tenant_prefix};
-use crate::store::{Store, StoreError, json_err};
+use crate::store::{Store, StoreError, decode, decode_all, encode};
 
 impl Store {
     // --- organizers -------------------------------------------------------------------------
@@ -11,7 +11,7 @@ impl Store {
     pub fn add_organizer(&self, link: &OrganizerLink) -> Result<(), StoreError> {
         self.bot_tree(ORGANIZERS)?.insert(
             member_key(&link.app_id, &link.account_id, link.user_id),
-            serde_json::to_vec(link).map_err(json_err)?,
+            encode(link)?,
         )?;
         Ok(())
     }
@@ -22,7 +22,7 @@ impl Store {
         for item in self.bot_tree(ORGANIZERS)?.iter() {
             let (k, v) = item?;
             if decode_member_key(&k).is_some_and(|(_, _, u)| u == user_id) {
-                out.push(serde_json::from_slice(&v).map_err(json_err)?);
+                out.push(decode(&v)?);
             }
         }
         Ok(out)
@@ -57,11 +57,7 @@ impl Store {
 
     /// Every organizer link, of every tenant.
     pub fn all_organizers(&self) -> Result<Vec<OrganizerLink>, StoreError> {
-        self.bot_tree(ORGANIZERS)?
-            .iter()
-            .values()
-            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
-            .collect()
+        decode_all(self.bot_tree(ORGANIZERS)?.iter())
     }
 
     /// A tenant's organizers, for pushing its notices.
@@ -70,11 +66,10 @@ impl Store {
         app_id: &str,
         account_id: &str,
     ) -> Result<Vec<OrganizerLink>, StoreError> {
-        self.bot_tree(ORGANIZERS)?
-            .scan_prefix(tenant_prefix(app_id, account_id))
-            .values()
-            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
-            .collect()
+        decode_all(
+            self.bot_tree(ORGANIZERS)?
+                .scan_prefix(tenant_prefix(app_id, account_id)),
+        )
     }
 
     // --- mutes ------------------------------------------------------------------------------

@@ -18,7 +18,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::keys::tenant_prefix;
-use super::{Store, StoreError, json_err};
+use super::{Store, StoreError, decode};
 
 mod chats;
 mod codes;
@@ -222,7 +222,7 @@ impl Store {
         let codes = self.bot_tree(CODES)?;
         for item in codes.iter() {
             let (k, v) = item?;
-            let rec: CodeRecord = serde_json::from_slice(&v).map_err(json_err)?;
+            let rec: CodeRecord = decode(&v)?;
             if rec.app_id == app_id && rec.account_id == account_id {
                 codes.remove(k)?;
                 removed += 1;
