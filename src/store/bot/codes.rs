@@ -68,22 +68,10 @@ impl Store {
                 return Ok(Redeem::Unknown);
             };
             let mut rec: CodeRecord = decode(&old)?;
-            if rec.revoked {
-                return Ok(Redeem::Revoked);
+            if let Some(refused) = rec.refusal(accepted, now_ms) {
+                return Ok(refused);
             }
-            if rec.kind.single_use() && rec.used_at_ms.is_some() {
-                return Ok(Redeem::Used);
-            }
-            if rec.expires_at_ms.is_some_and(|e| e <= now_ms) {
-                return Ok(Redeem::Expired);
-            }
-            if !accepted.contains(&rec.kind) {
-                return Ok(Redeem::WrongKind(rec.kind));
-            }
-            rec.uses += 1;
-            if rec.kind.single_use() {
-                rec.used_at_ms = Some(now_ms);
-            }
+            rec.count_use(now_ms);
             let new = encode(&rec)?;
             if tree.compare_and_swap(key, Some(old), Some(new))?.is_ok() {
                 return Ok(Redeem::Ok(rec));

@@ -160,6 +160,32 @@ pub struct CodeRecord {
     pub sealed_code: Option<String>,
 }
 
+impl CodeRecord {
+    /// Why this code cannot be redeemed now for one of the `accepted` kinds, or None when it can:
+    /// the one rule for redeeming on either backend and for checking a code without using it.
+    pub fn refusal(&self, accepted: &[CodeKind], now_ms: i64) -> Option<Redeem> {
+        if self.revoked {
+            Some(Redeem::Revoked)
+        } else if self.kind.single_use() && self.used_at_ms.is_some() {
+            Some(Redeem::Used)
+        } else if self.expires_at_ms.is_some_and(|e| e <= now_ms) {
+            Some(Redeem::Expired)
+        } else if !accepted.contains(&self.kind) {
+            Some(Redeem::WrongKind(self.kind))
+        } else {
+            None
+        }
+    }
+
+    /// Counts one redemption; a single-use code is used up by it.
+    pub(crate) fn count_use(&mut self, now_ms: i64) {
+        self.uses += 1;
+        if self.kind.single_use() {
+            self.used_at_ms = Some(now_ms);
+        }
+    }
+}
+
 /// What redeeming a code came to. Only `Ok` changed anything.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Redeem {

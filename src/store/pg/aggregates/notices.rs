@@ -37,14 +37,7 @@ impl NoticeStore for PgStore {
     }
 
     async fn list_notices(&self, tenant: Option<(&str, &str)>) -> Result<Vec<Notice>, StoreError> {
-        let (app, account) = tenant.unzip();
-        self.records(
-            "SELECT record FROM notices
-             WHERE ($1::text IS NULL OR (app_id = $1 AND account_id = $2))
-             ORDER BY id DESC",
-            &[&app, &account],
-        )
-        .await
+        self.tenant_records("notices", "id DESC", tenant).await
     }
 
     async fn disable_target(
@@ -101,13 +94,7 @@ impl NoticeStore for PgStore {
         &self,
         tenant: Option<(&str, &str)>,
     ) -> Result<Vec<DisabledTarget>, StoreError> {
-        let (app, account) = tenant.unzip();
-        self.records(
-            "SELECT record FROM disabled_targets
-             WHERE ($1::text IS NULL OR (app_id = $1 AND account_id = $2))
-             ORDER BY app_id, account_id, target",
-            &[&app, &account],
-        )
-        .await
+        self.tenant_records("disabled_targets", "app_id, account_id, target", tenant)
+            .await
     }
 }

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::PgStore;
+use super::{PgStore, Statements};
 use crate::routing::{Channel, DeliveryOptions, Destination, Target};
 use crate::store::seam::*;
 use crate::store::{
