@@ -266,14 +266,18 @@ impl Store {
                 }
             }
         }
-        let next_seq = match meta.get(META_NEXT_SEQ)? {
-            Some(v) => u64::from_be_bytes(
-                v.as_ref()
-                    .try_into()
-                    .map_err(|_| corrupt("event counter has a bad length".into()))?,
-            ),
-            None => 1,
+        // A big-endian counter of `meta`, if it was ever written.
+        let meta_u64 = |key: &[u8], what: &str| -> Result<Option<u64>, StoreError> {
+            meta.get(key)?
+                .map(|v| {
+                    let bytes = v.as_ref().try_into();
+                    bytes
+                        .map(u64::from_be_bytes)
+                        .map_err(|_| corrupt(format!("{what} has a bad length")))
+                })
+                .transpose()
         };
+        let next_seq = meta_u64(META_NEXT_SEQ, "event counter")?.unwrap_or(1);
         // The counter is written after each batch's events, so after a crash it may trail the newest
         // event; the newest event then decides.
         let mut next_seq = next_seq;
@@ -301,14 +305,7 @@ impl Store {
             dedup: dedup.clone(),
             meta: meta.clone(),
         };
-        let checkpoint = match meta.get(META_CHECKPOINT)? {
-            Some(v) => u64::from_be_bytes(
-                v.as_ref()
-                    .try_into()
-                    .map_err(|_| corrupt("journal checkpoint has a bad length".into()))?,
-            ),
-            None => 0,
-        };
+        let checkpoint = meta_u64(META_CHECKPOINT, "journal checkpoint")?.unwrap_or(0);
         let jdir = dir.join(journal::DIR);
         let journal_err = |e: std::io::Error| {
             StoreError::backend(

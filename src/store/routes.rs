@@ -94,30 +94,23 @@ impl Store {
         version: &super::seam::RouteVersion,
         route: &Route,
     ) -> Result<bool, StoreError> {
-        let new = self.encode_route(route)?;
-        Ok(self
-            .inner
-            .routes
-            .compare_and_swap(
-                route_key(&route.app_id, &route.account_id, &route.name),
-                Some(version.0.as_slice()),
-                Some(new),
-            )?
-            .is_ok())
+        self.put_route_if(route, Some(version.0.as_slice()))
     }
 
     /// Writes `route` under its (tenant, name) only if no route of that name exists. Returns false,
     /// writing nothing, when one does.
     pub fn create_route(&self, route: &Route) -> Result<bool, StoreError> {
-        let v = self.encode_route(route)?;
+        self.put_route_if(route, None)
+    }
+
+    /// Writes `route` only if its key still holds `expected` (None: nothing); whether it did.
+    fn put_route_if(&self, route: &Route, expected: Option<&[u8]>) -> Result<bool, StoreError> {
+        let new = self.encode_route(route)?;
+        let key = route_key(&route.app_id, &route.account_id, &route.name);
         Ok(self
             .inner
             .routes
-            .compare_and_swap(
-                route_key(&route.app_id, &route.account_id, &route.name),
-                None as Option<&[u8]>,
-                Some(v),
-            )?
+            .compare_and_swap(key, expected, Some(new))?
             .is_ok())
     }
 

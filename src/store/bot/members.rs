@@ -18,28 +18,20 @@ impl Store {
 
     /// The tenants Telegram user `user_id` organizes.
     pub fn organizer_links(&self, user_id: i64) -> Result<Vec<OrganizerLink>, StoreError> {
-        let mut out = Vec::new();
-        for item in self.bot_tree(ORGANIZERS)?.iter() {
-            let (k, v) = item?;
-            if decode_member_key(&k).is_some_and(|(_, _, u)| u == user_id) {
-                out.push(decode(&v)?);
-            }
-        }
-        Ok(out)
+        entries_of(self.bot_tree(ORGANIZERS)?, user_id)?
+            .iter()
+            .map(|(_, _, v)| decode(v))
+            .collect()
     }
 
     /// Removes every organizer link of Telegram user `user_id` (`/leave`); returns how many.
     pub fn remove_organizer_links(&self, user_id: i64) -> Result<usize, StoreError> {
         let tree = self.bot_tree(ORGANIZERS)?;
-        let mut n = 0;
-        for k in tree.iter().keys() {
-            let k = k?;
-            if decode_member_key(&k).is_some_and(|(_, _, u)| u == user_id) {
-                tree.remove(k)?;
-                n += 1;
-            }
+        let links = entries_of(tree, user_id)?;
+        for (app_id, account_id, _) in &links {
+            tree.remove(member_key(app_id, account_id, user_id))?;
         }
-        Ok(n)
+        Ok(links.len())
     }
 
     /// Removes one organizer link; returns whether there was one.
@@ -90,21 +82,15 @@ impl Store {
 
     /// Every mute of `chat_id`, in any tenant (expired ones included).
     pub fn mutes_of(&self, chat_id: i64) -> Result<Vec<Mute>, StoreError> {
-        let mut out = Vec::new();
-        for item in self.bot_tree(MUTES)?.iter() {
-            let (k, v) = item?;
-            if let Some((app_id, account_id, chat)) = decode_member_key(&k)
-                && chat == chat_id
-            {
-                out.push(Mute {
-                    app_id,
-                    account_id,
-                    chat_id,
-                    until_ms: i64_of(&v).unwrap_or(0),
-                });
-            }
-        }
-        Ok(out)
+        Ok(entries_of(self.bot_tree(MUTES)?, chat_id)?
+            .into_iter()
+            .map(|(app_id, account_id, v)| Mute {
+                app_id,
+                account_id,
+                chat_id,
+                until_ms: i64_of(&v).unwrap_or(0),
+            })
+            .collect())
     }
 
     /// Removes every mute of `chat_id`; returns how many there were.
@@ -132,4 +118,19 @@ impl Store {
             .and_then(|v| i64_of(&v))
             .is_some_and(|until| until > now_ms))
     }
+}
+
+/// Every entry of a [`member_key`]-keyed tree whose user or chat id is `id`, in any tenant, as
+/// (app, account, value). The keys start with the tenant, so this is a whole-tree scan.
+fn entries_of(tree: &sled::Tree, id: i64) -> Result<Vec<(String, String, sled::IVec)>, StoreError> {
+    let mut out = Vec::new();
+    for item in tree.iter() {
+        let (k, v) = item?;
+        if let Some((app_id, account_id, found)) = decode_member_key(&k)
+            && found == id
+        {
+            out.push((app_id, account_id, v));
+        }
+    }
+    Ok(out)
 }

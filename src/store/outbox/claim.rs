@@ -116,44 +116,38 @@ impl Store {
         let old_due = due_key(channel, job.due_at_ms, job.id);
         i.attempts
             .insert(attempt_key(job.id, attempt.attempt), enc(attempt))?;
-        match next {
-            Finish::Done => {
-                let mut j = job.clone();
-                j.attempts = attempt.attempt;
-                j.claimed_until_ms = None;
-                i.sent.insert(
-                    job_key(job.id),
-                    enc(&SentJob {
-                        job: j,
-                        sent_at_ms: attempt.at_ms,
-                    }),
-                )?;
-                i.outbox.remove(job_key(job.id))?;
-                i.outbox_dest.remove(dest_key(&job.target, job.id))?;
-            }
+        let mut j = job.clone();
+        j.attempts = attempt.attempt;
+        j.claimed_until_ms = None;
+        // Sent and dead jobs are copied to their history tree before they leave the outbox and
+        // the destination index.
+        let history = match next {
+            Finish::Done => Some((
+                &i.sent,
+                enc(&SentJob {
+                    job: j,
+                    sent_at_ms: attempt.at_ms,
+                }),
+            )),
             Finish::RetryAt(at) => {
-                let mut j = job.clone();
-                j.attempts = attempt.attempt;
                 j.due_at_ms = at;
-                j.claimed_until_ms = None;
                 i.outbox_due.insert(due_key(channel, at, j.id), &[])?;
                 i.outbox.insert(job_key(j.id), enc(&j))?;
+                None
             }
-            Finish::Dead(reason) => {
-                let mut j = job.clone();
-                j.attempts = attempt.attempt;
-                j.claimed_until_ms = None;
-                i.dead.insert(
-                    job_key(job.id),
-                    enc(&DeadJob {
-                        job: j,
-                        reason,
-                        dead_at_ms: attempt.at_ms,
-                    }),
-                )?;
-                i.outbox.remove(job_key(job.id))?;
-                i.outbox_dest.remove(dest_key(&job.target, job.id))?;
-            }
+            Finish::Dead(reason) => Some((
+                &i.dead,
+                enc(&DeadJob {
+                    job: j,
+                    reason,
+                    dead_at_ms: attempt.at_ms,
+                }),
+            )),
+        };
+        if let Some((tree, record)) = history {
+            tree.insert(job_key(job.id), record)?;
+            i.outbox.remove(job_key(job.id))?;
+            i.outbox_dest.remove(dest_key(&job.target, job.id))?;
         }
         i.outbox_due.remove(old_due)?;
         Ok(())
