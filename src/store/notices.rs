@@ -31,6 +31,29 @@ pub struct DisabledTarget {
     pub at_ms: i64,
 }
 
+impl Notice {
+    /// Notice `id`, raised now; both backends build their notices here.
+    pub(super) fn now(
+        id: u64,
+        (app_id, account_id): (&str, &str),
+        kind: &str,
+        message: &str,
+        route: Option<&str>,
+        target: Option<&str>,
+    ) -> Self {
+        Notice {
+            id,
+            app_id: app_id.to_string(),
+            account_id: account_id.to_string(),
+            at_ms: chrono::Utc::now().timestamp_millis(),
+            kind: kind.to_string(),
+            message: message.to_string(),
+            route: route.map(str::to_string),
+            target: target.map(str::to_string),
+        }
+    }
+}
+
 impl DisabledTarget {
     /// A target disabled now, for `reason`.
     pub(super) fn now(app_id: &str, account_id: &str, target: &str, reason: &str) -> Self {
@@ -56,16 +79,7 @@ impl Store {
         target: Option<&str>,
     ) -> Result<Notice, StoreError> {
         let id = self.inner.db.generate_id()? + 1;
-        let n = Notice {
-            id,
-            app_id: app_id.to_string(),
-            account_id: account_id.to_string(),
-            at_ms: chrono::Utc::now().timestamp_millis(),
-            kind: kind.to_string(),
-            message: message.to_string(),
-            route: route.map(str::to_string),
-            target: target.map(str::to_string),
-        };
+        let n = Notice::now(id, (app_id, account_id), kind, message, route, target);
         self.inner
             .notices
             .insert(notice_key(app_id, account_id, id), encode(&n)?)?;

@@ -175,6 +175,20 @@ pub(super) trait Statements {
             .transpose()
     }
 
+    /// The first two columns of every row `sql` returns, as a map from the first to the second.
+    async fn map<K, V>(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<BTreeMap<K, V>, StoreError>
+    where
+        K: Ord + for<'r> tokio_postgres::types::FromSql<'r>,
+        V: for<'r> tokio_postgres::types::FromSql<'r>,
+    {
+        let rows = self.query(sql, params).await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
     /// The records (a JSON first column) of every row `sql` returns.
     async fn records<T: serde::de::DeserializeOwned>(
         &self,
@@ -209,27 +223,15 @@ impl Statements for Tx<'_> {
         sql: &str,
         params: &[&(dyn ToSql + Sync)],
     ) -> Result<Vec<Row>, StoreError> {
-        let st = self
-            .tx
-            .prepare_cached(sql)
-            .await
-            .map_err(|e| self.store.err(e))?;
-        self.tx
-            .query(&st, params)
-            .await
-            .map_err(|e| self.store.err(e))
+        let st = self.prepare(sql).await?;
+        let rows = self.tx.query(&st, params).await;
+        rows.map_err(|e| self.store.err(e))
     }
 
     async fn execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, StoreError> {
-        let st = self
-            .tx
-            .prepare_cached(sql)
-            .await
-            .map_err(|e| self.store.err(e))?;
-        self.tx
-            .execute(&st, params)
-            .await
-            .map_err(|e| self.store.err(e))
+        let st = self.prepare(sql).await?;
+        let n = self.tx.execute(&st, params).await;
+        n.map_err(|e| self.store.err(e))
     }
 }
 
@@ -246,6 +248,12 @@ impl<'a> Tx<'a> {
     ) -> Result<Tx<'a>, StoreError> {
         let tx = client.transaction().await.map_err(|e| store.err(e))?;
         Ok(Tx { store, tx })
+    }
+
+    /// `sql` as a statement of the connection's cache.
+    async fn prepare(&self, sql: &str) -> Result<tokio_postgres::Statement, StoreError> {
+        let st = self.tx.prepare_cached(sql).await;
+        st.map_err(|e| self.store.err(e))
     }
 
     /// The driver's transaction, for what the wrappers above do not cover (streamed reads, batches).

@@ -15,6 +15,15 @@ impl PgStore {
             .map(|r| r.get(0)))
     }
 
+    /// A number kept in the state (update offsets, notice watermarks); one that does not parse
+    /// reads as none, as if it had never been kept.
+    pub(super) async fn state_num<T: std::str::FromStr>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
+        Ok(self.state(key).await?.and_then(|v| v.parse().ok()))
+    }
+
     pub(super) async fn set_state(&self, key: &str, value: &str) -> Result<(), StoreError> {
         self.execute(
             "INSERT INTO bot_state (key, value) VALUES ($1, $2)
@@ -345,7 +354,7 @@ impl BotStore for PgStore {
     }
 
     async fn bot_last_update(&self) -> Result<Option<i64>, StoreError> {
-        Ok(self.state(LAST_UPDATE).await?.and_then(|v| v.parse().ok()))
+        self.state_num(LAST_UPDATE).await
     }
 
     async fn set_bot_last_update(&self, update_id: i64) -> Result<(), StoreError> {
@@ -353,10 +362,7 @@ impl BotStore for PgStore {
     }
 
     async fn bot_notice_watermark(&self) -> Result<Option<u64>, StoreError> {
-        Ok(self
-            .state(NOTICE_WATERMARK)
-            .await?
-            .and_then(|v| v.parse().ok()))
+        self.state_num(NOTICE_WATERMARK).await
     }
 
     async fn set_bot_notice_watermark(&self, id: u64) -> Result<(), StoreError> {

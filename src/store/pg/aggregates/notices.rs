@@ -18,16 +18,14 @@ impl NoticeStore for PgStore {
             .await?
             .ok_or_else(|| StoreError::Io("nextval returned nothing".into()))?
             .get(0);
-        let n = Notice {
-            id: id as u64,
-            app_id: app_id.to_string(),
-            account_id: account_id.to_string(),
-            at_ms: chrono::Utc::now().timestamp_millis(),
-            kind: kind.to_string(),
-            message: message.to_string(),
-            route: route.map(str::to_string),
-            target: target.map(str::to_string),
-        };
+        let n = Notice::now(
+            id as u64,
+            (app_id, account_id),
+            kind,
+            message,
+            route,
+            target,
+        );
         self.execute(
             "INSERT INTO notices (id, app_id, account_id, record) VALUES ($1, $2, $3, $4)",
             &[&id, &app_id, &account_id, &enc(&n)],

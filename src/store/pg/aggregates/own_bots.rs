@@ -117,10 +117,7 @@ impl OwnBotStore for PgStore {
     }
 
     async fn own_bot_last_update(&self, bot_id: i64) -> Result<Option<i64>, StoreError> {
-        Ok(self
-            .state(&offset_key(bot_id))
-            .await?
-            .and_then(|v| v.parse().ok()))
+        self.state_num(&offset_key(bot_id)).await
     }
 
     async fn set_own_bot_last_update(&self, bot_id: i64, update_id: i64) -> Result<(), StoreError> {
@@ -129,10 +126,7 @@ impl OwnBotStore for PgStore {
     }
 
     async fn own_bot_notice_watermark(&self, bot_id: i64) -> Result<Option<u64>, StoreError> {
-        Ok(self
-            .state(&watermark_key(bot_id))
-            .await?
-            .and_then(|v| v.parse().ok()))
+        self.state_num(&watermark_key(bot_id)).await
     }
 
     async fn set_own_bot_notice_watermark(&self, bot_id: i64, id: u64) -> Result<(), StoreError> {

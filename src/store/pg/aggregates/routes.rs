@@ -177,15 +177,11 @@ impl RouteStore for PgStore {
         app_id: &str,
         account_id: &str,
     ) -> Result<BTreeMap<String, String>, StoreError> {
-        Ok(self
-            .query(
-                "SELECT name, source FROM templates WHERE app_id = $1 AND account_id = $2",
-                &[&app_id, &account_id],
-            )
-            .await?
-            .iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect())
+        self.map(
+            "SELECT name, source FROM templates WHERE app_id = $1 AND account_id = $2",
+            &[&app_id, &account_id],
+        )
+        .await
     }
 
     async fn set_template(

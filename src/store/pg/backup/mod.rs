@@ -23,10 +23,10 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use super::{PgStore, Tx};
+use crate::store::StoreError;
 use crate::store::backup::{
     BackupError, BackupInfo, BackupWriter, create_temp, settle_temp, temp_path_for,
 };
-use crate::store::StoreError;
 
 pub use import::restore;
 
