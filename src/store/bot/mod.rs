@@ -186,6 +186,28 @@ impl CodeRecord {
     }
 }
 
+#[cfg(test)]
+impl CodeRecord {
+    /// A code for the tests: of `kind`, of tenant (`default`, `account`), made at `created_at_ms`,
+    /// naming no route, never used, revoked or expiring. Tests change what they look at with
+    /// struct update syntax.
+    pub(crate) fn fixture(id: &str, kind: CodeKind, account: &str, created_at_ms: i64) -> Self {
+        CodeRecord {
+            id: id.into(),
+            kind,
+            app_id: "default".into(),
+            account_id: account.into(),
+            route: None,
+            created_at_ms,
+            expires_at_ms: None,
+            used_at_ms: None,
+            revoked: false,
+            uses: 0,
+            sealed_code: None,
+        }
+    }
+}
+
 /// What redeeming a code came to. Only `Ok` changed anything.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Redeem {

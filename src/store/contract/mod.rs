@@ -14,7 +14,7 @@
 use std::sync::Arc;
 
 use super::{Db, Message, NewEvent, NewJob};
-use crate::routing::{DeliveryOptions, Route, Target};
+use crate::routing::{Route, Target};
 
 mod apps;
 mod cluster;
@@ -139,35 +139,13 @@ fn now_ms() -> i64 {
 }
 
 fn event(account: &str, body: &str) -> NewEvent {
-    NewEvent {
-        app_id: APP.into(),
-        account_id: Some(account.into()),
-        event: "meeting.started".into(),
-        event_ts: Some(1),
-        zm_request_id: None,
-        zm_tracking_id: None,
-        parse_error: None,
-        body: body.into(),
-    }
+    super::test_event(account, 1, body.into())
 }
 
 /// A job for `target` of tenant (`APP`, `account`), named by its idempotency key.
 fn job(account: &str, key: &str, target: Target) -> NewJob {
-    NewJob {
-        idempotency_key: key.into(),
-        event: "meeting.started".into(),
-        app_id: APP.into(),
-        account_id: account.into(),
-        route_name: "r".into(),
-        meeting_uuid: None,
-        target,
-        message: Message::Log {
-            text: format!("message {key}"),
-        },
-        options: DeliveryOptions::default(),
-        unsubscribe_url: None,
-        received_at_ms: 1,
-    }
+    let text = format!("message {key}");
+    super::test_job(account, key, target, Message::Log { text })
 }
 
 fn telegram(chat_id: i64) -> Target {

@@ -53,17 +53,9 @@ async fn populate(db: &Db, account: &str, n: u8) -> u64 {
     .unwrap();
     let code = format!("code-{account}");
     let rec = CodeRecord {
-        id: code_id(&code),
-        kind: CodeKind::Subscribe,
         app_id: APP.into(),
-        account_id: account.into(),
         route: Some("r".into()),
-        created_at_ms: 1,
-        expires_at_ms: None,
-        used_at_ms: None,
-        revoked: false,
-        uses: 0,
-        sealed_code: None,
+        ..CodeRecord::fixture(&code_id(&code), CodeKind::Subscribe, account, 1)
     };
     assert!(db.put_code(&code, &rec).await.unwrap());
     db.add_organizer(&OrganizerLink {

@@ -322,19 +322,7 @@ async fn every_aggregate_round_trips() {
     assert!(s.chat_links_migrated().await.unwrap());
 
     // Codes: single use holds under two concurrent redeemers.
-    let code = CodeRecord {
-        id: "c0ffee00".into(),
-        kind: CodeKind::Organizer,
-        app_id: "default".into(),
-        account_id: "acc".into(),
-        route: None,
-        created_at_ms: t,
-        expires_at_ms: None,
-        used_at_ms: None,
-        revoked: false,
-        uses: 0,
-        sealed_code: None,
-    };
+    let code = CodeRecord::fixture("c0ffee00", CodeKind::Organizer, "acc", t);
     assert!(s.put_code("ORG-1", &code).await.unwrap());
     assert!(!s.put_code("ORG-1", &code).await.unwrap());
     assert_eq!(s.code_record("ORG-1").await.unwrap(), Some(code.clone()));
