@@ -88,6 +88,27 @@ pub struct Tenant {
     pub other_installs: Vec<UserInstall>,
 }
 
+#[cfg(test)]
+impl Tenant {
+    /// An active install of account `account` of the default app for the tests, made, updated
+    /// and expiring at `at_ms`, with `sealed_tokens` as its (opaque) tokens.
+    pub(crate) fn fixture(account: &str, at_ms: i64, sealed_tokens: Vec<u8>) -> Self {
+        Tenant {
+            app_id: "default".into(),
+            account_id: account.into(),
+            installer: Installer::default(),
+            scopes: vec![],
+            api_url: "https://api.zoom.us".into(),
+            status: TenantStatus::Active,
+            installed_at_ms: at_ms,
+            updated_at_ms: at_ms,
+            expires_at_ms: at_ms,
+            sealed_tokens,
+            other_installs: vec![],
+        }
+    }
+}
+
 impl Tenant {
     /// The Zoom user ids whose grants this tenant holds, the first install's first.
     pub fn install_user_ids(&self) -> impl Iterator<Item = &str> {

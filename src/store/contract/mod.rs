@@ -41,7 +41,7 @@ pub(crate) struct Fixture {
 macro_rules! contract {
     ($backend:ident => $open:ident) => {
         mod $backend {
-            contract!(@cases $open;
+            contract!(@run $open; [db];
                 events::append_dedup,
                 events::inbox_order_and_commit_dispatch,
                 queue::claim_finish_and_lease_expiry,
@@ -63,14 +63,16 @@ macro_rules! contract {
                 cluster::commits_wake_listeners,
                 apps::apps_insert_swap_and_delete,
             );
-            contract!(@pairs $open;
+            contract!(@run $open; [db, second];
                 state::two_pacers_never_exceed_the_limits_together,
                 consents::racing_claims_send_one_email,
                 apps::app_invites_work_once_and_expire,
             );
         }
     };
-    (@pairs $open:ident; $($group:ident :: $case:ident),* $(,)?) => {
+    // Each case gets the fixture's stores named in the brackets: `[db]`, or `[db, second]` for
+    // the cases that need two replicas on one backend.
+    (@run $open:ident; $stores:tt; $($group:ident :: $case:ident),* $(,)?) => {
         $(
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn $case() {
@@ -78,23 +80,13 @@ macro_rules! contract {
                     eprintln!("skipped: backend not configured here");
                     return;
                 };
-                super::$group::$case(fixture.db.clone(), fixture.second.clone()).await;
+                contract!(@call super::$group::$case, fixture, $stores);
                 drop(fixture);
             }
         )*
     };
-    (@cases $open:ident; $($group:ident :: $case:ident),* $(,)?) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn $case() {
-                let Some(fixture) = super::$open().await else {
-                    eprintln!("skipped: backend not configured here");
-                    return;
-                };
-                super::$group::$case(fixture.db.clone()).await;
-                drop(fixture);
-            }
-        )*
+    (@call $case:path, $fixture:ident, [$($store:ident),+]) => {
+        $case($($fixture.$store.clone()),+).await
     };
 }
 

@@ -9,8 +9,7 @@ use crate::store::pacing::Limits;
 use crate::store::telegram::PartProgress;
 use crate::store::{
     AppendOutcome, Attempt, AttemptOutcome, AuditEntry, Claim, Db, EventFilter, EventStatus,
-    Finish, Installer, MeetingMemory, Message, NewEvent, NewJob, Tenant, TenantStatus,
-    test_attempt, test_event, test_job,
+    Finish, MeetingMemory, Message, NewEvent, NewJob, Tenant, test_attempt, test_event, test_job,
 };
 
 pub(super) const KEY: [u8; 32] = [9; 32];
@@ -144,21 +143,11 @@ pub(super) async fn fill(s: &Db) {
     )
     .await
     .unwrap();
-    s.put_tenant(&Tenant {
-        app_id: "default".into(),
-        account_id: "acc".into(),
-        installer: Installer::default(),
+    let tenant = Tenant {
         scopes: vec!["meeting:read".into()],
-        api_url: "https://api.zoom.us".into(),
-        status: TenantStatus::Active,
-        installed_at_ms: t,
-        updated_at_ms: t,
-        expires_at_ms: t,
-        sealed_tokens: vec![1, 2, 3],
-        other_installs: vec![],
-    })
-    .await
-    .unwrap();
+        ..Tenant::fixture("acc", t, vec![1, 2, 3])
+    };
+    s.put_tenant(&tenant).await.unwrap();
     for action in ["remove", "uninstall"] {
         s.add_audit(&AuditEntry {
             at_ms: t,

@@ -148,23 +148,14 @@ async fn every_aggregate_round_trips() {
     use crate::store::bot::{ChatKind, ChatLink, CodeKind, CodeRecord, OrganizerLink, Redeem};
     use crate::store::pacing::{Limits, Slot};
     use crate::store::telegram::PartProgress;
-    use crate::store::{AuditEntry, EventFilter, Installer, MeetingMemory, Tenant, TenantStatus};
+    use crate::store::{AuditEntry, EventFilter, MeetingMemory, Tenant};
     let (_db, s) = store_or_skip!();
     let t = now();
 
     // Tenants and audit.
     let tenant = Tenant {
-        app_id: "default".into(),
-        account_id: "acc".into(),
-        installer: Installer::default(),
         scopes: vec!["a".into()],
-        api_url: "https://api.zoom.us".into(),
-        status: TenantStatus::Active,
-        installed_at_ms: t,
-        updated_at_ms: t,
-        expires_at_ms: t,
-        sealed_tokens: vec![1, 2, 3],
-        other_installs: vec![],
+        ..Tenant::fixture("acc", t, vec![1, 2, 3])
     };
     s.put_tenant(&tenant).await.unwrap();
     s.put_tenant(&tenant).await.unwrap();
