@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Store, StoreError, json_err};
+use super::{Store, StoreError, decode, decode_all, decode_opt, encode};
 
 /// A Zoom app the operator (or an invited community) added at run time. Config-file apps are never
 /// stored here.
@@ -107,14 +107,6 @@ impl AppTrees {
     }
 }
 
-fn enc<T: Serialize>(v: &T) -> Result<Vec<u8>, StoreError> {
-    serde_json::to_vec(v).map_err(json_err)
-}
-
-fn dec<T: serde::de::DeserializeOwned>(v: &[u8]) -> Result<T, StoreError> {
-    serde_json::from_slice(v).map_err(json_err)
-}
-
 impl Store {
     fn app_trees(&self) -> &AppTrees {
         &self.inner.apps
@@ -122,20 +114,11 @@ impl Store {
 
     /// Every stored app, by id.
     pub fn list_apps(&self) -> Result<Vec<StoredApp>, StoreError> {
-        self.app_trees()
-            .apps
-            .iter()
-            .values()
-            .map(|v| dec(&v?))
-            .collect()
+        decode_all(self.app_trees().apps.iter())
     }
 
     pub fn get_app(&self, id: &str) -> Result<Option<StoredApp>, StoreError> {
-        self.app_trees()
-            .apps
-            .get(id.as_bytes())?
-            .map(|v| dec(&v))
-            .transpose()
+        decode_opt(self.app_trees().apps.get(id.as_bytes())?)
     }
 
     /// Adds `app` unless its id is taken (false, nothing written).
@@ -143,7 +126,7 @@ impl Store {
         let res = self.app_trees().apps.compare_and_swap(
             app.id.as_bytes(),
             None as Option<&[u8]>,
-            Some(enc(app)?),
+            Some(encode(app)?),
         )?;
         Ok(res.is_ok())
     }
@@ -155,11 +138,11 @@ impl Store {
         let Some(old) = tree.get(app.id.as_bytes())? else {
             return Ok(false);
         };
-        let rec: StoredApp = dec(&old)?;
+        let rec: StoredApp = decode(&old)?;
         if rec.revision != expected {
             return Ok(false);
         }
-        let res = tree.compare_and_swap(app.id.as_bytes(), Some(old), Some(enc(app)?))?;
+        let res = tree.compare_and_swap(app.id.as_bytes(), Some(old), Some(encode(app)?))?;
         Ok(res.is_ok())
     }
 
@@ -173,29 +156,19 @@ impl Store {
         let res = self.app_trees().invites.compare_and_swap(
             hash,
             None as Option<&[u8]>,
-            Some(enc(rec)?),
+            Some(encode(rec)?),
         )?;
         Ok(res.is_ok())
     }
 
     /// The invitation of a code hash; nothing is consumed.
     pub fn app_invite(&self, hash: &[u8; 32]) -> Result<Option<AppInvite>, StoreError> {
-        self.app_trees()
-            .invites
-            .get(hash)?
-            .map(|v| dec(&v))
-            .transpose()
+        decode_opt(self.app_trees().invites.get(hash)?)
     }
 
     /// Every invitation, oldest first.
     pub fn list_app_invites(&self) -> Result<Vec<AppInvite>, StoreError> {
-        let mut out: Vec<AppInvite> = self
-            .app_trees()
-            .invites
-            .iter()
-            .values()
-            .map(|v| dec(&v?))
-            .collect::<Result<_, _>>()?;
+        let mut out: Vec<AppInvite> = decode_all(self.app_trees().invites.iter())?;
         out.sort_by_key(|i| i.created_at_ms);
         Ok(out)
     }
@@ -211,11 +184,11 @@ impl Store {
         let mut out = Vec::new();
         for item in tree.iter() {
             let (k, v) = item?;
-            let Some(rec) = withdraw(dec(&v)?, id_prefix, now_ms) else {
+            let Some(rec) = withdraw(decode(&v)?, id_prefix, now_ms) else {
                 continue;
             };
             if tree
-                .compare_and_swap(&k, Some(v), Some(enc(&rec)?))?
+                .compare_and_swap(&k, Some(v), Some(encode(&rec)?))?
                 .is_ok()
             {
                 out.push(rec);
@@ -232,7 +205,7 @@ impl Store {
         let mut n = 0;
         for item in tree.iter() {
             let (k, v) = item?;
-            let rec: AppInvite = dec(&v)?;
+            let rec: AppInvite = decode(&v)?;
             if rec.expires_at_ms < before_ms
                 && tree
                     .compare_and_swap(&k, Some(v), None as Option<&[u8]>)?
@@ -252,12 +225,12 @@ impl Store {
             let Some(old) = tree.get(hash)? else {
                 return Ok(InviteUse::Unknown);
             };
-            let rec = match decide_use(dec(&old)?, now_ms) {
+            let rec = match decide_use(decode(&old)?, now_ms) {
                 Ok(rec) => rec,
                 Err(refused) => return Ok(refused),
             };
             if tree
-                .compare_and_swap(hash, Some(old), Some(enc(&rec)?))?
+                .compare_and_swap(hash, Some(old), Some(encode(&rec)?))?
                 .is_ok()
             {
                 return Ok(InviteUse::Used(rec));

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{Store, StoreError, json_err};
+use super::{Store, StoreError, decode, decode_all, decode_opt, encode};
 
 /// Who a session or token acts for: the operator (every tenant) or one tenant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,9 +48,7 @@ pub fn token_id(token: &str) -> String {
 
 impl Store {
     pub fn put_session(&self, id: &str, s: &Session) -> Result<(), StoreError> {
-        self.inner
-            .sessions
-            .insert(secret_hash(id), serde_json::to_vec(s).map_err(json_err)?)?;
+        self.inner.sessions.insert(secret_hash(id), encode(s)?)?;
         Ok(())
     }
 
@@ -60,7 +58,7 @@ impl Store {
         let Some(v) = self.inner.sessions.get(key)? else {
             return Ok(None);
         };
-        let s: Session = serde_json::from_slice(&v).map_err(json_err)?;
+        let s: Session = decode(&v)?;
         if s.expires_at_ms <= now_ms {
             self.inner.sessions.remove(key)?;
             return Ok(None);
@@ -92,16 +90,12 @@ impl Store {
     pub fn put_api_token(&self, token: &str, t: &ApiToken) -> Result<(), StoreError> {
         self.inner
             .api_tokens
-            .insert(secret_hash(token), serde_json::to_vec(t).map_err(json_err)?)?;
+            .insert(secret_hash(token), encode(t)?)?;
         Ok(())
     }
 
     pub fn api_token(&self, token: &str) -> Result<Option<ApiToken>, StoreError> {
-        self.inner
-            .api_tokens
-            .get(secret_hash(token))?
-            .map(|v| serde_json::from_slice(&v).map_err(json_err))
-            .transpose()
+        decode_opt(self.inner.api_tokens.get(secret_hash(token))?)
     }
 
     /// Every token, or one tenant's.
@@ -109,13 +103,8 @@ impl Store {
         &self,
         tenant: Option<(&str, &str)>,
     ) -> Result<Vec<ApiToken>, StoreError> {
-        let mut out = Vec::new();
-        for v in self.inner.api_tokens.iter().values() {
-            let t: ApiToken = serde_json::from_slice(&v?).map_err(json_err)?;
-            if tenant.is_none_or(|(a, acc)| t.app_id == a && t.account_id == acc) {
-                out.push(t);
-            }
-        }
+        let mut out: Vec<ApiToken> = decode_all(self.inner.api_tokens.iter())?;
+        out.retain(|t| tenant.is_none_or(|(a, acc)| t.app_id == a && t.account_id == acc));
         out.sort_by_key(|t| t.created_at_ms);
         Ok(out)
     }
@@ -129,7 +118,7 @@ impl Store {
     ) -> Result<bool, StoreError> {
         for item in self.inner.api_tokens.iter() {
             let (k, v) = item?;
-            let t: ApiToken = serde_json::from_slice(&v).map_err(json_err)?;
+            let t: ApiToken = decode(&v)?;
             if t.id == id && tenant.is_none_or(|(a, acc)| t.app_id == a && t.account_id == acc) {
                 self.inner.api_tokens.remove(k)?;
                 return Ok(true);

@@ -11,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::keys::{consent_key, consent_route_prefix, tenant_prefix};
-use super::{Store, StoreError, json_err};
+use super::{Store, StoreError, decode, decode_all, decode_opt, encode};
 
 /// Where an address stands with a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
@@ -152,10 +152,6 @@ impl Consent {
 
 pub(super) const CONSENTS_MIGRATED: &[u8] = b"email_consents_migrated";
 
-fn decode(v: &[u8]) -> Result<Consent, StoreError> {
-    serde_json::from_slice(v).map_err(json_err)
-}
-
 impl Store {
     pub fn consent(
         &self,
@@ -164,17 +160,17 @@ impl Store {
         route: &str,
         address: &str,
     ) -> Result<Option<Consent>, StoreError> {
-        self.inner
-            .consents
-            .get(consent_key(app_id, account_id, route, address))?
-            .map(|v| decode(&v))
-            .transpose()
+        decode_opt(
+            self.inner
+                .consents
+                .get(consent_key(app_id, account_id, route, address))?,
+        )
     }
 
     pub fn put_consent(&self, c: &Consent) -> Result<(), StoreError> {
         self.inner.consents.insert(
             consent_key(&c.app_id, &c.account_id, &c.route, &c.address),
-            serde_json::to_vec(c).map_err(json_err)?,
+            encode(c)?,
         )?;
         Ok(())
     }
@@ -201,7 +197,7 @@ impl Store {
             else {
                 return Ok(None);
             };
-            let bytes = serde_json::to_vec(&next).map_err(json_err)?;
+            let bytes = encode(&next)?;
             if tree.compare_and_swap(&key, old, Some(bytes))?.is_ok() {
                 return Ok(Some(next));
             }
@@ -219,12 +215,7 @@ impl Store {
             Some(r) => consent_route_prefix(app_id, account_id, r),
             None => tenant_prefix(app_id, account_id),
         };
-        self.inner
-            .consents
-            .scan_prefix(prefix)
-            .values()
-            .map(|v| decode(&v?))
-            .collect()
+        decode_all(self.inner.consents.scan_prefix(prefix))
     }
 
     /// Moves a route's consents to its new name (a rename). Each record is written under the new
@@ -280,7 +271,7 @@ mod tests {
     #[test]
     fn records_without_a_language_still_read() {
         let old = br#"{"app_id":"default","account_id":"a","route":"r","address":"x@y.org","state":"confirmed","by":"member","changed_at_ms":5}"#;
-        let c = decode(old).unwrap();
+        let c: Consent = decode(old).unwrap();
         assert_eq!(
             (c.state, c.lang.as_deref()),
             (ConsentState::Confirmed, None)
@@ -288,7 +279,10 @@ mod tests {
         let mut with = c.clone();
         with.lang = Some("pt".into());
         let bytes = serde_json::to_vec(&with).unwrap();
-        assert_eq!(decode(&bytes).unwrap().lang.as_deref(), Some("pt"));
+        assert_eq!(
+            decode::<Consent>(&bytes).unwrap().lang.as_deref(),
+            Some("pt")
+        );
         assert!(!serde_json::to_string(&c).unwrap().contains("lang"));
     }
 }

@@ -137,20 +137,33 @@ pub(crate) fn decode_seq(k: &[u8]) -> Option<u64> {
 /// `dedup` value (its key is the 16-byte hash intake computes from Zoom's natural key):
 /// received-at ms, then the seq of the event first stored under it.
 pub(crate) fn dedup_value(received_at_ms: i64, seq: u64) -> [u8; 16] {
-    let mut v = [0u8; 16];
-    v[..8].copy_from_slice(&received_at_ms.to_be_bytes());
-    v[8..].copy_from_slice(&seq.to_be_bytes());
-    v
+    concat(&received_at_ms.to_be_bytes(), &seq.to_be_bytes())
 }
 
 pub(crate) fn decode_dedup_value(v: &[u8]) -> Option<(i64, u64)> {
-    if v.len() != 16 {
+    let (at, seq) = split8(v, 16)?;
+    Some((
+        i64::from_be_bytes(at),
+        u64::from_be_bytes(seq.try_into().ok()?),
+    ))
+}
+
+/// Two big-endian parts one after the other, `N` bytes in all: the layout of most fixed-size keys
+/// here. The lengths are the caller's constants, so a mismatch is a bug and panics.
+fn concat<const N: usize>(a: &[u8], b: &[u8]) -> [u8; N] {
+    let mut k = [0u8; N];
+    k[..a.len()].copy_from_slice(a);
+    k[a.len()..].copy_from_slice(b);
+    k
+}
+
+/// The first 8 bytes and the rest of a key or value of exactly `len` bytes (None for any other
+/// length, so a record of another layout never decodes as this one).
+fn split8(k: &[u8], len: usize) -> Option<([u8; 8], &[u8])> {
+    if k.len() != len {
         return None;
     }
-    Some((
-        i64::from_be_bytes(v[..8].try_into().ok()?),
-        u64::from_be_bytes(v[8..].try_into().ok()?),
-    ))
+    Some((k[..8].try_into().ok()?, &k[8..]))
 }
 
 // --- outbox ----------------------------------------------------------------------------------
@@ -200,10 +213,7 @@ pub(crate) fn dest_key(target: &Target, id: u64) -> [u8; 16] {
 
 /// [`dest_key`] from `Target::key()` (as a database row holds it).
 pub(crate) fn dest_key_of(target_key: &str, id: u64) -> [u8; 16] {
-    let mut k = [0u8; 16];
-    k[..8].copy_from_slice(&dest_hash(target_key));
-    k[8..].copy_from_slice(&id.to_be_bytes());
-    k
+    concat(&dest_hash(target_key), &id.to_be_bytes())
 }
 
 /// The first 8 bytes of SHA-256 of `Target::key()` (which leaves secrets out).
@@ -218,28 +228,21 @@ fn dest_hash(target_key: &str) -> [u8; 8] {
 
 /// The job id of a [`dest_key`].
 pub(crate) fn decode_dest_key(k: &[u8]) -> Option<u64> {
-    if k.len() != 16 {
-        return None;
-    }
-    Some(u64::from_be_bytes(k[8..].try_into().ok()?))
+    let (_, id) = split8(k, 16)?;
+    Some(u64::from_be_bytes(id.try_into().ok()?))
 }
 
 /// `attempts`: job id, attempt number; a job's history is the prefix [`job_key`].
 pub(crate) fn attempt_key(job_id: u64, attempt: u32) -> [u8; 12] {
-    let mut k = [0u8; 12];
-    k[..8].copy_from_slice(&job_id.to_be_bytes());
-    k[8..].copy_from_slice(&attempt.to_be_bytes());
-    k
+    concat(&job_id.to_be_bytes(), &attempt.to_be_bytes())
 }
 
 /// Job id and attempt number of an [`attempt_key`].
 pub(crate) fn decode_attempt_key(k: &[u8]) -> Option<(u64, u32)> {
-    if k.len() != 12 {
-        return None;
-    }
+    let (job, attempt) = split8(k, 12)?;
     Some((
-        u64::from_be_bytes(k[..8].try_into().ok()?),
-        u32::from_be_bytes(k[8..].try_into().ok()?),
+        u64::from_be_bytes(job),
+        u32::from_be_bytes(attempt.try_into().ok()?),
     ))
 }
 
@@ -276,20 +279,15 @@ pub(crate) fn idempotency_event_seq(key: &str) -> u64 {
 
 /// `audit`: time ms, then a unique counter so two entries in one millisecond both stay.
 pub(crate) fn audit_key(at_ms: i64, unique: u64) -> [u8; 16] {
-    let mut k = [0u8; 16];
-    k[..8].copy_from_slice(&(at_ms as u64).to_be_bytes());
-    k[8..].copy_from_slice(&unique.to_be_bytes());
-    k
+    concat(&(at_ms as u64).to_be_bytes(), &unique.to_be_bytes())
 }
 
 /// Time ms and counter of an [`audit_key`].
 pub(crate) fn decode_audit_key(k: &[u8]) -> Option<(i64, u64)> {
-    if k.len() != 16 {
-        return None;
-    }
+    let (at, unique) = split8(k, 16)?;
     Some((
-        u64::from_be_bytes(k[..8].try_into().ok()?) as i64,
-        u64::from_be_bytes(k[8..].try_into().ok()?),
+        u64::from_be_bytes(at) as i64,
+        u64::from_be_bytes(unique.try_into().ok()?),
     ))
 }
 
@@ -305,17 +303,14 @@ pub(crate) fn decode_chat_key(k: &[u8]) -> Option<i64> {
 /// `telegram_pace_chats`: the bot id (the number before the ':' of its token), then the chat id.
 /// (`telegram_pace_bots` is keyed by the bot id alone, big-endian.)
 pub(crate) fn pace_chat_key(bot_id: i64, chat_id: i64) -> [u8; 16] {
-    let mut k = [0u8; 16];
-    k[..8].copy_from_slice(&bot_id.to_be_bytes());
-    k[8..].copy_from_slice(&chat_id.to_be_bytes());
-    k
+    concat(&bot_id.to_be_bytes(), &chat_id.to_be_bytes())
 }
 
 pub(crate) fn decode_pace_chat_key(k: &[u8]) -> Option<(i64, i64)> {
-    let k: [u8; 16] = k.try_into().ok()?;
+    let (bot, chat) = split8(k, 16)?;
     Some((
-        i64::from_be_bytes(k[..8].try_into().ok()?),
-        i64::from_be_bytes(k[8..].try_into().ok()?),
+        i64::from_be_bytes(bot),
+        i64::from_be_bytes(chat.try_into().ok()?),
     ))
 }
 
@@ -358,6 +353,38 @@ mod tests {
         );
         assert!(idempotency_key(7, &t).starts_with(&event_idempotency_prefix(7)));
         assert!(!idempotency_key(70, &t).starts_with(&event_idempotency_prefix(7)));
+    }
+
+    /// The on-disk bytes of the two-number keys and values, spelt out, so a change of how they are
+    /// built cannot change what is stored.
+    #[test]
+    fn fixed_size_keys_keep_their_bytes() {
+        let be = |parts: &[&[u8]]| parts.concat();
+        assert_eq!(
+            dedup_value(-2, 3).to_vec(),
+            be(&[&(-2i64).to_be_bytes(), &3u64.to_be_bytes()])
+        );
+        assert_eq!(
+            attempt_key(5, 2).to_vec(),
+            be(&[&5u64.to_be_bytes(), &2u32.to_be_bytes()])
+        );
+        assert_eq!(
+            audit_key(-7, 4).to_vec(),
+            be(&[&((-7i64) as u64).to_be_bytes(), &4u64.to_be_bytes()])
+        );
+        assert_eq!(
+            pace_chat_key(-1, 9).to_vec(),
+            be(&[&(-1i64).to_be_bytes(), &9i64.to_be_bytes()])
+        );
+        let h = Sha256::digest(Target::Log.key().as_bytes());
+        assert_eq!(
+            dest_key(&Target::Log, 6).to_vec(),
+            be(&[&h[..8], &6u64.to_be_bytes()])
+        );
+        assert_eq!(decode_pace_chat_key(&pace_chat_key(-1, 9)), Some((-1, 9)));
+        assert_eq!(decode_audit_key(&audit_key(-7, 4)), Some((-7, 4)));
+        assert_eq!(decode_attempt_key(&[0; 16]), None);
+        assert_eq!(decode_dedup_value(&[0; 12]), None);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::keys::{ended_key, is_memory_key, memory_key};
-use super::{Store, StoreError, json_err};
+use super::{Store, StoreError, decode_opt, encode};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MeetingMemory {
@@ -22,11 +22,11 @@ impl Store {
         account_id: &str,
         meeting_id: u64,
     ) -> Result<Option<MeetingMemory>, StoreError> {
-        self.inner
-            .meetings
-            .get(memory_key(app_id, account_id, meeting_id))?
-            .map(|v| serde_json::from_slice(&v).map_err(json_err))
-            .transpose()
+        decode_opt(
+            self.inner
+                .meetings
+                .get(memory_key(app_id, account_id, meeting_id))?,
+        )
     }
 
     pub fn remember_meeting(
@@ -36,10 +36,9 @@ impl Store {
         meeting_id: u64,
         memory: &MeetingMemory,
     ) -> Result<(), StoreError> {
-        self.inner.meetings.insert(
-            memory_key(app_id, account_id, meeting_id),
-            serde_json::to_vec(memory).map_err(json_err)?,
-        )?;
+        self.inner
+            .meetings
+            .insert(memory_key(app_id, account_id, meeting_id), encode(memory)?)?;
         Ok(())
     }
 

@@ -84,6 +84,39 @@ fn json_err(e: serde_json::Error) -> StoreError {
     StoreError::backend("record does not decode", e)
 }
 
+/// A record as the sled trees hold it: JSON.
+fn encode<T: serde::Serialize>(v: &T) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(v).map_err(json_err)
+}
+
+/// One JSON record of a sled tree, decoded. The record trees all read through this,
+/// [`decode_opt`] and [`decode_all`] (and write through [`encode`]), so a record that does not
+/// decode fails the same way everywhere.
+fn decode<T: serde::de::DeserializeOwned>(v: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(v).map_err(json_err)
+}
+
+/// The record a `get` or `remove` returned, if there was one.
+fn decode_opt<T: serde::de::DeserializeOwned>(
+    v: Option<sled::IVec>,
+) -> Result<Option<T>, StoreError> {
+    v.map(|v| decode(&v)).transpose()
+}
+
+/// Every record of a scan (`iter` or `scan_prefix`), in key order.
+fn decode_all<T: serde::de::DeserializeOwned>(scan: sled::Iter) -> Result<Vec<T>, StoreError> {
+    scan.values().map(|v| decode(&v?)).collect()
+}
+
+/// One tenant's slice of a tenant-keyed tree ([`keys::tenant_prefix`]), or the whole tree for
+/// None: how every "one tenant's or everyone's" listing scans.
+fn tenant_scan(tree: &sled::Tree, tenant: Option<(&str, &str)>) -> sled::Iter {
+    match tenant {
+        Some((app, account)) => tree.scan_prefix(keys::tenant_prefix(app, account)),
+        None => tree.iter(),
+    }
+}
+
 /// Bumped when the on-disk layout changes incompatibly.
 pub const SCHEMA_VERSION: u32 = 1;
 
@@ -233,14 +266,18 @@ impl Store {
                 }
             }
         }
-        let next_seq = match meta.get(META_NEXT_SEQ)? {
-            Some(v) => u64::from_be_bytes(
-                v.as_ref()
-                    .try_into()
-                    .map_err(|_| corrupt("event counter has a bad length".into()))?,
-            ),
-            None => 1,
+        // A big-endian counter of `meta`, if it was ever written.
+        let meta_u64 = |key: &[u8], what: &str| -> Result<Option<u64>, StoreError> {
+            meta.get(key)?
+                .map(|v| {
+                    let bytes = v.as_ref().try_into();
+                    bytes
+                        .map(u64::from_be_bytes)
+                        .map_err(|_| corrupt(format!("{what} has a bad length")))
+                })
+                .transpose()
         };
+        let next_seq = meta_u64(META_NEXT_SEQ, "event counter")?.unwrap_or(1);
         // The counter is written after each batch's events, so after a crash it may trail the newest
         // event; the newest event then decides.
         let mut next_seq = next_seq;
@@ -268,14 +305,7 @@ impl Store {
             dedup: dedup.clone(),
             meta: meta.clone(),
         };
-        let checkpoint = match meta.get(META_CHECKPOINT)? {
-            Some(v) => u64::from_be_bytes(
-                v.as_ref()
-                    .try_into()
-                    .map_err(|_| corrupt("journal checkpoint has a bad length".into()))?,
-            ),
-            None => 0,
-        };
+        let checkpoint = meta_u64(META_CHECKPOINT, "journal checkpoint")?.unwrap_or(0);
         let jdir = dir.join(journal::DIR);
         let journal_err = |e: std::io::Error| {
             StoreError::backend(
@@ -530,6 +560,64 @@ pub(crate) fn temp_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
     let store = Store::open(dir.path(), &test_config()).unwrap();
     (dir, store)
+}
+
+/// An event of tenant (`default`, `account`) for unit tests: `meeting.started` at `event_ts`.
+#[cfg(test)]
+pub(crate) fn test_event(account: &str, event_ts: i64, body: String) -> NewEvent {
+    NewEvent {
+        app_id: "default".into(),
+        account_id: Some(account.into()),
+        event: "meeting.started".into(),
+        event_ts: Some(event_ts),
+        zm_request_id: None,
+        zm_tracking_id: None,
+        parse_error: None,
+        body,
+    }
+}
+
+/// A job of tenant (`default`, `account`) on route `r` for unit tests, named by its idempotency
+/// key.
+#[cfg(test)]
+pub(crate) fn test_job(
+    account: &str,
+    key: &str,
+    target: crate::routing::Target,
+    message: Message,
+) -> NewJob {
+    NewJob {
+        idempotency_key: key.into(),
+        event: "meeting.started".into(),
+        app_id: "default".into(),
+        account_id: account.into(),
+        route_name: "r".into(),
+        meeting_uuid: None,
+        target,
+        message,
+        options: crate::routing::DeliveryOptions::default(),
+        unsubscribe_url: None,
+        received_at_ms: 1,
+    }
+}
+
+/// Attempt number `attempt` of job `job_id` for unit tests, with no HTTP status and no detail.
+#[cfg(test)]
+pub(crate) fn test_attempt(
+    job_id: u64,
+    attempt: u32,
+    at_ms: i64,
+    outcome: AttemptOutcome,
+) -> Attempt {
+    Attempt {
+        job_id,
+        attempt,
+        at_ms,
+        outcome,
+        status: None,
+        detail: String::new(),
+        latency_ms: 1,
+    }
 }
 
 /// A minimal route for unit tests: account `acc` of the default app, started meetings, to the log.

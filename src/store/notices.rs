@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::keys::{disabled_key, notice_key, tenant_prefix};
-use super::{Store, StoreError, json_err};
+use super::keys::{disabled_key, notice_key};
+use super::{Store, StoreError, decode_all, encode, tenant_scan};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Notice {
@@ -29,6 +29,29 @@ pub struct DisabledTarget {
     pub target: String,
     pub reason: String,
     pub at_ms: i64,
+}
+
+impl Notice {
+    /// Notice `id`, raised now; both backends build their notices here.
+    pub(super) fn now(
+        id: u64,
+        (app_id, account_id): (&str, &str),
+        kind: &str,
+        message: &str,
+        route: Option<&str>,
+        target: Option<&str>,
+    ) -> Self {
+        Notice {
+            id,
+            app_id: app_id.to_string(),
+            account_id: account_id.to_string(),
+            at_ms: chrono::Utc::now().timestamp_millis(),
+            kind: kind.to_string(),
+            message: message.to_string(),
+            route: route.map(str::to_string),
+            target: target.map(str::to_string),
+        }
+    }
 }
 
 impl DisabledTarget {
@@ -56,33 +79,16 @@ impl Store {
         target: Option<&str>,
     ) -> Result<Notice, StoreError> {
         let id = self.inner.db.generate_id()? + 1;
-        let n = Notice {
-            id,
-            app_id: app_id.to_string(),
-            account_id: account_id.to_string(),
-            at_ms: chrono::Utc::now().timestamp_millis(),
-            kind: kind.to_string(),
-            message: message.to_string(),
-            route: route.map(str::to_string),
-            target: target.map(str::to_string),
-        };
-        self.inner.notices.insert(
-            notice_key(app_id, account_id, id),
-            serde_json::to_vec(&n).map_err(json_err)?,
-        )?;
+        let n = Notice::now(id, (app_id, account_id), kind, message, route, target);
+        self.inner
+            .notices
+            .insert(notice_key(app_id, account_id, id), encode(&n)?)?;
         Ok(n)
     }
 
     /// Notices, newest first; one tenant's or everyone's.
     pub fn list_notices(&self, tenant: Option<(&str, &str)>) -> Result<Vec<Notice>, StoreError> {
-        let iter = match tenant {
-            Some((app, acc)) => self.inner.notices.scan_prefix(tenant_prefix(app, acc)),
-            None => self.inner.notices.iter(),
-        };
-        let mut out: Vec<Notice> = iter
-            .values()
-            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
-            .collect::<Result<_, _>>()?;
+        let mut out: Vec<Notice> = decode_all(tenant_scan(&self.inner.notices, tenant))?;
         out.sort_by_key(|n| std::cmp::Reverse(n.id));
         Ok(out)
     }
@@ -96,10 +102,9 @@ impl Store {
         reason: &str,
     ) -> Result<(), StoreError> {
         let d = DisabledTarget::now(app_id, account_id, target, reason);
-        self.inner.disabled.insert(
-            disabled_key(app_id, account_id, target),
-            serde_json::to_vec(&d).map_err(json_err)?,
-        )?;
+        self.inner
+            .disabled
+            .insert(disabled_key(app_id, account_id, target), encode(&d)?)?;
         Ok(())
     }
 
@@ -132,12 +137,6 @@ impl Store {
         &self,
         tenant: Option<(&str, &str)>,
     ) -> Result<Vec<DisabledTarget>, StoreError> {
-        let iter = match tenant {
-            Some((app, acc)) => self.inner.disabled.scan_prefix(tenant_prefix(app, acc)),
-            None => self.inner.disabled.iter(),
-        };
-        iter.values()
-            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
-            .collect()
+        decode_all(tenant_scan(&self.inner.disabled, tenant))
     }
 }

@@ -11,7 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::keys::tenant_prefix;
-use super::{Store, StoreError, json_err};
+use super::{Store, StoreError, decode_all, decode_opt, encode};
 
 /// One tenant's own bot.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -71,20 +71,11 @@ pub(crate) const WATERMARK_PREFIX: &str = "own_notice_watermark:";
 
 impl Store {
     pub fn own_bot(&self, app_id: &str, account_id: &str) -> Result<Option<OwnBot>, StoreError> {
-        self.inner
-            .own_bots
-            .get(tenant_prefix(app_id, account_id))?
-            .map(|v| serde_json::from_slice(&v).map_err(json_err))
-            .transpose()
+        decode_opt(self.inner.own_bots.get(tenant_prefix(app_id, account_id))?)
     }
 
     pub fn all_own_bots(&self) -> Result<Vec<OwnBot>, StoreError> {
-        self.inner
-            .own_bots
-            .iter()
-            .values()
-            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
-            .collect()
+        decode_all(self.inner.own_bots.iter())
     }
 
     pub fn own_bot_by_id(&self, bot_id: i64) -> Result<Option<OwnBot>, StoreError> {
@@ -106,7 +97,7 @@ impl Store {
         }) {
             return Ok(false);
         }
-        let v = serde_json::to_vec(bot).map_err(json_err)?;
+        let v = encode(bot)?;
         self.inner
             .own_bots
             .insert(tenant_prefix(&bot.app_id, &bot.account_id), v)?;
@@ -118,11 +109,11 @@ impl Store {
         app_id: &str,
         account_id: &str,
     ) -> Result<Option<OwnBot>, StoreError> {
-        self.inner
-            .own_bots
-            .remove(tenant_prefix(app_id, account_id))?
-            .map(|v| serde_json::from_slice(&v).map_err(json_err))
-            .transpose()
+        decode_opt(
+            self.inner
+                .own_bots
+                .remove(tenant_prefix(app_id, account_id))?,
+        )
     }
 
     /// Marks the bot unusable (`Some(reason)`) or usable again; false when no tenant has it.
@@ -151,10 +142,7 @@ impl Store {
             let key = tenant_prefix(&old.app_id, &old.account_id);
             let mut new = old.clone();
             f(&mut new);
-            let (o, n) = (
-                serde_json::to_vec(&old).map_err(json_err)?,
-                serde_json::to_vec(&new).map_err(json_err)?,
-            );
+            let (o, n) = (encode(&old)?, encode(&new)?);
             if tree.compare_and_swap(key, Some(o), Some(n))?.is_ok() {
                 return Ok(true);
             }

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use super::keys::{route_key, template_key, tenant_prefix};
 use super::seam::{ROUTE_CAS_TRIES, edit_route};
-use super::{Store, StoreError, json_err};
+use super::{Store, StoreError, encode, json_err, tenant_scan};
 use crate::routing::Route;
 
 #[derive(
@@ -26,7 +26,7 @@ impl Store {
     /// Encodes a route for storage, sealing its webhook secrets (sealing.rs).
     fn encode_route(&self, route: &Route) -> Result<Vec<u8>, StoreError> {
         let sealed = super::sealing::seal_route(self.inner.data_key.as_ref(), route);
-        serde_json::to_vec(&sealed).map_err(json_err)
+        encode(&sealed)
     }
 
     /// The one read-modify-write of a route: reads route `name`, lets `edit` change it, and writes
@@ -94,30 +94,23 @@ impl Store {
         version: &super::seam::RouteVersion,
         route: &Route,
     ) -> Result<bool, StoreError> {
-        let new = self.encode_route(route)?;
-        Ok(self
-            .inner
-            .routes
-            .compare_and_swap(
-                route_key(&route.app_id, &route.account_id, &route.name),
-                Some(version.0.as_slice()),
-                Some(new),
-            )?
-            .is_ok())
+        self.put_route_if(route, Some(version.0.as_slice()))
     }
 
     /// Writes `route` under its (tenant, name) only if no route of that name exists. Returns false,
     /// writing nothing, when one does.
     pub fn create_route(&self, route: &Route) -> Result<bool, StoreError> {
-        let v = self.encode_route(route)?;
+        self.put_route_if(route, None)
+    }
+
+    /// Writes `route` only if its key still holds `expected` (None: nothing); whether it did.
+    fn put_route_if(&self, route: &Route, expected: Option<&[u8]>) -> Result<bool, StoreError> {
+        let new = self.encode_route(route)?;
+        let key = route_key(&route.app_id, &route.account_id, &route.name);
         Ok(self
             .inner
             .routes
-            .compare_and_swap(
-                route_key(&route.app_id, &route.account_id, &route.name),
-                None as Option<&[u8]>,
-                Some(v),
-            )?
+            .compare_and_swap(key, expected, Some(new))?
             .is_ok())
     }
 
@@ -131,17 +124,9 @@ impl Store {
 
     /// All routes, or one tenant's, in key order (tenant, then name).
     pub fn list_routes(&self, tenant: Option<(&str, &str)>) -> Result<Vec<Route>, StoreError> {
-        let iter = match tenant {
-            Some((app, account)) => self.inner.routes.scan_prefix(tenant_prefix(app, account)),
-            None => self.inner.routes.iter(),
-        };
-        let key = self.inner.data_key.as_ref();
-        iter.values()
-            .map(|v| {
-                serde_json::from_slice(&v?)
-                    .map(|r| super::sealing::open_route(key, r))
-                    .map_err(json_err)
-            })
+        tenant_scan(&self.inner.routes, tenant)
+            .values()
+            .map(|v| self.decode_route(&v?))
             .collect()
     }
 
@@ -151,11 +136,8 @@ impl Store {
         account_id: &str,
         name: &str,
     ) -> Result<Option<Route>, StoreError> {
-        self.inner
-            .routes
-            .get(route_key(app_id, account_id, name))?
-            .map(|v| self.decode_route(&v))
-            .transpose()
+        let v = self.inner.routes.get(route_key(app_id, account_id, name))?;
+        v.map(|v| self.decode_route(&v)).transpose()
     }
 
     /// Inserts or replaces blindly, whatever is stored. Returns true when the route is new. Only
@@ -178,11 +160,11 @@ impl Store {
         account_id: &str,
         name: &str,
     ) -> Result<Option<Route>, StoreError> {
-        self.inner
+        let v = self
+            .inner
             .routes
-            .remove(route_key(app_id, account_id, name))?
-            .map(|v| self.decode_route(&v))
-            .transpose()
+            .remove(route_key(app_id, account_id, name))?;
+        v.map(|v| self.decode_route(&v)).transpose()
     }
 
     pub fn remove_route(

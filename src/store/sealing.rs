@@ -9,7 +9,7 @@
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-use super::{Store, StoreError};
+use super::{Store, StoreError, decode, encode};
 use crate::routing::{Destination, Route};
 
 /// Marks a sealed value; anything else is read as plaintext (a store from before sealing). Job
@@ -127,10 +127,9 @@ impl Store {
         }
         for kv in self.inner.routes.iter() {
             let (k, v) = kv?;
-            let route: Route = serde_json::from_slice(&v).map_err(super::json_err)?;
+            let route: Route = decode(&v)?;
             if has_plaintext_secret(&route) {
-                let sealed_v =
-                    serde_json::to_vec(&seal_route(Some(key), &route)).map_err(super::json_err)?;
+                let sealed_v = encode(&seal_route(Some(key), &route))?;
                 // Only over the plaintext we read: a route changed meanwhile was written
                 // sealed already by its writer.
                 if self

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::keys::{chat_key, decode_pace_chat_key, job_key, pace_chat_key};
 use super::pacing::{Clock, Limits, PaceBook, Slot};
-use super::{Store, StoreError, json_err};
+use super::{Store, StoreError, decode, decode_opt, encode};
 use crate::routing::{Destination, Route};
 
 pub use super::pacing::ChatPace;
@@ -66,7 +66,7 @@ impl Store {
             for item in bots.iter() {
                 let (k, v) = item?;
                 let Some(bot) = decode_i64(&k) else { continue };
-                bot_records.push((bot, serde_json::from_slice(&v).map_err(json_err)?));
+                bot_records.push((bot, decode(&v)?));
             }
             let mut chat_records = Vec::new();
             for item in chats.iter() {
@@ -74,7 +74,7 @@ impl Store {
                 let Some(key) = decode_pace_chat_key(&k) else {
                     continue;
                 };
-                chat_records.push((key, serde_json::from_slice(&v).map_err(json_err)?));
+                chat_records.push((key, decode(&v)?));
             }
             *guard = Some(PaceBook::from_records(bot_records, chat_records));
         }
@@ -94,14 +94,8 @@ impl Store {
         self.with_pace_book(|book, bots, chats| {
             let (slot, changed) = book.take(limits, bot_id, chat_id, clock());
             if let Some((bot, chat)) = changed {
-                bots.insert(
-                    bot_id.to_be_bytes(),
-                    serde_json::to_vec(bot).map_err(json_err)?,
-                )?;
-                chats.insert(
-                    pace_chat_key(bot_id, chat_id),
-                    serde_json::to_vec(chat).map_err(json_err)?,
-                )?;
+                bots.insert(bot_id.to_be_bytes(), encode(bot)?)?;
+                chats.insert(pace_chat_key(bot_id, chat_id), encode(chat)?)?;
             }
             Ok(slot)
         })
@@ -116,10 +110,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         self.with_pace_book(|book, _, chats| {
             let chat = book.block(bot_id, chat_id, until_ms);
-            chats.insert(
-                pace_chat_key(bot_id, chat_id),
-                serde_json::to_vec(chat).map_err(json_err)?,
-            )?;
+            chats.insert(pace_chat_key(bot_id, chat_id), encode(chat)?)?;
             Ok(())
         })
     }
@@ -136,16 +127,12 @@ impl Store {
     }
 
     pub fn part_progress(&self, job_id: u64) -> Result<PartProgress, StoreError> {
-        self.telegram_tree(PARTS)?
-            .get(job_key(job_id))?
-            .map(|v| serde_json::from_slice(&v).map_err(json_err))
-            .transpose()
-            .map(Option::unwrap_or_default)
+        decode_opt(self.telegram_tree(PARTS)?.get(job_key(job_id))?).map(Option::unwrap_or_default)
     }
 
     pub fn set_part_progress(&self, job_id: u64, p: &PartProgress) -> Result<(), StoreError> {
         self.telegram_tree(PARTS)?
-            .insert(job_key(job_id), serde_json::to_vec(p).map_err(json_err)?)?;
+            .insert(job_key(job_id), encode(p)?)?;
         Ok(())
     }
 

@@ -18,7 +18,7 @@ use super::keys::{
     self, app_prefix, attempt_prefix, decode_dest_key, decode_due_key, decode_seq, job_key,
     meeting_prefixes, seq_key, tenant_prefix,
 };
-use super::{EventRecord, Store, StoreError, json_err};
+use super::{EventRecord, Store, StoreError, decode_all, decode_opt, encode};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
@@ -86,6 +86,27 @@ pub struct Tenant {
     /// inside. Empty for admin-managed apps.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_installs: Vec<UserInstall>,
+}
+
+#[cfg(test)]
+impl Tenant {
+    /// An active install of account `account` of the default app for the tests, made, updated
+    /// and expiring at `at_ms`, with `sealed_tokens` as its (opaque) tokens.
+    pub(crate) fn fixture(account: &str, at_ms: i64, sealed_tokens: Vec<u8>) -> Self {
+        Tenant {
+            app_id: "default".into(),
+            account_id: account.into(),
+            installer: Installer::default(),
+            scopes: vec![],
+            api_url: "https://api.zoom.us".into(),
+            status: TenantStatus::Active,
+            installed_at_ms: at_ms,
+            updated_at_ms: at_ms,
+            expires_at_ms: at_ms,
+            sealed_tokens,
+            other_installs: vec![],
+        }
+    }
 }
 
 impl Tenant {
@@ -175,19 +196,14 @@ fn remove_prefix(tree: &sled::Tree, prefix: &[u8]) -> Result<u64, StoreError> {
 
 impl Store {
     pub fn get_tenant(&self, app_id: &str, account_id: &str) -> Result<Option<Tenant>, StoreError> {
-        self.inner
-            .tenants
-            .get(tenant_prefix(app_id, account_id))?
-            .map(|v| serde_json::from_slice(&v).map_err(json_err))
-            .transpose()
+        decode_opt(self.inner.tenants.get(tenant_prefix(app_id, account_id))?)
     }
 
     /// Inserts or replaces the tenant record. One key, so tokens and their expiry change together.
     pub fn put_tenant(&self, t: &Tenant) -> Result<(), StoreError> {
-        self.inner.tenants.insert(
-            tenant_prefix(&t.app_id, &t.account_id),
-            serde_json::to_vec(t).map_err(json_err)?,
-        )?;
+        self.inner
+            .tenants
+            .insert(tenant_prefix(&t.app_id, &t.account_id), encode(t)?)?;
         Ok(())
     }
 
@@ -197,27 +213,18 @@ impl Store {
             Some(app) => self.inner.tenants.scan_prefix(app_prefix(app)),
             None => self.inner.tenants.iter(),
         };
-        iter.values()
-            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
-            .collect()
+        decode_all(iter)
     }
 
     pub fn add_audit(&self, e: &AuditEntry) -> Result<(), StoreError> {
         let k = keys::audit_key(e.at_ms, self.inner.db.generate_id()?);
-        self.inner
-            .audit
-            .insert(k, serde_json::to_vec(e).map_err(json_err)?)?;
+        self.inner.audit.insert(k, encode(e)?)?;
         Ok(())
     }
 
     /// The audit trail, oldest first.
     pub fn list_audit(&self) -> Result<Vec<AuditEntry>, StoreError> {
-        self.inner
-            .audit
-            .iter()
-            .values()
-            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
-            .collect()
+        decode_all(self.inner.audit.iter())
     }
 
     /// Deletes everything the store holds for a tenant: its record and tokens, routes, template

@@ -64,6 +64,7 @@ pub use format::{FORMAT_VERSION, MAGIC, verify};
 use restore::ASIDE_PREFIX;
 pub use restore::restore;
 pub(crate) use write::{BackupWriter, copy_order};
+pub(crate) use write::{create_temp, settle_temp};
 pub use write::{persist_file, temp_path_for};
 
 /// Trees that are not kinds of record: sled's indexes over the outbox and its own bookkeeping

@@ -149,27 +149,12 @@ impl Store {
     pub fn backup_to_file(&self, path: &Path) -> Result<BackupInfo, BackupError> {
         let tmp = temp_path_for(path);
         let res = (|| {
-            // Owner-only: a backup holds everything the store does.
-            let mut f =
-                crate::store::perms::create_private(&tmp).map_err(|source| BackupError::Io {
-                    action: "create",
-                    path: tmp.clone(),
-                    source,
-                })?;
+            let mut f = create_temp(&tmp)?;
             let info = self.write_backup(&mut f)?;
             f.sync_all().map_err(BackupError::Write)?;
             Ok(info)
         })();
-        match res {
-            Ok(info) => {
-                persist_file(&tmp, path)?;
-                Ok(info)
-            }
-            Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
-                Err(e)
-            }
-        }
+        settle_temp(&tmp, path, res)
     }
 }
 
@@ -180,6 +165,36 @@ pub fn temp_path_for(path: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "backup".into());
     path.with_file_name(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+/// Creates the temporary file ([`temp_path_for`]) a backup is written to, owner-only: a backup
+/// holds everything the store does.
+pub(crate) fn create_temp(tmp: &Path) -> Result<std::fs::File, BackupError> {
+    crate::store::perms::create_private(tmp).map_err(|source| BackupError::Io {
+        action: "create",
+        path: tmp.to_path_buf(),
+        source,
+    })
+}
+
+/// Ends writing a backup through the temporary file `tmp`, whichever backend wrote it: when `res`
+/// is a success the file becomes `path` ([`persist_file`]), else it is removed, so `path` is
+/// either the old file or the whole new one and no partial file stays behind.
+pub(crate) fn settle_temp<T>(
+    tmp: &Path,
+    path: &Path,
+    res: Result<T, BackupError>,
+) -> Result<T, BackupError> {
+    match res {
+        Ok(info) => {
+            persist_file(tmp, path)?;
+            Ok(info)
+        }
+        Err(e) => {
+            let _ = std::fs::remove_file(tmp);
+            Err(e)
+        }
+    }
 }
 
 /// Renames the finished temporary file `tmp` to `path` and makes the rename durable.

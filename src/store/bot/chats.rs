@@ -2,15 +2,12 @@
 
 use super::{CHATS, CHATS_MIGRATED, ChatLink, STATE};
 use crate::store::keys::chat_key;
-use crate::store::{Store, StoreError, json_err};
+use crate::store::{Store, StoreError, decode, decode_all, decode_opt, encode};
 
 impl Store {
     /// The tenant `chat_id` is linked to, if any.
     pub fn chat_link(&self, chat_id: i64) -> Result<Option<ChatLink>, StoreError> {
-        self.bot_tree(CHATS)?
-            .get(chat_key(chat_id))?
-            .map(|v| serde_json::from_slice(&v).map_err(json_err))
-            .transpose()
+        decode_opt(self.bot_tree(CHATS)?.get(chat_key(chat_id))?)
     }
 
     /// Links a chat to `link`'s tenant unless it is linked already. Returns the link that holds
@@ -18,11 +15,11 @@ impl Store {
     /// nothing was written). A compare-and-swap, so of two tenants racing only one wins.
     pub fn link_chat(&self, link: &ChatLink) -> Result<ChatLink, StoreError> {
         let tree = self.bot_tree(CHATS)?;
-        let v = serde_json::to_vec(link).map_err(json_err)?;
+        let v = encode(link)?;
         match tree.compare_and_swap(chat_key(link.chat_id), None as Option<&[u8]>, Some(v))? {
             Ok(()) => Ok(link.clone()),
             Err(e) => match e.current {
-                Some(cur) => serde_json::from_slice(&cur).map_err(json_err),
+                Some(cur) => decode(&cur),
                 // Removed between the read and the swap: try once more.
                 None => self.link_chat(link),
             },
@@ -32,10 +29,7 @@ impl Store {
     /// Frees a chat (`/unlink` by a group admin once no route posts there, or an uninstall).
     /// Returns the link that was removed.
     pub fn unlink_chat(&self, chat_id: i64) -> Result<Option<ChatLink>, StoreError> {
-        self.bot_tree(CHATS)?
-            .remove(chat_key(chat_id))?
-            .map(|v| serde_json::from_slice(&v).map_err(json_err))
-            .transpose()
+        decode_opt(self.bot_tree(CHATS)?.remove(chat_key(chat_id))?)
     }
 
     /// A group became a supergroup and got a new id: its link moves along, unless the new id is
@@ -51,11 +45,7 @@ impl Store {
 
     /// Every chat link, of every tenant.
     pub fn all_chat_links(&self) -> Result<Vec<ChatLink>, StoreError> {
-        self.bot_tree(CHATS)?
-            .iter()
-            .values()
-            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
-            .collect()
+        decode_all(self.bot_tree(CHATS)?.iter())
     }
 
     /// Whether the one-time chat-link migration already ran on this store.

@@ -1,13 +1,13 @@
 //! Self-service codes (`bot_codes`), kept by hash and consumed with compare-and-swap.
 
 use super::{CODES, CodeKind, CodeRecord, Redeem, code_hash};
-use crate::store::{Store, StoreError, json_err};
+use crate::store::{Store, StoreError, decode, decode_all, decode_opt, encode};
 
 impl Store {
     /// Stores a new code (by hash). Returns false if that hash exists already (a collision or a
     /// repeated call), in which case nothing is written.
     pub fn put_code(&self, code: &str, rec: &CodeRecord) -> Result<bool, StoreError> {
-        let v = serde_json::to_vec(rec).map_err(json_err)?;
+        let v = encode(rec)?;
         let res = self.bot_tree(CODES)?.compare_and_swap(
             code_hash(code),
             None as Option<&[u8]>,
@@ -18,21 +18,13 @@ impl Store {
 
     /// The record of `code`, if it exists; nothing is consumed.
     pub fn code_record(&self, code: &str) -> Result<Option<CodeRecord>, StoreError> {
-        self.bot_tree(CODES)?
-            .get(code_hash(code))?
-            .map(|v| serde_json::from_slice(&v).map_err(json_err))
-            .transpose()
+        decode_opt(self.bot_tree(CODES)?.get(code_hash(code))?)
     }
 
     /// Codes, oldest first; one tenant's or everyone's.
     pub fn list_codes(&self, tenant: Option<(&str, &str)>) -> Result<Vec<CodeRecord>, StoreError> {
-        let mut out = Vec::new();
-        for v in self.bot_tree(CODES)?.iter().values() {
-            let rec: CodeRecord = serde_json::from_slice(&v?).map_err(json_err)?;
-            if tenant.is_none_or(|(a, acc)| rec.app_id == a && rec.account_id == acc) {
-                out.push(rec);
-            }
-        }
+        let mut out: Vec<CodeRecord> = decode_all(self.bot_tree(CODES)?.iter())?;
+        out.retain(|r| tenant.is_none_or(|(a, acc)| r.app_id == a && r.account_id == acc));
         out.sort_by_key(|r| r.created_at_ms);
         Ok(out)
     }
@@ -48,14 +40,14 @@ impl Store {
         let mut out = Vec::new();
         for item in tree.iter() {
             let (k, v) = item?;
-            let mut rec: CodeRecord = serde_json::from_slice(&v).map_err(json_err)?;
+            let mut rec: CodeRecord = decode(&v)?;
             if !rec.id.starts_with(id)
                 || tenant.is_some_and(|(a, acc)| rec.app_id != a || rec.account_id != acc)
             {
                 continue;
             }
             rec.revoked = true;
-            tree.insert(k, serde_json::to_vec(&rec).map_err(json_err)?)?;
+            tree.insert(k, encode(&rec)?)?;
             out.push(rec);
         }
         Ok(out)
@@ -75,24 +67,12 @@ impl Store {
             let Some(old) = tree.get(key)? else {
                 return Ok(Redeem::Unknown);
             };
-            let mut rec: CodeRecord = serde_json::from_slice(&old).map_err(json_err)?;
-            if rec.revoked {
-                return Ok(Redeem::Revoked);
+            let mut rec: CodeRecord = decode(&old)?;
+            if let Some(refused) = rec.refusal(accepted, now_ms) {
+                return Ok(refused);
             }
-            if rec.kind.single_use() && rec.used_at_ms.is_some() {
-                return Ok(Redeem::Used);
-            }
-            if rec.expires_at_ms.is_some_and(|e| e <= now_ms) {
-                return Ok(Redeem::Expired);
-            }
-            if !accepted.contains(&rec.kind) {
-                return Ok(Redeem::WrongKind(rec.kind));
-            }
-            rec.uses += 1;
-            if rec.kind.single_use() {
-                rec.used_at_ms = Some(now_ms);
-            }
-            let new = serde_json::to_vec(&rec).map_err(json_err)?;
+            rec.count_use(now_ms);
+            let new = encode(&rec)?;
             if tree.compare_and_swap(key, Some(old), Some(new))?.is_ok() {
                 return Ok(Redeem::Ok(rec));
             }

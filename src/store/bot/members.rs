@@ -3,7 +3,7 @@
 
 use super::{MUTES, Mute, ORGANIZERS, OrganizerLink, i64_of};
 use crate::store::keys::{decode_member_key, member_key, tenant_prefix};
-use crate::store::{Store, StoreError, json_err};
+use crate::store::{Store, StoreError, decode, decode_all, encode};
 
 impl Store {
     // --- organizers -------------------------------------------------------------------------
@@ -11,35 +11,27 @@ impl Store {
     pub fn add_organizer(&self, link: &OrganizerLink) -> Result<(), StoreError> {
         self.bot_tree(ORGANIZERS)?.insert(
             member_key(&link.app_id, &link.account_id, link.user_id),
-            serde_json::to_vec(link).map_err(json_err)?,
+            encode(link)?,
         )?;
         Ok(())
     }
 
     /// The tenants Telegram user `user_id` organizes.
     pub fn organizer_links(&self, user_id: i64) -> Result<Vec<OrganizerLink>, StoreError> {
-        let mut out = Vec::new();
-        for item in self.bot_tree(ORGANIZERS)?.iter() {
-            let (k, v) = item?;
-            if decode_member_key(&k).is_some_and(|(_, _, u)| u == user_id) {
-                out.push(serde_json::from_slice(&v).map_err(json_err)?);
-            }
-        }
-        Ok(out)
+        entries_of(self.bot_tree(ORGANIZERS)?, user_id)?
+            .iter()
+            .map(|(_, _, v)| decode(v))
+            .collect()
     }
 
     /// Removes every organizer link of Telegram user `user_id` (`/leave`); returns how many.
     pub fn remove_organizer_links(&self, user_id: i64) -> Result<usize, StoreError> {
         let tree = self.bot_tree(ORGANIZERS)?;
-        let mut n = 0;
-        for k in tree.iter().keys() {
-            let k = k?;
-            if decode_member_key(&k).is_some_and(|(_, _, u)| u == user_id) {
-                tree.remove(k)?;
-                n += 1;
-            }
+        let links = entries_of(tree, user_id)?;
+        for (app_id, account_id, _) in &links {
+            tree.remove(member_key(app_id, account_id, user_id))?;
         }
-        Ok(n)
+        Ok(links.len())
     }
 
     /// Removes one organizer link; returns whether there was one.
@@ -57,11 +49,7 @@ impl Store {
 
     /// Every organizer link, of every tenant.
     pub fn all_organizers(&self) -> Result<Vec<OrganizerLink>, StoreError> {
-        self.bot_tree(ORGANIZERS)?
-            .iter()
-            .values()
-            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
-            .collect()
+        decode_all(self.bot_tree(ORGANIZERS)?.iter())
     }
 
     /// A tenant's organizers, for pushing its notices.
@@ -70,11 +58,10 @@ impl Store {
         app_id: &str,
         account_id: &str,
     ) -> Result<Vec<OrganizerLink>, StoreError> {
-        self.bot_tree(ORGANIZERS)?
-            .scan_prefix(tenant_prefix(app_id, account_id))
-            .values()
-            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
-            .collect()
+        decode_all(
+            self.bot_tree(ORGANIZERS)?
+                .scan_prefix(tenant_prefix(app_id, account_id)),
+        )
     }
 
     // --- mutes ------------------------------------------------------------------------------
@@ -95,21 +82,15 @@ impl Store {
 
     /// Every mute of `chat_id`, in any tenant (expired ones included).
     pub fn mutes_of(&self, chat_id: i64) -> Result<Vec<Mute>, StoreError> {
-        let mut out = Vec::new();
-        for item in self.bot_tree(MUTES)?.iter() {
-            let (k, v) = item?;
-            if let Some((app_id, account_id, chat)) = decode_member_key(&k)
-                && chat == chat_id
-            {
-                out.push(Mute {
-                    app_id,
-                    account_id,
-                    chat_id,
-                    until_ms: i64_of(&v).unwrap_or(0),
-                });
-            }
-        }
-        Ok(out)
+        Ok(entries_of(self.bot_tree(MUTES)?, chat_id)?
+            .into_iter()
+            .map(|(app_id, account_id, v)| Mute {
+                app_id,
+                account_id,
+                chat_id,
+                until_ms: i64_of(&v).unwrap_or(0),
+            })
+            .collect())
     }
 
     /// Removes every mute of `chat_id`; returns how many there were.
@@ -137,4 +118,19 @@ impl Store {
             .and_then(|v| i64_of(&v))
             .is_some_and(|until| until > now_ms))
     }
+}
+
+/// Every entry of a [`member_key`]-keyed tree whose user or chat id is `id`, in any tenant, as
+/// (app, account, value). The keys start with the tenant, so this is a whole-tree scan.
+fn entries_of(tree: &sled::Tree, id: i64) -> Result<Vec<(String, String, sled::IVec)>, StoreError> {
+    let mut out = Vec::new();
+    for item in tree.iter() {
+        let (k, v) = item?;
+        if let Some((app_id, account_id, found)) = decode_member_key(&k)
+            && found == id
+        {
+            out.push((app_id, account_id, v));
+        }
+    }
+    Ok(out)
 }

@@ -18,7 +18,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::keys::tenant_prefix;
-use super::{Store, StoreError, json_err};
+use super::{Store, StoreError, decode};
 
 mod chats;
 mod codes;
@@ -160,6 +160,54 @@ pub struct CodeRecord {
     pub sealed_code: Option<String>,
 }
 
+impl CodeRecord {
+    /// Why this code cannot be redeemed now for one of the `accepted` kinds, or None when it can:
+    /// the one rule for redeeming on either backend and for checking a code without using it.
+    pub fn refusal(&self, accepted: &[CodeKind], now_ms: i64) -> Option<Redeem> {
+        if self.revoked {
+            Some(Redeem::Revoked)
+        } else if self.kind.single_use() && self.used_at_ms.is_some() {
+            Some(Redeem::Used)
+        } else if self.expires_at_ms.is_some_and(|e| e <= now_ms) {
+            Some(Redeem::Expired)
+        } else if !accepted.contains(&self.kind) {
+            Some(Redeem::WrongKind(self.kind))
+        } else {
+            None
+        }
+    }
+
+    /// Counts one redemption; a single-use code is used up by it.
+    pub(crate) fn count_use(&mut self, now_ms: i64) {
+        self.uses += 1;
+        if self.kind.single_use() {
+            self.used_at_ms = Some(now_ms);
+        }
+    }
+}
+
+#[cfg(test)]
+impl CodeRecord {
+    /// A code for the tests: of `kind`, of tenant (`default`, `account`), made at `created_at_ms`,
+    /// naming no route, never used, revoked or expiring. Tests change what they look at with
+    /// struct update syntax.
+    pub(crate) fn fixture(id: &str, kind: CodeKind, account: &str, created_at_ms: i64) -> Self {
+        CodeRecord {
+            id: id.into(),
+            kind,
+            app_id: "default".into(),
+            account_id: account.into(),
+            route: None,
+            created_at_ms,
+            expires_at_ms: None,
+            used_at_ms: None,
+            revoked: false,
+            uses: 0,
+            sealed_code: None,
+        }
+    }
+}
+
 /// What redeeming a code came to. Only `Ok` changed anything.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Redeem {
@@ -222,7 +270,7 @@ impl Store {
         let codes = self.bot_tree(CODES)?;
         for item in codes.iter() {
             let (k, v) = item?;
-            let rec: CodeRecord = serde_json::from_slice(&v).map_err(json_err)?;
+            let rec: CodeRecord = decode(&v)?;
             if rec.app_id == app_id && rec.account_id == account_id {
                 codes.remove(k)?;
                 removed += 1;

@@ -6,17 +6,9 @@ fn store() -> (tempfile::TempDir, Store) {
 
 fn rec(kind: CodeKind, code: &str, account: &str) -> CodeRecord {
     CodeRecord {
-        id: code_id(code),
-        kind,
-        app_id: "default".into(),
-        account_id: account.into(),
         route: Some("r".into()),
-        created_at_ms: 1,
         expires_at_ms: kind.single_use().then_some(1_000),
-        used_at_ms: None,
-        revoked: false,
-        uses: 0,
-        sealed_code: None,
+        ..CodeRecord::fixture(&code_id(code), kind, account, 1)
     }
 }
 

@@ -14,7 +14,7 @@
 use std::sync::Arc;
 
 use super::{Db, Message, NewEvent, NewJob};
-use crate::routing::{DeliveryOptions, Route, Target};
+use crate::routing::{Route, Target};
 
 mod apps;
 mod cluster;
@@ -41,7 +41,7 @@ pub(crate) struct Fixture {
 macro_rules! contract {
     ($backend:ident => $open:ident) => {
         mod $backend {
-            contract!(@cases $open;
+            contract!(@run $open; [db];
                 events::append_dedup,
                 events::inbox_order_and_commit_dispatch,
                 queue::claim_finish_and_lease_expiry,
@@ -63,14 +63,16 @@ macro_rules! contract {
                 cluster::commits_wake_listeners,
                 apps::apps_insert_swap_and_delete,
             );
-            contract!(@pairs $open;
+            contract!(@run $open; [db, second];
                 state::two_pacers_never_exceed_the_limits_together,
                 consents::racing_claims_send_one_email,
                 apps::app_invites_work_once_and_expire,
             );
         }
     };
-    (@pairs $open:ident; $($group:ident :: $case:ident),* $(,)?) => {
+    // Each case gets the fixture's stores named in the brackets: `[db]`, or `[db, second]` for
+    // the cases that need two replicas on one backend.
+    (@run $open:ident; $stores:tt; $($group:ident :: $case:ident),* $(,)?) => {
         $(
             #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
             async fn $case() {
@@ -78,23 +80,13 @@ macro_rules! contract {
                     eprintln!("skipped: backend not configured here");
                     return;
                 };
-                super::$group::$case(fixture.db.clone(), fixture.second.clone()).await;
+                contract!(@call super::$group::$case, fixture, $stores);
                 drop(fixture);
             }
         )*
     };
-    (@cases $open:ident; $($group:ident :: $case:ident),* $(,)?) => {
-        $(
-            #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-            async fn $case() {
-                let Some(fixture) = super::$open().await else {
-                    eprintln!("skipped: backend not configured here");
-                    return;
-                };
-                super::$group::$case(fixture.db.clone()).await;
-                drop(fixture);
-            }
-        )*
+    (@call $case:path, $fixture:ident, [$($store:ident),+]) => {
+        $case($($fixture.$store.clone()),+).await
     };
 }
 
@@ -139,35 +131,13 @@ fn now_ms() -> i64 {
 }
 
 fn event(account: &str, body: &str) -> NewEvent {
-    NewEvent {
-        app_id: APP.into(),
-        account_id: Some(account.into()),
-        event: "meeting.started".into(),
-        event_ts: Some(1),
-        zm_request_id: None,
-        zm_tracking_id: None,
-        parse_error: None,
-        body: body.into(),
-    }
+    super::test_event(account, 1, body.into())
 }
 
 /// A job for `target` of tenant (`APP`, `account`), named by its idempotency key.
 fn job(account: &str, key: &str, target: Target) -> NewJob {
-    NewJob {
-        idempotency_key: key.into(),
-        event: "meeting.started".into(),
-        app_id: APP.into(),
-        account_id: account.into(),
-        route_name: "r".into(),
-        meeting_uuid: None,
-        target,
-        message: Message::Log {
-            text: format!("message {key}"),
-        },
-        options: DeliveryOptions::default(),
-        unsubscribe_url: None,
-        received_at_ms: 1,
-    }
+    let text = format!("message {key}");
+    super::test_job(account, key, target, Message::Log { text })
 }
 
 fn telegram(chat_id: i64) -> Target {

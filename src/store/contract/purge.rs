@@ -4,27 +4,15 @@ use super::{APP, event, job, route, telegram};
 use crate::store::auth::{ApiToken, Grant, Session};
 use crate::store::bot::{CodeKind, CodeRecord, OrganizerLink, code_id};
 use crate::store::consents::{Consent, ConsentBy, ConsentState};
-use crate::store::{
-    AppendOutcome, Db, EventStatus, Installer, MeetingMemory, Tenant, TenantStatus,
-};
+use crate::store::{AppendOutcome, Db, EventStatus, MeetingMemory, Tenant};
 
 /// Gives tenant `account` one of every kind of record; returns the seq of its event.
 async fn populate(db: &Db, account: &str, n: u8) -> u64 {
-    db.put_tenant(&Tenant {
+    let tenant = Tenant {
         app_id: APP.into(),
-        account_id: account.into(),
-        installer: Installer::default(),
-        scopes: vec![],
-        api_url: "https://api.zoom.us".into(),
-        status: TenantStatus::Active,
-        installed_at_ms: 1,
-        updated_at_ms: 1,
-        expires_at_ms: 1,
-        sealed_tokens: vec![n],
-        other_installs: vec![],
-    })
-    .await
-    .unwrap();
+        ..Tenant::fixture(account, 1, vec![n])
+    };
+    db.put_tenant(&tenant).await.unwrap();
     assert!(db.create_route(&route(account, "r")).await.unwrap());
     db.set_template(APP, account, "meeting.started", "telegram.html", "hi")
         .await
@@ -53,17 +41,9 @@ async fn populate(db: &Db, account: &str, n: u8) -> u64 {
     .unwrap();
     let code = format!("code-{account}");
     let rec = CodeRecord {
-        id: code_id(&code),
-        kind: CodeKind::Subscribe,
         app_id: APP.into(),
-        account_id: account.into(),
         route: Some("r".into()),
-        created_at_ms: 1,
-        expires_at_ms: None,
-        used_at_ms: None,
-        revoked: false,
-        uses: 0,
-        sealed_code: None,
+        ..CodeRecord::fixture(&code_id(&code), CodeKind::Subscribe, account, 1)
     };
     assert!(db.put_code(&code, &rec).await.unwrap());
     db.add_organizer(&OrganizerLink {

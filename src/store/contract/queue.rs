@@ -14,15 +14,7 @@ fn claimed(c: Claim) -> Job {
 }
 
 fn attempt(job: &Job, at_ms: i64, outcome: AttemptOutcome) -> Attempt {
-    Attempt {
-        job_id: job.id,
-        attempt: job.attempts + 1,
-        at_ms,
-        outcome,
-        status: None,
-        detail: String::new(),
-        latency_ms: 1,
-    }
+    crate::store::test_attempt(job.id, job.attempts + 1, at_ms, outcome)
 }
 
 /// A claimed job is nobody else's until its lease ends; then it is due again. A retry makes it

@@ -6,22 +6,12 @@ use std::path::Path;
 use std::sync::atomic::Ordering;
 
 use super::segment;
-use crate::store::{AppendOutcome, NewEvent, Store, test_config};
+use crate::store::{AppendOutcome, NewEvent, Store, test_config, test_event};
 
 fn event(n: usize) -> NewEvent {
-    NewEvent {
-        app_id: "default".into(),
-        account_id: Some("acc".into()),
-        event: "meeting.started".into(),
-        event_ts: Some(n as i64),
-        zm_request_id: None,
-        zm_tracking_id: None,
-        parse_error: None,
-        body: format!(
-            r#"{{"event":"meeting.started","n":{n},"pad":"{}"}}"#,
-            "x".repeat(400)
-        ),
-    }
+    let pad = "x".repeat(400);
+    let body = format!(r#"{{"event":"meeting.started","n":{n},"pad":"{pad}"}}"#);
+    test_event("acc", n as i64, body)
 }
 
 fn key(n: usize) -> [u8; 16] {

@@ -7,7 +7,7 @@ use crate::store::keys::{
     attempt_key, decode_dest_key, decode_due_key, dest_key, dest_prefix, due_key, due_prefix,
     job_key,
 };
-use crate::store::{Store, StoreError, json_err};
+use crate::store::{Store, StoreError, decode, decode_all, decode_opt};
 
 impl Store {
     pub fn outbox_len(&self, channel: Option<Channel>) -> usize {
@@ -18,21 +18,12 @@ impl Store {
     }
 
     pub fn get_job(&self, id: u64) -> Result<Option<Job>, StoreError> {
-        self.inner
-            .outbox
-            .get(job_key(id))?
-            .map(|v| serde_json::from_slice(&v).map_err(json_err))
-            .transpose()
+        decode_opt(self.inner.outbox.get(job_key(id))?)
     }
 
     /// All pending jobs, oldest first.
     pub fn list_jobs(&self) -> Result<Vec<Job>, StoreError> {
-        self.inner
-            .outbox
-            .iter()
-            .values()
-            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
-            .collect()
+        decode_all(self.inner.outbox.iter())
     }
 
     /// Claims the next due job of `channel` for `lease_ms`. Returns it with its claim recorded, or the
@@ -58,7 +49,7 @@ impl Store {
                 i.outbox_due.remove(&k)?;
                 continue;
             };
-            let mut job: Job = serde_json::from_slice(&old).map_err(json_err)?;
+            let mut job: Job = decode(&old)?;
             if job.due_at_ms != due {
                 i.outbox_due.remove(&k)?;
                 continue;
@@ -125,44 +116,38 @@ impl Store {
         let old_due = due_key(channel, job.due_at_ms, job.id);
         i.attempts
             .insert(attempt_key(job.id, attempt.attempt), enc(attempt))?;
-        match next {
-            Finish::Done => {
-                let mut j = job.clone();
-                j.attempts = attempt.attempt;
-                j.claimed_until_ms = None;
-                i.sent.insert(
-                    job_key(job.id),
-                    enc(&SentJob {
-                        job: j,
-                        sent_at_ms: attempt.at_ms,
-                    }),
-                )?;
-                i.outbox.remove(job_key(job.id))?;
-                i.outbox_dest.remove(dest_key(&job.target, job.id))?;
-            }
+        let mut j = job.clone();
+        j.attempts = attempt.attempt;
+        j.claimed_until_ms = None;
+        // Sent and dead jobs are copied to their history tree before they leave the outbox and
+        // the destination index.
+        let history = match next {
+            Finish::Done => Some((
+                &i.sent,
+                enc(&SentJob {
+                    job: j,
+                    sent_at_ms: attempt.at_ms,
+                }),
+            )),
             Finish::RetryAt(at) => {
-                let mut j = job.clone();
-                j.attempts = attempt.attempt;
                 j.due_at_ms = at;
-                j.claimed_until_ms = None;
                 i.outbox_due.insert(due_key(channel, at, j.id), &[])?;
                 i.outbox.insert(job_key(j.id), enc(&j))?;
+                None
             }
-            Finish::Dead(reason) => {
-                let mut j = job.clone();
-                j.attempts = attempt.attempt;
-                j.claimed_until_ms = None;
-                i.dead.insert(
-                    job_key(job.id),
-                    enc(&DeadJob {
-                        job: j,
-                        reason,
-                        dead_at_ms: attempt.at_ms,
-                    }),
-                )?;
-                i.outbox.remove(job_key(job.id))?;
-                i.outbox_dest.remove(dest_key(&job.target, job.id))?;
-            }
+            Finish::Dead(reason) => Some((
+                &i.dead,
+                enc(&DeadJob {
+                    job: j,
+                    reason,
+                    dead_at_ms: attempt.at_ms,
+                }),
+            )),
+        };
+        if let Some((tree, record)) = history {
+            tree.insert(job_key(job.id), record)?;
+            i.outbox.remove(job_key(job.id))?;
+            i.outbox_dest.remove(dest_key(&job.target, job.id))?;
         }
         i.outbox_due.remove(old_due)?;
         Ok(())
@@ -175,6 +160,14 @@ impl Store {
         if !i.outbox.contains_key(job_key(job.id))? {
             return Ok(());
         }
+        self.unclaim(job, at_ms)
+    }
+
+    /// Writes `job` back unclaimed and due at `at_ms`, moving its due-index entry: the one way a
+    /// job goes back to waiting without an attempt (a deferral, a released claim). The new entry
+    /// is written before the old one is removed, so a crash in between never hides the job.
+    fn unclaim(&self, job: &Job, at_ms: i64) -> Result<(), StoreError> {
+        let i = &self.inner;
         let channel = job.target.channel();
         let mut j = job.clone();
         j.due_at_ms = at_ms;
@@ -190,22 +183,12 @@ impl Store {
 
     /// Makes every claimed job due now. Run at startup: a claim held by a dead process is void.
     pub fn release_claims(&self, now_ms: i64) -> Result<usize, StoreError> {
-        let i = &self.inner;
         let mut released = 0;
         for job in self.list_jobs()? {
             if job.claimed_until_ms.is_none() {
                 continue;
             }
-            let channel = job.target.channel();
-            let mut j = job.clone();
-            j.claimed_until_ms = None;
-            j.due_at_ms = now_ms;
-            i.outbox_due.insert(due_key(channel, now_ms, j.id), &[])?;
-            i.outbox.insert(job_key(j.id), enc(&j))?;
-            if job.due_at_ms != now_ms {
-                i.outbox_due
-                    .remove(due_key(channel, job.due_at_ms, job.id))?;
-            }
+            self.unclaim(&job, now_ms)?;
             released += 1;
         }
         Ok(released)

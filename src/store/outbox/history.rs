@@ -2,16 +2,11 @@
 
 use super::{Attempt, DeadJob, SentJob, enc};
 use crate::store::keys::{attempt_prefix, dest_key, due_key, job_key};
-use crate::store::{Store, StoreError, json_err};
+use crate::store::{Store, StoreError, decode, decode_all, decode_opt};
 
 impl Store {
     pub fn attempts_of(&self, job_id: u64) -> Result<Vec<Attempt>, StoreError> {
-        self.inner
-            .attempts
-            .scan_prefix(attempt_prefix(job_id))
-            .values()
-            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
-            .collect()
+        decode_all(self.inner.attempts.scan_prefix(attempt_prefix(job_id)))
     }
 
     /// Moves a dead letter back into the outbox, due now, with its attempt count kept (so history
@@ -21,7 +16,7 @@ impl Store {
         let Some(v) = i.dead.get(job_key(id))? else {
             return Ok(false);
         };
-        let dead: DeadJob = serde_json::from_slice(&v).map_err(json_err)?;
+        let dead: DeadJob = decode(&v)?;
         let mut j = dead.job;
         j.due_at_ms = now_ms;
         j.claimed_until_ms = None;
@@ -36,28 +31,15 @@ impl Store {
 
     /// Sent jobs, oldest first.
     pub fn list_sent(&self) -> Result<Vec<SentJob>, StoreError> {
-        self.inner
-            .sent
-            .iter()
-            .values()
-            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
-            .collect()
+        decode_all(self.inner.sent.iter())
     }
 
     pub fn get_sent(&self, id: u64) -> Result<Option<SentJob>, StoreError> {
-        self.inner
-            .sent
-            .get(job_key(id))?
-            .map(|v| serde_json::from_slice(&v).map_err(json_err))
-            .transpose()
+        decode_opt(self.inner.sent.get(job_key(id))?)
     }
 
     pub fn get_dead(&self, id: u64) -> Result<Option<DeadJob>, StoreError> {
-        self.inner
-            .dead
-            .get(job_key(id))?
-            .map(|v| serde_json::from_slice(&v).map_err(json_err))
-            .transpose()
+        decode_opt(self.inner.dead.get(job_key(id))?)
     }
 
     /// Drops sent-job records older than `cutoff_ms`; returns how many (run with the event retention).
@@ -97,11 +79,6 @@ impl Store {
     }
 
     pub fn list_dead(&self) -> Result<Vec<DeadJob>, StoreError> {
-        self.inner
-            .dead
-            .iter()
-            .values()
-            .map(|v| serde_json::from_slice(&v?).map_err(json_err))
-            .collect()
+        decode_all(self.inner.dead.iter())
     }
 }

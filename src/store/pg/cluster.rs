@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 use tokio_postgres::AsyncMessage;
 use tokio_postgres_rustls::MakeRustlsConnect;
 
-use super::{PgStore, Tx, conn::describe};
+use super::{PgStore, Statements, Tx, conn::describe};
 use crate::store::StoreError;
 use crate::store::seam::{Campaign, Cluster, Leadership, Role, Wake};
 

@@ -127,34 +127,6 @@ impl PgStore {
         self.shared.err(e)
     }
 
-    pub(super) async fn query(
-        &self,
-        sql: &str,
-        params: &[&(dyn ToSql + Sync)],
-    ) -> Result<Vec<Row>, StoreError> {
-        let c = self.client().await?;
-        let st = c.prepare_cached(sql).await.map_err(|e| self.err(e))?;
-        c.query(&st, params).await.map_err(|e| self.err(e))
-    }
-
-    pub(super) async fn query_opt(
-        &self,
-        sql: &str,
-        params: &[&(dyn ToSql + Sync)],
-    ) -> Result<Option<Row>, StoreError> {
-        Ok(self.query(sql, params).await?.into_iter().next())
-    }
-
-    pub(super) async fn execute(
-        &self,
-        sql: &str,
-        params: &[&(dyn ToSql + Sync)],
-    ) -> Result<u64, StoreError> {
-        let c = self.client().await?;
-        let st = c.prepare_cached(sql).await.map_err(|e| self.err(e))?;
-        c.execute(&st, params).await.map_err(|e| self.err(e))
-    }
-
     /// A count for the methods whose signature has no room for an error (gauges): 0 on failure,
     /// which is logged.
     pub(super) async fn count(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> usize {
@@ -166,6 +138,100 @@ impl PgStore {
                 0
             }
         }
+    }
+}
+
+/// Running statements, on a pooled connection ([`PgStore`]) or inside a transaction ([`Tx`]).
+/// Each implements `query` and `execute` with the driver's statement cache and the store's error
+/// mapping; the shapes built on them (one row, one record, every record) are written once here, so
+/// a statement reads the same in and out of a transaction.
+pub(super) trait Statements {
+    async fn query(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, StoreError>;
+
+    async fn execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, StoreError>;
+
+    /// The first row `sql` returns, if any.
+    async fn query_opt(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<Row>, StoreError> {
+        Ok(self.query(sql, params).await?.into_iter().next())
+    }
+
+    /// The record (a JSON first column) of the first row `sql` returns, if any.
+    async fn record<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<T>, StoreError> {
+        self.query_opt(sql, params)
+            .await?
+            .map(|r| dec_row(&r))
+            .transpose()
+    }
+
+    /// The first two columns of every row `sql` returns, as a map from the first to the second.
+    async fn map<K, V>(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<BTreeMap<K, V>, StoreError>
+    where
+        K: Ord + for<'r> tokio_postgres::types::FromSql<'r>,
+        V: for<'r> tokio_postgres::types::FromSql<'r>,
+    {
+        let rows = self.query(sql, params).await?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    /// The records (a JSON first column) of every row `sql` returns.
+    async fn records<T: serde::de::DeserializeOwned>(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<T>, StoreError> {
+        self.query(sql, params).await?.iter().map(dec_row).collect()
+    }
+}
+
+impl Statements for PgStore {
+    async fn query(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, StoreError> {
+        let c = self.client().await?;
+        let st = c.prepare_cached(sql).await.map_err(|e| self.err(e))?;
+        c.query(&st, params).await.map_err(|e| self.err(e))
+    }
+
+    async fn execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, StoreError> {
+        let c = self.client().await?;
+        let st = c.prepare_cached(sql).await.map_err(|e| self.err(e))?;
+        c.execute(&st, params).await.map_err(|e| self.err(e))
+    }
+}
+
+impl Statements for Tx<'_> {
+    async fn query(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Vec<Row>, StoreError> {
+        let st = self.prepare(sql).await?;
+        let rows = self.tx.query(&st, params).await;
+        rows.map_err(|e| self.store.err(e))
+    }
+
+    async fn execute(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<u64, StoreError> {
+        let st = self.prepare(sql).await?;
+        let n = self.tx.execute(&st, params).await;
+        n.map_err(|e| self.store.err(e))
     }
 }
 
@@ -184,44 +250,10 @@ impl<'a> Tx<'a> {
         Ok(Tx { store, tx })
     }
 
-    pub(super) async fn query(
-        &self,
-        sql: &str,
-        params: &[&(dyn ToSql + Sync)],
-    ) -> Result<Vec<Row>, StoreError> {
-        let st = self
-            .tx
-            .prepare_cached(sql)
-            .await
-            .map_err(|e| self.store.err(e))?;
-        self.tx
-            .query(&st, params)
-            .await
-            .map_err(|e| self.store.err(e))
-    }
-
-    pub(super) async fn query_opt(
-        &self,
-        sql: &str,
-        params: &[&(dyn ToSql + Sync)],
-    ) -> Result<Option<Row>, StoreError> {
-        Ok(self.query(sql, params).await?.into_iter().next())
-    }
-
-    pub(super) async fn execute(
-        &self,
-        sql: &str,
-        params: &[&(dyn ToSql + Sync)],
-    ) -> Result<u64, StoreError> {
-        let st = self
-            .tx
-            .prepare_cached(sql)
-            .await
-            .map_err(|e| self.store.err(e))?;
-        self.tx
-            .execute(&st, params)
-            .await
-            .map_err(|e| self.store.err(e))
+    /// `sql` as a statement of the connection's cache.
+    async fn prepare(&self, sql: &str) -> Result<tokio_postgres::Statement, StoreError> {
+        let st = self.tx.prepare_cached(sql).await;
+        st.map_err(|e| self.store.err(e))
     }
 
     /// The driver's transaction, for what the wrappers above do not cover (streamed reads, batches).

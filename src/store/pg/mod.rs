@@ -60,7 +60,7 @@ use super::{
     NewEvent, RetentionReport, StoreError,
 };
 
-use conn::Tx;
+use conn::{Statements, Tx};
 use events::event_from_row;
 use group_commit::{QUEUE, run_commits};
 
@@ -116,18 +116,28 @@ fn dec<T: serde::de::DeserializeOwned>(v: &[u8]) -> Result<T, StoreError> {
     serde_json::from_slice(v).map_err(super::json_err)
 }
 
+/// The record in a row's first column: every table keeps its record as JSON bytes there when it
+/// is read back.
+fn dec_row<T: serde::de::DeserializeOwned>(r: &Row) -> Result<T, StoreError> {
+    dec(r.get::<_, &[u8]>(0))
+}
+
 impl PgStore {
-    /// The records (a JSON first column) of every row `sql` returns.
-    async fn records<T: serde::de::DeserializeOwned>(
+    /// The records of a tenant-keyed table, one tenant's or (for None) everyone's, in `order_by`
+    /// order: every "one tenant's or everyone's" listing.
+    async fn tenant_records<T: serde::de::DeserializeOwned>(
         &self,
-        sql: &str,
-        params: &[&(dyn ToSql + Sync)],
+        table: &str,
+        order_by: &str,
+        tenant: Option<(&str, &str)>,
     ) -> Result<Vec<T>, StoreError> {
-        self.query(sql, params)
-            .await?
-            .iter()
-            .map(|r| dec(r.get::<_, &[u8]>(0)))
-            .collect()
+        let (app, account) = tenant.unzip();
+        let sql = format!(
+            "SELECT record FROM {table}
+             WHERE ($1::text IS NULL OR (app_id = $1 AND account_id = $2))
+             ORDER BY {order_by}"
+        );
+        self.records(&sql, &[&app, &account]).await
     }
 }
 

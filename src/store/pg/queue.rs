@@ -13,7 +13,7 @@ use async_trait::async_trait;
 use tokio_postgres::Row;
 
 use super::cluster::notify;
-use super::{PgStore, Tx, dec, enc, event_from_row};
+use super::{PgStore, Statements, Tx, dec, dec_row, enc, event_from_row};
 use crate::routing::Channel;
 use crate::store::outbox::new_job;
 use crate::store::seam::{Queue, Wake};
@@ -375,7 +375,7 @@ impl Queue for PgStore {
             tx.commit().await?;
             return Ok(false);
         };
-        let dead: DeadJob = dec(row.get::<_, &[u8]>(0))?;
+        let dead: DeadJob = dec_row(&row)?;
         let mut j = dead.job;
         j.due_at_ms = now_ms;
         j.claimed_until_ms = None;
@@ -391,23 +391,19 @@ impl Queue for PgStore {
     }
 
     async fn get_sent(&self, id: u64) -> Result<Option<SentJob>, StoreError> {
-        self.query_opt(
+        self.record(
             "SELECT record FROM sent_jobs WHERE id = $1",
             &[&(id as i64)],
         )
-        .await?
-        .map(|r| dec(r.get::<_, &[u8]>(0)))
-        .transpose()
+        .await
     }
 
     async fn get_dead(&self, id: u64) -> Result<Option<DeadJob>, StoreError> {
-        self.query_opt(
+        self.record(
             "SELECT record FROM dead_jobs WHERE id = $1",
             &[&(id as i64)],
         )
-        .await?
-        .map(|r| dec(r.get::<_, &[u8]>(0)))
-        .transpose()
+        .await
     }
 
     async fn expire_sent(&self, cutoff_ms: i64) -> Result<u64, StoreError> {

@@ -87,9 +87,8 @@ sled_impl! {
         fn mark_instance_ended(app_id: &str, account_id: &str, uuid: &str, at_ms: i64) -> Result<(), StoreError>;
         fn instance_ended(app_id: &str, account_id: &str, uuid: &str) -> Result<Option<i64>, StoreError>;
     }
-    async fn expire_meetings(&self, now_ms: i64, retention_ms: i64) -> Result<usize, StoreError> {
-        let s = self.clone();
-        blocking(move || Store::expire_meetings(&s, now_ms, retention_ms)).await
+    blocking {
+        fn expire_meetings(now_ms: i64, retention_ms: i64) -> Result<usize, StoreError>;
     }
 }
 

@@ -25,17 +25,30 @@ use super::{
 use crate::routing::{Channel, Route};
 
 /// Implements a seam trait for the sled [`Store`]: every `fn name(args) -> ret;` in the braces
-/// becomes an async method that calls the inherent `Store::name` inline; methods written out after
-/// the braces (scans on the blocking pool, awaits, sync methods) are kept as they are.
+/// becomes an async method that calls the inherent `Store::name` inline; every one in the
+/// `blocking { }` braces that follow (whole-tree scans, with arguments that are `Copy`) one that
+/// calls it on the blocking pool; methods written out after that (awaits, sync methods, scans that
+/// first wait for the applier) are kept as they are.
 macro_rules! sled_impl {
-    ($trait:ident { $(fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)* } $($rest:tt)*) => {
+    (
+        $trait:ident { $(fn $name:ident($($arg:ident: $ty:ty),*) -> $ret:ty;)* }
+        blocking { $(fn $bname:ident($($barg:ident: $bty:ty),*) -> $bret:ty;)* }
+        $($rest:tt)*
+    ) => {
         #[async_trait::async_trait]
         impl $trait for crate::store::Store {
             $(async fn $name(&self $(, $arg: $ty)*) -> $ret {
                 crate::store::Store::$name(self $(, $arg)*)
             })*
+            $(async fn $bname(&self $(, $barg: $bty)*) -> $bret {
+                let s = self.clone();
+                blocking(move || crate::store::Store::$bname(&s $(, $barg)*)).await
+            })*
             $($rest)*
         }
+    };
+    ($trait:ident { $($inline:tt)* } $($rest:tt)*) => {
+        sled_impl! { $trait { $($inline)* } blocking {} $($rest)* }
     };
 }
 
@@ -102,6 +115,9 @@ impl Maintenance for Store {
 
 sled_impl! {
     EventLog {}
+    blocking {
+        fn expire(now_ms: i64, dedup_retention_ms: i64, event_retention_ms: i64) -> Result<RetentionReport, StoreError>;
+    }
     // Each read first waits (async) for the applier to write every acknowledged event into sled,
     // so the synchronous method it calls finds nothing to wait for (journal/mod.rs).
     async fn get_event(&self, seq: u64) -> Result<Option<EventRecord>, StoreError> {
@@ -129,15 +145,6 @@ sled_impl! {
     ) -> Result<AppendOutcome, StoreError> {
         Store::append_event(self, dedup_key, event).await
     }
-    async fn expire(
-        &self,
-        now_ms: i64,
-        dedup_retention_ms: i64,
-        event_retention_ms: i64,
-    ) -> Result<RetentionReport, StoreError> {
-        let s = self.clone();
-        blocking(move || Store::expire(&s, now_ms, dedup_retention_ms, event_retention_ms)).await
-    }
 }
 
 sled_impl! {
@@ -153,6 +160,14 @@ sled_impl! {
         fn retry_dead(id: u64, now_ms: i64) -> Result<bool, StoreError>;
         fn get_sent(id: u64) -> Result<Option<SentJob>, StoreError>;
         fn get_dead(id: u64) -> Result<Option<DeadJob>, StoreError>;
+    }
+    blocking {
+        fn list_jobs() -> Result<Vec<Job>, StoreError>;
+        fn release_claims(now_ms: i64) -> Result<usize, StoreError>;
+        fn list_sent() -> Result<Vec<SentJob>, StoreError>;
+        fn expire_sent(cutoff_ms: i64) -> Result<u64, StoreError>;
+        fn list_dead() -> Result<Vec<DeadJob>, StoreError>;
+        fn reindex_outbox() -> Result<usize, StoreError>;
     }
     async fn next_inbox_event(&self) -> Result<Option<EventRecord>, StoreError> {
         self.settle_if_inbox_empty().await;
@@ -183,30 +198,6 @@ sled_impl! {
         self.settle().await;
         Store::inbox_has_other_tenant_applied(self, app, account, scan)
     }
-    async fn list_jobs(&self) -> Result<Vec<Job>, StoreError> {
-        let s = self.clone();
-        blocking(move || Store::list_jobs(&s)).await
-    }
-    async fn release_claims(&self, now_ms: i64) -> Result<usize, StoreError> {
-        let s = self.clone();
-        blocking(move || Store::release_claims(&s, now_ms)).await
-    }
-    async fn list_sent(&self) -> Result<Vec<SentJob>, StoreError> {
-        let s = self.clone();
-        blocking(move || Store::list_sent(&s)).await
-    }
-    async fn expire_sent(&self, cutoff_ms: i64) -> Result<u64, StoreError> {
-        let s = self.clone();
-        blocking(move || Store::expire_sent(&s, cutoff_ms)).await
-    }
-    async fn list_dead(&self) -> Result<Vec<DeadJob>, StoreError> {
-        let s = self.clone();
-        blocking(move || Store::list_dead(&s)).await
-    }
-    async fn reindex_outbox(&self) -> Result<usize, StoreError> {
-        let s = self.clone();
-        blocking(move || Store::reindex_outbox(&s)).await
-    }
 }
 
 sled_impl! {
@@ -235,9 +226,8 @@ sled_impl! {
         fn list_tenants(app_id: Option<&str>) -> Result<Vec<Tenant>, StoreError>;
         fn add_audit(e: &AuditEntry) -> Result<(), StoreError>;
     }
-    async fn list_audit(&self) -> Result<Vec<AuditEntry>, StoreError> {
-        let s = self.clone();
-        blocking(move || Store::list_audit(&s)).await
+    blocking {
+        fn list_audit() -> Result<Vec<AuditEntry>, StoreError>;
     }
     async fn purge_tenant(
         &self,
@@ -261,8 +251,7 @@ sled_impl! {
         fn list_api_tokens(tenant: Option<(&str, &str)>) -> Result<Vec<ApiToken>, StoreError>;
         fn revoke_api_token(id: &str, tenant: Option<(&str, &str)>) -> Result<bool, StoreError>;
     }
-    async fn expire_sessions(&self, now_ms: i64) -> Result<usize, StoreError> {
-        let s = self.clone();
-        blocking(move || Store::expire_sessions(&s, now_ms)).await
+    blocking {
+        fn expire_sessions(now_ms: i64) -> Result<usize, StoreError>;
     }
 }

@@ -2,14 +2,14 @@
 //! the seam, [`snapshot`] reads every kind back, [`behaves_as_restored`] checks a restored store.
 
 use crate::config::{DataKey, StoreConfig};
-use crate::routing::{DeliveryOptions, Destination, Target};
+use crate::routing::{Destination, Target};
 use crate::store::auth::{ApiToken, Grant, Session};
 use crate::store::bot::{ChatKind, ChatLink, CodeKind, CodeRecord, OrganizerLink};
 use crate::store::pacing::Limits;
 use crate::store::telegram::PartProgress;
 use crate::store::{
     AppendOutcome, Attempt, AttemptOutcome, AuditEntry, Claim, Db, EventFilter, EventStatus,
-    Finish, Installer, MeetingMemory, Message, NewEvent, NewJob, Tenant, TenantStatus,
+    Finish, MeetingMemory, Message, NewEvent, NewJob, Tenant, test_attempt, test_event, test_job,
 };
 
 pub(super) const KEY: [u8; 32] = [9; 32];
@@ -23,43 +23,23 @@ pub(super) fn cfg() -> StoreConfig {
 }
 
 pub(super) fn event(account: &str, n: u8) -> NewEvent {
-    NewEvent {
-        app_id: "default".into(),
-        account_id: Some(account.into()),
-        event: "meeting.started".into(),
-        event_ts: Some(n.into()),
-        zm_request_id: None,
-        zm_tracking_id: None,
-        parse_error: None,
-        body: format!(r#"{{"n":{n}}}"#),
-    }
+    test_event(account, n.into(), format!(r#"{{"n":{n}}}"#))
 }
 
 pub(super) fn job(key: &str, target: Target) -> NewJob {
+    let message = Message::Log { text: key.into() };
     NewJob {
-        idempotency_key: key.into(),
-        event: "meeting.started".into(),
-        app_id: "default".into(),
-        account_id: "acc".into(),
-        route_name: "r".into(),
         meeting_uuid: Some("u1".into()),
-        target,
-        message: Message::Log { text: key.into() },
-        options: DeliveryOptions::default(),
-        unsubscribe_url: None,
-        received_at_ms: 1,
+        ..test_job("acc", key, target, message)
     }
 }
 
 fn attempt(job_id: u64, outcome: AttemptOutcome, at: i64) -> Attempt {
     Attempt {
-        job_id,
-        attempt: 1,
-        at_ms: at,
-        outcome,
         status: Some(500),
         detail: "d".into(),
         latency_ms: 3,
+        ..test_attempt(job_id, 1, at, outcome)
     }
 }
 
@@ -163,21 +143,11 @@ pub(super) async fn fill(s: &Db) {
     )
     .await
     .unwrap();
-    s.put_tenant(&Tenant {
-        app_id: "default".into(),
-        account_id: "acc".into(),
-        installer: Installer::default(),
+    let tenant = Tenant {
         scopes: vec!["meeting:read".into()],
-        api_url: "https://api.zoom.us".into(),
-        status: TenantStatus::Active,
-        installed_at_ms: t,
-        updated_at_ms: t,
-        expires_at_ms: t,
-        sealed_tokens: vec![1, 2, 3],
-        other_installs: vec![],
-    })
-    .await
-    .unwrap();
+        ..Tenant::fixture("acc", t, vec![1, 2, 3])
+    };
+    s.put_tenant(&tenant).await.unwrap();
     for action in ["remove", "uninstall"] {
         s.add_audit(&AuditEntry {
             at_ms: t,
@@ -221,19 +191,7 @@ pub(super) async fn fill(s: &Db) {
     .unwrap();
     s.put_code(
         "ORG-1",
-        &CodeRecord {
-            id: "c0ffee00".into(),
-            kind: CodeKind::Organizer,
-            app_id: "default".into(),
-            account_id: "acc".into(),
-            route: None,
-            created_at_ms: t,
-            expires_at_ms: None,
-            used_at_ms: None,
-            revoked: false,
-            uses: 0,
-            sealed_code: None,
-        },
+        &CodeRecord::fixture("c0ffee00", CodeKind::Organizer, "acc", t),
     )
     .await
     .unwrap();

@@ -4,10 +4,10 @@
 
 mod fill;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::{BackupError, Location, copy, restore, restore_into};
+use super::{BackupError, Location, RestoreReport, copy, restore, restore_into};
 use crate::store::pg::{PgStore, TestDb, test_store};
 use crate::store::seam::*;
 use crate::store::{Db, Store};
@@ -33,6 +33,24 @@ async fn fresh_pg() -> Option<(TestDb, PgStore)> {
     drop(first);
     let store = PgStore::connect(&db.url(), Some(KEY)).await.unwrap();
     Some((db, store))
+}
+
+/// A PostgreSQL store filled with every kind of record ([`fill`]), what it held ([`snapshot`]),
+/// and its backup in a temporary dir (keep the dir alive while the file is used); None skips.
+async fn filled_pg_backup() -> Option<(TestDb, Vec<String>, tempfile::TempDir, PathBuf)> {
+    let (db, pg) = fresh_pg().await?;
+    let pg: Db = Arc::new(pg);
+    fill(&pg).await;
+    let before = snapshot(&pg).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("pg.backup");
+    pg.backup_to_file(&file).await.unwrap();
+    Some((db, before, dir, file))
+}
+
+/// Restores `file` into the database at `url` once no relay holds it ([`when_unused`]).
+async fn restore_pg(url: &str, file: &Path, force: bool) -> Result<RestoreReport, BackupError> {
+    when_unused(async || crate::store::pg::restore(url, Some(KEY), file, force).await).await
 }
 
 /// Retries while `f` finds the database in use: the connections of a store dropped a moment ago
@@ -70,11 +88,7 @@ async fn a_sled_backup_restores_into_postgres_with_every_kind_of_record() {
         info.counts
     );
 
-    let url = pg_url(&db);
-    let report =
-        when_unused(async || crate::store::pg::restore(&url, Some(KEY), &file, false).await)
-            .await
-            .unwrap();
+    let report = restore_pg(&pg_url(&db), &file, false).await.unwrap();
     assert!(!report.replaced);
     let pg: Db = Arc::new(PgStore::connect(&pg_url(&db), Some(KEY)).await.unwrap());
     behaves_as_restored(&pg, &before).await;
@@ -82,15 +96,9 @@ async fn a_sled_backup_restores_into_postgres_with_every_kind_of_record() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_postgres_backup_restores_into_sled_with_every_kind_of_record() {
-    let Some((_db, pg)) = fresh_pg().await else {
+    let Some((_db, before, dir, file)) = filled_pg_backup().await else {
         return;
     };
-    let pg: Db = Arc::new(pg);
-    fill(&pg).await;
-    let before = snapshot(&pg).await;
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("pg.backup");
-    pg.backup_to_file(&file).await.unwrap();
     let info = super::verify(&file).unwrap();
     assert!(
         info.counts["events"] == 4 && info.counts["inbox"] == 2,
@@ -107,18 +115,12 @@ async fn a_postgres_backup_restores_into_sled_with_every_kind_of_record() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_postgres_backup_restores_into_postgres_and_a_full_database_needs_force() {
-    let Some((_src_db, src)) = fresh_pg().await else {
+    let Some((_src_db, before, _dir, file)) = filled_pg_backup().await else {
         return;
     };
     let Some((dst_db, dst)) = fresh_pg().await else {
         return;
     };
-    let src: Db = Arc::new(src);
-    fill(&src).await;
-    let before = snapshot(&src).await;
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("pg.backup");
-    src.backup_to_file(&file).await.unwrap();
 
     // Something in the target: refused without force, and nothing changes.
     dst.put_route(&crate::store::test_route("already-here"))
@@ -126,9 +128,7 @@ async fn a_postgres_backup_restores_into_postgres_and_a_full_database_needs_forc
         .unwrap();
     drop(dst);
     let url = dst_db.url();
-    let err = when_unused(async || crate::store::pg::restore(&url, Some(KEY), &file, false).await)
-        .await
-        .unwrap_err();
+    let err = restore_pg(&url, &file, false).await.unwrap_err();
     assert!(matches!(err, BackupError::DatabaseNotEmpty { .. }), "{err}");
     assert!(err.to_string().contains("--force"), "{err}");
     let dst: Db = Arc::new(PgStore::connect(&url, Some(KEY)).await.unwrap());
@@ -139,10 +139,7 @@ async fn a_postgres_backup_restores_into_postgres_and_a_full_database_needs_forc
         .unwrap_err();
     assert!(matches!(err, BackupError::DatabaseInUse { .. }), "{err}");
     drop(dst);
-    let report =
-        when_unused(async || crate::store::pg::restore(&url, Some(KEY), &file, true).await)
-            .await
-            .unwrap();
+    let report = restore_pg(&url, &file, true).await.unwrap();
     assert!(report.replaced);
     let dst: Db = Arc::new(PgStore::connect(&url, Some(KEY)).await.unwrap());
     behaves_as_restored(&dst, &before).await;

@@ -13,10 +13,8 @@ impl AppStore for PgStore {
     }
 
     async fn get_app(&self, id: &str) -> Result<Option<StoredApp>, StoreError> {
-        self.query_opt("SELECT record FROM apps WHERE id = $1", &[&id])
-            .await?
-            .map(|r| dec(r.get::<_, &[u8]>(0)))
-            .transpose()
+        self.record("SELECT record FROM apps WHERE id = $1", &[&id])
+            .await
     }
 
     async fn insert_app(&self, app: &StoredApp) -> Result<bool, StoreError> {
@@ -64,13 +62,11 @@ impl AppStore for PgStore {
     }
 
     async fn app_invite(&self, hash: &[u8; 32]) -> Result<Option<AppInvite>, StoreError> {
-        self.query_opt(
+        self.record(
             "SELECT record FROM app_invites WHERE hash = $1",
             &[&hash.as_slice()],
         )
-        .await?
-        .map(|r| dec(r.get::<_, &[u8]>(0)))
-        .transpose()
+        .await
     }
 
     async fn list_app_invites(&self) -> Result<Vec<AppInvite>, StoreError> {

@@ -45,7 +45,7 @@ impl AuthStore for PgStore {
         else {
             return Ok(None);
         };
-        let s: Session = dec(row.get::<_, &[u8]>(0))?;
+        let s: Session = dec_row(&row)?;
         if s.expires_at_ms <= now_ms {
             self.remove_session(id).await?;
             return Ok(None);
@@ -89,27 +89,19 @@ impl AuthStore for PgStore {
     }
 
     async fn api_token(&self, token: &str) -> Result<Option<ApiToken>, StoreError> {
-        self.query_opt(
+        self.record(
             "SELECT record FROM api_tokens WHERE key = $1",
             &[&secret_hash(token).as_slice()],
         )
-        .await?
-        .map(|r| dec(r.get::<_, &[u8]>(0)))
-        .transpose()
+        .await
     }
 
     async fn list_api_tokens(
         &self,
         tenant: Option<(&str, &str)>,
     ) -> Result<Vec<ApiToken>, StoreError> {
-        let (app, account) = tenant.unzip();
-        self.records(
-            "SELECT record FROM api_tokens
-             WHERE ($1::text IS NULL OR (app_id = $1 AND account_id = $2))
-             ORDER BY created_at_ms, key",
-            &[&app, &account],
-        )
-        .await
+        self.tenant_records("api_tokens", "created_at_ms, key", tenant)
+            .await
     }
 
     async fn revoke_api_token(

@@ -15,6 +15,15 @@ impl PgStore {
             .map(|r| r.get(0)))
     }
 
+    /// A number kept in the state (update offsets, notice watermarks); one that does not parse
+    /// reads as none, as if it had never been kept.
+    pub(super) async fn state_num<T: std::str::FromStr>(
+        &self,
+        key: &str,
+    ) -> Result<Option<T>, StoreError> {
+        Ok(self.state(key).await?.and_then(|v| v.parse().ok()))
+    }
+
     pub(super) async fn set_state(&self, key: &str, value: &str) -> Result<(), StoreError> {
         self.execute(
             "INSERT INTO bot_state (key, value) VALUES ($1, $2)
@@ -56,25 +65,21 @@ async fn link_chat_tx(tx: &Tx<'_>, link: &ChatLink) -> Result<Option<ChatLink>, 
     if inserted == 1 {
         return Ok(Some(link.clone()));
     }
-    tx.query_opt(
+    tx.record(
         "SELECT record FROM bot_chats WHERE chat_id = $1",
         &[&link.chat_id],
     )
-    .await?
-    .map(|r| dec(r.get::<_, &[u8]>(0)))
-    .transpose()
+    .await
 }
 
 #[async_trait]
 impl BotStore for PgStore {
     async fn chat_link(&self, chat_id: i64) -> Result<Option<ChatLink>, StoreError> {
-        self.query_opt(
+        self.record(
             "SELECT record FROM bot_chats WHERE chat_id = $1",
             &[&chat_id],
         )
-        .await?
-        .map(|r| dec(r.get::<_, &[u8]>(0)))
-        .transpose()
+        .await
     }
 
     async fn link_chat(&self, link: &ChatLink) -> Result<ChatLink, StoreError> {
@@ -91,13 +96,11 @@ impl BotStore for PgStore {
     }
 
     async fn unlink_chat(&self, chat_id: i64) -> Result<Option<ChatLink>, StoreError> {
-        self.query_opt(
+        self.record(
             "DELETE FROM bot_chats WHERE chat_id = $1 RETURNING record",
             &[&chat_id],
         )
-        .await?
-        .map(|r| dec(r.get::<_, &[u8]>(0)))
-        .transpose()
+        .await
     }
 
     async fn move_chat_link(&self, old: i64, new: i64) -> Result<(), StoreError> {
@@ -110,7 +113,7 @@ impl BotStore for PgStore {
             )
             .await?
         {
-            let mut link: ChatLink = dec(row.get::<_, &[u8]>(0))?;
+            let mut link: ChatLink = dec_row(&row)?;
             link.chat_id = new;
             link_chat_tx(&tx, &link).await?;
         }
@@ -118,14 +121,11 @@ impl BotStore for PgStore {
     }
 
     async fn all_chat_links(&self) -> Result<Vec<ChatLink>, StoreError> {
-        self.query(
+        self.records(
             &format!("SELECT record FROM bot_chats ORDER BY {CHAT_ORDER}"),
             &[],
         )
-        .await?
-        .iter()
-        .map(|r| dec(r.get::<_, &[u8]>(0)))
-        .collect()
+        .await
     }
 
     async fn chat_links_migrated(&self) -> Result<bool, StoreError> {
@@ -155,27 +155,19 @@ impl BotStore for PgStore {
     }
 
     async fn code_record(&self, code: &str) -> Result<Option<CodeRecord>, StoreError> {
-        self.query_opt(
+        self.record(
             "SELECT record FROM bot_codes WHERE hash = $1",
             &[&code_hash(code).as_slice()],
         )
-        .await?
-        .map(|r| dec(r.get::<_, &[u8]>(0)))
-        .transpose()
+        .await
     }
 
     async fn list_codes(
         &self,
         tenant: Option<(&str, &str)>,
     ) -> Result<Vec<CodeRecord>, StoreError> {
-        let (app, account) = tenant.unzip();
-        self.records(
-            "SELECT record FROM bot_codes
-             WHERE ($1::text IS NULL OR (app_id = $1 AND account_id = $2))
-             ORDER BY created_at_ms, hash",
-            &[&app, &account],
-        )
-        .await
+        self.tenant_records("bot_codes", "created_at_ms, hash", tenant)
+            .await
     }
 
     async fn revoke_code(
@@ -229,25 +221,11 @@ impl BotStore for PgStore {
         else {
             return Ok(Redeem::Unknown);
         };
-        let mut rec: CodeRecord = dec(row.get::<_, &[u8]>(0))?;
-        let verdict = if rec.revoked {
-            Some(Redeem::Revoked)
-        } else if rec.kind.single_use() && rec.used_at_ms.is_some() {
-            Some(Redeem::Used)
-        } else if rec.expires_at_ms.is_some_and(|e| e <= now_ms) {
-            Some(Redeem::Expired)
-        } else if !accepted.contains(&rec.kind) {
-            Some(Redeem::WrongKind(rec.kind))
-        } else {
-            None
-        };
-        if let Some(v) = verdict {
-            return Ok(v);
+        let mut rec: CodeRecord = dec_row(&row)?;
+        if let Some(refused) = rec.refusal(accepted, now_ms) {
+            return Ok(refused);
         }
-        rec.uses += 1;
-        if rec.kind.single_use() {
-            rec.used_at_ms = Some(now_ms);
-        }
+        rec.count_use(now_ms);
         tx.execute(
             "UPDATE bot_codes SET record = $2 WHERE hash = $1",
             &[&hash.as_slice(), &enc(&rec)],
@@ -376,7 +354,7 @@ impl BotStore for PgStore {
     }
 
     async fn bot_last_update(&self) -> Result<Option<i64>, StoreError> {
-        Ok(self.state(LAST_UPDATE).await?.and_then(|v| v.parse().ok()))
+        self.state_num(LAST_UPDATE).await
     }
 
     async fn set_bot_last_update(&self, update_id: i64) -> Result<(), StoreError> {
@@ -384,10 +362,7 @@ impl BotStore for PgStore {
     }
 
     async fn bot_notice_watermark(&self) -> Result<Option<u64>, StoreError> {
-        Ok(self
-            .state(NOTICE_WATERMARK)
-            .await?
-            .and_then(|v| v.parse().ok()))
+        self.state_num(NOTICE_WATERMARK).await
     }
 
     async fn set_bot_notice_watermark(&self, id: u64) -> Result<(), StoreError> {

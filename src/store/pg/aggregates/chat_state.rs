@@ -64,7 +64,7 @@ impl ChatStateStore for PgStore {
             )
             .await?
         {
-            Some(r) => dec(r.get::<_, &[u8]>(0))?,
+            Some(r) => dec_row(&r)?,
             None => BotPace::default(),
         };
         let chat: ChatPace = match self
@@ -74,7 +74,7 @@ impl ChatStateStore for PgStore {
             )
             .await?
         {
-            Some(r) => dec(r.get::<_, &[u8]>(0))?,
+            Some(r) => dec_row(&r)?,
             None => ChatPace::default(),
         };
         Ok(pacing::earliest(limits, &bot, chat_id, &chat, now_ms))
@@ -82,13 +82,11 @@ impl ChatStateStore for PgStore {
 
     async fn part_progress(&self, job_id: u64) -> Result<PartProgress, StoreError> {
         Ok(self
-            .query_opt(
+            .record(
                 "SELECT record FROM telegram_parts WHERE job_id = $1",
                 &[&(job_id as i64)],
             )
             .await?
-            .map(|r| dec(r.get::<_, &[u8]>(0)))
-            .transpose()?
             .unwrap_or_default())
     }
 
@@ -184,7 +182,7 @@ async fn lock_pace(
                 .ok_or_else(|| StoreError::Io("the bot's pacing row vanished".into()))?
         }
     };
-    let bot: BotPace = dec(row.get::<_, &[u8]>(0))?;
+    let bot: BotPace = dec_row(&row)?;
     let chat = match tx
         .query_opt(
             "SELECT record FROM telegram_pace_chats WHERE bot_id = $1 AND chat_id = $2
@@ -193,7 +191,7 @@ async fn lock_pace(
         )
         .await?
     {
-        Some(r) => dec(r.get::<_, &[u8]>(0))?,
+        Some(r) => dec_row(&r)?,
         None => ChatPace::default(),
     };
     Ok((bot, chat))

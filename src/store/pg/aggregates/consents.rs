@@ -25,14 +25,12 @@ impl ConsentStore for PgStore {
         route: &str,
         address: &str,
     ) -> Result<Option<Consent>, StoreError> {
-        self.query_opt(
+        self.record(
             "SELECT record FROM email_consents
              WHERE app_id = $1 AND account_id = $2 AND route = $3 AND address = $4",
             &[&app_id, &account_id, &route, &address.trim().to_lowercase()],
         )
-        .await?
-        .map(|r| dec(r.get::<_, &[u8]>(0)))
-        .transpose()
+        .await
     }
 
     async fn put_consent(&self, c: &Consent) -> Result<(), StoreError> {
@@ -54,7 +52,7 @@ impl ConsentStore for PgStore {
             let mut client = self.client().await?;
             let tx = Tx::begin(self, &mut client).await?;
             let old: Option<Consent> = tx
-                .query_opt(
+                .record(
                     "SELECT record FROM email_consents
                      WHERE app_id = $1 AND account_id = $2 AND route = $3 AND address = $4
                      FOR UPDATE",
@@ -65,9 +63,7 @@ impl ConsentStore for PgStore {
                         &fresh.address,
                     ],
                 )
-                .await?
-                .map(|r| dec(r.get::<_, &[u8]>(0)))
-                .transpose()?;
+                .await?;
             let Some(next) = Consent::invited(old.as_ref(), fresh.clone(), now_ms, window_ms)
             else {
                 tx.commit().await?;
@@ -134,7 +130,7 @@ impl ConsentStore for PgStore {
             )
             .await?;
         for r in &rows {
-            let c: Consent = dec(r.get::<_, &[u8]>(0))?;
+            let c: Consent = dec_row(r)?;
             put_consent_tx(
                 &tx,
                 &Consent {

@@ -10,13 +10,11 @@ impl MeetingStore for PgStore {
         account_id: &str,
         meeting_id: u64,
     ) -> Result<Option<MeetingMemory>, StoreError> {
-        self.query_opt(
+        self.record(
             "SELECT record FROM meetings WHERE app_id = $1 AND account_id = $2 AND meeting_id = $3",
             &[&app_id, &account_id, &(meeting_id as i64)],
         )
-        .await?
-        .map(|r| dec(r.get::<_, &[u8]>(0)))
-        .transpose()
+        .await
     }
 
     async fn remember_meeting(

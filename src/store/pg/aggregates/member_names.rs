@@ -11,15 +11,11 @@ impl MemberNameStore for PgStore {
         app_id: &str,
         account_id: &str,
     ) -> Result<BTreeMap<i64, String>, StoreError> {
-        Ok(self
-            .query(
-                "SELECT user_id, name FROM member_names WHERE app_id = $1 AND account_id = $2",
-                &[&app_id, &account_id],
-            )
-            .await?
-            .into_iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect())
+        self.map(
+            "SELECT user_id, name FROM member_names WHERE app_id = $1 AND account_id = $2",
+            &[&app_id, &account_id],
+        )
+        .await
     }
 
     async fn set_member_name(

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 
-use super::{PgStore, Tx, dec, enc};
+use super::{PgStore, Statements, Tx, dec, dec_row, enc};
 use crate::routing::Route;
 use crate::store::auth::{ApiToken, Grant, Session, secret_hash};
 use crate::store::bot::{ChatLink, CodeKind, CodeRecord, Mute, OrganizerLink, Redeem, code_hash};

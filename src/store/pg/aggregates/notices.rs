@@ -18,16 +18,14 @@ impl NoticeStore for PgStore {
             .await?
             .ok_or_else(|| StoreError::Io("nextval returned nothing".into()))?
             .get(0);
-        let n = Notice {
-            id: id as u64,
-            app_id: app_id.to_string(),
-            account_id: account_id.to_string(),
-            at_ms: chrono::Utc::now().timestamp_millis(),
-            kind: kind.to_string(),
-            message: message.to_string(),
-            route: route.map(str::to_string),
-            target: target.map(str::to_string),
-        };
+        let n = Notice::now(
+            id as u64,
+            (app_id, account_id),
+            kind,
+            message,
+            route,
+            target,
+        );
         self.execute(
             "INSERT INTO notices (id, app_id, account_id, record) VALUES ($1, $2, $3, $4)",
             &[&id, &app_id, &account_id, &enc(&n)],
@@ -37,14 +35,7 @@ impl NoticeStore for PgStore {
     }
 
     async fn list_notices(&self, tenant: Option<(&str, &str)>) -> Result<Vec<Notice>, StoreError> {
-        let (app, account) = tenant.unzip();
-        self.records(
-            "SELECT record FROM notices
-             WHERE ($1::text IS NULL OR (app_id = $1 AND account_id = $2))
-             ORDER BY id DESC",
-            &[&app, &account],
-        )
-        .await
+        self.tenant_records("notices", "id DESC", tenant).await
     }
 
     async fn disable_target(
@@ -101,13 +92,7 @@ impl NoticeStore for PgStore {
         &self,
         tenant: Option<(&str, &str)>,
     ) -> Result<Vec<DisabledTarget>, StoreError> {
-        let (app, account) = tenant.unzip();
-        self.records(
-            "SELECT record FROM disabled_targets
-             WHERE ($1::text IS NULL OR (app_id = $1 AND account_id = $2))
-             ORDER BY app_id, account_id, target",
-            &[&app, &account],
-        )
-        .await
+        self.tenant_records("disabled_targets", "app_id, account_id, target", tenant)
+            .await
     }
 }

@@ -38,20 +38,16 @@ impl PgStore {
 #[async_trait]
 impl OwnBotStore for PgStore {
     async fn own_bot(&self, app_id: &str, account_id: &str) -> Result<Option<OwnBot>, StoreError> {
-        self.query_opt(
+        self.record(
             "SELECT record FROM own_bots WHERE app_id = $1 AND account_id = $2",
             &[&app_id, &account_id],
         )
-        .await?
-        .map(|r| dec(r.get::<_, &[u8]>(0)))
-        .transpose()
+        .await
     }
 
     async fn own_bot_by_id(&self, bot_id: i64) -> Result<Option<OwnBot>, StoreError> {
-        self.query_opt("SELECT record FROM own_bots WHERE bot_id = $1", &[&bot_id])
-            .await?
-            .map(|r| dec(r.get::<_, &[u8]>(0)))
-            .transpose()
+        self.record("SELECT record FROM own_bots WHERE bot_id = $1", &[&bot_id])
+            .await
     }
 
     async fn all_own_bots(&self) -> Result<Vec<OwnBot>, StoreError> {
@@ -92,13 +88,11 @@ impl OwnBotStore for PgStore {
         app_id: &str,
         account_id: &str,
     ) -> Result<Option<OwnBot>, StoreError> {
-        self.query_opt(
+        self.record(
             "DELETE FROM own_bots WHERE app_id = $1 AND account_id = $2 RETURNING record",
             &[&app_id, &account_id],
         )
-        .await?
-        .map(|r| dec(r.get::<_, &[u8]>(0)))
-        .transpose()
+        .await
     }
 
     async fn set_own_bot_disabled(
@@ -123,10 +117,7 @@ impl OwnBotStore for PgStore {
     }
 
     async fn own_bot_last_update(&self, bot_id: i64) -> Result<Option<i64>, StoreError> {
-        Ok(self
-            .state(&offset_key(bot_id))
-            .await?
-            .and_then(|v| v.parse().ok()))
+        self.state_num(&offset_key(bot_id)).await
     }
 
     async fn set_own_bot_last_update(&self, bot_id: i64, update_id: i64) -> Result<(), StoreError> {
@@ -135,10 +126,7 @@ impl OwnBotStore for PgStore {
     }
 
     async fn own_bot_notice_watermark(&self, bot_id: i64) -> Result<Option<u64>, StoreError> {
-        Ok(self
-            .state(&watermark_key(bot_id))
-            .await?
-            .and_then(|v| v.parse().ok()))
+        self.state_num(&watermark_key(bot_id)).await
     }
 
     async fn set_own_bot_notice_watermark(&self, bot_id: i64, id: u64) -> Result<(), StoreError> {

@@ -99,17 +99,11 @@ impl RouteStore for PgStore {
     }
 
     async fn list_routes(&self, tenant: Option<(&str, &str)>) -> Result<Vec<Route>, StoreError> {
-        let (app, account) = tenant.unzip();
-        self.query(
-            "SELECT record FROM routes
-             WHERE ($1::text IS NULL OR (app_id = $1 AND account_id = $2))
-             ORDER BY app_id, account_id, name",
-            &[&app, &account],
-        )
-        .await?
-        .iter()
-        .map(|r| self.decode_route(r.get::<_, &[u8]>(0)))
-        .collect()
+        let key = self.shared.data_key.as_ref();
+        let routes: Vec<Route> = self
+            .tenant_records("routes", "app_id, account_id, name", tenant)
+            .await?;
+        Ok(routes.into_iter().map(|r| open_route(key, r)).collect())
     }
 
     async fn get_route(
@@ -183,15 +177,11 @@ impl RouteStore for PgStore {
         app_id: &str,
         account_id: &str,
     ) -> Result<BTreeMap<String, String>, StoreError> {
-        Ok(self
-            .query(
-                "SELECT name, source FROM templates WHERE app_id = $1 AND account_id = $2",
-                &[&app_id, &account_id],
-            )
-            .await?
-            .iter()
-            .map(|r| (r.get(0), r.get(1)))
-            .collect())
+        self.map(
+            "SELECT name, source FROM templates WHERE app_id = $1 AND account_id = $2",
+            &[&app_id, &account_id],
+        )
+        .await
     }
 
     async fn set_template(

@@ -98,13 +98,11 @@ impl TenantStore for PgStore {
         app_id: &str,
         account_id: &str,
     ) -> Result<Option<Tenant>, StoreError> {
-        self.query_opt(
+        self.record(
             "SELECT record FROM tenants WHERE app_id = $1 AND account_id = $2",
             &[&app_id, &account_id],
         )
-        .await?
-        .map(|r| dec(r.get::<_, &[u8]>(0)))
-        .transpose()
+        .await
     }
 
     async fn put_tenant(&self, t: &Tenant) -> Result<(), StoreError> {

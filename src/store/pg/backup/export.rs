@@ -17,7 +17,7 @@ use crate::store::keys::{
     due_key_tagged, ended_key, job_key, member_key, memory_key, notice_key, pace_chat_key,
     route_key, seq_key, tenant_prefix,
 };
-use crate::store::pg::Tx;
+use crate::store::pg::{Statements, Tx};
 use crate::store::{SCHEMA_VERSION, StoreError};
 
 type Kv = (Vec<u8>, Vec<u8>);

@@ -18,7 +18,7 @@ use crate::store::keys::{
     decode_member_key, decode_pace_chat_key, decode_seq, idempotency_event_seq, split_tenant_key,
 };
 use crate::store::pg::migrations::TABLES;
-use crate::store::pg::{PgStore, Tx};
+use crate::store::pg::{PgStore, Statements, Tx};
 use crate::store::{DeadJob, EventRecord, Job, MeetingMemory, SentJob, StoreError};
 
 /// Statements sent together (pipelined on the one connection) before waiting for their answers.

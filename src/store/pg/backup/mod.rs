@@ -23,8 +23,10 @@ use std::sync::Arc;
 use tokio::sync::mpsc;
 
 use super::{PgStore, Tx};
-use crate::store::backup::{BackupError, BackupInfo, BackupWriter, persist_file, temp_path_for};
-use crate::store::{StoreError, perms};
+use crate::store::StoreError;
+use crate::store::backup::{
+    BackupError, BackupInfo, BackupWriter, create_temp, settle_temp, temp_path_for,
+};
 
 pub use import::restore;
 
@@ -137,12 +139,7 @@ impl PgStore {
     /// into place, so `path` is either the old file or the whole new one.
     pub(super) async fn backup_file(&self, path: &Path) -> Result<BackupInfo, BackupError> {
         let tmp = temp_path_for(path);
-        let file = perms::create_private(&tmp).map_err(|source| BackupError::Io {
-            action: "create",
-            path: tmp.clone(),
-            source,
-        })?;
-        let file = Arc::new(file);
+        let file = Arc::new(create_temp(&tmp)?);
         let res = async {
             let info = self.backup_into(Box::new(SharedFile(file.clone()))).await?;
             let f = file.clone();
@@ -153,15 +150,6 @@ impl PgStore {
             Ok(info)
         }
         .await;
-        match res {
-            Ok(info) => {
-                persist_file(&tmp, path)?;
-                Ok(info)
-            }
-            Err(e) => {
-                let _ = std::fs::remove_file(&tmp);
-                Err(e)
-            }
-        }
+        settle_temp(&tmp, path, res)
     }
 }

@@ -148,23 +148,14 @@ async fn every_aggregate_round_trips() {
     use crate::store::bot::{ChatKind, ChatLink, CodeKind, CodeRecord, OrganizerLink, Redeem};
     use crate::store::pacing::{Limits, Slot};
     use crate::store::telegram::PartProgress;
-    use crate::store::{AuditEntry, EventFilter, Installer, MeetingMemory, Tenant, TenantStatus};
+    use crate::store::{AuditEntry, EventFilter, MeetingMemory, Tenant};
     let (_db, s) = store_or_skip!();
     let t = now();
 
     // Tenants and audit.
     let tenant = Tenant {
-        app_id: "default".into(),
-        account_id: "acc".into(),
-        installer: Installer::default(),
         scopes: vec!["a".into()],
-        api_url: "https://api.zoom.us".into(),
-        status: TenantStatus::Active,
-        installed_at_ms: t,
-        updated_at_ms: t,
-        expires_at_ms: t,
-        sealed_tokens: vec![1, 2, 3],
-        other_installs: vec![],
+        ..Tenant::fixture("acc", t, vec![1, 2, 3])
     };
     s.put_tenant(&tenant).await.unwrap();
     s.put_tenant(&tenant).await.unwrap();
@@ -322,19 +313,7 @@ async fn every_aggregate_round_trips() {
     assert!(s.chat_links_migrated().await.unwrap());
 
     // Codes: single use holds under two concurrent redeemers.
-    let code = CodeRecord {
-        id: "c0ffee00".into(),
-        kind: CodeKind::Organizer,
-        app_id: "default".into(),
-        account_id: "acc".into(),
-        route: None,
-        created_at_ms: t,
-        expires_at_ms: None,
-        used_at_ms: None,
-        revoked: false,
-        uses: 0,
-        sealed_code: None,
-    };
+    let code = CodeRecord::fixture("c0ffee00", CodeKind::Organizer, "acc", t);
     assert!(s.put_code("ORG-1", &code).await.unwrap());
     assert!(!s.put_code("ORG-1", &code).await.unwrap());
     assert_eq!(s.code_record("ORG-1").await.unwrap(), Some(code.clone()));

@@ -4,12 +4,12 @@
 
 use std::sync::Arc;
 
-use super::PgStore;
-use crate::routing::{Channel, DeliveryOptions, Destination, Target};
+use super::{PgStore, Statements};
+use crate::routing::{Channel, Destination, Target};
 use crate::store::seam::*;
 use crate::store::{
     AppendOutcome, Attempt, AttemptOutcome, Claim, EventStatus, Finish, Job, Message, NewEvent,
-    NewJob, StoreError,
+    NewJob, StoreError, test_attempt, test_event, test_job,
 };
 
 /// The server tests use: `ZOOM_RELAY_TEST_PG` (a URL to an admin database), else the local one.
@@ -112,16 +112,7 @@ macro_rules! store_or_skip {
 }
 
 fn event(account: &str, n: u32) -> NewEvent {
-    NewEvent {
-        app_id: "default".into(),
-        account_id: Some(account.into()),
-        event: "meeting.started".into(),
-        event_ts: Some(n as i64),
-        zm_request_id: None,
-        zm_tracking_id: None,
-        parse_error: None,
-        body: format!(r#"{{"n":{n}}}"#),
-    }
+    test_event(account, n as i64, format!(r#"{{"n":{n}}}"#))
 }
 
 fn key(n: u32) -> [u8; 16] {
@@ -131,34 +122,22 @@ fn key(n: u32) -> [u8; 16] {
 }
 
 fn job(idem: &str, account: &str, chat: i64) -> NewJob {
+    let target = Target::Telegram {
+        chat_id: chat,
+        thread_id: None,
+        bot: None,
+    };
+    let message = Message::Telegram { html: idem.into() };
     NewJob {
-        idempotency_key: idem.into(),
-        event: "meeting.started".into(),
-        app_id: "default".into(),
-        account_id: account.into(),
-        route_name: "r".into(),
-        meeting_uuid: None,
-        target: Target::Telegram {
-            chat_id: chat,
-            thread_id: None,
-            bot: None,
-        },
-        message: Message::Telegram { html: idem.into() },
-        options: DeliveryOptions::default(),
-        unsubscribe_url: None,
         received_at_ms: 0,
+        ..test_job(account, idem, target, message)
     }
 }
 
 fn attempt(job_id: u64, n: u32, outcome: AttemptOutcome) -> Attempt {
     Attempt {
-        job_id,
-        attempt: n,
-        at_ms: chrono::Utc::now().timestamp_millis(),
-        outcome,
         status: Some(200),
-        detail: String::new(),
-        latency_ms: 1,
+        ..test_attempt(job_id, n, now(), outcome)
     }
 }
 
