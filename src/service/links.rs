@@ -23,19 +23,8 @@ pub async fn check_code(
     let Some(rec) = db.code_record(code).await? else {
         return Ok(Redeem::Unknown);
     };
-    if rec.revoked {
-        return Ok(Redeem::Revoked);
-    }
-    if rec.kind.single_use() && rec.used_at_ms.is_some() {
-        return Ok(Redeem::Used);
-    }
-    if rec.expires_at_ms.is_some_and(|e| e <= now_ms) {
-        return Ok(Redeem::Expired);
-    }
-    if !accepted.contains(&rec.kind) {
-        return Ok(Redeem::WrongKind(rec.kind));
-    }
-    Ok(Redeem::Ok(rec))
+    // The same rule the store applies when it redeems.
+    Ok(rec.refusal(accepted, now_ms).unwrap_or(Redeem::Ok(rec)))
 }
 
 /// The route a code names, if it names one that still exists.
