@@ -2,7 +2,7 @@
 //! signed token naming (app, account, route, address); GET shows a confirmation button (so a link
 //! scanner that follows links unsubscribes nobody), POST removes the address. A bad or forged token
 //! gets 404. The pages speak the member's language, chosen as on the member pages
-//! (`http::join::choose_lang`).
+//! (`http::join`), and their links are opened as the member pages open theirs.
 
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
@@ -10,26 +10,31 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::AppState;
-use super::join::{LangQuery, choose_lang, link_not_valid, member_page_lang, query_lang};
+use super::join::{LangQuery, Opened, open, query_lang, say};
 use super::page::{escape, page_in};
 use crate::i18n::Lang;
 use crate::render::message_html;
 use crate::service::subscriptions::{self, PURPOSE, Unsubscribe};
 
-fn decode(st: &AppState, token: &str) -> Option<Unsubscribe> {
-    crate::crypto::verify(st.config.security.data_key.bytes(), PURPOSE, token)
-}
-
-fn not_found(lang: Lang) -> Response {
-    link_not_valid(lang, "page-unsubscribe-bad")
+/// The unsubscribe link, read; a bad or forged one gets a 404 that says what to do.
+async fn opened(
+    st: &AppState,
+    token: &str,
+    q: &Result<Query<LangQuery>, QueryRejection>,
+    headers: &HeaderMap,
+) -> Result<Opened<Unsubscribe>, Response> {
+    open(st, query_lang(q), headers, "page-unsubscribe-bad", |ctx| {
+        crate::crypto::verify(ctx.config.security.data_key.bytes(), PURPOSE, token)
+    })
+    .await
 }
 
 fn try_again(lang: Lang) -> Response {
-    page_in(
+    say(
         lang,
         StatusCode::SERVICE_UNAVAILABLE,
-        &lang.tr("page-try-again-title"),
-        &format!("<p>{}</p>", escape(&lang.tr("page-save-failed"))),
+        "page-try-again-title",
+        "page-save-failed",
     )
 }
 
@@ -46,22 +51,18 @@ pub async fn show(
     q: Result<Query<LangQuery>, QueryRejection>,
     headers: HeaderMap,
 ) -> Response {
-    let chosen = query_lang(&q);
-    let Some(u) = decode(&st, &token) else {
-        return not_found(choose_lang(chosen, None, &headers, Lang::english()).lang);
+    let o = match opened(&st, &token, &q, &headers).await {
+        Ok(o) => o,
+        Err(bad) => return bad,
     };
-    let ctx = super::call::operator(&st);
-    let lang = match member_page_lang(&ctx, &u, chosen, &headers).await {
-        Ok((pl, _, _)) => pl.lang,
-        Err(lang) => lang,
-    };
+    let (lang, u) = (o.lang(), &o.link);
     page_in(
         lang,
         StatusCode::OK,
         &lang.tr("page-unsubscribe-title"),
         &format!(
             "<p>{}</p><form method=\"post\"><button type=\"submit\">{}</button></form>",
-            message_html(&lang.t("page-unsubscribe-question", &args(&u))),
+            message_html(&lang.t("page-unsubscribe-question", &args(u))),
             escape(&lang.tr("page-unsubscribe-button")),
         ),
     )
@@ -74,19 +75,17 @@ pub async fn confirm(
     q: Result<Query<LangQuery>, QueryRejection>,
     headers: HeaderMap,
 ) -> Response {
-    let chosen = query_lang(&q);
-    let Some(u) = decode(&st, &token) else {
-        return not_found(choose_lang(chosen, None, &headers, Lang::english()).lang);
+    let o = match opened(&st, &token, &q, &headers).await {
+        Ok(o) => o,
+        Err(bad) => return bad,
     };
-    // The member acts on their own address, which the signed link proves; the operator's context
-    // is the one that may edit any route.
-    let ctx = super::call::operator(&st);
     // Read before acting: the language is the member's, and leaving keeps the record.
-    let lang = match member_page_lang(&ctx, &u, chosen, &headers).await {
-        Ok((pl, _, _)) => pl.lang,
-        Err(lang) => return try_again(lang),
+    let lang = match &o.member {
+        Ok(m) => m.page.lang,
+        Err(lang) => return try_again(*lang),
     };
-    match subscriptions::unsubscribe(&ctx, &u).await {
+    let u = &o.link;
+    match subscriptions::unsubscribe(&o.ctx, u).await {
         Ok(removed) => {
             if removed {
                 tracing::info!(route = %u.route, account = %u.account, "a member unsubscribed");
@@ -97,7 +96,7 @@ pub async fn confirm(
                 &lang.tr("page-unsubscribed-title"),
                 &format!(
                     "<p>{}</p>",
-                    message_html(&lang.t("page-unsubscribed", &args(&u)))
+                    message_html(&lang.t("page-unsubscribed", &args(u)))
                 ),
             )
         }
