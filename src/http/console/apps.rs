@@ -5,28 +5,17 @@
 //! the CLI use; after a change the relay's app registry is reloaded so the change is served at
 //! once.
 
-use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::html::{csrf_field, e, flash, page, seg};
-use super::{Fail, check_csrf, field, signed_in};
+use super::{Fail, Operator, Posted, field};
 use crate::http::AppState;
 use crate::http::auth::Principal;
 use crate::http::call;
 use crate::service::app_invites::{self, InviteRequest};
 use crate::service::apps::{self, AddApp, AppView, UpdateApp};
-
-type FormPairs = Form<Vec<(String, String)>>;
-
-async fn operator(st: &AppState, headers: &HeaderMap) -> Result<Principal, Fail> {
-    let p = signed_in(st, headers).await?;
-    if !p.is_operator() {
-        return Err(Fail::not_found());
-    }
-    Ok(p)
-}
 
 async fn reload(st: &AppState) {
     if let Err(err) = st.apps.reload().await {
@@ -129,8 +118,7 @@ async fn list_page(st: &AppState, p: &Principal, note: Option<String>) -> Result
     Ok(page(StatusCode::OK, "Zoom apps", Some(p), None, &body))
 }
 
-pub async fn list(State(st): State<AppState>, headers: HeaderMap) -> Result<Response, Fail> {
-    let p = operator(&st, &headers).await?;
+pub async fn list(State(st): State<AppState>, Operator(p): Operator) -> Result<Response, Fail> {
     list_page(&st, &p, None).await
 }
 
@@ -143,11 +131,11 @@ fn opt(form: &[(String, String)], name: &str) -> Option<String> {
 
 pub async fn invite(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Form(form): FormPairs,
+    Posted {
+        by: Operator(p),
+        form,
+    }: Posted<Operator>,
 ) -> Result<Response, Fail> {
-    let p = operator(&st, &headers).await?;
-    check_csrf(&p, &form)?;
     let req = InviteRequest {
         app_id: opt(&form, "app_id"),
         name: opt(&form, "name"),
@@ -163,11 +151,11 @@ pub async fn invite(
 
 pub async fn add(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Form(form): FormPairs,
+    Posted {
+        by: Operator(p),
+        form,
+    }: Posted<Operator>,
 ) -> Result<Response, Fail> {
-    let p = operator(&st, &headers).await?;
-    check_csrf(&p, &form)?;
     let req = AddApp {
         id: opt(&form, "id").unwrap_or_default(),
         name: opt(&form, "name"),
@@ -187,12 +175,12 @@ pub async fn add(
 
 pub async fn rotate(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    Form(form): FormPairs,
+    Posted {
+        by: Operator(p),
+        form,
+    }: Posted<Operator>,
 ) -> Result<Response, Fail> {
-    let p = operator(&st, &headers).await?;
-    check_csrf(&p, &form)?;
     let overlap_secs = match opt(&form, "overlap_secs") {
         None => None,
         Some(v) => Some(v.parse::<u64>().map_err(|_| {
@@ -225,12 +213,12 @@ pub async fn rotate(
 
 pub async fn remove(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    Form(form): FormPairs,
+    Posted {
+        by: Operator(p),
+        form,
+    }: Posted<Operator>,
 ) -> Result<Response, Fail> {
-    let p = operator(&st, &headers).await?;
-    check_csrf(&p, &form)?;
     let confirm = field(&form, "confirm").unwrap_or("").trim().to_string();
     let report = apps::remove(&call::operator(&st), &st.tenants, &id, &confirm).await?;
     reload(&st).await;
