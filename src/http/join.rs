@@ -18,8 +18,8 @@ mod route_page;
 mod throttle;
 
 pub use confirm::{confirm, confirm_page};
-pub(super) use lang::{LangQuery, query_lang};
-pub(super) use link::{Opened, open, say};
+pub use lang::Visit;
+pub(super) use link::{Page, open, question, say};
 pub use manage::{manage, manage_page};
 pub use route_page::{request, show};
 pub use throttle::JoinThrottle;

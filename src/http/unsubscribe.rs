@@ -4,29 +4,20 @@
 //! gets 404. The pages speak the member's language, chosen as on the member pages
 //! (`http::join`), and their links are opened as the member pages open theirs.
 
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::AppState;
-use super::join::{LangQuery, Opened, open, query_lang, say};
-use super::page::{escape, page_in};
+use super::join::{Page, Visit, open, question, say};
+use super::page::page_in;
 use crate::i18n::Lang;
 use crate::render::message_html;
+use crate::service::Ctx;
 use crate::service::subscriptions::{self, PURPOSE, Unsubscribe};
 
-/// The unsubscribe link, read; a bad or forged one gets a 404 that says what to do.
-async fn opened(
-    st: &AppState,
-    token: &str,
-    q: &Result<Query<LangQuery>, QueryRejection>,
-    headers: &HeaderMap,
-) -> Result<Opened<Unsubscribe>, Response> {
-    open(st, query_lang(q), headers, "page-unsubscribe-bad", |ctx| {
-        crate::crypto::verify(ctx.config.security.data_key.bytes(), PURPOSE, token)
-    })
-    .await
+fn read(ctx: &Ctx, token: &str) -> Option<Unsubscribe> {
+    crate::crypto::verify(ctx.config.security.data_key.bytes(), PURPOSE, token)
 }
 
 fn try_again(lang: Lang) -> Response {
@@ -45,47 +36,25 @@ fn args(u: &Unsubscribe) -> [(&'static str, fluent_bundle::FluentValue<'_>); 2] 
     ]
 }
 
-pub async fn show(
-    State(st): State<AppState>,
-    Path(token): Path<String>,
-    q: Result<Query<LangQuery>, QueryRejection>,
-    headers: HeaderMap,
-) -> Response {
-    let o = match opened(&st, &token, &q, &headers).await {
-        Ok(o) => o,
-        Err(bad) => return bad,
-    };
-    let (lang, u) = (o.lang(), &o.link);
-    page_in(
+pub async fn show(State(st): State<AppState>, v: Visit) -> Page {
+    let o = open(&st, &v, "page-unsubscribe-bad", read).await?;
+    let lang = o.lang();
+    Ok(question(
         lang,
-        StatusCode::OK,
-        &lang.tr("page-unsubscribe-title"),
-        &format!(
-            "<p>{}</p><form method=\"post\"><button type=\"submit\">{}</button></form>",
-            message_html(&lang.t("page-unsubscribe-question", &args(u))),
-            escape(&lang.tr("page-unsubscribe-button")),
-        ),
-    )
+        "page-unsubscribe-title",
+        &lang.t("page-unsubscribe-question", &args(&o.link)),
+        "",
+        "page-unsubscribe-button",
+    ))
 }
 
 /// Accepts the RFC 8058 one-click POST (`List-Unsubscribe=One-Click`) and the confirmation form.
-pub async fn confirm(
-    State(st): State<AppState>,
-    Path(token): Path<String>,
-    q: Result<Query<LangQuery>, QueryRejection>,
-    headers: HeaderMap,
-) -> Response {
-    let o = match opened(&st, &token, &q, &headers).await {
-        Ok(o) => o,
-        Err(bad) => return bad,
-    };
+pub async fn confirm(State(st): State<AppState>, v: Visit) -> Page {
+    let o = open(&st, &v, "page-unsubscribe-bad", read).await?;
     // Read before acting: the language is the member's, and leaving keeps the record.
-    let lang = match &o.member {
-        Ok(m) => m.page.lang,
-        Err(lang) => return try_again(*lang),
-    };
+    let lang = o.known_lang().map_err(try_again)?;
     let u = &o.link;
-    match subscriptions::unsubscribe(&o.ctx, u).await {
+    Ok(match subscriptions::unsubscribe(&o.ctx, u).await {
         Ok(removed) => {
             if removed {
                 tracing::info!(route = %u.route, account = %u.account, "a member unsubscribed");
@@ -104,5 +73,5 @@ pub async fn confirm(
             tracing::warn!(error = %e, "an unsubscribe could not be saved");
             try_again(lang)
         }
-    }
+    })
 }

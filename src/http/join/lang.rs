@@ -1,10 +1,11 @@
 //! Which language a member page speaks: a `?lang=` link of the page's language switcher, else the
 //! choice stored with their consent, else their browser's `Accept-Language`, else the route's.
 
-use axum::extract::Query;
-use axum::extract::rejection::QueryRejection;
+use axum::extract::rejection::PathRejection;
+use axum::extract::{FromRequestParts, Path, Query};
 use axum::http::HeaderMap;
 use axum::http::header::ACCEPT_LANGUAGE;
+use axum::http::request::Parts;
 use serde::Deserialize;
 
 use crate::i18n::{self, Lang};
@@ -54,13 +55,48 @@ pub(in crate::http) fn choose_lang(
 
 /// `?lang=xx` on any member page: the language switcher's links.
 #[derive(Deserialize, Default)]
-pub struct LangQuery {
+struct LangQuery {
     #[serde(default)]
     lang: Option<String>,
 }
 
-pub(in crate::http) fn query_lang(q: &Result<Query<LangQuery>, QueryRejection>) -> Option<&str> {
-    q.as_ref().ok().and_then(|Query(q)| q.lang.as_deref())
+/// A visit to a member page: the code or token its path ends with, the language asked for with
+/// `?lang=` (a query string that does not parse asks for none) and the request's headers, for the
+/// browser's `Accept-Language`.
+pub struct Visit {
+    pub(in crate::http) token: String,
+    chosen: Option<String>,
+    pub(in crate::http) headers: HeaderMap,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Visit {
+    type Rejection = PathRejection;
+
+    async fn from_request_parts(parts: &mut Parts, st: &S) -> Result<Self, PathRejection> {
+        let Path(token) = Path::<String>::from_request_parts(parts, st).await?;
+        let chosen = Query::<LangQuery>::from_request_parts(parts, st)
+            .await
+            .ok()
+            .and_then(|Query(q)| q.lang);
+        Ok(Visit {
+            token,
+            chosen,
+            headers: parts.headers.clone(),
+        })
+    }
+}
+
+impl Visit {
+    /// The language asked for with `?lang=`.
+    pub(in crate::http) fn chosen(&self) -> Option<&str> {
+        self.chosen.as_deref()
+    }
+
+    /// The page's language before the route is known (or when it is not found): the one asked
+    /// for, else the browser's, else English.
+    pub(in crate::http) fn first_lang(&self) -> Lang {
+        choose_lang(self.chosen(), None, &self.headers, Lang::english()).lang
+    }
 }
 
 #[cfg(test)]

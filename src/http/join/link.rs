@@ -6,14 +6,19 @@
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use super::lang::{PageLang, choose_lang};
+use super::lang::{PageLang, Visit, choose_lang};
 use crate::http::page::{escape, page_in};
 use crate::http::{AppState, call};
 use crate::i18n::Lang;
+use crate::render::message_html;
 use crate::service::Ctx;
 use crate::service::join::{self, ConfirmToken};
 use crate::service::subscriptions::Unsubscribe;
 use crate::store::consents::Consent;
+
+/// A member page, or the page that ends it early (a link that does not work, a store that cannot
+/// be read), so a handler can stop with `?`.
+pub(in crate::http) type Page = Result<Response, Response>;
 
 /// A page that says one sentence under a title, both from the catalogue.
 pub(in crate::http) fn say(lang: Lang, status: StatusCode, title: &str, text: &str) -> Response {
@@ -22,6 +27,27 @@ pub(in crate::http) fn say(lang: Lang, status: StatusCode, title: &str, text: &s
         status,
         &lang.tr(title),
         &format!("<p>{}</p>", escape(&lang.tr(text))),
+    )
+}
+
+/// The page a member link's GET shows: the question, and the button whose POST does it (so a link
+/// scanner that follows links does nothing). `button_attrs` are the button's own attributes.
+pub(in crate::http) fn question(
+    lang: Lang,
+    title: &str,
+    question: &str,
+    button_attrs: &str,
+    button: &str,
+) -> Response {
+    page_in(
+        lang,
+        StatusCode::OK,
+        &lang.tr(title),
+        &format!(
+            "<p>{}</p><form method=\"post\"><button type=\"submit\"{button_attrs}>{}</button></form>",
+            message_html(question),
+            escape(&lang.tr(button)),
+        ),
     )
 }
 
@@ -128,22 +154,29 @@ impl<T> Opened<T> {
             Err(lang) => *lang,
         }
     }
+
+    /// The page's language when the member's record was read; Err with the language to
+    /// apologize in when it could not be, for a page that must not go on without it.
+    pub(in crate::http) fn known_lang(&self) -> Result<Lang, Lang> {
+        match &self.member {
+            Ok(m) => Ok(m.page.lang),
+            Err(lang) => Err(*lang),
+        }
+    }
 }
 
-/// Reads the link with `read`; one that does not read gets the 404 that says `what_to_do`, in the
-/// language asked for or the browser's.
+/// Reads the visit's link with `read`; one that does not read gets the 404 that says
+/// `what_to_do`, in the language asked for or the browser's.
 pub(in crate::http) async fn open<T: MemberLink>(
     st: &AppState,
-    chosen: Option<&str>,
-    headers: &HeaderMap,
+    v: &Visit,
     what_to_do: &str,
-    read: impl FnOnce(&Ctx) -> Option<T>,
+    read: impl FnOnce(&Ctx, &str) -> Option<T>,
 ) -> Result<Opened<T>, Response> {
     let ctx = call::operator(st);
-    let Some(link) = read(&ctx) else {
-        let lang = choose_lang(chosen, None, headers, Lang::english()).lang;
-        return Err(link_not_valid(lang, what_to_do));
+    let Some(link) = read(&ctx, &v.token) else {
+        return Err(link_not_valid(v.first_lang(), what_to_do));
     };
-    let member = member(&ctx, &link.member(), chosen, headers).await;
+    let member = member(&ctx, &link.member(), v.chosen(), &v.headers).await;
     Ok(Opened { ctx, link, member })
 }

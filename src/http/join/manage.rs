@@ -1,14 +1,14 @@
 //! The member's page (`/manage/{token}`, linked from every alert they get): pause, resume, leave,
 //! and the language they read it in, kept once picked.
 
-use axum::extract::rejection::{FormRejection, QueryRejection};
-use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::lang::{LangQuery, query_lang};
-use super::link::{Member, open, say, unavailable};
+use super::lang::Visit;
+use super::link::{Member, Page, open, say, unavailable};
 use crate::http::AppState;
 use crate::http::page::{escape, language_switcher, page_in};
 use crate::i18n::{self, Lang, TimeStyle};
@@ -20,16 +20,8 @@ use crate::store::consents::{Consent, ConsentState};
 
 /// The member's link, read, with their record; a bad link gets a 404 that says what to do, and a
 /// store that cannot be read the page that says to try again.
-async fn opened(
-    st: &AppState,
-    token: &str,
-    chosen: Option<&str>,
-    headers: &HeaderMap,
-) -> Result<(Ctx, Unsubscribe, Member), Response> {
-    let o = open(st, chosen, headers, "page-manage-bad", |ctx| {
-        join::read_manage(ctx, token)
-    })
-    .await?;
+async fn opened(st: &AppState, v: &Visit) -> Result<(Ctx, Unsubscribe, Member), Response> {
+    let o = open(st, v, "page-manage-bad", join::read_manage).await?;
     let member = o.member.map_err(unavailable)?;
     Ok((o.ctx, o.link, member))
 }
@@ -120,25 +112,16 @@ async fn remember_choice(
 }
 
 /// `GET /manage/{token}`.
-pub async fn manage_page(
-    State(st): State<AppState>,
-    Path(token): Path<String>,
-    q: Result<Query<LangQuery>, QueryRejection>,
-    headers: HeaderMap,
-) -> Response {
-    let chosen = query_lang(&q);
-    let (ctx, u, m) = match opened(&st, &token, chosen, &headers).await {
-        Ok(o) => o,
-        Err(page) => return page,
-    };
+pub async fn manage_page(State(st): State<AppState>, v: Visit) -> Page {
+    let (ctx, u, m) = opened(&st, &v).await?;
     let (lang, tz) = (m.page.lang, m.tz);
-    let consent = remember_choice(&ctx, &u, chosen, m.consent).await;
-    page_in(
+    let consent = remember_choice(&ctx, &u, v.chosen(), m.consent).await;
+    Ok(page_in(
         lang,
         StatusCode::OK,
         &lang.tr("page-manage-title"),
         &manage_body(lang, &u, consent.as_ref(), tz.as_deref(), None),
-    )
+    ))
 }
 
 #[derive(Deserialize)]
@@ -150,27 +133,21 @@ pub struct ManageForm {
 /// `POST /manage/{token}` with `action` = `pause_week`, `pause_month`, `resume` or `unsubscribe`.
 pub async fn manage(
     State(st): State<AppState>,
-    Path(token): Path<String>,
-    q: Result<Query<LangQuery>, QueryRejection>,
-    headers: HeaderMap,
+    v: Visit,
     form: Result<Form<ManageForm>, FormRejection>,
-) -> Response {
-    let chosen = query_lang(&q);
-    let (ctx, u, m) = match opened(&st, &token, chosen, &headers).await {
-        Ok(o) => o,
-        Err(page) => return page,
-    };
+) -> Page {
+    let (ctx, u, m) = opened(&st, &v).await?;
     let (lang, tz) = (m.page.lang, m.tz);
-    remember_choice(&ctx, &u, chosen, m.consent).await;
+    remember_choice(&ctx, &u, v.chosen(), m.consent).await;
     let Some(action) = form.ok().and_then(|Form(f)| ManageAction::parse(&f.action)) else {
-        return say(
+        return Err(say(
             lang,
             StatusCode::BAD_REQUEST,
             "page-manage-title",
             "page-manage-use-buttons",
-        );
+        ));
     };
-    match join::manage(&ctx, &u, action).await {
+    Ok(match join::manage(&ctx, &u, action).await {
         Ok(c) => {
             let note = match (action, &c) {
                 (ManageAction::Unsubscribe, _) => lang.tr("page-done-stopped"),
@@ -197,5 +174,5 @@ pub async fn manage(
             tracing::warn!(error = %e, "a member's change could not be saved");
             unavailable(lang)
         }
-    }
+    })
 }

@@ -1,13 +1,13 @@
 //! A route's join page (`/join/{code}`): what the route announces, its Telegram link and the
 //! email form; the post starts the double opt-in.
 
-use axum::extract::rejection::{FormRejection, QueryRejection};
-use axum::extract::{Form, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use serde::Deserialize;
 
-use super::lang::{LangQuery, PageLang, choose_lang, query_lang};
+use super::lang::{PageLang, Visit, choose_lang};
 use super::link::{link_not_valid, say, unavailable};
 use crate::http::page::{escape, language_switcher, page_in};
 use crate::http::{AppState, ClientAddr, call};
@@ -119,16 +119,11 @@ fn join_body(pl: PageLang, info: &JoinInfo, error: Option<&str>, typed: &str) ->
 }
 
 /// `GET /join/{code}`, in the language of `?lang=`, else the browser's, else the route's.
-pub async fn show(
-    State(st): State<AppState>,
-    Path(code): Path<String>,
-    q: Result<Query<LangQuery>, QueryRejection>,
-    headers: HeaderMap,
-) -> Response {
-    let fallback = choose_lang(query_lang(&q), None, &headers, Lang::english()).lang;
-    match join::join_info(&call::operator(&st), &code).await {
+pub async fn show(State(st): State<AppState>, v: Visit) -> Response {
+    let fallback = v.first_lang();
+    match join::join_info(&call::operator(&st), &v.token).await {
         Ok(Some(info)) => {
-            let pl = choose_lang(query_lang(&q), None, &headers, info.lang);
+            let pl = choose_lang(v.chosen(), None, &v.headers, info.lang);
             page_in(
                 pl.lang,
                 StatusCode::OK,
@@ -158,21 +153,20 @@ pub struct JoinForm {
 pub async fn request(
     State(st): State<AppState>,
     ClientAddr(client): ClientAddr,
-    Path(code): Path<String>,
-    q: Result<Query<LangQuery>, QueryRejection>,
-    headers: HeaderMap,
+    v: Visit,
     form: Result<Form<JoinForm>, FormRejection>,
 ) -> Response {
     let ctx = call::operator(&st);
     let form_lang = form.as_ref().ok().and_then(|Form(f)| f.lang.clone());
-    let chosen = form_lang.as_deref().or(query_lang(&q));
-    let fallback = choose_lang(chosen, None, &headers, Lang::english()).lang;
-    let info = match join::join_info(&ctx, &code).await {
+    let chosen = form_lang.as_deref().or(v.chosen());
+    let (code, headers) = (&v.token, &v.headers);
+    let fallback = choose_lang(chosen, None, headers, Lang::english()).lang;
+    let info = match join::join_info(&ctx, code).await {
         Ok(Some(i)) => i,
         Ok(None) => return not_found(fallback),
         Err(_) => return unavailable(fallback),
     };
-    let pl = choose_lang(chosen, None, &headers, info.lang);
+    let pl = choose_lang(chosen, None, headers, info.lang);
     let lang = pl.lang;
     // The join page again, the form refused with the reason `key` under it.
     let refused = |key: &str, typed: &str| {
@@ -201,7 +195,7 @@ pub async fn request(
         return refused(e.key(), &typed);
     }
     let stored = pl.members.then_some(lang);
-    match join::request(&ctx, &code, &form.email, stored).await {
+    match join::request(&ctx, code, &form.email, stored).await {
         Ok(()) => {
             let args = [
                 ("address", typed.trim().into()),
