@@ -3,6 +3,7 @@
 
 mod access;
 mod apps;
+mod args;
 mod bots;
 mod codes;
 mod copy;

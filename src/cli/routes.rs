@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use clap::builder::PossibleValuesParser;
 
+use super::args::{Filter, Table, TenantAccountFirst, print_source};
 use super::manage::{Manage, with_manager};
 use super::{CliError, CliResult, load_config, print_json};
 use crate::render::TEMPLATE_KEYS;
@@ -17,15 +18,10 @@ use crate::store::Message;
 pub enum RoutesCommand {
     /// List routes.
     List {
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long)]
-        app: Option<String>,
-        /// The Zoom account ID (as `events list` and `tenants list` show it).
-        #[arg(long)]
-        account: Option<String>,
-        /// Print one JSON document on stdout instead of a table.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        filter: Filter,
+        #[command(flatten)]
+        table: Table,
     },
     /// Print one route as a TOML route document.
     Show {
@@ -111,15 +107,10 @@ pub enum RoutesCommand {
 pub enum TemplatesCommand {
     /// List template keys and whether an account overrides them.
     List {
-        /// The Zoom account ID (as `events list` and `tenants list` show it).
-        #[arg(long)]
-        account: String,
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long, default_value = "default")]
-        app: String,
-        /// Print one JSON document on stdout instead of a table.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        tenant: TenantAccountFirst,
+        #[command(flatten)]
+        table: Table,
     },
     /// Print a template's source (the account's override, else the default).
     Show {
@@ -149,12 +140,8 @@ pub enum TemplatesCommand {
         /// Which message the template makes: the channel and its part.
         #[arg(long, value_parser = PossibleValuesParser::new(TEMPLATE_KEYS))]
         key: String,
-        /// The Zoom account ID (as `events list` and `tenants list` show it).
-        #[arg(long)]
-        account: String,
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long, default_value = "default")]
-        app: String,
+        #[command(flatten)]
+        tenant: TenantAccountFirst,
     },
     /// Remove an account's override (the default applies again).
     Unset {
@@ -164,12 +151,8 @@ pub enum TemplatesCommand {
         /// Which message the template makes: the channel and its part.
         #[arg(long, value_parser = PossibleValuesParser::new(TEMPLATE_KEYS))]
         key: String,
-        /// The Zoom account ID (as `events list` and `tenants list` show it).
-        #[arg(long)]
-        account: String,
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long, default_value = "default")]
-        app: String,
+        #[command(flatten)]
+        tenant: TenantAccountFirst,
     },
     /// Render a sample event for every channel, with a route's overrides if given.
     Preview {
@@ -225,33 +208,25 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
     let config = load_config(config_path)?;
     crate::telemetry::init_cli();
     match cmd {
-        RoutesCommand::List { app, account, json } => {
+        RoutesCommand::List { filter, table } => {
             let routes = with_manager(&config, async |m| {
-                m.routes(app.as_deref(), account.as_deref()).await
+                m.routes(filter.app(), filter.account()).await
             })?;
-            if json {
-                return print_json(&routes);
-            }
-            if routes.is_empty() {
-                println!("no routes");
-            } else {
-                println!(
-                    "{:<36}  {:<10}  {:<20}  {:<8}  {:<5}  EVENTS",
-                    "NAME", "APP", "ACCOUNT", "ENABLED", "DESTS"
-                );
-                for r in routes {
-                    println!(
-                        "{:<36}  {:<10}  {:<20}  {:<8}  {:<5}  {}",
-                        r.name,
-                        r.app_id,
-                        r.account_id,
-                        r.enabled,
-                        r.destinations.len(),
-                        r.events.join(",")
-                    );
-                }
-            }
-            Ok(())
+            let header = format!(
+                "{:<36}  {:<10}  {:<20}  {:<8}  {:<5}  EVENTS",
+                "NAME", "APP", "ACCOUNT", "ENABLED", "DESTS"
+            );
+            table.print(&routes, "no routes", Some(&header), |r| {
+                format!(
+                    "{:<36}  {:<10}  {:<20}  {:<8}  {:<5}  {}",
+                    r.name,
+                    r.app_id,
+                    r.account_id,
+                    r.enabled,
+                    r.destinations.len(),
+                    r.events.join(",")
+                )
+            })
         }
         RoutesCommand::Show {
             name,
@@ -369,9 +344,12 @@ pub fn run_templates(config_path: Option<&Path>, cmd: TemplatesCommand) -> CliRe
     let config = load_config(config_path)?;
     crate::telemetry::init_cli();
     match cmd {
-        TemplatesCommand::List { account, app, json } => {
+        TemplatesCommand::List {
+            tenant: TenantAccountFirst { account, app },
+            table,
+        } => {
             let list = with_manager(&config, async |m| m.templates(&app, &account).await)?;
-            if json {
+            if table.json {
                 return print_json(&list);
             }
             println!("{:<18}  {:<14}  SOURCE", "EVENT", "KEY");
@@ -391,27 +369,20 @@ pub fn run_templates(config_path: Option<&Path>, cmd: TemplatesCommand) -> CliRe
                 m.template_source(&app, account.as_deref(), &event, &key)
                     .await
             })?;
-            if json {
-                return print_json(&serde_json::json!({
-                    "app_id": app,
-                    "account_id": account,
-                    "event": event,
-                    "key": key,
-                    "source": source,
-                }));
-            }
-            print!("{source}");
-            if !source.ends_with('\n') {
-                println!();
-            }
-            Ok(())
+            let doc = serde_json::json!({
+                "app_id": app,
+                "account_id": account,
+                "event": event,
+                "key": key,
+                "source": source,
+            });
+            print_source(json.then_some(doc), &source)
         }
         TemplatesCommand::Set {
             file,
             event,
             key,
-            account,
-            app,
+            tenant: TenantAccountFirst { account, app },
         } => {
             let source = read(&file)?;
             with_manager(&config, async |m| {
@@ -423,8 +394,7 @@ pub fn run_templates(config_path: Option<&Path>, cmd: TemplatesCommand) -> CliRe
         TemplatesCommand::Unset {
             event,
             key,
-            account,
-            app,
+            tenant: TenantAccountFirst { account, app },
         } => {
             with_manager(&config, async |m| {
                 m.remove_template(&app, &account, &event, &key).await
