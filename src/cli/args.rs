@@ -61,6 +61,15 @@ pub struct TenantAccountFirst {
     pub app: String,
 }
 
+// A list narrowed by `--app` and `--account`, printed as a table or with `--json`.
+#[derive(Args, Debug)]
+pub struct FilteredList {
+    #[command(flatten)]
+    pub filter: Filter,
+    #[command(flatten)]
+    pub table: Table,
+}
+
 /// `--json` of a verb that prints a table.
 #[derive(Args, Debug)]
 pub struct Table {

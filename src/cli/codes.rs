@@ -4,7 +4,7 @@ use std::path::Path;
 
 use clap::{Subcommand, ValueEnum};
 
-use super::args::{Filter, Table};
+use super::args::{Filter, FilteredList};
 use super::manage::{Manage, with_manager};
 use super::{CliResult, load_config, print_json};
 use crate::service::codes::{self, CreateCode, CreatedCode};
@@ -55,12 +55,7 @@ pub enum CodesCommand {
         json: bool,
     },
     /// Codes with their IDs, kinds and state (never the codes themselves).
-    List {
-        #[command(flatten)]
-        filter: Filter,
-        #[command(flatten)]
-        table: Table,
-    },
+    List(FilteredList),
     /// Withdraw a code by the ID `codes list` shows.
     Revoke {
         /// The code's ID (not the code), as `codes list` shows it.
@@ -106,7 +101,7 @@ async fn on(m: &dyn Manage, config: &crate::config::Config, cmd: CodesCommand) -
             print_created(&created);
             Ok(())
         }
-        CodesCommand::List { filter, table } => {
+        CodesCommand::List(FilteredList { filter, table }) => {
             let rows = m.codes(filter.app(), filter.account()).await?;
             let now = chrono::Utc::now().timestamp_millis();
             let header = format!(

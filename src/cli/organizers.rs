@@ -5,19 +5,14 @@ use std::path::Path;
 
 use clap::Subcommand;
 
-use super::args::{Filter, Table, Tenant};
+use super::args::{FilteredList, Tenant};
 use super::manage::with_manager;
 use super::{CliError, CliResult, load_config};
 
 #[derive(Subcommand)]
 pub enum OrganizersCommand {
     /// List organizers, of every account or one.
-    List {
-        #[command(flatten)]
-        filter: Filter,
-        #[command(flatten)]
-        table: Table,
-    },
+    List(FilteredList),
     /// Remove a Telegram user as an organizer of an account.
     Remove {
         #[command(flatten)]
@@ -31,7 +26,7 @@ pub fn run(config_path: Option<&Path>, cmd: OrganizersCommand) -> CliResult {
     let config = load_config(config_path)?;
     crate::telemetry::init_cli();
     with_manager(&config, async |m| match cmd {
-        OrganizersCommand::List { filter, table } => {
+        OrganizersCommand::List(FilteredList { filter, table }) => {
             let list = m.organizers(filter.app(), filter.account()).await?;
             table.print(
                 &list,

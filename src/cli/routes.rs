@@ -3,10 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::Subcommand;
 use clap::builder::PossibleValuesParser;
+use clap::{Args, Subcommand};
 
-use super::args::{Filter, Table, TenantAccountFirst, print_source};
+use super::args::{FilteredList, Table, TenantAccountFirst, print_source};
 use super::manage::{Manage, with_manager};
 use super::{CliError, CliResult, load_config, print_json};
 use crate::render::TEMPLATE_KEYS;
@@ -17,22 +17,11 @@ use crate::store::Message;
 #[derive(Subcommand)]
 pub enum RoutesCommand {
     /// List routes.
-    List {
-        #[command(flatten)]
-        filter: Filter,
-        #[command(flatten)]
-        table: Table,
-    },
+    List(FilteredList),
     /// Print one route as a TOML route document.
     Show {
-        /// The route's name (as `routes list` shows it).
-        name: String,
-        /// The Zoom account ID; needed only when several accounts have a route of this name.
-        #[arg(long)]
-        account: Option<String>,
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long, default_value = "default")]
-        app: String,
+        #[command(flatten)]
+        route: RouteName,
         /// Print the route as one JSON document (as the API has it) instead of TOML.
         #[arg(long)]
         json: bool,
@@ -47,28 +36,16 @@ pub enum RoutesCommand {
     },
     /// Replace a route with the one in --file, or edit it in $EDITOR.
     Edit {
-        /// The route's name (as `routes list` shows it).
-        name: String,
-        /// The Zoom account ID; needed only when several accounts have a route of this name.
-        #[arg(long)]
-        account: Option<String>,
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long, default_value = "default")]
-        app: String,
+        #[command(flatten)]
+        route: RouteName,
         /// A TOML route document with one [[routes]] entry (as `routes show` prints).
         #[arg(long)]
         file: Option<PathBuf>,
     },
     /// Remove a route.
     Remove {
-        /// The route's name (as `routes list` shows it).
-        name: String,
-        /// The Zoom account ID; needed only when several accounts have a route of this name.
-        #[arg(long)]
-        account: Option<String>,
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long, default_value = "default")]
-        app: String,
+        #[command(flatten)]
+        route: RouteName,
     },
     /// Upsert every route in FILE by (account, name); nothing is written unless all are valid.
     Import {
@@ -81,14 +58,8 @@ pub enum RoutesCommand {
     /// Send a sample render of the route's event to every destination of the route (real
     /// deliveries, marked as tests; they show in `deliveries list --sent`).
     SendTest {
-        /// The route's name (as `routes list` shows it).
-        name: String,
-        /// The Zoom account ID; needed only when several accounts have a route of this name.
-        #[arg(long)]
-        account: Option<String>,
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long, default_value = "default")]
-        app: String,
+        #[command(flatten)]
+        route: RouteName,
     },
     /// Show which routes an event (a Zoom webhook body in JSON) fires and what each target would get.
     Test {
@@ -101,6 +72,27 @@ pub enum RoutesCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// A route named on the command line, with its account when several accounts have a route of that
+/// name ([`RouteName::account`] finds it otherwise).
+#[derive(Args)]
+pub struct RouteName {
+    /// The route's name (as `routes list` shows it).
+    name: String,
+    /// The Zoom account ID; needed only when several accounts have a route of this name.
+    #[arg(long)]
+    account: Option<String>,
+    /// The Zoom app: its [[zoom.apps]] id in the config.
+    #[arg(long, default_value = "default")]
+    app: String,
+}
+
+impl RouteName {
+    /// The route's account, as [`account_of`] finds it.
+    async fn account(&self, m: &dyn Manage) -> Result<String, CliError> {
+        account_of(m, &self.app, self.account.clone(), &self.name).await
+    }
 }
 
 #[derive(Subcommand)]
@@ -208,7 +200,7 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
     let config = load_config(config_path)?;
     crate::telemetry::init_cli();
     match cmd {
-        RoutesCommand::List { filter, table } => {
+        RoutesCommand::List(FilteredList { filter, table }) => {
             let routes = with_manager(&config, async |m| {
                 m.routes(filter.app(), filter.account()).await
             })?;
@@ -228,15 +220,9 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
                 )
             })
         }
-        RoutesCommand::Show {
-            name,
-            account,
-            app,
-            json,
-        } => {
+        RoutesCommand::Show { route: r, json } => {
             let route = with_manager(&config, async |m| {
-                let account = account_of(m, &app, account, &name).await?;
-                m.route(&app, &account, &name).await
+                m.route(&r.app, &r.account(m).await?, &r.name).await
             })?;
             if json {
                 return print_json(&route);
@@ -256,18 +242,14 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
             );
             Ok(())
         }
-        RoutesCommand::Edit {
-            name,
-            account,
-            app,
-            file,
-        } => {
+        RoutesCommand::Edit { route: r, file } => {
+            let RouteName { name, app, .. } = &r;
             let (account, current) = with_manager(&config, async |m| {
-                let account = account_of(m, &app, account, &name).await?;
+                let account = r.account(m).await?;
                 let current = if file.is_some() {
                     None
                 } else {
-                    Some(m.route(&app, &account, &name).await?)
+                    Some(m.route(app, &account, name).await?)
                 };
                 Ok((account, current))
             })?;
@@ -277,23 +259,21 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
                 (None, None) => unreachable!("the current route is read when there is no --file"),
             };
             let saved = with_manager(&config, async |m| {
-                m.replace_route(&app, &account, &name, &route).await
+                m.replace_route(app, &account, name, &route).await
             })?;
             println!("saved route `{}`", saved.name);
             Ok(())
         }
-        RoutesCommand::Remove { name, account, app } => {
+        RoutesCommand::Remove { route: r } => {
             with_manager(&config, async |m| {
-                let account = account_of(m, &app, account, &name).await?;
-                m.remove_route(&app, &account, &name).await
+                m.remove_route(&r.app, &r.account(m).await?, &r.name).await
             })?;
-            println!("removed route `{name}`");
+            println!("removed route `{}`", r.name);
             Ok(())
         }
-        RoutesCommand::SendTest { name, account, app } => {
+        RoutesCommand::SendTest { route: r } => {
             let sent = with_manager(&config, async |m| {
-                let account = account_of(m, &app, account, &name).await?;
-                m.send_test(&app, &account, &name).await
+                m.send_test(&r.app, &r.account(m).await?, &r.name).await
             })?;
             for t in &sent {
                 println!(

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use clap::Subcommand;
 
-use super::args::{Filter, Table, Tenant};
+use super::args::{FilteredList, Tenant};
 use super::manage::{Manage, with_manager};
 use super::{CliResult, load_config, print_json};
 
@@ -23,12 +23,7 @@ pub enum TokensCommand {
         json: bool,
     },
     /// List tokens (their ids and names, never the tokens).
-    List {
-        #[command(flatten)]
-        filter: Filter,
-        #[command(flatten)]
-        table: Table,
-    },
+    List(FilteredList),
     /// Revoke a token by the id `list` shows.
     Revoke {
         /// The token's ID, as `tokens list` shows it.
@@ -59,7 +54,7 @@ async fn run_with(m: &dyn Manage, cmd: TokensCommand) -> CliResult {
                 created.record.id, created.record.app_id, created.record.account_id
             );
         }
-        TokensCommand::List { filter, table } => {
+        TokensCommand::List(FilteredList { filter, table }) => {
             let list: Vec<_> = m
                 .tokens()
                 .await?
