@@ -8,7 +8,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::html::{Section, button_form, e, page, seg, tenant_page};
+use super::html::{Section, button_form, e, page, seg, shown};
 use super::{Fail, Posted, Scope, field, signed_in, words};
 use crate::http::AppState;
 use crate::http::call;
@@ -129,13 +129,7 @@ fn status_badge(status: &str) -> String {
 /// An account's dashboard.
 pub async fn show(State(st): State<AppState>, sc: Scope) -> Result<Response, Fail> {
     let body = dashboard_body(&st, &sc).await?;
-    Ok(tenant_page(
-        &sc,
-        Section::Dashboard,
-        StatusCode::OK,
-        "Dashboard",
-        &body,
-    ))
+    shown(&sc, Section::Dashboard, "Dashboard", &body)
 }
 
 async fn dashboard_body(st: &AppState, sc: &Scope) -> Result<String, Fail> {

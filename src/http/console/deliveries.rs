@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::html::{
-    Section, button_form, csrf_field, e, error_summary, flash, options, tenant_page,
+    Section, button_form, csrf_field, e, error_summary, flash, options, shown, tenant_page,
 };
 use super::{Fail, Posted, Scope, field, words};
 use crate::http::AppState;
@@ -122,13 +122,7 @@ pub async fn list(
         b.push_str("</tbody></table></div>");
     }
     b.push_str(&replay_form(&sc, &routes, &[]));
-    Ok(tenant_page(
-        &sc,
-        Section::Deliveries,
-        StatusCode::OK,
-        "Delivery log",
-        &b,
-    ))
+    shown(&sc, Section::Deliveries, "Delivery log", &b)
 }
 
 /// The newest events at a glance, one line each: what happened, and each destination's outcome
@@ -333,13 +327,7 @@ pub async fn show(
         "<p><a href=\"{}\">Back to the delivery log</a></p>",
         e(&sc.url("/deliveries"))
     ));
-    Ok(tenant_page(
-        &sc,
-        Section::Deliveries,
-        StatusCode::OK,
-        &format!("Delivery {id}"),
-        &b,
-    ))
+    shown(&sc, Section::Deliveries, &format!("Delivery {id}"), &b)
 }
 
 pub async fn retry(

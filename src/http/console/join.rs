@@ -3,10 +3,9 @@
 //! that makes one.
 
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::html::{Section, button_form, e, seg, tenant_page};
+use super::html::{Section, button_form, e, seg, shown};
 use super::{Fail, Posted, Scope};
 use crate::http::AppState;
 use crate::http::call;
@@ -110,13 +109,12 @@ pub async fn show(
         "<p><a href=\"{}\">Back to the route</a></p>",
         e(&sc.url(&format!("/routes/{}", seg(&route.name))))
     ));
-    Ok(tenant_page(
+    shown(
         &sc,
         Section::Routes,
-        StatusCode::OK,
         &format!("Members of {}", route.name),
         &b,
-    ))
+    )
 }
 
 /// Stops one of the route's join links (revokes its subscribe code), then shows the page again.

@@ -3,11 +3,10 @@
 //! "we moved" message, or disconnect it. The same service as `PUT /api/v1/telegram/bot`.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use secrecy::SecretString;
 
-use super::html::{Section, button_form, csrf_field, e, tenant_page};
+use super::html::{Section, button_form, csrf_field, e, shown};
 use super::{Fail, Posted, Scope, field};
 use crate::http::AppState;
 use crate::http::call;
@@ -109,13 +108,14 @@ pub async fn show(State(st): State<AppState>, sc: Scope) -> Result<Response, Fai
             ));
         }
     }
-    Ok(tenant_page(
-        &sc,
-        Section::Bot,
-        StatusCode::OK,
-        "Telegram bot",
-        &b,
-    ))
+    shown(&sc, Section::Bot, "Telegram bot", &b)
+}
+
+/// The running set of own bots picks the change up now rather than at its next look.
+fn nudge(st: &AppState) {
+    if let Some(bots) = st.own_bots.get() {
+        bots.nudge();
+    }
 }
 
 pub async fn connect(
@@ -125,9 +125,7 @@ pub async fn connect(
     let token = SecretString::from(field(&form, "token").unwrap_or("").trim().to_string());
     let checked = crate::bot::own::check_token(&st.config, &token).await;
     own_bots::connect(&call::operator(&st), &sc.app, &sc.account, &token, checked).await?;
-    if let Some(bots) = st.own_bots.get() {
-        bots.nudge();
-    }
+    nudge(&st);
     Ok(Redirect::to(&sc.url("/bot")).into_response())
 }
 
@@ -136,9 +134,7 @@ pub async fn remove(
     Posted { by: sc, .. }: Posted,
 ) -> Result<Response, Fail> {
     own_bots::remove(&call::operator(&st), &sc.app, &sc.account).await?;
-    if let Some(bots) = st.own_bots.get() {
-        bots.nudge();
-    }
+    nudge(&st);
     Ok(Redirect::to(&sc.url("/bot")).into_response())
 }
 

@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::html::{Section, e, flash, q, seg, tenant_page};
+use super::html::{Section, e, flash, q, seg, shown};
 use super::route_editor::editor;
 use super::route_form::{parse_route, secret_note};
 use super::{Fail, Posted, Scope, field, words};
@@ -118,13 +118,7 @@ pub async fn list(State(st): State<AppState>, sc: Scope) -> Result<Response, Fai
         }
         body.push_str("</ul>");
     }
-    Ok(tenant_page(
-        &sc,
-        Section::Routes,
-        StatusCode::OK,
-        "Routes",
-        &body,
-    ))
+    shown(&sc, Section::Routes, "Routes", &body)
 }
 
 /// The tenant's destinations that failed at least three times in the last 24 hours with nothing
@@ -338,13 +332,7 @@ pub async fn confirm_delete(
         ),
         e(&sc.url(&format!("/routes/{}", seg(&name))))
     );
-    Ok(tenant_page(
-        &sc,
-        Section::Routes,
-        StatusCode::OK,
-        &format!("Delete {}?", route.name),
-        &b,
-    ))
+    shown(&sc, Section::Routes, &format!("Delete {}?", route.name), &b)
 }
 
 /// Deletes only with the confirmation page's `confirm` (the route's name); anything else is
@@ -397,13 +385,7 @@ pub async fn send_test(
         e(&sc.url(&format!("/deliveries?route={}", q(&name)))),
         e(&sc.url(&format!("/routes/{}", seg(&name))))
     ));
-    Ok(tenant_page(
-        &sc,
-        Section::Routes,
-        StatusCode::OK,
-        "Test sent",
-        &b,
-    ))
+    shown(&sc, Section::Routes, "Test sent", &b)
 }
 
 pub async fn create_code(
@@ -469,11 +451,10 @@ pub async fn create_code(
         "<p><a href=\"{}\">Back to the route</a></p>",
         e(&sc.url(&format!("/routes/{}", seg(&name))))
     ));
-    Ok(tenant_page(
+    shown(
         &sc,
         Section::Routes,
-        StatusCode::OK,
         &format!("New {} code", kind.as_str()),
         &b,
-    ))
+    )
 }

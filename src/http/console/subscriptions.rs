@@ -2,10 +2,9 @@
 //! email addresses), each with a Remove button.
 
 use axum::extract::State;
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::html::{Section, button_form, e, tenant_page};
+use super::html::{Section, button_form, e, shown};
 use super::{Fail, Posted, Scope, field};
 use crate::http::AppState;
 use crate::http::call;
@@ -68,13 +67,7 @@ pub async fn list(State(st): State<AppState>, sc: Scope) -> Result<Response, Fai
         }
         b.push_str("</tbody></table></div>");
     }
-    Ok(tenant_page(
-        &sc,
-        Section::Subscriptions,
-        StatusCode::OK,
-        "Subscriptions",
-        &b,
-    ))
+    shown(&sc, Section::Subscriptions, "Subscriptions", &b)
 }
 
 pub async fn remove(
