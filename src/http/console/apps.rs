@@ -17,10 +17,13 @@ use crate::http::call;
 use crate::service::app_invites::{self, InviteRequest};
 use crate::service::apps::{self, AddApp, AppView, UpdateApp};
 
-async fn reload(st: &AppState) {
+/// After a change: the registry is read again, so the relay serves the change at once, and the list
+/// shows again with what was done.
+async fn changed(st: &AppState, p: &Principal, done: &str) -> Result<Response, Fail> {
     if let Err(err) = st.apps.reload().await {
         tracing::warn!("could not re-read the stored apps after a change: {err}");
     }
+    list_page(st, p, Some(flash(done))).await
 }
 
 fn app_card(a: &AppView, csrf: &str) -> String {
@@ -165,12 +168,11 @@ pub async fn add(
         ..AddApp::default()
     };
     let view = apps::add(&call::operator(&st), req, "api").await?;
-    reload(&st).await;
-    let note = flash(&format!(
+    let done = format!(
         "Added {}. In Zoom, set the event notification endpoint URL to {} and press Validate.",
         view.id, view.webhook_url
-    ));
-    list_page(&st, &p, Some(note)).await
+    );
+    changed(&st, &p, &done).await
 }
 
 pub async fn rotate(
@@ -197,8 +199,7 @@ pub async fn rotate(
         ..UpdateApp::default()
     };
     let view = apps::update(&call::operator(&st), &id, req).await?;
-    reload(&st).await;
-    let note = flash(&match &view.previous_secret_token_until {
+    let done = match &view.previous_secret_token_until {
         Some(u) => format!(
             "Rotated {}; the previous token verifies until {u}.",
             view.id
@@ -207,8 +208,8 @@ pub async fn rotate(
             "Rotated {}; the previous token no longer verifies.",
             view.id
         ),
-    });
-    list_page(&st, &p, Some(note)).await
+    };
+    changed(&st, &p, &done).await
 }
 
 pub async fn remove(
@@ -221,11 +222,10 @@ pub async fn remove(
 ) -> Result<Response, Fail> {
     let confirm = field(&form, "confirm").unwrap_or("").trim().to_string();
     let report = apps::remove(&call::operator(&st), &st.tenants, &id, &confirm).await?;
-    reload(&st).await;
-    let note = flash(&format!(
+    let done = format!(
         "Removed {} and purged {} account(s).",
         report.app_id,
         report.purged.len()
-    ));
-    list_page(&st, &p, Some(note)).await
+    );
+    changed(&st, &p, &done).await
 }
