@@ -159,6 +159,57 @@ impl Remote {
     }
 }
 
+/// Query parameters that are set.
+pub(super) fn query(pairs: &[(&'static str, Option<&str>)]) -> Vec<(&'static str, String)> {
+    pairs
+        .iter()
+        .filter_map(|(k, v)| v.map(|v| (*k, v.to_string())))
+        .collect()
+}
+
+/// A request body as JSON.
+pub(super) fn body<T: serde::Serialize>(v: &T) -> Result<Option<serde_json::Value>, CliError> {
+    serde_json::to_value(v)
+        .map(Some)
+        .map_err(|e| CliError::Failed(e.to_string()))
+}
+
+/// Calls the management verbs share.
+impl Remote {
+    /// A call whose answer carries nothing the verb reports.
+    pub(super) async fn call(
+        &self,
+        method: reqwest::Method,
+        segments: &[&str],
+        query: &[(&str, String)],
+        body: Option<serde_json::Value>,
+    ) -> Result<(), CliError> {
+        self.send::<serde_json::Value>(method, segments, query, body)
+            .await
+            .map(|_| ())
+    }
+
+    /// A DELETE whose answer carries nothing the verb reports.
+    pub(super) async fn delete(&self, path: &[&str]) -> Result<(), CliError> {
+        self.call(reqwest::Method::DELETE, path, &[], None).await
+    }
+
+    /// A GET of one tenant's resource, the tenant in the query.
+    pub(super) async fn get_tenant<T: DeserializeOwned>(
+        &self,
+        path: &str,
+        app: &str,
+        account: &str,
+    ) -> Result<T, CliError> {
+        self.get(path, &tenant_query(app, account)).await
+    }
+}
+
+/// `?app=&account=` of one tenant.
+pub(super) fn tenant_query(app: &str, account: &str) -> [(&'static str, String); 2] {
+    [("app", app.to_string()), ("account", account.to_string())]
+}
+
 /// A current-thread runtime for one CLI verb.
 pub fn runtime() -> Result<tokio::runtime::Runtime, CliError> {
     tokio::runtime::Builder::new_current_thread()

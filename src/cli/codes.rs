@@ -4,6 +4,7 @@ use std::path::Path;
 
 use clap::{Subcommand, ValueEnum};
 
+use super::args::{Filter, FilteredList};
 use super::manage::{Manage, with_manager};
 use super::{CliResult, load_config, print_json};
 use crate::service::codes::{self, CreateCode, CreatedCode};
@@ -54,27 +55,13 @@ pub enum CodesCommand {
         json: bool,
     },
     /// Codes with their IDs, kinds and state (never the codes themselves).
-    List {
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long)]
-        app: Option<String>,
-        /// The Zoom account ID (as `events list` and `tenants list` show it).
-        #[arg(long)]
-        account: Option<String>,
-        /// Print one JSON document on stdout instead of a table.
-        #[arg(long)]
-        json: bool,
-    },
+    List(FilteredList),
     /// Withdraw a code by the ID `codes list` shows.
     Revoke {
         /// The code's ID (not the code), as `codes list` shows it.
         id: String,
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long)]
-        app: Option<String>,
-        /// The Zoom account ID (as `events list` and `tenants list` show it).
-        #[arg(long)]
-        account: Option<String>,
+        #[command(flatten)]
+        filter: Filter,
     },
 }
 
@@ -114,38 +101,28 @@ async fn on(m: &dyn Manage, config: &crate::config::Config, cmd: CodesCommand) -
             print_created(&created);
             Ok(())
         }
-        CodesCommand::List { app, account, json } => {
-            let rows = m.codes(app.as_deref(), account.as_deref()).await?;
-            if json {
-                return print_json(&rows);
-            }
-            if rows.is_empty() {
-                println!("no codes");
-            } else {
-                let now = chrono::Utc::now().timestamp_millis();
-                println!(
-                    "{:<12}  {:<9}  {:<10}  {:<20}  {:<28}  {:>4}  EXPIRES",
-                    "ID", "KIND", "STATE", "ACCOUNT", "ROUTE", "USES"
-                );
-                for r in rows {
-                    println!(
-                        "{:<12}  {:<9}  {:<10}  {:<20}  {:<28}  {:>4}  {}",
-                        r.id,
-                        r.kind.as_str(),
-                        state(&r, now),
-                        r.account_id,
-                        r.route.as_deref().unwrap_or("-"),
-                        r.uses,
-                        r.expires_at_ms.map(time).unwrap_or_else(|| "never".into())
-                    );
-                }
-            }
-            Ok(())
+        CodesCommand::List(FilteredList { filter, table }) => {
+            let rows = m.codes(filter.app(), filter.account()).await?;
+            let now = chrono::Utc::now().timestamp_millis();
+            let header = format!(
+                "{:<12}  {:<9}  {:<10}  {:<20}  {:<28}  {:>4}  EXPIRES",
+                "ID", "KIND", "STATE", "ACCOUNT", "ROUTE", "USES"
+            );
+            table.print(&rows, "no codes", Some(&header), |r| {
+                format!(
+                    "{:<12}  {:<9}  {:<10}  {:<20}  {:<28}  {:>4}  {}",
+                    r.id,
+                    r.kind.as_str(),
+                    state(r, now),
+                    r.account_id,
+                    r.route.as_deref().unwrap_or("-"),
+                    r.uses,
+                    r.expires_at_ms.map(time).unwrap_or_else(|| "never".into())
+                )
+            })
         }
-        CodesCommand::Revoke { id, app, account } => {
-            let rec = m
-                .revoke_code(&id, app.as_deref(), account.as_deref())
-                .await?;
+        CodesCommand::Revoke { id, filter } => {
+            let rec = m.revoke_code(&id, filter.app(), filter.account()).await?;
             println!(
                 "revoked {} code {} ({})",
                 rec.kind.as_str(),

@@ -6,8 +6,9 @@ use clap::Subcommand;
 
 use clap::builder::PossibleValuesParser;
 
+use super::args::{FilterAccountFirst, Table, TenantAccountFirst};
 use super::manage::{Manage, with_manager};
-use super::{CliError, CliResult, load_config, print_json, when};
+use super::{CliError, CliResult, load_config, when};
 use crate::routing::MEETING_EVENTS;
 use crate::service::deliveries::{DELIVERY_STATES, DeliveriesQuery, EnableRequest, ReplayRequest};
 
@@ -30,18 +31,13 @@ pub enum DeliveriesCommand {
         /// The route's name (as `routes list` shows it).
         #[arg(long)]
         route: Option<String>,
-        /// The Zoom account ID (as `events list` and `tenants list` show it).
-        #[arg(long)]
-        account: Option<String>,
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long)]
-        app: Option<String>,
+        #[command(flatten)]
+        filter: FilterAccountFirst,
         /// Show at most this many.
         #[arg(long, default_value_t = 200)]
         limit: usize,
-        /// Print one JSON document on stdout instead of a table.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        table: Table,
     },
     /// Put one dead letter back in the queue.
     Retry {
@@ -63,26 +59,17 @@ pub enum DeliveriesCommand {
 pub enum DestinationsCommand {
     /// Destinations disabled after a permanent failure (410 Gone, the bot removed from a chat).
     Disabled {
-        /// The Zoom account ID (as `events list` and `tenants list` show it).
-        #[arg(long)]
-        account: Option<String>,
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long)]
-        app: Option<String>,
-        /// Print one JSON document on stdout instead of a table.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        filter: FilterAccountFirst,
+        #[command(flatten)]
+        table: Table,
     },
     /// Send to a disabled destination again, e.g. `telegram:-1001234567890` (as `disabled` shows it).
     Enable {
         /// The destination as `destinations disabled` shows it, e.g. `telegram:-1001234567890`.
         target: String,
-        /// The Zoom account ID (as `events list` and `tenants list` show it).
-        #[arg(long)]
-        account: String,
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long, default_value = "default")]
-        app: String,
+        #[command(flatten)]
+        tenant: TenantAccountFirst,
     },
 }
 
@@ -90,15 +77,10 @@ pub enum DestinationsCommand {
 pub enum NoticesCommand {
     /// Problems organizers should know about (a disabled destination, ...), newest first.
     List {
-        /// The Zoom account ID (as `events list` and `tenants list` show it).
-        #[arg(long)]
-        account: Option<String>,
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long)]
-        app: Option<String>,
-        /// Print one JSON document on stdout instead of a table.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        filter: FilterAccountFirst,
+        #[command(flatten)]
+        table: Table,
     },
 }
 
@@ -129,10 +111,9 @@ async fn deliveries_on(m: &dyn Manage, cmd: DeliveriesCommand) -> CliResult {
             state,
             event,
             route,
-            account,
-            app,
+            filter,
             limit,
-            json,
+            table,
         } => {
             let q = DeliveriesQuery {
                 failed: only_failed,
@@ -140,24 +121,17 @@ async fn deliveries_on(m: &dyn Manage, cmd: DeliveriesCommand) -> CliResult {
                 state,
                 event,
                 route,
-                app,
-                account,
+                app: filter.app,
+                account: filter.account,
                 limit: Some(limit),
             };
             let rows = m.deliveries(&q).await?;
-            if json {
-                return print_json(&rows);
-            }
-            if rows.is_empty() {
-                println!("{}", nothing_listed(&q));
-                return Ok(());
-            }
-            println!(
+            let header = format!(
                 "{:>8}  {:<8}  {:<16}  {:<28}  {:<36}  {:>3}  {:<16}  DETAIL",
                 "ID", "STATE", "EVENT", "ROUTE", "TARGET", "TRY", "WHEN"
             );
-            for r in rows {
-                println!(
+            table.print(&rows, nothing_listed(&q), Some(&header), |r| {
+                format!(
                     "{:>8}  {:<8}  {:<16}  {:<28}  {:<36}  {:>3}  {:<16}  {}",
                     r.id,
                     r.state,
@@ -166,10 +140,9 @@ async fn deliveries_on(m: &dyn Manage, cmd: DeliveriesCommand) -> CliResult {
                     r.target,
                     r.attempts,
                     when(&r.at),
-                    r.detail.unwrap_or_default().replace('\n', " ")
-                );
-            }
-            Ok(())
+                    r.detail.as_deref().unwrap_or_default().replace('\n', " ")
+                )
+            })
         }
         DeliveriesCommand::Retry { id } => {
             m.retry(id).await?;
@@ -192,26 +165,20 @@ async fn deliveries_on(m: &dyn Manage, cmd: DeliveriesCommand) -> CliResult {
 pub fn run_notices(config_path: Option<&Path>, cmd: NoticesCommand) -> CliResult {
     let config = load_config(config_path)?;
     crate::telemetry::init_cli();
-    let NoticesCommand::List { account, app, json } = cmd;
+    let NoticesCommand::List { filter, table } = cmd;
     let rows = with_manager(&config, async |m| {
-        m.notices(app.as_deref(), account.as_deref()).await
+        m.notices(filter.app.as_deref(), filter.account.as_deref())
+            .await
     })?;
-    if json {
-        return print_json(&rows);
-    }
-    if rows.is_empty() {
-        println!("no notices");
-    }
-    for n in rows {
+    table.print(&rows, "no notices", None, |n| {
         let at = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(n.at_ms)
             .unwrap_or_default()
             .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-        println!(
+        format!(
             "{at}  {}/{}  {}  {}",
             n.app_id, n.account_id, n.kind, n.message
-        );
-    }
-    Ok(())
+        )
+    })
 }
 
 pub fn run_destinations(config_path: Option<&Path>, cmd: DestinationsCommand) -> CliResult {
@@ -222,23 +189,17 @@ pub fn run_destinations(config_path: Option<&Path>, cmd: DestinationsCommand) ->
 
 async fn destinations_on(m: &dyn Manage, cmd: DestinationsCommand) -> CliResult {
     match cmd {
-        DestinationsCommand::Disabled { account, app, json } => {
-            let rows = m.disabled(app.as_deref(), account.as_deref()).await?;
-            if json {
-                return print_json(&rows);
-            }
-            if rows.is_empty() {
-                println!("no disabled destinations");
-            }
-            for d in rows {
-                println!("{}/{}  {}  {}", d.app_id, d.account_id, d.target, d.reason);
-            }
-            Ok(())
+        DestinationsCommand::Disabled { filter, table } => {
+            let rows = m
+                .disabled(filter.app.as_deref(), filter.account.as_deref())
+                .await?;
+            table.print(&rows, "no disabled destinations", None, |d| {
+                format!("{}/{}  {}  {}", d.app_id, d.account_id, d.target, d.reason)
+            })
         }
         DestinationsCommand::Enable {
             target,
-            account,
-            app,
+            tenant: TenantAccountFirst { account, app },
         } => {
             let req = EnableRequest {
                 app,

@@ -4,8 +4,9 @@ use std::path::Path;
 
 use clap::Subcommand;
 
+use super::args::{Filter, Table};
 use super::manage::with_manager;
-use super::{CliResult, load_config, print_json};
+use super::{CliResult, load_config};
 use crate::service::events::EventsQuery;
 
 #[derive(Subcommand)]
@@ -15,18 +16,13 @@ pub enum Command {
         /// RFC 3339 time or an age such as 2h or 7d.
         #[arg(long)]
         since: Option<String>,
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long)]
-        app: Option<String>,
-        /// The Zoom account ID (as `events list` and `tenants list` show it).
-        #[arg(long)]
-        account: Option<String>,
+        #[command(flatten)]
+        filter: Filter,
         /// Show at most this many.
         #[arg(long, default_value_t = 50)]
         limit: usize,
-        /// Print one JSON document on stdout instead of a table.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        table: Table,
     },
 }
 
@@ -35,31 +31,23 @@ pub fn run(config_path: Option<&Path>, cmd: Command) -> CliResult {
     crate::telemetry::init_cli();
     let Command::List {
         since,
-        app,
-        account,
+        filter,
         limit,
-        json,
+        table,
     } = cmd;
     let q = EventsQuery {
         since,
-        app,
-        account,
+        app: filter.app,
+        account: filter.account,
         limit: Some(limit),
     };
     let rows = with_manager(&config, async |m| m.events(&q).await)?;
-    if json {
-        return print_json(&rows);
-    }
-    if rows.is_empty() {
-        println!("no events");
-        return Ok(());
-    }
-    println!(
+    let header = format!(
         "{:>6}  {:<24}  {:<10}  {:<22}  {:<18}  {:<10}  DETAIL",
         "SEQ", "RECEIVED", "APP", "ACCOUNT", "EVENT", "STATUS"
     );
-    for r in rows {
-        println!(
+    table.print(&rows, "no events", Some(&header), |r| {
+        format!(
             "{:>6}  {:<24}  {:<10}  {:<22}  {:<18}  {:<10}  {}",
             r.seq,
             r.received_at,
@@ -68,7 +56,6 @@ pub fn run(config_path: Option<&Path>, cmd: Command) -> CliResult {
             r.event,
             r.status,
             r.detail.as_deref().unwrap_or("")
-        );
-    }
-    Ok(())
+        )
+    })
 }

@@ -10,7 +10,7 @@ use reqwest::Method;
 use serde_json::json;
 
 use super::CliError;
-use super::access::{Access, Remote, runtime};
+use super::access::{Access, Remote, body, query, runtime, tenant_query};
 use super::manage_apps::ManageApps;
 use crate::config::Config;
 use crate::render::Renderer;
@@ -322,44 +322,6 @@ impl Manage for Local {
     }
 }
 
-/// Query parameters that are set.
-fn query(pairs: &[(&'static str, Option<&str>)]) -> Vec<(&'static str, String)> {
-    pairs
-        .iter()
-        .filter_map(|(k, v)| v.map(|v| (*k, v.to_string())))
-        .collect()
-}
-
-fn body<T: serde::Serialize>(v: &T) -> R<Option<serde_json::Value>> {
-    serde_json::to_value(v)
-        .map(Some)
-        .map_err(|e| CliError::Failed(e.to_string()))
-}
-
-/// Calls the `Remote` verbs share.
-impl Remote {
-    /// A DELETE whose answer carries nothing the verb reports.
-    async fn delete(&self, path: &[&str]) -> R<()> {
-        self.send::<serde_json::Value>(Method::DELETE, path, &[], None)
-            .await
-            .map(|_| ())
-    }
-
-    /// A GET of one tenant's resource list.
-    async fn get_tenant<T: serde::de::DeserializeOwned>(
-        &self,
-        path: &str,
-        app: &str,
-        account: &str,
-    ) -> R<T> {
-        self.get(
-            path,
-            &[("app", app.to_string()), ("account", account.to_string())],
-        )
-        .await
-    }
-}
-
 /// The running relay's admin API (`/api/v1`), as the operator.
 #[async_trait]
 impl Manage for Remote {
@@ -437,14 +399,13 @@ impl Manage for Remote {
         key: &str,
         source: &str,
     ) -> R<()> {
-        self.send::<serde_json::Value>(
+        self.call(
             Method::PUT,
             &["templates", app, account, event, key],
             &[],
             Some(json!({ "source": source })),
         )
         .await
-        .map(|_| ())
     }
     async fn remove_template(&self, app: &str, account: &str, event: &str, key: &str) -> R<()> {
         self.delete(&["templates", app, account, event, key]).await
@@ -472,14 +433,13 @@ impl Manage for Remote {
         self.get("/deliveries", &params).await
     }
     async fn retry(&self, id: u64) -> R<()> {
-        self.send::<serde_json::Value>(
+        self.call(
             Method::POST,
             &["deliveries", &id.to_string(), "retry"],
             &[],
             None,
         )
         .await
-        .map(|_| ())
     }
     async fn replay(&self, req: &ReplayRequest) -> R<ReplayReport> {
         self.send(Method::POST, &["deliveries/replay"], &[], body(req)?)
@@ -497,9 +457,9 @@ impl Manage for Remote {
         .await
     }
     async fn enable(&self, req: &EnableRequest) -> R<bool> {
-        self.send::<serde_json::Value>(Method::POST, &["destinations/enable"], &[], body(req)?)
+        self.call(Method::POST, &["destinations/enable"], &[], body(req)?)
             .await
-            .map(|_| true)
+            .map(|()| true)
     }
 
     async fn events(&self, q: &EventsQuery) -> R<Vec<EventView>> {
@@ -596,14 +556,12 @@ impl Manage for Remote {
         self.get_tenant("/telegram/bot", app, account).await
     }
     async fn set_own_bot(&self, app: &str, account: &str, token: &str) -> R<OwnBotView> {
-        let q = [("app", app.to_string()), ("account", account.to_string())];
         let body = Some(json!({ "token": token }));
+        let q = tenant_query(app, account);
         self.send(Method::PUT, &["telegram/bot"], &q, body).await
     }
     async fn remove_own_bot(&self, app: &str, account: &str) -> R<()> {
-        let q = [("app", app.to_string()), ("account", account.to_string())];
-        self.send::<serde_json::Value>(Method::DELETE, &["telegram/bot"], &q, None)
-            .await
-            .map(|_| ())
+        let q = tenant_query(app, account);
+        self.call(Method::DELETE, &["telegram/bot"], &q, None).await
     }
 }

@@ -6,17 +6,13 @@ use async_trait::async_trait;
 use reqwest::Method;
 
 use super::CliError;
-use super::access::Remote;
+use super::access::{Remote, body};
 use super::manage::Local;
 use crate::service::app_invites::{self, CreatedInvite, InviteRequest};
 use crate::service::apps::{self, AddApp, AppRemoveReport, AppView, UpdateApp};
 use crate::store::apps::AppInvite;
 
 type R<T> = Result<T, CliError>;
-
-fn body<T: serde::Serialize>(v: &T) -> R<serde_json::Value> {
-    serde_json::to_value(v).map_err(|e| CliError::Failed(e.to_string()))
-}
 
 #[async_trait]
 pub trait ManageApps: Send + Sync {
@@ -75,11 +71,10 @@ impl ManageApps for Remote {
         self.send(Method::GET, &["apps", id], &[], None).await
     }
     async fn add_app(&self, req: AddApp) -> R<AppView> {
-        self.send(Method::POST, &["apps"], &[], Some(body(&req)?))
-            .await
+        self.send(Method::POST, &["apps"], &[], body(&req)?).await
     }
     async fn update_app(&self, id: &str, req: UpdateApp) -> R<AppView> {
-        self.send(Method::PUT, &["apps", id], &[], Some(body(&req)?))
+        self.send(Method::PUT, &["apps", id], &[], body(&req)?)
             .await
     }
     async fn remove_app(&self, id: &str, confirm: &str) -> R<AppRemoveReport> {
@@ -92,7 +87,7 @@ impl ManageApps for Remote {
         .await
     }
     async fn invite_app(&self, req: InviteRequest) -> R<CreatedInvite> {
-        self.send(Method::POST, &["app-invitations"], &[], Some(body(&req)?))
+        self.send(Method::POST, &["app-invitations"], &[], body(&req)?)
             .await
     }
     async fn app_invitations(&self) -> R<Vec<AppInvite>> {

@@ -3,10 +3,12 @@
 
 mod access;
 mod apps;
+mod args;
 mod bots;
 mod codes;
 mod copy;
 mod deliveries;
+mod doctor;
 mod events;
 mod manage;
 mod manage_apps;
@@ -130,7 +132,7 @@ enum Command {
     /// Check the config, the store, Telegram getMe, SMTP and each Zoom app's OAuth endpoint.
     Doctor,
     /// Exit 0 when the relay on server.listen answers /healthz (for container health checks).
-    Healthcheck(ops::HealthcheckArgs),
+    Healthcheck(doctor::HealthcheckArgs),
     /// Problems for organizers, such as a disabled destination.
     Notices {
         #[command(subcommand)]
@@ -198,8 +200,8 @@ pub fn main() -> ExitCode {
         Command::Backup(args) => ops::backup(cli.config.as_deref(), args),
         Command::Restore(args) => ops::restore(cli.config.as_deref(), args),
         Command::Store { command } => copy::run(cli.config.as_deref(), command),
-        Command::Doctor => ops::doctor(cli.config.as_deref()),
-        Command::Healthcheck(args) => ops::healthcheck(cli.config.as_deref(), args),
+        Command::Doctor => doctor::doctor(cli.config.as_deref()),
+        Command::Healthcheck(args) => doctor::healthcheck(cli.config.as_deref(), args),
         Command::Notices { command } => deliveries::run_notices(cli.config.as_deref(), command),
         Command::Destinations { command } => {
             deliveries::run_destinations(cli.config.as_deref(), command)

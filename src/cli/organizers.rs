@@ -5,31 +5,18 @@ use std::path::Path;
 
 use clap::Subcommand;
 
+use super::args::{FilteredList, Tenant};
 use super::manage::with_manager;
-use super::{CliError, CliResult, load_config, print_json};
+use super::{CliError, CliResult, load_config};
 
 #[derive(Subcommand)]
 pub enum OrganizersCommand {
     /// List organizers, of every account or one.
-    List {
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long)]
-        app: Option<String>,
-        /// The Zoom account ID (as `events list` and `tenants list` show it).
-        #[arg(long)]
-        account: Option<String>,
-        /// Print one JSON document on stdout instead of a table.
-        #[arg(long)]
-        json: bool,
-    },
+    List(FilteredList),
     /// Remove a Telegram user as an organizer of an account.
     Remove {
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long, default_value = "default")]
-        app: String,
-        /// The Zoom account ID (as `events list` and `tenants list` show it).
-        #[arg(long)]
-        account: String,
+        #[command(flatten)]
+        tenant: Tenant,
         /// The Telegram user id `list` shows.
         user_id: i64,
     },
@@ -39,24 +26,17 @@ pub fn run(config_path: Option<&Path>, cmd: OrganizersCommand) -> CliResult {
     let config = load_config(config_path)?;
     crate::telemetry::init_cli();
     with_manager(&config, async |m| match cmd {
-        OrganizersCommand::List { app, account, json } => {
-            let list = m.organizers(app.as_deref(), account.as_deref()).await?;
-            if json {
-                return print_json(&list);
-            }
-            if list.is_empty() {
-                println!(
-                    "no organizers (an organizer code from `codes create --kind organizer` makes one)"
-                );
-            }
-            for o in list {
-                println!("{:<12}  {:<10}  {}", o.user_id, o.app_id, o.account_id);
-            }
-            Ok(())
+        OrganizersCommand::List(FilteredList { filter, table }) => {
+            let list = m.organizers(filter.app(), filter.account()).await?;
+            table.print(
+                &list,
+                "no organizers (an organizer code from `codes create --kind organizer` makes one)",
+                None,
+                |o| format!("{:<12}  {:<10}  {}", o.user_id, o.app_id, o.account_id),
+            )
         }
         OrganizersCommand::Remove {
-            app,
-            account,
+            tenant: Tenant { app, account },
             user_id,
         } => {
             if !m.remove_organizer(&app, &account, user_id).await? {

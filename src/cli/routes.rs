@@ -3,9 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
-use clap::Subcommand;
 use clap::builder::PossibleValuesParser;
+use clap::{Args, Subcommand};
 
+use super::args::{FilteredList, Table, TenantAccountFirst, print_source};
 use super::manage::{Manage, with_manager};
 use super::{CliError, CliResult, load_config, print_json};
 use crate::render::TEMPLATE_KEYS;
@@ -16,27 +17,11 @@ use crate::store::Message;
 #[derive(Subcommand)]
 pub enum RoutesCommand {
     /// List routes.
-    List {
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long)]
-        app: Option<String>,
-        /// The Zoom account ID (as `events list` and `tenants list` show it).
-        #[arg(long)]
-        account: Option<String>,
-        /// Print one JSON document on stdout instead of a table.
-        #[arg(long)]
-        json: bool,
-    },
+    List(FilteredList),
     /// Print one route as a TOML route document.
     Show {
-        /// The route's name (as `routes list` shows it).
-        name: String,
-        /// The Zoom account ID; needed only when several accounts have a route of this name.
-        #[arg(long)]
-        account: Option<String>,
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long, default_value = "default")]
-        app: String,
+        #[command(flatten)]
+        route: RouteName,
         /// Print the route as one JSON document (as the API has it) instead of TOML.
         #[arg(long)]
         json: bool,
@@ -51,28 +36,16 @@ pub enum RoutesCommand {
     },
     /// Replace a route with the one in --file, or edit it in $EDITOR.
     Edit {
-        /// The route's name (as `routes list` shows it).
-        name: String,
-        /// The Zoom account ID; needed only when several accounts have a route of this name.
-        #[arg(long)]
-        account: Option<String>,
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long, default_value = "default")]
-        app: String,
+        #[command(flatten)]
+        route: RouteName,
         /// A TOML route document with one [[routes]] entry (as `routes show` prints).
         #[arg(long)]
         file: Option<PathBuf>,
     },
     /// Remove a route.
     Remove {
-        /// The route's name (as `routes list` shows it).
-        name: String,
-        /// The Zoom account ID; needed only when several accounts have a route of this name.
-        #[arg(long)]
-        account: Option<String>,
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long, default_value = "default")]
-        app: String,
+        #[command(flatten)]
+        route: RouteName,
     },
     /// Upsert every route in FILE by (account, name); nothing is written unless all are valid.
     Import {
@@ -85,14 +58,8 @@ pub enum RoutesCommand {
     /// Send a sample render of the route's event to every destination of the route (real
     /// deliveries, marked as tests; they show in `deliveries list --sent`).
     SendTest {
-        /// The route's name (as `routes list` shows it).
-        name: String,
-        /// The Zoom account ID; needed only when several accounts have a route of this name.
-        #[arg(long)]
-        account: Option<String>,
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long, default_value = "default")]
-        app: String,
+        #[command(flatten)]
+        route: RouteName,
     },
     /// Show which routes an event (a Zoom webhook body in JSON) fires and what each target would get.
     Test {
@@ -107,19 +74,35 @@ pub enum RoutesCommand {
     },
 }
 
+/// A route named on the command line, with its account when several accounts have a route of that
+/// name ([`RouteName::account`] finds it otherwise).
+#[derive(Args)]
+pub struct RouteName {
+    /// The route's name (as `routes list` shows it).
+    name: String,
+    /// The Zoom account ID; needed only when several accounts have a route of this name.
+    #[arg(long)]
+    account: Option<String>,
+    /// The Zoom app: its [[zoom.apps]] id in the config.
+    #[arg(long, default_value = "default")]
+    app: String,
+}
+
+impl RouteName {
+    /// The route's account, as [`account_of`] finds it.
+    async fn account(&self, m: &dyn Manage) -> Result<String, CliError> {
+        account_of(m, &self.app, self.account.clone(), &self.name).await
+    }
+}
+
 #[derive(Subcommand)]
 pub enum TemplatesCommand {
     /// List template keys and whether an account overrides them.
     List {
-        /// The Zoom account ID (as `events list` and `tenants list` show it).
-        #[arg(long)]
-        account: String,
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long, default_value = "default")]
-        app: String,
-        /// Print one JSON document on stdout instead of a table.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        tenant: TenantAccountFirst,
+        #[command(flatten)]
+        table: Table,
     },
     /// Print a template's source (the account's override, else the default).
     Show {
@@ -149,12 +132,8 @@ pub enum TemplatesCommand {
         /// Which message the template makes: the channel and its part.
         #[arg(long, value_parser = PossibleValuesParser::new(TEMPLATE_KEYS))]
         key: String,
-        /// The Zoom account ID (as `events list` and `tenants list` show it).
-        #[arg(long)]
-        account: String,
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long, default_value = "default")]
-        app: String,
+        #[command(flatten)]
+        tenant: TenantAccountFirst,
     },
     /// Remove an account's override (the default applies again).
     Unset {
@@ -164,12 +143,8 @@ pub enum TemplatesCommand {
         /// Which message the template makes: the channel and its part.
         #[arg(long, value_parser = PossibleValuesParser::new(TEMPLATE_KEYS))]
         key: String,
-        /// The Zoom account ID (as `events list` and `tenants list` show it).
-        #[arg(long)]
-        account: String,
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long, default_value = "default")]
-        app: String,
+        #[command(flatten)]
+        tenant: TenantAccountFirst,
     },
     /// Render a sample event for every channel, with a route's overrides if given.
     Preview {
@@ -225,43 +200,29 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
     let config = load_config(config_path)?;
     crate::telemetry::init_cli();
     match cmd {
-        RoutesCommand::List { app, account, json } => {
+        RoutesCommand::List(FilteredList { filter, table }) => {
             let routes = with_manager(&config, async |m| {
-                m.routes(app.as_deref(), account.as_deref()).await
+                m.routes(filter.app(), filter.account()).await
             })?;
-            if json {
-                return print_json(&routes);
-            }
-            if routes.is_empty() {
-                println!("no routes");
-            } else {
-                println!(
-                    "{:<36}  {:<10}  {:<20}  {:<8}  {:<5}  EVENTS",
-                    "NAME", "APP", "ACCOUNT", "ENABLED", "DESTS"
-                );
-                for r in routes {
-                    println!(
-                        "{:<36}  {:<10}  {:<20}  {:<8}  {:<5}  {}",
-                        r.name,
-                        r.app_id,
-                        r.account_id,
-                        r.enabled,
-                        r.destinations.len(),
-                        r.events.join(",")
-                    );
-                }
-            }
-            Ok(())
+            let header = format!(
+                "{:<36}  {:<10}  {:<20}  {:<8}  {:<5}  EVENTS",
+                "NAME", "APP", "ACCOUNT", "ENABLED", "DESTS"
+            );
+            table.print(&routes, "no routes", Some(&header), |r| {
+                format!(
+                    "{:<36}  {:<10}  {:<20}  {:<8}  {:<5}  {}",
+                    r.name,
+                    r.app_id,
+                    r.account_id,
+                    r.enabled,
+                    r.destinations.len(),
+                    r.events.join(",")
+                )
+            })
         }
-        RoutesCommand::Show {
-            name,
-            account,
-            app,
-            json,
-        } => {
+        RoutesCommand::Show { route: r, json } => {
             let route = with_manager(&config, async |m| {
-                let account = account_of(m, &app, account, &name).await?;
-                m.route(&app, &account, &name).await
+                m.route(&r.app, &r.account(m).await?, &r.name).await
             })?;
             if json {
                 return print_json(&route);
@@ -281,18 +242,14 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
             );
             Ok(())
         }
-        RoutesCommand::Edit {
-            name,
-            account,
-            app,
-            file,
-        } => {
+        RoutesCommand::Edit { route: r, file } => {
+            let RouteName { name, app, .. } = &r;
             let (account, current) = with_manager(&config, async |m| {
-                let account = account_of(m, &app, account, &name).await?;
+                let account = r.account(m).await?;
                 let current = if file.is_some() {
                     None
                 } else {
-                    Some(m.route(&app, &account, &name).await?)
+                    Some(m.route(app, &account, name).await?)
                 };
                 Ok((account, current))
             })?;
@@ -302,23 +259,21 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
                 (None, None) => unreachable!("the current route is read when there is no --file"),
             };
             let saved = with_manager(&config, async |m| {
-                m.replace_route(&app, &account, &name, &route).await
+                m.replace_route(app, &account, name, &route).await
             })?;
             println!("saved route `{}`", saved.name);
             Ok(())
         }
-        RoutesCommand::Remove { name, account, app } => {
+        RoutesCommand::Remove { route: r } => {
             with_manager(&config, async |m| {
-                let account = account_of(m, &app, account, &name).await?;
-                m.remove_route(&app, &account, &name).await
+                m.remove_route(&r.app, &r.account(m).await?, &r.name).await
             })?;
-            println!("removed route `{name}`");
+            println!("removed route `{}`", r.name);
             Ok(())
         }
-        RoutesCommand::SendTest { name, account, app } => {
+        RoutesCommand::SendTest { route: r } => {
             let sent = with_manager(&config, async |m| {
-                let account = account_of(m, &app, account, &name).await?;
-                m.send_test(&app, &account, &name).await
+                m.send_test(&r.app, &r.account(m).await?, &r.name).await
             })?;
             for t in &sent {
                 println!(
@@ -369,9 +324,12 @@ pub fn run_templates(config_path: Option<&Path>, cmd: TemplatesCommand) -> CliRe
     let config = load_config(config_path)?;
     crate::telemetry::init_cli();
     match cmd {
-        TemplatesCommand::List { account, app, json } => {
+        TemplatesCommand::List {
+            tenant: TenantAccountFirst { account, app },
+            table,
+        } => {
             let list = with_manager(&config, async |m| m.templates(&app, &account).await)?;
-            if json {
+            if table.json {
                 return print_json(&list);
             }
             println!("{:<18}  {:<14}  SOURCE", "EVENT", "KEY");
@@ -391,27 +349,20 @@ pub fn run_templates(config_path: Option<&Path>, cmd: TemplatesCommand) -> CliRe
                 m.template_source(&app, account.as_deref(), &event, &key)
                     .await
             })?;
-            if json {
-                return print_json(&serde_json::json!({
-                    "app_id": app,
-                    "account_id": account,
-                    "event": event,
-                    "key": key,
-                    "source": source,
-                }));
-            }
-            print!("{source}");
-            if !source.ends_with('\n') {
-                println!();
-            }
-            Ok(())
+            let doc = serde_json::json!({
+                "app_id": app,
+                "account_id": account,
+                "event": event,
+                "key": key,
+                "source": source,
+            });
+            print_source(json.then_some(doc), &source)
         }
         TemplatesCommand::Set {
             file,
             event,
             key,
-            account,
-            app,
+            tenant: TenantAccountFirst { account, app },
         } => {
             let source = read(&file)?;
             with_manager(&config, async |m| {
@@ -423,8 +374,7 @@ pub fn run_templates(config_path: Option<&Path>, cmd: TemplatesCommand) -> CliRe
         TemplatesCommand::Unset {
             event,
             key,
-            account,
-            app,
+            tenant: TenantAccountFirst { account, app },
         } => {
             with_manager(&config, async |m| {
                 m.remove_template(&app, &account, &event, &key).await

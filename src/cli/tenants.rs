@@ -4,6 +4,7 @@ use std::path::Path;
 
 use clap::Subcommand;
 
+use super::args::Table;
 use super::manage::with_manager;
 use super::{CliError, CliResult, load_config, print_json};
 
@@ -14,9 +15,8 @@ pub enum TenantsCommand {
         /// The Zoom app: its [[zoom.apps]] id in the config.
         #[arg(long)]
         app: Option<String>,
-        /// Print one JSON document on stdout instead of a table.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        table: Table,
     },
     /// One install: installer, scopes, routes and recent notices.
     Show {
@@ -44,9 +44,8 @@ pub enum TenantsCommand {
     },
     /// What uninstalls and removals deleted (accounts appear only as hashes).
     Audit {
-        /// Print one JSON document on stdout instead of a table.
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        table: Table,
     },
 }
 
@@ -54,31 +53,24 @@ pub fn run(config_path: Option<&Path>, cmd: TenantsCommand) -> CliResult {
     let config = load_config(config_path)?;
     crate::telemetry::init_cli();
     match cmd {
-        TenantsCommand::List { app, json } => {
+        TenantsCommand::List { app, table } => {
             let rows = with_manager(&config, async |m| m.tenants(app.as_deref()).await)?;
-            if json {
-                return print_json(&rows);
-            }
-            if rows.is_empty() {
-                println!("no tenants (installs appear here after the Zoom OAuth flow)");
-            } else {
-                println!(
-                    "{:<12}  {:<24}  {:<22}  {:<20}  {:>6}  INSTALLED BY",
-                    "APP", "ACCOUNT", "STATUS", "INSTALLED", "ROUTES"
-                );
-                for r in rows {
-                    println!(
-                        "{:<12}  {:<24}  {:<22}  {:<20}  {:>6}  {}",
-                        r.app_id,
-                        r.account_id,
-                        r.status,
-                        r.installed_at,
-                        r.routes,
-                        r.installer_email.as_deref().unwrap_or(&r.installer_user_id)
-                    );
-                }
-            }
-            Ok(())
+            let header = format!(
+                "{:<12}  {:<24}  {:<22}  {:<20}  {:>6}  INSTALLED BY",
+                "APP", "ACCOUNT", "STATUS", "INSTALLED", "ROUTES"
+            );
+            let empty = "no tenants (installs appear here after the Zoom OAuth flow)";
+            table.print(&rows, empty, Some(&header), |r| {
+                format!(
+                    "{:<12}  {:<24}  {:<22}  {:<20}  {:>6}  {}",
+                    r.app_id,
+                    r.account_id,
+                    r.status,
+                    r.installed_at,
+                    r.routes,
+                    r.installer_email.as_deref().unwrap_or(&r.installer_user_id)
+                )
+            })
         }
         TenantsCommand::Show { app, account, .. } => {
             let d = with_manager(&config, async |m| m.tenant(&app, &account).await)?;
@@ -112,28 +104,21 @@ pub fn run(config_path: Option<&Path>, cmd: TenantsCommand) -> CliResult {
             );
             Ok(())
         }
-        TenantsCommand::Audit { json } => {
+        TenantsCommand::Audit { table } => {
             let rows = with_manager(&config, async |m| m.audit().await)?;
-            if json {
-                return print_json(&rows);
-            }
-            if rows.is_empty() {
-                println!("nothing removed yet");
-            }
-            for r in rows {
+            table.print(&rows, "nothing removed yet", None, |r| {
                 let at = chrono::DateTime::<chrono::Utc>::from_timestamp_millis(r.at_ms)
                     .unwrap_or_default()
                     .to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
                 let deleted: u64 = r.deleted.values().sum();
-                println!(
+                format!(
                     "{:<16}  {:<8}  {:<10}  account {}  {deleted} record(s)",
                     super::when(&at),
                     r.action,
                     r.app_id,
                     &r.account_hash[..r.account_hash.len().min(12)],
-                );
-            }
-            Ok(())
+                )
+            })
         }
     }
 }

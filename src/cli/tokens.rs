@@ -5,6 +5,7 @@ use std::path::Path;
 
 use clap::Subcommand;
 
+use super::args::{FilteredList, Tenant};
 use super::manage::{Manage, with_manager};
 use super::{CliResult, load_config, print_json};
 
@@ -12,12 +13,8 @@ use super::{CliResult, load_config, print_json};
 pub enum TokensCommand {
     /// Create a token that acts for one tenant (app, account) on the API.
     Create {
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long, default_value = "default")]
-        app: String,
-        /// The Zoom account ID (as `events list` and `tenants list` show it).
-        #[arg(long)]
-        account: String,
+        #[command(flatten)]
+        tenant: Tenant,
         /// What the token is for.
         #[arg(long)]
         name: String,
@@ -26,17 +23,7 @@ pub enum TokensCommand {
         json: bool,
     },
     /// List tokens (their ids and names, never the tokens).
-    List {
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long)]
-        app: Option<String>,
-        /// The Zoom account ID (as `events list` and `tenants list` show it).
-        #[arg(long)]
-        account: Option<String>,
-        /// Print one JSON document on stdout instead of a table.
-        #[arg(long)]
-        json: bool,
-    },
+    List(FilteredList),
     /// Revoke a token by the id `list` shows.
     Revoke {
         /// The token's ID, as `tokens list` shows it.
@@ -53,8 +40,7 @@ pub fn run(config_path: Option<&Path>, cmd: TokensCommand) -> CliResult {
 async fn run_with(m: &dyn Manage, cmd: TokensCommand) -> CliResult {
     match cmd {
         TokensCommand::Create {
-            app,
-            account,
+            tenant: Tenant { app, account },
             name,
             json,
         } => {
@@ -68,26 +54,20 @@ async fn run_with(m: &dyn Manage, cmd: TokensCommand) -> CliResult {
                 created.record.id, created.record.app_id, created.record.account_id
             );
         }
-        TokensCommand::List { app, account, json } => {
+        TokensCommand::List(FilteredList { filter, table }) => {
             let list: Vec<_> = m
                 .tokens()
                 .await?
                 .into_iter()
-                .filter(|t| app.as_deref().is_none_or(|a| a == t.app_id))
-                .filter(|t| account.as_deref().is_none_or(|a| a == t.account_id))
+                .filter(|t| filter.app().is_none_or(|a| a == t.app_id))
+                .filter(|t| filter.account().is_none_or(|a| a == t.account_id))
                 .collect();
-            if json {
-                return print_json(&list);
-            }
-            if list.is_empty() {
-                println!("no tokens");
-            }
-            for t in list {
-                println!(
+            table.print(&list, "no tokens", None, |t| {
+                format!(
                     "{}  {:<10}  {:<24}  {}",
                     t.id, t.app_id, t.account_id, t.name
-                );
-            }
+                )
+            })?;
         }
         TokensCommand::Revoke { id } => {
             m.revoke_token(&id).await?;

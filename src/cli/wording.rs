@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 use clap::builder::PossibleValuesParser;
 
+use super::args::{TenantAccountFirst, print_source};
 use super::manage::with_manager;
-use super::{CliError, CliResult, load_config, print_json};
+use super::{CliError, CliResult, load_config};
 use crate::i18n::Lang;
 use crate::render::MESSAGES;
 
@@ -42,24 +43,16 @@ pub enum WordingCommand {
         /// The language, as its catalogue is named (en, es, fr, ...).
         #[arg(long, value_parser = PossibleValuesParser::new(languages()))]
         lang: String,
-        /// The Zoom account ID (as `events list` and `tenants list` show it).
-        #[arg(long)]
-        account: String,
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long, default_value = "default")]
-        app: String,
+        #[command(flatten)]
+        tenant: TenantAccountFirst,
     },
     /// Go back to the shipped wording for a language.
     Reset {
         /// The language, as its catalogue is named (en, es, fr, ...).
         #[arg(long, value_parser = PossibleValuesParser::new(languages()))]
         lang: String,
-        /// The Zoom account ID (as `events list` and `tenants list` show it).
-        #[arg(long)]
-        account: String,
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long, default_value = "default")]
-        app: String,
+        #[command(flatten)]
+        tenant: TenantAccountFirst,
     },
 }
 
@@ -82,25 +75,18 @@ pub fn run(config_path: Option<&Path>, cmd: WordingCommand) -> CliResult {
                 m.template_source(&app, account.as_deref(), MESSAGES, &lang)
                     .await
             })?;
-            if json {
-                return print_json(&serde_json::json!({
-                    "app_id": app,
-                    "account_id": account,
-                    "lang": lang,
-                    "source": source,
-                }));
-            }
-            print!("{source}");
-            if !source.ends_with('\n') {
-                println!();
-            }
-            Ok(())
+            let doc = serde_json::json!({
+                "app_id": app,
+                "account_id": account,
+                "lang": lang,
+                "source": source,
+            });
+            print_source(json.then_some(doc), &source)
         }
         WordingCommand::Set {
             file,
             lang,
-            account,
-            app,
+            tenant: TenantAccountFirst { account, app },
         } => {
             let source = read(&file)?;
             with_manager(&config, async |m| {
@@ -110,7 +96,10 @@ pub fn run(config_path: Option<&Path>, cmd: WordingCommand) -> CliResult {
             println!("set the {lang} wording for account {account}");
             Ok(())
         }
-        WordingCommand::Reset { lang, account, app } => {
+        WordingCommand::Reset {
+            lang,
+            tenant: TenantAccountFirst { account, app },
+        } => {
             with_manager(&config, async |m| {
                 m.remove_template(&app, &account, MESSAGES, &lang).await
             })?;

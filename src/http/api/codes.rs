@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 
 use super::Scope;
+use super::scope::narrow;
 use crate::http::auth::Principal;
 use crate::http::call;
 use crate::http::{ApiError, AppState};
@@ -18,10 +19,7 @@ pub(super) async fn create(
     p: Principal,
     Json(mut req): Json<CreateCode>,
 ) -> Result<(StatusCode, Json<CreatedCode>), ApiError> {
-    let (app, account) = p.filter(req.app.as_deref(), req.account.as_deref())?;
-    let (app, account) = (app.map(str::to_string), account.map(str::to_string));
-    req.app = app;
-    req.account = account;
+    narrow(&p, &mut req.app, &mut req.account)?;
     let created = codes::create(&call::operator(&st), &req).await?;
     Ok((StatusCode::CREATED, Json(created)))
 }

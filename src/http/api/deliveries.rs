@@ -4,6 +4,7 @@
 use axum::extract::State;
 
 use super::Scope;
+use super::scope::narrow;
 use crate::http::auth::Principal;
 use crate::http::call;
 use crate::http::extract::{Json, Path, Query};
@@ -18,10 +19,7 @@ pub(super) async fn list_deliveries(
     p: Principal,
     Query(mut q): Query<DeliveriesQuery>,
 ) -> Result<Json<Vec<DeliveryView>>, ApiError> {
-    let (app, account) = p.filter(q.app.as_deref(), q.account.as_deref())?;
-    let (app, account) = (app.map(str::to_string), account.map(str::to_string));
-    q.app = app;
-    q.account = account;
+    narrow(&p, &mut q.app, &mut q.account)?;
     Ok(Json(deliveries::list(&call::operator(&st), &q).await?))
 }
 
@@ -61,10 +59,7 @@ pub(super) async fn replay_deliveries(
     p: Principal,
     Json(mut req): Json<ReplayRequest>,
 ) -> Result<Json<ReplayReport>, ApiError> {
-    let (app, account) = p.filter(req.app.as_deref(), req.account.as_deref())?;
-    let (app, account) = (app.map(str::to_string), account.map(str::to_string));
-    req.app = app;
-    req.account = account;
+    narrow(&p, &mut req.app, &mut req.account)?;
     let report = deliveries::replay(&call::operator(&st), &req).await?;
     Ok(Json(report))
 }

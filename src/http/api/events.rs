@@ -2,6 +2,7 @@
 
 use axum::extract::State;
 
+use super::scope::narrow;
 use crate::http::auth::Principal;
 use crate::http::call;
 use crate::http::extract::{Json, Query};
@@ -13,9 +14,6 @@ pub(super) async fn list_events(
     p: Principal,
     Query(mut q): Query<EventsQuery>,
 ) -> Result<Json<Vec<EventView>>, ApiError> {
-    let (app, account) = p.filter(q.app.as_deref(), q.account.as_deref())?;
-    let (app, account) = (app.map(str::to_string), account.map(str::to_string));
-    q.app = app;
-    q.account = account;
+    narrow(&p, &mut q.app, &mut q.account)?;
     Ok(Json(events::list(&call::operator(&st), &q).await?))
 }

@@ -18,11 +18,11 @@ pub(in crate::http::api) struct TenantQuery {
 impl TenantQuery {
     /// The (app, account) filter the principal may use; a tenant always gets its own.
     pub(in crate::http::api) fn scoped(
-        self,
+        mut self,
         p: &Principal,
     ) -> Result<(Option<String>, Option<String>), ApiError> {
-        let (a, acc) = p.filter(self.app.as_deref(), self.account.as_deref())?;
-        Ok((a.map(str::to_string), acc.map(str::to_string)))
+        narrow(p, &mut self.app, &mut self.account)?;
+        Ok((self.app, self.account))
     }
 
     /// An exact tenant: the principal's own, or for the operator the query's (app defaults to
@@ -33,6 +33,18 @@ impl TenantQuery {
             (_, None) => Err(ApiError::bad_field("account", "pass ?account=")),
         }
     }
+}
+
+/// Narrows a request's own `app` and `account` (of a query or a body) to the filter the principal
+/// may use, in place: a tenant always gets its own, and naming another tenant is an error.
+pub(in crate::http::api) fn narrow(
+    p: &Principal,
+    app: &mut Option<String>,
+    account: &mut Option<String>,
+) -> Result<(), ApiError> {
+    let (a, acc) = p.filter(app.as_deref(), account.as_deref())?;
+    (*app, *account) = (a.map(str::to_string), acc.map(str::to_string));
+    Ok(())
 }
 
 /// The caller and its `?app=&account=` query, checked by [`TenantQuery::scoped`]: the filter a

@@ -5,33 +5,25 @@
 //! the CLI use; after a change the relay's app registry is reloaded so the change is served at
 //! once.
 
-use axum::Form;
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::Response;
 
 use super::html::{csrf_field, e, flash, page, seg};
-use super::{Fail, check_csrf, field, signed_in};
+use super::{Fail, Operator, Posted, field};
 use crate::http::AppState;
 use crate::http::auth::Principal;
 use crate::http::call;
 use crate::service::app_invites::{self, InviteRequest};
 use crate::service::apps::{self, AddApp, AppView, UpdateApp};
 
-type FormPairs = Form<Vec<(String, String)>>;
-
-async fn operator(st: &AppState, headers: &HeaderMap) -> Result<Principal, Fail> {
-    let p = signed_in(st, headers).await?;
-    if !p.is_operator() {
-        return Err(Fail::not_found());
-    }
-    Ok(p)
-}
-
-async fn reload(st: &AppState) {
+/// After a change: the registry is read again, so the relay serves the change at once, and the list
+/// shows again with what was done.
+async fn changed(st: &AppState, p: &Principal, done: &str) -> Result<Response, Fail> {
     if let Err(err) = st.apps.reload().await {
         tracing::warn!("could not re-read the stored apps after a change: {err}");
     }
+    list_page(st, p, Some(flash(done))).await
 }
 
 fn app_card(a: &AppView, csrf: &str) -> String {
@@ -129,8 +121,7 @@ async fn list_page(st: &AppState, p: &Principal, note: Option<String>) -> Result
     Ok(page(StatusCode::OK, "Zoom apps", Some(p), None, &body))
 }
 
-pub async fn list(State(st): State<AppState>, headers: HeaderMap) -> Result<Response, Fail> {
-    let p = operator(&st, &headers).await?;
+pub async fn list(State(st): State<AppState>, Operator(p): Operator) -> Result<Response, Fail> {
     list_page(&st, &p, None).await
 }
 
@@ -143,11 +134,11 @@ fn opt(form: &[(String, String)], name: &str) -> Option<String> {
 
 pub async fn invite(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Form(form): FormPairs,
+    Posted {
+        by: Operator(p),
+        form,
+    }: Posted<Operator>,
 ) -> Result<Response, Fail> {
-    let p = operator(&st, &headers).await?;
-    check_csrf(&p, &form)?;
     let req = InviteRequest {
         app_id: opt(&form, "app_id"),
         name: opt(&form, "name"),
@@ -163,11 +154,11 @@ pub async fn invite(
 
 pub async fn add(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Form(form): FormPairs,
+    Posted {
+        by: Operator(p),
+        form,
+    }: Posted<Operator>,
 ) -> Result<Response, Fail> {
-    let p = operator(&st, &headers).await?;
-    check_csrf(&p, &form)?;
     let req = AddApp {
         id: opt(&form, "id").unwrap_or_default(),
         name: opt(&form, "name"),
@@ -177,22 +168,21 @@ pub async fn add(
         ..AddApp::default()
     };
     let view = apps::add(&call::operator(&st), req, "api").await?;
-    reload(&st).await;
-    let note = flash(&format!(
+    let done = format!(
         "Added {}. In Zoom, set the event notification endpoint URL to {} and press Validate.",
         view.id, view.webhook_url
-    ));
-    list_page(&st, &p, Some(note)).await
+    );
+    changed(&st, &p, &done).await
 }
 
 pub async fn rotate(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    Form(form): FormPairs,
+    Posted {
+        by: Operator(p),
+        form,
+    }: Posted<Operator>,
 ) -> Result<Response, Fail> {
-    let p = operator(&st, &headers).await?;
-    check_csrf(&p, &form)?;
     let overlap_secs = match opt(&form, "overlap_secs") {
         None => None,
         Some(v) => Some(v.parse::<u64>().map_err(|_| {
@@ -209,8 +199,7 @@ pub async fn rotate(
         ..UpdateApp::default()
     };
     let view = apps::update(&call::operator(&st), &id, req).await?;
-    reload(&st).await;
-    let note = flash(&match &view.previous_secret_token_until {
+    let done = match &view.previous_secret_token_until {
         Some(u) => format!(
             "Rotated {}; the previous token verifies until {u}.",
             view.id
@@ -219,25 +208,24 @@ pub async fn rotate(
             "Rotated {}; the previous token no longer verifies.",
             view.id
         ),
-    });
-    list_page(&st, &p, Some(note)).await
+    };
+    changed(&st, &p, &done).await
 }
 
 pub async fn remove(
     State(st): State<AppState>,
-    headers: HeaderMap,
     Path(id): Path<String>,
-    Form(form): FormPairs,
+    Posted {
+        by: Operator(p),
+        form,
+    }: Posted<Operator>,
 ) -> Result<Response, Fail> {
-    let p = operator(&st, &headers).await?;
-    check_csrf(&p, &form)?;
     let confirm = field(&form, "confirm").unwrap_or("").trim().to_string();
     let report = apps::remove(&call::operator(&st), &st.tenants, &id, &confirm).await?;
-    reload(&st).await;
-    let note = flash(&format!(
+    let done = format!(
         "Removed {} and purged {} account(s).",
         report.app_id,
         report.purged.len()
-    ));
-    list_page(&st, &p, Some(note)).await
+    );
+    changed(&st, &p, &done).await
 }

@@ -3,13 +3,13 @@
 
 use std::collections::BTreeSet;
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::html::{Section, button_form, e, page, seg, tenant_page};
-use super::{Fail, Scope, check_csrf, field, scope, signed_in, words};
+use super::html::{Section, button_form, e, page, seg, shown};
+use super::{Fail, Posted, Scope, field, signed_in, words};
 use crate::http::AppState;
 use crate::http::call;
 use crate::service::events::{self, EventsQuery};
@@ -127,20 +127,9 @@ fn status_badge(status: &str) -> String {
 }
 
 /// An account's dashboard.
-pub async fn show(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account)): Path<(String, String)>,
-) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
+pub async fn show(State(st): State<AppState>, sc: Scope) -> Result<Response, Fail> {
     let body = dashboard_body(&st, &sc).await?;
-    Ok(tenant_page(
-        &sc,
-        Section::Dashboard,
-        StatusCode::OK,
-        "Dashboard",
-        &body,
-    ))
+    shown(&sc, Section::Dashboard, "Dashboard", &body)
 }
 
 async fn dashboard_body(st: &AppState, sc: &Scope) -> Result<String, Fail> {
@@ -370,12 +359,8 @@ async fn dashboard_body(st: &AppState, sc: &Scope) -> Result<String, Fail> {
 /// the group, the receiver answers again).
 pub async fn enable_destination(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account)): Path<(String, String)>,
-    axum::Form(form): axum::Form<Vec<(String, String)>>,
+    Posted { by: sc, form }: Posted,
 ) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
-    check_csrf(&sc.principal, &form)?;
     let req = deliveries::EnableRequest {
         app: sc.app.clone(),
         account: sc.account.clone(),

@@ -1,16 +1,15 @@
 //! The delivery log: what is queued, what was delivered and what failed and why, with the attempt
 //! history of each delivery, Retry for a dead letter and "Replay since" for many.
 
-use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::html::{
-    Section, button_form, csrf_field, e, error_summary, flash, options, tenant_page,
+    Section, button_form, csrf_field, e, error_summary, flash, options, shown, tenant_page,
 };
-use super::{Fail, check_csrf, field, scope, words};
+use super::{Fail, Posted, Scope, field, words};
 use crate::http::AppState;
 use crate::http::call;
 use crate::routing::FieldError;
@@ -32,11 +31,9 @@ pub struct Filter {
 
 pub async fn list(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account)): Path<(String, String)>,
     Query(f): Query<Filter>,
+    sc: Scope,
 ) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
     let failed = f.failed.as_deref().is_some_and(|v| !v.is_empty());
     let route = f.route.clone().filter(|r| !r.is_empty());
     let query = DeliveriesQuery {
@@ -125,13 +122,7 @@ pub async fn list(
         b.push_str("</tbody></table></div>");
     }
     b.push_str(&replay_form(&sc, &routes, &[]));
-    Ok(tenant_page(
-        &sc,
-        Section::Deliveries,
-        StatusCode::OK,
-        "Delivery log",
-        &b,
-    ))
+    shown(&sc, Section::Deliveries, "Delivery log", &b)
 }
 
 /// The newest events at a glance, one line each: what happened, and each destination's outcome
@@ -220,12 +211,8 @@ fn replay_form(sc: &super::Scope, routes: &[String], errs: &[FieldError]) -> Str
 
 pub async fn replay(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account)): Path<(String, String)>,
-    Form(form): Form<Vec<(String, String)>>,
+    Posted { by: sc, form }: Posted,
 ) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
-    check_csrf(&sc.principal, &form)?;
     let req = ReplayRequest {
         since: field(&form, "since").unwrap_or("").trim().to_string(),
         route: field(&form, "route")
@@ -280,10 +267,9 @@ async fn owned(
 
 pub async fn show(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account, id)): Path<(String, String, u64)>,
+    Path((_, _, id)): Path<(String, String, u64)>,
+    sc: Scope,
 ) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
     let d = owned(&st, &sc, id).await?;
     let names = call::operator(&st).chat_names(&sc.app, &sc.account).await?;
     let v = &d.delivery;
@@ -341,23 +327,14 @@ pub async fn show(
         "<p><a href=\"{}\">Back to the delivery log</a></p>",
         e(&sc.url("/deliveries"))
     ));
-    Ok(tenant_page(
-        &sc,
-        Section::Deliveries,
-        StatusCode::OK,
-        &format!("Delivery {id}"),
-        &b,
-    ))
+    shown(&sc, Section::Deliveries, &format!("Delivery {id}"), &b)
 }
 
 pub async fn retry(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account, id)): Path<(String, String, u64)>,
-    Form(form): Form<Vec<(String, String)>>,
+    Path((_, _, id)): Path<(String, String, u64)>,
+    Posted { by: sc, .. }: Posted,
 ) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
-    check_csrf(&sc.principal, &form)?;
     owned(&st, &sc, id).await?;
     deliveries::retry(&call::operator(&st), id).await?;
     Ok(Redirect::to(&sc.url("/deliveries?requeued=1")).into_response())

@@ -4,7 +4,7 @@
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
-use super::Scope;
+use super::{Fail, Scope};
 use crate::http::auth::Principal;
 use crate::routing::FieldError;
 
@@ -59,6 +59,11 @@ pub fn tenant_page(
         Some((sc, section)),
         body,
     )
+}
+
+/// [`tenant_page`] with 200, as a page handler's answer: most pages end with it.
+pub fn shown(sc: &Scope, section: Section, title: &str, body: &str) -> Result<Response, Fail> {
+    Ok(tenant_page(sc, section, StatusCode::OK, title, body))
 }
 
 /// `<option>`s of a select, with `selected` marked.

@@ -3,11 +3,10 @@
 //! that makes one.
 
 use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
-use super::html::{Section, button_form, e, seg, tenant_page};
-use super::{Fail, scope};
+use super::html::{Section, button_form, e, seg, shown};
+use super::{Fail, Posted, Scope};
 use crate::http::AppState;
 use crate::http::call;
 use crate::service::codes;
@@ -49,10 +48,9 @@ pub(super) fn share_block(route: &str, url: &str, id: &str) -> String {
 
 pub async fn show(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account, name)): Path<(String, String, String)>,
+    Path((_, _, name)): Path<(String, String, String)>,
+    sc: Scope,
 ) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
     let ctx = call::operator(&st);
     let route = ctx.get(&sc.app, &sc.account, &name).await?;
     let subs = subscriptions::list(&ctx, &sc.app, &sc.account).await?;
@@ -111,24 +109,20 @@ pub async fn show(
         "<p><a href=\"{}\">Back to the route</a></p>",
         e(&sc.url(&format!("/routes/{}", seg(&route.name))))
     ));
-    Ok(tenant_page(
+    shown(
         &sc,
         Section::Routes,
-        StatusCode::OK,
         &format!("Members of {}", route.name),
         &b,
-    ))
+    )
 }
 
 /// Stops one of the route's join links (revokes its subscribe code), then shows the page again.
 pub async fn revoke(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account, name)): Path<(String, String, String)>,
-    axum::Form(form): axum::Form<Vec<(String, String)>>,
+    Path((_, _, name)): Path<(String, String, String)>,
+    Posted { by: sc, form }: Posted,
 ) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
-    super::check_csrf(&sc.principal, &form)?;
     let ctx = call::operator(&st);
     let route = ctx.get(&sc.app, &sc.account, &name).await?;
     let id = super::field(&form, "id").unwrap_or("");

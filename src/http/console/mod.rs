@@ -26,9 +26,12 @@ mod wording;
 mod words;
 
 use axum::Router;
+use axum::extract::{Form, FromRequest, FromRequestParts, Path, Request};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
+use serde::Deserialize;
 
 use super::AppState;
 use super::auth::{Principal, csrf_ok};
@@ -265,21 +268,101 @@ impl Scope {
     }
 }
 
-async fn scope(
-    st: &AppState,
-    headers: &HeaderMap,
+/// The two segments every tenant page's path starts with; the segments after them are the page's
+/// own, and its handler reads them with a `Path` of its own.
+#[derive(Deserialize)]
+struct TenantPath {
     app: String,
     account: String,
-) -> Result<Scope, Fail> {
-    let principal = signed_in(st, headers).await?;
-    if principal.require(&app, &account).is_err() || st.apps.get(&app).is_none() {
-        return Err(Fail::not_found());
+}
+
+/// Every tenant page starts here: the tenant its path names, and a signed-in principal who may see
+/// it. A handler takes `sc: Scope` after its other head extractors (a bad query string still
+/// answers 400 before the session is looked at), or a [`Posted`] form.
+impl FromRequestParts<AppState> for Scope {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Response> {
+        let Path(TenantPath { app, account }) = Path::from_request_parts(parts, st)
+            .await
+            .map_err(IntoResponse::into_response)?;
+        let principal = signed_in(st, &parts.headers).await?;
+        if principal.require(&app, &account).is_err() || st.apps.get(&app).is_none() {
+            return Err(Fail::not_found().into_response());
+        }
+        Ok(Scope {
+            principal,
+            app,
+            account,
+        })
     }
-    Ok(Scope {
-        principal,
-        app,
-        account,
-    })
+}
+
+/// Who asks for one of the operator's own pages (`/console/apps`): the operator, signed in. Anyone
+/// else gets 404, like anything not theirs.
+pub struct Operator(pub Principal);
+
+impl FromRequestParts<AppState> for Operator {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, Response> {
+        let p = signed_in(st, &parts.headers).await?;
+        if !p.is_operator() {
+            return Err(Fail::not_found().into_response());
+        }
+        Ok(Operator(p))
+    }
+}
+
+/// Who a console form is posted by, as far as [`Posted`] needs to know.
+pub trait Asker {
+    fn principal(&self) -> &Principal;
+}
+
+impl Asker for Scope {
+    fn principal(&self) -> &Principal {
+        &self.principal
+    }
+}
+
+impl Asker for Operator {
+    fn principal(&self) -> &Principal {
+        &self.0
+    }
+}
+
+/// A form posted to a console page: who asks, checked as `A` checks it ([`Scope`] on a tenant's
+/// pages, [`Operator`] on the operator's), and the form's fields, whose `csrf` matched the
+/// session's. Every state-changing handler takes one, so none can forget the CSRF check.
+pub struct Posted<A = Scope> {
+    pub by: A,
+    pub form: Vec<(String, String)>,
+}
+
+impl<A> FromRequest<AppState> for Posted<A>
+where
+    A: FromRequestParts<AppState, Rejection = Response> + Asker + Send,
+{
+    type Rejection = Response;
+
+    async fn from_request(req: Request, st: &AppState) -> Result<Self, Response> {
+        let (mut parts, body) = req.into_parts();
+        let by = A::from_request_parts(&mut parts, st).await;
+        // A body that is no form is answered first, as when the handlers took `Form` themselves.
+        let Form(form) =
+            Form::<Vec<(String, String)>>::from_request(Request::from_parts(parts, body), st)
+                .await
+                .map_err(IntoResponse::into_response)?;
+        let by = by?;
+        check_csrf(by.principal(), &form)?;
+        Ok(Posted { by, form })
+    }
+}
+
+impl From<Fail> for Response {
+    fn from(f: Fail) -> Response {
+        f.into_response()
+    }
 }
 
 /// The `csrf` field of a submitted form must match the session's (constant time).

@@ -2,14 +2,12 @@
 //! still accepts it and what still goes through the relay's shared bot, send members the one-time
 //! "we moved" message, or disconnect it. The same service as `PUT /api/v1/telegram/bot`.
 
-use axum::Form;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use secrecy::SecretString;
 
-use super::html::{Section, button_form, csrf_field, e, tenant_page};
-use super::{Fail, check_csrf, field, scope};
+use super::html::{Section, button_form, csrf_field, e, shown};
+use super::{Fail, Posted, Scope, field};
 use crate::http::AppState;
 use crate::http::call;
 use crate::service::ServiceError;
@@ -32,12 +30,7 @@ fn connect_form(sc: &super::Scope, label: &str) -> String {
     )
 }
 
-pub async fn show(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account)): Path<(String, String)>,
-) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
+pub async fn show(State(st): State<AppState>, sc: Scope) -> Result<Response, Fail> {
     let ctx = call::operator(&st);
     let mut b = String::new();
     match own_bots::show(&ctx, &sc.app, &sc.account).await {
@@ -115,55 +108,40 @@ pub async fn show(
             ));
         }
     }
-    Ok(tenant_page(
-        &sc,
-        Section::Bot,
-        StatusCode::OK,
-        "Telegram bot",
-        &b,
-    ))
+    shown(&sc, Section::Bot, "Telegram bot", &b)
+}
+
+/// The running set of own bots picks the change up now rather than at its next look.
+fn nudge(st: &AppState) {
+    if let Some(bots) = st.own_bots.get() {
+        bots.nudge();
+    }
 }
 
 pub async fn connect(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account)): Path<(String, String)>,
-    Form(form): Form<Vec<(String, String)>>,
+    Posted { by: sc, form }: Posted,
 ) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
-    check_csrf(&sc.principal, &form)?;
     let token = SecretString::from(field(&form, "token").unwrap_or("").trim().to_string());
     let checked = crate::bot::own::check_token(&st.config, &token).await;
     own_bots::connect(&call::operator(&st), &sc.app, &sc.account, &token, checked).await?;
-    if let Some(bots) = st.own_bots.get() {
-        bots.nudge();
-    }
+    nudge(&st);
     Ok(Redirect::to(&sc.url("/bot")).into_response())
 }
 
 pub async fn remove(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account)): Path<(String, String)>,
-    Form(form): Form<Vec<(String, String)>>,
+    Posted { by: sc, .. }: Posted,
 ) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
-    check_csrf(&sc.principal, &form)?;
     own_bots::remove(&call::operator(&st), &sc.app, &sc.account).await?;
-    if let Some(bots) = st.own_bots.get() {
-        bots.nudge();
-    }
+    nudge(&st);
     Ok(Redirect::to(&sc.url("/bot")).into_response())
 }
 
 pub async fn moved(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account)): Path<(String, String)>,
-    Form(form): Form<Vec<(String, String)>>,
+    Posted { by: sc, .. }: Posted,
 ) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
-    check_csrf(&sc.principal, &form)?;
     own_bots::send_moved(&call::operator(&st), &sc.app, &sc.account).await?;
     Ok(Redirect::to(&sc.url("/bot")).into_response())
 }

@@ -6,16 +6,15 @@
 //! secrets are never put into the page: an empty secret field keeps the stored one, and a new
 //! webhook without one gets a generated secret, shown once.
 
-use axum::Form;
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::html::{Section, e, flash, q, seg, tenant_page};
+use super::html::{Section, e, flash, q, seg, shown};
 use super::route_editor::editor;
 use super::route_form::{parse_route, secret_note};
-use super::{Fail, Scope, check_csrf, field, scope, words};
+use super::{Fail, Posted, Scope, field, words};
 use crate::http::AppState;
 use crate::http::call;
 use crate::routing::{FieldError, Overflow, Route};
@@ -23,14 +22,7 @@ use crate::service::ServiceError;
 use crate::service::codes::{self, CreateCode};
 use crate::store::bot::CodeKind;
 
-type FormPairs = Form<Vec<(String, String)>>;
-
-pub async fn list(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account)): Path<(String, String)>,
-) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
+pub async fn list(State(st): State<AppState>, sc: Scope) -> Result<Response, Fail> {
     let ctx = call::operator(&st);
     let routes = ctx.list(Some(&sc.app), Some(&sc.account)).await?;
     // Destinations that need the organizer: turned off after a permanent failure, or failing
@@ -126,13 +118,7 @@ pub async fn list(
         }
         body.push_str("</ul>");
     }
-    Ok(tenant_page(
-        &sc,
-        Section::Routes,
-        StatusCode::OK,
-        "Routes",
-        &body,
-    ))
+    shown(&sc, Section::Routes, "Routes", &body)
 }
 
 /// The tenant's destinations that failed at least three times in the last 24 hours with nothing
@@ -194,12 +180,7 @@ pub(super) fn blank_route(sc: &Scope) -> Route {
     }
 }
 
-pub async fn new_form(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account)): Path<(String, String)>,
-) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
+pub async fn new_form(State(st): State<AppState>, sc: Scope) -> Result<Response, Fail> {
     let r = blank_route(&sc);
     Ok(editor(&st, &sc, &r, None, &[], None, StatusCode::OK))
 }
@@ -212,11 +193,10 @@ pub struct Saved {
 
 pub async fn edit_form(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account, name)): Path<(String, String, String)>,
+    Path((_, _, name)): Path<(String, String, String)>,
     Query(s): Query<Saved>,
+    sc: Scope,
 ) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
     let r = call::operator(&st).get(&sc.app, &sc.account, &name).await?;
     // A route saved with nowhere to send yet: say the next step where the organizer is looking.
     let note = s.saved.map(|_| {
@@ -241,12 +221,8 @@ pub async fn edit_form(
 
 pub async fn create(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account)): Path<(String, String)>,
-    Form(form): FormPairs,
+    Posted { by: sc, form }: Posted,
 ) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
-    check_csrf(&sc.principal, &form)?;
     let (route, errs, generated) = parse_route(&sc, &form, None);
     let saved = if errs.is_empty() {
         Some(call::principal(&st, &sc.principal).add(route.clone()).await)
@@ -306,12 +282,9 @@ fn outcome(
 
 pub async fn save(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account, name)): Path<(String, String, String)>,
-    Form(form): FormPairs,
+    Path((_, _, name)): Path<(String, String, String)>,
+    Posted { by: sc, form }: Posted,
 ) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
-    check_csrf(&sc.principal, &form)?;
     let old = call::operator(&st).get(&sc.app, &sc.account, &name).await?;
     let (route, errs, generated) = parse_route(&sc, &form, Some(&old));
     let saved = if errs.is_empty() {
@@ -329,10 +302,9 @@ pub async fn save(
 /// The question before deleting: what goes with the route, and a button that says so.
 pub async fn confirm_delete(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account, name)): Path<(String, String, String)>,
+    Path((_, _, name)): Path<(String, String, String)>,
+    sc: Scope,
 ) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
     let route = call::operator(&st).get(&sc.app, &sc.account, &name).await?;
     let members = route
         .destinations
@@ -360,25 +332,16 @@ pub async fn confirm_delete(
         ),
         e(&sc.url(&format!("/routes/{}", seg(&name))))
     );
-    Ok(tenant_page(
-        &sc,
-        Section::Routes,
-        StatusCode::OK,
-        &format!("Delete {}?", route.name),
-        &b,
-    ))
+    shown(&sc, Section::Routes, &format!("Delete {}?", route.name), &b)
 }
 
 /// Deletes only with the confirmation page's `confirm` (the route's name); anything else is
 /// sent to that page.
 pub async fn delete(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account, name)): Path<(String, String, String)>,
-    Form(form): FormPairs,
+    Path((_, _, name)): Path<(String, String, String)>,
+    Posted { by: sc, form }: Posted,
 ) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
-    check_csrf(&sc.principal, &form)?;
     // Another tenant's route (or none) is not found, confirmed or not.
     call::operator(&st).get(&sc.app, &sc.account, &name).await?;
     if field(&form, "confirm") != Some(name.as_str()) {
@@ -394,12 +357,9 @@ pub async fn delete(
 
 pub async fn send_test(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account, name)): Path<(String, String, String)>,
-    Form(form): FormPairs,
+    Path((_, _, name)): Path<(String, String, String)>,
+    Posted { by: sc, .. }: Posted,
 ) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
-    check_csrf(&sc.principal, &form)?;
     if sc.principal.tenant().is_some()
         && let Err(e) = crate::http::api::send_test_quota(&st, &sc.app, &sc.account)
     {
@@ -425,23 +385,14 @@ pub async fn send_test(
         e(&sc.url(&format!("/deliveries?route={}", q(&name)))),
         e(&sc.url(&format!("/routes/{}", seg(&name))))
     ));
-    Ok(tenant_page(
-        &sc,
-        Section::Routes,
-        StatusCode::OK,
-        "Test sent",
-        &b,
-    ))
+    shown(&sc, Section::Routes, "Test sent", &b)
 }
 
 pub async fn create_code(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account, name)): Path<(String, String, String)>,
-    Form(form): FormPairs,
+    Path((_, _, name)): Path<(String, String, String)>,
+    Posted { by: sc, form }: Posted,
 ) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
-    check_csrf(&sc.principal, &form)?;
     let kind = match field(&form, "kind") {
         Some("subscribe") => CodeKind::Subscribe,
         Some("link") => CodeKind::Link,
@@ -500,11 +451,10 @@ pub async fn create_code(
         "<p><a href=\"{}\">Back to the route</a></p>",
         e(&sc.url(&format!("/routes/{}", seg(&name))))
     ));
-    Ok(tenant_page(
+    shown(
         &sc,
         Section::Routes,
-        StatusCode::OK,
         &format!("New {} code", kind.as_str()),
         &b,
-    ))
+    )
 }

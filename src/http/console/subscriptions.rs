@@ -1,23 +1,16 @@
 //! Member subscriptions of the account's routes (Telegram chats subscribed through the bot, member
 //! email addresses), each with a Remove button.
 
-use axum::Form;
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::html::{Section, button_form, e, tenant_page};
-use super::{Fail, check_csrf, field, scope};
+use super::html::{Section, button_form, e, shown};
+use super::{Fail, Posted, Scope, field};
 use crate::http::AppState;
 use crate::http::call;
 use crate::service::subscriptions;
 
-pub async fn list(
-    State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account)): Path<(String, String)>,
-) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
+pub async fn list(State(st): State<AppState>, sc: Scope) -> Result<Response, Fail> {
     let subs = subscriptions::list(&call::operator(&st), &sc.app, &sc.account).await?;
     let mut b = String::from(
         "<p>Members subscribe themselves from a route's join link (Telegram or email), and email \
@@ -74,23 +67,13 @@ pub async fn list(
         }
         b.push_str("</tbody></table></div>");
     }
-    Ok(tenant_page(
-        &sc,
-        Section::Subscriptions,
-        StatusCode::OK,
-        "Subscriptions",
-        &b,
-    ))
+    shown(&sc, Section::Subscriptions, "Subscriptions", &b)
 }
 
 pub async fn remove(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account)): Path<(String, String)>,
-    Form(form): Form<Vec<(String, String)>>,
+    Posted { by: sc, form }: Posted,
 ) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
-    check_csrf(&sc.principal, &form)?;
     let route = field(&form, "route").unwrap_or("").to_string();
     let target = field(&form, "target").unwrap_or("").to_string();
     let removed =

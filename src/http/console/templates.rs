@@ -7,14 +7,13 @@
 
 use std::collections::BTreeMap;
 
-use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::html::{Section, csrf_field, e, error_summary, flash, options, page, q};
-use super::{Fail, Scope, check_csrf, field, scope};
+use super::{Fail, Posted, Scope, field};
 use crate::http::AppState;
 use crate::http::call;
 use crate::render::TEMPLATE_KEYS;
@@ -38,11 +37,9 @@ fn pick_event(e: Option<&str>) -> String {
 
 pub async fn show(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account)): Path<(String, String)>,
     Query(w): Query<Which>,
+    sc: Scope,
 ) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
     let event = pick_event(w.event.as_deref());
     let route = w.route.filter(|r| !r.is_empty());
     let note = w.saved.map(|_| "Saved.");
@@ -392,12 +389,8 @@ pub(super) fn preview_panel(preview: Result<Vec<PreviewItem>, ServiceError>) -> 
 
 pub async fn save(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account)): Path<(String, String)>,
-    Form(form): Form<Vec<(String, String)>>,
+    Posted { by: sc, form }: Posted,
 ) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
-    check_csrf(&sc.principal, &form)?;
     let event = pick_event(field(&form, "event"));
     let route = field(&form, "route")
         .filter(|r| !r.is_empty())

@@ -3,15 +3,14 @@
 //! live preview as the template editor (console.js posts the draft with the language to
 //! `/api/v1/templates/preview`). Without JavaScript, Save shows the server-rendered preview.
 
-use axum::Form;
-use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::html::{Section, csrf_field, e, error_summary, flash, page, q};
 use super::templates::preview_panel;
-use super::{Fail, Scope, check_csrf, field, scope};
+use super::{Fail, Posted, Scope, field};
 use crate::http::AppState;
 use crate::http::call;
 use crate::i18n::{Lang, message_variables, reference_variables};
@@ -34,11 +33,9 @@ fn pick(lang: Option<&str>) -> Lang {
 
 pub async fn show(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account)): Path<(String, String)>,
     Query(w): Query<Which>,
+    sc: Scope,
 ) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
     let lang = pick(w.lang.as_deref());
     let note = w.saved.map(|_| "Saved.");
     render(&st, &sc, lang, None, &[], note, StatusCode::OK).await
@@ -203,12 +200,8 @@ fn sentences_panel(lang: Lang, saved: &str) -> String {
 
 pub async fn save(
     State(st): State<AppState>,
-    headers: HeaderMap,
-    Path((app, account)): Path<(String, String)>,
-    Form(form): Form<Vec<(String, String)>>,
+    Posted { by: sc, form }: Posted,
 ) -> Result<Response, Fail> {
-    let sc = scope(&st, &headers, app, account).await?;
-    check_csrf(&sc.principal, &form)?;
     let lang = pick(field(&form, "lang"));
     let back = sc.url(&format!("/wording?lang={}&saved=1", q(lang.code())));
     let source = field(&form, "source").unwrap_or("").replace("\r\n", "\n");

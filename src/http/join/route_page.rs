@@ -1,0 +1,222 @@
+//! A route's join page (`/join/{code}`): what the route announces, its Telegram link and the
+//! email form; the post starts the double opt-in.
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use serde::Deserialize;
+
+use super::lang::{PageLang, Visit, choose_lang};
+use super::link::{link_not_valid, say, unavailable};
+use crate::http::page::{escape, language_switcher, page_in};
+use crate::http::{AppState, ClientAddr, call};
+use crate::i18n::Lang;
+use crate::render::message_html;
+use crate::service::ServiceError;
+use crate::service::join::{self, JoinFilter, JoinInfo};
+use crate::zoom::EventKind;
+
+fn not_found(lang: Lang) -> Response {
+    link_not_valid(lang, "page-join-gone")
+}
+
+/// The events a route announces, named in `lang`.
+fn event_names(lang: Lang, events: &[EventKind]) -> String {
+    events
+        .iter()
+        .map(|k| match k {
+            EventKind::MeetingCreated => lang.tr("page-event-created"),
+            EventKind::MeetingStarted => lang.tr("page-event-started"),
+            EventKind::MeetingEnded => lang.tr("page-event-ended"),
+            EventKind::MeetingUpdated => lang.tr("page-event-updated"),
+            EventKind::MeetingDeleted => lang.tr("page-event-deleted"),
+            other => other.plain().to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(&lang.tr("page-list-separator"))
+}
+
+fn join_title(lang: Lang, info: &JoinInfo) -> String {
+    lang.t("page-join-title", &[("route", info.route.as_str().into())])
+}
+
+fn join_body(pl: PageLang, info: &JoinInfo, error: Option<&str>, typed: &str) -> String {
+    let lang = pl.lang;
+    let mut b = String::new();
+    if let Some(d) = &info.description {
+        b.push_str(&format!("<p>{}</p>", escape(d).replace('\n', "<br>")));
+    }
+    b.push_str(&format!(
+        "<p>{}</p>",
+        message_html(&lang.t(
+            "page-join-events",
+            &[("events", event_names(lang, &info.events).into())]
+        ))
+    ));
+    match &info.filter {
+        Some(JoinFilter::TopicContains(t)) => b.push_str(&format!(
+            "<p>{}</p>",
+            message_html(&lang.t("page-join-filter-topic", &[("text", t.as_str().into())]))
+        )),
+        Some(JoinFilter::SomeMeetings) => b.push_str(&format!(
+            "<p>{}</p>",
+            escape(&lang.tr("page-join-filter-some"))
+        )),
+        None => {}
+    }
+    if let Some(link) = &info.telegram_link {
+        b.push_str(&format!(
+            "<h2>{}</h2><p><a href=\"{}\" style=\"display:inline-block;padding:.6rem 1rem;background:#2481cc;color:#fff;border-radius:6px;text-decoration:none\">{}</a></p>",
+            escape(&lang.tr("page-join-telegram")),
+            escape(link),
+            escape(&lang.tr("page-join-telegram-button")),
+        ));
+    }
+    if info.email {
+        let err = error
+            .map(|e| {
+                format!(
+                    "<p id=\"email-error\" role=\"alert\" style=\"color:#a40000\">{}</p>",
+                    escape(e)
+                )
+            })
+            .unwrap_or_default();
+        let described = if error.is_some() {
+            " aria-describedby=\"email-error\" aria-invalid=\"true\""
+        } else {
+            ""
+        };
+        // The member's language travels with the form, so the confirmation email and the pages
+        // after it speak it; a page in the route's language chose nothing, and sends nothing.
+        let hidden = if pl.members {
+            format!(
+                "<input type=\"hidden\" name=\"lang\" value=\"{}\">",
+                lang.code()
+            )
+        } else {
+            String::new()
+        };
+        b.push_str(&format!(
+            "<h2>{}</h2>{err}\
+             <form method=\"post\">{hidden}\
+             <label for=\"email\">{}</label><br>\
+             <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"email\" required maxlength=\"254\" value=\"{}\"{described} dir=\"ltr\" style=\"width:100%;max-width:22rem;padding:.5rem;font-size:1rem\"><br>\
+             <button type=\"submit\" style=\"margin-top:.6rem;padding:.6rem 1rem;font-size:1rem\">{}</button></form>\
+             <p style=\"color:#555;font-size:.9rem\">{}</p>",
+            escape(&lang.tr("page-join-email")),
+            escape(&lang.tr("page-join-email-label")),
+            escape(typed),
+            escape(&lang.tr("page-join-email-button")),
+            escape(&lang.tr("page-join-email-note")),
+        ));
+    }
+    if info.telegram_link.is_none() && !info.email {
+        b.push_str(&format!("<p>{}</p>", escape(&lang.tr("page-join-closed"))));
+    }
+    b.push_str(&language_switcher(lang));
+    b
+}
+
+/// `GET /join/{code}`, in the language of `?lang=`, else the browser's, else the route's.
+pub async fn show(State(st): State<AppState>, v: Visit) -> Response {
+    let fallback = v.first_lang();
+    match join::join_info(&call::operator(&st), &v.token).await {
+        Ok(Some(info)) => {
+            let pl = choose_lang(v.chosen(), None, &v.headers, info.lang);
+            page_in(
+                pl.lang,
+                StatusCode::OK,
+                &join_title(pl.lang, &info),
+                &join_body(pl, &info, None, ""),
+            )
+        }
+        Ok(None) => not_found(fallback),
+        Err(e) => {
+            tracing::warn!(error = %e, "a join page could not be shown");
+            unavailable(fallback)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct JoinForm {
+    #[serde(default)]
+    email: String,
+    /// The language the member read the page in (a hidden field), when they picked one.
+    #[serde(default)]
+    lang: Option<String>,
+}
+
+/// `POST /join/{code}`: starts the double opt-in. The same answer whether or not the address is
+/// subscribed already, or got an email within the day.
+pub async fn request(
+    State(st): State<AppState>,
+    ClientAddr(client): ClientAddr,
+    v: Visit,
+    form: Result<Form<JoinForm>, FormRejection>,
+) -> Response {
+    let ctx = call::operator(&st);
+    let form_lang = form.as_ref().ok().and_then(|Form(f)| f.lang.clone());
+    let chosen = form_lang.as_deref().or(v.chosen());
+    let (code, headers) = (&v.token, &v.headers);
+    let fallback = choose_lang(chosen, None, headers, Lang::english()).lang;
+    let info = match join::join_info(&ctx, code).await {
+        Ok(Some(i)) => i,
+        Ok(None) => return not_found(fallback),
+        Err(_) => return unavailable(fallback),
+    };
+    let pl = choose_lang(chosen, None, headers, info.lang);
+    let lang = pl.lang;
+    // The join page again, the form refused with the reason `key` under it.
+    let refused = |key: &str, typed: &str| {
+        page_in(
+            lang,
+            StatusCode::BAD_REQUEST,
+            &join_title(lang, &info),
+            &join_body(pl, &info, Some(&lang.tr(key)), typed),
+        )
+    };
+    let Ok(Form(form)) = form else {
+        return refused("page-email-missing", "");
+    };
+    if !st.join_posts.allow(client) {
+        return say(
+            lang,
+            StatusCode::TOO_MANY_REQUESTS,
+            "page-wait-title",
+            "page-wait",
+        );
+    }
+    // What goes back into the form: the input as typed, cut short, never the whole of a huge post.
+    let typed: String = form.email.chars().take(254).collect();
+    // Refused here first, so the reason is told in the member's language.
+    if let Err(e) = join::check_address(&form.email) {
+        return refused(e.key(), &typed);
+    }
+    let stored = pl.members.then_some(lang);
+    match join::request(&ctx, code, &form.email, stored).await {
+        Ok(()) => {
+            let args = [
+                ("address", typed.trim().into()),
+                ("route", info.route.as_str().into()),
+            ];
+            page_in(
+                lang,
+                StatusCode::OK,
+                &lang.tr("page-check-title"),
+                &format!(
+                    "<p>{}</p><p style=\"color:#555\">{}</p>",
+                    message_html(&lang.t("page-check", &args)),
+                    escape(&lang.tr("page-check-spam")),
+                ),
+            )
+        }
+        Err(ServiceError::Invalid(_)) => refused("page-email-no-mail", &typed),
+        Err(ServiceError::NotFound(_)) => not_found(lang),
+        Err(e) => {
+            tracing::warn!(error = %e, "a join request could not be saved");
+            unavailable(lang)
+        }
+    }
+}
