@@ -970,21 +970,31 @@ async fn turned_off_and_on(c: &Client, app: &TestApp, tg: &FakeTelegram, group: 
     }
     audit(c, "23-dashboard-turned-off").await?;
 
-    // The bot is back in the group; one press turns the destination on again.
+    if c.find(Locator::XPath("//button[normalize-space()='Enable again']"))
+        .await
+        .is_err()
+    {
+        return Err("the dashboard offers no way to enable it again".into());
+    }
+
+    // The bot is back in the group; one press on the routes list, right beside the warning,
+    // turns the destination on again and comes back to the list.
     tg.unkick(group);
+    c.goto(&format!("{acct}/routes")).await?;
     c.find(Locator::XPath("//button[normalize-space()='Enable again']"))
         .await?
         .click()
         .await?;
-    until("the dashboard without the problem", move || async move {
+    until("the routes list without the warning", move || async move {
+        let url = c.current_url().await?;
         let t = text_of(c, "main").await?;
-        Ok((!t.contains("is turned off")).then_some(()))
+        Ok((url.path().ends_with("/routes") && !t.contains("turned off")).then_some(()))
     })
     .await?;
-    c.goto(&format!("{acct}/routes")).await?;
-    let list = text_of(c, "main").await?;
-    if list.contains("turned off") {
-        return Err(format!("still turned off after enabling: {list}").into());
+    c.goto(&acct).await?;
+    let dash = text_of(c, "main").await?;
+    if dash.contains("is turned off") {
+        return Err(format!("the dashboard still shows the problem: {dash}").into());
     }
 
     // The next meeting reaches the group.

@@ -369,5 +369,10 @@ pub async fn enable_destination(
     if !deliveries::enable(&call::operator(&st), &req).await? {
         return Err(Fail::not_found());
     }
-    Ok(Redirect::to(&sc.url("")).into_response())
+    // Back to the page it was pressed on: the routes list or the dashboard.
+    let back = match field(&form, "back") {
+        Some("routes") => sc.url("/routes"),
+        _ => sc.url(""),
+    };
+    Ok(Redirect::to(&back).into_response())
 }

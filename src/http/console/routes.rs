@@ -75,9 +75,16 @@ pub async fn list(State(st): State<AppState>, sc: Scope) -> Result<Response, Fai
                 let key = t.key();
                 let mut item = e(&words::destination_named(&key, &names));
                 if let Some(reason) = disabled.get(&key) {
+                    // The way out right where the problem shows, back to this list afterwards.
                     item.push_str(&format!(
-                        " <span class=\"warn\">⚠ turned off: {}</span>",
-                        e(reason)
+                        " <span class=\"warn\">⚠ turned off: {}</span> {}",
+                        e(reason),
+                        super::html::button_form(
+                            &sc.url("/destinations/enable"),
+                            sc.csrf(),
+                            "Enable again",
+                            &[("target", &key), ("back", "routes")],
+                        )
                     ));
                 } else if let Some(reason) = failing.get(&key) {
                     item.push_str(&format!(

@@ -14,8 +14,8 @@ use crate::store::backup::{
 };
 use crate::store::bot::{ChatLink, CodeRecord};
 use crate::store::keys::{
-    decode_attempt_key, decode_audit_key, decode_chat_key, decode_dedup_value, decode_job_key,
-    decode_member_key, decode_pace_chat_key, decode_seq, idempotency_event_seq, split_tenant_key,
+    decode_attempt_key, decode_audit_key, decode_chat_key, decode_dedup_value, decode_member_key,
+    decode_pace_chat_key, decode_seq, idempotency_event_seq,
 };
 use crate::store::pg::migrations::TABLES;
 use crate::store::pg::{PgStore, Statements, Tx};
@@ -23,6 +23,10 @@ use crate::store::{DeadJob, EventRecord, Job, MeetingMemory, SentJob, StoreError
 
 /// Statements sent together (pipelined on the one connection) before waiting for their answers.
 const BATCH: usize = 512;
+
+mod values;
+
+use values::{bad, be_i64, id_key, json, p, tenant_key, text};
 
 type Param = Box<dyn ToSql + Sync + Send>;
 
@@ -35,44 +39,6 @@ struct Import {
     inbox: Vec<i64>,
     next_event_seq: i64,
     batch: Vec<Insert>,
-}
-
-fn p<T: ToSql + Sync + Send + 'static>(v: T) -> Param {
-    Box::new(v)
-}
-
-fn bad(tree: &str, what: &str) -> BackupError {
-    BackupError::Unsupported {
-        backend: "PostgreSQL".into(),
-        detail: format!("an entry of `{tree}` has {what}"),
-    }
-}
-
-fn json<T: serde::de::DeserializeOwned>(tree: &str, v: &[u8]) -> Result<T, BackupError> {
-    serde_json::from_slice(v)
-        .map_err(|e| bad(tree, &format!("a record that does not decode ({e})")))
-}
-
-fn id_key(tree: &str, k: &[u8]) -> Result<i64, BackupError> {
-    decode_job_key(k)
-        .map(|n| n as i64)
-        .ok_or_else(|| bad(tree, "a malformed key"))
-}
-
-fn tenant_key(tree: &str, k: &[u8]) -> Result<(String, String, Vec<u8>), BackupError> {
-    split_tenant_key(k)
-        .map(|(a, b, rest)| (a, b, rest.to_vec()))
-        .ok_or_else(|| bad(tree, "a malformed key"))
-}
-
-fn text(tree: &str, b: Vec<u8>) -> Result<String, BackupError> {
-    String::from_utf8(b).map_err(|_| bad(tree, "a name that is not text"))
-}
-
-fn be_i64(tree: &str, v: &[u8]) -> Result<i64, BackupError> {
-    <[u8; 8]>::try_from(v)
-        .map(i64::from_be_bytes)
-        .map_err(|_| bad(tree, "a malformed value"))
 }
 
 /// The row (if any) that entry `k`, `v` of `tree` becomes.
