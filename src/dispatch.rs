@@ -1,11 +1,12 @@
-//! The dispatcher: inbox -> outbox. One `step()` takes the oldest inbox event, updates meeting
-//! memory, matches the tenant's routes, renders one message per target and, in one store
-//! transaction, removes the event from the inbox and adds its jobs. A crash before the transaction
+//! The dispatcher: inbox -> outbox. One `step_batch()` claims the oldest inbox events (up to
+//! [`BATCH`]); for each it updates meeting memory, matches the tenant's routes and renders one
+//! message per target; then, in one store transaction for the batch, it removes the events from
+//! the inbox and adds their jobs. The claim keeps other replicas' dispatchers off these events. A crash before the transaction
 //! leaves the event in the inbox (it is dispatched again; memory updates are idempotent); a crash
 //! after it leaves nothing to redo. Idempotency keys make a second dispatch of the same event harmless.
 //!
 //! The dispatcher is the only reader of the inbox: intake (`crate::intake`) appends, the
-//! dispatcher takes (`next_inbox_event_fair`) and commits (`commit_dispatch*`). Store calls go
+//! dispatcher claims (`claim_inbox`) and commits (`commit_dispatches`). Store calls go
 //! through the seam and are awaited; the renders, which are CPU work under a budget, run on the
 //! blocking pool so that a heavy template never holds an async worker.
 
@@ -29,7 +30,7 @@ use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::render::Renderer;
 use crate::routing::{self, Channel, MatchInput, Target};
-use crate::store::{Db, EventRecord, EventStatus, MeetingMemory, NewJob, StoreError};
+use crate::store::{Db, Dispatched, EventRecord, EventStatus, MeetingMemory, NewJob, StoreError};
 use crate::tenants::Tenants;
 use crate::zoom::event::{self, EventBody, ParsedEvent};
 use crate::zoom::{EventKind, ZoomEvent};
@@ -68,6 +69,12 @@ pub enum DispatchOutcome {
 
 /// How deep the dispatcher looks into the inbox for another tenant's event.
 const FAIR_SCAN: usize = 256;
+/// Events one dispatcher step claims and commits together: on PostgreSQL one transaction (one WAL
+/// flush) for them all, instead of one each.
+const BATCH: usize = 32;
+/// How long a claimed inbox event is this dispatcher's before another replica may take it (a
+/// dispatcher that died). A batch normally takes milliseconds; renders are bounded by their budget.
+const CLAIM_LEASE_MS: i64 = 30_000;
 /// At most one `template_over_limit` notice per tenant in this time.
 const NOTICE_EVERY_MS: i64 = 3_600_000;
 
@@ -150,62 +157,98 @@ impl Dispatcher {
         self
     }
 
-    /// The next inbox event, tenants with render time left first (see [`Fairness`]).
-    async fn next_event(&self) -> Result<Option<EventRecord>, StoreError> {
+    /// Up to `max` inbox events, claimed for this dispatcher: tenants with render time left
+    /// first (see [`Fairness`]).
+    async fn claim(&self, max: usize) -> Result<Vec<EventRecord>, StoreError> {
         let fairness = self.fairness.clone();
         self.db
-            .next_inbox_event_fair(
-                &move |rec: &EventRecord| {
-                    rec.event
-                        .account_id
-                        .as_deref()
-                        .is_some_and(|acc| !fairness.has_tokens(&rec.event.app_id, acc))
+            .claim_inbox(
+                &move |app: &str, account: Option<&str>| {
+                    account.is_some_and(|acc| !fairness.has_tokens(app, acc))
                 },
                 FAIR_SCAN,
+                max,
+                chrono::Utc::now().timestamp_millis(),
+                CLAIM_LEASE_MS,
             )
             .await
     }
 
-    /// Dispatches the oldest inbox event. An event that needs async work first (a join-link
-    /// lookup, a token revocation; see [`Tenants::wants_prep`]) gets it before it is dispatched.
+    /// Dispatches the oldest inbox event (see [`Dispatcher::step_batch`]).
     pub async fn step(&self) -> Result<DispatchOutcome, StoreError> {
-        let Some(rec) = self.next_event().await? else {
-            return Ok(DispatchOutcome::Idle);
-        };
+        Ok(self
+            .step_batch(1)
+            .await?
+            .pop()
+            .unwrap_or(DispatchOutcome::Idle))
+    }
+
+    /// Claims up to `max` inbox events and dispatches them in order, committing their outcomes
+    /// together (one transaction on PostgreSQL). An event that needs async work first (a join-link
+    /// lookup, a token revocation; see [`Tenants::wants_prep`]) gets it before it is dispatched.
+    /// An uninstall's purge runs only after the events before it are committed, so no job of the
+    /// purged tenant is created behind it. Returns one outcome per event, none when the inbox is
+    /// empty.
+    pub async fn step_batch(&self, max: usize) -> Result<Vec<DispatchOutcome>, StoreError> {
+        let claimed = self.claim(max).await?;
+        let mut batch = Batch::default();
+        let mut left = claimed.into_iter();
+        while let Some(rec) = left.next() {
+            let seq = rec.seq;
+            if let Err(e) = self.dispatch_into(rec, &mut batch).await {
+                // What was decided before stands; the rest goes back to the inbox at once.
+                let mut back: Vec<u64> = left.map(|r| r.seq).collect();
+                back.push(seq);
+                back.append(&mut batch.released);
+                if let Err(c) = batch.commit(&self.db).await {
+                    tracing::error!(error = %c, "committing a dispatch batch failed");
+                }
+                let _ = self.db.release_inbox(&back).await;
+                return Err(e);
+            }
+        }
+        batch.commit(&self.db).await?;
+        self.db.release_inbox(&batch.released).await?;
+        Ok(batch.outcomes)
+    }
+
+    /// Dispatches one inbox event at once (see [`Dispatcher::step_batch`]).
+    pub async fn dispatch(&self, rec: EventRecord) -> Result<DispatchOutcome, StoreError> {
+        let mut batch = Batch::default();
+        self.dispatch_into(rec, &mut batch).await?;
+        batch.commit(&self.db).await?;
+        self.db.release_inbox(&batch.released).await?;
+        Ok(batch.outcomes.pop().unwrap_or(DispatchOutcome::Idle))
+    }
+
+    /// Decides one event's outcome into `batch`; only an uninstall's purge writes at once.
+    async fn dispatch_into(&self, rec: EventRecord, batch: &mut Batch) -> Result<(), StoreError> {
         if let Some(t) = self.tenants.as_ref().filter(|t| t.wants_prep(&rec)) {
             t.before_dispatch(&rec).await;
         }
-        self.dispatch(rec).await
-    }
-
-    /// Dispatches one inbox event (see [`Dispatcher::step`]).
-    pub async fn dispatch(&self, rec: EventRecord) -> Result<DispatchOutcome, StoreError> {
         let seq = rec.seq;
         match self.prepare(&rec).await? {
             Prepared::Unroutable(reason) => {
                 tracing::info!(seq, event = %rec.event.event, %reason, "event not routed");
-                self.db
-                    .commit_dispatch(
-                        &rec,
-                        EventStatus::Unroutable {
-                            reason: reason.clone(),
-                        },
-                        vec![],
-                    )
-                    .await?;
-                Ok(DispatchOutcome::Unroutable { seq, reason })
+                let status = EventStatus::Unroutable {
+                    reason: reason.clone(),
+                };
+                batch.add(rec, status, vec![], vec![], move |_| {
+                    DispatchOutcome::Unroutable { seq, reason }
+                });
             }
             Prepared::NoTenant => {
                 tracing::info!(seq, app = %rec.event.app_id, event = %rec.event.event, "event from an account without an install; not routed");
-                self.db
-                    .commit_dispatch(&rec, EventStatus::NoTenant, vec![])
-                    .await?;
                 if let Some(m) = &self.metrics {
                     m.inc("events_no_tenant_total", &[("app", &rec.event.app_id)]);
                 }
-                Ok(DispatchOutcome::NoTenant { seq })
+                batch.add(rec, EventStatus::NoTenant, vec![], vec![], move |_| {
+                    DispatchOutcome::NoTenant { seq }
+                });
             }
             Prepared::Purge { account, user_id } => {
+                // Everything decided before the uninstall is committed before the purge.
+                batch.commit(&self.db).await?;
                 // A user-managed app: one user's uninstall removes only that user's tokens.
                 let user_managed = self
                     .apps
@@ -223,10 +266,10 @@ impl Dispatcher {
                 .await?
                 {
                     crate::tenants::Uninstalled::AccountPurged(report) => {
-                        Ok(DispatchOutcome::Purged {
+                        batch.outcomes.push(DispatchOutcome::Purged {
                             seq,
                             deleted: report.total(),
-                        })
+                        });
                     }
                     other => {
                         let reason = match other {
@@ -237,39 +280,35 @@ impl Dispatcher {
                                 "an uninstall by a user who had no install: nothing removed".into()
                             }
                         };
-                        self.db
-                            .commit_dispatch(&rec, EventStatus::Unroutable { reason }, vec![])
-                            .await?;
-                        Ok(DispatchOutcome::Purged { seq, deleted: 0 })
+                        let status = EventStatus::Unroutable { reason };
+                        batch.add(rec, status, vec![], vec![], move |_| {
+                            DispatchOutcome::Purged { seq, deleted: 0 }
+                        });
                     }
                 }
             }
             Prepared::Deferred => {
                 tracing::debug!(seq, "tenant out of render time; event deferred");
-                Ok(DispatchOutcome::Deferred { seq })
+                batch.released.push(seq);
+                batch.outcomes.push(DispatchOutcome::Deferred { seq });
             }
             Prepared::Jobs { routes, jobs, dead } => {
                 let total = (jobs.len() + dead.len()) as u32;
-                let created = self
-                    .db
-                    .commit_dispatch_with_dead(
-                        &rec,
-                        EventStatus::Dispatched {
-                            routes,
-                            jobs: total,
-                        },
-                        jobs,
-                        dead,
-                    )
-                    .await?;
-                tracing::debug!(seq, routes, jobs = created, "event dispatched");
-                Ok(DispatchOutcome::Dispatched {
-                    seq,
+                let status = EventStatus::Dispatched {
                     routes,
-                    jobs: created,
-                })
+                    jobs: total,
+                };
+                batch.add(rec, status, jobs, dead, move |created| {
+                    tracing::debug!(seq, routes, jobs = created, "event dispatched");
+                    DispatchOutcome::Dispatched {
+                        seq,
+                        routes,
+                        jobs: created,
+                    }
+                });
             }
         }
+        Ok(())
     }
 
     async fn prepare(&self, rec: &EventRecord) -> Result<Prepared, StoreError> {
@@ -486,6 +525,56 @@ enum Prepared {
     },
 }
 
+/// The outcomes of a dispatcher's batch, and what is still to be committed. An outcome that
+/// depends on the commit (how many jobs it created) is finished when the commit returns.
+#[derive(Default)]
+struct Batch {
+    outcomes: Vec<DispatchOutcome>,
+    pending: Vec<(Dispatched, usize, Finisher)>,
+    /// Claimed events given back undispatched.
+    released: Vec<u64>,
+}
+
+type Finisher = Box<dyn FnOnce(u32) -> DispatchOutcome + Send>;
+
+impl Batch {
+    fn add(
+        &mut self,
+        record: EventRecord,
+        status: EventStatus,
+        jobs: Vec<NewJob>,
+        dead: Vec<(NewJob, String)>,
+        finish: impl FnOnce(u32) -> DispatchOutcome + Send + 'static,
+    ) {
+        // A placeholder until the commit says how many jobs were created.
+        self.outcomes.push(DispatchOutcome::Idle);
+        let at = self.outcomes.len() - 1;
+        let d = Dispatched {
+            record,
+            status,
+            jobs,
+            dead,
+        };
+        self.pending.push((d, at, Box::new(finish)));
+    }
+
+    /// Commits what is pending, in order, and finishes its outcomes.
+    async fn commit(&mut self, db: &Db) -> Result<(), StoreError> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let (batch, rest): (Vec<_>, Vec<_>) = std::mem::take(&mut self.pending)
+            .into_iter()
+            .map(|(d, at, f)| (d, (at, f)))
+            .unzip();
+        let created = db.commit_dispatches(batch).await?;
+        for ((at, finish), n) in rest.into_iter().zip(created) {
+            self.outcomes[at] = finish(n);
+        }
+        Ok(())
+    }
+}
+
 /// Runs `step()` until the inbox is empty, then waits for intake's signal (local, or from another
 /// replica's commit) or the fallback poll (`delivery.poll_interval_secs`, for a lost wake-up) until
 /// the token is cancelled.
@@ -496,25 +585,24 @@ pub async fn run(d: Dispatcher, signals: Arc<Signals>, token: CancellationToken)
             if token.is_cancelled() {
                 return;
             }
-            match d.step().await {
-                Ok(DispatchOutcome::Idle) => break,
-                Ok(DispatchOutcome::Dispatched { jobs, .. }) => {
-                    if jobs > 0 {
+            match d.step_batch(BATCH).await {
+                Ok(outcomes) if outcomes.is_empty() => break,
+                Ok(outcomes) => {
+                    let jobs = outcomes.iter().any(
+                        |o| matches!(o, DispatchOutcome::Dispatched { jobs, .. } if *jobs > 0),
+                    );
+                    if jobs {
                         for c in Channel::ALL {
                             signals.channel(c).notify_one();
                         }
                     }
-                }
-                Ok(DispatchOutcome::Purged { .. }) => {
-                    if let Err(e) = d.db.flush().await {
+                    let purged = outcomes
+                        .iter()
+                        .any(|o| matches!(o, DispatchOutcome::Purged { .. }));
+                    if purged && let Err(e) = d.db.flush().await {
                         tracing::error!(error = %e, "flushing after a tenant purge failed");
                     }
                 }
-                Ok(
-                    DispatchOutcome::Unroutable { .. }
-                    | DispatchOutcome::NoTenant { .. }
-                    | DispatchOutcome::Deferred { .. },
-                ) => {}
                 Err(e) => {
                     tracing::error!(error = %e, "dispatch failed; retrying shortly");
                     break;

@@ -66,7 +66,8 @@ pub use meetings::MeetingMemory;
 pub use notices::{DisabledTarget, Notice};
 pub use open::{open, open_sled};
 pub use outbox::{
-    Attempt, AttemptOutcome, Claim, DeadJob, Finish, Job, Message, NewJob, SentJob, snippet,
+    Attempt, AttemptOutcome, Claim, DeadJob, Dispatched, Finish, Job, Message, NewJob, SentJob,
+    snippet,
 };
 pub use routes::ImportReport;
 pub use seam::{
@@ -170,6 +171,9 @@ struct Inner {
     applier: commit::Applier,
     poisoned: Arc<AtomicBool>,
     faults: Arc<commit::Faults>,
+    /// The dispatcher's claims on inbox events (seq to the end of the lease), kept in memory: one
+    /// process has one dispatcher, and a restart ends every claim, as it should (`claim_inbox`).
+    inbox_claims: std::sync::Mutex<std::collections::HashMap<u64, i64>>,
     flush_stats: Arc<commit::FlushStats>,
     /// `security.data_key`, which seals webhook secrets at rest (sealing.rs).
     data_key: Option<[u8; 32]>,
@@ -394,6 +398,7 @@ impl Store {
                 applier,
                 poisoned,
                 faults,
+                inbox_claims: Default::default(),
                 flush_stats,
                 data_key: cfg.data_key.as_ref().map(|k| *k.bytes()),
                 pacing: Default::default(),

@@ -54,20 +54,28 @@ pub(super) async fn inbox_order_and_commit_dispatch(db: Db) {
     let head = db.next_inbox_event().await.unwrap().expect("an event");
     assert_eq!(head.seq, seqs[0], "oldest first");
 
-    let skip_first = |r: &crate::store::EventRecord| r.seq == seqs[0];
-    let fair = db.next_inbox_event_fair(&skip_first, 10).await.unwrap();
+    let now = chrono::Utc::now().timestamp_millis();
+    let seqs_of =
+        |recs: Vec<crate::store::EventRecord>| recs.iter().map(|r| r.seq).collect::<Vec<_>>();
+    let defer_a = |_: &str, acc: Option<&str>| acc == Some("A");
+    let fair = db.claim_inbox(&defer_a, 10, 5, now, 60_000).await.unwrap();
     assert_eq!(
-        fair.map(|r| r.seq),
-        Some(seqs[1]),
-        "a deferred event is passed over"
+        seqs_of(fair),
+        vec![seqs[2]],
+        "a deferred tenant's events are passed over"
     );
-    let defer_all = |_: &crate::store::EventRecord| true;
-    let fair = db.next_inbox_event_fair(&defer_all, 10).await.unwrap();
+    db.release_inbox(&[seqs[2]]).await.unwrap();
+    let defer_all = |_: &str, _: Option<&str>| true;
+    let fair = db
+        .claim_inbox(&defer_all, 10, 5, now, 60_000)
+        .await
+        .unwrap();
     assert_eq!(
-        fair.map(|r| r.seq),
-        Some(seqs[0]),
+        seqs_of(fair),
+        vec![seqs[0]],
         "all deferred: the oldest anyway"
     );
+    db.release_inbox(&[seqs[0]]).await.unwrap();
     assert!(db.inbox_has_other_tenant(APP, "A", 10).await.unwrap());
     assert!(!db.inbox_has_other_tenant(APP, "A", 2).await.unwrap());
 
@@ -104,4 +112,70 @@ pub(super) async fn inbox_order_and_commit_dispatch(db: Db) {
         "a repeated dispatch creates no job twice"
     );
     assert_eq!(db.list_jobs().await.unwrap().len(), 2);
+}
+
+/// Claimed inbox events are one dispatcher's: another claim passes them by until they are
+/// committed, given back, or their lease ends (a dispatcher that died).
+pub(super) async fn inbox_claims_split_the_work(db: Db) {
+    let mut seqs = vec![];
+    for i in 0..5u8 {
+        seqs.push(accepted(
+            db.append_event([i + 1; 16], event("A", &format!("e{i}")))
+                .await
+                .unwrap(),
+        ));
+    }
+    // (Waits, on sled, until every acknowledged event is in the inbox: a claim takes only what is
+    // there already unless it finds nothing.)
+    assert_eq!(db.inbox_len().await, 5);
+    let now = chrono::Utc::now().timestamp_millis();
+    let none = |_: &str, _: Option<&str>| false;
+    let ids = |recs: &[crate::store::EventRecord]| recs.iter().map(|r| r.seq).collect::<Vec<_>>();
+    let first = db.claim_inbox(&none, 256, 2, now, 60_000).await.unwrap();
+    assert_eq!(ids(&first), seqs[..2], "oldest first, at most max");
+    let second = db.claim_inbox(&none, 256, 2, now, 60_000).await.unwrap();
+    assert_eq!(ids(&second), seqs[2..4], "claimed events are passed by");
+
+    // The first dispatcher commits one and gives one back; the second one dies.
+    db.commit_dispatch(&first[0], EventStatus::NoTenant, vec![])
+        .await
+        .unwrap();
+    db.release_inbox(&[first[1].seq]).await.unwrap();
+    let third = db.claim_inbox(&none, 256, 5, now, 60_000).await.unwrap();
+    assert_eq!(
+        ids(&third),
+        vec![seqs[1], seqs[4]],
+        "given back, and never claimed"
+    );
+    let later = now + 60_001;
+    let after_lease = db.claim_inbox(&none, 256, 5, later, 60_000).await.unwrap();
+    assert_eq!(
+        ids(&after_lease),
+        vec![seqs[1], seqs[2], seqs[3], seqs[4]],
+        "every lease has ended; the committed event is gone"
+    );
+
+    // A batch commit takes them all out of the inbox in order.
+    let created = db
+        .commit_dispatches(
+            after_lease
+                .into_iter()
+                .map(|record| crate::store::Dispatched {
+                    record,
+                    status: EventStatus::NoTenant,
+                    jobs: vec![],
+                    dead: vec![],
+                })
+                .collect(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(created, vec![0, 0, 0, 0]);
+    assert_eq!(db.inbox_len().await, 0);
+    assert!(
+        db.claim_inbox(&none, 256, 5, later, 60_000)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }

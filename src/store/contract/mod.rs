@@ -44,6 +44,7 @@ macro_rules! contract {
             contract!(@run $open; [db];
                 events::append_dedup,
                 events::inbox_order_and_commit_dispatch,
+                events::inbox_claims_split_the_work,
                 queue::claim_finish_and_lease_expiry,
                 queue::release_claims_voids_leases,
                 queue::fifo_per_destination,

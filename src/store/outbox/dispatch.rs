@@ -6,6 +6,16 @@ use crate::store::keys::{
 };
 use crate::store::{EventRecord, EventStatus, Store, StoreError};
 
+/// What dispatching one event decided, for [`Queue::commit_dispatches`](crate::store::Queue):
+/// its status, its jobs, and its jobs that are dead on arrival (with the reason).
+#[derive(Debug, Clone)]
+pub struct Dispatched {
+    pub record: EventRecord,
+    pub status: EventStatus,
+    pub jobs: Vec<NewJob>,
+    pub dead: Vec<(NewJob, String)>,
+}
+
 impl Store {
     /// The oldest event waiting in the inbox.
     pub fn next_inbox_event(&self) -> Result<Option<EventRecord>, StoreError> {
@@ -56,6 +66,7 @@ impl Store {
         let key = seq_key(record.seq);
         self.inner.events.insert(key, updated.encode())?;
         self.inner.inbox.remove(key)?;
+        self.release_inbox(&[record.seq])?;
         Ok(created)
     }
 
@@ -89,44 +100,86 @@ impl Store {
         Ok(())
     }
 
-    /// The oldest inbox event that `deferred` does not hold back, looking at most `scan` entries
-    /// deep; when every one is held back, the oldest anyway (holding back only makes sense while
-    /// someone else is waiting). Fairness across tenants in dispatch uses this.
-    pub fn next_inbox_event_fair(
+    /// Up to `max` of the first `scan` unclaimed inbox events whose tenant `deferred` does not
+    /// hold back, oldest first; when it holds back every one, the oldest (see
+    /// [`Queue::claim_inbox`](crate::store::Queue::claim_inbox)). Over what sled holds now, without
+    /// waiting for the applier, and without claiming them.
+    pub(crate) fn inbox_batch_applied(
         &self,
-        deferred: &(dyn for<'r> Fn(&'r EventRecord) -> bool + Send + Sync),
+        deferred: &(dyn for<'r> Fn(&'r str, Option<&'r str>) -> bool + Send + Sync),
         scan: usize,
-    ) -> Result<Option<EventRecord>, StoreError> {
-        let found = self.next_inbox_event_fair_applied(deferred, scan)?;
-        if found.as_ref().is_none_or(deferred) && !self.is_settled() {
-            // Acknowledged events still on their way from the journal may hold a better one.
-            self.settle_blocking();
-            return self.next_inbox_event_fair_applied(deferred, scan);
+        max: usize,
+        now_ms: i64,
+    ) -> Result<Vec<EventRecord>, StoreError> {
+        let claims = self
+            .inner
+            .inbox_claims
+            .lock()
+            .expect("inbox claims")
+            .clone();
+        let mut oldest = None;
+        let mut found = Vec::new();
+        let mut looked = 0;
+        for k in self.inner.inbox.iter().keys() {
+            let k = k?;
+            let seq = decode_seq(&k).ok_or_else(|| StoreError::Io("bad inbox key".into()))?;
+            if claims.get(&seq).is_some_and(|&until| until > now_ms) {
+                continue;
+            }
+            looked += 1;
+            let rec = self
+                .get_event(seq)?
+                .ok_or_else(|| StoreError::Io(format!("inbox entry {seq} has no event")))?;
+            if !deferred(&rec.event.app_id, rec.event.account_id.as_deref()) {
+                found.push(rec);
+                if found.len() >= max {
+                    break;
+                }
+            } else if oldest.is_none() {
+                oldest = Some(rec);
+            }
+            if looked >= scan {
+                break;
+            }
+        }
+        if found.is_empty() {
+            found.extend(oldest);
         }
         Ok(found)
     }
 
-    /// [`Store::next_inbox_event_fair`] over what sled holds now, without waiting for the applier.
-    pub(crate) fn next_inbox_event_fair_applied(
+    /// Claims `found` (from [`Store::inbox_batch_applied`]) until `now_ms + lease_ms`, but for
+    /// those claimed meanwhile.
+    pub(crate) fn claim_inbox_events(
         &self,
-        deferred: &(dyn for<'r> Fn(&'r EventRecord) -> bool + Send + Sync),
-        scan: usize,
-    ) -> Result<Option<EventRecord>, StoreError> {
-        let mut oldest = None;
-        for k in self.inner.inbox.iter().keys().take(scan) {
-            let k = k?;
-            let seq = decode_seq(&k).ok_or_else(|| StoreError::Io("bad inbox key".into()))?;
-            let rec = self
-                .get_event(seq)?
-                .ok_or_else(|| StoreError::Io(format!("inbox entry {seq} has no event")))?;
-            if !deferred(&rec) {
-                return Ok(Some(rec));
-            }
-            if oldest.is_none() {
-                oldest = Some(rec);
-            }
+        mut found: Vec<EventRecord>,
+        now_ms: i64,
+        lease_ms: i64,
+    ) -> Vec<EventRecord> {
+        let mut claims = self.inner.inbox_claims.lock().expect("inbox claims");
+        claims.retain(|_, until| *until > now_ms);
+        found.retain(|r| !claims.contains_key(&r.seq));
+        for r in &found {
+            claims.insert(r.seq, now_ms.saturating_add(lease_ms));
         }
-        Ok(oldest)
+        found
+    }
+
+    /// Gives claimed inbox events back (see [`Store::inbox_batch_applied`]).
+    pub fn release_inbox(&self, seqs: &[u64]) -> Result<(), StoreError> {
+        let mut claims = self.inner.inbox_claims.lock().expect("inbox claims");
+        for s in seqs {
+            claims.remove(s);
+        }
+        Ok(())
+    }
+
+    /// Commits each dispatched event in order (see [`Store::commit_dispatch_with_dead`]).
+    pub fn commit_dispatches(&self, batch: Vec<Dispatched>) -> Result<Vec<u32>, StoreError> {
+        batch
+            .into_iter()
+            .map(|d| self.commit_dispatch_with_dead(&d.record, d.status, d.jobs, d.dead))
+            .collect()
     }
 
     /// Whether an event of another tenant than (`app`, `account`) waits in the first `scan`

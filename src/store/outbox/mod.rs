@@ -20,6 +20,7 @@ use crate::routing::{DeliveryOptions, Target};
 
 mod claim;
 mod dispatch;
+pub use dispatch::Dispatched;
 mod history;
 
 /// A rendered message, ready for its channel.

@@ -290,6 +290,11 @@ CREATE TABLE member_names (
     PRIMARY KEY (app_id, account_id, user_id)
 );
 "#,
+    // 8: a dispatcher's claim on an inbox event (queue.rs, `claim_inbox`), so that the dispatchers
+    // of several replicas take different events instead of all rendering the same ones.
+    r#"
+ALTER TABLE events ADD COLUMN claimed_until_ms BIGINT;
+"#,
 ];
 
 /// Every table the relay owns, for diagnostics (`key_counts`, `trees_containing`), each with an

@@ -18,7 +18,7 @@ use crate::routing::Channel;
 use crate::store::outbox::new_job;
 use crate::store::seam::{Queue, Wake};
 use crate::store::{
-    Attempt, Claim, DeadJob, EventRecord, EventStatus, Finish, Job, NewJob, SentJob, StoreError,
+    Attempt, Claim, DeadJob, Dispatched, EventRecord, Finish, Job, NewJob, SentJob, StoreError,
 };
 
 const JOB_COLS: &str = "id, record, due_at_ms, claimed_until_ms";
@@ -112,28 +112,68 @@ async fn insert_dead(tx: &Tx<'_>, d: &DeadJob) -> Result<(), StoreError> {
 
 #[async_trait]
 impl Queue for PgStore {
-    async fn next_inbox_event_fair(
+    /// One short transaction: lock the first `scan` unclaimed pending events (their tenant
+    /// columns only), choose, claim the chosen ones and return their records. It commits without
+    /// waiting for the WAL flush: a claim lost in a server crash only lets another dispatcher take
+    /// the event, which idempotency keys make harmless.
+    async fn claim_inbox(
         &self,
-        deferred: &(dyn for<'r> Fn(&'r EventRecord) -> bool + Send + Sync),
+        deferred: &(dyn for<'r> Fn(&'r str, Option<&'r str>) -> bool + Send + Sync),
         scan: usize,
-    ) -> Result<Option<EventRecord>, StoreError> {
-        let rows = self
+        max: usize,
+        now_ms: i64,
+        lease_ms: i64,
+    ) -> Result<Vec<EventRecord>, StoreError> {
+        let mut c = self.client().await?;
+        let tx = Tx::begin(self, &mut c).await?;
+        tx.execute("SET LOCAL synchronous_commit = off", &[])
+            .await?;
+        let rows = tx
             .query(
-                "SELECT seq, record FROM events WHERE pending ORDER BY seq LIMIT $1",
-                &[&(scan as i64)],
+                "SELECT seq, app_id, account_id FROM events
+                 WHERE pending AND (claimed_until_ms IS NULL OR claimed_until_ms <= $1)
+                 ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED",
+                &[&now_ms, &(scan as i64)],
             )
             .await?;
-        let mut oldest = None;
-        for row in &rows {
-            let rec = event_from_row(row)?;
-            if !deferred(&rec) {
-                return Ok(Some(rec));
-            }
-            if oldest.is_none() {
-                oldest = Some(rec);
-            }
+        let mut chosen: Vec<i64> = rows
+            .iter()
+            .filter(|r| !deferred(r.get(1), r.get(2)))
+            .map(|r| r.get(0))
+            .take(max)
+            .collect();
+        if chosen.is_empty() {
+            chosen.extend(rows.first().map(|r| r.get::<_, i64>(0)));
         }
-        Ok(oldest)
+        if chosen.is_empty() {
+            return Ok(Vec::new());
+        }
+        let rows = tx
+            .query(
+                "UPDATE events SET claimed_until_ms = $2 WHERE seq = ANY($1) RETURNING seq, record",
+                &[&chosen, &now_ms.saturating_add(lease_ms)],
+            )
+            .await?;
+        tx.commit().await?;
+        let mut recs = rows
+            .iter()
+            .map(event_from_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        recs.sort_by_key(|r| r.seq);
+        Ok(recs)
+    }
+
+    async fn release_inbox(&self, seqs: &[u64]) -> Result<(), StoreError> {
+        if seqs.is_empty() {
+            return Ok(());
+        }
+        let seqs: Vec<i64> = seqs.iter().map(|&s| s as i64).collect();
+        self.execute(
+            "UPDATE events SET claimed_until_ms = NULL WHERE seq = ANY($1) AND pending",
+            &[&seqs],
+        )
+        .await?;
+        Ok(())
     }
 
     async fn next_inbox_event(&self) -> Result<Option<EventRecord>, StoreError> {
@@ -146,36 +186,62 @@ impl Queue for PgStore {
         .transpose()
     }
 
-    /// One transaction: the dead letters, the jobs, and the event leaving the inbox with its status.
-    async fn commit_dispatch_with_dead(
-        &self,
-        record: &EventRecord,
-        status: EventStatus,
-        jobs: Vec<NewJob>,
-        dead: Vec<(NewJob, String)>,
-    ) -> Result<u32, StoreError> {
+    /// One transaction for the whole batch: for each event its dead letters, its jobs, and the
+    /// event leaving the inbox with its status (which ends its claim).
+    async fn commit_dispatches(&self, batch: Vec<Dispatched>) -> Result<Vec<u32>, StoreError> {
+        if batch.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut c = self.client().await?;
         let tx = Tx::begin(self, &mut c).await?;
         let now_ms = chrono::Utc::now().timestamp_millis();
-        for (job, reason) in dead {
-            let Some(id) = reserve_id(&tx, &job.idempotency_key, record.seq).await? else {
+        let mut created = Vec::with_capacity(batch.len());
+        // Events that created nothing (most: no route, no install) leave the inbox in one
+        // statement at the end; the others one by one, after their jobs.
+        let (mut bare_seqs, mut bare_records) = (Vec::new(), Vec::new());
+        for Dispatched {
+            record,
+            status,
+            jobs,
+            dead,
+        } in batch
+        {
+            let mut updated = record;
+            updated.status = status;
+            if jobs.is_empty() && dead.is_empty() {
+                bare_seqs.push(updated.seq as i64);
+                bare_records.push(updated.encode());
+                created.push(0);
                 continue;
-            };
-            let d = DeadJob {
-                job: new_job(id, record.seq, job, now_ms),
-                reason,
-                dead_at_ms: now_ms,
-            };
-            insert_dead(&tx, &d).await?;
+            }
+            for (job, reason) in dead {
+                let Some(id) = reserve_id(&tx, &job.idempotency_key, updated.seq).await? else {
+                    continue;
+                };
+                let d = DeadJob {
+                    job: new_job(id, updated.seq, job, now_ms),
+                    reason,
+                    dead_at_ms: now_ms,
+                };
+                insert_dead(&tx, &d).await?;
+            }
+            created.push(create_jobs(&tx, updated.seq, jobs).await?);
+            tx.execute(
+                "UPDATE events SET pending = false, claimed_until_ms = NULL, record = $2
+                 WHERE seq = $1",
+                &[&(updated.seq as i64), &updated.encode()],
+            )
+            .await?;
         }
-        let created = create_jobs(&tx, record.seq, jobs).await?;
-        let mut updated = record.clone();
-        updated.status = status;
-        tx.execute(
-            "UPDATE events SET pending = false, record = $2 WHERE seq = $1",
-            &[&(record.seq as i64), &updated.encode()],
-        )
-        .await?;
+        if !bare_seqs.is_empty() {
+            tx.execute(
+                "UPDATE events SET pending = false, claimed_until_ms = NULL, record = u.record
+                 FROM unnest($1::int8[], $2::bytea[]) AS u(seq, record)
+                 WHERE events.seq = u.seq",
+                &[&bare_seqs, &bare_records],
+            )
+            .await?;
+        }
         tx.commit().await?;
         Ok(created)
     }

@@ -31,13 +31,28 @@ pub trait EventLog: Send + Sync {
 
 #[async_trait]
 pub trait Queue: Send + Sync {
-    /// The oldest of the first `scan` inbox events that `deferred` does not hold back, else the
-    /// oldest of them (a tenant over its render budget waits, but never blocks the queue).
-    async fn next_inbox_event_fair(
+    /// Up to `max` inbox events for this replica's dispatcher, oldest first: of the first `scan`
+    /// events that no other dispatcher holds, those whose tenant (app, account) `deferred` does not
+    /// hold back; when it holds back all of them, the oldest one (a tenant over its render budget
+    /// waits, but never blocks the queue).
+    ///
+    /// Where several replicas dispatch (PostgreSQL), each event returned is claimed until
+    /// `now_ms + lease_ms`, so that the other replicas' dispatchers pass it by and no two render the
+    /// same event; a dispatcher that dies leaves its claims to expire. Committing an event ends
+    /// its claim, and [`Queue::release_inbox`] gives one back. On sled the claims are kept in
+    /// memory (one process; a restart ends them).
+    async fn claim_inbox(
         &self,
-        deferred: &(dyn for<'r> Fn(&'r EventRecord) -> bool + Send + Sync),
+        deferred: &(dyn for<'r> Fn(&'r str, Option<&'r str>) -> bool + Send + Sync),
         scan: usize,
-    ) -> Result<Option<EventRecord>, StoreError>;
+        max: usize,
+        now_ms: i64,
+        lease_ms: i64,
+    ) -> Result<Vec<EventRecord>, StoreError>;
+
+    /// Gives back claimed inbox events that were not dispatched (deferred), so that any
+    /// dispatcher may take them again at once.
+    async fn release_inbox(&self, seqs: &[u64]) -> Result<(), StoreError>;
 
     async fn next_inbox_event(&self) -> Result<Option<EventRecord>, StoreError>;
 
@@ -64,7 +79,23 @@ pub trait Queue: Send + Sync {
         status: EventStatus,
         jobs: Vec<NewJob>,
         dead: Vec<(NewJob, String)>,
-    ) -> Result<u32, StoreError>;
+    ) -> Result<u32, StoreError> {
+        let created = self
+            .commit_dispatches(vec![Dispatched {
+                record: record.clone(),
+                status,
+                jobs,
+                dead,
+            }])
+            .await?;
+        Ok(created.first().copied().unwrap_or(0))
+    }
+
+    /// Commits several dispatched events at once, in order, each as
+    /// [`Queue::commit_dispatch_with_dead`] would: on PostgreSQL in one transaction, so that a
+    /// dispatcher's batch waits for one WAL flush rather than one per event. Returns the jobs
+    /// created for each.
+    async fn commit_dispatches(&self, batch: Vec<Dispatched>) -> Result<Vec<u32>, StoreError>;
 
     /// Queues jobs that no Zoom event caused (the bot's replies), with event seq 0. The same
     /// idempotency rule holds: a key seen before creates nothing, so handling a Telegram update

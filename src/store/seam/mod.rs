@@ -50,9 +50,9 @@ use super::pacing::{Clock, Limits, Slot};
 use super::telegram::PartProgress;
 use super::{
     AppendOutcome, Attempt, AuditEntry, BackupError, BackupInfo, Claim, DeadJob, DisabledTarget,
-    EventFilter, EventRecord, EventStatus, Fault, Finish, FlushSnapshot, ImportReport, Job,
-    MeetingMemory, NewEvent, NewJob, Notice, PurgeReport, RetentionReport, SentJob, StoreError,
-    Tenant,
+    Dispatched, EventFilter, EventRecord, EventStatus, Fault, Finish, FlushSnapshot, ImportReport,
+    Job, MeetingMemory, NewEvent, NewJob, Notice, PurgeReport, RetentionReport, SentJob,
+    StoreError, Tenant,
 };
 use crate::routing::{Channel, Route};
 

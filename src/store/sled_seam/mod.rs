@@ -18,9 +18,9 @@ use async_trait::async_trait;
 use super::auth::{ApiToken, Session};
 use super::seam::*;
 use super::{
-    AppendOutcome, Attempt, AuditEntry, BackupError, BackupInfo, Claim, DeadJob, EventFilter,
-    EventRecord, EventStatus, Fault, Finish, FlushSnapshot, ImportReport, Job, NewEvent, NewJob,
-    PurgeReport, RetentionReport, SentJob, Store, StoreError, Tenant,
+    AppendOutcome, Attempt, AuditEntry, BackupError, BackupInfo, Claim, DeadJob, Dispatched,
+    EventFilter, EventRecord, EventStatus, Fault, Finish, FlushSnapshot, ImportReport, Job,
+    NewEvent, NewJob, PurgeReport, RetentionReport, SentJob, Store, StoreError, Tenant,
 };
 use crate::routing::{Channel, Route};
 
@@ -150,6 +150,8 @@ sled_impl! {
 sled_impl! {
     Queue {
         fn commit_dispatch_with_dead(record: &EventRecord, status: EventStatus, jobs: Vec<NewJob>, dead: Vec<(NewJob, String)>) -> Result<u32, StoreError>;
+        fn commit_dispatches(batch: Vec<Dispatched>) -> Result<Vec<u32>, StoreError>;
+        fn release_inbox(seqs: &[u64]) -> Result<(), StoreError>;
         fn enqueue_jobs(jobs: Vec<NewJob>) -> Result<u32, StoreError>;
         fn outbox_len(channel: Option<Channel>) -> usize;
         fn get_job(id: u64) -> Result<Option<Job>, StoreError>;
@@ -173,18 +175,25 @@ sled_impl! {
         self.settle_if_inbox_empty().await;
         Store::next_inbox_event(self)
     }
-    async fn next_inbox_event_fair(
+    async fn claim_inbox(
         &self,
-        deferred: &(dyn for<'r> Fn(&'r EventRecord) -> bool + Send + Sync),
+        deferred: &(dyn for<'r> Fn(&'r str, Option<&'r str>) -> bool + Send + Sync),
         scan: usize,
-    ) -> Result<Option<EventRecord>, StoreError> {
+        max: usize,
+        now_ms: i64,
+        lease_ms: i64,
+    ) -> Result<Vec<EventRecord>, StoreError> {
         // Only waits for the applier when what sled holds has nothing better to offer.
-        let found = Store::next_inbox_event_fair_applied(self, deferred, scan)?;
-        if found.as_ref().is_none_or(deferred) && !self.is_settled() {
+        let held_back = |recs: &[EventRecord]| {
+            recs.first()
+                .is_none_or(|r| deferred(&r.event.app_id, r.event.account_id.as_deref()))
+        };
+        let mut found = Store::inbox_batch_applied(self, deferred, scan, max, now_ms)?;
+        if held_back(&found) && !self.is_settled() {
             self.settle().await;
-            return Store::next_inbox_event_fair_applied(self, deferred, scan);
+            found = Store::inbox_batch_applied(self, deferred, scan, max, now_ms)?;
         }
-        Ok(found)
+        Ok(self.claim_inbox_events(found, now_ms, lease_ms))
     }
     async fn inbox_has_other_tenant(
         &self,
