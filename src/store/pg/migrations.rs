@@ -291,9 +291,13 @@ CREATE TABLE member_names (
 );
 "#,
     // 8: a dispatcher's claim on an inbox event (queue.rs, `claim_inbox`), so that the dispatchers
-    // of several replicas take different events instead of all rendering the same ones.
+    // of several replicas take different events instead of all rendering the same ones: until when,
+    // and the server process of the connection that claimed it (a claim ends with its connection).
+    // Jobs get the same owner column, so a killed replica's leased jobs are free at once too.
     r#"
 ALTER TABLE events ADD COLUMN claimed_until_ms BIGINT;
+ALTER TABLE events ADD COLUMN claimed_by INTEGER;
+ALTER TABLE jobs ADD COLUMN claimed_by INTEGER;
 "#,
 ];
 

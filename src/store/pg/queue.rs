@@ -23,11 +23,16 @@ use crate::store::{
 
 const JOB_COLS: &str = "id, record, due_at_ms, claimed_until_ms";
 
+/// A job is due, or leased by a connection that has ended (its replica died: its leases end with
+/// it rather than after `lease_ms`; see `claim_inbox`).
 const CLAIM_SQL: &str = "\
-UPDATE jobs SET due_at_ms = $2, claimed_until_ms = $2
+UPDATE jobs SET due_at_ms = $2, claimed_until_ms = $2, claimed_by = pg_backend_pid()
 WHERE id = (
     SELECT j.id FROM jobs j
-    WHERE j.channel = $1 AND j.due_at_ms <= $3
+    WHERE j.channel = $1
+      AND (j.due_at_ms <= $3
+           OR (j.claimed_until_ms IS NOT NULL
+               AND j.claimed_by NOT IN (SELECT pid FROM pg_stat_activity WHERE pid IS NOT NULL)))
       AND NOT EXISTS (SELECT 1 FROM jobs o WHERE o.dest = j.dest AND o.id < j.id)
     ORDER BY j.due_at_ms, j.id
     LIMIT 1
@@ -116,6 +121,12 @@ impl Queue for PgStore {
     /// columns only), choose, claim the chosen ones and return their records. It commits without
     /// waiting for the WAL flush: a claim lost in a server crash only lets another dispatcher take
     /// the event, which idempotency keys make harmless.
+    ///
+    /// A claim names the server process of the connection that made it, and ends with it: a
+    /// replica that is killed closes its connections, the server ends their processes, and its
+    /// events are free at once instead of after the lease (a restarted relay would otherwise wait
+    /// out its own predecessor's claims). The lease still bounds a claim whose holder is cut off
+    /// without its connections ending.
     async fn claim_inbox(
         &self,
         deferred: &(dyn for<'r> Fn(&'r str, Option<&'r str>) -> bool + Send + Sync),
@@ -131,7 +142,8 @@ impl Queue for PgStore {
         let rows = tx
             .query(
                 "SELECT seq, app_id, account_id FROM events
-                 WHERE pending AND (claimed_until_ms IS NULL OR claimed_until_ms <= $1)
+                 WHERE pending AND (claimed_until_ms IS NULL OR claimed_until_ms <= $1
+                     OR claimed_by NOT IN (SELECT pid FROM pg_stat_activity WHERE pid IS NOT NULL))
                  ORDER BY seq LIMIT $2 FOR UPDATE SKIP LOCKED",
                 &[&now_ms, &(scan as i64)],
             )
@@ -150,7 +162,8 @@ impl Queue for PgStore {
         }
         let rows = tx
             .query(
-                "UPDATE events SET claimed_until_ms = $2 WHERE seq = ANY($1) RETURNING seq, record",
+                "UPDATE events SET claimed_until_ms = $2, claimed_by = pg_backend_pid()
+                 WHERE seq = ANY($1) RETURNING seq, record",
                 &[&chosen, &now_ms.saturating_add(lease_ms)],
             )
             .await?;
