@@ -73,7 +73,7 @@ async fn send(app: &TestApp, uuid: &str) -> u16 {
 
 async fn intake_refuses_until_restart_after(fault: Fault) {
     if crate::pgdb::skip_on_postgres(
-        "fault injection at sled's commit thread; on PostgreSQL, postgres::intake_answers_503_while_the_database_is_unreachable_and_recovers_on_its_own",
+        "fault injection at sled's journal writer; on PostgreSQL, postgres::an_injected_commit_failure_answers_503_stores_nothing_and_recovers and postgres::intake_answers_503_while_the_database_is_unreachable_and_recovers_on_its_own",
     ) {
         return;
     }
@@ -194,7 +194,7 @@ async fn every_200_survives_an_fsync_failure_under_concurrent_intake() {
     // Requests in flight when the fsync fails: some were in earlier batches (200), some in the failed
     // batch or later (503). Whatever got a 200 must be there after the restart.
     if crate::pgdb::skip_on_postgres(
-        "fault injection at sled's commit thread; on PostgreSQL, postgres::intake_answers_503_while_the_database_is_unreachable_and_recovers_on_its_own",
+        "fault injection at sled's journal writer; on PostgreSQL, postgres::an_injected_commit_failure_answers_503_stores_nothing_and_recovers and postgres::intake_answers_503_while_the_database_is_unreachable_and_recovers_on_its_own",
     ) {
         return;
     }

@@ -371,3 +371,77 @@ async fn a_relay_process_seals_webhook_secrets_in_queued_and_dead_jobs() {
     let found = store.trees_containing(secret.as_bytes()).await.unwrap();
     assert!(found.is_empty(), "the secret in the clear in {found:?}");
 }
+
+/// A group commit that fails (injected at the store: before anything is sent, at the commit, or
+/// with a full disk's error) answers 503, stores nothing of the refused event, and the relay
+/// recovers on its own: Zoom's retry of it goes in, and nothing acknowledged is lost.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_injected_commit_failure_answers_503_stores_nothing_and_recovers() {
+    use zoom_relay::store::Fault;
+    let Some(db) = FreshDb::create().await else {
+        return;
+    };
+    let app = spawn_app(db.tweak()).await;
+    for fault in [Fault::Write, Fault::Flush, Fault::NoSpace] {
+        let before = unique_uuid("fault-before");
+        let resp = app
+            .send_signed(None, &started_body(&before, "Before"))
+            .await;
+        assert_eq!(resp.status(), 200, "{fault:?}: healthy before");
+
+        app.db().inject_fault(fault, 1);
+        let failed = unique_uuid("fault-failed");
+        let resp = app
+            .send_signed(None, &started_body(&failed, "Failed"))
+            .await;
+        assert_eq!(
+            resp.status(),
+            503,
+            "{fault:?}: Zoom must retry what was not committed"
+        );
+        let count = |events: Vec<zoom_relay::store::EventRecord>, uuid: &str| {
+            events
+                .iter()
+                .filter(|e| e.event.body.contains(uuid))
+                .count()
+        };
+        assert_eq!(
+            count(app.events().await, &failed),
+            0,
+            "{fault:?}: rolled back"
+        );
+
+        // The health probe finds the database answering; Zoom's retry then goes in.
+        let deadline = tokio::time::Instant::now() + DEADLINE;
+        loop {
+            let resp = app
+                .send_signed(None, &started_body(&failed, "Failed"))
+                .await;
+            if resp.status() == 200 {
+                break;
+            }
+            assert_eq!(resp.status(), 503, "{fault:?}");
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{fault:?}: intake did not recover"
+            );
+            tokio::time::sleep(STEP).await;
+        }
+        assert_eq!(
+            app.get("/readyz").await.status(),
+            200,
+            "{fault:?}: ready again"
+        );
+        let events = app.events().await;
+        assert_eq!(
+            count(events.clone(), &before),
+            1,
+            "{fault:?}: acknowledged and kept"
+        );
+        assert_eq!(
+            count(events, &failed),
+            1,
+            "{fault:?}: the retry is stored once"
+        );
+    }
+}

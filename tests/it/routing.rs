@@ -464,8 +464,8 @@ async fn sigkilled_relay_dispatches_every_acknowledged_event_once_after_restart(
 
     // Restart on the same config and let it drain the inbox.
     let config_path = relay.config_path.clone();
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_zoom-relay"))
-        .args(["serve", "--config", config_path.to_str().unwrap()])
+    // (cli_command kills the relay when the test ends, also when an assertion below fails.)
+    let out = crate::helpers::cli_command(&["serve", "--config", config_path.to_str().unwrap()])
         .env("RELAY_LOG", "warn")
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())

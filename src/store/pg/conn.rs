@@ -105,6 +105,7 @@ impl PgStore {
             stats: FlushStats::default(),
             data_key,
             dedicated,
+            faults: Default::default(),
         });
         migrate(&shared).await?;
         let (tx, rx) = mpsc::channel(QUEUE);

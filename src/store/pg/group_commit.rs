@@ -141,6 +141,14 @@ pub(super) async fn write_batch(
     let accounts: Vec<Option<&str>> = distinct.iter().map(|r| r.account_id.as_deref()).collect();
     let records: Vec<&[u8]> = distinct.iter().map(|r| r.record.as_slice()).collect();
 
+    let injected = |fault| {
+        shared.faults.take_io(fault).map_err(|e| {
+            shared.healthy.store(false, Ordering::Relaxed);
+            (StoreError::Io(format!("{e}")), false)
+        })
+    };
+    injected(Fault::Write)?;
+    injected(Fault::NoSpace)?;
     let mut c = shared.client().await.map_err(|e| (e, false))?;
     let st = c.prepare_cached(APPEND_SQL).await.map_err(fail)?;
     let tx = c.transaction().await.map_err(fail)?;
@@ -181,6 +189,8 @@ pub(super) async fn write_batch(
         };
         out.push(outcome);
     }
+    // An injected commit failure drops the transaction, which rolls it back.
+    injected(Fault::Flush)?;
     tx.commit().await.map_err(fail)?;
     Ok(out)
 }

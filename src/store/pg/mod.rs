@@ -20,7 +20,7 @@
 //!   a connection of its own and wakes its dispatcher or workers. Singleton roles (the bot's
 //!   poller, the janitor) are advisory locks held on a connection of their own (`cluster.rs`).
 //!
-//! Not done yet: fault injection (`inject_fault` is a no-op).
+//! Fault injection (`inject_fault`) fails group commits the way a lost server does.
 
 mod aggregates;
 mod backup;
@@ -84,6 +84,8 @@ struct Shared {
     data_key: Option<[u8; 32]>,
     /// Connections outside the pool, for listening and for holding roles (cluster.rs).
     dedicated: cluster::Dedicated,
+    /// Armed test faults: the next group commits fail as a lost server would make them fail.
+    faults: super::commit::Faults,
 }
 
 enum Cmd {
@@ -149,8 +151,13 @@ impl Maintenance for PgStore {
     fn is_healthy(&self) -> bool {
         self.shared.healthy.load(Ordering::Relaxed) && !self.shared.closed.load(Ordering::Relaxed)
     }
-    /// Not implemented for PostgreSQL yet: injected faults are ignored.
-    fn inject_fault(&self, _fault: Fault, _times: u32) {}
+    /// The next `times` group commits fail: `Write` before anything is sent, `Flush` after the
+    /// statements ran (the transaction is rolled back instead of committed), `NoSpace` as `Write`
+    /// with the system's "no space left" error. Each marks the store unhealthy as a lost server
+    /// would, so intake answers 503 until the health probe gets an answer again.
+    fn inject_fault(&self, fault: Fault, times: u32) {
+        self.shared.faults.arm(fault, times);
+    }
     fn flush_stats(&self) -> FlushSnapshot {
         self.shared.stats.snapshot()
     }
