@@ -35,16 +35,19 @@ fn validation_finds_typos_in_branches_no_sample_takes() {
 #[test]
 fn validation_reports_unclosed_blocks_unknown_helpers_and_bad_keys() {
     let r = renderer();
-    let e = r
-        .validate("log.txt", "{{#if meeting.topic}}\n{{meeting.topic}}")
-        .unwrap_err();
-    assert!(e.message.contains("missing its `{{/…}}`"), "{e}");
+    let e = refused(
+        &r,
+        "log.txt",
+        "{{#if meeting.topic}}\n{{meeting.topic}}",
+        "missing its `{{/…}}`",
+    );
     assert!(e.line.is_some());
-
-    let e = r
-        .validate("log.txt", "{{#if meeting.topic}}x{{/each}}")
-        .unwrap_err();
-    assert!(e.message.contains("\"if\" was opened"), "{e}");
+    refused(
+        &r,
+        "log.txt",
+        "{{#if meeting.topic}}x{{/each}}",
+        "\"if\" was opened",
+    );
 
     let e = r
         .validate("log.txt", "{{tme meeting.start_time}}")
@@ -54,18 +57,15 @@ fn validation_reports_unclosed_blocks_unknown_helpers_and_bad_keys() {
         "log.txt line 1, column 1: unknown helper `tme`"
     );
 
-    assert!(
-        r.validate("sms.txt", "x")
-            .unwrap_err()
-            .message
-            .contains("unknown template key")
-    );
-    assert!(
-        r.validate("meeting.bogus/log.txt", "x")
-            .unwrap_err()
-            .message
-            .contains("unknown event")
-    );
+    refused(&r, "sms.txt", "x", "unknown template key");
+    refused(&r, "meeting.bogus/log.txt", "x", "unknown event");
+}
+
+/// Validates `source` under `key`, which must fail with a message that says `why`.
+fn refused(r: &Renderer, key: &str, source: &str, why: &str) -> TemplateError {
+    let e = r.validate(key, source).unwrap_err();
+    assert!(e.message.contains(why), "{key}: {e}");
+    e
 }
 
 #[test]
@@ -88,25 +88,25 @@ fn validation_checks_the_output_per_channel() {
     // meeting.id is always present in the samples, so this one is valid JSON...
     assert!(e.is_ok(), "{e:?}");
     // ...but an unquoted string is not.
-    let e = r
-        .validate("webhook.json", r#"{"topic": {{meeting.topic}}}"#)
-        .unwrap_err();
-    assert!(e.message.contains("not valid JSON"), "{e}");
+    refused(
+        &r,
+        "webhook.json",
+        r#"{"topic": {{meeting.topic}}}"#,
+        "not valid JSON",
+    );
     r.validate(
         "webhook.json",
         r#"{"meeting": {{json meeting}}, "old": {{json old}}}"#,
     )
     .unwrap();
 
-    let e = r
-        .validate("telegram.html", "<b>{{meeting.topic}}</b><br>")
-        .unwrap_err();
-    assert!(e.message.contains("<br>"), "{e}");
-
-    let e = r
-        .validate("email.subject", "{{#if meeting.end_time}}Ended{{/if}}")
-        .unwrap_err();
-    assert!(e.message.contains("subject is empty"), "{e}");
+    refused(&r, "telegram.html", "<b>{{meeting.topic}}</b><br>", "<br>");
+    refused(
+        &r,
+        "email.subject",
+        "{{#if meeting.end_time}}Ended{{/if}}",
+        "subject is empty",
+    );
     r.validate(
         "meeting.ended/email.subject",
         "{{#if meeting.end_time}}Ended{{/if}}",
@@ -158,8 +158,7 @@ fn documented_examples_validate() {
 fn nested_each_over_meeting_is_refused_at_save_with_a_plain_reason() {
     let r = renderer();
     let six = "{{#each @root.meeting}}".repeat(6) + "x" + &"{{/each}}".repeat(6);
-    let e = r.validate("telegram.html", &six).unwrap_err();
-    assert!(e.message.contains("repeats too much"), "{e}");
+    let e = refused(&r, "telegram.html", &six, "repeats too much");
     assert!(e.message.contains("Remove a nested {{#each}}"), "{e}");
     // Three deep is within the static limits, and the sample meeting is small enough.
     let three = "{{#each @root.meeting}}".repeat(3) + "x" + &"{{/each}}".repeat(3);
@@ -172,58 +171,37 @@ fn big_output_and_big_sources_are_refused() {
     let big = "{{#each meeting}}{{#each @root.meeting}}".to_owned()
         + &"{{@root.meeting.topic}} {{@root.meeting.topic}} ".repeat(40)
         + "{{/each}}{{/each}}";
-    let e = r.validate("email.subject", &big).unwrap_err();
-    assert!(e.message.contains("output is too big"), "{e}");
     let long = "a".repeat(17 * 1024);
-    let e = r.validate("log.txt", &long).unwrap_err();
-    assert!(e.message.contains("too long"), "{e}");
     let deep = "{{#if meeting}}".repeat(17) + &"{{/if}}".repeat(17);
-    let e = r.validate("log.txt", &deep).unwrap_err();
-    assert!(e.message.contains("nests blocks too deeply"), "{e}");
+    for (key, source, why) in [
+        ("email.subject", &big, "output is too big"),
+        ("log.txt", &long, "too long"),
+        ("log.txt", &deep, "nests blocks too deeply"),
+    ] {
+        refused(&r, key, source, why);
+    }
 }
 
 #[test]
 fn budgeted_each_behaves_like_the_builtin() {
     let r = renderer();
-    let t = "{{#each meeting.ids}}{{@index}}:{{this}}{{#if @first}}F{{/if}}{{#if @last}}L{{/if}},{{else}}none{{/each}}";
-    let ctx = json!({"meeting": {"ids": [5, 6, 7]}});
-    let tmpl: BTreeMap<String, String> = [("log.txt".to_owned(), t.to_owned())].into();
     let ev = event_with("meeting.started", "x");
-    let out = r
-        .render(
-            Channel::Log,
-            &ev.kind,
-            &ctx,
-            &Overrides {
-                layers: vec![&tmpl],
-            },
-        )
-        .unwrap();
-    assert_eq!(
-        out,
-        Rendered::Log {
-            text: "0:5F,1:6,2:7L,".into()
-        }
-    );
-    let t2 = "{{#each meeting as |v k|}}{{k}}={{v}};{{/each}}";
-    let tmpl: BTreeMap<String, String> = [("log.txt".to_owned(), t2.to_owned())].into();
-    let ctx = json!({"meeting": {"a": 1, "b": 2}});
-    let out = r
-        .render(
-            Channel::Log,
-            &ev.kind,
-            &ctx,
-            &Overrides {
-                layers: vec![&tmpl],
-            },
-        )
-        .unwrap();
-    assert_eq!(
-        out,
-        Rendered::Log {
-            text: "a=1;b=2;".into()
-        }
-    );
+    let cases = [
+        (
+            "{{#each meeting.ids}}{{@index}}:{{this}}{{#if @first}}F{{/if}}{{#if @last}}L{{/if}},{{else}}none{{/each}}",
+            json!({"meeting": {"ids": [5, 6, 7]}}),
+            "0:5F,1:6,2:7L,",
+        ),
+        (
+            "{{#each meeting as |v k|}}{{k}}={{v}};{{/each}}",
+            json!({"meeting": {"a": 1, "b": 2}}),
+            "a=1;b=2;",
+        ),
+    ];
+    for (t, ctx, text) in cases {
+        let out = render_over(&r, Channel::Log, &ev, &ctx, &[("log.txt", t)]).unwrap();
+        assert_eq!(out, Rendered::Log { text: text.into() }, "{t}");
+    }
 }
 
 #[test]
