@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use super::chats::{self, Caller};
+use super::of_tenant;
 use crate::config::Config;
 use crate::dispatch::{self, Dispatcher};
 use crate::render::{Renderer, TEMPLATE_KEYS};
@@ -111,23 +112,23 @@ fn document_errors(doc: &RouteDocument, each: Vec<Vec<FieldError>>) -> Vec<Field
     let mut seen = HashSet::new();
     for (i, (r, own)) in doc.routes.iter().zip(each).enumerate() {
         for e in own {
-            errs.push(FieldError {
-                field: format!("routes[{i}] ({}).{}", r.name, e.field),
-                message: e.message,
-            });
+            errs.push(FieldError::new(
+                format!("routes[{i}] ({}).{}", r.name, e.field),
+                e.message,
+            ));
         }
         if !seen.insert((&r.app_id, &r.account_id, &r.name)) {
-            errs.push(FieldError {
-                field: format!("routes[{i}].name"),
-                message: format!("`{}` appears twice for the same account", r.name),
-            });
+            errs.push(FieldError::new(
+                format!("routes[{i}].name"),
+                format!("`{}` appears twice for the same account", r.name),
+            ));
         }
     }
     if doc.routes.is_empty() {
-        errs.push(FieldError {
-            field: "routes".into(),
-            message: "the document has no [[routes]] entries".into(),
-        });
+        errs.push(FieldError::new(
+            "routes",
+            "the document has no [[routes]] entries",
+        ));
     }
     errs
 }
@@ -160,14 +161,7 @@ impl Ctx {
     ) -> Result<Vec<Route>, ServiceError> {
         let routes = match (app, account) {
             (Some(app), Some(acc)) => self.db.list_routes(Some((app, acc))).await?,
-            _ => self
-                .db
-                .list_routes(None)
-                .await?
-                .into_iter()
-                .filter(|r| app.is_none_or(|a| a == r.app_id))
-                .filter(|r| account.is_none_or(|a| a == r.account_id))
-                .collect(),
+            _ => of_tenant(self.db.list_routes(None).await?, app, account),
         };
         Ok(routes)
     }
@@ -193,9 +187,7 @@ impl Ctx {
 
     pub async fn add(&self, route: Route) -> Result<Route, ServiceError> {
         let errs = self.check(&route, None).await?;
-        if !errs.is_empty() {
-            return Err(ServiceError::Invalid(errs));
-        }
+        ServiceError::check(errs)?;
         // Only if the name is free at the moment of writing, not just when checked.
         if !self.db.create_route(&route).await? {
             return Err(ServiceError::Conflict(format!(
@@ -220,16 +212,12 @@ impl Ctx {
         let old = self.get(app, account, name).await?;
         let mut errs = self.check(&route, Some(&old)).await?;
         if route.app_id != app || route.account_id != account {
-            errs.push(FieldError {
-                field: "account_id".into(),
-                message:
-                    "a route cannot move to another app or account; remove it and add it there"
-                        .into(),
-            });
+            errs.push(FieldError::new(
+                "account_id",
+                "a route cannot move to another app or account; remove it and add it there",
+            ));
         }
-        if !errs.is_empty() {
-            return Err(ServiceError::Invalid(errs));
-        }
+        ServiceError::check(errs)?;
         if route.name == name {
             // Compare-and-swap onto the route as stored now, not as read above: a member who
             // subscribed since then keeps the subscription.
@@ -322,9 +310,7 @@ impl Ctx {
             each.push(self.check(r, old.as_ref()).await?);
         }
         let errs = document_errors(doc, each);
-        if !errs.is_empty() {
-            return Err(ServiceError::Invalid(errs));
-        }
+        ServiceError::check(errs)?;
         // Like `replace` for a route that exists: a compare-and-swap that keeps the members'
         // own subscriptions as stored now.
         let mut report = ImportReport::default();
@@ -361,10 +347,7 @@ impl Ctx {
     ) -> Result<TestReport, ServiceError> {
         dispatcher.preview(app, body).await.map_err(|e| match e {
             dispatch::PreviewError::Store(s) => ServiceError::from(s),
-            dispatch::PreviewError::Invalid(m) => ServiceError::Invalid(vec![FieldError {
-                field: "event".into(),
-                message: m,
-            }]),
+            dispatch::PreviewError::Invalid(m) => ServiceError::invalid("event", m),
         })
     }
 }
