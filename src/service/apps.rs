@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::tenants::RemoveReport;
 use super::{Ctx, ServiceError};
 use crate::apps::seal_secret;
-use crate::apps::sealed::{CLIENT_SECRET, SECRET_TOKEN};
+use crate::apps::sealed::{CLIENT_SECRET, SECRET_TOKEN, with_defaults};
 use crate::config::{ZoomApp, is_http_url, is_valid_app_id, limits};
 use crate::routing::FieldError;
 use crate::store::apps::StoredApp;
@@ -167,22 +167,13 @@ fn view(ctx: &Ctx, app: &ZoomApp, rec: Option<&StoredApp>, tenants: usize) -> Ap
 /// The stored record as the app it describes (secrets are not opened: a view needs only whether
 /// they are set).
 fn described(ctx: &Ctx, r: &StoredApp) -> ZoomApp {
-    let d = &ctx.config.zoom.app_defaults;
-    ZoomApp {
-        id: r.id.clone(),
-        client_id: r.client_id.clone(),
-        client_secret: r
-            .client_secret
-            .as_ref()
-            .map(|_| "sealed".to_string().into()),
-        secret_token: "sealed".to_string().into(),
-        oauth_url: r.oauth_url.clone().unwrap_or_else(|| d.oauth_url.clone()),
-        api_url: r.api_url.clone().unwrap_or_else(|| d.api_url.clone()),
-        timestamp_tolerance_secs: d.timestamp_tolerance_secs,
-        timestamp_future_tolerance_secs: d.timestamp_future_tolerance_secs,
-        allow_marketplace_installs: d.allow_marketplace_installs,
-        user_managed: r.user_managed.unwrap_or(d.user_managed),
-    }
+    let sealed = || "sealed".to_string().into();
+    with_defaults(
+        r,
+        &ctx.config.zoom.app_defaults,
+        r.client_secret.as_ref().map(|_| sealed()),
+        sealed(),
+    )
 }
 
 async fn stored_view(ctx: &Ctx, r: &StoredApp) -> Result<AppView, ServiceError> {
