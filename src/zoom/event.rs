@@ -370,12 +370,7 @@ fn flex_u64_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error
             .map(Some)
             .map_err(|_| de::Error::custom("meeting id is negative")),
         Some(NumOrStr::F(_)) => Err(de::Error::custom("meeting id is not an integer")),
-        Some(NumOrStr::S(s)) if s.trim().is_empty() => Ok(None),
-        Some(NumOrStr::S(s)) => s
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| de::Error::custom(format!("meeting id {s:?} is not a number"))),
+        Some(NumOrStr::S(s)) => from_text(&s, "meeting id "),
     }
 }
 
@@ -387,12 +382,18 @@ fn flex_i64_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error
             .map_err(|_| de::Error::custom("number out of range")),
         Some(NumOrStr::I(i)) => Ok(Some(i)),
         Some(NumOrStr::F(f)) => Ok(Some(f as i64)),
-        Some(NumOrStr::S(s)) if s.trim().is_empty() => Ok(None),
-        Some(NumOrStr::S(s)) => s
-            .trim()
+        Some(NumOrStr::S(s)) => from_text(&s, ""),
+    }
+}
+
+/// A number Zoom sent as text: blank is absent; the error names the value, after `what`.
+fn from_text<T: std::str::FromStr, E: de::Error>(s: &str, what: &str) -> Result<Option<T>, E> {
+    match s.trim() {
+        "" => Ok(None),
+        t => t
             .parse()
             .map(Some)
-            .map_err(|_| de::Error::custom(format!("{s:?} is not a number"))),
+            .map_err(|_| E::custom(format!("{what}{s:?} is not a number"))),
     }
 }
 
