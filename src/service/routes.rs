@@ -13,6 +13,13 @@ use crate::routing::{
 };
 use crate::store::{ImportReport, update_route};
 
+/// A route that is not there, or is another tenant's (which reads the same).
+fn no_route(app: &str, account: &str, name: &str) -> ServiceError {
+    ServiceError::NotFound(format!(
+        "no route `{name}` for account {account} (app {app})"
+    ))
+}
+
 /// `route` as an organizer wrote it, with the members' own Telegram subscriptions taken from
 /// `stored`. Those belong to the members (`/subscribe`, `/unsubscribe`): an organizer's edit
 /// neither adds nor drops one, so an edit built from an older read cannot undo a subscription or
@@ -167,11 +174,16 @@ impl Ctx {
     }
 
     pub async fn get(&self, app: &str, account: &str, name: &str) -> Result<Route, ServiceError> {
-        self.db.get_route(app, account, name).await?.ok_or_else(|| {
-            ServiceError::NotFound(format!(
-                "no route `{name}` for account {account} (app {app})"
-            ))
-        })
+        let route = self.db.get_route(app, account, name).await?;
+        route.ok_or_else(|| no_route(app, account, name))
+    }
+
+    /// What follows every write of a route: invitations to its new email addresses, then the
+    /// flush that makes the write acknowledged.
+    async fn saved(&self, route: Route) -> Result<Route, ServiceError> {
+        super::join::invite_new_addresses(self, &route).await?;
+        self.durable().await?;
+        Ok(route)
     }
 
     /// Validation plus the destination proof for this caller.
@@ -195,9 +207,7 @@ impl Ctx {
                 route.name
             )));
         }
-        super::join::invite_new_addresses(self, &route).await?;
-        self.durable().await?;
-        Ok(route)
+        self.saved(route).await
     }
 
     /// Replaces route `name` of the tenant; the new route may rename it but not move it to another
@@ -226,14 +236,8 @@ impl Ctx {
                 Ok::<_, ServiceError>(fresh.clone())
             })
             .await?
-            .ok_or_else(|| {
-                ServiceError::NotFound(format!(
-                    "no route `{name}` for account {account} (app {app})"
-                ))
-            })?;
-            super::join::invite_new_addresses(self, &saved).await?;
-            self.durable().await?;
-            return Ok(saved);
+            .ok_or_else(|| no_route(app, account, name))?;
+            return self.saved(saved).await;
         }
         // A rename: create the new name (only if free), then take the old route away in one step
         // and carry over the subscriptions it had at that moment.
@@ -255,9 +259,7 @@ impl Ctx {
         })
         .await?
         .unwrap_or(renamed);
-        super::join::invite_new_addresses(self, &saved).await?;
-        self.durable().await?;
-        Ok(saved)
+        self.saved(saved).await
     }
 
     /// Pauses (`enabled = false`) or resumes route `name` of the tenant. A compare-and-swap on the
@@ -271,11 +273,7 @@ impl Ctx {
         name: &str,
         enabled: bool,
     ) -> Result<bool, ServiceError> {
-        let not_found = || {
-            ServiceError::NotFound(format!(
-                "no route `{name}` for account {account} (app {app})"
-            ))
-        };
+        let not_found = || no_route(app, account, name);
         if let Caller::Tenant(t) = &self.caller
             && (t.app_id != app || t.account_id != account)
         {
@@ -296,9 +294,7 @@ impl Ctx {
         if self.db.remove_route(app, account, name).await? {
             self.durable().await
         } else {
-            Err(ServiceError::NotFound(format!(
-                "no route `{name}` for account {account} (app {app})"
-            )))
+            Err(no_route(app, account, name))
         }
     }
 
