@@ -1,27 +1,9 @@
-use std::collections::BTreeMap;
-
 use super::*;
 use crate::zoom::EventKind;
 fn route(name: &str) -> Route {
     Route {
-        name: name.into(),
-        app_id: "default".into(),
-        account_id: "A".into(),
-        events: vec!["meeting.started".into()],
-        topic_contains: None,
-        topic_regex: None,
-        meeting_ids: vec![],
-        host_ids: vec![],
-        timezone: "UTC".into(),
-        locale: None,
-        description: None,
-        include_join_link: false,
-        enabled: true,
-        link_preview: false,
-        silent: false,
-        overflow: Overflow::Split,
         destinations: vec![Destination::Log],
-        templates: BTreeMap::new(),
+        ..Route::new("default", "A", name)
     }
 }
 
