@@ -150,57 +150,78 @@ impl Intake<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::store::temp_store;
+    use crate::store::{Store, temp_store};
     use crate::zoom::Verifier;
 
     const SECRET: &[u8] = b"intake-secret";
 
-    fn signed<'a>(ts: &'a str, sig: &'a str, body: &'a [u8]) -> Delivery<'a> {
-        Delivery {
-            timestamp: Some(ts.as_bytes()),
-            signature: Some(sig.as_bytes()),
-            request_id: Some("req-1"),
-            tracking_id: None,
-            body,
+    /// What the webhook handler holds for app `default`: a store, its keys and the dispatcher's
+    /// wake-up; deliveries are timestamped now.
+    struct Rig {
+        _dir: tempfile::TempDir,
+        store: Store,
+        keys: Keys,
+        inbox: Notify,
+        now: i64,
+        ts: String,
+    }
+
+    impl Rig {
+        fn new() -> Rig {
+            let (_dir, store) = temp_store();
+            let now = chrono::Utc::now().timestamp();
+            Rig {
+                _dir,
+                store,
+                keys: Keys::new(Verifier::new(SECRET, 300, 300)),
+                inbox: Notify::new(),
+                now,
+                ts: now.to_string(),
+            }
+        }
+
+        /// The signature of `body` with the app's current token.
+        fn sign(&self, body: &[u8]) -> String {
+            self.keys.current().sign(&self.ts, body)
+        }
+
+        async fn receive(&self, sig: &str, body: &[u8]) -> Result<Outcome, IntakeError> {
+            let intake = Intake {
+                db: &self.store,
+                inbox: &self.inbox,
+            };
+            let d = Delivery {
+                timestamp: Some(self.ts.as_bytes()),
+                signature: Some(sig.as_bytes()),
+                request_id: Some("req-1"),
+                tracking_id: None,
+                body,
+            };
+            intake.receive("default", &self.keys, d, self.now).await
         }
     }
 
     #[tokio::test]
     async fn a_verified_event_is_stored_once_and_wakes_the_dispatcher() {
-        let (_dir, store) = temp_store();
-        let keys = Keys::new(Verifier::new(SECRET, 300, 300));
-        let inbox = Notify::new();
-        let intake = Intake {
-            db: &store,
-            inbox: &inbox,
-        };
+        let rig = Rig::new();
         let body = br#"{"event":"meeting.started","event_ts":1,"payload":{"account_id":"acc","object":{"id":"1","uuid":"u1","topic":"t"}}}"#;
-        let now = chrono::Utc::now().timestamp();
-        let ts = now.to_string();
-        let v = keys.current();
-        let sig = v.sign(&ts, body);
+        let sig = rig.sign(body);
 
-        let first = intake
-            .receive("default", &keys, signed(&ts, &sig, body), now)
-            .await
-            .expect("accepted");
+        let first = rig.receive(&sig, body).await.expect("accepted");
         let Outcome::Accepted { event, seq } = first else {
             panic!("accepted expected, got {first:?}");
         };
         assert_eq!(event, "meeting.started");
         // The wake-up left a permit: the dispatcher would not sleep through it.
-        tokio::time::timeout(std::time::Duration::from_secs(1), inbox.notified())
+        tokio::time::timeout(std::time::Duration::from_secs(1), rig.inbox.notified())
             .await
             .expect("the dispatcher was woken");
-        let stored = store.get_event(seq).expect("reads").expect("stored");
+        let stored = rig.store.get_event(seq).expect("reads").expect("stored");
         assert_eq!(stored.event.account_id.as_deref(), Some("acc"));
         assert_eq!(stored.event.zm_request_id.as_deref(), Some("req-1"));
         assert_eq!(stored.event.body.as_bytes(), body);
 
-        let again = intake
-            .receive("default", &keys, signed(&ts, &sig, body), now)
-            .await
-            .expect("acknowledged");
+        let again = rig.receive(&sig, body).await.expect("acknowledged");
         assert_eq!(
             again,
             Outcome::Duplicate {
@@ -208,64 +229,44 @@ mod tests {
                 original: seq
             }
         );
-        assert_eq!(store.event_count(), 1, "the duplicate stored nothing");
+        assert_eq!(rig.store.event_count(), 1, "the duplicate stored nothing");
     }
 
     #[tokio::test]
     async fn refusals_store_nothing() {
-        let (_dir, store) = temp_store();
-        let keys = Keys::new(Verifier::new(SECRET, 300, 300));
-        let inbox = Notify::new();
-        let intake = Intake {
-            db: &store,
-            inbox: &inbox,
-        };
-        let v = keys.current();
-        let now = chrono::Utc::now().timestamp();
-        let ts = now.to_string();
+        let rig = Rig::new();
         let body = br#"{"event":"meeting.started","payload":{}}"#;
         // Signed, but with another app's token.
-        let sig = Verifier::new(b"another-app-secret", 300, 300).sign(&ts, body);
-        let other = intake
-            .receive("default", &keys, signed(&ts, &sig, body), now)
-            .await;
+        let sig = Verifier::new(b"another-app-secret", 300, 300).sign(&rig.ts, body);
+        let other = rig.receive(&sig, body).await;
         assert!(
             matches!(other, Err(IntakeError::Unverified(_))),
             "{other:?}"
         );
 
-        let forged = intake
-            .receive("default", &keys, signed(&ts, "v0=00", body), now)
-            .await;
+        let forged = rig.receive("v0=00", body).await;
         assert!(
             matches!(forged, Err(IntakeError::Unverified(_))),
             "{forged:?}"
         );
 
         let junk = b"not json";
-        let junk_sig = v.sign(&ts, junk);
-        let malformed = intake
-            .receive("default", &keys, signed(&ts, &junk_sig, junk), now)
-            .await;
+        let malformed = rig.receive(&rig.sign(junk), junk).await;
         assert!(
             matches!(malformed, Err(IntakeError::Malformed(_))),
             "{malformed:?}"
         );
 
         let crc = br#"{"event":"endpoint.url_validation","payload":{"plainToken":"abc"}}"#;
-        let crc_sig = v.sign(&ts, crc);
-        let answer = intake
-            .receive("default", &keys, signed(&ts, &crc_sig, crc), now)
-            .await
-            .expect("answered");
+        let answer = rig.receive(&rig.sign(crc), crc).await.expect("answered");
         assert_eq!(
             answer,
             Outcome::UrlValidation {
                 plain_token: "abc".into(),
-                encrypted_token: v.crc_token("abc"),
+                encrypted_token: rig.keys.current().crc_token("abc"),
             }
         );
-        assert_eq!(store.event_count(), 0);
-        assert_eq!(store.inbox_len(), 0);
+        assert_eq!(rig.store.event_count(), 0);
+        assert_eq!(rig.store.inbox_len(), 0);
     }
 }

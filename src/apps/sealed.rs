@@ -33,6 +33,28 @@ fn open_secret(key: &[u8; 32], app_id: &str, field: &str, sealed: &str) -> Resul
     String::from_utf8(plain).map_err(|_| format!("{field} is not text"))
 }
 
+/// The app a record describes, with `[zoom.app_defaults]` for what the record leaves out, and the
+/// secrets given (opened, or placeholders where only whether they are set matters).
+pub fn with_defaults(
+    rec: &StoredApp,
+    d: &AppDefaults,
+    client_secret: Option<SecretString>,
+    secret_token: SecretString,
+) -> ZoomApp {
+    ZoomApp {
+        id: rec.id.clone(),
+        client_id: rec.client_id.clone(),
+        client_secret,
+        secret_token,
+        oauth_url: rec.oauth_url.clone().unwrap_or_else(|| d.oauth_url.clone()),
+        api_url: rec.api_url.clone().unwrap_or_else(|| d.api_url.clone()),
+        timestamp_tolerance_secs: d.timestamp_tolerance_secs,
+        timestamp_future_tolerance_secs: d.timestamp_future_tolerance_secs,
+        allow_marketplace_installs: d.allow_marketplace_installs,
+        user_managed: rec.user_managed.unwrap_or(d.user_managed),
+    }
+}
+
 /// The app a record describes, with its defaults filled in and its secrets opened, and the keys
 /// it verifies webhooks with (the previous secret token too, until its overlap ends).
 pub fn open_app(
@@ -46,18 +68,12 @@ pub fn open_app(
         .as_deref()
         .map(|s| open_secret(key, &rec.id, CLIENT_SECRET, s))
         .transpose()?;
-    let zoom = ZoomApp {
-        id: rec.id.clone(),
-        client_id: rec.client_id.clone(),
-        client_secret: client_secret.map(SecretString::from),
-        secret_token: SecretString::from(token.clone()),
-        oauth_url: rec.oauth_url.clone().unwrap_or_else(|| d.oauth_url.clone()),
-        api_url: rec.api_url.clone().unwrap_or_else(|| d.api_url.clone()),
-        timestamp_tolerance_secs: d.timestamp_tolerance_secs,
-        timestamp_future_tolerance_secs: d.timestamp_future_tolerance_secs,
-        allow_marketplace_installs: d.allow_marketplace_installs,
-        user_managed: rec.user_managed.unwrap_or(d.user_managed),
-    };
+    let zoom = with_defaults(
+        rec,
+        d,
+        client_secret.map(SecretString::from),
+        SecretString::from(token.clone()),
+    );
     let v = |t: &str| {
         Verifier::new(
             t.as_bytes(),

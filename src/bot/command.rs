@@ -162,38 +162,36 @@ mod tests {
         parse(text).expect("a command").command
     }
 
+    /// Each text and the command it parses as.
+    fn parses_as(cases: &[(&str, Command)]) {
+        for (text, want) in cases {
+            assert_eq!(&cmd(text), want, "{text}");
+        }
+    }
+
     #[test]
     fn commands_parse_with_arguments_and_bot_names() {
-        assert_eq!(cmd("/start"), Command::Start(None));
-        assert_eq!(cmd("/start abc123"), Command::Start(Some("abc123".into())));
-        assert_eq!(
-            cmd("/START@Relay_Bot  xyz "),
-            Command::Start(Some("xyz".into()))
-        );
-        assert_eq!(
-            cmd("/subscribe  CODE1"),
-            Command::Subscribe(Some("CODE1".into()))
-        );
-        assert_eq!(cmd("/unsubscribe"), Command::Unsubscribe(None));
-        assert_eq!(
-            cmd("/unsubscribe Tuesday group: started"),
-            Command::Unsubscribe(Some("Tuesday group: started".into()))
-        );
-        assert_eq!(
-            cmd("/link@relay_bot L-1"),
-            Command::Link(Some("L-1".into()))
-        );
-        assert_eq!(
-            cmd("/pause Weekly sync"),
-            Command::Pause(Some("Weekly sync".into()))
-        );
-        assert_eq!(cmd("/leave"), Command::Leave);
-        assert_eq!(cmd("/language"), Command::Language(None));
-        assert_eq!(
-            cmd("/language@relay_bot pt-BR"),
-            Command::Language(Some("pt-BR".into()))
-        );
-        assert_eq!(cmd("/frobnicate"), Command::Unknown("frobnicate".into()));
+        let some = |s: &str| Some(s.to_string());
+        parses_as(&[
+            ("/start", Command::Start(None)),
+            ("/start abc123", Command::Start(some("abc123"))),
+            ("/START@Relay_Bot  xyz ", Command::Start(some("xyz"))),
+            ("/subscribe  CODE1", Command::Subscribe(some("CODE1"))),
+            ("/unsubscribe", Command::Unsubscribe(None)),
+            (
+                "/unsubscribe Tuesday group: started",
+                Command::Unsubscribe(some("Tuesday group: started")),
+            ),
+            ("/link@relay_bot L-1", Command::Link(some("L-1"))),
+            ("/pause Weekly sync", Command::Pause(some("Weekly sync"))),
+            ("/leave", Command::Leave),
+            ("/language", Command::Language(None)),
+            (
+                "/language@relay_bot pt-BR",
+                Command::Language(some("pt-BR")),
+            ),
+            ("/frobnicate", Command::Unknown("frobnicate".into())),
+        ]);
         assert_eq!(parse("hello"), None);
         assert_eq!(parse("/"), None);
         assert_eq!(parse("/not-a-command"), None);
@@ -210,21 +208,17 @@ mod tests {
 
     #[test]
     fn mute_arguments() {
-        assert_eq!(
-            cmd("/mute 2h"),
-            Command::Mute(MuteArg::For(Duration::from_secs(7200)))
-        );
-        assert_eq!(cmd("/mute OFF"), Command::Mute(MuteArg::Off));
-        assert_eq!(cmd("/unmute"), Command::Mute(MuteArg::Off));
-        assert_eq!(cmd("/mute"), Command::Mute(MuteArg::Missing));
-        assert_eq!(
-            cmd("/mute soon"),
-            Command::Mute(MuteArg::Bad("soon".into()))
-        );
-        assert_eq!(
-            cmd("/mute 1000d"),
-            Command::Mute(MuteArg::Bad("1000d".into()))
-        );
+        parses_as(&[
+            (
+                "/mute 2h",
+                Command::Mute(MuteArg::For(Duration::from_secs(7200))),
+            ),
+            ("/mute OFF", Command::Mute(MuteArg::Off)),
+            ("/unmute", Command::Mute(MuteArg::Off)),
+            ("/mute", Command::Mute(MuteArg::Missing)),
+            ("/mute soon", Command::Mute(MuteArg::Bad("soon".into()))),
+            ("/mute 1000d", Command::Mute(MuteArg::Bad("1000d".into()))),
+        ]);
     }
 
     #[test]

@@ -124,18 +124,8 @@ impl Bot {
         let api = BotApi::new(&tg.api_url, tg.bot_token.clone())
             .context("building the Telegram bot client")?;
         let username = db.bot_username().await?;
-        Ok(Some(Bot {
-            inner: Arc::new(Inner {
-                api,
-                db,
-                config,
-                renderer,
-                signals,
-                username: Mutex::new(username),
-                gate: tokio::sync::Mutex::new(()),
-                own: None,
-            }),
-        }))
+        let bot = Bot::build(api, config, db, renderer, signals, username, None);
+        Ok(Some(bot))
     }
 
     /// A community's own bot, `token` opened from its record: the same runtime as the shared bot
@@ -150,23 +140,39 @@ impl Bot {
     ) -> anyhow::Result<Bot> {
         let api = BotApi::new(&config.telegram_api.api_url, token)
             .context("building a community bot's client")?;
-        Ok(Bot {
+        let own = OwnIdentity {
+            bot_id: record.bot_id,
+            app_id: record.app_id.clone(),
+            account_id: record.account_id.clone(),
+            record: record.clone(),
+        };
+        let username = Some(record.username.clone());
+        let bot = Bot::build(api, config, db, renderer, signals, username, Some(own));
+        Ok(bot)
+    }
+
+    /// The runtime both kinds of bot share; `own` is None for the relay's shared bot.
+    fn build(
+        api: BotApi,
+        config: Arc<Config>,
+        db: Db,
+        renderer: Arc<Renderer>,
+        signals: Arc<Signals>,
+        username: Option<String>,
+        own: Option<OwnIdentity>,
+    ) -> Bot {
+        Bot {
             inner: Arc::new(Inner {
                 api,
                 db,
                 config,
                 renderer,
                 signals,
-                username: Mutex::new(Some(record.username.clone())),
+                username: Mutex::new(username),
                 gate: tokio::sync::Mutex::new(()),
-                own: Some(OwnIdentity {
-                    bot_id: record.bot_id,
-                    app_id: record.app_id.clone(),
-                    account_id: record.account_id.clone(),
-                    record: record.clone(),
-                }),
+                own,
             }),
-        })
+        }
     }
 
     /// The Telegram id of this bot when it is a community's own; None for the shared bot.

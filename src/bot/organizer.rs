@@ -74,22 +74,15 @@ pub(super) async fn command(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Repl
                 match service::set_enabled(from, tenant, &r.app_id, &r.account_id, &r.name, enable)
                     .await
                 {
-                    Ok(false) => from.t(
-                        if enable {
-                            "bot-already-running"
-                        } else {
-                            "bot-already-paused"
-                        },
-                        &[("route", esc(&r.name).into())],
-                    ),
-                    Ok(true) => from.t(
-                        if enable {
-                            "bot-resumed"
-                        } else {
-                            "bot-paused-now"
-                        },
-                        &[("route", esc(&r.name).into())],
-                    ),
+                    Ok(changed) => {
+                        let message = match (changed, enable) {
+                            (false, true) => "bot-already-running",
+                            (false, false) => "bot-already-paused",
+                            (true, true) => "bot-resumed",
+                            (true, false) => "bot-paused-now",
+                        };
+                        from.t(message, &[("route", esc(&r.name).into())])
+                    }
                     Err(ServiceError::NotFound(_)) => {
                         from.t("bot-no-such-route", &[("route", esc(&r.name).into())])
                     }

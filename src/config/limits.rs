@@ -21,58 +21,41 @@ pub struct Range {
 
 /// `zoom.*.timestamp_tolerance_secs`: 100 years. DESIGN allows very large windows for replaying
 /// captured deliveries; only values that would overflow time arithmetic are refused.
-pub const TIMESTAMP_TOLERANCE: Range = Range {
-    min: 1,
-    max: 3_153_600_000,
-};
+pub const TIMESTAMP_TOLERANCE: Range = Range::new(1, 3_153_600_000);
 /// `zoom.*.timestamp_future_tolerance_secs`: clock skew of at most a day.
-pub const FUTURE_TOLERANCE: Range = Range {
-    min: 0,
-    max: 86_400,
-};
+pub const FUTURE_TOLERANCE: Range = Range::new(0, 86_400);
 /// `server.max_body_bytes`: real Zoom events need at least 1 KiB; 64 MiB is far past any event.
-pub const MAX_BODY_BYTES: Range = Range {
-    min: 1024,
-    max: 64 * 1024 * 1024,
-};
+pub const MAX_BODY_BYTES: Range = Range::new(1024, 64 * 1024 * 1024);
 /// `webhooks.timeout_secs`: a receiver that takes over 5 minutes is down.
-pub const WEBHOOK_TIMEOUT: Range = Range { min: 1, max: 300 };
+pub const WEBHOOK_TIMEOUT: Range = Range::new(1, 300);
 /// One wait of `delivery.retry_schedule_secs`: at most 7 days.
 pub const RETRY_WAIT_MAX_SECS: f64 = 604_800.0;
 /// Length of `delivery.retry_schedule_secs`.
-pub const RETRY_STEPS: Range = Range { min: 1, max: 100 };
+pub const RETRY_STEPS: Range = Range::new(1, 100);
 /// `delivery.stale_after_secs`: at most 30 days.
-pub const STALE_AFTER: Range = Range {
-    min: 1,
-    max: 2_592_000,
-};
+pub const STALE_AFTER: Range = Range::new(1, 2_592_000);
 /// `delivery.poll_interval_secs`: the fallback poll; an hour at most, so a lost wake-up only
 /// delays work.
-pub const POLL_INTERVAL: Range = Range { min: 1, max: 3_600 };
+pub const POLL_INTERVAL: Range = Range::new(1, 3_600);
 /// `delivery.claim_lease_secs`: 5 s to an hour.
-pub const CLAIM_LEASE: Range = Range { min: 5, max: 3_600 };
+pub const CLAIM_LEASE: Range = Range::new(5, 3_600);
 /// `store.*_retention_secs`: at least a minute, at most 100 years (no overflow in milliseconds).
-pub const RETENTION: Range = Range {
-    min: 60,
-    max: 3_153_600_000,
-};
+pub const RETENTION: Range = Range::new(60, 3_153_600_000);
 /// `store.cache_capacity_mb`: 1 MiB to 64 GiB.
-pub const CACHE_MB: Range = Range {
-    min: 1,
-    max: 65_536,
-};
+pub const CACHE_MB: Range = Range::new(1, 65_536);
 /// `store.journal_segment_mb`: a segment must hold at least a few events; 1 GiB is plenty.
-pub const JOURNAL_SEGMENT_MB: Range = Range { min: 1, max: 1024 };
+pub const JOURNAL_SEGMENT_MB: Range = Range::new(1, 1024);
 /// `store.pool_size`: intake's group commit, the dispatcher and the workers each hold one at a
 /// time, so fewer than 4 starves them; more than 256 per replica exhausts any server.
-pub const POOL_SIZE: Range = Range { min: 4, max: 256 };
+pub const POOL_SIZE: Range = Range::new(4, 256);
 /// `store.janitor_interval_secs`: at most a day.
-pub const JANITOR_INTERVAL: Range = Range {
-    min: 1,
-    max: 86_400,
-};
+pub const JANITOR_INTERVAL: Range = Range::new(1, 86_400);
 
 impl Range {
+    pub const fn new(min: u64, max: u64) -> Range {
+        Range { min, max }
+    }
+
     /// The problem with `v`, or None when it is inside.
     pub fn check(&self, v: u64) -> Option<String> {
         (!(self.min..=self.max).contains(&v))

@@ -173,6 +173,25 @@ impl Errors {
             fix: fix.into(),
         });
     }
+
+    /// Parses each address block listed under `key`; a bad one is an error naming its index,
+    /// worded by `problem` from the entry and the parser's reason.
+    fn cidrs(
+        &mut self,
+        key: &str,
+        list: &[String],
+        problem: fn(&str, String) -> String,
+        fix: &str,
+    ) -> Vec<Cidr> {
+        let mut out = Vec::new();
+        for (i, c) in list.iter().enumerate() {
+            match c.parse::<Cidr>() {
+                Ok(cidr) => out.push(cidr),
+                Err(err) => self.push(format!("{key}[{i}]"), problem(c, err), fix),
+            }
+        }
+        out
+    }
 }
 
 /// One numeric key against its bounds: the key, its value, the range and the default to suggest.

@@ -148,17 +148,12 @@ fn server_limits(raw: &RawServer, e: &mut Errors) -> ConnLimits {
             "use the default 32",
         );
     }
-    let mut trusted_proxies = Vec::new();
-    for (i, c) in raw.trusted_proxies.iter().enumerate() {
-        match c.parse::<Cidr>() {
-            Ok(cidr) => trusted_proxies.push(cidr),
-            Err(err) => e.push(
-                format!("server.trusted_proxies[{i}]"),
-                format!("`{c}`: {err}"),
-                "write an address or block such as \"127.0.0.1/32\" or \"10.0.0.0/8\"",
-            ),
-        }
-    }
+    let trusted_proxies = e.cidrs(
+        "server.trusted_proxies",
+        &raw.trusted_proxies,
+        |c, err| format!("`{c}`: {err}"),
+        "write an address or block such as \"127.0.0.1/32\" or \"10.0.0.0/8\"",
+    );
     ConnLimits {
         header_timeout,
         body_timeout,

@@ -24,17 +24,12 @@ pub(super) struct RawWebhooks {
 }
 
 pub(super) fn validate(raw: &RawWebhooks, e: &mut Errors) -> WebhooksConfig {
-    let mut allow_cidrs = Vec::new();
-    for (i, c) in raw.allow_cidrs.iter().enumerate() {
-        match c.parse::<Cidr>() {
-            Ok(cidr) => allow_cidrs.push(cidr),
-            Err(problem) => e.push(
-                format!("webhooks.allow_cidrs[{i}]"),
-                problem,
-                "use a block such as \"10.20.0.0/16\" or \"fd00::/8\", or a single address",
-            ),
-        }
-    }
+    let allow_cidrs = e.cidrs(
+        "webhooks.allow_cidrs",
+        &raw.allow_cidrs,
+        |_, problem| problem,
+        "use a block such as \"10.20.0.0/16\" or \"fd00::/8\", or a single address",
+    );
     WebhooksConfig {
         timeout_secs: raw.timeout_secs,
         allow_private_networks: raw.allow_private_networks,

@@ -115,7 +115,7 @@ impl Sender for EmailSender {
                 "not an email job (target or message of another channel)",
             );
         };
-        let message = match build_message_with(
+        let message = match build_message(
             &self.from,
             to,
             &job.idempotency_key,
@@ -142,18 +142,6 @@ impl Sender for EmailSender {
             },
         }
     }
-}
-
-/// The message for one recipient. `Err` is a dead-letter reason: retrying cannot fix it.
-pub fn build_message(
-    from: &Mailbox,
-    to: &str,
-    idempotency_key: &str,
-    subject: &str,
-    text: &str,
-    html: &str,
-) -> Result<lettre::Message, String> {
-    build_message_with(from, to, idempotency_key, subject, text, html, None)
 }
 
 /// `List-Unsubscribe: <url>` (RFC 2369) for a member's personal subscription.
@@ -192,8 +180,9 @@ impl lettre::message::header::Header for ListUnsubscribePost {
     }
 }
 
-/// [`build_message`] plus, for a personal subscription, the one-click unsubscribe headers.
-pub fn build_message_with(
+/// The message for one recipient, with the one-click unsubscribe headers for a personal
+/// subscription (`unsubscribe_url`). `Err` is a dead-letter reason: retrying cannot fix it.
+pub fn build_message(
     from: &Mailbox,
     to: &str,
     idempotency_key: &str,
@@ -328,6 +317,7 @@ mod tests {
             "Weekly sync has started",
             "Weekly sync has started.",
             "<p>Weekly sync has started.</p>",
+            None,
         )
         .unwrap();
         let raw = formatted(&m);
@@ -372,15 +362,24 @@ mod tests {
     #[test]
     fn line_breaks_in_the_subject_are_dead_letters() {
         for subject in ["Hi\r\nBcc: victim@example.org", "Hi\nBcc: x@y.org", "Hi\r"] {
-            let err =
-                build_message(&from(), "bob@example.org", "k", subject, "t", "h").unwrap_err();
+            let err = build_message(&from(), "bob@example.org", "k", subject, "t", "h", None)
+                .unwrap_err();
             assert!(err.contains("line break"), "{err}");
         }
     }
 
     #[test]
     fn non_ascii_subjects_are_encoded_not_raw() {
-        let m = build_message(&from(), "bob@example.org", "k", "Réunion ☕", "t", "h").unwrap();
+        let m = build_message(
+            &from(),
+            "bob@example.org",
+            "k",
+            "Réunion ☕",
+            "t",
+            "h",
+            None,
+        )
+        .unwrap();
         let raw = formatted(&m);
         let head = headers(&raw);
         assert!(head.is_ascii(), "{head}");
@@ -395,7 +394,7 @@ mod tests {
             "bob@example.org, eve@example.org",
             "",
         ] {
-            let err = build_message(&from(), to, "k", "s", "t", "h").unwrap_err();
+            let err = build_message(&from(), to, "k", "s", "t", "h", None).unwrap_err();
             assert!(err.contains("is not an email address"), "{to}: {err}");
         }
     }

@@ -228,6 +228,16 @@ mod tests {
 
     /// One row per registry entry: an address inside (first, last or typical) and its neighbour
     /// outside where the neighbour is public.
+    /// Each refused address is refused for its reason, and each allowed one is not refused.
+    fn judged(refused: &[(&str, &str)], allowed: &[&str]) {
+        for (ip, want) in refused {
+            assert_eq!(kind(ip), Some(*want), "{ip}");
+        }
+        for ip in allowed {
+            assert_eq!(kind(ip), None, "{ip}");
+        }
+    }
+
     #[test]
     fn ipv4_registry_rows() {
         let refused = [
@@ -259,30 +269,28 @@ mod tests {
             ("255.255.255.254", RESERVED),
             ("255.255.255.255", "a broadcast address"),
         ];
-        for (ip, want) in refused {
-            assert_eq!(kind(ip), Some(want), "{ip}");
-        }
-        for ip in [
-            "1.1.1.1",
-            "8.8.8.8",
-            "9.255.255.255",
-            "11.0.0.0",
-            "100.63.255.255",
-            "100.128.0.0",
-            "126.255.255.255",
-            "128.0.0.0",
-            "172.15.255.255",
-            "172.32.0.0",
-            "192.0.1.0",
-            "192.31.196.1",
-            "192.52.193.1",
-            "192.175.48.1",
-            "198.17.255.255",
-            "198.20.0.0",
-            "223.255.255.255",
-        ] {
-            assert_eq!(kind(ip), None, "{ip}");
-        }
+        judged(
+            &refused,
+            &[
+                "1.1.1.1",
+                "8.8.8.8",
+                "9.255.255.255",
+                "11.0.0.0",
+                "100.63.255.255",
+                "100.128.0.0",
+                "126.255.255.255",
+                "128.0.0.0",
+                "172.15.255.255",
+                "172.32.0.0",
+                "192.0.1.0",
+                "192.31.196.1",
+                "192.52.193.1",
+                "192.175.48.1",
+                "198.17.255.255",
+                "198.20.0.0",
+                "223.255.255.255",
+            ],
+        );
     }
 
     #[test]
@@ -311,22 +319,20 @@ mod tests {
             ("4000::1", RESERVED),
             ("1::1", RESERVED),
         ];
-        for (ip, want) in refused {
-            assert_eq!(kind(ip), Some(want), "{ip}");
-        }
-        for ip in [
-            "2606:4700:4700::1111",
-            "2001:3::1",
-            "2001:4:112::1",
-            "2001:20::1",
-            "2001:30::1",
-            "2001:200::1",
-            "2620:4f:8000::1",
-            "3fff:1000::1",
-            "2002:0808:0808::1",
-        ] {
-            assert_eq!(kind(ip), None, "{ip}");
-        }
+        judged(
+            &refused,
+            &[
+                "2606:4700:4700::1111",
+                "2001:3::1",
+                "2001:4:112::1",
+                "2001:20::1",
+                "2001:30::1",
+                "2001:200::1",
+                "2620:4f:8000::1",
+                "3fff:1000::1",
+                "2002:0808:0808::1",
+            ],
+        );
     }
 
     #[test]
@@ -345,12 +351,10 @@ mod tests {
             ("2002:a9fe:a9fe::", LINK_LOCAL),
             ("2002:c000:0201::1", DOCUMENTATION),
         ];
-        for (ip, want) in refused {
-            assert_eq!(kind(ip), Some(want), "{ip}");
-        }
-        for ip in ["::ffff:8.8.8.8", "64:ff9b::8.8.8.8", "2002:0808:0808::1"] {
-            assert_eq!(kind(ip), None, "{ip}");
-        }
+        judged(
+            &refused,
+            &["::ffff:8.8.8.8", "64:ff9b::8.8.8.8", "2002:0808:0808::1"],
+        );
         assert_eq!(
             embedded_v4("2002:7f00:1::".parse().unwrap()),
             Some(Ipv4Addr::new(127, 0, 0, 1))

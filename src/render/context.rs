@@ -40,6 +40,11 @@ pub const MEETING_KEYS: [&str; 11] = [
     "password",
 ];
 
+/// A join link or passcode, only where the route allows it: the event's own, else memory's.
+fn allowed<'a>(allow: bool, own: Option<&'a str>, remembered: Option<&'a str>) -> Option<&'a str> {
+    allow.then(|| own.or(remembered)).flatten()
+}
+
 pub fn build_context(input: &ContextInput) -> Value {
     let ev = input.event;
     let (meeting, old, operator) = match &ev.body {
@@ -53,20 +58,16 @@ pub fn build_context(input: &ContextInput) -> Value {
     };
     let allow = input.include_join_link;
     // The event's own link is the freshest; memory fills in for events that have none.
-    let join_url = allow
-        .then(|| {
-            meeting
-                .and_then(|m| m.join_url.as_deref())
-                .or(input.join_url)
-        })
-        .flatten();
-    let password = allow
-        .then(|| {
-            meeting
-                .and_then(|m| m.password.as_deref())
-                .or(input.password)
-        })
-        .flatten();
+    let join_url = allowed(
+        allow,
+        meeting.and_then(|m| m.join_url.as_deref()),
+        input.join_url,
+    );
+    let password = allowed(
+        allow,
+        meeting.and_then(|m| m.password.as_deref()),
+        input.password,
+    );
     let timezone = match input.timezone.trim() {
         "" => "UTC",
         tz => tz,

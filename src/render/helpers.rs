@@ -10,8 +10,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use chrono_tz::Tz;
 use fluent_bundle::{FluentResource, FluentValue};
 use handlebars::{
-    Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderError,
-    RenderErrorReason, ScopedJson,
+    Context, Handlebars, Helper, HelperDef, HelperResult, Output, PathAndJson, RenderContext,
+    RenderError, RenderErrorReason, ScopedJson,
 };
 use serde_json::Value;
 
@@ -54,7 +54,7 @@ pub fn register(reg: &mut Handlebars<'static>, format: Format) {
         ("default", default),
     ];
     for (name, f) in values {
-        reg.register_helper(name, Box::new(ValueHelper(f)));
+        reg.register_helper(name, Box::new(ValueHelper { name, f }));
     }
     reg.register_helper(
         "json",
@@ -66,15 +66,14 @@ pub fn register(reg: &mut Handlebars<'static>, format: Format) {
 
 /// What a value helper computes from its call: a value, which handlebars then escapes for the
 /// channel like any other.
-type ValueFn = for<'rc> fn(
-    &Helper<'rc>,
-    &Handlebars<'_>,
-    &'rc Context,
-) -> Result<ScopedJson<'rc>, RenderError>;
+type ValueFn = fn(&Call<'_, '_>) -> Result<Value, RenderError>;
 
 /// Every helper but `json` is a [`ValueFn`]: one adapter to handlebars' `HelperDef`, so each
 /// helper is only its own logic.
-struct ValueHelper(ValueFn);
+struct ValueHelper {
+    name: &'static str,
+    f: ValueFn,
+}
 
 impl HelperDef for ValueHelper {
     fn call_inner<'reg: 'rc, 'rc>(
@@ -84,49 +83,65 @@ impl HelperDef for ValueHelper {
         ctx: &'rc Context,
         _: &mut RenderContext<'reg, 'rc>,
     ) -> Result<ScopedJson<'rc>, RenderError> {
-        (self.0)(h, r, ctx)
+        let call = Call {
+            name: self.name,
+            h,
+            r,
+            ctx,
+        };
+        (self.f)(&call).map(ScopedJson::Derived)
     }
 }
 
-/// Parameter `idx`; in strict mode a misspelt path is an error naming it, otherwise it reads as null.
-fn param<'a>(
-    h: &'a Helper<'_>,
-    r: &Handlebars<'_>,
-    helper: &'static str,
-    idx: usize,
-) -> Result<&'a Value, RenderError> {
-    let p = h
-        .param(idx)
-        .ok_or(RenderErrorReason::ParamNotFoundForIndex(helper, idx))?;
-    if p.is_value_missing() && r.strict_mode() {
-        return Err(RenderError::strict_error(p.relative_path()));
-    }
-    Ok(p.value())
+/// One call of a helper: its parameters, whether the registry is strict, and the render's
+/// context; errors about a parameter name the helper.
+struct Call<'a, 'rc> {
+    name: &'static str,
+    h: &'a Helper<'rc>,
+    r: &'a Handlebars<'a>,
+    ctx: &'rc Context,
 }
 
-fn opt_param<'a>(
-    h: &'a Helper<'_>,
-    r: &Handlebars<'_>,
-    helper: &'static str,
-    idx: usize,
-) -> Result<Option<&'a Value>, RenderError> {
-    match h.param(idx) {
-        None => Ok(None),
-        Some(_) => param(h, r, helper, idx).map(Some),
+impl<'a> Call<'a, '_> {
+    /// Parameter `idx`; in strict mode a misspelt path is an error naming it, otherwise it reads
+    /// as null.
+    fn param(&self, idx: usize) -> Result<&'a Value, RenderError> {
+        let p = self
+            .h
+            .param(idx)
+            .ok_or(RenderErrorReason::ParamNotFoundForIndex(self.name, idx))?;
+        self.present(p)
     }
-}
 
-fn opt_hash<'a>(
-    h: &'a Helper<'_>,
-    r: &Handlebars<'_>,
-    name: &str,
-) -> Result<Option<&'a Value>, RenderError> {
-    match h.hash_get(name) {
-        None => Ok(None),
-        Some(p) if p.is_value_missing() && r.strict_mode() => {
-            Err(RenderError::strict_error(p.relative_path()))
+    fn opt_param(&self, idx: usize) -> Result<Option<&'a Value>, RenderError> {
+        match self.h.param(idx) {
+            None => Ok(None),
+            Some(_) => self.param(idx).map(Some),
         }
-        Some(p) => Ok(Some(p.value())),
+    }
+
+    fn opt_hash(&self, name: &str) -> Result<Option<&'a Value>, RenderError> {
+        match self.h.hash_get(name) {
+            None => Ok(None),
+            Some(p) => self.present(p).map(Some),
+        }
+    }
+
+    /// A parameter's value; in strict mode a misspelt path is an error naming it.
+    fn present(&self, p: &'a PathAndJson<'_>) -> Result<&'a Value, RenderError> {
+        if p.is_value_missing() && self.r.strict_mode() {
+            return Err(RenderError::strict_error(p.relative_path()));
+        }
+        Ok(p.value())
+    }
+
+    /// The render's data at a JSON pointer, like `/route/timezone`.
+    fn data(&self, pointer: &str) -> Option<&Value> {
+        self.ctx.data().pointer(pointer)
+    }
+
+    fn lang(&self) -> Lang {
+        lang_of(self.ctx)
     }
 }
 
@@ -134,8 +149,8 @@ fn fail(msg: String) -> RenderError {
     RenderErrorReason::Other(msg).into()
 }
 
-fn done<'rc>(s: String) -> Result<ScopedJson<'rc>, RenderError> {
-    Ok(ScopedJson::Derived(Value::String(s)))
+fn done(s: String) -> Result<Value, RenderError> {
+    Ok(Value::String(s))
 }
 
 /// Zoom sends `2021-07-13T21:44:51Z`; numbers are taken as ms since the epoch.
@@ -173,8 +188,12 @@ pub fn check_time_format(fmt: &str) -> Result<Vec<Item<'_>>, String> {
 /// The language an alert is written in: the context's `route.locale` (the dispatcher puts the
 /// route's language there, or the relay's default), English when it names no catalogue.
 pub fn lang_of(ctx: &Context) -> Lang {
-    ctx.data()
-        .pointer("/route/locale")
+    lang_in(ctx.data())
+}
+
+/// [`lang_of`] for the render's data before it becomes a handlebars context.
+pub fn lang_in(data: &Value) -> Lang {
+    data.pointer("/route/locale")
         .and_then(Value::as_str)
         .and_then(Lang::from_tag)
         .unwrap_or_else(Lang::english)
@@ -218,12 +237,8 @@ fn fluent_arg(v: &Value) -> FluentValue<'static> {
 /// `{{t "alert-join"}}`, `{{t "alert-started-subject" topic=meeting.topic}}`: a catalogue message
 /// in the alert's language, with the account's override when it has one. The result is a value,
 /// escaped for the channel like any other.
-fn message<'rc>(
-    h: &Helper<'rc>,
-    r: &Handlebars<'_>,
-    ctx: &'rc Context,
-) -> Result<ScopedJson<'rc>, RenderError> {
-    let Value::String(key) = param(h, r, "t", 0)? else {
+fn message(c: &Call<'_, '_>) -> Result<Value, RenderError> {
+    let Value::String(key) = c.param(0)? else {
         return Err(fail(
             "t: the message name must be a string, like {{t \"alert-join\"}}".into(),
         ));
@@ -234,46 +249,34 @@ fn message<'rc>(
         )));
     }
     let mut args = Vec::new();
-    for (name, p) in h.hash() {
-        if p.is_value_missing() && r.strict_mode() {
-            return Err(RenderError::strict_error(p.relative_path()));
-        }
-        args.push((*name, fluent_arg(p.value())));
+    for (name, p) in c.h.hash() {
+        args.push((*name, fluent_arg(c.present(p)?)));
     }
-    let lang = lang_of(ctx);
+    let lang = c.lang();
     let text = MESSAGES.with(|m| lang.t_over(m.borrow().as_deref(), key, &args));
     done(text)
 }
 
 /// `{{relative meeting.start_time}}`: "in 10 minutes", "2 hours ago", seen from when Zoom sent
 /// the event (so a delayed delivery does not shift it), or from now when the event has no time.
-fn relative<'rc>(
-    h: &Helper<'rc>,
-    r: &Handlebars<'_>,
-    ctx: &'rc Context,
-) -> Result<ScopedJson<'rc>, RenderError> {
-    let v = param(h, r, "relative", 0)?;
+fn relative(c: &Call<'_, '_>) -> Result<Value, RenderError> {
+    let v = c.param(0)?;
     let Some(t) = parse_time(v) else {
         return done(String::new());
     };
-    let now = ctx
-        .data()
-        .pointer("/event_time")
+    let now = c
+        .data("/event_time")
         .and_then(parse_time)
         .unwrap_or_else(Utc::now);
-    done(i18n::relative(t, now, lang_of(ctx)))
+    done(i18n::relative(t, now, c.lang()))
 }
 
 /// `{{time meeting.start_time "datetime"}}` (a style: `datetime`, `date`, `date-short`, `time`)
 /// or `{{time meeting.start_time "%A %H:%M" tz=route.timezone}}` (a strftime pattern). Names of
 /// days and months come out in the alert's language either way; without `tz`, the route's zone.
-fn time<'rc>(
-    h: &Helper<'rc>,
-    r: &Handlebars<'_>,
-    ctx: &'rc Context,
-) -> Result<ScopedJson<'rc>, RenderError> {
-    let v = param(h, r, "time", 0)?;
-    let fmt = match opt_param(h, r, "time", 1)? {
+fn time(c: &Call<'_, '_>) -> Result<Value, RenderError> {
+    let v = c.param(0)?;
+    let fmt = match c.opt_param(1)? {
         None | Some(Value::Null) => DEFAULT_TIME_FORMAT,
         Some(Value::String(s)) => s.as_str(),
         Some(_) => {
@@ -286,13 +289,9 @@ fn time<'rc>(
     if let TimeStyle::Pattern(p) = style {
         check_time_format(p).map_err(fail)?;
     }
-    let tz = match opt_hash(h, r, "tz")? {
+    let tz = match c.opt_hash("tz")? {
         Some(v) => zone(v.as_str()),
-        None => zone(
-            ctx.data()
-                .pointer("/route/timezone")
-                .and_then(Value::as_str),
-        ),
+        None => zone(c.data("/route/timezone").and_then(Value::as_str)),
     };
     let Some(t) = parse_time(v) else {
         // Null renders nothing; an unparsable value is shown as sent rather than lost.
@@ -302,7 +301,7 @@ fn time<'rc>(
             other => other.to_string(),
         });
     };
-    done(i18n::format_time(t, tz, lang_of(ctx), style))
+    done(i18n::format_time(t, tz, c.lang(), style))
 }
 
 fn as_minutes(v: &Value) -> Result<Option<i64>, RenderError> {
@@ -322,31 +321,23 @@ fn as_minutes(v: &Value) -> Result<Option<i64>, RenderError> {
 }
 
 /// `{{duration meeting.duration}}`: Zoom's `duration` is the *scheduled* length in minutes.
-fn duration<'rc>(
-    h: &Helper<'rc>,
-    r: &Handlebars<'_>,
-    ctx: &'rc Context,
-) -> Result<ScopedJson<'rc>, RenderError> {
-    let v = param(h, r, "duration", 0)?;
+fn duration(c: &Call<'_, '_>) -> Result<Value, RenderError> {
+    let v = c.param(0)?;
     done(match as_minutes(v)? {
-        Some(m) if m >= 0 => i18n::duration_minutes(m, lang_of(ctx)),
+        Some(m) if m >= 0 => i18n::duration_minutes(m, c.lang()),
         _ => String::new(),
     })
 }
 
 /// `{{duration_between meeting.start_time meeting.end_time}}`: the actual length of a meeting.
-fn duration_between<'rc>(
-    h: &Helper<'rc>,
-    r: &Handlebars<'_>,
-    ctx: &'rc Context,
-) -> Result<ScopedJson<'rc>, RenderError> {
-    let a = param(h, r, "duration_between", 0)?;
-    let b = param(h, r, "duration_between", 1)?;
+fn duration_between(c: &Call<'_, '_>) -> Result<Value, RenderError> {
+    let a = c.param(0)?;
+    let b = c.param(1)?;
     let (Some(a), Some(b)) = (parse_time(a), parse_time(b)) else {
         return done(String::new());
     };
     let secs = (b - a).num_seconds();
-    let lang = lang_of(ctx);
+    let lang = c.lang();
     done(match secs {
         s if s < 0 => String::new(),
         s if s < 30 => lang.tr("duration-under-a-minute"),
@@ -366,13 +357,9 @@ pub fn truncate_chars(s: &str, max: usize) -> String {
 }
 
 /// `{{truncate meeting.topic 80}}`: at most N characters (code points), the last one an ellipsis.
-fn truncate<'rc>(
-    h: &Helper<'rc>,
-    r: &Handlebars<'_>,
-    _: &'rc Context,
-) -> Result<ScopedJson<'rc>, RenderError> {
-    let v = param(h, r, "truncate", 0)?;
-    let max = param(h, r, "truncate", 1)?
+fn truncate(c: &Call<'_, '_>) -> Result<Value, RenderError> {
+    let v = c.param(0)?;
+    let max = c.param(1)?
         .as_u64()
         .filter(|n| *n >= 1)
         .ok_or_else(|| fail("truncate: the length must be a whole number of at least 1, like {{truncate meeting.topic 80}}".into()))?;
@@ -388,21 +375,15 @@ fn truncate<'rc>(
 }
 
 /// `{{default meeting.topic "Untitled meeting"}}`: the fallback when the value is null or blank.
-fn default<'rc>(
-    h: &Helper<'rc>,
-    r: &Handlebars<'_>,
-    _: &'rc Context,
-) -> Result<ScopedJson<'rc>, RenderError> {
-    let v = param(h, r, "default", 0)?;
-    let fallback = param(h, r, "default", 1)?;
+fn default(c: &Call<'_, '_>) -> Result<Value, RenderError> {
+    let v = c.param(0)?;
+    let fallback = c.param(1)?;
     let blank = match v {
         Value::Null => true,
         Value::String(s) => s.trim().is_empty(),
         _ => false,
     };
-    Ok(ScopedJson::Derived(
-        if blank { fallback } else { v }.clone(),
-    ))
+    Ok(if blank { fallback } else { v }.clone())
 }
 
 /// `{{json meeting}}`: the value as a JSON literal. In webhook bodies it is written as is (it is
@@ -416,11 +397,17 @@ impl HelperDef for JsonHelper {
         &self,
         h: &Helper<'rc>,
         r: &'reg Handlebars<'reg>,
-        _: &'rc Context,
+        ctx: &'rc Context,
         _: &mut RenderContext<'reg, 'rc>,
         out: &mut dyn Output,
     ) -> HelperResult {
-        let json = param(h, r, "json", 0)?.to_string();
+        let call = Call {
+            name: "json",
+            h,
+            r,
+            ctx,
+        };
+        let json = call.param(0)?.to_string();
         if self.raw {
             out.write(&json)?;
         } else {

@@ -277,11 +277,7 @@ impl Renderer {
         let scope = budget::enter();
         // The account's wording for this language, if it changed any (checked when saved; a
         // part that no longer parses is skipped and the catalogue's message used).
-        let lang = ctx
-            .pointer("/route/locale")
-            .and_then(Value::as_str)
-            .and_then(crate::i18n::Lang::from_tag)
-            .unwrap_or_else(crate::i18n::Lang::english);
+        let lang = helpers::lang_in(ctx);
         let _messages = helpers::MessagesScope::enter(
             overrides
                 .find_messages(lang.code())

@@ -90,6 +90,31 @@ pub struct DeliveryOptions {
 }
 
 impl Route {
+    /// A new route of tenant (`app_id`, `account_id`) as an editor starts one: started meetings,
+    /// UTC, enabled, no filters and no destinations yet.
+    pub fn new(app_id: &str, account_id: &str, name: &str) -> Route {
+        Route {
+            name: name.into(),
+            app_id: app_id.into(),
+            account_id: account_id.into(),
+            events: vec!["meeting.started".into()],
+            topic_contains: None,
+            topic_regex: None,
+            meeting_ids: vec![],
+            host_ids: vec![],
+            timezone: "UTC".into(),
+            locale: None,
+            description: None,
+            include_join_link: false,
+            enabled: true,
+            link_preview: false,
+            silent: false,
+            overflow: Overflow::Split,
+            destinations: vec![],
+            templates: BTreeMap::new(),
+        }
+    }
+
     pub fn delivery_options(&self) -> DeliveryOptions {
         DeliveryOptions {
             link_preview: self.link_preview,

@@ -1,27 +1,27 @@
-use std::collections::BTreeMap;
-
 use super::*;
 use crate::zoom::EventKind;
 fn route(name: &str) -> Route {
     Route {
-        name: name.into(),
-        app_id: "default".into(),
-        account_id: "A".into(),
-        events: vec!["meeting.started".into()],
-        topic_contains: None,
-        topic_regex: None,
-        meeting_ids: vec![],
-        host_ids: vec![],
-        timezone: "UTC".into(),
-        locale: None,
-        description: None,
-        include_join_link: false,
-        enabled: true,
-        link_preview: false,
-        silent: false,
-        overflow: Overflow::Split,
         destinations: vec![Destination::Log],
-        templates: BTreeMap::new(),
+        ..Route::new("default", "A", name)
+    }
+}
+
+/// An organizer's Telegram destination through the shared bot.
+fn telegram(chat_id: i64, thread_id: Option<i64>) -> Destination {
+    Destination::Telegram {
+        chat_id,
+        thread_id,
+        member: false,
+        bot: None,
+    }
+}
+
+/// An organizer's email destination.
+fn email(to: &[&str]) -> Destination {
+    Destination::Email {
+        to: to.iter().map(|a| a.to_string()).collect(),
+        member: false,
     }
 }
 
@@ -159,35 +159,14 @@ fn matching_table() {
 fn every_matching_route_fires_and_shared_targets_get_one_message() {
     let mut a = route("b-second");
     a.destinations = vec![
-        Destination::Telegram {
-            chat_id: -1,
-            thread_id: None,
-            member: false,
-            bot: None,
-        },
-        Destination::Email {
-            to: vec!["x@example.org".into(), "Y@example.org".into()],
-            member: false,
-        },
+        telegram(-1, None),
+        email(&["x@example.org", "Y@example.org"]),
     ];
     let mut b = route("a-first");
     b.destinations = vec![
-        Destination::Telegram {
-            chat_id: -1,
-            thread_id: None,
-            member: false,
-            bot: None,
-        },
-        Destination::Email {
-            to: vec!["y@example.org".into()],
-            member: false,
-        },
-        Destination::Telegram {
-            chat_id: -1,
-            thread_id: Some(7),
-            member: false,
-            bot: None,
-        },
+        telegram(-1, None),
+        email(&["y@example.org"]),
+        telegram(-1, Some(7)),
     ];
     let routes = vec![a, b];
     let kind = EventKind::MeetingStarted;
@@ -219,10 +198,7 @@ fn validation_names_each_bad_field() {
             url: "ftp://x".into(),
             secret: "nope".into(),
         },
-        Destination::Email {
-            to: vec!["not-an-address".into()],
-            member: false,
-        },
+        email(&["not-an-address"]),
     ];
     let ok = |_: &str, _: &str| Ok(());
     let webhooks = crate::config::WebhooksConfig {
@@ -338,12 +314,7 @@ events = ["meeting.started"]
     let json = r#"{"kind":"telegram","chat_id":-100,"thread_id":null}"#;
     assert_eq!(
         serde_json::from_str::<Destination>(json).unwrap(),
-        Destination::Telegram {
-            chat_id: -100,
-            thread_id: None,
-            member: false,
-            bot: None,
-        }
+        telegram(-100, None)
     );
     assert!(serde_json::from_str::<Destination>(r#"{"kind":"log","kind":"log"}"#).is_err());
 }

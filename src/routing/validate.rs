@@ -23,6 +23,15 @@ pub struct FieldError {
     pub message: String,
 }
 
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
 impl std::fmt::Display for FieldError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}: {}", self.field, self.message)
@@ -41,12 +50,7 @@ impl Route {
     /// Every problem with this route, each naming its field.
     pub fn validate(&self, ctx: &ValidationContext<'_>) -> Vec<FieldError> {
         let mut errs = Vec::new();
-        let mut err = |field: &str, message: String| {
-            errs.push(FieldError {
-                field: field.to_string(),
-                message,
-            })
-        };
+        let mut err = |field: &str, message: String| errs.push(FieldError::new(field, message));
         let name = self.name.trim();
         if name.is_empty() || name.len() > 200 || name.chars().any(char::is_control) {
             err(

@@ -234,10 +234,7 @@ pub async fn redeem(
     if !errs.is_empty() {
         return Err(ServiceError::Invalid(
             errs.into_iter()
-                .map(|(f, m)| crate::routing::FieldError {
-                    field: f.into(),
-                    message: m.into(),
-                })
+                .map(|(f, m)| crate::routing::FieldError::new(f, m))
                 .collect(),
         ));
     }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::tenants::RemoveReport;
 use super::{Ctx, ServiceError};
 use crate::apps::seal_secret;
-use crate::apps::sealed::{CLIENT_SECRET, SECRET_TOKEN};
+use crate::apps::sealed::{CLIENT_SECRET, SECRET_TOKEN, with_defaults};
 use crate::config::{ZoomApp, is_http_url, is_valid_app_id, limits};
 use crate::routing::FieldError;
 use crate::store::apps::StoredApp;
@@ -167,22 +167,13 @@ fn view(ctx: &Ctx, app: &ZoomApp, rec: Option<&StoredApp>, tenants: usize) -> Ap
 /// The stored record as the app it describes (secrets are not opened: a view needs only whether
 /// they are set).
 fn described(ctx: &Ctx, r: &StoredApp) -> ZoomApp {
-    let d = &ctx.config.zoom.app_defaults;
-    ZoomApp {
-        id: r.id.clone(),
-        client_id: r.client_id.clone(),
-        client_secret: r
-            .client_secret
-            .as_ref()
-            .map(|_| "sealed".to_string().into()),
-        secret_token: "sealed".to_string().into(),
-        oauth_url: r.oauth_url.clone().unwrap_or_else(|| d.oauth_url.clone()),
-        api_url: r.api_url.clone().unwrap_or_else(|| d.api_url.clone()),
-        timestamp_tolerance_secs: d.timestamp_tolerance_secs,
-        timestamp_future_tolerance_secs: d.timestamp_future_tolerance_secs,
-        allow_marketplace_installs: d.allow_marketplace_installs,
-        user_managed: r.user_managed.unwrap_or(d.user_managed),
-    }
+    let sealed = || "sealed".to_string().into();
+    with_defaults(
+        r,
+        &ctx.config.zoom.app_defaults,
+        r.client_secret.as_ref().map(|_| sealed()),
+        sealed(),
+    )
 }
 
 async fn stored_view(ctx: &Ctx, r: &StoredApp) -> Result<AppView, ServiceError> {
@@ -228,43 +219,51 @@ fn read_only(id: &str) -> ServiceError {
 
 fn check_token(errs: &mut Vec<FieldError>, field: &str, token: &str) {
     if let Some(problem) = limits::weakness(token) {
-        errs.push(FieldError {
-            field: field.into(),
-            message: format!(
-                "{problem}; copy the Secret Token from the Zoom app's Features > Access page"
-            ),
-        });
+        errs.push(FieldError::new(
+            field,
+            format!("{problem}; copy the Secret Token from the Zoom app's Features > Access page"),
+        ));
     }
 }
 
+/// The checks of the keys adding and updating an app share, after the caller's own in `errs`: the
+/// request is invalid when any of them failed.
 fn check_common(
-    errs: &mut Vec<FieldError>,
-    name: Option<&str>,
-    client_id: Option<&str>,
-    urls: [(&str, Option<&str>); 2],
-) {
-    if name.is_some_and(|n| n.chars().count() > 100 || n.chars().any(char::is_control)) {
-        errs.push(FieldError {
-            field: "name".into(),
-            message: "use at most 100 characters, on one line".into(),
-        });
+    mut errs: Vec<FieldError>,
+    name: &Option<String>,
+    client_id: &Option<String>,
+    oauth_url: &Option<String>,
+    api_url: &Option<String>,
+) -> Result<(), ServiceError> {
+    if name
+        .as_deref()
+        .is_some_and(|n| n.chars().count() > 100 || n.chars().any(char::is_control))
+    {
+        errs.push(FieldError::new(
+            "name",
+            "use at most 100 characters, on one line",
+        ));
     }
-    if client_id.is_some_and(|c| c.trim().is_empty() || c.len() > 200) {
-        errs.push(FieldError {
-            field: "client_id".into(),
-            message: "copy the Client ID from the Zoom app's App Credentials page".into(),
-        });
+    if client_id
+        .as_deref()
+        .is_some_and(|c| c.trim().is_empty() || c.len() > 200)
+    {
+        errs.push(FieldError::new(
+            "client_id",
+            "copy the Client ID from the Zoom app's App Credentials page",
+        ));
     }
-    for (field, url) in urls {
-        if let Some(u) = url
+    for (field, url) in [("oauth_url", oauth_url), ("api_url", api_url)] {
+        if let Some(u) = url.as_deref()
             && !is_http_url(u)
         {
-            errs.push(FieldError {
-                field: field.into(),
-                message: format!("`{u}` is not an http(s) URL; leave it out for Zoom's own"),
-            });
+            errs.push(FieldError::new(
+                field,
+                format!("`{u}` is not an http(s) URL; leave it out for Zoom's own"),
+            ));
         }
     }
+    ServiceError::check(errs)
 }
 
 fn seal(ctx: &Ctx, id: &str, field: &str, plain: &str) -> String {
@@ -275,33 +274,26 @@ fn seal(ctx: &Ctx, id: &str, field: &str, plain: &str) -> String {
 pub async fn add(ctx: &Ctx, req: AddApp, added_by: &str) -> Result<AppView, ServiceError> {
     let mut errs = Vec::new();
     if !is_valid_app_id(&req.id) {
-        errs.push(FieldError {
-            field: "id".into(),
-            message: "use 1-64 letters, digits, '-' or '_' (it becomes part of the webhook URL)"
-                .into(),
-        });
+        errs.push(FieldError::new(
+            "id",
+            "use 1-64 letters, digits, '-' or '_' (it becomes part of the webhook URL)",
+        ));
     }
     check_token(&mut errs, "secret_token", &req.secret_token);
     if req.client_id.is_some() != req.client_secret.is_some() {
-        errs.push(FieldError {
-            field: "client_id".into(),
-            message: "client_id and client_secret must be set together (or neither, for a \
-                      webhook-only app)"
-                .into(),
-        });
+        errs.push(FieldError::new(
+            "client_id",
+            "client_id and client_secret must be set together (or neither, for a \
+                      webhook-only app)",
+        ));
     }
     check_common(
-        &mut errs,
-        req.name.as_deref(),
-        req.client_id.as_deref(),
-        [
-            ("oauth_url", req.oauth_url.as_deref()),
-            ("api_url", req.api_url.as_deref()),
-        ],
-    );
-    if !errs.is_empty() {
-        return Err(ServiceError::Invalid(errs));
-    }
+        errs,
+        &req.name,
+        &req.client_id,
+        &req.oauth_url,
+        &req.api_url,
+    )?;
     if ctx.config.zoom.app(&req.id).is_some() {
         return Err(ServiceError::Conflict(format!(
             "app `{}` is defined in the config file already",
@@ -354,23 +346,18 @@ pub async fn update(ctx: &Ctx, id: &str, req: UpdateApp) -> Result<AppView, Serv
         .overlap_secs
         .unwrap_or(ctx.config.zoom.secret_overlap_secs);
     if overlap > MAX_OVERLAP_SECS {
-        errs.push(FieldError {
-            field: "overlap_secs".into(),
-            message: format!("at most {MAX_OVERLAP_SECS} (30 days)"),
-        });
+        errs.push(FieldError::new(
+            "overlap_secs",
+            format!("at most {MAX_OVERLAP_SECS} (30 days)"),
+        ));
     }
     check_common(
-        &mut errs,
-        req.name.as_deref(),
-        req.client_id.as_deref(),
-        [
-            ("oauth_url", req.oauth_url.as_deref()),
-            ("api_url", req.api_url.as_deref()),
-        ],
-    );
-    if !errs.is_empty() {
-        return Err(ServiceError::Invalid(errs));
-    }
+        errs,
+        &req.name,
+        &req.client_id,
+        &req.oauth_url,
+        &req.api_url,
+    )?;
     for _ in 0..16 {
         let old = ctx.db.get_app(id).await?.ok_or_else(|| not_found(id))?;
         let now = now_ms();

@@ -80,16 +80,10 @@ pub async fn check_route(
             match db.chat_link(*chat_id).await? {
                 Some(l) if l.is_tenant(&t.app_id, &t.account_id) => {}
                 None if kept(*chat_id) => {}
-                _ => errs.push(FieldError {
-                    field,
-                    message: NOT_LINKED.into(),
-                }),
+                _ => errs.push(FieldError::new(field, NOT_LINKED)),
             }
         } else if !kept(*chat_id) {
-            errs.push(FieldError {
-                field,
-                message: PRIVATE_CHAT.into(),
-            });
+            errs.push(FieldError::new(field, PRIVATE_CHAT));
         }
     }
     Ok(errs)

@@ -9,7 +9,7 @@ use std::time::Duration;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 
-use super::{Ctx, ServiceError};
+use super::{Ctx, ServiceError, of_tenant};
 use crate::store::bot::{CodeKind, CodeRecord, code_id};
 
 /// How long link and organizer codes live unless `ttl` is given.
@@ -253,14 +253,7 @@ pub async fn list(
     app: Option<&str>,
     account: Option<&str>,
 ) -> Result<Vec<CodeRecord>, ServiceError> {
-    Ok(ctx
-        .db
-        .list_codes(None)
-        .await?
-        .into_iter()
-        .filter(|c| app.is_none_or(|a| a == c.app_id))
-        .filter(|c| account.is_none_or(|a| a == c.account_id))
-        .collect())
+    Ok(of_tenant(ctx.db.list_codes(None).await?, app, account))
 }
 
 /// Revokes the code named `id` (its listed id, or a prefix of at least 6 hex digits).

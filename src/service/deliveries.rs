@@ -4,7 +4,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::events::parse_since;
-use super::{Ctx, ServiceError};
+use super::{Ctx, ServiceError, in_scope, of_tenant};
 use crate::store::{Attempt, Backend, DisabledTarget, Job, Message, Notice};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
@@ -94,8 +94,7 @@ pub async fn list(ctx: &Ctx, q: &DeliveriesQuery) -> Result<Vec<DeliveryView>, S
     let db = &*ctx.db;
     let keep = |j: &Job| {
         q.route.as_deref().is_none_or(|r| r == j.route_name)
-            && q.app.as_deref().is_none_or(|a| a == j.app_id)
-            && q.account.as_deref().is_none_or(|a| a == j.account_id)
+            && in_scope(j, q.app.as_deref(), q.account.as_deref())
             && q.event.as_deref().is_none_or(|e| e == j.event)
     };
     let (dead, pending, sent) = match q.state.as_deref() {
@@ -273,23 +272,16 @@ pub async fn replay(ctx: &Ctx, r: &ReplayRequest) -> Result<ReplayReport, Servic
     Ok(report)
 }
 
+/// The notices of the tenants the filters name (see [`super::of_tenant`]).
 pub async fn notices(
     ctx: &Ctx,
     app: Option<&str>,
     account: Option<&str>,
 ) -> Result<Vec<Notice>, ServiceError> {
-    let list = match (app, account) {
+    Ok(match (app, account) {
         (Some(app), Some(acc)) => ctx.db.list_notices(Some((app, acc))).await?,
-        (None, Some(acc)) => ctx
-            .db
-            .list_notices(None)
-            .await?
-            .into_iter()
-            .filter(|n| n.account_id == acc)
-            .collect(),
-        _ => ctx.db.list_notices(None).await?,
-    };
-    Ok(list)
+        _ => of_tenant(ctx.db.list_notices(None).await?, app, account),
+    })
 }
 
 /// Destinations disabled after a permanent failure (410, a kicked bot).
@@ -298,14 +290,7 @@ pub async fn disabled(
     app: Option<&str>,
     account: Option<&str>,
 ) -> Result<Vec<DisabledTarget>, ServiceError> {
-    Ok(ctx
-        .db
-        .list_disabled(None)
-        .await?
-        .into_iter()
-        .filter(|d| app.is_none_or(|a| a == d.app_id))
-        .filter(|d| account.is_none_or(|a| a == d.account_id))
-        .collect())
+    Ok(of_tenant(ctx.db.list_disabled(None).await?, app, account))
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
@@ -327,4 +312,34 @@ pub async fn enable(ctx: &Ctx, r: &EnableRequest) -> Result<bool, ServiceError> 
     let enabled = ctx.db.enable_target(&r.app, &r.account, &r.target).await?;
     ctx.durable().await?;
     Ok(enabled)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::service::test_ctx;
+
+    #[tokio::test]
+    async fn notices_filtered_by_app_alone_are_that_apps_only() {
+        let (_dir, ctx) = test_ctx();
+        for (app, account) in [("a1", "acc"), ("a2", "acc"), ("a1", "other")] {
+            ctx.db
+                .add_notice(app, account, "test", "m", None, None)
+                .await
+                .unwrap();
+        }
+        let tenants = |list: Vec<Notice>| -> Vec<(String, String)> {
+            let mut t: Vec<_> = list.into_iter().map(|n| (n.app_id, n.account_id)).collect();
+            t.sort();
+            t
+        };
+        let of = |app: &str, account: &str| (app.to_owned(), account.to_owned());
+        let by_app = tenants(notices(&ctx, Some("a1"), None).await.unwrap());
+        assert_eq!(by_app, vec![of("a1", "acc"), of("a1", "other")]);
+        let by_account = tenants(notices(&ctx, None, Some("acc")).await.unwrap());
+        assert_eq!(by_account, vec![of("a1", "acc"), of("a2", "acc")]);
+        let one = tenants(notices(&ctx, Some("a2"), Some("acc")).await.unwrap());
+        assert_eq!(one, vec![of("a2", "acc")]);
+        assert_eq!(notices(&ctx, None, None).await.unwrap().len(), 3);
+    }
 }

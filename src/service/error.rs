@@ -24,10 +24,16 @@ pub enum ServiceError {
 impl ServiceError {
     /// One invalid field.
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> ServiceError {
-        ServiceError::Invalid(vec![FieldError {
-            field: field.into(),
-            message: message.into(),
-        }])
+        ServiceError::Invalid(vec![FieldError::new(field, message)])
+    }
+
+    /// Nothing when `errs` is empty; otherwise the request is invalid, for all of them at once.
+    pub fn check(errs: Vec<FieldError>) -> Result<(), ServiceError> {
+        if errs.is_empty() {
+            Ok(())
+        } else {
+            Err(ServiceError::Invalid(errs))
+        }
     }
 }
 

@@ -449,17 +449,8 @@ pub async fn invite_new_addresses(ctx: &Ctx, route: &Route) -> Result<(), Servic
             }
             match ctx.caller {
                 Caller::Operator => {
-                    ctx.db
-                        .put_consent(&Consent::new(
-                            app,
-                            account,
-                            &route.name,
-                            &address,
-                            ConsentState::Confirmed,
-                            ConsentBy::Operator,
-                            now_ms(),
-                        ))
-                        .await?
+                    let state = (ConsentState::Confirmed, ConsentBy::Operator);
+                    put_consent(&ctx.db, route, &address, state, now_ms()).await?
                 }
                 Caller::Tenant(_) => {
                     if ctx.config.email.is_some() {
@@ -467,23 +458,34 @@ pub async fn invite_new_addresses(ctx: &Ctx, route: &Route) -> Result<(), Servic
                     } else {
                         // No mail can go out: record the address as waiting, so it shows as
                         // such, and invite it once email is configured and the route is saved.
-                        ctx.db
-                            .put_consent(&Consent::new(
-                                app,
-                                account,
-                                &route.name,
-                                &address,
-                                ConsentState::Pending,
-                                ConsentBy::Organizer,
-                                now_ms(),
-                            ))
-                            .await?;
+                        let state = (ConsentState::Pending, ConsentBy::Organizer);
+                        put_consent(&ctx.db, route, &address, state, now_ms()).await?;
                     }
                 }
             }
         }
     }
     Ok(())
+}
+
+/// Writes `address`'s consent to `route`: its state and who gave it, at `at_ms`.
+async fn put_consent(
+    db: &Db,
+    route: &Route,
+    address: &str,
+    (state, by): (ConsentState, ConsentBy),
+    at_ms: i64,
+) -> Result<(), ServiceError> {
+    let c = Consent::new(
+        &route.app_id,
+        &route.account_id,
+        &route.name,
+        address,
+        state,
+        by,
+        at_ms,
+    );
+    Ok(db.put_consent(&c).await?)
 }
 
 /// Once per store: every address already in a route when double opt-in arrived keeps working,
@@ -505,16 +507,8 @@ pub async fn record_existing_addresses(db: &Db) -> Result<u64, ServiceError> {
                     .await?
                     .is_none()
                 {
-                    db.put_consent(&Consent::new(
-                        &r.app_id,
-                        &r.account_id,
-                        &r.name,
-                        a,
-                        ConsentState::Confirmed,
-                        ConsentBy::Existing,
-                        now,
-                    ))
-                    .await?;
+                    let state = (ConsentState::Confirmed, ConsentBy::Existing);
+                    put_consent(db, &r, a, state, now).await?;
                     n += 1;
                 }
             }

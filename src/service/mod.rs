@@ -87,6 +87,50 @@ impl Ctx {
     }
 }
 
+/// A record of one tenant, for the listings the front ends filter by app and account.
+pub(crate) trait OfTenant {
+    /// (app id, account id).
+    fn tenant(&self) -> (&str, &str);
+}
+
+/// Records whose `app_id` and `account_id` name their tenant.
+macro_rules! of_tenant_by_fields {
+    ($($t:ty),* $(,)?) => {$(
+        impl OfTenant for $t {
+            fn tenant(&self) -> (&str, &str) {
+                (&self.app_id, &self.account_id)
+            }
+        }
+    )*};
+}
+
+of_tenant_by_fields!(
+    crate::store::bot::CodeRecord,
+    crate::store::bot::OrganizerLink,
+    crate::store::DisabledTarget,
+    crate::store::Notice,
+    crate::store::Job,
+    crate::routing::Route,
+);
+
+/// The records of `list` of the tenants the filters name: any app when `app` is None, any account
+/// when `account` is None.
+pub(crate) fn of_tenant<T: OfTenant>(
+    list: Vec<T>,
+    app: Option<&str>,
+    account: Option<&str>,
+) -> Vec<T> {
+    list.into_iter()
+        .filter(|r| in_scope(r, app, account))
+        .collect()
+}
+
+/// Whether `rec` is of a tenant the filters name (see [`of_tenant`]).
+pub(crate) fn in_scope(rec: &impl OfTenant, app: Option<&str>, account: Option<&str>) -> bool {
+    let (a, acc) = rec.tenant();
+    app.is_none_or(|x| x == a) && account.is_none_or(|x| x == acc)
+}
+
 /// A context on a throwaway store with the example config, as the operator, for unit tests.
 #[cfg(test)]
 pub(crate) fn test_ctx() -> (tempfile::TempDir, Ctx) {

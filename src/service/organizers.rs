@@ -1,7 +1,7 @@
 //! Telegram organizers of a tenant (made by organizer codes): list them, remove one. An organizer
 //! gets the tenant's notices in Telegram and may pause, resume and test its routes there.
 
-use super::{Ctx, ServiceError};
+use super::{Ctx, ServiceError, of_tenant};
 use crate::store::bot::OrganizerLink;
 
 /// Organizer links, filtered by app and account when given.
@@ -10,14 +10,7 @@ pub async fn list(
     app: Option<&str>,
     account: Option<&str>,
 ) -> Result<Vec<OrganizerLink>, ServiceError> {
-    Ok(ctx
-        .db
-        .all_organizers()
-        .await?
-        .into_iter()
-        .filter(|o| app.is_none_or(|a| a == o.app_id))
-        .filter(|o| account.is_none_or(|a| a == o.account_id))
-        .collect())
+    Ok(of_tenant(ctx.db.all_organizers().await?, app, account))
 }
 
 /// Removes Telegram user `user_id` as an organizer of (app, account). False when they were not one.

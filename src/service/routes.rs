@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use super::chats::{self, Caller};
+use super::of_tenant;
 use crate::config::Config;
 use crate::dispatch::{self, Dispatcher};
 use crate::render::{Renderer, TEMPLATE_KEYS};
@@ -11,6 +12,13 @@ use crate::routing::{
     Destination, FieldError, MEETING_EVENTS, Route, RouteDocument, ValidationContext,
 };
 use crate::store::{ImportReport, update_route};
+
+/// A route that is not there, or is another tenant's (which reads the same).
+fn no_route(app: &str, account: &str, name: &str) -> ServiceError {
+    ServiceError::NotFound(format!(
+        "no route `{name}` for account {account} (app {app})"
+    ))
+}
 
 /// `route` as an organizer wrote it, with the members' own Telegram subscriptions taken from
 /// `stored`. Those belong to the members (`/subscribe`, `/unsubscribe`): an organizer's edit
@@ -111,23 +119,23 @@ fn document_errors(doc: &RouteDocument, each: Vec<Vec<FieldError>>) -> Vec<Field
     let mut seen = HashSet::new();
     for (i, (r, own)) in doc.routes.iter().zip(each).enumerate() {
         for e in own {
-            errs.push(FieldError {
-                field: format!("routes[{i}] ({}).{}", r.name, e.field),
-                message: e.message,
-            });
+            errs.push(FieldError::new(
+                format!("routes[{i}] ({}).{}", r.name, e.field),
+                e.message,
+            ));
         }
         if !seen.insert((&r.app_id, &r.account_id, &r.name)) {
-            errs.push(FieldError {
-                field: format!("routes[{i}].name"),
-                message: format!("`{}` appears twice for the same account", r.name),
-            });
+            errs.push(FieldError::new(
+                format!("routes[{i}].name"),
+                format!("`{}` appears twice for the same account", r.name),
+            ));
         }
     }
     if doc.routes.is_empty() {
-        errs.push(FieldError {
-            field: "routes".into(),
-            message: "the document has no [[routes]] entries".into(),
-        });
+        errs.push(FieldError::new(
+            "routes",
+            "the document has no [[routes]] entries",
+        ));
     }
     errs
 }
@@ -160,24 +168,22 @@ impl Ctx {
     ) -> Result<Vec<Route>, ServiceError> {
         let routes = match (app, account) {
             (Some(app), Some(acc)) => self.db.list_routes(Some((app, acc))).await?,
-            _ => self
-                .db
-                .list_routes(None)
-                .await?
-                .into_iter()
-                .filter(|r| app.is_none_or(|a| a == r.app_id))
-                .filter(|r| account.is_none_or(|a| a == r.account_id))
-                .collect(),
+            _ => of_tenant(self.db.list_routes(None).await?, app, account),
         };
         Ok(routes)
     }
 
     pub async fn get(&self, app: &str, account: &str, name: &str) -> Result<Route, ServiceError> {
-        self.db.get_route(app, account, name).await?.ok_or_else(|| {
-            ServiceError::NotFound(format!(
-                "no route `{name}` for account {account} (app {app})"
-            ))
-        })
+        let route = self.db.get_route(app, account, name).await?;
+        route.ok_or_else(|| no_route(app, account, name))
+    }
+
+    /// What follows every write of a route: invitations to its new email addresses, then the
+    /// flush that makes the write acknowledged.
+    async fn saved(&self, route: Route) -> Result<Route, ServiceError> {
+        super::join::invite_new_addresses(self, &route).await?;
+        self.durable().await?;
+        Ok(route)
     }
 
     /// Validation plus the destination proof for this caller.
@@ -193,9 +199,7 @@ impl Ctx {
 
     pub async fn add(&self, route: Route) -> Result<Route, ServiceError> {
         let errs = self.check(&route, None).await?;
-        if !errs.is_empty() {
-            return Err(ServiceError::Invalid(errs));
-        }
+        ServiceError::check(errs)?;
         // Only if the name is free at the moment of writing, not just when checked.
         if !self.db.create_route(&route).await? {
             return Err(ServiceError::Conflict(format!(
@@ -203,9 +207,7 @@ impl Ctx {
                 route.name
             )));
         }
-        super::join::invite_new_addresses(self, &route).await?;
-        self.durable().await?;
-        Ok(route)
+        self.saved(route).await
     }
 
     /// Replaces route `name` of the tenant; the new route may rename it but not move it to another
@@ -220,16 +222,12 @@ impl Ctx {
         let old = self.get(app, account, name).await?;
         let mut errs = self.check(&route, Some(&old)).await?;
         if route.app_id != app || route.account_id != account {
-            errs.push(FieldError {
-                field: "account_id".into(),
-                message:
-                    "a route cannot move to another app or account; remove it and add it there"
-                        .into(),
-            });
+            errs.push(FieldError::new(
+                "account_id",
+                "a route cannot move to another app or account; remove it and add it there",
+            ));
         }
-        if !errs.is_empty() {
-            return Err(ServiceError::Invalid(errs));
-        }
+        ServiceError::check(errs)?;
         if route.name == name {
             // Compare-and-swap onto the route as stored now, not as read above: a member who
             // subscribed since then keeps the subscription.
@@ -238,14 +236,8 @@ impl Ctx {
                 Ok::<_, ServiceError>(fresh.clone())
             })
             .await?
-            .ok_or_else(|| {
-                ServiceError::NotFound(format!(
-                    "no route `{name}` for account {account} (app {app})"
-                ))
-            })?;
-            super::join::invite_new_addresses(self, &saved).await?;
-            self.durable().await?;
-            return Ok(saved);
+            .ok_or_else(|| no_route(app, account, name))?;
+            return self.saved(saved).await;
         }
         // A rename: create the new name (only if free), then take the old route away in one step
         // and carry over the subscriptions it had at that moment.
@@ -267,9 +259,7 @@ impl Ctx {
         })
         .await?
         .unwrap_or(renamed);
-        super::join::invite_new_addresses(self, &saved).await?;
-        self.durable().await?;
-        Ok(saved)
+        self.saved(saved).await
     }
 
     /// Pauses (`enabled = false`) or resumes route `name` of the tenant. A compare-and-swap on the
@@ -283,11 +273,7 @@ impl Ctx {
         name: &str,
         enabled: bool,
     ) -> Result<bool, ServiceError> {
-        let not_found = || {
-            ServiceError::NotFound(format!(
-                "no route `{name}` for account {account} (app {app})"
-            ))
-        };
+        let not_found = || no_route(app, account, name);
         if let Caller::Tenant(t) = &self.caller
             && (t.app_id != app || t.account_id != account)
         {
@@ -308,9 +294,7 @@ impl Ctx {
         if self.db.remove_route(app, account, name).await? {
             self.durable().await
         } else {
-            Err(ServiceError::NotFound(format!(
-                "no route `{name}` for account {account} (app {app})"
-            )))
+            Err(no_route(app, account, name))
         }
     }
 
@@ -322,9 +306,7 @@ impl Ctx {
             each.push(self.check(r, old.as_ref()).await?);
         }
         let errs = document_errors(doc, each);
-        if !errs.is_empty() {
-            return Err(ServiceError::Invalid(errs));
-        }
+        ServiceError::check(errs)?;
         // Like `replace` for a route that exists: a compare-and-swap that keeps the members'
         // own subscriptions as stored now.
         let mut report = ImportReport::default();
@@ -361,10 +343,7 @@ impl Ctx {
     ) -> Result<TestReport, ServiceError> {
         dispatcher.preview(app, body).await.map_err(|e| match e {
             dispatch::PreviewError::Store(s) => ServiceError::from(s),
-            dispatch::PreviewError::Invalid(m) => ServiceError::Invalid(vec![FieldError {
-                field: "event".into(),
-                message: m,
-            }]),
+            dispatch::PreviewError::Invalid(m) => ServiceError::invalid("event", m),
         })
     }
 }

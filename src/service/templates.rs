@@ -98,12 +98,7 @@ impl Ctx {
         check_event_key(event, key)?;
         self.renderer
             .validate(&format!("{event}/{key}"), source)
-            .map_err(|e| {
-                ServiceError::Invalid(vec![FieldError {
-                    field: format!("{event}/{key}"),
-                    message: e.detail(),
-                }])
-            })?;
+            .map_err(|e| ServiceError::invalid(format!("{event}/{key}"), e.detail()))?;
         self.db
             .set_template(app, account, event, key, source)
             .await?;
@@ -134,16 +129,11 @@ impl Ctx {
                 continue;
             }
             if let Err(e) = self.renderer.validate(key, source) {
-                errs.push(FieldError {
-                    field: format!("{event}/{key}"),
-                    message: e.detail(),
-                });
+                errs.push(FieldError::new(format!("{event}/{key}"), e.detail()));
             }
             changed.push((key, source));
         }
-        if !errs.is_empty() {
-            return Err(ServiceError::Invalid(errs));
-        }
+        ServiceError::check(errs)?;
         for (key, source) in &changed {
             self.db
                 .set_template(app, account, event, key, source)
@@ -239,18 +229,18 @@ impl Ctx {
     pub async fn preview(&self, req: &PreviewRequest) -> Result<Vec<PreviewItem>, ServiceError> {
         let kind = EventKind::parse(&req.event);
         if !kind.is_meeting() {
-            return Err(ServiceError::Invalid(vec![FieldError {
-                field: "event".into(),
-                message: format!("use one of {}", MEETING_EVENTS.join(", ")),
-            }]));
+            return Err(ServiceError::invalid(
+                "event",
+                format!("use one of {}", MEETING_EVENTS.join(", ")),
+            ));
         }
         let route = match (&req.route, &req.account) {
             (Some(name), Some(acc)) => Some(self.get(&req.app, acc, name).await?),
             (Some(_), None) => {
-                return Err(ServiceError::Invalid(vec![FieldError {
-                    field: "account".into(),
-                    message: "a route is named within an account; pass --account".into(),
-                }]));
+                return Err(ServiceError::invalid(
+                    "account",
+                    "a route is named within an account; pass --account",
+                ));
             }
             _ => None,
         };
@@ -268,10 +258,10 @@ impl Ctx {
         );
         if let Some(tag) = req.locale.as_deref().filter(|t| !t.trim().is_empty()) {
             if crate::i18n::Lang::from_tag(tag).is_none() {
-                return Err(ServiceError::Invalid(vec![FieldError {
-                    field: "locale".into(),
-                    message: format!("the relay has no messages in `{tag}`"),
-                }]));
+                return Err(ServiceError::invalid(
+                    "locale",
+                    format!("the relay has no messages in `{tag}`"),
+                ));
             }
             ctx["route"]["locale"] = serde_json::Value::String(tag.to_string());
         }
@@ -280,15 +270,10 @@ impl Ctx {
         let mut errs = Vec::new();
         for (key, source) in &req.templates {
             if let Err(e) = self.renderer.validate(key, source) {
-                errs.push(FieldError {
-                    field: format!("templates.{key}"),
-                    message: e.detail(),
-                });
+                errs.push(FieldError::new(format!("templates.{key}"), e.detail()));
             }
         }
-        if !errs.is_empty() {
-            return Err(ServiceError::Invalid(errs));
-        }
+        ServiceError::check(errs)?;
         let empty = BTreeMap::new();
         let route_templates = route.as_ref().map(|r| &r.templates).unwrap_or(&empty);
         // Unsaved drafts (the console's live preview) come first, then the route, then the tenant.
@@ -432,12 +417,7 @@ impl Ctx {
                         }
                         _ => m,
                     })
-                    .map_err(|e| {
-                        ServiceError::Invalid(vec![FieldError {
-                            field: "templates".into(),
-                            message: e.to_string(),
-                        }])
-                    })?;
+                    .map_err(|e| ServiceError::invalid("templates", e.to_string()))?;
                 let key = format!(
                     "test_{run}_{}",
                     dispatch::idempotency_key(0, &target).trim_start_matches("msg_0_")
@@ -488,29 +468,25 @@ fn check_event_key(event: &str, key: &str) -> Result<(), ServiceError> {
             .into_iter()
             .map(|l| l.code())
             .collect();
-        return Err(ServiceError::Invalid(vec![FieldError {
-            field: "lang".into(),
-            message: format!("use one of {}", known.join(", ")),
-        }]));
+        return Err(ServiceError::invalid(
+            "lang",
+            format!("use one of {}", known.join(", ")),
+        ));
     }
     let mut errs = Vec::new();
     if !MEETING_EVENTS.contains(&event) {
-        errs.push(FieldError {
-            field: "event".into(),
-            message: format!("use one of {}", MEETING_EVENTS.join(", ")),
-        });
+        errs.push(FieldError::new(
+            "event",
+            format!("use one of {}", MEETING_EVENTS.join(", ")),
+        ));
     }
     if !TEMPLATE_KEYS.contains(&key) {
-        errs.push(FieldError {
-            field: "key".into(),
-            message: format!("use one of {}", TEMPLATE_KEYS.join(", ")),
-        });
+        errs.push(FieldError::new(
+            "key",
+            format!("use one of {}", TEMPLATE_KEYS.join(", ")),
+        ));
     }
-    if errs.is_empty() {
-        Ok(())
-    } else {
-        Err(ServiceError::Invalid(errs))
-    }
+    ServiceError::check(errs)
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]

@@ -90,29 +90,21 @@ pub struct Meeting {
     #[serde(default, deserialize_with = "flex_u64_opt")]
     pub id: Option<u64>,
     /// The meeting instance.
-    #[serde(default)]
     pub uuid: Option<String>,
-    #[serde(default)]
     pub host_id: Option<String>,
-    #[serde(default)]
     pub topic: Option<String>,
     /// 1 instant, 2 scheduled, 3 recurring without fixed time, 4 PMI, 8 recurring with fixed time.
     #[serde(default, rename = "type", deserialize_with = "flex_i64_opt")]
     pub kind: Option<i64>,
     /// ISO-8601 UTC, e.g. `2021-07-13T21:44:51Z`.
-    #[serde(default)]
     pub start_time: Option<String>,
-    #[serde(default)]
     pub end_time: Option<String>,
     /// IANA zone name of the meeting.
-    #[serde(default)]
     pub timezone: Option<String>,
     /// Scheduled minutes, also in meeting.ended (not the actual length).
     #[serde(default, deserialize_with = "flex_i64_opt")]
     pub duration: Option<i64>,
-    #[serde(default)]
     pub join_url: Option<String>,
-    #[serde(default)]
     pub password: Option<String>,
 }
 
@@ -261,34 +253,25 @@ struct Envelope<'a> {
 
 #[derive(Deserialize)]
 struct AccountOnly {
-    #[serde(default)]
     account_id: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize)]
 struct MeetingPayload {
-    #[serde(default)]
     account_id: Option<String>,
-    #[serde(default)]
     operator: Option<String>,
-    #[serde(default)]
     operator_id: Option<String>,
     #[serde(default, deserialize_with = "flex_i64_opt")]
     time_stamp: Option<i64>,
     object: Meeting,
-    #[serde(default)]
     old_object: Option<Meeting>,
 }
 
 #[derive(Deserialize)]
 struct DeauthPayload {
-    #[serde(default)]
     account_id: Option<String>,
-    #[serde(default)]
     user_id: Option<String>,
-    #[serde(default)]
     signature: Option<String>,
-    #[serde(default)]
     client_id: Option<String>,
     #[serde(default, deserialize_with = "flex_i64_opt")]
     event_ts: Option<i64>,
@@ -387,12 +370,7 @@ fn flex_u64_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<u64>, D::Error
             .map(Some)
             .map_err(|_| de::Error::custom("meeting id is negative")),
         Some(NumOrStr::F(_)) => Err(de::Error::custom("meeting id is not an integer")),
-        Some(NumOrStr::S(s)) if s.trim().is_empty() => Ok(None),
-        Some(NumOrStr::S(s)) => s
-            .trim()
-            .parse()
-            .map(Some)
-            .map_err(|_| de::Error::custom(format!("meeting id {s:?} is not a number"))),
+        Some(NumOrStr::S(s)) => from_text(&s, "meeting id "),
     }
 }
 
@@ -404,12 +382,18 @@ fn flex_i64_opt<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error
             .map_err(|_| de::Error::custom("number out of range")),
         Some(NumOrStr::I(i)) => Ok(Some(i)),
         Some(NumOrStr::F(f)) => Ok(Some(f as i64)),
-        Some(NumOrStr::S(s)) if s.trim().is_empty() => Ok(None),
-        Some(NumOrStr::S(s)) => s
-            .trim()
+        Some(NumOrStr::S(s)) => from_text(&s, ""),
+    }
+}
+
+/// A number Zoom sent as text: blank is absent; the error names the value, after `what`.
+fn from_text<T: std::str::FromStr, E: de::Error>(s: &str, what: &str) -> Result<Option<T>, E> {
+    match s.trim() {
+        "" => Ok(None),
+        t => t
             .parse()
             .map(Some)
-            .map_err(|_| de::Error::custom(format!("{s:?} is not a number"))),
+            .map_err(|_| E::custom(format!("{what}{s:?} is not a number"))),
     }
 }
 

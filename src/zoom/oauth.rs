@@ -59,9 +59,7 @@ pub struct TokenResponse {
     pub access_token: String,
     pub refresh_token: String,
     pub expires_in: i64,
-    #[serde(default)]
     pub scope: Option<String>,
-    #[serde(default)]
     pub api_url: Option<String>,
 }
 
@@ -82,10 +80,8 @@ impl std::fmt::Debug for TokenResponse {
 pub struct UserMe {
     pub id: String,
     pub account_id: String,
-    #[serde(default)]
     pub email: Option<String>,
     /// Informational only: a custom role can be named anything ("Badminton Club Members").
-    #[serde(default)]
     pub role_name: Option<String>,
     /// The account role's id: "0" is the Owner role and "1" the Admin role (Zoom's built-in roles,
     /// whose ids do not change); custom roles get other ids. Zoom sends a string; a number is
@@ -105,11 +101,8 @@ fn string_or_number<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Str
 /// `/v2/meetings/{id}`, the fields a started alert can use.
 #[derive(Debug, Clone, Deserialize)]
 pub struct MeetingDetails {
-    #[serde(default)]
     pub topic: Option<String>,
-    #[serde(default)]
     pub join_url: Option<String>,
-    #[serde(default)]
     pub password: Option<String>,
 }
 
@@ -350,11 +343,8 @@ fn unreachable(endpoint: &'static str, e: reqwest::Error) -> OAuthError {
 fn classify_token_error(status: u16, body: &str) -> OAuthError {
     #[derive(Deserialize, Default)]
     struct Err {
-        #[serde(default)]
         error: Option<String>,
-        #[serde(default)]
         error_description: Option<String>,
-        #[serde(default)]
         reason: Option<String>,
     }
     let e: Err = serde_json::from_str(body).unwrap_or_default();

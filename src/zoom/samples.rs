@@ -52,90 +52,89 @@ pub fn sample(kind: &EventKind, p: &SampleParams) -> Option<Value> {
         .clone()
         .unwrap_or_else(|| format!("{}-{}==", p.meeting_id, ts));
     let start = p.now;
-    let body = match kind {
-        EventKind::MeetingCreated => json!({
-            "event": "meeting.created",
-            "payload": {
-                "account_id": p.account_id,
-                "operator": "organizer@example.org",
-                "operator_id": p.host_id,
-                "operation": "single",
-                "object": {
-                    "uuid": uuid, "id": p.meeting_id, "host_id": p.host_id, "topic": p.topic,
-                    "type": 2, "start_time": iso(start + Duration::days(1)), "duration": 60,
-                    "timezone": "America/New_York",
-                    "join_url": format!("https://zoom.us/j/{}?pwd=demoPwd", p.meeting_id),
-                    "password": "123456"
-                }
-            },
-            "event_ts": ts
-        }),
+    let payload = match kind {
+        EventKind::MeetingCreated => {
+            let mut object = scheduled(p, &uuid);
+            object["join_url"] = json!(format!("https://zoom.us/j/{}?pwd=demoPwd", p.meeting_id));
+            object["password"] = json!("123456");
+            by_organizer(p, json!({"operation": "single", "object": object}))
+        }
         EventKind::MeetingStarted => json!({
-            "event": "meeting.started",
-            "payload": {
-                "account_id": p.account_id,
-                "object": {
-                    "id": p.meeting_id.to_string(), "uuid": uuid, "host_id": p.host_id,
-                    "topic": p.topic, "type": 2, "start_time": iso(start),
-                    "timezone": "America/New_York", "duration": 60
-                }
-            },
-            "event_ts": ts
+            "account_id": p.account_id,
+            "object": running(p, &uuid, start, None)
         }),
         EventKind::MeetingEnded => json!({
-            "event": "meeting.ended",
-            "payload": {
-                "account_id": p.account_id,
-                "object": {
-                    "id": p.meeting_id.to_string(), "uuid": uuid, "host_id": p.host_id,
-                    "topic": p.topic, "type": 2, "start_time": iso(start - Duration::minutes(47)),
-                    "end_time": iso(start), "timezone": "America/New_York", "duration": 60
-                }
-            },
-            "event_ts": ts
+            "account_id": p.account_id,
+            "object": running(p, &uuid, start - Duration::minutes(47), Some(start))
         }),
-        EventKind::MeetingUpdated => json!({
-            "event": "meeting.updated",
-            "payload": {
-                "account_id": p.account_id,
-                "operator": "organizer@example.org",
-                "operator_id": p.host_id,
+        EventKind::MeetingUpdated => by_organizer(
+            p,
+            json!({
                 "scope": "single",
                 "time_stamp": ts - 1000,
                 "object": { "id": p.meeting_id, "topic": p.topic, "start_time": iso(start + Duration::days(2)) },
                 "old_object": { "id": p.meeting_id, "topic": format!("{} (old)", p.topic), "start_time": iso(start + Duration::days(1)) }
-            },
-            "event_ts": ts
-        }),
-        EventKind::MeetingDeleted => json!({
-            "event": "meeting.deleted",
-            "payload": {
-                "account_id": p.account_id,
-                "operator": "organizer@example.org",
-                "operator_id": p.host_id,
-                "operation": "single",
-                "object": {
-                    "uuid": uuid, "id": p.meeting_id, "host_id": p.host_id, "topic": p.topic,
-                    "type": 2, "start_time": iso(start + Duration::days(1)), "duration": 60,
-                    "timezone": "America/New_York"
-                }
-            },
-            "event_ts": ts
-        }),
+            }),
+        ),
+        EventKind::MeetingDeleted => by_organizer(
+            p,
+            json!({"operation": "single", "object": scheduled(p, &uuid)}),
+        ),
         EventKind::AppDeauthorized => json!({
-            "event": "app_deauthorized",
-            "payload": {
-                "account_id": p.account_id,
-                "user_id": p.host_id,
-                "signature": format!("deauth-{ts}"),
-                "deauthorization_time": iso(start),
-                "client_id": "demo-client-id"
-            },
-            "event_ts": ts
+            "account_id": p.account_id,
+            "user_id": p.host_id,
+            "signature": format!("deauth-{ts}"),
+            "deauthorization_time": iso(start),
+            "client_id": "demo-client-id"
         }),
         _ => return None,
     };
-    Some(body)
+    Some(json!({
+        "event": kind.as_str(),
+        "payload": payload,
+        "event_ts": ts
+    }))
+}
+
+/// The payload of a change an organizer made (created, updated, deleted): who, then `rest`.
+fn by_organizer(p: &SampleParams, rest: Value) -> Value {
+    let mut payload = json!({
+        "account_id": p.account_id,
+        "operator": "organizer@example.org",
+        "operator_id": p.host_id
+    });
+    if let (Some(m), Value::Object(rest)) = (payload.as_object_mut(), rest) {
+        m.extend(rest);
+    }
+    payload
+}
+
+/// A meeting scheduled for tomorrow, as created and deleted send it (numeric id).
+fn scheduled(p: &SampleParams, uuid: &str) -> Value {
+    json!({
+        "uuid": uuid, "id": p.meeting_id, "host_id": p.host_id, "topic": p.topic,
+        "type": 2, "start_time": iso(p.now + Duration::days(1)), "duration": 60,
+        "timezone": "America/New_York"
+    })
+}
+
+/// A meeting as started and ended send it: the id as a string, no join link; `end` for ended.
+fn running(
+    p: &SampleParams,
+    uuid: &str,
+    start: DateTime<Utc>,
+    end: Option<DateTime<Utc>>,
+) -> Value {
+    let mut object = json!({
+        "id": p.meeting_id.to_string(), "uuid": uuid, "host_id": p.host_id,
+        "topic": p.topic, "type": 2, "start_time": iso(start)
+    });
+    if let Some(end) = end {
+        object["end_time"] = json!(iso(end));
+    }
+    object["timezone"] = json!("America/New_York");
+    object["duration"] = json!(60);
+    object
 }
 
 #[cfg(test)]

@@ -188,35 +188,19 @@ fn arabic_alerts_are_marked_right_to_left() {
 fn an_accounts_message_override_changes_the_wording_in_its_language_only() {
     let r = renderer();
     let ev = event_with("meeting.started", "Community call");
-    let tenant = BTreeMap::from([(
-        messages_key("es"),
-        "alert-started-headline = ¡Ya empezó!\n".to_owned(),
-    )]);
-    let layers = Overrides {
-        layers: vec![&tenant],
-    };
-    let es = r
-        .render(
+    let key = messages_key("es");
+    let layer = [(key.as_str(), "alert-started-headline = ¡Ya empezó!\n")];
+    for (locale, wording) in [("es", "¡Ya empezó!"), ("en", "Meeting started:")] {
+        let out = render_over(
+            &r,
             Channel::Telegram,
-            &ev.kind,
-            &ctx_in(&ev, false, "es"),
-            &layers,
+            &ev,
+            &ctx_in(&ev, false, locale),
+            &layer,
         )
         .unwrap();
-    assert!(all_text(&es).contains("¡Ya empezó!"), "{}", all_text(&es));
-    let en = r
-        .render(
-            Channel::Telegram,
-            &ev.kind,
-            &ctx_in(&ev, false, "en"),
-            &layers,
-        )
-        .unwrap();
-    assert!(
-        all_text(&en).contains("Meeting started:"),
-        "{}",
-        all_text(&en)
-    );
+        assert!(all_text(&out).contains(wording), "{}", all_text(&out));
+    }
 }
 
 #[test]

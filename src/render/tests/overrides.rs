@@ -59,21 +59,17 @@ fn overrides_route_specific_then_route_all_then_tenant_then_default() {
 fn a_broken_override_is_an_error_with_its_position() {
     let r = renderer();
     let ev = event_with("meeting.started", "Call");
-    let route: BTreeMap<String, String> = [(
-        "telegram.html".to_owned(),
-        "<b>{{meeting.topic}}</b>\n{{meeting.topc}}".to_owned(),
-    )]
-    .into();
-    let err = r
-        .render(
-            Channel::Telegram,
-            &ev.kind,
-            &ctx_of(&ev, false),
-            &Overrides {
-                layers: vec![&route],
-            },
-        )
-        .unwrap_err();
+    let err = render_over(
+        &r,
+        Channel::Telegram,
+        &ev,
+        &ctx_of(&ev, false),
+        &[(
+            "telegram.html",
+            "<b>{{meeting.topic}}</b>\n{{meeting.topc}}",
+        )],
+    )
+    .unwrap_err();
     assert_eq!(
         err.to_string(),
         "telegram.html line 2, column 1: unknown name `meeting.topc`"
@@ -141,22 +137,14 @@ fn events_without_defaults_need_an_override() {
 fn an_absurdly_long_telegram_message_is_capped_without_breaking_markup() {
     let r = renderer();
     let ev = event_with("meeting.started", &"Tom & Jerry ".repeat(4000));
-    let tmpl: BTreeMap<String, String> = [(
-        "telegram.html".to_owned(),
-        "<b>{{meeting.topic}}</b>".to_owned(),
-    )]
-    .into();
-    let Rendered::Telegram { html } = r
-        .render(
-            Channel::Telegram,
-            &ev.kind,
-            &ctx_of(&ev, false),
-            &Overrides {
-                layers: vec![&tmpl],
-            },
-        )
-        .unwrap()
-    else {
+    let Rendered::Telegram { html } = render_over(
+        &r,
+        Channel::Telegram,
+        &ev,
+        &ctx_of(&ev, false),
+        &[("telegram.html", "<b>{{meeting.topic}}</b>")],
+    )
+    .unwrap() else {
         panic!()
     };
     assert!(telegram::visible_len(&html) <= crate::render::MAX_TELEGRAM_RENDER);

@@ -5,12 +5,12 @@ use super::*;
 #[test]
 fn validation_names_a_typo_with_line_and_column() {
     let r = renderer();
-    let e = r
-        .validate(
-            "telegram.html",
-            "<b>{{meeting.topic}}</b>\n    {{meeting.topc}}",
-        )
-        .unwrap_err();
+    let e = refused(
+        &r,
+        "telegram.html",
+        "<b>{{meeting.topic}}</b>\n    {{meeting.topc}}",
+        "unknown name",
+    );
     assert_eq!((e.line, e.column), (Some(2), Some(5)));
     assert_eq!(e.name.as_deref(), Some("meeting.topc"));
     assert_eq!(
@@ -22,12 +22,12 @@ fn validation_names_a_typo_with_line_and_column() {
 #[test]
 fn validation_finds_typos_in_branches_no_sample_takes() {
     let r = renderer();
-    let e = r
-        .validate(
-            "email.txt",
-            "{{#if (eq meeting.type 99)}}\n  {{time meeting.strat_time \"%H\"}}\n{{/if}}",
-        )
-        .unwrap_err();
+    let e = refused(
+        &r,
+        "email.txt",
+        "{{#if (eq meeting.type 99)}}\n  {{time meeting.strat_time \"%H\"}}\n{{/if}}",
+        "unknown name",
+    );
     assert_eq!(e.name.as_deref(), Some("meeting.strat_time"));
     assert_eq!(e.line, Some(2));
 }
@@ -35,37 +35,40 @@ fn validation_finds_typos_in_branches_no_sample_takes() {
 #[test]
 fn validation_reports_unclosed_blocks_unknown_helpers_and_bad_keys() {
     let r = renderer();
-    let e = r
-        .validate("log.txt", "{{#if meeting.topic}}\n{{meeting.topic}}")
-        .unwrap_err();
-    assert!(e.message.contains("missing its `{{/…}}`"), "{e}");
+    let e = refused(
+        &r,
+        "log.txt",
+        "{{#if meeting.topic}}\n{{meeting.topic}}",
+        "missing its `{{/…}}`",
+    );
     assert!(e.line.is_some());
+    refused(
+        &r,
+        "log.txt",
+        "{{#if meeting.topic}}x{{/each}}",
+        "\"if\" was opened",
+    );
 
-    let e = r
-        .validate("log.txt", "{{#if meeting.topic}}x{{/each}}")
-        .unwrap_err();
-    assert!(e.message.contains("\"if\" was opened"), "{e}");
-
-    let e = r
-        .validate("log.txt", "{{tme meeting.start_time}}")
-        .unwrap_err();
+    let e = refused(
+        &r,
+        "log.txt",
+        "{{tme meeting.start_time}}",
+        "unknown helper",
+    );
     assert_eq!(
         e.to_string(),
         "log.txt line 1, column 1: unknown helper `tme`"
     );
 
-    assert!(
-        r.validate("sms.txt", "x")
-            .unwrap_err()
-            .message
-            .contains("unknown template key")
-    );
-    assert!(
-        r.validate("meeting.bogus/log.txt", "x")
-            .unwrap_err()
-            .message
-            .contains("unknown event")
-    );
+    refused(&r, "sms.txt", "x", "unknown template key");
+    refused(&r, "meeting.bogus/log.txt", "x", "unknown event");
+}
+
+/// Validates `source` under `key`, which must fail with a message that says `why`.
+fn refused(r: &Renderer, key: &str, source: &str, why: &str) -> TemplateError {
+    let e = r.validate(key, source).unwrap_err();
+    assert!(e.message.contains(why), "{key}: {e}");
+    e
 }
 
 #[test]
@@ -88,25 +91,25 @@ fn validation_checks_the_output_per_channel() {
     // meeting.id is always present in the samples, so this one is valid JSON...
     assert!(e.is_ok(), "{e:?}");
     // ...but an unquoted string is not.
-    let e = r
-        .validate("webhook.json", r#"{"topic": {{meeting.topic}}}"#)
-        .unwrap_err();
-    assert!(e.message.contains("not valid JSON"), "{e}");
+    refused(
+        &r,
+        "webhook.json",
+        r#"{"topic": {{meeting.topic}}}"#,
+        "not valid JSON",
+    );
     r.validate(
         "webhook.json",
         r#"{"meeting": {{json meeting}}, "old": {{json old}}}"#,
     )
     .unwrap();
 
-    let e = r
-        .validate("telegram.html", "<b>{{meeting.topic}}</b><br>")
-        .unwrap_err();
-    assert!(e.message.contains("<br>"), "{e}");
-
-    let e = r
-        .validate("email.subject", "{{#if meeting.end_time}}Ended{{/if}}")
-        .unwrap_err();
-    assert!(e.message.contains("subject is empty"), "{e}");
+    refused(&r, "telegram.html", "<b>{{meeting.topic}}</b><br>", "<br>");
+    refused(
+        &r,
+        "email.subject",
+        "{{#if meeting.end_time}}Ended{{/if}}",
+        "subject is empty",
+    );
     r.validate(
         "meeting.ended/email.subject",
         "{{#if meeting.end_time}}Ended{{/if}}",
@@ -145,9 +148,12 @@ fn documented_examples_validate() {
     .unwrap();
     r.validate("meeting.ended/telegram.html", "<b>{{meeting.topic}}</b> ended after {{duration_between meeting.start_time meeting.end_time}}")
         .unwrap();
-    let e = r
-        .validate("log.txt", "{{#if meeting.topic}}\n{{meeting.topic}}")
-        .unwrap_err();
+    let e = refused(
+        &r,
+        "log.txt",
+        "{{#if meeting.topic}}\n{{meeting.topic}}",
+        "ends inside a block",
+    );
     assert_eq!(
         e.to_string(),
         "log.txt line 2, column 18: the template ends inside a block or tag: a `{{#…}}` is missing its `{{/…}}`, or a `{{` its `}}`"
@@ -158,8 +164,7 @@ fn documented_examples_validate() {
 fn nested_each_over_meeting_is_refused_at_save_with_a_plain_reason() {
     let r = renderer();
     let six = "{{#each @root.meeting}}".repeat(6) + "x" + &"{{/each}}".repeat(6);
-    let e = r.validate("telegram.html", &six).unwrap_err();
-    assert!(e.message.contains("repeats too much"), "{e}");
+    let e = refused(&r, "telegram.html", &six, "repeats too much");
     assert!(e.message.contains("Remove a nested {{#each}}"), "{e}");
     // Three deep is within the static limits, and the sample meeting is small enough.
     let three = "{{#each @root.meeting}}".repeat(3) + "x" + &"{{/each}}".repeat(3);
@@ -172,69 +177,47 @@ fn big_output_and_big_sources_are_refused() {
     let big = "{{#each meeting}}{{#each @root.meeting}}".to_owned()
         + &"{{@root.meeting.topic}} {{@root.meeting.topic}} ".repeat(40)
         + "{{/each}}{{/each}}";
-    let e = r.validate("email.subject", &big).unwrap_err();
-    assert!(e.message.contains("output is too big"), "{e}");
     let long = "a".repeat(17 * 1024);
-    let e = r.validate("log.txt", &long).unwrap_err();
-    assert!(e.message.contains("too long"), "{e}");
     let deep = "{{#if meeting}}".repeat(17) + &"{{/if}}".repeat(17);
-    let e = r.validate("log.txt", &deep).unwrap_err();
-    assert!(e.message.contains("nests blocks too deeply"), "{e}");
+    for (key, source, why) in [
+        ("email.subject", &big, "output is too big"),
+        ("log.txt", &long, "too long"),
+        ("log.txt", &deep, "nests blocks too deeply"),
+    ] {
+        refused(&r, key, source, why);
+    }
 }
 
 #[test]
 fn budgeted_each_behaves_like_the_builtin() {
     let r = renderer();
-    let t = "{{#each meeting.ids}}{{@index}}:{{this}}{{#if @first}}F{{/if}}{{#if @last}}L{{/if}},{{else}}none{{/each}}";
-    let ctx = json!({"meeting": {"ids": [5, 6, 7]}});
-    let tmpl: BTreeMap<String, String> = [("log.txt".to_owned(), t.to_owned())].into();
     let ev = event_with("meeting.started", "x");
-    let out = r
-        .render(
-            Channel::Log,
-            &ev.kind,
-            &ctx,
-            &Overrides {
-                layers: vec![&tmpl],
-            },
-        )
-        .unwrap();
-    assert_eq!(
-        out,
-        Rendered::Log {
-            text: "0:5F,1:6,2:7L,".into()
-        }
-    );
-    let t2 = "{{#each meeting as |v k|}}{{k}}={{v}};{{/each}}";
-    let tmpl: BTreeMap<String, String> = [("log.txt".to_owned(), t2.to_owned())].into();
-    let ctx = json!({"meeting": {"a": 1, "b": 2}});
-    let out = r
-        .render(
-            Channel::Log,
-            &ev.kind,
-            &ctx,
-            &Overrides {
-                layers: vec![&tmpl],
-            },
-        )
-        .unwrap();
-    assert_eq!(
-        out,
-        Rendered::Log {
-            text: "a=1;b=2;".into()
-        }
-    );
+    let cases = [
+        (
+            "{{#each meeting.ids}}{{@index}}:{{this}}{{#if @first}}F{{/if}}{{#if @last}}L{{/if}},{{else}}none{{/each}}",
+            json!({"meeting": {"ids": [5, 6, 7]}}),
+            "0:5F,1:6,2:7L,",
+        ),
+        (
+            "{{#each meeting as |v k|}}{{k}}={{v}};{{/each}}",
+            json!({"meeting": {"a": 1, "b": 2}}),
+            "a=1;b=2;",
+        ),
+    ];
+    for (t, ctx, text) in cases {
+        let out = render_over(&r, Channel::Log, &ev, &ctx, &[("log.txt", t)]).unwrap();
+        assert_eq!(out, Rendered::Log { text: text.into() }, "{t}");
+    }
 }
 
 #[test]
 fn an_unknown_sentence_is_refused_even_in_a_branch_no_sample_takes() {
     let r = renderer();
-    let e = r
-        .validate(
-            "telegram.html",
-            "{{#if (eq meeting.type 99)}}{{t \"alert-nonexistent\"}}{{/if}}{{t \"alert-join\"}}",
-        )
-        .unwrap_err();
-    assert!(e.message.contains("alert-nonexistent"), "{e}");
+    refused(
+        &r,
+        "telegram.html",
+        "{{#if (eq meeting.type 99)}}{{t \"alert-nonexistent\"}}{{/if}}{{t \"alert-join\"}}",
+        "alert-nonexistent",
+    );
     r.validate("telegram.html", "{{t \"alert-join\"}}").unwrap();
 }
