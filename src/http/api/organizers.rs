@@ -11,12 +11,9 @@ use crate::http::{ApiError, AppState};
 use crate::service::organizers;
 
 pub(super) async fn list_organizers(
-    State(st): State<AppState>,
     s: Scope,
 ) -> Result<Json<Vec<crate::store::bot::OrganizerLink>>, ApiError> {
-    Ok(Json(
-        organizers::list(&call::operator(&st), s.app(), s.account()).await?,
-    ))
+    Ok(Json(organizers::list(&s.ctx, s.app(), s.account()).await?))
 }
 
 pub(super) async fn remove_organizer(

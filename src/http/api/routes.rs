@@ -16,11 +16,8 @@ use crate::routing::{Route, RouteDocument};
 use crate::service::routes::{TestReport, TestSent};
 use crate::store::ImportReport;
 
-pub(super) async fn list_routes(
-    State(st): State<AppState>,
-    s: Scope,
-) -> Result<Json<Vec<Route>>, ApiError> {
-    Ok(Json(call::operator(&st).list(s.app(), s.account()).await?))
+pub(super) async fn list_routes(s: Scope) -> Result<Json<Vec<Route>>, ApiError> {
+    Ok(Json(s.ctx.list(s.app(), s.account()).await?))
 }
 
 pub(super) async fn add_route(

@@ -10,13 +10,8 @@ use crate::http::extract::{Json, Path};
 use crate::http::{ApiError, AppState};
 use crate::service::subscriptions::{self, Subscription};
 
-pub(super) async fn list_subscriptions(
-    State(st): State<AppState>,
-    t: Tenant,
-) -> Result<Json<Vec<Subscription>>, ApiError> {
-    Ok(Json(
-        subscriptions::list(&call::operator(&st), &t.app, &t.account).await?,
-    ))
+pub(super) async fn list_subscriptions(t: Tenant) -> Result<Json<Vec<Subscription>>, ApiError> {
+    Ok(Json(subscriptions::list(&t.ctx, &t.app, &t.account).await?))
 }
 
 pub(super) async fn remove_subscription(

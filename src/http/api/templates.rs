@@ -12,13 +12,8 @@ use crate::http::extract::{Json, Path, Query};
 use crate::http::{ApiError, AppState};
 use crate::service::routes::{PreviewItem, PreviewRequest, TemplateInfo};
 
-pub(super) async fn list_templates(
-    State(st): State<AppState>,
-    t: Tenant,
-) -> Result<Json<Vec<TemplateInfo>>, ApiError> {
-    Ok(Json(
-        call::operator(&st).templates(&t.app, &t.account).await?,
-    ))
+pub(super) async fn list_templates(t: Tenant) -> Result<Json<Vec<TemplateInfo>>, ApiError> {
+    Ok(Json(t.ctx.templates(&t.app, &t.account).await?))
 }
 
 #[derive(Deserialize)]

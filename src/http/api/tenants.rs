@@ -7,6 +7,7 @@ use crate::http::extract::{Path, Query};
 use axum::extract::State;
 use serde::Deserialize;
 
+use super::Operator;
 use crate::http::auth::Principal;
 use crate::http::call;
 use crate::http::{ApiError, AppState};
@@ -19,14 +20,10 @@ pub(super) struct AppQuery {
 }
 
 pub(super) async fn list(
-    State(st): State<AppState>,
-    p: Principal,
+    op: Operator,
     Query(q): Query<AppQuery>,
 ) -> Result<Json<Vec<TenantView>>, ApiError> {
-    p.require_operator()?;
-    Ok(Json(
-        tenants::list(&call::operator(&st), q.app.as_deref()).await?,
-    ))
+    Ok(Json(tenants::list(&op.ctx, q.app.as_deref()).await?))
 }
 
 pub(super) async fn show(
@@ -41,19 +38,13 @@ pub(super) async fn show(
 }
 
 pub(super) async fn remove(
-    State(st): State<AppState>,
-    p: Principal,
+    op: Operator,
     Path((app, account)): Path<(String, String)>,
 ) -> Result<Json<RemoveReport>, ApiError> {
-    p.require_operator()?;
-    let report = tenants::remove(&call::operator(&st), &st.tenants, &app, &account).await?;
+    let report = tenants::remove(&op.ctx, &op.st.tenants, &app, &account).await?;
     Ok(Json(report))
 }
 
-pub(super) async fn audit(
-    State(st): State<AppState>,
-    p: Principal,
-) -> Result<Json<Vec<AuditEntry>>, ApiError> {
-    p.require_operator()?;
-    Ok(Json(tenants::audit(&call::operator(&st)).await?))
+pub(super) async fn audit(op: Operator) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    Ok(Json(tenants::audit(&op.ctx).await?))
 }
