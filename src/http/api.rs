@@ -69,7 +69,7 @@ use crate::store::{AuditEntry, DisabledTarget, ImportReport, Notice};
 
 pub use openapi::document as openapi_document;
 pub(crate) use routes::send_test_quota;
-use scope::{Operator, Scope, Tenant, TenantQuery, default_app};
+use scope::{Operator, RouteName, Scope, Tenant, TenantQuery, Visible, Whole, default_app};
 
 use backup::backup;
 use deliveries::{

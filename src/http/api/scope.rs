@@ -4,9 +4,10 @@
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use serde::Deserialize;
+use serde::de::DeserializeOwned;
 
 use super::super::auth::Principal;
-use super::super::extract::Query;
+use super::super::extract::{Path, Query};
 use super::super::{ApiError, AppState, call};
 use crate::service::Ctx;
 
@@ -129,6 +130,54 @@ impl FromRequestParts<AppState> for Operator {
             st: st.clone(),
         })
     }
+}
+
+/// A tenant's resource named by the path, `/{app}/{account}/...`: checked visible to the caller
+/// (404 otherwise, exactly like something that does not exist), with the rest of the path (`T`, by
+/// the path's names), the caller, and the service as the operator.
+pub(in crate::http::api) struct Visible<T> {
+    pub(in crate::http::api) app: String,
+    pub(in crate::http::api) account: String,
+    pub(in crate::http::api) rest: T,
+    pub(in crate::http::api) p: Principal,
+    pub(in crate::http::api) ctx: Ctx,
+}
+
+#[derive(Deserialize)]
+struct TenantPath<T> {
+    app: String,
+    account: String,
+    #[serde(flatten)]
+    rest: T,
+}
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for Visible<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, st: &AppState) -> Result<Self, ApiError> {
+        let p = Principal::from_request_parts(parts, st).await?;
+        let Path(TenantPath { app, account, rest }) =
+            Path::<TenantPath<T>>::from_request_parts(parts, st).await?;
+        p.require(&app, &account)?;
+        let ctx = call::operator(st);
+        Ok(Visible {
+            app,
+            account,
+            rest,
+            p,
+            ctx,
+        })
+    }
+}
+
+/// The rest of a path that names nothing but the tenant.
+#[derive(Deserialize)]
+pub(in crate::http::api) struct Whole {}
+
+/// The rest of a path that names one of the tenant's routes.
+#[derive(Deserialize)]
+pub(in crate::http::api) struct RouteName {
+    pub(in crate::http::api) name: String,
 }
 
 pub(in crate::http::api) fn default_app() -> String {

@@ -4,13 +4,10 @@
 
 use crate::http::extract::Json;
 use crate::http::extract::{Path, Query};
-use axum::extract::State;
 use serde::Deserialize;
 
-use super::Operator;
-use crate::http::auth::Principal;
-use crate::http::call;
-use crate::http::{ApiError, AppState};
+use super::{Operator, Visible, Whole};
+use crate::http::ApiError;
 use crate::service::tenants::{self, RemoveReport, TenantDetail, TenantView};
 use crate::store::AuditEntry;
 
@@ -26,15 +23,8 @@ pub(super) async fn list(
     Ok(Json(tenants::list(&op.ctx, q.app.as_deref()).await?))
 }
 
-pub(super) async fn show(
-    State(st): State<AppState>,
-    p: Principal,
-    Path((app, account)): Path<(String, String)>,
-) -> Result<Json<TenantDetail>, ApiError> {
-    p.require(&app, &account)?;
-    Ok(Json(
-        tenants::show(&call::operator(&st), &app, &account).await?,
-    ))
+pub(super) async fn show(v: Visible<Whole>) -> Result<Json<TenantDetail>, ApiError> {
+    Ok(Json(tenants::show(&v.ctx, &v.app, &v.account).await?))
 }
 
 pub(super) async fn remove(
