@@ -129,7 +129,20 @@ fn secret(file: Option<&Path>, env: &str, what: &str) -> Result<Option<String>, 
     }
 }
 
-fn print_app(a: &AppView) {
+/// A Secret Token, which an app cannot go without: `whose` Secret Token is required, the error says.
+fn secret_token(file: Option<&Path>, whose: &str) -> Result<String, CliError> {
+    secret(file, "ZOOM_SECRET_TOKEN", "the secret token")?.ok_or_else(|| {
+        CliError::Usage(format!(
+            "{whose} Secret Token is required: --secret-token-file FILE or ZOOM_SECRET_TOKEN"
+        ))
+    })
+}
+
+/// One app as `--json` or as lines for people.
+fn print_app(a: &AppView, json: bool) -> CliResult {
+    if json {
+        return print_json(a);
+    }
     println!(
         "app {}{}",
         a.id,
@@ -174,6 +187,7 @@ fn print_app(a: &AppView) {
         );
     }
     println!("  installs:        {}", a.tenants);
+    Ok(())
 }
 
 pub fn run(config_path: Option<&Path>, cmd: AppsCommand) -> CliResult {
@@ -203,11 +217,7 @@ pub fn run(config_path: Option<&Path>, cmd: AppsCommand) -> CliResult {
         }
         AppsCommand::Show { app_id, json } => {
             let a = with_manager(&config, async |m| m.app(&app_id).await)?;
-            if json {
-                return print_json(&a);
-            }
-            print_app(&a);
-            Ok(())
+            print_app(&a, json)
         }
         AppsCommand::Add {
             id,
@@ -220,16 +230,7 @@ pub fn run(config_path: Option<&Path>, cmd: AppsCommand) -> CliResult {
             user_managed,
             json,
         } => {
-            let Some(secret_token) = secret(
-                secret_token_file.as_deref(),
-                "ZOOM_SECRET_TOKEN",
-                "the secret token",
-            )?
-            else {
-                return Err(CliError::Usage(
-                    "the app's Secret Token is required: --secret-token-file FILE or ZOOM_SECRET_TOKEN".into(),
-                ));
-            };
+            let secret_token = secret_token(secret_token_file.as_deref(), "the app's")?;
             let client_secret = secret(
                 client_secret_file.as_deref(),
                 "ZOOM_CLIENT_SECRET",
@@ -246,11 +247,7 @@ pub fn run(config_path: Option<&Path>, cmd: AppsCommand) -> CliResult {
                 user_managed: user_managed.then_some(true),
             };
             let a = with_manager(&config, async |m| m.add_app(req).await)?;
-            if json {
-                return print_json(&a);
-            }
-            print_app(&a);
-            Ok(())
+            print_app(&a, json)
         }
         AppsCommand::RotateSecret {
             app_id,
@@ -258,16 +255,7 @@ pub fn run(config_path: Option<&Path>, cmd: AppsCommand) -> CliResult {
             overlap_secs,
             json,
         } => {
-            let Some(token) = secret(
-                secret_token_file.as_deref(),
-                "ZOOM_SECRET_TOKEN",
-                "the secret token",
-            )?
-            else {
-                return Err(CliError::Usage(
-                    "the new Secret Token is required: --secret-token-file FILE or ZOOM_SECRET_TOKEN".into(),
-                ));
-            };
+            let token = secret_token(secret_token_file.as_deref(), "the new")?;
             let req = UpdateApp {
                 secret_token: Some(token),
                 overlap_secs,

@@ -5,22 +5,29 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use clap::Subcommand;
+use clap::{Args, Subcommand};
 
 use super::manage::with_manager;
 use super::{CliError, CliResult, load_config, print_json};
 use crate::service::own_bots::OwnBotView;
 
+/// The account whose own bot a verb is about, of the `default` app unless `--app` says otherwise.
+#[derive(Args)]
+pub struct BotTenant {
+    /// The Zoom app: its [[zoom.apps]] id in the config.
+    #[arg(long, default_value = "default")]
+    app: String,
+    /// The Zoom account ID (as `tenants list` shows it).
+    #[arg(long)]
+    account: String,
+}
+
 #[derive(Subcommand)]
 pub enum BotsCommand {
     /// Connect the account's own bot with the token from @BotFather.
     Set {
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long, default_value = "default")]
-        app: String,
-        /// The Zoom account ID (as `tenants list` shows it).
-        #[arg(long)]
-        account: String,
+        #[command(flatten)]
+        tenant: BotTenant,
         /// A file holding the token; without it the token is read from stdin.
         #[arg(long)]
         token_file: Option<PathBuf>,
@@ -30,24 +37,16 @@ pub enum BotsCommand {
     },
     /// Show the account's own bot (never its token) and what still uses the shared bot.
     Show {
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long, default_value = "default")]
-        app: String,
-        /// The Zoom account ID (as `tenants list` shows it).
-        #[arg(long)]
-        account: String,
+        #[command(flatten)]
+        tenant: BotTenant,
         /// Print one JSON document on stdout.
         #[arg(long)]
         json: bool,
     },
     /// Disconnect the account's own bot; alerts go through the shared bot again.
     Remove {
-        /// The Zoom app: its [[zoom.apps]] id in the config.
-        #[arg(long, default_value = "default")]
-        app: String,
-        /// The Zoom account ID (as `tenants list` shows it).
-        #[arg(long)]
-        account: String,
+        #[command(flatten)]
+        tenant: BotTenant,
     },
 }
 
@@ -108,16 +107,21 @@ pub fn run(config_path: Option<&Path>, cmd: BotsCommand) -> CliResult {
     };
     with_manager(&config, async |m| match cmd {
         BotsCommand::Set {
-            app, account, json, ..
+            tenant: BotTenant { app, account },
+            json,
+            ..
         } => {
             let token = token.unwrap_or_default();
             let v = m.set_own_bot(&app, &account, &token).await?;
             print_view(&v, json)
         }
-        BotsCommand::Show { app, account, json } => {
-            print_view(&m.own_bot(&app, &account).await?, json)
-        }
-        BotsCommand::Remove { app, account } => {
+        BotsCommand::Show {
+            tenant: BotTenant { app, account },
+            json,
+        } => print_view(&m.own_bot(&app, &account).await?, json),
+        BotsCommand::Remove {
+            tenant: BotTenant { app, account },
+        } => {
             m.remove_own_bot(&app, &account).await?;
             println!("{account} has no bot of its own now; alerts go through the shared bot");
             Ok(())

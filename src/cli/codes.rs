@@ -5,8 +5,8 @@ use std::path::Path;
 use clap::{Subcommand, ValueEnum};
 
 use super::args::{Filter, FilteredList};
-use super::manage::{Manage, with_manager};
-use super::{CliResult, load_config, print_json};
+use super::manage::{Manage, manage};
+use super::{CliResult, print_json};
 use crate::service::codes::{self, CreateCode, CreatedCode};
 use crate::store::bot::{CodeKind, CodeRecord};
 
@@ -66,9 +66,7 @@ pub enum CodesCommand {
 }
 
 pub fn run(config_path: Option<&Path>, cmd: CodesCommand) -> CliResult {
-    let config = load_config(config_path)?;
-    crate::telemetry::init_cli();
-    with_manager(&config, async |m| on(m, &config, cmd).await)
+    manage(config_path, async |m, config| on(m, config, cmd).await)
 }
 
 async fn on(m: &dyn Manage, config: &crate::config::Config, cmd: CodesCommand) -> CliResult {

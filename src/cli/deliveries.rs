@@ -7,8 +7,8 @@ use clap::Subcommand;
 use clap::builder::PossibleValuesParser;
 
 use super::args::{FilterAccountFirst, Table, TenantAccountFirst};
-use super::manage::{Manage, with_manager};
-use super::{CliError, CliResult, load_config, when};
+use super::manage::{Manage, manage};
+use super::{CliError, CliResult, when};
 use crate::routing::MEETING_EVENTS;
 use crate::service::deliveries::{DELIVERY_STATES, DeliveriesQuery, EnableRequest, ReplayRequest};
 
@@ -98,9 +98,7 @@ fn nothing_listed(q: &DeliveriesQuery) -> &'static str {
 }
 
 pub fn run_deliveries(config_path: Option<&Path>, cmd: DeliveriesCommand) -> CliResult {
-    let config = load_config(config_path)?;
-    crate::telemetry::init_cli();
-    with_manager(&config, async |m| deliveries_on(m, cmd).await)
+    manage(config_path, async |m, _| deliveries_on(m, cmd).await)
 }
 
 async fn deliveries_on(m: &dyn Manage, cmd: DeliveriesCommand) -> CliResult {
@@ -163,10 +161,8 @@ async fn deliveries_on(m: &dyn Manage, cmd: DeliveriesCommand) -> CliResult {
 }
 
 pub fn run_notices(config_path: Option<&Path>, cmd: NoticesCommand) -> CliResult {
-    let config = load_config(config_path)?;
-    crate::telemetry::init_cli();
     let NoticesCommand::List { filter, table } = cmd;
-    let rows = with_manager(&config, async |m| {
+    let rows = manage(config_path, async |m, _| {
         m.notices(filter.app.as_deref(), filter.account.as_deref())
             .await
     })?;
@@ -182,9 +178,7 @@ pub fn run_notices(config_path: Option<&Path>, cmd: NoticesCommand) -> CliResult
 }
 
 pub fn run_destinations(config_path: Option<&Path>, cmd: DestinationsCommand) -> CliResult {
-    let config = load_config(config_path)?;
-    crate::telemetry::init_cli();
-    with_manager(&config, async |m| destinations_on(m, cmd).await)
+    manage(config_path, async |m, _| destinations_on(m, cmd).await)
 }
 
 async fn destinations_on(m: &dyn Manage, cmd: DestinationsCommand) -> CliResult {

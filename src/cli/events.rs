@@ -4,9 +4,9 @@ use std::path::Path;
 
 use clap::Subcommand;
 
+use super::CliResult;
 use super::args::{Filter, Table};
-use super::manage::with_manager;
-use super::{CliResult, load_config};
+use super::manage::manage;
 use crate::service::events::EventsQuery;
 
 #[derive(Subcommand)]
@@ -27,8 +27,6 @@ pub enum Command {
 }
 
 pub fn run(config_path: Option<&Path>, cmd: Command) -> CliResult {
-    let config = load_config(config_path)?;
-    crate::telemetry::init_cli();
     let Command::List {
         since,
         filter,
@@ -41,7 +39,7 @@ pub fn run(config_path: Option<&Path>, cmd: Command) -> CliResult {
         account: filter.account,
         limit: Some(limit),
     };
-    let rows = with_manager(&config, async |m| m.events(&q).await)?;
+    let rows = manage(config_path, async |m, _| m.events(&q).await)?;
     let header = format!(
         "{:>6}  {:<24}  {:<10}  {:<22}  {:<18}  {:<10}  DETAIL",
         "SEQ", "RECEIVED", "APP", "ACCOUNT", "EVENT", "STATUS"

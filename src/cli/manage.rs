@@ -3,15 +3,16 @@
 //! running relay's admin API answers the same questions for [`Remote`] (see `access.rs` for which
 //! one a verb gets). The verbs themselves only parse arguments and print.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use async_trait::async_trait;
 use reqwest::Method;
 use serde_json::json;
 
-use super::CliError;
 use super::access::{Access, Remote, body, query, runtime, tenant_query};
 use super::manage_apps::ManageApps;
+use super::{CliError, load_config};
 use crate::config::Config;
 use crate::render::Renderer;
 use crate::routing::{Route, RouteDocument};
@@ -125,6 +126,17 @@ pub fn with_manager<T>(config: &Config, f: impl AsyncFnOnce(&dyn Manage) -> R<T>
         access.close().await?;
         res
     })
+}
+
+/// A management verb from its start: loads the config (or says what to fix), starts the CLI's
+/// logging, then runs `f` with the config as [`with_manager`] does.
+pub fn manage<T>(
+    config_path: Option<&Path>,
+    f: impl AsyncFnOnce(&dyn Manage, &Config) -> R<T>,
+) -> R<T> {
+    let config = load_config(config_path)?;
+    crate::telemetry::init_cli();
+    with_manager(&config, async |m| f(m, &config).await)
 }
 
 impl From<ServiceError> for CliError {

@@ -6,8 +6,8 @@ use std::path::Path;
 use clap::Subcommand;
 
 use super::args::{FilteredList, Tenant};
-use super::manage::with_manager;
-use super::{CliError, CliResult, load_config};
+use super::manage::manage;
+use super::{CliError, CliResult};
 
 #[derive(Subcommand)]
 pub enum OrganizersCommand {
@@ -23,9 +23,7 @@ pub enum OrganizersCommand {
 }
 
 pub fn run(config_path: Option<&Path>, cmd: OrganizersCommand) -> CliResult {
-    let config = load_config(config_path)?;
-    crate::telemetry::init_cli();
-    with_manager(&config, async |m| match cmd {
+    manage(config_path, async |m, _| match cmd {
         OrganizersCommand::List(FilteredList { filter, table }) => {
             let list = m.organizers(filter.app(), filter.account()).await?;
             table.print(

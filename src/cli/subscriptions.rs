@@ -6,8 +6,8 @@ use std::path::Path;
 use clap::Subcommand;
 
 use super::args::{Table, Tenant};
-use super::manage::with_manager;
-use super::{CliError, CliResult, load_config};
+use super::manage::manage;
+use super::{CliError, CliResult};
 
 #[derive(Subcommand)]
 pub enum SubscriptionsCommand {
@@ -32,9 +32,7 @@ pub enum SubscriptionsCommand {
 }
 
 pub fn run(config_path: Option<&Path>, cmd: SubscriptionsCommand) -> CliResult {
-    let config = load_config(config_path)?;
-    crate::telemetry::init_cli();
-    with_manager(&config, async |m| match cmd {
+    manage(config_path, async |m, _| match cmd {
         SubscriptionsCommand::List { tenant, table } => {
             let list = m.subscriptions(&tenant.app, &tenant.account).await?;
             let header = format!(

@@ -6,8 +6,8 @@ use std::path::Path;
 use clap::Subcommand;
 
 use super::args::{FilteredList, Tenant};
-use super::manage::{Manage, with_manager};
-use super::{CliResult, load_config, print_json};
+use super::manage::{Manage, manage};
+use super::{CliResult, print_json};
 
 #[derive(Subcommand)]
 pub enum TokensCommand {
@@ -32,9 +32,7 @@ pub enum TokensCommand {
 }
 
 pub fn run(config_path: Option<&Path>, cmd: TokensCommand) -> CliResult {
-    let config = load_config(config_path)?;
-    crate::telemetry::init_cli();
-    with_manager(&config, async |m| run_with(m, cmd).await)
+    manage(config_path, async |m, _| run_with(m, cmd).await)
 }
 
 async fn run_with(m: &dyn Manage, cmd: TokensCommand) -> CliResult {

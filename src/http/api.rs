@@ -8,6 +8,29 @@
 //! Every handler takes a [`Principal`]: the operator sees every tenant, a tenant token or session only
 //! its own. Anything of another tenant answers 404, exactly like something that does not exist.
 
+/// One row of the endpoint table: `ep!(METHOD "/path", handler, Access, answer, [query Q,]
+/// [body T,] "summary")`. The method is written once and serves both the router (`on`) and the
+/// document; `body T` is the JSON request's schema.
+macro_rules! ep {
+    ($m:ident $path:literal, $h:path, $access:ident, $answer:expr,
+     $(query $q:expr,)? $(body $req:ty,)? $summary:literal) => {
+        $crate::http::api::Endpoint {
+            method: ::axum::http::Method::$m,
+            path: $path,
+            summary: $summary,
+            access: $crate::http::api::Access::$access,
+            query: ep!(@query $($q)?),
+            request: ep!(@body $($req)?),
+            answer: $answer,
+            handler: ::axum::routing::on(::axum::routing::MethodFilter::$m, $h),
+        }
+    };
+    (@query) => { &[] };
+    (@query $q:expr) => { $q };
+    (@body) => { None };
+    (@body $t:ty) => { Some($crate::http::api::schema::<$t>) };
+}
+
 mod apps;
 mod backup;
 mod codes;
@@ -25,24 +48,28 @@ mod tokens;
 
 use axum::Router;
 use axum::http::Method;
-use axum::routing::{MethodRouter, delete, get, post, put};
+use axum::routing::MethodRouter;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
 use super::{ApiError, AppState};
 use crate::routing::{Route, RouteDocument};
+use crate::service::codes::{CreateCode, CreatedCode};
 use crate::service::deliveries::{
     DeliveryDetail, DeliveryView, EnableRequest, ReplayReport, ReplayRequest,
 };
 use crate::service::events::EventView;
+use crate::service::own_bots::{ConnectBot, MovedReport, OwnBotView};
 use crate::service::routes::{PreviewItem, PreviewRequest, TemplateInfo, TestReport, TestSent};
 use crate::service::subscriptions::Subscription;
+use crate::service::tenants::{RemoveReport, TenantDetail, TenantView};
 use crate::service::tokens::{CreateToken, CreatedToken};
 use crate::store::auth::ApiToken;
-use crate::store::{DisabledTarget, ImportReport, Notice};
+use crate::store::bot::{CodeRecord, OrganizerLink};
+use crate::store::{AuditEntry, DisabledTarget, ImportReport, Notice};
 
 pub use openapi::document as openapi_document;
 pub(crate) use routes::send_test_quota;
-use scope::{Scope, Tenant, TenantQuery, default_app};
+use scope::{Operator, RouteName, Scope, Tenant, TenantQuery, Visible, Whole, default_app};
 
 use backup::backup;
 use deliveries::{
@@ -87,6 +114,16 @@ pub enum Answer {
     Binary(&'static str),
 }
 
+/// A 200 answer with a JSON body of type `T`.
+fn ok<T: JsonSchema>() -> Answer {
+    Answer::Json(200, schema::<T>)
+}
+
+/// A 201 answer with a JSON body of type `T`.
+fn created<T: JsonSchema>() -> Answer {
+    Answer::Json(201, schema::<T>)
+}
+
 /// A query parameter: name, description.
 pub type Param = (&'static str, &'static str);
 
@@ -107,461 +144,133 @@ const TENANT_Q: &[Param] = &[
     ("account", "Zoom account id (tenants: your own, implied)"),
 ];
 
-#[allow(clippy::too_many_arguments)]
-fn ep(
-    method: Method,
-    path: &'static str,
-    summary: &'static str,
-    access: Access,
-    query: &'static [Param],
-    request: Option<SchemaFn>,
-    answer: Answer,
-    handler: MethodRouter<AppState>,
-) -> Endpoint {
-    Endpoint {
-        method,
-        path,
-        summary,
-        access,
-        query,
-        request,
-        answer,
-        handler,
-    }
-}
+const EVENTS_Q: &[Param] = &[
+    ("since", "RFC 3339 time or an age such as 2h"),
+    ("app", "Zoom app id"),
+    ("account", "Zoom account id"),
+    ("limit", "at most this many"),
+];
+
+const TEST_Q: &[Param] = &[("app", "the Zoom app the event is for (default: default)")];
+
+const SOURCE_Q: &[Param] = &[
+    ("app", "Zoom app id"),
+    ("account", "Zoom account id (omit for the default)"),
+    ("event", "e.g. meeting.started"),
+    ("key", "e.g. telegram.html"),
+];
+
+const DELIVERIES_Q: &[Param] = &[
+    ("failed", "only dead letters"),
+    ("sent", "include delivered"),
+    ("route", "only this route"),
+    ("app", "Zoom app id"),
+    ("account", "Zoom account id"),
+    ("limit", "at most this many"),
+];
 
 /// The API, one row per operation.
 pub fn endpoints() -> Vec<Endpoint> {
-    use Access::*;
-    use Answer::*;
+    use Answer::{Binary, NoContent};
     let mut all = vec![
-        ep(
-            Method::GET,
-            "/openapi.json",
-            "This OpenAPI 3.1 document",
-            Public,
-            &[],
-            None,
-            Json(200, schema::<serde_json::Value>),
-            get(openapi::serve),
-        ),
-        ep(
-            Method::GET,
-            "/tenants",
-            "List installs (never shows tokens)",
-            Operator,
-            &[("app", "only this app")],
-            None,
-            Json(200, schema::<Vec<crate::service::tenants::TenantView>>),
-            get(tenants::list),
-        ),
-        ep(
-            Method::GET,
-            "/tenants/audit",
-            "What uninstalls and removals deleted",
-            Operator,
-            &[],
-            None,
-            Json(200, schema::<Vec<crate::store::AuditEntry>>),
-            get(tenants::audit),
-        ),
-        ep(
-            Method::GET,
-            "/tenants/{app}/{account}",
-            "One install with its routes and notices",
-            Scoped,
-            &[],
-            None,
-            Json(200, schema::<crate::service::tenants::TenantDetail>),
-            get(tenants::show),
-        ),
-        ep(
-            Method::DELETE,
-            "/tenants/{app}/{account}",
-            "Revoke and purge a tenant, as an uninstall does",
-            Operator,
-            &[],
-            None,
-            Json(200, schema::<crate::service::tenants::RemoveReport>),
-            delete(tenants::remove),
-        ),
-        ep(
-            Method::GET,
-            "/events",
-            "Events received from Zoom, newest first",
-            Scoped,
-            &[
-                ("since", "RFC 3339 time or an age such as 2h"),
-                ("app", "Zoom app id"),
-                ("account", "Zoom account id"),
-                ("limit", "at most this many"),
-            ],
-            None,
-            Json(200, schema::<Vec<EventView>>),
-            get(list_events),
-        ),
-        ep(
-            Method::GET,
-            "/routes",
-            "List routes",
-            Scoped,
-            TENANT_Q,
-            None,
-            Json(200, schema::<Vec<Route>>),
-            get(list_routes),
-        ),
-        ep(
-            Method::POST,
-            "/routes",
-            "Create a route",
-            Scoped,
-            &[],
-            Some(schema::<Route>),
-            Json(201, schema::<Route>),
-            post(add_route),
-        ),
-        ep(
-            Method::POST,
-            "/routes/import",
-            "Upsert a route document; nothing is written unless every route is valid",
-            Scoped,
-            &[],
-            Some(schema::<RouteDocument>),
-            Json(200, schema::<ImportReport>),
-            post(import_routes),
-        ),
-        ep(
-            Method::POST,
-            "/routes/test",
-            "Dry run: which routes an event (Zoom's JSON body) fires and what each destination would get",
-            Scoped,
-            &[("app", "the Zoom app the event is for (default: default)")],
-            Some(schema::<serde_json::Value>),
-            Json(200, schema::<TestReport>),
-            post(test_routes),
-        ),
-        ep(
-            Method::GET,
-            "/routes/{app}/{account}/{name}",
-            "One route",
-            Scoped,
-            &[],
-            None,
-            Json(200, schema::<Route>),
-            get(get_route),
-        ),
-        ep(
-            Method::PUT,
-            "/routes/{app}/{account}/{name}",
-            "Replace a route",
-            Scoped,
-            &[],
-            Some(schema::<Route>),
-            Json(200, schema::<Route>),
-            put(replace_route),
-        ),
-        ep(
-            Method::DELETE,
-            "/routes/{app}/{account}/{name}",
-            "Delete a route",
-            Scoped,
-            &[],
-            None,
-            NoContent,
-            delete(remove_route),
-        ),
-        ep(
-            Method::POST,
-            "/routes/{app}/{account}/{name}/send-test",
-            "Send a sample render of the route to each of its destinations",
-            Scoped,
-            &[],
-            None,
-            Json(200, schema::<Vec<TestSent>>),
-            post(send_test),
-        ),
-        ep(
-            Method::GET,
-            "/templates",
-            "Template keys of a tenant, with overrides",
-            Scoped,
-            TENANT_Q,
-            None,
-            Json(200, schema::<Vec<TemplateInfo>>),
-            get(list_templates),
-        ),
-        ep(
-            Method::GET,
-            "/templates/source",
-            "A template's source (the tenant's override or the default)",
-            Scoped,
-            &[
-                ("app", "Zoom app id"),
-                ("account", "Zoom account id (omit for the default)"),
-                ("event", "e.g. meeting.started"),
-                ("key", "e.g. telegram.html"),
-            ],
-            None,
-            Json(200, schema::<TemplateSource>),
-            get(template_source),
-        ),
-        ep(
-            Method::POST,
-            "/templates/preview",
-            "Render every channel for a sample event with the current templates",
-            Scoped,
-            &[],
-            Some(schema::<PreviewRequest>),
-            Json(200, schema::<Vec<PreviewItem>>),
-            post(preview_templates),
-        ),
-        ep(
-            Method::PUT,
-            "/templates/{app}/{account}/{event}/{key}",
-            "Set a tenant template override (validated against sample events first)",
-            Scoped,
-            &[],
-            Some(schema::<TemplateSource>),
-            NoContent,
-            put(set_template),
-        ),
-        ep(
-            Method::DELETE,
-            "/templates/{app}/{account}/{event}/{key}",
-            "Remove a tenant template override",
-            Scoped,
-            &[],
-            None,
-            NoContent,
-            delete(remove_template),
-        ),
-        ep(
-            Method::GET,
-            "/deliveries",
-            "Queued, failed (and optionally sent) deliveries, newest first",
-            Scoped,
-            &[
-                ("failed", "only dead letters"),
-                ("sent", "include delivered"),
-                ("route", "only this route"),
-                ("app", "Zoom app id"),
-                ("account", "Zoom account id"),
-                ("limit", "at most this many"),
-            ],
-            None,
-            Json(200, schema::<Vec<DeliveryView>>),
-            get(list_deliveries),
-        ),
-        ep(
-            Method::GET,
-            "/deliveries/{id}",
-            "One delivery with its message and attempt history",
-            Scoped,
-            &[],
-            None,
-            Json(200, schema::<DeliveryDetail>),
-            get(get_delivery),
-        ),
-        ep(
-            Method::POST,
-            "/deliveries/{id}/retry",
-            "Put a dead letter back in the queue",
-            Scoped,
-            &[],
-            None,
-            Json(200, schema::<ReplayReport>),
-            post(retry_delivery),
-        ),
-        ep(
-            Method::POST,
-            "/deliveries/replay",
-            "Put back every dead letter since a time",
-            Scoped,
-            &[],
-            Some(schema::<ReplayRequest>),
-            Json(200, schema::<ReplayReport>),
-            post(replay_deliveries),
-        ),
-        ep(
-            Method::GET,
-            "/notices",
-            "Problems organizers should know about",
-            Scoped,
-            TENANT_Q,
-            None,
-            Json(200, schema::<Vec<Notice>>),
-            get(list_notices),
-        ),
-        ep(
-            Method::GET,
-            "/destinations/disabled",
-            "Destinations switched off after a permanent failure",
-            Scoped,
-            TENANT_Q,
-            None,
-            Json(200, schema::<Vec<DisabledTarget>>),
-            get(list_disabled),
-        ),
-        ep(
-            Method::POST,
-            "/destinations/enable",
-            "Switch a disabled destination back on",
-            Scoped,
-            &[],
-            Some(schema::<EnableRequest>),
-            Json(200, schema::<serde_json::Value>),
-            post(enable_destination),
-        ),
-        ep(
-            Method::GET,
-            "/subscriptions",
-            "Member subscriptions (Telegram chats and email addresses) of the tenant's routes",
-            Scoped,
-            TENANT_Q,
-            None,
-            Json(200, schema::<Vec<Subscription>>),
-            get(list_subscriptions),
-        ),
-        ep(
-            Method::DELETE,
-            "/subscriptions/{app}/{account}/{route}/{target}",
-            "Remove a member subscription",
-            Scoped,
-            &[],
-            None,
-            NoContent,
-            delete(remove_subscription),
-        ),
-        ep(
-            Method::GET,
-            "/codes",
-            "Telegram bot codes (never the codes themselves)",
-            Scoped,
-            TENANT_Q,
-            None,
-            Json(200, schema::<Vec<crate::store::bot::CodeRecord>>),
-            get(codes::list),
-        ),
-        ep(
-            Method::POST,
-            "/codes",
-            "Create a subscribe, link or organizer code (shown once)",
-            Scoped,
-            &[],
-            Some(schema::<crate::service::codes::CreateCode>),
-            Json(201, schema::<crate::service::codes::CreatedCode>),
-            post(codes::create),
-        ),
-        ep(
-            Method::DELETE,
-            "/codes/{id}",
-            "Revoke a code",
-            Scoped,
-            TENANT_Q,
-            None,
-            Json(200, schema::<crate::store::bot::CodeRecord>),
-            delete(codes::revoke),
-        ),
-        ep(
-            Method::GET,
-            "/organizers",
-            "Telegram users linked as organizers by an organizer code",
-            Scoped,
-            TENANT_Q,
-            None,
-            Json(200, schema::<Vec<crate::store::bot::OrganizerLink>>),
-            get(list_organizers),
-        ),
-        ep(
-            Method::DELETE,
-            "/organizers/{app}/{account}/{user_id}",
-            "Remove an organizer (no more notices or organizer commands for them)",
-            Scoped,
-            &[],
-            None,
-            NoContent,
-            delete(remove_organizer),
-        ),
-        ep(
-            Method::GET,
-            "/telegram/bot",
-            "The community's own Telegram bot: username, health, what still uses the shared bot",
-            Scoped,
-            TENANT_Q,
-            None,
-            Json(200, schema::<crate::service::own_bots::OwnBotView>),
-            get(own_bot::show),
-        ),
-        ep(
-            Method::PUT,
-            "/telegram/bot",
-            "Connect the community's own bot by its @BotFather token (checked with getMe, stored sealed, never shown)",
-            Scoped,
-            TENANT_Q,
-            Some(schema::<crate::service::own_bots::ConnectBot>),
-            Json(200, schema::<crate::service::own_bots::OwnBotView>),
-            put(own_bot::connect),
-        ),
-        ep(
-            Method::DELETE,
-            "/telegram/bot",
-            "Disconnect the community's own bot; alerts fall back to the shared bot",
-            Scoped,
-            TENANT_Q,
-            None,
-            NoContent,
-            delete(own_bot::remove),
-        ),
-        ep(
-            Method::POST,
-            "/telegram/bot/moved",
-            "Send members still on the shared bot one message pointing to the community's bot",
-            Scoped,
-            TENANT_Q,
-            None,
-            Json(200, schema::<crate::service::own_bots::MovedReport>),
-            post(own_bot::moved),
-        ),
-        ep(
-            Method::GET,
-            "/tokens",
-            "Tenant API tokens (never the tokens themselves)",
-            Scoped,
-            TENANT_Q,
-            None,
-            Json(200, schema::<Vec<ApiToken>>),
-            get(list_tokens),
-        ),
-        ep(
-            Method::POST,
-            "/tokens",
-            "Create a tenant API token (shown once, stored hashed)",
-            Scoped,
-            &[],
-            Some(schema::<CreateToken>),
-            Json(201, schema::<CreatedToken>),
-            post(create_token),
-        ),
-        ep(
-            Method::DELETE,
-            "/tokens/{id}",
-            "Revoke a tenant API token",
-            Scoped,
-            &[],
-            None,
-            NoContent,
-            delete(revoke_token),
-        ),
-        ep(
-            Method::GET,
-            "/backup",
-            "The whole store as a backup file (stream)",
-            Operator,
-            &[],
-            None,
-            Binary("application/octet-stream"),
-            get(backup),
-        ),
+        ep!(GET "/openapi.json", openapi::serve, Public,
+            ok::<serde_json::Value>(), "This OpenAPI 3.1 document"),
+        ep!(GET "/tenants", tenants::list, Operator,
+            ok::<Vec<TenantView>>(), query &[("app", "only this app")],
+            "List installs (never shows tokens)"),
+        ep!(GET "/tenants/audit", tenants::audit, Operator,
+            ok::<Vec<AuditEntry>>(), "What uninstalls and removals deleted"),
+        ep!(GET "/tenants/{app}/{account}", tenants::show, Scoped,
+            ok::<TenantDetail>(), "One install with its routes and notices"),
+        ep!(DELETE "/tenants/{app}/{account}", tenants::remove, Operator,
+            ok::<RemoveReport>(), "Revoke and purge a tenant, as an uninstall does"),
+        ep!(GET "/events", list_events, Scoped,
+            ok::<Vec<EventView>>(), query EVENTS_Q, "Events received from Zoom, newest first"),
+        ep!(GET "/routes", list_routes, Scoped, ok::<Vec<Route>>(), query TENANT_Q, "List routes"),
+        ep!(POST "/routes", add_route, Scoped, created::<Route>(), body Route, "Create a route"),
+        ep!(POST "/routes/import", import_routes, Scoped,
+            ok::<ImportReport>(), body RouteDocument,
+            "Upsert a route document; nothing is written unless every route is valid"),
+        ep!(POST "/routes/test", test_routes, Scoped,
+            ok::<TestReport>(), query TEST_Q, body serde_json::Value,
+            "Dry run: which routes an event (Zoom's JSON body) fires and what each destination \
+             would get"),
+        ep!(GET "/routes/{app}/{account}/{name}", get_route, Scoped, ok::<Route>(), "One route"),
+        ep!(PUT "/routes/{app}/{account}/{name}", replace_route, Scoped,
+            ok::<Route>(), body Route, "Replace a route"),
+        ep!(DELETE "/routes/{app}/{account}/{name}", remove_route, Scoped,
+            NoContent, "Delete a route"),
+        ep!(POST "/routes/{app}/{account}/{name}/send-test", send_test, Scoped,
+            ok::<Vec<TestSent>>(), "Send a sample render of the route to each of its destinations"),
+        ep!(GET "/templates", list_templates, Scoped,
+            ok::<Vec<TemplateInfo>>(), query TENANT_Q, "Template keys of a tenant, with overrides"),
+        ep!(GET "/templates/source", template_source, Scoped,
+            ok::<TemplateSource>(), query SOURCE_Q,
+            "A template's source (the tenant's override or the default)"),
+        ep!(POST "/templates/preview", preview_templates, Scoped,
+            ok::<Vec<PreviewItem>>(), body PreviewRequest,
+            "Render every channel for a sample event with the current templates"),
+        ep!(PUT "/templates/{app}/{account}/{event}/{key}", set_template, Scoped,
+            NoContent, body TemplateSource,
+            "Set a tenant template override (validated against sample events first)"),
+        ep!(DELETE "/templates/{app}/{account}/{event}/{key}", remove_template, Scoped,
+            NoContent, "Remove a tenant template override"),
+        ep!(GET "/deliveries", list_deliveries, Scoped,
+            ok::<Vec<DeliveryView>>(), query DELIVERIES_Q,
+            "Queued, failed (and optionally sent) deliveries, newest first"),
+        ep!(GET "/deliveries/{id}", get_delivery, Scoped,
+            ok::<DeliveryDetail>(), "One delivery with its message and attempt history"),
+        ep!(POST "/deliveries/{id}/retry", retry_delivery, Scoped,
+            ok::<ReplayReport>(), "Put a dead letter back in the queue"),
+        ep!(POST "/deliveries/replay", replay_deliveries, Scoped,
+            ok::<ReplayReport>(), body ReplayRequest, "Put back every dead letter since a time"),
+        ep!(GET "/notices", list_notices, Scoped,
+            ok::<Vec<Notice>>(), query TENANT_Q, "Problems organizers should know about"),
+        ep!(GET "/destinations/disabled", list_disabled, Scoped,
+            ok::<Vec<DisabledTarget>>(), query TENANT_Q,
+            "Destinations switched off after a permanent failure"),
+        ep!(POST "/destinations/enable", enable_destination, Scoped,
+            ok::<serde_json::Value>(), body EnableRequest, "Switch a disabled destination back on"),
+        ep!(GET "/subscriptions", list_subscriptions, Scoped,
+            ok::<Vec<Subscription>>(), query TENANT_Q,
+            "Member subscriptions (Telegram chats and email addresses) of the tenant's routes"),
+        ep!(DELETE "/subscriptions/{app}/{account}/{route}/{target}", remove_subscription, Scoped,
+            NoContent, "Remove a member subscription"),
+        ep!(GET "/codes", codes::list, Scoped,
+            ok::<Vec<CodeRecord>>(), query TENANT_Q,
+            "Telegram bot codes (never the codes themselves)"),
+        ep!(POST "/codes", codes::create, Scoped,
+            created::<CreatedCode>(), body CreateCode,
+            "Create a subscribe, link or organizer code (shown once)"),
+        ep!(DELETE "/codes/{id}", codes::revoke, Scoped,
+            ok::<CodeRecord>(), query TENANT_Q, "Revoke a code"),
+        ep!(GET "/organizers", list_organizers, Scoped,
+            ok::<Vec<OrganizerLink>>(), query TENANT_Q,
+            "Telegram users linked as organizers by an organizer code"),
+        ep!(DELETE "/organizers/{app}/{account}/{user_id}", remove_organizer, Scoped,
+            NoContent, "Remove an organizer (no more notices or organizer commands for them)"),
+        ep!(GET "/telegram/bot", own_bot::show, Scoped,
+            ok::<OwnBotView>(), query TENANT_Q,
+            "The community's own Telegram bot: username, health, what still uses the shared bot"),
+        ep!(PUT "/telegram/bot", own_bot::connect, Scoped,
+            ok::<OwnBotView>(), query TENANT_Q, body ConnectBot,
+            "Connect the community's own bot by its @BotFather token (checked with getMe, stored \
+             sealed, never shown)"),
+        ep!(DELETE "/telegram/bot", own_bot::remove, Scoped,
+            NoContent, query TENANT_Q,
+            "Disconnect the community's own bot; alerts fall back to the shared bot"),
+        ep!(POST "/telegram/bot/moved", own_bot::moved, Scoped,
+            ok::<MovedReport>(), query TENANT_Q,
+            "Send members still on the shared bot one message pointing to the community's bot"),
+        ep!(GET "/tokens", list_tokens, Scoped,
+            ok::<Vec<ApiToken>>(), query TENANT_Q,
+            "Tenant API tokens (never the tokens themselves)"),
+        ep!(POST "/tokens", create_token, Scoped,
+            created::<CreatedToken>(), body CreateToken,
+            "Create a tenant API token (shown once, stored hashed)"),
+        ep!(DELETE "/tokens/{id}", revoke_token, Scoped, NoContent, "Revoke a tenant API token"),
+        ep!(GET "/backup", backup, Operator,
+            Binary("application/octet-stream"), "The whole store as a backup file (stream)"),
     ];
     all.extend(apps::endpoints());
     all

@@ -20,9 +20,9 @@ use super::auth::penalize_failure;
 use super::call;
 use super::page::{escape, page};
 use super::{AppState, ClientAddr};
-use crate::service::ServiceError;
 use crate::service::app_invites::{self, Credentials, InviteState, SetupUrls, setup_urls};
-use crate::store::apps::invite_hash;
+use crate::service::{Ctx, ServiceError};
+use crate::store::apps::{AppInvite, invite_hash};
 
 /// The events the relay uses, as Zoom's event subscription page names them. `app_deauthorized`
 /// is not among them: Zoom sends it to the app's Deauthorization Notification Endpoint URL
@@ -158,24 +158,35 @@ async fn penalize_unknown(st: &AppState, client: ClientAddr, state: &InviteState
     }
 }
 
-pub async fn show(
-    State(st): State<AppState>,
+/// The open invitation behind `code` and its setup URLs, or the page that refuses it (unknown,
+/// used, expired, or the store not answering). An unknown code is paid for first.
+async fn open_invite(
+    st: &AppState,
+    ctx: &Ctx,
     client: ClientAddr,
-    Path(code): Path<String>,
-) -> Response {
-    let ctx = call::operator(&st);
-    let state = match app_invites::state(&ctx, &code).await {
-        Ok(s) => s,
-        Err(e) => return unavailable(e),
-    };
-    penalize_unknown(&st, client, &state).await;
+    code: &str,
+) -> Result<(AppInvite, SetupUrls), Response> {
+    let state = app_invites::state(ctx, code).await.map_err(unavailable)?;
+    penalize_unknown(st, client, &state).await;
     if let Some(r) = refused(&state) {
-        return r;
+        return Err(r);
     }
     let InviteState::Open(inv) = state else {
         unreachable!("refused() answers every other state")
     };
     let urls = setup_urls(&st.config.server.public_url, &inv.app_id);
+    Ok((inv, urls))
+}
+
+pub async fn show(
+    State(st): State<AppState>,
+    client: ClientAddr,
+    Path(code): Path<String>,
+) -> Response {
+    let (inv, urls) = match open_invite(&st, &call::operator(&st), client, &code).await {
+        Ok(open) => open,
+        Err(refusal) => return refusal,
+    };
     page(
         StatusCode::OK,
         "Connect your Zoom app",
@@ -199,23 +210,13 @@ pub async fn submit(
     Form(creds): Form<Credentials>,
 ) -> Response {
     let ctx = call::operator(&st);
-    let state = match app_invites::state(&ctx, &code).await {
-        Ok(s) => s,
-        Err(e) => return unavailable(e),
+    let (inv, urls) = match open_invite(&st, &ctx, client, &code).await {
+        Ok(open) => open,
+        Err(refusal) => return refusal,
     };
-    penalize_unknown(&st, client, &state).await;
-    if let Some(r) = refused(&state) {
-        return r;
-    }
-    let InviteState::Open(inv) = state else {
-        unreachable!("refused() answers every other state")
-    };
-    let urls = setup_urls(&st.config.server.public_url, &inv.app_id);
     match app_invites::redeem(&ctx, st.tenants.client(), &code, creds).await {
         Ok(view) => {
-            if let Err(e) = st.apps.reload().await {
-                tracing::warn!("could not re-read the stored apps after a change: {e}");
-            }
+            st.reload_apps().await;
             done(&urls, &code, &view.id)
         }
         Err(ServiceError::Invalid(errs)) => {

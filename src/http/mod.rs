@@ -102,6 +102,22 @@ impl AppState {
             join_posts: join::JoinThrottle::default(),
         }))
     }
+
+    /// After an app is added, changed or removed: this relay's webhook and install routes serve the
+    /// change with the next request (other replicas follow on their refresh).
+    pub(crate) async fn reload_apps(&self) {
+        if let Err(e) = self.apps.reload().await {
+            tracing::warn!("could not re-read the stored apps after a change: {e}");
+        }
+    }
+
+    /// After an own bot is connected or removed: the running set of own bots picks the change up
+    /// now rather than at its next look.
+    pub(crate) fn nudge_own_bots(&self) {
+        if let Some(bots) = self.own_bots.get() {
+            bots.nudge();
+        }
+    }
 }
 
 /// Request ids as `{random process prefix}-{counter}`: unique enough to correlate logs, without a

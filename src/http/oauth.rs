@@ -217,77 +217,67 @@ fn check_state(
         ),
         None => " Start the install again from the install link.".to_string(),
     };
+    // A refused callback: 400, why, and where to start the install again.
+    let refuse = |title: &str, why: &str, app: Option<&str>| {
+        error_page(
+            StatusCode::BAD_REQUEST,
+            title,
+            &format!("{why}{}", restart(app)),
+        )
+    };
     let find = |id: &str| st.apps.get(id);
     let public_url = &st.config.server.public_url;
     match state {
         Some(state) => {
             let Some(raw) = super::auth::cookie(headers, COOKIE).filter(|c| !c.is_empty()) else {
-                return Err(error_page(
-                    StatusCode::BAD_REQUEST,
+                return Err(refuse(
                     "Install not started in this browser",
-                    &format!(
-                        "The install must finish in the browser that started it, within 10 \
-                         minutes (its cookie is missing).{}",
-                        restart(path_app)
-                    ),
+                    "The install must finish in the browser that started it, within 10 \
+                     minutes (its cookie is missing).",
+                    path_app,
                 ));
             };
             let Some(flow) = open_flow_cookie(st.config.security.data_key.bytes(), raw) else {
-                return Err(error_page(
-                    StatusCode::BAD_REQUEST,
+                return Err(refuse(
                     "Install cannot be completed",
-                    &format!(
-                        "This browser's install cookie was altered or was not made by this relay \
-                         (or the relay's data_key changed). Nothing was installed.{}",
-                        restart(path_app)
-                    ),
+                    "This browser's install cookie was altered or was not made by this relay \
+                     (or the relay's data_key changed). Nothing was installed.",
+                    path_app,
                 ));
             };
             if !bool::from(flow.state.as_bytes().ct_eq(state.as_bytes())) {
-                return Err(error_page(
-                    StatusCode::BAD_REQUEST,
+                return Err(refuse(
                     "Install not started in this browser",
-                    &format!(
-                        "The install must finish in the browser that started it (its cookie does \
-                         not match this callback).{}",
-                        restart(Some(&flow.app))
-                    ),
+                    "The install must finish in the browser that started it (its cookie does \
+                     not match this callback).",
+                    Some(&flow.app),
                 ));
             }
             if chrono::Utc::now().timestamp_millis() > flow.expires_at_ms {
-                return Err(error_page(
-                    StatusCode::BAD_REQUEST,
+                return Err(refuse(
                     "Install link expired",
-                    &format!(
-                        "More than 10 minutes passed since the install started.{}",
-                        restart(Some(&flow.app))
-                    ),
+                    "More than 10 minutes passed since the install started.",
+                    Some(&flow.app),
                 ));
             }
             if !st
                 .tenants
                 .consume_flow_state(&flow.state, flow.expires_at_ms)
             {
-                return Err(error_page(
-                    StatusCode::BAD_REQUEST,
+                return Err(refuse(
                     "Install link used",
-                    &format!(
-                        "This install was already completed in this browser.{}",
-                        restart(Some(&flow.app))
-                    ),
+                    "This install was already completed in this browser.",
+                    Some(&flow.app),
                 ));
             }
             let app = match (find(&flow.app), path_app) {
                 (Some(app), None) => app,
                 (Some(app), Some(p)) if p == app.zoom.id => app,
                 _ => {
-                    return Err(error_page(
-                        StatusCode::BAD_REQUEST,
+                    return Err(refuse(
                         "Install does not match this app",
-                        &format!(
-                            "This callback is for a different app than the install started.{}",
-                            restart(Some(&flow.app))
-                        ),
+                        "This callback is for a different app than the install started.",
+                        Some(&flow.app),
                     ));
                 }
             };
@@ -332,13 +322,10 @@ fn check_state(
                 ));
             };
             if !app.allow_marketplace_installs {
-                return Err(error_page(
-                    StatusCode::BAD_REQUEST,
+                return Err(refuse(
                     "Install not started here",
-                    &format!(
-                        "This relay accepts installs only from its own install link.{}",
-                        restart(Some(&app.id))
-                    ),
+                    "This relay accepts installs only from its own install link.",
+                    Some(&app.id),
                 ));
             }
             Ok(Verified {

@@ -1,22 +1,17 @@
 //! `/api/v1/backup`: the whole store as a backup file, for the operator.
 
-use axum::extract::State;
 use axum::response::IntoResponse;
 
-use crate::http::auth::Principal;
-use crate::http::{ApiError, AppState};
+use super::Operator;
+use crate::http::ApiError;
 
 /// The whole store as a backup file (`store::backup`), streamed while it is written, so a large store
 /// needs no buffer here. A failure part-way ends the stream early; the file then lacks its checksum,
 /// and the CLI, which verifies what it received, says so.
-pub(super) async fn backup(
-    State(st): State<AppState>,
-    p: Principal,
-) -> Result<axum::response::Response, ApiError> {
-    p.require_operator()?;
+pub(super) async fn backup(op: Operator) -> Result<axum::response::Response, ApiError> {
     let (reader, writer) = tokio::io::duplex(256 * 1024);
     let bridge = tokio_util::io::SyncIoBridge::new(writer);
-    let db = st.db.clone();
+    let db = op.st.db.clone();
     tokio::spawn(async move {
         match db.write_backup(Box::new(bridge)).await {
             Ok(info) => tracing::info!(

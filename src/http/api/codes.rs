@@ -24,21 +24,12 @@ pub(super) async fn create(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
-pub(super) async fn list(
-    State(st): State<AppState>,
-    s: Scope,
-) -> Result<Json<Vec<CodeRecord>>, ApiError> {
-    Ok(Json(
-        codes::list(&call::operator(&st), s.app(), s.account()).await?,
-    ))
+pub(super) async fn list(s: Scope) -> Result<Json<Vec<CodeRecord>>, ApiError> {
+    Ok(Json(codes::list(&s.ctx, s.app(), s.account()).await?))
 }
 
-pub(super) async fn revoke(
-    State(st): State<AppState>,
-    s: Scope,
-    Path(id): Path<String>,
-) -> Result<Json<CodeRecord>, ApiError> {
+pub(super) async fn revoke(s: Scope, Path(id): Path<String>) -> Result<Json<CodeRecord>, ApiError> {
     Ok(Json(
-        codes::revoke(&call::operator(&st), &id, s.app(), s.account()).await?,
+        codes::revoke(&s.ctx, &id, s.app(), s.account()).await?,
     ))
 }

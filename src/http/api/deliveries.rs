@@ -64,21 +64,15 @@ pub(super) async fn replay_deliveries(
     Ok(Json(report))
 }
 
-pub(super) async fn list_notices(
-    State(st): State<AppState>,
-    s: Scope,
-) -> Result<Json<Vec<Notice>>, ApiError> {
+pub(super) async fn list_notices(s: Scope) -> Result<Json<Vec<Notice>>, ApiError> {
     Ok(Json(
-        deliveries::notices(&call::operator(&st), s.app(), s.account()).await?,
+        deliveries::notices(&s.ctx, s.app(), s.account()).await?,
     ))
 }
 
-pub(super) async fn list_disabled(
-    State(st): State<AppState>,
-    s: Scope,
-) -> Result<Json<Vec<DisabledTarget>>, ApiError> {
+pub(super) async fn list_disabled(s: Scope) -> Result<Json<Vec<DisabledTarget>>, ApiError> {
     Ok(Json(
-        deliveries::disabled(&call::operator(&st), s.app(), s.account()).await?,
+        deliveries::disabled(&s.ctx, s.app(), s.account()).await?,
     ))
 }
 

@@ -7,18 +7,12 @@ use axum::http::StatusCode;
 use secrecy::SecretString;
 
 use super::Tenant;
-use crate::http::call;
 use crate::http::extract::Json;
 use crate::http::{ApiError, AppState};
 use crate::service::own_bots::{self, ConnectBot, MovedReport, OwnBotView};
 
-pub(super) async fn show(
-    State(st): State<AppState>,
-    t: Tenant,
-) -> Result<Json<OwnBotView>, ApiError> {
-    Ok(Json(
-        own_bots::show(&call::operator(&st), &t.app, &t.account).await?,
-    ))
+pub(super) async fn show(t: Tenant) -> Result<Json<OwnBotView>, ApiError> {
+    Ok(Json(own_bots::show(&t.ctx, &t.app, &t.account).await?))
 }
 
 pub(super) async fn connect(
@@ -28,26 +22,19 @@ pub(super) async fn connect(
 ) -> Result<Json<OwnBotView>, ApiError> {
     let token = SecretString::from(req.token);
     let checked = crate::bot::own::check_token(&st.config, &token).await;
-    let view = own_bots::connect(&call::operator(&st), &t.app, &t.account, &token, checked).await?;
-    if let Some(bots) = st.own_bots.get() {
-        bots.nudge();
-    }
+    let view = own_bots::connect(&t.ctx, &t.app, &t.account, &token, checked).await?;
+    st.nudge_own_bots();
     Ok(Json(view))
 }
 
 pub(super) async fn remove(State(st): State<AppState>, t: Tenant) -> Result<StatusCode, ApiError> {
-    own_bots::remove(&call::operator(&st), &t.app, &t.account).await?;
-    if let Some(bots) = st.own_bots.get() {
-        bots.nudge();
-    }
+    own_bots::remove(&t.ctx, &t.app, &t.account).await?;
+    st.nudge_own_bots();
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub(super) async fn moved(
-    State(st): State<AppState>,
-    t: Tenant,
-) -> Result<Json<MovedReport>, ApiError> {
+pub(super) async fn moved(t: Tenant) -> Result<Json<MovedReport>, ApiError> {
     Ok(Json(
-        own_bots::send_moved(&call::operator(&st), &t.app, &t.account).await?,
+        own_bots::send_moved(&t.ctx, &t.app, &t.account).await?,
     ))
 }

@@ -6,21 +6,18 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use serde::Deserialize;
 
-use super::{Scope, default_app};
+use super::{RouteName, Scope, Visible, default_app};
 use crate::delivery::quota::QuotaKind;
 use crate::http::auth::Principal;
 use crate::http::call;
-use crate::http::extract::{Json, Path, Query};
+use crate::http::extract::{Json, Query};
 use crate::http::{ApiError, AppState};
 use crate::routing::{Route, RouteDocument};
 use crate::service::routes::{TestReport, TestSent};
 use crate::store::ImportReport;
 
-pub(super) async fn list_routes(
-    State(st): State<AppState>,
-    s: Scope,
-) -> Result<Json<Vec<Route>>, ApiError> {
-    Ok(Json(call::operator(&st).list(s.app(), s.account()).await?))
+pub(super) async fn list_routes(s: Scope) -> Result<Json<Vec<Route>>, ApiError> {
+    Ok(Json(s.ctx.list(s.app(), s.account()).await?))
 }
 
 pub(super) async fn add_route(
@@ -33,50 +30,36 @@ pub(super) async fn add_route(
     Ok((StatusCode::CREATED, Json(r)))
 }
 
-pub(super) async fn get_route(
-    State(st): State<AppState>,
-    p: Principal,
-    Path((app, account, name)): Path<(String, String, String)>,
-) -> Result<Json<Route>, ApiError> {
-    p.require(&app, &account)?;
-    Ok(Json(call::operator(&st).get(&app, &account, &name).await?))
+pub(super) async fn get_route(v: Visible<RouteName>) -> Result<Json<Route>, ApiError> {
+    Ok(Json(v.ctx.get(&v.app, &v.account, &v.rest.name).await?))
 }
 
 pub(super) async fn replace_route(
     State(st): State<AppState>,
-    p: Principal,
-    Path((app, account, name)): Path<(String, String, String)>,
+    v: Visible<RouteName>,
     Json(route): Json<Route>,
 ) -> Result<Json<Route>, ApiError> {
-    p.require(&app, &account)?;
     // A tenant cannot move a route into another tenant either.
-    p.require(&route.app_id, &route.account_id)?;
-    let saved = call::principal(&st, &p)
-        .replace(&app, &account, &name, route)
+    v.p.require(&route.app_id, &route.account_id)?;
+    let saved = call::principal(&st, &v.p)
+        .replace(&v.app, &v.account, &v.rest.name, route)
         .await?;
     Ok(Json(saved))
 }
 
-pub(super) async fn remove_route(
-    State(st): State<AppState>,
-    p: Principal,
-    Path((app, account, name)): Path<(String, String, String)>,
-) -> Result<StatusCode, ApiError> {
-    p.require(&app, &account)?;
-    call::operator(&st).remove(&app, &account, &name).await?;
+pub(super) async fn remove_route(v: Visible<RouteName>) -> Result<StatusCode, ApiError> {
+    v.ctx.remove(&v.app, &v.account, &v.rest.name).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
 pub(super) async fn send_test(
     State(st): State<AppState>,
-    p: Principal,
-    Path((app, account, name)): Path<(String, String, String)>,
+    v: Visible<RouteName>,
 ) -> Result<Json<Vec<TestSent>>, ApiError> {
-    p.require(&app, &account)?;
-    if p.tenant().is_some() {
-        send_test_quota(&st, &app, &account)?;
+    if v.p.tenant().is_some() {
+        send_test_quota(&st, &v.app, &v.account)?;
     }
-    let sent = call::operator(&st).send_test(&app, &account, &name).await?;
+    let sent = v.ctx.send_test(&v.app, &v.account, &v.rest.name).await?;
     Ok(Json(sent))
 }
 

@@ -1,32 +1,29 @@
 //! `/api/v1/subscriptions`: who receives a route's messages, and unsubscribing them.
 
-use axum::extract::State;
 use axum::http::StatusCode;
+use serde::Deserialize;
 
-use super::Tenant;
-use crate::http::auth::Principal;
-use crate::http::call;
-use crate::http::extract::{Json, Path};
-use crate::http::{ApiError, AppState};
+use super::{Tenant, Visible};
+use crate::http::ApiError;
+use crate::http::extract::Json;
 use crate::service::subscriptions::{self, Subscription};
 
-pub(super) async fn list_subscriptions(
-    State(st): State<AppState>,
-    t: Tenant,
-) -> Result<Json<Vec<Subscription>>, ApiError> {
-    Ok(Json(
-        subscriptions::list(&call::operator(&st), &t.app, &t.account).await?,
-    ))
+pub(super) async fn list_subscriptions(t: Tenant) -> Result<Json<Vec<Subscription>>, ApiError> {
+    Ok(Json(subscriptions::list(&t.ctx, &t.app, &t.account).await?))
+}
+
+/// The rest of a subscription's path: the route, and who receives its messages.
+#[derive(Deserialize)]
+pub(super) struct SubscriptionKey {
+    route: String,
+    target: String,
 }
 
 pub(super) async fn remove_subscription(
-    State(st): State<AppState>,
-    p: Principal,
-    Path((app, account, route, target)): Path<(String, String, String, String)>,
+    v: Visible<SubscriptionKey>,
 ) -> Result<StatusCode, ApiError> {
-    p.require(&app, &account)?;
-    let removed =
-        subscriptions::remove(&call::operator(&st), &app, &account, &route, &target).await?;
+    let SubscriptionKey { route, target } = &v.rest;
+    let removed = subscriptions::remove(&v.ctx, &v.app, &v.account, route, target).await?;
     if removed {
         Ok(StatusCode::NO_CONTENT)
     } else {

@@ -5,20 +5,15 @@ use axum::http::StatusCode;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::{Tenant, default_app};
+use super::{Tenant, Visible, default_app};
 use crate::http::auth::Principal;
 use crate::http::call;
-use crate::http::extract::{Json, Path, Query};
+use crate::http::extract::{Json, Query};
 use crate::http::{ApiError, AppState};
 use crate::service::routes::{PreviewItem, PreviewRequest, TemplateInfo};
 
-pub(super) async fn list_templates(
-    State(st): State<AppState>,
-    t: Tenant,
-) -> Result<Json<Vec<TemplateInfo>>, ApiError> {
-    Ok(Json(
-        call::operator(&st).templates(&t.app, &t.account).await?,
-    ))
+pub(super) async fn list_templates(t: Tenant) -> Result<Json<Vec<TemplateInfo>>, ApiError> {
+    Ok(Json(t.ctx.templates(&t.app, &t.account).await?))
 }
 
 #[derive(Deserialize)]
@@ -50,27 +45,28 @@ pub(super) async fn template_source(
     Ok(Json(TemplateSource { source }))
 }
 
+/// The rest of a template's path: which event's template, and which message of it.
+#[derive(Deserialize)]
+pub(super) struct TemplateKey {
+    event: String,
+    key: String,
+}
+
 pub(super) async fn set_template(
-    State(st): State<AppState>,
-    p: Principal,
-    Path((app, account, event, key)): Path<(String, String, String, String)>,
+    v: Visible<TemplateKey>,
     Json(body): Json<TemplateSource>,
 ) -> Result<StatusCode, ApiError> {
-    p.require(&app, &account)?;
-    call::operator(&st)
-        .set_template(&app, &account, &event, &key, &body.source)
+    let TemplateKey { event, key } = &v.rest;
+    v.ctx
+        .set_template(&v.app, &v.account, event, key, &body.source)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub(super) async fn remove_template(
-    State(st): State<AppState>,
-    p: Principal,
-    Path((app, account, event, key)): Path<(String, String, String, String)>,
-) -> Result<StatusCode, ApiError> {
-    p.require(&app, &account)?;
-    call::operator(&st)
-        .remove_template(&app, &account, &event, &key)
+pub(super) async fn remove_template(v: Visible<TemplateKey>) -> Result<StatusCode, ApiError> {
+    let TemplateKey { event, key } = &v.rest;
+    v.ctx
+        .remove_template(&v.app, &v.account, event, key)
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -4,12 +4,10 @@
 
 use crate::http::extract::Json;
 use crate::http::extract::{Path, Query};
-use axum::extract::State;
 use serde::Deserialize;
 
-use crate::http::auth::Principal;
-use crate::http::call;
-use crate::http::{ApiError, AppState};
+use super::{Operator, Visible, Whole};
+use crate::http::ApiError;
 use crate::service::tenants::{self, RemoveReport, TenantDetail, TenantView};
 use crate::store::AuditEntry;
 
@@ -19,41 +17,24 @@ pub(super) struct AppQuery {
 }
 
 pub(super) async fn list(
-    State(st): State<AppState>,
-    p: Principal,
+    op: Operator,
     Query(q): Query<AppQuery>,
 ) -> Result<Json<Vec<TenantView>>, ApiError> {
-    p.require_operator()?;
-    Ok(Json(
-        tenants::list(&call::operator(&st), q.app.as_deref()).await?,
-    ))
+    Ok(Json(tenants::list(&op.ctx, q.app.as_deref()).await?))
 }
 
-pub(super) async fn show(
-    State(st): State<AppState>,
-    p: Principal,
-    Path((app, account)): Path<(String, String)>,
-) -> Result<Json<TenantDetail>, ApiError> {
-    p.require(&app, &account)?;
-    Ok(Json(
-        tenants::show(&call::operator(&st), &app, &account).await?,
-    ))
+pub(super) async fn show(v: Visible<Whole>) -> Result<Json<TenantDetail>, ApiError> {
+    Ok(Json(tenants::show(&v.ctx, &v.app, &v.account).await?))
 }
 
 pub(super) async fn remove(
-    State(st): State<AppState>,
-    p: Principal,
+    op: Operator,
     Path((app, account)): Path<(String, String)>,
 ) -> Result<Json<RemoveReport>, ApiError> {
-    p.require_operator()?;
-    let report = tenants::remove(&call::operator(&st), &st.tenants, &app, &account).await?;
+    let report = tenants::remove(&op.ctx, &op.st.tenants, &app, &account).await?;
     Ok(Json(report))
 }
 
-pub(super) async fn audit(
-    State(st): State<AppState>,
-    p: Principal,
-) -> Result<Json<Vec<AuditEntry>>, ApiError> {
-    p.require_operator()?;
-    Ok(Json(tenants::audit(&call::operator(&st)).await?))
+pub(super) async fn audit(op: Operator) -> Result<Json<Vec<AuditEntry>>, ApiError> {
+    Ok(Json(tenants::audit(&op.ctx).await?))
 }

@@ -11,11 +11,8 @@ use crate::http::{ApiError, AppState};
 use crate::service::tokens::{self, CreateToken, CreatedToken};
 use crate::store::auth::ApiToken;
 
-pub(super) async fn list_tokens(
-    State(st): State<AppState>,
-    s: Scope,
-) -> Result<Json<Vec<ApiToken>>, ApiError> {
-    let all = tokens::list(&call::operator(&st), None).await?;
+pub(super) async fn list_tokens(s: Scope) -> Result<Json<Vec<ApiToken>>, ApiError> {
+    let all = tokens::list(&s.ctx, None).await?;
     Ok(Json(
         all.into_iter()
             .filter(|t| s.app().is_none_or(|a| a == t.app_id))

@@ -14,16 +14,25 @@ use super::{Fail, Operator, Posted, field};
 use crate::http::AppState;
 use crate::http::auth::Principal;
 use crate::http::call;
+use crate::service::Ctx;
 use crate::service::app_invites::{self, InviteRequest};
 use crate::service::apps::{self, AddApp, AppView, UpdateApp};
 
-/// After a change: the registry is read again, so the relay serves the change at once, and the list
-/// shows again with what was done.
-async fn changed(st: &AppState, p: &Principal, done: &str) -> Result<Response, Fail> {
-    if let Err(err) = st.apps.reload().await {
-        tracing::warn!("could not re-read the stored apps after a change: {err}");
-    }
-    list_page(st, p, Some(flash(done))).await
+/// A change to the apps, posted by the operator: `make` makes it from the form, through the service
+/// as the operator, and says what it did. Then the registry is read again, so the relay serves the
+/// change at once, and the list shows again with what was done.
+async fn change(
+    st: &AppState,
+    posted: Posted<Operator>,
+    make: impl AsyncFnOnce(&Ctx, &[(String, String)]) -> Result<String, Fail>,
+) -> Result<Response, Fail> {
+    let Posted {
+        by: Operator(p),
+        form,
+    } = posted;
+    let done = make(&call::operator(st), &form).await?;
+    st.reload_apps().await;
+    list_page(st, &p, Some(flash(&done))).await
 }
 
 fn app_card(a: &AppView, csrf: &str) -> String {
@@ -152,80 +161,74 @@ pub async fn invite(
     list_page(&st, &p, Some(note)).await
 }
 
-pub async fn add(
-    State(st): State<AppState>,
-    Posted {
-        by: Operator(p),
-        form,
-    }: Posted<Operator>,
-) -> Result<Response, Fail> {
-    let req = AddApp {
-        id: opt(&form, "id").unwrap_or_default(),
-        name: opt(&form, "name"),
-        client_id: opt(&form, "client_id"),
-        client_secret: opt(&form, "client_secret"),
-        secret_token: opt(&form, "secret_token").unwrap_or_default(),
-        ..AddApp::default()
-    };
-    let view = apps::add(&call::operator(&st), req, "api").await?;
-    let done = format!(
-        "Added {}. In Zoom, set the event notification endpoint URL to {} and press Validate.",
-        view.id, view.webhook_url
-    );
-    changed(&st, &p, &done).await
+pub async fn add(State(st): State<AppState>, posted: Posted<Operator>) -> Result<Response, Fail> {
+    change(&st, posted, async |ctx, form| {
+        let req = AddApp {
+            id: opt(form, "id").unwrap_or_default(),
+            name: opt(form, "name"),
+            client_id: opt(form, "client_id"),
+            client_secret: opt(form, "client_secret"),
+            secret_token: opt(form, "secret_token").unwrap_or_default(),
+            ..AddApp::default()
+        };
+        let view = apps::add(ctx, req, "api").await?;
+        Ok(format!(
+            "Added {}. In Zoom, set the event notification endpoint URL to {} and press Validate.",
+            view.id, view.webhook_url
+        ))
+    })
+    .await
 }
 
 pub async fn rotate(
     State(st): State<AppState>,
     Path(id): Path<String>,
-    Posted {
-        by: Operator(p),
-        form,
-    }: Posted<Operator>,
+    posted: Posted<Operator>,
 ) -> Result<Response, Fail> {
-    let overlap_secs = match opt(&form, "overlap_secs") {
-        None => None,
-        Some(v) => Some(v.parse::<u64>().map_err(|_| {
-            Fail::Page(
-                StatusCode::BAD_REQUEST,
-                "Invalid request".into(),
-                "the overlap is a number of seconds".into(),
-            )
-        })?),
-    };
-    let req = UpdateApp {
-        secret_token: opt(&form, "secret_token"),
-        overlap_secs,
-        ..UpdateApp::default()
-    };
-    let view = apps::update(&call::operator(&st), &id, req).await?;
-    let done = match &view.previous_secret_token_until {
-        Some(u) => format!(
-            "Rotated {}; the previous token verifies until {u}.",
-            view.id
-        ),
-        None => format!(
-            "Rotated {}; the previous token no longer verifies.",
-            view.id
-        ),
-    };
-    changed(&st, &p, &done).await
+    change(&st, posted, async |ctx, form| {
+        let overlap_secs = match opt(form, "overlap_secs") {
+            None => None,
+            Some(v) => Some(v.parse::<u64>().map_err(|_| {
+                Fail::Page(
+                    StatusCode::BAD_REQUEST,
+                    "Invalid request".into(),
+                    "the overlap is a number of seconds".into(),
+                )
+            })?),
+        };
+        let req = UpdateApp {
+            secret_token: opt(form, "secret_token"),
+            overlap_secs,
+            ..UpdateApp::default()
+        };
+        let view = apps::update(ctx, &id, req).await?;
+        Ok(match &view.previous_secret_token_until {
+            Some(u) => format!(
+                "Rotated {}; the previous token verifies until {u}.",
+                view.id
+            ),
+            None => format!(
+                "Rotated {}; the previous token no longer verifies.",
+                view.id
+            ),
+        })
+    })
+    .await
 }
 
 pub async fn remove(
     State(st): State<AppState>,
     Path(id): Path<String>,
-    Posted {
-        by: Operator(p),
-        form,
-    }: Posted<Operator>,
+    posted: Posted<Operator>,
 ) -> Result<Response, Fail> {
-    let confirm = field(&form, "confirm").unwrap_or("").trim().to_string();
-    let report = apps::remove(&call::operator(&st), &st.tenants, &id, &confirm).await?;
-    let done = format!(
-        "Removed {} and purged {} account(s).",
-        report.app_id,
-        report.purged.len()
-    );
-    changed(&st, &p, &done).await
+    change(&st, posted, async |ctx, form| {
+        let confirm = field(form, "confirm").unwrap_or("").trim().to_string();
+        let report = apps::remove(ctx, &st.tenants, &id, &confirm).await?;
+        Ok(format!(
+            "Removed {} and purged {} account(s).",
+            report.app_id,
+            report.purged.len()
+        ))
+    })
+    .await
 }

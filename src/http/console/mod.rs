@@ -54,67 +54,38 @@ pub fn router() -> Router<AppState> {
         .route("/assets/console.css", get(css))
         .route("/assets/console.js", get(js))
         .route("/assets/favicon.svg", get(favicon))
-        .route("/t/{app}/{account}", get(dashboard::show))
-        .route("/t/{app}/{account}/routes", get(routes::list))
+        .nest("/t/{app}/{account}", tenant_router())
+        .layer(axum::middleware::map_response(security_headers))
+}
+
+/// One tenant's pages, nested at `/t/{app}/{account}`: every handler reads the tenant from those
+/// two path segments (see [`Scope`]).
+fn tenant_router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(dashboard::show))
+        .route("/routes", get(routes::list))
+        .route("/new-route", get(routes::new_form).post(routes::create))
+        .route("/routes/{name}", get(routes::edit_form).post(routes::save))
         .route(
-            "/t/{app}/{account}/new-route",
-            get(routes::new_form).post(routes::create),
-        )
-        .route(
-            "/t/{app}/{account}/routes/{name}",
-            get(routes::edit_form).post(routes::save),
-        )
-        .route(
-            "/t/{app}/{account}/routes/{name}/delete",
+            "/routes/{name}/delete",
             get(routes::confirm_delete).post(routes::delete),
         )
-        .route(
-            "/t/{app}/{account}/routes/{name}/test",
-            post(routes::send_test),
-        )
-        .route(
-            "/t/{app}/{account}/routes/{name}/codes",
-            post(routes::create_code),
-        )
-        .route("/t/{app}/{account}/routes/{name}/members", get(join::show))
-        .route(
-            "/t/{app}/{account}/routes/{name}/codes/revoke",
-            post(join::revoke),
-        )
-        .route(
-            "/t/{app}/{account}/templates",
-            get(templates::show).post(templates::save),
-        )
-        .route(
-            "/t/{app}/{account}/wording",
-            get(wording::show).post(wording::save),
-        )
-        .route("/t/{app}/{account}/deliveries", get(deliveries::list))
-        .route(
-            "/t/{app}/{account}/deliveries/replay",
-            post(deliveries::replay),
-        )
-        .route("/t/{app}/{account}/deliveries/{id}", get(deliveries::show))
-        .route(
-            "/t/{app}/{account}/deliveries/{id}/retry",
-            post(deliveries::retry),
-        )
-        .route(
-            "/t/{app}/{account}/destinations/enable",
-            post(dashboard::enable_destination),
-        )
-        .route("/t/{app}/{account}/subscriptions", get(subscriptions::list))
-        .route(
-            "/t/{app}/{account}/subscriptions/remove",
-            post(subscriptions::remove),
-        )
-        .route(
-            "/t/{app}/{account}/bot",
-            get(own_bot::show).post(own_bot::connect),
-        )
-        .route("/t/{app}/{account}/bot/remove", post(own_bot::remove))
-        .route("/t/{app}/{account}/bot/moved", post(own_bot::moved))
-        .layer(axum::middleware::map_response(security_headers))
+        .route("/routes/{name}/test", post(routes::send_test))
+        .route("/routes/{name}/codes", post(routes::create_code))
+        .route("/routes/{name}/members", get(join::show))
+        .route("/routes/{name}/codes/revoke", post(join::revoke))
+        .route("/templates", get(templates::show).post(templates::save))
+        .route("/wording", get(wording::show).post(wording::save))
+        .route("/deliveries", get(deliveries::list))
+        .route("/deliveries/replay", post(deliveries::replay))
+        .route("/deliveries/{id}", get(deliveries::show))
+        .route("/deliveries/{id}/retry", post(deliveries::retry))
+        .route("/destinations/enable", post(dashboard::enable_destination))
+        .route("/subscriptions", get(subscriptions::list))
+        .route("/subscriptions/remove", post(subscriptions::remove))
+        .route("/bot", get(own_bot::show).post(own_bot::connect))
+        .route("/bot/remove", post(own_bot::remove))
+        .route("/bot/moved", post(own_bot::moved))
 }
 
 /// Scripts and styles only from the relay itself, never inline; no framing of the console (click-

@@ -111,13 +111,6 @@ pub async fn show(State(st): State<AppState>, sc: Scope) -> Result<Response, Fai
     shown(&sc, Section::Bot, "Telegram bot", &b)
 }
 
-/// The running set of own bots picks the change up now rather than at its next look.
-fn nudge(st: &AppState) {
-    if let Some(bots) = st.own_bots.get() {
-        bots.nudge();
-    }
-}
-
 pub async fn connect(
     State(st): State<AppState>,
     Posted { by: sc, form }: Posted,
@@ -125,7 +118,7 @@ pub async fn connect(
     let token = SecretString::from(field(&form, "token").unwrap_or("").trim().to_string());
     let checked = crate::bot::own::check_token(&st.config, &token).await;
     own_bots::connect(&call::operator(&st), &sc.app, &sc.account, &token, checked).await?;
-    nudge(&st);
+    st.nudge_own_bots();
     Ok(Redirect::to(&sc.url("/bot")).into_response())
 }
 
@@ -134,7 +127,7 @@ pub async fn remove(
     Posted { by: sc, .. }: Posted,
 ) -> Result<Response, Fail> {
     own_bots::remove(&call::operator(&st), &sc.app, &sc.account).await?;
-    nudge(&st);
+    st.nudge_own_bots();
     Ok(Redirect::to(&sc.url("/bot")).into_response())
 }
 
