@@ -14,12 +14,11 @@ impl NoticeStore for PgStore {
     }
 
     async fn put_notice(&self, n: &Notice) -> Result<(), StoreError> {
-        self.execute(
+        self.run(
             "INSERT INTO notices (id, app_id, account_id, record) VALUES ($1, $2, $3, $4)",
             &[&(n.id as i64), &n.app_id, &n.account_id, &enc(n)],
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn list_notices(&self, tenant: Option<(&str, &str)>) -> Result<Vec<Notice>, StoreError> {
@@ -27,14 +26,13 @@ impl NoticeStore for PgStore {
     }
 
     async fn put_disabled(&self, d: &DisabledTarget) -> Result<(), StoreError> {
-        self.execute(
+        self.run(
             "INSERT INTO disabled_targets (app_id, account_id, target, record)
              VALUES ($1, $2, $3, $4)
              ON CONFLICT (app_id, account_id, target) DO UPDATE SET record = EXCLUDED.record",
             &[&d.app_id, &d.account_id, &d.target, &enc(d)],
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn enable_target(
@@ -43,14 +41,12 @@ impl NoticeStore for PgStore {
         account_id: &str,
         target: &str,
     ) -> Result<bool, StoreError> {
-        Ok(self
-            .execute(
-                "DELETE FROM disabled_targets
-                 WHERE app_id = $1 AND account_id = $2 AND target = $3",
-                &[&app_id, &account_id, &target],
-            )
-            .await?
-            == 1)
+        self.changed_one(
+            "DELETE FROM disabled_targets
+             WHERE app_id = $1 AND account_id = $2 AND target = $3",
+            &[&app_id, &account_id, &target],
+        )
+        .await
     }
 
     async fn is_target_disabled(
@@ -59,14 +55,12 @@ impl NoticeStore for PgStore {
         account_id: &str,
         target: &str,
     ) -> Result<bool, StoreError> {
-        Ok(self
-            .query_opt(
-                "SELECT 1 FROM disabled_targets
-                 WHERE app_id = $1 AND account_id = $2 AND target = $3",
-                &[&app_id, &account_id, &target],
-            )
-            .await?
-            .is_some())
+        self.exists(
+            "SELECT 1 FROM disabled_targets
+             WHERE app_id = $1 AND account_id = $2 AND target = $3",
+            &[&app_id, &account_id, &target],
+        )
+        .await
     }
 
     async fn list_disabled(
