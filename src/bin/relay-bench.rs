@@ -162,6 +162,20 @@ const POOL_RATE_PER_S: f64 = 160_000.0;
 const POOL_MAX: usize = 3_000_000;
 
 impl Ctx {
+    fn new(a: &RunArgs) -> Ctx {
+        Ctx {
+            opts: Opts {
+                duration: Duration::from_secs(a.duration),
+                connections: a.connections,
+                json_only: a.json_only,
+                fanout: a.fanout,
+            },
+            summaries: HashMap::new(),
+            pool: None,
+            relay: None,
+        }
+    }
+
     /// The pre-signed request pool, generated on first use (before any timed window).
     pub fn pool(&mut self) -> anyhow::Result<Arc<Pool>> {
         if let Some(p) = &self.pool {
@@ -199,6 +213,26 @@ pub struct Report {
     pub row: Row,
 }
 
+impl Report {
+    /// A report whose JSON also records the 1-minute load average from before the scenario ran
+    /// (when it is known), so a slow result can be told apart from a busy machine.
+    pub fn with_load(mut json: serde_json::Value, row: Row, load_before: Option<f64>) -> Report {
+        if let Some(l) = load_before {
+            json["load_avg_1m"] = serde_json::json!(l);
+        }
+        Report { json, row }
+    }
+}
+
+/// The benchmark's HTTP client: never through a proxy (every peer is on loopback).
+pub fn http_client(timeout: Duration) -> anyhow::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(timeout)
+        .build()
+        .context("HTTP client")
+}
+
 #[derive(Default)]
 pub struct Row {
     pub scenario: String,
@@ -219,96 +253,39 @@ pub struct Scenario {
     pub run: RunFn,
 }
 
+/// Builds the [`SCENARIOS`] table: `"name" in [groups] => async fn(&mut Ctx)`.
+macro_rules! scenarios {
+    ($($name:literal in [$($group:literal),*] => $run:path,)*) => {
+        &[$(Scenario {
+            name: $name,
+            groups: &[$($group),*],
+            run: |c| Box::pin($run(c)),
+        },)*]
+    };
+}
+
 /// Every scenario, in run order. Later ones may use earlier results (the ratio, the paced rate).
-pub const SCENARIOS: &[Scenario] = &[
-    Scenario {
-        name: "intake_bare",
-        groups: &["intake", "postgres"],
-        run: |c| Box::pin(intake::bare(c)),
-    },
-    Scenario {
-        name: "intake_durable",
-        groups: &["intake", "postgres"],
-        run: |c| Box::pin(intake::durable(c)),
-    },
-    Scenario {
-        name: "intake_ratio",
-        groups: &["intake"],
-        run: |c| Box::pin(intake::ratio(c)),
-    },
-    Scenario {
-        name: "intake_ack_latency",
-        groups: &["intake"],
-        run: |c| Box::pin(intake::ack_latency(c)),
-    },
-    Scenario {
-        name: "intake_node",
-        groups: &["intake"],
-        run: |c| Box::pin(node::node(c)),
-    },
-    Scenario {
-        name: "pg_intake_durable",
-        groups: &["postgres"],
-        run: |c| Box::pin(postgres::durable(c)),
-    },
-    Scenario {
-        name: "pg_intake_ratio",
-        groups: &["postgres"],
-        run: |c| Box::pin(postgres::ratio(c)),
-    },
-    Scenario {
-        name: "pg_ack_latency",
-        groups: &["postgres"],
-        run: |c| Box::pin(postgres::ack_latency(c)),
-    },
-    Scenario {
-        name: "pg_replicas",
-        groups: &["postgres"],
-        run: |c| Box::pin(postgres::replicas(c)),
-    },
-    Scenario {
-        name: "pg_fanout",
-        groups: &["postgres"],
-        run: |c| Box::pin(postgres::fanout(c)),
-    },
+pub const SCENARIOS: &[Scenario] = scenarios! {
+    "intake_bare" in ["intake", "postgres"] => intake::bare,
+    "intake_durable" in ["intake", "postgres"] => intake::durable,
+    "intake_ratio" in ["intake"] => intake::ratio,
+    "intake_ack_latency" in ["intake"] => intake::ack_latency,
+    "intake_node" in ["intake"] => node::node,
+    "pg_intake_durable" in ["postgres"] => postgres::durable,
+    "pg_intake_ratio" in ["postgres"] => postgres::ratio,
+    "pg_ack_latency" in ["postgres"] => postgres::ack_latency,
+    "pg_replicas" in ["postgres"] => postgres::replicas,
+    "pg_fanout" in ["postgres"] => postgres::fanout,
     // Before the Telegram scenarios, so the pre-signed requests (signed when the run starts) are
     // still young when `rss_load` sends them.
-    Scenario {
-        name: "rss_idle",
-        groups: &["resources"],
-        run: |c| Box::pin(resources::rss_idle(c)),
-    },
-    Scenario {
-        name: "rss_load",
-        groups: &["resources"],
-        run: |c| Box::pin(resources::rss_load(c)),
-    },
-    Scenario {
-        name: "ready_10k_routes",
-        groups: &["resources"],
-        run: |c| Box::pin(resources::ready_10k_routes(c)),
-    },
-    Scenario {
-        name: "telegram_fanout",
-        groups: &["telegram"],
-        run: |c| Box::pin(telegram::fanout(c)),
-    },
-    Scenario {
-        name: "telegram_fanout_bots",
-        groups: &["telegram", "telegram_bots"],
-        run: |c| Box::pin(telegram::fanout_bots(c)),
-    },
-    Scenario {
-        name: "telegram_latency",
-        groups: &["telegram"],
-        run: |c| Box::pin(telegram::latency(c)),
-    },
-    Scenario {
-        name: "render_fairness",
-        groups: &["render"],
-        run: |c| Box::pin(render::fairness(c)),
-    },
-];
+    "rss_idle" in ["resources"] => resources::rss_idle,
+    "rss_load" in ["resources"] => resources::rss_load,
+    "ready_10k_routes" in ["resources"] => resources::ready_10k_routes,
+    "telegram_fanout" in ["telegram"] => telegram::fanout,
+    "telegram_fanout_bots" in ["telegram", "telegram_bots"] => telegram::fanout_bots,
+    "telegram_latency" in ["telegram"] => telegram::latency,
+    "render_fairness" in ["render"] => render::fairness,
+};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -354,17 +331,7 @@ fn run_group(group: Option<&str>, a: RunArgs) -> anyhow::Result<ExitCode> {
         (1..=100_000).contains(&a.fanout),
         "--fanout must be between 1 and 100000"
     );
-    let mut ctx = Ctx {
-        opts: Opts {
-            duration: Duration::from_secs(a.duration),
-            connections: a.connections,
-            json_only: a.json_only,
-            fanout: a.fanout,
-        },
-        summaries: HashMap::new(),
-        pool: None,
-        relay: None,
-    };
+    let mut ctx = Ctx::new(&a);
     // The load generator's runtime: tokio defaults, like the servers'.
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -415,17 +382,7 @@ fn load_only(
     a: RunArgs,
 ) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(addr.ip().is_loopback(), "--addr must be a loopback address");
-    let mut ctx = Ctx {
-        opts: Opts {
-            duration: Duration::from_secs(a.duration),
-            connections: a.connections,
-            json_only: a.json_only,
-            fanout: a.fanout,
-        },
-        summaries: HashMap::new(),
-        pool: None,
-        relay: None,
-    };
+    let mut ctx = Ctx::new(&a);
     let pool = ctx.pool()?;
     let plan = load::Plan {
         addr,

@@ -46,6 +46,22 @@ pub fn token_id(token: &str) -> String {
     hex::encode(&secret_hash(token)[..6])
 }
 
+/// The records of a tree keyed by a secret's hash (so in no useful order) that belong to `tenant`
+/// (all for None), oldest first; `of` reads a record's tenant and creation time.
+pub(super) fn oldest_first<T: serde::de::DeserializeOwned>(
+    tree: &sled::Tree,
+    tenant: Option<(&str, &str)>,
+    of: impl Fn(&T) -> (&str, &str, i64),
+) -> Result<Vec<T>, StoreError> {
+    let mut out: Vec<T> = decode_all(tree.iter())?;
+    out.retain(|r| {
+        let (app, account, _) = of(r);
+        tenant.is_none_or(|t| t == (app, account))
+    });
+    out.sort_by_key(|r| of(r).2);
+    Ok(out)
+}
+
 impl Store {
     pub fn put_session(&self, id: &str, s: &Session) -> Result<(), StoreError> {
         self.inner.sessions.insert(secret_hash(id), encode(s)?)?;
@@ -103,10 +119,9 @@ impl Store {
         &self,
         tenant: Option<(&str, &str)>,
     ) -> Result<Vec<ApiToken>, StoreError> {
-        let mut out: Vec<ApiToken> = decode_all(self.inner.api_tokens.iter())?;
-        out.retain(|t| tenant.is_none_or(|(a, acc)| t.app_id == a && t.account_id == acc));
-        out.sort_by_key(|t| t.created_at_ms);
-        Ok(out)
+        oldest_first(&self.inner.api_tokens, tenant, |t: &ApiToken| {
+            (&t.app_id, &t.account_id, t.created_at_ms)
+        })
     }
 
     /// Removes the token with public id `id` if it belongs to `tenant` (any tenant for None).

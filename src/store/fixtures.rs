@@ -15,6 +15,11 @@ pub(crate) fn test_config() -> StoreConfig {
     }
 }
 
+/// One field of each record a listing returned, in the listing's order (tests compare these).
+pub(crate) fn pluck<T, U>(listed: Result<Vec<T>, StoreError>, field: impl FnMut(T) -> U) -> Vec<U> {
+    listed.expect("a listing").into_iter().map(field).collect()
+}
+
 /// A throwaway store for unit tests, in its own temporary dir (keep the dir alive as long as the
 /// store).
 pub(crate) fn temp_store() -> (tempfile::TempDir, Store) {

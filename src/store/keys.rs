@@ -141,11 +141,8 @@ pub(crate) fn dedup_value(received_at_ms: i64, seq: u64) -> [u8; 16] {
 }
 
 pub(crate) fn decode_dedup_value(v: &[u8]) -> Option<(i64, u64)> {
-    let (at, seq) = split8(v, 16)?;
-    Some((
-        i64::from_be_bytes(at),
-        u64::from_be_bytes(seq.try_into().ok()?),
-    ))
+    let (at, seq) = split8::<8>(v)?;
+    Some((i64::from_be_bytes(at), u64::from_be_bytes(seq)))
 }
 
 /// Two big-endian parts one after the other, `N` bytes in all: the layout of most fixed-size keys
@@ -157,13 +154,13 @@ fn concat<const N: usize>(a: &[u8], b: &[u8]) -> [u8; N] {
     k
 }
 
-/// The first 8 bytes and the rest of a key or value of exactly `len` bytes (None for any other
-/// length, so a record of another layout never decodes as this one).
-fn split8(k: &[u8], len: usize) -> Option<([u8; 8], &[u8])> {
-    if k.len() != len {
+/// The first 8 bytes and the `N` after them of a key or value of exactly `8 + N` bytes (None for
+/// any other length, so a record of another layout never decodes as this one).
+fn split8<const N: usize>(k: &[u8]) -> Option<([u8; 8], [u8; N])> {
+    if k.len() != 8 + N {
         return None;
     }
-    Some((k[..8].try_into().ok()?, &k[8..]))
+    Some((k[..8].try_into().ok()?, k[8..].try_into().ok()?))
 }
 
 // --- outbox ----------------------------------------------------------------------------------
@@ -228,8 +225,8 @@ fn dest_hash(target_key: &str) -> [u8; 8] {
 
 /// The job id of a [`dest_key`].
 pub(crate) fn decode_dest_key(k: &[u8]) -> Option<u64> {
-    let (_, id) = split8(k, 16)?;
-    Some(u64::from_be_bytes(id.try_into().ok()?))
+    let (_, id) = split8::<8>(k)?;
+    Some(u64::from_be_bytes(id))
 }
 
 /// `attempts`: job id, attempt number; a job's history is the prefix [`job_key`].
@@ -239,11 +236,8 @@ pub(crate) fn attempt_key(job_id: u64, attempt: u32) -> [u8; 12] {
 
 /// Job id and attempt number of an [`attempt_key`].
 pub(crate) fn decode_attempt_key(k: &[u8]) -> Option<(u64, u32)> {
-    let (job, attempt) = split8(k, 12)?;
-    Some((
-        u64::from_be_bytes(job),
-        u32::from_be_bytes(attempt.try_into().ok()?),
-    ))
+    let (job, attempt) = split8::<4>(k)?;
+    Some((u64::from_be_bytes(job), u32::from_be_bytes(attempt)))
 }
 
 /// Every [`attempt_key`] of one job starts with this.
@@ -284,11 +278,8 @@ pub(crate) fn audit_key(at_ms: i64, unique: u64) -> [u8; 16] {
 
 /// Time ms and counter of an [`audit_key`].
 pub(crate) fn decode_audit_key(k: &[u8]) -> Option<(i64, u64)> {
-    let (at, unique) = split8(k, 16)?;
-    Some((
-        u64::from_be_bytes(at) as i64,
-        u64::from_be_bytes(unique.try_into().ok()?),
-    ))
+    let (at, unique) = split8::<8>(k)?;
+    Some((u64::from_be_bytes(at) as i64, u64::from_be_bytes(unique)))
 }
 
 /// `bot_chats` and `telegram_migrations`: the Telegram chat id.
@@ -307,11 +298,8 @@ pub(crate) fn pace_chat_key(bot_id: i64, chat_id: i64) -> [u8; 16] {
 }
 
 pub(crate) fn decode_pace_chat_key(k: &[u8]) -> Option<(i64, i64)> {
-    let (bot, chat) = split8(k, 16)?;
-    Some((
-        i64::from_be_bytes(bot),
-        i64::from_be_bytes(chat.try_into().ok()?),
-    ))
+    let (bot, chat) = split8::<8>(k)?;
+    Some((i64::from_be_bytes(bot), i64::from_be_bytes(chat)))
 }
 
 /// `sessions` and `api_tokens`: SHA-256 of the bearer secret, so the store never holds one.

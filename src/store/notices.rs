@@ -32,7 +32,7 @@ pub struct DisabledTarget {
 }
 
 impl Notice {
-    /// Notice `id`, raised now; both backends build their notices here.
+    /// Notice `id`, raised now; [`super::seam::NoticeStore::add_notice`] builds every notice here.
     pub(super) fn now(
         id: u64,
         (app_id, account_id): (&str, &str),
@@ -68,22 +68,14 @@ impl DisabledTarget {
 }
 
 impl Store {
-    /// Records a notice for the tenant's organizers and returns it.
-    pub fn add_notice(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        kind: &str,
-        message: &str,
-        route: Option<&str>,
-        target: Option<&str>,
-    ) -> Result<Notice, StoreError> {
-        let id = self.inner.db.generate_id()? + 1;
-        let n = Notice::now(id, (app_id, account_id), kind, message, route, target);
-        self.inner
-            .notices
-            .insert(notice_key(app_id, account_id, id), encode(&n)?)?;
-        Ok(n)
+    pub fn next_notice_id(&self) -> Result<u64, StoreError> {
+        Ok(self.inner.db.generate_id()? + 1)
+    }
+
+    pub fn put_notice(&self, n: &Notice) -> Result<(), StoreError> {
+        let key = notice_key(&n.app_id, &n.account_id, n.id);
+        self.inner.notices.insert(key, encode(n)?)?;
+        Ok(())
     }
 
     /// Notices, newest first; one tenant's or everyone's.
@@ -93,18 +85,9 @@ impl Store {
         Ok(out)
     }
 
-    /// Stops dispatching to `target` for this tenant until it is enabled again.
-    pub fn disable_target(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        target: &str,
-        reason: &str,
-    ) -> Result<(), StoreError> {
-        let d = DisabledTarget::now(app_id, account_id, target, reason);
-        self.inner
-            .disabled
-            .insert(disabled_key(app_id, account_id, target), encode(&d)?)?;
+    pub fn put_disabled(&self, d: &DisabledTarget) -> Result<(), StoreError> {
+        let key = disabled_key(&d.app_id, &d.account_id, &d.target);
+        self.inner.disabled.insert(key, encode(d)?)?;
         Ok(())
     }
 

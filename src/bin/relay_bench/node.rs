@@ -8,7 +8,6 @@
 //! `intake_durable` req/s from the same run divided by the sample's. Without `node` on `PATH` the
 //! scenario reports that it was skipped.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::Duration;
@@ -94,14 +93,7 @@ pub async fn node(ctx: &mut Ctx) -> anyhow::Result<Report> {
         .spawn()
         .with_context(|| format!("starting {} {script}", node.display()))?;
     let mut lines = BufReader::new(child.stderr.take().context("node stderr")?).lines();
-    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-        .await
-        .context("the node sample did not start within 30 s")??
-        .context("the node sample exited before listening")?;
-    let addr: SocketAddr = line
-        .strip_prefix("LISTENING ")
-        .and_then(|a| a.parse().ok())
-        .with_context(|| format!("unexpected output from the node sample: {line}"))?;
+    let addr = servers::listening_addr(&mut lines, "node sample").await?;
 
     let load_before = crate::load_avg();
     let plan = Plan {

@@ -12,7 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use anyhow::Context;
 use serde_json::json;
 
-use crate::intake::{WARMUP, load_report, round, thousands, verdict};
+use crate::intake::{WARMUP, load_report, paced_report, ratio_report, round, thousands, verdict};
 use crate::load::{self, Mode, Plan, Summary};
 use crate::servers::{Kind, ServerProcess};
 use crate::{Ctx, Report, Row};
@@ -187,27 +187,21 @@ pub async fn ratio(ctx: &mut Ctx) -> anyhow::Result<Report> {
     let value = pg.req_per_s / b.req_per_s;
     let of_sled = pg.req_per_s / sled.req_per_s;
     let flagged = b.flagged() || pg.flagged() || sled.flagged();
-    let pass = value >= RATIO_TARGET && !flagged;
-    Ok(Report {
-        json: json!({
-            "scenario": "pg_intake_ratio",
-            "value": round(value, 3),
-            "of_sled": round(of_sled, 3),
-            "target": format!(">={RATIO_TARGET}"),
-            "pass": pass,
-            "flagged": flagged,
-            "bare_req_per_s": round(b.req_per_s, 0),
-            "sled_req_per_s": round(sled.req_per_s, 0),
-            "pg_req_per_s": round(pg.req_per_s, 0),
-        }),
-        row: Row {
-            scenario: "pg_intake_ratio".into(),
-            rate: format!("{value:.3} ({of_sled:.2} x sled)"),
-            target: format!(">= {RATIO_TARGET} x bare"),
-            verdict: verdict(pass, flagged),
-            ..Row::default()
-        },
-    })
+    let rates = json!({
+        "of_sled": round(of_sled, 3),
+        "bare_req_per_s": round(b.req_per_s, 0),
+        "sled_req_per_s": round(sled.req_per_s, 0),
+        "pg_req_per_s": round(pg.req_per_s, 0),
+    });
+    let rate = format!("{value:.3} ({of_sled:.2} x sled)");
+    Ok(ratio_report(
+        "pg_intake_ratio",
+        value,
+        RATIO_TARGET,
+        flagged,
+        rate,
+        rates,
+    ))
 }
 
 pub async fn ack_latency(ctx: &mut Ctx) -> anyhow::Result<Report> {
@@ -219,22 +213,7 @@ pub async fn ack_latency(ctx: &mut Ctx) -> anyhow::Result<Report> {
     }
     let rate = d.req_per_s / 2.0;
     let s = run_replicas(ctx, 1, Mode::Paced { rate_per_s: rate }).await?;
-    let pass = s.p99_ms <= ACK_P99_TARGET_MS && !s.flagged();
-    let mut report = load_report(
-        "pg_ack_latency",
-        &s,
-        &format!("p99 <= {ACK_P99_TARGET_MS} ms"),
-        Some(pass),
-    );
-    let j = report.json.as_object_mut().expect("object");
-    j.insert("target_rate_per_s".into(), json!(round(rate, 0)));
-    j.insert(
-        "target".into(),
-        json!(format!("p99<={ACK_P99_TARGET_MS}ms")),
-    );
-    j.insert("pass".into(), json!(pass));
-    report.row.rate = format!("{} (paced {})", thousands(s.req_per_s), thousands(rate));
-    Ok(report)
+    Ok(paced_report("pg_ack_latency", &s, rate, ACK_P99_TARGET_MS))
 }
 
 /// Aggregate intake with 1, 2 and 3 replicas on one database, the same total connections.

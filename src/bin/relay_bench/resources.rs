@@ -232,11 +232,7 @@ impl RelayChild {
 }
 
 fn client() -> anyhow::Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(2))
-        .build()
-        .context("HTTP client")
+    crate::http_client(Duration::from_secs(2))
 }
 
 fn tail(s: &str) -> &str {

@@ -29,6 +29,24 @@ use zoom_relay::zoom::Verifier;
 
 use crate::load::PATH;
 
+/// Waits (at most 30 s) for a child process's `LISTENING <addr>` line, the one way every server
+/// the benchmark starts (its own `serve-*` children, the Node.js samples) reports its port.
+pub async fn listening_addr<R>(
+    lines: &mut tokio::io::Lines<R>,
+    what: &str,
+) -> anyhow::Result<SocketAddr>
+where
+    R: tokio::io::AsyncBufRead + Unpin,
+{
+    let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .with_context(|| format!("the {what} did not start within 30 s"))??
+        .with_context(|| format!("the {what} exited before listening"))?;
+    line.strip_prefix("LISTENING ")
+        .and_then(|a| a.parse().ok())
+        .with_context(|| format!("unexpected output from the {what}: {line}"))
+}
+
 /// The relay's example configuration, adjusted for a benchmark: no seeded routes, the store in
 /// `data_dir`, and only warnings logged.
 pub fn bench_config(data_dir: &Path) -> anyhow::Result<Config> {
@@ -305,14 +323,7 @@ impl ServerProcess {
         let mut child = cmd.spawn().context("starting the server process")?;
         let stdout = child.stdout.take().context("server stdout")?;
         let mut lines = BufReader::new(stdout).lines();
-        let line = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
-            .await
-            .context("the server did not start within 30 s")??
-            .context("the server exited before listening")?;
-        let addr: SocketAddr = line
-            .strip_prefix("LISTENING ")
-            .and_then(|a| a.parse().ok())
-            .with_context(|| format!("unexpected server output: {line}"))?;
+        let addr = listening_addr(&mut lines, "server").await?;
         Ok(ServerProcess {
             child,
             addr,

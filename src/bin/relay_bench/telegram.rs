@@ -130,11 +130,7 @@ async fn post(client: &reqwest::Client, addr: SocketAddr, e: &Event) -> anyhow::
 }
 
 fn client() -> anyhow::Result<reqwest::Client> {
-    reqwest::Client::builder()
-        .no_proxy()
-        .timeout(Duration::from_secs(30))
-        .build()
-        .context("HTTP client")
+    crate::http_client(Duration::from_secs(30))
 }
 
 fn route_header(out: &mut String, name: &str) {
@@ -299,13 +295,7 @@ pub async fn fanout_on(
             let acked = Instant::now();
             let complete = fake
                 .wait_for(acked + allowance, |s| {
-                    s.accepted.len() >= n
-                        && s.accepted
-                            .iter()
-                            .map(|(c, _)| *c)
-                            .collect::<HashSet<_>>()
-                            .len()
-                            >= n
+                    s.accepted.len() >= n && chats_reached(s) >= n
                 })
                 .await;
             // A moment for anything still in flight (a stray resend or 429) to show.
@@ -325,50 +315,37 @@ pub async fn fanout_on(
     )
     .await?;
 
-    let ratio = m.elapsed.map(|e| e.as_secs_f64() / bound.as_secs_f64());
-    let flagged = !m.complete || m.refused > 0;
-    let pass = !flagged && m.throttled == 0 && ratio.is_some_and(|r| r <= FANOUT_RATIO_TARGET);
-    let target = format!("ratio<={FANOUT_RATIO_TARGET} and 0 429s");
-    let mut j = json!({
-        "scenario": scenario,
+    let extra = json!({
         "replicas": replicas,
         "backend": if pg_url.is_some() { "postgres" } else { "sled" },
-        "value": ratio.map(|r| round(r, 3)),
-        "target": target,
-        "pass": pass,
-        "errors": m.throttled + m.refused,
-        "flagged": flagged,
-        "chats": n,
-        "received_chats": m.received_chats,
-        "messages_accepted": m.accepted,
         "duplicate_messages": m.accepted.saturating_sub(m.received_chats),
-        "elapsed_s": m.elapsed.map(|e| round(e.as_secs_f64(), 3)),
-        "bound_s": round(bound.as_secs_f64(), 3),
-        "http_429": m.throttled,
-        "refused": m.refused,
         "first_message_ms": m.first.map(|f| round(f.as_secs_f64() * 1e3, 1)),
-        "max_in_any_1s": m.max_in_1s,
         "longest_gap_ms": round(m.longest_gap.as_secs_f64() * 1e3, 1),
-        "telegram_deferrals": m.deferrals,
     });
-    if let Some(l) = load_before {
-        j["load_avg_1m"] = json!(l);
-    }
-    Ok(Report {
-        json: j,
-        row: Row {
-            scenario: scenario.into(),
-            rate: match (ratio, m.elapsed) {
-                (Some(r), Some(e)) => format!("{r:.3} ({:.1} s, N={n})", e.as_secs_f64()),
-                _ => format!("{} of {n} chats", m.received_chats),
-            },
-            p50: "-".into(),
-            p99: "-".into(),
-            errors: (m.throttled + m.refused).to_string(),
-            target: format!("<= {FANOUT_RATIO_TARGET} x N/30s, 0 429"),
-            verdict: verdict(pass, flagged),
-        },
-    })
+    Ok(m.report(
+        scenario,
+        n,
+        bound,
+        FanoutSetup::default(),
+        extra,
+        load_before,
+    ))
+}
+
+/// What sets a fan-out's bound besides the chat count, for the table: the number of bots when
+/// several share the chats (`None`: the one shared bot).
+#[derive(Default)]
+struct FanoutSetup {
+    bots: Option<usize>,
+}
+
+/// How many distinct chats the fake has accepted a message for.
+fn chats_reached(s: &FakeState) -> usize {
+    s.accepted
+        .iter()
+        .map(|(c, _)| *c)
+        .collect::<HashSet<_>>()
+        .len()
 }
 
 struct FanoutMeasure {
@@ -426,6 +403,60 @@ impl FanoutMeasure {
             longest_gap,
             deferrals,
         }
+    }
+
+    /// The report every fan-out scenario shares (the ratio to its bound, zero 429s), plus the
+    /// scenario's own `extra` JSON fields.
+    fn report(
+        &self,
+        scenario: &str,
+        n: usize,
+        bound: Duration,
+        setup: FanoutSetup,
+        extra: serde_json::Value,
+        load_before: Option<f64>,
+    ) -> Report {
+        let m = self;
+        let ratio = m.elapsed.map(|e| e.as_secs_f64() / bound.as_secs_f64());
+        let flagged = !m.complete || m.refused > 0;
+        let pass = !flagged && m.throttled == 0 && ratio.is_some_and(|r| r <= FANOUT_RATIO_TARGET);
+        let mut j = json!({
+            "scenario": scenario,
+            "value": ratio.map(|r| round(r, 3)),
+            "target": format!("ratio<={FANOUT_RATIO_TARGET} and 0 429s"),
+            "pass": pass,
+            "errors": m.throttled + m.refused,
+            "flagged": flagged,
+            "chats": n,
+            "received_chats": m.received_chats,
+            "messages_accepted": m.accepted,
+            "elapsed_s": m.elapsed.map(|e| round(e.as_secs_f64(), 3)),
+            "bound_s": round(bound.as_secs_f64(), 3),
+            "http_429": m.throttled,
+            "refused": m.refused,
+            "max_in_any_1s": m.max_in_1s,
+            "telegram_deferrals": m.deferrals,
+        });
+        if let (Some(j), serde_json::Value::Object(extra)) = (j.as_object_mut(), extra) {
+            j.extend(extra);
+        }
+        let (bots, per) = match setup.bots {
+            Some(b) => (format!(", {b} bots"), format!("N/{b}")),
+            None => (String::new(), "N".to_string()),
+        };
+        let row = Row {
+            scenario: scenario.into(),
+            rate: match (ratio, m.elapsed) {
+                (Some(r), Some(e)) => format!("{r:.3} ({:.1} s, N={n}{bots})", e.as_secs_f64()),
+                _ => format!("{} of {n} chats", m.received_chats),
+            },
+            p50: "-".into(),
+            p99: "-".into(),
+            errors: (m.throttled + m.refused).to_string(),
+            target: format!("<= {FANOUT_RATIO_TARGET} x {per}/30s, 0 429"),
+            verdict: verdict(pass, flagged),
+        };
+        Report::with_load(j, row, load_before)
     }
 }
 
@@ -527,7 +558,7 @@ pub async fn latency(ctx: &mut Ctx) -> anyhow::Result<Report> {
     let flagged = !m.complete || m.missing > 0 || m.refused > 0;
     let pass = !flagged && m.throttled == 0 && p99 <= LATENCY_P99_TARGET_MS;
     let rate = 1.0 / LATENCY_SPACING.as_secs_f64();
-    let mut j = json!({
+    let j = json!({
         "scenario": "telegram_latency",
         "p50_ms": round(p50, 3),
         "p99_ms": round(p99, 3),
@@ -548,21 +579,16 @@ pub async fn latency(ctx: &mut Ctx) -> anyhow::Result<Report> {
         "refused": m.refused,
         "telegram_deferrals": m.deferrals,
     });
-    if let Some(l) = load_before {
-        j["load_avg_1m"] = json!(l);
-    }
-    Ok(Report {
-        json: j,
-        row: Row {
-            scenario: "telegram_latency".into(),
-            rate: format!("{rate:.0}/s paced, {LATENCY_EVENTS} events"),
-            p50: format!("{p50:.2}"),
-            p99: format!("{p99:.2}"),
-            errors: (m.throttled + m.refused + m.missing).to_string(),
-            target: format!("p99 <= {LATENCY_P99_TARGET_MS} ms"),
-            verdict: verdict(pass, flagged),
-        },
-    })
+    let row = Row {
+        scenario: "telegram_latency".into(),
+        rate: format!("{rate:.0}/s paced, {LATENCY_EVENTS} events"),
+        p50: format!("{p50:.2}"),
+        p99: format!("{p99:.2}"),
+        errors: (m.throttled + m.refused + m.missing).to_string(),
+        target: format!("p99 <= {LATENCY_P99_TARGET_MS} ms"),
+        verdict: verdict(pass, flagged),
+    };
+    Ok(Report::with_load(j, row, load_before))
 }
 
 struct LatencyMeasure {

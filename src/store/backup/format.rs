@@ -362,8 +362,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_truncated_file_is_refused_as_damaged() {
-        let dir = tempfile::tempdir().unwrap();
-        let (file, _, _) = backup(dir.path()).await;
+        let (dir, file, _, _) = backup().await;
         let bytes = std::fs::read(&file).unwrap();
         for cut in [bytes.len() - 1, bytes.len() / 2, 30, 10] {
             std::fs::write(&file, &bytes[..cut]).unwrap();
@@ -381,8 +380,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_flipped_byte_fails_the_checksum() {
-        let dir = tempfile::tempdir().unwrap();
-        let (file, _, _) = backup(dir.path()).await;
+        let (_dir, file, _, _) = backup().await;
         let mut bytes = std::fs::read(&file).unwrap();
         let mid = bytes.len() / 2;
         bytes[mid] ^= 0x01;
@@ -393,8 +391,7 @@ mod tests {
 
     #[tokio::test]
     async fn another_format_version_or_a_newer_schema_is_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let (file, _, _) = backup(dir.path()).await;
+        let (_dir, file, _, _) = backup().await;
         let bytes = std::fs::read(&file).unwrap();
         let rehash = |mut b: Vec<u8>| {
             let n = b.len() - 32;

@@ -256,12 +256,16 @@ mod test_support {
             .collect()
     }
 
-    pub(super) async fn backup(dir: &Path) -> (PathBuf, Trees, u64) {
+    /// A backup of a [`sample_store`] in a new temporary dir (keep it while the file is used),
+    /// what the store held, and the backup's id floor.
+    pub(super) async fn backup() -> (tempfile::TempDir, PathBuf, Trees, u64) {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
         let s = sample_store(&dir.join("src")).await;
         let file = dir.join("relay.backup");
         let info = s.backup_to_file(&file).unwrap();
         let trees = all_trees(&s.inner.db);
         s.close().await.unwrap();
-        (file, trees, info.id_floor)
+        (tmp, file, trees, info.id_floor)
     }
 }

@@ -325,8 +325,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_backup_round_trips_every_tree_and_keeps_ids_unique() {
-        let dir = tempfile::tempdir().unwrap();
-        let (file, want, id_floor) = backup(dir.path()).await;
+        let (dir, file, want, id_floor) = backup().await;
         let info = verify(&file).unwrap();
         assert_eq!(info.format_version, FORMAT_VERSION);
         assert_eq!(info.schema_version, SCHEMA_VERSION);
@@ -346,8 +345,7 @@ mod tests {
 
     #[tokio::test]
     async fn restore_refuses_a_non_empty_dir_without_force_and_keeps_the_old_contents_with_it() {
-        let dir = tempfile::tempdir().unwrap();
-        let (file, want, _) = backup(dir.path()).await;
+        let (dir, file, want, _) = backup().await;
         let target = dir.path().join("data");
         std::fs::create_dir_all(&target).unwrap();
         std::fs::write(target.join("note.txt"), "old").unwrap();
@@ -369,8 +367,7 @@ mod tests {
 
     #[tokio::test]
     async fn restore_refuses_a_store_held_by_a_running_relay() {
-        let dir = tempfile::tempdir().unwrap();
-        let (file, _, _) = backup(dir.path()).await;
+        let (dir, file, _, _) = backup().await;
         let target = dir.path().join("data");
         let held = Store::open(&target, &cfg()).unwrap();
         let err = restore(&file, &target, true, &cfg()).await.unwrap_err();

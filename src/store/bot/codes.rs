@@ -1,7 +1,8 @@
 //! Self-service codes (`bot_codes`), kept by hash and consumed with compare-and-swap.
 
 use super::{CODES, CodeKind, CodeRecord, Redeem, code_hash};
-use crate::store::{Store, StoreError, decode, decode_all, decode_opt, encode};
+use crate::store::auth::oldest_first;
+use crate::store::{Store, StoreError, decode, decode_opt, encode};
 
 impl Store {
     /// Stores a new code (by hash). Returns false if that hash exists already (a collision or a
@@ -23,10 +24,9 @@ impl Store {
 
     /// Codes, oldest first; one tenant's or everyone's.
     pub fn list_codes(&self, tenant: Option<(&str, &str)>) -> Result<Vec<CodeRecord>, StoreError> {
-        let mut out: Vec<CodeRecord> = decode_all(self.bot_tree(CODES)?.iter())?;
-        out.retain(|r| tenant.is_none_or(|(a, acc)| r.app_id == a && r.account_id == acc));
-        out.sort_by_key(|r| r.created_at_ms);
-        Ok(out)
+        oldest_first(self.bot_tree(CODES)?, tenant, |r: &CodeRecord| {
+            (&r.app_id, &r.account_id, r.created_at_ms)
+        })
     }
 
     /// Marks every code whose id starts with `id` (at least 6 hex digits) revoked; with `tenant`,

@@ -4,6 +4,11 @@ fn store() -> (tempfile::TempDir, Store) {
     crate::store::temp_store()
 }
 
+/// Redeems `code` as `kind` at `now_ms`.
+fn redeem(s: &Store, code: &str, kind: CodeKind, now_ms: i64) -> Redeem {
+    s.redeem_code(code, &[kind], now_ms).unwrap()
+}
+
 fn rec(kind: CodeKind, code: &str, account: &str) -> CodeRecord {
     CodeRecord {
         route: Some("r".into()),
@@ -18,26 +23,17 @@ fn single_use_codes_work_once_and_expire() {
     assert!(s.put_code("L1", &rec(CodeKind::Link, "L1", "A")).unwrap());
     assert!(s.put_code("L2", &rec(CodeKind::Link, "L2", "A")).unwrap());
     assert_eq!(
-        s.redeem_code("L1", &[CodeKind::Subscribe], 10).unwrap(),
+        redeem(&s, "L1", CodeKind::Subscribe, 10),
         Redeem::WrongKind(CodeKind::Link),
         "a wrong kind consumes nothing"
     );
     assert!(matches!(
-        s.redeem_code(" L1 ", &[CodeKind::Link], 10).unwrap(),
+        redeem(&s, " L1 ", CodeKind::Link, 10),
         Redeem::Ok(_)
     ));
-    assert_eq!(
-        s.redeem_code("L1", &[CodeKind::Link], 11).unwrap(),
-        Redeem::Used
-    );
-    assert_eq!(
-        s.redeem_code("L2", &[CodeKind::Link], 1_000).unwrap(),
-        Redeem::Expired
-    );
-    assert_eq!(
-        s.redeem_code("nope", &[CodeKind::Link], 1).unwrap(),
-        Redeem::Unknown
-    );
+    assert_eq!(redeem(&s, "L1", CodeKind::Link, 11), Redeem::Used);
+    assert_eq!(redeem(&s, "L2", CodeKind::Link, 1_000), Redeem::Expired);
+    assert_eq!(redeem(&s, "nope", CodeKind::Link, 1), Redeem::Unknown);
 }
 
 #[test]
@@ -47,7 +43,7 @@ fn subscribe_codes_are_reusable_until_revoked() {
         .unwrap();
     for _ in 0..3 {
         assert!(matches!(
-            s.redeem_code("S", &[CodeKind::Subscribe], 5).unwrap(),
+            redeem(&s, "S", CodeKind::Subscribe, 5),
             Redeem::Ok(_)
         ));
     }
@@ -60,10 +56,7 @@ fn subscribe_codes_are_reusable_until_revoked() {
         "another tenant's revoke does not reach it"
     );
     assert_eq!(s.revoke_code(&code_id("S"), None).unwrap().len(), 1);
-    assert_eq!(
-        s.redeem_code("S", &[CodeKind::Subscribe], 5).unwrap(),
-        Redeem::Revoked
-    );
+    assert_eq!(redeem(&s, "S", CodeKind::Subscribe, 5), Redeem::Revoked);
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! Stored apps and app invitations: revisions guard every write, and an invitation works once,
 //! even when two replicas use it at the same moment.
 
-use crate::store::Db;
 use crate::store::apps::{AppInvite, InviteUse, StoredApp, invite_hash};
+use crate::store::{Db, pluck};
 
 fn app(id: &str) -> StoredApp {
     StoredApp {
@@ -33,13 +33,7 @@ pub(super) async fn apps_insert_swap_and_delete(db: Db) {
     assert!(!db.insert_app(&taken).await.unwrap(), "an id is added once");
     assert_eq!(db.get_app("community-a").await.unwrap(), Some(a.clone()));
     assert!(db.insert_app(&app("community-b")).await.unwrap());
-    let ids: Vec<String> = db
-        .list_apps()
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|a| a.id)
-        .collect();
+    let ids: Vec<String> = pluck(db.list_apps().await, |a| a.id);
     assert_eq!(ids, ["community-a", "community-b"]);
 
     let mut rotated = a.clone();
@@ -146,13 +140,7 @@ pub(super) async fn app_invites_work_once_and_expire(db: Db, second: Db) {
     // Pruning removes what expired before the cutoff, used or not, and keeps the rest.
     assert_eq!(db.list_app_invites().await.unwrap().len(), 4);
     assert_eq!(second.prune_app_invites(650).await.unwrap(), 2);
-    let left: Vec<i64> = db
-        .list_app_invites()
-        .await
-        .unwrap()
-        .iter()
-        .map(|i| i.expires_at_ms)
-        .collect();
+    let left: Vec<i64> = pluck(db.list_app_invites().await, |i| i.expires_at_ms);
     assert_eq!(left, [1_000, 1_000]);
     assert_eq!(db.prune_app_invites(650).await.unwrap(), 0);
     assert_eq!(

@@ -1,8 +1,8 @@
 //! Email consent: the one-email-per-window claim, its race, listing, renaming.
 
 use super::APP;
-use crate::store::Db;
 use crate::store::consents::{Consent, ConsentBy, ConsentState};
+use crate::store::{Db, pluck};
 
 const DAY: i64 = 24 * 3600 * 1000;
 
@@ -62,13 +62,9 @@ pub(super) async fn list_rename_and_case(db: Db) {
     let mut other = fresh("a", "x@x.org", ConsentBy::Organizer);
     other.account_id = "B".into();
     db.put_consent(&other).await.unwrap();
-    let all: Vec<_> = db
-        .list_consents(APP, "A", None)
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|c| (c.route, c.address))
-        .collect();
+    let all: Vec<_> = pluck(db.list_consents(APP, "A", None).await, |c| {
+        (c.route, c.address)
+    });
     assert_eq!(
         all,
         [
@@ -114,6 +110,12 @@ pub(super) async fn racing_claims_send_one_email(db: Db, second: Db) {
     }
 }
 
+/// The language stored for lu@x.org on route `r`.
+async fn stored_lang(db: &Db) -> Option<String> {
+    let c = db.consent(APP, "A", "r", "lu@x.org").await.unwrap();
+    c.expect("a stored consent").lang
+}
+
 /// The member's language rides on the consent record: a claim stores it, a claim without one
 /// (an organizer's invitation) keeps it, a later choice replaces it, and a rename carries it.
 pub(super) async fn the_members_language_is_stored_kept_and_replaced(db: Db) {
@@ -121,12 +123,7 @@ pub(super) async fn the_members_language_is_stored_kept_and_replaced(db: Db) {
     f.lang = Some("es".into());
     let first = db.claim_invite(&f, 1_000, DAY).await.unwrap().unwrap();
     assert_eq!(first.lang.as_deref(), Some("es"));
-    let read = db
-        .consent(APP, "A", "r", "lu@x.org")
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(read.lang.as_deref(), Some("es"));
+    assert_eq!(stored_lang(&db).await.as_deref(), Some("es"));
 
     let organizer = fresh("r", "lu@x.org", ConsentBy::Organizer);
     let kept = db
@@ -144,12 +141,7 @@ pub(super) async fn the_members_language_is_stored_kept_and_replaced(db: Db) {
     confirmed.state = ConsentState::Confirmed;
     confirmed.lang = Some("de".into());
     db.put_consent(&confirmed).await.unwrap();
-    let read = db
-        .consent(APP, "A", "r", "lu@x.org")
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(read.lang.as_deref(), Some("de"));
+    assert_eq!(stored_lang(&db).await.as_deref(), Some("de"));
 
     let mut later = fresh("r", "lu@x.org", ConsentBy::Member);
     later.lang = Some("ar".into());

@@ -17,6 +17,18 @@ fn attempt(job: &Job, at_ms: i64, outcome: AttemptOutcome) -> Attempt {
     crate::store::test_attempt(job.id, job.attempts + 1, at_ms, outcome)
 }
 
+/// Ends the claimed `job`'s attempt made at `at_ms` as `next` says, with the matching outcome.
+async fn finish(db: &Db, job: &Job, at_ms: i64, next: Finish) {
+    let outcome = match next {
+        Finish::Done => AttemptOutcome::Sent,
+        Finish::RetryAt(_) => AttemptOutcome::Retry,
+        Finish::Dead(_) => AttemptOutcome::Dead,
+    };
+    db.finish_job(job, &attempt(job, at_ms, outcome), next)
+        .await
+        .unwrap();
+}
+
 /// A claimed job is nobody else's until its lease ends; then it is due again. A retry makes it
 /// due at the retry time; done, it leaves the outbox for the sent log with its attempt.
 pub(super) async fn claim_finish_and_lease_expiry(db: Db) {
@@ -61,26 +73,14 @@ pub(super) async fn claim_finish_and_lease_expiry(db: Db) {
 
     let t = now + lease;
     let retry_at = t + 5_000;
-    db.finish_job(
-        &again,
-        &attempt(&again, t, AttemptOutcome::Retry),
-        Finish::RetryAt(retry_at),
-    )
-    .await
-    .unwrap();
+    finish(&db, &again, t, Finish::RetryAt(retry_at)).await;
     assert!(
         matches!(db.claim_due(Channel::Log, retry_at - 1, lease).await.unwrap(), Claim::NotBefore(x) if x == retry_at),
         "a retry waits for its time"
     );
     let retried = claimed(db.claim_due(Channel::Log, retry_at, lease).await.unwrap());
     assert_eq!(retried.attempts, 1, "the retry counts as an attempt");
-    db.finish_job(
-        &retried,
-        &attempt(&retried, retry_at, AttemptOutcome::Sent),
-        Finish::Done,
-    )
-    .await
-    .unwrap();
+    finish(&db, &retried, retry_at, Finish::Done).await;
     assert!(
         db.get_job(j.id).await.unwrap().is_none(),
         "a sent job leaves the outbox"
@@ -164,13 +164,7 @@ pub(super) async fn fifo_per_destination(db: Db) {
         "the second job for chat 1 waits while the first is out"
     );
     let retry_at = now + 1_000;
-    db.finish_job(
-        &first,
-        &attempt(&first, now, AttemptOutcome::Retry),
-        Finish::RetryAt(retry_at),
-    )
-    .await
-    .unwrap();
+    finish(&db, &first, now, Finish::RetryAt(retry_at)).await;
     assert!(
         !matches!(
             db.claim_due(Channel::Telegram, now + 1, lease)
@@ -189,13 +183,7 @@ pub(super) async fn fifo_per_destination(db: Db) {
         first.idempotency_key, "first",
         "the retry goes before the second job"
     );
-    db.finish_job(
-        &first,
-        &attempt(&first, retry_at, AttemptOutcome::Sent),
-        Finish::Done,
-    )
-    .await
-    .unwrap();
+    finish(&db, &first, retry_at, Finish::Done).await;
     let second = claimed(
         db.claim_due(Channel::Telegram, retry_at, lease)
             .await
@@ -213,13 +201,7 @@ pub(super) async fn dead_letters_and_retry_dead(db: Db) {
     let now = now_ms();
     let lease = 10_000;
     let j = claimed(db.claim_due(Channel::Log, now, lease).await.unwrap());
-    db.finish_job(
-        &j,
-        &attempt(&j, now, AttemptOutcome::Dead),
-        Finish::Dead("gone".into()),
-    )
-    .await
-    .unwrap();
+    finish(&db, &j, now, Finish::Dead("gone".into())).await;
     assert!(db.get_job(j.id).await.unwrap().is_none());
     assert_eq!(db.outbox_len(None).await, 0);
     let dead = db.get_dead(j.id).await.unwrap().expect("a dead letter");
@@ -322,12 +304,6 @@ pub(super) async fn concurrent_claimers_one_winner(db: Db) {
             again.id, won.id,
             "round {round}: the winner's lease runs out"
         );
-        db.finish_job(
-            &again,
-            &attempt(&again, now + lease, AttemptOutcome::Sent),
-            Finish::Done,
-        )
-        .await
-        .unwrap();
+        finish(&db, &again, now + lease, Finish::Done).await;
     }
 }

@@ -28,6 +28,16 @@ fn hold(s: &Store, on: bool) {
         .store(on, Ordering::SeqCst);
 }
 
+/// A store in `<tmp>/live` whose applier is held, so acknowledged events stay in the journal
+/// only (until [`hold`] lets go).
+fn held_store() -> (tempfile::TempDir, std::path::PathBuf, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let live = dir.path().join("live");
+    let s = Store::open(&live, &test_config()).unwrap();
+    hold(&s, true);
+    (dir, live, s)
+}
+
 /// A copy of `from` as a crash would leave it: whatever is on disk now (the caller flushed sled, and
 /// the journal syncs before it acknowledges).
 fn copy_dir(from: &Path, to: &Path) {
@@ -68,10 +78,7 @@ async fn a_retry_while_its_original_is_only_in_the_journal_is_a_duplicate() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn acknowledged_events_only_in_the_journal_are_replayed_after_a_crash() {
-    let dir = tempfile::tempdir().unwrap();
-    let live = dir.path().join("live");
-    let s = Store::open(&live, &test_config()).unwrap();
-    hold(&s, true);
+    let (dir, live, s) = held_store();
     // Over 1 MB of records with 1 MB segments: the journal rolls to new segments on the way.
     let n = 3000;
     let mut tasks = Vec::new();
@@ -142,10 +149,7 @@ async fn acknowledged_events_only_in_the_journal_are_replayed_after_a_crash() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replayed_event_that_was_dispatched_is_not_dispatched_again() {
-    let dir = tempfile::tempdir().unwrap();
-    let live = dir.path().join("live");
-    let s = Store::open(&live, &test_config()).unwrap();
-    hold(&s, true);
+    let (dir, live, s) = held_store();
     s.append_event(key(1), event(1)).await.unwrap();
     hold(&s, false);
     let rec = s.next_inbox_event().unwrap().expect("applied");

@@ -164,6 +164,26 @@ pub(super) trait Statements {
         Ok(self.query(sql, params).await?.into_iter().next())
     }
 
+    /// Runs `sql` for its effect alone.
+    async fn run(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<(), StoreError> {
+        self.execute(sql, params).await.map(drop)
+    }
+
+    /// Whether `sql` changed exactly one row: how a conditional single-row write (a
+    /// compare-and-swap, a delete by key) tells the caller it applied.
+    async fn changed_one(
+        &self,
+        sql: &str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<bool, StoreError> {
+        Ok(self.execute(sql, params).await? == 1)
+    }
+
+    /// Whether `sql` returns a row.
+    async fn exists(&self, sql: &str, params: &[&(dyn ToSql + Sync)]) -> Result<bool, StoreError> {
+        Ok(self.query_opt(sql, params).await?.is_some())
+    }
+
     /// The record (a JSON first column) of the first row `sql` returns, if any.
     async fn record<T: serde::de::DeserializeOwned>(
         &self,

@@ -52,7 +52,7 @@ fn job_from_row(row: &Row) -> Result<Job, StoreError> {
 }
 
 async fn insert_job(tx: &Tx<'_>, j: &Job) -> Result<(), StoreError> {
-    tx.execute(
+    tx.run(
         INSERT_JOB_SQL,
         &[
             &(j.id as i64),
@@ -65,8 +65,7 @@ async fn insert_job(tx: &Tx<'_>, j: &Job) -> Result<(), StoreError> {
             &enc(j),
         ],
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 /// Reserves `key` for a new job and returns its id, or None when the key was seen before (the job
@@ -101,7 +100,7 @@ async fn create_jobs(tx: &Tx<'_>, event_seq: u64, jobs: Vec<NewJob>) -> Result<u
 }
 
 async fn insert_dead(tx: &Tx<'_>, d: &DeadJob) -> Result<(), StoreError> {
-    tx.execute(
+    tx.run(
         "INSERT INTO dead_jobs (id, app_id, account_id, record) VALUES ($1, $2, $3, $4)
          ON CONFLICT (id) DO UPDATE SET record = EXCLUDED.record",
         &[
@@ -111,8 +110,7 @@ async fn insert_dead(tx: &Tx<'_>, d: &DeadJob) -> Result<(), StoreError> {
             &enc(d),
         ],
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 #[async_trait]
@@ -181,12 +179,11 @@ impl Queue for PgStore {
             return Ok(());
         }
         let seqs: Vec<i64> = seqs.iter().map(|&s| s as i64).collect();
-        self.execute(
+        self.run(
             "UPDATE events SET claimed_until_ms = NULL WHERE seq = ANY($1) AND pending",
             &[&seqs],
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn next_inbox_event(&self) -> Result<Option<EventRecord>, StoreError> {
@@ -412,12 +409,11 @@ impl Queue for PgStore {
     }
 
     async fn defer_job(&self, job: &Job, at_ms: i64) -> Result<(), StoreError> {
-        self.execute(
+        self.run(
             "UPDATE jobs SET due_at_ms = $2, claimed_until_ms = NULL WHERE id = $1",
             &[&(job.id as i64), &at_ms],
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     /// Voids every claim, as the trait says. With several replicas this also voids the claims of

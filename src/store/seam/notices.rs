@@ -4,6 +4,13 @@ use super::*;
 
 #[async_trait]
 pub trait NoticeStore: Send + Sync {
+    /// A fresh notice id, larger than every earlier one (so newest first is by id).
+    async fn next_notice_id(&self) -> Result<u64, StoreError>;
+
+    /// Stores `n` under its tenant and id.
+    async fn put_notice(&self, n: &Notice) -> Result<(), StoreError>;
+
+    /// Records a notice for the tenant's organizers and returns it.
     async fn add_notice(
         &self,
         app_id: &str,
@@ -12,10 +19,18 @@ pub trait NoticeStore: Send + Sync {
         message: &str,
         route: Option<&str>,
         target: Option<&str>,
-    ) -> Result<Notice, StoreError>;
+    ) -> Result<Notice, StoreError> {
+        let id = self.next_notice_id().await?;
+        let n = Notice::now(id, (app_id, account_id), kind, message, route, target);
+        self.put_notice(&n).await?;
+        Ok(n)
+    }
 
     /// Notices, newest first; one tenant's or everyone's.
     async fn list_notices(&self, tenant: Option<(&str, &str)>) -> Result<Vec<Notice>, StoreError>;
+
+    /// Stores `d`, replacing an earlier record for the same tenant and target.
+    async fn put_disabled(&self, d: &DisabledTarget) -> Result<(), StoreError>;
 
     /// Stops dispatching to `target` for this tenant until it is enabled again.
     async fn disable_target(
@@ -24,7 +39,10 @@ pub trait NoticeStore: Send + Sync {
         account_id: &str,
         target: &str,
         reason: &str,
-    ) -> Result<(), StoreError>;
+    ) -> Result<(), StoreError> {
+        self.put_disabled(&DisabledTarget::now(app_id, account_id, target, reason))
+            .await
+    }
 
     async fn enable_target(
         &self,

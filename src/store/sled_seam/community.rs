@@ -94,9 +94,10 @@ sled_impl! {
 
 sled_impl! {
     NoticeStore {
-        fn add_notice(app_id: &str, account_id: &str, kind: &str, message: &str, route: Option<&str>, target: Option<&str>) -> Result<Notice, StoreError>;
+        fn next_notice_id() -> Result<u64, StoreError>;
+        fn put_notice(n: &Notice) -> Result<(), StoreError>;
         fn list_notices(tenant: Option<(&str, &str)>) -> Result<Vec<Notice>, StoreError>;
-        fn disable_target(app_id: &str, account_id: &str, target: &str, reason: &str) -> Result<(), StoreError>;
+        fn put_disabled(d: &DisabledTarget) -> Result<(), StoreError>;
         fn enable_target(app_id: &str, account_id: &str, target: &str) -> Result<bool, StoreError>;
         fn is_target_disabled(app_id: &str, account_id: &str, target: &str) -> Result<bool, StoreError>;
         fn list_disabled(tenant: Option<(&str, &str)>) -> Result<Vec<DisabledTarget>, StoreError>;

@@ -4,7 +4,6 @@
 //! from the first webhook's 200 to the fake accepting the last of the N messages, with zero 429s.
 //! The bots are connected through the relay's API (`PUT /api/v1/telegram/bot`), as organizers do.
 
-use std::collections::HashSet;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 
@@ -14,10 +13,9 @@ use serde_json::json;
 
 use super::fake::{FakeTelegram, OVERALL_PER_SEC};
 use super::{
-    FANOUT_RATIO_TARGET, FanoutMeasure, Signer, client, post, telegram_metric, with_relay,
+    FanoutMeasure, FanoutSetup, Signer, chats_reached, client, post, telegram_metric, with_relay,
 };
-use crate::intake::{round, verdict};
-use crate::{Ctx, Report, Row};
+use crate::{Ctx, Report};
 
 /// The communities' bots; the fake accepts these besides the shared bot's token.
 pub const OWN_TOKENS: [&str; 4] = [
@@ -106,14 +104,7 @@ pub async fn fanout_bots(ctx: &mut Ctx) -> anyhow::Result<Report> {
         }
         let acked = acked.context("no event")?;
         let complete = fake
-            .wait_for(acked + allowance, |s| {
-                s.accepted
-                    .iter()
-                    .map(|(c, _)| *c)
-                    .collect::<HashSet<_>>()
-                    .len()
-                    >= n
-            })
+            .wait_for(acked + allowance, |s| chats_reached(s) >= n)
             .await;
         tokio::time::sleep(Duration::from_millis(500)).await;
         let deferrals = telegram_metric(&client, addr, "delivery_deferrals_total").await;
@@ -129,44 +120,7 @@ pub async fn fanout_bots(ctx: &mut Ctx) -> anyhow::Result<Report> {
         }))
     })
     .await?;
-    let ratio = m.elapsed.map(|e| e.as_secs_f64() / bound.as_secs_f64());
-    let flagged = !m.complete || m.refused > 0;
-    let pass = !flagged && m.throttled == 0 && ratio.is_some_and(|r| r <= FANOUT_RATIO_TARGET);
-    let mut j = json!({
-        "scenario": scenario,
-        "bots": bots,
-        "value": ratio.map(|r| round(r, 3)),
-        "target": format!("ratio<={FANOUT_RATIO_TARGET} and 0 429s"),
-        "pass": pass,
-        "errors": m.throttled + m.refused,
-        "flagged": flagged,
-        "chats": n,
-        "received_chats": m.received_chats,
-        "messages_accepted": m.accepted,
-        "messages_per_bot": per_bot,
-        "elapsed_s": m.elapsed.map(|e| round(e.as_secs_f64(), 3)),
-        "bound_s": round(bound.as_secs_f64(), 3),
-        "http_429": m.throttled,
-        "refused": m.refused,
-        "max_in_any_1s": m.max_in_1s,
-        "telegram_deferrals": m.deferrals,
-    });
-    if let Some(l) = load_before {
-        j["load_avg_1m"] = json!(l);
-    }
-    Ok(Report {
-        json: j,
-        row: Row {
-            scenario: scenario.into(),
-            rate: match (ratio, m.elapsed) {
-                (Some(r), Some(e)) => format!("{r:.3} ({:.1} s, N={n}, 4 bots)", e.as_secs_f64()),
-                _ => format!("{} of {n} chats", m.received_chats),
-            },
-            p50: "-".into(),
-            p99: "-".into(),
-            errors: (m.throttled + m.refused).to_string(),
-            target: format!("<= {FANOUT_RATIO_TARGET} x N/4/30s, 0 429"),
-            verdict: verdict(pass, flagged),
-        },
-    })
+    let extra = json!({ "bots": bots, "messages_per_bot": per_bot });
+    let setup = FanoutSetup { bots: Some(bots) };
+    Ok(m.report(scenario, n, bound, setup, extra, load_before))
 }

@@ -9,7 +9,8 @@ use crate::store::pacing::Limits;
 use crate::store::telegram::PartProgress;
 use crate::store::{
     AppendOutcome, Attempt, AttemptOutcome, AuditEntry, Claim, Db, EventFilter, EventStatus,
-    Finish, MeetingMemory, Message, NewEvent, NewJob, Tenant, test_attempt, test_event, test_job,
+    Finish, MeetingMemory, Message, NewEvent, NewJob, Tenant, pluck, test_attempt, test_event,
+    test_job,
 };
 
 pub(super) const KEY: [u8; 32] = [9; 32];
@@ -434,13 +435,7 @@ pub(super) async fn behaves_as_restored(s: &Db, before: &[String]) {
         AppendOutcome::Accepted { seq } => assert!(seq > max_seq, "{seq} > {max_seq}"),
         other => panic!("{other:?}"),
     }
-    let old_ids: Vec<u64> = s
-        .list_notices(None)
-        .await
-        .unwrap()
-        .iter()
-        .map(|n| n.id)
-        .collect();
+    let old_ids: Vec<u64> = pluck(s.list_notices(None).await, |n| n.id);
     let n = s
         .add_notice("default", "acc", "k", "m", None, None)
         .await

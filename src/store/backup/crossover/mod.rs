@@ -35,6 +35,21 @@ async fn fresh_pg() -> Option<(TestDb, PgStore)> {
     Some((db, store))
 }
 
+/// A fresh database with no store left open on it (a restore needs it unused); None skips.
+async fn empty_pg() -> Option<TestDb> {
+    let (db, pg) = fresh_pg().await?;
+    drop(pg);
+    Some(db)
+}
+
+/// A sled store at `dir` filled with every kind of record ([`fill`]), and what it held.
+async fn filled_sled(dir: &Path) -> (Db, Vec<String>) {
+    let sled = sled_at(dir).await;
+    fill(&sled).await;
+    let before = snapshot(&sled).await;
+    (sled, before)
+}
+
 /// A PostgreSQL store filled with every kind of record ([`fill`]), what it held ([`snapshot`]),
 /// and its backup in a temporary dir (keep the dir alive while the file is used); None skips.
 async fn filled_pg_backup() -> Option<(TestDb, Vec<String>, tempfile::TempDir, PathBuf)> {
@@ -71,14 +86,11 @@ async fn when_unused<T, F: AsyncFnMut() -> Result<T, BackupError>>(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_sled_backup_restores_into_postgres_with_every_kind_of_record() {
-    let Some((db, pg)) = fresh_pg().await else {
+    let Some(db) = empty_pg().await else {
         return;
     };
-    drop(pg);
     let dir = tempfile::tempdir().unwrap();
-    let sled = sled_at(&dir.path().join("src")).await;
-    fill(&sled).await;
-    let before = snapshot(&sled).await;
+    let (sled, before) = filled_sled(&dir.path().join("src")).await;
     let file = dir.path().join("sled.backup");
     let info = sled.backup_to_file(&file).await.unwrap();
     sled.close().await.unwrap();
@@ -147,15 +159,12 @@ async fn a_postgres_backup_restores_into_postgres_and_a_full_database_needs_forc
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn store_copy_moves_sled_into_postgres_and_back_with_equal_counts() {
-    let Some((db, pg)) = fresh_pg().await else {
+    let Some(db) = empty_pg().await else {
         return;
     };
-    drop(pg);
     let dir = tempfile::tempdir().unwrap();
     let src_dir = dir.path().join("src");
-    let sled = sled_at(&src_dir).await;
-    fill(&sled).await;
-    let before = snapshot(&sled).await;
+    let (sled, before) = filled_sled(&src_dir).await;
     sled.close().await.unwrap();
     drop(sled);
 
@@ -216,12 +225,10 @@ async fn locations_parse_and_never_echo_a_url() {
 
 #[tokio::test]
 async fn a_backup_with_an_unknown_kind_of_record_is_refused_by_postgres() {
-    let Some((db, pg)) = fresh_pg().await else {
+    let Some(db) = empty_pg().await else {
         return;
     };
-    drop(pg);
-    let dir = tempfile::tempdir().unwrap();
-    let (file, _, _) = super::test_support::backup(dir.path()).await;
+    let (_dir, file, _, _) = super::test_support::backup().await;
     let to = Location::parse(&db.url()).unwrap();
     let cfg = crate::store::test_config();
     let err = when_unused(async || restore_into(&file, &to, false, &cfg).await)

@@ -44,10 +44,8 @@ impl AppStore for PgStore {
     }
 
     async fn delete_app(&self, id: &str) -> Result<bool, StoreError> {
-        Ok(self
-            .execute("DELETE FROM apps WHERE id = $1", &[&id])
-            .await?
-            == 1)
+        self.changed_one("DELETE FROM apps WHERE id = $1", &[&id])
+            .await
     }
 
     async fn put_app_invite(&self, hash: &[u8; 32], rec: &AppInvite) -> Result<bool, StoreError> {

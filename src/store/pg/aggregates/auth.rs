@@ -9,7 +9,7 @@ impl PgStore {
             Grant::Tenant { app_id, account_id } => (Some(app_id), Some(account_id)),
             Grant::Operator => (None, None),
         };
-        self.execute(
+        self.run(
             "INSERT INTO sessions (key, app_id, account_id, expires_at_ms, record)
              VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (key) DO UPDATE SET app_id = EXCLUDED.app_id,
@@ -23,8 +23,7 @@ impl PgStore {
                 &enc(s),
             ],
         )
-        .await?;
-        Ok(())
+        .await
     }
 }
 
@@ -54,12 +53,11 @@ impl AuthStore for PgStore {
     }
 
     async fn remove_session(&self, id: &str) -> Result<(), StoreError> {
-        self.execute(
+        self.run(
             "DELETE FROM sessions WHERE key = $1",
             &[&secret_hash(id).as_slice()],
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn expire_sessions(&self, now_ms: i64) -> Result<usize, StoreError> {
@@ -69,7 +67,7 @@ impl AuthStore for PgStore {
     }
 
     async fn put_api_token(&self, token: &str, t: &ApiToken) -> Result<(), StoreError> {
-        self.execute(
+        self.run(
             "INSERT INTO api_tokens (key, id, app_id, account_id, created_at_ms, record)
              VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (key) DO UPDATE SET id = EXCLUDED.id, app_id = EXCLUDED.app_id,
@@ -84,8 +82,7 @@ impl AuthStore for PgStore {
                 &enc(t),
             ],
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn api_token(&self, token: &str) -> Result<Option<ApiToken>, StoreError> {
@@ -110,15 +107,13 @@ impl AuthStore for PgStore {
         tenant: Option<(&str, &str)>,
     ) -> Result<bool, StoreError> {
         let (app, account) = tenant.unzip();
-        Ok(self
-            .execute(
-                "DELETE FROM api_tokens WHERE key = (
-                     SELECT key FROM api_tokens
-                     WHERE id = $1 AND ($2::text IS NULL OR (app_id = $2 AND account_id = $3))
-                     ORDER BY key LIMIT 1)",
-                &[&id, &app, &account],
-            )
-            .await?
-            == 1)
+        self.changed_one(
+            "DELETE FROM api_tokens WHERE key = (
+                 SELECT key FROM api_tokens
+                 WHERE id = $1 AND ($2::text IS NULL OR (app_id = $2 AND account_id = $3))
+                 ORDER BY key LIMIT 1)",
+            &[&id, &app, &account],
+        )
+        .await
     }
 }

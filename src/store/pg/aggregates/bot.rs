@@ -25,13 +25,12 @@ impl PgStore {
     }
 
     pub(super) async fn set_state(&self, key: &str, value: &str) -> Result<(), StoreError> {
-        self.execute(
+        self.run(
             "INSERT INTO bot_state (key, value) VALUES ($1, $2)
              ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
             &[&key, &value],
         )
-        .await?;
-        Ok(())
+        .await
     }
 }
 
@@ -137,21 +136,19 @@ impl BotStore for PgStore {
     }
 
     async fn put_code(&self, code: &str, rec: &CodeRecord) -> Result<bool, StoreError> {
-        Ok(self
-            .execute(
-                "INSERT INTO bot_codes (hash, id, app_id, account_id, created_at_ms, record)
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (hash) DO NOTHING",
-                &[
-                    &code_hash(code).as_slice(),
-                    &rec.id,
-                    &rec.app_id,
-                    &rec.account_id,
-                    &rec.created_at_ms,
-                    &enc(rec),
-                ],
-            )
-            .await?
-            == 1)
+        self.changed_one(
+            "INSERT INTO bot_codes (hash, id, app_id, account_id, created_at_ms, record)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (hash) DO NOTHING",
+            &[
+                &code_hash(code).as_slice(),
+                &rec.id,
+                &rec.app_id,
+                &rec.account_id,
+                &rec.created_at_ms,
+                &enc(rec),
+            ],
+        )
+        .await
     }
 
     async fn code_record(&self, code: &str) -> Result<Option<CodeRecord>, StoreError> {
@@ -236,13 +233,12 @@ impl BotStore for PgStore {
     }
 
     async fn add_organizer(&self, link: &OrganizerLink) -> Result<(), StoreError> {
-        self.execute(
+        self.run(
             "INSERT INTO bot_organizers (app_id, account_id, user_id, record) VALUES ($1, $2, $3, $4)
              ON CONFLICT (app_id, account_id, user_id) DO UPDATE SET record = EXCLUDED.record",
             &[&link.app_id, &link.account_id, &link.user_id, &enc(link)],
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn organizer_links(&self, user_id: i64) -> Result<Vec<OrganizerLink>, StoreError> {
@@ -265,13 +261,11 @@ impl BotStore for PgStore {
         account_id: &str,
         user_id: i64,
     ) -> Result<bool, StoreError> {
-        Ok(self
-            .execute(
-                "DELETE FROM bot_organizers WHERE app_id = $1 AND account_id = $2 AND user_id = $3",
-                &[&app_id, &account_id, &user_id],
-            )
-            .await?
-            == 1)
+        self.changed_one(
+            "DELETE FROM bot_organizers WHERE app_id = $1 AND account_id = $2 AND user_id = $3",
+            &[&app_id, &account_id, &user_id],
+        )
+        .await
     }
 
     async fn all_organizers(&self) -> Result<Vec<OrganizerLink>, StoreError> {
@@ -303,13 +297,12 @@ impl BotStore for PgStore {
         chat_id: i64,
         until_ms: i64,
     ) -> Result<(), StoreError> {
-        self.execute(
+        self.run(
             "INSERT INTO bot_mutes (app_id, account_id, chat_id, until_ms) VALUES ($1, $2, $3, $4)
              ON CONFLICT (app_id, account_id, chat_id) DO UPDATE SET until_ms = EXCLUDED.until_ms",
             &[&app_id, &account_id, &chat_id, &until_ms],
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn mutes_of(&self, chat_id: i64) -> Result<Vec<Mute>, StoreError> {
@@ -343,14 +336,12 @@ impl BotStore for PgStore {
         chat_id: i64,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
-        Ok(self
-            .query_opt(
-                "SELECT 1 FROM bot_mutes
-                 WHERE app_id = $1 AND account_id = $2 AND chat_id = $3 AND until_ms > $4",
-                &[&app_id, &account_id, &chat_id, &now_ms],
-            )
-            .await?
-            .is_some())
+        self.exists(
+            "SELECT 1 FROM bot_mutes
+             WHERE app_id = $1 AND account_id = $2 AND chat_id = $3 AND until_ms > $4",
+            &[&app_id, &account_id, &chat_id, &now_ms],
+        )
+        .await
     }
 
     async fn bot_last_update(&self) -> Result<Option<i64>, StoreError> {

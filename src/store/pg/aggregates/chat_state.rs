@@ -91,22 +91,20 @@ impl ChatStateStore for PgStore {
     }
 
     async fn set_part_progress(&self, job_id: u64, p: &PartProgress) -> Result<(), StoreError> {
-        self.execute(
+        self.run(
             "INSERT INTO telegram_parts (job_id, record) VALUES ($1, $2)
              ON CONFLICT (job_id) DO UPDATE SET record = EXCLUDED.record",
             &[&(job_id as i64), &enc(p)],
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn clear_part_progress(&self, job_id: u64) -> Result<(), StoreError> {
-        self.execute(
+        self.run(
             "DELETE FROM telegram_parts WHERE job_id = $1",
             &[&(job_id as i64)],
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn resolve_telegram_chat(&self, chat_id: i64) -> Result<i64, StoreError> {
@@ -203,11 +201,10 @@ async fn put_chat_pace(
     chat_id: i64,
     chat: &ChatPace,
 ) -> Result<(), StoreError> {
-    tx.execute(
+    tx.run(
         "INSERT INTO telegram_pace_chats (bot_id, chat_id, record) VALUES ($1, $2, $3)
          ON CONFLICT (bot_id, chat_id) DO UPDATE SET record = EXCLUDED.record",
         &[&bot_id, &chat_id, &enc(chat)],
     )
-    .await?;
-    Ok(())
+    .await
 }

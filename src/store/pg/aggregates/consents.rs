@@ -6,14 +6,13 @@ use crate::store::consents::Consent;
 const CONSENTS_MIGRATED: &str = "email_consents_migrated";
 
 async fn put_consent_tx(tx: &Tx<'_>, c: &Consent) -> Result<(), StoreError> {
-    tx.execute(
+    tx.run(
         "INSERT INTO email_consents (app_id, account_id, route, address, record)
          VALUES ($1, $2, $3, $4, $5)
          ON CONFLICT (app_id, account_id, route, address) DO UPDATE SET record = EXCLUDED.record",
         &[&c.app_id, &c.account_id, &c.route, &c.address, &enc(c)],
     )
-    .await?;
-    Ok(())
+    .await
 }
 
 #[async_trait]

@@ -24,7 +24,7 @@ impl MeetingStore for PgStore {
         meeting_id: u64,
         memory: &MeetingMemory,
     ) -> Result<(), StoreError> {
-        self.execute(
+        self.run(
             "INSERT INTO meetings (app_id, account_id, meeting_id, updated_at_ms, record)
              VALUES ($1, $2, $3, $4, $5)
              ON CONFLICT (app_id, account_id, meeting_id)
@@ -37,8 +37,7 @@ impl MeetingStore for PgStore {
                 &enc(memory),
             ],
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn forget_meeting(
@@ -47,12 +46,11 @@ impl MeetingStore for PgStore {
         account_id: &str,
         meeting_id: u64,
     ) -> Result<(), StoreError> {
-        self.execute(
+        self.run(
             "DELETE FROM meetings WHERE app_id = $1 AND account_id = $2 AND meeting_id = $3",
             &[&app_id, &account_id, &(meeting_id as i64)],
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn mark_instance_ended(
@@ -62,13 +60,12 @@ impl MeetingStore for PgStore {
         uuid: &str,
         at_ms: i64,
     ) -> Result<(), StoreError> {
-        self.execute(
+        self.run(
             "INSERT INTO meeting_ended (app_id, account_id, uuid, at_ms) VALUES ($1, $2, $3, $4)
              ON CONFLICT (app_id, account_id, uuid) DO UPDATE SET at_ms = EXCLUDED.at_ms",
             &[&app_id, &account_id, &uuid, &at_ms],
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn instance_ended(

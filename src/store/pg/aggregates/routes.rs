@@ -148,13 +148,11 @@ impl RouteStore for PgStore {
         account_id: &str,
         name: &str,
     ) -> Result<bool, StoreError> {
-        Ok(self
-            .execute(
-                "DELETE FROM routes WHERE app_id = $1 AND account_id = $2 AND name = $3",
-                &[&app_id, &account_id, &name],
-            )
-            .await?
-            == 1)
+        self.changed_one(
+            "DELETE FROM routes WHERE app_id = $1 AND account_id = $2 AND name = $3",
+            &[&app_id, &account_id, &name],
+        )
+        .await
     }
 
     async fn import_routes(&self, routes: &[Route]) -> Result<ImportReport, StoreError> {
@@ -192,13 +190,12 @@ impl RouteStore for PgStore {
         key: &str,
         source: &str,
     ) -> Result<(), StoreError> {
-        self.execute(
+        self.run(
             "INSERT INTO templates (app_id, account_id, name, source) VALUES ($1, $2, $3, $4)
              ON CONFLICT (app_id, account_id, name) DO UPDATE SET source = EXCLUDED.source",
             &[&app_id, &account_id, &format!("{event}/{key}"), &source],
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn remove_template(
@@ -208,12 +205,10 @@ impl RouteStore for PgStore {
         event: &str,
         key: &str,
     ) -> Result<bool, StoreError> {
-        Ok(self
-            .execute(
-                "DELETE FROM templates WHERE app_id = $1 AND account_id = $2 AND name = $3",
-                &[&app_id, &account_id, &format!("{event}/{key}")],
-            )
-            .await?
-            == 1)
+        self.changed_one(
+            "DELETE FROM templates WHERE app_id = $1 AND account_id = $2 AND name = $3",
+            &[&app_id, &account_id, &format!("{event}/{key}")],
+        )
+        .await
     }
 }

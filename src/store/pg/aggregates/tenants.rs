@@ -106,13 +106,12 @@ impl TenantStore for PgStore {
     }
 
     async fn put_tenant(&self, t: &Tenant) -> Result<(), StoreError> {
-        self.execute(
+        self.run(
             "INSERT INTO tenants (app_id, account_id, record) VALUES ($1, $2, $3)
              ON CONFLICT (app_id, account_id) DO UPDATE SET record = EXCLUDED.record",
             &[&t.app_id, &t.account_id, &enc(t)],
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn list_tenants(&self, app_id: Option<&str>) -> Result<Vec<Tenant>, StoreError> {
@@ -125,12 +124,11 @@ impl TenantStore for PgStore {
     }
 
     async fn add_audit(&self, e: &AuditEntry) -> Result<(), StoreError> {
-        self.execute(
+        self.run(
             "INSERT INTO audit (at_ms, record) VALUES ($1, $2)",
             &[&e.at_ms, &enc(e)],
         )
-        .await?;
-        Ok(())
+        .await
     }
 
     async fn list_audit(&self) -> Result<Vec<AuditEntry>, StoreError> {

@@ -26,12 +26,21 @@ const BATCH: usize = 512;
 
 mod values;
 
-use values::{bad, be_i64, id_key, json, p, tenant_key, text};
+use values::{bad, be_i64, decoded_key, id_key, json, p, tenant_key, text};
 
 type Param = Box<dyn ToSql + Sync + Send>;
 
 /// One row to insert: its statement and parameters.
 struct Insert(&'static str, Vec<Param>);
+
+/// The fields an API token and a bot code share (both records are checked in full first).
+#[derive(serde::Deserialize)]
+struct Issued {
+    id: String,
+    app_id: String,
+    account_id: String,
+    created_at_ms: i64,
+}
 
 /// What the rows need besides themselves, collected while reading.
 #[derive(Default)]
@@ -47,7 +56,7 @@ fn row(imp: &mut Import, tree: &str, k: &[u8], v: &[u8]) -> Result<Option<Insert
     let vec = |b: &[u8]| p(b.to_vec());
     Ok(Some(match tree {
         "inbox" => {
-            let seq = decode_seq(k).ok_or_else(|| bad(t, "a malformed key"))?;
+            let seq = decoded_key(t, decode_seq(k))?;
             imp.inbox.push(seq as i64);
             return Ok(None);
         }
@@ -58,7 +67,7 @@ fn row(imp: &mut Import, tree: &str, k: &[u8], v: &[u8]) -> Result<Option<Insert
             return Ok(None);
         }
         "events" => {
-            let seq = decode_seq(k).ok_or_else(|| bad(t, "a malformed key"))?;
+            let seq = decoded_key(t, decode_seq(k))?;
             let rec = EventRecord::decode(seq, v)
                 .map_err(|e| bad(t, &format!("a record that does not decode ({e})")))?;
             Insert(
@@ -107,7 +116,7 @@ fn row(imp: &mut Import, tree: &str, k: &[u8], v: &[u8]) -> Result<Option<Insert
             )
         }
         "attempts" => {
-            let (job, n) = decode_attempt_key(k).ok_or_else(|| bad(t, "a malformed key"))?;
+            let (job, n) = decoded_key(t, decode_attempt_key(k))?;
             Insert(
                 "INSERT INTO attempts (job_id, attempt, record) VALUES ($1, $2, $3)",
                 vec![p(job as i64), p(n as i32), vec(v)],
@@ -165,7 +174,7 @@ fn row(imp: &mut Import, tree: &str, k: &[u8], v: &[u8]) -> Result<Option<Insert
             )
         }
         "audit" => {
-            let (at, id) = decode_audit_key(k).ok_or_else(|| bad(t, "a malformed key"))?;
+            let (at, id) = decoded_key(t, decode_audit_key(k))?;
             Insert(
                 "INSERT INTO audit (id, at_ms, record) VALUES ($1, $2, $3)",
                 vec![p(id as i64), p(at), vec(v)],
@@ -183,46 +192,40 @@ fn row(imp: &mut Import, tree: &str, k: &[u8], v: &[u8]) -> Result<Option<Insert
                 vec![vec(k), p(app), p(acc), p(s.expires_at_ms), vec(v)],
             )
         }
-        "api_tokens" => {
-            let a: ApiToken = json(t, v)?;
-            Insert(
+        // Both keyed by a secret's hash, with who the secret was issued to and when in columns.
+        "api_tokens" | "bot_codes" => {
+            let sql = if tree == "api_tokens" {
+                json::<ApiToken>(t, v)?;
                 "INSERT INTO api_tokens (key, id, app_id, account_id, created_at_ms, record)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
-                vec![
-                    vec(k),
-                    p(a.id),
-                    p(a.app_id),
-                    p(a.account_id),
-                    p(a.created_at_ms),
-                    vec(v),
-                ],
-            )
-        }
-        "bot_codes" => {
-            let c: CodeRecord = json(t, v)?;
-            Insert(
+                 VALUES ($1, $2, $3, $4, $5, $6)"
+            } else {
+                json::<CodeRecord>(t, v)?;
                 "INSERT INTO bot_codes (hash, id, app_id, account_id, created_at_ms, record)
-                 VALUES ($1, $2, $3, $4, $5, $6)",
+                 VALUES ($1, $2, $3, $4, $5, $6)"
+            };
+            let i: Issued = json(t, v)?;
+            Insert(
+                sql,
                 vec![
                     vec(k),
-                    p(c.id),
-                    p(c.app_id),
-                    p(c.account_id),
-                    p(c.created_at_ms),
+                    p(i.id),
+                    p(i.app_id),
+                    p(i.account_id),
+                    p(i.created_at_ms),
                     vec(v),
                 ],
             )
         }
         "bot_chats" => {
             let c: ChatLink = json(t, v)?;
-            let chat = decode_chat_key(k).ok_or_else(|| bad(t, "a malformed key"))?;
+            let chat = decoded_key(t, decode_chat_key(k))?;
             Insert(
                 "INSERT INTO bot_chats (chat_id, app_id, account_id, record) VALUES ($1, $2, $3, $4)",
                 vec![p(chat), p(c.app_id), p(c.account_id), vec(v)],
             )
         }
         "bot_organizers" | "bot_mutes" => {
-            let (app, acc, id) = decode_member_key(k).ok_or_else(|| bad(t, "a malformed key"))?;
+            let (app, acc, id) = decoded_key(t, decode_member_key(k))?;
             if tree == "bot_organizers" {
                 Insert(
                     "INSERT INTO bot_organizers (app_id, account_id, user_id, record)
@@ -246,21 +249,21 @@ fn row(imp: &mut Import, tree: &str, k: &[u8], v: &[u8]) -> Result<Option<Insert
             )
         }
         "telegram_migrations" => {
-            let chat = decode_chat_key(k).ok_or_else(|| bad(t, "a malformed key"))?;
+            let chat = decoded_key(t, decode_chat_key(k))?;
             Insert(
                 "INSERT INTO telegram_migrations (old_chat, new_chat) VALUES ($1, $2)",
                 vec![p(chat), p(be_i64(t, v)?)],
             )
         }
         "telegram_pace_bots" => {
-            let bot = decode_chat_key(k).ok_or_else(|| bad(t, "a malformed key"))?;
+            let bot = decoded_key(t, decode_chat_key(k))?;
             Insert(
                 "INSERT INTO telegram_pace_bots (bot_id, record) VALUES ($1, $2)",
                 vec![p(bot), vec(v)],
             )
         }
         "telegram_pace_chats" => {
-            let (bot, chat) = decode_pace_chat_key(k).ok_or_else(|| bad(t, "a malformed key"))?;
+            let (bot, chat) = decoded_key(t, decode_pace_chat_key(k))?;
             Insert(
                 "INSERT INTO telegram_pace_chats (bot_id, chat_id, record) VALUES ($1, $2, $3)",
                 vec![p(bot), p(chat), vec(v)],
@@ -308,10 +311,7 @@ fn row(imp: &mut Import, tree: &str, k: &[u8], v: &[u8]) -> Result<Option<Insert
         }
         "email_consents" => {
             let (app, acc, rest) = tenant_key(t, k)?;
-            let at = rest
-                .iter()
-                .position(|b| *b == 0)
-                .ok_or_else(|| bad(t, "a malformed key"))?;
+            let at = decoded_key(t, rest.iter().position(|b| *b == 0))?;
             let (route, address) = (rest[..at].to_vec(), rest[at + 1..].to_vec());
             Insert(
                 "INSERT INTO email_consents (app_id, account_id, route, address, record)
@@ -353,7 +353,7 @@ fn row(imp: &mut Import, tree: &str, k: &[u8], v: &[u8]) -> Result<Option<Insert
             vec![p(be_i64(t, k)?), p(text(t, v.to_vec())?)],
         ),
         "member_names" => {
-            let (app, acc, id) = decode_member_key(k).ok_or_else(|| bad(t, "a malformed key"))?;
+            let (app, acc, id) = decoded_key(t, decode_member_key(k))?;
             Insert(
                 "INSERT INTO member_names (app_id, account_id, user_id, name)
                  VALUES ($1, $2, $3, $4)",

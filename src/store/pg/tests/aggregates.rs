@@ -1,6 +1,7 @@
 //! Routes, tenants and the other aggregates on PostgreSQL, and the tenant purge.
 
 use super::*;
+use crate::store::pluck;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn route_cas_loses_no_update_under_20_writers() {
@@ -196,13 +197,7 @@ async fn every_aggregate_round_trips() {
         .await
         .unwrap();
     assert_eq!((rep.created, rep.updated), (1, 1));
-    let names: Vec<_> = s
-        .list_routes(Some(("default", "acc")))
-        .await
-        .unwrap()
-        .into_iter()
-        .map(|r| r.name)
-        .collect();
+    let names: Vec<_> = pluck(s.list_routes(Some(("default", "acc"))).await, |r| r.name);
     assert_eq!(names, ["r", "s"]);
     assert_eq!(
         s.take_route("default", "acc", "s")
@@ -299,13 +294,7 @@ async fn every_aggregate_round_trips() {
     assert!(s.chat_link(-5).await.unwrap().is_none());
     assert_eq!(s.chat_link(-6).await.unwrap().unwrap().account_id, "acc");
     s.link_chat(&link(7, "acc")).await.unwrap();
-    let order: Vec<i64> = s
-        .all_chat_links()
-        .await
-        .unwrap()
-        .iter()
-        .map(|l| l.chat_id)
-        .collect();
+    let order: Vec<i64> = pluck(s.all_chat_links().await, |l| l.chat_id);
     assert_eq!(order, [7, -6], "sled's byte order: non-negative ids first");
     assert_eq!(s.unlink_chat(7).await.unwrap().unwrap().chat_id, 7);
     assert!(!s.chat_links_migrated().await.unwrap());

@@ -18,6 +18,11 @@ pub(super) fn bad(tree: &str, what: &str) -> BackupError {
     }
 }
 
+/// The decoded key of an entry of `tree`, or the error that says its key is malformed.
+pub(super) fn decoded_key<T>(tree: &str, decoded: Option<T>) -> Result<T, BackupError> {
+    decoded.ok_or_else(|| bad(tree, "a malformed key"))
+}
+
 pub(super) fn json<T: serde::de::DeserializeOwned>(tree: &str, v: &[u8]) -> Result<T, BackupError> {
     serde_json::from_slice(v)
         .map_err(|e| bad(tree, &format!("a record that does not decode ({e})")))
