@@ -303,18 +303,6 @@ impl Tenants {
         Ok(tenant)
     }
 
-    /// Finishes an install: [`Tenants::authorize`], then [`Tenants::store_install`].
-    pub async fn complete_install(
-        &self,
-        app: &ZoomApp,
-        code: &str,
-        redirect_uri: &str,
-        verifier: Option<&str>,
-    ) -> Result<Tenant, InstallError> {
-        let a = self.authorize(app, code, redirect_uri, verifier).await?;
-        self.store_install(app, a).await
-    }
-
     /// Revokes tokens at Zoom, best effort: on uninstall they are often dead already. For a
     /// user-managed app with `user_id`, only that user's (nothing when that user has no install
     /// here); otherwise every install's, since the whole account goes.

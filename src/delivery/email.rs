@@ -300,6 +300,11 @@ mod tests {
         "Meeting alerts <alerts@example.org>".parse().unwrap()
     }
 
+    /// A plain message (no unsubscribe link) to `to` with `subject`.
+    fn message(to: &str, subject: &str) -> Result<lettre::Message, String> {
+        build_message(&from(), to, "k", subject, "t", "h", None)
+    }
+
     fn formatted(m: &lettre::Message) -> String {
         String::from_utf8(m.formatted()).unwrap()
     }
@@ -362,24 +367,14 @@ mod tests {
     #[test]
     fn line_breaks_in_the_subject_are_dead_letters() {
         for subject in ["Hi\r\nBcc: victim@example.org", "Hi\nBcc: x@y.org", "Hi\r"] {
-            let err = build_message(&from(), "bob@example.org", "k", subject, "t", "h", None)
-                .unwrap_err();
+            let err = message("bob@example.org", subject).unwrap_err();
             assert!(err.contains("line break"), "{err}");
         }
     }
 
     #[test]
     fn non_ascii_subjects_are_encoded_not_raw() {
-        let m = build_message(
-            &from(),
-            "bob@example.org",
-            "k",
-            "Réunion ☕",
-            "t",
-            "h",
-            None,
-        )
-        .unwrap();
+        let m = message("bob@example.org", "Réunion ☕").unwrap();
         let raw = formatted(&m);
         let head = headers(&raw);
         assert!(head.is_ascii(), "{head}");
@@ -394,7 +389,7 @@ mod tests {
             "bob@example.org, eve@example.org",
             "",
         ] {
-            let err = build_message(&from(), to, "k", "s", "t", "h", None).unwrap_err();
+            let err = message(to, "s").unwrap_err();
             assert!(err.contains("is not an email address"), "{to}: {err}");
         }
     }
