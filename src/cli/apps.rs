@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 
 use super::manage::with_manager;
-use super::{CliError, CliResult, load_config, print_json};
+use super::{CliError, CliResult, load_config, print_json, print_or};
 use crate::service::app_invites::InviteRequest;
 use crate::service::apps::{AddApp, AppView, UpdateApp};
 
@@ -330,13 +330,11 @@ pub fn run(config_path: Option<&Path>, cmd: AppsCommand) -> CliResult {
         }
         AppsCommand::RevokeInvitation { id, json } => {
             let gone = with_manager(&config, async |m| m.revoke_app_invitation(&id).await)?;
-            if json {
-                return print_json(&gone);
-            }
-            for i in gone {
-                println!("withdrew invitation {} (app {})", i.id, i.app_id);
-            }
-            Ok(())
+            print_or(json, &gone, |gone| {
+                for i in gone {
+                    println!("withdrew invitation {} (app {})", i.id, i.app_id);
+                }
+            })
         }
         AppsCommand::Invite {
             app_id,
@@ -350,16 +348,14 @@ pub fn run(config_path: Option<&Path>, cmd: AppsCommand) -> CliResult {
                 ttl_secs,
             };
             let i = with_manager(&config, async |m| m.invite_app(req).await)?;
-            if json {
-                return print_json(&i);
-            }
-            println!(
-                "invitation for app {} (valid until {}, single use):",
-                i.app_id, i.expires_at
-            );
-            println!("{}", i.url);
-            println!("Send this link to the community; it is shown only once.");
-            Ok(())
+            print_or(json, &i, |i| {
+                println!(
+                    "invitation for app {} (valid until {}, single use):",
+                    i.app_id, i.expires_at
+                );
+                println!("{}", i.url);
+                println!("Send this link to the community; it is shown only once.");
+            })
         }
     }
 }

@@ -6,7 +6,7 @@ use clap::{Subcommand, ValueEnum};
 
 use super::args::{Filter, FilteredList};
 use super::manage::{Manage, manage};
-use super::{CliResult, print_json};
+use super::{CliResult, print_or};
 use crate::service::codes::{self, CreateCode, CreatedCode};
 use crate::store::bot::{CodeKind, CodeRecord};
 
@@ -93,11 +93,7 @@ async fn on(m: &dyn Manage, config: &crate::config::Config, cmd: CodesCommand) -
                 created.deep_link =
                     Some(codes::deep_link(&name, created.record.kind, &created.code));
             }
-            if json {
-                return print_json(&created);
-            }
-            print_created(&created);
-            Ok(())
+            print_or(json, &created, print_created)
         }
         CodesCommand::List(FilteredList { filter, table }) => {
             let rows = m.codes(filter.app(), filter.account()).await?;

@@ -241,6 +241,19 @@ pub(crate) fn print_json<T: serde::Serialize + ?Sized>(v: &T) -> CliResult {
     Ok(())
 }
 
+/// `v` as one JSON document with `--json`; else as `text` prints it for people.
+pub(crate) fn print_or<T: serde::Serialize + ?Sized>(
+    json: bool,
+    v: &T,
+    text: impl FnOnce(&T),
+) -> CliResult {
+    if json {
+        return print_json(v);
+    }
+    text(v);
+    Ok(())
+}
+
 /// A time as people say it ("3 min ago", "in 20 s"); the text as given when it is not RFC 3339.
 pub(crate) fn when(rfc3339: &str) -> String {
     when_at(rfc3339, chrono::Utc::now())

@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 
 use super::args::{FilteredList, Table, TenantAccountFirst, print_source};
 use super::manage::{Manage, with_manager};
-use super::{CliError, CliResult, load_config, print_json};
+use super::{CliError, CliResult, load_config, print_json, print_or};
 use crate::render::TEMPLATE_KEYS;
 use crate::routing::{MEETING_EVENTS, Route, RouteDocument};
 use crate::service::routes::{PreviewRequest, TestReport};
@@ -95,6 +95,17 @@ impl RouteName {
     }
 }
 
+/// Which template a verb is about: an event's message for one channel.
+#[derive(Args)]
+pub struct TemplateKey {
+    /// The meeting event whose template this is.
+    #[arg(long, value_parser = PossibleValuesParser::new(MEETING_EVENTS))]
+    event: String,
+    /// Which message the template makes: the channel and its part.
+    #[arg(long, value_parser = PossibleValuesParser::new(TEMPLATE_KEYS))]
+    key: String,
+}
+
 #[derive(Subcommand)]
 pub enum TemplatesCommand {
     /// List template keys and whether an account overrides them.
@@ -106,12 +117,8 @@ pub enum TemplatesCommand {
     },
     /// Print a template's source (the account's override, else the default).
     Show {
-        /// The meeting event whose template this is.
-        #[arg(long, value_parser = PossibleValuesParser::new(MEETING_EVENTS))]
-        event: String,
-        /// Which message the template makes: the channel and its part.
-        #[arg(long, value_parser = PossibleValuesParser::new(TEMPLATE_KEYS))]
-        key: String,
+        #[command(flatten)]
+        template: TemplateKey,
         /// The Zoom account whose override to show; without it, the default template.
         #[arg(long)]
         account: Option<String>,
@@ -126,23 +133,15 @@ pub enum TemplatesCommand {
     Set {
         /// The template source (handlebars; see docs/templates.md).
         file: PathBuf,
-        /// The meeting event whose template this is.
-        #[arg(long, value_parser = PossibleValuesParser::new(MEETING_EVENTS))]
-        event: String,
-        /// Which message the template makes: the channel and its part.
-        #[arg(long, value_parser = PossibleValuesParser::new(TEMPLATE_KEYS))]
-        key: String,
+        #[command(flatten)]
+        template: TemplateKey,
         #[command(flatten)]
         tenant: TenantAccountFirst,
     },
     /// Remove an account's override (the default applies again).
     Unset {
-        /// The meeting event whose template this is.
-        #[arg(long, value_parser = PossibleValuesParser::new(MEETING_EVENTS))]
-        event: String,
-        /// Which message the template makes: the channel and its part.
-        #[arg(long, value_parser = PossibleValuesParser::new(TEMPLATE_KEYS))]
-        key: String,
+        #[command(flatten)]
+        template: TemplateKey,
         #[command(flatten)]
         tenant: TenantAccountFirst,
     },
@@ -233,14 +232,9 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
         RoutesCommand::Add { file, json } => {
             let route = single_route(&file)?;
             let saved = with_manager(&config, async |m| m.add_route(&route).await)?;
-            if json {
-                return print_json(&saved);
-            }
-            println!(
-                "added route `{}` for account {}",
-                saved.name, saved.account_id
-            );
-            Ok(())
+            print_or(json, &saved, |s| {
+                println!("added route `{}` for account {}", s.name, s.account_id);
+            })
         }
         RoutesCommand::Edit { route: r, file } => {
             let RouteName { name, app, .. } = &r;
@@ -290,16 +284,14 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
         RoutesCommand::Import { file, json } => {
             let doc = parse_doc(&file)?;
             let report = with_manager(&config, async |m| m.import_routes(&doc).await)?;
-            if json {
-                return print_json(&report);
-            }
-            println!(
-                "imported {}: {} created, {} updated",
-                file.display(),
-                report.created,
-                report.updated
-            );
-            Ok(())
+            print_or(json, &report, |r| {
+                println!(
+                    "imported {}: {} created, {} updated",
+                    file.display(),
+                    r.created,
+                    r.updated
+                );
+            })
         }
         RoutesCommand::Test {
             event_file,
@@ -311,11 +303,7 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
                 CliError::Usage(format!("{} is not JSON: {e}", event_file.display()))
             })?;
             let report = with_manager(&config, async |m| m.test_event(&app, &event).await)?;
-            if json {
-                return print_json(&report);
-            }
-            print_test_report(&report);
-            Ok(())
+            print_or(json, &report, print_test_report)
         }
     }
 }
@@ -339,8 +327,7 @@ pub fn run_templates(config_path: Option<&Path>, cmd: TemplatesCommand) -> CliRe
             Ok(())
         }
         TemplatesCommand::Show {
-            event,
-            key,
+            template: TemplateKey { event, key },
             account,
             app,
             json,
@@ -360,8 +347,7 @@ pub fn run_templates(config_path: Option<&Path>, cmd: TemplatesCommand) -> CliRe
         }
         TemplatesCommand::Set {
             file,
-            event,
-            key,
+            template: TemplateKey { event, key },
             tenant: TenantAccountFirst { account, app },
         } => {
             let source = read(&file)?;
@@ -372,8 +358,7 @@ pub fn run_templates(config_path: Option<&Path>, cmd: TemplatesCommand) -> CliRe
             Ok(())
         }
         TemplatesCommand::Unset {
-            event,
-            key,
+            template: TemplateKey { event, key },
             tenant: TenantAccountFirst { account, app },
         } => {
             with_manager(&config, async |m| {
