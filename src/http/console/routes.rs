@@ -17,7 +17,7 @@ use super::route_form::{parse_route, secret_note};
 use super::{Fail, Posted, Scope, field, words};
 use crate::http::AppState;
 use crate::http::call;
-use crate::routing::{FieldError, Overflow, Route};
+use crate::routing::{FieldError, Route};
 use crate::service::ServiceError;
 use crate::service::codes::{self, CreateCode};
 use crate::store::bot::CodeKind;
@@ -165,26 +165,7 @@ pub(super) async fn failing_targets(
 }
 
 pub(super) fn blank_route(sc: &Scope) -> Route {
-    Route {
-        name: String::new(),
-        app_id: sc.app.clone(),
-        account_id: sc.account.clone(),
-        events: vec!["meeting.started".into()],
-        topic_contains: None,
-        topic_regex: None,
-        meeting_ids: vec![],
-        host_ids: vec![],
-        timezone: "UTC".into(),
-        locale: None,
-        description: None,
-        include_join_link: false,
-        enabled: true,
-        link_preview: false,
-        silent: false,
-        overflow: Overflow::Split,
-        destinations: vec![],
-        templates: Default::default(),
-    }
+    Route::new(&sc.app, &sc.account, "")
 }
 
 pub async fn new_form(State(st): State<AppState>, sc: Scope) -> Result<Response, Fail> {
