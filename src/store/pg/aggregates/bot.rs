@@ -55,13 +55,13 @@ pub(super) async fn purge_bot(
 /// None when the existing one was removed between the insert and the read (the caller retries).
 async fn link_chat_tx(tx: &Tx<'_>, link: &ChatLink) -> Result<Option<ChatLink>, StoreError> {
     let inserted = tx
-        .execute(
+        .changed_one(
             "INSERT INTO bot_chats (chat_id, app_id, account_id, record) VALUES ($1, $2, $3, $4)
              ON CONFLICT (chat_id) DO NOTHING",
             &[&link.chat_id, &link.app_id, &link.account_id, &enc(link)],
         )
         .await?;
-    if inserted == 1 {
+    if inserted {
         return Ok(Some(link.clone()));
     }
     tx.record(
