@@ -18,29 +18,25 @@ impl AppStore for PgStore {
     }
 
     async fn insert_app(&self, app: &StoredApp) -> Result<bool, StoreError> {
-        let n = self
-            .execute(
-                "INSERT INTO apps (id, revision, record) VALUES ($1, $2, $3)
-                 ON CONFLICT (id) DO NOTHING",
-                &[&app.id, &(app.revision as i64), &enc(app)],
-            )
-            .await?;
-        Ok(n == 1)
+        self.changed_one(
+            "INSERT INTO apps (id, revision, record) VALUES ($1, $2, $3)
+             ON CONFLICT (id) DO NOTHING",
+            &[&app.id, &(app.revision as i64), &enc(app)],
+        )
+        .await
     }
 
     async fn swap_app(&self, expected: u64, app: &StoredApp) -> Result<bool, StoreError> {
-        let n = self
-            .execute(
-                "UPDATE apps SET revision = $3, record = $4 WHERE id = $1 AND revision = $2",
-                &[
-                    &app.id,
-                    &(expected as i64),
-                    &(app.revision as i64),
-                    &enc(app),
-                ],
-            )
-            .await?;
-        Ok(n == 1)
+        self.changed_one(
+            "UPDATE apps SET revision = $3, record = $4 WHERE id = $1 AND revision = $2",
+            &[
+                &app.id,
+                &(expected as i64),
+                &(app.revision as i64),
+                &enc(app),
+            ],
+        )
+        .await
     }
 
     async fn delete_app(&self, id: &str) -> Result<bool, StoreError> {
@@ -49,14 +45,12 @@ impl AppStore for PgStore {
     }
 
     async fn put_app_invite(&self, hash: &[u8; 32], rec: &AppInvite) -> Result<bool, StoreError> {
-        let n = self
-            .execute(
-                "INSERT INTO app_invites (hash, record) VALUES ($1, $2)
-                 ON CONFLICT (hash) DO NOTHING",
-                &[&hash.as_slice(), &enc(rec)],
-            )
-            .await?;
-        Ok(n == 1)
+        self.changed_one(
+            "INSERT INTO app_invites (hash, record) VALUES ($1, $2)
+             ON CONFLICT (hash) DO NOTHING",
+            &[&hash.as_slice(), &enc(rec)],
+        )
+        .await
     }
 
     async fn app_invite(&self, hash: &[u8; 32]) -> Result<Option<AppInvite>, StoreError> {
@@ -87,13 +81,13 @@ impl AppStore for PgStore {
             let Some(rec) = withdraw(dec(old)?, id_prefix, now_ms) else {
                 continue;
             };
-            let n = self
-                .execute(
+            let swapped = self
+                .changed_one(
                     "UPDATE app_invites SET record = $3 WHERE hash = $1 AND record = $2",
                     &[&hash, &old, &enc(&rec)],
                 )
                 .await?;
-            if n == 1 {
+            if swapped {
                 out.push(rec);
             }
         }
@@ -137,13 +131,13 @@ impl AppStore for PgStore {
                 Ok(rec) => rec,
                 Err(refused) => return Ok(refused),
             };
-            let n = self
-                .execute(
+            let swapped = self
+                .changed_one(
                     "UPDATE app_invites SET record = $3 WHERE hash = $1 AND record = $2",
                     &[&hash.as_slice(), &old, &enc(&rec)],
                 )
                 .await?;
-            if n == 1 {
+            if swapped {
                 return Ok(InviteUse::Used(rec));
             }
         }

@@ -3,6 +3,27 @@
 use super::*;
 
 impl PgStore {
+    /// Writes an API token or a bot code: keyed by its secret's hash, with its id, its tenant and
+    /// when it was issued in columns (the listings filter and order by them). Returns whether
+    /// `sql` wrote the row.
+    pub(super) async fn put_issued<T: serde::Serialize + Sync>(
+        &self,
+        sql: &str,
+        hash: [u8; 32],
+        (id, app, account, created_ms): (&str, &str, &str, i64),
+        record: &T,
+    ) -> Result<bool, StoreError> {
+        let params: [&(dyn tokio_postgres::types::ToSql + Sync); 6] = [
+            &hash.as_slice(),
+            &id,
+            &app,
+            &account,
+            &created_ms,
+            &enc(record),
+        ];
+        self.changed_one(sql, &params).await
+    }
+
     /// Stores a session (the console's sign-in); sessions of a tenant go with its purge.
     async fn put_session_row(&self, id: &str, s: &Session) -> Result<(), StoreError> {
         let (app, account) = match &s.grant {
@@ -67,22 +88,24 @@ impl AuthStore for PgStore {
     }
 
     async fn put_api_token(&self, token: &str, t: &ApiToken) -> Result<(), StoreError> {
-        self.run(
+        let issued = (
+            t.id.as_str(),
+            t.app_id.as_str(),
+            t.account_id.as_str(),
+            t.created_at_ms,
+        );
+        self.put_issued(
             "INSERT INTO api_tokens (key, id, app_id, account_id, created_at_ms, record)
              VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (key) DO UPDATE SET id = EXCLUDED.id, app_id = EXCLUDED.app_id,
                  account_id = EXCLUDED.account_id, created_at_ms = EXCLUDED.created_at_ms,
                  record = EXCLUDED.record",
-            &[
-                &secret_hash(token).as_slice(),
-                &t.id,
-                &t.app_id,
-                &t.account_id,
-                &t.created_at_ms,
-                &enc(t),
-            ],
+            secret_hash(token),
+            issued,
+            t,
         )
         .await
+        .map(drop)
     }
 
     async fn api_token(&self, token: &str) -> Result<Option<ApiToken>, StoreError> {

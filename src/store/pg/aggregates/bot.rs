@@ -55,13 +55,13 @@ pub(super) async fn purge_bot(
 /// None when the existing one was removed between the insert and the read (the caller retries).
 async fn link_chat_tx(tx: &Tx<'_>, link: &ChatLink) -> Result<Option<ChatLink>, StoreError> {
     let inserted = tx
-        .execute(
+        .changed_one(
             "INSERT INTO bot_chats (chat_id, app_id, account_id, record) VALUES ($1, $2, $3, $4)
              ON CONFLICT (chat_id) DO NOTHING",
             &[&link.chat_id, &link.app_id, &link.account_id, &enc(link)],
         )
         .await?;
-    if inserted == 1 {
+    if inserted {
         return Ok(Some(link.clone()));
     }
     tx.record(
@@ -136,17 +136,18 @@ impl BotStore for PgStore {
     }
 
     async fn put_code(&self, code: &str, rec: &CodeRecord) -> Result<bool, StoreError> {
-        self.changed_one(
+        let issued = (
+            rec.id.as_str(),
+            rec.app_id.as_str(),
+            rec.account_id.as_str(),
+            rec.created_at_ms,
+        );
+        self.put_issued(
             "INSERT INTO bot_codes (hash, id, app_id, account_id, created_at_ms, record)
              VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (hash) DO NOTHING",
-            &[
-                &code_hash(code).as_slice(),
-                &rec.id,
-                &rec.app_id,
-                &rec.account_id,
-                &rec.created_at_ms,
-                &enc(rec),
-            ],
+            code_hash(code),
+            issued,
+            rec,
         )
         .await
     }

@@ -67,14 +67,14 @@ impl OwnBotStore for PgStore {
             &[&bot.app_id, &bot.account_id],
         )
         .await?;
-        let n = tx
-            .execute(
+        let inserted = tx
+            .changed_one(
                 "INSERT INTO own_bots (app_id, account_id, bot_id, record) VALUES ($1, $2, $3, $4)
                  ON CONFLICT (bot_id) DO NOTHING",
                 &[&bot.app_id, &bot.account_id, &bot.bot_id, &enc(bot)],
             )
             .await?;
-        if n == 0 {
+        if !inserted {
             // Another tenant has this bot: dropping the transaction undoes the delete.
             drop(tx);
             return Ok(false);

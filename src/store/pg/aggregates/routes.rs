@@ -58,36 +58,32 @@ impl RouteStore for PgStore {
         let Ok(v) = <[u8; 8]>::try_from(version.0.as_slice()) else {
             return Ok(false); // not a version this backend handed out
         };
-        let n = self
-            .execute(
-                "UPDATE routes SET record = $5, version = version + 1
-                 WHERE app_id = $1 AND account_id = $2 AND name = $3 AND version = $4",
-                &[
-                    &route.app_id,
-                    &route.account_id,
-                    &route.name,
-                    &i64::from_be_bytes(v),
-                    &self.encode_route(route),
-                ],
-            )
-            .await?;
-        Ok(n == 1)
+        self.changed_one(
+            "UPDATE routes SET record = $5, version = version + 1
+             WHERE app_id = $1 AND account_id = $2 AND name = $3 AND version = $4",
+            &[
+                &route.app_id,
+                &route.account_id,
+                &route.name,
+                &i64::from_be_bytes(v),
+                &self.encode_route(route),
+            ],
+        )
+        .await
     }
 
     async fn create_route(&self, route: &Route) -> Result<bool, StoreError> {
-        let n = self
-            .execute(
-                "INSERT INTO routes (app_id, account_id, name, version, record)
-                 VALUES ($1, $2, $3, 1, $4) ON CONFLICT DO NOTHING",
-                &[
-                    &route.app_id,
-                    &route.account_id,
-                    &route.name,
-                    &self.encode_route(route),
-                ],
-            )
-            .await?;
-        Ok(n == 1)
+        self.changed_one(
+            "INSERT INTO routes (app_id, account_id, name, version, record)
+             VALUES ($1, $2, $3, 1, $4) ON CONFLICT DO NOTHING",
+            &[
+                &route.app_id,
+                &route.account_id,
+                &route.name,
+                &self.encode_route(route),
+            ],
+        )
+        .await
     }
 
     async fn routes_is_empty(&self) -> bool {

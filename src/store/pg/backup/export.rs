@@ -154,7 +154,7 @@ const TREES: &[(&str, &[(&str, RowFn)])] = &[
     ),
     (
         "own_bots",
-        &[("SELECT app_id, account_id, record FROM own_bots", own_bot)],
+        &[("SELECT app_id, account_id, record FROM own_bots", tenant)],
     ),
     (
         "bot_languages",
@@ -251,6 +251,7 @@ fn named(r: &Row) -> Result<Kv, StoreError> {
     Ok((route_key(r.get(0), r.get(1), r.get(2)), r.get(3)))
 }
 
+/// Tenants and own bots: keyed by the tenant prefix alone.
 fn tenant(r: &Row) -> Result<Kv, StoreError> {
     Ok((tenant_prefix(r.get(0), r.get(1)), r.get(2)))
 }
@@ -294,10 +295,6 @@ fn consent(r: &Row) -> Result<Kv, StoreError> {
         consent_key(r.get(0), r.get(1), r.get(2), r.get(3)),
         r.get(4),
     ))
-}
-
-fn own_bot(r: &Row) -> Result<Kv, StoreError> {
-    Ok((tenant_prefix(r.get(0), r.get(1)), r.get(2)))
 }
 
 /// `bot_state` keeps text here and bytes in sled: numbers big-endian, the flag as one byte.
