@@ -85,6 +85,8 @@ pub(super) struct Batch {
     pending: Vec<(Dispatched, usize, Finisher)>,
     /// Claimed events given back undispatched.
     pub(super) released: Vec<u64>,
+    /// Each tenant's routes as read for this batch (see `RouteMemo`).
+    pub(super) routes: super::RouteMemo,
 }
 
 type Finisher = Box<dyn FnOnce(u32) -> DispatchOutcome + Send>;

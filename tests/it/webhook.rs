@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Response};
 use serde_json::Value;
 use zoom_relay::delivery::StepOutcome;
 use zoom_relay::delivery::webhook::WebhookSender;
-use zoom_relay::dispatch::idempotency_key;
+use zoom_relay::dispatch::{DispatchOutcome, idempotency_key};
 use zoom_relay::routing::Target;
 use zoom_relay::store::AttemptOutcome;
 
@@ -572,4 +572,61 @@ fn invalid_allow_cidrs_name_the_key_and_the_fix() {
     assert_eq!(keys, ["webhooks.allow_cidrs[1]", "webhooks.allow_cidrs[2]"]);
     assert!(err.key_errors()[0].problem.contains("10.0.0.0/8"), "{err}");
     assert!(err.to_string().contains("Fix:"), "{err}");
+}
+
+/// A dispatcher reads each tenant's routes once per claimed batch. An uninstall in the middle of a
+/// batch purges the tenant's routes, so an event after it in the same batch must not be planned
+/// against the routes read before the purge.
+#[tokio::test]
+async fn an_event_after_an_uninstall_in_the_same_batch_gets_no_jobs() {
+    let rig = rig(&["http://127.0.0.1:9/hook".to_string()], |_| {}).await;
+    rig.store_started(None, "before the uninstall").await;
+    let body = format!(
+        r#"{{"event":"app_deauthorized","payload":{{"account_id":"{ACCOUNT}","user_id":"u1","signature":"deauth-batch","deauthorization_time":"2025-06-08T06:55:26.209Z","client_id":"c","user_data_retention":null}},"event_ts":1749365726209}}"#
+    )
+    .into_bytes();
+    let parsed = zoom_relay::zoom::event::parse(&body).expect("parses");
+    rig.store
+        .append_event(
+            parsed.dedup_key("default", &body),
+            zoom_relay::store::NewEvent {
+                app_id: "default".into(),
+                account_id: Some(ACCOUNT.into()),
+                event: "app_deauthorized".into(),
+                event_ts: None,
+                zm_request_id: None,
+                zm_tracking_id: None,
+                parse_error: None,
+                body: String::from_utf8(body).unwrap(),
+            },
+        )
+        .await
+        .expect("append");
+    rig.store_started(None, "after the uninstall").await;
+
+    let outcomes = rig.dispatcher.step_batch(32).await.expect("dispatch");
+    assert_eq!(outcomes.len(), 3, "{outcomes:?}");
+    assert!(
+        matches!(outcomes[0], DispatchOutcome::Dispatched { jobs: 1, .. }),
+        "{outcomes:?}"
+    );
+    assert!(
+        matches!(outcomes[1], DispatchOutcome::Purged { .. }),
+        "{outcomes:?}"
+    );
+    assert!(
+        matches!(
+            outcomes[2],
+            DispatchOutcome::Dispatched {
+                routes: 0,
+                jobs: 0,
+                ..
+            }
+        ),
+        "the event after the purge was planned against the purged routes: {outcomes:?}"
+    );
+    assert!(
+        rig.store.list_routes(None).await.unwrap().is_empty(),
+        "the purge removed the route"
+    );
 }
