@@ -86,7 +86,12 @@ impl<S: Sender> Rig<S> {
 
     /// Stores a meeting.started event with `topic` from [`RIG_ACCOUNT`], stored as event `kind`.
     pub async fn store_started(&self, kind: Option<&str>, topic: &str) {
-        let body = started_body(&unique_uuid("rig"), topic);
+        self.store_body(kind, started_body(&unique_uuid("rig"), topic))
+            .await;
+    }
+
+    /// Stores `body` from [`RIG_ACCOUNT`] as event `kind` (by default the kind it names).
+    pub async fn store_body(&self, kind: Option<&str>, body: Vec<u8>) {
         let parsed = parse(&body).expect("parses");
         let kind = kind.map_or_else(|| parsed.kind().to_string(), str::to_string);
         self.store

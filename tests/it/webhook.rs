@@ -585,23 +585,7 @@ async fn an_event_after_an_uninstall_in_the_same_batch_gets_no_jobs() {
         r#"{{"event":"app_deauthorized","payload":{{"account_id":"{ACCOUNT}","user_id":"u1","signature":"deauth-batch","deauthorization_time":"2025-06-08T06:55:26.209Z","client_id":"c","user_data_retention":null}},"event_ts":1749365726209}}"#
     )
     .into_bytes();
-    let parsed = zoom_relay::zoom::event::parse(&body).expect("parses");
-    rig.store
-        .append_event(
-            parsed.dedup_key("default", &body),
-            zoom_relay::store::NewEvent {
-                app_id: "default".into(),
-                account_id: Some(ACCOUNT.into()),
-                event: "app_deauthorized".into(),
-                event_ts: None,
-                zm_request_id: None,
-                zm_tracking_id: None,
-                parse_error: None,
-                body: String::from_utf8(body).unwrap(),
-            },
-        )
-        .await
-        .expect("append");
+    rig.store_body(None, body).await;
     rig.store_started(None, "after the uninstall").await;
 
     let outcomes = rig.dispatcher.step_batch(32).await.expect("dispatch");
