@@ -341,23 +341,8 @@ mod tests {
     use crate::store::apps::StoredApp;
 
     fn stored(key: &[u8; 32], id: &str) -> StoredApp {
-        StoredApp {
-            id: id.into(),
-            revision: 1,
-            name: None,
-            client_id: None,
-            client_secret: None,
-            secret_token: seal_secret(key, id, sealed::SECRET_TOKEN, "stored-app-token-9Kq"),
-            previous_secret_token: None,
-            previous_until_ms: None,
-            oauth_url: None,
-            api_url: None,
-            user_managed: None,
-            added_by: "api".into(),
-            created_at_ms: 1,
-            updated_at_ms: 1,
-            crc_seen_at_ms: None,
-        }
+        let token = seal_secret(key, id, sealed::SECRET_TOKEN, "stored-app-token-9Kq");
+        StoredApp::new(id, token, "api", 1)
     }
 
     #[tokio::test]

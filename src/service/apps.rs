@@ -301,24 +301,17 @@ pub async fn add(ctx: &Ctx, req: AddApp, added_by: &str) -> Result<AppView, Serv
         )));
     }
     let now = now_ms();
+    let token = seal(ctx, &req.id, SECRET_TOKEN, &req.secret_token);
     let rec = StoredApp {
-        revision: 1,
         name: req.name,
         client_id: req.client_id,
         client_secret: req
             .client_secret
             .map(|s| seal(ctx, &req.id, CLIENT_SECRET, &s)),
-        secret_token: seal(ctx, &req.id, SECRET_TOKEN, &req.secret_token),
-        previous_secret_token: None,
-        previous_until_ms: None,
         oauth_url: req.oauth_url.map(|u| u.trim_end_matches('/').to_string()),
         api_url: req.api_url.map(|u| u.trim_end_matches('/').to_string()),
         user_managed: req.user_managed,
-        added_by: added_by.to_string(),
-        created_at_ms: now,
-        updated_at_ms: now,
-        crc_seen_at_ms: None,
-        id: req.id,
+        ..StoredApp::new(&req.id, token, added_by, now)
     };
     if !ctx.db.insert_app(&rec).await? {
         return Err(ServiceError::Conflict(format!(

@@ -41,6 +41,30 @@ pub struct StoredApp {
     pub crc_seen_at_ms: Option<i64>,
 }
 
+impl StoredApp {
+    /// A first revision with only the required fields: the id, the sealed secret token, who added
+    /// it and when; every override and OAuth field unset.
+    pub fn new(id: &str, secret_token: String, added_by: &str, at_ms: i64) -> StoredApp {
+        StoredApp {
+            id: id.into(),
+            revision: 1,
+            name: None,
+            client_id: None,
+            client_secret: None,
+            secret_token,
+            previous_secret_token: None,
+            previous_until_ms: None,
+            oauth_url: None,
+            api_url: None,
+            user_managed: None,
+            added_by: added_by.into(),
+            created_at_ms: at_ms,
+            updated_at_ms: at_ms,
+            crc_seen_at_ms: None,
+        }
+    }
+}
+
 /// An operator's invitation to add one app: the app id is fixed when it is issued, so the guided
 /// page can show the exact webhook URL before anything is stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -6,21 +6,10 @@ use crate::store::{Db, pluck};
 
 fn app(id: &str) -> StoredApp {
     StoredApp {
-        id: id.into(),
-        revision: 1,
         name: Some("Tuesday group".into()),
         client_id: Some("cid".into()),
         client_secret: Some("c2VhbGVk".into()),
-        secret_token: "dG9rZW4=".into(),
-        previous_secret_token: None,
-        previous_until_ms: None,
-        oauth_url: None,
-        api_url: None,
-        user_managed: None,
-        added_by: "api".into(),
-        created_at_ms: 1,
-        updated_at_ms: 1,
-        crc_seen_at_ms: None,
+        ..StoredApp::new(id, "dG9rZW4=".into(), "api", 1)
     }
 }
 

@@ -288,21 +288,15 @@ pub(super) async fn fill(s: &Db) {
         .await
         .unwrap();
     let app = crate::store::apps::StoredApp {
-        id: "added".into(),
         revision: 3,
         name: Some("Community".into()),
         client_id: Some("cid".into()),
         client_secret: Some("c2VhbGVk".into()),
-        secret_token: "dG9rZW4=".into(),
         previous_secret_token: Some("b2xk".into()),
         previous_until_ms: Some(t + 60_000),
-        oauth_url: None,
-        api_url: None,
         user_managed: Some(true),
-        added_by: "invitation".into(),
-        created_at_ms: t,
-        updated_at_ms: t,
         crc_seen_at_ms: Some(t),
+        ..crate::store::apps::StoredApp::new("added", "dG9rZW4=".into(), "invitation", t)
     };
     assert!(s.insert_app(&app).await.unwrap());
     let invite = crate::store::apps::AppInvite {
