@@ -587,6 +587,9 @@ async fn an_event_after_an_uninstall_in_the_same_batch_gets_no_jobs() {
     .into_bytes();
     rig.store_body(None, body).await;
     rig.store_started(None, "after the uninstall").await;
+    // All three must be in one claimed batch: on sled an acknowledged event reaches the inbox when
+    // the applier writes it, and `inbox_len` waits for that.
+    assert_eq!(rig.store.inbox_len().await, 3);
 
     let outcomes = rig.dispatcher.step_batch(32).await.expect("dispatch");
     assert_eq!(outcomes.len(), 3, "{outcomes:?}");
