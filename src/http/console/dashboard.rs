@@ -6,22 +6,21 @@ use std::collections::BTreeSet;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
-use super::html::{Section, button_form, e, page, seg, shown};
-use super::{Fail, Posted, Scope, field, signed_in, words};
+use super::html::{Section, button_form_m, options_m, page, seg, shown_m, titled_section, txt};
+use super::{Fail, Posted, Scope, field, signed_in, tenant_url, words};
 use crate::http::AppState;
 use crate::http::call;
-use crate::service::events::{self, EventsQuery};
+use crate::service::events::{self, EventView, EventsQuery};
 use crate::service::{ServiceError, deliveries, tenants};
 
 /// `/console`: a tenant goes straight to its dashboard; the operator picks an account.
 pub async fn home(State(st): State<AppState>, headers: HeaderMap) -> Result<Response, Fail> {
     let p = signed_in(&st, &headers).await?;
     if let Some((app, account)) = p.tenant() {
-        return Ok(
-            Redirect::to(&format!("/console/t/{}/{}", seg(app), seg(account))).into_response(),
-        );
+        return Ok(Redirect::to(&tenant_url(app, account, "")).into_response());
     }
     let ctx = call::operator(&st);
     let list = tenants::list(&ctx, None).await?;
@@ -31,68 +30,66 @@ pub async fn home(State(st): State<AppState>, headers: HeaderMap) -> Result<Resp
         .into_iter()
         .map(|r| (r.app_id, r.account_id))
         .collect();
-    let mut body = String::from(
-        "<p>You are signed in as the operator and see every account. Pick one.</p>\
-         <p><a href=\"/console/apps\">Zoom apps</a>: add, rotate, remove, or invite a community \
-         to connect its own.</p>\
-         <h2>Installed accounts</h2>",
-    );
-    if list.is_empty() {
-        body.push_str("<p>No account has installed an app yet.</p>");
-    } else {
-        body.push_str("<ul class=\"cards\">");
-        for t in &list {
-            body.push_str(&format!(
-                "<li><a href=\"/console/t/{}/{}\">Account {}</a> · app {} · {}{} · {} route(s)</li>",
-                seg(&t.app_id),
-                seg(&t.account_id),
-                e(&t.account_id),
-                e(&t.app_id),
-                status_badge(&t.status),
-                t.installer_email
-                    .as_deref()
-                    .map(|m| format!(" · installed by {}", e(m)))
-                    .unwrap_or_default(),
-                t.routes
-            ));
-        }
-        body.push_str("</ul>");
-    }
     let installed: BTreeSet<(String, String)> = list
         .iter()
         .map(|t| (t.app_id.clone(), t.account_id.clone()))
         .collect();
     let others: Vec<_> = route_tenants.difference(&installed).collect();
-    if !others.is_empty() {
-        body.push_str("<h2>Accounts with routes but no install</h2><ul class=\"cards\">");
-        for (app, acc) in others {
-            body.push_str(&format!(
-                "<li><a href=\"/console/t/{}/{}\">Account {}</a> · app {}</li>",
-                seg(app),
-                seg(acc),
-                e(acc),
-                e(app)
-            ));
+    let apps: Vec<String> = st.apps.all().iter().map(|a| a.id.clone()).collect();
+    let body = html! {
+        p { "You are signed in as the operator and see every account. Pick one." }
+        p {
+            a href="/console/apps" { "Zoom apps" }
+            ": add, rotate, remove, or invite a community to connect its own."
         }
-        body.push_str("</ul>");
+        h2 { "Installed accounts" }
+        @if list.is_empty() {
+            p { "No account has installed an app yet." }
+        } @else {
+            ul class="cards" {
+                @for t in &list {
+                    li {
+                        (account_link(&t.app_id, &t.account_id)) " · " (status_badge(&t.status))
+                        @if let Some(by) = &t.installer_email {
+                            " · installed by " (txt(by))
+                        }
+                        " · " (t.routes) " route(s)"
+                    }
+                }
+            }
+        }
+        @if !others.is_empty() {
+            h2 { "Accounts with routes but no install" }
+            ul class="cards" {
+                @for (app, account) in others {
+                    li { (account_link(app, account)) }
+                }
+            }
+        }
+        h2 { "Open an account" }
+        form method="get" action="/console/go" {
+            label for="go-app" { "Zoom app" }
+            select id="go-app" name="app" { (options_m(&apps, None)) }
+            label for="go-account" { "Zoom account id" }
+            input id="go-account" name="account" required autocomplete="off";
+            button type="submit" { "Open" }
+        }
+    };
+    Ok(page(
+        StatusCode::OK,
+        "Accounts",
+        Some(&p),
+        None,
+        &body.into_string(),
+    ))
+}
+
+/// An account of the operator's list: a link to its dashboard, and its app.
+fn account_link(app: &str, account: &str) -> Markup {
+    html! {
+        a href=(tenant_url(app, account, "")) { "Account " (txt(account)) }
+        " · app " (txt(app))
     }
-    body.push_str(
-        "<h2>Open an account</h2><form method=\"get\" action=\"/console/go\">\
-         <label for=\"go-app\">Zoom app</label><select id=\"go-app\" name=\"app\">",
-    );
-    for a in st.apps.all() {
-        body.push_str(&format!(
-            "<option value=\"{}\">{}</option>",
-            e(&a.id),
-            e(&a.id)
-        ));
-    }
-    body.push_str(
-        "</select><label for=\"go-account\">Zoom account id</label>\
-         <input id=\"go-account\" name=\"account\" required autocomplete=\"off\">\
-         <button type=\"submit\">Open</button></form>",
-    );
-    Ok(page(StatusCode::OK, "Accounts", Some(&p), None, &body))
 }
 
 #[derive(Deserialize)]
@@ -108,31 +105,24 @@ pub async fn go(
     Query(g): Query<Go>,
 ) -> Result<Response, Fail> {
     signed_in(&st, &headers).await?;
-    Ok(Redirect::to(&format!(
-        "/console/t/{}/{}",
-        seg(&g.app),
-        seg(g.account.trim())
-    ))
-    .into_response())
+    Ok(Redirect::to(&tenant_url(&g.app, g.account.trim(), "")).into_response())
 }
 
-fn status_badge(status: &str) -> String {
+fn status_badge(status: &str) -> Markup {
     match status {
-        "active" => "<span class=\"badge ok\">active</span>".into(),
-        "reauthorization_needed" => {
-            "<span class=\"badge bad\">reauthorization needed</span>".into()
-        }
-        other => format!("<span class=\"badge\">{}</span>", e(other)),
+        "active" => html! { span class="badge ok" { "active" } },
+        "reauthorization_needed" => html! { span class="badge bad" { "reauthorization needed" } },
+        other => html! { span class="badge" { (txt(other)) } },
     }
 }
 
 /// An account's dashboard.
 pub async fn show(State(st): State<AppState>, sc: Scope) -> Result<Response, Fail> {
     let body = dashboard_body(&st, &sc).await?;
-    shown(&sc, Section::Dashboard, "Dashboard", &body)
+    shown_m(&sc, Section::Dashboard, "Dashboard", body)
 }
 
-async fn dashboard_body(st: &AppState, sc: &Scope) -> Result<String, Fail> {
+async fn dashboard_body(st: &AppState, sc: &Scope) -> Result<Markup, Fail> {
     let (app, account) = (sc.app.clone(), sc.account.clone());
     let since = chrono::Utc::now() - chrono::Duration::hours(24);
     let ctx = call::operator(st);
@@ -182,32 +172,31 @@ async fn dashboard_body(st: &AppState, sc: &Scope) -> Result<String, Fail> {
     let oauth_app = st.apps.get(&sc.app).is_some_and(|a| a.has_oauth());
 
     // Problems first, each once, in words.
-    let mut problems: Vec<String> = Vec::new();
+    let mut problems: Vec<Markup> = Vec::new();
+    let install_url = format!("/zoom/install/{}", seg(&sc.app));
     match &detail {
-        Some(d) if d.tenant.status == "reauthorization_needed" => problems.push(format!(
+        Some(d) if d.tenant.status == "reauthorization_needed" => problems.push(html! {
             "Zoom refused this install's token: join links cannot be looked up until someone \
-             installs the app again. <a class=\"button\" href=\"/zoom/install/{}\">Reinstall the Zoom app</a>",
-            seg(&sc.app)
-        )),
-        None if oauth_app => problems.push(format!(
-            "This account has not installed the Zoom app yet, so its meetings are not announced. \
-             <a class=\"button\" href=\"/zoom/install/{}\">Install the Zoom app</a>",
-            seg(&sc.app)
-        )),
+             installs the app again. "
+            a class="button" href=(install_url) { "Reinstall the Zoom app" }
+        }),
+        None if oauth_app => problems.push(html! {
+            "This account has not installed the Zoom app yet, so its meetings are not announced. "
+            a class="button" href=(install_url) { "Install the Zoom app" }
+        }),
         _ => {}
     }
     for d in &disabled {
-        problems.push(format!(
-            "{} is turned off: {} {}",
-            e(&words::destination_named(&d.target, &names)),
-            e(&words::sentence(&d.reason)),
-            button_form(
+        problems.push(html! {
+            (txt(words::destination_named(&d.target, &names))) " is turned off: "
+            (txt(words::sentence(&d.reason))) " "
+            (button_form_m(
                 &sc.url("/destinations/enable"),
                 sc.csrf(),
                 "Enable again",
                 &[("target", &d.target)],
-            )
-        ));
+            ))
+        });
     }
     // Failures to a destination listed above as turned off are explained there.
     let unexplained = dead_24h
@@ -215,15 +204,13 @@ async fn dashboard_body(st: &AppState, sc: &Scope) -> Result<String, Fail> {
         .filter(|t| !disabled.iter().any(|d| &d.target == *t))
         .count();
     if unexplained > 0 {
-        problems.push(format!(
-            "<a href=\"{}\">{} in the last 24 hours</a>.",
-            e(&sc.url("/deliveries?failed=1")),
-            e(&words::sentence(&words::count(
-                unexplained,
-                "delivery failed",
-                "deliveries failed"
-            )))
-        ));
+        let failed = words::count(unexplained, "delivery failed", "deliveries failed");
+        problems.push(html! {
+            a href=(sc.url("/deliveries?failed=1")) {
+                (words::sentence(&failed)) " in the last 24 hours"
+            }
+            "."
+        });
     }
     let shown: std::collections::HashSet<&str> =
         disabled.iter().map(|d| d.target.as_str()).collect();
@@ -234,125 +221,169 @@ async fn dashboard_body(st: &AppState, sc: &Scope) -> Result<String, Fail> {
         if n.target.as_deref().is_some_and(|t| shown.contains(t)) || turned_off {
             continue;
         }
-        problems.push(e(&words::sentence(&n.message)));
+        problems.push(html! { (txt(words::sentence(&n.message))) });
     }
-    let mut body = if problems.is_empty() {
-        "<p class=\"verdict\" role=\"status\">All good: nothing needs your attention.</p>"
-            .to_string()
-    } else {
-        let mut b = format!(
-            "<p class=\"verdict bad\" role=\"status\">{} your attention.</p><ul class=\"cards\">",
-            words::sentence(&words::count(
-                problems.len(),
-                "problem needs",
-                "problems need"
-            ))
-        );
-        for p in &problems {
-            b.push_str(&format!("<li>{p}</li>"));
-        }
-        b.push_str("</ul>");
-        b
-    };
 
     // The first-run checklist, ticked off from what the account already has.
-    let connected = detail.is_some() || !oauth_app;
-    let has_route = !routes.is_empty();
     let reaches_people = routes.iter().any(|r| {
         r.destinations
             .iter()
             .any(|d| !matches!(d, crate::routing::Destination::Log))
     });
     let steps = [
-        (
-            connected,
-            "Connect Zoom".to_string(),
-            "Install the Zoom app for this account.".to_string(),
-        ),
-        (
-            has_route,
-            "Make a route".to_string(),
-            format!(
-                "Say which meetings to announce. <a href=\"{}\">New route</a>",
-                e(&sc.url("/new-route"))
-            ),
-        ),
-        (
-            reaches_people,
-            "Reach your group".to_string(),
-            "Add the bot to your Telegram group and send it the link code from the route's page, \
-             or share the route's join link with your members."
-                .to_string(),
-        ),
-        (
-            tested,
-            "Send a test".to_string(),
-            "Press “Send test” on the route's page and check that it arrives.".to_string(),
-        ),
-    ];
-    let done = steps.iter().filter(|s| s.0).count();
-    body.push_str(&format!(
-        "<details{}><summary><h2 class=\"inline\" id=\"start-h\">Getting started: {done} of {} done</h2></summary>\
-         <ol class=\"checklist\" aria-labelledby=\"start-h\">",
-        if done == steps.len() { "" } else { " open" },
-        steps.len()
-    ));
-    for (ok, title, how) in &steps {
-        body.push_str(&format!(
-            "<li><span class=\"{}\" aria-hidden=\"true\">{}</span> <strong>{}</strong>{}: {}</li>",
-            if *ok { "done" } else { "todo" },
-            if *ok { "✓" } else { "○" },
-            e(title),
-            if *ok { " (done)" } else { "" },
-            how
-        ));
-    }
-    body.push_str("</ol></details>");
-
-    body.push_str("<section aria-labelledby=\"install-h\"><h2 id=\"install-h\">Zoom install</h2>");
-    match &detail {
-        Some(d) => {
-            let t = &d.tenant;
-            body.push_str(&format!(
-                "<dl class=\"facts\"><dt>Status</dt><dd>{}</dd>\
-                 <dt>Installed by</dt><dd>{}</dd><dt>Installed</dt><dd>{}</dd></dl>",
-                status_badge(&t.status),
-                e(t.installer_email.as_deref().unwrap_or(&t.installer_user_id)),
-                words::time(&t.installed_at),
-            ));
-        }
-        None if oauth_app => body.push_str("<p><span class=\"badge bad\">not installed</span></p>"),
-        None => body.push_str(
-            "<p>This Zoom app sends its events without an install: nothing to do here.</p>",
-        ),
-    }
-    body.push_str(
-        "</section><section aria-labelledby=\"traffic-h\"><h2 id=\"traffic-h\">Last 24 hours</h2>",
-    );
-    body.push_str(&format!(
-        "<dl class=\"facts\"><dt>Last meeting event</dt><dd>{}</dd>\
-         <dt>Meeting events</dt><dd>{events_24h}</dd>\
-         <dt>Messages delivered</dt><dd>{sent_24h}</dd>\
-         <dt>Failed deliveries</dt><dd>{}</dd></dl></section>",
-        match last.first() {
-            Some(ev) => format!(
-                "{} {}, {}",
-                e(&words::event(&ev.event)),
-                words::time(&ev.received_at),
-                e(words::event_status(&ev.status))
-            ),
-            None => "none yet".into(),
+        Step {
+            done: detail.is_some() || !oauth_app,
+            title: "Connect Zoom",
+            how: html! { "Install the Zoom app for this account." },
         },
-        if failed_24h > 0 {
-            format!(
-                "<a href=\"{}\">{failed_24h} failed</a>",
-                e(&sc.url("/deliveries?failed=1"))
-            )
-        } else {
-            "0".into()
+        Step {
+            done: !routes.is_empty(),
+            title: "Make a route",
+            how: html! {
+                "Say which meetings to announce. " a href=(sc.url("/new-route")) { "New route" }
+            },
+        },
+        Step {
+            done: reaches_people,
+            title: "Reach your group",
+            how: html! {
+                "Add the bot to your Telegram group and send it the link code from the route's \
+                 page, or share the route's join link with your members."
+            },
+        },
+        Step {
+            done: tested,
+            title: "Send a test",
+            how: html! { "Press “Send test” on the route's page and check that it arrives." },
+        },
+    ];
+    let traffic = Traffic {
+        last: last.first(),
+        events: events_24h,
+        sent: sent_24h,
+        failed: failed_24h,
+    };
+    Ok(html! {
+        (verdict(&problems))
+        (checklist(&steps))
+        (install_section(detail.as_ref().map(|d| &d.tenant), oauth_app))
+        (traffic_section(sc, &traffic))
+    })
+}
+
+/// The dashboard's first line: all good, or how many problems, listed.
+fn verdict(problems: &[Markup]) -> Markup {
+    html! {
+        @if problems.is_empty() {
+            p class="verdict" role="status" { "All good: nothing needs your attention." }
+        } @else {
+            p class="verdict bad" role="status" {
+                (words::sentence(&words::count(problems.len(), "problem needs", "problems need")))
+                " your attention."
+            }
+            ul class="cards" {
+                @for p in problems {
+                    li { (p) }
+                }
+            }
         }
-    ));
-    Ok(body)
+    }
+}
+
+/// A step of the first-run checklist.
+struct Step {
+    done: bool,
+    title: &'static str,
+    how: Markup,
+}
+
+/// The first-run checklist, open until every step is done.
+fn checklist(steps: &[Step]) -> Markup {
+    let done = steps.iter().filter(|s| s.done).count();
+    html! {
+        details open[done < steps.len()] {
+            summary {
+                h2 class="inline" id="start-h" {
+                    "Getting started: " (done) " of " (steps.len()) " done"
+                }
+            }
+            ol class="checklist" aria-labelledby="start-h" {
+                @for s in steps {
+                    li {
+                        @if s.done {
+                            span class="done" aria-hidden="true" { "✓" }
+                        } @else {
+                            span class="todo" aria-hidden="true" { "○" }
+                        }
+                        " " strong { (s.title) }
+                        @if s.done { " (done)" }
+                        ": " (s.how)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The account's Zoom install: its status, who installed it and when.
+fn install_section(tenant: Option<&tenants::TenantView>, oauth_app: bool) -> Markup {
+    let body = html! {
+        @if let Some(t) = tenant {
+            dl class="facts" {
+                dt { "Status" }
+                dd { (status_badge(&t.status)) }
+                dt { "Installed by" }
+                dd { (txt(t.installer_email.as_deref().unwrap_or(&t.installer_user_id))) }
+                dt { "Installed" }
+                // A `<time>` element whose values words::time escapes.
+                dd { (PreEscaped(words::time(&t.installed_at))) }
+            }
+        } @else if oauth_app {
+            p { span class="badge bad" { "not installed" } }
+        } @else {
+            p { "This Zoom app sends its events without an install: nothing to do here." }
+        }
+    };
+    titled_section("install-h", "Zoom install", body)
+}
+
+/// The account's last 24 hours in numbers.
+struct Traffic<'a> {
+    last: Option<&'a EventView>,
+    events: usize,
+    sent: usize,
+    failed: usize,
+}
+
+fn traffic_section(sc: &Scope, t: &Traffic) -> Markup {
+    let body = html! {
+        dl class="facts" {
+            dt { "Last meeting event" }
+            dd {
+                @if let Some(ev) = t.last {
+                    (txt(words::event(&ev.event))) " "
+                    // A `<time>` element whose values words::time escapes.
+                    (PreEscaped(words::time(&ev.received_at))) ", "
+                    (words::event_status(&ev.status))
+                } @else {
+                    "none yet"
+                }
+            }
+            dt { "Meeting events" }
+            dd { (t.events) }
+            dt { "Messages delivered" }
+            dd { (t.sent) }
+            dt { "Failed deliveries" }
+            dd {
+                @if t.failed > 0 {
+                    a href=(sc.url("/deliveries?failed=1")) { (t.failed) " failed" }
+                } @else {
+                    "0"
+                }
+            }
+        }
+    };
+    titled_section("traffic-h", "Last 24 hours", body)
 }
 
 /// Sends to a disabled destination again (after the organizer fixed the cause: the bot is back in

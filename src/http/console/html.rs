@@ -1,8 +1,13 @@
-//! The console's page frame and small HTML helpers. Every interpolated value goes through [`e`]
-//! (HTML escaping, safe in text and in double-quoted attributes) or [`seg`] (a URL path segment).
+//! The console's page frame and small HTML helpers, as maud templates. maud escapes every value it
+//! interpolates; a value that came from outside goes through [`txt`], which escapes it as [`e`] does
+//! (dropping hidden bidi controls too). A URL path segment goes through [`seg`] first.
+//!
+//! The helpers that return `String` serve pages that still hand their body over as a string; the
+//! `_m` variants beside them return [`Markup`] for pages written with `html!`.
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
+use maud::{DOCTYPE, Markup, PreEscaped, Render, html};
 
 use super::{Fail, Scope};
 use crate::http::auth::Principal;
@@ -11,6 +16,22 @@ use crate::routing::FieldError;
 /// HTML-escapes `s` for text and double-quoted attribute values.
 pub fn e(s: &str) -> String {
     crate::http::page::escape(s)
+}
+
+/// A value shown in a maud template, escaped by [`e`]: besides what maud escapes, it drops the
+/// hidden bidi controls that could make a name read as something else ("Trojan Source").
+#[derive(Clone, Copy)]
+pub struct Text<S>(S);
+
+impl<S: AsRef<str>> Render for Text<S> {
+    fn render_to(&self, buffer: &mut String) {
+        buffer.push_str(&e(self.0.as_ref()));
+    }
+}
+
+/// `s` for a maud template, as [`Text`].
+pub fn txt<S: AsRef<str>>(s: S) -> Text<S> {
+    Text(s)
 }
 
 /// Percent-encodes `s` as one URL path segment (everything but RFC 3986 unreserved characters), so
@@ -43,8 +64,8 @@ pub enum Section {
     Bot,
 }
 
-/// A complete console page. `body` is trusted markup: callers escape every value in it.
-/// A page about the scope's tenant, framed with its section's navigation.
+/// A page about the scope's tenant, framed with its section's navigation. `body` is trusted
+/// markup: callers escape every value in it.
 pub fn tenant_page(
     sc: &Scope,
     section: Section,
@@ -66,21 +87,27 @@ pub fn shown(sc: &Scope, section: Section, title: &str, body: &str) -> Result<Re
     Ok(tenant_page(sc, section, StatusCode::OK, title, body))
 }
 
-/// `<option>`s of a select, with `selected` marked.
-pub fn options(values: &[String], selected: Option<&str>) -> String {
-    values
-        .iter()
-        .map(|v| {
-            let mark = if selected == Some(v.as_str()) {
-                " selected"
-            } else {
-                ""
-            };
-            format!("<option value=\"{}\"{mark}>{}</option>", e(v), e(v))
-        })
-        .collect()
+/// [`shown`] for a body written with `html!`.
+pub fn shown_m(sc: &Scope, section: Section, title: &str, body: Markup) -> Result<Response, Fail> {
+    shown(sc, section, title, &body.into_string())
 }
 
+/// `<option>`s of a select, with `selected` marked.
+pub fn options(values: &[String], selected: Option<&str>) -> String {
+    options_m(values, selected).into_string()
+}
+
+/// [`options`] for a template.
+pub fn options_m<S: AsRef<str>>(values: &[S], selected: Option<&str>) -> Markup {
+    html! {
+        @for v in values {
+            @let v = v.as_ref();
+            option value=(txt(v)) selected[selected == Some(v)] { (txt(v)) }
+        }
+    }
+}
+
+/// A complete console page. `body` is trusted markup: callers escape every value in it.
 pub fn page(
     status: StatusCode,
     title: &str,
@@ -89,129 +116,144 @@ pub fn page(
     body: &str,
 ) -> Response {
     let csrf = principal.and_then(Principal::csrf).unwrap_or("");
-    let mut head = String::new();
-    if !csrf.is_empty() {
-        head.push_str(&format!(
-            "<meta name=\"csrf-token\" content=\"{}\">",
-            e(csrf)
-        ));
-    }
-    let mut header = String::from(
-        "<header class=\"top\"><a class=\"brand\" href=\"/console\">zoom-relay console</a>",
-    );
-    if let Some(p) = principal {
-        let who = match p {
-            Principal::Operator { .. } => "Operator".to_string(),
-            Principal::Tenant {
-                app_id, account_id, ..
-            } => format!("Account {account_id} ({app_id})"),
-        };
-        header.push_str(&format!(
-            "<span class=\"who\">{}</span>\
-             <form method=\"post\" action=\"/console/logout\" class=\"inline\">\
-             <input type=\"hidden\" name=\"csrf\" value=\"{}\">\
-             <button type=\"submit\" class=\"link\">Sign out</button></form>",
-            e(&who),
-            e(csrf)
-        ));
-    }
-    header.push_str("</header>");
-    let mut nav = String::new();
-    if let Some((s, current)) = scope {
-        let item = |sec: Section, href: String, label: &str| {
-            let cur = if sec == current {
-                " aria-current=\"page\""
-            } else {
-                ""
-            };
-            format!("<li><a href=\"{}\"{cur}>{}</a></li>", e(&href), e(label))
-        };
-        nav.push_str(&format!(
-            "<nav aria-label=\"Account\"><p class=\"tenant\">Account <strong>{}</strong> · app {}{}</p><ul>",
-            e(&s.account),
-            e(&s.app),
-            if s.principal.is_operator() {
-                " · <a href=\"/console\">all accounts</a>"
-            } else {
-                ""
+    let html = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (txt(title)) " · zoom-relay" }
+                @if !csrf.is_empty() {
+                    meta name="csrf-token" content=(txt(csrf));
+                }
+                link rel="icon" href="/console/assets/favicon.svg" type="image/svg+xml";
+                link rel="stylesheet" href="/console/assets/console.css";
+                script src="/console/assets/console.js" defer {}
             }
-        ));
-        nav.push_str(&item(Section::Dashboard, s.url(""), "Dashboard"));
-        nav.push_str(&item(Section::Routes, s.url("/routes"), "Routes"));
-        nav.push_str(&item(Section::Templates, s.url("/templates"), "Templates"));
-        nav.push_str(&item(
-            Section::Deliveries,
-            s.url("/deliveries"),
-            "Delivery log",
-        ));
-        nav.push_str(&item(
-            Section::Subscriptions,
-            s.url("/subscriptions"),
-            "Subscriptions",
-        ));
-        nav.push_str(&item(Section::Bot, s.url("/bot"), "Telegram bot"));
-        nav.push_str("</ul></nav>");
+            body {
+                a class="skip" href="#main" { "Skip to content" }
+                (top_bar(principal, csrf))
+                @if let Some((sc, current)) = scope {
+                    (tenant_nav(sc, current))
+                }
+                main id="main" {
+                    h1 { (txt(title)) }
+                    // The caller's markup, built with every value escaped (see above).
+                    (PreEscaped(body))
+                }
+            }
+        }
+    };
+    (status, Html(html.into_string())).into_response()
+}
+
+/// The bar on top of every page: the console's name, and who is signed in with a way out.
+fn top_bar(principal: Option<&Principal>, csrf: &str) -> Markup {
+    html! {
+        header class="top" {
+            a class="brand" href="/console" { "zoom-relay console" }
+            @if let Some(p) = principal {
+                span class="who" { (txt(who(p))) }
+                form method="post" action="/console/logout" class="inline" {
+                    (csrf_field_m(csrf))
+                    button type="submit" class="link" { "Sign out" }
+                }
+            }
+        }
     }
-    let html = format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
-         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · zoom-relay</title>{head}\
-         <link rel=\"icon\" href=\"/console/assets/favicon.svg\" type=\"image/svg+xml\">\
-         <link rel=\"stylesheet\" href=\"/console/assets/console.css\">\
-         <script src=\"/console/assets/console.js\" defer></script></head>\
-         <body><a class=\"skip\" href=\"#main\">Skip to content</a>{header}{nav}\
-         <main id=\"main\"><h1>{title}</h1>{body}</main></body></html>",
-        title = e(title),
-    );
-    (status, Html(html)).into_response()
+}
+
+/// Who a principal is, as the top bar says it.
+fn who(p: &Principal) -> String {
+    match p {
+        Principal::Operator { .. } => "Operator".to_string(),
+        Principal::Tenant {
+            app_id, account_id, ..
+        } => format!("Account {account_id} ({app_id})"),
+    }
+}
+
+/// A tenant's navigation, with its current section marked.
+fn tenant_nav(sc: &Scope, current: Section) -> Markup {
+    let items = [
+        (Section::Dashboard, "", "Dashboard"),
+        (Section::Routes, "/routes", "Routes"),
+        (Section::Templates, "/templates", "Templates"),
+        (Section::Deliveries, "/deliveries", "Delivery log"),
+        (Section::Subscriptions, "/subscriptions", "Subscriptions"),
+        (Section::Bot, "/bot", "Telegram bot"),
+    ];
+    html! {
+        nav aria-label="Account" {
+            p class="tenant" {
+                "Account " strong { (txt(&sc.account)) } " · app " (txt(&sc.app))
+                @if sc.principal.is_operator() {
+                    " · " a href="/console" { "all accounts" }
+                }
+            }
+            ul {
+                @for (section, rest, label) in items {
+                    li {
+                        a href=(sc.url(rest)) aria-current=[(section == current).then_some("page")] {
+                            (label)
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// A page with one message, for errors and confirmations outside a tenant.
 pub fn message_page(status: StatusCode, title: &str, message: &str) -> Response {
-    page(
-        status,
-        title,
-        None,
-        None,
-        &format!(
-            "<p>{}</p><p><a href=\"/console\">Back to the console</a></p>",
-            e(message)
-        ),
-    )
+    let body = html! {
+        p { (txt(message)) }
+        p { a href="/console" { "Back to the console" } }
+    };
+    page(status, title, None, None, &body.into_string())
 }
 
 /// The hidden CSRF field every console form carries.
 pub fn csrf_field(csrf: &str) -> String {
-    format!(
-        "<input type=\"hidden\" name=\"csrf\" value=\"{}\">",
-        e(csrf)
-    )
+    csrf_field_m(csrf).into_string()
+}
+
+/// [`csrf_field`] for a template.
+pub fn csrf_field_m(csrf: &str) -> Markup {
+    html! { input type="hidden" name="csrf" value=(txt(csrf)); }
 }
 
 /// A POST form with one button (Retry, Remove, ...).
 pub fn button_form(action: &str, csrf: &str, label: &str, hidden: &[(&str, &str)]) -> String {
-    let mut f = format!(
-        "<form method=\"post\" action=\"{}\" class=\"inline\">{}",
-        e(action),
-        csrf_field(csrf)
-    );
-    for (k, v) in hidden {
-        f.push_str(&format!(
-            "<input type=\"hidden\" name=\"{}\" value=\"{}\">",
-            e(k),
-            e(v)
-        ));
+    button_form_m(action, csrf, label, hidden).into_string()
+}
+
+/// [`button_form`] for a template.
+pub fn button_form_m(action: &str, csrf: &str, label: &str, hidden: &[(&str, &str)]) -> Markup {
+    html! {
+        form method="post" action=(txt(action)) class="inline" {
+            (csrf_field_m(csrf))
+            @for (name, value) in hidden {
+                input type="hidden" name=(txt(name)) value=(txt(value));
+            }
+            button type="submit" { (txt(label)) }
+        }
     }
-    f.push_str(&format!(
-        "<button type=\"submit\">{}</button></form>",
-        e(label)
-    ));
-    f
 }
 
 /// Validation errors for the field `path` (and its sub-fields), as an element the input names with
-/// `aria-describedby`. Returns (id, markup); the markup is empty when there is no error.
+/// `aria-describedby`; empty when there is no error.
+// Kept for the pages that still build strings (none uses it at the moment); those in `html!` use
+// `field_errors_m`.
+#[allow(dead_code)]
 pub fn field_errors(errs: &[FieldError], path: &str, id: &str) -> String {
+    field_errors_m(errs, path, id)
+        .map(Markup::into_string)
+        .unwrap_or_default()
+}
+
+/// [`field_errors`] for a template: `None` when the field has no error.
+pub fn field_errors_m(errs: &[FieldError], path: &str, id: &str) -> Option<Markup> {
     let mine: Vec<&FieldError> = errs
         .iter()
         .filter(|f| {
@@ -220,34 +262,42 @@ pub fn field_errors(errs: &[FieldError], path: &str, id: &str) -> String {
                 || f.field.starts_with(&format!("{path}["))
         })
         .collect();
-    if mine.is_empty() {
-        return String::new();
+    error_list(&mine, id)
+}
+
+/// The messages of `errs` as the list [`field_errors`] shows; `None` for no errors.
+pub fn error_list(errs: &[&FieldError], id: &str) -> Option<Markup> {
+    if errs.is_empty() {
+        return None;
     }
-    let mut out = format!("<ul class=\"field-error\" id=\"{}\">", e(id));
-    for f in mine {
-        out.push_str(&format!("<li>{}</li>", e(&f.message)));
-    }
-    out.push_str("</ul>");
-    out
+    Some(html! {
+        ul class="field-error" id=(txt(id)) {
+            @for f in errs {
+                li { (txt(&f.message)) }
+            }
+        }
+    })
 }
 
 /// An error summary at the top of a form, announced to screen readers.
 pub fn error_summary(errs: &[FieldError]) -> String {
-    if errs.is_empty() {
-        return String::new();
+    error_summary_m(errs).into_string()
+}
+
+/// [`error_summary`] for a template.
+pub fn error_summary_m(errs: &[FieldError]) -> Markup {
+    html! {
+        @if !errs.is_empty() {
+            div class="error-summary" role="alert" {
+                h2 { "Please fix these problems" }
+                ul {
+                    @for f in errs {
+                        li { (txt(field_label(&f.field))) ": " (txt(&f.message)) }
+                    }
+                }
+            }
+        }
     }
-    let mut out = String::from(
-        "<div class=\"error-summary\" role=\"alert\"><h2>Please fix these problems</h2><ul>",
-    );
-    for f in errs {
-        out.push_str(&format!(
-            "<li>{}: {}</li>",
-            e(&field_label(&f.field)),
-            e(&f.message)
-        ));
-    }
-    out.push_str("</ul></div>");
-    out
 }
 
 /// The name a form shows for a field path of the service's errors: what the label says, not the
@@ -281,9 +331,24 @@ pub fn field_label(path: &str) -> String {
     .to_string()
 }
 
+/// A section of a page under its heading (element `id`), which names the section.
+pub fn titled_section(id: &str, title: &str, body: Markup) -> Markup {
+    html! {
+        section aria-labelledby=(id) {
+            h2 id=(id) { (title) }
+            (body)
+        }
+    }
+}
+
 /// A notice line (`role="status"`) for a done action.
 pub fn flash(text: &str) -> String {
-    format!("<p class=\"flash\" role=\"status\">{}</p>", e(text))
+    flash_m(text).into_string()
+}
+
+/// [`flash`] for a template.
+pub fn flash_m(text: &str) -> Markup {
+    html! { p class="flash" role="status" { (txt(text)) } }
 }
 
 #[cfg(test)]
@@ -302,6 +367,56 @@ mod tests {
         assert_eq!(
             e("<script>\"x\"&</script>"),
             "&lt;script&gt;&quot;x&quot;&amp;&lt;/script&gt;"
+        );
+    }
+
+    #[test]
+    fn txt_escapes_as_e_does_also_in_attributes() {
+        let hostile = "\"><script>x</script>\u{202E}gnp.exe";
+        let out = html! { a title=(txt(hostile)) { (txt(hostile)) } }.into_string();
+        let escaped = e(hostile);
+        assert!(!escaped.contains('\u{202E}'));
+        assert_eq!(out, format!("<a title=\"{escaped}\">{escaped}</a>"));
+    }
+
+    #[test]
+    fn button_form_carries_csrf_and_hidden_fields() {
+        assert_eq!(
+            button_form("/x?a=1&b=2", "tok\"", "Remove <it>", &[("route", "a\"b")]),
+            "<form method=\"post\" action=\"/x?a=1&amp;b=2\" class=\"inline\">\
+             <input type=\"hidden\" name=\"csrf\" value=\"tok&quot;\">\
+             <input type=\"hidden\" name=\"route\" value=\"a&quot;b\">\
+             <button type=\"submit\">Remove &lt;it&gt;</button></form>"
+        );
+    }
+
+    #[test]
+    fn field_errors_take_the_field_and_its_parts_only() {
+        let errs = [
+            FieldError {
+                field: "destinations[0].url".into(),
+                message: "bad <url>".into(),
+            },
+            FieldError {
+                field: "destinations[1]".into(),
+                message: "other".into(),
+            },
+        ];
+        assert_eq!(
+            field_errors(&errs, "destinations[0]", "d0-err"),
+            "<ul class=\"field-error\" id=\"d0-err\"><li>bad &lt;url&gt;</li></ul>"
+        );
+        assert_eq!(field_errors(&errs, "name", "name-err"), "");
+        assert_eq!(error_summary(&[]), "");
+    }
+
+    #[test]
+    fn options_mark_the_selected_one() {
+        let values = ["UTC".to_string(), "Europe/Berlin".to_string()];
+        assert_eq!(
+            options(&values, Some("Europe/Berlin")),
+            "<option value=\"UTC\">UTC</option>\
+             <option value=\"Europe/Berlin\" selected>Europe/Berlin</option>"
         );
     }
 }

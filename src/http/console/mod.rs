@@ -231,12 +231,23 @@ pub struct Scope {
 impl Scope {
     /// `/console/t/{app}/{account}` + `rest`, with both segments percent-encoded.
     pub fn url(&self, rest: &str) -> String {
-        format!("/console/t/{}/{}{rest}", seg(&self.app), seg(&self.account))
+        tenant_url(&self.app, &self.account, rest)
+    }
+
+    /// The page of the route `name` + `rest` (`""`, `/delete`, `/members`, ...).
+    pub fn route_url(&self, name: &str, rest: &str) -> String {
+        self.url(&format!("/routes/{}{rest}", seg(name)))
     }
 
     pub fn csrf(&self) -> &str {
         self.principal.csrf().unwrap_or("")
     }
+}
+
+/// The console's pages about the tenant (`app`, `account`): `/console/t/{app}/{account}` + `rest`,
+/// with both segments percent-encoded.
+pub fn tenant_url(app: &str, account: &str, rest: &str) -> String {
+    format!("/console/t/{}/{}{rest}", seg(app), seg(account))
 }
 
 /// The two segments every tenant page's path starts with; the segments after them are the page's

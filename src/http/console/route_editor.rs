@@ -2,12 +2,15 @@
 
 use axum::http::StatusCode;
 use axum::response::Response;
+use maud::{Markup, html};
 
-use super::Scope;
 use super::html::{
-    Section, button_form, csrf_field, e, error_summary, field_errors, flash, page, q, seg,
+    Section, button_form_m, csrf_field_m, error_list, error_summary_m, field_errors_m, flash_m,
+    page, q, titled_section, txt,
 };
+use super::{Scope, words};
 use crate::http::AppState;
+use crate::i18n::Lang;
 use crate::routing::{Destination, FieldError, MEETING_EVENTS, Overflow, Route};
 
 pub(super) fn is_member(d: &Destination) -> bool {
@@ -17,105 +20,128 @@ pub(super) fn is_member(d: &Destination) -> bool {
     )
 }
 
-/// The route's language, by the languages' own names; a stored tag no catalogue speaks stays
-/// selectable so that saving the form does not change it silently.
-fn language_select(current: Option<&str>, errs: &[FieldError]) -> String {
-    let current = current.map(str::trim).filter(|c| !c.is_empty());
-    let mut opts = format!(
-        "<option value=\"\"{}>The relay's default language</option>",
-        if current.is_none() { " selected" } else { "" }
-    );
-    let picked = current.and_then(crate::i18n::Lang::from_tag);
-    let mut matched = false;
-    for lang in crate::i18n::Lang::all() {
-        // A regional tag (pt-BR) keeps its region: it picks that region's date conventions.
-        let is = picked.is_some_and(|p| p.code() == lang.code());
-        let value = if is {
-            current.unwrap_or(lang.code())
-        } else {
-            lang.code()
-        };
-        matched |= is;
-        opts.push_str(&format!(
-            "<option value=\"{}\" lang=\"{}\"{}>{}</option>",
-            e(value),
-            e(lang.code()),
-            if is { " selected" } else { "" },
-            e(lang.name())
-        ));
-    }
-    if let (Some(c), false) = (current, matched) {
-        opts.push_str(&format!(
-            "<option value=\"{0}\" selected>{0} (no messages in this language)</option>",
-            e(c)
-        ));
-    }
-    let errors = field_errors(errs, "locale", "locale-err");
-    format!(
-        "<div class=\"field{}\"><label for=\"locale\">Language</label>\
-         <p class=\"hint\" id=\"locale-hint\">Alerts, the join page and member emails of this route are written in it, with its day and month names.</p>\
-         <select id=\"locale\" name=\"locale\" aria-describedby=\"locale-hint\">{opts}</select>{errors}</div>",
-        if errors.is_empty() { "" } else { " invalid" },
-    )
+/// What a text input takes, which sets its `type`, `inputmode` and the like.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Takes {
+    Text,
+    /// The route's name: required, at most 200 characters.
+    Name,
+    Number,
+    Email,
+    Url,
+    /// A secret: masked, never filled in by the browser.
+    Secret,
 }
 
-/// A text input with its label, hint and errors (all of which it needs, hence the arguments).
-#[allow(clippy::too_many_arguments)]
-pub(super) fn text_input(
+impl Takes {
+    /// The input's `type`, `inputmode` and `autocomplete`, where it has them.
+    fn attrs(
+        self,
+    ) -> (
+        Option<&'static str>,
+        Option<&'static str>,
+        Option<&'static str>,
+    ) {
+        match self {
+            Takes::Text | Takes::Name => (None, None, None),
+            Takes::Number => (None, Some("numeric"), None),
+            Takes::Email => (None, Some("email"), None),
+            Takes::Url => (None, Some("url"), None),
+            Takes::Secret => (Some("password"), None, Some("off")),
+        }
+    }
+}
+
+/// Where a field of the form is found: its element id, its name in the form, and its path in the
+/// service's errors.
+#[derive(Clone, Copy)]
+struct Ids<'a> {
+    id: &'a str,
+    name: &'a str,
+    path: &'a str,
+}
+
+impl<'a> Ids<'a> {
+    /// A field of the route itself, whose id, name and error path are all `key`.
+    fn of(key: &'a str) -> Ids<'a> {
+        Ids {
+            id: key,
+            name: key,
+            path: key,
+        }
+    }
+}
+
+/// A field with its label, its hint (element `{id}-hint`, when there is one), the control and its
+/// errors.
+fn field_row(
     id: &str,
-    name: &str,
     label: &str,
-    value: &str,
     hint: &str,
-    errs: &[FieldError],
-    path: &str,
-    extra: &str,
-) -> String {
-    let err_id = format!("{id}-err");
-    let errors = field_errors(errs, path, &err_id);
-    let hint_id = format!("{id}-hint");
-    let mut described = Vec::new();
-    if !hint.is_empty() {
-        described.push(hint_id.clone());
+    errors: Option<&Markup>,
+    control: Markup,
+) -> Markup {
+    html! {
+        div class=(if errors.is_some() { "field invalid" } else { "field" }) {
+            label for=(id) { (label) }
+            @if !hint.is_empty() {
+                p class="hint" id=(format!("{id}-hint")) { (hint) }
+            }
+            (control)
+            @if let Some(errors) = errors {
+                (errors)
+            }
+        }
     }
-    if !errors.is_empty() {
-        described.push(err_id.clone());
-    }
-    format!(
-        "<div class=\"field{}\"><label for=\"{id}\">{}</label>{}\
-         <input id=\"{id}\" name=\"{}\" value=\"{}\"{}{}{extra}>{errors}</div>",
-        if errors.is_empty() { "" } else { " invalid" },
-        e(label),
-        if hint.is_empty() {
-            String::new()
-        } else {
-            format!("<p class=\"hint\" id=\"{hint_id}\">{}</p>", e(hint))
-        },
-        e(name),
-        e(value),
-        if described.is_empty() {
-            String::new()
-        } else {
-            format!(" aria-describedby=\"{}\"", described.join(" "))
-        },
-        if errors.is_empty() {
-            ""
-        } else {
-            " aria-invalid=\"true\""
-        },
-        id = e(id),
-    )
 }
 
-pub(super) fn checkbox(id: &str, name: &str, label: &str, checked: bool) -> String {
-    format!(
-        "<div class=\"check\"><input type=\"checkbox\" id=\"{id}\" name=\"{}\" value=\"on\"{}>\
-         <label for=\"{id}\">{}</label></div>",
-        e(name),
-        if checked { " checked" } else { "" },
-        e(label),
-        id = e(id)
-    )
+/// The `aria-describedby` of a control: its hint and its errors, where it has them.
+fn described_by(id: &str, hint: &str, invalid: bool) -> Option<String> {
+    let mut ids = Vec::new();
+    if !hint.is_empty() {
+        ids.push(format!("{id}-hint"));
+    }
+    if invalid {
+        ids.push(format!("{id}-err"));
+    }
+    (!ids.is_empty()).then(|| ids.join(" "))
+}
+
+/// A text input with its label, hint and errors (element `{id}-err`).
+fn text_input(
+    ids: Ids,
+    label: &str,
+    hint: &str,
+    value: &str,
+    takes: Takes,
+    errs: &[FieldError],
+) -> Markup {
+    let errors = field_errors_m(errs, ids.path, &format!("{}-err", ids.id));
+    let invalid = errors.is_some();
+    let (kind, mode, autocomplete) = takes.attrs();
+    let input = html! {
+        input id=(ids.id) name=(ids.name) value=(txt(value))
+            aria-describedby=[described_by(ids.id, hint, invalid)]
+            aria-invalid=[invalid.then_some("true")]
+            type=[kind] inputmode=[mode] autocomplete=[autocomplete]
+            required[takes == Takes::Name] maxlength=[(takes == Takes::Name).then_some(200)];
+    };
+    field_row(ids.id, label, hint, errors.as_ref(), input)
+}
+
+/// A checkbox with its label.
+fn checkbox(id: &str, name: &str, value: &str, label: &str, checked: bool) -> Markup {
+    html! {
+        div class="check" {
+            input type="checkbox" id=(id) name=(name) value=(value) checked[checked];
+            label for=(id) { (label) }
+        }
+    }
+}
+
+/// A yes/no setting of the route, whose id and name are `key`.
+fn flag(key: &str, label: &str, checked: bool) -> Markup {
+    checkbox(key, key, "on", label, checked)
 }
 
 /// The route editor. `name` is the stored route's name when editing (None when creating).
@@ -129,436 +155,40 @@ pub(super) fn editor(
     status: StatusCode,
 ) -> Response {
     let action = match name {
-        Some(n) => sc.url(&format!("/routes/{}", seg(n))),
+        Some(n) => sc.route_url(n, ""),
         None => sc.url("/new-route"),
     };
-    let mut b = String::new();
-    if let Some(n) = note {
-        b.push_str(&flash(n));
-    }
-    b.push_str(&error_summary(errs));
-    b.push_str(&format!(
-        "<form method=\"post\" action=\"{}\" class=\"editor\" novalidate>{}",
-        e(&action),
-        csrf_field(sc.csrf())
-    ));
-    b.push_str(&text_input(
-        "name",
-        "name",
-        "Name",
-        &r.name,
-        "Unique within this account, e.g. “weekly-call”.",
-        errs,
-        "name",
-        " required maxlength=\"200\"",
-    ));
-    let desc_err = field_errors(errs, "description", "description-err");
-    b.push_str(&format!(
-        "<div class=\"field{}\"><label for=\"description\">About the group</label>\
-         <p class=\"hint\" id=\"description-hint\">A sentence or two for the join page, e.g. “Tuesday evening meetup in Leeds”.</p>\
-         <textarea id=\"description\" name=\"description\" rows=\"2\" maxlength=\"500\" aria-describedby=\"description-hint{}\">{}</textarea>{desc_err}</div>",
-        if desc_err.is_empty() { "" } else { " invalid" },
-        if desc_err.is_empty() { "" } else { " description-err" },
-        e(r.description.as_deref().unwrap_or(""))
-    ));
-    // Events.
-    let ev_err = field_errors(errs, "events", "events-err");
-    b.push_str(&format!(
-        "<fieldset class=\"field{}\"><legend>Send a message when</legend>",
-        if ev_err.is_empty() { "" } else { " invalid" }
-    ));
-    for ev in MEETING_EVENTS {
-        let id = format!("ev-{}", ev.replace('.', "-"));
-        b.push_str(&format!(
-            "<div class=\"check\"><input type=\"checkbox\" id=\"{id}\" name=\"events\" value=\"{ev}\"{}>\
-             <label for=\"{id}\">{}</label></div>",
-            if r.events.iter().any(|x| x == ev) {
-                " checked"
-            } else {
-                ""
-            },
-            e(&super::words::event(ev))
-        ));
-    }
-    b.push_str(&ev_err);
-    b.push_str("</fieldset>");
-    // Filters.
-    b.push_str("<fieldset><legend>Which meetings</legend><p class=\"hint\">Leave this empty for every meeting of the account.</p>");
-    b.push_str(&text_input(
-        "topic_contains",
-        "topic_contains",
-        "Only meetings whose title contains",
-        r.topic_contains.as_deref().unwrap_or(""),
-        "For example “Tuesday”. Capital letters do not matter.",
-        errs,
-        "topic_contains",
-        "",
-    ));
-    let advanced = r.topic_regex.is_some()
-        || !r.meeting_ids.is_empty()
-        || !r.host_ids.is_empty()
-        || errs.iter().any(|f| {
-            ["topic_regex", "meeting_ids", "host_ids"]
-                .iter()
-                .any(|k| f.field.starts_with(k))
-        });
-    b.push_str(&format!(
-        "<details{}><summary>More ways to choose meetings</summary>",
-        if advanced { " open" } else { "" }
-    ));
-    b.push_str(&text_input(
-        "topic_regex",
-        "topic_regex",
-        "Title pattern (for experts)",
-        r.topic_regex.as_deref().unwrap_or(""),
-        "A pattern such as ^Weekly (sync|call). Most groups need only the box above.",
-        errs,
-        "topic_regex",
-        "",
-    ));
-    b.push_str(&text_input(
-        "meeting_ids",
-        "meeting_ids",
-        "Only these meetings (meeting numbers)",
-        &r.meeting_ids
-            .iter()
-            .map(u64::to_string)
-            .collect::<Vec<_>>()
-            .join(", "),
-        "The number in the meeting's Zoom link, e.g. 853 9384 7045; several separated by commas.",
-        errs,
-        "meeting_ids",
-        " inputmode=\"numeric\"",
-    ));
-    b.push_str(&text_input(
-        "host_ids",
-        "host_ids",
-        "Only meetings hosted by (Zoom user ids)",
-        &r.host_ids.join(", "),
-        "Zoom's id of each host, separated by commas.",
-        errs,
-        "host_ids",
-        "",
-    ));
-    b.push_str("</details></fieldset><fieldset><legend>Message</legend>");
-    b.push_str(&text_input(
-        "timezone",
-        "timezone",
-        "Time zone",
-        &r.timezone,
-        "Times in messages are shown in it, e.g. Europe/Berlin or America/New_York.",
-        errs,
-        "timezone",
-        "",
-    ));
-    b.push_str(&language_select(r.locale.as_deref(), errs));
-    b.push_str(&checkbox(
-        "include_join_link",
-        "include_join_link",
-        "Include the join link and passcode",
-        r.include_join_link,
-    ));
-    b.push_str(&checkbox(
-        "enabled",
-        "enabled",
-        "On (untick to pause this route)",
-        r.enabled,
-    ));
-    b.push_str("</fieldset><details><summary>Telegram options</summary><fieldset><legend>Telegram options</legend>");
-    b.push_str(&checkbox(
-        "link_preview",
-        "link_preview",
-        "Show a link preview",
-        r.link_preview,
-    ));
-    b.push_str(&checkbox(
-        "silent",
-        "silent",
-        "Send silently (no notification sound)",
-        r.silent,
-    ));
-    b.push_str(&format!(
-        "<div class=\"field\"><label for=\"overflow\">Messages over 4096 characters</label>\
-         <select id=\"overflow\" name=\"overflow\"><option value=\"split\"{}>Split into several messages</option>\
-         <option value=\"truncate\"{}>Cut with “…”</option></select></div></fieldset></details>",
-        if r.overflow == Overflow::Split {
-            " selected"
-        } else {
-            ""
-        },
-        if r.overflow == Overflow::Truncate {
-            " selected"
-        } else {
-            ""
+    let body = html! {
+        @if let Some(note) = note {
+            (flash_m(note))
         }
-    ));
-    // Destinations.
-    let dest_err = errs
-        .iter()
-        .filter(|f| f.field == "destinations")
-        .map(|f| format!("<li>{}</li>", e(&f.message)))
-        .collect::<String>();
-    b.push_str("<h2>Destinations</h2>");
-    if !dest_err.is_empty() {
-        b.push_str(&format!(
-            "<ul class=\"field-error\" id=\"dest-err\">{dest_err}</ul>"
-        ));
-    }
-    let organizer: Vec<&Destination> = r.destinations.iter().filter(|d| !is_member(d)).collect();
-    for (i, d) in organizer.iter().enumerate() {
-        let p = format!("d.{i}");
-        let path = format!("destinations[{i}]");
-        let (kind, label) = match d {
-            Destination::Telegram { .. } => ("telegram", "Telegram chat"),
-            Destination::Email { .. } => ("email", "Email"),
-            Destination::Webhook { .. } => ("webhook", "Webhook"),
-            Destination::Log => ("log", "Relay log"),
-        };
-        b.push_str(&format!(
-            "<fieldset class=\"dest\"><legend>Destination {}: {label}</legend>\
-             <input type=\"hidden\" name=\"{p}.kind\" value=\"{kind}\">",
-            i + 1
-        ));
-        b.push_str(&field_errors(
-            &errs
-                .iter()
-                .filter(|f| f.field == path)
-                .cloned()
-                .collect::<Vec<_>>(),
-            &path,
-            &format!("d{i}-err"),
-        ));
-        match d {
-            Destination::Telegram {
-                chat_id,
-                thread_id,
-                bot,
-                ..
-            } => {
-                // Which bot posts here is kept across an edit (it changes only by `/link` through
-                // another bot), so it rides along unseen.
-                if let Some(bot) = bot {
-                    b.push_str(&format!(
-                        "<input type=\"hidden\" name=\"{p}.bot\" value=\"{bot}\">"
-                    ));
-                }
-                b.push_str(&text_input(
-                    &format!("d{i}-chat"),
-                    &format!("{p}.chat_id"),
-                    "Chat id",
-                    &chat_id.to_string(),
-                    "Groups and channels are negative, e.g. -1001234567890.",
-                    errs,
-                    &format!("{path}.chat_id"),
-                    " inputmode=\"numeric\"",
-                ));
-                b.push_str(&text_input(
-                    &format!("d{i}-thread"),
-                    &format!("{p}.thread_id"),
-                    "Topic (thread) id",
-                    &thread_id.map(|t| t.to_string()).unwrap_or_default(),
-                    "Optional: a forum topic of the group.",
-                    errs,
-                    &format!("{path}.thread_id"),
-                    " inputmode=\"numeric\"",
-                ));
-            }
-            Destination::Email { to, .. } => b.push_str(&text_input(
-                &format!("d{i}-to"),
-                &format!("{p}.to"),
-                "Email addresses",
-                &to.join(", "),
-                "Separated by commas; each recipient gets their own message.",
+        (error_summary_m(errs))
+        form method="post" action=(action) class="editor" novalidate {
+            (csrf_field_m(sc.csrf()))
+            (text_input(
+                Ids::of("name"),
+                "Name",
+                "Unique within this account, e.g. “weekly-call”.",
+                &r.name,
+                Takes::Name,
                 errs,
-                &format!("{path}.to"),
-                " type=\"text\" inputmode=\"email\"",
-            )),
-            Destination::Webhook { url, .. } => {
-                b.push_str(&text_input(
-                    &format!("d{i}-url"),
-                    &format!("{p}.url"),
-                    "URL",
-                    url,
-                    "",
-                    errs,
-                    &format!("{path}.url"),
-                    " inputmode=\"url\"",
-                ));
-                b.push_str(&text_input(
-                    &format!("d{i}-secret"),
-                    &format!("{p}.secret"),
-                    "Signing secret",
-                    "",
-                    "Leave empty to keep the current secret.",
-                    errs,
-                    &format!("{path}.secret"),
-                    " type=\"password\" autocomplete=\"off\"",
-                ));
-            }
-            Destination::Log => {
-                b.push_str("<p>Messages are written to the relay's log.</p>");
+            ))
+            (description_field(r, errs))
+            (events_fieldset(r, errs))
+            (meetings_fieldset(r, errs))
+            (message_fieldset(r, errs))
+            (telegram_options(r))
+            (destinations(st, sc, r, errs))
+            p {
+                button type="submit" class="primary" {
+                    @if name.is_some() { "Save route" } @else { "Create route" }
+                }
             }
         }
-        b.push_str(&checkbox(
-            &format!("d{i}-remove"),
-            &format!("{p}.remove"),
-            "Remove this destination",
-            false,
-        ));
-        b.push_str("</fieldset>");
-    }
-    let n = organizer.len();
-    let tg = st.config.telegram.is_some();
-    let mail = st.config.email.is_some();
-    b.push_str(&format!(
-        "<fieldset class=\"dest\"><legend>Add a destination</legend>\
-         <div class=\"field\"><label for=\"new-kind\">Where should messages go?</label><select id=\"new-kind\" name=\"new.kind\" data-kind-select>\
-         <option value=\"\">Choose…</option>{}{}<option value=\"webhook\">Another system (webhook)</option>\
-         <option value=\"log\">Only the relay's log (for trying things out)</option></select></div>",
-        if tg {
-            "<option value=\"telegram\">A Telegram group or channel</option>"
-        } else {
-            ""
-        },
-        if mail {
-            "<option value=\"email\">Email addresses</option>"
-        } else {
-            ""
-        },
-    ));
-    let np = format!("destinations[{n}]");
-    if tg {
-        b.push_str("<div class=\"kind-fields\" data-kind=\"telegram\"><h3>Telegram</h3>\
-            <p class=\"hint\">The easy way: save the route, add the bot to your group, and send it the link code from this route's page. The boxes below are for a chat whose number you know.</p>");
-        b.push_str(&text_input(
-            "new-chat",
-            "new.chat_id",
-            "Telegram chat number",
-            "",
-            "Groups and channels start with -100.",
-            errs,
-            &format!("{np}.chat_id"),
-            " inputmode=\"numeric\"",
-        ));
-        b.push_str(&text_input(
-            "new-thread",
-            "new.thread_id",
-            "Topic number (optional)",
-            "",
-            "Only for a group with topics: the topic to post in.",
-            errs,
-            &format!("{np}.thread_id"),
-            " inputmode=\"numeric\"",
-        ));
-        b.push_str("</div>");
-    }
-    if mail {
-        b.push_str("<div class=\"kind-fields\" data-kind=\"email\"><h3>Email</h3>");
-        b.push_str(&text_input(
-            "new-to",
-            "new.to",
-            "Email addresses",
-            "",
-            "Separated by commas. Each address first gets an email asking to confirm, and nothing else until it does. Members can also join by themselves with the route's join link.",
-            errs,
-            &format!("{np}.to"),
-            " inputmode=\"email\"",
-        ));
-        b.push_str("</div>");
-    }
-    b.push_str("<div class=\"kind-fields\" data-kind=\"webhook\"><h3>Webhook</h3>");
-    b.push_str(&text_input(
-        "new-url",
-        "new.url",
-        "Webhook URL",
-        "",
-        "The address of the other system, starting with https://.",
-        errs,
-        &format!("{np}.url"),
-        " inputmode=\"url\"",
-    ));
-    b.push_str(&text_input(
-        "new-secret",
-        "new.secret",
-        "Webhook signing secret",
-        "",
-        "Optional. Leave it empty and the relay makes one and shows it once, for the other system to check messages with.",
-        errs,
-        &format!("{np}.secret"),
-        " type=\"password\" autocomplete=\"off\"",
-    ));
-    b.push_str("</div></fieldset>");
-    let members = r.destinations.iter().filter(|d| is_member(d)).count();
-    if members > 0 {
-        b.push_str(&format!(
-            "<p>Plus {}, managed on the <a href=\"{}\">subscriptions page</a>.</p>",
-            super::words::count(members, "member subscription", "member subscriptions"),
-            e(&sc.url("/subscriptions"))
-        ));
-    }
-    b.push_str(&format!(
-        "<p><button type=\"submit\" class=\"primary\">{}</button></p></form>",
-        if name.is_some() {
-            "Save route"
-        } else {
-            "Create route"
+        @if let Some(n) = name {
+            (route_actions(st, sc, r, n))
         }
-    ));
-    if let Some(n) = name {
-        let base = sc.url(&format!("/routes/{}", seg(n)));
-        b.push_str("<section aria-labelledby=\"test-h\"><h2 id=\"test-h\">Try it</h2>\
-                    <p>Send a sample of this route's first event to every destination now, through the real delivery queue.</p>");
-        b.push_str(&button_form(
-            &format!("{base}/test"),
-            sc.csrf(),
-            "Send test",
-            &[],
-        ));
-        b.push_str(&format!(
-            "<p><a href=\"{}\">Edit this route's messages with a live preview</a></p></section>",
-            e(&sc.url(&format!("/templates?route={}", q(n))))
-        ));
-        b.push_str(&format!(
-            "<section aria-labelledby=\"members-h\"><h2 id=\"members-h\">Members</h2>\
-             <p><a href=\"{}\">Members and the join link to share</a>: members sign up by Telegram or email on one page.</p></section>",
-            e(&format!("{base}/members"))
-        ));
-        // Only a bot that answers commands redeems codes (the service refuses them otherwise).
-        if st.config.bot.is_some() {
-            b.push_str("<section aria-labelledby=\"codes-h\"><h2 id=\"codes-h\">Telegram bot codes</h2>\
-                        <p>A <strong>subscribe</strong> code lets members get this route's messages in a private chat with the bot. \
-                        A <strong>link</strong> code adds a group (or a topic) as a destination when sent there.</p>");
-            let has_group = r
-                .destinations
-                .iter()
-                .any(|d| matches!(d, Destination::Telegram { member: false, .. }));
-            if !has_group {
-                b.push_str(
-                    "<p class=\"next\"><strong>Next:</strong> add the bot to your Telegram group, \
-                     press <strong>Create a link code</strong> and send the code in the group. The \
-                     group then appears above as a destination.</p>",
-                );
-            }
-            b.push_str(&button_form(
-                &format!("{base}/codes"),
-                sc.csrf(),
-                "Create a subscribe code",
-                &[("kind", "subscribe")],
-            ));
-            b.push_str(&button_form(
-                &format!("{base}/codes"),
-                sc.csrf(),
-                "Create a link code",
-                &[("kind", "link")],
-            ));
-            b.push_str("</section>");
-        }
-        b.push_str(&format!(
-            "<section aria-labelledby=\"del-h\"><h2 id=\"del-h\">Delete</h2>\
-             <p><a href=\"{}\">Delete this route…</a> (you will be asked to confirm)</p></section>",
-            e(&format!("{base}/delete"))
-        ));
-    }
+    };
     let title = match name {
         Some(n) => format!("Route {n}"),
         None => "New route".to_string(),
@@ -568,6 +198,483 @@ pub(super) fn editor(
         &title,
         Some(&sc.principal),
         Some((sc, Section::Routes)),
-        &b,
+        &body.into_string(),
     )
+}
+
+fn description_field(r: &Route, errs: &[FieldError]) -> Markup {
+    let hint = "A sentence or two for the join page, e.g. “Tuesday evening meetup in Leeds”.";
+    let errors = field_errors_m(errs, "description", "description-err");
+    let textarea = html! {
+        textarea id="description" name="description" rows="2" maxlength="500"
+            aria-describedby=[described_by("description", hint, errors.is_some())] {
+            (txt(r.description.as_deref().unwrap_or("")))
+        }
+    };
+    field_row(
+        "description",
+        "About the group",
+        hint,
+        errors.as_ref(),
+        textarea,
+    )
+}
+
+fn events_fieldset(r: &Route, errs: &[FieldError]) -> Markup {
+    let errors = field_errors_m(errs, "events", "events-err");
+    html! {
+        fieldset class=(if errors.is_some() { "field invalid" } else { "field" }) {
+            legend { "Send a message when" }
+            @for ev in MEETING_EVENTS {
+                (checkbox(
+                    &format!("ev-{}", ev.replace('.', "-")),
+                    "events",
+                    ev,
+                    &words::event(ev),
+                    r.events.iter().any(|x| x == ev),
+                ))
+            }
+            @if let Some(errors) = &errors {
+                (errors)
+            }
+        }
+    }
+}
+
+/// Which meetings the route announces; the rarer ways folded away unless used.
+fn meetings_fieldset(r: &Route, errs: &[FieldError]) -> Markup {
+    let advanced = r.topic_regex.is_some()
+        || !r.meeting_ids.is_empty()
+        || !r.host_ids.is_empty()
+        || errs.iter().any(|f| {
+            ["topic_regex", "meeting_ids", "host_ids"]
+                .iter()
+                .any(|k| f.field.starts_with(k))
+        });
+    let meeting_ids = r
+        .meeting_ids
+        .iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ");
+    html! {
+        fieldset {
+            legend { "Which meetings" }
+            p class="hint" { "Leave this empty for every meeting of the account." }
+            (text_input(
+                Ids::of("topic_contains"),
+                "Only meetings whose title contains",
+                "For example “Tuesday”. Capital letters do not matter.",
+                r.topic_contains.as_deref().unwrap_or(""),
+                Takes::Text,
+                errs,
+            ))
+            details open[advanced] {
+                summary { "More ways to choose meetings" }
+                (text_input(
+                    Ids::of("topic_regex"),
+                    "Title pattern (for experts)",
+                    "A pattern such as ^Weekly (sync|call). Most groups need only the box above.",
+                    r.topic_regex.as_deref().unwrap_or(""),
+                    Takes::Text,
+                    errs,
+                ))
+                (text_input(
+                    Ids::of("meeting_ids"),
+                    "Only these meetings (meeting numbers)",
+                    "The number in the meeting's Zoom link, e.g. 853 9384 7045; several separated by commas.",
+                    &meeting_ids,
+                    Takes::Number,
+                    errs,
+                ))
+                (text_input(
+                    Ids::of("host_ids"),
+                    "Only meetings hosted by (Zoom user ids)",
+                    "Zoom's id of each host, separated by commas.",
+                    &r.host_ids.join(", "),
+                    Takes::Text,
+                    errs,
+                ))
+            }
+        }
+    }
+}
+
+/// How the route's messages read: time zone, language, join link; and whether the route is on.
+fn message_fieldset(r: &Route, errs: &[FieldError]) -> Markup {
+    html! {
+        fieldset {
+            legend { "Message" }
+            (text_input(
+                Ids::of("timezone"),
+                "Time zone",
+                "Times in messages are shown in it, e.g. Europe/Berlin or America/New_York.",
+                &r.timezone,
+                Takes::Text,
+                errs,
+            ))
+            (language_select(r.locale.as_deref(), errs))
+            (flag("include_join_link", "Include the join link and passcode", r.include_join_link))
+            (flag("enabled", "On (untick to pause this route)", r.enabled))
+        }
+    }
+}
+
+/// The route's language, by the languages' own names; a stored tag no catalogue speaks stays
+/// selectable so that saving the form does not change it silently.
+fn language_select(current: Option<&str>, errs: &[FieldError]) -> Markup {
+    let current = current.map(str::trim).filter(|c| !c.is_empty());
+    let picked = current.and_then(Lang::from_tag);
+    let langs = Lang::all();
+    let is_picked = |lang: &Lang| picked.is_some_and(|p| p.code() == lang.code());
+    let matched = langs.iter().any(is_picked);
+    let hint = "Alerts, the join page and member emails of this route are written in it, with its \
+                day and month names.";
+    let select = html! {
+        select id="locale" name="locale" aria-describedby="locale-hint" {
+            option value="" selected[current.is_none()] { "The relay's default language" }
+            @for lang in &langs {
+                @let is = is_picked(lang);
+                // A regional tag (pt-BR) keeps its region: it picks that region's date conventions.
+                @let value = if is { current.unwrap_or(lang.code()) } else { lang.code() };
+                option value=(txt(value)) lang=(lang.code()) selected[is] { (lang.name()) }
+            }
+            @if let (Some(c), false) = (current, matched) {
+                option value=(txt(c)) selected { (txt(c)) " (no messages in this language)" }
+            }
+        }
+    };
+    let errors = field_errors_m(errs, "locale", "locale-err");
+    field_row("locale", "Language", hint, errors.as_ref(), select)
+}
+
+fn telegram_options(r: &Route) -> Markup {
+    let overflow = html! {
+        select id="overflow" name="overflow" {
+            option value="split" selected[r.overflow == Overflow::Split] {
+                "Split into several messages"
+            }
+            option value="truncate" selected[r.overflow == Overflow::Truncate] { "Cut with “…”" }
+        }
+    };
+    html! {
+        details {
+            summary { "Telegram options" }
+            fieldset {
+                legend { "Telegram options" }
+                (flag("link_preview", "Show a link preview", r.link_preview))
+                (flag("silent", "Send silently (no notification sound)", r.silent))
+                (field_row("overflow", "Messages over 4096 characters", "", None, overflow))
+            }
+        }
+    }
+}
+
+/// The organizer's destinations, each editable, then a row to add one; member subscriptions are
+/// only counted here.
+fn destinations(st: &AppState, sc: &Scope, r: &Route, errs: &[FieldError]) -> Markup {
+    let own_errors: Vec<&FieldError> = errs.iter().filter(|f| f.field == "destinations").collect();
+    let organizer: Vec<&Destination> = r.destinations.iter().filter(|d| !is_member(d)).collect();
+    let members = r.destinations.len() - organizer.len();
+    html! {
+        h2 { "Destinations" }
+        @if let Some(errors) = error_list(&own_errors, "dest-err") {
+            (errors)
+        }
+        @for (i, d) in organizer.iter().enumerate() {
+            (destination_fieldset(i, d, errs))
+        }
+        (new_destination(st, organizer.len(), errs))
+        @if members > 0 {
+            p {
+                "Plus " (words::count(members, "member subscription", "member subscriptions"))
+                ", managed on the " a href=(sc.url("/subscriptions")) { "subscriptions page" } "."
+            }
+        }
+    }
+}
+
+/// The fields of one destination row of the form: ids `{id}-chat`, names `{name}.chat_id`, error
+/// paths `{path}.chat_id`.
+struct DestRow {
+    id: String,
+    name: String,
+    path: String,
+}
+
+impl DestRow {
+    /// The row of the organizer's destination `i`.
+    fn existing(i: usize) -> DestRow {
+        DestRow {
+            id: format!("d{i}"),
+            name: format!("d.{i}"),
+            path: format!("destinations[{i}]"),
+        }
+    }
+
+    /// The "add a destination" row, which becomes destination `n` once saved.
+    fn new(n: usize) -> DestRow {
+        DestRow {
+            id: "new".into(),
+            name: "new".into(),
+            path: format!("destinations[{n}]"),
+        }
+    }
+
+    /// The row's text input for `field` (`chat_id` is element `{id}-chat`).
+    fn input(
+        &self,
+        field: &str,
+        label: &str,
+        hint: &str,
+        value: &str,
+        takes: Takes,
+        errs: &[FieldError],
+    ) -> Markup {
+        let short = field.strip_suffix("_id").unwrap_or(field);
+        let (id, name, path) = (
+            format!("{}-{short}", self.id),
+            format!("{}.{field}", self.name),
+            format!("{}.{field}", self.path),
+        );
+        let ids = Ids {
+            id: &id,
+            name: &name,
+            path: &path,
+        };
+        text_input(ids, label, hint, value, takes, errs)
+    }
+}
+
+/// One of the organizer's destinations, with its fields and a box to remove it.
+fn destination_fieldset(i: usize, d: &Destination, errs: &[FieldError]) -> Markup {
+    let row = DestRow::existing(i);
+    let (kind, label) = match d {
+        Destination::Telegram { .. } => ("telegram", "Telegram chat"),
+        Destination::Email { .. } => ("email", "Email"),
+        Destination::Webhook { .. } => ("webhook", "Webhook"),
+        Destination::Log => ("log", "Relay log"),
+    };
+    let own_errors: Vec<&FieldError> = errs.iter().filter(|f| f.field == row.path).collect();
+    html! {
+        fieldset class="dest" {
+            legend { "Destination " (i + 1) ": " (label) }
+            input type="hidden" name=(format!("{}.kind", row.name)) value=(kind);
+            @if let Some(errors) = error_list(&own_errors, &format!("{}-err", row.id)) {
+                (errors)
+            }
+            (destination_fields(&row, d, errs))
+            (checkbox(
+                &format!("{}-remove", row.id),
+                &format!("{}.remove", row.name),
+                "on",
+                "Remove this destination",
+                false,
+            ))
+        }
+    }
+}
+
+fn destination_fields(row: &DestRow, d: &Destination, errs: &[FieldError]) -> Markup {
+    match d {
+        Destination::Telegram {
+            chat_id,
+            thread_id,
+            bot,
+            ..
+        } => html! {
+            // Which bot posts here is kept across an edit (it changes only by `/link` through
+            // another bot), so it rides along unseen.
+            @if let Some(bot) = bot {
+                input type="hidden" name=(format!("{}.bot", row.name)) value=(bot);
+            }
+            (row.input(
+                "chat_id",
+                "Chat id",
+                "Groups and channels are negative, e.g. -1001234567890.",
+                &chat_id.to_string(),
+                Takes::Number,
+                errs,
+            ))
+            (row.input(
+                "thread_id",
+                "Topic (thread) id",
+                "Optional: a forum topic of the group.",
+                &thread_id.map(|t| t.to_string()).unwrap_or_default(),
+                Takes::Number,
+                errs,
+            ))
+        },
+        Destination::Email { to, .. } => row.input(
+            "to",
+            "Email addresses",
+            "Separated by commas; each recipient gets their own message.",
+            &to.join(", "),
+            Takes::Email,
+            errs,
+        ),
+        Destination::Webhook { url, .. } => html! {
+            (row.input("url", "URL", "", url, Takes::Url, errs))
+            (row.input(
+                "secret",
+                "Signing secret",
+                "Leave empty to keep the current secret.",
+                "",
+                Takes::Secret,
+                errs,
+            ))
+        },
+        Destination::Log => html! { p { "Messages are written to the relay's log." } },
+    }
+}
+
+/// The row to add a destination: a choice of kind, and the fields of each kind (the script shows
+/// only the chosen kind's).
+fn new_destination(st: &AppState, n: usize, errs: &[FieldError]) -> Markup {
+    let row = DestRow::new(n);
+    let tg = st.config.telegram.is_some();
+    let mail = st.config.email.is_some();
+    let kinds = html! {
+        select id="new-kind" name="new.kind" data-kind-select {
+            option value="" { "Choose…" }
+            @if tg {
+                option value="telegram" { "A Telegram group or channel" }
+            }
+            @if mail {
+                option value="email" { "Email addresses" }
+            }
+            option value="webhook" { "Another system (webhook)" }
+            option value="log" { "Only the relay's log (for trying things out)" }
+        }
+    };
+    html! {
+        fieldset class="dest" {
+            legend { "Add a destination" }
+            (field_row("new-kind", "Where should messages go?", "", None, kinds))
+            @if tg {
+                div class="kind-fields" data-kind="telegram" {
+                    h3 { "Telegram" }
+                    p class="hint" {
+                        "The easy way: save the route, add the bot to your group, and send it the \
+                         link code from this route's page. The boxes below are for a chat whose \
+                         number you know."
+                    }
+                    (row.input(
+                        "chat_id",
+                        "Telegram chat number",
+                        "Groups and channels start with -100.",
+                        "",
+                        Takes::Number,
+                        errs,
+                    ))
+                    (row.input(
+                        "thread_id",
+                        "Topic number (optional)",
+                        "Only for a group with topics: the topic to post in.",
+                        "",
+                        Takes::Number,
+                        errs,
+                    ))
+                }
+            }
+            @if mail {
+                div class="kind-fields" data-kind="email" {
+                    h3 { "Email" }
+                    (row.input(
+                        "to",
+                        "Email addresses",
+                        "Separated by commas. Each address first gets an email asking to confirm, \
+                         and nothing else until it does. Members can also join by themselves with \
+                         the route's join link.",
+                        "",
+                        Takes::Email,
+                        errs,
+                    ))
+                }
+            }
+            div class="kind-fields" data-kind="webhook" {
+                h3 { "Webhook" }
+                (row.input(
+                    "url",
+                    "Webhook URL",
+                    "The address of the other system, starting with https://.",
+                    "",
+                    Takes::Url,
+                    errs,
+                ))
+                (row.input(
+                    "secret",
+                    "Webhook signing secret",
+                    "Optional. Leave it empty and the relay makes one and shows it once, for the \
+                     other system to check messages with.",
+                    "",
+                    Takes::Secret,
+                    errs,
+                ))
+            }
+        }
+    }
+}
+
+/// What can be done with a stored route besides editing it: test, members, bot codes, delete.
+fn route_actions(st: &AppState, sc: &Scope, r: &Route, name: &str) -> Markup {
+    let base = sc.route_url(name, "");
+    let try_it = html! {
+        p {
+            "Send a sample of this route's first event to every destination now, through the real \
+             delivery queue."
+        }
+        (button_form_m(&format!("{base}/test"), sc.csrf(), "Send test", &[]))
+        p {
+            a href=(sc.url(&format!("/templates?route={}", q(name)))) {
+                "Edit this route's messages with a live preview"
+            }
+        }
+    };
+    let members = html! {
+        p {
+            a href=(format!("{base}/members")) { "Members and the join link to share" }
+            ": members sign up by Telegram or email on one page."
+        }
+    };
+    let delete = html! {
+        p {
+            a href=(format!("{base}/delete")) { "Delete this route…" }
+            " (you will be asked to confirm)"
+        }
+    };
+    html! {
+        (titled_section("test-h", "Try it", try_it))
+        (titled_section("members-h", "Members", members))
+        // Only a bot that answers commands redeems codes (the service refuses them otherwise).
+        @if st.config.bot.is_some() {
+            (titled_section("codes-h", "Telegram bot codes", bot_codes(sc, r, &base)))
+        }
+        (titled_section("del-h", "Delete", delete))
+    }
+}
+
+/// The buttons that make the route's bot codes, with the next step while no group is linked.
+fn bot_codes(sc: &Scope, r: &Route, base: &str) -> Markup {
+    let has_group = r
+        .destinations
+        .iter()
+        .any(|d| matches!(d, Destination::Telegram { member: false, .. }));
+    let codes = format!("{base}/codes");
+    html! {
+        p {
+            "A " strong { "subscribe" } " code lets members get this route's messages in a \
+             private chat with the bot. A " strong { "link" } " code adds a group (or a topic) as \
+             a destination when sent there."
+        }
+        @if !has_group {
+            p class="next" {
+                strong { "Next:" } " add the bot to your Telegram group, press "
+                strong { "Create a link code" } " and send the code in the group. The group then \
+                appears above as a destination."
+            }
+        }
+        (button_form_m(&codes, sc.csrf(), "Create a subscribe code", &[("kind", "subscribe")]))
+        (button_form_m(&codes, sc.csrf(), "Create a link code", &[("kind", "link")]))
+    }
 }

@@ -9,9 +9,10 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
-use super::html::{Section, e, flash, q, seg, shown};
+use super::html::{Section, button_form_m, flash_m, q, shown_m, txt};
 use super::route_editor::editor;
 use super::route_form::{parse_route, secret_note};
 use super::{Fail, Posted, Scope, field, words};
@@ -25,107 +26,122 @@ use crate::store::bot::CodeKind;
 pub async fn list(State(st): State<AppState>, sc: Scope) -> Result<Response, Fail> {
     let ctx = call::operator(&st);
     let routes = ctx.list(Some(&sc.app), Some(&sc.account)).await?;
-    // Destinations that need the organizer: turned off after a permanent failure, or failing
-    // every time lately (three dead letters in a day and nothing delivered since).
-    let disabled: std::collections::HashMap<String, String> =
-        crate::service::deliveries::disabled(&ctx, Some(&sc.app), Some(&sc.account))
+    let health = Health {
+        disabled: crate::service::deliveries::disabled(&ctx, Some(&sc.app), Some(&sc.account))
             .await?
             .into_iter()
             .map(|d| (d.target, d.reason))
-            .collect();
-    let failing = failing_targets(&st, &sc).await?;
-    let names = ctx.chat_names(&sc.app, &sc.account).await?;
-    let mut body = format!(
-        "<p><a class=\"button\" href=\"{}\">New route</a></p>",
-        e(&sc.url("/new-route"))
-    );
-    if routes.is_empty() {
-        body.push_str("<p>No routes yet. A route says which meetings to announce, and where.</p>");
-    } else {
-        body.push_str("<ul class=\"cards\">");
-        for r in &routes {
-            let filters = [
-                r.topic_contains
-                    .as_deref()
-                    .map(|t| format!("whose title contains “{}”", e(t))),
-                r.topic_regex
-                    .as_deref()
-                    .map(|_| "whose title matches a pattern".to_string()),
-                (!r.meeting_ids.is_empty()).then(|| {
-                    words::count(r.meeting_ids.len(), "chosen meeting", "chosen meetings")
-                }),
-                (!r.host_ids.is_empty()).then(|| {
-                    format!(
-                        "hosted by {}",
-                        words::count(r.host_ids.len(), "person", "people")
-                    )
-                }),
-            ]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>();
-            let events = r
-                .events
-                .iter()
-                .map(|ev| words::event(ev))
-                .collect::<Vec<_>>()
-                .join(", ");
-            let mut to = Vec::new();
-            for t in r.destinations.iter().flat_map(|d| d.targets()) {
-                let key = t.key();
-                let mut item = e(&words::destination_named(&key, &names));
-                if let Some(reason) = disabled.get(&key) {
-                    // The way out right where the problem shows, back to this list afterwards.
-                    item.push_str(&format!(
-                        " <span class=\"warn\">⚠ turned off: {}</span> {}",
-                        e(reason),
-                        super::html::button_form(
-                            &sc.url("/destinations/enable"),
-                            sc.csrf(),
-                            "Enable again",
-                            &[("target", &key), ("back", "routes")],
-                        )
-                    ));
-                } else if let Some(reason) = failing.get(&key) {
-                    item.push_str(&format!(
-                        " <span class=\"warn\">⚠ failing: {}</span>",
-                        e(reason)
-                    ));
+            .collect(),
+        failing: failing_targets(&st, &sc).await?,
+        names: ctx.chat_names(&sc.app, &sc.account).await?,
+    };
+    let body = html! {
+        p { a class="button" href=(sc.url("/new-route")) { "New route" } }
+        @if routes.is_empty() {
+            p { "No routes yet. A route says which meetings to announce, and where." }
+        } @else {
+            ul class="cards" {
+                @for r in &routes {
+                    (route_card(&sc, r, &health))
                 }
-                to.push(item);
             }
-            if to.is_empty() {
-                to.push(
-                    "<span class=\"warn\">⚠ nowhere yet: link a Telegram group with a link code \
-                     from the route's page, or add a destination</span>"
-                        .to_string(),
-                );
-            }
-            body.push_str(&format!(
-                "<li><h2 class=\"h3\"><a href=\"{}\">{}</a>{}</h2><p>{} · {}</p><p>To: {}</p></li>",
-                e(&sc.url(&format!("/routes/{}", seg(&r.name)))),
-                e(&r.name),
-                if r.enabled {
-                    ""
-                } else {
-                    " <span class=\"badge\">paused</span>"
-                },
-                e(&events),
-                if filters.is_empty() {
-                    "every meeting".to_string()
-                } else {
-                    format!("meetings {}", filters.join(", "))
-                },
-                if to.is_empty() {
-                    "nobody yet".to_string()
-                } else {
-                    to.join("; ")
-                }
-            ));
         }
-        body.push_str("</ul>");
+    };
+    shown_m(&sc, Section::Routes, "Routes", body)
+}
+
+/// What the routes list says about the tenant's destinations: the ones that need the organizer
+/// (turned off after a permanent failure, or failing every time lately: three dead letters in a
+/// day and nothing delivered since), with the reason, and the chats' names.
+struct Health {
+    disabled: std::collections::HashMap<String, String>,
+    failing: std::collections::HashMap<String, String>,
+    names: std::collections::BTreeMap<i64, String>,
+}
+
+/// One route of the list: its name, what it announces, and where to.
+fn route_card(sc: &Scope, r: &Route, health: &Health) -> Markup {
+    let filters = [
+        r.topic_contains
+            .as_deref()
+            .map(|t| format!("whose title contains “{t}”")),
+        r.topic_regex
+            .as_deref()
+            .map(|_| "whose title matches a pattern".to_string()),
+        (!r.meeting_ids.is_empty())
+            .then(|| words::count(r.meeting_ids.len(), "chosen meeting", "chosen meetings")),
+        (!r.host_ids.is_empty()).then(|| {
+            format!(
+                "hosted by {}",
+                words::count(r.host_ids.len(), "person", "people")
+            )
+        }),
+    ]
+    .into_iter()
+    .flatten()
+    .collect::<Vec<_>>();
+    let events = r
+        .events
+        .iter()
+        .map(|ev| words::event(ev))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let targets: Vec<String> = r
+        .destinations
+        .iter()
+        .flat_map(|d| d.targets())
+        .map(|t| t.key())
+        .collect();
+    html! {
+        li {
+            h2 class="h3" {
+                a href=(sc.route_url(&r.name, "")) { (txt(&r.name)) }
+                @if !r.enabled {
+                    " " span class="badge" { "paused" }
+                }
+            }
+            p {
+                (txt(&events)) " · "
+                @if filters.is_empty() {
+                    "every meeting"
+                } @else {
+                    "meetings " (txt(filters.join(", ")))
+                }
+            }
+            p {
+                "To: "
+                @for (i, key) in targets.iter().enumerate() {
+                    @if i > 0 { "; " }
+                    (destination_item(sc, key, health))
+                }
+                @if targets.is_empty() {
+                    span class="warn" {
+                        "⚠ nowhere yet: link a Telegram group with a link code from the route's \
+                         page, or add a destination"
+                    }
+                }
+            }
+        }
     }
-    shown(&sc, Section::Routes, "Routes", &body)
+}
+
+/// A destination of a route by its name, with what is wrong with it.
+fn destination_item(sc: &Scope, key: &str, health: &Health) -> Markup {
+    html! {
+        (txt(words::destination_named(key, &health.names)))
+        @if let Some(reason) = health.disabled.get(key) {
+            // The way out right where the problem shows, back to this list afterwards.
+            " " span class="warn" { "⚠ turned off: " (txt(reason)) } " "
+            (button_form_m(
+                &sc.url("/destinations/enable"),
+                sc.csrf(),
+                "Enable again",
+                &[("target", key), ("back", "routes")],
+            ))
+        } @else if let Some(reason) = health.failing.get(key) {
+            " " span class="warn" { "⚠ failing: " (txt(reason)) }
+        }
+    }
 }
 
 /// The tenant's destinations that failed at least three times in the last 24 hours with nothing
@@ -233,9 +249,7 @@ fn outcome(
 ) -> Result<Response, Fail> {
     match saved {
         Some(Ok(r)) if generated.is_empty() => {
-            return Ok(
-                Redirect::to(&sc.url(&format!("/routes/{}?saved=1", seg(&r.name)))).into_response(),
-            );
+            return Ok(Redirect::to(&sc.route_url(&r.name, "?saved=1")).into_response());
         }
         Some(Ok(r)) => {
             let note = secret_note(generated);
@@ -300,27 +314,29 @@ pub async fn confirm_delete(
         .filter(|d| super::route_editor::is_member(d))
         .flat_map(|d| d.targets())
         .count();
-    let b = format!(
-        "<p>Delete the route <strong>{}</strong>? Its meetings will no longer be announced{}. \
-         This cannot be undone.</p>{}<p><a href=\"{}\">No, keep it</a></p>",
-        e(&route.name),
-        if members > 0 {
-            format!(
-                ", and {} will stop getting alerts",
-                words::count(members, "member", "members")
-            )
-        } else {
-            String::new()
-        },
-        super::html::button_form(
-            &sc.url(&format!("/routes/{}/delete", seg(&name))),
+    let body = html! {
+        p {
+            "Delete the route " strong { (txt(&route.name)) }
+            "? Its meetings will no longer be announced"
+            @if members > 0 {
+                ", and " (words::count(members, "member", "members")) " will stop getting alerts"
+            }
+            ". This cannot be undone."
+        }
+        (button_form_m(
+            &sc.route_url(&name, "/delete"),
             sc.csrf(),
             "Yes, delete this route",
             &[("confirm", &route.name)],
-        ),
-        e(&sc.url(&format!("/routes/{}", seg(&name))))
-    );
-    shown(&sc, Section::Routes, &format!("Delete {}?", route.name), &b)
+        ))
+        p { a href=(sc.route_url(&name, "")) { "No, keep it" } }
+    };
+    shown_m(
+        &sc,
+        Section::Routes,
+        &format!("Delete {}?", route.name),
+        body,
+    )
 }
 
 /// Deletes only with the confirmation page's `confirm` (the route's name); anything else is
@@ -333,9 +349,7 @@ pub async fn delete(
     // Another tenant's route (or none) is not found, confirmed or not.
     call::operator(&st).get(&sc.app, &sc.account, &name).await?;
     if field(&form, "confirm") != Some(name.as_str()) {
-        return Ok(
-            Redirect::to(&sc.url(&format!("/routes/{}/delete", seg(&name)))).into_response(),
-        );
+        return Ok(Redirect::to(&sc.route_url(&name, "/delete")).into_response());
     }
     call::operator(&st)
         .remove(&sc.app, &sc.account, &name)
@@ -360,20 +374,23 @@ pub async fn send_test(
     let sent = call::operator(&st)
         .send_test(&sc.app, &sc.account, &name)
         .await?;
-    let mut b = flash(&format!(
-        "Test queued for {}.",
-        words::count(sent.len(), "destination", "destinations")
-    ));
-    b.push_str("<ul>");
-    for s in &sent {
-        b.push_str(&format!("<li>{}</li>", e(&words::destination(&s.target))));
-    }
-    b.push_str(&format!(
-        "</ul><p><a href=\"{}\">See it in the delivery log</a> · <a href=\"{}\">Back to the route</a></p>",
-        e(&sc.url(&format!("/deliveries?route={}", q(&name)))),
-        e(&sc.url(&format!("/routes/{}", seg(&name))))
-    ));
-    shown(&sc, Section::Routes, "Test sent", &b)
+    let body = html! {
+        (flash_m(&format!(
+            "Test queued for {}.",
+            words::count(sent.len(), "destination", "destinations")
+        )))
+        ul {
+            @for s in &sent {
+                li { (txt(words::destination(&s.target))) }
+            }
+        }
+        p {
+            a href=(sc.url(&format!("/deliveries?route={}", q(&name)))) { "See it in the delivery log" }
+            " · "
+            a href=(sc.route_url(&name, "")) { "Back to the route" }
+        }
+    };
+    shown_m(&sc, Section::Routes, "Test sent", body)
 }
 
 pub async fn create_code(
@@ -400,49 +417,46 @@ pub async fn create_code(
         ttl: None,
     };
     let created = codes::create(&call::operator(&st), &req).await?;
+    let the_code = txt(&created.code);
     let how = match kind {
-        CodeKind::Link => format!(
-            "Add the bot to the group, then send <code>/link {}</code> there (in the topic, for a forum topic).",
-            e(&created.code)
-        ),
-        _ => format!(
+        CodeKind::Link => html! {
+            "Add the bot to the group, then send " code { "/link " (the_code) }
+            " there (in the topic, for a forum topic)."
+        },
+        _ => html! {
             "Share the join link below: members choose Telegram or email there. In Telegram they \
-             can also send <code>/start {}</code> to the bot in a private chat. The link works \
-             until you revoke the code, and stays on the route's Members page.",
-            e(&created.code)
-        ),
+             can also send " code { "/start " (the_code) } " to the bot in a private chat. The link \
+             works until you revoke the code, and stays on the route's Members page."
+        },
     };
-    let mut b = format!(
-        "<p>This is the only time the code is shown. Copy it now.</p>\
-         <p class=\"code\"><label for=\"code\">Code</label> <input id=\"code\" readonly value=\"{}\"></p><p>{how}</p>",
-        e(&created.code)
-    );
-    if let Some(join) = &created.join_url {
-        b.push_str(&super::join::share_block(&name, join, &created.record.id));
-    }
-    if let Some(link) = &created.deep_link {
-        b.push_str(&format!(
-            "<p>Or share this link: <a href=\"{}\">{}</a></p>",
-            e(link),
-            e(link)
-        ));
-    }
-    if let Some(exp) = created.record.expires_at_ms {
-        b.push_str(&format!(
-            "<p>It works once and expires at {}.</p>",
-            e(&chrono::DateTime::<chrono::Utc>::from_timestamp_millis(exp)
-                .unwrap_or_default()
-                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
-        ));
-    }
-    b.push_str(&format!(
-        "<p><a href=\"{}\">Back to the route</a></p>",
-        e(&sc.url(&format!("/routes/{}", seg(&name))))
-    ));
-    shown(
+    let expires = created.record.expires_at_ms.map(|exp| {
+        chrono::DateTime::<chrono::Utc>::from_timestamp_millis(exp)
+            .unwrap_or_default()
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+    });
+    let body = html! {
+        p { "This is the only time the code is shown. Copy it now." }
+        p class="code" {
+            label for="code" { "Code" } " "
+            input id="code" readonly value=(the_code);
+        }
+        p { (how) }
+        @if let Some(join) = &created.join_url {
+            // Markup of the members page, which escapes every value it puts in.
+            (PreEscaped(super::join::share_block(&name, join, &created.record.id)))
+        }
+        @if let Some(link) = &created.deep_link {
+            p { "Or share this link: " a href=(txt(link)) { (txt(link)) } }
+        }
+        @if let Some(at) = &expires {
+            p { "It works once and expires at " (at) "." }
+        }
+        p { a href=(sc.route_url(&name, "")) { "Back to the route" } }
+    };
+    shown_m(
         &sc,
         Section::Routes,
         &format!("New {} code", kind.as_str()),
-        &b,
+        body,
     )
 }
