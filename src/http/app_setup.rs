@@ -14,12 +14,14 @@ use axum::Json;
 use axum::extract::{Form, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use maud::{Markup, PreEscaped, html};
 use serde_json::json;
 
 use super::auth::penalize_failure;
 use super::call;
-use super::page::{escape, page};
+use super::page::{page, sentence_page};
 use super::{AppState, ClientAddr};
+use crate::i18n::Lang;
 use crate::service::app_invites::{self, Credentials, InviteState, SetupUrls, setup_urls};
 use crate::service::{Ctx, ServiceError};
 use crate::store::apps::{AppInvite, invite_hash};
@@ -36,7 +38,8 @@ const EVENTS: &[(&str, &str)] = &[
 /// The scopes to add (granular scopes; the admin variants for an admin-managed app).
 const SCOPES: &[&str] = &["meeting:read:meeting", "user:read:user"];
 
-const SCRIPT: &str = r#"<script>
+/// The copy buttons of [`copy_row`]: each copies the value of the input it names.
+const COPY_SCRIPT: &str = r#"
 document.querySelectorAll('button[data-copy]').forEach(function (b) {
   b.addEventListener('click', function () {
     var el = document.getElementById(b.dataset.copy);
@@ -46,16 +49,28 @@ document.querySelectorAll('button[data-copy]').forEach(function (b) {
       .finally(function () { b.textContent = 'Copied'; setTimeout(function () { b.textContent = 'Copy'; }, 1500); });
   });
 });
-</script>"#;
+"#;
 
-fn copy_row(id: &str, label: &str, value: &str) -> String {
-    format!(
-        "<p><label for=\"{id}\"><b>{}</b></label><br>\
-         <input id=\"{id}\" value=\"{}\" readonly size=\"48\" style=\"font-family:monospace;width:80%\"> \
-         <button type=\"button\" data-copy=\"{id}\">Copy</button></p>",
-        escape(label),
-        escape(value)
-    )
+/// Polls the status URL named by `#crc`'s `data-status` until Zoom's check has arrived.
+const POLL_SCRIPT: &str = r#"(function poll() { var crc = document.getElementById('crc'); fetch(crc.dataset.status).then(function (r) { return r.json(); }).then(function (s) { if (s.crc_seen) { crc.innerHTML = '<b>Zoom\'s check arrived: the connection works.</b>'; } else { setTimeout(poll, 3000); } }).catch(function () { setTimeout(poll, 10000); }); })();"#;
+
+/// A script of this file's own.
+fn script(js: &'static str) -> Markup {
+    // Safe: a constant of this file, with no value in it.
+    html! { script { (PreEscaped(js)) } }
+}
+
+/// A value to paste into Zoom, read-only, with its copy button.
+fn copy_row(id: &str, label: &str, value: &str) -> Markup {
+    html! {
+        p {
+            label for=(id) { b { (label) } }
+            br;
+            input id=(id) value=(value) readonly size="48" style="font-family:monospace;width:80%";
+            " "
+            button type="button" data-copy=(id) { "Copy" }
+        }
+    }
 }
 
 fn refused(state: &InviteState) -> Option<Response> {
@@ -81,73 +96,95 @@ fn refused(state: &InviteState) -> Option<Response> {
              runs this relay for a new link.",
         ),
     };
-    Some(page(status, title, &format!("<p>{}</p>", escape(text))))
+    Some(sentence_page(Lang::english(), status, title, text))
 }
 
-fn guide(urls: &SetupUrls, code: &str, name: Option<&str>, error: Option<&str>) -> String {
-    let mut b = String::new();
-    if let Some(n) = name {
-        b.push_str(&format!("<p>For: <b>{}</b></p>", escape(n)));
+/// Step 2: the values to paste into the Zoom app, the events and the scopes to add.
+fn values_to_paste(urls: &SetupUrls) -> Markup {
+    html! {
+        h2 { "2. Paste these values into your app" }
+        (copy_row(
+            "redirect",
+            "On \"Basic Information\": OAuth Redirect URL (also add it to the OAuth Allow List)",
+            &urls.redirect_url,
+        ))
+        (copy_row(
+            "deauth",
+            "Also on \"Basic Information\": Deauthorization Notification Endpoint URL (Zoom sends app_deauthorized there when an account removes the app; the relay then deletes that account's data)",
+            &urls.webhook_url,
+        ))
+        (copy_row(
+            "webhook",
+            "On \"Features\" \u{2192} \"Access\": turn on Event Subscription, add one, and use this Event notification endpoint URL",
+            &urls.webhook_url,
+        ))
+        p { b { "Events to add" } " (in the same subscription):" }
+        ul {
+            @for (group, e) in EVENTS { li { (group) ": " (e) } }
+        }
+        p {
+            b { "Scopes to add" } " (on \"Scopes\"; if you chose an admin-managed app, the same \
+            scopes ending in " code { ":admin" } "):"
+        }
+        @for (i, s) in SCOPES.iter().enumerate() {
+            (copy_row(&format!("scope{i}"), "Scope", s))
+        }
+        p { "Do not press \"Validate\" yet: the relay learns your app in the next step." }
     }
-    b.push_str(
-        "<p>This page connects your own Zoom app to this relay, so that your meetings can send \
-         alerts. It takes about ten minutes. You need to be able to sign in to the Zoom \
-         Marketplace with your Zoom account.</p>\
-         <h2>1. Create the app in Zoom</h2>\
-         <p>Open <a href=\"https://marketplace.zoom.us/\">marketplace.zoom.us</a>, sign in, \
-         choose <b>Develop</b> &rarr; <b>Build App</b> and pick <b>General App</b>. Give it any \
-         name you like.</p>\
-         <h2>2. Paste these values into your app</h2>",
-    );
-    b.push_str(&copy_row(
-        "redirect",
-        "On \"Basic Information\": OAuth Redirect URL (also add it to the OAuth Allow List)",
-        &urls.redirect_url,
-    ));
-    b.push_str(&copy_row(
-        "deauth",
-        "Also on \"Basic Information\": Deauthorization Notification Endpoint URL (Zoom sends app_deauthorized there when an account removes the app; the relay then deletes that account's data)",
-        &urls.webhook_url,
-    ));
-    b.push_str(&copy_row(
-        "webhook",
-        "On \"Features\" \u{2192} \"Access\": turn on Event Subscription, add one, and use this Event notification endpoint URL",
-        &urls.webhook_url,
-    ));
-    b.push_str("<p><b>Events to add</b> (in the same subscription):</p><ul>");
-    for (group, e) in EVENTS {
-        b.push_str(&format!("<li>{}: {}</li>", escape(group), escape(e)));
+}
+
+/// A field of the credentials form; `secret` ones are typed as passwords.
+fn credential(id: &str, label: &str, secret: bool) -> Markup {
+    html! {
+        p {
+            label for=(id) { (label) }
+            br;
+            input id=(id) name=(id) type=[secret.then_some("password")] required autocomplete="off" size="40";
+        }
     }
-    b.push_str(
-        "</ul><p><b>Scopes to add</b> (on \"Scopes\"; if you chose an admin-managed app, the \
-         same scopes ending in <code>:admin</code>):</p>",
-    );
-    for (i, s) in SCOPES.iter().enumerate() {
-        b.push_str(&copy_row(&format!("scope{i}"), "Scope", s));
+}
+
+/// Step 3: the form for the three values Zoom shows back, with the reason it was refused.
+fn credentials_form(code: &str, error: Option<&str>) -> Markup {
+    html! {
+        h2 { "3. Tell the relay about your app" }
+        p {
+            "Copy these three values from your Zoom app. The Client ID and Client Secret are on \
+             \"App Credentials\" (or \"Basic Information\"); the Secret Token is on \"Features\" \
+             → \"Access\". They are stored encrypted and never shown again."
+        }
+        @if let Some(e) = error {
+            p role="alert" style="color:#a00" { b { (e) } }
+        }
+        form method="post" action={ "/apps/new/" (code) } {
+            (credential("client_id", "Client ID", false))
+            (credential("client_secret", "Client Secret", true))
+            (credential("secret_token", "Secret Token", true))
+            p { button type="submit" { "Check and connect" } }
+        }
     }
-    b.push_str(
-        "<p>Do not press \"Validate\" yet: the relay learns your app in the next step.</p>\
-         <h2>3. Tell the relay about your app</h2>\
-         <p>Copy these three values from your Zoom app. The Client ID and Client Secret are on \
-         \"App Credentials\" (or \"Basic Information\"); the Secret Token is on \"Features\" \
-         &rarr; \"Access\". They are stored encrypted and never shown again.</p>",
-    );
-    if let Some(e) = error {
-        b.push_str(&format!(
-            "<p role=\"alert\" style=\"color:#a00\"><b>{}</b></p>",
-            escape(e)
-        ));
+}
+
+fn guide(urls: &SetupUrls, code: &str, name: Option<&str>, error: Option<&str>) -> Markup {
+    html! {
+        @if let Some(n) = name {
+            p { "For: " b { (n) } }
+        }
+        p {
+            "This page connects your own Zoom app to this relay, so that your meetings can send \
+             alerts. It takes about ten minutes. You need to be able to sign in to the Zoom \
+             Marketplace with your Zoom account."
+        }
+        h2 { "1. Create the app in Zoom" }
+        p {
+            "Open " a href="https://marketplace.zoom.us/" { "marketplace.zoom.us" } ", sign in, \
+             choose " b { "Develop" } " → " b { "Build App" } " and pick " b { "General App" }
+            ". Give it any name you like."
+        }
+        (values_to_paste(urls))
+        (credentials_form(code, error))
+        (script(COPY_SCRIPT))
     }
-    b.push_str(&format!(
-        "<form method=\"post\" action=\"/apps/new/{}\">\
-         <p><label for=\"client_id\">Client ID</label><br><input id=\"client_id\" name=\"client_id\" required autocomplete=\"off\" size=\"40\"></p>\
-         <p><label for=\"client_secret\">Client Secret</label><br><input id=\"client_secret\" name=\"client_secret\" type=\"password\" required autocomplete=\"off\" size=\"40\"></p>\
-         <p><label for=\"secret_token\">Secret Token</label><br><input id=\"secret_token\" name=\"secret_token\" type=\"password\" required autocomplete=\"off\" size=\"40\"></p>\
-         <p><button type=\"submit\">Check and connect</button></p></form>",
-        escape(code)
-    ));
-    b.push_str(SCRIPT);
-    b
 }
 
 /// A wrong code is paid for like wrong credentials (one at a time per client address, after a
@@ -190,16 +227,17 @@ pub async fn show(
     page(
         StatusCode::OK,
         "Connect your Zoom app",
-        &guide(&urls, &code, inv.name.as_deref(), None),
+        guide(&urls, &code, inv.name.as_deref(), None),
     )
 }
 
 fn unavailable(e: ServiceError) -> Response {
     tracing::warn!("the app setup page could not read the store: {e}");
-    page(
+    sentence_page(
+        Lang::english(),
         StatusCode::SERVICE_UNAVAILABLE,
         "Please try again",
-        "<p>The relay could not answer just now. Please try again in a minute.</p>",
+        "The relay could not answer just now. Please try again in a minute.",
     )
 }
 
@@ -228,42 +266,40 @@ pub async fn submit(
             page(
                 StatusCode::BAD_REQUEST,
                 "Connect your Zoom app",
-                &guide(&urls, &code, inv.name.as_deref(), Some(&msg)),
+                guide(&urls, &code, inv.name.as_deref(), Some(&msg)),
             )
         }
         Err(ServiceError::Unavailable(e)) => unavailable(ServiceError::Unavailable(e)),
         Err(e) => page(
             StatusCode::CONFLICT,
             "Connect your Zoom app",
-            &guide(&urls, &code, inv.name.as_deref(), Some(&e.to_string())),
+            guide(&urls, &code, inv.name.as_deref(), Some(&e.to_string())),
         ),
     }
 }
 
 fn done(urls: &SetupUrls, code: &str, app_id: &str) -> Response {
     let status_url = format!("/apps/new/{code}/status");
-    let body = format!(
-        "<p>The relay knows your app now (its name here is <b>{app}</b>).</p>\
-         <h2>4. Let Zoom check the connection</h2>\
-         <p>In your Zoom app, on \"Features\" &rarr; \"Access\", press <b>Validate</b> next to \
-         the Event notification endpoint URL, then save the subscription.</p>\
-         <p id=\"crc\" role=\"status\"><b>Waiting for Zoom's check&hellip;</b> (this page \
-         updates by itself)</p>\
-         <h2>5. Install it on your Zoom account</h2>\
-         <p>When Zoom's check has passed, open this link while signed in to Zoom as an owner or \
-         admin of your account:</p>{install}\
-         <script>\
-         (function poll() {{ fetch('{status}').then(function (r) {{ return r.json(); }})\
-         .then(function (s) {{ if (s.crc_seen) {{ document.getElementById('crc').innerHTML = \
-         '<b>Zoom\\'s check arrived: the connection works.</b>'; }} else {{ setTimeout(poll, 3000); }} }})\
-         .catch(function () {{ setTimeout(poll, 10000); }}); }})();\
-         </script>{script}",
-        app = escape(app_id),
-        install = copy_row("install", "Install link", &urls.install_url),
-        status = escape(&status_url),
-        script = SCRIPT,
-    );
-    page(StatusCode::OK, "Your app is connected", &body)
+    let body = html! {
+        p { "The relay knows your app now (its name here is " b { (app_id) } ")." }
+        h2 { "4. Let Zoom check the connection" }
+        p {
+            "In your Zoom app, on \"Features\" → \"Access\", press " b { "Validate" } " next to \
+             the Event notification endpoint URL, then save the subscription."
+        }
+        p id="crc" role="status" data-status=(status_url) {
+            b { "Waiting for Zoom's check…" } " (this page updates by itself)"
+        }
+        h2 { "5. Install it on your Zoom account" }
+        p {
+            "When Zoom's check has passed, open this link while signed in to Zoom as an owner or \
+             admin of your account:"
+        }
+        (copy_row("install", "Install link", &urls.install_url))
+        (script(POLL_SCRIPT))
+        (script(COPY_SCRIPT))
+    };
+    page(StatusCode::OK, "Your app is connected", body)
 }
 
 /// Whether Zoom's CRC has reached the app a used invitation added: `{"app_id", "crc_seen"}`.

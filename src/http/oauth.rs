@@ -17,15 +17,17 @@
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use maud::{Markup, html};
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
 use super::AppState;
-use super::page::{escape, page};
+use super::page::{page, sentence_page};
 use std::sync::Arc;
 
 use crate::apps::{App, Origin};
 use crate::config::ZoomApp;
+use crate::i18n::Lang;
 use crate::tenants::is_owner_or_admin;
 use crate::zoom::oauth;
 
@@ -74,7 +76,7 @@ fn secure(st: &AppState) -> bool {
 }
 
 fn error_page(status: StatusCode, title: &str, message: &str) -> Response {
-    page(status, title, &format!("<p>{}</p>", escape(message)))
+    sentence_page(Lang::english(), status, title, message)
 }
 
 pub async fn install(State(st): State<AppState>, Path(app_id): Path<String>) -> Response {
@@ -440,21 +442,18 @@ async fn sign_in(st: &AppState, app: &ZoomApp, a: crate::tenants::Authorized) ->
     }
     if !may_manage {
         tracing::info!(app = %app.id, "console sign-in refused: not an Owner or Admin of the account");
-        return page(
-            StatusCode::FORBIDDEN,
-            "Not allowed",
-            &format!(
-                "<p>{}</p><p>{}</p>",
-                escape(if existing.is_none() {
-                    "The app is now installed for your Zoom account, but you are not an Owner or \
-                     Admin of it, so you cannot manage its alerts."
-                } else {
-                    "Only an Owner or Admin of the Zoom account can manage this community's alerts, \
-                     and your Zoom role is neither."
-                }),
-                escape(NOT_MANAGER_NEXT),
-            ),
-        );
+        let why = if existing.is_none() {
+            "The app is now installed for your Zoom account, but you are not an Owner or Admin \
+             of it, so you cannot manage its alerts."
+        } else {
+            "Only an Owner or Admin of the Zoom account can manage this community's alerts, and \
+             your Zoom role is neither."
+        };
+        let body = html! {
+            p { (why) }
+            p { (NOT_MANAGER_NEXT) }
+        };
+        return page(StatusCode::FORBIDDEN, "Not allowed", body);
     }
     let grant = crate::store::auth::Grant::Tenant {
         app_id: app.id.clone(),
@@ -479,41 +478,53 @@ async fn sign_in(st: &AppState, app: &ZoomApp, a: crate::tenants::Authorized) ->
 const NOT_MANAGER_NEXT: &str = "An Owner or Admin of the Zoom account must sign in to the \
      console to manage it. Ask one of them to sign in with Zoom, or ask the relay's operator.";
 
+/// What an Owner or Admin does after installing: open the console, make a route, check it.
+fn next_steps(public: &str, t: &crate::store::Tenant) -> Markup {
+    let app = &t.app_id;
+    html! {
+        p {
+            a href={ (public) "/console/login/zoom/" (app) } { "Open the console" }
+            " (sign in with Zoom) to set up alerts."
+        }
+        h2 { "What to do next" }
+        ol {
+            li {
+                "In the console, create a route that says which meetings alert where, and preview \
+                 its messages (or use " code { "zoom-relay routes add" } ", or ask your relay \
+                 operator)."
+            }
+            li {
+                "Check it with "
+                code { "zoom-relay simulate meeting.started --app " (app) " --account " (t.account_id) }
+                "."
+            }
+            li { "Members subscribe themselves through the Telegram bot with a code from an organizer." }
+        }
+    }
+}
+
 fn installed_page(st: &AppState, t: &crate::store::Tenant, may_manage: bool) -> Response {
     let public = st.config.server.public_url.trim_end_matches('/');
-    let app = escape(&t.app_id);
-    let next = if may_manage {
-        format!(
-            "<p><a href=\"{public}/console/login/zoom/{app}\">Open the console</a> (sign in with \
-             Zoom) to set up alerts.</p>\
-             <h2>What to do next</h2><ol>\
-             <li>In the console, create a route that says which meetings alert where, and preview \
-             its messages (or use <code>zoom-relay routes add</code>, or ask your relay operator).</li>\
-             <li>Check it with <code>zoom-relay simulate meeting.started --app {app} --account {account}</code>.</li>\
-             <li>Members subscribe themselves through the Telegram bot with a code from an organizer.</li>\
-             </ol>",
-            public = escape(public),
-            account = escape(&t.account_id),
-        )
-    } else {
-        format!(
-            "<h2>Who manages it</h2><p>You are not an Owner or Admin of this Zoom account, so \
-             installing the app does not let you manage its alerts. {}</p>",
-            escape(NOT_MANAGER_NEXT)
-        )
+    let body = html! {
+        p {
+            "The Zoom app " b { (t.app_id) } " is installed for account " code { (t.account_id) }
+            ". Meeting events of this account now reach the relay."
+        }
+        @if may_manage {
+            (next_steps(public, t))
+        } @else {
+            h2 { "Who manages it" }
+            p {
+                "You are not an Owner or Admin of this Zoom account, so installing the app does \
+                 not let you manage its alerts. " (NOT_MANAGER_NEXT)
+            }
+        }
+        p {
+            "To remove the relay, uninstall the app in the Zoom App Marketplace; the relay then \
+             deletes this account's data. Relay: " code { (public) }
+        }
     };
-    page(
-        StatusCode::OK,
-        "zoom-relay is installed",
-        &format!(
-            "<p>The Zoom app <b>{app}</b> is installed for account <code>{account}</code>. \
-             Meeting events of this account now reach the relay.</p>{next}\
-             <p>To remove the relay, uninstall the app in the Zoom App Marketplace; the relay then \
-             deletes this account's data. Relay: <code>{public}</code></p>",
-            account = escape(&t.account_id),
-            public = escape(public),
-        ),
-    )
+    page(StatusCode::OK, "zoom-relay is installed", body)
 }
 
 #[cfg(test)]

@@ -7,12 +7,12 @@
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
+use maud::html;
 
 use super::AppState;
 use super::join::{Page, Visit, open, question, say};
-use super::page::page_in;
+use super::page::{message, page_in};
 use crate::i18n::Lang;
-use crate::render::message_html;
 use crate::service::Ctx;
 use crate::service::subscriptions::{self, PURPOSE, Unsubscribe};
 
@@ -43,7 +43,7 @@ pub async fn show(State(st): State<AppState>, v: Visit) -> Page {
         lang,
         "page-unsubscribe-title",
         &lang.t("page-unsubscribe-question", &args(&o.link)),
-        "",
+        None,
         "page-unsubscribe-button",
     ))
 }
@@ -59,14 +59,12 @@ pub async fn confirm(State(st): State<AppState>, v: Visit) -> Page {
             if removed {
                 tracing::info!(route = %u.route, account = %u.account, "a member unsubscribed");
             }
+            let body = html! { p { (message(&lang.t("page-unsubscribed", &args(u)))) } };
             page_in(
                 lang,
                 StatusCode::OK,
                 &lang.tr("page-unsubscribed-title"),
-                &format!(
-                    "<p>{}</p>",
-                    message_html(&lang.t("page-unsubscribed", &args(u)))
-                ),
+                body,
             )
         }
         Err(e) => {

@@ -3,12 +3,12 @@
 
 use axum::extract::State;
 use axum::http::StatusCode;
+use maud::html;
 
 use super::lang::Visit;
 use super::link::{Page, open, question, say, unavailable};
 use crate::http::AppState;
-use crate::http::page::{escape, page_in};
-use crate::render::message_html;
+use crate::http::page::{message, page_in};
 use crate::service::join::{self, Confirmed};
 
 /// `GET /join/confirm/{token}`: a button, so a link scanner confirms nobody.
@@ -23,7 +23,7 @@ pub async fn confirm_page(State(st): State<AppState>, v: Visit) -> Page {
         lang,
         "page-confirm-title",
         &lang.t("page-confirm-question", &args),
-        " style=\"padding:.6rem 1rem;font-size:1rem\"",
+        Some("padding:.6rem 1rem;font-size:1rem"),
         "page-confirm-button",
     ))
 }
@@ -44,18 +44,11 @@ pub async fn confirm(State(st): State<AppState>, v: Visit) -> Page {
                 ("address", t.address.as_str().into()),
                 ("route", t.route.as_str().into()),
             ];
-            page_in(
-                lang,
-                StatusCode::OK,
-                &lang.tr("page-confirmed-title"),
-                &format!(
-                    "<p>{}</p><p>{} <a href=\"{}\">{}</a></p>",
-                    message_html(&lang.t("page-confirmed", &args)),
-                    escape(&lang.tr("page-confirmed-manage")),
-                    escape(&manage),
-                    escape(&lang.tr("page-confirmed-manage-link")),
-                ),
-            )
+            let body = html! {
+                p { (message(&lang.t("page-confirmed", &args))) }
+                p { (lang.tr("page-confirmed-manage")) " " a href=(manage) { (lang.tr("page-confirmed-manage-link")) } }
+            };
+            page_in(lang, StatusCode::OK, &lang.tr("page-confirmed-title"), body)
         }
         Ok(Confirmed::RouteGone) => say(
             lang,

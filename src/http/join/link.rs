@@ -7,10 +7,11 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
 use super::lang::{PageLang, Visit, choose_lang};
-use crate::http::page::{escape, page_in};
+use maud::html;
+
+use crate::http::page::{message, page_in, sentence_page};
 use crate::http::{AppState, call};
 use crate::i18n::Lang;
-use crate::render::message_html;
 use crate::service::Ctx;
 use crate::service::join::{self, ConfirmToken};
 use crate::service::subscriptions::Unsubscribe;
@@ -22,33 +23,25 @@ pub(in crate::http) type Page = Result<Response, Response>;
 
 /// A page that says one sentence under a title, both from the catalogue.
 pub(in crate::http) fn say(lang: Lang, status: StatusCode, title: &str, text: &str) -> Response {
-    page_in(
-        lang,
-        status,
-        &lang.tr(title),
-        &format!("<p>{}</p>", escape(&lang.tr(text))),
-    )
+    sentence_page(lang, status, &lang.tr(title), &lang.tr(text))
 }
 
 /// The page a member link's GET shows: the question, and the button whose POST does it (so a link
-/// scanner that follows links does nothing). `button_attrs` are the button's own attributes.
+/// scanner that follows links does nothing). `button_style` is the button's own style, if any.
 pub(in crate::http) fn question(
     lang: Lang,
     title: &str,
     question: &str,
-    button_attrs: &str,
+    button_style: Option<&str>,
     button: &str,
 ) -> Response {
-    page_in(
-        lang,
-        StatusCode::OK,
-        &lang.tr(title),
-        &format!(
-            "<p>{}</p><form method=\"post\"><button type=\"submit\"{button_attrs}>{}</button></form>",
-            message_html(question),
-            escape(&lang.tr(button)),
-        ),
-    )
+    let body = html! {
+        p { (message(question)) }
+        form method="post" {
+            button type="submit" style=[button_style] { (lang.tr(button)) }
+        }
+    };
+    page_in(lang, StatusCode::OK, &lang.tr(title), body)
 }
 
 /// A 404 page for a link that does not (or no longer) work, saying what to do instead.

@@ -5,14 +5,14 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::lang::Visit;
 use super::link::{Member, Page, open, say, unavailable};
 use crate::http::AppState;
-use crate::http::page::{escape, language_switcher, page_in};
+use crate::http::page::{language_switcher, message, page_in};
 use crate::i18n::{self, Lang, TimeStyle};
-use crate::render::message_html;
 use crate::service::Ctx;
 use crate::service::join::{self, ManageAction};
 use crate::service::subscriptions::Unsubscribe;
@@ -36,28 +36,33 @@ fn day_words(ms: i64, tz: Option<&str>, lang: Lang) -> String {
     i18n::format_time(at, tz, lang, TimeStyle::Date)
 }
 
+/// The buttons of a member whose alerts run: pause them for a week or a month, or leave.
+const RUNNING: &[(&str, &str)] = &[
+    ("pause_week", "page-pause-week"),
+    ("pause_month", "page-pause-month"),
+    ("unsubscribe", "page-stop"),
+];
+/// The buttons of a member whose alerts are paused: resume them, or leave.
+const PAUSED: &[(&str, &str)] = &[("resume", "page-resume"), ("unsubscribe", "page-stop")];
+
+/// One of the page's buttons: a form of its own, whose POST carries `action`.
+fn action_button(lang: Lang, action: &str, key: &str) -> Markup {
+    html! {
+        form method="post" style="display:inline-block;margin:.3rem .3rem 0 0" {
+            input type="hidden" name="action" value=(action);
+            button type="submit" style="padding:.5rem .9rem;font-size:1rem" { (lang.tr(key)) }
+        }
+    }
+}
+
 fn manage_body(
     lang: Lang,
     u: &Unsubscribe,
     c: Option<&Consent>,
     tz: Option<&str>,
     note: Option<&str>,
-) -> String {
+) -> Markup {
     let now = chrono::Utc::now().timestamp_millis();
-    let button = |action: &str, key: &str| {
-        format!(
-            "<form method=\"post\" style=\"display:inline-block;margin:.3rem .3rem 0 0\"><input type=\"hidden\" name=\"action\" value=\"{action}\"><button type=\"submit\" style=\"padding:.5rem .9rem;font-size:1rem\">{}</button></form>",
-            escape(&lang.tr(key))
-        )
-    };
-    let mut b = note
-        .map(|n| {
-            format!(
-                "<p role=\"status\" style=\"background:#eef6ee;padding:.5rem\">{}</p>",
-                message_html(n)
-            )
-        })
-        .unwrap_or_default();
     let args = |date: Option<String>| {
         let mut a = vec![
             ("address", u.address.as_str().into()),
@@ -68,26 +73,26 @@ fn manage_body(
         }
         a
     };
-    let say = |key: &str, date: Option<String>| {
-        format!("<p>{}</p>", message_html(&lang.t(key, &args(date))))
+    let (key, date, buttons) = match c.map(|c| (c.state, c.paused_until_ms.filter(|u| *u > now))) {
+        Some((ConsentState::Confirmed, None)) => ("page-manage-active", None, RUNNING),
+        Some((ConsentState::Confirmed, Some(until))) => (
+            "page-manage-paused",
+            Some(day_words(until, tz, lang)),
+            PAUSED,
+        ),
+        Some((ConsentState::Pending, _)) => ("page-manage-pending", None, &[][..]),
+        _ => ("page-manage-none", None, &[][..]),
     };
-    match c.map(|c| (c.state, c.paused_until_ms.filter(|u| *u > now))) {
-        Some((ConsentState::Confirmed, None)) => {
-            b.push_str(&say("page-manage-active", None));
-            b.push_str(&button("pause_week", "page-pause-week"));
-            b.push_str(&button("pause_month", "page-pause-month"));
-            b.push_str(&button("unsubscribe", "page-stop"));
+    html! {
+        @if let Some(n) = note {
+            p role="status" style="background:#eef6ee;padding:.5rem" { (message(n)) }
         }
-        Some((ConsentState::Confirmed, Some(until))) => {
-            b.push_str(&say("page-manage-paused", Some(day_words(until, tz, lang))));
-            b.push_str(&button("resume", "page-resume"));
-            b.push_str(&button("unsubscribe", "page-stop"));
+        p { (message(&lang.t(key, &args(date)))) }
+        @for (action, button) in buttons {
+            (action_button(lang, action, button))
         }
-        Some((ConsentState::Pending, _)) => b.push_str(&say("page-manage-pending", None)),
-        _ => b.push_str(&say("page-manage-none", None)),
+        (language_switcher(lang))
     }
-    b.push_str(&language_switcher(lang));
-    b
 }
 
 /// A member who picked a language on their page (`?lang=`) keeps it: it is stored with their
@@ -120,7 +125,7 @@ pub async fn manage_page(State(st): State<AppState>, v: Visit) -> Page {
         lang,
         StatusCode::OK,
         &lang.tr("page-manage-title"),
-        &manage_body(lang, &u, consent.as_ref(), tz.as_deref(), None),
+        manage_body(lang, &u, consent.as_ref(), tz.as_deref(), None),
     ))
 }
 
@@ -167,7 +172,7 @@ pub async fn manage(
                 lang,
                 StatusCode::OK,
                 &lang.tr("page-manage-title"),
-                &manage_body(lang, &u, c.as_ref(), tz.as_deref(), Some(&note)),
+                manage_body(lang, &u, c.as_ref(), tz.as_deref(), Some(&note)),
             )
         }
         Err(e) => {

@@ -5,14 +5,14 @@ use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
 use axum::http::StatusCode;
 use axum::response::Response;
+use maud::{Markup, html};
 use serde::Deserialize;
 
 use super::lang::{PageLang, Visit, choose_lang};
 use super::link::{link_not_valid, say, unavailable};
-use crate::http::page::{escape, language_switcher, page_in};
+use crate::http::page::{language_switcher, message, page_in};
 use crate::http::{AppState, ClientAddr, call};
 use crate::i18n::Lang;
-use crate::render::message_html;
 use crate::service::ServiceError;
 use crate::service::join::{self, JoinFilter, JoinInfo};
 use crate::zoom::EventKind;
@@ -41,81 +41,88 @@ fn join_title(lang: Lang, info: &JoinInfo) -> String {
     lang.t("page-join-title", &[("route", info.route.as_str().into())])
 }
 
-fn join_body(pl: PageLang, info: &JoinInfo, error: Option<&str>, typed: &str) -> String {
+/// The route's description as its organizer wrote it, line for line.
+fn description(text: &str) -> Markup {
+    html! {
+        p {
+            @for (i, line) in text.split('\n').enumerate() {
+                @if i > 0 { br; }
+                (line)
+            }
+        }
+    }
+}
+
+/// What the route announces: its events, and which meetings when it does not announce all.
+fn announces(lang: Lang, info: &JoinInfo) -> Markup {
+    let events = lang.t(
+        "page-join-events",
+        &[("events", event_names(lang, &info.events).into())],
+    );
+    html! {
+        p { (message(&events)) }
+        @match &info.filter {
+            Some(JoinFilter::TopicContains(t)) => {
+                p { (message(&lang.t("page-join-filter-topic", &[("text", t.as_str().into())]))) }
+            }
+            Some(JoinFilter::SomeMeetings) => p { (lang.tr("page-join-filter-some")) },
+            None => {}
+        }
+    }
+}
+
+fn telegram_button(lang: Lang, link: &str) -> Markup {
+    html! {
+        h2 { (lang.tr("page-join-telegram")) }
+        p {
+            a href=(link) style="display:inline-block;padding:.6rem 1rem;background:#2481cc;color:#fff;border-radius:6px;text-decoration:none" {
+                (lang.tr("page-join-telegram-button"))
+            }
+        }
+    }
+}
+
+/// The email form, with the reason it was refused (`error`) above it and the address as typed in
+/// it.
+fn email_form(pl: PageLang, error: Option<&str>, typed: &str) -> Markup {
     let lang = pl.lang;
-    let mut b = String::new();
-    if let Some(d) = &info.description {
-        b.push_str(&format!("<p>{}</p>", escape(d).replace('\n', "<br>")));
+    let invalid = error.map(|_| ("email-error", "true")).unzip();
+    html! {
+        h2 { (lang.tr("page-join-email")) }
+        @if let Some(e) = error {
+            p id="email-error" role="alert" style="color:#a40000" { (e) }
+        }
+        form method="post" {
+            // The member's language travels with the form, so the confirmation email and the
+            // pages after it speak it; a page in the route's language chose nothing, and sends
+            // nothing.
+            @if pl.members {
+                input type="hidden" name="lang" value=(lang.code());
+            }
+            label for="email" { (lang.tr("page-join-email-label")) }
+            br;
+            input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value=(typed)
+                aria-describedby=[invalid.0] aria-invalid=[invalid.1] dir="ltr"
+                style="width:100%;max-width:22rem;padding:.5rem;font-size:1rem";
+            br;
+            button type="submit" style="margin-top:.6rem;padding:.6rem 1rem;font-size:1rem" { (lang.tr("page-join-email-button")) }
+        }
+        p style="color:#555;font-size:.9rem" { (lang.tr("page-join-email-note")) }
     }
-    b.push_str(&format!(
-        "<p>{}</p>",
-        message_html(&lang.t(
-            "page-join-events",
-            &[("events", event_names(lang, &info.events).into())]
-        ))
-    ));
-    match &info.filter {
-        Some(JoinFilter::TopicContains(t)) => b.push_str(&format!(
-            "<p>{}</p>",
-            message_html(&lang.t("page-join-filter-topic", &[("text", t.as_str().into())]))
-        )),
-        Some(JoinFilter::SomeMeetings) => b.push_str(&format!(
-            "<p>{}</p>",
-            escape(&lang.tr("page-join-filter-some"))
-        )),
-        None => {}
+}
+
+fn join_body(pl: PageLang, info: &JoinInfo, error: Option<&str>, typed: &str) -> Markup {
+    let lang = pl.lang;
+    html! {
+        @if let Some(d) = &info.description { (description(d)) }
+        (announces(lang, info))
+        @if let Some(link) = &info.telegram_link { (telegram_button(lang, link)) }
+        @if info.email { (email_form(pl, error, typed)) }
+        @if info.telegram_link.is_none() && !info.email {
+            p { (lang.tr("page-join-closed")) }
+        }
+        (language_switcher(lang))
     }
-    if let Some(link) = &info.telegram_link {
-        b.push_str(&format!(
-            "<h2>{}</h2><p><a href=\"{}\" style=\"display:inline-block;padding:.6rem 1rem;background:#2481cc;color:#fff;border-radius:6px;text-decoration:none\">{}</a></p>",
-            escape(&lang.tr("page-join-telegram")),
-            escape(link),
-            escape(&lang.tr("page-join-telegram-button")),
-        ));
-    }
-    if info.email {
-        let err = error
-            .map(|e| {
-                format!(
-                    "<p id=\"email-error\" role=\"alert\" style=\"color:#a40000\">{}</p>",
-                    escape(e)
-                )
-            })
-            .unwrap_or_default();
-        let described = if error.is_some() {
-            " aria-describedby=\"email-error\" aria-invalid=\"true\""
-        } else {
-            ""
-        };
-        // The member's language travels with the form, so the confirmation email and the pages
-        // after it speak it; a page in the route's language chose nothing, and sends nothing.
-        let hidden = if pl.members {
-            format!(
-                "<input type=\"hidden\" name=\"lang\" value=\"{}\">",
-                lang.code()
-            )
-        } else {
-            String::new()
-        };
-        b.push_str(&format!(
-            "<h2>{}</h2>{err}\
-             <form method=\"post\">{hidden}\
-             <label for=\"email\">{}</label><br>\
-             <input id=\"email\" name=\"email\" type=\"email\" autocomplete=\"email\" required maxlength=\"254\" value=\"{}\"{described} dir=\"ltr\" style=\"width:100%;max-width:22rem;padding:.5rem;font-size:1rem\"><br>\
-             <button type=\"submit\" style=\"margin-top:.6rem;padding:.6rem 1rem;font-size:1rem\">{}</button></form>\
-             <p style=\"color:#555;font-size:.9rem\">{}</p>",
-            escape(&lang.tr("page-join-email")),
-            escape(&lang.tr("page-join-email-label")),
-            escape(typed),
-            escape(&lang.tr("page-join-email-button")),
-            escape(&lang.tr("page-join-email-note")),
-        ));
-    }
-    if info.telegram_link.is_none() && !info.email {
-        b.push_str(&format!("<p>{}</p>", escape(&lang.tr("page-join-closed"))));
-    }
-    b.push_str(&language_switcher(lang));
-    b
 }
 
 /// `GET /join/{code}`, in the language of `?lang=`, else the browser's, else the route's.
@@ -128,7 +135,7 @@ pub async fn show(State(st): State<AppState>, v: Visit) -> Response {
                 pl.lang,
                 StatusCode::OK,
                 &join_title(pl.lang, &info),
-                &join_body(pl, &info, None, ""),
+                join_body(pl, &info, None, ""),
             )
         }
         Ok(None) => not_found(fallback),
@@ -174,7 +181,7 @@ pub async fn request(
             lang,
             StatusCode::BAD_REQUEST,
             &join_title(lang, &info),
-            &join_body(pl, &info, Some(&lang.tr(key)), typed),
+            join_body(pl, &info, Some(&lang.tr(key)), typed),
         )
     };
     let Ok(Form(form)) = form else {
@@ -201,16 +208,11 @@ pub async fn request(
                 ("address", typed.trim().into()),
                 ("route", info.route.as_str().into()),
             ];
-            page_in(
-                lang,
-                StatusCode::OK,
-                &lang.tr("page-check-title"),
-                &format!(
-                    "<p>{}</p><p style=\"color:#555\">{}</p>",
-                    message_html(&lang.t("page-check", &args)),
-                    escape(&lang.tr("page-check-spam")),
-                ),
-            )
+            let body = html! {
+                p { (message(&lang.t("page-check", &args))) }
+                p style="color:#555" { (lang.tr("page-check-spam")) }
+            };
+            page_in(lang, StatusCode::OK, &lang.tr("page-check-title"), body)
         }
         Err(ServiceError::Invalid(_)) => refused("page-email-no-mail", &typed),
         Err(ServiceError::NotFound(_)) => not_found(lang),
