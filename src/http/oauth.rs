@@ -22,7 +22,7 @@ use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
 use super::AppState;
-use super::page::{page, sentence_page};
+use super::page::{page, seg, sentence_page};
 use std::sync::Arc;
 
 use crate::apps::{App, Origin};
@@ -483,7 +483,7 @@ fn next_steps(public: &str, t: &crate::store::Tenant) -> Markup {
     let app = &t.app_id;
     html! {
         p {
-            a href={ (public) "/console/login/zoom/" (app) } { "Open the console" }
+            a href={ (public) "/console/login/zoom/" (seg(app)) } { "Open the console" }
             " (sign in with Zoom) to set up alerts."
         }
         h2 { "What to do next" }

@@ -4,10 +4,45 @@
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{DOCTYPE, Markup, PreEscaped, Render, html};
 
 use crate::i18n::Lang;
 pub use crate::render::escape_html as escape;
+
+/// A value shown in a maud template, escaped by [`escape`]: besides what maud escapes, it drops the
+/// hidden bidi controls that could make a name read as something else ("Trojan Source").
+#[derive(Clone, Copy)]
+pub struct Text<S>(S);
+
+impl<S: AsRef<str>> Render for Text<S> {
+    fn render_to(&self, buffer: &mut String) {
+        buffer.push_str(&escape(self.0.as_ref()));
+    }
+}
+
+/// `s` for a maud template, as [`Text`].
+pub fn txt<S: AsRef<str>>(s: S) -> Text<S> {
+    Text(s)
+}
+
+/// Percent-encodes `s` as one URL path segment (everything but RFC 3986 unreserved characters), so
+/// a route named `a/b?c` stays one segment.
+pub fn seg(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// Percent-encodes `s` for a query-string value.
+pub fn q(s: &str) -> String {
+    seg(s)
+}
 
 /// A page with a title and a body, in English. `title` is plain text.
 pub fn page(status: StatusCode, title: &str, body: Markup) -> Response {
@@ -34,7 +69,7 @@ fn frame(lang: Lang, title: &str, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 // The window title is plain text, where markup cannot go.
-                title { (title) }
+                title { (txt(title)) }
                 link rel="icon" href="/console/assets/favicon.svg" type="image/svg+xml";
             }
             body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a" {

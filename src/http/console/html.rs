@@ -7,7 +7,7 @@
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use maud::{DOCTYPE, Markup, PreEscaped, Render, html};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::{Fail, Scope};
 use crate::http::auth::Principal;
@@ -18,40 +18,7 @@ pub fn e(s: &str) -> String {
     crate::http::page::escape(s)
 }
 
-/// A value shown in a maud template, escaped by [`e`]: besides what maud escapes, it drops the
-/// hidden bidi controls that could make a name read as something else ("Trojan Source").
-#[derive(Clone, Copy)]
-pub struct Text<S>(S);
-
-impl<S: AsRef<str>> Render for Text<S> {
-    fn render_to(&self, buffer: &mut String) {
-        buffer.push_str(&e(self.0.as_ref()));
-    }
-}
-
-/// `s` for a maud template, as [`Text`].
-pub fn txt<S: AsRef<str>>(s: S) -> Text<S> {
-    Text(s)
-}
-
-/// Percent-encodes `s` as one URL path segment (everything but RFC 3986 unreserved characters), so
-/// a route named `a/b?c` stays one segment.
-pub fn seg(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-/// Percent-encodes `s` for a query-string value.
-pub fn q(s: &str) -> String {
-    seg(s)
-}
+pub use crate::http::page::{q, seg, txt};
 
 /// Which section of a tenant's console a page belongs to (the current nav item).
 #[derive(Clone, Copy, PartialEq, Eq)]
