@@ -15,7 +15,7 @@ use serde::Deserialize;
 use maud::{Markup, PreEscaped, html};
 
 use super::fragments::{error_list, route_select};
-use super::html::{Section, csrf_field, error_summary, flash, page, q};
+use super::html::{Section, csrf_field, error_summary, flash, q, tenant_page};
 use super::{Fail, Posted, Scope, field};
 use crate::http::AppState;
 use crate::http::call;
@@ -187,11 +187,11 @@ async fn render(
             (preview_panel(preview))
         }
     };
-    Ok(page(
+    Ok(tenant_page(
+        sc,
+        Section::Templates,
         status,
         "Templates",
-        Some(&sc.principal),
-        Some((sc, Section::Templates)),
         &b.into_string(),
     ))
 }

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use maud::{Markup, PreEscaped, html};
 
 use super::fragments::{col_heads, error_list};
-use super::html::{Section, csrf_field, error_summary, flash, page, q};
+use super::html::{Section, csrf_field, error_summary, flash, q, tenant_page};
 use super::templates::preview_panel;
 use super::{Fail, Posted, Scope, field};
 use crate::http::AppState;
@@ -116,11 +116,11 @@ async fn render(
             (preview_panel(preview))
         }
     };
-    Ok(page(
+    Ok(tenant_page(
+        sc,
+        Section::Templates,
         status,
         "Wording",
-        Some(&sc.principal),
-        Some((sc, Section::Templates)),
         &b.into_string(),
     ))
 }
