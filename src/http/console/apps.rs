@@ -9,7 +9,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use super::html::{csrf_field, e, flash, page, seg};
+use maud::{Markup, PreEscaped, html};
+
+use super::fragments::facts;
+use super::html::{csrf_field, flash, page, seg};
 use super::{Fail, Operator, Posted, field};
 use crate::http::AppState;
 use crate::http::auth::Principal;
@@ -35,99 +38,114 @@ async fn change(
     list_page(st, &p, Some(flash(&done))).await
 }
 
-fn app_card(a: &AppView, csrf: &str) -> String {
-    let mut c = format!(
-        "<li><h3>{}{}</h3><dl class=\"facts\">\
-         <dt>Webhook URL</dt><dd><code>{}</code></dd>\
-         <dt>Redirect URL</dt><dd><code>{}</code></dd>",
-        e(&a.id),
-        a.name
-            .as_deref()
-            .map(|n| format!(" · {}", e(n)))
-            .unwrap_or_default(),
-        e(&a.webhook_url),
-        e(&a.redirect_url),
-    );
+fn app_card(a: &AppView, csrf: &str) -> Markup {
+    let mut rows = vec![
+        ("Webhook URL", html! { code { (a.webhook_url) } }),
+        ("Redirect URL", html! { code { (a.redirect_url) } }),
+    ];
     if let Some(u) = &a.install_url {
-        c.push_str(&format!(
-            "<dt>Install link</dt><dd><code>{}</code></dd>",
-            e(u)
-        ));
+        rows.push(("Install link", html! { code { (u) } }));
     }
-    c.push_str(&format!(
-        "<dt>Source</dt><dd>{}</dd><dt>Installs</dt><dd>{}</dd>",
-        e(&a.source),
-        a.tenants
-    ));
+    rows.push(("Source", html! { (a.source) }));
+    rows.push(("Installs", html! { (a.tenants) }));
     if !a.read_only {
-        c.push_str(&format!(
-            "<dt>Zoom validation</dt><dd>{}</dd>",
-            a.crc_seen_at
-                .as_deref()
-                .map(|t| format!("seen {}", e(t)))
-                .unwrap_or_else(|| "not seen yet".into())
-        ));
+        let seen = match &a.crc_seen_at {
+            Some(t) => html! { "seen " (t) },
+            None => html! { "not seen yet" },
+        };
+        rows.push(("Zoom validation", seen));
     }
     if let Some(u) = &a.previous_secret_token_until {
-        c.push_str(&format!(
-            "<dt>Previous Secret Token</dt><dd>verifies until {}</dd>",
-            e(u)
-        ));
+        rows.push(("Previous Secret Token", html! { "verifies until " (u) }));
     }
-    c.push_str("</dl>");
-    if a.read_only {
-        c.push_str("<p>Defined in the config file; change it there.</p></li>");
-        return c;
+    html! {
+        li {
+            h3 { (a.id) @if let Some(n) = &a.name { " · " (n) } }
+            (facts(&rows))
+            @if a.read_only {
+                p { "Defined in the config file; change it there." }
+            } @else {
+                (app_forms(&a.id, csrf))
+            }
+        }
     }
-    let base = format!("/console/apps/{}", seg(&a.id));
-    c.push_str(&format!(
-        "<form method=\"post\" action=\"{base}/rotate\">{csrf}\
-         <label for=\"tok-{id}\">New Secret Token</label>\
-         <input id=\"tok-{id}\" name=\"secret_token\" type=\"password\" required autocomplete=\"off\">\
-         <label for=\"ov-{id}\">Seconds the old one still verifies</label>\
-         <input id=\"ov-{id}\" name=\"overlap_secs\" inputmode=\"numeric\" placeholder=\"86400\">\
-         <button type=\"submit\">Rotate</button></form>\
-         <form method=\"post\" action=\"{base}/remove\">{csrf}\
-         <label for=\"rm-{id}\">Type <code>{id}</code> to remove the app and purge all its accounts</label>\
-         <input id=\"rm-{id}\" name=\"confirm\" required autocomplete=\"off\">\
-         <button type=\"submit\" class=\"danger\">Remove</button></form></li>",
-        csrf = csrf_field(csrf),
-        id = e(&a.id),
-    ));
-    c
+}
+
+/// The forms of an added app: rotate its Secret Token, remove it.
+fn app_forms(id: &str, csrf: &str) -> Markup {
+    let base = format!("/console/apps/{}", seg(id));
+    let (tok, ov, rm) = (format!("tok-{id}"), format!("ov-{id}"), format!("rm-{id}"));
+    html! {
+        form method="post" action={ (base) "/rotate" } {
+            (PreEscaped(csrf_field(csrf)))
+            label for=(tok) { "New Secret Token" }
+            input id=(tok) name="secret_token" type="password" required autocomplete="off";
+            label for=(ov) { "Seconds the old one still verifies" }
+            input id=(ov) name="overlap_secs" inputmode="numeric" placeholder="86400";
+            button type="submit" { "Rotate" }
+        }
+        form method="post" action={ (base) "/remove" } {
+            (PreEscaped(csrf_field(csrf)))
+            label for=(rm) {
+                "Type " code { (id) } " to remove the app and purge all its accounts"
+            }
+            input id=(rm) name="confirm" required autocomplete="off";
+            button type="submit" class="danger" { "Remove" }
+        }
+    }
 }
 
 async fn list_page(st: &AppState, p: &Principal, note: Option<String>) -> Result<Response, Fail> {
     let csrf = p.csrf().unwrap_or("");
-    let mut body = note.unwrap_or_default();
-    body.push_str(&format!(
-        "<h2>Invite a community</h2>\
-         <p>The link opens a guided page where the community connects its own Zoom app. It works \
-         once and expires.</p>\
-         <form method=\"post\" action=\"/console/apps/invite\">{}\
-         <label for=\"inv-name\">Whose app (optional)</label><input id=\"inv-name\" name=\"name\">\
-         <label for=\"inv-id\">App id (optional)</label><input id=\"inv-id\" name=\"app_id\">\
-         <button type=\"submit\">Create invitation</button></form>\
-         <h2>Add an app</h2>\
-         <p>With the values from the Zoom app: Secret Token (Features, Access), and for an app that \
-         accounts install, Client ID and Client Secret (App Credentials). Secrets are stored \
-         encrypted and never shown again.</p>\
-         <form method=\"post\" action=\"/console/apps/add\">{}\
-         <label for=\"add-id\">App id (part of the webhook URL)</label><input id=\"add-id\" name=\"id\" required>\
-         <label for=\"add-name\">Whose app (optional)</label><input id=\"add-name\" name=\"name\">\
-         <label for=\"add-token\">Secret Token</label><input id=\"add-token\" name=\"secret_token\" type=\"password\" required autocomplete=\"off\">\
-         <label for=\"add-cid\">Client ID (optional)</label><input id=\"add-cid\" name=\"client_id\" autocomplete=\"off\">\
-         <label for=\"add-cs\">Client Secret (optional)</label><input id=\"add-cs\" name=\"client_secret\" type=\"password\" autocomplete=\"off\">\
-         <button type=\"submit\">Add app</button></form>\
-         <h2>Apps</h2><ul class=\"cards\">",
-        csrf_field(csrf),
-        csrf_field(csrf)
-    ));
-    for a in apps::list(&call::operator(st)).await? {
-        body.push_str(&app_card(&a, csrf));
-    }
-    body.push_str("</ul>");
-    Ok(page(StatusCode::OK, "Zoom apps", Some(p), None, &body))
+    let apps = apps::list(&call::operator(st)).await?;
+    let body = html! {
+        // `note` is a flash line from html.rs, escaped there.
+        @if let Some(n) = note { (PreEscaped(n)) }
+        h2 { "Invite a community" }
+        p {
+            "The link opens a guided page where the community connects its own Zoom app. It works \
+             once and expires."
+        }
+        form method="post" action="/console/apps/invite" {
+            (PreEscaped(csrf_field(csrf)))
+            label for="inv-name" { "Whose app (optional)" }
+            input id="inv-name" name="name";
+            label for="inv-id" { "App id (optional)" }
+            input id="inv-id" name="app_id";
+            button type="submit" { "Create invitation" }
+        }
+        h2 { "Add an app" }
+        p {
+            "With the values from the Zoom app: Secret Token (Features, Access), and for an app \
+             that accounts install, Client ID and Client Secret (App Credentials). Secrets are \
+             stored encrypted and never shown again."
+        }
+        form method="post" action="/console/apps/add" {
+            (PreEscaped(csrf_field(csrf)))
+            label for="add-id" { "App id (part of the webhook URL)" }
+            input id="add-id" name="id" required;
+            label for="add-name" { "Whose app (optional)" }
+            input id="add-name" name="name";
+            label for="add-token" { "Secret Token" }
+            input id="add-token" name="secret_token" type="password" required autocomplete="off";
+            label for="add-cid" { "Client ID (optional)" }
+            input id="add-cid" name="client_id" autocomplete="off";
+            label for="add-cs" { "Client Secret (optional)" }
+            input id="add-cs" name="client_secret" type="password" autocomplete="off";
+            button type="submit" { "Add app" }
+        }
+        h2 { "Apps" }
+        ul class="cards" {
+            @for a in &apps { (app_card(a, csrf)) }
+        }
+    };
+    Ok(page(
+        StatusCode::OK,
+        "Zoom apps",
+        Some(p),
+        None,
+        &body.into_string(),
+    ))
 }
 
 pub async fn list(State(st): State<AppState>, Operator(p): Operator) -> Result<Response, Fail> {

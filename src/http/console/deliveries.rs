@@ -6,9 +6,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::html::{
-    Section, button_form, csrf_field, e, error_summary, flash, options, shown, tenant_page,
-};
+use maud::{Markup, PreEscaped, html};
+
+use super::fragments::{col_heads, facts, route_select, table_region};
+use super::html::{Section, button_form, csrf_field, error_summary, flash, shown, tenant_page};
 use super::{Fail, Posted, Scope, field, words};
 use crate::http::AppState;
 use crate::http::call;
@@ -57,72 +58,81 @@ pub async fn list(
             .map(|d| d.target)
             .collect();
     let routes = route_names(&ctx, &sc).await?;
-    let mut b = String::new();
-    if let Some(n) = f.requeued {
-        b.push_str(&flash(&format!(
+    let requeued = f.requeued.map(|n| {
+        format!(
             "{} queued again.",
             words::sentence(&words::count(n, "delivery", "deliveries"))
-        )));
-    }
-    b.push_str(&format!(
-        "<form method=\"get\" action=\"{}\" class=\"row\"><div class=\"field\">\
-         <label for=\"f-route\">Route</label><select id=\"f-route\" name=\"route\"><option value=\"\">(all)</option>",
-        e(&sc.url("/deliveries"))
-    ));
-    b.push_str(&options(&routes, route.as_deref()));
-    b.push_str(&format!(
-        "</select></div><div class=\"check\"><input type=\"checkbox\" id=\"f-failed\" name=\"failed\" value=\"1\"{}>\
-         <label for=\"f-failed\">Only failures</label></div><button type=\"submit\">Filter</button></form>",
-        if failed { " checked" } else { "" }
-    ));
-    if rows.is_empty() {
-        b.push_str("<p>No deliveries to show.</p>");
-    } else {
-        b.push_str(&per_event(&rows, &names));
-        b.push_str(
-            "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Deliveries\">\
-             <table class=\"stack\"><thead><tr><th scope=\"col\">State</th>\
-             <th scope=\"col\">What</th><th scope=\"col\">Route</th><th scope=\"col\">To</th>\
-             <th scope=\"col\">When</th><th scope=\"col\">Reason or last result</th>\
-             <th scope=\"col\"><span class=\"sr-only\">Actions</span></th></tr></thead><tbody>",
-        );
-        for r in &rows {
-            let badge = match r.state.as_str() {
-                "sent" => "ok",
-                "dead" => "bad",
-                _ => "",
-            };
-            let action = match (r.state.as_str(), disabled.contains(&r.target)) {
-                ("dead", false) => button_form(
-                    &sc.url(&format!("/deliveries/{}/retry", r.id)),
-                    sc.csrf(),
-                    "Retry",
-                    &[],
-                ),
-                ("dead", true) => format!(
-                    "<a href=\"{}\">Destination turned off: enable it first</a>",
-                    e(&sc.url(""))
-                ),
-                _ => String::new(),
-            };
-            b.push_str(&format!(
-                "<tr class=\"state-{}\"><td data-label=\"State\"><a href=\"{}\"><span class=\"badge {badge}\">{}</span></a></td>\
-                 <td data-label=\"What\">{}</td><td data-label=\"Route\">{}</td><td data-label=\"To\">{}</td>\
-                 <td data-label=\"When\">{}</td><td data-label=\"Reason\">{}</td><td>{action}</td></tr>",
-                e(&r.state),
-                e(&sc.url(&format!("/deliveries/{}", r.id))),
-                e(words::delivery_state(&r.state)),
-                e(&words::what(&r.event, r.test)),
-                e(&r.route),
-                e(&words::destination_named(&r.target, &names)),
-                words::time(&r.at),
-                e(r.detail.as_deref().unwrap_or("")),
-            ));
+        )
+    });
+    let b = html! {
+        @if let Some(n) = requeued { (PreEscaped(flash(&n))) }
+        form method="get" action=(sc.url("/deliveries")) class="row" {
+            (route_select("f-route", "Route", "(all)", &routes, route.as_deref()))
+            div class="check" {
+                input type="checkbox" id="f-failed" name="failed" value="1" checked[failed];
+                label for="f-failed" { "Only failures" }
+            }
+            button type="submit" { "Filter" }
         }
-        b.push_str("</tbody></table></div>");
+        @if rows.is_empty() {
+            p { "No deliveries to show." }
+        } @else {
+            (per_event(&rows, &names))
+            (table_region("Deliveries", Some("stack"), html! {
+                (col_heads(&["State", "What", "Route", "To", "When", "Reason or last result"]))
+                th scope="col" { span class="sr-only" { "Actions" } }
+            }, html! {
+                @for r in &rows { (delivery_row(&sc, r, &names, disabled.contains(&r.target))) }
+            }))
+        }
+        (replay_form(&sc, &routes, &[]))
+    };
+    shown(&sc, Section::Deliveries, "Delivery log", &b.into_string())
+}
+
+/// A delivery's state as a badge, in words.
+fn state_badge(state: &str) -> Markup {
+    let class = match state {
+        "sent" => "badge ok",
+        "dead" => "badge bad",
+        _ => "badge",
+    };
+    html! { span class=(class) { (words::delivery_state(state)) } }
+}
+
+/// One row of the delivery log, with Retry for a dead letter whose destination is enabled.
+fn delivery_row(
+    sc: &Scope,
+    r: &deliveries::DeliveryView,
+    names: &std::collections::BTreeMap<i64, String>,
+    target_disabled: bool,
+) -> Markup {
+    html! {
+        tr class={ "state-" (r.state) } {
+            td data-label="State" {
+                a href=(sc.url(&format!("/deliveries/{}", r.id))) { (state_badge(&r.state)) }
+            }
+            td data-label="What" { (words::what(&r.event, r.test)) }
+            td data-label="Route" { (r.route) }
+            td data-label="To" { (words::destination_named(&r.target, names)) }
+            td data-label="When" { (words::time_tag(&r.at)) }
+            td data-label="Reason" { (r.detail.as_deref().unwrap_or("")) }
+            td {
+                @if r.state == "dead" {
+                    @if target_disabled {
+                        a href=(sc.url("")) { "Destination turned off: enable it first" }
+                    } @else {
+                        (retry_button(sc, r.id))
+                    }
+                }
+            }
+        }
     }
-    b.push_str(&replay_form(&sc, &routes, &[]));
-    shown(&sc, Section::Deliveries, "Delivery log", &b)
+}
+
+fn retry_button(sc: &Scope, id: u64) -> Markup {
+    let action = sc.url(&format!("/deliveries/{id}/retry"));
+    PreEscaped(button_form(&action, sc.csrf(), "Retry", &[]))
 }
 
 /// The newest events at a glance, one line each: what happened, and each destination's outcome
@@ -131,7 +141,7 @@ pub async fn list(
 fn per_event(
     rows: &[deliveries::DeliveryView],
     names: &std::collections::BTreeMap<i64, String>,
-) -> String {
+) -> Markup {
     use std::collections::BTreeMap;
     // Newest first: rows come newest first, and the map keeps the order of first appearance.
     let mut order: Vec<(u64, String, String)> = Vec::new();
@@ -152,61 +162,67 @@ fn per_event(
         }
         groups.entry(key).or_default().push(r);
     }
-    let mut b = String::from(
-        "<section aria-labelledby=\"events-h\"><h2 id=\"events-h\">Latest events</h2><ul class=\"cards\">",
-    );
-    for key in &order {
-        let g = &groups[key];
-        let first = g[0];
-        let outcomes: Vec<String> = g
-            .iter()
-            .map(|r| {
-                let (mark, label) = match r.state.as_str() {
-                    "sent" => ("✓", "delivered"),
-                    "dead" => ("✗", "failed"),
-                    _ => ("…", "waiting"),
-                };
-                let why = match (r.state.as_str(), &r.detail) {
-                    ("dead", Some(d)) => format!(" ({})", e(d)),
-                    _ => String::new(),
-                };
-                format!(
-                    "{} <span aria-label=\"{label}\">{mark}</span>{why}",
-                    e(&words::destination_named(&r.target, names))
-                )
-            })
-            .collect();
-        b.push_str(&format!(
-            "<li><strong>{}</strong>, {} · {}: {}</li>",
-            e(&words::what(&first.event, first.test)),
-            e(&first.route),
-            words::time(&first.at),
-            outcomes.join("; ")
-        ));
+    html! {
+        section aria-labelledby="events-h" {
+            h2 id="events-h" { "Latest events" }
+            ul class="cards" {
+                @for key in &order {
+                    @let g = &groups[key];
+                    li {
+                        strong { (words::what(&g[0].event, g[0].test)) } ", " (g[0].route) " · "
+                        (words::time_tag(&g[0].at)) ": "
+                        @for (i, r) in g.iter().enumerate() {
+                            @if i > 0 { "; " }
+                            (outcome(r, names))
+                        }
+                    }
+                }
+            }
+        }
+        h2 { "Every delivery" }
     }
-    b.push_str("</ul></section><h2>Every delivery</h2>");
-    b
 }
 
-fn replay_form(sc: &super::Scope, routes: &[String], errs: &[FieldError]) -> String {
-    let mut b = format!(
-        "<section aria-labelledby=\"replay-h\"><h2 id=\"replay-h\">Replay failures</h2>{}\
-         <p>Queue again every failed delivery that failed since a time, e.g. after fixing a destination.</p>\
-         <form method=\"post\" action=\"{}\">{}\
-         <div class=\"field\"><label for=\"since\">Since</label>\
-         <p class=\"hint\" id=\"since-hint\">An age such as 2h, 30m or 7d, or a time such as 2026-01-31T18:00:00Z.</p>\
-         <input id=\"since\" name=\"since\" required aria-describedby=\"since-hint\" value=\"24h\"></div>\
-         <div class=\"field\"><label for=\"replay-route\">Route</label><select id=\"replay-route\" name=\"route\">\
-         <option value=\"\">(all)</option>",
-        error_summary(errs),
-        e(&sc.url("/deliveries/replay")),
-        csrf_field(sc.csrf())
-    );
-    for r in routes {
-        b.push_str(&format!("<option value=\"{}\">{}</option>", e(r), e(r)));
+/// A destination and how its delivery went: ✓, ✗ with the reason, or … while it waits.
+fn outcome(
+    r: &deliveries::DeliveryView,
+    names: &std::collections::BTreeMap<i64, String>,
+) -> Markup {
+    let (mark, label) = match r.state.as_str() {
+        "sent" => ("✓", "delivered"),
+        "dead" => ("✗", "failed"),
+        _ => ("…", "waiting"),
+    };
+    html! {
+        (words::destination_named(&r.target, names)) " "
+        span aria-label=(label) { (mark) }
+        @if let ("dead", Some(d)) = (r.state.as_str(), &r.detail) { " (" (d) ")" }
     }
-    b.push_str("</select></div><button type=\"submit\">Replay</button></form></section>");
-    b
+}
+
+fn replay_form(sc: &super::Scope, routes: &[String], errs: &[FieldError]) -> Markup {
+    html! {
+        section aria-labelledby="replay-h" {
+            h2 id="replay-h" { "Replay failures" }
+            (PreEscaped(error_summary(errs)))
+            p {
+                "Queue again every failed delivery that failed since a time, e.g. after fixing a \
+                 destination."
+            }
+            form method="post" action=(sc.url("/deliveries/replay")) {
+                (PreEscaped(csrf_field(sc.csrf())))
+                div class="field" {
+                    label for="since" { "Since" }
+                    p class="hint" id="since-hint" {
+                        "An age such as 2h, 30m or 7d, or a time such as 2026-01-31T18:00:00Z."
+                    }
+                    input id="since" name="since" required aria-describedby="since-hint" value="24h";
+                }
+                (route_select("replay-route", "Route", "(all)", routes, None))
+                button type="submit" { "Replay" }
+            }
+        }
+    }
 }
 
 pub async fn replay(
@@ -235,7 +251,7 @@ pub async fn replay(
                 Section::Deliveries,
                 StatusCode::BAD_REQUEST,
                 "Delivery log",
-                &replay_form(&sc, &routes, &errs),
+                &replay_form(&sc, &routes, &errs).into_string(),
             ))
         }
         Err(e) => Err(e.into()),
@@ -273,61 +289,57 @@ pub async fn show(
     let d = owned(&st, &sc, id).await?;
     let names = call::operator(&st).chat_names(&sc.app, &sc.account).await?;
     let v = &d.delivery;
-    let mut b = format!(
-        "<dl class=\"facts\"><dt>State</dt><dd>{}</dd><dt>What</dt><dd>{}</dd><dt>Route</dt><dd>{}</dd>\
-         <dt>To</dt><dd>{}</dd><dt>Attempts</dt><dd>{}</dd><dt>When</dt><dd>{}</dd>\
-         <dt>Reason or last result</dt><dd>{}</dd></dl>",
-        e(words::delivery_state(&v.state)),
-        e(&words::what(&v.event, v.test)),
-        e(&v.route),
-        e(&words::destination_named(&v.target, &names)),
-        v.attempts,
-        words::time(&v.at),
-        e(v.detail.as_deref().unwrap_or("")),
-    );
-    if v.state == "dead" {
-        b.push_str(&button_form(
-            &sc.url(&format!("/deliveries/{id}/retry")),
-            sc.csrf(),
-            "Retry",
-            &[],
-        ));
-    }
-    b.push_str("<h2>Attempts</h2>");
-    if d.attempts.is_empty() {
-        b.push_str("<p>No attempt yet.</p>");
-    } else {
-        b.push_str(
-            "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Attempts\"><table>\
-             <thead><tr><th scope=\"col\">#</th><th scope=\"col\">When</th><th scope=\"col\">Outcome</th>\
-             <th scope=\"col\">Status</th><th scope=\"col\">Took</th><th scope=\"col\">Detail</th></tr></thead><tbody>",
-        );
-        for a in &d.attempts {
-            b.push_str(&format!(
-                "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{} ms</td><td>{}</td></tr>",
-                a.attempt,
-                words::time(&a.at),
-                e(&a.outcome),
-                a.status.map(|s| s.to_string()).unwrap_or_default(),
-                a.latency_ms,
-                e(&a.detail)
-            ));
-        }
-        b.push_str("</tbody></table></div>");
-    }
-    b.push_str("<h2>Message</h2>");
     let text = match &d.message {
         Message::Telegram { html } => html.clone(),
         Message::Email { subject, text, .. } => format!("Subject: {subject}\n\n{text}"),
         Message::Webhook { json } => json.clone(),
         Message::Log { text } => text.clone(),
     };
-    b.push_str(&format!("<pre tabindex=\"0\">{}</pre>", e(&text)));
-    b.push_str(&format!(
-        "<p><a href=\"{}\">Back to the delivery log</a></p>",
-        e(&sc.url("/deliveries"))
-    ));
-    shown(&sc, Section::Deliveries, &format!("Delivery {id}"), &b)
+    let b = html! {
+        (facts(&[
+            ("State", html! { (words::delivery_state(&v.state)) }),
+            ("What", html! { (words::what(&v.event, v.test)) }),
+            ("Route", html! { (v.route) }),
+            ("To", html! { (words::destination_named(&v.target, &names)) }),
+            ("Attempts", html! { (v.attempts) }),
+            ("When", words::time_tag(&v.at)),
+            ("Reason or last result", html! { (v.detail.as_deref().unwrap_or("")) }),
+        ]))
+        @if v.state == "dead" { (retry_button(&sc, id)) }
+        h2 { "Attempts" }
+        @if d.attempts.is_empty() {
+            p { "No attempt yet." }
+        } @else {
+            (table_region(
+                "Attempts",
+                None,
+                col_heads(&["#", "When", "Outcome", "Status", "Took", "Detail"]),
+                html! { @for a in &d.attempts { (attempt_row(a)) } },
+            ))
+        }
+        h2 { "Message" }
+        pre tabindex="0" { (text) }
+        p { a href=(sc.url("/deliveries")) { "Back to the delivery log" } }
+    };
+    shown(
+        &sc,
+        Section::Deliveries,
+        &format!("Delivery {id}"),
+        &b.into_string(),
+    )
+}
+
+fn attempt_row(a: &deliveries::AttemptView) -> Markup {
+    html! {
+        tr {
+            td { (a.attempt) }
+            td { (words::time_tag(&a.at)) }
+            td { (a.outcome) }
+            td { @if let Some(s) = a.status { (s) } }
+            td { (a.latency_ms) " ms" }
+            td { (a.detail) }
+        }
+    }
 }
 
 pub async fn retry(

@@ -5,7 +5,9 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 
-use super::html::{Section, button_form, e, seg, shown};
+use maud::{Markup, PreEscaped, html};
+
+use super::html::{Section, button_form, seg, shown};
 use super::{Fail, Posted, Scope};
 use crate::http::AppState;
 use crate::http::call;
@@ -29,21 +31,32 @@ pub(super) fn qr_svg(url: &str) -> Option<String> {
 }
 
 /// The share block of one join link: the link with a copy button, its QR code and a short text.
-pub(super) fn share_block(route: &str, url: &str, id: &str) -> String {
+pub(super) fn share(route: &str, url: &str, id: &str) -> Markup {
     let text = format!("Want a message when \"{route}\" starts on Zoom? Sign up here: {url}");
-    format!(
-        "<div class=\"share\">\
-         <p><label for=\"join-{id}\">Join link</label><br>\
-         <input id=\"join-{id}\" readonly value=\"{u}\" size=\"48\"> \
-         <button type=\"button\" data-copy=\"join-{id}\">Copy link</button></p>\
-         <div class=\"qr\">{qr}</div>\
-         <p><label for=\"text-{id}\">Text to share in your group's chat or newsletter</label><br>\
-         <textarea id=\"text-{id}\" readonly rows=\"3\" cols=\"48\">{t}</textarea><br>\
-         <button type=\"button\" data-copy=\"text-{id}\">Copy text</button></p></div>",
-        u = e(url),
-        qr = qr_svg(url).unwrap_or_default(),
-        t = e(&text),
-    )
+    let (link_id, text_id) = (format!("join-{id}"), format!("text-{id}"));
+    html! {
+        div class="share" {
+            p {
+                label for=(link_id) { "Join link" } br;
+                input id=(link_id) readonly value=(url) size="48";
+                " "
+                button type="button" data-copy=(link_id) { "Copy link" }
+            }
+            // Safe: the SVG is drawn by the qrcode crate from the link's bits; no text of the link
+            // is in it.
+            div class="qr" { (PreEscaped(qr_svg(url).unwrap_or_default())) }
+            p {
+                label for=(text_id) { "Text to share in your group's chat or newsletter" } br;
+                textarea id=(text_id) readonly rows="3" cols="48" { (text) } br;
+                button type="button" data-copy=(text_id) { "Copy text" }
+            }
+        }
+    }
+}
+
+/// [`share`] as a string, for the pages still assembled as strings.
+pub(super) fn share_block(route: &str, url: &str, id: &str) -> String {
+    share(route, url, id).into_string()
 }
 
 pub async fn show(
@@ -60,60 +73,61 @@ pub async fn show(
             .filter(|s| s.kind == kind && (state.is_none() || s.state.as_deref() == state))
             .count()
     };
-    let mut b = format!(
-        "<h2>Members</h2><ul>\
-         <li>Telegram: {}</li>\
-         <li>Email: {} confirmed, {} paused, {} waiting for confirmation</li></ul>\
-         <p><a href=\"{}\">See every subscriber</a></p>",
-        super::words::count(count("telegram", None), "member", "members"),
-        count("email", Some("confirmed")),
-        count("email", Some("paused")),
-        count("email", Some("waiting")),
-        e(&sc.url("/subscriptions")),
-    );
-    b.push_str(
-        "<h2>Join link</h2><p>Share one link: each member picks Telegram or email on its page and \
-         manages their own alerts. Email addresses must confirm before anything is sent. A link \
-         works until you revoke its code.</p>",
-    );
     let links = codes::join_links(&ctx, &sc.app, &sc.account, &route.name).await?;
-    for l in &links {
-        b.push_str(&share_block(&route.name, &l.url, &l.id));
-        b.push_str(&button_form(
-            &sc.url(&format!("/routes/{}/codes/revoke", seg(&route.name))),
-            sc.csrf(),
-            "Stop this link",
-            &[("id", &l.id)],
-        ));
-        b.push_str(
-            "<p class=\"hint\">Stopping it makes the link and its code useless; members who \
-             joined keep their alerts. You can make a new link afterwards.</p>",
-        );
-    }
-    if links.is_empty() {
-        if st.config.bot.is_some() || st.config.email.is_some() {
-            b.push_str(&button_form(
-                &sc.url(&format!("/routes/{}/codes", seg(&route.name))),
-                sc.csrf(),
-                "Make a join link",
-                &[("kind", "subscribe")],
-            ));
-        } else {
-            b.push_str(
-                "<p>Members cannot join by themselves yet: the relay has neither a Telegram bot \
-                 nor email set up. Ask its operator.</p>",
-            );
+    let route_url = sc.url(&format!("/routes/{}", seg(&route.name)));
+    let can_join = st.config.bot.is_some() || st.config.email.is_some();
+    let b = html! {
+        h2 { "Members" }
+        ul {
+            li { "Telegram: " (super::words::count(count("telegram", None), "member", "members")) }
+            li {
+                "Email: " (count("email", Some("confirmed"))) " confirmed, "
+                (count("email", Some("paused"))) " paused, "
+                (count("email", Some("waiting"))) " waiting for confirmation"
+            }
         }
-    }
-    b.push_str(&format!(
-        "<p><a href=\"{}\">Back to the route</a></p>",
-        e(&sc.url(&format!("/routes/{}", seg(&route.name))))
-    ));
+        p { a href=(sc.url("/subscriptions")) { "See every subscriber" } }
+        h2 { "Join link" }
+        p {
+            "Share one link: each member picks Telegram or email on its page and manages their \
+             own alerts. Email addresses must confirm before anything is sent. A link works until \
+             you revoke its code."
+        }
+        @for l in &links {
+            (share(&route.name, &l.url, &l.id))
+            (PreEscaped(button_form(
+                &format!("{route_url}/codes/revoke"),
+                sc.csrf(),
+                "Stop this link",
+                &[("id", &l.id)],
+            )))
+            p class="hint" {
+                "Stopping it makes the link and its code useless; members who joined keep their \
+                 alerts. You can make a new link afterwards."
+            }
+        }
+        @if links.is_empty() {
+            @if can_join {
+                (PreEscaped(button_form(
+                    &format!("{route_url}/codes"),
+                    sc.csrf(),
+                    "Make a join link",
+                    &[("kind", "subscribe")],
+                )))
+            } @else {
+                p {
+                    "Members cannot join by themselves yet: the relay has neither a Telegram bot \
+                     nor email set up. Ask its operator."
+                }
+            }
+        }
+        p { a href=(route_url) { "Back to the route" } }
+    };
     shown(
         &sc,
         Section::Routes,
         &format!("Members of {}", route.name),
-        &b,
+        &b.into_string(),
     )
 }
 

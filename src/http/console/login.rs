@@ -6,11 +6,12 @@ use axum::Form;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use maud::html;
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 use subtle::ConstantTimeEq;
 
-use super::html::{e, page, seg};
+use super::html::{page, seg};
 use super::{Fail, check_csrf, signed_in};
 use crate::http::AppState;
 use crate::http::auth::{SESSION_COOKIE, cookie, session_cookie, start_session};
@@ -24,53 +25,50 @@ pub async fn show(State(st): State<AppState>, headers: HeaderMap) -> Response {
 }
 
 fn login_page(st: &AppState, status: StatusCode, error: Option<&str>) -> Response {
-    let mut body = String::new();
-    if let Some(m) = error {
-        body.push_str(&format!(
-            "<div class=\"error-summary\" role=\"alert\"><p>{}</p></div>",
-            e(m)
-        ));
-    }
     let apps: Vec<_> = st
         .apps
         .all()
         .into_iter()
         .filter(|a| a.has_oauth())
         .collect();
-    body.push_str("<section aria-labelledby=\"zoom-h\"><h2 id=\"zoom-h\">Organizers</h2>");
-    if apps.is_empty() {
-        body.push_str(
-            "<p>This relay has no Zoom app with OAuth credentials, so there is no Zoom sign-in. \
-             Ask the operator for access.</p>",
-        );
-    } else {
-        body.push_str(
-            "<p>Sign in with Zoom as an Owner or Admin of the Zoom account that installed the \
-             app. Other members of the account cannot manage its alerts.</p><ul class=\"plain\">",
-        );
-        for a in apps {
-            let label = if a.id == "default" {
-                "Sign in with Zoom".to_string()
-            } else {
-                format!("Sign in with Zoom ({})", a.id)
-            };
-            body.push_str(&format!(
-                "<li><a class=\"button\" href=\"/console/login/zoom/{}\">{}</a></li>",
-                seg(&a.id),
-                e(&label)
-            ));
+    let body = html! {
+        @if let Some(m) = error {
+            div class="error-summary" role="alert" { p { (m) } }
         }
-        body.push_str("</ul>");
-    }
-    body.push_str("</section>");
-    body.push_str(
-        "<section aria-labelledby=\"op-h\"><h2 id=\"op-h\">Operator</h2>\
-         <form method=\"post\" action=\"/console/login\">\
-         <label for=\"token\">Operator token</label>\
-         <input id=\"token\" name=\"token\" type=\"password\" autocomplete=\"current-password\" required>\
-         <button type=\"submit\">Sign in</button></form></section>",
-    );
-    page(status, "Sign in", None, None, &body)
+        section aria-labelledby="zoom-h" {
+            h2 id="zoom-h" { "Organizers" }
+            @if apps.is_empty() {
+                p {
+                    "This relay has no Zoom app with OAuth credentials, so there is no Zoom \
+                     sign-in. Ask the operator for access."
+                }
+            } @else {
+                p {
+                    "Sign in with Zoom as an Owner or Admin of the Zoom account that installed the \
+                     app. Other members of the account cannot manage its alerts."
+                }
+                ul class="plain" {
+                    @for a in &apps {
+                        li {
+                            a class="button" href={ "/console/login/zoom/" (seg(&a.id)) } {
+                                "Sign in with Zoom"
+                                @if a.id != "default" { " (" (a.id) ")" }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        section aria-labelledby="op-h" {
+            h2 id="op-h" { "Operator" }
+            form method="post" action="/console/login" {
+                label for="token" { "Operator token" }
+                input id="token" name="token" type="password" autocomplete="current-password" required;
+                button type="submit" { "Sign in" }
+            }
+        }
+    };
+    page(status, "Sign in", None, None, &body.into_string())
 }
 
 #[derive(Deserialize)]

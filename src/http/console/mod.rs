@@ -13,6 +13,7 @@
 mod apps;
 mod dashboard;
 mod deliveries;
+mod fragments;
 mod html;
 mod join;
 mod login;

@@ -6,109 +6,116 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use secrecy::SecretString;
 
-use super::html::{Section, button_form, csrf_field, e, shown};
+use maud::{Markup, PreEscaped, html};
+
+use super::html::{Section, button_form, csrf_field, shown};
 use super::{Fail, Posted, Scope, field};
 use crate::http::AppState;
 use crate::http::call;
 use crate::service::ServiceError;
 use crate::service::own_bots;
 
-const STEPS: &str = "<ol><li>In Telegram, open <a href=\"https://t.me/BotFather\">@BotFather</a> \
-    and send <code>/newbot</code>. Choose a name and a username ending in <code>bot</code>.</li>\
-    <li>BotFather answers with a token like <code>123456789:AAF…</code>. Copy it.</li>\
-    <li>Paste it below and press <b>Connect</b>. The relay checks it with Telegram and keeps it \
-    locked away; nobody can read it back, not even you.</li></ol>";
+/// How to get a token from @BotFather.
+fn steps() -> Markup {
+    html! {
+        ol {
+            li {
+                "In Telegram, open " a href="https://t.me/BotFather" { "@BotFather" }
+                " and send " code { "/newbot" } ". Choose a name and a username ending in "
+                code { "bot" } "."
+            }
+            li { "BotFather answers with a token like " code { "123456789:AAF…" } ". Copy it." }
+            li {
+                "Paste it below and press " b { "Connect" } ". The relay checks it with Telegram \
+                 and keeps it locked away; nobody can read it back, not even you."
+            }
+        }
+    }
+}
 
-fn connect_form(sc: &super::Scope, label: &str) -> String {
-    format!(
-        "<form method=\"post\" action=\"{}\">{}<label for=\"bot-token\">Bot token from @BotFather</label>\
-         <input id=\"bot-token\" name=\"token\" type=\"password\" autocomplete=\"off\" required>\
-         <button type=\"submit\">{}</button></form>",
-        e(&sc.url("/bot")),
-        csrf_field(sc.csrf()),
-        e(label)
-    )
+fn connect_form(sc: &super::Scope, label: &str) -> Markup {
+    html! {
+        form method="post" action=(sc.url("/bot")) {
+            (PreEscaped(csrf_field(sc.csrf())))
+            label for="bot-token" { "Bot token from @BotFather" }
+            input id="bot-token" name="token" type="password" autocomplete="off" required;
+            button type="submit" { (label) }
+        }
+    }
+}
+
+/// The page before a bot is connected.
+fn not_connected(sc: &super::Scope) -> Markup {
+    html! {
+        p {
+            "Alerts go through the relay's shared bot. Your community can use a bot of its own \
+             instead: members then see your bot's name and picture, and its sending limits are \
+             yours alone."
+        }
+        (steps())
+        (connect_form(sc, "Connect"))
+    }
+}
+
+/// The page of a connected bot: its health, what still goes through the shared bot, and the forms
+/// to change its token or disconnect it.
+fn connected(sc: &super::Scope, v: &own_bots::OwnBotView) -> Markup {
+    let members = v.still_on_shared_bot.iter().filter(|l| l.member).count();
+    let groups = v.still_on_shared_bot.iter().filter(|l| !l.member);
+    html! {
+        p {
+            "Your bot: " a href=(v.link) { "@" (v.username) } ". "
+            @if v.health == "ok" {
+                "Telegram accepts its token."
+            } @else {
+                strong { "Turned off:" } " "
+                (v.problem.as_deref().unwrap_or("Telegram refused its token"))
+                ". Get a new token from @BotFather (" code { "/mybots" } ", your bot, API Token) \
+                 and connect it again below."
+            }
+        }
+        @if v.still_on_shared_bot.is_empty() {
+            p { "Nothing goes through the shared bot any more." }
+        } @else {
+            h2 { "Still on the shared bot" }
+            p {
+                (members) " member subscription(s) keep getting alerts from the shared bot until \
+                 the member opens @" (v.username) " and presses Start with the join link."
+            }
+            @if members > 0 {
+                p {
+                    @if v.moved_message_at_ms.is_some() {
+                        "They have been sent the moving message. "
+                    }
+                    "Send each of them one message, through the shared bot, saying where your \
+                     alerts are now:"
+                }
+                (PreEscaped(button_form(&sc.url("/bot/moved"), sc.csrf(), "Send the moving message", &[])))
+            }
+            @for g in groups {
+                p {
+                    "Route " b { (g.route) } " posts in chat " code { (g.chat_id) }
+                    " through the shared bot: add @" (v.username) " to that group and send "
+                    code { "/link CODE" } " there with a new link code."
+                }
+            }
+        }
+        h2 { "Change the token" }
+        (connect_form(sc, "Connect again"))
+        h2 { "Disconnect" }
+        p { "Alerts go through the shared bot again." }
+        (PreEscaped(button_form(&sc.url("/bot/remove"), sc.csrf(), "Disconnect the bot", &[])))
+    }
 }
 
 pub async fn show(State(st): State<AppState>, sc: Scope) -> Result<Response, Fail> {
     let ctx = call::operator(&st);
-    let mut b = String::new();
-    match own_bots::show(&ctx, &sc.app, &sc.account).await {
-        Err(ServiceError::NotFound(_)) => {
-            b.push_str(
-                "<p>Alerts go through the relay's shared bot. Your community can use a bot of its \
-                 own instead: members then see your bot's name and picture, and its sending limits \
-                 are yours alone.</p>",
-            );
-            b.push_str(STEPS);
-            b.push_str(&connect_form(&sc, "Connect"));
-        }
+    let b = match own_bots::show(&ctx, &sc.app, &sc.account).await {
+        Err(ServiceError::NotFound(_)) => not_connected(&sc),
         Err(other) => return Err(other.into()),
-        Ok(v) => {
-            b.push_str(&format!(
-                "<p>Your bot: <a href=\"{}\">@{}</a>. {}</p>",
-                e(&v.link),
-                e(&v.username),
-                if v.health == "ok" {
-                    "Telegram accepts its token.".to_string()
-                } else {
-                    format!(
-                        "<strong>Turned off:</strong> {}. Get a new token from @BotFather \
-                         (<code>/mybots</code>, your bot, API Token) and connect it again below.",
-                        e(v.problem.as_deref().unwrap_or("Telegram refused its token"))
-                    )
-                }
-            ));
-            let members = v.still_on_shared_bot.iter().filter(|l| l.member).count();
-            let groups: Vec<_> = v.still_on_shared_bot.iter().filter(|l| !l.member).collect();
-            if v.still_on_shared_bot.is_empty() {
-                b.push_str("<p>Nothing goes through the shared bot any more.</p>");
-            } else {
-                b.push_str(&format!(
-                    "<h2>Still on the shared bot</h2><p>{members} member subscription(s) keep \
-                     getting alerts from the shared bot until the member opens @{} and presses \
-                     Start with the join link.</p>",
-                    e(&v.username)
-                ));
-                if members > 0 {
-                    let sent = match v.moved_message_at_ms {
-                        Some(_) => "They have been sent the moving message. ",
-                        None => "",
-                    };
-                    b.push_str(&format!(
-                        "<p>{sent}Send each of them one message, through the shared bot, saying \
-                         where your alerts are now:</p>{}",
-                        button_form(
-                            &sc.url("/bot/moved"),
-                            sc.csrf(),
-                            "Send the moving message",
-                            &[]
-                        )
-                    ));
-                }
-                for g in groups {
-                    b.push_str(&format!(
-                        "<p>Route <b>{}</b> posts in chat <code>{}</code> through the shared bot: \
-                         add @{} to that group and send <code>/link CODE</code> there with a new \
-                         link code.</p>",
-                        e(&g.route),
-                        g.chat_id,
-                        e(&v.username)
-                    ));
-                }
-            }
-            b.push_str("<h2>Change the token</h2>");
-            b.push_str(&connect_form(&sc, "Connect again"));
-            b.push_str("<h2>Disconnect</h2><p>Alerts go through the shared bot again.</p>");
-            b.push_str(&button_form(
-                &sc.url("/bot/remove"),
-                sc.csrf(),
-                "Disconnect the bot",
-                &[],
-            ));
-        }
-    }
-    shown(&sc, Section::Bot, "Telegram bot", &b)
+        Ok(v) => connected(&sc, &v),
+    };
+    shown(&sc, Section::Bot, "Telegram bot", &b.into_string())
 }
 
 pub async fn connect(

@@ -12,7 +12,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::html::{Section, csrf_field, e, error_summary, flash, options, page, q};
+use maud::{Markup, PreEscaped, html};
+
+use super::fragments::{error_list, route_select};
+use super::html::{Section, csrf_field, error_summary, flash, q, tenant_page};
 use super::{Fail, Posted, Scope, field};
 use crate::http::AppState;
 use crate::http::call;
@@ -119,125 +122,129 @@ async fn render(
     };
     let preview = c.preview(&req).await;
 
-    let mut b = String::new();
-    if let Some(n) = note {
-        b.push_str(&flash(n));
-    }
-    b.push_str(&error_summary(errs));
-    let intro = match &route {
-        Some(r) => format!(
-            "<p>You are editing the messages of the route <strong>{}</strong>. A box you leave as \
-             the account has it follows the account's message.</p>",
-            e(r)
-        ),
-        None => "<p>These messages go out for every route of this account, unless a route has \
-                 its own (pick the route below to give it its own).</p>"
-            .to_string(),
-    };
-    b.push_str(&format!(
-        "{intro}<p class=\"hint\">They use <a href=\"https://handlebarsjs.com/guide/\">Handlebars</a>; \
-         values are escaped for each channel.</p>\
-         <form method=\"get\" action=\"{}\" class=\"row\">\
-         <div class=\"field\"><label for=\"pick-event\">When</label><select id=\"pick-event\" name=\"event\">",
-        e(&sc.url("/templates"))
-    ));
-    for ev in MEETING_EVENTS {
-        b.push_str(&format!(
-            "<option value=\"{ev}\"{}>{}</option>",
-            if ev == event { " selected" } else { "" },
-            e(&super::words::event(ev))
-        ));
-    }
-    b.push_str(
-        "</select></div><div class=\"field\"><label for=\"pick-route\">Messages of</label>\
-         <select id=\"pick-route\" name=\"route\"><option value=\"\">every route (the account's)</option>",
-    );
-    b.push_str(&options(&routes, route.as_deref()));
-    b.push_str(
-        "</select></div><button type=\"submit\">Show</button></form>\
-         <p class=\"jump\"><a href=\"#preview\">See the preview</a> · <a href=\"#vars-h\">What a message can say</a>",
-    );
-    b.push_str(&format!(
-        " · <a href=\"{}\">Change the wording in each language</a></p>",
-        e(&sc.url("/wording"))
-    ));
-
-    b.push_str(&format!(
-        "<div class=\"split\"><form method=\"post\" action=\"{}\" id=\"template-form\" \
-         data-app=\"{}\" data-account=\"{}\" data-event=\"{}\" data-route=\"{}\">{}\
-         <input type=\"hidden\" name=\"event\" value=\"{}\"><input type=\"hidden\" name=\"route\" value=\"{}\">",
-        e(&sc.url("/templates")),
-        e(&sc.app),
-        e(&sc.account),
-        e(event),
-        e(route.as_deref().unwrap_or("")),
-        csrf_field(sc.csrf()),
-        e(event),
-        e(route.as_deref().unwrap_or("")),
-    ));
-    for key in TEMPLATE_KEYS {
-        let id = format!("tpl-{}", key.replace('.', "-"));
-        let value = drafts
-            .and_then(|d| d.get(key))
-            .or_else(|| sources.get(key))
-            .map(String::as_str)
-            .unwrap_or("");
-        let is_route = route_own.iter().any(|k| k == key);
-        let is_override = is_route || (route.is_none() && overridden.iter().any(|k| k == key));
-        let key_errs: Vec<&FieldError> = errs.iter().filter(|f| f.field.ends_with(key)).collect();
-        b.push_str(&format!(
-            "<div class=\"field{}\"><label for=\"{id}\">{}</label> <span class=\"badge\">{}</span>",
-            if key_errs.is_empty() { "" } else { " invalid" },
-            key_label(key),
-            if is_route {
-                "this route's own"
-            } else if overridden.iter().any(|k| k == key) {
-                "the account's"
-            } else {
-                "default"
-            }
-        ));
-        if !key_errs.is_empty() {
-            b.push_str(&format!("<ul class=\"field-error\" id=\"{id}-err\">"));
-            for f in &key_errs {
-                b.push_str(&format!("<li>{}</li>", e(&f.message)));
-            }
-            b.push_str("</ul>");
-        }
-        b.push_str(&format!(
-            "<textarea id=\"{id}\" name=\"src.{key}\" data-key=\"{key}\" rows=\"{}\" spellcheck=\"false\"{}>{}</textarea>",
-            if key == "email.subject" { 2 } else { 8 },
-            if key_errs.is_empty() {
-                String::new()
-            } else {
-                format!(" aria-invalid=\"true\" aria-describedby=\"{id}-err\"")
+    let route_value = route.as_deref().unwrap_or("");
+    let b = html! {
+        @if let Some(n) = note { (PreEscaped(flash(n))) }
+        (PreEscaped(error_summary(errs)))
+        @match &route {
+            Some(r) => p {
+                "You are editing the messages of the route " strong { (r) } ". A box you leave as \
+                 the account has it follows the account's message."
             },
-            e(value)
-        ));
-        if is_override {
-            b.push_str(&format!(
-                "<button type=\"submit\" name=\"reset\" value=\"{key}\" class=\"secondary\">{} ({})</button>",
-                if is_route {
-                    "Use the account's again"
-                } else {
-                    "Use the default again"
-                },
-                key_label(key).to_lowercase()
-            ));
+            None => p {
+                "These messages go out for every route of this account, unless a route has its own \
+                 (pick the route below to give it its own)."
+            },
         }
-        b.push_str("</div>");
-    }
-    b.push_str("<p><button type=\"submit\" class=\"primary\">Save messages</button></p></form>");
-    b.push_str(&variables_panel());
-    b.push_str(&preview_panel(preview));
-    b.push_str("</div>");
-    Ok(page(
+        p class="hint" {
+            "They use " a href="https://handlebarsjs.com/guide/" { "Handlebars" }
+            "; values are escaped for each channel."
+        }
+        (pick_form(sc, event, &routes, route.as_deref()))
+        p class="jump" {
+            a href="#preview" { "See the preview" } " · "
+            a href="#vars-h" { "What a message can say" } " · "
+            a href=(sc.url("/wording")) { "Change the wording in each language" }
+        }
+        div class="split" {
+            form method="post" action=(sc.url("/templates")) id="template-form"
+                data-app=(sc.app) data-account=(sc.account) data-event=(event)
+                data-route=(route_value) {
+                (PreEscaped(csrf_field(sc.csrf())))
+                input type="hidden" name="event" value=(event);
+                input type="hidden" name="route" value=(route_value);
+                @for key in TEMPLATE_KEYS {
+                    @let is_route = route_own.iter().any(|k| k == key);
+                    @let is_account = overridden.iter().any(|k| k == key);
+                    @let value = drafts
+                        .and_then(|d| d.get(key))
+                        .or_else(|| sources.get(key))
+                        .map(String::as_str)
+                        .unwrap_or("");
+                    (key_field(&KeyBox {
+                        key,
+                        value,
+                        origin: if is_route {
+                            "this route's own"
+                        } else if is_account {
+                            "the account's"
+                        } else {
+                            "default"
+                        },
+                        reset: if is_route {
+                            Some("Use the account's again")
+                        } else if route.is_none() && is_account {
+                            Some("Use the default again")
+                        } else {
+                            None
+                        },
+                        errs: errs.iter().filter(|f| f.field.ends_with(key)).collect(),
+                    }))
+                }
+                p { button type="submit" class="primary" { "Save messages" } }
+            }
+            (variables_panel())
+            (preview_panel(preview))
+        }
+    };
+    Ok(tenant_page(
+        sc,
+        Section::Templates,
         status,
         "Templates",
-        Some(&sc.principal),
-        Some((sc, Section::Templates)),
-        &b,
+        &b.into_string(),
     ))
+}
+
+/// The form that picks which event's messages, and whose (the account's or a route's), to edit.
+fn pick_form(sc: &Scope, event: &str, routes: &[String], route: Option<&str>) -> Markup {
+    html! {
+        form method="get" action=(sc.url("/templates")) class="row" {
+            div class="field" {
+                label for="pick-event" { "When" }
+                select id="pick-event" name="event" {
+                    @for ev in MEETING_EVENTS {
+                        option value=(ev) selected[ev == event] { (super::words::event(ev)) }
+                    }
+                }
+            }
+            (route_select("pick-route", "Messages of", "every route (the account's)", routes, route))
+            button type="submit" { "Show" }
+        }
+    }
+}
+
+/// One message part's box in the editor.
+struct KeyBox<'a> {
+    key: &'a str,
+    /// What the box shows: the draft, the route's own, the account's or the default source.
+    value: &'a str,
+    /// Whose message it is, as the badge says.
+    origin: &'a str,
+    /// The label of the button that drops this override, when it is one.
+    reset: Option<&'a str>,
+    errs: Vec<&'a FieldError>,
+}
+
+fn key_field(k: &KeyBox) -> Markup {
+    let id = format!("tpl-{}", k.key.replace('.', "-"));
+    let err_id = format!("{id}-err");
+    let invalid = !k.errs.is_empty();
+    html! {
+        div class={ "field" @if invalid { " invalid" } } {
+            label for=(id) { (key_label(k.key)) } " " span class="badge" { (k.origin) }
+            @if invalid { (error_list(&err_id, k.errs.iter().copied())) }
+            textarea id=(id) name={ "src." (k.key) } data-key=(k.key)
+                rows=(if k.key == "email.subject" { 2 } else { 8 }) spellcheck="false"
+                aria-invalid=[invalid.then_some("true")]
+                aria-describedby=[invalid.then_some(&err_id)] { (k.value) }
+            @if let Some(label) = k.reset {
+                button type="submit" name="reset" value=(k.key) class="secondary" {
+                    (label) " (" (key_label(k.key).to_lowercase()) ")"
+                }
+            }
+        }
+    }
 }
 
 /// What a message can say, in words, each with the text that says it. With the script, a button
@@ -300,91 +307,100 @@ fn key_label(key: &str) -> &'static str {
     }
 }
 
-fn variables_panel() -> String {
-    let mut b = String::from(
-        "<section class=\"vars\" aria-labelledby=\"vars-h\"><h2 id=\"vars-h\">What a message can say</h2>\
-         <p class=\"hint\">Press one to put it where you were typing.</p><ul class=\"plain\">",
-    );
-    for (words, text) in VARIABLES {
-        b.push_str(&format!(
-            "<li><button type=\"button\" class=\"secondary\" data-insert=\"{}\">{}</button> <code>{}</code></li>",
-            e(text),
-            e(words),
-            e(text)
-        ));
-    }
-    b.push_str("</ul></section>");
-    b
-}
-
-/// The preview panes, filled by the server; the script re-renders them as the user types.
-pub(super) fn preview_panel(preview: Result<Vec<PreviewItem>, ServiceError>) -> String {
-    let mut b = String::from(
-        "<section id=\"preview\" class=\"preview\" aria-labelledby=\"preview-h\" \
-         data-preview-url=\"/api/v1/templates/preview\">\
-         <h2 id=\"preview-h\">Preview</h2>\
-         <p id=\"preview-status\" class=\"hint\" role=\"status\" aria-live=\"polite\"></p>",
-    );
-    let (mut tg, mut subject, mut text, mut html, mut webhook, mut log): (
-        String,
-        String,
-        String,
-        String,
-        String,
-        String,
-    ) = Default::default();
-    let mut error = String::new();
-    match preview {
-        Ok(items) => {
-            for i in items {
-                if let Some(err) = &i.error {
-                    error.push_str(&format!("{}: {err}\n", i.channel));
-                }
-                match i.message {
-                    Some(Message::Telegram { html: h }) => tg = h,
-                    Some(Message::Email {
-                        subject: s,
-                        text: t,
-                        html: h,
-                    }) => {
-                        subject = s;
-                        text = t;
-                        html = h;
+fn variables_panel() -> Markup {
+    html! {
+        section class="vars" aria-labelledby="vars-h" {
+            h2 id="vars-h" { "What a message can say" }
+            p class="hint" { "Press one to put it where you were typing." }
+            ul class="plain" {
+                @for (words, text) in VARIABLES {
+                    li {
+                        button type="button" class="secondary" data-insert=(text) { (words) }
+                        " " code { (text) }
                     }
-                    Some(Message::Webhook { json }) => webhook = json,
-                    Some(Message::Log { text: t }) => log = t,
-                    None => {}
                 }
             }
         }
-        Err(e) => error = e.to_string(),
     }
-    b.push_str(&format!(
-        "<div id=\"preview-error\" class=\"field-error\"{}>{}</div>",
-        if error.is_empty() {
-            " hidden"
-        } else {
-            " role=\"alert\""
-        },
-        e(&error)
-    ));
-    // Without the script the Telegram pane shows the HTML source; the script formats it.
-    b.push_str(&format!(
-        "<h3>Telegram</h3><div class=\"tg\"><div id=\"preview-telegram\" class=\"tg-bubble\" data-html=\"{}\">{}</div></div>\
-         <h3>Email</h3><dl class=\"facts\"><dt>Subject</dt><dd id=\"preview-email-subject\">{}</dd></dl>\
-         <h4>Text</h4><pre id=\"preview-email-text\" tabindex=\"0\">{}</pre>\
-         <h4>HTML</h4><iframe id=\"preview-email-html\" title=\"Email HTML preview\" sandbox=\"\" srcdoc=\"{}\"></iframe>\
-         <details><summary>Webhook and log</summary><h4>Webhook JSON</h4><pre id=\"preview-webhook\" tabindex=\"0\">{}</pre>\
-         <h4>Log line</h4><pre id=\"preview-log\" tabindex=\"0\">{}</pre></details></section>",
-        e(&tg),
-        e(&tg),
-        e(&subject),
-        e(&text),
-        e(&html),
-        e(&webhook),
-        e(&log),
-    ));
-    b
+}
+
+/// What the preview panes show: each channel's rendering of the sample event, and the errors.
+#[derive(Default)]
+struct Panes {
+    telegram: String,
+    subject: String,
+    text: String,
+    html: String,
+    webhook: String,
+    log: String,
+    error: String,
+}
+
+impl Panes {
+    fn of(preview: Result<Vec<PreviewItem>, ServiceError>) -> Panes {
+        let mut p = Panes::default();
+        let items = match preview {
+            Ok(items) => items,
+            Err(e) => {
+                p.error = e.to_string();
+                return p;
+            }
+        };
+        for i in items {
+            if let Some(err) = &i.error {
+                p.error.push_str(&format!("{}: {err}\n", i.channel));
+            }
+            match i.message {
+                Some(Message::Telegram { html }) => p.telegram = html,
+                Some(Message::Email {
+                    subject,
+                    text,
+                    html,
+                }) => {
+                    p.subject = subject;
+                    p.text = text;
+                    p.html = html;
+                }
+                Some(Message::Webhook { json }) => p.webhook = json,
+                Some(Message::Log { text }) => p.log = text,
+                None => {}
+            }
+        }
+        p
+    }
+}
+
+/// The preview panes, filled by the server; the script re-renders them as the user types.
+pub(super) fn preview_panel(preview: Result<Vec<PreviewItem>, ServiceError>) -> Markup {
+    let p = Panes::of(preview);
+    let failed = !p.error.is_empty();
+    html! {
+        section id="preview" class="preview" aria-labelledby="preview-h"
+            data-preview-url="/api/v1/templates/preview" {
+            h2 id="preview-h" { "Preview" }
+            p id="preview-status" class="hint" role="status" aria-live="polite" {}
+            div id="preview-error" class="field-error" hidden[!failed]
+                role=[failed.then_some("alert")] { (p.error) }
+            // Without the script the Telegram pane shows the HTML source; the script formats it.
+            h3 { "Telegram" }
+            div class="tg" {
+                div id="preview-telegram" class="tg-bubble" data-html=(p.telegram) { (p.telegram) }
+            }
+            h3 { "Email" }
+            dl class="facts" { dt { "Subject" } dd id="preview-email-subject" { (p.subject) } }
+            h4 { "Text" }
+            pre id="preview-email-text" tabindex="0" { (p.text) }
+            h4 { "HTML" }
+            iframe id="preview-email-html" title="Email HTML preview" sandbox="" srcdoc=(p.html) {}
+            details {
+                summary { "Webhook and log" }
+                h4 { "Webhook JSON" }
+                pre id="preview-webhook" tabindex="0" { (p.webhook) }
+                h4 { "Log line" }
+                pre id="preview-log" tabindex="0" { (p.log) }
+            }
+        }
+    }
 }
 
 pub async fn save(

@@ -8,7 +8,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::html::{Section, csrf_field, e, error_summary, flash, page, q};
+use maud::{Markup, PreEscaped, html};
+
+use super::fragments::{col_heads, error_list};
+use super::html::{Section, csrf_field, error_summary, flash, q, tenant_page};
 use super::templates::preview_panel;
 use super::{Fail, Posted, Scope, field};
 use crate::http::AppState;
@@ -74,128 +77,118 @@ async fn render(
         })
         .await;
 
-    let mut b = String::new();
-    if let Some(n) = note {
-        b.push_str(&flash(n));
-    }
-    b.push_str(&error_summary(errs));
-    b.push_str(
-        "<p>Change any sentence of your alerts, in each language your routes use. Write only the \
-         lines you want to change, as <code>name = your words</code>; every other sentence stays \
-         as the relay ships it. Words in braces, like <code>{ $topic }</code>, are filled in for \
-         each meeting.</p><nav aria-label=\"Languages\"><ul class=\"plain row\">",
-    );
-    for l in Lang::all() {
-        let current = l == lang;
-        b.push_str(&format!(
-            "<li><a href=\"{}\" lang=\"{}\"{}>{}</a></li>",
-            e(&sc.url(&format!("/wording?lang={}", q(l.code())))),
-            e(l.code()),
-            if current {
-                " aria-current=\"page\""
-            } else {
-                ""
-            },
-            e(l.name())
-        ));
-    }
-    b.push_str("</ul></nav>");
-
     let key = messages_key(lang.code());
     let invalid = !errs.is_empty();
-    b.push_str(&format!(
-        "<div class=\"split\"><form method=\"post\" action=\"{}\" id=\"template-form\" \
-         data-app=\"{}\" data-account=\"{}\" data-event=\"meeting.started\" data-locale=\"{}\">{}\
-         <input type=\"hidden\" name=\"lang\" value=\"{}\">\
-         <div class=\"field{}\"><label for=\"wording\">Your wording in {}</label>{}\
-         <textarea id=\"wording\" name=\"source\" data-key=\"wording\" data-full-key=\"{}\" rows=\"10\" \
-         spellcheck=\"true\" lang=\"{}\" dir=\"{}\"{}>{}</textarea></div>\
-         <p><button type=\"submit\" class=\"primary\">Save wording</button>{}</p></form>",
-        e(&sc.url("/wording")),
-        e(&sc.app),
-        e(&sc.account),
-        e(lang.code()),
-        csrf_field(sc.csrf()),
-        e(lang.code()),
-        if invalid { " invalid" } else { "" },
-        e(lang.name()),
-        if invalid {
-            let mut l = String::from("<ul class=\"field-error\" id=\"wording-err\">");
-            for f in errs {
-                l.push_str(&format!("<li>{}</li>", e(&f.message)));
+    let b = html! {
+        @if let Some(n) = note { (PreEscaped(flash(n))) }
+        (PreEscaped(error_summary(errs)))
+        p {
+            "Change any sentence of your alerts, in each language your routes use. Write only the \
+             lines you want to change, as " code { "name = your words" } "; every other sentence \
+             stays as the relay ships it. Words in braces, like " code { "{ $topic }" } ", are \
+             filled in for each meeting."
+        }
+        (languages_nav(sc, lang))
+        div class="split" {
+            form method="post" action=(sc.url("/wording")) id="template-form"
+                data-app=(sc.app) data-account=(sc.account) data-event="meeting.started"
+                data-locale=(lang.code()) {
+                (PreEscaped(csrf_field(sc.csrf())))
+                input type="hidden" name="lang" value=(lang.code());
+                div class={ "field" @if invalid { " invalid" } } {
+                    label for="wording" { "Your wording in " (lang.name()) }
+                    @if invalid { (error_list("wording-err", errs)) }
+                    textarea id="wording" name="source" data-key="wording" data-full-key=(key)
+                        rows="10" spellcheck="true" lang=(lang.code()) dir=(lang.dir())
+                        aria-invalid=[invalid.then_some("true")]
+                        aria-describedby=[invalid.then_some("wording-err")] { (text) }
+                }
+                p {
+                    button type="submit" class="primary" { "Save wording" }
+                    @if !saved.trim().is_empty() {
+                        button type="submit" name="reset" value="1" class="secondary" {
+                            "Use the shipped wording again"
+                        }
+                    }
+                }
             }
-            l.push_str("</ul>");
-            l
-        } else {
-            String::new()
-        },
-        e(&key),
-        e(lang.code()),
-        lang.dir(),
-        if invalid {
-            " aria-invalid=\"true\" aria-describedby=\"wording-err\""
-        } else {
-            ""
-        },
-        e(text),
-        if saved.trim().is_empty() {
-            String::new()
-        } else {
-            "<button type=\"submit\" name=\"reset\" value=\"1\" class=\"secondary\">Use the shipped wording again</button>"
-                .to_string()
-        },
-    ));
-    b.push_str(&sentences_panel(lang, &saved));
-    b.push_str(&preview_panel(preview));
-    b.push_str("</div>");
-    Ok(page(
+            (sentences_panel(lang, &saved))
+            (preview_panel(preview))
+        }
+    };
+    Ok(tenant_page(
+        sc,
+        Section::Templates,
         status,
         "Wording",
-        Some(&sc.principal),
-        Some((sc, Section::Templates)),
-        &b,
+        &b.into_string(),
     ))
+}
+
+/// A link to the page of each language, the current one marked.
+fn languages_nav(sc: &Scope, lang: Lang) -> Markup {
+    html! {
+        nav aria-label="Languages" {
+            ul class="plain row" {
+                @for l in Lang::all() {
+                    li {
+                        a href=(sc.url(&format!("/wording?lang={}", q(l.code())))) lang=(l.code())
+                            aria-current=[(l == lang).then_some("page")] { (l.name()) }
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Every sentence an alert can use, with its name and how it reads now in this language (the
 /// account's wording where it has one), so an organizer can copy a line and change it.
-fn sentences_panel(lang: Lang, saved: &str) -> String {
+fn sentences_panel(lang: Lang, saved: &str) -> Markup {
     let own = crate::i18n::check_override(saved).ok();
     let own_ids = message_variables(saved).unwrap_or_default();
-    let mut b = format!(
-        "<section aria-labelledby=\"sentences-h\"><h2 id=\"sentences-h\">The sentences in {}</h2>\
-         <table><thead><tr><th scope=\"col\">Name</th><th scope=\"col\">Reads now</th></tr></thead><tbody>",
-        e(lang.name())
-    );
-    for (id, vars) in reference_variables() {
-        if id.starts_with("meta-") || !(id.starts_with("alert-") || id.starts_with("duration-")) {
-            continue;
+    let sentences = reference_variables().iter().filter(|(id, _)| {
+        !id.starts_with("meta-") && (id.starts_with("alert-") || id.starts_with("duration-"))
+    });
+    html! {
+        section aria-labelledby="sentences-h" {
+            h2 id="sentences-h" { "The sentences in " (lang.name()) }
+            table {
+                thead { tr { (col_heads(&["Name", "Reads now"])) } }
+                tbody {
+                    @for (id, vars) in sentences {
+                        tr {
+                            td {
+                                code { (id) }
+                                @if own_ids.contains_key(id) { " " span class="badge" { "yours" } }
+                            }
+                            td lang=(lang.code()) dir=(lang.dir()) { (reads(lang, own.as_ref(), id, vars)) }
+                        }
+                    }
+                }
+            }
         }
-        let args: Vec<(&str, fluent_bundle::FluentValue<'_>)> = vars
-            .iter()
-            .map(|v| {
-                (
-                    v.as_str(),
-                    fluent_bundle::FluentValue::from(format!("{{ ${v} }}")),
-                )
-            })
-            .collect();
-        let reads = lang.t_over(own.as_ref(), id, &args);
-        b.push_str(&format!(
-            "<tr><td><code>{}</code>{}</td><td lang=\"{}\" dir=\"{}\">{}</td></tr>",
-            e(id),
-            if own_ids.contains_key(id) {
-                " <span class=\"badge\">yours</span>"
-            } else {
-                ""
-            },
-            e(lang.code()),
-            lang.dir(),
-            e(&reads)
-        ));
     }
-    b.push_str("</tbody></table></section>");
-    b
+}
+
+/// How the sentence `id` reads now, its variables shown as `{ $name }`, without the invisible
+/// isolation marks Fluent puts around them: an organizer copies these lines into their wording.
+fn reads(
+    lang: Lang,
+    own: Option<&fluent_bundle::FluentResource>,
+    id: &str,
+    vars: &std::collections::BTreeSet<String>,
+) -> String {
+    let args: Vec<(&str, fluent_bundle::FluentValue<'_>)> = vars
+        .iter()
+        .map(|v| {
+            (
+                v.as_str(),
+                fluent_bundle::FluentValue::from(format!("{{ ${v} }}")),
+            )
+        })
+        .collect();
+    lang.t_over(own, id, &args)
+        .replace(['\u{2068}', '\u{2069}'], "")
 }
 
 pub async fn save(

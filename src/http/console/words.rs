@@ -2,7 +2,8 @@
 //! "Telegram group", not `meeting.started`, ISO timestamps or `telegram:-100…`. Values keep their
 //! exact form where a person may need it (a `<time>` element's `datetime` and tooltip).
 
-use super::html::e;
+use maud::{Markup, html};
+
 use crate::zoom::EventKind;
 
 /// An event or job name in words ("Meeting started", "Confirmation email", "Test message").
@@ -131,24 +132,23 @@ pub fn ago_ms(ms: i64, now_ms: i64) -> String {
 
 /// A time as a `<time>` element: relative words, with the exact UTC time in `datetime` and as
 /// a tooltip. `at` is RFC 3339 as the service layer writes it; anything else is shown as is.
-pub fn time(at: &str) -> String {
+pub fn time_tag(at: &str) -> Markup {
     match chrono::DateTime::parse_from_rfc3339(at) {
         Ok(t) => {
-            let ms = t.timestamp_millis();
-            let words = ago_ms(ms, chrono::Utc::now().timestamp_millis());
+            let words = ago_ms(t.timestamp_millis(), chrono::Utc::now().timestamp_millis());
             let exact = t
                 .with_timezone(&chrono::Utc)
                 .format("%-d %B %Y, %H:%M UTC")
                 .to_string();
-            format!(
-                "<time datetime=\"{}\" title=\"{}\">{}</time>",
-                e(at),
-                e(&exact),
-                e(&words)
-            )
+            html! { time datetime=(at) title=(exact) { (words) } }
         }
-        Err(_) => e(at),
+        Err(_) => html! { (at) },
     }
+}
+
+/// [`time_tag`] as a string, for the pages still assembled as strings.
+pub fn time(at: &str) -> String {
+    time_tag(at).into_string()
 }
 
 /// The first letter in upper case (notices are written mid-sentence by several layers).
