@@ -3,6 +3,7 @@
 
 use crate::config::{DataKey, StoreConfig};
 use crate::routing::{Destination, Target};
+use crate::store::TenantId;
 use crate::store::auth::{ApiToken, Grant, Session};
 use crate::store::bot::{ChatKind, ChatLink, CodeKind, CodeRecord, OrganizerLink};
 use crate::store::pacing::Limits;
@@ -136,8 +137,7 @@ pub(super) async fn fill(s: &Db) {
     s.put_route(&r).await.unwrap();
     s.put_route(&crate::store::test_route("s")).await.unwrap();
     s.set_template(
-        "default",
-        "acc",
+        &TenantId::new("default", "acc"),
         "meeting.started",
         "telegram.html",
         "<b>x</b>",
@@ -219,7 +219,9 @@ pub(super) async fn fill(s: &Db) {
     })
     .await
     .unwrap();
-    s.set_mute("default", "acc", 9, t + 100).await.unwrap();
+    s.set_mute(&TenantId::new("default", "acc"), 9, t + 100)
+        .await
+        .unwrap();
     let mut consent = crate::store::consents::Consent::new(
         "default",
         "acc",
@@ -250,10 +252,14 @@ pub(super) async fn fill(s: &Db) {
     s.set_own_bot_last_update(555, 77).await.unwrap();
     s.set_bot_language(-42, Some("pt")).await.unwrap();
     s.set_bot_language(i64::MAX, Some("ar")).await.unwrap();
-    s.set_member_name("default", "acc", 5550001, Some("Ana Pérez 🎉"))
-        .await
-        .unwrap();
-    s.set_member_name("default", "acc", -7, Some("Bo"))
+    s.set_member_name(
+        &TenantId::new("default", "acc"),
+        5550001,
+        Some("Ana Pérez 🎉"),
+    )
+    .await
+    .unwrap();
+    s.set_member_name(&TenantId::new("default", "acc"), -7, Some("Bo"))
         .await
         .unwrap();
     s.set_own_bot_notice_watermark(555, u64::MAX - 3)
@@ -275,18 +281,28 @@ pub(super) async fn fill(s: &Db) {
         password: None,
         updated_at_ms: t,
     };
-    s.remember_meeting("default", "acc", 77, &memory)
+    s.remember_meeting(&TenantId::new("default", "acc"), 77, &memory)
         .await
         .unwrap();
-    s.mark_instance_ended("default", "acc", "u1", t)
+    s.mark_instance_ended(&TenantId::new("default", "acc"), "u1", t)
         .await
         .unwrap();
-    s.add_notice("default", "acc", "disabled", "gone", Some("r"), Some("log"))
-        .await
-        .unwrap();
-    s.disable_target("default", "acc", "webhook:https://example.com/x", "410")
-        .await
-        .unwrap();
+    s.add_notice(
+        &TenantId::new("default", "acc"),
+        "disabled",
+        "gone",
+        Some("r"),
+        Some("log"),
+    )
+    .await
+    .unwrap();
+    s.disable_target(
+        &TenantId::new("default", "acc"),
+        "webhook:https://example.com/x",
+        "410",
+    )
+    .await
+    .unwrap();
     let app = crate::store::apps::StoredApp {
         revision: 3,
         name: Some("Community".into()),
@@ -347,7 +363,9 @@ pub(super) async fn snapshot(s: &Db) -> Vec<String> {
         format!("routes {:?}", s.list_routes(None).await.unwrap()),
         format!(
             "templates {:?}",
-            s.tenant_templates("default", "acc").await.unwrap()
+            s.tenant_templates(&TenantId::new("default", "acc"))
+                .await
+                .unwrap()
         ),
         format!("tenants {:?}", s.list_tenants(None).await.unwrap()),
         format!("audit {:?}", s.list_audit().await.unwrap()),
@@ -378,17 +396,23 @@ pub(super) async fn snapshot(s: &Db) -> Vec<String> {
         format!("resolve {:?}", s.resolve_telegram_chat(-100).await.unwrap()),
         format!(
             "memory {:?}",
-            s.meeting_memory("default", "acc", 77).await.unwrap()
+            s.meeting_memory(&TenantId::new("default", "acc"), 77)
+                .await
+                .unwrap()
         ),
         format!(
             "ended {:?}",
-            s.instance_ended("default", "acc", "u1").await.unwrap()
+            s.instance_ended(&TenantId::new("default", "acc"), "u1")
+                .await
+                .unwrap()
         ),
         format!("notices {:?}", s.list_notices(None).await.unwrap()),
         format!("disabled {:?}", s.list_disabled(None).await.unwrap()),
         format!(
             "consents {:?} {:?}",
-            s.list_consents("default", "acc", None).await.unwrap(),
+            s.list_consents(&TenantId::new("default", "acc"), None)
+                .await
+                .unwrap(),
             s.consents_migrated().await.unwrap()
         ),
         format!("apps {:?}", s.list_apps().await.unwrap()),
@@ -411,7 +435,9 @@ pub(super) async fn snapshot(s: &Db) -> Vec<String> {
         ),
         format!(
             "member names {:?}",
-            s.member_names("default", "acc").await.unwrap()
+            s.member_names(&TenantId::new("default", "acc"))
+                .await
+                .unwrap()
         ),
     ]
 }
@@ -431,7 +457,7 @@ pub(super) async fn behaves_as_restored(s: &Db, before: &[String]) {
     }
     let old_ids: Vec<u64> = pluck(s.list_notices(None).await, |n| n.id);
     let n = s
-        .add_notice("default", "acc", "k", "m", None, None)
+        .add_notice(&TenantId::new("default", "acc"), "k", "m", None, None)
         .await
         .unwrap();
     assert!(

@@ -1,6 +1,7 @@
 //! Routes, tenants and the other aggregates on PostgreSQL, and the tenant purge.
 
 use super::*;
+use crate::store::TenantId;
 use crate::store::pluck;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -17,7 +18,7 @@ async fn route_cas_loses_no_update_under_20_writers() {
         let db = db.clone();
         tasks.push(tokio::spawn(async move {
             for i in 0..5 {
-                update_route(&*db, "default", "acc", "r", |r| {
+                update_route(&*db, &TenantId::new("default", "acc"), "r", |r| {
                     r.destinations.push(Destination::Telegram {
                         chat_id: w * 100 + i,
                         thread_id: None,
@@ -35,7 +36,11 @@ async fn route_cas_loses_no_update_under_20_writers() {
     for t in tasks {
         t.await.unwrap();
     }
-    let r = db.get_route("default", "acc", "r").await.unwrap().unwrap();
+    let r = db
+        .get_route(&TenantId::new("default", "acc"), "r")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(r.destinations.len(), 1 + 20 * 5, "no update was lost");
 }
 
@@ -56,7 +61,9 @@ async fn webhook_secrets_are_sealed_at_rest() {
         "the secret is not stored in plaintext"
     );
     assert_eq!(
-        s.get_route("default", "acc", "hook").await.unwrap(),
+        s.get_route(&TenantId::new("default", "acc"), "hook")
+            .await
+            .unwrap(),
         Some(r)
     );
 }
@@ -68,16 +75,23 @@ async fn purge_removes_one_tenant_and_keeps_the_other() {
         let mut r = crate::store::test_route("r");
         r.account_id = acc.into();
         s.put_route(&r).await.unwrap();
-        s.set_template("default", acc, "meeting.started", "telegram.html", "x")
+        s.set_template(
+            &TenantId::new("default", acc),
+            "meeting.started",
+            "telegram.html",
+            "x",
+        )
+        .await
+        .unwrap();
+        s.add_notice(&TenantId::new("default", acc), "k", "m", None, None)
             .await
             .unwrap();
-        s.add_notice("default", acc, "k", "m", None, None)
+        s.disable_target(&TenantId::new("default", acc), "log", "why")
             .await
             .unwrap();
-        s.disable_target("default", acc, "log", "why")
+        s.set_mute(&TenantId::new("default", acc), 5, i64::MAX)
             .await
             .unwrap();
-        s.set_mute("default", acc, 5, i64::MAX).await.unwrap();
         let AppendOutcome::Accepted { seq } = s
             .append_event(
                 key(acc.len() as u32 + acc.as_bytes()[0] as u32),
@@ -114,7 +128,10 @@ async fn purge_removes_one_tenant_and_keeps_the_other() {
             .unwrap();
     }
     let before = s.key_counts().await.unwrap();
-    let report = s.purge_tenant("default", "gone_acct", None).await.unwrap();
+    let report = s
+        .purge_tenant(&TenantId::new("default", "gone_acct"), None)
+        .await
+        .unwrap();
     assert!(report.total() > 0);
     assert!(
         s.trees_containing(b"gone_acct").await.unwrap().is_empty(),
@@ -124,7 +141,7 @@ async fn purge_removes_one_tenant_and_keeps_the_other() {
     let kept = s.trees_containing(b"kept_acct").await.unwrap();
     assert!(!kept.is_empty());
     assert_eq!(
-        s.list_routes(Some(("default", "kept_acct")))
+        s.list_routes(Some(&TenantId::new("default", "kept_acct")))
             .await
             .unwrap()
             .len(),
@@ -132,7 +149,7 @@ async fn purge_removes_one_tenant_and_keeps_the_other() {
     );
     assert_eq!(s.list_notices(None).await.unwrap().len(), 1);
     assert!(
-        s.is_member_muted("default", "kept_acct", 5, now())
+        s.is_member_muted(&TenantId::new("default", "kept_acct"), 5, now())
             .await
             .unwrap()
     );
@@ -184,7 +201,7 @@ async fn every_aggregate_round_trips() {
     assert!(!s.create_route(&r).await.unwrap(), "name taken");
     assert_eq!(s.route_count().await, 1);
     let (_, v1) = s
-        .get_route_versioned("default", "acc", "r")
+        .get_route_versioned(&TenantId::new("default", "acc"), "r")
         .await
         .unwrap()
         .unwrap();
@@ -197,28 +214,46 @@ async fn every_aggregate_round_trips() {
         .await
         .unwrap();
     assert_eq!((rep.created, rep.updated), (1, 1));
-    let names: Vec<_> = pluck(s.list_routes(Some(("default", "acc"))).await, |r| r.name);
+    let names: Vec<_> = pluck(
+        s.list_routes(Some(&TenantId::new("default", "acc"))).await,
+        |r| r.name,
+    );
     assert_eq!(names, ["r", "s"]);
     assert_eq!(
-        s.take_route("default", "acc", "s")
+        s.take_route(&TenantId::new("default", "acc"), "s")
             .await
             .unwrap()
             .unwrap()
             .name,
         "s"
     );
-    assert!(!s.remove_route("default", "acc", "s").await.unwrap());
-    s.set_template("default", "acc", "meeting.started", "telegram.html", "x")
-        .await
-        .unwrap();
+    assert!(
+        !s.remove_route(&TenantId::new("default", "acc"), "s")
+            .await
+            .unwrap()
+    );
+    s.set_template(
+        &TenantId::new("default", "acc"),
+        "meeting.started",
+        "telegram.html",
+        "x",
+    )
+    .await
+    .unwrap();
     assert_eq!(
-        s.tenant_templates("default", "acc").await.unwrap()["meeting.started/telegram.html"],
+        s.tenant_templates(&TenantId::new("default", "acc"))
+            .await
+            .unwrap()["meeting.started/telegram.html"],
         "x"
     );
     assert!(
-        s.remove_template("default", "acc", "meeting.started", "telegram.html")
-            .await
-            .unwrap()
+        s.remove_template(
+            &TenantId::new("default", "acc"),
+            "meeting.started",
+            "telegram.html"
+        )
+        .await
+        .unwrap()
     );
 
     // Sessions and API tokens.
@@ -257,14 +292,14 @@ async fn every_aggregate_round_trips() {
     s.put_api_token("secret", &tok).await.unwrap();
     assert_eq!(s.api_token("secret").await.unwrap(), Some(tok.clone()));
     assert_eq!(
-        s.list_api_tokens(Some(("default", "acc")))
+        s.list_api_tokens(Some(&TenantId::new("default", "acc")))
             .await
             .unwrap()
             .len(),
         1
     );
     assert!(
-        !s.revoke_api_token("abc", Some(("default", "x")))
+        !s.revoke_api_token("abc", Some(&TenantId::new("default", "x")))
             .await
             .unwrap()
     );
@@ -336,7 +371,7 @@ async fn every_aggregate_round_trips() {
         .unwrap()
     );
     assert_eq!(
-        s.revoke_code("c0ffee", Some(("default", "acc")))
+        s.revoke_code("c0ffee", Some(&TenantId::new("default", "acc")))
             .await
             .unwrap()
             .len(),
@@ -361,17 +396,30 @@ async fn every_aggregate_round_trips() {
     s.add_organizer(&org).await.unwrap();
     assert_eq!(s.organizer_links(42).await.unwrap(), vec![org.clone()]);
     assert_eq!(
-        s.tenant_organizers("default", "acc").await.unwrap().len(),
+        s.tenant_organizers(&TenantId::new("default", "acc"))
+            .await
+            .unwrap()
+            .len(),
         1
     );
     assert_eq!(s.all_organizers().await.unwrap().len(), 1);
-    assert!(s.remove_organizer("default", "acc", 42).await.unwrap());
+    assert!(
+        s.remove_organizer(&TenantId::new("default", "acc"), 42)
+            .await
+            .unwrap()
+    );
     s.add_organizer(&org).await.unwrap();
     assert_eq!(s.remove_organizer_links(42).await.unwrap(), 1);
-    s.set_mute("default", "acc", 9, t + 100).await.unwrap();
-    assert!(s.is_member_muted("default", "acc", 9, t).await.unwrap());
+    s.set_mute(&TenantId::new("default", "acc"), 9, t + 100)
+        .await
+        .unwrap();
     assert!(
-        !s.is_member_muted("default", "acc", 9, t + 100)
+        s.is_member_muted(&TenantId::new("default", "acc"), 9, t)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !s.is_member_muted(&TenantId::new("default", "acc"), 9, t + 100)
             .await
             .unwrap()
     );
@@ -431,7 +479,7 @@ async fn every_aggregate_round_trips() {
     assert_eq!(s.resolve_telegram_chat(-6).await.unwrap(), -1006);
     assert_eq!(s.chat_link(-1006).await.unwrap().unwrap().account_id, "acc");
     assert!(matches!(
-        s.get_route("default", "acc", "tg")
+        s.get_route(&TenantId::new("default", "acc"), "tg")
             .await
             .unwrap()
             .unwrap()
@@ -446,41 +494,67 @@ async fn every_aggregate_round_trips() {
         password: None,
         updated_at_ms: t,
     };
-    s.remember_meeting("default", "acc", u64::MAX, &m)
+    s.remember_meeting(&TenantId::new("default", "acc"), u64::MAX, &m)
         .await
         .unwrap();
-    s.mark_instance_ended("default", "acc", "uuid", t)
+    s.mark_instance_ended(&TenantId::new("default", "acc"), "uuid", t)
         .await
         .unwrap();
     assert_eq!(
-        s.instance_ended("default", "acc", "uuid").await.unwrap(),
+        s.instance_ended(&TenantId::new("default", "acc"), "uuid")
+            .await
+            .unwrap(),
         Some(t)
     );
-    s.forget_meeting("default", "acc", u64::MAX).await.unwrap();
-    s.remember_meeting("default", "acc", 1, &m).await.unwrap();
+    s.forget_meeting(&TenantId::new("default", "acc"), u64::MAX)
+        .await
+        .unwrap();
+    s.remember_meeting(&TenantId::new("default", "acc"), 1, &m)
+        .await
+        .unwrap();
     assert_eq!(s.expire_meetings(t + 10, 5).await.unwrap(), 2);
 
     // Notices and disabled targets.
     let n1 = s
-        .add_notice("default", "acc", "k", "m1", Some("r"), None)
+        .add_notice(&TenantId::new("default", "acc"), "k", "m1", Some("r"), None)
         .await
         .unwrap();
     let n2 = s
-        .add_notice("default", "acc", "k", "m2", None, Some("log"))
+        .add_notice(
+            &TenantId::new("default", "acc"),
+            "k",
+            "m2",
+            None,
+            Some("log"),
+        )
         .await
         .unwrap();
     assert!(n2.id > n1.id);
     assert_eq!(
-        s.list_notices(Some(("default", "acc"))).await.unwrap(),
+        s.list_notices(Some(&TenantId::new("default", "acc")))
+            .await
+            .unwrap(),
         vec![n2, n1]
     );
-    s.disable_target("default", "acc", "log", "why")
+    s.disable_target(&TenantId::new("default", "acc"), "log", "why")
         .await
         .unwrap();
-    assert!(s.is_target_disabled("default", "acc", "log").await.unwrap());
+    assert!(
+        s.is_target_disabled(&TenantId::new("default", "acc"), "log")
+            .await
+            .unwrap()
+    );
     assert_eq!(s.list_disabled(None).await.unwrap().len(), 1);
-    assert!(s.enable_target("default", "acc", "log").await.unwrap());
-    assert!(!s.is_target_disabled("default", "acc", "log").await.unwrap());
+    assert!(
+        s.enable_target(&TenantId::new("default", "acc"), "log")
+            .await
+            .unwrap()
+    );
+    assert!(
+        !s.is_target_disabled(&TenantId::new("default", "acc"), "log")
+            .await
+            .unwrap()
+    );
 
     // Events: listing, fairness, retention; the outbox's remaining calls.
     for i in 0..3 {
@@ -498,11 +572,15 @@ async fn every_aggregate_round_trips() {
     assert_eq!(listed.len(), 2);
     assert!(listed[0].seq > listed[1].seq, "newest first");
     assert!(
-        s.inbox_has_other_tenant("default", "acc", 10)
+        s.inbox_has_other_tenant(&TenantId::new("default", "acc"), 10)
             .await
             .unwrap()
     );
-    assert!(!s.inbox_has_other_tenant("default", "acc", 2).await.unwrap());
+    assert!(
+        !s.inbox_has_other_tenant(&TenantId::new("default", "acc"), 2)
+            .await
+            .unwrap()
+    );
     let fair = s
         .claim_inbox(&|_, acc| acc == Some("acc"), 10, 1, now(), 60_000)
         .await
