@@ -31,6 +31,7 @@ use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::render::Renderer;
 use crate::routing::{self, Channel, MatchInput, Target};
+use crate::store::TenantId;
 use crate::store::{Db, EventRecord, EventStatus, MeetingMemory, NewJob, StoreError};
 use crate::tenants::Tenants;
 use crate::zoom::event::{self, EventBody, ParsedEvent};
@@ -299,7 +300,13 @@ impl Dispatcher {
             .get_or_reload(app)
             .await?
             .is_some_and(|a| a.has_oauth());
-        if oauth_app && self.db.get_tenant(app, &account).await?.is_none() {
+        if oauth_app
+            && self
+                .db
+                .get_tenant(&TenantId::new(app, &account))
+                .await?
+                .is_none()
+        {
             return Ok(Prepared::NoTenant);
         }
         let memory = self
@@ -316,13 +323,14 @@ impl Dispatcher {
         ev: &ZoomEvent,
         received_at_ms: i64,
     ) -> Result<Option<MeetingMemory>, StoreError> {
+        let tenant = TenantId::new(app, account);
         let EventBody::Meeting { meeting, .. } = &ev.body else {
             return Ok(None);
         };
         let Some(id) = meeting.id else {
             return Ok(None);
         };
-        let known = self.db.meeting_memory(app, account, id).await?;
+        let known = self.db.meeting_memory(&tenant, id).await?;
         match ev.kind {
             EventKind::MeetingCreated | EventKind::MeetingUpdated => {
                 let mut m = known.clone().unwrap_or_default();
@@ -336,16 +344,16 @@ impl Dispatcher {
                     m.password = meeting.password.clone();
                 }
                 m.updated_at_ms = received_at_ms;
-                self.db.remember_meeting(app, account, id, &m).await?;
+                self.db.remember_meeting(&tenant, id, &m).await?;
             }
             EventKind::MeetingEnded => {
                 if let Some(uuid) = &meeting.uuid {
                     self.db
-                        .mark_instance_ended(app, account, uuid, received_at_ms)
+                        .mark_instance_ended(&tenant, uuid, received_at_ms)
                         .await?;
                 }
             }
-            EventKind::MeetingDeleted => self.db.forget_meeting(app, account, id).await?,
+            EventKind::MeetingDeleted => self.db.forget_meeting(&tenant, id).await?,
             _ => {}
         }
         Ok(known)
@@ -360,12 +368,12 @@ impl Dispatcher {
         memo: &mut RouteMemo,
     ) -> Result<Prepared, StoreError> {
         let app = rec.event.app_id.clone();
-        let key = (app.clone(), account.clone());
-        let routes = match memo.get(&key) {
+        let tenant = TenantId::new(&app, &account);
+        let routes = match memo.get(&tenant) {
             Some(r) => r.clone(),
             None => {
-                let r = Arc::new(self.db.list_routes(Some((&app, &account))).await?);
-                memo.insert(key, r.clone());
+                let r = Arc::new(self.db.list_routes(Some(&tenant)).await?);
+                memo.insert(tenant.clone(), r.clone());
                 r
             }
         };
@@ -378,19 +386,12 @@ impl Dispatcher {
         for p in planned {
             // A target disabled after a permanent failure (410, bot kicked) gets nothing until an
             // organizer enables it again.
-            if self
-                .db
-                .is_target_disabled(&app, &account, &p.target.key())
-                .await?
-            {
+            if self.db.is_target_disabled(&tenant, &p.target.key()).await? {
                 continue;
             }
             // A member who sent /mute gets nothing from their own subscriptions until it ends.
             if let (true, Target::Telegram { chat_id, .. }) = (p.member, &p.target)
-                && self
-                    .db
-                    .is_member_muted(&app, &account, *chat_id, now)
-                    .await?
+                && self.db.is_member_muted(&tenant, *chat_id, now).await?
             {
                 continue;
             }
@@ -399,7 +400,7 @@ impl Dispatcher {
             // also holds the language the owner chose, for the footer.
             let mut member_lang = None;
             if let Target::Email { to } = &p.target {
-                match self.db.consent(&app, &account, &p.route.name, to).await? {
+                match self.db.consent(&tenant, &p.route.name, to).await? {
                     Some(c) if c.may_send(now) => {
                         member_lang = c.lang.as_deref().and_then(crate::i18n::Lang::from_tag);
                     }
@@ -424,7 +425,7 @@ impl Dispatcher {
                 dead: vec![],
             });
         }
-        let tenant_templates = self.db.tenant_templates(&app, &account).await?;
+        let tenant_templates = self.db.tenant_templates(&tenant).await?;
         let input = Arc::new(RenderInput {
             seq: rec.seq,
             received_at_ms: rec.received_at_ms,
@@ -456,7 +457,7 @@ impl Dispatcher {
             // goes faster.
             if self
                 .db
-                .inbox_has_other_tenant(&input.app, &input.account, FAIR_SCAN)
+                .inbox_has_other_tenant(&TenantId::new(&input.app, &input.account), FAIR_SCAN)
                 .await?
                 && self.fairness.may_give_way(input.seq)
             {
@@ -475,7 +476,7 @@ impl Dispatcher {
 /// A tenant's routes, read once per claimed batch: the batch's events were all taken in before
 /// the claim, so the routes as they stand after it serve each of them as well as a fresh read
 /// would (an organizer's edit during the batch counts as made after it). Cleared by a purge.
-type RouteMemo = HashMap<(String, String), Arc<Vec<routing::Route>>>;
+type RouteMemo = HashMap<TenantId, Arc<Vec<routing::Route>>>;
 
 enum Prepared {
     Unroutable(String),

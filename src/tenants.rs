@@ -24,6 +24,7 @@ mod enrich;
 mod purge;
 mod tokens;
 
+use crate::store::TenantId;
 pub use purge::{purge, uninstall};
 
 /// Refresh when this little of the access token's life is left (Rivet uses the same margin).
@@ -246,7 +247,10 @@ impl Tenants {
     ) -> Result<Tenant, InstallError> {
         let Authorized { tr, api_url, me } = a;
         let now = now_ms();
-        let existing = self.db.get_tenant(&app.id, &me.account_id).await?;
+        let existing = self
+            .db
+            .get_tenant(&TenantId::new(&app.id, &me.account_id))
+            .await?;
         let grant = UserInstall {
             installer: Installer {
                 user_id: me.id,
@@ -310,7 +314,7 @@ impl Tenants {
         let Some(app) = self.app(app_id).filter(|a| a.has_oauth()) else {
             return;
         };
-        let Ok(Some(t)) = self.db.get_tenant(app_id, account).await else {
+        let Ok(Some(t)) = self.db.get_tenant(&TenantId::new(app_id, account)).await else {
             return;
         };
         let only = if app.user_managed { user_id } else { None };

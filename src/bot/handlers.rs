@@ -17,7 +17,7 @@ use crate::i18n::Lang;
 use crate::render::escape_html as esc;
 use crate::service::routes::ServiceError;
 use crate::store::bot::{CodeKind, Redeem};
-use crate::store::{Backend, StoreError};
+use crate::store::{Backend, StoreError, TenantId};
 
 /// Where a command came from.
 pub(super) struct Origin<'a> {
@@ -55,10 +55,8 @@ impl Origin<'_> {
     /// The one community a community's own bot speaks for; None for the shared bot, which serves
     /// them all. Whoever holds an own bot's token can read what it sends, so it never shows or
     /// changes another community's routes.
-    pub(super) fn scope(&self) -> Option<(&str, &str)> {
-        self.bot
-            .own_identity()
-            .map(|o| (o.app_id.as_str(), o.account_id.as_str()))
+    pub(super) fn scope(&self) -> Option<&TenantId> {
+        self.bot.own_identity().map(|o| &o.tenant)
     }
 
     /// The message `key` in the sender's language.

@@ -12,6 +12,7 @@ use crate::render::escape_html as esc;
 use crate::routing::{Destination, Route};
 use crate::service::links;
 use crate::store::StoreError;
+use crate::store::TenantId;
 use crate::store::bot::{CodeKind, Redeem};
 
 /// `/start CODE` or `/subscribe CODE` in a private chat: a subscribe or organizer code.
@@ -212,7 +213,8 @@ pub(super) async fn command(from: &Origin<'_>, cmd: &Command) -> Result<Reply, S
                 }
                 let until = now_ms() + d.as_millis() as i64;
                 for (app, account) in &tenants {
-                    db.set_mute(app, account, from.chat_id, until).await?;
+                    db.set_mute(&TenantId::new(app, account), from.chat_id, until)
+                        .await?;
                 }
                 Ok(from.reply(from.t(
                     "bot-muted",

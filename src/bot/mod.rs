@@ -40,6 +40,7 @@ use crate::dispatch::Signals;
 use crate::render::Renderer;
 use crate::routing::{DeliveryOptions, Target};
 use crate::store::{Db, Leadership, Message, NewJob, StoreError};
+use crate::store::{OfTenant, TenantId};
 use api::BotApi;
 
 /// How often new notices are looked for, to push them to linked organizers.
@@ -103,8 +104,8 @@ struct Inner {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OwnIdentity {
     pub bot_id: i64,
-    pub app_id: String,
-    pub account_id: String,
+    /// The one community the bot speaks for.
+    pub tenant: TenantId,
     /// The record the bot was started from (its sealed token tells a refusal of this token from
     /// one of a token pasted since).
     pub record: crate::store::own_bots::OwnBot,
@@ -142,8 +143,7 @@ impl Bot {
             .context("building a community bot's client")?;
         let own = OwnIdentity {
             bot_id: record.bot_id,
-            app_id: record.app_id.clone(),
-            account_id: record.account_id.clone(),
+            tenant: record.tenant_id(),
             record: record.clone(),
         };
         let username = Some(record.username.clone());
@@ -499,8 +499,7 @@ impl Bot {
     pub async fn push_notices(&self) -> Result<u32, StoreError> {
         let db = &self.inner.db;
         let own = self.inner.own.as_ref();
-        let scope = own.map(|o| (o.app_id.as_str(), o.account_id.as_str()));
-        let notices = db.list_notices(scope).await?;
+        let notices = db.list_notices(own.map(|o| &o.tenant)).await?;
         let newest = notices.iter().map(|n| n.id).max().unwrap_or(0);
         let mark = match own {
             Some(o) => db.own_bot_notice_watermark(o.bot_id).await?,
@@ -519,7 +518,7 @@ impl Bot {
         }
         let mut replies = Vec::new();
         for n in notices.iter().filter(|n| n.id > mark) {
-            for org in db.tenant_organizers(&n.app_id, &n.account_id).await? {
+            for org in db.tenant_organizers(&n.tenant_id()).await? {
                 // No update to read a language_code from: the organizer's /language choice, else
                 // the relay's default.
                 let chosen = db.bot_language(org.user_id).await?;

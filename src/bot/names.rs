@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 use super::{Bot, sleep_or_cancel};
 use crate::routing::Destination;
 use crate::service::subscriptions::member_name;
+use crate::store::OfTenant;
 use crate::store::StoreError;
 
 /// At most this many lookups per run, a short pause between them: a relay with thousands of
@@ -30,18 +31,15 @@ pub(super) async fn backfill(bot: Bot, stop: CancellationToken) {
 async fn fill(bot: &Bot, stop: &CancellationToken) -> Result<usize, StoreError> {
     let db = &bot.inner.db;
     let via = bot.own_bot_id();
-    let scope = bot
-        .own_identity()
-        .map(|o| (o.app_id.clone(), o.account_id.clone()));
     let routes = db
-        .list_routes(scope.as_ref().map(|(a, b)| (a.as_str(), b.as_str())))
+        .list_routes(bot.own_identity().map(|o| &o.tenant))
         .await?;
     let mut names: HashMap<(String, String), BTreeMap<i64, String>> = HashMap::new();
     let (mut asked, mut named) = (0, 0);
     for r in &routes {
         let tenant = (r.app_id.clone(), r.account_id.clone());
         if !names.contains_key(&tenant) {
-            let known = db.member_names(&r.app_id, &r.account_id).await?;
+            let known = db.member_names(&r.tenant_id()).await?;
             names.insert(tenant.clone(), known);
         }
         let known = names.get_mut(&tenant).expect("inserted above");
@@ -73,7 +71,7 @@ async fn fill(bot: &Bot, stop: &CancellationToken) -> Result<usize, StoreError> 
             ) else {
                 continue;
             };
-            db.set_member_name(&r.app_id, &r.account_id, *chat_id, Some(&name))
+            db.set_member_name(&r.tenant_id(), *chat_id, Some(&name))
                 .await?;
             known.insert(*chat_id, name);
             named += 1;

@@ -7,23 +7,23 @@ use super::{Reply, service};
 use crate::i18n::Lang;
 use crate::render::escape_html as esc;
 use crate::routing::Route;
-use crate::service::chats::TenantId;
 use crate::service::routes::{PreviewRequest, ServiceError};
+use crate::store::OfTenant;
 use crate::store::{Message, Notice, StoreError};
 
 /// The organizer commands; refused politely for anyone not linked by an organizer code.
 pub(super) async fn command(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Reply>, StoreError> {
     let db = from.db();
     let mut links = db.organizer_links(from.user_id).await?;
-    if let Some((app, account)) = from.scope() {
-        links.retain(|l| l.app_id == app && l.account_id == account);
+    if let Some(tenant) = from.scope() {
+        links.retain(|l| tenant.is(&l.app_id, &l.account_id));
     }
     if links.is_empty() {
         return Ok(vec![from.reply(from.tr("bot-organizers-only"))]);
     }
     let mut routes = Vec::new();
     for l in &links {
-        routes.extend(db.list_routes(Some((&l.app_id, &l.account_id))).await?);
+        routes.extend(db.list_routes(Some(&l.tenant_id())).await?);
     }
     let find = |name: &Option<String>| -> Result<Route, String> {
         let Some(name) = name else {
@@ -70,10 +70,7 @@ pub(super) async fn command(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Repl
                 let enable = matches!(cmd, Command::Resume(_));
                 // The route was found among this organizer's accounts, so the edit goes through
                 // the service as that tenant, not as the operator.
-                let tenant = TenantId::new(r.app_id.clone(), r.account_id.clone());
-                match service::set_enabled(from, tenant, &r.app_id, &r.account_id, &r.name, enable)
-                    .await
-                {
+                match service::set_enabled(from, &r.tenant_id(), &r.name, enable).await {
                     Ok(changed) => {
                         let message = match (changed, enable) {
                             (false, true) => "bot-already-running",
@@ -97,7 +94,7 @@ pub(super) async fn command(from: &Origin<'_>, cmd: &Command) -> Result<Vec<Repl
         Command::Notices => {
             let mut notices = Vec::new();
             for l in &links {
-                notices.extend(db.list_notices(Some((&l.app_id, &l.account_id))).await?);
+                notices.extend(db.list_notices(Some(&l.tenant_id())).await?);
             }
             notices.sort_by_key(|n| std::cmp::Reverse(n.id));
             if notices.is_empty() {

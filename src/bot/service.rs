@@ -73,14 +73,12 @@ pub(super) async fn remove_subscription(
 /// so the service's tenant check applies.
 pub(super) async fn set_enabled(
     from: &Origin<'_>,
-    tenant: TenantId,
-    app: &str,
-    account: &str,
+    tenant: &TenantId,
     name: &str,
     enabled: bool,
 ) -> Result<bool, ServiceError> {
-    ctx(from, Caller::Tenant(tenant))
-        .set_enabled(app, account, name, enabled)
+    ctx(from, Caller::Tenant(tenant.clone()))
+        .set_enabled(&tenant.app_id, &tenant.account_id, name, enabled)
         .await
 }
 

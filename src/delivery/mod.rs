@@ -21,6 +21,7 @@ use crate::config::DeliveryConfig;
 use crate::dispatch::Signals;
 use crate::metrics::Metrics;
 use crate::routing::{Channel, Target};
+use crate::store::OfTenant;
 use crate::store::{Attempt, AttemptOutcome, Backend, Claim, Db, Finish, Job, StoreError};
 use crate::text::snippet;
 use quota::{QuotaKind, Quotas};
@@ -71,14 +72,10 @@ pub async fn disable_with_notice(
     kind: &str,
     message: &str,
 ) {
-    let res = match db
-        .disable_target(&job.app_id, &job.account_id, key, reason)
-        .await
-    {
+    let res = match db.disable_target(&job.tenant_id(), key, reason).await {
         Ok(()) => {
             db.add_notice(
-                &job.app_id,
-                &job.account_id,
+                &job.tenant_id(),
                 kind,
                 message,
                 Some(&job.route_name),
@@ -389,8 +386,7 @@ impl<S: Sender> Worker<S> {
             );
             self.db
                 .add_notice(
-                    &job.app_id,
-                    &job.account_id,
+                    &job.tenant_id(),
                     "hourly_limit",
                     &msg,
                     Some(&job.route_name),
@@ -412,7 +408,7 @@ impl<S: Sender> Worker<S> {
         if let Some(uuid) = &job.meeting_uuid
             && self
                 .db
-                .instance_ended(&job.app_id, &job.account_id, uuid)
+                .instance_ended(&job.tenant_id(), uuid)
                 .await?
                 .is_some()
         {

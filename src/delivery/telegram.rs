@@ -45,6 +45,7 @@ use super::{SendResult, Sender};
 use crate::config::Config;
 use crate::render::telegram::{MAX_LEN, to_plain_text};
 use crate::routing::{Channel, DeliveryOptions, Overflow, Target};
+use crate::store::OfTenant;
 use crate::store::telegram::PartProgress;
 use crate::store::{Db, Job, Message, StoreError};
 
@@ -142,7 +143,7 @@ impl TelegramSender {
         // Jobs queued before the bot was kicked would only hit the same wall.
         if self
             .db
-            .is_target_disabled(&job.app_id, &job.account_id, &key(chat))
+            .is_target_disabled(&job.tenant_id(), &key(chat))
             .await?
         {
             self.db.clear_part_progress(job.id).await?;
@@ -303,8 +304,7 @@ impl TelegramSender {
             .collect();
         self.db
             .add_notice(
-                &job.app_id,
-                &job.account_id,
+                &job.tenant_id(),
                 "telegram_migrated",
                 &format!(
                     "Telegram chat {old} became supergroup {new}; routes now send there ({}).",

@@ -28,6 +28,7 @@ use crate::text::{error_chain, snippet};
 
 mod protocol;
 
+use crate::store::OfTenant;
 use protocol::classify;
 pub use protocol::{BadSecret, parse_retry_after, sign};
 
@@ -102,7 +103,7 @@ impl Sender for WebhookSender {
         // Jobs queued before a 410 would hit the gone receiver again.
         match self
             .db
-            .is_target_disabled(&job.app_id, &job.account_id, &job.target.key())
+            .is_target_disabled(&job.tenant_id(), &job.target.key())
             .await
         {
             Ok(true) => return dead(None, "skipped: the destination is disabled; re-enable it"),

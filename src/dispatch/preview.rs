@@ -3,6 +3,7 @@
 
 use super::Dispatcher;
 use crate::routing::{self, MatchInput};
+use crate::store::TenantId;
 use crate::store::{Message, StoreError};
 use crate::zoom::event::{self, ParsedEvent};
 
@@ -60,16 +61,17 @@ impl Dispatcher {
             report.unroutable = Some("event has no payload.account_id".into());
             return Ok(report);
         };
+        let tenant = TenantId::new(app, &account);
         let memory = match ev.meeting().and_then(|m| m.id) {
-            Some(id) => self.db.meeting_memory(app, &account, id).await?,
+            Some(id) => self.db.meeting_memory(&tenant, id).await?,
             None => None,
         };
-        let routes = self.db.list_routes(Some((app, &account))).await?;
+        let routes = self.db.list_routes(Some(&tenant)).await?;
         let input =
             MatchInput::from_event(app, &ev, memory.as_ref().and_then(|m| m.topic.as_deref()));
         let (planned, matched) = routing::plan(&routes, &input);
         report.routes_matched = matched.iter().map(|r| r.name.clone()).collect();
-        let tenant_templates = self.db.tenant_templates(app, &account).await?;
+        let tenant_templates = self.db.tenant_templates(&tenant).await?;
         for p in planned {
             let links = self.email_links(app, &account, p.route, &p.target);
             let unsubscribe_url = links.as_ref().map(|l| l.0.clone());

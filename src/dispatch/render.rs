@@ -11,6 +11,7 @@ use crate::i18n::Lang;
 use crate::render::budget::thread_cpu_ns;
 use crate::render::{ContextInput, OverLimit, Overrides, RenderError, build_context};
 use crate::routing::{Channel, Route, Target};
+use crate::store::TenantId;
 use crate::store::{MeetingMemory, Message, NewJob};
 use crate::zoom::ZoomEvent;
 
@@ -114,6 +115,7 @@ impl Dispatcher {
 
     /// Counts a render over budget and tells the tenant's organizers, at most once an hour.
     pub(super) async fn over_limit(&self, app: &str, account: &str, route: &str, limit: OverLimit) {
+        let tenant = TenantId::new(app, account);
         tracing::warn!(
             app,
             route,
@@ -124,7 +126,7 @@ impl Dispatcher {
             m.inc("renders_over_limit_total", &[("limit", limit.label())]);
         }
         let now = chrono::Utc::now().timestamp_millis();
-        let recent = self.db.list_notices(Some((app, account))).await.map(|ns| {
+        let recent = self.db.list_notices(Some(&tenant)).await.map(|ns| {
             ns.iter()
                 .any(|n| n.kind == "template_over_limit" && now - n.at_ms < NOTICE_EVERY_MS)
         });
@@ -135,14 +137,7 @@ impl Dispatcher {
             );
             if let Err(e) = self
                 .db
-                .add_notice(
-                    app,
-                    account,
-                    "template_over_limit",
-                    &message,
-                    Some(route),
-                    None,
-                )
+                .add_notice(&tenant, "template_over_limit", &message, Some(route), None)
                 .await
             {
                 tracing::error!(error = %e, "recording a template notice failed");

@@ -419,7 +419,11 @@ async fn sign_in(st: &AppState, app: &ZoomApp, a: crate::tenants::Authorized) ->
     let account = a.me.account_id.clone();
     let user = a.me.email.clone().unwrap_or_else(|| a.me.id.clone());
     let may_manage = is_owner_or_admin(&a.me);
-    let existing = match st.db.get_tenant(&app.id, &account).await {
+    let existing = match st
+        .db
+        .get_tenant(&crate::store::TenantId::new(&app.id, &account))
+        .await
+    {
         Ok(t) => t,
         Err(e) => {
             tracing::error!(error = %e, "cannot read tenants");

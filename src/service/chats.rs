@@ -9,24 +9,9 @@
 
 use super::ServiceError;
 use crate::routing::{Destination, FieldError, Route};
+pub use crate::store::TenantId;
 use crate::store::bot::ChatLink;
 use crate::store::{Backend, StoreError, update_route};
-
-/// A tenant: an install of one app on one Zoom account.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct TenantId {
-    pub app_id: String,
-    pub account_id: String,
-}
-
-impl TenantId {
-    pub fn new(app_id: impl Into<String>, account_id: impl Into<String>) -> TenantId {
-        TenantId {
-            app_id: app_id.into(),
-            account_id: account_id.into(),
-        }
-    }
-}
 
 /// Who is asking the service to write a route.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,8 +162,7 @@ pub async fn migrate_links(
                 }
                 if held.is_tenant(app, account) && notify {
                     db.add_notice(
-                        app,
-                        account,
+                        &TenantId::new(app, account),
                         "chat_linked",
                         &format!(
                             "We linked the Telegram group {chat} to your community, because your \
@@ -204,7 +188,7 @@ pub async fn migrate_links(
                 continue;
             }
             for name in used_by {
-                update_route(db, app, account, name, |r| {
+                update_route(db, &TenantId::new(app, account), name, |r| {
                     r.destinations.retain(
                         |d| !matches!(d, Destination::Telegram { chat_id, .. } if *chat_id == chat),
                     );
@@ -217,8 +201,7 @@ pub async fn migrate_links(
                 continue;
             }
             db.add_notice(
-                app,
-                account,
+                &TenantId::new(app, account),
                 "chat_unlinked",
                 &format!(
                     "Your route {} no longer posts in the Telegram group {chat}: routes of another \
@@ -251,7 +234,7 @@ impl super::Ctx {
         app: &str,
         account: &str,
     ) -> Result<std::collections::BTreeMap<i64, String>, ServiceError> {
-        let mut names = self.db.member_names(app, account).await?;
+        let mut names = self.db.member_names(&TenantId::new(app, account)).await?;
         names.extend(
             self.db
                 .all_chat_links()

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Ctx, ServiceError, of_tenant};
 use crate::store::bot::{CodeKind, CodeRecord, code_id};
+use crate::store::{OfTenant, TenantId};
 
 /// How long link and organizer codes live unless `ttl` is given.
 pub const DEFAULT_TTL_SECS: u64 = 24 * 3600;
@@ -105,7 +106,7 @@ pub async fn join_links(
     let now = chrono::Utc::now().timestamp_millis();
     let mut out: Vec<JoinLink> = ctx
         .db
-        .list_codes(Some((app, account)))
+        .list_codes(Some(&TenantId::new(app, account)))
         .await?
         .into_iter()
         .filter(|c| c.kind == CodeKind::Subscribe && c.route.as_deref() == Some(route))
@@ -280,9 +281,7 @@ pub async fn revoke(
             "no code with ID {id}; `codes list` shows them"
         ))),
         [one] => {
-            ctx.db
-                .revoke_code(&one.id, Some((&one.app_id, &one.account_id)))
-                .await?;
+            ctx.db.revoke_code(&one.id, Some(&one.tenant_id())).await?;
             ctx.durable().await?;
             let mut r = one.clone();
             r.revoked = true;

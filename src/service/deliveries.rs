@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::events::parse_since;
 use super::{Ctx, ServiceError, in_scope, of_tenant};
+use crate::store::TenantId;
 use crate::store::{Attempt, Backend, DisabledTarget, Job, Message, Notice};
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, schemars::JsonSchema)]
@@ -279,7 +280,7 @@ pub async fn notices(
     account: Option<&str>,
 ) -> Result<Vec<Notice>, ServiceError> {
     Ok(match (app, account) {
-        (Some(app), Some(acc)) => ctx.db.list_notices(Some((app, acc))).await?,
+        (Some(app), Some(acc)) => ctx.db.list_notices(Some(&TenantId::new(app, acc))).await?,
         _ => of_tenant(ctx.db.list_notices(None).await?, app, account),
     })
 }
@@ -309,7 +310,10 @@ fn default_app() -> String {
 
 /// Sends to a disabled destination again. Returns false when it was not disabled.
 pub async fn enable(ctx: &Ctx, r: &EnableRequest) -> Result<bool, ServiceError> {
-    let enabled = ctx.db.enable_target(&r.app, &r.account, &r.target).await?;
+    let enabled = ctx
+        .db
+        .enable_target(&TenantId::new(&r.app, &r.account), &r.target)
+        .await?;
     ctx.durable().await?;
     Ok(enabled)
 }
@@ -324,7 +328,7 @@ mod tests {
         let (_dir, ctx) = test_ctx();
         for (app, account) in [("a1", "acc"), ("a2", "acc"), ("a1", "other")] {
             ctx.db
-                .add_notice(app, account, "test", "m", None, None)
+                .add_notice(&TenantId::new(app, account), "test", "m", None, None)
                 .await
                 .unwrap();
         }

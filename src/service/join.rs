@@ -26,6 +26,7 @@ use crate::zoom::EventKind;
 
 mod manage;
 
+use crate::store::{OfTenant, TenantId};
 pub use manage::{ManageAction, manage, manage_state, read_manage, set_language};
 
 /// At most one confirmation email per address and route in this window.
@@ -168,13 +169,10 @@ pub async fn route_of_code(ctx: &Ctx, code: &str) -> Result<Option<Route>, Servi
     {
         return Ok(None);
     }
-    let Some(name) = rec.route else {
+    let Some(name) = &rec.route else {
         return Ok(None);
     };
-    Ok(ctx
-        .db
-        .get_route(&rec.app_id, &rec.account_id, &name)
-        .await?)
+    Ok(ctx.db.get_route(&rec.tenant_id(), name).await?)
 }
 
 /// What the join page of `code` shows; None for an unknown, revoked or expired code.
@@ -234,7 +232,10 @@ pub async fn request(
         ));
     }
     let (app, account) = (&route.app_id, &route.account_id);
-    let existing = ctx.db.consent(app, account, &route.name, &address).await?;
+    let existing = ctx
+        .db
+        .consent(&TenantId::new(app, account), &route.name, &address)
+        .await?;
     if on_route(&route, &address)
         && existing
             .as_ref()
@@ -364,27 +365,36 @@ pub enum Confirmed {
 /// Confirms the address of `t`. A member's address joins the route as a member-owned email
 /// destination; an organizer's is already on it. Confirming twice changes nothing more.
 pub async fn confirm(ctx: &Ctx, t: &ConfirmToken) -> Result<Confirmed, ServiceError> {
-    let Some(route) = ctx.db.get_route(&t.app, &t.account, &t.route).await? else {
+    let Some(route) = ctx
+        .db
+        .get_route(&TenantId::new(&t.app, &t.account), &t.route)
+        .await?
+    else {
         return Ok(Confirmed::RouteGone);
     };
     if t.by == ConsentBy::Member && !on_route(&route, &t.address) {
-        let added = update_route(&*ctx.db, &t.app, &t.account, &t.route, |r| {
-            if on_route(r, &t.address) {
-                return Ok::<_, ServiceError>(());
-            }
-            match r
-                .destinations
-                .iter_mut()
-                .find(|d| matches!(d, Destination::Email { member: true, .. }))
-            {
-                Some(Destination::Email { to, .. }) => to.push(t.address.clone()),
-                _ => r.destinations.push(Destination::Email {
-                    to: vec![t.address.clone()],
-                    member: true,
-                }),
-            }
-            Ok(())
-        })
+        let added = update_route(
+            &*ctx.db,
+            &TenantId::new(&t.app, &t.account),
+            &t.route,
+            |r| {
+                if on_route(r, &t.address) {
+                    return Ok::<_, ServiceError>(());
+                }
+                match r
+                    .destinations
+                    .iter_mut()
+                    .find(|d| matches!(d, Destination::Email { member: true, .. }))
+                {
+                    Some(Destination::Email { to, .. }) => to.push(t.address.clone()),
+                    _ => r.destinations.push(Destination::Email {
+                        to: vec![t.address.clone()],
+                        member: true,
+                    }),
+                }
+                Ok(())
+            },
+        )
         .await?;
         if added.is_none() {
             return Ok(Confirmed::RouteGone);
@@ -393,7 +403,7 @@ pub async fn confirm(ctx: &Ctx, t: &ConfirmToken) -> Result<Confirmed, ServiceEr
     let now = now_ms();
     let old = ctx
         .db
-        .consent(&t.app, &t.account, &t.route, &t.address)
+        .consent(&TenantId::new(&t.app, &t.account), &t.route, &t.address)
         .await?;
     let mut c = old.unwrap_or_else(|| {
         Consent::new(
@@ -441,7 +451,7 @@ pub async fn invite_new_addresses(ctx: &Ctx, route: &Route) -> Result<(), Servic
             let (app, account) = (&route.app_id, &route.account_id);
             if ctx
                 .db
-                .consent(app, account, &route.name, &address)
+                .consent(&TenantId::new(app, account), &route.name, &address)
                 .await?
                 .is_some()
             {
@@ -502,11 +512,7 @@ pub async fn record_existing_addresses(db: &Db) -> Result<u64, ServiceError> {
                 continue;
             };
             for a in to {
-                if db
-                    .consent(&r.app_id, &r.account_id, &r.name, a)
-                    .await?
-                    .is_none()
-                {
+                if db.consent(&r.tenant_id(), &r.name, a).await?.is_none() {
                     let state = (ConsentState::Confirmed, ConsentBy::Existing);
                     put_consent(db, &r, a, state, now).await?;
                     n += 1;
@@ -559,7 +565,7 @@ mod tests {
         c.db.put_route(&r).await.unwrap();
         assert_eq!(record_existing_addresses(&c.db).await.unwrap(), 1);
         let got =
-            c.db.consent("default", "acc", "r", "old@example.org")
+            c.db.consent(&TenantId::new("default", "acc"), "r", "old@example.org")
                 .await
                 .unwrap()
                 .unwrap();
@@ -575,7 +581,7 @@ mod tests {
         c.db.put_route(&r).await.unwrap();
         assert_eq!(record_existing_addresses(&c.db).await.unwrap(), 0);
         assert!(
-            c.db.consent("default", "acc", "r", "later@example.org")
+            c.db.consent(&TenantId::new("default", "acc"), "r", "later@example.org")
                 .await
                 .unwrap()
                 .is_none()

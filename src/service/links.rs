@@ -9,6 +9,7 @@
 
 use super::routes::ServiceError;
 use crate::routing::{Destination, Route, Target};
+use crate::store::OfTenant;
 use crate::store::bot::{ChatKind, ChatLink, CodeKind, CodeRecord, OrganizerLink, Redeem};
 use crate::store::{Backend, StoreError, update_route};
 
@@ -30,7 +31,7 @@ pub async fn check_code(
 /// The route a code names, if it names one that still exists.
 pub async fn route_of(db: &dyn Backend, rec: &CodeRecord) -> Result<Option<Route>, ServiceError> {
     Ok(match &rec.route {
-        Some(name) => db.get_route(&rec.app_id, &rec.account_id, name).await?,
+        Some(name) => db.get_route(&rec.tenant_id(), name).await?,
         None => None,
     })
 }
@@ -119,7 +120,7 @@ pub async fn bot_check(
             _ => BotCheck::OtherCommunity,
         },
         None if rec.kind == CodeKind::Organizer => BotCheck::Ok,
-        None => match db.own_bot(&rec.app_id, &rec.account_id).await? {
+        None => match db.own_bot(&rec.tenant_id()).await? {
             Some(b) if b.disabled.is_none() => BotCheck::UseOwnBot(b.username),
             _ => BotCheck::Ok,
         },
@@ -184,8 +185,7 @@ pub async fn link_group(db: &dyn Backend, req: &LinkRequest<'_>) -> Result<Linke
     let here = place.destination();
     update_route(
         db,
-        &route.app_id,
-        &route.account_id,
+        &route.tenant_id(),
         &route.name,
         |r| -> Result<(), StoreError> {
             if !r.destinations.contains(&here) {
@@ -204,8 +204,7 @@ pub async fn link_group(db: &dyn Backend, req: &LinkRequest<'_>) -> Result<Linke
         bot: place.bot,
     }
     .key();
-    db.enable_target(&route.app_id, &route.account_id, &key)
-        .await?;
+    db.enable_target(&route.tenant_id(), &key).await?;
     Ok(Linked::Linked { route: route.name })
 }
 
@@ -227,8 +226,7 @@ pub async fn unlink_group(
         }
         let gone = update_route(
             db,
-            &r.app_id,
-            &r.account_id,
+            &r.tenant_id(),
             &r.name,
             |fresh| -> Result<bool, StoreError> {
                 let before = fresh.destinations.len();
@@ -280,7 +278,7 @@ mod tests {
     use std::sync::Arc;
 
     use super::*;
-    use crate::store::{Db, Store};
+    use crate::store::{Db, Store, TenantId};
 
     const GROUP: i64 = -100;
 
@@ -321,7 +319,7 @@ mod tests {
     }
 
     fn posts(s: &Store, account: &str, route: &str) -> bool {
-        s.get_route("default", account, route)
+        s.get_route(&TenantId::new("default", account), route)
             .unwrap()
             .unwrap()
             .destinations
@@ -405,7 +403,10 @@ mod tests {
             s.chat_link(GROUP).unwrap().is_some(),
             "topic 2 still posts, so the chat stays linked"
         );
-        let r = s.get_route("default", "acc", "r").unwrap().unwrap();
+        let r = s
+            .get_route(&TenantId::new("default", "acc"), "r")
+            .unwrap()
+            .unwrap();
         assert!(!r.destinations.iter().any(|d| topic1.posts_here(d)));
         assert!(
             r.destinations

@@ -87,31 +87,7 @@ impl Ctx {
     }
 }
 
-/// A record of one tenant, for the listings the front ends filter by app and account.
-pub(crate) trait OfTenant {
-    /// (app id, account id).
-    fn tenant(&self) -> (&str, &str);
-}
-
-/// Records whose `app_id` and `account_id` name their tenant.
-macro_rules! of_tenant_by_fields {
-    ($($t:ty),* $(,)?) => {$(
-        impl OfTenant for $t {
-            fn tenant(&self) -> (&str, &str) {
-                (&self.app_id, &self.account_id)
-            }
-        }
-    )*};
-}
-
-of_tenant_by_fields!(
-    crate::store::bot::CodeRecord,
-    crate::store::bot::OrganizerLink,
-    crate::store::DisabledTarget,
-    crate::store::Notice,
-    crate::store::Job,
-    crate::routing::Route,
-);
+pub(crate) use crate::store::OfTenant;
 
 /// The records of `list` of the tenants the filters name: any app when `app` is None, any account
 /// when `account` is None.

@@ -2,6 +2,7 @@
 //! gets the tenant's notices in Telegram and may pause, resume and test its routes there.
 
 use super::{Ctx, ServiceError, of_tenant};
+use crate::store::TenantId;
 use crate::store::bot::OrganizerLink;
 
 /// Organizer links, filtered by app and account when given.
@@ -20,7 +21,10 @@ pub async fn remove(
     account: &str,
     user_id: i64,
 ) -> Result<bool, ServiceError> {
-    let removed = ctx.db.remove_organizer(app, account, user_id).await?;
+    let removed = ctx
+        .db
+        .remove_organizer(&TenantId::new(app, account), user_id)
+        .await?;
     ctx.durable().await?;
     Ok(removed)
 }

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Ctx, ServiceError};
 use crate::routing::{DeliveryOptions, Destination, Target};
+use crate::store::TenantId;
 use crate::store::own_bots::OwnBot;
 use crate::store::{Message, NewJob};
 
@@ -106,7 +107,7 @@ fn view(b: &OwnBot, leftovers: Vec<SharedLeftover>) -> OwnBotView {
 
 /// The tenant's bot, if it connected one.
 pub async fn show(ctx: &Ctx, app: &str, account: &str) -> Result<OwnBotView, ServiceError> {
-    let Some(b) = ctx.db.own_bot(app, account).await? else {
+    let Some(b) = ctx.db.own_bot(&TenantId::new(app, account)).await? else {
         return Err(ServiceError::NotFound(
             "no bot of your own is connected; alerts go through the relay's shared bot".into(),
         ));
@@ -163,7 +164,7 @@ pub async fn connect(
             "this is the relay's shared bot; create a bot of your own with @BotFather",
         ));
     }
-    let previous = ctx.db.own_bot(app, account).await?;
+    let previous = ctx.db.own_bot(&TenantId::new(app, account)).await?;
     let mut rec = OwnBot {
         app_id: app.into(),
         account_id: account.into(),
@@ -192,7 +193,8 @@ pub async fn connect(
 /// Disconnects the tenant's bot. Alerts fall back to the shared bot (if the relay has one); a
 /// notice tells the organizer that members who only started their bot must start the shared one.
 pub async fn remove(ctx: &Ctx, app: &str, account: &str) -> Result<OwnBot, ServiceError> {
-    let Some(gone) = ctx.db.remove_own_bot(app, account).await? else {
+    let tenant = TenantId::new(app, account);
+    let Some(gone) = ctx.db.remove_own_bot(&tenant).await? else {
         return Err(ServiceError::NotFound(
             "no bot of your own is connected".into(),
         ));
@@ -216,7 +218,7 @@ pub async fn remove(ctx: &Ctx, app: &str, account: &str) -> Result<OwnBot, Servi
         ),
     };
     ctx.db
-        .add_notice(app, account, "telegram_bot_removed", &text, None, None)
+        .add_notice(&tenant, "telegram_bot_removed", &text, None, None)
         .await?;
     ctx.durable().await?;
     Ok(gone)
@@ -229,7 +231,11 @@ pub async fn leftovers(
     account: &str,
 ) -> Result<Vec<SharedLeftover>, ServiceError> {
     let mut out = Vec::new();
-    for r in ctx.db.list_routes(Some((app, account))).await? {
+    for r in ctx
+        .db
+        .list_routes(Some(&TenantId::new(app, account)))
+        .await?
+    {
         for d in &r.destinations {
             if let Destination::Telegram {
                 chat_id,
@@ -254,7 +260,7 @@ pub async fn leftovers(
 /// bot, saying where the alerts are now. Queued as ordinary Telegram jobs, so it is paced like
 /// any alert; the idempotency key is per bot and chat, so a repeat sends nobody a second copy.
 pub async fn send_moved(ctx: &Ctx, app: &str, account: &str) -> Result<MovedReport, ServiceError> {
-    let Some(b) = ctx.db.own_bot(app, account).await? else {
+    let Some(b) = ctx.db.own_bot(&TenantId::new(app, account)).await? else {
         return Err(ServiceError::NotFound(
             "no bot of your own is connected".into(),
         ));
@@ -312,7 +318,7 @@ pub async fn active_username(
 ) -> Result<Option<String>, ServiceError> {
     Ok(ctx
         .db
-        .own_bot(app, account)
+        .own_bot(&TenantId::new(app, account))
         .await?
         .filter(|b| b.disabled.is_none())
         .map(|b| b.username))

@@ -11,7 +11,7 @@ use crate::render::{Renderer, TEMPLATE_KEYS};
 use crate::routing::{
     Destination, FieldError, MEETING_EVENTS, Route, RouteDocument, ValidationContext,
 };
-use crate::store::{ImportReport, update_route};
+use crate::store::{ImportReport, OfTenant, TenantId, update_route};
 
 /// A route that is not there, or is another tenant's (which reads the same).
 fn no_route(app: &str, account: &str, name: &str) -> ServiceError {
@@ -167,14 +167,17 @@ impl Ctx {
         account: Option<&str>,
     ) -> Result<Vec<Route>, ServiceError> {
         let routes = match (app, account) {
-            (Some(app), Some(acc)) => self.db.list_routes(Some((app, acc))).await?,
+            (Some(app), Some(acc)) => self.db.list_routes(Some(&TenantId::new(app, acc))).await?,
             _ => of_tenant(self.db.list_routes(None).await?, app, account),
         };
         Ok(routes)
     }
 
     pub async fn get(&self, app: &str, account: &str, name: &str) -> Result<Route, ServiceError> {
-        let route = self.db.get_route(app, account, name).await?;
+        let route = self
+            .db
+            .get_route(&TenantId::new(app, account), name)
+            .await?;
         route.ok_or_else(|| no_route(app, account, name))
     }
 
@@ -219,6 +222,7 @@ impl Ctx {
         name: &str,
         route: Route,
     ) -> Result<Route, ServiceError> {
+        let tenant = TenantId::new(app, account);
         let old = self.get(app, account, name).await?;
         let mut errs = self.check(&route, Some(&old)).await?;
         if route.app_id != app || route.account_id != account {
@@ -231,7 +235,7 @@ impl Ctx {
         if route.name == name {
             // Compare-and-swap onto the route as stored now, not as read above: a member who
             // subscribed since then keeps the subscription.
-            let saved = update_route(&*self.db, app, account, name, |fresh| {
+            let saved = update_route(&*self.db, &tenant, name, |fresh| {
                 *fresh = keep_member_subscriptions(route.clone(), fresh);
                 Ok::<_, ServiceError>(fresh.clone())
             })
@@ -248,12 +252,12 @@ impl Ctx {
                 renamed.name
             )));
         }
-        let last = self.db.take_route(app, account, name).await?.unwrap_or(old);
+        let last = self.db.take_route(&tenant, name).await?.unwrap_or(old);
         // Confirmations follow the route: its members need not confirm again.
         self.db
-            .rename_consents(app, account, name, &renamed.name)
+            .rename_consents(&tenant, name, &renamed.name)
             .await?;
-        let saved = update_route(&*self.db, app, account, &renamed.name, |fresh| {
+        let saved = update_route(&*self.db, &tenant, &renamed.name, |fresh| {
             *fresh = keep_member_subscriptions(fresh.clone(), &last);
             Ok::<_, ServiceError>(fresh.clone())
         })
@@ -275,11 +279,11 @@ impl Ctx {
     ) -> Result<bool, ServiceError> {
         let not_found = || no_route(app, account, name);
         if let Caller::Tenant(t) = &self.caller
-            && (t.app_id != app || t.account_id != account)
+            && !t.is(app, account)
         {
             return Err(not_found());
         }
-        let changed = update_route(&*self.db, app, account, name, |fresh| {
+        let changed = update_route(&*self.db, &TenantId::new(app, account), name, |fresh| {
             let changed = fresh.enabled != enabled;
             fresh.enabled = enabled;
             Ok::<_, ServiceError>(changed)
@@ -291,7 +295,11 @@ impl Ctx {
     }
 
     pub async fn remove(&self, app: &str, account: &str, name: &str) -> Result<(), ServiceError> {
-        if self.db.remove_route(app, account, name).await? {
+        if self
+            .db
+            .remove_route(&TenantId::new(app, account), name)
+            .await?
+        {
             self.durable().await
         } else {
             Err(no_route(app, account, name))
@@ -302,7 +310,7 @@ impl Ctx {
     pub async fn import(&self, doc: &RouteDocument) -> Result<ImportReport, ServiceError> {
         let mut each = Vec::with_capacity(doc.routes.len());
         for r in &doc.routes {
-            let old = self.db.get_route(&r.app_id, &r.account_id, &r.name).await?;
+            let old = self.db.get_route(&r.tenant_id(), &r.name).await?;
             each.push(self.check(r, old.as_ref()).await?);
         }
         let errs = document_errors(doc, each);
@@ -316,7 +324,7 @@ impl Ctx {
                     report.created += 1;
                     break;
                 }
-                let updated = update_route(&*self.db, &r.app_id, &r.account_id, &r.name, |fresh| {
+                let updated = update_route(&*self.db, &r.tenant_id(), &r.name, |fresh| {
                     *fresh = keep_member_subscriptions(r.clone(), fresh);
                     Ok::<_, ServiceError>(())
                 })
@@ -362,7 +370,7 @@ mod tests {
         let db = base.db.clone();
         db.put_route(&crate::store::test_route("r")).await.unwrap();
         let enabled = async || {
-            db.get_route("default", "acc", "r")
+            db.get_route(&TenantId::new("default", "acc"), "r")
                 .await
                 .unwrap()
                 .unwrap()

@@ -17,7 +17,8 @@ pub use crate::dispatch::unsubscribe::{PURPOSE, Unsubscribe, unsubscribe_url};
 /// withdrawn, so it gets nothing and re-adding it sends it nothing either. Returns false when it
 /// was not subscribed, so a repeated click is harmless.
 pub async fn unsubscribe(ctx: &Ctx, u: &Unsubscribe) -> Result<bool, ServiceError> {
-    let removed = update_route(&*ctx.db, &u.app, &u.account, &u.route, |route| {
+    let tenant = TenantId::new(&u.app, &u.account);
+    let removed = update_route(&*ctx.db, &tenant, &u.route, |route| {
         let mut removed = false;
         for d in &mut route.destinations {
             if let Destination::Email { to, member: true } = d {
@@ -33,10 +34,7 @@ pub async fn unsubscribe(ctx: &Ctx, u: &Unsubscribe) -> Result<bool, ServiceErro
     })
     .await?;
     let now = chrono::Utc::now().timestamp_millis();
-    let consent = ctx
-        .db
-        .consent(&u.app, &u.account, &u.route, &u.address)
-        .await?;
+    let consent = ctx.db.consent(&tenant, &u.route, &u.address).await?;
     let was_active = consent
         .as_ref()
         .is_some_and(|c| c.state != ConsentState::Unsubscribed);
@@ -102,16 +100,17 @@ pub fn email_state(c: Option<&Consent>, now_ms: i64) -> &'static str {
 
 /// Every member subscription of the tenant's routes, and every email address with its state.
 pub async fn list(ctx: &Ctx, app: &str, account: &str) -> Result<Vec<Subscription>, ServiceError> {
+    let tenant = TenantId::new(app, account);
     let now = chrono::Utc::now().timestamp_millis();
-    let consents = ctx.db.list_consents(app, account, None).await?;
-    let names = ctx.db.member_names(app, account).await?;
+    let consents = ctx.db.list_consents(&tenant, None).await?;
+    let names = ctx.db.member_names(&tenant).await?;
     let consent = |route: &str, address: &str| {
         consents
             .iter()
             .find(|c| c.route == route && c.address.eq_ignore_ascii_case(address.trim()))
     };
     let mut out = Vec::new();
-    for r in ctx.db.list_routes(Some((app, account))).await? {
+    for r in ctx.db.list_routes(Some(&tenant)).await? {
         for d in &r.destinations {
             let (kind, member) = match d {
                 Destination::Telegram { member: true, .. } => ("telegram", true),
@@ -152,7 +151,7 @@ pub async fn remove(
     target: &str,
 ) -> Result<bool, ServiceError> {
     // Whether it was there, and the Telegram member it was (whose name may have to go).
-    let removed = update_route(&*ctx.db, app, account, route, |r| {
+    let removed = update_route(&*ctx.db, &TenantId::new(app, account), route, |r| {
         let (mut removed, mut member) = (false, None);
         r.destinations.retain_mut(|d| match d {
             Destination::Telegram { member: true, .. } if d.targets()[0].key() == target => {
@@ -188,15 +187,16 @@ async fn forget_name_if_gone(
     account: &str,
     chat: i64,
 ) -> Result<(), ServiceError> {
+    let tenant = TenantId::new(app, account);
     let still = ctx
         .db
-        .list_routes(Some((app, account)))
+        .list_routes(Some(&tenant))
         .await?
         .iter()
         .flat_map(|r| &r.destinations)
         .any(|d| matches!(d, Destination::Telegram { chat_id, member: true, .. } if *chat_id == chat));
     if !still {
-        ctx.db.set_member_name(app, account, chat, None).await?;
+        ctx.db.set_member_name(&tenant, chat, None).await?;
     }
     Ok(())
 }
@@ -249,7 +249,6 @@ pub async fn subscribe(
     now_ms: i64,
 ) -> Result<bool, ServiceError> {
     let db = &*ctx.db;
-    let (app, account) = (tenant.app_id.as_str(), tenant.account_id.as_str());
     let mine = Destination::Telegram {
         chat_id,
         thread_id: None,
@@ -258,7 +257,7 @@ pub async fn subscribe(
     };
     // Subscribing through another bot (the community's new one) moves the subscription to it:
     // the member has just started that bot, so it may write to them.
-    let added = update_route(db, app, account, route, |r| {
+    let added = update_route(db, tenant, route, |r| {
         if !r.destinations.contains(&mine) {
             r.destinations.retain(|d| {
                 !matches!(d, Destination::Telegram { chat_id: c, member: true, .. } if *c == chat_id)
@@ -277,9 +276,9 @@ pub async fn subscribe(
         bot,
     }
     .key();
-    db.enable_target(app, account, &key).await?;
+    db.enable_target(tenant, &key).await?;
     if name.is_some() {
-        db.set_member_name(app, account, chat_id, name).await?;
+        db.set_member_name(tenant, chat_id, name).await?;
     }
     if let Some(until) = db
         .mutes_of(chat_id)
@@ -289,7 +288,7 @@ pub async fn subscribe(
         .max()
         .filter(|u| *u > now_ms)
     {
-        db.set_mute(app, account, chat_id, until).await?;
+        db.set_mute(tenant, chat_id, until).await?;
     }
     ctx.durable().await?;
     Ok(true)
@@ -306,7 +305,7 @@ mod tests {
         s.put_route(&crate::store::test_route("r")).await.unwrap();
         let now = 1_000;
         let acc = TenantId::new("default", "acc");
-        s.set_mute("default", "other", 42, now + 60_000)
+        s.set_mute(&TenantId::new("default", "other"), 42, now + 60_000)
             .await
             .unwrap();
         assert!(
@@ -319,7 +318,11 @@ mod tests {
                 .await
                 .unwrap()
         );
-        let r = s.get_route("default", "acc", "r").await.unwrap().unwrap();
+        let r = s
+            .get_route(&TenantId::new("default", "acc"), "r")
+            .await
+            .unwrap()
+            .unwrap();
         let mine = |d: &Destination| matches!(d, Destination::Telegram { chat_id: 42, .. });
         assert_eq!(r.destinations.iter().filter(|d| mine(d)).count(), 1);
         assert!(
@@ -351,10 +354,17 @@ mod tests {
                 .await
                 .unwrap()
         );
-        let r = s.get_route("default", "acc", "r").await.unwrap().unwrap();
+        let r = s
+            .get_route(&TenantId::new("default", "acc"), "r")
+            .await
+            .unwrap()
+            .unwrap();
         assert!(!r.destinations.iter().any(mine));
         assert!(
-            s.member_names("default", "acc").await.unwrap().is_empty(),
+            s.member_names(&TenantId::new("default", "acc"))
+                .await
+                .unwrap()
+                .is_empty(),
             "a member who left every route is no longer named"
         );
     }

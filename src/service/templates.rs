@@ -9,6 +9,7 @@ use super::{Ctx, ServiceError};
 use crate::dispatch;
 use crate::render::{ContextInput, MESSAGES, Overrides, TEMPLATE_KEYS, build_context};
 use crate::routing::{Channel, FieldError, MEETING_EVENTS, Route, Target};
+use crate::store::TenantId;
 use crate::store::{Message, NewJob};
 use crate::zoom::EventKind;
 use crate::zoom::samples::{self, SampleParams};
@@ -20,7 +21,10 @@ impl Ctx {
         app: &str,
         account: &str,
     ) -> Result<Vec<TemplateInfo>, ServiceError> {
-        let overrides = self.db.tenant_templates(app, account).await?;
+        let overrides = self
+            .db
+            .tenant_templates(&TenantId::new(app, account))
+            .await?;
         let mut out = Vec::new();
         for event in MEETING_EVENTS {
             for key in TEMPLATE_KEYS {
@@ -50,7 +54,7 @@ impl Ctx {
         if let Some(acc) = account
             && let Some(s) = self
                 .db
-                .tenant_templates(app, acc)
+                .tenant_templates(&TenantId::new(app, acc))
                 .await?
                 .remove(&format!("{event}/{key}"))
         {
@@ -81,7 +85,7 @@ impl Ctx {
     ) -> Result<String, ServiceError> {
         Ok(self
             .db
-            .tenant_templates(app, account)
+            .tenant_templates(&TenantId::new(app, account))
             .await?
             .remove(&crate::render::messages_key(code))
             .unwrap_or_default())
@@ -100,7 +104,7 @@ impl Ctx {
             .validate(&format!("{event}/{key}"), source)
             .map_err(|e| ServiceError::invalid(format!("{event}/{key}"), e.detail()))?;
         self.db
-            .set_template(app, account, event, key, source)
+            .set_template(&TenantId::new(app, account), event, key, source)
             .await?;
         self.durable().await
     }
@@ -136,7 +140,7 @@ impl Ctx {
         ServiceError::check(errs)?;
         for (key, source) in &changed {
             self.db
-                .set_template(app, account, event, key, source)
+                .set_template(&TenantId::new(app, account), event, key, source)
                 .await?;
         }
         self.durable().await?;
@@ -216,7 +220,11 @@ impl Ctx {
         key: &str,
     ) -> Result<(), ServiceError> {
         check_event_key(event, key)?;
-        if self.db.remove_template(app, account, event, key).await? {
+        if self
+            .db
+            .remove_template(&TenantId::new(app, account), event, key)
+            .await?
+        {
             self.durable().await
         } else {
             Err(ServiceError::NotFound(format!(
@@ -245,7 +253,11 @@ impl Ctx {
             _ => None,
         };
         let tenant = match &req.account {
-            Some(acc) => self.db.tenant_templates(&req.app, acc).await?,
+            Some(acc) => {
+                self.db
+                    .tenant_templates(&TenantId::new(&req.app, acc))
+                    .await?
+            }
             None => BTreeMap::new(),
         };
         let account = req.account.clone().unwrap_or_else(|| "demo-account".into());
@@ -362,7 +374,10 @@ impl Ctx {
             .into_iter()
             .find(EventKind::is_meeting)
             .unwrap_or(EventKind::MeetingStarted);
-        let tenant = self.db.tenant_templates(app, account).await?;
+        let tenant = self
+            .db
+            .tenant_templates(&TenantId::new(app, account))
+            .await?;
         let topic = format!("Test from the relay: {}", route.name);
         let (ev, ctx) = self.sample(&kind, app, account, Some(&route), Some(&topic));
         let layers = Overrides {
@@ -382,7 +397,10 @@ impl Ctx {
                 let mut links = None;
                 let mut footer_lang = None;
                 if let Target::Email { to } = &target {
-                    let consent = self.db.consent(app, account, &route.name, to).await?;
+                    let consent = self
+                        .db
+                        .consent(&TenantId::new(app, account), &route.name, to)
+                        .await?;
                     let Some(c) = consent.filter(|c| c.may_send(now)) else {
                         continue;
                     };

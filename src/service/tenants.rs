@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Ctx, ServiceError};
 use crate::store::{AuditEntry, Backend, Notice, PurgeReport, Tenant};
+use crate::store::{OfTenant, TenantId};
 use crate::tenants::{Tenants, purge};
 
 fn rfc3339(ms: i64) -> String {
@@ -52,10 +53,7 @@ async fn view(db: &dyn Backend, t: &Tenant) -> Result<TenantView, ServiceError> 
         installed_at: rfc3339(t.installed_at_ms),
         updated_at: rfc3339(t.updated_at_ms),
         token_expires_at: rfc3339(t.expires_at_ms),
-        routes: db
-            .list_routes(Some((&t.app_id, &t.account_id)))
-            .await?
-            .len(),
+        routes: db.list_routes(Some(&t.tenant_id())).await?.len(),
     })
 }
 
@@ -83,12 +81,15 @@ pub async fn show(ctx: &Ctx, app: &str, account: &str) -> Result<TenantDetail, S
         tenant: view(&*ctx.db, &t).await?,
         route_names: ctx
             .db
-            .list_routes(Some((app, account)))
+            .list_routes(Some(&TenantId::new(app, account)))
             .await?
             .into_iter()
             .map(|r| r.name)
             .collect(),
-        notices: ctx.db.list_notices(Some((app, account))).await?,
+        notices: ctx
+            .db
+            .list_notices(Some(&TenantId::new(app, account)))
+            .await?,
     })
 }
 

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::{Ctx, ServiceError};
+use crate::store::TenantId;
 use crate::store::auth::{ApiToken, token_id};
 
 /// Tenant API tokens start with this, so a leaked one is recognisable (secret scanners) and never
@@ -63,12 +64,14 @@ pub async fn create(
 }
 
 pub async fn list(ctx: &Ctx, tenant: Option<(&str, &str)>) -> Result<Vec<ApiToken>, ServiceError> {
-    Ok(ctx.db.list_api_tokens(tenant).await?)
+    let tenant = tenant.map(TenantId::from);
+    Ok(ctx.db.list_api_tokens(tenant.as_ref()).await?)
 }
 
 /// Revokes token `id` if it belongs to `tenant` (any tenant for None); not found otherwise.
 pub async fn revoke(ctx: &Ctx, id: &str, tenant: Option<(&str, &str)>) -> Result<(), ServiceError> {
-    if !ctx.db.revoke_api_token(id.trim(), tenant).await? {
+    let tenant = tenant.map(TenantId::from);
+    if !ctx.db.revoke_api_token(id.trim(), tenant.as_ref()).await? {
         return Err(ServiceError::NotFound(format!(
             "no token with id {id}; see `zoom-relay tokens list`"
         )));

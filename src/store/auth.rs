@@ -8,6 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::TenantId;
 use super::{Store, StoreError, decode, decode_all, decode_opt, encode};
 
 /// Who a session or token acts for: the operator (every tenant) or one tenant.
@@ -50,13 +51,13 @@ pub fn token_id(token: &str) -> String {
 /// (all for None), oldest first; `of` reads a record's tenant and creation time.
 pub(super) fn oldest_first<T: serde::de::DeserializeOwned>(
     tree: &sled::Tree,
-    tenant: Option<(&str, &str)>,
+    tenant: Option<&TenantId>,
     of: impl Fn(&T) -> (&str, &str, i64),
 ) -> Result<Vec<T>, StoreError> {
     let mut out: Vec<T> = decode_all(tree.iter())?;
     out.retain(|r| {
         let (app, account, _) = of(r);
-        tenant.is_none_or(|t| t == (app, account))
+        tenant.is_none_or(|t| t.is(app, account))
     });
     out.sort_by_key(|r| of(r).2);
     Ok(out)
@@ -115,10 +116,7 @@ impl Store {
     }
 
     /// Every token, or one tenant's.
-    pub fn list_api_tokens(
-        &self,
-        tenant: Option<(&str, &str)>,
-    ) -> Result<Vec<ApiToken>, StoreError> {
+    pub fn list_api_tokens(&self, tenant: Option<&TenantId>) -> Result<Vec<ApiToken>, StoreError> {
         oldest_first(&self.inner.api_tokens, tenant, |t: &ApiToken| {
             (&t.app_id, &t.account_id, t.created_at_ms)
         })
@@ -129,12 +127,12 @@ impl Store {
     pub fn revoke_api_token(
         &self,
         id: &str,
-        tenant: Option<(&str, &str)>,
+        tenant: Option<&TenantId>,
     ) -> Result<bool, StoreError> {
         for item in self.inner.api_tokens.iter() {
             let (k, v) = item?;
             let t: ApiToken = decode(&v)?;
-            if t.id == id && tenant.is_none_or(|(a, acc)| t.app_id == a && t.account_id == acc) {
+            if t.id == id && tenant.is_none_or(|tenant| tenant.is(&t.app_id, &t.account_id)) {
                 self.inner.api_tokens.remove(k)?;
                 return Ok(true);
             }
@@ -143,12 +141,12 @@ impl Store {
     }
 
     /// A tenant's tokens and sessions, for the uninstall purge.
-    pub(super) fn purge_auth_tenant(&self, app: &str, account: &str) -> Result<u64, StoreError> {
+    pub(super) fn purge_auth_tenant(&self, tenant: &TenantId) -> Result<u64, StoreError> {
         let mut n = 0;
         for item in self.inner.api_tokens.iter() {
             let (k, v) = item?;
             let owned = serde_json::from_slice::<ApiToken>(&v)
-                .map(|t| t.app_id == app && t.account_id == account)
+                .map(|t| tenant.is(&t.app_id, &t.account_id))
                 .unwrap_or(false);
             if owned {
                 self.inner.api_tokens.remove(k)?;
@@ -156,8 +154,8 @@ impl Store {
             }
         }
         let mine = Grant::Tenant {
-            app_id: app.to_string(),
-            account_id: account.to_string(),
+            app_id: tenant.app_id.clone(),
+            account_id: tenant.account_id.clone(),
         };
         for item in self.inner.sessions.iter() {
             let (k, v) = item?;

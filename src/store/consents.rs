@@ -10,6 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::TenantId;
 use super::keys::{consent_key, consent_route_prefix, tenant_prefix};
 use super::{Store, StoreError, decode, decode_all, decode_opt, encode};
 
@@ -155,16 +156,16 @@ pub(super) const CONSENTS_MIGRATED: &[u8] = b"email_consents_migrated";
 impl Store {
     pub fn consent(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         route: &str,
         address: &str,
     ) -> Result<Option<Consent>, StoreError> {
-        decode_opt(
-            self.inner
-                .consents
-                .get(consent_key(app_id, account_id, route, address))?,
-        )
+        decode_opt(self.inner.consents.get(consent_key(
+            &tenant.app_id,
+            &tenant.account_id,
+            route,
+            address,
+        ))?)
     }
 
     pub fn put_consent(&self, c: &Consent) -> Result<(), StoreError> {
@@ -207,13 +208,12 @@ impl Store {
     /// One tenant's consents, or one route's, in key order.
     pub fn list_consents(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         route: Option<&str>,
     ) -> Result<Vec<Consent>, StoreError> {
         let prefix = match route {
-            Some(r) => consent_route_prefix(app_id, account_id, r),
-            None => tenant_prefix(app_id, account_id),
+            Some(r) => consent_route_prefix(&tenant.app_id, &tenant.account_id, r),
+            None => tenant_prefix(&tenant.app_id, &tenant.account_id),
         };
         decode_all(self.inner.consents.scan_prefix(prefix))
     }
@@ -223,31 +223,22 @@ impl Store {
     /// finishes the move.
     pub fn rename_consents(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         from: &str,
         to: &str,
     ) -> Result<u64, StoreError> {
         let mut n = 0;
-        for c in self.list_consents(app_id, account_id, Some(from))? {
+        for c in self.list_consents(tenant, Some(from))? {
             self.put_consent(&Consent {
                 route: to.to_string(),
                 ..c.clone()
             })?;
-            self.inner
-                .consents
-                .remove(consent_key(app_id, account_id, from, &c.address))?;
-            n += 1;
-        }
-        Ok(n)
-    }
-
-    /// Every consent of the tenant, for the uninstall purge.
-    pub(super) fn purge_consents(&self, app_id: &str, account_id: &str) -> Result<u64, StoreError> {
-        let tree = &self.inner.consents;
-        let mut n = 0;
-        for k in tree.scan_prefix(tenant_prefix(app_id, account_id)).keys() {
-            tree.remove(k?)?;
+            self.inner.consents.remove(consent_key(
+                &tenant.app_id,
+                &tenant.account_id,
+                from,
+                &c.address,
+            ))?;
             n += 1;
         }
         Ok(n)

@@ -4,6 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::TenantId;
 use super::keys::{ended_key, is_memory_key, memory_key};
 use super::{Store, StoreError, decode_opt, encode};
 
@@ -18,66 +19,55 @@ pub struct MeetingMemory {
 impl Store {
     pub fn meeting_memory(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         meeting_id: u64,
     ) -> Result<Option<MeetingMemory>, StoreError> {
-        decode_opt(
-            self.inner
-                .meetings
-                .get(memory_key(app_id, account_id, meeting_id))?,
-        )
+        decode_opt(self.inner.meetings.get(memory_key(
+            &tenant.app_id,
+            &tenant.account_id,
+            meeting_id,
+        ))?)
     }
 
     pub fn remember_meeting(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         meeting_id: u64,
         memory: &MeetingMemory,
     ) -> Result<(), StoreError> {
-        self.inner
-            .meetings
-            .insert(memory_key(app_id, account_id, meeting_id), encode(memory)?)?;
+        self.inner.meetings.insert(
+            memory_key(&tenant.app_id, &tenant.account_id, meeting_id),
+            encode(memory)?,
+        )?;
         Ok(())
     }
 
-    pub fn forget_meeting(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        meeting_id: u64,
-    ) -> Result<(), StoreError> {
+    pub fn forget_meeting(&self, tenant: &TenantId, meeting_id: u64) -> Result<(), StoreError> {
         self.inner
             .meetings
-            .remove(memory_key(app_id, account_id, meeting_id))?;
+            .remove(memory_key(&tenant.app_id, &tenant.account_id, meeting_id))?;
         Ok(())
     }
 
     pub fn mark_instance_ended(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         uuid: &str,
         at_ms: i64,
     ) -> Result<(), StoreError> {
-        self.inner
-            .meetings
-            .insert(ended_key(app_id, account_id, uuid), &at_ms.to_be_bytes())?;
+        self.inner.meetings.insert(
+            ended_key(&tenant.app_id, &tenant.account_id, uuid),
+            &at_ms.to_be_bytes(),
+        )?;
         Ok(())
     }
 
     /// When the instance ended, if it has.
-    pub fn instance_ended(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        uuid: &str,
-    ) -> Result<Option<i64>, StoreError> {
+    pub fn instance_ended(&self, tenant: &TenantId, uuid: &str) -> Result<Option<i64>, StoreError> {
         Ok(self
             .inner
             .meetings
-            .get(ended_key(app_id, account_id, uuid))?
+            .get(ended_key(&tenant.app_id, &tenant.account_id, uuid))?
             .and_then(|v| Some(i64::from_be_bytes(v.as_ref().try_into().ok()?))))
     }
 

@@ -8,21 +8,18 @@
 
 use std::collections::BTreeMap;
 
+use super::TenantId;
 use super::keys::{decode_member_key, member_key, tenant_prefix};
 use super::{Store, StoreError};
 
 impl Store {
     /// The stored names of the tenant's members, by Telegram user id.
-    pub fn member_names(
-        &self,
-        app_id: &str,
-        account_id: &str,
-    ) -> Result<BTreeMap<i64, String>, StoreError> {
+    pub fn member_names(&self, tenant: &TenantId) -> Result<BTreeMap<i64, String>, StoreError> {
         let mut out = BTreeMap::new();
         for kv in self
             .inner
             .member_names
-            .scan_prefix(tenant_prefix(app_id, account_id))
+            .scan_prefix(tenant_prefix(&tenant.app_id, &tenant.account_id))
         {
             let (k, v) = kv?;
             if let Some((_, _, id)) = decode_member_key(&k) {
@@ -35,12 +32,11 @@ impl Store {
     /// Remembers `name` for member `user_id` of the tenant, replacing an older one; None forgets it.
     pub fn set_member_name(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         user_id: i64,
         name: Option<&str>,
     ) -> Result<(), StoreError> {
-        let key = member_key(app_id, account_id, user_id);
+        let key = member_key(&tenant.app_id, &tenant.account_id, user_id);
         let tree = &self.inner.member_names;
         match name {
             Some(n) => tree.insert(key, n.as_bytes())?,

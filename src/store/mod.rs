@@ -50,6 +50,7 @@ pub mod sealing;
 pub mod seam;
 mod sled_seam;
 pub mod telegram;
+mod tenant_id;
 mod tenants;
 
 use std::path::{Path, PathBuf};
@@ -75,6 +76,7 @@ pub use seam::{
     ConsentStore, Db, EventLog, Leadership, Maintenance, MeetingStore, NoticeStore, OwnBotStore,
     Queue, Role, RouteStore, RouteVersion, TenantStore, Wake, update_route,
 };
+pub use tenant_id::{OfTenant, TenantId};
 pub use tenants::{
     AuditEntry, Installer, PurgeReport, Tenant, TenantStatus, UserInstall, account_hash,
 };
@@ -111,9 +113,9 @@ fn decode_all<T: serde::de::DeserializeOwned>(scan: sled::Iter) -> Result<Vec<T>
 
 /// One tenant's slice of a tenant-keyed tree ([`keys::tenant_prefix`]), or the whole tree for
 /// None: how every "one tenant's or everyone's" listing scans.
-fn tenant_scan(tree: &sled::Tree, tenant: Option<(&str, &str)>) -> sled::Iter {
+fn tenant_scan(tree: &sled::Tree, tenant: Option<&TenantId>) -> sled::Iter {
     match tenant {
-        Some((app, account)) => tree.scan_prefix(keys::tenant_prefix(app, account)),
+        Some(t) => tree.scan_prefix(keys::tenant_prefix(&t.app_id, &t.account_id)),
         None => tree.iter(),
     }
 }

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::TenantId;
 use super::keys::{disabled_key, notice_key};
 use super::{Store, StoreError, decode_all, encode, tenant_scan};
 
@@ -79,7 +80,7 @@ impl Store {
     }
 
     /// Notices, newest first; one tenant's or everyone's.
-    pub fn list_notices(&self, tenant: Option<(&str, &str)>) -> Result<Vec<Notice>, StoreError> {
+    pub fn list_notices(&self, tenant: Option<&TenantId>) -> Result<Vec<Notice>, StoreError> {
         let mut out: Vec<Notice> = decode_all(tenant_scan(&self.inner.notices, tenant))?;
         out.sort_by_key(|n| std::cmp::Reverse(n.id));
         Ok(out)
@@ -91,34 +92,25 @@ impl Store {
         Ok(())
     }
 
-    pub fn enable_target(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        target: &str,
-    ) -> Result<bool, StoreError> {
+    pub fn enable_target(&self, tenant: &TenantId, target: &str) -> Result<bool, StoreError> {
         Ok(self
             .inner
             .disabled
-            .remove(disabled_key(app_id, account_id, target))?
+            .remove(disabled_key(&tenant.app_id, &tenant.account_id, target))?
             .is_some())
     }
 
-    pub fn is_target_disabled(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        target: &str,
-    ) -> Result<bool, StoreError> {
-        Ok(self
-            .inner
-            .disabled
-            .contains_key(disabled_key(app_id, account_id, target))?)
+    pub fn is_target_disabled(&self, tenant: &TenantId, target: &str) -> Result<bool, StoreError> {
+        Ok(self.inner.disabled.contains_key(disabled_key(
+            &tenant.app_id,
+            &tenant.account_id,
+            target,
+        ))?)
     }
 
     pub fn list_disabled(
         &self,
-        tenant: Option<(&str, &str)>,
+        tenant: Option<&TenantId>,
     ) -> Result<Vec<DisabledTarget>, StoreError> {
         decode_all(tenant_scan(&self.inner.disabled, tenant))
     }

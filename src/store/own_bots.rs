@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::keys::tenant_prefix;
+use super::{OfTenant, TenantId};
 use super::{Store, StoreError, decode_all, decode_opt, encode};
 
 /// One tenant's own bot.
@@ -70,8 +71,12 @@ pub(crate) fn watermark_key(bot_id: i64) -> String {
 pub(crate) const WATERMARK_PREFIX: &str = "own_notice_watermark:";
 
 impl Store {
-    pub fn own_bot(&self, app_id: &str, account_id: &str) -> Result<Option<OwnBot>, StoreError> {
-        decode_opt(self.inner.own_bots.get(tenant_prefix(app_id, account_id))?)
+    pub fn own_bot(&self, tenant: &TenantId) -> Result<Option<OwnBot>, StoreError> {
+        decode_opt(
+            self.inner
+                .own_bots
+                .get(tenant_prefix(&tenant.app_id, &tenant.account_id))?,
+        )
     }
 
     pub fn all_own_bots(&self) -> Result<Vec<OwnBot>, StoreError> {
@@ -104,15 +109,11 @@ impl Store {
         Ok(true)
     }
 
-    pub fn remove_own_bot(
-        &self,
-        app_id: &str,
-        account_id: &str,
-    ) -> Result<Option<OwnBot>, StoreError> {
+    pub fn remove_own_bot(&self, tenant: &TenantId) -> Result<Option<OwnBot>, StoreError> {
         decode_opt(
             self.inner
                 .own_bots
-                .remove(tenant_prefix(app_id, account_id))?,
+                .remove(tenant_prefix(&tenant.app_id, &tenant.account_id))?,
         )
     }
 
@@ -181,8 +182,7 @@ pub async fn turn_off_refused(db: &dyn super::Backend, bot: &OwnBot) -> Result<b
     db.set_own_bot_disabled(bot.bot_id, Some("Telegram refused its token (401)"))
         .await?;
     db.add_notice(
-        &bot.app_id,
-        &bot.account_id,
+        &bot.tenant_id(),
         "telegram_bot_revoked",
         &format!(
             "Telegram no longer accepts the token of your bot @{}: it was revoked or the bot was \

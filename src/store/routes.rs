@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use super::TenantId;
 use super::keys::{route_key, template_key, tenant_prefix};
 use super::seam::{ROUTE_CAS_TRIES, edit_route};
 use super::{Store, StoreError, encode, json_err, tenant_scan};
@@ -42,12 +43,11 @@ impl Store {
     /// Returns `Ok(None)` when there is no such route, else what `edit` returned.
     pub fn update_route<T, E: From<StoreError>>(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         name: &str,
         mut edit: impl FnMut(&mut Route) -> Result<T, E>,
     ) -> Result<Option<T>, E> {
-        let key = route_key(app_id, account_id, name);
+        let key = route_key(&tenant.app_id, &tenant.account_id, name);
         for _ in 0..ROUTE_CAS_TRIES {
             let Some(old) = self.inner.routes.get(&key).map_err(StoreError::from)? else {
                 return Ok(None);
@@ -74,11 +74,14 @@ impl Store {
     /// A route with the stored bytes as its version (the seam's compare-and-swap primitive).
     pub fn get_route_versioned(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         name: &str,
     ) -> Result<Option<(Route, super::seam::RouteVersion)>, StoreError> {
-        match self.inner.routes.get(route_key(app_id, account_id, name))? {
+        match self
+            .inner
+            .routes
+            .get(route_key(&tenant.app_id, &tenant.account_id, name))?
+        {
             None => Ok(None),
             Some(v) => Ok(Some((
                 self.decode_route(&v)?,
@@ -123,20 +126,18 @@ impl Store {
     }
 
     /// All routes, or one tenant's, in key order (tenant, then name).
-    pub fn list_routes(&self, tenant: Option<(&str, &str)>) -> Result<Vec<Route>, StoreError> {
+    pub fn list_routes(&self, tenant: Option<&TenantId>) -> Result<Vec<Route>, StoreError> {
         tenant_scan(&self.inner.routes, tenant)
             .values()
             .map(|v| self.decode_route(&v?))
             .collect()
     }
 
-    pub fn get_route(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        name: &str,
-    ) -> Result<Option<Route>, StoreError> {
-        let v = self.inner.routes.get(route_key(app_id, account_id, name))?;
+    pub fn get_route(&self, tenant: &TenantId, name: &str) -> Result<Option<Route>, StoreError> {
+        let v = self
+            .inner
+            .routes
+            .get(route_key(&tenant.app_id, &tenant.account_id, name))?;
         v.map(|v| self.decode_route(&v)).transpose()
     }
 
@@ -154,29 +155,19 @@ impl Store {
 
     /// Removes route `name` and returns it as it was at the moment of removal (one atomic step),
     /// so a caller moving it elsewhere carries over every change made until then.
-    pub fn take_route(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        name: &str,
-    ) -> Result<Option<Route>, StoreError> {
+    pub fn take_route(&self, tenant: &TenantId, name: &str) -> Result<Option<Route>, StoreError> {
         let v = self
             .inner
             .routes
-            .remove(route_key(app_id, account_id, name))?;
+            .remove(route_key(&tenant.app_id, &tenant.account_id, name))?;
         v.map(|v| self.decode_route(&v)).transpose()
     }
 
-    pub fn remove_route(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        name: &str,
-    ) -> Result<bool, StoreError> {
+    pub fn remove_route(&self, tenant: &TenantId, name: &str) -> Result<bool, StoreError> {
         Ok(self
             .inner
             .routes
-            .remove(route_key(app_id, account_id, name))?
+            .remove(route_key(&tenant.app_id, &tenant.account_id, name))?
             .is_some())
     }
 
@@ -197,10 +188,9 @@ impl Store {
     /// A tenant's template overrides, keyed `event/key` (e.g. `meeting.started/telegram.html`).
     pub fn tenant_templates(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
     ) -> Result<BTreeMap<String, String>, StoreError> {
-        let prefix = tenant_prefix(app_id, account_id);
+        let prefix = tenant_prefix(&tenant.app_id, &tenant.account_id);
         let mut out = BTreeMap::new();
         for item in self.inner.templates.scan_prefix(&prefix) {
             let (k, v) = item?;
@@ -214,14 +204,13 @@ impl Store {
 
     pub fn set_template(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         event: &str,
         key: &str,
         source: &str,
     ) -> Result<(), StoreError> {
         self.inner.templates.insert(
-            template_key(app_id, account_id, event, key),
+            template_key(&tenant.app_id, &tenant.account_id, event, key),
             source.as_bytes(),
         )?;
         Ok(())
@@ -229,15 +218,14 @@ impl Store {
 
     pub fn remove_template(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         event: &str,
         key: &str,
     ) -> Result<bool, StoreError> {
         Ok(self
             .inner
             .templates
-            .remove(template_key(app_id, account_id, event, key))?
+            .remove(template_key(&tenant.app_id, &tenant.account_id, event, key))?
             .is_some())
     }
 }
@@ -264,7 +252,7 @@ mod tests {
                 let s = &s;
                 scope.spawn(move || {
                     for i in 0..25 {
-                        s.update_route("default", "acc", "r", |r| {
+                        s.update_route(&TenantId::new("default", "acc"), "r", |r| {
                             r.destinations.push(Destination::Telegram {
                                 chat_id: t * 1000 + i,
                                 thread_id: None,
@@ -279,7 +267,10 @@ mod tests {
                 });
             }
         });
-        let r = s.get_route("default", "acc", "r").unwrap().unwrap();
+        let r = s
+            .get_route(&TenantId::new("default", "acc"), "r")
+            .unwrap()
+            .unwrap();
         assert_eq!(r.destinations.len(), 1 + 8 * 25, "no update was lost");
     }
 
@@ -287,16 +278,27 @@ mod tests {
     fn update_of_a_missing_route_writes_nothing_and_create_refuses_a_taken_name() {
         let (_d, s) = store();
         let out = s
-            .update_route("default", "acc", "nope", |_| Ok::<_, StoreError>(1))
+            .update_route(&TenantId::new("default", "acc"), "nope", |_| {
+                Ok::<_, StoreError>(1)
+            })
             .unwrap();
         assert_eq!(out, None);
-        assert!(s.get_route("default", "acc", "nope").unwrap().is_none());
+        assert!(
+            s.get_route(&TenantId::new("default", "acc"), "nope")
+                .unwrap()
+                .is_none()
+        );
         assert!(s.create_route(&route("r")).unwrap());
         let mut other = route("r");
         other.enabled = false;
         assert!(!s.create_route(&other).unwrap(), "the name is taken");
-        assert!(s.get_route("default", "acc", "r").unwrap().unwrap().enabled);
-        let renamed = s.update_route("default", "acc", "r", |r| {
+        assert!(
+            s.get_route(&TenantId::new("default", "acc"), "r")
+                .unwrap()
+                .unwrap()
+                .enabled
+        );
+        let renamed = s.update_route(&TenantId::new("default", "acc"), "r", |r| {
             r.name = "other".into();
             Ok::<_, StoreError>(())
         });

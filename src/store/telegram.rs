@@ -18,6 +18,7 @@ use super::{Store, StoreError, decode, decode_opt, encode};
 use crate::routing::{Destination, Route};
 
 pub use super::pacing::ChatPace;
+use crate::store::OfTenant;
 
 const PACE_BOTS: &str = "telegram_pace_bots";
 const PACE_CHATS: &str = "telegram_pace_chats";
@@ -168,8 +169,7 @@ impl Store {
                 continue;
             }
             let updated = self.update_route(
-                &route.app_id,
-                &route.account_id,
+                &route.tenant_id(),
                 &route.name,
                 |r| -> Result<Route, StoreError> {
                     move_chat(r, old, new);

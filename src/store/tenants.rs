@@ -14,6 +14,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::TenantId;
 use super::keys::{
     self, app_prefix, attempt_prefix, decode_dest_key, decode_due_key, decode_seq, job_key,
     meeting_prefixes, seq_key, tenant_prefix,
@@ -195,8 +196,12 @@ fn remove_prefix(tree: &sled::Tree, prefix: &[u8]) -> Result<u64, StoreError> {
 }
 
 impl Store {
-    pub fn get_tenant(&self, app_id: &str, account_id: &str) -> Result<Option<Tenant>, StoreError> {
-        decode_opt(self.inner.tenants.get(tenant_prefix(app_id, account_id))?)
+    pub fn get_tenant(&self, tenant: &TenantId) -> Result<Option<Tenant>, StoreError> {
+        decode_opt(
+            self.inner
+                .tenants
+                .get(tenant_prefix(&tenant.app_id, &tenant.account_id))?,
+        )
     }
 
     /// Inserts or replaces the tenant record. One key, so tokens and their expiry change together.
@@ -235,12 +240,11 @@ impl Store {
     /// end, so a crash mid-purge leaves it in the inbox and the purge runs again.
     pub fn purge_tenant(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         event_last: Option<u64>,
     ) -> Result<PurgeReport, StoreError> {
         let i = &self.inner;
-        let prefix = tenant_prefix(app_id, account_id);
+        let prefix = tenant_prefix(&tenant.app_id, &tenant.account_id);
         let mut report = PurgeReport {
             tenant_existed: i.tenants.contains_key(&prefix)?,
             ..PurgeReport::default()
@@ -251,17 +255,17 @@ impl Store {
         report.add("templates", remove_prefix(&i.templates, &prefix)?);
         report.add("notices", remove_prefix(&i.notices, &prefix)?);
         report.add("disabled_targets", remove_prefix(&i.disabled, &prefix)?);
-        report.add("email_consents", self.purge_consents(app_id, account_id)?);
+        report.add("email_consents", remove_prefix(&i.consents, &prefix)?);
         report.add("own_bots", remove_prefix(&i.own_bots, &prefix)?);
         report.add("member_names", remove_prefix(&i.member_names, &prefix)?);
         let mut meetings = 0;
-        for p in meeting_prefixes(app_id, account_id) {
+        for p in meeting_prefixes(&tenant.app_id, &tenant.account_id) {
             meetings += remove_prefix(&i.meetings, &p)?;
         }
         report.add("meeting_memory", meetings);
 
         // Jobs: pending, then dead, each with its indexes and attempt history.
-        let owned = |a: &str, acc: &str| a == app_id && acc == account_id;
+        let owned = |a: &str, acc: &str| tenant.is(a, acc);
         let mut jobs = 0;
         for job in self.list_jobs()? {
             if owned(&job.app_id, &job.account_id) {
@@ -279,7 +283,7 @@ impl Store {
             }
         }
         report.add("dead_letters", dead);
-        report.add("sent", self.purge_sent_tenant(app_id, account_id)?);
+        report.add("sent", self.purge_sent_tenant(tenant)?);
 
         // Stored events, with the attempt history of jobs already sent for them.
         let mut events = 0;
@@ -293,7 +297,7 @@ impl Store {
             let Ok(rec) = EventRecord::decode(seq, &v) else {
                 continue;
             };
-            if !event_belongs(&rec, app_id, account_id) {
+            if !event_belongs(&rec, tenant) {
                 continue;
             }
             attempts += self.remove_history_of_event(seq)?;
@@ -304,11 +308,8 @@ impl Store {
         report.add("attempts", attempts);
         report.add("events", events);
 
-        report.add("bot_records", self.purge_bot_tenant(app_id, account_id)?);
-        report.add(
-            "sessions_and_tokens",
-            self.purge_auth_tenant(app_id, account_id)?,
-        );
+        report.add("bot_records", self.purge_bot_tenant(tenant)?);
+        report.add("sessions_and_tokens", self.purge_auth_tenant(tenant)?);
 
         if let Some(seq) = event_last {
             let k = seq_key(seq);
@@ -363,12 +364,12 @@ impl Store {
 
 /// An event belongs to the tenant when its header says so, or, for a malformed event whose
 /// account could not be parsed, when the raw body names the account.
-fn event_belongs(rec: &EventRecord, app_id: &str, account_id: &str) -> bool {
-    if rec.event.app_id != app_id {
+fn event_belongs(rec: &EventRecord, tenant: &TenantId) -> bool {
+    if rec.event.app_id != tenant.app_id {
         return false;
     }
     match &rec.event.account_id {
-        Some(a) => a == account_id,
-        None => rec.event.body.contains(account_id),
+        Some(a) => *a == tenant.account_id,
+        None => rec.event.body.contains(tenant.account_id.as_str()),
     }
 }

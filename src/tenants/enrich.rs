@@ -6,6 +6,7 @@ use std::time::Instant;
 
 use super::{ENRICH_BACKOFF, ENRICH_TIMEOUT, TenantError, Tenants, now_ms};
 use crate::routing::{self, MatchInput};
+use crate::store::TenantId;
 use crate::store::{EventRecord, MeetingMemory, TenantStatus};
 use crate::zoom::event::{self, ParsedEvent};
 use crate::zoom::{EventKind, ZoomEvent};
@@ -67,18 +68,19 @@ impl Tenants {
         account: &str,
         ev: &ZoomEvent,
     ) -> Result<(), TenantError> {
+        let tenant = TenantId::new(app_id, account);
         if !self.app(app_id).is_some_and(|a| a.has_oauth()) {
             return Ok(());
         }
         let Some(meeting_id) = ev.meeting().and_then(|m| m.id) else {
             return Ok(());
         };
-        let known = self.db.meeting_memory(app_id, account, meeting_id).await?;
+        let known = self.db.meeting_memory(&tenant, meeting_id).await?;
         if known.as_ref().is_some_and(|m| m.join_url.is_some()) {
             return Ok(());
         }
         let wanted = {
-            let routes = self.db.list_routes(Some((app_id, account))).await?;
+            let routes = self.db.list_routes(Some(&tenant)).await?;
             let input =
                 MatchInput::from_event(app_id, ev, known.as_ref().and_then(|m| m.topic.as_deref()));
             let (_, matched) = routing::plan(&routes, &input);
@@ -87,7 +89,7 @@ impl Tenants {
         if !wanted {
             return Ok(());
         }
-        match self.db.get_tenant(app_id, account).await? {
+        match self.db.get_tenant(&tenant).await? {
             Some(t) if t.status == TenantStatus::Active => {}
             _ => return Ok(()),
         }
@@ -127,9 +129,7 @@ impl Tenants {
             m.password = details.password;
         }
         m.updated_at_ms = now_ms();
-        self.db
-            .remember_meeting(app_id, account, meeting_id, &m)
-            .await?;
+        self.db.remember_meeting(&tenant, meeting_id, &m).await?;
         Ok(())
     }
 }

@@ -1,6 +1,7 @@
 //! Uninstalls and removals: a tenant's data goes, with an audit entry that names no account.
 
 use super::{Uninstalled, now_ms, tenant_of};
+use crate::store::TenantId;
 use crate::store::{AuditEntry, Backend, PurgeReport, StoreError, TenantStatus};
 
 /// Deletes a tenant's data and records the audit entry. The caller flushes.
@@ -13,7 +14,9 @@ pub async fn purge(
     action: &str,
     event_last: Option<u64>,
 ) -> Result<PurgeReport, StoreError> {
-    let report = db.purge_tenant(app_id, account_id, event_last).await?;
+    let report = db
+        .purge_tenant(&TenantId::new(app_id, account_id), event_last)
+        .await?;
     db.add_audit(&AuditEntry {
         at_ms: now_ms(),
         action: action.to_string(),
@@ -53,7 +56,7 @@ pub async fn uninstall(
     let (true, Some(user)) = (user_managed, user_id) else {
         return purge_all().await;
     };
-    let Some(mut t) = db.get_tenant(app_id, account_id).await? else {
+    let Some(mut t) = db.get_tenant(&TenantId::new(app_id, account_id)).await? else {
         // Nothing installed: remove whatever may be left, as an admin-managed uninstall would.
         return purge_all().await;
     };

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::{REFRESH_MARGIN_MS, TenantError, Tenants, TokenPair, now_ms, scopes};
 use crate::config::ZoomApp;
 use crate::crypto;
+use crate::store::TenantId;
 use crate::store::{Tenant, TenantStatus};
 use crate::zoom::oauth::OAuthError;
 
@@ -59,14 +60,14 @@ impl Tenants {
         let app = self
             .app(app_id)
             .ok_or_else(|| TenantError::UnknownApp(app_id.to_string()))?;
-        let t =
-            self.db
-                .get_tenant(app_id, account)
-                .await?
-                .ok_or_else(|| TenantError::NotFound {
-                    app: app_id.to_string(),
-                    account: account.to_string(),
-                })?;
+        let t = self
+            .db
+            .get_tenant(&TenantId::new(app_id, account))
+            .await?
+            .ok_or_else(|| TenantError::NotFound {
+                app: app_id.to_string(),
+                account: account.to_string(),
+            })?;
         if let Some(i) = user.and_then(|u| {
             t.other_installs
                 .iter()
@@ -120,8 +121,7 @@ impl Tenants {
                 };
                 self.db.put_tenant(&updated).await?;
                 self.db.add_notice(
-                    app_id,
-                    account,
+                    &TenantId::new(app_id, account),
                     "zoom_reauthorization_needed",
                     &format!(
                         "Zoom refused the stored refresh token ({detail}). Alerts still arrive, but \

@@ -9,6 +9,7 @@ use zoom_relay::store::auth::{Grant, Session};
 use crate::fake_telegram::FakeTelegram;
 use crate::helpers::*;
 use crate::webhook::WebhookReceiver;
+use zoom_relay::store::TenantId;
 
 const ADMIN: &str = crate::helpers::DEMO_ADMIN_TOKEN;
 const A: &str = "acc-tenant-A";
@@ -268,7 +269,13 @@ async fn world() -> World {
         .await;
         assert_eq!(s, 204, "{b}");
         app.db()
-            .add_notice("default", acc, "test", "a notice", None, None)
+            .add_notice(
+                &TenantId::new("default", acc),
+                "test",
+                "a notice",
+                None,
+                None,
+            )
             .await
             .unwrap();
         app.db()
@@ -282,7 +289,11 @@ async fn world() -> World {
             .await
             .unwrap();
         app.db()
-            .disable_target("default", acc, "webhook:https://gone.example/x", "410")
+            .disable_target(
+                &TenantId::new("default", acc),
+                "webhook:https://gone.example/x",
+                "410",
+            )
             .await
             .unwrap();
         assert_eq!(app.send_signed(None, &started(acc)).await.status(), 200);
@@ -509,7 +520,7 @@ async fn b_is_untouched(w: &World) {
     let app = &w.app;
     assert_eq!(
         app.db()
-            .tenant_organizers("default", B)
+            .tenant_organizers(&TenantId::new("default", B))
             .await
             .unwrap()
             .len(),
@@ -575,7 +586,11 @@ async fn b_is_untouched(w: &World) {
     )
     .await;
     assert_eq!(dis.as_array().unwrap().len(), 1);
-    let routes = app.db().list_routes(Some(("default", B))).await.unwrap();
+    let routes = app
+        .db()
+        .list_routes(Some(&TenantId::new("default", B)))
+        .await
+        .unwrap();
     assert_eq!(routes.len(), 1, "no route was added to B");
     // B has no install record (a webhook-only account), so "B still exists" means the forged
     // DELETE /tenants/default/B purged nothing: every purge, with or without an install record,
@@ -899,7 +914,7 @@ async fn the_cli_lists_and_removes_member_subscriptions() {
     assert!(
         w.app
             .db()
-            .tenant_organizers("default", A)
+            .tenant_organizers(&TenantId::new("default", A))
             .await
             .unwrap()
             .is_empty()
@@ -907,7 +922,7 @@ async fn the_cli_lists_and_removes_member_subscriptions() {
     assert_eq!(
         w.app
             .db()
-            .tenant_organizers("default", B)
+            .tenant_organizers(&TenantId::new("default", B))
             .await
             .unwrap()
             .len(),

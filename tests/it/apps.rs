@@ -12,6 +12,7 @@ use crate::fake_zoom::{CLIENT_ID, CLIENT_SECRET, FakeZoom, ZoomUser};
 use crate::helpers::*;
 use crate::pgdb::FreshDb;
 use crate::webhook::WebhookReceiver;
+use zoom_relay::store::TenantId;
 
 pub(crate) const ADMIN: &str = DEMO_ADMIN_TOKEN;
 pub(crate) const ACCOUNT: &str = "acc-Community7";
@@ -211,7 +212,13 @@ async fn an_app_added_through_the_api_serves_crc_events_installs_and_alerts_at_o
         redirect_uri,
         format!("http://{}/zoom/oauth/callback/{ID}", app.addr)
     );
-    assert!(app.db().get_tenant(ID, ACCOUNT).await.unwrap().is_some());
+    assert!(
+        app.db()
+            .get_tenant(&TenantId::new(ID, ACCOUNT))
+            .await
+            .unwrap()
+            .is_some()
+    );
 
     // A route, then a signed event becomes an alert.
     add_route(&app, ID, &hooks).await;
@@ -348,7 +355,7 @@ async fn removing_an_app_needs_its_id_typed_and_purges_its_accounts_like_an_unin
     }
     assert_eq!(
         app.db()
-            .list_routes(Some((ID, ACCOUNT)))
+            .list_routes(Some(&TenantId::new(ID, ACCOUNT)))
             .await
             .unwrap()
             .len(),
@@ -367,7 +374,7 @@ async fn removing_an_app_needs_its_id_typed_and_purges_its_accounts_like_an_unin
     assert_eq!(report["purged"][0]["deleted"]["routes"], 1, "{report}");
     assert!(
         app.db()
-            .list_routes(Some((ID, ACCOUNT)))
+            .list_routes(Some(&TenantId::new(ID, ACCOUNT)))
             .await
             .unwrap()
             .is_empty()

@@ -11,6 +11,7 @@ use crate::helpers::{
     unique_uuid, write_config,
 };
 use zoom_relay::store::Store;
+use zoom_relay::store::TenantId;
 
 /// The key part of the secret must not appear either (base64 as typed, and its decoded bytes).
 const KEY_B64: &str = "C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
@@ -85,7 +86,7 @@ async fn data_dir_files_and_backups_are_private_and_webhook_secrets_sealed() {
     // Read back transparently.
     let route = app
         .db()
-        .get_route("default", "acct-it", "hook")
+        .get_route(&TenantId::new("default", "acct-it"), "hook")
         .await
         .unwrap()
         .unwrap();
@@ -153,7 +154,7 @@ async fn a_loose_old_store_is_tightened_and_its_plaintext_secrets_sealed_on_open
         assert_eq!(mode(f), 0o600, "{}", f.display());
     }
     let got = store
-        .get_route("default", "acct-it", "old")
+        .get_route(&TenantId::new("default", "acct-it"), "old")
         .unwrap()
         .unwrap();
     assert_eq!(got, route, "read back transparently");

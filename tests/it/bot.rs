@@ -14,6 +14,7 @@ use zoom_relay::store::bot::{CodeKind, CodeRecord, code_id};
 
 use crate::fake_telegram::FakeTelegram;
 use crate::helpers::*;
+use zoom_relay::store::TenantId;
 
 const ACCOUNT: &str = "acct-it";
 const ROUTE: &str = "Tuesday group";
@@ -90,7 +91,7 @@ async fn start_meeting(app: &TestApp, topic: &str) {
 
 async fn member_destination(app: &TestApp) -> bool {
     app.db()
-        .get_route("default", ACCOUNT, ROUTE)
+        .get_route(&TenantId::new("default", ACCOUNT), ROUTE)
         .await
         .unwrap()
         .unwrap()
@@ -161,7 +162,11 @@ async fn member_subscribes_mutes_and_unsubscribes_and_alerts_follow() {
         member_destination(&app).await,
         "the route has the member's chat"
     );
-    let names = app.db().member_names("default", ACCOUNT).await.unwrap();
+    let names = app
+        .db()
+        .member_names(&TenantId::new("default", ACCOUNT))
+        .await
+        .unwrap();
     assert_eq!(
         names.get(&MEMBER).map(String::as_str),
         Some("Member"),
@@ -176,8 +181,7 @@ async fn member_subscribes_mutes_and_unsubscribes_and_alerts_follow() {
     assert!(
         app.db()
             .is_member_muted(
-                "default",
-                ACCOUNT,
+                &TenantId::new("default", ACCOUNT),
                 MEMBER,
                 chrono::Utc::now().timestamp_millis()
             )
@@ -201,7 +205,7 @@ async fn member_subscribes_mutes_and_unsubscribes_and_alerts_follow() {
     assert!(!member_destination(&app).await);
     assert!(
         app.db()
-            .member_names("default", ACCOUNT)
+            .member_names(&TenantId::new("default", ACCOUNT))
             .await
             .unwrap()
             .is_empty(),
@@ -257,7 +261,7 @@ async fn group_admin_links_a_forum_topic_and_others_are_refused() {
     tg.wait_text(GROUP, "Linked").await;
     let route = app
         .db()
-        .get_route("default", ACCOUNT, ROUTE)
+        .get_route(&TenantId::new("default", ACCOUNT), ROUTE)
         .await
         .unwrap()
         .unwrap();
@@ -316,7 +320,7 @@ async fn group_admin_links_a_forum_topic_and_others_are_refused() {
     );
     let route = app
         .db()
-        .get_route("default", ACCOUNT, ROUTE)
+        .get_route(&TenantId::new("default", ACCOUNT), ROUTE)
         .await
         .unwrap()
         .unwrap();
@@ -437,7 +441,7 @@ async fn bad_codes_and_wrong_roles_get_friendly_replies_and_change_nothing() {
     say(&tg, "/mute forever", "can't read").await;
     assert!(
         app.db()
-            .get_route("default", ACCOUNT, ROUTE)
+            .get_route(&TenantId::new("default", ACCOUNT), ROUTE)
             .await
             .unwrap()
             .unwrap()
@@ -500,7 +504,7 @@ async fn an_organizer_code_from_the_cli_lets_a_user_pause_test_and_hear_notices(
     say(&tg, "/pause tuesday group", "paused").await;
     assert!(
         !app.db()
-            .get_route("default", ACCOUNT, ROUTE)
+            .get_route(&TenantId::new("default", ACCOUNT), ROUTE)
             .await
             .unwrap()
             .unwrap()
@@ -509,7 +513,7 @@ async fn an_organizer_code_from_the_cli_lets_a_user_pause_test_and_hear_notices(
     say(&tg, "/resume Tuesday group", "running again").await;
     assert!(
         app.db()
-            .get_route("default", ACCOUNT, ROUTE)
+            .get_route(&TenantId::new("default", ACCOUNT), ROUTE)
             .await
             .unwrap()
             .unwrap()
@@ -519,8 +523,7 @@ async fn an_organizer_code_from_the_cli_lets_a_user_pause_test_and_hear_notices(
 
     app.db()
         .add_notice(
-            "default",
-            ACCOUNT,
+            &TenantId::new("default", ACCOUNT),
             "telegram_forbidden",
             "the bot was removed from chat -42",
             Some(ROUTE),
@@ -536,7 +539,7 @@ async fn an_organizer_code_from_the_cli_lets_a_user_pause_test_and_hear_notices(
     say(&tg, "/routes", "for organizers").await;
     assert!(
         app.db()
-            .tenant_organizers("default", ACCOUNT)
+            .tenant_organizers(&TenantId::new("default", ACCOUNT))
             .await
             .unwrap()
             .is_empty()
@@ -761,7 +764,7 @@ async fn members_subscribed_before_names_were_kept_are_named_at_start() {
     let app = relay_with(&tg, &data, "").await;
     let db = app.db();
     let mut route = db
-        .get_route("default", ACCOUNT, ROUTE)
+        .get_route(&TenantId::new("default", ACCOUNT), ROUTE)
         .await
         .unwrap()
         .expect("the seeded route");
@@ -776,7 +779,7 @@ async fn members_subscribed_before_names_were_kept_are_named_at_start() {
     db.put_route(&route).await.unwrap();
     // What a relay from before names were kept left behind: subscriptions without names.
     for chat_id in [MEMBER, BLOCKED] {
-        db.set_member_name("default", ACCOUNT, chat_id, None)
+        db.set_member_name(&TenantId::new("default", ACCOUNT), chat_id, None)
             .await
             .unwrap();
     }
@@ -793,7 +796,7 @@ async fn members_subscribed_before_names_were_kept_are_named_at_start() {
     let app = relay_with(&tg, &data, "").await;
     eventually_async("the member is named", async || {
         app.db()
-            .member_names("default", ACCOUNT)
+            .member_names(&TenantId::new("default", ACCOUNT))
             .await
             .unwrap()
             .get(&MEMBER)
@@ -804,7 +807,11 @@ async fn members_subscribed_before_names_were_kept_are_named_at_start() {
         asked(BLOCKED) > blocked_before
     })
     .await;
-    let names = app.db().member_names("default", ACCOUNT).await.unwrap();
+    let names = app
+        .db()
+        .member_names(&TenantId::new("default", ACCOUNT))
+        .await
+        .unwrap();
     assert!(!names.contains_key(&BLOCKED), "{names:?}");
     app.shutdown().await;
 

@@ -21,6 +21,7 @@ use serde_json::json;
 
 use crate::fake_telegram::FakeTelegram;
 use crate::helpers::*;
+use zoom_relay::store::TenantId;
 
 const CHAT: i64 = -1009876543210;
 /// The group's administrator who sends the link code.
@@ -428,7 +429,7 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
     );
     let stored = app
         .db()
-        .get_route("default", "demo-account", ROUTE)
+        .get_route(&TenantId::new("default", "demo-account"), ROUTE)
         .await?
         .ok_or("the route is not in the store")?;
     assert_eq!(stored.events, ["meeting.started"]);
@@ -540,7 +541,10 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
         Ok(c.find(Locator::Css(".flash")).await.ok().map(|_| ()))
     })
     .await?;
-    let saved = app.db().tenant_templates("default", "demo-account").await?;
+    let saved = app
+        .db()
+        .tenant_templates(&TenantId::new("default", "demo-account"))
+        .await?;
     assert!(
         saved
             .get("meeting.started/telegram.html")
@@ -601,7 +605,7 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
     .await?;
     let stored = app
         .db()
-        .get_route("default", "demo-account", ROUTE)
+        .get_route(&TenantId::new("default", "demo-account"), ROUTE)
         .await?
         .ok_or("the route is gone")?;
     assert!(
@@ -612,7 +616,10 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
         "saved on the route: {:?}",
         stored.templates
     );
-    let account = app.db().tenant_templates("default", "demo-account").await?;
+    let account = app
+        .db()
+        .tenant_templates(&TenantId::new("default", "demo-account"))
+        .await?;
     assert!(
         !account.values().any(|t| t.contains(ROUTE_MARKER)),
         "the account's messages are untouched"
@@ -771,7 +778,7 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
     until_path(c, "back to the route", |p| p.ends_with(ROUTE)).await?;
     assert!(
         app.db()
-            .get_route("default", "demo-account", ROUTE)
+            .get_route(&TenantId::new("default", "demo-account"), ROUTE)
             .await?
             .is_some(),
         "“No, keep it” keeps it"
@@ -790,7 +797,7 @@ async fn journey(c: &Client, app: &TestApp, tg: &FakeTelegram) -> Step<()> {
     until("the route gone", move || async move {
         Ok(app
             .db()
-            .get_route("default", "demo-account", ROUTE)
+            .get_route(&TenantId::new("default", "demo-account"), ROUTE)
             .await?
             .is_none()
             .then_some(()))
@@ -925,7 +932,7 @@ async fn a_group_that_removed_the_bot_is_shown_turned_off_and_enabled_again() {
     let key = format!("telegram:{GROUP}");
     eventually_async("the group turned off", async || {
         app.db()
-            .is_target_disabled("default", ACCOUNT, &key)
+            .is_target_disabled(&TenantId::new("default", ACCOUNT), &key)
             .await
             .unwrap()
     })

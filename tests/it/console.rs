@@ -8,6 +8,7 @@ use zoom_relay::store::auth::{Grant, Session};
 use zoom_relay::store::{Message, NewJob};
 
 use crate::helpers::*;
+use zoom_relay::store::TenantId;
 
 /// A cookie-keeping client that does not follow redirects, so tests see each 303.
 pub struct Visitor {
@@ -243,7 +244,7 @@ async fn a_console_form_without_the_csrf_token_is_refused_and_with_it_accepted()
     assert_eq!(wrong.status(), StatusCode::FORBIDDEN);
     assert!(
         app.db()
-            .get_route("default", "demo-account", "weekly")
+            .get_route(&TenantId::new("default", "demo-account"), "weekly")
             .await
             .unwrap()
             .is_none()
@@ -263,7 +264,7 @@ async fn a_console_form_without_the_csrf_token_is_refused_and_with_it_accepted()
     );
     let r = app
         .db()
-        .get_route("default", "demo-account", "weekly")
+        .get_route(&TenantId::new("default", "demo-account"), "weekly")
         .await
         .unwrap()
         .expect("the route was created");
@@ -466,14 +467,14 @@ async fn a_tenant_sees_its_own_pages_and_gets_404_for_every_page_of_another() {
     }
     assert!(
         store
-            .get_route("default", "acc-b", "theirs")
+            .get_route(&TenantId::new("default", "acc-b"), "theirs")
             .await
             .unwrap()
             .is_some()
     );
     assert!(
         store
-            .tenant_templates("default", "acc-b")
+            .tenant_templates(&TenantId::new("default", "acc-b"))
             .await
             .unwrap()
             .is_empty()
@@ -591,7 +592,7 @@ async fn a_disabled_destination_can_be_enabled_again_from_the_dashboard() {
     let app = spawn_app(|_| {}).await;
     let target = "webhook:https://gone.example/hook";
     app.db()
-        .disable_target("default", "acc-dash", target, "410 Gone")
+        .disable_target(&TenantId::new("default", "acc-dash"), target, "410 Gone")
         .await
         .unwrap();
     let (id, csrf) = tenant_session(&app, "acc-dash").await;
@@ -609,7 +610,7 @@ async fn a_disabled_destination_can_be_enabled_again_from_the_dashboard() {
     assert_eq!(refused.status(), StatusCode::FORBIDDEN, "no CSRF token");
     assert!(
         app.db()
-            .is_target_disabled("default", "acc-dash", target)
+            .is_target_disabled(&TenantId::new("default", "acc-dash"), target)
             .await
             .unwrap()
     );
@@ -617,13 +618,13 @@ async fn a_disabled_destination_can_be_enabled_again_from_the_dashboard() {
     assert_eq!(done.status(), StatusCode::SEE_OTHER);
     assert!(
         !app.db()
-            .is_target_disabled("default", "acc-dash", target)
+            .is_target_disabled(&TenantId::new("default", "acc-dash"), target)
             .await
             .unwrap()
     );
     // Another tenant's page answers 404, and its destination stays disabled.
     app.db()
-        .disable_target("default", "acc-other", target, "410 Gone")
+        .disable_target(&TenantId::new("default", "acc-other"), target, "410 Gone")
         .await
         .unwrap();
     let other = v
@@ -635,7 +636,7 @@ async fn a_disabled_destination_can_be_enabled_again_from_the_dashboard() {
     assert_eq!(other.status(), StatusCode::NOT_FOUND);
     assert!(
         app.db()
-            .is_target_disabled("default", "acc-other", target)
+            .is_target_disabled(&TenantId::new("default", "acc-other"), target)
             .await
             .unwrap()
     );
@@ -706,7 +707,7 @@ async fn the_wording_page_checks_saves_and_previews_an_accounts_sentences() {
     assert!(html.contains("{ $titulo }"), "{html}");
     assert!(
         !app.db()
-            .tenant_templates("default", "demo-account")
+            .tenant_templates(&TenantId::new("default", "demo-account"))
             .await
             .unwrap()
             .contains_key("messages/es")
@@ -747,7 +748,7 @@ async fn the_wording_page_checks_saves_and_previews_an_accounts_sentences() {
     assert_eq!(res.status(), StatusCode::SEE_OTHER);
     assert!(
         !app.db()
-            .tenant_templates("default", "demo-account")
+            .tenant_templates(&TenantId::new("default", "demo-account"))
             .await
             .unwrap()
             .contains_key("messages/es")

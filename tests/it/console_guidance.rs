@@ -8,6 +8,7 @@ use serde_json::json;
 use crate::console::Visitor;
 use crate::helpers::*;
 use crate::webhook::WebhookReceiver;
+use zoom_relay::store::TenantId;
 
 const ACCOUNT: &str = "demo-account";
 
@@ -58,7 +59,7 @@ async fn a_gone_receiver_is_flagged_on_the_dashboard_and_routes_and_retry_waits_
     let target = format!("webhook:{url}");
     eventually_async("the 410 to turn the destination off", async || {
         app.db()
-            .is_target_disabled("default", ACCOUNT, &target)
+            .is_target_disabled(&TenantId::new("default", ACCOUNT), &target)
             .await
             .unwrap()
     })
@@ -133,7 +134,10 @@ async fn deleting_a_route_asks_first_and_the_checklist_ticks_itself_off() {
     assert_eq!(direct.status(), StatusCode::SEE_OTHER);
     assert!(
         app.db()
-            .get_route("default", ACCOUNT, "demo: every meeting to the log")
+            .get_route(
+                &TenantId::new("default", ACCOUNT),
+                "demo: every meeting to the log"
+            )
             .await
             .unwrap()
             .is_some()
@@ -183,7 +187,10 @@ async fn deleting_a_route_asks_first_and_the_checklist_ticks_itself_off() {
     assert_eq!(gone.status(), StatusCode::SEE_OTHER);
     assert!(
         app.db()
-            .get_route("default", ACCOUNT, "demo: every meeting to the log")
+            .get_route(
+                &TenantId::new("default", ACCOUNT),
+                "demo: every meeting to the log"
+            )
             .await
             .unwrap()
             .is_none()

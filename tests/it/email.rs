@@ -12,6 +12,7 @@ use zoom_relay::store::{AttemptOutcome, Message};
 
 use crate::helpers::*;
 use crate::smtp_peer::{Mail, SmtpPeer, aiosmtpd_python};
+use zoom_relay::store::TenantId;
 
 /// The rig's account, which its events come from.
 const ACCOUNT: &str = crate::rig::RIG_ACCOUNT;
@@ -386,7 +387,7 @@ async fn a_member_unsubscribes_with_one_click_from_the_message_headers() {
     assert!(page.text().await.unwrap().contains("<form method=\"post\""));
     let route = app
         .db()
-        .get_route("default", ACCOUNT, "mail")
+        .get_route(&TenantId::new("default", ACCOUNT), "mail")
         .await
         .unwrap()
         .unwrap();
@@ -409,7 +410,7 @@ async fn a_member_unsubscribes_with_one_click_from_the_message_headers() {
     assert_eq!(resp.status(), 200);
     let route = app
         .db()
-        .get_route("default", ACCOUNT, "mail")
+        .get_route(&TenantId::new("default", ACCOUNT), "mail")
         .await
         .unwrap()
         .unwrap();

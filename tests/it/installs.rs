@@ -10,6 +10,7 @@ use zoom_relay::store::{EventFilter, EventStatus, TenantStatus};
 use crate::fake_telegram::FakeTelegram;
 use crate::fake_zoom::{CLIENT_ID, CLIENT_SECRET, FakeZoom, ZoomUser};
 use crate::helpers::*;
+use zoom_relay::store::TenantId;
 
 const APP: &str = "zapp";
 const APP_SECRET: &str = "zapp-secret-token";
@@ -231,7 +232,7 @@ async fn a_full_install_with_pkce_creates_a_tenant_whose_events_route() {
     let t = s
         .app
         .db()
-        .get_tenant(APP, ACCOUNT)
+        .get_tenant(&TenantId::new(APP, ACCOUNT))
         .await
         .unwrap()
         .expect("tenant");
@@ -259,7 +260,13 @@ async fn a_full_install_with_pkce_creates_a_tenant_whose_events_route() {
     });
     let again = start_install(&s, APP).await;
     assert_eq!(finish_install(&again, Some(&again.cookie)).await.0, 200);
-    let t2 = s.app.db().get_tenant(APP, ACCOUNT).await.unwrap().unwrap();
+    let t2 = s
+        .app
+        .db()
+        .get_tenant(&TenantId::new(APP, ACCOUNT))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(t2.installed_at_ms, t.installed_at_ms);
     assert_eq!(t2.installer.email.as_deref(), Some("admin@new.example"));
     assert_ne!(t2.sealed_tokens, t.sealed_tokens);
@@ -428,7 +435,14 @@ async fn marketplace_installs_without_our_state_are_accepted_only_when_allowed()
     let callback = resp.headers()["location"].to_str().unwrap().to_string();
     let resp = browser().get(&callback).send().await.unwrap();
     assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
-    assert!(s.app.db().get_tenant(APP, ACCOUNT).await.unwrap().is_some());
+    assert!(
+        s.app
+            .db()
+            .get_tenant(&TenantId::new(APP, ACCOUNT))
+            .await
+            .unwrap()
+            .is_some()
+    );
 
     // With allow_marketplace_installs = false, the same kind of callback is refused.
     let strict = {
@@ -456,7 +470,13 @@ async fn marketplace_installs_without_our_state_are_accepted_only_when_allowed()
 
 /// Makes the stored access token of the tenant due for a refresh.
 async fn expire_now(s: &Setup) {
-    let mut t = s.app.db().get_tenant(APP, ACCOUNT).await.unwrap().unwrap();
+    let mut t = s
+        .app
+        .db()
+        .get_tenant(&TenantId::new(APP, ACCOUNT))
+        .await
+        .unwrap()
+        .unwrap();
     t.expires_at_ms = chrono::Utc::now().timestamp_millis();
     s.app.db().put_tenant(&t).await.unwrap();
 }
@@ -492,9 +512,20 @@ async fn concurrent_uses_share_one_refresh_and_rotation_is_persisted() {
     expire_now(&s).await;
     let err = t.access_token(APP, ACCOUNT).await.unwrap_err();
     assert!(err.to_string().contains("authorized again"), "{err}");
-    let tenant = s.app.db().get_tenant(APP, ACCOUNT).await.unwrap().unwrap();
+    let tenant = s
+        .app
+        .db()
+        .get_tenant(&TenantId::new(APP, ACCOUNT))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(tenant.status, TenantStatus::ReauthorizationNeeded);
-    let notices = s.app.db().list_notices(Some((APP, ACCOUNT))).await.unwrap();
+    let notices = s
+        .app
+        .db()
+        .list_notices(Some(&TenantId::new(APP, ACCOUNT)))
+        .await
+        .unwrap();
     assert!(
         notices
             .iter()
@@ -593,12 +624,17 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
     s.tg.wait_delivered(CHAT, 1, Duration::ZERO).await;
     s.app
         .db()
-        .set_template(APP, ACCOUNT, "meeting.started", "telegram", "hi")
+        .set_template(
+            &TenantId::new(APP, ACCOUNT),
+            "meeting.started",
+            "telegram",
+            "hi",
+        )
         .await
         .unwrap();
     s.app
         .db()
-        .add_notice(APP, ACCOUNT, "test", "a notice", None, None)
+        .add_notice(&TenantId::new(APP, ACCOUNT), "test", "a notice", None, None)
         .await
         .unwrap();
     // Bot records, an API token and a console session of the tenant.
@@ -632,7 +668,10 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
         })
         .await
         .unwrap();
-    store.set_mute(APP, ACCOUNT, 99, i64::MAX).await.unwrap();
+    store
+        .set_mute(&TenantId::new(APP, ACCOUNT), 99, i64::MAX)
+        .await
+        .unwrap();
     zoom_relay::service::tokens::create(&s.app.service(), APP, ACCOUNT, "ci")
         .await
         .unwrap();
@@ -655,7 +694,13 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
     // Another tenant's data must survive.
     s.app
         .db()
-        .add_notice(APP, "acc-other", "test", "keep me", None, None)
+        .add_notice(
+            &TenantId::new(APP, "acc-other"),
+            "test",
+            "keep me",
+            None,
+            None,
+        )
         .await
         .unwrap();
     assert!(
@@ -672,7 +717,11 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
     assert_eq!(s.app.send_signed(Some(APP), &deauth).await.status(), 200);
     let store = s.app.db().clone();
     eventually_async("the purge", async || {
-        store.get_tenant(APP, ACCOUNT).await.unwrap().is_none()
+        store
+            .get_tenant(&TenantId::new(APP, ACCOUNT))
+            .await
+            .unwrap()
+            .is_none()
             && !store.list_audit().await.unwrap().is_empty()
     })
     .await;
@@ -721,7 +770,7 @@ async fn uninstall_purges_everything_but_the_audit_line_and_a_repeat_is_harmless
     );
     assert!(
         !store
-            .list_notices(Some((APP, "acc-other")))
+            .list_notices(Some(&TenantId::new(APP, "acc-other")))
             .await
             .unwrap()
             .is_empty(),
@@ -845,7 +894,13 @@ async fn two_apps_keep_their_own_secrets_installs_and_tenants() {
     assert_eq!(finish_install(&started, Some(&started.cookie)).await.0, 200);
     let tenants = store.list_tenants(None).await.unwrap();
     assert_eq!(tenants.len(), 2);
-    assert!(store.get_tenant("second", ACCOUNT).await.unwrap().is_some());
+    assert!(
+        store
+            .get_tenant(&TenantId::new("second", ACCOUNT))
+            .await
+            .unwrap()
+            .is_some()
+    );
     assert_eq!(zoom2.exchanges(), 1);
     assert_eq!(s.zoom.exchanges(), 1);
 
@@ -856,13 +911,23 @@ async fn two_apps_keep_their_own_secrets_installs_and_tenants() {
         200
     );
     eventually_async("B's purge", async || {
-        store.get_tenant("second", ACCOUNT).await.unwrap().is_none()
+        store
+            .get_tenant(&TenantId::new("second", ACCOUNT))
+            .await
+            .unwrap()
+            .is_none()
     })
     .await;
-    assert!(store.get_tenant(APP, ACCOUNT).await.unwrap().is_some());
+    assert!(
+        store
+            .get_tenant(&TenantId::new(APP, ACCOUNT))
+            .await
+            .unwrap()
+            .is_some()
+    );
     assert!(
         !store
-            .list_routes(Some((APP, ACCOUNT)))
+            .list_routes(Some(&TenantId::new(APP, ACCOUNT)))
             .await
             .unwrap()
             .is_empty()
@@ -939,7 +1004,14 @@ async fn the_cli_lists_shows_and_removes_tenants_through_a_running_relay_or_the_
     ])
     .await;
     assert_eq!(out.status.code(), Some(2), "removal needs --yes");
-    assert!(s.app.db().get_tenant(APP, ACCOUNT).await.unwrap().is_some());
+    assert!(
+        s.app
+            .db()
+            .get_tenant(&TenantId::new(APP, ACCOUNT))
+            .await
+            .unwrap()
+            .is_some()
+    );
 
     let access = s.zoom.access_token_of(ACCOUNT).unwrap();
     let out = run_cli(&[
@@ -1030,7 +1102,7 @@ async fn sign_in_with_zoom_gives_the_installer_and_account_admins_a_session_for_
     let tokens_before = s
         .app
         .db()
-        .get_tenant(APP, ACCOUNT)
+        .get_tenant(&TenantId::new(APP, ACCOUNT))
         .await
         .unwrap()
         .unwrap()
@@ -1085,7 +1157,7 @@ async fn sign_in_with_zoom_gives_the_installer_and_account_admins_a_session_for_
     let tokens_now = s
         .app
         .db()
-        .get_tenant(APP, ACCOUNT)
+        .get_tenant(&TenantId::new(APP, ACCOUNT))
         .await
         .unwrap()
         .unwrap()
@@ -1098,7 +1170,13 @@ async fn sign_in_with_zoom_gives_the_installer_and_account_admins_a_session_for_
     let (status, session) = sign_in(&s, admin).await;
     assert_eq!(status, 303);
     assert!(session.is_some());
-    let t = s.app.db().get_tenant(APP, ACCOUNT).await.unwrap().unwrap();
+    let t = s
+        .app
+        .db()
+        .get_tenant(&TenantId::new(APP, ACCOUNT))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         t.sealed_tokens, tokens_now,
         "another user's tokens are not kept"
@@ -1195,7 +1273,7 @@ async fn a_member_who_installs_gets_the_install_recorded_but_no_console() {
     let t = s
         .app
         .db()
-        .get_tenant(APP, ACCOUNT)
+        .get_tenant(&TenantId::new(APP, ACCOUNT))
         .await
         .unwrap()
         .expect("tenant");
@@ -1215,7 +1293,7 @@ async fn a_member_who_installs_gets_the_install_recorded_but_no_console() {
     assert!(
         s.app
             .db()
-            .get_tenant(APP, "acc-new")
+            .get_tenant(&TenantId::new(APP, "acc-new"))
             .await
             .unwrap()
             .is_some()
@@ -1240,7 +1318,7 @@ async fn a_member_who_installs_gets_the_install_recorded_but_no_console() {
     assert!(
         s.app
             .db()
-            .get_tenant(APP, "acc-mkt")
+            .get_tenant(&TenantId::new(APP, "acc-mkt"))
             .await
             .unwrap()
             .is_some()
@@ -1298,7 +1376,11 @@ async fn user_managed_installs_keep_each_users_grant_until_the_last_uninstall() 
         let started = start_install(&s, APP).await;
         assert_eq!(finish_install(&started, Some(&started.cookie)).await.0, 200);
     }
-    let t = store.get_tenant(APP, ACCOUNT).await.unwrap().unwrap();
+    let t = store
+        .get_tenant(&TenantId::new(APP, ACCOUNT))
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         t.install_user_ids().collect::<Vec<_>>(),
         vec!["user-a", "user-b"]
@@ -1342,7 +1424,7 @@ async fn user_managed_installs_keep_each_users_grant_until_the_last_uninstall() 
     })
     .await;
     let t = store
-        .get_tenant(APP, ACCOUNT)
+        .get_tenant(&TenantId::new(APP, ACCOUNT))
         .await
         .unwrap()
         .expect("tenant kept");
@@ -1350,7 +1432,11 @@ async fn user_managed_installs_keep_each_users_grant_until_the_last_uninstall() 
     assert_eq!(t.sealed_tokens, tokens_b, "user-b's tokens are kept");
     assert!(t.other_installs.is_empty());
     assert_eq!(
-        store.list_routes(Some((APP, ACCOUNT))).await.unwrap().len(),
+        store
+            .list_routes(Some(&TenantId::new(APP, ACCOUNT)))
+            .await
+            .unwrap()
+            .len(),
         1
     );
     assert_eq!(
@@ -1385,10 +1471,16 @@ async fn user_managed_installs_keep_each_users_grant_until_the_last_uninstall() 
             .any(|a| a.action == "uninstall")
     })
     .await;
-    assert!(store.get_tenant(APP, ACCOUNT).await.unwrap().is_none());
     assert!(
         store
-            .list_routes(Some((APP, ACCOUNT)))
+            .get_tenant(&TenantId::new(APP, ACCOUNT))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .list_routes(Some(&TenantId::new(APP, ACCOUNT)))
             .await
             .unwrap()
             .is_empty()

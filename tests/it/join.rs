@@ -11,6 +11,7 @@ use zoom_relay::store::bot::CodeKind;
 
 use crate::helpers::*;
 use crate::smtp_peer::{Mail, SmtpPeer, aiosmtpd_python};
+use zoom_relay::store::TenantId;
 
 const ACCOUNT: &str = "acct-it";
 /// The operator's address on the route: confirmed at once, the positive control of every check
@@ -149,7 +150,7 @@ async fn organizer_adds(app: &TestApp, token: &str, address: &str) {
 async fn member_destinations(app: &TestApp) -> String {
     let route = app
         .db()
-        .get_route("default", ACCOUNT, "Tuesday group")
+        .get_route(&TenantId::new("default", ACCOUNT), "Tuesday group")
         .await
         .unwrap()
         .unwrap();
@@ -282,7 +283,7 @@ async fn the_join_page_tells_nobody_who_is_subscribed_and_sends_one_email_a_day(
     // Hostile input gets a clear error and changes nothing.
     let before = app
         .db()
-        .list_consents("default", ACCOUNT, None)
+        .list_consents(&TenantId::new("default", ACCOUNT), None)
         .await
         .unwrap()
         .len();
@@ -302,7 +303,7 @@ async fn the_join_page_tells_nobody_who_is_subscribed_and_sends_one_email_a_day(
     }
     let after = app
         .db()
-        .list_consents("default", ACCOUNT, None)
+        .list_consents(&TenantId::new("default", ACCOUNT), None)
         .await
         .unwrap();
     assert_eq!(after.len(), before);
@@ -681,7 +682,7 @@ async fn a_member_who_joins_in_spanish_gets_spanish_mail_pages_and_footer() {
     assert!(answer.contains("Revisa tu bandeja de entrada"), "{answer}");
     let stored = app
         .db()
-        .consent("default", ACCOUNT, "Tuesday group", member)
+        .consent(&TenantId::new("default", ACCOUNT), "Tuesday group", member)
         .await
         .unwrap()
         .unwrap();
@@ -757,7 +758,7 @@ async fn a_member_who_joins_in_spanish_gets_spanish_mail_pages_and_footer() {
     assert!(page.contains("Eine Woche pausieren"), "{page}");
     let stored = app
         .db()
-        .consent("default", ACCOUNT, "Tuesday group", member)
+        .consent(&TenantId::new("default", ACCOUNT), "Tuesday group", member)
         .await
         .unwrap()
         .unwrap();

@@ -13,6 +13,7 @@ use zoom_relay::store::bot::CodeKind;
 
 use crate::fake_telegram::FakeTelegram;
 use crate::helpers::*;
+use zoom_relay::store::TenantId;
 
 pub(crate) const SHARED: &str = "123:BOT";
 const ROUTE: &str = "weekly";
@@ -330,7 +331,7 @@ async fn a_revoked_token_turns_off_only_that_bot() {
     got_via(&tg, &token(710_002), mb, "B after revoke").await;
     eventually_async("the organizer is told", async || {
         app.db()
-            .list_notices(Some(("default", a)))
+            .list_notices(Some(&TenantId::new("default", a)))
             .await
             .unwrap()
             .iter()
@@ -346,7 +347,7 @@ async fn a_revoked_token_turns_off_only_that_bot() {
     );
     assert!(
         app.db()
-            .list_notices(Some(("default", b)))
+            .list_notices(Some(&TenantId::new("default", b)))
             .await
             .unwrap()
             .is_empty(),
@@ -422,7 +423,7 @@ async fn members_stay_on_the_shared_bot_until_they_start_the_new_one() {
     .await;
     let route = app
         .db()
-        .get_route("default", acc, ROUTE)
+        .get_route(&TenantId::new("default", acc), ROUTE)
         .await
         .unwrap()
         .unwrap();
@@ -456,7 +457,7 @@ async fn members_stay_on_the_shared_bot_until_they_start_the_new_one() {
     assert_eq!(api(&app, reqwest::Method::DELETE, acc, None).await.0, 204);
     assert!(
         app.db()
-            .list_notices(Some(("default", acc)))
+            .list_notices(Some(&TenantId::new("default", acc)))
             .await
             .unwrap()
             .iter()
@@ -609,7 +610,7 @@ async fn a_group_moves_when_linked_through_the_new_bot_and_a_kick_disables_only_
     let key = format!("telegram:{group}@bot790001");
     eventually_async("the destination is disabled", async || {
         app.db()
-            .list_disabled(Some(("default", acc)))
+            .list_disabled(Some(&TenantId::new("default", acc)))
             .await
             .unwrap()
             .iter()

@@ -9,6 +9,7 @@ use crate::fake_telegram::FakeTelegram;
 use crate::helpers::*;
 use crate::own_bots::{add_route, alert, connect, got_via, say, subscribe_code, token};
 use crate::pgdb::FreshDb;
+use zoom_relay::store::TenantId;
 
 #[tokio::test]
 async fn a_relay_without_a_shared_bot_serves_communities_that_bring_their_own() {
@@ -63,8 +64,7 @@ async fn a_relay_without_a_shared_bot_serves_communities_that_bring_their_own() 
     .await;
     app.db()
         .add_notice(
-            "default",
-            acc,
+            &TenantId::new("default", acc),
             "test",
             "A notice for the organizers",
             None,

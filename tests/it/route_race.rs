@@ -11,6 +11,7 @@ use zoom_relay::store::bot::CodeKind;
 
 use crate::fake_telegram::FakeTelegram;
 use crate::helpers::*;
+use zoom_relay::store::TenantId;
 
 const ACCOUNT: &str = "acct-race";
 const ROUTE: &str = "race";
@@ -102,7 +103,7 @@ async fn members_subscribing_while_an_organizer_edits_lose_nothing() {
 
     let route = app
         .db()
-        .get_route("default", ACCOUNT, ROUTE)
+        .get_route(&TenantId::new("default", ACCOUNT), ROUTE)
         .await
         .unwrap()
         .expect("route");
@@ -186,7 +187,7 @@ async fn an_edit_from_a_stale_read_keeps_members_choices_and_a_rename_carries_th
         .await
         .unwrap()
     );
-    zoom_relay::store::update_route(&**s, "default", ACCOUNT, ROUTE, |r| {
+    zoom_relay::store::update_route(&**s, &TenantId::new("default", ACCOUNT), ROUTE, |r| {
         r.destinations.push(sub(7003));
         Ok::<_, zoom_relay::store::StoreError>(())
     })
@@ -204,7 +205,7 @@ async fn an_edit_from_a_stale_read_keeps_members_choices_and_a_rename_carries_th
         .unwrap();
     assert_eq!(resp.status(), 200, "{}", resp.text().await.unwrap());
     let now = s
-        .get_route("default", ACCOUNT, ROUTE)
+        .get_route(&TenantId::new("default", ACCOUNT), ROUTE)
         .await
         .unwrap()
         .unwrap();
@@ -226,13 +227,13 @@ async fn an_edit_from_a_stale_read_keeps_members_choices_and_a_rename_carries_th
         .unwrap();
     assert_eq!(resp.status(), 200);
     assert!(
-        s.get_route("default", ACCOUNT, ROUTE)
+        s.get_route(&TenantId::new("default", ACCOUNT), ROUTE)
             .await
             .unwrap()
             .is_none()
     );
     let renamed = s
-        .get_route("default", ACCOUNT, "renamed")
+        .get_route(&TenantId::new("default", ACCOUNT), "renamed")
         .await
         .unwrap()
         .unwrap();

@@ -19,6 +19,7 @@ use zoom_relay::zoom::event::parse;
 
 use crate::helpers::*;
 use crate::pgdb::{self, FreshDb};
+use zoom_relay::store::TenantId;
 
 const ACCOUNT: &str = "acct-it";
 const SECRET_A: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
@@ -793,7 +794,11 @@ async fn a_disabled_destination_is_listed_and_can_be_enabled_again() {
     let (dir, config) = test_config().await;
     let store = open_store(&config).await;
     store
-        .disable_target("default", ACCOUNT, "telegram:-100777", "the bot was kicked")
+        .disable_target(
+            &TenantId::new("default", ACCOUNT),
+            "telegram:-100777",
+            "the bot was kicked",
+        )
         .await
         .unwrap();
     store.close().await.unwrap();
@@ -831,7 +836,7 @@ async fn a_disabled_destination_is_listed_and_can_be_enabled_again() {
     let store = open_store(&config).await;
     assert!(
         !store
-            .is_target_disabled("default", ACCOUNT, "telegram:-100777")
+            .is_target_disabled(&TenantId::new("default", ACCOUNT), "telegram:-100777")
             .await
             .unwrap()
     );

@@ -15,6 +15,7 @@ use zoom_relay::store::{AttemptOutcome, Db, EventStatus, Message, NewJob};
 
 use crate::fake_telegram::{Call, FakeTelegram, telegram_len};
 use crate::helpers::*;
+use zoom_relay::store::TenantId;
 
 /// The rig's account, which its events come from.
 const ACCOUNT: &str = crate::rig::RIG_ACCOUNT;
@@ -275,7 +276,7 @@ async fn a_kicked_bot_disables_the_destination_and_tells_the_organizer() {
     start_meeting(&app, "Kicked").await;
     eventually_async("target disabled", async || {
         app.db()
-            .is_target_disabled("default", ACCOUNT, &key)
+            .is_target_disabled(&TenantId::new("default", ACCOUNT), &key)
             .await
             .unwrap()
     })
@@ -288,7 +289,7 @@ async fn a_kicked_bot_disables_the_destination_and_tells_the_organizer() {
     assert!(dead[0].reason.contains("kicked"), "{}", dead[0].reason);
     let notices = app
         .db()
-        .list_notices(Some(("default", ACCOUNT)))
+        .list_notices(Some(&TenantId::new("default", ACCOUNT)))
         .await
         .unwrap();
     assert_eq!(notices.len(), 1, "{notices:?}");
@@ -333,7 +334,7 @@ async fn a_migrated_group_gets_its_route_updated_and_the_message() {
 
     let route = app
         .db()
-        .get_route("default", ACCOUNT, ROUTE)
+        .get_route(&TenantId::new("default", ACCOUNT), ROUTE)
         .await
         .unwrap()
         .expect("route");
@@ -348,7 +349,7 @@ async fn a_migrated_group_gets_its_route_updated_and_the_message() {
     );
     let notices = app
         .db()
-        .list_notices(Some(("default", ACCOUNT)))
+        .list_notices(Some(&TenantId::new("default", ACCOUNT)))
         .await
         .unwrap();
     assert!(

@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use zoom_relay::routing::Route;
 
 use crate::helpers::*;
+use zoom_relay::store::TenantId;
 
 /// `{{#each}}` six deep over the meeting: billions of repeats without a budget.
 fn six_deep_bomb() -> String {
@@ -77,7 +78,7 @@ async fn a_nested_each_bomb_is_refused_at_preview_with_a_plain_reason() {
     assert!(text.contains("repeats too much"), "{text}");
     assert!(
         app.db()
-            .tenant_templates("default", "acct-it")
+            .tenant_templates(&TenantId::new("default", "acct-it"))
             .await
             .expect("templates")
             .is_empty()
@@ -187,7 +188,7 @@ async fn a_bomb_that_blows_at_dispatch_is_a_dead_letter_and_other_tenants_alerts
     );
     let notices = app
         .db()
-        .list_notices(Some(("default", A)))
+        .list_notices(Some(&TenantId::new("default", A)))
         .await
         .expect("notices");
     assert_eq!(
@@ -225,7 +226,7 @@ async fn a_bomb_that_blows_at_dispatch_is_a_dead_letter_and_other_tenants_alerts
     }
     let notices = app
         .db()
-        .list_notices(Some(("default", A)))
+        .list_notices(Some(&TenantId::new("default", A)))
         .await
         .expect("notices");
     assert_eq!(

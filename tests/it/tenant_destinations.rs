@@ -12,6 +12,7 @@ use zoom_relay::store::bot::{ChatKind, CodeKind};
 
 use crate::fake_telegram::FakeTelegram;
 use crate::helpers::*;
+use zoom_relay::store::TenantId;
 
 const T: &str = "acct-tee";
 const B: &str = "acct-bee";
@@ -142,7 +143,7 @@ async fn a_tenant_cannot_route_into_another_tenants_group_but_the_operator_can()
     );
     assert!(
         app.db()
-            .get_route("default", T, "spam")
+            .get_route(&TenantId::new("default", T), "spam")
             .await
             .unwrap()
             .is_none()
@@ -247,7 +248,7 @@ async fn link_in_another_tenants_group_is_refused_until_its_admin_unlinks() {
     assert_eq!(rec.used_at_ms, None, "a refused link does not use the code");
     let t_route = app
         .db()
-        .get_route("default", T, "t-route")
+        .get_route(&TenantId::new("default", T), "t-route")
         .await
         .unwrap()
         .unwrap();
@@ -391,7 +392,11 @@ async fn one_tenant_over_its_hourly_limit_does_not_affect_another() {
     assert_eq!(r.status(), 200);
     tg.wait_text(b_group, "Alert of B").await;
     assert_eq!(tg.delivered_to(a_group).len(), 1);
-    let notices = app.db().list_notices(Some(("default", T))).await.unwrap();
+    let notices = app
+        .db()
+        .list_notices(Some(&TenantId::new("default", T)))
+        .await
+        .unwrap();
     assert_eq!(
         notices.iter().filter(|n| n.kind == "hourly_limit").count(),
         1,
@@ -399,7 +404,7 @@ async fn one_tenant_over_its_hourly_limit_does_not_affect_another() {
     );
     assert!(
         app.db()
-            .list_notices(Some(("default", B)))
+            .list_notices(Some(&TenantId::new("default", B)))
             .await
             .unwrap()
             .is_empty()
@@ -486,7 +491,11 @@ async fn migration_links_single_use_groups_and_strips_shared_ones_with_notices()
         s.chat_link(shared).await.unwrap().is_none(),
         "a shared group is nobody's"
     );
-    let t_route = s.get_route("default", T, "t-own").await.unwrap().unwrap();
+    let t_route = s
+        .get_route(&TenantId::new("default", T), "t-own")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(
         t_route.destinations,
         vec![
@@ -500,7 +509,7 @@ async fn migration_links_single_use_groups_and_strips_shared_ones_with_notices()
         ]
     );
     let b_route = s
-        .get_route("default", B, "b-shared")
+        .get_route(&TenantId::new("default", B), "b-shared")
         .await
         .unwrap()
         .unwrap();
@@ -516,7 +525,7 @@ async fn migration_links_single_use_groups_and_strips_shared_ones_with_notices()
     );
     let kinds = async |acc: &str| -> Vec<String> {
         let mut k: Vec<String> = s
-            .list_notices(Some(("default", acc)))
+            .list_notices(Some(&TenantId::new("default", acc)))
             .await
             .unwrap()
             .into_iter()
@@ -528,7 +537,9 @@ async fn migration_links_single_use_groups_and_strips_shared_ones_with_notices()
     assert_eq!(kinds(T).await, vec!["chat_linked", "chat_unlinked"]);
     assert_eq!(kinds(B).await, vec!["chat_unlinked"]);
     assert!(
-        s.list_notices(Some(("default", B))).await.unwrap()[0]
+        s.list_notices(Some(&TenantId::new("default", B)))
+            .await
+            .unwrap()[0]
             .message
             .contains("/link <code>")
     );

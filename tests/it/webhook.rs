@@ -20,6 +20,7 @@ use zoom_relay::routing::Target;
 use zoom_relay::store::AttemptOutcome;
 
 use crate::helpers::*;
+use zoom_relay::store::TenantId;
 
 /// The rig's account, which its events come from.
 const ACCOUNT: &str = crate::rig::RIG_ACCOUNT;
@@ -373,13 +374,13 @@ async fn gone_receiver_is_disabled_with_a_notice_and_gets_no_more_jobs() {
     assert_eq!(&dead[0].reason, reason);
     assert!(
         rig.store
-            .is_target_disabled("default", ACCOUNT, &key)
+            .is_target_disabled(&TenantId::new("default", ACCOUNT), &key)
             .await
             .unwrap()
     );
     let notices = rig
         .store
-        .list_notices(Some(("default", ACCOUNT)))
+        .list_notices(Some(&TenantId::new("default", ACCOUNT)))
         .await
         .unwrap();
     assert_eq!(notices.len(), 1, "{notices:?}");

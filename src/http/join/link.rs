@@ -66,7 +66,8 @@ pub(in crate::http) fn unavailable(lang: Lang) -> Response {
 /// The route's time zone and language, for "paused until Thursday, December 10" and pages of a
 /// member with no choice stored; UTC and the relay's default language once the route is gone.
 async fn route_facts(ctx: &Ctx, app: &str, account: &str, route: &str) -> (Option<String>, Lang) {
-    match ctx.db.get_route(app, account, route).await.ok().flatten() {
+    let tenant = crate::store::TenantId::new(app, account);
+    match ctx.db.get_route(&tenant, route).await.ok().flatten() {
         Some(r) => (Some(r.timezone.clone()), join::route_lang(ctx, &r)),
         None => (
             None,

@@ -5,6 +5,7 @@ use super::{MANAGE_PURPOSE, now_ms};
 use crate::dispatch::unsubscribe::Unsubscribe;
 use crate::i18n::Lang;
 use crate::service::{Ctx, ServiceError};
+use crate::store::TenantId;
 use crate::store::consents::{Consent, ConsentState};
 
 /// What a manage link names, if it is genuine.
@@ -37,7 +38,7 @@ impl ManageAction {
 pub async fn manage_state(ctx: &Ctx, u: &Unsubscribe) -> Result<Option<Consent>, ServiceError> {
     Ok(ctx
         .db
-        .consent(&u.app, &u.account, &u.route, &u.address)
+        .consent(&TenantId::new(&u.app, &u.account), &u.route, &u.address)
         .await?)
 }
 

@@ -1,6 +1,7 @@
 //! Self-service codes (`bot_codes`), kept by hash and consumed with compare-and-swap.
 
 use super::{CODES, CodeKind, CodeRecord, Redeem, code_hash};
+use crate::store::TenantId;
 use crate::store::auth::oldest_first;
 use crate::store::{Store, StoreError, decode, decode_opt, encode};
 
@@ -23,7 +24,7 @@ impl Store {
     }
 
     /// Codes, oldest first; one tenant's or everyone's.
-    pub fn list_codes(&self, tenant: Option<(&str, &str)>) -> Result<Vec<CodeRecord>, StoreError> {
+    pub fn list_codes(&self, tenant: Option<&TenantId>) -> Result<Vec<CodeRecord>, StoreError> {
         oldest_first(self.bot_tree(CODES)?, tenant, |r: &CodeRecord| {
             (&r.app_id, &r.account_id, r.created_at_ms)
         })
@@ -34,7 +35,7 @@ impl Store {
     pub fn revoke_code(
         &self,
         id: &str,
-        tenant: Option<(&str, &str)>,
+        tenant: Option<&TenantId>,
     ) -> Result<Vec<CodeRecord>, StoreError> {
         let tree = self.bot_tree(CODES)?;
         let mut out = Vec::new();
@@ -42,7 +43,7 @@ impl Store {
             let (k, v) = item?;
             let mut rec: CodeRecord = decode(&v)?;
             if !rec.id.starts_with(id)
-                || tenant.is_some_and(|(a, acc)| rec.app_id != a || rec.account_id != acc)
+                || tenant.is_some_and(|t| !t.is(&rec.app_id, &rec.account_id))
             {
                 continue;
             }

@@ -2,6 +2,7 @@
 //! mutes (`bot_mutes`), both keyed by tenant prefix so an uninstall removes them by prefix.
 
 use super::{MUTES, Mute, ORGANIZERS, OrganizerLink, i64_of};
+use crate::store::TenantId;
 use crate::store::keys::{decode_member_key, member_key, tenant_prefix};
 use crate::store::{Store, StoreError, decode, decode_all, encode};
 
@@ -35,15 +36,10 @@ impl Store {
     }
 
     /// Removes one organizer link; returns whether there was one.
-    pub fn remove_organizer(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        user_id: i64,
-    ) -> Result<bool, StoreError> {
+    pub fn remove_organizer(&self, tenant: &TenantId, user_id: i64) -> Result<bool, StoreError> {
         Ok(self
             .bot_tree(ORGANIZERS)?
-            .remove(member_key(app_id, account_id, user_id))?
+            .remove(member_key(&tenant.app_id, &tenant.account_id, user_id))?
             .is_some())
     }
 
@@ -53,14 +49,10 @@ impl Store {
     }
 
     /// A tenant's organizers, for pushing its notices.
-    pub fn tenant_organizers(
-        &self,
-        app_id: &str,
-        account_id: &str,
-    ) -> Result<Vec<OrganizerLink>, StoreError> {
+    pub fn tenant_organizers(&self, tenant: &TenantId) -> Result<Vec<OrganizerLink>, StoreError> {
         decode_all(
             self.bot_tree(ORGANIZERS)?
-                .scan_prefix(tenant_prefix(app_id, account_id)),
+                .scan_prefix(tenant_prefix(&tenant.app_id, &tenant.account_id)),
         )
     }
 
@@ -68,13 +60,12 @@ impl Store {
 
     pub fn set_mute(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         chat_id: i64,
         until_ms: i64,
     ) -> Result<(), StoreError> {
         self.bot_tree(MUTES)?.insert(
-            member_key(app_id, account_id, chat_id),
+            member_key(&tenant.app_id, &tenant.account_id, chat_id),
             &until_ms.to_be_bytes(),
         )?;
         Ok(())
@@ -107,14 +98,13 @@ impl Store {
     /// asks this for member-owned Telegram destinations only.
     pub fn is_member_muted(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         chat_id: i64,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
         Ok(self
             .bot_tree(MUTES)?
-            .get(member_key(app_id, account_id, chat_id))?
+            .get(member_key(&tenant.app_id, &tenant.account_id, chat_id))?
             .and_then(|v| i64_of(&v))
             .is_some_and(|until| until > now_ms))
     }

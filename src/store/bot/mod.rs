@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::keys::tenant_prefix;
 use super::{Store, StoreError, decode};
+use crate::store::TenantId;
 
 mod chats;
 mod codes;
@@ -265,24 +266,24 @@ impl Store {
     /// mutes.
     /// Returns how many records were removed. Route destinations (member subscriptions, linked
     /// groups) live in the routes and go with them.
-    pub fn purge_bot_tenant(&self, app_id: &str, account_id: &str) -> Result<u64, StoreError> {
+    pub fn purge_bot_tenant(&self, tenant: &TenantId) -> Result<u64, StoreError> {
         let mut removed = 0;
         let codes = self.bot_tree(CODES)?;
         for item in codes.iter() {
             let (k, v) = item?;
             let rec: CodeRecord = decode(&v)?;
-            if rec.app_id == app_id && rec.account_id == account_id {
+            if rec.app_id == tenant.app_id && rec.account_id == tenant.account_id {
                 codes.remove(k)?;
                 removed += 1;
             }
         }
         for link in self.all_chat_links()? {
-            if link.is_tenant(app_id, account_id) {
+            if link.is_tenant(&tenant.app_id, &tenant.account_id) {
                 self.unlink_chat(link.chat_id)?;
                 removed += 1;
             }
         }
-        let prefix = tenant_prefix(app_id, account_id);
+        let prefix = tenant_prefix(&tenant.app_id, &tenant.account_id);
         for name in [ORGANIZERS, MUTES] {
             let tree = self.bot_tree(name)?;
             for k in tree.scan_prefix(&prefix).keys() {

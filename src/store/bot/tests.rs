@@ -1,4 +1,5 @@
 use super::*;
+use crate::store::TenantId;
 
 fn store() -> (tempfile::TempDir, Store) {
     crate::store::temp_store()
@@ -49,7 +50,7 @@ fn subscribe_codes_are_reusable_until_revoked() {
     }
     assert_eq!(s.list_codes(None).unwrap()[0].uses, 3);
     assert_eq!(
-        s.revoke_code(&code_id("S"), Some(("default", "B")))
+        s.revoke_code(&code_id("S"), Some(&TenantId::new("default", "B")))
             .unwrap()
             .len(),
         0,
@@ -77,8 +78,14 @@ fn a_chat_links_to_one_tenant_only() {
         "A",
         "the second tenant does not take it over"
     );
-    assert_eq!(s.purge_bot_tenant("default", "B").unwrap(), 0);
-    assert_eq!(s.purge_bot_tenant("default", "A").unwrap(), 1);
+    assert_eq!(
+        s.purge_bot_tenant(&TenantId::new("default", "B")).unwrap(),
+        0
+    );
+    assert_eq!(
+        s.purge_bot_tenant(&TenantId::new("default", "A")).unwrap(),
+        1
+    );
     assert!(s.chat_link(-100).unwrap().is_none());
     assert_eq!(s.link_chat(&link("B")).unwrap().account_id, "B");
     s.move_chat_link(-100, -200).unwrap();
@@ -102,12 +109,25 @@ fn purge_removes_every_record_of_the_tenant_only() {
             linked_at_ms: 1,
         })
         .unwrap();
-        s.set_mute("default", acc, 42, i64::MAX).unwrap();
+        s.set_mute(&TenantId::new("default", acc), 42, i64::MAX)
+            .unwrap();
     }
-    assert!(s.is_member_muted("default", "A", 42, 0).unwrap());
-    assert_eq!(s.purge_bot_tenant("default", "A").unwrap(), 3);
-    assert!(!s.is_member_muted("default", "A", 42, 0).unwrap());
-    assert!(s.is_member_muted("default", "B", 42, 0).unwrap());
+    assert!(
+        s.is_member_muted(&TenantId::new("default", "A"), 42, 0)
+            .unwrap()
+    );
+    assert_eq!(
+        s.purge_bot_tenant(&TenantId::new("default", "A")).unwrap(),
+        3
+    );
+    assert!(
+        !s.is_member_muted(&TenantId::new("default", "A"), 42, 0)
+            .unwrap()
+    );
+    assert!(
+        s.is_member_muted(&TenantId::new("default", "B"), 42, 0)
+            .unwrap()
+    );
     assert_eq!(s.list_codes(None).unwrap().len(), 1);
     assert_eq!(s.organizer_links(7).unwrap().len(), 1);
     assert_eq!(s.mutes_of(42).unwrap().len(), 1);

@@ -1,6 +1,7 @@
 //! Email consent: the one-email-per-window claim, its race, listing, renaming.
 
 use super::APP;
+use crate::store::TenantId;
 use crate::store::consents::{Consent, ConsentBy, ConsentState};
 use crate::store::{Db, pluck};
 
@@ -24,7 +25,10 @@ pub(super) async fn one_invitation_per_window_and_confirmed_stays_confirmed(db: 
             .unwrap()
             .is_none()
     );
-    let stored = db.consent(APP, "A", "r", "ANN@example.org").await.unwrap();
+    let stored = db
+        .consent(&TenantId::new(APP, "A"), "r", "ANN@example.org")
+        .await
+        .unwrap();
     assert_eq!(stored, Some(first.clone()));
     let again = db
         .claim_invite(&f, 1_000 + DAY, DAY)
@@ -62,9 +66,10 @@ pub(super) async fn list_rename_and_case(db: Db) {
     let mut other = fresh("a", "x@x.org", ConsentBy::Organizer);
     other.account_id = "B".into();
     db.put_consent(&other).await.unwrap();
-    let all: Vec<_> = pluck(db.list_consents(APP, "A", None).await, |c| {
-        (c.route, c.address)
-    });
+    let all: Vec<_> = pluck(
+        db.list_consents(&TenantId::new(APP, "A"), None).await,
+        |c| (c.route, c.address),
+    );
     assert_eq!(
         all,
         [
@@ -74,21 +79,43 @@ pub(super) async fn list_rename_and_case(db: Db) {
         ]
     );
     assert_eq!(
-        db.list_consents(APP, "A", Some("a")).await.unwrap().len(),
+        db.list_consents(&TenantId::new(APP, "A"), Some("a"))
+            .await
+            .unwrap()
+            .len(),
         2
     );
-    assert_eq!(db.rename_consents(APP, "A", "a", "c").await.unwrap(), 2);
-    assert_eq!(db.rename_consents(APP, "A", "a", "c").await.unwrap(), 0);
+    assert_eq!(
+        db.rename_consents(&TenantId::new(APP, "A"), "a", "c")
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        db.rename_consents(&TenantId::new(APP, "A"), "a", "c")
+            .await
+            .unwrap(),
+        0
+    );
     assert!(
-        db.list_consents(APP, "A", Some("a"))
+        db.list_consents(&TenantId::new(APP, "A"), Some("a"))
             .await
             .unwrap()
             .is_empty()
     );
-    let moved = db.list_consents(APP, "A", Some("c")).await.unwrap();
+    let moved = db
+        .list_consents(&TenantId::new(APP, "A"), Some("c"))
+        .await
+        .unwrap();
     assert_eq!(moved.len(), 2);
     assert!(moved.iter().all(|c| c.route == "c"));
-    assert_eq!(db.list_consents(APP, "B", None).await.unwrap().len(), 1);
+    assert_eq!(
+        db.list_consents(&TenantId::new(APP, "B"), None)
+            .await
+            .unwrap()
+            .len(),
+        1
+    );
     assert!(!db.consents_migrated().await.unwrap());
     db.set_consents_migrated().await.unwrap();
     assert!(db.consents_migrated().await.unwrap());
@@ -112,7 +139,10 @@ pub(super) async fn racing_claims_send_one_email(db: Db, second: Db) {
 
 /// The language stored for lu@x.org on route `r`.
 async fn stored_lang(db: &Db) -> Option<String> {
-    let c = db.consent(APP, "A", "r", "lu@x.org").await.unwrap();
+    let c = db
+        .consent(&TenantId::new(APP, "A"), "r", "lu@x.org")
+        .await
+        .unwrap();
     c.expect("a stored consent").lang
 }
 
@@ -156,8 +186,16 @@ pub(super) async fn the_members_language_is_stored_kept_and_replaced(db: Db) {
     db.put_consent(&fresh("r", "none@x.org", ConsentBy::Operator))
         .await
         .unwrap();
-    assert_eq!(db.rename_consents(APP, "A", "r", "s").await.unwrap(), 2);
-    let moved = db.list_consents(APP, "A", Some("s")).await.unwrap();
+    assert_eq!(
+        db.rename_consents(&TenantId::new(APP, "A"), "r", "s")
+            .await
+            .unwrap(),
+        2
+    );
+    let moved = db
+        .list_consents(&TenantId::new(APP, "A"), Some("s"))
+        .await
+        .unwrap();
     let langs: Vec<_> = moved.iter().map(|c| c.lang.as_deref()).collect();
     assert_eq!(langs, [Some("ar"), None]);
 }

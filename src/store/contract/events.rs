@@ -2,6 +2,7 @@
 
 use super::{APP, event, job};
 use crate::routing::Target;
+use crate::store::TenantId;
 use crate::store::{AppendOutcome, Db, EventStatus};
 
 fn accepted(o: AppendOutcome) -> u64 {
@@ -76,8 +77,16 @@ pub(super) async fn inbox_order_and_commit_dispatch(db: Db) {
         "all deferred: the oldest anyway"
     );
     db.release_inbox(&[seqs[0]]).await.unwrap();
-    assert!(db.inbox_has_other_tenant(APP, "A", 10).await.unwrap());
-    assert!(!db.inbox_has_other_tenant(APP, "A", 2).await.unwrap());
+    assert!(
+        db.inbox_has_other_tenant(&TenantId::new(APP, "A"), 10)
+            .await
+            .unwrap()
+    );
+    assert!(
+        !db.inbox_has_other_tenant(&TenantId::new(APP, "A"), 2)
+            .await
+            .unwrap()
+    );
 
     let status = EventStatus::Dispatched { routes: 1, jobs: 2 };
     let jobs = || {

@@ -3,6 +3,7 @@
 
 use super::APP;
 use crate::store::Db;
+use crate::store::TenantId;
 
 pub(super) async fn a_users_language_is_remembered_replaced_and_forgotten(db: Db) {
     assert_eq!(db.bot_language(7).await.unwrap(), None);
@@ -20,7 +21,9 @@ pub(super) async fn a_users_language_is_remembered_replaced_and_forgotten(db: Db
         Some("ar"),
         "each user has their own"
     );
-    db.purge_tenant(APP, "A", None).await.unwrap();
+    db.purge_tenant(&TenantId::new(APP, "A"), None)
+        .await
+        .unwrap();
     assert_eq!(
         db.bot_language(7).await.unwrap().as_deref(),
         Some("de"),

@@ -1,6 +1,7 @@
 //! The uninstall purge: everything of one tenant goes, nothing of another.
 
 use super::{APP, event, job, route, telegram};
+use crate::store::TenantId;
 use crate::store::auth::{ApiToken, Grant, Session};
 use crate::store::bot::{CodeKind, CodeRecord, OrganizerLink, code_id};
 use crate::store::consents::{Consent, ConsentBy, ConsentState};
@@ -14,9 +15,14 @@ async fn populate(db: &Db, account: &str, n: u8) -> u64 {
     };
     db.put_tenant(&tenant).await.unwrap();
     assert!(db.create_route(&route(account, "r")).await.unwrap());
-    db.set_template(APP, account, "meeting.started", "telegram.html", "hi")
-        .await
-        .unwrap();
+    db.set_template(
+        &TenantId::new(APP, account),
+        "meeting.started",
+        "telegram.html",
+        "hi",
+    )
+    .await
+    .unwrap();
     let seq = match db
         .append_event([n; 16], event(account, "{}"))
         .await
@@ -55,8 +61,10 @@ async fn populate(db: &Db, account: &str, n: u8) -> u64 {
     })
     .await
     .unwrap();
-    db.set_mute(APP, account, 42, i64::MAX).await.unwrap();
-    db.set_member_name(APP, account, 42, Some("Member"))
+    db.set_mute(&TenantId::new(APP, account), 42, i64::MAX)
+        .await
+        .unwrap();
+    db.set_member_name(&TenantId::new(APP, account), 42, Some("Member"))
         .await
         .unwrap();
     assert!(
@@ -84,13 +92,13 @@ async fn populate(db: &Db, account: &str, n: u8) -> u64 {
     ))
     .await
     .unwrap();
-    db.add_notice(APP, account, "test", "a notice", None, None)
+    db.add_notice(&TenantId::new(APP, account), "test", "a notice", None, None)
         .await
         .unwrap();
-    db.disable_target(APP, account, "log", "testing")
+    db.disable_target(&TenantId::new(APP, account), "log", "testing")
         .await
         .unwrap();
-    db.remember_meeting(APP, account, 5, &MeetingMemory::default())
+    db.remember_meeting(&TenantId::new(APP, account), 5, &MeetingMemory::default())
         .await
         .unwrap();
     db.put_api_token(
@@ -125,18 +133,19 @@ async fn populate(db: &Db, account: &str, n: u8) -> u64 {
 
 /// What tenant `account` holds, one count or flag per kind, in a fixed order.
 async fn holdings(db: &Db, account: &str, seq: u64) -> Vec<(&'static str, usize)> {
-    let t = Some((APP, account));
+    let tenant = TenantId::new(APP, account);
+    let t = Some(&tenant);
     let jobs = db.list_jobs().await.unwrap();
     let dead = db.list_dead().await.unwrap();
     vec![
         (
             "tenant",
-            db.get_tenant(APP, account).await.unwrap().iter().count(),
+            db.get_tenant(&tenant).await.unwrap().iter().count(),
         ),
         ("routes", db.list_routes(t).await.unwrap().len()),
         (
             "templates",
-            db.tenant_templates(APP, account).await.unwrap().len(),
+            db.tenant_templates(&tenant).await.unwrap().len(),
         ),
         ("event", db.get_event(seq).await.unwrap().iter().count()),
         (
@@ -150,33 +159,26 @@ async fn holdings(db: &Db, account: &str, seq: u64) -> Vec<(&'static str, usize)
         ("codes", db.list_codes(t).await.unwrap().len()),
         (
             "organizers",
-            db.tenant_organizers(APP, account).await.unwrap().len(),
+            db.tenant_organizers(&tenant).await.unwrap().len(),
         ),
         (
             "mutes",
-            usize::from(db.is_member_muted(APP, account, 42, 0).await.unwrap()),
+            usize::from(db.is_member_muted(&tenant, 42, 0).await.unwrap()),
         ),
         ("notices", db.list_notices(t).await.unwrap().len()),
         (
             "consents",
-            db.list_consents(APP, account, None).await.unwrap().len(),
+            db.list_consents(&tenant, None).await.unwrap().len(),
         ),
         ("disabled", db.list_disabled(t).await.unwrap().len()),
         (
             "member_names",
-            db.member_names(APP, account).await.unwrap().len(),
+            db.member_names(&tenant).await.unwrap().len(),
         ),
-        (
-            "own_bot",
-            db.own_bot(APP, account).await.unwrap().iter().count(),
-        ),
+        ("own_bot", db.own_bot(&tenant).await.unwrap().iter().count()),
         (
             "meetings",
-            db.meeting_memory(APP, account, 5)
-                .await
-                .unwrap()
-                .iter()
-                .count(),
+            db.meeting_memory(&tenant, 5).await.unwrap().iter().count(),
         ),
         ("tokens", db.list_api_tokens(t).await.unwrap().len()),
         (
@@ -201,7 +203,10 @@ pub(super) async fn purge_leaves_other_tenant_intact(db: Db) {
     );
     assert_eq!(holdings(&db, "A", seq_a).await, full);
 
-    let report = db.purge_tenant(APP, "A", None).await.unwrap();
+    let report = db
+        .purge_tenant(&TenantId::new(APP, "A"), None)
+        .await
+        .unwrap();
     assert!(report.tenant_existed);
     let left: Vec<_> = holdings(&db, "A", seq_a)
         .await
@@ -214,7 +219,10 @@ pub(super) async fn purge_leaves_other_tenant_intact(db: Db) {
     assert!(db.api_token("token-B").await.unwrap().is_some());
     assert!(db.api_token("token-A").await.unwrap().is_none());
 
-    let again = db.purge_tenant(APP, "A", None).await.unwrap();
+    let again = db
+        .purge_tenant(&TenantId::new(APP, "A"), None)
+        .await
+        .unwrap();
     assert!(!again.tenant_existed);
     assert_eq!(again.total(), 0, "a repeat finds nothing left");
 }

@@ -1,6 +1,7 @@
 //! Routes: creation without overwriting, and the read-modify-write under contention.
 
 use super::{APP, route};
+use crate::store::TenantId;
 use crate::store::{Db, StoreError, update_route};
 
 /// Creating a route whose (tenant, name) exists writes nothing; the same name in another tenant
@@ -12,13 +13,20 @@ pub(super) async fn create_route_refuses_duplicate(db: Db) {
     other.events = vec!["meeting.ended".into()];
     assert!(!db.create_route(&other).await.unwrap(), "the name is taken");
     assert_eq!(
-        db.get_route(APP, "A", "alerts").await.unwrap(),
+        db.get_route(&TenantId::new(APP, "A"), "alerts")
+            .await
+            .unwrap(),
         Some(r.clone())
     );
     assert_eq!(db.route_count().await, 1);
     assert!(db.create_route(&route("B", "alerts")).await.unwrap());
     assert_eq!(db.route_count().await, 2);
-    assert_eq!(db.list_routes(Some((APP, "A"))).await.unwrap(), vec![r]);
+    assert_eq!(
+        db.list_routes(Some(&TenantId::new(APP, "A")))
+            .await
+            .unwrap(),
+        vec![r]
+    );
 }
 
 /// Many tasks changing one route at once through `update_route`: every change survives.
@@ -33,7 +41,7 @@ pub(super) async fn concurrent_route_updates_all_survive(db: Db) {
             tokio::spawn(async move {
                 for i in 0..EACH {
                     let id = t * EACH + i;
-                    let out = update_route(&*db, APP, "A", "busy", |route| {
+                    let out = update_route(&*db, &TenantId::new(APP, "A"), "busy", |route| {
                         route.meeting_ids.push(id);
                         Ok::<_, StoreError>(id)
                     })
@@ -48,7 +56,7 @@ pub(super) async fn concurrent_route_updates_all_survive(db: Db) {
         t.await.unwrap();
     }
     let mut ids = db
-        .get_route(APP, "A", "busy")
+        .get_route(&TenantId::new(APP, "A"), "busy")
         .await
         .unwrap()
         .unwrap()
@@ -60,7 +68,7 @@ pub(super) async fn concurrent_route_updates_all_survive(db: Db) {
         "no update was lost"
     );
 
-    let missing = update_route(&*db, APP, "A", "nope", |route| {
+    let missing = update_route(&*db, &TenantId::new(APP, "A"), "nope", |route| {
         route.meeting_ids.push(1);
         Ok::<_, StoreError>(())
     })

@@ -3,6 +3,7 @@
 use super::route;
 use crate::routing::Destination;
 use crate::store::Db;
+use crate::store::TenantId;
 use crate::store::pacing::{Limits, Slot};
 use crate::store::telegram::PartProgress;
 
@@ -75,7 +76,11 @@ pub(super) async fn pacing_state_round_trip(db: Db) {
     let changed = db.migrate_telegram_chat(5, 6).await.unwrap();
     assert_eq!(changed.len(), 1);
     assert_eq!(db.resolve_telegram_chat(5).await.unwrap(), 6);
-    let stored = db.get_route(&r.app_id, "A", "chat").await.unwrap().unwrap();
+    let stored = db
+        .get_route(&TenantId::new(&r.app_id, "A"), "chat")
+        .await
+        .unwrap()
+        .unwrap();
     assert!(matches!(
         stored.destinations[..],
         [Destination::Telegram { chat_id: 6, .. }]

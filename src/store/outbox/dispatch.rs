@@ -4,7 +4,7 @@ use super::{DeadJob, NewJob, enc, new_job};
 use crate::store::keys::{
     attempt_prefix, decode_job_key, decode_seq, dest_key, due_key, job_key, seq_key,
 };
-use crate::store::{EventRecord, EventStatus, Store, StoreError};
+use crate::store::{EventRecord, EventStatus, Store, StoreError, TenantId};
 
 /// What dispatching one event decided, for [`Queue::commit_dispatches`](crate::store::Queue):
 /// its status, its jobs, and its jobs that are dead on arrival (with the reason).
@@ -182,36 +182,19 @@ impl Store {
             .collect()
     }
 
-    /// Whether an event of another tenant than (`app`, `account`) waits in the first `scan`
-    /// inbox entries.
-    pub fn inbox_has_other_tenant(
-        &self,
-        app: &str,
-        account: &str,
-        scan: usize,
-    ) -> Result<bool, StoreError> {
-        if self.inbox_has_other_tenant_applied(app, account, scan)? {
-            return Ok(true);
-        }
-        if self.is_settled() {
-            return Ok(false);
-        }
-        self.settle_blocking();
-        self.inbox_has_other_tenant_applied(app, account, scan)
-    }
-
-    /// [`Store::inbox_has_other_tenant`] over what sled holds now, without waiting for the applier.
+    /// [`Queue::inbox_has_other_tenant`](crate::store::Queue::inbox_has_other_tenant) over what sled
+    /// holds now, without waiting for the applier.
     pub(crate) fn inbox_has_other_tenant_applied(
         &self,
-        app: &str,
-        account: &str,
+        tenant: &TenantId,
         scan: usize,
     ) -> Result<bool, StoreError> {
         for k in self.inner.inbox.iter().keys().take(scan) {
             let k = k?;
             let Some(seq) = decode_seq(&k) else { continue };
             if let Some(rec) = self.get_event(seq)?
-                && (rec.event.app_id != app || rec.event.account_id.as_deref() != Some(account))
+                && (rec.event.app_id != tenant.app_id
+                    || rec.event.account_id.as_deref() != Some(tenant.account_id.as_str()))
             {
                 return Ok(true);
             }

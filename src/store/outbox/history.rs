@@ -2,7 +2,7 @@
 
 use super::{Attempt, DeadJob, SentJob, enc};
 use crate::store::keys::{attempt_prefix, dest_key, due_key, job_key};
-use crate::store::{Store, StoreError, decode, decode_all, decode_opt};
+use crate::store::{Store, StoreError, TenantId, decode, decode_all, decode_opt};
 
 impl Store {
     pub fn attempts_of(&self, job_id: u64) -> Result<Vec<Attempt>, StoreError> {
@@ -59,16 +59,12 @@ impl Store {
     }
 
     /// A tenant's sent-job records, for the uninstall purge.
-    pub(in crate::store) fn purge_sent_tenant(
-        &self,
-        app: &str,
-        account: &str,
-    ) -> Result<u64, StoreError> {
+    pub(in crate::store) fn purge_sent_tenant(&self, tenant: &TenantId) -> Result<u64, StoreError> {
         let mut n = 0;
         for item in self.inner.sent.iter() {
             let (k, v) = item?;
             let owned = serde_json::from_slice::<SentJob>(&v)
-                .map(|s| s.job.app_id == app && s.job.account_id == account)
+                .map(|s| tenant.is(&s.job.app_id, &s.job.account_id))
                 .unwrap_or(true);
             if owned {
                 self.inner.sent.remove(k)?;

@@ -57,7 +57,7 @@ use super::commit::FlushStats;
 use super::seam::*;
 use super::{
     AppendOutcome, BackupError, BackupInfo, EventFilter, EventRecord, Fault, FlushSnapshot,
-    NewEvent, RetentionReport, StoreError,
+    NewEvent, RetentionReport, StoreError, TenantId,
 };
 
 use conn::{Statements, Tx};
@@ -124,6 +124,14 @@ fn dec_row<T: serde::de::DeserializeOwned>(r: &Row) -> Result<T, StoreError> {
     dec(r.get::<_, &[u8]>(0))
 }
 
+/// A tenant filter as the two text parameters of `$n::text IS NULL OR (app_id = $n AND
+/// account_id = $n+1)`: both NULL for every tenant.
+fn tenant_params(tenant: Option<&TenantId>) -> (Option<&str>, Option<&str>) {
+    tenant
+        .map(|t| (t.app_id.as_str(), t.account_id.as_str()))
+        .unzip()
+}
+
 impl PgStore {
     /// The records of a tenant-keyed table, one tenant's or (for None) everyone's, in `order_by`
     /// order: every "one tenant's or everyone's" listing.
@@ -131,9 +139,9 @@ impl PgStore {
         &self,
         table: &str,
         order_by: &str,
-        tenant: Option<(&str, &str)>,
+        tenant: Option<&TenantId>,
     ) -> Result<Vec<T>, StoreError> {
-        let (app, account) = tenant.unzip();
+        let (app, account) = tenant_params(tenant);
         let sql = format!(
             "SELECT record FROM {table}
              WHERE ($1::text IS NULL OR (app_id = $1 AND account_id = $2))

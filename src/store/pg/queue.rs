@@ -15,6 +15,7 @@ use tokio_postgres::Row;
 use super::cluster::notify;
 use super::{PgStore, Statements, Tx, dec, dec_row, enc, event_from_row};
 use crate::routing::Channel;
+use crate::store::TenantId;
 use crate::store::outbox::new_job;
 use crate::store::seam::{Queue, Wake};
 use crate::store::{
@@ -266,8 +267,7 @@ impl Queue for PgStore {
 
     async fn inbox_has_other_tenant(
         &self,
-        app: &str,
-        account: &str,
+        tenant: &TenantId,
         scan: usize,
     ) -> Result<bool, StoreError> {
         let row = self
@@ -277,7 +277,7 @@ impl Queue for PgStore {
                          SELECT app_id, account_id FROM events WHERE pending ORDER BY seq LIMIT $3
                      ) s
                      WHERE s.app_id <> $1 OR s.account_id IS DISTINCT FROM $2)",
-                &[&app, &account, &(scan as i64)],
+                &[&tenant.app_id, &tenant.account_id, &(scan as i64)],
             )
             .await?;
         Ok(row.is_some_and(|r| r.get::<_, bool>(0)))

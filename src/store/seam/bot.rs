@@ -36,15 +36,14 @@ pub trait BotStore: Send + Sync {
     async fn code_record(&self, code: &str) -> Result<Option<CodeRecord>, StoreError>;
 
     /// Codes, oldest first; one tenant's or everyone's.
-    async fn list_codes(&self, tenant: Option<(&str, &str)>)
-    -> Result<Vec<CodeRecord>, StoreError>;
+    async fn list_codes(&self, tenant: Option<&TenantId>) -> Result<Vec<CodeRecord>, StoreError>;
 
     /// Marks every code whose id starts with `id` (at least 6 hex digits) revoked; with `tenant`,
     /// only that tenant's. Returns the revoked records.
     async fn revoke_code(
         &self,
         id: &str,
-        tenant: Option<(&str, &str)>,
+        tenant: Option<&TenantId>,
     ) -> Result<Vec<CodeRecord>, StoreError>;
 
     /// Redeems `code` if it is of one of the `accepted` kinds. A single-use code is consumed with a
@@ -65,27 +64,17 @@ pub trait BotStore: Send + Sync {
     async fn remove_organizer_links(&self, user_id: i64) -> Result<usize, StoreError>;
 
     /// Removes one organizer link; returns whether there was one.
-    async fn remove_organizer(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        user_id: i64,
-    ) -> Result<bool, StoreError>;
+    async fn remove_organizer(&self, tenant: &TenantId, user_id: i64) -> Result<bool, StoreError>;
 
     /// Every organizer link, of every tenant.
     async fn all_organizers(&self) -> Result<Vec<OrganizerLink>, StoreError>;
 
     /// A tenant's organizers, for pushing its notices.
-    async fn tenant_organizers(
-        &self,
-        app_id: &str,
-        account_id: &str,
-    ) -> Result<Vec<OrganizerLink>, StoreError>;
+    async fn tenant_organizers(&self, tenant: &TenantId) -> Result<Vec<OrganizerLink>, StoreError>;
 
     async fn set_mute(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         chat_id: i64,
         until_ms: i64,
     ) -> Result<(), StoreError>;
@@ -100,8 +89,7 @@ pub trait BotStore: Send + Sync {
     /// asks this for member-owned Telegram destinations only.
     async fn is_member_muted(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         chat_id: i64,
         now_ms: i64,
     ) -> Result<bool, StoreError>;
@@ -127,7 +115,7 @@ pub trait BotStore: Send + Sync {
     /// mutes.
     /// Returns how many records were removed. Route destinations (member subscriptions, linked
     /// groups) live in the routes and go with them.
-    async fn purge_bot_tenant(&self, app_id: &str, account_id: &str) -> Result<u64, StoreError>;
+    async fn purge_bot_tenant(&self, tenant: &TenantId) -> Result<u64, StoreError>;
 }
 
 #[async_trait]

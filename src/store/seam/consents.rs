@@ -8,8 +8,7 @@ pub trait ConsentStore: Send + Sync {
     /// The consent of `address` (any case) for the tenant's route.
     async fn consent(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         route: &str,
         address: &str,
     ) -> Result<Option<Consent>, StoreError>;
@@ -31,16 +30,14 @@ pub trait ConsentStore: Send + Sync {
     /// One tenant's consents, or one route's, ordered by route then address.
     async fn list_consents(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         route: Option<&str>,
     ) -> Result<Vec<Consent>, StoreError>;
 
     /// Moves a route's consents to its new name. Safe to repeat. Returns how many moved.
     async fn rename_consents(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         from: &str,
         to: &str,
     ) -> Result<u64, StoreError>;

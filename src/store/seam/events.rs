@@ -106,8 +106,7 @@ pub trait Queue: Send + Sync {
     /// inbox entries.
     async fn inbox_has_other_tenant(
         &self,
-        app: &str,
-        account: &str,
+        tenant: &TenantId,
         scan: usize,
     ) -> Result<bool, StoreError>;
 

@@ -7,30 +7,22 @@ pub trait MeetingStore: Send + Sync {
     /// What is known about a meeting (topic, join link), from earlier events or a lookup.
     async fn meeting_memory(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         meeting_id: u64,
     ) -> Result<Option<MeetingMemory>, StoreError>;
 
     async fn remember_meeting(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         meeting_id: u64,
         memory: &MeetingMemory,
     ) -> Result<(), StoreError>;
 
-    async fn forget_meeting(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        meeting_id: u64,
-    ) -> Result<(), StoreError>;
+    async fn forget_meeting(&self, tenant: &TenantId, meeting_id: u64) -> Result<(), StoreError>;
 
     async fn mark_instance_ended(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         uuid: &str,
         at_ms: i64,
     ) -> Result<(), StoreError>;
@@ -38,8 +30,7 @@ pub trait MeetingStore: Send + Sync {
     /// When the instance ended, if it has.
     async fn instance_ended(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         uuid: &str,
     ) -> Result<Option<i64>, StoreError>;
 

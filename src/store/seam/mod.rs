@@ -52,7 +52,7 @@ use super::{
     AppendOutcome, Attempt, AuditEntry, BackupError, BackupInfo, Claim, DeadJob, DisabledTarget,
     Dispatched, EventFilter, EventRecord, EventStatus, Fault, Finish, FlushSnapshot, ImportReport,
     Job, MeetingMemory, NewEvent, NewJob, Notice, PurgeReport, RetentionReport, SentJob,
-    StoreError, Tenant,
+    StoreError, Tenant, TenantId,
 };
 use crate::routing::{Channel, Route};
 
@@ -108,8 +108,7 @@ pub(super) const ROUTE_CAS_TRIES: usize = 256;
 /// Returns `Ok(None)` when there is no such route, else what `edit` returned.
 pub async fn update_route<T, E: From<StoreError>>(
     db: &dyn Backend,
-    app_id: &str,
-    account_id: &str,
+    tenant: &TenantId,
     name: &str,
     mut edit: impl FnMut(&mut Route) -> Result<T, E> + Send,
 ) -> Result<Option<T>, E> {
@@ -117,8 +116,7 @@ pub async fn update_route<T, E: From<StoreError>>(
         if attempt > 0 {
             cas_backoff(attempt).await;
         }
-        let Some((before, version)) = db.get_route_versioned(app_id, account_id, name).await?
-        else {
+        let Some((before, version)) = db.get_route_versioned(tenant, name).await? else {
             return Ok(None);
         };
         let (out, changed) = edit_route(&before, &mut edit)?;

@@ -6,7 +6,7 @@ use crate::store::own_bots::OwnBot;
 #[async_trait]
 pub trait OwnBotStore: Send + Sync {
     /// The tenant's own bot, if it connected one.
-    async fn own_bot(&self, app_id: &str, account_id: &str) -> Result<Option<OwnBot>, StoreError>;
+    async fn own_bot(&self, tenant: &TenantId) -> Result<Option<OwnBot>, StoreError>;
 
     /// The bot with Telegram id `bot_id`, of whichever tenant connected it.
     async fn own_bot_by_id(&self, bot_id: i64) -> Result<Option<OwnBot>, StoreError>;
@@ -20,11 +20,7 @@ pub trait OwnBotStore: Send + Sync {
 
     /// Disconnects the tenant's bot; returns what was removed. Its update offset stays (it names
     /// no tenant, and keeps a reconnect of the same bot from replaying updates).
-    async fn remove_own_bot(
-        &self,
-        app_id: &str,
-        account_id: &str,
-    ) -> Result<Option<OwnBot>, StoreError>;
+    async fn remove_own_bot(&self, tenant: &TenantId) -> Result<Option<OwnBot>, StoreError>;
 
     /// Disables the bot with a reason (Telegram refused its token), or enables it again with
     /// None. Returns false when no tenant has that bot.

@@ -8,8 +8,7 @@ pub trait RouteStore: Send + Sync {
     /// [`update_route`] rather than these two directly.
     async fn get_route_versioned(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         name: &str,
     ) -> Result<Option<(Route, RouteVersion)>, StoreError>;
     /// Replaces the route (same tenant and name as `route`) only if it is still at `version`.
@@ -25,14 +24,9 @@ pub trait RouteStore: Send + Sync {
     async fn route_count(&self) -> usize;
 
     /// All routes, or one tenant's, in key order (tenant, then name).
-    async fn list_routes(&self, tenant: Option<(&str, &str)>) -> Result<Vec<Route>, StoreError>;
+    async fn list_routes(&self, tenant: Option<&TenantId>) -> Result<Vec<Route>, StoreError>;
 
-    async fn get_route(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        name: &str,
-    ) -> Result<Option<Route>, StoreError>;
+    async fn get_route(&self, tenant: &TenantId, name: &str) -> Result<Option<Route>, StoreError>;
 
     /// Inserts or replaces blindly, whatever is stored. Returns true when the route is new. Only
     /// for writes that own the whole route (seeding an empty store, tests); a change to a stored
@@ -41,19 +35,9 @@ pub trait RouteStore: Send + Sync {
 
     /// Removes route `name` and returns it as it was at the moment of removal (one atomic step),
     /// so a caller moving it elsewhere carries over every change made until then.
-    async fn take_route(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        name: &str,
-    ) -> Result<Option<Route>, StoreError>;
+    async fn take_route(&self, tenant: &TenantId, name: &str) -> Result<Option<Route>, StoreError>;
 
-    async fn remove_route(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        name: &str,
-    ) -> Result<bool, StoreError>;
+    async fn remove_route(&self, tenant: &TenantId, name: &str) -> Result<bool, StoreError>;
 
     /// Upserts routes by (tenant, name). Callers validate everything first, so a write can only fail
     /// on I/O.
@@ -62,14 +46,12 @@ pub trait RouteStore: Send + Sync {
     /// A tenant's template overrides, keyed `event/key` (e.g. `meeting.started/telegram.html`).
     async fn tenant_templates(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
     ) -> Result<BTreeMap<String, String>, StoreError>;
 
     async fn set_template(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         event: &str,
         key: &str,
         source: &str,
@@ -77,8 +59,7 @@ pub trait RouteStore: Send + Sync {
 
     async fn remove_template(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         event: &str,
         key: &str,
     ) -> Result<bool, StoreError>;

@@ -5,11 +5,7 @@ use super::*;
 #[async_trait]
 pub trait TenantStore: Send + Sync {
     /// The tenant of (`app_id`, `account_id`), if that account installed the app.
-    async fn get_tenant(
-        &self,
-        app_id: &str,
-        account_id: &str,
-    ) -> Result<Option<Tenant>, StoreError>;
+    async fn get_tenant(&self, tenant: &TenantId) -> Result<Option<Tenant>, StoreError>;
 
     /// Inserts or replaces the tenant record. One key, so tokens and their expiry change together.
     async fn put_tenant(&self, t: &Tenant) -> Result<(), StoreError>;
@@ -30,8 +26,7 @@ pub trait TenantStore: Send + Sync {
     /// end, so a crash mid-purge leaves it in the inbox and the purge runs again.
     async fn purge_tenant(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         event_last: Option<u64>,
     ) -> Result<PurgeReport, StoreError>;
 }
@@ -54,16 +49,14 @@ pub trait AuthStore: Send + Sync {
     async fn api_token(&self, token: &str) -> Result<Option<ApiToken>, StoreError>;
 
     /// Every token, or one tenant's.
-    async fn list_api_tokens(
-        &self,
-        tenant: Option<(&str, &str)>,
-    ) -> Result<Vec<ApiToken>, StoreError>;
+    async fn list_api_tokens(&self, tenant: Option<&TenantId>)
+    -> Result<Vec<ApiToken>, StoreError>;
 
     /// Removes the token with public id `id` if it belongs to `tenant` (any tenant for None).
     /// Returns whether one was removed.
     async fn revoke_api_token(
         &self,
         id: &str,
-        tenant: Option<(&str, &str)>,
+        tenant: Option<&TenantId>,
     ) -> Result<bool, StoreError>;
 }

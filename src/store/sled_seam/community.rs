@@ -13,7 +13,7 @@ use crate::store::seam::{
     MemberNameStore, NoticeStore, OwnBotStore,
 };
 use crate::store::telegram::PartProgress;
-use crate::store::{DisabledTarget, MeetingMemory, Notice, Store, StoreError};
+use crate::store::{DisabledTarget, MeetingMemory, Notice, Store, StoreError, TenantId};
 
 sled_impl! {
     BotStore {
@@ -26,19 +26,19 @@ sled_impl! {
         fn set_chat_links_migrated() -> Result<(), StoreError>;
         fn put_code(code: &str, rec: &CodeRecord) -> Result<bool, StoreError>;
         fn code_record(code: &str) -> Result<Option<CodeRecord>, StoreError>;
-        fn list_codes(tenant: Option<(&str, &str)>) -> Result<Vec<CodeRecord>, StoreError>;
-        fn revoke_code(id: &str, tenant: Option<(&str, &str)>) -> Result<Vec<CodeRecord>, StoreError>;
+        fn list_codes(tenant: Option<&TenantId>) -> Result<Vec<CodeRecord>, StoreError>;
+        fn revoke_code(id: &str, tenant: Option<&TenantId>) -> Result<Vec<CodeRecord>, StoreError>;
         fn redeem_code(code: &str, accepted: &[CodeKind], now_ms: i64) -> Result<Redeem, StoreError>;
         fn add_organizer(link: &OrganizerLink) -> Result<(), StoreError>;
         fn organizer_links(user_id: i64) -> Result<Vec<OrganizerLink>, StoreError>;
         fn remove_organizer_links(user_id: i64) -> Result<usize, StoreError>;
-        fn remove_organizer(app_id: &str, account_id: &str, user_id: i64) -> Result<bool, StoreError>;
+        fn remove_organizer(tenant: &TenantId, user_id: i64) -> Result<bool, StoreError>;
         fn all_organizers() -> Result<Vec<OrganizerLink>, StoreError>;
-        fn tenant_organizers(app_id: &str, account_id: &str) -> Result<Vec<OrganizerLink>, StoreError>;
-        fn set_mute(app_id: &str, account_id: &str, chat_id: i64, until_ms: i64) -> Result<(), StoreError>;
+        fn tenant_organizers(tenant: &TenantId) -> Result<Vec<OrganizerLink>, StoreError>;
+        fn set_mute(tenant: &TenantId, chat_id: i64, until_ms: i64) -> Result<(), StoreError>;
         fn mutes_of(chat_id: i64) -> Result<Vec<Mute>, StoreError>;
         fn clear_mutes(chat_id: i64) -> Result<usize, StoreError>;
-        fn is_member_muted(app_id: &str, account_id: &str, chat_id: i64, now_ms: i64) -> Result<bool, StoreError>;
+        fn is_member_muted(tenant: &TenantId, chat_id: i64, now_ms: i64) -> Result<bool, StoreError>;
         fn bot_last_update() -> Result<Option<i64>, StoreError>;
         fn set_bot_last_update(update_id: i64) -> Result<(), StoreError>;
         fn bot_notice_watermark() -> Result<Option<u64>, StoreError>;
@@ -46,9 +46,9 @@ sled_impl! {
         fn bot_username() -> Result<Option<String>, StoreError>;
         fn set_bot_username(username: &str) -> Result<(), StoreError>;
     }
-    async fn purge_bot_tenant(&self, app_id: &str, account_id: &str) -> Result<u64, StoreError> {
-        let (s, app, account) = (self.clone(), app_id.to_owned(), account_id.to_owned());
-        blocking(move || Store::purge_bot_tenant(&s, &app, &account)).await
+    async fn purge_bot_tenant(&self, tenant: &TenantId) -> Result<u64, StoreError> {
+        let (s, tenant) = (self.clone(), tenant.clone());
+        blocking(move || Store::purge_bot_tenant(&s, &tenant)).await
     }
 }
 
@@ -61,8 +61,8 @@ sled_impl! {
 
 sled_impl! {
     MemberNameStore {
-        fn member_names(app_id: &str, account_id: &str) -> Result<std::collections::BTreeMap<i64, String>, StoreError>;
-        fn set_member_name(app_id: &str, account_id: &str, user_id: i64, name: Option<&str>) -> Result<(), StoreError>;
+        fn member_names(tenant: &TenantId) -> Result<std::collections::BTreeMap<i64, String>, StoreError>;
+        fn set_member_name(tenant: &TenantId, user_id: i64, name: Option<&str>) -> Result<(), StoreError>;
     }
 }
 
@@ -81,11 +81,11 @@ sled_impl! {
 
 sled_impl! {
     MeetingStore {
-        fn meeting_memory(app_id: &str, account_id: &str, meeting_id: u64) -> Result<Option<MeetingMemory>, StoreError>;
-        fn remember_meeting(app_id: &str, account_id: &str, meeting_id: u64, memory: &MeetingMemory) -> Result<(), StoreError>;
-        fn forget_meeting(app_id: &str, account_id: &str, meeting_id: u64) -> Result<(), StoreError>;
-        fn mark_instance_ended(app_id: &str, account_id: &str, uuid: &str, at_ms: i64) -> Result<(), StoreError>;
-        fn instance_ended(app_id: &str, account_id: &str, uuid: &str) -> Result<Option<i64>, StoreError>;
+        fn meeting_memory(tenant: &TenantId, meeting_id: u64) -> Result<Option<MeetingMemory>, StoreError>;
+        fn remember_meeting(tenant: &TenantId, meeting_id: u64, memory: &MeetingMemory) -> Result<(), StoreError>;
+        fn forget_meeting(tenant: &TenantId, meeting_id: u64) -> Result<(), StoreError>;
+        fn mark_instance_ended(tenant: &TenantId, uuid: &str, at_ms: i64) -> Result<(), StoreError>;
+        fn instance_ended(tenant: &TenantId, uuid: &str) -> Result<Option<i64>, StoreError>;
     }
     blocking {
         fn expire_meetings(now_ms: i64, retention_ms: i64) -> Result<usize, StoreError>;
@@ -96,21 +96,21 @@ sled_impl! {
     NoticeStore {
         fn next_notice_id() -> Result<u64, StoreError>;
         fn put_notice(n: &Notice) -> Result<(), StoreError>;
-        fn list_notices(tenant: Option<(&str, &str)>) -> Result<Vec<Notice>, StoreError>;
+        fn list_notices(tenant: Option<&TenantId>) -> Result<Vec<Notice>, StoreError>;
         fn put_disabled(d: &DisabledTarget) -> Result<(), StoreError>;
-        fn enable_target(app_id: &str, account_id: &str, target: &str) -> Result<bool, StoreError>;
-        fn is_target_disabled(app_id: &str, account_id: &str, target: &str) -> Result<bool, StoreError>;
-        fn list_disabled(tenant: Option<(&str, &str)>) -> Result<Vec<DisabledTarget>, StoreError>;
+        fn enable_target(tenant: &TenantId, target: &str) -> Result<bool, StoreError>;
+        fn is_target_disabled(tenant: &TenantId, target: &str) -> Result<bool, StoreError>;
+        fn list_disabled(tenant: Option<&TenantId>) -> Result<Vec<DisabledTarget>, StoreError>;
     }
 }
 
 sled_impl! {
     ConsentStore {
-        fn consent(app_id: &str, account_id: &str, route: &str, address: &str) -> Result<Option<Consent>, StoreError>;
+        fn consent(tenant: &TenantId, route: &str, address: &str) -> Result<Option<Consent>, StoreError>;
         fn put_consent(c: &Consent) -> Result<(), StoreError>;
         fn claim_invite(fresh: &Consent, now_ms: i64, window_ms: i64) -> Result<Option<Consent>, StoreError>;
-        fn list_consents(app_id: &str, account_id: &str, route: Option<&str>) -> Result<Vec<Consent>, StoreError>;
-        fn rename_consents(app_id: &str, account_id: &str, from: &str, to: &str) -> Result<u64, StoreError>;
+        fn list_consents(tenant: &TenantId, route: Option<&str>) -> Result<Vec<Consent>, StoreError>;
+        fn rename_consents(tenant: &TenantId, from: &str, to: &str) -> Result<u64, StoreError>;
         fn consents_migrated() -> Result<bool, StoreError>;
         fn set_consents_migrated() -> Result<(), StoreError>;
     }
@@ -134,11 +134,11 @@ sled_impl! {
 
 sled_impl! {
     OwnBotStore {
-        fn own_bot(app_id: &str, account_id: &str) -> Result<Option<OwnBot>, StoreError>;
+        fn own_bot(tenant: &TenantId) -> Result<Option<OwnBot>, StoreError>;
         fn own_bot_by_id(bot_id: i64) -> Result<Option<OwnBot>, StoreError>;
         fn all_own_bots() -> Result<Vec<OwnBot>, StoreError>;
         fn put_own_bot(bot: &OwnBot) -> Result<bool, StoreError>;
-        fn remove_own_bot(app_id: &str, account_id: &str) -> Result<Option<OwnBot>, StoreError>;
+        fn remove_own_bot(tenant: &TenantId) -> Result<Option<OwnBot>, StoreError>;
         fn set_own_bot_disabled(bot_id: i64, reason: Option<&str>) -> Result<bool, StoreError>;
         fn set_own_bot_username(bot_id: i64, username: &str) -> Result<bool, StoreError>;
         fn set_own_bot_moved_notice(bot_id: i64, at_ms: i64) -> Result<bool, StoreError>;

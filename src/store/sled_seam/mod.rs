@@ -20,7 +20,7 @@ use super::seam::*;
 use super::{
     AppendOutcome, Attempt, AuditEntry, BackupError, BackupInfo, Claim, DeadJob, Dispatched,
     EventFilter, EventRecord, EventStatus, Fault, Finish, FlushSnapshot, ImportReport, Job,
-    NewEvent, NewJob, PurgeReport, RetentionReport, SentJob, Store, StoreError, Tenant,
+    NewEvent, NewJob, PurgeReport, RetentionReport, SentJob, Store, StoreError, Tenant, TenantId,
 };
 use crate::routing::{Channel, Route};
 
@@ -197,40 +197,39 @@ sled_impl! {
     }
     async fn inbox_has_other_tenant(
         &self,
-        app: &str,
-        account: &str,
+        tenant: &TenantId,
         scan: usize,
     ) -> Result<bool, StoreError> {
-        if Store::inbox_has_other_tenant_applied(self, app, account, scan)? {
+        if Store::inbox_has_other_tenant_applied(self, tenant, scan)? {
             return Ok(true);
         }
         self.settle().await;
-        Store::inbox_has_other_tenant_applied(self, app, account, scan)
+        Store::inbox_has_other_tenant_applied(self, tenant, scan)
     }
 }
 
 sled_impl! {
     RouteStore {
-        fn get_route_versioned(app_id: &str, account_id: &str, name: &str) -> Result<Option<(Route, RouteVersion)>, StoreError>;
+        fn get_route_versioned(tenant: &TenantId, name: &str) -> Result<Option<(Route, RouteVersion)>, StoreError>;
         fn swap_route(version: &RouteVersion, route: &Route) -> Result<bool, StoreError>;
         fn create_route(route: &Route) -> Result<bool, StoreError>;
         fn routes_is_empty() -> bool;
         fn route_count() -> usize;
-        fn list_routes(tenant: Option<(&str, &str)>) -> Result<Vec<Route>, StoreError>;
-        fn get_route(app_id: &str, account_id: &str, name: &str) -> Result<Option<Route>, StoreError>;
+        fn list_routes(tenant: Option<&TenantId>) -> Result<Vec<Route>, StoreError>;
+        fn get_route(tenant: &TenantId, name: &str) -> Result<Option<Route>, StoreError>;
         fn put_route(route: &Route) -> Result<bool, StoreError>;
-        fn take_route(app_id: &str, account_id: &str, name: &str) -> Result<Option<Route>, StoreError>;
-        fn remove_route(app_id: &str, account_id: &str, name: &str) -> Result<bool, StoreError>;
+        fn take_route(tenant: &TenantId, name: &str) -> Result<Option<Route>, StoreError>;
+        fn remove_route(tenant: &TenantId, name: &str) -> Result<bool, StoreError>;
         fn import_routes(routes: &[Route]) -> Result<ImportReport, StoreError>;
-        fn tenant_templates(app_id: &str, account_id: &str) -> Result<BTreeMap<String, String>, StoreError>;
-        fn set_template(app_id: &str, account_id: &str, event: &str, key: &str, source: &str) -> Result<(), StoreError>;
-        fn remove_template(app_id: &str, account_id: &str, event: &str, key: &str) -> Result<bool, StoreError>;
+        fn tenant_templates(tenant: &TenantId) -> Result<BTreeMap<String, String>, StoreError>;
+        fn set_template(tenant: &TenantId, event: &str, key: &str, source: &str) -> Result<(), StoreError>;
+        fn remove_template(tenant: &TenantId, event: &str, key: &str) -> Result<bool, StoreError>;
     }
 }
 
 sled_impl! {
     TenantStore {
-        fn get_tenant(app_id: &str, account_id: &str) -> Result<Option<Tenant>, StoreError>;
+        fn get_tenant(tenant: &TenantId) -> Result<Option<Tenant>, StoreError>;
         fn put_tenant(t: &Tenant) -> Result<(), StoreError>;
         fn list_tenants(app_id: Option<&str>) -> Result<Vec<Tenant>, StoreError>;
         fn add_audit(e: &AuditEntry) -> Result<(), StoreError>;
@@ -240,13 +239,12 @@ sled_impl! {
     }
     async fn purge_tenant(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         event_last: Option<u64>,
     ) -> Result<PurgeReport, StoreError> {
         self.settle().await;
-        let (s, app, account) = (self.clone(), app_id.to_owned(), account_id.to_owned());
-        blocking(move || Store::purge_tenant(&s, &app, &account, event_last)).await
+        let (s, tenant) = (self.clone(), tenant.clone());
+        blocking(move || Store::purge_tenant(&s, &tenant, event_last)).await
     }
 }
 
@@ -257,8 +255,8 @@ sled_impl! {
         fn remove_session(id: &str) -> Result<(), StoreError>;
         fn put_api_token(token: &str, t: &ApiToken) -> Result<(), StoreError>;
         fn api_token(token: &str) -> Result<Option<ApiToken>, StoreError>;
-        fn list_api_tokens(tenant: Option<(&str, &str)>) -> Result<Vec<ApiToken>, StoreError>;
-        fn revoke_api_token(id: &str, tenant: Option<(&str, &str)>) -> Result<bool, StoreError>;
+        fn list_api_tokens(tenant: Option<&TenantId>) -> Result<Vec<ApiToken>, StoreError>;
+        fn revoke_api_token(id: &str, tenant: Option<&TenantId>) -> Result<bool, StoreError>;
     }
     blocking {
         fn expire_sessions(now_ms: i64) -> Result<usize, StoreError>;

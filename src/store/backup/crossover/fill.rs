@@ -3,6 +3,7 @@
 
 use crate::config::{DataKey, StoreConfig};
 use crate::routing::{Destination, Target};
+use crate::store::TenantId;
 use crate::store::auth::{ApiToken, Grant, Session};
 use crate::store::bot::{ChatKind, ChatLink, CodeKind, CodeRecord, OrganizerLink};
 use crate::store::pacing::Limits;
@@ -135,15 +136,9 @@ pub(super) async fn fill(s: &Db) {
     });
     s.put_route(&r).await.unwrap();
     s.put_route(&crate::store::test_route("s")).await.unwrap();
-    s.set_template(
-        "default",
-        "acc",
-        "meeting.started",
-        "telegram.html",
-        "<b>x</b>",
-    )
-    .await
-    .unwrap();
+    s.set_template(&acc(), "meeting.started", "telegram.html", "<b>x</b>")
+        .await
+        .unwrap();
     let tenant = Tenant {
         scopes: vec!["meeting:read".into()],
         ..Tenant::fixture("acc", t, vec![1, 2, 3])
@@ -219,7 +214,7 @@ pub(super) async fn fill(s: &Db) {
     })
     .await
     .unwrap();
-    s.set_mute("default", "acc", 9, t + 100).await.unwrap();
+    s.set_mute(&acc(), 9, t + 100).await.unwrap();
     let mut consent = crate::store::consents::Consent::new(
         "default",
         "acc",
@@ -250,12 +245,10 @@ pub(super) async fn fill(s: &Db) {
     s.set_own_bot_last_update(555, 77).await.unwrap();
     s.set_bot_language(-42, Some("pt")).await.unwrap();
     s.set_bot_language(i64::MAX, Some("ar")).await.unwrap();
-    s.set_member_name("default", "acc", 5550001, Some("Ana Pérez 🎉"))
+    s.set_member_name(&acc(), 5550001, Some("Ana Pérez 🎉"))
         .await
         .unwrap();
-    s.set_member_name("default", "acc", -7, Some("Bo"))
-        .await
-        .unwrap();
+    s.set_member_name(&acc(), -7, Some("Bo")).await.unwrap();
     s.set_own_bot_notice_watermark(555, u64::MAX - 3)
         .await
         .unwrap();
@@ -275,16 +268,12 @@ pub(super) async fn fill(s: &Db) {
         password: None,
         updated_at_ms: t,
     };
-    s.remember_meeting("default", "acc", 77, &memory)
+    s.remember_meeting(&acc(), 77, &memory).await.unwrap();
+    s.mark_instance_ended(&acc(), "u1", t).await.unwrap();
+    s.add_notice(&acc(), "disabled", "gone", Some("r"), Some("log"))
         .await
         .unwrap();
-    s.mark_instance_ended("default", "acc", "u1", t)
-        .await
-        .unwrap();
-    s.add_notice("default", "acc", "disabled", "gone", Some("r"), Some("log"))
-        .await
-        .unwrap();
-    s.disable_target("default", "acc", "webhook:https://example.com/x", "410")
+    s.disable_target(&acc(), "webhook:https://example.com/x", "410")
         .await
         .unwrap();
     let app = crate::store::apps::StoredApp {
@@ -345,10 +334,7 @@ pub(super) async fn snapshot(s: &Db) -> Vec<String> {
         format!("sent {sent:?}"),
         format!("attempts {attempts:?}"),
         format!("routes {:?}", s.list_routes(None).await.unwrap()),
-        format!(
-            "templates {:?}",
-            s.tenant_templates("default", "acc").await.unwrap()
-        ),
+        format!("templates {:?}", s.tenant_templates(&acc()).await.unwrap()),
         format!("tenants {:?}", s.list_tenants(None).await.unwrap()),
         format!("audit {:?}", s.list_audit().await.unwrap()),
         format!("session op {:?}", s.get_session("sid-op", t).await.unwrap()),
@@ -376,19 +362,13 @@ pub(super) async fn snapshot(s: &Db) -> Vec<String> {
         ),
         format!("parts {parts:?}"),
         format!("resolve {:?}", s.resolve_telegram_chat(-100).await.unwrap()),
-        format!(
-            "memory {:?}",
-            s.meeting_memory("default", "acc", 77).await.unwrap()
-        ),
-        format!(
-            "ended {:?}",
-            s.instance_ended("default", "acc", "u1").await.unwrap()
-        ),
+        format!("memory {:?}", s.meeting_memory(&acc(), 77).await.unwrap()),
+        format!("ended {:?}", s.instance_ended(&acc(), "u1").await.unwrap()),
         format!("notices {:?}", s.list_notices(None).await.unwrap()),
         format!("disabled {:?}", s.list_disabled(None).await.unwrap()),
         format!(
             "consents {:?} {:?}",
-            s.list_consents("default", "acc", None).await.unwrap(),
+            s.list_consents(&acc(), None).await.unwrap(),
             s.consents_migrated().await.unwrap()
         ),
         format!("apps {:?}", s.list_apps().await.unwrap()),
@@ -409,10 +389,7 @@ pub(super) async fn snapshot(s: &Db) -> Vec<String> {
             s.bot_language(-42).await.unwrap(),
             s.bot_language(i64::MAX).await.unwrap()
         ),
-        format!(
-            "member names {:?}",
-            s.member_names("default", "acc").await.unwrap()
-        ),
+        format!("member names {:?}", s.member_names(&acc()).await.unwrap()),
     ]
 }
 
@@ -430,10 +407,7 @@ pub(super) async fn behaves_as_restored(s: &Db, before: &[String]) {
         other => panic!("{other:?}"),
     }
     let old_ids: Vec<u64> = pluck(s.list_notices(None).await, |n| n.id);
-    let n = s
-        .add_notice("default", "acc", "k", "m", None, None)
-        .await
-        .unwrap();
+    let n = s.add_notice(&acc(), "k", "m", None, None).await.unwrap();
     assert!(
         old_ids.iter().all(|id| n.id > *id),
         "{} above {old_ids:?}",
@@ -450,4 +424,9 @@ pub(super) async fn behaves_as_restored(s: &Db, before: &[String]) {
         ids.len(),
         "no job id handed out twice: {ids:?}"
     );
+}
+
+/// The tenant most of these records belong to.
+fn acc() -> TenantId {
+    TenantId::new("default", "acc")
 }

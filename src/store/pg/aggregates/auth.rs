@@ -118,7 +118,7 @@ impl AuthStore for PgStore {
 
     async fn list_api_tokens(
         &self,
-        tenant: Option<(&str, &str)>,
+        tenant: Option<&TenantId>,
     ) -> Result<Vec<ApiToken>, StoreError> {
         self.tenant_records("api_tokens", "created_at_ms, key", tenant)
             .await
@@ -127,9 +127,9 @@ impl AuthStore for PgStore {
     async fn revoke_api_token(
         &self,
         id: &str,
-        tenant: Option<(&str, &str)>,
+        tenant: Option<&TenantId>,
     ) -> Result<bool, StoreError> {
-        let (app, account) = tenant.unzip();
+        let (app, account) = tenant_params(tenant);
         self.changed_one(
             "DELETE FROM api_tokens WHERE key = (
                  SELECT key FROM api_tokens

@@ -160,10 +160,7 @@ impl BotStore for PgStore {
         .await
     }
 
-    async fn list_codes(
-        &self,
-        tenant: Option<(&str, &str)>,
-    ) -> Result<Vec<CodeRecord>, StoreError> {
+    async fn list_codes(&self, tenant: Option<&TenantId>) -> Result<Vec<CodeRecord>, StoreError> {
         self.tenant_records("bot_codes", "created_at_ms, hash", tenant)
             .await
     }
@@ -171,9 +168,9 @@ impl BotStore for PgStore {
     async fn revoke_code(
         &self,
         id: &str,
-        tenant: Option<(&str, &str)>,
+        tenant: Option<&TenantId>,
     ) -> Result<Vec<CodeRecord>, StoreError> {
-        let (app, account) = tenant.unzip();
+        let (app, account) = tenant_params(tenant);
         let mut c = self.client().await?;
         let tx = Tx::begin(self, &mut c).await?;
         let rows = tx
@@ -256,15 +253,10 @@ impl BotStore for PgStore {
             .await? as usize)
     }
 
-    async fn remove_organizer(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        user_id: i64,
-    ) -> Result<bool, StoreError> {
+    async fn remove_organizer(&self, tenant: &TenantId, user_id: i64) -> Result<bool, StoreError> {
         self.changed_one(
             "DELETE FROM bot_organizers WHERE app_id = $1 AND account_id = $2 AND user_id = $3",
-            &[&app_id, &account_id, &user_id],
+            &[&tenant.app_id, &tenant.account_id, &user_id],
         )
         .await
     }
@@ -278,30 +270,25 @@ impl BotStore for PgStore {
         .await
     }
 
-    async fn tenant_organizers(
-        &self,
-        app_id: &str,
-        account_id: &str,
-    ) -> Result<Vec<OrganizerLink>, StoreError> {
+    async fn tenant_organizers(&self, tenant: &TenantId) -> Result<Vec<OrganizerLink>, StoreError> {
         self.records(
             "SELECT record FROM bot_organizers WHERE app_id = $1 AND account_id = $2
              ORDER BY (user_id < 0), user_id",
-            &[&app_id, &account_id],
+            &[&tenant.app_id, &tenant.account_id],
         )
         .await
     }
 
     async fn set_mute(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         chat_id: i64,
         until_ms: i64,
     ) -> Result<(), StoreError> {
         self.run(
             "INSERT INTO bot_mutes (app_id, account_id, chat_id, until_ms) VALUES ($1, $2, $3, $4)
              ON CONFLICT (app_id, account_id, chat_id) DO UPDATE SET until_ms = EXCLUDED.until_ms",
-            &[&app_id, &account_id, &chat_id, &until_ms],
+            &[&tenant.app_id, &tenant.account_id, &chat_id, &until_ms],
         )
         .await
     }
@@ -332,15 +319,14 @@ impl BotStore for PgStore {
 
     async fn is_member_muted(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         chat_id: i64,
         now_ms: i64,
     ) -> Result<bool, StoreError> {
         self.exists(
             "SELECT 1 FROM bot_mutes
              WHERE app_id = $1 AND account_id = $2 AND chat_id = $3 AND until_ms > $4",
-            &[&app_id, &account_id, &chat_id, &now_ms],
+            &[&tenant.app_id, &tenant.account_id, &chat_id, &now_ms],
         )
         .await
     }
@@ -369,10 +355,10 @@ impl BotStore for PgStore {
         self.set_state(USERNAME, username).await
     }
 
-    async fn purge_bot_tenant(&self, app_id: &str, account_id: &str) -> Result<u64, StoreError> {
+    async fn purge_bot_tenant(&self, tenant: &TenantId) -> Result<u64, StoreError> {
         let mut c = self.client().await?;
         let tx = Tx::begin(self, &mut c).await?;
-        let n = purge_bot(&tx, app_id, account_id).await?;
+        let n = purge_bot(&tx, &tenant.app_id, &tenant.account_id).await?;
         tx.commit().await?;
         Ok(n)
     }

@@ -142,8 +142,7 @@ impl ChatStateStore for PgStore {
             }
             let updated = update_route(
                 self,
-                &route.app_id,
-                &route.account_id,
+                &route.tenant_id(),
                 &route.name,
                 |r| -> Result<Route, StoreError> {
                     move_chat(r, old, new);

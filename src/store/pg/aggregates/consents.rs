@@ -19,15 +19,19 @@ async fn put_consent_tx(tx: &Tx<'_>, c: &Consent) -> Result<(), StoreError> {
 impl ConsentStore for PgStore {
     async fn consent(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         route: &str,
         address: &str,
     ) -> Result<Option<Consent>, StoreError> {
         self.record(
             "SELECT record FROM email_consents
              WHERE app_id = $1 AND account_id = $2 AND route = $3 AND address = $4",
-            &[&app_id, &account_id, &route, &address.trim().to_lowercase()],
+            &[
+                &tenant.app_id,
+                &tenant.account_id,
+                &route,
+                &address.trim().to_lowercase(),
+            ],
         )
         .await
     }
@@ -99,23 +103,21 @@ impl ConsentStore for PgStore {
 
     async fn list_consents(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         route: Option<&str>,
     ) -> Result<Vec<Consent>, StoreError> {
         self.records(
             "SELECT record FROM email_consents
              WHERE app_id = $1 AND account_id = $2 AND ($3::text IS NULL OR route = $3)
              ORDER BY route, address",
-            &[&app_id, &account_id, &route],
+            &[&tenant.app_id, &tenant.account_id, &route],
         )
         .await
     }
 
     async fn rename_consents(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         from: &str,
         to: &str,
     ) -> Result<u64, StoreError> {
@@ -125,7 +127,7 @@ impl ConsentStore for PgStore {
             .query(
                 "DELETE FROM email_consents
                  WHERE app_id = $1 AND account_id = $2 AND route = $3 RETURNING record",
-                &[&app_id, &account_id, &from],
+                &[&tenant.app_id, &tenant.account_id, &from],
             )
             .await?;
         for r in &rows {

@@ -6,21 +6,19 @@ use super::*;
 impl MeetingStore for PgStore {
     async fn meeting_memory(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         meeting_id: u64,
     ) -> Result<Option<MeetingMemory>, StoreError> {
         self.record(
             "SELECT record FROM meetings WHERE app_id = $1 AND account_id = $2 AND meeting_id = $3",
-            &[&app_id, &account_id, &(meeting_id as i64)],
+            &[&tenant.app_id, &tenant.account_id, &(meeting_id as i64)],
         )
         .await
     }
 
     async fn remember_meeting(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         meeting_id: u64,
         memory: &MeetingMemory,
     ) -> Result<(), StoreError> {
@@ -30,8 +28,8 @@ impl MeetingStore for PgStore {
              ON CONFLICT (app_id, account_id, meeting_id)
              DO UPDATE SET updated_at_ms = EXCLUDED.updated_at_ms, record = EXCLUDED.record",
             &[
-                &app_id,
-                &account_id,
+                &tenant.app_id,
+                &tenant.account_id,
                 &(meeting_id as i64),
                 &memory.updated_at_ms,
                 &enc(memory),
@@ -40,45 +38,38 @@ impl MeetingStore for PgStore {
         .await
     }
 
-    async fn forget_meeting(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        meeting_id: u64,
-    ) -> Result<(), StoreError> {
+    async fn forget_meeting(&self, tenant: &TenantId, meeting_id: u64) -> Result<(), StoreError> {
         self.run(
             "DELETE FROM meetings WHERE app_id = $1 AND account_id = $2 AND meeting_id = $3",
-            &[&app_id, &account_id, &(meeting_id as i64)],
+            &[&tenant.app_id, &tenant.account_id, &(meeting_id as i64)],
         )
         .await
     }
 
     async fn mark_instance_ended(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         uuid: &str,
         at_ms: i64,
     ) -> Result<(), StoreError> {
         self.run(
             "INSERT INTO meeting_ended (app_id, account_id, uuid, at_ms) VALUES ($1, $2, $3, $4)
              ON CONFLICT (app_id, account_id, uuid) DO UPDATE SET at_ms = EXCLUDED.at_ms",
-            &[&app_id, &account_id, &uuid, &at_ms],
+            &[&tenant.app_id, &tenant.account_id, &uuid, &at_ms],
         )
         .await
     }
 
     async fn instance_ended(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         uuid: &str,
     ) -> Result<Option<i64>, StoreError> {
         Ok(self
             .query_opt(
                 "SELECT at_ms FROM meeting_ended
                  WHERE app_id = $1 AND account_id = $2 AND uuid = $3",
-                &[&app_id, &account_id, &uuid],
+                &[&tenant.app_id, &tenant.account_id, &uuid],
             )
             .await?
             .map(|r| r.get(0)))

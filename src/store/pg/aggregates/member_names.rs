@@ -6,22 +6,17 @@ use super::*;
 
 #[async_trait]
 impl MemberNameStore for PgStore {
-    async fn member_names(
-        &self,
-        app_id: &str,
-        account_id: &str,
-    ) -> Result<BTreeMap<i64, String>, StoreError> {
+    async fn member_names(&self, tenant: &TenantId) -> Result<BTreeMap<i64, String>, StoreError> {
         self.map(
             "SELECT user_id, name FROM member_names WHERE app_id = $1 AND account_id = $2",
-            &[&app_id, &account_id],
+            &[&tenant.app_id, &tenant.account_id],
         )
         .await
     }
 
     async fn set_member_name(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         user_id: i64,
         name: Option<&str>,
     ) -> Result<(), StoreError> {
@@ -31,7 +26,7 @@ impl MemberNameStore for PgStore {
                     "INSERT INTO member_names (app_id, account_id, user_id, name)
                      VALUES ($1, $2, $3, $4)
                      ON CONFLICT (app_id, account_id, user_id) DO UPDATE SET name = EXCLUDED.name",
-                    &[&app_id, &account_id, &user_id, &n],
+                    &[&tenant.app_id, &tenant.account_id, &user_id, &n],
                 )
                 .await?
             }
@@ -39,7 +34,7 @@ impl MemberNameStore for PgStore {
                 self.execute(
                     "DELETE FROM member_names
                      WHERE app_id = $1 AND account_id = $2 AND user_id = $3",
-                    &[&app_id, &account_id, &user_id],
+                    &[&tenant.app_id, &tenant.account_id, &user_id],
                 )
                 .await?
             }

@@ -22,7 +22,7 @@ use std::collections::BTreeMap;
 
 use async_trait::async_trait;
 
-use super::{PgStore, Statements, Tx, dec, dec_row, enc};
+use super::{PgStore, Statements, Tx, dec, dec_row, enc, tenant_params};
 use crate::routing::Route;
 use crate::store::auth::{ApiToken, Grant, Session, secret_hash};
 use crate::store::bot::{ChatLink, CodeKind, CodeRecord, Mute, OrganizerLink, Redeem, code_hash};
@@ -34,6 +34,7 @@ use crate::store::{
     AuditEntry, DisabledTarget, ImportReport, MeetingMemory, Notice, PurgeReport, StoreError,
     Tenant,
 };
+use crate::store::{OfTenant, TenantId};
 
 /// Sled orders chat ids by their big-endian bytes, so non-negative ids come first; listings keep
 /// that order.

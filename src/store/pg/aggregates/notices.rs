@@ -21,7 +21,7 @@ impl NoticeStore for PgStore {
         .await
     }
 
-    async fn list_notices(&self, tenant: Option<(&str, &str)>) -> Result<Vec<Notice>, StoreError> {
+    async fn list_notices(&self, tenant: Option<&TenantId>) -> Result<Vec<Notice>, StoreError> {
         self.tenant_records("notices", "id DESC", tenant).await
     }
 
@@ -35,37 +35,31 @@ impl NoticeStore for PgStore {
         .await
     }
 
-    async fn enable_target(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        target: &str,
-    ) -> Result<bool, StoreError> {
+    async fn enable_target(&self, tenant: &TenantId, target: &str) -> Result<bool, StoreError> {
         self.changed_one(
             "DELETE FROM disabled_targets
              WHERE app_id = $1 AND account_id = $2 AND target = $3",
-            &[&app_id, &account_id, &target],
+            &[&tenant.app_id, &tenant.account_id, &target],
         )
         .await
     }
 
     async fn is_target_disabled(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         target: &str,
     ) -> Result<bool, StoreError> {
         self.exists(
             "SELECT 1 FROM disabled_targets
              WHERE app_id = $1 AND account_id = $2 AND target = $3",
-            &[&app_id, &account_id, &target],
+            &[&tenant.app_id, &tenant.account_id, &target],
         )
         .await
     }
 
     async fn list_disabled(
         &self,
-        tenant: Option<(&str, &str)>,
+        tenant: Option<&TenantId>,
     ) -> Result<Vec<DisabledTarget>, StoreError> {
         self.tenant_records("disabled_targets", "app_id, account_id, target", tenant)
             .await

@@ -37,10 +37,10 @@ impl PgStore {
 
 #[async_trait]
 impl OwnBotStore for PgStore {
-    async fn own_bot(&self, app_id: &str, account_id: &str) -> Result<Option<OwnBot>, StoreError> {
+    async fn own_bot(&self, tenant: &TenantId) -> Result<Option<OwnBot>, StoreError> {
         self.record(
             "SELECT record FROM own_bots WHERE app_id = $1 AND account_id = $2",
-            &[&app_id, &account_id],
+            &[&tenant.app_id, &tenant.account_id],
         )
         .await
     }
@@ -83,14 +83,10 @@ impl OwnBotStore for PgStore {
         Ok(true)
     }
 
-    async fn remove_own_bot(
-        &self,
-        app_id: &str,
-        account_id: &str,
-    ) -> Result<Option<OwnBot>, StoreError> {
+    async fn remove_own_bot(&self, tenant: &TenantId) -> Result<Option<OwnBot>, StoreError> {
         self.record(
             "DELETE FROM own_bots WHERE app_id = $1 AND account_id = $2 RETURNING record",
-            &[&app_id, &account_id],
+            &[&tenant.app_id, &tenant.account_id],
         )
         .await
     }

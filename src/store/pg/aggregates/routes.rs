@@ -34,15 +34,14 @@ async fn put_route_tx(tx: &Tx<'_>, store: &PgStore, route: &Route) -> Result<boo
 impl RouteStore for PgStore {
     async fn get_route_versioned(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         name: &str,
     ) -> Result<Option<(Route, RouteVersion)>, StoreError> {
         match self
             .query_opt(
                 "SELECT record, version FROM routes
                  WHERE app_id = $1 AND account_id = $2 AND name = $3",
-                &[&app_id, &account_id, &name],
+                &[&tenant.app_id, &tenant.account_id, &name],
             )
             .await?
         {
@@ -94,7 +93,7 @@ impl RouteStore for PgStore {
         self.count("SELECT count(*) FROM routes", &[]).await
     }
 
-    async fn list_routes(&self, tenant: Option<(&str, &str)>) -> Result<Vec<Route>, StoreError> {
+    async fn list_routes(&self, tenant: Option<&TenantId>) -> Result<Vec<Route>, StoreError> {
         let key = self.shared.data_key.as_ref();
         let routes: Vec<Route> = self
             .tenant_records("routes", "app_id, account_id, name", tenant)
@@ -102,14 +101,9 @@ impl RouteStore for PgStore {
         Ok(routes.into_iter().map(|r| open_route(key, r)).collect())
     }
 
-    async fn get_route(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        name: &str,
-    ) -> Result<Option<Route>, StoreError> {
+    async fn get_route(&self, tenant: &TenantId, name: &str) -> Result<Option<Route>, StoreError> {
         Ok(self
-            .get_route_versioned(app_id, account_id, name)
+            .get_route_versioned(tenant, name)
             .await?
             .map(|(r, _)| r))
     }
@@ -122,31 +116,21 @@ impl RouteStore for PgStore {
         Ok(new)
     }
 
-    async fn take_route(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        name: &str,
-    ) -> Result<Option<Route>, StoreError> {
+    async fn take_route(&self, tenant: &TenantId, name: &str) -> Result<Option<Route>, StoreError> {
         self.query_opt(
             "DELETE FROM routes WHERE app_id = $1 AND account_id = $2 AND name = $3
              RETURNING record",
-            &[&app_id, &account_id, &name],
+            &[&tenant.app_id, &tenant.account_id, &name],
         )
         .await?
         .map(|r| self.decode_route(r.get::<_, &[u8]>(0)))
         .transpose()
     }
 
-    async fn remove_route(
-        &self,
-        app_id: &str,
-        account_id: &str,
-        name: &str,
-    ) -> Result<bool, StoreError> {
+    async fn remove_route(&self, tenant: &TenantId, name: &str) -> Result<bool, StoreError> {
         self.changed_one(
             "DELETE FROM routes WHERE app_id = $1 AND account_id = $2 AND name = $3",
-            &[&app_id, &account_id, &name],
+            &[&tenant.app_id, &tenant.account_id, &name],
         )
         .await
     }
@@ -168,20 +152,18 @@ impl RouteStore for PgStore {
 
     async fn tenant_templates(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
     ) -> Result<BTreeMap<String, String>, StoreError> {
         self.map(
             "SELECT name, source FROM templates WHERE app_id = $1 AND account_id = $2",
-            &[&app_id, &account_id],
+            &[&tenant.app_id, &tenant.account_id],
         )
         .await
     }
 
     async fn set_template(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         event: &str,
         key: &str,
         source: &str,
@@ -189,21 +171,29 @@ impl RouteStore for PgStore {
         self.run(
             "INSERT INTO templates (app_id, account_id, name, source) VALUES ($1, $2, $3, $4)
              ON CONFLICT (app_id, account_id, name) DO UPDATE SET source = EXCLUDED.source",
-            &[&app_id, &account_id, &format!("{event}/{key}"), &source],
+            &[
+                &tenant.app_id,
+                &tenant.account_id,
+                &format!("{event}/{key}"),
+                &source,
+            ],
         )
         .await
     }
 
     async fn remove_template(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         event: &str,
         key: &str,
     ) -> Result<bool, StoreError> {
         self.changed_one(
             "DELETE FROM templates WHERE app_id = $1 AND account_id = $2 AND name = $3",
-            &[&app_id, &account_id, &format!("{event}/{key}")],
+            &[
+                &tenant.app_id,
+                &tenant.account_id,
+                &format!("{event}/{key}"),
+            ],
         )
         .await
     }

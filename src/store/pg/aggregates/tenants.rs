@@ -93,14 +93,10 @@ const TENANT_EVENTS: &str = "SELECT seq FROM events WHERE app_id = $1
 
 #[async_trait]
 impl TenantStore for PgStore {
-    async fn get_tenant(
-        &self,
-        app_id: &str,
-        account_id: &str,
-    ) -> Result<Option<Tenant>, StoreError> {
+    async fn get_tenant(&self, tenant: &TenantId) -> Result<Option<Tenant>, StoreError> {
         self.record(
             "SELECT record FROM tenants WHERE app_id = $1 AND account_id = $2",
-            &[&app_id, &account_id],
+            &[&tenant.app_id, &tenant.account_id],
         )
         .await
     }
@@ -140,8 +136,7 @@ impl TenantStore for PgStore {
     /// the purge runs again.
     async fn purge_tenant(
         &self,
-        app_id: &str,
-        account_id: &str,
+        tenant: &TenantId,
         event_last: Option<u64>,
     ) -> Result<PurgeReport, StoreError> {
         let mut c = self.client().await?;
@@ -150,21 +145,24 @@ impl TenantStore for PgStore {
             tenant_existed: tx
                 .query_opt(
                     "SELECT 1 FROM tenants WHERE app_id = $1 AND account_id = $2",
-                    &[&app_id, &account_id],
+                    &[&tenant.app_id, &tenant.account_id],
                 )
                 .await?
                 .is_some(),
             ..PurgeReport::default()
         };
         for (kind, sql) in PURGE_STEPS {
-            let n = tx.execute(sql, &[&app_id, &account_id]).await?;
+            let n = tx
+                .execute(sql, &[&tenant.app_id, &tenant.account_id])
+                .await?;
             if !kind.is_empty() {
                 add(&mut report, kind, n);
             }
         }
         // Stored events, with the history of the jobs they produced (found by event seq).
         let last = event_last.map(|s| s as i64);
-        let p: [&(dyn tokio_postgres::types::ToSql + Sync); 3] = [&app_id, &account_id, &last];
+        let p: [&(dyn tokio_postgres::types::ToSql + Sync); 3] =
+            [&tenant.app_id, &tenant.account_id, &last];
         let attempts = tx
             .execute(
                 &format!(
@@ -198,18 +196,18 @@ impl TenantStore for PgStore {
         add(
             &mut report,
             "bot_records",
-            purge_bot(&tx, app_id, account_id).await?,
+            purge_bot(&tx, &tenant.app_id, &tenant.account_id).await?,
         );
         let tokens = tx
             .execute(
                 "DELETE FROM api_tokens WHERE app_id = $1 AND account_id = $2",
-                &[&app_id, &account_id],
+                &[&tenant.app_id, &tenant.account_id],
             )
             .await?;
         let sessions = tx
             .execute(
                 "DELETE FROM sessions WHERE app_id = $1 AND account_id = $2",
-                &[&app_id, &account_id],
+                &[&tenant.app_id, &tenant.account_id],
             )
             .await?;
         add(&mut report, "sessions_and_tokens", tokens + sessions);

@@ -1,6 +1,7 @@
 //! Routes, tenants and the other aggregates on PostgreSQL, and the tenant purge.
 
 use super::*;
+use crate::store::TenantId;
 use crate::store::pluck;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -17,7 +18,7 @@ async fn route_cas_loses_no_update_under_20_writers() {
         let db = db.clone();
         tasks.push(tokio::spawn(async move {
             for i in 0..5 {
-                update_route(&*db, "default", "acc", "r", |r| {
+                update_route(&*db, &acc(), "r", |r| {
                     r.destinations.push(Destination::Telegram {
                         chat_id: w * 100 + i,
                         thread_id: None,
@@ -35,7 +36,7 @@ async fn route_cas_loses_no_update_under_20_writers() {
     for t in tasks {
         t.await.unwrap();
     }
-    let r = db.get_route("default", "acc", "r").await.unwrap().unwrap();
+    let r = db.get_route(&acc(), "r").await.unwrap().unwrap();
     assert_eq!(r.destinations.len(), 1 + 20 * 5, "no update was lost");
 }
 
@@ -55,10 +56,7 @@ async fn webhook_secrets_are_sealed_at_rest() {
             .is_empty(),
         "the secret is not stored in plaintext"
     );
-    assert_eq!(
-        s.get_route("default", "acc", "hook").await.unwrap(),
-        Some(r)
-    );
+    assert_eq!(s.get_route(&acc(), "hook").await.unwrap(), Some(r));
 }
 
 #[tokio::test]
@@ -68,16 +66,23 @@ async fn purge_removes_one_tenant_and_keeps_the_other() {
         let mut r = crate::store::test_route("r");
         r.account_id = acc.into();
         s.put_route(&r).await.unwrap();
-        s.set_template("default", acc, "meeting.started", "telegram.html", "x")
+        s.set_template(
+            &TenantId::new("default", acc),
+            "meeting.started",
+            "telegram.html",
+            "x",
+        )
+        .await
+        .unwrap();
+        s.add_notice(&TenantId::new("default", acc), "k", "m", None, None)
             .await
             .unwrap();
-        s.add_notice("default", acc, "k", "m", None, None)
+        s.disable_target(&TenantId::new("default", acc), "log", "why")
             .await
             .unwrap();
-        s.disable_target("default", acc, "log", "why")
+        s.set_mute(&TenantId::new("default", acc), 5, i64::MAX)
             .await
             .unwrap();
-        s.set_mute("default", acc, 5, i64::MAX).await.unwrap();
         let AppendOutcome::Accepted { seq } = s
             .append_event(
                 key(acc.len() as u32 + acc.as_bytes()[0] as u32),
@@ -114,7 +119,10 @@ async fn purge_removes_one_tenant_and_keeps_the_other() {
             .unwrap();
     }
     let before = s.key_counts().await.unwrap();
-    let report = s.purge_tenant("default", "gone_acct", None).await.unwrap();
+    let report = s
+        .purge_tenant(&TenantId::new("default", "gone_acct"), None)
+        .await
+        .unwrap();
     assert!(report.total() > 0);
     assert!(
         s.trees_containing(b"gone_acct").await.unwrap().is_empty(),
@@ -124,7 +132,7 @@ async fn purge_removes_one_tenant_and_keeps_the_other() {
     let kept = s.trees_containing(b"kept_acct").await.unwrap();
     assert!(!kept.is_empty());
     assert_eq!(
-        s.list_routes(Some(("default", "kept_acct")))
+        s.list_routes(Some(&TenantId::new("default", "kept_acct")))
             .await
             .unwrap()
             .len(),
@@ -132,7 +140,7 @@ async fn purge_removes_one_tenant_and_keeps_the_other() {
     );
     assert_eq!(s.list_notices(None).await.unwrap().len(), 1);
     assert!(
-        s.is_member_muted("default", "kept_acct", 5, now())
+        s.is_member_muted(&TenantId::new("default", "kept_acct"), 5, now())
             .await
             .unwrap()
     );
@@ -183,11 +191,7 @@ async fn every_aggregate_round_trips() {
     assert!(!s.put_route(&r).await.unwrap(), "replaced");
     assert!(!s.create_route(&r).await.unwrap(), "name taken");
     assert_eq!(s.route_count().await, 1);
-    let (_, v1) = s
-        .get_route_versioned("default", "acc", "r")
-        .await
-        .unwrap()
-        .unwrap();
+    let (_, v1) = s.get_route_versioned(&acc(), "r").await.unwrap().unwrap();
     let mut r2 = r.clone();
     r2.enabled = false;
     assert!(s.swap_route(&v1, &r2).await.unwrap());
@@ -197,26 +201,19 @@ async fn every_aggregate_round_trips() {
         .await
         .unwrap();
     assert_eq!((rep.created, rep.updated), (1, 1));
-    let names: Vec<_> = pluck(s.list_routes(Some(("default", "acc"))).await, |r| r.name);
+    let names: Vec<_> = pluck(s.list_routes(Some(&acc())).await, |r| r.name);
     assert_eq!(names, ["r", "s"]);
-    assert_eq!(
-        s.take_route("default", "acc", "s")
-            .await
-            .unwrap()
-            .unwrap()
-            .name,
-        "s"
-    );
-    assert!(!s.remove_route("default", "acc", "s").await.unwrap());
-    s.set_template("default", "acc", "meeting.started", "telegram.html", "x")
+    assert_eq!(s.take_route(&acc(), "s").await.unwrap().unwrap().name, "s");
+    assert!(!s.remove_route(&acc(), "s").await.unwrap());
+    s.set_template(&acc(), "meeting.started", "telegram.html", "x")
         .await
         .unwrap();
     assert_eq!(
-        s.tenant_templates("default", "acc").await.unwrap()["meeting.started/telegram.html"],
+        s.tenant_templates(&acc()).await.unwrap()["meeting.started/telegram.html"],
         "x"
     );
     assert!(
-        s.remove_template("default", "acc", "meeting.started", "telegram.html")
+        s.remove_template(&acc(), "meeting.started", "telegram.html")
             .await
             .unwrap()
     );
@@ -256,15 +253,9 @@ async fn every_aggregate_round_trips() {
     };
     s.put_api_token("secret", &tok).await.unwrap();
     assert_eq!(s.api_token("secret").await.unwrap(), Some(tok.clone()));
-    assert_eq!(
-        s.list_api_tokens(Some(("default", "acc")))
-            .await
-            .unwrap()
-            .len(),
-        1
-    );
+    assert_eq!(s.list_api_tokens(Some(&acc())).await.unwrap().len(), 1);
     assert!(
-        !s.revoke_api_token("abc", Some(("default", "x")))
+        !s.revoke_api_token("abc", Some(&TenantId::new("default", "x")))
             .await
             .unwrap()
     );
@@ -336,10 +327,7 @@ async fn every_aggregate_round_trips() {
         .unwrap()
     );
     assert_eq!(
-        s.revoke_code("c0ffee", Some(("default", "acc")))
-            .await
-            .unwrap()
-            .len(),
+        s.revoke_code("c0ffee", Some(&acc())).await.unwrap().len(),
         2
     );
     assert_eq!(
@@ -360,21 +348,14 @@ async fn every_aggregate_round_trips() {
     };
     s.add_organizer(&org).await.unwrap();
     assert_eq!(s.organizer_links(42).await.unwrap(), vec![org.clone()]);
-    assert_eq!(
-        s.tenant_organizers("default", "acc").await.unwrap().len(),
-        1
-    );
+    assert_eq!(s.tenant_organizers(&acc()).await.unwrap().len(), 1);
     assert_eq!(s.all_organizers().await.unwrap().len(), 1);
-    assert!(s.remove_organizer("default", "acc", 42).await.unwrap());
+    assert!(s.remove_organizer(&acc(), 42).await.unwrap());
     s.add_organizer(&org).await.unwrap();
     assert_eq!(s.remove_organizer_links(42).await.unwrap(), 1);
-    s.set_mute("default", "acc", 9, t + 100).await.unwrap();
-    assert!(s.is_member_muted("default", "acc", 9, t).await.unwrap());
-    assert!(
-        !s.is_member_muted("default", "acc", 9, t + 100)
-            .await
-            .unwrap()
-    );
+    s.set_mute(&acc(), 9, t + 100).await.unwrap();
+    assert!(s.is_member_muted(&acc(), 9, t).await.unwrap());
+    assert!(!s.is_member_muted(&acc(), 9, t + 100).await.unwrap());
     assert_eq!(s.mutes_of(9).await.unwrap()[0].until_ms, t + 100);
     assert_eq!(s.clear_mutes(9).await.unwrap(), 1);
 
@@ -431,7 +412,7 @@ async fn every_aggregate_round_trips() {
     assert_eq!(s.resolve_telegram_chat(-6).await.unwrap(), -1006);
     assert_eq!(s.chat_link(-1006).await.unwrap().unwrap().account_id, "acc");
     assert!(matches!(
-        s.get_route("default", "acc", "tg")
+        s.get_route(&acc(), "tg")
             .await
             .unwrap()
             .unwrap()
@@ -446,41 +427,29 @@ async fn every_aggregate_round_trips() {
         password: None,
         updated_at_ms: t,
     };
-    s.remember_meeting("default", "acc", u64::MAX, &m)
-        .await
-        .unwrap();
-    s.mark_instance_ended("default", "acc", "uuid", t)
-        .await
-        .unwrap();
-    assert_eq!(
-        s.instance_ended("default", "acc", "uuid").await.unwrap(),
-        Some(t)
-    );
-    s.forget_meeting("default", "acc", u64::MAX).await.unwrap();
-    s.remember_meeting("default", "acc", 1, &m).await.unwrap();
+    s.remember_meeting(&acc(), u64::MAX, &m).await.unwrap();
+    s.mark_instance_ended(&acc(), "uuid", t).await.unwrap();
+    assert_eq!(s.instance_ended(&acc(), "uuid").await.unwrap(), Some(t));
+    s.forget_meeting(&acc(), u64::MAX).await.unwrap();
+    s.remember_meeting(&acc(), 1, &m).await.unwrap();
     assert_eq!(s.expire_meetings(t + 10, 5).await.unwrap(), 2);
 
     // Notices and disabled targets.
     let n1 = s
-        .add_notice("default", "acc", "k", "m1", Some("r"), None)
+        .add_notice(&acc(), "k", "m1", Some("r"), None)
         .await
         .unwrap();
     let n2 = s
-        .add_notice("default", "acc", "k", "m2", None, Some("log"))
+        .add_notice(&acc(), "k", "m2", None, Some("log"))
         .await
         .unwrap();
     assert!(n2.id > n1.id);
-    assert_eq!(
-        s.list_notices(Some(("default", "acc"))).await.unwrap(),
-        vec![n2, n1]
-    );
-    s.disable_target("default", "acc", "log", "why")
-        .await
-        .unwrap();
-    assert!(s.is_target_disabled("default", "acc", "log").await.unwrap());
+    assert_eq!(s.list_notices(Some(&acc())).await.unwrap(), vec![n2, n1]);
+    s.disable_target(&acc(), "log", "why").await.unwrap();
+    assert!(s.is_target_disabled(&acc(), "log").await.unwrap());
     assert_eq!(s.list_disabled(None).await.unwrap().len(), 1);
-    assert!(s.enable_target("default", "acc", "log").await.unwrap());
-    assert!(!s.is_target_disabled("default", "acc", "log").await.unwrap());
+    assert!(s.enable_target(&acc(), "log").await.unwrap());
+    assert!(!s.is_target_disabled(&acc(), "log").await.unwrap());
 
     // Events: listing, fairness, retention; the outbox's remaining calls.
     for i in 0..3 {
@@ -497,12 +466,8 @@ async fn every_aggregate_round_trips() {
         .unwrap();
     assert_eq!(listed.len(), 2);
     assert!(listed[0].seq > listed[1].seq, "newest first");
-    assert!(
-        s.inbox_has_other_tenant("default", "acc", 10)
-            .await
-            .unwrap()
-    );
-    assert!(!s.inbox_has_other_tenant("default", "acc", 2).await.unwrap());
+    assert!(s.inbox_has_other_tenant(&acc(), 10).await.unwrap());
+    assert!(!s.inbox_has_other_tenant(&acc(), 2).await.unwrap());
     let fair = s
         .claim_inbox(&|_, acc| acc == Some("acc"), 10, 1, now(), 60_000)
         .await
@@ -546,4 +511,9 @@ async fn every_aggregate_round_trips() {
         s.append_event(key(50), event("acc", 50)).await,
         Err(StoreError::Closed)
     ));
+}
+
+/// The tenant most of these records belong to.
+fn acc() -> TenantId {
+    TenantId::new("default", "acc")
 }
