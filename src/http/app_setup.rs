@@ -19,7 +19,7 @@ use serde_json::json;
 
 use super::auth::penalize_failure;
 use super::call;
-use super::page::{page, seg, sentence_page, txt};
+use super::page::{page, seg, sentence_page};
 use super::{AppState, ClientAddr};
 use crate::i18n::Lang;
 use crate::service::app_invites::{self, Credentials, InviteState, SetupUrls, setup_urls};
@@ -168,7 +168,7 @@ fn credentials_form(code: &str, error: Option<&str>) -> Markup {
 fn guide(urls: &SetupUrls, code: &str, name: Option<&str>, error: Option<&str>) -> Markup {
     html! {
         @if let Some(n) = name {
-            p { "For: " b { (txt(n)) } }
+            p { "For: " b { (n) } }
         }
         p {
             "This page connects your own Zoom app to this relay, so that your meetings can send \

@@ -4,25 +4,22 @@
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use maud::{DOCTYPE, Markup, PreEscaped, Render, html};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use crate::i18n::Lang;
 pub use crate::render::escape_html as escape;
 
-/// A value shown in a maud template, escaped by [`escape`]: besides what maud escapes, it drops the
-/// hidden bidi controls that could make a name read as something else ("Trojan Source").
-#[derive(Clone, Copy)]
-pub struct Text<S>(S);
-
-impl<S: AsRef<str>> Render for Text<S> {
-    fn render_to(&self, buffer: &mut String) {
-        buffer.push_str(&escape(self.0.as_ref()));
-    }
-}
-
-/// `s` for a maud template, as [`Text`].
-pub fn txt<S: AsRef<str>>(s: S) -> Text<S> {
-    Text(s)
+/// The finished page as text, without the hidden controls of [`crate::render::is_hidden_control`]
+/// (bidi overrides and isolates, direction marks, zero-width characters). A route name or topic
+/// holding them could make what a reader sees differ from what is there ("Trojan Source": U+202E
+/// before `gnp.exe` shows `exe.png`). maud escapes markup but keeps them, so every page frame drops
+/// them here, once for the whole page, and no value can bring one in by being spliced without a
+/// helper. Nothing a page says on purpose uses them: Fluent's isolation marks are already `<bdi>`
+/// elements by then ([`message`]).
+pub fn document(page: Markup) -> String {
+    let mut html = page.into_string();
+    html.retain(|c| !crate::render::is_hidden_control(c));
+    html
 }
 
 /// Percent-encodes `s` as one URL path segment (everything but RFC 3986 unreserved characters), so
@@ -55,7 +52,7 @@ pub fn page_in(lang: Lang, status: StatusCode, title: &str, body: Markup) -> Res
     (
         status,
         [(axum::http::header::CACHE_CONTROL, "no-store")],
-        Html(frame(lang, title, body).into_string()),
+        Html(document(frame(lang, title, body))),
     )
         .into_response()
 }
@@ -69,7 +66,7 @@ fn frame(lang: Lang, title: &str, body: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 // The window title is plain text, where markup cannot go.
-                title { (txt(title)) }
+                title { (title) }
                 link rel="icon" href="/console/assets/favicon.svg" type="image/svg+xml";
             }
             body style="font-family:system-ui,sans-serif;max-width:36rem;margin:3rem auto;padding:0 1rem;line-height:1.5;color:#1a1a1a" {

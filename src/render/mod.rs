@@ -41,7 +41,9 @@ pub use budget::OverLimit;
 pub use context::{ContextInput, MEETING_KEYS, build_context};
 pub use defaults::{EVENTS as DEFAULT_EVENTS, default_template};
 pub use error::{RenderError, TemplateError};
-pub use escape::{Format, escape_html, escape_json, escape_subject, message_html};
+pub use escape::{
+    Format, escape_html, escape_json, escape_subject, is_hidden_control, message_html,
+};
 pub use helpers::lang_of;
 
 /// Every key a template can be stored under, optionally prefixed by an event

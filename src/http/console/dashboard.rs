@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
-use super::html::{Section, button_form_m, options_m, page, seg, shown_m, titled_section, txt};
+use super::html::{Section, button_form_m, options_m, page, seg, shown_m, titled_section};
 use super::{Fail, Posted, Scope, field, signed_in, tenant_url, words};
 use crate::http::AppState;
 use crate::http::call;
@@ -51,7 +51,7 @@ pub async fn home(State(st): State<AppState>, headers: HeaderMap) -> Result<Resp
                     li {
                         (account_link(&t.app_id, &t.account_id)) " · " (status_badge(&t.status))
                         @if let Some(by) = &t.installer_email {
-                            " · installed by " (txt(by))
+                            " · installed by " (by)
                         }
                         " · " (t.routes) " route(s)"
                     }
@@ -87,8 +87,8 @@ pub async fn home(State(st): State<AppState>, headers: HeaderMap) -> Result<Resp
 /// An account of the operator's list: a link to its dashboard, and its app.
 fn account_link(app: &str, account: &str) -> Markup {
     html! {
-        a href=(tenant_url(app, account, "")) { "Account " (txt(account)) }
-        " · app " (txt(app))
+        a href=(tenant_url(app, account, "")) { "Account " (account) }
+        " · app " (app)
     }
 }
 
@@ -112,7 +112,7 @@ fn status_badge(status: &str) -> Markup {
     match status {
         "active" => html! { span class="badge ok" { "active" } },
         "reauthorization_needed" => html! { span class="badge bad" { "reauthorization needed" } },
-        other => html! { span class="badge" { (txt(other)) } },
+        other => html! { span class="badge" { (other) } },
     }
 }
 
@@ -188,8 +188,8 @@ async fn dashboard_body(st: &AppState, sc: &Scope) -> Result<Markup, Fail> {
     }
     for d in &disabled {
         problems.push(html! {
-            (txt(words::destination_named(&d.target, &names))) " is turned off: "
-            (txt(words::sentence(&d.reason))) " "
+            (words::destination_named(&d.target, &names)) " is turned off: "
+            (words::sentence(&d.reason)) " "
             (button_form_m(
                 &sc.url("/destinations/enable"),
                 sc.csrf(),
@@ -221,7 +221,7 @@ async fn dashboard_body(st: &AppState, sc: &Scope) -> Result<Markup, Fail> {
         if n.target.as_deref().is_some_and(|t| shown.contains(t)) || turned_off {
             continue;
         }
-        problems.push(html! { (txt(words::sentence(&n.message))) });
+        problems.push(html! { (words::sentence(&n.message)) });
     }
 
     // The first-run checklist, ticked off from what the account already has.
@@ -333,7 +333,7 @@ fn install_section(tenant: Option<&tenants::TenantView>, oauth_app: bool) -> Mar
                 dt { "Status" }
                 dd { (status_badge(&t.status)) }
                 dt { "Installed by" }
-                dd { (txt(t.installer_email.as_deref().unwrap_or(&t.installer_user_id))) }
+                dd { (t.installer_email.as_deref().unwrap_or(&t.installer_user_id)) }
                 dt { "Installed" }
                 // A `<time>` element whose values words::time escapes.
                 dd { (PreEscaped(words::time(&t.installed_at))) }
@@ -361,7 +361,7 @@ fn traffic_section(sc: &Scope, t: &Traffic) -> Markup {
             dt { "Last meeting event" }
             dd {
                 @if let Some(ev) = t.last {
-                    (txt(words::event(&ev.event))) " "
+                    (words::event(&ev.event)) " "
                     // A `<time>` element whose values words::time escapes.
                     (PreEscaped(words::time(&ev.received_at))) ", "
                     (words::event_status(&ev.status))

@@ -1,6 +1,6 @@
 //! The console's page frame and small HTML helpers, as maud templates. maud escapes every value it
-//! interpolates; a value that came from outside goes through [`txt`], which escapes it as [`e`] does
-//! (dropping hidden bidi controls too). A URL path segment goes through [`seg`] first.
+//! interpolates, and the frame drops hidden bidi controls from the whole page
+//! ([`crate::http::page::document`]). A URL path segment goes through [`seg`] first.
 //!
 //! The helpers that return `String` serve pages that still hand their body over as a string; the
 //! `_m` variants beside them return [`Markup`] for pages written with `html!`.
@@ -18,7 +18,7 @@ pub fn e(s: &str) -> String {
     crate::http::page::escape(s)
 }
 
-pub use crate::http::page::{q, seg, txt};
+pub use crate::http::page::{q, seg};
 
 /// Which section of a tenant's console a page belongs to (the current nav item).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -69,7 +69,7 @@ pub fn options_m<S: AsRef<str>>(values: &[S], selected: Option<&str>) -> Markup 
     html! {
         @for v in values {
             @let v = v.as_ref();
-            option value=(txt(v)) selected[selected == Some(v)] { (txt(v)) }
+            option value=(v) selected[selected == Some(v)] { (v) }
         }
     }
 }
@@ -89,9 +89,9 @@ pub fn page(
             head {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (txt(title)) " · zoom-relay" }
+                title { (title) " · zoom-relay" }
                 @if !csrf.is_empty() {
-                    meta name="csrf-token" content=(txt(csrf));
+                    meta name="csrf-token" content=(csrf);
                 }
                 link rel="icon" href="/console/assets/favicon.svg" type="image/svg+xml";
                 link rel="stylesheet" href="/console/assets/console.css";
@@ -104,14 +104,14 @@ pub fn page(
                     (tenant_nav(sc, current))
                 }
                 main id="main" {
-                    h1 { (txt(title)) }
+                    h1 { (title) }
                     // The caller's markup, built with every value escaped (see above).
                     (PreEscaped(body))
                 }
             }
         }
     };
-    (status, Html(html.into_string())).into_response()
+    (status, Html(crate::http::page::document(html))).into_response()
 }
 
 /// The bar on top of every page: the console's name, and who is signed in with a way out.
@@ -120,7 +120,7 @@ fn top_bar(principal: Option<&Principal>, csrf: &str) -> Markup {
         header class="top" {
             a class="brand" href="/console" { "zoom-relay console" }
             @if let Some(p) = principal {
-                span class="who" { (txt(who(p))) }
+                span class="who" { (who(p)) }
                 form method="post" action="/console/logout" class="inline" {
                     (csrf_field_m(csrf))
                     button type="submit" class="link" { "Sign out" }
@@ -153,7 +153,7 @@ fn tenant_nav(sc: &Scope, current: Section) -> Markup {
     html! {
         nav aria-label="Account" {
             p class="tenant" {
-                "Account " strong { (txt(&sc.account)) } " · app " (txt(&sc.app))
+                "Account " strong { (&sc.account) } " · app " (&sc.app)
                 @if sc.principal.is_operator() {
                     " · " a href="/console" { "all accounts" }
                 }
@@ -174,7 +174,7 @@ fn tenant_nav(sc: &Scope, current: Section) -> Markup {
 /// A page with one message, for errors and confirmations outside a tenant.
 pub fn message_page(status: StatusCode, title: &str, message: &str) -> Response {
     let body = html! {
-        p { (txt(message)) }
+        p { (message) }
         p { a href="/console" { "Back to the console" } }
     };
     page(status, title, None, None, &body.into_string())
@@ -187,7 +187,7 @@ pub fn csrf_field(csrf: &str) -> String {
 
 /// [`csrf_field`] for a template.
 pub fn csrf_field_m(csrf: &str) -> Markup {
-    html! { input type="hidden" name="csrf" value=(txt(csrf)); }
+    html! { input type="hidden" name="csrf" value=(csrf); }
 }
 
 /// A POST form with one button (Retry, Remove, ...).
@@ -198,12 +198,12 @@ pub fn button_form(action: &str, csrf: &str, label: &str, hidden: &[(&str, &str)
 /// [`button_form`] for a template.
 pub fn button_form_m(action: &str, csrf: &str, label: &str, hidden: &[(&str, &str)]) -> Markup {
     html! {
-        form method="post" action=(txt(action)) class="inline" {
+        form method="post" action=(action) class="inline" {
             (csrf_field_m(csrf))
             @for (name, value) in hidden {
-                input type="hidden" name=(txt(name)) value=(txt(value));
+                input type="hidden" name=(name) value=(value);
             }
-            button type="submit" { (txt(label)) }
+            button type="submit" { (label) }
         }
     }
 }
@@ -238,9 +238,9 @@ pub fn error_list(errs: &[&FieldError], id: &str) -> Option<Markup> {
         return None;
     }
     Some(html! {
-        ul class="field-error" id=(txt(id)) {
+        ul class="field-error" id=(id) {
             @for f in errs {
-                li { (txt(&f.message)) }
+                li { (&f.message) }
             }
         }
     })
@@ -259,7 +259,7 @@ pub fn error_summary_m(errs: &[FieldError]) -> Markup {
                 h2 { "Please fix these problems" }
                 ul {
                     @for f in errs {
-                        li { (txt(field_label(&f.field))) ": " (txt(&f.message)) }
+                        li { (field_label(&f.field)) ": " (&f.message) }
                     }
                 }
             }
@@ -315,7 +315,7 @@ pub fn flash(text: &str) -> String {
 
 /// [`flash`] for a template.
 pub fn flash_m(text: &str) -> Markup {
-    html! { p class="flash" role="status" { (txt(text)) } }
+    html! { p class="flash" role="status" { (text) } }
 }
 
 #[cfg(test)]
@@ -337,13 +337,28 @@ mod tests {
         );
     }
 
-    #[test]
-    fn txt_escapes_as_e_does_also_in_attributes() {
+    #[tokio::test]
+    async fn a_console_page_escapes_values_and_drops_hidden_controls() {
         let hostile = "\"><script>x</script>\u{202E}gnp.exe";
-        let out = html! { a title=(txt(hostile)) { (txt(hostile)) } }.into_string();
+        let body = html! { a title=(hostile) { (hostile) } };
+        let resp = page(
+            StatusCode::OK,
+            hostile,
+            None,
+            None,
+            body.into_string().as_str(),
+        );
+        let bytes =
+            futures_util::executor::block_on(axum::body::to_bytes(resp.into_body(), 1 << 20));
+        let out = String::from_utf8(bytes.unwrap().to_vec()).unwrap();
         let escaped = e(hostile);
         assert!(!escaped.contains('\u{202E}'));
-        assert_eq!(out, format!("<a title=\"{escaped}\">{escaped}</a>"));
+        assert!(!out.contains('\u{202E}'), "{out}");
+        assert!(!out.contains("<script>x"), "{out}");
+        assert!(
+            out.contains(&format!("<a title=\"{escaped}\">{escaped}</a>")),
+            "{out}"
+        );
     }
 
     #[test]

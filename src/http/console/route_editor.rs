@@ -6,7 +6,7 @@ use maud::{Markup, html};
 
 use super::html::{
     Section, button_form_m, csrf_field_m, error_list, error_summary_m, field_errors_m, flash_m,
-    page, q, titled_section, txt,
+    page, q, titled_section,
 };
 use super::{Scope, words};
 use crate::http::AppState;
@@ -120,7 +120,7 @@ fn text_input(
     let invalid = errors.is_some();
     let (kind, mode, autocomplete) = takes.attrs();
     let input = html! {
-        input id=(ids.id) name=(ids.name) value=(txt(value))
+        input id=(ids.id) name=(ids.name) value=(value)
             aria-describedby=[described_by(ids.id, hint, invalid)]
             aria-invalid=[invalid.then_some("true")]
             type=[kind] inputmode=[mode] autocomplete=[autocomplete]
@@ -208,7 +208,7 @@ fn description_field(r: &Route, errs: &[FieldError]) -> Markup {
     let textarea = html! {
         textarea id="description" name="description" rows="2" maxlength="500"
             aria-describedby=[described_by("description", hint, errors.is_some())] {
-            (txt(r.description.as_deref().unwrap_or("")))
+            (r.description.as_deref().unwrap_or(""))
         }
     };
     field_row(
@@ -337,10 +337,10 @@ fn language_select(current: Option<&str>, errs: &[FieldError]) -> Markup {
                 @let is = is_picked(lang);
                 // A regional tag (pt-BR) keeps its region: it picks that region's date conventions.
                 @let value = if is { current.unwrap_or(lang.code()) } else { lang.code() };
-                option value=(txt(value)) lang=(lang.code()) selected[is] { (lang.name()) }
+                option value=(value) lang=(lang.code()) selected[is] { (lang.name()) }
             }
             @if let (Some(c), false) = (current, matched) {
-                option value=(txt(c)) selected { (txt(c)) " (no messages in this language)" }
+                option value=(c) selected { (c) " (no messages in this language)" }
             }
         }
     };

@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, PreEscaped, html};
 use serde::Deserialize;
 
-use super::html::{Section, button_form_m, flash_m, q, shown_m, txt};
+use super::html::{Section, button_form_m, flash_m, q, shown_m};
 use super::route_editor::editor;
 use super::route_form::{parse_route, secret_note};
 use super::{Fail, Posted, Scope, field, words};
@@ -95,17 +95,17 @@ fn route_card(sc: &Scope, r: &Route, health: &Health) -> Markup {
     html! {
         li {
             h2 class="h3" {
-                a href=(sc.route_url(&r.name, "")) { (txt(&r.name)) }
+                a href=(sc.route_url(&r.name, "")) { (&r.name) }
                 @if !r.enabled {
                     " " span class="badge" { "paused" }
                 }
             }
             p {
-                (txt(&events)) " · "
+                (&events) " · "
                 @if filters.is_empty() {
                     "every meeting"
                 } @else {
-                    "meetings " (txt(filters.join(", ")))
+                    "meetings " (filters.join(", "))
                 }
             }
             p {
@@ -128,10 +128,10 @@ fn route_card(sc: &Scope, r: &Route, health: &Health) -> Markup {
 /// A destination of a route by its name, with what is wrong with it.
 fn destination_item(sc: &Scope, key: &str, health: &Health) -> Markup {
     html! {
-        (txt(words::destination_named(key, &health.names)))
+        (words::destination_named(key, &health.names))
         @if let Some(reason) = health.disabled.get(key) {
             // The way out right where the problem shows, back to this list afterwards.
-            " " span class="warn" { "⚠ turned off: " (txt(reason)) } " "
+            " " span class="warn" { "⚠ turned off: " (reason) } " "
             (button_form_m(
                 &sc.url("/destinations/enable"),
                 sc.csrf(),
@@ -139,7 +139,7 @@ fn destination_item(sc: &Scope, key: &str, health: &Health) -> Markup {
                 &[("target", key), ("back", "routes")],
             ))
         } @else if let Some(reason) = health.failing.get(key) {
-            " " span class="warn" { "⚠ failing: " (txt(reason)) }
+            " " span class="warn" { "⚠ failing: " (reason) }
         }
     }
 }
@@ -316,7 +316,7 @@ pub async fn confirm_delete(
         .count();
     let body = html! {
         p {
-            "Delete the route " strong { (txt(&route.name)) }
+            "Delete the route " strong { (&route.name) }
             "? Its meetings will no longer be announced"
             @if members > 0 {
                 ", and " (words::count(members, "member", "members")) " will stop getting alerts"
@@ -381,7 +381,7 @@ pub async fn send_test(
         )))
         ul {
             @for s in &sent {
-                li { (txt(words::destination(&s.target))) }
+                li { (words::destination(&s.target)) }
             }
         }
         p {
@@ -417,7 +417,7 @@ pub async fn create_code(
         ttl: None,
     };
     let created = codes::create(&call::operator(&st), &req).await?;
-    let the_code = txt(&created.code);
+    let the_code = &created.code;
     let how = match kind {
         CodeKind::Link => html! {
             "Add the bot to the group, then send " code { "/link " (the_code) }
@@ -446,7 +446,7 @@ pub async fn create_code(
             (PreEscaped(super::join::share_block(&name, join, &created.record.id)))
         }
         @if let Some(link) = &created.deep_link {
-            p { "Or share this link: " a href=(txt(link)) { (txt(link)) } }
+            p { "Or share this link: " a href=(link) { (link) } }
         }
         @if let Some(at) = &expires {
             p { "It works once and expires at " (at) "." }

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 
-use super::html::{Section, button_form_m, shown_m, txt};
+use super::html::{Section, button_form_m, shown_m};
 use super::{Fail, Posted, Scope, field};
 use crate::http::AppState;
 use crate::http::call;
@@ -62,7 +62,7 @@ fn row(sc: &Scope, s: &Subscription) -> Markup {
     };
     html! {
         tr {
-            td data-label="Route" { (txt(&s.route)) }
+            td data-label="Route" { (&s.route) }
             td data-label="Channel" { (channel) }
             td data-label="Subscriber" { (subscriber(s)) }
             td data-label="Status" { (status) }
@@ -87,9 +87,9 @@ fn row(sc: &Scope, s: &Subscription) -> Markup {
 fn subscriber(s: &Subscription) -> Markup {
     html! {
         @match (&s.name, s.target.strip_prefix("email:")) {
-            (Some(name), _) => { bdi { (txt(name)) } }
-            (None, Some(address)) => { code { (txt(address)) } }
-            (None, None) => { (txt(super::words::destination(&s.target))) }
+            (Some(name), _) => { bdi { (name) } }
+            (None, Some(address)) => { code { (address) } }
+            (None, None) => { (super::words::destination(&s.target)) }
         }
     }
 }

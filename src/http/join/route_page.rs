@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::lang::{PageLang, Visit, choose_lang};
 use super::link::{link_not_valid, say, unavailable};
-use crate::http::page::{language_switcher, message, page_in, txt};
+use crate::http::page::{language_switcher, message, page_in};
 use crate::http::{AppState, ClientAddr, call};
 use crate::i18n::Lang;
 use crate::service::ServiceError;
@@ -47,7 +47,7 @@ fn description(text: &str) -> Markup {
         p {
             @for (i, line) in text.split('\n').enumerate() {
                 @if i > 0 { br; }
-                (txt(line))
+                (line)
             }
         }
     }
@@ -90,7 +90,7 @@ fn email_form(pl: PageLang, error: Option<&str>, typed: &str) -> Markup {
     html! {
         h2 { (lang.tr("page-join-email")) }
         @if let Some(e) = error {
-            p id="email-error" role="alert" style="color:#a40000" { (txt(e)) }
+            p id="email-error" role="alert" style="color:#a40000" { (e) }
         }
         form method="post" {
             // The member's language travels with the form, so the confirmation email and the
@@ -101,7 +101,7 @@ fn email_form(pl: PageLang, error: Option<&str>, typed: &str) -> Markup {
             }
             label for="email" { (lang.tr("page-join-email-label")) }
             br;
-            input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value=(txt(typed))
+            input id="email" name="email" type="email" autocomplete="email" required maxlength="254" value=(typed)
                 aria-describedby=[invalid.0] aria-invalid=[invalid.1] dir="ltr"
                 style="width:100%;max-width:22rem;padding:.5rem;font-size:1rem";
             br;
