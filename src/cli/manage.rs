@@ -229,10 +229,7 @@ impl Manage {
         source: &str,
     ) -> R<()> {
         match self {
-            Manage::Local(ctx) => Ok(self
-                .ctx
-                .set_template(app, account, event, key, source)
-                .await?),
+            Manage::Local(ctx) => Ok(ctx.set_template(app, account, event, key, source).await?),
             Manage::Remote(r) => {
                 let body = Some(json!({ "source": source }));
                 r.call(&api::SET_TEMPLATE, &[app, account, event, key], &[], body)
@@ -522,7 +519,7 @@ impl Manage {
         match self {
             Manage::Local(ctx) => {
                 let token = secrecy::SecretString::from(token.to_string());
-                let checked = crate::bot::own::check_token(ctx.config, &token).await;
+                let checked = crate::bot::own::check_token(&ctx.config, &token).await;
                 Ok(own_bots::connect(ctx, app, account, &token, checked).await?)
             }
             Manage::Remote(r) => {

@@ -5,7 +5,7 @@
 use crate::http::api::ops as api;
 
 use super::CliError;
-use super::access::{Remote, body};
+use super::access::body;
 use super::manage::Manage;
 use crate::service::app_invites::{self, CreatedInvite, InviteRequest};
 use crate::service::apps::{self, AddApp, AppRemoveReport, AppView, UpdateApp};
