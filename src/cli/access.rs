@@ -9,6 +9,7 @@ use serde::de::DeserializeOwned;
 
 use super::CliError;
 use crate::config::Config;
+use crate::http::api::ops::Op;
 use crate::store::{Db, StoreError};
 
 pub enum Access {
@@ -16,6 +17,7 @@ pub enum Access {
     Remote(Remote),
 }
 
+#[derive(Clone)]
 pub struct Remote {
     base: String,
     token: String,
@@ -79,49 +81,40 @@ impl Remote {
         &self.base
     }
 
-    /// A request to `/api/v1{path}` with the operator token, for answers that are not JSON (the
-    /// backup stream). An hour instead of the usual 30 s: a large store takes a while to copy.
-    pub fn raw(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+    /// A request for `op` with the operator token, for answers that are not JSON (the backup
+    /// stream). An hour instead of the usual 30 s: a large store takes a while to copy.
+    pub fn raw(&self, op: &Op) -> reqwest::RequestBuilder {
         self.client
-            .request(method, format!("{}/api/v1{path}", self.base))
+            .request(
+                op.method.clone(),
+                format!("{}/api/v1{}", self.base, op.path),
+            )
             .bearer_auth(&self.token)
             .timeout(std::time::Duration::from_secs(3600))
     }
 
+    /// Calls `op` without path parameters or body.
     pub async fn get<T: DeserializeOwned>(
         &self,
-        path: &str,
+        op: &Op,
         query: &[(&str, String)],
     ) -> Result<T, CliError> {
-        self.send(reqwest::Method::GET, &[path], query, None).await
+        self.send(op, &[], query, None).await
     }
 
-    /// Calls `/api/v1` + the percent-encoded `segments` (a first segment may hold several `/`-separated
-    /// parts).
+    /// Calls `op` of the admin API, `params` filling its path's `{..}` placeholders in order,
+    /// each percent-encoded as one segment (a route named `a/b` stays one).
     pub async fn send<T: DeserializeOwned>(
         &self,
-        method: reqwest::Method,
-        segments: &[&str],
+        op: &Op,
+        params: &[&str],
         query: &[(&str, String)],
         body: Option<serde_json::Value>,
     ) -> Result<T, CliError> {
-        let mut url = reqwest::Url::parse(&format!("{}/api/v1", self.base))
-            .map_err(|e| CliError::Failed(e.to_string()))?;
-        {
-            let mut segs = url
-                .path_segments_mut()
-                .map_err(|_| CliError::Failed("bad relay URL".into()))?;
-            for (i, s) in segments.iter().enumerate() {
-                if i == 0 {
-                    segs.extend(s.split('/').filter(|p| !p.is_empty()));
-                } else {
-                    segs.push(s);
-                }
-            }
-        }
+        let url = self.url(op, params)?;
         let mut req = self
             .client
-            .request(method, url)
+            .request(op.method.clone(), url)
             .bearer_auth(&self.token)
             .query(query);
         if let Some(b) = body {
@@ -159,6 +152,40 @@ impl Remote {
     }
 }
 
+impl Remote {
+    /// `/api/v1` + `op`'s path with `params` in its placeholders.
+    fn url(&self, op: &Op, params: &[&str]) -> Result<reqwest::Url, CliError> {
+        let mut url = reqwest::Url::parse(&format!("{}/api/v1", self.base))
+            .map_err(|e| CliError::Failed(e.to_string()))?;
+        let mut params = params.iter();
+        {
+            let mut segs = url
+                .path_segments_mut()
+                .map_err(|_| CliError::Failed("bad relay URL".into()))?;
+            for part in op.path.split('/').filter(|p| !p.is_empty()) {
+                if part.starts_with('{') {
+                    let value = params.next().ok_or_else(|| unfilled(op))?;
+                    segs.push(value);
+                } else {
+                    segs.push(part);
+                }
+            }
+        }
+        match params.next() {
+            Some(_) => Err(unfilled(op)),
+            None => Ok(url),
+        }
+    }
+}
+
+/// A call whose parameters do not match its path: a bug in the CLI, said as such.
+fn unfilled(op: &Op) -> CliError {
+    CliError::Failed(format!(
+        "internal error: wrong number of parameters for {} {}",
+        op.method, op.path
+    ))
+}
+
 /// Query parameters that are set.
 pub(super) fn query(pairs: &[(&'static str, Option<&str>)]) -> Vec<(&'static str, String)> {
     pairs
@@ -179,29 +206,24 @@ impl Remote {
     /// A call whose answer carries nothing the verb reports.
     pub(super) async fn call(
         &self,
-        method: reqwest::Method,
-        segments: &[&str],
+        op: &Op,
+        params: &[&str],
         query: &[(&str, String)],
         body: Option<serde_json::Value>,
     ) -> Result<(), CliError> {
-        self.send::<serde_json::Value>(method, segments, query, body)
+        self.send::<serde_json::Value>(op, params, query, body)
             .await
             .map(|_| ())
-    }
-
-    /// A DELETE whose answer carries nothing the verb reports.
-    pub(super) async fn delete(&self, path: &[&str]) -> Result<(), CliError> {
-        self.call(reqwest::Method::DELETE, path, &[], None).await
     }
 
     /// A GET of one tenant's resource, the tenant in the query.
     pub(super) async fn get_tenant<T: DeserializeOwned>(
         &self,
-        path: &str,
+        op: &Op,
         app: &str,
         account: &str,
     ) -> Result<T, CliError> {
-        self.get(path, &tenant_query(app, account)).await
+        self.get(op, &tenant_query(app, account)).await
     }
 }
 

@@ -103,7 +103,71 @@ impl Table {
         }
         Ok(())
     }
+
+    /// [`Table::print`] of a table with a heading per column: the headings and each row's
+    /// `cells` are laid out by the same `cols`, so a width is written once.
+    pub fn columns<T: Serialize>(
+        &self,
+        rows: &[T],
+        empty: &str,
+        cols: &[Col],
+        cells: impl Fn(&T) -> Vec<String>,
+    ) -> CliResult {
+        let heads: Vec<String> = cols.iter().map(|c| c.head.to_string()).collect();
+        let header = Col::line(cols, &heads);
+        self.print(rows, empty, Some(&header), |r| Col::line(cols, &cells(r)))
+    }
 }
+
+/// A column of a printed table: its heading, its width, and whether it is a number (aligned
+/// right). The last column is not padded, so a long value there does not push a row wider.
+pub struct Col {
+    head: &'static str,
+    width: usize,
+    right: bool,
+}
+
+impl Col {
+    /// Text, padded on the right to `width`.
+    pub const fn text(head: &'static str, width: usize) -> Col {
+        Col {
+            head,
+            width,
+            right: false,
+        }
+    }
+
+    /// A number, padded on the left to `width`.
+    pub const fn num(head: &'static str, width: usize) -> Col {
+        Col {
+            head,
+            width,
+            right: true,
+        }
+    }
+
+    /// One line of `cells` under `cols`, two spaces apart.
+    fn line(cols: &[Col], cells: &[String]) -> String {
+        let last = cols.len().saturating_sub(1);
+        let cell = |(i, (c, v)): (usize, (&Col, &String))| match (i == last, c.right) {
+            (true, _) => v.clone(),
+            (false, true) => format!("{v:>w$}", w = c.width),
+            (false, false) => format!("{v:<w$}", w = c.width),
+        };
+        cols.iter()
+            .zip(cells)
+            .enumerate()
+            .map(cell)
+            .collect::<Vec<_>>()
+            .join("  ")
+    }
+}
+
+/// The cells of one table row, each value as it prints (`Display`).
+macro_rules! cells {
+    ($($v:expr),* $(,)?) => { vec![$(::std::string::ToString::to_string(&$v)),*] };
+}
+pub(crate) use cells;
 
 /// A template's (or a wording's) source as it is, ending in a newline; with `--json`, `doc`: the
 /// source and which one it is.

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use clap::{Subcommand, ValueEnum};
 
-use super::args::{Filter, FilteredList};
+use super::args::{Col, Filter, FilteredList, cells};
 use super::manage::{Manage, manage};
 use super::{CliResult, print_or};
 use crate::service::codes::{self, CreateCode, CreatedCode};
@@ -69,7 +69,7 @@ pub fn run(config_path: Option<&Path>, cmd: CodesCommand) -> CliResult {
     manage(config_path, async |m, config| on(m, config, cmd).await)
 }
 
-async fn on(m: &dyn Manage, config: &crate::config::Config, cmd: CodesCommand) -> CliResult {
+async fn on(m: &Manage, config: &crate::config::Config, cmd: CodesCommand) -> CliResult {
     match cmd {
         CodesCommand::Create {
             kind,
@@ -98,13 +98,17 @@ async fn on(m: &dyn Manage, config: &crate::config::Config, cmd: CodesCommand) -
         CodesCommand::List(FilteredList { filter, table }) => {
             let rows = m.codes(filter.app(), filter.account()).await?;
             let now = chrono::Utc::now().timestamp_millis();
-            let header = format!(
-                "{:<12}  {:<9}  {:<10}  {:<20}  {:<28}  {:>4}  EXPIRES",
-                "ID", "KIND", "STATE", "ACCOUNT", "ROUTE", "USES"
-            );
-            table.print(&rows, "no codes", Some(&header), |r| {
-                format!(
-                    "{:<12}  {:<9}  {:<10}  {:<20}  {:<28}  {:>4}  {}",
+            let cols = [
+                Col::text("ID", 12),
+                Col::text("KIND", 9),
+                Col::text("STATE", 10),
+                Col::text("ACCOUNT", 20),
+                Col::text("ROUTE", 28),
+                Col::num("USES", 4),
+                Col::text("EXPIRES", 0),
+            ];
+            table.columns(&rows, "no codes", &cols, |r| {
+                cells![
                     r.id,
                     r.kind.as_str(),
                     state(r, now),
@@ -112,7 +116,7 @@ async fn on(m: &dyn Manage, config: &crate::config::Config, cmd: CodesCommand) -
                     r.route.as_deref().unwrap_or("-"),
                     r.uses,
                     r.expires_at_ms.map(time).unwrap_or_else(|| "never".into())
-                )
+                ]
             })
         }
         CodesCommand::Revoke { id, filter } => {

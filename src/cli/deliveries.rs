@@ -6,7 +6,7 @@ use clap::Subcommand;
 
 use clap::builder::PossibleValuesParser;
 
-use super::args::{FilterAccountFirst, Table, TenantAccountFirst};
+use super::args::{Col, FilterAccountFirst, Table, TenantAccountFirst, cells};
 use super::manage::{Manage, manage};
 use super::{CliError, CliResult, when};
 use crate::routing::MEETING_EVENTS;
@@ -101,7 +101,7 @@ pub fn run_deliveries(config_path: Option<&Path>, cmd: DeliveriesCommand) -> Cli
     manage(config_path, async |m, _| deliveries_on(m, cmd).await)
 }
 
-async fn deliveries_on(m: &dyn Manage, cmd: DeliveriesCommand) -> CliResult {
+async fn deliveries_on(m: &Manage, cmd: DeliveriesCommand) -> CliResult {
     match cmd {
         DeliveriesCommand::List {
             failed: only_failed,
@@ -124,13 +124,18 @@ async fn deliveries_on(m: &dyn Manage, cmd: DeliveriesCommand) -> CliResult {
                 limit: Some(limit),
             };
             let rows = m.deliveries(&q).await?;
-            let header = format!(
-                "{:>8}  {:<8}  {:<16}  {:<28}  {:<36}  {:>3}  {:<16}  DETAIL",
-                "ID", "STATE", "EVENT", "ROUTE", "TARGET", "TRY", "WHEN"
-            );
-            table.print(&rows, nothing_listed(&q), Some(&header), |r| {
-                format!(
-                    "{:>8}  {:<8}  {:<16}  {:<28}  {:<36}  {:>3}  {:<16}  {}",
+            let cols = [
+                Col::num("ID", 8),
+                Col::text("STATE", 8),
+                Col::text("EVENT", 16),
+                Col::text("ROUTE", 28),
+                Col::text("TARGET", 36),
+                Col::num("TRY", 3),
+                Col::text("WHEN", 16),
+                Col::text("DETAIL", 0),
+            ];
+            table.columns(&rows, nothing_listed(&q), &cols, |r| {
+                cells![
                     r.id,
                     r.state,
                     r.event,
@@ -139,7 +144,7 @@ async fn deliveries_on(m: &dyn Manage, cmd: DeliveriesCommand) -> CliResult {
                     r.attempts,
                     when(&r.at),
                     r.detail.as_deref().unwrap_or_default().replace('\n', " ")
-                )
+                ]
             })
         }
         DeliveriesCommand::Retry { id } => {
@@ -181,7 +186,7 @@ pub fn run_destinations(config_path: Option<&Path>, cmd: DestinationsCommand) ->
     manage(config_path, async |m, _| destinations_on(m, cmd).await)
 }
 
-async fn destinations_on(m: &dyn Manage, cmd: DestinationsCommand) -> CliResult {
+async fn destinations_on(m: &Manage, cmd: DestinationsCommand) -> CliResult {
     match cmd {
         DestinationsCommand::Disabled { filter, table } => {
             let rows = m

@@ -5,7 +5,7 @@ use std::path::Path;
 use clap::Subcommand;
 
 use super::CliResult;
-use super::args::{Filter, Table};
+use super::args::{Col, Filter, Table, cells};
 use super::manage::manage;
 use crate::service::events::EventsQuery;
 
@@ -40,13 +40,17 @@ pub fn run(config_path: Option<&Path>, cmd: Command) -> CliResult {
         limit: Some(limit),
     };
     let rows = manage(config_path, async |m, _| m.events(&q).await)?;
-    let header = format!(
-        "{:>6}  {:<24}  {:<10}  {:<22}  {:<18}  {:<10}  DETAIL",
-        "SEQ", "RECEIVED", "APP", "ACCOUNT", "EVENT", "STATUS"
-    );
-    table.print(&rows, "no events", Some(&header), |r| {
-        format!(
-            "{:>6}  {:<24}  {:<10}  {:<22}  {:<18}  {:<10}  {}",
+    let cols = [
+        Col::num("SEQ", 6),
+        Col::text("RECEIVED", 24),
+        Col::text("APP", 10),
+        Col::text("ACCOUNT", 22),
+        Col::text("EVENT", 18),
+        Col::text("STATUS", 10),
+        Col::text("DETAIL", 0),
+    ];
+    table.columns(&rows, "no events", &cols, |r| {
+        cells![
             r.seq,
             r.received_at,
             r.app_id,
@@ -54,6 +58,6 @@ pub fn run(config_path: Option<&Path>, cmd: Command) -> CliResult {
             r.event,
             r.status,
             r.detail.as_deref().unwrap_or("")
-        )
+        ]
     })
 }

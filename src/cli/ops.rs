@@ -91,7 +91,7 @@ pub fn backup(config_path: Option<&Path>, args: BackupArgs) -> CliResult {
 /// Streams `GET /api/v1/backup` into a temporary file, verifies it, then moves it into place.
 async fn download(remote: &Remote, file: &Path) -> Result<BackupInfo, CliError> {
     let mut resp = remote
-        .raw(reqwest::Method::GET, "/backup")
+        .raw(&crate::http::api::ops::BACKUP)
         .send()
         .await
         .map_err(|e| {

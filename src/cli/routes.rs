@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Subcommand};
 
-use super::args::{FilteredList, Table, TenantAccountFirst, print_source};
+use super::args::{Col, FilteredList, Table, TenantAccountFirst, cells, print_source};
 use super::manage::{Manage, with_manager};
 use super::{CliError, CliResult, load_config, print_json, print_or};
 use crate::render::TEMPLATE_KEYS;
@@ -90,7 +90,7 @@ pub struct RouteName {
 
 impl RouteName {
     /// The route's account, as [`account_of`] finds it.
-    async fn account(&self, m: &dyn Manage) -> Result<String, CliError> {
+    async fn account(&self, m: &Manage) -> Result<String, CliError> {
         account_of(m, &self.app, self.account.clone(), &self.name).await
     }
 }
@@ -203,20 +203,23 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
             let routes = with_manager(&config, async |m| {
                 m.routes(filter.app(), filter.account()).await
             })?;
-            let header = format!(
-                "{:<36}  {:<10}  {:<20}  {:<8}  {:<5}  EVENTS",
-                "NAME", "APP", "ACCOUNT", "ENABLED", "DESTS"
-            );
-            table.print(&routes, "no routes", Some(&header), |r| {
-                format!(
-                    "{:<36}  {:<10}  {:<20}  {:<8}  {:<5}  {}",
+            let cols = [
+                Col::text("NAME", 36),
+                Col::text("APP", 10),
+                Col::text("ACCOUNT", 20),
+                Col::text("ENABLED", 8),
+                Col::text("DESTS", 5),
+                Col::text("EVENTS", 0),
+            ];
+            table.columns(&routes, "no routes", &cols, |r| {
+                cells![
                     r.name,
                     r.app_id,
                     r.account_id,
                     r.enabled,
                     r.destinations.len(),
                     r.events.join(",")
-                )
+                ]
             })
         }
         RoutesCommand::Show { route: r, json } => {
@@ -404,7 +407,7 @@ pub fn run_templates(config_path: Option<&Path>, cmd: TemplatesCommand) -> CliRe
 /// The account of route `name`: the one given, else the only account of `app` with a route of
 /// that name, so a newcomer with one account need not look up its ID.
 async fn account_of(
-    m: &dyn Manage,
+    m: &Manage,
     app: &str,
     account: Option<String>,
     name: &str,

@@ -139,7 +139,7 @@ pub fn simulate(config_path: Option<&Path>, args: Args) -> CliResult {
 /// made, until each is settled (sent or failed) or the deadline passes. The relay stores an event
 /// before it answers, so the newest event of the account is the one just posted.
 async fn follow(
-    m: &dyn Manage,
+    m: &Manage,
     app: &str,
     account: &str,
     event: &str,

@@ -5,7 +5,7 @@ use std::path::Path;
 
 use clap::Subcommand;
 
-use super::args::{Table, Tenant};
+use super::args::{Col, Table, Tenant, cells};
 use super::manage::manage;
 use super::{CliError, CliResult};
 
@@ -35,19 +35,21 @@ pub fn run(config_path: Option<&Path>, cmd: SubscriptionsCommand) -> CliResult {
     manage(config_path, async |m, _| match cmd {
         SubscriptionsCommand::List { tenant, table } => {
             let list = m.subscriptions(&tenant.app, &tenant.account).await?;
-            let header = format!(
-                "{:<24}  {:<40}  {:<9}  {:<12}  NAME",
-                "ROUTE", "SUBSCRIBER", "ADDED BY", "STATE"
-            );
-            table.print(&list, "no member subscriptions", Some(&header), |s| {
-                format!(
-                    "{:<24}  {:<40}  {:<9}  {:<12}  {}",
+            let cols = [
+                Col::text("ROUTE", 24),
+                Col::text("SUBSCRIBER", 40),
+                Col::text("ADDED BY", 9),
+                Col::text("STATE", 12),
+                Col::text("NAME", 0),
+            ];
+            table.columns(&list, "no member subscriptions", &cols, |s| {
+                cells![
                     s.route,
                     s.target,
                     s.added_by,
                     s.state.as_deref().unwrap_or("active"),
                     s.name.as_deref().unwrap_or("-")
-                )
+                ]
             })
         }
         SubscriptionsCommand::Remove {

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use clap::Subcommand;
 
-use super::args::Table;
+use super::args::{Col, Table, cells};
 use super::manage::with_manager;
 use super::{CliError, CliResult, load_config, print_json};
 
@@ -55,21 +55,24 @@ pub fn run(config_path: Option<&Path>, cmd: TenantsCommand) -> CliResult {
     match cmd {
         TenantsCommand::List { app, table } => {
             let rows = with_manager(&config, async |m| m.tenants(app.as_deref()).await)?;
-            let header = format!(
-                "{:<12}  {:<24}  {:<22}  {:<20}  {:>6}  INSTALLED BY",
-                "APP", "ACCOUNT", "STATUS", "INSTALLED", "ROUTES"
-            );
+            let cols = [
+                Col::text("APP", 12),
+                Col::text("ACCOUNT", 24),
+                Col::text("STATUS", 22),
+                Col::text("INSTALLED", 20),
+                Col::num("ROUTES", 6),
+                Col::text("INSTALLED BY", 0),
+            ];
             let empty = "no tenants (installs appear here after the Zoom OAuth flow)";
-            table.print(&rows, empty, Some(&header), |r| {
-                format!(
-                    "{:<12}  {:<24}  {:<22}  {:<20}  {:>6}  {}",
+            table.columns(&rows, empty, &cols, |r| {
+                cells![
                     r.app_id,
                     r.account_id,
                     r.status,
                     r.installed_at,
                     r.routes,
                     r.installer_email.as_deref().unwrap_or(&r.installer_user_id)
-                )
+                ]
             })
         }
         TenantsCommand::Show { app, account, .. } => {

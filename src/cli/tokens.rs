@@ -35,7 +35,7 @@ pub fn run(config_path: Option<&Path>, cmd: TokensCommand) -> CliResult {
     manage(config_path, async |m, _| run_with(m, cmd).await)
 }
 
-async fn run_with(m: &dyn Manage, cmd: TokensCommand) -> CliResult {
+async fn run_with(m: &Manage, cmd: TokensCommand) -> CliResult {
     match cmd {
         TokensCommand::Create {
             tenant: Tenant { app, account },

@@ -1,29 +1,29 @@
 //! The REST API at `/api/v1` (DESIGN section 4).
 //!
-//! Every endpoint is one row of [`endpoints`]: method, path, who may call it, its parameters and
-//! schemas, and its handler. The router is built from that table and so is the OpenAPI 3.1 document
-//! at `/api/v1/openapi.json`, so the two cannot drift apart; the schemas come from the Rust types
-//! themselves (`schemars`).
+//! Every endpoint is one row of [`endpoints`]: its operation (method and path, named in
+//! [`ops`]), who may call it, its parameters and schemas, and its handler. The router is built from
+//! that table and so is the OpenAPI 3.1 document at `/api/v1/openapi.json`, so the two cannot drift
+//! apart; the schemas come from the Rust types themselves (`schemars`). The CLI's remote client
+//! calls the same named operations.
 //!
 //! Every handler takes a [`Principal`]: the operator sees every tenant, a tenant token or session only
 //! its own. Anything of another tenant answers 404, exactly like something that does not exist.
 
-/// One row of the endpoint table: `ep!(METHOD "/path", handler, Access, answer, [query Q,]
-/// [body T,] "summary")`. The method is written once and serves both the router (`on`) and the
-/// document; `body T` is the JSON request's schema.
+/// One row of the endpoint table: `ep!(OP, handler, Access, answer, [query Q,] [body T,]
+/// "summary")`, where `OP` names an operation of [`ops`]. Its method serves both the router and
+/// the document; `body T` is the JSON request's schema.
 macro_rules! ep {
-    ($m:ident $path:literal, $h:path, $access:ident, $answer:expr,
+    ($op:ident, $h:path, $access:ident, $answer:expr,
      $(query $q:expr,)? $(body $req:ty,)? $summary:literal) => {
-        $crate::http::api::Endpoint {
-            method: ::axum::http::Method::$m,
-            path: $path,
-            summary: $summary,
-            access: $crate::http::api::Access::$access,
-            query: ep!(@query $($q)?),
-            request: ep!(@body $($req)?),
-            answer: $answer,
-            handler: ::axum::routing::on(::axum::routing::MethodFilter::$m, $h),
-        }
+        $crate::http::api::Endpoint::new(
+            &$crate::http::api::ops::$op,
+            $summary,
+            $crate::http::api::Access::$access,
+            ep!(@query $($q)?),
+            ep!(@body $($req)?),
+            $answer,
+            $h,
+        )
     };
     (@query) => { &[] };
     (@query $q:expr) => { $q };
@@ -37,6 +37,7 @@ mod codes;
 mod deliveries;
 mod events;
 mod openapi;
+pub mod ops;
 mod organizers;
 mod own_bot;
 mod routes;
@@ -48,7 +49,7 @@ mod tokens;
 
 use axum::Router;
 use axum::http::Method;
-use axum::routing::MethodRouter;
+use axum::routing::{MethodFilter, MethodRouter};
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 
 use super::{ApiError, AppState};
@@ -139,6 +140,36 @@ pub struct Endpoint {
     handler: MethodRouter<AppState>,
 }
 
+impl Endpoint {
+    /// A row of the table; see [`ep!`], which names the arguments.
+    fn new<H, T>(
+        op: &ops::Op,
+        summary: &'static str,
+        access: Access,
+        query: &'static [Param],
+        request: Option<SchemaFn>,
+        answer: Answer,
+        handler: H,
+    ) -> Endpoint
+    where
+        H: axum::handler::Handler<T, AppState>,
+        T: 'static,
+    {
+        let filter = MethodFilter::try_from(op.method.clone())
+            .unwrap_or_else(|_| panic!("{} {} has no axum method filter", op.method, op.path));
+        Endpoint {
+            method: op.method.clone(),
+            path: op.path,
+            summary,
+            access,
+            query,
+            request,
+            answer,
+            handler: axum::routing::on(filter, handler),
+        }
+    }
+}
+
 const TENANT_Q: &[Param] = &[
     ("app", "Zoom app id (tenants: your own, implied)"),
     ("account", "Zoom account id (tenants: your own, implied)"),
@@ -173,104 +204,175 @@ const DELIVERIES_Q: &[Param] = &[
 pub fn endpoints() -> Vec<Endpoint> {
     use Answer::{Binary, NoContent};
     let mut all = vec![
-        ep!(GET "/openapi.json", openapi::serve, Public,
-            ok::<serde_json::Value>(), "This OpenAPI 3.1 document"),
-        ep!(GET "/tenants", tenants::list, Operator,
-            ok::<Vec<TenantView>>(), query &[("app", "only this app")],
-            "List installs (never shows tokens)"),
-        ep!(GET "/tenants/audit", tenants::audit, Operator,
-            ok::<Vec<AuditEntry>>(), "What uninstalls and removals deleted"),
-        ep!(GET "/tenants/{app}/{account}", tenants::show, Scoped,
-            ok::<TenantDetail>(), "One install with its routes and notices"),
-        ep!(DELETE "/tenants/{app}/{account}", tenants::remove, Operator,
-            ok::<RemoveReport>(), "Revoke and purge a tenant, as an uninstall does"),
-        ep!(GET "/events", list_events, Scoped,
+        ep!(
+            OPENAPI,
+            openapi::serve,
+            Public,
+            ok::<serde_json::Value>(),
+            "This OpenAPI 3.1 document"
+        ),
+        ep!(
+            LIST_TENANTS,
+            tenants::list,
+            Operator,
+            ok::<Vec<TenantView>>(),
+            query & [("app", "only this app")],
+            "List installs (never shows tokens)"
+        ),
+        ep!(
+            TENANT_AUDIT,
+            tenants::audit,
+            Operator,
+            ok::<Vec<AuditEntry>>(),
+            "What uninstalls and removals deleted"
+        ),
+        ep!(
+            GET_TENANT,
+            tenants::show,
+            Scoped,
+            ok::<TenantDetail>(),
+            "One install with its routes and notices"
+        ),
+        ep!(
+            REMOVE_TENANT,
+            tenants::remove,
+            Operator,
+            ok::<RemoveReport>(),
+            "Revoke and purge a tenant, as an uninstall does"
+        ),
+        ep!(LIST_EVENTS, list_events, Scoped,
             ok::<Vec<EventView>>(), query EVENTS_Q, "Events received from Zoom, newest first"),
-        ep!(GET "/routes", list_routes, Scoped, ok::<Vec<Route>>(), query TENANT_Q, "List routes"),
-        ep!(POST "/routes", add_route, Scoped, created::<Route>(), body Route, "Create a route"),
-        ep!(POST "/routes/import", import_routes, Scoped,
+        ep!(LIST_ROUTES, list_routes, Scoped, ok::<Vec<Route>>(), query TENANT_Q, "List routes"),
+        ep!(ADD_ROUTE, add_route, Scoped, created::<Route>(), body Route, "Create a route"),
+        ep!(IMPORT_ROUTES, import_routes, Scoped,
             ok::<ImportReport>(), body RouteDocument,
             "Upsert a route document; nothing is written unless every route is valid"),
-        ep!(POST "/routes/test", test_routes, Scoped,
+        ep!(TEST_ROUTES, test_routes, Scoped,
             ok::<TestReport>(), query TEST_Q, body serde_json::Value,
             "Dry run: which routes an event (Zoom's JSON body) fires and what each destination \
              would get"),
-        ep!(GET "/routes/{app}/{account}/{name}", get_route, Scoped, ok::<Route>(), "One route"),
-        ep!(PUT "/routes/{app}/{account}/{name}", replace_route, Scoped,
+        ep!(GET_ROUTE, get_route, Scoped, ok::<Route>(), "One route"),
+        ep!(REPLACE_ROUTE, replace_route, Scoped,
             ok::<Route>(), body Route, "Replace a route"),
-        ep!(DELETE "/routes/{app}/{account}/{name}", remove_route, Scoped,
-            NoContent, "Delete a route"),
-        ep!(POST "/routes/{app}/{account}/{name}/send-test", send_test, Scoped,
-            ok::<Vec<TestSent>>(), "Send a sample render of the route to each of its destinations"),
-        ep!(GET "/templates", list_templates, Scoped,
+        ep!(
+            REMOVE_ROUTE,
+            remove_route,
+            Scoped,
+            NoContent,
+            "Delete a route"
+        ),
+        ep!(
+            SEND_TEST,
+            send_test,
+            Scoped,
+            ok::<Vec<TestSent>>(),
+            "Send a sample render of the route to each of its destinations"
+        ),
+        ep!(LIST_TEMPLATES, list_templates, Scoped,
             ok::<Vec<TemplateInfo>>(), query TENANT_Q, "Template keys of a tenant, with overrides"),
-        ep!(GET "/templates/source", template_source, Scoped,
+        ep!(TEMPLATE_SOURCE, template_source, Scoped,
             ok::<TemplateSource>(), query SOURCE_Q,
             "A template's source (the tenant's override or the default)"),
-        ep!(POST "/templates/preview", preview_templates, Scoped,
+        ep!(PREVIEW_TEMPLATES, preview_templates, Scoped,
             ok::<Vec<PreviewItem>>(), body PreviewRequest,
             "Render every channel for a sample event with the current templates"),
-        ep!(PUT "/templates/{app}/{account}/{event}/{key}", set_template, Scoped,
+        ep!(SET_TEMPLATE, set_template, Scoped,
             NoContent, body TemplateSource,
             "Set a tenant template override (validated against sample events first)"),
-        ep!(DELETE "/templates/{app}/{account}/{event}/{key}", remove_template, Scoped,
-            NoContent, "Remove a tenant template override"),
-        ep!(GET "/deliveries", list_deliveries, Scoped,
+        ep!(
+            REMOVE_TEMPLATE,
+            remove_template,
+            Scoped,
+            NoContent,
+            "Remove a tenant template override"
+        ),
+        ep!(LIST_DELIVERIES, list_deliveries, Scoped,
             ok::<Vec<DeliveryView>>(), query DELIVERIES_Q,
             "Queued, failed (and optionally sent) deliveries, newest first"),
-        ep!(GET "/deliveries/{id}", get_delivery, Scoped,
-            ok::<DeliveryDetail>(), "One delivery with its message and attempt history"),
-        ep!(POST "/deliveries/{id}/retry", retry_delivery, Scoped,
-            ok::<ReplayReport>(), "Put a dead letter back in the queue"),
-        ep!(POST "/deliveries/replay", replay_deliveries, Scoped,
+        ep!(
+            GET_DELIVERY,
+            get_delivery,
+            Scoped,
+            ok::<DeliveryDetail>(),
+            "One delivery with its message and attempt history"
+        ),
+        ep!(
+            RETRY_DELIVERY,
+            retry_delivery,
+            Scoped,
+            ok::<ReplayReport>(),
+            "Put a dead letter back in the queue"
+        ),
+        ep!(REPLAY_DELIVERIES, replay_deliveries, Scoped,
             ok::<ReplayReport>(), body ReplayRequest, "Put back every dead letter since a time"),
-        ep!(GET "/notices", list_notices, Scoped,
+        ep!(LIST_NOTICES, list_notices, Scoped,
             ok::<Vec<Notice>>(), query TENANT_Q, "Problems organizers should know about"),
-        ep!(GET "/destinations/disabled", list_disabled, Scoped,
+        ep!(LIST_DISABLED, list_disabled, Scoped,
             ok::<Vec<DisabledTarget>>(), query TENANT_Q,
             "Destinations switched off after a permanent failure"),
-        ep!(POST "/destinations/enable", enable_destination, Scoped,
+        ep!(ENABLE_DESTINATION, enable_destination, Scoped,
             ok::<serde_json::Value>(), body EnableRequest, "Switch a disabled destination back on"),
-        ep!(GET "/subscriptions", list_subscriptions, Scoped,
+        ep!(LIST_SUBSCRIPTIONS, list_subscriptions, Scoped,
             ok::<Vec<Subscription>>(), query TENANT_Q,
             "Member subscriptions (Telegram chats and email addresses) of the tenant's routes"),
-        ep!(DELETE "/subscriptions/{app}/{account}/{route}/{target}", remove_subscription, Scoped,
-            NoContent, "Remove a member subscription"),
-        ep!(GET "/codes", codes::list, Scoped,
+        ep!(
+            REMOVE_SUBSCRIPTION,
+            remove_subscription,
+            Scoped,
+            NoContent,
+            "Remove a member subscription"
+        ),
+        ep!(LIST_CODES, codes::list, Scoped,
             ok::<Vec<CodeRecord>>(), query TENANT_Q,
             "Telegram bot codes (never the codes themselves)"),
-        ep!(POST "/codes", codes::create, Scoped,
+        ep!(CREATE_CODE, codes::create, Scoped,
             created::<CreatedCode>(), body CreateCode,
             "Create a subscribe, link or organizer code (shown once)"),
-        ep!(DELETE "/codes/{id}", codes::revoke, Scoped,
+        ep!(REVOKE_CODE, codes::revoke, Scoped,
             ok::<CodeRecord>(), query TENANT_Q, "Revoke a code"),
-        ep!(GET "/organizers", list_organizers, Scoped,
+        ep!(LIST_ORGANIZERS, list_organizers, Scoped,
             ok::<Vec<OrganizerLink>>(), query TENANT_Q,
             "Telegram users linked as organizers by an organizer code"),
-        ep!(DELETE "/organizers/{app}/{account}/{user_id}", remove_organizer, Scoped,
-            NoContent, "Remove an organizer (no more notices or organizer commands for them)"),
-        ep!(GET "/telegram/bot", own_bot::show, Scoped,
+        ep!(
+            REMOVE_ORGANIZER,
+            remove_organizer,
+            Scoped,
+            NoContent,
+            "Remove an organizer (no more notices or organizer commands for them)"
+        ),
+        ep!(GET_OWN_BOT, own_bot::show, Scoped,
             ok::<OwnBotView>(), query TENANT_Q,
             "The community's own Telegram bot: username, health, what still uses the shared bot"),
-        ep!(PUT "/telegram/bot", own_bot::connect, Scoped,
+        ep!(CONNECT_OWN_BOT, own_bot::connect, Scoped,
             ok::<OwnBotView>(), query TENANT_Q, body ConnectBot,
             "Connect the community's own bot by its @BotFather token (checked with getMe, stored \
              sealed, never shown)"),
-        ep!(DELETE "/telegram/bot", own_bot::remove, Scoped,
+        ep!(REMOVE_OWN_BOT, own_bot::remove, Scoped,
             NoContent, query TENANT_Q,
             "Disconnect the community's own bot; alerts fall back to the shared bot"),
-        ep!(POST "/telegram/bot/moved", own_bot::moved, Scoped,
+        ep!(OWN_BOT_MOVED, own_bot::moved, Scoped,
             ok::<MovedReport>(), query TENANT_Q,
             "Send members still on the shared bot one message pointing to the community's bot"),
-        ep!(GET "/tokens", list_tokens, Scoped,
+        ep!(LIST_TOKENS, list_tokens, Scoped,
             ok::<Vec<ApiToken>>(), query TENANT_Q,
             "Tenant API tokens (never the tokens themselves)"),
-        ep!(POST "/tokens", create_token, Scoped,
+        ep!(CREATE_TOKEN, create_token, Scoped,
             created::<CreatedToken>(), body CreateToken,
             "Create a tenant API token (shown once, stored hashed)"),
-        ep!(DELETE "/tokens/{id}", revoke_token, Scoped, NoContent, "Revoke a tenant API token"),
-        ep!(GET "/backup", backup, Operator,
-            Binary("application/octet-stream"), "The whole store as a backup file (stream)"),
+        ep!(
+            REVOKE_TOKEN,
+            revoke_token,
+            Scoped,
+            NoContent,
+            "Revoke a tenant API token"
+        ),
+        ep!(
+            BACKUP,
+            backup,
+            Operator,
+            Binary("application/octet-stream"),
+            "The whole store as a backup file (stream)"
+        ),
     ];
     all.extend(apps::endpoints());
     all

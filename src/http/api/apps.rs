@@ -80,25 +80,45 @@ pub(super) async fn revoke_invitation(
 /// The rows of the endpoint table for apps and invitations (see [`super::endpoints`]).
 pub(super) fn endpoints() -> Vec<Endpoint> {
     vec![
-        ep!(GET "/apps", list, Operator, ok::<Vec<AppView>>(),
-            "Zoom apps: the config's (read-only) and those added at run time; never secrets"),
-        ep!(POST "/apps", add, Operator, created::<AppView>(), body AddApp,
+        ep!(
+            LIST_APPS,
+            list,
+            Operator,
+            ok::<Vec<AppView>>(),
+            "Zoom apps: the config's (read-only) and those added at run time; never secrets"
+        ),
+        ep!(ADD_APP, add, Operator, created::<AppView>(), body AddApp,
             "Add a Zoom app; it serves webhooks and installs at once (secrets sealed at rest)"),
-        ep!(GET "/apps/{app_id}", show, Operator, ok::<AppView>(), "One Zoom app"),
-        ep!(PUT "/apps/{app_id}", update, Operator, ok::<AppView>(), body UpdateApp,
+        ep!(GET_APP, show, Operator, ok::<AppView>(), "One Zoom app"),
+        ep!(UPDATE_APP, update, Operator, ok::<AppView>(), body UpdateApp,
             "Change an added app; a new secret_token rotates it (the old one verifies for \
              overlap_secs)"),
-        ep!(DELETE "/apps/{app_id}", remove, Operator,
-            ok::<AppRemoveReport>(), query &[("confirm", "the app id again (required)")],
-            "Remove an added app and purge every account of it, as an uninstall does"),
-        ep!(POST "/app-invitations", invite, Operator,
+        ep!(
+            REMOVE_APP,
+            remove,
+            Operator,
+            ok::<AppRemoveReport>(),
+            query & [("confirm", "the app id again (required)")],
+            "Remove an added app and purge every account of it, as an uninstall does"
+        ),
+        ep!(INVITE_APP, invite, Operator,
             created::<CreatedInvite>(), body InviteRequest,
             "Invite a community to connect its own Zoom app (code shown once, single use, \
              expiring)"),
-        ep!(GET "/app-invitations", invitations, Operator, ok::<Vec<AppInvite>>(),
-            "App invitations, used or not (never the codes, which are kept hashed)"),
-        ep!(DELETE "/app-invitations/{id}", revoke_invitation, Operator, ok::<Vec<AppInvite>>(),
+        ep!(
+            LIST_APP_INVITATIONS,
+            invitations,
+            Operator,
+            ok::<Vec<AppInvite>>(),
+            "App invitations, used or not (never the codes, which are kept hashed)"
+        ),
+        ep!(
+            REVOKE_APP_INVITATION,
+            revoke_invitation,
+            Operator,
+            ok::<Vec<AppInvite>>(),
             "Withdraw open invitations whose id starts with {id} (6+ hex digits): their links \
-             expire now"),
+             expire now"
+        ),
     ]
 }
