@@ -13,11 +13,6 @@ use super::{Fail, Scope};
 use crate::http::auth::Principal;
 use crate::routing::FieldError;
 
-/// HTML-escapes `s` for text and double-quoted attribute values.
-pub fn e(s: &str) -> String {
-    crate::http::page::escape(s)
-}
-
 pub use crate::http::page::{q, seg};
 
 /// Which section of a tenant's console a page belongs to (the current nav item).
@@ -330,9 +325,9 @@ mod tests {
     }
 
     #[test]
-    fn e_escapes_markup_and_quotes() {
+    fn escape_escapes_markup_and_quotes() {
         assert_eq!(
-            e("<script>\"x\"&</script>"),
+            crate::http::page::escape("<script>\"x\"&</script>"),
             "&lt;script&gt;&quot;x&quot;&amp;&lt;/script&gt;"
         );
     }
@@ -348,10 +343,9 @@ mod tests {
             None,
             body.into_string().as_str(),
         );
-        let bytes =
-            futures_util::executor::block_on(axum::body::to_bytes(resp.into_body(), 1 << 20));
+        let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20).await;
         let out = String::from_utf8(bytes.unwrap().to_vec()).unwrap();
-        let escaped = e(hostile);
+        let escaped = crate::http::page::escape(hostile);
         assert!(!escaped.contains('\u{202E}'));
         assert!(!out.contains('\u{202E}'), "{out}");
         assert!(!out.contains("<script>x"), "{out}");
