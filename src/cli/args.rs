@@ -104,46 +104,43 @@ impl Table {
         Ok(())
     }
 
-    /// [`Table::print`] of a table with a heading per column: the headings and each row's
-    /// `cells` are laid out by the same `cols`, so a width is written once.
+    /// [`Table::print`] of a table with a heading per column, laid out by `layout`: the
+    /// columns as `HEADING<width` (text, padded on the right) or `HEADING>width` (a number, padded
+    /// on the left), separated by `|`, the last one without a width (it is not padded, so a long
+    /// value there does not push a row wider). The headings and each row's `cells` go through the
+    /// same layout, so a width is written once: `"ID>8|STATE<8|DETAIL"`.
     pub fn columns<T: Serialize>(
         &self,
         rows: &[T],
         empty: &str,
-        cols: &[Col],
+        layout: &str,
         cells: impl Fn(&T) -> Vec<String>,
     ) -> CliResult {
+        let cols: Vec<Col> = layout.split('|').map(Col::parse).collect();
         let heads: Vec<String> = cols.iter().map(|c| c.head.to_string()).collect();
-        let header = Col::line(cols, &heads);
-        self.print(rows, empty, Some(&header), |r| Col::line(cols, &cells(r)))
+        let header = Col::line(&cols, &heads);
+        self.print(rows, empty, Some(&header), |r| Col::line(&cols, &cells(r)))
     }
 }
 
-/// A column of a printed table: its heading, its width, and whether it is a number (aligned
-/// right). The last column is not padded, so a long value there does not push a row wider.
-pub struct Col {
-    head: &'static str,
+/// A column of a printed table (see [`Table::columns`]).
+struct Col<'a> {
+    head: &'a str,
     width: usize,
     right: bool,
 }
 
-impl Col {
-    /// Text, padded on the right to `width`.
-    pub const fn text(head: &'static str, width: usize) -> Col {
-        Col {
-            head,
-            width,
-            right: false,
-        }
-    }
-
-    /// A number, padded on the left to `width`.
-    pub const fn num(head: &'static str, width: usize) -> Col {
-        Col {
-            head,
-            width,
-            right: true,
-        }
+impl<'a> Col<'a> {
+    /// `HEADING<width`, `HEADING>width` or, for the last column, `HEADING`.
+    fn parse(spec: &'a str) -> Col<'a> {
+        let (head, width, right) = match spec.find(['<', '>']) {
+            Some(i) => (&spec[..i], &spec[i + 1..], &spec[i..=i] == ">"),
+            None => (spec, "0", false),
+        };
+        let width = width
+            .parse()
+            .unwrap_or_else(|_| panic!("bad column width in {spec:?}"));
+        Col { head, width, right }
     }
 
     /// One line of `cells` under `cols`, two spaces apart.
@@ -180,4 +177,18 @@ pub fn print_source(doc: Option<serde_json::Value>, source: &str) -> CliResult {
         println!();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Col;
+
+    #[test]
+    fn a_layout_pads_text_right_numbers_left_and_not_the_last_column() {
+        let cols: Vec<Col> = "ID>4|NAME<6|NOTE".split('|').map(Col::parse).collect();
+        let heads: Vec<String> = cols.iter().map(|c| c.head.to_string()).collect();
+        assert_eq!(Col::line(&cols, &heads), "  ID  NAME    NOTE");
+        let row = ["7", "ab", "a long note"].map(String::from);
+        assert_eq!(Col::line(&cols, &row), "   7  ab      a long note");
+    }
 }

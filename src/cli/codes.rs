@@ -4,7 +4,7 @@ use std::path::Path;
 
 use clap::{Subcommand, ValueEnum};
 
-use super::args::{Col, Filter, FilteredList, cells};
+use super::args::{Filter, FilteredList, cells};
 use super::manage::{Manage, manage};
 use super::{CliResult, print_or};
 use crate::service::codes::{self, CreateCode, CreatedCode};
@@ -98,16 +98,8 @@ async fn on(m: &Manage, config: &crate::config::Config, cmd: CodesCommand) -> Cl
         CodesCommand::List(FilteredList { filter, table }) => {
             let rows = m.codes(filter.app(), filter.account()).await?;
             let now = chrono::Utc::now().timestamp_millis();
-            let cols = [
-                Col::text("ID", 12),
-                Col::text("KIND", 9),
-                Col::text("STATE", 10),
-                Col::text("ACCOUNT", 20),
-                Col::text("ROUTE", 28),
-                Col::num("USES", 4),
-                Col::text("EXPIRES", 0),
-            ];
-            table.columns(&rows, "no codes", &cols, |r| {
+            let layout = "ID<12|KIND<9|STATE<10|ACCOUNT<20|ROUTE<28|USES>4|EXPIRES";
+            table.columns(&rows, "no codes", layout, |r| {
                 cells![
                     r.id,
                     r.kind.as_str(),

@@ -6,7 +6,7 @@ use clap::Subcommand;
 
 use clap::builder::PossibleValuesParser;
 
-use super::args::{Col, FilterAccountFirst, Table, TenantAccountFirst, cells};
+use super::args::{FilterAccountFirst, Table, TenantAccountFirst, cells};
 use super::manage::{Manage, manage};
 use super::{CliError, CliResult, when};
 use crate::routing::MEETING_EVENTS;
@@ -124,17 +124,8 @@ async fn deliveries_on(m: &Manage, cmd: DeliveriesCommand) -> CliResult {
                 limit: Some(limit),
             };
             let rows = m.deliveries(&q).await?;
-            let cols = [
-                Col::num("ID", 8),
-                Col::text("STATE", 8),
-                Col::text("EVENT", 16),
-                Col::text("ROUTE", 28),
-                Col::text("TARGET", 36),
-                Col::num("TRY", 3),
-                Col::text("WHEN", 16),
-                Col::text("DETAIL", 0),
-            ];
-            table.columns(&rows, nothing_listed(&q), &cols, |r| {
+            let layout = "ID>8|STATE<8|EVENT<16|ROUTE<28|TARGET<36|TRY>3|WHEN<16|DETAIL";
+            table.columns(&rows, nothing_listed(&q), layout, |r| {
                 cells![
                     r.id,
                     r.state,

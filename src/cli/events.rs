@@ -5,7 +5,7 @@ use std::path::Path;
 use clap::Subcommand;
 
 use super::CliResult;
-use super::args::{Col, Filter, Table, cells};
+use super::args::{Filter, Table, cells};
 use super::manage::manage;
 use crate::service::events::EventsQuery;
 
@@ -40,16 +40,8 @@ pub fn run(config_path: Option<&Path>, cmd: Command) -> CliResult {
         limit: Some(limit),
     };
     let rows = manage(config_path, async |m, _| m.events(&q).await)?;
-    let cols = [
-        Col::num("SEQ", 6),
-        Col::text("RECEIVED", 24),
-        Col::text("APP", 10),
-        Col::text("ACCOUNT", 22),
-        Col::text("EVENT", 18),
-        Col::text("STATUS", 10),
-        Col::text("DETAIL", 0),
-    ];
-    table.columns(&rows, "no events", &cols, |r| {
+    let layout = "SEQ>6|RECEIVED<24|APP<10|ACCOUNT<22|EVENT<18|STATUS<10|DETAIL";
+    table.columns(&rows, "no events", layout, |r| {
         cells![
             r.seq,
             r.received_at,

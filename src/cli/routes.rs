@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Subcommand};
 
-use super::args::{Col, FilteredList, Table, TenantAccountFirst, cells, print_source};
+use super::args::{FilteredList, Table, TenantAccountFirst, cells, print_source};
 use super::manage::{Manage, with_manager};
 use super::{CliError, CliResult, load_config, print_json, print_or};
 use crate::render::TEMPLATE_KEYS;
@@ -203,15 +203,8 @@ pub fn run_routes(config_path: Option<&Path>, cmd: RoutesCommand) -> CliResult {
             let routes = with_manager(&config, async |m| {
                 m.routes(filter.app(), filter.account()).await
             })?;
-            let cols = [
-                Col::text("NAME", 36),
-                Col::text("APP", 10),
-                Col::text("ACCOUNT", 20),
-                Col::text("ENABLED", 8),
-                Col::text("DESTS", 5),
-                Col::text("EVENTS", 0),
-            ];
-            table.columns(&routes, "no routes", &cols, |r| {
+            let layout = "NAME<36|APP<10|ACCOUNT<20|ENABLED<8|DESTS<5|EVENTS";
+            table.columns(&routes, "no routes", layout, |r| {
                 cells![
                     r.name,
                     r.app_id,

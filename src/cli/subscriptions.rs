@@ -5,7 +5,7 @@ use std::path::Path;
 
 use clap::Subcommand;
 
-use super::args::{Col, Table, Tenant, cells};
+use super::args::{Table, Tenant, cells};
 use super::manage::manage;
 use super::{CliError, CliResult};
 
@@ -35,14 +35,8 @@ pub fn run(config_path: Option<&Path>, cmd: SubscriptionsCommand) -> CliResult {
     manage(config_path, async |m, _| match cmd {
         SubscriptionsCommand::List { tenant, table } => {
             let list = m.subscriptions(&tenant.app, &tenant.account).await?;
-            let cols = [
-                Col::text("ROUTE", 24),
-                Col::text("SUBSCRIBER", 40),
-                Col::text("ADDED BY", 9),
-                Col::text("STATE", 12),
-                Col::text("NAME", 0),
-            ];
-            table.columns(&list, "no member subscriptions", &cols, |s| {
+            let layout = "ROUTE<24|SUBSCRIBER<40|ADDED BY<9|STATE<12|NAME";
+            table.columns(&list, "no member subscriptions", layout, |s| {
                 cells![
                     s.route,
                     s.target,

@@ -4,7 +4,7 @@ use std::path::Path;
 
 use clap::Subcommand;
 
-use super::args::{Col, Table, cells};
+use super::args::{Table, cells};
 use super::manage::with_manager;
 use super::{CliError, CliResult, load_config, print_json};
 
@@ -55,16 +55,9 @@ pub fn run(config_path: Option<&Path>, cmd: TenantsCommand) -> CliResult {
     match cmd {
         TenantsCommand::List { app, table } => {
             let rows = with_manager(&config, async |m| m.tenants(app.as_deref()).await)?;
-            let cols = [
-                Col::text("APP", 12),
-                Col::text("ACCOUNT", 24),
-                Col::text("STATUS", 22),
-                Col::text("INSTALLED", 20),
-                Col::num("ROUTES", 6),
-                Col::text("INSTALLED BY", 0),
-            ];
+            let layout = "APP<12|ACCOUNT<24|STATUS<22|INSTALLED<20|ROUTES>6|INSTALLED BY";
             let empty = "no tenants (installs appear here after the Zoom OAuth flow)";
-            table.columns(&rows, empty, &cols, |r| {
+            table.columns(&rows, empty, layout, |r| {
                 cells![
                     r.app_id,
                     r.account_id,

@@ -9,7 +9,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 use super::fragments::facts;
 use super::html::{csrf_field, flash, page, seg};
@@ -77,7 +77,7 @@ fn app_forms(id: &str, csrf: &str) -> Markup {
     let (tok, ov, rm) = (format!("tok-{id}"), format!("ov-{id}"), format!("rm-{id}"));
     html! {
         form method="post" action={ (base) "/rotate" } {
-            (PreEscaped(csrf_field(csrf)))
+            (csrf_field(csrf))
             label for=(tok) { "New Secret Token" }
             input id=(tok) name="secret_token" type="password" required autocomplete="off";
             label for=(ov) { "Seconds the old one still verifies" }
@@ -85,7 +85,7 @@ fn app_forms(id: &str, csrf: &str) -> Markup {
             button type="submit" { "Rotate" }
         }
         form method="post" action={ (base) "/remove" } {
-            (PreEscaped(csrf_field(csrf)))
+            (csrf_field(csrf))
             label for=(rm) {
                 "Type " code { (id) } " to remove the app and purge all its accounts"
             }
@@ -95,19 +95,18 @@ fn app_forms(id: &str, csrf: &str) -> Markup {
     }
 }
 
-async fn list_page(st: &AppState, p: &Principal, note: Option<String>) -> Result<Response, Fail> {
+async fn list_page(st: &AppState, p: &Principal, note: Option<Markup>) -> Result<Response, Fail> {
     let csrf = p.csrf().unwrap_or("");
     let apps = apps::list(&call::operator(st)).await?;
     let body = html! {
-        // `note` is a flash line from html.rs, escaped there.
-        @if let Some(n) = note { (PreEscaped(n)) }
+        @if let Some(n) = note { (n) }
         h2 { "Invite a community" }
         p {
             "The link opens a guided page where the community connects its own Zoom app. It works \
              once and expires."
         }
         form method="post" action="/console/apps/invite" {
-            (PreEscaped(csrf_field(csrf)))
+            (csrf_field(csrf))
             label for="inv-name" { "Whose app (optional)" }
             input id="inv-name" name="name";
             label for="inv-id" { "App id (optional)" }
@@ -121,7 +120,7 @@ async fn list_page(st: &AppState, p: &Principal, note: Option<String>) -> Result
              stored encrypted and never shown again."
         }
         form method="post" action="/console/apps/add" {
-            (PreEscaped(csrf_field(csrf)))
+            (csrf_field(csrf))
             label for="add-id" { "App id (part of the webhook URL)" }
             input id="add-id" name="id" required;
             label for="add-name" { "Whose app (optional)" }
@@ -139,13 +138,7 @@ async fn list_page(st: &AppState, p: &Principal, note: Option<String>) -> Result
             @for a in &apps { (app_card(a, csrf)) }
         }
     };
-    Ok(page(
-        StatusCode::OK,
-        "Zoom apps",
-        Some(p),
-        None,
-        &body.into_string(),
-    ))
+    Ok(page(StatusCode::OK, "Zoom apps", Some(p), None, body))
 }
 
 pub async fn list(State(st): State<AppState>, Operator(p): Operator) -> Result<Response, Fail> {

@@ -6,10 +6,10 @@ use std::collections::BTreeSet;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::html::{Section, button_form_m, options_m, page, seg, shown_m, titled_section};
+use super::html::{Section, button_form, options, page, seg, shown, titled_section};
 use super::{Fail, Posted, Scope, field, signed_in, tenant_url, words};
 use crate::http::AppState;
 use crate::http::call;
@@ -69,19 +69,13 @@ pub async fn home(State(st): State<AppState>, headers: HeaderMap) -> Result<Resp
         h2 { "Open an account" }
         form method="get" action="/console/go" {
             label for="go-app" { "Zoom app" }
-            select id="go-app" name="app" { (options_m(&apps, None)) }
+            select id="go-app" name="app" { (options(&apps, None)) }
             label for="go-account" { "Zoom account id" }
             input id="go-account" name="account" required autocomplete="off";
             button type="submit" { "Open" }
         }
     };
-    Ok(page(
-        StatusCode::OK,
-        "Accounts",
-        Some(&p),
-        None,
-        &body.into_string(),
-    ))
+    Ok(page(StatusCode::OK, "Accounts", Some(&p), None, body))
 }
 
 /// An account of the operator's list: a link to its dashboard, and its app.
@@ -119,7 +113,7 @@ fn status_badge(status: &str) -> Markup {
 /// An account's dashboard.
 pub async fn show(State(st): State<AppState>, sc: Scope) -> Result<Response, Fail> {
     let body = dashboard_body(&st, &sc).await?;
-    shown_m(&sc, Section::Dashboard, "Dashboard", body)
+    shown(&sc, Section::Dashboard, "Dashboard", body)
 }
 
 async fn dashboard_body(st: &AppState, sc: &Scope) -> Result<Markup, Fail> {
@@ -190,7 +184,7 @@ async fn dashboard_body(st: &AppState, sc: &Scope) -> Result<Markup, Fail> {
         problems.push(html! {
             (words::destination_named(&d.target, &names)) " is turned off: "
             (words::sentence(&d.reason)) " "
-            (button_form_m(
+            (button_form(
                 &sc.url("/destinations/enable"),
                 sc.csrf(),
                 "Enable again",
@@ -335,8 +329,7 @@ fn install_section(tenant: Option<&tenants::TenantView>, oauth_app: bool) -> Mar
                 dt { "Installed by" }
                 dd { (t.installer_email.as_deref().unwrap_or(&t.installer_user_id)) }
                 dt { "Installed" }
-                // A `<time>` element whose values words::time escapes.
-                dd { (PreEscaped(words::time(&t.installed_at))) }
+                dd { (words::time(&t.installed_at)) }
             }
         } @else if oauth_app {
             p { span class="badge bad" { "not installed" } }
@@ -362,8 +355,7 @@ fn traffic_section(sc: &Scope, t: &Traffic) -> Markup {
             dd {
                 @if let Some(ev) = t.last {
                     (words::event(&ev.event)) " "
-                    // A `<time>` element whose values words::time escapes.
-                    (PreEscaped(words::time(&ev.received_at))) ", "
+                        (words::time(&ev.received_at)) ", "
                     (words::event_status(&ev.status))
                 } @else {
                     "none yet"

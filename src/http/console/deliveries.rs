@@ -6,7 +6,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 use super::fragments::{col_heads, facts, route_select, table_region};
 use super::html::{Section, button_form, csrf_field, error_summary, flash, shown, tenant_page};
@@ -65,7 +65,7 @@ pub async fn list(
         )
     });
     let b = html! {
-        @if let Some(n) = requeued { (PreEscaped(flash(&n))) }
+        @if let Some(n) = requeued { (flash(&n)) }
         form method="get" action=(sc.url("/deliveries")) class="row" {
             (route_select("f-route", "Route", "(all)", &routes, route.as_deref()))
             div class="check" {
@@ -87,7 +87,7 @@ pub async fn list(
         }
         (replay_form(&sc, &routes, &[]))
     };
-    shown(&sc, Section::Deliveries, "Delivery log", &b.into_string())
+    shown(&sc, Section::Deliveries, "Delivery log", b)
 }
 
 /// A delivery's state as a badge, in words.
@@ -115,7 +115,7 @@ fn delivery_row(
             td data-label="What" { (words::what(&r.event, r.test)) }
             td data-label="Route" { (r.route) }
             td data-label="To" { (words::destination_named(&r.target, names)) }
-            td data-label="When" { (words::time_tag(&r.at)) }
+            td data-label="When" { (words::time(&r.at)) }
             td data-label="Reason" { (r.detail.as_deref().unwrap_or("")) }
             td {
                 @if r.state == "dead" {
@@ -132,7 +132,7 @@ fn delivery_row(
 
 fn retry_button(sc: &Scope, id: u64) -> Markup {
     let action = sc.url(&format!("/deliveries/{id}/retry"));
-    PreEscaped(button_form(&action, sc.csrf(), "Retry", &[]))
+    button_form(&action, sc.csrf(), "Retry", &[])
 }
 
 /// The newest events at a glance, one line each: what happened, and each destination's outcome
@@ -170,7 +170,7 @@ fn per_event(
                     @let g = &groups[key];
                     li {
                         strong { (words::what(&g[0].event, g[0].test)) } ", " (g[0].route) " · "
-                        (words::time_tag(&g[0].at)) ": "
+                        (words::time(&g[0].at)) ": "
                         @for (i, r) in g.iter().enumerate() {
                             @if i > 0 { "; " }
                             (outcome(r, names))
@@ -204,13 +204,13 @@ fn replay_form(sc: &super::Scope, routes: &[String], errs: &[FieldError]) -> Mar
     html! {
         section aria-labelledby="replay-h" {
             h2 id="replay-h" { "Replay failures" }
-            (PreEscaped(error_summary(errs)))
+            (error_summary(errs))
             p {
                 "Queue again every failed delivery that failed since a time, e.g. after fixing a \
                  destination."
             }
             form method="post" action=(sc.url("/deliveries/replay")) {
-                (PreEscaped(csrf_field(sc.csrf())))
+                (csrf_field(sc.csrf()))
                 div class="field" {
                     label for="since" { "Since" }
                     p class="hint" id="since-hint" {
@@ -251,7 +251,7 @@ pub async fn replay(
                 Section::Deliveries,
                 StatusCode::BAD_REQUEST,
                 "Delivery log",
-                &replay_form(&sc, &routes, &errs).into_string(),
+                replay_form(&sc, &routes, &errs),
             ))
         }
         Err(e) => Err(e.into()),
@@ -302,7 +302,7 @@ pub async fn show(
             ("Route", html! { (v.route) }),
             ("To", html! { (words::destination_named(&v.target, &names)) }),
             ("Attempts", html! { (v.attempts) }),
-            ("When", words::time_tag(&v.at)),
+            ("When", words::time(&v.at)),
             ("Reason or last result", html! { (v.detail.as_deref().unwrap_or("")) }),
         ]))
         @if v.state == "dead" { (retry_button(&sc, id)) }
@@ -321,19 +321,14 @@ pub async fn show(
         pre tabindex="0" { (text) }
         p { a href=(sc.url("/deliveries")) { "Back to the delivery log" } }
     };
-    shown(
-        &sc,
-        Section::Deliveries,
-        &format!("Delivery {id}"),
-        &b.into_string(),
-    )
+    shown(&sc, Section::Deliveries, &format!("Delivery {id}"), b)
 }
 
 fn attempt_row(a: &deliveries::AttemptView) -> Markup {
     html! {
         tr {
             td { (a.attempt) }
-            td { (words::time_tag(&a.at)) }
+            td { (words::time(&a.at)) }
             td { (a.outcome) }
             td { @if let Some(s) = a.status { (s) } }
             td { (a.latency_ms) " ms" }

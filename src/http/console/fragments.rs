@@ -1,7 +1,7 @@
 //! Small pieces of markup that several console pages repeat, each written once: a list of a
 //! field's errors, a facts list, a scrollable table, a route picker. Values are escaped by maud.
 
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 use super::html::options;
 use crate::routing::FieldError;
@@ -66,7 +66,7 @@ pub fn route_select(
             select id=(id) name="route" {
                 option value="" { (none) }
                 // Safe: `options` escapes every value.
-                (PreEscaped(options(routes, selected)))
+                (options(routes, selected))
             }
         }
     }

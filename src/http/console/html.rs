@@ -1,13 +1,13 @@
 //! The console's page frame and small HTML helpers, as maud templates. maud escapes every value it
 //! interpolates, and the frame drops hidden bidi controls from the whole page
 //! ([`crate::http::page::document`]). A URL path segment goes through [`seg`] first.
-//!
-//! The helpers that return `String` serve pages that still hand their body over as a string; the
-//! `_m` variants beside them return [`Markup`] for pages written with `html!`.
+//! Every helper returns [`Markup`], and every page body is `Markup`: no page is assembled from
+//! strings, so nothing reaches a page without passing maud's escaping or a `PreEscaped` that says
+//! why it is safe.
 
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{DOCTYPE, Markup, html};
 
 use super::{Fail, Scope};
 use crate::http::auth::Principal;
@@ -33,7 +33,7 @@ pub fn tenant_page(
     section: Section,
     status: StatusCode,
     title: &str,
-    body: &str,
+    body: Markup,
 ) -> Response {
     page(
         status,
@@ -45,22 +45,12 @@ pub fn tenant_page(
 }
 
 /// [`tenant_page`] with 200, as a page handler's answer: most pages end with it.
-pub fn shown(sc: &Scope, section: Section, title: &str, body: &str) -> Result<Response, Fail> {
+pub fn shown(sc: &Scope, section: Section, title: &str, body: Markup) -> Result<Response, Fail> {
     Ok(tenant_page(sc, section, StatusCode::OK, title, body))
 }
 
-/// [`shown`] for a body written with `html!`.
-pub fn shown_m(sc: &Scope, section: Section, title: &str, body: Markup) -> Result<Response, Fail> {
-    shown(sc, section, title, &body.into_string())
-}
-
-/// `<option>`s of a select, with `selected` marked.
-pub fn options(values: &[String], selected: Option<&str>) -> String {
-    options_m(values, selected).into_string()
-}
-
 /// [`options`] for a template.
-pub fn options_m<S: AsRef<str>>(values: &[S], selected: Option<&str>) -> Markup {
+pub fn options<S: AsRef<str>>(values: &[S], selected: Option<&str>) -> Markup {
     html! {
         @for v in values {
             @let v = v.as_ref();
@@ -75,7 +65,7 @@ pub fn page(
     title: &str,
     principal: Option<&Principal>,
     scope: Option<(&Scope, Section)>,
-    body: &str,
+    body: Markup,
 ) -> Response {
     let csrf = principal.and_then(Principal::csrf).unwrap_or("");
     let html = html! {
@@ -100,8 +90,7 @@ pub fn page(
                 }
                 main id="main" {
                     h1 { (title) }
-                    // The caller's markup, built with every value escaped (see above).
-                    (PreEscaped(body))
+                    (body)
                 }
             }
         }
@@ -117,7 +106,7 @@ fn top_bar(principal: Option<&Principal>, csrf: &str) -> Markup {
             @if let Some(p) = principal {
                 span class="who" { (who(p)) }
                 form method="post" action="/console/logout" class="inline" {
-                    (csrf_field_m(csrf))
+                    (csrf_field(csrf))
                     button type="submit" class="link" { "Sign out" }
                 }
             }
@@ -172,29 +161,19 @@ pub fn message_page(status: StatusCode, title: &str, message: &str) -> Response 
         p { (message) }
         p { a href="/console" { "Back to the console" } }
     };
-    page(status, title, None, None, &body.into_string())
+    page(status, title, None, None, body)
 }
 
 /// The hidden CSRF field every console form carries.
-pub fn csrf_field(csrf: &str) -> String {
-    csrf_field_m(csrf).into_string()
-}
-
-/// [`csrf_field`] for a template.
-pub fn csrf_field_m(csrf: &str) -> Markup {
+pub fn csrf_field(csrf: &str) -> Markup {
     html! { input type="hidden" name="csrf" value=(csrf); }
 }
 
 /// A POST form with one button (Retry, Remove, ...).
-pub fn button_form(action: &str, csrf: &str, label: &str, hidden: &[(&str, &str)]) -> String {
-    button_form_m(action, csrf, label, hidden).into_string()
-}
-
-/// [`button_form`] for a template.
-pub fn button_form_m(action: &str, csrf: &str, label: &str, hidden: &[(&str, &str)]) -> Markup {
+pub fn button_form(action: &str, csrf: &str, label: &str, hidden: &[(&str, &str)]) -> Markup {
     html! {
         form method="post" action=(action) class="inline" {
-            (csrf_field_m(csrf))
+            (csrf_field(csrf))
             @for (name, value) in hidden {
                 input type="hidden" name=(name) value=(value);
             }
@@ -204,18 +183,8 @@ pub fn button_form_m(action: &str, csrf: &str, label: &str, hidden: &[(&str, &st
 }
 
 /// Validation errors for the field `path` (and its sub-fields), as an element the input names with
-/// `aria-describedby`; empty when there is no error.
-// Kept for the pages that still build strings (none uses it at the moment); those in `html!` use
-// `field_errors_m`.
-#[allow(dead_code)]
-pub fn field_errors(errs: &[FieldError], path: &str, id: &str) -> String {
-    field_errors_m(errs, path, id)
-        .map(Markup::into_string)
-        .unwrap_or_default()
-}
-
-/// [`field_errors`] for a template: `None` when the field has no error.
-pub fn field_errors_m(errs: &[FieldError], path: &str, id: &str) -> Option<Markup> {
+/// `aria-describedby`; `None` when the field has no error.
+pub fn field_errors(errs: &[FieldError], path: &str, id: &str) -> Option<Markup> {
     let mine: Vec<&FieldError> = errs
         .iter()
         .filter(|f| {
@@ -242,12 +211,7 @@ pub fn error_list(errs: &[&FieldError], id: &str) -> Option<Markup> {
 }
 
 /// An error summary at the top of a form, announced to screen readers.
-pub fn error_summary(errs: &[FieldError]) -> String {
-    error_summary_m(errs).into_string()
-}
-
-/// [`error_summary`] for a template.
-pub fn error_summary_m(errs: &[FieldError]) -> Markup {
+pub fn error_summary(errs: &[FieldError]) -> Markup {
     html! {
         @if !errs.is_empty() {
             div class="error-summary" role="alert" {
@@ -304,12 +268,7 @@ pub fn titled_section(id: &str, title: &str, body: Markup) -> Markup {
 }
 
 /// A notice line (`role="status"`) for a done action.
-pub fn flash(text: &str) -> String {
-    flash_m(text).into_string()
-}
-
-/// [`flash`] for a template.
-pub fn flash_m(text: &str) -> Markup {
+pub fn flash(text: &str) -> Markup {
     html! { p class="flash" role="status" { (text) } }
 }
 
@@ -336,13 +295,7 @@ mod tests {
     async fn a_console_page_escapes_values_and_drops_hidden_controls() {
         let hostile = "\"><script>x</script>\u{202E}gnp.exe";
         let body = html! { a title=(hostile) { (hostile) } };
-        let resp = page(
-            StatusCode::OK,
-            hostile,
-            None,
-            None,
-            body.into_string().as_str(),
-        );
+        let resp = page(StatusCode::OK, hostile, None, None, body);
         let bytes = axum::body::to_bytes(resp.into_body(), 1 << 20).await;
         let out = String::from_utf8(bytes.unwrap().to_vec()).unwrap();
         let escaped = crate::http::page::escape(hostile);
@@ -358,7 +311,7 @@ mod tests {
     #[test]
     fn button_form_carries_csrf_and_hidden_fields() {
         assert_eq!(
-            button_form("/x?a=1&b=2", "tok\"", "Remove <it>", &[("route", "a\"b")]),
+            button_form("/x?a=1&b=2", "tok\"", "Remove <it>", &[("route", "a\"b")]).into_string(),
             "<form method=\"post\" action=\"/x?a=1&amp;b=2\" class=\"inline\">\
              <input type=\"hidden\" name=\"csrf\" value=\"tok&quot;\">\
              <input type=\"hidden\" name=\"route\" value=\"a&quot;b\">\
@@ -379,18 +332,18 @@ mod tests {
             },
         ];
         assert_eq!(
-            field_errors(&errs, "destinations[0]", "d0-err"),
-            "<ul class=\"field-error\" id=\"d0-err\"><li>bad &lt;url&gt;</li></ul>"
+            field_errors(&errs, "destinations[0]", "d0-err").map(Markup::into_string),
+            Some("<ul class=\"field-error\" id=\"d0-err\"><li>bad &lt;url&gt;</li></ul>".into())
         );
-        assert_eq!(field_errors(&errs, "name", "name-err"), "");
-        assert_eq!(error_summary(&[]), "");
+        assert!(field_errors(&errs, "name", "name-err").is_none());
+        assert_eq!(error_summary(&[]).into_string(), "");
     }
 
     #[test]
     fn options_mark_the_selected_one() {
         let values = ["UTC".to_string(), "Europe/Berlin".to_string()];
         assert_eq!(
-            options(&values, Some("Europe/Berlin")),
+            options(&values, Some("Europe/Berlin")).into_string(),
             "<option value=\"UTC\">UTC</option>\
              <option value=\"Europe/Berlin\" selected>Europe/Berlin</option>"
         );

@@ -31,7 +31,7 @@ pub(super) fn qr_svg(url: &str) -> Option<String> {
 }
 
 /// The share block of one join link: the link with a copy button, its QR code and a short text.
-pub(super) fn share(route: &str, url: &str, id: &str) -> Markup {
+pub(super) fn share_block(route: &str, url: &str, id: &str) -> Markup {
     let text = format!("Want a message when \"{route}\" starts on Zoom? Sign up here: {url}");
     let (link_id, text_id) = (format!("join-{id}"), format!("text-{id}"));
     html! {
@@ -52,11 +52,6 @@ pub(super) fn share(route: &str, url: &str, id: &str) -> Markup {
             }
         }
     }
-}
-
-/// [`share`] as a string, for the pages still assembled as strings.
-pub(super) fn share_block(route: &str, url: &str, id: &str) -> String {
-    share(route, url, id).into_string()
 }
 
 pub async fn show(
@@ -94,13 +89,13 @@ pub async fn show(
              you revoke its code."
         }
         @for l in &links {
-            (share(&route.name, &l.url, &l.id))
-            (PreEscaped(button_form(
+            (share_block(&route.name, &l.url, &l.id))
+            (button_form(
                 &format!("{route_url}/codes/revoke"),
                 sc.csrf(),
                 "Stop this link",
                 &[("id", &l.id)],
-            )))
+            ))
             p class="hint" {
                 "Stopping it makes the link and its code useless; members who joined keep their \
                  alerts. You can make a new link afterwards."
@@ -108,12 +103,12 @@ pub async fn show(
         }
         @if links.is_empty() {
             @if can_join {
-                (PreEscaped(button_form(
+                (button_form(
                     &format!("{route_url}/codes"),
                     sc.csrf(),
                     "Make a join link",
                     &[("kind", "subscribe")],
-                )))
+                ))
             } @else {
                 p {
                     "Members cannot join by themselves yet: the relay has neither a Telegram bot \
@@ -127,7 +122,7 @@ pub async fn show(
         &sc,
         Section::Routes,
         &format!("Members of {}", route.name),
-        &b.into_string(),
+        b,
     )
 }
 

@@ -68,7 +68,7 @@ fn login_page(st: &AppState, status: StatusCode, error: Option<&str>) -> Respons
             }
         }
     };
-    page(status, "Sign in", None, None, &body.into_string())
+    page(status, "Sign in", None, None, body)
 }
 
 #[derive(Deserialize)]

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use secrecy::SecretString;
 
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 use super::html::{Section, button_form, csrf_field, shown};
 use super::{Fail, Posted, Scope, field};
@@ -36,7 +36,7 @@ fn steps() -> Markup {
 fn connect_form(sc: &super::Scope, label: &str) -> Markup {
     html! {
         form method="post" action=(sc.url("/bot")) {
-            (PreEscaped(csrf_field(sc.csrf())))
+            (csrf_field(sc.csrf()))
             label for="bot-token" { "Bot token from @BotFather" }
             input id="bot-token" name="token" type="password" autocomplete="off" required;
             button type="submit" { (label) }
@@ -90,7 +90,7 @@ fn connected(sc: &super::Scope, v: &own_bots::OwnBotView) -> Markup {
                     "Send each of them one message, through the shared bot, saying where your \
                      alerts are now:"
                 }
-                (PreEscaped(button_form(&sc.url("/bot/moved"), sc.csrf(), "Send the moving message", &[])))
+                (button_form(&sc.url("/bot/moved"), sc.csrf(), "Send the moving message", &[]))
             }
             @for g in groups {
                 p {
@@ -104,7 +104,7 @@ fn connected(sc: &super::Scope, v: &own_bots::OwnBotView) -> Markup {
         (connect_form(sc, "Connect again"))
         h2 { "Disconnect" }
         p { "Alerts go through the shared bot again." }
-        (PreEscaped(button_form(&sc.url("/bot/remove"), sc.csrf(), "Disconnect the bot", &[])))
+        (button_form(&sc.url("/bot/remove"), sc.csrf(), "Disconnect the bot", &[]))
     }
 }
 
@@ -115,7 +115,7 @@ pub async fn show(State(st): State<AppState>, sc: Scope) -> Result<Response, Fai
         Err(other) => return Err(other.into()),
         Ok(v) => connected(&sc, &v),
     };
-    shown(&sc, Section::Bot, "Telegram bot", &b.into_string())
+    shown(&sc, Section::Bot, "Telegram bot", b)
 }
 
 pub async fn connect(

@@ -5,8 +5,8 @@ use axum::response::Response;
 use maud::{Markup, html};
 
 use super::html::{
-    Section, button_form_m, csrf_field_m, error_list, error_summary_m, field_errors_m, flash_m,
-    page, q, titled_section,
+    Section, button_form, csrf_field, error_list, error_summary, field_errors, flash, page, q,
+    titled_section,
 };
 use super::{Scope, words};
 use crate::http::AppState;
@@ -116,7 +116,7 @@ fn text_input(
     takes: Takes,
     errs: &[FieldError],
 ) -> Markup {
-    let errors = field_errors_m(errs, ids.path, &format!("{}-err", ids.id));
+    let errors = field_errors(errs, ids.path, &format!("{}-err", ids.id));
     let invalid = errors.is_some();
     let (kind, mode, autocomplete) = takes.attrs();
     let input = html! {
@@ -160,11 +160,11 @@ pub(super) fn editor(
     };
     let body = html! {
         @if let Some(note) = note {
-            (flash_m(note))
+            (flash(note))
         }
-        (error_summary_m(errs))
+        (error_summary(errs))
         form method="post" action=(action) class="editor" novalidate {
-            (csrf_field_m(sc.csrf()))
+            (csrf_field(sc.csrf()))
             (text_input(
                 Ids::of("name"),
                 "Name",
@@ -198,13 +198,13 @@ pub(super) fn editor(
         &title,
         Some(&sc.principal),
         Some((sc, Section::Routes)),
-        &body.into_string(),
+        body,
     )
 }
 
 fn description_field(r: &Route, errs: &[FieldError]) -> Markup {
     let hint = "A sentence or two for the join page, e.g. “Tuesday evening meetup in Leeds”.";
-    let errors = field_errors_m(errs, "description", "description-err");
+    let errors = field_errors(errs, "description", "description-err");
     let textarea = html! {
         textarea id="description" name="description" rows="2" maxlength="500"
             aria-describedby=[described_by("description", hint, errors.is_some())] {
@@ -221,7 +221,7 @@ fn description_field(r: &Route, errs: &[FieldError]) -> Markup {
 }
 
 fn events_fieldset(r: &Route, errs: &[FieldError]) -> Markup {
-    let errors = field_errors_m(errs, "events", "events-err");
+    let errors = field_errors(errs, "events", "events-err");
     html! {
         fieldset class=(if errors.is_some() { "field invalid" } else { "field" }) {
             legend { "Send a message when" }
@@ -344,7 +344,7 @@ fn language_select(current: Option<&str>, errs: &[FieldError]) -> Markup {
             }
         }
     };
-    let errors = field_errors_m(errs, "locale", "locale-err");
+    let errors = field_errors(errs, "locale", "locale-err");
     field_row("locale", "Language", hint, errors.as_ref(), select)
 }
 
@@ -624,7 +624,7 @@ fn route_actions(st: &AppState, sc: &Scope, r: &Route, name: &str) -> Markup {
             "Send a sample of this route's first event to every destination now, through the real \
              delivery queue."
         }
-        (button_form_m(&format!("{base}/test"), sc.csrf(), "Send test", &[]))
+        (button_form(&format!("{base}/test"), sc.csrf(), "Send test", &[]))
         p {
             a href=(sc.url(&format!("/templates?route={}", q(name)))) {
                 "Edit this route's messages with a live preview"
@@ -674,7 +674,7 @@ fn bot_codes(sc: &Scope, r: &Route, base: &str) -> Markup {
                 appears above as a destination."
             }
         }
-        (button_form_m(&codes, sc.csrf(), "Create a subscribe code", &[("kind", "subscribe")]))
-        (button_form_m(&codes, sc.csrf(), "Create a link code", &[("kind", "link")]))
+        (button_form(&codes, sc.csrf(), "Create a subscribe code", &[("kind", "subscribe")]))
+        (button_form(&codes, sc.csrf(), "Create a link code", &[("kind", "link")]))
     }
 }

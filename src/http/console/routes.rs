@@ -9,10 +9,10 @@
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 use serde::Deserialize;
 
-use super::html::{Section, button_form_m, flash_m, q, shown_m};
+use super::html::{Section, button_form, flash, q, shown};
 use super::route_editor::editor;
 use super::route_form::{parse_route, secret_note};
 use super::{Fail, Posted, Scope, field, words};
@@ -47,7 +47,7 @@ pub async fn list(State(st): State<AppState>, sc: Scope) -> Result<Response, Fai
             }
         }
     };
-    shown_m(&sc, Section::Routes, "Routes", body)
+    shown(&sc, Section::Routes, "Routes", body)
 }
 
 /// What the routes list says about the tenant's destinations: the ones that need the organizer
@@ -132,7 +132,7 @@ fn destination_item(sc: &Scope, key: &str, health: &Health) -> Markup {
         @if let Some(reason) = health.disabled.get(key) {
             // The way out right where the problem shows, back to this list afterwards.
             " " span class="warn" { "⚠ turned off: " (reason) } " "
-            (button_form_m(
+            (button_form(
                 &sc.url("/destinations/enable"),
                 sc.csrf(),
                 "Enable again",
@@ -323,7 +323,7 @@ pub async fn confirm_delete(
             }
             ". This cannot be undone."
         }
-        (button_form_m(
+        (button_form(
             &sc.route_url(&name, "/delete"),
             sc.csrf(),
             "Yes, delete this route",
@@ -331,7 +331,7 @@ pub async fn confirm_delete(
         ))
         p { a href=(sc.route_url(&name, "")) { "No, keep it" } }
     };
-    shown_m(
+    shown(
         &sc,
         Section::Routes,
         &format!("Delete {}?", route.name),
@@ -375,7 +375,7 @@ pub async fn send_test(
         .send_test(&sc.app, &sc.account, &name)
         .await?;
     let body = html! {
-        (flash_m(&format!(
+        (flash(&format!(
             "Test queued for {}.",
             words::count(sent.len(), "destination", "destinations")
         )))
@@ -390,7 +390,7 @@ pub async fn send_test(
             a href=(sc.route_url(&name, "")) { "Back to the route" }
         }
     };
-    shown_m(&sc, Section::Routes, "Test sent", body)
+    shown(&sc, Section::Routes, "Test sent", body)
 }
 
 pub async fn create_code(
@@ -442,8 +442,7 @@ pub async fn create_code(
         }
         p { (how) }
         @if let Some(join) = &created.join_url {
-            // Markup of the members page, which escapes every value it puts in.
-            (PreEscaped(super::join::share_block(&name, join, &created.record.id)))
+            (super::join::share_block(&name, join, &created.record.id))
         }
         @if let Some(link) = &created.deep_link {
             p { "Or share this link: " a href=(link) { (link) } }
@@ -453,7 +452,7 @@ pub async fn create_code(
         }
         p { a href=(sc.route_url(&name, "")) { "Back to the route" } }
     };
-    shown_m(
+    shown(
         &sc,
         Section::Routes,
         &format!("New {} code", kind.as_str()),

@@ -5,7 +5,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::{Markup, html};
 
-use super::html::{Section, button_form_m, shown_m};
+use super::html::{Section, button_form, shown};
 use super::{Fail, Posted, Scope, field};
 use crate::http::AppState;
 use crate::http::call;
@@ -42,7 +42,7 @@ pub async fn list(State(st): State<AppState>, sc: Scope) -> Result<Response, Fai
             }
         }
     };
-    shown_m(&sc, Section::Subscriptions, "Subscriptions", body)
+    shown(&sc, Section::Subscriptions, "Subscriptions", body)
 }
 
 /// One subscription's row, with a Remove button for a member who joined by themselves.
@@ -68,7 +68,7 @@ fn row(sc: &Scope, s: &Subscription) -> Markup {
             td data-label="Status" { (status) }
             td {
                 @if s.added_by == "member" {
-                    (button_form_m(
+                    (button_form(
                         &sc.url("/subscriptions/remove"),
                         sc.csrf(),
                         "Remove",

@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 use super::fragments::{error_list, route_select};
 use super::html::{Section, csrf_field, error_summary, flash, q, tenant_page};
@@ -124,8 +124,8 @@ async fn render(
 
     let route_value = route.as_deref().unwrap_or("");
     let b = html! {
-        @if let Some(n) = note { (PreEscaped(flash(n))) }
-        (PreEscaped(error_summary(errs)))
+        @if let Some(n) = note { (flash(n)) }
+        (error_summary(errs))
         @match &route {
             Some(r) => p {
                 "You are editing the messages of the route " strong { (r) } ". A box you leave as \
@@ -150,7 +150,7 @@ async fn render(
             form method="post" action=(sc.url("/templates")) id="template-form"
                 data-app=(sc.app) data-account=(sc.account) data-event=(event)
                 data-route=(route_value) {
-                (PreEscaped(csrf_field(sc.csrf())))
+                (csrf_field(sc.csrf()))
                 input type="hidden" name="event" value=(event);
                 input type="hidden" name="route" value=(route_value);
                 @for key in TEMPLATE_KEYS {
@@ -187,13 +187,7 @@ async fn render(
             (preview_panel(preview))
         }
     };
-    Ok(tenant_page(
-        sc,
-        Section::Templates,
-        status,
-        "Templates",
-        &b.into_string(),
-    ))
+    Ok(tenant_page(sc, Section::Templates, status, "Templates", b))
 }
 
 /// The form that picks which event's messages, and whose (the account's or a route's), to edit.

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 use super::fragments::{col_heads, error_list};
 use super::html::{Section, csrf_field, error_summary, flash, q, tenant_page};
@@ -80,8 +80,8 @@ async fn render(
     let key = messages_key(lang.code());
     let invalid = !errs.is_empty();
     let b = html! {
-        @if let Some(n) = note { (PreEscaped(flash(n))) }
-        (PreEscaped(error_summary(errs)))
+        @if let Some(n) = note { (flash(n)) }
+        (error_summary(errs))
         p {
             "Change any sentence of your alerts, in each language your routes use. Write only the \
              lines you want to change, as " code { "name = your words" } "; every other sentence \
@@ -93,7 +93,7 @@ async fn render(
             form method="post" action=(sc.url("/wording")) id="template-form"
                 data-app=(sc.app) data-account=(sc.account) data-event="meeting.started"
                 data-locale=(lang.code()) {
-                (PreEscaped(csrf_field(sc.csrf())))
+                (csrf_field(sc.csrf()))
                 input type="hidden" name="lang" value=(lang.code());
                 div class={ "field" @if invalid { " invalid" } } {
                     label for="wording" { "Your wording in " (lang.name()) }
@@ -116,13 +116,7 @@ async fn render(
             (preview_panel(preview))
         }
     };
-    Ok(tenant_page(
-        sc,
-        Section::Templates,
-        status,
-        "Wording",
-        &b.into_string(),
-    ))
+    Ok(tenant_page(sc, Section::Templates, status, "Wording", b))
 }
 
 /// A link to the page of each language, the current one marked.

@@ -132,7 +132,7 @@ pub fn ago_ms(ms: i64, now_ms: i64) -> String {
 
 /// A time as a `<time>` element: relative words, with the exact UTC time in `datetime` and as
 /// a tooltip. `at` is RFC 3339 as the service layer writes it; anything else is shown as is.
-pub fn time_tag(at: &str) -> Markup {
+pub fn time(at: &str) -> Markup {
     match chrono::DateTime::parse_from_rfc3339(at) {
         Ok(t) => {
             let words = ago_ms(t.timestamp_millis(), chrono::Utc::now().timestamp_millis());
@@ -144,11 +144,6 @@ pub fn time_tag(at: &str) -> Markup {
         }
         Err(_) => html! { (at) },
     }
-}
-
-/// [`time_tag`] as a string, for the pages still assembled as strings.
-pub fn time(at: &str) -> String {
-    time_tag(at).into_string()
 }
 
 /// The first letter in upper case (notices are written mid-sentence by several layers).
