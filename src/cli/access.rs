@@ -216,6 +216,17 @@ impl Remote {
             .map(|_| ())
     }
 
+    /// A GET of a list narrowed to `app` and `account` where they are given.
+    pub(super) async fn get_filtered<T: DeserializeOwned>(
+        &self,
+        op: &Op,
+        app: Option<&str>,
+        account: Option<&str>,
+    ) -> Result<T, CliError> {
+        self.get(op, &query(&[("app", app), ("account", account)]))
+            .await
+    }
+
     /// A GET of one tenant's resource, the tenant in the query.
     pub(super) async fn get_tenant<T: DeserializeOwned>(
         &self,

@@ -97,13 +97,7 @@ impl Manage {
     pub async fn routes(&self, app: Option<&str>, account: Option<&str>) -> R<Vec<Route>> {
         match self {
             Manage::Local(ctx) => Ok(ctx.list(app, account).await?),
-            Manage::Remote(r) => {
-                r.get(
-                    &api::LIST_ROUTES,
-                    &query(&[("app", app), ("account", account)]),
-                )
-                .await
-            }
+            Manage::Remote(r) => r.get_filtered(&api::LIST_ROUTES, app, account).await,
         }
     }
 
@@ -303,13 +297,7 @@ impl Manage {
     pub async fn notices(&self, app: Option<&str>, account: Option<&str>) -> R<Vec<Notice>> {
         match self {
             Manage::Local(ctx) => Ok(deliveries::notices(ctx, app, account).await?),
-            Manage::Remote(r) => {
-                r.get(
-                    &api::LIST_NOTICES,
-                    &query(&[("app", app), ("account", account)]),
-                )
-                .await
-            }
+            Manage::Remote(r) => r.get_filtered(&api::LIST_NOTICES, app, account).await,
         }
     }
 
@@ -320,13 +308,7 @@ impl Manage {
     ) -> R<Vec<DisabledTarget>> {
         match self {
             Manage::Local(ctx) => Ok(deliveries::disabled(ctx, app, account).await?),
-            Manage::Remote(r) => {
-                r.get(
-                    &api::LIST_DISABLED,
-                    &query(&[("app", app), ("account", account)]),
-                )
-                .await
-            }
+            Manage::Remote(r) => r.get_filtered(&api::LIST_DISABLED, app, account).await,
         }
     }
 
@@ -367,13 +349,7 @@ impl Manage {
     pub async fn codes(&self, app: Option<&str>, account: Option<&str>) -> R<Vec<CodeRecord>> {
         match self {
             Manage::Local(ctx) => Ok(codes::list(ctx, app, account).await?),
-            Manage::Remote(r) => {
-                r.get(
-                    &api::LIST_CODES,
-                    &query(&[("app", app), ("account", account)]),
-                )
-                .await
-            }
+            Manage::Remote(r) => r.get_filtered(&api::LIST_CODES, app, account).await,
         }
     }
 
@@ -399,13 +375,7 @@ impl Manage {
     ) -> R<Vec<OrganizerLink>> {
         match self {
             Manage::Local(ctx) => Ok(organizers::list(ctx, app, account).await?),
-            Manage::Remote(r) => {
-                r.get(
-                    &api::LIST_ORGANIZERS,
-                    &query(&[("app", app), ("account", account)]),
-                )
-                .await
-            }
+            Manage::Remote(r) => r.get_filtered(&api::LIST_ORGANIZERS, app, account).await,
         }
     }
 
