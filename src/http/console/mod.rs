@@ -18,6 +18,7 @@ mod html;
 mod join;
 mod login;
 mod own_bot;
+mod route_destinations;
 mod route_editor;
 mod route_form;
 mod routes;

@@ -5,10 +5,9 @@ use axum::response::Response;
 use maud::{Markup, html};
 
 use super::html::{
-    Section, button_form, csrf_field, error_list, error_summary, field_errors, flash, page, q,
-    titled_section,
+    Section, button_form, csrf_field, error_summary, field_errors, flash, page, q, titled_section,
 };
-use super::{Scope, words};
+use super::{Scope, route_destinations, words};
 use crate::http::AppState;
 use crate::i18n::Lang;
 use crate::routing::{Destination, FieldError, MEETING_EVENTS, Overflow, Route};
@@ -22,7 +21,7 @@ pub(super) fn is_member(d: &Destination) -> bool {
 
 /// What a text input takes, which sets its `type`, `inputmode` and the like.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Takes {
+pub(super) enum Takes {
     Text,
     /// The route's name: required, at most 200 characters.
     Name,
@@ -55,10 +54,10 @@ impl Takes {
 /// Where a field of the form is found: its element id, its name in the form, and its path in the
 /// service's errors.
 #[derive(Clone, Copy)]
-struct Ids<'a> {
-    id: &'a str,
-    name: &'a str,
-    path: &'a str,
+pub(super) struct Ids<'a> {
+    pub(super) id: &'a str,
+    pub(super) name: &'a str,
+    pub(super) path: &'a str,
 }
 
 impl<'a> Ids<'a> {
@@ -74,7 +73,7 @@ impl<'a> Ids<'a> {
 
 /// A field with its label, its hint (element `{id}-hint`, when there is one), the control and its
 /// errors.
-fn field_row(
+pub(super) fn field_row(
     id: &str,
     label: &str,
     hint: &str,
@@ -96,7 +95,7 @@ fn field_row(
 }
 
 /// The `aria-describedby` of a control: its hint and its errors, where it has them.
-fn described_by(id: &str, hint: &str, invalid: bool) -> Option<String> {
+pub(super) fn described_by(id: &str, hint: &str, invalid: bool) -> Option<String> {
     let mut ids = Vec::new();
     if !hint.is_empty() {
         ids.push(format!("{id}-hint"));
@@ -108,7 +107,7 @@ fn described_by(id: &str, hint: &str, invalid: bool) -> Option<String> {
 }
 
 /// A text input with its label, hint and errors (element `{id}-err`).
-fn text_input(
+pub(super) fn text_input(
     ids: Ids,
     label: &str,
     hint: &str,
@@ -130,7 +129,7 @@ fn text_input(
 }
 
 /// A checkbox with its label.
-fn checkbox(id: &str, name: &str, value: &str, label: &str, checked: bool) -> Markup {
+pub(super) fn checkbox(id: &str, name: &str, value: &str, label: &str, checked: bool) -> Markup {
     html! {
         div class="check" {
             input type="checkbox" id=(id) name=(name) value=(value) checked[checked];
@@ -140,7 +139,7 @@ fn checkbox(id: &str, name: &str, value: &str, label: &str, checked: bool) -> Ma
 }
 
 /// A yes/no setting of the route, whose id and name are `key`.
-fn flag(key: &str, label: &str, checked: bool) -> Markup {
+pub(super) fn flag(key: &str, label: &str, checked: bool) -> Markup {
     checkbox(key, key, "on", label, checked)
 }
 
@@ -178,7 +177,7 @@ pub(super) fn editor(
             (meetings_fieldset(r, errs))
             (message_fieldset(r, errs))
             (telegram_options(r))
-            (destinations(st, sc, r, errs))
+            (route_destinations::destinations(st, sc, r, errs))
             p {
                 button type="submit" class="primary" {
                     @if name.is_some() { "Save route" } @else { "Create route" }
@@ -365,252 +364,6 @@ fn telegram_options(r: &Route) -> Markup {
                 (flag("link_preview", "Show a link preview", r.link_preview))
                 (flag("silent", "Send silently (no notification sound)", r.silent))
                 (field_row("overflow", "Messages over 4096 characters", "", None, overflow))
-            }
-        }
-    }
-}
-
-/// The organizer's destinations, each editable, then a row to add one; member subscriptions are
-/// only counted here.
-fn destinations(st: &AppState, sc: &Scope, r: &Route, errs: &[FieldError]) -> Markup {
-    let own_errors: Vec<&FieldError> = errs.iter().filter(|f| f.field == "destinations").collect();
-    let organizer: Vec<&Destination> = r.destinations.iter().filter(|d| !is_member(d)).collect();
-    let members = r.destinations.len() - organizer.len();
-    html! {
-        h2 { "Destinations" }
-        @if let Some(errors) = error_list(&own_errors, "dest-err") {
-            (errors)
-        }
-        @for (i, d) in organizer.iter().enumerate() {
-            (destination_fieldset(i, d, errs))
-        }
-        (new_destination(st, organizer.len(), errs))
-        @if members > 0 {
-            p {
-                "Plus " (words::count(members, "member subscription", "member subscriptions"))
-                ", managed on the " a href=(sc.url("/subscriptions")) { "subscriptions page" } "."
-            }
-        }
-    }
-}
-
-/// The fields of one destination row of the form: ids `{id}-chat`, names `{name}.chat_id`, error
-/// paths `{path}.chat_id`.
-struct DestRow {
-    id: String,
-    name: String,
-    path: String,
-}
-
-impl DestRow {
-    /// The row of the organizer's destination `i`.
-    fn existing(i: usize) -> DestRow {
-        DestRow {
-            id: format!("d{i}"),
-            name: format!("d.{i}"),
-            path: format!("destinations[{i}]"),
-        }
-    }
-
-    /// The "add a destination" row, which becomes destination `n` once saved.
-    fn new(n: usize) -> DestRow {
-        DestRow {
-            id: "new".into(),
-            name: "new".into(),
-            path: format!("destinations[{n}]"),
-        }
-    }
-
-    /// The row's text input for `field` (`chat_id` is element `{id}-chat`).
-    fn input(
-        &self,
-        field: &str,
-        label: &str,
-        hint: &str,
-        value: &str,
-        takes: Takes,
-        errs: &[FieldError],
-    ) -> Markup {
-        let short = field.strip_suffix("_id").unwrap_or(field);
-        let (id, name, path) = (
-            format!("{}-{short}", self.id),
-            format!("{}.{field}", self.name),
-            format!("{}.{field}", self.path),
-        );
-        let ids = Ids {
-            id: &id,
-            name: &name,
-            path: &path,
-        };
-        text_input(ids, label, hint, value, takes, errs)
-    }
-}
-
-/// One of the organizer's destinations, with its fields and a box to remove it.
-fn destination_fieldset(i: usize, d: &Destination, errs: &[FieldError]) -> Markup {
-    let row = DestRow::existing(i);
-    let (kind, label) = match d {
-        Destination::Telegram { .. } => ("telegram", "Telegram chat"),
-        Destination::Email { .. } => ("email", "Email"),
-        Destination::Webhook { .. } => ("webhook", "Webhook"),
-        Destination::Log => ("log", "Relay log"),
-    };
-    let own_errors: Vec<&FieldError> = errs.iter().filter(|f| f.field == row.path).collect();
-    html! {
-        fieldset class="dest" {
-            legend { "Destination " (i + 1) ": " (label) }
-            input type="hidden" name=(format!("{}.kind", row.name)) value=(kind);
-            @if let Some(errors) = error_list(&own_errors, &format!("{}-err", row.id)) {
-                (errors)
-            }
-            (destination_fields(&row, d, errs))
-            (checkbox(
-                &format!("{}-remove", row.id),
-                &format!("{}.remove", row.name),
-                "on",
-                "Remove this destination",
-                false,
-            ))
-        }
-    }
-}
-
-fn destination_fields(row: &DestRow, d: &Destination, errs: &[FieldError]) -> Markup {
-    match d {
-        Destination::Telegram {
-            chat_id,
-            thread_id,
-            bot,
-            ..
-        } => html! {
-            // Which bot posts here is kept across an edit (it changes only by `/link` through
-            // another bot), so it rides along unseen.
-            @if let Some(bot) = bot {
-                input type="hidden" name=(format!("{}.bot", row.name)) value=(bot);
-            }
-            (row.input(
-                "chat_id",
-                "Chat id",
-                "Groups and channels are negative, e.g. -1001234567890.",
-                &chat_id.to_string(),
-                Takes::Number,
-                errs,
-            ))
-            (row.input(
-                "thread_id",
-                "Topic (thread) id",
-                "Optional: a forum topic of the group.",
-                &thread_id.map(|t| t.to_string()).unwrap_or_default(),
-                Takes::Number,
-                errs,
-            ))
-        },
-        Destination::Email { to, .. } => row.input(
-            "to",
-            "Email addresses",
-            "Separated by commas; each recipient gets their own message.",
-            &to.join(", "),
-            Takes::Email,
-            errs,
-        ),
-        Destination::Webhook { url, .. } => html! {
-            (row.input("url", "URL", "", url, Takes::Url, errs))
-            (row.input(
-                "secret",
-                "Signing secret",
-                "Leave empty to keep the current secret.",
-                "",
-                Takes::Secret,
-                errs,
-            ))
-        },
-        Destination::Log => html! { p { "Messages are written to the relay's log." } },
-    }
-}
-
-/// The row to add a destination: a choice of kind, and the fields of each kind (the script shows
-/// only the chosen kind's).
-fn new_destination(st: &AppState, n: usize, errs: &[FieldError]) -> Markup {
-    let row = DestRow::new(n);
-    let tg = st.config.telegram.is_some();
-    let mail = st.config.email.is_some();
-    let kinds = html! {
-        select id="new-kind" name="new.kind" data-kind-select {
-            option value="" { "Choose…" }
-            @if tg {
-                option value="telegram" { "A Telegram group or channel" }
-            }
-            @if mail {
-                option value="email" { "Email addresses" }
-            }
-            option value="webhook" { "Another system (webhook)" }
-            option value="log" { "Only the relay's log (for trying things out)" }
-        }
-    };
-    html! {
-        fieldset class="dest" {
-            legend { "Add a destination" }
-            (field_row("new-kind", "Where should messages go?", "", None, kinds))
-            @if tg {
-                div class="kind-fields" data-kind="telegram" {
-                    h3 { "Telegram" }
-                    p class="hint" {
-                        "The easy way: save the route, add the bot to your group, and send it the \
-                         link code from this route's page. The boxes below are for a chat whose \
-                         number you know."
-                    }
-                    (row.input(
-                        "chat_id",
-                        "Telegram chat number",
-                        "Groups and channels start with -100.",
-                        "",
-                        Takes::Number,
-                        errs,
-                    ))
-                    (row.input(
-                        "thread_id",
-                        "Topic number (optional)",
-                        "Only for a group with topics: the topic to post in.",
-                        "",
-                        Takes::Number,
-                        errs,
-                    ))
-                }
-            }
-            @if mail {
-                div class="kind-fields" data-kind="email" {
-                    h3 { "Email" }
-                    (row.input(
-                        "to",
-                        "Email addresses",
-                        "Separated by commas. Each address first gets an email asking to confirm, \
-                         and nothing else until it does. Members can also join by themselves with \
-                         the route's join link.",
-                        "",
-                        Takes::Email,
-                        errs,
-                    ))
-                }
-            }
-            div class="kind-fields" data-kind="webhook" {
-                h3 { "Webhook" }
-                (row.input(
-                    "url",
-                    "Webhook URL",
-                    "The address of the other system, starting with https://.",
-                    "",
-                    Takes::Url,
-                    errs,
-                ))
-                (row.input(
-                    "secret",
-                    "Webhook signing secret",
-                    "Optional. Leave it empty and the relay makes one and shows it once, for the \
-                     other system to check messages with.",
-                    "",
-                    Takes::Secret,
-                    errs,
-                ))
             }
         }
     }
