@@ -9,7 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{BATCH, CLAIM_LEASE_MS, DispatchOutcome, Dispatcher, FAIR_SCAN, Signals};
 use crate::routing::Channel;
-use crate::store::{Db, Dispatched, EventRecord, EventStatus, NewJob, StoreError};
+use crate::store::{Db, Dispatched, EventRecord, EventStatus, InboxClaim, NewJob, StoreError};
 
 impl Dispatcher {
     /// Up to `max` inbox events, claimed for this dispatcher: tenants with render time left
@@ -21,10 +21,12 @@ impl Dispatcher {
                 &move |app: &str, account: Option<&str>| {
                     account.is_some_and(|acc| !fairness.has_tokens(app, acc))
                 },
-                FAIR_SCAN,
-                max,
-                chrono::Utc::now().timestamp_millis(),
-                CLAIM_LEASE_MS,
+                InboxClaim {
+                    scan: FAIR_SCAN,
+                    max,
+                    now_ms: chrono::Utc::now().timestamp_millis(),
+                    lease_ms: CLAIM_LEASE_MS,
+                },
             )
             .await
     }

@@ -73,8 +73,9 @@ pub use outbox::{
 pub use routes::ImportReport;
 pub use seam::{
     AppStore, AuthStore, Backend, BotLanguageStore, BotStore, ChatStateStore, Cluster,
-    ConsentStore, Db, EventLog, Leadership, Maintenance, MeetingStore, NoticeStore, OwnBotStore,
-    Queue, Role, RouteStore, RouteVersion, TenantStore, Wake, update_route,
+    ConsentStore, Db, Deferred, EventLog, InboxClaim, Leadership, Maintenance, MeetingStore,
+    NoticeStore, OwnBotStore, Queue, Role, RouteStore, RouteVersion, TenantStore, Wake,
+    update_route,
 };
 pub use tenant_id::{OfTenant, TenantId};
 pub use tenants::{

@@ -3,7 +3,7 @@
 use super::{APP, event, job};
 use crate::routing::Target;
 use crate::store::TenantId;
-use crate::store::{AppendOutcome, Db, EventStatus};
+use crate::store::{AppendOutcome, Db, EventStatus, InboxClaim};
 
 fn accepted(o: AppendOutcome) -> u64 {
     match o {
@@ -59,7 +59,10 @@ pub(super) async fn inbox_order_and_commit_dispatch(db: Db) {
     let seqs_of =
         |recs: Vec<crate::store::EventRecord>| recs.iter().map(|r| r.seq).collect::<Vec<_>>();
     let defer_a = |_: &str, acc: Option<&str>| acc == Some("A");
-    let fair = db.claim_inbox(&defer_a, 10, 5, now, 60_000).await.unwrap();
+    let fair = db
+        .claim_inbox(&defer_a, claim(10, 5, now, 60_000))
+        .await
+        .unwrap();
     assert_eq!(
         seqs_of(fair),
         vec![seqs[2]],
@@ -68,7 +71,7 @@ pub(super) async fn inbox_order_and_commit_dispatch(db: Db) {
     db.release_inbox(&[seqs[2]]).await.unwrap();
     let defer_all = |_: &str, _: Option<&str>| true;
     let fair = db
-        .claim_inbox(&defer_all, 10, 5, now, 60_000)
+        .claim_inbox(&defer_all, claim(10, 5, now, 60_000))
         .await
         .unwrap();
     assert_eq!(
@@ -140,9 +143,15 @@ pub(super) async fn inbox_claims_split_the_work(db: Db) {
     let now = chrono::Utc::now().timestamp_millis();
     let none = |_: &str, _: Option<&str>| false;
     let ids = |recs: &[crate::store::EventRecord]| recs.iter().map(|r| r.seq).collect::<Vec<_>>();
-    let first = db.claim_inbox(&none, 256, 2, now, 60_000).await.unwrap();
+    let first = db
+        .claim_inbox(&none, claim(256, 2, now, 60_000))
+        .await
+        .unwrap();
     assert_eq!(ids(&first), seqs[..2], "oldest first, at most max");
-    let second = db.claim_inbox(&none, 256, 2, now, 60_000).await.unwrap();
+    let second = db
+        .claim_inbox(&none, claim(256, 2, now, 60_000))
+        .await
+        .unwrap();
     assert_eq!(ids(&second), seqs[2..4], "claimed events are passed by");
 
     // The first dispatcher commits one and gives one back; the second one dies.
@@ -150,14 +159,20 @@ pub(super) async fn inbox_claims_split_the_work(db: Db) {
         .await
         .unwrap();
     db.release_inbox(&[first[1].seq]).await.unwrap();
-    let third = db.claim_inbox(&none, 256, 5, now, 60_000).await.unwrap();
+    let third = db
+        .claim_inbox(&none, claim(256, 5, now, 60_000))
+        .await
+        .unwrap();
     assert_eq!(
         ids(&third),
         vec![seqs[1], seqs[4]],
         "given back, and never claimed"
     );
     let later = now + 60_001;
-    let after_lease = db.claim_inbox(&none, 256, 5, later, 60_000).await.unwrap();
+    let after_lease = db
+        .claim_inbox(&none, claim(256, 5, later, 60_000))
+        .await
+        .unwrap();
     assert_eq!(
         ids(&after_lease),
         vec![seqs[1], seqs[2], seqs[3], seqs[4]],
@@ -182,9 +197,19 @@ pub(super) async fn inbox_claims_split_the_work(db: Db) {
     assert_eq!(created, vec![0, 0, 0, 0]);
     assert_eq!(db.inbox_len().await, 0);
     assert!(
-        db.claim_inbox(&none, 256, 5, later, 60_000)
+        db.claim_inbox(&none, claim(256, 5, later, 60_000))
             .await
             .unwrap()
             .is_empty()
     );
+}
+
+/// A claim of at most `max` of the first `scan` events at `now_ms`, held for `lease_ms`.
+fn claim(scan: usize, max: usize, now_ms: i64, lease_ms: i64) -> InboxClaim {
+    InboxClaim {
+        scan,
+        max,
+        now_ms,
+        lease_ms,
+    }
 }

@@ -4,6 +4,7 @@ use super::{DeadJob, NewJob, enc, new_job};
 use crate::store::keys::{
     attempt_prefix, decode_job_key, decode_seq, dest_key, due_key, job_key, seq_key,
 };
+use crate::store::seam::Deferred;
 use crate::store::{EventRecord, EventStatus, Store, StoreError, TenantId};
 
 /// What dispatching one event decided, for [`Queue::commit_dispatches`](crate::store::Queue):
@@ -106,7 +107,7 @@ impl Store {
     /// waiting for the applier, and without claiming them.
     pub(crate) fn inbox_batch_applied(
         &self,
-        deferred: &(dyn for<'r> Fn(&'r str, Option<&'r str>) -> bool + Send + Sync),
+        deferred: &Deferred,
         scan: usize,
         max: usize,
         now_ms: i64,

@@ -17,7 +17,7 @@ use super::{PgStore, Statements, Tx, dec, dec_row, enc, event_from_row};
 use crate::routing::Channel;
 use crate::store::TenantId;
 use crate::store::outbox::new_job;
-use crate::store::seam::{Queue, Wake};
+use crate::store::seam::{Deferred, InboxClaim, Queue, Wake};
 use crate::store::{
     Attempt, Claim, DeadJob, Dispatched, EventRecord, Finish, Job, NewJob, SentJob, StoreError,
 };
@@ -128,12 +128,15 @@ impl Queue for PgStore {
     /// without its connections ending.
     async fn claim_inbox(
         &self,
-        deferred: &(dyn for<'r> Fn(&'r str, Option<&'r str>) -> bool + Send + Sync),
-        scan: usize,
-        max: usize,
-        now_ms: i64,
-        lease_ms: i64,
+        deferred: &Deferred,
+        claim: InboxClaim,
     ) -> Result<Vec<EventRecord>, StoreError> {
+        let InboxClaim {
+            scan,
+            max,
+            now_ms,
+            lease_ms,
+        } = claim;
         let mut c = self.client().await?;
         let tx = Tx::begin(self, &mut c).await?;
         tx.execute("SET LOCAL synchronous_commit = off", &[])

@@ -29,6 +29,22 @@ pub trait EventLog: Send + Sync {
     ) -> Result<RetentionReport, StoreError>;
 }
 
+/// Whether the dispatcher holds back a tenant's (app, account) events for now: its render time is
+/// used up (see `dispatch::Fairness`).
+pub type Deferred = dyn for<'r> Fn(&'r str, Option<&'r str>) -> bool + Send + Sync;
+
+/// Which inbox events a dispatcher asks for (see [`Queue::claim_inbox`]).
+#[derive(Debug, Clone, Copy)]
+pub struct InboxClaim {
+    /// How many unclaimed events, oldest first, are looked at.
+    pub scan: usize,
+    /// How many are taken at most.
+    pub max: usize,
+    pub now_ms: i64,
+    /// How long a claim holds before another replica may take the event.
+    pub lease_ms: i64,
+}
+
 #[async_trait]
 pub trait Queue: Send + Sync {
     /// Up to `max` inbox events for this replica's dispatcher, oldest first: of the first `scan`
@@ -37,17 +53,14 @@ pub trait Queue: Send + Sync {
     /// waits, but never blocks the queue).
     ///
     /// Where several replicas dispatch (PostgreSQL), each event returned is claimed until
-    /// `now_ms + lease_ms`, so that the other replicas' dispatchers pass it by and no two render the
+    /// `claim.now_ms + claim.lease_ms`, so that the other replicas' dispatchers pass it by and no two render the
     /// same event; a dispatcher that dies leaves its claims to expire. Committing an event ends
     /// its claim, and [`Queue::release_inbox`] gives one back. On sled the claims are kept in
     /// memory (one process; a restart ends them).
     async fn claim_inbox(
         &self,
-        deferred: &(dyn for<'r> Fn(&'r str, Option<&'r str>) -> bool + Send + Sync),
-        scan: usize,
-        max: usize,
-        now_ms: i64,
-        lease_ms: i64,
+        deferred: &Deferred,
+        claim: InboxClaim,
     ) -> Result<Vec<EventRecord>, StoreError>;
 
     /// Gives back claimed inbox events that were not dispatched (deferred), so that any

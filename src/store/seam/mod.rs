@@ -28,7 +28,7 @@ pub use apps::AppStore;
 pub use bot::{BotStore, ChatStateStore};
 pub use cluster::{Campaign, Cluster, Leadership, Role, Wake};
 pub use consents::ConsentStore;
-pub use events::{EventLog, Queue};
+pub use events::{Deferred, EventLog, InboxClaim, Queue};
 pub use languages::BotLanguageStore;
 pub use maintenance::Maintenance;
 pub use meetings::MeetingStore;

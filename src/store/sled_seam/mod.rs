@@ -177,12 +177,10 @@ sled_impl! {
     }
     async fn claim_inbox(
         &self,
-        deferred: &(dyn for<'r> Fn(&'r str, Option<&'r str>) -> bool + Send + Sync),
-        scan: usize,
-        max: usize,
-        now_ms: i64,
-        lease_ms: i64,
+        deferred: &Deferred,
+        claim: InboxClaim,
     ) -> Result<Vec<EventRecord>, StoreError> {
+        let InboxClaim { scan, max, now_ms, lease_ms } = claim;
         // Only waits for the applier when what sled holds has nothing better to offer.
         let held_back = |recs: &[EventRecord]| {
             recs.first()

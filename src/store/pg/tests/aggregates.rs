@@ -1,8 +1,8 @@
 //! Routes, tenants and the other aggregates on PostgreSQL, and the tenant purge.
 
 use super::*;
-use crate::store::TenantId;
 use crate::store::pluck;
+use crate::store::{InboxClaim, TenantId};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn route_cas_loses_no_update_under_20_writers() {
@@ -469,7 +469,15 @@ async fn every_aggregate_round_trips() {
     assert!(s.inbox_has_other_tenant(&acc(), 10).await.unwrap());
     assert!(!s.inbox_has_other_tenant(&acc(), 2).await.unwrap());
     let fair = s
-        .claim_inbox(&|_, acc| acc == Some("acc"), 10, 1, now(), 60_000)
+        .claim_inbox(
+            &|_, acc| acc == Some("acc"),
+            InboxClaim {
+                scan: 10,
+                max: 1,
+                now_ms: now(),
+                lease_ms: 60_000,
+            },
+        )
         .await
         .unwrap();
     assert_eq!(fair[0].event.account_id.as_deref(), Some("b"));
