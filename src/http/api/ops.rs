@@ -14,6 +14,10 @@ pub struct Op {
 macro_rules! ops {
     ($($name:ident = $m:ident $path:literal;)*) => {
         $(pub const $name: Op = Op { method: Method::$m, path: $path };)*
+
+        /// Every operation, for the check that the endpoint table mounts each one exactly once.
+        #[cfg(test)]
+        pub const ALL: &[&Op] = &[$(&$name),*];
     };
 }
 
@@ -67,4 +71,27 @@ ops! {
     INVITE_APP = POST "/app-invitations";
     LIST_APP_INVITATIONS = GET "/app-invitations";
     REVOKE_APP_INVITATION = DELETE "/app-invitations/{id}";
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    /// A named operation that no endpoint mounts would let the CLI call a path that answers 404;
+    /// one mounted twice would be a second handler for the same request.
+    #[test]
+    fn the_endpoint_table_mounts_every_operation_exactly_once() {
+        let mut mounted: BTreeMap<(String, &str), usize> = BTreeMap::new();
+        for e in super::super::endpoints() {
+            *mounted.entry((e.method.to_string(), e.path)).or_default() += 1;
+        }
+        for op in super::ALL {
+            let n = mounted.remove(&(op.method.to_string(), op.path));
+            assert_eq!(n, Some(1), "{} {} mounted {n:?} times", op.method, op.path);
+        }
+        assert!(
+            mounted.is_empty(),
+            "endpoints without a named operation: {mounted:?}"
+        );
+    }
 }
